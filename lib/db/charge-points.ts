@@ -1,0 +1,115 @@
+// Charge points, their identity guard (serial = OCPP identity, unique across the platform) and live
+// WebSocket connections. ACCESS_PATTERNS.md lists each query and who calls it.
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { documentClient } from '../aws/clients';
+import { config } from '../config';
+import type { OcppVersion } from '../ocpp/versions';
+import { keys } from './keys';
+
+export interface BootInfo {
+  readonly chargePointVendor: string;
+  readonly chargePointModel: string;
+  readonly serialNumber?: string;
+  readonly firmwareVersion?: string;
+  readonly at: string;
+  /** What we answered: Pending until commissioning completes (DESIGN.md §3, Pending gate). */
+  readonly status: 'Accepted' | 'Pending' | 'Rejected';
+}
+
+export interface Credentials {
+  /** scrypt hash of the password the charge point must present now. */
+  readonly current: string;
+  /** The password before the last rotation, accepted until the charge point has used the new one (DESIGN.md §3). */
+  readonly previous?: string;
+  readonly issuedAt: string;
+  readonly kind: 'provisioning' | 'long_term';
+}
+
+export interface ChargePointConnection {
+  readonly connectionId: string;
+  readonly protocol: OcppVersion;
+  readonly connectedAt: string;
+  readonly sourceIp?: string;
+}
+
+export interface ChargePoint {
+  readonly chargePointId: string;
+  readonly operatorId: string;
+  readonly teamId: string;
+  readonly siteId: string;
+  readonly projectId: string;
+  /** Serial number = OCPP identity (canonical form); absent while only planned. */
+  readonly identity?: string;
+  readonly protocol?: OcppVersion;
+  readonly connectorCount: number;
+  readonly vendor?: string;
+  readonly model?: string;
+  readonly credentials?: Credentials;
+  readonly boot?: BootInfo;
+  readonly firmwareVersion?: string;
+  readonly connection?: ChargePointConnection;
+  readonly lastDisconnectedAt?: string;
+  readonly commissioning?: { readonly status: 'pending' | 'in_progress' | 'completed' | 'failed' };
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
+
+export interface IdentityGuard {
+  readonly identity: string;
+  readonly chargePointId: string;
+  readonly projectId: string;
+  readonly operatorId: string;
+  readonly teamId: string;
+  readonly teamName: string;
+}
+
+export interface ConnectionRecord {
+  readonly connectionId: string;
+  readonly identity: string;
+  readonly chargePointId: string;
+  readonly operatorId: string;
+  readonly protocol: OcppVersion;
+  readonly connectedAt: string;
+  readonly sourceIp?: string;
+  readonly bootStatus?: BootInfo['status'];
+}
+
+export async function getChargePoint(chargePointId: string, consistent = false): Promise<ChargePoint | undefined> {
+  const out = await documentClient().send(
+    new GetCommand({ TableName: config().tableName, Key: keys.chargePoint(chargePointId), ConsistentRead: consistent }),
+  );
+  return out.Item as ChargePoint | undefined;
+}
+
+export async function getIdentityGuard(identity: string): Promise<IdentityGuard | undefined> {
+  const out = await documentClient().send(new GetCommand({ TableName: config().tableName, Key: keys.identity(identity) }));
+  return out.Item as IdentityGuard | undefined;
+}
+
+/** AP-07: a project's charge points. */
+export async function listChargePointsOfProject(projectId: string): Promise<ChargePoint[]> {
+  const items: ChargePoint[] = [];
+  let ExclusiveStartKey: Record<string, unknown> | undefined;
+  do {
+    const out = await documentClient().send(
+      new QueryCommand({
+        TableName: config().tableName,
+        IndexName: 'gsi1',
+        KeyConditionExpression: 'gsi1pk = :pk',
+        ExpressionAttributeValues: { ':pk': keys.chargePointsOfProject(projectId).gsi1pk },
+        ExclusiveStartKey,
+      }),
+    );
+    items.push(...((out.Items ?? []) as ChargePoint[]));
+    ExclusiveStartKey = out.LastEvaluatedKey;
+  } while (ExclusiveStartKey);
+  return items;
+}
+
+/** Read on every OCPP message: strongly consistent so a frame right after $connect sees its record. */
+export async function getConnection(connectionId: string): Promise<ConnectionRecord | undefined> {
+  const out = await documentClient().send(
+    new GetCommand({ TableName: config().tableName, Key: keys.connection(connectionId), ConsistentRead: true }),
+  );
+  return out.Item as ConnectionRecord | undefined;
+}

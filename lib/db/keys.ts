@@ -1,0 +1,88 @@
+// Every key string in the table is built here and nowhere else (STYLE.md). Each builder returns the
+// attributes to spread into an item or a Key; ACCESS_PATTERNS.md names the builder per pattern.
+
+export const ENTITY = {
+  operator: 'operator',
+  apiKey: 'api_key',
+  team: 'team',
+  site: 'site',
+  project: 'project',
+  chargePoint: 'charge_point',
+  identity: 'identity_guard',
+  installer: 'installer',
+  installerEmail: 'installer_email_guard',
+  assignment: 'installer_assignment',
+  connection: 'connection',
+  logEntry: 'log_entry',
+  pendingCall: 'pending_call',
+  counter: 'counter',
+} as const;
+export type EntityType = (typeof ENTITY)[keyof typeof ENTITY];
+
+export interface Key {
+  pk: string;
+  sk: string;
+}
+
+/** Fixed-width so that lexicographic order is numeric order in sort keys. */
+export function pad(n: number, width = 6): string {
+  return String(n).padStart(width, '0');
+}
+
+export const keys = {
+  operator: (operatorId: string): Key => ({ pk: `OP#${operatorId}`, sk: 'OP' }),
+  apiKey: (keyId: string): Key => ({ pk: `APIKEY#${keyId}`, sk: 'APIKEY' }),
+  team: (operatorId: string, teamId: string): Key => ({ pk: `OP#${operatorId}`, sk: `TEAM#${teamId}` }),
+  teamsOfOperator: (operatorId: string) => ({ pk: `OP#${operatorId}`, skPrefix: 'TEAM#' }),
+  site: (operatorId: string, siteId: string): Key => ({ pk: `OP#${operatorId}`, sk: `SITE#${siteId}` }),
+  sitesOfOperator: (operatorId: string) => ({ pk: `OP#${operatorId}`, skPrefix: 'SITE#' }),
+
+  project: (projectId: string): Key => ({ pk: `PROJECT#${projectId}`, sk: 'PROJECT' }),
+  /** gsi1: an operator's projects, oldest first. */
+  projectByOperator: (operatorId: string, createdAt: string, projectId: string) => ({
+    gsi1pk: `OP#${operatorId}#PROJECTS`,
+    gsi1sk: `${createdAt}#${projectId}`,
+  }),
+  projectsOfOperator: (operatorId: string) => ({ gsi1pk: `OP#${operatorId}#PROJECTS` }),
+
+  chargePoint: (chargePointId: string): Key => ({ pk: `CP#${chargePointId}`, sk: 'CP' }),
+  /** gsi1: a project's charge points. */
+  chargePointByProject: (projectId: string, chargePointId: string) => ({
+    gsi1pk: `PROJECT#${projectId}#CPS`,
+    gsi1sk: `CP#${chargePointId}`,
+  }),
+  chargePointsOfProject: (projectId: string) => ({ gsi1pk: `PROJECT#${projectId}#CPS` }),
+  /** Uniqueness guard: one OCPP identity (= serial) across the whole platform. */
+  identity: (identity: string): Key => ({ pk: `IDENTITY#${identity}`, sk: 'IDENTITY' }),
+
+  installer: (installerId: string): Key => ({ pk: `INSTALLER#${installerId}`, sk: 'INSTALLER' }),
+  /** Uniqueness guard: one installer account per email. */
+  installerEmail: (email: string): Key => ({ pk: `EMAIL#${email.toLowerCase()}`, sk: 'EMAIL' }),
+  assignment: (projectId: string, installerId: string): Key => ({ pk: `PROJECT#${projectId}`, sk: `ASSIGN#${installerId}` }),
+  assignmentsOfProject: (projectId: string) => ({ pk: `PROJECT#${projectId}`, skPrefix: 'ASSIGN#' }),
+  /** gsi2: the projects an installer is assigned to. */
+  assignmentByInstaller: (installerId: string, projectId: string) => ({
+    gsi2pk: `INSTALLER#${installerId}#PROJECTS`,
+    gsi2sk: `PROJECT#${projectId}`,
+  }),
+  assignmentsOfInstaller: (installerId: string) => ({ gsi2pk: `INSTALLER#${installerId}#PROJECTS` }),
+
+  /** One item per live WebSocket connection; read on every OCPP message. */
+  connection: (connectionId: string): Key => ({ pk: `CONN#${connectionId}`, sk: 'CONN' }),
+
+  /** Per-charge-point log, newest last in the base table (query with ScanIndexForward=false for newest first). */
+  logEntry: (identity: string, at: string, suffix: string): Key => ({ pk: `LOG#${identity}`, sk: `${at}#${suffix}` }),
+  logOfChargePoint: (identity: string) => ({ pk: `LOG#${identity}` }),
+  /** gsi2 on status log entries: the latest status of one connector is the newest item here. */
+  connectorStatus: (identity: string, connector: string, at: string) => ({
+    gsi2pk: `STATUS#${identity}#${connector}`,
+    gsi2sk: at,
+  }),
+  latestConnectorStatus: (identity: string, connector: string) => ({ gsi2pk: `STATUS#${identity}#${connector}` }),
+
+  /** The one outstanding CSMS→charge point call per identity (DESIGN.md §2.8). */
+  pendingCall: (identity: string): Key => ({ pk: `CALL#${identity}`, sk: 'PENDING' }),
+
+  /** Atomic counters (e.g. OCPP 1.6 integer transaction ids). */
+  counter: (name: string): Key => ({ pk: `COUNTER#${name}`, sk: 'COUNTER' }),
+} as const;

@@ -1,0 +1,50 @@
+// Typed domain errors. They are mapped to HTTP (problem+json) in lib/http/problem.ts and to OCPP
+// CALLERRORs in lib/ocpp, each in exactly one place (STYLE.md, "Handlers are adapters").
+
+export interface FieldIssue {
+  /** JSON pointer-ish path of the field that failed, e.g. `serial_number` or `connectors.0.id`. */
+  readonly field: string;
+  readonly message: string;
+}
+
+export abstract class DomainError extends Error {
+  abstract readonly kind: 'validation' | 'unauthorized' | 'forbidden' | 'not_found' | 'conflict' | 'locked' | 'too_many_requests' | 'unavailable';
+  constructor(
+    message: string,
+    readonly extra: Record<string, unknown> = {},
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+export class ValidationFailed extends DomainError {
+  readonly kind = 'validation';
+  constructor(
+    message: string,
+    readonly issues: readonly FieldIssue[],
+  ) {
+    super(message, { errors: issues });
+  }
+}
+export class Unauthorized extends DomainError {
+  readonly kind = 'unauthorized';
+}
+export class Forbidden extends DomainError {
+  readonly kind = 'forbidden';
+}
+export class NotFound extends DomainError {
+  readonly kind = 'not_found';
+}
+export class Conflict extends DomainError {
+  readonly kind = 'conflict';
+}
+export class Locked extends DomainError {
+  readonly kind = 'locked';
+}
+export class TooManyRequests extends DomainError {
+  readonly kind = 'too_many_requests';
+}
+export class Unavailable extends DomainError {
+  readonly kind = 'unavailable';
+}

@@ -1,0 +1,31 @@
+// The event rule table: plain data read by the CDK events stack (one rule + target per row) and by
+// the local bus (same matching, same target handler modules). See routes.ts for the Access shape.
+import type { Access } from '../routes';
+
+/** Every event this platform publishes carries this source. */
+export const EVENT_SOURCE = 'chargepoint.commissioning';
+
+export interface EventRule {
+  /** Frozen once deployed: it names the rule and its target function. */
+  readonly name: string;
+  /** EventBridge pattern subset the local bus implements too: exact match on source and detail-type. */
+  readonly pattern: { readonly source: readonly string[]; readonly detailType: readonly string[] };
+  readonly entry: string;
+  readonly access: Access;
+  readonly description: string;
+}
+
+export const EVENT_RULES: readonly EventRule[] = [
+  {
+    name: 'send-email',
+    pattern: { source: [EVENT_SOURCE], detailType: ['email.requested'] },
+    entry: 'functions/events/send-email.ts',
+    access: { email: 'send' },
+    description: 'Send a transactional email (SES on AWS, the outbox locally)',
+  },
+];
+
+/** Does an event match a rule's pattern? Shared by the local bus and unit tests of the CDK mapping. */
+export function matchesRule(rule: EventRule, event: { source: string; detailType: string }): boolean {
+  return rule.pattern.source.includes(event.source) && rule.pattern.detailType.includes(event.detailType);
+}

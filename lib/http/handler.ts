@@ -1,0 +1,105 @@
+// Every REST handler is built with httpHandler(): middy runs auth, parses and validates the JSON
+// body, path and query with zod, and maps any error to problem+json in one place. The handler body
+// then only calls one use case and shapes the reply (STYLE.md, "Handlers are adapters").
+import middy from '@middy/core';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { z } from 'zod';
+import { Unauthorized, ValidationFailed, type FieldIssue } from '../domain/errors';
+import { log } from '../log';
+import { authenticateOperator, type OperatorPrincipal } from './operator-auth';
+import { problemFromError, problemResponse } from './problem';
+
+export type AuthKind = 'none' | 'operator';
+type PrincipalFor<A extends AuthKind> = A extends 'operator' ? OperatorPrincipal : null;
+
+export interface HttpRequest<B, P, Q, A extends AuthKind> {
+  readonly body: B;
+  readonly params: P;
+  readonly query: Q;
+  readonly principal: PrincipalFor<A>;
+  readonly event: APIGatewayProxyEventV2;
+}
+
+export interface HttpReply {
+  readonly status?: number;
+  readonly body?: unknown;
+  readonly headers?: Record<string, string>;
+}
+
+export interface HttpSpec<B extends z.ZodType, P extends z.ZodType, Q extends z.ZodType, A extends AuthKind> {
+  readonly auth: A;
+  readonly body?: B;
+  readonly params?: P;
+  readonly query?: Q;
+}
+
+export function zodIssues(error: z.ZodError, prefix?: string): FieldIssue[] {
+  return error.issues.map((i) => ({
+    field: [prefix, ...i.path.map(String)].filter((s) => s !== undefined && s !== '').join('.') || (prefix ?? '(root)'),
+    message: i.message,
+  }));
+}
+
+function parseWith<T extends z.ZodType>(schema: T | undefined, value: unknown, where: string): z.infer<T> | undefined {
+  if (!schema) return undefined;
+  const result = schema.safeParse(value);
+  if (!result.success) {
+    const issues = zodIssues(result.error, where === 'body' ? undefined : where);
+    throw new ValidationFailed(`Invalid ${where}: ${issues.map((i) => `${i.field}: ${i.message}`).join('; ')}`, issues);
+  }
+  return result.data;
+}
+
+function readJsonBody(event: APIGatewayProxyEventV2): unknown {
+  if (event.body === undefined || event.body === '') return undefined;
+  const text = event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw new ValidationFailed('The request body is not valid JSON', [{ field: 'body', message: 'must be valid JSON' }]);
+  }
+}
+
+function bearerToken(event: APIGatewayProxyEventV2): string | undefined {
+  const header = event.headers?.authorization ?? event.headers?.Authorization;
+  const match = header?.match(/^Bearer\s+(\S+)\s*$/i);
+  return match?.[1];
+}
+
+export function httpHandler<
+  A extends AuthKind,
+  B extends z.ZodType = z.ZodUndefined,
+  P extends z.ZodType = z.ZodUndefined,
+  Q extends z.ZodType = z.ZodUndefined,
+>(spec: HttpSpec<B, P, Q, A>, fn: (req: HttpRequest<z.infer<B>, z.infer<P>, z.infer<Q>, A>) => Promise<HttpReply>) {
+  return middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Error, Context>()
+    .onError(async (request) => {
+      const problem = problemFromError(request.error, request.event.rawPath);
+      if (problem.status >= 500) log.error('unhandled error', { error: request.error, path: request.event.rawPath });
+      request.response = problemResponse(problem);
+    })
+    .handler(async (event) => {
+      let principal: OperatorPrincipal | null = null;
+      if (spec.auth === 'operator') {
+        const token = bearerToken(event);
+        if (!token) throw new Unauthorized('Send the operator API key as `Authorization: Bearer <key>`');
+        principal = await authenticateOperator(token);
+      }
+      const params = parseWith(spec.params, event.pathParameters ?? {}, 'path');
+      const query = parseWith(spec.query, event.queryStringParameters ?? {}, 'query');
+      const body = spec.body ? parseWith(spec.body, readJsonBody(event), 'body') : undefined;
+      const reply = await fn({
+        body: body as z.infer<B>,
+        params: params as z.infer<P>,
+        query: query as z.infer<Q>,
+        principal: principal as PrincipalFor<A>,
+        event,
+      });
+      const status = reply.status ?? 200;
+      return {
+        statusCode: status,
+        headers: { 'content-type': 'application/json', ...reply.headers },
+        body: reply.body === undefined ? '' : JSON.stringify(reply.body),
+      };
+    });
+}

@@ -1,0 +1,87 @@
+// The route table: plain data read by the CDK app (one function, one route and least-privilege
+// grants per row) and by the local runtime (same handler modules on one port). Adding an endpoint
+// means adding a row here and the entry file; nothing else is hand-kept in parallel (issue #2, #6).
+
+/** What a function may touch. The CDK stack turns each entry into the narrowest grant. */
+export interface Access {
+  /** The single table. */
+  readonly table?: 'read' | 'readwrite';
+  /** The certificate bucket. */
+  readonly certificates?: 'read' | 'readwrite';
+  /** PutEvents on the bus. */
+  readonly events?: 'publish';
+  /** postToConnection / deleteConnection on the OCPP WebSocket API. */
+  readonly connections?: 'manage';
+  /** Send email (SES). */
+  readonly email?: 'send';
+}
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+export type HttpAuth = 'none' | 'operator' | 'installer';
+
+export interface HttpRoute {
+  readonly kind: 'http';
+  readonly method: HttpMethod;
+  /** API Gateway HTTP API path template, e.g. `/api/v1/installer/projects/{project_id}`. */
+  readonly path: string;
+  /** Lambda entry, relative to the repository root; exports `handler`. */
+  readonly entry: string;
+  readonly auth: HttpAuth;
+  readonly access: Access;
+  readonly description: string;
+}
+
+export type WsRouteKey = '$connect' | '$default' | '$disconnect';
+
+export interface WsRoute {
+  readonly kind: 'ws';
+  readonly routeKey: WsRouteKey;
+  readonly entry: string;
+  readonly access: Access;
+  /** `$default` answers CALLs through the route response (DESIGN.md §2.6). */
+  readonly routeResponse: boolean;
+  readonly description: string;
+}
+
+export type Route = HttpRoute | WsRoute;
+
+export const WS_ROUTES: readonly WsRoute[] = [
+  {
+    kind: 'ws',
+    routeKey: '$connect',
+    entry: 'functions/ocpp/connect.ts',
+    access: { table: 'readwrite', connections: 'manage', events: 'publish' },
+    routeResponse: false,
+    description: 'Authenticate a charge point (Basic auth), negotiate the OCPP subprotocol, record the connection',
+  },
+  {
+    kind: 'ws',
+    routeKey: '$default',
+    entry: 'functions/ocpp/message.ts',
+    access: { table: 'readwrite', connections: 'manage', events: 'publish' },
+    routeResponse: true,
+    description: 'Every OCPP-J frame: decode, validate, dispatch, answer through the route response',
+  },
+  {
+    kind: 'ws',
+    routeKey: '$disconnect',
+    entry: 'functions/ocpp/disconnect.ts',
+    access: { table: 'readwrite', events: 'publish' },
+    routeResponse: false,
+    description: 'Mark the charge point disconnected if this connection is still its current one',
+  },
+];
+
+export const HTTP_ROUTES: readonly HttpRoute[] = [
+  {
+    kind: 'http',
+    method: 'GET',
+    path: '/api/v1/operator/projects',
+    entry: 'functions/api/operator/list-projects.ts',
+    auth: 'operator',
+    access: { table: 'read' },
+    description: "List the operator's projects with charge point counts",
+  },
+];
+
+export const ROUTES: readonly Route[] = [...WS_ROUTES, ...HTTP_ROUTES];

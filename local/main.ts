@@ -1,0 +1,88 @@
+// `npm start`: the whole system on one machine. Flags: --in-memory, --port N (or PORT), --host H
+// (or HOST), --data-dir D (or DATA_DIR).
+import { parseArgs } from 'node:util';
+import { LocalStartError } from './errors';
+import { startLocalRuntime, type LocalRuntime } from './runtime';
+
+const { values } = parseArgs({
+  options: {
+    'in-memory': { type: 'boolean', default: false },
+    port: { type: 'string' },
+    host: { type: 'string' },
+    'data-dir': { type: 'string' },
+    help: { type: 'boolean', short: 'h', default: false },
+  },
+});
+
+if (values.help) {
+  console.log(`Usage: npm start -- [--in-memory] [--port 3000] [--host 127.0.0.1] [--data-dir .data]`);
+  process.exit(0);
+}
+
+const portText = values.port ?? process.env.PORT ?? '3000';
+const port = Number(portText);
+if (!Number.isInteger(port) || port < 0 || port > 65535) {
+  console.error(`✖ PORT must be a number from 0 to 65535, got "${portText}".`);
+  process.exit(2);
+}
+
+function banner(rt: LocalRuntime): string {
+  const s = rt.seed;
+  const lines = [
+    '',
+    '  Charge point commissioning — local runtime',
+    '',
+    `  HTTP API        ${rt.url}/api/v1`,
+    `  OCPP WebSocket  ${rt.ocppUrl}/{identity}   (subprotocol ocpp1.6 or ocpp2.0.1, Basic auth)`,
+    `  Health          ${rt.url}/health`,
+    `  Email outbox    ${rt.url}/_local/outbox`,
+    `  Data            ${rt.dataDir ?? '(in memory: nothing is kept)'}`,
+  ];
+  if (s) {
+    lines.push(
+      '',
+      '  Demo operator (first-start seed; also in .data/local-credentials.json):',
+      `  API key         ${s.operatorApiKey}`,
+      `  Project         ${s.projectId}`,
+      '',
+      '  Try:',
+      `    curl -s ${rt.url}/health`,
+      `    curl -s -H "Authorization: Bearer ${s.operatorApiKey}" ${rt.url}/api/v1/operator/projects`,
+    );
+  } else {
+    lines.push('', '  No demo credentials were found (the data folder predates the seed file).');
+  }
+  lines.push('', '  Ctrl-C stops everything.', '');
+  return lines.join('\n');
+}
+
+let runtime: LocalRuntime | undefined;
+try {
+  runtime = await startLocalRuntime({
+    port,
+    host: values.host ?? process.env.HOST ?? '127.0.0.1',
+    inMemory: values['in-memory'],
+    ...(values['data-dir'] ?? process.env.DATA_DIR ? { dataDir: values['data-dir'] ?? process.env.DATA_DIR } : {}),
+  });
+} catch (err) {
+  if (err instanceof LocalStartError) {
+    console.error(`\n✖ ${err.message}\n  ${err.hint}\n`);
+    process.exit(1);
+  }
+  throw err;
+}
+console.log(banner(runtime));
+
+let stopping = false;
+const shutdown = async (signal: string) => {
+  if (stopping) return;
+  stopping = true;
+  console.log(`\n  ${signal}: stopping…`);
+  const force = setTimeout(() => process.exit(1), 10_000);
+  force.unref();
+  await runtime?.stop();
+  console.log('  Stopped cleanly.');
+  process.exit(0);
+};
+process.on('SIGINT', () => void shutdown('SIGINT'));
+process.on('SIGTERM', () => void shutdown('SIGTERM'));

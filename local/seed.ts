@@ -1,0 +1,54 @@
+// Demo data for a first `npm start`: an operator with an API key, a team, a site and a project.
+// The same values are printed and written to .data/local-credentials.json.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { createOperator, createProject, createSite, createTeam } from '../lib/domain/operator-setup';
+
+export interface SeedResult {
+  readonly operatorId: string;
+  readonly operatorApiKey: string;
+  readonly teamId: string;
+  readonly siteId: string;
+  readonly projectId: string;
+  readonly url: string;
+  readonly ocppUrl: string;
+}
+
+export async function seedDemoData(at: { url: string; ocppUrl: string }): Promise<SeedResult> {
+  const { operator, apiKey } = await createOperator({ name: 'Demo CPO', contactEmail: 'ops@demo-cpo.example' });
+  const team = await createTeam(operator.operatorId, { name: 'Demo Site Owner Ltd', ownerEmail: 'owner@demo-site.example' });
+  const site = await createSite(operator.operatorId, {
+    teamId: team.teamId,
+    name: 'Demo Depot',
+    address: '1 Example Street, London',
+    country: 'GB',
+    gridRegion: 'GB-LDN',
+  });
+  const project = await createProject(operator.operatorId, {
+    teamId: team.teamId,
+    siteId: site.siteId,
+    jobNumber: 'JOB-0001',
+    name: 'Demo Depot: two AC chargers',
+    description: 'Install and commission two 22 kW AC wallboxes in the staff car park.',
+    instructions: 'Park in bay 4. The distribution board is behind the reception desk; ask for the key.',
+  });
+  return {
+    operatorId: operator.operatorId,
+    operatorApiKey: apiKey,
+    teamId: team.teamId,
+    siteId: site.siteId,
+    projectId: project.projectId,
+    ...at,
+  };
+}
+
+export function writeCredentials(file: string, seed: SeedResult): void {
+  writeFileSync(file, `${JSON.stringify(seed, null, 2)}\n`, { mode: 0o600 });
+}
+
+export function readCredentials(file: string): SeedResult | undefined {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as SeedResult;
+  } catch {
+    return undefined;
+  }
+}

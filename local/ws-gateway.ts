@@ -1,0 +1,237 @@
+// API Gateway WebSocket API emulation behind the CloudFront path rewrite: upgrades on
+// /ocpp/{identity} become $connect / $default / $disconnect events shaped as on AWS, and the
+// Management API (@connections) lets handlers push frames and close connections with the real
+// ApiGatewayManagementApiClient.
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { STATUS_CODES } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { APIGatewayProxyResult } from 'aws-lambda';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { WsRoute, WsRouteKey } from '../lib/routes';
+import { rewriteOcppPath } from './edge';
+import { readBody } from './http-api';
+import { invoke } from './lambda';
+
+/** API Gateway's message limit: 128 KB (frames are 32 KB; ws reassembles them). */
+const MAX_MESSAGE_BYTES = 128 * 1024;
+
+interface LiveConnection {
+  readonly id: string;
+  readonly socket: WebSocket;
+  readonly connectedAt: number;
+  readonly sourceIp: string;
+  readonly userAgent: string;
+  lastActiveAt: number;
+}
+
+export interface WsGatewayOptions {
+  readonly routes: readonly WsRoute[];
+  readonly stage: string;
+  readonly apiId?: string;
+  readonly domainName: () => string;
+}
+
+export class WsGateway {
+  private readonly wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: MAX_MESSAGE_BYTES,
+    // The protocol was chosen by $connect and stored on the request (see handleUpgrade).
+    handleProtocols: (_offered, req) => (req as IncomingMessage & { negotiatedProtocol?: string }).negotiatedProtocol ?? false,
+  });
+  private readonly connections = new Map<string, LiveConnection>();
+  private readonly inflight = new Set<Promise<unknown>>();
+  private readonly byKey: Partial<Record<WsRouteKey, WsRoute>>;
+
+  constructor(private readonly opts: WsGatewayOptions) {
+    this.byKey = Object.fromEntries(opts.routes.map((r) => [r.routeKey, r]));
+  }
+
+  get connectionCount(): number {
+    return this.connections.size;
+  }
+
+  private context(routeKey: WsRouteKey, connectionId: string, extra: Record<string, unknown> = {}) {
+    const now = Date.now();
+    const conn = this.connections.get(connectionId);
+    return {
+      routeKey,
+      eventType: routeKey === '$connect' ? 'CONNECT' : routeKey === '$disconnect' ? 'DISCONNECT' : 'MESSAGE',
+      extendedRequestId: randomUUID(),
+      requestTime: new Date(now).toUTCString(),
+      messageDirection: 'IN',
+      stage: this.opts.stage,
+      connectedAt: conn?.connectedAt ?? now,
+      requestTimeEpoch: now,
+      identity: { sourceIp: conn?.sourceIp ?? '127.0.0.1', userAgent: conn?.userAgent ?? '' },
+      requestId: randomUUID(),
+      domainName: this.opts.domainName(),
+      connectionId,
+      apiId: this.opts.apiId ?? 'local',
+      ...extra,
+    };
+  }
+
+  private track<T>(p: Promise<T>): Promise<T> {
+    this.inflight.add(p);
+    void p.finally(() => this.inflight.delete(p)).catch(() => undefined);
+    return p;
+  }
+
+  /** Upgrade requests: CloudFront rewrite, then $connect decides (status, subprotocol). */
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    const rewritten = rewriteOcppPath(req.url ?? '/');
+    if ('status' in rewritten) return rejectUpgrade(socket, rewritten.status);
+    const connectionId = randomBytes(10).toString('base64').replace(/=+$/, '=');
+    const sourceIp = (req.socket.remoteAddress ?? '127.0.0.1').replace(/^::ffff:/, '');
+    const headers: Record<string, string> = {};
+    const multiValueHeaders: Record<string, string[]> = {};
+    for (let i = 0; i < req.rawHeaders.length; i += 2) {
+      const name = req.rawHeaders[i]!;
+      const value = req.rawHeaders[i + 1]!;
+      headers[name] = name in headers ? `${headers[name]},${value}` : value;
+      (multiValueHeaders[name] ??= []).push(value);
+    }
+    headers['X-Forwarded-For'] ??= sourceIp;
+    const event = {
+      headers,
+      multiValueHeaders,
+      queryStringParameters: { cp: rewritten.identity },
+      multiValueQueryStringParameters: { cp: [rewritten.identity] },
+      requestContext: {
+        ...this.context('$connect', connectionId),
+        identity: { sourceIp, userAgent: req.headers['user-agent'] ?? '' },
+      },
+      isBase64Encoded: false,
+    };
+    const route = this.byKey.$connect;
+    const decide: Promise<APIGatewayProxyResult | undefined> = route
+      ? (invoke(route.entry, event) as Promise<APIGatewayProxyResult | undefined>)
+      : Promise.resolve({ statusCode: 200, body: '' });
+    void this.track(
+      decide.then(
+        (result) => {
+          const status = result?.statusCode ?? 200;
+          if (status < 200 || status > 299) return rejectUpgrade(socket, status);
+          const protocol = headerValue(result?.headers, 'sec-websocket-protocol');
+          (req as IncomingMessage & { negotiatedProtocol?: string }).negotiatedProtocol = protocol;
+          this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, connectionId, sourceIp, req.headers['user-agent'] ?? ''));
+        },
+        (err: unknown) => {
+          console.error('[local] $connect threw:', err);
+          rejectUpgrade(socket, 500);
+        },
+      ),
+    );
+  }
+
+  private accept(socket: WebSocket, id: string, sourceIp: string, userAgent: string): void {
+    const now = Date.now();
+    const conn: LiveConnection = { id, socket, connectedAt: now, sourceIp, userAgent, lastActiveAt: now };
+    this.connections.set(id, conn);
+    socket.on('message', (data, isBinary) => {
+      conn.lastActiveAt = Date.now();
+      const body = Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data);
+      void this.track(this.onMessage(conn, isBinary ? body.toString('base64') : body.toString('utf8'), isBinary));
+    });
+    socket.on('close', (code, reason) => {
+      this.connections.delete(id);
+      void this.track(this.onDisconnect(conn, code, reason.toString()));
+    });
+    socket.on('error', () => undefined);
+  }
+
+  private async onMessage(conn: LiveConnection, body: string, isBinary: boolean): Promise<void> {
+    const route = this.byKey.$default;
+    if (!route) return;
+    const event = {
+      requestContext: { ...this.context('$default', conn.id), messageId: randomBytes(8).toString('base64url') },
+      body,
+      isBase64Encoded: isBinary,
+    };
+    try {
+      const result = (await invoke(route.entry, event)) as APIGatewayProxyResult | undefined;
+      // Route response enabled: the integration's body goes back on the socket (DESIGN.md §2.6).
+      if (route.routeResponse && result && typeof result.body === 'string' && result.body !== '' && conn.socket.readyState === conn.socket.OPEN) {
+        conn.socket.send(result.body);
+      }
+    } catch (err) {
+      console.error('[local] $default threw:', err);
+      if (conn.socket.readyState === conn.socket.OPEN) {
+        conn.socket.send(JSON.stringify({ message: 'Internal server error', connectionId: conn.id, requestId: randomUUID() }));
+      }
+    }
+  }
+
+  private async onDisconnect(conn: LiveConnection, code: number, reason: string): Promise<void> {
+    const route = this.byKey.$disconnect;
+    if (!route) return;
+    const event = {
+      headers: {},
+      multiValueHeaders: {},
+      requestContext: { ...this.context('$disconnect', conn.id), disconnectStatusCode: code, disconnectReason: reason },
+      isBase64Encoded: false,
+    };
+    try {
+      await invoke(route.entry, event);
+    } catch (err) {
+      console.error('[local] $disconnect threw:', err);
+    }
+  }
+
+  /** `POST|GET|DELETE /<stage>/@connections/<id>`; unknown ids answer 410 GoneException like AWS. */
+  async handleManagement(req: IncomingMessage, res: ServerResponse, connectionId: string): Promise<void> {
+    const conn = this.connections.get(connectionId);
+    if (!conn || conn.socket.readyState !== conn.socket.OPEN) {
+      res.writeHead(410, { 'content-type': 'application/json', 'x-amzn-errortype': 'GoneException' });
+      res.end(JSON.stringify({ message: null }));
+      return;
+    }
+    if (req.method === 'POST') {
+      const body = await readBody(req);
+      if (body.length > MAX_MESSAGE_BYTES) {
+        res.writeHead(413, { 'content-type': 'application/json', 'x-amzn-errortype': 'PayloadTooLargeException' });
+        res.end(JSON.stringify({ message: 'Message too long' }));
+        return;
+      }
+      conn.socket.send(body.toString('utf8'));
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+    } else if (req.method === 'GET') {
+      res.writeHead(200, { 'content-type': 'application/json' }).end(
+        JSON.stringify({
+          ConnectedAt: new Date(conn.connectedAt).toISOString(),
+          Identity: { SourceIp: conn.sourceIp, UserAgent: conn.userAgent },
+          LastActiveAt: new Date(conn.lastActiveAt).toISOString(),
+        }),
+      );
+    } else if (req.method === 'DELETE') {
+      conn.socket.close(1000, 'Going away');
+      res.writeHead(204).end();
+    } else {
+      res.writeHead(405).end();
+    }
+  }
+
+  /** Waits for every in-flight handler invocation (tests and shutdown). */
+  async drain(): Promise<void> {
+    while (this.inflight.size) await Promise.allSettled([...this.inflight]);
+  }
+
+  async close(): Promise<void> {
+    for (const conn of this.connections.values()) conn.socket.close(1001, 'Server shutting down');
+    await this.drain();
+    this.wss.close();
+  }
+}
+
+function headerValue(headers: Record<string, unknown> | undefined, name: string): string | undefined {
+  if (!headers) return undefined;
+  for (const [k, v] of Object.entries(headers)) if (k.toLowerCase() === name && v !== undefined) return String(v);
+  return undefined;
+}
+
+function rejectUpgrade(socket: Duplex, status: number): void {
+  if (socket.destroyed) return;
+  socket.write(`HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Error'}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+  socket.destroy();
+}

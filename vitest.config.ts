@@ -1,0 +1,21 @@
+import { defineConfig } from 'vitest/config';
+
+// Three projects run by `npm test`: unit (pure, fast), integration (real DynamoDB Local through the
+// local runtime, started once per run by the global setup), infra (CDK template assertions).
+export default defineConfig({
+  test: {
+    projects: [
+      { test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
+      {
+        test: {
+          name: 'integration',
+          include: ['test/integration/**/*.test.ts'],
+          globalSetup: ['test/integration/global-setup.ts'],
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
+        },
+      },
+      { test: { name: 'infra', include: ['test/infra/**/*.test.ts'], testTimeout: 120_000 } },
+    ],
+  },
+});
