@@ -4,6 +4,8 @@ import { defineConfig } from 'vitest/config';
 // local runtime, started once per run by the global setup), infra (CDK template assertions).
 export default defineConfig({
   test: {
+    // Lambda runs Node 22; the SDK's Node 20 deprecation notice is noise on the local tool chain.
+    env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
     projects: [
       { test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
       {

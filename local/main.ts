@@ -1,6 +1,9 @@
 // `npm start`: the whole system on one machine. Flags: --in-memory, --port N (or PORT), --host H
 // (or HOST), --data-dir D (or DATA_DIR).
 import { parseArgs } from 'node:util';
+
+// Lambda runs Node 22; the SDK's deprecation notice for a Node 20 dev machine is noise here.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 import { LocalStartError } from './errors';
 import { startLocalRuntime, type LocalRuntime } from './runtime';
 

@@ -84,13 +84,12 @@ export async function startLocalRuntime(opts: RuntimeOptions = {}): Promise<Loca
 
     // 2. DynamoDB Local (unless the caller runs one) and the table from the shared definition.
     let dynamodbEndpoint = opts.dynamodbEndpoint;
-    let ddbClient: DynamoDBClient;
     if (!dynamodbEndpoint) {
       const ddb: DynamoDbLocal = await startDynamoDbLocal(dataDir ? { dbPath: join(dataDir, 'dynamodb') } : {});
       stops.push(() => ddb.stop());
       dynamodbEndpoint = ddb.endpoint;
     }
-    ddbClient = new DynamoDBClient({
+    const ddbClient = new DynamoDBClient({
       endpoint: dynamodbEndpoint,
       region: 'local',
       credentials: { accessKeyId: 'local', secretAccessKey: 'local' },

@@ -3,6 +3,7 @@
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from '../aws/clients';
 import { config } from '../config';
+import type { TransactItem } from '../aws/transact';
 import type { OcppVersion } from '../ocpp/versions';
 import { keys } from './keys';
 
@@ -68,6 +69,7 @@ export interface ConnectionRecord {
   readonly identity: string;
   readonly chargePointId: string;
   readonly operatorId: string;
+  readonly projectId: string;
   readonly protocol: OcppVersion;
   readonly connectedAt: string;
   readonly sourceIp?: string;
@@ -112,4 +114,54 @@ export async function getConnection(connectionId: string): Promise<ConnectionRec
     new GetCommand({ TableName: config().tableName, Key: keys.connection(connectionId), ConsistentRead: true }),
   );
   return out.Item as ConnectionRecord | undefined;
+}
+
+
+/** Connection items live a little longer than API Gateway's 2 h connection limit (DESIGN.md §2.5). */
+export const CONNECTION_TTL_SECONDS = 2 * 3600 + 15 * 60;
+
+export function connectionPut(record: ConnectionRecord): TransactItem {
+  return {
+    Put: {
+      TableName: config().tableName,
+      Item: {
+        ...keys.connection(record.connectionId),
+        type: 'connection',
+        ...record,
+        expiresAt: Math.floor(Date.parse(record.connectedAt) / 1000) + CONNECTION_TTL_SECONDS,
+      },
+    },
+  };
+}
+
+/** The newest connection wins: older $connects that arrive late do not overwrite it (DESIGN.md §2.5). */
+export function chargePointConnectedUpdate(chargePointId: string, connection: ChargePointConnection, retirePrevious: boolean): TransactItem {
+  return {
+    Update: {
+      TableName: config().tableName,
+      Key: keys.chargePoint(chargePointId),
+      UpdateExpression: `SET #conn = :conn, updatedAt = :now${retirePrevious ? ' REMOVE credentials.previous' : ''}`,
+      ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(#conn) OR #conn.connectedAt <= :now)',
+      ExpressionAttributeNames: { '#conn': 'connection' },
+      ExpressionAttributeValues: { ':conn': connection, ':now': connection.connectedAt },
+    },
+  };
+}
+
+/** Clears the charge point's connection only if it is still this one (a newer one may have superseded it). */
+export function chargePointDisconnectedUpdate(chargePointId: string, connectionId: string, at: string): TransactItem {
+  return {
+    Update: {
+      TableName: config().tableName,
+      Key: keys.chargePoint(chargePointId),
+      UpdateExpression: 'REMOVE #conn SET lastDisconnectedAt = :at, updatedAt = :at',
+      ConditionExpression: '#conn.connectionId = :id',
+      ExpressionAttributeNames: { '#conn': 'connection' },
+      ExpressionAttributeValues: { ':id': connectionId, ':at': at },
+    },
+  };
+}
+
+export function connectionDelete(connectionId: string): TransactItem {
+  return { Delete: { TableName: config().tableName, Key: keys.connection(connectionId) } };
 }

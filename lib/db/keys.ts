@@ -15,6 +15,9 @@ export const ENTITY = {
   connection: 'connection',
   logEntry: 'log_entry',
   pendingCall: 'pending_call',
+  transaction: 'transaction',
+  replay: 'replay_guard',
+  command: 'command',
   counter: 'counter',
 } as const;
 export type EntityType = (typeof ENTITY)[keyof typeof ENTITY];
@@ -79,6 +82,13 @@ export const keys = {
     gsi2sk: at,
   }),
   latestConnectorStatus: (identity: string, connector: string) => ({ gsi2pk: `STATUS#${identity}#${connector}` }),
+
+  /** A charging transaction: 1.6 integer id we assign, 2.0.1 string id the station makes. */
+  transaction: (identity: string, transactionId: string): Key => ({ pk: `TX#${identity}`, sk: `TX#${transactionId}` }),
+  /** Remembered answer to a CALL with effects, so a retry is answered the same and not applied twice. */
+  replay: (identity: string, messageId: string): Key => ({ pk: `REPLAY#${identity}`, sk: `MSG#${messageId}` }),
+  /** A command sent to a charge point and its outcome. */
+  command: (commandId: string): Key => ({ pk: `CMD#${commandId}`, sk: 'CMD' }),
 
   /** The one outstanding CSMS→charge point call per identity (DESIGN.md §2.8). */
   pendingCall: (identity: string): Key => ({ pk: `CALL#${identity}`, sk: 'PENDING' }),

@@ -1,0 +1,150 @@
+// How a charge point's status is shown, everywhere (installer app, job page, REST API, webhooks).
+//
+// Two parts: the integration state (is the charger talking to us?) and the charge point state (what
+// is it doing?), derived from OCPP connector statuses. Shown as `connected (available)`; the second
+// part is left out when it is `passive` or equal to the first.
+
+import type { OcppVersion } from '../ocpp/versions';
+
+export const INTEGRATION_STATES = ['connected', 'disconnected', 'error', 'pending', 'no_integration'] as const;
+export type IntegrationState = (typeof INTEGRATION_STATES)[number];
+
+export const CHARGE_POINT_STATES = [
+  'available',
+  'busy-charging',
+  'busy-non-charging',
+  'busy-reserved',
+  'maintenance',
+  'faulted',
+  'unknown',
+  'passive',
+] as const;
+/**
+ * - `faulted`: a fault prevents charging (OCPP `Faulted`). The integration stays `connected`: the
+ *   charger is talking to us fine, it is the hardware that is broken.
+ * - `unknown`: connected, but no usable connector status has been reported yet.
+ * - `passive`: there is no live state to show because the integration is not `connected`
+ *   (never integrated, Pending during commissioning, disconnected, or in error). Last-known
+ *   connector statuses of an offline charger are stale, so they are not shown.
+ */
+export type ChargePointState = (typeof CHARGE_POINT_STATES)[number];
+
+export interface ChargePointStatus {
+  readonly integration: IntegrationState;
+  /** `passive` whenever the integration is not `connected`, whatever was passed in. */
+  readonly chargePoint: ChargePointState;
+  /** `connected (available)`, or just `disconnected`. */
+  readonly label: string;
+}
+
+/**
+ * The one function that turns the two parts into what is shown. `chargePoint` is the state last
+ * derived with chargePointStateFromConnectors (undefined when none yet).
+ */
+export function describeChargePointStatus(
+  integration: IntegrationState,
+  chargePoint: ChargePointState | undefined,
+): ChargePointStatus {
+  const effective: ChargePointState = integration === 'connected' ? (chargePoint ?? 'unknown') : 'passive';
+  const label = effective === 'passive' || (effective as string) === integration ? integration : `${integration} (${effective})`;
+  return { integration, chargePoint: effective, label };
+}
+
+/** One connector status as last reported (StatusNotification; 2.0.1 also TransactionEvent). */
+export interface ConnectorStatusReport {
+  /** 2.0.1 evseId; 0 addresses the whole station (a Reset may report it, DESIGN §3). Unused for 1.6. */
+  readonly evseId?: number;
+  /** 1.6: 0 is the Charge Point main controller (1.6 §3.8, §4.9). 2.0.1: connector within the EVSE. */
+  readonly connectorId: number;
+  /** 1.6 ChargePointStatus or 2.0.1 ConnectorStatusEnumType, verbatim. */
+  readonly status: string;
+  /**
+   * 2.0.1 only: `transactionInfo.chargingState` (ChargingStateEnumType) of the transaction running
+   * on this EVSE, when known. Only `Charging` makes an Occupied connector `busy-charging`.
+   */
+  readonly chargingState?: string;
+}
+
+/**
+ * Per-connector mapping.
+ *
+ * | 1.6 ChargePointStatus                            | 2.0.1 ConnectorStatusEnumType            | state             |
+ * |--------------------------------------------------|------------------------------------------|-------------------|
+ * | Available                                        | Available                                | available         |
+ * | Charging                                         | Occupied, chargingState Charging         | busy-charging     |
+ * | Preparing, SuspendedEV, SuspendedEVSE, Finishing | Occupied, other or unknown chargingState | busy-non-charging |
+ * | Reserved                                         | Reserved                                 | busy-reserved     |
+ * | Unavailable                                      | Unavailable                              | maintenance       |
+ * | Faulted                                          | Faulted                                  | faulted           |
+ * | anything else (other version's value, typo)      | anything else                            | ignored           |
+ *
+ * Unavailable is `maintenance`: it is set by ChangeAvailability or used internally while updating
+ * firmware (1.6 §4.9), i.e. the charger is deliberately out of service, not broken.
+ */
+const STATUS_16: Readonly<Record<string, ChargePointState>> = {
+  Available: 'available',
+  Preparing: 'busy-non-charging',
+  Charging: 'busy-charging',
+  SuspendedEVSE: 'busy-non-charging',
+  SuspendedEV: 'busy-non-charging',
+  Finishing: 'busy-non-charging',
+  Reserved: 'busy-reserved',
+  Unavailable: 'maintenance',
+  Faulted: 'faulted',
+};
+
+const STATUS_201: Readonly<Record<string, ChargePointState>> = {
+  Available: 'available',
+  Occupied: 'busy-non-charging',
+  Reserved: 'busy-reserved',
+  Unavailable: 'maintenance',
+  Faulted: 'faulted',
+};
+
+function connectorState(version: OcppVersion, report: ConnectorStatusReport): ChargePointState | undefined {
+  if (version === 'ocpp1.6') return Object.hasOwn(STATUS_16, report.status) ? STATUS_16[report.status] : undefined;
+  if (!Object.hasOwn(STATUS_201, report.status)) return undefined;
+  if (report.status === 'Occupied' && report.chargingState === 'Charging') return 'busy-charging';
+  return STATUS_201[report.status];
+}
+
+function isWholeChargePoint(version: OcppVersion, report: ConnectorStatusReport): boolean {
+  return version === 'ocpp1.6' ? report.connectorId === 0 : report.evseId === 0;
+}
+
+/** Aggregation order across connectors: the first state any connector is in wins. */
+const USAGE_PRIORITY: readonly ChargePointState[] = ['busy-charging', 'busy-non-charging', 'busy-reserved', 'available'];
+
+/**
+ * The charge point state from its connectors' last statuses.
+ *
+ * 1. The whole-charge-point entry (1.6 connectorId 0, the main controller; 2.0.1 evseId 0) dominates
+ *    when it is Faulted (→ faulted) or Unavailable (→ maintenance, e.g. ChangeAvailability on
+ *    connector 0). For connector 0 only Available, Unavailable and Faulted apply and it "has no
+ *    direct connection to the status of the individual Connectors" (1.6 §4.9), so its Available
+ *    counts only when no connector has reported.
+ * 2. Otherwise the connectors are aggregated by usage: any charging → busy-charging, else any
+ *    busy → busy-non-charging, else any reserved → busy-reserved, else any available → available.
+ *    A faulted or unavailable connector does not hide a usable one.
+ * 3. No usable connector: any faulted → faulted, else (all unavailable) → maintenance.
+ * 4. Nothing recognisable reported → unknown.
+ */
+export function chargePointStateFromConnectors(
+  version: OcppVersion,
+  connectors: readonly ConnectorStatusReport[],
+): ChargePointState {
+  const whole = new Set<ChargePointState>();
+  const each = new Set<ChargePointState>();
+  for (const report of connectors) {
+    const state = connectorState(version, report);
+    if (state === undefined) continue;
+    (isWholeChargePoint(version, report) ? whole : each).add(state);
+  }
+  if (whole.has('faulted')) return 'faulted';
+  if (whole.has('maintenance')) return 'maintenance';
+  const states = each.size > 0 ? each : whole;
+  for (const state of USAGE_PRIORITY) if (states.has(state)) return state;
+  if (states.has('faulted')) return 'faulted';
+  if (states.has('maintenance')) return 'maintenance';
+  return 'unknown';
+}

@@ -1,0 +1,96 @@
+// BootNotification and Heartbeat (OCPP 1.6 §4.2, §4.6; 2.0.1 B01–B03, G02).
+import { config } from '../../config';
+import { getChargePoint, type BootInfo } from '../../db/charge-points';
+import { keys } from '../../db/keys';
+import { makeEvent, publish } from '../../events/publish';
+import type { ActionHandler } from './types';
+
+/** Heartbeat interval we ask for: well inside API Gateway's 10 min idle timeout (DESIGN.md §2.5). */
+export const HEARTBEAT_INTERVAL_SECONDS = 300;
+
+interface Boot16 {
+  chargePointVendor: string;
+  chargePointModel: string;
+  chargePointSerialNumber?: string;
+  chargeBoxSerialNumber?: string;
+  firmwareVersion?: string;
+}
+interface Boot201 {
+  reason: string;
+  chargingStation: { model: string; vendorName: string; serialNumber?: string; firmwareVersion?: string };
+}
+
+export const bootNotification: ActionHandler = async (ctx, payload: Boot16 | Boot201) => {
+  const station =
+    ctx.version === 'ocpp1.6'
+      ? {
+          vendor: (payload as Boot16).chargePointVendor,
+          model: (payload as Boot16).chargePointModel,
+          serial: (payload as Boot16).chargePointSerialNumber ?? (payload as Boot16).chargeBoxSerialNumber,
+          firmware: (payload as Boot16).firmwareVersion,
+        }
+      : {
+          vendor: (payload as Boot201).chargingStation.vendorName,
+          model: (payload as Boot201).chargingStation.model,
+          serial: (payload as Boot201).chargingStation.serialNumber,
+          firmware: (payload as Boot201).chargingStation.firmwareVersion,
+        };
+  // The Pending gate (DESIGN.md §3): a charge point whose commissioning is not complete is Pending;
+  // commissioning triggers a new BootNotification once it is, and that one is Accepted.
+  const cp = await getChargePoint(ctx.connection.chargePointId, true);
+  const status: BootInfo['status'] = cp?.commissioning?.status === 'completed' ? 'Accepted' : 'Pending';
+  const boot: BootInfo = {
+    chargePointVendor: station.vendor,
+    chargePointModel: station.model,
+    ...(station.serial ? { serialNumber: station.serial } : {}),
+    ...(station.firmware ? { firmwareVersion: station.firmware } : {}),
+    at: ctx.receivedAt,
+    status,
+  };
+  const tableName = config().tableName;
+  return {
+    category: 'ocpp_state',
+    response: { status, currentTime: new Date().toISOString(), interval: HEARTBEAT_INTERVAL_SECONDS },
+    writes: [
+      {
+        Update: {
+          TableName: tableName,
+          Key: keys.chargePoint(ctx.connection.chargePointId),
+          UpdateExpression: `SET boot = :boot, updatedAt = :at${station.firmware ? ', firmwareVersion = :fw' : ''}`,
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: { ':boot': boot, ':at': ctx.receivedAt, ...(station.firmware ? { ':fw': station.firmware } : {}) },
+        },
+      },
+      {
+        Update: {
+          TableName: tableName,
+          Key: keys.connection(ctx.connection.connectionId),
+          UpdateExpression: 'SET bootStatus = :s',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: { ':s': status },
+        },
+      },
+    ],
+    effects: [
+      () =>
+        publish([
+          makeEvent('charge_point.booted', ctx.connection.operatorId, {
+            charge_point_id: ctx.connection.chargePointId,
+            charge_point_identity: ctx.identity,
+            project_id: ctx.connection.projectId,
+            vendor: station.vendor,
+            model: station.model,
+            ...(station.firmware ? { firmware_version: station.firmware } : {}),
+            boot_status: status,
+          }),
+        ]),
+    ],
+  };
+};
+
+/** One write: the log entry. The last heartbeat is read from the log, not stored twice. */
+export const heartbeat: ActionHandler = async () => ({
+  category: 'ocpp_state',
+  response: { currentTime: new Date().toISOString() },
+});
+

@@ -1,0 +1,41 @@
+// Which handler answers which CALL, per version. An action with a schema but no handler here is
+// answered NotImplemented by the pipeline.
+import type { OcppVersion } from '../versions';
+import { bootNotification, heartbeat } from './boot';
+import { authorize, dataTransfer, firmwareStatusNotification, logOnly, statusNotification } from './status';
+import { meterValues, startTransaction, stopTransaction, transactionEvent } from './transactions';
+import type { ActionHandler } from './types';
+
+export const ACTION_HANDLERS: { readonly [V in OcppVersion]: Readonly<Record<string, ActionHandler>> } = {
+  'ocpp1.6': {
+    BootNotification: bootNotification,
+    Heartbeat: heartbeat,
+    StatusNotification: statusNotification,
+    FirmwareStatusNotification: firmwareStatusNotification,
+    DiagnosticsStatusNotification: logOnly('ocpp_state'),
+    MeterValues: meterValues,
+    Authorize: authorize,
+    StartTransaction: startTransaction,
+    StopTransaction: stopTransaction,
+    DataTransfer: dataTransfer,
+    // From the OCPP 1.6 security whitepaper; answered only where the negotiated schemas know it.
+    SecurityEventNotification: logOnly('security'),
+  },
+  'ocpp2.0.1': {
+    BootNotification: bootNotification,
+    Heartbeat: heartbeat,
+    StatusNotification: statusNotification,
+    FirmwareStatusNotification: firmwareStatusNotification,
+    LogStatusNotification: logOnly('ocpp_state'),
+    MeterValues: meterValues,
+    Authorize: authorize,
+    TransactionEvent: transactionEvent,
+    DataTransfer: dataTransfer,
+    SecurityEventNotification: logOnly('security'),
+    NotifyReport: logOnly('ocpp_state'),
+  },
+};
+
+export function handlerFor(version: OcppVersion, action: string): ActionHandler | undefined {
+  return Object.hasOwn(ACTION_HANDLERS[version], action) ? ACTION_HANDLERS[version][action] : undefined;
+}

@@ -1,0 +1,96 @@
+// Status reports: StatusNotification, firmware/diagnostics/log status, security events, reports,
+// DataTransfer and Authorize. All but FirmwareStatusNotification cost exactly one write (the log).
+import { config } from '../../config';
+import { keys } from '../../db/keys';
+import { makeEvent, publish } from '../../events/publish';
+import type { ActionHandler } from './types';
+
+interface Status16 {
+  connectorId: number;
+  errorCode: string;
+  status: string;
+  timestamp?: string;
+  info?: string;
+}
+interface Status201 {
+  timestamp: string;
+  connectorStatus: string;
+  evseId: number;
+  connectorId: number;
+}
+
+/** The key of one connector in the latest-status index: `1` (1.6) or `1/1` (2.0.1 evse/connector). */
+export function connectorKey(evseId: number | undefined, connectorId: number): string {
+  return evseId === undefined ? String(connectorId) : `${evseId}/${connectorId}`;
+}
+
+/**
+ * One write: the log entry, which also carries the latest-status index keys (gsi2), so the current
+ * status of a connector is the newest log item in its index partition (ACCESS_PATTERNS.md AP-12).
+ */
+export const statusNotification: ActionHandler = async (ctx, payload: Status16 | Status201) => {
+  const report =
+    ctx.version === 'ocpp1.6'
+      ? { connectorId: (payload as Status16).connectorId, status: (payload as Status16).status, errorCode: (payload as Status16).errorCode }
+      : { evseId: (payload as Status201).evseId, connectorId: (payload as Status201).connectorId, status: (payload as Status201).connectorStatus };
+  const key = connectorKey(report.evseId, report.connectorId);
+  return {
+    category: 'ocpp_state',
+    response: {},
+    logExtra: { ...keys.connectorStatus(ctx.identity, key, ctx.receivedAt), connectorStatus: { ...report, at: ctx.receivedAt } },
+    effects: [
+      () =>
+        publish([
+          makeEvent('charge_point.status_changed', ctx.connection.operatorId, {
+            charge_point_id: ctx.connection.chargePointId,
+            charge_point_identity: ctx.identity,
+            project_id: ctx.connection.projectId,
+            ...(report.evseId !== undefined ? { evse_id: report.evseId } : {}),
+            connector_id: report.connectorId,
+            status: report.status,
+            ...(report.errorCode && report.errorCode !== 'NoError' ? { error_code: report.errorCode } : {}),
+          }),
+        ]),
+    ],
+  };
+};
+
+export const firmwareStatusNotification: ActionHandler = async (ctx, payload: { status: string; requestId?: number }) => ({
+  category: 'ocpp_state',
+  response: {},
+  writes: [
+    {
+      Update: {
+        TableName: config().tableName,
+        Key: keys.chargePoint(ctx.connection.chargePointId),
+        UpdateExpression: 'SET firmwareStatus = :f, updatedAt = :at',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: { ':f': { status: payload.status, at: ctx.receivedAt }, ':at': ctx.receivedAt },
+      },
+    },
+  ],
+});
+
+/** 1.6 DiagnosticsStatusNotification and 2.0.1 LogStatusNotification: the log entry is the record. */
+export const logOnly =
+  (category: 'ocpp_state' | 'security' | 'transaction'): ActionHandler =>
+  async () => ({ category, response: {} });
+
+/** Vendor ids whose DataTransfer we accept (comma-separated DATA_TRANSFER_VENDOR_IDS); anything else is UnknownVendorId. */
+function acceptedVendors(): Set<string> {
+  return new Set((process.env.DATA_TRANSFER_VENDOR_IDS ?? '').split(',').map((s) => s.trim()).filter(Boolean));
+}
+
+export const dataTransfer: ActionHandler = async (_ctx, payload: { vendorId: string }) => ({
+  category: 'ocpp_state',
+  response: { status: acceptedVendors().has(payload.vendorId) ? 'Accepted' : 'UnknownVendorId' },
+});
+
+/**
+ * Authorize: during installation every token is accepted (free vend for test charges); the token is
+ * in the log. Authorisation lists and RFID card learning are separate, later work.
+ */
+export const authorize: ActionHandler = async (ctx) => ({
+  category: 'transaction',
+  response: ctx.version === 'ocpp1.6' ? { idTagInfo: { status: 'Accepted' } } : { idTokenInfo: { status: 'Accepted' } },
+});

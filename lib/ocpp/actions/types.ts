@@ -1,0 +1,34 @@
+import type { TransactItem } from '../../aws/transact';
+import type { ConnectionRecord } from '../../db/charge-points';
+import type { LogCategory } from '../../db/logs';
+import type { JsonObject } from '../codec';
+import type { OcppVersion } from '../versions';
+
+export interface ActionContext {
+  readonly version: OcppVersion;
+  readonly identity: string;
+  readonly connection: ConnectionRecord;
+  readonly messageId: string;
+  readonly receivedAt: string;
+}
+
+/**
+ * What an action handler decides. The pipeline writes `writes` and the log entry in ONE transaction
+ * (or a single PutItem when there are no writes), answers `response`, then runs `effects`.
+ */
+export interface ActionResult {
+  readonly response: JsonObject;
+  readonly category: LogCategory;
+  readonly writes?: readonly TransactItem[];
+  /** Extra attributes on the log item (e.g. the latest-connector-status index keys). */
+  readonly logExtra?: Record<string, unknown>;
+  /** Remember the answer under (identity, messageId, request hash) so a retried CALL is answered the same and not applied twice. */
+  readonly replayGuard?: boolean;
+  /** After the write succeeded: publish events, send follow-up commands. Failures are logged, never answered. */
+  readonly effects?: ReadonlyArray<() => Promise<void>>;
+}
+
+// Payloads are validated against the official schemas before a handler runs, so handlers may rely
+// on the fields the schema requires.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type ActionHandler = (ctx: ActionContext, payload: any) => Promise<ActionResult>;

@@ -1,0 +1,258 @@
+// Calling a charge point (DESIGN.md §2.8): a CALLRESULT carries no action name, so we keep one
+// pending-call record per charge point (conditional put: at most one outstanding), send the CALL
+// with postToConnection, and match the answer that arrives on $default. The caller waits for the
+// outcome by polling the command record: accepted, rejected, error, timed_out or not_connected.
+import { randomUUID } from 'node:crypto';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { documentClient } from '../aws/clients';
+import { postToConnection } from '../aws/connections';
+import { transactWrite } from '../aws/transact';
+import { config } from '../config';
+import { getChargePoint, getConnection, getIdentityGuard, type ConnectionRecord } from '../db/charge-points';
+import { ENTITY, keys } from '../db/keys';
+import { logPut, putLogEntry } from '../db/logs';
+import { Conflict, NotFound, ValidationFailed } from '../domain/errors';
+import { makeEvent, publish } from '../events/publish';
+import { intEnv } from '../env';
+import { log } from '../log';
+import { encodeCall, type Decoded, type JsonObject } from './codec';
+import { markDisconnected } from './disconnect';
+import { validateRequest, validateResponse } from './validate';
+import type { OcppVersion } from './versions';
+
+export const COMMAND_ACTIONS = {
+  'ocpp1.6': ['Reset', 'RemoteStartTransaction', 'RemoteStopTransaction', 'UnlockConnector', 'TriggerMessage', 'ChangeConfiguration', 'GetConfiguration', 'ChangeAvailability'],
+  'ocpp2.0.1': ['Reset', 'RequestStartTransaction', 'RequestStopTransaction', 'UnlockConnector', 'TriggerMessage', 'SetVariables', 'GetVariables', 'ChangeAvailability'],
+} as const satisfies Record<OcppVersion, readonly string[]>;
+
+export type CommandOutcome = 'sent' | 'accepted' | 'rejected' | 'error' | 'timed_out' | 'not_connected';
+
+export interface CommandRecord {
+  readonly commandId: string;
+  readonly identity: string;
+  readonly action: string;
+  readonly request: JsonObject;
+  readonly messageId: string;
+  readonly status: CommandOutcome;
+  readonly protocol?: OcppVersion;
+  readonly response?: JsonObject;
+  readonly error?: { readonly code: string; readonly description: string };
+  readonly requestedBy?: string;
+  readonly sentAt: string;
+  readonly completedAt?: string;
+}
+
+export interface CallOptions {
+  /** How long to wait for the answer. Default COMMAND_TIMEOUT_MS or 20 s (inside API Gateway's 29 s). */
+  readonly timeoutMs?: number;
+  /** How long to wait for another command to the same charge point to finish. Default 5 s, then busy (409). */
+  readonly waitForSlotMs?: number;
+  readonly requestedBy?: string;
+}
+
+const POLL_MS = 75;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function getCommand(commandId: string): Promise<CommandRecord | undefined> {
+  const out = await documentClient().send(new GetCommand({ TableName: config().tableName, Key: keys.command(commandId), ConsistentRead: true }));
+  return out.Item as CommandRecord | undefined;
+}
+
+/** `accepted` unless the response says otherwise: most confirmations carry a status enum. */
+export function outcomeOf(response: JsonObject): 'accepted' | 'rejected' {
+  const status = response.status;
+  return status === undefined || status === 'Accepted' || status === 'Scheduled' || status === 'Unlocked' ? 'accepted' : 'rejected';
+}
+
+export async function callChargePoint(identity: string, action: string, payload: JsonObject, opts: CallOptions = {}): Promise<CommandRecord> {
+  const timeoutMs = opts.timeoutMs ?? intEnv('COMMAND_TIMEOUT_MS', 20_000);
+  const waitForSlotMs = opts.waitForSlotMs ?? 5_000;
+  const guard = await getIdentityGuard(identity);
+  if (!guard) throw new NotFound(`No charge point with identity ${identity}`);
+  const cp = await getChargePoint(guard.chargePointId, true);
+  const connection = cp?.connection ? await getConnection(cp.connection.connectionId) : undefined;
+  const version = connection?.protocol ?? cp?.protocol;
+  if (!version) throw new NotFound(`Charge point ${identity} has no OCPP registration`);
+  if (!(COMMAND_ACTIONS[version] as readonly string[]).includes(action)) {
+    throw new ValidationFailed(`${action} is not a command for ${version}`, [{ field: 'action', message: `must be one of ${COMMAND_ACTIONS[version].join(', ')}` }]);
+  }
+  const valid = validateRequest(version, action, payload);
+  if (!valid.ok) throw new ValidationFailed(`Invalid ${action} request: ${valid.error.message}`, [{ field: 'payload', message: valid.error.message }]);
+
+  const commandId = `cmd_${randomUUID()}`;
+  const messageId = randomUUID();
+  const sentAt = new Date().toISOString();
+  const record: CommandRecord = { commandId, identity, action, request: payload, messageId, status: 'sent', protocol: version, sentAt, ...(opts.requestedBy ? { requestedBy: opts.requestedBy } : {}) };
+
+  if (!connection) return finishWithoutSending(record, 'not_connected');
+  const frame = encodeCall(messageId, action, payload);
+
+  // Take the charge point's single call slot (waiting in turn), recording the command and the outgoing frame with it.
+  const slotDeadline = Date.now() + waitForSlotMs;
+  for (;;) {
+    const nowSec = Math.floor(Date.now() / 1000);
+    const taken = await transactWrite([
+      {
+        Put: {
+          TableName: config().tableName,
+          Item: {
+            ...keys.pendingCall(identity),
+            type: ENTITY.pendingCall,
+            messageId,
+            commandId,
+            action,
+            connectionId: connection.connectionId,
+            expiresAt: nowSec + Math.ceil(timeoutMs / 1000) + 5,
+          },
+          ConditionExpression: 'attribute_not_exists(pk) OR expiresAt < :now',
+          ExpressionAttributeValues: { ':now': nowSec },
+        },
+      },
+      { Put: { TableName: config().tableName, Item: { ...keys.command(commandId), type: ENTITY.command, ...record } } },
+      logPut({ identity, at: sentAt, category: categoryOf(action), kind: 'call_out', action, messageId, frameOut: frame }),
+    ]);
+    if (!taken.cancelled) break;
+    if (Date.now() > slotDeadline) {
+      throw new Conflict(`Charge point ${identity} is busy with another command; try again in a few seconds`, { identity });
+    }
+    await sleep(POLL_MS);
+  }
+
+  const sent = await postToConnection(connection.connectionId, frame).catch((err: unknown) => {
+    log.error('postToConnection failed', { identity, err });
+    return false;
+  });
+  if (!sent) {
+    await markDisconnected(connection, 'gone', new Date().toISOString()).catch((err: unknown) => log.warn('markDisconnected failed', { err }));
+    return complete(record, { status: 'not_connected' });
+  }
+
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    await sleep(POLL_MS);
+    const current = await getCommand(commandId);
+    if (current && current.status !== 'sent') {
+      await announce(current, connection);
+      return current;
+    }
+  }
+  return complete(record, { status: 'timed_out' });
+}
+
+/** Settles a command that is still `sent` (timeout, gone) and frees the slot if it is still ours. */
+async function complete(record: CommandRecord, patch: { status: CommandOutcome }): Promise<CommandRecord> {
+  const completedAt = new Date().toISOString();
+  const result = await transactWrite([
+    {
+      Update: {
+        TableName: config().tableName,
+        Key: keys.command(record.commandId),
+        UpdateExpression: 'SET #s = :s, completedAt = :at',
+        ConditionExpression: '#s = :sent',
+        ExpressionAttributeNames: { '#s': 'status' },
+        ExpressionAttributeValues: { ':s': patch.status, ':at': completedAt, ':sent': 'sent' },
+      },
+    },
+  ]);
+  await releaseSlot(record.identity, record.messageId);
+  const final = result.cancelled ? ((await getCommand(record.commandId)) ?? record) : { ...record, ...patch, completedAt };
+  await announce(final);
+  return final;
+}
+
+async function finishWithoutSending(record: CommandRecord, status: 'not_connected'): Promise<CommandRecord> {
+  const final = { ...record, status, completedAt: record.sentAt };
+  await documentClient().send(
+    new PutCommand({ TableName: config().tableName, Item: { ...keys.command(record.commandId), type: ENTITY.command, ...final } }),
+  );
+  await announce(final);
+  return final;
+}
+
+async function releaseSlot(identity: string, messageId: string): Promise<void> {
+  await transactWrite([
+    {
+      Delete: {
+        TableName: config().tableName,
+        Key: keys.pendingCall(identity),
+        ConditionExpression: 'messageId = :m',
+        ExpressionAttributeValues: { ':m': messageId },
+      },
+    },
+  ]);
+}
+
+async function announce(record: CommandRecord, connection?: ConnectionRecord): Promise<void> {
+  const operatorId = connection?.operatorId ?? (await getIdentityGuard(record.identity))?.operatorId;
+  if (!operatorId || record.status === 'sent') return;
+  await publish([
+    makeEvent('charge_point.command_completed', operatorId, {
+      charge_point_identity: record.identity,
+      command_id: record.commandId,
+      action: record.action,
+      outcome: record.status,
+      ...(record.response ? { response: record.response } : {}),
+    }),
+  ]).catch((err: unknown) => log.error('publish command_completed failed', { err }));
+}
+
+function categoryOf(action: string) {
+  return /Transaction/.test(action) ? ('transaction' as const) : ('ocpp_state' as const);
+}
+
+type Response = Extract<Decoded, { kind: 'callresult' | 'callerror' }>;
+
+/**
+ * A CALLRESULT/CALLERROR arrived on $default. Match it to the pending call, validate it against the
+ * response schema of the action we sent, record the outcome and free the slot, all in one
+ * transaction. Late or unknown answers are logged and dropped; nothing is ever sent back.
+ */
+export async function receiveCallResponse(conn: ConnectionRecord, frame: Response, raw: string, at: string): Promise<void> {
+  const pendingOut = await documentClient().send(new GetCommand({ TableName: config().tableName, Key: keys.pendingCall(conn.identity), ConsistentRead: true }));
+  const pending = pendingOut.Item as { messageId: string; commandId: string; action: string } | undefined;
+  const base = { identity: conn.identity, at, kind: 'result_in' as const, messageId: frame.messageId, frameIn: raw };
+  if (!pending || pending.messageId !== frame.messageId) {
+    await putLogEntry({ ...base, category: 'ocpp_state', detail: { unmatched: true } });
+    return;
+  }
+  let status: CommandOutcome;
+  let response: JsonObject | undefined;
+  let error: { code: string; description: string } | undefined;
+  if (frame.kind === 'callresult') {
+    const valid = validateResponse(conn.protocol, pending.action, frame.payload);
+    if (valid.ok) {
+      status = outcomeOf(frame.payload);
+      response = frame.payload;
+    } else {
+      status = 'error';
+      error = { code: valid.error.kind, description: `Invalid ${pending.action} response: ${valid.error.message}` };
+    }
+  } else {
+    status = 'error';
+    error = { code: frame.errorCode, description: frame.errorDescription };
+  }
+  const result = await transactWrite([
+    {
+      Update: {
+        TableName: config().tableName,
+        Key: keys.command(pending.commandId),
+        UpdateExpression: `SET #s = :s, completedAt = :at${response ? ', #r = :r' : ''}${error ? ', #e = :e' : ''}`,
+        ConditionExpression: '#s = :sent',
+        ExpressionAttributeNames: { '#s': 'status', ...(response ? { '#r': 'response' } : {}), ...(error ? { '#e': 'error' } : {}) },
+        ExpressionAttributeValues: { ':s': status, ':at': at, ':sent': 'sent', ...(response ? { ':r': response } : {}), ...(error ? { ':e': error } : {}) },
+      },
+    },
+    {
+      Delete: {
+        TableName: config().tableName,
+        Key: keys.pendingCall(conn.identity),
+        ConditionExpression: 'messageId = :m',
+        ExpressionAttributeValues: { ':m': frame.messageId },
+      },
+    },
+    logPut({ ...base, category: categoryOf(pending.action), action: pending.action, detail: { commandId: pending.commandId, outcome: status, ...(error ? { error } : {}) } }),
+  ]);
+  if (result.cancelled) {
+    await putLogEntry({ ...base, category: 'ocpp_state', action: pending.action, detail: { late: true, commandId: pending.commandId } });
+  }
+}

@@ -1,0 +1,169 @@
+// $default: every OCPP-J frame from a charge point. Strict decode → schema validation → boot gate →
+// handler → one write (log, or log + state in one transaction) → answer. Never throws: anything
+// unexpected is answered CALLERROR InternalError (DESIGN.md §2.6).
+import { createHash } from 'node:crypto';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { documentClient } from '../aws/clients';
+import { transactWrite, type TransactItem } from '../aws/transact';
+import { config } from '../config';
+import { getConnection, type ConnectionRecord } from '../db/charge-points';
+import { ENTITY, keys } from '../db/keys';
+import { logItem, logPut, putLogEntry, type LogEntry } from '../db/logs';
+import { closeConnection } from '../aws/connections';
+import { log } from '../log';
+import { handlerFor } from './actions';
+import type { ActionContext } from './actions/types';
+import { decodeFrame, encodeCallResult, encodeOcppError, type Decoded } from './codec';
+import { receiveCallResponse } from './commands';
+import { OcppError, toOcppError } from './errors';
+import { isKnownAction, validateRequest, validateResponse } from './validate';
+
+/** How long a retried CALL is recognised (its answer is replayed). */
+const REPLAY_TTL_SECONDS = 24 * 3600;
+
+export interface FrameInput {
+  readonly connectionId: string;
+  readonly body: string;
+  readonly receivedAt: string;
+}
+
+/** Returns the frame to send back on the socket (the route response), or undefined for none. */
+export async function handleFrame(input: FrameInput): Promise<string | undefined> {
+  try {
+    const conn = await getConnection(input.connectionId);
+    if (!conn) {
+      // No record: refused, expired or superseded. The charger must reconnect (and authenticate) again.
+      log.warn('frame on an unknown connection; closing it', { connectionId: input.connectionId });
+      await closeConnection(input.connectionId);
+      return undefined;
+    }
+    const decoded = decodeFrame(input.body, conn.protocol);
+    switch (decoded.kind) {
+      case 'call':
+        return await handleCall(conn, decoded, input);
+      case 'callresult':
+      case 'callerror':
+        await receiveCallResponse(conn, decoded, input.body, input.receivedAt);
+        return undefined;
+      case 'invalid':
+        await putLogEntry({
+          identity: conn.identity,
+          at: input.receivedAt,
+          category: 'ocpp_state',
+          kind: 'invalid_frame',
+          ...(decoded.messageId ? { messageId: decoded.messageId } : {}),
+          frameIn: input.body,
+          ...(decoded.reply ? { frameOut: decoded.reply } : {}),
+          detail: { reason: decoded.reason },
+        });
+        return decoded.reply ?? undefined;
+    }
+  } catch (err) {
+    log.error('unexpected failure handling a frame', { connectionId: input.connectionId, err });
+    return lastResortError(input.body);
+  }
+}
+
+type Call = Extract<Decoded, { kind: 'call' }>;
+
+async function handleCall(conn: ConnectionRecord, call: Call, input: FrameInput): Promise<string> {
+  const version = conn.protocol;
+  const base: LogEntry = {
+    identity: conn.identity,
+    at: input.receivedAt,
+    category: 'ocpp_state',
+    kind: 'call_in',
+    action: call.action,
+    messageId: call.messageId,
+    frameIn: input.body,
+  };
+  try {
+    if (!isKnownAction(version, call.action)) throw new OcppError('NotImplemented', `${call.action} is not a ${version} action`);
+    const valid = validateRequest(version, call.action, call.payload);
+    if (!valid.ok) throw valid.error;
+    // Until the boot is Accepted or Pending, only BootNotification is allowed (2.0.1 B02.FR.09, 1.6 §4.2).
+    if (call.action !== 'BootNotification' && conn.bootStatus !== 'Accepted' && conn.bootStatus !== 'Pending') {
+      throw new OcppError('SecurityError', `${call.action} before an accepted BootNotification`);
+    }
+    const handler = handlerFor(version, call.action);
+    if (!handler) throw new OcppError('NotImplemented', `${call.action} is not implemented by this CSMS`);
+
+    const ctx: ActionContext = { version, identity: conn.identity, connection: conn, messageId: call.messageId, receivedAt: input.receivedAt };
+    const result = await handler(ctx, call.payload);
+    const checked = validateResponse(version, call.action, result.response);
+    if (!checked.ok) {
+      // Our own answer breaks the official schema: a bug. Answer InternalError rather than send it.
+      log.error('response failed its own schema', { action: call.action, error: checked.error.message, response: result.response });
+      throw new OcppError('InternalError', 'The CSMS produced an invalid response');
+    }
+    const reply = encodeCallResult(call.messageId, result.response);
+    const entry: LogEntry = { ...base, category: result.category, frameOut: reply };
+    const writes = result.writes ?? [];
+
+    if (!result.replayGuard && writes.length === 0) {
+      // The common case (Heartbeat, StatusNotification, MeterValues…): exactly one PutItem.
+      await documentClient().send(new PutCommand({ TableName: config().tableName, Item: logItem(entry, result.logExtra) }));
+    } else {
+      const requestHash = createHash('sha256').update(call.action).update('\0').update(JSON.stringify(call.payload)).digest('base64url');
+      const guard: TransactItem[] = result.replayGuard
+        ? [
+            {
+              Put: {
+                TableName: config().tableName,
+                Item: {
+                  ...keys.replay(conn.identity, call.messageId),
+                  type: ENTITY.replay,
+                  requestHash,
+                  reply,
+                  expiresAt: Math.floor(Date.now() / 1000) + REPLAY_TTL_SECONDS,
+                },
+                // Same id and same request within the window = a retry. A reused id with a different request is new.
+                ConditionExpression: 'attribute_not_exists(pk) OR requestHash <> :h OR expiresAt < :now',
+                ExpressionAttributeValues: { ':h': requestHash, ':now': Math.floor(Date.now() / 1000) },
+                ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+              },
+            },
+          ]
+        : [];
+      const outcome = await transactWrite([...guard, ...writes, logPut(entry, result.logExtra)]);
+      if (outcome.cancelled) {
+        const old = guard.length ? outcome.oldItems[0] : undefined;
+        if (guard.length && outcome.reasons[0] === 'ConditionalCheckFailed' && typeof old?.reply === 'string') {
+          await putLogEntry({ ...entry, frameOut: old.reply, detail: { replayed: true } });
+          return old.reply;
+        }
+        // A state write's condition failed (stale seqNo, unknown transaction…): the answer stands, the log records why.
+        log.warn('state write skipped', { identity: conn.identity, action: call.action, reasons: outcome.reasons });
+        await putLogEntry({ ...entry, detail: { stateWriteSkipped: outcome.reasons } });
+      }
+    }
+    for (const effect of result.effects ?? []) {
+      await effect().catch((err: unknown) => log.error('post-response effect failed', { identity: conn.identity, action: call.action, err }));
+    }
+    return reply;
+  } catch (err) {
+    const error = toOcppError(err);
+    if (error.kind === 'InternalError') log.error('CALL failed', { identity: conn.identity, action: call.action, err });
+    const reply = encodeOcppError(version, call.messageId, error);
+    await putLogEntry({ ...base, category: error.kind === 'SecurityError' ? 'security' : 'ocpp_state', frameOut: reply, detail: { error: error.kind } }).catch(
+      (logErr: unknown) => log.error('could not log a CALLERROR', { err: logErr }),
+    );
+    return reply;
+  }
+}
+
+/**
+ * When even the connection lookup failed we do not know the version; InternalError is spelled the
+ * same in both, so answer a readable CALL with it and drop anything else.
+ */
+function lastResortError(body: string): string | undefined {
+  try {
+    const frame: unknown = JSON.parse(body);
+    if (Array.isArray(frame) && frame[0] === 2 && typeof frame[1] === 'string' && frame[1].length > 0 && frame[1].length <= 36) {
+      return JSON.stringify([4, frame[1], 'InternalError', 'An internal error occurred', {}]);
+    }
+  } catch {
+    // not JSON: nothing to answer
+  }
+  return undefined;
+}

@@ -1,0 +1,73 @@
+// $connect over real WebSockets: identity, Basic auth, subprotocol, supersession.
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { LocalRuntime } from '../../local/runtime';
+import { getChargePoint } from '../../lib/db/charge-points';
+import { listLog } from '../../lib/db/logs';
+import type { RegisteredChargePoint } from '../../lib/domain/charge-points';
+import { aConnectedClient, aRegisteredChargePoint, basic, BOOT, upgradeStatus } from './support/ocpp';
+import { startTestRuntime } from './support/runtime';
+
+let rt: LocalRuntime;
+let cp16: RegisteredChargePoint;
+let cp201: RegisteredChargePoint;
+
+beforeAll(async () => {
+  rt = await startTestRuntime();
+  cp16 = await aRegisteredChargePoint(rt, { protocol: 'ocpp1.6' });
+  cp201 = await aRegisteredChargePoint(rt, { protocol: 'ocpp2.0.1' });
+});
+afterAll(async () => rt?.stop());
+
+const url = (identity: string) => `${rt.ocppUrl}/${identity}`;
+
+describe('$connect', () => {
+  it('refuses an unknown identity with 404', async () => {
+    expect(await upgradeStatus(url('NOBODY-HERE'), { protocols: ['ocpp1.6'], authorization: basic('NOBODY-HERE', 'x'.repeat(40)) })).toBe(404);
+  });
+
+  it('refuses missing, wrong and mismatched credentials with 401 and logs each as a security event', async () => {
+    const u = url(cp16.identity);
+    expect(await upgradeStatus(u, { protocols: ['ocpp1.6'] })).toBe(401);
+    expect(await upgradeStatus(u, { protocols: ['ocpp1.6'], authorization: basic(cp16.identity, 'wrong-password-0000000') })).toBe(401);
+    expect(await upgradeStatus(u, { protocols: ['ocpp1.6'], authorization: basic(`${cp16.identity}X`, cp16.provisioningPassword) })).toBe(401);
+    const security = await listLog(cp16.identity, { category: 'security' });
+    expect(security.entries.filter((e) => e.kind === 'auth_failure')).toHaveLength(3);
+  });
+
+  it('refuses a subprotocol the charge point is not registered for with 400', async () => {
+    expect(await upgradeStatus(url(cp16.identity), { protocols: ['ocpp2.0.1'], authorization: basic(cp16.identity, cp16.provisioningPassword) })).toBe(400);
+    expect(await upgradeStatus(url(cp16.identity), { protocols: [], authorization: basic(cp16.identity, cp16.provisioningPassword) })).toBe(400);
+  });
+
+  it('accepts the identity in any case and the 1.6 key as raw bytes', async () => {
+    const raw = Buffer.from(cp16.provisioningPassword, 'hex');
+    expect(raw).toHaveLength(20);
+    expect(await upgradeStatus(url(cp16.identity.toLowerCase()), { protocols: ['ocpp1.6'], authorization: basic(cp16.identity.toLowerCase(), raw) })).toBe(101);
+  });
+
+  it('picks the first offered protocol the charge point is registered for, tolerating odd spacing', async () => {
+    const client = await aConnectedClient(rt, { identity: cp201.identity, password: cp201.provisioningPassword, protocol: 'ocpp2.0.1' }, { protocols: ['ocpp1.6', 'ocpp2.0.1'] });
+    expect(client.protocol).toBe('ocpp2.0.1');
+    await client.close({ force: true });
+  });
+
+  it('lets a newer connection supersede an older one, which is closed and does not mark the charge point disconnected', async () => {
+    const creds = { identity: cp201.identity, password: cp201.provisioningPassword, protocol: 'ocpp2.0.1' as const };
+    const first = await aConnectedClient(rt, creds);
+    const firstClosed = new Promise((r) => first.once('close', r));
+    await first.call('BootNotification', BOOT['ocpp2.0.1']);
+    const second = await aConnectedClient(rt, creds);
+    await firstClosed;
+    await rt.drain();
+    const cp = await getChargePoint(cp201.chargePoint.chargePointId, true);
+    expect(cp?.connection).toBeDefined();
+    // The new connection works and has its own boot state.
+    await expect(second.call('Heartbeat', {})).rejects.toMatchObject({ rpcErrorCode: 'SecurityError' });
+    await second.call('BootNotification', BOOT['ocpp2.0.1']);
+    await expect(second.call('Heartbeat', {})).resolves.toHaveProperty('currentTime');
+    const kinds = (await listLog(cp201.identity, { category: 'connection' })).entries.map((e) => e.kind);
+    expect(kinds).toContain('superseded');
+    await second.close({ force: true });
+    await vi.waitFor(async () => expect((await getChargePoint(cp201.chargePoint.chargePointId, true))?.connection).toBeUndefined());
+  });
+});

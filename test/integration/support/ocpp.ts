@@ -1,0 +1,101 @@
+// Charge points for integration tests: registered through the real use case, played by strict
+// ocpp-rpc clients (they reject any answer that breaks the official schemas).
+import { RPCClient } from 'ocpp-rpc';
+import WebSocket from 'ws';
+import type { LocalRuntime } from '../../../local/runtime';
+import { registerChargePoint, type RegisteredChargePoint } from '../../../lib/domain/charge-points';
+import type { OcppVersion } from '../../../lib/ocpp/versions';
+
+let serial = 0;
+export function aSerial(prefix = 'CP'): string {
+  serial += 1;
+  return `${prefix}-${process.pid}-${Date.now().toString(36)}-${serial}`.toUpperCase().slice(0, 48);
+}
+
+export async function aRegisteredChargePoint(rt: LocalRuntime, opts: { protocol: OcppVersion; serial?: string; connectorCount?: number }): Promise<RegisteredChargePoint> {
+  return registerChargePoint({
+    projectId: rt.seed!.projectId,
+    serialNumber: opts.serial ?? aSerial(),
+    protocol: opts.protocol,
+    connectorCount: opts.connectorCount ?? 2,
+  });
+}
+
+export async function aConnectedClient(
+  rt: LocalRuntime,
+  cp: { identity: string; password: string; protocol: OcppVersion },
+  extra: { protocols?: string[] } = {},
+): Promise<RPCClient> {
+  // ocpp-rpc's typings mark every option required; the library fills in defaults for the rest.
+  const options: Partial<ConstructorParameters<typeof RPCClient>[0]> = {
+    endpoint: rt.ocppUrl,
+    identity: cp.identity,
+    password: cp.password,
+    protocols: extra.protocols ?? [cp.protocol],
+    strictMode: true,
+    reconnect: false,
+    callTimeoutMs: 10_000,
+  };
+  const client = new RPCClient(options as ConstructorParameters<typeof RPCClient>[0]);
+  await client.connect();
+  return client;
+}
+
+export const BOOT = {
+  'ocpp1.6': { chargePointVendor: 'TestVendor', chargePointModel: 'AC22', chargePointSerialNumber: 'SN-1', firmwareVersion: '1.2.3' },
+  'ocpp2.0.1': { reason: 'PowerUp', chargingStation: { vendorName: 'TestVendor', model: 'AC22', serialNumber: 'SN-1', firmwareVersion: '2.0.0' } },
+} as const;
+
+/** Opens a plain WebSocket and resolves with the HTTP status of a refused upgrade, or 101. */
+export function upgradeStatus(url: string, opts: { protocols?: string[]; authorization?: string } = {}): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url, opts.protocols ?? [], { headers: opts.authorization ? { Authorization: opts.authorization } : {} });
+    ws.once('open', () => {
+      ws.close();
+      resolve(101);
+    });
+    ws.once('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
+    ws.once('error', (err) => (/Unexpected server response: (\d+)/.test(err.message) ? resolve(Number(RegExp.$1)) : reject(err)));
+  });
+}
+
+export function basic(user: string, password: string | Buffer): string {
+  return `Basic ${Buffer.concat([Buffer.from(`${user}:`), Buffer.isBuffer(password) ? password : Buffer.from(password)]).toString('base64')}`;
+}
+
+/** A raw socket speaking frames as text, for malformed-frame tests. */
+export async function aRawSocket(rt: LocalRuntime, cp: { identity: string; password: string; protocol: OcppVersion }) {
+  const ws = new WebSocket(`${rt.ocppUrl}/${cp.identity}`, [cp.protocol], { headers: { Authorization: basic(cp.identity, cp.password) } });
+  const inbox: string[] = [];
+  const waiters: Array<(s: string) => void> = [];
+  ws.on('message', (d) => {
+    const text = d.toString();
+    const w = waiters.shift();
+    if (w) w(text);
+    else inbox.push(text);
+  });
+  await new Promise<void>((resolve, reject) => {
+    ws.once('open', () => resolve());
+    ws.once('error', reject);
+  });
+  return {
+    ws,
+    send: (text: string) => ws.send(text),
+    next: (timeoutMs = 3000) =>
+      new Promise<string | undefined>((resolve) => {
+        const ready = inbox.shift();
+        if (ready !== undefined) return resolve(ready);
+        const t = setTimeout(() => {
+          const i = waiters.indexOf(done);
+          if (i >= 0) waiters.splice(i, 1);
+          resolve(undefined);
+        }, timeoutMs);
+        const done = (s: string) => {
+          clearTimeout(t);
+          resolve(s);
+        };
+        waiters.push(done);
+      }),
+    close: () => ws.close(),
+  };
+}

@@ -1,0 +1,312 @@
+import Ajv from 'ajv';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { errorCodeFor } from '../../../lib/ocpp/errors';
+import ocpp16Schemas from '../../../lib/ocpp/schemas/ocpp16.gen';
+import ocpp201Schemas from '../../../lib/ocpp/schemas/ocpp201.gen';
+import { isKnownAction, kindForKeyword, validateRequest, validateResponse, type ValidationResult } from '../../../lib/ocpp/validate';
+import type { OcppVersion } from '../../../lib/ocpp/versions';
+
+// Builders: valid payloads, overridable per test.
+const aBootNotification16 = (over: Record<string, unknown> = {}) => ({
+  chargePointVendor: 'VendorX',
+  chargePointModel: 'SingleSocketCharger',
+  ...over,
+});
+const aBootNotification201 = (station: Record<string, unknown> = {}, over: Record<string, unknown> = {}) => ({
+  reason: 'PowerUp',
+  chargingStation: { model: 'SingleSocketCharger', vendorName: 'VendorX', ...station },
+  ...over,
+});
+const aStatusNotification16 = (over: Record<string, unknown> = {}) => ({
+  connectorId: 1,
+  errorCode: 'NoError',
+  status: 'Available',
+  timestamp: '2025-03-01T10:00:00.000Z',
+  ...over,
+});
+const aStatusNotification201 = (over: Record<string, unknown> = {}) => ({
+  timestamp: '2025-03-01T10:00:00Z',
+  connectorStatus: 'Available',
+  evseId: 1,
+  connectorId: 1,
+  ...over,
+});
+const aSetChargingProfile16 = (limit: number) => ({
+  connectorId: 1,
+  csChargingProfiles: {
+    chargingProfileId: 1,
+    stackLevel: 0,
+    chargingProfilePurpose: 'TxDefaultProfile',
+    chargingProfileKind: 'Absolute',
+    chargingSchedule: { chargingRateUnit: 'A', chargingSchedulePeriod: [{ startPeriod: 0, limit }] },
+  },
+});
+
+/** The error of a failed validation as plain data; fails the test when validation passed. */
+function failure(result: ValidationResult) {
+  if (result.ok) throw new Error('expected validation to fail');
+  return { kind: result.error.kind, description: result.error.description, details: result.error.details };
+}
+
+describe('validateRequest: valid payloads', () => {
+  it('accepts a 1.6 BootNotification with only vendor and model', () => {
+    expect(validateRequest('ocpp1.6', 'BootNotification', aBootNotification16())).toEqual({ ok: true });
+  });
+
+  it('accepts a 2.0.1 BootNotification', () => {
+    expect(validateRequest('ocpp2.0.1', 'BootNotification', aBootNotification201({ firmwareVersion: '1.2.3' }))).toEqual({ ok: true });
+  });
+
+  it('accepts StatusNotification in 1.6 and 2.0.1, including connector 0 after a Reset', () => {
+    expect(validateRequest('ocpp1.6', 'StatusNotification', aStatusNotification16({ connectorId: 0 }))).toEqual({ ok: true });
+    expect(validateRequest('ocpp2.0.1', 'StatusNotification', aStatusNotification201({ evseId: 0, connectorId: 0 }))).toEqual({
+      ok: true,
+    });
+  });
+
+  it('accepts a Heartbeat with the empty payload {}', () => {
+    expect(validateRequest('ocpp1.6', 'Heartbeat', {})).toEqual({ ok: true });
+    expect(validateRequest('ocpp2.0.1', 'Heartbeat', {})).toEqual({ ok: true });
+  });
+
+  it('accepts vendor fields inside 2.0.1 customData, which the schemas leave open', () => {
+    const payload = aBootNotification201({ customData: { vendorId: 'com.example', anything: [1, 2] } });
+    expect(validateRequest('ocpp2.0.1', 'BootNotification', payload)).toEqual({ ok: true });
+  });
+});
+
+describe('validateResponse', () => {
+  it('accepts BootNotification responses in both versions', () => {
+    const conf = { status: 'Accepted', currentTime: '2025-03-01T10:00:00Z', interval: 300 };
+    expect(validateResponse('ocpp1.6', 'BootNotification', conf)).toEqual({ ok: true });
+    expect(validateResponse('ocpp2.0.1', 'BootNotification', conf)).toEqual({ ok: true });
+  });
+
+  it('rejects a 1.6 BootNotification response whose interval is not an integer (1.6-J errata §2.3)', () => {
+    const conf = { status: 'Accepted', currentTime: '2025-03-01T10:00:00Z', interval: 300.5 };
+    expect(failure(validateResponse('ocpp1.6', 'BootNotification', conf))).toMatchObject({
+      kind: 'TypeConstraintViolation',
+      description: '/interval must be integer',
+    });
+  });
+
+  it('validates a ChangeConfiguration response a charge point sends back', () => {
+    expect(validateResponse('ocpp1.6', 'ChangeConfiguration', { status: 'Accepted' })).toEqual({ ok: true });
+    expect(failure(validateResponse('ocpp1.6', 'ChangeConfiguration', { status: 'OK' })).kind).toBe('PropertyConstraintViolation');
+  });
+});
+
+describe('validateRequest: one bad payload per error kind', () => {
+  it('answers TypeConstraintViolation to a field of the wrong type', () => {
+    expect(failure(validateRequest('ocpp1.6', 'StatusNotification', aStatusNotification16({ connectorId: '1' })))).toEqual({
+      kind: 'TypeConstraintViolation',
+      description: '/connectorId must be integer',
+      details: { path: '/connectorId', keyword: 'type' },
+    });
+  });
+
+  it('answers OccurrenceConstraintViolation to a missing required field, naming the field', () => {
+    expect(failure(validateRequest('ocpp1.6', 'BootNotification', { chargePointVendor: 'VendorX' }))).toEqual({
+      kind: 'OccurrenceConstraintViolation',
+      description: '/chargePointModel is required',
+      details: { path: '/chargePointModel', keyword: 'required' },
+    });
+    expect(failure(validateRequest('ocpp2.0.1', 'BootNotification', aBootNotification201({ vendorName: undefined })))).toMatchObject({
+      kind: 'OccurrenceConstraintViolation',
+      description: '/chargingStation/vendorName is required',
+    });
+  });
+
+  it('answers OccurrenceConstraintViolation to too few or too many list elements', () => {
+    expect(failure(validateRequest('ocpp2.0.1', 'GetVariables', { getVariableData: [] }))).toMatchObject({
+      kind: 'OccurrenceConstraintViolation',
+      details: { path: '/getVariableData', keyword: 'minItems' },
+    });
+    const criteria = ['ThresholdMonitoring', 'DeltaMonitoring', 'PeriodicMonitoring', 'DeltaMonitoring'];
+    expect(failure(validateRequest('ocpp2.0.1', 'GetMonitoringReport', { requestId: 1, monitoringCriteria: criteria }))).toMatchObject({
+      kind: 'OccurrenceConstraintViolation',
+      details: { keyword: 'maxItems' },
+    });
+  });
+
+  it('answers PropertyConstraintViolation to a string that is too long', () => {
+    const payload = aBootNotification16({ chargePointVendor: 'V'.repeat(21) });
+    expect(failure(validateRequest('ocpp1.6', 'BootNotification', payload))).toEqual({
+      kind: 'PropertyConstraintViolation',
+      description: '/chargePointVendor must NOT have more than 20 characters',
+      details: { path: '/chargePointVendor', keyword: 'maxLength' },
+    });
+  });
+
+  it('answers PropertyConstraintViolation to a 26-character 1.6 chargePointSerialNumber', () => {
+    const payload = aBootNotification16({ chargePointSerialNumber: 'S'.repeat(26) });
+    expect(failure(validateRequest('ocpp1.6', 'BootNotification', payload)).kind).toBe('PropertyConstraintViolation');
+  });
+
+  it('answers PropertyConstraintViolation to a value outside the enumeration, listing the allowed values', () => {
+    const result = failure(validateRequest('ocpp1.6', 'StatusNotification', aStatusNotification16({ status: 'Occupied' })));
+    expect(result.kind).toBe('PropertyConstraintViolation');
+    expect(result.description).toMatch(/^\/status must be one of: Available, Preparing, Charging, /);
+  });
+
+  it('answers PropertyConstraintViolation to a date-time without a time zone', () => {
+    const payload = aStatusNotification201({ timestamp: '2025-03-01T10:00:00' });
+    expect(failure(validateRequest('ocpp2.0.1', 'StatusNotification', payload))).toEqual({
+      kind: 'PropertyConstraintViolation',
+      description: '/timestamp must match format "date-time"',
+      details: { path: '/timestamp', keyword: 'format' },
+    });
+  });
+
+  it('answers PropertyConstraintViolation to a number above its maximum', () => {
+    const payload = {
+      evseId: 1,
+      chargingNeeds: {
+        requestedEnergyTransfer: 'DC',
+        dcChargingParameters: { evMaxCurrent: 200, evMaxVoltage: 400, stateOfCharge: 101 },
+      },
+    };
+    expect(failure(validateRequest('ocpp2.0.1', 'NotifyEVChargingNeeds', payload))).toMatchObject({
+      kind: 'PropertyConstraintViolation',
+      details: { path: '/chargingNeeds/dcChargingParameters/stateOfCharge', keyword: 'maximum' },
+    });
+  });
+
+  it('answers FormationViolation in 1.6 and ProtocolError in 2.0.1 to a field the message does not define', () => {
+    const error16 = failure(validateRequest('ocpp1.6', 'BootNotification', aBootNotification16({ colour: 'red' })));
+    const error201 = failure(validateRequest('ocpp2.0.1', 'BootNotification', aBootNotification201({ colour: 'red' })));
+
+    expect(error16).toEqual({
+      kind: 'FormatViolation',
+      description: '/colour is not a field of this message',
+      details: { path: '/colour', keyword: 'additionalProperties' },
+    });
+    expect(errorCodeFor('ocpp1.6', error16.kind)).toBe('FormationViolation');
+    expect(error201).toMatchObject({ kind: 'ProtocolError', description: '/chargingStation/colour is not a field of this message' });
+  });
+
+  it('reports the first failing field with its full path inside lists', () => {
+    const payload = { connectorId: 1, meterValue: [{ timestamp: '2025-03-01T10:00:00Z', sampledValue: [{ value: 42 }] }] };
+    expect(failure(validateRequest('ocpp1.6', 'MeterValues', payload))).toMatchObject({
+      kind: 'TypeConstraintViolation',
+      description: '/meterValue/0/sampledValue/0/value must be string',
+    });
+  });
+
+  it('answers TypeConstraintViolation when the payload itself is not an object', () => {
+    expect(failure(validateRequest('ocpp1.6', 'Heartbeat', null))).toMatchObject({ kind: 'TypeConstraintViolation', details: { path: '/' } });
+  });
+});
+
+describe('kindForKeyword', () => {
+  it('falls back to FormatViolation for keywords the OCA schemas do not use', () => {
+    expect(kindForKeyword('ocpp2.0.1', 'oneOf')).toBe('FormatViolation');
+    expect(kindForKeyword('ocpp2.0.1', 'constructor')).toBe('FormatViolation');
+  });
+});
+
+describe('multipleOf in the 1.6 schemas', () => {
+  it.each([16.1, 0.3, 7, 32.7])('accepts a charging limit of %s A despite floating point', (limit) => {
+    expect(validateRequest('ocpp1.6', 'SetChargingProfile', aSetChargingProfile16(limit))).toEqual({ ok: true });
+  });
+
+  it('answers PropertyConstraintViolation to a charging limit with two decimals', () => {
+    expect(failure(validateRequest('ocpp1.6', 'SetChargingProfile', aSetChargingProfile16(16.15)))).toMatchObject({
+      kind: 'PropertyConstraintViolation',
+      details: { path: '/csChargingProfiles/chargingSchedule/chargingSchedulePeriod/0/limit', keyword: 'multipleOf' },
+    });
+  });
+});
+
+describe('1.6 schema errata (OCPP-J 1.6 errata sheet §2)', () => {
+  it('accepts a StopTransaction without reason (§2.5)', () => {
+    const payload = { transactionId: 1, timestamp: '2025-03-01T10:00:00Z', meterStop: 1200 };
+    expect(validateRequest('ocpp1.6', 'StopTransaction', payload)).toEqual({ ok: true });
+  });
+
+  it.each(['Celsius', 'Celcius'])('accepts temperature unit %s in MeterValues (§2.1)', (unit) => {
+    const payload = {
+      connectorId: 1,
+      meterValue: [{ timestamp: '2025-03-01T10:00:00Z', sampledValue: [{ value: '21', measurand: 'Temperature', unit }] }],
+    };
+    expect(validateRequest('ocpp1.6', 'MeterValues', payload)).toEqual({ ok: true });
+  });
+});
+
+describe('unknown actions', () => {
+  it('answers NotImplemented to an action without a schema', () => {
+    expect(failure(validateRequest('ocpp1.6', 'NotifyReport', {}))).toMatchObject({
+      kind: 'NotImplemented',
+      description: 'NotifyReport is not a known ocpp1.6 action (no request schema)',
+    });
+    expect(failure(validateResponse('ocpp2.0.1', 'DiagnosticsStatusNotification', {})).kind).toBe('NotImplemented');
+  });
+
+  it('knows an action per version from its request schema', () => {
+    expect(isKnownAction('ocpp1.6', 'BootNotification')).toBe(true);
+    expect(isKnownAction('ocpp1.6', 'TransactionEvent')).toBe(false);
+    expect(isKnownAction('ocpp2.0.1', 'TransactionEvent')).toBe(true);
+    expect(isKnownAction('ocpp2.0.1', 'StartTransaction')).toBe(false);
+    expect(isKnownAction('ocpp1.6', 'bootnotification')).toBe(false);
+  });
+
+  it('does not mistake object prototype names for actions', () => {
+    for (const action of ['__proto__', 'constructor', 'toString', 'hasOwnProperty']) {
+      expect(isKnownAction('ocpp2.0.1', action)).toBe(false);
+      expect(failure(validateRequest('ocpp2.0.1', action, {})).kind).toBe('NotImplemented');
+    }
+  });
+});
+
+describe('generated schemas', () => {
+  const actions = (schemas: readonly object[], suffix: string) =>
+    schemas.map((schema) => (schema as { $id: string }).$id).flatMap((id) => (id.endsWith(suffix) ? [id.slice(4, -suffix.length)] : []));
+
+  it.each<{ version: OcppVersion; schemas: readonly object[]; count: number }>([
+    { version: 'ocpp1.6', schemas: ocpp16Schemas, count: 39 },
+    { version: 'ocpp2.0.1', schemas: ocpp201Schemas, count: 64 },
+  ])('$version has a request and a response schema for each of its $count actions, and every one compiles in strict mode', ({ version, schemas, count }) => {
+    const requests = actions(schemas, '.req');
+
+    expect(requests).toHaveLength(count);
+    expect(actions(schemas, '.conf').sort()).toEqual([...requests].sort());
+    for (const action of requests) {
+      expect(isKnownAction(version, action)).toBe(true);
+      expect(() => validateRequest(version, action, {})).not.toThrow();
+      expect(() => validateResponse(version, action, {})).not.toThrow();
+    }
+  });
+
+  it('are valid draft-07 schemas (the runtime skips this check to start faster)', () => {
+    const ajv = new Ajv();
+    for (const schema of [...ocpp16Schemas, ...ocpp201Schemas]) {
+      const { $id: _id, ...rest } = schema as { $id: string };
+      expect(ajv.validateSchema(rest), JSON.stringify(ajv.errors)).toBe(true);
+    }
+  });
+
+  it('carry no documentation keys', () => {
+    const text = JSON.stringify([...ocpp16Schemas, ...ocpp201Schemas]);
+    expect(text).not.toMatch(/"(description|javaType|comment|\$comment)":"/);
+  });
+});
+
+describe('compilation', () => {
+  afterEach(() => {
+    vi.restoreAllMocks();
+    vi.resetModules();
+  });
+
+  it('compiles no schema at import, then each schema once on first use', async () => {
+    const compile = vi.spyOn(Ajv.prototype, 'compile');
+    vi.resetModules();
+    const fresh = await import('../../../lib/ocpp/validate');
+    expect(compile).not.toHaveBeenCalled();
+
+    fresh.validateRequest('ocpp2.0.1', 'Heartbeat', {});
+    fresh.validateRequest('ocpp2.0.1', 'Heartbeat', { customData: { vendorId: 'x' } });
+    fresh.isKnownAction('ocpp2.0.1', 'Authorize');
+
+    expect(compile).toHaveBeenCalledTimes(1);
+  });
+});
