@@ -5,11 +5,6 @@ export default tseslint.config(
   { ignores: ['node_modules/**', 'cdk.out/**', '.data/**', '**/*.gen.ts', 'coverage/**'] },
   ...tseslint.configs.recommended,
   {
-    // CloudFront Functions: a top-level `handler` the runtime calls, ES5-style catch bindings.
-    files: ['**/*.cloudfront.js'],
-    rules: { '@typescript-eslint/no-unused-vars': 'off' },
-  },
-  {
     rules: {
       '@typescript-eslint/ban-ts-comment': ['error', { 'ts-ignore': true, 'ts-nocheck': true, 'ts-expect-error': 'allow-with-description' }],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
@@ -21,5 +16,10 @@ export default tseslint.config(
         },
       ],
     },
+  },
+  {
+    // CloudFront Functions: a top-level `handler` the runtime calls, ES5-style catch bindings.
+    files: ['**/*.cloudfront.js'],
+    rules: { '@typescript-eslint/no-unused-vars': 'off' },
   },
 );

@@ -48,6 +48,9 @@ export interface ChargePoint {
   readonly credentials?: Credentials;
   readonly boot?: BootInfo;
   readonly firmwareVersion?: string;
+  readonly firmwareStatus?: { readonly status: string; readonly at: string };
+  /** The serial as the installer typed it; `identity` is its canonical (upper-case) form. */
+  readonly displaySerial?: string;
   readonly connection?: ChargePointConnection;
   readonly lastDisconnectedAt?: string;
   readonly commissioning?: { readonly status: 'pending' | 'in_progress' | 'completed' | 'failed' };
