@@ -47,6 +47,9 @@ export class WsGateway {
     this.byKey = Object.fromEntries(opts.routes.map((r) => [r.routeKey, r]));
   }
 
+  /** Requests that reached the Management API (@connections), by method: tests count them. */
+  readonly managementCalls = { POST: 0, GET: 0, DELETE: 0 };
+
   get connectionCount(): number {
     return this.connections.size;
   }
@@ -181,6 +184,7 @@ export class WsGateway {
 
   /** `POST|GET|DELETE /<stage>/@connections/<id>`; unknown ids answer 410 GoneException like AWS. */
   async handleManagement(req: IncomingMessage, res: ServerResponse, connectionId: string): Promise<void> {
+    if (req.method === 'POST' || req.method === 'GET' || req.method === 'DELETE') this.managementCalls[req.method]++;
     const conn = this.connections.get(connectionId);
     if (!conn || conn.socket.readyState !== conn.socket.OPEN) {
       res.writeHead(410, { 'content-type': 'application/json', 'x-amzn-errortype': 'GoneException' });

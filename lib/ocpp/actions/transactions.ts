@@ -88,7 +88,7 @@ interface TransactionEvent201 {
 export const transactionEvent: ActionHandler = async (ctx, payload: TransactionEvent201) => {
   const info = payload.transactionInfo;
   const values: Record<string, unknown> = { ':seq': payload.seqNo, ':type': payload.eventType, ':at': payload.timestamp, ':id': ctx.identity, ':cp': ctx.connection.chargePointId, ':tid': info.transactionId, ':entity': ENTITY.transaction };
-  const sets = ['lastSeqNo = :seq', 'lastEventType = :type', 'updatedAt = :at', 'identity = :id', 'chargePointId = :cp', 'transactionId = :tid', '#type = :entity', 'startedAt = if_not_exists(startedAt, :at)'];
+  const sets = ['lastSeqNo = :seq', 'lastEventType = :type', 'updatedAt = :at', '#identity = :id', 'chargePointId = :cp', 'transactionId = :tid', '#type = :entity', 'startedAt = if_not_exists(startedAt, :at)'];
   if (info.chargingState) {
     sets.push('chargingState = :cs');
     values[':cs'] = info.chargingState;
@@ -118,7 +118,7 @@ export const transactionEvent: ActionHandler = async (ctx, payload: TransactionE
           Key: keys.transaction(ctx.identity, info.transactionId),
           UpdateExpression: `SET ${sets.join(', ')}`,
           ConditionExpression: 'attribute_not_exists(lastSeqNo) OR lastSeqNo < :seq',
-          ExpressionAttributeNames: { '#status': 'status', '#type': 'type' },
+          ExpressionAttributeNames: { '#status': 'status', '#type': 'type', '#identity': 'identity' },
           ExpressionAttributeValues: values,
         },
       },

@@ -1,0 +1,184 @@
+// Raw frames over a plain WebSocket: malformed input, retries, and what one message costs.
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LocalRuntime } from '../../local/runtime';
+import { documentClient } from '../../lib/aws/clients';
+import { attachCallCounter, isWrite, type CallCounter } from '../../lib/aws/call-counter';
+import type { RegisteredChargePoint } from '../../lib/domain/charge-points';
+import { ERROR_CODES } from '../../lib/ocpp/errors';
+import { aRawSocket, aRegisteredChargePoint, BOOT } from './support/ocpp';
+import { startTestRuntime } from './support/runtime';
+
+let rt: LocalRuntime;
+let cp16: RegisteredChargePoint;
+let cp201: RegisteredChargePoint;
+let s16: Awaited<ReturnType<typeof aRawSocket>>;
+let s201: Awaited<ReturnType<typeof aRawSocket>>;
+let counter: CallCounter;
+
+async function bootRaw(s: typeof s16, version: 'ocpp1.6' | 'ocpp2.0.1') {
+  s.send(JSON.stringify([2, 'boot-1', 'BootNotification', BOOT[version]]));
+  const reply = JSON.parse((await s.next())!) as unknown[];
+  expect(reply[0]).toBe(3);
+}
+
+beforeAll(async () => {
+  rt = await startTestRuntime();
+  cp16 = await aRegisteredChargePoint(rt, { protocol: 'ocpp1.6' });
+  cp201 = await aRegisteredChargePoint(rt, { protocol: 'ocpp2.0.1' });
+  s16 = await aRawSocket(rt, { identity: cp16.identity, password: cp16.provisioningPassword, protocol: 'ocpp1.6' });
+  s201 = await aRawSocket(rt, { identity: cp201.identity, password: cp201.provisioningPassword, protocol: 'ocpp2.0.1' });
+  await bootRaw(s16, 'ocpp1.6');
+  await bootRaw(s201, 'ocpp2.0.1');
+  counter = attachCallCounter(documentClient(), 'frames-test-counter');
+});
+afterAll(async () => {
+  counter?.detach();
+  s16?.close();
+  s201?.close();
+  await rt?.stop();
+});
+
+let probes = 0;
+/**
+ * Sends a frame and returns its reply, or undefined when there is none. "None" is decided without a
+ * timer: a Heartbeat probe follows the frame and everything received before the probe's answer
+ * (after the server has drained, and a second probe) belongs to the frame.
+ */
+const exchange = async (s: typeof s16, text: string): Promise<unknown[] | undefined> => {
+  const received: unknown[][] = [];
+  const probe = async () => {
+    const id = `probe-${++probes}`;
+    s.send(JSON.stringify([2, id, 'Heartbeat', {}]));
+    for (;;) {
+      const next = await s.next(10_000);
+      if (next === undefined) throw new Error('no answer to the probe');
+      const frame = JSON.parse(next) as unknown[];
+      if (frame[1] === id) return;
+      received.push(frame);
+    }
+  };
+  s.send(text);
+  await probe();
+  await rt.drain();
+  await probe();
+  expect(received.length).toBeLessThanOrEqual(1);
+  return received[0];
+};
+
+describe('malformed frames (OCPP 1.6)', () => {
+  it('answers FormationViolation when the id is readable, drops the frame when it is not', async () => {
+    expect(await exchange(s16, '[2,"m1","Heartbeat"]')).toEqual([4, 'm1', 'FormationViolation', expect.any(String), {}]);
+    expect(await exchange(s16, 'not json at all')).toBeUndefined();
+  });
+  it('answers a schema violation with the 1.6 code', async () => {
+    expect(await exchange(s16, '[2,"m2","StatusNotification",{"connectorId":1,"errorCode":"NoError","status":"Sleeping"}]')).toEqual([
+      4, 'm2', 'PropertyConstraintViolation', expect.stringContaining('status'), expect.any(Object),
+    ]);
+    expect(await exchange(s16, '[2,"m3","StatusNotification",{"connectorId":"one","errorCode":"NoError","status":"Available"}]')).toEqual([
+      4, 'm3', 'TypeConstraintViolation', expect.any(String), expect.any(Object),
+    ]);
+    expect(await exchange(s16, '[2,"m4","StatusNotification",{"errorCode":"NoError","status":"Available"}]')).toEqual([
+      4, 'm4', 'OccurenceConstraintViolation', expect.any(String), expect.any(Object),
+    ]);
+  });
+  it('answers NotImplemented for an unknown action and never answers a CALLRESULT or CALLERROR', async () => {
+    expect(await exchange(s16, '[2,"m5","FlyToTheMoon",{}]')).toEqual([4, 'm5', 'NotImplemented', expect.any(String), {}]);
+    expect(await exchange(s16, '[3,"nobody-asked",{}]')).toBeUndefined();
+    expect(await exchange(s16, '[4,"nobody-asked","GenericError","",{}]')).toBeUndefined();
+    expect(await exchange(s16, '[3,"broken"]')).toBeUndefined();
+  });
+});
+
+describe('malformed frames (OCPP 2.0.1)', () => {
+  it('answers RpcFrameworkError with id "-1" when the id is unreadable', async () => {
+    expect(await exchange(s201, '{"not":"an array"}')).toEqual([4, '-1', 'RpcFrameworkError', expect.any(String), {}]);
+  });
+  it('answers MessageTypeNotSupported, FormatViolation and the constraint codes with 2.0.1 spellings', async () => {
+    expect(await exchange(s201, '[7,"t1","Heartbeat",{}]')).toEqual([4, 't1', 'MessageTypeNotSupported', expect.any(String), {}]);
+    expect(await exchange(s201, '[2,"t2","Heartbeat",null]')).toEqual([4, 't2', 'FormatViolation', expect.any(String), {}]);
+    expect(await exchange(s201, '[2,"t3","Heartbeat",{"extra":1}]')).toEqual([4, 't3', expect.stringMatching(/^(ProtocolError|PropertyConstraintViolation)$/), expect.any(String), expect.any(Object)]);
+    expect(await exchange(s201, '[2,"t4","StatusNotification",{"timestamp":"2026-01-01T00:00:00Z","connectorStatus":"Available","evseId":1}]')).toEqual([
+      4, 't4', 'OccurrenceConstraintViolation', expect.any(String), expect.any(Object),
+    ]);
+  });
+});
+
+describe('retries and cost', () => {
+  it('answers a retried CALL the same and does not apply it twice', async () => {
+    const frame = JSON.stringify([2, 'start-42', 'StartTransaction', { connectorId: 1, idTag: 'CARD', meterStart: 5, timestamp: new Date().toISOString() }]);
+    const first = await exchange(s16, frame);
+    const again = await exchange(s16, frame);
+    expect(first?.[0]).toBe(3);
+    expect(again).toEqual(first);
+    // A new StartTransaction gets the very next id: the retry consumed no transaction.
+    const next = await exchange(s16, JSON.stringify([2, 'start-43', 'StartTransaction', { connectorId: 2, idTag: 'CARD', meterStart: 5, timestamp: new Date().toISOString() }]));
+    expect((next?.[2] as { transactionId: number }).transactionId).toBeGreaterThan((first?.[2] as { transactionId: number }).transactionId);
+  });
+
+  it.each([
+    ['ocpp1.6', 'Heartbeat', {}],
+    ['ocpp1.6', 'StatusNotification', { connectorId: 1, errorCode: 'NoError', status: 'Charging' }],
+    ['ocpp2.0.1', 'Heartbeat', {}],
+    ['ocpp2.0.1', 'StatusNotification', { timestamp: new Date().toISOString(), connectorStatus: 'Occupied', evseId: 1, connectorId: 1 }],
+  ] as const)('%s %s costs one DynamoDB write and no Management API call', async (version, action, payload) => {
+    const s = version === 'ocpp1.6' ? s16 : s201;
+    await rt.drain();
+    counter.reset();
+    const mgmtBefore = { ...rt.gateway.managementCalls };
+    s.send(JSON.stringify([2, `cost-${action}-${version}`, action, payload]));
+    const reply = JSON.parse((await s.next(10_000))!) as unknown[];
+    await rt.drain();
+    expect(reply?.[0]).toBe(3);
+    expect(counter.count(isWrite)).toBe(1);
+    // One strongly consistent read of the connection item, one PutItem of the log entry.
+    expect(counter.calls.map((c) => c.command)).toEqual(['GetItemCommand', 'PutItemCommand']);
+    expect(rt.gateway.managementCalls).toEqual(mgmtBefore);
+  });
+});
+
+describe('property: the $default handler', () => {
+  it('never throws, answers a CALL with exactly one CALLRESULT or CALLERROR, and never answers a non-CALL', async () => {
+    // Imported once the runtime has set the environment: the entry reads it at module load.
+    const { handler: messageHandler } = await import('../../functions/ocpp/message');
+    const connectionId = await connectionIdOf(cp201.identity);
+    const anyJson = fc.jsonValue({ maxDepth: 3 });
+    const frames = fc.oneof(
+      fc.string(),
+      anyJson.map((v) => JSON.stringify(v)),
+      fc.tuple(fc.constantFrom(2, 3, 4, 5, '2', null), fc.oneof(fc.string({ maxLength: 40 }), fc.integer()), fc.constantFrom('Heartbeat', 'StatusNotification', 'Nope', ''), anyJson).map((t) =>
+        JSON.stringify(t),
+      ),
+      fc.tuple(fc.string({ minLength: 1, maxLength: 36 }), anyJson).map(([id, p]) => JSON.stringify([2, id, 'Heartbeat', p])),
+      fc.tuple(fc.string({ minLength: 1, maxLength: 36 }), anyJson).map(([id, p]) => JSON.stringify([3, id, p])),
+    );
+    await fc.assert(
+      fc.asyncProperty(frames, async (body) => {
+        const result = await messageHandler({ body, requestContext: { connectionId } });
+        let parsed: unknown;
+        try {
+          parsed = JSON.parse(body);
+        } catch {
+          parsed = undefined;
+        }
+        const isCall = Array.isArray(parsed) && parsed[0] === 2 && typeof parsed[1] === 'string' && [...parsed[1]].length <= 36;
+        const isNonCall = Array.isArray(parsed) && (parsed[0] === 3 || parsed[0] === 4);
+        if (isNonCall) expect(result.body).toBe('');
+        if (isCall) {
+          const reply = JSON.parse(result.body) as unknown[];
+          expect([3, 4]).toContain(reply[0]);
+          expect(reply[1]).toBe((parsed as unknown[])[1]);
+          if (reply[0] === 4) expect(ERROR_CODES['ocpp2.0.1']).toContain(reply[2]);
+        }
+      }),
+      { numRuns: 150 },
+    );
+  });
+});
+
+async function connectionIdOf(identity: string): Promise<string> {
+  const { getIdentityGuard, getChargePoint } = await import('../../lib/db/charge-points');
+  const guard = await getIdentityGuard(identity);
+  const cp = await getChargePoint(guard!.chargePointId, true);
+  return cp!.connection!.connectionId;
+}
