@@ -82,6 +82,33 @@ export const HTTP_ROUTES: readonly HttpRoute[] = [
     access: { table: 'read' },
     description: "List the operator's projects with charge point counts",
   },
+  {
+    kind: 'http',
+    method: 'GET',
+    path: '/api/v1/operator/charge-points/{charge_point_id}',
+    entry: 'functions/api/operator/get-charge-point.ts',
+    auth: 'operator',
+    access: { table: 'read' },
+    description: 'A charge point with its combined status, connectors and boot data',
+  },
+  {
+    kind: 'http',
+    method: 'GET',
+    path: '/api/v1/operator/charge-points/{charge_point_id}/logs',
+    entry: 'functions/api/operator/list-charge-point-logs.ts',
+    auth: 'operator',
+    access: { table: 'read' },
+    description: "A charge point's log, newest first, paged, optionally by category",
+  },
+  {
+    kind: 'http',
+    method: 'POST',
+    path: '/api/v1/operator/charge-points/{charge_point_id}/commands',
+    entry: 'functions/api/operator/send-command.ts',
+    auth: 'operator',
+    access: { table: 'readwrite', connections: 'manage', events: 'publish' },
+    description: 'Send a command (Reset, TriggerMessage, …) and wait for the outcome',
+  },
 ];
 
 export const ROUTES: readonly Route[] = [...WS_ROUTES, ...HTTP_ROUTES];

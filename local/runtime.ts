@@ -202,7 +202,7 @@ export async function startLocalRuntime(opts: RuntimeOptions = {}): Promise<Loca
         if (file) writeCredentials(file, seed);
       } else {
         const saved = readCredentials(file);
-        seed = saved && { ...saved, url, ocppUrl };
+        seed = saved && { ...saved, url, ocppUrl, chargePoints: saved.chargePoints.map((c) => ({ ...c, url: `${ocppUrl}/${c.identity}` })) };
       }
     }
 

@@ -1,6 +1,7 @@
 // Demo data for a first `npm start`: an operator with an API key, a team, a site and a project.
 // The same values are printed and written to .data/local-credentials.json.
 import { readFileSync, writeFileSync } from 'node:fs';
+import { registerChargePoint } from '../lib/domain/charge-points';
 import { createOperator, createProject, createSite, createTeam } from '../lib/domain/operator-setup';
 
 export interface SeedResult {
@@ -9,6 +10,8 @@ export interface SeedResult {
   readonly teamId: string;
   readonly siteId: string;
   readonly projectId: string;
+  /** Demo charge points with their provisioning passwords, so a simulator can connect at once. */
+  readonly chargePoints: ReadonlyArray<{ readonly identity: string; readonly protocol: string; readonly password: string; readonly url: string }>;
   readonly url: string;
   readonly ocppUrl: string;
 }
@@ -31,12 +34,21 @@ export async function seedDemoData(at: { url: string; ocppUrl: string }): Promis
     description: 'Install and commission two 22 kW AC wallboxes in the staff car park.',
     instructions: 'Park in bay 4. The distribution board is behind the reception desk; ask for the key.',
   });
+  const chargePoints = [];
+  for (const [serial, protocol] of [
+    ['DEMO-CP-16', 'ocpp1.6'],
+    ['DEMO-CP-201', 'ocpp2.0.1'],
+  ] as const) {
+    const cp = await registerChargePoint({ projectId: project.projectId, serialNumber: serial, protocol, connectorCount: 2, vendor: 'Demo', model: 'AC22' });
+    chargePoints.push({ identity: cp.identity, protocol, password: cp.provisioningPassword, url: `${at.ocppUrl}/${cp.identity}` });
+  }
   return {
     operatorId: operator.operatorId,
     operatorApiKey: apiKey,
     teamId: team.teamId,
     siteId: site.siteId,
     projectId: project.projectId,
+    chargePoints,
     ...at,
   };
 }

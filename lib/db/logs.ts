@@ -101,3 +101,33 @@ function stripKeys(item: Record<string, unknown>): LogEntry {
   const { pk: _pk, sk: _sk, gsi2pk: _g, gsi2sk: _s, type: _t, expiresAt: _e, ...rest } = item;
   return rest as unknown as LogEntry;
 }
+
+export interface ConnectorStatusEntry {
+  readonly evseId?: number;
+  readonly connectorId: number;
+  readonly status: string;
+  readonly errorCode?: string;
+  readonly at: string;
+}
+
+/** AP-12: the newest StatusNotification of each given connector key (`1`, or `1/1` for 2.0.1). */
+export async function latestConnectorStatuses(identity: string, connectorKeys: readonly string[]): Promise<ConnectorStatusEntry[]> {
+  const now = Math.floor(Date.now() / 1000);
+  const found = await Promise.all(
+    connectorKeys.map(async (key) => {
+      const out = await documentClient().send(
+        new QueryCommand({
+          TableName: config().tableName,
+          IndexName: 'gsi2',
+          KeyConditionExpression: 'gsi2pk = :pk',
+          ExpressionAttributeValues: { ':pk': keys.latestConnectorStatus(identity, key).gsi2pk },
+          ScanIndexForward: false,
+          Limit: 1,
+        }),
+      );
+      const item = out.Items?.[0] as { connectorStatus?: ConnectorStatusEntry; expiresAt?: number } | undefined;
+      return item?.connectorStatus && (item.expiresAt === undefined || item.expiresAt > now) ? item.connectorStatus : undefined;
+    }),
+  );
+  return found.filter((x): x is ConnectorStatusEntry => x !== undefined);
+}

@@ -1,0 +1,65 @@
+// How a charge point is shown over the API: identity, registration, boot data, and the status
+// computed by the one status function (charge-point-status.ts).
+import type { ChargePoint } from '../db/charge-points';
+import { latestConnectorStatuses, type ConnectorStatusEntry } from '../db/logs';
+import { connectorKey } from '../ocpp/actions/status';
+import { chargePointStateFromConnectors, describeChargePointStatus, type IntegrationState } from './charge-point-status';
+
+export function integrationStateOf(cp: ChargePoint): IntegrationState {
+  if (!cp.identity || !cp.protocol) return 'no_integration';
+  if (cp.connection) return cp.boot?.status === 'Rejected' ? 'error' : 'connected';
+  return cp.lastDisconnectedAt ? 'disconnected' : 'pending';
+}
+
+/** Connector keys to look up: 1.6 connector 0 (the whole charge point) and 1..n; 2.0.1 EVSE 0 and n/1. */
+export function connectorKeysOf(cp: ChargePoint): string[] {
+  const n = Math.max(cp.connectorCount, 1);
+  const ids = Array.from({ length: n }, (_, i) => i + 1);
+  return cp.protocol === 'ocpp2.0.1' ? ['0/0', ...ids.map((i) => connectorKey(i, 1))] : ['0', ...ids.map(String)];
+}
+
+export interface ChargePointView {
+  readonly charge_point_id: string;
+  readonly project_id: string;
+  readonly serial_number: string | null;
+  readonly charge_point_identity: string | null;
+  readonly ocpp_protocol: string | null;
+  readonly connector_count: number;
+  readonly vendor: string | null;
+  readonly model: string | null;
+  readonly firmware_version: string | null;
+  readonly status: string;
+  readonly integration_state: IntegrationState;
+  readonly charge_point_state: string;
+  readonly connectors: ConnectorStatusEntry[];
+  readonly connected_at: string | null;
+  readonly last_disconnected_at: string | null;
+  readonly last_boot: { readonly at: string; readonly status: string } | null;
+  readonly commissioning_status: string;
+}
+
+export async function viewChargePoint(cp: ChargePoint): Promise<ChargePointView> {
+  const integration = integrationStateOf(cp);
+  const connectors = cp.identity ? await latestConnectorStatuses(cp.identity, connectorKeysOf(cp)) : [];
+  const state = connectors.length && cp.protocol ? chargePointStateFromConnectors(cp.protocol, connectors) : undefined;
+  const status = describeChargePointStatus(integration, state);
+  return {
+    charge_point_id: cp.chargePointId,
+    project_id: cp.projectId,
+    serial_number: cp.displaySerial ?? cp.identity ?? null,
+    charge_point_identity: cp.identity ?? null,
+    ocpp_protocol: cp.protocol ?? null,
+    connector_count: cp.connectorCount,
+    vendor: cp.boot?.chargePointVendor ?? cp.vendor ?? null,
+    model: cp.boot?.chargePointModel ?? cp.model ?? null,
+    firmware_version: cp.firmwareVersion ?? null,
+    status: status.label,
+    integration_state: status.integration,
+    charge_point_state: status.chargePoint,
+    connectors,
+    connected_at: cp.connection?.connectedAt ?? null,
+    last_disconnected_at: cp.lastDisconnectedAt ?? null,
+    last_boot: cp.boot ? { at: cp.boot.at, status: cp.boot.status } : null,
+    commissioning_status: cp.commissioning?.status ?? 'pending',
+  };
+}

@@ -1,0 +1,84 @@
+// The operator's view of a charge point over HTTP: combined status, log paging, remote commands,
+// and the failures (wrong key, someone else's charge point, bad input) as problem+json.
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { RPCClient } from 'ocpp-rpc';
+import type { LocalRuntime } from '../../local/runtime';
+import { createOperator } from '../../lib/domain/operator-setup';
+import type { RegisteredChargePoint } from '../../lib/domain/charge-points';
+import { aConnectedClient, aRegisteredChargePoint, BOOT } from './support/ocpp';
+import { startTestRuntime } from './support/runtime';
+
+let rt: LocalRuntime;
+let cp: RegisteredChargePoint;
+let client: RPCClient;
+
+beforeAll(async () => {
+  rt = await startTestRuntime();
+  cp = await aRegisteredChargePoint(rt, { protocol: 'ocpp1.6', connectorCount: 2 });
+});
+afterAll(async () => {
+  await client?.close({ force: true }).catch(() => undefined);
+  await rt?.stop();
+});
+
+const api = (path: string, init: RequestInit & { key?: string } = {}) =>
+  fetch(`${rt.url}/api/v1/operator${path}`, {
+    ...init,
+    headers: { authorization: `Bearer ${init.key ?? rt.seed!.operatorApiKey}`, 'content-type': 'application/json', ...(init.headers ?? {}) },
+  });
+const status = async () => ((await (await api(`/charge-points/${cp.chargePoint.chargePointId}`)).json()) as { status: string; connectors: unknown[] }).status;
+
+describe('operator charge point API', () => {
+  it('shows the combined status as the charge point moves from registered to connected and available', async () => {
+    expect(await status()).toBe('pending');
+    client = await aConnectedClient(rt, { identity: cp.identity, password: cp.provisioningPassword, protocol: 'ocpp1.6' });
+    await client.call('BootNotification', BOOT['ocpp1.6']);
+    expect(await status()).toBe('connected (unknown)');
+    await client.call('StatusNotification', { connectorId: 1, errorCode: 'NoError', status: 'Available' });
+    await client.call('StatusNotification', { connectorId: 2, errorCode: 'NoError', status: 'Available' });
+    expect(await status()).toBe('connected (available)');
+    await client.call('StatusNotification', { connectorId: 2, errorCode: 'NoError', status: 'Charging' });
+    expect(await status()).toBe('connected (busy-charging)');
+  });
+
+  it('pages the log newest first with a cursor', async () => {
+    const first = (await (await api(`/charge-points/${cp.chargePoint.chargePointId}/logs?limit=2`)).json()) as { entries: Array<{ at: string }>; next_cursor: string };
+    expect(first.entries).toHaveLength(2);
+    expect(first.next_cursor).toEqual(expect.any(String));
+    const second = (await (await api(`/charge-points/${cp.chargePoint.chargePointId}/logs?limit=2&cursor=${first.next_cursor}`)).json()) as { entries: Array<{ at: string }> };
+    expect(second.entries).toHaveLength(2);
+    expect(second.entries[0]!.at <= first.entries[1]!.at).toBe(true);
+  });
+
+  it('sends a command and returns its outcome', async () => {
+    client.handle('TriggerMessage', async () => ({ status: 'Accepted' }));
+    const res = await api(`/charge-points/${cp.chargePoint.chargePointId}/commands`, { method: 'POST', body: JSON.stringify({ action: 'TriggerMessage', payload: { requestedMessage: 'StatusNotification', connectorId: 1 } }) });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ action: 'TriggerMessage', outcome: 'accepted', response: { status: 'Accepted' } });
+  });
+
+  it('answers bad input with problem+json naming the field', async () => {
+    const res = await api(`/charge-points/${cp.chargePoint.chargePointId}/commands`, { method: 'POST', body: JSON.stringify({ action: 'Reset', payload: { type: 'Sideways' } }) });
+    expect(res.status).toBe(400);
+    expect(res.headers.get('content-type')).toBe('application/problem+json');
+    expect(await res.json()).toMatchObject({ status: 400, errors: [expect.objectContaining({ field: 'payload' })] });
+    const notJson = await api(`/charge-points/${cp.chargePoint.chargePointId}/commands`, { method: 'POST', body: '{oops' });
+    expect(await notJson.json()).toMatchObject({ status: 400, errors: [{ field: 'body', message: expect.any(String) }] });
+    const badLimit = await api(`/charge-points/${cp.chargePoint.chargePointId}/logs?limit=0`);
+    expect(await badLimit.json()).toMatchObject({ status: 400, errors: [expect.objectContaining({ field: 'query.limit' })] });
+  });
+
+  it('answers 401 for a missing or wrong key and 404 for another operator\'s charge point', async () => {
+    expect((await fetch(`${rt.url}/api/v1/operator/projects`)).status).toBe(401);
+    expect((await api('/projects', { key: 'cpk_AAAAAAAAAAAA_' + 'A'.repeat(43) })).status).toBe(401);
+    const other = await createOperator({ name: 'Other CPO', contactEmail: 'o@example.com' });
+    const res = await api(`/charge-points/${cp.chargePoint.chargePointId}`, { key: other.apiKey });
+    expect(res.status).toBe(404);
+    expect(((await res.json()) as { title: string }).title).toBe('Not found');
+  });
+
+  it('shows disconnected once the charge point goes away', async () => {
+    await client.close({ force: true });
+    await vi.waitFor(async () => expect(await status()).toBe('disconnected'));
+  });
+});

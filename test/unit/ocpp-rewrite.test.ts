@@ -1,0 +1,21 @@
+// The CloudFront Function file, run as CloudFront would (in a VM), through the local runtime's loader.
+import { describe, expect, it } from 'vitest';
+import { rewriteOcppPath } from '../../local/edge';
+
+describe('OCPP path rewrite (CloudFront Function)', () => {
+  it.each([
+    ['/ocpp/CP001', 'CP001'],
+    ['/ocpp/cp-001.A_b', 'cp-001.A_b'],
+    ['/ocpp/a%2Bb', 'a+b'],
+    ['/ocpp/CP001?x=1', 'CP001'],
+  ])('rewrites %s to cp=%s', (uri, identity) => {
+    expect(rewriteOcppPath(uri)).toEqual({ identity });
+  });
+
+  it.each(['/', '/ocpp', '/ocpp/', '/ocpp/a/b', '/other/CP001', '/ocpp/has%3Acolon', '/ocpp/sp%20ace', `/ocpp/${'x'.repeat(49)}`, '/ocpp/%E0%A4%A', '/ocpp/a%252Bb'])(
+    'rejects %s with 404',
+    (uri) => {
+      expect(rewriteOcppPath(uri)).toEqual({ status: 404 });
+    },
+  );
+});

@@ -1,0 +1,38 @@
+// The route and rule tables are data that the CDK app and the local runtime both loop over: every
+// row must point at an entry that exists and exports `handler`, and no two rows may collide.
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { EVENT_RULES } from '../../lib/events/rules';
+import { HTTP_ROUTES, ROUTES, WS_ROUTES } from '../../lib/routes';
+
+const root = resolve(import.meta.dirname, '../..');
+const entries = [...ROUTES.map((r) => r.entry), ...EVENT_RULES.map((r) => r.entry)];
+
+describe('route and rule tables', () => {
+  it.each(entries)('%s exists and exports handler', (entry) => {
+    const file = resolve(root, entry);
+    expect(existsSync(file)).toBe(true);
+    expect(readFileSync(file, 'utf8')).toMatch(/export\s+(const|async function|function)\s+handler\b/);
+  });
+
+  it('has exactly the three WebSocket routes, with the route response on $default only', () => {
+    expect(WS_ROUTES.map((r) => r.routeKey).sort()).toEqual(['$connect', '$default', '$disconnect']);
+    expect(WS_ROUTES.filter((r) => r.routeResponse).map((r) => r.routeKey)).toEqual(['$default']);
+  });
+
+  it('has no duplicate HTTP route keys and every path is under /api', () => {
+    const keys = HTTP_ROUTES.map((r) => `${r.method} ${r.path}`);
+    expect(new Set(keys).size).toBe(keys.length);
+    for (const r of HTTP_ROUTES) expect(r.path).toMatch(/^\/api\//);
+  });
+
+  it('never serves local-only endpoints from the table (they must not exist on AWS)', () => {
+    for (const r of HTTP_ROUTES) expect(r.path).not.toMatch(/_local|outbox|@connections/);
+  });
+
+  it('gives every event rule a unique frozen name', () => {
+    const names = EVENT_RULES.map((r) => r.name);
+    expect(new Set(names).size).toBe(names.length);
+  });
+});
