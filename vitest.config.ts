@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import PlainSummaryReporter from './test/plain-summary-reporter';
 
 // Three projects run by `npm test`: unit (pure, fast), integration (real DynamoDB Local through the
 // local runtime, started once per run by the global setup), infra (CDK template assertions).
@@ -6,6 +7,7 @@ export default defineConfig({
   test: {
     // Lambda runs Node 22; the SDK's Node 20 deprecation notice is noise on the local tool chain.
     env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    reporters: ['default', new PlainSummaryReporter()],
     projects: [
       { test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
       {
