@@ -2,6 +2,14 @@
 // grants per row) and by the local runtime (same handler modules on one port). Adding an endpoint
 // means adding a row here and the entry file; nothing else is hand-kept in parallel (issue #2, #6).
 
+// Environment each function gets, by what it may touch (the CDK app sets these; the local runtime
+// sets all of them process-wide):
+// - always: LOG_LEVEL, OCPP_PUBLIC_ENDPOINT (wss://…/ocpp), PUBLIC_BASE_URL (https://… of the HTTP API or its domain)
+// - table → TABLE_NAME; events → EVENT_BUS_NAME; connections → WS_MANAGEMENT_ENDPOINT
+//   (https://{apiId}.execute-api.{region}.amazonaws.com/{stage}); certificates → CERTIFICATE_BUCKET;
+//   email → EMAIL_FROM; secrets → see Access.secrets
+// - $connect only: ORIGIN_VERIFY_SECRET (the CloudFront origin header value; unset locally = not checked)
+
 /** What a function may touch. The CDK stack turns each entry into the narrowest grant. */
 export interface Access {
   /** The single table. */
@@ -14,7 +22,17 @@ export interface Access {
   readonly connections?: 'manage';
   /** Send email (SES). */
   readonly email?: 'send';
+  /**
+   * Named secrets the function reads at cold start (Secrets Manager on AWS, env locally):
+   * `jwt-signing` → JWT_SECRET_ARN (local: JWT_SECRET); `certificate-signing` → CERT_SIGNING_SECRET_ARN
+   * (local: CERT_SIGNING_P12_BASE64 + CERT_SIGNING_P12_PASSPHRASE).
+   */
+  readonly secrets?: readonly SecretName[];
 }
+
+export const SECRET_NAMES = ['jwt-signing', 'certificate-signing'] as const;
+export type SecretName = (typeof SECRET_NAMES)[number];
+
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 export type HttpAuth = 'none' | 'operator' | 'installer';

@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { EventBridgeEvent } from 'aws-lambda';
-import { matchesRule, type EventRule } from '../lib/events/rules';
+import { matchesRule, scheduleRateMs, type EventRule } from '../lib/events/rules';
 import { readBody } from './http-api';
 import { invoke } from './lambda';
 
@@ -39,9 +39,47 @@ export class LocalEventBus {
   private delivered = 0;
   private received = 0;
 
+  private readonly timers: NodeJS.Timeout[] = [];
+
   constructor(
-    private readonly opts: { busName: string; rules: readonly EventRule[]; retry?: RetryPolicy; region?: string; account?: string },
-  ) {}
+    private readonly opts: {
+      busName: string;
+      rules: readonly EventRule[];
+      retry?: RetryPolicy;
+      region?: string;
+      account?: string;
+      /** 'timers' runs scheduled rules on their rate; 'manual' only through runSchedule() (tests). */
+      schedules?: 'timers' | 'manual';
+    },
+  ) {
+    if ((opts.schedules ?? 'timers') === 'timers') {
+      for (const rule of opts.rules) {
+        const every = rule.schedule ? scheduleRateMs(rule.schedule) : undefined;
+        if (every) this.timers.push(setInterval(() => this.runSchedule(rule.name), every).unref());
+      }
+    }
+  }
+
+  /** Fires a scheduled rule now, with the event EventBridge Scheduler-style rules deliver. */
+  runSchedule(ruleName: string): void {
+    const rule = this.opts.rules.find((r) => r.name === ruleName && r.schedule);
+    if (!rule) throw new Error(`No scheduled rule named ${ruleName}`);
+    this.schedule(rule, {
+      version: '0',
+      id: randomUUID(),
+      'detail-type': 'Scheduled Event',
+      source: 'aws.events',
+      account: this.opts.account ?? '000000000000',
+      time: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
+      region: this.opts.region ?? 'local',
+      resources: [`arn:aws:events:local:000000000000:rule/${rule.name}`],
+      detail: {},
+    });
+  }
+
+  stopSchedules(): void {
+    for (const t of this.timers) clearInterval(t);
+  }
 
   get stats() {
     return { received: this.received, delivered: this.delivered, pending: this.pending.size, deadLetters: this.deadLetters.length };

@@ -37,6 +37,8 @@ export interface RuntimeOptions {
   readonly httpRoutes?: readonly HttpRoute[];
   readonly wsRoutes?: readonly WsRoute[];
   readonly eventRules?: readonly EventRule[];
+  /** Scheduled rules: on their rate (default) or only when a test fires them. */
+  readonly schedules?: 'timers' | 'manual';
   /** Extra environment for the handlers (e.g. short timeouts in tests). */
   readonly env?: Record<string, string>;
 }
@@ -128,7 +130,8 @@ export async function startLocalRuntime(opts: RuntimeOptions = {}): Promise<Loca
 
     // 5. Gateways.
     const outbox = new Outbox(dataDir && join(dataDir, 'outbox.jsonl'));
-    const bus = new LocalEventBus({ busName, rules: opts.eventRules ?? EVENT_RULES, retry: opts.retry ?? DEFAULT_RETRY });
+    const bus = new LocalEventBus({ busName, rules: opts.eventRules ?? EVENT_RULES, retry: opts.retry ?? DEFAULT_RETRY, schedules: opts.schedules ?? 'timers' });
+    stops.push(async () => bus.stopSchedules());
     const wsRoutes = opts.wsRoutes ?? WS_ROUTES;
     const httpRoutes = compileRoutes(opts.httpRoutes ?? HTTP_ROUTES);
     const gateway = new WsGateway({ routes: wsRoutes, stage: STAGE, domainName: () => `localhost:${port}` });

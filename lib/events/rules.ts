@@ -9,7 +9,9 @@ export interface EventRule {
   /** Frozen once deployed: it names the rule and its target function. */
   readonly name: string;
   /** EventBridge pattern subset the local bus implements too: exact match on source and detail-type. */
-  readonly pattern: { readonly source: readonly string[]; readonly detailType: readonly string[] };
+  readonly pattern?: { readonly source: readonly string[]; readonly detailType: readonly string[] };
+  /** A scheduled rule instead of a pattern: `rate(N minute|minutes|hour|hours)`. */
+  readonly schedule?: string;
   readonly entry: string;
   readonly access: Access;
   readonly description: string;
@@ -27,5 +29,13 @@ export const EVENT_RULES: readonly EventRule[] = [
 
 /** Does an event match a rule's pattern? Shared by the local bus and unit tests of the CDK mapping. */
 export function matchesRule(rule: EventRule, event: { source: string; detailType: string }): boolean {
-  return rule.pattern.source.includes(event.source) && rule.pattern.detailType.includes(event.detailType);
+  return !!rule.pattern && rule.pattern.source.includes(event.source) && rule.pattern.detailType.includes(event.detailType);
+}
+
+/** `rate(5 minutes)` → 300000 ms; undefined for anything else (cron is not used). */
+export function scheduleRateMs(schedule: string): number | undefined {
+  const m = /^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$/.exec(schedule);
+  if (!m) return undefined;
+  const unit = m[2]!.startsWith('minute') ? 60_000 : m[2]!.startsWith('hour') ? 3_600_000 : 86_400_000;
+  return Number(m[1]) * unit;
 }

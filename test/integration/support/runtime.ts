@@ -11,6 +11,7 @@ export async function startTestRuntime(opts: RuntimeOptions = {}): Promise<Local
     dynamodbEndpoint: inject('dynamodbEndpoint'),
     tableName: `test-${randomBytes(6).toString('hex')}`,
     retry: { maxAttempts: 4, baseDelayMs: 20, maxDelayMs: 100 },
+    schedules: 'manual',
     ...opts,
   });
 }
