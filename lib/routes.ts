@@ -10,6 +10,8 @@
 //   email → EMAIL_FROM; secrets → see Access.secrets
 // - $connect only: ORIGIN_VERIFY_SECRET (the CloudFront origin header value; unset locally = not checked)
 
+import { WEBHOOK_ROUTES } from './webhooks/routes';
+
 /** What a function may touch. The CDK stack turns each entry into the narrowest grant. */
 export interface Access {
   /** The single table. */
@@ -90,7 +92,7 @@ export const WS_ROUTES: readonly WsRoute[] = [
   },
 ];
 
-export const HTTP_ROUTES: readonly HttpRoute[] = [
+const CORE_HTTP_ROUTES: readonly HttpRoute[] = [
   {
     kind: 'http',
     method: 'GET',
@@ -129,4 +131,7 @@ export const HTTP_ROUTES: readonly HttpRoute[] = [
   },
 ];
 
+export const HTTP_ROUTES: readonly HttpRoute[] = [...CORE_HTTP_ROUTES, ...WEBHOOK_ROUTES];
+
 export const ROUTES: readonly Route[] = [...WS_ROUTES, ...HTTP_ROUTES];
+

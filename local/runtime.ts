@@ -125,6 +125,8 @@ export async function startLocalRuntime(opts: RuntimeOptions = {}): Promise<Loca
       OCPP_PUBLIC_ENDPOINT: ocppUrl,
       PUBLIC_BASE_URL: url,
       EMAIL_FROM: 'no-reply@localhost',
+      // Webhook receivers on http://localhost are allowed only here (on AWS: https, public addresses only).
+      WEBHOOK_ALLOW_LOCALHOST: 'true',
       ...opts.env,
     });
 

@@ -1,6 +1,7 @@
 // The event rule table: plain data read by the CDK events stack (one rule + target per row) and by
 // the local bus (same matching, same target handler modules). See routes.ts for the Access shape.
 import type { Access } from '../routes';
+import { WEBHOOK_RULES } from '../webhooks/routes';
 
 /** Every event this platform publishes carries this source. */
 export const EVENT_SOURCE = 'chargepoint.commissioning';
@@ -17,7 +18,7 @@ export interface EventRule {
   readonly description: string;
 }
 
-export const EVENT_RULES: readonly EventRule[] = [
+const CORE_EVENT_RULES: readonly EventRule[] = [
   {
     name: 'send-email',
     pattern: { source: [EVENT_SOURCE], detailType: ['email.requested'] },
@@ -26,6 +27,8 @@ export const EVENT_RULES: readonly EventRule[] = [
     description: 'Send a transactional email (SES on AWS, the outbox locally)',
   },
 ];
+
+export const EVENT_RULES: readonly EventRule[] = [...CORE_EVENT_RULES, ...WEBHOOK_RULES];
 
 /** Does an event match a rule's pattern? Shared by the local bus and unit tests of the CDK mapping. */
 export function matchesRule(rule: EventRule, event: { source: string; detailType: string }): boolean {
