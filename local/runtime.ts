@@ -1,7 +1,8 @@
 // The local runtime: one Node process serving every HTTP route and the OCPP WebSocket on one port,
 // with DynamoDB Local, s3rver, a local event bus, a local @connections endpoint and an email outbox.
 // Handlers are the same modules Lambda runs; only the AWS_ENDPOINT_URL_* variables differ.
-import { mkdirSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { join, resolve } from 'node:path';
 import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -103,7 +104,10 @@ export async function startLocalRuntime(opts: RuntimeOptions = {}): Promise<Loca
     const s3: LocalS3 = await startLocalS3({ directory: dataDir && join(dataDir, 's3'), buckets: [certificateBucket] });
     stops.push(() => s3.stop());
 
-    // 4. Environment the handlers read at module load: set before any handler is imported.
+    // 4. Local secrets (AWS keeps them in Secrets Manager), kept with the data so tokens survive a restart.
+    const secrets = loadOrCreateLocalSecrets(dataDir);
+
+    // Environment the handlers read at module load: set before any handler is imported.
     const selfEndpoint = `http://127.0.0.1:${port}`;
     Object.assign(process.env, {
       AWS_REGION: process.env.AWS_REGION ?? 'eu-west-1',
@@ -127,6 +131,7 @@ export async function startLocalRuntime(opts: RuntimeOptions = {}): Promise<Loca
       EMAIL_FROM: 'no-reply@localhost',
       // Webhook receivers on http://localhost are allowed only here (on AWS: https, public addresses only).
       WEBHOOK_ALLOW_LOCALHOST: 'true',
+      JWT_SECRET: secrets.jwtSecret,
       ...opts.env,
     });
 
@@ -234,6 +239,24 @@ export async function startLocalRuntime(opts: RuntimeOptions = {}): Promise<Loca
     await stopAll();
     throw err;
   }
+}
+
+interface LocalSecrets {
+  readonly jwtSecret: string;
+}
+
+function loadOrCreateLocalSecrets(dataDir: string | undefined): LocalSecrets {
+  const file = dataDir && join(dataDir, 'local-secrets.json');
+  if (file && existsSync(file)) {
+    try {
+      return JSON.parse(readFileSync(file, 'utf8')) as LocalSecrets;
+    } catch {
+      // unreadable: make new ones (existing tokens stop working, nothing else is lost)
+    }
+  }
+  const secrets: LocalSecrets = { jwtSecret: randomBytes(48).toString('base64url') };
+  if (file) writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
+  return secrets;
 }
 
 function listen(server: Server, port: number, host: string): Promise<number> {

@@ -31,6 +31,29 @@ export interface ChargePointConnection {
   readonly protocol: OcppVersion;
   readonly connectedAt: string;
   readonly sourceIp?: string;
+  /** Which stored password the charge point authenticated with. */
+  readonly credential?: 'provisioning' | 'long_term' | 'previous';
+}
+
+export const COMMISSIONING_CHECKS = ['ocpp_connection', 'firmware_version', 'heartbeat'] as const;
+export type CommissioningCheckName = (typeof COMMISSIONING_CHECKS)[number];
+export type CheckStatus = 'pending' | 'passed' | 'failed';
+
+export interface CommissioningCheck {
+  readonly name: CommissioningCheckName;
+  readonly status: CheckStatus;
+  readonly detail: string;
+  readonly at: string | null;
+}
+
+export interface Commissioning {
+  readonly status: 'pending' | 'in_progress' | 'completed' | 'failed';
+  readonly startedAt?: string;
+  readonly startedBy?: string;
+  readonly completedAt?: string;
+  readonly checks?: readonly CommissioningCheck[];
+  /** Outcome of moving the charge point to its long-term password after completion. */
+  readonly passwordRotation?: { readonly status: 'rotated' | 'refused' | 'failed'; readonly detail: string; readonly at: string };
 }
 
 export interface ChargePoint {
@@ -53,7 +76,9 @@ export interface ChargePoint {
   readonly displaySerial?: string;
   readonly connection?: ChargePointConnection;
   readonly lastDisconnectedAt?: string;
-  readonly commissioning?: { readonly status: 'pending' | 'in_progress' | 'completed' | 'failed' };
+  readonly commissioning?: Commissioning;
+  /** A serial the operator planned before registration (no identity guard is taken for it). */
+  readonly plannedSerial?: string;
   readonly createdAt: string;
   readonly updatedAt: string;
 }

@@ -18,7 +18,11 @@ export const ENTITY = {
   transaction: 'transaction',
   replay: 'replay_guard',
   command: 'command',
+  verification: 'email_verification',
+  loginThrottle: 'login_throttle',
   counter: 'counter',
+  webhookSubscription: 'webhook_subscription',
+  webhookDelivery: 'webhook_delivery',
 } as const;
 export type EntityType = (typeof ENTITY)[keyof typeof ENTITY];
 
@@ -61,14 +65,19 @@ export const keys = {
   installer: (installerId: string): Key => ({ pk: `INSTALLER#${installerId}`, sk: 'INSTALLER' }),
   /** Uniqueness guard: one installer account per email. */
   installerEmail: (email: string): Key => ({ pk: `EMAIL#${email.toLowerCase()}`, sk: 'EMAIL' }),
-  assignment: (projectId: string, installerId: string): Key => ({ pk: `PROJECT#${projectId}`, sk: `ASSIGN#${installerId}` }),
+  /** Assignments are by email, so a CPO can assign someone before they sign up. */
+  assignment: (projectId: string, email: string): Key => ({ pk: `PROJECT#${projectId}`, sk: `ASSIGN#${email.toLowerCase()}` }),
   assignmentsOfProject: (projectId: string) => ({ pk: `PROJECT#${projectId}`, skPrefix: 'ASSIGN#' }),
-  /** gsi2: the projects an installer is assigned to. */
-  assignmentByInstaller: (installerId: string, projectId: string) => ({
-    gsi2pk: `INSTALLER#${installerId}#PROJECTS`,
+  /** gsi2: the projects assigned to an installer's email. */
+  assignmentByInstaller: (email: string, projectId: string) => ({
+    gsi2pk: `ASSIGNEE#${email.toLowerCase()}`,
     gsi2sk: `PROJECT#${projectId}`,
   }),
-  assignmentsOfInstaller: (installerId: string) => ({ gsi2pk: `INSTALLER#${installerId}#PROJECTS` }),
+  assignmentsOfInstaller: (email: string) => ({ gsi2pk: `ASSIGNEE#${email.toLowerCase()}` }),
+  /** An emailed verification token, stored as its sha256 (TTL 24 h). */
+  verification: (tokenHash: string): Key => ({ pk: `VERIFY#${tokenHash}`, sk: 'VERIFY' }),
+  /** Failed logins per email in the current window (TTL). */
+  loginThrottle: (email: string): Key => ({ pk: `LOGINFAIL#${email.toLowerCase()}`, sk: 'LOGINFAIL' }),
 
   /** One item per live WebSocket connection; read on every OCPP message. */
   connection: (connectionId: string): Key => ({ pk: `CONN#${connectionId}`, sk: 'CONN' }),
@@ -95,4 +104,17 @@ export const keys = {
 
   /** Atomic counters (e.g. OCPP 1.6 integer transaction ids). */
   counter: (name: string): Key => ({ pk: `COUNTER#${name}`, sk: 'COUNTER' }),
+
+  /** A webhook subscription, in its operator's partition: another operator's id is simply not there. */
+  webhookSubscription: (operatorId: string, subscriptionId: string): Key => ({ pk: `OP#${operatorId}`, sk: `WEBHOOK#${subscriptionId}` }),
+  webhooksOfOperator: (operatorId: string) => ({ pk: `OP#${operatorId}`, skPrefix: 'WEBHOOK#' }),
+  /** One event for one subscription; delivery ids start with the event time, so the partition sorts by it. */
+  webhookDelivery: (subscriptionId: string, deliveryId: string): Key => ({ pk: `WHSUB#${subscriptionId}`, sk: `DLV#${deliveryId}` }),
+  webhookDeliveriesOfSubscription: (subscriptionId: string) => ({ pk: `WHSUB#${subscriptionId}`, skPrefix: 'DLV#' }),
+  /** gsi2, sparse: only a delivery waiting for its next attempt has these; write-sharded (see ACCESS_PATTERNS.md). */
+  webhookDue: (shard: number, nextAttemptAt: string, subscriptionId: string, deliveryId: string) => ({
+    gsi2pk: `WHDUE#${pad(shard, 2)}`,
+    gsi2sk: `${nextAttemptAt}#${subscriptionId}#${deliveryId}`,
+  }),
+  webhookDueShard: (shard: number) => ({ gsi2pk: `WHDUE#${pad(shard, 2)}` }),
 } as const;

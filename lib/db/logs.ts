@@ -131,3 +131,24 @@ export async function latestConnectorStatuses(identity: string, connectorKeys: r
   );
   return found.filter((x): x is ConnectorStatusEntry => x !== undefined);
 }
+
+/** The first log entry for `action` received after `sinceIso` (commissioning's heartbeat check). */
+export async function firstEntrySince(identity: string, sinceIso: string, action: string): Promise<LogEntry | undefined> {
+  let start: Record<string, unknown> | undefined;
+  do {
+    const out = await documentClient().send(
+      new QueryCommand({
+        TableName: config().tableName,
+        KeyConditionExpression: 'pk = :pk AND sk > :since',
+        FilterExpression: '#a = :action AND #k = :kind',
+        ExpressionAttributeNames: { '#a': 'action', '#k': 'kind' },
+        ExpressionAttributeValues: { ':pk': keys.logOfChargePoint(identity).pk, ':since': sinceIso, ':action': action, ':kind': 'call_in' },
+        ExclusiveStartKey: start,
+      }),
+    );
+    const hit = (out.Items ?? []).find((i) => typeof i.frameOut === 'string' && i.frameOut.startsWith('[3,'));
+    if (hit) return stripKeys(hit);
+    start = out.LastEvaluatedKey;
+  } while (start);
+  return undefined;
+}

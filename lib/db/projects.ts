@@ -1,5 +1,5 @@
 // Teams (site owners), sites and projects (installer jobs), all owned by one operator.
-import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from '../aws/clients';
 import { config } from '../config';
 import { ENTITY, keys } from './keys';
@@ -88,4 +88,143 @@ export async function listProjectsOfOperator(operatorId: string): Promise<Projec
     ExclusiveStartKey = out.LastEvaluatedKey;
   } while (ExclusiveStartKey);
   return items;
+}
+
+export interface Assignment {
+  readonly projectId: string;
+  readonly email: string;
+  readonly assignedAt: string;
+  readonly assignedBy: string;
+}
+
+export interface ChecklistRecord {
+  readonly result: 'passed' | 'failed' | 'not_supported';
+  readonly notes?: string;
+  readonly by: string;
+  readonly byName?: string;
+  readonly at: string;
+}
+
+export interface HandoverRecord {
+  readonly handedOverAt: string;
+  readonly handedOverBy: string;
+  readonly certificateKey: string;
+  readonly certificateSha256: string;
+}
+
+/** Checklist and handover live on the project item: one read shows the whole job. */
+export type ProjectWithState = Project & { readonly checklist?: Record<string, ChecklistRecord>; readonly handover?: HandoverRecord };
+
+async function queryAll(input: ConstructorParameters<typeof QueryCommand>[0]): Promise<Record<string, unknown>[]> {
+  const items: Record<string, unknown>[] = [];
+  let ExclusiveStartKey: Record<string, unknown> | undefined;
+  do {
+    const out = await documentClient().send(new QueryCommand({ ...input, ExclusiveStartKey }));
+    items.push(...(out.Items ?? []));
+    ExclusiveStartKey = out.LastEvaluatedKey;
+  } while (ExclusiveStartKey);
+  return items;
+}
+
+/** AP-04 */
+export async function listTeams(operatorId: string): Promise<Team[]> {
+  const k = keys.teamsOfOperator(operatorId);
+  return (await queryAll({ TableName: config().tableName, KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)', ExpressionAttributeValues: { ':pk': k.pk, ':p': k.skPrefix } })) as unknown as Team[];
+}
+
+/** AP-04 */
+export async function listSites(operatorId: string): Promise<Site[]> {
+  const k = keys.sitesOfOperator(operatorId);
+  return (await queryAll({ TableName: config().tableName, KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)', ExpressionAttributeValues: { ':pk': k.pk, ':p': k.skPrefix } })) as unknown as Site[];
+}
+
+export async function getSite(operatorId: string, siteId: string): Promise<Site | undefined> {
+  const out = await documentClient().send(new GetCommand({ TableName: config().tableName, Key: keys.site(operatorId, siteId) }));
+  return out.Item as Site | undefined;
+}
+
+export async function getProjectWithState(projectId: string): Promise<ProjectWithState | undefined> {
+  const out = await documentClient().send(new GetCommand({ TableName: config().tableName, Key: keys.project(projectId), ConsistentRead: true }));
+  return out.Item as ProjectWithState | undefined;
+}
+
+export async function putAssignment(a: Assignment): Promise<void> {
+  await documentClient().send(
+    new PutCommand({
+      TableName: config().tableName,
+      Item: { ...keys.assignment(a.projectId, a.email), ...keys.assignmentByInstaller(a.email, a.projectId), type: 'installer_assignment', ...a, email: a.email.toLowerCase() },
+    }),
+  );
+}
+
+export async function deleteAssignment(projectId: string, email: string): Promise<boolean> {
+  const out = await documentClient().send(new DeleteCommand({ TableName: config().tableName, Key: keys.assignment(projectId, email), ReturnValues: 'ALL_OLD' }));
+  return !!out.Attributes;
+}
+
+/** AP-19 */
+export async function listAssignmentsOfProject(projectId: string): Promise<Assignment[]> {
+  const k = keys.assignmentsOfProject(projectId);
+  return (await queryAll({ TableName: config().tableName, KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)', ExpressionAttributeValues: { ':pk': k.pk, ':p': k.skPrefix } })) as unknown as Assignment[];
+}
+
+/** AP-19: project ids assigned to an email. */
+export async function listProjectIdsOfInstaller(email: string): Promise<string[]> {
+  const items = await queryAll({ TableName: config().tableName, IndexName: 'gsi2', KeyConditionExpression: 'gsi2pk = :pk', ExpressionAttributeValues: { ':pk': keys.assignmentsOfInstaller(email).gsi2pk } });
+  return items.map((i) => String(i.projectId));
+}
+
+export async function isAssigned(projectId: string, email: string): Promise<boolean> {
+  const out = await documentClient().send(new GetCommand({ TableName: config().tableName, Key: keys.assignment(projectId, email), ConsistentRead: true }));
+  return !!out.Item;
+}
+
+/** Records one checklist item; refused (condition) once the project is handed over. */
+export async function setChecklistItem(projectId: string, item: string, record: ChecklistRecord): Promise<'ok' | 'locked'> {
+  try {
+    await documentClient().send(
+      new UpdateCommand({
+        TableName: config().tableName,
+        Key: keys.project(projectId),
+        UpdateExpression: 'SET checklist = if_not_exists(checklist, :empty)',
+        ConditionExpression: 'attribute_exists(pk) AND #s <> :handed',
+        ExpressionAttributeNames: { '#s': 'status' },
+        ExpressionAttributeValues: { ':empty': {}, ':handed': 'handed_over' },
+      }),
+    );
+    await documentClient().send(
+      new UpdateCommand({
+        TableName: config().tableName,
+        Key: keys.project(projectId),
+        UpdateExpression: 'SET checklist.#item = :r, #s = if_not_exists(#s, :open)',
+        ConditionExpression: '#s <> :handed',
+        ExpressionAttributeNames: { '#item': item, '#s': 'status' },
+        ExpressionAttributeValues: { ':r': record, ':handed': 'handed_over', ':open': 'open' },
+      }),
+    );
+    return 'ok';
+  } catch (err) {
+    if ((err as { name?: string }).name === 'ConditionalCheckFailedException') return 'locked';
+    throw err;
+  }
+}
+
+/** The one transition to handed_over; false if it already happened (the caller returns that one). */
+export async function markHandedOver(projectId: string, handover: HandoverRecord): Promise<boolean> {
+  try {
+    await documentClient().send(
+      new UpdateCommand({
+        TableName: config().tableName,
+        Key: keys.project(projectId),
+        UpdateExpression: 'SET #s = :handed, handover = :h, handedOverAt = :at',
+        ConditionExpression: 'attribute_exists(pk) AND #s <> :handed',
+        ExpressionAttributeNames: { '#s': 'status' },
+        ExpressionAttributeValues: { ':handed': 'handed_over', ':h': handover, ':at': handover.handedOverAt },
+      }),
+    );
+    return true;
+  } catch (err) {
+    if ((err as { name?: string }).name === 'ConditionalCheckFailedException') return false;
+    throw err;
+  }
 }

@@ -3,12 +3,14 @@
 // is shown once and stored only as a salted hash.
 import { transactWrite, type TransactItem } from '../aws/transact';
 import { config } from '../config';
-import { getChargePoint, getIdentityGuard, type ChargePoint, type Credentials, type IdentityGuard } from '../db/charge-points';
+import { getChargePoint, getIdentityGuard, listChargePointsOfProject, type ChargePoint, type Credentials, type IdentityGuard } from '../db/charge-points';
 import { ENTITY, keys } from '../db/keys';
 import { getProject, getTeam } from '../db/projects';
 import { newId, nowIso } from '../ids';
 import { canonicalIdentity, generateProvisioningPassword, hashPassword, isValidIdentity } from '../ocpp/credentials';
 import type { OcppVersion } from '../ocpp/versions';
+import { makeEvent, publish } from '../events/publish';
+import { log } from '../log';
 import { Conflict, Locked, NotFound, ValidationFailed } from './errors';
 
 export interface RegisterChargePointInput {
@@ -18,6 +20,8 @@ export interface RegisterChargePointInput {
   readonly connectorCount?: number;
   readonly vendor?: string;
   readonly model?: string;
+  /** Who registered it (for the charge_point.registered event), e.g. `installer:inst_…`. */
+  readonly registeredBy?: string;
 }
 
 export interface RegisteredChargePoint {
@@ -59,6 +63,7 @@ export async function registerChargePoint(input: RegisterChargePointInput): Prom
   const tableName = config().tableName;
   let chargePoint: ChargePoint;
   let items: TransactItem[];
+  let planned: ChargePoint | undefined;
   if (existing) {
     // Registering again in the same project issues a new password (the old one stops working).
     chargePoint = { ...(await loadOrThrow(existing)), protocol: input.protocol, credentials, updatedAt: now };
@@ -81,6 +86,30 @@ export async function registerChargePoint(input: RegisterChargePointInput): Prom
         },
       },
     ];
+  } else if ((planned = await plannedSlotFor(project.projectId, identity))) {
+    // The operator planned this charge point: fill in its serial rather than adding another one.
+    chargePoint = {
+      ...planned,
+      identity,
+      protocol: input.protocol,
+      connectorCount: input.connectorCount ?? planned.connectorCount,
+      ...(input.vendor ? { vendor: input.vendor } : {}),
+      ...(input.model ? { model: input.model } : {}),
+      credentials,
+      commissioning: { status: 'pending' },
+      updatedAt: now,
+    };
+    items = [
+      { Put: { TableName: tableName, Item: { ...keys.identity(identity), type: ENTITY.identity, ...guardFor(chargePoint, team?.name ?? project.teamId) }, ConditionExpression: 'attribute_not_exists(pk)' } },
+      {
+        Put: {
+          TableName: tableName,
+          Item: { ...keys.chargePoint(chargePoint.chargePointId), ...keys.chargePointByProject(project.projectId, chargePoint.chargePointId), type: ENTITY.chargePoint, ...chargePoint, displaySerial: raw },
+          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(#identity)',
+          ExpressionAttributeNames: { '#identity': 'identity' },
+        },
+      },
+    ];
   } else {
     chargePoint = {
       chargePointId: newId('cp'),
@@ -98,16 +127,8 @@ export async function registerChargePoint(input: RegisterChargePointInput): Prom
       createdAt: now,
       updatedAt: now,
     };
-    const guard: IdentityGuard = {
-      identity,
-      chargePointId: chargePoint.chargePointId,
-      projectId: project.projectId,
-      operatorId: project.operatorId,
-      teamId: project.teamId,
-      teamName: team?.name ?? project.teamId,
-    };
     items = [
-      { Put: { TableName: tableName, Item: { ...keys.identity(identity), type: ENTITY.identity, ...guard }, ConditionExpression: 'attribute_not_exists(pk)' } },
+      { Put: { TableName: tableName, Item: { ...keys.identity(identity), type: ENTITY.identity, ...guardFor(chargePoint, team?.name ?? project.teamId) }, ConditionExpression: 'attribute_not_exists(pk)' } },
       {
         Put: {
           TableName: tableName,
@@ -123,8 +144,68 @@ export async function registerChargePoint(input: RegisterChargePointInput): Prom
     const winner = await getIdentityGuard(identity);
     throw new Conflict(serialInUseMessage(winner?.teamName ?? 'another team'), { field: 'serial_number' });
   }
+  await publish([
+    makeEvent('charge_point.registered', chargePoint.operatorId, {
+      charge_point_id: chargePoint.chargePointId,
+      charge_point_identity: identity,
+      project_id: chargePoint.projectId,
+      ocpp_protocol: input.protocol,
+      registered_by: input.registeredBy ?? 'system',
+      new_password_issued: true,
+    }),
+  ]).catch((err: unknown) => log.error('publish charge_point.registered failed', { identity, err }));
   const base = config().ocppPublicEndpoint;
   return { chargePoint, identity, provisioningPassword: password, ocppEndpoint: base, ocppUrl: `${base}/${encodeURIComponent(identity)}`, created: !existing };
+}
+
+function guardFor(cp: ChargePoint, teamName: string): IdentityGuard {
+  return { identity: cp.identity!, chargePointId: cp.chargePointId, projectId: cp.projectId, operatorId: cp.operatorId, teamId: cp.teamId, teamName };
+}
+
+/** A planned charge point of the project for this serial, else one planned without a serial. */
+async function plannedSlotFor(projectId: string, identity: string): Promise<ChargePoint | undefined> {
+  const unregistered = (await listChargePointsOfProject(projectId)).filter((c) => !c.identity);
+  return unregistered.find((c) => c.plannedSerial === identity) ?? unregistered.find((c) => !c.plannedSerial);
+}
+
+/** The operator plans a charge point on a project; the serial may come later from the installer. */
+export async function planChargePoint(
+  operatorId: string,
+  projectId: string,
+  input: { serialNumber?: string; connectorCount: number; protocol?: OcppVersion; vendor?: string; model?: string },
+): Promise<ChargePoint> {
+  const project = await getProject(projectId);
+  if (!project || project.operatorId !== operatorId) throw new NotFound(`Project ${projectId} not found`);
+  if (project.status === 'handed_over') throw new Locked('The project has been handed over and is locked');
+  if (input.serialNumber !== undefined && !isValidIdentity(input.serialNumber.trim())) {
+    throw new ValidationFailed('The serial number cannot be used as an OCPP identity', [{ field: 'serial_number', message: 'must be 1–48 characters of A–Z, a–z, 0–9 and * - _ = + | @ .' }]);
+  }
+  const now = nowIso();
+  const cp: ChargePoint = {
+    chargePointId: newId('cp'),
+    operatorId,
+    teamId: project.teamId,
+    siteId: project.siteId,
+    projectId,
+    connectorCount: input.connectorCount,
+    ...(input.serialNumber ? { plannedSerial: canonicalIdentity(input.serialNumber.trim()), displaySerial: input.serialNumber.trim() } : {}),
+    ...(input.protocol ? { protocol: input.protocol } : {}),
+    ...(input.vendor ? { vendor: input.vendor } : {}),
+    ...(input.model ? { model: input.model } : {}),
+    commissioning: { status: 'pending' },
+    createdAt: now,
+    updatedAt: now,
+  };
+  await transactWrite([
+    {
+      Put: {
+        TableName: config().tableName,
+        Item: { ...keys.chargePoint(cp.chargePointId), ...keys.chargePointByProject(projectId, cp.chargePointId), type: ENTITY.chargePoint, ...cp },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+    },
+  ]);
+  return cp;
 }
 
 async function loadOrThrow(guard: IdentityGuard): Promise<ChargePoint> {

@@ -26,6 +26,20 @@ const CORE_EVENT_RULES: readonly EventRule[] = [
     access: { email: 'send' },
     description: 'Send a transactional email (SES on AWS, the outbox locally)',
   },
+  {
+    name: 'commissioning-runner',
+    pattern: { source: [EVENT_SOURCE], detailType: ['commissioning.started'] },
+    entry: 'functions/events/commissioning-runner.ts',
+    access: { table: 'readwrite', connections: 'manage', events: 'publish' },
+    description: 'Trigger the messages the commissioning checks need and re-evaluate them',
+  },
+  {
+    name: 'commissioning-finish',
+    pattern: { source: [EVENT_SOURCE], detailType: ['commissioning.completed'] },
+    entry: 'functions/events/commissioning-finish.ts',
+    access: { table: 'readwrite', connections: 'manage', events: 'publish' },
+    description: 'Move a commissioned charge point to its long-term password and trigger an accepted boot',
+  },
 ];
 
 export const EVENT_RULES: readonly EventRule[] = [...CORE_EVENT_RULES, ...WEBHOOK_RULES];

@@ -6,11 +6,19 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context
 import { z } from 'zod';
 import { Unauthorized, ValidationFailed, type FieldIssue } from '../domain/errors';
 import { log } from '../log';
+import { verifyAccessToken } from '../auth/tokens';
 import { authenticateOperator, type OperatorPrincipal } from './operator-auth';
 import { problemFromError, problemResponse } from './problem';
 
-export type AuthKind = 'none' | 'operator';
-type PrincipalFor<A extends AuthKind> = A extends 'operator' ? OperatorPrincipal : null;
+export type AuthKind = 'none' | 'operator' | 'installer';
+
+export interface InstallerPrincipal {
+  readonly kind: 'installer';
+  readonly installerId: string;
+  readonly email: string;
+}
+
+type PrincipalFor<A extends AuthKind> = A extends 'operator' ? OperatorPrincipal : A extends 'installer' ? InstallerPrincipal : null;
 
 export interface HttpRequest<B, P, Q, A extends AuthKind> {
   readonly body: B;
@@ -76,14 +84,21 @@ export function httpHandler<
     .onError(async (request) => {
       const problem = problemFromError(request.error, request.event.rawPath);
       if (problem.status >= 500) log.error('unhandled error', { error: request.error, path: request.event.rawPath });
-      request.response = problemResponse(problem);
+      const headers: Record<string, string> = {};
+      if (typeof problem.retry_after_seconds === 'number') headers['retry-after'] = String(problem.retry_after_seconds);
+      if (problem.status === 401) headers['www-authenticate'] = 'Bearer';
+      request.response = problemResponse(problem, headers);
     })
     .handler(async (event) => {
-      let principal: OperatorPrincipal | null = null;
+      let principal: OperatorPrincipal | InstallerPrincipal | null = null;
       if (spec.auth === 'operator') {
         const token = bearerToken(event);
         if (!token) throw new Unauthorized('Send the operator API key as `Authorization: Bearer <key>`');
         principal = await authenticateOperator(token);
+      } else if (spec.auth === 'installer') {
+        const token = bearerToken(event);
+        if (!token) throw new Unauthorized('Send the access token from /api/v1/installer/login as `Authorization: Bearer <token>`');
+        principal = { kind: 'installer', ...(await verifyAccessToken(token)) };
       }
       const params = parseWith(spec.params, event.pathParameters ?? {}, 'path');
       const query = parseWith(spec.query, event.queryStringParameters ?? {}, 'query');

@@ -56,11 +56,17 @@ export async function connectChargePoint(req: ConnectRequest): Promise<ConnectOu
   }
 
   const previous = cp.connection?.connectionId;
-  const connection = { connectionId: req.connectionId, protocol: negotiated.version, connectedAt: req.at, ...(req.sourceIp ? { sourceIp: req.sourceIp } : {}) };
+  const connection = {
+    connectionId: req.connectionId,
+    protocol: negotiated.version,
+    connectedAt: req.at,
+    credential: match === 'previous' ? ('previous' as const) : (cp.credentials?.kind ?? 'provisioning'),
+    ...(req.sourceIp ? { sourceIp: req.sourceIp } : {}),
+  };
   // Grace path (DESIGN.md §3): the first connect with the new password retires the old one.
   const retirePrevious = match === 'current' && cp.credentials?.previous !== undefined;
   const result = await transactWrite([
-    connectionPut({ ...connection, identity, chargePointId: cp.chargePointId, operatorId: cp.operatorId, projectId: cp.projectId }),
+    connectionPut({ connectionId: connection.connectionId, protocol: connection.protocol, connectedAt: connection.connectedAt, ...(req.sourceIp ? { sourceIp: req.sourceIp } : {}), identity, chargePointId: cp.chargePointId, operatorId: cp.operatorId, projectId: cp.projectId }),
     chargePointConnectedUpdate(cp.chargePointId, connection, retirePrevious),
     logPut({
       identity,

@@ -1,0 +1,4 @@
+import { teams } from '../../../lib/domain/operator-projects';
+import { httpHandler } from '../../../lib/http/handler';
+
+export const handler = httpHandler({ auth: 'operator' }, async ({ principal }) => ({ body: { teams: await teams(principal.operatorId) } }));

@@ -1,0 +1,57 @@
+// Request schemas of the REST API, one place: handlers validate with them and GET /api/openapi.json
+// is generated from them, so the document cannot drift from what the API accepts.
+import { z } from 'zod';
+
+export const id = z.string().min(1).max(64);
+const text = (max: number) => z.string().trim().min(1).max(max);
+
+export const SignupBody = z.object({ email: z.email().max(254), password: z.string().max(128), name: text(120) });
+export const VerifyEmailBody = z.object({ token: z.string().min(16).max(128) });
+export const LoginBody = z.object({ email: z.email().max(254), password: z.string().min(1).max(128) });
+
+export const OCPP_PROTOCOLS = ['ocpp1.6', 'ocpp2.0.1'] as const;
+
+export const RegisterChargePointBody = z.object({
+  serial_number: text(48),
+  ocpp_protocol: z.enum(OCPP_PROTOCOLS),
+  connector_count: z.number().int().min(1).max(16).optional(),
+  vendor: text(50).optional(),
+  model: text(50).optional(),
+});
+
+export const CHECKLIST_ITEMS = ['meter_calibration', 'emergency_stop_tested', 'cable_management_inspected', 'enclosure_ip_rating_inspected', 'site_owner_briefed'] as const;
+export type ChecklistItem = (typeof CHECKLIST_ITEMS)[number];
+export const CHECKLIST_RESULTS = ['passed', 'failed', 'not_supported'] as const;
+export const ChecklistBody = z.object({ result: z.enum(CHECKLIST_RESULTS), notes: z.string().max(1000).optional() });
+
+export const CreateTeamBody = z.object({ name: text(120), owner_email: z.email().max(254) });
+export const CreateSiteBody = z.object({
+  team_id: id,
+  name: text(120),
+  address: text(300),
+  country: z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code, e.g. GB'),
+  grid_region: text(64).optional(),
+});
+export const CreateProjectBody = z.object({
+  job_number: text(64),
+  name: text(200),
+  site_id: id,
+  description: z.string().max(4000).default(''),
+  instructions: z.string().max(8000).default(''),
+});
+export const PlanChargePointBody = z.object({
+  serial_number: text(48).optional(),
+  connector_count: z.number().int().min(1).max(16).default(1),
+  ocpp_protocol: z.enum(OCPP_PROTOCOLS).optional(),
+  vendor: text(50).optional(),
+  model: text(50).optional(),
+});
+export const AssignInstallerBody = z.object({ email: z.email().max(254) });
+export const CommandBody = z.object({
+  action: z.string().min(1).max(64),
+  payload: z.record(z.string(), z.unknown()).default({}),
+  timeout_seconds: z.number().int().min(1).max(25).optional(),
+});
+
+export const ProjectParams = z.object({ project_id: id });
+export const ChargePointParams = z.object({ charge_point_id: id });

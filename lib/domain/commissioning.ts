@@ -1,0 +1,234 @@
+// Commissioning a charge point: three checks (ocpp_connection, firmware_version, heartbeat) that
+// pass from what the charge point really did after the start; TriggerMessage makes them pass in
+// seconds. When all pass: completed, commissioning.completed published, the charge point moved to a
+// long-term password, and a BootNotification triggered so its next boot is Accepted (the Pending gate).
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { documentClient } from '../aws/clients';
+import { config } from '../config';
+import {
+  COMMISSIONING_CHECKS,
+  getChargePoint,
+  type ChargePoint,
+  type Commissioning,
+  type CommissioningCheck,
+  type Credentials,
+} from '../db/charge-points';
+import { keys } from '../db/keys';
+import { firstEntrySince } from '../db/logs';
+import type { DomainEvent } from '../events/catalogue';
+import { makeEvent, publish } from '../events/publish';
+import { intEnv } from '../env';
+import { log } from '../log';
+import { callChargePoint } from '../ocpp/commands';
+import { generateProvisioningPassword, hashPassword } from '../ocpp/credentials';
+import { nowIso } from '../ids';
+import { Conflict, NotFound } from './errors';
+
+const timeoutSeconds = () => intEnv('COMMISSIONING_TIMEOUT_SECONDS', 600);
+
+export async function startCommissioning(chargePointId: string, startedBy: string): Promise<Commissioning> {
+  const cp = await getChargePoint(chargePointId, true);
+  if (!cp) throw new NotFound(`Charge point ${chargePointId} not found`);
+  if (!cp.identity || !cp.protocol) throw new Conflict('Register the charge point (serial number and OCPP protocol) before commissioning it', { field: 'serial_number' });
+  if (cp.commissioning?.status === 'completed') throw new Conflict('Commissioning of this charge point is already completed');
+  const startedAt = nowIso();
+  const commissioning: Commissioning = {
+    status: 'in_progress',
+    startedAt,
+    startedBy,
+    checks: COMMISSIONING_CHECKS.map((name) => ({ name, status: 'pending', detail: 'not checked yet', at: null })),
+  };
+  await documentClient().send(
+    new UpdateCommand({
+      TableName: config().tableName,
+      Key: keys.chargePoint(chargePointId),
+      UpdateExpression: 'SET commissioning = :c, updatedAt = :now',
+      ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(commissioning) OR commissioning.#s <> :completed)',
+      ExpressionAttributeNames: { '#s': 'status' },
+      ExpressionAttributeValues: { ':c': commissioning, ':now': startedAt, ':completed': 'completed' },
+    }),
+  );
+  await publish([
+    makeEvent('commissioning.started', cp.operatorId, {
+      charge_point_id: cp.chargePointId,
+      charge_point_identity: cp.identity,
+      project_id: cp.projectId,
+      started_by: startedBy,
+      started_at: startedAt,
+    }),
+  ]);
+  return commissioning;
+}
+
+/** The checks as the charge point's real behaviour since the start says they are. Read-only. */
+export async function evaluateChecks(cp: ChargePoint, startedAt: string): Promise<CommissioningCheck[]> {
+  const conn = cp.connection;
+  const booted = !!conn && !!cp.boot && cp.boot.at >= conn.connectedAt;
+  const connection: CommissioningCheck = !conn
+    ? { name: 'ocpp_connection', status: 'pending', detail: 'The charge point is not connected', at: null }
+    : !booted
+      ? { name: 'ocpp_connection', status: 'pending', detail: `Connected over ${conn.protocol}; waiting for BootNotification`, at: null }
+      : conn.credential === 'previous'
+        ? { name: 'ocpp_connection', status: 'failed', detail: 'Connected with an old password; re-enter the provisioning password on the charger', at: cp.boot!.at }
+        : { name: 'ocpp_connection', status: 'passed', detail: `Connected over ${conn.protocol}${conn.sourceIp ? ` from ${conn.sourceIp}` : ''} with the ${conn.credential ?? 'provisioning'} password and booted`, at: cp.boot!.at };
+  const firmware: CommissioningCheck = cp.firmwareVersion
+    ? { name: 'firmware_version', status: 'passed', detail: `Firmware ${cp.firmwareVersion}`, at: cp.boot?.at ?? cp.firmwareStatus?.at ?? null }
+    : { name: 'firmware_version', status: 'pending', detail: 'No firmware version reported yet (BootNotification triggered)', at: null };
+  const hb = cp.identity ? await firstEntrySince(cp.identity, startedAt, 'Heartbeat') : undefined;
+  const heartbeat: CommissioningCheck = hb
+    ? { name: 'heartbeat', status: 'passed', detail: 'Heartbeat received after the start', at: hb.at }
+    : { name: 'heartbeat', status: 'pending', detail: 'Waiting for a Heartbeat (triggered)', at: null };
+  return [connection, firmware, heartbeat];
+}
+
+/**
+ * Re-evaluates an in-progress commissioning and moves it on: completed when every check passed,
+ * failed when the time is up. Idempotent (conditional on the status), safe to call from the runner,
+ * a status poll or a retry.
+ */
+export async function advanceCommissioning(chargePointId: string): Promise<ChargePoint> {
+  const cp = await getChargePoint(chargePointId, true);
+  if (!cp) throw new NotFound(`Charge point ${chargePointId} not found`);
+  const c = cp.commissioning;
+  if (!c || c.status !== 'in_progress' || !c.startedAt) return cp;
+  const checks = await evaluateChecks(cp, c.startedAt);
+  const previous = new Map((c.checks ?? []).map((x) => [x.name, x.status]));
+  const allPassed = checks.every((x) => x.status === 'passed');
+  const expired = Date.parse(c.startedAt) + timeoutSeconds() * 1000 < Date.now();
+  const status: Commissioning['status'] = allPassed ? 'completed' : expired ? 'failed' : 'in_progress';
+  const at = nowIso();
+  const finalChecks = status === 'failed' ? checks.map((x) => (x.status === 'pending' ? { ...x, status: 'failed' as const, detail: `${x.detail} (timed out)`, at } : x)) : checks;
+  try {
+    await documentClient().send(
+      new UpdateCommand({
+        TableName: config().tableName,
+        Key: keys.chargePoint(chargePointId),
+        UpdateExpression: `SET commissioning.checks = :checks, commissioning.#s = :status, updatedAt = :at${status === 'completed' ? ', commissioning.completedAt = :at' : ''}`,
+        ConditionExpression: 'commissioning.#s = :inProgress AND commissioning.startedAt = :startedAt',
+        ExpressionAttributeNames: { '#s': 'status' },
+        ExpressionAttributeValues: { ':checks': finalChecks, ':status': status, ':at': at, ':inProgress': 'in_progress', ':startedAt': c.startedAt },
+      }),
+    );
+  } catch (err) {
+    if ((err as { name?: string }).name === 'ConditionalCheckFailedException') return (await getChargePoint(chargePointId, true)) ?? cp;
+    throw err;
+  }
+  const events: DomainEvent[] = finalChecks
+    .filter((x) => x.status !== 'pending' && previous.get(x.name) !== x.status)
+    .map((x) =>
+      makeEvent(x.status === 'passed' ? 'commissioning.check_passed' : 'commissioning.check_failed', cp.operatorId, {
+        charge_point_id: cp.chargePointId,
+        charge_point_identity: cp.identity!,
+        project_id: cp.projectId,
+        check: x.name,
+        detail: x.detail,
+        at: x.at ?? at,
+      }),
+    );
+  if (status === 'completed') {
+    events.push(
+      makeEvent('commissioning.completed', cp.operatorId, {
+        charge_point_id: cp.chargePointId,
+        charge_point_identity: cp.identity!,
+        project_id: cp.projectId,
+        completed_at: at,
+        ...(cp.firmwareVersion ? { firmware_version: cp.firmwareVersion } : {}),
+        checks: finalChecks.map((x) => ({ name: x.name, status: x.status, detail: x.detail, at: x.at })),
+      }),
+    );
+  }
+  // Rotation and the accepted boot are done by the consumer of commissioning.completed (finishCommissioning).
+  await publish(events);
+  return (await getChargePoint(chargePointId, true)) ?? cp;
+}
+
+/**
+ * After completion: move the charge point to a long-term password and trigger a boot, which is now
+ * Accepted. The new password is stored first (with the old one as `previous`, the grace path of
+ * DESIGN.md §3), so a charger that applies it at once and reconnects is let in; if the charger
+ * refuses, the old password becomes current again and the refusal is recorded.
+ */
+export async function finishCommissioning(cp: ChargePoint): Promise<void> {
+  if (!cp.identity || !cp.protocol || !cp.credentials) return;
+  const identity = cp.identity;
+  const at = nowIso();
+  const newPassword = generateProvisioningPassword();
+  const rotated: Credentials = { current: await hashPassword(newPassword), previous: cp.credentials.current, issuedAt: at, kind: 'long_term' };
+  await setCredentials(cp.chargePointId, rotated, cp.credentials.current);
+  let rotation: NonNullable<Commissioning['passwordRotation']>;
+  try {
+    const result =
+      cp.protocol === 'ocpp1.6'
+        ? await callChargePoint(identity, 'ChangeConfiguration', { key: 'AuthorizationKey', value: newPassword }, { requestedBy: 'commissioning' })
+        : await callChargePoint(
+            identity,
+            'SetVariables',
+            { setVariableData: [{ attributeValue: newPassword, component: { name: 'SecurityCtrlr' }, variable: { name: 'BasicAuthPassword' } }] },
+            { requestedBy: 'commissioning' },
+          );
+    const accepted =
+      result.status === 'accepted' ||
+      (cp.protocol === 'ocpp1.6' && result.response?.status === 'RebootRequired') ||
+      (cp.protocol === 'ocpp2.0.1' &&
+        Array.isArray(result.response?.setVariableResult) &&
+        (result.response.setVariableResult as Array<{ attributeStatus?: string }>).every((r) => r.attributeStatus === 'Accepted' || r.attributeStatus === 'RebootRequired'));
+    if (accepted) {
+      rotation = { status: 'rotated', detail: 'The charge point accepted its long-term password; the provisioning password stays valid until it is used', at };
+    } else {
+      await setCredentials(cp.chargePointId, cp.credentials, rotated.current);
+      rotation = { status: 'refused', detail: `The charge point did not accept a new password (${result.status}); it keeps the provisioning password`, at };
+    }
+  } catch (err) {
+    await setCredentials(cp.chargePointId, cp.credentials, rotated.current).catch(() => undefined);
+    rotation = { status: 'failed', detail: `Could not rotate the password: ${(err as Error).message}`, at };
+  }
+  await documentClient().send(
+    new UpdateCommand({
+      TableName: config().tableName,
+      Key: keys.chargePoint(cp.chargePointId),
+      UpdateExpression: 'SET commissioning.passwordRotation = :r',
+      ExpressionAttributeValues: { ':r': rotation },
+    }),
+  );
+  await callChargePoint(identity, 'TriggerMessage', { requestedMessage: 'BootNotification' }, { requestedBy: 'commissioning' }).catch((err: unknown) =>
+    log.warn('could not trigger the accepted boot', { identity, err }),
+  );
+}
+
+async function setCredentials(chargePointId: string, credentials: Credentials, expectedCurrent: string): Promise<void> {
+  await documentClient().send(
+    new UpdateCommand({
+      TableName: config().tableName,
+      Key: keys.chargePoint(chargePointId),
+      UpdateExpression: 'SET credentials = :c',
+      ConditionExpression: 'credentials.#cur = :expected',
+      ExpressionAttributeNames: { '#cur': 'current' },
+      ExpressionAttributeValues: { ':c': credentials, ':expected': expectedCurrent },
+    }),
+  );
+}
+
+/**
+ * The runner (target of commissioning.started): ask the charge point for what the checks need,
+ * then keep re-evaluating for a short while so a responsive charger completes in seconds.
+ */
+export async function runCommissioning(chargePointId: string, budgetMs = 20_000): Promise<void> {
+  const cp = await getChargePoint(chargePointId, true);
+  if (!cp?.identity || cp.commissioning?.status !== 'in_progress') return;
+  if (cp.connection) {
+    if (!cp.firmwareVersion || !cp.boot) {
+      await callChargePoint(cp.identity, 'TriggerMessage', { requestedMessage: 'BootNotification' }, { requestedBy: 'commissioning' }).catch((err: unknown) =>
+        log.warn('TriggerMessage(BootNotification) failed', { err }),
+      );
+    }
+    await callChargePoint(cp.identity, 'TriggerMessage', { requestedMessage: 'Heartbeat' }, { requestedBy: 'commissioning' }).catch((err: unknown) =>
+      log.warn('TriggerMessage(Heartbeat) failed', { err }),
+    );
+  }
+  const deadline = Date.now() + budgetMs;
+  for (;;) {
+    const current = await advanceCommissioning(chargePointId);
+    if (current.commissioning?.status !== 'in_progress' || Date.now() > deadline) return;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}

@@ -1,0 +1,149 @@
+// What an installer sees and does on the projects a CPO assigned to them. Anything not assigned
+// to them is indistinguishable from something that does not exist (404).
+import type { ChecklistItem } from '../api/schemas';
+import { CHECKLIST_ITEMS } from '../api/schemas';
+import { getChargePoint, getIdentityGuard, listChargePointsOfProject, type ChargePoint } from '../db/charge-points';
+import { getInstaller } from '../db/installers';
+import { getProjectWithState, getSite, isAssigned, listProjectIdsOfInstaller, setChecklistItem, type ProjectWithState } from '../db/projects';
+import type { InstallerPrincipal } from '../http/handler';
+import { nowIso } from '../ids';
+import { viewChargePoint, type ChargePointView } from './charge-point-view';
+import { registerChargePoint, serialInUseMessage } from './charge-points';
+import { advanceCommissioning, startCommissioning } from './commissioning';
+import { Locked, NotFound, ValidationFailed } from './errors';
+
+export async function assignedProject(who: InstallerPrincipal, projectId: string): Promise<ProjectWithState> {
+  const [project, assigned] = await Promise.all([getProjectWithState(projectId), isAssigned(projectId, who.email)]);
+  if (!project || !assigned) throw new NotFound(`Project ${projectId} not found`);
+  return project;
+}
+
+function assertOpen(project: ProjectWithState): void {
+  if (project.status === 'handed_over') {
+    throw new Locked(`Project ${project.jobNumber} was handed over at ${project.handedOverAt ?? 'an earlier time'} and is locked; ask the operator to reopen it`);
+  }
+}
+
+export async function installerChargePoint(who: InstallerPrincipal, chargePointId: string): Promise<{ cp: ChargePoint; project: ProjectWithState }> {
+  const cp = await getChargePoint(chargePointId, true);
+  if (!cp) throw new NotFound(`Charge point ${chargePointId} not found`);
+  const project = await assignedProject(who, cp.projectId).catch(() => {
+    throw new NotFound(`Charge point ${chargePointId} not found`);
+  });
+  return { cp, project };
+}
+
+export async function listInstallerProjects(who: InstallerPrincipal) {
+  const ids = await listProjectIdsOfInstaller(who.email);
+  const projects = (await Promise.all(ids.map((id) => getProjectWithState(id)))).filter((p): p is ProjectWithState => !!p);
+  return projects.map((p) => ({ project_id: p.projectId, job_number: p.jobNumber, name: p.name, status: p.status, site_id: p.siteId, created_at: p.createdAt }));
+}
+
+/** A charge point as the installer sees it: the combined status, or why it cannot have one yet. */
+export async function installerChargePointView(cp: ChargePoint): Promise<ChargePointView & { validation_message: string | null }> {
+  const view = await viewChargePoint(cp);
+  if (cp.identity) return { ...view, validation_message: null };
+  if (cp.plannedSerial) {
+    const guard = await getIdentityGuard(cp.plannedSerial);
+    if (guard && guard.teamId !== cp.teamId) return { ...view, status: serialInUseMessage(guard.teamName), validation_message: serialInUseMessage(guard.teamName) };
+    return { ...view, validation_message: 'Not registered yet' };
+  }
+  return { ...view, status: 'No serial', validation_message: 'No serial' };
+}
+
+export function checklistView(project: ProjectWithState) {
+  return CHECKLIST_ITEMS.map((item) => {
+    const r = project.checklist?.[item];
+    return { item, result: r?.result ?? null, notes: r?.notes ?? null, recorded_by: r?.byName ?? r?.by ?? null, recorded_at: r?.at ?? null };
+  });
+}
+
+export async function installerProjectDetail(who: InstallerPrincipal, projectId: string) {
+  const project = await assignedProject(who, projectId);
+  const [site, cps] = await Promise.all([getSite(project.operatorId, project.siteId), listChargePointsOfProject(projectId)]);
+  return {
+    project_id: project.projectId,
+    job_number: project.jobNumber,
+    name: project.name,
+    description: project.description,
+    instructions: project.instructions,
+    status: project.status,
+    handed_over_at: project.handedOverAt ?? null,
+    site: site ? { site_id: site.siteId, name: site.name, address: site.address, country: site.country, grid_region: site.gridRegion ?? null } : null,
+    charge_points: await Promise.all(cps.map(installerChargePointView)),
+    checklist: checklistView(project),
+  };
+}
+
+export async function registerForInstaller(
+  who: InstallerPrincipal,
+  projectId: string,
+  body: { serial_number: string; ocpp_protocol: 'ocpp1.6' | 'ocpp2.0.1'; connector_count?: number; vendor?: string; model?: string },
+) {
+  const project = await assignedProject(who, projectId);
+  assertOpen(project);
+  const r = await registerChargePoint({
+    projectId,
+    serialNumber: body.serial_number,
+    protocol: body.ocpp_protocol,
+    ...(body.connector_count ? { connectorCount: body.connector_count } : {}),
+    ...(body.vendor ? { vendor: body.vendor } : {}),
+    ...(body.model ? { model: body.model } : {}),
+    registeredBy: `installer:${who.installerId}`,
+  });
+  return {
+    charge_point_id: r.chargePoint.chargePointId,
+    charge_point_identity: r.identity,
+    serial_number: body.serial_number.trim(),
+    ocpp_protocol: body.ocpp_protocol,
+    ocpp_endpoint: r.ocppEndpoint,
+    ocpp_url: r.ocppUrl,
+    provisioning_password: r.provisioningPassword,
+    basic_auth_username: r.identity,
+    note: 'Configure the charger with ocpp_endpoint (it appends its identity) or ocpp_url, username = identity, password = provisioning_password. The password is shown once.',
+  };
+}
+
+export async function recordChecklist(who: InstallerPrincipal, projectId: string, item: ChecklistItem, body: { result: 'passed' | 'failed' | 'not_supported'; notes?: string }) {
+  const project = await assignedProject(who, projectId);
+  assertOpen(project);
+  if (body.result === 'not_supported' && item !== 'meter_calibration') {
+    throw new ValidationFailed('Only meter_calibration may be recorded as not_supported', [{ field: 'result', message: `not_supported is not allowed for ${item}` }]);
+  }
+  const installer = await getInstaller(who.installerId);
+  const outcome = await setChecklistItem(projectId, item, {
+    result: body.result,
+    ...(body.notes ? { notes: body.notes } : {}),
+    by: who.email,
+    ...(installer?.name ? { byName: installer.name } : {}),
+    at: nowIso(),
+  });
+  if (outcome === 'locked') assertOpen({ ...project, status: 'handed_over' });
+  return checklistView((await getProjectWithState(projectId))!);
+}
+
+export function commissioningView(cp: ChargePoint) {
+  const c = cp.commissioning ?? { status: 'pending' as const };
+  return {
+    charge_point_id: cp.chargePointId,
+    charge_point_identity: cp.identity ?? null,
+    status: c.status,
+    started_at: c.startedAt ?? null,
+    completed_at: c.completedAt ?? null,
+    checks: (c.checks ?? []).map((x) => ({ name: x.name, status: x.status, detail: x.detail, at: x.at })),
+    password_rotation: c.passwordRotation ? { status: c.passwordRotation.status, detail: c.passwordRotation.detail, at: c.passwordRotation.at } : null,
+  };
+}
+
+export async function startInstallerCommissioning(who: InstallerPrincipal, chargePointId: string) {
+  const { cp, project } = await installerChargePoint(who, chargePointId);
+  assertOpen(project);
+  await startCommissioning(cp.chargePointId, `installer:${who.installerId}`);
+  return commissioningView((await getChargePoint(chargePointId, true))!);
+}
+
+/** Polling the status also moves an in-progress commissioning on (idempotent). */
+export async function installerCommissioningStatus(who: InstallerPrincipal, chargePointId: string) {
+  await installerChargePoint(who, chargePointId);
+  return commissioningView(await advanceCommissioning(chargePointId));
+}

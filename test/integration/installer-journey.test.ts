@@ -1,0 +1,189 @@
+// The installer journey end to end against the local runtime: sign up, verify from the outbox,
+// log in, see the assigned job, register a 1.6 and a 2.0.1 charge point, connect them with strict
+// ocpp-rpc clients using the provisioning password, commission them to completed (TriggerMessage,
+// password rotation, an Accepted boot), and the checklist. Plus the failures.
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { RPCClient } from 'ocpp-rpc';
+import type { LocalRuntime } from '../../local/runtime';
+import { issueAccessToken } from '../../lib/auth/tokens';
+import { getChargePoint } from '../../lib/db/charge-points';
+import { aConnectedClient, BOOT } from './support/ocpp';
+import { anEmail, apiClient } from './support/api';
+import { startTestRuntime } from './support/runtime';
+
+let rt: LocalRuntime;
+let api: ReturnType<typeof apiClient>;
+let op: string;
+let token: string;
+let installerId: string;
+const email = anEmail();
+const password = 'Correct-Horse-42';
+const clients: RPCClient[] = [];
+
+beforeAll(async () => {
+  rt = await startTestRuntime();
+  api = apiClient(rt);
+  op = rt.seed!.operatorApiKey;
+});
+afterAll(async () => {
+  for (const c of clients) await c.close({ force: true }).catch(() => undefined);
+  await rt?.stop();
+});
+
+/** A well-behaved charger: answers commands and sends what TriggerMessage asks for. */
+function behaveLikeACharger(client: RPCClient, version: 'ocpp1.6' | 'ocpp2.0.1', state: { password?: string }) {
+  client.handle('TriggerMessage', async ({ params }) => {
+    const what = (params as { requestedMessage: string }).requestedMessage;
+    setImmediate(() => {
+      if (what === 'Heartbeat') void client.call('Heartbeat', {});
+      if (what === 'BootNotification') void client.call('BootNotification', BOOT[version]);
+    });
+    return { status: 'Accepted' };
+  });
+  client.handle('ChangeConfiguration', async ({ params }) => {
+    state.password = (params as { value: string }).value;
+    return { status: 'Accepted' };
+  });
+  client.handle('SetVariables', async ({ params }) => {
+    const data = (params as { setVariableData: Array<{ attributeValue: string; component: { name: string }; variable: { name: string } }> }).setVariableData;
+    state.password = data[0]!.attributeValue;
+    return { setVariableResult: data.map((d) => ({ attributeStatus: 'Accepted', component: d.component, variable: d.variable })) };
+  });
+}
+
+describe('installer journey', () => {
+  it('signs up, cannot log in before verifying, verifies with the emailed token, logs in for one hour', async () => {
+    const weak = await api('POST', '/api/v1/installer/signup', { body: { email, password: 'short', name: 'Ina Installer' } });
+    expect(weak.status).toBe(400);
+    expect(weak.body).toMatchObject({ errors: expect.arrayContaining([expect.objectContaining({ field: 'password' })]) });
+
+    const signup = await api('POST', '/api/v1/installer/signup', { body: { email, password, name: 'Ina Installer' } });
+    expect(signup.status).toBe(201);
+    expect(signup.body).toMatchObject({ email, status: 'pending_verification' });
+    installerId = String(signup.body.installer_id);
+    expect((await api('POST', '/api/v1/installer/signup', { body: { email, password, name: 'Again' } })).status).toBe(409);
+
+    const early = await api('POST', '/api/v1/installer/login', { body: { email, password } });
+    expect(early.status).toBe(403);
+    expect(String(early.body.detail)).toMatch(/verify/i);
+
+    await rt.drain();
+    const mail = rt.outbox.list({ to: email })[0];
+    expect(mail?.subject).toMatch(/verify/i);
+    const emailed = /Verification token: (\S+)/.exec(mail!.text!)![1]!;
+    expect((await api('POST', '/api/v1/installer/verify-email', { body: { token: 'x'.repeat(43) } })).status).toBe(400);
+    expect((await api('POST', '/api/v1/installer/verify-email', { body: { token: emailed } })).body).toMatchObject({ status: 'active' });
+
+    const login = await api<{ access_token: string; token_type: string; expires_in: number }>('POST', '/api/v1/installer/login', { body: { email, password } });
+    expect(login.status).toBe(200);
+    expect(login.body).toMatchObject({ token_type: 'Bearer', expires_in: 3600 });
+    token = login.body.access_token;
+  });
+
+  it('never says which of email or password was wrong, and slows down repeated failures', async () => {
+    const other = anEmail('victim');
+    const wrongPassword = await api('POST', '/api/v1/installer/login', { body: { email, password: 'Wrong-Password-1' } });
+    const unknownEmail = await api('POST', '/api/v1/installer/login', { body: { email: other, password } });
+    expect(wrongPassword.status).toBe(401);
+    expect(unknownEmail.status).toBe(401);
+    expect(wrongPassword.body.detail).toBe(unknownEmail.body.detail);
+    for (let i = 0; i < 4; i++) await api('POST', '/api/v1/installer/login', { body: { email: other, password } });
+    const throttled = await api('POST', '/api/v1/installer/login', { body: { email: other, password } });
+    expect(throttled.status).toBe(429);
+    expect(Number(throttled.headers.get('retry-after'))).toBeGreaterThan(0);
+  });
+
+  it('sees only projects a CPO assigned; anything else is 404', async () => {
+    expect((await api<{ projects: unknown[] }>('GET', '/api/v1/installer/projects', { token })).body.projects).toEqual([]);
+    expect((await api('GET', `/api/v1/installer/projects/${rt.seed!.projectId}`, { token })).status).toBe(404);
+    expect((await api('POST', `/api/v1/operator/projects/${rt.seed!.projectId}/installers`, { token: op, body: { email } })).status).toBe(201);
+    const list = await api<{ projects: Array<{ project_id: string }> }>('GET', '/api/v1/installer/projects', { token });
+    expect(list.body.projects.map((p) => p.project_id)).toEqual([rt.seed!.projectId]);
+    const detail = await api<{ instructions: string; site: { name: string }; charge_points: unknown[]; checklist: unknown[] }>('GET', `/api/v1/installer/projects/${rt.seed!.projectId}`, { token });
+    expect(detail.status).toBe(200);
+    expect(detail.body.site.name).toBe('Demo Depot');
+    expect(detail.body.instructions).toMatch(/bay 4/);
+    expect(detail.body.checklist).toHaveLength(5);
+  });
+
+  it('rejects an expired token with 401 saying it expired, and a forged one', async () => {
+    const old = await issueAccessToken({ installerId, email }, Date.now() - 2 * 3600_000);
+    const res = await api('GET', '/api/v1/installer/projects', { token: old.access_token });
+    expect(res.status).toBe(401);
+    expect(String(res.body.detail)).toMatch(/expired/);
+    expect((await api('GET', '/api/v1/installer/projects', { token: `${token.slice(0, -4)}AAAA` })).status).toBe(401);
+  });
+
+  for (const version of ['ocpp1.6', 'ocpp2.0.1'] as const) {
+    it(`registers, connects and commissions an ${version} charge point to completed`, async () => {
+      const serial = `JOURNEY-${version === 'ocpp1.6' ? '16' : '201'}-${Date.now().toString(36)}`.toUpperCase();
+      const reg = await api<{ charge_point_id: string; charge_point_identity: string; ocpp_endpoint: string; provisioning_password: string }>(
+        'POST',
+        `/api/v1/installer/projects/${rt.seed!.projectId}/charge-points`,
+        { token, body: { serial_number: serial, ocpp_protocol: version, connector_count: 2 } },
+      );
+      expect(reg.status).toBe(201);
+      expect(reg.body.ocpp_endpoint).toBe(rt.ocppUrl);
+      expect(reg.body.provisioning_password).toMatch(/^[0-9a-f]{40}$/);
+      const id = reg.body.charge_point_id;
+
+      const state: { password?: string } = {};
+      const client = await aConnectedClient(rt, { identity: reg.body.charge_point_identity, password: reg.body.provisioning_password, protocol: version });
+      clients.push(client);
+      behaveLikeACharger(client, version, state);
+      expect(await client.call('BootNotification', BOOT[version])).toMatchObject({ status: 'Pending' });
+
+      const started = await api('POST', `/api/v1/installer/charge-points/${id}/commissioning`, { token });
+      expect(started.status).toBe(202);
+      expect(started.body).toMatchObject({ status: 'in_progress' });
+
+      await vi.waitFor(
+        async () => {
+          const s = await api<{ status: string; checks: Array<{ name: string; status: string }> }>('GET', `/api/v1/installer/charge-points/${id}/commissioning`, { token });
+          expect(s.body.status).toBe('completed');
+          expect(s.body.checks.map((c) => `${c.name}:${c.status}`)).toEqual(['ocpp_connection:passed', 'firmware_version:passed', 'heartbeat:passed']);
+        },
+        { timeout: 15_000, interval: 200 },
+      );
+      // commissioning-finish: long-term password accepted by the charger, then an Accepted boot.
+      await vi.waitFor(async () => expect((await getChargePoint(id, true))?.boot?.status).toBe('Accepted'), { timeout: 15_000, interval: 200 });
+      const cp = await getChargePoint(id, true);
+      expect(cp?.credentials?.kind).toBe('long_term');
+      expect(cp?.commissioning?.passwordRotation?.status).toBe('rotated');
+      expect(state.password).toMatch(/^[0-9a-f]{40}$/);
+      expect(state.password).not.toBe(reg.body.provisioning_password);
+
+      // The charger reconnects with its new password (API Gateway closes every socket after 2 h).
+      await client.close({ force: true });
+      const again = await aConnectedClient(rt, { identity: reg.body.charge_point_identity, password: state.password!, protocol: version });
+      clients.push(again);
+      expect(await again.call('BootNotification', BOOT[version])).toMatchObject({ status: 'Accepted' });
+    }, 40_000);
+  }
+
+  it('refuses a serial used by another team with 409 naming the team', async () => {
+    const otherTeam = await api<{ team_id: string }>('POST', '/api/v1/operator/teams', { token: op, body: { name: 'Rival Parking Co', owner_email: 'rival@example.com' } });
+    const site = await api<{ site_id: string }>('POST', '/api/v1/operator/sites', { token: op, body: { team_id: otherTeam.body.team_id, name: 'Rival lot', address: '2 Road', country: 'GB' } });
+    const project = await api<{ project_id: string }>('POST', '/api/v1/operator/projects', { token: op, body: { job_number: 'JOB-9', name: 'Rival job', site_id: site.body.site_id } });
+    await api('POST', `/api/v1/operator/projects/${project.body.project_id}/installers`, { token: op, body: { email } });
+    const serial = `TAKEN-${Date.now().toString(36)}`.toUpperCase();
+    expect((await api('POST', `/api/v1/installer/projects/${project.body.project_id}/charge-points`, { token, body: { serial_number: serial, ocpp_protocol: 'ocpp1.6' } })).status).toBe(201);
+    const clash = await api('POST', `/api/v1/installer/projects/${rt.seed!.projectId}/charge-points`, { token, body: { serial_number: serial.toLowerCase(), ocpp_protocol: 'ocpp1.6' } });
+    expect(clash.status).toBe(409);
+    expect(clash.body.detail).toBe('Serial is in use by: Rival Parking Co');
+  });
+
+  it('records the site checklist with who and when, and validates items', async () => {
+    const bad = await api('PUT', `/api/v1/installer/projects/${rt.seed!.projectId}/checklist/emergency_stop_tested`, { token, body: { result: 'not_supported' } });
+    expect(bad.status).toBe(400);
+    const unknown = await api('PUT', `/api/v1/installer/projects/${rt.seed!.projectId}/checklist/made_up_item`, { token, body: { result: 'passed' } });
+    expect(unknown.status).toBe(400);
+    const ok = await api<{ checklist: Array<{ item: string; result: string; recorded_by: string; recorded_at: string }> }>(
+      'PUT',
+      `/api/v1/installer/projects/${rt.seed!.projectId}/checklist/meter_calibration`,
+      { token, body: { result: 'not_supported', notes: 'MID meter without calibration interface' } },
+    );
+    expect(ok.status).toBe(200);
+    expect(ok.body.checklist.find((c) => c.item === 'meter_calibration')).toMatchObject({ result: 'not_supported', recorded_by: 'Ina Installer', recorded_at: expect.any(String) });
+  });
+});
