@@ -6,6 +6,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { join, resolve } from 'node:path';
 import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { generateSigningIdentity } from '../lib/certificates/signing-identity';
 import { EVENT_RULES, type EventRule } from '../lib/events/rules';
 import { HTTP_ROUTES, WS_ROUTES, type HttpRoute, type WsRoute } from '../lib/routes';
 import { ensureTable, startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local';
@@ -111,8 +112,9 @@ export async function startLocalRuntime(opts: RuntimeOptions = {}): Promise<Loca
     const selfEndpoint = `http://127.0.0.1:${port}`;
     Object.assign(process.env, {
       AWS_REGION: process.env.AWS_REGION ?? 'eu-west-1',
-      AWS_ACCESS_KEY_ID: 'local',
-      AWS_SECRET_ACCESS_KEY: 'local',
+      // s3rver accepts only this key pair; DynamoDB Local (sharedDb) and the local gateways accept any.
+      AWS_ACCESS_KEY_ID: 'S3RVER',
+      AWS_SECRET_ACCESS_KEY: 'S3RVER',
       AWS_EC2_METADATA_DISABLED: 'true',
       AWS_ENDPOINT_URL_DYNAMODB: dynamodbEndpoint,
       AWS_ENDPOINT_URL_S3: s3.endpoint,
@@ -132,6 +134,8 @@ export async function startLocalRuntime(opts: RuntimeOptions = {}): Promise<Loca
       // Webhook receivers on http://localhost are allowed only here (on AWS: https, public addresses only).
       WEBHOOK_ALLOW_LOCALHOST: 'true',
       JWT_SECRET: secrets.jwtSecret,
+      CERT_SIGNING_P12_BASE64: secrets.signing.p12Base64,
+      CERT_SIGNING_P12_PASSPHRASE: secrets.signing.passphrase,
       ...opts.env,
     });
 
@@ -243,18 +247,26 @@ export async function startLocalRuntime(opts: RuntimeOptions = {}): Promise<Loca
 
 interface LocalSecrets {
   readonly jwtSecret: string;
+  /** Self-signed certificate-signing identity (on AWS: the certificate-signing secret). */
+  readonly signing: { readonly p12Base64: string; readonly passphrase: string };
 }
 
 function loadOrCreateLocalSecrets(dataDir: string | undefined): LocalSecrets {
   const file = dataDir && join(dataDir, 'local-secrets.json');
+  let saved: Partial<LocalSecrets> = {};
   if (file && existsSync(file)) {
     try {
-      return JSON.parse(readFileSync(file, 'utf8')) as LocalSecrets;
+      saved = JSON.parse(readFileSync(file, 'utf8')) as Partial<LocalSecrets>;
     } catch {
       // unreadable: make new ones (existing tokens stop working, nothing else is lost)
     }
   }
-  const secrets: LocalSecrets = { jwtSecret: randomBytes(48).toString('base64url') };
+  if (saved.jwtSecret && saved.signing) return saved as LocalSecrets;
+  const generated = saved.signing ?? generateSigningIdentity({ commonName: 'Charge point commissioning (local)', organization: 'Local development', validDays: 3650 });
+  const secrets: LocalSecrets = {
+    jwtSecret: saved.jwtSecret ?? randomBytes(48).toString('base64url'),
+    signing: { p12Base64: generated.p12Base64, passphrase: generated.passphrase },
+  };
   if (file) writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
   return secrets;
 }

@@ -40,6 +40,13 @@ const CORE_EVENT_RULES: readonly EventRule[] = [
     access: { table: 'readwrite', connections: 'manage', events: 'publish' },
     description: 'Move a commissioned charge point to its long-term password and trigger an accepted boot',
   },
+  {
+    name: 'handover-notify',
+    pattern: { source: [EVENT_SOURCE], detailType: ['project.handed_over'] },
+    entry: 'functions/events/handover-notify.ts',
+    access: { table: 'read', email: 'send' },
+    description: 'Email the CPO and the site owner the handover certificate link',
+  },
 ];
 
 export const EVENT_RULES: readonly EventRule[] = [...CORE_EVENT_RULES, ...WEBHOOK_RULES];

@@ -2,6 +2,11 @@
 // log in, see the assigned job, register a 1.6 and a 2.0.1 charge point, connect them with strict
 // ocpp-rpc clients using the provisioning password, commission them to completed (TriggerMessage,
 // password rotation, an Accepted boot), and the checklist. Plus the failures.
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { RPCClient } from 'ocpp-rpc';
 import type { LocalRuntime } from '../../local/runtime';
@@ -16,6 +21,8 @@ let api: ReturnType<typeof apiClient>;
 let op: string;
 let token: string;
 let installerId: string;
+let projectId: string;
+const commissioned: string[] = [];
 const email = anEmail();
 const password = 'Correct-Horse-42';
 const clients: RPCClient[] = [];
@@ -52,6 +59,24 @@ function behaveLikeACharger(client: RPCClient, version: 'ocpp1.6' | 'ocpp2.0.1',
 }
 
 describe('installer journey', () => {
+  it('the CPO sets up a team, a site and a job with a planned charge point', async () => {
+    const team = await api<{ team_id: string }>('POST', '/api/v1/operator/teams', { token: op, body: { name: 'Harbour Car Parks Ltd', owner_email: 'owner@harbour.example' } });
+    expect(team.status).toBe(201);
+    const badSite = await api('POST', '/api/v1/operator/sites', { token: op, body: { team_id: team.body.team_id, name: 'Quay', address: '1 Quay', country: 'uk' } });
+    expect(badSite.status).toBe(400);
+    expect(badSite.body).toMatchObject({ errors: [expect.objectContaining({ field: 'country' })] });
+    const site = await api<{ site_id: string }>('POST', '/api/v1/operator/sites', { token: op, body: { team_id: team.body.team_id, name: 'Quay car park', address: '1 Quay Street, Bristol', country: 'GB', grid_region: 'GB-SW' } });
+    const project = await api<{ project_id: string }>('POST', '/api/v1/operator/projects', {
+      token: op,
+      body: { job_number: 'JOB-2042', name: 'Quay car park: two wallboxes', site_id: site.body.site_id, description: 'Two 22 kW AC', instructions: 'Key at the kiosk, bay 4.' },
+    });
+    expect(project.status).toBe(201);
+    projectId = project.body.project_id;
+    const planned = await api<{ status: string; validation_message: string }>('POST', `/api/v1/operator/projects/${projectId}/charge-points`, { token: op, body: { connector_count: 2 } });
+    expect(planned.status).toBe(201);
+    expect(planned.body).toMatchObject({ status: 'No serial', validation_message: 'No serial' });
+  });
+
   it('signs up, cannot log in before verifying, verifies with the emailed token, logs in for one hour', async () => {
     const weak = await api('POST', '/api/v1/installer/signup', { body: { email, password: 'short', name: 'Ina Installer' } });
     expect(weak.status).toBe(400);
@@ -95,15 +120,18 @@ describe('installer journey', () => {
 
   it('sees only projects a CPO assigned; anything else is 404', async () => {
     expect((await api<{ projects: unknown[] }>('GET', '/api/v1/installer/projects', { token })).body.projects).toEqual([]);
-    expect((await api('GET', `/api/v1/installer/projects/${rt.seed!.projectId}`, { token })).status).toBe(404);
-    expect((await api('POST', `/api/v1/operator/projects/${rt.seed!.projectId}/installers`, { token: op, body: { email } })).status).toBe(201);
+    expect((await api('GET', `/api/v1/installer/projects/${projectId}`, { token })).status).toBe(404);
+    expect((await api('POST', `/api/v1/operator/projects/${projectId}/installers`, { token: op, body: { email } })).status).toBe(201);
     const list = await api<{ projects: Array<{ project_id: string }> }>('GET', '/api/v1/installer/projects', { token });
-    expect(list.body.projects.map((p) => p.project_id)).toEqual([rt.seed!.projectId]);
-    const detail = await api<{ instructions: string; site: { name: string }; charge_points: unknown[]; checklist: unknown[] }>('GET', `/api/v1/installer/projects/${rt.seed!.projectId}`, { token });
+    expect(list.body.projects.map((p) => p.project_id)).toEqual([projectId]);
+    const detail = await api<{ instructions: string; site: { name: string }; charge_points: Array<{ status: string }>; checklist: unknown[] }>('GET', `/api/v1/installer/projects/${projectId}`, { token });
     expect(detail.status).toBe(200);
-    expect(detail.body.site.name).toBe('Demo Depot');
+    expect(detail.body.site.name).toBe('Quay car park');
     expect(detail.body.instructions).toMatch(/bay 4/);
+    expect(detail.body.charge_points.map((c) => c.status)).toEqual(['No serial']);
     expect(detail.body.checklist).toHaveLength(5);
+    // The seeded demo project is not theirs.
+    expect((await api('GET', `/api/v1/installer/projects/${rt.seed!.projectId}`, { token })).status).toBe(404);
   });
 
   it('rejects an expired token with 401 saying it expired, and a forged one', async () => {
@@ -114,18 +142,28 @@ describe('installer journey', () => {
     expect((await api('GET', '/api/v1/installer/projects', { token: `${token.slice(0, -4)}AAAA` })).status).toBe(401);
   });
 
+  it('refuses a handover too early with 403 listing what is missing', async () => {
+    const early = await api<{ charge_points_not_completed: Array<{ commissioning_status: string }>; checklist_missing: string[] }>('POST', `/api/v1/installer/projects/${projectId}/handover`, { token });
+    expect(early.status).toBe(403);
+    expect(early.headers.get('content-type')).toBe('application/problem+json');
+    expect(early.body.checklist_missing).toEqual(['meter_calibration', 'emergency_stop_tested', 'cable_management_inspected', 'enclosure_ip_rating_inspected', 'site_owner_briefed']);
+    // The operator's planned charge point has no serial yet, so it cannot be commissioned.
+    expect(early.body.charge_points_not_completed).toEqual([expect.objectContaining({ serial_number: null, commissioning_status: 'pending' })]);
+  });
+
   for (const version of ['ocpp1.6', 'ocpp2.0.1'] as const) {
     it(`registers, connects and commissions an ${version} charge point to completed`, async () => {
       const serial = `JOURNEY-${version === 'ocpp1.6' ? '16' : '201'}-${Date.now().toString(36)}`.toUpperCase();
       const reg = await api<{ charge_point_id: string; charge_point_identity: string; ocpp_endpoint: string; provisioning_password: string }>(
         'POST',
-        `/api/v1/installer/projects/${rt.seed!.projectId}/charge-points`,
+        `/api/v1/installer/projects/${projectId}/charge-points`,
         { token, body: { serial_number: serial, ocpp_protocol: version, connector_count: 2 } },
       );
       expect(reg.status).toBe(201);
       expect(reg.body.ocpp_endpoint).toBe(rt.ocppUrl);
       expect(reg.body.provisioning_password).toMatch(/^[0-9a-f]{40}$/);
       const id = reg.body.charge_point_id;
+      commissioned.push(id);
 
       const state: { password?: string } = {};
       const client = await aConnectedClient(rt, { identity: reg.body.charge_point_identity, password: reg.body.provisioning_password, protocol: version });
@@ -168,22 +206,68 @@ describe('installer journey', () => {
     await api('POST', `/api/v1/operator/projects/${project.body.project_id}/installers`, { token: op, body: { email } });
     const serial = `TAKEN-${Date.now().toString(36)}`.toUpperCase();
     expect((await api('POST', `/api/v1/installer/projects/${project.body.project_id}/charge-points`, { token, body: { serial_number: serial, ocpp_protocol: 'ocpp1.6' } })).status).toBe(201);
-    const clash = await api('POST', `/api/v1/installer/projects/${rt.seed!.projectId}/charge-points`, { token, body: { serial_number: serial.toLowerCase(), ocpp_protocol: 'ocpp1.6' } });
+    const clash = await api('POST', `/api/v1/installer/projects/${projectId}/charge-points`, { token, body: { serial_number: serial.toLowerCase(), ocpp_protocol: 'ocpp1.6' } });
     expect(clash.status).toBe(409);
     expect(clash.body.detail).toBe('Serial is in use by: Rival Parking Co');
   });
 
   it('records the site checklist with who and when, and validates items', async () => {
-    const bad = await api('PUT', `/api/v1/installer/projects/${rt.seed!.projectId}/checklist/emergency_stop_tested`, { token, body: { result: 'not_supported' } });
+    const bad = await api('PUT', `/api/v1/installer/projects/${projectId}/checklist/emergency_stop_tested`, { token, body: { result: 'not_supported' } });
     expect(bad.status).toBe(400);
-    const unknown = await api('PUT', `/api/v1/installer/projects/${rt.seed!.projectId}/checklist/made_up_item`, { token, body: { result: 'passed' } });
+    const unknown = await api('PUT', `/api/v1/installer/projects/${projectId}/checklist/made_up_item`, { token, body: { result: 'passed' } });
     expect(unknown.status).toBe(400);
     const ok = await api<{ checklist: Array<{ item: string; result: string; recorded_by: string; recorded_at: string }> }>(
       'PUT',
-      `/api/v1/installer/projects/${rt.seed!.projectId}/checklist/meter_calibration`,
+      `/api/v1/installer/projects/${projectId}/checklist/meter_calibration`,
       { token, body: { result: 'not_supported', notes: 'MID meter without calibration interface' } },
     );
     expect(ok.status).toBe(200);
     expect(ok.body.checklist.find((c) => c.item === 'meter_calibration')).toMatchObject({ result: 'not_supported', recorded_by: 'Ina Installer', recorded_at: expect.any(String) });
+  });
+
+  it('hands over once everything is done: a signed PDF, a locked project, the same certificate on repeat, emails to CPO and owner', async () => {
+    for (const item of ['emergency_stop_tested', 'cable_management_inspected', 'enclosure_ip_rating_inspected', 'site_owner_briefed']) {
+      expect((await api('PUT', `/api/v1/installer/projects/${projectId}/checklist/${item}`, { token, body: { result: 'passed' } })).status).toBe(200);
+    }
+    // The first registration filled the operator's planned slot; every charge point is now commissioned.
+    const detail = await api<{ charge_points: Array<{ charge_point_id: string; commissioning_status: string }> }>('GET', `/api/v1/installer/projects/${projectId}`, { token });
+    expect(detail.body.charge_points.map((c) => c.commissioning_status)).toEqual(['completed', 'completed']);
+
+    const done = await api<{ status: string; handed_over_at: string; handover_certificate_url: string; certificate_sha256: string }>('POST', `/api/v1/installer/projects/${projectId}/handover`, { token });
+    expect(done.status).toBe(200);
+    expect(done.body).toMatchObject({ status: 'handed_over', handed_over_at: expect.any(String) });
+    const url = new URL(done.body.handover_certificate_url);
+    expect(Number(url.searchParams.get('X-Amz-Expires'))).toBeGreaterThanOrEqual(24 * 3600);
+
+    // Download through the presigned URL and check the signature with poppler's pdfsig.
+    const pdf = Buffer.from(await (await fetch(url)).arrayBuffer());
+    expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
+    expect(createHash('sha256').update(pdf).digest('hex')).toBe(done.body.certificate_sha256);
+    const file = join(mkdtempSync(join(tmpdir(), 'cert-')), 'handover.pdf');
+    writeFileSync(file, pdf);
+    const sig = spawnSync('pdfsig', [file], { encoding: 'utf8' });
+    expect(sig.stdout).toContain('Signature is Valid');
+    const text = spawnSync('pdftotext', [file, '-'], { encoding: 'utf8' }).stdout;
+    expect(text).toContain('JOB-2042');
+    expect(text).toMatch(/JOURNEY-16/);
+    expect(text).toMatch(/heartbeat/i);
+
+    // Locked: any installer change answers 423 with a clear message.
+    const locked = await api('PUT', `/api/v1/installer/projects/${projectId}/checklist/site_owner_briefed`, { token, body: { result: 'passed' } });
+    expect(locked.status).toBe(423);
+    expect(String(locked.body.detail)).toMatch(/handed over/);
+    expect((await api('POST', `/api/v1/installer/projects/${projectId}/charge-points`, { token, body: { serial_number: 'LATE-1', ocpp_protocol: 'ocpp1.6' } })).status).toBe(423);
+    expect((await api('POST', `/api/v1/installer/charge-points/${commissioned[0]}/commissioning`, { token })).status).toBe(423);
+
+    // A repeated handover returns the same certificate (a fresh link); GET re-issues the link too.
+    const again = await api<{ certificate_sha256: string; handed_over_at: string }>('POST', `/api/v1/installer/projects/${projectId}/handover`, { token });
+    expect(again.body).toMatchObject({ certificate_sha256: done.body.certificate_sha256, handed_over_at: done.body.handed_over_at });
+    expect((await api<{ certificate_sha256: string }>('GET', `/api/v1/installer/projects/${projectId}/handover`, { token })).body.certificate_sha256).toBe(done.body.certificate_sha256);
+    expect((await api<{ certificate_sha256: string }>('GET', `/api/v1/operator/projects/${projectId}/handover`, { token: op })).body.certificate_sha256).toBe(done.body.certificate_sha256);
+
+    // The CPO and the site owner are emailed by the consumer of project.handed_over.
+    await rt.drain();
+    expect(rt.outbox.list({ to: 'owner@harbour.example' }).map((m) => m.subject)).toEqual([expect.stringContaining('JOB-2042')]);
+    expect(rt.outbox.list({ to: 'ops@demo-cpo.example' }).map((m) => m.subject)).toEqual([expect.stringContaining('JOB-2042')]);
   });
 });

@@ -6,6 +6,7 @@ import { documentClient } from '../../lib/aws/clients';
 import { attachCallCounter, isWrite, type CallCounter } from '../../lib/aws/call-counter';
 import type { RegisteredChargePoint } from '../../lib/domain/charge-points';
 import { ERROR_CODES } from '../../lib/ocpp/errors';
+import { EVENT_RULES } from '../../lib/events/rules';
 import { aRawSocket, aRegisteredChargePoint, BOOT } from './support/ocpp';
 import { startTestRuntime } from './support/runtime';
 
@@ -23,7 +24,9 @@ async function bootRaw(s: typeof s16, version: 'ocpp1.6' | 'ocpp2.0.1') {
 }
 
 beforeAll(async () => {
-  rt = await startTestRuntime();
+  // Only the message handler's own calls are counted: on AWS the event consumers (webhook fan-out…)
+  // are separate Lambdas, but here they share the process and the SDK client.
+  rt = await startTestRuntime({ eventRules: EVENT_RULES.filter((r) => r.name !== 'webhook-fanout') });
   cp16 = await aRegisteredChargePoint(rt, { protocol: 'ocpp1.6' });
   cp201 = await aRegisteredChargePoint(rt, { protocol: 'ocpp2.0.1' });
   s16 = await aRawSocket(rt, { identity: cp16.identity, password: cp16.provisioningPassword, protocol: 'ocpp1.6' });

@@ -1,0 +1,7 @@
+import { httpHandler } from '../../../../lib/http/handler';
+import { subscriptionView } from '../../../../lib/webhooks/model';
+import { listOperatorSubscriptions } from '../../../../lib/webhooks/subscriptions';
+
+export const handler = httpHandler({ auth: 'operator' }, async ({ principal }) => ({
+  body: { subscriptions: (await listOperatorSubscriptions(principal.operatorId)).map((s) => subscriptionView(s)) },
+}));

@@ -1,0 +1,141 @@
+// Handing a project over: allowed only when every charge point's commissioning is completed and the
+// site checklist is done (403 listing what is missing). It issues the signed certificate, locks
+// the project and publishes project.handed_over (the CPO and site owner are emailed by its consumer).
+// A repeated handover returns the same certificate with a fresh link.
+import type { ChecklistItem } from '../api/schemas';
+import { CHECKLIST_ITEMS } from '../api/schemas';
+import { issueHandoverCertificate, presignCertificateUrl, type HandoverCertificateData } from '../certificates';
+import { listChargePointsOfProject, type ChargePoint } from '../db/charge-points';
+import { getInstaller } from '../db/installers';
+import { getOperator } from '../db/operators';
+import { getProjectWithState, getSite, getTeam, markHandedOver, type ProjectWithState } from '../db/projects';
+import { makeEvent, publish } from '../events/publish';
+import type { InstallerPrincipal } from '../http/handler';
+import { nowIso } from '../ids';
+import { Forbidden, NotFound } from './errors';
+import { assignedProject } from './installer-projects';
+
+const CHECK_LABELS: Record<string, string> = { ocpp_connection: 'OCPP connection', firmware_version: 'Firmware version', heartbeat: 'Heartbeat' };
+
+const LABELS: Record<ChecklistItem, string> = {
+  meter_calibration: 'Meter calibration',
+  emergency_stop_tested: 'Emergency stop tested',
+  cable_management_inspected: 'Cable management inspected',
+  enclosure_ip_rating_inspected: 'Enclosure IP rating inspected',
+  site_owner_briefed: 'Site owner briefed',
+};
+
+export interface HandoverView {
+  readonly project_id: string;
+  readonly status: 'handed_over';
+  readonly handed_over_at: string;
+  readonly handed_over_by: string;
+  readonly handover_certificate_url: string;
+  readonly certificate_sha256: string;
+}
+
+async function view(project: ProjectWithState): Promise<HandoverView> {
+  const h = project.handover!;
+  return {
+    project_id: project.projectId,
+    status: 'handed_over',
+    handed_over_at: h.handedOverAt,
+    handed_over_by: h.handedOverBy,
+    handover_certificate_url: await presignCertificateUrl(h.certificateKey),
+    certificate_sha256: h.certificateSha256,
+  };
+}
+
+/** What still stands between the project and its handover (empty lists = ready). */
+export function handoverBlockers(project: ProjectWithState, cps: readonly ChargePoint[]) {
+  const notCompleted = cps
+    .filter((c) => c.commissioning?.status !== 'completed')
+    .map((c) => ({ charge_point_id: c.chargePointId, serial_number: c.displaySerial ?? c.identity ?? null, commissioning_status: c.commissioning?.status ?? 'pending' }));
+  const checklistMissing = CHECKLIST_ITEMS.filter((item) => {
+    const r = project.checklist?.[item]?.result;
+    return !(r === 'passed' || (item === 'meter_calibration' && r === 'not_supported'));
+  });
+  return { notCompleted, checklistMissing, noChargePoints: cps.length === 0 };
+}
+
+export async function handOver(who: InstallerPrincipal, projectId: string): Promise<HandoverView> {
+  const project = await assignedProject(who, projectId);
+  if (project.status === 'handed_over' && project.handover) return view(project);
+  const cps = await listChargePointsOfProject(projectId);
+  const blockers = handoverBlockers(project, cps);
+  if (blockers.noChargePoints || blockers.notCompleted.length || blockers.checklistMissing.length) {
+    const reasons = [
+      ...(blockers.noChargePoints ? ['the project has no charge points'] : []),
+      ...(blockers.notCompleted.length ? [`${blockers.notCompleted.length} charge point(s) not completed`] : []),
+      ...(blockers.checklistMissing.length ? [`checklist items missing: ${blockers.checklistMissing.join(', ')}`] : []),
+    ];
+    throw new Forbidden(`The project cannot be handed over yet: ${reasons.join('; ')}`, {
+      charge_points_not_completed: blockers.notCompleted,
+      checklist_missing: blockers.checklistMissing,
+    });
+  }
+
+  const handedOverAt = nowIso();
+  const [operator, team, site, installer] = await Promise.all([
+    getOperator(project.operatorId),
+    getTeam(project.operatorId, project.teamId),
+    getSite(project.operatorId, project.siteId),
+    getInstaller(who.installerId),
+  ]);
+  // A new key per attempt: a concurrent loser's file is never the one recorded.
+  const certificateId = `${project.projectId}-${handedOverAt.replace(/[^0-9]/g, '')}`;
+  const data: HandoverCertificateData = {
+    certificateId,
+    project: { id: project.projectId, jobNumber: project.jobNumber, name: project.name },
+    site: { name: site?.name ?? project.siteId, address: site?.address ?? '', country: site?.country ?? '' },
+    siteOwner: { name: team?.name ?? project.teamId },
+    operator: { name: operator?.name ?? project.operatorId },
+    installer: { name: installer?.name ?? who.email, email: who.email },
+    handedOverAt,
+    chargePoints: cps.map((c) => ({
+      serialNumber: c.displaySerial ?? c.identity ?? c.chargePointId,
+      ...(c.boot?.chargePointVendor ?? c.vendor ? { vendor: c.boot?.chargePointVendor ?? c.vendor } : {}),
+      ...(c.boot?.chargePointModel ?? c.model ? { model: c.boot?.chargePointModel ?? c.model } : {}),
+      ...(c.firmwareVersion ? { firmwareVersion: c.firmwareVersion } : {}),
+      ocppProtocol: c.protocol ?? 'unknown',
+      connectorCount: c.connectorCount,
+      commissioningStatus: c.commissioning?.status ?? 'pending',
+      checks: (c.commissioning?.checks ?? []).map((x) => ({ name: x.name, label: CHECK_LABELS[x.name] ?? x.name, status: x.status, detail: x.detail, ...(x.at ? { at: x.at } : {}) })),
+    })),
+    checklist: CHECKLIST_ITEMS.map((item) => {
+      const r = project.checklist?.[item];
+      return { name: item, label: LABELS[item], result: r?.result ?? 'missing', ...(r?.byName ?? r?.by ? { by: r?.byName ?? r?.by } : {}), ...(r?.at ? { at: r.at } : {}), ...(r?.notes ? { note: r.notes } : {}) };
+    }),
+    verificationNote:
+      'This document is digitally signed by the commissioning platform. Any change to it invalidates the signature; check it in a PDF reader or with `pdfsig`. The SHA-256 of this file is recorded with the project.',
+  };
+  const issued = await issueHandoverCertificate(data);
+  const won = await markHandedOver(projectId, { handedOverAt, handedOverBy: who.email, certificateKey: issued.key, certificateSha256: issued.sha256 });
+  const final = (await getProjectWithState(projectId))!;
+  if (won) {
+    await publish([
+      makeEvent('project.handed_over', project.operatorId, {
+        project_id: projectId,
+        job_number: project.jobNumber,
+        handed_over_at: handedOverAt,
+        handed_over_by: who.email,
+        handover_certificate_url: issued.url,
+        certificate_sha256: issued.sha256,
+        charge_point_ids: cps.map((c) => c.chargePointId),
+      }),
+    ]);
+  }
+  return view(final);
+}
+
+export async function getHandover(projectId: string, canSee: (p: ProjectWithState) => boolean): Promise<HandoverView> {
+  const project = await getProjectWithState(projectId);
+  if (!project || !canSee(project)) throw new NotFound(`Project ${projectId} not found`);
+  if (project.status !== 'handed_over' || !project.handover) throw new NotFound(`Project ${projectId} has not been handed over yet`);
+  return view(project);
+}
+
+export async function installerGetHandover(who: InstallerPrincipal, projectId: string): Promise<HandoverView> {
+  await assignedProject(who, projectId);
+  return getHandover(projectId, () => true);
+}

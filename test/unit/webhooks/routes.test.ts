@@ -1,0 +1,41 @@
+// The webhook rows of the route and rule tables: every event except internal ones fans out, each
+// function gets only the table access it uses, and the literal event source matches the bus's.
+import { describe, expect, it } from 'vitest';
+import { EVENT_SCHEMAS } from '../../../lib/events/catalogue';
+import { EVENT_RULES, EVENT_SOURCE, matchesRule, scheduleRateMs } from '../../../lib/events/rules';
+import { HTTP_ROUTES } from '../../../lib/routes';
+import { WEBHOOK_EVENT_SOURCE, WEBHOOK_ROUTES, WEBHOOK_RULES } from '../../../lib/webhooks/routes';
+
+describe('webhook routes and rules', () => {
+  it('uses the same event source as the publisher', () => {
+    expect(WEBHOOK_EVENT_SOURCE).toBe(EVENT_SOURCE);
+  });
+
+  it('fans out every catalogue event type except email.requested', () => {
+    const fanout = EVENT_RULES.find((r) => r.name === 'webhook-fanout')!;
+    for (const type of Object.keys(EVENT_SCHEMAS)) {
+      expect(matchesRule(fanout, { source: EVENT_SOURCE, detailType: type })).toBe(type !== 'email.requested');
+    }
+    expect(matchesRule(fanout, { source: 'aws.events', detailType: 'charge_point.connected' })).toBe(false);
+  });
+
+  it('sweeps for due retries once a minute', () => {
+    const retry = EVENT_RULES.find((r) => r.name === 'webhook-retry')!;
+    expect(retry.pattern).toBeUndefined();
+    expect(scheduleRateMs(retry.schedule!)).toBe(60_000);
+  });
+
+  it('is part of the route and rule tables', () => {
+    for (const r of WEBHOOK_ROUTES) expect(HTTP_ROUTES).toContain(r);
+    for (const r of WEBHOOK_RULES) expect(EVENT_RULES).toContain(r);
+  });
+
+  it('grants only table access: read for reads, readwrite for writes and delivery', () => {
+    for (const r of WEBHOOK_ROUTES) {
+      expect(r.auth).toBe('operator');
+      expect(r.path).toMatch(/^\/api\/v1\/operator\/webhooks/);
+      expect(r.access).toEqual({ table: r.method === 'GET' ? 'read' : 'readwrite' });
+    }
+    for (const r of WEBHOOK_RULES) expect(r.access).toEqual({ table: 'readwrite' });
+  });
+});
