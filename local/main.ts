@@ -44,7 +44,7 @@ function banner(rt: LocalRuntime): string {
   if (s) {
     lines.push(
       '',
-      '  Demo operator (first-start seed; also in .data/local-credentials.json):',
+      rt.dataDir ? '  Demo operator (first-start seed; also in .data/local-credentials.json):' : '  Demo operator (seeded for this in-memory run):',
       `  API key         ${s.operatorApiKey}`,
       `  Project         ${s.projectId}`,
       '',

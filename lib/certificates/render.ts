@@ -321,7 +321,7 @@ class Writer {
     this.y = TOP;
     if (withHead) {
       const size = 7.5;
-      const text = ellipsize(toWinAnsi(this.runningHead.replace(/\s*\n\s*/g, ' ')), this.fonts.regular, size, CONTENT_W);
+      const text = ellipsize(oneLine(this.runningHead), this.fonts.regular, size, CONTENT_W);
       page.drawRectangle({ x: 0, y: PAGE_H - 4, width: PAGE_W, height: 4, color: ACCENT });
       page.drawText(text, { x: MARGIN_X, y: TOP, size, font: this.fonts.regular, color: MUTED });
       page.drawLine({ start: { x: MARGIN_X, y: TOP - 5 }, end: { x: MARGIN_X + CONTENT_W, y: TOP - 5 }, thickness: 0.5, color: RULE });
@@ -398,7 +398,7 @@ class Writer {
         const size = 8;
         const suffix = ' (continued)';
         const room = CONTENT_W - textWidth(suffix, this.fonts.italic, size);
-        const label = ellipsize(toWinAnsi(opts.continued.replace(/\s*\n\s*/g, ' ')), this.fonts.italic, size, room) + suffix;
+        const label = ellipsize(oneLine(opts.continued), this.fonts.italic, size, room) + suffix;
         this.page.drawText(label, { x: MARGIN_X, y: this.y - size, size, font: this.fonts.italic, color: MUTED });
         this.y -= size + 6;
       }
@@ -502,7 +502,7 @@ class Writer {
       const right = `Page ${i + 1} of ${total}`;
       const rightW = textWidth(right, font, size);
       page.drawLine({ start: { x: MARGIN_X, y: 44 }, end: { x: MARGIN_X + CONTENT_W, y: 44 }, thickness: 0.5, color: RULE });
-      page.drawText(ellipsize(toWinAnsi(left.replace(/\s*\n\s*/g, ' ')), font, size, CONTENT_W - rightW - 20), { x: MARGIN_X, y: 32, size, font, color: MUTED });
+      page.drawText(ellipsize(oneLine(left), font, size, CONTENT_W - rightW - 20), { x: MARGIN_X, y: 32, size, font, color: MUTED });
       page.drawText(right, { x: MARGIN_X + CONTENT_W - rightW, y: 32, size, font, color: MUTED });
     });
   }
@@ -566,6 +566,11 @@ function encodable(cp: number): boolean {
  * a character outside WinAnsi is replaced by its compatibility decomposition without accents when
  * that is encodable (ő → o, ﬁ → fi), else by one `?` per grapheme (an emoji with skin tone is one `?`).
  */
+/** For one-line places (running head, footer): fold first, since folding turns \r, U+2028… into \n. */
+export function oneLine(text: string): string {
+  return toWinAnsi(text).replace(/\s*\n\s*/g, ' ');
+}
+
 export function toWinAnsi(text: string): string {
   let out = '';
   for (const { segment } of segmenter.segment(text.normalize('NFC'))) {

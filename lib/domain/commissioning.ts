@@ -209,24 +209,35 @@ async function setCredentials(chargePointId: string, credentials: Credentials, e
 }
 
 /**
- * The runner (target of commissioning.started): ask the charge point for what the checks need,
- * then keep re-evaluating for a short while so a responsive charger completes in seconds.
+ * The runner (target of commissioning.started): ask the charge point for what the checks need and
+ * keep re-evaluating, so a responsive charger completes in seconds. A charger that connects after
+ * the start is nudged as soon as it appears, and a pending heartbeat is asked for again every
+ * `renudgeMs`. Starting commissioning again (POST) restarts the runner.
  */
-export async function runCommissioning(chargePointId: string, budgetMs = 20_000): Promise<void> {
-  const cp = await getChargePoint(chargePointId, true);
-  if (!cp?.identity || cp.commissioning?.status !== 'in_progress') return;
-  if (cp.connection) {
-    if (!cp.firmwareVersion || !cp.boot) {
-      await callChargePoint(cp.identity, 'TriggerMessage', { requestedMessage: 'BootNotification' }, { requestedBy: 'commissioning' }).catch((err: unknown) =>
-        log.warn('TriggerMessage(BootNotification) failed', { err }),
-      );
-    }
-    await callChargePoint(cp.identity, 'TriggerMessage', { requestedMessage: 'Heartbeat' }, { requestedBy: 'commissioning' }).catch((err: unknown) =>
-      log.warn('TriggerMessage(Heartbeat) failed', { err }),
-    );
-  }
+export async function runCommissioning(chargePointId: string, budgetMs = intEnv('COMMISSIONING_RUNNER_BUDGET_MS', 60_000), renudgeMs = 15_000): Promise<void> {
   const deadline = Date.now() + budgetMs;
+  const bootAskedOn = new Set<string>();
+  let lastHeartbeatAsk = 0;
   for (;;) {
+    const cp = await getChargePoint(chargePointId, true);
+    if (!cp?.identity || cp.commissioning?.status !== 'in_progress') return;
+    const conn = cp.connection;
+    if (conn) {
+      const checks = cp.commissioning.checks ?? [];
+      const pending = (name: string) => checks.find((c) => c.name === name)?.status !== 'passed';
+      if ((!cp.firmwareVersion || !cp.boot || cp.boot.at < conn.connectedAt) && !bootAskedOn.has(conn.connectionId)) {
+        bootAskedOn.add(conn.connectionId);
+        await callChargePoint(cp.identity, 'TriggerMessage', { requestedMessage: 'BootNotification' }, { requestedBy: 'commissioning' }).catch((err: unknown) =>
+          log.warn('TriggerMessage(BootNotification) failed', { err }),
+        );
+      }
+      if (pending('heartbeat') && Date.now() - lastHeartbeatAsk >= renudgeMs) {
+        lastHeartbeatAsk = Date.now();
+        await callChargePoint(cp.identity, 'TriggerMessage', { requestedMessage: 'Heartbeat' }, { requestedBy: 'commissioning' }).catch((err: unknown) =>
+          log.warn('TriggerMessage(Heartbeat) failed', { err }),
+        );
+      }
+    }
     const current = await advanceCommissioning(chargePointId);
     if (current.commissioning?.status !== 'in_progress' || Date.now() > deadline) return;
     await new Promise((r) => setTimeout(r, 250));

@@ -82,8 +82,9 @@ export async function handOver(who: InstallerPrincipal, projectId: string): Prom
     getSite(project.operatorId, project.siteId),
     getInstaller(who.installerId),
   ]);
-  // A new key per attempt: a concurrent loser's file is never the one recorded.
-  const certificateId = `${project.projectId}-${handedOverAt.replace(/[^0-9]/g, '')}`;
+  // A new key per attempt (under the project's folder): a concurrent loser's file is never the one recorded.
+  const digits = handedOverAt.replace(/[^0-9]/g, '');
+  const certificateId = `HC-${digits.slice(0, 8)}-${digits.slice(8)}`;
   const data: HandoverCertificateData = {
     certificateId,
     project: { id: project.projectId, jobNumber: project.jobNumber, name: project.name },

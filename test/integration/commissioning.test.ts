@@ -50,7 +50,7 @@ describe('commissioning edge cases', () => {
     clients.push(client);
     client.handle('TriggerMessage', async ({ params }) => {
       const what = (params as { requestedMessage: string }).requestedMessage;
-      setImmediate(() => void client.call(what === 'Heartbeat' ? 'Heartbeat' : 'BootNotification', what === 'Heartbeat' ? {} : BOOT['ocpp1.6']));
+      setImmediate(() => client.call(what === 'Heartbeat' ? 'Heartbeat' : 'BootNotification', what === 'Heartbeat' ? {} : BOOT['ocpp1.6']).catch(() => undefined));
       return { status: 'Accepted' };
     });
     client.handle('ChangeConfiguration', async () => ({ status: 'Rejected' }));
@@ -78,6 +78,25 @@ describe('commissioning edge cases', () => {
     expect(s.body.checks.find((c) => c.name === 'ocpp_connection')?.status).toBe('passed');
     // Starting again is allowed after a failure.
     expect((await api('POST', `/api/v1/installer/charge-points/${reg.charge_point_id}/commissioning`, { token })).status).toBe(202);
+  }, 30_000);
+
+  it('nudges a charger that connects only after commissioning was started', async () => {
+    const reg = await register('ocpp2.0.1');
+    expect((await api('POST', `/api/v1/installer/charge-points/${reg.charge_point_id}/commissioning`, { token })).status).toBe(202);
+    expect((await status(reg.charge_point_id)).body.checks.find((c) => c.name === 'ocpp_connection')?.status).toBe('pending');
+    const client = await aConnectedClient(rt, { identity: reg.charge_point_identity, password: reg.provisioning_password, protocol: 'ocpp2.0.1' });
+    clients.push(client);
+    client.handle('TriggerMessage', async ({ params }) => {
+      const what = (params as { requestedMessage: string }).requestedMessage;
+      setImmediate(() => client.call(what === 'Heartbeat' ? 'Heartbeat' : 'BootNotification', what === 'Heartbeat' ? {} : BOOT['ocpp2.0.1']).catch(() => undefined));
+      return { status: 'Accepted' };
+    });
+    client.handle('SetVariables', async ({ params }) => {
+      const data = (params as { setVariableData: Array<{ component: { name: string }; variable: { name: string } }> }).setVariableData;
+      return { setVariableResult: data.map((d) => ({ attributeStatus: 'Accepted', component: d.component, variable: d.variable })) };
+    });
+    await client.call('BootNotification', BOOT['ocpp2.0.1']);
+    await vi.waitFor(async () => expect((await status(reg.charge_point_id)).body.status).toBe('completed'), { timeout: 15_000, interval: 200 });
   }, 30_000);
 
   it('issues a new password when the same serial is registered again in the same project; the old one stops working', async () => {

@@ -204,6 +204,12 @@ describe('toWinAnsi', () => {
     );
   });
 
+  it.each(['\r', 'a\rb', '\u2028', 'x\u0085y', 'line\r\nbreak'])('renders a project name with line separators (%j) on one-line places', async (name) => {
+    // Found by the property below: folding turns \r into \n, which the running head cannot draw.
+    const pdf = await renderHandoverCertificate(aHandoverCertificate({ project: { id: 'prj_1', jobNumber: 'J-1', name } }));
+    expect(pdf.byteLength).toBeGreaterThan(1000);
+  });
+
   it('renders any project name without throwing', { timeout: 30_000 }, async () => {
     await fc.assert(
       fc.asyncProperty(fc.string({ unit: 'binary', maxLength: 300 }), async (name) => {
