@@ -212,9 +212,10 @@ async function setCredentials(chargePointId: string, credentials: Credentials, e
  * The runner (target of commissioning.started): ask the charge point for what the checks need and
  * keep re-evaluating, so a responsive charger completes in seconds. A charger that connects after
  * the start is nudged as soon as it appears, and a pending heartbeat is asked for again every
- * `renudgeMs`. Starting commissioning again (POST) restarts the runner.
+ * `renudgeMs`. Starting commissioning again (POST) restarts the runner. The budget stays well
+ * inside the event functions' 60 s timeout, leaving room for a TriggerMessage round trip.
  */
-export async function runCommissioning(chargePointId: string, budgetMs = intEnv('COMMISSIONING_RUNNER_BUDGET_MS', 60_000), renudgeMs = 15_000): Promise<void> {
+export async function runCommissioning(chargePointId: string, budgetMs = intEnv('COMMISSIONING_RUNNER_BUDGET_MS', 40_000), renudgeMs = 15_000): Promise<void> {
   const deadline = Date.now() + budgetMs;
   const bootAskedOn = new Set<string>();
   let lastHeartbeatAsk = 0;

@@ -1,0 +1,113 @@
+// A route or rule row's `access` (lib/routes.ts) → the function's environment and IAM grants.
+// One handler per Access key, typed so that a new key in lib/routes.ts does not compile here until
+// it has both. Grants come from the row only; nothing is granted "just in case".
+import { ArnFormat, Stack } from 'aws-cdk-lib';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import type { Access, SecretName } from '../lib/routes';
+import type { Platform } from './platform';
+
+/** Environment variable carrying each named secret's ARN (the contract in lib/routes.ts). */
+export const SECRET_ENVIRONMENT: { readonly [K in SecretName]: string } = {
+  'jwt-signing': 'JWT_SECRET_ARN',
+  'certificate-signing': 'CERT_SIGNING_SECRET_ARN',
+};
+
+type AccessKey = keyof Access;
+type AccessValue<K extends AccessKey> = NonNullable<Access[K]>;
+
+interface AccessMapping<K extends AccessKey> {
+  environment(value: AccessValue<K>, platform: Platform, scope: Stack): Record<string, string>;
+  grant(fn: IFunction, value: AccessValue<K>, platform: Platform): void;
+}
+
+/** `https://{apiId}.execute-api.{region}.amazonaws.com/{stage}`: never the CloudFront domain (DESIGN.md §2.2). */
+export function managementEndpoint(platform: Platform, scope: Stack): string {
+  return `https://${platform.webSocket.apiId}.execute-api.${scope.region}.${scope.urlSuffix}/${platform.webSocket.stageName}`;
+}
+
+type AccessMappings = { readonly [K in AccessKey]-?: AccessMapping<K> };
+
+const MAPPINGS: AccessMappings = {
+  table: {
+    environment: (_value, platform) => ({ TABLE_NAME: platform.table.tableName }),
+    grant: (fn, value, platform) => {
+      if (value === 'read') platform.table.grantReadData(fn);
+      else platform.table.grantReadWriteData(fn);
+    },
+  },
+  certificates: {
+    environment: (_value, platform) => ({ CERTIFICATE_BUCKET: platform.certificateBucket.bucketName }),
+    grant: (fn, value, platform) => {
+      if (value === 'read') platform.certificateBucket.grantRead(fn);
+      else platform.certificateBucket.grantReadWrite(fn);
+    },
+  },
+  events: {
+    environment: (_value, platform) => ({ EVENT_BUS_NAME: platform.eventBus.eventBusName }),
+    grant: (fn, _value, platform) => {
+      platform.eventBus.grantPutEventsTo(fn);
+    },
+  },
+  connections: {
+    environment: (_value, platform, scope) => ({ WS_MANAGEMENT_ENDPOINT: managementEndpoint(platform, scope) }),
+    grant: (fn, _value, platform) => {
+      // POST = postToConnection, DELETE = deleteConnection (lib/aws/connections.ts), on this API's stage only.
+      const stack = Stack.of(fn);
+      const connections = (method: string) =>
+        stack.formatArn({
+          service: 'execute-api',
+          resource: platform.webSocket.apiId,
+          resourceName: `${platform.webSocket.stageName}/${method}/@connections/*`,
+          arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+        });
+      fn.addToRolePolicy(new PolicyStatement({ actions: ['execute-api:ManageConnections'], resources: [connections('POST'), connections('DELETE')] }));
+    },
+  },
+  email: {
+    environment: (_value, platform): Record<string, string> =>
+      platform.config.senderEmail ? { EMAIL_FROM: platform.config.senderEmail } : {},
+    grant: (fn, _value, platform) => {
+      const stack = Stack.of(fn);
+      const identity = (name: string) => stack.formatArn({ service: 'ses', resource: 'identity', resourceName: name });
+      const sender = platform.config.senderEmail;
+      // SES authorises against the verified identity of the From address: the address or its domain.
+      const identities = sender ? [identity(sender), identity(sender.slice(sender.indexOf('@') + 1))] : [identity('*')];
+      fn.addToRolePolicy(new PolicyStatement({ actions: ['ses:SendEmail', 'ses:SendRawEmail'], resources: identities }));
+    },
+  },
+  secrets: {
+    environment: (names, platform) => Object.fromEntries(names.map((name) => [SECRET_ENVIRONMENT[name], platform.secrets[name].secretArn])),
+    grant: (fn, names, platform) => {
+      for (const name of names) platform.secrets[name].grantRead(fn);
+    },
+  },
+};
+
+function mappingFor<K extends AccessKey>(key: K): AccessMapping<K> {
+  return (MAPPINGS as { readonly [P in K]: AccessMapping<P> })[key];
+}
+
+/** Calls `visit` once per access entry the row has, in a fixed order. */
+function forEachAccess(access: Access, visit: <K extends AccessKey>(key: K, value: AccessValue<K>) => void): void {
+  for (const key of Object.keys(MAPPINGS) as AccessKey[]) {
+    const value = access[key];
+    if (value !== undefined) visit(key, value as AccessValue<typeof key>);
+  }
+}
+
+/** The environment a row's function gets: always LOG_LEVEL and the two public addresses, then one set per access entry. */
+export function environmentFor(access: Access, platform: Platform, scope: Stack): Record<string, string> {
+  const environment: Record<string, string> = {
+    LOG_LEVEL: platform.config.logLevel,
+    OCPP_PUBLIC_ENDPOINT: platform.ocppPublicEndpoint,
+    PUBLIC_BASE_URL: platform.publicBaseUrl,
+  };
+  forEachAccess(access, (key, value) => Object.assign(environment, mappingFor(key).environment(value, platform, scope)));
+  return environment;
+}
+
+/** Grants exactly what the row's `access` says, and nothing else. */
+export function grantAccess(fn: IFunction, access: Access, platform: Platform): void {
+  forEachAccess(access, (key, value) => mappingFor(key).grant(fn, value, platform));
+}

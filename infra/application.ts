@@ -1,0 +1,52 @@
+// The whole CDK application: six stacks built from the route, rule and table definitions in lib/,
+// checked by cdk-nag's AwsSolutions pack at synth. infra/app.ts (the `cdk` entry) and the infra
+// tests both call buildApplication, so the tests check what gets deployed.
+//
+//   Data ──► Edge ──► Events ──► Ocpp
+//                 └──────────┴──► Api        Monitoring (dashboard) ◄── Edge
+import { type App, type Environment, Tags, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { type DeployConfig, readDeployConfig } from './config';
+import { ApiStack } from './stacks/api-stack';
+import { DataStack } from './stacks/data-stack';
+import { EdgeStack } from './stacks/edge-stack';
+import { EventsStack } from './stacks/events-stack';
+import { MonitoringStack } from './stacks/monitoring-stack';
+import { OcppStack } from './stacks/ocpp-stack';
+
+export interface Application {
+  readonly config: DeployConfig;
+  readonly data: DataStack;
+  readonly edge: EdgeStack;
+  readonly events: EventsStack;
+  readonly ocpp: OcppStack;
+  readonly api: ApiStack;
+  readonly monitoring: MonitoringStack;
+}
+
+export interface BuildOptions {
+  /**
+   * Target account and region.
+   * @default - CDK_DEFAULT_ACCOUNT / CDK_DEFAULT_REGION (set by the CLI from your credentials); environment-agnostic without
+   */
+  readonly env?: Environment;
+}
+
+export function buildApplication(app: App, options: BuildOptions = {}): Application {
+  const config = readDeployConfig(app);
+  const env = options.env ?? { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION };
+  // Construct ids are frozen once deployed; stack names carry the prefix so copies can coexist.
+  const common = (id: string, description: string) => ({ env, config, stackName: `${config.stackPrefix}-${id}`, description });
+
+  const data = new DataStack(app, 'Data', common('Data', 'Charge point commissioning: table, certificate bucket, secrets, alarm topic (retained)'));
+  const edge = new EdgeStack(app, 'Edge', { ...common('Edge', 'Charge point commissioning: OCPP WebSocket API + CloudFront, HTTP API'), data });
+  const events = new EventsStack(app, 'Events', { ...common('Events', 'Charge point commissioning: event bus, rules and their functions'), data, edge });
+  const ocpp = new OcppStack(app, 'Ocpp', { ...common('Ocpp', 'Charge point commissioning: OCPP $connect/$default/$disconnect'), data, edge, events });
+  const api = new ApiStack(app, 'Api', { ...common('Api', 'Charge point commissioning: HTTP API routes and functions'), data, edge, events });
+  const monitoring = new MonitoringStack(app, 'Monitoring', { ...common('Monitoring', 'Charge point commissioning: dashboard'), edge });
+
+  Tags.of(app).add('application', 'chargepoint-commissioning');
+  Tags.of(app).add('stack-prefix', config.stackPrefix);
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  return { config, data, edge, events, ocpp, api, monitoring };
+}

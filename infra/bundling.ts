@@ -1,0 +1,31 @@
+// How every Lambda entry is bundled. Plain data with no aws-cdk-lib import, shared by the CDK
+// construct (infra/constructs/app-function.ts) and scripts/bundle-sizes.ts, so the sizes the script
+// reports are the sizes that get deployed.
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The repository root: route and rule `entry` paths are relative to it. */
+export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+/** Lambda runtime the functions run on, and the matching esbuild target (DESIGN.md §4). */
+export const LAMBDA_NODE_MAJOR = 22;
+
+export const LAMBDA_BUNDLING = {
+  platform: 'node',
+  target: `node${LAMBDA_NODE_MAJOR}`,
+  /** ES modules: tree-shaking of ESM dependencies (zod 4, the SDK) and top-level await if ever needed. */
+  format: 'esm',
+  /** Prefer a package's ES module build when it ships one. */
+  mainFields: ['module', 'main'],
+  minify: true,
+  /** Source maps for readable stack traces (NODE_OPTIONS=--enable-source-maps), without embedded sources. */
+  sourcemap: true,
+  sourcesContent: false,
+  /** The nodejs22.x runtime ships AWS SDK v3; bundling it would only add cold-start bytes. */
+  externalModules: ['@aws-sdk/*'],
+  /**
+   * CommonJS dependencies bundled into an ES module still call `require` for Node built-ins
+   * (node-forge, ajv's helpers); esbuild's shim needs a real `require` in scope.
+   */
+  banner: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
+} as const;

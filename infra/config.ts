@@ -1,0 +1,77 @@
+// Deployment settings, read once from CDK context (`cdk deploy -c key=value`, or cdk.context.json).
+// Every one is optional so `npm run synth` works offline with none; docs/deploy.md lists them.
+import type { Construct } from 'constructs';
+
+export interface DeployConfig {
+  /** Prefix of every stack name, so two copies (say staging and production) can share an account. @default 'Commissioning' */
+  readonly stackPrefix: string;
+  /** Custom domain for the OCPP endpoint, e.g. `ocpp.example.com`. @default - the CloudFront domain */
+  readonly ocppDomainName?: string;
+  /** ACM certificate covering `ocppDomainName`, in us-east-1 (CloudFront). Required with `ocppDomainName`. */
+  readonly ocppCertificateArn?: string;
+  /** Custom domain for the HTTP API, e.g. `api.example.com`. @default - the execute-api domain */
+  readonly apiDomainName?: string;
+  /** ACM certificate covering `apiDomainName`, in the stacks' region. Required with `apiDomainName`. */
+  readonly apiCertificateArn?: string;
+  /** `From` address of every email (an SES-verified identity). @default - none: email sending fails until set */
+  readonly senderEmail?: string;
+  /** An existing Secrets Manager secret holding `{ "p12Base64", "passphrase" }`. @default - an empty secret to fill */
+  readonly certificateSigningSecretArn?: string;
+  /** Email address subscribed to the alarm topic. @default - no subscription */
+  readonly alarmEmail?: string;
+  /** LOG_LEVEL of every function. @default 'info' */
+  readonly logLevel: string;
+  /**
+   * Access logs on the WebSocket stage. They need the account-wide API Gateway CloudWatch role
+   * (Settings → Logging in the API Gateway console), which this app does not own. @default false
+   */
+  readonly webSocketAccessLogs: boolean;
+  /**
+   * Also accept `ws://` (OCPP security profile 1: Basic auth without TLS) on the OCPP endpoint.
+   * @default false - `wss://` only
+   */
+  readonly allowUnencryptedOcpp: boolean;
+}
+
+const LOG_LEVELS = ['debug', 'info', 'warn', 'error'];
+
+export function readDeployConfig(scope: Construct): DeployConfig {
+  const text = (key: string): string | undefined => {
+    const value: unknown = scope.node.tryGetContext(key);
+    if (value === undefined || value === null || value === '') return undefined;
+    if (typeof value !== 'string') throw new Error(`Context ${key} must be a string`);
+    return value.trim();
+  };
+  const flag = (key: string): boolean => {
+    const value: unknown = scope.node.tryGetContext(key);
+    return value === true || value === 'true';
+  };
+
+  const config: DeployConfig = {
+    stackPrefix: text('stackPrefix') ?? 'Commissioning',
+    ocppDomainName: text('ocppDomainName'),
+    ocppCertificateArn: text('ocppCertificateArn'),
+    apiDomainName: text('apiDomainName'),
+    apiCertificateArn: text('apiCertificateArn'),
+    senderEmail: text('senderEmail'),
+    certificateSigningSecretArn: text('certificateSigningSecretArn'),
+    alarmEmail: text('alarmEmail'),
+    logLevel: text('logLevel') ?? 'info',
+    webSocketAccessLogs: flag('webSocketAccessLogs'),
+    allowUnencryptedOcpp: flag('allowUnencryptedOcpp'),
+  };
+
+  if (!/^[A-Za-z][A-Za-z0-9-]{0,40}$/.test(config.stackPrefix)) throw new Error('Context stackPrefix must be letters, digits and dashes');
+  if (!!config.ocppDomainName !== !!config.ocppCertificateArn) throw new Error('Context ocppDomainName and ocppCertificateArn go together');
+  if (!!config.apiDomainName !== !!config.apiCertificateArn) throw new Error('Context apiDomainName and apiCertificateArn go together');
+  if (config.ocppCertificateArn && !config.ocppCertificateArn.includes(':us-east-1:')) {
+    throw new Error('Context ocppCertificateArn must be an ACM certificate in us-east-1 (CloudFront)');
+  }
+  if (config.senderEmail && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(config.senderEmail)) throw new Error('Context senderEmail is not an email address');
+  if (config.alarmEmail && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(config.alarmEmail)) throw new Error('Context alarmEmail is not an email address');
+  if (config.certificateSigningSecretArn && !config.certificateSigningSecretArn.startsWith('arn:')) {
+    throw new Error('Context certificateSigningSecretArn must be a full secret ARN');
+  }
+  if (!LOG_LEVELS.includes(config.logLevel)) throw new Error(`Context logLevel must be one of ${LOG_LEVELS.join(', ')}`);
+  return config;
+}
