@@ -118,4 +118,19 @@ describe('commissioning edge cases', () => {
     expect((await api('POST', `/api/v1/installer/charge-points/${planned.body.charge_point_id}/commissioning`, { token })).status).toBe(404);
     expect((await api('GET', `/api/v1/installer/charge-points/${planned.body.charge_point_id}/commissioning`, { token })).status).toBe(404);
   });
+
+  it('shows a planned serial that another team already uses as "Serial is in use by: <Team Name>"', async () => {
+    const op = rt.seed!.operatorApiKey;
+    const taken = await register('ocpp1.6', aSerial('PLANNED'));
+    const team = await api<{ team_id: string }>('POST', '/api/v1/operator/teams', { token: op, body: { name: 'Second Owner Ltd', owner_email: 's@example.com' } });
+    const site = await api<{ site_id: string }>('POST', '/api/v1/operator/sites', { token: op, body: { team_id: team.body.team_id, name: 'S', address: 'S', country: 'FR' } });
+    const project = await api<{ project_id: string }>('POST', '/api/v1/operator/projects', { token: op, body: { job_number: 'P-2', name: 'P2', site_id: site.body.site_id } });
+    const planned = await api<{ status: string; validation_message: string }>('POST', `/api/v1/operator/projects/${project.body.project_id}/charge-points`, {
+      token: op,
+      body: { serial_number: taken.charge_point_identity.toLowerCase(), connector_count: 1 },
+    });
+    expect(planned.body).toMatchObject({ status: 'Serial is in use by: Demo Site Owner Ltd', validation_message: 'Serial is in use by: Demo Site Owner Ltd' });
+    const detail = await api<{ charge_points: Array<{ status: string }> }>('GET', `/api/v1/operator/projects/${project.body.project_id}`, { token: op });
+    expect(detail.body.charge_points.map((c) => c.status)).toEqual(['Serial is in use by: Demo Site Owner Ltd']);
+  });
 });

@@ -7,6 +7,9 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { RPCClient } from 'ocpp-rpc';
 import type { LocalRuntime } from '../../local/runtime';
@@ -27,14 +30,35 @@ const email = anEmail();
 const password = 'Correct-Horse-42';
 const clients: RPCClient[] = [];
 
+// The CPO's system: a real HTTP receiver subscribed to the events of this journey (issue #5).
+const received: Array<{ headers: Record<string, string>; body: string }> = [];
+let receiver: Server;
+let webhookSecret: string;
+
 beforeAll(async () => {
   rt = await startTestRuntime();
   api = apiClient(rt);
   op = rt.seed!.operatorApiKey;
+  receiver = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      received.push({ headers: Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, String(v)])), body: Buffer.concat(chunks).toString('utf8') });
+      res.writeHead(204).end();
+    });
+  });
+  await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
+  const sub = await api<{ secret: string }>('POST', '/api/v1/operator/webhooks', {
+    token: op,
+    body: { url: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/cpo-hooks`, event_types: ['commissioning.completed', 'project.handed_over'] },
+  });
+  expect(sub.status).toBe(201);
+  webhookSecret = sub.body.secret;
 });
 afterAll(async () => {
   for (const c of clients) await c.close({ force: true }).catch(() => undefined);
   await rt?.stop();
+  await new Promise((r) => receiver?.close(r));
 });
 
 /** A well-behaved charger: answers commands and sends what TriggerMessage asks for. */
@@ -270,5 +294,16 @@ describe('installer journey', () => {
     await rt.drain();
     expect(rt.outbox.list({ to: 'owner@harbour.example' }).map((m) => m.subject)).toEqual([expect.stringContaining('JOB-2042')]);
     expect(rt.outbox.list({ to: 'ops@demo-cpo.example' }).map((m) => m.subject)).toEqual([expect.stringContaining('JOB-2042')]);
+  });
+
+  it('delivered commissioning.completed and project.handed_over to the CPO system, signed', async () => {
+    await vi.waitFor(() => expect(received.length).toBeGreaterThanOrEqual(3), { timeout: 10_000 });
+    const hook = new Webhook(webhookSecret);
+    const events = received.map((r) => hook.verify(r.body, r.headers) as { type: string; data: { project_id: string; charge_point_id?: string } });
+    const ours = events.filter((e) => e.data.project_id === projectId);
+    expect(ours.filter((e) => e.type === 'commissioning.completed').map((e) => e.data.charge_point_id).sort()).toEqual([...commissioned].sort());
+    expect(ours.filter((e) => e.type === 'project.handed_over')).toHaveLength(1);
+    const forged = { ...received[0]!.headers, 'webhook-signature': 'v1,AAAA' };
+    expect(() => hook.verify(received[0]!.body, forged)).toThrow();
   });
 });
