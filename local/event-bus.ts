@@ -4,6 +4,8 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { EventBridgeEvent } from 'aws-lambda';
+import { EVENT_SCHEMAS } from '../lib/events/catalogue';
+import { EVENT_SOURCE, EVENT_TYPES, type EventType } from '../lib/events/types';
 import { matchesRule, scheduleRateMs, type EventRule } from '../lib/events/rules';
 import { readBody } from './http-api';
 import { invoke } from './lambda';
@@ -111,6 +113,12 @@ export class LocalEventBus {
     } catch {
       return { ErrorCode: 'MalformedDetail', ErrorMessage: 'Detail is malformed.' };
     }
+    // Our own events must match the catalogue (on AWS the compiler's types are the check; here every
+    // integration test also checks the data at run time, and a bad event fails its publisher).
+    if (entry.Source === EVENT_SOURCE) {
+      const problem = catalogueProblem(entry.DetailType, detail);
+      if (problem) return { ErrorCode: 'InvalidArgument', ErrorMessage: problem };
+    }
     const bus = entry.EventBusName ?? 'default';
     if (bus !== this.opts.busName && !bus.endsWith(`/${this.opts.busName}`)) {
       return { ErrorCode: 'ResourceNotFoundException', ErrorMessage: `Event bus ${bus} does not exist.` };
@@ -162,6 +170,14 @@ export class LocalEventBus {
   async drain(): Promise<void> {
     while (this.pending.size) await Promise.allSettled([...this.pending]);
   }
+}
+
+function catalogueProblem(detailType: string, detail: unknown): string | undefined {
+  if (!(EVENT_TYPES as readonly string[]).includes(detailType)) return `${detailType} is not in the event catalogue`;
+  const envelope = detail as { type?: unknown; data?: unknown };
+  if (envelope?.type !== detailType) return `event type ${String(envelope?.type)} does not match DetailType ${detailType}`;
+  const result = EVENT_SCHEMAS[detailType as EventType].safeParse(envelope.data);
+  return result.success ? undefined : `${detailType} data breaks the catalogue: ${result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`;
 }
 
 function sleep(ms: number): Promise<void> {

@@ -1,6 +1,7 @@
 // The catalogue of domain events (versioned). Every published event is validated against its
 // schema before it leaves the process; webhook receivers see exactly these shapes.
 import { z } from 'zod';
+import type { EventType } from './types';
 
 const identity = z.string().min(1).max(48);
 
@@ -97,9 +98,9 @@ export const EVENT_SCHEMAS = {
     text: z.string(),
     html: z.string().optional(),
   }),
-} as const;
+} as const satisfies Record<EventType, z.ZodType>;
 
-export type EventType = keyof typeof EVENT_SCHEMAS;
+export type { EventType };
 export type EventData<T extends EventType> = z.infer<(typeof EVENT_SCHEMAS)[T]>;
 
 /** The envelope every event has (issue #5): id, type, time, operator and a data object. */

@@ -3,8 +3,10 @@
 import type { Access } from '../routes';
 import { WEBHOOK_RULES } from '../webhooks/routes';
 
+import { EVENT_SOURCE } from './types';
+
 /** Every event this platform publishes carries this source. */
-export const EVENT_SOURCE = 'chargepoint.commissioning';
+export { EVENT_SOURCE };
 
 export interface EventRule {
   /** Frozen once deployed: it names the rule and its target function. */

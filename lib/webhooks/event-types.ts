@@ -1,12 +1,12 @@
 // Which catalogue events webhooks carry: every one except those that are internal plumbing.
-import { EVENT_SCHEMAS, type EventType } from '../events/catalogue';
+import { EVENT_TYPES, type EventType } from '../events/types';
 
 /** Events that exist only to drive internal consumers (the email sender); never sent to receivers. */
 export const INTERNAL_EVENT_TYPES = ['email.requested'] as const satisfies readonly EventType[];
 
 export type WebhookEventType = Exclude<EventType, (typeof INTERNAL_EVENT_TYPES)[number]>;
 
-export const WEBHOOK_EVENT_TYPES = (Object.keys(EVENT_SCHEMAS) as EventType[]).filter(
+export const WEBHOOK_EVENT_TYPES = EVENT_TYPES.filter(
   (t): t is WebhookEventType => !(INTERNAL_EVENT_TYPES as readonly string[]).includes(t),
 );
 

@@ -139,6 +139,14 @@ describe('event bus', () => {
     expect(flaky.delivered.map((e) => e.id)).toEqual([id]);
   });
 
+  it('rejects one of our events whose data breaks the catalogue, so its publisher fails', async () => {
+    const { makeEvent, publish } = await import('../../lib/events/publish');
+    const bad = makeEvent('charge_point.disconnected', 'op_1', { charge_point_id: 'cp', charge_point_identity: 'CP', project_id: 'p', reason: 'eaten' as 'closed' });
+    await expect(publish([bad])).rejects.toThrow(/breaks the catalogue/);
+    const good = makeEvent('charge_point.disconnected', 'op_1', { charge_point_id: 'cp', charge_point_identity: 'CP', project_id: 'p', reason: 'closed' });
+    await expect(publish([good])).resolves.toBeUndefined();
+  });
+
   it('dead-letters an event whose target keeps failing', async () => {
     const eb = new EventBridgeClient({});
     await eb.send(
