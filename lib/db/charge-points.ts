@@ -1,11 +1,12 @@
 // Charge points, their identity guard (serial = OCPP identity, unique across the platform) and live
 // WebSocket connections. ACCESS_PATTERNS.md lists each query and who calls it.
-import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from '../aws/clients';
 import { config } from '../config';
 import type { TransactItem } from '../aws/transact';
 import type { OcppVersion } from '../ocpp/versions';
 import { keys } from './keys';
+import { queryAll } from './query';
 
 export interface BootInfo {
   readonly chargePointVendor: string;
@@ -118,22 +119,12 @@ export async function getIdentityGuard(identity: string): Promise<IdentityGuard 
 
 /** AP-07: a project's charge points. */
 export async function listChargePointsOfProject(projectId: string): Promise<ChargePoint[]> {
-  const items: ChargePoint[] = [];
-  let ExclusiveStartKey: Record<string, unknown> | undefined;
-  do {
-    const out = await documentClient().send(
-      new QueryCommand({
-        TableName: config().tableName,
-        IndexName: 'gsi1',
-        KeyConditionExpression: 'gsi1pk = :pk',
-        ExpressionAttributeValues: { ':pk': keys.chargePointsOfProject(projectId).gsi1pk },
-        ExclusiveStartKey,
-      }),
-    );
-    items.push(...((out.Items ?? []) as ChargePoint[]));
-    ExclusiveStartKey = out.LastEvaluatedKey;
-  } while (ExclusiveStartKey);
-  return items;
+  return queryAll<ChargePoint>({
+    TableName: config().tableName,
+    IndexName: 'gsi1',
+    KeyConditionExpression: 'gsi1pk = :pk',
+    ExpressionAttributeValues: { ':pk': keys.chargePointsOfProject(projectId).gsi1pk },
+  });
 }
 
 /** Read on every OCPP message: strongly consistent so a frame right after $connect sees its record. */

@@ -1,8 +1,9 @@
 // Teams (site owners), sites and projects (installer jobs), all owned by one operator.
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from '../aws/clients';
 import { config } from '../config';
 import { ENTITY, keys } from './keys';
+import { queryAll } from './query';
 
 export interface Team {
   readonly teamId: string;
@@ -72,22 +73,12 @@ export async function getTeam(operatorId: string, teamId: string): Promise<Team 
 
 /** AP-05: an operator's projects, oldest first, all pages. */
 export async function listProjectsOfOperator(operatorId: string): Promise<Project[]> {
-  const items: Project[] = [];
-  let ExclusiveStartKey: Record<string, unknown> | undefined;
-  do {
-    const out = await documentClient().send(
-      new QueryCommand({
-        TableName: config().tableName,
-        IndexName: 'gsi1',
-        KeyConditionExpression: 'gsi1pk = :pk',
-        ExpressionAttributeValues: { ':pk': keys.projectsOfOperator(operatorId).gsi1pk },
-        ExclusiveStartKey,
-      }),
-    );
-    items.push(...((out.Items ?? []) as Project[]));
-    ExclusiveStartKey = out.LastEvaluatedKey;
-  } while (ExclusiveStartKey);
-  return items;
+  return queryAll<Project>({
+    TableName: config().tableName,
+    IndexName: 'gsi1',
+    KeyConditionExpression: 'gsi1pk = :pk',
+    ExpressionAttributeValues: { ':pk': keys.projectsOfOperator(operatorId).gsi1pk },
+  });
 }
 
 export interface Assignment {
@@ -115,16 +106,6 @@ export interface HandoverRecord {
 /** Checklist and handover live on the project item: one read shows the whole job. */
 export type ProjectWithState = Project & { readonly checklist?: Record<string, ChecklistRecord>; readonly handover?: HandoverRecord };
 
-async function queryAll(input: ConstructorParameters<typeof QueryCommand>[0]): Promise<Record<string, unknown>[]> {
-  const items: Record<string, unknown>[] = [];
-  let ExclusiveStartKey: Record<string, unknown> | undefined;
-  do {
-    const out = await documentClient().send(new QueryCommand({ ...input, ExclusiveStartKey }));
-    items.push(...(out.Items ?? []));
-    ExclusiveStartKey = out.LastEvaluatedKey;
-  } while (ExclusiveStartKey);
-  return items;
-}
 
 /** AP-04 */
 export async function listTeams(operatorId: string): Promise<Team[]> {

@@ -99,17 +99,8 @@ export async function registerChargePoint(input: RegisterChargePointInput): Prom
       commissioning: { status: 'pending' },
       updatedAt: now,
     };
-    items = [
-      { Put: { TableName: tableName, Item: { ...keys.identity(identity), type: ENTITY.identity, ...guardFor(chargePoint, team?.name ?? project.teamId) }, ConditionExpression: 'attribute_not_exists(pk)' } },
-      {
-        Put: {
-          TableName: tableName,
-          Item: { ...keys.chargePoint(chargePoint.chargePointId), ...keys.chargePointByProject(project.projectId, chargePoint.chargePointId), type: ENTITY.chargePoint, ...chargePoint, displaySerial: raw },
-          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(#identity)',
-          ExpressionAttributeNames: { '#identity': 'identity' },
-        },
-      },
-    ];
+    // Fills the planned item only if nobody registered a serial on it meanwhile.
+    items = claimSerial(chargePoint, team?.name ?? project.teamId, raw, 'planned');
   } else {
     chargePoint = {
       chargePointId: newId('cp'),
@@ -127,16 +118,7 @@ export async function registerChargePoint(input: RegisterChargePointInput): Prom
       createdAt: now,
       updatedAt: now,
     };
-    items = [
-      { Put: { TableName: tableName, Item: { ...keys.identity(identity), type: ENTITY.identity, ...guardFor(chargePoint, team?.name ?? project.teamId) }, ConditionExpression: 'attribute_not_exists(pk)' } },
-      {
-        Put: {
-          TableName: tableName,
-          Item: { ...keys.chargePoint(chargePoint.chargePointId), ...keys.chargePointByProject(project.projectId, chargePoint.chargePointId), type: ENTITY.chargePoint, ...chargePoint, displaySerial: raw },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        },
-      },
-    ];
+    items = claimSerial(chargePoint, team?.name ?? project.teamId, raw, 'new');
   }
   const result = await transactWrite(items);
   if (result.cancelled) {
@@ -160,6 +142,23 @@ export async function registerChargePoint(input: RegisterChargePointInput): Prom
 
 function guardFor(cp: ChargePoint, teamName: string): IdentityGuard {
   return { identity: cp.identity!, chargePointId: cp.chargePointId, projectId: cp.projectId, operatorId: cp.operatorId, teamId: cp.teamId, teamName };
+}
+
+/** The identity guard and the charge point item, written together: the serial is unique or nothing is written. */
+function claimSerial(cp: ChargePoint, teamName: string, displaySerial: string, slot: 'new' | 'planned'): TransactItem[] {
+  const tableName = config().tableName;
+  return [
+    { Put: { TableName: tableName, Item: { ...keys.identity(cp.identity!), type: ENTITY.identity, ...guardFor(cp, teamName) }, ConditionExpression: 'attribute_not_exists(pk)' } },
+    {
+      Put: {
+        TableName: tableName,
+        Item: { ...keys.chargePoint(cp.chargePointId), ...keys.chargePointByProject(cp.projectId, cp.chargePointId), type: ENTITY.chargePoint, ...cp, displaySerial },
+        ...(slot === 'new'
+          ? { ConditionExpression: 'attribute_not_exists(pk)' }
+          : { ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(#identity)', ExpressionAttributeNames: { '#identity': 'identity' } }),
+      },
+    },
+  ];
 }
 
 /** A planned charge point of the project for this serial, else one planned without a serial. */

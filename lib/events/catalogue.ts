@@ -5,6 +5,16 @@ import type { EventType } from './types';
 
 const identity = z.string().min(1).max(48);
 
+/** commissioning.check_passed and commissioning.check_failed carry the same data. */
+const checkResult = z.object({
+  charge_point_id: z.string(),
+  charge_point_identity: identity,
+  project_id: z.string(),
+  check: z.enum(['ocpp_connection', 'firmware_version', 'heartbeat']),
+  detail: z.string(),
+  at: z.string(),
+});
+
 export const EVENT_SCHEMAS = {
   'charge_point.connected': z.object({
     charge_point_id: z.string(),
@@ -59,22 +69,8 @@ export const EVENT_SCHEMAS = {
     started_by: z.string(),
     started_at: z.string(),
   }),
-  'commissioning.check_passed': z.object({
-    charge_point_id: z.string(),
-    charge_point_identity: identity,
-    project_id: z.string(),
-    check: z.enum(['ocpp_connection', 'firmware_version', 'heartbeat']),
-    detail: z.string(),
-    at: z.string(),
-  }),
-  'commissioning.check_failed': z.object({
-    charge_point_id: z.string(),
-    charge_point_identity: identity,
-    project_id: z.string(),
-    check: z.enum(['ocpp_connection', 'firmware_version', 'heartbeat']),
-    detail: z.string(),
-    at: z.string(),
-  }),
+  'commissioning.check_passed': checkResult,
+  'commissioning.check_failed': checkResult,
   'commissioning.completed': z.object({
     charge_point_id: z.string(),
     charge_point_identity: identity,
