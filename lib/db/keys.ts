@@ -94,6 +94,7 @@ export const keys = {
 
   /** A charging transaction: 1.6 integer id we assign, 2.0.1 string id the station makes. */
   transaction: (identity: string, transactionId: string): Key => ({ pk: `TX#${identity}`, sk: `TX#${transactionId}` }),
+  transactionsOfChargePoint: (identity: string) => ({ pk: `TX#${identity}`, skPrefix: 'TX#' }),
   /** Remembered answer to a CALL with effects, so a retry is answered the same and not applied twice. */
   replay: (identity: string, messageId: string): Key => ({ pk: `REPLAY#${identity}`, sk: `MSG#${messageId}` }),
   /** A command sent to a charge point and its outcome. */

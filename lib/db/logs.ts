@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { documentClient } from '../aws/clients';
 import { config } from '../config';
 import { ENTITY, keys } from './keys';
+import { queryAll } from './query';
 
 export const LOG_CATEGORIES = ['ocpp_state', 'transaction', 'connection', 'security'] as const;
 export type LogCategory = (typeof LOG_CATEGORIES)[number];
@@ -151,4 +152,16 @@ export async function firstEntrySince(identity: string, sinceIso: string, action
     start = out.LastEvaluatedKey;
   } while (start);
   return undefined;
+}
+
+/** AP-28: active 2.0.1 transactions of a charge point with the EVSE they run on and their chargingState. */
+export async function activeTransactionStates(identity: string): Promise<Array<{ evseId: number; chargingState?: string }>> {
+  const items = await queryAll<{ status?: string; evse?: { id?: number }; chargingState?: string }>({
+    TableName: config().tableName,
+    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :tx)',
+    FilterExpression: '#s = :active',
+    ExpressionAttributeNames: { '#s': 'status' },
+    ExpressionAttributeValues: { ':pk': keys.transactionsOfChargePoint(identity).pk, ':tx': keys.transactionsOfChargePoint(identity).skPrefix, ':active': 'active' },
+  });
+  return items.filter((t) => typeof t.evse?.id === 'number').map((t) => ({ evseId: t.evse!.id!, ...(t.chargingState ? { chargingState: t.chargingState } : {}) }));
 }

@@ -1,7 +1,7 @@
 // How a charge point is shown over the API: identity, registration, boot data, and the status
 // computed by the one status function (charge-point-status.ts).
 import type { ChargePoint } from '../db/charge-points';
-import { latestConnectorStatuses, type ConnectorStatusEntry } from '../db/logs';
+import { activeTransactionStates, latestConnectorStatuses, type ConnectorStatusEntry } from '../db/logs';
 import { connectorKey } from '../ocpp/actions/status';
 import { chargePointStateFromConnectors, describeChargePointStatus, type IntegrationState } from './charge-point-status';
 
@@ -41,7 +41,16 @@ export interface ChargePointView {
 export async function viewChargePoint(cp: ChargePoint): Promise<ChargePointView> {
   const integration = integrationStateOf(cp);
   const connectors = cp.identity ? await latestConnectorStatuses(cp.identity, connectorKeysOf(cp)) : [];
-  const state = connectors.length && cp.protocol ? chargePointStateFromConnectors(cp.protocol, connectors) : undefined;
+  // 2.0.1 says only Occupied; whether it is charging comes from the transaction on that EVSE.
+  const charging =
+    cp.identity && cp.protocol === 'ocpp2.0.1' && connectors.some((c) => c.status === 'Occupied')
+      ? new Map((await activeTransactionStates(cp.identity)).map((t) => [t.evseId, t.chargingState]))
+      : new Map<number, string | undefined>();
+  const reports = connectors.map((c) => {
+    const chargingState = c.evseId === undefined ? undefined : charging.get(c.evseId);
+    return chargingState ? { ...c, chargingState } : c;
+  });
+  const state = reports.length && cp.protocol ? chargePointStateFromConnectors(cp.protocol, reports) : undefined;
   const status = describeChargePointStatus(integration, state);
   return {
     charge_point_id: cp.chargePointId,

@@ -41,6 +41,27 @@ describe('operator charge point API', () => {
     expect(await status()).toBe('connected (busy-charging)');
   });
 
+  it('shows a 2.0.1 Occupied connector as busy-charging only while its transaction is Charging', async () => {
+    const cp2 = await aRegisteredChargePoint(rt, { protocol: 'ocpp2.0.1', connectorCount: 1 });
+    const c2 = await aConnectedClient(rt, { identity: cp2.identity, password: cp2.provisioningPassword, protocol: 'ocpp2.0.1' });
+    const show = async () => ((await (await api(`/charge-points/${cp2.chargePoint.chargePointId}`)).json()) as { status: string }).status;
+    try {
+      await c2.call('BootNotification', BOOT['ocpp2.0.1']);
+      const now = () => new Date().toISOString();
+      await c2.call('StatusNotification', { timestamp: now(), connectorStatus: 'Occupied', evseId: 1, connectorId: 1 });
+      expect(await show()).toBe('connected (busy-non-charging)');
+      const tx = { transactionId: `V-${Date.now()}` };
+      await c2.call('TransactionEvent', { eventType: 'Started', timestamp: now(), triggerReason: 'CablePluggedIn', seqNo: 0, transactionInfo: { ...tx, chargingState: 'EVConnected' }, evse: { id: 1, connectorId: 1 } });
+      expect(await show()).toBe('connected (busy-non-charging)');
+      await c2.call('TransactionEvent', { eventType: 'Updated', timestamp: now(), triggerReason: 'ChargingStateChanged', seqNo: 1, transactionInfo: { ...tx, chargingState: 'Charging' } });
+      expect(await show()).toBe('connected (busy-charging)');
+      await c2.call('TransactionEvent', { eventType: 'Ended', timestamp: now(), triggerReason: 'EVDeparted', seqNo: 2, transactionInfo: { ...tx, stoppedReason: 'EVDisconnected' } });
+      expect(await show()).toBe('connected (busy-non-charging)');
+    } finally {
+      await c2.close({ force: true });
+    }
+  });
+
   it('pages the log newest first with a cursor', async () => {
     const first = (await (await api(`/charge-points/${cp.chargePoint.chargePointId}/logs?limit=2`)).json()) as { entries: Array<{ at: string }>; next_cursor: string };
     expect(first.entries).toHaveLength(2);
