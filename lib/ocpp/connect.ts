@@ -66,7 +66,20 @@ export async function connectChargePoint(req: ConnectRequest): Promise<ConnectOu
   // Grace path (DESIGN.md §3): the first connect with the new password retires the old one.
   const retirePrevious = match === 'current' && cp.credentials?.previous !== undefined;
   const result = await transactWrite([
-    connectionPut({ connectionId: connection.connectionId, protocol: connection.protocol, connectedAt: connection.connectedAt, ...(req.sourceIp ? { sourceIp: req.sourceIp } : {}), identity, chargePointId: cp.chargePointId, operatorId: cp.operatorId, projectId: cp.projectId }),
+    connectionPut({
+      connectionId: connection.connectionId,
+      protocol: connection.protocol,
+      connectedAt: connection.connectedAt,
+      ...(req.sourceIp ? { sourceIp: req.sourceIp } : {}),
+      identity,
+      chargePointId: cp.chargePointId,
+      operatorId: cp.operatorId,
+      projectId: cp.projectId,
+      // A reconnect is not a reboot: chargers reconnect (API Gateway closes sockets after 2 h) and
+      // carry on without a new BootNotification, so the last boot's answer still holds (OCPP-J 1.6
+      // §4.2 / 2.0.1 B02: the boot is per reboot, not per connection). A new boot replaces it.
+      ...(cp.boot && cp.boot.status !== 'Rejected' && cp.protocol === negotiated.version ? { bootStatus: cp.boot.status } : {}),
+    }),
     chargePointConnectedUpdate(cp.chargePointId, connection, retirePrevious),
     logPut({
       identity,

@@ -61,13 +61,32 @@ describe('$connect', () => {
     await rt.drain();
     const cp = await getChargePoint(cp201.chargePoint.chargePointId, true);
     expect(cp?.connection).toBeDefined();
-    // The new connection works and has its own boot state.
-    await expect(second.call('Heartbeat', {})).rejects.toMatchObject({ rpcErrorCode: 'SecurityError' });
-    await second.call('BootNotification', BOOT['ocpp2.0.1']);
+    // The new connection works at once: the boot answered on the old one still holds.
     await expect(second.call('Heartbeat', {})).resolves.toHaveProperty('currentTime');
     const kinds = (await listLog(cp201.identity, { category: 'connection' })).entries.map((e) => e.kind);
     expect(kinds).toContain('superseded');
     await second.close({ force: true });
     await vi.waitFor(async () => expect((await getChargePoint(cp201.chargePoint.chargePointId, true))?.connection).toBeUndefined());
+  });
+
+  it('lets a charger that reconnects without rebooting carry on (no new BootNotification needed)', async () => {
+    const cp = await aRegisteredChargePoint(rt, { protocol: 'ocpp1.6' });
+    const creds = { identity: cp.identity, password: cp.provisioningPassword, protocol: 'ocpp1.6' as const };
+    const first = await aConnectedClient(rt, creds);
+    await first.call('BootNotification', BOOT['ocpp1.6']);
+    await first.call('Heartbeat', {});
+    await first.close({ force: true });
+    // API Gateway closes every socket after 2 h; the charger reconnects and just goes on.
+    const again = await aConnectedClient(rt, creds);
+    await expect(again.call('Heartbeat', {})).resolves.toHaveProperty('currentTime');
+    await expect(again.call('StatusNotification', { connectorId: 1, errorCode: 'NoError', status: 'Available' })).resolves.toEqual({});
+    await again.close({ force: true });
+  });
+
+  it('still requires a BootNotification from a charge point that never booted', async () => {
+    const cp = await aRegisteredChargePoint(rt, { protocol: 'ocpp2.0.1' });
+    const client = await aConnectedClient(rt, { identity: cp.identity, password: cp.provisioningPassword, protocol: 'ocpp2.0.1' });
+    await expect(client.call('Heartbeat', {})).rejects.toMatchObject({ rpcErrorCode: 'SecurityError' });
+    await client.close({ force: true });
   });
 });
