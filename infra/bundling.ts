@@ -29,3 +29,22 @@ export const LAMBDA_BUNDLING = {
    */
   banner: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
 } as const;
+
+/**
+ * The house bundling as esbuild options, for scripts that bundle outside the CDK (bundle sizes,
+ * cold-start benchmarks), so they build exactly what NodejsFunction deploys.
+ */
+export function lambdaEsbuildOptions() {
+  return {
+    bundle: true,
+    platform: LAMBDA_BUNDLING.platform,
+    target: LAMBDA_BUNDLING.target,
+    format: LAMBDA_BUNDLING.format,
+    mainFields: [...LAMBDA_BUNDLING.mainFields],
+    minify: LAMBDA_BUNDLING.minify,
+    sourcemap: LAMBDA_BUNDLING.sourcemap,
+    sourcesContent: LAMBDA_BUNDLING.sourcesContent,
+    external: [...LAMBDA_BUNDLING.externalModules],
+    banner: { js: LAMBDA_BUNDLING.banner },
+  };
+}

@@ -9,7 +9,7 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
-import { LAMBDA_BUNDLING, REPO_ROOT } from '../infra/bundling';
+import { lambdaEsbuildOptions, REPO_ROOT } from '../infra/bundling';
 import { EVENT_RULES } from '../lib/events/rules';
 import { ROUTES } from '../lib/routes';
 
@@ -45,19 +45,10 @@ export async function measureBundle(entry: string): Promise<BundleSize> {
     absWorkingDir: REPO_ROOT,
     entryPoints: [resolve(REPO_ROOT, entry)],
     outfile: resolve(REPO_ROOT, 'cdk.out/bundle-sizes', entry.replace(/\.[cm]?ts$/, ''), 'index.mjs'),
-    bundle: true,
+    ...lambdaEsbuildOptions(),
     write: false,
     metafile: true,
     logLevel: 'silent',
-    platform: LAMBDA_BUNDLING.platform,
-    target: LAMBDA_BUNDLING.target,
-    format: LAMBDA_BUNDLING.format,
-    mainFields: [...LAMBDA_BUNDLING.mainFields],
-    minify: LAMBDA_BUNDLING.minify,
-    sourcemap: LAMBDA_BUNDLING.sourcemap,
-    sourcesContent: LAMBDA_BUNDLING.sourcesContent,
-    external: [...LAMBDA_BUNDLING.externalModules],
-    banner: { js: LAMBDA_BUNDLING.banner },
   });
   const js = result.outputFiles.find((file) => file.path.endsWith('.mjs'));
   if (!js) throw new Error(`${entry}: esbuild produced no JavaScript`);

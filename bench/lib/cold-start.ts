@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
-import { LAMBDA_BUNDLING } from '../../infra/bundling';
+import { lambdaEsbuildOptions } from '../../infra/bundling';
 import type { EventRule } from '../../lib/events/rules';
 import type { HttpRoute, WsRoute } from '../../lib/routes';
 import { median } from './stats';
@@ -36,17 +36,9 @@ export async function bundleEntries(repoRoot: string, entries: readonly string[]
     entryPoints: unique.map((entry) => ({ in: resolve(repoRoot, entry), out: functionName(entry) })),
     outdir: outDir,
     outExtension: { '.js': '.mjs' },
-    bundle: true,
-    platform: LAMBDA_BUNDLING.platform,
-    target: LAMBDA_BUNDLING.target,
-    format: LAMBDA_BUNDLING.format,
-    mainFields: [...LAMBDA_BUNDLING.mainFields],
-    minify: LAMBDA_BUNDLING.minify,
-    sourcemap: LAMBDA_BUNDLING.sourcemap,
-    sourcesContent: LAMBDA_BUNDLING.sourcesContent,
+    ...lambdaEsbuildOptions(),
     // The variant with the SDK inside shows what bundling it would change (docs/benchmarks.md).
-    external: opts.bundleSdk ? [] : [...LAMBDA_BUNDLING.externalModules],
-    banner: { js: LAMBDA_BUNDLING.banner },
+    ...(opts.bundleSdk ? { external: [] } : {}),
     logLevel: 'silent',
   });
   return unique.map((entry) => {
