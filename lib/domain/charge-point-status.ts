@@ -63,6 +63,14 @@ export interface ConnectorStatusReport {
    * on this EVSE, when known. Only `Charging` makes an Occupied connector `busy-charging`.
    */
   readonly chargingState?: string;
+  /** When we received it (ISO 8601). Decides whether a whole-station status is stale; absent = current. */
+  readonly at?: string;
+}
+
+/** What else is known about the charge point when its connector statuses are read. */
+export interface ConnectorStatusContext {
+  /** When the last BootNotification was received (ISO 8601). */
+  readonly bootAt?: string;
 }
 
 /**
@@ -112,6 +120,32 @@ function isWholeChargePoint(version: OcppVersion, report: ConnectorStatusReport)
   return version === 'ocpp1.6' ? report.connectorId === 0 : report.evseId === 0;
 }
 
+/**
+ * Whether a whole-charge-point status still says something about now. Its entry is the newest one
+ * for connector 0 / EVSE 0, but a charger does not always report that entry again when it changes:
+ *
+ * - A BootNotification after it makes it stale (both versions). Availability persists across a
+ *   reboot, but after booting the charger reports it per connector: 2.0.1 TC_B_23_CS and TC_G_21_CS
+ *   expect connector reports with "evseId not 0"; 1.6 §5.2 applies connector 0 to all connectors.
+ * - 2.0.1 only: a newer per-EVSE report makes it stale. After ChangeAvailability(Operative) for the
+ *   whole station the station reports "the current state of all its connectors (and optionally
+ *   also the Charging Station itself)" (TC_G_06_CS, G04), so an EVSE 0 Available may never come.
+ *   In 1.6 connector 0 has a status of its own with "no direct connection" to the connectors
+ *   (§4.9) and the charger reports its change (§5.2), so newer connector reports do not clear it.
+ * - An explicit newer status for connector 0 / EVSE 0 replaces it (it is the newest entry).
+ */
+function isCurrentWholeStatus(
+  version: OcppVersion,
+  whole: ConnectorStatusReport,
+  connectors: readonly ConnectorStatusReport[],
+  context: ConnectorStatusContext,
+): boolean {
+  const at = whole.at;
+  if (at === undefined) return true;
+  if (context.bootAt !== undefined && at < context.bootAt) return false;
+  return version === 'ocpp1.6' || !connectors.some((c) => c.at !== undefined && !isWholeChargePoint(version, c) && c.at > at);
+}
+
 /** Aggregation order across connectors: the first state any connector is in wins. */
 const USAGE_PRIORITY: readonly ChargePointState[] = ['busy-charging', 'busy-non-charging', 'busy-reserved', 'available'];
 
@@ -128,17 +162,22 @@ const USAGE_PRIORITY: readonly ChargePointState[] = ['busy-charging', 'busy-non-
  *    A faulted or unavailable connector does not hide a usable one.
  * 3. No usable connector: any faulted → faulted, else (all unavailable) → maintenance.
  * 4. Nothing recognisable reported → unknown.
+ *
+ * A whole-charge-point status that a later boot or (2.0.1) a later per-EVSE report made stale is
+ * left out (isCurrentWholeStatus).
  */
 export function chargePointStateFromConnectors(
   version: OcppVersion,
   connectors: readonly ConnectorStatusReport[],
+  context: ConnectorStatusContext = {},
 ): ChargePointState {
   const whole = new Set<ChargePointState>();
   const each = new Set<ChargePointState>();
   for (const report of connectors) {
     const state = connectorState(version, report);
     if (state === undefined) continue;
-    (isWholeChargePoint(version, report) ? whole : each).add(state);
+    if (!isWholeChargePoint(version, report)) each.add(state);
+    else if (isCurrentWholeStatus(version, report, connectors, context)) whole.add(state);
   }
   if (whole.has('faulted')) return 'faulted';
   if (whole.has('maintenance')) return 'maintenance';

@@ -106,6 +106,19 @@ describe('chargePointStateFromConnectors (OCPP 1.6)', () => {
     expect(chargePointStateFromConnectors('ocpp1.6', [aConnector16(0, 'Available'), aConnector16(1, 'Unavailable')])).toBe('maintenance');
   });
 
+  it('keeps an unavailable connector 0 over newer connector reports, since 1.6 reports connector 0 itself (§4.9, §5.2)', () => {
+    const reports = [{ ...aConnector16(0, 'Unavailable'), at: '2026-01-01T10:01:00.000Z' }, { ...aConnector16(1, 'Available'), at: '2026-01-01T10:02:00.000Z' }];
+
+    expect(chargePointStateFromConnectors('ocpp1.6', reports)).toBe('maintenance');
+  });
+
+  it('ignores a connector 0 status reported before the last BootNotification', () => {
+    const reports = [{ ...aConnector16(0, 'Unavailable'), at: '2026-01-01T10:01:00.000Z' }, { ...aConnector16(1, 'Available'), at: '2026-01-01T10:00:00.000Z' }];
+
+    expect(chargePointStateFromConnectors('ocpp1.6', reports, { bootAt: '2026-01-01T10:02:00.000Z' })).toBe('available');
+    expect(chargePointStateFromConnectors('ocpp1.6', reports, { bootAt: '2026-01-01T09:59:00.000Z' })).toBe('maintenance');
+  });
+
   it('uses an available connector 0 when no connector has reported', () => {
     expect(chargePointStateFromConnectors('ocpp1.6', [aConnector16(0, 'Available')])).toBe('available');
   });
@@ -144,6 +157,39 @@ describe('chargePointStateFromConnectors (OCPP 2.0.1)', () => {
   it('lets a faulted or unavailable evseId 0 (the whole station) dominate', () => {
     expect(chargePointStateFromConnectors('ocpp2.0.1', [aConnector201(0, 'Unavailable'), aConnector201(1, 'Occupied', 'Charging')])).toBe('maintenance');
     expect(chargePointStateFromConnectors('ocpp2.0.1', [aConnector201(0, 'Faulted'), aConnector201(1, 'Available')])).toBe('faulted');
+  });
+
+  describe('a stale whole-station status (evseId 0)', () => {
+    const at = (minute: number) => `2026-01-01T10:${String(minute).padStart(2, '0')}:00.000Z`;
+    const anEvse = (evseId: number, status: string, minute: number): ConnectorStatusReport => ({ ...aConnector201(evseId, status), at: at(minute) });
+
+    it('is cleared by a newer per-EVSE report, as after ChangeAvailability(Operative) (TC_G_06_CS)', () => {
+      const reports = [anEvse(0, 'Unavailable', 1), anEvse(1, 'Available', 2), anEvse(2, 'Available', 2)];
+
+      expect(chargePointStateFromConnectors('ocpp2.0.1', reports)).toBe('available');
+    });
+
+    it('is cleared by a newer BootNotification, as after a Reset (TC_B_23_CS, TC_G_21_CS)', () => {
+      const reports = [anEvse(1, 'Available', 0), anEvse(0, 'Unavailable', 1)];
+
+      expect(chargePointStateFromConnectors('ocpp2.0.1', reports, { bootAt: at(2) })).toBe('available');
+    });
+
+    it('still dominates while it is the newest report and no boot followed it', () => {
+      const reports = [anEvse(1, 'Available', 0), anEvse(2, 'Occupied', 0), anEvse(0, 'Unavailable', 1)];
+
+      expect(chargePointStateFromConnectors('ocpp2.0.1', reports, { bootAt: at(0) })).toBe('maintenance');
+      expect(chargePointStateFromConnectors('ocpp2.0.1', [anEvse(1, 'Available', 0), anEvse(0, 'Faulted', 1)])).toBe('faulted');
+    });
+
+    it('shows the connectors, not maintenance, once an inoperative station is operative again', () => {
+      // Inoperative: EVSE 0 and then every connector report Unavailable; Operative: only the connectors report.
+      const inoperative = [anEvse(0, 'Unavailable', 1), anEvse(1, 'Unavailable', 1), anEvse(2, 'Unavailable', 1)];
+      const operative = [anEvse(0, 'Unavailable', 1), anEvse(1, 'Available', 3), anEvse(2, 'Unavailable', 1)];
+
+      expect(chargePointStateFromConnectors('ocpp2.0.1', inoperative)).toBe('maintenance');
+      expect(chargePointStateFromConnectors('ocpp2.0.1', operative)).toBe('available');
+    });
   });
 
   it('does not read 1.6-only statuses as 2.0.1 ones', () => {
