@@ -85,12 +85,19 @@ export const keys = {
   /** Per-charge-point log, newest last in the base table (query with ScanIndexForward=false for newest first). */
   logEntry: (identity: string, at: string, suffix: string): Key => ({ pk: `LOG#${identity}`, sk: `${at}#${suffix}` }),
   logOfChargePoint: (identity: string) => ({ pk: `LOG#${identity}` }),
-  /** gsi2 on status log entries: the latest status of one connector is the newest item here. */
+  /**
+   * gsi2 on status log entries: one partition per charge point, sorted by connector and then time,
+   * so every connector that ever reported can be found without knowing its id (AP-12). Connector
+   * keys (`1`, `1/1`) use only digits and `/`, which sort after `#`: all entries of a connector lie
+   * between `{connector}#` and the entries of any other connector.
+   */
   connectorStatus: (identity: string, connector: string, at: string) => ({
-    gsi2pk: `STATUS#${identity}#${connector}`,
-    gsi2sk: at,
+    gsi2pk: `STATUS#${identity}`,
+    gsi2sk: `${connector}#${at}`,
   }),
-  latestConnectorStatus: (identity: string, connector: string) => ({ gsi2pk: `STATUS#${identity}#${connector}` }),
+  connectorStatusesOfChargePoint: (identity: string) => ({ gsi2pk: `STATUS#${identity}` }),
+  /** A sort key below every entry of the connector of `gsi2sk` and above every lower connector's. */
+  connectorStatusesBelow: (gsi2sk: string) => gsi2sk.slice(0, gsi2sk.indexOf('#') + 1),
 
   /** A charging transaction: 1.6 integer id we assign, 2.0.1 string id the station makes. */
   transaction: (identity: string, transactionId: string): Key => ({ pk: `TX#${identity}`, sk: `TX#${transactionId}` }),

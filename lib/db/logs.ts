@@ -6,6 +6,7 @@ import type { TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { randomBytes } from 'node:crypto';
 import { documentClient } from '../aws/clients';
 import { config } from '../config';
+import { log } from '../log';
 import { ENTITY, keys } from './keys';
 import { queryAll } from './query';
 
@@ -111,26 +112,53 @@ export interface ConnectorStatusEntry {
   readonly at: string;
 }
 
-/** AP-12: the newest StatusNotification of each given connector key (`1`, or `1/1` for 2.0.1). */
-export async function latestConnectorStatuses(identity: string, connectorKeys: readonly string[]): Promise<ConnectorStatusEntry[]> {
+/**
+ * A charger reporting more connectors than this is broken or hostile; the rest are not read. A
+ * registration allows at most 16 and 1.6 connector ids are sequential ("no numbers may be skipped",
+ * 1.6 §3.8), so 64 leaves room without letting one charger cost unbounded reads.
+ */
+export const MAX_CONNECTOR_STATUSES = 64;
+
+/**
+ * AP-12: the newest StatusNotification of every connector the charge point ever reported, including
+ * 1.6 connector 0 and 2.0.1 EVSE 0, ordered by evseId and connectorId.
+ *
+ * Why this shape: the connectors are learned from what the charger reports, not from the count
+ * typed at registration, and a StatusNotification must stay one write with no read. So the log
+ * item carries `gsi2pk = STATUS#{identity}`, `gsi2sk = {connector}#{at}` and this reads the index
+ * as a skip scan: newest entry of the highest connector (Limit 1, descending), then the newest
+ * entry below that connector's prefix, and so on: one small query per connector plus one, never
+ * the whole status history. A "connector seen" item would cost a second write (or a read to learn
+ * that the connector is new) on every StatusNotification.
+ */
+export async function latestConnectorStatuses(identity: string): Promise<ConnectorStatusEntry[]> {
   const now = Math.floor(Date.now() / 1000);
-  const found = await Promise.all(
-    connectorKeys.map(async (key) => {
-      const out = await documentClient().send(
-        new QueryCommand({
-          TableName: config().tableName,
-          IndexName: 'gsi2',
-          KeyConditionExpression: 'gsi2pk = :pk',
-          ExpressionAttributeValues: { ':pk': keys.latestConnectorStatus(identity, key).gsi2pk },
-          ScanIndexForward: false,
-          Limit: 1,
-        }),
-      );
-      const item = out.Items?.[0] as { connectorStatus?: ConnectorStatusEntry; expiresAt?: number } | undefined;
-      return item?.connectorStatus && (item.expiresAt === undefined || item.expiresAt > now) ? item.connectorStatus : undefined;
-    }),
-  );
-  return found.filter((x): x is ConnectorStatusEntry => x !== undefined);
+  const found: ConnectorStatusEntry[] = [];
+  let below: string | undefined;
+  for (let i = 0; i <= MAX_CONNECTOR_STATUSES; i += 1) {
+    const out = await documentClient().send(
+      new QueryCommand({
+        TableName: config().tableName,
+        IndexName: 'gsi2',
+        KeyConditionExpression: below === undefined ? 'gsi2pk = :pk' : 'gsi2pk = :pk AND gsi2sk < :below',
+        ExpressionAttributeValues: { ':pk': keys.connectorStatusesOfChargePoint(identity).gsi2pk, ...(below === undefined ? {} : { ':below': below }) },
+        ScanIndexForward: false,
+        Limit: 1,
+      }),
+    );
+    const item = out.Items?.[0] as { gsi2sk?: string; connectorStatus?: ConnectorStatusEntry; expiresAt?: number } | undefined;
+    if (typeof item?.gsi2sk !== 'string') return found.sort(byConnector);
+    if (i === MAX_CONNECTOR_STATUSES) break;
+    // An expired newest entry means the connector has not reported within the retention period.
+    if (item.connectorStatus && (item.expiresAt === undefined || item.expiresAt > now)) found.push(item.connectorStatus);
+    below = keys.connectorStatusesBelow(item.gsi2sk);
+  }
+  log.warn('more connector statuses than read', { identity, read: MAX_CONNECTOR_STATUSES });
+  return found.sort(byConnector);
+}
+
+function byConnector(a: ConnectorStatusEntry, b: ConnectorStatusEntry): number {
+  return (a.evseId ?? 0) - (b.evseId ?? 0) || a.connectorId - b.connectorId;
 }
 
 /** The first log entry for `action` received after `sinceIso` (commissioning's heartbeat check). */

@@ -11,11 +11,18 @@ export function integrationStateOf(cp: ChargePoint): IntegrationState {
   return cp.lastDisconnectedAt ? 'disconnected' : 'pending';
 }
 
-/** Connector keys to look up: 1.6 connector 0 (the whole charge point) and 1..n; 2.0.1 EVSE 0 and n/1. */
-export function connectorKeysOf(cp: ChargePoint): string[] {
-  const n = Math.max(cp.connectorCount, 1);
-  const ids = Array.from({ length: n }, (_, i) => i + 1);
-  return cp.protocol === 'ocpp2.0.1' ? ['0/0', ...ids.map((i) => connectorKey(i, 1))] : ['0', ...ids.map(String)];
+/**
+ * How many connectors the charge point has: the count typed at registration, raised to what the
+ * charger reported. 1.6 numbers its connectors 1..n with none skipped (1.6 §3.8), so the highest
+ * connectorId counts; 2.0.1 counts each reported EVSE/connector pair. Connector 0 / EVSE 0 is the
+ * whole charge point, not a connector.
+ */
+export function connectorCountOf(cp: ChargePoint, reported: readonly ConnectorStatusEntry[]): number {
+  const learned =
+    cp.protocol === 'ocpp2.0.1'
+      ? new Set(reported.filter((c) => (c.evseId ?? 0) > 0).map((c) => connectorKey(c.evseId, c.connectorId))).size
+      : Math.max(0, ...reported.map((c) => c.connectorId));
+  return Math.max(cp.connectorCount, learned);
 }
 
 export interface ChargePointView {
@@ -40,7 +47,7 @@ export interface ChargePointView {
 
 export async function viewChargePoint(cp: ChargePoint): Promise<ChargePointView> {
   const integration = integrationStateOf(cp);
-  const connectors = cp.identity ? await latestConnectorStatuses(cp.identity, connectorKeysOf(cp)) : [];
+  const connectors = cp.identity ? await latestConnectorStatuses(cp.identity) : [];
   // 2.0.1 says only Occupied; whether it is charging comes from the transaction on that EVSE.
   const charging =
     cp.identity && cp.protocol === 'ocpp2.0.1' && connectors.some((c) => c.status === 'Occupied')
@@ -50,7 +57,7 @@ export async function viewChargePoint(cp: ChargePoint): Promise<ChargePointView>
     const chargingState = c.evseId === undefined ? undefined : charging.get(c.evseId);
     return chargingState ? { ...c, chargingState } : c;
   });
-  const state = reports.length && cp.protocol ? chargePointStateFromConnectors(cp.protocol, reports) : undefined;
+  const state = reports.length && cp.protocol ? chargePointStateFromConnectors(cp.protocol, reports, { bootAt: cp.boot?.at }) : undefined;
   const status = describeChargePointStatus(integration, state);
   return {
     charge_point_id: cp.chargePointId,
@@ -58,7 +65,7 @@ export async function viewChargePoint(cp: ChargePoint): Promise<ChargePointView>
     serial_number: cp.displaySerial ?? cp.identity ?? null,
     charge_point_identity: cp.identity ?? null,
     ocpp_protocol: cp.protocol ?? null,
-    connector_count: cp.connectorCount,
+    connector_count: connectorCountOf(cp, connectors),
     vendor: cp.boot?.chargePointVendor ?? cp.vendor ?? null,
     model: cp.boot?.chargePointModel ?? cp.model ?? null,
     firmware_version: cp.firmwareVersion ?? null,

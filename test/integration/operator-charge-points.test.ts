@@ -62,6 +62,60 @@ describe('operator charge point API', () => {
     }
   });
 
+  it('shows every connector the charger reports, beyond the registered count', async () => {
+    const one = await aRegisteredChargePoint(rt, { protocol: 'ocpp1.6', connectorCount: 1 });
+    const c = await aConnectedClient(rt, { identity: one.identity, password: one.provisioningPassword, protocol: 'ocpp1.6' });
+    try {
+      await c.call('BootNotification', BOOT['ocpp1.6']);
+      for (let id = 1; id <= 9; id += 1) await c.call('StatusNotification', { connectorId: id, errorCode: id === 9 ? 'GroundFailure' : 'NoError', status: id === 9 ? 'Faulted' : 'Available' });
+
+      const view = (await (await api(`/charge-points/${one.chargePoint.chargePointId}`)).json()) as { connector_count: number; connectors: Array<{ connectorId: number; status: string; errorCode?: string }> };
+
+      expect(view.connectors.map((x) => x.connectorId)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
+      expect(view.connectors[8]).toMatchObject({ connectorId: 9, status: 'Faulted', errorCode: 'GroundFailure' });
+      expect(view.connector_count).toBe(9);
+    } finally {
+      await c.close({ force: true });
+    }
+  });
+
+  it('lets a 2.0.1 station leave maintenance after Operative, a reset, or an explicit EVSE 0 Available', async () => {
+    const cp2 = await aRegisteredChargePoint(rt, { protocol: 'ocpp2.0.1', connectorCount: 1 });
+    const c2 = await aConnectedClient(rt, { identity: cp2.identity, password: cp2.provisioningPassword, protocol: 'ocpp2.0.1' });
+    const view = async () => (await (await api(`/charge-points/${cp2.chargePoint.chargePointId}`)).json()) as { status: string; connector_count: number; connectors: Array<{ evseId: number; connectorId: number; status: string }> };
+    const report = (evseId: number, connectorStatus: string) => c2.call('StatusNotification', { timestamp: new Date().toISOString(), connectorStatus, evseId, connectorId: evseId === 0 ? 0 : 1 });
+    try {
+      await c2.call('BootNotification', BOOT['ocpp2.0.1']);
+      await report(1, 'Available');
+      await report(2, 'Available');
+      expect((await view()).connectors.map((x) => `${x.evseId}/${x.connectorId}:${x.status}`)).toEqual(['1/1:Available', '2/1:Available']);
+      expect((await view()).connector_count).toBe(2);
+
+      // ChangeAvailability(Inoperative) for the station, then (Operative): only the connectors report back (TC_G_06_CS).
+      await report(0, 'Unavailable');
+      await report(1, 'Unavailable');
+      await report(2, 'Unavailable');
+      expect((await view()).status).toBe('connected (maintenance)');
+      await report(1, 'Available');
+      await report(2, 'Available');
+      expect((await view()).status).toBe('connected (available)');
+
+      // Inoperative again, then a Reset: the new boot makes the old EVSE 0 status stale.
+      await report(0, 'Unavailable');
+      expect((await view()).status).toBe('connected (maintenance)');
+      await c2.call('BootNotification', { ...BOOT['ocpp2.0.1'], reason: 'RemoteReset' });
+      expect((await view()).status).toBe('connected (available)');
+
+      // An explicit EVSE 0 Available replaces its Unavailable.
+      await report(0, 'Unavailable');
+      expect((await view()).status).toBe('connected (maintenance)');
+      await report(0, 'Available');
+      expect((await view()).status).toBe('connected (available)');
+    } finally {
+      await c2.close({ force: true });
+    }
+  });
+
   it('pages the log newest first with a cursor', async () => {
     const first = (await (await api(`/charge-points/${cp.chargePoint.chargePointId}/logs?limit=2`)).json()) as { entries: Array<{ at: string }>; next_cursor: string };
     expect(first.entries).toHaveLength(2);
