@@ -25,6 +25,11 @@ export function connectorCountOf(cp: ChargePoint, reported: readonly ConnectorSt
   return Math.max(cp.connectorCount, learned);
 }
 
+/** connectorCountOf with the statuses read (AP-12): what the handover certificate prints. */
+export async function readConnectorCount(cp: ChargePoint): Promise<number> {
+  return connectorCountOf(cp, cp.identity ? await latestConnectorStatuses(cp.identity) : []);
+}
+
 export interface ChargePointView {
   readonly charge_point_id: string;
   readonly project_id: string;

@@ -12,6 +12,7 @@ import { getProjectWithState, getSite, getTeam, markHandedOver, type ProjectWith
 import { makeEvent, publish } from '../events/publish';
 import type { InstallerPrincipal } from '../http/handler';
 import { nowIso } from '../ids';
+import { readConnectorCount } from './charge-point-view';
 import { Forbidden, NotFound } from './errors';
 import { assignedProject } from './installer-projects';
 
@@ -76,11 +77,13 @@ export async function handOver(who: InstallerPrincipal, projectId: string): Prom
   }
 
   const handedOverAt = nowIso();
-  const [operator, team, site, installer] = await Promise.all([
+  const [operator, team, site, installer, connectorCounts] = await Promise.all([
     getOperator(project.operatorId),
     getTeam(project.operatorId, project.teamId),
     getSite(project.operatorId, project.siteId),
     getInstaller(who.installerId),
+    // Certify the connectors the charger reported, not only the count typed at registration.
+    Promise.all(cps.map(async (c) => [c.chargePointId, await readConnectorCount(c)] as const)).then((pairs) => new Map(pairs)),
   ]);
   // A new key per attempt (under the project's folder): a concurrent loser's file is never the one recorded.
   const digits = handedOverAt.replace(/[^0-9]/g, '');
@@ -99,7 +102,7 @@ export async function handOver(who: InstallerPrincipal, projectId: string): Prom
       ...(c.boot?.chargePointModel ?? c.model ? { model: c.boot?.chargePointModel ?? c.model } : {}),
       ...(c.firmwareVersion ? { firmwareVersion: c.firmwareVersion } : {}),
       ocppProtocol: c.protocol ?? 'unknown',
-      connectorCount: c.connectorCount,
+      connectorCount: connectorCounts.get(c.chargePointId) ?? c.connectorCount,
       commissioningStatus: c.commissioning?.status ?? 'pending',
       checks: (c.commissioning?.checks ?? []).map((x) => ({ name: x.name, label: CHECK_LABELS[x.name] ?? x.name, status: x.status, detail: x.detail, ...(x.at ? { at: x.at } : {}) })),
     })),

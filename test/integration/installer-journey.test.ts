@@ -221,6 +221,12 @@ describe('installer journey', () => {
       const again = await aConnectedClient(rt, { identity: reg.body.charge_point_identity, password: state.password!, protocol: version });
       clients.push(again);
       expect(await again.call('BootNotification', BOOT[version])).toMatchObject({ status: 'Accepted' });
+      // It has one connector more than the installer registered: the certificate counts what it reports.
+      for (const n of [1, 2, 3]) {
+        await (version === 'ocpp1.6'
+          ? again.call('StatusNotification', { connectorId: n, errorCode: 'NoError', status: 'Available' })
+          : again.call('StatusNotification', { timestamp: new Date().toISOString(), connectorStatus: 'Available', evseId: n, connectorId: 1 }));
+      }
     }, 40_000);
   }
 
@@ -276,6 +282,9 @@ describe('installer journey', () => {
     expect(text).toContain('JOB-2042');
     expect(text).toMatch(/JOURNEY-16/);
     expect(text).toMatch(/heartbeat/i);
+    const rows = spawnSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' }).stdout;
+    expect(rows).toMatch(/ocpp1\.6\s+3\s+completed/);
+    expect(rows).toMatch(/ocpp2\.0\.1\s+3\s+completed/);
 
     // Locked: any installer change answers 423 with a clear message.
     const locked = await api('PUT', `/api/v1/installer/projects/${projectId}/checklist/site_owner_briefed`, { token, body: { result: 'passed' } });
