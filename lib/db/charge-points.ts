@@ -67,6 +67,8 @@ export interface ChargePoint {
   readonly identity?: string;
   readonly protocol?: OcppVersion;
   readonly connectorCount: number;
+  /** 1.6 NumberOfConnectors as the charger last answered GetConfiguration (ocpp/actions/status.ts). */
+  readonly numberOfConnectors?: number;
   readonly vendor?: string;
   readonly model?: string;
   readonly credentials?: Credentials;

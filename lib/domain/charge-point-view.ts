@@ -12,17 +12,18 @@ export function integrationStateOf(cp: ChargePoint): IntegrationState {
 }
 
 /**
- * How many connectors the charge point has: the count typed at registration, raised to what the
- * charger reported. 1.6 numbers its connectors 1..n with none skipped (1.6 §3.8), so the highest
- * connectorId counts; 2.0.1 counts each reported EVSE/connector pair. Connector 0 / EVSE 0 is the
- * whole charge point, not a connector.
+ * How many connectors the charge point has: the charger's own 1.6 NumberOfConnectors when it has
+ * answered GetConfiguration (1.6 §9.1.21), else the count typed at registration, raised to the
+ * connectors the charger reported status for. 1.6 numbers its connectors 1..n with none skipped
+ * (1.6 §3.8), so the highest connectorId counts; 2.0.1 counts each reported EVSE/connector pair.
+ * Connector 0 / EVSE 0 is the whole charge point, not a connector.
  */
 export function connectorCountOf(cp: ChargePoint, reported: readonly ConnectorStatusEntry[]): number {
   const learned =
     cp.protocol === 'ocpp2.0.1'
       ? new Set(reported.filter((c) => (c.evseId ?? 0) > 0).map((c) => connectorKey(c.evseId, c.connectorId))).size
       : Math.max(0, ...reported.map((c) => c.connectorId));
-  return Math.max(cp.connectorCount, learned);
+  return Math.max(cp.numberOfConnectors ?? cp.connectorCount, learned);
 }
 
 /** connectorCountOf with the statuses read (AP-12): what the handover certificate prints. */

@@ -15,6 +15,7 @@ import { Conflict, NotFound, ValidationFailed } from '../domain/errors';
 import { makeEvent, publish } from '../events/publish';
 import { intEnv } from '../env';
 import { log } from '../log';
+import { connectorFactWrites } from './actions/status';
 import { encodeCall, type Decoded, type JsonObject } from './codec';
 import { markDisconnected } from './disconnect';
 import { validateRequest, validateResponse } from './validate';
@@ -251,6 +252,7 @@ export async function receiveCallResponse(conn: ConnectionRecord, frame: Respons
       },
     },
     logPut({ ...base, category: categoryOf(pending.action), action: pending.action, detail: { commandId: pending.commandId, outcome: status, ...(error ? { error } : {}) } }),
+    ...connectorFactWrites(conn, pending.action, response, at),
   ]);
   if (result.cancelled) {
     await putLogEntry({ ...base, category: 'ocpp_state', action: pending.action, detail: { late: true, commandId: pending.commandId } });

@@ -132,6 +132,16 @@ describe('operator charge point API', () => {
     expect(await res.json()).toMatchObject({ action: 'TriggerMessage', outcome: 'accepted', response: { status: 'Accepted' } });
   });
 
+  it('takes the connector count from the charger\'s NumberOfConnectors once GetConfiguration reads it', async () => {
+    client.handle('GetConfiguration', async () => ({ configurationKey: [{ key: 'NumberOfConnectors', readonly: true, value: '4' }] }));
+    const res = await api(`/charge-points/${cp.chargePoint.chargePointId}/commands`, { method: 'POST', body: JSON.stringify({ action: 'GetConfiguration', payload: { key: ['NumberOfConnectors'] } }) });
+    expect(await res.json()).toMatchObject({ outcome: 'accepted' });
+
+    const view = (await (await api(`/charge-points/${cp.chargePoint.chargePointId}`)).json()) as { connector_count: number };
+
+    expect(view.connector_count).toBe(4);
+  });
+
   it('answers bad input with problem+json naming the field', async () => {
     const res = await api(`/charge-points/${cp.chargePoint.chargePointId}/commands`, { method: 'POST', body: JSON.stringify({ action: 'Reset', payload: { type: 'Sideways' } }) });
     expect(res.status).toBe(400);

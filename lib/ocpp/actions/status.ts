@@ -1,5 +1,6 @@
 // Status reports: StatusNotification, firmware/diagnostics/log status, security events, reports,
 // DataTransfer and Authorize. All but FirmwareStatusNotification cost exactly one write (the log).
+import type { TransactItem } from '../../aws/transact';
 import { config } from '../../config';
 import { keys } from '../../db/keys';
 import { makeEvent, publish } from '../../events/publish';
@@ -22,6 +23,34 @@ interface Status201 {
 /** The key of one connector in the latest-status index: `1` (1.6) or `1/1` (2.0.1 evse/connector). */
 export function connectorKey(evseId: number | undefined, connectorId: number): string {
   return evseId === undefined ? String(connectorId) : `${evseId}/${connectorId}`;
+}
+
+/** Above this a NumberOfConnectors value is not believed (a registration allows 16). */
+const MAX_NUMBER_OF_CONNECTORS = 64;
+
+/**
+ * What an answer to one of our commands says about the charger's connectors, as writes to add to
+ * the transaction that records the answer (not a per-frame cost: only a GetConfiguration answer
+ * writes). 1.6 NumberOfConnectors is "the number of physical charging connectors of this Charge
+ * Point" (1.6 §9.1.21), so it replaces the count typed at registration (charge-point-view.ts
+ * connectorCountOf). 2.0.1 reports its EVSEs and connectors in StatusNotification instead.
+ */
+export function connectorFactWrites(conn: { chargePointId: string }, action: string, response: Record<string, unknown> | undefined, at: string): TransactItem[] {
+  if (action !== 'GetConfiguration' || !Array.isArray(response?.configurationKey)) return [];
+  const entry = (response.configurationKey as Array<{ key?: unknown; value?: unknown }>).find((k) => k.key === 'NumberOfConnectors');
+  const n = typeof entry?.value === 'string' && /^\d{1,3}$/.test(entry.value.trim()) ? Number(entry.value.trim()) : NaN;
+  if (!(n >= 1 && n <= MAX_NUMBER_OF_CONNECTORS)) return [];
+  return [
+    {
+      Update: {
+        TableName: config().tableName,
+        Key: keys.chargePoint(conn.chargePointId),
+        UpdateExpression: 'SET numberOfConnectors = :n, updatedAt = :at',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: { ':n': n, ':at': at },
+      },
+    },
+  ];
 }
 
 /**
