@@ -14,15 +14,13 @@ export function integrationStateOf(cp: ChargePoint): IntegrationState {
 /**
  * How many connectors the charge point has: the charger's own 1.6 NumberOfConnectors when it has
  * answered GetConfiguration (1.6 §9.1.21), else the count typed at registration, raised to the
- * connectors the charger reported status for. 1.6 numbers its connectors 1..n with none skipped
- * (1.6 §3.8), so the highest connectorId counts; 2.0.1 counts each reported EVSE/connector pair.
- * Connector 0 / EVSE 0 is the whole charge point, not a connector.
+ * number of connectors the charger reported status for (distinct 1.6 connectorIds, 2.0.1
+ * evseId/connectorId pairs). Counting what reported, not the highest id, keeps one bogus id from
+ * inflating the count. Connector 0 / EVSE 0 is the whole charge point, not a connector.
  */
 export function connectorCountOf(cp: ChargePoint, reported: readonly ConnectorStatusEntry[]): number {
-  const learned =
-    cp.protocol === 'ocpp2.0.1'
-      ? new Set(reported.filter((c) => (c.evseId ?? 0) > 0).map((c) => connectorKey(c.evseId, c.connectorId))).size
-      : Math.max(0, ...reported.map((c) => c.connectorId));
+  const physical = reported.filter((c) => (cp.protocol === 'ocpp2.0.1' ? (c.evseId ?? 0) > 0 : c.connectorId > 0));
+  const learned = new Set(physical.map((c) => connectorKey(c.evseId, c.connectorId))).size;
   return Math.max(cp.numberOfConnectors ?? cp.connectorCount, learned);
 }
 

@@ -55,7 +55,8 @@ export function connectorFactWrites(conn: { chargePointId: string }, action: str
 
 /**
  * One write: the log entry, which also carries the latest-status index keys (gsi2), so the current
- * status of a connector is the newest log item in its index partition (ACCESS_PATTERNS.md AP-12).
+ * status of a connector is the newest entry under its prefix in the charge point's index partition,
+ * and a connector is known from its first report on (ACCESS_PATTERNS.md AP-12).
  */
 export const statusNotification: ActionHandler = async (ctx, payload: Status16 | Status201) => {
   const report =
