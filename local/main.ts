@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 
 // Lambda runs Node 22; the SDK's deprecation notice for a Node 20 dev machine is noise here.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+import { describeDemoChargePoint } from './demo-credentials';
 import { LocalStartError } from './errors';
 import { startLocalRuntime, type LocalRuntime } from './runtime';
 
@@ -69,8 +70,9 @@ function banner(rt: LocalRuntime): string {
       `  API key         ${s.operatorApiKey}`,
       `  Project         ${s.projectId}`,
       '',
-      '  Demo charge points (provisioning passwords; OCPP Basic auth user = identity):',
-      ...s.chargePoints.map((c) => `  ${c.protocol.padEnd(10)} ${c.url}   password ${c.password}`),
+      '  Demo charge points (OCPP Basic auth user = identity). Commissioning rotates a password and keeps',
+      '  only its hash; `npm run simulate -- --identity <identity>` connects with, and saves, the current one:',
+      ...s.chargePoints.map(describeDemoChargePoint),
       '',
       '  Try:',
       `    curl -s ${rt.url}/health`,
