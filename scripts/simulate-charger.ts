@@ -137,13 +137,16 @@ async function connect(): Promise<void> {
     say(`${method} → Accepted`);
     return { status: 'Accepted' };
   });
+  let opened = false;
   c.on('close', () => {
-    if (client !== c || stopping || resetting) return;
+    // A failed connect also ends in 'close'; start() schedules that retry.
+    if (!opened || client !== c || stopping || resetting) return;
     if (heartbeat) clearInterval(heartbeat);
     say('connection lost');
     reconnectLater();
   });
   await c.connect();
+  opened = true;
   retryMs = 1000;
   say(`connected to ${url}/${identity} over ${c.protocol}`);
   await sendBoot(c);
