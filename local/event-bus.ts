@@ -1,7 +1,10 @@
 // EventBridge emulation: accepts PutEvents from the real EventBridgeClient, matches the same rule
 // table the CDK stack deploys, and invokes the target handlers asynchronously, retrying failures
 // with exponential backoff like EventBridge's retry policy; exhausted events go to a dead-letter list.
+// Events not yet delivered are journalled with the data, so a stop or a crash does not lose them
+// (EventBridge keeps an accepted event until its retry policy is exhausted).
 import { randomUUID } from 'node:crypto';
+import { appendFileSync, existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { EventBridgeEvent } from 'aws-lambda';
 import { EVENT_SCHEMAS } from '../lib/events/catalogue';
@@ -35,11 +38,20 @@ interface PutEventsEntry {
   Resources?: string[];
 }
 
+/** One journal line: a delivery owed (`add`) or settled (`done`: delivered or dead-lettered). */
+type JournalLine = { op: 'add'; key: string; rule: string; event: EventBridgeEvent<string, unknown> } | { op: 'done'; key: string };
+
 export class LocalEventBus {
   readonly deadLetters: DeadLetter[] = [];
   private readonly pending = new Set<Promise<void>>();
+  /** Deliveries currently inside a target handler (stop waits for these, not for retry sleeps). */
+  private readonly invoking = new Set<Promise<unknown>>();
+  private readonly sleepers = new Set<() => void>();
+  private stopped = false;
   private delivered = 0;
   private received = 0;
+  /** Deliveries found in the journal at start, delivered once resume() is called. */
+  private readonly owed: Array<{ key: string; rule: EventRule; event: EventBridgeEvent<string, unknown> }> = [];
 
   private readonly timers: NodeJS.Timeout[] = [];
 
@@ -52,8 +64,11 @@ export class LocalEventBus {
       account?: string;
       /** 'timers' runs scheduled rules on their rate; 'manual' only through runSchedule() (tests). */
       schedules?: 'timers' | 'manual';
+      /** JSON-lines file keeping undelivered events across restarts; none: in memory only. */
+      journalFile?: string;
     },
   ) {
+    if (opts.journalFile) this.loadJournal(opts.journalFile);
     if ((opts.schedules ?? 'timers') === 'timers') {
       for (const rule of opts.rules) {
         const every = rule.schedule ? scheduleRateMs(rule.schedule) : undefined;
@@ -83,8 +98,55 @@ export class LocalEventBus {
     for (const t of this.timers) clearInterval(t);
   }
 
+  /** Delivers what the journal says was still owed when the bus last stopped (call once handlers can run). */
+  resume(): void {
+    for (const { key, rule, event } of this.owed.splice(0)) this.schedule(rule, event, key);
+  }
+
+  /**
+   * Stops delivering: retries waiting for their backoff are abandoned (they stay in the journal and
+   * run after the next start) and deliveries inside a handler get `graceMs` to finish.
+   */
+  async stop(graceMs: number): Promise<void> {
+    this.stopped = true;
+    this.stopSchedules();
+    for (const wake of this.sleepers) wake();
+    let timer: NodeJS.Timeout | undefined;
+    const grace = new Promise<void>((r) => (timer = setTimeout(r, graceMs)));
+    await Promise.race([Promise.allSettled([...this.invoking]), grace]);
+    clearTimeout(timer);
+  }
+
   get stats() {
     return { received: this.received, delivered: this.delivered, pending: this.pending.size, deadLetters: this.deadLetters.length };
+  }
+
+  private loadJournal(file: string): void {
+    if (!existsSync(file)) return;
+    const owed = new Map<string, Extract<JournalLine, { op: 'add' }>>();
+    for (const text of readFileSync(file, 'utf8').split('\n')) {
+      if (!text.trim()) continue;
+      let line: JournalLine;
+      try {
+        line = JSON.parse(text) as JournalLine;
+      } catch {
+        continue; // a torn last line after a crash: that event's PutEvents was never answered
+      }
+      if (line.op === 'add') owed.set(line.key, line);
+      else owed.delete(line.key);
+    }
+    for (const line of owed.values()) {
+      const rule = this.opts.rules.find((r) => r.name === line.rule);
+      if (rule) this.owed.push({ key: line.key, rule, event: line.event });
+      else console.error(`[local bus] dropping an owed ${line.event['detail-type']} event: rule ${line.rule} no longer exists`);
+    }
+    // Compact: only what is still owed, written atomically.
+    writeFileSync(`${file}.tmp`, [...owed.values()].map((l) => `${JSON.stringify(l)}\n`).join(''));
+    renameSync(`${file}.tmp`, file);
+  }
+
+  private journal(line: JournalLine): void {
+    if (this.opts.journalFile) appendFileSync(this.opts.journalFile, `${JSON.stringify(line)}\n`);
   }
 
   async handlePutEvents(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -143,22 +205,38 @@ export class LocalEventBus {
     return { EventId: id };
   }
 
-  private schedule(rule: EventRule, event: EventBridgeEvent<string, unknown>): void {
+  /**
+   * `key` given: a delivery replayed from the journal (already journalled). Scheduled events are not
+   * journalled: their rule fires again on its own.
+   */
+  private schedule(rule: EventRule, event: EventBridgeEvent<string, unknown>, replayKey?: string): void {
+    if (this.stopped) return;
     const retry = this.opts.retry ?? DEFAULT_RETRY;
+    const scheduled = event.source === 'aws.events' && event['detail-type'] === 'Scheduled Event';
+    const key = replayKey ?? `${event.id}/${rule.name}`;
+    // Journalled before PutEvents answers: once the publisher hears "accepted", the event is kept.
+    if (!replayKey && !scheduled) this.journal({ op: 'add', key, rule: rule.name, event });
     const run = async () => {
       let lastError = '';
       for (let attempt = 1; attempt <= retry.maxAttempts; attempt++) {
-        if (attempt > 1) await sleep(Math.min(retry.baseDelayMs * 2 ** (attempt - 2), retry.maxDelayMs));
+        if (attempt > 1) await this.sleep(Math.min(retry.baseDelayMs * 2 ** (attempt - 2), retry.maxDelayMs));
+        if (this.stopped) return; // still owed: the journal replays it after the next start
+        const call = invoke(rule.entry, event);
+        this.invoking.add(call);
         try {
-          await invoke(rule.entry, event);
+          await call;
           this.delivered++;
+          if (!scheduled) this.journal({ op: 'done', key });
           return;
         } catch (err) {
           lastError = err instanceof Error ? err.message : String(err);
           console.error(`[local bus] ${rule.name} attempt ${attempt}/${retry.maxAttempts} failed: ${lastError}`);
+        } finally {
+          this.invoking.delete(call);
         }
       }
       this.deadLetters.push({ rule: rule.name, event, error: lastError, attempts: retry.maxAttempts, failedAt: new Date().toISOString() });
+      if (!scheduled) this.journal({ op: 'done', key });
     };
     // Asynchronous like EventBridge: PutEvents answers before any target runs.
     const p = sleep(0).then(run);
@@ -169,6 +247,19 @@ export class LocalEventBus {
   /** Resolves when every scheduled delivery (including retries) has finished. */
   async drain(): Promise<void> {
     while (this.pending.size) await Promise.allSettled([...this.pending]);
+  }
+
+  /** A backoff wait that stop() cuts short. */
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const wake = () => {
+        clearTimeout(timer);
+        this.sleepers.delete(wake);
+        resolve();
+      };
+      const timer = setTimeout(wake, ms);
+      this.sleepers.add(wake);
+    });
   }
 }
 

@@ -2,6 +2,7 @@
 // handler gets on AWS, and turn its result into the HTTP response.
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { HttpRoute } from '../lib/routes';
 import { invoke } from './lambda';
@@ -145,4 +146,20 @@ export async function serveHttpRoute(
     console.error(`[local] ${route.method} ${route.path} threw:`, err);
     res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ message: 'Internal Server Error' }));
   }
+}
+
+// Start-up gate. The server listens before anything else starts (a port in use is the most common
+// start-up failure, so it should fail first), which means requests can arrive before the handlers,
+// the table and the seed exist. They are answered 503 at once instead of being left waiting.
+const NOT_READY_RETRY_AFTER_S = 1;
+
+export function answerNotReady(res: ServerResponse, state: 'starting' | 'stopping'): void {
+  res.writeHead(503, { 'content-type': 'application/json', 'retry-after': String(NOT_READY_RETRY_AFTER_S), connection: 'close' });
+  res.end(JSON.stringify({ status: state, message: state === 'starting' ? 'The local runtime is starting; try again in a moment.' : 'The local runtime is stopping.' }));
+}
+
+/** The same for a WebSocket upgrade (a charger retries a refused connection on its own). */
+export function refuseUpgradeNotReady(socket: Duplex): void {
+  if (socket.destroyed) return;
+  socket.end(`HTTP/1.1 503 Service Unavailable\r\nRetry-After: ${NOT_READY_RETRY_AFTER_S}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
 }

@@ -1,24 +1,46 @@
 // `npm start`: the whole system on one machine. Flags: --in-memory, --port N (or PORT), --host H
-// (or HOST), --data-dir D (or DATA_DIR).
+// (or HOST), --public-url U (or PUBLIC_URL), --data-dir D (or DATA_DIR).
 import { parseArgs } from 'node:util';
 
 // Lambda runs Node 22; the SDK's deprecation notice for a Node 20 dev machine is noise here.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+import { describeDemoChargePoint } from './demo-credentials';
 import { LocalStartError } from './errors';
 import { startLocalRuntime, type LocalRuntime } from './runtime';
 
-const { values } = parseArgs({
-  options: {
-    'in-memory': { type: 'boolean', default: false },
-    port: { type: 'string' },
-    host: { type: 'string' },
-    'data-dir': { type: 'string' },
-    help: { type: 'boolean', short: 'h', default: false },
-  },
-});
+const USAGE = `Usage: npm start -- [options]
+
+  --port N          port for HTTP and OCPP (default 3000, or PORT)
+  --host H          interface to listen on (default 127.0.0.1, or HOST); 0.0.0.0 serves the LAN
+  --public-url U    address handed out in links, e.g. http://192.168.1.20:3000 (or PUBLIC_URL);
+                    default: the LAN address when --host is 0.0.0.0, else http://localhost:PORT
+  --data-dir D      where data is kept (default .data, or DATA_DIR)
+  --in-memory       keep nothing on disk
+  -h, --help        this text`;
+
+function parseCli() {
+  try {
+    return parseArgs({
+      options: {
+        'in-memory': { type: 'boolean', default: false },
+        port: { type: 'string' },
+        host: { type: 'string' },
+        'public-url': { type: 'string' },
+        'data-dir': { type: 'string' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    }).values;
+  } catch (err) {
+    // parseArgs throws TypeErrors for unknown flags and missing values: a person mistyped, so say
+    // what was wrong and how to write it, not a stack trace.
+    console.error(`✖ ${(err as Error).message}\n\n${USAGE}`);
+    process.exit(2);
+  }
+}
+const values = parseCli();
 
 if (values.help) {
-  console.log(`Usage: npm start -- [--in-memory] [--port 3000] [--host 127.0.0.1] [--data-dir .data]`);
+  console.log(USAGE);
   process.exit(0);
 }
 
@@ -48,8 +70,9 @@ function banner(rt: LocalRuntime): string {
       `  API key         ${s.operatorApiKey}`,
       `  Project         ${s.projectId}`,
       '',
-      '  Demo charge points (provisioning passwords; OCPP Basic auth user = identity):',
-      ...s.chargePoints.map((c) => `  ${c.protocol.padEnd(10)} ${c.url}   password ${c.password}`),
+      '  Demo charge points (OCPP Basic auth user = identity). Commissioning rotates a password and keeps',
+      '  only its hash; `npm run simulate -- --identity <identity>` connects with, and saves, the current one:',
+      ...s.chargePoints.map(describeDemoChargePoint),
       '',
       '  Try:',
       `    curl -s ${rt.url}/health`,
@@ -67,6 +90,7 @@ try {
   runtime = await startLocalRuntime({
     port,
     host: values.host ?? process.env.HOST ?? '127.0.0.1',
+    ...((values['public-url'] ?? process.env.PUBLIC_URL) ? { publicUrl: values['public-url'] ?? process.env.PUBLIC_URL } : {}),
     inMemory: values['in-memory'],
     ...(values['data-dir'] ?? process.env.DATA_DIR ? { dataDir: values['data-dir'] ?? process.env.DATA_DIR } : {}),
   });

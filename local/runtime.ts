@@ -9,13 +9,16 @@ import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { generateSigningIdentity } from '../lib/certificates/signing-identity';
 import { EVENT_RULES, type EventRule } from '../lib/events/rules';
 import { HTTP_ROUTES, WS_ROUTES, type HttpRoute, type WsRoute } from '../lib/routes';
+import { lockDataDir } from './data-lock';
 import { ensureTable, startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local';
 import { LocalStartError } from './errors';
 import { DEFAULT_RETRY, LocalEventBus, type RetryPolicy } from './event-bus';
-import { compileRoutes, matchRoute, serveHttpRoute } from './http-api';
+import { answerNotReady, compileRoutes, matchRoute, refuseUpgradeNotReady, serveHttpRoute } from './http-api';
 import { loadHandler, REPO_ROOT } from './lambda';
+import { LiveConnections } from './live-connections';
 import { Outbox } from './outbox';
-import { startLocalS3, type LocalS3 } from './s3';
+import { ocppEndpointOf, publicBaseUrl } from './public-url';
+import { proxyToS3, S3_PATH_PREFIX, startLocalS3, type LocalS3 } from './s3';
 import type { SeedResult } from './seed';
 import { WsGateway } from './ws-gateway';
 
@@ -26,6 +29,16 @@ export interface RuntimeOptions {
   readonly port?: number;
   /** Interface to listen on. Default 127.0.0.1; use 0.0.0.0 to reach it from a phone on the LAN. */
   readonly host?: string;
+  /**
+   * Base URL handed out in links (OCPP endpoint, emails, certificate links).
+   * @default - the LAN address when host is 0.0.0.0 / ::, else http://localhost:PORT (see public-url.ts)
+   */
+  readonly publicUrl?: string;
+  /**
+   * At stop, how long handlers still running (a command waiting for a charger that is gone, a bus
+   * delivery) may take before the runtime stops under them. Default 2000 ms.
+   */
+  readonly shutdownGraceMs?: number;
   /** Where DynamoDB Local, s3rver and the outbox keep their data. Default `.data` in the repo. */
   readonly dataDir?: string;
   /** Throwaway run: nothing is written to disk. */
@@ -71,20 +84,35 @@ export async function startLocalRuntime(opts: RuntimeOptions = {}): Promise<Loca
   const busName = 'chargepoint-commissioning';
   const certificateBucket = 'chargepoint-certificates';
   const host = opts.host ?? '127.0.0.1';
+  const graceMs = opts.shutdownGraceMs ?? 2000;
 
+  // Stopped in reverse order of start: the server's parts before the children they use.
   const stops: Array<() => Promise<void>> = [];
   const stopAll = async () => {
     for (const stop of stops.reverse()) await stop().catch((e: unknown) => console.error('[local] stop failed:', e));
   };
+  // 'starting' until the seed is written and every part is ready; 'stopping' from the first stop step.
+  let state: 'starting' | 'ready' | 'stopping' = 'starting';
+  let routeRequest: ((req: IncomingMessage, res: ServerResponse) => void) | undefined;
 
   try {
-    // 1. HTTP + WebSocket server first: a port in use is the most common start-up failure.
-    const server = createServer();
+    if (dataDir) {
+      const release = lockDataDir(dataDir);
+      stops.push(async () => release());
+    }
+    // 1. HTTP + WebSocket server first: a port in use is the most common start-up failure. From
+    // here on every request is answered (503 while starting, see http-api.ts), never left waiting.
+    const server = createServer((req, res) => (routeRequest ? routeRequest(req, res) : answerNotReady(res, 'starting')));
     const port = await listen(server, opts.port ?? 3000, host);
-    stops.push(() => new Promise<void>((r) => server.close(() => r())));
-    const publicHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host === '127.0.0.1' ? 'localhost' : host;
-    const url = `http://${publicHost}:${port}`;
-    const ocppUrl = `ws://${publicHost}:${port}/ocpp`;
+    stops.push(
+      () =>
+        new Promise<void>((r) => {
+          server.close(() => r());
+          server.closeAllConnections();
+        }),
+    );
+    const url = publicBaseUrl({ host, port, ...(opts.publicUrl ? { publicUrl: opts.publicUrl } : {}) });
+    const ocppUrl = ocppEndpointOf(url);
 
     // 2. DynamoDB Local (unless the caller runs one) and the table from the shared definition.
     let dynamodbEndpoint = opts.dynamodbEndpoint;
@@ -117,7 +145,8 @@ export async function startLocalRuntime(opts: RuntimeOptions = {}): Promise<Loca
       AWS_SECRET_ACCESS_KEY: 'S3RVER',
       AWS_EC2_METADATA_DISABLED: 'true',
       AWS_ENDPOINT_URL_DYNAMODB: dynamodbEndpoint,
-      AWS_ENDPOINT_URL_S3: s3.endpoint,
+      // Through the main port at the public address: certificate links are presigned against it.
+      AWS_ENDPOINT_URL_S3: `${url}${S3_PATH_PREFIX}`,
       AWS_ENDPOINT_URL_EVENTBRIDGE: selfEndpoint,
       AWS_ENDPOINT_URL_SESV2: selfEndpoint,
       // s3rver stores aws-chunked bodies verbatim unless checksums are only computed when required (DESIGN.md §1).
@@ -141,13 +170,33 @@ export async function startLocalRuntime(opts: RuntimeOptions = {}): Promise<Loca
 
     // 5. Gateways.
     const outbox = new Outbox(dataDir && join(dataDir, 'outbox.jsonl'));
-    const bus = new LocalEventBus({ busName, rules: opts.eventRules ?? EVENT_RULES, retry: opts.retry ?? DEFAULT_RETRY, schedules: opts.schedules ?? 'timers' });
-    stops.push(async () => bus.stopSchedules());
+    const bus = new LocalEventBus({
+      busName,
+      rules: opts.eventRules ?? EVENT_RULES,
+      retry: opts.retry ?? DEFAULT_RETRY,
+      schedules: opts.schedules ?? 'timers',
+      ...(dataDir ? { journalFile: join(dataDir, 'event-bus-pending.jsonl') } : {}),
+    });
     const wsRoutes = opts.wsRoutes ?? WS_ROUTES;
     const httpRoutes = compileRoutes(opts.httpRoutes ?? HTTP_ROUTES);
-    const gateway = new WsGateway({ routes: wsRoutes, stage: STAGE, domainName: () => `localhost:${port}` });
-    stops.push(() => gateway.close());
-    stops.push(() => bus.drain());
+    const live = new LiveConnections(dataDir && join(dataDir, 'live-connections.json'));
+    const gateway = new WsGateway({
+      routes: wsRoutes,
+      stage: STAGE,
+      domainName: () => `localhost:${port}`,
+      onOpen: (id) => live.add(id),
+      onClose: (id) => live.remove(id),
+    });
+    // Runs first at stop: refuse new work, stop frames and sockets, then deliveries, then the rest.
+    stops.push(async () => {
+      await gateway.close(graceMs);
+      await bus.stop(graceMs);
+      // HTTP requests still open (a REST caller waiting on a command) end here, before the database goes.
+      server.closeAllConnections();
+    });
+    stops.push(async () => {
+      state = 'stopping';
+    });
 
     const health = async () => {
       const parts: Record<string, Record<string, unknown>> = {
@@ -172,16 +221,24 @@ export async function startLocalRuntime(opts: RuntimeOptions = {}): Promise<Loca
       return { status, parts };
     };
 
-    server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    routeRequest = (req: IncomingMessage, res: ServerResponse) => {
       route(req, res).catch((err: unknown) => {
         console.error('[local] request failed:', err);
         if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
         res.end(JSON.stringify({ message: 'Internal Server Error' }));
       });
-    });
+    };
     const route = async (req: IncomingMessage, res: ServerResponse) => {
       const path = new URL(req.url ?? '/', 'http://x').pathname;
       const method = req.method ?? 'GET';
+      // The runtime's own plumbing (what AWS would serve): the seed and handlers still finishing at
+      // stop use it, so it is served in every state.
+      const mgmt = new RegExp(`^/${STAGE}/@connections/([^/]+)$`).exec(path);
+      if (mgmt) return gateway.handleManagement(req, res, decodeURIComponent(mgmt[1]!));
+      if (method === 'POST' && path === '/' && req.headers['x-amz-target'] === 'AWSEvents.PutEvents') return bus.handlePutEvents(req, res);
+      if (method === 'POST' && path === '/v2/email/outbound-emails') return outbox.handleSesSendEmail(req, res);
+      if (path === S3_PATH_PREFIX || path.startsWith(`${S3_PATH_PREFIX}/`)) return proxyToS3(s3, req, res);
+      if (state !== 'ready') return answerNotReady(res, state);
       if (method === 'GET' && path === '/health') {
         const h = await health();
         res.writeHead(h.status === 'ok' ? 200 : 503, { 'content-type': 'application/json' }).end(JSON.stringify(h, null, 2));
@@ -192,19 +249,27 @@ export async function startLocalRuntime(opts: RuntimeOptions = {}): Promise<Loca
         res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ mails: outbox.list({ to }) }, null, 2));
         return;
       }
-      const mgmt = new RegExp(`^/${STAGE}/@connections/([^/]+)$`).exec(path);
-      if (mgmt) return gateway.handleManagement(req, res, decodeURIComponent(mgmt[1]!));
-      if (method === 'POST' && path === '/' && req.headers['x-amz-target'] === 'AWSEvents.PutEvents') return bus.handlePutEvents(req, res);
-      if (method === 'POST' && path === '/v2/email/outbound-emails') return outbox.handleSesSendEmail(req, res);
       const match = matchRoute(httpRoutes, method, path);
       if (match && match !== 'method_not_allowed') return serveHttpRoute(req, res, match.route, match.pathParameters, port);
       // HTTP API's own answer for an unmatched route.
       res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ message: 'Not Found' }));
     };
-    server.on('upgrade', (req: IncomingMessage, socket, head: Buffer) => gateway.handleUpgrade(req, socket, head));
+    server.on('upgrade', (req: IncomingMessage, socket, head: Buffer) => (state === 'ready' ? gateway.handleUpgrade(req, socket, head) : refuseUpgradeNotReady(socket)));
 
     // 6. Import every handler now: env is set, and a broken module should fail the start, not a request.
     for (const r of [...wsRoutes, ...(opts.httpRoutes ?? HTTP_ROUTES), ...(opts.eventRules ?? EVENT_RULES)]) await loadHandler(r.entry);
+
+    // Connections of the previous run that never got their $disconnect (it was killed or crashed):
+    // run it now, before any charger can connect again, so none of them still reads `connected`.
+    for (const id of live.leftOver) {
+      try {
+        await gateway.disconnectGone([id]);
+        live.remove(id);
+      } catch (err) {
+        // Kept for the next start; the connection item also expires by TTL (2 h 15 min) as on AWS.
+        console.error(`[local] $disconnect for connection ${id} of the previous run failed:`, err);
+      }
+    }
 
     // 7. Demo data on first start.
     let seed: SeedResult | undefined;
@@ -219,6 +284,10 @@ export async function startLocalRuntime(opts: RuntimeOptions = {}): Promise<Loca
         seed = saved && { ...saved, url, ocppUrl, chargePoints: saved.chargePoints.map((c) => ({ ...c, url: `${ocppUrl}/${c.identity}` })) };
       }
     }
+
+    // Events accepted before the last stop or crash and not yet delivered.
+    bus.resume();
+    state = 'ready';
 
     return {
       port,

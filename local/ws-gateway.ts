@@ -30,6 +30,9 @@ export interface WsGatewayOptions {
   readonly stage: string;
   readonly apiId?: string;
   readonly domainName: () => string;
+  /** Told of every connection that opens and closes (the runtime keeps the live set on disk, see live-connections.ts). */
+  readonly onOpen?: (connectionId: string) => void;
+  readonly onClose?: (connectionId: string) => void;
 }
 
 export class WsGateway {
@@ -42,6 +45,8 @@ export class WsGateway {
   private readonly connections = new Map<string, LiveConnection>();
   private readonly inflight = new Set<Promise<unknown>>();
   private readonly byKey: Partial<Record<WsRouteKey, WsRoute>>;
+  /** Set by close(): no new connections, no new frames. */
+  private closing = false;
 
   constructor(private readonly opts: WsGatewayOptions) {
     this.byKey = Object.fromEntries(opts.routes.map((r) => [r.routeKey, r]));
@@ -83,6 +88,8 @@ export class WsGateway {
 
   /** Upgrade requests: CloudFront rewrite, then $connect decides (status, subprotocol). */
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    // Shutting down: refuse like an unavailable API Gateway; the charger retries later.
+    if (this.closing) return rejectUpgrade(socket, 503);
     const rewritten = rewriteOcppPath(req.url ?? '/');
     if ('status' in rewritten) return rejectUpgrade(socket, rewritten.status);
     const connectionId = randomBytes(10).toString('base64').replace(/=+$/, '=');
@@ -116,6 +123,7 @@ export class WsGateway {
         (result) => {
           const status = result?.statusCode ?? 200;
           if (status < 200 || status > 299) return rejectUpgrade(socket, status);
+          if (this.closing) return rejectUpgrade(socket, 503);
           const protocol = headerValue(result?.headers, 'sec-websocket-protocol');
           (req as IncomingMessage & { negotiatedProtocol?: string }).negotiatedProtocol = protocol;
           this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, connectionId, sourceIp, req.headers['user-agent'] ?? ''));
@@ -132,14 +140,18 @@ export class WsGateway {
     const now = Date.now();
     const conn: LiveConnection = { id, socket, connectedAt: now, sourceIp, userAgent, lastActiveAt: now };
     this.connections.set(id, conn);
+    this.opts.onOpen?.(id);
     socket.on('message', (data, isBinary) => {
+      // While stopping, frames are dropped, not handled: a handler would meet a stopping database and
+      // answer InternalError. Unanswered, the charger's CALL times out and it repeats it after reconnecting.
+      if (this.closing) return;
       conn.lastActiveAt = Date.now();
       const body = Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data);
       void this.track(this.onMessage(conn, isBinary ? body.toString('base64') : body.toString('utf8'), isBinary));
     });
     socket.on('close', (code, reason) => {
       this.connections.delete(id);
-      void this.track(this.onDisconnect(conn, code, reason.toString()));
+      void this.track(this.onDisconnect(conn, code, reason.toString()).then((done) => done && this.opts.onClose?.(id)));
     });
     socket.on('error', () => undefined);
   }
@@ -166,9 +178,10 @@ export class WsGateway {
     }
   }
 
-  private async onDisconnect(conn: LiveConnection, code: number, reason: string): Promise<void> {
+  /** False when $disconnect failed: the connection then counts as gone-without-$disconnect (disconnectGone). */
+  private async onDisconnect(conn: LiveConnection, code: number, reason: string): Promise<boolean> {
     const route = this.byKey.$disconnect;
-    if (!route) return;
+    if (!route) return true;
     const event = {
       headers: {},
       multiValueHeaders: {},
@@ -177,8 +190,10 @@ export class WsGateway {
     };
     try {
       await invoke(route.entry, event);
+      return true;
     } catch (err) {
       console.error('[local] $disconnect threw:', err);
+      return false;
     }
   }
 
@@ -221,9 +236,39 @@ export class WsGateway {
     while (this.inflight.size) await Promise.allSettled([...this.inflight]);
   }
 
-  async close(): Promise<void> {
+  /**
+   * $disconnect for connections that ended without one (the runtime stopped or crashed while they
+   * were open): API Gateway always sends $disconnect eventually, and a restart must not leave a
+   * charge point shown `connected` with no socket behind it.
+   */
+  async disconnectGone(connectionIds: readonly string[]): Promise<void> {
+    const route = this.byKey.$disconnect;
+    if (!route) return;
+    for (const connectionId of connectionIds) {
+      const event = {
+        headers: {},
+        multiValueHeaders: {},
+        requestContext: { ...this.context('$disconnect', connectionId), disconnectStatusCode: 1006, disconnectReason: 'Local runtime restarted' },
+        isBase64Encoded: false,
+      };
+      await invoke(route.entry, event);
+    }
+  }
+
+  /**
+   * Stops taking connections and frames, closes every socket (each gets its $disconnect), then waits
+   * up to `graceMs` for handlers still running. A handler waiting on a charger's answer (a command
+   * waits up to 20 s) is not waited for to the end: that charger is gone, the wait cannot succeed.
+   */
+  async close(graceMs = Number.POSITIVE_INFINITY): Promise<void> {
+    this.closing = true;
     for (const conn of this.connections.values()) conn.socket.close(1001, 'Server shutting down');
-    await this.drain();
+    let timer: NodeJS.Timeout | undefined;
+    const grace = Number.isFinite(graceMs) ? new Promise<void>((r) => (timer = setTimeout(r, graceMs))) : new Promise<void>(() => undefined);
+    await Promise.race([this.drain(), grace]);
+    clearTimeout(timer);
+    // Sockets whose peer never answered the close handshake.
+    for (const conn of this.connections.values()) conn.socket.terminate();
     this.wss.close();
   }
 }

@@ -1,17 +1,18 @@
 // `npm start` as a person runs it: a child process, stopped with Ctrl-C (SIGINT), started again on
 // the same data folder. The second start sees the first one's table, seed credentials and outbox.
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { aConnectedClient } from './support/ocpp';
 
 const root = resolve(import.meta.dirname, '../..');
 const dataDir = mkdtempSync(join(tmpdir(), 'cpc-persist-'));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
-async function start(): Promise<{ child: ChildProcessWithoutNullStreams; url: string; output: () => string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'local/main.ts', '--port', '0', '--data-dir', dataDir], { cwd: root, env: { ...process.env, LOG_LEVEL: 'warn' } });
+async function start(dir = dataDir): Promise<{ child: ChildProcessWithoutNullStreams; url: string; output: () => string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'local/main.ts', '--port', '0', '--data-dir', dir], { cwd: root, env: { ...process.env, LOG_LEVEL: 'warn' } });
   let out = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr.on('data', (d: Buffer) => (out += d.toString()));
@@ -63,4 +64,64 @@ describe('npm start data folder', () => {
       expect(await stopWithCtrlC(second.child)).toBe(0);
     }
   }, 120_000);
+});
+
+/** Java processes serving this data folder's DynamoDB files (not the sh wrapper around one). */
+function processesUsing(dir: string): string[] {
+  const out = spawnSync('ps', ['-eo', 'pid,args'], { encoding: 'utf8' }).stdout;
+  return out.split('\n').filter((l) => /^\s*\d+\s+\S*java\s/.test(l) && l.includes(dir) && l.includes('DynamoDBLocal'));
+}
+
+describe('npm start killed outright', () => {
+  it('takes DynamoDB Local down with it, and on the next start no connection from before counts as live', async () => {
+    // Prepare: a demo charger connected to a runtime on its own data folder.
+    const dir = mkdtempSync(join(tmpdir(), 'cpc-kill-'));
+    try {
+      const first = await start(dir);
+      const creds = JSON.parse(readFileSync(join(dir, 'local-credentials.json'), 'utf8')) as {
+        operatorApiKey: string;
+        projectId: string;
+        chargePoints: Array<{ identity: string; password: string; protocol: 'ocpp1.6' }>;
+      };
+      const cp = creds.chargePoints.find((c) => c.protocol === 'ocpp1.6')!;
+      const charger = await aConnectedClient({ ocppUrl: first.url.replace(/^http/, 'ws') + '/ocpp' } as never, cp);
+      charger.on('error', () => undefined);
+      expect(processesUsing(dir)).toHaveLength(1);
+
+      // Act: kill -9, no chance to clean up.
+      const exited = new Promise((r) => first.child.once('exit', r));
+      first.child.kill('SIGKILL');
+      await exited;
+      await charger.close({ force: true });
+      for (let i = 0; i < 100 && processesUsing(dir).length; i++) await new Promise((r) => setTimeout(r, 100));
+
+      // Assess: no orphan; the next start takes the folder and shows the charger disconnected.
+      expect(processesUsing(dir)).toEqual([]);
+      const second = await start(dir);
+      try {
+        const project = (await (
+          await fetch(`${second.url}/api/v1/operator/projects/${creds.projectId}`, { headers: { authorization: `Bearer ${creds.operatorApiKey}` } })
+        ).json()) as { charge_points: Array<{ charge_point_identity: string; integration_state: string }> };
+        expect(project.charge_points.find((c) => c.charge_point_identity === cp.identity)?.integration_state).toBe('disconnected');
+
+        // And a second npm start on the same folder refuses instead of running a second DynamoDB Local.
+        await expect(start(dir)).rejects.toThrow(/Another npm start \(process \d+\) is using the data folder/);
+        expect(processesUsing(dir)).toHaveLength(1);
+      } finally {
+        expect(await stopWithCtrlC(second.child)).toBe(0);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
+});
+
+describe('npm start with a mistyped flag', () => {
+  it('prints what was wrong and the usage, not a stack trace', () => {
+    const out = spawnSync(process.execPath, ['--import', 'tsx', 'local/main.ts', '--prot', '2.0.1'], { cwd: root, encoding: 'utf8' });
+    expect(out.status).toBe(2);
+    expect(out.stderr).toContain("Unknown option '--prot'");
+    expect(out.stderr).toContain('Usage: npm start -- [options]');
+    expect(out.stderr).not.toMatch(/^\s+at /m);
+  });
 });
