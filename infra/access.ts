@@ -65,14 +65,13 @@ const MAPPINGS: AccessMappings = {
     },
   },
   email: {
-    environment: (_value, platform): Record<string, string> =>
-      platform.config.senderEmail ? { EMAIL_FROM: platform.config.senderEmail } : {},
+    environment: (_value, platform): Record<string, string> => ({ EMAIL_FROM: platform.config.senderEmail }),
     grant: (fn, _value, platform) => {
       const stack = Stack.of(fn);
       const identity = (name: string) => stack.formatArn({ service: 'ses', resource: 'identity', resourceName: name });
       const sender = platform.config.senderEmail;
       // SES authorises against the verified identity of the From address: the address or its domain.
-      const identities = sender ? [identity(sender), identity(sender.slice(sender.indexOf('@') + 1))] : [identity('*')];
+      const identities = [identity(sender), identity(sender.slice(sender.indexOf('@') + 1))];
       fn.addToRolePolicy(new PolicyStatement({ actions: ['ses:SendEmail', 'ses:SendRawEmail'], resources: identities }));
     },
   },

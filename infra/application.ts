@@ -45,8 +45,10 @@ export function buildApplication(app: App, options: BuildOptions = {}): Applicat
   const api = new ApiStack(app, 'Api', { ...common('Api', 'Charge point commissioning: HTTP API routes and functions'), data, edge, events });
   const monitoring = new MonitoringStack(app, 'Monitoring', { ...common('Monitoring', 'Charge point commissioning: dashboard'), edge });
 
-  Tags.of(app).add('application', 'chargepoint-commissioning');
-  Tags.of(app).add('stack-prefix', config.stackPrefix);
+  // AWS::CloudWatch::Dashboard takes no Tags (cfn-lint E3002, and CloudFormation would reject it).
+  const untaggable = { excludeResourceTypes: ['AWS::CloudWatch::Dashboard'] };
+  Tags.of(app).add('application', 'chargepoint-commissioning', untaggable);
+  Tags.of(app).add('stack-prefix', config.stackPrefix, untaggable);
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   return { config, data, edge, events, ocpp, api, monitoring };
 }

@@ -1,5 +1,5 @@
 // Deployment settings, read once from CDK context (`cdk deploy -c key=value`, or cdk.context.json).
-// Every one is optional so `npm run synth` works offline with none; docs/deploy.md lists them.
+// All but senderEmail are optional; docs/deploy.md lists them.
 import type { Construct } from 'constructs';
 
 export interface DeployConfig {
@@ -13,8 +13,11 @@ export interface DeployConfig {
   readonly apiDomainName?: string;
   /** ACM certificate covering `apiDomainName`, in the stacks' region. Required with `apiDomainName`. */
   readonly apiCertificateArn?: string;
-  /** `From` address of every email (an SES-verified identity). @default - none: email sending fails until set */
-  readonly senderEmail?: string;
+  /**
+   * `From` address of every email (an SES-verified identity). Required: without it no verification
+   * email can be sent, so no installer could ever log in to the deployment.
+   */
+  readonly senderEmail: string;
   /** An existing Secrets Manager secret holding `{ "p12Base64", "passphrase" }`. @default - an empty secret to fill */
   readonly certificateSigningSecretArn?: string;
   /** Email address subscribed to the alarm topic. @default - no subscription */
@@ -53,7 +56,7 @@ export function readDeployConfig(scope: Construct): DeployConfig {
     ocppCertificateArn: text('ocppCertificateArn'),
     apiDomainName: text('apiDomainName'),
     apiCertificateArn: text('apiCertificateArn'),
-    senderEmail: text('senderEmail'),
+    senderEmail: text('senderEmail') ?? '',
     certificateSigningSecretArn: text('certificateSigningSecretArn'),
     alarmEmail: text('alarmEmail'),
     logLevel: text('logLevel') ?? 'info',
@@ -67,7 +70,13 @@ export function readDeployConfig(scope: Construct): DeployConfig {
   if (config.ocppCertificateArn && !config.ocppCertificateArn.includes(':us-east-1:')) {
     throw new Error('Context ocppCertificateArn must be an ACM certificate in us-east-1 (CloudFront)');
   }
-  if (config.senderEmail && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(config.senderEmail)) throw new Error('Context senderEmail is not an email address');
+  if (!config.senderEmail) {
+    throw new Error(
+      'Context senderEmail is required: the From address of every email (verification mails, handover notices), ' +
+        'an address or domain verified in SES in the target region. Example: npm run deploy -- -c senderEmail=commissioning@example.com (docs/deploy.md)',
+    );
+  }
+  if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(config.senderEmail)) throw new Error('Context senderEmail is not an email address');
   if (config.alarmEmail && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(config.alarmEmail)) throw new Error('Context alarmEmail is not an email address');
   if (config.certificateSigningSecretArn && !config.certificateSigningSecretArn.startsWith('arn:')) {
     throw new Error('Context certificateSigningSecretArn must be a full secret ARN');

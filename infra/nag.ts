@@ -34,10 +34,6 @@ export const FUNCTION_WILDCARD_REASONS: ReadonlyArray<{ readonly finding: RegExp
     finding: new RegExp(`${arn('execute-api')}[^/*]+/[^/*]+/(POST|DELETE)/@connections/\\*$`),
     reason: 'postToConnection/deleteConnection on this WebSocket API stage only; connection ids exist only at runtime',
   },
-  {
-    finding: new RegExp(`${arn('ses')}identity/\\*$`),
-    reason: 'No senderEmail context: SendEmail as any SES identity of this account and region (set senderEmail to narrow it)',
-  },
 ];
 
 /** Acknowledges the IAM5 findings of `policy` that FUNCTION_WILDCARD_REASONS explains; call after the last grant. */

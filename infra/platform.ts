@@ -35,9 +35,16 @@ export function importPlatform(
   deps: { readonly config: DeployConfig; readonly data: DataStack; readonly edge: EdgeStack; readonly eventBus: IEventBus },
 ): Platform {
   const { config, data, edge, eventBus } = deps;
-  const secrets = Object.fromEntries(
-    SECRET_NAMES.map((name) => [name, Secret.fromSecretCompleteArn(stack, `${SECRET_EXPORTS[name]}Import`, data.exports.use(stack, SECRET_EXPORTS[name]))]),
-  ) as Record<SecretName, ISecret>;
+  // Imported on first use: each import adds a deploy-time parameter, and CloudFormation flags a
+  // parameter that nothing in the stack references.
+  const secrets = {} as Record<SecretName, ISecret>;
+  for (const name of SECRET_NAMES) {
+    let imported: ISecret | undefined;
+    Object.defineProperty(secrets, name, {
+      enumerable: true,
+      get: () => (imported ??= Secret.fromSecretCompleteArn(stack, `${SECRET_EXPORTS[name]}Import`, data.exports.useParameter(stack, SECRET_EXPORTS[name]))),
+    });
+  }
   return {
     config,
     table: Table.fromTableAttributes(stack, 'Table', {
@@ -49,7 +56,7 @@ export function importPlatform(
     secrets,
     webSocket: { apiId: edge.exports.use(stack, 'WebSocketApiId'), stageName: EdgeStack.WEBSOCKET_STAGE },
     alarmTopic: Topic.fromTopicArn(stack, 'AlarmTopic', data.exports.use(stack, 'AlarmTopicArn')),
-    ocppPublicEndpoint: edge.exports.use(stack, 'OcppPublicEndpoint'),
-    publicBaseUrl: edge.exports.use(stack, 'PublicBaseUrl'),
+    ocppPublicEndpoint: edge.exports.useParameter(stack, 'OcppPublicEndpoint'),
+    publicBaseUrl: edge.exports.useParameter(stack, 'PublicBaseUrl'),
   };
 }

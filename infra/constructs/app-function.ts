@@ -47,7 +47,7 @@ export interface AppFunctionProps {
 
 /**
  * A NodejsFunction with the house defaults: nodejs22.x on arm64, esbuild-minified ES module with
- * source maps and the runtime's AWS SDK (infra/bundling.ts), its own log group (30 days) and role
+ * source maps and every dependency bundled, the AWS SDK included (infra/bundling.ts), its own log group (30 days) and role
  * (no managed policies), grants and environment from the row's `access` only, and one alarm on
  * errors or throttles.
  */

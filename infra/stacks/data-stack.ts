@@ -5,6 +5,7 @@ import { Duration, RemovalPolicy, SecretValue, Stack, type StackProps } from 'aw
 import { AttributeType, BillingMode, ProjectionType, Table } from 'aws-cdk-lib/aws-dynamodb';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { type ISecret, Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
@@ -18,11 +19,16 @@ export interface DataStackProps extends StackProps {
   readonly config: DeployConfig;
 }
 
-export type DataExport = 'TableName' | 'CertificateBucketName' | 'AccessLogsBucketName' | 'AlarmTopicArn' | `${SecretExportKey}`;
-type SecretExportKey = 'JwtSigningSecretArn' | 'CertificateSigningSecretArn';
+export type DataExport = 'TableName' | 'CertificateBucketName' | 'AccessLogsBucketName' | 'AlarmTopicArn';
+/**
+ * Secret ARNs travel as SSM parameters (stack-exports.ts): `-c certificateSigningSecretArn=…` added
+ * to a running deployment swaps the generated secret for the operator's, and an export in use could
+ * not change.
+ */
+export type DataParameter = 'JwtSigningSecretArn' | 'CertificateSigningSecretArn';
 
-/** Export key of each named secret's ARN. */
-export const SECRET_EXPORTS: { readonly [K in SecretName]: SecretExportKey } = {
+/** Parameter key of each named secret's ARN. */
+export const SECRET_EXPORTS: { readonly [K in SecretName]: DataParameter } = {
   'jwt-signing': 'JwtSigningSecretArn',
   'certificate-signing': 'CertificateSigningSecretArn',
 };
@@ -40,7 +46,7 @@ export class DataStack extends Stack {
   readonly accessLogsBucket: Bucket;
   readonly secrets: Readonly<Record<SecretName, ISecret>>;
   readonly alarmTopic: Topic;
-  readonly exports = new StackExports<DataExport>(this);
+  readonly exports = new StackExports<DataExport, DataParameter>(this);
 
   constructor(scope: Construct, id: string, props: DataStackProps) {
     super(scope, id, props);
@@ -105,6 +111,20 @@ export class DataStack extends Stack {
     }
 
     this.alarmTopic = new Topic(this, 'AlarmTopic', { displayName: `${this.stackName} alarms`, enforceSSL: true });
+    // A topic policy replaces SNS's default one, so with only enforceSSL's deny statement nobody may
+    // publish: CloudWatch alarms of this account must be allowed explicitly, or they notify no one.
+    this.alarmTopic.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'AllowCloudWatchAlarmsOfThisAccount',
+        principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['sns:Publish'],
+        resources: [this.alarmTopic.topicArn],
+        conditions: {
+          StringEquals: { 'aws:SourceAccount': this.account },
+          ArnLike: { 'aws:SourceArn': `arn:${this.partition}:cloudwatch:${this.region}:${this.account}:alarm:*` },
+        },
+      }),
+    );
     if (config.alarmEmail) this.alarmTopic.addSubscription(new EmailSubscription(config.alarmEmail));
     acknowledge(
       this.alarmTopic,
@@ -117,7 +137,7 @@ export class DataStack extends Stack {
     this.exports.publish('AccessLogsBucketName', this.accessLogsBucket.bucketName, 'S3 and CloudFront access logs');
     this.exports.publish('AlarmTopicArn', this.alarmTopic.topicArn, 'Every alarm notifies this topic');
     for (const [name, secret] of Object.entries(this.secrets) as Array<[SecretName, ISecret]>) {
-      this.exports.publish(SECRET_EXPORTS[name], secret.secretArn, `Secret ${name}`);
+      this.exports.publishParameter(SECRET_EXPORTS[name], secret.secretArn, `Secret ${name}`);
     }
   }
 

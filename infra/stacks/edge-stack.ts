@@ -44,7 +44,9 @@ export const OCPP_REWRITE_FUNCTION_FILE = resolve(REPO_ROOT, 'lib/edge/ocpp-rewr
 /** Header CloudFront adds to every origin request; $connect refuses requests without it. */
 export const ORIGIN_VERIFY_HEADER = 'X-Origin-Verify';
 
-export type EdgeExport = 'WebSocketApiId' | 'HttpApiId' | 'OcppPublicEndpoint' | 'PublicBaseUrl' | 'OriginVerifySecretArn';
+export type EdgeExport = 'WebSocketApiId' | 'HttpApiId' | 'OriginVerifySecretArn';
+/** Values a deployment setting (a custom domain) can change later: SSM parameters, not exports (stack-exports.ts). */
+export type EdgeParameter = 'OcppPublicEndpoint' | 'PublicBaseUrl';
 
 export interface EdgeStackProps extends StackProps {
   readonly config: DeployConfig;
@@ -62,7 +64,7 @@ export class EdgeStack extends Stack {
   readonly originVerifySecret: Secret;
   readonly ocppRewriteFunction: CloudFrontFunction;
   readonly distribution: Distribution;
-  readonly exports = new StackExports<EdgeExport>(this);
+  readonly exports = new StackExports<EdgeExport, EdgeParameter>(this);
 
   constructor(scope: Construct, id: string, props: EdgeStackProps) {
     super(scope, id, props);
@@ -115,6 +117,9 @@ export class EdgeStack extends Stack {
     this.ocppRewriteFunction = new CloudFrontFunction(this, 'OcppRewriteFunction', {
       code: FunctionCode.fromFile({ filePath: OCPP_REWRITE_FUNCTION_FILE }),
       runtime: FunctionRuntime.JS_2_0,
+      // CloudFront Function names are account-wide (not regional): carry the stack name so a second
+      // copy (-c stackPrefix=Staging) in the same account does not collide.
+      functionName: `${this.stackName}-ocpp-rewrite`,
       comment: 'OCPP-J: /ocpp/{identity} -> /?cp={identity}; anything else 404',
     });
     this.originVerifySecret = new Secret(this, 'OriginVerifySecret', {
@@ -245,8 +250,8 @@ export class EdgeStack extends Stack {
     const publicBaseUrl = config.apiDomainName ? `https://${config.apiDomainName}` : this.httpApi.apiEndpoint;
     this.exports.publish('WebSocketApiId', this.webSocketApi.apiId, 'OCPP WebSocket API id (routes, @connections)');
     this.exports.publish('HttpApiId', this.httpApi.apiId, 'HTTP API id (routes)');
-    this.exports.publish('OcppPublicEndpoint', ocppPublicEndpoint, 'What charge points connect to: <this>/{identity}');
-    this.exports.publish('PublicBaseUrl', publicBaseUrl, 'Base URL of the HTTP API');
+    this.exports.publishParameter('OcppPublicEndpoint', ocppPublicEndpoint, 'What charge points connect to: <this>/{identity}');
+    this.exports.publishParameter('PublicBaseUrl', publicBaseUrl, 'Base URL of the HTTP API');
     this.exports.publish('OriginVerifySecretArn', this.originVerifySecret.secretArn, `Secret behind the ${ORIGIN_VERIFY_HEADER} header`);
 
     new CfnOutput(this, 'OcppDistributionDomainName', {

@@ -40,7 +40,10 @@ export class EventsStack extends Stack {
 
   constructor(scope: Construct, id: string, props: EventsStackProps) {
     super(scope, id, props);
-    this.eventBus = new EventBus(this, 'EventBus', { description: 'Domain events of the commissioning platform (lib/events/catalogue.ts)' });
+    this.eventBus = new EventBus(this, 'EventBus', {
+      // Bus names are per account and region: the stack name keeps a second copy (stackPrefix) apart.
+      eventBusName: `${this.stackName}-bus`,
+      description: 'Domain events of the commissioning platform (lib/events/catalogue.ts)' });
     this.exports.publish('EventBusName', this.eventBus.eventBusName, 'Custom event bus');
     const platform = importPlatform(this, { ...props, eventBus: this.eventBus });
     const alarmAction = new SnsAction(platform.alarmTopic);

@@ -18,9 +18,10 @@ const DYNAMODB_READ = ['BatchGetItem', 'ConditionCheckItem', 'DescribeTable', 'G
 const DYNAMODB_WRITE = ['BatchWriteItem', 'DeleteItem', 'PutItem', 'UpdateItem'].map((a) => `dynamodb:${a}`);
 const S3_READ = ['s3:GetObject*', 's3:GetBucket*', 's3:List*'];
 const S3_WRITE = ['s3:DeleteObject*', 's3:PutObject', 's3:PutObjectLegalHold', 's3:PutObjectRetention', 's3:PutObjectTagging', 's3:PutObjectVersionTagging', 's3:Abort*'];
-const SECRET_EXPORT: Record<SecretName, string> = {
-  'jwt-signing': 'Commissioning-Data-JwtSigningSecretArn',
-  'certificate-signing': 'Commissioning-Data-CertificateSigningSecretArn',
+/** Secret ARNs arrive as deploy-time SSM parameters (infra/stack-exports.ts): `{ Ref: SsmParameterValue<name>… }`. */
+const SECRET_PARAMETER: Record<SecretName, RegExp> = {
+  'jwt-signing': /^\{"Ref":"SsmParameterValueCommissioningDataJwtSigningSecretArn[0-9A-F]+Parameter"\}$/,
+  'certificate-signing': /^\{"Ref":"SsmParameterValueCommissioningDataCertificateSigningSecretArn[0-9A-F]+Parameter"\}$/,
 };
 
 /** Every action `access` allows, with a predicate the statement's resources must satisfy. */
@@ -38,8 +39,8 @@ function allowance(access: Access, localEventBus: string | undefined): Map<strin
   }
   if (access.email) allow(['ses:SendEmail', 'ses:SendRawEmail'], (r) => /:ses:/.test(r) && /:identity\//.test(r));
   if (access.secrets?.length) {
-    const names = access.secrets.map((s) => SECRET_EXPORT[s]);
-    allow(['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], (r) => names.some((n) => r === JSON.stringify({ 'Fn::ImportValue': n })));
+    const names = access.secrets.map((s) => SECRET_PARAMETER[s]);
+    allow(['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], (r) => names.some((n) => n.test(r)));
   }
   return allowed;
 }
@@ -128,7 +129,7 @@ describe('IAM: each function gets what its row says, no more', () => {
     });
   });
 
-  it('sends email only as the configured sender identity when senderEmail is set', () => {
+  it('sends email only as the configured sender identity (senderEmail is required)', () => {
     const synth = synthesize({ env: TEST_ENV, context: FULL_CONTEXT });
     const emailRows = rowsOf(synth).filter((r) => r.access.email);
     for (const row of emailRows) {

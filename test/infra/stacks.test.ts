@@ -19,13 +19,13 @@ beforeAll(() => {
 const routeKey = (r: Route) => (r.kind === 'http' ? `${r.method} ${r.path}` : r.routeKey);
 
 /** The environment variable names lib/routes.ts promises for a row's access (the contract comment). */
-function contractEnvironment(access: Access, options: { connect?: boolean; senderEmail?: boolean } = {}): string[] {
+function contractEnvironment(access: Access, options: { connect?: boolean } = {}): string[] {
   const names = ['NODE_OPTIONS', 'LOG_LEVEL', 'OCPP_PUBLIC_ENDPOINT', 'PUBLIC_BASE_URL'];
   if (access.table) names.push('TABLE_NAME');
   if (access.events) names.push('EVENT_BUS_NAME');
   if (access.connections) names.push('WS_MANAGEMENT_ENDPOINT');
   if (access.certificates) names.push('CERTIFICATE_BUCKET');
-  if (access.email && options.senderEmail) names.push('EMAIL_FROM');
+  if (access.email) names.push('EMAIL_FROM');
   if (access.secrets?.includes('jwt-signing')) names.push('JWT_SECRET_ARN');
   if (access.secrets?.includes('certificate-signing')) names.push('CERT_SIGNING_SECRET_ARN');
   if (options.connect) names.push('ORIGIN_VERIFY_SECRET');
@@ -102,7 +102,8 @@ describe('functions', () => {
     const env = environmentOf(connect);
     expect(env.TABLE_NAME).toEqual({ 'Fn::ImportValue': 'Commissioning-Data-TableName' });
     expect(env.EVENT_BUS_NAME).toEqual({ 'Fn::ImportValue': 'Commissioning-Events-EventBusName' });
-    expect(env.OCPP_PUBLIC_ENDPOINT).toEqual({ 'Fn::ImportValue': 'Commissioning-Edge-OcppPublicEndpoint' });
+    // A custom domain can be added later, so the endpoint is a deploy-time SSM parameter, not an export.
+    expect(JSON.stringify(env.OCPP_PUBLIC_ENDPOINT)).toMatch(/^\{"Ref":"SsmParameterValueCommissioningEdgeOcppPublicEndpoint[0-9A-F]+Parameter"\}$/);
     // The execute-api endpoint of this API and stage, never the CloudFront domain (DESIGN.md §2.2).
     expect(JSON.stringify(env.WS_MANAGEMENT_ENDPOINT)).toMatch(/"https:\/\/",\{"Fn::ImportValue":"Commissioning-Edge-WebSocketApiId"\},"\.execute-api\..*"\/prod"/);
   });

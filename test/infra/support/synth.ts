@@ -31,7 +31,7 @@ export interface Synthesized {
 export function synthesize(options: SynthOptions = {}): Synthesized {
   const app = new App({
     outdir: mkdtempSync(join(tmpdir(), 'cdk-infra-test-')),
-    context: { ...CDK_JSON.context, 'aws:cdk:bundling-stacks': [], ...options.context },
+    context: { ...CDK_JSON.context, 'aws:cdk:bundling-stacks': [], ...REQUIRED_CONTEXT, ...options.context },
     builtinCloudFormationValidation: options.cloudFormationValidation ?? false,
     stackTraces: false,
   });
@@ -62,6 +62,9 @@ export type CfnResource = { Type: string; Properties?: Record<string, unknown>; 
 export function resources(template: Template, type: string): Record<string, CfnResource> {
   return template.findResources(type) as Record<string, CfnResource>;
 }
+
+/** The settings a deploy cannot do without (infra/config.ts refuses to synthesize without them). */
+export const REQUIRED_CONTEXT = { senderEmail: 'commissioning@example.com' } as const;
 
 /** Deployment context with every optional setting used, for the "fully configured" variants. */
 export const FULL_CONTEXT = {
