@@ -6,6 +6,7 @@ import type { TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { randomBytes } from 'node:crypto';
 import { documentClient } from '../aws/clients';
 import { config } from '../config';
+import { redactFrame } from '../ocpp/secrets';
 import { ENTITY, keys } from './keys';
 import { queryAll } from './query';
 
@@ -21,9 +22,9 @@ export interface LogEntry {
   readonly kind: LogKind;
   readonly action?: string;
   readonly messageId?: string;
-  /** Frame received from the charge point, verbatim (truncated past 16 KB). */
+  /** Frame received from the charge point, verbatim but for secrets (lib/ocpp/secrets.ts), truncated past 16 KB. */
   readonly frameIn?: string;
-  /** Frame sent to the charge point, verbatim (truncated past 16 KB). */
+  /** Frame sent to the charge point, verbatim but for secrets (lib/ocpp/secrets.ts), truncated past 16 KB. */
   readonly frameOut?: string;
   readonly detail?: Record<string, unknown>;
 }
@@ -31,7 +32,15 @@ export interface LogEntry {
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
 const MAX_FRAME_CHARS = 16 * 1024;
-const clip = (s: string | undefined) => (s === undefined || s.length <= MAX_FRAME_CHARS ? s : `${s.slice(0, MAX_FRAME_CHARS)}…[truncated]`);
+const clip = (s: string | undefined, max = MAX_FRAME_CHARS) => (s === undefined || s.length <= max ? s : `${s.slice(0, max)}…[truncated]`);
+
+/**
+ * A frame as it may be stored: secrets redacted first (a clipped frame could no longer be parsed
+ * to find them), then clipped. Every frame the log keeps passes through here, whichever direction.
+ */
+export function storableFrame(frame: string | undefined, action: string | undefined, max = MAX_FRAME_CHARS): string | undefined {
+  return frame === undefined ? undefined : clip(redactFrame(frame, action), max);
+}
 
 export function expiresAtFor(retentionDays: number, from = Date.now()): number {
   return Math.floor(from / 1000) + retentionDays * 86_400;
@@ -44,8 +53,8 @@ export function logItem(entry: LogEntry, extra: Record<string, unknown> = {}): R
     ...keys.logEntry(entry.identity, entry.at, suffix),
     type: ENTITY.logEntry,
     ...entry,
-    frameIn: clip(entry.frameIn),
-    frameOut: clip(entry.frameOut),
+    frameIn: storableFrame(entry.frameIn, entry.action),
+    frameOut: storableFrame(entry.frameOut, entry.action),
     expiresAt: expiresAtFor(config().logRetentionDays, Date.parse(entry.at)),
     ...extra,
   };

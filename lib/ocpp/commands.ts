@@ -17,6 +17,7 @@ import { intEnv } from '../env';
 import { log } from '../log';
 import { encodeCall, type Decoded, type JsonObject } from './codec';
 import { markDisconnected } from './disconnect';
+import { redactPayload } from './secrets';
 import { validateRequest, validateResponse } from './validate';
 import type { OcppVersion } from './versions';
 
@@ -82,7 +83,8 @@ export async function callChargePoint(identity: string, action: string, payload:
   const commandId = `cmd_${randomUUID()}`;
   const messageId = randomUUID();
   const sentAt = new Date().toISOString();
-  const record: CommandRecord = { commandId, identity, action, request: payload, messageId, status: 'sent', protocol: version, sentAt, ...(opts.requestedBy ? { requestedBy: opts.requestedBy } : {}) };
+  // The record is what operators and webhooks see: a password rotation's secret is not kept in it.
+  const record: CommandRecord = { commandId, identity, action, request: redactPayload(action, 'req', payload), messageId, status: 'sent', protocol: version, sentAt, ...(opts.requestedBy ? { requestedBy: opts.requestedBy } : {}) };
 
   if (!connection) return finishWithoutSending(record, 'not_connected');
   const frame = encodeCall(messageId, action, payload);
@@ -222,7 +224,7 @@ export async function receiveCallResponse(conn: ConnectionRecord, frame: Respons
     const valid = validateResponse(conn.protocol, pending.action, frame.payload);
     if (valid.ok) {
       status = outcomeOf(frame.payload);
-      response = frame.payload;
+      response = redactPayload(pending.action, 'conf', frame.payload);
     } else {
       status = 'error';
       error = { code: valid.error.kind, description: `Invalid ${pending.action} response: ${valid.error.message}` };
