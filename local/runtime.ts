@@ -206,6 +206,9 @@ export async function startLocalRuntime(opts: RuntimeOptions = {}): Promise<Loca
     // 6. Import every handler now: env is set, and a broken module should fail the start, not a request.
     for (const r of [...wsRoutes, ...(opts.httpRoutes ?? HTTP_ROUTES), ...(opts.eventRules ?? EVENT_RULES)]) await loadHandler(r.entry);
 
+    // A table kept from an earlier run may hold frames logged before secrets were redacted on write.
+    if (!created) await (await import('../lib/db/redact-secrets')).redactStoredSecrets();
+
     // 7. Demo data on first start.
     let seed: SeedResult | undefined;
     if (opts.seed ?? true) {

@@ -98,9 +98,16 @@ export function secretsIn(action: string, direction: Direction, payload: JsonObj
   return found;
 }
 
-/** A copy of `payload` with every secret replaced by {@link REDACTED}; the same object when it has none. */
+/**
+ * A copy of `payload` with every secret replaced by {@link REDACTED}; the same object when there is
+ * nothing left to redact (no secret, or redacted already), so callers can tell whether it changed.
+ */
 export function redactPayload(action: string, direction: Direction, payload: JsonObject): JsonObject {
-  if (secretsIn(action, direction, payload).length === 0) return payload;
+  let pending = false;
+  visit(action, direction, payload, (holder, field) => {
+    if (holder[field] !== REDACTED) pending = true;
+  });
+  if (!pending) return payload;
   const copy = structuredClone(payload);
   visit(action, direction, copy, (holder, field) => {
     holder[field] = REDACTED;

@@ -47,3 +47,11 @@ describe('secret fields', () => {
     expect(redactFrame(heartbeat)).toBe(heartbeat);
   });
 });
+
+describe('secret fields already redacted', () => {
+  it('are still reported (a "[redacted]" password is still a password) but not copied again', () => {
+    const p = { key: 'AuthorizationKey', value: REDACTED };
+    expect(secretsIn('ChangeConfiguration', 'req', p)).toHaveLength(1);
+    expect(redactPayload('ChangeConfiguration', 'req', p)).toBe(p);
+  });
+});
