@@ -10,7 +10,7 @@ import { transactWrite } from '../aws/transact';
 import { config } from '../config';
 import { getChargePoint, getConnection, getIdentityGuard, type ConnectionRecord } from '../db/charge-points';
 import { ENTITY, keys } from '../db/keys';
-import { logPut, putLogEntry } from '../db/logs';
+import { logInvalidFrame, logPut, putLogEntry } from '../db/logs';
 import { Conflict, NotFound, ValidationFailed } from '../domain/errors';
 import { makeEvent, publish } from '../events/publish';
 import { intEnv } from '../env';
@@ -214,7 +214,8 @@ export async function receiveCallResponse(conn: ConnectionRecord, frame: Respons
   const pending = pendingOut.Item as { messageId: string; commandId: string; action: string } | undefined;
   const base = { identity: conn.identity, at, kind: 'result_in' as const, messageId: frame.messageId, frameIn: raw };
   if (!pending || pending.messageId !== frame.messageId) {
-    await putLogEntry({ ...base, category: 'ocpp_state', detail: { unmatched: true } });
+    // An answer to nothing we asked is an invalid frame: counted, stored in full only within the connection's budget.
+    await logInvalidFrame({ ...base, category: 'ocpp_state', detail: { unmatched: true } }, conn.connectionId);
     return;
   }
   let status: CommandOutcome;

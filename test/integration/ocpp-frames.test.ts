@@ -143,21 +143,25 @@ describe('invalid-frame logging is bounded per connection', () => {
       const filler = 'x'.repeat(8 * 1024);
       await rt.drain();
       counter.reset();
+      let answers = 0;
       for (let i = 0; i < sent; i++) {
-        // Alternately broken framing and a CALL refused for its content: both are invalid frames.
-        s.send(i % 2 ? `[2,"bad-${i}","Heartbeat",null]` : `[2,"bad-${i}","FlyToTheMoon",{"filler":"${filler}"}]`);
+        // Broken framing, a CALL refused for its content, an answer to a CALL never made: all invalid frames.
+        const kind = i % 3;
+        s.send(kind === 0 ? `[2,"bad-${i}","FlyToTheMoon",{"filler":"${filler}"}]` : kind === 1 ? `[2,"bad-${i}","Heartbeat",null]` : `[3,"bad-${i}",{"filler":"${filler}"}]`);
+        if (kind === 2) continue; // never answered
+        answers++;
         const reply = JSON.parse((await s.next(10_000))!) as unknown[];
         expect(reply.slice(0, 2)).toEqual([4, `bad-${i}`]);
       }
       await rt.drain();
       const commands = counter.calls.map((c) => c.command);
-      // Reads: only the connection lookup every frame already makes.
-      expect(commands.filter((c) => !isWrite({ command: c }))).toEqual(Array(sent).fill('GetItemCommand'));
+      // Reads: only those every frame already made (the connection; for an answer, the pending call too).
+      expect(commands.filter((c) => !isWrite({ command: c }))).toEqual(Array(sent + (sent - answers)).fill('GetItemCommand'));
       expect(commands.filter((c) => c === 'UpdateItemCommand')).toHaveLength(sent);
 
       const entries = (await listLog(cp.identity, { limit: 200 })).entries;
       const counters = entries.filter((e) => e.kind === 'invalid_frames');
-      const full = entries.filter((e) => e.kind === 'invalid_frame' || (e.kind === 'call_in' && e.frameOut?.startsWith('[4,')));
+      const full = entries.filter((e) => e.kind === 'invalid_frame' || e.kind === 'result_in' || (e.kind === 'call_in' && e.frameOut?.startsWith('[4,')));
       expect(counters.reduce((n, e) => n + (e.invalidFrames ?? 0), 0)).toBe(sent);
       // Normally one window; exact even if the run straddles a window boundary.
       expect(full).toHaveLength(counters.reduce((n, e) => n + Math.min(e.invalidFrames ?? 0, inFull), 0));
