@@ -1,24 +1,34 @@
-// Runs the CloudFront Function file in a VM context, as CloudFront's viewer request would.
+// Runs the CloudFront Function files in a VM context, as CloudFront's viewer request and viewer response would.
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { runInNewContext } from 'node:vm';
 import { REPO_ROOT } from './lambda';
 
 export const OCPP_REWRITE_FILE = resolve(REPO_ROOT, 'lib/edge/ocpp-rewrite.cloudfront.js');
+export const OCPP_CHALLENGE_FILE = resolve(REPO_ROOT, 'lib/edge/ocpp-challenge.cloudfront.js');
 
 type CfRequest = { uri: string; querystring: Record<string, { value: string }>; method: string; headers: Record<string, { value: string }> };
 type CfResponse = { statusCode: number; statusDescription?: string };
 type CfHandler = (event: { request: CfRequest }) => CfRequest | CfResponse;
 
-let compiled: CfHandler | undefined;
+const compiled = new Map<string, unknown>();
 
-function cfHandler(): CfHandler {
-  if (!compiled) {
-    const sandbox: { handler?: CfHandler } = {};
-    runInNewContext(`${readFileSync(OCPP_REWRITE_FILE, 'utf8')}\nthis.handler = handler;`, sandbox);
-    compiled = sandbox.handler!;
+function load<H>(file: string): H {
+  if (!compiled.has(file)) {
+    const sandbox: { handler?: H } = {};
+    runInNewContext(`${readFileSync(file, 'utf8')}\nthis.handler = handler;`, sandbox);
+    compiled.set(file, sandbox.handler!);
   }
-  return compiled;
+  return compiled.get(file) as H;
+}
+const cfHandler = () => load<CfHandler>(OCPP_REWRITE_FILE);
+
+type CfViewerResponse = { statusCode: number; headers: Record<string, { value: string }> };
+
+/** Headers the viewer-response function adds to an answer from the origin with `status` (e.g. a refused upgrade). */
+export function viewerResponseHeaders(status: number): Record<string, string> {
+  const response = load<(event: { response: CfViewerResponse }) => CfViewerResponse>(OCPP_CHALLENGE_FILE)({ response: { statusCode: status, headers: {} } });
+  return Object.fromEntries(Object.entries(response.headers).map(([k, v]) => [k, v.value]));
 }
 
 /** Returns the `cp` query value (decoded once, as API Gateway would) or the status to reject with. */

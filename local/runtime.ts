@@ -270,6 +270,8 @@ export async function startLocalRuntime(opts: RuntimeOptions = {}): Promise<Loca
         console.error(`[local] $disconnect for connection ${id} of the previous run failed:`, err);
       }
     }
+    // A table kept from an earlier run may hold frames logged before secrets were redacted on write.
+    if (!created) await (await import('../lib/db/redact-secrets')).redactStoredSecrets();
 
     // 7. Demo data on first start.
     let seed: SeedResult | undefined;

@@ -9,7 +9,7 @@ import type { Duplex } from 'node:stream';
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { WsRoute, WsRouteKey } from '../lib/routes';
-import { rewriteOcppPath } from './edge';
+import { rewriteOcppPath, viewerResponseHeaders } from './edge';
 import { readBody } from './http-api';
 import { invoke } from './lambda';
 
@@ -122,7 +122,8 @@ export class WsGateway {
       decide.then(
         (result) => {
           const status = result?.statusCode ?? 200;
-          if (status < 200 || status > 299) return rejectUpgrade(socket, status);
+          // API Gateway passes on only the status of a refusal; CloudFront's viewer response adds headers (the 401 challenge).
+          if (status < 200 || status > 299) return rejectUpgrade(socket, status, viewerResponseHeaders(status));
           if (this.closing) return rejectUpgrade(socket, 503);
           const protocol = headerValue(result?.headers, 'sec-websocket-protocol');
           (req as IncomingMessage & { negotiatedProtocol?: string }).negotiatedProtocol = protocol;
@@ -279,8 +280,9 @@ function headerValue(headers: Record<string, unknown> | undefined, name: string)
   return undefined;
 }
 
-function rejectUpgrade(socket: Duplex, status: number): void {
+function rejectUpgrade(socket: Duplex, status: number, headers: Record<string, string> = {}): void {
   if (socket.destroyed) return;
-  socket.write(`HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Error'}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+  const extra = Object.entries(headers).map(([k, v]) => `${k}: ${v}\r\n`).join('');
+  socket.write(`HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Error'}\r\n${extra}Connection: close\r\nContent-Length: 0\r\n\r\n`);
   socket.destroy();
 }

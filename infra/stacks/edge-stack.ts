@@ -40,6 +40,7 @@ import type { DataStack } from './data-stack';
 
 /** The CloudFront Function source; the local runtime runs the same file (local/edge.ts). */
 export const OCPP_REWRITE_FUNCTION_FILE = resolve(REPO_ROOT, 'lib/edge/ocpp-rewrite.cloudfront.js');
+export const OCPP_CHALLENGE_FUNCTION_FILE = resolve(REPO_ROOT, 'lib/edge/ocpp-challenge.cloudfront.js');
 
 /** Header CloudFront adds to every origin request; $connect refuses requests without it. */
 export const ORIGIN_VERIFY_HEADER = 'X-Origin-Verify';
@@ -63,6 +64,7 @@ export class EdgeStack extends Stack {
   readonly httpStage: HttpStage;
   readonly originVerifySecret: Secret;
   readonly ocppRewriteFunction: CloudFrontFunction;
+  readonly ocppChallengeFunction: CloudFrontFunction;
   readonly distribution: Distribution;
   readonly exports = new StackExports<EdgeExport, EdgeParameter>(this);
 
@@ -122,6 +124,13 @@ export class EdgeStack extends Stack {
       functionName: `${this.stackName}-ocpp-rewrite`,
       comment: 'OCPP-J: /ocpp/{identity} -> /?cp={identity}; anything else 404',
     });
+    // $connect's 401 reaches the charger without headers (API Gateway WebSocket passes only
+    // Sec-WebSocket-* ones on), so the Basic challenge is added on the way out.
+    this.ocppChallengeFunction = new CloudFrontFunction(this, 'OcppChallengeFunction', {
+      code: FunctionCode.fromFile({ filePath: OCPP_CHALLENGE_FUNCTION_FILE }),
+      runtime: FunctionRuntime.JS_2_0,
+      comment: 'OCPP-J: WWW-Authenticate Basic challenge on a refused upgrade with 401',
+    });
     this.originVerifySecret = new Secret(this, 'OriginVerifySecret', {
       description: `Value of the ${ORIGIN_VERIFY_HEADER} header CloudFront sends to the OCPP WebSocket API; checked in $connect`,
       generateSecretString: { passwordLength: 48, excludePunctuation: true, includeSpace: false },
@@ -155,7 +164,10 @@ export class EdgeStack extends Stack {
         cachePolicy: CachePolicy.CACHING_DISABLED,
         originRequestPolicy: OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
         compress: false,
-        functionAssociations: [{ function: this.ocppRewriteFunction, eventType: FunctionEventType.VIEWER_REQUEST }],
+        functionAssociations: [
+          { function: this.ocppRewriteFunction, eventType: FunctionEventType.VIEWER_REQUEST },
+          { function: this.ocppChallengeFunction, eventType: FunctionEventType.VIEWER_RESPONSE },
+        ],
       },
       enableLogging: true,
       logBucket: Bucket.fromBucketAttributes(this, 'AccessLogsBucket', { bucketName: data.exports.use(this, 'AccessLogsBucketName') }),

@@ -1,19 +1,30 @@
 // The per-charge-point log: every connect, disconnect, auth failure and frame in and out. One item
 // per exchange (a CALL and its answer together), so logging a Heartbeat is exactly one write.
 // Items expire after LOG_RETENTION_DAYS (TTL); DynamoDB Local never deletes, so reads filter too.
-import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { randomBytes } from 'node:crypto';
 import { documentClient } from '../aws/clients';
 import { config } from '../config';
 import { log } from '../log';
+import { redactFrame } from '../ocpp/secrets';
 import { ENTITY, keys } from './keys';
 import { queryAll } from './query';
 
 export const LOG_CATEGORIES = ['ocpp_state', 'transaction', 'connection', 'security'] as const;
 export type LogCategory = (typeof LOG_CATEGORIES)[number];
 
-export type LogKind = 'call_in' | 'call_out' | 'result_in' | 'invalid_frame' | 'connected' | 'disconnected' | 'auth_failure' | 'superseded';
+export type LogKind =
+  | 'call_in'
+  | 'call_out'
+  | 'result_in'
+  | 'invalid_frame'
+  /** How many invalid frames one connection sent in one window (see logInvalidFrame). */
+  | 'invalid_frames'
+  | 'connected'
+  | 'disconnected'
+  | 'auth_failure'
+  | 'superseded';
 
 export interface LogEntry {
   readonly identity: string;
@@ -22,17 +33,27 @@ export interface LogEntry {
   readonly kind: LogKind;
   readonly action?: string;
   readonly messageId?: string;
-  /** Frame received from the charge point, verbatim (truncated past 16 KB). */
+  /** Frame received from the charge point, verbatim but for secrets (lib/ocpp/secrets.ts), truncated past 16 KB. */
   readonly frameIn?: string;
-  /** Frame sent to the charge point, verbatim (truncated past 16 KB). */
+  /** Frame sent to the charge point, verbatim but for secrets (lib/ocpp/secrets.ts), truncated past 16 KB. */
   readonly frameOut?: string;
   readonly detail?: Record<string, unknown>;
+  /** On an `invalid_frames` item: the invalid frames counted so far in its window. */
+  readonly invalidFrames?: number;
 }
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
 const MAX_FRAME_CHARS = 16 * 1024;
-const clip = (s: string | undefined) => (s === undefined || s.length <= MAX_FRAME_CHARS ? s : `${s.slice(0, MAX_FRAME_CHARS)}…[truncated]`);
+const clip = (s: string | undefined, max = MAX_FRAME_CHARS) => (s === undefined || s.length <= max ? s : `${s.slice(0, max)}…[truncated]`);
+
+/**
+ * A frame as it may be stored: secrets redacted first (a clipped frame could no longer be parsed
+ * to find them), then clipped. Every frame the log keeps passes through here, whichever direction.
+ */
+export function storableFrame(frame: string | undefined, action: string | undefined, max = MAX_FRAME_CHARS): string | undefined {
+  return frame === undefined ? undefined : clip(redactFrame(frame, action), max);
+}
 
 export function expiresAtFor(retentionDays: number, from = Date.now()): number {
   return Math.floor(from / 1000) + retentionDays * 86_400;
@@ -45,8 +66,8 @@ export function logItem(entry: LogEntry, extra: Record<string, unknown> = {}): R
     ...keys.logEntry(entry.identity, entry.at, suffix),
     type: ENTITY.logEntry,
     ...entry,
-    frameIn: clip(entry.frameIn),
-    frameOut: clip(entry.frameOut),
+    frameIn: storableFrame(entry.frameIn, entry.action),
+    frameOut: storableFrame(entry.frameOut, entry.action),
     expiresAt: expiresAtFor(config().logRetentionDays, Date.parse(entry.at)),
     ...extra,
   };
@@ -58,6 +79,63 @@ export function logPut(entry: LogEntry, extra: Record<string, unknown> = {}): Tr
 
 export async function putLogEntry(entry: LogEntry, extra: Record<string, unknown> = {}): Promise<void> {
   await documentClient().send(new PutCommand({ TableName: config().tableName, Item: logItem(entry, extra) }));
+}
+
+/**
+ * How invalid frames are logged, per connection. A charger that sends garbage (or a fuzzer) used to
+ * get one log item of up to 16 KB per frame, so it could run up the table's writes and storage at
+ * will. Now, per connection and per clock window, one counter item counts every invalid frame
+ * (one small UpdateItem, no read), and only the first `inFull` of them are also logged as an item,
+ * clipped to `maxChars`: enough to diagnose a charger (the same mistake repeats), bounded per hour
+ * whatever the charger does. A new connection starts a new count, which costs a charger a
+ * reconnect (a $connect with Basic auth) per `inFull` items: reconnect storms are bounded by API
+ * Gateway's connection rate, not by us. Fixed windows, not sliding: the counter key is derived
+ * from the time alone, so no read is needed to find it.
+ */
+export const INVALID_FRAME_LOGGING = { inFull: 10, windowSeconds: 3600, maxChars: 1024 } as const;
+
+/** An invalid frame (or a CALL refused for its content): counted always, logged in full only up to the window's budget. */
+export async function logInvalidFrame(entry: LogEntry, connectionId: string): Promise<void> {
+  const { inFull, windowSeconds, maxChars } = INVALID_FRAME_LOGGING;
+  const atMs = Date.parse(entry.at);
+  const windowStart = new Date(Math.floor(atMs / 1000 / windowSeconds) * windowSeconds * 1000).toISOString();
+  const out = await documentClient().send(
+    new UpdateCommand({
+      TableName: config().tableName,
+      Key: keys.logEntry(entry.identity, windowStart, `invalid_frames#${connectionId}`),
+      UpdateExpression: 'SET #type = :type, #identity = :identity, #at = :at, #category = :category, #kind = :kind, #detail = :detail, #exp = :exp ADD #n :one',
+      ExpressionAttributeNames: {
+        '#type': 'type',
+        '#identity': 'identity',
+        '#at': 'at',
+        '#category': 'category',
+        '#kind': 'kind',
+        '#detail': 'detail',
+        '#exp': 'expiresAt',
+        '#n': 'invalidFrames',
+      },
+      ExpressionAttributeValues: {
+        ':type': ENTITY.logEntry,
+        ':identity': entry.identity,
+        ':at': windowStart,
+        ':category': entry.category,
+        ':kind': 'invalid_frames',
+        ':detail': { connectionId, windowSeconds, loggedInFull: inFull, lastReason: entry.detail?.reason ?? entry.detail?.error ?? null, lastAt: entry.at },
+        ':exp': expiresAtFor(config().logRetentionDays, Date.parse(windowStart)),
+        ':one': 1,
+      },
+      ReturnValues: 'UPDATED_NEW',
+    }),
+  );
+  const count = Number(out.Attributes?.invalidFrames ?? 0);
+  if (count > inFull) return;
+  const item = logItem(entry);
+  await documentClient().send(
+    new PutCommand({
+      TableName: config().tableName,
+      Item: { ...item, frameIn: storableFrame(entry.frameIn, entry.action, maxChars), frameOut: storableFrame(entry.frameOut, entry.action, maxChars) },
+    }),
+  );
 }
 
 export interface LogPage {

@@ -3,8 +3,9 @@ import { getChargePoint, type ChargePoint } from '../db/charge-points';
 import { listLog, type LogCategory, type LogPage } from '../db/logs';
 import { callChargePoint, type CommandRecord } from '../ocpp/commands';
 import type { JsonObject } from '../ocpp/codec';
+import { secretsIn } from '../ocpp/secrets';
 import { viewChargePoint, type ChargePointView } from './charge-point-view';
-import { NotFound } from './errors';
+import { NotFound, ValidationFailed } from './errors';
 
 /** A charge point of this operator; anyone else's is indistinguishable from a missing one (404). */
 export async function ownedChargePoint(operatorId: string, chargePointId: string): Promise<ChargePoint> {
@@ -34,6 +35,7 @@ export async function sendCommand(
 ): Promise<CommandRecord> {
   const cp = await ownedChargePoint(operatorId, chargePointId);
   if (!cp.identity) throw new NotFound(`Charge point ${chargePointId} has no serial yet`);
+  refuseChargerPassword(input.action, input.payload);
   return callChargePoint(cp.identity, input.action, input.payload, { ...(input.timeoutMs ? { timeoutMs: input.timeoutMs } : {}), requestedBy: `operator:${operatorId}` });
 }
 
@@ -48,4 +50,23 @@ export function commandView(c: CommandRecord) {
     sent_at: c.sentAt,
     completed_at: c.completedAt ?? null,
   };
+}
+
+/**
+ * A raw command must not set the charger's password. The charger would accept it while the stored
+ * hash stayed the old one, and its next reconnect (API Gateway closes every socket within 2 h)
+ * would be refused with 401: a lockout. The only path that changes a password is the rotation
+ * (lib/domain/commissioning.ts finishCommissioning), which stores the new hash first and keeps the
+ * old one as a grace password. Refused here rather than in callChargePoint, which that rotation uses.
+ */
+function refuseChargerPassword(action: string, payload: JsonObject): void {
+  const secrets = secretsIn(action, 'req', payload);
+  if (secrets.length === 0) return;
+  throw new ValidationFailed(
+    `${action} would change the charger's password (${secrets[0]!.why}); passwords are changed only by the platform's password rotation, which runs when commissioning completes`,
+    secrets.map((s) => ({
+      field: `payload${s.pointer.replace(/\//g, '.')}`,
+      message: `${s.why} is set only by the password rotation (commissioning), which stores the new password before sending it; a raw command would lock the charger out at its next reconnect`,
+    })),
+  );
 }

@@ -8,6 +8,14 @@ export const MessageTypeId = { CALL: 2, CALLRESULT: 3, CALLERROR: 4 } as const;
 export const MAX_MESSAGE_ID_LENGTH = 36;
 /** 2.0.1 §4.2.3 Table 7: errorDescription is string[255] (applied to 1.6 as well). */
 export const MAX_ERROR_DESCRIPTION_LENGTH = 255;
+/**
+ * Deepest nesting of objects/arrays accepted inside a payload (the payload object is level 1).
+ * The OCA schemas nest at most ~6 levels (SetChargingProfile with customData at each), so 32
+ * leaves room for vendor customData while keeping everything after decoding (hashing with
+ * JSON.stringify, schema validation, the DynamoDB marshaller) far from the stack limit: a payload
+ * nested thousands of levels deep otherwise overflows the stack and is answered InternalError.
+ */
+export const MAX_PAYLOAD_DEPTH = 32;
 /** 2.0.1 §4.2.3: "When also the MessageId cannot be read, the CALLERROR SHALL contain "-1" as MessageId." */
 export const UNREADABLE_MESSAGE_ID = '-1';
 
@@ -44,7 +52,39 @@ export function decodeFrame(raw: string, version: OcppVersion): Decoded {
   if (!Array.isArray(frame)) {
     return reject(version, undefined, 'RpcFrameworkError', 'Message is not a JSON array');
   }
-  return decodeElements(frame, version);
+  // V8's JSON.parse does not recurse, so a deep frame parses; it is bounded here, before any code
+  // that does recurse sees it.
+  return boundDepth(decodeElements(frame, version), version);
+}
+
+/**
+ * A payload (or errorDetails) nested deeper than {@link MAX_PAYLOAD_DEPTH}: the message is not
+ * malformed JSON but is more than this CSMS can process. A CALL is answered FormatViolation
+ * (2.0.1 Part 4 §4.3 Table 8 "Payload for Action is syntactically incorrect"; 1.6 §4.2.3 Table 7
+ * FormationViolation, "not conform the PDU structure"); a CALLRESULT/CALLERROR is dropped as any
+ * broken response is.
+ */
+function boundDepth(decoded: Decoded, version: OcppVersion): Decoded {
+  if (decoded.kind === 'invalid') return decoded;
+  const body = decoded.kind === 'callerror' ? decoded.errorDetails : decoded.payload;
+  if (!nestedDeeperThan(body, MAX_PAYLOAD_DEPTH)) return decoded;
+  const reason = `Payload is nested deeper than ${MAX_PAYLOAD_DEPTH} levels`;
+  if (decoded.kind === 'call') return reject(version, decoded.messageId, 'FormatViolation', reason);
+  return { kind: 'invalid', reply: null, reason, messageId: decoded.messageId };
+}
+
+/** Iterative (an explicit stack), so it cannot itself overflow on the input it guards against. */
+function nestedDeeperThan(root: unknown, max: number): boolean {
+  const stack: Array<[unknown, number]> = [[root, 1]];
+  while (stack.length) {
+    const [value, depth] = stack.pop()!;
+    if (typeof value !== 'object' || value === null) continue;
+    if (depth > max) return true;
+    for (const child of Array.isArray(value) ? value : Object.values(value)) {
+      if (typeof child === 'object' && child !== null) stack.push([child, depth + 1]);
+    }
+  }
+  return false;
 }
 
 function decodeElements(frame: readonly unknown[], version: OcppVersion): Decoded {

@@ -10,7 +10,7 @@ import { transactWrite } from '../aws/transact';
 import { config } from '../config';
 import { getChargePoint, getConnection, getIdentityGuard, type ConnectionRecord } from '../db/charge-points';
 import { ENTITY, keys } from '../db/keys';
-import { logPut, putLogEntry } from '../db/logs';
+import { logInvalidFrame, logPut, putLogEntry } from '../db/logs';
 import { Conflict, NotFound, ValidationFailed } from '../domain/errors';
 import { makeEvent, publish } from '../events/publish';
 import { intEnv } from '../env';
@@ -18,6 +18,7 @@ import { log } from '../log';
 import { connectorFactWrites } from './actions/status';
 import { encodeCall, type Decoded, type JsonObject } from './codec';
 import { markDisconnected } from './disconnect';
+import { redactPayload } from './secrets';
 import { validateRequest, validateResponse } from './validate';
 import type { OcppVersion } from './versions';
 
@@ -83,7 +84,8 @@ export async function callChargePoint(identity: string, action: string, payload:
   const commandId = `cmd_${randomUUID()}`;
   const messageId = randomUUID();
   const sentAt = new Date().toISOString();
-  const record: CommandRecord = { commandId, identity, action, request: payload, messageId, status: 'sent', protocol: version, sentAt, ...(opts.requestedBy ? { requestedBy: opts.requestedBy } : {}) };
+  // The record is what operators and webhooks see: a password rotation's secret is not kept in it.
+  const record: CommandRecord = { commandId, identity, action, request: redactPayload(action, 'req', payload), messageId, status: 'sent', protocol: version, sentAt, ...(opts.requestedBy ? { requestedBy: opts.requestedBy } : {}) };
 
   if (!connection) return finishWithoutSending(record, 'not_connected');
   const frame = encodeCall(messageId, action, payload);
@@ -213,7 +215,8 @@ export async function receiveCallResponse(conn: ConnectionRecord, frame: Respons
   const pending = pendingOut.Item as { messageId: string; commandId: string; action: string } | undefined;
   const base = { identity: conn.identity, at, kind: 'result_in' as const, messageId: frame.messageId, frameIn: raw };
   if (!pending || pending.messageId !== frame.messageId) {
-    await putLogEntry({ ...base, category: 'ocpp_state', detail: { unmatched: true } });
+    // An answer to nothing we asked is an invalid frame: counted, stored in full only within the connection's budget.
+    await logInvalidFrame({ ...base, category: 'ocpp_state', detail: { unmatched: true } }, conn.connectionId);
     return;
   }
   let status: CommandOutcome;
@@ -223,7 +226,7 @@ export async function receiveCallResponse(conn: ConnectionRecord, frame: Respons
     const valid = validateResponse(conn.protocol, pending.action, frame.payload);
     if (valid.ok) {
       status = outcomeOf(frame.payload);
-      response = frame.payload;
+      response = redactPayload(pending.action, 'conf', frame.payload);
     } else {
       status = 'error';
       error = { code: valid.error.kind, description: `Invalid ${pending.action} response: ${valid.error.message}` };

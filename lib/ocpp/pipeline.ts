@@ -8,7 +8,7 @@ import { transactWrite, type TransactItem } from '../aws/transact';
 import { config } from '../config';
 import { getConnection, type ConnectionRecord } from '../db/charge-points';
 import { ENTITY, keys } from '../db/keys';
-import { logItem, logPut, putLogEntry, type LogEntry } from '../db/logs';
+import { logInvalidFrame, logItem, logPut, putLogEntry, type LogEntry } from '../db/logs';
 import { closeConnection } from '../aws/connections';
 import { log } from '../log';
 import { handlerFor } from './actions';
@@ -46,16 +46,19 @@ export async function handleFrame(input: FrameInput): Promise<string | undefined
         await receiveCallResponse(conn, decoded, input.body, input.receivedAt);
         return undefined;
       case 'invalid':
-        await putLogEntry({
-          identity: conn.identity,
-          at: input.receivedAt,
-          category: 'ocpp_state',
-          kind: 'invalid_frame',
-          ...(decoded.messageId ? { messageId: decoded.messageId } : {}),
-          frameIn: input.body,
-          ...(decoded.reply ? { frameOut: decoded.reply } : {}),
-          detail: { reason: decoded.reason },
-        });
+        await logInvalidFrame(
+          {
+            identity: conn.identity,
+            at: input.receivedAt,
+            category: 'ocpp_state',
+            kind: 'invalid_frame',
+            ...(decoded.messageId ? { messageId: decoded.messageId } : {}),
+            frameIn: input.body,
+            ...(decoded.reply ? { frameOut: decoded.reply } : {}),
+            detail: { reason: decoded.reason },
+          },
+          conn.connectionId,
+        );
         return decoded.reply ?? undefined;
     }
   } catch (err) {
@@ -145,9 +148,12 @@ async function handleCall(conn: ConnectionRecord, call: Call, input: FrameInput)
     const error = toOcppError(err);
     if (error.kind === 'InternalError') log.error('CALL failed', { identity: conn.identity, action: call.action, err });
     const reply = encodeOcppError(version, call.messageId, error);
-    await putLogEntry({ ...base, category: error.kind === 'SecurityError' ? 'security' : 'ocpp_state', frameOut: reply, detail: { error: error.kind } }).catch(
-      (logErr: unknown) => log.error('could not log a CALLERROR', { err: logErr }),
-    );
+    const entry: LogEntry = { ...base, category: error.kind === 'SecurityError' ? 'security' : 'ocpp_state', frameOut: reply, detail: { error: error.kind } };
+    // A CALL refused for its content (unknown action, schema, values) is an invalid frame: counted,
+    // and logged in full only within the connection's budget. Our own failures (InternalError) and
+    // the security trail (SecurityError) are always logged in full.
+    const invalid = error.kind !== 'InternalError' && error.kind !== 'SecurityError';
+    await (invalid ? logInvalidFrame(entry, conn.connectionId) : putLogEntry(entry)).catch((logErr: unknown) => log.error('could not log a CALLERROR', { err: logErr }));
     return reply;
   }
 }

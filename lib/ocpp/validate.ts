@@ -88,7 +88,7 @@ function validate(version: OcppVersion, action: string, direction: Direction, pa
     const what = direction === 'req' ? 'request' : 'response';
     return { ok: false, error: new OcppError('NotImplemented', `${action} is not a known ${version} action (no ${what} schema)`) };
   }
-  if (validateFn(payload)) return { ok: true };
+  if (validateFn(payload)) return unsafeNumberIn(payload);
   const first = validateFn.errors?.[0];
   if (first === undefined) return { ok: false, error: new OcppError('FormatViolation', 'Payload does not match the schema') };
   const path = fieldPath(first);
@@ -161,4 +161,31 @@ function describeError(error: ErrorObject, path: string): string {
     default:
       return `${path} ${error.message ?? `fails ${error.keyword}`}`;
   }
+}
+
+/**
+ * A number beyond ±(2^53 − 1) passes the schemas (`integer` has no maximum in most of them), but
+ * JSON.parse has already rounded it, so the value the charger meant is lost, and the DynamoDB
+ * marshaller refuses it, which turned a bad connectorId, meterStart, seqNo or evseId into
+ * InternalError. It is a field holding a value this CSMS cannot accept:
+ * PropertyConstraintViolation (1.6 §4.2.3 Table 7 / 2.0.1 Part 4 §4.3 Table 8, "syntactically
+ * correct but at least one field contains an invalid value"). Walks the whole payload, so a number
+ * in customData is caught too; the codec has bounded its depth (MAX_PAYLOAD_DEPTH).
+ */
+function unsafeNumberIn(payload: unknown): ValidationResult {
+  const stack: Array<[unknown, string]> = [[payload, '']];
+  while (stack.length) {
+    const [value, path] = stack.pop()!;
+    if (typeof value === 'number') {
+      if (Math.abs(value) > Number.MAX_SAFE_INTEGER) {
+        const at = path === '' ? '/' : path;
+        return { ok: false, error: new OcppError('PropertyConstraintViolation', `${at} must be between -${Number.MAX_SAFE_INTEGER} and ${Number.MAX_SAFE_INTEGER}`, { path: at }) };
+      }
+    } else if (Array.isArray(value)) {
+      value.forEach((v, i) => stack.push([v, `${path}/${i}`]));
+    } else if (typeof value === 'object' && value !== null) {
+      for (const [k, v] of Object.entries(value)) stack.push([v, `${path}/${k.replace(/~/g, '~0').replace(/\//g, '~1')}`]);
+    }
+  }
+  return { ok: true };
 }

@@ -8,7 +8,7 @@ import { EVENT_RULES } from '../../lib/events/rules';
 import { TABLE_DEFINITION } from '../../lib/db/table';
 import { type Access, HTTP_ROUTES, type Route, WS_ROUTES } from '../../lib/routes';
 import type { AppFunction } from '../../infra/constructs/app-function';
-import { EdgeStack, OCPP_REWRITE_FUNCTION_FILE } from '../../infra/stacks/edge-stack';
+import { EdgeStack, OCPP_REWRITE_FUNCTION_FILE, OCPP_CHALLENGE_FUNCTION_FILE } from '../../infra/stacks/edge-stack';
 import { type CfnResource, logicalId, resources, type Synthesized, synthesize } from './support/synth';
 
 let synth: Synthesized;
@@ -180,12 +180,21 @@ describe('CloudFront edge', () => {
     });
   });
 
-  it('attaches it to viewer requests, in front of the WebSocket stage, uncached, with the Host header left out', () => {
+  it('runs lib/edge/ocpp-challenge.cloudfront.js as a cloudfront-js-2.0 function', () => {
+    synth.template(synth.application.edge).hasResourceProperties('AWS::CloudFront::Function', {
+      AutoPublish: true,
+      FunctionCode: readFileSync(OCPP_CHALLENGE_FUNCTION_FILE, 'utf8'),
+      FunctionConfig: { Runtime: 'cloudfront-js-2.0' },
+    });
+  });
+
+  it('attaches the rewrite to viewer requests and the 401 challenge to viewer responses, in front of the WebSocket stage, uncached, with the Host header left out', () => {
     const { edge } = synth.application;
     const config = distributionConfig();
     const behavior = config.DefaultCacheBehavior;
     expect(behavior.FunctionAssociations).toEqual([
       { EventType: 'viewer-request', FunctionARN: { 'Fn::GetAtt': [logicalId(edge, edge.ocppRewriteFunction), 'FunctionARN'] } },
+      { EventType: 'viewer-response', FunctionARN: { 'Fn::GetAtt': [logicalId(edge, edge.ocppChallengeFunction), 'FunctionARN'] } },
     ]);
     expect(behavior.CachePolicyId).toBe('4135ea2d-6df8-44a3-9df3-4b5a84be39ad'); // Managed-CachingDisabled
     expect(behavior.OriginRequestPolicyId).toBe('b689b0a8-53d0-40ab-baf2-68738e2966ac'); // Managed-AllViewerExceptHostHeader

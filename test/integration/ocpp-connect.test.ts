@@ -4,7 +4,7 @@ import type { LocalRuntime } from '../../local/runtime';
 import { getChargePoint } from '../../lib/db/charge-points';
 import { listLog } from '../../lib/db/logs';
 import type { RegisteredChargePoint } from '../../lib/domain/charge-points';
-import { aConnectedClient, aRegisteredChargePoint, basic, BOOT, upgradeStatus } from './support/ocpp';
+import { aConnectedClient, aRegisteredChargePoint, basic, BOOT, upgradeResponse, upgradeStatus } from './support/ocpp';
 import { startTestRuntime } from './support/runtime';
 
 let rt: LocalRuntime;
@@ -32,6 +32,25 @@ describe('$connect', () => {
     expect(await upgradeStatus(u, { protocols: ['ocpp1.6'], authorization: basic(`${cp16.identity}X`, cp16.provisioningPassword) })).toBe(401);
     const security = await listLog(cp16.identity, { category: 'security' });
     expect(security.entries.filter((e) => e.kind === 'auth_failure')).toHaveLength(3);
+  });
+
+  it('challenges a 401 with WWW-Authenticate: Basic, so chargers that wait for a challenge send their credentials', async () => {
+    const u = url(cp16.identity);
+    for (const authorization of [undefined, basic(cp16.identity, 'wrong-password-0000000')]) {
+      const refused = await upgradeResponse(u, { protocols: ['ocpp1.6'], ...(authorization ? { authorization } : {}) });
+      expect(refused.status).toBe(401);
+      expect(refused.headers['www-authenticate']).toBe('Basic realm="OCPP", charset="UTF-8"');
+    }
+    // Not on refusals that are not about credentials, nor on success.
+    const unknown = await upgradeResponse(url('NOBODY-HERE'), { protocols: ['ocpp1.6'], authorization: basic('NOBODY-HERE', 'x'.repeat(40)) });
+    expect(unknown.status).toBe(404);
+    expect(unknown.headers['www-authenticate']).toBeUndefined();
+    const badProtocol = await upgradeResponse(u, { protocols: ['ocpp2.0.1'], authorization: basic(cp16.identity, cp16.provisioningPassword) });
+    expect(badProtocol.status).toBe(400);
+    expect(badProtocol.headers['www-authenticate']).toBeUndefined();
+    const ok = await upgradeResponse(u, { protocols: ['ocpp1.6'], authorization: basic(cp16.identity, cp16.provisioningPassword) });
+    expect(ok.status).toBe(101);
+    expect(ok.headers['www-authenticate']).toBeUndefined();
   });
 
   it('refuses a subprotocol the charge point is not registered for with 400', async () => {

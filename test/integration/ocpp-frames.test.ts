@@ -7,6 +7,8 @@ import { attachCallCounter, isWrite, type CallCounter } from '../../lib/aws/call
 import type { RegisteredChargePoint } from '../../lib/domain/charge-points';
 import { ERROR_CODES } from '../../lib/ocpp/errors';
 import { EVENT_RULES } from '../../lib/events/rules';
+import { INVALID_FRAME_LOGGING, listLog } from '../../lib/db/logs';
+import { MAX_PAYLOAD_DEPTH } from '../../lib/ocpp/codec';
 import { aRawSocket, aRegisteredChargePoint, BOOT } from './support/ocpp';
 import { startTestRuntime } from './support/runtime';
 
@@ -104,6 +106,71 @@ describe('malformed frames (OCPP 2.0.1)', () => {
     expect(await exchange(s201, '[2,"t4","StatusNotification",{"timestamp":"2026-01-01T00:00:00Z","connectorStatus":"Available","evseId":1}]')).toEqual([
       4, 't4', 'OccurrenceConstraintViolation', expect.any(String), expect.any(Object),
     ]);
+  });
+});
+
+describe('values the database cannot hold and payloads too deep to process (found by fuzzing)', () => {
+  const now = () => new Date().toISOString();
+  it.each([
+    ['1.6 StatusNotification connectorId', () => s16, `[2,"u1","StatusNotification",{"connectorId":9007199254740993,"errorCode":"NoError","status":"Available"}]`, '/connectorId'],
+    ['1.6 StartTransaction meterStart', () => s16, `[2,"u2","StartTransaction",{"connectorId":1,"idTag":"CARD","meterStart":100000000000000000000,"timestamp":"${now()}"}]`, '/meterStart'],
+    [
+      '2.0.1 TransactionEvent seqNo',
+      () => s201,
+      `[2,"u3","TransactionEvent",{"eventType":"Started","timestamp":"${now()}","triggerReason":"CablePluggedIn","seqNo":18014398509481984,"transactionInfo":{"transactionId":"TX-U3"},"evse":{"id":1,"connectorId":1}}]`,
+      '/seqNo',
+    ],
+    ['2.0.1 StatusNotification evseId', () => s201, `[2,"u4","StatusNotification",{"timestamp":"${now()}","connectorStatus":"Available","evseId":9007199254740993,"connectorId":1}]`, '/evseId'],
+  ])('answers an integer beyond 2^53 - 1 in %s with PropertyConstraintViolation, not InternalError', async (_name, s, frame, path) => {
+    const id = (JSON.parse(frame.replace(/\d{16,}/g, '0')) as unknown[])[1];
+    expect(await exchange(s(), frame)).toEqual([4, id, 'PropertyConstraintViolation', expect.stringContaining(path), { path }]);
+  });
+
+  it('answers 2.0.1 customData nested thousands of levels deep with FormatViolation, not InternalError', async () => {
+    const deep = `${'{"a":'.repeat(5000)}1${'}'.repeat(5000)}`;
+    const frame = `[2,"d1","TransactionEvent",{"eventType":"Started","timestamp":"${new Date().toISOString()}","triggerReason":"CablePluggedIn","seqNo":0,"transactionInfo":{"transactionId":"TX-D1"},"customData":{"vendorId":"v","x":${deep}}}]`;
+    expect(await exchange(s201, frame)).toEqual([4, 'd1', 'FormatViolation', expect.stringContaining(`${MAX_PAYLOAD_DEPTH} levels`), {}]);
+  });
+});
+
+describe('invalid-frame logging is bounded per connection', () => {
+  it('logs the first frames in full (clipped), then only counts them, with no extra reads', async () => {
+    const { inFull, maxChars } = INVALID_FRAME_LOGGING;
+    const cp = await aRegisteredChargePoint(rt, { protocol: 'ocpp2.0.1' });
+    const s = await aRawSocket(rt, { identity: cp.identity, password: cp.provisioningPassword, protocol: 'ocpp2.0.1' });
+    try {
+      const sent = 2 * inFull + 5;
+      const filler = 'x'.repeat(8 * 1024);
+      await rt.drain();
+      counter.reset();
+      let answers = 0;
+      for (let i = 0; i < sent; i++) {
+        // Broken framing, a CALL refused for its content, an answer to a CALL never made: all invalid frames.
+        const kind = i % 3;
+        s.send(kind === 0 ? `[2,"bad-${i}","FlyToTheMoon",{"filler":"${filler}"}]` : kind === 1 ? `[2,"bad-${i}","Heartbeat",null]` : `[3,"bad-${i}",{"filler":"${filler}"}]`);
+        if (kind === 2) continue; // never answered
+        answers++;
+        const reply = JSON.parse((await s.next(10_000))!) as unknown[];
+        expect(reply.slice(0, 2)).toEqual([4, `bad-${i}`]);
+      }
+      await rt.drain();
+      const commands = counter.calls.map((c) => c.command);
+      // Reads: only those every frame already made (the connection; for an answer, the pending call too).
+      expect(commands.filter((c) => !isWrite({ command: c }))).toEqual(Array(sent + (sent - answers)).fill('GetItemCommand'));
+      expect(commands.filter((c) => c === 'UpdateItemCommand')).toHaveLength(sent);
+
+      const entries = (await listLog(cp.identity, { limit: 200 })).entries;
+      const counters = entries.filter((e) => e.kind === 'invalid_frames');
+      const full = entries.filter((e) => e.kind === 'invalid_frame' || e.kind === 'result_in' || (e.kind === 'call_in' && e.frameOut?.startsWith('[4,')));
+      expect(counters.reduce((n, e) => n + (e.invalidFrames ?? 0), 0)).toBe(sent);
+      // Normally one window; exact even if the run straddles a window boundary.
+      expect(full).toHaveLength(counters.reduce((n, e) => n + Math.min(e.invalidFrames ?? 0, inFull), 0));
+      expect(commands.filter((c) => c === 'PutItemCommand')).toHaveLength(full.length);
+      expect(full.length).toBeLessThan(sent);
+      for (const e of full) expect((e.frameIn ?? '').length).toBeLessThanOrEqual(maxChars + '…[truncated]'.length);
+    } finally {
+      s.close();
+    }
   });
 });
 

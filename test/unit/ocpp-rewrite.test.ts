@@ -1,6 +1,6 @@
 // The CloudFront Function file, run as CloudFront would (in a VM), through the local runtime's loader.
 import { describe, expect, it } from 'vitest';
-import { rewriteOcppPath } from '../../local/edge';
+import { rewriteOcppPath, viewerResponseHeaders } from '../../local/edge';
 
 describe('OCPP path rewrite (CloudFront Function)', () => {
   it.each([
@@ -18,4 +18,11 @@ describe('OCPP path rewrite (CloudFront Function)', () => {
       expect(rewriteOcppPath(uri)).toEqual({ status: 404 });
     },
   );
+});
+
+describe('401 challenge (CloudFront Function, viewer response)', () => {
+  it('adds a Basic challenge to a 401 only', () => {
+    expect(viewerResponseHeaders(401)).toEqual({ 'www-authenticate': 'Basic realm="OCPP", charset="UTF-8"' });
+    for (const status of [101, 400, 403, 404, 500]) expect(viewerResponseHeaders(status)).toEqual({});
+  });
 });

@@ -47,15 +47,26 @@ export const BOOT = {
 } as const;
 
 /** Opens a plain WebSocket and resolves with the HTTP status of a refused upgrade, or 101. */
-export function upgradeStatus(url: string, opts: { protocols?: string[]; authorization?: string } = {}): Promise<number> {
+export async function upgradeStatus(url: string, opts: { protocols?: string[]; authorization?: string } = {}): Promise<number> {
+  return (await upgradeResponse(url, opts)).status;
+}
+
+/** Opens a plain WebSocket and resolves with the status and headers of the upgrade's answer (101 when it opened). */
+export function upgradeResponse(url: string, opts: { protocols?: string[]; authorization?: string } = {}): Promise<{ status: number; headers: Record<string, string | string[] | undefined> }> {
   return new Promise((resolve, reject) => {
     const ws = new WebSocket(url, opts.protocols ?? [], { headers: opts.authorization ? { Authorization: opts.authorization } : {} });
-    ws.once('open', () => {
-      ws.close();
-      resolve(101);
+    ws.once('upgrade', (res) => {
+      ws.once('open', () => {
+        ws.close();
+        resolve({ status: 101, headers: res.headers });
+      });
     });
-    ws.once('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
-    ws.once('error', (err) => (/Unexpected server response: (\d+)/.test(err.message) ? resolve(Number(RegExp.$1)) : reject(err)));
+    ws.once('unexpected-response', (_req, res) => {
+      resolve({ status: res.statusCode ?? 0, headers: res.headers });
+      res.resume();
+      _req.destroy();
+    });
+    ws.once('error', (err) => (/Unexpected server response: (\d+)/.test(err.message) ? resolve({ status: Number(RegExp.$1), headers: {} }) : reject(err)));
   });
 }
 

@@ -5,6 +5,7 @@ import {
   encodeCallError,
   encodeCallResult,
   encodeOcppError,
+  MAX_PAYLOAD_DEPTH,
   type Decoded,
 } from '../../../lib/ocpp/codec';
 import { OcppError } from '../../../lib/ocpp/errors';
@@ -295,5 +296,27 @@ describe('encodeCallError', () => {
     expect(encodeOcppError('ocpp1.6', 'm1', error)).toBe(
       '[4,"m1","OccurenceConstraintViolation","/idTag is required",{"path":"/idTag"}]',
     );
+  });
+});
+
+describe('decodeFrame: nesting depth', () => {
+  const nested = (levels: number) => `${'{"a":'.repeat(levels - 1)}{}${'}'.repeat(levels - 1)}`;
+
+  it.each([
+    ['ocpp1.6', 'FormationViolation'],
+    ['ocpp2.0.1', 'FormatViolation'],
+  ] as const)('answers a CALL nested deeper than MAX_PAYLOAD_DEPTH with %s / %s, without overflowing the stack', (version, code) => {
+    const raw = `[2,"deep","TransactionEvent",{"customData":{"vendorId":"x","v":${nested(5000)}}}]`;
+    expect(replyTo(raw, version)).toEqual([4, 'deep', code, expect.stringContaining(`${MAX_PAYLOAD_DEPTH} levels`), {}]);
+  });
+
+  it('accepts a payload exactly MAX_PAYLOAD_DEPTH levels deep', () => {
+    expect(decodeFrame(`[2,"ok","DataTransfer",${nested(MAX_PAYLOAD_DEPTH)}]`, 'ocpp2.0.1')).toMatchObject({ kind: 'call' });
+    expect(decodeFrame(`[2,"no","DataTransfer",${nested(MAX_PAYLOAD_DEPTH + 1)}]`, 'ocpp2.0.1')).toMatchObject({ kind: 'invalid' });
+  });
+
+  it('drops a deeply nested CALLRESULT or CALLERROR (never answered), keeping its id', () => {
+    expect(decodeFrame(`[3,"r",${nested(100)}]`, 'ocpp2.0.1')).toMatchObject({ kind: 'invalid', reply: null, messageId: 'r' });
+    expect(decodeFrame(`[4,"e","GenericError","",${nested(100)}]`, 'ocpp1.6')).toMatchObject({ kind: 'invalid', reply: null, messageId: 'e' });
   });
 });

@@ -198,6 +198,29 @@ describe('validateRequest: one bad payload per error kind', () => {
   });
 });
 
+describe('numbers beyond 2^53 - 1', () => {
+  // JSON.parse has rounded them already and DynamoDB refuses them: PropertyConstraintViolation, not InternalError later.
+  it.each([
+    ['ocpp1.6', 'StatusNotification', { connectorId: 2 ** 60, errorCode: 'NoError', status: 'Available' }, '/connectorId'],
+    ['ocpp1.6', 'StartTransaction', { connectorId: 1, idTag: 'T', meterStart: 1e20, timestamp: '2026-01-01T00:00:00Z' }, '/meterStart'],
+    ['ocpp2.0.1', 'StatusNotification', { timestamp: '2026-01-01T00:00:00Z', connectorStatus: 'Available', evseId: -(2 ** 54), connectorId: 1 }, '/evseId'],
+    ['ocpp2.0.1', 'Heartbeat', { customData: { vendorId: 'x', deep: [{ n: 2 ** 53 }] } }, '/customData/deep/0/n'],
+  ] as const)('%s %s: answers PropertyConstraintViolation', (version, action, payload, path) => {
+    expect(failure(validateRequest(version, action, payload))).toMatchObject({ kind: 'PropertyConstraintViolation', details: { path } });
+  });
+
+  it('accepts the largest safe integer', () => {
+    expect(validateRequest('ocpp1.6', 'StatusNotification', { connectorId: Number.MAX_SAFE_INTEGER, errorCode: 'NoError', status: 'Available' })).toEqual({ ok: true });
+  });
+
+  it('checks responses too (they are stored in the command record)', () => {
+    expect(failure(validateResponse('ocpp2.0.1', 'RequestStartTransaction', { status: 'Accepted', transactionId: 'T', customData: { vendorId: 'v', n: 1e300 } }))).toMatchObject({
+      kind: 'PropertyConstraintViolation',
+      details: { path: '/customData/n' },
+    });
+  });
+});
+
 describe('kindForKeyword', () => {
   it('falls back to FormatViolation for keywords the OCA schemas do not use', () => {
     expect(kindForKeyword('ocpp2.0.1', 'oneOf')).toBe('FormatViolation');
