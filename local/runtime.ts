@@ -8,11 +8,11 @@ import { join, resolve } from 'node:path';
 import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { generateSigningIdentity } from '../lib/certificates/signing-identity';
 import { EVENT_RULES, type EventRule } from '../lib/events/rules';
-import { HTTP_ROUTES, WS_ROUTES, type HttpRoute, type WsRoute } from '../lib/routes';
+import { HTTP_FALLBACK_ROUTE, HTTP_ROUTES, WS_ROUTES, type HttpRoute, type WsRoute } from '../lib/routes';
 import { ensureTable, startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local';
 import { LocalStartError } from './errors';
 import { DEFAULT_RETRY, LocalEventBus, type RetryPolicy } from './event-bus';
-import { compileRoutes, matchRoute, serveHttpRoute } from './http-api';
+import { compileRoutes, serveHttpRequest } from './http-api';
 import { loadHandler, REPO_ROOT } from './lambda';
 import { Outbox } from './outbox';
 import { startLocalS3, type LocalS3 } from './s3';
@@ -196,15 +196,12 @@ export async function startLocalRuntime(opts: RuntimeOptions = {}): Promise<Loca
       if (mgmt) return gateway.handleManagement(req, res, decodeURIComponent(mgmt[1]!));
       if (method === 'POST' && path === '/' && req.headers['x-amz-target'] === 'AWSEvents.PutEvents') return bus.handlePutEvents(req, res);
       if (method === 'POST' && path === '/v2/email/outbound-emails') return outbox.handleSesSendEmail(req, res);
-      const match = matchRoute(httpRoutes, method, path);
-      if (match && match !== 'method_not_allowed') return serveHttpRoute(req, res, match.route, match.pathParameters, port);
-      // HTTP API's own answer for an unmatched route.
-      res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ message: 'Not Found' }));
+      return serveHttpRequest(req, res, httpRoutes, port);
     };
     server.on('upgrade', (req: IncomingMessage, socket, head: Buffer) => gateway.handleUpgrade(req, socket, head));
 
     // 6. Import every handler now: env is set, and a broken module should fail the start, not a request.
-    for (const r of [...wsRoutes, ...(opts.httpRoutes ?? HTTP_ROUTES), ...(opts.eventRules ?? EVENT_RULES)]) await loadHandler(r.entry);
+    for (const r of [...wsRoutes, ...(opts.httpRoutes ?? HTTP_ROUTES), HTTP_FALLBACK_ROUTE, ...(opts.eventRules ?? EVENT_RULES)]) await loadHandler(r.entry);
 
     // 7. Demo data on first start.
     let seed: SeedResult | undefined;
