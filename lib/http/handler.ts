@@ -8,6 +8,7 @@ import { Unauthorized, ValidationFailed, type FieldIssue } from '../domain/error
 import { log } from '../log';
 import { verifyAccessToken } from '../auth/tokens';
 import { authenticateOperator, type OperatorPrincipal } from './operator-auth';
+import { fieldMessage } from './field-messages';
 import { problemFromError, problemResponse } from './problem';
 
 export type AuthKind = 'none' | 'operator' | 'installer';
@@ -50,7 +51,7 @@ export function zodIssues(error: z.ZodError, prefix?: string): FieldIssue[] {
 
 function parseWith<T extends z.ZodType>(schema: T | undefined, value: unknown, where: string): z.infer<T> | undefined {
   if (!schema) return undefined;
-  const result = schema.safeParse(value);
+  const result = schema.safeParse(value, { error: fieldMessage });
   if (!result.success) {
     const issues = zodIssues(result.error, where === 'body' ? undefined : where);
     throw new ValidationFailed(`Invalid ${where}: ${issues.map((i) => `${i.field}: ${i.message}`).join('; ')}`, issues);

@@ -281,6 +281,9 @@ describe('installer journey', () => {
     const locked = await api('PUT', `/api/v1/installer/projects/${projectId}/checklist/site_owner_briefed`, { token, body: { result: 'passed' } });
     expect(locked.status).toBe(423);
     expect(String(locked.body.detail)).toMatch(/handed over/);
+    // There is no reopen route, so the message must not send anyone looking for one.
+    expect(String(locked.body.detail)).not.toMatch(/reopen/);
+    expect(String(locked.body.detail)).toMatch(/new project/);
     expect((await api('POST', `/api/v1/installer/projects/${projectId}/charge-points`, { token, body: { serial_number: 'LATE-1', ocpp_protocol: 'ocpp1.6' } })).status).toBe(423);
     expect((await api('POST', `/api/v1/installer/charge-points/${commissioned[0]}/commissioning`, { token })).status).toBe(423);
 
