@@ -29,8 +29,8 @@ export interface HttpRequest<B, P, Q, A extends AuthKind> {
   readonly event: APIGatewayProxyEventV2;
 }
 
+/** The success status is the route's contract (lib/api/contract.ts), not the handler's to choose. */
 export interface HttpReply {
-  readonly status?: number;
   readonly body?: unknown;
   readonly headers?: Record<string, string>;
 }
@@ -40,6 +40,8 @@ export interface HttpSpec<B extends z.ZodType, P extends z.ZodType, Q extends z.
   readonly body?: B;
   readonly params?: P;
   readonly query?: Q;
+  /** The status of a successful answer. @default 200 */
+  readonly status?: number;
 }
 
 export function zodIssues(error: z.ZodError, prefix?: string): FieldIssue[] {
@@ -111,11 +113,8 @@ export function httpHandler<
         principal: principal as PrincipalFor<A>,
         event,
       });
-      const status = reply.status ?? 200;
-      return {
-        statusCode: status,
-        headers: { 'content-type': 'application/json', ...reply.headers },
-        body: reply.body === undefined ? '' : JSON.stringify(reply.body),
-      };
+      const status = spec.status ?? 200;
+      if (reply.body === undefined) return { statusCode: status, headers: { ...reply.headers }, body: '' };
+      return { statusCode: status, headers: { 'content-type': 'application/json', ...reply.headers }, body: JSON.stringify(reply.body) };
     });
 }
