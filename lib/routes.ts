@@ -63,7 +63,21 @@ export interface WsRoute {
   readonly description: string;
 }
 
-export type Route = HttpRoute | WsRoute;
+/**
+ * The HTTP API `$default` route: every request no other row matches. Without it API Gateway itself
+ * answers `{"message":"Not Found"}` (and 404 for a wrong method) before any function runs; with it
+ * one small function answers problem+json 404, or 405 with `Allow` computed from HTTP_ROUTES, and
+ * the local runtime invokes the same function, so both answer alike.
+ */
+export interface HttpFallbackRoute {
+  readonly kind: 'http-fallback';
+  readonly routeKey: '$default';
+  readonly entry: string;
+  readonly access: Access;
+  readonly description: string;
+}
+
+export type Route = HttpRoute | HttpFallbackRoute | WsRoute;
 
 export const WS_ROUTES: readonly WsRoute[] = [
   {
@@ -331,5 +345,13 @@ const CORE_HTTP_ROUTES: readonly HttpRoute[] = [
 
 export const HTTP_ROUTES: readonly HttpRoute[] = [...CORE_HTTP_ROUTES, ...WEBHOOK_ROUTES];
 
-export const ROUTES: readonly Route[] = [...WS_ROUTES, ...HTTP_ROUTES];
+export const HTTP_FALLBACK_ROUTE: HttpFallbackRoute = {
+  kind: 'http-fallback',
+  routeKey: '$default',
+  entry: 'functions/api/public/unmatched.ts',
+  access: {},
+  description: 'Any request no route matches: problem+json 404, or 405 with Allow',
+};
+
+export const ROUTES: readonly Route[] = [...WS_ROUTES, ...HTTP_ROUTES, HTTP_FALLBACK_ROUTE];
 

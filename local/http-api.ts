@@ -4,65 +4,37 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import type { HttpRoute } from '../lib/routes';
+import { problemFromError, problemResponse } from '../lib/http/problem';
+import { ValidationFailed } from '../lib/domain/errors';
+import { HTTP_FALLBACK_ROUTE, type HttpFallbackRoute, type HttpRoute } from '../lib/routes';
+import type { CompiledRoute } from '../lib/http/route-match';
+import { matchRoute } from '../lib/http/route-match';
 import { invoke } from './lambda';
 
-interface CompiledRoute {
-  readonly route: HttpRoute;
-  readonly regex: RegExp;
-  readonly params: string[];
-  /** Literal segments count: HTTP API prefers the most specific route. */
-  readonly specificity: number;
-}
+// Route matching lives in lib/http/route-match.ts: the `$default` function on AWS uses it too.
+export { compileRoutes, matchRoute } from '../lib/http/route-match';
 
-export function compileRoutes(routes: readonly HttpRoute[]): CompiledRoute[] {
-  return routes
-    .map((route) => {
-      const params: string[] = [];
-      const segments = route.path.split('/').filter(Boolean);
-      const pattern = segments
-        .map((seg) => {
-          const m = /^\{([A-Za-z0-9_]+)\}$/.exec(seg);
-          if (m) {
-            params.push(m[1]!);
-            return '([^/]+)';
-          }
-          return seg.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-        })
-        .join('/');
-      return { route, params, regex: new RegExp(`^/${pattern}/?$`), specificity: segments.length - params.length };
-    })
-    .sort((a, b) => b.specificity - a.specificity);
-}
+/** HTTP API's payload limit (10 MB); a bigger body gets 413 instead of reaching a function. */
+export const PAYLOAD_LIMIT_BYTES = 10 * 1024 * 1024;
 
-export function matchRoute(compiled: CompiledRoute[], method: string, path: string) {
-  let pathMatched = false;
-  for (const c of compiled) {
-    const m = c.regex.exec(path);
-    if (!m) continue;
-    pathMatched = true;
-    if (c.route.method !== method) continue;
-    const pathParameters: Record<string, string> = {};
-    c.params.forEach((p, i) => {
-      pathParameters[p] = decodeURIComponent(m[i + 1]!);
-    });
-    return { route: c.route, pathParameters };
+export class PayloadTooLarge extends Error {
+  constructor(readonly limit: number) {
+    super(`payload larger than ${limit} bytes`);
   }
-  return pathMatched ? 'method_not_allowed' : undefined;
 }
 
-export function readBody(req: IncomingMessage, limit = 10 * 1024 * 1024): Promise<Buffer> {
+export function readBody(req: IncomingMessage, limit = PAYLOAD_LIMIT_BYTES): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
+    // Past the limit, keep reading but drop the bytes, so the client is not reset mid-upload and
+    // can read the 413; past four times the limit give up on the client and close the socket.
     req.on('data', (c: Buffer) => {
       size += c.length;
-      if (size > limit) {
-        reject(new Error('payload too large'));
-        req.destroy();
-      } else chunks.push(c);
+      if (size <= limit) chunks.push(c);
+      else if (size > 4 * limit) req.destroy(new PayloadTooLarge(limit));
     });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('end', () => (size > limit ? reject(new PayloadTooLarge(limit)) : resolve(Buffer.concat(chunks))));
     req.on('error', reject);
   });
 }
@@ -71,7 +43,7 @@ function isTextual(contentType: string | undefined): boolean {
   return !contentType || /json|text|xml|x-www-form-urlencoded|javascript/i.test(contentType);
 }
 
-export function buildHttpEvent(req: IncomingMessage, body: Buffer, route: HttpRoute, pathParameters: Record<string, string>, port: number): APIGatewayProxyEventV2 {
+export function buildHttpEvent(req: IncomingMessage, body: Buffer, route: HttpRoute | HttpFallbackRoute, pathParameters: Record<string, string>, port: number): APIGatewayProxyEventV2 {
   const url = new URL(req.url ?? '/', 'http://localhost');
   const headers: Record<string, string> = {};
   for (const [k, v] of Object.entries(req.headers)) {
@@ -83,9 +55,10 @@ export function buildHttpEvent(req: IncomingMessage, body: Buffer, route: HttpRo
   const cookies = req.headers.cookie?.split(/;\s*/).filter(Boolean);
   const textual = isTextual(req.headers['content-type']);
   const now = new Date();
+  const routeKey = route.kind === 'http' ? `${route.method} ${route.path}` : route.routeKey;
   return {
     version: '2.0',
-    routeKey: `${route.method} ${route.path}`,
+    routeKey,
     rawPath: url.pathname,
     rawQueryString: url.search.slice(1),
     ...(cookies?.length ? { cookies } : {}),
@@ -107,7 +80,7 @@ export function buildHttpEvent(req: IncomingMessage, body: Buffer, route: HttpRo
         userAgent: req.headers['user-agent'] ?? '',
       },
       requestId: randomUUID(),
-      routeKey: `${route.method} ${route.path}`,
+      routeKey,
       stage: '$default',
       time: now.toUTCString(),
       timeEpoch: now.getTime(),
@@ -130,20 +103,56 @@ export function writeHttpResult(res: ServerResponse, result: unknown): void {
   res.writeHead(200, { 'content-type': 'application/json' }).end(body);
 }
 
+/**
+ * One HTTP API request: the matching row's function, or the `$default` row's function when none
+ * matches (as on AWS). Two answers come from the gateway itself, as problem+json: 413 for a body
+ * over the payload limit, and 400 for a path parameter whose percent-encoding cannot be decoded
+ * (HTTP API decodes path parameters before the function runs and documents no behaviour for an
+ * undecodable one; refusing it names the field instead of inventing a value).
+ */
+export async function serveHttpRequest(req: IncomingMessage, res: ServerResponse, compiled: readonly CompiledRoute[], port: number): Promise<void> {
+  const path = new URL(req.url ?? '/', 'http://x').pathname;
+  const match = matchRoute(compiled, req.method ?? 'GET', path);
+  if (match.kind === 'bad_encoding') {
+    const field = `path.${match.parameter}`;
+    const error = new ValidationFailed(`Invalid path: ${field} is not valid percent-encoding`, [{ field, message: 'is not valid percent-encoding (RFC 3986 §2.1)' }]);
+    req.resume();
+    writeHttpResult(res, problemResponse(problemFromError(error, path)));
+    return;
+  }
+  const [route, pathParameters] = match.kind === 'matched' ? [match.route, match.pathParameters] : [HTTP_FALLBACK_ROUTE, {}];
+  return serveHttpRoute(req, res, route, pathParameters, port);
+}
+
 export async function serveHttpRoute(
   req: IncomingMessage,
   res: ServerResponse,
-  route: HttpRoute,
+  route: HttpRoute | HttpFallbackRoute,
   pathParameters: Record<string, string>,
   port: number,
 ): Promise<void> {
-  const body = await readBody(req);
+  let body: Buffer;
+  try {
+    body = await readBody(req);
+  } catch (err) {
+    if (!(err instanceof PayloadTooLarge)) throw err;
+    const problem = {
+      type: 'https://docs.chargepoint-commissioning.dev/problems/payload-too-large',
+      title: 'Payload too large',
+      status: 413,
+      detail: `The request body is larger than ${err.limit} bytes, the API's limit`,
+      instance: req.url ?? '/',
+    };
+    if (!res.headersSent && !res.destroyed) writeHttpResult(res, problemResponse(problem, { connection: 'close' }));
+    return;
+  }
   const event = buildHttpEvent(req, body, route, pathParameters, port);
+  const name = route.kind === 'http' ? `${route.method} ${route.path}` : route.routeKey;
   try {
     writeHttpResult(res, await invoke(route.entry, event));
   } catch (err) {
     // What HTTP API answers when the function throws. Our handlers should never get here.
-    console.error(`[local] ${route.method} ${route.path} threw:`, err);
+    console.error(`[local] ${name} threw:`, err);
     res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ message: 'Internal Server Error' }));
   }
 }

@@ -8,13 +8,13 @@ import { join, resolve } from 'node:path';
 import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { generateSigningIdentity } from '../lib/certificates/signing-identity';
 import { EVENT_RULES, type EventRule } from '../lib/events/rules';
-import { HTTP_ROUTES, WS_ROUTES, type HttpRoute, type WsRoute } from '../lib/routes';
+import { HTTP_FALLBACK_ROUTE, HTTP_ROUTES, WS_ROUTES, type HttpRoute, type WsRoute } from '../lib/routes';
 import { lockDataDir } from './data-lock';
 import { ensureTable, startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local';
 import { LocalStartError } from './errors';
 import { DEFAULT_RETRY, LocalEventBus, type RetryPolicy } from './event-bus';
 import { isInternalRequest, mayServeInternal } from './internal-access';
-import { answerNotReady, compileRoutes, matchRoute, refuseUpgradeNotReady, serveHttpRoute } from './http-api';
+import { answerNotReady, compileRoutes, refuseUpgradeNotReady, serveHttpRequest } from './http-api';
 import { loadHandler, REPO_ROOT } from './lambda';
 import { LiveConnections } from './live-connections';
 import { Outbox } from './outbox';
@@ -227,8 +227,8 @@ export async function startLocalRuntime(opts: RuntimeOptions = {}): Promise<Loca
     routeRequest = (req: IncomingMessage, res: ServerResponse) => {
       route(req, res).catch((err: unknown) => {
         console.error('[local] request failed:', err);
-        if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ message: 'Internal Server Error' }));
+        if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/problem+json' });
+        res.end(JSON.stringify({ type: 'about:blank', title: 'Internal Server Error', status: 500 }));
       });
     };
     const route = async (req: IncomingMessage, res: ServerResponse) => {
@@ -258,15 +258,12 @@ export async function startLocalRuntime(opts: RuntimeOptions = {}): Promise<Loca
         res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ mails: outbox.list({ to }) }, null, 2));
         return;
       }
-      const match = matchRoute(httpRoutes, method, path);
-      if (match && match !== 'method_not_allowed') return serveHttpRoute(req, res, match.route, match.pathParameters, port);
-      // HTTP API's own answer for an unmatched route.
-      res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ message: 'Not Found' }));
+      return serveHttpRequest(req, res, httpRoutes, port);
     };
     server.on('upgrade', (req: IncomingMessage, socket, head: Buffer) => (state === 'ready' ? gateway.handleUpgrade(req, socket, head) : refuseUpgradeNotReady(socket)));
 
     // 6. Import every handler now: env is set, and a broken module should fail the start, not a request.
-    for (const r of [...wsRoutes, ...(opts.httpRoutes ?? HTTP_ROUTES), ...(opts.eventRules ?? EVENT_RULES)]) await loadHandler(r.entry);
+    for (const r of [...wsRoutes, ...(opts.httpRoutes ?? HTTP_ROUTES), HTTP_FALLBACK_ROUTE, ...(opts.eventRules ?? EVENT_RULES)]) await loadHandler(r.entry);
 
     // Connections of the previous run that never got their $disconnect (it was killed or crashed):
     // run it now, before any charger can connect again, so none of them still reads `connected`.

@@ -1,10 +1,11 @@
-// One HTTP API route and function per row of HTTP_ROUTES (lib/routes.ts).
+// One HTTP API route and function per row of HTTP_ROUTES (lib/routes.ts), plus the `$default`
+// route (HTTP_FALLBACK_ROUTE) that answers unmatched requests with problem+json 404/405.
 import { Stack, type StackProps } from 'aws-cdk-lib';
 import { HttpApi, HttpMethod, HttpRoute, HttpRouteKey } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { EventBus } from 'aws-cdk-lib/aws-events';
 import type { Construct } from 'constructs';
-import { HTTP_ROUTES, type HttpAuth, type HttpRoute as HttpRouteRow } from '../../lib/routes';
+import { HTTP_FALLBACK_ROUTE, HTTP_ROUTES, type HttpAuth, type HttpFallbackRoute, type HttpRoute as HttpRouteRow } from '../../lib/routes';
 import type { DeployConfig } from '../config';
 import { AppFunction } from '../constructs/app-function';
 import { httpRouteId } from '../ids';
@@ -23,7 +24,7 @@ export interface ApiStackProps extends StackProps {
 
 /** One row of HTTP_ROUTES, deployed. */
 export interface DeployedHttpRoute {
-  readonly row: HttpRouteRow;
+  readonly row: HttpRouteRow | HttpFallbackRoute;
   readonly function: AppFunction;
   readonly route: HttpRoute;
 }
@@ -36,7 +37,7 @@ const AUTH_REASON: { readonly [A in HttpAuth]: string } = {
 };
 
 export class ApiStack extends Stack {
-  /** By route key, `GET /api/v1/…`. */
+  /** By route key, `GET /api/v1/…`, and `$default`. */
   readonly routes: ReadonlyMap<string, DeployedHttpRoute>;
 
   constructor(scope: Construct, id: string, props: ApiStackProps) {
@@ -59,6 +60,20 @@ export class ApiStack extends Stack {
       acknowledge(route, 'APIG4', AUTH_REASON[row.auth]);
       routes.set(routeKey, { row, function: fn, route });
     }
+    // Construct id frozen once deployed: 'Unmatched' (constructId refuses 'Default').
+    const fallback = new AppFunction(this, 'Unmatched', {
+      entry: HTTP_FALLBACK_ROUTE.entry,
+      description: `${HTTP_FALLBACK_ROUTE.routeKey}: ${HTTP_FALLBACK_ROUTE.description}`,
+      access: HTTP_FALLBACK_ROUTE.access,
+      platform,
+    });
+    const fallbackRoute = new HttpRoute(this, 'UnmatchedRoute', {
+      httpApi,
+      routeKey: HttpRouteKey.DEFAULT,
+      integration: new HttpLambdaIntegration('UnmatchedIntegration', fallback.function),
+    });
+    acknowledge(fallbackRoute, 'APIG4', AUTH_REASON.none);
+    routes.set(HTTP_FALLBACK_ROUTE.routeKey, { row: HTTP_FALLBACK_ROUTE, function: fallback, route: fallbackRoute });
     this.routes = routes;
   }
 }

@@ -1,87 +1,83 @@
-// GET /api/openapi.json: an OpenAPI 3.1 document built from the route table and the same zod
-// schemas the handlers validate with (lib/api/schemas.ts). A unit test fails when a route has no
-// entry here, so a new endpoint cannot be left out of the document.
+// GET /api/openapi.json: an OpenAPI 3.1 document generated from the REST contract
+// (lib/api/contract.ts), the same entries the handlers are built from: inputs from the zod schemas
+// they validate with, the success status httpHandler() answers with, the response shapes and the
+// problem statuses. test/integration/api-contract.test.ts checks real answers against it.
 import { z } from 'zod';
 import { HTTP_ROUTES, type HttpRoute } from '../routes';
-import * as S from './schemas';
+import { API } from './contract';
 
-interface RouteDoc {
+interface AnyContract {
+  readonly auth: 'none' | 'operator' | 'installer';
   readonly body?: z.ZodType;
+  readonly params?: z.ZodType;
   readonly query?: z.ZodType;
-  readonly status?: number;
-  readonly summary?: string;
+  readonly status: number;
+  readonly response?: z.ZodType;
+  readonly problems?: readonly number[];
 }
 
-const LOG_QUERY = z.object({
-  limit: z.coerce.number().int().min(1).max(200).optional(),
-  cursor: z.string().optional(),
-  category: z.enum(['ocpp_state', 'transaction', 'connection', 'security']).optional(),
-});
+/** The contract of a route-table row; undefined for a row without one (a unit test forbids that). */
+export function contractOf(route: Pick<HttpRoute, 'method' | 'path'>): AnyContract | undefined {
+  return (API as Record<string, AnyContract>)[`${route.method} ${route.path}`];
+}
 
-/** Request schemas per route key (`METHOD path`); routes without a body or query need an empty entry. */
-export const ROUTE_DOCS: Record<string, RouteDoc> = {
-  'POST /api/v1/installer/signup': { body: S.SignupBody, status: 201 },
-  'POST /api/v1/installer/verify-email': { body: S.VerifyEmailBody },
-  'POST /api/v1/installer/login': { body: S.LoginBody },
-  'GET /api/v1/installer/projects': {},
-  'GET /api/v1/installer/projects/{project_id}': {},
-  'POST /api/v1/installer/projects/{project_id}/charge-points': { body: S.RegisterChargePointBody, status: 201 },
-  'PUT /api/v1/installer/projects/{project_id}/checklist/{item}': { body: S.ChecklistBody },
-  'POST /api/v1/installer/charge-points/{charge_point_id}/commissioning': { status: 202 },
-  'GET /api/v1/installer/charge-points/{charge_point_id}/commissioning': {},
-  'POST /api/v1/installer/projects/{project_id}/handover': {},
-  'GET /api/v1/installer/projects/{project_id}/handover': {},
-  'GET /api/v1/operator/projects/{project_id}/handover': {},
-  'POST /api/v1/operator/teams': { body: S.CreateTeamBody, status: 201 },
-  'GET /api/v1/operator/teams': {},
-  'POST /api/v1/operator/sites': { body: S.CreateSiteBody, status: 201 },
-  'GET /api/v1/operator/sites': {},
-  'POST /api/v1/operator/projects': { body: S.CreateProjectBody, status: 201 },
-  'GET /api/v1/operator/projects': {},
-  'GET /api/v1/operator/projects/{project_id}': {},
-  'POST /api/v1/operator/projects/{project_id}/charge-points': { body: S.PlanChargePointBody, status: 201 },
-  'POST /api/v1/operator/projects/{project_id}/installers': { body: S.AssignInstallerBody, status: 201 },
-  'DELETE /api/v1/operator/projects/{project_id}/installers/{email}': { status: 204 },
-  'GET /api/v1/operator/charge-points/{charge_point_id}': {},
-  'GET /api/v1/operator/charge-points/{charge_point_id}/logs': { query: LOG_QUERY },
-  'POST /api/v1/operator/charge-points/{charge_point_id}/commands': { body: S.CommandBody },
-  'GET /api/openapi.json': {},
-};
-
-const jsonSchema = (schema: z.ZodType) => {
-  const { $schema: _drop, ...rest } = z.toJSONSchema(schema, { target: 'draft-2020-12', io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+const jsonSchema = (schema: z.ZodType, io: 'input' | 'output') => {
+  const { $schema: _drop, ...rest } = z.toJSONSchema(schema, { target: 'draft-2020-12', io, unrepresentable: 'any' }) as Record<string, unknown>;
   return rest;
 };
 
-function operation(route: HttpRoute) {
-  const doc = ROUTE_DOCS[`${route.method} ${route.path}`] ?? {};
-  const params = [...route.path.matchAll(/\{([^}]+)\}/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string' } }));
-  const query = doc.query
-    ? Object.entries((jsonSchema(doc.query).properties ?? {}) as Record<string, unknown>).map(([name, schema]) => ({ name, in: 'query', required: false, schema }))
-    : [];
-  const status = String(doc.status ?? 200);
-  const problem = { description: 'RFC 9457 problem details naming the field or rule that failed', content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } };
+const propertiesOf = (schema: z.ZodType | undefined) => (schema ? ((jsonSchema(schema, 'input').properties ?? {}) as Record<string, Record<string, unknown>>) : {});
+
+const PROBLEM_TITLES: Record<number, string> = {
+  400: 'The request is invalid; `errors` names each field',
+  401: 'Missing, wrong or expired credentials',
+  403: 'Not allowed; the detail says why (and what is missing)',
+  404: 'Not found, or not yours',
+  409: 'Conflicts with the current state',
+  413: 'The request body is larger than 10 MB',
+  423: 'The project has been handed over and is locked',
+  429: 'Too many attempts; see Retry-After',
+  503: 'A dependency is unavailable; try again',
+};
+
+/** The problem statuses a route can answer: from its inputs and auth, plus what its contract adds. */
+export function problemStatuses(c: AnyContract): number[] {
+  const statuses = new Set<number>(c.problems ?? []);
+  if (c.body || c.params || c.query) statuses.add(400);
+  if (c.auth !== 'none') statuses.add(401);
+  if (c.params) statuses.add(404);
+  if (c.body) statuses.add(413);
+  return [...statuses].sort();
+}
+
+function operation(route: HttpRoute, c: AnyContract) {
+  const pathProps = propertiesOf(c.params);
+  const params = [...route.path.matchAll(/\{([^}]+)\}/g)].map((m) => ({ name: m[1]!, in: 'path', required: true, schema: pathProps[m[1]!] ?? { type: 'string' } }));
+  const query = Object.entries(propertiesOf(c.query)).map(([name, schema]) => ({ name, in: 'query', required: false, schema }));
+  const problem = (status: number) => ({ description: PROBLEM_TITLES[status] ?? 'Problem details', content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } });
   return {
     summary: route.description,
-    operationId: route.entry.replace(/^functions\/api\//, '').replace(/\.ts$/, '').replace(/[/-](\w)/g, (_m, c: string) => c.toUpperCase()),
+    operationId: route.entry.replace(/^functions\/api\//, '').replace(/\.ts$/, '').replace(/[/-](\w)/g, (_m, ch: string) => ch.toUpperCase()),
     tags: [route.path.split('/')[3] ?? 'api'],
-    ...(route.auth === 'operator' ? { security: [{ operatorApiKey: [] }] } : route.auth === 'installer' ? { security: [{ installerToken: [] }] } : {}),
+    ...(c.auth === 'operator' ? { security: [{ operatorApiKey: [] }] } : c.auth === 'installer' ? { security: [{ installerToken: [] }] } : {}),
     parameters: [...params, ...query],
-    ...(doc.body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(doc.body) } } } } : {}),
+    ...(c.body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(c.body, 'input') } } } } : {}),
     responses: {
-      [status]: status === '204' ? { description: 'No content' } : { description: 'Success', content: { 'application/json': { schema: { type: 'object' } } } },
-      '400': problem,
-      ...(route.auth !== 'none' ? { '401': problem, '404': problem } : {}),
-      '403': problem,
-      '409': problem,
-      '423': problem,
+      [String(c.status)]:
+        c.status === 204 || !c.response
+          ? { description: 'No content' }
+          : { description: 'Success', content: { 'application/json': { schema: jsonSchema(c.response, 'output') } } },
+      ...Object.fromEntries(problemStatuses(c).map((s) => [String(s), problem(s)])),
     },
   };
 }
 
 export function openApiDocument(serverUrl?: string) {
   const paths: Record<string, Record<string, unknown>> = {};
-  for (const route of HTTP_ROUTES) (paths[route.path] ??= {})[route.method.toLowerCase()] = operation(route);
+  for (const route of HTTP_ROUTES) {
+    const c = contractOf(route);
+    if (c) (paths[route.path] ??= {})[route.method.toLowerCase()] = operation(route, c);
+  }
   return {
     openapi: '3.1.0',
     info: {

@@ -9,7 +9,7 @@ import { config } from '../config';
 import { log } from '../log';
 import { redactFrame } from '../ocpp/secrets';
 import { ENTITY, keys } from './keys';
-import { queryAll } from './query';
+import { decodeCursor, encodeCursor, queryAll } from './query';
 
 export const LOG_CATEGORIES = ['ocpp_state', 'transaction', 'connection', 'security'] as const;
 export type LogCategory = (typeof LOG_CATEGORIES)[number];
@@ -156,7 +156,7 @@ export async function listLog(identity: string, opts: { limit?: number; cursor?:
     filter += ' AND #c = :c';
   }
   const entries: LogEntry[] = [];
-  let start: Record<string, unknown> | undefined = opts.cursor ? (JSON.parse(Buffer.from(opts.cursor, 'base64url').toString('utf8')) as Record<string, unknown>) : undefined;
+  let start: Record<string, unknown> | undefined = opts.cursor ? decodeCursor(opts.cursor, keys.logOfChargePoint(identity).pk) : undefined;
   // A filter may empty a page: keep reading until the page is full or the partition ends.
   do {
     const out = await documentClient().send(
@@ -174,7 +174,7 @@ export async function listLog(identity: string, opts: { limit?: number; cursor?:
     for (const item of out.Items ?? []) entries.push(stripKeys(item));
     start = out.LastEvaluatedKey;
   } while (start && entries.length < limit);
-  return { entries, ...(start ? { nextCursor: Buffer.from(JSON.stringify(start)).toString('base64url') } : {}) };
+  return { entries, ...(start ? { nextCursor: encodeCursor(start) } : {}) };
 }
 
 function stripKeys(item: Record<string, unknown>): LogEntry {

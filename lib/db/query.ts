@@ -1,6 +1,7 @@
 // A Query read to the end, page by page (DynamoDB returns at most 1 MB per call).
 import { QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from '../aws/clients';
+import { ValidationFailed } from '../domain/errors';
 
 export async function queryAll<T = Record<string, unknown>>(input: Omit<QueryCommandInput, 'ExclusiveStartKey'>): Promise<T[]> {
   const items: T[] = [];
@@ -11,4 +12,26 @@ export async function queryAll<T = Record<string, unknown>>(input: Omit<QueryCom
     ExclusiveStartKey = out.LastEvaluatedKey;
   } while (ExclusiveStartKey);
   return items;
+}
+
+// Page cursors handed to API callers: the base-table LastEvaluatedKey ({pk, sk}) as base64url JSON.
+// A cursor comes back from the network, so decoding checks its shape and that it belongs to the
+// partition being read: a tampered cursor cannot start a read in someone else's partition, and
+// garbage is a 400 naming the field rather than a 500. It is not signed (no secret to manage); the
+// partition check is what keeps it from reaching data the caller may not read.
+export function encodeCursor(lastEvaluatedKey: Record<string, unknown>): string {
+  return Buffer.from(JSON.stringify({ pk: lastEvaluatedKey.pk, sk: lastEvaluatedKey.sk })).toString('base64url');
+}
+
+export function decodeCursor(cursor: string, pk: string): { pk: string; sk: string } {
+  try {
+    const start = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
+    if (start && typeof start === 'object' && !Array.isArray(start)) {
+      const { pk: p, sk, ...rest } = start as Record<string, unknown>;
+      if (p === pk && typeof sk === 'string' && Object.keys(rest).length === 0) return { pk, sk };
+    }
+  } catch {
+    // not base64url JSON: fall through to the same answer as a well-formed foreign cursor
+  }
+  throw new ValidationFailed('The cursor is not one this endpoint returned', [{ field: 'query.cursor', message: 'is not a cursor this endpoint returned' }]);
 }

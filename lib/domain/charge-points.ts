@@ -11,7 +11,7 @@ import { canonicalIdentity, generateProvisioningPassword, hashPassword, isValidI
 import type { OcppVersion } from '../ocpp/versions';
 import { makeEvent, publish } from '../events/publish';
 import { log } from '../log';
-import { Conflict, Locked, NotFound, ValidationFailed } from './errors';
+import { AFTER_HANDOVER, Conflict, Locked, NotFound, ValidationFailed } from './errors';
 
 export interface RegisterChargePointInput {
   readonly projectId: string;
@@ -49,7 +49,7 @@ export async function registerChargePoint(input: RegisterChargePointInput): Prom
   const identity = canonicalIdentity(raw);
   const project = await getProject(input.projectId);
   if (!project) throw new NotFound(`Project ${input.projectId} not found`);
-  if (project.status === 'handed_over') throw new Locked('The project has been handed over and is locked; ask the operator to reopen it');
+  if (project.status === 'handed_over') throw new Locked(`The project has been handed over and is locked: ${AFTER_HANDOVER}`);
   const team = await getTeam(project.operatorId, project.teamId);
   const existing = await getIdentityGuard(identity);
   if (existing && existing.teamId !== project.teamId) throw new Conflict(serialInUseMessage(existing.teamName), { field: 'serial_number' });

@@ -48,3 +48,10 @@ export class TooManyRequests extends DomainError {
 export class Unavailable extends DomainError {
   readonly kind = 'unavailable';
 }
+
+/**
+ * What a person can do about a handed-over project. There is no reopen: the signed certificate has
+ * gone to the CPO and the site owner, and a reopened project would no longer match it. Later work
+ * (a replacement or an extra charge point) is a new project, which the operator creates.
+ */
+export const AFTER_HANDOVER = 'a handover is final (its signed certificate has been issued); for more work on this site, ask the operator for a new project';

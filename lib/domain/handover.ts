@@ -47,16 +47,26 @@ async function view(project: ProjectWithState): Promise<HandoverView> {
   };
 }
 
-/** What still stands between the project and its handover (empty lists = ready). */
+/**
+ * What still stands between the project and its handover (empty lists = ready). A checklist item
+ * recorded `failed` is reported as failed, not as missing: the installer did the check, and the
+ * fix is on site (then record it again), not in the app.
+ */
 export function handoverBlockers(project: ProjectWithState, cps: readonly ChargePoint[]) {
   const notCompleted = cps
     .filter((c) => c.commissioning?.status !== 'completed')
     .map((c) => ({ charge_point_id: c.chargePointId, serial_number: c.displaySerial ?? c.identity ?? null, commissioning_status: c.commissioning?.status ?? 'pending' }));
-  const checklistMissing = CHECKLIST_ITEMS.filter((item) => {
+  const checklistMissing: ChecklistItem[] = [];
+  const checklistFailed: ChecklistItem[] = [];
+  const checklistNotSupported: ChecklistItem[] = [];
+  for (const item of CHECKLIST_ITEMS) {
     const r = project.checklist?.[item]?.result;
-    return !(r === 'passed' || (item === 'meter_calibration' && r === 'not_supported'));
-  });
-  return { notCompleted, checklistMissing, noChargePoints: cps.length === 0 };
+    if (r === 'passed' || (item === 'meter_calibration' && r === 'not_supported')) continue;
+    if (r === 'failed') checklistFailed.push(item);
+    else if (r === 'not_supported') checklistNotSupported.push(item);
+    else checklistMissing.push(item);
+  }
+  return { notCompleted, checklistMissing, checklistFailed, checklistNotSupported, noChargePoints: cps.length === 0 };
 }
 
 export async function handOver(who: InstallerPrincipal, projectId: string): Promise<HandoverView> {
@@ -64,15 +74,20 @@ export async function handOver(who: InstallerPrincipal, projectId: string): Prom
   if (project.status === 'handed_over' && project.handover) return view(project);
   const cps = await listChargePointsOfProject(projectId);
   const blockers = handoverBlockers(project, cps);
-  if (blockers.noChargePoints || blockers.notCompleted.length || blockers.checklistMissing.length) {
+  const checklistOpen = blockers.checklistMissing.length + blockers.checklistFailed.length + blockers.checklistNotSupported.length;
+  if (blockers.noChargePoints || blockers.notCompleted.length || checklistOpen) {
     const reasons = [
       ...(blockers.noChargePoints ? ['the project has no charge points'] : []),
       ...(blockers.notCompleted.length ? [`${blockers.notCompleted.length} charge point(s) not completed`] : []),
-      ...(blockers.checklistMissing.length ? [`checklist items missing: ${blockers.checklistMissing.join(', ')}`] : []),
+      ...(blockers.checklistFailed.length ? [`checklist items failed (record them again once they pass): ${blockers.checklistFailed.join(', ')}`] : []),
+      ...(blockers.checklistNotSupported.length ? [`checklist items recorded not_supported, which only meter_calibration may be: ${blockers.checklistNotSupported.join(', ')}`] : []),
+      ...(blockers.checklistMissing.length ? [`checklist items not recorded yet: ${blockers.checklistMissing.join(', ')}`] : []),
     ];
     throw new Forbidden(`The project cannot be handed over yet: ${reasons.join('; ')}`, {
       charge_points_not_completed: blockers.notCompleted,
       checklist_missing: blockers.checklistMissing,
+      checklist_failed: blockers.checklistFailed,
+      checklist_not_supported: blockers.checklistNotSupported,
     });
   }
 

@@ -10,7 +10,7 @@ import { nowIso } from '../ids';
 import { viewChargePoint, type ChargePointView } from './charge-point-view';
 import { registerChargePoint, serialInUseMessage } from './charge-points';
 import { advanceCommissioning, startCommissioning } from './commissioning';
-import { Locked, NotFound, ValidationFailed } from './errors';
+import { AFTER_HANDOVER, Locked, NotFound, ValidationFailed } from './errors';
 
 export async function assignedProject(who: InstallerPrincipal, projectId: string): Promise<ProjectWithState> {
   const [project, assigned] = await Promise.all([getProjectWithState(projectId), isAssigned(projectId, who.email)]);
@@ -20,7 +20,7 @@ export async function assignedProject(who: InstallerPrincipal, projectId: string
 
 function assertOpen(project: ProjectWithState): void {
   if (project.status === 'handed_over') {
-    throw new Locked(`Project ${project.jobNumber} was handed over at ${project.handedOverAt ?? 'an earlier time'} and is locked; ask the operator to reopen it`);
+    throw new Locked(`Project ${project.jobNumber} was handed over at ${project.handedOverAt ?? 'an earlier time'} and is locked: ${AFTER_HANDOVER}`);
   }
 }
 

@@ -8,6 +8,7 @@ import { Unauthorized, ValidationFailed, type FieldIssue } from '../domain/error
 import { log } from '../log';
 import { verifyAccessToken } from '../auth/tokens';
 import { authenticateOperator, type OperatorPrincipal } from './operator-auth';
+import { fieldMessage } from './field-messages';
 import { problemFromError, problemResponse } from './problem';
 
 export type AuthKind = 'none' | 'operator' | 'installer';
@@ -28,8 +29,8 @@ export interface HttpRequest<B, P, Q, A extends AuthKind> {
   readonly event: APIGatewayProxyEventV2;
 }
 
+/** The success status is the route's contract (lib/api/contract.ts), not the handler's to choose. */
 export interface HttpReply {
-  readonly status?: number;
   readonly body?: unknown;
   readonly headers?: Record<string, string>;
 }
@@ -39,6 +40,8 @@ export interface HttpSpec<B extends z.ZodType, P extends z.ZodType, Q extends z.
   readonly body?: B;
   readonly params?: P;
   readonly query?: Q;
+  /** The status of a successful answer. @default 200 */
+  readonly status?: number;
 }
 
 export function zodIssues(error: z.ZodError, prefix?: string): FieldIssue[] {
@@ -50,7 +53,7 @@ export function zodIssues(error: z.ZodError, prefix?: string): FieldIssue[] {
 
 function parseWith<T extends z.ZodType>(schema: T | undefined, value: unknown, where: string): z.infer<T> | undefined {
   if (!schema) return undefined;
-  const result = schema.safeParse(value);
+  const result = schema.safeParse(value, { error: fieldMessage });
   if (!result.success) {
     const issues = zodIssues(result.error, where === 'body' ? undefined : where);
     throw new ValidationFailed(`Invalid ${where}: ${issues.map((i) => `${i.field}: ${i.message}`).join('; ')}`, issues);
@@ -110,11 +113,8 @@ export function httpHandler<
         principal: principal as PrincipalFor<A>,
         event,
       });
-      const status = reply.status ?? 200;
-      return {
-        statusCode: status,
-        headers: { 'content-type': 'application/json', ...reply.headers },
-        body: reply.body === undefined ? '' : JSON.stringify(reply.body),
-      };
+      const status = spec.status ?? 200;
+      if (reply.body === undefined) return { statusCode: status, headers: { ...reply.headers }, body: '' };
+      return { statusCode: status, headers: { 'content-type': 'application/json', ...reply.headers }, body: JSON.stringify(reply.body) };
     });
 }

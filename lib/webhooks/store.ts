@@ -6,7 +6,7 @@ import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } fr
 import { documentClient } from '../aws/clients';
 import { config } from '../config';
 import { ENTITY, keys } from '../db/keys';
-import { ValidationFailed } from '../domain/errors';
+import { decodeCursor, encodeCursor } from '../db/query';
 import type { DeliveryAttempt, DeliveryStatus, WebhookDelivery, WebhookSubscription } from './model';
 
 const KEY_ATTRIBUTES = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'type'] as const;
@@ -168,16 +168,6 @@ export interface DeliveryPage {
   readonly nextCursor?: string;
 }
 
-function decodeCursor(cursor: string, pk: string): Record<string, unknown> {
-  try {
-    const start = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Record<string, unknown>;
-    if (start.pk === pk && typeof start.sk === 'string' && Object.keys(start).length === 2) return start;
-  } catch {
-    // fall through
-  }
-  throw new ValidationFailed('The cursor is not one this endpoint returned', [{ field: 'query.cursor', message: 'is not a valid cursor' }]);
-}
-
 /** AP-23: a subscription's deliveries, newest event first, paged, optionally by status; expired ones hidden. */
 export async function listDeliveries(
   subscriptionId: string,
@@ -211,7 +201,7 @@ export async function listDeliveries(
     for (const item of out.Items ?? []) deliveries.push(strip<WebhookDelivery>(item)!);
     start = out.LastEvaluatedKey;
   } while (start && deliveries.length < opts.limit);
-  return { deliveries, ...(start ? { nextCursor: Buffer.from(JSON.stringify({ pk: start.pk, sk: start.sk })).toString('base64url') } : {}) };
+  return { deliveries, ...(start ? { nextCursor: encodeCursor(start) } : {}) };
 }
 
 /** AP-24: deliveries of one due shard whose next attempt is due by `nowIso`, oldest first. */

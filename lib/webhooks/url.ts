@@ -171,7 +171,7 @@ export type UrlValidation = { readonly ok: true; readonly url: string } | { read
 
 /**
  * The full rule for create/update: shape, then every address the host resolves to must be public.
- * Never throws (a resolver failure is a "does not resolve" answer).
+ * Never throws (a resolver failure is a "must name a host that resolves" answer).
  */
 export async function validateWebhookUrl(raw: unknown, policy: UrlPolicy, resolver: Resolver = resolveHost): Promise<UrlValidation> {
   const shape = checkWebhookUrlShape(raw, policy);
@@ -183,12 +183,13 @@ export async function validateWebhookUrl(raw: unknown, policy: UrlPolicy, resolv
   try {
     addresses = await resolver(host);
   } catch {
-    return { ok: false, message: `host ${host} does not resolve` };
+    return { ok: false, message: `must name a host that resolves (${host} does not)` };
   }
-  if (addresses.length === 0) return { ok: false, message: `host ${host} does not resolve` };
+  // Messages read as "The webhook URL is not acceptable: it <message>", like the shape rules above.
+  if (addresses.length === 0) return { ok: false, message: `must name a host that resolves (${host} does not)` };
   for (const address of addresses) {
     const reason = nonPublicReason(address);
-    if (reason) return { ok: false, message: `host ${host} resolves to ${reason} (${address})` };
+    if (reason) return { ok: false, message: `must not resolve to ${reason} (${host} resolves to ${address})` };
   }
   return { ok: true, url: shape.url.href };
 }

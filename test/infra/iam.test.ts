@@ -3,7 +3,7 @@
 // resources that access names, and nothing more.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { EVENT_RULES } from '../../lib/events/rules';
-import { type Access, HTTP_ROUTES, type SecretName, WS_ROUTES } from '../../lib/routes';
+import { type Access, HTTP_FALLBACK_ROUTE, HTTP_ROUTES, type SecretName, WS_ROUTES } from '../../lib/routes';
 import type { AppFunction } from '../../infra/constructs/app-function';
 import { FULL_CONTEXT, logicalId, resources, type SynthOptions, synthesize, TEST_ENV } from './support/synth';
 
@@ -63,6 +63,7 @@ function rowsOf(synth: ReturnType<typeof synthesize>): Row[] {
   const { api, ocpp, events } = synth.application;
   return [
     ...HTTP_ROUTES.map((r) => ({ name: `${r.method} ${r.path}`, access: r.access, fn: () => api.routes.get(`${r.method} ${r.path}`)?.function, deadLetters: false })),
+    { name: `HTTP ${HTTP_FALLBACK_ROUTE.routeKey}`, access: HTTP_FALLBACK_ROUTE.access, fn: () => api.routes.get(HTTP_FALLBACK_ROUTE.routeKey)?.function, deadLetters: false },
     ...WS_ROUTES.map((r) => ({ name: r.routeKey, access: r.access, fn: () => ocpp.routes.get(r.routeKey)?.function, deadLetters: false })),
     ...EVENT_RULES.map((r) => ({ name: `rule ${r.name}`, access: r.access, fn: () => events.rules.get(r.name)?.function, deadLetters: true })),
   ];
@@ -122,7 +123,7 @@ describe('IAM: each function gets what its row says, no more', () => {
       synth = synthesize(options);
     });
 
-    const names = [...HTTP_ROUTES.map((r) => `${r.method} ${r.path}`), ...WS_ROUTES.map((r) => r.routeKey), ...EVENT_RULES.map((r) => `rule ${r.name}`)];
+    const names = [...HTTP_ROUTES.map((r) => `${r.method} ${r.path}`), `HTTP ${HTTP_FALLBACK_ROUTE.routeKey}`, ...WS_ROUTES.map((r) => r.routeKey), ...EVENT_RULES.map((r) => `rule ${r.name}`)];
     it.each(names)('%s', (name) => {
       const row = rowsOf(synth).find((r) => r.name === name)!;
       checkRow(synth, row);

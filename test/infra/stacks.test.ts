@@ -6,7 +6,7 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { EVENT_RULES } from '../../lib/events/rules';
 import { TABLE_DEFINITION } from '../../lib/db/table';
-import { type Access, HTTP_ROUTES, type Route, WS_ROUTES } from '../../lib/routes';
+import { type Access, HTTP_FALLBACK_ROUTE, HTTP_ROUTES, type Route, WS_ROUTES } from '../../lib/routes';
 import type { AppFunction } from '../../infra/constructs/app-function';
 import { EdgeStack, OCPP_REWRITE_FUNCTION_FILE, OCPP_CHALLENGE_FUNCTION_FILE } from '../../infra/stacks/edge-stack';
 import { type CfnResource, logicalId, resources, type Synthesized, synthesize } from './support/synth';
@@ -68,9 +68,9 @@ function environmentOf(fn: AppFunction): Record<string, unknown> {
 }
 
 describe('functions', () => {
-  it('has one function per HTTP route, per WebSocket route and per event rule, and no others', () => {
+  it('has one function per HTTP route (and the $default route), per WebSocket route and per event rule, and no others', () => {
     const { api, ocpp, events } = synth.application;
-    synth.template(api).resourceCountIs('AWS::Lambda::Function', HTTP_ROUTES.length);
+    synth.template(api).resourceCountIs('AWS::Lambda::Function', HTTP_ROUTES.length + 1);
     synth.template(ocpp).resourceCountIs('AWS::Lambda::Function', WS_ROUTES.length);
     synth.template(events).resourceCountIs('AWS::Lambda::Function', EVENT_RULES.length);
     for (const stack of [synth.application.data, synth.application.edge, synth.application.monitoring]) {
@@ -79,7 +79,7 @@ describe('functions', () => {
   });
 
   const rows = [
-    ...HTTP_ROUTES.map((row) => ({ name: routeKey(row), row, get: () => synth.application.api.routes.get(routeKey(row))?.function })),
+    ...[...HTTP_ROUTES, HTTP_FALLBACK_ROUTE].map((row) => ({ name: `HTTP ${routeKey(row)}`, row, get: () => synth.application.api.routes.get(routeKey(row))?.function })),
     ...WS_ROUTES.map((row) => ({ name: row.routeKey, row, get: () => synth.application.ocpp.routes.get(row.routeKey)?.function })),
     ...EVENT_RULES.map((row) => ({ name: `rule ${row.name}`, row, get: () => synth.application.events.rules.get(row.name)?.function })),
   ];
@@ -110,13 +110,14 @@ describe('functions', () => {
 });
 
 describe('HTTP API', () => {
-  it('has exactly one route per HTTP_ROUTES row, each integrated with that row\'s function', () => {
+  it('has exactly one route per HTTP_ROUTES row and the $default route, each integrated with that row\'s function', () => {
     const { api } = synth.application;
     const template = synth.template(api);
     const routes = Object.values(resources(template, 'AWS::ApiGatewayV2::Route'));
-    expect(routes.map((r) => r.Properties!.RouteKey).sort()).toEqual(HTTP_ROUTES.map(routeKey).sort());
+    const rows = [...HTTP_ROUTES, HTTP_FALLBACK_ROUTE];
+    expect(routes.map((r) => r.Properties!.RouteKey).sort()).toEqual(rows.map(routeKey).sort());
     const integrations = resources(template, 'AWS::ApiGatewayV2::Integration');
-    for (const row of HTTP_ROUTES) {
+    for (const row of rows) {
       const deployed = api.routes.get(routeKey(row))!;
       const route = routes.find((r) => r.Properties!.RouteKey === routeKey(row))!;
       expect(route.Properties!.ApiId).toEqual({ 'Fn::ImportValue': 'Commissioning-Edge-HttpApiId' });
@@ -319,7 +320,7 @@ describe('monitoring', () => {
   it('alarms on every function, every dead-letter queue and both APIs, all notifying the alarm topic', () => {
     const { api, ocpp, events, edge } = synth.application;
     const expected = new Map<Stack, number>([
-      [api, HTTP_ROUTES.length],
+      [api, HTTP_ROUTES.length + 1],
       [ocpp, WS_ROUTES.length],
       [events, EVENT_RULES.length * 2],
       [edge, 2],

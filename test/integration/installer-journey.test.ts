@@ -15,7 +15,7 @@ import type { RPCClient } from 'ocpp-rpc';
 import type { LocalRuntime } from '../../local/runtime';
 import { issueAccessToken } from '../../lib/auth/tokens';
 import { getChargePoint } from '../../lib/db/charge-points';
-import { aConnectedClient, BOOT } from './support/ocpp';
+import { aConnectedClient, behaveLikeACharger, BOOT } from './support/ocpp';
 import { anEmail, apiClient } from './support/api';
 import { startTestRuntime } from './support/runtime';
 
@@ -60,28 +60,6 @@ afterAll(async () => {
   await rt?.stop();
   await new Promise((r) => receiver?.close(r));
 });
-
-/** A well-behaved charger: answers commands and sends what TriggerMessage asks for. */
-function behaveLikeACharger(client: RPCClient, version: 'ocpp1.6' | 'ocpp2.0.1', state: { password?: string }) {
-  client.handle('TriggerMessage', async ({ params }) => {
-    const what = (params as { requestedMessage: string }).requestedMessage;
-    // Not awaited (the answer to TriggerMessage goes first); a socket closed meanwhile just drops them.
-    setImmediate(() => {
-      if (what === 'Heartbeat') client.call('Heartbeat', {}).catch(() => undefined);
-      if (what === 'BootNotification') client.call('BootNotification', BOOT[version]).catch(() => undefined);
-    });
-    return { status: 'Accepted' };
-  });
-  client.handle('ChangeConfiguration', async ({ params }) => {
-    state.password = (params as { value: string }).value;
-    return { status: 'Accepted' };
-  });
-  client.handle('SetVariables', async ({ params }) => {
-    const data = (params as { setVariableData: Array<{ attributeValue: string; component: { name: string }; variable: { name: string } }> }).setVariableData;
-    state.password = data[0]!.attributeValue;
-    return { setVariableResult: data.map((d) => ({ attributeStatus: 'Accepted', component: d.component, variable: d.variable })) };
-  });
-}
 
 describe('installer journey', () => {
   it('the CPO sets up a team, a site and a job with a planned charge point', async () => {
@@ -290,6 +268,9 @@ describe('installer journey', () => {
     const locked = await api('PUT', `/api/v1/installer/projects/${projectId}/checklist/site_owner_briefed`, { token, body: { result: 'passed' } });
     expect(locked.status).toBe(423);
     expect(String(locked.body.detail)).toMatch(/handed over/);
+    // There is no reopen route, so the message must not send anyone looking for one.
+    expect(String(locked.body.detail)).not.toMatch(/reopen/);
+    expect(String(locked.body.detail)).toMatch(/new project/);
     expect((await api('POST', `/api/v1/installer/projects/${projectId}/charge-points`, { token, body: { serial_number: 'LATE-1', ocpp_protocol: 'ocpp1.6' } })).status).toBe(423);
     expect((await api('POST', `/api/v1/installer/charge-points/${commissioned[0]}/commissioning`, { token })).status).toBe(423);
 

@@ -99,10 +99,10 @@ describe('HTTP', () => {
     expect(Object.keys(body.parts).sort()).toEqual(['dynamodb', 'eventBus', 'http', 'outbox', 's3', 'websocket']);
   });
 
-  it('answers unmatched routes like HTTP API does', async () => {
+  it('answers unmatched routes through the $default route, as HTTP API does with it deployed', async () => {
     const res = await fetch(`${rt.url}/api/v1/nope`);
     expect(res.status).toBe(404);
-    expect(await res.json()).toEqual({ message: 'Not Found' });
+    expect(res.headers.get('content-type')).toBe('application/problem+json');
   });
 
   it('captures email sent with the real SES v2 client in the outbox', async () => {

@@ -1,7 +1,7 @@
-import { ProjectParams } from '../../../lib/api/schemas';
+import { API } from '../../../lib/api/contract';
 import { installerProjectDetail } from '../../../lib/domain/installer-projects';
 import { httpHandler } from '../../../lib/http/handler';
 
-export const handler = httpHandler({ auth: 'installer', params: ProjectParams }, async ({ principal, params }) => ({
+export const handler = httpHandler(API['GET /api/v1/installer/projects/{project_id}'], async ({ principal, params }) => ({
   body: await installerProjectDetail(principal, params.project_id),
 }));

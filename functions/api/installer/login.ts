@@ -1,5 +1,5 @@
-import { LoginBody } from '../../../lib/api/schemas';
+import { API } from '../../../lib/api/contract';
 import { logIn } from '../../../lib/domain/installers';
 import { httpHandler } from '../../../lib/http/handler';
 
-export const handler = httpHandler({ auth: 'none', body: LoginBody }, async ({ body }) => ({ body: await logIn(body), headers: { 'cache-control': 'no-store' } }));
+export const handler = httpHandler(API['POST /api/v1/installer/login'], async ({ body }) => ({ body: await logIn(body), headers: { 'cache-control': 'no-store' } }));

@@ -1,5 +1,5 @@
-import { SignupBody } from '../../../lib/api/schemas';
+import { API } from '../../../lib/api/contract';
 import { signUp } from '../../../lib/domain/installers';
 import { httpHandler } from '../../../lib/http/handler';
 
-export const handler = httpHandler({ auth: 'none', body: SignupBody }, async ({ body }) => ({ status: 201, body: await signUp(body) }));
+export const handler = httpHandler(API['POST /api/v1/installer/signup'], async ({ body }) => ({ body: await signUp(body) }));

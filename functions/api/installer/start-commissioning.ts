@@ -1,8 +1,7 @@
-import { ChargePointParams } from '../../../lib/api/schemas';
+import { API } from '../../../lib/api/contract';
 import { startInstallerCommissioning } from '../../../lib/domain/installer-projects';
 import { httpHandler } from '../../../lib/http/handler';
 
-export const handler = httpHandler({ auth: 'installer', params: ChargePointParams }, async ({ principal, params }) => ({
-  status: 202,
+export const handler = httpHandler(API['POST /api/v1/installer/charge-points/{charge_point_id}/commissioning'], async ({ principal, params }) => ({
   body: await startInstallerCommissioning(principal, params.charge_point_id),
 }));

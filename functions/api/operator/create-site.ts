@@ -1,5 +1,5 @@
-import { CreateSiteBody } from '../../../lib/api/schemas';
+import { API } from '../../../lib/api/contract';
 import { addSite } from '../../../lib/domain/operator-projects';
 import { httpHandler } from '../../../lib/http/handler';
 
-export const handler = httpHandler({ auth: 'operator', body: CreateSiteBody }, async ({ principal, body }) => ({ status: 201, body: await addSite(principal.operatorId, body) }));
+export const handler = httpHandler(API['POST /api/v1/operator/sites'], async ({ principal, body }) => ({ body: await addSite(principal.operatorId, body) }));

@@ -1,5 +1,5 @@
-import { CreateTeamBody } from '../../../lib/api/schemas';
+import { API } from '../../../lib/api/contract';
 import { addTeam } from '../../../lib/domain/operator-projects';
 import { httpHandler } from '../../../lib/http/handler';
 
-export const handler = httpHandler({ auth: 'operator', body: CreateTeamBody }, async ({ principal, body }) => ({ status: 201, body: await addTeam(principal.operatorId, body) }));
+export const handler = httpHandler(API['POST /api/v1/operator/teams'], async ({ principal, body }) => ({ body: await addTeam(principal.operatorId, body) }));

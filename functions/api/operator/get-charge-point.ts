@@ -1,7 +1,7 @@
-import { z } from 'zod';
+import { API } from '../../../lib/api/contract';
 import { showChargePoint } from '../../../lib/domain/operator-charge-points';
 import { httpHandler } from '../../../lib/http/handler';
 
-export const handler = httpHandler({ auth: 'operator', params: z.object({ charge_point_id: z.string().min(1).max(64) }) }, async ({ principal, params }) => ({
+export const handler = httpHandler(API['GET /api/v1/operator/charge-points/{charge_point_id}'], async ({ principal, params }) => ({
   body: await showChargePoint(principal.operatorId, params.charge_point_id),
 }));

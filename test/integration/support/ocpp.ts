@@ -110,3 +110,25 @@ export async function aRawSocket(rt: LocalRuntime, cp: { identity: string; passw
     close: () => ws.close(),
   };
 }
+
+/** A well-behaved charger: answers commands and sends what TriggerMessage asks for. */
+export function behaveLikeACharger(client: RPCClient, version: 'ocpp1.6' | 'ocpp2.0.1', state: { password?: string }) {
+  client.handle('TriggerMessage', async ({ params }) => {
+    const what = (params as { requestedMessage: string }).requestedMessage;
+    // Not awaited (the answer to TriggerMessage goes first); a socket closed meanwhile just drops them.
+    setImmediate(() => {
+      if (what === 'Heartbeat') client.call('Heartbeat', {}).catch(() => undefined);
+      if (what === 'BootNotification') client.call('BootNotification', BOOT[version]).catch(() => undefined);
+    });
+    return { status: 'Accepted' };
+  });
+  client.handle('ChangeConfiguration', async ({ params }) => {
+    state.password = (params as { value: string }).value;
+    return { status: 'Accepted' };
+  });
+  client.handle('SetVariables', async ({ params }) => {
+    const data = (params as { setVariableData: Array<{ attributeValue: string; component: { name: string }; variable: { name: string } }> }).setVariableData;
+    state.password = data[0]!.attributeValue;
+    return { setVariableResult: data.map((d) => ({ attributeStatus: 'Accepted', component: d.component, variable: d.variable })) };
+  });
+}

@@ -151,7 +151,7 @@ describe('validateWebhookUrl', () => {
 
   it('refuses a host with any private address among its answers (a rebinding-friendly name)', async () => {
     const r = await validateWebhookUrl('https://hooks.example.com/in', AWS, resolvesTo('93.184.215.14', '10.0.0.5'));
-    expect(r).toEqual({ ok: false, message: 'host hooks.example.com resolves to a private address (10.0.0.5)' });
+    expect(r).toEqual({ ok: false, message: 'must not resolve to a private address (hooks.example.com resolves to 10.0.0.5)' });
   });
 
   it('refuses a host resolving to the metadata service, IPv4-mapped loopback or unique-local', async () => {
@@ -161,7 +161,7 @@ describe('validateWebhookUrl', () => {
   });
 
   it('refuses a host that does not resolve, or resolves to nothing', async () => {
-    expect(await validateWebhookUrl('https://nowhere.invalid/in', AWS, doesNotResolve)).toEqual({ ok: false, message: 'host nowhere.invalid does not resolve' });
+    expect(await validateWebhookUrl('https://nowhere.invalid/in', AWS, doesNotResolve)).toEqual({ ok: false, message: 'must name a host that resolves (nowhere.invalid does not)' });
     expect((await validateWebhookUrl('https://empty.example.com/in', AWS, resolvesTo())).ok).toBe(false);
   });
 

@@ -1,9 +1,9 @@
+import { API } from '../../../../lib/api/contract';
 import { httpHandler } from '../../../../lib/http/handler';
-import { subscriptionParams, updateSubscriptionBody } from '../../../../lib/webhooks/http';
 import { subscriptionView } from '../../../../lib/webhooks/model';
 import { updateSubscription } from '../../../../lib/webhooks/subscriptions';
 
-export const handler = httpHandler({ auth: 'operator', params: subscriptionParams, body: updateSubscriptionBody }, async ({ principal, params, body }) => ({
+export const handler = httpHandler(API['PATCH /api/v1/operator/webhooks/{subscription_id}'], async ({ principal, params, body }) => ({
   body: subscriptionView(
     await updateSubscription(principal.operatorId, params.subscription_id, {
       ...(body.url !== undefined ? { url: body.url } : {}),

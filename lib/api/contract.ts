@@ -1,0 +1,142 @@
+// The REST contract, one entry per HTTP_ROUTES row: what each handler accepts (auth, path, query,
+// body), the status it answers on success, the shape of that answer and the problem statuses it can
+// give. Handlers pass their entry to httpHandler() (which enforces the success status), and
+// GET /api/openapi.json is generated from the same entries, so the document is what the code does.
+// test/integration/api-contract.test.ts calls every route and checks each answer against the document.
+import { z } from 'zod';
+import { LOG_CATEGORIES } from '../db/logs';
+import type { HttpSpec } from '../http/handler';
+import type { AuthKind } from '../http/handler';
+import { createSubscriptionBody, deliveryParams, listDeliveriesQuery, subscriptionParams, updateSubscriptionBody } from '../webhooks/http';
+import * as S from './schemas';
+import * as R from './responses';
+
+/** Problem statuses a route may answer besides 400/401/404, which follow from its inputs and auth. */
+type ExtraProblem = 401 | 403 | 409 | 423 | 429 | 503;
+
+export interface RouteContract<B extends z.ZodType, P extends z.ZodType, Q extends z.ZodType, A extends AuthKind> extends HttpSpec<B, P, Q, A> {
+  /** The status of a successful answer. */
+  readonly status: 200 | 201 | 202 | 204;
+  /** The successful answer's body (absent for 204). */
+  readonly response?: z.ZodType;
+  readonly problems?: readonly ExtraProblem[];
+}
+
+/** Keeps each entry's own zod types, so a handler's `body`, `params` and `query` stay typed. */
+function route<A extends AuthKind, B extends z.ZodType = z.ZodUndefined, P extends z.ZodType = z.ZodUndefined, Q extends z.ZodType = z.ZodUndefined>(
+  c: RouteContract<B, P, Q, A>,
+): RouteContract<B, P, Q, A> {
+  return c;
+}
+
+const ChecklistParams = z.object({ project_id: S.id, item: z.enum(S.CHECKLIST_ITEMS) });
+const InstallerParams = z.object({ project_id: S.id, email: z.email() });
+const LogQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(200).optional(),
+  cursor: z.string().max(2048).optional(),
+  category: z.enum(LOG_CATEGORIES).optional(),
+});
+
+export const API = {
+  'GET /api/openapi.json': route({ auth: 'none', status: 200, response: R.OpenApiDocument }),
+
+  'POST /api/v1/installer/signup': route({ auth: 'none', body: S.SignupBody, status: 201, response: R.SignedUp, problems: [409] }),
+  'POST /api/v1/installer/verify-email': route({ auth: 'none', body: S.VerifyEmailBody, status: 200, response: R.Verified }),
+  'POST /api/v1/installer/login': route({ auth: 'none', body: S.LoginBody, status: 200, response: R.AccessToken, problems: [401, 403, 429] }),
+  'GET /api/v1/installer/projects': route({ auth: 'installer', status: 200, response: R.list('projects', R.InstallerProjectSummary) }),
+  'GET /api/v1/installer/projects/{project_id}': route({ auth: 'installer', params: S.ProjectParams, status: 200, response: R.InstallerProject }),
+  'POST /api/v1/installer/projects/{project_id}/charge-points': route({
+    auth: 'installer',
+    params: S.ProjectParams,
+    body: S.RegisterChargePointBody,
+    status: 201,
+    response: R.RegisteredChargePoint,
+    problems: [409, 423],
+  }),
+  'PUT /api/v1/installer/projects/{project_id}/checklist/{item}': route({
+    auth: 'installer',
+    params: ChecklistParams,
+    body: S.ChecklistBody,
+    status: 200,
+    response: R.list('checklist', R.ChecklistEntry),
+    problems: [423],
+  }),
+  'POST /api/v1/installer/charge-points/{charge_point_id}/commissioning': route({
+    auth: 'installer',
+    params: S.ChargePointParams,
+    status: 202,
+    response: R.Commissioning,
+    problems: [409, 423],
+  }),
+  'GET /api/v1/installer/charge-points/{charge_point_id}/commissioning': route({ auth: 'installer', params: S.ChargePointParams, status: 200, response: R.Commissioning }),
+  'POST /api/v1/installer/projects/{project_id}/handover': route({ auth: 'installer', params: S.ProjectParams, status: 200, response: R.Handover, problems: [403] }),
+  'GET /api/v1/installer/projects/{project_id}/handover': route({ auth: 'installer', params: S.ProjectParams, status: 200, response: R.Handover }),
+  'GET /api/v1/operator/projects/{project_id}/handover': route({ auth: 'operator', params: S.ProjectParams, status: 200, response: R.Handover }),
+
+  'POST /api/v1/operator/teams': route({ auth: 'operator', body: S.CreateTeamBody, status: 201, response: R.Team }),
+  'GET /api/v1/operator/teams': route({ auth: 'operator', status: 200, response: R.list('teams', R.Team) }),
+  'POST /api/v1/operator/sites': route({ auth: 'operator', body: S.CreateSiteBody, status: 201, response: R.Site }),
+  'GET /api/v1/operator/sites': route({ auth: 'operator', status: 200, response: R.list('sites', R.Site) }),
+  'POST /api/v1/operator/projects': route({ auth: 'operator', body: S.CreateProjectBody, status: 201, response: R.OperatorProjectSummary }),
+  'GET /api/v1/operator/projects': route({ auth: 'operator', status: 200, response: R.list('projects', R.OperatorProjectSummary) }),
+  'GET /api/v1/operator/projects/{project_id}': route({ auth: 'operator', params: S.ProjectParams, status: 200, response: R.OperatorProject }),
+  'POST /api/v1/operator/projects/{project_id}/charge-points': route({
+    auth: 'operator',
+    params: S.ProjectParams,
+    body: S.PlanChargePointBody,
+    status: 201,
+    response: R.PlannedChargePoint,
+    problems: [409, 423],
+  }),
+  'POST /api/v1/operator/projects/{project_id}/installers': route({
+    auth: 'operator',
+    params: S.ProjectParams,
+    body: S.AssignInstallerBody,
+    status: 201,
+    response: R.Assignment,
+    problems: [423],
+  }),
+  'DELETE /api/v1/operator/projects/{project_id}/installers/{email}': route({ auth: 'operator', params: InstallerParams, status: 204, problems: [423] }),
+  'GET /api/v1/operator/charge-points/{charge_point_id}': route({ auth: 'operator', params: S.ChargePointParams, status: 200, response: R.OperatorChargePoint }),
+  'GET /api/v1/operator/charge-points/{charge_point_id}/logs': route({
+    auth: 'operator',
+    params: S.ChargePointParams,
+    query: LogQuery,
+    status: 200,
+    response: R.page('entries', R.LogEntry),
+  }),
+  'POST /api/v1/operator/charge-points/{charge_point_id}/commands': route({
+    auth: 'operator',
+    params: S.ChargePointParams,
+    body: S.CommandBody,
+    status: 200,
+    response: R.CommandOutcome,
+    problems: [409],
+  }),
+
+  'POST /api/v1/operator/webhooks': route({ auth: 'operator', body: createSubscriptionBody, status: 201, response: R.SubscriptionWithSecret, problems: [409] }),
+  'GET /api/v1/operator/webhooks': route({ auth: 'operator', status: 200, response: R.list('subscriptions', R.Subscription) }),
+  'GET /api/v1/operator/webhooks/{subscription_id}': route({ auth: 'operator', params: subscriptionParams, status: 200, response: R.Subscription }),
+  'PATCH /api/v1/operator/webhooks/{subscription_id}': route({ auth: 'operator', params: subscriptionParams, body: updateSubscriptionBody, status: 200, response: R.Subscription }),
+  'DELETE /api/v1/operator/webhooks/{subscription_id}': route({ auth: 'operator', params: subscriptionParams, status: 204 }),
+  'POST /api/v1/operator/webhooks/{subscription_id}/pause': route({ auth: 'operator', params: subscriptionParams, status: 200, response: R.Subscription }),
+  'POST /api/v1/operator/webhooks/{subscription_id}/resume': route({ auth: 'operator', params: subscriptionParams, status: 200, response: R.Subscription }),
+  'POST /api/v1/operator/webhooks/{subscription_id}/rotate-secret': route({ auth: 'operator', params: subscriptionParams, status: 200, response: R.SubscriptionWithSecret, problems: [409] }),
+  'GET /api/v1/operator/webhooks/{subscription_id}/deliveries': route({
+    auth: 'operator',
+    params: subscriptionParams,
+    query: listDeliveriesQuery,
+    status: 200,
+    response: R.page('deliveries', R.Delivery),
+  }),
+  'GET /api/v1/operator/webhooks/{subscription_id}/deliveries/{delivery_id}': route({ auth: 'operator', params: deliveryParams, status: 200, response: R.Delivery }),
+  'POST /api/v1/operator/webhooks/{subscription_id}/deliveries/{delivery_id}/redeliver': route({
+    auth: 'operator',
+    params: deliveryParams,
+    status: 200,
+    response: R.Delivery,
+    problems: [409],
+  }),
+} as const;
+
+export type RouteKey = keyof typeof API;

@@ -1,0 +1,151 @@
+// Response bodies of the REST API (lib/api/contract.ts), for the OpenAPI document. Objects are
+// loose: they list every field a client may rely on (all present, null when unknown), and a field
+// added later does not break them. test/integration/api-contract.test.ts validates real answers.
+import { z } from 'zod';
+import { CHECKLIST_ITEMS, CHECKLIST_RESULTS, OCPP_PROTOCOLS } from './schemas';
+
+const obj = <T extends z.core.$ZodLooseShape>(shape: T) => z.looseObject(shape);
+const str = z.string();
+const nstr = z.string().nullable();
+const time = z.iso.datetime();
+const ntime = time.nullable();
+const int = z.number().int();
+
+export const list = <T extends z.ZodType>(key: string, item: T) => obj({ [key]: z.array(item) });
+export const page = <T extends z.ZodType>(key: string, item: T) => obj({ [key]: z.array(item), next_cursor: nstr });
+
+export const OpenApiDocument = obj({ openapi: str, info: obj({ title: str, version: str }), paths: obj({}) });
+
+export const SignedUp = obj({ installer_id: str, email: z.email(), status: z.literal('pending_verification') });
+export const Verified = obj({ installer_id: str, status: z.literal('active') });
+export const AccessToken = obj({ access_token: str, token_type: z.literal('Bearer'), expires_in: int });
+
+export const ChecklistEntry = obj({ item: z.enum(CHECKLIST_ITEMS), result: z.enum(CHECKLIST_RESULTS).nullable(), notes: nstr, recorded_by: nstr, recorded_at: ntime });
+
+export const ChargePointSummary = obj({
+  charge_point_id: str,
+  project_id: str,
+  serial_number: nstr,
+  charge_point_identity: nstr,
+  ocpp_protocol: z.enum(OCPP_PROTOCOLS).nullable(),
+  connector_count: int,
+  vendor: nstr,
+  model: nstr,
+  firmware_version: nstr,
+  status: str,
+  integration_state: str,
+  charge_point_state: str,
+  connectors: z.array(obj({})),
+  connected_at: ntime,
+  last_disconnected_at: ntime,
+  last_boot: obj({ at: time, status: str }).nullable(),
+  commissioning_status: str,
+});
+export const PlannedChargePoint = ChargePointSummary.extend({ validation_message: nstr });
+export const OperatorChargePoint = ChargePointSummary;
+
+export const InstallerProjectSummary = obj({ project_id: str, job_number: str, name: str, status: str, site_id: str, created_at: time });
+export const InstallerProject = obj({
+  project_id: str,
+  job_number: str,
+  name: str,
+  description: str,
+  instructions: str,
+  status: str,
+  handed_over_at: ntime,
+  site: obj({ site_id: str, name: str, address: str, country: str, grid_region: nstr }),
+  charge_points: z.array(ChargePointSummary),
+  checklist: z.array(ChecklistEntry),
+});
+
+export const RegisteredChargePoint = obj({
+  charge_point_id: str,
+  charge_point_identity: str,
+  serial_number: str,
+  ocpp_protocol: z.enum(OCPP_PROTOCOLS),
+  ocpp_endpoint: str,
+  ocpp_url: str,
+  provisioning_password: str,
+  basic_auth_username: str,
+});
+
+const Check = obj({ name: str, status: str, detail: str, at: ntime });
+export const Commissioning = obj({
+  charge_point_id: str,
+  charge_point_identity: nstr,
+  status: str,
+  started_at: ntime,
+  completed_at: ntime,
+  checks: z.array(Check),
+  password_rotation: obj({}).nullable(),
+});
+
+export const Handover = obj({
+  project_id: str,
+  status: z.literal('handed_over'),
+  handed_over_at: time,
+  handed_over_by: str,
+  handover_certificate_url: z.url(),
+  certificate_sha256: z.string().regex(/^[0-9a-f]{64}$/),
+});
+
+export const Team = obj({ team_id: str, name: str, owner_email: z.email(), created_at: time });
+export const Site = obj({ site_id: str, team_id: str, name: str, address: str, country: str, grid_region: nstr, created_at: time });
+export const OperatorProjectSummary = obj({ project_id: str, job_number: str, name: str, status: str, site_id: str, team_id: str, created_at: time });
+export const OperatorProject = obj({
+  project_id: str,
+  job_number: str,
+  name: str,
+  description: str,
+  instructions: str,
+  status: str,
+  site_id: str,
+  team_id: str,
+  handed_over_at: ntime,
+  installers: z.array(obj({})),
+  charge_points: z.array(ChargePointSummary),
+  checklist: z.array(ChecklistEntry),
+});
+export const Assignment = obj({ project_id: str, email: z.email() });
+
+export const LogEntry = obj({ at: time, identity: str, kind: str, category: str });
+export const CommandOutcome = obj({
+  command_id: str,
+  action: str,
+  outcome: z.enum(['accepted', 'rejected', 'error', 'timed_out', 'not_connected']),
+  request: obj({}),
+  response: obj({}).nullable(),
+  error: z.unknown(),
+  sent_at: time,
+  completed_at: ntime,
+});
+
+export const Subscription = obj({
+  id: str,
+  url: str,
+  event_types: z.array(str),
+  description: nstr,
+  paused: z.boolean(),
+  status: str,
+  status_reason: nstr,
+  status_changed_at: ntime,
+  secret_rotated_at: ntime,
+  previous_secret_expires_at: ntime,
+  created_at: time,
+  updated_at: time,
+});
+export const SubscriptionWithSecret = Subscription.extend({ secret: z.string().startsWith('whsec_') });
+export const Delivery = obj({
+  id: str,
+  subscription_id: str,
+  event_id: str,
+  event_type: str,
+  event_time: time,
+  status: str,
+  attempt_count: int,
+  next_attempt_at: ntime,
+  created_at: time,
+  updated_at: time,
+  completed_at: ntime,
+  attempts: z.array(obj({ at: time, trigger: str, status_code: int.nullable(), latency_ms: int, error: nstr })),
+});

@@ -1,0 +1,186 @@
+// The OpenAPI document is the contract: this walks every route of lib/routes.ts through the local
+// runtime (a whole job: set-up, sign-up, registration, commissioning with a strict OCPP client,
+// checklist, handover, commands, webhooks) and checks every answer against GET /api/openapi.json:
+// the status is one the operation declares, the content type is the declared one, and the body
+// validates (ajv) against the declared schema. Every route must answer its success status once.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import Ajv2020 from 'ajv/dist/2020';
+import addFormats from 'ajv-formats';
+import type { RPCClient } from 'ocpp-rpc';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { LocalRuntime } from '../../local/runtime';
+import { HTTP_ROUTES } from '../../lib/routes';
+import { anEmail } from './support/api';
+import { aConnectedClient, behaveLikeACharger, BOOT } from './support/ocpp';
+import { startTestRuntime } from './support/runtime';
+
+interface Operation {
+  responses: Record<string, { content?: Record<string, { schema: Record<string, unknown> }> }>;
+}
+interface Document {
+  paths: Record<string, Record<string, Operation>>;
+  components: { schemas: Record<string, unknown> };
+}
+interface Answer {
+  readonly route: string;
+  readonly status: number;
+  readonly contentType: string | null;
+  readonly text: string;
+}
+
+let rt: LocalRuntime;
+let receiver: Server;
+let client: RPCClient | undefined;
+const answers: Answer[] = [];
+
+beforeAll(async () => {
+  rt = await startTestRuntime();
+  receiver = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => res.writeHead(204).end());
+  });
+  await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
+});
+afterAll(async () => {
+  await client?.close({ force: true }).catch(() => undefined);
+  await rt?.stop();
+  await new Promise((r) => receiver?.close(r));
+});
+
+/** Calls `METHOD /path/{param}` with the given values, records the answer under its route key. */
+async function call<T = Record<string, unknown>>(route: string, opts: { params?: Record<string, string>; query?: string; token?: string; body?: unknown } = {}) {
+  const [method, template] = route.split(' ') as [string, string];
+  const path = template.replace(/\{([^}]+)\}/g, (_m, name: string) => encodeURIComponent(opts.params?.[name] ?? ''));
+  const res = await fetch(`${rt.url}${path}${opts.query ?? ''}`, {
+    method,
+    headers: { ...(opts.token ? { authorization: `Bearer ${opts.token}` } : {}), ...(opts.body !== undefined ? { 'content-type': 'application/json' } : {}) },
+    ...(opts.body !== undefined ? { body: JSON.stringify(opts.body) } : {}),
+  });
+  const text = await res.text();
+  answers.push({ route, status: res.status, contentType: res.headers.get('content-type'), text });
+  return { status: res.status, body: (text ? JSON.parse(text) : {}) as T };
+}
+
+describe('every route against the OpenAPI document', () => {
+  it('walks a whole job through every route', async () => {
+    const op = rt.seed!.operatorApiKey;
+    const email = anEmail('contract');
+    const password = 'Correct-Horse-42';
+
+    await call('GET /api/openapi.json');
+    const sub = await call<{ id: string }>('POST /api/v1/operator/webhooks', { token: op, body: { url: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks` } });
+    const subscription_id = sub.body.id;
+
+    const team = await call<{ team_id: string }>('POST /api/v1/operator/teams', { token: op, body: { name: 'Harbour Car Parks Ltd', owner_email: 'owner@harbour.example' } });
+    await call('GET /api/v1/operator/teams', { token: op });
+    const site = await call<{ site_id: string }>('POST /api/v1/operator/sites', { token: op, body: { team_id: team.body.team_id, name: 'Quay', address: '1 Quay Street', country: 'GB' } });
+    await call('GET /api/v1/operator/sites', { token: op });
+    const project = await call<{ project_id: string }>('POST /api/v1/operator/projects', { token: op, body: { job_number: 'JOB-1', name: 'Quay wallbox', site_id: site.body.site_id } });
+    const project_id = project.body.project_id;
+    await call('GET /api/v1/operator/projects', { token: op });
+    await call('GET /api/v1/operator/projects/{project_id}', { token: op, params: { project_id } });
+    await call('POST /api/v1/operator/projects/{project_id}/charge-points', { token: op, params: { project_id }, body: { connector_count: 1 } });
+    await call('POST /api/v1/operator/projects/{project_id}/installers', { token: op, params: { project_id }, body: { email: 'someone.else@example.com' } });
+    await call('DELETE /api/v1/operator/projects/{project_id}/installers/{email}', { token: op, params: { project_id, email: 'someone.else@example.com' } });
+    await call('POST /api/v1/operator/projects/{project_id}/installers', { token: op, params: { project_id }, body: { email } });
+
+    await call('POST /api/v1/installer/signup', { body: { email, password, name: 'Ina Installer' } });
+    await call('POST /api/v1/installer/login', { body: { email, password } }); // 403: not verified yet
+    await rt.drain();
+    const emailed = /Verification token: (\S+)/.exec(rt.outbox.list({ to: email })[0]!.text!)![1]!;
+    await call('POST /api/v1/installer/verify-email', { body: { token: emailed } });
+    await call('POST /api/v1/installer/login', { body: { email, password: 'Wrong-Horse-42' } }); // 401
+    const login = await call<{ access_token: string }>('POST /api/v1/installer/login', { body: { email, password } });
+    const token = login.body.access_token;
+    await call('GET /api/v1/installer/projects', { token });
+    await call('GET /api/v1/installer/projects/{project_id}', { token, params: { project_id } });
+    await call('POST /api/v1/installer/projects/{project_id}/handover', { token, params: { project_id } }); // 403: nothing done yet
+
+    const reg = await call<{ charge_point_id: string; charge_point_identity: string; provisioning_password: string }>('POST /api/v1/installer/projects/{project_id}/charge-points', {
+      token,
+      params: { project_id },
+      body: { serial_number: `CONTRACT-${Date.now().toString(36)}`.toUpperCase(), ocpp_protocol: 'ocpp1.6' },
+    });
+    const charge_point_id = reg.body.charge_point_id;
+    client = await aConnectedClient(rt, { identity: reg.body.charge_point_identity, password: reg.body.provisioning_password, protocol: 'ocpp1.6' });
+    behaveLikeACharger(client, 'ocpp1.6', {});
+    await client.call('BootNotification', BOOT['ocpp1.6']);
+    await call('POST /api/v1/installer/charge-points/{charge_point_id}/commissioning', { token, params: { charge_point_id } });
+    await vi.waitFor(
+      async () => {
+        const s = await call<{ status: string }>('GET /api/v1/installer/charge-points/{charge_point_id}/commissioning', { token, params: { charge_point_id } });
+        expect(s.body.status).toBe('completed');
+      },
+      { timeout: 15_000, interval: 250 },
+    );
+    for (const item of ['meter_calibration', 'emergency_stop_tested', 'cable_management_inspected', 'enclosure_ip_rating_inspected', 'site_owner_briefed']) {
+      await call('PUT /api/v1/installer/projects/{project_id}/checklist/{item}', { token, params: { project_id, item }, body: { result: 'passed' } });
+    }
+    await call('POST /api/v1/installer/projects/{project_id}/handover', { token, params: { project_id } });
+    await call('GET /api/v1/installer/projects/{project_id}/handover', { token, params: { project_id } });
+    await call('GET /api/v1/operator/projects/{project_id}/handover', { token: op, params: { project_id } });
+    await call('PUT /api/v1/installer/projects/{project_id}/checklist/{item}', { token, params: { project_id, item: 'site_owner_briefed' }, body: { result: 'passed' } }); // 423
+
+    await call('GET /api/v1/operator/charge-points/{charge_point_id}', { token: op, params: { charge_point_id } });
+    await call('GET /api/v1/operator/charge-points/{charge_point_id}/logs', { token: op, params: { charge_point_id }, query: '?limit=2' });
+    await call('POST /api/v1/operator/charge-points/{charge_point_id}/commands', { token: op, params: { charge_point_id }, body: { action: 'TriggerMessage', payload: { requestedMessage: 'Heartbeat' } } });
+
+    await call('GET /api/v1/operator/webhooks', { token: op });
+    await call('GET /api/v1/operator/webhooks/{subscription_id}', { token: op, params: { subscription_id } });
+    await call('PATCH /api/v1/operator/webhooks/{subscription_id}', { token: op, params: { subscription_id }, body: { description: 'CPO back office' } });
+    await call('POST /api/v1/operator/webhooks/{subscription_id}/rotate-secret', { token: op, params: { subscription_id } });
+    await rt.drain();
+    const deliveries = await call<{ deliveries: Array<{ id: string }> }>('GET /api/v1/operator/webhooks/{subscription_id}/deliveries', { token: op, params: { subscription_id } });
+    const delivery_id = deliveries.body.deliveries[0]!.id;
+    await call('GET /api/v1/operator/webhooks/{subscription_id}/deliveries/{delivery_id}', { token: op, params: { subscription_id, delivery_id } });
+    await call('POST /api/v1/operator/webhooks/{subscription_id}/deliveries/{delivery_id}/redeliver', { token: op, params: { subscription_id, delivery_id } });
+    await call('POST /api/v1/operator/webhooks/{subscription_id}/pause', { token: op, params: { subscription_id } });
+    await call('POST /api/v1/operator/webhooks/{subscription_id}/resume', { token: op, params: { subscription_id } });
+    await call('DELETE /api/v1/operator/webhooks/{subscription_id}', { token: op, params: { subscription_id } });
+    await call('GET /api/v1/operator/webhooks/{subscription_id}', { token: op, params: { subscription_id } }); // 404
+  }, 60_000);
+
+  it('got an answer the document declares from every call, and each route\'s success status at least once', async () => {
+    const doc = (await (await fetch(`${rt.url}/api/openapi.json`)).json()) as Document;
+    const ajv = new Ajv2020({ strict: false, allErrors: true });
+    addFormats(ajv);
+    ajv.addSchema({ $id: 'components', components: doc.components });
+    const resolve = (schema: Record<string, unknown>) => JSON.parse(JSON.stringify(schema).replaceAll('"#/components/', '"components#/components/')) as Record<string, unknown>;
+
+    const problems: string[] = [];
+    const succeeded = new Set<string>();
+    for (const a of answers) {
+      const [method, path] = a.route.split(' ') as [string, string];
+      const operation = doc.paths[path]?.[method.toLowerCase()];
+      if (!operation) {
+        problems.push(`${a.route}: not in the document`);
+        continue;
+      }
+      const declared = operation.responses[String(a.status)];
+      if (!declared) {
+        problems.push(`${a.route}: answered ${a.status}, the document declares ${Object.keys(operation.responses).join(', ')}: ${a.text.slice(0, 300)}`);
+        continue;
+      }
+      if (a.status < 300) succeeded.add(a.route);
+      if (!declared.content) {
+        if (a.text !== '') problems.push(`${a.route}: ${a.status} declares no body but got one`);
+        continue;
+      }
+      const [mediaType, media] = Object.entries(declared.content)[0]!;
+      if (a.contentType?.split(';')[0] !== mediaType) problems.push(`${a.route}: ${a.status} content-type ${a.contentType}, declared ${mediaType}`);
+      const validate = ajv.compile(resolve(media.schema));
+      if (!validate(JSON.parse(a.text))) problems.push(`${a.route}: ${a.status} body does not match: ${ajv.errorsText(validate.errors)}`);
+    }
+    expect(problems).toEqual([]);
+    expect(HTTP_ROUTES.map((r) => `${r.method} ${r.path}`).filter((k) => !succeeded.has(k))).toEqual([]);
+    expect(answers.filter((a) => a.status >= 400).map((a) => `${a.route} ${a.status}`).sort()).toEqual([
+      'GET /api/v1/operator/webhooks/{subscription_id} 404',
+      'POST /api/v1/installer/login 401',
+      'POST /api/v1/installer/login 403',
+      'POST /api/v1/installer/projects/{project_id}/handover 403',
+      'PUT /api/v1/installer/projects/{project_id}/checklist/{item} 423',
+    ]);
+    if (process.env.DUMP_CONTRACT) console.log(JSON.stringify(answers.map((a) => ({ route: a.route, status: a.status, body: a.text.slice(0, 1500) })), null, 1));
+  });
+});

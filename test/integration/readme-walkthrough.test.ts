@@ -1,0 +1,69 @@
+// The README's "installer journey with curl" is run as written: the ```bash block is taken from
+// README.md (so the two cannot drift), pointed at a local runtime on a free port (only the `B=`
+// line changes) and run with bash in a scratch folder holding the runtime's fresh `.data`. It needs
+// curl, jq and pdfsig, as the README says (`.ci/run` installs them).
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LocalRuntime } from '../../local/runtime';
+import { startTestRuntime } from './support/runtime';
+
+const root = resolve(import.meta.dirname, '../..');
+const work = mkdtempSync(join(tmpdir(), 'cpc-readme-'));
+let rt: LocalRuntime;
+
+beforeAll(async () => {
+  // `npm run simulate` in the walkthrough runs from this folder, as it would from a checkout.
+  for (const name of ['package.json', 'node_modules', 'scripts', 'lib', 'tsconfig.json']) symlinkSync(join(root, name), join(work, name));
+  rt = await startTestRuntime({ inMemory: false, dataDir: join(work, '.data') });
+});
+afterAll(async () => {
+  await rt?.stop();
+  rmSync(work, { recursive: true, force: true });
+});
+
+function walkthroughScript(readme: string): string {
+  const section = readme.indexOf('## The installer journey with curl');
+  const start = readme.indexOf('```bash\n', section);
+  const end = readme.indexOf('\n```', start + 1);
+  if (section < 0 || start < 0 || end < 0) throw new Error('README.md has no bash block under "The installer journey with curl"');
+  return readme.slice(start + '```bash\n'.length, end + 1);
+}
+
+/** Runs bash in its own process group and, when it is done, ends that group: the walkthrough leaves the simulator running in the background. */
+function runBash(script: string, cwd: string, timeoutMs: number): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolveRun, reject) => {
+    const child = spawn('bash', ['-e', '-o', 'pipefail', '-c', script], { cwd, detached: true, env: { ...process.env, LOG_LEVEL: 'warn' } });
+    let output = '';
+    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+    const endGroup = () => {
+      try {
+        process.kill(-child.pid!, 'SIGTERM');
+      } catch {
+        // the group has already gone
+      }
+    };
+    const timer = setTimeout(endGroup, timeoutMs);
+    child.once('error', reject);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      endGroup();
+      resolveRun({ code, output });
+    });
+  });
+}
+
+describe('README walkthrough', () => {
+  it('runs "The installer journey with curl" as written, through to a certificate pdfsig calls valid', async () => {
+    const script = walkthroughScript(readFileSync(join(root, 'README.md'), 'utf8'));
+    expect(script).toMatch(/^B=http:\/\/localhost:3000$/m);
+    const { code, output } = await runBash(script.replace(/^B=http:\/\/localhost:3000$/m, `B=${rt.url}`), work, 90_000);
+    expect(code, output).toBe(0);
+    expect(output).toMatch(/"status":"completed"/);
+    expect(JSON.parse(readFileSync(join(work, 'handover.json'), 'utf8'))).toMatchObject({ status: 'handed_over', handover_certificate_url: expect.any(String) });
+    expect(output).toMatch(/Signature is Valid/);
+  }, 120_000);
+});
