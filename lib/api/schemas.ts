@@ -17,6 +17,8 @@ export const RegisterChargePointBody = z.object({
   connector_count: z.number().int().min(1).max(16).optional(),
   vendor: text(50).optional(),
   model: text(50).optional(),
+  /** Issue a new provisioning password for a serial already on this project and restart its commissioning. */
+  reprovision: z.boolean().optional(),
 });
 
 export const CHECKLIST_ITEMS = ['meter_calibration', 'emergency_stop_tested', 'cable_management_inspected', 'enclosure_ip_rating_inspected', 'site_owner_briefed'] as const;

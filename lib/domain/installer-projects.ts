@@ -78,7 +78,8 @@ export async function installerProjectDetail(who: InstallerPrincipal, projectId:
 export async function registerForInstaller(
   who: InstallerPrincipal,
   projectId: string,
-  body: { serial_number: string; ocpp_protocol: 'ocpp1.6' | 'ocpp2.0.1'; connector_count?: number; vendor?: string; model?: string },
+  body: { serial_number: string; ocpp_protocol: 'ocpp1.6' | 'ocpp2.0.1'; connector_count?: number; vendor?: string; model?: string; reprovision?: boolean },
+  idempotencyKey?: string,
 ) {
   const project = await assignedProject(who, projectId);
   assertOpen(project);
@@ -90,8 +91,10 @@ export async function registerForInstaller(
     ...(body.vendor ? { vendor: body.vendor } : {}),
     ...(body.model ? { model: body.model } : {}),
     registeredBy: `installer:${who.installerId}`,
+    ...(body.reprovision ? { reprovision: true } : {}),
+    ...(idempotencyKey !== undefined ? { idempotencyKey } : {}),
   });
-  return {
+  const reply = {
     charge_point_id: r.chargePoint.chargePointId,
     charge_point_identity: r.identity,
     serial_number: body.serial_number.trim(),
@@ -100,8 +103,13 @@ export async function registerForInstaller(
     ocpp_url: r.ocppUrl,
     provisioning_password: r.provisioningPassword,
     basic_auth_username: r.identity,
-    note: 'Configure the charger with ocpp_endpoint (it appends its identity) or ocpp_url, username = identity, password = provisioning_password. The password is shown once.',
+    commissioning_status: r.chargePoint.commissioning?.status ?? 'pending',
+    commissioning_reset: r.commissioningReset,
+    note:
+      'Configure the charger with ocpp_endpoint (it appends its identity) or ocpp_url, username = identity, password = provisioning_password. The password is shown once (a retry with the same Idempotency-Key shows it again for 10 minutes).' +
+      (r.commissioningReset ? ' Re-provisioned: the previous passwords no longer work and commissioning starts again.' : ''),
   };
+  return { reply, replayed: r.replayed };
 }
 
 export async function recordChecklist(who: InstallerPrincipal, projectId: string, item: ChecklistItem, body: { result: 'passed' | 'failed' | 'not_supported'; notes?: string }) {

@@ -1,6 +1,8 @@
 // Commissioning when chargers misbehave: a refused password rotation keeps the provisioning
-// password (and says so), a charger that never sends a Heartbeat fails after the timeout, and
-// registering again issues a new password that replaces the old one.
+// password (and says so), a charger that never sends a Heartbeat fails after the timeout,
+// registering again is refused unless it is an explicit re-provisioning, and retried or concurrent
+// registrations never hand out a password that does not work.
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { RPCClient } from 'ocpp-rpc';
 import type { LocalRuntime } from '../../local/runtime';
@@ -39,6 +41,26 @@ async function register(version: 'ocpp1.6' | 'ocpp2.0.1', serial = aSerial('EDGE
   });
   expect(r.status).toBe(201);
   return r.body;
+}
+
+/** Connects a well-behaved charger (answers TriggerMessage and the password change) and commissions it. */
+async function commissioned(version: 'ocpp1.6' | 'ocpp2.0.1', reg: { charge_point_id: string; charge_point_identity: string; provisioning_password: string }) {
+  const client = await aConnectedClient(rt, { identity: reg.charge_point_identity, password: reg.provisioning_password, protocol: version });
+  clients.push(client);
+  client.handle('TriggerMessage', async ({ params }) => {
+    const what = (params as { requestedMessage: string }).requestedMessage;
+    setImmediate(() => client.call(what === 'Heartbeat' ? 'Heartbeat' : 'BootNotification', what === 'Heartbeat' ? {} : BOOT[version]).catch(() => undefined));
+    return { status: 'Accepted' };
+  });
+  client.handle('ChangeConfiguration', async () => ({ status: 'Accepted' }));
+  client.handle('SetVariables', async ({ params }) => {
+    const data = (params as { setVariableData: Array<{ component: { name: string }; variable: { name: string } }> }).setVariableData;
+    return { setVariableResult: data.map((d) => ({ attributeStatus: 'Accepted', component: d.component, variable: d.variable })) };
+  });
+  await client.call('BootNotification', BOOT[version]);
+  expect((await api('POST', `/api/v1/installer/charge-points/${reg.charge_point_id}/commissioning`, { token })).status).toBe(202);
+  await vi.waitFor(async () => expect((await status(reg.charge_point_id)).body.password_rotation).not.toBeNull(), { timeout: 15_000, interval: 200 });
+  return client;
 }
 
 const status = (id: string) => api<{ status: string; checks: Array<{ name: string; status: string; detail: string }>; password_rotation: { status: string; detail: string } | null }>('GET', `/api/v1/installer/charge-points/${id}/commissioning`, { token });
@@ -99,16 +121,64 @@ describe('commissioning edge cases', () => {
     await vi.waitFor(async () => expect((await status(reg.charge_point_id)).body.status).toBe('completed'), { timeout: 15_000, interval: 200 });
   }, 30_000);
 
-  it('issues a new password when the same serial is registered again in the same project; the old one stops working', async () => {
+  it('refuses to register a commissioned serial again (409, naming the way out) and re-provisions only on request', async () => {
     const serial = aSerial('AGAIN');
     const first = await register('ocpp1.6', serial);
-    const second = await register('ocpp1.6', serial);
-    expect(second.charge_point_id).toBe(first.charge_point_id);
-    expect(second.provisioning_password).not.toBe(first.provisioning_password);
+    await commissioned('ocpp1.6', first);
     const url = `${rt.ocppUrl}/${first.charge_point_identity}`;
+
+    const again = await api<{ field: string; detail: string; commissioning_status: string }>('POST', `/api/v1/installer/projects/${rt.seed!.projectId}/charge-points`, {
+      token,
+      body: { serial_number: serial, ocpp_protocol: 'ocpp2.0.1' },
+    });
+    expect(again.status).toBe(409);
+    expect(again.headers.get('content-type')).toBe('application/problem+json');
+    expect(again.body).toMatchObject({ field: 'serial_number', commissioning_status: 'completed', detail: expect.stringContaining('"reprovision": true') });
+    // Nothing changed: still completed, still 1.6, and the charger's password still works.
+    expect((await status(first.charge_point_id)).body.status).toBe('completed');
+    expect((await getChargePoint(first.charge_point_id, true))?.protocol).toBe('ocpp1.6');
+
+    const re = await api<{ charge_point_id: string; provisioning_password: string; commissioning_status: string; commissioning_reset: boolean }>(
+      'POST',
+      `/api/v1/installer/projects/${rt.seed!.projectId}/charge-points`,
+      { token, body: { serial_number: serial, ocpp_protocol: 'ocpp1.6', reprovision: true } },
+    );
+    expect(re.status).toBe(201);
+    expect(re.body).toMatchObject({ charge_point_id: first.charge_point_id, commissioning_status: 'pending', commissioning_reset: true });
+    expect((await status(first.charge_point_id)).body.status).toBe('pending');
     expect(await upgradeStatus(url, { protocols: ['ocpp1.6'], authorization: basic(first.charge_point_identity, first.provisioning_password) })).toBe(401);
-    expect(await upgradeStatus(url, { protocols: ['ocpp1.6'], authorization: basic(first.charge_point_identity, second.provisioning_password) })).toBe(101);
-  });
+    expect(await upgradeStatus(url, { protocols: ['ocpp1.6'], authorization: basic(first.charge_point_identity, re.body.provisioning_password) })).toBe(101);
+  }, 30_000);
+
+  it('answers a retry with the same Idempotency-Key with the same working password, and lets one of concurrent registrations win', async () => {
+    const path = `/api/v1/installer/projects/${rt.seed!.projectId}/charge-points`;
+    type Reg = { charge_point_id: string; charge_point_identity: string; provisioning_password: string };
+
+    // Five concurrent calls with one key (a double-click, a client retry): one registration, one password.
+    const serial = aSerial('IDEM');
+    const key = randomUUID();
+    const same = await Promise.all(Array.from({ length: 5 }, () => api<Reg>('POST', path, { token, body: { serial_number: serial, ocpp_protocol: 'ocpp1.6' }, headers: { 'idempotency-key': key } })));
+    expect(same.map((r) => r.status)).toEqual([201, 201, 201, 201, 201]);
+    expect(new Set(same.map((r) => r.body.provisioning_password)).size).toBe(1);
+    expect(new Set(same.map((r) => r.body.charge_point_id)).size).toBe(1);
+    expect(same.filter((r) => r.headers.get('idempotent-replayed') === 'true')).toHaveLength(4);
+    const reg = same[0]!.body;
+    expect(await upgradeStatus(`${rt.ocppUrl}/${reg.charge_point_identity}`, { protocols: ['ocpp1.6'], authorization: basic(reg.charge_point_identity, reg.provisioning_password) })).toBe(101);
+    // A later retry still gets it; the same key for another request is refused, naming the header.
+    const later = await api<Reg>('POST', path, { token, body: { serial_number: serial, ocpp_protocol: 'ocpp1.6' }, headers: { 'idempotency-key': key } });
+    expect(later.body.provisioning_password).toBe(reg.provisioning_password);
+    const misuse = await api<{ errors: Array<{ field: string }> }>('POST', path, { token, body: { serial_number: aSerial('IDEM'), ocpp_protocol: 'ocpp1.6' }, headers: { 'idempotency-key': key } });
+    expect(misuse.status).toBe(400);
+    expect(misuse.body.errors[0]?.field).toBe('Idempotency-Key');
+
+    // Five concurrent calls without a key: exactly one is answered with a password, and it works.
+    const other = aSerial('RACE');
+    const raced = await Promise.all(Array.from({ length: 5 }, () => api<Reg & { field?: string }>('POST', path, { token, body: { serial_number: other, ocpp_protocol: 'ocpp2.0.1' } })));
+    expect(raced.map((r) => r.status).sort()).toEqual([201, 409, 409, 409, 409]);
+    const winner = raced.find((r) => r.status === 201)!.body;
+    expect(raced.filter((r) => r.status === 409).every((r) => r.body.field === 'serial_number')).toBe(true);
+    expect(await upgradeStatus(`${rt.ocppUrl}/${winner.charge_point_identity}`, { protocols: ['ocpp2.0.1'], authorization: basic(winner.charge_point_identity, winner.provisioning_password) })).toBe(101);
+  }, 30_000);
 
   it('refuses to start commissioning for a charge point of a project the installer is not on', async () => {
     const other = await api<{ team_id: string }>('POST', '/api/v1/operator/teams', { token: rt.seed!.operatorApiKey, body: { name: 'Elsewhere Ltd', owner_email: 'e@example.com' } });
