@@ -3,6 +3,7 @@
 import type { ChargePoint } from '../db/charge-points';
 import { activeTransactionStates, latestConnectorStatuses, type ConnectorStatusEntry } from '../db/logs';
 import { connectorKey } from '../ocpp/actions/status';
+import { describePasswordRotation, type PasswordRotationView } from './password-rotation';
 import { chargePointStateFromConnectors, describeChargePointStatus, type IntegrationState } from './charge-point-status';
 
 export function integrationStateOf(cp: ChargePoint): IntegrationState {
@@ -36,6 +37,8 @@ export interface ChargePointView {
   readonly last_disconnected_at: string | null;
   readonly last_boot: { readonly at: string; readonly status: string } | null;
   readonly commissioning_status: string;
+  /** The move to the long-term password: `rotated` only once the charger has connected with it. */
+  readonly password_rotation: PasswordRotationView | null;
 }
 
 export async function viewChargePoint(cp: ChargePoint): Promise<ChargePointView> {
@@ -70,5 +73,6 @@ export async function viewChargePoint(cp: ChargePoint): Promise<ChargePointView>
     last_disconnected_at: cp.lastDisconnectedAt ?? null,
     last_boot: cp.boot ? { at: cp.boot.at, status: cp.boot.status } : null,
     commissioning_status: cp.commissioning?.status ?? 'pending',
+    password_rotation: describePasswordRotation(cp),
   };
 }

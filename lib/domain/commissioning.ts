@@ -19,10 +19,12 @@ import type { DomainEvent } from '../events/catalogue';
 import { makeEvent, publish } from '../events/publish';
 import { intEnv } from '../env';
 import { log } from '../log';
-import { callChargePoint } from '../ocpp/commands';
+import { callChargePoint, type CommandRecord } from '../ocpp/commands';
+import type { OcppVersion } from '../ocpp/versions';
 import { generateProvisioningPassword, hashPassword } from '../ocpp/credentials';
 import { nowIso } from '../ids';
 import { Conflict, NotFound } from './errors';
+import { previousPasswordGraceDays } from './password-rotation';
 
 const timeoutSeconds = () => intEnv('COMMISSIONING_TIMEOUT_SECONDS', 600);
 
@@ -145,15 +147,18 @@ export async function advanceCommissioning(chargePointId: string): Promise<Charg
 /**
  * After completion: move the charge point to a long-term password and trigger a boot, which is now
  * Accepted. The new password is stored first (with the old one as `previous`, the grace path of
- * DESIGN.md §3), so a charger that applies it at once and reconnects is let in; if the charger
- * refuses, the old password becomes current again and the refusal is recorded.
+ * DESIGN.md §3, bounded by previousPasswordGraceDays), so a charger that applies it at once and
+ * reconnects is let in; if the charger refuses, the old password becomes current again and the
+ * refusal is recorded. An Accepted answer is recorded as `pending_adoption`: it is `rotated` only
+ * once the charger has connected with the new password (domain/password-rotation.ts).
  */
 export async function finishCommissioning(cp: ChargePoint): Promise<void> {
   if (!cp.identity || !cp.protocol || !cp.credentials) return;
   const identity = cp.identity;
   const at = nowIso();
   const newPassword = generateProvisioningPassword();
-  const rotated: Credentials = { current: await hashPassword(newPassword), previous: cp.credentials.current, issuedAt: at, kind: 'long_term' };
+  const previousValidUntil = new Date(Date.parse(at) + previousPasswordGraceDays() * 86_400_000).toISOString();
+  const rotated: Credentials = { current: await hashPassword(newPassword), previous: cp.credentials.current, previousValidUntil, issuedAt: at, kind: 'long_term' };
   await setCredentials(cp.chargePointId, rotated, cp.credentials.current);
   let rotation: NonNullable<Commissioning['passwordRotation']>;
   try {
@@ -166,17 +171,16 @@ export async function finishCommissioning(cp: ChargePoint): Promise<void> {
             { setVariableData: [{ attributeValue: newPassword, component: { name: 'SecurityCtrlr' }, variable: { name: 'BasicAuthPassword' } }] },
             { requestedBy: 'commissioning' },
           );
-    const accepted =
-      result.status === 'accepted' ||
-      (cp.protocol === 'ocpp1.6' && result.response?.status === 'RebootRequired') ||
-      (cp.protocol === 'ocpp2.0.1' &&
-        Array.isArray(result.response?.setVariableResult) &&
-        (result.response.setVariableResult as Array<{ attributeStatus?: string }>).every((r) => r.attributeStatus === 'Accepted' || r.attributeStatus === 'RebootRequired'));
-    if (accepted) {
-      rotation = { status: 'rotated', detail: 'The charge point accepted its long-term password; the provisioning password stays valid until it is used', at };
+    const answer = passwordChangeAnswer(cp.protocol, result);
+    if (answer.accepted) {
+      rotation = {
+        status: 'pending_adoption',
+        detail: `The charge point accepted its long-term password (${answer.said}); the provisioning password stays valid until it connects with the new one, at most until ${previousValidUntil}`,
+        at,
+      };
     } else {
       await setCredentials(cp.chargePointId, cp.credentials, rotated.current);
-      rotation = { status: 'refused', detail: `The charge point did not accept a new password (${result.status}); it keeps the provisioning password`, at };
+      rotation = { status: 'refused', detail: `The charge point did not accept a new password (${answer.said}); it keeps the provisioning password`, at };
     }
   } catch (err) {
     await setCredentials(cp.chargePointId, cp.credentials, rotated.current).catch(() => undefined);
@@ -193,6 +197,32 @@ export async function finishCommissioning(cp: ChargePoint): Promise<void> {
   await callChargePoint(identity, 'TriggerMessage', { requestedMessage: 'BootNotification' }, { requestedBy: 'commissioning' }).catch((err: unknown) =>
     log.warn('could not trigger the accepted boot', { identity, err }),
   );
+}
+
+/**
+ * Did the charger take the new password? 1.6 ChangeConfiguration.conf has a status (Accepted, or
+ * RebootRequired: stored, used after the reboot; 1.6 §5.3). 2.0.1 SetVariablesResponse has no
+ * top-level status (so the command outcome is always `accepted` for a CALLRESULT): what counts is
+ * the attributeStatus of the SecurityCtrlr.BasicAuthPassword result (2.0.1 B05; Accepted or
+ * RebootRequired). Anything else, a missing result included, is a refusal: a Rejected password must
+ * not stay stored as current.
+ */
+export function passwordChangeAnswer(protocol: OcppVersion, result: Pick<CommandRecord, 'status' | 'response'>): { accepted: boolean; said: string } {
+  if (result.status !== 'accepted' && result.status !== 'rejected') return { accepted: false, said: result.status };
+  if (protocol === 'ocpp1.6') {
+    const said = String(result.response?.status ?? result.status);
+    return { accepted: said === 'Accepted' || said === 'RebootRequired', said };
+  }
+  const results = Array.isArray(result.response?.setVariableResult) ? (result.response.setVariableResult as SetVariableResult[]) : [];
+  const mine = results.find((r) => r.component?.name === 'SecurityCtrlr' && r.variable?.name === 'BasicAuthPassword');
+  const said = mine?.attributeStatus ?? 'no result for SecurityCtrlr.BasicAuthPassword';
+  return { accepted: said === 'Accepted' || said === 'RebootRequired', said };
+}
+
+interface SetVariableResult {
+  readonly attributeStatus?: string;
+  readonly component?: { readonly name?: string };
+  readonly variable?: { readonly name?: string };
 }
 
 async function setCredentials(chargePointId: string, credentials: Credentials, expectedCurrent: string): Promise<void> {

@@ -13,9 +13,21 @@ import { makeEvent, publish } from '../events/publish';
 import type { InstallerPrincipal } from '../http/handler';
 import { nowIso } from '../ids';
 import { Forbidden, NotFound } from './errors';
+import { describePasswordRotation } from './password-rotation';
 import { assignedProject } from './installer-projects';
 
 const CHECK_LABELS: Record<string, string> = { ocpp_connection: 'OCPP connection', firmware_version: 'Firmware version', heartbeat: 'Heartbeat' };
+
+/**
+ * The long-term password as one more row under the charge point's checks: `rotated` only once the
+ * charger has connected with it, else `pending_adoption` (or refused/failed/expired), so the
+ * certificate never claims a rotation the charger has not made (domain/password-rotation.ts).
+ */
+function passwordRow(cp: ChargePoint, at: string) {
+  const r = describePasswordRotation(cp, at);
+  if (!r) return { name: 'password_rotation', label: 'Long-term password', status: 'not_started', detail: 'The charge point has not been moved to a long-term password yet' };
+  return { name: 'password_rotation', label: 'Long-term password', status: r.status, detail: r.detail, at: r.at };
+}
 
 const LABELS: Record<ChecklistItem, string> = {
   meter_calibration: 'Meter calibration',
@@ -101,7 +113,10 @@ export async function handOver(who: InstallerPrincipal, projectId: string): Prom
       ocppProtocol: c.protocol ?? 'unknown',
       connectorCount: c.connectorCount,
       commissioningStatus: c.commissioning?.status ?? 'pending',
-      checks: (c.commissioning?.checks ?? []).map((x) => ({ name: x.name, label: CHECK_LABELS[x.name] ?? x.name, status: x.status, detail: x.detail, ...(x.at ? { at: x.at } : {}) })),
+      checks: [
+        ...(c.commissioning?.checks ?? []).map((x) => ({ name: x.name, label: CHECK_LABELS[x.name] ?? x.name, status: x.status, detail: x.detail, ...(x.at ? { at: x.at } : {}) })),
+        passwordRow(c, handedOverAt),
+      ],
     })),
     checklist: CHECKLIST_ITEMS.map((item) => {
       const r = project.checklist?.[item];

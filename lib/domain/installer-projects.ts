@@ -11,6 +11,7 @@ import { viewChargePoint, type ChargePointView } from './charge-point-view';
 import { registerChargePoint, serialInUseMessage } from './charge-points';
 import { advanceCommissioning, startCommissioning } from './commissioning';
 import { Locked, NotFound, ValidationFailed } from './errors';
+import { describePasswordRotation } from './password-rotation';
 
 export async function assignedProject(who: InstallerPrincipal, projectId: string): Promise<ProjectWithState> {
   const [project, assigned] = await Promise.all([getProjectWithState(projectId), isAssigned(projectId, who.email)]);
@@ -139,7 +140,7 @@ export function commissioningView(cp: ChargePoint) {
     started_at: c.startedAt ?? null,
     completed_at: c.completedAt ?? null,
     checks: (c.checks ?? []).map((x) => ({ name: x.name, status: x.status, detail: x.detail, at: x.at })),
-    password_rotation: c.passwordRotation ? { status: c.passwordRotation.status, detail: c.passwordRotation.detail, at: c.passwordRotation.at } : null,
+    password_rotation: describePasswordRotation(cp),
   };
 }
 

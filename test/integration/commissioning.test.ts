@@ -5,7 +5,10 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { RPCClient } from 'ocpp-rpc';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { LocalRuntime } from '../../local/runtime';
+import { documentClient } from '../../lib/aws/clients';
+import { keys } from '../../lib/db/keys';
 import { getChargePoint } from '../../lib/db/charge-points';
 import { aConnectedClient, aSerial, basic, BOOT, upgradeStatus } from './support/ocpp';
 import { anEmail, apiClient } from './support/api';
@@ -43,27 +46,40 @@ async function register(version: 'ocpp1.6' | 'ocpp2.0.1', serial = aSerial('EDGE
   return r.body;
 }
 
-/** Connects a well-behaved charger (answers TriggerMessage and the password change) and commissions it. */
-async function commissioned(version: 'ocpp1.6' | 'ocpp2.0.1', reg: { charge_point_id: string; charge_point_identity: string; provisioning_password: string }) {
+/**
+ * Connects a charger that answers TriggerMessage and the password change (SetVariables with
+ * `attributeStatus`), commissions it, and returns the long-term password it was sent.
+ */
+async function commissioned(
+  version: 'ocpp1.6' | 'ocpp2.0.1',
+  reg: { charge_point_id: string; charge_point_identity: string; provisioning_password: string },
+  opts: { attributeStatus?: string } = {},
+) {
   const client = await aConnectedClient(rt, { identity: reg.charge_point_identity, password: reg.provisioning_password, protocol: version });
   clients.push(client);
+  const sent: { password?: string } = {};
   client.handle('TriggerMessage', async ({ params }) => {
     const what = (params as { requestedMessage: string }).requestedMessage;
     setImmediate(() => client.call(what === 'Heartbeat' ? 'Heartbeat' : 'BootNotification', what === 'Heartbeat' ? {} : BOOT[version]).catch(() => undefined));
     return { status: 'Accepted' };
   });
-  client.handle('ChangeConfiguration', async () => ({ status: 'Accepted' }));
+  client.handle('ChangeConfiguration', async ({ params }) => {
+    sent.password = (params as { value: string }).value;
+    return { status: 'Accepted' };
+  });
   client.handle('SetVariables', async ({ params }) => {
-    const data = (params as { setVariableData: Array<{ component: { name: string }; variable: { name: string } }> }).setVariableData;
-    return { setVariableResult: data.map((d) => ({ attributeStatus: 'Accepted', component: d.component, variable: d.variable })) };
+    const data = (params as { setVariableData: Array<{ attributeValue: string; component: { name: string }; variable: { name: string } }> }).setVariableData;
+    sent.password = data[0]!.attributeValue;
+    return { setVariableResult: data.map((d) => ({ attributeStatus: opts.attributeStatus ?? 'Accepted', component: d.component, variable: d.variable })) };
   });
   await client.call('BootNotification', BOOT[version]);
   expect((await api('POST', `/api/v1/installer/charge-points/${reg.charge_point_id}/commissioning`, { token })).status).toBe(202);
   await vi.waitFor(async () => expect((await status(reg.charge_point_id)).body.password_rotation).not.toBeNull(), { timeout: 15_000, interval: 200 });
-  return client;
+  return { client, newPassword: sent.password! };
 }
 
-const status = (id: string) => api<{ status: string; checks: Array<{ name: string; status: string; detail: string }>; password_rotation: { status: string; detail: string } | null }>('GET', `/api/v1/installer/charge-points/${id}/commissioning`, { token });
+type Rotation = { status: string; detail: string; at: string; previous_password_valid_until: string | null };
+const status = (id: string) => api<{ status: string; checks: Array<{ name: string; status: string; detail: string }>; password_rotation: Rotation | null }>('GET', `/api/v1/installer/charge-points/${id}/commissioning`, { token });
 
 describe('commissioning edge cases', () => {
   it('keeps the provisioning password when the charger refuses the new one, and says so', async () => {
@@ -119,6 +135,68 @@ describe('commissioning edge cases', () => {
     });
     await client.call('BootNotification', BOOT['ocpp2.0.1']);
     await vi.waitFor(async () => expect((await status(reg.charge_point_id)).body.status).toBe('completed'), { timeout: 15_000, interval: 200 });
+  }, 30_000);
+
+  it('says pending_adoption until the charger connects with its long-term password, keeping the old one valid until then', async () => {
+    const reg = await register('ocpp1.6');
+    const { client, newPassword } = await commissioned('ocpp1.6', reg);
+    const url = `${rt.ocppUrl}/${reg.charge_point_identity}`;
+    const asProvisioned = basic(reg.charge_point_identity, reg.provisioning_password);
+
+    // Accepted is not adopted: firmware may keep the old password (DESIGN.md §3).
+    const pending = (await status(reg.charge_point_id)).body.password_rotation!;
+    expect(pending.status).toBe('pending_adoption');
+    const days = (Date.parse(pending.previous_password_valid_until!) - Date.parse(pending.at)) / 86_400_000;
+    expect(days).toBe(7);
+    const view = await api<{ password_rotation: Rotation | null }>('GET', `/api/v1/operator/charge-points/${reg.charge_point_id}`, { token: rt.seed!.operatorApiKey });
+    expect(view.body.password_rotation?.status).toBe('pending_adoption');
+    await client.close({ force: true });
+    // A charger that ignored the change still gets in with the provisioning password (grace path).
+    expect(await upgradeStatus(url, { protocols: ['ocpp1.6'], authorization: asProvisioned })).toBe(101);
+    expect((await status(reg.charge_point_id)).body.password_rotation?.status).toBe('pending_adoption');
+
+    // The first connect with the new password makes it rotated and retires the old one.
+    expect(await upgradeStatus(url, { protocols: ['ocpp1.6'], authorization: basic(reg.charge_point_identity, newPassword) })).toBe(101);
+    const done = (await status(reg.charge_point_id)).body.password_rotation!;
+    expect(done).toMatchObject({ status: 'rotated', previous_password_valid_until: null });
+    expect((await api<{ password_rotation: Rotation | null }>('GET', `/api/v1/operator/charge-points/${reg.charge_point_id}`, { token: rt.seed!.operatorApiKey })).body.password_rotation?.status).toBe('rotated');
+    expect(await upgradeStatus(url, { protocols: ['ocpp1.6'], authorization: asProvisioned })).toBe(401);
+  }, 30_000);
+
+  it('stops accepting the provisioning password when the grace period ends unused, and says how to re-provision', async () => {
+    const reg = await register('ocpp2.0.1');
+    const { client } = await commissioned('ocpp2.0.1', reg);
+    await client.close({ force: true });
+    // Time passes: the grace period (7 days by default) ends without the new password being used.
+    await documentClient().send(
+      new UpdateCommand({
+        TableName: rt.tableName,
+        Key: keys.chargePoint(reg.charge_point_id),
+        UpdateExpression: 'SET credentials.previousValidUntil = :past',
+        ExpressionAttributeValues: { ':past': new Date(Date.now() - 1000).toISOString() },
+      }),
+    );
+    const url = `${rt.ocppUrl}/${reg.charge_point_identity}`;
+    expect(await upgradeStatus(url, { protocols: ['ocpp2.0.1'], authorization: basic(reg.charge_point_identity, reg.provisioning_password) })).toBe(401);
+    const expired = (await status(reg.charge_point_id)).body.password_rotation!;
+    expect(expired.status).toBe('expired');
+    expect(expired.detail).toContain('"reprovision": true');
+
+    const re = await api<{ provisioning_password: string }>('POST', `/api/v1/installer/projects/${rt.seed!.projectId}/charge-points`, {
+      token,
+      body: { serial_number: reg.charge_point_identity, ocpp_protocol: 'ocpp2.0.1', reprovision: true },
+    });
+    expect(re.status).toBe(201);
+    expect(await upgradeStatus(url, { protocols: ['ocpp2.0.1'], authorization: basic(reg.charge_point_identity, re.body.provisioning_password) })).toBe(101);
+  }, 30_000);
+
+  it('does not store a 2.0.1 password whose SetVariables attributeStatus is Rejected (the response has no top-level status)', async () => {
+    const reg = await register('ocpp2.0.1');
+    await commissioned('ocpp2.0.1', reg, { attributeStatus: 'Rejected' });
+    const rotation = (await status(reg.charge_point_id)).body.password_rotation!;
+    expect(rotation).toMatchObject({ status: 'refused', detail: expect.stringContaining('Rejected') });
+    expect((await getChargePoint(reg.charge_point_id, true))?.credentials).toMatchObject({ kind: 'provisioning' });
+    expect(await upgradeStatus(`${rt.ocppUrl}/${reg.charge_point_identity}`, { protocols: ['ocpp2.0.1'], authorization: basic(reg.charge_point_identity, reg.provisioning_password) })).toBe(101);
   }, 30_000);
 
   it('refuses to register a commissioned serial again (409, naming the way out) and re-provisions only on request', async () => {
