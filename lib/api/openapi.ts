@@ -29,6 +29,7 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
   'PUT /api/v1/installer/projects/{project_id}/checklist/{item}': { body: S.ChecklistBody },
   'POST /api/v1/installer/charge-points/{charge_point_id}/commissioning': { status: 202 },
   'GET /api/v1/installer/charge-points/{charge_point_id}/commissioning': {},
+  'PUT /api/v1/installer/charge-points/{charge_point_id}/firmware-version': { body: S.FirmwareVersionBody },
   'POST /api/v1/installer/projects/{project_id}/handover': {},
   'GET /api/v1/installer/projects/{project_id}/handover': {},
   'GET /api/v1/operator/projects/{project_id}/handover': {},

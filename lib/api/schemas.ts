@@ -26,6 +26,9 @@ export type ChecklistItem = (typeof CHECKLIST_ITEMS)[number];
 export const CHECKLIST_RESULTS = ['passed', 'failed', 'not_supported'] as const;
 export const ChecklistBody = z.object({ result: z.enum(CHECKLIST_RESULTS), notes: z.string().max(1000).optional() });
 
+/** A firmware version the charge point does not report (BootNotification, configuration), recorded by the installer. */
+export const FirmwareVersionBody = z.object({ version: text(50), reason: text(500) });
+
 export const CreateTeamBody = z.object({ name: text(120), owner_email: z.email().max(254) });
 export const CreateSiteBody = z.object({
   team_id: id,

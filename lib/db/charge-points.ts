@@ -31,6 +31,11 @@ export interface Credentials {
   readonly kind: 'provisioning' | 'long_term';
 }
 
+/** Absent: reported in BootNotification. */
+export type FirmwareSource =
+  | { readonly kind: 'configuration'; readonly how: string; readonly at: string }
+  | { readonly kind: 'installer'; readonly reason: string; readonly by: string; readonly at: string };
+
 export interface ChargePointConnection {
   readonly connectionId: string;
   readonly protocol: OcppVersion;
@@ -85,6 +90,10 @@ export interface ChargePoint {
   readonly credentials?: Credentials;
   readonly boot?: BootInfo;
   readonly firmwareVersion?: string;
+  /** Where firmwareVersion came from when not from BootNotification (where it is optional in both versions). */
+  readonly firmwareSource?: FirmwareSource;
+  /** The last attempt to read the firmware version from the configuration, when it found none. */
+  readonly firmwareLookup?: { readonly at: string; readonly detail: string };
   readonly firmwareStatus?: { readonly status: string; readonly at: string };
   /** The serial as the installer typed it; `identity` is its canonical (upper-case) form. */
   readonly displaySerial?: string;

@@ -12,6 +12,7 @@ import {
   type Commissioning,
   type CommissioningCheck,
   type Credentials,
+  type FirmwareSource,
 } from '../db/charge-points';
 import { keys } from '../db/keys';
 import { firstEntrySince } from '../db/logs';
@@ -24,6 +25,7 @@ import type { OcppVersion } from '../ocpp/versions';
 import { generateProvisioningPassword, hashPassword } from '../ocpp/credentials';
 import { nowIso } from '../ids';
 import { Conflict, NotFound } from './errors';
+import { firmwareSourceText } from './firmware-source';
 import { previousPasswordGraceDays } from './password-rotation';
 
 const timeoutSeconds = () => intEnv('COMMISSIONING_TIMEOUT_SECONDS', 600);
@@ -73,14 +75,102 @@ export async function evaluateChecks(cp: ChargePoint, startedAt: string): Promis
       : conn.credential === 'previous'
         ? { name: 'ocpp_connection', status: 'failed', detail: 'Connected with an old password; re-enter the provisioning password on the charger', at: cp.boot!.at }
         : { name: 'ocpp_connection', status: 'passed', detail: `Connected over ${conn.protocol}${conn.sourceIp ? ` from ${conn.sourceIp}` : ''} with the ${conn.credential ?? 'provisioning'} password and booted`, at: cp.boot!.at };
-  const firmware: CommissioningCheck = cp.firmwareVersion
-    ? { name: 'firmware_version', status: 'passed', detail: `Firmware ${cp.firmwareVersion}`, at: cp.boot?.at ?? cp.firmwareStatus?.at ?? null }
-    : { name: 'firmware_version', status: 'pending', detail: 'No firmware version reported yet (BootNotification triggered)', at: null };
+  const firmware = firmwareCheck(cp, startedAt);
   const hb = cp.identity ? await firstEntrySince(cp.identity, startedAt, 'Heartbeat') : undefined;
   const heartbeat: CommissioningCheck = hb
     ? { name: 'heartbeat', status: 'passed', detail: 'Heartbeat received after the start', at: hb.at }
     : { name: 'heartbeat', status: 'pending', detail: 'Waiting for a Heartbeat (triggered)', at: null };
   return [connection, firmware, heartbeat];
+}
+
+/**
+ * firmwareVersion is optional in BootNotification (1.6 and 2.0.1), so a missing one is looked up in
+ * the configuration (runCommissioning) and, when nothing reports it, the check says so and how to
+ * record it by hand; it never just times out as "pending".
+ */
+function firmwareCheck(cp: ChargePoint, startedAt: string): CommissioningCheck {
+  if (cp.firmwareVersion) {
+    return { name: 'firmware_version', status: 'passed', detail: `Firmware ${cp.firmwareVersion} (${firmwareSourceText(cp)})`, at: cp.firmwareSource?.at ?? cp.boot?.at ?? cp.firmwareStatus?.at ?? null };
+  }
+  if (cp.firmwareLookup && cp.firmwareLookup.at >= startedAt) {
+    return {
+      name: 'firmware_version',
+      status: 'pending',
+      detail: `firmware_version: missing (${cp.firmwareLookup.detail}). Record it by hand with PUT /api/v1/installer/charge-points/${cp.chargePointId}/firmware-version {"version": "…", "reason": "…"}`,
+      at: null,
+    };
+  }
+  return { name: 'firmware_version', status: 'pending', detail: 'No firmware version reported yet (BootNotification triggered)', at: null };
+}
+
+/** A 1.6 configuration key that holds the firmware version: vendor-specific names (FirmwareVersion, FwVersion, Firmware_Ver…). */
+const FIRMWARE_KEY = /(firmware|fw).*ver|^firmware$/i;
+
+/**
+ * BootNotification came without firmwareVersion: read it from the configuration. 1.6: GetConfiguration
+ * without a key list returns every key (1.6 §5.8); the version lives under a vendor-specific key.
+ * 2.0.1: GetVariables of the standardized Controller.FirmwareVersion, "Firmware version number (as
+ * reported in BootNotification)" (2.0.1 Part 2 Appendices §3.2.19). Stores the version, or why none
+ * was found (the check then asks the installer to record it by hand).
+ */
+export async function lookUpFirmwareVersion(cp: ChargePoint): Promise<void> {
+  if (!cp.identity || !cp.protocol) return;
+  const at = nowIso();
+  const opts = { requestedBy: 'commissioning' };
+  let found: { version: string; how: string } | undefined;
+  let detail: string;
+  if (cp.protocol === 'ocpp1.6') {
+    const r = await callChargePoint(cp.identity, 'GetConfiguration', {}, opts);
+    const entries = r.status === 'accepted' && Array.isArray(r.response?.configurationKey) ? (r.response.configurationKey as Array<{ key?: string; value?: string }>) : [];
+    const entry = entries.find((k) => typeof k.key === 'string' && FIRMWARE_KEY.test(k.key) && typeof k.value === 'string' && k.value.trim() !== '');
+    if (entry) found = { version: entry.value!.trim(), how: `GetConfiguration key ${entry.key}` };
+    detail = r.status === 'accepted' ? 'not in BootNotification, and no GetConfiguration key holds it' : `not in BootNotification, and GetConfiguration ${r.status}`;
+  } else {
+    const r = await callChargePoint(cp.identity, 'GetVariables', { getVariableData: [{ component: { name: 'Controller' }, variable: { name: 'FirmwareVersion' } }] }, opts);
+    const results = r.status === 'accepted' && Array.isArray(r.response?.getVariableResult) ? (r.response.getVariableResult as Array<{ attributeStatus?: string; attributeValue?: string }>) : [];
+    const result = results[0];
+    if (result?.attributeStatus === 'Accepted' && typeof result.attributeValue === 'string' && result.attributeValue.trim() !== '') {
+      found = { version: result.attributeValue.trim(), how: 'GetVariables Controller.FirmwareVersion' };
+    }
+    detail = `not in BootNotification, and GetVariables of Controller.FirmwareVersion answered ${r.status === 'accepted' ? (result?.attributeStatus ?? 'nothing') : r.status}`;
+  }
+  if (found) {
+    // A BootNotification that reports the version meanwhile wins.
+    await setFirmwareVersion(cp.chargePointId, found.version, { kind: 'configuration', how: found.how, at }, 'unset');
+    return;
+  }
+  await documentClient().send(
+    new UpdateCommand({
+      TableName: config().tableName,
+      Key: keys.chargePoint(cp.chargePointId),
+      UpdateExpression: 'SET firmwareLookup = :l',
+      ConditionExpression: 'attribute_exists(pk)',
+      ExpressionAttributeValues: { ':l': { at, detail } },
+    }),
+  );
+}
+
+/**
+ * Stores a firmware version that did not come from BootNotification; false when the charge point
+ * has one that may not be replaced: any (`unset`), or any not recorded by hand (`unset_or_by_hand`).
+ */
+export async function setFirmwareVersion(chargePointId: string, version: string, source: FirmwareSource, onlyIf: 'unset' | 'unset_or_by_hand'): Promise<boolean> {
+  try {
+    await documentClient().send(
+      new UpdateCommand({
+        TableName: config().tableName,
+        Key: keys.chargePoint(chargePointId),
+        UpdateExpression: 'SET firmwareVersion = :v, firmwareSource = :src, updatedAt = :at REMOVE firmwareLookup',
+        ConditionExpression:
+          onlyIf === 'unset' ? 'attribute_exists(pk) AND attribute_not_exists(firmwareVersion)' : 'attribute_exists(pk) AND (attribute_not_exists(firmwareVersion) OR firmwareSource.kind = :installer)',
+        ExpressionAttributeValues: { ':v': version, ':src': source, ':at': source.at, ...(onlyIf === 'unset' ? {} : { ':installer': 'installer' }) },
+      }),
+    );
+    return true;
+  } catch (err) {
+    if ((err as { name?: string }).name === 'ConditionalCheckFailedException') return false;
+    throw err;
+  }
 }
 
 /**
@@ -248,6 +338,7 @@ async function setCredentials(chargePointId: string, credentials: Credentials, e
 export async function runCommissioning(chargePointId: string, budgetMs = intEnv('COMMISSIONING_RUNNER_BUDGET_MS', 40_000), renudgeMs = 15_000): Promise<void> {
   const deadline = Date.now() + budgetMs;
   const bootAskedOn = new Set<string>();
+  const firmwareAskedOn = new Set<string>();
   let lastHeartbeatAsk = 0;
   for (;;) {
     const cp = await getChargePoint(chargePointId, true);
@@ -261,6 +352,11 @@ export async function runCommissioning(chargePointId: string, budgetMs = intEnv(
         await callChargePoint(cp.identity, 'TriggerMessage', { requestedMessage: 'BootNotification' }, { requestedBy: 'commissioning' }).catch((err: unknown) =>
           log.warn('TriggerMessage(BootNotification) failed', { err }),
         );
+      }
+      // Booted on this connection without a firmware version: BootNotification may omit it.
+      if (!cp.firmwareVersion && cp.boot && cp.boot.at >= conn.connectedAt && !firmwareAskedOn.has(conn.connectionId)) {
+        firmwareAskedOn.add(conn.connectionId);
+        await lookUpFirmwareVersion(cp).catch((err: unknown) => log.warn('firmware version lookup failed', { err }));
       }
       if (pending('heartbeat') && Date.now() - lastHeartbeatAsk >= renudgeMs) {
         lastHeartbeatAsk = Date.now();

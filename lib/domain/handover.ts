@@ -4,7 +4,7 @@
 // A repeated handover returns the same certificate with a fresh link.
 import type { ChecklistItem } from '../api/schemas';
 import { CHECKLIST_ITEMS } from '../api/schemas';
-import { issueHandoverCertificate, presignCertificateUrl, type HandoverCertificateData } from '../certificates';
+import { issueHandoverCertificate, presignCertificateUrl, type CertificateChargePoint, type HandoverCertificateData } from '../certificates';
 import { listChargePointsOfProject, type ChargePoint } from '../db/charge-points';
 import { getInstaller } from '../db/installers';
 import { getOperator } from '../db/operators';
@@ -13,6 +13,7 @@ import { makeEvent, publish } from '../events/publish';
 import type { InstallerPrincipal } from '../http/handler';
 import { nowIso } from '../ids';
 import { Forbidden, NotFound } from './errors';
+import { firmwareNote } from './firmware-source';
 import { describePasswordRotation } from './password-rotation';
 import { assignedProject } from './installer-projects';
 
@@ -44,6 +45,25 @@ export interface HandoverView {
   readonly handed_over_by: string;
   readonly handover_certificate_url: string;
   readonly certificate_sha256: string;
+}
+
+/** One charge point as the certificate shows it, as of the handover time. */
+export function certificateChargePoint(c: ChargePoint, handedOverAt: string): CertificateChargePoint {
+  const note = firmwareNote(c);
+  return {
+    serialNumber: c.displaySerial ?? c.identity ?? c.chargePointId,
+    ...(c.boot?.chargePointVendor ?? c.vendor ? { vendor: c.boot?.chargePointVendor ?? c.vendor } : {}),
+    ...(c.boot?.chargePointModel ?? c.model ? { model: c.boot?.chargePointModel ?? c.model } : {}),
+    ...(c.firmwareVersion ? { firmwareVersion: c.firmwareVersion } : {}),
+    ...(note ? { firmwareNote: note } : {}),
+    ocppProtocol: c.protocol ?? 'unknown',
+    connectorCount: c.connectorCount,
+    commissioningStatus: c.commissioning?.status ?? 'pending',
+    checks: [
+      ...(c.commissioning?.checks ?? []).map((x) => ({ name: x.name, label: CHECK_LABELS[x.name] ?? x.name, status: x.status, detail: x.detail, ...(x.at ? { at: x.at } : {}) })),
+      passwordRow(c, handedOverAt),
+    ],
+  };
 }
 
 async function view(project: ProjectWithState): Promise<HandoverView> {
@@ -105,19 +125,7 @@ export async function handOver(who: InstallerPrincipal, projectId: string): Prom
     operator: { name: operator?.name ?? project.operatorId },
     installer: { name: installer?.name ?? who.email, email: who.email },
     handedOverAt,
-    chargePoints: cps.map((c) => ({
-      serialNumber: c.displaySerial ?? c.identity ?? c.chargePointId,
-      ...(c.boot?.chargePointVendor ?? c.vendor ? { vendor: c.boot?.chargePointVendor ?? c.vendor } : {}),
-      ...(c.boot?.chargePointModel ?? c.model ? { model: c.boot?.chargePointModel ?? c.model } : {}),
-      ...(c.firmwareVersion ? { firmwareVersion: c.firmwareVersion } : {}),
-      ocppProtocol: c.protocol ?? 'unknown',
-      connectorCount: c.connectorCount,
-      commissioningStatus: c.commissioning?.status ?? 'pending',
-      checks: [
-        ...(c.commissioning?.checks ?? []).map((x) => ({ name: x.name, label: CHECK_LABELS[x.name] ?? x.name, status: x.status, detail: x.detail, ...(x.at ? { at: x.at } : {}) })),
-        passwordRow(c, handedOverAt),
-      ],
-    })),
+    chargePoints: cps.map((c) => certificateChargePoint(c, handedOverAt)),
     checklist: CHECKLIST_ITEMS.map((item) => {
       const r = project.checklist?.[item];
       return { name: item, label: LABELS[item], result: r?.result ?? 'missing', ...(r?.byName ?? r?.by ? { by: r?.byName ?? r?.by } : {}), ...(r?.at ? { at: r.at } : {}), ...(r?.notes ? { note: r.notes } : {}) };

@@ -9,8 +9,9 @@ import type { InstallerPrincipal } from '../http/handler';
 import { nowIso } from '../ids';
 import { viewChargePoint, type ChargePointView } from './charge-point-view';
 import { registerChargePoint, serialInUseMessage } from './charge-points';
-import { advanceCommissioning, startCommissioning } from './commissioning';
-import { Locked, NotFound, ValidationFailed } from './errors';
+import { advanceCommissioning, setFirmwareVersion, startCommissioning } from './commissioning';
+import { firmwareSourceText } from './firmware-source';
+import { Conflict, Locked, NotFound, ValidationFailed } from './errors';
 import { describePasswordRotation } from './password-rotation';
 
 export async function assignedProject(who: InstallerPrincipal, projectId: string): Promise<ProjectWithState> {
@@ -149,6 +150,25 @@ export async function startInstallerCommissioning(who: InstallerPrincipal, charg
   assertOpen(project);
   await startCommissioning(cp.chargePointId, `installer:${who.installerId}`);
   return commissioningView((await getChargePoint(chargePointId, true))!);
+}
+
+/**
+ * The installer records a firmware version the charge point does not report (it is optional in
+ * BootNotification, and not every configuration holds it), with a reason; the check and the
+ * certificate say it was recorded by hand. A version the charge point reported is not overwritten.
+ */
+export async function recordFirmwareVersion(who: InstallerPrincipal, chargePointId: string, body: { version: string; reason: string }) {
+  const { cp, project } = await installerChargePoint(who, chargePointId);
+  assertOpen(project);
+  if (cp.firmwareVersion && cp.firmwareSource?.kind !== 'installer') {
+    throw new Conflict(`The charge point reports firmware ${cp.firmwareVersion} itself (${firmwareSourceText(cp)}); a version recorded by hand would hide it`, { field: 'version' });
+  }
+  const source = { kind: 'installer' as const, reason: body.reason, by: who.email, at: nowIso() };
+  if (!(await setFirmwareVersion(chargePointId, body.version, source, 'unset_or_by_hand'))) {
+    const now = (await getChargePoint(chargePointId, true)) ?? cp;
+    throw new Conflict(`The charge point reported firmware ${now.firmwareVersion ?? ''} meanwhile (${firmwareSourceText(now)})`, { field: 'version' });
+  }
+  return commissioningView(await advanceCommissioning(chargePointId));
 }
 
 /** Polling the status also moves an in-progress commissioning on (idempotent). */

@@ -21,7 +21,7 @@ const clients: RPCClient[] = [];
 
 beforeAll(async () => {
   // A short timeout so the "never heartbeats" charger fails within the test.
-  rt = await startTestRuntime({ env: { COMMISSIONING_TIMEOUT_SECONDS: '2' } });
+  rt = await startTestRuntime({ env: { COMMISSIONING_TIMEOUT_SECONDS: '5' } });
   api = apiClient(rt);
   const email = anEmail();
   const password = 'Correct-Horse-42';
@@ -198,6 +198,85 @@ describe('commissioning edge cases', () => {
     expect((await getChargePoint(reg.charge_point_id, true))?.credentials).toMatchObject({ kind: 'provisioning' });
     expect(await upgradeStatus(`${rt.ocppUrl}/${reg.charge_point_identity}`, { protocols: ['ocpp2.0.1'], authorization: basic(reg.charge_point_identity, reg.provisioning_password) })).toBe(101);
   }, 30_000);
+
+  it('reads a firmware version missing from a 1.6 BootNotification from the configuration (GetConfiguration)', async () => {
+    const reg = await register('ocpp1.6');
+    const { firmwareVersion: _omitted, ...boot } = BOOT['ocpp1.6'];
+    const client = await aConnectedClient(rt, { identity: reg.charge_point_identity, password: reg.provisioning_password, protocol: 'ocpp1.6' });
+    clients.push(client);
+    client.handle('TriggerMessage', async ({ params }) => {
+      const what = (params as { requestedMessage: string }).requestedMessage;
+      setImmediate(() => client.call(what === 'Heartbeat' ? 'Heartbeat' : 'BootNotification', what === 'Heartbeat' ? {} : boot).catch(() => undefined));
+      return { status: 'Accepted' };
+    });
+    client.handle('GetConfiguration', async () => ({
+      configurationKey: [
+        { key: 'HeartbeatInterval', readonly: false, value: '300' },
+        { key: 'FirmwareUpdateRetries', readonly: false, value: '3' },
+        { key: 'FwVersion', readonly: true, value: 'V4.5.6' },
+      ],
+    }));
+    client.handle('ChangeConfiguration', async () => ({ status: 'Accepted' }));
+    await client.call('BootNotification', boot);
+    expect((await api('POST', `/api/v1/installer/charge-points/${reg.charge_point_id}/commissioning`, { token })).status).toBe(202);
+    await vi.waitFor(async () => expect((await status(reg.charge_point_id)).body.status).toBe('completed'), { timeout: 15_000, interval: 200 });
+    expect((await status(reg.charge_point_id)).body.checks.find((c) => c.name === 'firmware_version')).toMatchObject({
+      status: 'passed',
+      detail: 'Firmware V4.5.6 (read with GetConfiguration key FwVersion)',
+    });
+    const view = await api<{ firmware_version: string | null }>('GET', `/api/v1/operator/charge-points/${reg.charge_point_id}`, { token: rt.seed!.operatorApiKey });
+    expect(view.body.firmware_version).toBe('V4.5.6');
+    // A version the charge point reports is not overwritten by hand.
+    const byHand = await api<{ field: string }>('PUT', `/api/v1/installer/charge-points/${reg.charge_point_id}/firmware-version`, { token, body: { version: '1.0', reason: 'sticker' } });
+    expect(byHand.status).toBe(409);
+    expect(byHand.body.field).toBe('version');
+  }, 30_000);
+
+  it('says exactly what is missing when nothing reports the 2.0.1 firmware version, and completes once the installer records it with a reason', async () => {
+    const reg = await register('ocpp2.0.1');
+    const { firmwareVersion: _omitted, ...station } = BOOT['ocpp2.0.1'].chargingStation;
+    const boot = { reason: 'PowerUp', chargingStation: station };
+    const client = await aConnectedClient(rt, { identity: reg.charge_point_identity, password: reg.provisioning_password, protocol: 'ocpp2.0.1' });
+    clients.push(client);
+    const asked: string[] = [];
+    client.handle('TriggerMessage', async ({ params }) => {
+      const what = (params as { requestedMessage: string }).requestedMessage;
+      setImmediate(() => client.call(what === 'Heartbeat' ? 'Heartbeat' : 'BootNotification', what === 'Heartbeat' ? {} : boot).catch(() => undefined));
+      return { status: 'Accepted' };
+    });
+    client.handle('GetVariables', async ({ params }) => {
+      const data = (params as { getVariableData: Array<{ component: { name: string }; variable: { name: string } }> }).getVariableData;
+      asked.push(...data.map((d) => `${d.component.name}.${d.variable.name}`));
+      return { getVariableResult: data.map((d) => ({ attributeStatus: 'UnknownVariable', component: d.component, variable: d.variable })) };
+    });
+    client.handle('SetVariables', async ({ params }) => {
+      const data = (params as { setVariableData: Array<{ component: { name: string }; variable: { name: string } }> }).setVariableData;
+      return { setVariableResult: data.map((d) => ({ attributeStatus: 'Accepted', component: d.component, variable: d.variable })) };
+    });
+    await client.call('BootNotification', boot);
+    expect((await api('POST', `/api/v1/installer/charge-points/${reg.charge_point_id}/commissioning`, { token })).status).toBe(202);
+    // The time is up (5 s here) and the check names what is missing and how to record it.
+    await vi.waitFor(async () => expect((await status(reg.charge_point_id)).body.status).toBe('failed'), { timeout: 15_000, interval: 200 });
+    expect(asked).toEqual(['Controller.FirmwareVersion']);
+    const failed = (await status(reg.charge_point_id)).body.checks.find((c) => c.name === 'firmware_version')!;
+    expect(failed.status).toBe('failed');
+    expect(failed.detail).toContain('firmware_version: missing');
+    expect(failed.detail).toContain(`PUT /api/v1/installer/charge-points/${reg.charge_point_id}/firmware-version`);
+
+    const path = `/api/v1/installer/charge-points/${reg.charge_point_id}/firmware-version`;
+    const bad = await api<{ errors: Array<{ field: string }> }>('PUT', path, { token, body: { version: '3.1.4' } });
+    expect(bad.status).toBe(400);
+    expect(bad.headers.get('content-type')).toBe('application/problem+json');
+    expect(bad.body.errors.map((e) => e.field)).toEqual(['reason']);
+    expect((await api('PUT', path, { token, body: { version: '3.1.4', reason: 'Read from the charger display' } })).status).toBe(200);
+
+    expect((await api('POST', `/api/v1/installer/charge-points/${reg.charge_point_id}/commissioning`, { token })).status).toBe(202);
+    await vi.waitFor(async () => expect((await status(reg.charge_point_id)).body.status).toBe('completed'), { timeout: 15_000, interval: 200 });
+    expect((await status(reg.charge_point_id)).body.checks.find((c) => c.name === 'firmware_version')).toMatchObject({
+      status: 'passed',
+      detail: 'Firmware 3.1.4 (recorded by installer: Read from the charger display)',
+    });
+  }, 40_000);
 
   it('refuses to register a commissioned serial again (409, naming the way out) and re-provisions only on request', async () => {
     const serial = aSerial('AGAIN');
