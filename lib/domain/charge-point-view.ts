@@ -3,6 +3,7 @@
 import type { ChargePoint } from '../db/charge-points';
 import { activeTransactionStates, latestConnectorStatuses, type ConnectorStatusEntry } from '../db/logs';
 import { connectorKey } from '../ocpp/actions/status';
+import { firmwareSourceText } from './firmware-source';
 import { describePasswordRotation, type PasswordRotationView } from './password-rotation';
 import { chargePointStateFromConnectors, describeChargePointStatus, type IntegrationState } from './charge-point-status';
 
@@ -29,6 +30,8 @@ export interface ChargePointView {
   readonly vendor: string | null;
   readonly model: string | null;
   readonly firmware_version: string | null;
+  /** `reported in BootNotification`, `read with GetConfiguration key …`, `recorded by installer: <reason>`. */
+  readonly firmware_version_source: string | null;
   readonly status: string;
   readonly integration_state: IntegrationState;
   readonly charge_point_state: string;
@@ -65,6 +68,7 @@ export async function viewChargePoint(cp: ChargePoint): Promise<ChargePointView>
     vendor: cp.boot?.chargePointVendor ?? cp.vendor ?? null,
     model: cp.boot?.chargePointModel ?? cp.model ?? null,
     firmware_version: cp.firmwareVersion ?? null,
+    firmware_version_source: cp.firmwareVersion ? firmwareSourceText(cp) : null,
     status: status.label,
     integration_state: status.integration,
     charge_point_state: status.chargePoint,

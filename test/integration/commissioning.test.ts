@@ -224,8 +224,8 @@ describe('commissioning edge cases', () => {
       status: 'passed',
       detail: 'Firmware V4.5.6 (read with GetConfiguration key FwVersion)',
     });
-    const view = await api<{ firmware_version: string | null }>('GET', `/api/v1/operator/charge-points/${reg.charge_point_id}`, { token: rt.seed!.operatorApiKey });
-    expect(view.body.firmware_version).toBe('V4.5.6');
+    const view = await api<{ firmware_version: string | null; firmware_version_source: string | null }>('GET', `/api/v1/operator/charge-points/${reg.charge_point_id}`, { token: rt.seed!.operatorApiKey });
+    expect(view.body).toMatchObject({ firmware_version: 'V4.5.6', firmware_version_source: 'read with GetConfiguration key FwVersion' });
     // A version the charge point reports is not overwritten by hand.
     const byHand = await api<{ field: string }>('PUT', `/api/v1/installer/charge-points/${reg.charge_point_id}/firmware-version`, { token, body: { version: '1.0', reason: 'sticker' } });
     expect(byHand.status).toBe(409);
