@@ -226,6 +226,15 @@ const CORE_HTTP_ROUTES: readonly HttpRoute[] = [
   },
   {
     kind: 'http',
+    method: 'PUT',
+    path: '/api/v1/installer/charge-points/{charge_point_id}/firmware-version',
+    entry: 'functions/api/installer/record-firmware-version.ts',
+    auth: 'installer',
+    access: { table: 'readwrite', events: 'publish', secrets: ['jwt-signing'] },
+    description: 'Record by hand, with a reason, a firmware version the charge point does not report',
+  },
+  {
+    kind: 'http',
     method: 'POST',
     path: '/api/v1/operator/teams',
     entry: 'functions/api/operator/create-team.ts',

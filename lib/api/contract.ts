@@ -20,6 +20,8 @@ export interface RouteContract<B extends z.ZodType, P extends z.ZodType, Q exten
   /** The successful answer's body (absent for 204). */
   readonly response?: z.ZodType;
   readonly problems?: readonly ExtraProblem[];
+  /** The route honours an `Idempotency-Key` header: a retry with the same key gets the same answer. */
+  readonly idempotencyKey?: boolean;
 }
 
 /** Keeps each entry's own zod types, so a handler's `body`, `params` and `query` stay typed. */
@@ -52,6 +54,8 @@ export const API = {
     status: 201,
     response: R.RegisteredChargePoint,
     problems: [409, 423],
+    // A retry with the same key within 10 minutes gets the same answer (and `idempotent-replayed: true`).
+    idempotencyKey: true,
   }),
   'PUT /api/v1/installer/projects/{project_id}/checklist/{item}': route({
     auth: 'installer',
@@ -60,6 +64,14 @@ export const API = {
     status: 200,
     response: R.list('checklist', R.ChecklistEntry),
     problems: [423],
+  }),
+  'PUT /api/v1/installer/charge-points/{charge_point_id}/firmware-version': route({
+    auth: 'installer',
+    params: S.ChargePointParams,
+    body: S.FirmwareVersionBody,
+    status: 200,
+    response: R.Commissioning,
+    problems: [409, 423],
   }),
   'POST /api/v1/installer/charge-points/{charge_point_id}/commissioning': route({
     auth: 'installer',

@@ -14,6 +14,7 @@ interface AnyContract {
   readonly status: number;
   readonly response?: z.ZodType;
   readonly problems?: readonly number[];
+  readonly idempotencyKey?: boolean;
 }
 
 /** The contract of a route-table row; undefined for a row without one (a unit test forbids that). */
@@ -60,7 +61,21 @@ function operation(route: HttpRoute, c: AnyContract) {
     operationId: route.entry.replace(/^functions\/api\//, '').replace(/\.ts$/, '').replace(/[/-](\w)/g, (_m, ch: string) => ch.toUpperCase()),
     tags: [route.path.split('/')[3] ?? 'api'],
     ...(c.auth === 'operator' ? { security: [{ operatorApiKey: [] }] } : c.auth === 'installer' ? { security: [{ installerToken: [] }] } : {}),
-    parameters: [...params, ...query],
+    parameters: [
+      ...params,
+      ...query,
+      ...(c.idempotencyKey
+        ? [
+            {
+              name: 'Idempotency-Key',
+              in: 'header',
+              required: false,
+              description: 'Any unique value (a UUID): a retry with the same key within 10 minutes gets the same answer, with `idempotent-replayed: true`.',
+              schema: { type: 'string', minLength: 16, maxLength: 128 },
+            },
+          ]
+        : []),
+    ],
     ...(c.body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(c.body, 'input') } } } } : {}),
     responses: {
       [String(c.status)]:

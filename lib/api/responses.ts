@@ -32,6 +32,7 @@ export const ChargePointSummary = obj({
   vendor: nstr,
   model: nstr,
   firmware_version: nstr,
+  firmware_version_source: nstr,
   status: str,
   integration_state: str,
   charge_point_state: str,
@@ -40,6 +41,7 @@ export const ChargePointSummary = obj({
   last_disconnected_at: ntime,
   last_boot: obj({ at: time, status: str }).nullable(),
   commissioning_status: str,
+  password_rotation: obj({ status: str }).nullable(),
 });
 export const PlannedChargePoint = ChargePointSummary.extend({ validation_message: nstr });
 export const OperatorChargePoint = ChargePointSummary;
@@ -67,6 +69,8 @@ export const RegisteredChargePoint = obj({
   ocpp_url: str,
   provisioning_password: str,
   basic_auth_username: str,
+  commissioning_status: str,
+  commissioning_reset: z.boolean(),
 });
 
 const Check = obj({ name: str, status: str, detail: str, at: ntime });

@@ -17,12 +17,17 @@ export const RegisterChargePointBody = z.object({
   connector_count: z.number().int().min(1).max(16).optional(),
   vendor: text(50).optional(),
   model: text(50).optional(),
+  /** Issue a new provisioning password for a serial already on this project and restart its commissioning. */
+  reprovision: z.boolean().optional(),
 });
 
 export const CHECKLIST_ITEMS = ['meter_calibration', 'emergency_stop_tested', 'cable_management_inspected', 'enclosure_ip_rating_inspected', 'site_owner_briefed'] as const;
 export type ChecklistItem = (typeof CHECKLIST_ITEMS)[number];
 export const CHECKLIST_RESULTS = ['passed', 'failed', 'not_supported'] as const;
 export const ChecklistBody = z.object({ result: z.enum(CHECKLIST_RESULTS), notes: z.string().max(1000).optional() });
+
+/** A firmware version the charge point does not report (BootNotification, configuration), recorded by the installer. */
+export const FirmwareVersionBody = z.object({ version: text(50), reason: text(500) });
 
 export const CreateTeamBody = z.object({ name: text(120), owner_email: z.email().max(254) });
 export const CreateSiteBody = z.object({

@@ -26,6 +26,8 @@ export interface CertificateChargePoint {
   readonly vendor?: string;
   readonly model?: string;
   readonly firmwareVersion?: string;
+  /** Printed under the version when the charge point did not report it, e.g. `(recorded by installer: <reason>)`. */
+  readonly firmwareNote?: string;
   /** `ocpp1.6` or `ocpp2.0.1`. */
   readonly ocppProtocol: string;
   readonly connectorCount: number;
@@ -236,7 +238,7 @@ function drawChargePointOverview(w: Writer, chargePoints: readonly CertificateCh
       { text: cp.serialNumber, bold: true },
       { text: orDash(cp.vendor) },
       { text: orDash(cp.model) },
-      { text: orDash(cp.firmwareVersion) },
+      { text: cp.firmwareNote ? `${orDash(cp.firmwareVersion)}\n${cp.firmwareNote}` : orDash(cp.firmwareVersion) },
       { text: cp.ocppProtocol },
       { text: String(cp.connectorCount) },
       { text: orDash(cp.commissioningStatus), color: statusColor(cp.commissioningStatus) },

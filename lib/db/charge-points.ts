@@ -23,9 +23,18 @@ export interface Credentials {
   readonly current: string;
   /** The password before the last rotation, accepted until the charge point has used the new one (DESIGN.md §3). */
   readonly previous?: string;
+  /** `previous` is refused from then on, used or not (domain/password-rotation.ts). */
+  readonly previousValidUntil?: string;
+  /** When the charge point first connected with `current` after a rotation (set by $connect). */
+  readonly adoptedAt?: string;
   readonly issuedAt: string;
   readonly kind: 'provisioning' | 'long_term';
 }
+
+/** Absent: reported in BootNotification. */
+export type FirmwareSource =
+  | { readonly kind: 'configuration'; readonly how: string; readonly at: string }
+  | { readonly kind: 'installer'; readonly reason: string; readonly by: string; readonly at: string };
 
 export interface ChargePointConnection {
   readonly connectionId: string;
@@ -54,7 +63,16 @@ export interface Commissioning {
   readonly completedAt?: string;
   readonly checks?: readonly CommissioningCheck[];
   /** Outcome of moving the charge point to its long-term password after completion. */
-  readonly passwordRotation?: { readonly status: 'rotated' | 'refused' | 'failed'; readonly detail: string; readonly at: string };
+  readonly passwordRotation?: {
+    /**
+     * What the charger answered. `pending_adoption`: it accepted; domain/password-rotation.ts reports
+     * it `rotated` once the charger has connected with the new password. (`rotated` is stored only
+     * by older versions, which wrote it on the Accepted answer alone.)
+     */
+    readonly status: 'pending_adoption' | 'rotated' | 'refused' | 'failed';
+    readonly detail: string;
+    readonly at: string;
+  };
 }
 
 export interface ChargePoint {
@@ -74,6 +92,10 @@ export interface ChargePoint {
   readonly credentials?: Credentials;
   readonly boot?: BootInfo;
   readonly firmwareVersion?: string;
+  /** Where firmwareVersion came from when not from BootNotification (where it is optional in both versions). */
+  readonly firmwareSource?: FirmwareSource;
+  /** The last attempt to read the firmware version from the configuration, when it found none. */
+  readonly firmwareLookup?: { readonly at: string; readonly detail: string };
   readonly firmwareStatus?: { readonly status: string; readonly at: string };
   /** The serial as the installer typed it; `identity` is its canonical (upper-case) form. */
   readonly displaySerial?: string;
@@ -155,13 +177,17 @@ export function connectionPut(record: ConnectionRecord): TransactItem {
   };
 }
 
-/** The newest connection wins: older $connects that arrive late do not overwrite it (DESIGN.md §2.5). */
+/**
+ * The newest connection wins: older $connects that arrive late do not overwrite it (DESIGN.md §2.5).
+ * `retirePrevious`: the first connect with a rotated password retires the old one and records when
+ * the new one was adopted (what makes the rotation `rotated`, domain/password-rotation.ts).
+ */
 export function chargePointConnectedUpdate(chargePointId: string, connection: ChargePointConnection, retirePrevious: boolean): TransactItem {
   return {
     Update: {
       TableName: config().tableName,
       Key: keys.chargePoint(chargePointId),
-      UpdateExpression: `SET #conn = :conn, updatedAt = :now${retirePrevious ? ' REMOVE credentials.previous' : ''}`,
+      UpdateExpression: `SET #conn = :conn, updatedAt = :now${retirePrevious ? ', credentials.adoptedAt = :now REMOVE credentials.previous, credentials.previousValidUntil' : ''}`,
       ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(#conn) OR #conn.connectedAt <= :now)',
       ExpressionAttributeNames: { '#conn': 'connection' },
       ExpressionAttributeValues: { ':conn': connection, ':now': connection.connectedAt },

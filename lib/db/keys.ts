@@ -23,6 +23,7 @@ export const ENTITY = {
   counter: 'counter',
   webhookSubscription: 'webhook_subscription',
   webhookDelivery: 'webhook_delivery',
+  registrationReply: 'registration_reply',
 } as const;
 export type EntityType = (typeof ENTITY)[keyof typeof ENTITY];
 
@@ -61,6 +62,8 @@ export const keys = {
   chargePointsOfProject: (projectId: string) => ({ gsi1pk: `PROJECT#${projectId}#CPS` }),
   /** Uniqueness guard: one OCPP identity (= serial) across the whole platform. */
   identity: (identity: string): Key => ({ pk: `IDENTITY#${identity}`, sk: 'IDENTITY' }),
+  /** A registration's reply kept for retries with the same Idempotency-Key (sha256 of it), per caller (TTL 10 min). */
+  registrationReply: (caller: string, keyHash: string): Key => ({ pk: `IDEMPOTENCY#${caller}#${keyHash}`, sk: 'REGISTRATION' }),
 
   installer: (installerId: string): Key => ({ pk: `INSTALLER#${installerId}`, sk: 'INSTALLER' }),
   /** Uniqueness guard: one installer account per email. */

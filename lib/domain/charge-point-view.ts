@@ -3,6 +3,8 @@
 import type { ChargePoint } from '../db/charge-points';
 import { activeTransactionStates, latestConnectorStatuses, type ConnectorStatusEntry } from '../db/logs';
 import { connectorKey } from '../ocpp/actions/status';
+import { firmwareSourceText } from './firmware-source';
+import { describePasswordRotation, type PasswordRotationView } from './password-rotation';
 import { chargePointStateFromConnectors, describeChargePointStatus, type IntegrationState } from './charge-point-status';
 
 export function integrationStateOf(cp: ChargePoint): IntegrationState {
@@ -39,6 +41,8 @@ export interface ChargePointView {
   readonly vendor: string | null;
   readonly model: string | null;
   readonly firmware_version: string | null;
+  /** `reported in BootNotification`, `read with GetConfiguration key …`, `recorded by installer: <reason>`. */
+  readonly firmware_version_source: string | null;
   readonly status: string;
   readonly integration_state: IntegrationState;
   readonly charge_point_state: string;
@@ -47,6 +51,8 @@ export interface ChargePointView {
   readonly last_disconnected_at: string | null;
   readonly last_boot: { readonly at: string; readonly status: string } | null;
   readonly commissioning_status: string;
+  /** The move to the long-term password: `rotated` only once the charger has connected with it. */
+  readonly password_rotation: PasswordRotationView | null;
 }
 
 export async function viewChargePoint(cp: ChargePoint): Promise<ChargePointView> {
@@ -73,6 +79,7 @@ export async function viewChargePoint(cp: ChargePoint): Promise<ChargePointView>
     vendor: cp.boot?.chargePointVendor ?? cp.vendor ?? null,
     model: cp.boot?.chargePointModel ?? cp.model ?? null,
     firmware_version: cp.firmwareVersion ?? null,
+    firmware_version_source: cp.firmwareVersion ? firmwareSourceText(cp) : null,
     status: status.label,
     integration_state: status.integration,
     charge_point_state: status.chargePoint,
@@ -81,5 +88,6 @@ export async function viewChargePoint(cp: ChargePoint): Promise<ChargePointView>
     last_disconnected_at: cp.lastDisconnectedAt ?? null,
     last_boot: cp.boot ? { at: cp.boot.at, status: cp.boot.status } : null,
     commissioning_status: cp.commissioning?.status ?? 'pending',
+    password_rotation: describePasswordRotation(cp),
   };
 }

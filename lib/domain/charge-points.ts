@@ -1,7 +1,25 @@
 // Registering a charge point on a project: its serial becomes its OCPP identity (unique across the
 // platform through a guard item in the same transaction) and it gets a provisioning password that
 // is shown once and stored only as a salted hash.
+//
+// Registering a serial that is already on the project is refused (409): it used to issue a new
+// password silently, which locks out a charger that was already configured (or commissioned).
+// Re-provisioning is explicit (`reprovision: true`): new provisioning password, the previous ones
+// stop working at once, commissioning goes back to `pending`, and the reply says so.
+//
+// Retries: a client that sends an `Idempotency-Key` gets the same answer, password included, for
+// the same request within REPLY_TTL_SECONDS. The password is stored only as a hash, so the reply is
+// kept sealed (AES-256-GCM) under a key derived from the Idempotency-Key itself, which the table
+// holds only as a sha256: someone who can read the table cannot read the password without the
+// client's key. The sealed reply is written in the registration transaction, so it exists exactly
+// when the registration does, and a concurrent call with the same key loses that conditional put
+// and answers with the winner's reply. Concurrent calls without a key: one wins the conditional
+// writes (identity guard, or the credentials it read for a re-provisioning), the others get 409.
+import { createHash } from 'node:crypto';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { documentClient } from '../aws/clients';
 import { transactWrite, type TransactItem } from '../aws/transact';
+import { seal, unseal } from '../auth/sealed';
 import { config } from '../config';
 import { getChargePoint, getIdentityGuard, listChargePointsOfProject, type ChargePoint, type Credentials, type IdentityGuard } from '../db/charge-points';
 import { ENTITY, keys } from '../db/keys';
@@ -13,6 +31,12 @@ import { makeEvent, publish } from '../events/publish';
 import { log } from '../log';
 import { AFTER_HANDOVER, Conflict, Locked, NotFound, ValidationFailed } from './errors';
 
+/** How long a retry with the same Idempotency-Key gets the same answer (a double-click, a client retry). */
+export const REPLY_TTL_SECONDS = 10 * 60;
+/** RFC-draft Idempotency-Key: an opaque string; long enough to be a real secret (a UUID is 36). */
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{16,128}$/;
+const REPLY_PURPOSE = 'registration-reply-v1';
+
 export interface RegisterChargePointInput {
   readonly projectId: string;
   readonly serialNumber: string;
@@ -22,6 +46,10 @@ export interface RegisterChargePointInput {
   readonly model?: string;
   /** Who registered it (for the charge_point.registered event), e.g. `installer:inst_…`. */
   readonly registeredBy?: string;
+  /** Issue a new provisioning password for a serial already on this project and restart its commissioning. */
+  readonly reprovision?: boolean;
+  /** The client's Idempotency-Key header: a retry with the same key and request gets the same answer. */
+  readonly idempotencyKey?: string;
 }
 
 export interface RegisteredChargePoint {
@@ -33,10 +61,96 @@ export interface RegisteredChargePoint {
   readonly ocppEndpoint: string;
   readonly ocppUrl: string;
   readonly created: boolean;
+  /** A re-provisioning put commissioning back to `pending`. */
+  readonly commissioningReset: boolean;
+  /** This is the stored answer to an earlier request with the same Idempotency-Key. */
+  readonly replayed: boolean;
 }
 
 export function serialInUseMessage(teamName: string): string {
   return `Serial is in use by: ${teamName}`;
+}
+
+function alreadyRegistered(raw: string, cp: ChargePoint | undefined, chargePointId: string): Conflict {
+  const status = cp?.commissioning?.status ?? 'pending';
+  return new Conflict(
+    `Serial ${raw} is already registered on this project (commissioning ${status}). Registering it again would replace the password the charger uses. ` +
+      'If this was a retry, send an Idempotency-Key header to get the first answer again; to re-provision the charger on purpose ' +
+      '(new provisioning password, commissioning starts again), send the registration with "reprovision": true.',
+    { field: 'serial_number', charge_point_id: chargePointId, commissioning_status: status },
+  );
+}
+
+interface StoredReply {
+  readonly chargePointId: string;
+  readonly identity: string;
+  readonly fingerprint: string;
+  readonly created: boolean;
+  readonly commissioningReset: boolean;
+  readonly sealed: string;
+  readonly expiresAt: number;
+}
+
+interface Idempotency {
+  readonly key: string;
+  readonly itemKey: { pk: string; sk: string };
+  readonly fingerprint: string;
+}
+
+function idempotencyOf(input: RegisterChargePointInput, identity: string): Idempotency | undefined {
+  if (input.idempotencyKey === undefined) return undefined;
+  if (!IDEMPOTENCY_KEY.test(input.idempotencyKey)) {
+    throw new ValidationFailed('The Idempotency-Key header must be 16–128 visible ASCII characters (a UUID is a good choice)', [
+      { field: 'Idempotency-Key', message: 'must be 16–128 visible ASCII characters' },
+    ]);
+  }
+  const keyHash = createHash('sha256').update(input.idempotencyKey).digest('base64url');
+  const request = [input.projectId, identity, input.protocol, input.connectorCount ?? null, input.vendor ?? null, input.model ?? null, input.reprovision === true];
+  return {
+    key: input.idempotencyKey,
+    itemKey: keys.registrationReply(input.registeredBy ?? 'system', keyHash),
+    fingerprint: createHash('sha256').update(JSON.stringify(request)).digest('base64url'),
+  };
+}
+
+/** The earlier answer to this Idempotency-Key, if it is still kept; 400 when the key was used for another request. */
+async function replayOf(idem: Idempotency): Promise<RegisteredChargePoint | undefined> {
+  const out = await documentClient().send(new GetCommand({ TableName: config().tableName, Key: idem.itemKey, ConsistentRead: true }));
+  const stored = out.Item as StoredReply | undefined;
+  // DynamoDB Local never deletes expired items (ACCESS_PATTERNS.md): filter on read.
+  if (!stored || stored.expiresAt < Math.floor(Date.now() / 1000)) return undefined;
+  if (stored.fingerprint !== idem.fingerprint) {
+    throw new ValidationFailed('This Idempotency-Key was already used for a different registration; use a new key for a new request', [
+      { field: 'Idempotency-Key', message: 'was used for a different request' },
+    ]);
+  }
+  const password = unseal(stored.sealed, idem.key, REPLY_PURPOSE);
+  const chargePoint = await getChargePoint(stored.chargePointId, true);
+  if (password === null || !chargePoint) return undefined;
+  const base = config().ocppPublicEndpoint;
+  return {
+    chargePoint,
+    identity: stored.identity,
+    provisioningPassword: password,
+    ocppEndpoint: base,
+    ocppUrl: `${base}/${encodeURIComponent(stored.identity)}`,
+    created: stored.created,
+    commissioningReset: stored.commissioningReset,
+    replayed: true,
+  };
+}
+
+function replyPut(idem: Idempotency, reply: Omit<StoredReply, 'fingerprint' | 'sealed' | 'expiresAt'>, password: string): TransactItem {
+  const now = Math.floor(Date.now() / 1000);
+  const item: StoredReply = { ...reply, fingerprint: idem.fingerprint, sealed: seal(password, idem.key, REPLY_PURPOSE), expiresAt: now + REPLY_TTL_SECONDS };
+  return {
+    Put: {
+      TableName: config().tableName,
+      Item: { ...idem.itemKey, type: ENTITY.registrationReply, ...item },
+      ConditionExpression: 'attribute_not_exists(pk) OR expiresAt < :now',
+      ExpressionAttributeValues: { ':now': now },
+    },
+  };
 }
 
 export async function registerChargePoint(input: RegisterChargePointInput): Promise<RegisteredChargePoint> {
@@ -47,6 +161,26 @@ export async function registerChargePoint(input: RegisterChargePointInput): Prom
     ]);
   }
   const identity = canonicalIdentity(raw);
+  const idem = idempotencyOf(input, identity);
+  if (!idem) return register(input, raw, identity, undefined);
+  const replay = await replayOf(idem);
+  if (replay) return replay;
+  try {
+    return await register(input, raw, identity, idem);
+  } catch (err) {
+    // A concurrent call with the same key may have won meanwhile (its transaction commits a moment
+    // after ours failed, or before our read of the serial): answer with its reply.
+    if (!(err instanceof Conflict)) throw err;
+    for (let attempt = 0; attempt < 10; attempt += 1) {
+      const winner = await replayOf(idem);
+      if (winner) return winner;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw err;
+  }
+}
+
+async function register(input: RegisterChargePointInput, raw: string, identity: string, idem: Idempotency | undefined): Promise<RegisteredChargePoint> {
   const project = await getProject(input.projectId);
   if (!project) throw new NotFound(`Project ${input.projectId} not found`);
   if (project.status === 'handed_over') throw new Locked(`The project has been handed over and is locked: ${AFTER_HANDOVER}`);
@@ -56,6 +190,8 @@ export async function registerChargePoint(input: RegisterChargePointInput): Prom
   if (existing && existing.projectId !== project.projectId) {
     throw new Conflict(serialInUseMessage(existing.teamName), { field: 'serial_number', detail_reason: 'registered on another project of the same team' });
   }
+  const registered = existing ? await loadOrThrow(existing) : undefined;
+  if (existing && !input.reprovision) throw alreadyRegistered(raw, registered, existing.chargePointId);
 
   const password = generateProvisioningPassword();
   const credentials: Credentials = { current: await hashPassword(password), issuedAt: nowIso(), kind: 'provisioning' };
@@ -64,21 +200,32 @@ export async function registerChargePoint(input: RegisterChargePointInput): Prom
   let chargePoint: ChargePoint;
   let items: TransactItem[];
   let planned: ChargePoint | undefined;
-  if (existing) {
-    // Registering again in the same project issues a new password (the old one stops working).
-    chargePoint = { ...(await loadOrThrow(existing)), protocol: input.protocol, credentials, updatedAt: now };
+  if (registered) {
+    // Re-provisioning on purpose: a fresh provisioning password (no grace for the old ones: the point
+    // is that they stop working) and commissioning from the start, so the Pending gate and the
+    // password rotation run again. Conditional on the credentials read above: of two concurrent
+    // re-provisionings one wins, and the other is told so rather than handing out a dead password.
+    const commissioning = { status: 'pending' as const };
+    chargePoint = { ...registered, protocol: input.protocol, credentials, commissioning, updatedAt: now };
     items = [
       {
         Update: {
           TableName: tableName,
-          Key: keys.chargePoint(existing.chargePointId),
-          UpdateExpression: 'SET protocol = :p, credentials = :c, updatedAt = :now, displaySerial = :ds' + (input.connectorCount ? ', connectorCount = :n' : '') + (input.vendor ? ', vendor = :v' : '') + (input.model ? ', model = :m' : ''),
-          ConditionExpression: 'attribute_exists(pk)',
+          Key: keys.chargePoint(registered.chargePointId),
+          UpdateExpression:
+            'SET protocol = :p, credentials = :c, commissioning = :pending, updatedAt = :now, displaySerial = :ds' +
+            (input.connectorCount ? ', connectorCount = :n' : '') +
+            (input.vendor ? ', vendor = :v' : '') +
+            (input.model ? ', model = :m' : ''),
+          ConditionExpression: registered.credentials ? 'attribute_exists(pk) AND credentials.#cur = :seen' : 'attribute_exists(pk) AND attribute_not_exists(credentials)',
+          ...(registered.credentials ? { ExpressionAttributeNames: { '#cur': 'current' } } : {}),
           ExpressionAttributeValues: {
             ':p': input.protocol,
             ':c': credentials,
+            ':pending': commissioning,
             ':now': now,
             ':ds': raw,
+            ...(registered.credentials ? { ':seen': registered.credentials.current } : {}),
             ...(input.connectorCount ? { ':n': input.connectorCount } : {}),
             ...(input.vendor ? { ':v': input.vendor } : {}),
             ...(input.model ? { ':m': input.model } : {}),
@@ -120,10 +267,13 @@ export async function registerChargePoint(input: RegisterChargePointInput): Prom
     };
     items = claimSerial(chargePoint, team?.name ?? project.teamId, raw, 'new');
   }
+  const commissioningReset = !!registered && registered.commissioning?.status !== undefined && registered.commissioning.status !== 'pending';
+  if (idem) items.push(replyPut(idem, { chargePointId: chargePoint.chargePointId, identity, created: !registered, commissioningReset }, password));
   const result = await transactWrite(items);
   if (result.cancelled) {
-    // Lost a race for the serial: report who has it now.
     const winner = await getIdentityGuard(identity);
+    if (winner && winner.projectId === project.projectId) throw alreadyRegistered(raw, await getChargePoint(winner.chargePointId, true), winner.chargePointId);
+    // Lost a race for the serial: report who has it now.
     throw new Conflict(serialInUseMessage(winner?.teamName ?? 'another team'), { field: 'serial_number' });
   }
   await publish([
@@ -137,7 +287,16 @@ export async function registerChargePoint(input: RegisterChargePointInput): Prom
     }),
   ]).catch((err: unknown) => log.error('publish charge_point.registered failed', { identity, err }));
   const base = config().ocppPublicEndpoint;
-  return { chargePoint, identity, provisioningPassword: password, ocppEndpoint: base, ocppUrl: `${base}/${encodeURIComponent(identity)}`, created: !existing };
+  return {
+    chargePoint,
+    identity,
+    provisioningPassword: password,
+    ocppEndpoint: base,
+    ocppUrl: `${base}/${encodeURIComponent(identity)}`,
+    created: !registered,
+    commissioningReset,
+    replayed: false,
+  };
 }
 
 function guardFor(cp: ChargePoint, teamName: string): IdentityGuard {

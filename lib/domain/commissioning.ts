@@ -12,6 +12,7 @@ import {
   type Commissioning,
   type CommissioningCheck,
   type Credentials,
+  type FirmwareSource,
 } from '../db/charge-points';
 import { keys } from '../db/keys';
 import { firstEntrySince } from '../db/logs';
@@ -19,10 +20,13 @@ import type { DomainEvent } from '../events/catalogue';
 import { makeEvent, publish } from '../events/publish';
 import { intEnv } from '../env';
 import { log } from '../log';
-import { callChargePoint } from '../ocpp/commands';
+import { callChargePoint, type CommandRecord } from '../ocpp/commands';
+import type { OcppVersion } from '../ocpp/versions';
 import { generateProvisioningPassword, hashPassword } from '../ocpp/credentials';
 import { nowIso } from '../ids';
 import { Conflict, NotFound } from './errors';
+import { firmwareSourceText } from './firmware-source';
+import { previousPasswordGraceDays } from './password-rotation';
 
 const timeoutSeconds = () => intEnv('COMMISSIONING_TIMEOUT_SECONDS', 600);
 
@@ -71,14 +75,102 @@ export async function evaluateChecks(cp: ChargePoint, startedAt: string): Promis
       : conn.credential === 'previous'
         ? { name: 'ocpp_connection', status: 'failed', detail: 'Connected with an old password; re-enter the provisioning password on the charger', at: cp.boot!.at }
         : { name: 'ocpp_connection', status: 'passed', detail: `Connected over ${conn.protocol}${conn.sourceIp ? ` from ${conn.sourceIp}` : ''} with the ${conn.credential ?? 'provisioning'} password and booted`, at: cp.boot!.at };
-  const firmware: CommissioningCheck = cp.firmwareVersion
-    ? { name: 'firmware_version', status: 'passed', detail: `Firmware ${cp.firmwareVersion}`, at: cp.boot?.at ?? cp.firmwareStatus?.at ?? null }
-    : { name: 'firmware_version', status: 'pending', detail: 'No firmware version reported yet (BootNotification triggered)', at: null };
+  const firmware = firmwareCheck(cp, startedAt);
   const hb = cp.identity ? await firstEntrySince(cp.identity, startedAt, 'Heartbeat') : undefined;
   const heartbeat: CommissioningCheck = hb
     ? { name: 'heartbeat', status: 'passed', detail: 'Heartbeat received after the start', at: hb.at }
     : { name: 'heartbeat', status: 'pending', detail: 'Waiting for a Heartbeat (triggered)', at: null };
   return [connection, firmware, heartbeat];
+}
+
+/**
+ * firmwareVersion is optional in BootNotification (1.6 and 2.0.1), so a missing one is looked up in
+ * the configuration (runCommissioning) and, when nothing reports it, the check says so and how to
+ * record it by hand; it never just times out as "pending".
+ */
+function firmwareCheck(cp: ChargePoint, startedAt: string): CommissioningCheck {
+  if (cp.firmwareVersion) {
+    return { name: 'firmware_version', status: 'passed', detail: `Firmware ${cp.firmwareVersion} (${firmwareSourceText(cp)})`, at: cp.firmwareSource?.at ?? cp.boot?.at ?? cp.firmwareStatus?.at ?? null };
+  }
+  if (cp.firmwareLookup && cp.firmwareLookup.at >= startedAt) {
+    return {
+      name: 'firmware_version',
+      status: 'pending',
+      detail: `firmware_version: missing (${cp.firmwareLookup.detail}). Record it by hand with PUT /api/v1/installer/charge-points/${cp.chargePointId}/firmware-version {"version": "…", "reason": "…"}`,
+      at: null,
+    };
+  }
+  return { name: 'firmware_version', status: 'pending', detail: 'No firmware version reported yet (BootNotification triggered)', at: null };
+}
+
+/** A 1.6 configuration key that holds the firmware version: vendor-specific names (FirmwareVersion, FwVersion, Firmware_Ver…). */
+const FIRMWARE_KEY = /(firmware|fw).*ver|^firmware$/i;
+
+/**
+ * BootNotification came without firmwareVersion: read it from the configuration. 1.6: GetConfiguration
+ * without a key list returns every key (1.6 §5.8); the version lives under a vendor-specific key.
+ * 2.0.1: GetVariables of the standardized Controller.FirmwareVersion, "Firmware version number (as
+ * reported in BootNotification)" (2.0.1 Part 2 Appendices §3.2.19). Stores the version, or why none
+ * was found (the check then asks the installer to record it by hand).
+ */
+export async function lookUpFirmwareVersion(cp: ChargePoint): Promise<void> {
+  if (!cp.identity || !cp.protocol) return;
+  const at = nowIso();
+  const opts = { requestedBy: 'commissioning' };
+  let found: { version: string; how: string } | undefined;
+  let detail: string;
+  if (cp.protocol === 'ocpp1.6') {
+    const r = await callChargePoint(cp.identity, 'GetConfiguration', {}, opts);
+    const entries = r.status === 'accepted' && Array.isArray(r.response?.configurationKey) ? (r.response.configurationKey as Array<{ key?: string; value?: string }>) : [];
+    const entry = entries.find((k) => typeof k.key === 'string' && FIRMWARE_KEY.test(k.key) && typeof k.value === 'string' && k.value.trim() !== '');
+    if (entry) found = { version: entry.value!.trim(), how: `GetConfiguration key ${entry.key}` };
+    detail = r.status === 'accepted' ? 'not in BootNotification, and no GetConfiguration key holds it' : `not in BootNotification, and GetConfiguration ${r.status}`;
+  } else {
+    const r = await callChargePoint(cp.identity, 'GetVariables', { getVariableData: [{ component: { name: 'Controller' }, variable: { name: 'FirmwareVersion' } }] }, opts);
+    const results = r.status === 'accepted' && Array.isArray(r.response?.getVariableResult) ? (r.response.getVariableResult as Array<{ attributeStatus?: string; attributeValue?: string }>) : [];
+    const result = results[0];
+    if (result?.attributeStatus === 'Accepted' && typeof result.attributeValue === 'string' && result.attributeValue.trim() !== '') {
+      found = { version: result.attributeValue.trim(), how: 'GetVariables Controller.FirmwareVersion' };
+    }
+    detail = `not in BootNotification, and GetVariables of Controller.FirmwareVersion answered ${r.status === 'accepted' ? (result?.attributeStatus ?? 'nothing') : r.status}`;
+  }
+  if (found) {
+    // A BootNotification that reports the version meanwhile wins.
+    await setFirmwareVersion(cp.chargePointId, found.version, { kind: 'configuration', how: found.how, at }, 'unset');
+    return;
+  }
+  await documentClient().send(
+    new UpdateCommand({
+      TableName: config().tableName,
+      Key: keys.chargePoint(cp.chargePointId),
+      UpdateExpression: 'SET firmwareLookup = :l',
+      ConditionExpression: 'attribute_exists(pk)',
+      ExpressionAttributeValues: { ':l': { at, detail } },
+    }),
+  );
+}
+
+/**
+ * Stores a firmware version that did not come from BootNotification; false when the charge point
+ * has one that may not be replaced: any (`unset`), or any not recorded by hand (`unset_or_by_hand`).
+ */
+export async function setFirmwareVersion(chargePointId: string, version: string, source: FirmwareSource, onlyIf: 'unset' | 'unset_or_by_hand'): Promise<boolean> {
+  try {
+    await documentClient().send(
+      new UpdateCommand({
+        TableName: config().tableName,
+        Key: keys.chargePoint(chargePointId),
+        UpdateExpression: 'SET firmwareVersion = :v, firmwareSource = :src, updatedAt = :at REMOVE firmwareLookup',
+        ConditionExpression:
+          onlyIf === 'unset' ? 'attribute_exists(pk) AND attribute_not_exists(firmwareVersion)' : 'attribute_exists(pk) AND (attribute_not_exists(firmwareVersion) OR firmwareSource.kind = :installer)',
+        ExpressionAttributeValues: { ':v': version, ':src': source, ':at': source.at, ...(onlyIf === 'unset' ? {} : { ':installer': 'installer' }) },
+      }),
+    );
+    return true;
+  } catch (err) {
+    if ((err as { name?: string }).name === 'ConditionalCheckFailedException') return false;
+    throw err;
+  }
 }
 
 /**
@@ -145,15 +237,18 @@ export async function advanceCommissioning(chargePointId: string): Promise<Charg
 /**
  * After completion: move the charge point to a long-term password and trigger a boot, which is now
  * Accepted. The new password is stored first (with the old one as `previous`, the grace path of
- * DESIGN.md §3), so a charger that applies it at once and reconnects is let in; if the charger
- * refuses, the old password becomes current again and the refusal is recorded.
+ * DESIGN.md §3, bounded by previousPasswordGraceDays), so a charger that applies it at once and
+ * reconnects is let in; if the charger refuses, the old password becomes current again and the
+ * refusal is recorded. An Accepted answer is recorded as `pending_adoption`: it is `rotated` only
+ * once the charger has connected with the new password (domain/password-rotation.ts).
  */
 export async function finishCommissioning(cp: ChargePoint): Promise<void> {
   if (!cp.identity || !cp.protocol || !cp.credentials) return;
   const identity = cp.identity;
   const at = nowIso();
   const newPassword = generateProvisioningPassword();
-  const rotated: Credentials = { current: await hashPassword(newPassword), previous: cp.credentials.current, issuedAt: at, kind: 'long_term' };
+  const previousValidUntil = new Date(Date.parse(at) + previousPasswordGraceDays() * 86_400_000).toISOString();
+  const rotated: Credentials = { current: await hashPassword(newPassword), previous: cp.credentials.current, previousValidUntil, issuedAt: at, kind: 'long_term' };
   await setCredentials(cp.chargePointId, rotated, cp.credentials.current);
   let rotation: NonNullable<Commissioning['passwordRotation']>;
   try {
@@ -166,17 +261,16 @@ export async function finishCommissioning(cp: ChargePoint): Promise<void> {
             { setVariableData: [{ attributeValue: newPassword, component: { name: 'SecurityCtrlr' }, variable: { name: 'BasicAuthPassword' } }] },
             { requestedBy: 'commissioning' },
           );
-    const accepted =
-      result.status === 'accepted' ||
-      (cp.protocol === 'ocpp1.6' && result.response?.status === 'RebootRequired') ||
-      (cp.protocol === 'ocpp2.0.1' &&
-        Array.isArray(result.response?.setVariableResult) &&
-        (result.response.setVariableResult as Array<{ attributeStatus?: string }>).every((r) => r.attributeStatus === 'Accepted' || r.attributeStatus === 'RebootRequired'));
-    if (accepted) {
-      rotation = { status: 'rotated', detail: 'The charge point accepted its long-term password; the provisioning password stays valid until it is used', at };
+    const answer = passwordChangeAnswer(cp.protocol, result);
+    if (answer.accepted) {
+      rotation = {
+        status: 'pending_adoption',
+        detail: `The charge point accepted its long-term password (${answer.said}); the provisioning password stays valid until it connects with the new one, at most until ${previousValidUntil}`,
+        at,
+      };
     } else {
       await setCredentials(cp.chargePointId, cp.credentials, rotated.current);
-      rotation = { status: 'refused', detail: `The charge point did not accept a new password (${result.status}); it keeps the provisioning password`, at };
+      rotation = { status: 'refused', detail: `The charge point did not accept a new password (${answer.said}); it keeps the provisioning password`, at };
     }
   } catch (err) {
     await setCredentials(cp.chargePointId, cp.credentials, rotated.current).catch(() => undefined);
@@ -193,6 +287,32 @@ export async function finishCommissioning(cp: ChargePoint): Promise<void> {
   await callChargePoint(identity, 'TriggerMessage', { requestedMessage: 'BootNotification' }, { requestedBy: 'commissioning' }).catch((err: unknown) =>
     log.warn('could not trigger the accepted boot', { identity, err }),
   );
+}
+
+/**
+ * Did the charger take the new password? 1.6 ChangeConfiguration.conf has a status (Accepted, or
+ * RebootRequired: stored, used after the reboot; 1.6 §5.3). 2.0.1 SetVariablesResponse has no
+ * top-level status (so the command outcome is always `accepted` for a CALLRESULT): what counts is
+ * the attributeStatus of the SecurityCtrlr.BasicAuthPassword result (2.0.1 B05; Accepted or
+ * RebootRequired). Anything else, a missing result included, is a refusal: a Rejected password must
+ * not stay stored as current.
+ */
+export function passwordChangeAnswer(protocol: OcppVersion, result: Pick<CommandRecord, 'status' | 'response'>): { accepted: boolean; said: string } {
+  if (result.status !== 'accepted' && result.status !== 'rejected') return { accepted: false, said: result.status };
+  if (protocol === 'ocpp1.6') {
+    const said = String(result.response?.status ?? result.status);
+    return { accepted: said === 'Accepted' || said === 'RebootRequired', said };
+  }
+  const results = Array.isArray(result.response?.setVariableResult) ? (result.response.setVariableResult as SetVariableResult[]) : [];
+  const mine = results.find((r) => r.component?.name === 'SecurityCtrlr' && r.variable?.name === 'BasicAuthPassword');
+  const said = mine?.attributeStatus ?? 'no result for SecurityCtrlr.BasicAuthPassword';
+  return { accepted: said === 'Accepted' || said === 'RebootRequired', said };
+}
+
+interface SetVariableResult {
+  readonly attributeStatus?: string;
+  readonly component?: { readonly name?: string };
+  readonly variable?: { readonly name?: string };
 }
 
 async function setCredentials(chargePointId: string, credentials: Credentials, expectedCurrent: string): Promise<void> {
@@ -218,6 +338,7 @@ async function setCredentials(chargePointId: string, credentials: Credentials, e
 export async function runCommissioning(chargePointId: string, budgetMs = intEnv('COMMISSIONING_RUNNER_BUDGET_MS', 40_000), renudgeMs = 15_000): Promise<void> {
   const deadline = Date.now() + budgetMs;
   const bootAskedOn = new Set<string>();
+  const firmwareAskedOn = new Set<string>();
   let lastHeartbeatAsk = 0;
   for (;;) {
     const cp = await getChargePoint(chargePointId, true);
@@ -231,6 +352,11 @@ export async function runCommissioning(chargePointId: string, budgetMs = intEnv(
         await callChargePoint(cp.identity, 'TriggerMessage', { requestedMessage: 'BootNotification' }, { requestedBy: 'commissioning' }).catch((err: unknown) =>
           log.warn('TriggerMessage(BootNotification) failed', { err }),
         );
+      }
+      // Booted on this connection without a firmware version: BootNotification may omit it.
+      if (!cp.firmwareVersion && cp.boot && cp.boot.at >= conn.connectedAt && !firmwareAskedOn.has(conn.connectionId)) {
+        firmwareAskedOn.add(conn.connectionId);
+        await lookUpFirmwareVersion(cp).catch((err: unknown) => log.warn('firmware version lookup failed', { err }));
       }
       if (pending('heartbeat') && Date.now() - lastHeartbeatAsk >= renudgeMs) {
         lastHeartbeatAsk = Date.now();

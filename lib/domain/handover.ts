@@ -4,7 +4,7 @@
 // A repeated handover returns the same certificate with a fresh link.
 import type { ChecklistItem } from '../api/schemas';
 import { CHECKLIST_ITEMS } from '../api/schemas';
-import { issueHandoverCertificate, presignCertificateUrl, type HandoverCertificateData } from '../certificates';
+import { issueHandoverCertificate, presignCertificateUrl, type CertificateChargePoint, type HandoverCertificateData } from '../certificates';
 import { listChargePointsOfProject, type ChargePoint } from '../db/charge-points';
 import { getInstaller } from '../db/installers';
 import { getOperator } from '../db/operators';
@@ -14,9 +14,22 @@ import type { InstallerPrincipal } from '../http/handler';
 import { nowIso } from '../ids';
 import { readConnectorCount } from './charge-point-view';
 import { Forbidden, NotFound } from './errors';
+import { firmwareNote } from './firmware-source';
+import { describePasswordRotation } from './password-rotation';
 import { assignedProject } from './installer-projects';
 
 const CHECK_LABELS: Record<string, string> = { ocpp_connection: 'OCPP connection', firmware_version: 'Firmware version', heartbeat: 'Heartbeat' };
+
+/**
+ * The long-term password as one more row under the charge point's checks: `rotated` only once the
+ * charger has connected with it, else `pending_adoption` (or refused/failed/expired), so the
+ * certificate never claims a rotation the charger has not made (domain/password-rotation.ts).
+ */
+function passwordRow(cp: ChargePoint, at: string) {
+  const r = describePasswordRotation(cp, at);
+  if (!r) return { name: 'password_rotation', label: 'Long-term password', status: 'not_started', detail: 'The charge point has not been moved to a long-term password yet' };
+  return { name: 'password_rotation', label: 'Long-term password', status: r.status, detail: r.detail, at: r.at };
+}
 
 const LABELS: Record<ChecklistItem, string> = {
   meter_calibration: 'Meter calibration',
@@ -33,6 +46,25 @@ export interface HandoverView {
   readonly handed_over_by: string;
   readonly handover_certificate_url: string;
   readonly certificate_sha256: string;
+}
+
+/** One charge point as the certificate shows it, as of the handover time. */
+export function certificateChargePoint(c: ChargePoint, handedOverAt: string, connectorCount: number = c.connectorCount): CertificateChargePoint {
+  const note = firmwareNote(c);
+  return {
+    serialNumber: c.displaySerial ?? c.identity ?? c.chargePointId,
+    ...(c.boot?.chargePointVendor ?? c.vendor ? { vendor: c.boot?.chargePointVendor ?? c.vendor } : {}),
+    ...(c.boot?.chargePointModel ?? c.model ? { model: c.boot?.chargePointModel ?? c.model } : {}),
+    ...(c.firmwareVersion ? { firmwareVersion: c.firmwareVersion } : {}),
+    ...(note ? { firmwareNote: note } : {}),
+    ocppProtocol: c.protocol ?? 'unknown',
+    connectorCount,
+    commissioningStatus: c.commissioning?.status ?? 'pending',
+    checks: [
+      ...(c.commissioning?.checks ?? []).map((x) => ({ name: x.name, label: CHECK_LABELS[x.name] ?? x.name, status: x.status, detail: x.detail, ...(x.at ? { at: x.at } : {}) })),
+      passwordRow(c, handedOverAt),
+    ],
+  };
 }
 
 async function view(project: ProjectWithState): Promise<HandoverView> {
@@ -111,16 +143,7 @@ export async function handOver(who: InstallerPrincipal, projectId: string): Prom
     operator: { name: operator?.name ?? project.operatorId },
     installer: { name: installer?.name ?? who.email, email: who.email },
     handedOverAt,
-    chargePoints: cps.map((c) => ({
-      serialNumber: c.displaySerial ?? c.identity ?? c.chargePointId,
-      ...(c.boot?.chargePointVendor ?? c.vendor ? { vendor: c.boot?.chargePointVendor ?? c.vendor } : {}),
-      ...(c.boot?.chargePointModel ?? c.model ? { model: c.boot?.chargePointModel ?? c.model } : {}),
-      ...(c.firmwareVersion ? { firmwareVersion: c.firmwareVersion } : {}),
-      ocppProtocol: c.protocol ?? 'unknown',
-      connectorCount: connectorCounts.get(c.chargePointId) ?? c.connectorCount,
-      commissioningStatus: c.commissioning?.status ?? 'pending',
-      checks: (c.commissioning?.checks ?? []).map((x) => ({ name: x.name, label: CHECK_LABELS[x.name] ?? x.name, status: x.status, detail: x.detail, ...(x.at ? { at: x.at } : {}) })),
-    })),
+    chargePoints: cps.map((c) => certificateChargePoint(c, handedOverAt, connectorCounts.get(c.chargePointId) ?? c.connectorCount)),
     checklist: CHECKLIST_ITEMS.map((item) => {
       const r = project.checklist?.[item];
       return { name: item, label: LABELS[item], result: r?.result ?? 'missing', ...(r?.byName ?? r?.by ? { by: r?.byName ?? r?.by } : {}), ...(r?.at ? { at: r.at } : {}), ...(r?.notes ? { note: r.notes } : {}) };

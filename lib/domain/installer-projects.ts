@@ -9,8 +9,10 @@ import type { InstallerPrincipal } from '../http/handler';
 import { nowIso } from '../ids';
 import { viewChargePoint, type ChargePointView } from './charge-point-view';
 import { registerChargePoint, serialInUseMessage } from './charge-points';
-import { advanceCommissioning, startCommissioning } from './commissioning';
-import { AFTER_HANDOVER, Locked, NotFound, ValidationFailed } from './errors';
+import { advanceCommissioning, setFirmwareVersion, startCommissioning } from './commissioning';
+import { firmwareSourceText } from './firmware-source';
+import { AFTER_HANDOVER, Conflict, Locked, NotFound, ValidationFailed } from './errors';
+import { describePasswordRotation } from './password-rotation';
 
 export async function assignedProject(who: InstallerPrincipal, projectId: string): Promise<ProjectWithState> {
   const [project, assigned] = await Promise.all([getProjectWithState(projectId), isAssigned(projectId, who.email)]);
@@ -78,7 +80,8 @@ export async function installerProjectDetail(who: InstallerPrincipal, projectId:
 export async function registerForInstaller(
   who: InstallerPrincipal,
   projectId: string,
-  body: { serial_number: string; ocpp_protocol: 'ocpp1.6' | 'ocpp2.0.1'; connector_count?: number; vendor?: string; model?: string },
+  body: { serial_number: string; ocpp_protocol: 'ocpp1.6' | 'ocpp2.0.1'; connector_count?: number; vendor?: string; model?: string; reprovision?: boolean },
+  idempotencyKey?: string,
 ) {
   const project = await assignedProject(who, projectId);
   assertOpen(project);
@@ -90,8 +93,10 @@ export async function registerForInstaller(
     ...(body.vendor ? { vendor: body.vendor } : {}),
     ...(body.model ? { model: body.model } : {}),
     registeredBy: `installer:${who.installerId}`,
+    ...(body.reprovision ? { reprovision: true } : {}),
+    ...(idempotencyKey !== undefined ? { idempotencyKey } : {}),
   });
-  return {
+  const reply = {
     charge_point_id: r.chargePoint.chargePointId,
     charge_point_identity: r.identity,
     serial_number: body.serial_number.trim(),
@@ -100,8 +105,13 @@ export async function registerForInstaller(
     ocpp_url: r.ocppUrl,
     provisioning_password: r.provisioningPassword,
     basic_auth_username: r.identity,
-    note: 'Configure the charger with ocpp_endpoint (it appends its identity) or ocpp_url, username = identity, password = provisioning_password. The password is shown once.',
+    commissioning_status: r.chargePoint.commissioning?.status ?? 'pending',
+    commissioning_reset: r.commissioningReset,
+    note:
+      'Configure the charger with ocpp_endpoint (it appends its identity) or ocpp_url, username = identity, password = provisioning_password. The password is shown once (a retry with the same Idempotency-Key shows it again for 10 minutes).' +
+      (r.commissioningReset ? ' Re-provisioned: the previous passwords no longer work and commissioning starts again.' : ''),
   };
+  return { reply, replayed: r.replayed };
 }
 
 export async function recordChecklist(who: InstallerPrincipal, projectId: string, item: ChecklistItem, body: { result: 'passed' | 'failed' | 'not_supported'; notes?: string }) {
@@ -131,7 +141,7 @@ export function commissioningView(cp: ChargePoint) {
     started_at: c.startedAt ?? null,
     completed_at: c.completedAt ?? null,
     checks: (c.checks ?? []).map((x) => ({ name: x.name, status: x.status, detail: x.detail, at: x.at })),
-    password_rotation: c.passwordRotation ? { status: c.passwordRotation.status, detail: c.passwordRotation.detail, at: c.passwordRotation.at } : null,
+    password_rotation: describePasswordRotation(cp),
   };
 }
 
@@ -140,6 +150,25 @@ export async function startInstallerCommissioning(who: InstallerPrincipal, charg
   assertOpen(project);
   await startCommissioning(cp.chargePointId, `installer:${who.installerId}`);
   return commissioningView((await getChargePoint(chargePointId, true))!);
+}
+
+/**
+ * The installer records a firmware version the charge point does not report (it is optional in
+ * BootNotification, and not every configuration holds it), with a reason; the check and the
+ * certificate say it was recorded by hand. A version the charge point reported is not overwritten.
+ */
+export async function recordFirmwareVersion(who: InstallerPrincipal, chargePointId: string, body: { version: string; reason: string }) {
+  const { cp, project } = await installerChargePoint(who, chargePointId);
+  assertOpen(project);
+  if (cp.firmwareVersion && cp.firmwareSource?.kind !== 'installer') {
+    throw new Conflict(`The charge point reports firmware ${cp.firmwareVersion} itself (${firmwareSourceText(cp)}); a version recorded by hand would hide it`, { field: 'version' });
+  }
+  const source = { kind: 'installer' as const, reason: body.reason, by: who.email, at: nowIso() };
+  if (!(await setFirmwareVersion(chargePointId, body.version, source, 'unset_or_by_hand'))) {
+    const now = (await getChargePoint(chargePointId, true)) ?? cp;
+    throw new Conflict(`The charge point reported firmware ${now.firmwareVersion ?? ''} meanwhile (${firmwareSourceText(now)})`, { field: 'version' });
+  }
+  return commissioningView(await advanceCommissioning(chargePointId));
 }
 
 /** Polling the status also moves an in-progress commissioning on (idempotent). */

@@ -42,6 +42,12 @@ export async function connectChargePoint(req: ConnectRequest): Promise<ConnectOu
   if (!identitiesMatch(creds.username, identity)) return authFailure(cp, identity, req, 'username does not match the identity');
   const match = await matchChargerPassword(cp.protocol, creds.password, cp.credentials ?? {});
   if (!match) return authFailure(cp, identity, req, 'wrong password');
+  // The grace for the pre-rotation password is bounded (domain/password-rotation.ts): after it the
+  // charger must be re-provisioned. Checked after matching so the log says why it was refused.
+  const previousUntil = cp.credentials?.previousValidUntil;
+  if (match === 'previous' && previousUntil !== undefined && previousUntil <= req.at) {
+    return authFailure(cp, identity, req, `previous password expired at ${previousUntil}; the charge point never used its long-term password and must be re-provisioned`);
+  }
 
   const negotiated = negotiateSubprotocol(header(req.headers, 'sec-websocket-protocol'), [cp.protocol]);
   if (!negotiated) {

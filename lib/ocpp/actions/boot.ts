@@ -56,7 +56,8 @@ export const bootNotification: ActionHandler = async (ctx, payload: Boot16 | Boo
         Update: {
           TableName: tableName,
           Key: keys.chargePoint(ctx.connection.chargePointId),
-          UpdateExpression: `SET boot = :boot, updatedAt = :at${station.firmware ? ', firmwareVersion = :fw' : ''}`,
+          // A version the charge point reports replaces one read from its configuration or recorded by hand.
+          UpdateExpression: `SET boot = :boot, updatedAt = :at${station.firmware ? ', firmwareVersion = :fw REMOVE firmwareSource, firmwareLookup' : ''}`,
           ConditionExpression: 'attribute_exists(pk)',
           ExpressionAttributeValues: { ':boot': boot, ':at': ctx.receivedAt, ...(station.firmware ? { ':fw': station.firmware } : {}) },
         },
