@@ -58,7 +58,12 @@ export interface WsRoute {
   readonly routeKey: WsRouteKey;
   readonly entry: string;
   readonly access: Access;
-  /** `$default` answers CALLs through the route response (DESIGN.md §2.6). */
+  /**
+   * Whether the function's return value is sent to the client (API Gateway's route response). Off for
+   * every OCPP route: with it on, API Gateway sends a message even for an empty body, so a frame
+   * that needs no answer (a CALLRESULT from the charger) would get an empty one; `$default` answers
+   * through @connections instead (lib/ocpp/pipeline.ts handleFrameAndReply).
+   */
   readonly routeResponse: boolean;
   readonly description: string;
 }
@@ -93,7 +98,7 @@ export const WS_ROUTES: readonly WsRoute[] = [
     routeKey: '$default',
     entry: 'functions/ocpp/message.ts',
     access: { table: 'readwrite', connections: 'manage', events: 'publish' },
-    routeResponse: true,
+    routeResponse: false,
     description: 'Every OCPP-J frame: decode, validate, dispatch, answer through the route response',
   },
   {

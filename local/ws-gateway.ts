@@ -167,9 +167,11 @@ export class WsGateway {
     };
     try {
       const result = (await invoke(route.entry, event)) as APIGatewayProxyResult | undefined;
-      // Route response enabled: the integration's body goes back on the socket (DESIGN.md §2.6).
-      if (route.routeResponse && result && typeof result.body === 'string' && result.body !== '' && conn.socket.readyState === conn.socket.OPEN) {
-        conn.socket.send(result.body);
+      // Route response enabled: the integration's answer goes back on the socket, as a message even
+      // when the body is empty or missing. That is what API Gateway is reported to do (an empty
+      // message reaches the client; serverless/serverless#6816), so it is emulated, not smoothed over.
+      if (route.routeResponse && conn.socket.readyState === conn.socket.OPEN) {
+        conn.socket.send(typeof result?.body === 'string' ? result.body : '');
       }
     } catch (err) {
       console.error('[local] $default threw:', err);

@@ -1,7 +1,10 @@
-// $default with the route response enabled: the returned body is the answer sent to the charge point.
+// $default: every OCPP frame. The route is one-way (no route response): the answer, when there is
+// one, goes back through @connections, because with a route response API Gateway sends the charger a
+// message even when the function has nothing to say (an empty one), which strict chargers reject
+// as a malformed frame (README, "OCPP in brief").
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { config } from '../../lib/config';
-import { handleFrame } from '../../lib/ocpp/pipeline';
+import { handleFrameAndReply } from '../../lib/ocpp/pipeline';
 
 config();
 
@@ -13,6 +16,6 @@ interface MessageEvent {
 
 export const handler = async (event: MessageEvent): Promise<APIGatewayProxyResult> => {
   const body = event.isBase64Encoded && event.body ? Buffer.from(event.body, 'base64').toString('utf8') : (event.body ?? '');
-  const reply = await handleFrame({ connectionId: event.requestContext.connectionId, body, receivedAt: new Date().toISOString() });
-  return reply === undefined ? { statusCode: 200, body: '' } : { statusCode: 200, body: reply };
+  await handleFrameAndReply({ connectionId: event.requestContext.connectionId, body, receivedAt: new Date().toISOString() });
+  return { statusCode: 200, body: '' };
 };

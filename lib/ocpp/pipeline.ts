@@ -9,7 +9,7 @@ import { config } from '../config';
 import { getConnection, type ConnectionRecord } from '../db/charge-points';
 import { ENTITY, keys } from '../db/keys';
 import { logInvalidFrame, logItem, logPut, putLogEntry, type LogEntry } from '../db/logs';
-import { closeConnection } from '../aws/connections';
+import { closeConnection, postToConnection } from '../aws/connections';
 import { log } from '../log';
 import { handlerFor } from './actions';
 import type { ActionContext } from './actions/types';
@@ -27,7 +27,22 @@ export interface FrameInput {
   readonly receivedAt: string;
 }
 
-/** Returns the frame to send back on the socket (the route response), or undefined for none. */
+/**
+ * Handles one frame and sends the answer, if there is one, through @connections: a CALLRESULT or
+ * CALLERROR for a CALL, nothing at all for a CALLRESULT/CALLERROR from the charger. A connection that
+ * is already gone (410) is not an error: the charger will reconnect and retry.
+ */
+export async function handleFrameAndReply(input: FrameInput): Promise<void> {
+  const reply = await handleFrame(input);
+  if (reply === undefined) return;
+  const sent = await postToConnection(input.connectionId, reply).catch((err: unknown) => {
+    log.error('could not send the answer to a frame', { connectionId: input.connectionId, err });
+    return true;
+  });
+  if (!sent) log.warn('answer not sent: the connection is gone', { connectionId: input.connectionId });
+}
+
+/** Returns the frame to send back on the socket, or undefined for none. */
 export async function handleFrame(input: FrameInput): Promise<string | undefined> {
   try {
     const conn = await getConnection(input.connectionId);

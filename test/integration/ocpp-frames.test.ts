@@ -191,7 +191,7 @@ describe('retries and cost', () => {
     ['ocpp1.6', 'StatusNotification', { connectorId: 1, errorCode: 'NoError', status: 'Charging' }],
     ['ocpp2.0.1', 'Heartbeat', {}],
     ['ocpp2.0.1', 'StatusNotification', { timestamp: new Date().toISOString(), connectorStatus: 'Occupied', evseId: 1, connectorId: 1 }],
-  ] as const)('%s %s costs one DynamoDB write and no Management API call', async (version, action, payload) => {
+  ] as const)('%s %s costs one DynamoDB write and one Management API call (the answer)', async (version, action, payload) => {
     const s = version === 'ocpp1.6' ? s16 : s201;
     await rt.drain();
     counter.reset();
@@ -203,7 +203,19 @@ describe('retries and cost', () => {
     expect(counter.count(isWrite)).toBe(1);
     // One strongly consistent read of the connection item, one PutItem of the log entry.
     expect(counter.calls.map((c) => c.command)).toEqual(['GetItemCommand', 'PutItemCommand']);
-    expect(rt.gateway.managementCalls).toEqual(mgmtBefore);
+    expect(rt.gateway.managementCalls).toEqual({ ...mgmtBefore, POST: mgmtBefore.POST + 1 });
+  });
+
+  it.each(['ocpp1.6', 'ocpp2.0.1'] as const)('%s sends nothing at all, not even an empty message, for a CALLRESULT or CALLERROR from the charger', async (version) => {
+    const s = version === 'ocpp1.6' ? s16 : s201;
+    await rt.drain();
+    expect(s.pending()).toBe(0);
+    s.send(JSON.stringify([3, 'nobody-asked', {}]));
+    s.send(JSON.stringify([4, 'nobody-asked-either', 'GenericError', '', {}]));
+    s.send(JSON.stringify([2, `after-results-${version}`, 'Heartbeat', {}]));
+    // Frames on one socket arrive in order: the first message must be the Heartbeat's answer.
+    const first = JSON.parse((await s.next(10_000))!) as unknown[];
+    expect(first.slice(0, 2)).toEqual([3, `after-results-${version}`]);
   });
 });
 
@@ -212,6 +224,8 @@ describe('property: the $default handler', () => {
     // Imported once the runtime has set the environment: the entry reads it at module load.
     const { handler: messageHandler } = await import('../../functions/ocpp/message');
     const connectionId = await connectionIdOf(cp201.identity);
+    await rt.drain();
+    while (s201.pending() > 0) await s201.next();
     const anyJson = fc.jsonValue({ maxDepth: 3 });
     const frames = fc.oneof(
       fc.string(),
@@ -222,9 +236,24 @@ describe('property: the $default handler', () => {
       fc.tuple(fc.string({ minLength: 1, maxLength: 36 }), anyJson).map(([id, p]) => JSON.stringify([2, id, 'Heartbeat', p])),
       fc.tuple(fc.string({ minLength: 1, maxLength: 36 }), anyJson).map(([id, p]) => JSON.stringify([3, id, p])),
     );
+    let barrier = 0;
     await fc.assert(
       fc.asyncProperty(frames, async (body) => {
         const result = await messageHandler({ body, requestContext: { connectionId } });
+        expect(result.statusCode).toBe(200);
+        // The answer, if any, went to the charger through @connections. A Heartbeat sent after it
+        // marks the end: whatever arrives before that answer is what this frame produced.
+        barrier += 1;
+        const barrierId = `barrier-${barrier}`;
+        await messageHandler({ body: JSON.stringify([2, barrierId, 'Heartbeat', {}]), requestContext: { connectionId } });
+        const produced: string[] = [];
+        for (;;) {
+          const m = await s201.next(10_000);
+          expect(m, 'the barrier answer arrives').toBeDefined();
+          if (m!.startsWith(`[3,"${barrierId}"`)) break;
+          produced.push(m!);
+        }
+        expect(produced.filter((m) => m === '')).toEqual([]);
         let parsed: unknown;
         try {
           parsed = JSON.parse(body);
@@ -233,9 +262,10 @@ describe('property: the $default handler', () => {
         }
         const isCall = Array.isArray(parsed) && parsed[0] === 2 && typeof parsed[1] === 'string' && [...parsed[1]].length <= 36;
         const isNonCall = Array.isArray(parsed) && (parsed[0] === 3 || parsed[0] === 4);
-        if (isNonCall) expect(result.body).toBe('');
+        if (isNonCall) expect(produced).toEqual([]);
         if (isCall) {
-          const reply = JSON.parse(result.body) as unknown[];
+          expect(produced).toHaveLength(1);
+          const reply = JSON.parse(produced[0]!) as unknown[];
           expect([3, 4]).toContain(reply[0]);
           expect(reply[1]).toBe((parsed as unknown[])[1]);
           if (reply[0] === 4) expect(ERROR_CODES['ocpp2.0.1']).toContain(reply[2]);

@@ -16,9 +16,9 @@ describe('route and rule tables', () => {
     expect(readFileSync(file, 'utf8')).toMatch(/export\s+(const|async function|function)\s+handler\b/);
   });
 
-  it('has exactly the three WebSocket routes, with the route response on $default only', () => {
+  it('has exactly the three WebSocket routes, none with a route response (answers go through @connections)', () => {
     expect(WS_ROUTES.map((r) => r.routeKey).sort()).toEqual(['$connect', '$default', '$disconnect']);
-    expect(WS_ROUTES.filter((r) => r.routeResponse).map((r) => r.routeKey)).toEqual(['$default']);
+    expect(WS_ROUTES.filter((r) => r.routeResponse).map((r) => r.routeKey)).toEqual([]);
   });
 
   it('has no duplicate HTTP route keys and every path is under /api', () => {

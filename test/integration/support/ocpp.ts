@@ -107,6 +107,8 @@ export async function aRawSocket(rt: LocalRuntime, cp: { identity: string; passw
         };
         waiters.push(done);
       }),
+    /** Messages received and not read yet. */
+    pending: () => inbox.length,
     close: () => ws.close(),
   };
 }
