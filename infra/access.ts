@@ -2,9 +2,11 @@
 // One handler per Access key, typed so that a new key in lib/routes.ts does not compile here until
 // it has both. Grants come from the row only; nothing is granted "just in case".
 import { ArnFormat, Stack } from 'aws-cdk-lib';
+import { resolve } from 'node:path';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
-import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { Architecture, Code, type IFunction, type ILayerVersion, LayerVersion } from 'aws-cdk-lib/aws-lambda';
 import type { Access, SecretName } from '../lib/routes';
+import { REPO_ROOT } from './bundling';
 import type { Platform } from './platform';
 
 /** Environment variable carrying each named secret's ARN (the contract in lib/routes.ts). */
@@ -12,6 +14,17 @@ export const SECRET_ENVIRONMENT: { readonly [K in SecretName]: string } = {
   'jwt-signing': 'JWT_SECRET_ARN',
   'certificate-signing': 'CERT_SIGNING_SECRET_ARN',
 };
+
+/**
+ * The Unicode fonts of the handover certificate as a Lambda layer. A layer's contents mount under
+ * /opt, so the asset's `fonts/` folder is /opt/fonts; lib/certificates/fonts.ts reads the folder
+ * from CERTIFICATE_FONT_DIR (test/infra/layers.test.ts checks the two sides agree).
+ */
+export const CERTIFICATE_FONTS_LAYER = {
+  /** Relative to the repository root. */
+  assetDir: 'layers/certificate-fonts',
+  environment: { CERTIFICATE_FONT_DIR: '/opt/fonts' },
+} as const;
 
 type AccessKey = keyof Access;
 type AccessValue<K extends AccessKey> = NonNullable<Access[K]>;
@@ -37,7 +50,11 @@ const MAPPINGS: AccessMappings = {
     },
   },
   certificates: {
-    environment: (_value, platform) => ({ CERTIFICATE_BUCKET: platform.certificateBucket.bucketName }),
+    // Writing a certificate means rendering it, which needs the fonts layer (see layersFor).
+    environment: (value, platform) => ({
+      CERTIFICATE_BUCKET: platform.certificateBucket.bucketName,
+      ...(value === 'readwrite' ? CERTIFICATE_FONTS_LAYER.environment : {}),
+    }),
     grant: (fn, value, platform) => {
       if (value === 'read') platform.certificateBucket.grantRead(fn);
       else platform.certificateBucket.grantReadWrite(fn);
@@ -109,4 +126,25 @@ export function environmentFor(access: Access, platform: Platform, scope: Stack)
 /** Grants exactly what the row's `access` says, and nothing else. */
 export function grantAccess(fn: IFunction, access: Access, platform: Platform): void {
   forEachAccess(access, (key, value) => mappingFor(key).grant(fn, value, platform));
+}
+
+/**
+ * The layers a row's function gets: the certificate fonts for a function that writes certificates
+ * (only the renderer does), nothing for the others, so their cold starts do not mount 2 MB of fonts.
+ * One LayerVersion per stack, shared by every function in it.
+ */
+export function layersFor(access: Access, scope: Stack): ILayerVersion[] {
+  if (access.certificates !== 'readwrite') return [];
+  const id = 'CertificateFontsLayer';
+  const existing = scope.node.tryFindChild(id) as ILayerVersion | undefined;
+  return [
+    existing ??
+      new LayerVersion(scope, id, {
+        code: Code.fromAsset(resolve(REPO_ROOT, CERTIFICATE_FONTS_LAYER.assetDir)),
+        description: 'DejaVu Sans Condensed (Bitstream Vera licence) for the handover certificate, at /opt/fonts',
+        // Fonts are data: any architecture, any Node runtime.
+        compatibleArchitectures: [Architecture.ARM_64, Architecture.X86_64],
+        license: 'Bitstream-Vera',
+      }),
+  ];
 }

@@ -6,7 +6,8 @@
 // sets all of them process-wide):
 // - always: LOG_LEVEL, OCPP_PUBLIC_ENDPOINT (wss://…/ocpp), PUBLIC_BASE_URL (https://… of the HTTP API or its domain)
 // - table → TABLE_NAME; events → EVENT_BUS_NAME; connections → WS_MANAGEMENT_ENDPOINT
-//   (https://{apiId}.execute-api.{region}.amazonaws.com/{stage}); certificates → CERTIFICATE_BUCKET;
+//   (https://{apiId}.execute-api.{region}.amazonaws.com/{stage}); certificates → CERTIFICATE_BUCKET
+//   (readwrite, i.e. renders certificates: also CERTIFICATE_FONT_DIR=/opt/fonts and the certificate-fonts layer);
 //   email → EMAIL_FROM; secrets → see Access.secrets
 // - $connect only: ORIGIN_VERIFY_SECRET (the CloudFront origin header value; unset locally = not checked)
 

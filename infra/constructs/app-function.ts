@@ -12,7 +12,7 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { Access } from '../../lib/routes';
-import { environmentFor, grantAccess } from '../access';
+import { environmentFor, grantAccess, layersFor } from '../access';
 import { LAMBDA_BUNDLING, REPO_ROOT } from '../bundling';
 import { acknowledge, acknowledgeFunctionWildcards } from '../nag';
 import type { Platform } from '../platform';
@@ -48,7 +48,7 @@ export interface AppFunctionProps {
 /**
  * A NodejsFunction with the house defaults: nodejs22.x on arm64, esbuild-minified ES module with
  * source maps and every dependency bundled, the AWS SDK included (infra/bundling.ts), its own log group (30 days) and role
- * (no managed policies), grants and environment from the row's `access` only, and one alarm on
+ * (no managed policies), grants, environment and layers from the row's `access` only, and one alarm on
  * errors or throttles.
  */
 export class AppFunction extends Construct {
@@ -88,6 +88,7 @@ export class AppFunction extends Construct {
       role: this.role,
       logGroup: this.logGroup,
       deadLetterQueue: props.deadLetterQueue,
+      layers: layersFor(props.access, Stack.of(this)),
       environment: {
         NODE_OPTIONS: '--enable-source-maps',
         ...environmentFor(props.access, props.platform, Stack.of(this)),

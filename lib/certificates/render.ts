@@ -1,13 +1,17 @@
-// The handover certificate as a PDF: A4, the standard Helvetica fonts (nothing to fetch or bundle),
-// tables that wrap long values and continue on the next page with their header repeated.
+// The handover certificate as a PDF: A4, set in an embedded Unicode font (DejaVu Sans Condensed, from the
+// certificate-fonts layer, see ./fonts.ts), tables that wrap long values and continue on the next
+// page with their header repeated.
 //
-// Standard fonts encode WinAnsi only, so every string goes through `toWinAnsi` first: characters
-// outside it are folded (é stays, ő becomes o, full-width Ａ becomes A) or shown as `?` (emoji, CJK).
-// Showing CJK names faithfully would need an embedded Unicode font (layers/ is the place for it).
+// Names print as written (Łukasz Żółć, Ærøskøbing, Σοφία, Дмитрий). The fonts are subset, so a
+// certificate carries only the glyphs it uses. What the font has no glyph for is folded by
+// `foldText` (full-width Ａ becomes A) or shown as `?` (emoji, CJK: DejaVu has none).
 //
 // The output is a pure function of the data: the PDF dates are the handover time, nothing reads
-// the clock or a random source, so the same data renders to the same bytes.
-import { PDFDocument, PDFFont, PDFPage, PageSizes, StandardFonts, rgb, type RGB } from 'pdf-lib';
+// the clock or a random source (pdf-lib's font-name suffix comes from a fixed-seed generator), so
+// the same data renders to the same bytes.
+import fontkit from '@pdf-lib/fontkit';
+import { PDFDocument, PDFFont, PDFPage, PageSizes, rgb, type RGB } from 'pdf-lib';
+import { loadCertificateFonts } from './fonts';
 
 /** One commissioning check of a charge point, as recorded (`ocpp_connection`, `firmware_version`, `heartbeat`). */
 export interface CertificateCheck {
@@ -116,11 +120,16 @@ export async function renderHandoverCertificate(data: HandoverCertificateData): 
   const handedOverAt = new Date(data.handedOverAt);
   if (Number.isNaN(handedOverAt.getTime())) throw new RangeError(`handedOverAt is not a date: ${data.handedOverAt}`);
 
+  const fontBytes = await loadCertificateFonts();
   const doc = await PDFDocument.create({ updateMetadata: false });
+  doc.registerFontkit(fontkit);
+  // Ligatures off: text is measured one character at a time, and a ligature glyph (ﬁ) would make
+  // pdftotext and screen readers see a different character than the data had.
+  const embed = (bytes: Uint8Array) => doc.embedFont(bytes, { subset: true, features: { liga: false, clig: false, dlig: false } });
   const fonts: Fonts = {
-    regular: await doc.embedFont(StandardFonts.Helvetica),
-    bold: await doc.embedFont(StandardFonts.HelveticaBold),
-    italic: await doc.embedFont(StandardFonts.HelveticaOblique),
+    regular: await embed(fontBytes.regular),
+    bold: await embed(fontBytes.bold),
+    italic: await embed(fontBytes.italic),
   };
   // Metadata strings are UTF-16 in the PDF, so they keep the original characters.
   doc.setTitle(`Handover certificate ${data.certificateId}`, { showInWindowTitleBar: true });
@@ -323,7 +332,7 @@ class Writer {
     this.y = TOP;
     if (withHead) {
       const size = 7.5;
-      const text = ellipsize(oneLine(this.runningHead), this.fonts.regular, size, CONTENT_W);
+      const text = ellipsize(oneLine(this.runningHead, this.fonts.regular), this.fonts.regular, size, CONTENT_W);
       page.drawRectangle({ x: 0, y: PAGE_H - 4, width: PAGE_W, height: 4, color: ACCENT });
       page.drawText(text, { x: MARGIN_X, y: TOP, size, font: this.fonts.regular, color: MUTED });
       page.drawLine({ start: { x: MARGIN_X, y: TOP - 5 }, end: { x: MARGIN_X + CONTENT_W, y: TOP - 5 }, thickness: 0.5, color: RULE });
@@ -400,7 +409,7 @@ class Writer {
         const size = 8;
         const suffix = ' (continued)';
         const room = CONTENT_W - textWidth(suffix, this.fonts.italic, size);
-        const label = ellipsize(oneLine(opts.continued), this.fonts.italic, size, room) + suffix;
+        const label = ellipsize(oneLine(opts.continued, this.fonts.italic), this.fonts.italic, size, room) + suffix;
         this.page.drawText(label, { x: MARGIN_X, y: this.y - size, size, font: this.fonts.italic, color: MUTED });
         this.y -= size + 6;
       }
@@ -504,7 +513,7 @@ class Writer {
       const right = `Page ${i + 1} of ${total}`;
       const rightW = textWidth(right, font, size);
       page.drawLine({ start: { x: MARGIN_X, y: 44 }, end: { x: MARGIN_X + CONTENT_W, y: 44 }, thickness: 0.5, color: RULE });
-      page.drawText(ellipsize(oneLine(left), font, size, CONTENT_W - rightW - 20), { x: MARGIN_X, y: 32, size, font, color: MUTED });
+      page.drawText(ellipsize(oneLine(left, font), font, size, CONTENT_W - rightW - 20), { x: MARGIN_X, y: 32, size, font, color: MUTED });
       page.drawText(right, { x: MARGIN_X + CONTENT_W - rightW, y: 32, size, font, color: MUTED });
     });
   }
@@ -534,46 +543,41 @@ function formatTime(iso: string, withZone = true): string {
   return withZone ? `${s.slice(0, 10)} ${s.slice(11, 16)} UTC` : `${s.slice(0, 10)} ${s.slice(11, 19)}`;
 }
 
-// ---- Text: WinAnsi folding, measuring, wrapping --------------------------------------------------
+// ---- Text: folding to the font's glyphs, measuring, wrapping -------------------------------------
 
-/**
- * Code points Helvetica can draw: WinAnsiEncoding (PDF 32000-1 Annex D.2), i.e. printable ASCII,
- * Latin-1 from U+00A0, and the 27 characters Windows-1252 puts at 0x80-0x9F.
- */
-export const WIN_ANSI_CODE_POINTS: ReadonlySet<number> = new Set([
-  ...range(0x20, 0x7e),
-  ...range(0xa0, 0xff),
-  0x152, 0x153, 0x160, 0x161, 0x178, 0x17d, 0x17e, 0x192, 0x2c6, 0x2dc, 0x2013, 0x2014, 0x2018, 0x2019, 0x201a,
-  0x201c, 0x201d, 0x201e, 0x2020, 0x2021, 0x2022, 0x2026, 0x2030, 0x2039, 0x203a, 0x20ac, 0x2122,
-]);
-
-function range(from: number, to: number): number[] {
-  return Array.from({ length: to - from + 1 }, (_, i) => from + i);
-}
-
-/** Latin letters with no Unicode decomposition to a WinAnsi letter (Polish, Croatian, Maltese…). */
+/** Latin letters with no Unicode decomposition to a plain letter (Polish, Croatian, Maltese…), for a font that lacks them. */
 const FOLD: Readonly<Record<string, string>> = {
   Ł: 'L', ł: 'l', Đ: 'D', đ: 'd', Ħ: 'H', ħ: 'h', ı: 'i', Ŧ: 'T', ŧ: 't', Ŋ: 'N', ŋ: 'n', ĸ: 'k', Ə: 'E', ə: 'e',
 };
 
 const segmenter = new Intl.Segmenter('en', { granularity: 'grapheme' });
 
-function encodable(cp: number): boolean {
-  return WIN_ANSI_CODE_POINTS.has(cp);
+const charsets = new WeakMap<PDFFont, ReadonlySet<number>>();
+
+/** The code points `font` has a glyph for (a subset font still reports the whole font's set). */
+export function fontCharacterSet(font: PDFFont): ReadonlySet<number> {
+  let set = charsets.get(font);
+  if (!set) {
+    // U+0000 and friends map to .notdef in most fonts' cmaps; they are never drawable text.
+    set = new Set(font.getCharacterSet().filter((cp) => cp >= 0x20));
+    charsets.set(font, set);
+  }
+  return set;
+}
+
+/** For one-line places (running head, footer): fold first, since folding turns \r, U+2028… into \n. */
+export function oneLine(text: string, font: PDFFont): string {
+  return foldText(text, fontCharacterSet(font)).replace(/\s*\n\s*/g, ' ');
 }
 
 /**
- * Folds a string into what Helvetica (WinAnsi) can show. Line breaks become `\n`, tabs spaces;
- * other control and format characters (zero-width joiners, bidi overrides, BOM) are dropped;
- * a character outside WinAnsi is replaced by its compatibility decomposition without accents when
- * that is encodable (ő → o, ﬁ → fi), else by one `?` per grapheme (an emoji with skin tone is one `?`).
+ * Folds a string into what a font can show. Line breaks become `\n`, tabs spaces; other control and
+ * format characters (zero-width joiners, bidi overrides, BOM) are dropped; a character the font
+ * lacks is replaced by its compatibility decomposition without accents when the font has that
+ * (Ａ → A), else by one `?` per grapheme (an emoji with skin tone is one `?`).
  */
-/** For one-line places (running head, footer): fold first, since folding turns \r, U+2028… into \n. */
-export function oneLine(text: string): string {
-  return toWinAnsi(text).replace(/\s*\n\s*/g, ' ');
-}
-
-export function toWinAnsi(text: string): string {
+export function foldText(text: string, glyphs: ReadonlySet<number>): string {
+  const encodable = (c: string) => glyphs.has(c.codePointAt(0) ?? -1);
   let out = '';
   for (const { segment } of segmenter.segment(text.normalize('NFC'))) {
     if (/^(\r\n|[\r\n\u2028\u2029\u0085])$/.test(segment)) {
@@ -586,14 +590,14 @@ export function toWinAnsi(text: string): string {
     }
     const chars = [...segment].filter((c) => !/[\p{Cc}\p{Cf}]/u.test(c));
     if (chars.length === 0) continue;
-    if (chars.every((c) => encodable(c.codePointAt(0) ?? 0))) {
+    if (chars.every(encodable)) {
       out += chars.join('');
       continue;
     }
     const folded = [...chars.join('').normalize('NFKD')]
       .filter((c) => !/[\p{M}\p{Cc}\p{Cf}]/u.test(c))
-      .map((c) => (encodable(c.codePointAt(0) ?? 0) ? c : (FOLD[c] ?? c)));
-    out += folded.length > 0 && folded.every((c) => encodable(c.codePointAt(0) ?? 0)) ? folded.join('') : '?';
+      .map((c) => (encodable(c) ? c : (FOLD[c] ?? c)));
+    out += folded.length > 0 && folded.every(encodable) ? folded.join('') : '?';
   }
   return out;
 }
@@ -623,7 +627,7 @@ function textWidth(text: string, font: PDFFont, size: number): number {
 function wrap(text: string, font: PDFFont, size: number, maxWidth: number): string[] {
   const lines: string[] = [];
   const space = textWidth(' ', font, size);
-  for (const paragraph of toWinAnsi(text).split('\n')) {
+  for (const paragraph of foldText(text, fontCharacterSet(font)).split('\n')) {
     let line = '';
     let lineWidth = 0;
     for (const word of paragraph.split(' ').filter((w) => w !== '')) {

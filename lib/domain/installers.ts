@@ -10,7 +10,7 @@ import { clearLoginFailures, getInstallerByEmail, getLoginFailures, getVerificat
 import { ENTITY, keys } from '../db/keys';
 import { makeEvent, publish } from '../events/publish';
 import { newId, nowIso } from '../ids';
-import { Conflict, Forbidden, TooManyRequests, Unauthorized, ValidationFailed } from './errors';
+import { Conflict, Forbidden, NotFound, TooManyRequests, Unauthorized, ValidationFailed } from './errors';
 
 export const VERIFICATION_TTL_SECONDS = 24 * 3600;
 export const LOGIN_MAX_FAILURES = 5;
@@ -56,22 +56,38 @@ export async function verifyEmail(token: string): Promise<{ installer_id: string
   if (!record || record.expiresAt <= Math.floor(Date.now() / 1000)) {
     throw new ValidationFailed('The verification token is invalid or has expired', [{ field: 'token', message: 'invalid or expired' }]);
   }
-  const t = config().tableName;
-  const result = await transactWrite([
-    {
-      Update: {
-        TableName: t,
-        Key: keys.installer(record.installerId),
-        UpdateExpression: 'SET #s = :active, verifiedAt = :now',
-        ConditionExpression: 'attribute_exists(pk)',
-        ExpressionAttributeNames: { '#s': 'status' },
-        ExpressionAttributeValues: { ':active': 'active', ':now': nowIso() },
-      },
-    },
-    { Delete: { TableName: t, Key: keys.verification(hashToken(token)) } },
-  ]);
+  const result = await transactWrite([activation(record.installerId), { Delete: { TableName: config().tableName, Key: keys.verification(hashToken(token)) } }]);
   if (result.cancelled) throw new ValidationFailed('The verification token is invalid or has expired', [{ field: 'token', message: 'invalid or expired' }]);
   return { installer_id: record.installerId, status: 'active' };
+}
+
+/**
+ * Marks an installer verified without the emailed token: for an operator with write access to the
+ * table (`npm run admin -- verify-installer`, used by the smoke test on AWS, where no one can read
+ * the mail). Holding AWS credentials for the table is the authorisation; the API has no such route.
+ * Idempotent: an active installer stays active. The unused verification item expires by its TTL.
+ */
+export async function markInstallerVerified(email: string): Promise<{ installer_id: string; status: 'active' }> {
+  const installer = await getInstallerByEmail(email.trim().toLowerCase());
+  if (!installer) throw new NotFound(`No installer account for ${email}`, { field: 'email' });
+  if (installer.status === 'active') return { installer_id: installer.installerId, status: 'active' };
+  const result = await transactWrite([activation(installer.installerId)]);
+  if (result.cancelled) throw new NotFound(`No installer account for ${email}`, { field: 'email' });
+  return { installer_id: installer.installerId, status: 'active' };
+}
+
+/** The one write that makes an account active, shared by both ways of verifying. */
+function activation(installerId: string) {
+  return {
+    Update: {
+      TableName: config().tableName,
+      Key: keys.installer(installerId),
+      UpdateExpression: 'SET #s = :active, verifiedAt = :now',
+      ConditionExpression: 'attribute_exists(pk)',
+      ExpressionAttributeNames: { '#s': 'status' },
+      ExpressionAttributeValues: { ':active': 'active', ':now': nowIso() },
+    },
+  };
 }
 
 export async function logIn(input: { email: string; password: string }) {

@@ -25,6 +25,7 @@ function contractEnvironment(access: Access, options: { connect?: boolean } = {}
   if (access.events) names.push('EVENT_BUS_NAME');
   if (access.connections) names.push('WS_MANAGEMENT_ENDPOINT');
   if (access.certificates) names.push('CERTIFICATE_BUCKET');
+  if (access.certificates === 'readwrite') names.push('CERTIFICATE_FONT_DIR');
   if (access.email) names.push('EMAIL_FROM');
   if (access.secrets?.includes('jwt-signing')) names.push('JWT_SECRET_ARN');
   if (access.secrets?.includes('certificate-signing')) names.push('CERT_SIGNING_SECRET_ARN');

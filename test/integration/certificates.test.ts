@@ -68,6 +68,26 @@ describe('issueHandoverCertificate', () => {
     for (const cp of data.chargePoints) expect(text).toContain(cp.serialNumber);
   });
 
+  it('signs a certificate whose names are Polish, Danish, Greek and Cyrillic, printed as written', async () => {
+    // Prepare
+    const data = aHandoverCertificate({
+      certificateId: 'crt_unicode',
+      project: { id: 'prj_unicode', jobNumber: 'JOB-Ł1', name: 'Ærøskøbing Havn' },
+      site: { name: 'Ærøskøbing', address: 'Σοφία 3, Αθήνα', country: 'DK' },
+      siteOwner: { name: 'Дмитрий Петров' },
+      installer: { name: 'Łukasz Żółć', email: 'lukasz@example.com' },
+    });
+
+    // Act
+    const issued = await issueHandoverCertificate(data);
+    const { body } = await download(issued.url);
+
+    // Assess
+    expect(pdfsig(body)).toContain('Signature Validation: Signature is Valid.');
+    const text = pdfText(body);
+    for (const name of ['Łukasz Żółć', 'Ærøskøbing', 'Σοφία', 'Дмитрий']) expect(text).toContain(name);
+  });
+
   it('presigns for seven days, and a repeat returns the stored certificate with a fresh URL', async () => {
     const data = aHandoverCertificate({ certificateId: 'crt_repeat', project: { id: 'prj_repeat', jobNumber: 'JOB-9', name: 'Repeat' } });
     const first = await issueHandoverCertificate(data);

@@ -1,9 +1,11 @@
 // The handover certificate PDF, read back the way a person would: text extracted by poppler's
 // pdftotext, word boxes to prove nothing is off the page or drawn over something else.
 import fc from 'fast-check';
-import { PDFDocument, StandardFonts } from 'pdf-lib';
-import { describe, expect, it } from 'vitest';
-import { renderHandoverCertificate, toWinAnsi, WIN_ANSI_CODE_POINTS } from '../../../lib/certificates/render';
+import fontkit from '@pdf-lib/fontkit';
+import { PDFDocument } from 'pdf-lib';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadCertificateFonts } from '../../../lib/certificates/fonts';
+import { fontCharacterSet, foldText, renderHandoverCertificate } from '../../../lib/certificates/render';
 import { aChargePoint, aHandoverCertificate } from '../../fixtures/certificates/handover-data';
 import { pdfPageCount, pdfText, pdfWords, type PlacedWord } from '../../fixtures/certificates/poppler';
 
@@ -123,9 +125,30 @@ describe('renderHandoverCertificate', () => {
     expect(flat(pdfText(pdf)).replace(/ /g, '')).toContain(longSerial);
   });
 
-  it('does not throw on emoji, CJK, control and format characters, and folds what Helvetica can show', async () => {
+  it('prints Polish, Danish, Greek and Cyrillic names as written', async () => {
+    // Prepare: names where the old Helvetica (WinAnsi) rendering printed `?` or dropped accents.
     const data = aHandoverCertificate({
-      project: { id: 'prj_1', jobNumber: 'JOB\u0000\u0007\u001b-7', name: 'Łódź ﬁnance Ａｂｃ Zürich 東京 🚗⚡ 👩🏽‍🔧 e\u0301 \u202Eevil\u202C\u200B' },
+      installer: { name: 'Łukasz Żółć', email: 'lukasz@example.com' },
+      site: { name: 'Ærøskøbing Havn', address: 'Σοφία Οδός 3, Αθήνα', country: 'DK' },
+      siteOwner: { name: 'Дмитрий Шостакович' },
+      project: { id: 'prj_1', jobNumber: 'JOB-Ω', name: 'Zażółć gęślą jaźń' },
+    });
+
+    // Act
+    const pdf = await renderHandoverCertificate(data);
+    const text = flat(pdfText(pdf));
+
+    // Assess
+    for (const name of ['Łukasz Żółć', 'Ærøskøbing', 'Σοφία', 'Αθήνα', 'Дмитрий', 'Шостакович', 'Zażółć gęślą jaźń', 'JOB-Ω']) {
+      expect(text).toContain(name);
+    }
+    expect(text).not.toContain('?');
+    expectLaidOutCleanly(pdfWords(pdf));
+  });
+
+  it('does not throw on emoji, CJK, control and format characters, and folds what the font cannot show', async () => {
+    const data = aHandoverCertificate({
+      project: { id: 'prj_1', jobNumber: 'JOB\u0000\u0007\u001b-7', name: 'Łódź Ａｂｃ Zürich 東京 🚗⚡ 👩🏽‍🔧 e\u0301 \u202Eevil\u202C\u200B' },
       site: { name: 'Straße\r\nnext line\ttab', address: '“Quoted” — €5 … ‰', country: 'PL' },
       installer: { name: 'Zoë\uFEFF O’Brien', email: 'zoe@example.com' },
     });
@@ -133,12 +156,19 @@ describe('renderHandoverCertificate', () => {
     const pdf = await renderHandoverCertificate(data);
     const text = flat(pdfText(pdf));
 
-    expect(text).toContain('Lódz finance Abc Zürich ?? ?? ? é evil');
+    // DejaVu Sans Condensed has ⚡ but no CJK, no 🚗 and no full-width forms.
+    expect(text).toContain('Łódź Abc Zürich ?? ?⚡ ? é evil');
     expect(text).toContain('JOB-7');
     expect(text).toContain('Straße next line tab');
     expect(text).toContain('“Quoted” — €5 … ‰');
     expect(text).toContain('Zoë O’Brien');
     expectLaidOutCleanly(pdfWords(pdf));
+  });
+
+  it('embeds subset fonts, so a certificate stays small', async () => {
+    const pdf = await renderHandoverCertificate(aHandoverCertificate({ installer: { name: 'Дмитрий', email: 'd@example.com' } }));
+    // The three full TTFs are 1.9 MB; subset, the whole certificate is a few tens of KB.
+    expect(pdf.byteLength).toBeLessThan(120_000);
   });
 
   it('renders the same bytes for the same data, dated at the handover', async () => {
@@ -169,17 +199,20 @@ describe('renderHandoverCertificate', () => {
   });
 });
 
-describe('toWinAnsi', () => {
-  it('knows exactly the characters pdf-lib can encode in Helvetica', async () => {
-    const font = await (await PDFDocument.create()).embedFont(StandardFonts.Helvetica);
-    expect([...WIN_ANSI_CODE_POINTS].sort((a, b) => a - b)).toEqual([...font.getCharacterSet()].sort((a, b) => a - b));
+describe('foldText', () => {
+  let dejaVu: ReadonlySet<number>;
+  beforeAll(async () => {
+    const doc = await PDFDocument.create();
+    doc.registerFontkit(fontkit);
+    dejaVu = fontCharacterSet(await doc.embedFont((await loadCertificateFonts()).regular, { subset: true }));
   });
 
   it.each([
     ['Déjà vu', 'Déjà vu'],
-    ['Łódź', 'Lódz'],
-    ['ő', 'o'],
-    ['ﬁ', 'fi'],
+    ['Łódź', 'Łódź'],
+    ['Σοφία', 'Σοφία'],
+    ['Дмитрий', 'Дмитрий'],
+    ['ő', 'ő'],
     ['Ａ', 'A'],
     ['東京', '??'],
     ['👩🏽‍🔧', '?'],
@@ -188,17 +221,23 @@ describe('toWinAnsi', () => {
     ['a\u0000\u001f\u007f\u200b\u200d\u202e\ufeffb', 'ab'],
     ['e\u0301', 'é'],
     ['€ – — “ ” ‘ ’ … • ™', '€ – — “ ” ‘ ’ … • ™'],
-  ])('%j → %j', (input, expected) => {
-    expect(toWinAnsi(input)).toBe(expected);
+  ])('%j → %j with DejaVu Sans Condensed', (input, expected) => {
+    expect(foldText(input, dejaVu)).toBe(expected);
   });
 
-  it('turns any string into text Helvetica can encode', { timeout: 30_000 }, async () => {
-    const font = await (await PDFDocument.create()).embedFont(StandardFonts.Helvetica);
+  it.each([
+    ['Łódź', 'Lodz'],
+    ['ﬁ', 'fi'],
+    ['Σ', '?'],
+  ])('%j → %j for a font with ASCII only', (input, expected) => {
+    const ascii = new Set(Array.from({ length: 0x7f - 0x20 }, (_, i) => 0x20 + i));
+    expect(foldText(input, ascii)).toBe(expected);
+  });
+
+  it('turns any string into characters the font has a glyph for', { timeout: 30_000 }, () => {
     fc.assert(
       fc.property(fc.string({ unit: 'binary', maxLength: 200 }), (input) => {
-        const out = toWinAnsi(input);
-        for (const ch of out) expect(ch === '\n' || WIN_ANSI_CODE_POINTS.has(ch.codePointAt(0) ?? -1)).toBe(true);
-        expect(() => font.encodeText(out.replace(/\n/g, ' '))).not.toThrow();
+        for (const ch of foldText(input, dejaVu)) expect(ch === '\n' || dejaVu.has(ch.codePointAt(0) ?? -1)).toBe(true);
       }),
       { numRuns: 500 },
     );
