@@ -20,9 +20,12 @@ const LOG_QUERY = z.object({
 
 /** Request schemas per route key (`METHOD path`); routes without a body or query need an empty entry. */
 export const ROUTE_DOCS: Record<string, RouteDoc> = {
-  'POST /api/v1/installer/signup': { body: S.SignupBody, status: 201 },
+  'POST /api/v1/installer/signup': { body: S.SignupBody, status: 202 },
   'POST /api/v1/installer/verify-email': { body: S.VerifyEmailBody },
   'POST /api/v1/installer/login': { body: S.LoginBody },
+  'POST /api/v1/installer/resend-verification': { body: S.EmailOnlyBody, status: 202 },
+  'POST /api/v1/installer/password-reset/request': { body: S.EmailOnlyBody, status: 202 },
+  'POST /api/v1/installer/password-reset': { body: S.ResetPasswordBody },
   'GET /api/v1/installer/projects': {},
   'GET /api/v1/installer/projects/{project_id}': {},
   'POST /api/v1/installer/projects/{project_id}/charge-points': { body: S.RegisterChargePointBody, status: 201 },
