@@ -2,7 +2,7 @@
 // account-existence oracle, resend and password reset, a lockout nobody can force on the owner,
 // per-client limits, weak passwords, and tokens that must stop working. Clients that must look
 // different to the server send from different loopback addresses (apiClientFrom).
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalRuntime } from '../../local/runtime';
@@ -49,6 +49,12 @@ async function anActiveInstaller(email = anEmail('owner'), password = ownerPassw
   const login = await api<{ access_token: string }>('POST', '/api/v1/installer/login', { body: { email, password } });
   expect(login.status).toBe(200);
   return { email, installerId: String(verified.body.installer_id), token: login.body.access_token };
+}
+
+/** The id behind an email's guard item (signup no longer says it). */
+async function installerIdOf(email: string): Promise<string> {
+  const guard = await documentClient().send(new GetCommand({ TableName: config().tableName, Key: keys.installerEmail(email), ConsistentRead: true }));
+  return String(guard.Item!.installerId);
 }
 
 async function setInstaller(installerId: string, set: Record<string, unknown>) {
@@ -136,8 +142,7 @@ describe('signup squatting and pre-hijacking', () => {
     const other = anEmail('pending');
     expect((await api('POST', '/api/v1/installer/signup', { body: { email: other, password: ownerPassword, name: 'P' } })).status).toBe(202);
     const otherToken = await newestToken(other, 'Verification');
-    const guard = await documentClient().send(new UpdateCommand({ TableName: config().tableName, Key: keys.installerEmail(other), UpdateExpression: 'SET expiresAt = expiresAt', ReturnValues: 'ALL_NEW' }));
-    const pendingId = String(guard.Attributes!.installerId);
+    const pendingId = await installerIdOf(other);
     const pending = await getInstaller(pendingId);
     expect(pending?.expiresAt).toBeGreaterThanOrEqual(before + PENDING_ACCOUNT_TTL_SECONDS);
     await setInstaller(pendingId, { expiresAt: before - 1 });
@@ -298,12 +303,11 @@ describe('access tokens', () => {
     expect((await api('POST', '/api/v1/installer/login', { body: { email, password: ownerPassword } })).status).toBe(403);
   });
 
-  it("refuses a token for an account that was never verified", async () => {
+  it('refuses a token for an account that was never verified', async () => {
     const email = anEmail('unverified');
     const api = aClient();
     await api('POST', '/api/v1/installer/signup', { body: { email, password: ownerPassword, name: 'U' } });
-    const guard = await documentClient().send(new UpdateCommand({ TableName: config().tableName, Key: keys.installerEmail(email), UpdateExpression: 'SET expiresAt = expiresAt', ReturnValues: 'ALL_NEW' }));
-    const { access_token } = await issueAccessToken({ installerId: String(guard.Attributes!.installerId), email });
+    const { access_token } = await issueAccessToken({ installerId: await installerIdOf(email), email });
     const res = await api('GET', '/api/v1/installer/projects', { token: access_token });
     expect(res.status).toBe(401);
     expect(res.body).toMatchObject({ reason: 'account_inactive' });
