@@ -4,12 +4,14 @@
 //
 //   Data ──► Edge ──► Events ──► Ocpp
 //                 └──────────┴──► Api        Monitoring (dashboard) ◄── Edge
-import { type App, type Environment, Tags, Validations } from 'aws-cdk-lib';
+//   EdgeWaf (us-east-1: CloudFront web ACL) ──► Edge, when account and region are known
+import { type App, type Environment, Tags, Token, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { type DeployConfig, readDeployConfig } from './config';
 import { ApiStack } from './stacks/api-stack';
 import { DataStack } from './stacks/data-stack';
 import { EdgeStack } from './stacks/edge-stack';
+import { EdgeWafStack } from './stacks/edge-waf-stack';
 import { EventsStack } from './stacks/events-stack';
 import { MonitoringStack } from './stacks/monitoring-stack';
 import { OcppStack } from './stacks/ocpp-stack';
@@ -18,6 +20,8 @@ export interface Application {
   readonly config: DeployConfig;
   readonly data: DataStack;
   readonly edge: EdgeStack;
+  /** Absent when synthesized without a concrete account and region (see edge-waf-stack.ts). */
+  readonly edgeWaf?: EdgeWafStack;
   readonly events: EventsStack;
   readonly ocpp: OcppStack;
   readonly api: ApiStack;
@@ -39,7 +43,17 @@ export function buildApplication(app: App, options: BuildOptions = {}): Applicat
   const common = (id: string, description: string) => ({ env, config, stackName: `${config.stackPrefix}-${id}`, description });
 
   const data = new DataStack(app, 'Data', common('Data', 'Charge point commissioning: table, certificate bucket, secrets, alarm topic (retained)'));
-  const edge = new EdgeStack(app, 'Edge', { ...common('Edge', 'Charge point commissioning: OCPP WebSocket API + CloudFront, HTTP API'), data });
+  // A CloudFront web ACL must be in us-east-1 and referenced across regions, which needs a concrete
+  // account and region; `cdk deploy` always has them (edge-waf-stack.ts explains the choice).
+  const concreteEnv = !!env.account && !!env.region && !Token.isUnresolved(env.account) && !Token.isUnresolved(env.region);
+  const edgeWaf = concreteEnv
+    ? new EdgeWafStack(app, 'EdgeWaf', { ...common('EdgeWaf', 'Charge point commissioning: WAF web ACL of the OCPP CloudFront distribution (us-east-1)'), env: { account: env.account, region: 'us-east-1' }, crossRegionReferences: true })
+    : undefined;
+  const edge = new EdgeStack(app, 'Edge', {
+    ...common('Edge', 'Charge point commissioning: OCPP WebSocket API + CloudFront, HTTP API'),
+    data,
+    ...(edgeWaf ? { webAclArn: edgeWaf.webAcl.attrArn, crossRegionReferences: true } : {}),
+  });
   const events = new EventsStack(app, 'Events', { ...common('Events', 'Charge point commissioning: event bus, rules and their functions'), data, edge });
   const ocpp = new OcppStack(app, 'Ocpp', { ...common('Ocpp', 'Charge point commissioning: OCPP $connect/$default/$disconnect'), data, edge, events });
   const api = new ApiStack(app, 'Api', { ...common('Api', 'Charge point commissioning: HTTP API routes and functions'), data, edge, events });
@@ -50,5 +64,5 @@ export function buildApplication(app: App, options: BuildOptions = {}): Applicat
   Tags.of(app).add('application', 'chargepoint-commissioning', untaggable);
   Tags.of(app).add('stack-prefix', config.stackPrefix, untaggable);
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
-  return { config, data, edge, events, ocpp, api, monitoring };
+  return { config, data, edge, ...(edgeWaf ? { edgeWaf } : {}), events, ocpp, api, monitoring };
 }

@@ -52,6 +52,11 @@ export type EdgeParameter = 'OcppPublicEndpoint' | 'PublicBaseUrl';
 export interface EdgeStackProps extends StackProps {
   readonly config: DeployConfig;
   readonly data: DataStack;
+  /**
+   * ARN of the CloudFront-scope WAF web ACL (EdgeWafStack, us-east-1).
+   * @default - no web ACL: only when synthesized without a concrete account and region
+   */
+  readonly webAclArn?: string;
 }
 
 export class EdgeStack extends Stack {
@@ -172,6 +177,7 @@ export class EdgeStack extends Stack {
       enableLogging: true,
       logBucket: Bucket.fromBucketAttributes(this, 'AccessLogsBucket', { bucketName: data.exports.use(this, 'AccessLogsBucketName') }),
       logFilePrefix: 'cloudfront/ocpp/',
+      ...(props.webAclArn ? { webAclId: props.webAclArn } : {}),
       ...customDomain,
     });
     acknowledge(
@@ -179,11 +185,13 @@ export class EdgeStack extends Stack {
       'CFR1',
       'Charge points are installed wherever customers are; the endpoint only answers /ocpp/{identity} with a registered identity and valid Basic auth',
     );
-    acknowledge(
-      this.distribution,
-      'CFR2',
-      'No WAF: the viewer-request function rejects every path but /ocpp/{identity} and $connect authenticates; a web ACL ($5/month + $1/rule + $0.60/M requests) is an operator choice (docs/deploy.md)',
-    );
+    if (!props.webAclArn) {
+      acknowledge(
+        this.distribution,
+        'CFR2',
+        'Synthesized without a concrete account and region, so the us-east-1 web ACL (EdgeWafStack) cannot be referenced; every `cdk deploy` has both and attaches it (infra/stacks/edge-waf-stack.ts)',
+      );
+    }
     if (!config.ocppDomainName) {
       acknowledge(
         this.distribution,

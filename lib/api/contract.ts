@@ -42,9 +42,13 @@ const LogQuery = z.object({
 export const API = {
   'GET /api/openapi.json': route({ auth: 'none', status: 200, response: R.OpenApiDocument }),
 
-  'POST /api/v1/installer/signup': route({ auth: 'none', body: S.SignupBody, status: 201, response: R.SignedUp, problems: [409] }),
-  'POST /api/v1/installer/verify-email': route({ auth: 'none', body: S.VerifyEmailBody, status: 200, response: R.Verified }),
+  // Signup, resend and reset requests answer 202 whatever the email: no account-existence oracle.
+  'POST /api/v1/installer/signup': route({ auth: 'none', body: S.SignupBody, status: 202, response: R.AcceptedMailRequest, problems: [429] }),
+  'POST /api/v1/installer/verify-email': route({ auth: 'none', body: S.VerifyEmailBody, status: 200, response: R.Verified, problems: [429] }),
   'POST /api/v1/installer/login': route({ auth: 'none', body: S.LoginBody, status: 200, response: R.AccessToken, problems: [401, 403, 429] }),
+  'POST /api/v1/installer/resend-verification': route({ auth: 'none', body: S.EmailOnlyBody, status: 202, response: R.AcceptedMailRequest, problems: [429] }),
+  'POST /api/v1/installer/password-reset/request': route({ auth: 'none', body: S.EmailOnlyBody, status: 202, response: R.AcceptedMailRequest, problems: [429] }),
+  'POST /api/v1/installer/password-reset': route({ auth: 'none', body: S.ResetPasswordBody, status: 200, response: R.PasswordReset, problems: [429] }),
   'GET /api/v1/installer/projects': route({ auth: 'installer', status: 200, response: R.list('projects', R.InstallerProjectSummary) }),
   'GET /api/v1/installer/projects/{project_id}': route({ auth: 'installer', params: S.ProjectParams, status: 200, response: R.InstallerProject }),
   'POST /api/v1/installer/projects/{project_id}/charge-points': route({

@@ -16,7 +16,8 @@ export const page = <T extends z.ZodType>(key: string, item: T) => obj({ [key]: 
 
 export const OpenApiDocument = obj({ openapi: str, info: obj({ title: str, version: str }), paths: obj({}) });
 
-export const SignedUp = obj({ installer_id: str, email: z.email(), status: z.literal('pending_verification') });
+export const AcceptedMailRequest = obj({ status: z.literal('accepted'), detail: str });
+export const PasswordReset = obj({ status: z.literal('active') });
 export const Verified = obj({ installer_id: str, status: z.literal('active') });
 export const AccessToken = obj({ access_token: str, token_type: z.literal('Bearer'), expires_in: int });
 

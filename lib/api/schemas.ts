@@ -6,8 +6,11 @@ export const id = z.string().min(1).max(64);
 const text = (max: number) => z.string().trim().min(1).max(max);
 
 export const SignupBody = z.object({ email: z.email().max(254), password: z.string().max(128), name: text(120) });
-export const VerifyEmailBody = z.object({ token: z.string().min(16).max(128) });
+export const VerifyEmailBody = z.object({ token: z.string().min(16).max(128), password: z.string().min(1).max(128) });
 export const LoginBody = z.object({ email: z.email().max(254), password: z.string().min(1).max(128) });
+/** Resend verification, request a password reset. */
+export const EmailOnlyBody = z.object({ email: z.email().max(254) });
+export const ResetPasswordBody = z.object({ token: z.string().min(16).max(128), password: z.string().max(128) });
 
 export const OCPP_PROTOCOLS = ['ocpp1.6', 'ocpp2.0.1'] as const;
 

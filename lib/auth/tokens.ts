@@ -28,6 +28,11 @@ export interface InstallerClaims {
   readonly email: string;
 }
 
+export interface VerifiedInstallerClaims extends InstallerClaims {
+  /** `iat`, epoch seconds: a password change revokes tokens issued before it. */
+  readonly issuedAt: number;
+}
+
 export async function issueAccessToken(claims: InstallerClaims, now = Date.now()): Promise<{ access_token: string; token_type: 'Bearer'; expires_in: number }> {
   const iat = Math.floor(now / 1000);
   const token = await new SignJWT({ email: claims.email })
@@ -41,11 +46,13 @@ export async function issueAccessToken(claims: InstallerClaims, now = Date.now()
   return { access_token: token, token_type: 'Bearer', expires_in: ACCESS_TOKEN_TTL_SECONDS };
 }
 
-export async function verifyAccessToken(token: string): Promise<InstallerClaims> {
+export async function verifyAccessToken(token: string): Promise<VerifiedInstallerClaims> {
   try {
-    const { payload } = await jwtVerify(token, await signingKey(), { issuer: ISSUER, audience: AUDIENCE, algorithms: ['HS256'] });
-    if (typeof payload.sub !== 'string' || typeof payload.email !== 'string') throw new Unauthorized('The access token is malformed');
-    return { installerId: payload.sub, email: payload.email };
+    // jose checks `exp` only when present: a token without it would never expire, so require it
+    // (and `iat`, which the password-change revocation compares against).
+    const { payload } = await jwtVerify(token, await signingKey(), { issuer: ISSUER, audience: AUDIENCE, algorithms: ['HS256'], requiredClaims: ['exp', 'iat', 'sub'] });
+    if (typeof payload.sub !== 'string' || typeof payload.email !== 'string' || typeof payload.iat !== 'number') throw new Unauthorized('The access token is malformed', { reason: 'token_invalid' });
+    return { installerId: payload.sub, email: payload.email, issuedAt: payload.iat };
   } catch (err) {
     if (err instanceof errors.JWTExpired) {
       const exp = typeof err.payload.exp === 'number' ? new Date(err.payload.exp * 1000).toISOString() : 'earlier';

@@ -1,61 +1,113 @@
-// Installer accounts, their email guard, verification tokens and login throttling.
+// Installer accounts, their email guard, emailed tokens (verification, password reset) and the
+// failed-login counters.
 import { DeleteCommand, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from '../aws/clients';
 import { config } from '../config';
-import { keys } from './keys';
+import { ENTITY, keys } from './keys';
+
+export type InstallerStatus = 'pending_verification' | 'active' | 'disabled';
 
 export interface Installer {
   readonly installerId: string;
   readonly email: string;
   readonly name: string;
   readonly passwordHash: string;
-  readonly status: 'pending_verification' | 'active';
+  readonly status: InstallerStatus;
   readonly createdAt: string;
   readonly verifiedAt?: string;
+  /** Only while pending verification: TTL of the account and its email guard (epoch seconds). */
+  readonly expiresAt?: number;
+  /** sha256 of the one verification token that may activate the account (a resend supersedes the last). */
+  readonly verifyTokenHash?: string;
+  /** sha256 of the one password-reset token that may be used. */
+  readonly resetTokenHash?: string;
+  /** Access tokens issued before this (epoch seconds) no longer work: set when the password changes. */
+  readonly tokensValidFrom?: number;
 }
 
+const nowSeconds = () => Math.floor(Date.now() / 1000);
+/** DynamoDB Local never deletes TTL-expired items (DESIGN.md §1), and AWS may take a while: filter on read. */
+const live = <T extends { expiresAt?: number }>(item: T | undefined): T | undefined => (item && (item.expiresAt === undefined || item.expiresAt > nowSeconds()) ? item : undefined);
+
+/** The account behind an email, if any; a pending account past its expiry reads as none. */
 export async function getInstallerByEmail(email: string): Promise<Installer | undefined> {
-  const guard = await documentClient().send(new GetCommand({ TableName: config().tableName, Key: keys.installerEmail(email) }));
-  const installerId = (guard.Item as { installerId?: string } | undefined)?.installerId;
+  const guard = await documentClient().send(new GetCommand({ TableName: config().tableName, Key: keys.installerEmail(email), ConsistentRead: true }));
+  const installerId = live(guard.Item as { installerId?: string; expiresAt?: number } | undefined)?.installerId;
   return installerId ? getInstaller(installerId) : undefined;
 }
 
 export async function getInstaller(installerId: string): Promise<Installer | undefined> {
   const out = await documentClient().send(new GetCommand({ TableName: config().tableName, Key: keys.installer(installerId), ConsistentRead: true }));
-  return out.Item as Installer | undefined;
+  return live(out.Item as Installer | undefined);
 }
 
-export async function getVerification(tokenHash: string): Promise<{ installerId: string; expiresAt: number } | undefined> {
+export interface EmailedToken {
+  readonly installerId: string;
+  readonly expiresAt: number;
+}
+
+export async function getVerification(tokenHash: string): Promise<EmailedToken | undefined> {
   const out = await documentClient().send(new GetCommand({ TableName: config().tableName, Key: keys.verification(tokenHash), ConsistentRead: true }));
-  return out.Item as { installerId: string; expiresAt: number } | undefined;
+  return live(out.Item as EmailedToken | undefined);
 }
 
-/** Failed logins in the current window; the window restarts when the item expires. */
-export async function getLoginFailures(email: string): Promise<{ count: number; expiresAt: number } | undefined> {
+export async function getPasswordReset(tokenHash: string): Promise<EmailedToken | undefined> {
+  const out = await documentClient().send(new GetCommand({ TableName: config().tableName, Key: keys.passwordReset(tokenHash), ConsistentRead: true }));
+  return live(out.Item as EmailedToken | undefined);
+}
+
+/** How long failure counters are remembered after the last failure. */
+export const LOGIN_FAILURE_MEMORY_SECONDS = 24 * 3600;
+
+export interface LoginFailures {
+  readonly count: number;
+  /** Epoch seconds of the latest failure. */
+  readonly lastFailureAt: number;
+}
+
+/** Failed logins on an email (from any client) since the counter was last forgotten. */
+export async function getLoginFailures(email: string): Promise<LoginFailures | undefined> {
   const out = await documentClient().send(new GetCommand({ TableName: config().tableName, Key: keys.loginThrottle(email), ConsistentRead: true }));
-  const item = out.Item as { count: number; expiresAt: number } | undefined;
-  return item && item.expiresAt > Math.floor(Date.now() / 1000) ? item : undefined;
+  return live(out.Item as (LoginFailures & { expiresAt: number }) | undefined);
 }
 
-export async function recordLoginFailure(email: string, windowSeconds: number): Promise<void> {
-  const now = Math.floor(Date.now() / 1000);
-  await documentClient().send(
-    new UpdateCommand({
-      TableName: config().tableName,
-      Key: keys.loginThrottle(email),
-      // A stale window (expired but not yet deleted by TTL) starts again at 1.
-      UpdateExpression: 'SET #c = if_not_exists(#c, :zero) + :one, expiresAt = if_not_exists(expiresAt, :exp), #t = :type',
-      ConditionExpression: 'attribute_not_exists(expiresAt) OR expiresAt > :now',
-      ExpressionAttributeNames: { '#c': 'count', '#t': 'type' },
-      ExpressionAttributeValues: { ':zero': 0, ':one': 1, ':exp': now + windowSeconds, ':now': now, ':type': 'login_throttle' },
-    }),
-  ).catch(async (err: unknown) => {
-    if ((err as { name?: string }).name !== 'ConditionalCheckFailedException') throw err;
-    await documentClient().send(new DeleteCommand({ TableName: config().tableName, Key: keys.loginThrottle(email) }));
-    await recordLoginFailure(email, windowSeconds);
-  });
+/** Failed logins on an email from one client. */
+export async function getClientLoginFailures(email: string, clientIp: string): Promise<number> {
+  const out = await documentClient().send(new GetCommand({ TableName: config().tableName, Key: keys.loginClientFailures(email, clientIp), ConsistentRead: true }));
+  return live(out.Item as { count: number; expiresAt: number } | undefined)?.count ?? 0;
 }
 
+/** Counts a failed login for the email and for the client; an expired counter starts again at 1. */
+export async function recordLoginFailure(email: string, clientIp: string): Promise<void> {
+  const now = nowSeconds();
+  const values = { ':one': 1, ':now': now, ':exp': now + LOGIN_FAILURE_MEMORY_SECONDS };
+  const bump = async (Key: { pk: string; sk: string }, type: string) => {
+    const update = (increment: boolean) =>
+      documentClient().send(
+        new UpdateCommand({
+          TableName: config().tableName,
+          Key,
+          UpdateExpression: `SET #c = ${increment ? 'if_not_exists(#c, :zero) + :one' : ':one'}, lastFailureAt = :now, expiresAt = :exp, #t = :type`,
+          // Only a live counter is incremented; an expired one that TTL has not removed yet restarts.
+          ...(increment ? { ConditionExpression: 'attribute_not_exists(expiresAt) OR expiresAt > :now' } : {}),
+          ExpressionAttributeNames: { '#c': 'count', '#t': 'type' },
+          ExpressionAttributeValues: { ...values, ':type': type, ...(increment ? { ':zero': 0 } : {}) },
+        }),
+      );
+    await update(true).catch((err: unknown) => {
+      if ((err as { name?: string }).name !== 'ConditionalCheckFailedException') throw err;
+      return update(false);
+    });
+  };
+  await Promise.all([bump(keys.loginThrottle(email), ENTITY.loginThrottle), bump(keys.loginClientFailures(email, clientIp), ENTITY.loginClientFailures)]);
+}
+
+/** A successful login forgets this client's failures (not the account's: see logIn). */
+export async function clearClientLoginFailures(email: string, clientIp: string): Promise<void> {
+  await documentClient().send(new DeleteCommand({ TableName: config().tableName, Key: keys.loginClientFailures(email, clientIp) }));
+}
+
+/** A password reset forgets every failure counted on the email. */
 export async function clearLoginFailures(email: string): Promise<void> {
   await documentClient().send(new DeleteCommand({ TableName: config().tableName, Key: keys.loginThrottle(email) }));
 }

@@ -20,6 +20,9 @@ export const ENTITY = {
   command: 'command',
   verification: 'email_verification',
   loginThrottle: 'login_throttle',
+  loginClientFailures: 'login_client_failures',
+  passwordReset: 'password_reset',
+  rateLimit: 'rate_limit',
   counter: 'counter',
   webhookSubscription: 'webhook_subscription',
   webhookDelivery: 'webhook_delivery',
@@ -79,8 +82,17 @@ export const keys = {
   assignmentsOfInstaller: (email: string) => ({ gsi2pk: `ASSIGNEE#${email.toLowerCase()}` }),
   /** An emailed verification token, stored as its sha256 (TTL 24 h). */
   verification: (tokenHash: string): Key => ({ pk: `VERIFY#${tokenHash}`, sk: 'VERIFY' }),
-  /** Failed logins per email in the current window (TTL). */
+  /** Failed logins per email: count and time of the last failure (TTL 24 h after the last failure). */
   loginThrottle: (email: string): Key => ({ pk: `LOGINFAIL#${email.toLowerCase()}`, sk: 'LOGINFAIL' }),
+  /** Failed logins on one email from one client (source IP), in the same partition (TTL 24 h). */
+  loginClientFailures: (email: string, clientIp: string): Key => ({ pk: `LOGINFAIL#${email.toLowerCase()}`, sk: `CLIENT#${clientIp}` }),
+  /** An emailed password-reset token, stored as its sha256 (TTL 1 h, single use). */
+  passwordReset: (tokenHash: string): Key => ({ pk: `RESET#${tokenHash}`, sk: 'RESET' }),
+  /**
+   * A fixed-window request counter: one item per (action, subject, window), so a new window is a
+   * new item and a stale one never needs resetting (TTL: the end of its window).
+   */
+  rateLimit: (action: string, subject: string, windowStart: number): Key => ({ pk: `RATE#${action}#${subject.toLowerCase()}`, sk: `W#${windowStart}` }),
 
   /** One item per live WebSocket connection; read on every OCPP message. */
   connection: (connectionId: string): Key => ({ pk: `CONN#${connectionId}`, sk: 'CONN' }),

@@ -6,18 +6,14 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context
 import { z } from 'zod';
 import { Unauthorized, ValidationFailed, type FieldIssue } from '../domain/errors';
 import { log } from '../log';
-import { verifyAccessToken } from '../auth/tokens';
+import { authenticateInstaller, type InstallerPrincipal } from './installer-auth';
 import { authenticateOperator, type OperatorPrincipal } from './operator-auth';
 import { fieldMessage } from './field-messages';
 import { problemFromError, problemResponse } from './problem';
 
 export type AuthKind = 'none' | 'operator' | 'installer';
 
-export interface InstallerPrincipal {
-  readonly kind: 'installer';
-  readonly installerId: string;
-  readonly email: string;
-}
+export type { InstallerPrincipal } from './installer-auth';
 
 type PrincipalFor<A extends AuthKind> = A extends 'operator' ? OperatorPrincipal : A extends 'installer' ? InstallerPrincipal : null;
 
@@ -101,7 +97,7 @@ export function httpHandler<
       } else if (spec.auth === 'installer') {
         const token = bearerToken(event);
         if (!token) throw new Unauthorized('Send the access token from /api/v1/installer/login as `Authorization: Bearer <token>`');
-        principal = { kind: 'installer', ...(await verifyAccessToken(token)) };
+        principal = await authenticateInstaller(token);
       }
       const params = parseWith(spec.params, event.pathParameters ?? {}, 'path');
       const query = parseWith(spec.query, event.queryStringParameters ?? {}, 'query');

@@ -8,11 +8,12 @@ import { describe, expect, it } from 'vitest';
 import { buildApplication } from '../../infra/application';
 import { FULL_CONTEXT, REQUIRED_CONTEXT, resources, synthesize, TEST_ENV, type Synthesized } from './support/synth';
 
-const STACKS = ['data', 'edge', 'events', 'ocpp', 'api', 'monitoring'] as const;
+/** Every stack of a deploy with a known account and region (EdgeWaf exists only then). */
+const STACKS = ['data', 'edgeWaf', 'edge', 'events', 'ocpp', 'api', 'monitoring'] as const;
 
 function templatesOf(synth: Synthesized): Array<{ name: string; json: { Resources: Record<string, { Type: string; Properties?: Record<string, unknown> }>; Outputs?: Record<string, { Value: unknown; Export?: { Name: unknown } }> } }> {
   return STACKS.map((s) => {
-    const stack = synth.application[s];
+    const stack = synth.application[s]!;
     return { name: stack.stackName, json: synth.template(stack).toJSON() as never };
   });
 }

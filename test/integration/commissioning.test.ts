@@ -28,7 +28,7 @@ beforeAll(async () => {
   await api('POST', '/api/v1/installer/signup', { body: { email, password, name: 'Sam' } });
   await rt.drain();
   const t = /Verification token: (\S+)/.exec(rt.outbox.list({ to: email })[0]!.text!)![1]!;
-  await api('POST', '/api/v1/installer/verify-email', { body: { token: t } });
+  await api('POST', '/api/v1/installer/verify-email', { body: { token: t, password } });
   token = (await api<{ access_token: string }>('POST', '/api/v1/installer/login', { body: { email, password } })).body.access_token;
   await api('POST', `/api/v1/operator/projects/${rt.seed!.projectId}/installers`, { token: rt.seed!.operatorApiKey, body: { email } });
 });

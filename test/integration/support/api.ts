@@ -1,4 +1,5 @@
 // Small HTTP helpers for API tests: JSON in, status + JSON out.
+import { request } from 'node:http';
 import type { LocalRuntime } from '../../../local/runtime';
 
 export interface ApiResponse<T = Record<string, unknown>> {
@@ -16,6 +17,41 @@ export function apiClient(rt: LocalRuntime) {
     });
     const text = await res.text();
     return { status: res.status, body: (text ? JSON.parse(text) : {}) as T, headers: res.headers };
+  };
+}
+
+/**
+ * The same client, sending from another loopback address (127.0.0.2, 127.0.0.3, …: Linux routes
+ * all of 127/8 to lo), so the runtime sees a different source IP: per-client limits see a new client.
+ */
+export function apiClientFrom(rt: LocalRuntime, sourceAddress: string) {
+  return function api<T = Record<string, unknown>>(method: string, path: string, opts: { token?: string; body?: unknown } = {}): Promise<ApiResponse<T>> {
+    const payload = opts.body !== undefined ? JSON.stringify(opts.body) : undefined;
+    // The runtime listens on 127.0.0.1; `localhost` may resolve to ::1, which a 127.x source cannot reach.
+    const url = new URL(path, rt.url);
+    url.hostname = '127.0.0.1';
+    return new Promise((resolve, reject) => {
+      const req = request(
+        url,
+        {
+          method,
+          localAddress: sourceAddress,
+          headers: { ...(opts.token ? { authorization: `Bearer ${opts.token}` } : {}), ...(payload !== undefined ? { 'content-type': 'application/json' } : {}) },
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => {
+            const text = Buffer.concat(chunks).toString('utf8');
+            const headers = new Headers();
+            for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) headers.set(k, String(v));
+            resolve({ status: res.statusCode ?? 0, body: (text ? JSON.parse(text) : {}) as T, headers });
+          });
+        },
+      );
+      req.on('error', reject);
+      req.end(payload);
+    });
   };
 }
 

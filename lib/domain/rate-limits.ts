@@ -1,0 +1,38 @@
+// Per-client and per-email request limits of the unauthenticated account endpoints. A client is
+// its source IP (API Gateway's requestContext.http.sourceIp; the local runtime sets the same). On
+// AWS a WAF web ACL rate-limits per IP in front of these as well (infra/stacks/waf-stack.ts); these
+// limits also hold locally and for traffic that reaches the API by its execute-api address.
+//
+// Limits are per fixed window, counted in the table (lib/db/rate-limits.ts). Per-email limits
+// exist only where a request sends mail, so nobody can flood someone else's inbox; their answer
+// never differs from a normal one (see `quietly`), so they reveal nothing about the account.
+import { hitWindow } from '../db/rate-limits';
+import { TooManyRequests } from './errors';
+
+export const RATE_LIMITS = {
+  /** Every login attempt from one client (failures also slow down per account: installers.ts). */
+  login: { limit: 30, windowSeconds: 600 },
+  signup: { limit: 10, windowSeconds: 3600 },
+  'verify-email': { limit: 20, windowSeconds: 600 },
+  'resend-verification': { limit: 10, windowSeconds: 3600 },
+  'request-password-reset': { limit: 10, windowSeconds: 3600 },
+  'reset-password': { limit: 20, windowSeconds: 600 },
+  /** Mails of any kind to one address from the account endpoints. */
+  'mail-to-address': { limit: 3, windowSeconds: 3600 },
+} as const satisfies Record<string, { limit: number; windowSeconds: number }>;
+export type RateLimitedAction = keyof typeof RATE_LIMITS;
+
+/** Counts one request; over the limit it throws 429 with Retry-After. */
+export async function enforceRateLimit(action: RateLimitedAction, subject: string): Promise<void> {
+  const { limit, windowSeconds } = RATE_LIMITS[action];
+  const hit = await hitWindow(action, subject, limit, windowSeconds);
+  if (!hit.allowed) {
+    throw new TooManyRequests(`Too many requests from this client; try again in ${hit.retryAfterSeconds} second(s)`, { retry_after_seconds: hit.retryAfterSeconds });
+  }
+}
+
+/** Counts one request and says whether it is within the limit, without telling the caller. */
+export async function quietly(action: RateLimitedAction, subject: string): Promise<boolean> {
+  const { limit, windowSeconds } = RATE_LIMITS[action];
+  return (await hitWindow(action, subject, limit, windowSeconds)).allowed;
+}

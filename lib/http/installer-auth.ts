@@ -1,0 +1,26 @@
+import { verifyAccessToken } from '../auth/tokens';
+import { getInstaller } from '../db/installers';
+import { Unauthorized } from '../domain/errors';
+
+export interface InstallerPrincipal {
+  readonly kind: 'installer';
+  readonly installerId: string;
+  readonly email: string;
+}
+
+/**
+ * A valid signature is not enough: the account must still be active (a disabled account, or one
+ * that was never verified, is locked out at once rather than when its token expires) and the token
+ * must be newer than the last password change. One consistent GetItem per request.
+ */
+export async function authenticateInstaller(token: string): Promise<InstallerPrincipal> {
+  const claims = await verifyAccessToken(token);
+  const installer = await getInstaller(claims.installerId);
+  if (!installer || installer.status !== 'active') {
+    throw new Unauthorized('The account of this access token is not active', { reason: 'account_inactive' });
+  }
+  if (installer.tokensValidFrom !== undefined && claims.issuedAt < installer.tokensValidFrom) {
+    throw new Unauthorized('The access token was issued before the password was changed; log in again', { reason: 'token_revoked' });
+  }
+  return { kind: 'installer', installerId: installer.installerId, email: installer.email };
+}
