@@ -134,6 +134,8 @@ export class EdgeStack extends Stack {
     this.ocppChallengeFunction = new CloudFrontFunction(this, 'OcppChallengeFunction', {
       code: FunctionCode.fromFile({ filePath: OCPP_CHALLENGE_FUNCTION_FILE }),
       runtime: FunctionRuntime.JS_2_0,
+      // Account-wide name, like the rewrite function's: the stack name keeps copies apart.
+      functionName: `${this.stackName}-ocpp-challenge`,
       comment: 'OCPP-J: WWW-Authenticate Basic challenge on a refused upgrade with 401',
     });
     this.originVerifySecret = new Secret(this, 'OriginVerifySecret', {
