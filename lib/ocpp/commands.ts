@@ -53,6 +53,8 @@ export interface CallOptions {
 }
 
 const POLL_MS = 75;
+/** Polls between checks that the connection still exists (≈ 1 s). */
+const CONNECTION_CHECK_EVERY = 13;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function getCommand(commandId: string): Promise<CommandRecord | undefined> {
@@ -131,12 +133,17 @@ export async function callChargePoint(identity: string, action: string, payload:
   }
 
   const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
+  for (let poll = 1; Date.now() < deadline; poll += 1) {
     await sleep(POLL_MS);
     const current = await getCommand(commandId);
     if (current && current.status !== 'sent') {
       await announce(current, connection);
       return current;
+    }
+    // A charger that went away will not answer on this connection: stop waiting (about once a
+    // second) instead of holding the caller, or a stopping local runtime, for the whole timeout.
+    if (poll % CONNECTION_CHECK_EVERY === 0 && !(await getConnection(connection.connectionId))) {
+      return complete(record, { status: 'not_connected' });
     }
   }
   return complete(record, { status: 'timed_out' });

@@ -104,6 +104,23 @@ describe('commands', () => {
     expect((await callChargePoint(id201, 'TriggerMessage', { requestedMessage: 'Heartbeat' }, { timeoutMs: 5000 })).status).toBe('accepted');
   });
 
+  it('stops waiting with not_connected when the charger goes away before it answers', async () => {
+    const c = await aRegisteredChargePoint(rt, { protocol: 'ocpp2.0.1' });
+    const client = await aConnectedClient(rt, { identity: c.identity, password: c.provisioningPassword, protocol: 'ocpp2.0.1' });
+    await client.call('BootNotification', BOOT['ocpp2.0.1']);
+    let asked!: () => void;
+    const wasAsked = new Promise<void>((resolve) => (asked = resolve));
+    client.handle('TriggerMessage', async () => {
+      asked();
+      return NOREPLY as unknown as Record<string, unknown>;
+    });
+    // A timeout far longer than the test: only the connection check can end the wait.
+    const pending = callChargePoint(c.identity, 'TriggerMessage', { requestedMessage: 'Heartbeat' }, { timeoutMs: 60_000 });
+    await wasAsked;
+    await client.close({ force: true });
+    expect((await pending).status).toBe('not_connected');
+  });
+
   it('rejects an invalid request before sending it', async () => {
     await expect(callChargePoint(id16, 'Reset', { type: 'Sideways' })).rejects.toMatchObject({ kind: 'validation' });
     await expect(callChargePoint(id16, 'GetVariables', {})).rejects.toMatchObject({ kind: 'validation' });
