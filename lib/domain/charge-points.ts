@@ -67,8 +67,18 @@ export interface RegisteredChargePoint {
   readonly replayed: boolean;
 }
 
-export function serialInUseMessage(teamName: string): string {
-  return `Serial is in use by: ${teamName}`;
+/**
+ * Why a serial cannot be registered. Inside one operator the installer guide's wording names the
+ * team (the operator's own customer). Across operators it names nobody: any installer who guesses a
+ * serial would otherwise learn which operator's customer owns that charger (issue #12).
+ *
+ * Who may claim a serial: an installer assigned to an open project, by registering it there (the
+ * guard is a conditional put in the same transaction). A wrong claim is released by the operator
+ * that holds it (its project's registration), never by the one that wants it: the message says so.
+ */
+export function serialInUseMessage(holder: { readonly operatorId: string; readonly teamName: string } | undefined, askingOperatorId: string): string {
+  if (holder && holder.operatorId === askingOperatorId) return `Serial is in use by: ${holder.teamName}`;
+  return 'Serial is in use by another operator. If this charger is yours, ask that operator to release it (or contact the charger\'s seller): the serial cannot be registered twice';
 }
 
 function alreadyRegistered(raw: string, cp: ChargePoint | undefined, chargePointId: string): Conflict {
@@ -186,9 +196,9 @@ async function register(input: RegisterChargePointInput, raw: string, identity: 
   if (project.status === 'handed_over') throw new Locked(`The project has been handed over and is locked: ${AFTER_HANDOVER}`);
   const team = await getTeam(project.operatorId, project.teamId);
   const existing = await getIdentityGuard(identity);
-  if (existing && existing.teamId !== project.teamId) throw new Conflict(serialInUseMessage(existing.teamName), { field: 'serial_number' });
+  if (existing && existing.teamId !== project.teamId) throw new Conflict(serialInUseMessage(existing, project.operatorId), { field: 'serial_number' });
   if (existing && existing.projectId !== project.projectId) {
-    throw new Conflict(serialInUseMessage(existing.teamName), { field: 'serial_number', detail_reason: 'registered on another project of the same team' });
+    throw new Conflict(serialInUseMessage(existing, project.operatorId), { field: 'serial_number', detail_reason: 'registered on another project of the same team' });
   }
   const registered = existing ? await loadOrThrow(existing) : undefined;
   if (existing && !input.reprovision) throw alreadyRegistered(raw, registered, existing.chargePointId);
@@ -274,7 +284,7 @@ async function register(input: RegisterChargePointInput, raw: string, identity: 
     const winner = await getIdentityGuard(identity);
     if (winner && winner.projectId === project.projectId) throw alreadyRegistered(raw, await getChargePoint(winner.chargePointId, true), winner.chargePointId);
     // Lost a race for the serial: report who has it now.
-    throw new Conflict(serialInUseMessage(winner?.teamName ?? 'another team'), { field: 'serial_number' });
+    throw new Conflict(serialInUseMessage(winner, project.operatorId), { field: 'serial_number' });
   }
   await publish([
     makeEvent('charge_point.registered', chargePoint.operatorId, {

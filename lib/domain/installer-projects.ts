@@ -47,7 +47,7 @@ export async function installerChargePointView(cp: ChargePoint): Promise<ChargeP
   if (cp.identity) return { ...view, validation_message: null };
   if (cp.plannedSerial) {
     const guard = await getIdentityGuard(cp.plannedSerial);
-    if (guard && guard.teamId !== cp.teamId) return { ...view, status: serialInUseMessage(guard.teamName), validation_message: serialInUseMessage(guard.teamName) };
+    if (guard && guard.teamId !== cp.teamId) return { ...view, status: serialInUseMessage(guard, cp.operatorId), validation_message: serialInUseMessage(guard, cp.operatorId) };
     return { ...view, validation_message: 'Not registered yet' };
   }
   return { ...view, status: 'No serial', validation_message: 'No serial' };

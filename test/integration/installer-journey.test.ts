@@ -210,6 +210,21 @@ describe('installer journey', () => {
     expect(clash.body.detail).toBe('Serial is in use by: Rival Parking Co');
   });
 
+  it('refuses a serial another operator holds without naming that operator\'s customer', async () => {
+    const { createOperator } = await import('../../lib/domain/operator-setup');
+    const other = await createOperator({ name: 'Other CPO', contactEmail: 'ops@other-cpo.example' });
+    const team = await api<{ team_id: string }>('POST', '/api/v1/operator/teams', { token: other.apiKey, body: { name: 'Secret Customer Ltd', owner_email: 'secret@example.com' } });
+    const site = await api<{ site_id: string }>('POST', '/api/v1/operator/sites', { token: other.apiKey, body: { team_id: team.body.team_id, name: 'Hidden lot', address: '3 Road', country: 'GB' } });
+    const project = await api<{ project_id: string }>('POST', '/api/v1/operator/projects', { token: other.apiKey, body: { job_number: 'JOB-X', name: 'Other job', site_id: site.body.site_id } });
+    await api('POST', `/api/v1/operator/projects/${project.body.project_id}/installers`, { token: other.apiKey, body: { email } });
+    const serial = `HELD-${Date.now().toString(36)}`.toUpperCase();
+    expect((await api('POST', `/api/v1/installer/projects/${project.body.project_id}/charge-points`, { token, body: { serial_number: serial, ocpp_protocol: 'ocpp1.6' } })).status).toBe(201);
+    const clash = await api('POST', `/api/v1/installer/projects/${projectId}/charge-points`, { token, body: { serial_number: serial, ocpp_protocol: 'ocpp1.6' } });
+    expect(clash.status).toBe(409);
+    expect(JSON.stringify(clash.body)).not.toMatch(/Secret Customer|Other CPO/);
+    expect(clash.body.detail).toMatch(/^Serial is in use by another operator/);
+  });
+
   it('records the site checklist with who and when, and validates items', async () => {
     const bad = await api('PUT', `/api/v1/installer/projects/${projectId}/checklist/emergency_stop_tested`, { token, body: { result: 'not_supported' } });
     expect(bad.status).toBe(400);
