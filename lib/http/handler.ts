@@ -10,6 +10,7 @@ import { authenticateInstaller, type InstallerPrincipal } from './installer-auth
 import { authenticateOperator, type OperatorPrincipal } from './operator-auth';
 import { fieldMessage } from './field-messages';
 import { problemFromError, problemResponse } from './problem';
+import { withSecurityHeaders } from './security-headers';
 
 export type AuthKind = 'none' | 'operator' | 'installer';
 
@@ -110,7 +111,7 @@ export function httpHandler<
         event,
       });
       const status = spec.status ?? 200;
-      if (reply.body === undefined) return { statusCode: status, headers: { ...reply.headers }, body: '' };
-      return { statusCode: status, headers: { 'content-type': 'application/json', ...reply.headers }, body: JSON.stringify(reply.body) };
+      if (reply.body === undefined) return { statusCode: status, headers: withSecurityHeaders(reply.headers), body: '' };
+      return { statusCode: status, headers: withSecurityHeaders({ 'content-type': 'application/json', ...reply.headers }), body: JSON.stringify(reply.body) };
     });
 }

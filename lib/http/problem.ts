@@ -1,6 +1,7 @@
 // RFC 9457 problem details: the one place domain errors become HTTP responses.
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { DomainError } from '../domain/errors';
+import { withSecurityHeaders } from './security-headers';
 
 const STATUS: Record<DomainError['kind'], { status: number; title: string }> = {
   validation: { status: 400, title: 'Invalid request' },
@@ -27,7 +28,7 @@ export interface Problem {
 export function problemResponse(problem: Problem, headers: Record<string, string> = {}): APIGatewayProxyStructuredResultV2 {
   return {
     statusCode: problem.status,
-    headers: { 'content-type': PROBLEM_CONTENT_TYPE, ...headers },
+    headers: withSecurityHeaders({ 'content-type': PROBLEM_CONTENT_TYPE, ...headers }),
     body: JSON.stringify(problem),
   };
 }

@@ -103,3 +103,39 @@ describe('log cursors', () => {
     }
   });
 });
+
+describe('security headers (issue #12, 9)', () => {
+  const expectSecurityHeaders = (res: Response) => {
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(res.headers.get('referrer-policy')).toBe('no-referrer');
+    expect(res.headers.get('strict-transport-security')).toMatch(/^max-age=\d+/);
+    expect(res.headers.get('content-security-policy')).toMatch(/default-src 'none'.*frame-ancestors 'none'/);
+  };
+
+  it('sends them on success, on a problem and on an unmatched route', async () => {
+    const ok = await fetch(`${rt.url}/api/v1/operator/teams`, { headers: operator() });
+    expect(ok.status).toBe(200);
+    expectSecurityHeaders(ok);
+    const problem = await fetch(`${rt.url}/api/v1/operator/teams`, { headers: { authorization: 'Bearer nope' } });
+    expect(problem.status).toBe(401);
+    expectSecurityHeaders(problem);
+    const unmatched = await fetch(`${rt.url}/api/v1/nope`);
+    expectSecurityHeaders(unmatched);
+  });
+
+  it('never lets an answer that carries a secret be stored by a cache', async () => {
+    const created = await fetch(`${rt.url}/api/v1/operator/webhooks`, {
+      method: 'POST',
+      headers: { ...operator(), 'content-type': 'application/json' },
+      // Loopback receivers are allowed by the local runtime's test setting (WEBHOOK_ALLOW_LOCALHOST).
+      body: JSON.stringify({ url: 'http://127.0.0.1:9/hooks', event_types: ['project.handed_over'] }),
+    });
+    expect(created.status).toBe(201);
+    const body = (await created.json()) as { id: string; secret: string };
+    expect(body.secret).toMatch(/^whsec_/);
+    expect(created.headers.get('cache-control')).toBe('no-store');
+    const rotated = await fetch(`${rt.url}/api/v1/operator/webhooks/${body.id}/rotate-secret`, { method: 'POST', headers: operator() });
+    expect(rotated.status).toBe(200);
+    expect(rotated.headers.get('cache-control')).toBe('no-store');
+  });
+});
