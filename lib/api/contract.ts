@@ -85,7 +85,7 @@ export const API = {
     problems: [409, 423],
   }),
   'GET /api/v1/installer/charge-points/{charge_point_id}/commissioning': route({ auth: 'installer', params: S.ChargePointParams, status: 200, response: R.Commissioning }),
-  'POST /api/v1/installer/projects/{project_id}/handover': route({ auth: 'installer', params: S.ProjectParams, status: 200, response: R.Handover, problems: [403] }),
+  'POST /api/v1/installer/projects/{project_id}/handover': route({ auth: 'installer', params: S.ProjectParams, status: 200, response: R.Handover, problems: [403, 409] }),
   'GET /api/v1/installer/projects/{project_id}/handover': route({ auth: 'installer', params: S.ProjectParams, status: 200, response: R.Handover }),
   'GET /api/v1/operator/projects/{project_id}/handover': route({ auth: 'operator', params: S.ProjectParams, status: 200, response: R.Handover }),
 

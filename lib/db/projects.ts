@@ -191,18 +191,56 @@ export async function setChecklistItem(projectId: string, item: string, record: 
 }
 
 /** The one transition to handed_over; false if it already happened (the caller returns that one). */
-export async function markHandedOver(projectId: string, handover: HandoverRecord): Promise<boolean> {
+/**
+ * Takes the project's one handover slot before any certificate is made, so of concurrent handovers
+ * only one renders, signs and stores a PDF (the others would leave validly signed orphans in the
+ * bucket). A claim whose holder died lapses at `expiresAt` and can be taken over.
+ */
+export async function claimHandover(projectId: string, claimId: string, ttlSeconds: number): Promise<boolean> {
+  const now = Math.floor(Date.now() / 1000);
+  return conditional(
+    new UpdateCommand({
+      TableName: config().tableName,
+      Key: keys.project(projectId),
+      UpdateExpression: 'SET handoverClaim = :c',
+      ConditionExpression: 'attribute_exists(pk) AND #s <> :handed AND (attribute_not_exists(handoverClaim) OR handoverClaim.expiresAt < :now)',
+      ExpressionAttributeNames: { '#s': 'status' },
+      ExpressionAttributeValues: { ':c': { id: claimId, expiresAt: now + ttlSeconds }, ':handed': 'handed_over', ':now': now },
+    }),
+  );
+}
+
+/** Gives the slot back (the attempt failed before it could finish). */
+export async function releaseHandoverClaim(projectId: string, claimId: string): Promise<void> {
+  await conditional(
+    new UpdateCommand({
+      TableName: config().tableName,
+      Key: keys.project(projectId),
+      UpdateExpression: 'REMOVE handoverClaim',
+      ConditionExpression: 'handoverClaim.id = :id',
+      ExpressionAttributeValues: { ':id': claimId },
+    }),
+  );
+}
+
+/** Records the handover, only for the holder of the claim; false when the claim was lost. */
+export async function markHandedOver(projectId: string, handover: HandoverRecord, claimId: string): Promise<boolean> {
+  return conditional(
+    new UpdateCommand({
+      TableName: config().tableName,
+      Key: keys.project(projectId),
+      UpdateExpression: 'SET #s = :handed, handover = :h, handedOverAt = :at REMOVE handoverClaim',
+      ConditionExpression: 'attribute_exists(pk) AND #s <> :handed AND handoverClaim.id = :claim',
+      ExpressionAttributeNames: { '#s': 'status' },
+      ExpressionAttributeValues: { ':handed': 'handed_over', ':h': handover, ':at': handover.handedOverAt, ':claim': claimId },
+    }),
+  );
+}
+
+/** Sends a conditional update: true when it applied, false when its condition failed. */
+async function conditional(command: UpdateCommand): Promise<boolean> {
   try {
-    await documentClient().send(
-      new UpdateCommand({
-        TableName: config().tableName,
-        Key: keys.project(projectId),
-        UpdateExpression: 'SET #s = :handed, handover = :h, handedOverAt = :at',
-        ConditionExpression: 'attribute_exists(pk) AND #s <> :handed',
-        ExpressionAttributeNames: { '#s': 'status' },
-        ExpressionAttributeValues: { ':handed': 'handed_over', ':h': handover, ':at': handover.handedOverAt },
-      }),
-    );
+    await documentClient().send(command);
     return true;
   } catch (err) {
     if ((err as { name?: string }).name === 'ConditionalCheckFailedException') return false;

@@ -2,18 +2,19 @@
 // site checklist is done (403 listing what is missing). It issues the signed certificate, locks
 // the project and publishes project.handed_over (the CPO and site owner are emailed by its consumer).
 // A repeated handover returns the same certificate with a fresh link.
+import { randomUUID } from 'node:crypto';
 import type { ChecklistItem } from '../api/schemas';
 import { CHECKLIST_ITEMS } from '../api/schemas';
 import { issueHandoverCertificate, presignCertificateUrl, type CertificateChargePoint, type HandoverCertificateData } from '../certificates';
 import { listChargePointsOfProject, type ChargePoint } from '../db/charge-points';
 import { getInstaller } from '../db/installers';
 import { getOperator } from '../db/operators';
-import { getProjectWithState, getSite, getTeam, markHandedOver, type ProjectWithState } from '../db/projects';
+import { claimHandover, getProjectWithState, getSite, getTeam, markHandedOver, releaseHandoverClaim, type ProjectWithState } from '../db/projects';
 import { makeEvent, publish } from '../events/publish';
 import type { InstallerPrincipal } from '../http/handler';
 import { nowIso } from '../ids';
 import { readConnectorCount } from './charge-point-view';
-import { Forbidden, NotFound } from './errors';
+import { Conflict, Forbidden, NotFound } from './errors';
 import { firmwareNote } from './firmware-source';
 import { describePasswordRotation } from './password-rotation';
 import { assignedProject } from './installer-projects';
@@ -123,6 +124,34 @@ export async function handOver(who: InstallerPrincipal, projectId: string): Prom
     });
   }
 
+  // One attempt at a time makes the certificate: the others wait for it and answer the same handover.
+  const claimId = randomUUID();
+  if (!(await claimHandover(projectId, claimId, HANDOVER_CLAIM_SECONDS))) return awaitOtherHandover(projectId);
+  try {
+    return await issueAndRecord(who, project, cps, claimId);
+  } catch (err) {
+    await releaseHandoverClaim(projectId, claimId).catch(() => undefined);
+    throw err;
+  }
+}
+
+/** How long one attempt may hold the handover (render, sign and store take about a second). */
+const HANDOVER_CLAIM_SECONDS = 60;
+const HANDOVER_WAIT_MS = 20_000;
+
+/** A concurrent handover holds the slot: wait for it (inside API Gateway's 29 s) and answer its result. */
+async function awaitOtherHandover(projectId: string): Promise<HandoverView> {
+  const deadline = Date.now() + HANDOVER_WAIT_MS;
+  while (Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 200));
+    const current = await getProjectWithState(projectId);
+    if (current?.status === 'handed_over' && current.handover) return view(current);
+  }
+  throw new Conflict('Another handover of this project is in progress; try again in a moment to get its certificate', { project_id: projectId });
+}
+
+async function issueAndRecord(who: InstallerPrincipal, project: ProjectWithState, cps: ChargePoint[], claimId: string): Promise<HandoverView> {
+  const projectId = project.projectId;
   const handedOverAt = nowIso();
   const [operator, team, site, installer, connectorCounts] = await Promise.all([
     getOperator(project.operatorId),
@@ -132,7 +161,7 @@ export async function handOver(who: InstallerPrincipal, projectId: string): Prom
     // Certify the connectors the charger reported, not only the count typed at registration.
     Promise.all(cps.map(async (c) => [c.chargePointId, await readConnectorCount(c)] as const)).then((pairs) => new Map(pairs)),
   ]);
-  // A new key per attempt (under the project's folder): a concurrent loser's file is never the one recorded.
+  // The claim above makes this the only attempt that writes a certificate for the project.
   const digits = handedOverAt.replace(/[^0-9]/g, '');
   const certificateId = `HC-${digits.slice(0, 8)}-${digits.slice(8)}`;
   const data: HandoverCertificateData = {
@@ -152,7 +181,7 @@ export async function handOver(who: InstallerPrincipal, projectId: string): Prom
       'This document is digitally signed by the commissioning platform. Any change to it invalidates the signature; check it in a PDF reader or with `pdfsig`. The SHA-256 of this file is recorded with the project.',
   };
   const issued = await issueHandoverCertificate(data);
-  const won = await markHandedOver(projectId, { handedOverAt, handedOverBy: who.email, certificateKey: issued.key, certificateSha256: issued.sha256 });
+  const won = await markHandedOver(projectId, { handedOverAt, handedOverBy: who.email, certificateKey: issued.key, certificateSha256: issued.sha256 }, claimId);
   const final = (await getProjectWithState(projectId))!;
   if (won) {
     await publish([
