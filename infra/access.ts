@@ -92,6 +92,20 @@ const MAPPINGS: AccessMappings = {
       fn.addToRolePolicy(new PolicyStatement({ actions: ['ses:SendEmail', 'ses:SendRawEmail'], resources: identities }));
     },
   },
+  webhookSecrets: {
+    environment: (_value, platform) => ({ WEBHOOK_SECRETS_KEY_ID: platform.webhookSecretsKey.keyArn }),
+    grant: (fn, value, platform) => {
+      // Sealing needs only GenerateDataKey, signing only Decrypt; both bound to the secrets' encryption context.
+      const action = value === 'seal' ? 'kms:GenerateDataKey' : 'kms:Decrypt';
+      fn.addToRolePolicy(
+        new PolicyStatement({
+          actions: [action],
+          resources: [platform.webhookSecretsKey.keyArn],
+          conditions: { StringEquals: { 'kms:EncryptionContext:purpose': 'webhook-signing-secret' } },
+        }),
+      );
+    },
+  },
   secrets: {
     environment: (names, platform) => Object.fromEntries(names.map((name) => [SECRET_ENVIRONMENT[name], platform.secrets[name].secretArn])),
     grant: (fn, names, platform) => {

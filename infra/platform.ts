@@ -2,6 +2,7 @@
 // see stack-exports.ts) and the public addresses. Built once per stack by the stacks themselves.
 import type { Stack } from 'aws-cdk-lib';
 import { type ITable, Table } from 'aws-cdk-lib/aws-dynamodb';
+import { type IKey, Key } from 'aws-cdk-lib/aws-kms';
 import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import { Bucket, type IBucket } from 'aws-cdk-lib/aws-s3';
 import { type ISecret, Secret } from 'aws-cdk-lib/aws-secretsmanager';
@@ -23,6 +24,8 @@ export interface Platform {
   readonly webSocket: { readonly apiId: string; readonly stageName: string };
   /** Every alarm notifies this topic. */
   readonly alarmTopic: ITopic;
+  /** Envelope-encrypts webhook signing secrets (lib/webhooks/secret-box.ts). */
+  readonly webhookSecretsKey: IKey;
   /** `wss://…/ocpp` (OCPP_PUBLIC_ENDPOINT). */
   readonly ocppPublicEndpoint: string;
   /** `https://…` of the HTTP API (PUBLIC_BASE_URL). */
@@ -35,6 +38,7 @@ export function importPlatform(
   deps: { readonly config: DeployConfig; readonly data: DataStack; readonly edge: EdgeStack; readonly eventBus: IEventBus },
 ): Platform {
   const { config, data, edge, eventBus } = deps;
+  let webhookKey: IKey | undefined;
   // Imported on first use: each import adds a deploy-time parameter, and CloudFormation flags a
   // parameter that nothing in the stack references.
   const secrets = {} as Record<SecretName, ISecret>;
@@ -56,6 +60,10 @@ export function importPlatform(
     secrets,
     webSocket: { apiId: edge.exports.use(stack, 'WebSocketApiId'), stageName: EdgeStack.WEBSOCKET_STAGE },
     alarmTopic: Topic.fromTopicArn(stack, 'AlarmTopic', data.exports.use(stack, 'AlarmTopicArn')),
+    get webhookSecretsKey() {
+      // On first use only: an unused import would leave an export reference nothing needs.
+      return (webhookKey ??= Key.fromKeyArn(stack, 'WebhookSecretsKey', data.exports.use(stack, 'WebhookSecretsKeyArn')));
+    },
     ocppPublicEndpoint: edge.exports.useParameter(stack, 'OcppPublicEndpoint'),
     publicBaseUrl: edge.exports.useParameter(stack, 'PublicBaseUrl'),
   };

@@ -31,6 +31,12 @@ export interface Access {
    * (local: CERT_SIGNING_P12_BASE64 + CERT_SIGNING_P12_PASSPHRASE).
    */
   readonly secrets?: readonly SecretName[];
+  /**
+   * The KMS key that envelope-encrypts webhook signing secrets (lib/webhooks/secret-box.ts):
+   * `seal` = GenerateDataKey (create, rotate), `open` = Decrypt (sign deliveries) →
+   * WEBHOOK_SECRETS_KEY_ID (local: the runtime's KMS stand-in).
+   */
+  readonly webhookSecrets?: 'seal' | 'open';
 }
 
 export const SECRET_NAMES = ['jwt-signing', 'certificate-signing'] as const;

@@ -1,5 +1,5 @@
 // The runtime serves, on its one port, what AWS would serve from other hosts: the @connections
-// Management API, EventBridge PutEvents, SES and S3, plus the mail outbox. Handlers reach them
+// Management API, EventBridge PutEvents, SES, KMS and S3, plus the mail outbox. Handlers reach them
 // through AWS_ENDPOINT_URL_*. With `--host 0.0.0.0` that port is on the network, and none of these
 // check a signature: anyone on the café Wi-Fi could inject a validly signed webhook (PutEvents),
 // push frames to a charger (@connections), read verification mails or overwrite a certificate.
@@ -13,6 +13,7 @@ import { S3_PATH_PREFIX } from './s3';
 export function isInternalRequest(method: string, path: string, headers: Record<string, string | string[] | undefined>, stage: string): boolean {
   if (path.startsWith(`/${stage}/@connections/`)) return true;
   if (method === 'POST' && path === '/' && headers['x-amz-target'] === 'AWSEvents.PutEvents') return true;
+  if (method === 'POST' && path === '/' && String(headers['x-amz-target'] ?? '').startsWith('TrentService.')) return true;
   if (path.startsWith('/v2/email/')) return true;
   if (path === S3_PATH_PREFIX || path.startsWith(`${S3_PATH_PREFIX}/`)) return true;
   return path === '/_local/outbox' || path.startsWith('/_local/');

@@ -17,6 +17,7 @@ import { isInternalRequest, mayServeInternal } from './internal-access';
 import { answerNotReady, compileRoutes, refuseUpgradeNotReady, serveHttpRequest } from './http-api';
 import { loadHandler, REPO_ROOT } from './lambda';
 import { LiveConnections } from './live-connections';
+import { LocalKms, LOCAL_KMS_KEY_ID } from './kms';
 import { Outbox } from './outbox';
 import { ocppEndpointOf, publicBaseUrl } from './public-url';
 import { proxyToS3, S3_PATH_PREFIX, startLocalS3, type LocalS3 } from './s3';
@@ -138,6 +139,7 @@ export async function startLocalRuntime(opts: RuntimeOptions = {}): Promise<Loca
 
     // 4. Local secrets (AWS keeps them in Secrets Manager), kept with the data so tokens survive a restart.
     const secrets = loadOrCreateLocalSecrets(dataDir);
+    const kms = new LocalKms(Buffer.from(secrets.kmsMasterKey, 'base64'));
 
     // Environment the handlers read at module load: set before any handler is imported.
     const selfEndpoint = `http://127.0.0.1:${port}`;
@@ -151,6 +153,8 @@ export async function startLocalRuntime(opts: RuntimeOptions = {}): Promise<Loca
       // Through the main port at the public address: certificate links are presigned against it.
       AWS_ENDPOINT_URL_S3: `${url}${S3_PATH_PREFIX}`,
       AWS_ENDPOINT_URL_EVENTBRIDGE: selfEndpoint,
+      AWS_ENDPOINT_URL_KMS: selfEndpoint,
+      WEBHOOK_SECRETS_KEY_ID: LOCAL_KMS_KEY_ID,
       AWS_ENDPOINT_URL_SESV2: selfEndpoint,
       // s3rver stores aws-chunked bodies verbatim unless checksums are only computed when required (DESIGN.md §1).
       AWS_REQUEST_CHECKSUM_CALCULATION: 'WHEN_REQUIRED',
@@ -246,6 +250,7 @@ export async function startLocalRuntime(opts: RuntimeOptions = {}): Promise<Loca
       if (mgmt) return gateway.handleManagement(req, res, decodeURIComponent(mgmt[1]!));
       if (method === 'POST' && path === '/' && req.headers['x-amz-target'] === 'AWSEvents.PutEvents') return bus.handlePutEvents(req, res);
       if (method === 'POST' && path === '/v2/email/outbound-emails') return outbox.handleSesSendEmail(req, res);
+      if (path === '/' && LocalKms.handles(req)) return kms.handle(req, res);
       if (path === S3_PATH_PREFIX || path.startsWith(`${S3_PATH_PREFIX}/`)) return proxyToS3(s3, req, res);
       if (state !== 'ready') return answerNotReady(res, state);
       if (method === 'GET' && path === '/health') {
@@ -325,6 +330,8 @@ export async function startLocalRuntime(opts: RuntimeOptions = {}): Promise<Loca
 
 interface LocalSecrets {
   readonly jwtSecret: string;
+  /** Master key of the local KMS (local/kms.ts), base64. */
+  readonly kmsMasterKey: string;
   /** Self-signed certificate-signing identity (on AWS: the certificate-signing secret). */
   readonly signing: { readonly p12Base64: string; readonly passphrase: string };
 }
@@ -339,10 +346,11 @@ function loadOrCreateLocalSecrets(dataDir: string | undefined): LocalSecrets {
       // unreadable: make new ones (existing tokens stop working, nothing else is lost)
     }
   }
-  if (saved.jwtSecret && saved.signing) return saved as LocalSecrets;
+  if (saved.jwtSecret && saved.signing && saved.kmsMasterKey) return saved as LocalSecrets;
   const generated = saved.signing ?? generateSigningIdentity({ commonName: 'Charge point commissioning (local)', organization: 'Local development', validDays: 3650 });
   const secrets: LocalSecrets = {
     jwtSecret: saved.jwtSecret ?? randomBytes(48).toString('base64url'),
+    kmsMasterKey: saved.kmsMasterKey ?? randomBytes(32).toString('base64'),
     signing: { p12Base64: generated.p12Base64, passphrase: generated.passphrase },
   };
   if (file) writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });

@@ -6,6 +6,7 @@ import { AttributeType, BillingMode, ProjectionType, Table } from 'aws-cdk-lib/a
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { type ISecret, Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Key } from 'aws-cdk-lib/aws-kms';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
@@ -19,7 +20,7 @@ export interface DataStackProps extends StackProps {
   readonly config: DeployConfig;
 }
 
-export type DataExport = 'TableName' | 'CertificateBucketName' | 'AccessLogsBucketName' | 'AlarmTopicArn';
+export type DataExport = 'TableName' | 'CertificateBucketName' | 'AccessLogsBucketName' | 'AlarmTopicArn' | 'WebhookSecretsKeyArn';
 /**
  * Secret ARNs travel as SSM parameters (stack-exports.ts): `-c certificateSigningSecretArn=…` added
  * to a running deployment swaps the generated secret for the operator's, and an export in use could
@@ -46,6 +47,7 @@ export class DataStack extends Stack {
   readonly accessLogsBucket: Bucket;
   readonly secrets: Readonly<Record<SecretName, ISecret>>;
   readonly alarmTopic: Topic;
+  readonly webhookSecretsKey: Key;
   readonly exports = new StackExports<DataExport, DataParameter>(this);
 
   constructor(scope: Construct, id: string, props: DataStackProps) {
@@ -132,7 +134,16 @@ export class DataStack extends Stack {
       'Alarm notifications carry alarm names and states only; CloudWatch cannot publish to a topic under the AWS-managed SNS key, and a customer key ($1/month) buys nothing here',
     );
 
+    // Wraps the data keys that seal webhook signing secrets (lib/webhooks/secret-box.ts). Rotated
+    // yearly by KMS (old key material stays to decrypt); retained, or every stored secret is lost.
+    this.webhookSecretsKey = new Key(this, 'WebhookSecretsKey', {
+      description: 'Envelope encryption of webhook signing secrets (data keys for AES-256-GCM)',
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
     this.exports.publish('TableName', this.table.tableName, 'The single table');
+    this.exports.publish('WebhookSecretsKeyArn', this.webhookSecretsKey.keyArn, 'KMS key sealing webhook signing secrets');
     this.exports.publish('CertificateBucketName', this.certificateBucket.bucketName, 'Handover certificates (PDF)');
     this.exports.publish('AccessLogsBucketName', this.accessLogsBucket.bucketName, 'S3 and CloudFront access logs');
     this.exports.publish('AlarmTopicArn', this.alarmTopic.topicArn, 'Every alarm notifies this topic');

@@ -12,6 +12,7 @@ import { retentionExpiry, type AttemptTrigger, type DeliveryAttempt, type Webhoo
 import { postWebhook } from './post';
 import { signWebhook } from './signing';
 import { claimDueDelivery, createDelivery, patchSubscription, recordAttempt, type AttemptResult } from './store';
+import { openSecret } from './secret-box';
 
 /**
  * Writes to the due index are spread over this many partition keys (`WHDUE#00` … `WHDUE#15`) so a
@@ -91,10 +92,10 @@ export async function claimDue(d: WebhookDelivery, now: Date): Promise<WebhookDe
   });
 }
 
-/** The secrets to sign with now: the current one, and the previous one during its grace period. */
-export function signingSecrets(s: WebhookSubscription, now: Date): string[] {
+/** The secrets to sign with now (opened from their sealed form): the current one, and the previous one during its grace period. */
+export async function signingSecrets(s: WebhookSubscription, now: Date): Promise<string[]> {
   const previousValid = s.previousSecret && s.previousSecretExpiresAt && Date.parse(s.previousSecretExpiresAt) > now.getTime();
-  return previousValid ? [s.secret, s.previousSecret!] : [s.secret];
+  return Promise.all((previousValid ? [s.secret, s.previousSecret!] : [s.secret]).map((x) => openSecret(x)));
 }
 
 /**
@@ -118,7 +119,7 @@ export async function attemptDelivery(
 
   const cfg = webhookConfig();
   const startedAt = new Date();
-  const headers = signWebhook(signingSecrets(subscription, startedAt), claimed.eventId, startedAt, claimed.payload);
+  const headers = signWebhook(await signingSecrets(subscription, startedAt), claimed.eventId, startedAt, claimed.payload);
   const outcome = await postWebhook(
     subscription.url,
     { ...headers, 'user-agent': USER_AGENT },

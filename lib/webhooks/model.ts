@@ -19,9 +19,9 @@ export interface WebhookSubscription {
   readonly status: SubscriptionStatus;
   readonly statusReason?: string;
   readonly statusChangedAt?: string;
-  /** `whsec_…`; HMAC needs the secret itself, so it is stored (encrypted at rest by DynamoDB). */
+  /** The `whsec_…` signing secret as stored: sealed by envelope encryption (secret-box.ts); opened only to sign. */
   readonly secret: string;
-  /** The secret before the last rotation, still signed with until `previousSecretExpiresAt`. */
+  /** The secret before the last rotation (sealed), still signed with until `previousSecretExpiresAt`. */
   readonly previousSecret?: string;
   readonly previousSecretExpiresAt?: string;
   readonly secretRotatedAt?: string;

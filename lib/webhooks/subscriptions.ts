@@ -20,6 +20,7 @@ import {
   type DeliveryPage,
 } from './store';
 import { validateWebhookUrl, type Resolver } from './url';
+import { sealSecret } from './secret-box';
 
 /** Bounds the fan-out work per event (one delivery write and one HTTP call per subscription). */
 export const MAX_SUBSCRIPTIONS_PER_OPERATOR = 25;
@@ -80,7 +81,7 @@ export async function createSubscription(operatorId: string, input: Subscription
     ...(input.description ? { description: input.description } : {}),
     paused: false,
     status: 'active',
-    secret,
+    secret: await sealSecret(secret),
     createdAt: now,
     updatedAt: now,
   };
@@ -142,7 +143,8 @@ export async function rotateSecret(operatorId: string, subscriptionId: string, n
     operatorId,
     subscriptionId,
     {
-      secret,
+      secret: await sealSecret(secret),
+      // Still sealed as stored: it is only ever opened to sign.
       previousSecret: current.secret,
       previousSecretExpiresAt: new Date(now.getTime() + SECRET_GRACE_MS).toISOString(),
       secretRotatedAt: now.toISOString(),

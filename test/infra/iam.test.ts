@@ -38,6 +38,9 @@ function allowance(access: Access, localEventBus: string | undefined): Map<strin
     allow(['execute-api:ManageConnections'], (r) => r.includes('"Commissioning-Edge-WebSocketApiId"') && /"\/prod\/(POST|DELETE)\/@connections\/\*"/.test(r));
   }
   if (access.email) allow(['ses:SendEmail', 'ses:SendRawEmail'], (r) => /:ses:/.test(r) && /:identity\//.test(r));
+  if (access.webhookSecrets) {
+    allow([access.webhookSecrets === 'seal' ? 'kms:GenerateDataKey' : 'kms:Decrypt'], (r) => r === JSON.stringify({ 'Fn::ImportValue': 'Commissioning-Data-WebhookSecretsKeyArn' }));
+  }
   if (access.secrets?.length) {
     const names = access.secrets.map((s) => SECRET_PARAMETER[s]);
     allow(['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], (r) => names.some((n) => n.test(r)));
@@ -54,6 +57,7 @@ function required(access: Access): string[] {
     ...(access.connections ? ['execute-api:ManageConnections'] : []),
     ...(access.email ? ['ses:SendEmail'] : []),
     ...(access.secrets?.length ? ['secretsmanager:GetSecretValue'] : []),
+    ...(access.webhookSecrets ? [access.webhookSecrets === 'seal' ? 'kms:GenerateDataKey' : 'kms:Decrypt'] : []),
   ];
 }
 
@@ -92,8 +96,10 @@ function checkRow(synth: ReturnType<typeof synthesize>, row: Row): void {
   const granted = new Set<string>();
   for (const statement of statementsOf(synth, fn!)) {
     expect(statement.Effect).toBe('Allow');
-    expect(statement.Condition).toBeUndefined();
     const actions = [statement.Action].flat();
+    // Only the KMS grants carry a condition, and it narrows them to the webhook secrets' encryption context.
+    if (actions.every((a) => a.startsWith('kms:'))) expect(statement.Condition).toEqual({ StringEquals: { 'kms:EncryptionContext:purpose': 'webhook-signing-secret' } });
+    else expect(statement.Condition).toBeUndefined();
     const resourceList = [statement.Resource].flat().map((r) => JSON.stringify(r));
     for (const action of actions) {
       granted.add(action);

@@ -27,6 +27,7 @@ function contractEnvironment(access: Access, options: { connect?: boolean } = {}
   if (access.certificates) names.push('CERTIFICATE_BUCKET');
   if (access.certificates === 'readwrite') names.push('CERTIFICATE_FONT_DIR');
   if (access.email) names.push('EMAIL_FROM');
+  if (access.webhookSecrets) names.push('WEBHOOK_SECRETS_KEY_ID');
   if (access.secrets?.includes('jwt-signing')) names.push('JWT_SECRET_ARN');
   if (access.secrets?.includes('certificate-signing')) names.push('CERT_SIGNING_SECRET_ARN');
   if (options.connect) names.push('ORIGIN_VERIFY_SECRET');

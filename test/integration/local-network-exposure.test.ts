@@ -86,6 +86,7 @@ describe('the runtime internals', () => {
   it.each([
     ['PutEvents (a validly signed webhook on demand)', putEvents(events)],
     ['@connections (frames pushed to a charger)', 'POST /local/@connections/abc HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nConnection: close\r\n\r\n[]'],
+    ['KMS (opening sealed webhook secrets)', 'POST / HTTP/1.1\r\nHost: x\r\nX-Amz-Target: TrentService.Decrypt\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}'],
     ['SES (mail sent as the platform)', 'POST /v2/email/outbound-emails HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}'],
     ['the outbox (verification tokens)', 'GET /_local/outbox HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n'],
     ['an S3 listing', 'GET /_local/s3/certificates HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n'],

@@ -5,6 +5,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { RPCClient } from 'ocpp-rpc';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { Webhook, WebhookVerificationError } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { LocalRuntime } from '../../local/runtime';
@@ -402,6 +403,17 @@ describe('webhook delivery', () => {
     expect(() => new Webhook(s.secret).verify(hit.body, hit.headers)).not.toThrow();
     expect(() => new Webhook(fresh).verify(hit.body, hit.headers)).not.toThrow();
     expect(() => new Webhook(`whsec_${Buffer.alloc(32, 7).toString('base64')}`).verify(hit.body, hit.headers)).toThrow(WebhookVerificationError);
+
+    // At rest neither secret is readable: the item holds only envelope-encrypted values (issue #12, 8).
+    const { documentClient } = await import('../../lib/aws/clients');
+    const { config } = await import('../../lib/config');
+    const { keys } = await import('../../lib/db/keys');
+    const item = (await documentClient().send(new GetCommand({ TableName: config().tableName, Key: keys.webhookSubscription(s.operatorId, s.subscription.id) }))).Item!;
+    const raw = JSON.stringify(item);
+    for (const secret of [s.secret, fresh]) expect(raw).not.toContain(secret.slice('whsec_'.length));
+    expect(raw).not.toContain('whsec_');
+    expect(item.secret).toMatch(/^sealed\.v1\./);
+    expect(item.previousSecret).toMatch(/^sealed\.v1\./);
   });
 
   it('records events as skipped while paused, sends again after resume, and redelivers a skipped one', async () => {
