@@ -4,7 +4,7 @@ import type { RPCClient } from 'ocpp-rpc';
 import type { LocalRuntime } from '../../local/runtime';
 import { getChargePoint } from '../../lib/db/charge-points';
 import { listLog } from '../../lib/db/logs';
-import { aConnectedClient, aRegisteredChargePoint, BOOT } from './support/ocpp';
+import { aConnectedClient, aRegisteredChargePoint, BOOT, markCommissioned } from './support/ocpp';
 import { startTestRuntime } from './support/runtime';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from '../../lib/aws/clients';
@@ -40,8 +40,11 @@ describe('OCPP 2.0.1 charging station', () => {
     expect((await getChargePoint(chargePointId, true))?.boot).toMatchObject({ chargePointVendor: 'TestVendor', firmwareVersion: '2.0.0' });
   });
 
-  it('answers heartbeat, status, firmware/log status, security events, reports and data transfer', async () => {
+  it('answers heartbeat, status, firmware/log status, security events, reports and data transfer once Accepted', async () => {
     const now = () => new Date().toISOString();
+    // A Pending station sends nothing unasked (B02.FR.09): commissioning completes, the boot is Accepted.
+    await markCommissioned(chargePointId);
+    expect(await client.call('BootNotification', BOOT['ocpp2.0.1'])).toMatchObject({ status: 'Accepted' });
     await expect(client.call('Heartbeat', {})).resolves.toHaveProperty('currentTime');
     expect(await client.call('StatusNotification', { timestamp: now(), connectorStatus: 'Available', evseId: 1, connectorId: 1 })).toEqual({});
     // A Reset may report the whole station as EVSE 0 (DESIGN.md §3).
