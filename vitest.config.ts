@@ -1,8 +1,9 @@
 import { defineConfig } from 'vitest/config';
 import PlainSummaryReporter from './test/plain-summary-reporter';
 
-// Three projects run by `npm test`: unit (pure, fast), integration (real DynamoDB Local through the
-// local runtime, started once per run by the global setup), infra (CDK template assertions).
+// Four projects run by `npm test`: unit (pure, fast), integration (real DynamoDB Local through the
+// local runtime, started once per run by the global setup), conformance (the OCPP CSMS test cases,
+// same setup), infra (CDK template assertions).
 export default defineConfig({
   test: {
     // Lambda runs Node 22; the SDK's Node 20 deprecation notice is noise on the local tool chain.
@@ -14,6 +15,16 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
+          globalSetup: ['test/integration/global-setup.ts'],
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
+        },
+      },
+      // OCPP conformance: the CSMS test cases of blocks A and B (test/conformance/cases.ts, docs/conformance.md).
+      {
+        test: {
+          name: 'conformance',
+          include: ['test/conformance/**/*.test.ts'],
           globalSetup: ['test/integration/global-setup.ts'],
           testTimeout: 30_000,
           hookTimeout: 60_000,

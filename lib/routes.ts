@@ -382,6 +382,15 @@ const CORE_HTTP_ROUTES: readonly HttpRoute[] = [
   },
   {
     kind: 'http',
+    method: 'GET',
+    path: '/api/v1/operator/charge-points/{charge_point_id}/device-model',
+    entry: 'functions/api/operator/get-device-model.ts',
+    auth: 'operator',
+    access: { table: 'read' },
+    description: "A 2.0.1 charge point's device model: the NotifyReport answers to GetBaseReport/GetReport, newest first",
+  },
+  {
+    kind: 'http',
     method: 'POST',
     path: '/api/v1/operator/charge-points/{charge_point_id}/commands',
     entry: 'functions/api/operator/send-command.ts',

@@ -121,6 +121,7 @@ export const API = {
     status: 200,
     response: R.page('entries', R.LogEntry),
   }),
+  'GET /api/v1/operator/charge-points/{charge_point_id}/device-model': route({ auth: 'operator', params: S.ChargePointParams, status: 200, response: R.DeviceModel }),
   'POST /api/v1/operator/charge-points/{charge_point_id}/commands': route({
     auth: 'operator',
     params: S.ChargePointParams,

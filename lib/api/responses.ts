@@ -114,10 +114,15 @@ export const OperatorProject = obj({
 export const Assignment = obj({ project_id: str, email: z.email() });
 
 export const LogEntry = obj({ at: time, identity: str, kind: str, category: str });
+/** 2.0.1 NotifyReport parts joined per request (B07/B08); report_data as the station sent it (ReportDataType). */
+export const DeviceModel = obj({
+  charge_point_id: str,
+  reports: z.array(obj({ request_id: int, generated_at: time, received_at: time, complete: z.boolean(), report_data: z.array(obj({})) })),
+});
 export const CommandOutcome = obj({
   command_id: str,
   action: str,
-  outcome: z.enum(['accepted', 'rejected', 'error', 'timed_out', 'not_connected']),
+  outcome: z.enum(['accepted', 'partially_accepted', 'rejected', 'error', 'timed_out', 'not_connected']),
   request: obj({}),
   response: obj({}).nullable(),
   error: z.unknown(),

@@ -27,6 +27,7 @@ export const ENTITY = {
   webhookSubscription: 'webhook_subscription',
   webhookDelivery: 'webhook_delivery',
   registrationReply: 'registration_reply',
+  deviceModelReport: 'device_model_report',
 } as const;
 export type EntityType = (typeof ENTITY)[keyof typeof ENTITY];
 
@@ -118,6 +119,15 @@ export const keys = {
   transaction: (identity: string, transactionId: string): Key => ({ pk: `TX#${identity}`, sk: `TX#${transactionId}` }),
   transactionsOfChargePoint: (identity: string) => ({ pk: `TX#${identity}`, skPrefix: 'TX#' }),
   /** Remembered answer to a CALL with effects, so a retry is answered the same and not applied twice. */
+  /**
+   * One part of a 2.0.1 NotifyReport (the station's device model, B07/B08): by request id, then part
+   * number, so a report's parts sort together and a repeated part replaces itself.
+   */
+  deviceModelReport: (identity: string, requestId: number, seqNo: number): Key => ({
+    pk: `DEVMODEL#${identity}`,
+    sk: `REPORT#${requestId < 0 ? '-' : ''}${pad(Math.abs(requestId), 10)}#${pad(seqNo)}`,
+  }),
+  deviceModelOfChargePoint: (identity: string) => ({ pk: `DEVMODEL#${identity}`, skPrefix: 'REPORT#' }),
   replay: (identity: string, messageId: string): Key => ({ pk: `REPLAY#${identity}`, sk: `MSG#${messageId}` }),
   /** A command sent to a charge point and its outcome. */
   command: (commandId: string): Key => ({ pk: `CMD#${commandId}`, sk: 'CMD' }),

@@ -271,3 +271,21 @@ export async function activeTransactionStates(identity: string): Promise<Array<{
   });
   return items.filter((t) => typeof t.evse?.id === 'number').map((t) => ({ evseId: t.evse!.id!, ...(t.chargingState ? { chargingState: t.chargingState } : {}) }));
 }
+
+/**
+ * AP-34: the calls we sent to a charge point after `sinceIso` for some actions, with the frame sent
+ * (the Pending gate reads which messages the CSMS asked for; ocpp/pending-gate.ts). A key range on
+ * the log partition; only read while a charge point is Pending and sends something not a boot.
+ */
+export async function callsOutSince(identity: string, sinceIso: string, actions: readonly string[]): Promise<LogEntry[]> {
+  const names = Object.fromEntries(actions.map((a, i) => [`:a${i}`, a]));
+  const items = await queryAll<Record<string, unknown>>({
+    TableName: config().tableName,
+    KeyConditionExpression: 'pk = :pk AND sk > :since',
+    FilterExpression: `#k = :kind AND #a IN (${Object.keys(names).join(', ')})`,
+    ExpressionAttributeNames: { '#a': 'action', '#k': 'kind' },
+    ExpressionAttributeValues: { ':pk': keys.logOfChargePoint(identity).pk, ':since': sinceIso, ':kind': 'call_out', ...names },
+    ConsistentRead: true,
+  });
+  return items.map(stripKeys);
+}

@@ -127,12 +127,14 @@ export async function lookUpFirmwareVersion(cp: ChargePoint): Promise<void> {
     detail = r.status === 'accepted' ? 'not in BootNotification, and no GetConfiguration key holds it' : `not in BootNotification, and GetConfiguration ${r.status}`;
   } else {
     const r = await callChargePoint(cp.identity, 'GetVariables', { getVariableData: [{ component: { name: 'Controller' }, variable: { name: 'FirmwareVersion' } }] }, opts);
-    const results = r.status === 'accepted' && Array.isArray(r.response?.getVariableResult) ? (r.response.getVariableResult as Array<{ attributeStatus?: string; attributeValue?: string }>) : [];
+    // A single-attribute GetVariables is `rejected` when that attribute is (outcomeOf); its attributeStatus says why.
+    const answered = r.status === 'accepted' || r.status === 'rejected';
+    const results = answered && Array.isArray(r.response?.getVariableResult) ? (r.response.getVariableResult as Array<{ attributeStatus?: string; attributeValue?: string }>) : [];
     const result = results[0];
     if (result?.attributeStatus === 'Accepted' && typeof result.attributeValue === 'string' && result.attributeValue.trim() !== '') {
       found = { version: result.attributeValue.trim(), how: 'GetVariables Controller.FirmwareVersion' };
     }
-    detail = `not in BootNotification, and GetVariables of Controller.FirmwareVersion answered ${r.status === 'accepted' ? (result?.attributeStatus ?? 'nothing') : r.status}`;
+    detail = `not in BootNotification, and GetVariables of Controller.FirmwareVersion answered ${answered ? (result?.attributeStatus ?? 'nothing') : r.status}`;
   }
   if (found) {
     // A BootNotification that reports the version meanwhile wins.
@@ -292,13 +294,13 @@ export async function finishCommissioning(cp: ChargePoint): Promise<void> {
 /**
  * Did the charger take the new password? 1.6 ChangeConfiguration.conf has a status (Accepted, or
  * RebootRequired: stored, used after the reboot; 1.6 §5.3). 2.0.1 SetVariablesResponse has no
- * top-level status (so the command outcome is always `accepted` for a CALLRESULT): what counts is
+ * top-level status (the command outcome sums up every attribute, outcomeOf): what counts here is
  * the attributeStatus of the SecurityCtrlr.BasicAuthPassword result (2.0.1 B05; Accepted or
  * RebootRequired). Anything else, a missing result included, is a refusal: a Rejected password must
  * not stay stored as current.
  */
 export function passwordChangeAnswer(protocol: OcppVersion, result: Pick<CommandRecord, 'status' | 'response'>): { accepted: boolean; said: string } {
-  if (result.status !== 'accepted' && result.status !== 'rejected') return { accepted: false, said: result.status };
+  if (result.status !== 'accepted' && result.status !== 'rejected' && result.status !== 'partially_accepted') return { accepted: false, said: result.status };
   if (protocol === 'ocpp1.6') {
     const said = String(result.response?.status ?? result.status);
     return { accepted: said === 'Accepted' || said === 'RebootRequired', said };

@@ -1,5 +1,6 @@
 // Operator use cases on one charge point: see it, read its log, send it a command.
 import { getChargePoint, type ChargePoint } from '../db/charge-points';
+import { listDeviceModelReports } from '../db/device-model';
 import { listLog, type LogCategory, type LogPage } from '../db/logs';
 import { callChargePoint, type CommandRecord } from '../ocpp/commands';
 import type { JsonObject } from '../ocpp/codec';
@@ -26,6 +27,16 @@ export async function readChargePointLog(
   const cp = await ownedChargePoint(operatorId, chargePointId);
   if (!cp.identity) return { entries: [] };
   return listLog(cp.identity, opts);
+}
+
+/** What the station reported of its device model (NotifyReport), newest report first; none before a GetBaseReport/GetReport. */
+export async function readDeviceModel(operatorId: string, chargePointId: string) {
+  const cp = await ownedChargePoint(operatorId, chargePointId);
+  const reports = cp.identity ? await listDeviceModelReports(cp.identity) : [];
+  return {
+    charge_point_id: cp.chargePointId,
+    reports: reports.map((r) => ({ request_id: r.requestId, generated_at: r.generatedAt, received_at: r.receivedAt, complete: r.complete, report_data: r.reportData })),
+  };
 }
 
 export async function sendCommand(

@@ -51,7 +51,7 @@ export const EVENT_SCHEMAS = {
     charge_point_identity: identity,
     command_id: z.string(),
     action: z.string(),
-    outcome: z.enum(['accepted', 'rejected', 'error', 'timed_out', 'not_connected']),
+    outcome: z.enum(['accepted', 'partially_accepted', 'rejected', 'error', 'timed_out', 'not_connected']),
     response: z.record(z.string(), z.unknown()).optional(),
   }),
   'charge_point.registered': z.object({

@@ -24,10 +24,32 @@ import type { OcppVersion } from './versions';
 
 export const COMMAND_ACTIONS = {
   'ocpp1.6': ['Reset', 'RemoteStartTransaction', 'RemoteStopTransaction', 'UnlockConnector', 'TriggerMessage', 'ChangeConfiguration', 'GetConfiguration', 'ChangeAvailability'],
-  'ocpp2.0.1': ['Reset', 'RequestStartTransaction', 'RequestStopTransaction', 'UnlockConnector', 'TriggerMessage', 'SetVariables', 'GetVariables', 'ChangeAvailability'],
+  'ocpp2.0.1': [
+    'Reset',
+    'RequestStartTransaction',
+    'RequestStopTransaction',
+    'UnlockConnector',
+    'TriggerMessage',
+    'SetVariables',
+    'GetVariables',
+    'ChangeAvailability',
+    // B07/B08: the answers arrive as NotifyReport and are kept as the station's device model.
+    'GetBaseReport',
+    'GetReport',
+    // B09: a new NetworkConnectionProfile (TC_B_42/TC_B_44, TC_A_19).
+    'SetNetworkProfile',
+  ],
 } as const satisfies Record<OcppVersion, readonly string[]>;
 
-export type CommandOutcome = 'sent' | 'accepted' | 'rejected' | 'error' | 'timed_out' | 'not_connected';
+/**
+ * Commands a charge point whose boot is Pending must not get. OCPP 1.6 §4.2: "While in pending
+ * state, the following Central System initiated messages are not allowed: RemoteStartTransaction.req
+ * and RemoteStopTransaction.req"; OCPP 2.0.1 use case B02 (Pending) says the same of
+ * RequestStartTransaction/RequestStopTransaction.
+ */
+const NOT_WHILE_PENDING: ReadonlySet<string> = new Set(['RemoteStartTransaction', 'RemoteStopTransaction', 'RequestStartTransaction', 'RequestStopTransaction']);
+
+export type CommandOutcome = 'sent' | 'accepted' | 'partially_accepted' | 'rejected' | 'error' | 'timed_out' | 'not_connected';
 
 export interface CommandRecord {
   readonly commandId: string;
@@ -62,8 +84,22 @@ async function getCommand(commandId: string): Promise<CommandRecord | undefined>
   return out.Item as CommandRecord | undefined;
 }
 
-/** `accepted` unless the response says otherwise: most confirmations carry a status enum. */
-export function outcomeOf(response: JsonObject): 'accepted' | 'rejected' {
+/** The per-attribute result lists of 2.0.1 SetVariables/GetVariables: they have no top-level status. */
+const RESULT_LISTS = ['setVariableResult', 'getVariableResult'] as const;
+
+/**
+ * `accepted` unless the response says otherwise: most confirmations carry a status enum.
+ * SetVariablesResponse and GetVariablesResponse carry none: each attribute has its own
+ * `attributeStatus` (2.0.1 B05/B06), so all Accepted (or RebootRequired) → accepted, none → rejected, some → partially_accepted.
+ */
+export function outcomeOf(response: JsonObject): 'accepted' | 'partially_accepted' | 'rejected' {
+  for (const list of RESULT_LISTS) {
+    const results = response[list];
+    if (!Array.isArray(results)) continue;
+    // RebootRequired: the value is stored and applies after a reboot (2.0.1 B05), so it was accepted.
+    const accepted = results.filter((r) => ['Accepted', 'RebootRequired'].includes(String((r as { attributeStatus?: unknown }).attributeStatus))).length;
+    return accepted === results.length && accepted > 0 ? 'accepted' : accepted === 0 ? 'rejected' : 'partially_accepted';
+  }
   const status = response.status;
   return status === undefined || status === 'Accepted' || status === 'Scheduled' || status === 'Unlocked' ? 'accepted' : 'rejected';
 }
@@ -79,6 +115,9 @@ export async function callChargePoint(identity: string, action: string, payload:
   if (!version) throw new NotFound(`Charge point ${identity} has no OCPP registration`);
   if (!(COMMAND_ACTIONS[version] as readonly string[]).includes(action)) {
     throw new ValidationFailed(`${action} is not a command for ${version}`, [{ field: 'action', message: `must be one of ${COMMAND_ACTIONS[version].join(', ')}` }]);
+  }
+  if (connection?.bootStatus === 'Pending' && NOT_WHILE_PENDING.has(action)) {
+    throw new Conflict(`${identity} has booted Pending (commissioning is not complete); ${action} is not allowed until its boot is Accepted`, { identity, field: 'action' });
   }
   const valid = validateRequest(version, action, payload);
   if (!valid.ok) throw new ValidationFailed(`Invalid ${action} request: ${valid.error.message}`, [{ field: 'payload', message: valid.error.message }]);

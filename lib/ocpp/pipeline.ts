@@ -15,6 +15,7 @@ import { handlerFor } from './actions';
 import type { ActionContext } from './actions/types';
 import { decodeFrame, encodeCallResult, encodeOcppError, type Decoded } from './codec';
 import { receiveCallResponse } from './commands';
+import { wasAskedFor } from './pending-gate';
 import { OcppError, toOcppError } from './errors';
 import { isKnownAction, validateRequest, validateResponse } from './validate';
 
@@ -102,6 +103,11 @@ async function handleCall(conn: ConnectionRecord, call: Call, input: FrameInput)
     // Until the boot is Accepted or Pending, only BootNotification is allowed (2.0.1 B02.FR.09, 1.6 §4.2).
     if (call.action !== 'BootNotification' && conn.bootStatus !== 'Accepted' && conn.bootStatus !== 'Pending') {
       throw new OcppError('SecurityError', `${call.action} before an accepted BootNotification`);
+    }
+    // While Pending, only what the CSMS asked for (TriggerMessage, GetBaseReport, GetReport) is
+    // allowed (2.0.1 B02.FR.09, TC_B_30_CSMS; 1.6 §4.2): see pending-gate.ts.
+    if (call.action !== 'BootNotification' && conn.bootStatus === 'Pending' && !(await wasAskedFor(version, conn.identity, call.action, input.receivedAt))) {
+      throw new OcppError('SecurityError', `${call.action} while the BootNotification is Pending and not requested by the CSMS`);
     }
     const handler = handlerFor(version, call.action);
     if (!handler) throw new OcppError('NotImplemented', `${call.action} is not implemented by this CSMS`);

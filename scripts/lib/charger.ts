@@ -159,6 +159,8 @@ export class SimulatedCharger {
     this.log(`BootNotification → ${res.status} (interval ${res.interval} s)`);
     for (const waiter of [...this.bootWaiters]) waiter();
     this.stopHeartbeat();
+    // While Pending a charge point sends nothing unasked (1.6 §4.2, 2.0.1 B02.FR.09): the CSMS triggers what it wants.
+    if (res.status !== 'Accepted') return;
     this.heartbeat = setInterval(
       () => void c.call('Heartbeat', {}).then(() => this.log('Heartbeat')).catch(() => undefined),
       Math.max(res.interval, 10) * 1000,

@@ -124,6 +124,7 @@ describe('every route against the OpenAPI document', () => {
 
     await call('GET /api/v1/operator/charge-points/{charge_point_id}', { token: op, params: { charge_point_id } });
     await call('GET /api/v1/operator/charge-points/{charge_point_id}/logs', { token: op, params: { charge_point_id }, query: '?limit=2' });
+    await call('GET /api/v1/operator/charge-points/{charge_point_id}/device-model', { token: op, params: { charge_point_id } });
     await call('POST /api/v1/operator/charge-points/{charge_point_id}/commands', { token: op, params: { charge_point_id }, body: { action: 'TriggerMessage', payload: { requestedMessage: 'Heartbeat' } } });
 
     await call('GET /api/v1/operator/webhooks', { token: op });

@@ -5,7 +5,7 @@ import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalRuntime } from '../../local/runtime';
 import { HTTP_ROUTES } from '../../lib/routes';
-import { aConnectedClient, aRegisteredChargePoint, BOOT } from './support/ocpp';
+import { aCommissionedChargePoint, aConnectedClient, BOOT } from './support/ocpp';
 import { startTestRuntime } from './support/runtime';
 
 let rt: LocalRuntime;
@@ -84,7 +84,7 @@ describe('log cursors', () => {
     const ids: string[] = [];
     let cursor = '';
     for (const _ of [1, 2]) {
-      const cp = await aRegisteredChargePoint(rt, { protocol: 'ocpp1.6' });
+      const cp = await aCommissionedChargePoint(rt, { protocol: 'ocpp1.6' });
       const client = await aConnectedClient(rt, { identity: cp.identity, password: cp.provisioningPassword, protocol: 'ocpp1.6' });
       await client.call('BootNotification', BOOT['ocpp1.6']);
       await client.call('Heartbeat', {});

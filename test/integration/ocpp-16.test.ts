@@ -4,7 +4,7 @@ import type { RPCClient } from 'ocpp-rpc';
 import type { LocalRuntime } from '../../local/runtime';
 import { getChargePoint } from '../../lib/db/charge-points';
 import { listLog } from '../../lib/db/logs';
-import { aConnectedClient, aRegisteredChargePoint, BOOT } from './support/ocpp';
+import { aConnectedClient, aRegisteredChargePoint, BOOT, markCommissioned } from './support/ocpp';
 import { startTestRuntime } from './support/runtime';
 
 let rt: LocalRuntime;
@@ -44,7 +44,13 @@ describe('OCPP 1.6 charge point', () => {
     expect(cp?.firmwareVersion).toBe('1.2.3');
   });
 
-  it('answers Heartbeat, StatusNotification and the status reports', async () => {
+  it('answers SecurityError to a Heartbeat the Pending charge point sends unasked (1.6 §4.2)', async () => {
+    await expect(client.call('Heartbeat', {})).rejects.toMatchObject({ rpcErrorCode: 'SecurityError' });
+  });
+
+  it('answers Heartbeat, StatusNotification and the status reports once Accepted', async () => {
+    await markCommissioned(chargePointId);
+    expect(await client.call('BootNotification', BOOT['ocpp1.6'])).toMatchObject({ status: 'Accepted' });
     const hb = (await client.call('Heartbeat', {})) as { currentTime: string };
     expect(Date.parse(hb.currentTime)).not.toBeNaN();
     expect(await client.call('StatusNotification', { connectorId: 1, errorCode: 'NoError', status: 'Available' })).toEqual({});

@@ -4,7 +4,7 @@ import type { RPCClient } from 'ocpp-rpc';
 import type { LocalRuntime } from '../../local/runtime';
 import { getChargePoint } from '../../lib/db/charge-points';
 import { listLog } from '../../lib/db/logs';
-import { aConnectedClient, aRegisteredChargePoint, BOOT } from './support/ocpp';
+import { aConnectedClient, aRegisteredChargePoint, BOOT, markCommissioned } from './support/ocpp';
 import { startTestRuntime } from './support/runtime';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from '../../lib/aws/clients';
@@ -40,8 +40,11 @@ describe('OCPP 2.0.1 charging station', () => {
     expect((await getChargePoint(chargePointId, true))?.boot).toMatchObject({ chargePointVendor: 'TestVendor', firmwareVersion: '2.0.0' });
   });
 
-  it('answers heartbeat, status, firmware/log status, security events, reports and data transfer', async () => {
+  it('answers heartbeat, status, firmware/log status, security events, reports and data transfer once Accepted', async () => {
     const now = () => new Date().toISOString();
+    // A Pending station sends nothing unasked (B02.FR.09): commissioning completes, the boot is Accepted.
+    await markCommissioned(chargePointId);
+    expect(await client.call('BootNotification', BOOT['ocpp2.0.1'])).toMatchObject({ status: 'Accepted' });
     await expect(client.call('Heartbeat', {})).resolves.toHaveProperty('currentTime');
     expect(await client.call('StatusNotification', { timestamp: now(), connectorStatus: 'Available', evseId: 1, connectorId: 1 })).toEqual({});
     // A Reset may report the whole station as EVSE 0 (DESIGN.md §3).
@@ -52,6 +55,21 @@ describe('OCPP 2.0.1 charging station', () => {
     expect(await client.call('NotifyReport', { requestId: 1, generatedAt: now(), seqNo: 0, tbc: false })).toEqual({});
     expect(await client.call('DataTransfer', { vendorId: 'com.example' })).toEqual({ status: 'UnknownVendorId' });
     expect(await client.call('Authorize', { idToken: { idToken: 'CARD-1', type: 'ISO14443' } })).toEqual({ idTokenInfo: { status: 'Accepted' } });
+    // Everything else a station may send is recorded and answered, never NotImplemented (issue #11).
+    const recorded: Array<[string, Record<string, unknown>, Record<string, unknown>]> = [
+      ['NotifyEvent', { generatedAt: now(), seqNo: 0, eventData: [{ eventId: 1, timestamp: now(), trigger: 'Delta', actualValue: 'Available', eventNotificationType: 'HardWiredNotification', component: { name: 'Connector' }, variable: { name: 'AvailabilityState' } }] }, {}],
+      ['NotifyMonitoringReport', { requestId: 1, seqNo: 0, generatedAt: now() }, {}],
+      ['NotifyChargingLimit', { chargingLimit: { chargingLimitSource: 'EMS' } }, {}],
+      ['ClearedChargingLimit', { chargingLimitSource: 'EMS' }, {}],
+      ['ReservationStatusUpdate', { reservationId: 1, reservationUpdateStatus: 'Expired' }, {}],
+      ['NotifyDisplayMessages', { requestId: 1 }, {}],
+      ['NotifyCustomerInformation', { data: 'none', seqNo: 0, generatedAt: now(), requestId: 1 }, {}],
+      ['PublishFirmwareStatusNotification', { status: 'Idle' }, {}],
+      ['NotifyEVChargingNeeds', { evseId: 1, chargingNeeds: { requestedEnergyTransfer: 'AC_single_phase' } }, { status: 'Rejected' }],
+      ['NotifyEVChargingSchedule', { timeBase: now(), evseId: 1, chargingSchedule: { id: 1, chargingRateUnit: 'W', chargingSchedulePeriod: [{ startPeriod: 0, limit: 1000 }] } }, { status: 'Accepted' }],
+      ['SignCertificate', { csr: 'not-a-real-csr' }, { status: 'Rejected' }],
+    ];
+    for (const [action, payload, expected] of recorded) expect(await client.call(action, payload)).toMatchObject(expected);
     const security = await listLog(identity, { category: 'security' });
     expect(security.entries.map((e) => e.action)).toContain('SecurityEventNotification');
   });

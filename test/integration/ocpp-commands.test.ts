@@ -6,7 +6,7 @@ import type { LocalRuntime } from '../../local/runtime';
 import { listLog } from '../../lib/db/logs';
 import { Conflict } from '../../lib/domain/errors';
 import type { callChargePoint as CallFn } from '../../lib/ocpp/commands';
-import { aConnectedClient, aRegisteredChargePoint, BOOT } from './support/ocpp';
+import { aCommissionedChargePoint, aConnectedClient, aRegisteredChargePoint, BOOT } from './support/ocpp';
 import { startTestRuntime } from './support/runtime';
 
 let rt: LocalRuntime;
@@ -20,8 +20,9 @@ const received: Array<{ identity: string; method: string; params: unknown }> = [
 beforeAll(async () => {
   rt = await startTestRuntime();
   ({ callChargePoint } = await import('../../lib/ocpp/commands'));
-  const a = await aRegisteredChargePoint(rt, { protocol: 'ocpp1.6' });
-  const b = await aRegisteredChargePoint(rt, { protocol: 'ocpp2.0.1' });
+  // Commissioned, so their boots are Accepted: remote start/stop is refused to a Pending station.
+  const a = await aCommissionedChargePoint(rt, { protocol: 'ocpp1.6' });
+  const b = await aCommissionedChargePoint(rt, { protocol: 'ocpp2.0.1' });
   id16 = a.identity;
   id201 = b.identity;
   c16 = await aConnectedClient(rt, { identity: id16, password: a.provisioningPassword, protocol: 'ocpp1.6' });
@@ -67,6 +68,12 @@ const COMMANDS_201: Array<[string, Record<string, unknown>]> = [
   ['SetVariables', { setVariableData: [{ attributeValue: '300', component: { name: 'OCPPCommCtrlr' }, variable: { name: 'HeartbeatInterval' } }] }],
   ['GetVariables', { getVariableData: [{ component: { name: 'OCPPCommCtrlr' }, variable: { name: 'HeartbeatInterval' } }] }],
   ['ChangeAvailability', { operationalStatus: 'Operative' }],
+  ['GetBaseReport', { requestId: 1, reportBase: 'FullInventory' }],
+  ['GetReport', { requestId: 2, componentVariable: [{ component: { name: 'OCPPCommCtrlr' } }] }],
+  [
+    'SetNetworkProfile',
+    { configurationSlot: 1, connectionData: { ocppVersion: 'OCPP20', ocppTransport: 'JSON', ocppCsmsUrl: 'wss://csms.example.com/ocpp', messageTimeout: 30, securityProfile: 2, ocppInterface: 'Wired0' } },
+  ],
 ];
 
 describe('commands', () => {
@@ -119,6 +126,42 @@ describe('commands', () => {
     await wasAsked;
     await client.close({ force: true });
     expect((await pending).status).toBe('not_connected');
+  });
+
+  it('reads a SetVariables/GetVariables outcome per attribute: rejected, partially_accepted, accepted', async () => {
+    const hb = { component: { name: 'OCPPCommCtrlr' }, variable: { name: 'HeartbeatInterval' } };
+    const tx = { component: { name: 'TxCtrlr' }, variable: { name: 'EVConnectionTimeOut' } };
+    const answer = (statuses: string[]) => async () => ({ setVariableResult: statuses.map((attributeStatus, i) => ({ attributeStatus, ...(i === 0 ? hb : tx) })) });
+    const set = (n: number) => callChargePoint(id201, 'SetVariables', { setVariableData: [hb, tx].slice(0, n).map((d) => ({ ...d, attributeValue: '300' })) }, { timeoutMs: 5000 });
+    c201.handle('SetVariables', answer(['Rejected']));
+    expect(await set(1)).toMatchObject({ status: 'rejected', response: { setVariableResult: [{ attributeStatus: 'Rejected' }] } });
+    c201.handle('SetVariables', answer(['Accepted', 'UnknownVariable']));
+    expect((await set(2)).status).toBe('partially_accepted');
+    c201.handle('SetVariables', answer(['Accepted', 'RebootRequired']));
+    expect((await set(2)).status).toBe('accepted');
+    c201.handle('GetVariables', async () => ({ getVariableResult: [{ attributeStatus: 'UnknownComponent', ...hb }] }));
+    expect((await callChargePoint(id201, 'GetVariables', { getVariableData: [hb] }, { timeoutMs: 5000 })).status).toBe('rejected');
+    c201.handle('SetVariables', async () => ANSWERS.SetVariables!);
+    c201.handle('GetVariables', async () => ANSWERS.GetVariables!);
+  });
+
+  it('refuses remote start/stop to a charge point whose boot is Pending (1.6 §4.2, 2.0.1 B02), naming why', async () => {
+    for (const [protocol, actions, payloads] of [
+      ['ocpp1.6', ['RemoteStartTransaction', 'RemoteStopTransaction'], COMMANDS_16],
+      ['ocpp2.0.1', ['RequestStartTransaction', 'RequestStopTransaction'], COMMANDS_201],
+    ] as const) {
+      const pending = await aRegisteredChargePoint(rt, { protocol });
+      const client = await aConnectedClient(rt, { identity: pending.identity, password: pending.provisioningPassword, protocol });
+      try {
+        expect(await client.call('BootNotification', BOOT[protocol])).toMatchObject({ status: 'Pending' });
+        for (const action of actions) {
+          const payload = payloads.find(([a]) => a === action)![1];
+          await expect(callChargePoint(pending.identity, action, payload, { timeoutMs: 2000 })).rejects.toMatchObject({ kind: 'conflict', message: expect.stringContaining('Pending') });
+        }
+      } finally {
+        await client.close({ force: true });
+      }
+    }
   });
 
   it('rejects an invalid request before sending it', async () => {

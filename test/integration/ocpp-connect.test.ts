@@ -4,7 +4,7 @@ import type { LocalRuntime } from '../../local/runtime';
 import { getChargePoint } from '../../lib/db/charge-points';
 import { listLog } from '../../lib/db/logs';
 import type { RegisteredChargePoint } from '../../lib/domain/charge-points';
-import { aConnectedClient, aRegisteredChargePoint, basic, BOOT, upgradeResponse, upgradeStatus } from './support/ocpp';
+import { aCommissionedChargePoint, aConnectedClient, aRegisteredChargePoint, basic, BOOT, markCommissioned, upgradeResponse, upgradeStatus } from './support/ocpp';
 import { startTestRuntime } from './support/runtime';
 
 let rt: LocalRuntime;
@@ -72,6 +72,7 @@ describe('$connect', () => {
 
   it('lets a newer connection supersede an older one, which is closed and does not mark the charge point disconnected', async () => {
     const creds = { identity: cp201.identity, password: cp201.provisioningPassword, protocol: 'ocpp2.0.1' as const };
+    await markCommissioned(cp201.chargePoint.chargePointId);
     const first = await aConnectedClient(rt, creds);
     const firstClosed = new Promise((r) => first.once('close', r));
     await first.call('BootNotification', BOOT['ocpp2.0.1']);
@@ -89,7 +90,7 @@ describe('$connect', () => {
   });
 
   it('lets a charger that reconnects without rebooting carry on (no new BootNotification needed)', async () => {
-    const cp = await aRegisteredChargePoint(rt, { protocol: 'ocpp1.6' });
+    const cp = await aCommissionedChargePoint(rt, { protocol: 'ocpp1.6' });
     const creds = { identity: cp.identity, password: cp.provisioningPassword, protocol: 'ocpp1.6' as const };
     const first = await aConnectedClient(rt, creds);
     await first.call('BootNotification', BOOT['ocpp1.6']);

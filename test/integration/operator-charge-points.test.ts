@@ -5,7 +5,7 @@ import type { RPCClient } from 'ocpp-rpc';
 import type { LocalRuntime } from '../../local/runtime';
 import { createOperator } from '../../lib/domain/operator-setup';
 import type { RegisteredChargePoint } from '../../lib/domain/charge-points';
-import { aConnectedClient, aRegisteredChargePoint, BOOT } from './support/ocpp';
+import { aCommissionedChargePoint, aConnectedClient, BOOT } from './support/ocpp';
 import { startTestRuntime } from './support/runtime';
 
 let rt: LocalRuntime;
@@ -14,7 +14,7 @@ let client: RPCClient;
 
 beforeAll(async () => {
   rt = await startTestRuntime();
-  cp = await aRegisteredChargePoint(rt, { protocol: 'ocpp1.6', connectorCount: 2 });
+  cp = await aCommissionedChargePoint(rt, { protocol: 'ocpp1.6', connectorCount: 2 });
 });
 afterAll(async () => {
   await client?.close({ force: true }).catch(() => undefined);
@@ -42,7 +42,7 @@ describe('operator charge point API', () => {
   });
 
   it('shows a 2.0.1 Occupied connector as busy-charging only while its transaction is Charging', async () => {
-    const cp2 = await aRegisteredChargePoint(rt, { protocol: 'ocpp2.0.1', connectorCount: 1 });
+    const cp2 = await aCommissionedChargePoint(rt, { protocol: 'ocpp2.0.1', connectorCount: 1 });
     const c2 = await aConnectedClient(rt, { identity: cp2.identity, password: cp2.provisioningPassword, protocol: 'ocpp2.0.1' });
     const show = async () => ((await (await api(`/charge-points/${cp2.chargePoint.chargePointId}`)).json()) as { status: string }).status;
     try {
@@ -63,7 +63,7 @@ describe('operator charge point API', () => {
   });
 
   it('shows every connector the charger reports, beyond the registered count', async () => {
-    const one = await aRegisteredChargePoint(rt, { protocol: 'ocpp1.6', connectorCount: 1 });
+    const one = await aCommissionedChargePoint(rt, { protocol: 'ocpp1.6', connectorCount: 1 });
     const c = await aConnectedClient(rt, { identity: one.identity, password: one.provisioningPassword, protocol: 'ocpp1.6' });
     try {
       await c.call('BootNotification', BOOT['ocpp1.6']);
@@ -80,7 +80,7 @@ describe('operator charge point API', () => {
   });
 
   it('lets a 2.0.1 station leave maintenance after Operative, a reset, or an explicit EVSE 0 Available', async () => {
-    const cp2 = await aRegisteredChargePoint(rt, { protocol: 'ocpp2.0.1', connectorCount: 1 });
+    const cp2 = await aCommissionedChargePoint(rt, { protocol: 'ocpp2.0.1', connectorCount: 1 });
     const c2 = await aConnectedClient(rt, { identity: cp2.identity, password: cp2.provisioningPassword, protocol: 'ocpp2.0.1' });
     const view = async () => (await (await api(`/charge-points/${cp2.chargePoint.chargePointId}`)).json()) as { status: string; connector_count: number; connectors: Array<{ evseId: number; connectorId: number; status: string }> };
     const report = (evseId: number, connectorStatus: string) => c2.call('StatusNotification', { timestamp: new Date().toISOString(), connectorStatus, evseId, connectorId: evseId === 0 ? 0 : 1 });

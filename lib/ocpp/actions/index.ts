@@ -3,6 +3,7 @@
 import type { OcppVersion } from '../versions';
 import { bootNotification, heartbeat } from './boot';
 import { authorize, dataTransfer, firmwareStatusNotification, logOnly, statusNotification } from './status';
+import { notifyEVChargingNeeds, notifyEVChargingSchedule, notifyReport, signCertificate } from './reports';
 import { meterValues, startTransaction, stopTransaction, transactionEvent } from './transactions';
 import type { ActionHandler } from './types';
 
@@ -20,6 +21,9 @@ export const ACTION_HANDLERS: { readonly [V in OcppVersion]: Readonly<Record<str
     DataTransfer: dataTransfer,
     // From the OCPP 1.6 security whitepaper; answered only where the negotiated schemas know it.
     SecurityEventNotification: logOnly('security'),
+    LogStatusNotification: logOnly('ocpp_state'),
+    SignedFirmwareStatusNotification: firmwareStatusNotification,
+    SignCertificate: signCertificate,
   },
   'ocpp2.0.1': {
     BootNotification: bootNotification,
@@ -32,7 +36,20 @@ export const ACTION_HANDLERS: { readonly [V in OcppVersion]: Readonly<Record<str
     TransactionEvent: transactionEvent,
     DataTransfer: dataTransfer,
     SecurityEventNotification: logOnly('security'),
-    NotifyReport: logOnly('ocpp_state'),
+    NotifyReport: notifyReport,
+    SignCertificate: signCertificate,
+    PublishFirmwareStatusNotification: logOnly('ocpp_state'),
+    // Recorded in the log and answered; the platform does not act on them yet (issue #11 item 1).
+    NotifyEvent: logOnly('ocpp_state'),
+    NotifyMonitoringReport: logOnly('ocpp_state'),
+    NotifyCustomerInformation: logOnly('ocpp_state'),
+    NotifyDisplayMessages: logOnly('ocpp_state'),
+    ReservationStatusUpdate: logOnly('transaction'),
+    NotifyChargingLimit: logOnly('transaction'),
+    ClearedChargingLimit: logOnly('transaction'),
+    ReportChargingProfiles: logOnly('transaction'),
+    NotifyEVChargingNeeds: notifyEVChargingNeeds,
+    NotifyEVChargingSchedule: notifyEVChargingSchedule,
   },
 };
 

@@ -1,10 +1,14 @@
 // Charge points for integration tests: registered through the real use case, played by strict
 // ocpp-rpc clients (they reject any answer that breaks the official schemas).
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { RPCClient } from 'ocpp-rpc';
 import WebSocket from 'ws';
 import type { LocalRuntime } from '../../../local/runtime';
 import { registerChargePoint, type RegisteredChargePoint } from '../../../lib/domain/charge-points';
 import type { OcppVersion } from '../../../lib/ocpp/versions';
+import { documentClient } from '../../../lib/aws/clients';
+import { config } from '../../../lib/config';
+import { keys } from '../../../lib/db/keys';
 
 let serial = 0;
 export function aSerial(prefix = 'CP'): string {
@@ -133,4 +137,28 @@ export function behaveLikeACharger(client: RPCClient, version: 'ocpp1.6' | 'ocpp
     state.password = data[0]!.attributeValue;
     return { setVariableResult: data.map((d) => ({ attributeStatus: 'Accepted', component: d.component, variable: d.variable })) };
   });
+}
+
+/**
+ * Test-data builder: a charge point whose commissioning is completed, so its next BootNotification is
+ * Accepted (the Pending gate, DESIGN.md §3) and it may send on its own (OCPP 1.6 §4.2, 2.0.1 B02).
+ */
+export async function markCommissioned(chargePointId: string): Promise<void> {
+  const at = new Date().toISOString();
+  await documentClient().send(
+    new UpdateCommand({
+      TableName: config().tableName,
+      Key: keys.chargePoint(chargePointId),
+      UpdateExpression: 'SET commissioning = :c',
+      ConditionExpression: 'attribute_exists(pk)',
+      ExpressionAttributeValues: { ':c': { status: 'completed', startedAt: at, startedBy: 'test', completedAt: at, checks: [] } },
+    }),
+  );
+}
+
+/** A registered charge point whose commissioning is completed (see markCommissioned). */
+export async function aCommissionedChargePoint(rt: LocalRuntime, opts: { protocol: OcppVersion; serial?: string; connectorCount?: number }): Promise<RegisteredChargePoint> {
+  const cp = await aRegisteredChargePoint(rt, opts);
+  await markCommissioned(cp.chargePoint.chargePointId);
+  return cp;
 }

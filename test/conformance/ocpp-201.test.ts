@@ -1,0 +1,189 @@
+// OCPP 2.0.1 Part 6 CSMS test cases of blocks A and B, one test per case id (cases.ts lists them all).
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { LocalRuntime } from '../../local/runtime';
+import { markCommissioned, basic, BOOT, upgradeStatus } from '../integration/support/ocpp';
+import { startTestRuntime } from '../integration/support/runtime';
+import { answer, aStation, command, operatorApi, type Station } from './support';
+
+let rt: LocalRuntime;
+const open: Station[] = [];
+beforeAll(async () => {
+  rt = await startTestRuntime();
+});
+afterAll(async () => {
+  for (const s of open) await s.client.close({ force: true }).catch(() => undefined);
+  await rt?.stop();
+});
+const station = async (commissioned: boolean) => {
+  const s = await aStation(rt, 'ocpp2.0.1', { commissioned });
+  open.push(s);
+  return s;
+};
+const now = () => new Date().toISOString();
+const statusAvailable = () => ({ timestamp: now(), connectorStatus: 'Available', evseId: 1, connectorId: 1 });
+const availabilityEvent = () => ({
+  generatedAt: now(),
+  seqNo: 0,
+  eventData: [{ eventId: 1, timestamp: now(), trigger: 'Delta', actualValue: 'Available', eventNotificationType: 'HardWiredNotification', component: { name: 'Connector', evse: { id: 1, connectorId: 1 } }, variable: { name: 'AvailabilityState' } }],
+});
+const bootedAccepted = async () => {
+  const s = await station(true);
+  expect(await s.client.call('BootNotification', BOOT['ocpp2.0.1'])).toMatchObject({ status: 'Accepted' });
+  return s;
+};
+
+describe('OCPP 2.0.1 block A: security', () => {
+  it('TC_A_01_CSMS Basic Authentication - valid username/password: upgrades, boot Accepted, connector state answered', async () => {
+    const s = await bootedAccepted();
+    expect(await s.client.call('StatusNotification', statusAvailable())).toEqual({});
+    expect(await s.client.call('NotifyEvent', availabilityEvent())).toEqual({});
+  });
+
+  it('TC_A_02_CSMS Basic Authentication - username not the ChargingStationId: upgrade refused', async () => {
+    const s = await station(true);
+    expect(await upgradeStatus(`${rt.ocppUrl}/${s.identity}`, { protocols: ['ocpp2.0.1'], authorization: basic(`${s.identity}Invalid`, s.password) })).toBe(401);
+  });
+
+  it('TC_A_03_CSMS Basic Authentication - invalid password: upgrade refused', async () => {
+    const s = await station(true);
+    expect(await upgradeStatus(`${rt.ocppUrl}/${s.identity}`, { protocols: ['ocpp2.0.1'], authorization: basic(s.identity, 'Rnd0mIdentifierString-x9Q2') })).toBe(401);
+  });
+});
+
+describe('OCPP 2.0.1 block B: provisioning', () => {
+  it('TC_B_01_CSMS Cold Boot - Accepted', async () => {
+    const s = await bootedAccepted();
+    expect(await s.client.call('StatusNotification', statusAvailable())).toEqual({});
+    expect(await s.client.call('NotifyEvent', availabilityEvent())).toEqual({});
+  });
+
+  it('TC_B_02_CSMS Cold Boot - Pending: retrieves information while Pending, then Accepted', async () => {
+    const s = await station(false);
+    expect(await s.client.call('BootNotification', BOOT['ocpp2.0.1'])).toMatchObject({ status: 'Pending' });
+    // During the interval the CSMS may retrieve information (B07): what the station sends because it was asked is answered.
+    answer(s, 'GetBaseReport', () => {
+      setImmediate(() => void s.client.call('NotifyReport', { requestId: 7, generatedAt: now(), seqNo: 0, tbc: false, reportData: [{ component: { name: 'OCPPCommCtrlr' }, variable: { name: 'HeartbeatInterval' }, variableAttribute: [{ value: '300' }] }] }).then((r) => s.received.push({ method: 'NotifyReport answered', params: r as Record<string, unknown> })));
+      return { status: 'Accepted' };
+    });
+    expect((await command(rt, s, 'GetBaseReport', { requestId: 7, reportBase: 'ConfigurationInventory' })).body.outcome).toBe('accepted');
+    await vi.waitFor(() => expect(s.received.map((r) => r.method)).toContain('NotifyReport answered'));
+    answer(s, 'TriggerMessage', () => {
+      setImmediate(() => void s.client.call('StatusNotification', statusAvailable()).then(() => s.received.push({ method: 'StatusNotification answered', params: {} })));
+      return { status: 'Accepted' };
+    });
+    expect((await command(rt, s, 'TriggerMessage', { requestedMessage: 'StatusNotification', evse: { id: 1, connectorId: 1 } })).body.outcome).toBe('accepted');
+    await vi.waitFor(() => expect(s.received.map((r) => r.method)).toContain('StatusNotification answered'));
+    // The CSMS is now ready to accept the station (commissioning completed).
+    await markCommissioned(s.chargePointId);
+    expect(await s.client.call('BootNotification', BOOT['ocpp2.0.1'])).toMatchObject({ status: 'Accepted' });
+    expect(await s.client.call('StatusNotification', statusAvailable())).toEqual({});
+    expect(await s.client.call('NotifyEvent', availabilityEvent())).toEqual({});
+  });
+
+  it('TC_B_30_CSMS Cold Boot - Pending: what the station sends unasked gets SecurityError', async () => {
+    const s = await station(false);
+    expect(await s.client.call('BootNotification', BOOT['ocpp2.0.1'])).toMatchObject({ status: 'Pending' });
+    await expect(s.client.call('StatusNotification', statusAvailable())).rejects.toMatchObject({ rpcErrorCode: 'SecurityError' });
+    await expect(s.client.call('NotifyEvent', availabilityEvent())).rejects.toMatchObject({ rpcErrorCode: 'SecurityError' });
+  });
+
+  it('TC_B_06_CSMS Get Variables - single value', async () => {
+    const s = await bootedAccepted();
+    answer(s, 'GetVariables', (p) => ({ getVariableResult: (p.getVariableData as Array<Record<string, unknown>>).map((d) => ({ attributeStatus: 'Accepted', attributeValue: '60', component: d.component, variable: d.variable })) }));
+    const res = await command(rt, s, 'GetVariables', { getVariableData: [{ component: { name: 'OCPPCommCtrlr' }, variable: { name: 'OfflineThreshold' } }] });
+    const sent = s.received.at(-1)!.params.getVariableData as Array<{ attributeType?: string; component: { name: string }; variable: { name: string } }>;
+    expect(sent).toEqual([{ component: { name: 'OCPPCommCtrlr' }, variable: { name: 'OfflineThreshold' } }]);
+    expect(res.body).toMatchObject({ outcome: 'accepted', response: { getVariableResult: [{ attributeValue: '60' }] } });
+  });
+
+  it('TC_B_07_CSMS Get Variables - multiple values', async () => {
+    const s = await bootedAccepted();
+    answer(s, 'GetVariables', (p) => ({ getVariableResult: (p.getVariableData as Array<Record<string, unknown>>).map((d) => ({ attributeStatus: 'Accepted', attributeValue: 'x', component: d.component, variable: d.variable })) }));
+    const data = [
+      { component: { name: 'OCPPCommCtrlr' }, variable: { name: 'OfflineThreshold' } },
+      { component: { name: 'AuthCtrlr' }, variable: { name: 'AuthorizeRemoteStart' } },
+    ];
+    const res = await command(rt, s, 'GetVariables', { getVariableData: data });
+    expect(s.received.at(-1)!.params.getVariableData).toEqual(data);
+    expect(res.body.outcome).toBe('accepted');
+  });
+
+  it('TC_B_09_CSMS Set Variables - single value (and a rejected attribute is reported rejected)', async () => {
+    const s = await bootedAccepted();
+    let status = 'Accepted';
+    answer(s, 'SetVariables', (p) => ({ setVariableResult: (p.setVariableData as Array<Record<string, unknown>>).map((d) => ({ attributeStatus: status, component: d.component, variable: d.variable })) }));
+    const data = [{ attributeValue: '123', component: { name: 'OCPPCommCtrlr' }, variable: { name: 'OfflineThreshold' } }];
+    expect((await command(rt, s, 'SetVariables', { setVariableData: data })).body.outcome).toBe('accepted');
+    expect(s.received.at(-1)!.params.setVariableData).toEqual(data);
+    status = 'Rejected';
+    expect((await command(rt, s, 'SetVariables', { setVariableData: data })).body.outcome).toBe('rejected');
+  });
+
+  it('TC_B_10_CSMS Set Variables - multiple values', async () => {
+    const s = await bootedAccepted();
+    answer(s, 'SetVariables', (p) => ({ setVariableResult: (p.setVariableData as Array<Record<string, unknown>>).map((d) => ({ attributeStatus: 'Accepted', component: d.component, variable: d.variable })) }));
+    const data = [
+      { attributeValue: '123', component: { name: 'OCPPCommCtrlr' }, variable: { name: 'OfflineThreshold' } },
+      { attributeValue: 'false', component: { name: 'AuthCtrlr' }, variable: { name: 'AuthorizeRemoteStart' } },
+    ];
+    expect((await command(rt, s, 'SetVariables', { setVariableData: data })).body.outcome).toBe('accepted');
+    expect(s.received.at(-1)!.params.setVariableData).toEqual(data);
+  });
+
+  for (const [id, reportBase] of [
+    ['TC_B_12_CSMS', 'ConfigurationInventory'],
+    ['TC_B_13_CSMS', 'FullInventory'],
+  ] as const) {
+    it(`${id} Get Base Report - ${reportBase}: every NotifyReport part is kept and shown to the operator`, async () => {
+      const s = await bootedAccepted();
+      const variable = (name: string, value: string) => ({ component: { name: 'OCPPCommCtrlr' }, variable: { name }, variableAttribute: [{ type: 'Actual', value }] });
+      answer(s, 'GetBaseReport', (p) => {
+        const requestId = p.requestId as number;
+        setImmediate(() => {
+          void s.client
+            .call('NotifyReport', { requestId, generatedAt: now(), seqNo: 0, tbc: true, reportData: [variable('HeartbeatInterval', '300')] })
+            .then(() => s.client.call('NotifyReport', { requestId, generatedAt: now(), seqNo: 1, tbc: false, reportData: [variable('OfflineThreshold', '60')] }));
+        });
+        return { status: 'Accepted' };
+      });
+      const res = await command(rt, s, 'GetBaseReport', { requestId: 42, reportBase });
+      expect(res.body.outcome).toBe('accepted');
+      expect(s.received.at(-1)!.params).toEqual({ requestId: 42, reportBase });
+      await vi.waitFor(async () => {
+        const dm = await operatorApi<{ reports: Array<{ request_id: number; complete: boolean; report_data: unknown[] }> }>(rt, 'GET', `/charge-points/${s.chargePointId}/device-model`);
+        expect(dm.status).toBe(200);
+        expect(dm.body.reports[0]).toMatchObject({ request_id: 42, complete: true, report_data: [variable('HeartbeatInterval', '300'), variable('OfflineThreshold', '60')] });
+      });
+    });
+  }
+
+  it('TC_B_20_CSMS Reset Charging Station - without ongoing transaction - OnIdle', async () => {
+    const s = await bootedAccepted();
+    expect((await command(rt, s, 'Reset', { type: 'OnIdle' })).body.outcome).toBe('accepted');
+    expect(s.received.at(-1)).toEqual({ method: 'Reset', params: { type: 'OnIdle' } });
+    // The station reboots: the CSMS answers the boot and the connector state.
+    expect(await s.client.call('BootNotification', { ...BOOT['ocpp2.0.1'], reason: 'RemoteReset' })).toMatchObject({ status: 'Accepted' });
+    expect(await s.client.call('StatusNotification', statusAvailable())).toEqual({});
+  });
+
+  it('TC_B_25_CSMS Reset EVSE - without ongoing transaction', async () => {
+    const s = await bootedAccepted();
+    expect((await command(rt, s, 'Reset', { type: 'OnIdle', evseId: 1 })).body.outcome).toBe('accepted');
+    expect(s.received.at(-1)).toEqual({ method: 'Reset', params: { type: 'OnIdle', evseId: 1 } });
+  });
+
+  const profile = { ocppVersion: 'OCPP20', ocppTransport: 'JSON', ocppCsmsUrl: 'wss://csms.example.com/ocpp', messageTimeout: 30, securityProfile: 2, ocppInterface: 'Wired0' };
+  it('TC_B_42_CSMS Set new NetworkConnectionProfile - Accepted', async () => {
+    const s = await bootedAccepted();
+    const res = await command(rt, s, 'SetNetworkProfile', { configurationSlot: 1, connectionData: profile });
+    expect(s.received.at(-1)).toEqual({ method: 'SetNetworkProfile', params: { configurationSlot: 1, connectionData: profile } });
+    expect(res.body.outcome).toBe('accepted');
+  });
+
+  it('TC_B_44_CSMS Set new NetworkConnectionProfile - Failed', async () => {
+    const s = await bootedAccepted();
+    answer(s, 'SetNetworkProfile', () => ({ status: 'Failed' }));
+    const res = await command(rt, s, 'SetNetworkProfile', { configurationSlot: 2, connectionData: profile });
+    expect(res.body).toMatchObject({ outcome: 'rejected', response: { status: 'Failed' } });
+  });
+});

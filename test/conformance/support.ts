@@ -1,0 +1,51 @@
+// The test system's side of the conformance cases: a strict ocpp-rpc station (answers that break the
+// official schemas are refused) and the operator API as the "manual action" the cases ask for.
+import type { RPCClient } from 'ocpp-rpc';
+import type { LocalRuntime } from '../../local/runtime';
+import type { OcppVersion } from '../../lib/ocpp/versions';
+import { aConnectedClient, aRegisteredChargePoint, markCommissioned } from '../integration/support/ocpp';
+
+export interface Station {
+  readonly client: RPCClient;
+  readonly identity: string;
+  readonly password: string;
+  readonly chargePointId: string;
+  /** Every CALL the CSMS sent, in order: what the tool validations check. */
+  readonly received: Array<{ method: string; params: Record<string, unknown> }>;
+}
+
+/** A registered station (commissioned: its boot is Accepted; else Pending), connected with security profile 1 Basic auth. */
+export async function aStation(rt: LocalRuntime, protocol: OcppVersion, opts: { commissioned: boolean }): Promise<Station> {
+  const cp = await aRegisteredChargePoint(rt, { protocol, connectorCount: 1 });
+  if (opts.commissioned) await markCommissioned(cp.chargePoint.chargePointId);
+  const client = await aConnectedClient(rt, { identity: cp.identity, password: cp.provisioningPassword, protocol });
+  const received: Station['received'] = [];
+  // Default: record and accept; a case overrides with client.handle(action, …).
+  client.handle(async ({ method, params }) => {
+    received.push({ method: method!, params: params as Record<string, unknown> });
+    return { status: 'Accepted' };
+  });
+  return { client, identity: cp.identity, password: cp.provisioningPassword, chargePointId: cp.chargePoint.chargePointId, received };
+}
+
+/** Records a CALL and answers it with `answer(params)`. */
+export function answer(station: Station, action: string, reply: (params: Record<string, unknown>) => Record<string, unknown>): void {
+  station.client.handle(action, async ({ params }) => {
+    station.received.push({ method: action, params: params as Record<string, unknown> });
+    return reply(params as Record<string, unknown>);
+  });
+}
+
+/** The operator API (the "manual action" of a case). */
+export async function operatorApi<T = Record<string, unknown>>(rt: LocalRuntime, method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
+  const res = await fetch(`${rt.url}/api/v1/operator${path}`, {
+    method,
+    headers: { authorization: `Bearer ${rt.seed!.operatorApiKey}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+  });
+  const text = await res.text();
+  return { status: res.status, body: (text ? JSON.parse(text) : {}) as T };
+}
+
+export const command = (rt: LocalRuntime, s: Station, action: string, payload: Record<string, unknown>) =>
+  operatorApi<{ outcome: string; response: Record<string, unknown> | null }>(rt, 'POST', `/charge-points/${s.chargePointId}/commands`, { action, payload });
