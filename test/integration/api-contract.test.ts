@@ -85,11 +85,18 @@ describe('every route against the OpenAPI document', () => {
     await call('DELETE /api/v1/operator/projects/{project_id}/installers/{email}', { token: op, params: { project_id, email: 'someone.else@example.com' } });
     await call('POST /api/v1/operator/projects/{project_id}/installers', { token: op, params: { project_id }, body: { email } });
 
-    await call('POST /api/v1/installer/signup', { body: { email, password, name: 'Ina Installer' } });
+    await call('POST /api/v1/installer/signup', { body: { email, password, name: 'Ina Installer' } }); // 202
     await call('POST /api/v1/installer/login', { body: { email, password } }); // 403: not verified yet
+    await call('POST /api/v1/installer/resend-verification', { body: { email } }); // 202: only the newest token works
     await rt.drain();
-    const emailed = /Verification token: (\S+)/.exec(rt.outbox.list({ to: email })[0]!.text!)![1]!;
-    await call('POST /api/v1/installer/verify-email', { body: { token: emailed } });
+    const newest = (prefix: string) => {
+      const found = rt.outbox.list({ to: email }).map((m) => new RegExp(`${prefix}: (\\S+)`).exec(m.text ?? '')?.[1]).filter(Boolean);
+      return found[0]!; // the outbox lists newest first
+    };
+    await call('POST /api/v1/installer/verify-email', { body: { token: newest('Verification token'), password } });
+    await call('POST /api/v1/installer/password-reset/request', { body: { email } }); // 202
+    await rt.drain();
+    await call('POST /api/v1/installer/password-reset', { body: { token: newest('Reset token'), password } });
     await call('POST /api/v1/installer/login', { body: { email, password: 'Wrong-Horse-42' } }); // 401
     const login = await call<{ access_token: string }>('POST /api/v1/installer/login', { body: { email, password } });
     const token = login.body.access_token;
@@ -103,6 +110,8 @@ describe('every route against the OpenAPI document', () => {
       body: { serial_number: `CONTRACT-${Date.now().toString(36)}`.toUpperCase(), ocpp_protocol: 'ocpp1.6' },
     });
     const charge_point_id = reg.body.charge_point_id;
+    // Recorded by hand before the charger says anything; its own BootNotification then replaces it.
+    await call('PUT /api/v1/installer/charge-points/{charge_point_id}/firmware-version', { token, params: { charge_point_id }, body: { version: '1.0.0', reason: 'label on the board' } });
     client = await aConnectedClient(rt, { identity: reg.body.charge_point_identity, password: reg.body.provisioning_password, protocol: 'ocpp1.6' });
     behaveLikeACharger(client, 'ocpp1.6', {});
     await client.call('BootNotification', BOOT['ocpp1.6']);

@@ -101,7 +101,7 @@ describe('npm run admin', () => {
     const api = apiClient(rt);
     const email = anEmail('admin');
     const password = 'Correct-Horse-42';
-    expect((await api('POST', '/api/v1/installer/signup', { body: { email, password, name: 'Ada Admin' } })).status).toBe(201);
+    expect((await api('POST', '/api/v1/installer/signup', { body: { email, password, name: 'Ada Admin' } })).status).toBe(202);
     expect((await api('POST', '/api/v1/installer/login', { body: { email, password } })).status).toBe(403);
 
     expect(await admin(['verify-installer', '--email', email.toUpperCase(), '--table', process.env.TABLE_NAME!])).toBe(0);
