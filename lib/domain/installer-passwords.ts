@@ -9,7 +9,7 @@ import { ENTITY, keys } from '../db/keys';
 import { newId, nowIso } from '../ids';
 import { log } from '../log';
 import { ValidationFailed } from './errors';
-import { ACCEPTED_MAIL_REQUEST, hashToken, mailAccountNotice, nowSeconds, PENDING_ACCOUNT_TTL_SECONDS, sendVerification } from './installers';
+import { ACCEPTED_MAIL_REQUEST, emailGuardKept, hashToken, mailAccountNotice, nowSeconds, PENDING_ACCOUNT_TTL_SECONDS, sendVerification } from './installers';
 import { enforceRateLimit } from './rate-limits';
 
 function checkStrength(password: string, email: string): void {
@@ -93,15 +93,7 @@ export async function resetPassword(input: { token: string; password: string }, 
         ExpressionAttributeValues: { ':hash': await hashUserPassword(input.password), ':active': 'active', ':nowSeconds': nowSeconds(), ':now': nowIso(), ':h': tokenHash, ':disabled': 'disabled' },
       },
     },
-    {
-      Update: {
-        TableName: t,
-        Key: keys.installerEmail(installer.email),
-        UpdateExpression: 'REMOVE expiresAt',
-        ConditionExpression: 'installerId = :id',
-        ExpressionAttributeValues: { ':id': installer.installerId },
-      },
-    },
+    emailGuardKept(installer),
     { Delete: { TableName: t, Key: keys.passwordReset(tokenHash) } },
   ]);
   if (result.cancelled) throw invalidResetToken();

@@ -175,16 +175,21 @@ function activation(installer: Installer, tokenHash?: string) {
         ExpressionAttributeValues: { ':active': 'active', ':pending': 'pending_verification', ':now': nowIso(), ...(tokenHash ? { ':h': tokenHash } : {}) },
       },
     },
-    {
-      Update: {
-        TableName: t,
-        Key: keys.installerEmail(installer.email),
-        UpdateExpression: 'REMOVE expiresAt',
-        ConditionExpression: 'installerId = :id',
-        ExpressionAttributeValues: { ':id': installer.installerId },
-      },
-    },
+    emailGuardKept(installer),
   ];
+}
+
+/** The account's email guard stops expiring with it (it was verified or reset): part of the same transaction. */
+export function emailGuardKept(installer: Pick<Installer, 'email' | 'installerId'>) {
+  return {
+    Update: {
+      TableName: config().tableName,
+      Key: keys.installerEmail(installer.email),
+      UpdateExpression: 'REMOVE expiresAt',
+      ConditionExpression: 'installerId = :id',
+      ExpressionAttributeValues: { ':id': installer.installerId },
+    },
+  };
 }
 
 // --- Resend ----------------------------------------------------------------------------------
