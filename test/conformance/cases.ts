@@ -18,7 +18,6 @@ export interface ConformanceCase {
 const SP3 = 'Security profile 3 (TLS client certificates) is not built: API Gateway WebSocket APIs do not ask for client certificates';
 const CA = 'The platform has no certificate authority for charging stations yet: SignCertificate is answered Rejected';
 const TLS = 'TLS is terminated by CloudFront/API Gateway on AWS, not by the local runtime; see "TLS" below';
-const TX = 'Needs a transaction in progress at reset time; the reset itself is the same command as TC_B_20/TC_B_25';
 
 export const CASES: readonly ConformanceCase[] = [
   { id: 'TC_A_01_CSMS', version: '2.0.1', name: 'Basic Authentication - Valid username/password combination', status: 'automated' },
@@ -32,15 +31,13 @@ export const CASES: readonly ConformanceCase[] = [
     id: 'TC_A_09_CSMS',
     version: '2.0.1',
     name: 'Update Charging Station Password for HTTP Basic Authentication - Accepted',
-    status: 'not_yet_automated',
-    note: 'The rotation runs when commissioning completes (test/integration/commissioning.test.ts covers it); not yet driven step by step as the case',
+    status: 'automated',
   },
   {
     id: 'TC_A_10_CSMS',
     version: '2.0.1',
     name: 'Update Charging Station Password for HTTP Basic Authentication - Rejected',
-    status: 'not_yet_automated',
-    note: 'A Rejected BasicAuthPassword is not stored (test/integration/commissioning.test.ts); not yet driven step by step as the case',
+    status: 'automated',
   },
   { id: 'TC_A_11_CSMS', version: '2.0.1', name: 'Update Charging Station Certificate by request of CSMS - Success', status: 'not_applicable', note: CA },
   { id: 'TC_A_14_CSMS', version: '2.0.1', name: 'Update Charging Station Certificate by request of CSMS - Invalid certificate', status: 'not_applicable', note: CA },
@@ -68,11 +65,11 @@ export const CASES: readonly ConformanceCase[] = [
   { id: 'TC_B_12_CSMS', version: '2.0.1', name: 'Get Base Report - ConfigurationInventory', status: 'automated' },
   { id: 'TC_B_13_CSMS', version: '2.0.1', name: 'Get Base Report - FullInventory', status: 'automated' },
   { id: 'TC_B_20_CSMS', version: '2.0.1', name: 'Reset Charging Station - Without ongoing transaction - OnIdle', status: 'automated' },
-  { id: 'TC_B_21_CSMS', version: '2.0.1', name: 'Reset Charging Station - With Ongoing Transaction - OnIdle', status: 'not_yet_automated', note: TX },
-  { id: 'TC_B_22_CSMS', version: '2.0.1', name: 'Reset Charging Station - With Ongoing Transaction - Immediate', status: 'not_yet_automated', note: TX },
+  { id: 'TC_B_21_CSMS', version: '2.0.1', name: 'Reset Charging Station - With Ongoing Transaction - OnIdle', status: 'automated' },
+  { id: 'TC_B_22_CSMS', version: '2.0.1', name: 'Reset Charging Station - With Ongoing Transaction - Immediate', status: 'automated' },
   { id: 'TC_B_25_CSMS', version: '2.0.1', name: 'Reset EVSE - Without ongoing transaction', status: 'automated' },
-  { id: 'TC_B_26_CSMS', version: '2.0.1', name: 'Reset EVSE - With Ongoing Transaction - OnIdle', status: 'not_yet_automated', note: TX },
-  { id: 'TC_B_27_CSMS', version: '2.0.1', name: 'Reset EVSE - With Ongoing Transaction - Immediate', status: 'not_yet_automated', note: TX },
+  { id: 'TC_B_26_CSMS', version: '2.0.1', name: 'Reset EVSE - With Ongoing Transaction - OnIdle', status: 'automated' },
+  { id: 'TC_B_27_CSMS', version: '2.0.1', name: 'Reset EVSE - With Ongoing Transaction - Immediate', status: 'automated' },
   { id: 'TC_B_42_CSMS', version: '2.0.1', name: 'Set new NetworkConnectionProfile - Accepted', status: 'automated' },
   { id: 'TC_B_44_CSMS', version: '2.0.1', name: 'Set new NetworkConnectionProfile - Failed', status: 'automated' },
 
@@ -83,8 +80,7 @@ export const CASES: readonly ConformanceCase[] = [
     id: 'TC16_A_09_CSMS',
     version: '1.6',
     name: 'Update AuthorizationKey with ChangeConfiguration - Accepted',
-    status: 'not_yet_automated',
-    note: 'The rotation runs when commissioning completes (test/integration/commissioning.test.ts covers it); not yet driven step by step',
+    status: 'automated',
   },
   { id: 'TC16_A_07_CSMS', version: '1.6', name: 'TLS client certificates (whitepaper profile 3)', status: 'not_applicable', note: SP3 },
   { id: 'TC16_B_01_CSMS', version: '1.6', name: 'Cold boot - Accepted (§4.2)', status: 'automated' },
