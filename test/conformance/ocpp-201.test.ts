@@ -79,6 +79,8 @@ describe('OCPP 2.0.1 block A: security', () => {
       expect(await again.call('BootNotification', BOOT['ocpp2.0.1'])).toMatchObject({ status: 'Accepted' });
       expect(await again.call('StatusNotification', statusAvailable())).toEqual({});
       expect(await again.call('NotifyEvent', availabilityEvent())).toEqual({});
+      // A01: once the new password was used, the old one no longer opens the door (the grace path ends; docs/conformance.md).
+      if (reconnectWith === 'new') expect(await upgradeStatus(`${rt.ocppUrl}/${s.identity}`, { protocols: ['ocpp2.0.1'], authorization: basic(s.identity, s.password) })).toBe(401);
     });
   }
 });
