@@ -68,7 +68,7 @@ export const CASES: readonly ConformanceCase[] = [
     version: '2.0.1',
     name: 'Cold Boot Charging Station - Pending/Rejected - TriggerMessage',
     status: 'not_yet_automated',
-    note: 'Commissioning triggers a Heartbeat before the BootNotification; the case validates that the first TriggerMessage asks for BootNotification (issue #11 item 3, open)',
+    note: 'Open (issue #11 item 3): commissioning needs a triggered Heartbeat while Pending, and the case allows no TriggerMessage but BootNotification before the Accepted boot; see "TC_B_31 and the commissioning order" below',
   },
   { id: 'TC_B_06_CSMS', version: '2.0.1', name: 'Get Variables - single value', status: 'automated' },
   { id: 'TC_B_07_CSMS', version: '2.0.1', name: 'Get Variables - multiple values', status: 'automated' },

@@ -36,6 +36,20 @@ ${summary}
 |---|---|---|---|---|
 ${rows}
 
+## TC_B_31 and the commissioning order
+
+TC_B_31 validates that, after a Pending boot, the TriggerMessageRequest the CSMS sends asks for
+BootNotification (step 3) and that the boot it triggers is answered Accepted (step 6); the case text
+offers no other TriggerMessage before that, so the tool does not accept the Heartbeat first. The platform
+answers Accepted only once commissioning has completed (the Pending gate, DESIGN.md §3), and one of the
+three commissioning checks is a Heartbeat after the start, which a Pending station sends only when asked
+(2.0.1 B02, TC_B_30): so commissioning sends TriggerMessage(Heartbeat) first, and TriggerMessage
+(BootNotification) after the password rotation. Swapping the order would not help: a boot triggered before
+completion is answered Pending, which fails step 6. Decision: the order stays, and TC_B_31 stays open. It
+passes only if the heartbeat check no longer needs a Heartbeat while Pending, for example by checking the
+Heartbeat after the Accepted boot, which changes what "commissioning completed" means to installers and to
+\`commissioning.completed\` subscribers; that is for issue #11 to decide, not a test-side workaround.
+
 ## Password rotation and the whitepaper
 
 The 1.6 security whitepaper (A01.FR.03) says that once the charge point answers the new AuthorizationKey
