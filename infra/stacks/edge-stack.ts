@@ -59,6 +59,20 @@ export interface EdgeStackProps extends StackProps {
   readonly webAclArn?: string;
 }
 
+/**
+ * CloudFront security policy of the OCPP endpoint on a custom domain (OCPP security profile 2).
+ * OCPP 2.0.1 Part 2 A00.FR.312/313 (1.6 security whitepaper the same): TLS 1.2 or higher only.
+ * A00.FR.317 (2.0.1 A00.FR.318 wording is the same list): the CSMS supports at least
+ * TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256, TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
+ * TLS_RSA_WITH_AES_128_GCM_SHA256 and TLS_RSA_WITH_AES_256_GCM_SHA384, because a charging station
+ * need only support the ECDSA pair or the RSA pair. CloudFront's policies are fixed lists (no custom
+ * cipher list); of those without TLS 1.0/1.1, only TLSv1.2_2018 still offers the two TLS_RSA GCM suites
+ * (AES128-GCM-SHA256, AES256-GCM-SHA384): TLSv1.2_2019 and later drop them, so a charger with only
+ * the RSA pair could not connect. The extra suites 2018 offers (ECDHE CBC-SHA256/384, AES128-SHA256)
+ * use no primitive A00.FR.319 excludes. test/infra/ocpp-tls.test.ts holds the AWS table this rests on.
+ */
+export const OCPP_VIEWER_SECURITY_POLICY = SecurityPolicyProtocol.TLS_V1_2_2018;
+
 export class EdgeStack extends Stack {
   /** The WebSocket stage; CloudFront's origin path is `/<stage>`. */
   static readonly WEBSOCKET_STAGE = 'prod';
@@ -158,7 +172,7 @@ export class EdgeStack extends Stack {
       ? {
           domainNames: [config.ocppDomainName],
           certificate: Certificate.fromCertificateArn(this, 'OcppCertificate', config.ocppCertificateArn),
-          minimumProtocolVersion: SecurityPolicyProtocol.TLS_V1_2_2021,
+          minimumProtocolVersion: OCPP_VIEWER_SECURITY_POLICY,
         }
       : {};
     this.distribution = new Distribution(this, 'OcppDistribution', {
@@ -198,7 +212,7 @@ export class EdgeStack extends Stack {
       acknowledge(
         this.distribution,
         'CFR4',
-        'Without a custom domain CloudFront serves its default *.cloudfront.net certificate, whose TLS policy cannot be set; with -c ocppDomainName the policy is TLSv1.2_2021',
+        `Without a custom domain CloudFront serves its default *.cloudfront.net certificate, whose TLS policy cannot be set (it accepts TLS 1.0, so security profile 2 is not conformant there: docs/conformance.md); with -c ocppDomainName the policy is ${OCPP_VIEWER_SECURITY_POLICY}`,
       );
     }
 

@@ -1,18 +1,24 @@
 // OCPP 1.6 equivalents of the block A/B CSMS cases, from the 1.6 specification (§4.2, §5.3, §5.8,
 // §5.14) and the 1.6 security whitepaper (profile 1 Basic auth); cases.ts lists them all.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RPCClient } from 'ocpp-rpc';
 import type { LocalRuntime } from '../../local/runtime';
-import { basic, BOOT, markCommissioned, upgradeStatus } from '../integration/support/ocpp';
+import { aConnectedClient, basic, BOOT, markCommissioned, upgradeStatus } from '../integration/support/ocpp';
+import { anInstallerOnTheSeedProject } from '../integration/support/api';
 import { startTestRuntime } from '../integration/support/runtime';
-import { answer, aStation, command, type Station } from './support';
+import { answer, aStation, command, commissionThroughTheInstallerApi, type Station } from './support';
 
 let rt: LocalRuntime;
+let installerToken: string;
 const open: Station[] = [];
+const clients: RPCClient[] = [];
 beforeAll(async () => {
   rt = await startTestRuntime();
+  installerToken = await anInstallerOnTheSeedProject(rt);
 });
 afterAll(async () => {
   for (const s of open) await s.client.close({ force: true }).catch(() => undefined);
+  for (const c of clients) await c.close({ force: true }).catch(() => undefined);
   await rt?.stop();
 });
 const station = async (commissioned: boolean) => {
@@ -41,6 +47,21 @@ describe('OCPP 1.6 security (whitepaper profile 1)', () => {
   it('TC16_A_03_CSMS Basic Authentication - invalid AuthorizationKey: refused', async () => {
     const s = await station(true);
     expect(await upgradeStatus(`${rt.ocppUrl}/${s.identity}`, { protocols: ['ocpp1.6'], authorization: basic(s.identity, 'f'.repeat(40)) })).toBe(401);
+  });
+
+  // Whitepaper use case A01 (A01.FR.02): the Central System sets a new AuthorizationKey with ChangeConfiguration,
+  // here when commissioning completes (lib/domain/commissioning.ts); the charge point reconnects with it.
+  it('TC16_A_09_CSMS Update AuthorizationKey with ChangeConfiguration - Accepted: reconnects with the new key and boots Accepted', async () => {
+    const s = await station(false);
+    expect(await s.client.call('BootNotification', BOOT['ocpp1.6'])).toMatchObject({ status: 'Pending' });
+    const { newPassword } = await commissionThroughTheInstallerApi(rt, s, installerToken, 'ocpp1.6', 'Accepted');
+    expect(s.received.find((r) => r.method === 'ChangeConfiguration')?.params).toEqual({ key: 'AuthorizationKey', value: newPassword });
+    expect(newPassword).not.toBe(s.password);
+    await s.client.close({ force: true });
+    const again = await aConnectedClient(rt, { identity: s.identity, password: newPassword, protocol: 'ocpp1.6' });
+    clients.push(again);
+    expect(await again.call('BootNotification', BOOT['ocpp1.6'])).toMatchObject({ status: 'Accepted' });
+    expect(await again.call('StatusNotification', available)).toEqual({});
   });
 });
 

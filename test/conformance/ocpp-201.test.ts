@@ -1,17 +1,23 @@
 // OCPP 2.0.1 Part 6 CSMS test cases of blocks A and B, one test per case id (cases.ts lists them all).
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { RPCClient } from 'ocpp-rpc';
 import type { LocalRuntime } from '../../local/runtime';
-import { markCommissioned, basic, BOOT, upgradeStatus } from '../integration/support/ocpp';
+import { aConnectedClient, markCommissioned, basic, BOOT, upgradeStatus } from '../integration/support/ocpp';
+import { anInstallerOnTheSeedProject } from '../integration/support/api';
 import { startTestRuntime } from '../integration/support/runtime';
-import { answer, aStation, command, operatorApi, type Station } from './support';
+import { answer, aStation, command, commissionThroughTheInstallerApi, operatorApi, type Station } from './support';
 
 let rt: LocalRuntime;
+let installerToken: string;
 const open: Station[] = [];
+const clients: RPCClient[] = [];
 beforeAll(async () => {
   rt = await startTestRuntime();
+  installerToken = await anInstallerOnTheSeedProject(rt);
 });
 afterAll(async () => {
   for (const s of open) await s.client.close({ force: true }).catch(() => undefined);
+  for (const c of clients) await c.close({ force: true }).catch(() => undefined);
   await rt?.stop();
 });
 const station = async (commissioned: boolean) => {
@@ -48,6 +54,35 @@ describe('OCPP 2.0.1 block A: security', () => {
     const s = await station(true);
     expect(await upgradeStatus(`${rt.ocppUrl}/${s.identity}`, { protocols: ['ocpp2.0.1'], authorization: basic(s.identity, 'Rnd0mIdentifierString-x9Q2') })).toBe(401);
   });
+
+  // A01: the CSMS sends the new password when commissioning completes (lib/domain/commissioning.ts);
+  // the station then reconnects (step 3) with the new password (A_09) or the old one (A_10).
+  for (const [id, said, reconnectWith] of [
+    ['TC_A_09_CSMS', 'Accepted', 'new'],
+    ['TC_A_10_CSMS', 'Rejected', 'old'],
+  ] as const) {
+    it(`${id} Update BasicAuthPassword - ${said}: the station reconnects with the ${reconnectWith} password and boots Accepted`, async () => {
+      const s = await station(false);
+      expect(await s.client.call('BootNotification', BOOT['ocpp2.0.1'])).toMatchObject({ status: 'Pending' });
+      const { newPassword } = await commissionThroughTheInstallerApi(rt, s, installerToken, 'ocpp2.0.1', said);
+      // Step 1: SetVariablesRequest of SecurityCtrlr.BasicAuthPassword.
+      const set = s.received.find((r) => r.method === 'SetVariables')!.params.setVariableData as Array<Record<string, unknown>>;
+      expect(set).toEqual([{ attributeValue: newPassword, component: { name: 'SecurityCtrlr' }, variable: { name: 'BasicAuthPassword' } }]);
+      expect(newPassword).not.toBe(s.password);
+      await s.client.close({ force: true });
+      // Steps 3-4: the upgrade with the password the station now uses; the other one is refused (A_10: the new one was never stored).
+      const password = reconnectWith === 'new' ? newPassword : s.password;
+      if (reconnectWith === 'old') expect(await upgradeStatus(`${rt.ocppUrl}/${s.identity}`, { protocols: ['ocpp2.0.1'], authorization: basic(s.identity, newPassword) })).toBe(401);
+      const again = await aConnectedClient(rt, { identity: s.identity, password, protocol: 'ocpp2.0.1' });
+      clients.push(again);
+      // Steps 5-8.
+      expect(await again.call('BootNotification', BOOT['ocpp2.0.1'])).toMatchObject({ status: 'Accepted' });
+      expect(await again.call('StatusNotification', statusAvailable())).toEqual({});
+      expect(await again.call('NotifyEvent', availabilityEvent())).toEqual({});
+      // A01: once the new password was used, the old one no longer opens the door (the grace path ends; docs/conformance.md).
+      if (reconnectWith === 'new') expect(await upgradeStatus(`${rt.ocppUrl}/${s.identity}`, { protocols: ['ocpp2.0.1'], authorization: basic(s.identity, s.password) })).toBe(401);
+    });
+  }
 });
 
 describe('OCPP 2.0.1 block B: provisioning', () => {
@@ -171,6 +206,66 @@ describe('OCPP 2.0.1 block B: provisioning', () => {
     expect((await command(rt, s, 'Reset', { type: 'OnIdle', evseId: 1 })).body.outcome).toBe('accepted');
     expect(s.received.at(-1)).toEqual({ method: 'Reset', params: { type: 'OnIdle', evseId: 1 } });
   });
+
+  // B11/B12 with a transaction running: the "EnergyTransferStarted" reusable state, then the reset the
+  // operator asks for (the manual action) and what the station sends afterwards, as each case lists it.
+  const energyTransferStarted = async (s: Station) => {
+    const transactionId = `tx-${s.identity}`;
+    const event = (eventType: string, triggerReason: string, seqNo: number, transactionInfo: Record<string, unknown>, extra: Record<string, unknown> = {}) =>
+      s.client.call('TransactionEvent', { eventType, timestamp: now(), triggerReason, seqNo, transactionInfo: { transactionId, ...transactionInfo }, evse: { id: 1, connectorId: 1 }, ...extra });
+    const idToken = { idToken: 'A1B2C3D4', type: 'ISO14443' };
+    expect(await event('Started', 'Authorized', 0, { chargingState: 'EVConnected' }, { idToken })).toEqual({ idTokenInfo: { status: 'Accepted' } });
+    expect(await event('Updated', 'ChargingStateChanged', 1, { chargingState: 'Charging' })).toEqual({});
+    return { event, idToken };
+  };
+  const occupied = () => ({ ...statusAvailable(), connectorStatus: 'Occupied' });
+  const occupiedEvent = () => {
+    const e = availabilityEvent();
+    return { ...e, eventData: [{ ...e.eventData[0]!, actualValue: 'Occupied' }] };
+  };
+
+  for (const [id, evseId] of [
+    ['TC_B_21_CSMS', undefined],
+    ['TC_B_26_CSMS', 1],
+  ] as const) {
+    it(`${id} Reset ${evseId ? 'EVSE' : 'Charging Station'} - with ongoing transaction - OnIdle: Scheduled, the transaction ends, then the boot is Accepted`, async () => {
+      const s = await bootedAccepted();
+      const { event, idToken } = await energyTransferStarted(s);
+      answer(s, 'Reset', () => ({ status: 'Scheduled' }));
+      const reset = { type: 'OnIdle', ...(evseId ? { evseId } : {}) };
+      // Steps 1-2: the ResetRequest the tool validates; Scheduled is a success (B11.FR.02/B12.FR.02).
+      expect((await command(rt, s, 'Reset', reset)).body).toMatchObject({ outcome: 'accepted', response: { status: 'Scheduled' } });
+      expect(s.received.at(-1)).toEqual({ method: 'Reset', params: reset });
+      // Steps 3-6: the driver stops, the EV leaves.
+      expect(await event('Updated', 'StopAuthorized', 2, { chargingState: 'EVConnected' }, { idToken })).toEqual({ idTokenInfo: { status: 'Accepted' } });
+      expect(await event('Ended', 'EVCommunicationLost', 3, { chargingState: 'Idle', stoppedReason: 'EVDisconnected' })).toEqual({});
+      if (evseId) return; // An EVSE reset ends here (TC_B_26 has no boot).
+      // Steps 7-10.
+      expect(await s.client.call('BootNotification', { ...BOOT['ocpp2.0.1'], reason: 'ScheduledReset' })).toMatchObject({ status: 'Accepted' });
+      expect(await s.client.call('StatusNotification', statusAvailable())).toEqual({});
+      expect(await s.client.call('NotifyEvent', availabilityEvent())).toEqual({});
+    });
+  }
+
+  for (const [id, evseId] of [
+    ['TC_B_22_CSMS', undefined],
+    ['TC_B_27_CSMS', 1],
+  ] as const) {
+    it(`${id} Reset ${evseId ? 'EVSE' : 'Charging Station'} - with ongoing transaction - Immediate: the transaction ends by ResetCommand, then the boot is Accepted`, async () => {
+      const s = await bootedAccepted();
+      const { event } = await energyTransferStarted(s);
+      const reset = { type: 'Immediate', ...(evseId ? { evseId } : {}) };
+      expect((await command(rt, s, 'Reset', reset)).body.outcome).toBe('accepted');
+      expect(s.received.at(-1)).toEqual({ method: 'Reset', params: reset });
+      // Step 3: ended by the reset, without idToken.
+      expect(await event('Ended', 'ResetCommand', 2, { chargingState: 'EVConnected', stoppedReason: 'ImmediateReset' })).toEqual({});
+      if (evseId) return; // An EVSE reset ends here (TC_B_27 has no boot).
+      expect(await s.client.call('BootNotification', { ...BOOT['ocpp2.0.1'], reason: 'RemoteReset' })).toMatchObject({ status: 'Accepted' });
+      // The cable is still plugged in: the connector is Occupied.
+      expect(await s.client.call('StatusNotification', occupied())).toEqual({});
+      expect(await s.client.call('NotifyEvent', occupiedEvent())).toEqual({});
+    });
+  }
 
   const profile = { ocppVersion: 'OCPP20', ocppTransport: 'JSON', ocppCsmsUrl: 'wss://csms.example.com/ocpp', messageTimeout: 30, securityProfile: 2, ocppInterface: 'Wired0' };
   it('TC_B_42_CSMS Set new NetworkConnectionProfile - Accepted', async () => {

@@ -4,6 +4,7 @@ import { CASES, type CaseStatus } from './cases';
 
 const LABEL: Record<CaseStatus, string> = {
   automated: 'passes (automated)',
+  verified_by_template: 'verified by template test',
   not_applicable: 'not applicable',
   not_yet_automated: 'not yet automated',
 };
@@ -11,7 +12,7 @@ const LABEL: Record<CaseStatus, string> = {
 export function renderConformanceDoc(): string {
   const count = (v: string, s: CaseStatus) => CASES.filter((c) => c.version === v && c.status === s).length;
   const summary = ['2.0.1', '1.6']
-    .map((v) => `| ${v} | ${CASES.filter((c) => c.version === v).length} | ${count(v, 'automated')} | ${count(v, 'not_yet_automated')} | ${count(v, 'not_applicable')} |`)
+    .map((v) => `| ${v} | ${CASES.filter((c) => c.version === v).length} | ${count(v, 'automated')} | ${count(v, 'verified_by_template')} | ${count(v, 'not_yet_automated')} | ${count(v, 'not_applicable')} |`)
     .join('\n');
   const rows = CASES.map((c) => `| ${c.id} | ${c.version} | ${c.name} | ${LABEL[c.status]} | ${c.note ?? ''} |`).join('\n');
   return `<!-- Generated from test/conformance/cases.ts; do not edit. Regenerate: npx tsx test/conformance/render.ts > docs/conformance.md -->
@@ -23,31 +24,70 @@ local runtime (DynamoDB Local), following the case's steps and tool validations 
 The 1.6 cases (\`TC16_…\`) are built the same way from the OCPP 1.6 specification and the 1.6 security
 whitepaper. "passes (automated)" means a test named by the case id runs in \`npm test\`, which fails
 when it does; \`test/unit/conformance-doc.test.ts\` checks that such a test exists for every one and that
-this page is what \`test/conformance/cases.ts\` says.
+this page is what \`test/conformance/cases.ts\` says. "verified by template test" is for the TLS cases: on AWS,
+CloudFront terminates TLS and the local runtime speaks plain \`ws://\`, so a template test in \`test/infra/\`
+(named in the note) asserts the CloudFront setting the case depends on; it is not a handshake with the test tool.
 
-| version | cases | passes (automated) | not yet automated | not applicable |
-|---|---|---|---|---|
+| version | cases | passes (automated) | verified by template test | not yet automated | not applicable |
+|---|---|---|---|---|---|
 ${summary}
 
 | case | version | name | result | why / note |
 |---|---|---|---|---|
 ${rows}
 
+## TC_B_31 and the commissioning order
+
+TC_B_31 validates that, after a Pending boot, the TriggerMessageRequest the CSMS sends asks for
+BootNotification (step 3) and that the boot it triggers is answered Accepted (step 6); the case text
+offers no other TriggerMessage before that, so the tool does not accept the Heartbeat first. The platform
+answers Accepted only once commissioning has completed (the Pending gate, DESIGN.md §3), and one of the
+three commissioning checks is a Heartbeat after the start, which a Pending station sends only when asked
+(2.0.1 B02, TC_B_30): so commissioning sends TriggerMessage(Heartbeat) first, and TriggerMessage
+(BootNotification) after the password rotation. Swapping the order would not help: a boot triggered before
+completion is answered Pending, which fails step 6. Decision: the order stays, and TC_B_31 stays open. It
+passes only if the heartbeat check no longer needs a Heartbeat while Pending, for example by checking the
+Heartbeat after the Accepted boot, which changes what "commissioning completed" means to installers and to
+\`commissioning.completed\` subscribers; that is for issue #11 to decide, not a test-side workaround.
+
 ## Password rotation and the whitepaper
 
-The 1.6 security whitepaper (and 2.0.1 A01) expect the CSMS to use the new password once the charge
-point accepts it. The platform keeps the previous password valid, for a bounded grace period, until
-the charge point has connected once with the new one, because some firmware answers Accepted and keeps
-using the old password (DESIGN.md §3). A connection with the previous password is logged and the
-commissioning check says so; the rotation counts as done only when the new password was used.
+The 1.6 security whitepaper (A01.FR.03) says that once the charge point answers the new AuthorizationKey
+with Accepted, the Central System "SHALL assume that the authorization key change was successful, and no
+longer accept the credentials previously used"; 2.0.1 A01 says the same of BasicAuthPassword. The platform
+departs from that on purpose, within bounds: it keeps the previous password valid until the charge point
+has connected once with the new one, at most for a grace period (\`PREVIOUS_PASSWORD_GRACE_DAYS\`), because
+some firmware answers Accepted and keeps using the old password, and a charger locked out that way needs a
+site visit (DESIGN.md §3). The first connection with the new password retires the old one, which is then
+refused as the whitepaper asks; a connection with the previous password is logged, and the commissioning
+check says so. The rotation counts as done (\`rotated\`) only once the new password was used. TC_A_09 and
+TC16_A_09 reconnect with the new password, as the cases do, and pass; TC_A_10 (Rejected) keeps the old one,
+and the new one is never stored.
 
 ## TLS
 
-OCPP 2.0.1 Part 2 A00 requires TLS 1.2 or higher and a defined set of cipher suites for security
-profile 2. On AWS the OCPP endpoint is CloudFront in front of API Gateway; a \`*.cloudfront.net\`
-domain accepts TLS versions older than 1.2, so profile 2 needs a custom domain with a CloudFront
-security policy of TLS 1.2 or higher. That part (issue #11 item 6) is not built yet; TC_A_04 and TC_A_06
-are listed as not yet automated until it is.
+Security profile 2 is TLS with Basic authentication. OCPP 2.0.1 Part 2 A00 and the 1.6 security whitepaper
+(A00.FR.312-317) require TLS 1.2 or higher only, and that the CSMS support at least
+TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256, TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
+TLS_RSA_WITH_AES_128_GCM_SHA256 and TLS_RSA_WITH_AES_256_GCM_SHA384, since a station need only support
+the ECDSA pair or the RSA pair. On AWS the OCPP endpoint is CloudFront in front of API Gateway, and
+CloudFront offers fixed security policies, not cipher lists:
+
+- **Custom domain** (\`-c ocppDomainName=… -c ocppCertificateArn=…\`, docs/deploy.md): the distribution uses
+  \`TLSv1.2_2018\`, the only CloudFront policy with no protocol below TLS 1.2 that still offers the two
+  TLS_RSA GCM suites; \`TLSv1.2_2019\` and later drop them, so a station with only the RSA pair could not
+  connect. The extra suites it offers (ECDHE with CBC-SHA256/384, AES128-SHA256) use no primitive that
+  A00.FR.319 excludes. \`test/infra/ocpp-tls.test.ts\` asserts the policy, the certificate and SNI, and holds
+  the AWS table the choice rests on. TC_A_06 (TLS version too low) and TC16_A_04 are verified that way.
+- **Certificate**: use an RSA certificate (ACM's default, RSA 2048; the CN is the domain, as TC_A_04
+  checks). It serves the RSA pair. The ECDHE_ECDSA pair needs an ECDSA certificate, and a CloudFront
+  distribution carries one certificate, so a station that supports only the ECDSA pair cannot connect,
+  and TC_A_04, which validates all four suites, is only half met: it stays open.
+- **Default \`*.cloudfront.net\` domain**: CloudFront serves its own certificate there and the security
+  policy cannot be set; it accepts TLS 1.0 and 1.1. A deployment without a custom domain is therefore
+  **not conformant for security profile 2** (TC_A_06 would fail). It still serves \`wss://\` to stations that
+  use TLS 1.2, and it is not refused at deploy time, because the platform has no setting that says which
+  security profile a deployment promises; use a custom domain for profile 2.
 `;
 }
 

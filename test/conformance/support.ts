@@ -3,7 +3,9 @@
 import type { RPCClient } from 'ocpp-rpc';
 import type { LocalRuntime } from '../../local/runtime';
 import type { OcppVersion } from '../../lib/ocpp/versions';
-import { aConnectedClient, aRegisteredChargePoint, markCommissioned } from '../integration/support/ocpp';
+import { vi } from 'vitest';
+import { apiClient } from '../integration/support/api';
+import { aConnectedClient, aRegisteredChargePoint, BOOT, markCommissioned } from '../integration/support/ocpp';
 
 export interface Station {
   readonly client: RPCClient;
@@ -49,3 +51,36 @@ export async function operatorApi<T = Record<string, unknown>>(rt: LocalRuntime,
 
 export const command = (rt: LocalRuntime, s: Station, action: string, payload: Record<string, unknown>) =>
   operatorApi<{ outcome: string; response: Record<string, unknown> | null }>(rt, 'POST', `/charge-points/${s.chargePointId}/commands`, { action, payload });
+
+/**
+ * Commissions a Pending station the way an installer does (POST …/commissioning): the station sends
+ * what TriggerMessage asks for and answers the password change (1.6 ChangeConfiguration
+ * AuthorizationKey, 2.0.1 SetVariables SecurityCtrlr.BasicAuthPassword) with `passwordAnswer`.
+ * Resolves once the rotation is recorded, with the password the CSMS sent.
+ */
+export async function commissionThroughTheInstallerApi(rt: LocalRuntime, s: Station, installerToken: string, protocol: OcppVersion, passwordAnswer: string): Promise<{ newPassword: string }> {
+  const sent: { password?: string } = {};
+  answer(s, 'TriggerMessage', (p) => {
+    const what = p.requestedMessage as string;
+    setImmediate(() => void s.client.call(what, what === 'Heartbeat' ? {} : BOOT[protocol]).catch(() => undefined));
+    return { status: 'Accepted' };
+  });
+  answer(s, 'ChangeConfiguration', (p) => {
+    sent.password = p.value as string;
+    return { status: passwordAnswer };
+  });
+  answer(s, 'SetVariables', (p) => {
+    const data = p.setVariableData as Array<{ attributeValue: string; component: unknown; variable: unknown }>;
+    sent.password = data[0]!.attributeValue;
+    return { setVariableResult: data.map((d) => ({ attributeStatus: passwordAnswer, component: d.component, variable: d.variable })) };
+  });
+  const api = apiClient(rt);
+  const path = `/api/v1/installer/charge-points/${s.chargePointId}/commissioning`;
+  const started = await api('POST', path, { token: installerToken });
+  if (started.status !== 202) throw new Error(`commissioning did not start: ${started.status} ${JSON.stringify(started.body)}`);
+  await vi.waitFor(async () => {
+    const st = await api<{ password_rotation: unknown }>('GET', path, { token: installerToken });
+    if (!st.body.password_rotation) throw new Error('password not rotated yet');
+  }, { timeout: 20_000, interval: 200 });
+  return { newPassword: sent.password! };
+}

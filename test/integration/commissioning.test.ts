@@ -11,7 +11,7 @@ import { documentClient } from '../../lib/aws/clients';
 import { keys } from '../../lib/db/keys';
 import { getChargePoint } from '../../lib/db/charge-points';
 import { aConnectedClient, aSerial, basic, BOOT, upgradeStatus } from './support/ocpp';
-import { anEmail, apiClient } from './support/api';
+import { anInstallerOnTheSeedProject, apiClient } from './support/api';
 import { startTestRuntime } from './support/runtime';
 
 let rt: LocalRuntime;
@@ -23,14 +23,7 @@ beforeAll(async () => {
   // A short timeout so the "never heartbeats" charger fails within the test.
   rt = await startTestRuntime({ env: { COMMISSIONING_TIMEOUT_SECONDS: '5' } });
   api = apiClient(rt);
-  const email = anEmail();
-  const password = 'Correct-Horse-42';
-  await api('POST', '/api/v1/installer/signup', { body: { email, password, name: 'Sam' } });
-  await rt.drain();
-  const t = /Verification token: (\S+)/.exec(rt.outbox.list({ to: email })[0]!.text!)![1]!;
-  await api('POST', '/api/v1/installer/verify-email', { body: { token: t, password } });
-  token = (await api<{ access_token: string }>('POST', '/api/v1/installer/login', { body: { email, password } })).body.access_token;
-  await api('POST', `/api/v1/operator/projects/${rt.seed!.projectId}/installers`, { token: rt.seed!.operatorApiKey, body: { email } });
+  token = await anInstallerOnTheSeedProject(rt);
 });
 afterAll(async () => {
   for (const c of clients) await c.close({ force: true }).catch(() => undefined);

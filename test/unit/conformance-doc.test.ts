@@ -1,6 +1,6 @@
 // docs/conformance.md cannot drift: it must be what test/conformance/cases.ts renders, and every case
 // it calls automated must be a test named by its id in the conformance suite (which npm test runs).
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CASES } from '../conformance/cases';
@@ -22,6 +22,14 @@ describe('docs/conformance.md', () => {
     const automated = CASES.filter((c) => c.status === 'automated').map((c) => c.id);
     expect(automated.filter((id) => !named.has(id))).toEqual([]);
     expect([...named].filter((id) => !automated.includes(id))).toEqual([]);
+  });
+
+  it('names, for every case verified by template test, a test/infra file that exists and names the case', () => {
+    const unbacked = CASES.filter((c) => c.status === 'verified_by_template').filter((c) => {
+      const file = /test\/infra\/[\w-]+\.test\.ts/.exec(c.note ?? '')?.[0];
+      return !file || !existsSync(join(root, file)) || !readFileSync(join(root, file), 'utf8').includes(c.id);
+    });
+    expect(unbacked.map((c) => c.id)).toEqual([]);
   });
 
   it('lists every block A and B CSMS case of OCPP 2.0.1 Part 6 once, with a reason for each one not automated', () => {

@@ -60,3 +60,20 @@ export function anEmail(prefix = 'installer'): string {
   n += 1;
   return `${prefix}.${process.pid}.${Date.now().toString(36)}.${n}@example.com`;
 }
+
+/**
+ * An installer on the seed project (signup, verify, login, added by the operator), as the installer
+ * app does it; returns the bearer token for the installer API.
+ */
+export async function anInstallerOnTheSeedProject(rt: LocalRuntime): Promise<string> {
+  const api = apiClient(rt);
+  const email = anEmail();
+  const password = 'Correct-Horse-42';
+  await api('POST', '/api/v1/installer/signup', { body: { email, password, name: 'Sam' } });
+  await rt.drain();
+  const t = /Verification token: (\S+)/.exec(rt.outbox.list({ to: email })[0]!.text!)![1]!;
+  await api('POST', '/api/v1/installer/verify-email', { body: { token: t, password } });
+  const token = (await api<{ access_token: string }>('POST', '/api/v1/installer/login', { body: { email, password } })).body.access_token;
+  await api('POST', `/api/v1/operator/projects/${rt.seed!.projectId}/installers`, { token: rt.seed!.operatorApiKey, body: { email } });
+  return token;
+}
