@@ -199,7 +199,8 @@ export class WsGateway {
     const event = {
       headers: {},
       multiValueHeaders: {},
-      requestContext: { ...this.context('$disconnect', conn.id), disconnectStatusCode: code, disconnectReason: reason },
+      // The connection has left the live set by now, so its authorizer context is passed on explicitly.
+      requestContext: { ...this.context('$disconnect', conn.id), ...(conn.authorizer ? { authorizer: conn.authorizer } : {}), disconnectStatusCode: code, disconnectReason: reason },
       isBase64Encoded: false,
     };
     try {
