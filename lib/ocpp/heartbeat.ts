@@ -4,8 +4,8 @@
 // 540 s (9 min), chosen from two facts:
 // - API Gateway closes a WebSocket after 10 minutes without a message (DESIGN.md §2.5). A WebSocket
 //   ping from the charger (1.6 WebSocketPingInterval, 2.0.1 OCPPCommCtrlr.WebSocketPingInterval) is
-//   a control frame: API Gateway answers it without invoking anything, but it does not document that
-//   control frames reset the idle timer, and many chargers disable pings or ping only every 30 min.
+//   a control frame: API Gateway answers it without invoking anything, but control frames are
+//   reported not to reset its idle timer (docs/benchmarks.md), and many chargers disable pings.
 //   So the heartbeat alone must keep an otherwise quiet connection open: at most 600 s, minus margin
 //   for the charger's timer drift and the round trip. 60 s of margin covers both.
 // - Every heartbeat costs the same fixed work whatever the interval: one Lambda invocation, one
