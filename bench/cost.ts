@@ -1,4 +1,4 @@
-// `npm run cost`: cost per charger-month for a fleet on a 300 s heartbeat, at 1k, 100k and 1M
+// `npm run cost`: cost per charger-month for a fleet on the default heartbeat (lib/ocpp/heartbeat.ts), at 1k, 100k and 1M
 // chargers (and 500, the size AWS's Fargate guidance quotes), from the work per message counted by
 // `npm run bench` (bench/results/latest.json) or the documented defaults (bench/lib/defaults.ts).
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -131,14 +131,13 @@ function main(opts: CostOptions): void {
       ['change', 'per charger-month', 'vs base'],
       [
         ['base (as above)', usd(at100k.perChargerUsd), '0 %'],
-        variant('heartbeat 540 s (longest inside the 10 min idle timeout with margin)', { assumptions: { heartbeatSeconds: 540 } }),
+        variant('heartbeat 300 s (the default before 540 s)', { assumptions: { heartbeatSeconds: 300 } }),
         variant('heartbeat 60 s', { assumptions: { heartbeatSeconds: 60 } }),
         variant('Lambda durations ×3 (512 MB arm64 CPU share, AWS round trips)', { durationFactor: 3 }),
         variant('no charging sessions', { assumptions: { sessionsPerDay: 0 } }),
         variant('meter readings every 60 s', { assumptions: { meterIntervalSeconds: 60 } }),
         variant('all chargers on OCPP 2.0.1', { assumptions: { share16: 0 } }),
         variant('Lambda system logs at WARN (no START/END/REPORT lines)', { assumptions: { platformLogBytesPerInvocation: 0 } }),
-        variant('heartbeat 540 s and system logs at WARN', { assumptions: { heartbeatSeconds: 540, platformLogBytesPerInvocation: 0 } }),
       ],
     ),
   );

@@ -72,6 +72,26 @@ export interface WsRoute {
    * through @connections instead (lib/ocpp/pipeline.ts handleFrameAndReply).
    */
   readonly routeResponse: boolean;
+  /**
+   * A Lambda REQUEST authorizer run before the route's integration (API Gateway allows one on
+   * `$connect` only). What it returns as `context` reaches `requestContext.authorizer` of every later
+   * event of that connection ($default, $disconnect), so they need not look the charger up again.
+   * @default - none
+   */
+  readonly authorizer?: WsAuthorizer;
+  readonly description: string;
+}
+
+export interface WsAuthorizer {
+  /** Lambda entry, relative to the repository root; exports `handler`. */
+  readonly entry: string;
+  readonly access: Access;
+  /**
+   * API Gateway refuses the upgrade with 401, without invoking the authorizer, when one of these is
+   * missing: only the identity query parameter CloudFront always adds, so a missing Authorization
+   * header still reaches the authorizer and is logged as an authentication failure.
+   */
+  readonly identitySource: readonly string[];
   readonly description: string;
 }
 
@@ -98,7 +118,14 @@ export const WS_ROUTES: readonly WsRoute[] = [
     entry: 'functions/ocpp/connect.ts',
     access: { table: 'readwrite', connections: 'manage', events: 'publish' },
     routeResponse: false,
-    description: 'Authenticate a charge point (Basic auth), negotiate the OCPP subprotocol, record the connection',
+    authorizer: {
+      entry: 'functions/ocpp/authorize.ts',
+      // readwrite: it logs authentication failures and upgrades legacy password hashes.
+      access: { table: 'readwrite' },
+      identitySource: ['route.request.querystring.cp'],
+      description: 'Who is this charge point (identity, Basic auth); its context rides on every later event of the connection',
+    },
+    description: 'Negotiate the OCPP subprotocol and record the connection the authorizer admitted',
   },
   {
     kind: 'ws',

@@ -22,6 +22,8 @@ interface LiveConnection {
   readonly connectedAt: number;
   readonly sourceIp: string;
   readonly userAgent: string;
+  /** What the $connect authorizer returned as context (plus principalId): on every later event, as on AWS. */
+  readonly authorizer: Record<string, unknown> | undefined;
   lastActiveAt: number;
 }
 
@@ -76,6 +78,7 @@ export class WsGateway {
       domainName: this.opts.domainName(),
       connectionId,
       apiId: this.opts.apiId ?? 'local',
+      ...(conn?.authorizer ? { authorizer: conn.authorizer } : {}),
       ...extra,
     };
   }
@@ -115,19 +118,27 @@ export class WsGateway {
       isBase64Encoded: false,
     };
     const route = this.byKey.$connect;
-    const decide: Promise<APIGatewayProxyResult | undefined> = route
-      ? (invoke(route.entry, event) as Promise<APIGatewayProxyResult | undefined>)
-      : Promise.resolve({ statusCode: 200, body: '' });
+    const decide = async (): Promise<{ result: APIGatewayProxyResult | undefined; authorizer?: Record<string, unknown> }> => {
+      let authorizer: Record<string, unknown> | undefined;
+      if (route?.authorizer) {
+        const verdict = await authorize(route.authorizer.entry, route.authorizer.identitySource, event, connectionId, this.opts.stage, this.opts.apiId ?? 'local');
+        if ('status' in verdict) return { result: { statusCode: verdict.status, body: '' } };
+        authorizer = verdict.context;
+      }
+      if (!route) return { result: { statusCode: 200, body: '' } };
+      const connectEvent = authorizer ? { ...event, requestContext: { ...event.requestContext, authorizer } } : event;
+      return { result: (await invoke(route.entry, connectEvent)) as APIGatewayProxyResult | undefined, ...(authorizer ? { authorizer } : {}) };
+    };
     void this.track(
-      decide.then(
-        (result) => {
+      decide().then(
+        ({ result, authorizer }) => {
           const status = result?.statusCode ?? 200;
           // API Gateway passes on only the status of a refusal; CloudFront's viewer response adds headers (the 401 challenge).
           if (status < 200 || status > 299) return rejectUpgrade(socket, status, viewerResponseHeaders(status));
           if (this.closing) return rejectUpgrade(socket, 503);
           const protocol = headerValue(result?.headers, 'sec-websocket-protocol');
           (req as IncomingMessage & { negotiatedProtocol?: string }).negotiatedProtocol = protocol;
-          this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, connectionId, sourceIp, req.headers['user-agent'] ?? ''));
+          this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, connectionId, sourceIp, req.headers['user-agent'] ?? '', authorizer));
         },
         (err: unknown) => {
           console.error('[local] $connect threw:', err);
@@ -137,9 +148,9 @@ export class WsGateway {
     );
   }
 
-  private accept(socket: WebSocket, id: string, sourceIp: string, userAgent: string): void {
+  private accept(socket: WebSocket, id: string, sourceIp: string, userAgent: string, authorizer: Record<string, unknown> | undefined): void {
     const now = Date.now();
-    const conn: LiveConnection = { id, socket, connectedAt: now, sourceIp, userAgent, lastActiveAt: now };
+    const conn: LiveConnection = { id, socket, connectedAt: now, sourceIp, userAgent, authorizer, lastActiveAt: now };
     this.connections.set(id, conn);
     this.opts.onOpen?.(id);
     socket.on('message', (data, isBinary) => {
@@ -188,7 +199,8 @@ export class WsGateway {
     const event = {
       headers: {},
       multiValueHeaders: {},
-      requestContext: { ...this.context('$disconnect', conn.id), disconnectStatusCode: code, disconnectReason: reason },
+      // The connection has left the live set by now, so its authorizer context is passed on explicitly.
+      requestContext: { ...this.context('$disconnect', conn.id), ...(conn.authorizer ? { authorizer: conn.authorizer } : {}), disconnectStatusCode: code, disconnectReason: reason },
       isBase64Encoded: false,
     };
     try {
@@ -274,6 +286,50 @@ export class WsGateway {
     for (const conn of this.connections.values()) conn.socket.terminate();
     this.wss.close();
   }
+}
+
+interface AuthorizerPolicy {
+  principalId?: unknown;
+  policyDocument?: { Statement?: Array<{ Effect?: unknown; Action?: unknown; Resource?: unknown }> };
+  context?: Record<string, unknown>;
+}
+
+/**
+ * Runs a Lambda REQUEST authorizer the way API Gateway does on $connect: a missing identity source
+ * → 401 without invoking it; an Allow policy for this route → its context (with principalId) becomes
+ * requestContext.authorizer of $connect and of every later event of the connection; a Deny → 403;
+ * the function failing with "Unauthorized" → 401; any other failure or a malformed answer → 500.
+ * Context values that are not strings, numbers or booleans make API Gateway fail the request (500).
+ */
+async function authorize(
+  entry: string,
+  identitySource: readonly string[],
+  connectEvent: { headers: Record<string, string>; multiValueHeaders: Record<string, string[]>; queryStringParameters: Record<string, string>; requestContext: Record<string, unknown> },
+  connectionId: string,
+  stage: string,
+  apiId: string,
+): Promise<{ status: number } | { context: Record<string, unknown> }> {
+  for (const source of identitySource) {
+    const query = /^route\.request\.querystring\.(.+)$/.exec(source)?.[1];
+    const headerName = /^route\.request\.header\.(.+)$/.exec(source)?.[1];
+    const present = query !== undefined ? !!connectEvent.queryStringParameters[query] : headerName !== undefined ? headerValue(connectEvent.headers, headerName.toLowerCase()) !== undefined : false;
+    if (!present) return { status: 401 };
+  }
+  const methodArn = `arn:aws:execute-api:local:000000000000:${apiId}/${stage}/$connect`;
+  let out: AuthorizerPolicy | undefined;
+  try {
+    out = (await invoke(entry, { type: 'REQUEST', methodArn, ...connectEvent, requestContext: { ...connectEvent.requestContext, connectionId } })) as AuthorizerPolicy | undefined;
+  } catch (err) {
+    if (err instanceof Error && err.message === 'Unauthorized') return { status: 401 };
+    console.error('[local] $connect authorizer threw:', err);
+    return { status: 500 };
+  }
+  const statement = out?.policyDocument?.Statement?.find((s) => s.Action === 'execute-api:Invoke' && (s.Resource === methodArn || s.Resource === '*'));
+  if (!out || typeof out.principalId !== 'string' || !statement) return { status: 500 };
+  if (statement.Effect !== 'Allow') return { status: 403 };
+  const context = out.context ?? {};
+  if (!Object.values(context).every((v) => ['string', 'number', 'boolean'].includes(typeof v))) return { status: 500 };
+  return { context: { ...context, principalId: out.principalId } };
 }
 
 function headerValue(headers: Record<string, unknown> | undefined, name: string): string | undefined {

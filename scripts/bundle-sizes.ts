@@ -33,7 +33,8 @@ const SDK_PACKAGE = /^@(aws-sdk|smithy|aws-crypto|aws)\//;
 
 /** Every Lambda entry the CDK app deploys: route table and rule table, deduplicated. */
 export function lambdaEntries(): string[] {
-  return [...new Set([...ROUTES.map((r) => r.entry), ...EVENT_RULES.map((r) => r.entry)])];
+  const authorizers = ROUTES.flatMap((r) => (r.kind === 'ws' && r.authorizer ? [r.authorizer.entry] : []));
+  return [...new Set([...ROUTES.map((r) => r.entry), ...authorizers, ...EVENT_RULES.map((r) => r.entry)])];
 }
 
 /** The npm package a bundled module belongs to, or undefined for the project's own code. */

@@ -1,5 +1,6 @@
 // Command-line flags of `npm run bench` and `npm run cost` (pure: unit-tested).
 import { parseArgs } from 'node:util';
+import { HEARTBEAT_INTERVAL_SECONDS } from '../../lib/ocpp/heartbeat';
 
 export interface BenchOptions {
   /** Charge points registered and connected (half 1.6, half 2.0.1). */
@@ -37,7 +38,7 @@ export const BENCH_DEFAULTS: BenchOptions = {
 export const BENCH_USAGE = `npm run bench -- [flags]
   --chargers N              charge points (half OCPP 1.6, half 2.0.1)      default ${BENCH_DEFAULTS.chargers}
   --seconds S               steady mix window                             default ${BENCH_DEFAULTS.seconds}
-  --heartbeat-seconds H     compressed heartbeat interval (300 s on AWS)  default ${BENCH_DEFAULTS.heartbeatSeconds}
+  --heartbeat-seconds H     compressed heartbeat interval (${HEARTBEAT_INTERVAL_SECONDS} s on AWS)  default ${BENCH_DEFAULTS.heartbeatSeconds}
   --session-share F         share of chargers running charging sessions   default ${BENCH_DEFAULTS.sessionShare}
   --connect-concurrency C   WebSocket handshakes in flight                default ${BENCH_DEFAULTS.connectConcurrency}
   --raw-seconds S           raw DynamoDB Local PutItem window             default ${BENCH_DEFAULTS.rawSeconds}
@@ -102,7 +103,7 @@ export interface CostOptions {
 export const COST_USAGE = `npm run cost -- [flags]
   --input FILE              bench result JSON                 default bench/results/latest.json when present
   --defaults                ignore bench results; use the documented defaults (bench/lib/defaults.ts)
-  --heartbeat-seconds H     fleet heartbeat interval           default 300
+  --heartbeat-seconds H     fleet heartbeat interval           default ${HEARTBEAT_INTERVAL_SECONDS}
   --duration-factor F       scale measured Lambda durations    default 1
   --json FILE               also write the model as JSON`;
 
@@ -123,7 +124,7 @@ export function parseCostArgs(argv: readonly string[]): CostOptions | 'help' {
   return {
     input: values.input,
     useDefaults: values.defaults ?? false,
-    heartbeatSeconds: num('heartbeat-seconds', values['heartbeat-seconds'], 300, (n) => n >= 1, 'at least 1'),
+    heartbeatSeconds: num('heartbeat-seconds', values['heartbeat-seconds'], HEARTBEAT_INTERVAL_SECONDS, (n) => n >= 1, 'at least 1'),
     durationFactor: num('duration-factor', values['duration-factor'], 1, (n) => n > 0, 'positive'),
     json: values.json,
   };

@@ -2,6 +2,7 @@
 // the work each message costs (counted by the bench: DynamoDB units, events published, Lambda time,
 // frame and log bytes) × the prices (bench/lib/prices.ts). Pure arithmetic, unit-tested in
 // test/unit/bench/cost-model.test.ts.
+import { HEARTBEAT_INTERVAL_SECONDS } from '../../lib/ocpp/heartbeat';
 import type { Price, PriceName, Tier } from './prices';
 
 /** Cost of `quantity` units under cumulative tiers (quantity is fleet-wide and monthly). */
@@ -81,7 +82,8 @@ export interface FleetAssumptions {
 }
 
 export const DEFAULT_ASSUMPTIONS: FleetAssumptions = {
-  heartbeatSeconds: 300,
+  // What BootNotification asks for (lib/ocpp/heartbeat.ts, which says why 540 s).
+  heartbeatSeconds: HEARTBEAT_INTERVAL_SECONDS,
   daysPerMonth: 30,
   connectorsPerCharger: 2,
   connectionHours: 2,

@@ -1,6 +1,7 @@
 // The three WebSocket routes of the OCPP API (lib/routes.ts WS_ROUTES), each with its function.
 import { SecretValue, Stack, type StackProps } from 'aws-cdk-lib';
 import { WebSocketApi, WebSocketRoute } from 'aws-cdk-lib/aws-apigatewayv2';
+import { WebSocketLambdaAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { WebSocketLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { EventBus } from 'aws-cdk-lib/aws-events';
 import type { Construct } from 'constructs';
@@ -26,6 +27,8 @@ export interface DeployedWsRoute {
   readonly row: WsRoute;
   readonly function: AppFunction;
   readonly route: WebSocketRoute;
+  /** The row's Lambda REQUEST authorizer, when it has one ($connect). */
+  readonly authorizer?: AppFunction;
 }
 
 export class OcppStack extends Stack {
@@ -51,21 +54,30 @@ export class OcppStack extends Stack {
         platform,
         ...(row.routeKey === '$connect' ? { environment: { ORIGIN_VERIFY_SECRET: originVerifySecret } } : {}),
       });
+      // The authorizer's context reaches every later event of the connection (lib/ocpp/connection-context.ts).
+      const authorizerFn = row.authorizer
+        ? new AppFunction(this, `${id}Authorizer`, {
+            entry: row.authorizer.entry,
+            description: `${row.routeKey} authorizer: ${row.authorizer.description}`,
+            access: row.authorizer.access,
+            platform,
+            environment: { ORIGIN_VERIFY_SECRET: originVerifySecret },
+          })
+        : undefined;
       const route = new WebSocketRoute(this, `${id}Route`, {
         webSocketApi,
         routeKey: row.routeKey,
         integration: new WebSocketLambdaIntegration(`${id}Integration`, fn.function),
+        ...(authorizerFn && row.authorizer
+          ? { authorizer: new WebSocketLambdaAuthorizer(`${id}Authorizer`, authorizerFn.function, { identitySource: [...row.authorizer.identitySource] }) }
+          : {}),
         // $default answers a CALL with the function's return value (DESIGN.md §2.6).
         returnResponse: row.routeResponse,
       });
-      acknowledge(
-        route,
-        'APIG4',
-        row.routeKey === '$connect'
-          ? '$connect authenticates in the function: HTTP Basic auth per charge point, constant-time compare (DESIGN.md §2.4); WebSocket authorizers add a hop without caching'
-          : 'API Gateway authorizes WebSocket connections at $connect only; this route runs on an already authenticated connection',
-      );
-      routes.set(row.routeKey, { row, function: fn, route });
+      if (!authorizerFn) {
+        acknowledge(route, 'APIG4', 'API Gateway authorizes WebSocket connections at $connect only; this route runs on an already authenticated connection');
+      }
+      routes.set(row.routeKey, { row, function: fn, route, ...(authorizerFn ? { authorizer: authorizerFn } : {}) });
     }
     this.routes = routes;
   }

@@ -1,6 +1,6 @@
 // Charge points, their identity guard (serial = OCPP identity, unique across the platform) and live
 // WebSocket connections. ACCESS_PATTERNS.md lists each query and who calls it.
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from '../aws/clients';
 import { config } from '../config';
 import type { TransactItem } from '../aws/transact';
@@ -19,7 +19,7 @@ export interface BootInfo {
 }
 
 export interface Credentials {
-  /** scrypt hash of the password the charge point must present now. */
+  /** Hash of the password the charge point must present now (lib/ocpp/credentials.ts: salted SHA-256; older items scrypt). */
   readonly current: string;
   /** The password before the last rotation, accepted until the charge point has used the new one (DESIGN.md §3). */
   readonly previous?: string;
@@ -151,7 +151,35 @@ export async function listChargePointsOfProject(projectId: string): Promise<Char
   });
 }
 
-/** Read on every OCPP message: strongly consistent so a frame right after $connect sees its record. */
+/**
+ * Replaces a legacy (scrypt) password hash with its SHA-256 form after a login proved the password
+ * (lib/ocpp/credentials.ts). Only if the stored hash is still the one verified: a rotation or a
+ * re-provisioning in between wins. Returns false when it did not apply.
+ */
+export async function upgradeCredentialHash(chargePointId: string, which: 'current' | 'previous', verified: string, upgraded: string): Promise<boolean> {
+  try {
+    await documentClient().send(
+      new UpdateCommand({
+        TableName: config().tableName,
+        Key: keys.chargePoint(chargePointId),
+        UpdateExpression: 'SET credentials.#which = :new',
+        ConditionExpression: 'credentials.#which = :old',
+        ExpressionAttributeNames: { '#which': which },
+        ExpressionAttributeValues: { ':new': upgraded, ':old': verified },
+      }),
+    );
+    return true;
+  } catch (err) {
+    if ((err as { name?: string }).name === 'ConditionalCheckFailedException') return false;
+    throw err;
+  }
+}
+
+/**
+ * The connection item, strongly consistent so a frame right after $connect sees its record. The
+ * $default hot path reads it only when the $connect authorizer's context is missing or when the boot
+ * status may have changed since (lib/ocpp/pipeline.ts).
+ */
 export async function getConnection(connectionId: string): Promise<ConnectionRecord | undefined> {
   const out = await documentClient().send(
     new GetCommand({ TableName: config().tableName, Key: keys.connection(connectionId), ConsistentRead: true }),

@@ -2,7 +2,7 @@
 // (DESIGN §2.4). Username = charge point identity, password = 1.6 AuthorizationKey / 2.0.1
 // BasicAuthPassword. Pure functions; the only I/O is node:crypto.
 
-import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import { createHash, randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 import type { OcppVersion } from './versions';
 
 // ---------------------------------------------------------------------------------------------
@@ -55,31 +55,47 @@ export function parseBasicAuth(header: string | undefined): BasicCredentials | n
 // Password hashing
 // ---------------------------------------------------------------------------------------------
 
-/**
- * scrypt cost. The $connect Lambda verifies on every charger (re)connect, and API Gateway closes
- * every connection after 2 h (DESIGN §2.5), so a fleet of 10k chargers costs ~1.4 verifies/s.
- * N=2^13, r=8, p=1 uses 8 MiB and took ~20 ms (median of 20) per hash on the 2-vCPU AMD EPYC dev
- * machine; a Lambda at 1769 MB gets one full vCPU and should be similar (slower below that).
- * Stronger settings (OWASP suggests N=2^17) would cost ~300 ms per connect for little gain: the
- * passwords this platform provisions carry 160 random bits (see generateProvisioningPassword),
- * where no KDF cost matters; the cost only slows offline guessing of weak factory passwords,
- * which the Pending gate replaces during commissioning (DESIGN §3). The encoded hash records its
- * parameters, so they can be raised later without invalidating stored hashes.
+/*
+ * How charger passwords are stored, and why not like human passwords.
+ *
+ * Every charger password this platform stores is one it made: generateProvisioningPassword() at
+ * registration and re-provisioning (lib/domain/charge-points.ts), and again for the long-term
+ * password the rotation sets (lib/domain/commissioning.ts). Each is 20 bytes from the CSPRNG: 160
+ * bits of entropy. A slow KDF (scrypt, bcrypt, Argon2) exists to make guessing a LOW-entropy secret
+ * expensive; against 2^160 candidates no work factor changes anything (at 10^12 SHA-256 per second
+ * an offline search of a leaked hash takes ~10^28 years), so the cost only ever landed on us: one
+ * scrypt per (re)connect per candidate form, every 2 hours per charger on API Gateway (DESIGN.md
+ * §2.5), which under load made registration 17/s and $connect 1.3 s at p50.
+ *
+ * So a stored hash is `sha256$<salt>$<SHA-256(salt ‖ secret)>` (base64url). The salt is not needed
+ * for strength; it keeps two equal secrets (there are none, but a restore or a test fixture could
+ * make some) from having equal stored hashes, and costs nothing. No pepper: a server-side key would
+ * only help if the secrets were guessable, and would bring a secret to distribute to every $connect
+ * and a rotation story. Comparison stays constant-time.
+ *
+ * Hashes written before this change are `scrypt$N$r$p$<salt>$<hash>` and still verify; a successful
+ * login with one returns its SHA-256 replacement (matchChargerPassword), which $connect stores, so a
+ * fleet migrates within one 2-hour reconnect cycle without anyone re-entering a password.
+ *
+ * If this platform ever stores a password a person chose for a charger, it must not use this scheme.
  */
-export const SCRYPT_PARAMS = { N: 2 ** 13, r: 8, p: 1 } as const;
+export const HASH_SCHEME = 'sha256';
 const SALT_BYTES = 16;
-const KEY_BYTES = 32;
 /** Longer presented passwords are refused without hashing (legit ones are at most 40 chars). */
 export const MAX_PASSWORD_BYTES = 512;
 
 /** Bounds on parameters read back from a stored hash, so a corrupt row cannot make us burn memory. */
 const LIMITS = { minLog2N: 10, maxLog2N: 16, maxR: 16, maxP: 4, minBytes: 16, maxBytes: 64 } as const;
 
-function deriveKey(password: Buffer, salt: Buffer, keyLength: number, params: { N: number; r: number; p: number }): Promise<Buffer> {
+function deriveScryptKey(password: Buffer, salt: Buffer, keyLength: number, params: { N: number; r: number; p: number }): Promise<Buffer> {
   const options: ScryptOptions = { ...params, maxmem: 256 * params.N * params.r + 1024 * 1024 };
   return new Promise((resolve, reject) => {
     scrypt(password, salt, keyLength, options, (error, key) => (error ? reject(error) : resolve(key)));
   });
+}
+
+function sha256(salt: Buffer, secret: Buffer): Buffer {
+  return createHash('sha256').update(salt).update(secret).digest();
 }
 
 const HEX_DIGITS = /^[0-9a-fA-F]+$/;
@@ -102,10 +118,11 @@ function toBuffer(password: string | Buffer): Buffer {
 }
 
 /**
- * Salted scrypt hash of a charger password, encoded `scrypt$N$r$p$<salt>$<hash>` (base64url).
- * The secret is hashed in its canonical form (hex lowercased, see canonicalSecret), so one stored
- * hash serves both OCPP versions and both 1.6 key forms. Throws RangeError for an empty password
- * or one longer than MAX_PASSWORD_BYTES: storing either would be a bug upstream.
+ * Salted SHA-256 of a platform-generated charger password (see the note above), encoded
+ * `sha256$<salt>$<hash>` (base64url). The secret is hashed in its canonical form (hex lowercased,
+ * see canonicalSecret), so one stored hash serves both OCPP versions and both 1.6 key forms. Throws
+ * RangeError for an empty password or one longer than MAX_PASSWORD_BYTES: storing either would be a
+ * bug upstream. Async for its callers' sake (it was scrypt); it does no I/O.
  */
 export async function hashPassword(password: string | Buffer): Promise<string> {
   const secret = toBuffer(password);
@@ -113,25 +130,27 @@ export async function hashPassword(password: string | Buffer): Promise<string> {
     throw new RangeError(`password must be 1..${MAX_PASSWORD_BYTES} bytes`);
   }
   const salt = randomBytes(SALT_BYTES);
-  const { N, r, p } = SCRYPT_PARAMS;
-  const key = await deriveKey(canonicalSecret(secret), salt, KEY_BYTES, SCRYPT_PARAMS);
-  return ['scrypt', N, r, p, salt.toString('base64url'), key.toString('base64url')].join('$');
+  return [HASH_SCHEME, salt.toString('base64url'), sha256(salt, canonicalSecret(secret)).toString('base64url')].join('$');
 }
 
-interface DecodedHash {
-  readonly N: number;
-  readonly r: number;
-  readonly p: number;
-  readonly salt: Buffer;
-  readonly key: Buffer;
-}
+type DecodedHash =
+  | { readonly scheme: 'sha256'; readonly salt: Buffer; readonly key: Buffer }
+  | { readonly scheme: 'scrypt'; readonly N: number; readonly r: number; readonly p: number; readonly salt: Buffer; readonly key: Buffer };
 
 const BASE64URL = /^[A-Za-z0-9_-]+$/;
 const DECIMAL = /^[1-9][0-9]{0,6}$/;
+const sizeOk = (b: Buffer): boolean => b.length >= LIMITS.minBytes && b.length <= LIMITS.maxBytes;
 
 function decodeHash(stored: unknown): DecodedHash | null {
   if (typeof stored !== 'string') return null;
   const parts = stored.split('$');
+  if (parts.length === 3 && parts[0] === HASH_SCHEME) {
+    const [, saltText = '', keyText = ''] = parts;
+    if (![saltText, keyText].every((text) => BASE64URL.test(text))) return null;
+    const salt = Buffer.from(saltText, 'base64url');
+    const key = Buffer.from(keyText, 'base64url');
+    return sizeOk(salt) && key.length === 32 ? { scheme: 'sha256', salt, key } : null;
+  }
   if (parts.length !== 6 || parts[0] !== 'scrypt') return null;
   const [, nText = '', rText = '', pText = '', saltText = '', keyText = ''] = parts;
   if (![nText, rText, pText].every((text) => DECIMAL.test(text))) return null;
@@ -144,24 +163,31 @@ function decodeHash(stored: unknown): DecodedHash | null {
   if (r > LIMITS.maxR || p > LIMITS.maxP) return null;
   const salt = Buffer.from(saltText, 'base64url');
   const key = Buffer.from(keyText, 'base64url');
-  const sizeOk = (b: Buffer): boolean => b.length >= LIMITS.minBytes && b.length <= LIMITS.maxBytes;
   if (!sizeOk(salt) || !sizeOk(key)) return null;
-  return { N, r, p, salt, key };
+  return { scheme: 'scrypt', N, r, p, salt, key };
+}
+
+/** A stored hash in the scrypt form written before the SHA-256 scheme: replace it on the next login. */
+export function isLegacyHash(stored: string): boolean {
+  return decodeHash(stored)?.scheme === 'scrypt';
 }
 
 /**
- * True when `candidate` (compared in canonical form) is the password behind `stored`, compared
- * in constant time. A malformed or unsupported stored hash, an empty or oversized candidate, or any
- * crypto failure is a non-match: this never throws.
+ * True when `candidate` (compared in canonical form) is the password behind `stored` (either scheme),
+ * compared in constant time. A malformed or unsupported stored hash, an empty or oversized candidate,
+ * or any crypto failure is a non-match: this never throws.
  */
 export async function verifyPassword(candidate: Buffer, stored: string): Promise<boolean> {
   try {
     if (!Buffer.isBuffer(candidate) || candidate.length === 0 || candidate.length > MAX_PASSWORD_BYTES) return false;
     const decoded = decodeHash(stored);
     if (decoded === null) return false;
-    const { N, r, p, salt, key } = decoded;
-    const derived = await deriveKey(canonicalSecret(candidate), salt, key.length, { N, r, p });
-    return derived.length === key.length && timingSafeEqual(derived, key);
+    const secret = canonicalSecret(candidate);
+    const derived =
+      decoded.scheme === 'sha256'
+        ? sha256(decoded.salt, secret)
+        : await deriveScryptKey(secret, decoded.salt, decoded.key.length, { N: decoded.N, r: decoded.r, p: decoded.p });
+    return derived.length === decoded.key.length && timingSafeEqual(derived, decoded.key);
   } catch {
     return false;
   }
@@ -185,7 +211,8 @@ const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
  *   could be a raw key (1–20 bytes), their lowercase hex encoding. Printable ASCII is tried as-is
  *   first (a hex string or a factory password); anything else is most likely raw key bytes.
  *
- * Each candidate costs one scrypt run; a 1.6 password costs at most two per stored hash.
+ * Each candidate costs one SHA-256 (one scrypt run against a legacy hash); a 1.6 password costs at
+ * most two per stored hash.
  */
 export function passwordCandidates(version: OcppVersion, password: Buffer): Buffer[] {
   const asSent = canonicalSecret(password);
@@ -209,6 +236,12 @@ export interface StoredPasswordHashes {
 
 export type PasswordMatch = 'current' | 'previous';
 
+export interface PasswordMatchResult {
+  readonly which: PasswordMatch;
+  /** When the matching stored hash is a legacy scrypt one: its SHA-256 replacement, to store. */
+  readonly upgradedHash?: string;
+}
+
 /**
  * Which stored password the presented one matches, `current` tried first; null when neither does
  * (the caller answers 401). Log the result: a `previous` match means the firmware ignored the
@@ -218,7 +251,7 @@ export async function matchChargerPassword(
   version: OcppVersion,
   presented: Buffer,
   hashes: StoredPasswordHashes,
-): Promise<PasswordMatch | null> {
+): Promise<PasswordMatchResult | null> {
   const candidates = passwordCandidates(version, presented);
   const order: readonly [PasswordMatch, string | undefined][] = [
     ['current', hashes.current],
@@ -227,7 +260,8 @@ export async function matchChargerPassword(
   for (const [which, stored] of order) {
     if (stored === undefined) continue;
     for (const candidate of candidates) {
-      if (await verifyPassword(candidate, stored)) return which;
+      if (!(await verifyPassword(candidate, stored))) continue;
+      return isLegacyHash(stored) ? { which, upgradedHash: await hashPassword(candidate) } : { which };
     }
   }
   return null;

@@ -26,6 +26,11 @@ export interface FrameInput {
   readonly connectionId: string;
   readonly body: string;
   readonly receivedAt: string;
+  /**
+   * The connection as $connect recorded it, from the $connect authorizer's context on the event
+   * (connection-context.ts). Absent: it is read from the table (AP-10).
+   */
+  readonly connection?: ConnectionRecord;
 }
 
 /**
@@ -46,14 +51,21 @@ export async function handleFrameAndReply(input: FrameInput): Promise<void> {
 /** Returns the frame to send back on the socket, or undefined for none. */
 export async function handleFrame(input: FrameInput): Promise<string | undefined> {
   try {
-    const conn = await getConnection(input.connectionId);
-    if (!conn) {
-      // No record: refused, expired or superseded. The charger must reconnect (and authenticate) again.
-      log.warn('frame on an unknown connection; closing it', { connectionId: input.connectionId });
-      await closeConnection(input.connectionId);
-      return undefined;
-    }
+    // The hot path reads nothing: who the charger is came with the event. What can change during a
+    // connection is its boot status, and only through a BootNotification answered on it (Pending →
+    // Accepted once commissioning completes). So the item is read only while the context says the
+    // boot is not Accepted, and only for a CALL the boot gate applies to. An Accepted boot is taken
+    // as final for the connection: this CSMS answers Pending again only after a re-provisioning,
+    // which issues a new password the charger reconnects with (fresh context) — until then its
+    // frames are treated as Accepted, as they were before its next BootNotification anyway.
+    const known = input.connection;
+    let conn = known ?? (await getConnection(input.connectionId));
+    if (!conn) return await closeUnknown(input.connectionId);
     const decoded = decodeFrame(input.body, conn.protocol);
+    if (known && known.bootStatus !== 'Accepted' && decoded.kind === 'call' && decoded.action !== 'BootNotification') {
+      conn = await getConnection(input.connectionId);
+      if (!conn) return await closeUnknown(input.connectionId);
+    }
     switch (decoded.kind) {
       case 'call':
         return await handleCall(conn, decoded, input);
@@ -81,6 +93,13 @@ export async function handleFrame(input: FrameInput): Promise<string | undefined
     log.error('unexpected failure handling a frame', { connectionId: input.connectionId, err });
     return lastResortError(input.body);
   }
+}
+
+/** No record: refused, expired or superseded. The charger must reconnect (and authenticate) again. */
+async function closeUnknown(connectionId: string): Promise<undefined> {
+  log.warn('frame on an unknown connection; closing it', { connectionId });
+  await closeConnection(connectionId);
+  return undefined;
 }
 
 type Call = Extract<Decoded, { kind: 'call' }>;

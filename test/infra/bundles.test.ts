@@ -21,8 +21,8 @@ describe('Lambda bundles', () => {
     bundles = await measureBundles(lambdaEntries());
   }, 600_000);
 
-  it('finds the OCPP entries from the route table', () => {
-    expect(ocppEntries.sort()).toEqual(WS_ROUTES.map((r) => r.entry).sort());
+  it('finds the OCPP entries, authorizers included, from the route table', () => {
+    expect(ocppEntries.sort()).toEqual(WS_ROUTES.flatMap((r) => [r.entry, ...(r.authorizer ? [r.authorizer.entry] : [])]).sort());
   });
 
   it.each(ocppEntries)('%s bundles no PDF, signing or JWT library', (entry) => {

@@ -69,6 +69,7 @@ function rowsOf(synth: ReturnType<typeof synthesize>): Row[] {
     ...HTTP_ROUTES.map((r) => ({ name: `${r.method} ${r.path}`, access: r.access, fn: () => api.routes.get(`${r.method} ${r.path}`)?.function, deadLetters: false })),
     { name: `HTTP ${HTTP_FALLBACK_ROUTE.routeKey}`, access: HTTP_FALLBACK_ROUTE.access, fn: () => api.routes.get(HTTP_FALLBACK_ROUTE.routeKey)?.function, deadLetters: false },
     ...WS_ROUTES.map((r) => ({ name: r.routeKey, access: r.access, fn: () => ocpp.routes.get(r.routeKey)?.function, deadLetters: false })),
+    ...WS_ROUTES.flatMap((r) => (r.authorizer ? [{ name: `${r.routeKey} authorizer`, access: r.authorizer.access, fn: () => ocpp.routes.get(r.routeKey)?.authorizer, deadLetters: false }] : [])),
     ...EVENT_RULES.map((r) => ({ name: `rule ${r.name}`, access: r.access, fn: () => events.rules.get(r.name)?.function, deadLetters: true })),
   ];
 }
@@ -129,7 +130,7 @@ describe('IAM: each function gets what its row says, no more', () => {
       synth = synthesize(options);
     });
 
-    const names = [...HTTP_ROUTES.map((r) => `${r.method} ${r.path}`), `HTTP ${HTTP_FALLBACK_ROUTE.routeKey}`, ...WS_ROUTES.map((r) => r.routeKey), ...EVENT_RULES.map((r) => `rule ${r.name}`)];
+    const names = [...HTTP_ROUTES.map((r) => `${r.method} ${r.path}`), `HTTP ${HTTP_FALLBACK_ROUTE.routeKey}`, ...WS_ROUTES.map((r) => r.routeKey), ...WS_ROUTES.flatMap((r) => (r.authorizer ? [`${r.routeKey} authorizer`] : [])), ...EVENT_RULES.map((r) => `rule ${r.name}`)];
     it.each(names)('%s', (name) => {
       const row = rowsOf(synth).find((r) => r.name === name)!;
       checkRow(synth, row);

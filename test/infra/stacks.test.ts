@@ -73,7 +73,7 @@ describe('functions', () => {
   it('has one function per HTTP route (and the $default route), per WebSocket route and per event rule, and no others', () => {
     const { api, ocpp, events } = synth.application;
     synth.template(api).resourceCountIs('AWS::Lambda::Function', HTTP_ROUTES.length + 1);
-    synth.template(ocpp).resourceCountIs('AWS::Lambda::Function', WS_ROUTES.length);
+    synth.template(ocpp).resourceCountIs('AWS::Lambda::Function', WS_ROUTES.length + WS_ROUTES.filter((r) => r.authorizer).length);
     synth.template(events).resourceCountIs('AWS::Lambda::Function', EVENT_RULES.length);
     for (const stack of [synth.application.data, synth.application.edge, synth.application.monitoring]) {
       synth.template(stack).resourceCountIs('AWS::Lambda::Function', 0);
@@ -83,6 +83,9 @@ describe('functions', () => {
   const rows = [
     ...[...HTTP_ROUTES, HTTP_FALLBACK_ROUTE].map((row) => ({ name: `HTTP ${routeKey(row)}`, row, get: () => synth.application.api.routes.get(routeKey(row))?.function })),
     ...WS_ROUTES.map((row) => ({ name: row.routeKey, row, get: () => synth.application.ocpp.routes.get(row.routeKey)?.function })),
+    ...WS_ROUTES.flatMap((ws) =>
+      ws.authorizer ? [{ name: `${ws.routeKey} authorizer`, row: { ...ws.authorizer, routeKey: ws.routeKey }, get: () => synth.application.ocpp.routes.get(ws.routeKey)?.authorizer }] : [],
+    ),
     ...EVENT_RULES.map((row) => ({ name: `rule ${row.name}`, row, get: () => synth.application.events.rules.get(row.name)?.function })),
   ];
 
@@ -159,6 +162,31 @@ describe('OCPP WebSocket API', () => {
     // No route response anywhere: API Gateway would send an empty message for an empty body; answers go through @connections.
     expect(Object.values(resources(template, 'AWS::ApiGatewayV2::RouteResponse'))).toHaveLength(0);
     for (const r of Object.values(routes)) expect(r.Properties!.RouteResponseSelectionExpression).toBeUndefined();
+  });
+
+  it('runs the $connect authorizer row as a Lambda REQUEST authorizer on $connect only, keyed on the identity CloudFront adds', () => {
+    const { ocpp } = synth.application;
+    const template = synth.template(ocpp);
+    const authorizers = Object.entries(resources(template, 'AWS::ApiGatewayV2::Authorizer'));
+    const rows = WS_ROUTES.filter((r) => r.authorizer);
+    expect(rows.map((r) => r.routeKey)).toEqual(['$connect']);
+    expect(authorizers).toHaveLength(rows.length);
+    const [authorizerId, authorizer] = authorizers[0]!;
+    expect(authorizer.Properties!.AuthorizerType).toBe('REQUEST');
+    expect(authorizer.Properties!.IdentitySource).toEqual(['route.request.querystring.cp']);
+    expect(authorizer.Properties!.ApiId).toEqual({ 'Fn::ImportValue': 'Commissioning-Edge-WebSocketApiId' });
+    expect(JSON.stringify(authorizer.Properties!.AuthorizerUri)).toContain(logicalId(ocpp, ocpp.routes.get('$connect')!.authorizer!.function));
+    for (const route of Object.values(resources(template, 'AWS::ApiGatewayV2::Route'))) {
+      if (route.Properties!.RouteKey === '$connect') {
+        expect(route.Properties!.AuthorizationType).toBe('CUSTOM');
+        expect(route.Properties!.AuthorizerId).toEqual({ Ref: authorizerId });
+      } else {
+        expect(route.Properties!.AuthorizerId).toBeUndefined();
+      }
+    }
+    // API Gateway may invoke it; it gets the origin secret, so a request around CloudFront is denied before any read.
+    template.hasResourceProperties('AWS::Lambda::Permission', { Principal: 'apigateway.amazonaws.com', FunctionName: { 'Fn::GetAtt': [logicalId(ocpp, ocpp.routes.get('$connect')!.authorizer!.function), 'Arn'] } });
+    expect(Object.keys(environmentOf(ocpp.routes.get('$connect')!.authorizer!))).toContain('ORIGIN_VERIFY_SECRET');
   });
 
   it('deploys on a named stage that CloudFront uses as its origin path', () => {
@@ -318,7 +346,7 @@ describe('monitoring', () => {
     const { api, ocpp, events, edge } = synth.application;
     const expected = new Map<Stack, number>([
       [api, HTTP_ROUTES.length + 1],
-      [ocpp, WS_ROUTES.length],
+      [ocpp, WS_ROUTES.length + WS_ROUTES.filter((r) => r.authorizer).length],
       [events, EVENT_RULES.length * 2],
       [edge, 2],
     ]);

@@ -15,7 +15,15 @@ beforeAll(async () => {
   rt = await startTestRuntime({
     seed: false,
     wsRoutes: [
-      { kind: 'ws', routeKey: '$connect', entry: 'test/fixtures/handlers/ws-connect.ts', access: {}, routeResponse: false, description: '' },
+      {
+        kind: 'ws',
+        routeKey: '$connect',
+        entry: 'test/fixtures/handlers/ws-connect.ts',
+        access: {},
+        routeResponse: false,
+        authorizer: { entry: 'test/fixtures/handlers/ws-authorize.ts', access: {}, identitySource: ['route.request.querystring.cp'], description: '' },
+        description: '',
+      },
       { kind: 'ws', routeKey: '$default', entry: 'test/fixtures/handlers/ws-default.ts', access: {}, routeResponse: true, description: '' },
       { kind: 'ws', routeKey: '$disconnect', entry: 'test/fixtures/handlers/ws-disconnect.ts', access: {}, routeResponse: false, description: '' },
     ],
@@ -64,6 +72,34 @@ describe('WebSocket gateway', () => {
   it('rejects the upgrade with the status $connect returns', async () => {
     await expect(open('/ocpp/REJECT-401')).rejects.toThrow('HTTP 401');
     await expect(open('/ocpp/REJECT-404')).rejects.toThrow('HTTP 404');
+  });
+
+  it('runs the $connect authorizer first and puts its context (with principalId) on $connect and every later event of that connection', async () => {
+    const ws = await open('/ocpp/CP-AUTH', 'ocpp1.6');
+    ws.send('who');
+    const seen = JSON.parse(await nextMessage(ws)) as { authorizer: Record<string, unknown>; connectionId: string };
+    // $connect checked it saw the same context (the fixture refuses with 500 otherwise).
+    expect(seen.authorizer).toEqual({ who: 'CP-AUTH', admittedOn: seen.connectionId, principalId: 'CP-AUTH' });
+    ws.send('who');
+    expect(JSON.parse(await nextMessage(ws))).toEqual(seen);
+    const closed = new Promise((r) => ws.once('close', r));
+    ws.close();
+    await closed;
+    await rt.drain();
+    expect((globalThis as { __disconnectAuthorizers?: Map<string, unknown> }).__disconnectAuthorizers?.get(seen.connectionId)).toEqual(seen.authorizer);
+  });
+
+  it('refuses as API Gateway does when the authorizer denies (403), fails with Unauthorized (401, with the challenge) or fails otherwise (500)', async () => {
+    await expect(open('/ocpp/DENY-1')).rejects.toThrow('HTTP 403');
+    await expect(open('/ocpp/BROKEN-1')).rejects.toThrow('HTTP 500');
+    const challenged = await new Promise<{ status?: number; challenge?: string | string[] }>((resolve, reject) => {
+      const ws = new WebSocket(`ws://127.0.0.1:${rt.port}/ocpp/UNAUTHORIZED-1`);
+      ws.once('unexpected-response', (_req, res) => resolve({ status: res.statusCode, challenge: res.headers['www-authenticate'] }));
+      ws.once('open', () => reject(new Error('opened')));
+      ws.once('error', () => undefined);
+    });
+    expect(challenged.status).toBe(401);
+    expect(challenged.challenge).toMatch(/^Basic /);
   });
 
   it('answers 404 for paths the CloudFront rewrite does not accept', async () => {

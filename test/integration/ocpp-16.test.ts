@@ -35,10 +35,10 @@ describe('OCPP 1.6 charge point', () => {
     await expect(client.call('Heartbeat', {})).rejects.toMatchObject({ rpcErrorCode: 'SecurityError' });
   });
 
-  it('boots Pending while commissioning is not complete, with a 300 s interval', async () => {
+  it('boots Pending while commissioning is not complete, with a 540 s interval (lib/ocpp/heartbeat.ts)', async () => {
     const res = (await client.call('BootNotification', BOOT['ocpp1.6'])) as { status: string; interval: number; currentTime: string };
     expect(res.status).toBe('Pending');
-    expect(res.interval).toBe(300);
+    expect(res.interval).toBe(540);
     const cp = await getChargePoint(chargePointId, true);
     expect(cp?.boot).toMatchObject({ chargePointVendor: 'TestVendor', chargePointModel: 'AC22', firmwareVersion: '1.2.3', status: 'Pending' });
     expect(cp?.firmwareVersion).toBe('1.2.3');

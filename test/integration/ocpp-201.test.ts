@@ -36,7 +36,7 @@ describe('OCPP 2.0.1 charging station', () => {
       rpcErrorCode: 'SecurityError',
     });
     const res = (await client.call('BootNotification', BOOT['ocpp2.0.1'])) as { status: string; interval: number };
-    expect(res).toMatchObject({ status: 'Pending', interval: 300 });
+    expect(res).toMatchObject({ status: 'Pending', interval: 540 });
     expect((await getChargePoint(chargePointId, true))?.boot).toMatchObject({ chargePointVendor: 'TestVendor', firmwareVersion: '2.0.0' });
   });
 

@@ -1,5 +1,10 @@
 // $connect over real WebSockets: identity, Basic auth, subprotocol, supersession.
+import { randomBytes, scryptSync } from 'node:crypto';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { documentClient } from '../../lib/aws/clients';
+import { config } from '../../lib/config';
+import { keys } from '../../lib/db/keys';
 import type { LocalRuntime } from '../../local/runtime';
 import { getChargePoint } from '../../lib/db/charge-points';
 import { listLog } from '../../lib/db/logs';
@@ -108,5 +113,31 @@ describe('$connect', () => {
     const client = await aConnectedClient(rt, { identity: cp.identity, password: cp.provisioningPassword, protocol: 'ocpp2.0.1' });
     await expect(client.call('Heartbeat', {})).rejects.toMatchObject({ rpcErrorCode: 'SecurityError' });
     await client.close({ force: true });
+  });
+
+  it('accepts a password whose stored hash is a legacy scrypt one, and stores its SHA-256 form on that login', async () => {
+    const cp = await aRegisteredChargePoint(rt, { protocol: 'ocpp1.6' });
+    const salt = randomBytes(16);
+    const legacy = ['scrypt', 8192, 8, 1, salt.toString('base64url'), scryptSync(Buffer.from(cp.provisioningPassword), salt, 32, { N: 8192, r: 8, p: 1 }).toString('base64url')].join('$');
+    await documentClient().send(
+      new UpdateCommand({
+        TableName: config().tableName,
+        Key: keys.chargePoint(cp.chargePoint.chargePointId),
+        UpdateExpression: 'SET credentials.#current = :h',
+        ExpressionAttributeNames: { '#current': 'current' },
+        ExpressionAttributeValues: { ':h': legacy },
+      }),
+    );
+    const login = { identity: cp.identity, password: cp.provisioningPassword, protocol: 'ocpp1.6' as const };
+
+    const first = await aConnectedClient(rt, login);
+    await first.close({ force: true });
+    await rt.drain();
+    const upgraded = (await getChargePoint(cp.chargePoint.chargePointId, true))?.credentials?.current;
+    expect(upgraded).toMatch(/^sha256\$/);
+
+    const second = await aConnectedClient(rt, login);
+    await second.close({ force: true });
+    expect(await upgradeStatus(url(cp.identity), { protocols: ['ocpp1.6'], authorization: basic(cp.identity, 'f'.repeat(40)) })).toBe(401);
   });
 });

@@ -2,7 +2,10 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalRuntime } from '../../local/runtime';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from '../../lib/aws/clients';
+import { config } from '../../lib/config';
+import { keys } from '../../lib/db/keys';
 import { attachCallCounter, isWrite, type CallCounter } from '../../lib/aws/call-counter';
 import type { RegisteredChargePoint } from '../../lib/domain/charge-points';
 import { ERROR_CODES } from '../../lib/ocpp/errors';
@@ -18,6 +21,29 @@ let cp201: RegisteredChargePoint;
 let s16: Awaited<ReturnType<typeof aRawSocket>>;
 let s201: Awaited<ReturnType<typeof aRawSocket>>;
 let counter: CallCounter;
+/** Connections opened after a boot was Accepted: their $connect context says so. */
+let accepted16: Awaited<ReturnType<typeof aRawSocket>>;
+let accepted201: Awaited<ReturnType<typeof aRawSocket>>;
+
+/** A charge point whose commissioning completed, booted (Accepted) and reconnected, as after an API Gateway 2-hour reconnect. */
+async function anAcceptedConnection(version: 'ocpp1.6' | 'ocpp2.0.1') {
+  const cp = await aRegisteredChargePoint(rt, { protocol: version });
+  await documentClient().send(
+    new UpdateCommand({
+      TableName: config().tableName,
+      Key: keys.chargePoint(cp.chargePoint.chargePointId),
+      UpdateExpression: 'SET commissioning = :c',
+      ExpressionAttributeValues: { ':c': { status: 'completed' } },
+    }),
+  );
+  const login = { identity: cp.identity, password: cp.provisioningPassword, protocol: version };
+  const first = await aRawSocket(rt, login);
+  first.send(JSON.stringify([2, 'boot-accepted', 'BootNotification', BOOT[version]]));
+  expect((JSON.parse((await first.next())!) as { status?: string }[])[2]?.status).toBe('Accepted');
+  first.close();
+  await rt.drain();
+  return aRawSocket(rt, login);
+}
 
 async function bootRaw(s: typeof s16, version: 'ocpp1.6' | 'ocpp2.0.1') {
   s.send(JSON.stringify([2, 'boot-1', 'BootNotification', BOOT[version]]));
@@ -35,12 +61,16 @@ beforeAll(async () => {
   s201 = await aRawSocket(rt, { identity: cp201.identity, password: cp201.provisioningPassword, protocol: 'ocpp2.0.1' });
   await bootRaw(s16, 'ocpp1.6');
   await bootRaw(s201, 'ocpp2.0.1');
+  accepted16 = await anAcceptedConnection('ocpp1.6');
+  accepted201 = await anAcceptedConnection('ocpp2.0.1');
   counter = attachCallCounter(documentClient(), 'frames-test-counter');
 });
 afterAll(async () => {
   counter?.detach();
   s16?.close();
   s201?.close();
+  accepted16?.close();
+  accepted201?.close();
   await rt?.stop();
 });
 
@@ -143,20 +173,21 @@ describe('invalid-frame logging is bounded per connection', () => {
       const filler = 'x'.repeat(8 * 1024);
       await rt.drain();
       counter.reset();
-      let answers = 0;
       for (let i = 0; i < sent; i++) {
         // Broken framing, a CALL refused for its content, an answer to a CALL never made: all invalid frames.
         const kind = i % 3;
         s.send(kind === 0 ? `[2,"bad-${i}","FlyToTheMoon",{"filler":"${filler}"}]` : kind === 1 ? `[2,"bad-${i}","Heartbeat",null]` : `[3,"bad-${i}",{"filler":"${filler}"}]`);
         if (kind === 2) continue; // never answered
-        answers++;
         const reply = JSON.parse((await s.next(10_000))!) as unknown[];
         expect(reply.slice(0, 2)).toEqual([4, `bad-${i}`]);
       }
       await rt.drain();
       const commands = counter.calls.map((c) => c.command);
-      // Reads: only those every frame already made (the connection; for an answer, the pending call too).
-      expect(commands.filter((c) => !isWrite({ command: c }))).toEqual(Array(sent + (sent - answers)).fill('GetItemCommand'));
+      // Reads: only those the frame needs anyway. A well-formed CALL on a connection whose boot is not
+      // Accepted reads the connection item (its boot status; kind 0); a malformed one reads nothing
+      // (kind 1); an answer from the charger reads the pending call (kind 2).
+      const malformed = Array.from({ length: sent }, (_, i) => i % 3).filter((kind) => kind === 1).length;
+      expect(commands.filter((c) => !isWrite({ command: c }))).toEqual(Array(sent - malformed).fill('GetItemCommand'));
       expect(commands.filter((c) => c === 'UpdateItemCommand')).toHaveLength(sent);
 
       const entries = (await listLog(cp.identity, { limit: 200 })).entries;
@@ -191,8 +222,8 @@ describe('retries and cost', () => {
     ['ocpp1.6', 'StatusNotification', { connectorId: 1, errorCode: 'NoError', status: 'Charging' }],
     ['ocpp2.0.1', 'Heartbeat', {}],
     ['ocpp2.0.1', 'StatusNotification', { timestamp: new Date().toISOString(), connectorStatus: 'Occupied', evseId: 1, connectorId: 1 }],
-  ] as const)('%s %s costs one DynamoDB write and one Management API call (the answer)', async (version, action, payload) => {
-    const s = version === 'ocpp1.6' ? s16 : s201;
+  ] as const)('%s %s costs one DynamoDB request (its PutItem) and one Management API call (the answer)', async (version, action, payload) => {
+    const s = version === 'ocpp1.6' ? accepted16 : accepted201;
     await rt.drain();
     counter.reset();
     const mgmtBefore = { ...rt.gateway.managementCalls };
@@ -200,10 +231,46 @@ describe('retries and cost', () => {
     const reply = JSON.parse((await s.next(10_000))!) as unknown[];
     await rt.drain();
     expect(reply?.[0]).toBe(3);
-    expect(counter.count(isWrite)).toBe(1);
-    // One strongly consistent read of the connection item, one PutItem of the log entry.
-    expect(counter.calls.map((c) => c.command)).toEqual(['GetItemCommand', 'PutItemCommand']);
+    // No read of the connection item: who the charger is came with the event (the $connect authorizer's context).
+    expect(counter.calls.map((c) => c.command)).toEqual(['PutItemCommand']);
     expect(rt.gateway.managementCalls).toEqual({ ...mgmtBefore, POST: mgmtBefore.POST + 1 });
+  });
+
+  it.each(['ocpp1.6', 'ocpp2.0.1'] as const)('%s: DynamoDB requests per message type on an Accepted connection, and the one read a not-yet-Accepted boot adds', async (version) => {
+    const s = version === 'ocpp1.6' ? accepted16 : accepted201;
+    const now = () => new Date().toISOString();
+    const messages: Array<[string, Record<string, unknown>, string[]]> =
+      version === 'ocpp1.6'
+        ? [
+            ['Heartbeat', {}, ['PutItemCommand']],
+            ['StatusNotification', { connectorId: 2, errorCode: 'NoError', status: 'Available' }, ['PutItemCommand']],
+            ['MeterValues', { connectorId: 1, meterValue: [{ timestamp: now(), sampledValue: [{ value: '10' }] }] }, ['PutItemCommand']],
+            // The handler reads the charge point (is commissioning complete?), then one transaction.
+            ['BootNotification', BOOT['ocpp1.6'], ['GetItemCommand', 'TransactWriteItemsCommand']],
+          ]
+        : [
+            ['Heartbeat', {}, ['PutItemCommand']],
+            ['StatusNotification', { timestamp: now(), connectorStatus: 'Available', evseId: 2, connectorId: 1 }, ['PutItemCommand']],
+            ['BootNotification', BOOT['ocpp2.0.1'], ['GetItemCommand', 'TransactWriteItemsCommand']],
+          ];
+    for (const [action, payload, expected] of messages) {
+      await rt.drain();
+      counter.reset();
+      s.send(JSON.stringify([2, `per-type-${action}`, action, payload]));
+      const reply = JSON.parse((await s.next(10_000))!) as unknown[];
+      await rt.drain();
+      expect(reply.slice(0, 2), action).toEqual([3, `per-type-${action}`]);
+      expect(counter.calls.map((c) => c.command), action).toEqual(expected);
+    }
+    // s16/s201 booted (Pending) on their own connection, after $connect: the context says no boot yet,
+    // so a CALL the boot gate applies to reads the connection item for the current boot status.
+    const pending = version === 'ocpp1.6' ? s16 : s201;
+    await rt.drain();
+    counter.reset();
+    pending.send(JSON.stringify([2, 'per-type-pending', 'Heartbeat', {}]));
+    expect((JSON.parse((await pending.next(10_000))!) as unknown[]).slice(0, 2)).toEqual([3, 'per-type-pending']);
+    await rt.drain();
+    expect(counter.calls.map((c) => c.command)).toEqual(['GetItemCommand', 'PutItemCommand']);
   });
 
   it.each(['ocpp1.6', 'ocpp2.0.1'] as const)('%s sends nothing at all, not even an empty message, for a CALLRESULT or CALLERROR from the charger', async (version) => {

@@ -5,8 +5,10 @@ import { keys } from '../../db/keys';
 import { makeEvent, publish } from '../../events/publish';
 import type { ActionHandler } from './types';
 
-/** Heartbeat interval we ask for: well inside API Gateway's 10 min idle timeout (DESIGN.md §2.5). */
-export const HEARTBEAT_INTERVAL_SECONDS = 300;
+import { HEARTBEAT_INTERVAL_SECONDS } from '../heartbeat';
+
+/** Heartbeat interval we ask for: lib/ocpp/heartbeat.ts says why. */
+export { HEARTBEAT_INTERVAL_SECONDS };
 
 interface Boot16 {
   chargePointVendor: string;

@@ -27,8 +27,8 @@ describe('parseBenchArgs', () => {
 });
 
 describe('parseCostArgs', () => {
-  it('defaults to a 300 s heartbeat and measured durations as they are', () => {
-    expect(parseCostArgs([])).toEqual({ input: undefined, useDefaults: false, heartbeatSeconds: 300, durationFactor: 1, json: undefined });
+  it('defaults to the 540 s heartbeat BootNotification asks for and measured durations as they are', () => {
+    expect(parseCostArgs([])).toEqual({ input: undefined, useDefaults: false, heartbeatSeconds: 540, durationFactor: 1, json: undefined });
   });
 
   it('reads the input, defaults switch and what-if flags', () => {

@@ -41,10 +41,10 @@ describe('tieredCost', () => {
   });
 });
 
-describe('monthlyCounts (30-day month, 300 s heartbeat)', () => {
-  it('counts 8,640 heartbeats, 360 reconnects and 43,200 connection minutes', () => {
+describe('monthlyCounts (30-day month, the default 540 s heartbeat)', () => {
+  it('counts 4,800 heartbeats, 360 reconnects and 43,200 connection minutes', () => {
     const c = monthlyCounts(DEFAULT_ASSUMPTIONS, 'ocpp1.6');
-    expect(c.calls.heartbeat).toBe(8640);
+    expect(c.calls.heartbeat).toBe(4800);
     expect(c.connects).toBe(360);
     expect(c.connectionMinutes).toBe(43_200);
   });
@@ -68,7 +68,8 @@ describe('monthlyCounts (30-day month, 300 s heartbeat)', () => {
 });
 
 describe('costModel', () => {
-  const onlyHeartbeats = { ...DEFAULT_ASSUMPTIONS, sessionsPerDay: 0, rebootsPerMonth: 0, statusPerReconnect: 0, platformLogBytesPerInvocation: 0 };
+  // A 300 s heartbeat keeps the arithmetic below readable (8,640 a month).
+  const onlyHeartbeats = { ...DEFAULT_ASSUMPTIONS, heartbeatSeconds: 300, sessionsPerDay: 0, rebootsPerMonth: 0, statusPerReconnect: 0, platformLogBytesPerInvocation: 0 };
 
   it('turns every CALL into two API Gateway messages and prices connection minutes', () => {
     const r = costModel({ fleet: 1000, assumptions: onlyHeartbeats, units: uniformUnits(aUnit()), prices, fixed: noFixed });

@@ -1,13 +1,14 @@
+import { randomBytes, scryptSync } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   IDENTITY_PATTERN,
   MAX_IDENTITY_LENGTH,
-  SCRYPT_PARAMS,
   canonicalIdentity,
   generateProvisioningPassword,
   hashPassword,
   identitiesMatch,
+  isLegacyHash,
   isValidIdentity,
   matchChargerPassword,
   parseBasicAuth,
@@ -27,6 +28,14 @@ function basicHeader(username: string | Buffer, password: string | Buffer, schem
 }
 
 const bytes = (text: string): Buffer => Buffer.from(text, 'utf8');
+
+/** A hash as stored before the SHA-256 scheme: scrypt N=2^13, r=8, p=1 of the canonical (hex-lowercased) secret. */
+function legacyScryptHash(password: string): string {
+  const secret = /^[0-9a-fA-F]+$/.test(password) ? password.toLowerCase() : password;
+  const salt = randomBytes(16);
+  const key = scryptSync(Buffer.from(secret, 'utf8'), salt, 32, { N: 2 ** 13, r: 8, p: 1 });
+  return ['scrypt', 8192, 8, 1, salt.toString('base64url'), key.toString('base64url')].join('$');
+}
 
 describe('parseBasicAuth', () => {
   it('reads the OCPP-J 1.6 example header as identity plus the raw 20 key bytes', () => {
@@ -114,10 +123,20 @@ describe('parseBasicAuth', () => {
 });
 
 describe('hashPassword and verifyPassword', () => {
-  it('encodes the algorithm and its parameters in the stored hash', async () => {
-    const stored = await hashPassword('correct horse battery');
+  it('stores a platform-generated secret as salted SHA-256, not scrypt: 160 random bits need no slow KDF', async () => {
+    const stored = await hashPassword(generateProvisioningPassword());
 
-    expect(stored).toMatch(new RegExp(`^scrypt\\$${SCRYPT_PARAMS.N}\\$${SCRYPT_PARAMS.r}\\$${SCRYPT_PARAMS.p}\\$[A-Za-z0-9_-]{22}\\$[A-Za-z0-9_-]{43}$`));
+    expect(stored).toMatch(/^sha256\$[A-Za-z0-9_-]{22}\$[A-Za-z0-9_-]{43}$/);
+    expect(isLegacyHash(stored)).toBe(false);
+  });
+
+  it('still verifies a legacy scrypt hash, in either hex case, and knows it for one', async () => {
+    const stored = legacyScryptHash(SPEC_16_KEY_HEX);
+
+    expect(isLegacyHash(stored)).toBe(true);
+    expect(await verifyPassword(bytes(SPEC_16_KEY_HEX), stored)).toBe(true);
+    expect(await verifyPassword(bytes(SPEC_16_KEY_HEX.toLowerCase()), stored)).toBe(true);
+    expect(await verifyPassword(bytes('0'.repeat(40)), stored)).toBe(false);
   });
 
   it('verifies the password it hashed and rejects another', async () => {
@@ -168,13 +187,21 @@ describe('hashPassword and verifyPassword', () => {
   });
 
   it('treats every malformed stored hash as a non-match instead of throwing', async () => {
-    const good = await hashPassword('a-good-password-123');
+    const good = legacyScryptHash('a-good-password-123');
     const [, N, r, p, salt, key] = good.split('$') as [string, string, string, string, string, string];
+    const current = await hashPassword('a-good-password-123');
+    const [, curSalt, curKey] = current.split('$') as [string, string, string];
     const malformed = [
       '',
       'plaintext-password',
       good.replace('scrypt', 'bcrypt'),
       `${good}$extra`,
+      `${current}$extra`,
+      ['sha256', curSalt].join('$'),
+      ['sha256', curSalt, curKey.slice(0, 20)].join('$'),
+      ['sha256', 'c2FsdA', curKey].join('$'),
+      ['sha256', curSalt, 'not+base64url/'].join('$'),
+      ['sha512', curSalt, curKey].join('$'),
       ['scrypt', N, r, p, salt].join('$'),
       ['scrypt', '8191', r, p, salt, key].join('$'),
       ['scrypt', String(2 ** 24), r, p, salt, key].join('$'),
@@ -193,6 +220,8 @@ describe('hashPassword and verifyPassword', () => {
     for (const stored of malformed) {
       await expect(verifyPassword(bytes('a-good-password-123'), stored)).resolves.toBe(false);
     }
+    expect(await verifyPassword(bytes('a-good-password-123'), good)).toBe(true);
+    expect(await verifyPassword(bytes('a-good-password-123'), current)).toBe(true);
   });
 });
 
@@ -220,7 +249,7 @@ describe('matchChargerPassword', () => {
   it('accepts a 1.6 charger that sends its AuthorizationKey as the 40 hex characters', async () => {
     const current = await hashPassword(SPEC_16_KEY_HEX);
 
-    expect(await matchChargerPassword('ocpp1.6', bytes(SPEC_16_KEY_HEX), { current })).toBe('current');
+    expect((await matchChargerPassword('ocpp1.6', bytes(SPEC_16_KEY_HEX), { current }))?.which).toBe('current');
   });
 
   it('accepts a 1.6 charger that sends its AuthorizationKey as the 20 raw bytes (OCPP-J 1.6 §6.2.2)', async () => {
@@ -228,16 +257,16 @@ describe('matchChargerPassword', () => {
     const credentials = parseBasicAuth(SPEC_16_HEADER);
 
     expect(credentials).not.toBeNull();
-    expect(await matchChargerPassword('ocpp1.6', credentials?.password ?? Buffer.alloc(0), { current })).toBe('current');
+    expect((await matchChargerPassword('ocpp1.6', credentials?.password ?? Buffer.alloc(0), { current }))?.which).toBe('current');
   });
 
   it('accepts a provisioned password under both versions', async () => {
     const password = generateProvisioningPassword();
     const current = await hashPassword(password);
 
-    expect(await matchChargerPassword('ocpp2.0.1', bytes(password), { current })).toBe('current');
-    expect(await matchChargerPassword('ocpp1.6', bytes(password), { current })).toBe('current');
-    expect(await matchChargerPassword('ocpp1.6', Buffer.from(password, 'hex'), { current })).toBe('current');
+    expect((await matchChargerPassword('ocpp2.0.1', bytes(password), { current }))?.which).toBe('current');
+    expect((await matchChargerPassword('ocpp1.6', bytes(password), { current }))?.which).toBe('current');
+    expect((await matchChargerPassword('ocpp1.6', Buffer.from(password, 'hex'), { current }))?.which).toBe('current');
   });
 
   it('does not accept raw key bytes from a 2.0.1 charger, which must send the string', async () => {
@@ -249,20 +278,20 @@ describe('matchChargerPassword', () => {
   it('accepts a non-hex 1.6 factory password as sent', async () => {
     const current = await hashPassword('factory-default!');
 
-    expect(await matchChargerPassword('ocpp1.6', bytes('factory-default!'), { current })).toBe('current');
+    expect((await matchChargerPassword('ocpp1.6', bytes('factory-default!'), { current }))?.which).toBe('current');
   });
 
   it('keeps accepting the previous password during the rotation grace period and says so', async () => {
     const [current, previous] = await Promise.all([hashPassword(generateProvisioningPassword()), hashPassword('old-factory-password')]);
 
-    expect(await matchChargerPassword('ocpp1.6', bytes('old-factory-password'), { current, previous })).toBe('previous');
+    expect((await matchChargerPassword('ocpp1.6', bytes('old-factory-password'), { current, previous }))?.which).toBe('previous');
   });
 
   it('reports the current password when the charger uses it', async () => {
     const password = generateProvisioningPassword();
     const [current, previous] = await Promise.all([hashPassword(password), hashPassword('old-factory-password')]);
 
-    expect(await matchChargerPassword('ocpp2.0.1', bytes(password), { current, previous })).toBe('current');
+    expect((await matchChargerPassword('ocpp2.0.1', bytes(password), { current, previous }))?.which).toBe('current');
   });
 
   it('rejects a wrong password, and any password when nothing is stored', async () => {
@@ -270,6 +299,20 @@ describe('matchChargerPassword', () => {
 
     expect(await matchChargerPassword('ocpp1.6', bytes(generateProvisioningPassword()), { current })).toBeNull();
     expect(await matchChargerPassword('ocpp2.0.1', bytes('anything-at-all-1'), {})).toBeNull();
+  });
+
+  it('offers the SHA-256 replacement of a legacy scrypt hash it matched, and none for a current one', async () => {
+    const password = generateProvisioningPassword();
+    const legacy = legacyScryptHash(password);
+
+    // A 1.6 charger sending its raw key bytes: the replacement is of the stored (hex) form.
+    const match = await matchChargerPassword('ocpp1.6', Buffer.from(password, 'hex'), { current: legacy });
+    expect(match?.which).toBe('current');
+    expect(match?.upgradedHash).toMatch(/^sha256\$/);
+    expect((await matchChargerPassword('ocpp2.0.1', bytes(password), { current: match!.upgradedHash! }))).toEqual({ which: 'current' });
+    const previous = await matchChargerPassword('ocpp2.0.1', bytes(password), { current: await hashPassword('another-one-entirely'), previous: legacy });
+    expect(previous?.which).toBe('previous');
+    expect(previous?.upgradedHash).toMatch(/^sha256\$/);
   });
 });
 
