@@ -26,16 +26,22 @@ function signingKey(): Promise<Uint8Array> {
 export interface InstallerClaims {
   readonly installerId: string;
   readonly email: string;
+  /**
+   * The account's password version when the token was issued (`pwv`): a password change bumps the
+   * version and so revokes every older token. A counter, not a time: `iat` has one-second
+   * resolution, so a token issued in the same second as a reset would otherwise survive it.
+   */
+  readonly passwordVersion?: number;
 }
 
 export interface VerifiedInstallerClaims extends InstallerClaims {
-  /** `iat`, epoch seconds: a password change revokes tokens issued before it. */
   readonly issuedAt: number;
+  readonly passwordVersion: number;
 }
 
 export async function issueAccessToken(claims: InstallerClaims, now = Date.now()): Promise<{ access_token: string; token_type: 'Bearer'; expires_in: number }> {
   const iat = Math.floor(now / 1000);
-  const token = await new SignJWT({ email: claims.email })
+  const token = await new SignJWT({ email: claims.email, pwv: claims.passwordVersion ?? 0 })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setSubject(claims.installerId)
     .setIssuer(ISSUER)
@@ -52,7 +58,7 @@ export async function verifyAccessToken(token: string): Promise<VerifiedInstalle
     // (and `iat`, which the password-change revocation compares against).
     const { payload } = await jwtVerify(token, await signingKey(), { issuer: ISSUER, audience: AUDIENCE, algorithms: ['HS256'], requiredClaims: ['exp', 'iat', 'sub'] });
     if (typeof payload.sub !== 'string' || typeof payload.email !== 'string' || typeof payload.iat !== 'number') throw new Unauthorized('The access token is malformed', { reason: 'token_invalid' });
-    return { installerId: payload.sub, email: payload.email, issuedAt: payload.iat };
+    return { installerId: payload.sub, email: payload.email, issuedAt: payload.iat, passwordVersion: typeof payload.pwv === 'number' ? payload.pwv : 0 };
   } catch (err) {
     if (err instanceof errors.JWTExpired) {
       const exp = typeof err.payload.exp === 'number' ? new Date(err.payload.exp * 1000).toISOString() : 'earlier';

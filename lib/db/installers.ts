@@ -22,7 +22,8 @@ export interface Installer {
   /** sha256 of the one password-reset token that may be used. */
   readonly resetTokenHash?: string;
   /** Access tokens issued before this (epoch seconds) no longer work: set when the password changes. */
-  readonly tokensValidFrom?: number;
+  /** Bumped by every password change; access tokens carry the version they were issued under. */
+  readonly passwordVersion?: number;
 }
 
 const nowSeconds = () => Math.floor(Date.now() / 1000);

@@ -289,5 +289,5 @@ export async function logIn(input: { email: string; password: string }, clientIp
   }
   if (installer.status !== 'active') throw new Forbidden('This installer account is disabled', { reason: 'account_disabled' });
   await clearClientLoginFailures(email, clientIp);
-  return issueAccessToken({ installerId: installer.installerId, email: installer.email });
+  return issueAccessToken({ installerId: installer.installerId, email: installer.email, passwordVersion: installer.passwordVersion ?? 0 });
 }

@@ -19,7 +19,7 @@ export async function authenticateInstaller(token: string): Promise<InstallerPri
   if (!installer || installer.status !== 'active') {
     throw new Unauthorized('The account of this access token is not active', { reason: 'account_inactive' });
   }
-  if (installer.tokensValidFrom !== undefined && claims.issuedAt < installer.tokensValidFrom) {
+  if ((installer.passwordVersion ?? 0) !== claims.passwordVersion) {
     throw new Unauthorized('The access token was issued before the password was changed; log in again', { reason: 'token_revoked' });
   }
   return { kind: 'installer', installerId: installer.installerId, email: installer.email };

@@ -2,17 +2,14 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalRuntime } from '../../local/runtime';
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from '../../lib/aws/clients';
-import { config } from '../../lib/config';
-import { keys } from '../../lib/db/keys';
 import { attachCallCounter, isWrite, type CallCounter } from '../../lib/aws/call-counter';
 import type { RegisteredChargePoint } from '../../lib/domain/charge-points';
 import { ERROR_CODES } from '../../lib/ocpp/errors';
 import { EVENT_RULES } from '../../lib/events/rules';
 import { INVALID_FRAME_LOGGING, listLog } from '../../lib/db/logs';
 import { MAX_PAYLOAD_DEPTH } from '../../lib/ocpp/codec';
-import { aRawSocket, aRegisteredChargePoint, BOOT } from './support/ocpp';
+import { aCommissionedChargePoint, aRawSocket, aRegisteredChargePoint, BOOT } from './support/ocpp';
 import { startTestRuntime } from './support/runtime';
 
 let rt: LocalRuntime;
@@ -27,15 +24,7 @@ let accepted201: Awaited<ReturnType<typeof aRawSocket>>;
 
 /** A charge point whose commissioning completed, booted (Accepted) and reconnected, as after an API Gateway 2-hour reconnect. */
 async function anAcceptedConnection(version: 'ocpp1.6' | 'ocpp2.0.1') {
-  const cp = await aRegisteredChargePoint(rt, { protocol: version });
-  await documentClient().send(
-    new UpdateCommand({
-      TableName: config().tableName,
-      Key: keys.chargePoint(cp.chargePoint.chargePointId),
-      UpdateExpression: 'SET commissioning = :c',
-      ExpressionAttributeValues: { ':c': { status: 'completed' } },
-    }),
-  );
+  const cp = await aCommissionedChargePoint(rt, { protocol: version });
   const login = { identity: cp.identity, password: cp.provisioningPassword, protocol: version };
   const first = await aRawSocket(rt, login);
   first.send(JSON.stringify([2, 'boot-accepted', 'BootNotification', BOOT[version]]));
@@ -55,8 +44,9 @@ beforeAll(async () => {
   // Only the message handler's own calls are counted: on AWS the event consumers (webhook fan-out…)
   // are separate Lambdas, but here they share the process and the SDK client.
   rt = await startTestRuntime({ eventRules: EVENT_RULES.filter((r) => r.name !== 'webhook-fanout') });
-  cp16 = await aRegisteredChargePoint(rt, { protocol: 'ocpp1.6' });
-  cp201 = await aRegisteredChargePoint(rt, { protocol: 'ocpp2.0.1' });
+  // Commissioned, so their boots are Accepted: a Pending station may send only what it is asked for.
+  cp16 = await aCommissionedChargePoint(rt, { protocol: 'ocpp1.6' });
+  cp201 = await aCommissionedChargePoint(rt, { protocol: 'ocpp2.0.1' });
   s16 = await aRawSocket(rt, { identity: cp16.identity, password: cp16.provisioningPassword, protocol: 'ocpp1.6' });
   s201 = await aRawSocket(rt, { identity: cp201.identity, password: cp201.provisioningPassword, protocol: 'ocpp2.0.1' });
   await bootRaw(s16, 'ocpp1.6');

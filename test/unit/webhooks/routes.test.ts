@@ -30,12 +30,16 @@ describe('webhook routes and rules', () => {
     for (const r of WEBHOOK_RULES) expect(EVENT_RULES).toContain(r);
   });
 
-  it('grants only table access: read for reads, readwrite for writes and delivery', () => {
+  it('grants table access (read for reads, readwrite for writes and delivery), and the secrets key only to seal or to sign', () => {
+    const seals = ['POST /api/v1/operator/webhooks', 'POST /api/v1/operator/webhooks/{subscription_id}/rotate-secret'];
+    const opens = ['POST /api/v1/operator/webhooks/{subscription_id}/deliveries/{delivery_id}/redeliver'];
     for (const r of WEBHOOK_ROUTES) {
       expect(r.auth).toBe('operator');
       expect(r.path).toMatch(/^\/api\/v1\/operator\/webhooks/);
-      expect(r.access).toEqual({ table: r.method === 'GET' ? 'read' : 'readwrite' });
+      const key = `${r.method} ${r.path}`;
+      const secrets = seals.includes(key) ? { webhookSecrets: 'seal' } : opens.includes(key) ? { webhookSecrets: 'open' } : {};
+      expect(r.access).toEqual({ table: r.method === 'GET' ? 'read' : 'readwrite', ...secrets });
     }
-    for (const r of WEBHOOK_RULES) expect(r.access).toEqual({ table: 'readwrite' });
+    for (const r of WEBHOOK_RULES) expect(r.access).toEqual({ table: 'readwrite', webhookSecrets: 'open' });
   });
 });
