@@ -36,6 +36,8 @@ function physicalNames(synth: Synthesized): string[] {
   for (const t of templatesOf(synth)) {
     for (const r of Object.values(t.json.Resources)) {
       for (const [prop, value] of Object.entries(r.Properties ?? {})) {
+        // An authorizer's name is scoped to its API, which each copy has its own of.
+        if (r.Type === 'AWS::ApiGatewayV2::Authorizer') continue;
         if (PHYSICAL_NAME_PROPERTIES.includes(prop) && typeof value === 'string') names.push(`${r.Type}.${prop}=${value}`);
       }
     }
