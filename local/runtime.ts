@@ -282,7 +282,12 @@ export async function startLocalRuntime(opts: RuntimeOptions = {}): Promise<Loca
       }
     }
     // A table kept from an earlier run may hold frames logged before secrets were redacted on write.
-    if (!created) await (await import('../lib/db/redact-secrets')).redactStoredSecrets();
+    // Once per data folder: the scan reads the whole table, which should not be paid at every start.
+    const redactedMarker = dataDir && join(dataDir, 'secrets-redacted-v1');
+    if (!created && !(redactedMarker && existsSync(redactedMarker))) {
+      await (await import('../lib/db/redact-secrets')).redactStoredSecrets();
+      if (redactedMarker) writeFileSync(redactedMarker, `${new Date().toISOString()}\n`);
+    }
 
     // 7. Demo data on first start.
     let seed: SeedResult | undefined;
