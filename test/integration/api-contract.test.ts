@@ -135,6 +135,9 @@ describe('every route against the OpenAPI document', () => {
     await call('GET /api/v1/operator/charge-points/{charge_point_id}/logs', { token: op, params: { charge_point_id }, query: '?limit=2' });
     await call('GET /api/v1/operator/charge-points/{charge_point_id}/device-model', { token: op, params: { charge_point_id } });
     await call('POST /api/v1/operator/charge-points/{charge_point_id}/commands', { token: op, params: { charge_point_id }, body: { action: 'TriggerMessage', payload: { requestedMessage: 'Heartbeat' } } });
+    await call('POST /api/v1/operator/charge-points/{charge_point_id}/activate', { token: op, params: { charge_point_id } });
+    client.handle('UnlockConnector', async () => ({ status: 'Unlocked' }));
+    await call('POST /api/v1/operator/charge-points/{charge_point_id}/actions', { token: op, params: { charge_point_id }, body: { action: 'unlock' } });
 
     await call('GET /api/v1/operator/webhooks', { token: op });
     await call('GET /api/v1/operator/webhooks/{subscription_id}', { token: op, params: { subscription_id } });
