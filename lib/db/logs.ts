@@ -24,7 +24,9 @@ export type LogKind =
   | 'connected'
   | 'disconnected'
   | 'auth_failure'
-  | 'superseded';
+  | 'superseded'
+  /** The operator released a serial held by mistake (domain/charge-points.ts releaseSerial). */
+  | 'serial_released';
 
 export interface LogEntry {
   readonly identity: string;

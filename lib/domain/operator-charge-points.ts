@@ -6,6 +6,7 @@ import { callChargePoint, type CommandRecord } from '../ocpp/commands';
 import type { JsonObject } from '../ocpp/codec';
 import { secretsIn } from '../ocpp/secrets';
 import { viewChargePoint, type ChargePointView } from './charge-point-view';
+import { releaseSerial } from './charge-points';
 import { NotFound, ValidationFailed } from './errors';
 
 /** A charge point of this operator; anyone else's is indistinguishable from a missing one (404). */
@@ -17,6 +18,12 @@ export async function ownedChargePoint(operatorId: string, chargePointId: string
 
 export async function showChargePoint(operatorId: string, chargePointId: string): Promise<ChargePointView> {
   return viewChargePoint(await ownedChargePoint(operatorId, chargePointId));
+}
+
+/** Releases a serial this operator holds by mistake (charge-points.ts releaseSerial) and shows the charge point without it. */
+export async function releaseSerialOf(operatorId: string, chargePointId: string, releasedBy: string): Promise<ChargePointView> {
+  await releaseSerial(operatorId, chargePointId, releasedBy);
+  return showChargePoint(operatorId, chargePointId);
 }
 
 export async function readChargePointLog(

@@ -4,7 +4,7 @@
 // (DESIGN.md §2.3–2.5; §2.4's separate 404 for an unknown identity was an oracle, issue #12). The first two run in
 // the $connect authorizer (authorizeChargePoint), whose context then rides on every later event of
 // the connection (connection-context.ts); the integration does the rest (connectChargePoint).
-import { chargePointConnectedUpdate, connectionPut, getChargePoint, getIdentityGuard, upgradeCredentialHash, type ChargePoint } from '../db/charge-points';
+import { chargePointConnectedUpdate, connectionPut, getChargePoint, getIdentityGuard, upgradeCredentialHash } from '../db/charge-points';
 import { logPut } from '../db/logs';
 import type { AttemptCause, CredentialProblem } from '../db/connection-attempts';
 import { transactWrite } from '../aws/transact';
