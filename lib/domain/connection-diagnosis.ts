@@ -45,7 +45,7 @@ export function editDistance(a: string, b: string, max = MAX_TYPO_DISTANCE): num
     if (rowMin > max) return max + 1;
     prev = cur;
   }
-  return prev[b.length]!;
+  return Math.min(prev[b.length]!, max + 1);
 }
 
 /**
