@@ -7,7 +7,7 @@
 // Reads are bounded (ACCESS_PATTERNS.md, "A job view"): the link, the operator, the project, the
 // site, the project's charge points, and per charge point a fixed number of small reads.
 import { createHash } from 'node:crypto';
-import { transactWrite, type TransactItem } from '../aws/transact';
+import { transactWrite } from '../aws/transact';
 import { config } from '../config';
 import { getChargePoint, getIdentityGuard, listChargePointsOfProject, type ChargePoint } from '../db/charge-points';
 import { keys } from '../db/keys';
