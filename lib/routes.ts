@@ -402,6 +402,15 @@ const CORE_HTTP_ROUTES: readonly HttpRoute[] = [
   },
   {
     kind: 'http',
+    method: 'DELETE',
+    path: '/api/v1/operator/charge-points/{charge_point_id}/serial',
+    entry: 'functions/api/operator/release-serial.ts',
+    auth: 'operator',
+    access: { table: 'readwrite' },
+    description: 'Release a serial held by mistake (only while no charger has connected as it)',
+  },
+  {
+    kind: 'http',
     method: 'GET',
     path: '/api/v1/operator/charge-points/{charge_point_id}/logs',
     entry: 'functions/api/operator/list-charge-point-logs.ts',

@@ -38,7 +38,7 @@ export const handler = async (event: AuthorizerEvent): Promise<AuthorizerResult>
       ...(event.requestContext.identity?.sourceIp ? { sourceIp: event.requestContext.identity.sourceIp } : {}),
       at: new Date().toISOString(),
     });
-    // Refusals are Allowed through with their status: the integration answers 404 / 401 (connection-context.ts).
+    // Refusals are Allowed through with their status: the integration answers the 401 (connection-context.ts).
     return policy('Allow', event.methodArn, decided.outcome === 'admitted' ? decided.identity : 'refused', toAuthorizerContext(decided));
   } catch (err) {
     log.error('$connect authorizer failed', { err });

@@ -116,6 +116,8 @@ export const API = {
   }),
   'DELETE /api/v1/operator/projects/{project_id}/installers/{email}': route({ auth: 'operator', params: InstallerParams, status: 204, problems: [423] }),
   'GET /api/v1/operator/charge-points/{charge_point_id}': route({ auth: 'operator', params: S.ChargePointParams, status: 200, response: R.OperatorChargePoint }),
+  // 409 when no charger may lose it: it holds no serial, or a charger has connected as it.
+  'DELETE /api/v1/operator/charge-points/{charge_point_id}/serial': route({ auth: 'operator', params: S.ChargePointParams, status: 200, response: R.OperatorChargePoint, problems: [409] }),
   'GET /api/v1/operator/charge-points/{charge_point_id}/logs': route({
     auth: 'operator',
     params: S.ChargePointParams,

@@ -2,6 +2,7 @@
 // loose: they list every field a client may rely on (all present, null when unknown), and a field
 // added later does not break them. test/integration/api-contract.test.ts validates real answers.
 import { z } from 'zod';
+import { ATTEMPT_CAUSES } from '../db/connection-attempts';
 import { CHECKLIST_ITEMS, CHECKLIST_RESULTS, OCPP_PROTOCOLS, REMOTE_ACTIONS } from './schemas';
 
 const obj = <T extends z.core.$ZodLooseShape>(shape: T) => z.looseObject(shape);
@@ -78,6 +79,7 @@ export const RegisteredChargePoint = obj({
 });
 
 const Check = obj({ name: str, status: str, detail: str, at: ntime });
+export const LastFailedAttempt = obj({ cause: z.enum(ATTEMPT_CAUSES), message: str, at: time });
 export const Commissioning = obj({
   charge_point_id: str,
   charge_point_identity: nstr,
@@ -86,6 +88,8 @@ export const Commissioning = obj({
   completed_at: ntime,
   checks: z.array(Check),
   password_rotation: obj({}).nullable(),
+  /** Why the charger will not connect: the last refused attempt since its last connection (issue #14). */
+  last_failed_attempt: LastFailedAttempt.nullable(),
 });
 
 export const Handover = obj({
@@ -191,7 +195,7 @@ export const JobChargePoint = obj({
   connection: obj({ ocpp_url: nstr, protocol: z.enum(OCPP_PROTOCOLS).nullable(), password_state: z.enum(['provisioning', 'long_term', 'none']) }),
   actions: obj({ start: z.boolean(), stop: z.boolean(), unlock: z.boolean(), reboot: z.boolean() }),
   last_action: ActionResult.nullable(),
-  last_failed_attempt: obj({ cause: str, message: str, at: time }).nullable(),
+  last_failed_attempt: obj({ cause: z.enum(ATTEMPT_CAUSES), message: str, at: time }).nullable(),
   notes: z.array(Note),
 });
 export const JobView = obj({

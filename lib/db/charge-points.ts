@@ -109,6 +109,8 @@ export interface ChargePoint {
   readonly displaySerial?: string;
   readonly connection?: ChargePointConnection;
   readonly lastDisconnectedAt?: string;
+  /** When the newest successful $connect happened (kept after it disconnects: connection-diagnosis.ts counts attempts after it). */
+  readonly lastConnectedAt?: string;
   readonly commissioning?: Commissioning;
   /** A serial the operator planned before registration (no identity guard is taken for it). */
   readonly plannedSerial?: string;
@@ -245,7 +247,7 @@ export function chargePointConnectedUpdate(chargePointId: string, connection: Ch
     Update: {
       TableName: config().tableName,
       Key: keys.chargePoint(chargePointId),
-      UpdateExpression: `SET #conn = :conn, updatedAt = :now${retirePrevious ? ', credentials.adoptedAt = :now REMOVE credentials.previous, credentials.previousValidUntil' : ''}`,
+      UpdateExpression: `SET #conn = :conn, lastConnectedAt = :now, updatedAt = :now${retirePrevious ? ', credentials.adoptedAt = :now REMOVE credentials.previous, credentials.previousValidUntil' : ''}`,
       ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(#conn) OR #conn.connectedAt <= :now)',
       ExpressionAttributeNames: { '#conn': 'connection' },
       ExpressionAttributeValues: { ':conn': connection, ':now': connection.connectedAt },

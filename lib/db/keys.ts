@@ -30,6 +30,8 @@ export const ENTITY = {
   deviceModelReport: 'device_model_report',
   publicLink: 'public_link',
   note: 'charge_point_note',
+  connectionAttempt: 'connection_attempt',
+  unknownConnectionAttempt: 'unknown_connection_attempt',
 } as const;
 export type EntityType = (typeof ENTITY)[keyof typeof ENTITY];
 
@@ -96,6 +98,29 @@ export const keys = {
    * new item and a stale one never needs resetting (TTL: the end of its window).
    */
   rateLimit: (action: string, subject: string, windowStart: number): Key => ({ pk: `RATE#${action}#${subject.toLowerCase()}`, sk: `W#${windowStart}` }),
+
+  /**
+   * A refused $connect of a known charge point: one item per cause, holding the last attempt and a
+   * count (lib/db/connection-attempts.ts; TTL 24 h after the last one). Causes are a closed set, so
+   * a partition holds at most a handful of items.
+   */
+  connectionAttempt: (identity: string, cause: string): Key => ({ pk: `ATTEMPT#${identity}`, sk: `CAUSE#${cause}` }),
+  connectionAttemptsOfChargePoint: (identity: string) => ({ pk: `ATTEMPT#${identity}`, skPrefix: 'CAUSE#' }),
+  /**
+   * A refused $connect for an identity nobody holds, in a day bucket (UTC day start, epoch seconds):
+   * one item per identity as received (canonical form), sorted by its length first so a typo search
+   * for an identity of length n reads only lengths n−2…n+2 (`unknownAttemptsOfLength`).
+   */
+  unknownConnectionAttempt: (dayStart: number, received: string): Key => ({
+    pk: `ATTEMPT#UNKNOWN#${dayStart}`,
+    sk: `L#${pad(received.length, 3)}#${received}`,
+  }),
+  unknownAttemptsOfLength: (dayStart: number, minLength: number, maxLength: number) => ({
+    pk: `ATTEMPT#UNKNOWN#${dayStart}`,
+    skFrom: `L#${pad(Math.max(0, minLength), 3)}#`,
+    // '$' sorts after '#', so every `L#{maxLength}#…` key lies below it.
+    skTo: `L#${pad(maxLength, 3)}$`,
+  }),
 
   /** One item per live WebSocket connection; read on every OCPP message. */
   connection: (connectionId: string): Key => ({ pk: `CONN#${connectionId}`, sk: 'CONN' }),

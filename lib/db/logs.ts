@@ -31,7 +31,9 @@ export type LogKind =
   /** A remote action (start, stop, unlock, reboot) and its outcome, with who asked (domain/remote-actions.ts). */
   | 'remote_action'
   /** The charge point was opened to drivers, with who did it (domain/jobs.ts). */
-  | 'activated';
+  | 'activated'
+  /** The operator released a serial held by mistake (domain/charge-points.ts releaseSerial). */
+  | 'serial_released';
 
 export interface LogEntry {
   readonly identity: string;

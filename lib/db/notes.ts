@@ -1,6 +1,6 @@
 // Notes on a charge point (issue #14): the installer writes them through the job link, the operator
 // reads and answers them through the operator API, so both talk about a charger in one place.
-// In the charge point's own partition (`CP#{id}`, `NOTE#{at}#{noteId}`), newest last (AP-38).
+// In the charge point's own partition (`CP#{id}`, `NOTE#{at}#{noteId}`), newest last (AP-40).
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { TransactItem } from '../aws/transact';
 import { documentClient } from '../aws/clients';
@@ -23,12 +23,12 @@ export interface Note {
  */
 export const NOTES_READ_LIMIT = 100;
 
-/** AP-38: a new note, as a transaction item (written together with its audit log entry). */
+/** AP-40: a new note, as a transaction item (written together with its audit log entry). */
 export function notePut(note: Note): TransactItem {
   return { Put: { TableName: config().tableName, Item: { ...keys.note(note.chargePointId, note.at, note.noteId), type: ENTITY.note, ...note }, ConditionExpression: 'attribute_not_exists(pk)' } };
 }
 
-/** AP-38: the newest NOTES_READ_LIMIT notes of a charge point, returned oldest first. */
+/** AP-40: the newest NOTES_READ_LIMIT notes of a charge point, returned oldest first. */
 export async function listNotes(chargePointId: string): Promise<Note[]> {
   const k = keys.notesOfChargePoint(chargePointId);
   const out = await documentClient().send(

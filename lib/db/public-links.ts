@@ -1,6 +1,6 @@
 // Public job links (issue #14): one item per link, keyed by the SHA-256 of its token, so a public
 // request finds its link with one strongly consistent GetItem and a revoke works at once. The token
-// itself is never stored. A project's links are listed through gsi1 (AP-36, AP-37).
+// itself is never stored. A project's links are listed through gsi1 (AP-38, AP-39).
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from '../aws/clients';
 import { config } from '../config';
@@ -31,7 +31,7 @@ export const ENDED_LINK_KEPT_DAYS = 90;
 
 const ttlOf = (validUntil: string) => Math.floor(Date.parse(validUntil) / 1000) + ENDED_LINK_KEPT_DAYS * 86_400;
 
-/** AP-36: a new link; conditional so a (never expected) token-hash collision cannot overwrite a link. */
+/** AP-38: a new link; conditional so a (never expected) token-hash collision cannot overwrite a link. */
 export async function putPublicLink(link: PublicLink): Promise<void> {
   await documentClient().send(
     new PutCommand({
@@ -48,7 +48,7 @@ export async function putPublicLink(link: PublicLink): Promise<void> {
   );
 }
 
-/** AP-36: the link of a token hash, strongly consistent (a revoke is seen by the next request). */
+/** AP-38: the link of a token hash, strongly consistent (a revoke is seen by the next request). */
 export async function getPublicLinkByHash(tokenHash: string): Promise<PublicLink | undefined> {
   const out = await documentClient().send(new GetCommand({ TableName: config().tableName, Key: keys.publicLink(tokenHash), ConsistentRead: true }));
   const item = out.Item as (PublicLink & { expiresAt?: number }) | undefined;
@@ -57,7 +57,7 @@ export async function getPublicLinkByHash(tokenHash: string): Promise<PublicLink
   return item;
 }
 
-/** AP-37: a project's links, oldest first (bounded: MAX_LINKS_PER_PROJECT, and ended ones expire). */
+/** AP-39: a project's links, oldest first (bounded: MAX_LINKS_PER_PROJECT, and ended ones expire). */
 export async function listPublicLinksOfProject(projectId: string): Promise<PublicLink[]> {
   const now = Math.floor(Date.now() / 1000);
   const items = await queryAll<PublicLink & { expiresAt?: number }>({
@@ -69,7 +69,7 @@ export async function listPublicLinksOfProject(projectId: string): Promise<Publi
   return items.filter((i) => i.expiresAt === undefined || i.expiresAt >= now);
 }
 
-/** AP-36: revoke now; a second revoke keeps the first time. False when the link is not there. */
+/** AP-38: revoke now; a second revoke keeps the first time. False when the link is not there. */
 export async function revokePublicLink(tokenHash: string, at: string): Promise<boolean> {
   try {
     await documentClient().send(
@@ -89,7 +89,7 @@ export async function revokePublicLink(tokenHash: string, at: string): Promise<b
 }
 
 /**
- * AP-36: records a use, only when the stored time is older than `staleBefore`: a page polling every
+ * AP-38: records a use, only when the stored time is older than `staleBefore`: a page polling every
  * few seconds costs one write per link per resolution window, not one per request.
  */
 export async function touchPublicLink(tokenHash: string, at: string, staleBefore: string): Promise<void> {

@@ -23,6 +23,7 @@ import { seal, unseal } from '../auth/sealed';
 import { config } from '../config';
 import { getChargePoint, getIdentityGuard, listChargePointsOfProject, type ChargePoint, type Credentials, type IdentityGuard } from '../db/charge-points';
 import { ENTITY, keys } from '../db/keys';
+import { logPut } from '../db/logs';
 import { getProject, getTeam } from '../db/projects';
 import { newId, nowIso } from '../ids';
 import { canonicalIdentity, generateProvisioningPassword, hashPassword, isValidIdentity } from '../ocpp/credentials';
@@ -84,9 +85,12 @@ export interface RegisteredChargePoint {
  * team (the operator's own customer). Across operators it names nobody: any installer who guesses a
  * serial would otherwise learn which operator's customer owns that charger (issue #12).
  *
- * Who may claim a serial: an installer assigned to an open project, by registering it there (the
- * guard is a conditional put in the same transaction). A wrong claim is released by the operator
- * that holds it (its project's registration), never by the one that wants it: the message says so.
+ * Who may claim a serial (a decision, issue #12 finding 6): an installer assigned to an open project,
+ * by registering it there (the guard is a conditional put in the same transaction); first come,
+ * first served across the platform, since a serial is an OCPP identity and can have one password.
+ * Inside one operator a clash names the team, so the operator sorts it out itself. A wrong claim is
+ * released by the operator that holds it (releaseSerial, DELETE /api/v1/operator/charge-points/{id}/serial),
+ * never by the one that wants it: the message says so.
  */
 export function serialInUseMessage(holder: { readonly operatorId: string; readonly teamName: string } | undefined, askingOperatorId: string): string {
   if (holder && holder.operatorId === askingOperatorId) return `Serial is in use by: ${holder.teamName}`;
@@ -465,7 +469,7 @@ export async function reidentifyChargePoint(
       Update: {
         TableName: tableName,
         Key: keys.chargePoint(cp.chargePointId),
-        UpdateExpression: `SET #identity = :i, displaySerial = :ds, credentials = :c, commissioning = :pending, updatedAt = :now${position.set} REMOVE boot, plannedSerial, lastDisconnectedAt${position.remove}`,
+        UpdateExpression: `SET #identity = :i, displaySerial = :ds, credentials = :c, commissioning = :pending, updatedAt = :now${position.set} REMOVE boot, plannedSerial, lastConnectedAt, lastDisconnectedAt${position.remove}`,
         ConditionExpression: '#identity = :old AND attribute_not_exists(#conn)',
         ExpressionAttributeNames: { '#identity': 'identity', '#conn': 'connection' },
         ExpressionAttributeValues: { ':i': identity, ':ds': raw, ':c': credentials, ':pending': { status: 'pending' }, ':now': now, ':old': old, ...position.values },
@@ -492,7 +496,7 @@ export async function reidentifyChargePoint(
 }
 
 function withoutRegistrationFacts(cp: ChargePoint): ChargePoint {
-  const { boot: _boot, plannedSerial: _planned, lastDisconnectedAt: _last, ...rest } = cp;
+  const { boot: _boot, plannedSerial: _planned, lastConnectedAt: _connected, lastDisconnectedAt: _last, ...rest } = cp;
   return rest;
 }
 
@@ -534,4 +538,54 @@ function positionChange(value: string | null | undefined) {
   if (value === undefined) return { set: '', remove: '', values: {}, apply };
   if (value === null) return { set: '', remove: ', connectorPosition', values: {}, apply };
   return { set: ', connectorPosition = :pos', remove: '', values: { ':pos': value }, apply };
+}
+
+/**
+ * Releases the serial a charge point holds by mistake (a wrong claim, issue #12 finding 6): the
+ * identity guard and the charge point's serial and password go in one transaction, with a log
+ * entry, and the charge point is planned again without a serial, so the rightful holder can
+ * register it. Only while no charger has ever connected as it: once one has, the serial is real
+ * (it may be commissioned, handed over, carry transactions), and releasing it would let someone
+ * else take over a working charger's identity; that answers 409 with the reason. The conditions
+ * are part of the transaction, so a charger connecting meanwhile makes it fail rather than race.
+ */
+export async function releaseSerial(operatorId: string, chargePointId: string, releasedBy: string): Promise<void> {
+  const cp = await getChargePoint(chargePointId, true);
+  if (!cp || cp.operatorId !== operatorId) throw new NotFound(`Charge point ${chargePointId} not found`);
+  if (!cp.identity) throw new Conflict('This charge point holds no serial', { field: 'charge_point_id', reason: 'no_serial' });
+  const serial = cp.displaySerial ?? cp.identity;
+  const connectedAt = cp.connection?.connectedAt ?? cp.lastConnectedAt ?? cp.lastDisconnectedAt ?? cp.boot?.at;
+  if (connectedAt) {
+    throw new Conflict(
+      `A charger has connected as ${serial} (${connectedAt}), so the serial is in use and cannot be released. If the charger is now somewhere else, register it there with a new serial or re-provision it.`,
+      { field: 'charge_point_id', reason: 'has_connected' },
+    );
+  }
+  const at = nowIso();
+  const tableName = config().tableName;
+  const result = await transactWrite([
+    {
+      Delete: {
+        TableName: tableName,
+        Key: keys.identity(cp.identity),
+        ConditionExpression: 'chargePointId = :cp',
+        ExpressionAttributeValues: { ':cp': chargePointId },
+      },
+    },
+    {
+      Update: {
+        TableName: tableName,
+        Key: keys.chargePoint(chargePointId),
+        UpdateExpression: 'REMOVE #identity, credentials, displaySerial, plannedSerial SET updatedAt = :at, commissioning = :pending',
+        ConditionExpression:
+          '#identity = :identity AND attribute_not_exists(#conn) AND attribute_not_exists(lastConnectedAt) AND attribute_not_exists(lastDisconnectedAt) AND attribute_not_exists(boot)',
+        ExpressionAttributeNames: { '#identity': 'identity', '#conn': 'connection' },
+        ExpressionAttributeValues: { ':identity': cp.identity, ':at': at, ':pending': { status: 'pending' } },
+      },
+    },
+    // In the serial's log: whoever registers it next sees that it was released, not by whom (no operator names).
+    logPut({ identity: cp.identity, at, category: 'security', kind: 'serial_released', detail: { chargePointId, releasedBy } }),
+  ]);
+  if (result.cancelled) throw new Conflict(`The serial ${serial} changed meanwhile (a charger connected, or it was released already); read the charge point again`, { field: 'charge_point_id', reason: 'changed' });
+  log.info('serial released', { chargePointId, identity: cp.identity, releasedBy });
 }

@@ -79,7 +79,7 @@ export async function evaluateChecks(cp: ChargePoint, startedAt: string): Promis
   const hb = cp.identity ? await firstEntrySince(cp.identity, startedAt, 'Heartbeat') : undefined;
   const heartbeat: CommissioningCheck = hb
     ? { name: 'heartbeat', status: 'passed', detail: 'Heartbeat received after the start', at: hb.at }
-    : { name: 'heartbeat', status: 'pending', detail: 'Waiting for a Heartbeat (triggered)', at: null };
+    : { name: 'heartbeat', status: 'pending', detail: conn ? 'Waiting for a Heartbeat' : 'Waiting for a Heartbeat; the charge point is not connected', at: null };
   return [connection, firmware, heartbeat];
 }
 
@@ -100,7 +100,15 @@ function firmwareCheck(cp: ChargePoint, startedAt: string): CommissioningCheck {
       at: null,
     };
   }
-  return { name: 'firmware_version', status: 'pending', detail: 'No firmware version reported yet (BootNotification triggered)', at: null };
+  // Says what is known, never that a TriggerMessage was sent: it is not sent while the charge point
+  // is not connected, and a sent one may be refused or unanswered (issue #14).
+  const conn = cp.connection;
+  const detail = !conn
+    ? 'No firmware version reported yet; the charge point is not connected'
+    : cp.boot && cp.boot.at >= conn.connectedAt
+      ? 'The BootNotification carried no firmware version; reading it from the configuration'
+      : 'No firmware version reported yet; waiting for a BootNotification';
+  return { name: 'firmware_version', status: 'pending', detail, at: null };
 }
 
 /** A 1.6 configuration key that holds the firmware version: vendor-specific names (FirmwareVersion, FwVersion, Firmware_Ver…). */

@@ -1,6 +1,7 @@
 // What an installer sees and does on the projects a CPO assigned to them. Anything not assigned
 // to them is indistinguishable from something that does not exist (404).
 import type { ChecklistItem } from '../api/schemas';
+import { lastFailedAttempt } from './connection-diagnosis';
 import { CHECKLIST_ITEMS } from '../api/schemas';
 import { getChargePoint, listChargePointsOfProject, type ChargePoint } from '../db/charge-points';
 import { getInstaller } from '../db/installers';
@@ -128,7 +129,7 @@ export async function recordChecklist(who: InstallerPrincipal, projectId: string
   return checklistView((await getProjectWithState(projectId))!);
 }
 
-export function commissioningView(cp: ChargePoint) {
+export async function commissioningView(cp: ChargePoint) {
   const c = cp.commissioning ?? { status: 'pending' as const };
   return {
     charge_point_id: cp.chargePointId,
@@ -138,6 +139,8 @@ export function commissioningView(cp: ChargePoint) {
     completed_at: c.completedAt ?? null,
     checks: (c.checks ?? []).map((x) => ({ name: x.name, status: x.status, detail: x.detail, at: x.at })),
     password_rotation: describePasswordRotation(cp),
+    // Why the charger will not connect, when it tried and was refused since its last connection (issue #14).
+    last_failed_attempt: await lastFailedAttempt(cp),
   };
 }
 
@@ -145,7 +148,7 @@ export async function startInstallerCommissioning(who: InstallerPrincipal, charg
   const { cp, project } = await installerChargePoint(who, chargePointId);
   assertOpen(project);
   await startCommissioning(cp.chargePointId, `installer:${who.installerId}`);
-  return commissioningView((await getChargePoint(chargePointId, true))!);
+  return await commissioningView((await getChargePoint(chargePointId, true))!);
 }
 
 /**
@@ -164,11 +167,11 @@ export async function recordFirmwareVersion(who: InstallerPrincipal, chargePoint
     const now = (await getChargePoint(chargePointId, true)) ?? cp;
     throw new Conflict(`The charge point reported firmware ${now.firmwareVersion ?? ''} meanwhile (${firmwareSourceText(now)})`, { field: 'version' });
   }
-  return commissioningView(await advanceCommissioning(chargePointId));
+  return await commissioningView(await advanceCommissioning(chargePointId));
 }
 
 /** Polling the status also moves an in-progress commissioning on (idempotent). */
 export async function installerCommissioningStatus(who: InstallerPrincipal, chargePointId: string) {
   await installerChargePoint(who, chargePointId);
-  return commissioningView(await advanceCommissioning(chargePointId));
+  return await commissioningView(await advanceCommissioning(chargePointId));
 }

@@ -7,6 +7,7 @@ import type { JsonObject } from '../ocpp/codec';
 import { secretsIn } from '../ocpp/secrets';
 import { logSubjectOf } from './audit';
 import { viewChargePoint, type ChargePointView } from './charge-point-view';
+import { releaseSerial } from './charge-points';
 import { NotFound, ValidationFailed } from './errors';
 import { activateChargePoint } from './jobs';
 import { runRemoteAction, type ActionResultView, type RemoteAction } from './remote-actions';
@@ -31,6 +32,12 @@ export async function activateOwnedChargePoint(operatorId: string, chargePointId
 /** The same remote actions the job page offers (domain/remote-actions.ts), for the operator. */
 export async function runOwnedRemoteAction(operatorId: string, chargePointId: string, action: RemoteAction): Promise<ActionResultView> {
   return runRemoteAction(await ownedChargePoint(operatorId, chargePointId), action, { kind: 'operator', operatorId });
+}
+
+/** Releases a serial this operator holds by mistake (charge-points.ts releaseSerial) and shows the charge point without it. */
+export async function releaseSerialOf(operatorId: string, chargePointId: string, releasedBy: string): Promise<ChargePointView> {
+  await releaseSerial(operatorId, chargePointId, releasedBy);
+  return showChargePoint(operatorId, chargePointId);
 }
 
 export async function readChargePointLog(

@@ -25,6 +25,13 @@ export const RATE_LIMITS = {
   'public-job': { limit: 120, windowSeconds: 60 },
   /** Mails of any kind to one address from the account endpoints. */
   'mail-to-address': { limit: 3, windowSeconds: 3600 },
+  // Refused charger $connects (lib/ocpp/refusals.ts says what these limits do and do not do).
+  /** Refused $connects from one source IP, any identity, that are still recorded. */
+  'charger-refusals-per-source': { limit: 30, windowSeconds: 600 },
+  /** Refused $connects of one known charge point, from anywhere, that are still recorded. */
+  'charger-refusals-per-identity': { limit: 10, windowSeconds: 600 },
+  /** Unknown identities recorded per UTC day, platform-wide: the size cap of one day bucket (AP-37). */
+  'charger-unknown-identities-per-day': { limit: 1000, windowSeconds: 86_400 },
 } as const satisfies Record<string, { limit: number; windowSeconds: number }>;
 export type RateLimitedAction = keyof typeof RATE_LIMITS;
 

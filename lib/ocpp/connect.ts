@@ -1,17 +1,20 @@
 // $connect: who is this charge point, may it connect, and which OCPP version do we speak?
-// Order: identity (404) → Basic auth (401) → subprotocol (400), so nothing about a charge point's
-// configuration is revealed before it has authenticated (DESIGN.md §2.3–2.5). The first two run in
+// Order: identity and Basic auth (one 401 for both, so serials cannot be enumerated) → subprotocol
+// (400), so nothing about a charge point's configuration is revealed before it has authenticated
+// (DESIGN.md §2.3–2.5; §2.4's separate 404 for an unknown identity was an oracle, issue #12). The first two run in
 // the $connect authorizer (authorizeChargePoint), whose context then rides on every later event of
 // the connection (connection-context.ts); the integration does the rest (connectChargePoint).
-import { chargePointConnectedUpdate, connectionPut, getChargePoint, getIdentityGuard, upgradeCredentialHash, type ChargePoint } from '../db/charge-points';
-import { logPut, putLogEntry } from '../db/logs';
+import { chargePointConnectedUpdate, connectionPut, getChargePoint, getIdentityGuard, upgradeCredentialHash } from '../db/charge-points';
+import { logPut } from '../db/logs';
+import type { AttemptCause, CredentialProblem } from '../db/connection-attempts';
 import { transactWrite } from '../aws/transact';
 import { closeConnection } from '../aws/connections';
 import { makeEvent, publish } from '../events/publish';
 import { log } from '../log';
 import { canonicalIdentity, identitiesMatch, isValidIdentity, matchChargerPassword, parseBasicAuth } from './credentials';
 import type { ChargerContext } from './connection-context';
-import { negotiateSubprotocol } from './subprotocol';
+import { recordKnownRefusal, recordUnknownRefusal, type RefusalContext } from './refusals';
+import { negotiateSubprotocol, splitSubprotocols } from './subprotocol';
 
 export interface ConnectRequest {
   readonly connectionId: string;
@@ -23,7 +26,7 @@ export interface ConnectRequest {
 
 export type ConnectOutcome =
   | { readonly ok: true; readonly subprotocol: string; readonly identity: string; readonly superseded?: string }
-  | { readonly ok: false; readonly status: 400 | 401 | 404; readonly reason: string };
+  | { readonly ok: false; readonly status: 400 | 401; readonly reason: string };
 
 function header(headers: Record<string, string | undefined>, name: string): string | undefined {
   for (const [k, v] of Object.entries(headers)) if (k.toLowerCase() === name) return v;
@@ -31,30 +34,40 @@ function header(headers: Record<string, string | undefined>, name: string): stri
 }
 
 /**
- * The $connect authorizer's decision: who the charger is and whether its Basic credentials hold
- * (identity → 404, credentials → 401). Refusals are logged here and answered by the integration
- * (connection-context.ts RefusedCharger says why the authorizer does not deny them itself).
+ * The $connect authorizer's decision: who the charger is and whether its Basic credentials hold.
+ * Every refusal here is the same 401 (with the Basic challenge, empty body): an unknown identity
+ * and a wrong password cannot be told apart by the client (issue #12 finding 7), and an unknown
+ * identity costs the same password hash as a known one. Refusals are throttled and recorded by
+ * refusals.ts; the integration answers them (connection-context.ts RefusedCharger says why the
+ * authorizer does not deny them itself).
  */
 export async function authorizeChargePoint(req: Omit<ConnectRequest, 'connectionId'>): Promise<ChargerContext> {
-  const raw = req.identityParam ?? '';
-  if (!isValidIdentity(raw)) return reject(404, 'invalid identity', raw, req);
-  const identity = canonicalIdentity(raw);
-  const guard = await getIdentityGuard(identity);
-  // Unknown identities are logged to CloudWatch only: writing them to the table would let anyone create partitions.
-  if (!guard) return reject(404, 'unknown identity', identity, req);
-  const cp = await getChargePoint(guard.chargePointId, true);
-  if (!cp || !cp.protocol) return reject(404, 'charge point has no OCPP registration', identity, req);
-
+  const received = req.identityParam ?? '';
   const creds = parseBasicAuth(header(req.headers, 'authorization'));
-  if (!creds) return authFailure(cp, identity, req, 'missing or malformed Basic credentials');
-  if (!identitiesMatch(creds.username, identity)) return authFailure(cp, identity, req, 'username does not match the identity');
+  const subprotocols = splitSubprotocols(header(req.headers, 'sec-websocket-protocol'));
+  const scheme = forwardedScheme(req.headers);
+  const ctx = { at: req.at, ...(req.sourceIp ? { sourceIp: req.sourceIp } : {}), offered: { identity: received, subprotocols, ...(scheme ? { scheme } : {}) } };
+  const identity = isValidIdentity(received) ? canonicalIdentity(received) : undefined;
+  const guard = identity ? await getIdentityGuard(identity) : undefined;
+  const cp = guard ? await getChargePoint(guard.chargePointId, true) : undefined;
+  if (!identity || !cp?.protocol) {
+    // Same work as a wrong password where it is cheap: the hash comparison (a few µs).
+    if (creds) await matchChargerPassword('ocpp2.0.1', creds.password, { current: UNKNOWN_IDENTITY_HASH });
+    await recordUnknownRefusal(received, ctx);
+    return REFUSED;
+  }
+  // wss:// is required unless the deployment allows unencrypted OCPP (security profile 1): a charger
+  // on ws:// is refused whatever its password, and told to use wss:// (connection-diagnosis.ts).
+  if (scheme === 'http' && process.env.OCPP_REQUIRE_TLS === 'true') return refuse(identity, 'insecure_scheme', ctx);
+  if (!creds) return refuse(identity, 'wrong_password', ctx, 'missing_credentials');
+  if (!identitiesMatch(creds.username, identity)) return refuse(identity, 'wrong_password', { ...ctx, offered: { ...ctx.offered, username: creds.username } }, 'username_mismatch');
   const match = await matchChargerPassword(cp.protocol, creds.password, cp.credentials ?? {});
-  if (!match) return authFailure(cp, identity, req, 'wrong password');
+  if (!match) return refuse(identity, 'wrong_password', ctx, 'wrong_password');
   // The grace for the pre-rotation password is bounded (domain/password-rotation.ts): after it the
-  // charger must be re-provisioned. Checked after matching so the log says why it was refused.
+  // charger must be re-provisioned. Checked after matching so the record says why it was refused.
   const previousUntil = cp.credentials?.previousValidUntil;
   if (match.which === 'previous' && previousUntil !== undefined && previousUntil <= req.at) {
-    return authFailure(cp, identity, req, `previous password expired at ${previousUntil}; the charge point never used its long-term password and must be re-provisioned`);
+    return refuse(identity, 'wrong_password', ctx, 'previous_expired');
   }
   const verified = match.which === 'current' ? cp.credentials?.current : cp.credentials?.previous;
   if (match.upgradedHash && verified) {
@@ -92,12 +105,11 @@ export async function connectChargePoint(req: ConnectRequest, auth: ChargerConte
   const { identity } = auth;
   const negotiated = negotiateSubprotocol(header(req.headers, 'sec-websocket-protocol'), [auth.protocol]);
   if (!negotiated) {
-    await putLogEntry({
-      identity,
+    const offered = splitSubprotocols(header(req.headers, 'sec-websocket-protocol'));
+    await recordKnownRefusal(identity, offered.length === 0 ? 'no_subprotocol' : 'wrong_subprotocol', {
       at: req.at,
-      category: 'connection',
-      kind: 'auth_failure',
-      detail: { reason: 'no acceptable subprotocol', offered: header(req.headers, 'sec-websocket-protocol') ?? null, registered: auth.protocol, sourceIp: req.sourceIp },
+      ...(req.sourceIp ? { sourceIp: req.sourceIp } : {}),
+      offered: { identity: req.identityParam ?? identity, subprotocols: offered },
     });
     return { ok: false, status: 400, reason: `charge point is registered for ${auth.protocol}` };
   }
@@ -155,17 +167,23 @@ export async function connectChargePoint(req: ConnectRequest, auth: ChargerConte
   return { ok: true, subprotocol: negotiated.echo, identity, ...(previous && previous !== req.connectionId ? { superseded: previous } : {}) };
 }
 
-type AuthorizeRequest = Omit<ConnectRequest, 'connectionId'>;
+const REFUSED: ChargerContext = { outcome: 'refused', status: 401 };
 
-async function authFailure(cp: ChargePoint, identity: string, req: AuthorizeRequest, reason: string): Promise<ChargerContext> {
-  await putLogEntry({ identity, at: req.at, category: 'security', kind: 'auth_failure', detail: { reason, sourceIp: req.sourceIp ?? null } });
-  log.warn('charge point authentication failed', { identity, chargePointId: cp.chargePointId, reason, sourceIp: req.sourceIp });
-  return { outcome: 'refused', status: 401 };
+/** Compared against when the identity is unknown, so that path hashes like a known one; matches nothing anyone sends. */
+const UNKNOWN_IDENTITY_HASH = `sha256$${Buffer.alloc(16).toString('base64url')}$${Buffer.alloc(32).toString('base64url')}`;
+
+async function refuse(identity: string, cause: AttemptCause, ctx: RefusalContext, problem?: CredentialProblem): Promise<ChargerContext> {
+  await recordKnownRefusal(identity, cause, ctx, problem);
+  return REFUSED;
 }
 
-function reject(status: 404, reason: string, identity: string, req: AuthorizeRequest): ChargerContext {
-  log.warn('charge point connection refused', { status, reason, identity, sourceIp: req.sourceIp });
-  return { outcome: 'refused', status };
+/**
+ * The scheme the charger used, when a proxy in front says: CloudFront-Forwarded-Proto (CloudFront,
+ * forwarded by the AllViewerExceptHostHeader origin request policy), else X-Forwarded-Proto.
+ */
+function forwardedScheme(headers: Record<string, string | undefined>): string | undefined {
+  const value = header(headers, 'cloudfront-forwarded-proto') ?? header(headers, 'x-forwarded-proto');
+  return value?.split(',')[0]?.trim().toLowerCase() || undefined;
 }
 
 /**

@@ -38,13 +38,13 @@ export interface AdmittedCharger {
 /**
  * A charger the $connect integration must refuse. The authorizer lets it through rather than
  * denying it: an authorizer can only answer 401 (by failing, which counts as a Lambda error and
- * would page someone for every wrong password) or 403 (Deny), while the OCPP contract answers 404
- * for an unknown identity and 401 with a Basic challenge for bad credentials (DESIGN.md §2.4, §2.8).
- * The refusal was logged by the authorizer; the integration only answers it.
+ * would page someone for every wrong password) or 403 (Deny), while the OCPP contract answers 401
+ * with a Basic challenge (DESIGN.md §2.4, §2.8), for an unknown identity too (lib/ocpp/connect.ts).
+ * The refusal was recorded by the authorizer; the integration only answers it.
  */
 export interface RefusedCharger {
   readonly outcome: 'refused';
-  readonly status: 401 | 404;
+  readonly status: 401;
 }
 
 export type ChargerContext = AdmittedCharger | RefusedCharger;
@@ -79,8 +79,9 @@ export function fromAuthorizerContext(raw: unknown): ChargerContext | undefined 
   if (typeof raw !== 'object' || raw === null) return undefined;
   const c = raw as Record<string, unknown>;
   if (c.outcome === 'refused') {
+    // A context from before unknown identities answered 401 said 404: answered 401 now all the same.
     const status = Number(c.status);
-    return status === 401 || status === 404 ? { outcome: 'refused', status } : undefined;
+    return status === 401 || status === 404 ? { outcome: 'refused', status: 401 } : undefined;
   }
   if (c.outcome !== 'admitted') return undefined;
   const identity = str(c.identity);

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { LocalRuntime } from '../../local/runtime';
 import { HTTP_ROUTES } from '../../lib/routes';
 import { anEmail } from './support/api';
-import { aConnectedClient, behaveLikeACharger, BOOT } from './support/ocpp';
+import { aConnectedClient, aRegisteredChargePoint, basic, behaveLikeACharger, BOOT, upgradeStatus } from './support/ocpp';
 import { startTestRuntime } from './support/runtime';
 
 interface Operation {
@@ -112,6 +112,11 @@ describe('every route against the OpenAPI document', () => {
     const charge_point_id = reg.body.charge_point_id;
     // Recorded by hand before the charger says anything; its own BootNotification then replaces it.
     await call('PUT /api/v1/installer/charge-points/{charge_point_id}/firmware-version', { token, params: { charge_point_id }, body: { version: '1.0.0', reason: 'label on the board' } });
+    // A charger with a wrong password first: the commissioning status says why it will not connect.
+    expect(await upgradeStatus(`${rt.ocppUrl}/${reg.body.charge_point_identity}`, { protocols: ['ocpp1.6'], authorization: basic(reg.body.charge_point_identity, 'f'.repeat(40)) })).toBe(401);
+    await rt.drain();
+    const refused = await call<{ last_failed_attempt: { cause: string; message: string } | null }>('GET /api/v1/installer/charge-points/{charge_point_id}/commissioning', { token, params: { charge_point_id } });
+    expect(refused.body.last_failed_attempt).toMatchObject({ cause: 'wrong_password', message: expect.stringMatching(/^Wrong password: /) });
     client = await aConnectedClient(rt, { identity: reg.body.charge_point_identity, password: reg.body.provisioning_password, protocol: 'ocpp1.6' });
     behaveLikeACharger(client, 'ocpp1.6', {});
     await client.call('BootNotification', BOOT['ocpp1.6']);
@@ -134,6 +139,9 @@ describe('every route against the OpenAPI document', () => {
     await call('GET /api/v1/operator/charge-points/{charge_point_id}', { token: op, params: { charge_point_id } });
     await call('GET /api/v1/operator/charge-points/{charge_point_id}/logs', { token: op, params: { charge_point_id }, query: '?limit=2' });
     await call('GET /api/v1/operator/charge-points/{charge_point_id}/device-model', { token: op, params: { charge_point_id } });
+    // A serial registered by mistake (on the seed project: this job is handed over by now), released by the operator before any charger used it.
+    const mistake = await aRegisteredChargePoint(rt, { protocol: 'ocpp1.6' });
+    await call('DELETE /api/v1/operator/charge-points/{charge_point_id}/serial', { token: op, params: { charge_point_id: mistake.chargePoint.chargePointId } });
     await call('POST /api/v1/operator/charge-points/{charge_point_id}/commands', { token: op, params: { charge_point_id }, body: { action: 'TriggerMessage', payload: { requestedMessage: 'Heartbeat' } } });
 
     // A second job on the same site, handed to an installer through a public job link (issue #14).

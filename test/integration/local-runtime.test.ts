@@ -104,7 +104,9 @@ describe('WebSocket gateway', () => {
 
   it('answers 404 for paths the CloudFront rewrite does not accept', async () => {
     await expect(open('/ocpp')).rejects.toThrow('HTTP 404');
-    await expect(open('/ocpp/a/b')).rejects.toThrow('HTTP 404');
+    // A near miss (/ocpp/a/b) is passed on for $connect to refuse and record; five segments are not.
+    await expect(open('/ocpp/a/b/c/d/e')).rejects.toThrow('HTTP 404');
+    await expect(open('/ocpp/a%2Fb')).rejects.toThrow('HTTP 404');
     await expect(open('/ocpp/has%3Acolon')).rejects.toThrow('HTTP 404');
     await expect(open(`/ocpp/${'x'.repeat(49)}`)).rejects.toThrow('HTTP 404');
   });

@@ -26,8 +26,8 @@ afterAll(async () => rt?.stop());
 const url = (identity: string) => `${rt.ocppUrl}/${identity}`;
 
 describe('$connect', () => {
-  it('refuses an unknown identity with 404', async () => {
-    expect(await upgradeStatus(url('NOBODY-HERE'), { protocols: ['ocpp1.6'], authorization: basic('NOBODY-HERE', 'x'.repeat(40)) })).toBe(404);
+  it('refuses an unknown identity with 401, like a wrong password (no serial oracle)', async () => {
+    expect(await upgradeStatus(url('NOBODY-HERE'), { protocols: ['ocpp1.6'], authorization: basic('NOBODY-HERE', 'x'.repeat(40)) })).toBe(401);
   });
 
   it('refuses missing, wrong and mismatched credentials with 401 and logs each as a security event', async () => {
@@ -46,10 +46,10 @@ describe('$connect', () => {
       expect(refused.status).toBe(401);
       expect(refused.headers['www-authenticate']).toBe('Basic realm="OCPP", charset="UTF-8"');
     }
-    // Not on refusals that are not about credentials, nor on success.
+    // An unknown identity is challenged the same way (ocpp-refusals.test.ts); not a refusal after authentication, nor success.
     const unknown = await upgradeResponse(url('NOBODY-HERE'), { protocols: ['ocpp1.6'], authorization: basic('NOBODY-HERE', 'x'.repeat(40)) });
-    expect(unknown.status).toBe(404);
-    expect(unknown.headers['www-authenticate']).toBeUndefined();
+    expect(unknown.status).toBe(401);
+    expect(unknown.headers['www-authenticate']).toBe('Basic realm="OCPP", charset="UTF-8"');
     const badProtocol = await upgradeResponse(u, { protocols: ['ocpp2.0.1'], authorization: basic(cp16.identity, cp16.provisioningPassword) });
     expect(badProtocol.status).toBe(400);
     expect(badProtocol.headers['www-authenticate']).toBeUndefined();

@@ -12,7 +12,18 @@ describe('OCPP path rewrite (CloudFront Function)', () => {
     expect(rewriteOcppPath(uri)).toEqual({ identity });
   });
 
-  it.each(['/', '/ocpp', '/ocpp/', '/ocpp/a/b', '/other/CP001', '/ocpp/has%3Acolon', '/ocpp/sp%20ace', `/ocpp/${'x'.repeat(49)}`, '/ocpp/%E0%A4%A', '/ocpp/a%252Bb'])(
+  // Near misses reach $connect as received, so the installer can be told what the charger sent (issue #14).
+  it.each([
+    ['/ocpp/CP001/', 'CP001/'],
+    ['/ocpp/foo/CP001', 'foo/CP001'],
+    ['/ocpp/CP001/CP001', 'CP001/CP001'],
+    ['/ocpp//CP001', '/CP001'],
+    ['/ocpp/a/b', 'a/b'],
+  ])('passes the near miss %s on as cp=%s', (uri, identity) => {
+    expect(rewriteOcppPath(uri)).toEqual({ identity });
+  });
+
+  it.each(['/', '/ocpp', '/ocpp/', '/ocpp//', '/ocpp/a/b/c/d/e', `/ocpp/${'x'.repeat(48)}/${'y'.repeat(48)}/z${'z'.repeat(10)}`, '/ocpp/a%2Fb', '/ocpp/ok/sp%20ace', '/other/CP001', '/ocpp/has%3Acolon', '/ocpp/sp%20ace', `/ocpp/${'x'.repeat(49)}`, '/ocpp/%E0%A4%A', '/ocpp/a%252Bb'])(
     'rejects %s with 404',
     (uri) => {
       expect(rewriteOcppPath(uri)).toEqual({ status: 404 });

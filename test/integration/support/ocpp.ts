@@ -50,27 +50,41 @@ export const BOOT = {
   'ocpp2.0.1': { reason: 'PowerUp', chargingStation: { vendorName: 'TestVendor', model: 'AC22', serialNumber: 'SN-1', firmwareVersion: '2.0.0' } },
 } as const;
 
+/** How a test opens a plain WebSocket: offered subprotocols, Basic credentials, extra headers, and the local address to send from (127.0.0.x: another source IP). */
+export interface UpgradeOptions {
+  protocols?: string[];
+  authorization?: string;
+  headers?: Record<string, string>;
+  localAddress?: string;
+}
+
 /** Opens a plain WebSocket and resolves with the HTTP status of a refused upgrade, or 101. */
-export async function upgradeStatus(url: string, opts: { protocols?: string[]; authorization?: string } = {}): Promise<number> {
+export async function upgradeStatus(url: string, opts: UpgradeOptions = {}): Promise<number> {
   return (await upgradeResponse(url, opts)).status;
 }
 
-/** Opens a plain WebSocket and resolves with the status and headers of the upgrade's answer (101 when it opened). */
-export function upgradeResponse(url: string, opts: { protocols?: string[]; authorization?: string } = {}): Promise<{ status: number; headers: Record<string, string | string[] | undefined> }> {
+/** Opens a plain WebSocket and resolves with the status, headers and body of the upgrade's answer (101 when it opened). */
+export function upgradeResponse(url: string, opts: UpgradeOptions = {}): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url, opts.protocols ?? [], { headers: opts.authorization ? { Authorization: opts.authorization } : {} });
+    const ws = new WebSocket(url, opts.protocols ?? [], {
+      headers: { ...(opts.headers ?? {}), ...(opts.authorization ? { Authorization: opts.authorization } : {}) },
+      ...(opts.localAddress ? { localAddress: opts.localAddress } : {}),
+    });
     ws.once('upgrade', (res) => {
       ws.once('open', () => {
         ws.close();
-        resolve({ status: 101, headers: res.headers });
+        resolve({ status: 101, headers: res.headers, body: '' });
       });
     });
     ws.once('unexpected-response', (_req, res) => {
-      resolve({ status: res.statusCode ?? 0, headers: res.headers });
-      res.resume();
-      _req.destroy();
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') });
+        _req.destroy();
+      });
     });
-    ws.once('error', (err) => (/Unexpected server response: (\d+)/.test(err.message) ? resolve({ status: Number(RegExp.$1), headers: {} }) : reject(err)));
+    ws.once('error', (err) => (/Unexpected server response: (\d+)/.test(err.message) ? resolve({ status: Number(RegExp.$1), headers: {}, body: '' }) : reject(err)));
   });
 }
 
