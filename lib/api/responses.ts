@@ -195,7 +195,7 @@ export const JobChargePoint = obj({
   connection: obj({ ocpp_url: nstr, protocol: z.enum(OCPP_PROTOCOLS).nullable(), password_state: z.enum(['provisioning', 'long_term', 'none']) }),
   actions: obj({ start: z.boolean(), stop: z.boolean(), unlock: z.boolean(), reboot: z.boolean() }),
   last_action: ActionResult.nullable(),
-  last_failed_attempt: obj({ cause: z.enum(ATTEMPT_CAUSES), message: str, at: time }).nullable(),
+  last_failed_attempt: LastFailedAttempt.nullable(),
   notes: z.array(Note),
 });
 export const JobView = obj({

@@ -48,6 +48,7 @@ interface JobCp {
   connector_position: string | null;
   status: string;
   validation_message: string | null;
+  last_failed_attempt: { cause: string; message: string; at: string } | null;
   connection: { ocpp_url: string | null; protocol: string | null; password_state: string };
   notes: Array<{ text: string; author: { kind: string; link_id?: string; description: string } }>;
 }
@@ -237,6 +238,16 @@ describe('the public job API', () => {
     const revealed = await api<{ password: string }>('POST', `${cpPath(job, job.cps[0])}/password/reveal`);
     expect(revealed.body.password).not.toBe(first.password);
     expect(await upgradeStatus(`${rt.ocppUrl}/${next}`, { protocols: ['ocpp1.6'], authorization: basic(next, revealed.body.password) })).toBe(101);
+  });
+
+  it('names why a charger will not connect: a wrong password, with the time', async () => {
+    const job = await aJob();
+    const cp = await registerThroughLink(job, job.cps[0]);
+    expect((await row(job, job.cps[0])).last_failed_attempt).toBeNull();
+    expect(await upgradeStatus(`${rt.ocppUrl}/${cp.identity}`, { protocols: ['ocpp1.6'], authorization: basic(cp.identity, 'not-the-password') })).toBe(401);
+    const failed = (await row(job, job.cps[0])).last_failed_attempt;
+    expect(failed).toMatchObject({ cause: 'wrong_password', at: expect.any(String) });
+    expect(failed!.message).toMatch(/password/i);
   });
 
   it('records every change as made via the public link in the log the operator reads', async () => {
