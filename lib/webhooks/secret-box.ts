@@ -14,11 +14,10 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { DecryptCommand, GenerateDataKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import { requireEnv } from '../env';
+import { SEAL_PURPOSES, type SealPurpose } from './seal-purposes';
 
 const PREFIX = 'sealed.v1.';
-/** Binds every data key to its use: a data key made for something else does not open a secret. */
-export const SEAL_PURPOSES = { webhookSigningSecret: 'webhook-signing-secret', provisioningPassword: 'charger-provisioning-password' } as const;
-export type SealPurpose = (typeof SEAL_PURPOSES)[keyof typeof SEAL_PURPOSES];
+export { SEAL_PURPOSES, type SealPurpose };
 
 let client: KMSClient | undefined;
 const kms = () => (client ??= new KMSClient({ maxAttempts: 3 }));
