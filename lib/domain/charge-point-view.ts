@@ -2,7 +2,7 @@
 // computed by the one status function (charge-point-status.ts). The one place for the validation
 // messages that take the place of the status (installer page guide, shared/DOMAIN.md §1): the
 // operator API, the installer API and the public job page all show this view.
-import { getIdentityGuard, type ChargePoint } from '../db/charge-points';
+import { getIdentityGuard, type ChargePoint, type IdentityGuard } from '../db/charge-points';
 import { activeTransactions, latestConnectorStatuses, type ActiveTransaction, type ConnectorStatusEntry } from '../db/logs';
 import { connectorKey } from '../ocpp/actions/status';
 import { firmwareSourceText } from './firmware-source';
@@ -51,10 +51,17 @@ export function isActive(cp: ChargePoint): boolean {
  * error: the status says `no_integration` until it is registered.
  */
 export async function validationMessageOf(cp: ChargePoint): Promise<string | null> {
+  return validationMessageFor(cp, !cp.identity && cp.plannedSerial ? await getIdentityGuard(cp.plannedSerial) : undefined);
+}
+
+/** validationMessageOf with the planned serial's identity guard (AP-09) already read. */
+export function validationMessageFor(
+  cp: Pick<ChargePoint, 'identity' | 'plannedSerial' | 'teamId' | 'operatorId'>,
+  plannedSerialHolder: Pick<IdentityGuard, 'teamId' | 'teamName' | 'operatorId'> | undefined,
+): string | null {
   if (cp.identity) return null;
   if (!cp.plannedSerial) return 'No serial';
-  const guard = await getIdentityGuard(cp.plannedSerial);
-  return guard && guard.teamId !== cp.teamId ? serialInUseMessage(guard, cp.operatorId) : null;
+  return plannedSerialHolder && plannedSerialHolder.teamId !== cp.teamId ? serialInUseMessage(plannedSerialHolder, cp.operatorId) : null;
 }
 
 export interface ChargePointView {

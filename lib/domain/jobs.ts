@@ -20,7 +20,7 @@ import { callChargePoint, type CommandRecord } from '../ocpp/commands';
 import { describeActor, type Actor } from './actors';
 import { isActive, viewChargePoint } from './charge-point-view';
 import { NotFound } from './errors';
-import { REMOTE_ACTION_TIMEOUT_MS } from './remote-actions';
+import { remoteActionTimeoutMs } from './remote-actions';
 
 export const JOB_STATUSES = ['open', 'in_progress', 'completed'] as const;
 export type JobStatus = (typeof JOB_STATUSES)[number];
@@ -44,9 +44,12 @@ export function jobStatusOf(project: Project | ProjectWithState, chargePoints: r
 }
 
 /**
- * Opens a charge point to drivers. Idempotent: the flag is a conditional update (one of two
- * concurrent activations applies; an active one stays as it is). If the charger reports Unavailable
- * (state `maintenance` from its connectors) and is connected, it is also asked to become Operative
+ * Opens a charge point to drivers. Idempotent: the flag is a conditional update, so of two
+ * concurrent activations (two completions, or a completion and the operator) exactly one applies,
+ * and only that one talks to the charger; activating an active charge point changes nothing (its
+ * availability is then the operator's business, through the ChangeAvailability command). When the
+ * activation applies, the charger reports Unavailable (state `maintenance` from its connectors)
+ * and it is connected, it is also asked to become Operative
  * with ChangeAvailability for the whole charger (1.6 §5.2 connectorId 0; 2.0.1 G03 without evse),
  * through the same command path as every other command; its answer is logged, and a refusal does
  * not undo the activation (the status keeps showing `maintenance`, so the operator sees it). A
@@ -59,16 +62,16 @@ export async function activateChargePoint(cp: ChargePoint, actor: Actor): Promis
   const now = (await getChargePoint(cp.chargePointId, true)) ?? cp;
   let changeAvailability: CommandRecord | undefined;
   if (now.identity && now.protocol) {
-    const view = await viewChargePoint(now);
-    if (view.integration_state === 'connected' && view.charge_point_state === 'maintenance') {
+    const view = applied ? await viewChargePoint(now) : undefined;
+    if (view && view.integration_state === 'connected' && view.charge_point_state === 'maintenance') {
       const payload = now.protocol === 'ocpp1.6' ? { connectorId: 0, type: 'Operative' } : { operationalStatus: 'Operative' };
-      changeAvailability = await callChargePoint(now.identity, 'ChangeAvailability', payload, { timeoutMs: REMOTE_ACTION_TIMEOUT_MS, requestedBy: by }).catch((err: unknown) => {
+      changeAvailability = await callChargePoint(now.identity, 'ChangeAvailability', payload, { timeoutMs: remoteActionTimeoutMs(), requestedBy: by }).catch((err: unknown) => {
         // Busy with another command, or a refusal before sending: the activation stands; log why.
         log.warn('ChangeAvailability on activation not sent', { identity: now.identity, err });
         return undefined;
       });
     }
-    if (applied || changeAvailability) {
+    if (applied) {
       await putLogEntry({
         identity: now.identity,
         at,

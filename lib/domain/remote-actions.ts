@@ -6,6 +6,7 @@
 import { randomInt } from 'node:crypto';
 import { recordLastRemoteAction, type ChargePoint, type LastRemoteAction } from '../db/charge-points';
 import { activeTransactions, latestConnectorStatuses, putLogEntry, type ConnectorStatusEntry } from '../db/logs';
+import { intEnv } from '../env';
 import { log } from '../log';
 import { callChargePoint, type CommandRecord } from '../ocpp/commands';
 import type { JsonObject } from '../ocpp/codec';
@@ -40,9 +41,12 @@ export const INSTALLER_TEST_ID_TAG = 'INSTALLER-TEST';
 /**
  * At most 20 s for the charger's answer: the HTTP API that waits for it (operator route, public job
  * page) is cut at 30 s by API Gateway (29 s integration timeout), and the rest of the request needs
- * a few reads and writes.
+ * a few reads and writes. COMMAND_TIMEOUT_MS (the commands' wait) may shorten it, never lengthen it.
  */
 export const REMOTE_ACTION_TIMEOUT_MS = 20_000;
+export function remoteActionTimeoutMs(): number {
+  return Math.min(intEnv('COMMAND_TIMEOUT_MS', REMOTE_ACTION_TIMEOUT_MS), REMOTE_ACTION_TIMEOUT_MS);
+}
 
 /** Connector statuses from which a start can begin (1.6 §4.9: Preparing = plugged in, not yet started). */
 const STARTABLE = new Set(['Available', 'Preparing']);
@@ -157,7 +161,7 @@ export async function runRemoteAction(cp: ChargePoint, action: RemoteAction, act
   const registered = cp as ChargePoint & { identity: string; protocol: OcppVersion };
   const by = describeActor(actor);
   const command = await commandFor(registered, action);
-  const record = await callChargePoint(registered.identity, command.action, command.payload, { timeoutMs: REMOTE_ACTION_TIMEOUT_MS, requestedBy: by });
+  const record = await callChargePoint(registered.identity, command.action, command.payload, { timeoutMs: remoteActionTimeoutMs(), requestedBy: by });
   const { outcome, detail } = actionOutcomeOf(action, record);
   const at = record.completedAt ?? new Date().toISOString();
   await recordLastRemoteAction(cp.chargePointId, { action, outcome, detail, at, by, commandId: record.commandId });

@@ -143,6 +143,9 @@ describe('every route against the OpenAPI document', () => {
     const mistake = await aRegisteredChargePoint(rt, { protocol: 'ocpp1.6' });
     await call('DELETE /api/v1/operator/charge-points/{charge_point_id}/serial', { token: op, params: { charge_point_id: mistake.chargePoint.chargePointId } });
     await call('POST /api/v1/operator/charge-points/{charge_point_id}/commands', { token: op, params: { charge_point_id }, body: { action: 'TriggerMessage', payload: { requestedMessage: 'Heartbeat' } } });
+    await call('POST /api/v1/operator/charge-points/{charge_point_id}/activate', { token: op, params: { charge_point_id } });
+    client.handle('UnlockConnector', async () => ({ status: 'Unlocked' }));
+    await call('POST /api/v1/operator/charge-points/{charge_point_id}/actions', { token: op, params: { charge_point_id }, body: { action: 'unlock' } });
 
     // A second job on the same site, handed to an installer through a public job link (issue #14).
     const job = await call<{ project_id: string }>('POST /api/v1/operator/projects', { token: op, body: { job_number: 'JOB-2', name: 'Quay second wallbox', site_id: site.body.site_id } });

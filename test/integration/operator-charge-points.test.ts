@@ -30,6 +30,9 @@ const status = async () => ((await (await api(`/charge-points/${cp.chargePoint.c
 
 describe('operator charge point API', () => {
   it('shows the combined status as the charge point moves from registered to connected and available', async () => {
+    // New charge points are closed to drivers until activated (issue #14); activating one that is offline sends nothing.
+    expect(await status()).toBe('pending (inactive)');
+    expect((await api(`/charge-points/${cp.chargePoint.chargePointId}/activate`, { method: 'POST' })).status).toBe(200);
     expect(await status()).toBe('pending');
     client = await aConnectedClient(rt, { identity: cp.identity, password: cp.provisioningPassword, protocol: 'ocpp1.6' });
     await client.call('BootNotification', BOOT['ocpp1.6']);
@@ -83,6 +86,7 @@ describe('operator charge point API', () => {
     const cp2 = await aCommissionedChargePoint(rt, { protocol: 'ocpp2.0.1', connectorCount: 1 });
     const c2 = await aConnectedClient(rt, { identity: cp2.identity, password: cp2.provisioningPassword, protocol: 'ocpp2.0.1' });
     const view = async () => (await (await api(`/charge-points/${cp2.chargePoint.chargePointId}`)).json()) as { status: string; connector_count: number; connectors: Array<{ evseId: number; connectorId: number; status: string }> };
+    await api(`/charge-points/${cp2.chargePoint.chargePointId}/activate`, { method: 'POST' });
     const report = (evseId: number, connectorStatus: string) => c2.call('StatusNotification', { timestamp: new Date().toISOString(), connectorStatus, evseId, connectorId: evseId === 0 ? 0 : 1 });
     try {
       await c2.call('BootNotification', BOOT['ocpp2.0.1']);

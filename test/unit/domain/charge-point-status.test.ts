@@ -45,13 +45,61 @@ describe('describeChargePointStatus', () => {
     },
   );
 
+  it('keeps maintenance while the charger is offline: it was set on purpose and persists (1.6 §4.9)', () => {
+    expect(describeChargePointStatus('disconnected', 'maintenance')).toEqual({ integration: 'disconnected', chargePoint: 'maintenance', label: 'disconnected (maintenance)' });
+    expect(describeChargePointStatus('error', 'maintenance').label).toBe('error (maintenance)');
+    expect(describeChargePointStatus('disconnected', 'maintenance', { active: false }).label).toBe('disconnected (maintenance)');
+  });
+
+  it('lets live usage states go stale when the charger is offline', () => {
+    for (const live of ['available', 'busy-charging', 'busy-non-charging', 'busy-reserved', 'faulted', 'unknown'] as const) {
+      expect(describeChargePointStatus('disconnected', live).label).toBe('disconnected');
+    }
+  });
+
+  it('keeps a charge point that is not activated yet inactive, connected or not', () => {
+    expect(describeChargePointStatus('disconnected', 'available', { active: false }).label).toBe('disconnected (inactive)');
+    expect(describeChargePointStatus('pending', undefined, { active: false }).label).toBe('pending (inactive)');
+    expect(describeChargePointStatus('connected', 'available', { active: false }).label).toBe('connected (inactive)');
+    expect(describeChargePointStatus('connected', undefined, { active: false }).label).toBe('connected (inactive)');
+  });
+
+  it('still shows what an inactive charger is doing when it is busy, faulted or in maintenance', () => {
+    expect(describeChargePointStatus('connected', 'busy-charging', { active: false }).label).toBe('connected (busy-charging)');
+    expect(describeChargePointStatus('connected', 'faulted', { active: false }).label).toBe('connected (faulted)');
+    expect(describeChargePointStatus('connected', 'maintenance', { active: false }).label).toBe('connected (maintenance)');
+  });
+
+  // The guide's examples (shared/DOMAIN.md §1), each produced from what the charger reported.
+  it.each([
+    ['connected', [aConnector16(1, 'Available')], true, 'connected (available)'],
+    ['connected', [aConnector16(1, 'Charging')], true, 'connected (busy-charging)'],
+    ['connected', [aConnector16(1, 'SuspendedEV')], true, 'connected (busy-non-charging)'],
+    ['connected', [aConnector16(1, 'Reserved')], true, 'connected (busy-reserved)'],
+    ['connected', [aConnector16(0, 'Unavailable'), aConnector16(1, 'Available')], true, 'connected (maintenance)'],
+    ['disconnected', [aConnector16(0, 'Unavailable'), aConnector16(1, 'Available')], true, 'disconnected (maintenance)'],
+    ['disconnected', [aConnector16(1, 'Unavailable')], true, 'disconnected (maintenance)'],
+    ['disconnected', [aConnector16(1, 'Charging')], true, 'disconnected'],
+    ['error', [], true, 'error'],
+    ['pending', [], true, 'pending'],
+    ['no_integration', [], true, 'no_integration'],
+    ['connected', [aConnector16(1, 'Available')], false, 'connected (inactive)'],
+    ['disconnected', [aConnector16(1, 'Available')], false, 'disconnected (inactive)'],
+  ] as const)('guide example: %s with %j (active %s) reads %s', (integration, connectors, active, label) => {
+    const state = connectors.length ? chargePointStateFromConnectors('ocpp1.6', connectors) : undefined;
+
+    expect(describeChargePointStatus(integration, state, { active }).label).toBe(label);
+  });
+
   it('labels every combination as the integration state, optionally followed by one parenthesised state', () => {
     fc.assert(
-      fc.property(fc.constantFrom(...INTEGRATION_STATES), fc.option(fc.constantFrom(...CHARGE_POINT_STATES), { nil: undefined }), (integration, chargePoint) => {
-        const { label, chargePoint: shown } = describeChargePointStatus(integration, chargePoint);
+      fc.property(fc.constantFrom(...INTEGRATION_STATES), fc.option(fc.constantFrom(...CHARGE_POINT_STATES), { nil: undefined }), fc.boolean(), (integration, chargePoint, active) => {
+        const { label, chargePoint: shown } = describeChargePointStatus(integration, chargePoint, { active });
 
         expect(label === integration || label === `${integration} (${shown})`).toBe(true);
         expect(label.includes('(')).toBe(shown !== 'passive');
+        // Offline, only the operator-set states survive.
+        if (integration !== 'connected') expect(['maintenance', 'inactive', 'passive']).toContain(shown);
       }),
     );
   });
