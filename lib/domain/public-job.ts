@@ -159,7 +159,7 @@ interface WriteContext {
 
 /** The link, and its job still open for changes. */
 async function openForWrite(token: string, clientIp: string): Promise<WriteContext> {
-  const resolved = await resolvePublicLink(token, clientIp);
+  const resolved = await resolvePublicLink(token, clientIp, { consistent: true });
   // `completed` needs only the project (completion or handover); no charge point read.
   if (jobStatusOf(resolved.project) === 'completed') {
     throw new Conflict(`This job is complete and its page is read-only. Ask ${resolved.operatorName} if something still needs changing.`);
@@ -357,6 +357,6 @@ export async function runPublicAction(token: string, clientIp: string, chargePoi
 export async function completePublicJob(token: string, clientIp: string, activateAll: boolean): Promise<JobView> {
   const { resolved, actor } = await openForWrite(token, clientIp);
   await completeJob(resolved.project.projectId, { activateAll, actor });
-  // Read back: the view shows the job completed and read-only.
-  return buildJobView(await resolvePublicLink(token));
+  // Read back (the project strongly consistent): the view shows the job completed and read-only.
+  return buildJobView(await resolvePublicLink(token, undefined, { consistent: true }));
 }

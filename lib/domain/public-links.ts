@@ -107,15 +107,16 @@ export interface ResolvedLink {
  * The link a token names, and its job. Unknown → NotFound; expired or revoked → Gone, whose detail
  * says whom to ask and nothing about the job. The HTML page (`/jobs/{token}`) calls this too.
  * With `clientIp`, the request first counts against the client's public limit (limitPublicClient).
+ * `consistent`: read the project strongly consistently (writes: a job completed a moment ago is completed).
  */
-export async function resolvePublicLink(token: string, clientIp?: string): Promise<ResolvedLink> {
+export async function resolvePublicLink(token: string, clientIp?: string, opts: { readonly consistent?: boolean } = {}): Promise<ResolvedLink> {
   if (clientIp !== undefined) await limitPublicClient(clientIp);
   const unknown = () => new NotFound('This job link is not known. Check that it was copied in full, or ask whoever sent it for a new one.');
   if (!TOKEN_PATTERN.test(token)) throw unknown();
   const tokenHash = hashToken(token);
   const link = await getPublicLinkByHash(tokenHash);
   if (!link) throw unknown();
-  const [operator, project] = await Promise.all([getOperator(link.operatorId), getProject(link.projectId)]);
+  const [operator, project] = await Promise.all([getOperator(link.operatorId), getProject(link.projectId, opts.consistent === true)]);
   const operatorName = operator?.name ?? 'the charge point operator';
   const now = nowIso();
   const state = linkStateOf(link, now);
