@@ -240,6 +240,19 @@ describe('the public job API', () => {
     expect(await upgradeStatus(`${rt.ocppUrl}/${next}`, { protocols: ['ocpp1.6'], authorization: basic(next, revealed.body.password) })).toBe(101);
   });
 
+  it('refuses to re-identify a connected charger and writes nothing of the request', async () => {
+    const job = await aJob();
+    const cp = await registerThroughLink(job, job.cps[0]);
+    clients.push(await aConnectedClient(rt, { ...cp, protocol: 'ocpp1.6' }));
+    const next = aSerial('NEXT');
+    const refused = await api<{ field: string; detail: string }>('PATCH', cpPath(job, job.cps[0]), { body: { serial: next, connector_position: 'left' } });
+    expect(refused.status).toBe(409);
+    expect(refused.body).toMatchObject({ field: 'serial', detail: expect.stringMatching(/disconnect it/) });
+    expect(await row(job, job.cps[0])).toMatchObject({ serial: cp.identity, connector_position: null });
+    expect(await getIdentityGuard(next)).toBeUndefined();
+    expect((await getIdentityGuard(cp.identity))?.chargePointId).toBe(job.cps[0]);
+  });
+
   it('names why a charger will not connect: a wrong password, with the time', async () => {
     const job = await aJob();
     const cp = await registerThroughLink(job, job.cps[0]);
@@ -332,6 +345,8 @@ describe('the public job API', () => {
     const done = await api<JobViewBody>('POST', `${jobPath(job)}/complete`, { body: { activate_all: true } });
     expect(done.status).toBe(200);
     expect(done.body.job).toMatchObject({ status: 'completed', read_only: true, completed_at: expect.any(String) });
+    // "Activate all charge points" (the default on the page) opened every charge point to drivers.
+    expect(done.body.charge_points.map((c) => (c as unknown as { active: boolean }).active)).toEqual([true, true]);
     expect(done.body.charge_points.every((c) => Object.values((c as unknown as { actions: Record<string, boolean> }).actions).every((a) => !a))).toBe(true);
 
     for (const [method, path, body] of [
