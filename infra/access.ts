@@ -6,6 +6,7 @@ import { resolve } from 'node:path';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Code, type IFunction, type ILayerVersion, LayerVersion } from 'aws-cdk-lib/aws-lambda';
 import type { Access, SecretName } from '../lib/routes';
+import { SEAL_PURPOSES } from '../lib/webhooks/seal-purposes';
 import { REPO_ROOT } from './bundling';
 import type { Platform } from './platform';
 
@@ -95,13 +96,14 @@ const MAPPINGS: AccessMappings = {
   webhookSecrets: {
     environment: (_value, platform) => ({ WEBHOOK_SECRETS_KEY_ID: platform.webhookSecretsKey.keyArn }),
     grant: (fn, value, platform) => {
-      // Sealing needs only GenerateDataKey, signing only Decrypt; both bound to the secrets' encryption context.
+      // Sealing needs only GenerateDataKey, signing only Decrypt; both bound to the sealed secrets'
+      // encryption contexts (webhook signing secrets, the job page's provisioning-password copies).
       const action = value === 'seal' ? 'kms:GenerateDataKey' : 'kms:Decrypt';
       fn.addToRolePolicy(
         new PolicyStatement({
           actions: [action],
           resources: [platform.webhookSecretsKey.keyArn],
-          conditions: { StringEquals: { 'kms:EncryptionContext:purpose': 'webhook-signing-secret' } },
+          conditions: { StringEquals: { 'kms:EncryptionContext:purpose': Object.values(SEAL_PURPOSES) } },
         }),
       );
     },

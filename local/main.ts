@@ -69,6 +69,7 @@ function banner(rt: LocalRuntime): string {
       rt.dataDir ? '  Demo operator (first-start seed; also in .data/local-credentials.json):' : '  Demo operator (seeded for this in-memory run):',
       `  API key         ${s.operatorApiKey}`,
       `  Project         ${s.projectId}`,
+      ...(s.jobUrl ? [`  Job link        ${s.jobUrl}   (the installer's page, no login${s.jobLink ? `; until ${s.jobLink.expiresAt.slice(0, 10)}` : ''})`] : []),
       '',
       '  Demo charge points (OCPP Basic auth user = identity). Commissioning rotates a password and keeps',
       '  only its hash; `npm run simulate -- --identity <identity>` connects with, and saves, the current one:',

@@ -292,14 +292,20 @@ export async function startLocalRuntime(opts: RuntimeOptions = {}): Promise<Loca
     // 7. Demo data on first start.
     let seed: SeedResult | undefined;
     if (opts.seed ?? true) {
-      const { seedDemoData, readCredentials, writeCredentials } = await import('./seed');
+      const { seedDemoData, readCredentials, writeCredentials, jobUrlAt } = await import('./seed');
       const file = dataDir && join(dataDir, 'local-credentials.json');
       if (created || !file) {
         seed = await seedDemoData({ url, ocppUrl });
         if (file) writeCredentials(file, seed);
       } else {
         const saved = readCredentials(file);
-        seed = saved && { ...saved, url, ocppUrl, chargePoints: saved.chargePoints.map((c) => ({ ...c, url: `${ocppUrl}/${c.identity}` })) };
+        seed = saved && {
+          ...saved,
+          url,
+          ocppUrl,
+          chargePoints: saved.chargePoints.map((c) => ({ ...c, url: `${ocppUrl}/${c.identity}` })),
+          ...(saved.jobLink ? { jobUrl: jobUrlAt(url, saved.jobLink.token) } : {}),
+        };
       }
     }
 

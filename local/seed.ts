@@ -3,6 +3,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { registerChargePoint } from '../lib/domain/charge-points';
 import { createOperator, createProject, createSite, createTeam } from '../lib/domain/operator-setup';
+import { createPublicLink } from '../lib/domain/public-links';
 
 export interface SeedResult {
   readonly operatorId: string;
@@ -12,6 +13,12 @@ export interface SeedResult {
   readonly projectId: string;
   /** Demo charge points with their provisioning passwords, so a simulator can connect at once. */
   readonly chargePoints: ReadonlyArray<{ readonly identity: string; readonly protocol: string; readonly password: string; readonly url: string }>;
+  /**
+   * The demo job link (issue #14). Only the token's hash is in the table, so the token is kept here,
+   * like the demo passwords, and later starts print the same link (`jobUrl` follows the address).
+   */
+  readonly jobLink?: { readonly linkId: string; readonly token: string; readonly expiresAt: string };
+  readonly jobUrl?: string;
   readonly url: string;
   readonly ocppUrl: string;
 }
@@ -39,9 +46,12 @@ export async function seedDemoData(at: { url: string; ocppUrl: string }): Promis
     ['DEMO-CP-16', 'ocpp1.6'],
     ['DEMO-CP-201', 'ocpp2.0.1'],
   ] as const) {
-    const cp = await registerChargePoint({ projectId: project.projectId, serialNumber: serial, protocol, connectorCount: 2, vendor: 'Demo', model: 'AC22' });
+    // keepSealedCopy: the demo job page can show (reveal) these provisioning passwords.
+    const cp = await registerChargePoint({ projectId: project.projectId, serialNumber: serial, protocol, connectorCount: 2, vendor: 'Demo', model: 'AC22', keepSealedCopy: true });
     chargePoints.push({ identity: cp.identity, protocol, password: cp.provisioningPassword, url: `${at.ocppUrl}/${cp.identity}` });
   }
+  // The longest lifetime a link may have: a demo data folder is often reused for weeks.
+  const link = await createPublicLink(operator.operatorId, project.projectId, { expiresInDays: 180 });
   return {
     operatorId: operator.operatorId,
     operatorApiKey: apiKey,
@@ -49,6 +59,8 @@ export async function seedDemoData(at: { url: string; ocppUrl: string }): Promis
     siteId: site.siteId,
     projectId: project.projectId,
     chargePoints,
+    jobLink: { linkId: link.link.linkId, token: link.token, expiresAt: link.link.validUntil },
+    jobUrl: jobUrlAt(at.url, link.token),
     ...at,
   };
 }
@@ -63,4 +75,9 @@ export function readCredentials(file: string): SeedResult | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** The demo job page's address on this start (the token is kept; the host and port may change). */
+export function jobUrlAt(baseUrl: string, token: string): string {
+  return `${baseUrl}/jobs/${token}`;
 }

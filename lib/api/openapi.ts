@@ -15,6 +15,7 @@ interface AnyContract {
   readonly response?: z.ZodType;
   readonly problems?: readonly number[];
   readonly idempotencyKey?: boolean;
+  readonly conditional?: boolean;
 }
 
 /** The contract of a route-table row; undefined for a row without one (a unit test forbids that). */
@@ -35,6 +36,7 @@ const PROBLEM_TITLES: Record<number, string> = {
   403: 'Not allowed; the detail says why (and what is missing)',
   404: 'Not found, or not yours',
   409: 'Conflicts with the current state',
+  410: 'The link has expired or was revoked; the detail says whom to ask for a new one',
   413: 'The request body is larger than 10 MB',
   423: 'The project has been handed over and is locked',
   429: 'Too many attempts; see Retry-After',
@@ -75,6 +77,9 @@ function operation(route: HttpRoute, c: AnyContract) {
             },
           ]
         : []),
+      ...(c.conditional
+        ? [{ name: 'If-None-Match', in: 'header', required: false, description: 'The `ETag` of an earlier answer: 304 without a body while nothing changed (poll with it).', schema: { type: 'string' } }]
+        : []),
     ],
     ...(c.body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(c.body, 'input') } } } } : {}),
     responses: {
@@ -82,6 +87,7 @@ function operation(route: HttpRoute, c: AnyContract) {
         c.status === 204 || !c.response
           ? { description: 'No content' }
           : { description: 'Success', content: { 'application/json': { schema: jsonSchema(c.response, 'output') } } },
+      ...(c.conditional ? { '304': { description: 'Not modified: the answer would equal the one with this ETag' } } : {}),
       ...Object.fromEntries(problemStatuses(c).map((s) => [String(s), problem(s)])),
     },
   };

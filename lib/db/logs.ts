@@ -11,7 +11,8 @@ import { redactFrame } from '../ocpp/secrets';
 import { ENTITY, keys } from './keys';
 import { decodeCursor, encodeCursor, queryAll } from './query';
 
-export const LOG_CATEGORIES = ['ocpp_state', 'transaction', 'connection', 'security'] as const;
+/** `audit`: changes people made (through a public job link, the operator API), with who made them. */
+export const LOG_CATEGORIES = ['ocpp_state', 'transaction', 'connection', 'security', 'audit'] as const;
 export type LogCategory = (typeof LOG_CATEGORIES)[number];
 
 export type LogKind =
@@ -25,6 +26,8 @@ export type LogKind =
   | 'disconnected'
   | 'auth_failure'
   | 'superseded'
+  /** A change someone made to the charge point (serial, connector position, password, note), `detail.by` says who. */
+  | 'change'
   /** A remote action (start, stop, unlock, reboot) and its outcome, with who asked (domain/remote-actions.ts). */
   | 'remote_action'
   /** The charge point was opened to drivers, with who did it (domain/jobs.ts). */

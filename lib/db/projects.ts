@@ -65,8 +65,9 @@ export async function putProject(project: Project): Promise<void> {
   });
 }
 
-export async function getProject(projectId: string): Promise<Project | undefined> {
-  const out = await documentClient().send(new GetCommand({ TableName: config().tableName, Key: keys.project(projectId) }));
+/** AP-06; `consistent` where a decision depends on the latest state (a write through a job link after completion). */
+export async function getProject(projectId: string, consistent = false): Promise<Project | undefined> {
+  const out = await documentClient().send(new GetCommand({ TableName: config().tableName, Key: keys.project(projectId), ConsistentRead: consistent }));
   return out.Item as Project | undefined;
 }
 

@@ -99,7 +99,7 @@ function checkRow(synth: ReturnType<typeof synthesize>, row: Row): void {
     expect(statement.Effect).toBe('Allow');
     const actions = [statement.Action].flat();
     // Only the KMS grants carry a condition, and it narrows them to the webhook secrets' encryption context.
-    if (actions.every((a) => a.startsWith('kms:'))) expect(statement.Condition).toEqual({ StringEquals: { 'kms:EncryptionContext:purpose': 'webhook-signing-secret' } });
+    if (actions.every((a) => a.startsWith('kms:'))) expect(statement.Condition).toEqual({ StringEquals: { 'kms:EncryptionContext:purpose': ['webhook-signing-secret', 'charger-provisioning-password'] } });
     else expect(statement.Condition).toBeUndefined();
     const resourceList = [statement.Resource].flat().map((r) => JSON.stringify(r));
     for (const action of actions) {

@@ -49,17 +49,17 @@ afterAll(async () => {
 });
 
 /** Calls `METHOD /path/{param}` with the given values, records the answer under its route key. */
-async function call<T = Record<string, unknown>>(route: string, opts: { params?: Record<string, string>; query?: string; token?: string; body?: unknown } = {}) {
+async function call<T = Record<string, unknown>>(route: string, opts: { params?: Record<string, string>; query?: string; token?: string; body?: unknown; headers?: Record<string, string> } = {}) {
   const [method, template] = route.split(' ') as [string, string];
   const path = template.replace(/\{([^}]+)\}/g, (_m, name: string) => encodeURIComponent(opts.params?.[name] ?? ''));
   const res = await fetch(`${rt.url}${path}${opts.query ?? ''}`, {
     method,
-    headers: { ...(opts.token ? { authorization: `Bearer ${opts.token}` } : {}), ...(opts.body !== undefined ? { 'content-type': 'application/json' } : {}) },
+    headers: { ...(opts.token ? { authorization: `Bearer ${opts.token}` } : {}), ...(opts.body !== undefined ? { 'content-type': 'application/json' } : {}), ...opts.headers },
     ...(opts.body !== undefined ? { body: JSON.stringify(opts.body) } : {}),
   });
   const text = await res.text();
   answers.push({ route, status: res.status, contentType: res.headers.get('content-type'), text });
-  return { status: res.status, body: (text ? JSON.parse(text) : {}) as T };
+  return { status: res.status, body: (text ? JSON.parse(text) : {}) as T, etag: res.headers.get('etag') };
 }
 
 describe('every route against the OpenAPI document', () => {
@@ -147,6 +147,35 @@ describe('every route against the OpenAPI document', () => {
     client.handle('UnlockConnector', async () => ({ status: 'Unlocked' }));
     await call('POST /api/v1/operator/charge-points/{charge_point_id}/actions', { token: op, params: { charge_point_id }, body: { action: 'unlock' } });
 
+    // A second job on the same site, handed to an installer through a public job link (issue #14).
+    const job = await call<{ project_id: string }>('POST /api/v1/operator/projects', { token: op, body: { job_number: 'JOB-2', name: 'Quay second wallbox', site_id: site.body.site_id } });
+    const job_id = job.body.project_id;
+    const planned = await call<{ charge_point_id: string }>('POST /api/v1/operator/projects/{project_id}/charge-points', {
+      token: op,
+      params: { project_id: job_id },
+      body: { connector_count: 1, ocpp_protocol: 'ocpp2.0.1' },
+    });
+    const jp = { charge_point_id: planned.body.charge_point_id };
+    const link = await call<{ link_id: string; url: string }>('POST /api/v1/operator/projects/{project_id}/public-links', { token: op, params: { project_id: job_id }, body: {} });
+    const jobToken = link.body.url.split('/jobs/')[1]!;
+    await call('GET /api/v1/operator/projects/{project_id}/public-links', { token: op, params: { project_id: job_id } });
+    const seen = await call('GET /api/v1/public/jobs/{token}', { params: { token: jobToken } });
+    await call('GET /api/v1/public/jobs/{token}', { params: { token: jobToken }, headers: { 'if-none-match': seen.etag! } }); // 304
+    await call('PATCH /api/v1/public/jobs/{token}/charge-points/{charge_point_id}', {
+      params: { token: jobToken, ...jp },
+      body: { serial: `LINK-${Date.now().toString(36)}`.toUpperCase(), connector_position: 'left' },
+    });
+    await call('POST /api/v1/public/jobs/{token}/charge-points/{charge_point_id}/password', { params: { token: jobToken, ...jp } });
+    await call('POST /api/v1/public/jobs/{token}/charge-points/{charge_point_id}/password/reveal', { params: { token: jobToken, ...jp } });
+    await call('POST /api/v1/public/jobs/{token}/charge-points/{charge_point_id}/actions', { params: { token: jobToken, ...jp }, body: { action: 'reboot' } }); // not_connected
+    await call('POST /api/v1/public/jobs/{token}/charge-points/{charge_point_id}/notes', { params: { token: jobToken, ...jp }, body: { text: 'Mounted left of the door' } });
+    await call('POST /api/v1/operator/charge-points/{charge_point_id}/notes', { token: op, params: jp, body: { text: 'Thanks' } });
+    await call('GET /api/v1/operator/charge-points/{charge_point_id}/notes', { token: op, params: jp });
+    await call('POST /api/v1/public/jobs/{token}/complete', { params: { token: jobToken }, body: { activate_all: false } });
+    await call('PATCH /api/v1/public/jobs/{token}/charge-points/{charge_point_id}', { params: { token: jobToken, ...jp }, body: { connector_position: 'right' } }); // 409
+    await call('DELETE /api/v1/operator/projects/{project_id}/public-links/{link_id}', { token: op, params: { project_id: job_id, link_id: link.body.link_id } });
+    await call('GET /api/v1/public/jobs/{token}', { params: { token: jobToken } }); // 410
+
     await call('GET /api/v1/operator/webhooks', { token: op });
     await call('GET /api/v1/operator/webhooks/{subscription_id}', { token: op, params: { subscription_id } });
     await call('PATCH /api/v1/operator/webhooks/{subscription_id}', { token: op, params: { subscription_id }, body: { description: 'CPO back office' } });
@@ -197,6 +226,8 @@ describe('every route against the OpenAPI document', () => {
     expect(HTTP_ROUTES.map((r) => `${r.method} ${r.path}`).filter((k) => !succeeded.has(k))).toEqual([]);
     expect(answers.filter((a) => a.status >= 400).map((a) => `${a.route} ${a.status}`).sort()).toEqual([
       'GET /api/v1/operator/webhooks/{subscription_id} 404',
+      'GET /api/v1/public/jobs/{token} 410',
+      'PATCH /api/v1/public/jobs/{token}/charge-points/{charge_point_id} 409',
       'POST /api/v1/installer/login 401',
       'POST /api/v1/installer/login 403',
       'POST /api/v1/installer/projects/{project_id}/handover 403',

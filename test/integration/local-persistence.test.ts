@@ -41,8 +41,15 @@ async function stopWithCtrlC(child: ChildProcessWithoutNullStreams): Promise<num
 describe('npm start data folder', () => {
   it('keeps the operator key, projects and outbox across a Ctrl-C and restart', async () => {
     const first = await start();
-    const creds = JSON.parse(readFileSync(join(dataDir, 'local-credentials.json'), 'utf8')) as { operatorApiKey: string; projectId: string };
+    const creds = JSON.parse(readFileSync(join(dataDir, 'local-credentials.json'), 'utf8')) as {
+      operatorApiKey: string;
+      projectId: string;
+      jobLink: { token: string };
+      chargePoints: Array<{ identity: string; password: string }>;
+    };
     expect(first.output()).toContain(creds.operatorApiKey);
+    // The demo job link is printed next to the demo credentials (issue #14).
+    expect(first.output()).toMatch(new RegExp(`Job link\\s+${first.url.replace(/[.:/]/g, '\\$&')}/jobs/${creds.jobLink.token}`));
     const mail = await fetch(`${first.url}/v2/email/outbound-emails`, {
       method: 'POST',
       body: JSON.stringify({ FromEmailAddress: 'a@b.c', Destination: { ToAddresses: ['x@y.z'] }, Content: { Simple: { Subject: { Data: 'kept' } } } }),
@@ -60,6 +67,17 @@ describe('npm start data folder', () => {
       expect(body.projects).toEqual([expect.objectContaining({ project_id: creds.projectId, charge_points: expect.objectContaining({ total: 2 }) })]);
       const outbox = (await (await fetch(`${second.url}/_local/outbox`)).json()) as { mails: Array<{ subject: string }> };
       expect(outbox.mails.map((m) => m.subject)).toEqual(['kept']);
+      // The same job link, printed again and working: only its hash is in the table, the token is in the credentials file.
+      expect(second.output()).toContain(`${second.url}/jobs/${creds.jobLink.token}`);
+      const job = await fetch(`${second.url}/api/v1/public/jobs/${creds.jobLink.token}`);
+      expect(job.status).toBe(200);
+      const view = (await job.json()) as { job: { job_number: string }; summary: { text: string }; charge_points: Array<{ charge_point_id: string; serial: string }> };
+      expect(view.job.job_number).toBe('JOB-0001');
+      expect(view.summary.text).toBe('0 / 2 connected');
+      // The demo passwords can be shown on the page (sealed copy, opened with the kept local KMS key).
+      const demo = view.charge_points.find((c) => c.serial === creds.chargePoints[0]!.identity)!;
+      const reveal = await fetch(`${second.url}/api/v1/public/jobs/${creds.jobLink.token}/charge-points/${demo.charge_point_id}/password/reveal`, { method: 'POST' });
+      expect(((await reveal.json()) as { password: string }).password).toBe(creds.chargePoints[0]!.password);
     } finally {
       expect(await stopWithCtrlC(second.child)).toBe(0);
     }
