@@ -439,7 +439,17 @@ export const API_ROUTES: readonly HttpRoute[] = [...CORE_HTTP_ROUTES, ...WEBHOOK
  * they answer HTML or static files, not JSON, so they are not part of the REST contract. Each is an
  * ordinary row otherwise: one function, one route, least-privilege grants.
  */
-export const PAGE_ROUTES: readonly HttpRoute[] = [];
+export const PAGE_ROUTES: readonly HttpRoute[] = [
+  {
+    kind: 'http',
+    method: 'GET',
+    path: '/jobs/assets/{file}',
+    entry: 'functions/api/public/job-page-asset.ts',
+    auth: 'none',
+    access: {},
+    description: "The job page's script and style sheet (content-hashed names, cached for a year)",
+  },
+];
 
 /** Every HTTP API row: what the CDK stack deploys and the local runtime serves. */
 export const HTTP_ROUTES: readonly HttpRoute[] = [...API_ROUTES, ...PAGE_ROUTES];
