@@ -32,9 +32,11 @@ export interface Access {
    */
   readonly secrets?: readonly SecretName[];
   /**
-   * The KMS key that envelope-encrypts webhook signing secrets (lib/webhooks/secret-box.ts):
-   * `seal` = GenerateDataKey (create, rotate), `open` = Decrypt (sign deliveries) →
-   * WEBHOOK_SECRETS_KEY_ID (local: the runtime's KMS stand-in).
+   * The KMS key that envelope-encrypts secrets we must read again (lib/webhooks/secret-box.ts):
+   * webhook signing secrets, and the sealed copy of a provisioning password a job link may reveal.
+   * `seal` = GenerateDataKey (create, rotate, issue a password), `open` = Decrypt (sign deliveries,
+   * reveal a password) → WEBHOOK_SECRETS_KEY_ID (local: the runtime's KMS stand-in). The name stays
+   * for the deployed grants; each use has its own encryption-context purpose.
    */
   readonly webhookSecrets?: 'seal' | 'open';
 }

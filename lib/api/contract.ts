@@ -12,7 +12,7 @@ import * as S from './schemas';
 import * as R from './responses';
 
 /** Problem statuses a route may answer besides 400/401/404, which follow from its inputs and auth. */
-type ExtraProblem = 401 | 403 | 409 | 423 | 429 | 503;
+type ExtraProblem = 401 | 403 | 409 | 410 | 423 | 429 | 503;
 
 export interface RouteContract<B extends z.ZodType, P extends z.ZodType, Q extends z.ZodType, A extends AuthKind> extends HttpSpec<B, P, Q, A> {
   /** The status of a successful answer. */

@@ -35,6 +35,7 @@ const PROBLEM_TITLES: Record<number, string> = {
   403: 'Not allowed; the detail says why (and what is missing)',
   404: 'Not found, or not yours',
   409: 'Conflicts with the current state',
+  410: 'The link has expired or was revoked; the detail says whom to ask for a new one',
   413: 'The request body is larger than 10 MB',
   423: 'The project has been handed over and is locked',
   429: 'Too many attempts; see Retry-After',

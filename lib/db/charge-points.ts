@@ -29,6 +29,14 @@ export interface Credentials {
   readonly adoptedAt?: string;
   readonly issuedAt: string;
   readonly kind: 'provisioning' | 'long_term';
+  /**
+   * A KMS-sealed copy of the provisioning password `current` stands for (lib/webhooks/secret-box.ts),
+   * kept only for passwords issued through a public job link or the demo seed, so the job page can
+   * show it again (lib/domain/public-job.ts revealPassword). It lives inside `credentials` on
+   * purpose: every write that replaces the credentials (the rotation to the long-term password, a
+   * re-provisioning) drops it in the same write, so no copy outlives the password it opens.
+   */
+  readonly sealedProvisioning?: string;
 }
 
 /** Absent: reported in BootNotification. */
@@ -104,6 +112,8 @@ export interface ChargePoint {
   readonly commissioning?: Commissioning;
   /** A serial the operator planned before registration (no identity guard is taken for it). */
   readonly plannedSerial?: string;
+  /** Where the connector is, as the installer picked it on the job page (domain/public-job.ts CONNECTOR_POSITIONS). */
+  readonly connectorPosition?: string;
   readonly createdAt: string;
   readonly updatedAt: string;
 }

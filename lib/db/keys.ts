@@ -28,6 +28,8 @@ export const ENTITY = {
   webhookDelivery: 'webhook_delivery',
   registrationReply: 'registration_reply',
   deviceModelReport: 'device_model_report',
+  publicLink: 'public_link',
+  note: 'charge_point_note',
 } as const;
 export type EntityType = (typeof ENTITY)[keyof typeof ENTITY];
 
@@ -150,4 +152,13 @@ export const keys = {
     gsi2sk: `${nextAttemptAt}#${subscriptionId}#${deliveryId}`,
   }),
   webhookDueShard: (shard: number) => ({ gsi2pk: `WHDUE#${pad(shard, 2)}` }),
+
+  /** A public job link, by the SHA-256 of its token (the token itself is never stored): one strongly consistent GetItem per public request. */
+  publicLink: (tokenHash: string): Key => ({ pk: `JOBLINK#${tokenHash}`, sk: 'JOBLINK' }),
+  /** gsi1: a project's public links, oldest first. */
+  publicLinkByProject: (projectId: string, createdAt: string, linkId: string) => ({ gsi1pk: `PROJECT#${projectId}#LINKS`, gsi1sk: `${createdAt}#${linkId}` }),
+  publicLinksOfProject: (projectId: string) => ({ gsi1pk: `PROJECT#${projectId}#LINKS` }),
+  /** A note on a charge point (installer via a job link, or the operator), in the charge point's own partition, by time. */
+  note: (chargePointId: string, at: string, noteId: string): Key => ({ pk: `CP#${chargePointId}`, sk: `NOTE#${at}#${noteId}` }),
+  notesOfChargePoint: (chargePointId: string) => ({ pk: `CP#${chargePointId}`, skPrefix: 'NOTE#' }),
 } as const;

@@ -11,7 +11,8 @@ import { redactFrame } from '../ocpp/secrets';
 import { ENTITY, keys } from './keys';
 import { decodeCursor, encodeCursor, queryAll } from './query';
 
-export const LOG_CATEGORIES = ['ocpp_state', 'transaction', 'connection', 'security'] as const;
+/** `audit`: changes people made (through a public job link, the operator API), with who made them. */
+export const LOG_CATEGORIES = ['ocpp_state', 'transaction', 'connection', 'security', 'audit'] as const;
 export type LogCategory = (typeof LOG_CATEGORIES)[number];
 
 export type LogKind =
@@ -24,7 +25,9 @@ export type LogKind =
   | 'connected'
   | 'disconnected'
   | 'auth_failure'
-  | 'superseded';
+  | 'superseded'
+  /** A change someone made to the charge point (serial, connector position, password, note), `detail.by` says who. */
+  | 'change';
 
 export interface LogEntry {
   readonly identity: string;

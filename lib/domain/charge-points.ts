@@ -29,6 +29,7 @@ import { canonicalIdentity, generateProvisioningPassword, hashPassword, isValidI
 import type { OcppVersion } from '../ocpp/versions';
 import { makeEvent, publish } from '../events/publish';
 import { log } from '../log';
+import { SEAL_PURPOSES, sealSecret } from '../webhooks/secret-box';
 import { AFTER_HANDOVER, Conflict, Locked, NotFound, ValidationFailed } from './errors';
 
 /** How long a retry with the same Idempotency-Key gets the same answer (a double-click, a client retry). */
@@ -50,6 +51,17 @@ export interface RegisterChargePointInput {
   readonly reprovision?: boolean;
   /** The client's Idempotency-Key header: a retry with the same key and request gets the same answer. */
   readonly idempotencyKey?: string;
+  /** Fill this planned charge point of the project (a job link edits one row), not any free slot. */
+  readonly chargePointId?: string;
+  /**
+   * Keep a KMS-sealed copy of the provisioning password with its hash (Credentials.sealedProvisioning),
+   * so a job link can show it again. Needs the `webhookSecrets: 'seal'` grant.
+   */
+  readonly keepSealedCopy?: boolean;
+  /** Written in the registration's transaction (the audit log entry of a change made through a job link). */
+  readonly alsoWrite?: readonly TransactItem[];
+  /** With `chargePointId`: the job page's connector position, set in the same write (null clears it). */
+  readonly connectorPosition?: string | null;
 }
 
 export interface RegisteredChargePoint {
@@ -204,7 +216,7 @@ async function register(input: RegisterChargePointInput, raw: string, identity: 
   if (existing && !input.reprovision) throw alreadyRegistered(raw, registered, existing.chargePointId);
 
   const password = generateProvisioningPassword();
-  const credentials: Credentials = { current: await hashPassword(password), issuedAt: nowIso(), kind: 'provisioning' };
+  const credentials = await provisioningCredentials(password, input.keepSealedCopy === true);
   const now = nowIso();
   const tableName = config().tableName;
   let chargePoint: ChargePoint;
@@ -243,10 +255,15 @@ async function register(input: RegisterChargePointInput, raw: string, identity: 
         },
       },
     ];
-  } else if ((planned = await plannedSlotFor(project.projectId, identity))) {
+  } else if ((planned = await plannedSlotFor(project.projectId, identity, input.chargePointId))) {
     // The operator planned this charge point: fill in its serial rather than adding another one.
+    // A planned serial that differs (one another team holds, stored by a job link) gives way to this one.
+    const { plannedSerial, connectorPosition, ...slot } = planned;
+    const position = input.connectorPosition === undefined ? connectorPosition : (input.connectorPosition ?? undefined);
     chargePoint = {
-      ...planned,
+      ...slot,
+      ...(position !== undefined ? { connectorPosition: position } : {}),
+      ...(plannedSerial === identity ? { plannedSerial } : {}),
       identity,
       protocol: input.protocol,
       connectorCount: input.connectorCount ?? planned.connectorCount,
@@ -279,6 +296,7 @@ async function register(input: RegisterChargePointInput, raw: string, identity: 
   }
   const commissioningReset = !!registered && registered.commissioning?.status !== undefined && registered.commissioning.status !== 'pending';
   if (idem) items.push(replyPut(idem, { chargePointId: chargePoint.chargePointId, identity, created: !registered, commissioningReset }, password));
+  items.push(...(input.alsoWrite ?? []));
   const result = await transactWrite(items);
   if (result.cancelled) {
     const winner = await getIdentityGuard(identity);
@@ -330,10 +348,25 @@ function claimSerial(cp: ChargePoint, teamName: string, displaySerial: string, s
   ];
 }
 
-/** A planned charge point of the project for this serial, else one planned without a serial. */
-async function plannedSlotFor(projectId: string, identity: string): Promise<ChargePoint | undefined> {
+/**
+ * A planned charge point of the project for this serial, else one planned without a serial. With
+ * `chargePointId`, exactly that one: it must still be without a serial.
+ */
+async function plannedSlotFor(projectId: string, identity: string, chargePointId?: string): Promise<ChargePoint | undefined> {
+  if (chargePointId !== undefined) {
+    const target = await getChargePoint(chargePointId, true);
+    if (!target || target.projectId !== projectId) throw new NotFound(`Charge point ${chargePointId} not found`);
+    if (target.identity) throw new Conflict(`Charge point ${chargePointId} already has the serial ${target.displaySerial ?? target.identity}`, { field: 'serial' });
+    return target;
+  }
   const unregistered = (await listChargePointsOfProject(projectId)).filter((c) => !c.identity);
   return unregistered.find((c) => c.plannedSerial === identity) ?? unregistered.find((c) => !c.plannedSerial);
+}
+
+/** A fresh provisioning password's stored form: its hash, and on request a sealed copy (see Credentials.sealedProvisioning). */
+async function provisioningCredentials(password: string, keepSealedCopy: boolean): Promise<Credentials> {
+  const sealed = keepSealedCopy ? await sealSecret(password, SEAL_PURPOSES.provisioningPassword) : undefined;
+  return { current: await hashPassword(password), issuedAt: nowIso(), kind: 'provisioning', ...(sealed ? { sealedProvisioning: sealed } : {}) };
 }
 
 /** The operator plans a charge point on a project; the serial may come later from the installer. */
@@ -380,4 +413,121 @@ async function loadOrThrow(guard: IdentityGuard): Promise<ChargePoint> {
   const cp = await getChargePoint(guard.chargePointId, true);
   if (!cp) throw new NotFound(`Charge point ${guard.chargePointId} not found`);
   return cp;
+}
+
+export interface ReidentifiedChargePoint {
+  readonly chargePoint: ChargePoint;
+  readonly identity: string;
+  /** The new provisioning password (the old one belonged to the old identity's configuration). */
+  readonly provisioningPassword: string;
+}
+
+/**
+ * Gives a registered charge point another serial (the installer typed the wrong one, or the unit was
+ * swapped): one transaction releases the old identity guard, takes the new one and rewrites the
+ * charge point, so there is never a moment with both serials or neither, and a concurrent claim of
+ * the new serial makes the whole change fail. A new provisioning password is issued and
+ * commissioning starts again: everything learned (boot, rotation) was about the old identity.
+ * Refused while the charger is connected: its socket is authenticated as the old identity.
+ */
+export async function reidentifyChargePoint(
+  cp: ChargePoint,
+  serial: string,
+  opts: { readonly keepSealedCopy?: boolean; readonly registeredBy?: string; readonly alsoWrite?: readonly TransactItem[]; readonly connectorPosition?: string | null } = {},
+): Promise<ReidentifiedChargePoint> {
+  const raw = serial.trim();
+  if (!isValidIdentity(raw)) throw new ValidationFailed('The serial number cannot be used as an OCPP identity', [{ field: 'serial', message: 'must be 1–48 characters of A–Z, a–z, 0–9 and * - _ = + | @ .' }]);
+  const identity = canonicalIdentity(raw);
+  const old = cp.identity;
+  if (!old || !cp.protocol) throw new Conflict(`Charge point ${cp.chargePointId} has no serial yet; set one instead`, { field: 'serial' });
+  if (cp.connection) {
+    throw new Conflict(`The charger is connected as ${cp.displaySerial ?? old}; disconnect it (switch it off) before changing its serial`, { field: 'serial' });
+  }
+  const project = await getProject(cp.projectId);
+  if (!project) throw new NotFound(`Project ${cp.projectId} not found`);
+  if (project.status === 'handed_over') throw new Locked(`The project has been handed over and is locked: ${AFTER_HANDOVER}`);
+  const team = await getTeam(project.operatorId, project.teamId);
+  const password = generateProvisioningPassword();
+  const credentials = await provisioningCredentials(password, opts.keepSealedCopy === true);
+  const now = nowIso();
+  const tableName = config().tableName;
+  const position = positionChange(opts.connectorPosition);
+  const base = withoutRegistrationFacts(cp);
+  const chargePoint: ChargePoint = { ...position.apply(base), identity, displaySerial: raw, credentials, commissioning: { status: 'pending' }, updatedAt: now };
+  const result = await transactWrite([
+    { Delete: { TableName: tableName, Key: keys.identity(old), ConditionExpression: 'chargePointId = :cp', ExpressionAttributeValues: { ':cp': cp.chargePointId } } },
+    { Put: { TableName: tableName, Item: { ...keys.identity(identity), type: ENTITY.identity, ...guardFor(chargePoint, team?.name ?? project.teamId) }, ConditionExpression: 'attribute_not_exists(pk)' } },
+    {
+      Update: {
+        TableName: tableName,
+        Key: keys.chargePoint(cp.chargePointId),
+        UpdateExpression: `SET #identity = :i, displaySerial = :ds, credentials = :c, commissioning = :pending, updatedAt = :now${position.set} REMOVE boot, plannedSerial, lastDisconnectedAt${position.remove}`,
+        ConditionExpression: '#identity = :old AND attribute_not_exists(#conn)',
+        ExpressionAttributeNames: { '#identity': 'identity', '#conn': 'connection' },
+        ExpressionAttributeValues: { ':i': identity, ':ds': raw, ':c': credentials, ':pending': { status: 'pending' }, ':now': now, ':old': old, ...position.values },
+      },
+    },
+    ...(opts.alsoWrite ?? []),
+  ]);
+  if (result.cancelled) {
+    const holder = await getIdentityGuard(identity);
+    if (holder && holder.chargePointId !== cp.chargePointId) throw new Conflict(serialInUseMessage(holder, project.operatorId), { field: 'serial' });
+    throw new Conflict('The charge point changed meanwhile (it connected, or its serial was changed); reload and try again', { field: 'serial' });
+  }
+  await publish([
+    makeEvent('charge_point.registered', cp.operatorId, {
+      charge_point_id: cp.chargePointId,
+      charge_point_identity: identity,
+      project_id: cp.projectId,
+      ocpp_protocol: cp.protocol,
+      registered_by: opts.registeredBy ?? 'system',
+      new_password_issued: true,
+    }),
+  ]).catch((err: unknown) => log.error('publish charge_point.registered failed', { identity, err }));
+  return { chargePoint, identity, provisioningPassword: password };
+}
+
+function withoutRegistrationFacts(cp: ChargePoint): ChargePoint {
+  const { boot: _boot, plannedSerial: _planned, lastDisconnectedAt: _last, ...rest } = cp;
+  return rest;
+}
+
+/**
+ * Stores a serial on a charge point that has none yet without claiming it: the serial is held by
+ * another team (or project), so it cannot be registered, and the job page shows the guide's
+ * validation message `Serial is in use by: <Team>` until the installer fixes it. Conditional on the
+ * charge point still having no identity (a registration in between wins).
+ */
+export async function planSerial(cp: ChargePoint, serial: string, opts: { readonly alsoWrite?: readonly TransactItem[]; readonly connectorPosition?: string | null } = {}): Promise<ChargePoint> {
+  const raw = serial.trim();
+  const identity = canonicalIdentity(raw);
+  const now = nowIso();
+  const position = positionChange(opts.connectorPosition);
+  const result = await transactWrite([
+    {
+      Update: {
+        TableName: config().tableName,
+        Key: keys.chargePoint(cp.chargePointId),
+        UpdateExpression: `SET plannedSerial = :p, displaySerial = :ds, updatedAt = :now${position.set}${position.remove ? ` REMOVE ${position.remove.slice(2)}` : ''}`,
+        ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(#identity)',
+        ExpressionAttributeNames: { '#identity': 'identity' },
+        ExpressionAttributeValues: { ':p': identity, ':ds': raw, ':now': now, ...position.values },
+      },
+    },
+    ...(opts.alsoWrite ?? []),
+  ]);
+  if (result.cancelled) throw new Conflict('The charge point got a serial meanwhile; reload and try again', { field: 'serial' });
+  return position.apply({ ...cp, plannedSerial: identity, displaySerial: raw, updatedAt: now });
+}
+
+/** A connector-position change as UpdateExpression parts: undefined leaves it, null removes it. */
+function positionChange(value: string | null | undefined) {
+  const apply = (cp: ChargePoint): ChargePoint => {
+    if (value === undefined) return cp;
+    const { connectorPosition: _old, ...rest } = cp;
+    return value === null ? rest : { ...rest, connectorPosition: value };
+  };
+  if (value === undefined) return { set: '', remove: '', values: {}, apply };
+  if (value === null) return { set: '', remove: ', connectorPosition', values: {}, apply };
+  return { set: ', connectorPosition = :pos', remove: '', values: { ':pos': value }, apply };
 }

@@ -8,7 +8,7 @@ export interface FieldIssue {
 }
 
 export abstract class DomainError extends Error {
-  abstract readonly kind: 'validation' | 'unauthorized' | 'forbidden' | 'not_found' | 'conflict' | 'locked' | 'too_many_requests' | 'unavailable';
+  abstract readonly kind: 'validation' | 'unauthorized' | 'forbidden' | 'not_found' | 'conflict' | 'locked' | 'too_many_requests' | 'unavailable' | 'gone';
   constructor(
     message: string,
     readonly extra: Record<string, unknown> = {},
@@ -47,6 +47,13 @@ export class TooManyRequests extends DomainError {
 }
 export class Unavailable extends DomainError {
   readonly kind = 'unavailable';
+}
+/**
+ * Something that existed and no longer works for good (an expired or revoked public job link,
+ * issue #14): 410, so a client stops retrying and shows whom to ask instead.
+ */
+export class Gone extends DomainError {
+  readonly kind = 'gone';
 }
 
 /**

@@ -5,6 +5,7 @@ import { listLog, type LogCategory, type LogPage } from '../db/logs';
 import { callChargePoint, type CommandRecord } from '../ocpp/commands';
 import type { JsonObject } from '../ocpp/codec';
 import { secretsIn } from '../ocpp/secrets';
+import { logSubjectOf } from './audit';
 import { viewChargePoint, type ChargePointView } from './charge-point-view';
 import { NotFound, ValidationFailed } from './errors';
 
@@ -25,8 +26,8 @@ export async function readChargePointLog(
   opts: { limit?: number; cursor?: string; category?: LogCategory },
 ): Promise<LogPage> {
   const cp = await ownedChargePoint(operatorId, chargePointId);
-  if (!cp.identity) return { entries: [] };
-  return listLog(cp.identity, opts);
+  // Before it has a serial, a charge point's log holds only changes people made (domain/audit.ts).
+  return listLog(logSubjectOf(cp), opts);
 }
 
 /** What the station reported of its device model (NotifyReport), newest report first; none before a GetBaseReport/GetReport. */

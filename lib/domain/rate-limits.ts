@@ -17,6 +17,12 @@ export const RATE_LIMITS = {
   'resend-verification': { limit: 10, windowSeconds: 3600 },
   'request-password-reset': { limit: 10, windowSeconds: 3600 },
   'reset-password': { limit: 20, windowSeconds: 600 },
+  /**
+   * Every request of the public job API (issue #14) from one client: a page polls every few seconds
+   * (≈ 20 a minute) and an installer's edits add a few; 120 a minute leaves room for two phones
+   * behind one address and stops a client that hammers it.
+   */
+  'public-job': { limit: 120, windowSeconds: 60 },
   /** Mails of any kind to one address from the account endpoints. */
   'mail-to-address': { limit: 3, windowSeconds: 3600 },
 } as const satisfies Record<string, { limit: number; windowSeconds: number }>;

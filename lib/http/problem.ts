@@ -12,6 +12,7 @@ const STATUS: Record<DomainError['kind'], { status: number; title: string }> = {
   locked: { status: 423, title: 'Locked' },
   too_many_requests: { status: 429, title: 'Too many requests' },
   unavailable: { status: 503, title: 'Service unavailable' },
+  gone: { status: 410, title: 'Gone' },
 };
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
