@@ -445,6 +445,18 @@ export const PAGE_ROUTES: readonly HttpRoute[] = [
   {
     kind: 'http',
     method: 'GET',
+    path: '/jobs/{token}',
+    entry: 'functions/api/public/job-page.ts',
+    auth: 'none',
+    // readwrite: resolving the link (unknown, expired, revoked) reads it and records when it was
+    // last used, and the per-client limit counts requests; the job itself is loaded by the page's
+    // script from the public JSON API.
+    access: { table: 'readwrite' },
+    description: 'The installer job page (issue #14): the app shell for a valid link, else a plain 404/410 page',
+  },
+  {
+    kind: 'http',
+    method: 'GET',
     path: '/jobs/assets/{file}',
     entry: 'functions/api/public/job-page-asset.ts',
     auth: 'none',
