@@ -431,6 +431,25 @@ const CORE_HTTP_ROUTES: readonly HttpRoute[] = [
     access: { table: 'readwrite', connections: 'manage', events: 'publish' },
     description: 'Send a command (Reset, TriggerMessage, …) and wait for the outcome',
   },
+  {
+    kind: 'http',
+    method: 'POST',
+    path: '/api/v1/operator/charge-points/{charge_point_id}/activate',
+    entry: 'functions/api/operator/activate-charge-point.ts',
+    auth: 'operator',
+    // connections + events: ChangeAvailability(Operative) when the charger reports Unavailable.
+    access: { table: 'readwrite', connections: 'manage', events: 'publish' },
+    description: 'Open a charge point to drivers (ChangeAvailability Operative if the charger reports Unavailable)',
+  },
+  {
+    kind: 'http',
+    method: 'POST',
+    path: '/api/v1/operator/charge-points/{charge_point_id}/actions',
+    entry: 'functions/api/operator/run-remote-action.ts',
+    auth: 'operator',
+    access: { table: 'readwrite', connections: 'manage', events: 'publish' },
+    description: 'Run a remote action (start, stop, unlock, reboot) and wait for the outcome',
+  },
 ];
 
 /** The JSON API: every row has a REST contract entry (lib/api/contract.ts) and is in the OpenAPI document. */

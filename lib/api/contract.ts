@@ -122,6 +122,17 @@ export const API = {
     response: R.page('entries', R.LogEntry),
   }),
   'GET /api/v1/operator/charge-points/{charge_point_id}/device-model': route({ auth: 'operator', params: S.ChargePointParams, status: 200, response: R.DeviceModel }),
+  // Opens the charge point to drivers (domain/jobs.ts activateChargePoint); idempotent.
+  'POST /api/v1/operator/charge-points/{charge_point_id}/activate': route({ auth: 'operator', params: S.ChargePointParams, status: 200, response: R.OperatorChargePoint, problems: [409] }),
+  // Start, stop, unlock or reboot, waiting at most 20 s for the charger (domain/remote-actions.ts).
+  'POST /api/v1/operator/charge-points/{charge_point_id}/actions': route({
+    auth: 'operator',
+    params: S.ChargePointParams,
+    body: S.RemoteActionBody,
+    status: 200,
+    response: R.ActionResult,
+    problems: [409],
+  }),
   'POST /api/v1/operator/charge-points/{charge_point_id}/commands': route({
     auth: 'operator',
     params: S.ChargePointParams,

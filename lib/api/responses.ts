@@ -2,7 +2,7 @@
 // loose: they list every field a client may rely on (all present, null when unknown), and a field
 // added later does not break them. test/integration/api-contract.test.ts validates real answers.
 import { z } from 'zod';
-import { CHECKLIST_ITEMS, CHECKLIST_RESULTS, OCPP_PROTOCOLS } from './schemas';
+import { CHECKLIST_ITEMS, CHECKLIST_RESULTS, OCPP_PROTOCOLS, REMOTE_ACTIONS } from './schemas';
 
 const obj = <T extends z.core.$ZodLooseShape>(shape: T) => z.looseObject(shape);
 const str = z.string();
@@ -35,6 +35,8 @@ export const ChargePointSummary = obj({
   firmware_version: nstr,
   firmware_version_source: nstr,
   status: str,
+  validation_message: nstr,
+  active: z.boolean(),
   integration_state: str,
   charge_point_state: str,
   connectors: z.array(obj({})),
@@ -43,8 +45,9 @@ export const ChargePointSummary = obj({
   last_boot: obj({ at: time, status: str }).nullable(),
   commissioning_status: str,
   password_rotation: obj({ status: str }).nullable(),
+  session: obj({ transaction_id: str, connector_id: int.nullable(), evse_id: int.nullable(), started_at: nstr }).nullable(),
 });
-export const PlannedChargePoint = ChargePointSummary.extend({ validation_message: nstr });
+export const PlannedChargePoint = ChargePointSummary;
 export const OperatorChargePoint = ChargePointSummary;
 
 export const InstallerProjectSummary = obj({ project_id: str, job_number: str, name: str, status: str, site_id: str, created_at: time });
@@ -128,6 +131,14 @@ export const CommandOutcome = obj({
   error: z.unknown(),
   sent_at: time,
   completed_at: ntime,
+});
+
+/** The outcome of a remote action (domain/remote-actions.ts ActionResultView). */
+export const ActionResult = obj({
+  action: z.enum(REMOTE_ACTIONS),
+  outcome: z.enum(['accepted', 'rejected', 'timed_out', 'not_connected', 'error']),
+  detail: str,
+  at: time,
 });
 
 export const Subscription = obj({

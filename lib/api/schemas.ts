@@ -61,5 +61,9 @@ export const CommandBody = z.object({
   timeout_seconds: z.number().int().min(1).max(25).optional(),
 });
 
+/** The remote actions of a charge point (domain/remote-actions.ts), as the operator API and the job page name them. */
+export const REMOTE_ACTIONS = ['start', 'stop', 'unlock', 'reboot'] as const;
+export const RemoteActionBody = z.object({ action: z.enum(REMOTE_ACTIONS) });
+
 export const ProjectParams = z.object({ project_id: id });
 export const ChargePointParams = z.object({ charge_point_id: id });

@@ -114,8 +114,28 @@ export interface ChargePoint {
   readonly plannedSerial?: string;
   /** Where the connector is, as the installer picked it on the job page (domain/public-job.ts CONNECTOR_POSITIONS). */
   readonly connectorPosition?: string;
+  /**
+   * Open to drivers. New charge points are created `false` and become `true` when their job is
+   * completed or the operator activates them (domain/jobs.ts). Absent on items created before
+   * activation existed: those count as active (domain/charge-point-view.ts isActive).
+   */
+  readonly active?: boolean;
+  readonly activatedAt?: string;
+  /** describeActor() of who activated it: `via public link lnk_…`, `by the operator`. */
+  readonly activatedBy?: string;
+  /** The outcome of the last remote action (domain/remote-actions.ts), so a reload still shows it. */
+  readonly lastAction?: LastRemoteAction;
   readonly createdAt: string;
   readonly updatedAt: string;
+}
+
+export interface LastRemoteAction {
+  readonly action: 'start' | 'stop' | 'unlock' | 'reboot';
+  readonly outcome: 'accepted' | 'rejected' | 'timed_out' | 'not_connected' | 'error';
+  readonly detail: string;
+  readonly at: string;
+  readonly by: string;
+  readonly commandId?: string;
 }
 
 export interface IdentityGuard {
@@ -249,4 +269,45 @@ export function chargePointDisconnectedUpdate(chargePointId: string, connectionI
 
 export function connectionDelete(connectionId: string): TransactItem {
   return { Delete: { TableName: config().tableName, Key: keys.connection(connectionId) } };
+}
+
+/**
+ * AP-08: opens an inactive charge point to drivers. Conditional on `active = false`, so of two
+ * concurrent activations (a job completion and the operator) one applies; false when it was active
+ * already (including items without the attribute, which count as active).
+ */
+export async function markChargePointActive(chargePointId: string, by: string, at: string): Promise<boolean> {
+  try {
+    await documentClient().send(
+      new UpdateCommand({
+        TableName: config().tableName,
+        Key: keys.chargePoint(chargePointId),
+        UpdateExpression: 'SET active = :t, activatedAt = :at, activatedBy = :by, updatedAt = :at',
+        ConditionExpression: 'attribute_exists(pk) AND active = :f',
+        ExpressionAttributeValues: { ':t': true, ':f': false, ':at': at, ':by': by },
+      }),
+    );
+    return true;
+  } catch (err) {
+    if ((err as { name?: string }).name === 'ConditionalCheckFailedException') return false;
+    throw err;
+  }
+}
+
+/** AP-08: the last remote action's outcome; an older outcome arriving late does not replace a newer one. */
+export async function recordLastRemoteAction(chargePointId: string, result: LastRemoteAction): Promise<void> {
+  try {
+    await documentClient().send(
+      new UpdateCommand({
+        TableName: config().tableName,
+        Key: keys.chargePoint(chargePointId),
+        UpdateExpression: 'SET lastAction = :a',
+        ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(lastAction) OR lastAction.#at <= :at)',
+        ExpressionAttributeNames: { '#at': 'at' },
+        ExpressionAttributeValues: { ':a': result, ':at': result.at },
+      }),
+    );
+  } catch (err) {
+    if ((err as { name?: string }).name !== 'ConditionalCheckFailedException') throw err;
+  }
 }

@@ -27,7 +27,11 @@ export type LogKind =
   | 'auth_failure'
   | 'superseded'
   /** A change someone made to the charge point (serial, connector position, password, note), `detail.by` says who. */
-  | 'change';
+  | 'change'
+  /** A remote action (start, stop, unlock, reboot) and its outcome, with who asked (domain/remote-actions.ts). */
+  | 'remote_action'
+  /** The charge point was opened to drivers, with who did it (domain/jobs.ts). */
+  | 'activated';
 
 export interface LogEntry {
   readonly identity: string;
@@ -265,14 +269,42 @@ export async function firstEntrySince(identity: string, sinceIso: string, action
 
 /** AP-28: active 2.0.1 transactions of a charge point with the EVSE they run on and their chargingState. */
 export async function activeTransactionStates(identity: string): Promise<Array<{ evseId: number; chargingState?: string }>> {
-  const items = await queryAll<{ status?: string; evse?: { id?: number }; chargingState?: string }>({
+  return (await activeTransactions(identity))
+    .filter((t) => t.evseId !== undefined)
+    .map((t) => ({ evseId: t.evseId!, ...(t.chargingState ? { chargingState: t.chargingState } : {}) }));
+}
+
+/** A transaction still running as far as we know (no StopTransaction / TransactionEvent Ended yet). */
+export interface ActiveTransaction {
+  /** 1.6: the integer we assigned, as a string; 2.0.1: the station's id. */
+  readonly transactionId: string;
+  /** 1.6 connectorId. */
+  readonly connectorId?: number;
+  /** 2.0.1 EVSE id. */
+  readonly evseId?: number;
+  readonly chargingState?: string;
+  readonly startedAt?: string;
+}
+
+/** AP-28: a charge point's active transactions (the stop remote action needs the id: domain/remote-actions.ts). */
+export async function activeTransactions(identity: string): Promise<ActiveTransaction[]> {
+  const items = await queryAll<{ transactionId?: string; connectorId?: number; evse?: { id?: number }; chargingState?: string; startedAt?: string }>({
     TableName: config().tableName,
     KeyConditionExpression: 'pk = :pk AND begins_with(sk, :tx)',
     FilterExpression: '#s = :active',
     ExpressionAttributeNames: { '#s': 'status' },
     ExpressionAttributeValues: { ':pk': keys.transactionsOfChargePoint(identity).pk, ':tx': keys.transactionsOfChargePoint(identity).skPrefix, ':active': 'active' },
+    ConsistentRead: true,
   });
-  return items.filter((t) => typeof t.evse?.id === 'number').map((t) => ({ evseId: t.evse!.id!, ...(t.chargingState ? { chargingState: t.chargingState } : {}) }));
+  return items
+    .filter((t) => typeof t.transactionId === 'string')
+    .map((t) => ({
+      transactionId: t.transactionId!,
+      ...(typeof t.connectorId === 'number' ? { connectorId: t.connectorId } : {}),
+      ...(typeof t.evse?.id === 'number' ? { evseId: t.evse.id } : {}),
+      ...(t.chargingState ? { chargingState: t.chargingState } : {}),
+      ...(t.startedAt ? { startedAt: t.startedAt } : {}),
+    }));
 }
 
 /**

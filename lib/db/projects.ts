@@ -39,6 +39,10 @@ export interface Project {
   readonly status: ProjectStatus;
   readonly createdAt: string;
   readonly handedOverAt?: string;
+  /** The installer (or operator) marked the job complete (domain/jobs.ts completeJob). */
+  readonly completedAt?: string;
+  /** describeActor() of who completed it: `via public link lnk_…`. */
+  readonly completedBy?: string;
 }
 
 const put = (Item: Record<string, unknown>) =>
@@ -246,4 +250,20 @@ async function conditional(command: UpdateCommand): Promise<boolean> {
     if ((err as { name?: string }).name === 'ConditionalCheckFailedException') return false;
     throw err;
   }
+}
+
+/**
+ * AP-06: the one transition to a completed job, conditional on it not being completed yet, so of two
+ * completions only one wins (and publishes job.completed); false when it was completed already.
+ */
+export async function markJobCompleted(projectId: string, at: string, by: string): Promise<boolean> {
+  return conditional(
+    new UpdateCommand({
+      TableName: config().tableName,
+      Key: keys.project(projectId),
+      UpdateExpression: 'SET completedAt = :at, completedBy = :by',
+      ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(completedAt)',
+      ExpressionAttributeValues: { ':at': at, ':by': by },
+    }),
+  );
 }

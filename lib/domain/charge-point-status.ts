@@ -1,8 +1,10 @@
 // How a charge point's status is shown, everywhere (installer app, job page, REST API, webhooks).
 //
 // Two parts: the integration state (is the charger talking to us?) and the charge point state (what
-// is it doing?), derived from OCPP connector statuses. Shown as `connected (available)`; the second
-// part is left out when it is `passive` or equal to the first.
+// is it doing, and may drivers use it?). Shown as `connected (available)`; the second part is left
+// out when it is `passive` or equal to the first (installer page guide, shared/DOMAIN.md §1).
+// Validation messages (`No serial`, `Serial is in use by: <Team>`) take the place of the whole
+// label; that rule lives in charge-point-view.ts, where the serial's holder can be read.
 
 import type { OcppVersion } from '../ocpp/versions';
 
@@ -15,37 +17,73 @@ export const CHARGE_POINT_STATES = [
   'busy-non-charging',
   'busy-reserved',
   'maintenance',
+  'inactive',
   'faulted',
   'unknown',
   'passive',
 ] as const;
 /**
+ * Two kinds of state, and they age differently:
+ *
+ * Live usage states: what the charger reports right now. They go stale the moment it disconnects
+ * (a charger that was `available` an hour ago may be charging, or off, now), so they are shown only
+ * while the integration is `connected`:
+ * - `available`, `busy-charging`, `busy-non-charging`, `busy-reserved`: from connector statuses
+ *   (chargePointStateFromConnectors).
  * - `faulted`: a fault prevents charging (OCPP `Faulted`). The integration stays `connected`: the
- *   charger is talking to us fine, it is the hardware that is broken.
+ *   charger is talking to us fine, it is the hardware that is broken. Live too: a fault may clear.
  * - `unknown`: connected, but no usable connector status has been reported yet.
- * - `passive`: there is no live state to show because the integration is not `connected`
- *   (never integrated, Pending during commissioning, disconnected, or in error). Last-known
- *   connector statuses of an offline charger are stale, so they are not shown.
+ *
+ * Operator-set states: someone decided them on purpose, so they stay true while the charger is
+ * offline and are shown with any integration state (`disconnected (maintenance)`):
+ * - `maintenance`: deliberately out of service: the operator set it with ChangeAvailability
+ *   (Inoperative), and the charger reports Unavailable. OCPP 1.6 §4.9: an Unavailable set by
+ *   ChangeAvailability "MUST be persistent across reboots" (2.0.1: TC_G_08..10 "state persists
+ *   across reboot"), so it is still true after a disconnection.
+ * - `inactive`: not activated yet: new charge points stay closed to drivers until the job is
+ *   completed or the operator activates them (lib/domain/jobs.ts). While connected it replaces only
+ *   the idle states (`available`, `unknown`): a test charge by the installer (`busy-charging`) or a
+ *   fault still shows, because the installer needs to see it.
+ *
+ * `passive`: nothing to show: no live state because the integration is not `connected` (never
+ * integrated, Pending during commissioning, disconnected, or in error), and no operator-set state.
  */
 export type ChargePointState = (typeof CHARGE_POINT_STATES)[number];
 
 export interface ChargePointStatus {
   readonly integration: IntegrationState;
-  /** `passive` whenever the integration is not `connected`, whatever was passed in. */
+  /** Live states only while `connected`; operator-set states always; else `passive`. */
   readonly chargePoint: ChargePointState;
-  /** `connected (available)`, or just `disconnected`. */
+  /** `connected (available)`, `disconnected (maintenance)`, or just `disconnected`. */
   readonly label: string;
+}
+
+/** What the platform knows about the charge point beyond its connectors. */
+export interface OperatorSetState {
+  /** Activated (job completed, or the operator). Default true: see charge-point-view.ts isActive. */
+  readonly active?: boolean;
 }
 
 /**
  * The one function that turns the two parts into what is shown. `chargePoint` is the state last
- * derived with chargePointStateFromConnectors (undefined when none yet).
+ * derived with chargePointStateFromConnectors (undefined when none yet), whether or not the charger
+ * is still connected: this function decides what of it is still true.
  */
 export function describeChargePointStatus(
   integration: IntegrationState,
   chargePoint: ChargePointState | undefined,
+  operatorSet: OperatorSetState = {},
 ): ChargePointStatus {
-  const effective: ChargePointState = integration === 'connected' ? (chargePoint ?? 'unknown') : 'passive';
+  const active = operatorSet.active ?? true;
+  let effective: ChargePointState;
+  if (integration === 'connected') {
+    effective = chargePoint ?? 'unknown';
+    if (!active && (effective === 'available' || effective === 'unknown')) effective = 'inactive';
+  } else if (chargePoint === 'maintenance') {
+    effective = 'maintenance';
+  } else {
+    effective = active ? 'passive' : 'inactive';
+  }
   const label = effective === 'passive' || (effective as string) === integration ? integration : `${integration} (${effective})`;
   return { integration, chargePoint: effective, label };
 }

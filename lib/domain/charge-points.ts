@@ -289,6 +289,8 @@ async function register(input: RegisterChargePointInput, raw: string, identity: 
       ...(input.model ? { model: input.model } : {}),
       credentials,
       commissioning: { status: 'pending' },
+      // Closed to drivers until the job is completed or the operator activates it (domain/jobs.ts).
+      active: false,
       createdAt: now,
       updatedAt: now,
     };
@@ -394,6 +396,8 @@ export async function planChargePoint(
     ...(input.vendor ? { vendor: input.vendor } : {}),
     ...(input.model ? { model: input.model } : {}),
     commissioning: { status: 'pending' },
+    // Closed to drivers until the job is completed or the operator activates it (domain/jobs.ts).
+    active: false,
     createdAt: now,
     updatedAt: now,
   };

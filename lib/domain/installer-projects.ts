@@ -2,13 +2,13 @@
 // to them is indistinguishable from something that does not exist (404).
 import type { ChecklistItem } from '../api/schemas';
 import { CHECKLIST_ITEMS } from '../api/schemas';
-import { getChargePoint, getIdentityGuard, listChargePointsOfProject, type ChargePoint } from '../db/charge-points';
+import { getChargePoint, listChargePointsOfProject, type ChargePoint } from '../db/charge-points';
 import { getInstaller } from '../db/installers';
 import { getProjectWithState, getSite, isAssigned, listProjectIdsOfInstaller, setChecklistItem, type ProjectWithState } from '../db/projects';
 import type { InstallerPrincipal } from '../http/handler';
 import { nowIso } from '../ids';
 import { viewChargePoint, type ChargePointView } from './charge-point-view';
-import { registerChargePoint, serialInUseMessage } from './charge-points';
+import { registerChargePoint } from './charge-points';
 import { advanceCommissioning, setFirmwareVersion, startCommissioning } from './commissioning';
 import { firmwareSourceText } from './firmware-source';
 import { AFTER_HANDOVER, Conflict, Locked, NotFound, ValidationFailed } from './errors';
@@ -41,16 +41,12 @@ export async function listInstallerProjects(who: InstallerPrincipal) {
   return projects.map((p) => ({ project_id: p.projectId, job_number: p.jobNumber, name: p.name, status: p.status, site_id: p.siteId, created_at: p.createdAt }));
 }
 
-/** A charge point as the installer sees it: the combined status, or why it cannot have one yet. */
-export async function installerChargePointView(cp: ChargePoint): Promise<ChargePointView & { validation_message: string | null }> {
-  const view = await viewChargePoint(cp);
-  if (cp.identity) return { ...view, validation_message: null };
-  if (cp.plannedSerial) {
-    const guard = await getIdentityGuard(cp.plannedSerial);
-    if (guard && guard.teamId !== cp.teamId) return { ...view, status: serialInUseMessage(guard, cp.operatorId), validation_message: serialInUseMessage(guard, cp.operatorId) };
-    return { ...view, validation_message: 'Not registered yet' };
-  }
-  return { ...view, status: 'No serial', validation_message: 'No serial' };
+/**
+ * A charge point as the installer sees it: the same view as the operator's (the validation message
+ * rule lives in viewChargePoint, one place for every API and the job page).
+ */
+export async function installerChargePointView(cp: ChargePoint): Promise<ChargePointView> {
+  return viewChargePoint(cp);
 }
 
 export function checklistView(project: ProjectWithState) {

@@ -8,6 +8,8 @@ import { secretsIn } from '../ocpp/secrets';
 import { logSubjectOf } from './audit';
 import { viewChargePoint, type ChargePointView } from './charge-point-view';
 import { NotFound, ValidationFailed } from './errors';
+import { activateChargePoint } from './jobs';
+import { runRemoteAction, type ActionResultView, type RemoteAction } from './remote-actions';
 
 /** A charge point of this operator; anyone else's is indistinguishable from a missing one (404). */
 export async function ownedChargePoint(operatorId: string, chargePointId: string): Promise<ChargePoint> {
@@ -18,6 +20,17 @@ export async function ownedChargePoint(operatorId: string, chargePointId: string
 
 export async function showChargePoint(operatorId: string, chargePointId: string): Promise<ChargePointView> {
   return viewChargePoint(await ownedChargePoint(operatorId, chargePointId));
+}
+
+/** The operator opens a charge point to drivers (domain/jobs.ts activateChargePoint). */
+export async function activateOwnedChargePoint(operatorId: string, chargePointId: string): Promise<ChargePointView> {
+  const cp = await ownedChargePoint(operatorId, chargePointId);
+  return viewChargePoint(await activateChargePoint(cp, { kind: 'operator', operatorId }));
+}
+
+/** The same remote actions the job page offers (domain/remote-actions.ts), for the operator. */
+export async function runOwnedRemoteAction(operatorId: string, chargePointId: string, action: RemoteAction): Promise<ActionResultView> {
+  return runRemoteAction(await ownedChargePoint(operatorId, chargePointId), action, { kind: 'operator', operatorId });
 }
 
 export async function readChargePointLog(

@@ -88,6 +88,19 @@ export const EVENT_SCHEMAS = {
     certificate_sha256: z.string(),
     charge_point_ids: z.array(z.string()),
   }),
+  'job.completed': z.object({
+    project_id: z.string(),
+    job_number: z.string(),
+    completed_at: z.string(),
+    /** Who marked it complete: `via public link lnk_…`, `by the operator`, `by installer a@b.c`. */
+    completed_by: z.string(),
+    /** Whether "Activate all charge points" was checked. */
+    activate_all: z.boolean(),
+    /** The charge points this completion opened to drivers (inactive before). */
+    activated_charge_point_ids: z.array(z.string()),
+    /** Every charge point of the job. */
+    charge_point_ids: z.array(z.string()),
+  }),
   'email.requested': z.object({
     to: z.array(z.string()).min(1),
     subject: z.string(),

@@ -16,6 +16,7 @@ export const EVENT_TYPES = [
   'commissioning.check_failed',
   'commissioning.completed',
   'project.handed_over',
+  'job.completed',
   'email.requested',
 ] as const;
 
