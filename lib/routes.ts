@@ -452,8 +452,128 @@ const CORE_HTTP_ROUTES: readonly HttpRoute[] = [
   },
 ];
 
+/**
+ * Public job links (issue #14): the operator creates and revokes them; the public job API is what
+ * the installer's phone calls with the token in the path (auth `none`: the token is the credential,
+ * checked by domain/public-links.ts). Every public route writes (the per-client rate limit, the
+ * link's `last_used_at`, audit entries), so each has `table: readwrite`.
+ */
+const JOB_LINK_ROUTES: readonly HttpRoute[] = [
+  {
+    kind: 'http',
+    method: 'POST',
+    path: '/api/v1/operator/projects/{project_id}/public-links',
+    entry: 'functions/api/operator/create-public-link.ts',
+    auth: 'operator',
+    access: { table: 'readwrite' },
+    description: 'Create a no-login job link for the installer (default 30 days, at most 180); the token is shown once, in the url',
+  },
+  {
+    kind: 'http',
+    method: 'GET',
+    path: '/api/v1/operator/projects/{project_id}/public-links',
+    entry: 'functions/api/operator/list-public-links.ts',
+    auth: 'operator',
+    access: { table: 'read' },
+    description: "A project's job links with their state and last use (never the token)",
+  },
+  {
+    kind: 'http',
+    method: 'DELETE',
+    path: '/api/v1/operator/projects/{project_id}/public-links/{link_id}',
+    entry: 'functions/api/operator/revoke-public-link.ts',
+    auth: 'operator',
+    access: { table: 'readwrite' },
+    description: 'Revoke a job link at once (its page then says so and whom to ask)',
+  },
+  {
+    kind: 'http',
+    method: 'GET',
+    path: '/api/v1/operator/charge-points/{charge_point_id}/notes',
+    entry: 'functions/api/operator/list-charge-point-notes.ts',
+    auth: 'operator',
+    access: { table: 'read' },
+    description: "A charge point's notes (installer's and operator's), oldest first",
+  },
+  {
+    kind: 'http',
+    method: 'POST',
+    path: '/api/v1/operator/charge-points/{charge_point_id}/notes',
+    entry: 'functions/api/operator/add-charge-point-note.ts',
+    auth: 'operator',
+    access: { table: 'readwrite' },
+    description: 'Answer on a charge point: a note the job page shows next to the installer\'s',
+  },
+  {
+    kind: 'http',
+    method: 'GET',
+    path: '/api/v1/public/jobs/{token}',
+    entry: 'functions/api/public/job-get.ts',
+    auth: 'none',
+    access: { table: 'readwrite' },
+    description: 'The job behind a job link, with every charge point; ETag / If-None-Match → 304 for polling',
+  },
+  {
+    kind: 'http',
+    method: 'PATCH',
+    path: '/api/v1/public/jobs/{token}/charge-points/{charge_point_id}',
+    entry: 'functions/api/public/job-patch-charge-point.ts',
+    auth: 'none',
+    // Registering a serial publishes charge_point.registered and seals the provisioning password.
+    access: { table: 'readwrite', events: 'publish', webhookSecrets: 'seal' },
+    description: 'Set the serial (registers it, or shows who holds it) and the connector position',
+  },
+  {
+    kind: 'http',
+    method: 'POST',
+    path: '/api/v1/public/jobs/{token}/charge-points/{charge_point_id}/password',
+    entry: 'functions/api/public/job-new-password.ts',
+    auth: 'none',
+    access: { table: 'readwrite', events: 'publish', webhookSecrets: 'seal' },
+    description: 'Issue a new provisioning password; the old one stops working',
+  },
+  {
+    kind: 'http',
+    method: 'POST',
+    path: '/api/v1/public/jobs/{token}/charge-points/{charge_point_id}/password/reveal',
+    entry: 'functions/api/public/job-reveal-password.ts',
+    auth: 'none',
+    access: { table: 'readwrite', webhookSecrets: 'open' },
+    description: 'Show the provisioning password again (409 once the charger uses its long-term password)',
+  },
+  {
+    kind: 'http',
+    method: 'POST',
+    path: '/api/v1/public/jobs/{token}/charge-points/{charge_point_id}/actions',
+    entry: 'functions/api/public/job-run-action.ts',
+    auth: 'none',
+    access: { table: 'readwrite', connections: 'manage', events: 'publish' },
+    description: 'Start, stop, unlock or reboot, waiting at most 20 s for the charger',
+  },
+  {
+    kind: 'http',
+    method: 'POST',
+    path: '/api/v1/public/jobs/{token}/charge-points/{charge_point_id}/notes',
+    entry: 'functions/api/public/job-add-note.ts',
+    auth: 'none',
+    access: { table: 'readwrite' },
+    description: 'Leave a note on a charge point for the operator',
+  },
+  {
+    kind: 'http',
+    method: 'POST',
+    path: '/api/v1/public/jobs/{token}/complete',
+    entry: 'functions/api/public/job-complete.ts',
+    auth: 'none',
+    // Activating charge points may send ChangeAvailability(Operative); completion publishes job.completed.
+    access: { table: 'readwrite', connections: 'manage', events: 'publish' },
+    description: 'Mark the job complete (optionally activating every charge point); the page turns read-only',
+  },
+];
+
+
 /** The JSON API: every row has a REST contract entry (lib/api/contract.ts) and is in the OpenAPI document. */
-export const API_ROUTES: readonly HttpRoute[] = [...CORE_HTTP_ROUTES, ...WEBHOOK_ROUTES];
+export const API_ROUTES: readonly HttpRoute[] = [...CORE_HTTP_ROUTES, ...JOB_LINK_ROUTES, ...WEBHOOK_ROUTES];
 
 /**
  * Pages for people, on the same origin as the API (the same port locally, the same HTTP API on AWS):

@@ -22,6 +22,8 @@ export interface RouteContract<B extends z.ZodType, P extends z.ZodType, Q exten
   readonly problems?: readonly ExtraProblem[];
   /** The route honours an `Idempotency-Key` header: a retry with the same key gets the same answer. */
   readonly idempotencyKey?: boolean;
+  /** The answer carries an `ETag`; `If-None-Match` with it answers 304 without a body. */
+  readonly conditional?: boolean;
 }
 
 /** Keeps each entry's own zod types, so a handler's `body`, `params` and `query` stay typed. */
@@ -141,6 +143,56 @@ export const API = {
     response: R.CommandOutcome,
     problems: [409],
   }),
+
+  // Public job links (issue #14): the operator hands one to the installer; the token is shown once, in `url`.
+  'POST /api/v1/operator/projects/{project_id}/public-links': route({ auth: 'operator', params: S.ProjectParams, body: S.CreatePublicLinkBody, status: 201, response: R.PublicLinkCreated, problems: [409] }),
+  'GET /api/v1/operator/projects/{project_id}/public-links': route({ auth: 'operator', params: S.ProjectParams, status: 200, response: R.list('items', R.PublicLink) }),
+  'DELETE /api/v1/operator/projects/{project_id}/public-links/{link_id}': route({ auth: 'operator', params: S.PublicLinkParams, status: 204 }),
+  'GET /api/v1/operator/charge-points/{charge_point_id}/notes': route({ auth: 'operator', params: S.ChargePointParams, status: 200, response: R.list('items', R.Note) }),
+  'POST /api/v1/operator/charge-points/{charge_point_id}/notes': route({ auth: 'operator', params: S.ChargePointParams, body: S.NoteBody, status: 201, response: R.Note }),
+
+  // The public job API: no login, the token in the path is the credential. Unknown token 404,
+  // expired or revoked 410 (the detail says whom to ask); after completion every write is 409.
+  'GET /api/v1/public/jobs/{token}': route({ auth: 'none', params: S.JobParams, status: 200, response: R.JobView, problems: [410, 429], conditional: true }),
+  'PATCH /api/v1/public/jobs/{token}/charge-points/{charge_point_id}': route({
+    auth: 'none',
+    params: S.JobChargePointParams,
+    body: S.PatchJobChargePointBody,
+    status: 200,
+    response: R.JobChargePoint,
+    problems: [409, 410, 423, 429],
+  }),
+  'POST /api/v1/public/jobs/{token}/charge-points/{charge_point_id}/password': route({
+    auth: 'none',
+    params: S.JobChargePointParams,
+    status: 200,
+    response: R.NewPassword,
+    problems: [409, 410, 423, 429],
+  }),
+  'POST /api/v1/public/jobs/{token}/charge-points/{charge_point_id}/password/reveal': route({
+    auth: 'none',
+    params: S.JobChargePointParams,
+    status: 200,
+    response: R.RevealedPassword,
+    problems: [409, 410, 429],
+  }),
+  'POST /api/v1/public/jobs/{token}/charge-points/{charge_point_id}/actions': route({
+    auth: 'none',
+    params: S.JobChargePointParams,
+    body: S.RemoteActionBody,
+    status: 200,
+    response: R.ActionResult,
+    problems: [409, 410, 429],
+  }),
+  'POST /api/v1/public/jobs/{token}/charge-points/{charge_point_id}/notes': route({
+    auth: 'none',
+    params: S.JobChargePointParams,
+    body: S.NoteBody,
+    status: 201,
+    response: R.Note,
+    problems: [409, 410, 429],
+  }),
+  'POST /api/v1/public/jobs/{token}/complete': route({ auth: 'none', params: S.JobParams, body: S.CompleteJobBody, status: 200, response: R.JobView, problems: [409, 410, 429] }),
 
   'POST /api/v1/operator/webhooks': route({ auth: 'operator', body: createSubscriptionBody, status: 201, response: R.SubscriptionWithSecret, problems: [409] }),
   'GET /api/v1/operator/webhooks': route({ auth: 'operator', status: 200, response: R.list('subscriptions', R.Subscription) }),

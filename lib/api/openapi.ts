@@ -15,6 +15,7 @@ interface AnyContract {
   readonly response?: z.ZodType;
   readonly problems?: readonly number[];
   readonly idempotencyKey?: boolean;
+  readonly conditional?: boolean;
 }
 
 /** The contract of a route-table row; undefined for a row without one (a unit test forbids that). */
@@ -76,6 +77,9 @@ function operation(route: HttpRoute, c: AnyContract) {
             },
           ]
         : []),
+      ...(c.conditional
+        ? [{ name: 'If-None-Match', in: 'header', required: false, description: 'The `ETag` of an earlier answer: 304 without a body while nothing changed (poll with it).', schema: { type: 'string' } }]
+        : []),
     ],
     ...(c.body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(c.body, 'input') } } } } : {}),
     responses: {
@@ -83,6 +87,7 @@ function operation(route: HttpRoute, c: AnyContract) {
         c.status === 204 || !c.response
           ? { description: 'No content' }
           : { description: 'Success', content: { 'application/json': { schema: jsonSchema(c.response, 'output') } } },
+      ...(c.conditional ? { '304': { description: 'Not modified: the answer would equal the one with this ETag' } } : {}),
       ...Object.fromEntries(problemStatuses(c).map((s) => [String(s), problem(s)])),
     },
   };

@@ -170,3 +170,46 @@ export const Delivery = obj({
   completed_at: ntime,
   attempts: z.array(obj({ at: time, trigger: str, status_code: int.nullable(), latency_ms: int, error: nstr })),
 });
+
+export const PublicLinkCreated = obj({ link_id: str, url: z.url(), expires_at: time, created_at: time });
+export const PublicLink = obj({ link_id: str, created_at: time, expires_at: time, revoked_at: ntime, state: z.enum(['active', 'expired', 'revoked']), last_used_at: ntime });
+export const Note = obj({
+  note_id: str,
+  text: str,
+  at: time,
+  author: obj({ kind: z.enum(['public_link', 'operator', 'installer', 'system']), link_id: str.optional(), email: str.optional(), description: str }),
+});
+export const JobChargePoint = obj({
+  charge_point_id: str,
+  serial: nstr,
+  connector_position: nstr,
+  status: str,
+  validation_message: nstr,
+  integration_state: str,
+  charge_point_state: str,
+  active: z.boolean(),
+  connection: obj({ ocpp_url: nstr, protocol: z.enum(OCPP_PROTOCOLS).nullable(), password_state: z.enum(['provisioning', 'long_term', 'none']) }),
+  actions: obj({ start: z.boolean(), stop: z.boolean(), unlock: z.boolean(), reboot: z.boolean() }),
+  last_action: ActionResult.nullable(),
+  last_failed_attempt: obj({ cause: str, message: str, at: time }).nullable(),
+  notes: z.array(Note),
+});
+export const JobView = obj({
+  link: obj({ link_id: str, expires_at: time }),
+  job: obj({
+    project_id: str,
+    job_number: str,
+    name: str,
+    status: z.enum(['open', 'in_progress', 'completed']),
+    description: str,
+    instructions: str,
+    site: obj({ name: str, address: str }),
+    completed_at: ntime,
+    read_only: z.boolean(),
+  }),
+  summary: obj({ total: int, connected: int, text: str }),
+  connector_positions: z.array(str),
+  charge_points: z.array(JobChargePoint),
+});
+export const NewPassword = obj({ password: str, issued_at: time, message: str });
+export const RevealedPassword = obj({ password: str, issued_at: time });

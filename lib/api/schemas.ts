@@ -67,3 +67,24 @@ export const RemoteActionBody = z.object({ action: z.enum(REMOTE_ACTIONS) });
 
 export const ProjectParams = z.object({ project_id: id });
 export const ChargePointParams = z.object({ charge_point_id: id });
+
+/** A public job link's lifetime (domain/public-links.ts): default 30 days, at most 180. */
+export const CreatePublicLinkBody = z.object({ expires_in_days: z.number().int().min(1).max(180).optional() }).default({});
+export const PublicLinkParams = z.object({ project_id: id, link_id: id });
+/** The token in a job link's path: anything unknown is a 404 (domain/public-links.ts), so only the length is checked here. */
+export const JobParams = z.object({ token: z.string().min(1).max(128) });
+export const JobChargePointParams = z.object({ token: z.string().min(1).max(128), charge_point_id: id });
+/**
+ * Where on the charger (or the bay) the connector is, as the installer picks it from a select on the
+ * job page. A fixed list rather than free text, so the operator's systems can rely on the values.
+ */
+export const CONNECTOR_POSITIONS = ['left', 'right', 'front', 'rear', 'middle'] as const;
+export const PatchJobChargePointBody = z.object({
+  /** Checked as an OCPP identity by the domain (400 naming `serial`). */
+  serial: z.string().max(100).optional(),
+  connector_position: z.enum(CONNECTOR_POSITIONS).nullable().optional(),
+  /** Needed only when the charge point was planned without a protocol and gets its serial now. */
+  protocol: z.enum(OCPP_PROTOCOLS).optional(),
+});
+export const NoteBody = z.object({ text: text(2000) });
+export const CompleteJobBody = z.object({ activate_all: z.boolean() });

@@ -112,7 +112,7 @@ export interface ChargePoint {
   readonly commissioning?: Commissioning;
   /** A serial the operator planned before registration (no identity guard is taken for it). */
   readonly plannedSerial?: string;
-  /** Where the connector is, as the installer picked it on the job page (domain/public-job.ts CONNECTOR_POSITIONS). */
+  /** Where the connector is, as the installer picked it on the job page (api/schemas.ts CONNECTOR_POSITIONS). */
   readonly connectorPosition?: string;
   /**
    * Open to drivers. New charge points are created `false` and become `true` when their job is

@@ -15,6 +15,7 @@ import { getSite, type Project } from '../db/projects';
 import { nowIso } from '../ids';
 import { canonicalIdentity, isValidIdentity } from '../ocpp/credentials';
 import type { OcppVersion } from '../ocpp/versions';
+import { CONNECTOR_POSITIONS } from '../api/schemas';
 import { openSecret, SEAL_PURPOSES } from '../webhooks/secret-box';
 import { describeActor, type Actor } from './actors';
 import { auditPut } from './audit';
@@ -26,12 +27,7 @@ import { completeJob, jobStatusOf } from './jobs';
 import { resolvePublicLink, type ResolvedLink } from './public-links';
 import { lastRemoteAction, offeredActions, runRemoteAction, type ActionResultView, type RemoteAction } from './remote-actions';
 
-/**
- * Where on the charger (or the bay) the connector is, as the installer picks it from a select. A
- * fixed list rather than free text: the operator's systems can rely on the values.
- */
-export const CONNECTOR_POSITIONS = ['left', 'right', 'front', 'rear', 'middle'] as const;
-export type ConnectorPosition = (typeof CONNECTOR_POSITIONS)[number];
+export { CONNECTOR_POSITIONS };
 
 export interface JobChargePoint {
   readonly charge_point_id: string;
@@ -139,8 +135,8 @@ function completedAtOf(project: Project): string | null {
 }
 
 /** The job view and its entity tag: a hash of the JSON body, so equal bodies get equal tags whatever changed underneath. */
-export async function showJob(token: string): Promise<{ view: JobView; etag: string }> {
-  const view = await buildJobView(await resolvePublicLink(token));
+export async function showJob(token: string, clientIp: string): Promise<{ view: JobView; etag: string }> {
+  const view = await buildJobView(await resolvePublicLink(token, clientIp));
   return { view, etag: etagOf(view) };
 }
 
@@ -166,8 +162,8 @@ interface WriteContext {
 }
 
 /** The link, and its job still open for changes. */
-async function openForWrite(token: string): Promise<WriteContext> {
-  const resolved = await resolvePublicLink(token);
+async function openForWrite(token: string, clientIp: string): Promise<WriteContext> {
+  const resolved = await resolvePublicLink(token, clientIp);
   // `completed` needs only the project (completion or handover); no charge point read.
   if (jobStatusOf(resolved.project) === 'completed') {
     throw new Conflict(`This job is complete and its page is read-only. Ask ${resolved.operatorName} if something still needs changing.`);
@@ -182,8 +178,8 @@ async function chargePointOfJob(resolved: ResolvedLink, chargePointId: string): 
   return cp;
 }
 
-async function forWrite(token: string, chargePointId: string): Promise<WriteContext & { readonly cp: ChargePoint }> {
-  const ctx = await openForWrite(token);
+async function forWrite(token: string, clientIp: string, chargePointId: string): Promise<WriteContext & { readonly cp: ChargePoint }> {
+  const ctx = await openForWrite(token, clientIp);
   return { ...ctx, cp: await chargePointOfJob(ctx.resolved, chargePointId) };
 }
 
@@ -206,8 +202,8 @@ export interface ChargePointPatch {
  * registered charge point given another free serial is re-identified in one transaction
  * (reidentifyChargePoint). Every path writes its audit entry in the same transaction.
  */
-export async function patchChargePoint(token: string, chargePointId: string, patch: ChargePointPatch): Promise<JobChargePoint> {
-  const { resolved, actor, cp } = await forWrite(token, chargePointId);
+export async function patchChargePoint(token: string, clientIp: string, chargePointId: string, patch: ChargePointPatch): Promise<JobChargePoint> {
+  const { resolved, actor, cp } = await forWrite(token, clientIp, chargePointId);
   const position = patch.connector_position;
   const positionText = position === undefined ? '' : position === null ? '; connector position cleared' : `; connector position set to ${position}`;
   if (patch.serial !== undefined) {
@@ -311,8 +307,8 @@ export const NEW_PASSWORD_MESSAGE =
  * re-provisioning path (registerChargePoint with `reprovision`), so the old passwords stop working at
  * once and commissioning starts again. A sealed copy is kept for reveal.
  */
-export async function issueNewPassword(token: string, chargePointId: string): Promise<{ password: string; issued_at: string; message: string }> {
-  const { resolved, actor, cp } = await forWrite(token, chargePointId);
+export async function issueNewPassword(token: string, clientIp: string, chargePointId: string): Promise<{ password: string; issued_at: string; message: string }> {
+  const { resolved, actor, cp } = await forWrite(token, clientIp, chargePointId);
   if (!cp.identity || !cp.protocol) throw new Conflict('Set the charge point\'s serial first: its password comes with the registration', { field: 'serial' });
   const result = await registerChargePoint({
     projectId: resolved.project.projectId,
@@ -337,8 +333,8 @@ export async function issueNewPassword(token: string, chargePointId: string): Pr
  * never kept in a readable form, and from then on this answers 409. Revealing is logged like a change.
  * Refused after completion too: a finished job's page shows nothing secret.
  */
-export async function revealPassword(token: string, chargePointId: string): Promise<{ password: string; issued_at: string }> {
-  const { actor, cp } = await forWrite(token, chargePointId);
+export async function revealPassword(token: string, clientIp: string, chargePointId: string): Promise<{ password: string; issued_at: string }> {
+  const { actor, cp } = await forWrite(token, clientIp, chargePointId);
   const creds = cp.credentials;
   if (!creds) throw new Conflict('This charge point has no password yet: set its serial first', { field: 'serial' });
   if (creds.kind !== 'provisioning') {
@@ -352,18 +348,18 @@ export async function revealPassword(token: string, chargePointId: string): Prom
   return { password, issued_at: creds.issuedAt };
 }
 
-export async function addPublicNote(token: string, chargePointId: string, text: string): Promise<NoteView> {
-  const { actor, cp } = await forWrite(token, chargePointId);
+export async function addPublicNote(token: string, clientIp: string, chargePointId: string, text: string): Promise<NoteView> {
+  const { actor, cp } = await forWrite(token, clientIp, chargePointId);
   return addNote(cp, actor, text);
 }
 
-export async function runPublicAction(token: string, chargePointId: string, action: RemoteAction): Promise<ActionResultView> {
-  const { actor, cp } = await forWrite(token, chargePointId);
+export async function runPublicAction(token: string, clientIp: string, chargePointId: string, action: RemoteAction): Promise<ActionResultView> {
+  const { actor, cp } = await forWrite(token, clientIp, chargePointId);
   return runRemoteAction(cp, action, actor);
 }
 
-export async function completePublicJob(token: string, activateAll: boolean): Promise<JobView> {
-  const { resolved, actor } = await openForWrite(token);
+export async function completePublicJob(token: string, clientIp: string, activateAll: boolean): Promise<JobView> {
+  const { resolved, actor } = await openForWrite(token, clientIp);
   await completeJob(resolved.project.projectId, { activateAll, actor });
   // Read back: the view shows the job completed and read-only.
   return buildJobView(await resolvePublicLink(token));

@@ -106,8 +106,10 @@ export interface ResolvedLink {
 /**
  * The link a token names, and its job. Unknown → NotFound; expired or revoked → Gone, whose detail
  * says whom to ask and nothing about the job. The HTML page (`/jobs/{token}`) calls this too.
+ * With `clientIp`, the request first counts against the client's public limit (limitPublicClient).
  */
-export async function resolvePublicLink(token: string): Promise<ResolvedLink> {
+export async function resolvePublicLink(token: string, clientIp?: string): Promise<ResolvedLink> {
+  if (clientIp !== undefined) await limitPublicClient(clientIp);
   const unknown = () => new NotFound('This job link is not known. Check that it was copied in full, or ask whoever sent it for a new one.');
   if (!TOKEN_PATTERN.test(token)) throw unknown();
   const tokenHash = hashToken(token);

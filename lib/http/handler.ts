@@ -30,6 +30,11 @@ export interface HttpRequest<B, P, Q, A extends AuthKind> {
 export interface HttpReply {
   readonly body?: unknown;
   readonly headers?: Record<string, string>;
+  /**
+   * A conditional GET whose `If-None-Match` matched (RFC 9110 §15.4.5): 304 with the headers (ETag)
+   * and no body. Only for routes whose contract is `conditional`.
+   */
+  readonly notModified?: boolean;
 }
 
 export interface HttpSpec<B extends z.ZodType, P extends z.ZodType, Q extends z.ZodType, A extends AuthKind> {
@@ -110,6 +115,7 @@ export function httpHandler<
         principal: principal as PrincipalFor<A>,
         event,
       });
+      if (reply.notModified) return { statusCode: 304, headers: withSecurityHeaders(reply.headers), body: '' };
       const status = spec.status ?? 200;
       if (reply.body === undefined) return { statusCode: status, headers: withSecurityHeaders(reply.headers), body: '' };
       return { statusCode: status, headers: withSecurityHeaders({ 'content-type': 'application/json', ...reply.headers }), body: JSON.stringify(reply.body) };
