@@ -1,9 +1,10 @@
 import { defineConfig } from 'vitest/config';
 import PlainSummaryReporter from './test/plain-summary-reporter';
 
-// Four projects run by `npm test`: unit (pure, fast), integration (real DynamoDB Local through the
+// Five projects run by `npm test`: unit (pure, fast), integration (real DynamoDB Local through the
 // local runtime, started once per run by the global setup), conformance (the OCPP CSMS test cases,
-// same setup), infra (CDK template assertions).
+// same setup), e2e (the job page in Debian's Chromium against the local runtime, same setup),
+// infra (CDK template assertions).
 export default defineConfig({
   test: {
     // Lambda runs Node 22; the SDK's Node 20 deprecation notice is noise on the local tool chain.
@@ -29,6 +30,17 @@ export default defineConfig({
           globalSetup: ['test/integration/global-setup.ts'],
           testTimeout: 30_000,
           hookTimeout: 60_000,
+        },
+      },
+      // The job page in a real browser (playwright-core + /usr/bin/chromium) at a phone viewport. A
+      // browser, a runtime and OCPP charge points per file: generous timeouts for a loaded machine.
+      {
+        test: {
+          name: 'e2e',
+          include: ['test/e2e/**/*.test.ts'],
+          globalSetup: ['test/integration/global-setup.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
         },
       },
       // Synthesis in a beforeAll takes seconds, many more on a loaded 2-core machine.

@@ -9,6 +9,7 @@ import { ROUTES } from '../lib/routes';
 import { COST_USAGE, parseCostArgs, type CostOptions } from './lib/args';
 import { costModel, DEFAULT_ASSUMPTIONS, KIND_LABELS, monthlyCounts, VERSIONS, type FixedCosts, type FleetAssumptions, type MessageKind, type UnitCosts } from './lib/cost-model';
 import { DEFAULT_UNIT_COSTS } from './lib/defaults';
+import { DEFAULT_POLL_ASSUMPTIONS, pageHourCost } from './lib/job-page-cost';
 import { fmt, heading, table, usd } from './lib/format';
 import { PRICE_TABLE } from './lib/prices';
 
@@ -142,6 +143,8 @@ function main(opts: CostOptions): void {
     ),
   );
 
+  jobPagePolling(prices);
+
   out(heading(`Prices used (${PRICE_TABLE.region}, ${PRICE_TABLE.asOf}; check before quoting)`));
   out(
     table(
@@ -159,6 +162,39 @@ function main(opts: CostOptions): void {
     writeFileSync(resolve(opts.json), `${JSON.stringify({ prices: PRICE_TABLE, assumptions, units: units.source, fixed, results }, null, 2)}\n`);
     out(`\nWrote ${resolve(opts.json)}`);
   }
+}
+
+/** The job page's live updates (issue #14): polling with If-None-Match, per visible page-hour. */
+function jobPagePolling(prices: typeof PRICE_TABLE.prices): void {
+  const p = DEFAULT_POLL_ASSUMPTIONS;
+  const c = pageHourCost(p, prices);
+  out(heading('Job page: live updates per open page-hour'));
+  out(
+    [
+      `the page polls GET /api/v1/public/jobs/{token} with If-None-Match every ${p.pollSeconds} s while its tab is visible (${fmt(c.requestsPerHour)} requests an hour) and not at all while hidden`,
+      `a 14-charge-point job: ${fmt(p.readUnits)} read units per poll for 304 and 200 alike (the tag stands for the view, so the view is read); ${p.bytes304} B for a 304, ${fmt(p.bytes200)} B for a 200`,
+      `Lambda ${p.lambdaMemoryMb} MB arm64, ${p.billedMs304} ms billed for a 304, ${p.billedMs200} ms for a 200 (assumed, warm); first-tier prices; the page's script and style are cached for a year and not counted`,
+    ]
+      .map((l) => `  - ${l}`)
+      .join('\n'),
+  );
+  out(
+    table(
+      ['item (per million polls)', '304', '200'],
+      [...c.lines.map((l) => [l.item, usd(l.per304Usd * 1e6), usd(l.per200Usd * 1e6)]), ['all', usd(c.per304Usd * 1e6), usd(c.per200Usd * 1e6)]],
+    ),
+  );
+  out(
+    table(
+      ['open page-hour', 'USD'],
+      [
+        ['nothing changes (every poll 304)', usd(c.hourAll304Usd)],
+        ['a busy install (1 poll in 10 is a 200)', usd(c.hourUsd(0.1))],
+        ['everything changes (every poll 200)', usd(c.hourAll200Usd)],
+        ['1,000 installers, 4 visible hours a day, 22 days (304s)', usd(c.hourAll304Usd * 1000 * 4 * 22)],
+      ],
+    ),
+  );
 }
 
 let parsed: CostOptions | 'help';

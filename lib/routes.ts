@@ -51,7 +51,11 @@ export type HttpAuth = 'none' | 'operator' | 'installer';
 export interface HttpRoute {
   readonly kind: 'http';
   readonly method: HttpMethod;
-  /** API Gateway HTTP API path template, e.g. `/api/v1/installer/projects/{project_id}`. */
+  /**
+   * API Gateway HTTP API path template, e.g. `/api/v1/installer/projects/{project_id}`. JSON API rows
+   * live under `/api/` (API_ROUTES, described by lib/api/contract.ts and the OpenAPI document); page
+   * rows (PAGE_ROUTES) answer HTML and static assets outside it.
+   */
   readonly path: string;
   /** Lambda entry, relative to the repository root; exports `handler`. */
   readonly entry: string;
@@ -576,7 +580,41 @@ const JOB_LINK_ROUTES: readonly HttpRoute[] = [
   },
 ];
 
-export const HTTP_ROUTES: readonly HttpRoute[] = [...CORE_HTTP_ROUTES, ...JOB_LINK_ROUTES, ...WEBHOOK_ROUTES];
+
+/** The JSON API: every row has a REST contract entry (lib/api/contract.ts) and is in the OpenAPI document. */
+export const API_ROUTES: readonly HttpRoute[] = [...CORE_HTTP_ROUTES, ...JOB_LINK_ROUTES, ...WEBHOOK_ROUTES];
+
+/**
+ * Pages for people, on the same origin as the API (the same port locally, the same HTTP API on AWS):
+ * they answer HTML or static files, not JSON, so they are not part of the REST contract. Each is an
+ * ordinary row otherwise: one function, one route, least-privilege grants.
+ */
+export const PAGE_ROUTES: readonly HttpRoute[] = [
+  {
+    kind: 'http',
+    method: 'GET',
+    path: '/jobs/{token}',
+    entry: 'functions/api/public/job-page.ts',
+    auth: 'none',
+    // readwrite: resolving the link (unknown, expired, revoked) reads it and records when it was
+    // last used, and the per-client limit counts requests; the job itself is loaded by the page's
+    // script from the public JSON API.
+    access: { table: 'readwrite' },
+    description: 'The installer job page (issue #14): the app shell for a valid link, else a plain 404/410 page',
+  },
+  {
+    kind: 'http',
+    method: 'GET',
+    path: '/jobs/assets/{file}',
+    entry: 'functions/api/public/job-page-asset.ts',
+    auth: 'none',
+    access: {},
+    description: "The job page's script and style sheet (content-hashed names, cached for a year)",
+  },
+];
+
+/** Every HTTP API row: what the CDK stack deploys and the local runtime serves. */
+export const HTTP_ROUTES: readonly HttpRoute[] = [...API_ROUTES, ...PAGE_ROUTES];
 
 export const HTTP_FALLBACK_ROUTE: HttpFallbackRoute = {
   kind: 'http-fallback',

@@ -30,6 +30,16 @@ export const PRICE_TABLE = {
       ],
       source: 'https://aws.amazon.com/api-gateway/pricing/',
     },
+    // The job page's polling (bench/lib/job-page-cost.ts): HTTP API requests are metered per 512 KB.
+    apiGatewayHttpRequests: {
+      unit: 'HTTP API request (each 512 KB counts as one)',
+      tiers: [
+        { upTo: 300e6, price: 1.0 / 1e6 },
+        { upTo: Infinity, price: 0.9 / 1e6 },
+      ],
+      source: 'https://aws.amazon.com/api-gateway/pricing/',
+    },
+    dataTransferOut: flat('Data transfer out to the internet from API Gateway, GB (first 10 TB)', 0.09, 'https://aws.amazon.com/ec2/pricing/on-demand/#Data_Transfer'),
     apiGatewayConnectionMinutes: flat('WebSocket connection minute', 0.25 / 1e6, 'https://aws.amazon.com/api-gateway/pricing/'),
     lambdaRequests: flat('Lambda request', 0.2 / 1e6, 'https://aws.amazon.com/lambda/pricing/'),
     lambdaGbSecondsArm: {

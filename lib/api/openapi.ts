@@ -3,7 +3,7 @@
 // they validate with, the success status httpHandler() answers with, the response shapes and the
 // problem statuses. test/integration/api-contract.test.ts checks real answers against it.
 import { z } from 'zod';
-import { HTTP_ROUTES, type HttpRoute } from '../routes';
+import { API_ROUTES, type HttpRoute } from '../routes';
 import { API } from './contract';
 
 interface AnyContract {
@@ -95,7 +95,7 @@ function operation(route: HttpRoute, c: AnyContract) {
 
 export function openApiDocument(serverUrl?: string) {
   const paths: Record<string, Record<string, unknown>> = {};
-  for (const route of HTTP_ROUTES) {
+  for (const route of API_ROUTES) {
     const c = contractOf(route);
     if (c) (paths[route.path] ??= {})[route.method.toLowerCase()] = operation(route, c);
   }

@@ -16,3 +16,27 @@ export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
 export function withSecurityHeaders(headers: Record<string, string> = {}): Record<string, string> {
   return { ...SECURITY_HEADERS, ...headers };
 }
+
+/**
+ * The job page (issue #14) is HTML a browser runs, so it gets a policy that allows what the page
+ * needs and nothing else: its own script, style sheet and API calls from this origin (`'self'`),
+ * no inline script or style (so injected markup cannot run), no third-party host (no CDN, fonts or
+ * trackers), no plugins, no framing, forms only to this origin. Referrer-Policy stays `no-referrer`:
+ * the URL carries the link's token and must not leak to anything the page links to.
+ */
+export const PAGE_CONTENT_SECURITY_POLICY = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+/** Headers of a page or page asset: the API's set with the page's policy; `headers` may relax caching. */
+export function withPageSecurityHeaders(headers: Record<string, string> = {}): Record<string, string> {
+  return withSecurityHeaders({ 'content-security-policy': PAGE_CONTENT_SECURITY_POLICY, ...headers });
+}

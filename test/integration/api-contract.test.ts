@@ -10,7 +10,7 @@ import addFormats from 'ajv-formats';
 import type { RPCClient } from 'ocpp-rpc';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { LocalRuntime } from '../../local/runtime';
-import { HTTP_ROUTES } from '../../lib/routes';
+import { API_ROUTES } from '../../lib/routes';
 import { anEmail } from './support/api';
 import { aConnectedClient, aRegisteredChargePoint, basic, behaveLikeACharger, BOOT, upgradeStatus } from './support/ocpp';
 import { startTestRuntime } from './support/runtime';
@@ -223,7 +223,7 @@ describe('every route against the OpenAPI document', () => {
       if (!validate(JSON.parse(a.text))) problems.push(`${a.route}: ${a.status} body does not match: ${ajv.errorsText(validate.errors)}`);
     }
     expect(problems).toEqual([]);
-    expect(HTTP_ROUTES.map((r) => `${r.method} ${r.path}`).filter((k) => !succeeded.has(k))).toEqual([]);
+    expect(API_ROUTES.map((r) => `${r.method} ${r.path}`).filter((k) => !succeeded.has(k))).toEqual([]);
     expect(answers.filter((a) => a.status >= 400).map((a) => `${a.route} ${a.status}`).sort()).toEqual([
       'GET /api/v1/operator/webhooks/{subscription_id} 404',
       'GET /api/v1/public/jobs/{token} 410',

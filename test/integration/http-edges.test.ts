@@ -4,7 +4,7 @@
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalRuntime } from '../../local/runtime';
-import { HTTP_ROUTES } from '../../lib/routes';
+import { API_ROUTES } from '../../lib/routes';
 import { aCommissionedChargePoint, aConnectedClient, BOOT } from './support/ocpp';
 import { startTestRuntime } from './support/runtime';
 
@@ -45,7 +45,7 @@ describe('unmatched requests', () => {
 });
 
 describe('path parameters', () => {
-  const withParams = HTTP_ROUTES.filter((r) => r.path.includes('{'));
+  const withParams = API_ROUTES.filter((r) => r.path.includes('{'));
 
   it.each(withParams.map((r) => [`${r.method} ${r.path}`, r] as const))('%s: a malformed percent-encoding is a 400 naming the parameter', async (_name, route) => {
     const names = [...route.path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]!);

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { API } from '../../lib/api/contract';
 import { contractOf, openApiDocument } from '../../lib/api/openapi';
-import { HTTP_ROUTES } from '../../lib/routes';
+import { API_ROUTES } from '../../lib/routes';
 
 type Op = {
   requestBody?: { content: Record<string, { schema: { required?: string[]; properties?: Record<string, { enum?: string[] }> } }> };
@@ -13,13 +13,13 @@ const op = (method: string, path: string) => doc.paths[path]![method]!;
 
 describe('OpenAPI document', () => {
   it('has a contract for every HTTP route and nothing else (add an API entry with a new route)', () => {
-    expect(HTTP_ROUTES.filter((r) => !contractOf(r)).map((r) => `${r.method} ${r.path}`)).toEqual([]);
-    expect(Object.keys(API).sort()).toEqual(HTTP_ROUTES.map((r) => `${r.method} ${r.path}`).sort());
-    for (const r of HTTP_ROUTES) expect(doc.paths[r.path]?.[r.method.toLowerCase()]).toBeDefined();
+    expect(API_ROUTES.filter((r) => !contractOf(r)).map((r) => `${r.method} ${r.path}`)).toEqual([]);
+    expect(Object.keys(API).sort()).toEqual(API_ROUTES.map((r) => `${r.method} ${r.path}`).sort());
+    for (const r of API_ROUTES) expect(doc.paths[r.path]?.[r.method.toLowerCase()]).toBeDefined();
   });
 
   it('is generated from the entries the handlers are built with: every entry file passes its own route\'s contract', () => {
-    for (const r of HTTP_ROUTES) expect(readFileSync(r.entry, 'utf8').replace(/\s+/g, ''), r.entry).toContain(`httpHandler(API['${r.method}${r.path}']`);
+    for (const r of API_ROUTES) expect(readFileSync(r.entry, 'utf8').replace(/\s+/g, ''), r.entry).toContain(`httpHandler(API['${r.method}${r.path}']`);
   });
 
   it('describes request bodies with the validation schemas, e.g. registration', () => {

@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { EVENT_RULES } from '../../lib/events/rules';
-import { HTTP_ROUTES, ROUTES, WS_ROUTES } from '../../lib/routes';
+import { API_ROUTES, HTTP_ROUTES, PAGE_ROUTES, ROUTES, WS_ROUTES } from '../../lib/routes';
 
 const root = resolve(import.meta.dirname, '../..');
 const entries = [...ROUTES.map((r) => r.entry), ...EVENT_RULES.map((r) => r.entry)];
@@ -21,10 +21,16 @@ describe('route and rule tables', () => {
     expect(WS_ROUTES.filter((r) => r.routeResponse).map((r) => r.routeKey)).toEqual([]);
   });
 
-  it('has no duplicate HTTP route keys and every path is under /api', () => {
+  it('has no duplicate HTTP route keys; the JSON API is under /api and pages are not', () => {
     const keys = HTTP_ROUTES.map((r) => `${r.method} ${r.path}`);
     expect(new Set(keys).size).toBe(keys.length);
-    for (const r of HTTP_ROUTES) expect(r.path).toMatch(/^\/api\//);
+    for (const r of API_ROUTES) expect(r.path).toMatch(/^\/api\//);
+    for (const r of PAGE_ROUTES) expect(r.path).not.toMatch(/^\/api\//);
+    expect(HTTP_ROUTES).toEqual([...API_ROUTES, ...PAGE_ROUTES]);
+  });
+
+  it('serves pages only with GET and without login (a link is the credential)', () => {
+    for (const r of PAGE_ROUTES) expect([r.method, r.auth]).toEqual(['GET', 'none']);
   });
 
   it('never serves local-only endpoints from the table (they must not exist on AWS)', () => {
