@@ -51,9 +51,9 @@ export function describeDemoChargePoint(c: DemoChargePoint): string {
 export function refusalReason(status: number, identity: string): string {
   switch (status) {
     case 401:
-      return `401 Unauthorized: the password for ${identity} was not accepted. Commissioning rotates it; \`npm run simulate\` saves the new one in local-credentials.json, so use that one (or register the charge point again for a new provisioning password).`;
+      return `401 Unauthorized: the server does not say whether ${identity} is unknown or its password wrong (so serials cannot be guessed); the installer API's commissioning status and the job page name the cause. Commissioning rotates the password; \`npm run simulate\` saves the new one in local-credentials.json, so use that one (or register the charge point again for a new provisioning password).`;
     case 404:
-      return `404 Not Found: no charge point is registered with identity ${identity} (or the URL is not …/ocpp/{identity}).`;
+      return `404 Not Found: the URL is not …/ocpp/{identity}.`;
     case 400:
       return `400 Bad Request: ${identity} is not registered for the subprotocol offered; try --protocol 1.6 or --protocol 2.0.1.`;
     case 503:
