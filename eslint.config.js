@@ -2,7 +2,7 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'cdk.out/**', '.data/**', '**/*.gen.ts', 'coverage/**'] },
+  { ignores: ['node_modules/**', 'cdk.out/**', '.data/**', '**/*.gen.ts', '**/*.gen.js', '**/*.gen.d.ts', 'coverage/**'] },
   ...tseslint.configs.recommended,
   {
     rules: {

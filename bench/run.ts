@@ -171,6 +171,10 @@ async function main(opts: BenchOptions): Promise<void> {
     const { documentClient } = await import('../lib/aws/clients');
     const { attachCallCounter } = await import('../lib/aws/call-counter');
     const { registerChargePoint } = await import('../lib/domain/charge-points');
+    // The test-data builder the integration tests use: commissioning completed, so the charger's boot
+    // is Accepted and every later frame takes the real hot path (a Pending charger's frames are
+    // refused with SecurityError after a look-up, which is not what production chargers do all day).
+    const { markCommissioned } = await import('../test/integration/support/ocpp');
     const { getChargePoint } = await import('../lib/db/charge-points');
     const { issueAccessToken } = await import('../lib/auth/tokens');
     const { makeEvent } = await import('../lib/events/publish');
@@ -186,17 +190,20 @@ async function main(opts: BenchOptions): Promise<void> {
     const t0 = performance.now();
     const indexes = Array.from({ length: opts.chargers }, (_, i) => i);
     const specs: ChargerSpec[] = [];
+    const chargePointIds: string[] = [];
     await runAs({ fn: 'bench', type: 'register' }, () =>
       pool(indexes, 16, async (i) => {
         // Even indexes speak 1.6, odd ones 2.0.1 (the load generator pairs them for sessions).
         const protocol: OcppVersion = i % 2 === 0 ? 'ocpp1.6' : 'ocpp2.0.1';
         const cp = await registerChargePoint({ projectId: seed.projectId, serialNumber: `B${runId}-${i}`, protocol, connectorCount: 2 });
         specs[i] = { identity: cp.identity, password: cp.provisioningPassword, protocol, connectorCount: 2 };
+        chargePointIds[i] = cp.chargePoint.chargePointId;
       }),
     );
     const registerMs = performance.now() - t0;
+    await runAs({ fn: 'bench', type: 'commission' }, () => pool(indexes, 16, async (i) => markCommissioned(chargePointIds[i]!)));
     out(heading('Setup'));
-    out(`Registered ${opts.chargers} charge points in ${seconds(registerMs)} (${fmt((opts.chargers * 1000) / registerMs)}/s, 16 at a time)`);
+    out(`Registered ${opts.chargers} charge points in ${seconds(registerMs)} (${fmt((opts.chargers * 1000) / registerMs)}/s, 16 at a time), then marked them commissioned (their boots are Accepted)`);
 
     // 2. Connect them from the load generator (its own process), with bounded concurrency.
     load = startLoadGenerator();
@@ -223,6 +230,17 @@ async function main(opts: BenchOptions): Promise<void> {
     const bootRows = latencyRows(boot.rttMs, boot.errors, boot.elapsedMs);
     const bootCalls = bootRows.reduce((s, r) => s + r.count, 0);
     out(`Boot storm: ${fmt(bootCalls)} CALLs (BootNotification + StatusNotification per connector) in ${seconds(boot.elapsedMs)} = ${fmt((bootCalls * 1000) / boot.elapsedMs)} msgs/s`);
+
+    // 3b. Every charger reconnects and boots again (API Gateway's 2-hour limit): from now on its
+    // $connect context carries the Accepted boot, as for a commissioned charger in the field, so the
+    // phases below measure the hot path without the connection read a first connection needs.
+    before = mgmtSnap();
+    setPhase('reconnect');
+    const reconnect = ((await load.ask({ cmd: 'reconnect', concurrency: opts.connectConcurrency })) as { report: PhaseReport }).report;
+    await rt.drain();
+    mgmtDelta('reconnect', before);
+    const reconnectErrors = Object.values(reconnect.errors).flatMap((e) => Object.values(e)).reduce((a, b) => a + b, 0);
+    out(`Reconnect: every charger reconnected and booted again (Accepted) in ${seconds(reconnect.elapsedMs)}${reconnectErrors ? `; ${reconnectErrors} failed: ${JSON.stringify(reconnect.errors)}` : ''}`);
 
     // 4. Probe: each message type in turn from one charger per version, nothing else running.
     before = mgmtSnap();
@@ -262,7 +280,7 @@ async function main(opts: BenchOptions): Promise<void> {
 
     // 7. Raw PutItem ceiling of the same DynamoDB Local.
     const buckets = () => allBuckets();
-    const ALL_PHASES = ['connect', 'boot', 'probe', 'mix', 'mix-half', 'disconnect'];
+    const ALL_PHASES = ['connect', 'boot', 'reconnect', 'probe', 'mix', 'mix-half', 'disconnect'];
     // Raw items as large as the mix's Heartbeat log items (JSON size of the PutItem).
     const logPut = workRows(buckets(), ['$default'], ALL_PHASES).filter((r) => r.type.endsWith(' Heartbeat'));
     const itemBytes = Math.round(logPut.length ? logPut.reduce((s, r) => s + r.itemBytes, 0) / logPut.length : 400);
@@ -300,7 +318,7 @@ async function main(opts: BenchOptions): Promise<void> {
         const runs = opts.coldRuns ?? (r.kind === 'ws' ? 5 : 3);
         const size = sizes.get(r.row.entry);
         const timed = await measureColdStart({ outDir: BUNDLE_DIR, bundle, kind: r.kind, event: coldEvent(r, ctx), runs, env });
-        const measured: ColdResult = size ? { ...timed, bundleBytes: size.bytes, gzipBytes: size.gzipBytes, packages: size.packages } : timed;
+        const measured: ColdResult = size ? { ...timed, bundleBytes: size.bytes, gzipBytes: size.gzipBytes, sdkBytes: size.sdkBytes, packages: size.packages } : timed;
         const sdkBundle = withSdk.find((b) => b.entry === r.row.entry);
         if (sdkBundle) {
           const v = await measureColdStart({ outDir: sdkDir, bundle: sdkBundle, kind: r.kind, event: coldEvent(r, ctx), runs, env });
@@ -316,6 +334,7 @@ async function main(opts: BenchOptions): Promise<void> {
       return runAs({ fn: 'bench', type: 'cold-start setup' }, async () => {
         const live = await registerChargePoint({ projectId: seed.projectId, serialNumber: `B${runId}-COLD-LIVE`, protocol: 'ocpp1.6', connectorCount: 2 });
         const connectOnly = await registerChargePoint({ projectId: seed.projectId, serialNumber: `B${runId}-COLD-CONNECT`, protocol: 'ocpp1.6', connectorCount: 2 });
+        await markCommissioned(live.chargePoint.chargePointId);
         const client = new RPCClient({ endpoint: ocppUrl, identity: live.identity, password: live.provisioningPassword, protocols: ['ocpp1.6'], strictMode: true, reconnect: false } as ConstructorParameters<typeof RPCClient>[0]);
         await client.connect();
         await client.call('BootNotification', { chargePointVendor: 'BenchVendor', chargePointModel: 'AC22' });
@@ -357,28 +376,35 @@ async function main(opts: BenchOptions): Promise<void> {
     const hbSn = allWork.filter((r) => / (Heartbeat|StatusNotification)$/.test(r.type));
     const maxWrites = Math.max(...hbSn.map((r) => r.writeRequests));
     const ocppCold = coldStart.filter((c) => c.kind === 'ws');
+    // Issue #13's targets (reported, not asserted).
+    const message = ocppCold.find((c) => c.entry === 'functions/ocpp/message.ts');
+    const ourBytes = (c: ColdResult) => c.bundleBytes - (c.sdkBytes ?? 0);
     const targetChecks: TargetCheck[] = [
       {
-        target: '≥ 2,000 OCPP msgs/s with p99 < 50 ms (1,000 chargers, 2 cores)',
-        measured: `${fmt(msgsPerSecond)} msgs/s, p99 ${fmt(mix.rttMs.p99)} ms (${opts.chargers} chargers, ${info.cpus} cores); at half that: ${fmt(mixHalf.msgsPerSecond)} msgs/s, p99 ${fmt(mixHalf.rttMs.p99)} ms`,
-        met: opts.chargers >= 1000 ? msgsPerSecond >= 2000 && mix.rttMs.p99 < 50 : 'n/a',
+        target: 'OCPP msgs/s ≥ 0.8 × the same run\'s raw DynamoDB Local PutItem rate',
+        measured: `${fmt(msgsPerSecond)} msgs/s vs ${fmt(rawPerSecond)} PutItem/s = ${(msgsPerSecond / rawPerSecond).toFixed(2)} × (${opts.chargers} chargers, ${info.cpus} cores; p99 ${fmt(mix.rttMs.p99)} ms)`,
+        met: msgsPerSecond >= 0.8 * rawPerSecond,
       },
       {
-        target: '≤ 1 DynamoDB write per Heartbeat or StatusNotification',
+        target: 'OCPP message bundle ($default) < 150 KB of our code',
+        measured: message ? `${kib(ourBytes(message))} of our code (${kib(message.bundleBytes)} with the AWS SDK)` : 'not measured',
+        met: message ? ourBytes(message) < 150 * 1024 : 'n/a',
+      },
+      {
+        target: 'OCPP cold import < 100 ms',
+        measured: ocppCold.map((c) => `${c.name} ${fmt(c.importMs)} ms`).join(', ') || 'not measured',
+        met: ocppCold.length ? ocppCold.every((c) => c.importMs < 100) : 'n/a',
+      },
+      {
+        target: '≤ $0.03 per charger-month at 100k chargers on API Gateway, default heartbeat',
+        measured: 'see `npm run cost`',
+        met: 'n/a',
+      },
+      {
+        target: '≤ 1 DynamoDB write per Heartbeat or StatusNotification (issue #7, kept)',
         measured: hbSn.map((r) => `${r.type}: ${fmt(r.writeRequests)} write (${fmt(r.writeUnits)} WRU)`).join('; '),
         met: maxWrites <= 1,
       },
-      {
-        target: 'OCPP function bundles < 300 KB',
-        measured: ocppCold.map((c) => `${c.name} ${kib(c.bundleBytes)}`).join(', ') || 'not measured',
-        met: ocppCold.length ? ocppCold.every((c) => c.bundleBytes < 300 * 1024) : 'n/a',
-      },
-      {
-        target: 'OCPP cold import < 150 ms',
-        measured: ocppCold.map((c) => `${c.name} ${fmt(c.importMs)} ms`).join(', ') || 'not measured',
-        met: ocppCold.length ? ocppCold.every((c) => c.importMs < 150) : 'n/a',
-      },
-      { target: '< $0.03 per charger-month at 100k chargers', measured: 'see `npm run cost`', met: 'n/a' },
     ];
 
     const result: BenchResult = {

@@ -1,14 +1,26 @@
-// Generates lib/ocpp/schemas/ocpp16.gen.ts and ocpp201.gen.ts from the official OCA JSON schemas
-// shipped by the npm package ocpp-rpc (draft-07, `$id` = `urn:<Action>.req` / `urn:<Action>.conf`).
-// Run: npx tsx scripts/gen-ocpp-schemas.ts
+// Generates, from the official OCA JSON schemas shipped by the npm package ocpp-rpc (draft-07,
+// `$id` = `urn:<Action>.req` / `urn:<Action>.conf`):
+// - lib/ocpp/schemas/ocpp16.gen.ts and ocpp201.gen.ts: the schemas, documentation keys removed;
+// - lib/ocpp/validators/<version>.<role>.gen.js (+ .gen.d.ts): validators compiled ahead of time with
+//   Ajv standalone, so no function bundles or runs the Ajv compiler (issue #13). Only the validators
+//   the CSMS uses, by role, so each bundle carries what it calls (lib/ocpp/action-names.ts):
+//     received  charger CALLs (.req) and the answers to our commands (.conf): the $default function;
+//     answers   our answers to charger CALLs (.conf), checked before they are sent: $default too;
+//     commands  the commands we send (.req): the functions that send them.
+// Run: npx tsx scripts/gen-ocpp-schemas.ts. test/unit/ocpp/generated-validators.test.ts checks that
+// regenerating changes nothing.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import Ajv from 'ajv';
+import addFormats from 'ajv-formats';
+import standaloneCode from 'ajv/dist/standalone';
+import { CHARGER_ACTIONS, COMMAND_ACTIONS } from '../lib/ocpp/action-names';
+import type { OcppVersion } from '../lib/ocpp/versions';
 
 const require = createRequire(import.meta.url);
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const outDir = join(root, 'lib/ocpp/schemas');
 const COMMAND = 'npx tsx scripts/gen-ocpp-schemas.ts';
 
 // Keys that only document a schema. They are removed where they are schema keywords, never where they
@@ -33,18 +45,29 @@ function strip(node: Json, isNameMap = false): Json {
   return out;
 }
 
-function generate(source: string, target: string): void {
-  const pkg = require('ocpp-rpc/package.json') as { version: string };
+interface GeneratedFile {
+  /** Relative to the repository root. */
+  readonly path: string;
+  readonly text: string;
+}
+
+/** The stripped schemas of one version, in the order ocpp-rpc ships them. */
+function strippedSchemas(source: string): Array<{ [key: string]: Json }> {
   const schemas = JSON.parse(readFileSync(require.resolve(`ocpp-rpc/lib/schemas/${source}`), 'utf8')) as unknown;
   if (!Array.isArray(schemas)) throw new Error(`${source}: expected an array of schemas`);
   const seen = new Set<string>();
-  const lines = schemas.map((schema: Json) => {
+  return schemas.map((schema: Json) => {
     const id = schema !== null && typeof schema === 'object' && !Array.isArray(schema) ? schema.$id : undefined;
     if (typeof id !== 'string' || !ID_PATTERN.test(id)) throw new Error(`${source}: unexpected $id ${String(id)}`);
     if (seen.has(id)) throw new Error(`${source}: duplicate $id ${id}`);
     seen.add(id);
-    return `  ${JSON.stringify(strip(schema))},`;
+    return strip(schema) as { [key: string]: Json };
   });
+}
+
+function schemaModule(source: string, target: string): GeneratedFile {
+  const pkg = require('ocpp-rpc/package.json') as { version: string };
+  const lines = strippedSchemas(source).map((schema) => `  ${JSON.stringify(schema)},`);
   const text = [
     `// Generated from ocpp-rpc@${pkg.version} lib/schemas/${source} (official OCA JSON schemas, documentation keys removed). Do not edit; regenerate with: ${COMMAND}`,
     'const schemas: readonly object[] = [',
@@ -53,9 +76,113 @@ function generate(source: string, target: string): void {
     'export default schemas;',
     '',
   ].join('\n');
-  writeFileSync(join(outDir, target), text);
-  console.log(`${target}: ${lines.length} schemas, ${text.length} bytes`);
+  return { path: `lib/ocpp/schemas/${target}`, text };
 }
 
-generate('ocpp1_6.json', 'ocpp16.gen.ts');
-generate('ocpp2_0_1.json', 'ocpp201.gen.ts');
+type Role = 'received' | 'answers' | 'commands';
+
+/** `Action.req` / `Action.conf` keys each role validates. */
+function keysOf(version: OcppVersion, role: Role): string[] {
+  const charger: readonly string[] = CHARGER_ACTIONS[version];
+  const commands: readonly string[] = COMMAND_ACTIONS[version];
+  if (role === 'received') return [...charger.map((a) => `${a}.req`), ...commands.map((a) => `${a}.conf`)];
+  if (role === 'answers') return charger.map((a) => `${a}.conf`);
+  return commands.map((a) => `${a}.req`);
+}
+
+/** The runtime modules Ajv's standalone code requires, as the ESM bindings lib/ocpp/validators/runtime.ts gives. */
+const RUNTIME_REQUIRES: Readonly<Record<string, string>> = {
+  'require("ajv/dist/runtime/ucs2length")': 'ajvUcs2length',
+  'require("ajv-formats/dist/formats")': 'ajvFormats',
+};
+
+/**
+ * One role's validators for one version. The definitions the OCA schemas repeat in every file
+ * (CustomDataType, EVSEType, …; identical wherever a name recurs, which is checked) are compiled once,
+ * as one shared `defs` schema that every `$ref` points to; that halves the 2.0.1 code. The Ajv
+ * options are those the lazy compiler used (allErrors off, multipleOfPrecision 6, the two formats).
+ */
+function validatorModule(version: OcppVersion, source: string, role: Role): GeneratedFile[] {
+  const schemas = strippedSchemas(source);
+  const wanted = new Set(keysOf(version, role));
+  const definitions = new Map<string, string>();
+  for (const schema of schemas) {
+    for (const [name, def] of Object.entries((schema.definitions ?? {}) as { [key: string]: Json })) {
+      const json = JSON.stringify(def);
+      if (definitions.has(name) && definitions.get(name) !== json) throw new Error(`${source}: definition ${name} differs between schemas`);
+      definitions.set(name, json);
+    }
+  }
+  const toShared = (node: Json): Json => {
+    if (Array.isArray(node)) return node.map(toShared);
+    if (node === null || typeof node !== 'object') return node;
+    return Object.fromEntries(
+      Object.entries(node).map(([key, value]) => [key, key === '$ref' && typeof value === 'string' ? value.replace(/^#\/definitions\//, 'defs#/definitions/') : toShared(value)]),
+    );
+  };
+  const ajv = new Ajv({ allErrors: false, multipleOfPrecision: 6, validateSchema: false, inlineRefs: false, code: { source: true, esm: true, lines: true } });
+  addFormats(ajv, ['date-time', 'uri']);
+  ajv.addSchema({ $id: 'defs', definitions: Object.fromEntries([...definitions].sort(([a], [b]) => a.localeCompare(b)).map(([name, json]) => [name, toShared(JSON.parse(json) as Json)])) });
+  const exports: Record<string, string> = {};
+  for (const schema of schemas) {
+    const key = String(schema.$id).replace(/^urn:/, '');
+    if (!wanted.has(key)) continue;
+    const { $id: _id, definitions: _defs, ...rest } = schema;
+    ajv.addSchema(toShared(rest) as object, key);
+    exports[key.replace('.', '_')] = key;
+  }
+  const missing = [...wanted].filter((key) => !Object.values(exports).includes(key));
+  if (missing.length) throw new Error(`${source}: no schema for ${missing.join(', ')}`);
+  let code = standaloneCode(ajv, exports);
+  const used = Object.entries(RUNTIME_REQUIRES).filter(([req]) => code.includes(req));
+  for (const [req, binding] of used) code = code.split(req).join(binding);
+  if (/\brequire\(/.test(code)) throw new Error(`${source} ${role}: standalone code requires a module runtime.ts does not provide`);
+  const base = `lib/ocpp/validators/${version.replace(/\./g, '')}.${role}.gen`;
+  const header = `// Generated by Ajv standalone from lib/ocpp/schemas (${role}: ${ROLE_TEXT[role]}). Do not edit; regenerate with: ${COMMAND}`;
+  const actions = role === 'received' ? schemas.map((s) => String(s.$id).replace(/^urn:/, '')).filter((k) => k.endsWith('.req')).map((k) => k.slice(0, -4)) : undefined;
+  const js = [
+    header,
+    ...(used.length ? [`import { ${used.map(([, b]) => b).join(', ')} } from "./runtime";`] : []),
+    code.replace(/^"use strict";/, ''),
+    `export const validators = {${Object.entries(exports).map(([name, key]) => `${JSON.stringify(key)}: ${name}`).join(', ')}};`,
+    ...(actions ? [`export const ACTIONS = ${JSON.stringify(actions)};`] : []),
+    '',
+  ].join('\n');
+  const dts = [
+    header,
+    "import type { ValidateFunction } from 'ajv';",
+    '/** `Action.req` / `Action.conf` → its validator. */',
+    'export declare const validators: Readonly<Record<string, ValidateFunction>>;',
+    ...(actions ? ['/** Every action of this version (it has a request schema), whether or not this CSMS takes part in it. */', 'export declare const ACTIONS: readonly string[];'] : []),
+    '',
+  ].join('\n');
+  return [
+    { path: `${base}.js`, text: js },
+    { path: `${base}.d.ts`, text: dts },
+  ];
+}
+
+const ROLE_TEXT: Record<Role, string> = {
+  received: 'charger CALLs and the answers to our commands',
+  answers: 'our answers to charger CALLs',
+  commands: 'the commands we send',
+};
+
+/** Every generated file with the text it must have. */
+export function generatedFiles(): GeneratedFile[] {
+  const versions: ReadonlyArray<[OcppVersion, string, string]> = [
+    ['ocpp1.6', 'ocpp1_6.json', 'ocpp16.gen.ts'],
+    ['ocpp2.0.1', 'ocpp2_0_1.json', 'ocpp201.gen.ts'],
+  ];
+  return versions.flatMap(([version, source, target]) => [
+    schemaModule(source, target),
+    ...(['received', 'answers', 'commands'] as const).flatMap((role) => validatorModule(version, source, role)),
+  ]);
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  for (const file of generatedFiles()) {
+    writeFileSync(join(root, file.path), file.text);
+    console.log(`${file.path}: ${file.text.length} bytes`);
+  }
+}

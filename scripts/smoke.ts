@@ -228,7 +228,9 @@ export async function runSmoke(options: SmokeOptions): Promise<SmokeResult> {
     ['password rotated; boot is Accepted', async () => {
       for (const [i, charger] of chargers.entries()) {
         await charger.waitForBoot('Accepted', waitMs);
-        if (charger.password === state.cps[i]?.password) throw new Error(`${charger.identity}: the platform did not set a new password`);
+        // The boot is Accepted before the heartbeat check (the TC_B_31 order); the new password is sent
+        // after completion, so it may still be on its way.
+        await poll(`${charger.identity}: a new password from the platform`, waitMs, async () => (charger.password !== state.cps[i]?.password ? true : undefined));
       }
       return 'both moved to a long-term password';
     }],

@@ -85,6 +85,8 @@ export interface ColdResult {
   /** Minified size as scripts/bundle-sizes.ts measures it (the same esbuild options, no source map). */
   readonly bundleBytes: number;
   readonly gzipBytes?: number;
+  /** Of bundleBytes, what comes from the AWS SDK (scripts/bundle-sizes.ts sdkBytes); the rest is our code and its libraries. */
+  readonly sdkBytes?: number;
   /** npm packages bundled in. */
   readonly packages?: readonly string[];
   readonly runs: number;

@@ -315,7 +315,7 @@ export function renderCold(rows: readonly ColdResult[]): string {
 
 export function renderTargets(rows: readonly TargetCheck[]): string {
   return table(
-    ['target (issue #7)', 'measured', 'met'],
+    ['target (issue #13)', 'measured', 'met'],
     rows.map((r) => [r.target, r.measured, r.met === 'n/a' ? 'n/a' : r.met ? 'yes' : 'NO']),
   );
 }

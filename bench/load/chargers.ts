@@ -201,6 +201,27 @@ class Session {
   }
 }
 
+/**
+ * Every charger reconnects and boots again, as API Gateway makes it every 2 hours. A commissioned
+ * charger in the field has booted Accepted before its current connection (commissioning ends with a
+ * reconnect on the new password), so its $connect context carries that boot and its frames need no
+ * connection read (lib/ocpp/connection-context.ts); right after the first connect it does not yet.
+ */
+async function reconnectAll(concurrency: number): Promise<PhaseReport> {
+  const rec = new Recorder();
+  await pool(chargers, concurrency, async (c) => {
+    await c.client?.close({ code: 1000, reason: 'bench reconnect' }).catch(() => undefined);
+    c.client = undefined;
+    try {
+      await openClient(c);
+      await rec.call(c, bootNotification(c.spec.protocol, c.spec.identity));
+    } catch (err) {
+      rec.error(typeKey(c.spec.protocol, '$connect'), classify(err, false));
+    }
+  });
+  return rec.report();
+}
+
 /** Unloaded server times: one charger per version sends every message type in turn, nothing else running. */
 async function probe(rounds: number): Promise<PhaseReport> {
   const rec = new Recorder();
@@ -299,6 +320,8 @@ process.on('message', (raw: unknown) => {
         return { reply: 'connect', report: await connectAll(msg.concurrency) };
       case 'boot':
         return { reply: 'phase', report: await bootAll() };
+      case 'reconnect':
+        return { reply: 'phase', report: await reconnectAll(msg.concurrency) };
       case 'probe':
         return { reply: 'phase', report: await probe(msg.rounds) };
       case 'mix':

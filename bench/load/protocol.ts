@@ -13,6 +13,7 @@ export type ParentMessage =
   | { readonly cmd: 'init'; readonly ocppUrl: string; readonly chargers: readonly ChargerSpec[] }
   | { readonly cmd: 'connect'; readonly concurrency: number }
   | { readonly cmd: 'boot' }
+  | { readonly cmd: 'reconnect'; readonly concurrency: number }
   | { readonly cmd: 'probe'; readonly rounds: number }
   | { readonly cmd: 'mix'; readonly seconds: number; readonly heartbeatSeconds: number; readonly sessionShare: number }
   | { readonly cmd: 'close' };

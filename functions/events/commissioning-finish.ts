@@ -1,4 +1,4 @@
-// Target of commissioning.completed: long-term password, then a triggered (now Accepted) boot.
+// Target of commissioning.completed: long-term password, then an Accepted boot if there is none yet.
 import type { EventBridgeEvent } from 'aws-lambda';
 import { getChargePoint } from '../../lib/db/charge-points';
 import { finishCommissioning } from '../../lib/domain/commissioning';

@@ -70,6 +70,17 @@ export interface EdgeStackProps extends StackProps {
  * (AES128-GCM-SHA256, AES256-GCM-SHA384): TLSv1.2_2019 and later drop them, so a charger with only
  * the RSA pair could not connect. The extra suites 2018 offers (ECDHE CBC-SHA256/384, AES128-SHA256)
  * use no primitive A00.FR.319 excludes. test/infra/ocpp-tls.test.ts holds the AWS table this rests on.
+ *
+ * The ECDHE_ECDSA pair is negotiated only with an ECDSA certificate, the TLS_RSA pair only with an RSA
+ * one. CloudFront takes either key type from ACM (RSA 2048, ECDSA P-256/P-384; CloudFront Developer
+ * Guide, "Requirements for using SSL/TLS certificates with CloudFront", Key type), but a distribution's
+ * ViewerCertificate is exactly one certificate (API reference, ViewerCertificate), so one hostname offers
+ * one pair. API Gateway custom domains and their TLS policies are no way round it: the OCPP URL needs
+ * this distribution for its path (DESIGN.md §2.1). Decision: `ocppCertificateArn` is an RSA certificate
+ * (ACM's default), which serves the RSA pair; a station need support only one pair (A00.FR.317), and the
+ * RSA pair is the one chargers support most widely. A second distribution with an ECDSA certificate on a
+ * second hostname would serve ECDSA-only stations, but TC_A_04_CSMS validates all four suites on one
+ * endpoint, so it would not pass that case either; it is not built (docs/conformance.md, "TLS").
  */
 export const OCPP_VIEWER_SECURITY_POLICY = SecurityPolicyProtocol.TLS_V1_2_2018;
 

@@ -70,6 +70,12 @@ export interface Commissioning {
   readonly startedBy?: string;
   readonly completedAt?: string;
   readonly checks?: readonly CommissioningCheck[];
+  /**
+   * When commissioning opened the Pending gate early: the connection and firmware checks had passed,
+   * so from then on a BootNotification is answered Accepted while the heartbeat is checked (the order
+   * TC_B_31_CSMS validates; lib/domain/commissioning.ts runCommissioning). Cleared by a new start.
+   */
+  readonly bootAcceptedAt?: string;
   /** Outcome of moving the charge point to its long-term password after completion. */
   readonly passwordRotation?: {
     /**

@@ -1,7 +1,9 @@
 // Commissioning a charge point: three checks (ocpp_connection, firmware_version, heartbeat) that
 // pass from what the charge point really did after the start; TriggerMessage makes them pass in
-// seconds. When all pass: completed, commissioning.completed published, the charge point moved to a
-// long-term password, and a BootNotification triggered so its next boot is Accepted (the Pending gate).
+// seconds. Once it has connected and booted with a firmware version, the Pending gate opens: a
+// BootNotification is triggered and Accepted, then the heartbeat is checked (the order TC_B_31_CSMS
+// validates). When all pass: completed, commissioning.completed published, and the charge point
+// moved to a long-term password.
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from '../aws/clients';
 import { config } from '../config';
@@ -245,7 +247,8 @@ export async function advanceCommissioning(chargePointId: string): Promise<Charg
 }
 
 /**
- * After completion: move the charge point to a long-term password and trigger a boot, which is now
+ * After completion: move the charge point to a long-term password and, unless its boot on this
+ * connection is Accepted already (runCommissioning opened the gate), trigger a boot, which is now
  * Accepted. The new password is stored first (with the old one as `previous`, the grace path of
  * DESIGN.md §3, bounded by previousPasswordGraceDays), so a charger that applies it at once and
  * reconnects is let in; if the charger refuses, the old password becomes current again and the
@@ -294,6 +297,8 @@ export async function finishCommissioning(cp: ChargePoint): Promise<void> {
       ExpressionAttributeValues: { ':r': rotation },
     }),
   );
+  const conn = cp.connection;
+  if (conn && cp.boot?.status === 'Accepted' && cp.boot.at >= conn.connectedAt) return;
   await callChargePoint(identity, 'TriggerMessage', { requestedMessage: 'BootNotification' }, { requestedBy: 'commissioning' }).catch((err: unknown) =>
     log.warn('could not trigger the accepted boot', { identity, err }),
   );
@@ -338,6 +343,25 @@ async function setCredentials(chargePointId: string, credentials: Credentials, e
   );
 }
 
+/** Lets this commissioning's BootNotifications be Accepted (bootAcceptedAt); only while it is in progress. */
+async function openPendingGate(chargePointId: string, startedAt: string): Promise<void> {
+  try {
+    await documentClient().send(
+      new UpdateCommand({
+        TableName: config().tableName,
+        Key: keys.chargePoint(chargePointId),
+        UpdateExpression: 'SET commissioning.bootAcceptedAt = :at',
+        ConditionExpression: 'commissioning.#s = :inProgress AND commissioning.startedAt = :startedAt AND attribute_not_exists(commissioning.bootAcceptedAt)',
+        ExpressionAttributeNames: { '#s': 'status' },
+        ExpressionAttributeValues: { ':at': nowIso(), ':inProgress': 'in_progress', ':startedAt': startedAt },
+      }),
+    );
+  } catch (err) {
+    // Already open, or the commissioning ended or restarted meanwhile: nothing to open.
+    if ((err as { name?: string }).name !== 'ConditionalCheckFailedException') throw err;
+  }
+}
+
 /**
  * The runner (target of commissioning.started): ask the charge point for what the checks need and
  * keep re-evaluating, so a responsive charger completes in seconds. A charger that connects after
@@ -349,6 +373,8 @@ export async function runCommissioning(chargePointId: string, budgetMs = intEnv(
   const deadline = Date.now() + budgetMs;
   const bootAskedOn = new Set<string>();
   const firmwareAskedOn = new Set<string>();
+  const gateOpenedOn = new Set<string>();
+  const bootRefusedOn = new Set<string>();
   let lastHeartbeatAsk = 0;
   for (;;) {
     const cp = await getChargePoint(chargePointId, true);
@@ -357,7 +383,11 @@ export async function runCommissioning(chargePointId: string, budgetMs = intEnv(
     if (conn) {
       const checks = cp.commissioning.checks ?? [];
       const pending = (name: string) => checks.find((c) => c.name === name)?.status !== 'passed';
-      if ((!cp.firmwareVersion || !cp.boot || cp.boot.at < conn.connectedAt) && !bootAskedOn.has(conn.connectionId)) {
+      const bootedHere = !!cp.boot && cp.boot.at >= conn.connectedAt;
+      const acceptedHere = bootedHere && cp.boot!.status === 'Accepted';
+      // Not booted on this connection yet. (A boot without a firmware version is not re-triggered: it
+      // would be answered Pending, and TC_B_31 wants the boot triggered after a Pending one Accepted.)
+      if (!bootedHere && !bootAskedOn.has(conn.connectionId)) {
         bootAskedOn.add(conn.connectionId);
         await callChargePoint(cp.identity, 'TriggerMessage', { requestedMessage: 'BootNotification' }, { requestedBy: 'commissioning' }).catch((err: unknown) =>
           log.warn('TriggerMessage(BootNotification) failed', { err }),
@@ -368,7 +398,22 @@ export async function runCommissioning(chargePointId: string, budgetMs = intEnv(
         firmwareAskedOn.add(conn.connectionId);
         await lookUpFirmwareVersion(cp).catch((err: unknown) => log.warn('firmware version lookup failed', { err }));
       }
-      if (pending('heartbeat') && Date.now() - lastHeartbeatAsk >= renudgeMs) {
+      // Connected, booted and its firmware known: open the Pending gate and trigger the boot that is
+      // now Accepted (2.0.1 B02 with F06, TC_B_31_CSMS: after a Pending boot, the first TriggerMessage
+      // asks for BootNotification and that boot is Accepted). The heartbeat is asked for once the
+      // boot is Accepted, when the charger may send one on its own too (1.6 §4.2, 2.0.1 B02.FR.09).
+      if (!pending('ocpp_connection') && !pending('firmware_version') && !acceptedHere && !gateOpenedOn.has(conn.connectionId)) {
+        gateOpenedOn.add(conn.connectionId);
+        await openPendingGate(chargePointId, cp.commissioning.startedAt!);
+        const r = await callChargePoint(cp.identity, 'TriggerMessage', { requestedMessage: 'BootNotification' }, { requestedBy: 'commissioning' }).catch((err: unknown) => {
+          log.warn('TriggerMessage(BootNotification) failed', { err });
+          return undefined;
+        });
+        // A charger that will not send the boot now gets the heartbeat asked for while Pending (a
+        // triggered one is allowed); finishCommissioning then triggers the Accepted boot.
+        if (r?.status !== 'accepted') bootRefusedOn.add(conn.connectionId);
+      }
+      if (pending('heartbeat') && (acceptedHere || bootRefusedOn.has(conn.connectionId)) && Date.now() - lastHeartbeatAsk >= renudgeMs) {
         lastHeartbeatAsk = Date.now();
         await callChargePoint(cp.identity, 'TriggerMessage', { requestedMessage: 'Heartbeat' }, { requestedBy: 'commissioning' }).catch((err: unknown) =>
           log.warn('TriggerMessage(Heartbeat) failed', { err }),

@@ -19,27 +19,13 @@ import { connectorFactWrites } from './actions/status';
 import { encodeCall, type Decoded, type JsonObject } from './codec';
 import { markDisconnected } from './disconnect';
 import { redactPayload } from './secrets';
-import { validateRequest, validateResponse } from './validate';
+import { COMMAND_ACTIONS } from './action-names';
+import { validateCommandRequest } from './validate-command';
+import { validateResponse } from './validate';
 import type { OcppVersion } from './versions';
 
-export const COMMAND_ACTIONS = {
-  'ocpp1.6': ['Reset', 'RemoteStartTransaction', 'RemoteStopTransaction', 'UnlockConnector', 'TriggerMessage', 'ChangeConfiguration', 'GetConfiguration', 'ChangeAvailability'],
-  'ocpp2.0.1': [
-    'Reset',
-    'RequestStartTransaction',
-    'RequestStopTransaction',
-    'UnlockConnector',
-    'TriggerMessage',
-    'SetVariables',
-    'GetVariables',
-    'ChangeAvailability',
-    // B07/B08: the answers arrive as NotifyReport and are kept as the station's device model.
-    'GetBaseReport',
-    'GetReport',
-    // B09: a new NetworkConnectionProfile (TC_B_42/TC_B_44, TC_A_19).
-    'SetNetworkProfile',
-  ],
-} as const satisfies Record<OcppVersion, readonly string[]>;
+/** The commands this CSMS sends (lib/ocpp/action-names.ts). */
+export { COMMAND_ACTIONS };
 
 /**
  * Commands a charge point whose boot is Pending must not get. OCPP 1.6 §4.2: "While in pending
@@ -119,7 +105,7 @@ export async function callChargePoint(identity: string, action: string, payload:
   if (connection?.bootStatus === 'Pending' && NOT_WHILE_PENDING.has(action)) {
     throw new Conflict(`${identity} has booted Pending (commissioning is not complete); ${action} is not allowed until its boot is Accepted`, { identity, field: 'action' });
   }
-  const valid = validateRequest(version, action, payload);
+  const valid = validateCommandRequest(version, action, payload);
   if (!valid.ok) throw new ValidationFailed(`Invalid ${action} request: ${valid.error.message}`, [{ field: 'payload', message: valid.error.message }]);
 
   const commandId = `cmd_${randomUUID()}`;

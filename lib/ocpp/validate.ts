@@ -1,92 +1,49 @@
 // Payload validation against the official OCA JSON schemas (2.0.1 Part 4 §4.1.2, §4.1.7;
-// OCPP-J 1.6 errata §3.6). Schemas compile on first use: compiling all 206 takes ~0.8 s, a cold
-// start should only pay for the few actions it sees.
-import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
-import addFormats from 'ajv-formats';
+// OCPP-J 1.6 errata §3.6), with validators compiled ahead of time by Ajv standalone
+// (scripts/gen-ocpp-schemas.ts): no function bundles the Ajv compiler or compiles at a cold start.
+// This module holds what the $default function validates: charger CALLs, the answers to our commands
+// and, before sending, our own answers. The commands we send are checked by validate-command.ts, so
+// their validators stay out of the $default bundle.
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import { OcppError, type OcppErrorKind } from './errors';
-import ocpp16Schemas from './schemas/ocpp16.gen';
-import ocpp201Schemas from './schemas/ocpp201.gen';
+import * as answers16 from './validators/ocpp16.answers.gen.js';
+import * as answers201 from './validators/ocpp201.answers.gen.js';
+import * as received16 from './validators/ocpp16.received.gen.js';
+import * as received201 from './validators/ocpp201.received.gen.js';
 import type { OcppVersion } from './versions';
 
 export type ValidationResult = { ok: true } | { ok: false; error: OcppError };
 
 type Direction = 'req' | 'conf';
+type Validators = Readonly<Record<string, ValidateFunction>>;
 
-const SOURCES: { readonly [V in OcppVersion]: readonly object[] } = {
-  'ocpp1.6': ocpp16Schemas,
-  'ocpp2.0.1': ocpp201Schemas,
-};
+const RECEIVED: { readonly [V in OcppVersion]: Validators } = { 'ocpp1.6': received16.validators, 'ocpp2.0.1': received201.validators };
+const ANSWERS: { readonly [V in OcppVersion]: Validators } = { 'ocpp1.6': answers16.validators, 'ocpp2.0.1': answers201.validators };
+const KNOWN: { readonly [V in OcppVersion]: ReadonlySet<string> } = { 'ocpp1.6': new Set(received16.ACTIONS), 'ocpp2.0.1': new Set(received201.ACTIONS) };
 
-interface SchemaSet {
-  /** `Action.req` / `Action.conf` → schema, without its `$id` (see schemaSet). */
-  readonly schemas: ReadonlyMap<string, object>;
-  readonly validators: Map<string, ValidateFunction>;
-  ajv: Ajv | undefined;
-}
-
-const sets = new Map<OcppVersion, SchemaSet>();
-
-function schemaSet(version: OcppVersion): SchemaSet {
-  let set = sets.get(version);
-  if (set === undefined) {
-    const schemas = new Map<string, object>();
-    for (const schema of SOURCES[version]) {
-      // `$id` is `urn:<Action>.req|conf`. Ajv 8's URI parser rejects these URNs (no namespace id),
-      // and every `$ref` in the OCA schemas is local (`#/definitions/...`), so the id is only a key.
-      const { $id, ...rest } = schema as { $id?: unknown };
-      if (typeof $id === 'string') schemas.set($id.replace(/^urn:/, ''), rest);
-    }
-    set = { schemas, validators: new Map(), ajv: undefined };
-    sets.set(version, set);
-  }
-  return set;
-}
-
-function createAjv(): Ajv {
-  // multipleOfPrecision: the 1.6 schemas say `multipleOf: 0.1` (e.g. ChargingSchedulePeriod.limit),
-  // and 0.3 / 0.1 is 2.9999999999999996 in floating point. Ajv's own option compares the quotient
-  // with its rounding to 1e-6 instead of demanding an exact integer, and still reports errors.
-  // validateSchema: false skips compiling the draft-07 meta-schema (~25 ms of cold start); the
-  // generated schemas are checked against it once, in test/unit/ocpp/validate.test.ts.
-  const ajv = new Ajv({ allErrors: false, multipleOfPrecision: 6, validateSchema: false });
-  addFormats(ajv, ['date-time', 'uri']); // the only formats the OCA schemas use (RFC 3339 date-time, with offset)
-  return ajv;
-}
-
-function validatorFor(version: OcppVersion, action: string, direction: Direction): ValidateFunction | undefined {
-  const set = schemaSet(version);
-  const key = `${action}.${direction}`;
-  let validate = set.validators.get(key);
-  if (validate === undefined) {
-    const schema = set.schemas.get(key);
-    if (schema === undefined) return undefined;
-    set.ajv ??= createAjv();
-    validate = set.ajv.compile(schema);
-    set.validators.set(key, validate);
-  }
-  return validate;
-}
-
-/** True when `version` defines a request schema for `action` (either direction). */
+/** True when `version` defines `action` (it has a request schema), whether or not this CSMS takes part in it. */
 export function isKnownAction(version: OcppVersion, action: string): boolean {
-  return schemaSet(version).schemas.has(`${action}.req`);
+  return KNOWN[version].has(action);
 }
 
-/** Validates a CALL payload. Unknown action → NotImplemented (1.6 Table 7; 2.0.1 §4.1.7, Table 8). */
+/** Validates a CALL payload a charge point sent. Unknown action → NotImplemented (1.6 Table 7; 2.0.1 §4.1.7, Table 8). */
 export function validateRequest(version: OcppVersion, action: string, payload: unknown): ValidationResult {
-  return validate(version, action, 'req', payload);
+  return validateWith([RECEIVED[version]], version, action, 'req', payload);
 }
 
-/** Validates the CALLRESULT payload of a CALL we sent with `action`. */
+/** Validates a CALLRESULT payload: a charge point's answer to our command, or our answer to its CALL. */
 export function validateResponse(version: OcppVersion, action: string, payload: unknown): ValidationResult {
-  return validate(version, action, 'conf', payload);
+  return validateWith([RECEIVED[version], ANSWERS[version]], version, action, 'conf', payload);
 }
 
-function validate(version: OcppVersion, action: string, direction: Direction, payload: unknown): ValidationResult {
-  const validateFn = validatorFor(version, action, direction);
+/** Validates with the first of `sets` that has a validator for `action`; none → NotImplemented. */
+export function validateWith(sets: readonly Validators[], version: OcppVersion, action: string, direction: Direction, payload: unknown): ValidationResult {
+  const key = `${action}.${direction}`;
+  const validateFn = sets.find((set) => Object.hasOwn(set, key))?.[key];
   if (validateFn === undefined) {
     const what = direction === 'req' ? 'request' : 'response';
-    return { ok: false, error: new OcppError('NotImplemented', `${action} is not a known ${version} action (no ${what} schema)`) };
+    const why = isKnownAction(version, action) ? `this CSMS does not take part in ${action} (no ${what} validator)` : `${action} is not a known ${version} action (no ${what} schema)`;
+    return { ok: false, error: new OcppError('NotImplemented', why) };
   }
   if (validateFn(payload)) return unsafeNumberIn(payload);
   const first = validateFn.errors?.[0];

@@ -1,30 +1,10 @@
 // OCPP 2.0.1 Part 6 CSMS test cases of blocks A and B, one test per case id (cases.ts lists them all).
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { RPCClient } from 'ocpp-rpc';
-import type { LocalRuntime } from '../../local/runtime';
-import { aConnectedClient, markCommissioned, basic, BOOT, upgradeStatus } from '../integration/support/ocpp';
-import { anInstallerOnTheSeedProject } from '../integration/support/api';
-import { startTestRuntime } from '../integration/support/runtime';
-import { answer, aStation, command, commissionThroughTheInstallerApi, operatorApi, type Station } from './support';
+import { describe, expect, it, vi } from 'vitest';
+import { markCommissioned, basic, BOOT, upgradeStatus } from '../integration/support/ocpp';
+import { aConformanceRun, answer, command, commissionThroughTheInstallerApi, operatorApi, type Station } from './support';
 
-let rt: LocalRuntime;
-let installerToken: string;
-const open: Station[] = [];
-const clients: RPCClient[] = [];
-beforeAll(async () => {
-  rt = await startTestRuntime();
-  installerToken = await anInstallerOnTheSeedProject(rt);
-});
-afterAll(async () => {
-  for (const s of open) await s.client.close({ force: true }).catch(() => undefined);
-  for (const c of clients) await c.close({ force: true }).catch(() => undefined);
-  await rt?.stop();
-});
-const station = async (commissioned: boolean) => {
-  const s = await aStation(rt, 'ocpp2.0.1', { commissioned });
-  open.push(s);
-  return s;
-};
+const run = aConformanceRun('ocpp2.0.1');
+const station = run.station;
 const now = () => new Date().toISOString();
 const statusAvailable = () => ({ timestamp: now(), connectorStatus: 'Available', evseId: 1, connectorId: 1 });
 const availabilityEvent = () => ({
@@ -32,11 +12,7 @@ const availabilityEvent = () => ({
   seqNo: 0,
   eventData: [{ eventId: 1, timestamp: now(), trigger: 'Delta', actualValue: 'Available', eventNotificationType: 'HardWiredNotification', component: { name: 'Connector', evse: { id: 1, connectorId: 1 } }, variable: { name: 'AvailabilityState' } }],
 });
-const bootedAccepted = async () => {
-  const s = await station(true);
-  expect(await s.client.call('BootNotification', BOOT['ocpp2.0.1'])).toMatchObject({ status: 'Accepted' });
-  return s;
-};
+const bootedAccepted = run.bootedAccepted;
 
 describe('OCPP 2.0.1 block A: security', () => {
   it('TC_A_01_CSMS Basic Authentication - valid username/password: upgrades, boot Accepted, connector state answered', async () => {
@@ -47,12 +23,12 @@ describe('OCPP 2.0.1 block A: security', () => {
 
   it('TC_A_02_CSMS Basic Authentication - username not the ChargingStationId: upgrade refused', async () => {
     const s = await station(true);
-    expect(await upgradeStatus(`${rt.ocppUrl}/${s.identity}`, { protocols: ['ocpp2.0.1'], authorization: basic(`${s.identity}Invalid`, s.password) })).toBe(401);
+    expect(await upgradeStatus(`${run.rt.ocppUrl}/${s.identity}`, { protocols: ['ocpp2.0.1'], authorization: basic(`${s.identity}Invalid`, s.password) })).toBe(401);
   });
 
   it('TC_A_03_CSMS Basic Authentication - invalid password: upgrade refused', async () => {
     const s = await station(true);
-    expect(await upgradeStatus(`${rt.ocppUrl}/${s.identity}`, { protocols: ['ocpp2.0.1'], authorization: basic(s.identity, 'Rnd0mIdentifierString-x9Q2') })).toBe(401);
+    expect(await upgradeStatus(`${run.rt.ocppUrl}/${s.identity}`, { protocols: ['ocpp2.0.1'], authorization: basic(s.identity, 'Rnd0mIdentifierString-x9Q2') })).toBe(401);
   });
 
   // A01: the CSMS sends the new password when commissioning completes (lib/domain/commissioning.ts);
@@ -64,7 +40,7 @@ describe('OCPP 2.0.1 block A: security', () => {
     it(`${id} Update BasicAuthPassword - ${said}: the station reconnects with the ${reconnectWith} password and boots Accepted`, async () => {
       const s = await station(false);
       expect(await s.client.call('BootNotification', BOOT['ocpp2.0.1'])).toMatchObject({ status: 'Pending' });
-      const { newPassword } = await commissionThroughTheInstallerApi(rt, s, installerToken, 'ocpp2.0.1', said);
+      const { newPassword } = await commissionThroughTheInstallerApi(run.rt, s, run.installerToken, 'ocpp2.0.1', said);
       // Step 1: SetVariablesRequest of SecurityCtrlr.BasicAuthPassword.
       const set = s.received.find((r) => r.method === 'SetVariables')!.params.setVariableData as Array<Record<string, unknown>>;
       expect(set).toEqual([{ attributeValue: newPassword, component: { name: 'SecurityCtrlr' }, variable: { name: 'BasicAuthPassword' } }]);
@@ -72,15 +48,14 @@ describe('OCPP 2.0.1 block A: security', () => {
       await s.client.close({ force: true });
       // Steps 3-4: the upgrade with the password the station now uses; the other one is refused (A_10: the new one was never stored).
       const password = reconnectWith === 'new' ? newPassword : s.password;
-      if (reconnectWith === 'old') expect(await upgradeStatus(`${rt.ocppUrl}/${s.identity}`, { protocols: ['ocpp2.0.1'], authorization: basic(s.identity, newPassword) })).toBe(401);
-      const again = await aConnectedClient(rt, { identity: s.identity, password, protocol: 'ocpp2.0.1' });
-      clients.push(again);
+      if (reconnectWith === 'old') expect(await upgradeStatus(`${run.rt.ocppUrl}/${s.identity}`, { protocols: ['ocpp2.0.1'], authorization: basic(s.identity, newPassword) })).toBe(401);
+      const again = await run.reconnect(s, password);
       // Steps 5-8.
       expect(await again.call('BootNotification', BOOT['ocpp2.0.1'])).toMatchObject({ status: 'Accepted' });
       expect(await again.call('StatusNotification', statusAvailable())).toEqual({});
       expect(await again.call('NotifyEvent', availabilityEvent())).toEqual({});
       // A01: once the new password was used, the old one no longer opens the door (the grace path ends; docs/conformance.md).
-      if (reconnectWith === 'new') expect(await upgradeStatus(`${rt.ocppUrl}/${s.identity}`, { protocols: ['ocpp2.0.1'], authorization: basic(s.identity, s.password) })).toBe(401);
+      if (reconnectWith === 'new') expect(await upgradeStatus(`${run.rt.ocppUrl}/${s.identity}`, { protocols: ['ocpp2.0.1'], authorization: basic(s.identity, s.password) })).toBe(401);
     });
   }
 });
@@ -100,13 +75,13 @@ describe('OCPP 2.0.1 block B: provisioning', () => {
       setImmediate(() => void s.client.call('NotifyReport', { requestId: 7, generatedAt: now(), seqNo: 0, tbc: false, reportData: [{ component: { name: 'OCPPCommCtrlr' }, variable: { name: 'HeartbeatInterval' }, variableAttribute: [{ value: '300' }] }] }).then((r) => s.received.push({ method: 'NotifyReport answered', params: r as Record<string, unknown> })));
       return { status: 'Accepted' };
     });
-    expect((await command(rt, s, 'GetBaseReport', { requestId: 7, reportBase: 'ConfigurationInventory' })).body.outcome).toBe('accepted');
+    expect((await command(run.rt, s, 'GetBaseReport', { requestId: 7, reportBase: 'ConfigurationInventory' })).body.outcome).toBe('accepted');
     await vi.waitFor(() => expect(s.received.map((r) => r.method)).toContain('NotifyReport answered'));
     answer(s, 'TriggerMessage', () => {
       setImmediate(() => void s.client.call('StatusNotification', statusAvailable()).then(() => s.received.push({ method: 'StatusNotification answered', params: {} })));
       return { status: 'Accepted' };
     });
-    expect((await command(rt, s, 'TriggerMessage', { requestedMessage: 'StatusNotification', evse: { id: 1, connectorId: 1 } })).body.outcome).toBe('accepted');
+    expect((await command(run.rt, s, 'TriggerMessage', { requestedMessage: 'StatusNotification', evse: { id: 1, connectorId: 1 } })).body.outcome).toBe('accepted');
     await vi.waitFor(() => expect(s.received.map((r) => r.method)).toContain('StatusNotification answered'));
     // The CSMS is now ready to accept the station (commissioning completed).
     await markCommissioned(s.chargePointId);
@@ -122,10 +97,27 @@ describe('OCPP 2.0.1 block B: provisioning', () => {
     await expect(s.client.call('NotifyEvent', availabilityEvent())).rejects.toMatchObject({ rpcErrorCode: 'SecurityError' });
   });
 
+  // B02 with F06: the CSMS ends the Pending interval itself. The installer starting commissioning is
+  // what makes this CSMS send it (lib/domain/commissioning.ts runCommissioning).
+  it('TC_B_31_CSMS Cold Boot - Pending: the CSMS triggers a BootNotification, which is Accepted, before anything else it triggers', async () => {
+    const s = await station(false);
+    // Steps 1-2.
+    expect(await s.client.call('BootNotification', BOOT['ocpp2.0.1'])).toMatchObject({ status: 'Pending' });
+    await commissionThroughTheInstallerApi(run.rt, s, run.installerToken, 'ocpp2.0.1', 'Accepted');
+    // Step 3: the TriggerMessageRequest asks for BootNotification (the first trigger after the Pending boot).
+    const triggers = s.received.filter((r) => r.method === 'TriggerMessage').map((r) => r.params.requestedMessage);
+    expect(triggers[0]).toBe('BootNotification');
+    // Step 6: the boot it triggered (reason Triggered, step 5) is Accepted.
+    expect(s.received.find((r) => r.method === 'BootNotification answered')?.params).toMatchObject({ status: 'Accepted' });
+    // Steps 7-8: the station now sends on its own and is answered.
+    expect(await s.client.call('StatusNotification', statusAvailable())).toEqual({});
+    expect(await s.client.call('NotifyEvent', availabilityEvent())).toEqual({});
+  });
+
   it('TC_B_06_CSMS Get Variables - single value', async () => {
     const s = await bootedAccepted();
     answer(s, 'GetVariables', (p) => ({ getVariableResult: (p.getVariableData as Array<Record<string, unknown>>).map((d) => ({ attributeStatus: 'Accepted', attributeValue: '60', component: d.component, variable: d.variable })) }));
-    const res = await command(rt, s, 'GetVariables', { getVariableData: [{ component: { name: 'OCPPCommCtrlr' }, variable: { name: 'OfflineThreshold' } }] });
+    const res = await command(run.rt, s, 'GetVariables', { getVariableData: [{ component: { name: 'OCPPCommCtrlr' }, variable: { name: 'OfflineThreshold' } }] });
     const sent = s.received.at(-1)!.params.getVariableData as Array<{ attributeType?: string; component: { name: string }; variable: { name: string } }>;
     expect(sent).toEqual([{ component: { name: 'OCPPCommCtrlr' }, variable: { name: 'OfflineThreshold' } }]);
     expect(res.body).toMatchObject({ outcome: 'accepted', response: { getVariableResult: [{ attributeValue: '60' }] } });
@@ -138,7 +130,7 @@ describe('OCPP 2.0.1 block B: provisioning', () => {
       { component: { name: 'OCPPCommCtrlr' }, variable: { name: 'OfflineThreshold' } },
       { component: { name: 'AuthCtrlr' }, variable: { name: 'AuthorizeRemoteStart' } },
     ];
-    const res = await command(rt, s, 'GetVariables', { getVariableData: data });
+    const res = await command(run.rt, s, 'GetVariables', { getVariableData: data });
     expect(s.received.at(-1)!.params.getVariableData).toEqual(data);
     expect(res.body.outcome).toBe('accepted');
   });
@@ -148,10 +140,10 @@ describe('OCPP 2.0.1 block B: provisioning', () => {
     let status = 'Accepted';
     answer(s, 'SetVariables', (p) => ({ setVariableResult: (p.setVariableData as Array<Record<string, unknown>>).map((d) => ({ attributeStatus: status, component: d.component, variable: d.variable })) }));
     const data = [{ attributeValue: '123', component: { name: 'OCPPCommCtrlr' }, variable: { name: 'OfflineThreshold' } }];
-    expect((await command(rt, s, 'SetVariables', { setVariableData: data })).body.outcome).toBe('accepted');
+    expect((await command(run.rt, s, 'SetVariables', { setVariableData: data })).body.outcome).toBe('accepted');
     expect(s.received.at(-1)!.params.setVariableData).toEqual(data);
     status = 'Rejected';
-    expect((await command(rt, s, 'SetVariables', { setVariableData: data })).body.outcome).toBe('rejected');
+    expect((await command(run.rt, s, 'SetVariables', { setVariableData: data })).body.outcome).toBe('rejected');
   });
 
   it('TC_B_10_CSMS Set Variables - multiple values', async () => {
@@ -161,7 +153,7 @@ describe('OCPP 2.0.1 block B: provisioning', () => {
       { attributeValue: '123', component: { name: 'OCPPCommCtrlr' }, variable: { name: 'OfflineThreshold' } },
       { attributeValue: 'false', component: { name: 'AuthCtrlr' }, variable: { name: 'AuthorizeRemoteStart' } },
     ];
-    expect((await command(rt, s, 'SetVariables', { setVariableData: data })).body.outcome).toBe('accepted');
+    expect((await command(run.rt, s, 'SetVariables', { setVariableData: data })).body.outcome).toBe('accepted');
     expect(s.received.at(-1)!.params.setVariableData).toEqual(data);
   });
 
@@ -181,11 +173,11 @@ describe('OCPP 2.0.1 block B: provisioning', () => {
         });
         return { status: 'Accepted' };
       });
-      const res = await command(rt, s, 'GetBaseReport', { requestId: 42, reportBase });
+      const res = await command(run.rt, s, 'GetBaseReport', { requestId: 42, reportBase });
       expect(res.body.outcome).toBe('accepted');
       expect(s.received.at(-1)!.params).toEqual({ requestId: 42, reportBase });
       await vi.waitFor(async () => {
-        const dm = await operatorApi<{ reports: Array<{ request_id: number; complete: boolean; report_data: unknown[] }> }>(rt, 'GET', `/charge-points/${s.chargePointId}/device-model`);
+        const dm = await operatorApi<{ reports: Array<{ request_id: number; complete: boolean; report_data: unknown[] }> }>(run.rt, 'GET', `/charge-points/${s.chargePointId}/device-model`);
         expect(dm.status).toBe(200);
         expect(dm.body.reports[0]).toMatchObject({ request_id: 42, complete: true, report_data: [variable('HeartbeatInterval', '300'), variable('OfflineThreshold', '60')] });
       });
@@ -194,7 +186,7 @@ describe('OCPP 2.0.1 block B: provisioning', () => {
 
   it('TC_B_20_CSMS Reset Charging Station - without ongoing transaction - OnIdle', async () => {
     const s = await bootedAccepted();
-    expect((await command(rt, s, 'Reset', { type: 'OnIdle' })).body.outcome).toBe('accepted');
+    expect((await command(run.rt, s, 'Reset', { type: 'OnIdle' })).body.outcome).toBe('accepted');
     expect(s.received.at(-1)).toEqual({ method: 'Reset', params: { type: 'OnIdle' } });
     // The station reboots: the CSMS answers the boot and the connector state.
     expect(await s.client.call('BootNotification', { ...BOOT['ocpp2.0.1'], reason: 'RemoteReset' })).toMatchObject({ status: 'Accepted' });
@@ -203,7 +195,7 @@ describe('OCPP 2.0.1 block B: provisioning', () => {
 
   it('TC_B_25_CSMS Reset EVSE - without ongoing transaction', async () => {
     const s = await bootedAccepted();
-    expect((await command(rt, s, 'Reset', { type: 'OnIdle', evseId: 1 })).body.outcome).toBe('accepted');
+    expect((await command(run.rt, s, 'Reset', { type: 'OnIdle', evseId: 1 })).body.outcome).toBe('accepted');
     expect(s.received.at(-1)).toEqual({ method: 'Reset', params: { type: 'OnIdle', evseId: 1 } });
   });
 
@@ -234,7 +226,7 @@ describe('OCPP 2.0.1 block B: provisioning', () => {
       answer(s, 'Reset', () => ({ status: 'Scheduled' }));
       const reset = { type: 'OnIdle', ...(evseId ? { evseId } : {}) };
       // Steps 1-2: the ResetRequest the tool validates; Scheduled is a success (B11.FR.02/B12.FR.02).
-      expect((await command(rt, s, 'Reset', reset)).body).toMatchObject({ outcome: 'accepted', response: { status: 'Scheduled' } });
+      expect((await command(run.rt, s, 'Reset', reset)).body).toMatchObject({ outcome: 'accepted', response: { status: 'Scheduled' } });
       expect(s.received.at(-1)).toEqual({ method: 'Reset', params: reset });
       // Steps 3-6: the driver stops, the EV leaves.
       expect(await event('Updated', 'StopAuthorized', 2, { chargingState: 'EVConnected' }, { idToken })).toEqual({ idTokenInfo: { status: 'Accepted' } });
@@ -255,7 +247,7 @@ describe('OCPP 2.0.1 block B: provisioning', () => {
       const s = await bootedAccepted();
       const { event } = await energyTransferStarted(s);
       const reset = { type: 'Immediate', ...(evseId ? { evseId } : {}) };
-      expect((await command(rt, s, 'Reset', reset)).body.outcome).toBe('accepted');
+      expect((await command(run.rt, s, 'Reset', reset)).body.outcome).toBe('accepted');
       expect(s.received.at(-1)).toEqual({ method: 'Reset', params: reset });
       // Step 3: ended by the reset, without idToken.
       expect(await event('Ended', 'ResetCommand', 2, { chargingState: 'EVConnected', stoppedReason: 'ImmediateReset' })).toEqual({});
@@ -270,15 +262,34 @@ describe('OCPP 2.0.1 block B: provisioning', () => {
   const profile = { ocppVersion: 'OCPP20', ocppTransport: 'JSON', ocppCsmsUrl: 'wss://csms.example.com/ocpp', messageTimeout: 30, securityProfile: 2, ocppInterface: 'Wired0' };
   it('TC_B_42_CSMS Set new NetworkConnectionProfile - Accepted', async () => {
     const s = await bootedAccepted();
-    const res = await command(rt, s, 'SetNetworkProfile', { configurationSlot: 1, connectionData: profile });
+    const res = await command(run.rt, s, 'SetNetworkProfile', { configurationSlot: 1, connectionData: profile });
     expect(s.received.at(-1)).toEqual({ method: 'SetNetworkProfile', params: { configurationSlot: 1, connectionData: profile } });
     expect(res.body.outcome).toBe('accepted');
+  });
+
+  // TC_A_19 (A05) is not applicable as a whole (cases.ts says why); these are its steps 1-6, the
+  // commands the CSMS sends on the operator's manual actions, with the case's tool validations.
+  it('A05 security profile upgrade, steps 1-6: SetNetworkProfile one profile higher, NetworkConfigurationPriority with its slot, Reset', async () => {
+    const s = await bootedAccepted();
+    answer(s, 'SetVariables', (p) => ({ setVariableResult: (p.setVariableData as Array<Record<string, unknown>>).map((d) => ({ attributeStatus: 'Accepted', component: d.component, variable: d.variable })) }));
+    // Configured security profile: 1 (Basic auth without TLS, as this runtime serves it).
+    const upgraded = { ...profile, securityProfile: 2 };
+    expect((await command(run.rt, s, 'SetNetworkProfile', { configurationSlot: 2, connectionData: upgraded })).body.outcome).toBe('accepted');
+    const priority = [{ attributeValue: '2,1', component: { name: 'OCPPCommCtrlr' }, variable: { name: 'NetworkConfigurationPriority' } }];
+    expect((await command(run.rt, s, 'SetVariables', { setVariableData: priority })).body.outcome).toBe('accepted');
+    expect((await command(run.rt, s, 'Reset', { type: 'OnIdle' })).body.outcome).toBe('accepted');
+    expect(s.received.map((r) => r.method)).toEqual(['SetNetworkProfile', 'SetVariables', 'Reset']);
+    // Step 1: connectionData with the configured values and securityProfile + 1.
+    expect(s.received[0]!.params).toEqual({ configurationSlot: 2, connectionData: { ...profile, ocppVersion: 'OCPP20', ocppTransport: 'JSON', securityProfile: 2 } });
+    // Step 3: OCPPCommCtrlr.NetworkConfigurationPriority containing the slot of step 1.
+    const [set] = s.received[1]!.params.setVariableData as Array<{ attributeValue: string; component: { name: string }; variable: { name: string } }>;
+    expect([set!.component.name, set!.variable.name, set!.attributeValue.split(',')]).toEqual(['OCPPCommCtrlr', 'NetworkConfigurationPriority', expect.arrayContaining(['2'])]);
   });
 
   it('TC_B_44_CSMS Set new NetworkConnectionProfile - Failed', async () => {
     const s = await bootedAccepted();
     answer(s, 'SetNetworkProfile', () => ({ status: 'Failed' }));
-    const res = await command(rt, s, 'SetNetworkProfile', { configurationSlot: 2, connectionData: profile });
+    const res = await command(run.rt, s, 'SetNetworkProfile', { configurationSlot: 2, connectionData: profile });
     expect(res.body).toMatchObject({ outcome: 'rejected', response: { status: 'Failed' } });
   });
 });

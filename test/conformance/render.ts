@@ -39,16 +39,16 @@ ${rows}
 ## TC_B_31 and the commissioning order
 
 TC_B_31 validates that, after a Pending boot, the TriggerMessageRequest the CSMS sends asks for
-BootNotification (step 3) and that the boot it triggers is answered Accepted (step 6); the case text
-offers no other TriggerMessage before that, so the tool does not accept the Heartbeat first. The platform
-answers Accepted only once commissioning has completed (the Pending gate, DESIGN.md §3), and one of the
-three commissioning checks is a Heartbeat after the start, which a Pending station sends only when asked
-(2.0.1 B02, TC_B_30): so commissioning sends TriggerMessage(Heartbeat) first, and TriggerMessage
-(BootNotification) after the password rotation. Swapping the order would not help: a boot triggered before
-completion is answered Pending, which fails step 6. Decision: the order stays, and TC_B_31 stays open. It
-passes only if the heartbeat check no longer needs a Heartbeat while Pending, for example by checking the
-Heartbeat after the Accepted boot, which changes what "commissioning completed" means to installers and to
-\`commissioning.completed\` subscribers; that is for issue #11 to decide, not a test-side workaround.
+BootNotification (step 3) and that the boot it triggers is answered Accepted (step 6). Commissioning
+follows that order (\`lib/domain/commissioning.ts\`): once the charge point has connected and booted with
+a firmware version (the \`ocpp_connection\` and \`firmware_version\` checks), it opens the Pending gate
+and sends TriggerMessage(BootNotification), and that boot is Accepted; only then does it ask for the
+Heartbeat of the third check, which an Accepted station may send on its own. When all three checks pass,
+commissioning completes and the password is rotated. A commissioning that fails (times out) closes the
+gate again: the next boot is Pending. A charger that refuses the triggered boot is asked for the Heartbeat
+while Pending instead (a triggered message is allowed, TC_B_30), and gets the Accepted boot triggered after
+completion, as before. Before this order, commissioning triggered the Heartbeat first and TC_B_31 failed
+at step 3.
 
 ## Password rotation and the whitepaper
 
@@ -80,9 +80,15 @@ CloudFront offers fixed security policies, not cipher lists:
   A00.FR.319 excludes. \`test/infra/ocpp-tls.test.ts\` asserts the policy, the certificate and SNI, and holds
   the AWS table the choice rests on. TC_A_06 (TLS version too low) and TC16_A_04 are verified that way.
 - **Certificate**: use an RSA certificate (ACM's default, RSA 2048; the CN is the domain, as TC_A_04
-  checks). It serves the RSA pair. The ECDHE_ECDSA pair needs an ECDSA certificate, and a CloudFront
-  distribution carries one certificate, so a station that supports only the ECDSA pair cannot connect,
-  and TC_A_04, which validates all four suites, is only half met: it stays open.
+  checks). It serves the RSA pair. The ECDHE_ECDSA pair is negotiated only with an ECDSA certificate and
+  the TLS_RSA pair only with an RSA one; CloudFront accepts either key type from ACM (RSA 2048, ECDSA
+  P-256/P-384) but a distribution's viewer certificate is exactly one, so one OCPP hostname offers one
+  pair. API Gateway custom domains do not help: the OCPP URL needs CloudFront for the path (DESIGN.md
+  §2.1). A second distribution with an ECDSA certificate on a second hostname would serve stations that
+  support only the ECDSA pair, but TC_A_04 validates all four suites on one endpoint, so it would not make
+  the case pass; it is not built, since a station needs only one of the pairs and the RSA pair is the one
+  chargers support most widely. Decision: RSA certificate, and TC_A_04 is listed not applicable with that
+  reason; its other validations (TLS 1.2 or higher, certificate, SNI) are what the template test checks.
 - **Default \`*.cloudfront.net\` domain**: CloudFront serves its own certificate there and the security
   policy cannot be set; it accepts TLS 1.0 and 1.1. A deployment without a custom domain is therefore
   **not conformant for security profile 2** (TC_A_06 would fail). It still serves \`wss://\` to stations that

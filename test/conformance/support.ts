@@ -3,9 +3,10 @@
 import type { RPCClient } from 'ocpp-rpc';
 import type { LocalRuntime } from '../../local/runtime';
 import type { OcppVersion } from '../../lib/ocpp/versions';
-import { vi } from 'vitest';
-import { apiClient } from '../integration/support/api';
+import { afterAll, beforeAll, expect, vi } from 'vitest';
+import { anInstallerOnTheSeedProject, apiClient } from '../integration/support/api';
 import { aConnectedClient, aRegisteredChargePoint, BOOT, markCommissioned } from '../integration/support/ocpp';
+import { startTestRuntime } from '../integration/support/runtime';
 
 export interface Station {
   readonly client: RPCClient;
@@ -14,6 +15,56 @@ export interface Station {
   readonly chargePointId: string;
   /** Every CALL the CSMS sent, in order: what the tool validations check. */
   readonly received: Array<{ method: string; params: Record<string, unknown> }>;
+}
+
+/**
+ * The test system of one conformance file: a local runtime with an installer on the seed project for
+ * the whole file, stations of one OCPP version, and every socket a case opened closed at the end.
+ * Call it at the top level of a test file (it registers the file's beforeAll/afterAll).
+ */
+export function aConformanceRun(protocol: OcppVersion) {
+  let rt: LocalRuntime | undefined;
+  let installerToken: string | undefined;
+  const sockets: RPCClient[] = [];
+  beforeAll(async () => {
+    rt = await startTestRuntime();
+    installerToken = await anInstallerOnTheSeedProject(rt);
+  });
+  afterAll(async () => {
+    for (const c of sockets) await c.close({ force: true }).catch(() => undefined);
+    await rt?.stop();
+  });
+  const ready = () => {
+    if (!rt || !installerToken) throw new Error('the conformance runtime is not started (aConformanceRun must be called at the top level)');
+    return { rt, installerToken };
+  };
+  const run = {
+    get rt(): LocalRuntime {
+      return ready().rt;
+    },
+    get installerToken(): string {
+      return ready().installerToken;
+    },
+    /** A registered station, connected; commissioned ones boot Accepted, the others Pending. */
+    station: async (commissioned: boolean): Promise<Station> => {
+      const s = await aStation(ready().rt, protocol, { commissioned });
+      sockets.push(s.client);
+      return s;
+    },
+    /** A commissioned station that has sent its BootNotification and was Accepted. */
+    bootedAccepted: async (): Promise<Station> => {
+      const s = await run.station(true);
+      expect(await s.client.call('BootNotification', BOOT[protocol])).toMatchObject({ status: 'Accepted' });
+      return s;
+    },
+    /** The station connecting again (a new socket, as after a reboot), with this password. */
+    reconnect: async (s: Station, password: string): Promise<RPCClient> => {
+      const client = await aConnectedClient(ready().rt, { identity: s.identity, password, protocol });
+      sockets.push(client);
+      return client;
+    },
+  };
+  return run;
 }
 
 /** A registered station (commissioned: its boot is Accepted; else Pending), connected with security profile 1 Basic auth. */
@@ -60,9 +111,19 @@ export const command = (rt: LocalRuntime, s: Station, action: string, payload: R
  */
 export async function commissionThroughTheInstallerApi(rt: LocalRuntime, s: Station, installerToken: string, protocol: OcppVersion, passwordAnswer: string): Promise<{ newPassword: string }> {
   const sent: { password?: string } = {};
+  // What a trigger asks for is sent after the TriggerMessage answer, and the CSMS's answer to it is
+  // recorded as "<action> answered" (TC_B_31 validates the triggered boot's answer). A triggered
+  // 2.0.1 boot says so (BootReasonEnumType Triggered, as TC_B_31 step 5 sends it).
   answer(s, 'TriggerMessage', (p) => {
     const what = p.requestedMessage as string;
-    setImmediate(() => void s.client.call(what, what === 'Heartbeat' ? {} : BOOT[protocol]).catch(() => undefined));
+    const payload = what === 'Heartbeat' ? {} : protocol === 'ocpp2.0.1' ? { ...BOOT[protocol], reason: 'Triggered' } : BOOT[protocol];
+    setImmediate(
+      () =>
+        void s.client
+          .call(what, payload)
+          .then((r) => s.received.push({ method: `${what} answered`, params: r as Record<string, unknown> }))
+          .catch(() => undefined),
+    );
     return { status: 'Accepted' };
   });
   answer(s, 'ChangeConfiguration', (p) => {

@@ -1,6 +1,8 @@
-// TLS of the OCPP endpoint for security profile 2 (issue #11 item 6; conformance cases TC_A_04_CSMS,
-// TC_A_06_CSMS and TC16_A_04_CSMS, docs/conformance.md "TLS"): on a custom domain the distribution uses the CloudFront security policy that allows no TLS
-// below 1.2 and still offers the cipher suites OCPP requires of the CSMS.
+// TLS of the OCPP endpoint for security profile 2 (issue #11 item 6; conformance cases TC_A_06_CSMS and
+// TC16_A_04_CSMS, and what can be met of TC_A_04_CSMS, docs/conformance.md "TLS"): on a custom domain the
+// distribution uses the CloudFront security policy that allows no TLS below 1.2 and still offers the cipher
+// suites OCPP requires of the CSMS. Which pair is served depends on the one certificate (RSA: the TLS_RSA
+// pair; infra/stacks/edge-stack.ts says why the ECDSA pair is not served too).
 import { describe, expect, it } from 'vitest';
 import { OCPP_VIEWER_SECURITY_POLICY } from '../../infra/stacks/edge-stack';
 import { FULL_CONTEXT, resources, synthesize } from './support/synth';

@@ -37,10 +37,13 @@ export const bootNotification: ActionHandler = async (ctx, payload: Boot16 | Boo
           serial: (payload as Boot201).chargingStation.serialNumber,
           firmware: (payload as Boot201).chargingStation.firmwareVersion,
         };
-  // The Pending gate (DESIGN.md §3): a charge point whose commissioning is not complete is Pending;
-  // commissioning triggers a new BootNotification once it is, and that one is Accepted.
+  // The Pending gate (DESIGN.md §3): a charge point is Pending until commissioning has seen it
+  // connect and boot with a firmware version; commissioning then opens the gate (bootAcceptedAt) and
+  // triggers a new BootNotification, which is Accepted (TC_B_31_CSMS), before it checks the
+  // heartbeat. A failed commissioning closes it again; a completed one keeps it open.
   const cp = await getChargePoint(ctx.connection.chargePointId, true);
-  const status: BootInfo['status'] = cp?.commissioning?.status === 'completed' ? 'Accepted' : 'Pending';
+  const c = cp?.commissioning;
+  const status: BootInfo['status'] = c?.status === 'completed' || (c?.status === 'in_progress' && c.bootAcceptedAt) ? 'Accepted' : 'Pending';
   const boot: BootInfo = {
     chargePointVendor: station.vendor,
     chargePointModel: station.model,

@@ -1,11 +1,15 @@
-// Which handler answers which CALL, per version. An action with a schema but no handler here is
-// answered NotImplemented by the pipeline.
+// Which handler answers which CALL, per version: exactly the charger actions of action-names.ts (the
+// type says so), whose validators are compiled ahead of time. Any other action is answered
+// NotImplemented by the pipeline.
+import type { CHARGER_ACTIONS } from '../action-names';
 import type { OcppVersion } from '../versions';
 import { bootNotification, heartbeat } from './boot';
 import { authorize, dataTransfer, firmwareStatusNotification, logOnly, statusNotification } from './status';
 import { notifyEVChargingNeeds, notifyEVChargingSchedule, notifyReport, signCertificate } from './reports';
 import { meterValues, startTransaction, stopTransaction, transactionEvent } from './transactions';
 import type { ActionHandler } from './types';
+
+type HandlerTable = { readonly [V in OcppVersion]: Readonly<Record<(typeof CHARGER_ACTIONS)[V][number], ActionHandler>> };
 
 export const ACTION_HANDLERS: { readonly [V in OcppVersion]: Readonly<Record<string, ActionHandler>> } = {
   'ocpp1.6': {
@@ -51,7 +55,7 @@ export const ACTION_HANDLERS: { readonly [V in OcppVersion]: Readonly<Record<str
     NotifyEVChargingNeeds: notifyEVChargingNeeds,
     NotifyEVChargingSchedule: notifyEVChargingSchedule,
   },
-};
+} satisfies HandlerTable;
 
 export function handlerFor(version: OcppVersion, action: string): ActionHandler | undefined {
   return Object.hasOwn(ACTION_HANDLERS[version], action) ? ACTION_HANDLERS[version][action] : undefined;
