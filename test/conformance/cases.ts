@@ -9,7 +9,8 @@
  * (plain ws://) cannot play; a test/infra template test, named in the note, asserts the setting the
  * case depends on instead. test/unit/conformance-doc.test.ts checks that file exists and names the case.
  */
-export type CaseStatus = 'automated' | 'verified_by_template' | 'not_applicable' | 'not_yet_automated';
+/** `not_met`: the case applies and the platform does not pass it (the note says why and what it would take). */
+export type CaseStatus = 'automated' | 'verified_by_template' | 'not_applicable' | 'not_yet_automated' | 'not_met';
 
 export interface ConformanceCase {
   readonly id: string;
@@ -33,8 +34,8 @@ export const CASES: readonly ConformanceCase[] = [
     id: 'TC_A_04_CSMS',
     version: '2.0.1',
     name: 'TLS - server-side certificate - Valid certificate',
-    status: 'not_applicable',
-    note: 'Cannot be met as written on CloudFront (see "TLS" below): the case validates the two TLS_RSA and the two ECDHE_ECDSA suites on one endpoint; TLS_RSA suites need an RSA certificate and ECDHE_ECDSA suites an ECDSA one, and a CloudFront distribution serves exactly one certificate. Decision: an RSA certificate. test/infra/ocpp-tls.test.ts checks the rest of the case: TLS 1.2 or higher only, a policy offering all four suites, the certificate and SNI on the custom domain',
+    status: 'not_met',
+    note: 'Not met on AWS with CloudFront in front (see "TLS" below): the case validates the two TLS_RSA and the two ECDHE_ECDSA suites on one endpoint; TLS_RSA suites need an RSA certificate and ECDHE_ECDSA suites an ECDSA one, and a CloudFront distribution serves exactly one certificate, so only the RSA pair is offered. Meeting it takes a TLS terminator that holds both certificates for one name (e.g. a load balancer listener with an RSA and an ECDSA certificate) in front of the OCPP endpoint. test/infra/ocpp-tls.test.ts checks the rest of the case: TLS 1.2 or higher only, a policy offering all four suites, the certificate and SNI on the custom domain',
   },
   { id: 'TC_A_06_CSMS', version: '2.0.1', name: 'TLS - server-side certificate - TLS version too low', status: 'verified_by_template', note: TLS_VERSION },
   { id: 'TC_A_07_CSMS', version: '2.0.1', name: 'TLS - Client-side certificate - valid certificate', status: 'not_applicable', note: SP3 },
