@@ -310,16 +310,7 @@ async function register(input: RegisterChargePointInput, raw: string, identity: 
     // Lost a race for the serial: report who has it now.
     throw new Conflict(serialInUseMessage(winner, project.operatorId), { field: 'serial_number' });
   }
-  await publish([
-    makeEvent('charge_point.registered', chargePoint.operatorId, {
-      charge_point_id: chargePoint.chargePointId,
-      charge_point_identity: identity,
-      project_id: chargePoint.projectId,
-      ocpp_protocol: input.protocol,
-      registered_by: input.registeredBy ?? 'system',
-      new_password_issued: true,
-    }),
-  ]).catch((err: unknown) => log.error('publish charge_point.registered failed', { identity, err }));
+  await publishRegistered(chargePoint, identity, input.protocol, input.registeredBy);
   const base = config().ocppPublicEndpoint;
   return {
     chargePoint,
@@ -482,16 +473,7 @@ export async function reidentifyChargePoint(
     if (holder && holder.chargePointId !== cp.chargePointId) throw new Conflict(serialInUseMessage(holder, project.operatorId), { field: 'serial' });
     throw new Conflict('The charge point changed meanwhile (it connected, or its serial was changed); reload and try again', { field: 'serial' });
   }
-  await publish([
-    makeEvent('charge_point.registered', cp.operatorId, {
-      charge_point_id: cp.chargePointId,
-      charge_point_identity: identity,
-      project_id: cp.projectId,
-      ocpp_protocol: cp.protocol,
-      registered_by: opts.registeredBy ?? 'system',
-      new_password_issued: true,
-    }),
-  ]).catch((err: unknown) => log.error('publish charge_point.registered failed', { identity, err }));
+  await publishRegistered(cp, identity, cp.protocol, opts.registeredBy);
   return { chargePoint, identity, provisioningPassword: password };
 }
 
@@ -588,4 +570,18 @@ export async function releaseSerial(operatorId: string, chargePointId: string, r
   ]);
   if (result.cancelled) throw new Conflict(`The serial ${serial} changed meanwhile (a charger connected, or it was released already); read the charge point again`, { field: 'charge_point_id', reason: 'changed' });
   log.info('serial released', { chargePointId, identity: cp.identity, releasedBy });
+}
+
+/** `charge_point.registered`, after a registration or a re-identification has committed (a lost event is logged, not fatal). */
+async function publishRegistered(cp: ChargePoint, identity: string, protocol: OcppVersion, registeredBy: string | undefined): Promise<void> {
+  await publish([
+    makeEvent('charge_point.registered', cp.operatorId, {
+      charge_point_id: cp.chargePointId,
+      charge_point_identity: identity,
+      project_id: cp.projectId,
+      ocpp_protocol: protocol,
+      registered_by: registeredBy ?? 'system',
+      new_password_issued: true,
+    }),
+  ]).catch((err: unknown) => log.error('publish charge_point.registered failed', { identity, err }));
 }
