@@ -44,8 +44,9 @@ describe('demo credentials', () => {
   });
 
   it('explains a refused connection by its status', () => {
-    expect(refusalReason(401, 'CP-1')).toMatch(/password for CP-1 was not accepted/);
-    expect(refusalReason(404, 'CP-1')).toMatch(/no charge point is registered with identity CP-1/);
+    // 401 is the same for an unknown identity and a wrong password (no serial oracle), so it says so.
+    expect(refusalReason(401, 'CP-1')).toMatch(/whether CP-1 is unknown or its password wrong/);
+    expect(refusalReason(404, 'CP-1')).toMatch(/URL is not …\/ocpp\/\{identity\}/);
     expect(refusalReason(400, 'CP-1')).toMatch(/--protocol/);
   });
 });
