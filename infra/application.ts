@@ -3,12 +3,14 @@
 // tests both call buildApplication, so the tests check what gets deployed.
 //
 //   Data ──► Edge ──► Events ──► Ocpp
-//                 └──────────┴──► Api        Monitoring (dashboard) ◄── Edge
+//                 └──────────┴──► Api, ApiCharging (HTTP routes, lib/routes.ts API_STACKS)
+//                                             Monitoring (dashboard) ◄── Edge
 //   EdgeWaf (us-east-1: CloudFront web ACL) ──► Edge, when account and region are known
 import { type App, type Environment, Tags, Token, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { type DeployConfig, readDeployConfig } from './config';
-import { ApiStack } from './stacks/api-stack';
+import { API_STACKS } from '../lib/routes';
+import { ApiStack, type DeployedHttpRoute } from './stacks/api-stack';
 import { DataStack } from './stacks/data-stack';
 import { EdgeStack } from './stacks/edge-stack';
 import { EdgeWafStack } from './stacks/edge-waf-stack';
@@ -24,7 +26,8 @@ export interface Application {
   readonly edgeWaf?: EdgeWafStack;
   readonly events: EventsStack;
   readonly ocpp: OcppStack;
-  readonly api: ApiStack;
+  /** The HTTP routes, spread over the stacks of API_STACKS: every route by its key, and the stacks. */
+  readonly api: { readonly routes: ReadonlyMap<string, DeployedHttpRoute>; readonly stacks: readonly ApiStack[] };
   readonly monitoring: MonitoringStack;
 }
 
@@ -56,7 +59,10 @@ export function buildApplication(app: App, options: BuildOptions = {}): Applicat
   });
   const events = new EventsStack(app, 'Events', { ...common('Events', 'Charge point commissioning: event bus, rules and their functions'), data, edge });
   const ocpp = new OcppStack(app, 'Ocpp', { ...common('Ocpp', 'Charge point commissioning: OCPP $connect/$default/$disconnect'), data, edge, events });
-  const api = new ApiStack(app, 'Api', { ...common('Api', 'Charge point commissioning: HTTP API routes and functions'), data, edge, events });
+  const apiStacks = API_STACKS.map(
+    (name) => new ApiStack(app, name, { ...common(name, `Charge point commissioning: HTTP API routes and functions (${name})`), data, edge, events, routesOf: name }),
+  );
+  const api = { routes: new Map(apiStacks.flatMap((s) => [...s.routes])), stacks: apiStacks };
   const monitoring = new MonitoringStack(app, 'Monitoring', { ...common('Monitoring', 'Charge point commissioning: dashboard'), edge });
 
   // AWS::CloudWatch::Dashboard takes no Tags (cfn-lint E3002, and CloudFormation would reject it).

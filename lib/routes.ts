@@ -48,8 +48,27 @@ export type SecretName = (typeof SECRET_NAMES)[number];
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 export type HttpAuth = 'none' | 'operator' | 'installer';
 
+/**
+ * The CloudFormation stacks the HTTP routes are deployed in. A stack holds at most 500 resources and a
+ * route row makes 8 (function, role, policy, log group, alarm, integration, permission, route), so
+ * the rows are spread over several stacks of the one HTTP API. A row's stack is frozen once deployed
+ * (moving it replaces its function); new groups of routes go into a new stack here.
+ */
+export const API_STACKS = ['Api', 'ApiJobs'] as const;
+export type ApiStackName = (typeof API_STACKS)[number];
+
+/** A group of rows deployed by one stack of API_STACKS. */
+function inStack(stack: ApiStackName, rows: readonly HttpRoute[]): readonly HttpRoute[] {
+  return rows.map((row) => ({ ...row, stack }));
+}
+
 export interface HttpRoute {
   readonly kind: 'http';
+  /**
+   * The stack that deploys this row (see API_STACKS).
+   * @default 'Api'
+   */
+  readonly stack?: ApiStackName;
   readonly method: HttpMethod;
   /**
    * API Gateway HTTP API path template, e.g. `/api/v1/installer/projects/{project_id}`. JSON API rows
@@ -467,7 +486,7 @@ const CORE_HTTP_ROUTES: readonly HttpRoute[] = [
  * checked by domain/public-links.ts). Every public route writes (the per-client rate limit, the
  * link's `last_used_at`, audit entries), so each has `table: readwrite`.
  */
-const JOB_LINK_ROUTES: readonly HttpRoute[] = [
+const JOB_LINK_ROUTES: readonly HttpRoute[] = inStack('ApiJobs', [
   {
     kind: 'http',
     method: 'POST',
@@ -578,7 +597,7 @@ const JOB_LINK_ROUTES: readonly HttpRoute[] = [
     access: { table: 'readwrite', connections: 'manage', events: 'publish' },
     description: 'Mark the job complete (optionally activating every charge point); the page turns read-only',
   },
-];
+]);
 
 
 /** The JSON API: every row has a REST contract entry (lib/api/contract.ts) and is in the OpenAPI document. */
@@ -589,7 +608,7 @@ export const API_ROUTES: readonly HttpRoute[] = [...CORE_HTTP_ROUTES, ...JOB_LIN
  * they answer HTML or static files, not JSON, so they are not part of the REST contract. Each is an
  * ordinary row otherwise: one function, one route, least-privilege grants.
  */
-export const PAGE_ROUTES: readonly HttpRoute[] = [
+export const PAGE_ROUTES: readonly HttpRoute[] = inStack('ApiJobs', [
   {
     kind: 'http',
     method: 'GET',
@@ -611,7 +630,7 @@ export const PAGE_ROUTES: readonly HttpRoute[] = [
     access: {},
     description: "The job page's script and style sheet (content-hashed names, cached for a year)",
   },
-];
+]);
 
 /** Every HTTP API row: what the CDK stack deploys and the local runtime serves. */
 export const HTTP_ROUTES: readonly HttpRoute[] = [...API_ROUTES, ...PAGE_ROUTES];

@@ -1,11 +1,12 @@
-// One HTTP API route and function per row of HTTP_ROUTES (lib/routes.ts), plus the `$default`
-// route (HTTP_FALLBACK_ROUTE) that answers unmatched requests with problem+json 404/405.
+// One HTTP API route and function per row of HTTP_ROUTES (lib/routes.ts) whose `stack` is this
+// stack's, plus, in the `Api` stack, the `$default` route (HTTP_FALLBACK_ROUTE) that answers
+// unmatched requests with problem+json 404/405. All of them attach to the one HTTP API of the Edge stack.
 import { Stack, type StackProps } from 'aws-cdk-lib';
 import { HttpApi, HttpMethod, HttpRoute, HttpRouteKey } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { EventBus } from 'aws-cdk-lib/aws-events';
 import type { Construct } from 'constructs';
-import { HTTP_FALLBACK_ROUTE, HTTP_ROUTES, type HttpAuth, type HttpFallbackRoute, type HttpRoute as HttpRouteRow } from '../../lib/routes';
+import { HTTP_FALLBACK_ROUTE, HTTP_ROUTES, type ApiStackName, type HttpAuth, type HttpFallbackRoute, type HttpRoute as HttpRouteRow } from '../../lib/routes';
 import type { DeployConfig } from '../config';
 import { AppFunction } from '../constructs/app-function';
 import { httpRouteId } from '../ids';
@@ -20,6 +21,8 @@ export interface ApiStackProps extends StackProps {
   readonly data: DataStack;
   readonly edge: EdgeStack;
   readonly events: EventsStack;
+  /** Which rows of HTTP_ROUTES this stack deploys (those whose `stack` is this name). */
+  readonly routesOf: ApiStackName;
 }
 
 /** One row of HTTP_ROUTES, deployed. */
@@ -48,7 +51,7 @@ export class ApiStack extends Stack {
     const httpApi = HttpApi.fromHttpApiAttributes(this, 'HttpApi', { httpApiId: edge.exports.use(this, 'HttpApiId') });
 
     const routes = new Map<string, DeployedHttpRoute>();
-    for (const row of HTTP_ROUTES) {
+    for (const row of HTTP_ROUTES.filter((r) => (r.stack ?? 'Api') === props.routesOf)) {
       const id = httpRouteId(row);
       const routeKey = `${row.method} ${row.path}`;
       const fn = new AppFunction(this, id, { entry: row.entry, description: `${routeKey}: ${row.description}`, access: row.access, platform });
@@ -60,6 +63,8 @@ export class ApiStack extends Stack {
       acknowledge(route, 'APIG4', AUTH_REASON[row.auth]);
       routes.set(routeKey, { row, function: fn, route });
     }
+    this.routes = routes;
+    if (props.routesOf !== 'Api') return;
     // Construct id frozen once deployed: 'Unmatched' (constructId refuses 'Default').
     const fallback = new AppFunction(this, 'Unmatched', {
       entry: HTTP_FALLBACK_ROUTE.entry,
@@ -74,6 +79,5 @@ export class ApiStack extends Stack {
     });
     acknowledge(fallbackRoute, 'APIG4', AUTH_REASON.none);
     routes.set(HTTP_FALLBACK_ROUTE.routeKey, { row: HTTP_FALLBACK_ROUTE, function: fallback, route: fallbackRoute });
-    this.routes = routes;
   }
 }
