@@ -128,7 +128,7 @@ export const API = {
   'GET /api/v1/operator/charge-points/{charge_point_id}/device-model': route({ auth: 'operator', params: S.ChargePointParams, status: 200, response: R.DeviceModel }),
   // Opens the charge point to drivers (domain/jobs.ts activateChargePoint); idempotent.
   'POST /api/v1/operator/charge-points/{charge_point_id}/activate': route({ auth: 'operator', params: S.ChargePointParams, status: 200, response: R.OperatorChargePoint, problems: [409] }),
-  // Start, stop, unlock or reboot, waiting at most 20 s for the charger (domain/remote-actions.ts).
+  // Start, stop, force stop, unlock, reboot or check, answered within ~20 s whatever the charger does (domain/remote-actions.ts).
   'POST /api/v1/operator/charge-points/{charge_point_id}/actions': route({
     auth: 'operator',
     params: S.ChargePointParams,
@@ -181,7 +181,7 @@ export const API = {
   'POST /api/v1/public/jobs/{token}/charge-points/{charge_point_id}/actions': route({
     auth: 'none',
     params: S.JobChargePointParams,
-    body: S.RemoteActionBody,
+    body: S.JobActionBody,
     status: 200,
     response: R.ActionResult,
     problems: [409, 410, 429],

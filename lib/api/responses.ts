@@ -137,12 +137,28 @@ export const CommandOutcome = obj({
   completed_at: ntime,
 });
 
+const ACTION_OUTCOMES = ['accepted', 'rejected', 'timed_out', 'not_connected', 'error'] as const;
+/** One OCPP call (or our own step) an action made, in order: what a force stop's fallbacks did. */
+const ActionStep = obj({ step: str, outcome: str, detail: str, command_id: nstr });
+/** The check's one result (domain/remote-actions.ts CheckResult). */
+const CheckResult = obj({
+  connectivity: obj({ connected: z.boolean(), connected_at: ntime, last_disconnected_at: ntime, heartbeat: z.enum(['answered', 'not_answered', 'not_asked']), heartbeat_at: ntime }),
+  firmware: obj({ version: nstr, source: nstr }),
+  connectors: z.array(obj({ connector: int, evse_id: int.nullable(), connector_id: int, status: str, error_code: nstr, at: time, fresh: z.boolean() })),
+  last_error: obj({ code: str, source: z.enum(['StatusNotification', 'NotifyEvent']), connector: int.nullable(), at: time }).nullable(),
+});
 /** The outcome of a remote action (domain/remote-actions.ts ActionResultView). */
 export const ActionResult = obj({
   action: z.enum(REMOTE_ACTIONS),
-  outcome: z.enum(['accepted', 'rejected', 'timed_out', 'not_connected', 'error']),
+  outcome: z.enum(ACTION_OUTCOMES),
   detail: str,
   at: time,
+  connector: int.optional(),
+  session_id: str.optional(),
+  /** force_stop: `by_charger` (it stopped within the bound), `on_our_side` (closed without it). */
+  closed: z.enum(['by_charger', 'on_our_side']).optional(),
+  steps: z.array(ActionStep).optional(),
+  check: CheckResult.optional(),
 });
 
 export const Subscription = obj({

@@ -61,9 +61,36 @@ export const CommandBody = z.object({
   timeout_seconds: z.number().int().min(1).max(25).optional(),
 });
 
-/** The remote actions of a charge point (domain/remote-actions.ts), as the operator API and the job page name them. */
-export const REMOTE_ACTIONS = ['start', 'stop', 'unlock', 'reboot'] as const;
-export const RemoteActionBody = z.object({ action: z.enum(REMOTE_ACTIONS) });
+/** The remote actions of a charge point (domain/remote-actions.ts), as the operator API names them. */
+export const REMOTE_ACTIONS = ['start', 'stop', 'force_stop', 'unlock', 'reboot', 'check'] as const;
+/**
+ * The ones the public job page offers (issue #14): an installer with a link tests the charger; a
+ * force stop (drops a payment) and the operator's check are not theirs.
+ */
+export const JOB_PAGE_ACTIONS = ['start', 'stop', 'unlock', 'reboot'] as const;
+/** Who pays for a remote start (issue #15): nobody, the driver's team, or the driver. */
+export const PAYMENT_METHODS = ['free', 'team', 'user'] as const;
+/**
+ * One body for every action; which fields apply to which action is checked by the domain (400
+ * naming the field), so the document stays one flat object. `connector` is the 1.6 connectorId /
+ * 2.0.1 evseId (the guide's chargers have one connector per EVSE).
+ */
+export const RemoteActionBody = z.object({
+  action: z.enum(REMOTE_ACTIONS),
+  /** reboot: Hard (1.6) / Immediate (2.0.1) instead of Soft / OnIdle. */
+  hard: z.boolean().optional(),
+  /** start, stop, force_stop, unlock: default the only one; required when there are several. */
+  connector: z.number().int().min(1).max(64).optional(),
+  /** start: the driver who charges (their id token is sent). */
+  user_id: id.optional(),
+  /** start: the id token to send, when the driver is not looked up (1.6 idTag is CiString20; 2.0.1 idToken ≤ 36). */
+  id_token: z.string().trim().min(1).max(36).optional(),
+  payment_method: z.enum(PAYMENT_METHODS).optional(),
+  price_group_id: id.optional(),
+  /** force_stop: why the payment is dropped; kept with the session and the log. */
+  reason: text(500).optional(),
+});
+export const JobActionBody = z.object({ action: z.enum(JOB_PAGE_ACTIONS) });
 
 export const ProjectParams = z.object({ project_id: id });
 export const ChargePointParams = z.object({ charge_point_id: id });

@@ -138,7 +138,7 @@ export interface ChargePoint {
 }
 
 export interface LastRemoteAction {
-  readonly action: 'start' | 'stop' | 'unlock' | 'reboot';
+  readonly action: 'start' | 'stop' | 'force_stop' | 'unlock' | 'reboot' | 'check';
   readonly outcome: 'accepted' | 'rejected' | 'timed_out' | 'not_connected' | 'error';
   readonly detail: string;
   readonly at: string;

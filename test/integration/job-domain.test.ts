@@ -311,7 +311,7 @@ describe('remote actions', () => {
     const cp = await aBootedCharger('ocpp2.0.1');
     cp.client.handle('Reset', async () => ({ status: 'Accepted' }));
 
-    const result = await runRemoteAction(await load(cp.id), 'reboot', { kind: 'public_link', linkId: 'lnk_reload' });
+    const result = await runRemoteAction(await load(cp.id), { action: 'reboot' }, { kind: 'public_link', linkId: 'lnk_reload' });
 
     expect(lastRemoteAction(await load(cp.id))).toEqual(result);
     expect((await load(cp.id)).lastAction?.by).toBe('via public link lnk_reload');
