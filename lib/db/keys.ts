@@ -16,6 +16,9 @@ export const ENTITY = {
   logEntry: 'log_entry',
   pendingCall: 'pending_call',
   transaction: 'transaction',
+  startIntent: 'start_intent',
+  activeSession: 'active_session',
+  driverSession: 'driver_session',
   replay: 'replay_guard',
   command: 'command',
   verification: 'email_verification',
@@ -145,6 +148,22 @@ export const keys = {
   /** A charging transaction: 1.6 integer id we assign, 2.0.1 string id the station makes. */
   transaction: (identity: string, transactionId: string): Key => ({ pk: `TX#${identity}`, sk: `TX#${transactionId}` }),
   transactionsOfChargePoint: (identity: string) => ({ pk: `TX#${identity}`, skPrefix: 'TX#' }),
+  /**
+   * A transaction item is also the charging session (domain/sessions.ts). gsi1: a charge point's
+   * sessions by start time; gsi2: a team's. `{startedAt}#{sessionId}`: ISO times sort as text.
+   */
+  sessionByChargePoint: (chargePointId: string, startedAt: string, sessionId: string) => ({ gsi1pk: `CP#${chargePointId}#SESSIONS`, gsi1sk: `${startedAt}#${sessionId}` }),
+  sessionsOfChargePoint: (chargePointId: string) => ({ gsi1pk: `CP#${chargePointId}#SESSIONS` }),
+  sessionByTeam: (teamId: string, startedAt: string, sessionId: string) => ({ gsi2pk: `TEAM#${teamId}#SESSIONS`, gsi2sk: `${startedAt}#${sessionId}` }),
+  sessionsOfTeam: (teamId: string) => ({ gsi2pk: `TEAM#${teamId}#SESSIONS` }),
+  /** A driver's sessions: one pointer item per session (both GSIs are taken by the session item itself). */
+  driverSession: (operatorId: string, userId: string, startedAt: string, sessionId: string): Key => ({ pk: `DRIVER#${operatorId}#${userId}#SESSIONS`, sk: `${startedAt}#${sessionId}` }),
+  sessionsOfDriver: (operatorId: string, userId: string) => ({ pk: `DRIVER#${operatorId}#${userId}#SESSIONS` }),
+  /** A remote start's intent, waiting for the next session on that connector (TTL 2 min). */
+  startIntent: (identity: string, connector: number): Key => ({ pk: `TX#${identity}`, sk: `INTENT#${connector}` }),
+  /** A running session, for the lost-charger sweep: sharded so starts and stops spread over partitions. */
+  activeSession: (shard: number, sessionId: string): Key => ({ pk: `ACTIVE_SESSIONS#${pad(shard, 2)}`, sk: sessionId }),
+  activeSessionsOfShard: (shard: number) => ({ pk: `ACTIVE_SESSIONS#${pad(shard, 2)}` }),
   /** Remembered answer to a CALL with effects, so a retry is answered the same and not applied twice. */
   /**
    * One part of a 2.0.1 NotifyReport (the station's device model, B07/B08): by request id, then part
