@@ -35,6 +35,9 @@ export const ENTITY = {
   note: 'charge_point_note',
   connectionAttempt: 'connection_attempt',
   unknownConnectionAttempt: 'unknown_connection_attempt',
+  driver: 'driver',
+  idToken: 'id_token',
+  priceGroup: 'price_group',
 } as const;
 export type EntityType = (typeof ENTITY)[keyof typeof ENTITY];
 
@@ -205,4 +208,23 @@ export const keys = {
   /** A note on a charge point (installer via a job link, or the operator), in the charge point's own partition, by time. */
   note: (chargePointId: string, at: string, noteId: string): Key => ({ pk: `CP#${chargePointId}`, sk: `NOTE#${at}#${noteId}` }),
   notesOfChargePoint: (chargePointId: string) => ({ pk: `CP#${chargePointId}`, skPrefix: 'NOTE#' }),
+
+  /** A driver (a user who charges), in the operator's partition: another operator's user id is simply not there. */
+  driver: (operatorId: string, userId: string): Key => ({ pk: `OP#${operatorId}`, sk: `DRIVER#${userId}` }),
+  driversOfOperator: (operatorId: string) => ({ pk: `OP#${operatorId}`, skPrefix: 'DRIVER#' }),
+  /**
+   * An id token (RFID card UID, app token) by operator and canonical value (upper case: 1.6 idTag is
+   * a CiString, 2.0.1 idToken is case-insensitive). The item is its own uniqueness guard (one value
+   * per operator, conditional put) and the one item an Authorize reads, in a partition of its own.
+   */
+  idToken: (operatorId: string, canonicalValue: string): Key => ({ pk: `IDTOKEN#${operatorId}#${canonicalValue}`, sk: 'IDTOKEN' }),
+  /** gsi1: a driver's id tokens, oldest first. */
+  idTokenByDriver: (operatorId: string, userId: string, createdAt: string, canonicalValue: string) => ({
+    gsi1pk: `OP#${operatorId}#DRIVER#${userId}#TOKENS`,
+    gsi1sk: `${createdAt}#${canonicalValue}`,
+  }),
+  idTokensOfDriver: (operatorId: string, userId: string) => ({ gsi1pk: `OP#${operatorId}#DRIVER#${userId}#TOKENS` }),
+  /** A price group, in the operator's partition. */
+  priceGroup: (operatorId: string, priceGroupId: string): Key => ({ pk: `OP#${operatorId}`, sk: `PRICEGROUP#${priceGroupId}` }),
+  priceGroupsOfOperator: (operatorId: string) => ({ pk: `OP#${operatorId}`, skPrefix: 'PRICEGROUP#' }),
 } as const;
