@@ -155,8 +155,8 @@ export const ActionResult = obj({
   at: time,
   connector: int.optional(),
   session_id: str.optional(),
-  /** force_stop: `by_charger` (it stopped within the bound), `on_our_side` (closed without it). */
-  closed: z.enum(['by_charger', 'on_our_side']).optional(),
+  /** force_stop: whether the charger ended the transaction within the bound (the session is closed on our side either way). */
+  charger_stopped: z.boolean().optional(),
   steps: z.array(ActionStep).optional(),
   check: CheckResult.optional(),
 });

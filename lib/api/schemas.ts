@@ -1,6 +1,7 @@
 // Request schemas of the REST API, one place: handlers validate with them and GET /api/openapi.json
 // is generated from them, so the document cannot drift from what the API accepts.
 import { z } from 'zod';
+import { PAYMENT_METHODS } from '../domain/pricing';
 
 export const id = z.string().min(1).max(64);
 const text = (max: number) => z.string().trim().min(1).max(max);
@@ -68,8 +69,6 @@ export const REMOTE_ACTIONS = ['start', 'stop', 'force_stop', 'unlock', 'reboot'
  * force stop (drops a payment) and the operator's check are not theirs.
  */
 export const JOB_PAGE_ACTIONS = ['start', 'stop', 'unlock', 'reboot'] as const;
-/** Who pays for a remote start (issue #15): nobody, the driver's team, or the driver. */
-export const PAYMENT_METHODS = ['free', 'team', 'user'] as const;
 /**
  * One body for every action; which fields apply to which action is checked by the domain (400
  * naming the field), so the document stays one flat object. `connector` is the 1.6 connectorId /

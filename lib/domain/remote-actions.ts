@@ -16,13 +16,14 @@ import { describeActor, type Actor } from './actors';
 import { connectorCountOf, type ChargePointView } from './charge-point-view';
 import { Conflict, ValidationFailed } from './errors';
 import { firmwareSourceText } from './firmware-source';
+import { PAYMENT_METHODS, resolvePriceGroup, type PaymentMethod } from './pricing';
+import { forceCloseSession, recordStartIntent, sessionIdOf } from './sessions';
 
-import { JOB_PAGE_ACTIONS, PAYMENT_METHODS, REMOTE_ACTIONS } from '../api/schemas';
+import { JOB_PAGE_ACTIONS, REMOTE_ACTIONS } from '../api/schemas';
 
 export { JOB_PAGE_ACTIONS, REMOTE_ACTIONS };
 export type RemoteAction = (typeof REMOTE_ACTIONS)[number];
 export type JobPageAction = (typeof JOB_PAGE_ACTIONS)[number];
-export type PaymentMethod = (typeof PAYMENT_METHODS)[number];
 export type ActionOutcome = LastRemoteAction['outcome'];
 
 /** What was asked, as the operator API's body says it (api/schemas.ts RemoteActionBody). */
@@ -81,7 +82,8 @@ export interface ActionResultView {
   readonly at: string;
   readonly connector?: number;
   readonly session_id?: string;
-  readonly closed?: 'by_charger' | 'on_our_side';
+  /** force_stop: whether the charger itself ended the transaction within the bound (the session is closed on our side either way). */
+  readonly charger_stopped?: boolean;
   readonly steps?: readonly ActionStep[];
   readonly check?: CheckResult;
 }
@@ -323,7 +325,7 @@ export function whyStartRefused(connector: number, last: ConnectorStatusEntry | 
   }
 }
 
-async function start(cp: Registered, req: RemoteActionRequest, by: string): Promise<Done> {
+async function start(cp: Registered, req: RemoteActionRequest, actor: Actor, by: string): Promise<Done> {
   const statuses = await latestConnectorStatuses(cp.identity);
   const v16 = cp.protocol === 'ocpp1.6';
   let connector: number | undefined;
@@ -335,8 +337,28 @@ async function start(cp: Registered, req: RemoteActionRequest, by: string): Prom
   } else {
     connector = chosenConnector(cp, statuses, req.connector, 'start');
   }
+  if (!req.installerTest && !req.idToken) {
+    // The drivers part looks a user's id token up; until then the caller names the token.
+    throw new ValidationFailed('Name the id token to start with', [{ field: 'id_token', message: "required for start: the driver's id token" }]);
+  }
   const idToken = req.installerTest ? INSTALLER_TEST_ID_TAG : req.idToken!;
   if (v16 && idToken.length > 20) throw new ValidationFailed('A 1.6 idTag is at most 20 characters (CiString20Type)', [{ field: 'id_token', message: 'at most 20 characters for an OCPP 1.6 charger' }]);
+  // An unknown price group is a 400 naming price_group_id now, not a surprise when the session starts.
+  if (req.priceGroupId) await resolvePriceGroup({ operatorId: cp.operatorId, teamId: cp.teamId, chargePointId: cp.chargePointId, overrideId: req.priceGroupId });
+  // Before the start is sent: the session it makes (StartTransaction / TransactionEvent may come
+  // before our wait for the answer ends) finds who pays and at which price (domain/sessions.ts).
+  // Without a known connector (the job page's test, nothing reported) the charger chooses and the
+  // session is priced from its token like a card's (free vend while the charge point is inactive).
+  if (connector !== undefined) {
+    await recordStartIntent(cp, {
+      connector,
+      ...(req.userId ? { userId: req.userId } : {}),
+      idToken,
+      paymentMethod: req.installerTest ? 'free' : req.paymentMethod!,
+      ...(req.priceGroupId ? { priceGroupId: req.priceGroupId } : {}),
+      actor,
+    });
+  }
   const command = v16
     ? { action: 'RemoteStartTransaction', payload: { idTag: idToken, ...(connector !== undefined ? { connectorId: connector } : {}) } }
     : {
@@ -365,7 +387,101 @@ async function stop(cp: Registered, req: RemoteActionRequest, by: string): Promi
       ? await call(cp, 'RemoteStopTransaction', { transactionId: Number(running.transactionId) }, by)
       : await call(cp, 'RequestStopTransaction', { transactionId: running.transactionId }, by);
   const connector = connectorOfTransaction(cp, running);
-  return done('stop', record, connector !== undefined ? { connector } : undefined);
+  return done('stop', record, { ...(connector !== undefined ? { connector } : {}), session_id: sessionIdOf(cp.identity, running.transactionId) });
+}
+
+/**
+ * How long a force stop waits for the charger to end the transaction after the stop request (its
+ * answer included) before the fallbacks. 10 s: a charger that accepted a stop ends it within a few
+ * seconds, and with two fallback calls of at most 5 s each the request ends within ~20 s, inside
+ * API Gateway's 29 s, so no asynchronous follow-up is needed. FORCE_STOP_WAIT_MS may shorten it
+ * (tests), never lengthen it.
+ */
+export const FORCE_STOP_WAIT_MS = 10_000;
+const FALLBACK_CALL_MS = 5_000;
+export function forceStopWaitMs(): number {
+  return Math.min(intEnv('FORCE_STOP_WAIT_MS', FORCE_STOP_WAIT_MS), FORCE_STOP_WAIT_MS);
+}
+const fallbackCallMs = () => Math.min(FALLBACK_CALL_MS, remoteActionTimeoutMs());
+
+/**
+ * Has the charger ended this transaction since `since`: its 1.6 StopTransaction or 2.0.1
+ * TransactionEvent Ended, read from the newest transaction log entries (AP-11, no new query). Our
+ * own session is already closed, so the session item cannot say it.
+ */
+async function chargerEnded(cp: Registered, transactionId: string, since: string): Promise<boolean> {
+  const { entries } = await listLog(cp.identity, { category: 'transaction', limit: 50 });
+  return entries.some((e) => {
+    if (e.at < since || e.kind !== 'call_in' || !e.frameIn || (e.action !== 'StopTransaction' && e.action !== 'TransactionEvent')) return false;
+    try {
+      const p = (JSON.parse(e.frameIn) as [number, string, string, Record<string, unknown>])[3];
+      if (e.action === 'StopTransaction') return String(p.transactionId) === transactionId;
+      return p.eventType === 'Ended' && (p.transactionInfo as { transactionId?: unknown } | undefined)?.transactionId === transactionId;
+    } catch {
+      return false;
+    }
+  });
+}
+
+/**
+ * Force stop (remote actions guide: "ends the session even if the charger does not cooperate, and
+ * the payment for that charge is dropped"). The order, decided:
+ * 1. Close the session on our side first (forceCloseSession: cost 0, force_stopped, who and why):
+ *    the payment is dropped whatever the charger does next, and a StopTransaction arriving later
+ *    does not bill it (domain/sessions.ts keeps the dropped payment). An offline charger gets
+ *    nothing more: the session is closed at once and the result says not_connected.
+ * 2. The stop request (RemoteStopTransaction / RequestStopTransaction), then wait for the charger's
+ *    StopTransaction / TransactionEvent Ended, both within FORCE_STOP_WAIT_MS.
+ * 3. If the charger did not end it (refused, error, no answer, or no end in time): make the
+ *    connector Unavailable (ChangeAvailability Inoperative, 1.6 §5.2 / 2.0.1 G03), so nobody starts
+ *    an unbilled charge on a charger we cannot control. Answered Scheduled (a transaction still
+ *    runs) or Rejected: Reset Hard (1.6 §5.14) / Immediate (2.0.1 B12, stoppedReason
+ *    ImmediateReset), which ends the transaction on the charger. No reset after a ChangeAvailability
+ *    that got no answer: the charger is not listening, and a reset would only wait the same way.
+ * The connector stays Unavailable until someone makes it Operative (the raw command route).
+ */
+async function forceStop(cp: Registered, req: RemoteActionRequest, actor: Actor, by: string): Promise<Done> {
+  const running = await runningTransaction(cp, req.connector, 'force_stop');
+  const sessionId = sessionIdOf(cp.identity, running.transactionId);
+  const connector = connectorOfTransaction(cp, running);
+  await forceCloseSession(cp, sessionId, { actor, reason: req.reason! });
+  const steps: ActionStep[] = [{ step: 'session closed on our side', outcome: 'accepted', detail: `cost 0, force_stopped ${by}: ${req.reason}`, command_id: null }];
+  const extra = { ...(connector !== undefined ? { connector } : {}), session_id: sessionId, steps };
+  const step = (record: CommandRecord, detail: string) => steps.push({ step: record.action, outcome: record.status, detail, command_id: record.commandId });
+  if (!cp.connection) {
+    return { outcome: 'not_connected', ocppAction: 'ForceStop', detail: 'Force stop: the charger is not connected; the session is closed on our side without payment, and nothing was sent', extra: { ...extra, charger_stopped: false } };
+  }
+  const since = new Date().toISOString();
+  const bound = Date.now() + forceStopWaitMs();
+  const v16 = cp.protocol === 'ocpp1.6';
+  const stopRecord = v16
+    ? await call(cp, 'RemoteStopTransaction', { transactionId: Number(running.transactionId) }, by, forceStopWaitMs())
+    : await call(cp, 'RequestStopTransaction', { transactionId: running.transactionId }, by, forceStopWaitMs());
+  const stopOutcome = actionOutcomeOf('force_stop', stopRecord);
+  step(stopRecord, stopOutcome.detail);
+  let ended = await chargerEnded(cp, running.transactionId, since);
+  while (!ended && stopRecord.status === 'accepted' && Date.now() < bound) {
+    await sleep(POLL_MS * 2);
+    ended = await chargerEnded(cp, running.transactionId, since);
+  }
+  if (ended) {
+    return { outcome: stopOutcome.outcome, ocppAction: stopRecord.action, commandId: stopRecord.commandId, detail: 'Force stop: the charger ended the session; it is closed without payment', extra: { ...extra, charger_stopped: true } };
+  }
+  const why = stopRecord.status === 'accepted' ? `the charger accepted but had not ended the session after ${Math.round(forceStopWaitMs() / 1000)} s` : stopOutcome.detail.replace(/^Force stop: /, '');
+  let fallback = `the session is closed on our side without payment (${why})`;
+  if (stopRecord.status !== 'not_connected') {
+    const availability = await call(cp, 'ChangeAvailability', v16 ? { connectorId: connector ?? 0, type: 'Inoperative' } : { operationalStatus: 'Inoperative', ...(connector !== undefined ? { evse: { id: connector } } : {}) }, by, fallbackCallMs());
+    const answered = typeof availability.response?.status === 'string' ? availability.response.status : availability.status;
+    step(availability, `ChangeAvailability Inoperative: ${answered}`);
+    fallback += availability.status === 'accepted' && answered === 'Accepted' ? `; connector ${connector ?? 'all'} made Unavailable` : `; ChangeAvailability Inoperative: ${answered}`;
+    if (availability.status === 'rejected' || answered === 'Scheduled') {
+      const reset = await call(cp, 'Reset', { type: v16 ? 'Hard' : 'Immediate' }, by, fallbackCallMs());
+      const resetAnswer = typeof reset.response?.status === 'string' ? reset.response.status : reset.status;
+      step(reset, `Reset ${v16 ? 'Hard' : 'Immediate'}: ${resetAnswer}`);
+      fallback += `; Reset ${v16 ? 'Hard' : 'Immediate'}: ${resetAnswer}`;
+    }
+  }
+  return { outcome: stopOutcome.outcome, ocppAction: stopRecord.action, commandId: stopRecord.commandId, detail: `Force stop: ${fallback}`, extra: { ...extra, charger_stopped: false } };
 }
 
 async function unlock(cp: Registered, req: RemoteActionRequest, by: string): Promise<Done> {
@@ -513,7 +629,7 @@ export async function runRemoteAction(cp: ChargePoint, req: RemoteActionRequest,
   if (!cp.identity || !cp.protocol) throw new Conflict(`Charge point ${cp.chargePointId} has no serial yet: there is no charger to send ${action} to`, { field: 'action' });
   const registered = cp as Registered;
   const by = describeActor(actor);
-  const result = await perform(registered, req, by);
+  const result = await perform(registered, req, actor, by);
   const at = new Date().toISOString();
   await recordLastRemoteAction(cp.chargePointId, { action, outcome: result.outcome, detail: result.detail, at, by, ...(result.commandId ? { commandId: result.commandId } : {}) });
   await putLogEntry({
@@ -537,14 +653,14 @@ export async function runRemoteAction(cp: ChargePoint, req: RemoteActionRequest,
   return { action, outcome: result.outcome, detail: result.detail, at, ...result.extra };
 }
 
-async function perform(cp: Registered, req: RemoteActionRequest, by: string): Promise<Done> {
+async function perform(cp: Registered, req: RemoteActionRequest, actor: Actor, by: string): Promise<Done> {
   switch (req.action) {
     case 'start':
-      return start(cp, req, by);
+      return start(cp, req, actor, by);
     case 'stop':
       return stop(cp, req, by);
     case 'force_stop':
-      throw new Conflict('force_stop is not built yet', { field: 'action' });
+      return forceStop(cp, req, actor, by);
     case 'unlock':
       return unlock(cp, req, by);
     case 'reboot':
