@@ -5,6 +5,7 @@
 // rules. The operator API and the public job page both call runRemoteAction; the job page offers
 // only start, stop, unlock and reboot (JOB_PAGE_ACTIONS).
 import { randomInt } from 'node:crypto';
+import { getDriver, listIdTokensOfDriver } from '../db/drivers';
 import { recordLastRemoteAction, type ChargePoint, type LastRemoteAction } from '../db/charge-points';
 import { activeTransactions, firstEntrySince, latestConnectorStatuses, listLog, putLogEntry, type ActiveTransaction, type ConnectorStatusEntry } from '../db/logs';
 import { intEnv } from '../env';
@@ -325,6 +326,24 @@ export function whyStartRefused(connector: number, last: ConnectorStatusEntry | 
   }
 }
 
+/**
+ * The id token a driver's start is sent with: the one named (`id_token`), else the driver's first
+ * active, unexpired token (db/drivers.ts). 2.0.1 gets the token's own type (an RFID card is
+ * ISO14443); a token named directly is `Central`, the CSMS vouching for it. The start intent makes
+ * the session accept it either way (domain/sessions.ts), so a blocked card cannot start through
+ * here: only the driver's usable tokens are picked.
+ */
+async function driverToken(cp: Registered, req: RemoteActionRequest): Promise<{ value: string; type: string }> {
+  if (req.idToken) return { value: req.idToken, type: 'Central' };
+  const driver = await getDriver(cp.operatorId, req.userId!);
+  if (!driver) throw new ValidationFailed(`No driver ${req.userId}`, [{ field: 'user_id', message: `is not a driver of this operator: ${req.userId}` }]);
+  const now = new Date().toISOString();
+  const usable = (await listIdTokensOfDriver(cp.operatorId, req.userId!)).filter((t) => t.status === 'active' && (!t.validUntil || t.validUntil > now));
+  const t = usable[0];
+  if (!t) throw new ValidationFailed(`Driver ${req.userId} has no active id token to start with`, [{ field: 'user_id', message: 'has no active, unexpired id token' }]);
+  return { value: t.value, type: t.tokenType };
+}
+
 async function start(cp: Registered, req: RemoteActionRequest, actor: Actor, by: string): Promise<Done> {
   const statuses = await latestConnectorStatuses(cp.identity);
   const v16 = cp.protocol === 'ocpp1.6';
@@ -337,11 +356,8 @@ async function start(cp: Registered, req: RemoteActionRequest, actor: Actor, by:
   } else {
     connector = chosenConnector(cp, statuses, req.connector, 'start');
   }
-  if (!req.installerTest && !req.idToken) {
-    // The drivers part looks a user's id token up; until then the caller names the token.
-    throw new ValidationFailed('Name the id token to start with', [{ field: 'id_token', message: "required for start: the driver's id token" }]);
-  }
-  const idToken = req.installerTest ? INSTALLER_TEST_ID_TAG : req.idToken!;
+  const token = req.installerTest ? { value: INSTALLER_TEST_ID_TAG, type: 'Central' } : await driverToken(cp, req);
+  const idToken = token.value;
   if (v16 && idToken.length > 20) throw new ValidationFailed('A 1.6 idTag is at most 20 characters (CiString20Type)', [{ field: 'id_token', message: 'at most 20 characters for an OCPP 1.6 charger' }]);
   // An unknown price group is a 400 naming price_group_id now, not a surprise when the session starts.
   if (req.priceGroupId) await resolvePriceGroup({ operatorId: cp.operatorId, teamId: cp.teamId, chargePointId: cp.chargePointId, overrideId: req.priceGroupId });
@@ -365,7 +381,7 @@ async function start(cp: Registered, req: RemoteActionRequest, actor: Actor, by:
         action: 'RequestStartTransaction',
         payload: {
           // Central: the CSMS vouches for the token it sends (2.0.1 IdTokenEnumType).
-          idToken: { idToken, type: 'Central' },
+          idToken: { idToken, type: token.type },
           // 2.0.1 F01: the station echoes remoteStartId in its TransactionEvent; any integer will do.
           remoteStartId: randomInt(1, 2 ** 31 - 1),
           ...(connector !== undefined ? { evseId: connector } : {}),

@@ -316,6 +316,25 @@ describe('validation and the job page', () => {
     expect(badPayment.body.errors).toEqual([expect.objectContaining({ field: 'payment_method' })]);
   });
 
+  it("starts with the driver's own active token when only user_id is given, and refuses a driver with none usable (400 naming user_id)", async () => {
+    const op = { token: rt.seed!.operatorApiKey };
+    const userId = `drv_${Date.now().toString(36)}`;
+    expect((await api('POST', '/api/v1/operator/drivers', { ...op, body: { user_id: userId, name: 'Bo' } })).status).toBe(201);
+    await api('POST', `/api/v1/operator/drivers/${userId}/id-tokens`, { ...op, body: { id_token: `OLD${userId}`.slice(0, 20), status: 'blocked' } });
+    const blockedOnly = await aCharger('ocpp2.0.1');
+    const refused = await act(blockedOnly.id, { action: 'start', user_id: userId, payment_method: 'team' });
+    expect(refused.status).toBe(400);
+    expect(refused.body.errors).toEqual([expect.objectContaining({ field: 'user_id' })]);
+
+    const card = `C${userId}`.slice(0, 20);
+    expect((await api('POST', `/api/v1/operator/drivers/${userId}/id-tokens`, { ...op, body: { id_token: card, type: 'ISO14443' } })).status).toBe(201);
+    const cp = await aCharger('ocpp2.0.1');
+    cp.answer('RequestStartTransaction', () => ({ status: 'Accepted' }));
+
+    expect((await act(cp.id, { action: 'start', user_id: userId, payment_method: 'team' })).body.outcome).toBe('accepted');
+    expect(cp.sent[0]!.params).toMatchObject({ idToken: { idToken: card, type: 'ISO14443' }, evseId: 1 });
+  });
+
   it('refuses a price group the operator does not have (400 naming price_group_id) before sending anything', async () => {
     const cp = await aCharger('ocpp1.6');
 
