@@ -137,12 +137,28 @@ export const CommandOutcome = obj({
   completed_at: ntime,
 });
 
+const ACTION_OUTCOMES = ['accepted', 'rejected', 'timed_out', 'not_connected', 'error'] as const;
+/** One OCPP call (or our own step) an action made, in order: what a force stop's fallbacks did. */
+const ActionStep = obj({ step: str, outcome: str, detail: str, command_id: nstr });
+/** The check's one result (domain/remote-actions.ts CheckResult). */
+const CheckResult = obj({
+  connectivity: obj({ connected: z.boolean(), connected_at: ntime, last_disconnected_at: ntime, heartbeat: z.enum(['answered', 'not_answered', 'not_asked']), heartbeat_at: ntime }),
+  firmware: obj({ version: nstr, source: nstr }),
+  connectors: z.array(obj({ connector: int, evse_id: int.nullable(), connector_id: int, status: str, error_code: nstr, at: time, fresh: z.boolean() })),
+  last_error: obj({ code: str, source: z.enum(['StatusNotification', 'NotifyEvent']), connector: int.nullable(), at: time }).nullable(),
+});
 /** The outcome of a remote action (domain/remote-actions.ts ActionResultView). */
 export const ActionResult = obj({
   action: z.enum(REMOTE_ACTIONS),
-  outcome: z.enum(['accepted', 'rejected', 'timed_out', 'not_connected', 'error']),
+  outcome: z.enum(ACTION_OUTCOMES),
   detail: str,
   at: time,
+  connector: int.optional(),
+  session_id: str.optional(),
+  /** force_stop: whether the charger ended the transaction within the bound (the session is closed on our side either way). */
+  charger_stopped: z.boolean().optional(),
+  steps: z.array(ActionStep).optional(),
+  check: CheckResult.optional(),
 });
 
 export const Subscription = obj({
@@ -217,3 +233,21 @@ export const JobView = obj({
 });
 export const NewPassword = obj({ password: str, issued_at: time, message: str });
 export const RevealedPassword = obj({ password: str, issued_at: time });
+
+// Drivers, id tokens, price groups (issue #15).
+export const Driver = obj({ user_id: str, name: str, email: nstr, team_id: nstr, created_at: time, updated_at: time });
+export const IdToken = obj({ id_token: str, user_id: str, type: str, status: z.enum(['active', 'blocked']), expires_at: ntime, created_at: time, updated_at: time });
+export const PriceGroup = obj({
+  price_group_id: str,
+  name: str,
+  currency: str,
+  price_per_kwh_minor: int,
+  start_fee_minor: int.nullable(),
+  per_minute_minor: int.nullable(),
+  vat_rate_basis_points: int,
+  created_at: time,
+  updated_at: time,
+});
+export const DefaultPriceGroup = obj({ team_id: nstr, charge_point_id: nstr, price_group_id: nstr });
+/** `free_vend`: what authorisation applies now; `free_vend_setting`: what the operator set (null: free vend while inactive). */
+export const FreeVend = obj({ charge_point_id: str, free_vend: z.boolean(), free_vend_setting: z.boolean().nullable(), active: z.boolean() });

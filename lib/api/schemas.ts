@@ -1,6 +1,7 @@
 // Request schemas of the REST API, one place: handlers validate with them and GET /api/openapi.json
 // is generated from them, so the document cannot drift from what the API accepts.
 import { z } from 'zod';
+import { PAYMENT_METHODS } from '../domain/pricing';
 
 export const id = z.string().min(1).max(64);
 const text = (max: number) => z.string().trim().min(1).max(max);
@@ -61,9 +62,34 @@ export const CommandBody = z.object({
   timeout_seconds: z.number().int().min(1).max(25).optional(),
 });
 
-/** The remote actions of a charge point (domain/remote-actions.ts), as the operator API and the job page name them. */
-export const REMOTE_ACTIONS = ['start', 'stop', 'unlock', 'reboot'] as const;
-export const RemoteActionBody = z.object({ action: z.enum(REMOTE_ACTIONS) });
+/** The remote actions of a charge point (domain/remote-actions.ts), as the operator API names them. */
+export const REMOTE_ACTIONS = ['start', 'stop', 'force_stop', 'unlock', 'reboot', 'check'] as const;
+/**
+ * The ones the public job page offers (issue #14): an installer with a link tests the charger; a
+ * force stop (drops a payment) and the operator's check are not theirs.
+ */
+export const JOB_PAGE_ACTIONS = ['start', 'stop', 'unlock', 'reboot'] as const;
+/**
+ * One body for every action; which fields apply to which action is checked by the domain (400
+ * naming the field), so the document stays one flat object. `connector` is the 1.6 connectorId /
+ * 2.0.1 evseId (the guide's chargers have one connector per EVSE).
+ */
+export const RemoteActionBody = z.object({
+  action: z.enum(REMOTE_ACTIONS),
+  /** reboot: Hard (1.6) / Immediate (2.0.1) instead of Soft / OnIdle. */
+  hard: z.boolean().optional(),
+  /** start, stop, force_stop, unlock: default the only one; required when there are several. */
+  connector: z.number().int().min(1).max(64).optional(),
+  /** start: the driver who charges (their id token is sent). */
+  user_id: id.optional(),
+  /** start: the id token to send, when the driver is not looked up (1.6 idTag is CiString20; 2.0.1 idToken ≤ 36). */
+  id_token: z.string().trim().min(1).max(36).optional(),
+  payment_method: z.enum(PAYMENT_METHODS).optional(),
+  price_group_id: id.optional(),
+  /** force_stop: why the payment is dropped; kept with the session and the log. */
+  reason: text(500).optional(),
+});
+export const JobActionBody = z.object({ action: z.enum(JOB_PAGE_ACTIONS) });
 
 export const ProjectParams = z.object({ project_id: id });
 export const ChargePointParams = z.object({ charge_point_id: id });
@@ -88,3 +114,60 @@ export const PatchJobChargePointBody = z.object({
 });
 export const NoteBody = z.object({ text: text(2000) });
 export const CompleteJobBody = z.object({ activate_all: z.boolean() });
+
+// Drivers, id tokens, price groups (issue #15; docs/sessions.md). Money is integer minor units.
+const ID_TOKEN_TYPE_NAMES = ['ISO14443', 'ISO15693', 'eMAID', 'Central', 'KeyCode', 'Local', 'MacAddress'] as const;
+/** The operator's own user id, or none (we make one): letters, digits and `._:@-`, so it fits a path. */
+const userId = z.string().regex(/^[A-Za-z0-9._:@-]{1,64}$/, 'must be 1–64 letters, digits or . _ : @ -');
+/**
+ * An id token as a charger sends it: 2.0.1 IdTokenType.idToken is at most 36 characters (1.6 idTag
+ * CiString20 is shorter still, so a value over 20 only works on 2.0.1 chargers); printable ASCII
+ * without spaces, so it fits a path segment and every reader's idea of a UID.
+ */
+const idTokenValue = z.string().regex(/^[\x21-\x7e]{1,36}$/, 'must be 1–36 printable ASCII characters without spaces');
+const minor = (max: number) => z.number().int().min(0).max(max);
+const currency = z
+  .string()
+  .regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code, e.g. EUR')
+  .refine((c) => (Intl.supportedValuesOf('currency') as string[]).includes(c), 'is not an ISO 4217 currency');
+
+export const DriverParams = z.object({ user_id: userId });
+export const IdTokenParams = z.object({ user_id: userId, id_token: idTokenValue });
+export const PriceGroupParams = z.object({ price_group_id: id });
+export const TeamParams = z.object({ team_id: id });
+export const ListDriversQuery = z.object({ limit: z.coerce.number().int().min(1).max(100).optional(), cursor: z.string().max(2048).optional() });
+
+export const CreateDriverBody = z.object({ user_id: userId.optional(), name: text(120), email: z.email().max(254).optional(), team_id: id.optional() });
+export const PatchDriverBody = z
+  .object({ name: text(120).optional(), email: z.email().max(254).nullable().optional(), team_id: id.nullable().optional() })
+  .refine((b) => Object.keys(b).length > 0, 'name at least one field to change');
+export const CreateIdTokenBody = z.object({
+  id_token: idTokenValue,
+  type: z.enum(ID_TOKEN_TYPE_NAMES).optional(),
+  status: z.enum(['active', 'blocked']).optional(),
+  expires_at: z.iso.datetime({ offset: true }).optional(),
+});
+export const PatchIdTokenBody = z
+  .object({ status: z.enum(['active', 'blocked']).optional(), expires_at: z.iso.datetime({ offset: true }).nullable().optional() })
+  .refine((b) => Object.keys(b).length > 0, 'name at least one field to change');
+export const CreatePriceGroupBody = z.object({
+  name: text(120),
+  currency,
+  price_per_kwh_minor: minor(1_000_000),
+  start_fee_minor: minor(10_000_000).optional(),
+  per_minute_minor: minor(1_000_000).optional(),
+  vat_rate_basis_points: minor(10_000),
+});
+export const PatchPriceGroupBody = z
+  .object({
+    name: text(120).optional(),
+    currency: currency.optional(),
+    price_per_kwh_minor: minor(1_000_000).optional(),
+    start_fee_minor: minor(10_000_000).nullable().optional(),
+    per_minute_minor: minor(1_000_000).nullable().optional(),
+    vat_rate_basis_points: minor(10_000).optional(),
+  })
+  .refine((b) => Object.keys(b).length > 0, 'name at least one field to change');
+/** null clears the default. */
+export const DefaultPriceGroupBody = z.object({ price_group_id: id.nullable() });
+export const FreeVendBody = z.object({ free_vend: z.boolean() });

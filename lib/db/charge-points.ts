@@ -133,12 +133,19 @@ export interface ChargePoint {
   readonly activatedBy?: string;
   /** The outcome of the last remote action (domain/remote-actions.ts), so a reload still shows it. */
   readonly lastAction?: LastRemoteAction;
+  /** Default price group of sessions here (domain/pricing.ts resolvePriceGroup). */
+  readonly priceGroupId?: string;
+  /**
+   * Every token accepted (domain/authorization.ts). Absent: free vend while inactive, so an
+   * installer's test charges work before the job is completed (isFreeVend).
+   */
+  readonly freeVend?: boolean;
   readonly createdAt: string;
   readonly updatedAt: string;
 }
 
 export interface LastRemoteAction {
-  readonly action: 'start' | 'stop' | 'unlock' | 'reboot';
+  readonly action: 'start' | 'stop' | 'force_stop' | 'unlock' | 'reboot' | 'check';
   readonly outcome: 'accepted' | 'rejected' | 'timed_out' | 'not_connected' | 'error';
   readonly detail: string;
   readonly at: string;

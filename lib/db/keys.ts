@@ -16,6 +16,9 @@ export const ENTITY = {
   logEntry: 'log_entry',
   pendingCall: 'pending_call',
   transaction: 'transaction',
+  startIntent: 'start_intent',
+  activeSession: 'active_session',
+  driverSession: 'driver_session',
   replay: 'replay_guard',
   command: 'command',
   verification: 'email_verification',
@@ -32,6 +35,9 @@ export const ENTITY = {
   note: 'charge_point_note',
   connectionAttempt: 'connection_attempt',
   unknownConnectionAttempt: 'unknown_connection_attempt',
+  driver: 'driver',
+  idToken: 'id_token',
+  priceGroup: 'price_group',
 } as const;
 export type EntityType = (typeof ENTITY)[keyof typeof ENTITY];
 
@@ -145,6 +151,22 @@ export const keys = {
   /** A charging transaction: 1.6 integer id we assign, 2.0.1 string id the station makes. */
   transaction: (identity: string, transactionId: string): Key => ({ pk: `TX#${identity}`, sk: `TX#${transactionId}` }),
   transactionsOfChargePoint: (identity: string) => ({ pk: `TX#${identity}`, skPrefix: 'TX#' }),
+  /**
+   * A transaction item is also the charging session (domain/sessions.ts). gsi1: a charge point's
+   * sessions by start time; gsi2: a team's. `{startedAt}#{sessionId}`: ISO times sort as text.
+   */
+  sessionByChargePoint: (chargePointId: string, startedAt: string, sessionId: string) => ({ gsi1pk: `CP#${chargePointId}#SESSIONS`, gsi1sk: `${startedAt}#${sessionId}` }),
+  sessionsOfChargePoint: (chargePointId: string) => ({ gsi1pk: `CP#${chargePointId}#SESSIONS` }),
+  sessionByTeam: (teamId: string, startedAt: string, sessionId: string) => ({ gsi2pk: `TEAM#${teamId}#SESSIONS`, gsi2sk: `${startedAt}#${sessionId}` }),
+  sessionsOfTeam: (teamId: string) => ({ gsi2pk: `TEAM#${teamId}#SESSIONS` }),
+  /** A driver's sessions: one pointer item per session (both GSIs are taken by the session item itself). */
+  driverSession: (operatorId: string, userId: string, startedAt: string, sessionId: string): Key => ({ pk: `DRIVER#${operatorId}#${userId}#SESSIONS`, sk: `${startedAt}#${sessionId}` }),
+  sessionsOfDriver: (operatorId: string, userId: string) => ({ pk: `DRIVER#${operatorId}#${userId}#SESSIONS` }),
+  /** A remote start's intent, waiting for the next session on that connector (TTL 2 min). */
+  startIntent: (identity: string, connector: number): Key => ({ pk: `TX#${identity}`, sk: `INTENT#${connector}` }),
+  /** A running session, for the lost-charger sweep: sharded so starts and stops spread over partitions. */
+  activeSession: (shard: number, sessionId: string): Key => ({ pk: `ACTIVE_SESSIONS#${pad(shard, 2)}`, sk: sessionId }),
+  activeSessionsOfShard: (shard: number) => ({ pk: `ACTIVE_SESSIONS#${pad(shard, 2)}` }),
   /** Remembered answer to a CALL with effects, so a retry is answered the same and not applied twice. */
   /**
    * One part of a 2.0.1 NotifyReport (the station's device model, B07/B08): by request id, then part
@@ -186,4 +208,23 @@ export const keys = {
   /** A note on a charge point (installer via a job link, or the operator), in the charge point's own partition, by time. */
   note: (chargePointId: string, at: string, noteId: string): Key => ({ pk: `CP#${chargePointId}`, sk: `NOTE#${at}#${noteId}` }),
   notesOfChargePoint: (chargePointId: string) => ({ pk: `CP#${chargePointId}`, skPrefix: 'NOTE#' }),
+
+  /** A driver (a user who charges), in the operator's partition: another operator's user id is simply not there. */
+  driver: (operatorId: string, userId: string): Key => ({ pk: `OP#${operatorId}`, sk: `DRIVER#${userId}` }),
+  driversOfOperator: (operatorId: string) => ({ pk: `OP#${operatorId}`, skPrefix: 'DRIVER#' }),
+  /**
+   * An id token (RFID card UID, app token) by operator and canonical value (upper case: 1.6 idTag is
+   * a CiString, 2.0.1 idToken is case-insensitive). The item is its own uniqueness guard (one value
+   * per operator, conditional put) and the one item an Authorize reads, in a partition of its own.
+   */
+  idToken: (operatorId: string, canonicalValue: string): Key => ({ pk: `IDTOKEN#${operatorId}#${canonicalValue}`, sk: 'IDTOKEN' }),
+  /** gsi1: a driver's id tokens, oldest first. */
+  idTokenByDriver: (operatorId: string, userId: string, createdAt: string, canonicalValue: string) => ({
+    gsi1pk: `OP#${operatorId}#DRIVER#${userId}#TOKENS`,
+    gsi1sk: `${createdAt}#${canonicalValue}`,
+  }),
+  idTokensOfDriver: (operatorId: string, userId: string) => ({ gsi1pk: `OP#${operatorId}#DRIVER#${userId}#TOKENS` }),
+  /** A price group, in the operator's partition. */
+  priceGroup: (operatorId: string, priceGroupId: string): Key => ({ pk: `OP#${operatorId}`, sk: `PRICEGROUP#${priceGroupId}` }),
+  priceGroupsOfOperator: (operatorId: string) => ({ pk: `OP#${operatorId}`, skPrefix: 'PRICEGROUP#' }),
 } as const;

@@ -11,6 +11,8 @@ export interface Team {
   readonly name: string;
   readonly ownerEmail: string;
   readonly createdAt: string;
+  /** Default price group of the team's charge points (domain/pricing.ts resolvePriceGroup). */
+  readonly priceGroupId?: string;
 }
 
 export interface Site {

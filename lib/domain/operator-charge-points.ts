@@ -10,7 +10,7 @@ import { viewChargePoint, type ChargePointView } from './charge-point-view';
 import { releaseSerial } from './charge-points';
 import { NotFound, ValidationFailed } from './errors';
 import { activateChargePoint } from './jobs';
-import { runRemoteAction, type ActionResultView, type RemoteAction } from './remote-actions';
+import { runRemoteAction, type ActionResultView, type RemoteActionRequest } from './remote-actions';
 
 /** A charge point of this operator; anyone else's is indistinguishable from a missing one (404). */
 export async function ownedChargePoint(operatorId: string, chargePointId: string): Promise<ChargePoint> {
@@ -29,9 +29,9 @@ export async function activateOwnedChargePoint(operatorId: string, chargePointId
   return viewChargePoint(await activateChargePoint(cp, { kind: 'operator', operatorId }));
 }
 
-/** The same remote actions the job page offers (domain/remote-actions.ts), for the operator. */
-export async function runOwnedRemoteAction(operatorId: string, chargePointId: string, action: RemoteAction): Promise<ActionResultView> {
-  return runRemoteAction(await ownedChargePoint(operatorId, chargePointId), action, { kind: 'operator', operatorId });
+/** The remote actions (domain/remote-actions.ts), for the operator: the job page's and force stop and check. */
+export async function runOwnedRemoteAction(operatorId: string, chargePointId: string, request: RemoteActionRequest): Promise<ActionResultView> {
+  return runRemoteAction(await ownedChargePoint(operatorId, chargePointId), request, { kind: 'operator', operatorId });
 }
 
 /** Releases a serial this operator holds by mistake (charge-points.ts releaseSerial) and shows the charge point without it. */

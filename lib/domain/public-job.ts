@@ -26,7 +26,7 @@ import { addNote, notesOf, type NoteView } from './notes';
 import { Conflict, NotFound, ValidationFailed } from './errors';
 import { completeJob, jobStatusOf } from './jobs';
 import { resolvePublicLink, type ResolvedLink } from './public-links';
-import { lastRemoteAction, offeredActions, runRemoteAction, type ActionResultView, type RemoteAction } from './remote-actions';
+import { lastRemoteAction, offeredActions, runRemoteAction, type ActionResultView, type JobPageAction } from './remote-actions';
 
 export { CONNECTOR_POSITIONS };
 
@@ -40,7 +40,7 @@ export interface JobChargePoint {
   readonly charge_point_state: string;
   readonly active: boolean;
   readonly connection: { readonly ocpp_url: string | null; readonly protocol: OcppVersion | null; readonly password_state: 'provisioning' | 'long_term' | 'none' };
-  readonly actions: Record<RemoteAction, boolean>;
+  readonly actions: Record<JobPageAction, boolean>;
   readonly last_action: ActionResultView | null;
   readonly last_failed_attempt: { readonly cause: string; readonly message: string; readonly at: string } | null;
   readonly notes: NoteView[];
@@ -69,7 +69,7 @@ export function ocppUrlOf(identity: string): string {
   return `${config().ocppPublicEndpoint}/${encodeURIComponent(identity)}`;
 }
 
-const NO_ACTIONS: Record<RemoteAction, boolean> = { start: false, stop: false, unlock: false, reboot: false };
+const NO_ACTIONS: Record<JobPageAction, boolean> = { start: false, stop: false, unlock: false, reboot: false };
 
 async function jobChargePoint(cp: ChargePoint, readOnly: boolean): Promise<JobChargePoint> {
   const [view, notes, failed] = await Promise.all([viewChargePoint(cp), notesOf(cp), lastFailedAttempt(cp)]);
@@ -349,9 +349,10 @@ export async function addPublicNote(token: string, clientIp: string, chargePoint
   return addNote(cp, actor, text);
 }
 
-export async function runPublicAction(token: string, clientIp: string, chargePointId: string, action: RemoteAction): Promise<ActionResultView> {
+/** The job page's actions: a start is the installer's free test charge (INSTALLER_TEST_ID_TAG). */
+export async function runPublicAction(token: string, clientIp: string, chargePointId: string, action: JobPageAction): Promise<ActionResultView> {
   const { actor, cp } = await forWrite(token, clientIp, chargePointId);
-  return runRemoteAction(cp, action, actor);
+  return runRemoteAction(cp, action === 'start' ? { action, installerTest: true } : { action }, actor);
 }
 
 export async function completePublicJob(token: string, clientIp: string, activateAll: boolean): Promise<JobView> {

@@ -15,6 +15,24 @@ const checkResult = z.object({
   at: z.string(),
 });
 
+/** What session.started and session.ended both say about a session (domain/sessions.ts). */
+const sessionFacts = {
+  session_id: z.string(),
+  charge_point_id: z.string(),
+  charge_point_identity: identity,
+  team_id: z.string().optional(),
+  transaction_id: z.string(),
+  connector_id: z.number().int().optional(),
+  evse_id: z.number().int().optional(),
+  user_id: z.string().optional(),
+  /** The id token was not accepted (unknown, blocked, expired), yet the car charges. */
+  token_flagged: z.boolean(),
+  start_source: z.enum(['remote', 'card', 'free_vend']).optional(),
+  payment_method: z.enum(['free', 'team', 'user']).nullable(),
+  price_group_id: z.string().nullable(),
+  started_at: z.string(),
+};
+
 export const EVENT_SCHEMAS = {
   'charge_point.connected': z.object({
     charge_point_id: z.string(),
@@ -100,6 +118,29 @@ export const EVENT_SCHEMAS = {
     activated_charge_point_ids: z.array(z.string()),
     /** Every charge point of the job. */
     charge_point_ids: z.array(z.string()),
+  }),
+  'session.started': z.object(sessionFacts),
+  'session.ended': z.object({
+    ...sessionFacts,
+    status: z.enum(['ended', 'force_stopped']),
+    ended_by: z.enum(['charger', 'force_stop', 'timeout']),
+    stopped_at: z.string(),
+    stop_reason: z.string(),
+    /** Wh from the meter readings; null when the charger reported none. */
+    energy_wh: z.number().int().nullable(),
+    energy_estimated: z.boolean(),
+    /** Integer minor units; currency null when no price group applied. */
+    cost: z
+      .object({
+        currency: z.string().nullable(),
+        energy_minor: z.number().int(),
+        time_minor: z.number().int(),
+        start_fee_minor: z.number().int(),
+        net_minor: z.number().int(),
+        vat_minor: z.number().int(),
+        total_minor: z.number().int(),
+      })
+      .nullable(),
   }),
   'email.requested': z.object({
     to: z.array(z.string()).min(1),

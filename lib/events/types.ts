@@ -17,6 +17,8 @@ export const EVENT_TYPES = [
   'commissioning.completed',
   'project.handed_over',
   'job.completed',
+  'session.started',
+  'session.ended',
   'email.requested',
 ] as const;
 

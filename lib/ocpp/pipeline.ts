@@ -146,6 +146,7 @@ async function handleCall(conn: ConnectionRecord, call: Call, input: FrameInput)
     const entry: LogEntry = { ...base, category: result.category, frameOut: reply };
     const writes = result.writes ?? [];
 
+    let written = true;
     if (!result.replayGuard && writes.length === 0) {
       // The common case (Heartbeat, StatusNotification, MeterValues…): exactly one PutItem.
       await documentClient().send(new PutCommand({ TableName: config().tableName, Item: logItem(entry, result.logExtra) }));
@@ -179,11 +180,12 @@ async function handleCall(conn: ConnectionRecord, call: Call, input: FrameInput)
           return old.reply;
         }
         // A state write's condition failed (stale seqNo, unknown transaction…): the answer stands, the log records why.
+        written = false;
         log.warn('state write skipped', { identity: conn.identity, action: call.action, reasons: outcome.reasons });
         await putLogEntry({ ...entry, detail: { stateWriteSkipped: outcome.reasons } });
       }
     }
-    for (const effect of result.effects ?? []) {
+    for (const effect of result.effectsNeedWrites && !written ? [] : (result.effects ?? [])) {
       await effect().catch((err: unknown) => log.error('post-response effect failed', { identity: conn.identity, action: call.action, err }));
     }
     return reply;

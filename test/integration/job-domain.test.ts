@@ -14,6 +14,7 @@ import { registerChargePoint, type RegisteredChargePoint } from '../../lib/domai
 import { viewChargePoint } from '../../lib/domain/charge-point-view';
 import { completeJob, jobStatusOf } from '../../lib/domain/jobs';
 import { lastRemoteAction, offeredActions, runRemoteAction } from '../../lib/domain/remote-actions';
+import { Conflict } from '../../lib/domain/errors';
 import { createProject } from '../../lib/domain/operator-setup';
 import type { OcppVersion } from '../../lib/ocpp/versions';
 import { apiClient } from './support/api';
@@ -221,6 +222,8 @@ describe('completing a job', () => {
 
 describe('remote actions', () => {
   const run = (id: string, action: string) => api<{ action: string; outcome: string; detail: string; at: string }>('POST', `/api/v1/operator/charge-points/${id}/actions`, { ...op(), body: { action } });
+  /** The job page's start: the installer's test charge (the operator's start names a driver: remote-actions.test.ts). */
+  const startTest = async (id: string) => ({ body: await runRemoteAction(await load(id), { action: 'start', installerTest: true }, { kind: 'public_link', linkId: 'lnk_test' }) });
   const offered = async (id: string) => {
     const cp = await load(id);
     return offeredActions(cp, await viewChargePoint(cp));
@@ -239,8 +242,7 @@ describe('remote actions', () => {
     });
     expect(await offered(cp.id)).toEqual({ start: true, stop: false, unlock: true, reboot: true });
 
-    const start = await run(cp.id, 'start');
-    expect(start.status).toBe(200);
+    const start = await startTest(cp.id);
     expect(start.body).toMatchObject({ action: 'start', outcome: 'accepted' });
     expect(sent[0]).toEqual({ method: 'RemoteStartTransaction', params: { idTag: 'INSTALLER-TEST', connectorId: 1 } });
     const tx = (await cp.client.call('StartTransaction', { connectorId: 1, idTag: 'INSTALLER-TEST', meterStart: 0, timestamp: new Date().toISOString() })) as { transactionId: number };
@@ -268,7 +270,7 @@ describe('remote actions', () => {
       return { status: 'Rejected' };
     });
 
-    expect((await run(cp.id, 'start')).body.outcome).toBe('accepted');
+    expect((await startTest(cp.id)).body.outcome).toBe('accepted');
     expect(sent[0]!.params).toMatchObject({ idToken: { idToken: 'INSTALLER-TEST', type: 'Central' }, evseId: 1, remoteStartId: expect.any(Number) });
     const transactionId = `T-${Date.now()}`;
     await cp.client.call('TransactionEvent', {
@@ -311,7 +313,7 @@ describe('remote actions', () => {
     const cp = await aBootedCharger('ocpp2.0.1');
     cp.client.handle('Reset', async () => ({ status: 'Accepted' }));
 
-    const result = await runRemoteAction(await load(cp.id), 'reboot', { kind: 'public_link', linkId: 'lnk_reload' });
+    const result = await runRemoteAction(await load(cp.id), { action: 'reboot' }, { kind: 'public_link', linkId: 'lnk_reload' });
 
     expect(lastRemoteAction(await load(cp.id))).toEqual(result);
     expect((await load(cp.id)).lastAction?.by).toBe('via public link lnk_reload');
@@ -349,7 +351,7 @@ describe('remote actions', () => {
     clients.push(client);
     expect(((await client.call('BootNotification', BOOT['ocpp1.6'])) as { status: string }).status).toBe('Pending');
 
-    expect((await run(reg.chargePoint.chargePointId, 'start')).status).toBe(409);
+    await expect(startTest(reg.chargePoint.chargePointId)).rejects.toBeInstanceOf(Conflict);
     expect(await offered(reg.chargePoint.chargePointId)).toMatchObject({ start: false, stop: false });
   });
 

@@ -9,7 +9,8 @@ type Outcome = 'accepted' | 'rejected' | 'timed_out' | 'not_connected' | 'error'
 type RemoteAction = 'start' | 'stop' | 'unlock' | 'reboot';
 
 interface ActionResult {
-  action: RemoteAction;
+  /** The operator's force stop or check may be the last action too, though the page offers neither. */
+  action: RemoteAction | 'force_stop' | 'check';
   outcome: Outcome;
   detail: string;
   at: string;
@@ -71,7 +72,7 @@ class RequestFailed extends Error {
 
 const POLL_MS = 3000;
 const ACTIONS: readonly RemoteAction[] = ['start', 'stop', 'unlock', 'reboot'];
-const ACTION_LABEL: Record<RemoteAction, string> = { start: 'Start', stop: 'Stop', unlock: 'Unlock', reboot: 'Reboot' };
+const ACTION_LABEL: Record<ActionResult['action'], string> = { start: 'Start', stop: 'Stop', unlock: 'Unlock', reboot: 'Reboot', force_stop: 'Force stop', check: 'Check' };
 const OUTCOME_TEXT: Record<Outcome, string> = {
   accepted: 'accepted',
   rejected: 'rejected by the charger',

@@ -3,6 +3,7 @@
 import type { TransactItem } from '../../aws/transact';
 import { config } from '../../config';
 import { keys } from '../../db/keys';
+import { authorizeAtChargePoint, idTagInfoFor } from '../../domain/authorization';
 import { makeEvent, publish } from '../../events/publish';
 import type { ActionHandler } from './types';
 
@@ -117,10 +118,17 @@ export const dataTransfer: ActionHandler = async (_ctx, payload: { vendorId: str
 });
 
 /**
- * Authorize: during installation every token is accepted (free vend for test charges); the token is
- * in the log. Authorisation lists and RFID card learning are separate, later work.
+ * Authorize (1.6 §4.2, 2.0.1 C01): the token is checked against the operator's drivers
+ * (domain/authorization.ts: team scoping, free vend while inactive, the 60 s cache that keeps a
+ * repeated Authorize free of reads). The verdict, and whether free vend accepted it, go on the log item.
  */
-export const authorize: ActionHandler = async (ctx) => ({
-  category: 'transaction',
-  response: ctx.version === 'ocpp1.6' ? { idTagInfo: { status: 'Accepted' } } : { idTokenInfo: { status: 'Accepted' } },
-});
+export const authorize: ActionHandler = async (ctx, payload: { idTag?: string; idToken?: { idToken: string; type: string } }) => {
+  const token = ctx.version === 'ocpp1.6' ? (payload.idTag ?? '') : (payload.idToken?.idToken ?? '');
+  const a = await authorizeAtChargePoint(ctx.connection.chargePointId, token);
+  const info = idTagInfoFor(ctx.version, a);
+  return {
+    category: 'transaction',
+    response: ctx.version === 'ocpp1.6' ? { idTagInfo: info } : { idTokenInfo: info },
+    logExtra: { authorisation: { verdict: a.verdict, freeVend: a.freeVend, ...(a.driver ? { userId: a.driver.userId } : {}) } },
+  };
+};

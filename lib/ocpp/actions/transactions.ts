@@ -4,7 +4,9 @@ import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from '../../aws/clients';
 import { config } from '../../config';
 import { ENTITY, keys } from '../../db/keys';
-import type { ActionHandler } from './types';
+import { meterValuesSession16, startSession16, stopSession16, transactionEventSession201, type ChargerRef, type TransactionEvent201 } from '../../domain/sessions';
+import { energyReadings } from '../../domain/session-meter';
+import type { ActionContext, ActionHandler } from './types';
 
 /** 1.6 transaction ids are integers unique per central system: one atomic counter. */
 async function nextTransactionId(): Promise<number> {
@@ -23,108 +25,69 @@ async function nextTransactionId(): Promise<number> {
   return ((value - 1) % 2_147_483_647) + 1;
 }
 
-export const startTransaction: ActionHandler = async (ctx, payload: { connectorId: number; idTag: string; meterStart: number; timestamp: string; reservationId?: number }) => {
-  const transactionId = await nextTransactionId();
-  return {
-    category: 'transaction',
-    replayGuard: true,
-    response: { transactionId, idTagInfo: { status: 'Accepted' } },
-    writes: [
-      {
-        Put: {
-          TableName: config().tableName,
-          Item: {
-            ...keys.transaction(ctx.identity, String(transactionId)),
-            type: ENTITY.transaction,
-            identity: ctx.identity,
-            chargePointId: ctx.connection.chargePointId,
-            transactionId: String(transactionId),
-            connectorId: payload.connectorId,
-            idTag: payload.idTag,
-            meterStart: payload.meterStart,
-            startedAt: payload.timestamp,
-            status: 'active',
-          },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        },
-      },
-    ],
-  };
-};
-
-export const stopTransaction: ActionHandler = async (ctx, payload: { transactionId: number; meterStop: number; timestamp: string; reason?: string; idTag?: string }) => ({
-  category: 'transaction',
-  response: payload.idTag ? { idTagInfo: { status: 'Accepted' } } : {},
-  writes: [
-    {
-      Update: {
-        TableName: config().tableName,
-        Key: keys.transaction(ctx.identity, String(payload.transactionId)),
-        UpdateExpression: 'SET #s = :ended, meterStop = :m, stoppedAt = :t, stopReason = :r',
-        // A stop for a transaction we never saw is still answered (1.6 §4.10); the log keeps it.
-        ConditionExpression: 'attribute_exists(pk)',
-        ExpressionAttributeNames: { '#s': 'status' },
-        ExpressionAttributeValues: { ':ended': 'ended', ':m': payload.meterStop, ':t': payload.timestamp, ':r': payload.reason ?? 'Local' },
-      },
-    },
-  ],
-});
-
-interface TransactionEvent201 {
-  eventType: 'Started' | 'Updated' | 'Ended';
-  timestamp: string;
-  triggerReason: string;
-  seqNo: number;
-  transactionInfo: { transactionId: string; chargingState?: string; stoppedReason?: string };
-  idToken?: { idToken: string; type: string };
-  evse?: { id: number; connectorId?: number };
+function chargerOf(ctx: ActionContext): ChargerRef {
+  return { version: ctx.version, identity: ctx.identity, chargePointId: ctx.connection.chargePointId, operatorId: ctx.connection.operatorId, receivedAt: ctx.receivedAt };
 }
 
 /**
- * Later seqNo wins: an event older than the last one applied does not overwrite newer state
- * (DESIGN.md §2.7); it is still answered and logged. A remote-started transaction may arrive
- * without idToken (DESIGN.md §3).
+ * 1.6 StartTransaction (§4.8): a charging session begins (domain/sessions.ts). The token is checked
+ * (authorizeIdToken); an unknown, blocked or expired one is answered so, but the session is still
+ * recorded and flagged: the charger may already be charging (§4.8: it decides what to do).
  */
-export const transactionEvent: ActionHandler = async (ctx, payload: TransactionEvent201) => {
-  const info = payload.transactionInfo;
-  const values: Record<string, unknown> = { ':seq': payload.seqNo, ':type': payload.eventType, ':at': payload.timestamp, ':id': ctx.identity, ':cp': ctx.connection.chargePointId, ':tid': info.transactionId, ':entity': ENTITY.transaction };
-  const sets = ['lastSeqNo = :seq', 'lastEventType = :type', 'updatedAt = :at', '#identity = :id', 'chargePointId = :cp', 'transactionId = :tid', '#type = :entity', 'startedAt = if_not_exists(startedAt, :at)'];
-  if (info.chargingState) {
-    sets.push('chargingState = :cs');
-    values[':cs'] = info.chargingState;
-  }
-  if (payload.idToken) {
-    sets.push('idToken = if_not_exists(idToken, :tok)');
-    values[':tok'] = payload.idToken;
-  }
-  if (payload.evse) {
-    sets.push('evse = :evse');
-    values[':evse'] = payload.evse;
-  }
-  sets.push('#status = :status');
-  values[':status'] = payload.eventType === 'Ended' ? 'ended' : 'active';
-  if (payload.eventType === 'Ended') {
-    sets.push('stoppedAt = :at', 'stoppedReason = :sr');
-    values[':sr'] = info.stoppedReason ?? 'Local';
-  }
+export const startTransaction: ActionHandler = async (ctx, payload: { connectorId: number; idTag: string; meterStart: number; timestamp: string; reservationId?: number }) => {
+  const transactionId = await nextTransactionId();
+  const step = await startSession16(chargerOf(ctx), { ...payload, transactionId });
   return {
     category: 'transaction',
     replayGuard: true,
-    response: payload.idToken ? { idTokenInfo: { status: 'Accepted' } } : {},
-    writes: [
-      {
-        Update: {
-          TableName: config().tableName,
-          Key: keys.transaction(ctx.identity, info.transactionId),
-          UpdateExpression: `SET ${sets.join(', ')}`,
-          ConditionExpression: 'attribute_not_exists(lastSeqNo) OR lastSeqNo < :seq',
-          ExpressionAttributeNames: { '#status': 'status', '#type': 'type', '#identity': 'identity' },
-          ExpressionAttributeValues: values,
-        },
-      },
-    ],
+    response: { transactionId, idTagInfo: step.idTagInfo ?? { status: 'Accepted' } },
+    writes: step.writes,
+    effects: step.effects,
+    effectsNeedWrites: true,
   };
 };
 
-/** Meter values are kept in the log (category transaction): one write. */
-export const meterValues: ActionHandler = async () => ({ category: 'transaction', response: {} });
+/** 1.6 StopTransaction (§4.10): the session ends with its energy and cost. A stop we never saw is still answered. */
+export const stopTransaction: ActionHandler = async (
+  ctx,
+  payload: { transactionId: number; meterStop: number; timestamp: string; reason?: string; idTag?: string; transactionData?: Parameters<typeof energyReadings>[0] },
+) => {
+  const step = await stopSession16(chargerOf(ctx), payload, energyReadings(payload.transactionData));
+  return {
+    category: 'transaction',
+    replayGuard: true,
+    response: payload.idTag ? { idTagInfo: step.idTagInfo ?? { status: 'Accepted' } } : {},
+    writes: step.writes,
+    effects: step.effects,
+    effectsNeedWrites: true,
+  };
+};
+
+/**
+ * 2.0.1 TransactionEvent (E01–E07): the first event of a transaction starts the session, Ended ends
+ * it; meter values join its meter; later seqNo wins (domain/sessions.ts transactionEventSession201).
+ * A remote-started transaction may arrive without idToken (DESIGN.md §3).
+ */
+export const transactionEvent: ActionHandler = async (ctx, payload: TransactionEvent201) => {
+  const step = await transactionEventSession201(chargerOf(ctx), payload, energyReadings(payload.meterValue));
+  return {
+    category: 'transaction',
+    replayGuard: true,
+    response: payload.idToken ? { idTokenInfo: step.idTagInfo ?? { status: 'Accepted' } } : {},
+    writes: step.writes,
+    effects: step.effects,
+    effectsNeedWrites: true,
+  };
+};
+
+/**
+ * MeterValues: kept in the log (one write). 1.6 readings with a transactionId also join that
+ * session's meter (a read and a conditional write, replay-guarded so a retry does not count twice).
+ * 2.0.1 sends a transaction's readings in TransactionEvent (J02); its MeterValues stay in the log.
+ */
+export const meterValues: ActionHandler = async (ctx, payload: { transactionId?: number; meterValue: Parameters<typeof energyReadings>[0] }) => {
+  if (ctx.version !== 'ocpp1.6' || payload.transactionId === undefined) return { category: 'transaction', response: {} };
+  const step = await meterValuesSession16(chargerOf(ctx), String(payload.transactionId), energyReadings(payload.meterValue));
+  if (step.writes.length === 0) return { category: 'transaction', response: {} };
+  return { category: 'transaction', response: {}, replayGuard: true, writes: step.writes };
+};

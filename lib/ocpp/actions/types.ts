@@ -26,6 +26,12 @@ export interface ActionResult {
   readonly replayGuard?: boolean;
   /** After the write succeeded: publish events, send follow-up commands. Failures are logged, never answered. */
   readonly effects?: ReadonlyArray<() => Promise<void>>;
+  /**
+   * Run `effects` only when `writes` took: a state write whose condition failed (a session that
+   * changed meanwhile, a stop for one already ended) must not announce the change (session webhooks
+   * are sent once).
+   */
+  readonly effectsNeedWrites?: boolean;
 }
 
 // Payloads are validated against the official schemas before a handler runs, so handlers may rely

@@ -1,0 +1,174 @@
+// Charging sessions in the table. A session IS the transaction item (AP-15, `TX#{identity}` /
+// `TX#{transactionId}`) grown with who, how, price and energy: no second item per session, so the
+// OCPP writes stay one transaction. Queries by charge point (gsi1), team (gsi2) and driver (pointer
+// items) are AP-41…AP-43; remote start intents AP-44; running sessions for the lost-charger sweep AP-45.
+import { BatchGetCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { documentClient } from '../aws/clients';
+import { config } from '../config';
+import { ValidationFailed } from '../domain/errors';
+import type { SessionCostRecord, SessionItem, StartIntentItem } from '../domain/sessions';
+import { ENTITY, keys } from './keys';
+import { queryAll } from './query';
+
+export const ACTIVE_SESSION_SHARDS = 8;
+
+/**
+ * A session's id names its item: `ses_` + base64url(`{identity}\n{transactionId}`). So a session is
+ * found by id with one GetItem and no lookup item, and the same charger transaction always has the
+ * same id (a retried StartTransaction or a replayed TransactionEvent cannot make a second session).
+ */
+export function sessionIdOf(identity: string, transactionId: string): string {
+  return `ses_${Buffer.from(`${identity}\n${transactionId}`, 'utf8').toString('base64url')}`;
+}
+
+export function sessionKeyOf(sessionId: string): { identity: string; transactionId: string } | null {
+  if (!/^ses_[A-Za-z0-9_-]{4,200}$/.test(sessionId)) return null;
+  const [identity, transactionId, ...rest] = Buffer.from(sessionId.slice(4), 'base64url').toString('utf8').split('\n');
+  if (!identity || !transactionId || rest.length > 0) return null;
+  return { identity, transactionId };
+}
+
+/** The shard of a running session's sweep pointer: a stable hash of its id. */
+export function activeShardOf(sessionId: string): number {
+  let h = 0;
+  for (const ch of sessionId) h = (h * 31 + ch.charCodeAt(0)) >>> 0;
+  return h % ACTIVE_SESSION_SHARDS;
+}
+
+/** AP-15: one session (strongly consistent: the OCPP handlers read-modify-write it). */
+export async function getSessionItem(identity: string, transactionId: string): Promise<SessionItem | undefined> {
+  const out = await documentClient().send(new GetCommand({ TableName: config().tableName, Key: keys.transaction(identity, transactionId), ConsistentRead: true }));
+  return out.Item as SessionItem | undefined;
+}
+
+/** AP-28: a charge point's running sessions (strongly consistent). */
+export async function activeSessionItems(identity: string): Promise<SessionItem[]> {
+  const k = keys.transactionsOfChargePoint(identity);
+  return queryAll<SessionItem>({
+    TableName: config().tableName,
+    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :tx)',
+    FilterExpression: '#s = :active',
+    ExpressionAttributeNames: { '#s': 'status' },
+    ExpressionAttributeValues: { ':pk': k.pk, ':tx': k.skPrefix, ':active': 'active' },
+    ConsistentRead: true,
+  });
+}
+
+/** AP-44: a remote start's intent for a connector, if not expired (DynamoDB Local never expires items). */
+export async function getStartIntent(identity: string, connector: number, nowSeconds: number): Promise<StartIntentItem | undefined> {
+  const out = await documentClient().send(new GetCommand({ TableName: config().tableName, Key: keys.startIntent(identity, connector), ConsistentRead: true }));
+  const item = out.Item as StartIntentItem | undefined;
+  return item && item.expiresAt > nowSeconds ? item : undefined;
+}
+
+export async function putStartIntent(item: Omit<StartIntentItem, 'pk' | 'sk' | 'type'>): Promise<void> {
+  await documentClient().send(
+    new PutCommand({ TableName: config().tableName, Item: { ...keys.startIntent(item.identity, item.connector), type: ENTITY.startIntent, ...item } }),
+  );
+}
+
+export interface SessionPageQuery {
+  readonly limit: number;
+  readonly cursor?: string;
+  /** ISO times: sessions started at or after `from`, before `to`. */
+  readonly from?: string;
+  readonly to?: string;
+}
+
+export interface SessionPage {
+  readonly items: SessionItem[];
+  readonly nextCursor?: string;
+}
+
+// The sort keys are `{startedAt}#{sessionId}`: a date range is a key range. `to` is exclusive; '#'
+// sorts below every digit, so `{to}` is above every session started before it and below those at it.
+function rangeCondition(q: SessionPageQuery, sk: string): { expr: string; values: Record<string, string> } {
+  if (q.from && q.to) return { expr: ` AND ${sk} BETWEEN :from AND :to`, values: { ':from': q.from, ':to': q.to } };
+  if (q.from) return { expr: ` AND ${sk} >= :from`, values: { ':from': q.from } };
+  if (q.to) return { expr: ` AND ${sk} < :to`, values: { ':to': q.to } };
+  return { expr: '', values: {} };
+}
+
+// Cursors carry the last sort key only; the partition comes from the request, so a cursor cannot
+// open another partition (same reasoning as db/query.ts cursors).
+function encode(sk: string): string {
+  return Buffer.from(JSON.stringify({ sk })).toString('base64url');
+}
+function decode(cursor: string): string {
+  try {
+    const v = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
+    if (v && typeof v === 'object' && typeof (v as { sk?: unknown }).sk === 'string' && Object.keys(v).length === 1) return (v as { sk: string }).sk;
+  } catch {
+    // fall through
+  }
+  throw new ValidationFailed('The cursor is not one this endpoint returned', [{ field: 'query.cursor', message: 'is not a cursor this endpoint returned' }]);
+}
+
+async function pageOf(index: 'gsi1' | 'gsi2' | null, pkName: string, skName: string, pk: string, q: SessionPageQuery): Promise<{ items: Record<string, unknown>[]; nextCursor?: string }> {
+  const range = rangeCondition(q, skName);
+  const startSk = q.cursor ? decode(q.cursor) : undefined;
+  const out = await documentClient().send(
+    new QueryCommand({
+      TableName: config().tableName,
+      ...(index ? { IndexName: index } : {}),
+      KeyConditionExpression: `${pkName} = :pk${range.expr}`,
+      ExpressionAttributeValues: { ':pk': pk, ...range.values },
+      ScanIndexForward: false,
+      Limit: q.limit,
+      ...(startSk !== undefined
+        ? { ExclusiveStartKey: index ? { [pkName]: pk, [skName]: startSk, ...baseKeyOfIndexed(startSk) } : { pk, sk: startSk } }
+        : {}),
+    }),
+  );
+  const items = (out.Items ?? []) as Record<string, unknown>[];
+  const last = out.LastEvaluatedKey?.[skName];
+  return { items, ...(typeof last === 'string' && items.length === q.limit ? { nextCursor: encode(last) } : {}) };
+}
+
+// A GSI's ExclusiveStartKey needs the base-table key of the item too; the sort key names the
+// session, whose base key follows from its id, so the cursor stays small.
+function baseKeyOfIndexed(sk: string): Record<string, string> {
+  const k = sessionKeyOf(sk.slice(sk.lastIndexOf('#') + 1));
+  if (!k) throw new ValidationFailed('The cursor is not one this endpoint returned', [{ field: 'query.cursor', message: 'is not a cursor this endpoint returned' }]);
+  return { ...keys.transaction(k.identity, k.transactionId) };
+}
+
+/** AP-41: a charge point's sessions, newest first. */
+export async function listSessionsOfChargePoint(chargePointId: string, q: SessionPageQuery): Promise<SessionPage> {
+  const page = await pageOf('gsi1', 'gsi1pk', 'gsi1sk', keys.sessionsOfChargePoint(chargePointId).gsi1pk, q);
+  return { items: page.items as unknown as SessionItem[], ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
+}
+
+/** AP-42: a team's sessions, newest first. */
+export async function listSessionsOfTeam(teamId: string, q: SessionPageQuery): Promise<SessionPage> {
+  const page = await pageOf('gsi2', 'gsi2pk', 'gsi2sk', keys.sessionsOfTeam(teamId).gsi2pk, q);
+  return { items: page.items as unknown as SessionItem[], ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
+}
+
+/** AP-43: a driver's sessions, newest first: a page of pointers, then one BatchGet of the sessions. */
+export async function listSessionsOfDriver(operatorId: string, userId: string, q: SessionPageQuery): Promise<SessionPage> {
+  const page = await pageOf(null, 'pk', 'sk', keys.sessionsOfDriver(operatorId, userId).pk, q);
+  const wanted = page.items.map((p) => ({ pk: String(p.sessionPk), sk: String(p.sessionSk) }));
+  if (wanted.length === 0) return { items: [] };
+  const found = new Map<string, SessionItem>();
+  let request: Array<{ pk: string; sk: string }> = wanted;
+  // BatchGet answers at most 100 keys and may leave some unprocessed: ask again for those.
+  while (request.length > 0) {
+    const out = await documentClient().send(new BatchGetCommand({ RequestItems: { [config().tableName]: { Keys: request } } }));
+    for (const it of (out.Responses?.[config().tableName] ?? []) as SessionItem[]) found.set(`${it.pk}\n${it.sk}`, it);
+    request = (out.UnprocessedKeys?.[config().tableName]?.Keys ?? []) as Array<{ pk: string; sk: string }>;
+  }
+  const items = wanted.map((w) => found.get(`${w.pk}\n${w.sk}`)).filter((x): x is SessionItem => !!x);
+  return { items, ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
+}
+
+/** AP-45: the running sessions of one sweep shard. */
+export async function listActiveSessionPointers(shard: number): Promise<Array<{ sessionId: string; identity: string; transactionId: string; chargePointId: string }>> {
+  return queryAll({
+    TableName: config().tableName,
+    KeyConditionExpression: 'pk = :pk',
+    ExpressionAttributeValues: { ':pk': keys.activeSessionsOfShard(shard).pk },
+  });
+}
+
+export type { SessionCostRecord };
