@@ -18,7 +18,9 @@ import { documentClient } from '../aws/clients';
 import { transactWrite, type TransactItem } from '../aws/transact';
 import { config } from '../config';
 import { getChargePoint, type ChargePoint } from '../db/charge-points';
+import { getDriver } from '../db/drivers';
 import { ENTITY, keys } from '../db/keys';
+import { getTeam } from '../db/projects';
 import {
   ACTIVE_SESSION_SHARDS,
   activeSessionItems,
@@ -309,11 +311,12 @@ export async function listChargePointSessions(operatorId: string, chargePointId:
 }
 
 export async function listTeamSessions(operatorId: string, teamId: string, q: SessionListQuery) {
-  // Team ids are unique platform-wide; another operator's team shows none of its sessions (filter).
+  if (!(await getTeam(operatorId, teamId))) throw new NotFound(`Team ${teamId} not found`);
   return pageView(await listSessionsOfTeam(teamId, pageQuery(q)), operatorId);
 }
 
 export async function listDriverSessions(operatorId: string, userId: string, q: SessionListQuery) {
+  if (!(await getDriver(operatorId, userId))) throw new NotFound(`Driver ${userId} not found`);
   return pageView(await listSessionsOfDriver(operatorId, userId, pageQuery(q)), operatorId);
 }
 
