@@ -157,6 +157,24 @@ export const API = {
     problems: [409],
   }),
 
+  // Drivers, id tokens, price groups, free vend (issue #15; docs/sessions.md). An id token value is
+  // unique per operator, case-insensitively (409 names `id_token`).
+  'POST /api/v1/operator/drivers': route({ auth: 'operator', body: S.CreateDriverBody, status: 201, response: R.Driver, problems: [409] }),
+  'GET /api/v1/operator/drivers': route({ auth: 'operator', query: S.ListDriversQuery, status: 200, response: R.page('drivers', R.Driver) }),
+  'GET /api/v1/operator/drivers/{user_id}': route({ auth: 'operator', params: S.DriverParams, status: 200, response: R.Driver }),
+  'PATCH /api/v1/operator/drivers/{user_id}': route({ auth: 'operator', params: S.DriverParams, body: S.PatchDriverBody, status: 200, response: R.Driver }),
+  'POST /api/v1/operator/drivers/{user_id}/id-tokens': route({ auth: 'operator', params: S.DriverParams, body: S.CreateIdTokenBody, status: 201, response: R.IdToken, problems: [409] }),
+  'GET /api/v1/operator/drivers/{user_id}/id-tokens': route({ auth: 'operator', params: S.DriverParams, status: 200, response: R.list('id_tokens', R.IdToken) }),
+  'PATCH /api/v1/operator/drivers/{user_id}/id-tokens/{id_token}': route({ auth: 'operator', params: S.IdTokenParams, body: S.PatchIdTokenBody, status: 200, response: R.IdToken }),
+  'POST /api/v1/operator/price-groups': route({ auth: 'operator', body: S.CreatePriceGroupBody, status: 201, response: R.PriceGroup }),
+  'GET /api/v1/operator/price-groups': route({ auth: 'operator', status: 200, response: R.list('price_groups', R.PriceGroup) }),
+  'GET /api/v1/operator/price-groups/{price_group_id}': route({ auth: 'operator', params: S.PriceGroupParams, status: 200, response: R.PriceGroup }),
+  'PATCH /api/v1/operator/price-groups/{price_group_id}': route({ auth: 'operator', params: S.PriceGroupParams, body: S.PatchPriceGroupBody, status: 200, response: R.PriceGroup }),
+  'PUT /api/v1/operator/teams/{team_id}/price-group': route({ auth: 'operator', params: S.TeamParams, body: S.DefaultPriceGroupBody, status: 200, response: R.DefaultPriceGroup }),
+  'PUT /api/v1/operator/charge-points/{charge_point_id}/price-group': route({ auth: 'operator', params: S.ChargePointParams, body: S.DefaultPriceGroupBody, status: 200, response: R.DefaultPriceGroup }),
+  // Every token accepted (recorded in the log); unset, a charge point is free vend while inactive.
+  'PUT /api/v1/operator/charge-points/{charge_point_id}/free-vend': route({ auth: 'operator', params: S.ChargePointParams, body: S.FreeVendBody, status: 200, response: R.FreeVend }),
+
   // Public job links (issue #14): the operator hands one to the installer; the token is shown once, in `url`.
   'POST /api/v1/operator/projects/{project_id}/public-links': route({ auth: 'operator', params: S.ProjectParams, body: S.CreatePublicLinkBody, status: 201, response: R.PublicLinkCreated, problems: [409] }),
   'GET /api/v1/operator/projects/{project_id}/public-links': route({ auth: 'operator', params: S.ProjectParams, status: 200, response: R.list('items', R.PublicLink) }),

@@ -250,3 +250,21 @@ export const JobView = obj({
 });
 export const NewPassword = obj({ password: str, issued_at: time, message: str });
 export const RevealedPassword = obj({ password: str, issued_at: time });
+
+// Drivers, id tokens, price groups (issue #15).
+export const Driver = obj({ user_id: str, name: str, email: nstr, team_id: nstr, created_at: time, updated_at: time });
+export const IdToken = obj({ id_token: str, user_id: str, type: str, status: z.enum(['active', 'blocked']), expires_at: ntime, created_at: time, updated_at: time });
+export const PriceGroup = obj({
+  price_group_id: str,
+  name: str,
+  currency: str,
+  price_per_kwh_minor: int,
+  start_fee_minor: int.nullable(),
+  per_minute_minor: int.nullable(),
+  vat_rate_basis_points: int,
+  created_at: time,
+  updated_at: time,
+});
+export const DefaultPriceGroup = obj({ team_id: nstr, charge_point_id: nstr, price_group_id: nstr });
+/** `free_vend`: what authorisation applies now; `free_vend_setting`: what the operator set (null: free vend while inactive). */
+export const FreeVend = obj({ charge_point_id: str, free_vend: z.boolean(), free_vend_setting: z.boolean().nullable(), active: z.boolean() });

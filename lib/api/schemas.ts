@@ -88,3 +88,60 @@ export const PatchJobChargePointBody = z.object({
 });
 export const NoteBody = z.object({ text: text(2000) });
 export const CompleteJobBody = z.object({ activate_all: z.boolean() });
+
+// Drivers, id tokens, price groups (issue #15; docs/sessions.md). Money is integer minor units.
+const ID_TOKEN_TYPE_NAMES = ['ISO14443', 'ISO15693', 'eMAID', 'Central', 'KeyCode', 'Local', 'MacAddress'] as const;
+/** The operator's own user id, or none (we make one): letters, digits and `._:@-`, so it fits a path. */
+const userId = z.string().regex(/^[A-Za-z0-9._:@-]{1,64}$/, 'must be 1–64 letters, digits or . _ : @ -');
+/**
+ * An id token as a charger sends it: 2.0.1 IdTokenType.idToken is at most 36 characters (1.6 idTag
+ * CiString20 is shorter still, so a value over 20 only works on 2.0.1 chargers); printable ASCII
+ * without spaces, so it fits a path segment and every reader's idea of a UID.
+ */
+const idTokenValue = z.string().regex(/^[\x21-\x7e]{1,36}$/, 'must be 1–36 printable ASCII characters without spaces');
+const minor = (max: number) => z.number().int().min(0).max(max);
+const currency = z
+  .string()
+  .regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code, e.g. EUR')
+  .refine((c) => (Intl.supportedValuesOf('currency') as string[]).includes(c), 'is not an ISO 4217 currency');
+
+export const DriverParams = z.object({ user_id: userId });
+export const IdTokenParams = z.object({ user_id: userId, id_token: idTokenValue });
+export const PriceGroupParams = z.object({ price_group_id: id });
+export const TeamParams = z.object({ team_id: id });
+export const ListDriversQuery = z.object({ limit: z.coerce.number().int().min(1).max(100).optional(), cursor: z.string().max(2048).optional() });
+
+export const CreateDriverBody = z.object({ user_id: userId.optional(), name: text(120), email: z.email().max(254).optional(), team_id: id.optional() });
+export const PatchDriverBody = z
+  .object({ name: text(120).optional(), email: z.email().max(254).nullable().optional(), team_id: id.nullable().optional() })
+  .refine((b) => Object.keys(b).length > 0, 'give at least one field to change');
+export const CreateIdTokenBody = z.object({
+  id_token: idTokenValue,
+  type: z.enum(ID_TOKEN_TYPE_NAMES).optional(),
+  status: z.enum(['active', 'blocked']).optional(),
+  expires_at: z.iso.datetime({ offset: true }).optional(),
+});
+export const PatchIdTokenBody = z
+  .object({ status: z.enum(['active', 'blocked']).optional(), expires_at: z.iso.datetime({ offset: true }).nullable().optional() })
+  .refine((b) => Object.keys(b).length > 0, 'give at least one field to change');
+export const CreatePriceGroupBody = z.object({
+  name: text(120),
+  currency,
+  price_per_kwh_minor: minor(1_000_000),
+  start_fee_minor: minor(10_000_000).optional(),
+  per_minute_minor: minor(1_000_000).optional(),
+  vat_rate_basis_points: minor(10_000),
+});
+export const PatchPriceGroupBody = z
+  .object({
+    name: text(120).optional(),
+    currency: currency.optional(),
+    price_per_kwh_minor: minor(1_000_000).optional(),
+    start_fee_minor: minor(10_000_000).nullable().optional(),
+    per_minute_minor: minor(1_000_000).nullable().optional(),
+    vat_rate_basis_points: minor(10_000).optional(),
+  })
+  .refine((b) => Object.keys(b).length > 0, 'give at least one field to change');
+/** null clears the default. */
+export const DefaultPriceGroupBody = z.object({ price_group_id: id.nullable() });
+export const FreeVendBody = z.object({ free_vend: z.boolean() });

@@ -29,6 +29,9 @@
 // $connect authorizer's context) can carry per-token state; 60 s is within what chargers' own
 // authorisation caches and local lists tolerate (1.6 §3.5, 2.0.1 C10/C13).
 import { getChargePoint } from '../db/charge-points';
+import { setFreeVend } from '../db/price-groups';
+import { nowIso } from '../ids';
+import { NotFound } from './errors';
 import { getDriver, getIdToken, type Driver, type IdTokenRecord } from '../db/drivers';
 import type { JsonObject } from '../ocpp/codec';
 import type { OcppVersion } from '../ocpp/versions';
@@ -168,4 +171,13 @@ export function idTagInfoFor(version: OcppVersion, a: Authorisation): JsonObject
     return { status: a.verdict === 'Unknown' ? 'Invalid' : a.verdict, ...(a.validUntil ? { expiryDate: a.validUntil } : {}) };
   }
   return { status: a.verdict, ...(a.validUntil ? { cacheExpiryDateTime: a.validUntil } : {}) };
+}
+
+/** The operator sets free vend on or off; the answer shows the setting and what applies now. */
+export async function setChargePointFreeVend(operatorId: string, chargePointId: string, freeVend: boolean) {
+  if (!(await setFreeVend(operatorId, chargePointId, freeVend, nowIso()))) throw new NotFound(`Charge point ${chargePointId} not found`);
+  forgetChargePoint(chargePointId);
+  const cp = await getChargePoint(chargePointId, true);
+  if (!cp) throw new NotFound(`Charge point ${chargePointId} not found`);
+  return { charge_point_id: chargePointId, free_vend: isFreeVend(cp), free_vend_setting: cp.freeVend ?? null, active: cp.active !== false };
 }

@@ -12,6 +12,7 @@
 //   job.completed once and activates what is still inactive), and completing never hands over.
 import { getChargePoint, listChargePointsOfProject, markChargePointActive, type ChargePoint } from '../db/charge-points';
 import { putLogEntry } from '../db/logs';
+import { forgetChargePoint } from './authorization';
 import { getProjectWithState, markJobCompleted, type Project, type ProjectWithState } from '../db/projects';
 import { makeEvent, publish } from '../events/publish';
 import { nowIso } from '../ids';
@@ -59,6 +60,8 @@ export async function activateChargePoint(cp: ChargePoint, actor: Actor): Promis
   const by = describeActor(actor);
   const at = nowIso();
   const applied = await markChargePointActive(cp.chargePointId, by, at);
+  // Activation ends free vend while inactive (domain/authorization.ts): drop the cached state here.
+  if (applied) forgetChargePoint(cp.chargePointId);
   const now = (await getChargePoint(cp.chargePointId, true)) ?? cp;
   let changeAvailability: CommandRecord | undefined;
   if (now.identity && now.protocol) {

@@ -9,7 +9,7 @@ import { checklistView, installerChargePointView } from './installer-projects';
 import { createProject, createSite, createTeam } from './operator-setup';
 import { Locked, NotFound, ValidationFailed } from './errors';
 
-export const teamView = (t: Team) => ({ team_id: t.teamId, name: t.name, owner_email: t.ownerEmail, created_at: t.createdAt });
+export const teamView = (t: Team) => ({ team_id: t.teamId, name: t.name, owner_email: t.ownerEmail, price_group_id: t.priceGroupId ?? null, created_at: t.createdAt });
 export const siteView = (s: Site) => ({ site_id: s.siteId, team_id: s.teamId, name: s.name, address: s.address, country: s.country, grid_region: s.gridRegion ?? null, created_at: s.createdAt });
 
 export async function addTeam(operatorId: string, body: { name: string; owner_email: string }) {

@@ -14,8 +14,9 @@
 // "Round half up" here is exact integer arithmetic on non-negative integers (0.5 → 1), not
 // Math.round on a float product.
 import { getChargePoint } from '../db/charge-points';
-import { getPriceGroup } from '../db/price-groups';
+import { getPriceGroup, listPriceGroups, putPriceGroup, setDefaultPriceGroup, updatePriceGroup, type PriceGroupRecord } from '../db/price-groups';
 import { getTeam } from '../db/projects';
+import { newId, nowIso } from '../ids';
 import { NotFound, ValidationFailed } from './errors';
 
 export interface PriceGroup {
@@ -100,4 +101,100 @@ export async function resolvePriceGroup(a: { operatorId: string; teamId: string;
     if (group) return group;
   }
   return null;
+}
+
+// ---- the operator API's use cases on price groups ---------------------------------------------
+
+export const priceGroupView = (g: PriceGroupRecord) => ({
+  price_group_id: g.priceGroupId,
+  name: g.name,
+  currency: g.currency,
+  price_per_kwh_minor: g.pricePerKwhMinor,
+  start_fee_minor: g.startFeeMinor ?? null,
+  per_minute_minor: g.perMinuteMinor ?? null,
+  vat_rate_basis_points: g.vatRateBasisPoints,
+  created_at: g.createdAt,
+  updated_at: g.updatedAt,
+});
+
+interface PriceGroupBody {
+  name: string;
+  currency: string;
+  price_per_kwh_minor: number;
+  start_fee_minor?: number;
+  per_minute_minor?: number;
+  vat_rate_basis_points: number;
+}
+
+export async function addPriceGroup(operatorId: string, body: PriceGroupBody) {
+  const at = nowIso();
+  const group: PriceGroupRecord = {
+    priceGroupId: newId('pg'),
+    operatorId,
+    name: body.name,
+    currency: body.currency,
+    pricePerKwhMinor: body.price_per_kwh_minor,
+    ...(body.start_fee_minor !== undefined ? { startFeeMinor: body.start_fee_minor } : {}),
+    ...(body.per_minute_minor !== undefined ? { perMinuteMinor: body.per_minute_minor } : {}),
+    vatRateBasisPoints: body.vat_rate_basis_points,
+    createdAt: at,
+    updatedAt: at,
+  };
+  await putPriceGroup(group);
+  return priceGroupView(group);
+}
+
+export async function priceGroups(operatorId: string) {
+  return { price_groups: (await listPriceGroups(operatorId)).map(priceGroupView) };
+}
+
+export async function showPriceGroup(operatorId: string, priceGroupId: string) {
+  const group = await getPriceGroup(operatorId, priceGroupId);
+  if (!group) throw new NotFound(`Price group ${priceGroupId} not found`);
+  return priceGroupView(group);
+}
+
+/**
+ * A change applies to sessions priced from then on: a session takes its price group when it ends
+ * (the sessions part decides whether it keeps a copy from its start).
+ */
+export async function changePriceGroup(operatorId: string, priceGroupId: string, body: Partial<{ [K in keyof PriceGroupBody]: PriceGroupBody[K] | null }>) {
+  const fields = {
+    name: 'name',
+    currency: 'currency',
+    price_per_kwh_minor: 'pricePerKwhMinor',
+    start_fee_minor: 'startFeeMinor',
+    per_minute_minor: 'perMinuteMinor',
+    vat_rate_basis_points: 'vatRateBasisPoints',
+  } as const;
+  const set: Record<string, unknown> = {};
+  const remove: string[] = [];
+  for (const [wire, attr] of Object.entries(fields) as Array<[keyof typeof fields, string]>) {
+    const v = body[wire];
+    if (v === null) remove.push(attr);
+    else if (v !== undefined) set[attr] = v;
+  }
+  const group = await updatePriceGroup(operatorId, priceGroupId, set, remove, nowIso());
+  if (!group) throw new NotFound(`Price group ${priceGroupId} not found`);
+  return priceGroupView(group);
+}
+
+async function requirePriceGroup(operatorId: string, priceGroupId: string | null): Promise<void> {
+  if (priceGroupId !== null && !(await getPriceGroup(operatorId, priceGroupId))) {
+    throw new ValidationFailed('No such price group', [{ field: 'price_group_id', message: 'is not a price group of this operator' }]);
+  }
+}
+
+/** The default of a team's charge points (null clears it). */
+export async function setTeamPriceGroup(operatorId: string, teamId: string, priceGroupId: string | null) {
+  await requirePriceGroup(operatorId, priceGroupId);
+  if (!(await setDefaultPriceGroup({ kind: 'team', operatorId, teamId }, priceGroupId))) throw new NotFound(`Team ${teamId} not found`);
+  return { team_id: teamId, charge_point_id: null, price_group_id: priceGroupId };
+}
+
+/** The default of one charge point, before its team's (null clears it). */
+export async function setChargePointPriceGroup(operatorId: string, chargePointId: string, priceGroupId: string | null) {
+  await requirePriceGroup(operatorId, priceGroupId);
+  if (!(await setDefaultPriceGroup({ kind: 'charge_point', operatorId, chargePointId }, priceGroupId))) throw new NotFound(`Charge point ${chargePointId} not found`);
+  return { team_id: null, charge_point_id: chargePointId, price_group_id: priceGroupId };
 }

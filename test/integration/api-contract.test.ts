@@ -158,6 +158,31 @@ describe('every route against the OpenAPI document', () => {
     await call('GET /api/v1/operator/sessions/{session_id}', { token: op, params: { session_id: sessions.body.sessions[0]!.session_id } });
     await call('GET /api/v1/operator/sessions/{session_id}', { token: op, params: { session_id: 'ses_nope' } }); // 404
 
+    // Drivers, id tokens, price groups, free vend (issue #15).
+    const driver = await call<{ user_id: string }>('POST /api/v1/operator/drivers', { token: op, body: { name: 'Dana Driver', team_id: team.body.team_id } });
+    const user_id = driver.body.user_id;
+    await call('POST /api/v1/operator/drivers', { token: op, body: { name: 'Dana Again', user_id } }); // 409
+    await call('GET /api/v1/operator/drivers', { token: op, query: '?limit=10' });
+    await call('GET /api/v1/operator/drivers/{user_id}', { token: op, params: { user_id } });
+    await call('PATCH /api/v1/operator/drivers/{user_id}', { token: op, params: { user_id }, body: { email: 'dana@example.com' } });
+    const id_token = `CONTRACT-${Date.now().toString(36)}`.toUpperCase();
+    await call('POST /api/v1/operator/drivers/{user_id}/id-tokens', { token: op, params: { user_id }, body: { id_token, expires_at: '2099-01-01T00:00:00Z' } });
+    await call('POST /api/v1/operator/drivers/{user_id}/id-tokens', { token: op, params: { user_id }, body: { id_token } }); // 409
+    await call('GET /api/v1/operator/drivers/{user_id}/id-tokens', { token: op, params: { user_id } });
+    await call('PATCH /api/v1/operator/drivers/{user_id}/id-tokens/{id_token}', { token: op, params: { user_id, id_token }, body: { status: 'blocked', expires_at: null } });
+    const group = await call<{ price_group_id: string }>('POST /api/v1/operator/price-groups', {
+      token: op,
+      body: { name: 'Standard', currency: 'EUR', price_per_kwh_minor: 35, start_fee_minor: 100, vat_rate_basis_points: 2100 },
+    });
+    const price_group_id = group.body.price_group_id;
+    await call('POST /api/v1/operator/price-groups', { token: op, body: { name: 'Bad', currency: 'EURO', price_per_kwh_minor: 1, vat_rate_basis_points: 0 } }); // 400
+    await call('GET /api/v1/operator/price-groups', { token: op });
+    await call('GET /api/v1/operator/price-groups/{price_group_id}', { token: op, params: { price_group_id } });
+    await call('PATCH /api/v1/operator/price-groups/{price_group_id}', { token: op, params: { price_group_id }, body: { per_minute_minor: 2, start_fee_minor: null } });
+    await call('PUT /api/v1/operator/teams/{team_id}/price-group', { token: op, params: { team_id: team.body.team_id }, body: { price_group_id } });
+    await call('PUT /api/v1/operator/charge-points/{charge_point_id}/price-group', { token: op, params: { charge_point_id }, body: { price_group_id } });
+    await call('PUT /api/v1/operator/charge-points/{charge_point_id}/free-vend', { token: op, params: { charge_point_id }, body: { free_vend: true } });
+
     // A second job on the same site, handed to an installer through a public job link (issue #14).
     const job = await call<{ project_id: string }>('POST /api/v1/operator/projects', { token: op, body: { job_number: 'JOB-2', name: 'Quay second wallbox', site_id: site.body.site_id } });
     const job_id = job.body.project_id;
@@ -243,6 +268,9 @@ describe('every route against the OpenAPI document', () => {
       'POST /api/v1/installer/login 401',
       'POST /api/v1/installer/login 403',
       'POST /api/v1/installer/projects/{project_id}/handover 403',
+      'POST /api/v1/operator/drivers 409',
+      'POST /api/v1/operator/drivers/{user_id}/id-tokens 409',
+      'POST /api/v1/operator/price-groups 400',
       'PUT /api/v1/installer/projects/{project_id}/checklist/{item} 423',
     ]);
     if (process.env.DUMP_CONTRACT) console.log(JSON.stringify(answers.map((a) => ({ route: a.route, status: a.status, body: a.text.slice(0, 1500) })), null, 1));
