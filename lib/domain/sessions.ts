@@ -42,7 +42,7 @@ import { log } from '../log';
 import type { JsonObject } from '../ocpp/codec';
 import type { OcppVersion } from '../ocpp/versions';
 import { describeActor, type Actor } from './actors';
-import { authorizeIdToken, idTagInfoFor, type Authorisation, type TokenVerdict } from './authorization';
+import { authorizeAtChargePoint, authorizeIdToken, idTagInfoFor, type Authorisation, type TokenVerdict } from './authorization';
 import { Conflict, NotFound } from './errors';
 import { costOf, resolvePriceGroup, type PaymentMethod, type PriceGroup, type SessionCost } from './pricing';
 import { applyReadings, emptyMeter, energyEstimated, energyOf, type CurvePoint, type MeterState, type Reading } from './session-meter';
@@ -588,10 +588,9 @@ export async function stopSession16(
   };
 }
 
+/** The verdict on a token named by a stop or a later event: the cached charge point and token (no read when warm). */
 async function tokenInfo(c: ChargerRef, idToken: string): Promise<JsonObject> {
-  const cp = await getChargePoint(c.chargePointId);
-  const a = cp ? await authorizeIdToken(cp, idToken) : ({ verdict: 'Unknown', freeVend: false } as Authorisation);
-  return idTagInfoFor(c.version, a);
+  return idTagInfoFor(c.version, await authorizeAtChargePoint(c.chargePointId, idToken));
 }
 
 export interface TransactionEvent201 {
@@ -642,8 +641,7 @@ export async function transactionEventSession201(c: ChargerRef, e: TransactionEv
   } else {
     s = prev;
     if (e.idToken) {
-      const cp = await getChargePoint(c.chargePointId);
-      authorisation = cp ? await authorizeIdToken(cp, e.idToken.idToken) : { verdict: 'Unknown', freeVend: false };
+      authorisation = await authorizeAtChargePoint(c.chargePointId, e.idToken.idToken);
       if (!s.userId && !s.idToken) {
         const driver = authorisation.driver;
         s = {
