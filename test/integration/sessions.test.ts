@@ -21,7 +21,7 @@ import type { RegisteredChargePoint } from '../../lib/domain/charge-points';
 import { closeLostSessions, forceCloseSession, recordStartIntent, runningSession, type SessionDetailView } from '../../lib/domain/sessions';
 import type { OcppVersion } from '../../lib/ocpp/versions';
 import { apiClient } from './support/api';
-import { aCommissionedChargePoint, aConnectedClient, aSerial, BOOT } from './support/ocpp';
+import { aCommissionedChargePoint, aConnectedClient, aRawSocket, aSerial, BOOT } from './support/ocpp';
 import { startTestRuntime } from './support/runtime';
 
 vi.setConfig({ testTimeout: 60_000, hookTimeout: 120_000 });
@@ -297,6 +297,57 @@ describe('lost chargers', () => {
     await back.call('StopTransaction', { transactionId: start.transactionId, meterStop: 2000, timestamp: minutesAgo(100), reason: 'PowerLoss' });
     expect(await sessionOf(reg.identity, start.transactionId)).toMatchObject({ status: 'ended', energy_wh: 2000, stop_reason: 'PowerLoss', cost: { energy_minor: 60 } });
     await vi.waitFor(() => expect(eventsOf(sid).map((e) => e.type).sort()).toEqual(['session.ended', 'session.started']), { timeout: 15_000 });
+  });
+});
+
+describe('replays', () => {
+  it('answers a retried 1.6 MeterValues and StopTransaction (same message id) the same and applies each once', async () => {
+    const reg = await aCommissionedChargePoint(rt, { protocol: 'ocpp1.6', connectorCount: 1 });
+    await setFreeVend(rt.seed!.operatorId, reg.chargePoint.chargePointId, false, now());
+    clearAuthorisationCache();
+    const raw = await aRawSocket(rt, { identity: reg.identity, password: reg.provisioningPassword, protocol: 'ocpp1.6' });
+    try {
+      const call = async (id: string, action: string, payload: unknown) => {
+        raw.send(JSON.stringify([2, id, action, payload]));
+        return raw.next(15_000);
+      };
+      await call('boot', 'BootNotification', BOOT['ocpp1.6']);
+      const started = JSON.parse((await call('start', 'StartTransaction', { connectorId: 1, idTag: CARD, meterStart: 0, timestamp: minutesAgo(10) }))!) as [3, string, { transactionId: number }];
+      const tx = started[2].transactionId;
+      const meter = { connectorId: 1, transactionId: tx, meterValue: [energy16(minutesAgo(5), '400')] };
+      const first = await call('mv-1', 'MeterValues', meter);
+      expect(await call('mv-1', 'MeterValues', meter)).toBe(first);
+      const stop = { transactionId: tx, meterStop: 1000, timestamp: now(), idTag: CARD };
+      const stopped = await call('stop-1', 'StopTransaction', stop);
+      expect(await call('stop-1', 'StopTransaction', stop)).toBe(stopped);
+      const s = await sessionOf(reg.identity, tx);
+      // meterStart, the one MeterValues reading, meterStop: the retry added no point.
+      expect(s.meter_curve.map((p) => p.meter_wh)).toEqual([0, 400, 1000]);
+      expect(s.energy_wh).toBe(1000);
+      await vi.waitFor(() => expect(eventsOf(s.session_id).map((e) => e.type).sort()).toEqual(['session.ended', 'session.started']), { timeout: 15_000 });
+    } finally {
+      raw.close();
+    }
+  });
+
+  it('answers a retried 2.0.1 TransactionEvent the same and applies it once', async () => {
+    const reg = await aCommissionedChargePoint(rt, { protocol: 'ocpp2.0.1', connectorCount: 1 });
+    const raw = await aRawSocket(rt, { identity: reg.identity, password: reg.provisioningPassword, protocol: 'ocpp2.0.1' });
+    try {
+      const call = async (id: string, action: string, payload: unknown) => {
+        raw.send(JSON.stringify([2, id, action, payload]));
+        return raw.next(15_000);
+      };
+      await call('boot', 'BootNotification', BOOT['ocpp2.0.1']);
+      const t = { transactionId: `R-${aSerial('T')}` };
+      await call('e0', 'TransactionEvent', { eventType: 'Started', timestamp: minutesAgo(10), triggerReason: 'CablePluggedIn', seqNo: 0, transactionInfo: t, evse: { id: 1, connectorId: 1 }, meterValue: energy201(minutesAgo(10), 100) });
+      const update = { eventType: 'Updated', timestamp: minutesAgo(5), triggerReason: 'MeterValuePeriodic', seqNo: 1, transactionInfo: t, meterValue: energy201(minutesAgo(5), 600) };
+      const first = await call('e1', 'TransactionEvent', update);
+      expect(await call('e1', 'TransactionEvent', update)).toBe(first);
+      expect((await sessionOf(reg.identity, t.transactionId)).meter_curve.map((p) => p.meter_wh)).toEqual([100, 600]);
+    } finally {
+      raw.close();
+    }
   });
 });
 
