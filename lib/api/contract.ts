@@ -35,6 +35,13 @@ function route<A extends AuthKind, B extends z.ZodType = z.ZodUndefined, P exten
 
 const ChecklistParams = z.object({ project_id: S.id, item: z.enum(S.CHECKLIST_ITEMS) });
 const InstallerParams = z.object({ project_id: S.id, email: z.email() });
+/** Sessions newest first; `from` inclusive, `to` exclusive, on the start time. */
+const SessionQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(200).optional(),
+  cursor: z.string().max(2048).optional(),
+  from: z.iso.datetime({ offset: true }).optional(),
+  to: z.iso.datetime({ offset: true }).optional(),
+});
 const LogQuery = z.object({
   limit: z.coerce.number().int().min(1).max(200).optional(),
   cursor: z.string().max(2048).optional(),
@@ -125,6 +132,10 @@ export const API = {
     status: 200,
     response: R.page('entries', R.LogEntry),
   }),
+  'GET /api/v1/operator/charge-points/{charge_point_id}/sessions': route({ auth: 'operator', params: S.ChargePointParams, query: SessionQuery, status: 200, response: R.page('sessions', R.Session) }),
+  'GET /api/v1/operator/teams/{team_id}/sessions': route({ auth: 'operator', params: z.object({ team_id: S.id }), query: SessionQuery, status: 200, response: R.page('sessions', R.Session) }),
+  'GET /api/v1/operator/drivers/{user_id}/sessions': route({ auth: 'operator', params: z.object({ user_id: S.id }), query: SessionQuery, status: 200, response: R.page('sessions', R.Session) }),
+  'GET /api/v1/operator/sessions/{session_id}': route({ auth: 'operator', params: z.object({ session_id: z.string().min(1).max(300) }), status: 200, response: R.SessionDetail }),
   'GET /api/v1/operator/charge-points/{charge_point_id}/device-model': route({ auth: 'operator', params: S.ChargePointParams, status: 200, response: R.DeviceModel }),
   // Opens the charge point to drivers (domain/jobs.ts activateChargePoint); idempotent.
   'POST /api/v1/operator/charge-points/{charge_point_id}/activate': route({ auth: 'operator', params: S.ChargePointParams, status: 200, response: R.OperatorChargePoint, problems: [409] }),

@@ -148,6 +148,39 @@ const CheckResult = obj({
   last_error: obj({ code: str, source: z.enum(['StatusNotification', 'NotifyEvent']), connector: int.nullable(), at: time }).nullable(),
 });
 /** The outcome of a remote action (domain/remote-actions.ts ActionResultView). */
+/** A charging session (domain/sessions.ts sessionView); money in integer minor units. */
+export const Session = obj({
+  session_id: str,
+  charge_point_id: str,
+  charge_point_identity: str,
+  team_id: nstr,
+  ocpp_version: z.enum(OCPP_PROTOCOLS).nullable(),
+  transaction_id: str,
+  connector_id: int.nullable(),
+  evse_id: int.nullable(),
+  id_token: nstr,
+  user_id: nstr,
+  token_status: z.enum(['Accepted', 'Blocked', 'Expired', 'Invalid', 'Unknown']).nullable(),
+  token_flagged: z.boolean(),
+  start_source: z.enum(['remote', 'card', 'free_vend']).nullable(),
+  payment_method: z.enum(['free', 'team', 'user']).nullable(),
+  price_group_id: nstr,
+  started_by: nstr,
+  status: z.enum(['active', 'ended', 'force_stopped']),
+  started_at: ntime,
+  stopped_at: ntime,
+  stop_reason: nstr,
+  ended_by: z.enum(['charger', 'force_stop', 'timeout']).nullable(),
+  force_stop: obj({ by: str, reason: str }).nullable(),
+  meter_start_wh: z.number().nullable(),
+  meter_stop_wh: z.number().nullable(),
+  energy_wh: int.nullable(),
+  energy_estimated: z.boolean(),
+  meter_resets: int,
+  cost: obj({ currency: nstr, energy_minor: int, time_minor: int, start_fee_minor: int, net_minor: int, vat_minor: int, total_minor: int }).nullable(),
+});
+export const SessionDetail = Session.extend({ meter_curve: z.array(obj({ at: str, meter_wh: z.number(), energy_wh: int })) });
+
 export const ActionResult = obj({
   action: z.enum(REMOTE_ACTIONS),
   outcome: z.enum(ACTION_OUTCOMES),

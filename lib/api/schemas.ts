@@ -140,7 +140,7 @@ export const ListDriversQuery = z.object({ limit: z.coerce.number().int().min(1)
 export const CreateDriverBody = z.object({ user_id: userId.optional(), name: text(120), email: z.email().max(254).optional(), team_id: id.optional() });
 export const PatchDriverBody = z
   .object({ name: text(120).optional(), email: z.email().max(254).nullable().optional(), team_id: id.nullable().optional() })
-  .refine((b) => Object.keys(b).length > 0, 'name at least one field to change');
+  .refine((b) => Object.keys(b).length > 0, 'give at least one field to change');
 export const CreateIdTokenBody = z.object({
   id_token: idTokenValue,
   type: z.enum(ID_TOKEN_TYPE_NAMES).optional(),
@@ -149,7 +149,7 @@ export const CreateIdTokenBody = z.object({
 });
 export const PatchIdTokenBody = z
   .object({ status: z.enum(['active', 'blocked']).optional(), expires_at: z.iso.datetime({ offset: true }).nullable().optional() })
-  .refine((b) => Object.keys(b).length > 0, 'name at least one field to change');
+  .refine((b) => Object.keys(b).length > 0, 'give at least one field to change');
 export const CreatePriceGroupBody = z.object({
   name: text(120),
   currency,
@@ -167,7 +167,7 @@ export const PatchPriceGroupBody = z
     per_minute_minor: minor(1_000_000).nullable().optional(),
     vat_rate_basis_points: minor(10_000).optional(),
   })
-  .refine((b) => Object.keys(b).length > 0, 'name at least one field to change');
+  .refine((b) => Object.keys(b).length > 0, 'give at least one field to change');
 /** null clears the default. */
 export const DefaultPriceGroupBody = z.object({ price_group_id: id.nullable() });
 export const FreeVendBody = z.object({ free_vend: z.boolean() });

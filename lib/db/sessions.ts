@@ -1,7 +1,7 @@
 // Charging sessions in the table. A session IS the transaction item (AP-15, `TX#{identity}` /
 // `TX#{transactionId}`) grown with who, how, price and energy: no second item per session, so the
 // OCPP writes stay one transaction. Queries by charge point (gsi1), team (gsi2) and driver (pointer
-// items) are AP-41…AP-43; remote start intents AP-44; running sessions for the lost-charger sweep AP-45.
+// items) are AP-48…AP-50; remote start intents AP-51; running sessions for the lost-charger sweep AP-52.
 import { BatchGetCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from '../aws/clients';
 import { config } from '../config';
@@ -54,7 +54,7 @@ export async function activeSessionItems(identity: string): Promise<SessionItem[
   });
 }
 
-/** AP-44: a remote start's intent for a connector, if not expired (DynamoDB Local never expires items). */
+/** AP-51: a remote start's intent for a connector, if not expired (DynamoDB Local never expires items). */
 export async function getStartIntent(identity: string, connector: number, nowSeconds: number): Promise<StartIntentItem | undefined> {
   const out = await documentClient().send(new GetCommand({ TableName: config().tableName, Key: keys.startIntent(identity, connector), ConsistentRead: true }));
   const item = out.Item as StartIntentItem | undefined;
@@ -133,19 +133,19 @@ function baseKeyOfIndexed(sk: string): Record<string, string> {
   return { ...keys.transaction(k.identity, k.transactionId) };
 }
 
-/** AP-41: a charge point's sessions, newest first. */
+/** AP-48: a charge point's sessions, newest first. */
 export async function listSessionsOfChargePoint(chargePointId: string, q: SessionPageQuery): Promise<SessionPage> {
   const page = await pageOf('gsi1', 'gsi1pk', 'gsi1sk', keys.sessionsOfChargePoint(chargePointId).gsi1pk, q);
   return { items: page.items as unknown as SessionItem[], ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
 }
 
-/** AP-42: a team's sessions, newest first. */
+/** AP-49: a team's sessions, newest first. */
 export async function listSessionsOfTeam(teamId: string, q: SessionPageQuery): Promise<SessionPage> {
   const page = await pageOf('gsi2', 'gsi2pk', 'gsi2sk', keys.sessionsOfTeam(teamId).gsi2pk, q);
   return { items: page.items as unknown as SessionItem[], ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
 }
 
-/** AP-43: a driver's sessions, newest first: a page of pointers, then one BatchGet of the sessions. */
+/** AP-50: a driver's sessions, newest first: a page of pointers, then one BatchGet of the sessions. */
 export async function listSessionsOfDriver(operatorId: string, userId: string, q: SessionPageQuery): Promise<SessionPage> {
   const page = await pageOf(null, 'pk', 'sk', keys.sessionsOfDriver(operatorId, userId).pk, q);
   const wanted = page.items.map((p) => ({ pk: String(p.sessionPk), sk: String(p.sessionSk) }));
@@ -162,7 +162,7 @@ export async function listSessionsOfDriver(operatorId: string, userId: string, q
   return { items, ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
 }
 
-/** AP-45: the running sessions of one sweep shard. */
+/** AP-52: the running sessions of one sweep shard. */
 export async function listActiveSessionPointers(shard: number): Promise<Array<{ sessionId: string; identity: string; transactionId: string; chargePointId: string }>> {
   return queryAll({
     TableName: config().tableName,

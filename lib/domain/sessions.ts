@@ -18,7 +18,9 @@ import { documentClient } from '../aws/clients';
 import { transactWrite, type TransactItem } from '../aws/transact';
 import { config } from '../config';
 import { getChargePoint, type ChargePoint } from '../db/charge-points';
+import { getDriver } from '../db/drivers';
 import { ENTITY, keys } from '../db/keys';
+import { getTeam } from '../db/projects';
 import {
   ACTIVE_SESSION_SHARDS,
   activeSessionItems,
@@ -40,7 +42,7 @@ import { log } from '../log';
 import type { JsonObject } from '../ocpp/codec';
 import type { OcppVersion } from '../ocpp/versions';
 import { describeActor, type Actor } from './actors';
-import { authorizeIdToken, idTagInfoFor, type Authorisation, type TokenVerdict } from './authorization';
+import { authorizeAtChargePoint, authorizeIdToken, idTagInfoFor, type Authorisation, type TokenVerdict } from './authorization';
 import { Conflict, NotFound } from './errors';
 import { costOf, resolvePriceGroup, type PaymentMethod, type PriceGroup, type SessionCost } from './pricing';
 import { applyReadings, emptyMeter, energyEstimated, energyOf, type CurvePoint, type MeterState, type Reading } from './session-meter';
@@ -309,11 +311,12 @@ export async function listChargePointSessions(operatorId: string, chargePointId:
 }
 
 export async function listTeamSessions(operatorId: string, teamId: string, q: SessionListQuery) {
-  // Team ids are unique platform-wide; another operator's team shows none of its sessions (filter).
+  if (!(await getTeam(operatorId, teamId))) throw new NotFound(`Team ${teamId} not found`);
   return pageView(await listSessionsOfTeam(teamId, pageQuery(q)), operatorId);
 }
 
 export async function listDriverSessions(operatorId: string, userId: string, q: SessionListQuery) {
+  if (!(await getDriver(operatorId, userId))) throw new NotFound(`Driver ${userId} not found`);
   return pageView(await listSessionsOfDriver(operatorId, userId, pageQuery(q)), operatorId);
 }
 
@@ -585,10 +588,9 @@ export async function stopSession16(
   };
 }
 
+/** The verdict on a token named by a stop or a later event: the cached charge point and token (no read when warm). */
 async function tokenInfo(c: ChargerRef, idToken: string): Promise<JsonObject> {
-  const cp = await getChargePoint(c.chargePointId);
-  const a = cp ? await authorizeIdToken(cp, idToken) : ({ verdict: 'Unknown', freeVend: false } as Authorisation);
-  return idTagInfoFor(c.version, a);
+  return idTagInfoFor(c.version, await authorizeAtChargePoint(c.chargePointId, idToken));
 }
 
 export interface TransactionEvent201 {
@@ -639,8 +641,7 @@ export async function transactionEventSession201(c: ChargerRef, e: TransactionEv
   } else {
     s = prev;
     if (e.idToken) {
-      const cp = await getChargePoint(c.chargePointId);
-      authorisation = cp ? await authorizeIdToken(cp, e.idToken.idToken) : { verdict: 'Unknown', freeVend: false };
+      authorisation = await authorizeAtChargePoint(c.chargePointId, e.idToken.idToken);
       if (!s.userId && !s.idToken) {
         const driver = authorisation.driver;
         s = {

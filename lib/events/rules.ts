@@ -49,6 +49,14 @@ const CORE_EVENT_RULES: readonly EventRule[] = [
     access: { table: 'read', email: 'send' },
     description: 'Email the CPO and the site owner the handover certificate link',
   },
+  {
+    name: 'session-timeout',
+    // Every 15 minutes: a lost charger's session ends at most 15 minutes after the 2-hour bound.
+    schedule: 'rate(15 minutes)',
+    entry: 'functions/events/session-timeout.ts',
+    access: { table: 'readwrite', events: 'publish' },
+    description: 'End the running sessions of chargers disconnected longer than LOST_CHARGER_TIMEOUT_MINUTES (default 120)',
+  },
 ];
 
 export const EVENT_RULES: readonly EventRule[] = [...CORE_EVENT_RULES, ...WEBHOOK_RULES];

@@ -10,6 +10,7 @@ import addFormats from 'ajv-formats';
 import type { RPCClient } from 'ocpp-rpc';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { LocalRuntime } from '../../local/runtime';
+import { putDriver } from '../../lib/db/drivers';
 import { API_ROUTES } from '../../lib/routes';
 import { anEmail } from './support/api';
 import { aConnectedClient, aRegisteredChargePoint, basic, behaveLikeACharger, BOOT, upgradeStatus } from './support/ocpp';
@@ -146,6 +147,16 @@ describe('every route against the OpenAPI document', () => {
     await call('POST /api/v1/operator/charge-points/{charge_point_id}/activate', { token: op, params: { charge_point_id } });
     client.handle('UnlockConnector', async () => ({ status: 'Unlocked' }));
     await call('POST /api/v1/operator/charge-points/{charge_point_id}/actions', { token: op, params: { charge_point_id }, body: { action: 'unlock' } });
+    // A charging session on it, then the session routes (issue #15).
+    await putDriver({ operatorId: rt.seed!.operatorId, userId: 'usr_contract', name: 'Dana Driver', createdAt: new Date().toISOString(), updatedAt: new Date().toISOString() });
+    const started = (await client.call('StartTransaction', { connectorId: 1, idTag: 'CONTRACT-CARD', meterStart: 0, timestamp: new Date().toISOString() })) as { transactionId: number };
+    await client.call('MeterValues', { connectorId: 1, transactionId: started.transactionId, meterValue: [{ timestamp: new Date().toISOString(), sampledValue: [{ value: '500' }] }] });
+    await client.call('StopTransaction', { transactionId: started.transactionId, meterStop: 1000, timestamp: new Date().toISOString() });
+    const sessions = await call<{ sessions: Array<{ session_id: string }> }>('GET /api/v1/operator/charge-points/{charge_point_id}/sessions', { token: op, params: { charge_point_id }, query: '?limit=1' });
+    await call('GET /api/v1/operator/teams/{team_id}/sessions', { token: op, params: { team_id: team.body.team_id }, query: `?from=${encodeURIComponent('2020-01-01T00:00:00Z')}` });
+    await call('GET /api/v1/operator/drivers/{user_id}/sessions', { token: op, params: { user_id: 'usr_contract' } });
+    await call('GET /api/v1/operator/sessions/{session_id}', { token: op, params: { session_id: sessions.body.sessions[0]!.session_id } });
+    await call('GET /api/v1/operator/sessions/{session_id}', { token: op, params: { session_id: 'ses_nope' } }); // 404
 
     // Drivers, id tokens, price groups, free vend (issue #15).
     const driver = await call<{ user_id: string }>('POST /api/v1/operator/drivers', { token: op, body: { name: 'Dana Driver', team_id: team.body.team_id } });
@@ -250,6 +261,7 @@ describe('every route against the OpenAPI document', () => {
     expect(problems).toEqual([]);
     expect(API_ROUTES.map((r) => `${r.method} ${r.path}`).filter((k) => !succeeded.has(k))).toEqual([]);
     expect(answers.filter((a) => a.status >= 400).map((a) => `${a.route} ${a.status}`).sort()).toEqual([
+      'GET /api/v1/operator/sessions/{session_id} 404',
       'GET /api/v1/operator/webhooks/{subscription_id} 404',
       'GET /api/v1/public/jobs/{token} 410',
       'PATCH /api/v1/public/jobs/{token}/charge-points/{charge_point_id} 409',
