@@ -198,6 +198,7 @@ export async function listLog(identity: string, opts: LogRead = {}): Promise<Log
   const pk = keys.logOfChargePoint(identity).pk;
   const now = Math.floor(Date.now() / 1000);
   const match = (e: LogEntry) => (opts.category === undefined || e.category === opts.category) && (opts.match?.(e) ?? true);
+  const filtered = opts.category !== undefined || opts.match !== undefined;
 
   const range: string[] = [];
   const values: Record<string, unknown> = { ':pk': pk };
@@ -222,7 +223,8 @@ export async function listLog(identity: string, opts: LogRead = {}): Promise<Log
         KeyConditionExpression: ['pk = :pk', ...range].join(' AND '),
         ExpressionAttributeValues: values,
         ScanIndexForward: opts.oldestFirst === true,
-        Limit: Math.min(budget - examined, 200),
+        // Unfiltered, read exactly what the page needs; filtered, read ahead in pages of 200.
+        Limit: Math.min(budget - examined, filtered ? 200 : limit - entries.length),
         ExclusiveStartKey: start,
       }),
     );

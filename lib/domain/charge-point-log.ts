@@ -63,7 +63,8 @@ function readLog(cp: Pick<ChargePoint, 'identity' | 'chargePointId'>, filter: Lo
   const views = new WeakMap<LogEntry, LogEntryView>();
   const viewOf = (e: LogEntry) => views.get(e) ?? (views.set(e, logEntryView(e)), views.get(e)!);
   // Before it has a serial, a charge point's log holds only changes people made (domain/audit.ts).
-  return listLog(logSubjectOf(cp), { ...page, ...timeRange(filter.from, filter.to, false), match: (e) => matchesLogFilter(viewOf(e), filter) }).then((p) => ({
+  const filtering = filter.category !== undefined || filter.action !== undefined || filter.direction !== undefined || (filter.q ?? '') !== '';
+  return listLog(logSubjectOf(cp), { ...page, ...timeRange(filter.from, filter.to, false), ...(filtering ? { match: (e: LogEntry) => matchesLogFilter(viewOf(e), filter) } : {}) }).then((p) => ({
     entries: p.entries.map(viewOf),
     ...(p.nextCursor ? { nextCursor: p.nextCursor } : {}),
   }));
@@ -119,10 +120,15 @@ export interface LogExport {
 }
 
 /** GET …/logs/export: every entry of [from, to), oldest first, as CSV or NDJSON (the operator's view). */
-export async function exportChargePointLog(operatorId: string, chargePointId: string, opts: { format: LogExportFormat; from?: string; to?: string }): Promise<LogExport> {
+export async function exportChargePointLog(
+  operatorId: string,
+  chargePointId: string,
+  opts: { format: LogExportFormat; from?: string; to?: string },
+  limits: { maxDays: number; maxRows: number; maxBytes: number } = LOG_EXPORT_LIMITS,
+): Promise<LogExport> {
   const cp = await ownedChargePoint(operatorId, chargePointId);
-  const range = timeRange(opts.from, opts.to, true, LOG_EXPORT_LIMITS.maxDays);
-  const { maxRows, maxBytes } = LOG_EXPORT_LIMITS;
+  const range = timeRange(opts.from, opts.to, true, limits.maxDays);
+  const { maxRows, maxBytes } = limits;
   const lines: string[] = opts.format === 'csv' ? [csvRow(CSV_COLUMNS)] : [];
   let bytes = lines.reduce((n, l) => n + Buffer.byteLength(l), 0);
   let rows = 0;
@@ -138,7 +144,7 @@ export async function exportChargePointLog(operatorId: string, chargePointId: st
       const v = logEntryView(e);
       const line = opts.format === 'csv' ? csvLine(v) : `${JSON.stringify(v)}\n`;
       bytes += Buffer.byteLength(line);
-      if (bytes > maxBytes) throw tooMuch(`${maxBytes / 1024 / 1024} MB`);
+      if (bytes > maxBytes) throw tooMuch(maxBytes >= 1024 * 1024 ? `${maxBytes / 1024 / 1024} MB` : `${maxBytes} bytes`);
       lines.push(line);
     }
     cursor = page.nextCursor;

@@ -4,6 +4,8 @@
 import type { RPCClient } from 'ocpp-rpc';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalRuntime } from '../../local/runtime';
+import { listLog, putLogEntry } from '../../lib/db/logs';
+import { exportChargePointLog } from '../../lib/domain/charge-point-log';
 import { apiClient } from './support/api';
 import { aCommissionedChargePoint, aConnectedClient, BOOT, behaveLikeACharger } from './support/ocpp';
 import { startTestRuntime } from './support/runtime';
@@ -182,6 +184,41 @@ describe('filters', () => {
     expect((await logsOf('ocpp1.6', `?from=${marks.end}&to=${marks.afterHeartbeat16}`)).body).toMatchObject({ status: 400, errors: [expect.objectContaining({ field: 'query.to' })] });
     const first = (await logsOf('ocpp1.6', '?limit=1')).body;
     expect((await logsOf('ocpp1.6', `?limit=1&to=2000-01-01T00:00:00Z&cursor=${first.next_cursor}`)).body).toMatchObject({ status: 400, errors: [expect.objectContaining({ field: 'query.cursor' })] });
+  });
+});
+
+describe('bounded reads', () => {
+  it('stops a filter that matches little after its read budget and resumes from the cursor', async () => {
+    const identity = `BUDGET-${Date.now().toString(36)}`.toUpperCase();
+    const t0 = Date.now() - 60_000;
+    // 25 entries; only the oldest matches.
+    for (let i = 0; i < 25; i++) {
+      await putLogEntry({ identity, at: new Date(t0 + i * 1000).toISOString(), category: 'connection', kind: i === 0 ? 'disconnected' : 'connected', detail: { n: i } });
+    }
+    const pages: number[] = [];
+    const found: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await listLog(identity, { limit: 5, budget: 10, match: (e) => e.kind === 'disconnected', ...(cursor ? { cursor } : {}) });
+      pages.push(page.entries.length);
+      found.push(...page.entries.map((e) => e.kind));
+      cursor = page.nextCursor;
+    } while (cursor);
+    // 10 + 10 + 5 items examined: two empty pages that say "read on", then the match.
+    expect(pages).toEqual([0, 0, 1]);
+    expect(found).toEqual(['disconnected']);
+  });
+
+  it('refuses an export whose range holds more rows or bytes than one answer may carry, naming `to`', async () => {
+    const range = { format: 'csv' as const, from: new Date(Date.now() - 3600_000).toISOString(), to: marks.end! };
+    const ok = await exportChargePointLog(rt.seed!.operatorId, cps['ocpp1.6'], range, { maxDays: 31, maxRows: 1000, maxBytes: 5_000_000 });
+    expect(ok.rows).toBeGreaterThan(3);
+    await expect(exportChargePointLog(rt.seed!.operatorId, cps['ocpp1.6'], range, { maxDays: 31, maxRows: 3, maxBytes: 5_000_000 })).rejects.toMatchObject({
+      issues: [{ field: 'query.to', message: expect.stringContaining('more than 3 entries') }],
+    });
+    await expect(exportChargePointLog(rt.seed!.operatorId, cps['ocpp1.6'], range, { maxDays: 31, maxRows: 1000, maxBytes: 500 })).rejects.toMatchObject({
+      issues: [{ field: 'query.to', message: expect.stringContaining('more than 500 bytes') }],
+    });
   });
 });
 
