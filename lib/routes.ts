@@ -439,7 +439,16 @@ const CORE_HTTP_ROUTES: readonly HttpRoute[] = [
     entry: 'functions/api/operator/list-charge-point-logs.ts',
     auth: 'operator',
     access: { table: 'read' },
-    description: "A charge point's log, newest first, paged, optionally by category",
+    description: "A charge point's log, newest first, paged; filters category, action, direction, from/to and free text q; each entry with its colour and plain-words description",
+  },
+  {
+    kind: 'http',
+    method: 'GET',
+    path: '/api/v1/operator/charge-points/{charge_point_id}/logs/export',
+    entry: 'functions/api/operator/export-charge-point-logs.ts',
+    auth: 'operator',
+    access: { table: 'read' },
+    description: "Export a charge point's log for a time range (at most 31 days) as CSV or NDJSON, oldest first",
   },
   {
     kind: 'http',
@@ -739,6 +748,15 @@ const JOB_LINK_ROUTES: readonly HttpRoute[] = inStack('ApiJobs', [
     auth: 'none',
     access: { table: 'readwrite', connections: 'manage', events: 'publish' },
     description: 'Start, stop, unlock or reboot, waiting at most 20 s for the charger',
+  },
+  {
+    kind: 'http',
+    method: 'GET',
+    path: '/api/v1/public/jobs/{token}/charge-points/{charge_point_id}/log',
+    entry: 'functions/api/public/job-charge-point-log.ts',
+    auth: 'none',
+    access: { table: 'readwrite' },
+    description: "A job charge point's newest 50 log entries in plain words, colour-coded (no frames)",
   },
   {
     kind: 'http',

@@ -24,6 +24,8 @@ export interface RouteContract<B extends z.ZodType, P extends z.ZodType, Q exten
   readonly idempotencyKey?: boolean;
   /** The answer carries an `ETag`; `If-None-Match` with it answers 304 without a body. */
   readonly conditional?: boolean;
+  /** The success answer is not JSON but one of these media types (an export); the handler replies with `text`. */
+  readonly media?: readonly string[];
 }
 
 /** Keeps each entry's own zod types, so a handler's `body`, `params` and `query` stay typed. */
@@ -42,10 +44,24 @@ const SessionQuery = z.object({
   from: z.iso.datetime({ offset: true }).optional(),
   to: z.iso.datetime({ offset: true }).optional(),
 });
+const isoTime = z.iso.datetime({ offset: true });
 const LogQuery = z.object({
   limit: z.coerce.number().int().min(1).max(200).optional(),
   cursor: z.string().max(2048).optional(),
   category: z.enum(LOG_CATEGORIES).optional(),
+  /** An OCPP action (`StatusNotification`) or a kind of entry (`connected`, `auth_failure`, `change`…). */
+  action: z.string().min(1).max(64).optional(),
+  direction: z.enum(['received', 'sent']).optional(),
+  /** From this time (inclusive) to `to` (exclusive). */
+  from: isoTime.optional(),
+  to: isoTime.optional(),
+  /** Free text, case-insensitive, over the action, the description and the frames. */
+  q: z.string().min(1).max(200).optional(),
+});
+const LogExportQuery = z.object({
+  format: z.enum(['csv', 'ndjson']).default('csv'),
+  from: isoTime,
+  to: isoTime,
 });
 
 export const API = {
@@ -136,6 +152,14 @@ export const API = {
   'GET /api/v1/operator/teams/{team_id}/sessions': route({ auth: 'operator', params: z.object({ team_id: S.id }), query: SessionQuery, status: 200, response: R.page('sessions', R.Session) }),
   'GET /api/v1/operator/drivers/{user_id}/sessions': route({ auth: 'operator', params: z.object({ user_id: S.id }), query: SessionQuery, status: 200, response: R.page('sessions', R.Session) }),
   'GET /api/v1/operator/sessions/{session_id}': route({ auth: 'operator', params: z.object({ session_id: z.string().min(1).max(300) }), status: 200, response: R.SessionDetail }),
+  // At most 31 days, 10,000 entries and 5 MB (domain/charge-point-log.ts LOG_EXPORT_LIMITS); more is a 400 naming `to`.
+  'GET /api/v1/operator/charge-points/{charge_point_id}/logs/export': route({
+    auth: 'operator',
+    params: S.ChargePointParams,
+    query: LogExportQuery,
+    status: 200,
+    media: ['text/csv', 'application/x-ndjson'],
+  }),
   'GET /api/v1/operator/charge-points/{charge_point_id}/device-model': route({ auth: 'operator', params: S.ChargePointParams, status: 200, response: R.DeviceModel }),
   // Opens the charge point to drivers (domain/jobs.ts activateChargePoint); idempotent.
   'POST /api/v1/operator/charge-points/{charge_point_id}/activate': route({ auth: 'operator', params: S.ChargePointParams, status: 200, response: R.OperatorChargePoint, problems: [409] }),
@@ -214,6 +238,14 @@ export const API = {
     status: 200,
     response: R.ActionResult,
     problems: [409, 410, 429],
+  }),
+  // The newest 50 entries in plain words (no frames), fetched when the installer opens "Log".
+  'GET /api/v1/public/jobs/{token}/charge-points/{charge_point_id}/log': route({
+    auth: 'none',
+    params: S.JobChargePointParams,
+    status: 200,
+    response: R.list('entries', R.InstallerLogEntry),
+    problems: [410, 429],
   }),
   'POST /api/v1/public/jobs/{token}/charge-points/{charge_point_id}/notes': route({
     auth: 'none',

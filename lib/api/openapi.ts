@@ -16,6 +16,7 @@ interface AnyContract {
   readonly problems?: readonly number[];
   readonly idempotencyKey?: boolean;
   readonly conditional?: boolean;
+  readonly media?: readonly string[];
 }
 
 /** The contract of a route-table row; undefined for a row without one (a unit test forbids that). */
@@ -84,7 +85,9 @@ function operation(route: HttpRoute, c: AnyContract) {
     ...(c.body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(c.body, 'input') } } } } : {}),
     responses: {
       [String(c.status)]:
-        c.status === 204 || !c.response
+        c.media
+          ? { description: 'Success (a file: see content-disposition)', content: Object.fromEntries(c.media.map((m) => [m, { schema: { type: 'string' } }])) }
+          : c.status === 204 || !c.response
           ? { description: 'No content' }
           : { description: 'Success', content: { 'application/json': { schema: jsonSchema(c.response, 'output') } } },
       ...(c.conditional ? { '304': { description: 'Not modified: the answer would equal the one with this ETag' } } : {}),

@@ -120,7 +120,12 @@ export const OperatorProject = obj({
 });
 export const Assignment = obj({ project_id: str, email: z.email() });
 
-export const LogEntry = obj({ at: time, identity: str, kind: str, category: str });
+const LogColour = z.enum(['blue', 'green', 'yellow', 'white']);
+const LogDirection = z.enum(['received', 'sent']).nullable();
+/** The stored entry (frames redacted; camelCase as stored) plus the guide's words: colour, category_label, direction, description. */
+export const LogEntry = obj({ at: time, identity: str, kind: str, category: str, colour: LogColour, category_label: str, direction: LogDirection, description: str });
+/** What the job page shows the installer: no frames, no detail. */
+export const InstallerLogEntry = obj({ at: time, category: str, category_label: str, colour: LogColour, direction: LogDirection, action: nstr, description: str });
 /** 2.0.1 NotifyReport parts joined per request (B07/B08); report_data as the station sent it (ReportDataType). */
 export const DeviceModel = obj({
   charge_point_id: str,

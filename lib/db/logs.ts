@@ -9,6 +9,8 @@ import { config } from '../config';
 import { log } from '../log';
 import { redactFrame } from '../ocpp/secrets';
 import { ENTITY, keys } from './keys';
+import { ValidationFailed } from '../domain/errors';
+import { guideCategory } from '../domain/log-glossary';
 import { decodeCursor, encodeCursor, queryAll } from './query';
 
 /** `audit`: changes people made (through a public job link, the operator API), with who made them. */
@@ -75,6 +77,8 @@ export function logItem(entry: LogEntry, extra: Record<string, unknown> = {}): R
     ...keys.logEntry(entry.identity, entry.at, suffix),
     type: ENTITY.logEntry,
     ...entry,
+    // The guide's category (Authorize is authentication, whichever handler wrote it), so what is stored is what is shown.
+    category: guideCategory(entry),
     frameIn: storableFrame(entry.frameIn, entry.action),
     frameOut: storableFrame(entry.frameOut, entry.action),
     expiresAt: expiresAtFor(config().logRetentionDays, Date.parse(entry.at)),
@@ -152,43 +156,105 @@ export interface LogPage {
   readonly nextCursor?: string;
 }
 
-/** AP-11: newest first, paged with an opaque cursor; optional category filter; expired items hidden. */
-export async function listLog(identity: string, opts: { limit?: number; cursor?: string; category?: LogCategory } = {}): Promise<LogPage> {
+/**
+ * How many log items one read may examine (AP-11). Filters are evaluated in code (see listLog), so
+ * a filter that matches little could otherwise walk a whole partition in one request: past this,
+ * the page ends early with a cursor that resumes where the read stopped.
+ */
+export const LOG_READ_BUDGET = 1000;
+
+export interface LogRead {
+  readonly limit?: number;
+  readonly cursor?: string;
+  /** Inclusive lower bound (ISO time): a key condition, not a filter. */
+  readonly from?: string;
+  /** Exclusive upper bound (ISO time): a key condition, not a filter. */
+  readonly to?: string;
+  /** Oldest first (the export); default newest first. */
+  readonly oldestFirst?: boolean;
+  /** Shorthand for a `match` on the guide's category (lib/domain/log-glossary.ts guideCategory). */
+  readonly category?: LogCategory;
+  /** Which entries belong on the page; evaluated in code on entries as readers see them. */
+  readonly match?: (entry: LogEntry) => boolean;
+  /** Items examined at most. @default LOG_READ_BUDGET */
+  readonly budget?: number;
+}
+
+/**
+ * AP-11: a charge point's log, newest first (or oldest first), paged with an opaque cursor.
+ *
+ * The time range is the key condition (`sk` starts with the entry's ISO time, so `sk BETWEEN from
+ * AND to` is exactly [from, to)); every other filter is a predicate evaluated here, on at most
+ * `budget` items per call. Why in code rather than a FilterExpression: a FilterExpression saves no
+ * read capacity (items are read, then dropped), DynamoDB's `contains` is case-sensitive (the free
+ * text search is not), and the category shown is the glossary's, which for entries written before
+ * it may differ from the stored attribute. The cost of a request is bounded by the budget either
+ * way; a page may hold fewer than `limit` entries and still carry a cursor (keep reading).
+ * Expired items (TTL; DynamoDB Local never deletes) are hidden.
+ */
+export async function listLog(identity: string, opts: LogRead = {}): Promise<LogPage> {
   const limit = Math.min(Math.max(opts.limit ?? 50, 1), 200);
+  const budget = Math.max(opts.budget ?? LOG_READ_BUDGET, limit);
+  const pk = keys.logOfChargePoint(identity).pk;
   const now = Math.floor(Date.now() / 1000);
-  const names: Record<string, string> = { '#e': 'expiresAt' };
-  const values: Record<string, unknown> = { ':pk': keys.logOfChargePoint(identity).pk, ':now': now };
-  let filter = '(attribute_not_exists(#e) OR #e > :now)';
-  if (opts.category) {
-    names['#c'] = 'category';
-    values[':c'] = opts.category;
-    filter += ' AND #c = :c';
+  const match = (e: LogEntry) => (opts.category === undefined || e.category === opts.category) && (opts.match?.(e) ?? true);
+  const filtered = opts.category !== undefined || opts.match !== undefined;
+
+  const range: string[] = [];
+  const values: Record<string, unknown> = { ':pk': pk };
+  if (opts.from !== undefined) values[':from'] = opts.from;
+  if (opts.to !== undefined) values[':to'] = opts.to;
+  if (opts.from !== undefined && opts.to !== undefined) range.push('sk BETWEEN :from AND :to');
+  else if (opts.from !== undefined) range.push('sk >= :from');
+  else if (opts.to !== undefined) range.push('sk < :to');
+
+  let start: { pk: string; sk: string } | undefined = opts.cursor ? decodeCursor(opts.cursor, pk) : undefined;
+  // A cursor from another time range would start the read outside the key condition (DynamoDB refuses that).
+  if (start && ((opts.from !== undefined && start.sk < opts.from) || (opts.to !== undefined && start.sk > opts.to))) {
+    throw new ValidationFailed('The cursor belongs to another time range', [{ field: 'query.cursor', message: 'belongs to another from/to; start again without it' }]);
   }
   const entries: LogEntry[] = [];
-  let start: Record<string, unknown> | undefined = opts.cursor ? decodeCursor(opts.cursor, keys.logOfChargePoint(identity).pk) : undefined;
-  // A filter may empty a page: keep reading until the page is full or the partition ends.
-  do {
+  let examined = 0;
+  let resumeAt: { pk: string; sk: string } | undefined;
+  while (entries.length < limit && examined < budget) {
     const out = await documentClient().send(
       new QueryCommand({
         TableName: config().tableName,
-        KeyConditionExpression: 'pk = :pk',
-        FilterExpression: filter,
-        ExpressionAttributeNames: names,
+        KeyConditionExpression: ['pk = :pk', ...range].join(' AND '),
         ExpressionAttributeValues: values,
-        ScanIndexForward: false,
-        Limit: limit - entries.length,
+        ScanIndexForward: opts.oldestFirst === true,
+        // Unfiltered, read exactly what the page needs; filtered, read ahead in pages of 200.
+        Limit: Math.min(budget - examined, filtered ? 200 : limit - entries.length),
         ExclusiveStartKey: start,
       }),
     );
-    for (const item of out.Items ?? []) entries.push(stripKeys(item));
-    start = out.LastEvaluatedKey;
-  } while (start && entries.length < limit);
-  return { entries, ...(start ? { nextCursor: encodeCursor(start) } : {}) };
+    const items = out.Items ?? [];
+    resumeAt = undefined;
+    for (const [i, item] of items.entries()) {
+      examined += 1;
+      const expired = typeof item.expiresAt === 'number' && item.expiresAt <= now;
+      if (!expired) {
+        const entry = stripKeys(item);
+        if (match(entry)) entries.push(entry);
+      }
+      // Stop mid-page when the page is full: the next one resumes after this item, not after the DynamoDB page.
+      if (entries.length >= limit && (i < items.length - 1 || out.LastEvaluatedKey)) {
+        resumeAt = { pk, sk: String(item.sk) };
+        break;
+      }
+    }
+    if (resumeAt || !out.LastEvaluatedKey) break;
+    start = out.LastEvaluatedKey as { pk: string; sk: string };
+    resumeAt = start;
+  }
+  return { entries, ...(resumeAt ? { nextCursor: encodeCursor(resumeAt) } : {}) };
 }
 
+/** A stored item as readers see it: no keys, and the guide's category (lib/domain/log-glossary.ts). */
 function stripKeys(item: Record<string, unknown>): LogEntry {
   const { pk: _pk, sk: _sk, gsi2pk: _g, gsi2sk: _s, type: _t, expiresAt: _e, ...rest } = item;
-  return rest as unknown as LogEntry;
+  const entry = rest as unknown as LogEntry;
+  return { ...entry, category: guideCategory(entry) };
 }
 
 export interface ConnectorStatusEntry {

@@ -1,11 +1,9 @@
 // Operator use cases on one charge point: see it, read its log, send it a command.
 import { getChargePoint, type ChargePoint } from '../db/charge-points';
 import { listDeviceModelReports } from '../db/device-model';
-import { listLog, type LogCategory, type LogPage } from '../db/logs';
 import { callChargePoint, type CommandRecord } from '../ocpp/commands';
 import type { JsonObject } from '../ocpp/codec';
 import { secretsIn } from '../ocpp/secrets';
-import { logSubjectOf } from './audit';
 import { viewChargePoint, type ChargePointView } from './charge-point-view';
 import { releaseSerial } from './charge-points';
 import { NotFound, ValidationFailed } from './errors';
@@ -38,16 +36,6 @@ export async function runOwnedRemoteAction(operatorId: string, chargePointId: st
 export async function releaseSerialOf(operatorId: string, chargePointId: string, releasedBy: string): Promise<ChargePointView> {
   await releaseSerial(operatorId, chargePointId, releasedBy);
   return showChargePoint(operatorId, chargePointId);
-}
-
-export async function readChargePointLog(
-  operatorId: string,
-  chargePointId: string,
-  opts: { limit?: number; cursor?: string; category?: LogCategory },
-): Promise<LogPage> {
-  const cp = await ownedChargePoint(operatorId, chargePointId);
-  // Before it has a serial, a charge point's log holds only changes people made (domain/audit.ts).
-  return listLog(logSubjectOf(cp), opts);
 }
 
 /** What the station reported of its device model (NotifyReport), newest report first; none before a GetBaseReport/GetReport. */

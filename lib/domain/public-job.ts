@@ -19,6 +19,7 @@ import { CONNECTOR_POSITIONS } from '../api/schemas';
 import { openSecret, SEAL_PURPOSES } from '../webhooks/secret-box';
 import { describeActor, type Actor } from './actors';
 import { auditPut } from './audit';
+import { jobPageLog } from './charge-point-log';
 import { viewChargePoint } from './charge-point-view';
 import { planSerial, registerChargePoint, reidentifyChargePoint, serialInUseMessage } from './charge-points';
 import { lastFailedAttempt } from './connection-diagnosis';
@@ -360,4 +361,14 @@ export async function completePublicJob(token: string, clientIp: string, activat
   await completeJob(resolved.project.projectId, { activateAll, actor });
   // Read back (the project strongly consistent): the view shows the job completed and read-only.
   return buildJobView(await resolvePublicLink(token, undefined, { consistent: true }));
+}
+
+/**
+ * The newest log entries of one of the job's charge points, for the page's "Log" disclosure: its
+ * own route (fetched when the installer opens it), so the job view that the page polls stays small
+ * and its ETag does not change with every Heartbeat. Readable after completion too (read-only page).
+ */
+export async function showPublicChargePointLog(token: string, clientIp: string, chargePointId: string) {
+  const resolved = await resolvePublicLink(token, clientIp);
+  return jobPageLog(await chargePointOfJob(resolved, chargePointId));
 }

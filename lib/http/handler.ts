@@ -35,6 +35,11 @@ export interface HttpReply {
    * and no body. Only for routes whose contract is `conditional`.
    */
   readonly notModified?: boolean;
+  /**
+   * A body that is not JSON (a CSV or NDJSON export), sent as it is; `headers` carries its
+   * content-type (and content-disposition). Only for routes whose contract declares `media`.
+   */
+  readonly text?: string;
 }
 
 export interface HttpSpec<B extends z.ZodType, P extends z.ZodType, Q extends z.ZodType, A extends AuthKind> {
@@ -117,6 +122,7 @@ export function httpHandler<
       });
       if (reply.notModified) return { statusCode: 304, headers: withSecurityHeaders(reply.headers), body: '' };
       const status = spec.status ?? 200;
+      if (reply.text !== undefined) return { statusCode: status, headers: withSecurityHeaders(reply.headers), body: reply.text };
       if (reply.body === undefined) return { statusCode: status, headers: withSecurityHeaders(reply.headers), body: '' };
       return { statusCode: status, headers: withSecurityHeaders({ 'content-type': 'application/json', ...reply.headers }), body: JSON.stringify(reply.body) };
     });

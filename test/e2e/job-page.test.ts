@@ -202,6 +202,26 @@ describe('the job page on a phone', () => {
     await seen(c.getByText(/^Reboot: accepted/));
   });
 
+  it('the Log shows the charge point\'s newest entries colour-coded, with the category in words and readable contrast', async () => {
+    const c = card(1);
+    await c.getByText('Log', { exact: true }).click();
+    const entries = c.locator('.log-entry');
+    await seen(entries);
+    // The session the Start/Stop above ran (green), its status changes (blue), the connect (yellow).
+    await seen(c.locator('.log-entry.log-green', { hasText: 'Transaction' }).filter({ hasText: 'The charging session begins' }));
+    await seen(c.locator('.log-entry.log-green').filter({ hasText: 'The charging session ends' }));
+    await seen(c.locator('.log-entry.log-blue', { hasText: 'OCPP state' }).filter({ hasText: /Status change: connector 1 is Charging/ }));
+    await seen(c.locator('.log-entry.log-yellow', { hasText: 'Connect / disconnect' }).filter({ hasText: 'Connect: the charger connected' }));
+    expect(await entries.count()).toBeLessThanOrEqual(50);
+    // WCAG contrast of each category label against its own background: at least 4.5:1 (AA).
+    const ratios = await page.evaluate<Array<[string, number]>>(`(() => {
+      const lum = (rgb) => { const [r, g, b] = rgb.match(/\\d+/g).slice(0, 3).map((v) => { const c = Number(v) / 255; return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4; }); return 0.2126 * r + 0.7152 * g + 0.0722 * b; };
+      return [...document.querySelectorAll('.log-cat')].map((el) => { const s = getComputedStyle(el); const [a, b] = [lum(s.color), lum(s.backgroundColor)].sort((x, y) => y - x); return [el.textContent, (a + 0.05) / (b + 0.05)]; });
+    })()`);
+    expect(ratios.length).toBeGreaterThan(0);
+    expect(ratios.filter(([, r]) => r < 4.5)).toEqual([]);
+  });
+
   it('a note that failed to send says so and keeps the text; Retry saves it, and the operator reads it', async () => {
     const c = card(1);
     const text = 'Mounted; cable to panel B done. Network via the caretaker’s switch.';

@@ -36,6 +36,16 @@ interface JobChargePoint {
   last_failed_attempt: { cause: string; message: string; at: string } | null;
   notes: Note[];
 }
+/** One line of the charge point log as the job page gets it (GET …/charge-points/{id}/log): words, no frames. */
+interface LogLine {
+  at: string;
+  category: string;
+  category_label: string;
+  colour: 'blue' | 'green' | 'yellow' | 'white';
+  direction: 'received' | 'sent' | null;
+  action: string | null;
+  description: string;
+}
 interface JobView {
   link: { link_id: string; expires_at: string };
   job: {
@@ -106,6 +116,12 @@ function setText(el: Element, text: string): void {
 function formatTime(iso: string): string {
   const d = new Date(iso);
   return Number.isNaN(d.getTime()) ? iso : d.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+}
+
+/** Log lines are seconds apart: date and time to the second. */
+function formatLogTime(iso: string): string {
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? iso : d.toLocaleString(undefined, { dateStyle: 'short', timeStyle: 'medium' });
 }
 
 function timeEl(iso: string): HTMLTimeElement {
@@ -297,6 +313,11 @@ class Card {
   private readonly noteMsg: HTMLElement;
   private readonly noteForm: HTMLFormElement;
   private readonly passwordRow: HTMLElement;
+  private readonly log = h('ol', { class: 'log' });
+  private readonly logMsg = h('p', { class: 'msg', 'aria-live': 'polite' });
+  private readonly logBox: HTMLDetailsElement;
+  private logLoadedAt = 0;
+  private logLoading = false;
 
   constructor(
     readonly id: string,
@@ -357,6 +378,17 @@ class Card {
     );
     const notes = h('section', { class: 'part', 'aria-labelledby': `${p}-notes` }, h('h3', { id: `${p}-notes` }, 'Notes'), this.notes, this.noteForm);
 
+    // The log is fetched only while open (its own route), so the job view the page polls stays small.
+    this.logBox = h(
+      'details',
+      { class: 'part log-part', ontoggle: () => (this.logBox.open ? void this.loadLog() : undefined) },
+      h('summary', {}, h('h3', { id: `${p}-log`, class: 'log-title' }, 'Log')),
+      h('p', { class: 'hint' }, 'The newest 50 messages between the charger and the platform, newest first.'),
+      this.logMsg,
+      this.log,
+      h('button', { type: 'button', class: 'btn btn-secondary btn-small', onclick: () => void this.loadLog() }, 'Refresh log'),
+    );
+
     this.el = h(
       'article',
       { class: 'card', 'aria-labelledby': `${p}-title` },
@@ -366,6 +398,7 @@ class Card {
       positionField,
       this.actionsSection,
       connection,
+      this.logBox,
       notes,
     );
   }
@@ -432,6 +465,35 @@ class Card {
       if (cp.notes.length === 0) this.notes.append(h('li', { class: 'hint' }, 'No notes yet.'));
     }
     this.noteForm.hidden = ro;
+    // An open log follows the job (a status change, a session), at most every 15 s.
+    if (this.logBox.open && Date.now() - this.logLoadedAt > 15_000) void this.loadLog();
+  }
+
+  private async loadLog(): Promise<void> {
+    if (this.logLoading) return;
+    this.logLoading = true;
+    if (this.logLoadedAt === 0) showInfo(this.logMsg, 'Loading the log…');
+    try {
+      const { entries } = await send<{ entries: LogLine[] }>('GET', `${this.path}/log`);
+      this.logLoadedAt = Date.now();
+      clearMsg(this.logMsg);
+      // The category is written out on every line: the colour is never the only cue.
+      this.log.replaceChildren(
+        ...entries.map((e) =>
+          h(
+            'li',
+            { class: `log-entry log-${e.colour}` },
+            h('p', { class: 'log-meta' }, h('span', { class: 'log-cat' }, e.category_label), ' ', h('time', { datetime: e.at }, formatLogTime(e.at)), e.direction ? ` · ${e.direction === 'sent' ? 'to the charger' : 'from the charger'}` : ''),
+            h('p', { class: 'log-text' }, e.description),
+          ),
+        ),
+      );
+      if (entries.length === 0) this.log.append(h('li', { class: 'hint' }, 'Nothing logged yet: the log starts when the charger first connects.'));
+    } catch (err) {
+      showError(this.logMsg, `The log did not load. ${err instanceof RequestFailed ? err.message : ''}`, retryable(err) ? () => void this.loadLog() : undefined);
+    } finally {
+      this.logLoading = false;
+    }
   }
 
   private async saveSerial(): Promise<void> {

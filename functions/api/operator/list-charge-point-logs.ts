@@ -1,5 +1,5 @@
 import { API } from '../../../lib/api/contract';
-import { readChargePointLog } from '../../../lib/domain/operator-charge-points';
+import { readChargePointLog } from '../../../lib/domain/charge-point-log';
 import { httpHandler } from '../../../lib/http/handler';
 
 export const handler = httpHandler(
