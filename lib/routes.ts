@@ -54,7 +54,7 @@ export type HttpAuth = 'none' | 'operator' | 'installer';
  * the rows are spread over several stacks of the one HTTP API. A row's stack is frozen once deployed
  * (moving it replaces its function); new groups of routes go into a new stack here.
  */
-export const API_STACKS = ['Api', 'ApiJobs'] as const;
+export const API_STACKS = ['Api', 'ApiJobs', 'ApiCharging'] as const;
 export type ApiStackName = (typeof API_STACKS)[number];
 
 /** A group of rows deployed by one stack of API_STACKS. */
@@ -453,42 +453,6 @@ const CORE_HTTP_ROUTES: readonly HttpRoute[] = [
   {
     kind: 'http',
     method: 'GET',
-    path: '/api/v1/operator/charge-points/{charge_point_id}/sessions',
-    entry: 'functions/api/operator/list-charge-point-sessions.ts',
-    auth: 'operator',
-    access: { table: 'read' },
-    description: "A charge point's charging sessions, newest first, paged, from/to on the start time",
-  },
-  {
-    kind: 'http',
-    method: 'GET',
-    path: '/api/v1/operator/teams/{team_id}/sessions',
-    entry: 'functions/api/operator/list-team-sessions.ts',
-    auth: 'operator',
-    access: { table: 'read' },
-    description: "A team's charging sessions, newest first, paged, from/to on the start time",
-  },
-  {
-    kind: 'http',
-    method: 'GET',
-    path: '/api/v1/operator/drivers/{user_id}/sessions',
-    entry: 'functions/api/operator/list-driver-sessions.ts',
-    auth: 'operator',
-    access: { table: 'read' },
-    description: "A driver's charging sessions, newest first, paged, from/to on the start time",
-  },
-  {
-    kind: 'http',
-    method: 'GET',
-    path: '/api/v1/operator/sessions/{session_id}',
-    entry: 'functions/api/operator/get-session.ts',
-    auth: 'operator',
-    access: { table: 'read' },
-    description: "One charging session with its meter curve",
-  },
-  {
-    kind: 'http',
-    method: 'GET',
     path: '/api/v1/operator/charge-points/{charge_point_id}/device-model',
     entry: 'functions/api/operator/get-device-model.ts',
     auth: 'operator',
@@ -522,6 +486,50 @@ const CORE_HTTP_ROUTES: readonly HttpRoute[] = [
     auth: 'operator',
     access: { table: 'readwrite', connections: 'manage', events: 'publish' },
     description: 'Run a remote action (start, stop, unlock, reboot) and wait for the outcome',
+  },
+];
+
+
+/**
+ * Charging (issue #15): drivers and their id tokens, price groups and the defaults and free vend of
+ * teams and charge points, and the charging sessions. Deployed by their own stack (API_STACKS).
+ */
+const CHARGING_ROUTES: readonly HttpRoute[] = inStack('ApiCharging', [
+  {
+    kind: 'http',
+    method: 'GET',
+    path: '/api/v1/operator/charge-points/{charge_point_id}/sessions',
+    entry: 'functions/api/operator/list-charge-point-sessions.ts',
+    auth: 'operator',
+    access: { table: 'read' },
+    description: "A charge point's charging sessions, newest first, paged, from/to on the start time",
+  },
+  {
+    kind: 'http',
+    method: 'GET',
+    path: '/api/v1/operator/teams/{team_id}/sessions',
+    entry: 'functions/api/operator/list-team-sessions.ts',
+    auth: 'operator',
+    access: { table: 'read' },
+    description: "A team's charging sessions, newest first, paged, from/to on the start time",
+  },
+  {
+    kind: 'http',
+    method: 'GET',
+    path: '/api/v1/operator/drivers/{user_id}/sessions',
+    entry: 'functions/api/operator/list-driver-sessions.ts',
+    auth: 'operator',
+    access: { table: 'read' },
+    description: "A driver's charging sessions, newest first, paged, from/to on the start time",
+  },
+  {
+    kind: 'http',
+    method: 'GET',
+    path: '/api/v1/operator/sessions/{session_id}',
+    entry: 'functions/api/operator/get-session.ts',
+    auth: 'operator',
+    access: { table: 'read' },
+    description: "One charging session with its meter curve",
   },
   {
     kind: 'http',
@@ -649,7 +657,7 @@ const CORE_HTTP_ROUTES: readonly HttpRoute[] = [
     access: { table: 'readwrite' },
     description: 'Turn free vend (every token accepted) on or off for a charge point',
   },
-];
+]);
 
 /**
  * Public job links (issue #14): the operator creates and revokes them; the public job API is what
@@ -781,7 +789,7 @@ const JOB_LINK_ROUTES: readonly HttpRoute[] = inStack('ApiJobs', [
 
 
 /** The JSON API: every row has a REST contract entry (lib/api/contract.ts) and is in the OpenAPI document. */
-export const API_ROUTES: readonly HttpRoute[] = [...CORE_HTTP_ROUTES, ...JOB_LINK_ROUTES, ...WEBHOOK_ROUTES];
+export const API_ROUTES: readonly HttpRoute[] = [...CORE_HTTP_ROUTES, ...CHARGING_ROUTES, ...JOB_LINK_ROUTES, ...WEBHOOK_ROUTES];
 
 /**
  * Pages for people, on the same origin as the API (the same port locally, the same HTTP API on AWS):
