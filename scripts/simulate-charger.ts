@@ -4,7 +4,8 @@
 // The charger itself is scripts/lib/charger.ts (shared with `npm run smoke`): it boots, reports its
 // connectors, heartbeats, answers TriggerMessage, Reset, GetConfiguration / GetVariables, and accepts
 // a new password (ChangeConfiguration AuthorizationKey / SetVariables BasicAuthPassword), reconnecting
-// with it, as real firmware would. This CLI saves a new password to the demo data so the next run
+// with it, as real firmware would. It plays a charge as if a car were plugged in: a remote start is
+// accepted and metered (--meter-interval seconds, --energy Wh per reading) until a remote stop. This CLI saves a new password to the demo data so the next run
 // (and the npm start banner) uses it, and reconnects when the server comes back. Ctrl-C stops it.
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -12,7 +13,8 @@ import { findDemoChargePoint, normalizeProtocol, recordRotatedPassword, refusalR
 import { REPO_ROOT } from '../local/lambda';
 import { SimulatedCharger } from './lib/charger';
 
-const USAGE = `Usage: npm run simulate -- --identity <identity> [--password <password>] [--url ws://localhost:3000/ocpp] [--protocol 1.6|2.0.1] [--data-dir .data]
+const USAGE = `Usage: npm run simulate -- --identity <identity> [--password <password>] [--url ws://localhost:3000/ocpp] [--protocol 1.6|2.0.1] [--connectors 2] [--meter-interval 2] [--energy 500] [--data-dir .data]
+  A remote start is accepted and charges --energy Wh every --meter-interval seconds until a remote stop.
   For the demo charge points of npm start, --identity is enough: the rest comes from <data-dir>/local-credentials.json.`;
 
 function parseCli() {
@@ -25,6 +27,8 @@ function parseCli() {
         protocol: { type: 'string' },
         connectors: { type: 'string', default: '2' },
         firmware: { type: 'string', default: '1.0.0-sim' },
+        'meter-interval': { type: 'string', default: '2' },
+        energy: { type: 'string', default: '500' },
         'data-dir': { type: 'string' },
       },
     }).values;
@@ -49,6 +53,12 @@ if (!requestedProtocol) {
   process.exit(2);
 }
 const protocol: 'ocpp1.6' | 'ocpp2.0.1' = requestedProtocol;
+const meterIntervalS = Number(values['meter-interval']);
+const energyWh = Number(values.energy);
+if (!(meterIntervalS >= 0.1) || !(energyWh >= 0) || !Number.isInteger(energyWh)) {
+  console.error(`✖ --meter-interval must be a number of seconds ≥ 0.1 and --energy a whole number of Wh ≥ 0.\n\n${USAGE}`);
+  process.exit(2);
+}
 // The demo data's URL is …/ocpp/{identity}; the client appends the identity itself.
 const url = values.url ?? demo?.url.slice(0, -(identity.length + 1)) ?? 'ws://localhost:3000/ocpp';
 const say = (s: string) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${s}`);
@@ -60,6 +70,8 @@ const charger = new SimulatedCharger({
   protocol,
   connectors: Math.max(1, Number(values.connectors) || 1),
   firmware: values.firmware,
+  meterIntervalMs: meterIntervalS * 1000,
+  energyPerIntervalWh: energyWh,
   reconnect: true,
   log: say,
   // A rotated password lives only here and in the charger; keep it where the next run finds it.

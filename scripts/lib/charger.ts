@@ -5,6 +5,11 @@
 // (by sending what was asked for), Reset (reboots), GetConfiguration / GetVariables, and accepts a
 // new password (ChangeConfiguration AuthorizationKey, OCPP 1.6 §5.3 / SetVariables
 // SecurityCtrlr.BasicAuthPassword, 2.0.1 B07), using it from its next connection as real firmware does.
+// It also plays a charge, as if a car were plugged in: a remote start (RemoteStartTransaction, 1.6
+// §5.11 / RequestStartTransaction, 2.0.1 F01) is accepted and followed by StartTransaction /
+// TransactionEvent Started, then a meter reading every `meterIntervalMs` (1.6 MeterValues /
+// TransactionEvent Updated), until a remote stop (RemoteStopTransaction §5.12 / RequestStopTransaction
+// F03) ends it with StopTransaction / TransactionEvent Ended.
 // With `reconnect`, a lost connection is retried with backoff; a refusal (HTTP 401/404/400) is not.
 import { RPCClient } from 'ocpp-rpc';
 
@@ -24,6 +29,10 @@ export interface ChargerOptions {
   readonly reconnect?: boolean;
   /** One line per thing the charger does. @default - silent */
   readonly log?: (line: string) => void;
+  /** How often a running charge reports its meter, in ms. @default 2000 */
+  readonly meterIntervalMs?: number;
+  /** Energy a running charge adds per meter interval, in Wh. @default 500 */
+  readonly energyPerIntervalWh?: number;
   /** Called when the CSMS sets a new password (already adopted for the next connection). */
   readonly onPasswordChange?: (password: string) => void;
   /** Called when the server refuses the connection (HTTP status), after which the charger stops. */
@@ -31,6 +40,17 @@ export interface ChargerOptions {
 }
 
 export type ConnectError = Error & { code?: unknown; response?: { headers?: Record<string, unknown> } };
+
+/** A charge running on one connector (1.6 connectorId / 2.0.1 evseId). */
+interface Charge {
+  readonly connector: number;
+  readonly idToken: string;
+  /** 1.6: the CSMS's integer id, once StartTransaction is answered; 2.0.1: ours. */
+  transactionId: number | string | undefined;
+  /** 2.0.1 TransactionEvent seqNo (E01: one counter per transaction here, starting at 0). */
+  seqNo: number;
+  timer: NodeJS.Timeout | undefined;
+}
 
 interface BootResult {
   readonly status: string;
@@ -56,6 +76,11 @@ export class SimulatedCharger {
   private readonly firmware: string;
   private readonly log: (line: string) => void;
   private readonly bootWaiters = new Set<() => void>();
+  private readonly meterIntervalMs: number;
+  private readonly energyPerIntervalWh: number;
+  /** Each connector's energy register (Wh); it only grows, as a real meter's does. */
+  private readonly registers = new Map<number, number>();
+  private readonly charges = new Map<number, Charge>();
 
   constructor(private readonly options: ChargerOptions) {
     this.identity = options.identity;
@@ -64,6 +89,8 @@ export class SimulatedCharger {
     this.connectors = Math.max(1, options.connectors ?? 2);
     this.firmware = options.firmware ?? '1.0.0-sim';
     this.log = options.log ?? (() => undefined);
+    this.meterIntervalMs = Math.max(100, options.meterIntervalMs ?? 2000);
+    this.energyPerIntervalWh = Math.max(0, options.energyPerIntervalWh ?? 500);
   }
 
   /** Connects and boots once; rejects when the connection fails (with `code` = HTTP status on a refusal). */
@@ -137,6 +164,7 @@ export class SimulatedCharger {
   async close(): Promise<void> {
     this.stopped = true;
     this.stopHeartbeat();
+    this.dropCharges();
     await this.client?.close({ force: true }).catch(() => undefined);
   }
 
@@ -212,13 +240,151 @@ export class SimulatedCharger {
     c.handle('Reset', async () => {
       this.log('Reset → Accepted; rebooting');
       this.resetting = true;
+      // A reboot ends what was charging without a stop message: the CSMS closes such sessions itself.
+      this.dropCharges();
       setTimeout(() => void c.close({ code: 1000 }).then(() => this.start()), 500);
       return { status: 'Accepted' };
     });
+    this.handleCharging(c);
     c.handle(async ({ method }) => {
       this.log(`${method} → Accepted`);
       return { status: 'Accepted' };
     });
+  }
+
+  private handleCharging(c: RPCClient): void {
+    c.handle('RemoteStartTransaction', async ({ params }) => {
+      const p = params as { connectorId?: number; idTag: string };
+      const connector = p.connectorId ?? this.freeConnector();
+      const ok = connector !== undefined && connector >= 1 && connector <= this.connectors && !this.charges.has(connector);
+      this.log(`RemoteStartTransaction(connector ${p.connectorId ?? 'any'}, ${p.idTag}) → ${ok ? 'Accepted' : 'Rejected'}`);
+      // The answer goes first (§5.11), then the charge begins.
+      if (ok) setImmediate(() => void this.startCharge16(c, connector, p.idTag).catch((err: Error) => this.log(`StartTransaction failed: ${err.message}`)));
+      return { status: ok ? 'Accepted' : 'Rejected' };
+    });
+    c.handle('RemoteStopTransaction', async ({ params }) => {
+      const id = (params as { transactionId: number }).transactionId;
+      const charge = [...this.charges.values()].find((ch) => ch.transactionId === id);
+      this.log(`RemoteStopTransaction(${id}) → ${charge ? 'Accepted' : 'Rejected'}`);
+      if (charge) setImmediate(() => void this.stopCharge16(c, charge).catch((err: Error) => this.log(`StopTransaction failed: ${err.message}`)));
+      return { status: charge ? 'Accepted' : 'Rejected' };
+    });
+    c.handle('RequestStartTransaction', async ({ params }) => {
+      const p = params as { evseId?: number; remoteStartId: number; idToken: { idToken: string; type: string } };
+      const evse = p.evseId ?? this.freeConnector();
+      const ok = evse !== undefined && evse >= 1 && evse <= this.connectors && !this.charges.has(evse);
+      this.log(`RequestStartTransaction(evse ${p.evseId ?? 'any'}, ${p.idToken.idToken}) → ${ok ? 'Accepted' : 'Rejected'}`);
+      if (!ok) return { status: 'Rejected' };
+      const charge: Charge = { connector: evse, idToken: p.idToken.idToken, transactionId: `sim-${Date.now().toString(36)}-${evse}`, seqNo: 0, timer: undefined };
+      this.charges.set(evse, charge);
+      setImmediate(() => void this.startCharge201(c, charge, p.remoteStartId, p.idToken).catch((err: Error) => this.log(`TransactionEvent failed: ${err.message}`)));
+      // F01.FR.13: a station that already has a transaction id may give it in the answer.
+      return { status: 'Accepted', transactionId: charge.transactionId };
+    });
+    c.handle('RequestStopTransaction', async ({ params }) => {
+      const id = (params as { transactionId: string }).transactionId;
+      const charge = [...this.charges.values()].find((ch) => ch.transactionId === id);
+      this.log(`RequestStopTransaction(${id}) → ${charge ? 'Accepted' : 'Rejected'}`);
+      if (charge) setImmediate(() => void this.stopCharge201(c, charge).catch((err: Error) => this.log(`TransactionEvent failed: ${err.message}`)));
+      return { status: charge ? 'Accepted' : 'Rejected' };
+    });
+  }
+
+  private freeConnector(): number | undefined {
+    for (let n = 1; n <= this.connectors; n++) if (!this.charges.has(n)) return n;
+    return undefined;
+  }
+
+  private register(connector: number): number {
+    return this.registers.get(connector) ?? 0;
+  }
+
+  /** The car draws: the register grows by the configured energy each interval, and `report` sends it. */
+  private meter(charge: Charge, report: (c: RPCClient) => Promise<void>): void {
+    charge.timer = setInterval(() => {
+      this.registers.set(charge.connector, this.register(charge.connector) + this.energyPerIntervalWh);
+      // Over the current connection: the charge goes on while the charger reconnects (a reading sent while offline is lost).
+      if (this.client) void report(this.client).catch(() => undefined);
+    }, this.meterIntervalMs);
+    charge.timer.unref();
+  }
+
+  private dropCharges(): void {
+    for (const charge of this.charges.values()) clearInterval(charge.timer);
+    this.charges.clear();
+  }
+
+  private async startCharge16(c: RPCClient, connector: number, idTag: string): Promise<void> {
+    const charge: Charge = { connector, idToken: idTag, transactionId: undefined, seqNo: 0, timer: undefined };
+    this.charges.set(connector, charge);
+    await c.call('StatusNotification', { connectorId: connector, errorCode: 'NoError', status: 'Preparing' });
+    const meterStart = this.register(connector);
+    const res = (await c.call('StartTransaction', { connectorId: connector, idTag, meterStart, timestamp: new Date().toISOString() })) as {
+      transactionId: number;
+      idTagInfo: { status: string };
+    };
+    charge.transactionId = res.transactionId;
+    this.log(`StartTransaction(connector ${connector}, ${idTag}, meterStart ${meterStart} Wh) → transaction ${res.transactionId}, ${res.idTagInfo.status}`);
+    await c.call('StatusNotification', { connectorId: connector, errorCode: 'NoError', status: 'Charging' });
+    this.meter(charge, async (c) => {
+      const wh = this.register(connector);
+      await c.call('MeterValues', {
+        connectorId: connector,
+        transactionId: res.transactionId,
+        meterValue: [{ timestamp: new Date().toISOString(), sampledValue: [{ value: String(wh), context: 'Sample.Periodic', measurand: 'Energy.Active.Import.Register', unit: 'Wh' }] }],
+      });
+      this.log(`MeterValues(transaction ${res.transactionId}, ${wh} Wh)`);
+    });
+  }
+
+  private async stopCharge16(c: RPCClient, charge: Charge): Promise<void> {
+    clearInterval(charge.timer);
+    this.charges.delete(charge.connector);
+    const meterStop = this.register(charge.connector);
+    await c.call('StopTransaction', { transactionId: charge.transactionId, idTag: charge.idToken, meterStop, timestamp: new Date().toISOString(), reason: 'Remote' });
+    this.log(`StopTransaction(transaction ${charge.transactionId}, meterStop ${meterStop} Wh, Remote)`);
+    // The simulated driver unplugs at once, so the connector can start again.
+    await c.call('StatusNotification', { connectorId: charge.connector, errorCode: 'NoError', status: 'Available' });
+  }
+
+  private transactionEvent(charge: Charge, eventType: 'Started' | 'Updated' | 'Ended', triggerReason: string, context: string, extra: Record<string, unknown> = {}) {
+    const now = new Date().toISOString();
+    const { transactionInfo, ...rest } = extra as { transactionInfo?: Record<string, unknown> };
+    return {
+      eventType,
+      timestamp: now,
+      triggerReason,
+      seqNo: charge.seqNo++,
+      transactionInfo: { transactionId: String(charge.transactionId), ...transactionInfo },
+      evse: { id: charge.connector, connectorId: 1 },
+      meterValue: [{ timestamp: now, sampledValue: [{ value: this.register(charge.connector), context, measurand: 'Energy.Active.Import.Register', unitOfMeasure: { unit: 'Wh' } }] }],
+      ...rest,
+    };
+  }
+
+  private async startCharge201(c: RPCClient, charge: Charge, remoteStartId: number, idToken: { idToken: string; type: string }): Promise<void> {
+    const evse = charge.connector;
+    await c.call('StatusNotification', { timestamp: new Date().toISOString(), connectorStatus: 'Occupied', evseId: evse, connectorId: 1 });
+    const res = (await c.call(
+      'TransactionEvent',
+      this.transactionEvent(charge, 'Started', 'RemoteStart', 'Transaction.Begin', { transactionInfo: { chargingState: 'Charging', remoteStartId }, idToken }),
+    )) as { idTokenInfo?: { status: string } };
+    this.log(`TransactionEvent Started(${charge.transactionId}, evse ${evse}, remoteStartId ${remoteStartId}, ${this.register(evse)} Wh) → ${res.idTokenInfo?.status ?? 'answered'}`);
+    this.meter(charge, async (c) => {
+      await c.call('TransactionEvent', this.transactionEvent(charge, 'Updated', 'MeterValuePeriodic', 'Sample.Periodic'));
+      this.log(`TransactionEvent Updated(${charge.transactionId}, ${this.register(evse)} Wh)`);
+    });
+  }
+
+  private async stopCharge201(c: RPCClient, charge: Charge): Promise<void> {
+    clearInterval(charge.timer);
+    this.charges.delete(charge.connector);
+    await c.call(
+      'TransactionEvent',
+      this.transactionEvent(charge, 'Ended', 'RemoteStop', 'Transaction.End', { transactionInfo: { chargingState: 'EVConnected', stoppedReason: 'Remote' } }),
+    );
+    this.log(`TransactionEvent Ended(${charge.transactionId}, ${this.register(charge.connector)} Wh, Remote)`);
+    await c.call('StatusNotification', { timestamp: new Date().toISOString(), connectorStatus: 'Available', evseId: charge.connector, connectorId: 1 });
   }
 
   private stopHeartbeat(): void {
