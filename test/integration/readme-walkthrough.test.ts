@@ -1,5 +1,6 @@
-// The README's "installer journey with curl" is run as written: the ```bash block is taken from
-// README.md (so the two cannot drift), pointed at a local runtime on a free port (only the `B=`
+// The README's "installer journey with curl" and "remote start to a billed session with curl" are
+// run as written, one after the other in one bash (the second continues from the first's
+// variables and simulator): the ```bash blocks are taken from README.md (so they cannot drift), pointed at a local runtime on a free port (only the `B=`
 // line changes) and run with bash in a scratch folder holding the runtime's fresh `.data`. It needs
 // curl, jq and pdfsig, as the README says (`.ci/run` installs them).
 import { spawn } from 'node:child_process';
@@ -24,12 +25,17 @@ afterAll(async () => {
   rmSync(work, { recursive: true, force: true });
 });
 
-function walkthroughScript(readme: string): string {
-  const section = readme.indexOf('## The installer journey with curl');
+/** The first ```bash block under the README heading `## {title}`. */
+function bashBlock(readme: string, title: string): string {
+  const section = readme.indexOf(`## ${title}\n`);
   const start = readme.indexOf('```bash\n', section);
   const end = readme.indexOf('\n```', start + 1);
-  if (section < 0 || start < 0 || end < 0) throw new Error('README.md has no bash block under "The installer journey with curl"');
+  if (section < 0 || start < 0 || end < 0) throw new Error(`README.md has no bash block under "${title}"`);
   return readme.slice(start + '```bash\n'.length, end + 1);
+}
+
+function walkthroughScript(readme: string): string {
+  return bashBlock(readme, 'The installer journey with curl') + bashBlock(readme, 'A remote start to a billed session with curl');
 }
 
 /** Runs bash in its own process group and, when it is done, ends that group: the walkthrough leaves the simulator running in the background. */
@@ -57,13 +63,25 @@ function runBash(script: string, cwd: string, timeoutMs: number): Promise<{ code
 }
 
 describe('README walkthrough', () => {
-  it('runs "The installer journey with curl" as written, through to a certificate pdfsig calls valid', async () => {
+  it('runs "The installer journey with curl" and then "A remote start to a billed session" as written: a certificate pdfsig calls valid, a session billed in EUR', async () => {
     const script = walkthroughScript(readFileSync(join(root, 'README.md'), 'utf8'));
     expect(script).toMatch(/^B=http:\/\/localhost:3000$/m);
-    const { code, output } = await runBash(script.replace(/^B=http:\/\/localhost:3000$/m, `B=${rt.url}`), work, 90_000);
+    const { code, output } = await runBash(script.replace(/^B=http:\/\/localhost:3000$/m, `B=${rt.url}`), work, 150_000);
     expect(code, output).toBe(0);
     expect(output).toMatch(/"status":"completed"/);
     expect(JSON.parse(readFileSync(join(work, 'handover.json'), 'utf8'))).toMatchObject({ status: 'handed_over', handover_certificate_url: expect.any(String) });
     expect(output).toMatch(/Signature is Valid/);
-  }, 120_000);
+    // The last line the walkthrough prints is the ended session (jq -c): billed, in EUR, for what was metered.
+    // (curl's answers have no newline, so the session is found by its first field, up to the line's end.)
+    const session = JSON.parse([...output.matchAll(/\{"status":.*$/gm)].at(-1)?.[0] ?? 'null') as {
+      status: string;
+      payment_method: string;
+      energy_wh: number;
+      cost: { currency: string; total_minor: number; vat_minor: number };
+    } | null;
+    expect(session, output).toMatchObject({ status: 'ended', start_source: 'remote', payment_method: 'user', cost: { currency: 'EUR' } });
+    expect(session!.energy_wh, output).toBeGreaterThanOrEqual(2000);
+    expect(session!.cost.total_minor, output).toBeGreaterThan(0);
+    expect(session!.cost.vat_minor, output).toBeGreaterThan(0);
+  }, 180_000);
 });
