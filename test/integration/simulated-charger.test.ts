@@ -1,0 +1,69 @@
+// The simulator (scripts/lib/charger.ts, `npm run simulate`) plays a whole charge in both OCPP
+// versions: a remote start is accepted and followed by a start with a meter reading, periodic
+// readings, and a remote stop ends it, so the platform records a metered, ended session. The
+// README's billed-session walkthrough relies on it (its test runs the 1.6 path through curl).
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { LocalRuntime } from '../../local/runtime';
+import { SimulatedCharger } from '../../scripts/lib/charger';
+import { apiClient } from './support/api';
+import { aCommissionedChargePoint } from './support/ocpp';
+import { startTestRuntime } from './support/runtime';
+
+let rt: LocalRuntime;
+let api: ReturnType<typeof apiClient>;
+const chargers: SimulatedCharger[] = [];
+
+beforeAll(async () => {
+  rt = await startTestRuntime();
+  api = apiClient(rt);
+});
+afterAll(async () => {
+  for (const c of chargers) await c.close();
+  await rt?.stop();
+});
+
+interface SessionBody {
+  status: string;
+  start_source: string;
+  energy_wh: number | null;
+  energy_estimated: boolean;
+  meter_start_wh: number | null;
+}
+
+describe.each(['ocpp1.6', 'ocpp2.0.1'] as const)('%s', (protocol) => {
+  it('answers a remote start Accepted, meters the charge and ends it on a remote stop', async () => {
+    const reg = await aCommissionedChargePoint(rt, { protocol, connectorCount: 1 });
+    const lines: string[] = [];
+    const charger = new SimulatedCharger({
+      url: rt.ocppUrl,
+      identity: reg.identity,
+      password: reg.provisioningPassword,
+      protocol,
+      connectors: 1,
+      meterIntervalMs: 200,
+      energyPerIntervalWh: 100,
+      log: (l) => lines.push(l),
+    });
+    chargers.push(charger);
+    await charger.connect();
+    await charger.waitForBoot('Accepted', 5000);
+    const key = rt.seed!.operatorApiKey;
+    const id = reg.chargePoint.chargePointId;
+    const sessions = async () => (await api<{ sessions: SessionBody[] }>('GET', `/api/v1/operator/charge-points/${id}/sessions`, { token: key })).body.sessions;
+
+    const started = await api('POST', `/api/v1/operator/charge-points/${id}/actions`, { token: key, body: { action: 'start', id_token: 'SIM-CARD-1', payment_method: 'free' } });
+    expect(started.body, lines.join('\n')).toMatchObject({ outcome: 'accepted' });
+    await vi.waitFor(async () => expect((await sessions())[0]?.energy_wh ?? 0).toBeGreaterThanOrEqual(300), { timeout: 10_000, interval: 100 });
+
+    const stopped = await api('POST', `/api/v1/operator/charge-points/${id}/actions`, { token: key, body: { action: 'stop' } });
+    expect(stopped.body, lines.join('\n')).toMatchObject({ outcome: 'accepted' });
+    await vi.waitFor(async () => expect((await sessions())[0]?.status).toBe('ended'), { timeout: 10_000, interval: 100 });
+
+    const [ended] = await sessions();
+    // A start reading came with the start (1.6 meterStart, 2.0.1 Started's meterValue), so the energy is measured, not estimated.
+    expect(ended).toMatchObject({ status: 'ended', start_source: 'remote', meter_start_wh: 0, energy_estimated: false });
+    expect(ended!.energy_wh! % 100).toBe(0);
+    expect(ended!.energy_wh).toBeGreaterThanOrEqual(300);
+    expect(lines.join('\n')).toMatch(protocol === 'ocpp1.6' ? /StopTransaction\(transaction \d+, meterStop \d+ Wh, Remote\)/ : /TransactionEvent Ended\(.+, \d+ Wh, Remote\)/);
+  }, 60_000);
+});
