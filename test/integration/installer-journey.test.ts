@@ -7,8 +7,6 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -18,6 +16,7 @@ import { issueAccessToken } from '../../lib/auth/tokens';
 import { getChargePoint } from '../../lib/db/charge-points';
 import { aConnectedClient, behaveLikeACharger, BOOT } from './support/ocpp';
 import { anEmail, apiClient } from './support/api';
+import { aWebhookReceiver, type WebhookReceiver } from './support/webhooks';
 import { startTestRuntime } from './support/runtime';
 
 let rt: LocalRuntime;
@@ -32,34 +31,18 @@ const password = 'Correct-Horse-42';
 const clients: RPCClient[] = [];
 
 // The CPO's system: a real HTTP receiver subscribed to the events of this journey (issue #5).
-const received: Array<{ headers: Record<string, string>; body: string }> = [];
-let receiver: Server;
-let webhookSecret: string;
+let hooks: WebhookReceiver;
 
 beforeAll(async () => {
   rt = await startTestRuntime();
   api = apiClient(rt);
   op = rt.seed!.operatorApiKey;
-  receiver = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      received.push({ headers: Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, String(v)])), body: Buffer.concat(chunks).toString('utf8') });
-      res.writeHead(204).end();
-    });
-  });
-  await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
-  const sub = await api<{ secret: string }>('POST', '/api/v1/operator/webhooks', {
-    token: op,
-    body: { url: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/cpo-hooks`, event_types: ['commissioning.completed', 'project.handed_over'] },
-  });
-  expect(sub.status).toBe(201);
-  webhookSecret = sub.body.secret;
+  hooks = await aWebhookReceiver(api, op, ['commissioning.completed', 'project.handed_over'], '/cpo-hooks');
 });
 afterAll(async () => {
   for (const c of clients) await c.close({ force: true }).catch(() => undefined);
   await rt?.stop();
-  await new Promise((r) => receiver?.close(r));
+  await hooks?.close();
 });
 
 describe('installer journey', () => {
@@ -303,13 +286,13 @@ describe('installer journey', () => {
   });
 
   it('delivered commissioning.completed and project.handed_over to the CPO system, signed', async () => {
-    await vi.waitFor(() => expect(received.length).toBeGreaterThanOrEqual(3), { timeout: 10_000 });
-    const hook = new Webhook(webhookSecret);
-    const events = received.map((r) => hook.verify(r.body, r.headers) as { type: string; data: { project_id: string; charge_point_id?: string } });
+    await vi.waitFor(() => expect(hooks.received.length).toBeGreaterThanOrEqual(3), { timeout: 10_000 });
+    const hook = new Webhook(hooks.secret);
+    const events = hooks.received.map((r) => hook.verify(r.body, r.headers) as { type: string; data: { project_id: string; charge_point_id?: string } });
     const ours = events.filter((e) => e.data.project_id === projectId);
     expect(ours.filter((e) => e.type === 'commissioning.completed').map((e) => e.data.charge_point_id).sort()).toEqual([...commissioned].sort());
     expect(ours.filter((e) => e.type === 'project.handed_over')).toHaveLength(1);
-    const forged = { ...received[0]!.headers, 'webhook-signature': 'v1,AAAA' };
-    expect(() => hook.verify(received[0]!.body, forged)).toThrow();
+    const forged = { ...hooks.received[0]!.headers, 'webhook-signature': 'v1,AAAA' };
+    expect(() => hook.verify(hooks.received[0]!.body, forged)).toThrow();
   });
 });

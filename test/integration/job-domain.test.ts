@@ -2,8 +2,6 @@
 // across disconnection, activation (with ChangeAvailability Operative when the charger reports
 // Unavailable), completing a job (job.completed, a signed webhook, once), and the remote actions
 // with every outcome. Real handlers through the local runtime, strict ocpp-rpc charge points.
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { RPCClient } from 'ocpp-rpc';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -18,39 +16,24 @@ import { Conflict } from '../../lib/domain/errors';
 import { createProject } from '../../lib/domain/operator-setup';
 import type { OcppVersion } from '../../lib/ocpp/versions';
 import { apiClient } from './support/api';
+import { aWebhookReceiver, type WebhookReceiver } from './support/webhooks';
 import { aCommissionedChargePoint, aConnectedClient, aRegisteredChargePoint, aSerial, BOOT, markCommissioned } from './support/ocpp';
 import { startTestRuntime } from './support/runtime';
 
 let rt: LocalRuntime;
 let api: ReturnType<typeof apiClient>;
 const clients: RPCClient[] = [];
-const received: Array<{ headers: Record<string, string>; body: string }> = [];
-let receiver: Server;
-let webhookSecret: string;
+let hooks: WebhookReceiver;
 
 beforeAll(async () => {
   rt = await startTestRuntime();
   api = apiClient(rt);
-  receiver = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      received.push({ headers: Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, String(v)])), body: Buffer.concat(chunks).toString('utf8') });
-      res.writeHead(204).end();
-    });
-  });
-  await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
-  const sub = await api<{ secret: string }>('POST', '/api/v1/operator/webhooks', {
-    token: rt.seed!.operatorApiKey,
-    body: { url: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks`, event_types: ['job.completed'] },
-  });
-  expect(sub.status).toBe(201);
-  webhookSecret = sub.body.secret;
+  hooks = await aWebhookReceiver(api, rt.seed!.operatorApiKey, ['job.completed'], '/hooks');
 });
 afterAll(async () => {
   for (const c of clients) await c.close({ force: true }).catch(() => undefined);
   await rt?.stop();
-  await new Promise((r) => receiver?.close(r));
+  await hooks?.close();
 });
 
 const op = () => ({ token: rt.seed!.operatorApiKey });
@@ -167,8 +150,8 @@ describe('activation', () => {
 
 describe('completing a job', () => {
   const eventsOf = (projectId: string) =>
-    received
-      .map((r) => new Webhook(webhookSecret).verify(r.body, r.headers) as { type: string; data: { project_id: string; activate_all: boolean; activated_charge_point_ids: string[]; charge_point_ids: string[]; completed_by: string } })
+    hooks.received
+      .map((r) => new Webhook(hooks.secret).verify(r.body, r.headers) as { type: string; data: { project_id: string; activate_all: boolean; activated_charge_point_ids: string[]; charge_point_ids: string[]; completed_by: string } })
       .filter((e) => e.type === 'job.completed' && e.data.project_id === projectId);
 
   it('activates every inactive charge point (Operative where Unavailable) and publishes job.completed once, however often it is pressed', async () => {

@@ -3,8 +3,6 @@
 // the token's verdict and driver, the payment method and the cost from the price group; the
 // operator API lists them (paged, newest first, dates) and shows one with its meter curve; the
 // session.started / session.ended webhooks arrive once each; the lost-charger sweep ends sessions.
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { RPCClient } from 'ocpp-rpc';
 import { Webhook } from 'standardwebhooks';
@@ -21,6 +19,7 @@ import type { RegisteredChargePoint } from '../../lib/domain/charge-points';
 import { closeLostSessions, forceCloseSession, recordStartIntent, runningSession, type SessionDetailView } from '../../lib/domain/sessions';
 import type { OcppVersion } from '../../lib/ocpp/versions';
 import { apiClient } from './support/api';
+import { aWebhookReceiver, type WebhookReceiver } from './support/webhooks';
 import { aCommissionedChargePoint, aConnectedClient, aRawSocket, aSerial, BOOT } from './support/ocpp';
 import { startTestRuntime } from './support/runtime';
 
@@ -29,9 +28,7 @@ vi.setConfig({ testTimeout: 60_000, hookTimeout: 120_000 });
 let rt: LocalRuntime;
 let api: ReturnType<typeof apiClient>;
 const clients: RPCClient[] = [];
-const received: Array<{ headers: Record<string, string>; body: string }> = [];
-let receiver: Server;
-let webhookSecret: string;
+let hooks: WebhookReceiver;
 const PRICE_GROUP = `pg_${aSerial('PG').toLowerCase()}`;
 const USER = `usr_${aSerial('U').toLowerCase()}`;
 const CARD = aSerial('CARD').slice(0, 20);
@@ -39,21 +36,7 @@ const CARD = aSerial('CARD').slice(0, 20);
 beforeAll(async () => {
   rt = await startTestRuntime();
   api = apiClient(rt);
-  receiver = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      received.push({ headers: Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, String(v)])), body: Buffer.concat(chunks).toString('utf8') });
-      res.writeHead(204).end();
-    });
-  });
-  await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
-  const sub = await api<{ secret: string }>('POST', '/api/v1/operator/webhooks', {
-    token: rt.seed!.operatorApiKey,
-    body: { url: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks`, event_types: ['session.started', 'session.ended'] },
-  });
-  expect(sub.status).toBe(201);
-  webhookSecret = sub.body.secret;
+  hooks = await aWebhookReceiver(api, rt.seed!.operatorApiKey, ['session.started', 'session.ended'], '/hooks');
   const s = rt.seed!;
   const at = new Date().toISOString();
   // 0.30 EUR/kWh net, 21 % VAT.
@@ -64,7 +47,7 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const c of clients) await c.close({ force: true }).catch(() => undefined);
   await rt?.stop();
-  await new Promise((r) => receiver?.close(r));
+  await hooks?.close();
 });
 
 const op = () => ({ token: rt.seed!.operatorApiKey });
@@ -95,8 +78,8 @@ async function sessionOf(identity: string, transactionId: string | number): Prom
 }
 
 function eventsOf(sessionId: string): Array<{ type: string; data: Record<string, unknown> }> {
-  return received
-    .map((r) => new Webhook(webhookSecret).verify(r.body, r.headers) as { type: string; data: Record<string, unknown> })
+  return hooks.received
+    .map((r) => new Webhook(hooks.secret).verify(r.body, r.headers) as { type: string; data: Record<string, unknown> })
     .filter((e) => e.data.session_id === sessionId);
 }
 
