@@ -152,7 +152,6 @@ const CheckResult = obj({
   connectors: z.array(obj({ connector: int, evse_id: int.nullable(), connector_id: int, status: str, error_code: nstr, at: time, fresh: z.boolean() })),
   last_error: obj({ code: str, source: z.enum(['StatusNotification', 'NotifyEvent']), connector: int.nullable(), at: time }).nullable(),
 });
-/** The outcome of a remote action (domain/remote-actions.ts ActionResultView). */
 /** A charging session (domain/sessions.ts sessionView); money in integer minor units. */
 export const Session = obj({
   session_id: str,

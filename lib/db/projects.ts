@@ -197,7 +197,6 @@ export async function setChecklistItem(projectId: string, item: string, record: 
   }
 }
 
-/** The one transition to handed_over; false if it already happened (the caller returns that one). */
 /**
  * Takes the project's one handover slot before any certificate is made, so of concurrent handovers
  * only one renders, signs and stores a PDF (the others would leave validly signed orphans in the
