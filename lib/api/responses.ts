@@ -185,6 +185,7 @@ export const Session = obj({
 });
 export const SessionDetail = Session.extend({ meter_curve: z.array(obj({ at: str, meter_wh: z.number(), energy_wh: int })) });
 
+/** The outcome of a remote action (domain/remote-actions.ts ActionResultView). */
 export const ActionResult = obj({
   action: z.enum(REMOTE_ACTIONS),
   outcome: z.enum(ACTION_OUTCOMES),
