@@ -8,6 +8,7 @@ import { API } from './contract';
 
 interface AnyContract {
   readonly auth: 'none' | 'operator' | 'installer';
+  readonly action: string;
   readonly body?: z.ZodType;
   readonly params?: z.ZodType;
   readonly query?: z.ZodType;
@@ -49,6 +50,8 @@ export function problemStatuses(c: AnyContract): number[] {
   const statuses = new Set<number>(c.problems ?? []);
   if (c.body || c.params || c.query) statuses.add(400);
   if (c.auth !== 'none') statuses.add(401);
+  // The role × action check (lib/domain/access.ts): a key or role without the route's action gets 403.
+  if (c.auth === 'operator') statuses.add(403);
   if (c.params) statuses.add(404);
   if (c.body) statuses.add(413);
   return [...statuses].sort();
@@ -63,6 +66,8 @@ function operation(route: HttpRoute, c: AnyContract) {
     summary: route.description,
     operationId: route.entry.replace(/^functions\/api\//, '').replace(/\.ts$/, '').replace(/[/-](\w)/g, (_m, ch: string) => ch.toUpperCase()),
     tags: [route.path.split('/')[3] ?? 'api'],
+    // The action of the role × action table (lib/domain/access.ts); for the operator API it is also the API key scope that allows it.
+    'x-action': c.action,
     ...(c.auth === 'operator' ? { security: [{ operatorApiKey: [] }] } : c.auth === 'installer' ? { security: [{ installerToken: [] }] } : {}),
     parameters: [
       ...params,

@@ -18,6 +18,8 @@ export interface ApiKeyRecord {
   readonly secretHash: string;
   readonly createdAt: string;
   readonly revokedAt?: string;
+  /** `full`, `read_only` and/or operator actions (lib/domain/access.ts apiKeyActions). Absent on keys made before scopes: full. */
+  readonly scopes?: readonly string[];
 }
 
 export async function putOperatorWithKey(operator: Operator, apiKey: ApiKeyRecord): Promise<void> {

@@ -4,6 +4,7 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { z } from 'zod';
+import { deny, type Action } from '../domain/access';
 import { Unauthorized, ValidationFailed, type FieldIssue } from '../domain/errors';
 import { log } from '../log';
 import { authenticateInstaller, type InstallerPrincipal } from './installer-auth';
@@ -44,6 +45,12 @@ export interface HttpReply {
 
 export interface HttpSpec<B extends z.ZodType, P extends z.ZodType, Q extends z.ZodType, A extends AuthKind> {
   readonly auth: A;
+  /**
+   * What the route does, in the one role × action table (lib/domain/access.ts). Checked here against
+   * the caller's role before anything else runs (403); membership-scoped routes check it again
+   * against the membership they reach.
+   */
+  readonly action: Action;
   readonly body?: B;
   readonly params?: P;
   readonly query?: Q;
@@ -105,6 +112,7 @@ export function httpHandler<
         const token = bearerToken(event);
         if (!token) throw new Unauthorized('Send the operator API key as `Authorization: Bearer <key>`');
         principal = await authenticateOperator(token);
+        if (!principal.actions.includes(spec.action)) deny(spec.action, principal.description);
       } else if (spec.auth === 'installer') {
         const token = bearerToken(event);
         if (!token) throw new Unauthorized('Send the access token from /api/v1/installer/login as `Authorization: Bearer <token>`');

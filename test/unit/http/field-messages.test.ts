@@ -7,6 +7,7 @@ import { httpHandler } from '../../../lib/http/handler';
 
 const handler = httpHandler(
   {
+    action: 'public',
     auth: 'none',
     body: RegisterChargePointBody.extend({ checklist: ChecklistBody.optional(), count: z.number().int().optional() }),
     query: z.object({ limit: z.coerce.number().int().min(1).max(200).optional() }),
