@@ -46,7 +46,8 @@ export type SecretName = (typeof SECRET_NAMES)[number];
 
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
-export type HttpAuth = 'none' | 'operator' | 'installer';
+/** `account`: any signed-in, verified person account (installer, team member, operator staff, driver). */
+export type HttpAuth = 'none' | 'operator' | 'installer' | 'account';
 
 /**
  * The CloudFormation stacks the HTTP routes are deployed in. A stack holds at most 500 resources and a

@@ -37,6 +37,7 @@ const AUTH_REASON: { readonly [A in HttpAuth]: string } = {
   none: 'Public by design (job page, health, invitations): the handler validates its input and exposes nothing private',
   operator: 'Operator API key checked in the handler (lib/http/operator-auth.ts) against a salted hash in the table',
   installer: 'Installer token (JWT, jwt-signing secret) verified in the handler; an API Gateway JWT authorizer cannot check the per-job claims',
+  account: 'Account token (JWT, jwt-signing secret) verified in the handler, which also checks the account is active and the token newer than its last password change',
 };
 
 export class ApiStack extends Stack {

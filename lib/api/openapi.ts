@@ -7,7 +7,7 @@ import { API_ROUTES, type HttpRoute } from '../routes';
 import { API } from './contract';
 
 interface AnyContract {
-  readonly auth: 'none' | 'operator' | 'installer';
+  readonly auth: 'none' | 'operator' | 'installer' | 'account';
   readonly action: string;
   readonly body?: z.ZodType;
   readonly params?: z.ZodType;
@@ -68,7 +68,7 @@ function operation(route: HttpRoute, c: AnyContract) {
     tags: [route.path.split('/')[3] ?? 'api'],
     // The action of the role × action table (lib/domain/access.ts); for the operator API it is also the API key scope that allows it.
     'x-action': c.action,
-    ...(c.auth === 'operator' ? { security: [{ operatorApiKey: [] }] } : c.auth === 'installer' ? { security: [{ installerToken: [] }] } : {}),
+    ...(c.auth === 'operator' ? { security: [{ operatorApiKey: [] }] } : c.auth === 'installer' || c.auth === 'account' ? { security: [{ installerToken: [] }] } : {}),
     parameters: [
       ...params,
       ...query,

@@ -13,11 +13,21 @@ import { fieldMessage } from './field-messages';
 import { problemFromError, problemResponse } from './problem';
 import { withSecurityHeaders } from './security-headers';
 
-export type AuthKind = 'none' | 'operator' | 'installer';
+export type AuthKind = 'none' | 'operator' | 'installer' | 'account';
 
 export type { InstallerPrincipal } from './installer-auth';
 
-type PrincipalFor<A extends AuthKind> = A extends 'operator' ? OperatorPrincipal : A extends 'installer' ? InstallerPrincipal : null;
+/**
+ * `account` routes get the same person as `installer` routes (one kind of account, issue #16); what
+ * the account may do there depends on its memberships, which the use case resolves.
+ */
+export interface AccountPrincipal {
+  readonly kind: 'account';
+  readonly accountId: string;
+  readonly email: string;
+}
+
+type PrincipalFor<A extends AuthKind> = A extends 'operator' ? OperatorPrincipal : A extends 'installer' ? InstallerPrincipal : A extends 'account' ? AccountPrincipal : null;
 
 export interface HttpRequest<B, P, Q, A extends AuthKind> {
   readonly body: B;
@@ -107,7 +117,7 @@ export function httpHandler<
       request.response = problemResponse(problem, headers);
     })
     .handler(async (event) => {
-      let principal: OperatorPrincipal | InstallerPrincipal | null = null;
+      let principal: OperatorPrincipal | InstallerPrincipal | AccountPrincipal | null = null;
       if (spec.auth === 'operator') {
         const token = bearerToken(event);
         if (!token) throw new Unauthorized('Send the operator API key as `Authorization: Bearer <key>`');
@@ -117,6 +127,11 @@ export function httpHandler<
         const token = bearerToken(event);
         if (!token) throw new Unauthorized('Send the access token from /api/v1/installer/login as `Authorization: Bearer <token>`');
         principal = await authenticateInstaller(token);
+      } else if (spec.auth === 'account') {
+        const token = bearerToken(event);
+        if (!token) throw new Unauthorized('Send the access token from /api/v1/installer/login as `Authorization: Bearer <token>`');
+        const person = await authenticateInstaller(token);
+        principal = { kind: 'account', accountId: person.installerId, email: person.email };
       }
       const params = parseWith(spec.params, event.pathParameters ?? {}, 'path');
       const query = parseWith(spec.query, event.queryStringParameters ?? {}, 'query');
