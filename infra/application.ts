@@ -65,8 +65,9 @@ export function buildApplication(app: App, options: BuildOptions = {}): Applicat
   const api = { routes: new Map(apiStacks.flatMap((s) => [...s.routes])), stacks: apiStacks };
   const monitoring = new MonitoringStack(app, 'Monitoring', { ...common('Monitoring', 'Charge point commissioning: dashboard'), edge });
 
-  // AWS::CloudWatch::Dashboard takes no Tags (cfn-lint E3002, and CloudFormation would reject it).
-  const untaggable = { excludeResourceTypes: ['AWS::CloudWatch::Dashboard'] };
+  // AWS::CloudWatch::Dashboard and AWS::ElasticLoadBalancingV2::Listener (the OCPP TLS front) take no Tags
+  // (cfn-lint E3002, and CloudFormation would reject them).
+  const untaggable = { excludeResourceTypes: ['AWS::CloudWatch::Dashboard', 'AWS::ElasticLoadBalancingV2::Listener'] };
   Tags.of(app).add('application', 'chargepoint-commissioning', untaggable);
   Tags.of(app).add('stack-prefix', config.stackPrefix, untaggable);
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));

@@ -9,6 +9,19 @@ export interface DeployConfig {
   readonly ocppDomainName?: string;
   /** ACM certificate covering `ocppDomainName`, in us-east-1 (CloudFront). Required with `ocppDomainName`. */
   readonly ocppCertificateArn?: string;
+  /**
+   * Put a TLS terminator holding both an RSA and an ECDSA certificate for `ocppDomainName` in front of
+   * the OCPP distribution (a Network Load Balancer and a small nginx service; infra/constructs/ocpp-tls-front.ts),
+   * so one endpoint offers all four cipher suites OCPP 2.0.1 A00.FR.318 requires (TC_A_04_CSMS).
+   * Requires `ocppDomainName`; its DNS name then points at the load balancer. @default false
+   */
+  readonly ocppTlsFront: boolean;
+  /**
+   * ACM certificates (RSA and ECDSA key) covering `ocppDomainName`, in the stacks' region, for `ocppTlsFront`.
+   * Both or neither. @default - the Edge stack requests both from ACM, DNS-validated
+   */
+  readonly ocppTlsFrontRsaCertificateArn?: string;
+  readonly ocppTlsFrontEcdsaCertificateArn?: string;
   /** Custom domain for the HTTP API, e.g. `api.example.com`. @default - the execute-api domain */
   readonly apiDomainName?: string;
   /** ACM certificate covering `apiDomainName`, in the stacks' region. Required with `apiDomainName`. */
@@ -54,6 +67,9 @@ export function readDeployConfig(scope: Construct): DeployConfig {
     stackPrefix: text('stackPrefix') ?? 'Commissioning',
     ocppDomainName: text('ocppDomainName'),
     ocppCertificateArn: text('ocppCertificateArn'),
+    ocppTlsFront: flag('ocppTlsFront'),
+    ocppTlsFrontRsaCertificateArn: text('ocppTlsFrontRsaCertificateArn'),
+    ocppTlsFrontEcdsaCertificateArn: text('ocppTlsFrontEcdsaCertificateArn'),
     apiDomainName: text('apiDomainName'),
     apiCertificateArn: text('apiCertificateArn'),
     senderEmail: text('senderEmail') ?? '',
@@ -66,6 +82,25 @@ export function readDeployConfig(scope: Construct): DeployConfig {
 
   if (!/^[A-Za-z][A-Za-z0-9-]{0,40}$/.test(config.stackPrefix)) throw new Error('Context stackPrefix must be letters, digits and dashes');
   if (!!config.ocppDomainName !== !!config.ocppCertificateArn) throw new Error('Context ocppDomainName and ocppCertificateArn go together');
+  if (config.ocppTlsFront && !config.ocppDomainName) {
+    throw new Error(
+      'Context ocppTlsFront needs the OCPP custom domain (-c ocppDomainName=… -c ocppCertificateArn=…): the load balancer serves an RSA and an ECDSA ' +
+        'certificate for that one name, and the default *.cloudfront.net host cannot carry them (docs/deploy.md)',
+    );
+  }
+  const tlsFrontArns = { ocppTlsFrontRsaCertificateArn: config.ocppTlsFrontRsaCertificateArn, ocppTlsFrontEcdsaCertificateArn: config.ocppTlsFrontEcdsaCertificateArn };
+  const givenTlsFrontArns = Object.entries(tlsFrontArns).filter(([, arn]) => arn);
+  if (givenTlsFrontArns.length > 0 && !config.ocppTlsFront) throw new Error('Context ocppTlsFrontRsaCertificateArn/ocppTlsFrontEcdsaCertificateArn apply only with -c ocppTlsFront=true');
+  if (givenTlsFrontArns.length === 1) {
+    const missing = Object.keys(tlsFrontArns).find((key) => !tlsFrontArns[key as keyof typeof tlsFrontArns])!;
+    throw new Error(
+      `Context ${missing} is missing: ocppTlsFront serves both an RSA certificate (the TLS_RSA suites) and an ECDSA certificate (the ECDHE_ECDSA suites) ` +
+        'for the OCPP domain, so give both ARNs, or neither and the Edge stack requests both from ACM (docs/deploy.md)',
+    );
+  }
+  for (const [key, arn] of givenTlsFrontArns) {
+    if (!arn!.startsWith('arn:') || !arn!.includes(':acm:')) throw new Error(`Context ${key} must be an ACM certificate ARN (in the stacks' region)`);
+  }
   if (!!config.apiDomainName !== !!config.apiCertificateArn) throw new Error('Context apiDomainName and apiCertificateArn go together');
   if (config.ocppCertificateArn && !config.ocppCertificateArn.includes(':us-east-1:')) {
     throw new Error('Context ocppCertificateArn must be an ACM certificate in us-east-1 (CloudFront)');

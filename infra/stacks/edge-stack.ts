@@ -34,6 +34,7 @@ import { Topic } from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import { REPO_ROOT } from '../bundling';
 import type { DeployConfig } from '../config';
+import { OcppTlsFront } from '../constructs/ocpp-tls-front';
 import { acknowledge } from '../nag';
 import { StackExports } from '../stack-exports';
 import type { DataStack } from './data-stack';
@@ -80,7 +81,9 @@ export interface EdgeStackProps extends StackProps {
  * (ACM's default), which serves the RSA pair; a station need support only one pair (A00.FR.317), and the
  * RSA pair is the one chargers support most widely. A second distribution with an ECDSA certificate on a
  * second hostname would serve ECDSA-only stations, but TC_A_04_CSMS validates all four suites on one
- * endpoint, so it would not pass that case either; it is not built (docs/conformance.md, "TLS").
+ * endpoint, so it would not pass that case either; it is not built. What does pass it is the optional
+ * `-c ocppTlsFront=true`: a load balancer listener holding an RSA and an ECDSA certificate for the one
+ * hostname in front of this distribution (infra/constructs/ocpp-tls-front.ts; docs/conformance.md, "TLS").
  */
 export const OCPP_VIEWER_SECURITY_POLICY = SecurityPolicyProtocol.TLS_V1_2_2018;
 
@@ -96,6 +99,8 @@ export class EdgeStack extends Stack {
   readonly ocppRewriteFunction: CloudFrontFunction;
   readonly ocppChallengeFunction: CloudFrontFunction;
   readonly distribution: Distribution;
+  /** The NLB + nginx front with both certificates (`-c ocppTlsFront=true`). */
+  readonly ocppTlsFront?: OcppTlsFront;
   readonly exports = new StackExports<EdgeExport, EdgeParameter>(this);
 
   constructor(scope: Construct, id: string, props: EdgeStackProps) {
@@ -227,6 +232,18 @@ export class EdgeStack extends Stack {
       );
     }
 
+    // --- Optional TLS front with an RSA and an ECDSA certificate (TC_A_04_CSMS) ----------------------
+    if (config.ocppTlsFront && config.ocppDomainName) {
+      this.ocppTlsFront = new OcppTlsFront(this, 'OcppTlsFront', {
+        domainName: config.ocppDomainName,
+        distributionDomainName: this.distribution.distributionDomainName,
+        ...(config.ocppTlsFrontRsaCertificateArn && config.ocppTlsFrontEcdsaCertificateArn
+          ? { certificateArns: { rsa: config.ocppTlsFrontRsaCertificateArn, ecdsa: config.ocppTlsFrontEcdsaCertificateArn } }
+          : {}),
+        alarmAction,
+      });
+    }
+
     // --- HTTP API (routes: ApiStack) ------------------------------------------------------------
     this.httpApi = new HttpApi(this, 'HttpApi', {
       apiName: `${this.stackName}-http`,
@@ -303,7 +320,11 @@ export class EdgeStack extends Stack {
 
     new CfnOutput(this, 'OcppDistributionDomainName', {
       value: this.distribution.distributionDomainName,
-      description: config.ocppDomainName ? `Point ${config.ocppDomainName} (CNAME/alias) here` : 'The OCPP endpoint host',
+      description: config.ocppTlsFront
+        ? `The distribution behind the OCPP TLS front (${config.ocppDomainName} points at OcppTlsFrontDnsName instead)`
+        : config.ocppDomainName
+          ? `Point ${config.ocppDomainName} (CNAME/alias) here`
+          : 'The OCPP endpoint host',
     });
     if (apiDomain) {
       new CfnOutput(this, 'HttpApiDomainTarget', { value: apiDomain.regionalDomainName, description: `Point ${config.apiDomainName} (CNAME/alias) here` });

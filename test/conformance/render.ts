@@ -26,8 +26,9 @@ The 1.6 cases (\`TC16_…\`) are built the same way from the OCPP 1.6 specificat
 whitepaper. "passes (automated)" means a test named by the case id runs in \`npm test\`, which fails
 when it does; \`test/unit/conformance-doc.test.ts\` checks that such a test exists for every one and that
 this page is what \`test/conformance/cases.ts\` says. "verified by template test" is for the TLS cases: on AWS,
-CloudFront terminates TLS and the local runtime speaks plain \`ws://\`, so a template test in \`test/infra/\`
-(named in the note) asserts the CloudFront setting the case depends on; it is not a handshake with the test tool.
+CloudFront (or, with \`-c ocppTlsFront=true\`, a load balancer in front of it) terminates TLS and the local
+runtime speaks plain \`ws://\`, so a template test in \`test/infra/\` (named in the note) asserts the setting
+the case depends on; it is not a handshake with the test tool.
 "not met" is a case that applies and that this platform does not pass, with what it would take.
 
 | version | cases | passes (automated) | verified by template test | not yet automated | not met | not applicable |
@@ -84,14 +85,21 @@ CloudFront offers fixed security policies, not cipher lists:
 - **Certificate**: use an RSA certificate (ACM's default, RSA 2048; the CN is the domain, as TC_A_04
   checks). It serves the RSA pair. The ECDHE_ECDSA pair is negotiated only with an ECDSA certificate and
   the TLS_RSA pair only with an RSA one; CloudFront accepts either key type from ACM (RSA 2048, ECDSA
-  P-256/P-384) but a distribution's viewer certificate is exactly one, so one OCPP hostname offers one
-  pair. API Gateway custom domains do not help: the OCPP URL needs CloudFront for the path (DESIGN.md
-  §2.1). A second distribution with an ECDSA certificate on a second hostname would serve stations that
-  support only the ECDSA pair, but TC_A_04 validates all four suites on one endpoint, so it would not make
-  the case pass; it is not built, since a station needs only one of the pairs and the RSA pair is the one
-  chargers support most widely. Decision: RSA certificate, and TC_A_04 is listed **not met** for that
-  reason (meeting it takes a terminator that holds both certificates for one name, such as a load
-  balancer listener with an RSA and an ECDSA certificate, in front of the OCPP endpoint); its other validations (TLS 1.2 or higher, certificate, SNI) are what the template test checks.
+  P-256/P-384) but a distribution's viewer certificate is exactly one, so CloudFront alone offers one
+  pair per hostname. API Gateway custom domains do not help: the OCPP URL needs CloudFront for the path
+  (DESIGN.md §2.1). Without the option below, TC_A_04 is therefore **not met**; a station needs only one of
+  the pairs (A00.FR.318), and the RSA pair is the one chargers support most widely.
+- **TLS front with both certificates** (\`-c ocppTlsFront=true\`, needs the custom domain; docs/deploy.md):
+  a Network Load Balancer TLS listener holds an RSA and an ECDSA certificate for the OCPP hostname and picks
+  the one the client's ClientHello supports (Elastic Load Balancing's certificate selection), with policy
+  \`ELBSecurityPolicy-TLS13-1-2-2021-06\`: TLS 1.2 and 1.3 only, offering both TLS_RSA and both
+  ECDHE_ECDSA AES-GCM suites (the "-Res-" and FS policies drop the TLS_RSA pair). Behind it a small nginx
+  service on Fargate forwards the WebSocket upgrade to the distribution, so the path rewrite, the 401
+  challenge and the origin secret stay where they are; the OCPP domain's DNS points at the load balancer
+  instead of CloudFront. \`test/infra/ocpp-tls.test.ts\` asserts the listener, its policy (and holds the AWS
+  table it rests on), both certificates and their key types, and the target on the proxy port: TC_A_04 is
+  verified that way **only in deployments with the option**. It costs about $50 a month (load balancer,
+  two proxy tasks, public IPv4 addresses; infra/constructs/ocpp-tls-front.ts).
 - **Default \`*.cloudfront.net\` domain**: CloudFront serves its own certificate there and the security
   policy cannot be set; it accepts TLS 1.0 and 1.1. A deployment without a custom domain is therefore
   **not conformant for security profile 2** (TC_A_06 would fail). It still serves \`wss://\` to stations that

@@ -36,6 +36,7 @@ describe('cdk-nag AwsSolutions', () => {
   it.each<{ name: string; options: SynthOptions }>([
     { name: 'account and region known, every context option set', options: { env: TEST_ENV, context: FULL_CONTEXT } },
     { name: 'security profile 1 chargers allowed (ws://)', options: { context: { allowUnencryptedOcpp: 'true' } } },
+    { name: 'the OCPP TLS front is on (NLB, nginx on Fargate)', options: { env: TEST_ENV, context: { ...FULL_CONTEXT, ocppTlsFront: 'true' } } },
   ])('has no findings left when $name', ({ options }) => {
     const synth = synthesize(options);
     expect(findings(synth.app)).toEqual([]);
