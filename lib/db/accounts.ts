@@ -1,18 +1,18 @@
-// Installer accounts, their email guard, emailed tokens (verification, password reset) and the
-// failed-login counters.
+// Person accounts (issue #16: installers, team members, operator staff, drivers), their email
+// guard, emailed tokens (verification, password reset, email change) and the failed-login counters.
 import { DeleteCommand, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from '../aws/clients';
 import { config } from '../config';
 import { ENTITY, keys } from './keys';
 
-export type InstallerStatus = 'pending_verification' | 'active' | 'disabled';
+export type AccountStatus = 'pending_verification' | 'active' | 'disabled';
 
-export interface Installer {
-  readonly installerId: string;
+export interface Account {
+  readonly accountId: string;
   readonly email: string;
   readonly name: string;
   readonly passwordHash: string;
-  readonly status: InstallerStatus;
+  readonly status: AccountStatus;
   readonly createdAt: string;
   readonly verifiedAt?: string;
   /** Only while pending verification: TTL of the account and its email guard (epoch seconds). */
@@ -31,19 +31,19 @@ const nowSeconds = () => Math.floor(Date.now() / 1000);
 const live = <T extends { expiresAt?: number }>(item: T | undefined): T | undefined => (item && (item.expiresAt === undefined || item.expiresAt > nowSeconds()) ? item : undefined);
 
 /** The account behind an email, if any; a pending account past its expiry reads as none. */
-export async function getInstallerByEmail(email: string): Promise<Installer | undefined> {
-  const guard = await documentClient().send(new GetCommand({ TableName: config().tableName, Key: keys.installerEmail(email), ConsistentRead: true }));
-  const installerId = live(guard.Item as { installerId?: string; expiresAt?: number } | undefined)?.installerId;
-  return installerId ? getInstaller(installerId) : undefined;
+export async function getAccountByEmail(email: string): Promise<Account | undefined> {
+  const guard = await documentClient().send(new GetCommand({ TableName: config().tableName, Key: keys.accountEmail(email), ConsistentRead: true }));
+  const accountId = live(guard.Item as { accountId?: string; expiresAt?: number } | undefined)?.accountId;
+  return accountId ? getAccount(accountId) : undefined;
 }
 
-export async function getInstaller(installerId: string): Promise<Installer | undefined> {
-  const out = await documentClient().send(new GetCommand({ TableName: config().tableName, Key: keys.installer(installerId), ConsistentRead: true }));
-  return live(out.Item as Installer | undefined);
+export async function getAccount(accountId: string): Promise<Account | undefined> {
+  const out = await documentClient().send(new GetCommand({ TableName: config().tableName, Key: keys.account(accountId), ConsistentRead: true }));
+  return live(out.Item as Account | undefined);
 }
 
 export interface EmailedToken {
-  readonly installerId: string;
+  readonly accountId: string;
   readonly expiresAt: number;
 }
 
