@@ -22,9 +22,11 @@ export interface Account {
   readonly verifyTokenHash?: string;
   /** sha256 of the one password-reset token that may be used. */
   readonly resetTokenHash?: string;
-  /** Access tokens issued before this (epoch seconds) no longer work: set when the password changes. */
-  /** Bumped by every password change; access tokens carry the version they were issued under. */
+  /** Bumped by every password change and email change; access tokens carry the version they were issued under. */
   readonly passwordVersion?: number;
+  /** While an email change waits for its token: the new address, and the sha256 of the one token that may apply it. */
+  readonly pendingEmail?: string;
+  readonly emailChangeTokenHash?: string;
 }
 
 const nowSeconds = () => Math.floor(Date.now() / 1000);
@@ -63,6 +65,12 @@ async function getEmailedToken(key: { pk: string; sk: string }): Promise<Emailed
   const item = live(out.Item as (Partial<EmailedToken> & { installerId?: string; expiresAt: number }) | undefined);
   const accountId = item?.accountId ?? item?.installerId;
   return item && accountId ? { accountId, expiresAt: item.expiresAt } : undefined;
+}
+
+/** AP-55: a pending email change (the token mailed to the new address). */
+export async function getEmailChange(tokenHash: string): Promise<{ accountId: string; email: string; expiresAt: number } | undefined> {
+  const out = await documentClient().send(new GetCommand({ TableName: config().tableName, Key: keys.emailChange(tokenHash), ConsistentRead: true }));
+  return live(out.Item as { accountId: string; email: string; expiresAt: number } | undefined);
 }
 
 export const getVerification = (tokenHash: string) => getEmailedToken(keys.verification(tokenHash));
