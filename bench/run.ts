@@ -340,7 +340,7 @@ async function main(opts: BenchOptions): Promise<void> {
         await client.call('BootNotification', { chargePointVendor: 'BenchVendor', chargePointModel: 'AC22' });
         coldClient = client;
         const cp = await getChargePoint(live.chargePoint.chargePointId, true);
-        const token = await issueAccessToken({ installerId: 'inst_bench', email: 'bench-installer@example.com' });
+        const token = await issueAccessToken({ accountId: 'inst_bench', email: 'bench-installer@example.com' });
         return {
           liveConnectionId: cp?.connection?.connectionId ?? 'unknown',
           connect: { identity: connectOnly.identity, password: connectOnly.provisioningPassword, protocol: 'ocpp1.6' },

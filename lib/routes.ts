@@ -55,7 +55,7 @@ export type HttpAuth = 'none' | 'operator' | 'installer' | 'account';
  * the rows are spread over several stacks of the one HTTP API. A row's stack is frozen once deployed
  * (moving it replaces its function); new groups of routes go into a new stack here.
  */
-export const API_STACKS = ['Api', 'ApiJobs', 'ApiCharging'] as const;
+export const API_STACKS = ['Api', 'ApiJobs', 'ApiCharging', 'ApiPeople'] as const;
 export type ApiStackName = (typeof API_STACKS)[number];
 
 /** A group of rows deployed by one stack of API_STACKS. */
@@ -215,7 +215,7 @@ const CORE_HTTP_ROUTES: readonly HttpRoute[] = [
     entry: 'functions/api/installer/signup.ts',
     auth: 'none',
     access: { table: 'readwrite', events: 'publish' },
-    description: 'Create an installer account (pending email verification); 202 whether or not the email has one',
+    description: 'Create an account, for any person: installer, team member, operator staff (pending email verification); 202 whether or not the email has one',
   },
   {
     kind: 'http',
@@ -224,7 +224,7 @@ const CORE_HTTP_ROUTES: readonly HttpRoute[] = [
     entry: 'functions/api/installer/verify-email.ts',
     auth: 'none',
     access: { table: 'readwrite' },
-    description: 'Activate an installer account with the emailed token and the signup password',
+    description: 'Activate an account with the emailed token and the signup password',
   },
   {
     kind: 'http',
@@ -251,7 +251,7 @@ const CORE_HTTP_ROUTES: readonly HttpRoute[] = [
     entry: 'functions/api/installer/request-password-reset.ts',
     auth: 'none',
     access: { table: 'readwrite', events: 'publish' },
-    description: 'Email a single-use, one-hour password-reset token (202 for any email; rate-limited)',
+    description: 'Email a single-use, one-hour password-reset token, for every account (202 for any email; rate-limited)',
   },
   {
     kind: 'http',
@@ -790,7 +790,41 @@ const JOB_LINK_ROUTES: readonly HttpRoute[] = inStack('ApiJobs', [
 
 
 /** The JSON API: every row has a REST contract entry (lib/api/contract.ts) and is in the OpenAPI document. */
-export const API_ROUTES: readonly HttpRoute[] = [...CORE_HTTP_ROUTES, ...CHARGING_ROUTES, ...JOB_LINK_ROUTES, ...WEBHOOK_ROUTES];
+/**
+ * A person on their own account (issue #16): any signed-in account, with the token of
+ * /api/v1/installer/login (sign-up, login and password reset for every account stay there).
+ */
+const ACCOUNT_ROUTES: readonly HttpRoute[] = inStack('ApiPeople', [
+  {
+    kind: 'http',
+    method: 'GET',
+    path: '/api/v1/account',
+    entry: 'functions/api/account/get-account.ts',
+    auth: 'account',
+    access: { table: 'read' },
+    description: 'The signed-in account (id, email, name, verified, created)',
+  },
+  {
+    kind: 'http',
+    method: 'PUT',
+    path: '/api/v1/account/email',
+    entry: 'functions/api/account/change-email.ts',
+    auth: 'account',
+    access: { table: 'readwrite', events: 'publish' },
+    description: 'Start an email change (with the password): a token to the new address, a notice to the old one',
+  },
+  {
+    kind: 'http',
+    method: 'POST',
+    path: '/api/v1/account/email/verify',
+    entry: 'functions/api/account/verify-email-change.ts',
+    auth: 'account',
+    access: { table: 'readwrite' },
+    description: 'Apply an email change with the token from the new address; project assignments follow, older tokens stop working',
+  },
+]);
+
+export const API_ROUTES: readonly HttpRoute[] = [...CORE_HTTP_ROUTES, ...CHARGING_ROUTES, ...JOB_LINK_ROUTES, ...WEBHOOK_ROUTES, ...ACCOUNT_ROUTES];
 
 /**
  * Pages for people, on the same origin as the API (the same port locally, the same HTTP API on AWS):

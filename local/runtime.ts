@@ -289,6 +289,9 @@ export async function startLocalRuntime(opts: RuntimeOptions = {}): Promise<Loca
       if (redactedMarker) writeFileSync(redactedMarker, `${new Date().toISOString()}\n`);
     }
 
+    // Data written by older code brought to the current shape (idempotent; a new table has none).
+    if (!created) await (await import('../lib/db/migrations/accounts')).migrateAccounts();
+
     // 7. Demo data on first start.
     let seed: SeedResult | undefined;
     if (opts.seed ?? true) {

@@ -3,6 +3,7 @@
 //
 //   npm run admin -- create-operator --name <CPO name> --email <contact email> --table <DynamoDB table name>
 //   npm run admin -- verify-installer --email <email> --table <DynamoDB table name>
+//   npm run admin -- migrate --table <DynamoDB table name>
 //
 // The table name is the Data stack's output (export Commissioning-Data-TableName):
 //   aws cloudformation list-exports --query "Exports[?Name=='Commissioning-Data-TableName'].Value" --output text
@@ -12,8 +13,11 @@ import { pathToFileURL } from 'node:url';
 
 const USAGE = `Usage: npm run admin -- create-operator --name <name> --email <email> [--table <DynamoDB table name>]
        npm run admin -- verify-installer --email <email> [--table <DynamoDB table name>]
+       npm run admin -- migrate [--table <DynamoDB table name>]
   create-operator   a charge point operator and its API key (printed once): the key the operator API and npm run smoke take
   verify-installer  mark an installer account verified without the emailed token (the smoke test on AWS uses it)
+  migrate           bring stored data to the current shape (installer accounts made before #16 become accounts
+                    with the same ids); idempotent, safe to re-run and to run while the API serves traffic
   --table           the deployed table (Data stack output TableName); default: $TABLE_NAME`;
 
 export interface VerifyInstallerOptions {
@@ -48,6 +52,13 @@ export async function createOperatorCommand(options: { name: string; email: stri
   return { operatorId: operator.operatorId, apiKey };
 }
 
+/** Every data migration, in order; each is idempotent (lib/db/migrations/). */
+export async function migrateCommand(options: { table?: string } = {}): Promise<{ accounts: number; references: number }> {
+  useTable(options.table);
+  const { migrateAccounts } = await import('../lib/db/migrations/accounts');
+  return migrateAccounts();
+}
+
 export async function main(argv: string[]): Promise<number> {
   let parsed;
   try {
@@ -58,6 +69,16 @@ export async function main(argv: string[]): Promise<number> {
   }
   const [command] = parsed.positionals;
   const { email, name, table } = parsed.values;
+  if (command === 'migrate') {
+    try {
+      const report = await migrateCommand(table ? { table } : {});
+      console.log(`✔ migrated: ${report.accounts} installer account(s) to accounts, ${report.references} email guard(s) and emailed token(s)`);
+      return 0;
+    } catch (err) {
+      console.error(`✖ ${(err as Error).message}`);
+      return 1;
+    }
+  }
   if (!email || (command !== 'verify-installer' && !(command === 'create-operator' && name))) {
     console.error(USAGE);
     return 2;

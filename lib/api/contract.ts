@@ -74,6 +74,10 @@ export const API = {
   'POST /api/v1/installer/resend-verification': route({ action: 'public', auth: 'none', body: S.EmailOnlyBody, status: 202, response: R.AcceptedMailRequest, problems: [429] }),
   'POST /api/v1/installer/password-reset/request': route({ action: 'public', auth: 'none', body: S.EmailOnlyBody, status: 202, response: R.AcceptedMailRequest, problems: [429] }),
   'POST /api/v1/installer/password-reset': route({ action: 'public', auth: 'none', body: S.ResetPasswordBody, status: 200, response: R.PasswordReset, problems: [429] }),
+  // Any signed-in account on itself (issue #16): the same token as the installer API.
+  'GET /api/v1/account': route({ action: 'account:self', auth: 'account', status: 200, response: R.Account }),
+  'PUT /api/v1/account/email': route({ action: 'account:self', auth: 'account', body: S.ChangeEmailBody, status: 202, response: R.AcceptedMailRequest, problems: [429] }),
+  'POST /api/v1/account/email/verify': route({ action: 'account:self', auth: 'account', body: S.TokenBody, status: 200, response: R.Account, problems: [409] }),
   'GET /api/v1/installer/projects': route({ action: 'installer:work', auth: 'installer', status: 200, response: R.list('projects', R.InstallerProjectSummary) }),
   'GET /api/v1/installer/projects/{project_id}': route({ action: 'installer:work', auth: 'installer', params: S.ProjectParams, status: 200, response: R.InstallerProject }),
   'POST /api/v1/installer/projects/{project_id}/charge-points': route({ action: 'installer:work',

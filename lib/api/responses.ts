@@ -19,6 +19,11 @@ export const OpenApiDocument = obj({ openapi: str, info: obj({ title: str, versi
 
 export const AcceptedMailRequest = obj({ status: z.literal('accepted'), detail: str });
 export const PasswordReset = obj({ status: z.literal('active') });
+/**
+ * GET /api/v1/account (issue #16). An object other parts extend with the account's memberships
+ * (operator staff roles, teams, location grants, pending invitations): add keys, never change these.
+ */
+export const Account = obj({ account_id: str, email: str, name: str, verified: z.boolean(), created_at: time, pending_email: nstr });
 export const Verified = obj({ installer_id: str, status: z.literal('active') });
 export const AccessToken = obj({ access_token: str, token_type: z.literal('Bearer'), expires_in: int });
 

@@ -11,6 +11,9 @@ export const VerifyEmailBody = z.object({ token: z.string().min(16).max(128), pa
 export const LoginBody = z.object({ email: z.email().max(254), password: z.string().min(1).max(128) });
 /** Resend verification, request a password reset. */
 export const EmailOnlyBody = z.object({ email: z.email().max(254) });
+/** Start an email change: the new address and the account's password. */
+export const ChangeEmailBody = z.object({ email: z.email().max(254), password: z.string().min(1).max(128) });
+export const TokenBody = z.object({ token: z.string().min(16).max(128) });
 export const ResetPasswordBody = z.object({ token: z.string().min(16).max(128), password: z.string().max(128) });
 
 export const OCPP_PROTOCOLS = ['ocpp1.6', 'ocpp2.0.1'] as const;

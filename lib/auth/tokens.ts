@@ -1,4 +1,4 @@
-// Installer access tokens: HS256 JWTs that expire after one hour. The key is read once per cold
+// Account access tokens: HS256 JWTs that expire after one hour. The key is read once per cold
 // start: JWT_SECRET locally, the Secrets Manager secret JWT_SECRET_ARN on AWS.
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { errors, jwtVerify, SignJWT } from 'jose';
@@ -6,6 +6,7 @@ import { Unauthorized } from '../domain/errors';
 
 export const ACCESS_TOKEN_TTL_SECONDS = 3600;
 const ISSUER = 'chargepoint-commissioning';
+// Kept from before #16 (the token now authenticates any account): changing it would sign everyone out.
 const AUDIENCE = 'installer';
 
 let key: Promise<Uint8Array> | undefined;
@@ -23,8 +24,12 @@ function signingKey(): Promise<Uint8Array> {
   return key;
 }
 
-export interface InstallerClaims {
-  readonly installerId: string;
+export interface AccountClaims {
+  /**
+   * `sub`. Tokens issued before #16 carry the installer id there; the accounts migration keeps every
+   * id, so such a token (it lives an hour at most) names the same account and keeps working.
+   */
+  readonly accountId: string;
   readonly email: string;
   /**
    * The account's password version when the token was issued (`pwv`): a password change bumps the
@@ -34,16 +39,16 @@ export interface InstallerClaims {
   readonly passwordVersion?: number;
 }
 
-export interface VerifiedInstallerClaims extends InstallerClaims {
+export interface VerifiedAccountClaims extends AccountClaims {
   readonly issuedAt: number;
   readonly passwordVersion: number;
 }
 
-export async function issueAccessToken(claims: InstallerClaims, now = Date.now()): Promise<{ access_token: string; token_type: 'Bearer'; expires_in: number }> {
+export async function issueAccessToken(claims: AccountClaims, now = Date.now()): Promise<{ access_token: string; token_type: 'Bearer'; expires_in: number }> {
   const iat = Math.floor(now / 1000);
   const token = await new SignJWT({ email: claims.email, pwv: claims.passwordVersion ?? 0 })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
-    .setSubject(claims.installerId)
+    .setSubject(claims.accountId)
     .setIssuer(ISSUER)
     .setAudience(AUDIENCE)
     .setIssuedAt(iat)
@@ -52,13 +57,13 @@ export async function issueAccessToken(claims: InstallerClaims, now = Date.now()
   return { access_token: token, token_type: 'Bearer', expires_in: ACCESS_TOKEN_TTL_SECONDS };
 }
 
-export async function verifyAccessToken(token: string): Promise<VerifiedInstallerClaims> {
+export async function verifyAccessToken(token: string): Promise<VerifiedAccountClaims> {
   try {
     // jose checks `exp` only when present: a token without it would never expire, so require it
     // (and `iat`, which the password-change revocation compares against).
     const { payload } = await jwtVerify(token, await signingKey(), { issuer: ISSUER, audience: AUDIENCE, algorithms: ['HS256'], requiredClaims: ['exp', 'iat', 'sub'] });
     if (typeof payload.sub !== 'string' || typeof payload.email !== 'string' || typeof payload.iat !== 'number') throw new Unauthorized('The access token is malformed', { reason: 'token_invalid' });
-    return { installerId: payload.sub, email: payload.email, issuedAt: payload.iat, passwordVersion: typeof payload.pwv === 'number' ? payload.pwv : 0 };
+    return { accountId: payload.sub, email: payload.email, issuedAt: payload.iat, passwordVersion: typeof payload.pwv === 'number' ? payload.pwv : 0 };
   } catch (err) {
     if (err instanceof errors.JWTExpired) {
       const exp = typeof err.payload.exp === 'number' ? new Date(err.payload.exp * 1000).toISOString() : 'earlier';

@@ -9,8 +9,9 @@ export const ENTITY = {
   project: 'project',
   chargePoint: 'charge_point',
   identity: 'identity_guard',
-  installer: 'installer',
-  installerEmail: 'installer_email_guard',
+  account: 'account',
+  accountEmail: 'account_email_guard',
+  emailChange: 'email_change',
   assignment: 'installer_assignment',
   connection: 'connection',
   logEntry: 'log_entry',
@@ -79,9 +80,19 @@ export const keys = {
   /** A registration's reply kept for retries with the same Idempotency-Key (sha256 of it), per caller (TTL 10 min). */
   registrationReply: (caller: string, keyHash: string): Key => ({ pk: `IDEMPOTENCY#${caller}#${keyHash}`, sk: 'REGISTRATION' }),
 
-  installer: (installerId: string): Key => ({ pk: `INSTALLER#${installerId}`, sk: 'INSTALLER' }),
-  /** Uniqueness guard: one installer account per email. */
-  installerEmail: (email: string): Key => ({ pk: `EMAIL#${email.toLowerCase()}`, sk: 'EMAIL' }),
+  /** A person account (issue #16): installers, team members, operator staff and drivers with a login. */
+  account: (accountId: string): Key => ({ pk: `ACCOUNT#${accountId}`, sk: 'ACCOUNT' }),
+  /**
+   * The account item as the code before #16 wrote it, read only by the accounts migration
+   * (lib/db/migrations/accounts.ts). The migration keeps the id, so tokens and references stay valid.
+   */
+  preAccountsInstaller: (installerId: string): Key => ({ pk: `INSTALLER#${installerId}`, sk: 'INSTALLER' }),
+  preAccountsInstallerPrefix: 'INSTALLER#',
+  /** Uniqueness guard: one account per email (holds `accountId`; before #16, `installerId`). */
+  accountEmail: (email: string): Key => ({ pk: `EMAIL#${email.toLowerCase()}`, sk: 'EMAIL' }),
+  emailGuardPrefix: 'EMAIL#',
+  /** A pending email change: the token mailed to the new address, stored as its sha256 (TTL 24 h, single use). */
+  emailChange: (tokenHash: string): Key => ({ pk: `EMAILCHANGE#${tokenHash}`, sk: 'EMAILCHANGE' }),
   /** Assignments are by email, so a CPO can assign someone before they sign up. */
   assignment: (projectId: string, email: string): Key => ({ pk: `PROJECT#${projectId}`, sk: `ASSIGN#${email.toLowerCase()}` }),
   assignmentsOfProject: (projectId: string) => ({ pk: `PROJECT#${projectId}`, skPrefix: 'ASSIGN#' }),
@@ -93,12 +104,14 @@ export const keys = {
   assignmentsOfInstaller: (email: string) => ({ gsi2pk: `ASSIGNEE#${email.toLowerCase()}` }),
   /** An emailed verification token, stored as its sha256 (TTL 24 h). */
   verification: (tokenHash: string): Key => ({ pk: `VERIFY#${tokenHash}`, sk: 'VERIFY' }),
+  verificationPrefix: 'VERIFY#',
   /** Failed logins per email: count and time of the last failure (TTL 24 h after the last failure). */
   loginThrottle: (email: string): Key => ({ pk: `LOGINFAIL#${email.toLowerCase()}`, sk: 'LOGINFAIL' }),
   /** Failed logins on one email from one client (source IP), in the same partition (TTL 24 h). */
   loginClientFailures: (email: string, clientIp: string): Key => ({ pk: `LOGINFAIL#${email.toLowerCase()}`, sk: `CLIENT#${clientIp}` }),
   /** An emailed password-reset token, stored as its sha256 (TTL 1 h, single use). */
   passwordReset: (tokenHash: string): Key => ({ pk: `RESET#${tokenHash}`, sk: 'RESET' }),
+  passwordResetPrefix: 'RESET#',
   /**
    * A fixed-window request counter: one item per (action, subject, window), so a new window is a
    * new item and a stale one never needs resetting (TTL: the end of its window).

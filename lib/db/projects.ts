@@ -136,13 +136,13 @@ export async function getProjectWithState(projectId: string): Promise<ProjectWit
   return out.Item as ProjectWithState | undefined;
 }
 
+/** The stored assignment (also written by an email change, which moves it: domain/accounts.ts). */
+export function assignmentItem(a: Assignment) {
+  return { ...keys.assignment(a.projectId, a.email), ...keys.assignmentByInstaller(a.email, a.projectId), type: ENTITY.assignment, projectId: a.projectId, email: a.email.toLowerCase(), assignedAt: a.assignedAt, assignedBy: a.assignedBy };
+}
+
 export async function putAssignment(a: Assignment): Promise<void> {
-  await documentClient().send(
-    new PutCommand({
-      TableName: config().tableName,
-      Item: { ...keys.assignment(a.projectId, a.email), ...keys.assignmentByInstaller(a.email, a.projectId), type: 'installer_assignment', ...a, email: a.email.toLowerCase() },
-    }),
-  );
+  await documentClient().send(new PutCommand({ TableName: config().tableName, Item: assignmentItem(a) }));
 }
 
 export async function deleteAssignment(projectId: string, email: string): Promise<boolean> {
@@ -158,8 +158,13 @@ export async function listAssignmentsOfProject(projectId: string): Promise<Assig
 
 /** AP-19: project ids assigned to an email. */
 export async function listProjectIdsOfInstaller(email: string): Promise<string[]> {
+  return (await listAssignmentsOfEmail(email)).map((a) => a.projectId);
+}
+
+/** AP-19: the assignments of an email (eventually consistent: an assignment made a moment ago may be missing). */
+export async function listAssignmentsOfEmail(email: string): Promise<Assignment[]> {
   const items = await queryAll({ TableName: config().tableName, IndexName: 'gsi2', KeyConditionExpression: 'gsi2pk = :pk', ExpressionAttributeValues: { ':pk': keys.assignmentsOfInstaller(email).gsi2pk } });
-  return items.map((i) => String(i.projectId));
+  return items.map((i) => ({ projectId: String(i.projectId), email: String(i.email), assignedAt: String(i.assignedAt), assignedBy: String(i.assignedBy) }));
 }
 
 export async function isAssigned(projectId: string, email: string): Promise<boolean> {

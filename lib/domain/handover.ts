@@ -7,7 +7,7 @@ import type { ChecklistItem } from '../api/schemas';
 import { CHECKLIST_ITEMS } from '../api/schemas';
 import { issueHandoverCertificate, presignCertificateUrl, type CertificateChargePoint, type HandoverCertificateData } from '../certificates';
 import { listChargePointsOfProject, type ChargePoint } from '../db/charge-points';
-import { getInstaller } from '../db/installers';
+import { getAccount } from '../db/accounts';
 import { getOperator } from '../db/operators';
 import { claimHandover, getProjectWithState, getSite, getTeam, markHandedOver, releaseHandoverClaim, type ProjectWithState } from '../db/projects';
 import { makeEvent, publish } from '../events/publish';
@@ -157,7 +157,7 @@ async function issueAndRecord(who: InstallerPrincipal, project: ProjectWithState
     getOperator(project.operatorId),
     getTeam(project.operatorId, project.teamId),
     getSite(project.operatorId, project.siteId),
-    getInstaller(who.installerId),
+    getAccount(who.installerId),
     // Certify the connectors the charger reported, not only the count typed at registration.
     Promise.all(cps.map(async (c) => [c.chargePointId, await readConnectorCount(c)] as const)).then((pairs) => new Map(pairs)),
   ]);

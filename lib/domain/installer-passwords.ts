@@ -4,7 +4,7 @@ import { passwordProblems } from '../auth/password-strength';
 import { hashUserPassword } from '../auth/passwords';
 import { transactWrite, type TransactItem } from '../aws/transact';
 import { config } from '../config';
-import { clearLoginFailures, getInstaller, getInstallerByEmail, getPasswordReset, type Installer } from '../db/installers';
+import { clearLoginFailures, getAccount, getAccountByEmail, getPasswordReset, type Account } from '../db/accounts';
 import { ENTITY, keys } from '../db/keys';
 import { newId, nowIso } from '../ids';
 import { log } from '../log';
@@ -32,29 +32,29 @@ export async function signUp(input: { email: string; password: string; name: str
   const email = input.email.trim().toLowerCase();
   checkStrength(input.password, email);
   const passwordHash = await hashUserPassword(input.password);
-  const existing = await getInstallerByEmail(email);
+  const existing = await getAccountByEmail(email);
   if (existing && existing.status !== 'pending_verification') {
     await mailAccountNotice('already_registered', email);
     return ACCEPTED_MAIL_REQUEST;
   }
   const expiresAt = nowSeconds() + PENDING_ACCOUNT_TTL_SECONDS;
-  const installer: Installer = { installerId: newId('inst'), email, name: input.name.trim(), passwordHash, status: 'pending_verification', createdAt: nowIso(), expiresAt };
+  const account: Account = { accountId: newId('inst'), email, name: input.name.trim(), passwordHash, status: 'pending_verification', createdAt: nowIso(), expiresAt };
   const t = config().tableName;
   const items: TransactItem[] = [
     {
       Put: {
         TableName: t,
-        Item: { ...keys.installerEmail(email), type: ENTITY.installerEmail, installerId: installer.installerId, expiresAt },
+        Item: { ...keys.accountEmail(email), type: ENTITY.accountEmail, accountId: account.accountId, expiresAt },
         // Replace only the account we saw (or a guard that has expired but not yet been removed).
-        ConditionExpression: existing ? 'installerId = :old' : 'attribute_not_exists(pk) OR expiresAt <= :now',
-        ExpressionAttributeValues: existing ? { ':old': existing.installerId } : { ':now': nowSeconds() },
+        ConditionExpression: existing ? 'accountId = :old' : 'attribute_not_exists(pk) OR expiresAt <= :now',
+        ExpressionAttributeValues: existing ? { ':old': existing.accountId } : { ':now': nowSeconds() },
       },
     },
-    { Put: { TableName: t, Item: { ...keys.installer(installer.installerId), type: ENTITY.installer, ...installer }, ConditionExpression: 'attribute_not_exists(pk)' } },
+    { Put: { TableName: t, Item: { ...keys.account(account.accountId), type: ENTITY.account, ...account }, ConditionExpression: 'attribute_not_exists(pk)' } },
   ];
   if (existing) {
     items.push({
-      Delete: { TableName: t, Key: keys.installer(existing.installerId), ConditionExpression: '#s = :pending', ExpressionAttributeNames: { '#s': 'status' }, ExpressionAttributeValues: { ':pending': 'pending_verification' } },
+      Delete: { TableName: t, Key: keys.account(existing.accountId), ConditionExpression: '#s = :pending', ExpressionAttributeNames: { '#s': 'status' }, ExpressionAttributeValues: { ':pending': 'pending_verification' } },
     });
   }
   const result = await transactWrite(items);
@@ -63,7 +63,7 @@ export async function signUp(input: { email: string; password: string; name: str
     log.warn('signup lost a race for an email', { reasons: result.reasons });
     return ACCEPTED_MAIL_REQUEST;
   }
-  await sendVerification(installer);
+  await sendVerification(account);
   return ACCEPTED_MAIL_REQUEST;
 }
 
@@ -78,25 +78,25 @@ export async function resetPassword(input: { token: string; password: string }, 
   await enforceRateLimit('reset-password', clientIp);
   const tokenHash = hashToken(input.token);
   const record = await getPasswordReset(tokenHash);
-  const installer = record ? await getInstaller(record.installerId) : undefined;
-  if (!record || !installer || installer.status === 'disabled' || installer.resetTokenHash !== tokenHash) throw invalidResetToken();
-  checkStrength(input.password, installer.email);
+  const account = record ? await getAccount(record.accountId) : undefined;
+  if (!record || !account || account.status === 'disabled' || account.resetTokenHash !== tokenHash) throw invalidResetToken();
+  checkStrength(input.password, account.email);
   const t = config().tableName;
   const result = await transactWrite([
     {
       Update: {
         TableName: t,
-        Key: keys.installer(installer.installerId),
+        Key: keys.account(account.accountId),
         UpdateExpression: 'SET passwordHash = :hash, #s = :active, passwordVersion = if_not_exists(passwordVersion, :zero) + :one, verifiedAt = if_not_exists(verifiedAt, :now) REMOVE resetTokenHash, verifyTokenHash, expiresAt',
         ConditionExpression: 'resetTokenHash = :h AND #s <> :disabled',
         ExpressionAttributeNames: { '#s': 'status' },
         ExpressionAttributeValues: { ':hash': await hashUserPassword(input.password), ':active': 'active', ':zero': 0, ':one': 1, ':now': nowIso(), ':h': tokenHash, ':disabled': 'disabled' },
       },
     },
-    emailGuardKept(installer),
+    emailGuardKept(account),
     { Delete: { TableName: t, Key: keys.passwordReset(tokenHash) } },
   ]);
   if (result.cancelled) throw invalidResetToken();
-  await clearLoginFailures(installer.email);
+  await clearLoginFailures(account.email);
   return { status: 'active' };
 }

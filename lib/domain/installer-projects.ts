@@ -4,7 +4,7 @@ import type { ChecklistItem } from '../api/schemas';
 import { lastFailedAttempt } from './connection-diagnosis';
 import { CHECKLIST_ITEMS } from '../api/schemas';
 import { getChargePoint, listChargePointsOfProject, type ChargePoint } from '../db/charge-points';
-import { getInstaller } from '../db/installers';
+import { getAccount } from '../db/accounts';
 import { getProjectWithState, getSite, isAssigned, listProjectIdsOfInstaller, setChecklistItem, type ProjectWithState } from '../db/projects';
 import type { InstallerPrincipal } from '../http/handler';
 import { nowIso } from '../ids';
@@ -117,7 +117,7 @@ export async function recordChecklist(who: InstallerPrincipal, projectId: string
   if (body.result === 'not_supported' && item !== 'meter_calibration') {
     throw new ValidationFailed('Only meter_calibration may be recorded as not_supported', [{ field: 'result', message: `not_supported is not allowed for ${item}` }]);
   }
-  const installer = await getInstaller(who.installerId);
+  const installer = await getAccount(who.installerId);
   const outcome = await setChecklistItem(projectId, item, {
     result: body.result,
     ...(body.notes ? { notes: body.notes } : {}),

@@ -1,4 +1,6 @@
-// Installer accounts: verify the emailed token, resend it, log in for a one-hour token, ask for a
+// Person accounts (issue #16: one kind for installers, team members, operator staff and drivers;
+// the endpoints stay under /api/v1/installer): verify the emailed token, resend it, log in for a
+// one-hour token, ask for a
 // password reset. Choosing a password (signup, reset) is in installer-passwords.ts, which carries
 // the strength estimator. Every endpoint here answers the same whether or not an account exists
 // for the email (no account-existence oracle), and every mail is a fixed text of ours: nothing a
@@ -8,7 +10,7 @@ import { dummyHash, verifyUserPassword } from '../auth/passwords';
 import { issueAccessToken } from '../auth/tokens';
 import { transactWrite } from '../aws/transact';
 import { config } from '../config';
-import { clearClientLoginFailures, getClientLoginFailures, getInstaller, getInstallerByEmail, getLoginFailures, getVerification, recordLoginFailure, type Installer } from '../db/installers';
+import { clearClientLoginFailures, getClientLoginFailures, getAccount, getAccountByEmail, getLoginFailures, getVerification, recordLoginFailure, type Account } from '../db/accounts';
 import { ENTITY, keys } from '../db/keys';
 import { makeEvent, publish } from '../events/publish';
 import { nowIso } from '../ids';
@@ -42,9 +44,9 @@ function mailText(kind: MailKind, email: string, token?: string): { subject: str
   switch (kind) {
     case 'verify':
       return {
-        subject: 'Verify your installer account',
+        subject: 'Verify your account',
         text: [
-          `Someone (we hope you) signed up for an installer account with ${email}.`,
+          `Someone (we hope you) signed up for an account with ${email}.`,
           'Confirm it with this token and the password you chose at signup, within 24 hours:',
           `  curl -X POST ${api}/verify-email -H 'content-type: application/json' -d '{"token":"${token}","password":"<your password>"}'`,
           '',
@@ -55,9 +57,9 @@ function mailText(kind: MailKind, email: string, token?: string): { subject: str
       };
     case 'already_registered':
       return {
-        subject: 'Sign-up attempt for your installer account',
+        subject: 'Sign-up attempt for your account',
         text: [
-          `Someone tried to sign up for an installer account with ${email}, which already has one.`,
+          `Someone tried to sign up for an account with ${email}, which already has one.`,
           `If that was you, log in instead (POST ${api}/login), or reset your password:`,
           `  curl -X POST ${api}/password-reset/request -H 'content-type: application/json' -d '{"email":"${email}"}'`,
           '',
@@ -66,7 +68,7 @@ function mailText(kind: MailKind, email: string, token?: string): { subject: str
       };
     case 'already_verified':
       return {
-        subject: 'Your installer account is already verified',
+        subject: 'Your account is already verified',
         text: [
           `A new verification email was asked for ${email}, but the account is already verified.`,
           `Log in (POST ${api}/login), or reset your password with POST ${api}/password-reset/request.`,
@@ -74,9 +76,9 @@ function mailText(kind: MailKind, email: string, token?: string): { subject: str
       };
     case 'reset':
       return {
-        subject: 'Reset your installer password',
+        subject: 'Reset your password',
         text: [
-          `A password reset was asked for the installer account ${email}.`,
+          `A password reset was asked for the account ${email}.`,
           'Choose a new password with this token within one hour (it works once):',
           `  curl -X POST ${api}/password-reset -H 'content-type: application/json' -d '{"token":"${token}","password":"<new password>"}'`,
           '',
@@ -96,16 +98,16 @@ export async function mailAccountNotice(kind: MailKind, email: string, token?: s
 }
 
 /** Writes a new verification token for a pending account (superseding any earlier one) and mails it. */
-export async function sendVerification(installer: Installer): Promise<void> {
+export async function sendVerification(account: Account): Promise<void> {
   const token = newToken();
   const t = config().tableName;
   const now = nowSeconds();
   const result = await transactWrite([
-    { Put: { TableName: t, Item: { ...keys.verification(hashToken(token)), type: ENTITY.verification, installerId: installer.installerId, expiresAt: now + VERIFICATION_TTL_SECONDS } } },
+    { Put: { TableName: t, Item: { ...keys.verification(hashToken(token)), type: ENTITY.verification, accountId: account.accountId, expiresAt: now + VERIFICATION_TTL_SECONDS } } },
     {
       Update: {
         TableName: t,
-        Key: keys.installer(installer.installerId),
+        Key: keys.account(account.accountId),
         UpdateExpression: 'SET verifyTokenHash = :h',
         ConditionExpression: '#s = :pending',
         ExpressionAttributeNames: { '#s': 'status' },
@@ -114,7 +116,7 @@ export async function sendVerification(installer: Installer): Promise<void> {
     },
   ]);
   // Verified (or replaced) meanwhile: the token could not work, so send nothing.
-  if (!result.cancelled) await mailAccountNotice('verify', installer.email, token);
+  if (!result.cancelled) await mailAccountNotice('verify', account.email, token);
 }
 
 // --- Verify ----------------------------------------------------------------------------------
@@ -130,16 +132,16 @@ export async function verifyEmail(input: { token: string; password: string }, cl
   await enforceRateLimit('verify-email', clientIp);
   const tokenHash = hashToken(input.token);
   const record = await getVerification(tokenHash);
-  const installer = record ? await getInstaller(record.installerId) : undefined;
-  if (!record || !installer || installer.status !== 'pending_verification' || installer.verifyTokenHash !== tokenHash) throw invalidToken();
-  if (!(await verifyUserPassword(input.password, installer.passwordHash))) {
+  const account = record ? await getAccount(record.accountId) : undefined;
+  if (!record || !account || account.status !== 'pending_verification' || account.verifyTokenHash !== tokenHash) throw invalidToken();
+  if (!(await verifyUserPassword(input.password, account.passwordHash))) {
     throw new ValidationFailed('The password is not the one chosen at signup; if you did not sign up with it, sign up again to get a new email', [
       { field: 'password', message: 'does not match the signup' },
     ]);
   }
-  const result = await transactWrite([...activation(installer, tokenHash), { Delete: { TableName: config().tableName, Key: keys.verification(tokenHash) } }]);
+  const result = await transactWrite([...activation(account, tokenHash), { Delete: { TableName: config().tableName, Key: keys.verification(tokenHash) } }]);
   if (result.cancelled) throw invalidToken();
-  return { installer_id: installer.installerId, status: 'active' };
+  return { installer_id: account.accountId, status: 'active' };
 }
 
 /**
@@ -149,12 +151,12 @@ export async function verifyEmail(input: { token: string; password: string }, cl
  * Idempotent: an active installer stays active. The unused verification item expires by its TTL.
  */
 export async function markInstallerVerified(email: string): Promise<{ installer_id: string; status: 'active' }> {
-  const installer = await getInstallerByEmail(normalise(email));
-  if (!installer) throw new NotFound(`No installer account for ${email}`, { field: 'email' });
-  if (installer.status === 'active') return { installer_id: installer.installerId, status: 'active' };
-  const result = await transactWrite(activation(installer));
+  const account = await getAccountByEmail(normalise(email));
+  if (!account) throw new NotFound(`No installer account for ${email}`, { field: 'email' });
+  if (account.status === 'active') return { installer_id: account.accountId, status: 'active' };
+  const result = await transactWrite(activation(account));
   if (result.cancelled) throw new NotFound(`No pending installer account for ${email}`, { field: 'email' });
-  return { installer_id: installer.installerId, status: 'active' };
+  return { installer_id: account.accountId, status: 'active' };
 }
 
 /**
@@ -162,32 +164,32 @@ export async function markInstallerVerified(email: string): Promise<{ installer_
  * (still pending, and still waiting for this token when one is given) and its email guard stop
  * expiring.
  */
-function activation(installer: Installer, tokenHash?: string) {
+function activation(account: Account, tokenHash?: string) {
   const t = config().tableName;
   return [
     {
       Update: {
         TableName: t,
-        Key: keys.installer(installer.installerId),
+        Key: keys.account(account.accountId),
         UpdateExpression: 'SET #s = :active, verifiedAt = :now REMOVE expiresAt, verifyTokenHash',
         ConditionExpression: tokenHash ? '#s = :pending AND verifyTokenHash = :h' : '#s = :pending',
         ExpressionAttributeNames: { '#s': 'status' },
         ExpressionAttributeValues: { ':active': 'active', ':pending': 'pending_verification', ':now': nowIso(), ...(tokenHash ? { ':h': tokenHash } : {}) },
       },
     },
-    emailGuardKept(installer),
+    emailGuardKept(account),
   ];
 }
 
 /** The account's email guard stops expiring with it (it was verified or reset): part of the same transaction. */
-export function emailGuardKept(installer: Pick<Installer, 'email' | 'installerId'>) {
+export function emailGuardKept(account: Pick<Account, 'email' | 'accountId'>) {
   return {
     Update: {
       TableName: config().tableName,
-      Key: keys.installerEmail(installer.email),
+      Key: keys.accountEmail(account.email),
       UpdateExpression: 'REMOVE expiresAt',
-      ConditionExpression: 'installerId = :id',
-      ExpressionAttributeValues: { ':id': installer.installerId },
+      ConditionExpression: 'accountId = :id',
+      ExpressionAttributeValues: { ':id': account.accountId },
     },
   };
 }
@@ -198,9 +200,9 @@ export function emailGuardKept(installer: Pick<Installer, 'email' | 'installerId
 export async function resendVerification(input: { email: string }, clientIp: string): Promise<typeof ACCEPTED_MAIL_REQUEST> {
   await enforceRateLimit('resend-verification', clientIp);
   const email = normalise(input.email);
-  const installer = await getInstallerByEmail(email);
-  if (installer?.status === 'pending_verification') await sendVerification(installer);
-  else if (installer?.status === 'active') await mailAccountNotice('already_verified', email);
+  const account = await getAccountByEmail(email);
+  if (account?.status === 'pending_verification') await sendVerification(account);
+  else if (account?.status === 'active') await mailAccountNotice('already_verified', email);
   return ACCEPTED_MAIL_REQUEST;
 }
 
@@ -214,16 +216,16 @@ export async function resendVerification(input: { email: string }, clientIp: str
 export async function requestPasswordReset(input: { email: string }, clientIp: string): Promise<typeof ACCEPTED_MAIL_REQUEST> {
   await enforceRateLimit('request-password-reset', clientIp);
   const email = normalise(input.email);
-  const installer = await getInstallerByEmail(email);
-  if (!installer || installer.status === 'disabled') return ACCEPTED_MAIL_REQUEST;
+  const account = await getAccountByEmail(email);
+  if (!account || account.status === 'disabled') return ACCEPTED_MAIL_REQUEST;
   const token = newToken();
   const t = config().tableName;
   const result = await transactWrite([
-    { Put: { TableName: t, Item: { ...keys.passwordReset(hashToken(token)), type: ENTITY.passwordReset, installerId: installer.installerId, expiresAt: nowSeconds() + PASSWORD_RESET_TTL_SECONDS } } },
+    { Put: { TableName: t, Item: { ...keys.passwordReset(hashToken(token)), type: ENTITY.passwordReset, accountId: account.accountId, expiresAt: nowSeconds() + PASSWORD_RESET_TTL_SECONDS } } },
     {
       Update: {
         TableName: t,
-        Key: keys.installer(installer.installerId),
+        Key: keys.account(account.accountId),
         UpdateExpression: 'SET resetTokenHash = :h',
         ConditionExpression: 'attribute_exists(pk) AND #s <> :disabled',
         ExpressionAttributeNames: { '#s': 'status' },
@@ -277,17 +279,17 @@ export async function logIn(input: { email: string; password: string }, clientIp
     const retryAfter = waitUntil - now;
     throw new TooManyRequests(`Too many failed logins for this account from this client; try again in ${retryAfter} second(s)`, { retry_after_seconds: retryAfter });
   }
-  const installer = await getInstallerByEmail(email);
+  const account = await getAccountByEmail(email);
   // Same work whether or not the account exists, so timing does not reveal registered emails.
-  const ok = await verifyUserPassword(input.password, installer?.passwordHash ?? (await dummyHash()));
-  if (!installer || !ok) {
+  const ok = await verifyUserPassword(input.password, account?.passwordHash ?? (await dummyHash()));
+  if (!account || !ok) {
     await recordLoginFailure(email, clientIp);
     throw new Unauthorized('Email or password is incorrect');
   }
-  if (installer.status === 'pending_verification') {
+  if (account.status === 'pending_verification') {
     throw new Forbidden('Verify your email address first: use the token from the verification email (POST /api/v1/installer/resend-verification sends a new one)', { reason: 'email_not_verified' });
   }
-  if (installer.status !== 'active') throw new Forbidden('This installer account is disabled', { reason: 'account_disabled' });
+  if (account.status !== 'active') throw new Forbidden('This account is disabled', { reason: 'account_disabled' });
   await clearClientLoginFailures(email, clientIp);
-  return issueAccessToken({ installerId: installer.installerId, email: installer.email, passwordVersion: installer.passwordVersion ?? 0 });
+  return issueAccessToken({ accountId: account.accountId, email: account.email, passwordVersion: account.passwordVersion ?? 0 });
 }

@@ -17,6 +17,8 @@ export const RATE_LIMITS = {
   'resend-verification': { limit: 10, windowSeconds: 3600 },
   'request-password-reset': { limit: 10, windowSeconds: 3600 },
   'reset-password': { limit: 20, windowSeconds: 600 },
+  /** Email change requests check the password: as tight as password-reset requests. */
+  'change-email': { limit: 10, windowSeconds: 3600 },
   /**
    * Every request of the public job API (issue #14) from one client: a page polls every few seconds
    * (≈ 20 a minute) and an installer's edits add a few; 120 a minute leaves room for two phones

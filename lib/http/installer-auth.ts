@@ -1,5 +1,5 @@
 import { verifyAccessToken } from '../auth/tokens';
-import { getInstaller } from '../db/installers';
+import { getAccount } from '../db/accounts';
 import { Unauthorized } from '../domain/errors';
 
 export interface InstallerPrincipal {
@@ -15,12 +15,12 @@ export interface InstallerPrincipal {
  */
 export async function authenticateInstaller(token: string): Promise<InstallerPrincipal> {
   const claims = await verifyAccessToken(token);
-  const installer = await getInstaller(claims.installerId);
-  if (!installer || installer.status !== 'active') {
+  const account = await getAccount(claims.accountId);
+  if (!account || account.status !== 'active') {
     throw new Unauthorized('The account of this access token is not active', { reason: 'account_inactive' });
   }
-  if ((installer.passwordVersion ?? 0) !== claims.passwordVersion) {
+  if ((account.passwordVersion ?? 0) !== claims.passwordVersion) {
     throw new Unauthorized('The access token was issued before the password was changed; log in again', { reason: 'token_revoked' });
   }
-  return { kind: 'installer', installerId: installer.installerId, email: installer.email };
+  return { kind: 'installer', installerId: account.accountId, email: account.email };
 }

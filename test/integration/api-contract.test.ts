@@ -231,6 +231,14 @@ describe('every route against the OpenAPI document', () => {
     await call('POST /api/v1/operator/webhooks/{subscription_id}/resume', { token: op, params: { subscription_id } });
     await call('DELETE /api/v1/operator/webhooks/{subscription_id}', { token: op, params: { subscription_id } });
     await call('GET /api/v1/operator/webhooks/{subscription_id}', { token: op, params: { subscription_id } }); // 404
+
+    // The account itself (#16), last: applying an email change revokes the installer's token.
+    await call('GET /api/v1/account', { token });
+    const movedTo = anEmail('contract-moved');
+    await call('PUT /api/v1/account/email', { token, body: { email: movedTo, password } }); // 202
+    await rt.drain();
+    const changeToken = rt.outbox.list({ to: movedTo }).map((m) => /Email change token: (\S+)/.exec(m.text ?? '')?.[1]).find(Boolean)!;
+    await call('POST /api/v1/account/email/verify', { token, body: { token: changeToken } });
   }, 60_000);
 
   it('got an answer the document declares from every call, and each route\'s success status at least once', async () => {

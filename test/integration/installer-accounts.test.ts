@@ -9,7 +9,7 @@ import type { LocalRuntime } from '../../local/runtime';
 import { issueAccessToken } from '../../lib/auth/tokens';
 import { documentClient } from '../../lib/aws/clients';
 import { config } from '../../lib/config';
-import { getInstaller } from '../../lib/db/installers';
+import { getAccount as getInstaller } from '../../lib/db/accounts';
 import { keys } from '../../lib/db/keys';
 import { LOGIN_BASE_DELAY_SECONDS, PENDING_ACCOUNT_TTL_SECONDS } from '../../lib/domain/installers';
 import { RATE_LIMITS } from '../../lib/domain/rate-limits';
@@ -53,8 +53,8 @@ async function anActiveInstaller(email = anEmail('owner'), password = ownerPassw
 
 /** The id behind an email's guard item (signup no longer says it). */
 async function installerIdOf(email: string): Promise<string> {
-  const guard = await documentClient().send(new GetCommand({ TableName: config().tableName, Key: keys.installerEmail(email), ConsistentRead: true }));
-  return String(guard.Item!.installerId);
+  const guard = await documentClient().send(new GetCommand({ TableName: config().tableName, Key: keys.accountEmail(email), ConsistentRead: true }));
+  return String(guard.Item!.accountId);
 }
 
 async function setInstaller(installerId: string, set: Record<string, unknown>) {
@@ -63,7 +63,7 @@ async function setInstaller(installerId: string, set: Record<string, unknown>) {
   await documentClient().send(
     new UpdateCommand({
       TableName: config().tableName,
-      Key: keys.installer(installerId),
+      Key: keys.account(installerId),
       UpdateExpression: `SET ${Object.keys(set).map((_, i) => `#a${i} = :v${i}`).join(', ')}`,
       ExpressionAttributeNames: names,
       ExpressionAttributeValues: values,
@@ -146,7 +146,7 @@ describe('signup squatting and pre-hijacking', () => {
     const pending = await getInstaller(pendingId);
     expect(pending?.expiresAt).toBeGreaterThanOrEqual(before + PENDING_ACCOUNT_TTL_SECONDS);
     await setInstaller(pendingId, { expiresAt: before - 1 });
-    await documentClient().send(new UpdateCommand({ TableName: config().tableName, Key: keys.installerEmail(other), UpdateExpression: 'SET expiresAt = :past', ExpressionAttributeValues: { ':past': before - 1 } }));
+    await documentClient().send(new UpdateCommand({ TableName: config().tableName, Key: keys.accountEmail(other), UpdateExpression: 'SET expiresAt = :past', ExpressionAttributeValues: { ':past': before - 1 } }));
     expect((await api('POST', '/api/v1/installer/verify-email', { body: { token: otherToken, password: ownerPassword } })).status).toBe(400);
     // As if it never existed: a wrong-password answer, not "verify first".
     expect((await api('POST', '/api/v1/installer/login', { body: { email: other, password: ownerPassword } })).status).toBe(401);
@@ -307,7 +307,7 @@ describe('access tokens', () => {
     const email = anEmail('unverified');
     const api = aClient();
     await api('POST', '/api/v1/installer/signup', { body: { email, password: ownerPassword, name: 'U' } });
-    const { access_token } = await issueAccessToken({ installerId: await installerIdOf(email), email });
+    const { access_token } = await issueAccessToken({ accountId: await installerIdOf(email), email });
     const res = await api('GET', '/api/v1/installer/projects', { token: access_token });
     expect(res.status).toBe(401);
     expect(res.body).toMatchObject({ reason: 'account_inactive' });

@@ -109,7 +109,7 @@ describe('installer journey', () => {
   });
 
   it('rejects an expired token with 401 saying it expired, and a forged one', async () => {
-    const old = await issueAccessToken({ installerId, email }, Date.now() - 2 * 3600_000);
+    const old = await issueAccessToken({ accountId: installerId, email }, Date.now() - 2 * 3600_000);
     const res = await api('GET', '/api/v1/installer/projects', { token: old.access_token });
     expect(res.status).toBe(401);
     expect(String(res.body.detail)).toMatch(/expired/);

@@ -11,11 +11,11 @@ beforeAll(() => {
 
 describe('installer access tokens', () => {
   it('accepts what it issues and reports when it was issued and under which password version', async () => {
-    const { access_token } = await issueAccessToken({ installerId: 'inst_1', email: 'ina@example.com' }, Date.now() - 2 * 3600_000);
+    const { access_token } = await issueAccessToken({ accountId: 'inst_1', email: 'ina@example.com' }, Date.now() - 2 * 3600_000);
     await expect(verifyAccessToken(access_token)).rejects.toMatchObject({ extra: { reason: 'token_expired' } });
-    const now = await issueAccessToken({ installerId: 'inst_1', email: 'ina@example.com' });
-    expect(await verifyAccessToken(now.access_token)).toEqual({ installerId: 'inst_1', email: 'ina@example.com', issuedAt: expect.any(Number), passwordVersion: 0 });
-    const afterReset = await issueAccessToken({ installerId: 'inst_1', email: 'ina@example.com', passwordVersion: 3 });
+    const now = await issueAccessToken({ accountId: 'inst_1', email: 'ina@example.com' });
+    expect(await verifyAccessToken(now.access_token)).toEqual({ accountId: 'inst_1', email: 'ina@example.com', issuedAt: expect.any(Number), passwordVersion: 0 });
+    const afterReset = await issueAccessToken({ accountId: 'inst_1', email: 'ina@example.com', passwordVersion: 3 });
     expect((await verifyAccessToken(afterReset.access_token)).passwordVersion).toBe(3);
   });
 
