@@ -55,7 +55,7 @@ export type HttpAuth = 'none' | 'operator' | 'installer' | 'account';
  * the rows are spread over several stacks of the one HTTP API. A row's stack is frozen once deployed
  * (moving it replaces its function); new groups of routes go into a new stack here.
  */
-export const API_STACKS = ['Api', 'ApiJobs', 'ApiCharging'] as const;
+export const API_STACKS = ['Api', 'ApiJobs', 'ApiCharging', 'ApiPeople'] as const;
 export type ApiStackName = (typeof API_STACKS)[number];
 
 /** A group of rows deployed by one stack of API_STACKS. */
@@ -788,9 +788,43 @@ const JOB_LINK_ROUTES: readonly HttpRoute[] = inStack('ApiJobs', [
   },
 ]);
 
+/**
+ * Invitations, locations and teams (issue #16, docs/access.md): `account` routes whose use cases
+ * resolve the caller's role on the location or team (lib/domain/locations.ts) and check it against
+ * the one role × action table; the invitation preview is public (the token is the credential).
+ */
+const LOCATION_ROUTES: readonly HttpRoute[] = inStack('ApiPeople', [
+  {
+    kind: 'http',
+    method: 'GET',
+    path: '/api/v1/invitations/{token}',
+    entry: 'functions/api/people/invitation-preview.ts',
+    auth: 'none',
+    access: { table: 'read' },
+    description: 'Who invites to what, until when (404 unknown, 410 used, revoked or expired)',
+  },
+  {
+    kind: 'http',
+    method: 'POST',
+    path: '/api/v1/invitations/{token}/accept',
+    entry: 'functions/api/people/invitation-accept.ts',
+    auth: 'account',
+    access: { table: 'readwrite', secrets: ['jwt-signing'] },
+    description: "Accept an invitation addressed to the signed-in account's email (single use)",
+  },
+  {
+    kind: 'http',
+    method: 'GET',
+    path: '/api/v1/invitations/{invitation_id}/qr.svg',
+    entry: 'functions/api/people/invitation-qr.ts',
+    auth: 'account',
+    access: { table: 'read', secrets: ['jwt-signing'], webhookSecrets: 'open' },
+    description: "The invitation link as a QR code (SVG), for the inviter to show on their phone",
+  },
+]);
 
 /** The JSON API: every row has a REST contract entry (lib/api/contract.ts) and is in the OpenAPI document. */
-export const API_ROUTES: readonly HttpRoute[] = [...CORE_HTTP_ROUTES, ...CHARGING_ROUTES, ...JOB_LINK_ROUTES, ...WEBHOOK_ROUTES];
+export const API_ROUTES: readonly HttpRoute[] = [...CORE_HTTP_ROUTES, ...CHARGING_ROUTES, ...JOB_LINK_ROUTES, ...WEBHOOK_ROUTES, ...LOCATION_ROUTES];
 
 /**
  * Pages for people, on the same origin as the API (the same port locally, the same HTTP API on AWS):
