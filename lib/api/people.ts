@@ -41,10 +41,8 @@ export const ReconfigureChargePointBody = z
     connector_count: z.number().int().min(1).max(16).optional(),
     vendor: text(50).optional(),
     model: text(50).optional(),
-    /** Issue a new provisioning password and restart commissioning (as registration's `reprovision`). */
-    reprovision: z.literal(true).optional(),
   })
-  .refine((b) => Object.keys(b).length > 0, { message: 'must change at least one of ocpp_protocol, connector_count, vendor, model, reprovision' });
+  .refine((b) => Object.keys(b).length > 0, { message: 'must change at least one of ocpp_protocol, connector_count, vendor, model' });
 
 export const CreateLocationInvitationBody = z.object({
   kind: z.enum(['team_owner', 'location_installer', 'team_member']),
@@ -103,3 +101,33 @@ export const Invitation = obj({
 export const CreatedInvitation = Invitation.extend({ url: str });
 
 export const AcceptedInvitation = obj({ invitation_id: str, kind: z.enum(INVITATION_KINDS), accepted_at: time, location_id: nstr.optional(), role: str });
+
+const ChargePointConnection = obj({ charge_point_id: str, serial_number: nstr, connected: z.boolean(), connected_at: ntime, last_disconnected_at: ntime });
+const LocationAccess = obj({ roles: z.array(str), full_access_until: ntime, may_configure: z.boolean(), sees_sensitive_data: z.boolean() });
+/** `view: full` with `location:read`; `view: status` (a lapsed installer) holds only the chargers' connection status. */
+export const Location = z.union([
+  obj({
+    location_id: str,
+    view: z.literal('full'),
+    access: LocationAccess,
+    name: str,
+    address: str,
+    country: str,
+    operator: obj({ operator_id: str, name: nstr }),
+    team: obj({ team_id: str, name: nstr }),
+    created_at: time,
+    charge_points: z.array(obj({ charge_point_id: str, status: str, connected_at: ntime, recent_sessions: z.array(obj({})).nullable() })),
+  }),
+  z.strictObject({ location_id: str, view: z.literal('status'), access: LocationAccess, charge_points: z.array(ChargePointConnection) }),
+]);
+export const LocationList = obj({ locations: z.array(obj({ location_id: str, name: str, country: str, team_id: str, roles: z.array(str) })) });
+export const LocationInstaller = obj({
+  account_id: str,
+  email: str,
+  role: z.enum(['location_installer', 'location_installer_lapsed']),
+  full_access_until: ntime,
+  sensitive_data: z.boolean(),
+  created_at: time,
+  warned_at: ntime,
+  lapsed_at: ntime,
+});

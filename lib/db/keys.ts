@@ -71,6 +71,9 @@ export const keys = {
     gsi1sk: `${createdAt}#${projectId}`,
   }),
   projectsOfOperator: (operatorId: string) => ({ gsi1pk: `OP#${operatorId}#PROJECTS` }),
+  /** gsi2: a site's (a location's) projects, oldest first (issue #16). */
+  projectBySite: (siteId: string, createdAt: string, projectId: string) => ({ gsi2pk: `SITE#${siteId}#PROJECTS`, gsi2sk: `${createdAt}#${projectId}` }),
+  projectsOfSite: (siteId: string) => ({ gsi2pk: `SITE#${siteId}#PROJECTS` }),
 
   chargePoint: (chargePointId: string): Key => ({ pk: `CP#${chargePointId}`, sk: 'CP' }),
   /** gsi1: a project's charge points. */

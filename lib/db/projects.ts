@@ -63,6 +63,7 @@ export async function putProject(project: Project): Promise<void> {
   await put({
     ...keys.project(project.projectId),
     ...keys.projectByOperator(project.operatorId, project.createdAt, project.projectId),
+    ...keys.projectBySite(project.siteId, project.createdAt, project.projectId),
     type: ENTITY.project,
     ...project,
   });
@@ -114,6 +115,15 @@ export interface HandoverRecord {
 /** Checklist and handover live on the project item: one read shows the whole job. */
 export type ProjectWithState = Project & { readonly checklist?: Record<string, ChecklistRecord>; readonly handover?: HandoverRecord };
 
+/** AP-78: a site's (a location's) projects, oldest first. */
+export async function listProjectsOfSite(siteId: string): Promise<Project[]> {
+  return queryAll<Project>({
+    TableName: config().tableName,
+    IndexName: 'gsi2',
+    KeyConditionExpression: 'gsi2pk = :pk',
+    ExpressionAttributeValues: { ':pk': keys.projectsOfSite(siteId).gsi2pk },
+  });
+}
 
 /** AP-04 */
 export async function listTeams(operatorId: string): Promise<Team[]> {
