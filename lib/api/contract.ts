@@ -308,6 +308,11 @@ export const API = {
   }),
   'POST /api/v1/locations/{location_id}/invitations': route({ action: 'location:read', auth: 'account', params: P.LocationParams, body: P.CreateLocationInvitationBody, status: 201, response: P.CreatedInvitation, problems: [403, 429] }),
   'PUT /api/v1/locations/{location_id}/installers/{account_id}': route({ action: 'team:own', auth: 'account', params: P.LocationInstallerParams, body: P.SetInstallerAccessBody, status: 200, response: P.LocationInstaller, problems: [403] }),
+  // Teams: a team sees only itself (404 for a team the caller is not in).
+  'GET /api/v1/teams/{team_id}/members': route({ action: 'location:read', auth: 'account', params: P.TeamParams, status: 200, response: P.TeamMemberList, problems: [403] }),
+  'POST /api/v1/teams/{team_id}/members': route({ action: 'team:members', auth: 'account', params: P.TeamParams, body: P.InviteTeamMemberBody, status: 201, response: P.CreatedInvitation, problems: [403, 429] }),
+  'PATCH /api/v1/teams/{team_id}/members/{account_id}': route({ action: 'team:members', auth: 'account', params: P.TeamMemberParams, body: P.UpdateTeamMemberBody, status: 200, response: P.TeamMember, problems: [403, 409] }),
+  'DELETE /api/v1/teams/{team_id}/members/{account_id}': route({ action: 'team:members', auth: 'account', params: P.TeamMemberParams, status: 204, problems: [403, 409] }),
   'GET /api/v1/invitations/{invitation_id}/qr.svg': route({ action: 'account:self', auth: 'account', params: P.InvitationParams, status: 200, media: ['image/svg+xml'], problems: [410] }),
 } as const;
 

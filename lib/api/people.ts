@@ -131,3 +131,5 @@ export const LocationInstaller = obj({
   warned_at: ntime,
   lapsed_at: ntime,
 });
+export const TeamMember = obj({ account_id: str, email: str, role: z.enum(['owner', 'admin', 'member']), rights: z.array(z.enum(RIGHTS)), created_at: time });
+export const TeamMemberList = obj({ members: z.array(TeamMember) });

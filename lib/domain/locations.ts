@@ -11,7 +11,7 @@
 import { getChargePoint, listChargePointsOfProject, type ChargePoint } from '../db/charge-points';
 import { getInstaller } from '../db/installers';
 import { transactWrite } from '../aws/transact';
-import { getLocationGrant, getSiteById, getTeamMember, grantPutItem, grantSetUntilItem, listGrantsOfAccount, listMembershipsOfAccount, type LocationGrant, type TeamMember } from '../db/locations';
+import { deleteTeamMember, getLocationGrant, getSiteById, getTeamMember, grantPutItem, grantSetUntilItem, listGrantsOfAccount, listMembershipsOfAccount, listTeamMembers, updateTeamMember, type LocationGrant, type TeamMember } from '../db/locations';
 import { getOperator } from '../db/operators';
 import { getProject, getProjectWithState, getSite, getTeam, listProjectIdsOfInstaller, listProjectsOfSite, listSites, type Project, type ProjectWithState, type Site } from '../db/projects';
 import type { AccountPrincipal } from '../http/handler';
@@ -282,11 +282,7 @@ export async function inviteToLocation(who: AccountPrincipal, locationId: string
       break;
     case 'team_member': {
       requireOn(access, 'team:members');
-      const rights = input.rights ?? [];
-      if (rights.includes('sensitive_data')) requireOn(access, 'team:own');
-      if (rights.includes('configure_charge_points') && input.role !== 'admin') {
-        throw new ValidationFailed('Only an admin can hold configure_charge_points', [{ field: 'rights', message: 'configure_charge_points needs role admin' }]);
-      }
+      checkRights(access, input.role ?? 'member', input.rights ?? []);
       break;
     }
   }
@@ -348,4 +344,67 @@ export function installerView(g: LocationGrant, now: string = nowIso()) {
     warned_at: g.warnedAt ?? null,
     lapsed_at: g.lapsedAt ?? null,
   };
+}
+
+// --- Team members ---------------------------------------------------------------------------------
+
+/** The caller's membership of a team; a team it is not in is absent (404): a team sees only itself. */
+async function teamAccess(who: AccountPrincipal, teamId: string): Promise<{ member: TeamMember; holdings: Holding[] }> {
+  const member = await getTeamMember(teamId, who.accountId);
+  if (!member) throw new NotFound(`Team ${teamId} not found`);
+  return { member, holdings: [{ role: TEAM_ROLE[member.role], rights: member.rights }] };
+}
+
+export function memberView(m: TeamMember) {
+  return { account_id: m.accountId, email: m.email, role: m.role, rights: m.rights, created_at: m.createdAt };
+}
+
+/** Rights a member may be given: `configure_charge_points` only to an admin (RIGHT_HOLDERS), `sensitive_data` only by an owner (the consent). */
+function checkRights(access: Pick<LocationAccess, 'holdings'>, role: 'admin' | 'member', rights: readonly Right[]): void {
+  if (rights.includes('sensitive_data')) requireOn(access, 'team:own');
+  if (rights.includes('configure_charge_points') && role !== 'admin') {
+    throw new ValidationFailed('Only an admin can hold configure_charge_points', [{ field: 'rights', message: 'configure_charge_points needs role admin' }]);
+  }
+}
+
+export async function listMembers(who: AccountPrincipal, teamId: string) {
+  const access = await teamAccess(who, teamId);
+  requireOn(access, 'location:read');
+  return { members: (await listTeamMembers(teamId)).map(memberView) };
+}
+
+export async function inviteMember(who: AccountPrincipal, teamId: string, body: { email: string; role: 'admin' | 'member'; rights?: readonly Right[] }) {
+  const access = await teamAccess(who, teamId);
+  requireOn(access, 'team:members');
+  checkRights(access, body.role, body.rights ?? []);
+  const { invitation, url } = await createInvitation({ kind: 'team_member', email: body.email, operatorId: access.member.operatorId, teamId, role: body.role, rights: body.rights ?? [], invitedBy: who.accountId });
+  return invitationView(invitation, url);
+}
+
+/** Changes a member's role and rights; an owner is changed only by an owner (`team:own`). */
+export async function updateMember(who: AccountPrincipal, teamId: string, accountId: string, body: { role: 'admin' | 'member'; rights: readonly Right[] }) {
+  const access = await teamAccess(who, teamId);
+  requireOn(access, 'team:members');
+  const target = await getTeamMember(teamId, accountId);
+  if (!target) throw new NotFound(`No member ${accountId} in team ${teamId}`);
+  if (target.role === 'owner') requireOn(access, 'team:own');
+  if (target.role === 'owner' && (await listTeamMembers(teamId)).filter((m) => m.role === 'owner').length === 1) {
+    throw new Conflict('A team keeps at least one owner: make someone else owner first');
+  }
+  checkRights(access, body.role, body.rights);
+  if (!(await updateTeamMember(teamId, accountId, body))) throw new NotFound(`No member ${accountId} in team ${teamId}`);
+  return memberView({ ...target, ...body });
+}
+
+/** Removes a member (an owner only by an owner, and never the last owner). */
+export async function removeMember(who: AccountPrincipal, teamId: string, accountId: string): Promise<void> {
+  const access = await teamAccess(who, teamId);
+  requireOn(access, 'team:members');
+  const target = await getTeamMember(teamId, accountId);
+  if (!target) throw new NotFound(`No member ${accountId} in team ${teamId}`);
+  if (target.role === 'owner') {
+    requireOn(access, 'team:own');
+    if ((await listTeamMembers(teamId)).filter((m) => m.role === 'owner').length === 1) throw new Conflict('A team keeps at least one owner: make someone else owner first');
+  }
+  await deleteTeamMember(teamId, accountId);
 }

@@ -257,6 +257,14 @@ describe('every route against the OpenAPI document', () => {
     const owner = await aSignedInAccount(rt, { email: ownerEmail });
     await call('POST /api/v1/invitations/{token}/accept', { token: owner.token, params: { token: inviteToken } });
     await call('PUT /api/v1/locations/{location_id}/installers/{account_id}', { token: owner.token, params: { location_id, account_id: installer.accountId }, body: { full_access_until: null } });
+    const team_id = (await call<{ team: { team_id: string } }>('GET /api/v1/locations/{location_id}', { token: owner.token, params: { location_id } })).body.team.team_id;
+    const memberEmail = anEmail('contract-member');
+    const memberInvite = await call<{ url: string }>('POST /api/v1/teams/{team_id}/members', { token: owner.token, params: { team_id }, body: { email: memberEmail, role: 'member' } });
+    const member = await aSignedInAccount(rt, { email: memberEmail });
+    await call('POST /api/v1/invitations/{token}/accept', { token: member.token, params: { token: memberInvite.body.url.split('/invitations/')[1]! } });
+    await call('GET /api/v1/teams/{team_id}/members', { token: owner.token, params: { team_id } });
+    await call('PATCH /api/v1/teams/{team_id}/members/{account_id}', { token: owner.token, params: { team_id, account_id: member.accountId }, body: { role: 'admin', rights: ['configure_charge_points', 'sensitive_data'] } });
+    await call('DELETE /api/v1/teams/{team_id}/members/{account_id}', { token: owner.token, params: { team_id, account_id: member.accountId } });
   }, 60_000);
 
   it('got an answer the document declares from every call, and each route\'s success status at least once', async () => {

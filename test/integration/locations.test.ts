@@ -191,6 +191,23 @@ describe('installer-made locations', () => {
     expect(installerView.body.access.sees_sensitive_data).toBe(false);
     expect(installerView.body.charge_points.map((c) => c.recent_sessions)).toEqual([null]);
     // The owner is still the owner.
-    expect((await api<LocationBody>('GET', `/api/v1/locations/${location_id}`, { token: owner.token })).body.access.roles).toEqual(['team_owner']);
+    const ownerView = await api<LocationBody & { team: { team_id: string } }>('GET', `/api/v1/locations/${location_id}`, { token: owner.token });
+    expect(ownerView.body.access.roles).toEqual(['team_owner']);
+
+    // Team members: a member reads but may not manage the team; someone outside it does not see it at all.
+    const team_id = ownerView.body.team.team_id;
+    const memberEmail = anEmail('member');
+    const memberInvite = await api<{ url: string }>('POST', `/api/v1/teams/${team_id}/members`, { token: owner.token, body: { email: memberEmail, role: 'member' } });
+    expect(memberInvite.status).toBe(201);
+    const member = await aSignedInAccount(rt, { email: memberEmail });
+    expect((await api('POST', `/api/v1/invitations/${memberInvite.body.url.split('/invitations/')[1]}/accept`, { token: member.token })).status).toBe(200);
+    expect((await api<{ members: Array<{ role: string }> }>('GET', `/api/v1/teams/${team_id}/members`, { token: member.token })).body.members.map((m) => m.role).sort()).toEqual(['member', 'owner']);
+    expect((await api('PATCH', `/api/v1/teams/${team_id}/members/${member.accountId}`, { token: member.token, body: { role: 'admin', rights: [] } })).status).toBe(403);
+    expect((await api('PATCH', `/api/v1/locations/${location_id}/charge-points/cp_x`, { token: member.token, body: { vendor: 'X' } })).status).toBe(404);
+    expect((await api('GET', `/api/v1/teams/${team_id}/members`, { token: installer.token })).status).toBe(404);
+    // Only an admin may configure charge points, and only the owner gives sensitive data.
+    expect((await api('PATCH', `/api/v1/teams/${team_id}/members/${member.accountId}`, { token: owner.token, body: { role: 'member', rights: ['configure_charge_points'] } })).status).toBe(400);
+    expect((await api('PATCH', `/api/v1/teams/${team_id}/members/${member.accountId}`, { token: owner.token, body: { role: 'admin', rights: ['configure_charge_points'] } })).status).toBe(200);
+    expect((await api<LocationBody>('GET', `/api/v1/locations/${location_id}`, { token: member.token })).body.access).toMatchObject({ roles: ['team_admin'], may_configure: true, sees_sensitive_data: false });
   }, 60_000);
 });
