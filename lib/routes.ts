@@ -788,8 +788,140 @@ const JOB_LINK_ROUTES: readonly HttpRoute[] = inStack('ApiJobs', [
   },
 ]);
 
+/**
+ * Invitations, locations and teams (issue #16, docs/access.md): `account` routes whose use cases
+ * resolve the caller's role on the location or team (lib/domain/locations.ts) and check it against
+ * the one role × action table; the invitation preview is public (the token is the credential).
+ */
+const LOCATION_ROUTES: readonly HttpRoute[] = inStack('ApiPeople', [
+  {
+    kind: 'http',
+    method: 'GET',
+    path: '/api/v1/teams/{team_id}/members',
+    entry: 'functions/api/people/list-team-members.ts',
+    auth: 'account',
+    access: { table: 'read', secrets: ['jwt-signing'] },
+    description: "A team's members with their roles and rights (members of that team only)",
+  },
+  {
+    kind: 'http',
+    method: 'POST',
+    path: '/api/v1/teams/{team_id}/members',
+    entry: 'functions/api/people/invite-team-member.ts',
+    auth: 'account',
+    access: { table: 'readwrite', events: 'publish', secrets: ['jwt-signing'], webhookSecrets: 'seal' },
+    description: 'Invite a member (admin or member, with rights; sensitive_data only by the owner)',
+  },
+  {
+    kind: 'http',
+    method: 'PATCH',
+    path: '/api/v1/teams/{team_id}/members/{account_id}',
+    entry: 'functions/api/people/update-team-member.ts',
+    auth: 'account',
+    access: { table: 'readwrite', secrets: ['jwt-signing'] },
+    description: "Change a member's role and rights",
+  },
+  {
+    kind: 'http',
+    method: 'DELETE',
+    path: '/api/v1/teams/{team_id}/members/{account_id}',
+    entry: 'functions/api/people/remove-team-member.ts',
+    auth: 'account',
+    access: { table: 'readwrite', secrets: ['jwt-signing'] },
+    description: 'Remove a member (never the last owner)',
+  },
+  {
+    kind: 'http',
+    method: 'POST',
+    path: '/api/v1/locations',
+    entry: 'functions/api/people/create-location.ts',
+    auth: 'account',
+    access: { table: 'readwrite', secrets: ['jwt-signing'] },
+    description: 'An installer creates a location for a private customer of an operator it installs for (team, site, installation project, its grant)',
+  },
+  {
+    kind: 'http',
+    method: 'GET',
+    path: '/api/v1/locations',
+    entry: 'functions/api/people/list-locations.ts',
+    auth: 'account',
+    access: { table: 'read', secrets: ['jwt-signing'] },
+    description: "The caller's locations: through team memberships and installer grants, with its role on each",
+  },
+  {
+    kind: 'http',
+    method: 'GET',
+    path: '/api/v1/locations/{location_id}',
+    entry: 'functions/api/people/get-location.ts',
+    auth: 'account',
+    access: { table: 'read', secrets: ['jwt-signing'] },
+    description: "A location as the caller's role sees it (a lapsed installer: the chargers' connection status only)",
+  },
+  {
+    kind: 'http',
+    method: 'POST',
+    path: '/api/v1/locations/{location_id}/charge-points',
+    entry: 'functions/api/people/add-location-charge-point.ts',
+    auth: 'account',
+    access: { table: 'readwrite', events: 'publish', secrets: ['jwt-signing'] },
+    description: "Add a charger through the installer API's registration: OCPP endpoint, password shown once, commissioning",
+  },
+  {
+    kind: 'http',
+    method: 'PATCH',
+    path: '/api/v1/locations/{location_id}/charge-points/{charge_point_id}',
+    entry: 'functions/api/people/reconfigure-location-charge-point.ts',
+    auth: 'account',
+    access: { table: 'readwrite', events: 'publish', secrets: ['jwt-signing'] },
+    description: 'Reconfigure a charger (protocol, connectors, vendor, model): re-provisions it with a new password',
+  },
+  {
+    kind: 'http',
+    method: 'POST',
+    path: '/api/v1/locations/{location_id}/invitations',
+    entry: 'functions/api/people/invite-to-location.ts',
+    auth: 'account',
+    access: { table: 'readwrite', events: 'publish', secrets: ['jwt-signing'], webhookSecrets: 'seal' },
+    description: 'Invite the owner (installer or owner), an installer with or without sensitive data (owner), or a team member',
+  },
+  {
+    kind: 'http',
+    method: 'PUT',
+    path: '/api/v1/locations/{location_id}/installers/{account_id}',
+    entry: 'functions/api/people/set-installer-access.ts',
+    auth: 'account',
+    access: { table: 'readwrite', secrets: ['jwt-signing'] },
+    description: "The owner sets an installer's full access: until a date or indefinitely, and the consent to sensitive data",
+  },
+  {
+    kind: 'http',
+    method: 'GET',
+    path: '/api/v1/invitations/{token}',
+    entry: 'functions/api/people/invitation-preview.ts',
+    auth: 'none',
+    access: { table: 'read' },
+    description: 'Who invites to what, until when (404 unknown, 410 used, revoked or expired)',
+  },
+  {
+    kind: 'http',
+    method: 'POST',
+    path: '/api/v1/invitations/{token}/accept',
+    entry: 'functions/api/people/invitation-accept.ts',
+    auth: 'account',
+    access: { table: 'readwrite', secrets: ['jwt-signing'] },
+    description: "Accept an invitation addressed to the signed-in account's email (single use)",
+  },
+  {
+    kind: 'http',
+    method: 'GET',
+    path: '/api/v1/invitations/{invitation_id}/qr.svg',
+    entry: 'functions/api/people/invitation-qr.ts',
+    auth: 'account',
+    access: { table: 'read', secrets: ['jwt-signing'], webhookSecrets: 'open' },
+    description: "The invitation link as a QR code (SVG), for the inviter to show on their phone",
+  },
+]);
 
-/** The JSON API: every row has a REST contract entry (lib/api/contract.ts) and is in the OpenAPI document. */
 /**
  * A person on their own account (issue #16): any signed-in account, with the token of
  * /api/v1/installer/login (sign-up, login and password reset for every account stay there).
@@ -824,7 +956,8 @@ const ACCOUNT_ROUTES: readonly HttpRoute[] = inStack('ApiPeople', [
   },
 ]);
 
-export const API_ROUTES: readonly HttpRoute[] = [...CORE_HTTP_ROUTES, ...CHARGING_ROUTES, ...JOB_LINK_ROUTES, ...WEBHOOK_ROUTES, ...ACCOUNT_ROUTES];
+/** The JSON API: every row has a REST contract entry (lib/api/contract.ts) and is in the OpenAPI document. */
+export const API_ROUTES: readonly HttpRoute[] = [...CORE_HTTP_ROUTES, ...CHARGING_ROUTES, ...JOB_LINK_ROUTES, ...WEBHOOK_ROUTES, ...ACCOUNT_ROUTES, ...LOCATION_ROUTES];
 
 /**
  * Pages for people, on the same origin as the API (the same port locally, the same HTTP API on AWS):

@@ -10,6 +10,7 @@ import type { AuthKind } from '../http/handler';
 import { createSubscriptionBody, deliveryParams, listDeliveriesQuery, subscriptionParams, updateSubscriptionBody } from '../webhooks/http';
 import * as S from './schemas';
 import * as R from './responses';
+import * as P from './people';
 
 /** Problem statuses a route may answer besides 400/401/404, which follow from its inputs and auth. */
 type ExtraProblem = 401 | 403 | 409 | 410 | 423 | 429 | 503;
@@ -284,6 +285,39 @@ export const API = {
     response: R.Delivery,
     problems: [409],
   }),
+
+  // People and access (issue #16): invitations, locations, teams (lib/domain/invitations.ts, locations.ts).
+  'GET /api/v1/invitations/{token}': route({ action: 'public', auth: 'none', params: P.InvitationTokenParams, status: 200, response: P.InvitationPreview, problems: [410] }),
+  'POST /api/v1/invitations/{token}/accept': route({ action: 'account:self', auth: 'account', params: P.InvitationTokenParams, status: 200, response: P.AcceptedInvitation, problems: [403, 409, 410] }),
+  // Locations: the caller's role on the location is checked in the use case (404 outside reach, 403 by the table).
+  'POST /api/v1/locations': route({ action: 'locations:create', auth: 'account', body: P.CreateLocationBody, status: 201, response: P.Location }),
+  'GET /api/v1/locations': route({ action: 'account:self', auth: 'account', status: 200, response: P.LocationList }),
+  'GET /api/v1/locations/{location_id}': route({ action: 'location:status', auth: 'account', params: P.LocationParams, status: 200, response: P.Location, problems: [403] }),
+  'POST /api/v1/locations/{location_id}/charge-points': route({ action: 'location:configure',
+    auth: 'account',
+    params: P.LocationParams,
+    body: S.RegisterChargePointBody,
+    status: 201,
+    response: R.RegisteredChargePoint,
+    problems: [403, 409, 423],
+    idempotencyKey: true,
+  }),
+  'PATCH /api/v1/locations/{location_id}/charge-points/{charge_point_id}': route({ action: 'location:configure',
+    auth: 'account',
+    params: P.LocationChargePointParams,
+    body: P.ReconfigureChargePointBody,
+    status: 200,
+    response: R.RegisteredChargePoint,
+    problems: [403, 409, 423],
+  }),
+  'POST /api/v1/locations/{location_id}/invitations': route({ action: 'location:read', auth: 'account', params: P.LocationParams, body: P.CreateLocationInvitationBody, status: 201, response: P.CreatedInvitation, problems: [403, 429] }),
+  'PUT /api/v1/locations/{location_id}/installers/{account_id}': route({ action: 'team:own', auth: 'account', params: P.LocationInstallerParams, body: P.SetInstallerAccessBody, status: 200, response: P.LocationInstaller, problems: [403] }),
+  // Teams: a team sees only itself (404 for a team the caller is not in).
+  'GET /api/v1/teams/{team_id}/members': route({ action: 'location:read', auth: 'account', params: P.TeamParams, status: 200, response: P.TeamMemberList, problems: [403] }),
+  'POST /api/v1/teams/{team_id}/members': route({ action: 'team:members', auth: 'account', params: P.TeamParams, body: P.InviteTeamMemberBody, status: 201, response: P.CreatedInvitation, problems: [403, 429] }),
+  'PATCH /api/v1/teams/{team_id}/members/{account_id}': route({ action: 'team:members', auth: 'account', params: P.TeamMemberParams, body: P.UpdateTeamMemberBody, status: 200, response: P.TeamMember, problems: [403, 409] }),
+  'DELETE /api/v1/teams/{team_id}/members/{account_id}': route({ action: 'team:members', auth: 'account', params: P.TeamMemberParams, status: 204, problems: [403, 409] }),
+  'GET /api/v1/invitations/{invitation_id}/qr.svg': route({ action: 'account:self', auth: 'account', params: P.InvitationParams, status: 200, media: ['image/svg+xml'], problems: [410] }),
 } as const;
 
 export type RouteKey = keyof typeof API;

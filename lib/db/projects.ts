@@ -55,13 +55,15 @@ export async function putTeam(team: Team): Promise<void> {
 }
 
 export async function putSite(site: Site): Promise<void> {
-  await put({ ...keys.site(site.operatorId, site.siteId), type: ENTITY.site, ...site });
+  // gsi1: a site is also a location (issue #16), found by its id alone (AP-70).
+  await put({ ...keys.site(site.operatorId, site.siteId), ...keys.siteById(site.siteId), type: ENTITY.site, ...site });
 }
 
 export async function putProject(project: Project): Promise<void> {
   await put({
     ...keys.project(project.projectId),
     ...keys.projectByOperator(project.operatorId, project.createdAt, project.projectId),
+    ...keys.projectBySite(project.siteId, project.createdAt, project.projectId),
     type: ENTITY.project,
     ...project,
   });
@@ -113,6 +115,15 @@ export interface HandoverRecord {
 /** Checklist and handover live on the project item: one read shows the whole job. */
 export type ProjectWithState = Project & { readonly checklist?: Record<string, ChecklistRecord>; readonly handover?: HandoverRecord };
 
+/** AP-78: a site's (a location's) projects, oldest first. */
+export async function listProjectsOfSite(siteId: string): Promise<Project[]> {
+  return queryAll<Project>({
+    TableName: config().tableName,
+    IndexName: 'gsi2',
+    KeyConditionExpression: 'gsi2pk = :pk',
+    ExpressionAttributeValues: { ':pk': keys.projectsOfSite(siteId).gsi2pk },
+  });
+}
 
 /** AP-04 */
 export async function listTeams(operatorId: string): Promise<Team[]> {

@@ -74,22 +74,27 @@ export async function installerProjectDetail(who: InstallerPrincipal, projectId:
   };
 }
 
-export async function registerForInstaller(
-  who: InstallerPrincipal,
-  projectId: string,
-  body: { serial_number: string; ocpp_protocol: 'ocpp1.6' | 'ocpp2.0.1'; connector_count?: number; vendor?: string; model?: string; reprovision?: boolean },
-  idempotencyKey?: string,
-) {
+export type RegistrationBody = { serial_number: string; ocpp_protocol: 'ocpp1.6' | 'ocpp2.0.1'; connector_count?: number; vendor?: string; model?: string; reprovision?: boolean };
+
+export async function registerForInstaller(who: InstallerPrincipal, projectId: string, body: RegistrationBody, idempotencyKey?: string) {
   const project = await assignedProject(who, projectId);
+  return registerOnProject(project, body, `installer:${who.installerId}`, idempotencyKey);
+}
+
+/**
+ * Registration on a project the caller may work on (the installer API: an assignment; a location: its
+ * role there): the one path, so every charger gets its OCPP endpoint, password and commissioning alike.
+ */
+export async function registerOnProject(project: ProjectWithState, body: RegistrationBody, registeredBy: string, idempotencyKey?: string) {
   assertOpen(project);
   const r = await registerChargePoint({
-    projectId,
+    projectId: project.projectId,
     serialNumber: body.serial_number,
     protocol: body.ocpp_protocol,
     ...(body.connector_count ? { connectorCount: body.connector_count } : {}),
     ...(body.vendor ? { vendor: body.vendor } : {}),
     ...(body.model ? { model: body.model } : {}),
-    registeredBy: `installer:${who.installerId}`,
+    registeredBy,
     ...(body.reprovision ? { reprovision: true } : {}),
     ...(idempotencyKey !== undefined ? { idempotencyKey } : {}),
   });

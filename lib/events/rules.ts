@@ -57,6 +57,15 @@ const CORE_EVENT_RULES: readonly EventRule[] = [
     access: { table: 'readwrite', events: 'publish' },
     description: 'End the running sessions of chargers disconnected longer than LOST_CHARGER_TIMEOUT_MINUTES (default 120)',
   },
+  {
+    name: 'location-access-lapse',
+    // Hourly: the warning goes out 47–48 hours before the lapse; the lapse itself is enforced on
+    // every request from the clock, so the schedule only informs (domain/location-lapse.ts).
+    schedule: 'rate(1 hour)',
+    entry: 'functions/events/location-lapse.ts',
+    access: { table: 'readwrite', events: 'publish' },
+    description: "Mail installers two days before their full access to a location ends, and record the lapse once",
+  },
 ];
 
 export const EVENT_RULES: readonly EventRule[] = [...CORE_EVENT_RULES, ...WEBHOOK_RULES];

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { LocalRuntime } from '../../local/runtime';
 import { putDriver } from '../../lib/db/drivers';
 import { API_ROUTES } from '../../lib/routes';
-import { anEmail } from './support/api';
+import { aSignedInAccount, anEmail } from './support/api';
 import { aConnectedClient, aRegisteredChargePoint, basic, behaveLikeACharger, BOOT, upgradeStatus } from './support/ocpp';
 import { startTestRuntime } from './support/runtime';
 
@@ -239,6 +239,40 @@ describe('every route against the OpenAPI document', () => {
     await rt.drain();
     const changeToken = rt.outbox.list({ to: movedTo }).map((m) => /Email change token: (\S+)/.exec(m.text ?? '')?.[1]).find(Boolean)!;
     await call('POST /api/v1/account/email/verify', { token, body: { token: changeToken } });
+  }, 60_000);
+
+  it('walks the people routes: invitations, locations, teams', async () => {
+    const installer = await aSignedInAccount(rt, { name: 'Ina Installer' });
+    await call('POST /api/v1/operator/projects/{project_id}/installers', { token: rt.seed!.operatorApiKey, params: { project_id: rt.seed!.projectId }, body: { email: installer.email } });
+    const created = await call<{ location_id: string }>('POST /api/v1/locations', {
+      token: installer.token,
+      body: { operator_id: rt.seed!.operatorId, name: 'Rose Cottage', address: '3 Rose Lane', country: 'GB', customer_name: 'The Smiths' },
+    });
+    const location_id = created.body.location_id;
+    await call('GET /api/v1/locations', { token: installer.token });
+    const cp = await call<{ charge_point_id: string }>('POST /api/v1/locations/{location_id}/charge-points', {
+      token: installer.token,
+      params: { location_id },
+      body: { serial_number: `LOC-${Date.now().toString(36)}`.toUpperCase(), ocpp_protocol: 'ocpp1.6' },
+    });
+    await call('PATCH /api/v1/locations/{location_id}/charge-points/{charge_point_id}', { token: installer.token, params: { location_id, charge_point_id: cp.body.charge_point_id }, body: { vendor: 'Wallbox' } });
+    await call('GET /api/v1/locations/{location_id}', { token: installer.token, params: { location_id } });
+    const ownerEmail = anEmail('contract-owner');
+    const invite = await call<{ invitation_id: string; url: string }>('POST /api/v1/locations/{location_id}/invitations', { token: installer.token, params: { location_id }, body: { kind: 'team_owner', email: ownerEmail } });
+    await call('GET /api/v1/invitations/{invitation_id}/qr.svg', { token: installer.token, params: { invitation_id: invite.body.invitation_id } });
+    const inviteToken = invite.body.url.split('/invitations/')[1]!;
+    await call('GET /api/v1/invitations/{token}', { params: { token: inviteToken } });
+    const owner = await aSignedInAccount(rt, { email: ownerEmail });
+    await call('POST /api/v1/invitations/{token}/accept', { token: owner.token, params: { token: inviteToken } });
+    await call('PUT /api/v1/locations/{location_id}/installers/{account_id}', { token: owner.token, params: { location_id, account_id: installer.accountId }, body: { full_access_until: null } });
+    const team_id = (await call<{ team: { team_id: string } }>('GET /api/v1/locations/{location_id}', { token: owner.token, params: { location_id } })).body.team.team_id;
+    const memberEmail = anEmail('contract-member');
+    const memberInvite = await call<{ url: string }>('POST /api/v1/teams/{team_id}/members', { token: owner.token, params: { team_id }, body: { email: memberEmail, role: 'member' } });
+    const member = await aSignedInAccount(rt, { email: memberEmail });
+    await call('POST /api/v1/invitations/{token}/accept', { token: member.token, params: { token: memberInvite.body.url.split('/invitations/')[1]! } });
+    await call('GET /api/v1/teams/{team_id}/members', { token: owner.token, params: { team_id } });
+    await call('PATCH /api/v1/teams/{team_id}/members/{account_id}', { token: owner.token, params: { team_id, account_id: member.accountId }, body: { role: 'admin', rights: ['configure_charge_points', 'sensitive_data'] } });
+    await call('DELETE /api/v1/teams/{team_id}/members/{account_id}', { token: owner.token, params: { team_id, account_id: member.accountId } });
   }, 60_000);
 
   it('got an answer the document declares from every call, and each route\'s success status at least once', async () => {
