@@ -788,6 +788,40 @@ const JOB_LINK_ROUTES: readonly HttpRoute[] = inStack('ApiJobs', [
   },
 ]);
 
+/**
+ * Invitations, locations and teams (issue #16, docs/access.md): `account` routes whose use cases
+ * resolve the caller's role on the location or team (lib/domain/locations.ts) and check it against
+ * the one role × action table; the invitation preview is public (the token is the credential).
+ */
+const LOCATION_ROUTES: readonly HttpRoute[] = inStack('ApiPeople', [
+  {
+    kind: 'http',
+    method: 'GET',
+    path: '/api/v1/invitations/{token}',
+    entry: 'functions/api/people/invitation-preview.ts',
+    auth: 'none',
+    access: { table: 'read' },
+    description: 'Who invites to what, until when (404 unknown, 410 used, revoked or expired)',
+  },
+  {
+    kind: 'http',
+    method: 'POST',
+    path: '/api/v1/invitations/{token}/accept',
+    entry: 'functions/api/people/invitation-accept.ts',
+    auth: 'account',
+    access: { table: 'readwrite', secrets: ['jwt-signing'] },
+    description: "Accept an invitation addressed to the signed-in account's email (single use)",
+  },
+  {
+    kind: 'http',
+    method: 'GET',
+    path: '/api/v1/invitations/{invitation_id}/qr.svg',
+    entry: 'functions/api/people/invitation-qr.ts',
+    auth: 'account',
+    access: { table: 'read', secrets: ['jwt-signing'], webhookSecrets: 'open' },
+    description: "The invitation link as a QR code (SVG), for the inviter to show on their phone",
+  },
+]);
 
 /** The JSON API: every row has a REST contract entry (lib/api/contract.ts) and is in the OpenAPI document. */
 /**
@@ -860,7 +894,7 @@ export const OPERATOR_ACCESS_ROUTES: readonly HttpRoute[] = inStack('ApiPeople',
   },
 ]);
 
-export const API_ROUTES: readonly HttpRoute[] = [...CORE_HTTP_ROUTES, ...CHARGING_ROUTES, ...JOB_LINK_ROUTES, ...WEBHOOK_ROUTES, ...OPERATOR_ACCESS_ROUTES];
+export const API_ROUTES: readonly HttpRoute[] = [...CORE_HTTP_ROUTES, ...CHARGING_ROUTES, ...JOB_LINK_ROUTES, ...WEBHOOK_ROUTES, ...LOCATION_ROUTES, ...OPERATOR_ACCESS_ROUTES];
 
 /**
  * Pages for people, on the same origin as the API (the same port locally, the same HTTP API on AWS):

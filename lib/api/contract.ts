@@ -10,6 +10,7 @@ import type { AuthKind } from '../http/handler';
 import { createSubscriptionBody, deliveryParams, listDeliveriesQuery, subscriptionParams, updateSubscriptionBody } from '../webhooks/http';
 import * as S from './schemas';
 import * as R from './responses';
+import * as P from './people';
 
 /** Problem statuses a route may answer besides 400/401/404, which follow from its inputs and auth. */
 type ExtraProblem = 401 | 403 | 409 | 410 | 423 | 429 | 503;
@@ -292,6 +293,11 @@ export const API = {
   // 409: the last admin cannot be demoted or removed.
   'PATCH /api/v1/operator/staff/{account_id}': route({ action: 'staff:write', auth: 'operator', params: S.StaffParams, body: S.PatchStaffBody, status: 200, response: R.StaffMember, problems: [409] }),
   'DELETE /api/v1/operator/staff/{account_id}': route({ action: 'staff:write', auth: 'operator', params: S.StaffParams, status: 204, problems: [409] }),
+
+  // People and access (issue #16): invitations, locations, teams (lib/domain/invitations.ts, locations.ts).
+  'GET /api/v1/invitations/{token}': route({ action: 'public', auth: 'none', params: P.InvitationTokenParams, status: 200, response: P.InvitationPreview, problems: [410] }),
+  'POST /api/v1/invitations/{token}/accept': route({ action: 'account:self', auth: 'account', params: P.InvitationTokenParams, status: 200, response: P.AcceptedInvitation, problems: [403, 409, 410] }),
+  'GET /api/v1/invitations/{invitation_id}/qr.svg': route({ action: 'account:self', auth: 'account', params: P.InvitationParams, status: 200, media: ['image/svg+xml'], problems: [410] }),
 } as const;
 
 export type RouteKey = keyof typeof API;

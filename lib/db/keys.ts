@@ -39,6 +39,9 @@ export const ENTITY = {
   driver: 'driver',
   idToken: 'id_token',
   priceGroup: 'price_group',
+  invitation: 'invitation',
+  teamMember: 'team_member',
+  locationGrant: 'location_grant',
 } as const;
 export type EntityType = (typeof ENTITY)[keyof typeof ENTITY];
 
@@ -71,6 +74,8 @@ export const keys = {
   teamsOfOperator: (operatorId: string) => ({ pk: `OP#${operatorId}`, skPrefix: 'TEAM#' }),
   site: (operatorId: string, siteId: string): Key => ({ pk: `OP#${operatorId}`, sk: `SITE#${siteId}` }),
   sitesOfOperator: (operatorId: string) => ({ pk: `OP#${operatorId}`, skPrefix: 'SITE#' }),
+  /** gsi1: a site (a location, issue #16) by its id alone, without knowing its operator. */
+  siteById: (siteId: string) => ({ gsi1pk: `SITE#${siteId}`, gsi1sk: 'SITE' }),
 
   project: (projectId: string): Key => ({ pk: `PROJECT#${projectId}`, sk: 'PROJECT' }),
   /** gsi1: an operator's projects, oldest first. */
@@ -240,4 +245,34 @@ export const keys = {
   /** A price group, in the operator's partition. */
   priceGroup: (operatorId: string, priceGroupId: string): Key => ({ pk: `OP#${operatorId}`, sk: `PRICEGROUP#${priceGroupId}` }),
   priceGroupsOfOperator: (operatorId: string) => ({ pk: `OP#${operatorId}`, skPrefix: 'PRICEGROUP#' }),
+
+  // People and access (issue #16, docs/access.md).
+  /** An invitation, by the SHA-256 of its token (the token itself is never stored in clear). */
+  invitation: (tokenHash: string): Key => ({ pk: `INVITE#${tokenHash}`, sk: 'INVITE' }),
+  /** gsi1: an invitation by its id (the inviter's QR code and revoke name it by id, never by token). */
+  invitationById: (invitationId: string) => ({ gsi1pk: `INVITATION#${invitationId}`, gsi1sk: 'INVITATION' }),
+  /** gsi2, sparse: a pending invitation by the invitee's email (removed on acceptance or revocation). */
+  invitationByInvitee: (email: string, createdAt: string, invitationId: string) => ({ gsi2pk: `INVITEE#${email.toLowerCase()}`, gsi2sk: `${createdAt}#${invitationId}` }),
+  invitationsOfInvitee: (email: string) => ({ gsi2pk: `INVITEE#${email.toLowerCase()}` }),
+  /** A member of a team (owner, admin, member) with their rights. */
+  teamMember: (teamId: string, accountId: string): Key => ({ pk: `TEAM#${teamId}`, sk: `MEMBER#${accountId}` }),
+  membersOfTeam: (teamId: string) => ({ pk: `TEAM#${teamId}`, skPrefix: 'MEMBER#' }),
+  /** gsi1: the teams an account is a member of. */
+  teamMemberByAccount: (accountId: string, teamId: string) => ({ gsi1pk: `ACCOUNT#${accountId}#TEAMS`, gsi1sk: `TEAM#${teamId}` }),
+  teamsOfAccount: (accountId: string) => ({ gsi1pk: `ACCOUNT#${accountId}#TEAMS` }),
+  /** An installer's grant on a location (site). */
+  locationGrant: (siteId: string, accountId: string): Key => ({ pk: `SITE#${siteId}`, sk: `GRANT#${accountId}` }),
+  grantsOfLocation: (siteId: string) => ({ pk: `SITE#${siteId}`, skPrefix: 'GRANT#' }),
+  /** gsi1: the locations an account holds a grant on. */
+  locationGrantByAccount: (accountId: string, siteId: string) => ({ gsi1pk: `ACCOUNT#${accountId}#GRANTS`, gsi1sk: `SITE#${siteId}` }),
+  grantsOfAccount: (accountId: string) => ({ gsi1pk: `ACCOUNT#${accountId}#GRANTS` }),
+  /**
+   * gsi2, sparse: a grant with an end whose lapse is not recorded yet, by `fullAccessUntil`, for the
+   * lapse sweep; write-sharded like webhookDue (see ACCESS_PATTERNS.md).
+   */
+  grantLapse: (shard: number, fullAccessUntil: string, siteId: string, accountId: string) => ({
+    gsi2pk: `GRANTLAPSE#${pad(shard, 2)}`,
+    gsi2sk: `${fullAccessUntil}#${siteId}#${accountId}`,
+  }),
+  grantLapseShard: (shard: number) => ({ gsi2pk: `GRANTLAPSE#${pad(shard, 2)}` }),
 } as const;

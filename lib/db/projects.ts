@@ -55,7 +55,8 @@ export async function putTeam(team: Team): Promise<void> {
 }
 
 export async function putSite(site: Site): Promise<void> {
-  await put({ ...keys.site(site.operatorId, site.siteId), type: ENTITY.site, ...site });
+  // gsi1: a site is also a location (issue #16), found by its id alone (AP-70).
+  await put({ ...keys.site(site.operatorId, site.siteId), ...keys.siteById(site.siteId), type: ENTITY.site, ...site });
 }
 
 export async function putProject(project: Project): Promise<void> {

@@ -23,6 +23,8 @@ export const RATE_LIMITS = {
    * behind one address and stops a client that hammers it.
    */
   'public-job': { limit: 120, windowSeconds: 60 },
+  /** Invitations one account sends (each mails someone else: issue #16). */
+  invitations: { limit: 30, windowSeconds: 3600 },
   /** Mails of any kind to one address from the account endpoints. */
   'mail-to-address': { limit: 3, windowSeconds: 3600 },
   // Refused charger $connects (lib/ocpp/refusals.ts says what these limits do and do not do).

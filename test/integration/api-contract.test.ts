@@ -12,7 +12,8 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { LocalRuntime } from '../../local/runtime';
 import { putDriver } from '../../lib/db/drivers';
 import { API_ROUTES } from '../../lib/routes';
-import { anEmail } from './support/api';
+import { aSignedInAccount, anEmail } from './support/api';
+import { createInvitation } from '../../lib/domain/invitations';
 import { aConnectedClient, aRegisteredChargePoint, basic, behaveLikeACharger, BOOT, upgradeStatus } from './support/ocpp';
 import { startTestRuntime } from './support/runtime';
 
@@ -231,6 +232,18 @@ describe('every route against the OpenAPI document', () => {
     await call('POST /api/v1/operator/webhooks/{subscription_id}/resume', { token: op, params: { subscription_id } });
     await call('DELETE /api/v1/operator/webhooks/{subscription_id}', { token: op, params: { subscription_id } });
     await call('GET /api/v1/operator/webhooks/{subscription_id}', { token: op, params: { subscription_id } }); // 404
+  }, 60_000);
+
+  it('walks the people routes: invitations, locations, teams', async () => {
+    const installer = await aSignedInAccount(rt, { name: 'Ina Installer' });
+    const ownerEmail = anEmail('contract-owner');
+    const { invitation } = await createInvitation({ kind: 'team_owner', email: ownerEmail, operatorId: rt.seed!.operatorId, teamId: rt.seed!.teamId, siteId: rt.seed!.siteId, invitedBy: installer.accountId });
+    await call('GET /api/v1/invitations/{invitation_id}/qr.svg', { token: installer.token, params: { invitation_id: invitation.invitationId } });
+    await rt.drain();
+    const inviteToken = /\/invitations\/([A-Za-z0-9_-]{43})/.exec(rt.outbox.list({ to: ownerEmail })[0]!.text!)![1]!;
+    await call('GET /api/v1/invitations/{token}', { params: { token: inviteToken } });
+    const owner = await aSignedInAccount(rt, { email: ownerEmail });
+    await call('POST /api/v1/invitations/{token}/accept', { token: owner.token, params: { token: inviteToken } });
   }, 60_000);
 
   it('got an answer the document declares from every call, and each route\'s success status at least once', async () => {

@@ -61,19 +61,34 @@ export function anEmail(prefix = 'installer'): string {
   return `${prefix}.${process.pid}.${Date.now().toString(36)}.${n}@example.com`;
 }
 
+export interface SignedInAccount {
+  readonly email: string;
+  readonly password: string;
+  readonly accountId: string;
+  readonly token: string;
+  /** Logs in again (a fresh 1-hour token: after the test moved the clock, say). */
+  login(): Promise<string>;
+}
+
+/** A verified, signed-in person account (signup, verify from the outbox, login), as the apps do it. */
+export async function aSignedInAccount(rt: LocalRuntime, opts: { email?: string; name?: string } = {}): Promise<SignedInAccount> {
+  const api = apiClient(rt);
+  const email = opts.email ?? anEmail();
+  const password = 'Correct-Horse-42';
+  await api('POST', '/api/v1/installer/signup', { body: { email, password, name: opts.name ?? 'Sam' } });
+  await rt.drain();
+  const t = /Verification token: (\S+)/.exec(rt.outbox.list({ to: email }).find((m) => /Verification token/.test(m.text ?? ''))!.text!)![1]!;
+  const verified = await api<{ installer_id: string }>('POST', '/api/v1/installer/verify-email', { body: { token: t, password } });
+  const login = async () => (await api<{ access_token: string }>('POST', '/api/v1/installer/login', { body: { email, password } })).body.access_token;
+  return { email, password, accountId: verified.body.installer_id, token: await login(), login };
+}
+
 /**
  * An installer on the seed project (signup, verify, login, added by the operator), as the installer
  * app does it; returns the bearer token for the installer API.
  */
 export async function anInstallerOnTheSeedProject(rt: LocalRuntime): Promise<string> {
-  const api = apiClient(rt);
-  const email = anEmail();
-  const password = 'Correct-Horse-42';
-  await api('POST', '/api/v1/installer/signup', { body: { email, password, name: 'Sam' } });
-  await rt.drain();
-  const t = /Verification token: (\S+)/.exec(rt.outbox.list({ to: email })[0]!.text!)![1]!;
-  await api('POST', '/api/v1/installer/verify-email', { body: { token: t, password } });
-  const token = (await api<{ access_token: string }>('POST', '/api/v1/installer/login', { body: { email, password } })).body.access_token;
-  await api('POST', `/api/v1/operator/projects/${rt.seed!.projectId}/installers`, { token: rt.seed!.operatorApiKey, body: { email } });
-  return token;
+  const account = await aSignedInAccount(rt);
+  await apiClient(rt)('POST', `/api/v1/operator/projects/${rt.seed!.projectId}/installers`, { token: rt.seed!.operatorApiKey, body: { email: account.email } });
+  return account.token;
 }
