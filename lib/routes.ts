@@ -823,7 +823,6 @@ const LOCATION_ROUTES: readonly HttpRoute[] = inStack('ApiPeople', [
   },
 ]);
 
-/** The JSON API: every row has a REST contract entry (lib/api/contract.ts) and is in the OpenAPI document. */
 /**
  * Operator access (issue #16, docs/access.md): API keys and staff, admins only. Deployed by their own
  * stack (API_STACKS).
@@ -867,6 +866,16 @@ export const OPERATOR_ACCESS_ROUTES: readonly HttpRoute[] = inStack('ApiPeople',
   },
   {
     kind: 'http',
+    method: 'POST',
+    path: '/api/v1/operator/staff',
+    entry: 'functions/api/operator/invite-staff.ts',
+    auth: 'operator',
+    // The invitation's token is sealed (KMS) so its inviter can show it as a QR code; the mail goes through the bus.
+    access: { table: 'readwrite', events: 'publish', webhookSecrets: 'seal' },
+    description: 'Invite an email to the operator staff as admin, manager or installer (a single-use link, valid 7 days)',
+  },
+  {
+    kind: 'http',
     method: 'GET',
     path: '/api/v1/operator/staff',
     entry: 'functions/api/operator/list-staff.ts',
@@ -894,7 +903,19 @@ export const OPERATOR_ACCESS_ROUTES: readonly HttpRoute[] = inStack('ApiPeople',
   },
 ]);
 
-export const API_ROUTES: readonly HttpRoute[] = [...CORE_HTTP_ROUTES, ...CHARGING_ROUTES, ...JOB_LINK_ROUTES, ...WEBHOOK_ROUTES, ...LOCATION_ROUTES, ...OPERATOR_ACCESS_ROUTES];
+/**
+ * Operator routes take a staff account's access token as well as an API key (lib/http/operator-auth.ts),
+ * so each reads the jwt-signing secret; derived here rather than repeated on every row. The secret is
+ * read lazily, on the first staff token, so requests with API keys never fetch it.
+ */
+function withStaffTokens(rows: readonly HttpRoute[]): readonly HttpRoute[] {
+  return rows.map((row) =>
+    row.auth === 'operator' && !row.access.secrets?.includes('jwt-signing') ? { ...row, access: { ...row.access, secrets: [...(row.access.secrets ?? []), 'jwt-signing'] } } : row,
+  );
+}
+
+/** The JSON API: every row has a REST contract entry (lib/api/contract.ts) and is in the OpenAPI document. */
+export const API_ROUTES: readonly HttpRoute[] = withStaffTokens([...CORE_HTTP_ROUTES, ...CHARGING_ROUTES, ...JOB_LINK_ROUTES, ...WEBHOOK_ROUTES, ...LOCATION_ROUTES, ...OPERATOR_ACCESS_ROUTES]);
 
 /**
  * Pages for people, on the same origin as the API (the same port locally, the same HTTP API on AWS):

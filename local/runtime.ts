@@ -86,6 +86,10 @@ export interface LocalAdminEnv {
   readonly TABLE_NAME: string;
   readonly AWS_ENDPOINT_URL_DYNAMODB: string;
   readonly AWS_ENDPOINT_URL_SESV2: string;
+  readonly AWS_ENDPOINT_URL_EVENTBRIDGE: string;
+  readonly AWS_ENDPOINT_URL_KMS: string;
+  readonly EVENT_BUS_NAME: string;
+  readonly WEBHOOK_SECRETS_KEY_ID: string;
   readonly AWS_REGION: string;
   readonly AWS_ACCESS_KEY_ID: string;
   readonly AWS_SECRET_ACCESS_KEY: string;
@@ -327,13 +331,18 @@ export async function startLocalRuntime(opts: RuntimeOptions = {}): Promise<Loca
     state = 'ready';
 
     // What `npm run admin -- … --local` needs to reach this runtime (scripts/admin.ts): the table on
-    // the DynamoDB Local port of this start, and the mail stand-in for invitations. Removed on stop.
+    // the DynamoDB Local port of this start, and for an invitation the bus (its mail reaches the
+    // outbox) and the KMS stand-in (its sealed token). Removed on stop.
     if (dataDir) {
       const adminFile = join(dataDir, LOCAL_ADMIN_FILE);
       const adminEnv: LocalAdminEnv = {
         TABLE_NAME: tableName,
         AWS_ENDPOINT_URL_DYNAMODB: dynamodbEndpoint,
         AWS_ENDPOINT_URL_SESV2: selfEndpoint,
+        AWS_ENDPOINT_URL_EVENTBRIDGE: selfEndpoint,
+        AWS_ENDPOINT_URL_KMS: selfEndpoint,
+        EVENT_BUS_NAME: busName,
+        WEBHOOK_SECRETS_KEY_ID: LOCAL_KMS_KEY_ID,
         AWS_REGION: process.env.AWS_REGION ?? 'eu-west-1',
         AWS_ACCESS_KEY_ID: 'local',
         AWS_SECRET_ACCESS_KEY: 'local',

@@ -21,7 +21,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 const USAGE = `Usage: npm run admin -- <command> [options] (--table <DynamoDB table name> | --local [--data-dir D])
   create-operator  --name <name> --email <email>
                    a charge point operator, a full API key (printed once) and its first admin: the
-                   account with that email if it exists, otherwise an invitation emailed to it
+                   account with that email if it exists, otherwise an invitation mailed to it
+                   (needs EVENT_BUS_NAME, WEBHOOK_SECRETS_KEY_ID and PUBLIC_BASE_URL on a deployed stack)
   create-api-key   --operator <operator id> [--name <label>] [--scopes full|read_only|<action>,<action>…]
                    another API key (printed once); default scopes: full
   revoke-api-key   --key-id <key id>       revoke a key at once
@@ -80,24 +81,34 @@ export interface CreatedOperator {
   readonly keyId: string;
   /** Shown once. */
   readonly apiKey: string;
-  /** The first admin: an existing account made admin, or an invitation sent to the email. */
-  readonly admin: { readonly kind: 'account'; readonly accountId: string } | { readonly kind: 'invited'; readonly email: string };
+  /** The first admin: an existing account made admin, or an invitation mailed to the email. */
+  readonly admin: { readonly kind: 'account'; readonly accountId: string } | { readonly kind: 'invited'; readonly email: string; readonly invitationId: string; readonly expiresAt: string };
 }
+
+/** What createInvitation needs besides the table: the bus its mail goes through, the KMS key that seals its token, the link's base. */
+const INVITATION_ENV = ['EVENT_BUS_NAME', 'WEBHOOK_SECRETS_KEY_ID', 'PUBLIC_BASE_URL'] as const;
 
 /**
  * A new operator, a full API key and its first admin. The email's account, if one exists, becomes
- * admin at once (the person running this holds the table's credentials, so asking the account to
- * accept would add nothing); otherwise the operator is made without staff and an admin invitation
- * goes to the email (TODO(#16): through the invitations core once merged; until then the operator
- * is created with its key and no admin, and the command says so).
+ * admin at once: whoever runs this holds the table's credentials, so asking the account to accept
+ * would prove nothing more. Otherwise an admin invitation is mailed to the email (the person signs
+ * up with it at /api/v1/installer/signup and accepts): the environment must name the bus, the KMS
+ * key and the public URL, checked before anything is written.
  */
 export async function createOperatorCommand(options: { name: string; email: string } & Target): Promise<CreatedOperator> {
   const table = useTable(options);
   const { createOperator } = await import('../lib/domain/operator-setup');
   const { getInstallerByEmail } = await import('../lib/db/installers');
   const account = await getInstallerByEmail(options.email);
+  const missing = account ? [] : INVITATION_ENV.filter((name) => !process.env[name]);
+  if (missing.length > 0) {
+    throw new Error(`${options.email} has no account yet, so an admin invitation will be mailed; set ${missing.join(', ')} (docs/deploy.md "From cdk deploy to a first API call"), or sign up first`);
+  }
   const { operator, apiKey, keyId } = await createOperator({ name: options.name, contactEmail: options.email, ...(account ? { adminAccountId: account.installerId } : {}) });
-  return { table, operatorId: operator.operatorId, keyId, apiKey, admin: account ? { kind: 'account', accountId: account.installerId } : { kind: 'invited', email: options.email } };
+  if (account) return { table, operatorId: operator.operatorId, keyId, apiKey, admin: { kind: 'account', accountId: account.installerId } };
+  const { inviteStaff } = await import('../lib/domain/operator-staff');
+  const { invitation } = await inviteStaff(operator.operatorId, { email: options.email, role: 'admin', invitedBy: 'admin-command' });
+  return { table, operatorId: operator.operatorId, keyId, apiKey, admin: { kind: 'invited', email: invitation.email, invitationId: invitation.invitationId, expiresAt: invitation.validUntil } };
 }
 
 /** `full`, `read_only`, or comma-separated operator actions, checked by the same rule as the API (400 there, an error here). */
@@ -163,7 +174,11 @@ export async function main(argv: string[]): Promise<number> {
         console.log(`  table ${c.table}`);
         console.log(`✔ operator ${c.operatorId} (${v.name})`);
         console.log(`  API key ${c.keyId} (full; shown once, keep it): ${c.apiKey}`);
-        console.log(c.admin.kind === 'account' ? `  admin: ${v.email} (account ${c.admin.accountId})` : `  admin: no account for ${v.email} yet; invite it once it exists (POST /api/v1/operator/staff)`);
+        console.log(
+          c.admin.kind === 'account'
+            ? `  admin: ${v.email} (account ${c.admin.accountId})`
+            : `  admin: invitation ${c.admin.invitationId} mailed to ${c.admin.email} (sign up with that email, then open the link; valid until ${c.admin.expiresAt})`,
+        );
         break;
       }
       case 'create-api-key': {

@@ -289,6 +289,8 @@ export const API = {
   'DELETE /api/v1/operator/api-keys/{key_id}': route({ action: 'api_keys:write', auth: 'operator', params: S.ApiKeyParams, status: 204 }),
   // 409: the key is revoked, expired or was rotated already.
   'POST /api/v1/operator/api-keys/{key_id}/rotate': route({ action: 'api_keys:write', auth: 'operator', params: S.ApiKeyParams, body: S.RotateApiKeyBody, status: 201, response: R.ApiKeyRotated, problems: [409] }),
+  // An invitation mailed to the email (lib/domain/invitations.ts); the account joins when it accepts.
+  'POST /api/v1/operator/staff': route({ action: 'staff:write', auth: 'operator', body: S.InviteStaffBody, status: 201, response: R.StaffInvitation, problems: [429] }),
   'GET /api/v1/operator/staff': route({ action: 'staff:read', auth: 'operator', status: 200, response: R.list('staff', R.StaffMember) }),
   // 409: the last admin cannot be demoted or removed.
   'PATCH /api/v1/operator/staff/{account_id}': route({ action: 'staff:write', auth: 'operator', params: S.StaffParams, body: S.PatchStaffBody, status: 200, response: R.StaffMember, problems: [409] }),

@@ -307,4 +307,4 @@ export const ApiKey = obj({
 export const ApiKeyCreated = obj({ ...ApiKey.shape, api_key: str });
 export const ApiKeyRotated = obj({ ...ApiKeyCreated.shape, previous: ApiKey });
 export const StaffMember = obj({ account_id: str, email: nstr, name: nstr, role: z.enum(STAFF_ROLES), created_at: time, updated_at: ntime });
-export const StaffInvitation = obj({ invitation_id: str, email: str, role: z.enum(STAFF_ROLES), expires_at: time });
+export const StaffInvitation = obj({ invitation_id: str, email: str, role: z.enum(STAFF_ROLES), state: str, expires_at: time });

@@ -210,6 +210,18 @@ export type StaffWriteOutcome = 'done' | 'last_admin' | 'conflict';
  * conditional on it being unchanged, so a concurrent change is a `conflict`, never a lost update.
  */
 export async function writeStaffMember(operatorId: string, accountId: string, expected: StaffMember | undefined, next: StaffMember | undefined): Promise<StaffWriteOutcome> {
+  const out = await transactWrite(staffWriteItems(operatorId, accountId, expected, next));
+  if (!out.cancelled) return 'done';
+  if (out.reasons[0] === 'ConditionalCheckFailed') return 'conflict';
+  if (out.reasons[1] === 'ConditionalCheckFailed') return 'last_admin';
+  throw new Error(`staff change cancelled: ${out.reasons.join(', ')}`);
+}
+
+/**
+ * The items of a staff write: the member (conditional on `expected`) and, when the number of admins
+ * changes, the operator's admin count (AP-66). Also written inside an invitation's acceptance.
+ */
+export function staffWriteItems(operatorId: string, accountId: string, expected: StaffMember | undefined, next: StaffMember | undefined): TransactItem[] {
   const delta = (next?.role === 'admin' ? 1 : 0) - (expected?.role === 'admin' ? 1 : 0);
   const guard = expected
     ? { ConditionExpression: '#role = :was', ExpressionAttributeNames: { '#role': 'role' }, ExpressionAttributeValues: { ':was': expected.role } }
@@ -217,9 +229,5 @@ export async function writeStaffMember(operatorId: string, accountId: string, ex
   const write: TransactItem = next
     ? { Put: { TableName: table(), Item: staffItem(next), ...guard } }
     : { Delete: { TableName: table(), Key: keys.staff(operatorId, accountId), ...guard } };
-  const out = await transactWrite([write, ...(delta !== 0 ? [adminCountUpdate(operatorId, delta)] : [])]);
-  if (!out.cancelled) return 'done';
-  if (out.reasons[0] === 'ConditionalCheckFailed') return 'conflict';
-  if (out.reasons[1] === 'ConditionalCheckFailed') return 'last_admin';
-  throw new Error(`staff change cancelled: ${out.reasons.join(', ')}`);
+  return [write, ...(delta !== 0 ? [adminCountUpdate(operatorId, delta)] : [])];
 }

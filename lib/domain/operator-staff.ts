@@ -3,8 +3,10 @@
 // why); `installer` installs for the operator and gets no operator routes. An operator always
 // keeps at least one admin once it has one: removing or demoting the last is a 409.
 import { getInstaller, type Installer } from '../db/installers';
-import { getStaffMember, listStaffOfOperator, writeStaffMember, type StaffMember, type StaffRole, type StaffWriteOutcome } from '../db/operators';
+import { getStaffMember, listStaffOfOperator, staffWriteItems, STAFF_ROLES, writeStaffMember, type StaffMember, type StaffRole, type StaffWriteOutcome } from '../db/operators';
+import type { TransactItem } from '../aws/transact';
 import { nowIso } from '../ids';
+import { createInvitation, invitationView, type CreatedInvitation, type Invitation } from './invitations';
 import { Conflict, NotFound } from './errors';
 
 export interface StaffView {
@@ -73,4 +75,33 @@ export function staffView({ member, account }: StaffView) {
     created_at: member.createdAt,
     updated_at: member.updatedAt ?? null,
   };
+}
+
+/**
+ * Invites an email to the operator's staff with a role (POST /api/v1/operator/staff, and the
+ * bootstrap command). An invitation even when the email already has an account: joining an
+ * operator is the invitee's choice, and the link proves the email is theirs. `invitedBy` is the
+ * inviting admin's account (the bootstrap command has none: `admin-command`).
+ */
+export async function inviteStaff(operatorId: string, input: { email: string; role: StaffRole; invitedBy: string }): Promise<CreatedInvitation> {
+  return createInvitation({ kind: 'operator_staff', email: input.email, operatorId, role: input.role, invitedBy: input.invitedBy });
+}
+
+export function staffInvitationView(created: CreatedInvitation) {
+  const view = invitationView(created.invitation);
+  return { invitation_id: view.invitation_id, email: view.email, role: view.role, state: view.state, expires_at: view.expires_at };
+}
+
+/**
+ * What accepting an `operator_staff` invitation writes, inside the acceptance's transaction
+ * (lib/domain/invitations.ts): the membership with the invited role. Already staff: the role becomes
+ * the invited one (the admin's latest word), unless that demotes the last admin (the admin count's
+ * condition cancels the transaction: 409).
+ */
+export async function staffInvitationEffect(inv: Invitation, accountId: string, at: string): Promise<{ items: TransactItem[]; result: Record<string, unknown> }> {
+  const role = (STAFF_ROLES as readonly string[]).includes(inv.role ?? '') ? (inv.role as StaffRole) : 'manager';
+  const current = await getStaffMember(inv.operatorId, accountId);
+  const next: StaffMember = current ? { ...current, role, updatedAt: at } : { operatorId: inv.operatorId, accountId, role, createdAt: at };
+  const items = current?.role === role ? [] : staffWriteItems(inv.operatorId, accountId, current, next);
+  return { items, result: { operator_id: inv.operatorId, role } };
 }
