@@ -13,6 +13,8 @@
 // dependency, so the command does not look it up itself):
 //   aws cloudformation describe-stacks --stack-name Commissioning-Data --query "Stacks[0].Outputs[?OutputKey=='TableName'].OutputValue" --output text
 // TABLE_NAME in the environment works instead of --table.
+// A Node 20 dev machine gets the SDK's deprecation notice on every run: noise here (as in local/main.ts).
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
