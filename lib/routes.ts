@@ -956,8 +956,99 @@ const ACCOUNT_ROUTES: readonly HttpRoute[] = inStack('ApiPeople', [
   },
 ]);
 
+/**
+ * Operator access (issue #16, docs/access.md): API keys and staff, admins only. Deployed by their own
+ * stack (API_STACKS).
+ */
+export const OPERATOR_ACCESS_ROUTES: readonly HttpRoute[] = inStack('ApiPeople', [
+  {
+    kind: 'http',
+    method: 'POST',
+    path: '/api/v1/operator/api-keys',
+    entry: 'functions/api/operator/create-api-key.ts',
+    auth: 'operator',
+    access: { table: 'readwrite' },
+    description: 'Create an API key (full, read-only or named scopes, optional end); the key is shown once',
+  },
+  {
+    kind: 'http',
+    method: 'GET',
+    path: '/api/v1/operator/api-keys',
+    entry: 'functions/api/operator/list-api-keys.ts',
+    auth: 'operator',
+    access: { table: 'read' },
+    description: "The operator's API keys with their scopes, state and last use (never the secret)",
+  },
+  {
+    kind: 'http',
+    method: 'DELETE',
+    path: '/api/v1/operator/api-keys/{key_id}',
+    entry: 'functions/api/operator/revoke-api-key.ts',
+    auth: 'operator',
+    access: { table: 'readwrite' },
+    description: 'Revoke an API key at once',
+  },
+  {
+    kind: 'http',
+    method: 'POST',
+    path: '/api/v1/operator/api-keys/{key_id}/rotate',
+    entry: 'functions/api/operator/rotate-api-key.ts',
+    auth: 'operator',
+    access: { table: 'readwrite' },
+    description: 'A new key with the same name and scopes; the old one keeps working for the overlap (default 24 h, at most 7 days)',
+  },
+  {
+    kind: 'http',
+    method: 'POST',
+    path: '/api/v1/operator/staff',
+    entry: 'functions/api/operator/invite-staff.ts',
+    auth: 'operator',
+    // The invitation's token is sealed (KMS) so its inviter can show it as a QR code; the mail goes through the bus.
+    access: { table: 'readwrite', events: 'publish', webhookSecrets: 'seal' },
+    description: 'Invite an email to the operator staff as admin, manager or installer (a single-use link, valid 7 days)',
+  },
+  {
+    kind: 'http',
+    method: 'GET',
+    path: '/api/v1/operator/staff',
+    entry: 'functions/api/operator/list-staff.ts',
+    auth: 'operator',
+    access: { table: 'read' },
+    description: "The operator's staff accounts and their roles",
+  },
+  {
+    kind: 'http',
+    method: 'PATCH',
+    path: '/api/v1/operator/staff/{account_id}',
+    entry: 'functions/api/operator/change-staff-role.ts',
+    auth: 'operator',
+    access: { table: 'readwrite' },
+    description: "Change a staff member's role (the last admin stays admin)",
+  },
+  {
+    kind: 'http',
+    method: 'DELETE',
+    path: '/api/v1/operator/staff/{account_id}',
+    entry: 'functions/api/operator/remove-staff.ts',
+    auth: 'operator',
+    access: { table: 'readwrite' },
+    description: 'Remove a staff member (not the last admin)',
+  },
+]);
+
+/**
+ * Operator routes take a staff account's access token as well as an API key (lib/http/operator-auth.ts),
+ * so each reads the jwt-signing secret; derived here rather than repeated on every row. The secret is
+ * read lazily, on the first staff token, so requests with API keys never fetch it.
+ */
+function withStaffTokens(rows: readonly HttpRoute[]): readonly HttpRoute[] {
+  return rows.map((row) =>
+    row.auth === 'operator' && !row.access.secrets?.includes('jwt-signing') ? { ...row, access: { ...row.access, secrets: [...(row.access.secrets ?? []), 'jwt-signing'] } } : row,
+  );
+}
+
 /** The JSON API: every row has a REST contract entry (lib/api/contract.ts) and is in the OpenAPI document. */
-export const API_ROUTES: readonly HttpRoute[] = [...CORE_HTTP_ROUTES, ...CHARGING_ROUTES, ...JOB_LINK_ROUTES, ...WEBHOOK_ROUTES, ...ACCOUNT_ROUTES, ...LOCATION_ROUTES];
+export const API_ROUTES: readonly HttpRoute[] = withStaffTokens([...CORE_HTTP_ROUTES, ...CHARGING_ROUTES, ...JOB_LINK_ROUTES, ...WEBHOOK_ROUTES, ...ACCOUNT_ROUTES, ...LOCATION_ROUTES, ...OPERATOR_ACCESS_ROUTES]);
 
 /**
  * Pages for people, on the same origin as the API (the same port locally, the same HTTP API on AWS):

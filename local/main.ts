@@ -7,6 +7,10 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 import { describeDemoChargePoint } from './demo-credentials';
 import { LocalStartError } from './errors';
 import { startLocalRuntime, type LocalRuntime } from './runtime';
+import { REPO_ROOT } from './lambda';
+import { join } from 'node:path';
+
+const DEFAULT_DATA_DIR = join(REPO_ROOT, '.data');
 
 const USAGE = `Usage: npm start -- [options]
 
@@ -62,6 +66,10 @@ function banner(rt: LocalRuntime): string {
     `  Health          ${rt.url}/health`,
     `  Email outbox    ${rt.url}/_local/outbox`,
     `  Data            ${rt.dataDir ?? '(in memory: nothing is kept)'}`,
+    `  Table           ${rt.tableName}   (DynamoDB Local at ${rt.dynamodbEndpoint})`,
+    rt.dataDir
+      ? `  Admin           npm run admin -- list-operators --local${rt.dataDir === DEFAULT_DATA_DIR ? '' : ` --data-dir ${rt.dataDir}`}`
+      : '  Admin           (npm run admin -- --local needs a data folder: start without --in-memory)',
   ];
   if (s) {
     lines.push(

@@ -2,7 +2,7 @@
 // with DynamoDB Local, s3rver, a local event bus, a local @connections endpoint and an email outbox.
 // Handlers are the same modules Lambda runs; only the AWS_ENDPOINT_URL_* variables differ.
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { join, resolve } from 'node:path';
 import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -78,6 +78,23 @@ export interface LocalRuntime {
   /** Waits until every in-flight WebSocket handler and bus delivery has finished. */
   drain(): Promise<void>;
   stop(): Promise<void>;
+}
+
+/** The file in the data folder that tells `npm run admin -- --local` how to reach the running runtime. */
+export const LOCAL_ADMIN_FILE = 'local-admin.json';
+export interface LocalAdminEnv {
+  readonly TABLE_NAME: string;
+  readonly AWS_ENDPOINT_URL_DYNAMODB: string;
+  readonly AWS_ENDPOINT_URL_SESV2: string;
+  readonly AWS_ENDPOINT_URL_EVENTBRIDGE: string;
+  readonly AWS_ENDPOINT_URL_KMS: string;
+  readonly EVENT_BUS_NAME: string;
+  readonly WEBHOOK_SECRETS_KEY_ID: string;
+  readonly AWS_REGION: string;
+  readonly AWS_ACCESS_KEY_ID: string;
+  readonly AWS_SECRET_ACCESS_KEY: string;
+  readonly EMAIL_FROM: string;
+  readonly PUBLIC_BASE_URL: string;
 }
 
 export async function startLocalRuntime(opts: RuntimeOptions = {}): Promise<LocalRuntime> {
@@ -315,6 +332,29 @@ export async function startLocalRuntime(opts: RuntimeOptions = {}): Promise<Loca
     // Events accepted before the last stop or crash and not yet delivered.
     bus.resume();
     state = 'ready';
+
+    // What `npm run admin -- … --local` needs to reach this runtime (scripts/admin.ts): the table on
+    // the DynamoDB Local port of this start, and for an invitation the bus (its mail reaches the
+    // outbox) and the KMS stand-in (its sealed token). Removed on stop.
+    if (dataDir) {
+      const adminFile = join(dataDir, LOCAL_ADMIN_FILE);
+      const adminEnv: LocalAdminEnv = {
+        TABLE_NAME: tableName,
+        AWS_ENDPOINT_URL_DYNAMODB: dynamodbEndpoint,
+        AWS_ENDPOINT_URL_SESV2: selfEndpoint,
+        AWS_ENDPOINT_URL_EVENTBRIDGE: selfEndpoint,
+        AWS_ENDPOINT_URL_KMS: selfEndpoint,
+        EVENT_BUS_NAME: busName,
+        WEBHOOK_SECRETS_KEY_ID: LOCAL_KMS_KEY_ID,
+        AWS_REGION: process.env.AWS_REGION ?? 'eu-west-1',
+        AWS_ACCESS_KEY_ID: 'local',
+        AWS_SECRET_ACCESS_KEY: 'local',
+        EMAIL_FROM: process.env.EMAIL_FROM ?? 'no-reply@localhost',
+        PUBLIC_BASE_URL: url,
+      };
+      writeFileSync(adminFile, `${JSON.stringify(adminEnv, null, 2)}\n`, { mode: 0o600 });
+      stops.push(async () => rmSync(adminFile, { force: true }));
+    }
 
     return {
       port,

@@ -35,7 +35,7 @@ export interface DeployedHttpRoute {
 /** Why a route has no API Gateway authorizer: authentication happens in the handler (lib/http). */
 const AUTH_REASON: { readonly [A in HttpAuth]: string } = {
   none: 'Public by design (job page, health, invitations): the handler validates its input and exposes nothing private',
-  operator: 'Operator API key checked in the handler (lib/http/operator-auth.ts) against a salted hash in the table',
+  operator: 'Operator API key checked in the handler (lib/http/operator-auth.ts) against a hash in the table, or an operator staff account token (JWT, jwt-signing secret) with its role read from the table',
   installer: 'Installer token (JWT, jwt-signing secret) verified in the handler; an API Gateway JWT authorizer cannot check the per-job claims',
   account: 'Account token (JWT, jwt-signing secret) verified in the handler, which also checks the account is active and the token newer than its last password change',
 };

@@ -286,6 +286,20 @@ export const API = {
     problems: [409],
   }),
 
+  // Operator API keys and staff (issue #16, docs/access.md): admins only (lib/domain/access.ts).
+  // The key is in `api_key` of the create and rotate answers and nowhere else, ever.
+  'POST /api/v1/operator/api-keys': route({ action: 'api_keys:write', auth: 'operator', body: S.CreateApiKeyBody, status: 201, response: R.ApiKeyCreated }),
+  'GET /api/v1/operator/api-keys': route({ action: 'api_keys:read', auth: 'operator', status: 200, response: R.list('api_keys', R.ApiKey) }),
+  'DELETE /api/v1/operator/api-keys/{key_id}': route({ action: 'api_keys:write', auth: 'operator', params: S.ApiKeyParams, status: 204 }),
+  // 409: the key is revoked, expired or was rotated already.
+  'POST /api/v1/operator/api-keys/{key_id}/rotate': route({ action: 'api_keys:write', auth: 'operator', params: S.ApiKeyParams, body: S.RotateApiKeyBody, status: 201, response: R.ApiKeyRotated, problems: [409] }),
+  // An invitation mailed to the email (lib/domain/invitations.ts); the account joins when it accepts.
+  'POST /api/v1/operator/staff': route({ action: 'staff:write', auth: 'operator', body: S.InviteStaffBody, status: 201, response: R.StaffInvitation, problems: [429] }),
+  'GET /api/v1/operator/staff': route({ action: 'staff:read', auth: 'operator', status: 200, response: R.list('staff', R.StaffMember) }),
+  // 409: the last admin cannot be demoted or removed.
+  'PATCH /api/v1/operator/staff/{account_id}': route({ action: 'staff:write', auth: 'operator', params: S.StaffParams, body: S.PatchStaffBody, status: 200, response: R.StaffMember, problems: [409] }),
+  'DELETE /api/v1/operator/staff/{account_id}': route({ action: 'staff:write', auth: 'operator', params: S.StaffParams, status: 204, problems: [409] }),
+
   // People and access (issue #16): invitations, locations, teams (lib/domain/invitations.ts, locations.ts).
   'GET /api/v1/invitations/{token}': route({ action: 'public', auth: 'none', params: P.InvitationTokenParams, status: 200, response: P.InvitationPreview, problems: [410] }),
   'POST /api/v1/invitations/{token}/accept': route({ action: 'account:self', auth: 'account', params: P.InvitationTokenParams, status: 200, response: P.AcceptedInvitation, problems: [403, 409, 410] }),

@@ -68,10 +68,22 @@ function operation(route: HttpRoute, c: AnyContract) {
     tags: [route.path.split('/')[3] ?? 'api'],
     // The action of the role × action table (lib/domain/access.ts); for the operator API it is also the API key scope that allows it.
     'x-action': c.action,
-    ...(c.auth === 'operator' ? { security: [{ operatorApiKey: [] }] } : c.auth === 'installer' || c.auth === 'account' ? { security: [{ installerToken: [] }] } : {}),
+    // Operator routes take an API key or an operator staff account's token (lib/http/operator-auth.ts).
+    ...(c.auth === 'operator' ? { security: [{ operatorApiKey: [] }, { installerToken: [] }] } : c.auth === 'installer' || c.auth === 'account' ? { security: [{ installerToken: [] }] } : {}),
     parameters: [
       ...params,
       ...query,
+      ...(c.auth === 'operator'
+        ? [
+            {
+              name: 'Operator-Id',
+              in: 'header',
+              required: false,
+              description: 'With a staff account token: the operator to act for, needed when the account is staff of several (ignored with an API key).',
+              schema: { type: 'string' },
+            },
+          ]
+        : []),
       ...(c.idempotencyKey
         ? [
             {
@@ -118,7 +130,7 @@ export function openApiDocument(serverUrl?: string) {
     paths,
     components: {
       securitySchemes: {
-        operatorApiKey: { type: 'http', scheme: 'bearer', description: 'The operator API key (cpk_…)' },
+        operatorApiKey: { type: 'http', scheme: 'bearer', description: 'The operator API key (cpk_…); on operator routes an operator admin or manager may send their access token instead' },
         installerToken: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'From POST /api/v1/installer/login; expires after one hour' },
       },
       schemas: {

@@ -3,6 +3,7 @@
 // added later does not break them. test/integration/api-contract.test.ts validates real answers.
 import { z } from 'zod';
 import { ATTEMPT_CAUSES } from '../db/connection-attempts';
+import { STAFF_ROLES } from '../db/operators';
 import { CHECKLIST_ITEMS, CHECKLIST_RESULTS, OCPP_PROTOCOLS, REMOTE_ACTIONS } from './schemas';
 
 const obj = <T extends z.core.$ZodLooseShape>(shape: T) => z.looseObject(shape);
@@ -294,3 +295,21 @@ export const PriceGroup = obj({
 export const DefaultPriceGroup = obj({ team_id: nstr, charge_point_id: nstr, price_group_id: nstr });
 /** `free_vend`: what authorisation applies now; `free_vend_setting`: what the operator set (null: free vend while inactive). */
 export const FreeVend = obj({ charge_point_id: str, free_vend: z.boolean(), free_vend_setting: z.boolean().nullable(), active: z.boolean() });
+
+// Operator API keys and staff (issue #16). A key's secret is only ever in `api_key`, once.
+export const ApiKey = obj({
+  key_id: str,
+  name: nstr,
+  scopes: z.array(str),
+  state: z.enum(['active', 'expired', 'revoked']),
+  created_at: time,
+  last_used_at: ntime,
+  expires_at: ntime,
+  revoked_at: ntime,
+  rotated_from: nstr,
+  rotated_to: nstr,
+});
+export const ApiKeyCreated = obj({ ...ApiKey.shape, api_key: str });
+export const ApiKeyRotated = obj({ ...ApiKeyCreated.shape, previous: ApiKey });
+export const StaffMember = obj({ account_id: str, email: nstr, name: nstr, role: z.enum(STAFF_ROLES), created_at: time, updated_at: ntime });
+export const StaffInvitation = obj({ invitation_id: str, email: str, role: z.enum(STAFF_ROLES), state: str, expires_at: time });

@@ -1,6 +1,7 @@
 // Request schemas of the REST API, one place: handlers validate with them and GET /api/openapi.json
 // is generated from them, so the document cannot drift from what the API accepts.
 import { z } from 'zod';
+import { STAFF_ROLES } from '../db/operators';
 import { PAYMENT_METHODS } from '../domain/pricing';
 
 export const id = z.string().min(1).max(64);
@@ -174,3 +175,17 @@ export const PatchPriceGroupBody = z
 /** null clears the default. */
 export const DefaultPriceGroupBody = z.object({ price_group_id: id.nullable() });
 export const FreeVendBody = z.object({ free_vend: z.boolean() });
+
+// Operator API keys and staff (issue #16). Scopes are strings here: lib/domain/operator-api-keys.ts
+// validateScopes() names `scopes` in the 400 for an unknown or forbidden one (the admin command uses it too).
+export const CreateApiKeyBody = z.object({
+  name: text(120),
+  scopes: z.array(z.string().max(64)).min(1).max(40),
+  expires_at: z.iso.datetime({ offset: true }).optional(),
+});
+export const ApiKeyParams = z.object({ key_id: id });
+/** Seconds the old key keeps working after a rotation: default 24 h, at most 7 days. */
+export const RotateApiKeyBody = z.object({ overlap_seconds: z.number().int().min(0).max(7 * 24 * 3600).optional() }).default({});
+export const InviteStaffBody = z.object({ email: z.email().max(254), role: z.enum(STAFF_ROLES) });
+export const StaffParams = z.object({ account_id: id });
+export const PatchStaffBody = z.object({ role: z.enum(STAFF_ROLES) });

@@ -4,6 +4,7 @@
 export const ENTITY = {
   operator: 'operator',
   apiKey: 'api_key',
+  staff: 'operator_staff',
   team: 'team',
   site: 'site',
   project: 'project',
@@ -58,6 +59,18 @@ export function pad(n: number, width = 6): string {
 export const keys = {
   operator: (operatorId: string): Key => ({ pk: `OP#${operatorId}`, sk: 'OP' }),
   apiKey: (keyId: string): Key => ({ pk: `APIKEY#${keyId}`, sk: 'APIKEY' }),
+  /** gsi1: an operator's API keys, oldest first (issue #16). */
+  apiKeyByOperator: (operatorId: string, createdAt: string, keyId: string) => ({ gsi1pk: `OP#${operatorId}#APIKEYS`, gsi1sk: `${createdAt}#${keyId}` }),
+  apiKeysOfOperator: (operatorId: string) => ({ gsi1pk: `OP#${operatorId}#APIKEYS` }),
+  /** gsi1: every operator, oldest first (the admin command's list; no request path reads it). */
+  operatorInList: (createdAt: string, operatorId: string) => ({ gsi1pk: 'OPERATORS', gsi1sk: `${createdAt}#${operatorId}` }),
+  operatorList: () => ({ gsi1pk: 'OPERATORS' }),
+  /** An account's role at an operator (admin | manager | installer), in the operator's partition. */
+  staff: (operatorId: string, accountId: string): Key => ({ pk: `OP#${operatorId}`, sk: `STAFF#${accountId}` }),
+  staffOfOperator: (operatorId: string) => ({ pk: `OP#${operatorId}`, skPrefix: 'STAFF#' }),
+  /** gsi1: the operators an account works for. */
+  staffByAccount: (accountId: string, operatorId: string) => ({ gsi1pk: `ACCOUNT#${accountId}#STAFF`, gsi1sk: `OP#${operatorId}` }),
+  staffOfAccount: (accountId: string) => ({ gsi1pk: `ACCOUNT#${accountId}#STAFF` }),
   team: (operatorId: string, teamId: string): Key => ({ pk: `OP#${operatorId}`, sk: `TEAM#${teamId}` }),
   teamsOfOperator: (operatorId: string) => ({ pk: `OP#${operatorId}`, skPrefix: 'TEAM#' }),
   site: (operatorId: string, siteId: string): Key => ({ pk: `OP#${operatorId}`, sk: `SITE#${siteId}` }),

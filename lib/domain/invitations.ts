@@ -27,6 +27,7 @@ import { newId, nowIso } from '../ids';
 import { openSecret, sealSecret, SEAL_PURPOSES } from '../webhooks/secret-box';
 import { RIGHTS, type Right } from './access';
 import { Conflict, Forbidden, Gone, NotFound } from './errors';
+import { staffInvitationEffect } from './operator-staff';
 import { hashToken } from './public-links';
 import { enforceRateLimit } from './rate-limits';
 
@@ -237,8 +238,7 @@ export async function acceptInvitation(who: AccountPrincipal, token: string) {
 
 /**
  * One accept function per kind: the switch is the whole dispatch, so each kind's effect is in one
- * place. `operator_staff` is accepted by the operators work (operator staff, issue #16): until that
- * lands, its function throws.
+ * place.
  */
 function acceptEffect(inv: Invitation, who: AccountPrincipal, at: string): Promise<AcceptEffect> {
   switch (inv.kind) {
@@ -253,9 +253,9 @@ function acceptEffect(inv: Invitation, who: AccountPrincipal, at: string): Promi
   }
 }
 
-/** Replaced by the operators work (branch `operators`): puts `OP#{operatorId}` / `STAFF#{accountId}`. */
-function acceptOperatorStaff(_inv: Invitation, _who: AccountPrincipal, _at: string): Promise<AcceptEffect> {
-  return Promise.reject(new Error('operator_staff invitations cannot be accepted yet: the operator staff accept handler is not part of this build'));
+/** The account joins the operator's staff with the invited role (lib/domain/operator-staff.ts). */
+function acceptOperatorStaff(inv: Invitation, who: AccountPrincipal, at: string): Promise<AcceptEffect> {
+  return staffInvitationEffect(inv, who.accountId, at);
 }
 
 /**

@@ -5,11 +5,19 @@ import { putProject, putSite, putTeam, type Project, type Site, type Team } from
 import { newId, nowIso } from '../ids';
 import { issueApiKey } from './api-keys';
 
-export async function createOperator(input: { name: string; contactEmail: string }): Promise<{ operator: Operator; apiKey: string }> {
+/**
+ * A new operator with a full API key (shown once) and, with `adminAccountId`, that account as its
+ * first admin: one transaction, so there is never an operator without its key.
+ */
+export async function createOperator(input: { name: string; contactEmail: string; adminAccountId?: string; keyName?: string }): Promise<{ operator: Operator; apiKey: string; keyId: string }> {
   const operator: Operator = { operatorId: newId('op'), name: input.name, contactEmail: input.contactEmail, createdAt: nowIso() };
   const key = issueApiKey();
-  await putOperatorWithKey(operator, { keyId: key.keyId, operatorId: operator.operatorId, secretHash: key.secretHash, createdAt: operator.createdAt });
-  return { operator, apiKey: key.plaintext };
+  await putOperatorWithKey(
+    operator,
+    { keyId: key.keyId, operatorId: operator.operatorId, secretHash: key.secretHash, createdAt: operator.createdAt, name: input.keyName ?? 'first key', scopes: ['full'] },
+    input.adminAccountId ? { operatorId: operator.operatorId, accountId: input.adminAccountId, role: 'admin', createdAt: operator.createdAt } : undefined,
+  );
+  return { operator: input.adminAccountId ? { ...operator, adminCount: 1 } : operator, apiKey: key.plaintext, keyId: key.keyId };
 }
 
 export async function createTeam(operatorId: string, input: { name: string; ownerEmail: string }): Promise<Team> {

@@ -95,6 +95,12 @@ function readJsonBody(event: APIGatewayProxyEventV2): unknown {
   }
 }
 
+/** API Gateway HTTP APIs (payload 2.0) and the local runtime pass header names in lower case. */
+function headerValue(event: APIGatewayProxyEventV2, name: string): string | undefined {
+  const value = event.headers?.[name]?.trim();
+  return value ? value : undefined;
+}
+
 function bearerToken(event: APIGatewayProxyEventV2): string | undefined {
   const header = event.headers?.authorization ?? event.headers?.Authorization;
   const match = header?.match(/^Bearer\s+(\S+)\s*$/i);
@@ -120,8 +126,8 @@ export function httpHandler<
       let principal: OperatorPrincipal | InstallerPrincipal | AccountPrincipal | null = null;
       if (spec.auth === 'operator') {
         const token = bearerToken(event);
-        if (!token) throw new Unauthorized('Send the operator API key as `Authorization: Bearer <key>`');
-        principal = await authenticateOperator(token);
+        if (!token) throw new Unauthorized('Send the operator API key (or a staff account\'s access token) as `Authorization: Bearer <token>`');
+        principal = await authenticateOperator(token, headerValue(event, 'operator-id'));
         if (!principal.actions.includes(spec.action)) deny(spec.action, principal.description);
       } else if (spec.auth === 'installer') {
         const token = bearerToken(event);

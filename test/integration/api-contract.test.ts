@@ -11,6 +11,7 @@ import type { RPCClient } from 'ocpp-rpc';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { LocalRuntime } from '../../local/runtime';
 import { putDriver } from '../../lib/db/drivers';
+import { addStaffMember } from '../../lib/domain/operator-staff';
 import { API_ROUTES } from '../../lib/routes';
 import { aSignedInAccount, anEmail } from './support/api';
 import { aConnectedClient, aRegisteredChargePoint, basic, behaveLikeACharger, BOOT, upgradeStatus } from './support/ocpp';
@@ -273,6 +274,26 @@ describe('every route against the OpenAPI document', () => {
     await call('GET /api/v1/teams/{team_id}/members', { token: owner.token, params: { team_id } });
     await call('PATCH /api/v1/teams/{team_id}/members/{account_id}', { token: owner.token, params: { team_id, account_id: member.accountId }, body: { role: 'admin', rights: ['configure_charge_points', 'sensitive_data'] } });
     await call('DELETE /api/v1/teams/{team_id}/members/{account_id}', { token: owner.token, params: { team_id, account_id: member.accountId } });
+  }, 60_000);
+
+  it('walks the operator access routes: API keys and staff', async () => {
+    // An admin of the seed operator (API keys cannot manage keys or staff: lib/domain/access.ts).
+    const admin = await aSignedInAccount(rt, { name: 'Ada Admin' });
+    await addStaffMember(rt.seed!.operatorId, admin.accountId, 'admin');
+    const token = admin.token;
+    const created = await call<{ key_id: string }>('POST /api/v1/operator/api-keys', { token, body: { name: 'reporting', scopes: ['read_only'] } });
+    await call('GET /api/v1/operator/api-keys', { token });
+    const rotated = await call<{ key_id: string }>('POST /api/v1/operator/api-keys/{key_id}/rotate', { token, params: { key_id: created.body.key_id }, body: { overlap_seconds: 60 } });
+    await call('DELETE /api/v1/operator/api-keys/{key_id}', { token, params: { key_id: rotated.body.key_id } });
+    const managerEmail = anEmail('contract-manager');
+    await call('POST /api/v1/operator/staff', { token, body: { email: managerEmail, role: 'manager' } });
+    await rt.drain();
+    const inviteToken = /\/invitations\/([A-Za-z0-9_-]{43})/.exec(rt.outbox.list({ to: managerEmail })[0]!.text!)![1]!;
+    const manager = await aSignedInAccount(rt, { email: managerEmail });
+    await call('POST /api/v1/invitations/{token}/accept', { token: manager.token, params: { token: inviteToken } });
+    await call('GET /api/v1/operator/staff', { token });
+    await call('PATCH /api/v1/operator/staff/{account_id}', { token, params: { account_id: manager.accountId }, body: { role: 'installer' } });
+    await call('DELETE /api/v1/operator/staff/{account_id}', { token, params: { account_id: manager.accountId } });
   }, 60_000);
 
   it('got an answer the document declares from every call, and each route\'s success status at least once', async () => {
