@@ -98,8 +98,10 @@ function checkRow(synth: ReturnType<typeof synthesize>, row: Row): void {
   for (const statement of statementsOf(synth, fn!)) {
     expect(statement.Effect).toBe('Allow');
     const actions = [statement.Action].flat();
-    // Only the KMS grants carry a condition, and it narrows them to the webhook secrets' encryption context.
-    if (actions.every((a) => a.startsWith('kms:'))) expect(statement.Condition).toEqual({ StringEquals: { 'kms:EncryptionContext:purpose': ['webhook-signing-secret', 'charger-provisioning-password'] } });
+    // Only the KMS grants carry a condition, and it narrows them to the sealed secrets' encryption contexts.
+    if (actions.every((a) => a.startsWith('kms:'))) {
+      expect(statement.Condition).toEqual({ StringEquals: { 'kms:EncryptionContext:purpose': ['webhook-signing-secret', 'charger-provisioning-password', 'invitation-token'] } });
+    }
     else expect(statement.Condition).toBeUndefined();
     const resourceList = [statement.Resource].flat().map((r) => JSON.stringify(r));
     for (const action of actions) {
