@@ -111,6 +111,53 @@ const FORMATS_BINDING = 'ocppFormats';
  */
 const SCHEMA_PATH = /schemaPath:"(?:[^"\\]|\\.)*",/g;
 
+/** Schemas by the id Ajv knows them under, in a stable order. */
+export type KeyedSchemas = Array<[string, Json]>;
+
+/** Below this many characters of JSON a repeated subschema stays inline: the call would outweigh the copy. */
+const MIN_HOISTED = 200;
+
+/**
+ * Moves an object or array subschema that recurs identically (in 1.6, which has no definitions:
+ * MeterValues.req's meterValue is StopTransaction.req's transactionData; idTagInfo is in three
+ * answers) into a schema of its own, `urn:shared:<where it first occurs>`, that each place refers to:
+ * with inlineRefs off Ajv compiles it once, as a function the places call. Validation is the same,
+ * the failing field's path too (Ajv passes the payload path to the call). Largest first, one at a
+ * time, so that a part repeated only inside a repeated whole stays inside it. `schemas` are not changed.
+ */
+export function hoistRepeats(schemas: KeyedSchemas): { schemas: KeyedSchemas; shared: KeyedSchemas } {
+  let current = schemas;
+  const shared: KeyedSchemas = [];
+  for (;;) {
+    const seen = new Map<string, { count: number; id: string }>();
+    const count = (node: Json, key: string, path: string, root: boolean): void => {
+      if (node === null || typeof node !== 'object') return;
+      if (Array.isArray(node)) return node.forEach((item, i) => count(item, key, `${path}:${i}`, false));
+      if (!root && (node.type === 'object' || node.type === 'array')) {
+        const json = JSON.stringify(node);
+        if (json.length >= MIN_HOISTED) {
+          const entry = seen.get(json) ?? { count: 0, id: `urn:shared:${key.replace(/^urn:def:/, '')}${path}` };
+          seen.set(json, { ...entry, count: entry.count + 1 });
+        }
+      }
+      for (const [k, v] of Object.entries(node)) count(v, key, `${path}:${k}`, false);
+    };
+    for (const [key, schema] of [...current, ...shared]) count(schema, key, '', true);
+    const repeated = [...seen].filter(([, e]) => e.count > 1).sort(([a], [b]) => b.length - a.length)[0];
+    if (repeated === undefined) return { schemas: current, shared };
+    const [json, { id }] = repeated;
+    const replace = (node: Json): Json => {
+      if (node === null || typeof node !== 'object') return node;
+      if (Array.isArray(node)) return node.map(replace);
+      if (JSON.stringify(node) === json) return { $ref: id };
+      return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, replace(v)]));
+    };
+    const replaceBelow = ([key, schema]: [string, Json]): [string, Json] => [key, schema !== null && typeof schema === 'object' && !Array.isArray(schema) ? Object.fromEntries(Object.entries(schema).map(([k, v]) => [k, replace(v)])) : schema];
+    current = current.map(replaceBelow);
+    shared.splice(0, shared.length, ...shared.map(replaceBelow), [id, JSON.parse(json) as Json]);
+  }
+}
+
 /**
  * One role's validators for one version. The definitions the OCA schemas repeat in every file
  * (CustomDataType, EVSEType, …; identical wherever a name recurs, which is checked) are compiled once
@@ -147,15 +194,19 @@ function validatorModule(version: OcppVersion, source: string, role: Role): Gene
     code: { source: true, esm: true, lines: true, formats: _`${new Name(FORMATS_BINDING)}` },
   });
   addFormats(ajv, ['date-time', 'uri']);
-  for (const [name, json] of [...definitions].sort(([a], [b]) => a.localeCompare(b))) {
-    ajv.addSchema({ $id: `urn:def:${name}`, ...(toShared(JSON.parse(json) as Json) as object) });
-  }
+  const defs: KeyedSchemas = [...definitions].sort(([a], [b]) => a.localeCompare(b)).map(([name, json]) => [`urn:def:${name}`, toShared(JSON.parse(json) as Json)]);
+  const messages: KeyedSchemas = schemas
+    .map((schema): [string, Json] => {
+      const { $id: id, definitions: _defs, ...rest } = schema;
+      return [String(id).replace(/^urn:/, ''), toShared(rest)];
+    })
+    .filter(([key]) => wanted.has(key));
+  const hoisted = hoistRepeats([...defs, ...messages]);
+  for (const [id, schema] of hoisted.schemas.slice(0, defs.length)) ajv.addSchema({ $id: id, ...(schema as object) });
+  for (const [id, schema] of hoisted.shared) ajv.addSchema({ $id: id, ...(schema as object) });
   const exports: Record<string, string> = {};
-  for (const schema of schemas) {
-    const key = String(schema.$id).replace(/^urn:/, '');
-    if (!wanted.has(key)) continue;
-    const { $id: _id, definitions: _defs, ...rest } = schema;
-    ajv.addSchema(toShared(rest) as object, key);
+  for (const [key, schema] of hoisted.schemas.slice(defs.length)) {
+    ajv.addSchema(schema as object, key);
     exports[key.replace('.', '_')] = key;
   }
   const missing = [...wanted].filter((key) => !Object.values(exports).includes(key));

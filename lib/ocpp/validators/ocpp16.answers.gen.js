@@ -2,9 +2,106 @@
 import { ajvUcs2length, ocppFormats } from "./runtime";
 
 export const Authorize_conf = validate0;
-const schema0 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"idTagInfo":{"type":"object","properties":{"expiryDate":{"type":"string","format":"date-time"},"parentIdTag":{"type":"string","maxLength":20},"status":{"type":"string","enum":["Accepted","Blocked","Expired","Invalid","ConcurrentTx"]}},"additionalProperties":false,"required":["status"]}},"required":["idTagInfo"],"type":"object"};
+const schema0 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"idTagInfo":{"$ref":"urn:shared:Authorize.conf:properties:idTagInfo"}},"required":["idTagInfo"],"type":"object"};
+const schema1 = {"$id":"urn:shared:Authorize.conf:properties:idTagInfo","type":"object","properties":{"expiryDate":{"type":"string","format":"date-time"},"parentIdTag":{"type":"string","maxLength":20},"status":{"type":"string","enum":["Accepted","Blocked","Expired","Invalid","ConcurrentTx"]}},"additionalProperties":false,"required":["status"]};
 const formats0 = ocppFormats["date-time"];
 const func0 = ajvUcs2length.default;
+
+function validate1(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="urn:shared:Authorize.conf:properties:idTagInfo" */;
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.status === undefined) && (missing0 = "status")){
+validate1.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!(((key0 === "expiryDate") || (key0 === "parentIdTag")) || (key0 === "status"))){
+validate1.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.expiryDate !== undefined){
+let data0 = data.expiryDate;
+const _errs2 = errors;
+if(errors === _errs2){
+if(errors === _errs2){
+if(typeof data0 === "string"){
+if(!(formats0.validate(data0))){
+validate1.errors = [{instancePath:instancePath+"/expiryDate",keyword:"format",params:{format: "date-time"}}];
+return false;
+}
+}
+else {
+validate1.errors = [{instancePath:instancePath+"/expiryDate",keyword:"type",params:{type: "string"}}];
+return false;
+}
+}
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.parentIdTag !== undefined){
+let data1 = data.parentIdTag;
+const _errs4 = errors;
+if(errors === _errs4){
+if(typeof data1 === "string"){
+if(func0(data1) > 20){
+validate1.errors = [{instancePath:instancePath+"/parentIdTag",keyword:"maxLength",params:{limit: 20}}];
+return false;
+}
+}
+else {
+validate1.errors = [{instancePath:instancePath+"/parentIdTag",keyword:"type",params:{type: "string"}}];
+return false;
+}
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.status !== undefined){
+let data2 = data.status;
+const _errs6 = errors;
+if(typeof data2 !== "string"){
+validate1.errors = [{instancePath:instancePath+"/status",keyword:"type",params:{type: "string"}}];
+return false;
+}
+if(!(((((data2 === "Accepted") || (data2 === "Blocked")) || (data2 === "Expired")) || (data2 === "Invalid")) || (data2 === "ConcurrentTx"))){
+validate1.errors = [{instancePath:instancePath+"/status",keyword:"enum",params:{allowedValues: schema1.properties.status.enum}}];
+return false;
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate1.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+validate1.errors = vErrors;
+return errors === 0;
+}
+
 
 function validate0(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -27,94 +124,9 @@ break;
 }
 if(_errs1 === errors){
 if(data.idTagInfo !== undefined){
-let data0 = data.idTagInfo;
-const _errs2 = errors;
-if(errors === _errs2){
-if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
-let missing1;
-if((data0.status === undefined) && (missing1 = "status")){
-validate0.errors = [{instancePath:instancePath+"/idTagInfo",keyword:"required",params:{missingProperty: missing1}}];
-return false;
-}
-else {
-const _errs4 = errors;
-for(const key1 in data0){
-if(!(((key1 === "expiryDate") || (key1 === "parentIdTag")) || (key1 === "status"))){
-validate0.errors = [{instancePath:instancePath+"/idTagInfo",keyword:"additionalProperties",params:{additionalProperty: key1}}];
-return false;
-break;
-}
-}
-if(_errs4 === errors){
-if(data0.expiryDate !== undefined){
-let data1 = data0.expiryDate;
-const _errs5 = errors;
-if(errors === _errs5){
-if(errors === _errs5){
-if(typeof data1 === "string"){
-if(!(formats0.validate(data1))){
-validate0.errors = [{instancePath:instancePath+"/idTagInfo/expiryDate",keyword:"format",params:{format: "date-time"}}];
-return false;
-}
-}
-else {
-validate0.errors = [{instancePath:instancePath+"/idTagInfo/expiryDate",keyword:"type",params:{type: "string"}}];
-return false;
-}
-}
-}
-var valid1 = _errs5 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data0.parentIdTag !== undefined){
-let data2 = data0.parentIdTag;
-const _errs7 = errors;
-if(errors === _errs7){
-if(typeof data2 === "string"){
-if(func0(data2) > 20){
-validate0.errors = [{instancePath:instancePath+"/idTagInfo/parentIdTag",keyword:"maxLength",params:{limit: 20}}];
-return false;
-}
-}
-else {
-validate0.errors = [{instancePath:instancePath+"/idTagInfo/parentIdTag",keyword:"type",params:{type: "string"}}];
-return false;
-}
-}
-var valid1 = _errs7 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data0.status !== undefined){
-let data3 = data0.status;
-const _errs9 = errors;
-if(typeof data3 !== "string"){
-validate0.errors = [{instancePath:instancePath+"/idTagInfo/status",keyword:"type",params:{type: "string"}}];
-return false;
-}
-if(!(((((data3 === "Accepted") || (data3 === "Blocked")) || (data3 === "Expired")) || (data3 === "Invalid")) || (data3 === "ConcurrentTx"))){
-validate0.errors = [{instancePath:instancePath+"/idTagInfo/status",keyword:"enum",params:{allowedValues: schema0.properties.idTagInfo.properties.status.enum}}];
-return false;
-}
-var valid1 = _errs9 === errors;
-}
-else {
-var valid1 = true;
-}
-}
-}
-}
-}
-}
-else {
-validate0.errors = [{instancePath:instancePath+"/idTagInfo",keyword:"type",params:{type: "object"}}];
-return false;
-}
+if(!(validate1(data.idTagInfo, {instancePath:instancePath+"/idTagInfo",parentData:data,parentDataProperty:"idTagInfo",rootData}))){
+vErrors = vErrors === null ? validate1.errors : vErrors.concat(validate1.errors);
+errors = vErrors.length;
 }
 }
 }
@@ -129,24 +141,24 @@ validate0.errors = vErrors;
 return errors === 0;
 }
 
-export const BootNotification_conf = validate1;
-const schema1 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"status":{"type":"string","enum":["Accepted","Pending","Rejected"]},"currentTime":{"type":"string","format":"date-time"},"interval":{"type":"integer"}},"required":["status","currentTime","interval"],"type":"object"};
+export const BootNotification_conf = validate3;
+const schema2 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"status":{"type":"string","enum":["Accepted","Pending","Rejected"]},"currentTime":{"type":"string","format":"date-time"},"interval":{"type":"integer"}},"required":["status","currentTime","interval"],"type":"object"};
 
-function validate1(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate3(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((((data.status === undefined) && (missing0 = "status")) || ((data.currentTime === undefined) && (missing0 = "currentTime"))) || ((data.interval === undefined) && (missing0 = "interval"))){
-validate1.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate3.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(((key0 === "status") || (key0 === "currentTime")) || (key0 === "interval"))){
-validate1.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate3.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -156,11 +168,11 @@ if(data.status !== undefined){
 let data0 = data.status;
 const _errs2 = errors;
 if(typeof data0 !== "string"){
-validate1.errors = [{instancePath:instancePath+"/status",keyword:"type",params:{type: "string"}}];
+validate3.errors = [{instancePath:instancePath+"/status",keyword:"type",params:{type: "string"}}];
 return false;
 }
 if(!(((data0 === "Accepted") || (data0 === "Pending")) || (data0 === "Rejected"))){
-validate1.errors = [{instancePath:instancePath+"/status",keyword:"enum",params:{allowedValues: schema1.properties.status.enum}}];
+validate3.errors = [{instancePath:instancePath+"/status",keyword:"enum",params:{allowedValues: schema2.properties.status.enum}}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -176,12 +188,12 @@ if(errors === _errs4){
 if(errors === _errs4){
 if(typeof data1 === "string"){
 if(!(formats0.validate(data1))){
-validate1.errors = [{instancePath:instancePath+"/currentTime",keyword:"format",params:{format: "date-time"}}];
+validate3.errors = [{instancePath:instancePath+"/currentTime",keyword:"format",params:{format: "date-time"}}];
 return false;
 }
 }
 else {
-validate1.errors = [{instancePath:instancePath+"/currentTime",keyword:"type",params:{type: "string"}}];
+validate3.errors = [{instancePath:instancePath+"/currentTime",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -196,7 +208,7 @@ if(data.interval !== undefined){
 let data2 = data.interval;
 const _errs6 = errors;
 if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
-validate1.errors = [{instancePath:instancePath+"/interval",keyword:"type",params:{type: "integer"}}];
+validate3.errors = [{instancePath:instancePath+"/interval",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -210,32 +222,32 @@ var valid0 = true;
 }
 }
 else {
-validate1.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate3.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate1.errors = vErrors;
+validate3.errors = vErrors;
 return errors === 0;
 }
 
-export const DataTransfer_conf = validate2;
-const schema2 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"status":{"type":"string","enum":["Accepted","Rejected","UnknownMessageId","UnknownVendorId"]},"data":{"type":"string"}},"required":["status"],"type":"object"};
+export const DataTransfer_conf = validate4;
+const schema3 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"status":{"type":"string","enum":["Accepted","Rejected","UnknownMessageId","UnknownVendorId"]},"data":{"type":"string"}},"required":["status"],"type":"object"};
 
-function validate2(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate4(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.status === undefined) && (missing0 = "status")){
-validate2.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate4.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!((key0 === "status") || (key0 === "data"))){
-validate2.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate4.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -245,11 +257,11 @@ if(data.status !== undefined){
 let data0 = data.status;
 const _errs2 = errors;
 if(typeof data0 !== "string"){
-validate2.errors = [{instancePath:instancePath+"/status",keyword:"type",params:{type: "string"}}];
+validate4.errors = [{instancePath:instancePath+"/status",keyword:"type",params:{type: "string"}}];
 return false;
 }
 if(!((((data0 === "Accepted") || (data0 === "Rejected")) || (data0 === "UnknownMessageId")) || (data0 === "UnknownVendorId"))){
-validate2.errors = [{instancePath:instancePath+"/status",keyword:"enum",params:{allowedValues: schema2.properties.status.enum}}];
+validate4.errors = [{instancePath:instancePath+"/status",keyword:"enum",params:{allowedValues: schema3.properties.status.enum}}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -261,7 +273,7 @@ if(valid0){
 if(data.data !== undefined){
 const _errs4 = errors;
 if(typeof data.data !== "string"){
-validate2.errors = [{instancePath:instancePath+"/data",keyword:"type",params:{type: "string"}}];
+validate4.errors = [{instancePath:instancePath+"/data",keyword:"type",params:{type: "string"}}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -274,52 +286,6 @@ var valid0 = true;
 }
 }
 else {
-validate2.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-validate2.errors = vErrors;
-return errors === 0;
-}
-
-export const DiagnosticsStatusNotification_conf = validate3;
-const schema3 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{},"type":"object"};
-
-function validate3(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-for(const key0 in data){
-validate3.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
-return false;
-break;
-}
-}
-else {
-validate3.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-validate3.errors = vErrors;
-return errors === 0;
-}
-
-export const FirmwareStatusNotification_conf = validate4;
-const schema4 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{},"type":"object"};
-
-function validate4(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-for(const key0 in data){
-validate4.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
-return false;
-break;
-}
-}
-else {
 validate4.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
@@ -328,48 +294,18 @@ validate4.errors = vErrors;
 return errors === 0;
 }
 
-export const Heartbeat_conf = validate5;
-const schema5 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"currentTime":{"type":"string","format":"date-time"}},"required":["currentTime"],"type":"object"};
+export const DiagnosticsStatusNotification_conf = validate5;
+const schema4 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{},"type":"object"};
 
 function validate5(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.currentTime === undefined) && (missing0 = "currentTime")){
-validate5.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
-return false;
-}
-else {
-const _errs1 = errors;
 for(const key0 in data){
-if(!(key0 === "currentTime")){
 validate5.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
-}
-}
-if(_errs1 === errors){
-if(data.currentTime !== undefined){
-let data0 = data.currentTime;
-const _errs2 = errors;
-if(errors === _errs2){
-if(errors === _errs2){
-if(typeof data0 === "string"){
-if(!(formats0.validate(data0))){
-validate5.errors = [{instancePath:instancePath+"/currentTime",keyword:"format",params:{format: "date-time"}}];
-return false;
-}
-}
-else {
-validate5.errors = [{instancePath:instancePath+"/currentTime",keyword:"type",params:{type: "string"}}];
-return false;
-}
-}
-}
-}
-}
 }
 }
 else {
@@ -381,8 +317,8 @@ validate5.errors = vErrors;
 return errors === 0;
 }
 
-export const LogStatusNotification_conf = validate6;
-const schema6 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"type":"object"};
+export const FirmwareStatusNotification_conf = validate6;
+const schema5 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{},"type":"object"};
 
 function validate6(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -404,18 +340,48 @@ validate6.errors = vErrors;
 return errors === 0;
 }
 
-export const MeterValues_conf = validate7;
-const schema7 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{},"type":"object"};
+export const Heartbeat_conf = validate7;
+const schema6 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"currentTime":{"type":"string","format":"date-time"}},"required":["currentTime"],"type":"object"};
 
 function validate7(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.currentTime === undefined) && (missing0 = "currentTime")){
+validate7.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+return false;
+}
+else {
+const _errs1 = errors;
 for(const key0 in data){
+if(!(key0 === "currentTime")){
 validate7.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
+}
+}
+if(_errs1 === errors){
+if(data.currentTime !== undefined){
+let data0 = data.currentTime;
+const _errs2 = errors;
+if(errors === _errs2){
+if(errors === _errs2){
+if(typeof data0 === "string"){
+if(!(formats0.validate(data0))){
+validate7.errors = [{instancePath:instancePath+"/currentTime",keyword:"format",params:{format: "date-time"}}];
+return false;
+}
+}
+else {
+validate7.errors = [{instancePath:instancePath+"/currentTime",keyword:"type",params:{type: "string"}}];
+return false;
+}
+}
+}
+}
+}
 }
 }
 else {
@@ -427,8 +393,8 @@ validate7.errors = vErrors;
 return errors === 0;
 }
 
-export const SecurityEventNotification_conf = validate8;
-const schema8 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"type":"object"};
+export const LogStatusNotification_conf = validate8;
+const schema7 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"type":"object"};
 
 function validate8(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -450,54 +416,18 @@ validate8.errors = vErrors;
 return errors === 0;
 }
 
-export const SignCertificate_conf = validate9;
-const schema9 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"status":{"$ref":"urn:def:GenericStatusEnumType"}},"required":["status"],"type":"object"};
-const schema10 = {"$id":"urn:def:GenericStatusEnumType","type":"string","enum":["Accepted","Rejected"]};
-
-function validate10(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="urn:def:GenericStatusEnumType" */;
-let vErrors = null;
-let errors = 0;
-if(typeof data !== "string"){
-validate10.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
-return false;
-}
-if(!((data === "Accepted") || (data === "Rejected"))){
-validate10.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema10.enum}}];
-return false;
-}
-validate10.errors = vErrors;
-return errors === 0;
-}
-
+export const MeterValues_conf = validate9;
+const schema8 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{},"type":"object"};
 
 function validate9(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.status === undefined) && (missing0 = "status")){
-validate9.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
-return false;
-}
-else {
-const _errs1 = errors;
 for(const key0 in data){
-if(!(key0 === "status")){
 validate9.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
-}
-}
-if(_errs1 === errors){
-if(data.status !== undefined){
-if(!(validate10(data.status, {instancePath:instancePath+"/status",parentData:data,parentDataProperty:"status",rootData}))){
-vErrors = vErrors === null ? validate10.errors : vErrors.concat(validate10.errors);
-errors = vErrors.length;
-}
-}
-}
 }
 }
 else {
@@ -509,175 +439,90 @@ validate9.errors = vErrors;
 return errors === 0;
 }
 
-export const SignedFirmwareStatusNotification_conf = validate12;
-const schema11 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"type":"object"};
+export const SecurityEventNotification_conf = validate10;
+const schema9 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"type":"object"};
 
-function validate12(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate10(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
-validate12.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate10.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
 }
 else {
-validate12.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate10.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
+}
+validate10.errors = vErrors;
+return errors === 0;
+}
+
+export const SignCertificate_conf = validate11;
+const schema10 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"status":{"$ref":"urn:def:GenericStatusEnumType"}},"required":["status"],"type":"object"};
+const schema11 = {"$id":"urn:def:GenericStatusEnumType","type":"string","enum":["Accepted","Rejected"]};
+
+function validate12(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="urn:def:GenericStatusEnumType" */;
+let vErrors = null;
+let errors = 0;
+if(typeof data !== "string"){
+validate12.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
+return false;
+}
+if(!((data === "Accepted") || (data === "Rejected"))){
+validate12.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema11.enum}}];
+return false;
 }
 validate12.errors = vErrors;
 return errors === 0;
 }
 
-export const StartTransaction_conf = validate13;
-const schema12 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"idTagInfo":{"type":"object","properties":{"expiryDate":{"type":"string","format":"date-time"},"parentIdTag":{"type":"string","maxLength":20},"status":{"type":"string","enum":["Accepted","Blocked","Expired","Invalid","ConcurrentTx"]}},"additionalProperties":false,"required":["status"]},"transactionId":{"type":"integer"}},"required":["idTagInfo","transactionId"],"type":"object"};
 
-function validate13(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate11(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if(((data.idTagInfo === undefined) && (missing0 = "idTagInfo")) || ((data.transactionId === undefined) && (missing0 = "transactionId"))){
-validate13.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+if((data.status === undefined) && (missing0 = "status")){
+validate11.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
-if(!((key0 === "idTagInfo") || (key0 === "transactionId"))){
-validate13.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+if(!(key0 === "status")){
+validate11.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
 }
 if(_errs1 === errors){
-if(data.idTagInfo !== undefined){
-let data0 = data.idTagInfo;
-const _errs2 = errors;
-if(errors === _errs2){
-if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
-let missing1;
-if((data0.status === undefined) && (missing1 = "status")){
-validate13.errors = [{instancePath:instancePath+"/idTagInfo",keyword:"required",params:{missingProperty: missing1}}];
-return false;
-}
-else {
-const _errs4 = errors;
-for(const key1 in data0){
-if(!(((key1 === "expiryDate") || (key1 === "parentIdTag")) || (key1 === "status"))){
-validate13.errors = [{instancePath:instancePath+"/idTagInfo",keyword:"additionalProperties",params:{additionalProperty: key1}}];
-return false;
-break;
-}
-}
-if(_errs4 === errors){
-if(data0.expiryDate !== undefined){
-let data1 = data0.expiryDate;
-const _errs5 = errors;
-if(errors === _errs5){
-if(errors === _errs5){
-if(typeof data1 === "string"){
-if(!(formats0.validate(data1))){
-validate13.errors = [{instancePath:instancePath+"/idTagInfo/expiryDate",keyword:"format",params:{format: "date-time"}}];
-return false;
-}
-}
-else {
-validate13.errors = [{instancePath:instancePath+"/idTagInfo/expiryDate",keyword:"type",params:{type: "string"}}];
-return false;
-}
-}
-}
-var valid1 = _errs5 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data0.parentIdTag !== undefined){
-let data2 = data0.parentIdTag;
-const _errs7 = errors;
-if(errors === _errs7){
-if(typeof data2 === "string"){
-if(func0(data2) > 20){
-validate13.errors = [{instancePath:instancePath+"/idTagInfo/parentIdTag",keyword:"maxLength",params:{limit: 20}}];
-return false;
-}
-}
-else {
-validate13.errors = [{instancePath:instancePath+"/idTagInfo/parentIdTag",keyword:"type",params:{type: "string"}}];
-return false;
-}
-}
-var valid1 = _errs7 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data0.status !== undefined){
-let data3 = data0.status;
-const _errs9 = errors;
-if(typeof data3 !== "string"){
-validate13.errors = [{instancePath:instancePath+"/idTagInfo/status",keyword:"type",params:{type: "string"}}];
-return false;
-}
-if(!(((((data3 === "Accepted") || (data3 === "Blocked")) || (data3 === "Expired")) || (data3 === "Invalid")) || (data3 === "ConcurrentTx"))){
-validate13.errors = [{instancePath:instancePath+"/idTagInfo/status",keyword:"enum",params:{allowedValues: schema12.properties.idTagInfo.properties.status.enum}}];
-return false;
-}
-var valid1 = _errs9 === errors;
-}
-else {
-var valid1 = true;
-}
+if(data.status !== undefined){
+if(!(validate12(data.status, {instancePath:instancePath+"/status",parentData:data,parentDataProperty:"status",rootData}))){
+vErrors = vErrors === null ? validate12.errors : vErrors.concat(validate12.errors);
+errors = vErrors.length;
 }
 }
 }
 }
 }
 else {
-validate13.errors = [{instancePath:instancePath+"/idTagInfo",keyword:"type",params:{type: "object"}}];
+validate11.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.transactionId !== undefined){
-let data4 = data.transactionId;
-const _errs11 = errors;
-if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
-validate13.errors = [{instancePath:instancePath+"/transactionId",keyword:"type",params:{type: "integer"}}];
-return false;
-}
-var valid0 = _errs11 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-}
-else {
-validate13.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-validate13.errors = vErrors;
+validate11.errors = vErrors;
 return errors === 0;
 }
 
-export const StatusNotification_conf = validate14;
-const schema13 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{},"type":"object"};
+export const SignedFirmwareStatusNotification_conf = validate14;
+const schema12 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"type":"object"};
 
 function validate14(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -699,17 +544,23 @@ validate14.errors = vErrors;
 return errors === 0;
 }
 
-export const StopTransaction_conf = validate15;
-const schema14 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"idTagInfo":{"type":"object","properties":{"expiryDate":{"type":"string","format":"date-time"},"parentIdTag":{"type":"string","maxLength":20},"status":{"type":"string","enum":["Accepted","Blocked","Expired","Invalid","ConcurrentTx"]}},"additionalProperties":false,"required":["status"]}},"type":"object"};
+export const StartTransaction_conf = validate15;
+const schema13 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"idTagInfo":{"$ref":"urn:shared:Authorize.conf:properties:idTagInfo"},"transactionId":{"type":"integer"}},"required":["idTagInfo","transactionId"],"type":"object"};
 
 function validate15(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.idTagInfo === undefined) && (missing0 = "idTagInfo")) || ((data.transactionId === undefined) && (missing0 = "transactionId"))){
+validate15.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+return false;
+}
+else {
 const _errs1 = errors;
 for(const key0 in data){
-if(!(key0 === "idTagInfo")){
+if(!((key0 === "idTagInfo") || (key0 === "transactionId"))){
 validate15.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
@@ -717,93 +568,28 @@ break;
 }
 if(_errs1 === errors){
 if(data.idTagInfo !== undefined){
-let data0 = data.idTagInfo;
 const _errs2 = errors;
-if(errors === _errs2){
-if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
-let missing0;
-if((data0.status === undefined) && (missing0 = "status")){
-validate15.errors = [{instancePath:instancePath+"/idTagInfo",keyword:"required",params:{missingProperty: missing0}}];
-return false;
+if(!(validate1(data.idTagInfo, {instancePath:instancePath+"/idTagInfo",parentData:data,parentDataProperty:"idTagInfo",rootData}))){
+vErrors = vErrors === null ? validate1.errors : vErrors.concat(validate1.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs2 === errors;
 }
 else {
-const _errs4 = errors;
-for(const key1 in data0){
-if(!(((key1 === "expiryDate") || (key1 === "parentIdTag")) || (key1 === "status"))){
-validate15.errors = [{instancePath:instancePath+"/idTagInfo",keyword:"additionalProperties",params:{additionalProperty: key1}}];
-return false;
-break;
+var valid0 = true;
 }
-}
-if(_errs4 === errors){
-if(data0.expiryDate !== undefined){
-let data1 = data0.expiryDate;
-const _errs5 = errors;
-if(errors === _errs5){
-if(errors === _errs5){
-if(typeof data1 === "string"){
-if(!(formats0.validate(data1))){
-validate15.errors = [{instancePath:instancePath+"/idTagInfo/expiryDate",keyword:"format",params:{format: "date-time"}}];
+if(valid0){
+if(data.transactionId !== undefined){
+let data1 = data.transactionId;
+const _errs3 = errors;
+if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
+validate15.errors = [{instancePath:instancePath+"/transactionId",keyword:"type",params:{type: "integer"}}];
 return false;
 }
+var valid0 = _errs3 === errors;
 }
 else {
-validate15.errors = [{instancePath:instancePath+"/idTagInfo/expiryDate",keyword:"type",params:{type: "string"}}];
-return false;
-}
-}
-}
-var valid1 = _errs5 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data0.parentIdTag !== undefined){
-let data2 = data0.parentIdTag;
-const _errs7 = errors;
-if(errors === _errs7){
-if(typeof data2 === "string"){
-if(func0(data2) > 20){
-validate15.errors = [{instancePath:instancePath+"/idTagInfo/parentIdTag",keyword:"maxLength",params:{limit: 20}}];
-return false;
-}
-}
-else {
-validate15.errors = [{instancePath:instancePath+"/idTagInfo/parentIdTag",keyword:"type",params:{type: "string"}}];
-return false;
-}
-}
-var valid1 = _errs7 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data0.status !== undefined){
-let data3 = data0.status;
-const _errs9 = errors;
-if(typeof data3 !== "string"){
-validate15.errors = [{instancePath:instancePath+"/idTagInfo/status",keyword:"type",params:{type: "string"}}];
-return false;
-}
-if(!(((((data3 === "Accepted") || (data3 === "Blocked")) || (data3 === "Expired")) || (data3 === "Invalid")) || (data3 === "ConcurrentTx"))){
-validate15.errors = [{instancePath:instancePath+"/idTagInfo/status",keyword:"enum",params:{allowedValues: schema14.properties.idTagInfo.properties.status.enum}}];
-return false;
-}
-var valid1 = _errs9 === errors;
-}
-else {
-var valid1 = true;
-}
-}
-}
-}
-}
-}
-else {
-validate15.errors = [{instancePath:instancePath+"/idTagInfo",keyword:"type",params:{type: "object"}}];
-return false;
+var valid0 = true;
 }
 }
 }
@@ -815,6 +601,63 @@ return false;
 }
 }
 validate15.errors = vErrors;
+return errors === 0;
+}
+
+export const StatusNotification_conf = validate17;
+const schema14 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{},"type":"object"};
+
+function validate17(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+for(const key0 in data){
+validate17.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+return false;
+break;
+}
+}
+else {
+validate17.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+validate17.errors = vErrors;
+return errors === 0;
+}
+
+export const StopTransaction_conf = validate18;
+const schema15 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"idTagInfo":{"$ref":"urn:shared:Authorize.conf:properties:idTagInfo"}},"type":"object"};
+
+function validate18(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+const _errs1 = errors;
+for(const key0 in data){
+if(!(key0 === "idTagInfo")){
+validate18.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.idTagInfo !== undefined){
+if(!(validate1(data.idTagInfo, {instancePath:instancePath+"/idTagInfo",parentData:data,parentDataProperty:"idTagInfo",rootData}))){
+vErrors = vErrors === null ? validate1.errors : vErrors.concat(validate1.errors);
+errors = vErrors.length;
+}
+}
+}
+}
+else {
+validate18.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+validate18.errors = vErrors;
 return errors === 0;
 }
 

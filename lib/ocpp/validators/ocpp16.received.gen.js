@@ -835,8 +835,255 @@ return errors === 0;
 }
 
 export const MeterValues_req = validate12;
-const schema11 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"connectorId":{"type":"integer"},"transactionId":{"type":"integer"},"meterValue":{"type":"array","items":{"type":"object","properties":{"timestamp":{"type":"string","format":"date-time"},"sampledValue":{"type":"array","items":{"type":"object","properties":{"value":{"type":"string"},"context":{"type":"string","enum":["Interruption.Begin","Interruption.End","Sample.Clock","Sample.Periodic","Transaction.Begin","Transaction.End","Trigger","Other"]},"format":{"type":"string","enum":["Raw","SignedData"]},"measurand":{"type":"string","enum":["Energy.Active.Export.Register","Energy.Active.Import.Register","Energy.Reactive.Export.Register","Energy.Reactive.Import.Register","Energy.Active.Export.Interval","Energy.Active.Import.Interval","Energy.Reactive.Export.Interval","Energy.Reactive.Import.Interval","Power.Active.Export","Power.Active.Import","Power.Offered","Power.Reactive.Export","Power.Reactive.Import","Power.Factor","Current.Import","Current.Export","Current.Offered","Voltage","Frequency","Temperature","SoC","RPM"]},"phase":{"type":"string","enum":["L1","L2","L3","N","L1-N","L2-N","L3-N","L1-L2","L2-L3","L3-L1"]},"location":{"type":"string","enum":["Cable","EV","Inlet","Outlet","Body"]},"unit":{"type":"string","enum":["Wh","kWh","varh","kvarh","W","kW","VA","kVA","var","kvar","A","V","K","Celcius","Celsius","Fahrenheit","Percent"]}},"additionalProperties":false,"required":["value"]}}},"additionalProperties":false,"required":["timestamp","sampledValue"]}}},"required":["connectorId","meterValue"],"type":"object"};
+const schema11 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"connectorId":{"type":"integer"},"transactionId":{"type":"integer"},"meterValue":{"$ref":"urn:shared:MeterValues.req:properties:meterValue"}},"required":["connectorId","meterValue"],"type":"object"};
+const schema12 = {"$id":"urn:shared:MeterValues.req:properties:meterValue","type":"array","items":{"type":"object","properties":{"timestamp":{"type":"string","format":"date-time"},"sampledValue":{"type":"array","items":{"type":"object","properties":{"value":{"type":"string"},"context":{"type":"string","enum":["Interruption.Begin","Interruption.End","Sample.Clock","Sample.Periodic","Transaction.Begin","Transaction.End","Trigger","Other"]},"format":{"type":"string","enum":["Raw","SignedData"]},"measurand":{"type":"string","enum":["Energy.Active.Export.Register","Energy.Active.Import.Register","Energy.Reactive.Export.Register","Energy.Reactive.Import.Register","Energy.Active.Export.Interval","Energy.Active.Import.Interval","Energy.Reactive.Export.Interval","Energy.Reactive.Import.Interval","Power.Active.Export","Power.Active.Import","Power.Offered","Power.Reactive.Export","Power.Reactive.Import","Power.Factor","Current.Import","Current.Export","Current.Offered","Voltage","Frequency","Temperature","SoC","RPM"]},"phase":{"type":"string","enum":["L1","L2","L3","N","L1-N","L2-N","L3-N","L1-L2","L2-L3","L3-L1"]},"location":{"type":"string","enum":["Cable","EV","Inlet","Outlet","Body"]},"unit":{"type":"string","enum":["Wh","kWh","varh","kvarh","W","kW","VA","kVA","var","kvar","A","V","K","Celcius","Celsius","Fahrenheit","Percent"]}},"additionalProperties":false,"required":["value"]}}},"additionalProperties":false,"required":["timestamp","sampledValue"]}};
 const formats0 = ocppFormats["date-time"];
+
+function validate13(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="urn:shared:MeterValues.req:properties:meterValue" */;
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(Array.isArray(data)){
+var valid0 = true;
+const len0 = data.length;
+for(let i0=0; i0<len0; i0++){
+let data0 = data[i0];
+const _errs1 = errors;
+if(errors === _errs1){
+if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
+let missing0;
+if(((data0.timestamp === undefined) && (missing0 = "timestamp")) || ((data0.sampledValue === undefined) && (missing0 = "sampledValue"))){
+validate13.errors = [{instancePath:instancePath+"/" + i0,keyword:"required",params:{missingProperty: missing0}}];
+return false;
+}
+else {
+const _errs3 = errors;
+for(const key0 in data0){
+if(!((key0 === "timestamp") || (key0 === "sampledValue"))){
+validate13.errors = [{instancePath:instancePath+"/" + i0,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+return false;
+break;
+}
+}
+if(_errs3 === errors){
+if(data0.timestamp !== undefined){
+let data1 = data0.timestamp;
+const _errs4 = errors;
+if(errors === _errs4){
+if(errors === _errs4){
+if(typeof data1 === "string"){
+if(!(formats0.validate(data1))){
+validate13.errors = [{instancePath:instancePath+"/" + i0+"/timestamp",keyword:"format",params:{format: "date-time"}}];
+return false;
+}
+}
+else {
+validate13.errors = [{instancePath:instancePath+"/" + i0+"/timestamp",keyword:"type",params:{type: "string"}}];
+return false;
+}
+}
+}
+var valid1 = _errs4 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data0.sampledValue !== undefined){
+let data2 = data0.sampledValue;
+const _errs6 = errors;
+if(errors === _errs6){
+if(Array.isArray(data2)){
+var valid2 = true;
+const len1 = data2.length;
+for(let i1=0; i1<len1; i1++){
+let data3 = data2[i1];
+const _errs8 = errors;
+if(errors === _errs8){
+if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
+let missing1;
+if((data3.value === undefined) && (missing1 = "value")){
+validate13.errors = [{instancePath:instancePath+"/" + i0+"/sampledValue/" + i1,keyword:"required",params:{missingProperty: missing1}}];
+return false;
+}
+else {
+const _errs10 = errors;
+for(const key1 in data3){
+if(!(((((((key1 === "value") || (key1 === "context")) || (key1 === "format")) || (key1 === "measurand")) || (key1 === "phase")) || (key1 === "location")) || (key1 === "unit"))){
+validate13.errors = [{instancePath:instancePath+"/" + i0+"/sampledValue/" + i1,keyword:"additionalProperties",params:{additionalProperty: key1}}];
+return false;
+break;
+}
+}
+if(_errs10 === errors){
+if(data3.value !== undefined){
+const _errs11 = errors;
+if(typeof data3.value !== "string"){
+validate13.errors = [{instancePath:instancePath+"/" + i0+"/sampledValue/" + i1+"/value",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid3 = _errs11 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data3.context !== undefined){
+let data5 = data3.context;
+const _errs13 = errors;
+if(typeof data5 !== "string"){
+validate13.errors = [{instancePath:instancePath+"/" + i0+"/sampledValue/" + i1+"/context",keyword:"type",params:{type: "string"}}];
+return false;
+}
+if(!((((((((data5 === "Interruption.Begin") || (data5 === "Interruption.End")) || (data5 === "Sample.Clock")) || (data5 === "Sample.Periodic")) || (data5 === "Transaction.Begin")) || (data5 === "Transaction.End")) || (data5 === "Trigger")) || (data5 === "Other"))){
+validate13.errors = [{instancePath:instancePath+"/" + i0+"/sampledValue/" + i1+"/context",keyword:"enum",params:{allowedValues: schema12.items.properties.sampledValue.items.properties.context.enum}}];
+return false;
+}
+var valid3 = _errs13 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data3.format !== undefined){
+let data6 = data3.format;
+const _errs15 = errors;
+if(typeof data6 !== "string"){
+validate13.errors = [{instancePath:instancePath+"/" + i0+"/sampledValue/" + i1+"/format",keyword:"type",params:{type: "string"}}];
+return false;
+}
+if(!((data6 === "Raw") || (data6 === "SignedData"))){
+validate13.errors = [{instancePath:instancePath+"/" + i0+"/sampledValue/" + i1+"/format",keyword:"enum",params:{allowedValues: schema12.items.properties.sampledValue.items.properties.format.enum}}];
+return false;
+}
+var valid3 = _errs15 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data3.measurand !== undefined){
+let data7 = data3.measurand;
+const _errs17 = errors;
+if(typeof data7 !== "string"){
+validate13.errors = [{instancePath:instancePath+"/" + i0+"/sampledValue/" + i1+"/measurand",keyword:"type",params:{type: "string"}}];
+return false;
+}
+if(!((((((((((((((((((((((data7 === "Energy.Active.Export.Register") || (data7 === "Energy.Active.Import.Register")) || (data7 === "Energy.Reactive.Export.Register")) || (data7 === "Energy.Reactive.Import.Register")) || (data7 === "Energy.Active.Export.Interval")) || (data7 === "Energy.Active.Import.Interval")) || (data7 === "Energy.Reactive.Export.Interval")) || (data7 === "Energy.Reactive.Import.Interval")) || (data7 === "Power.Active.Export")) || (data7 === "Power.Active.Import")) || (data7 === "Power.Offered")) || (data7 === "Power.Reactive.Export")) || (data7 === "Power.Reactive.Import")) || (data7 === "Power.Factor")) || (data7 === "Current.Import")) || (data7 === "Current.Export")) || (data7 === "Current.Offered")) || (data7 === "Voltage")) || (data7 === "Frequency")) || (data7 === "Temperature")) || (data7 === "SoC")) || (data7 === "RPM"))){
+validate13.errors = [{instancePath:instancePath+"/" + i0+"/sampledValue/" + i1+"/measurand",keyword:"enum",params:{allowedValues: schema12.items.properties.sampledValue.items.properties.measurand.enum}}];
+return false;
+}
+var valid3 = _errs17 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data3.phase !== undefined){
+let data8 = data3.phase;
+const _errs19 = errors;
+if(typeof data8 !== "string"){
+validate13.errors = [{instancePath:instancePath+"/" + i0+"/sampledValue/" + i1+"/phase",keyword:"type",params:{type: "string"}}];
+return false;
+}
+if(!((((((((((data8 === "L1") || (data8 === "L2")) || (data8 === "L3")) || (data8 === "N")) || (data8 === "L1-N")) || (data8 === "L2-N")) || (data8 === "L3-N")) || (data8 === "L1-L2")) || (data8 === "L2-L3")) || (data8 === "L3-L1"))){
+validate13.errors = [{instancePath:instancePath+"/" + i0+"/sampledValue/" + i1+"/phase",keyword:"enum",params:{allowedValues: schema12.items.properties.sampledValue.items.properties.phase.enum}}];
+return false;
+}
+var valid3 = _errs19 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data3.location !== undefined){
+let data9 = data3.location;
+const _errs21 = errors;
+if(typeof data9 !== "string"){
+validate13.errors = [{instancePath:instancePath+"/" + i0+"/sampledValue/" + i1+"/location",keyword:"type",params:{type: "string"}}];
+return false;
+}
+if(!(((((data9 === "Cable") || (data9 === "EV")) || (data9 === "Inlet")) || (data9 === "Outlet")) || (data9 === "Body"))){
+validate13.errors = [{instancePath:instancePath+"/" + i0+"/sampledValue/" + i1+"/location",keyword:"enum",params:{allowedValues: schema12.items.properties.sampledValue.items.properties.location.enum}}];
+return false;
+}
+var valid3 = _errs21 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data3.unit !== undefined){
+let data10 = data3.unit;
+const _errs23 = errors;
+if(typeof data10 !== "string"){
+validate13.errors = [{instancePath:instancePath+"/" + i0+"/sampledValue/" + i1+"/unit",keyword:"type",params:{type: "string"}}];
+return false;
+}
+if(!(((((((((((((((((data10 === "Wh") || (data10 === "kWh")) || (data10 === "varh")) || (data10 === "kvarh")) || (data10 === "W")) || (data10 === "kW")) || (data10 === "VA")) || (data10 === "kVA")) || (data10 === "var")) || (data10 === "kvar")) || (data10 === "A")) || (data10 === "V")) || (data10 === "K")) || (data10 === "Celcius")) || (data10 === "Celsius")) || (data10 === "Fahrenheit")) || (data10 === "Percent"))){
+validate13.errors = [{instancePath:instancePath+"/" + i0+"/sampledValue/" + i1+"/unit",keyword:"enum",params:{allowedValues: schema12.items.properties.sampledValue.items.properties.unit.enum}}];
+return false;
+}
+var valid3 = _errs23 === errors;
+}
+else {
+var valid3 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate13.errors = [{instancePath:instancePath+"/" + i0+"/sampledValue/" + i1,keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+var valid2 = _errs8 === errors;
+if(!valid2){
+break;
+}
+}
+}
+else {
+validate13.errors = [{instancePath:instancePath+"/" + i0+"/sampledValue",keyword:"type",params:{type: "array"}}];
+return false;
+}
+}
+var valid1 = _errs6 === errors;
+}
+else {
+var valid1 = true;
+}
+}
+}
+}
+}
+else {
+validate13.errors = [{instancePath:instancePath+"/" + i0,keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+var valid0 = _errs1 === errors;
+if(!valid0){
+break;
+}
+}
+}
+else {
+validate13.errors = [{instancePath,keyword:"type",params:{type: "array"}}];
+return false;
+}
+}
+validate13.errors = vErrors;
+return errors === 0;
+}
+
 
 function validate12(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -885,244 +1132,10 @@ var valid0 = true;
 }
 if(valid0){
 if(data.meterValue !== undefined){
-let data2 = data.meterValue;
 const _errs6 = errors;
-if(errors === _errs6){
-if(Array.isArray(data2)){
-var valid1 = true;
-const len0 = data2.length;
-for(let i0=0; i0<len0; i0++){
-let data3 = data2[i0];
-const _errs8 = errors;
-if(errors === _errs8){
-if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
-let missing1;
-if(((data3.timestamp === undefined) && (missing1 = "timestamp")) || ((data3.sampledValue === undefined) && (missing1 = "sampledValue"))){
-validate12.errors = [{instancePath:instancePath+"/meterValue/" + i0,keyword:"required",params:{missingProperty: missing1}}];
-return false;
-}
-else {
-const _errs10 = errors;
-for(const key1 in data3){
-if(!((key1 === "timestamp") || (key1 === "sampledValue"))){
-validate12.errors = [{instancePath:instancePath+"/meterValue/" + i0,keyword:"additionalProperties",params:{additionalProperty: key1}}];
-return false;
-break;
-}
-}
-if(_errs10 === errors){
-if(data3.timestamp !== undefined){
-let data4 = data3.timestamp;
-const _errs11 = errors;
-if(errors === _errs11){
-if(errors === _errs11){
-if(typeof data4 === "string"){
-if(!(formats0.validate(data4))){
-validate12.errors = [{instancePath:instancePath+"/meterValue/" + i0+"/timestamp",keyword:"format",params:{format: "date-time"}}];
-return false;
-}
-}
-else {
-validate12.errors = [{instancePath:instancePath+"/meterValue/" + i0+"/timestamp",keyword:"type",params:{type: "string"}}];
-return false;
-}
-}
-}
-var valid2 = _errs11 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data3.sampledValue !== undefined){
-let data5 = data3.sampledValue;
-const _errs13 = errors;
-if(errors === _errs13){
-if(Array.isArray(data5)){
-var valid3 = true;
-const len1 = data5.length;
-for(let i1=0; i1<len1; i1++){
-let data6 = data5[i1];
-const _errs15 = errors;
-if(errors === _errs15){
-if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
-let missing2;
-if((data6.value === undefined) && (missing2 = "value")){
-validate12.errors = [{instancePath:instancePath+"/meterValue/" + i0+"/sampledValue/" + i1,keyword:"required",params:{missingProperty: missing2}}];
-return false;
-}
-else {
-const _errs17 = errors;
-for(const key2 in data6){
-if(!(((((((key2 === "value") || (key2 === "context")) || (key2 === "format")) || (key2 === "measurand")) || (key2 === "phase")) || (key2 === "location")) || (key2 === "unit"))){
-validate12.errors = [{instancePath:instancePath+"/meterValue/" + i0+"/sampledValue/" + i1,keyword:"additionalProperties",params:{additionalProperty: key2}}];
-return false;
-break;
-}
-}
-if(_errs17 === errors){
-if(data6.value !== undefined){
-const _errs18 = errors;
-if(typeof data6.value !== "string"){
-validate12.errors = [{instancePath:instancePath+"/meterValue/" + i0+"/sampledValue/" + i1+"/value",keyword:"type",params:{type: "string"}}];
-return false;
-}
-var valid4 = _errs18 === errors;
-}
-else {
-var valid4 = true;
-}
-if(valid4){
-if(data6.context !== undefined){
-let data8 = data6.context;
-const _errs20 = errors;
-if(typeof data8 !== "string"){
-validate12.errors = [{instancePath:instancePath+"/meterValue/" + i0+"/sampledValue/" + i1+"/context",keyword:"type",params:{type: "string"}}];
-return false;
-}
-if(!((((((((data8 === "Interruption.Begin") || (data8 === "Interruption.End")) || (data8 === "Sample.Clock")) || (data8 === "Sample.Periodic")) || (data8 === "Transaction.Begin")) || (data8 === "Transaction.End")) || (data8 === "Trigger")) || (data8 === "Other"))){
-validate12.errors = [{instancePath:instancePath+"/meterValue/" + i0+"/sampledValue/" + i1+"/context",keyword:"enum",params:{allowedValues: schema11.properties.meterValue.items.properties.sampledValue.items.properties.context.enum}}];
-return false;
-}
-var valid4 = _errs20 === errors;
-}
-else {
-var valid4 = true;
-}
-if(valid4){
-if(data6.format !== undefined){
-let data9 = data6.format;
-const _errs22 = errors;
-if(typeof data9 !== "string"){
-validate12.errors = [{instancePath:instancePath+"/meterValue/" + i0+"/sampledValue/" + i1+"/format",keyword:"type",params:{type: "string"}}];
-return false;
-}
-if(!((data9 === "Raw") || (data9 === "SignedData"))){
-validate12.errors = [{instancePath:instancePath+"/meterValue/" + i0+"/sampledValue/" + i1+"/format",keyword:"enum",params:{allowedValues: schema11.properties.meterValue.items.properties.sampledValue.items.properties.format.enum}}];
-return false;
-}
-var valid4 = _errs22 === errors;
-}
-else {
-var valid4 = true;
-}
-if(valid4){
-if(data6.measurand !== undefined){
-let data10 = data6.measurand;
-const _errs24 = errors;
-if(typeof data10 !== "string"){
-validate12.errors = [{instancePath:instancePath+"/meterValue/" + i0+"/sampledValue/" + i1+"/measurand",keyword:"type",params:{type: "string"}}];
-return false;
-}
-if(!((((((((((((((((((((((data10 === "Energy.Active.Export.Register") || (data10 === "Energy.Active.Import.Register")) || (data10 === "Energy.Reactive.Export.Register")) || (data10 === "Energy.Reactive.Import.Register")) || (data10 === "Energy.Active.Export.Interval")) || (data10 === "Energy.Active.Import.Interval")) || (data10 === "Energy.Reactive.Export.Interval")) || (data10 === "Energy.Reactive.Import.Interval")) || (data10 === "Power.Active.Export")) || (data10 === "Power.Active.Import")) || (data10 === "Power.Offered")) || (data10 === "Power.Reactive.Export")) || (data10 === "Power.Reactive.Import")) || (data10 === "Power.Factor")) || (data10 === "Current.Import")) || (data10 === "Current.Export")) || (data10 === "Current.Offered")) || (data10 === "Voltage")) || (data10 === "Frequency")) || (data10 === "Temperature")) || (data10 === "SoC")) || (data10 === "RPM"))){
-validate12.errors = [{instancePath:instancePath+"/meterValue/" + i0+"/sampledValue/" + i1+"/measurand",keyword:"enum",params:{allowedValues: schema11.properties.meterValue.items.properties.sampledValue.items.properties.measurand.enum}}];
-return false;
-}
-var valid4 = _errs24 === errors;
-}
-else {
-var valid4 = true;
-}
-if(valid4){
-if(data6.phase !== undefined){
-let data11 = data6.phase;
-const _errs26 = errors;
-if(typeof data11 !== "string"){
-validate12.errors = [{instancePath:instancePath+"/meterValue/" + i0+"/sampledValue/" + i1+"/phase",keyword:"type",params:{type: "string"}}];
-return false;
-}
-if(!((((((((((data11 === "L1") || (data11 === "L2")) || (data11 === "L3")) || (data11 === "N")) || (data11 === "L1-N")) || (data11 === "L2-N")) || (data11 === "L3-N")) || (data11 === "L1-L2")) || (data11 === "L2-L3")) || (data11 === "L3-L1"))){
-validate12.errors = [{instancePath:instancePath+"/meterValue/" + i0+"/sampledValue/" + i1+"/phase",keyword:"enum",params:{allowedValues: schema11.properties.meterValue.items.properties.sampledValue.items.properties.phase.enum}}];
-return false;
-}
-var valid4 = _errs26 === errors;
-}
-else {
-var valid4 = true;
-}
-if(valid4){
-if(data6.location !== undefined){
-let data12 = data6.location;
-const _errs28 = errors;
-if(typeof data12 !== "string"){
-validate12.errors = [{instancePath:instancePath+"/meterValue/" + i0+"/sampledValue/" + i1+"/location",keyword:"type",params:{type: "string"}}];
-return false;
-}
-if(!(((((data12 === "Cable") || (data12 === "EV")) || (data12 === "Inlet")) || (data12 === "Outlet")) || (data12 === "Body"))){
-validate12.errors = [{instancePath:instancePath+"/meterValue/" + i0+"/sampledValue/" + i1+"/location",keyword:"enum",params:{allowedValues: schema11.properties.meterValue.items.properties.sampledValue.items.properties.location.enum}}];
-return false;
-}
-var valid4 = _errs28 === errors;
-}
-else {
-var valid4 = true;
-}
-if(valid4){
-if(data6.unit !== undefined){
-let data13 = data6.unit;
-const _errs30 = errors;
-if(typeof data13 !== "string"){
-validate12.errors = [{instancePath:instancePath+"/meterValue/" + i0+"/sampledValue/" + i1+"/unit",keyword:"type",params:{type: "string"}}];
-return false;
-}
-if(!(((((((((((((((((data13 === "Wh") || (data13 === "kWh")) || (data13 === "varh")) || (data13 === "kvarh")) || (data13 === "W")) || (data13 === "kW")) || (data13 === "VA")) || (data13 === "kVA")) || (data13 === "var")) || (data13 === "kvar")) || (data13 === "A")) || (data13 === "V")) || (data13 === "K")) || (data13 === "Celcius")) || (data13 === "Celsius")) || (data13 === "Fahrenheit")) || (data13 === "Percent"))){
-validate12.errors = [{instancePath:instancePath+"/meterValue/" + i0+"/sampledValue/" + i1+"/unit",keyword:"enum",params:{allowedValues: schema11.properties.meterValue.items.properties.sampledValue.items.properties.unit.enum}}];
-return false;
-}
-var valid4 = _errs30 === errors;
-}
-else {
-var valid4 = true;
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-else {
-validate12.errors = [{instancePath:instancePath+"/meterValue/" + i0+"/sampledValue/" + i1,keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-var valid3 = _errs15 === errors;
-if(!valid3){
-break;
-}
-}
-}
-else {
-validate12.errors = [{instancePath:instancePath+"/meterValue/" + i0+"/sampledValue",keyword:"type",params:{type: "array"}}];
-return false;
-}
-}
-var valid2 = _errs13 === errors;
-}
-else {
-var valid2 = true;
-}
-}
-}
-}
-}
-else {
-validate12.errors = [{instancePath:instancePath+"/meterValue/" + i0,keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-var valid1 = _errs8 === errors;
-if(!valid1){
-break;
-}
-}
-}
-else {
-validate12.errors = [{instancePath:instancePath+"/meterValue",keyword:"type",params:{type: "array"}}];
-return false;
-}
+if(!(validate13(data.meterValue, {instancePath:instancePath+"/meterValue",parentData:data,parentDataProperty:"meterValue",rootData}))){
+vErrors = vErrors === null ? validate13.errors : vErrors.concat(validate13.errors);
+errors = vErrors.length;
 }
 var valid0 = _errs6 === errors;
 }
@@ -1143,100 +1156,8 @@ validate12.errors = vErrors;
 return errors === 0;
 }
 
-export const RemoteStartTransaction_conf = validate13;
-const schema12 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"status":{"type":"string","enum":["Accepted","Rejected"]}},"required":["status"],"type":"object"};
-
-function validate13(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.status === undefined) && (missing0 = "status")){
-validate13.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
-return false;
-}
-else {
-const _errs1 = errors;
-for(const key0 in data){
-if(!(key0 === "status")){
-validate13.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
-return false;
-break;
-}
-}
-if(_errs1 === errors){
-if(data.status !== undefined){
-let data0 = data.status;
-if(typeof data0 !== "string"){
-validate13.errors = [{instancePath:instancePath+"/status",keyword:"type",params:{type: "string"}}];
-return false;
-}
-if(!((data0 === "Accepted") || (data0 === "Rejected"))){
-validate13.errors = [{instancePath:instancePath+"/status",keyword:"enum",params:{allowedValues: schema12.properties.status.enum}}];
-return false;
-}
-}
-}
-}
-}
-else {
-validate13.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-validate13.errors = vErrors;
-return errors === 0;
-}
-
-export const RemoteStopTransaction_conf = validate14;
+export const RemoteStartTransaction_conf = validate15;
 const schema13 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"status":{"type":"string","enum":["Accepted","Rejected"]}},"required":["status"],"type":"object"};
-
-function validate14(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.status === undefined) && (missing0 = "status")){
-validate14.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
-return false;
-}
-else {
-const _errs1 = errors;
-for(const key0 in data){
-if(!(key0 === "status")){
-validate14.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
-return false;
-break;
-}
-}
-if(_errs1 === errors){
-if(data.status !== undefined){
-let data0 = data.status;
-if(typeof data0 !== "string"){
-validate14.errors = [{instancePath:instancePath+"/status",keyword:"type",params:{type: "string"}}];
-return false;
-}
-if(!((data0 === "Accepted") || (data0 === "Rejected"))){
-validate14.errors = [{instancePath:instancePath+"/status",keyword:"enum",params:{allowedValues: schema13.properties.status.enum}}];
-return false;
-}
-}
-}
-}
-}
-else {
-validate14.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-validate14.errors = vErrors;
-return errors === 0;
-}
-
-export const Reset_conf = validate15;
-const schema14 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"status":{"type":"string","enum":["Accepted","Rejected"]}},"required":["status"],"type":"object"};
 
 function validate15(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -1265,7 +1186,7 @@ validate15.errors = [{instancePath:instancePath+"/status",keyword:"type",params:
 return false;
 }
 if(!((data0 === "Accepted") || (data0 === "Rejected"))){
-validate15.errors = [{instancePath:instancePath+"/status",keyword:"enum",params:{allowedValues: schema14.properties.status.enum}}];
+validate15.errors = [{instancePath:instancePath+"/status",keyword:"enum",params:{allowedValues: schema13.properties.status.enum}}];
 return false;
 }
 }
@@ -1281,8 +1202,8 @@ validate15.errors = vErrors;
 return errors === 0;
 }
 
-export const SecurityEventNotification_req = validate16;
-const schema15 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"type":{"type":"string","maxLength":50},"timestamp":{"type":"string","format":"date-time"},"techInfo":{"type":"string","maxLength":255}},"required":["type","timestamp"],"type":"object"};
+export const RemoteStopTransaction_conf = validate16;
+const schema14 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"status":{"type":"string","enum":["Accepted","Rejected"]}},"required":["status"],"type":"object"};
 
 function validate16(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -1290,15 +1211,107 @@ let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if(((data.type === undefined) && (missing0 = "type")) || ((data.timestamp === undefined) && (missing0 = "timestamp"))){
+if((data.status === undefined) && (missing0 = "status")){
 validate16.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
-if(!(((key0 === "type") || (key0 === "timestamp")) || (key0 === "techInfo"))){
+if(!(key0 === "status")){
 validate16.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.status !== undefined){
+let data0 = data.status;
+if(typeof data0 !== "string"){
+validate16.errors = [{instancePath:instancePath+"/status",keyword:"type",params:{type: "string"}}];
+return false;
+}
+if(!((data0 === "Accepted") || (data0 === "Rejected"))){
+validate16.errors = [{instancePath:instancePath+"/status",keyword:"enum",params:{allowedValues: schema14.properties.status.enum}}];
+return false;
+}
+}
+}
+}
+}
+else {
+validate16.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+validate16.errors = vErrors;
+return errors === 0;
+}
+
+export const Reset_conf = validate17;
+const schema15 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"status":{"type":"string","enum":["Accepted","Rejected"]}},"required":["status"],"type":"object"};
+
+function validate17(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.status === undefined) && (missing0 = "status")){
+validate17.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!(key0 === "status")){
+validate17.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.status !== undefined){
+let data0 = data.status;
+if(typeof data0 !== "string"){
+validate17.errors = [{instancePath:instancePath+"/status",keyword:"type",params:{type: "string"}}];
+return false;
+}
+if(!((data0 === "Accepted") || (data0 === "Rejected"))){
+validate17.errors = [{instancePath:instancePath+"/status",keyword:"enum",params:{allowedValues: schema15.properties.status.enum}}];
+return false;
+}
+}
+}
+}
+}
+else {
+validate17.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+validate17.errors = vErrors;
+return errors === 0;
+}
+
+export const SecurityEventNotification_req = validate18;
+const schema16 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"type":{"type":"string","maxLength":50},"timestamp":{"type":"string","format":"date-time"},"techInfo":{"type":"string","maxLength":255}},"required":["type","timestamp"],"type":"object"};
+
+function validate18(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.type === undefined) && (missing0 = "type")) || ((data.timestamp === undefined) && (missing0 = "timestamp"))){
+validate18.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!(((key0 === "type") || (key0 === "timestamp")) || (key0 === "techInfo"))){
+validate18.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -1310,12 +1323,12 @@ const _errs2 = errors;
 if(errors === _errs2){
 if(typeof data0 === "string"){
 if(func0(data0) > 50){
-validate16.errors = [{instancePath:instancePath+"/type",keyword:"maxLength",params:{limit: 50}}];
+validate18.errors = [{instancePath:instancePath+"/type",keyword:"maxLength",params:{limit: 50}}];
 return false;
 }
 }
 else {
-validate16.errors = [{instancePath:instancePath+"/type",keyword:"type",params:{type: "string"}}];
+validate18.errors = [{instancePath:instancePath+"/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -1332,12 +1345,12 @@ if(errors === _errs4){
 if(errors === _errs4){
 if(typeof data1 === "string"){
 if(!(formats0.validate(data1))){
-validate16.errors = [{instancePath:instancePath+"/timestamp",keyword:"format",params:{format: "date-time"}}];
+validate18.errors = [{instancePath:instancePath+"/timestamp",keyword:"format",params:{format: "date-time"}}];
 return false;
 }
 }
 else {
-validate16.errors = [{instancePath:instancePath+"/timestamp",keyword:"type",params:{type: "string"}}];
+validate18.errors = [{instancePath:instancePath+"/timestamp",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -1354,12 +1367,12 @@ const _errs6 = errors;
 if(errors === _errs6){
 if(typeof data2 === "string"){
 if(func0(data2) > 255){
-validate16.errors = [{instancePath:instancePath+"/techInfo",keyword:"maxLength",params:{limit: 255}}];
+validate18.errors = [{instancePath:instancePath+"/techInfo",keyword:"maxLength",params:{limit: 255}}];
 return false;
 }
 }
 else {
-validate16.errors = [{instancePath:instancePath+"/techInfo",keyword:"type",params:{type: "string"}}];
+validate18.errors = [{instancePath:instancePath+"/techInfo",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -1368,135 +1381,6 @@ var valid0 = _errs6 === errors;
 else {
 var valid0 = true;
 }
-}
-}
-}
-}
-}
-else {
-validate16.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-validate16.errors = vErrors;
-return errors === 0;
-}
-
-export const SignCertificate_req = validate17;
-const schema16 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"csr":{"type":"string","maxLength":5500}},"required":["csr"],"type":"object"};
-
-function validate17(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.csr === undefined) && (missing0 = "csr")){
-validate17.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
-return false;
-}
-else {
-const _errs1 = errors;
-for(const key0 in data){
-if(!(key0 === "csr")){
-validate17.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
-return false;
-break;
-}
-}
-if(_errs1 === errors){
-if(data.csr !== undefined){
-let data0 = data.csr;
-const _errs2 = errors;
-if(errors === _errs2){
-if(typeof data0 === "string"){
-if(func0(data0) > 5500){
-validate17.errors = [{instancePath:instancePath+"/csr",keyword:"maxLength",params:{limit: 5500}}];
-return false;
-}
-}
-else {
-validate17.errors = [{instancePath:instancePath+"/csr",keyword:"type",params:{type: "string"}}];
-return false;
-}
-}
-}
-}
-}
-}
-else {
-validate17.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-validate17.errors = vErrors;
-return errors === 0;
-}
-
-export const SignedFirmwareStatusNotification_req = validate18;
-const schema17 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"status":{"$ref":"urn:def:FirmwareStatusEnumType"},"requestId":{"type":"integer"}},"required":["status"],"type":"object"};
-const schema18 = {"$id":"urn:def:FirmwareStatusEnumType","type":"string","enum":["Downloaded","DownloadFailed","Downloading","DownloadScheduled","DownloadPaused","Idle","InstallationFailed","Installing","Installed","InstallRebooting","InstallScheduled","InstallVerificationFailed","InvalidSignature","SignatureVerified"]};
-
-function validate19(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="urn:def:FirmwareStatusEnumType" */;
-let vErrors = null;
-let errors = 0;
-if(typeof data !== "string"){
-validate19.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
-return false;
-}
-if(!((((((((((((((data === "Downloaded") || (data === "DownloadFailed")) || (data === "Downloading")) || (data === "DownloadScheduled")) || (data === "DownloadPaused")) || (data === "Idle")) || (data === "InstallationFailed")) || (data === "Installing")) || (data === "Installed")) || (data === "InstallRebooting")) || (data === "InstallScheduled")) || (data === "InstallVerificationFailed")) || (data === "InvalidSignature")) || (data === "SignatureVerified"))){
-validate19.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema18.enum}}];
-return false;
-}
-validate19.errors = vErrors;
-return errors === 0;
-}
-
-
-function validate18(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.status === undefined) && (missing0 = "status")){
-validate18.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
-return false;
-}
-else {
-const _errs1 = errors;
-for(const key0 in data){
-if(!((key0 === "status") || (key0 === "requestId"))){
-validate18.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
-return false;
-break;
-}
-}
-if(_errs1 === errors){
-if(data.status !== undefined){
-const _errs2 = errors;
-if(!(validate19(data.status, {instancePath:instancePath+"/status",parentData:data,parentDataProperty:"status",rootData}))){
-vErrors = vErrors === null ? validate19.errors : vErrors.concat(validate19.errors);
-errors = vErrors.length;
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.requestId !== undefined){
-let data1 = data.requestId;
-const _errs3 = errors;
-if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
-validate18.errors = [{instancePath:instancePath+"/requestId",keyword:"type",params:{type: "integer"}}];
-return false;
-}
-var valid0 = _errs3 === errors;
-}
-else {
-var valid0 = true;
 }
 }
 }
@@ -1511,24 +1395,153 @@ validate18.errors = vErrors;
 return errors === 0;
 }
 
-export const StartTransaction_req = validate21;
-const schema19 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"connectorId":{"type":"integer"},"idTag":{"type":"string","maxLength":20},"meterStart":{"type":"integer"},"reservationId":{"type":"integer"},"timestamp":{"type":"string","format":"date-time"}},"required":["connectorId","idTag","meterStart","timestamp"],"type":"object"};
+export const SignCertificate_req = validate19;
+const schema17 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"csr":{"type":"string","maxLength":5500}},"required":["csr"],"type":"object"};
+
+function validate19(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.csr === undefined) && (missing0 = "csr")){
+validate19.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!(key0 === "csr")){
+validate19.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.csr !== undefined){
+let data0 = data.csr;
+const _errs2 = errors;
+if(errors === _errs2){
+if(typeof data0 === "string"){
+if(func0(data0) > 5500){
+validate19.errors = [{instancePath:instancePath+"/csr",keyword:"maxLength",params:{limit: 5500}}];
+return false;
+}
+}
+else {
+validate19.errors = [{instancePath:instancePath+"/csr",keyword:"type",params:{type: "string"}}];
+return false;
+}
+}
+}
+}
+}
+}
+else {
+validate19.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+validate19.errors = vErrors;
+return errors === 0;
+}
+
+export const SignedFirmwareStatusNotification_req = validate20;
+const schema18 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"status":{"$ref":"urn:def:FirmwareStatusEnumType"},"requestId":{"type":"integer"}},"required":["status"],"type":"object"};
+const schema19 = {"$id":"urn:def:FirmwareStatusEnumType","type":"string","enum":["Downloaded","DownloadFailed","Downloading","DownloadScheduled","DownloadPaused","Idle","InstallationFailed","Installing","Installed","InstallRebooting","InstallScheduled","InstallVerificationFailed","InvalidSignature","SignatureVerified"]};
 
 function validate21(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="urn:def:FirmwareStatusEnumType" */;
+let vErrors = null;
+let errors = 0;
+if(typeof data !== "string"){
+validate21.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
+return false;
+}
+if(!((((((((((((((data === "Downloaded") || (data === "DownloadFailed")) || (data === "Downloading")) || (data === "DownloadScheduled")) || (data === "DownloadPaused")) || (data === "Idle")) || (data === "InstallationFailed")) || (data === "Installing")) || (data === "Installed")) || (data === "InstallRebooting")) || (data === "InstallScheduled")) || (data === "InstallVerificationFailed")) || (data === "InvalidSignature")) || (data === "SignatureVerified"))){
+validate21.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema19.enum}}];
+return false;
+}
+validate21.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate20(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.status === undefined) && (missing0 = "status")){
+validate20.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!((key0 === "status") || (key0 === "requestId"))){
+validate20.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.status !== undefined){
+const _errs2 = errors;
+if(!(validate21(data.status, {instancePath:instancePath+"/status",parentData:data,parentDataProperty:"status",rootData}))){
+vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.requestId !== undefined){
+let data1 = data.requestId;
+const _errs3 = errors;
+if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
+validate20.errors = [{instancePath:instancePath+"/requestId",keyword:"type",params:{type: "integer"}}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+else {
+validate20.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+validate20.errors = vErrors;
+return errors === 0;
+}
+
+export const StartTransaction_req = validate23;
+const schema20 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"connectorId":{"type":"integer"},"idTag":{"type":"string","maxLength":20},"meterStart":{"type":"integer"},"reservationId":{"type":"integer"},"timestamp":{"type":"string","format":"date-time"}},"required":["connectorId","idTag","meterStart","timestamp"],"type":"object"};
+
+function validate23(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((((data.connectorId === undefined) && (missing0 = "connectorId")) || ((data.idTag === undefined) && (missing0 = "idTag"))) || ((data.meterStart === undefined) && (missing0 = "meterStart"))) || ((data.timestamp === undefined) && (missing0 = "timestamp"))){
-validate21.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate23.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(((((key0 === "connectorId") || (key0 === "idTag")) || (key0 === "meterStart")) || (key0 === "reservationId")) || (key0 === "timestamp"))){
-validate21.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate23.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -1538,7 +1551,7 @@ if(data.connectorId !== undefined){
 let data0 = data.connectorId;
 const _errs2 = errors;
 if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
-validate21.errors = [{instancePath:instancePath+"/connectorId",keyword:"type",params:{type: "integer"}}];
+validate23.errors = [{instancePath:instancePath+"/connectorId",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -1553,12 +1566,12 @@ const _errs4 = errors;
 if(errors === _errs4){
 if(typeof data1 === "string"){
 if(func0(data1) > 20){
-validate21.errors = [{instancePath:instancePath+"/idTag",keyword:"maxLength",params:{limit: 20}}];
+validate23.errors = [{instancePath:instancePath+"/idTag",keyword:"maxLength",params:{limit: 20}}];
 return false;
 }
 }
 else {
-validate21.errors = [{instancePath:instancePath+"/idTag",keyword:"type",params:{type: "string"}}];
+validate23.errors = [{instancePath:instancePath+"/idTag",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -1572,7 +1585,7 @@ if(data.meterStart !== undefined){
 let data2 = data.meterStart;
 const _errs6 = errors;
 if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
-validate21.errors = [{instancePath:instancePath+"/meterStart",keyword:"type",params:{type: "integer"}}];
+validate23.errors = [{instancePath:instancePath+"/meterStart",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -1585,7 +1598,7 @@ if(data.reservationId !== undefined){
 let data3 = data.reservationId;
 const _errs8 = errors;
 if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
-validate21.errors = [{instancePath:instancePath+"/reservationId",keyword:"type",params:{type: "integer"}}];
+validate23.errors = [{instancePath:instancePath+"/reservationId",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs8 === errors;
@@ -1601,12 +1614,12 @@ if(errors === _errs10){
 if(errors === _errs10){
 if(typeof data4 === "string"){
 if(!(formats0.validate(data4))){
-validate21.errors = [{instancePath:instancePath+"/timestamp",keyword:"format",params:{format: "date-time"}}];
+validate23.errors = [{instancePath:instancePath+"/timestamp",keyword:"format",params:{format: "date-time"}}];
 return false;
 }
 }
 else {
-validate21.errors = [{instancePath:instancePath+"/timestamp",keyword:"type",params:{type: "string"}}];
+validate23.errors = [{instancePath:instancePath+"/timestamp",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -1624,32 +1637,32 @@ var valid0 = true;
 }
 }
 else {
-validate21.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate23.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate21.errors = vErrors;
+validate23.errors = vErrors;
 return errors === 0;
 }
 
-export const StatusNotification_req = validate22;
-const schema20 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"connectorId":{"type":"integer"},"errorCode":{"type":"string","enum":["ConnectorLockFailure","EVCommunicationError","GroundFailure","HighTemperature","InternalError","LocalListConflict","NoError","OtherError","OverCurrentFailure","PowerMeterFailure","PowerSwitchFailure","ReaderFailure","ResetFailure","UnderVoltage","OverVoltage","WeakSignal"]},"info":{"type":"string","maxLength":50},"status":{"type":"string","enum":["Available","Preparing","Charging","SuspendedEVSE","SuspendedEV","Finishing","Reserved","Unavailable","Faulted"]},"timestamp":{"type":"string","format":"date-time"},"vendorId":{"type":"string","maxLength":255},"vendorErrorCode":{"type":"string","maxLength":50}},"required":["connectorId","errorCode","status"],"type":"object"};
+export const StatusNotification_req = validate24;
+const schema21 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"connectorId":{"type":"integer"},"errorCode":{"type":"string","enum":["ConnectorLockFailure","EVCommunicationError","GroundFailure","HighTemperature","InternalError","LocalListConflict","NoError","OtherError","OverCurrentFailure","PowerMeterFailure","PowerSwitchFailure","ReaderFailure","ResetFailure","UnderVoltage","OverVoltage","WeakSignal"]},"info":{"type":"string","maxLength":50},"status":{"type":"string","enum":["Available","Preparing","Charging","SuspendedEVSE","SuspendedEV","Finishing","Reserved","Unavailable","Faulted"]},"timestamp":{"type":"string","format":"date-time"},"vendorId":{"type":"string","maxLength":255},"vendorErrorCode":{"type":"string","maxLength":50}},"required":["connectorId","errorCode","status"],"type":"object"};
 
-function validate22(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate24(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((((data.connectorId === undefined) && (missing0 = "connectorId")) || ((data.errorCode === undefined) && (missing0 = "errorCode"))) || ((data.status === undefined) && (missing0 = "status"))){
-validate22.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate24.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(((((((key0 === "connectorId") || (key0 === "errorCode")) || (key0 === "info")) || (key0 === "status")) || (key0 === "timestamp")) || (key0 === "vendorId")) || (key0 === "vendorErrorCode"))){
-validate22.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate24.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -1659,7 +1672,7 @@ if(data.connectorId !== undefined){
 let data0 = data.connectorId;
 const _errs2 = errors;
 if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
-validate22.errors = [{instancePath:instancePath+"/connectorId",keyword:"type",params:{type: "integer"}}];
+validate24.errors = [{instancePath:instancePath+"/connectorId",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -1672,11 +1685,11 @@ if(data.errorCode !== undefined){
 let data1 = data.errorCode;
 const _errs4 = errors;
 if(typeof data1 !== "string"){
-validate22.errors = [{instancePath:instancePath+"/errorCode",keyword:"type",params:{type: "string"}}];
+validate24.errors = [{instancePath:instancePath+"/errorCode",keyword:"type",params:{type: "string"}}];
 return false;
 }
 if(!((((((((((((((((data1 === "ConnectorLockFailure") || (data1 === "EVCommunicationError")) || (data1 === "GroundFailure")) || (data1 === "HighTemperature")) || (data1 === "InternalError")) || (data1 === "LocalListConflict")) || (data1 === "NoError")) || (data1 === "OtherError")) || (data1 === "OverCurrentFailure")) || (data1 === "PowerMeterFailure")) || (data1 === "PowerSwitchFailure")) || (data1 === "ReaderFailure")) || (data1 === "ResetFailure")) || (data1 === "UnderVoltage")) || (data1 === "OverVoltage")) || (data1 === "WeakSignal"))){
-validate22.errors = [{instancePath:instancePath+"/errorCode",keyword:"enum",params:{allowedValues: schema20.properties.errorCode.enum}}];
+validate24.errors = [{instancePath:instancePath+"/errorCode",keyword:"enum",params:{allowedValues: schema21.properties.errorCode.enum}}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -1691,12 +1704,12 @@ const _errs6 = errors;
 if(errors === _errs6){
 if(typeof data2 === "string"){
 if(func0(data2) > 50){
-validate22.errors = [{instancePath:instancePath+"/info",keyword:"maxLength",params:{limit: 50}}];
+validate24.errors = [{instancePath:instancePath+"/info",keyword:"maxLength",params:{limit: 50}}];
 return false;
 }
 }
 else {
-validate22.errors = [{instancePath:instancePath+"/info",keyword:"type",params:{type: "string"}}];
+validate24.errors = [{instancePath:instancePath+"/info",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -1710,11 +1723,11 @@ if(data.status !== undefined){
 let data3 = data.status;
 const _errs8 = errors;
 if(typeof data3 !== "string"){
-validate22.errors = [{instancePath:instancePath+"/status",keyword:"type",params:{type: "string"}}];
+validate24.errors = [{instancePath:instancePath+"/status",keyword:"type",params:{type: "string"}}];
 return false;
 }
 if(!(((((((((data3 === "Available") || (data3 === "Preparing")) || (data3 === "Charging")) || (data3 === "SuspendedEVSE")) || (data3 === "SuspendedEV")) || (data3 === "Finishing")) || (data3 === "Reserved")) || (data3 === "Unavailable")) || (data3 === "Faulted"))){
-validate22.errors = [{instancePath:instancePath+"/status",keyword:"enum",params:{allowedValues: schema20.properties.status.enum}}];
+validate24.errors = [{instancePath:instancePath+"/status",keyword:"enum",params:{allowedValues: schema21.properties.status.enum}}];
 return false;
 }
 var valid0 = _errs8 === errors;
@@ -1730,12 +1743,12 @@ if(errors === _errs10){
 if(errors === _errs10){
 if(typeof data4 === "string"){
 if(!(formats0.validate(data4))){
-validate22.errors = [{instancePath:instancePath+"/timestamp",keyword:"format",params:{format: "date-time"}}];
+validate24.errors = [{instancePath:instancePath+"/timestamp",keyword:"format",params:{format: "date-time"}}];
 return false;
 }
 }
 else {
-validate22.errors = [{instancePath:instancePath+"/timestamp",keyword:"type",params:{type: "string"}}];
+validate24.errors = [{instancePath:instancePath+"/timestamp",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -1752,12 +1765,12 @@ const _errs12 = errors;
 if(errors === _errs12){
 if(typeof data5 === "string"){
 if(func0(data5) > 255){
-validate22.errors = [{instancePath:instancePath+"/vendorId",keyword:"maxLength",params:{limit: 255}}];
+validate24.errors = [{instancePath:instancePath+"/vendorId",keyword:"maxLength",params:{limit: 255}}];
 return false;
 }
 }
 else {
-validate22.errors = [{instancePath:instancePath+"/vendorId",keyword:"type",params:{type: "string"}}];
+validate24.errors = [{instancePath:instancePath+"/vendorId",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -1773,12 +1786,12 @@ const _errs14 = errors;
 if(errors === _errs14){
 if(typeof data6 === "string"){
 if(func0(data6) > 50){
-validate22.errors = [{instancePath:instancePath+"/vendorErrorCode",keyword:"maxLength",params:{limit: 50}}];
+validate24.errors = [{instancePath:instancePath+"/vendorErrorCode",keyword:"maxLength",params:{limit: 50}}];
 return false;
 }
 }
 else {
-validate22.errors = [{instancePath:instancePath+"/vendorErrorCode",keyword:"type",params:{type: "string"}}];
+validate24.errors = [{instancePath:instancePath+"/vendorErrorCode",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -1797,32 +1810,32 @@ var valid0 = true;
 }
 }
 else {
-validate22.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate24.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate22.errors = vErrors;
+validate24.errors = vErrors;
 return errors === 0;
 }
 
-export const StopTransaction_req = validate23;
-const schema21 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"idTag":{"type":"string","maxLength":20},"meterStop":{"type":"integer"},"timestamp":{"type":"string","format":"date-time"},"transactionId":{"type":"integer"},"reason":{"type":"string","enum":["EmergencyStop","EVDisconnected","HardReset","Local","Other","PowerLoss","Reboot","Remote","SoftReset","UnlockCommand","DeAuthorized"]},"transactionData":{"type":"array","items":{"type":"object","properties":{"timestamp":{"type":"string","format":"date-time"},"sampledValue":{"type":"array","items":{"type":"object","properties":{"value":{"type":"string"},"context":{"type":"string","enum":["Interruption.Begin","Interruption.End","Sample.Clock","Sample.Periodic","Transaction.Begin","Transaction.End","Trigger","Other"]},"format":{"type":"string","enum":["Raw","SignedData"]},"measurand":{"type":"string","enum":["Energy.Active.Export.Register","Energy.Active.Import.Register","Energy.Reactive.Export.Register","Energy.Reactive.Import.Register","Energy.Active.Export.Interval","Energy.Active.Import.Interval","Energy.Reactive.Export.Interval","Energy.Reactive.Import.Interval","Power.Active.Export","Power.Active.Import","Power.Offered","Power.Reactive.Export","Power.Reactive.Import","Power.Factor","Current.Import","Current.Export","Current.Offered","Voltage","Frequency","Temperature","SoC","RPM"]},"phase":{"type":"string","enum":["L1","L2","L3","N","L1-N","L2-N","L3-N","L1-L2","L2-L3","L3-L1"]},"location":{"type":"string","enum":["Cable","EV","Inlet","Outlet","Body"]},"unit":{"type":"string","enum":["Wh","kWh","varh","kvarh","W","kW","VA","kVA","var","kvar","A","V","K","Celcius","Celsius","Fahrenheit","Percent"]}},"additionalProperties":false,"required":["value"]}}},"additionalProperties":false,"required":["timestamp","sampledValue"]}}},"required":["transactionId","timestamp","meterStop"],"type":"object"};
+export const StopTransaction_req = validate25;
+const schema22 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"idTag":{"type":"string","maxLength":20},"meterStop":{"type":"integer"},"timestamp":{"type":"string","format":"date-time"},"transactionId":{"type":"integer"},"reason":{"type":"string","enum":["EmergencyStop","EVDisconnected","HardReset","Local","Other","PowerLoss","Reboot","Remote","SoftReset","UnlockCommand","DeAuthorized"]},"transactionData":{"$ref":"urn:shared:MeterValues.req:properties:meterValue"}},"required":["transactionId","timestamp","meterStop"],"type":"object"};
 
-function validate23(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate25(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((((data.transactionId === undefined) && (missing0 = "transactionId")) || ((data.timestamp === undefined) && (missing0 = "timestamp"))) || ((data.meterStop === undefined) && (missing0 = "meterStop"))){
-validate23.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate25.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!((((((key0 === "idTag") || (key0 === "meterStop")) || (key0 === "timestamp")) || (key0 === "transactionId")) || (key0 === "reason")) || (key0 === "transactionData"))){
-validate23.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate25.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -1834,12 +1847,12 @@ const _errs2 = errors;
 if(errors === _errs2){
 if(typeof data0 === "string"){
 if(func0(data0) > 20){
-validate23.errors = [{instancePath:instancePath+"/idTag",keyword:"maxLength",params:{limit: 20}}];
+validate25.errors = [{instancePath:instancePath+"/idTag",keyword:"maxLength",params:{limit: 20}}];
 return false;
 }
 }
 else {
-validate23.errors = [{instancePath:instancePath+"/idTag",keyword:"type",params:{type: "string"}}];
+validate25.errors = [{instancePath:instancePath+"/idTag",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -1853,7 +1866,7 @@ if(data.meterStop !== undefined){
 let data1 = data.meterStop;
 const _errs4 = errors;
 if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
-validate23.errors = [{instancePath:instancePath+"/meterStop",keyword:"type",params:{type: "integer"}}];
+validate25.errors = [{instancePath:instancePath+"/meterStop",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -1869,12 +1882,12 @@ if(errors === _errs6){
 if(errors === _errs6){
 if(typeof data2 === "string"){
 if(!(formats0.validate(data2))){
-validate23.errors = [{instancePath:instancePath+"/timestamp",keyword:"format",params:{format: "date-time"}}];
+validate25.errors = [{instancePath:instancePath+"/timestamp",keyword:"format",params:{format: "date-time"}}];
 return false;
 }
 }
 else {
-validate23.errors = [{instancePath:instancePath+"/timestamp",keyword:"type",params:{type: "string"}}];
+validate25.errors = [{instancePath:instancePath+"/timestamp",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -1889,7 +1902,7 @@ if(data.transactionId !== undefined){
 let data3 = data.transactionId;
 const _errs8 = errors;
 if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
-validate23.errors = [{instancePath:instancePath+"/transactionId",keyword:"type",params:{type: "integer"}}];
+validate25.errors = [{instancePath:instancePath+"/transactionId",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs8 === errors;
@@ -1902,11 +1915,11 @@ if(data.reason !== undefined){
 let data4 = data.reason;
 const _errs10 = errors;
 if(typeof data4 !== "string"){
-validate23.errors = [{instancePath:instancePath+"/reason",keyword:"type",params:{type: "string"}}];
+validate25.errors = [{instancePath:instancePath+"/reason",keyword:"type",params:{type: "string"}}];
 return false;
 }
 if(!(((((((((((data4 === "EmergencyStop") || (data4 === "EVDisconnected")) || (data4 === "HardReset")) || (data4 === "Local")) || (data4 === "Other")) || (data4 === "PowerLoss")) || (data4 === "Reboot")) || (data4 === "Remote")) || (data4 === "SoftReset")) || (data4 === "UnlockCommand")) || (data4 === "DeAuthorized"))){
-validate23.errors = [{instancePath:instancePath+"/reason",keyword:"enum",params:{allowedValues: schema21.properties.reason.enum}}];
+validate25.errors = [{instancePath:instancePath+"/reason",keyword:"enum",params:{allowedValues: schema22.properties.reason.enum}}];
 return false;
 }
 var valid0 = _errs10 === errors;
@@ -1916,244 +1929,10 @@ var valid0 = true;
 }
 if(valid0){
 if(data.transactionData !== undefined){
-let data5 = data.transactionData;
 const _errs12 = errors;
-if(errors === _errs12){
-if(Array.isArray(data5)){
-var valid1 = true;
-const len0 = data5.length;
-for(let i0=0; i0<len0; i0++){
-let data6 = data5[i0];
-const _errs14 = errors;
-if(errors === _errs14){
-if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
-let missing1;
-if(((data6.timestamp === undefined) && (missing1 = "timestamp")) || ((data6.sampledValue === undefined) && (missing1 = "sampledValue"))){
-validate23.errors = [{instancePath:instancePath+"/transactionData/" + i0,keyword:"required",params:{missingProperty: missing1}}];
-return false;
-}
-else {
-const _errs16 = errors;
-for(const key1 in data6){
-if(!((key1 === "timestamp") || (key1 === "sampledValue"))){
-validate23.errors = [{instancePath:instancePath+"/transactionData/" + i0,keyword:"additionalProperties",params:{additionalProperty: key1}}];
-return false;
-break;
-}
-}
-if(_errs16 === errors){
-if(data6.timestamp !== undefined){
-let data7 = data6.timestamp;
-const _errs17 = errors;
-if(errors === _errs17){
-if(errors === _errs17){
-if(typeof data7 === "string"){
-if(!(formats0.validate(data7))){
-validate23.errors = [{instancePath:instancePath+"/transactionData/" + i0+"/timestamp",keyword:"format",params:{format: "date-time"}}];
-return false;
-}
-}
-else {
-validate23.errors = [{instancePath:instancePath+"/transactionData/" + i0+"/timestamp",keyword:"type",params:{type: "string"}}];
-return false;
-}
-}
-}
-var valid2 = _errs17 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data6.sampledValue !== undefined){
-let data8 = data6.sampledValue;
-const _errs19 = errors;
-if(errors === _errs19){
-if(Array.isArray(data8)){
-var valid3 = true;
-const len1 = data8.length;
-for(let i1=0; i1<len1; i1++){
-let data9 = data8[i1];
-const _errs21 = errors;
-if(errors === _errs21){
-if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
-let missing2;
-if((data9.value === undefined) && (missing2 = "value")){
-validate23.errors = [{instancePath:instancePath+"/transactionData/" + i0+"/sampledValue/" + i1,keyword:"required",params:{missingProperty: missing2}}];
-return false;
-}
-else {
-const _errs23 = errors;
-for(const key2 in data9){
-if(!(((((((key2 === "value") || (key2 === "context")) || (key2 === "format")) || (key2 === "measurand")) || (key2 === "phase")) || (key2 === "location")) || (key2 === "unit"))){
-validate23.errors = [{instancePath:instancePath+"/transactionData/" + i0+"/sampledValue/" + i1,keyword:"additionalProperties",params:{additionalProperty: key2}}];
-return false;
-break;
-}
-}
-if(_errs23 === errors){
-if(data9.value !== undefined){
-const _errs24 = errors;
-if(typeof data9.value !== "string"){
-validate23.errors = [{instancePath:instancePath+"/transactionData/" + i0+"/sampledValue/" + i1+"/value",keyword:"type",params:{type: "string"}}];
-return false;
-}
-var valid4 = _errs24 === errors;
-}
-else {
-var valid4 = true;
-}
-if(valid4){
-if(data9.context !== undefined){
-let data11 = data9.context;
-const _errs26 = errors;
-if(typeof data11 !== "string"){
-validate23.errors = [{instancePath:instancePath+"/transactionData/" + i0+"/sampledValue/" + i1+"/context",keyword:"type",params:{type: "string"}}];
-return false;
-}
-if(!((((((((data11 === "Interruption.Begin") || (data11 === "Interruption.End")) || (data11 === "Sample.Clock")) || (data11 === "Sample.Periodic")) || (data11 === "Transaction.Begin")) || (data11 === "Transaction.End")) || (data11 === "Trigger")) || (data11 === "Other"))){
-validate23.errors = [{instancePath:instancePath+"/transactionData/" + i0+"/sampledValue/" + i1+"/context",keyword:"enum",params:{allowedValues: schema21.properties.transactionData.items.properties.sampledValue.items.properties.context.enum}}];
-return false;
-}
-var valid4 = _errs26 === errors;
-}
-else {
-var valid4 = true;
-}
-if(valid4){
-if(data9.format !== undefined){
-let data12 = data9.format;
-const _errs28 = errors;
-if(typeof data12 !== "string"){
-validate23.errors = [{instancePath:instancePath+"/transactionData/" + i0+"/sampledValue/" + i1+"/format",keyword:"type",params:{type: "string"}}];
-return false;
-}
-if(!((data12 === "Raw") || (data12 === "SignedData"))){
-validate23.errors = [{instancePath:instancePath+"/transactionData/" + i0+"/sampledValue/" + i1+"/format",keyword:"enum",params:{allowedValues: schema21.properties.transactionData.items.properties.sampledValue.items.properties.format.enum}}];
-return false;
-}
-var valid4 = _errs28 === errors;
-}
-else {
-var valid4 = true;
-}
-if(valid4){
-if(data9.measurand !== undefined){
-let data13 = data9.measurand;
-const _errs30 = errors;
-if(typeof data13 !== "string"){
-validate23.errors = [{instancePath:instancePath+"/transactionData/" + i0+"/sampledValue/" + i1+"/measurand",keyword:"type",params:{type: "string"}}];
-return false;
-}
-if(!((((((((((((((((((((((data13 === "Energy.Active.Export.Register") || (data13 === "Energy.Active.Import.Register")) || (data13 === "Energy.Reactive.Export.Register")) || (data13 === "Energy.Reactive.Import.Register")) || (data13 === "Energy.Active.Export.Interval")) || (data13 === "Energy.Active.Import.Interval")) || (data13 === "Energy.Reactive.Export.Interval")) || (data13 === "Energy.Reactive.Import.Interval")) || (data13 === "Power.Active.Export")) || (data13 === "Power.Active.Import")) || (data13 === "Power.Offered")) || (data13 === "Power.Reactive.Export")) || (data13 === "Power.Reactive.Import")) || (data13 === "Power.Factor")) || (data13 === "Current.Import")) || (data13 === "Current.Export")) || (data13 === "Current.Offered")) || (data13 === "Voltage")) || (data13 === "Frequency")) || (data13 === "Temperature")) || (data13 === "SoC")) || (data13 === "RPM"))){
-validate23.errors = [{instancePath:instancePath+"/transactionData/" + i0+"/sampledValue/" + i1+"/measurand",keyword:"enum",params:{allowedValues: schema21.properties.transactionData.items.properties.sampledValue.items.properties.measurand.enum}}];
-return false;
-}
-var valid4 = _errs30 === errors;
-}
-else {
-var valid4 = true;
-}
-if(valid4){
-if(data9.phase !== undefined){
-let data14 = data9.phase;
-const _errs32 = errors;
-if(typeof data14 !== "string"){
-validate23.errors = [{instancePath:instancePath+"/transactionData/" + i0+"/sampledValue/" + i1+"/phase",keyword:"type",params:{type: "string"}}];
-return false;
-}
-if(!((((((((((data14 === "L1") || (data14 === "L2")) || (data14 === "L3")) || (data14 === "N")) || (data14 === "L1-N")) || (data14 === "L2-N")) || (data14 === "L3-N")) || (data14 === "L1-L2")) || (data14 === "L2-L3")) || (data14 === "L3-L1"))){
-validate23.errors = [{instancePath:instancePath+"/transactionData/" + i0+"/sampledValue/" + i1+"/phase",keyword:"enum",params:{allowedValues: schema21.properties.transactionData.items.properties.sampledValue.items.properties.phase.enum}}];
-return false;
-}
-var valid4 = _errs32 === errors;
-}
-else {
-var valid4 = true;
-}
-if(valid4){
-if(data9.location !== undefined){
-let data15 = data9.location;
-const _errs34 = errors;
-if(typeof data15 !== "string"){
-validate23.errors = [{instancePath:instancePath+"/transactionData/" + i0+"/sampledValue/" + i1+"/location",keyword:"type",params:{type: "string"}}];
-return false;
-}
-if(!(((((data15 === "Cable") || (data15 === "EV")) || (data15 === "Inlet")) || (data15 === "Outlet")) || (data15 === "Body"))){
-validate23.errors = [{instancePath:instancePath+"/transactionData/" + i0+"/sampledValue/" + i1+"/location",keyword:"enum",params:{allowedValues: schema21.properties.transactionData.items.properties.sampledValue.items.properties.location.enum}}];
-return false;
-}
-var valid4 = _errs34 === errors;
-}
-else {
-var valid4 = true;
-}
-if(valid4){
-if(data9.unit !== undefined){
-let data16 = data9.unit;
-const _errs36 = errors;
-if(typeof data16 !== "string"){
-validate23.errors = [{instancePath:instancePath+"/transactionData/" + i0+"/sampledValue/" + i1+"/unit",keyword:"type",params:{type: "string"}}];
-return false;
-}
-if(!(((((((((((((((((data16 === "Wh") || (data16 === "kWh")) || (data16 === "varh")) || (data16 === "kvarh")) || (data16 === "W")) || (data16 === "kW")) || (data16 === "VA")) || (data16 === "kVA")) || (data16 === "var")) || (data16 === "kvar")) || (data16 === "A")) || (data16 === "V")) || (data16 === "K")) || (data16 === "Celcius")) || (data16 === "Celsius")) || (data16 === "Fahrenheit")) || (data16 === "Percent"))){
-validate23.errors = [{instancePath:instancePath+"/transactionData/" + i0+"/sampledValue/" + i1+"/unit",keyword:"enum",params:{allowedValues: schema21.properties.transactionData.items.properties.sampledValue.items.properties.unit.enum}}];
-return false;
-}
-var valid4 = _errs36 === errors;
-}
-else {
-var valid4 = true;
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-else {
-validate23.errors = [{instancePath:instancePath+"/transactionData/" + i0+"/sampledValue/" + i1,keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-var valid3 = _errs21 === errors;
-if(!valid3){
-break;
-}
-}
-}
-else {
-validate23.errors = [{instancePath:instancePath+"/transactionData/" + i0+"/sampledValue",keyword:"type",params:{type: "array"}}];
-return false;
-}
-}
-var valid2 = _errs19 === errors;
-}
-else {
-var valid2 = true;
-}
-}
-}
-}
-}
-else {
-validate23.errors = [{instancePath:instancePath+"/transactionData/" + i0,keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-var valid1 = _errs14 === errors;
-if(!valid1){
-break;
-}
-}
-}
-else {
-validate23.errors = [{instancePath:instancePath+"/transactionData",keyword:"type",params:{type: "array"}}];
-return false;
-}
+if(!(validate13(data.transactionData, {instancePath:instancePath+"/transactionData",parentData:data,parentDataProperty:"transactionData",rootData}))){
+vErrors = vErrors === null ? validate13.errors : vErrors.concat(validate13.errors);
+errors = vErrors.length;
 }
 var valid0 = _errs12 === errors;
 }
@@ -2169,103 +1948,103 @@ var valid0 = true;
 }
 }
 else {
-validate23.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-validate23.errors = vErrors;
-return errors === 0;
-}
-
-export const TriggerMessage_conf = validate24;
-const schema22 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"status":{"type":"string","enum":["Accepted","Rejected","NotImplemented"]}},"required":["status"],"type":"object"};
-
-function validate24(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.status === undefined) && (missing0 = "status")){
-validate24.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
-return false;
-}
-else {
-const _errs1 = errors;
-for(const key0 in data){
-if(!(key0 === "status")){
-validate24.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
-return false;
-break;
-}
-}
-if(_errs1 === errors){
-if(data.status !== undefined){
-let data0 = data.status;
-if(typeof data0 !== "string"){
-validate24.errors = [{instancePath:instancePath+"/status",keyword:"type",params:{type: "string"}}];
-return false;
-}
-if(!(((data0 === "Accepted") || (data0 === "Rejected")) || (data0 === "NotImplemented"))){
-validate24.errors = [{instancePath:instancePath+"/status",keyword:"enum",params:{allowedValues: schema22.properties.status.enum}}];
-return false;
-}
-}
-}
-}
-}
-else {
-validate24.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-validate24.errors = vErrors;
-return errors === 0;
-}
-
-export const UnlockConnector_conf = validate25;
-const schema23 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"status":{"type":"string","enum":["Unlocked","UnlockFailed","NotSupported"]}},"required":["status"],"type":"object"};
-
-function validate25(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.status === undefined) && (missing0 = "status")){
-validate25.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
-return false;
-}
-else {
-const _errs1 = errors;
-for(const key0 in data){
-if(!(key0 === "status")){
-validate25.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
-return false;
-break;
-}
-}
-if(_errs1 === errors){
-if(data.status !== undefined){
-let data0 = data.status;
-if(typeof data0 !== "string"){
-validate25.errors = [{instancePath:instancePath+"/status",keyword:"type",params:{type: "string"}}];
-return false;
-}
-if(!(((data0 === "Unlocked") || (data0 === "UnlockFailed")) || (data0 === "NotSupported"))){
-validate25.errors = [{instancePath:instancePath+"/status",keyword:"enum",params:{allowedValues: schema23.properties.status.enum}}];
-return false;
-}
-}
-}
-}
-}
-else {
 validate25.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
 validate25.errors = vErrors;
+return errors === 0;
+}
+
+export const TriggerMessage_conf = validate27;
+const schema23 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"status":{"type":"string","enum":["Accepted","Rejected","NotImplemented"]}},"required":["status"],"type":"object"};
+
+function validate27(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.status === undefined) && (missing0 = "status")){
+validate27.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!(key0 === "status")){
+validate27.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.status !== undefined){
+let data0 = data.status;
+if(typeof data0 !== "string"){
+validate27.errors = [{instancePath:instancePath+"/status",keyword:"type",params:{type: "string"}}];
+return false;
+}
+if(!(((data0 === "Accepted") || (data0 === "Rejected")) || (data0 === "NotImplemented"))){
+validate27.errors = [{instancePath:instancePath+"/status",keyword:"enum",params:{allowedValues: schema23.properties.status.enum}}];
+return false;
+}
+}
+}
+}
+}
+else {
+validate27.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+validate27.errors = vErrors;
+return errors === 0;
+}
+
+export const UnlockConnector_conf = validate28;
+const schema24 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"status":{"type":"string","enum":["Unlocked","UnlockFailed","NotSupported"]}},"required":["status"],"type":"object"};
+
+function validate28(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.status === undefined) && (missing0 = "status")){
+validate28.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!(key0 === "status")){
+validate28.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.status !== undefined){
+let data0 = data.status;
+if(typeof data0 !== "string"){
+validate28.errors = [{instancePath:instancePath+"/status",keyword:"type",params:{type: "string"}}];
+return false;
+}
+if(!(((data0 === "Unlocked") || (data0 === "UnlockFailed")) || (data0 === "NotSupported"))){
+validate28.errors = [{instancePath:instancePath+"/status",keyword:"enum",params:{allowedValues: schema24.properties.status.enum}}];
+return false;
+}
+}
+}
+}
+}
+else {
+validate28.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+validate28.errors = vErrors;
 return errors === 0;
 }
 
