@@ -318,7 +318,7 @@ async function main(opts: BenchOptions): Promise<void> {
         const runs = opts.coldRuns ?? (r.kind === 'ws' ? 5 : 3);
         const size = sizes.get(r.row.entry);
         const timed = await measureColdStart({ outDir: BUNDLE_DIR, bundle, kind: r.kind, event: coldEvent(r, ctx), runs, env });
-        const measured: ColdResult = size ? { ...timed, bundleBytes: size.bytes, gzipBytes: size.gzipBytes, sdkBytes: size.sdkBytes, packages: size.packages } : timed;
+        const measured: ColdResult = size ? { ...timed, bundleBytes: size.bytes, gzipBytes: size.gzipBytes, sdkBytes: size.sdkBytes, ownBytes: size.ownBytes, generatedBytes: size.generatedBytes, packages: size.packages } : timed;
         const sdkBundle = withSdk.find((b) => b.entry === r.row.entry);
         if (sdkBundle) {
           const v = await measureColdStart({ outDir: sdkDir, bundle: sdkBundle, kind: r.kind, event: coldEvent(r, ctx), runs, env });
@@ -378,7 +378,8 @@ async function main(opts: BenchOptions): Promise<void> {
     const ocppCold = coldStart.filter((c) => c.kind === 'ws');
     // Issue #13's targets (reported, not asserted).
     const message = ocppCold.find((c) => c.entry === 'functions/ocpp/message.ts');
-    const ourBytes = (c: ColdResult) => c.bundleBytes - (c.sdkBytes ?? 0);
+    // Our code as scripts/bundle-sizes.ts counts it: every module outside node_modules, generated validators included.
+    const ourBytes = (c: ColdResult) => c.ownBytes ?? c.bundleBytes - (c.sdkBytes ?? 0);
     const targetChecks: TargetCheck[] = [
       {
         target: 'OCPP msgs/s ≥ 0.8 × the same run\'s raw DynamoDB Local PutItem rate',
@@ -387,7 +388,9 @@ async function main(opts: BenchOptions): Promise<void> {
       },
       {
         target: 'OCPP message bundle ($default) < 150 KB of our code',
-        measured: message ? `${kib(ourBytes(message))} of our code (${kib(message.bundleBytes)} with the AWS SDK)` : 'not measured',
+        measured: message
+          ? `${kib(ourBytes(message))} of our code, ${kib(message.generatedBytes ?? 0)} of it generated validators (${kib(message.bundleBytes)} with the AWS SDK and other packages)`
+          : 'not measured',
         met: message ? ourBytes(message) < 150 * 1024 : 'n/a',
       },
       {

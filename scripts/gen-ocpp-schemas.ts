@@ -13,7 +13,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import Ajv from 'ajv';
+import Ajv, { _, Name } from 'ajv';
 import addFormats from 'ajv-formats';
 import standaloneCode from 'ajv/dist/standalone';
 import { CHARGER_ACTIONS, COMMAND_ACTIONS } from '../lib/ocpp/action-names';
@@ -90,17 +90,82 @@ function keysOf(version: OcppVersion, role: Role): string[] {
   return commands.map((a) => `${a}.req`);
 }
 
-/** The runtime modules Ajv's standalone code requires, as the ESM bindings lib/ocpp/validators/runtime.ts gives. */
+/**
+ * What the standalone code may reference besides itself: Ajv's UCS-2 length (minLength/maxLength) and
+ * the format checks, both provided by lib/ocpp/validators/runtime.ts. Ajv would `require` Ajv and
+ * ajv-formats (all of their formats, one CommonJS module esbuild cannot shake); runtime.ts gives the
+ * pieces as ES module bindings instead.
+ */
 const RUNTIME_REQUIRES: Readonly<Record<string, string>> = {
   'require("ajv/dist/runtime/ucs2length")': 'ajvUcs2length',
-  'require("ajv-formats/dist/formats")': 'ajvFormats',
 };
+/** Formats runtime.ts implements; the OCA schemas' other one (uri) is only in messages this CSMS never validates. */
+const RUNTIME_FORMATS: ReadonlySet<string> = new Set(['date-time']);
+/** The binding of runtime.ts that holds the formats (Ajv's `code.formats`). */
+const FORMATS_BINDING = 'ocppFormats';
+
+/**
+ * Ajv names the schema location of every failure (`schemaPath`); validate.ts reports the payload
+ * location (instancePath), keyword and params only, so the location string in every failure
+ * branch is dead weight in the $default bundle. Values are JSON strings (escapes allowed).
+ */
+const SCHEMA_PATH = /schemaPath:"(?:[^"\\]|\\.)*",/g;
+
+/** Schemas by the id Ajv knows them under, in a stable order. */
+export type KeyedSchemas = Array<[string, Json]>;
+
+/** Below this many characters of JSON a repeated subschema stays inline: the call would outweigh the copy. */
+const MIN_HOISTED = 200;
+
+/**
+ * Moves an object or array subschema that recurs identically (in 1.6, which has no definitions:
+ * MeterValues.req's meterValue is StopTransaction.req's transactionData; idTagInfo is in three
+ * answers) into a schema of its own, `urn:shared:<where it first occurs>`, that each place refers to:
+ * with inlineRefs off Ajv compiles it once, as a function the places call. Validation is the same,
+ * the failing field's path too (Ajv passes the payload path to the call). Largest first, one at a
+ * time, so that a part repeated only inside a repeated whole stays inside it. `schemas` are not changed.
+ */
+export function hoistRepeats(schemas: KeyedSchemas): { schemas: KeyedSchemas; shared: KeyedSchemas } {
+  let current = schemas;
+  const shared: KeyedSchemas = [];
+  for (;;) {
+    const seen = new Map<string, { count: number; id: string }>();
+    const count = (node: Json, key: string, path: string, root: boolean): void => {
+      if (node === null || typeof node !== 'object') return;
+      if (Array.isArray(node)) return node.forEach((item, i) => count(item, key, `${path}:${i}`, false));
+      if (!root && (node.type === 'object' || node.type === 'array')) {
+        const json = JSON.stringify(node);
+        if (json.length >= MIN_HOISTED) {
+          const entry = seen.get(json) ?? { count: 0, id: `urn:shared:${key.replace(/^urn:def:/, '')}${path}` };
+          seen.set(json, { ...entry, count: entry.count + 1 });
+        }
+      }
+      for (const [k, v] of Object.entries(node)) count(v, key, `${path}:${k}`, false);
+    };
+    for (const [key, schema] of [...current, ...shared]) count(schema, key, '', true);
+    const repeated = [...seen].filter(([, e]) => e.count > 1).sort(([a], [b]) => b.length - a.length)[0];
+    if (repeated === undefined) return { schemas: current, shared };
+    const [json, { id }] = repeated;
+    const replace = (node: Json): Json => {
+      if (node === null || typeof node !== 'object') return node;
+      if (Array.isArray(node)) return node.map(replace);
+      if (JSON.stringify(node) === json) return { $ref: id };
+      return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, replace(v)]));
+    };
+    const replaceBelow = ([key, schema]: [string, Json]): [string, Json] => [key, schema !== null && typeof schema === 'object' && !Array.isArray(schema) ? Object.fromEntries(Object.entries(schema).map(([k, v]) => [k, replace(v)])) : schema];
+    current = current.map(replaceBelow);
+    shared.splice(0, shared.length, ...shared.map(replaceBelow), [id, JSON.parse(json) as Json]);
+  }
+}
 
 /**
  * One role's validators for one version. The definitions the OCA schemas repeat in every file
- * (CustomDataType, EVSEType, …; identical wherever a name recurs, which is checked) are compiled once,
- * as one shared `defs` schema that every `$ref` points to; that halves the 2.0.1 code. The Ajv
- * options are those the lazy compiler used (allErrors off, multipleOfPrecision 6, the two formats).
+ * (CustomDataType, EVSEType, …; identical wherever a name recurs, which is checked) are compiled once
+ * each, as schemas of their own (`urn:def:<Name>`) that every `$ref` points to: Ajv caches a compiled
+ * `$ref` per referring root schema, so definitions inside one shared `defs` schema were compiled again
+ * for every message that refers to them directly. The Ajv options are those the lazy compiler used
+ * (allErrors off, multipleOfPrecision 6, the two formats), with `messages: false`: validate.ts words
+ * the few keywords the schemas use itself (ajvMessage), so the text is not repeated in every branch.
  */
 function validatorModule(version: OcppVersion, source: string, role: Role): GeneratedFile[] {
   const schemas = strippedSchemas(source);
@@ -117,32 +182,51 @@ function validatorModule(version: OcppVersion, source: string, role: Role): Gene
     if (Array.isArray(node)) return node.map(toShared);
     if (node === null || typeof node !== 'object') return node;
     return Object.fromEntries(
-      Object.entries(node).map(([key, value]) => [key, key === '$ref' && typeof value === 'string' ? value.replace(/^#\/definitions\//, 'defs#/definitions/') : toShared(value)]),
+      Object.entries(node).map(([key, value]) => [key, key === '$ref' && typeof value === 'string' ? value.replace(/^#\/definitions\//, 'urn:def:') : toShared(value)]),
     );
   };
-  const ajv = new Ajv({ allErrors: false, multipleOfPrecision: 6, validateSchema: false, inlineRefs: false, code: { source: true, esm: true, lines: true } });
+  const ajv = new Ajv({
+    allErrors: false,
+    multipleOfPrecision: 6,
+    validateSchema: false,
+    inlineRefs: false,
+    messages: false,
+    code: { source: true, esm: true, lines: true, formats: _`${new Name(FORMATS_BINDING)}` },
+  });
   addFormats(ajv, ['date-time', 'uri']);
-  ajv.addSchema({ $id: 'defs', definitions: Object.fromEntries([...definitions].sort(([a], [b]) => a.localeCompare(b)).map(([name, json]) => [name, toShared(JSON.parse(json) as Json)])) });
+  const defs: KeyedSchemas = [...definitions].sort(([a], [b]) => a.localeCompare(b)).map(([name, json]) => [`urn:def:${name}`, toShared(JSON.parse(json) as Json)]);
+  const messages: KeyedSchemas = schemas
+    .map((schema): [string, Json] => {
+      const { $id: id, definitions: _defs, ...rest } = schema;
+      return [String(id).replace(/^urn:/, ''), toShared(rest)];
+    })
+    .filter(([key]) => wanted.has(key));
+  const hoisted = hoistRepeats([...defs, ...messages]);
+  for (const [id, schema] of hoisted.schemas.slice(0, defs.length)) ajv.addSchema({ $id: id, ...(schema as object) });
+  for (const [id, schema] of hoisted.shared) ajv.addSchema({ $id: id, ...(schema as object) });
   const exports: Record<string, string> = {};
-  for (const schema of schemas) {
-    const key = String(schema.$id).replace(/^urn:/, '');
-    if (!wanted.has(key)) continue;
-    const { $id: _id, definitions: _defs, ...rest } = schema;
-    ajv.addSchema(toShared(rest) as object, key);
+  for (const [key, schema] of hoisted.schemas.slice(defs.length)) {
+    ajv.addSchema(schema as object, key);
     exports[key.replace('.', '_')] = key;
   }
   const missing = [...wanted].filter((key) => !Object.values(exports).includes(key));
   if (missing.length) throw new Error(`${source}: no schema for ${missing.join(', ')}`);
-  let code = standaloneCode(ajv, exports);
+  let code = standaloneCode(ajv, exports).replace(SCHEMA_PATH, '');
+  if (code.includes('schemaPath')) throw new Error(`${source} ${role}: a schemaPath the generator did not remove`);
   const used = Object.entries(RUNTIME_REQUIRES).filter(([req]) => code.includes(req));
   for (const [req, binding] of used) code = code.split(req).join(binding);
   if (/\brequire\(/.test(code)) throw new Error(`${source} ${role}: standalone code requires a module runtime.ts does not provide`);
+  const formats = [...code.matchAll(new RegExp(`\\b${FORMATS_BINDING}\\[("[^"]+")\\]`, 'g'))].map((m) => JSON.parse(m[1]!) as string);
+  const unknown = formats.filter((f) => !RUNTIME_FORMATS.has(f));
+  if (unknown.length) throw new Error(`${source} ${role}: format ${unknown.join(', ')} is not in runtime.ts`);
+  if (new RegExp(`\\b${FORMATS_BINDING}\\b(?!\\[")`).test(code)) throw new Error(`${source} ${role}: formats used other than by name`);
+  const bindings = [...used.map(([, b]) => b), ...(formats.length ? [FORMATS_BINDING] : [])];
   const base = `lib/ocpp/validators/${version.replace(/\./g, '')}.${role}.gen`;
   const header = `// Generated by Ajv standalone from lib/ocpp/schemas (${role}: ${ROLE_TEXT[role]}). Do not edit; regenerate with: ${COMMAND}`;
   const actions = role === 'received' ? schemas.map((s) => String(s.$id).replace(/^urn:/, '')).filter((k) => k.endsWith('.req')).map((k) => k.slice(0, -4)) : undefined;
   const js = [
     header,
-    ...(used.length ? [`import { ${used.map(([, b]) => b).join(', ')} } from "./runtime";`] : []),
+    ...(bindings.length ? [`import { ${bindings.join(', ')} } from "./runtime";`] : []),
     code.replace(/^"use strict";/, ''),
     `export const validators = {${Object.entries(exports).map(([name, key]) => `${JSON.stringify(key)}: ${name}`).join(', ')}};`,
     ...(actions ? [`export const ACTIONS = ${JSON.stringify(actions)};`] : []),
@@ -150,9 +234,9 @@ function validatorModule(version: OcppVersion, source: string, role: Role): Gene
   ].join('\n');
   const dts = [
     header,
-    "import type { ValidateFunction } from 'ajv';",
+    "import type { Validator } from './types';",
     '/** `Action.req` / `Action.conf` → its validator. */',
-    'export declare const validators: Readonly<Record<string, ValidateFunction>>;',
+    'export declare const validators: Readonly<Record<string, Validator>>;',
     ...(actions ? ['/** Every action of this version (it has a request schema), whether or not this CSMS takes part in it. */', 'export declare const ACTIONS: readonly string[];'] : []),
     '',
   ].join('\n');

@@ -85,8 +85,12 @@ export interface ColdResult {
   /** Minified size as scripts/bundle-sizes.ts measures it (the same esbuild options, no source map). */
   readonly bundleBytes: number;
   readonly gzipBytes?: number;
-  /** Of bundleBytes, what comes from the AWS SDK (scripts/bundle-sizes.ts sdkBytes); the rest is our code and its libraries. */
+  /** Of bundleBytes, what comes from the AWS SDK (scripts/bundle-sizes.ts sdkBytes); the rest is our code and other packages. */
   readonly sdkBytes?: number;
+  /** Of bundleBytes, our code: modules outside node_modules (scripts/bundle-sizes.ts ownBytes), generated ones included. */
+  readonly ownBytes?: number;
+  /** Of ownBytes, the generated modules (OCPP validators). */
+  readonly generatedBytes?: number;
   /** npm packages bundled in. */
   readonly packages?: readonly string[];
   readonly runs: number;

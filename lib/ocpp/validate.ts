@@ -4,18 +4,18 @@
 // This module holds what the $default function validates: charger CALLs, the answers to our commands
 // and, before sending, our own answers. The commands we send are checked by validate-command.ts, so
 // their validators stay out of the $default bundle.
-import type { ErrorObject, ValidateFunction } from 'ajv';
 import { OcppError, type OcppErrorKind } from './errors';
 import * as answers16 from './validators/ocpp16.answers.gen.js';
 import * as answers201 from './validators/ocpp201.answers.gen.js';
 import * as received16 from './validators/ocpp16.received.gen.js';
 import * as received201 from './validators/ocpp201.received.gen.js';
+import type { ValidationFailure, Validator } from './validators/types';
 import type { OcppVersion } from './versions';
 
 export type ValidationResult = { ok: true } | { ok: false; error: OcppError };
 
 type Direction = 'req' | 'conf';
-type Validators = Readonly<Record<string, ValidateFunction>>;
+type Validators = Readonly<Record<string, Validator>>;
 
 const RECEIVED: { readonly [V in OcppVersion]: Validators } = { 'ocpp1.6': received16.validators, 'ocpp2.0.1': received201.validators };
 const ANSWERS: { readonly [V in OcppVersion]: Validators } = { 'ocpp1.6': answers16.validators, 'ocpp2.0.1': answers201.validators };
@@ -97,15 +97,15 @@ export function kindForKeyword(version: OcppVersion, keyword: string): OcppError
 }
 
 /** JSON pointer of the offending field; for required/additionalProperties, the named child field. */
-function fieldPath(error: ErrorObject): string {
+function fieldPath(error: ValidationFailure): string {
   const params: Record<string, unknown> = error.params;
   const child = error.keyword === 'required' ? params.missingProperty : error.keyword === 'additionalProperties' ? params.additionalProperty : undefined;
   if (typeof child === 'string') return `${error.instancePath}/${child.replace(/~/g, '~0').replace(/\//g, '~1')}`;
   return error.instancePath === '' ? '/' : error.instancePath;
 }
 
-function describeError(error: ErrorObject, path: string): string {
-  const params: Record<string, unknown> = error.params;
+function describeError(error: ValidationFailure, path: string): string {
+  const params = error.params;
   switch (error.keyword) {
     case 'required':
       return `${path} is required`;
@@ -114,10 +114,43 @@ function describeError(error: ErrorObject, path: string): string {
     case 'enum':
       return Array.isArray(params.allowedValues)
         ? `${path} must be one of: ${params.allowedValues.map(String).join(', ')}`
-        : `${path} ${error.message ?? 'must be one of the allowed values'}`;
+        : `${path} ${ajvMessage(error) ?? 'must be one of the allowed values'}`;
     default:
-      return `${path} ${error.message ?? `fails ${error.keyword}`}`;
+      return `${path} ${ajvMessage(error) ?? `fails ${error.keyword}`}`;
   }
+}
+
+/*
+ * Ajv's message for each keyword the OCA schemas use (ajv 8 lib/vocabularies/**: `message`), worded
+ * here from keyword and params because the generated validators are compiled with `messages: false`
+ * (scripts/gen-ocpp-schemas.ts): the text is then not repeated in each of their failure branches.
+ * test/unit/ocpp/validate.test.ts holds every entry to the text Ajv itself produces.
+ */
+const AJV_MESSAGES: Readonly<Record<string, (p: Record<string, unknown>) => string>> = {
+  type: (p) => `must be ${String(p.type)}`,
+  required: (p) => `must have required property '${String(p.missingProperty)}'`,
+  additionalProperties: () => 'must NOT have additional properties',
+  enum: () => 'must be equal to one of the allowed values',
+  const: () => 'must be equal to constant',
+  format: (p) => `must match format "${String(p.format)}"`,
+  pattern: (p) => `must match pattern "${String(p.pattern)}"`,
+  maxLength: (p) => `must NOT have more than ${String(p.limit)} characters`,
+  minLength: (p) => `must NOT have fewer than ${String(p.limit)} characters`,
+  maxItems: (p) => `must NOT have more than ${String(p.limit)} items`,
+  minItems: (p) => `must NOT have fewer than ${String(p.limit)} items`,
+  maxProperties: (p) => `must NOT have more than ${String(p.limit)} properties`,
+  minProperties: (p) => `must NOT have fewer than ${String(p.limit)} properties`,
+  maximum: (p) => `must be ${String(p.comparison)} ${String(p.limit)}`,
+  minimum: (p) => `must be ${String(p.comparison)} ${String(p.limit)}`,
+  exclusiveMaximum: (p) => `must be ${String(p.comparison)} ${String(p.limit)}`,
+  exclusiveMinimum: (p) => `must be ${String(p.comparison)} ${String(p.limit)}`,
+  multipleOf: (p) => `must be multiple of ${String(p.multipleOf)}`,
+  uniqueItems: (p) => `must NOT have duplicate items (items ## ${String(p.j)} and ${String(p.i)} are identical)`,
+};
+
+/** Ajv's message for a failure, or undefined for a keyword the OCA schemas do not use. */
+export function ajvMessage(error: ValidationFailure): string | undefined {
+  return Object.hasOwn(AJV_MESSAGES, error.keyword) ? AJV_MESSAGES[error.keyword]?.(error.params) : undefined;
 }
 
 /**

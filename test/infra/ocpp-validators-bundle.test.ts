@@ -32,6 +32,12 @@ describe('OCPP validators in the Lambda bundles', () => {
     expect(bundle.inputs.filter((i) => COMPILER.some((re) => re.test(i)))).toEqual([]);
   });
 
+  it.each(['message', 'sendCommand'] as const)('%s bundles of Ajv and ajv-formats only the run-time pieces the validators call (not all ajv-formats formats)', (name) => {
+    const bundle = name === 'message' ? message : sendCommand;
+    const ajvModules = bundle.modules.map((m) => m.input).filter((i) => /node_modules\/ajv(-formats)?\//.test(i));
+    expect(ajvModules.filter((i) => !/node_modules\/ajv\/dist\/runtime\/ucs2length\.js$/.test(i))).toEqual([]);
+  });
+
   it('$default carries what it validates: charger CALLs, answers to commands and its own answers, not the command requests', () => {
     expect(validatorsIn(message)).toEqual(['ocpp16.answers', 'ocpp16.received', 'ocpp201.answers', 'ocpp201.received']);
   });

@@ -1,8 +1,8 @@
-// The two run-time helpers the ahead-of-time validators (*.gen.js, scripts/gen-ocpp-schemas.ts) call:
-// Ajv's UCS-2 length for minLength/maxLength and ajv-formats' date-time and uri checks. Only these
-// small modules are bundled, never the Ajv compiler.
+// The run-time helpers the ahead-of-time validators (*.gen.js, scripts/gen-ocpp-schemas.ts) call:
+// Ajv's UCS-2 length for minLength/maxLength and the one format the validators check, date-time.
+// Only these small pieces are bundled: not the Ajv compiler, and not ajv-formats, a CommonJS module
+// of some thirty formats that esbuild bundles whole (7.5 KiB in the $default bundle for one format).
 import ucs2lengthModule from 'ajv/dist/runtime/ucs2length';
-import { fullFormats } from 'ajv-formats/dist/formats';
 
 // A CommonJS module with `exports.default`: bundlers hand over the function, Node's ESM loader the
 // exports object; accept both.
@@ -10,5 +10,54 @@ const ucs2length = ((ucs2lengthModule as unknown as { default?: unknown }).defau
 
 /** Stands in for `require("ajv/dist/runtime/ucs2length")` in the generated code. */
 export const ajvUcs2length = { default: ucs2length };
-/** Stands in for `require("ajv-formats/dist/formats")` in the generated code. */
-export const ajvFormats = { fullFormats };
+
+/*
+ * date-time exactly as ajv-formats 3.0.1 `fullFormats["date-time"]` checks it (MIT, © Evgeny
+ * Poberezkin): RFC 3339 §5.6 date-time, the time zone required, leap seconds only at 23:59 UTC.
+ * test/unit/ocpp/validator-runtime.test.ts holds it to ajv-formats' answer on a corpus of strings.
+ */
+const DATE = /^(\d\d\d\d)-(\d\d)-(\d\d)$/;
+const DAYS = [0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+const TIME = /^(\d\d):(\d\d):(\d\d(?:\.\d+)?)(z|([+-])(\d\d)(?::?(\d\d))?)?$/i;
+const DATE_TIME_SEPARATOR = /t|\s/i;
+
+function isLeapYear(year: number): boolean {
+  // RFC 3339 Appendix C
+  return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+}
+
+function date(str: string): boolean {
+  const matches = DATE.exec(str);
+  if (!matches) return false;
+  const year = +matches[1]!;
+  const month = +matches[2]!;
+  const day = +matches[3]!;
+  return month >= 1 && month <= 12 && day >= 1 && day <= (month === 2 && isLeapYear(year) ? 29 : DAYS[month]!);
+}
+
+function time(str: string): boolean {
+  const matches = TIME.exec(str);
+  if (!matches) return false;
+  const hr = +matches[1]!;
+  const min = +matches[2]!;
+  const sec = +matches[3]!;
+  const tz = matches[4];
+  const tzSign = matches[5] === '-' ? -1 : 1;
+  const tzH = +(matches[6] || 0);
+  const tzM = +(matches[7] || 0);
+  if (tzH > 23 || tzM > 59 || !tz) return false;
+  if (hr <= 23 && min <= 59 && sec < 60) return true;
+  // leap second
+  const utcMin = min - tzM * tzSign;
+  const utcHr = hr - tzH * tzSign - (utcMin < 0 ? 1 : 0);
+  return (utcHr === 23 || utcHr === -1) && (utcMin === 59 || utcMin === -1) && sec < 61;
+}
+
+/** RFC 3339 date-time with a time zone (ajv-formats `fullFormats["date-time"].validate`). */
+export function dateTime(str: string): boolean {
+  const parts = str.split(DATE_TIME_SEPARATOR);
+  return parts.length === 2 && date(parts[0]!) && time(parts[1]!);
+}
+
+/** Ajv's `code.formats` for the generated code: format name → `{ validate }`. */
+export const ocppFormats: Readonly<Record<string, { readonly validate: (s: string) => boolean }>> = { 'date-time': { validate: dateTime } };

@@ -1,4 +1,5 @@
 import Ajv from 'ajv';
+import addFormats from 'ajv-formats';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CHARGER_ACTIONS, COMMAND_ACTIONS } from '../../../lib/ocpp/action-names';
 import { errorCodeFor } from '../../../lib/ocpp/errors';
@@ -198,6 +199,37 @@ describe('validateRequest: one bad payload per error kind', () => {
 
   it('answers TypeConstraintViolation when the payload itself is not an object', () => {
     expect(failure(validateRequest('ocpp1.6', 'Heartbeat', null))).toMatchObject({ kind: 'TypeConstraintViolation', details: { path: '/' } });
+  });
+});
+
+describe("failure descriptions in Ajv's words", () => {
+  // The ahead-of-time validators carry no message text (scripts/gen-ocpp-schemas.ts, messages: false);
+  // validate.ts words it. Each case fails one keyword the OCA schemas use, and the description must be
+  // what Ajv itself says, compiled from the same schema with the options the generator uses.
+  const dcNeeds = (dc: Record<string, unknown>) => ({ evseId: 1, chargingNeeds: { requestedEnergyTransfer: 'DC', dcChargingParameters: { evMaxCurrent: 200, evMaxVoltage: 400, ...dc } } });
+  const cases: ReadonlyArray<readonly [string, OcppVersion, string, 'req' | 'conf', unknown]> = [
+    ['type', 'ocpp1.6', 'MeterValues', 'req', { connectorId: 1, meterValue: [{ timestamp: '2025-03-01T10:00:00Z', sampledValue: [{ value: 42 }] }] }],
+    ['maxLength', 'ocpp1.6', 'BootNotification', 'req', aBootNotification16({ chargePointVendor: 'V'.repeat(21) })],
+    ['format', 'ocpp2.0.1', 'StatusNotification', 'req', aStatusNotification201({ timestamp: '2025-03-01T10:00:00' })],
+    ['maximum', 'ocpp2.0.1', 'NotifyEVChargingNeeds', 'req', dcNeeds({ stateOfCharge: 101 })],
+    ['minimum', 'ocpp2.0.1', 'NotifyEVChargingNeeds', 'req', dcNeeds({ fullSoC: -1 })],
+    ['minItems', 'ocpp2.0.1', 'GetVariables', 'req', { getVariableData: [] }],
+    ['maxItems', 'ocpp2.0.1', 'GetReport', 'req', { requestId: 1, componentCriteria: ['Active', 'Available', 'Enabled', 'Problem', 'Active'] }],
+    ['multipleOf', 'ocpp1.6', 'RemoteStartTransaction', 'req', aRemoteStartWithProfile16(16.15)],
+    ['type', 'ocpp2.0.1', 'BootNotification', 'conf', { status: 'Accepted', currentTime: '2025-03-01T10:00:00Z', interval: 'soon' }],
+  ];
+
+  it.each(cases)('%s (%s %s.%s)', (keyword, version, action, direction, payload) => {
+    const schemas = version === 'ocpp1.6' ? ocpp16Schemas : ocpp201Schemas;
+    const { $id: _id, ...schema } = schemas.find((s) => (s as { $id: string }).$id === `urn:${action}.${direction}`) as { $id: string };
+    const ajv = new Ajv({ allErrors: false, multipleOfPrecision: 6 });
+    addFormats(ajv, ['date-time', 'uri']);
+    const reference = ajv.compile(schema);
+    expect(reference(payload)).toBe(false);
+    const expected = reference.errors![0]!;
+    const ours = direction === 'conf' ? validateResponse(version, action, payload) : COMMAND_ACTIONS[version].some((a) => a === action) ? validateCommandRequest(version, action, payload) : validateRequest(version, action, payload);
+    expect(expected.keyword).toBe(keyword);
+    expect(failure(ours)).toMatchObject({ description: `${expected.instancePath} ${expected.message}`, details: { path: expected.instancePath, keyword } });
   });
 });
 
