@@ -116,7 +116,7 @@ describe('npm run admin', () => {
     const log = vi.spyOn(console, 'log').mockImplementation(() => undefined);
     try {
       expect(await admin(['create-operator', '--name', 'Smoke CPO Ltd', '--email', anEmail('cpo'), '--table', process.env.TABLE_NAME!])).toBe(0);
-      const key = /API key \(shown once\): (\S+)/.exec(log.mock.calls.map((c) => String(c[0])).join('\n'))?.[1];
+      const key = /API key \S+ \(full; shown once, keep it\): (\S+)/.exec(log.mock.calls.map((c) => String(c[0])).join('\n'))?.[1];
       expect(key).toMatch(/^cpk_/);
       expect((await apiClient(rt)('GET', '/api/v1/operator/teams', { token: key! })).status).toBe(200);
     } finally {
