@@ -2,7 +2,7 @@
 // grants are decided here once, so a stack only says which row a function serves.
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { AssetStaging, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { type Alarm, ComparisonOperator, MathExpression, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { type Policy, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
@@ -104,8 +104,11 @@ export class AppFunction extends Construct {
         sourcesContent: LAMBDA_BUNDLING.sourcesContent,
         externalModules: [...LAMBDA_BUNDLING.externalModules],
         banner: LAMBDA_BUNDLING.banner,
-        // NodejsFunction has no `alias` option: esbuild's own flag, run from projectRoot (REPO_ROOT).
+        // NodejsFunction has no `alias` option: esbuild's own flag. Its relative target resolves in
+        // esbuild's working directory: projectRoot (REPO_ROOT) when bundling locally, and, should
+        // the CDK fall back to Docker (no local esbuild), the mounted root instead of the default "/".
         esbuildArgs: { '--alias': Object.entries(LAMBDA_BUNDLING.alias).map(([from, to]) => `${from}=${to}`) },
+        workingDirectory: AssetStaging.BUNDLING_INPUT_DIR,
       },
     });
     grantAccess(this.function, props.access, props.platform);
