@@ -73,6 +73,9 @@ function main(opts: CostOptions): void {
       `${a.rebootsPerMonth} reboot (BootNotification + a status per connector); ${a.sessionsPerDay} sessions a day of ${a.sessionMinutes} min with a meter reading every ${a.meterIntervalSeconds} s`,
       `status changes per session: ${a.statusPerSession['ocpp1.6']} on 1.6 (Preparing, Charging, Finishing, Available), ${a.statusPerSession['ocpp2.0.1']} on 2.0.1 (Occupied, Available); fleet ${fmt(a.share16 * 100)} % OCPP 1.6`,
       `every CALL and its CALLRESULT are one API Gateway message each (frames are far below 32 KB); no webhook subscriptions (each would add a delivery write and an HTTPS call per event)`,
+      a.billedPingSeconds > 0
+        ? `the charger's WebSocket pings (every ${a.billedPingSeconds} s) and their pongs billed as messages`
+        : `WebSocket ping/pong control frames: answered by API Gateway itself, not billed as messages (AWS prices "messages sent and received" and does not say; see the ping variant below) and, by every report found, not activity for the 10-minute idle timeout (lib/ocpp/heartbeat.ts)`,
       `Lambda logs: the measured application lines + ${a.platformLogBytesPerInvocation} B of START/END/REPORT per invocation; DynamoDB storage: items written in a month (the log's TTL is 30 days) + ${a.itemOverheadBytes} B each, index copies included`,
       `CloudFront carries the WebSocket (+${a.wireOverheadBytesPerFrame} B framing/TLS per frame); free tiers, savings plans, data transfer between AWS services and taxes are left out`,
     ]
@@ -134,6 +137,9 @@ function main(opts: CostOptions): void {
         ['base (as above)', usd(at100k.perChargerUsd), '0 %'],
         variant('heartbeat 300 s (the default before 540 s)', { assumptions: { heartbeatSeconds: 300 } }),
         variant('heartbeat 60 s', { assumptions: { heartbeatSeconds: 60 } }),
+        // What pings would change, either way; neither is established (lib/ocpp/heartbeat.ts).
+        variant('IF pings kept API Gateway connections open: heartbeat 3,600 s (not established)', { assumptions: { heartbeatSeconds: 3600 } }),
+        variant('IF API Gateway billed pings: a charger ping every 60 s, ping + pong', { assumptions: { billedPingSeconds: 60 } }),
         variant('Lambda durations ×3 (512 MB arm64 CPU share, AWS round trips)', { durationFactor: 3 }),
         variant('no charging sessions', { assumptions: { sessionsPerDay: 0 } }),
         variant('meter readings every 60 s', { assumptions: { meterIntervalSeconds: 60 } }),

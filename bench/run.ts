@@ -9,6 +9,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { ApiGatewayManagementApiClient } from '@aws-sdk/client-apigatewaymanagementapi';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { LAMBDA_NODE_OPTIONS } from '../infra/bundling';
 import { BENCH_USAGE, parseBenchArgs, type BenchOptions } from './lib/args';
 import { bundleEntries, coldEvent, measureColdStart, type ColdContext, type ColdResult, type FunctionRow } from './lib/cold-start';
 import { fmt, kib, table } from './lib/format';
@@ -310,7 +311,8 @@ async function main(opts: BenchOptions): Promise<void> {
       const sizes = new Map((await measureBundles(unique.map((r) => r.row.entry))).map((b) => [b.entry, b]));
       out(`Cold start: bundled ${bundles.length} functions in ${seconds(performance.now() - tb)}; measuring…`);
       const ctx = await coldContext();
-      const env = { ...process.env, NODE_OPTIONS: '--enable-source-maps', LOG_LEVEL: 'info' };
+      // The functions' own NODE_OPTIONS (infra/bundling.ts), so the import times are the deployed ones.
+      const env = { ...process.env, NODE_OPTIONS: LAMBDA_NODE_OPTIONS, LOG_LEVEL: 'info' };
       const sdkDir = `${BUNDLE_DIR}-sdk`;
       const withSdk = await bundleEntries(REPO_ROOT, unique.filter((r) => r.kind === 'ws').map((r) => r.row.entry), sdkDir, { bundleSdk: true });
       for (const r of unique) {
@@ -501,7 +503,7 @@ function printReport(r: BenchResult): void {
   out(`${fmt(r.raw.writes)} PutItem of ~${r.raw.itemBytes} B from ${r.raw.concurrency} writers in ${fmt(r.raw.seconds)} s = ${fmt(r.raw.writesPerSecond)} writes/s (p50 ${fmt(r.raw.latencyMs.p50)} ms, p99 ${fmt(r.raw.latencyMs.p99)} ms, ${fmt(r.raw.dynamoMeanInFlight)} in flight on average, ${r.raw.errors} errors)`);
   out(`Ratio: OCPP msgs/s ÷ raw writes/s = ${fmt(r.ratio.ocppMsgsPerRawWrite)}; DynamoDB requests/s in the mix ÷ raw writes/s = ${fmt(r.ratio.dynamoRequestsPerRawWrite)}`);
   if (r.coldStart.length) {
-    out(heading('Cold start: esbuild bundle as deployed (infra/bundling.ts), median of fresh `node` processes, NODE_OPTIONS=--enable-source-maps'));
+    out(heading(`Cold start: esbuild bundle as deployed (infra/bundling.ts), median of fresh \`node\` processes, NODE_OPTIONS=${LAMBDA_NODE_OPTIONS ? `"${LAMBDA_NODE_OPTIONS}"` : '(none, as deployed)'}`));
     out(renderCold(r.coldStart));
     for (const c of r.coldStart.filter((x) => x.kind === 'ws')) out(`  ${c.name} bundles: ${c.packages?.join(', ') || 'no npm packages'} (gzip ${kib(c.gzipBytes ?? Number.NaN)})`);
     const sdk = r.coldStart.filter((c) => c.sdkBundled);

@@ -18,9 +18,18 @@ export const LAMBDA_BUNDLING = {
   /** Prefer a package's ES module build when it ships one. */
   mainFields: ['module', 'main'],
   minify: true,
-  /** Source maps for readable stack traces (NODE_OPTIONS=--enable-source-maps), without embedded sources. */
+  /**
+   * A linked source map ships next to every bundle (without embedded sources) so a production stack
+   * trace can be mapped, but Node does not load it by default: see LAMBDA_NODE_OPTIONS.
+   */
   sourcemap: true,
   sourcesContent: false,
+  /**
+   * Lambda bundles take credentials from the environment only: lib/aws/lambda-credentials.ts says
+   * why. Relative to the repository root (esbuild resolves alias targets in its working directory,
+   * which is the root for the CDK's esbuild run and lambdaEsbuildOptions' absWorkingDir alike).
+   */
+  alias: { '@aws-sdk/credential-provider-node': './lib/aws/lambda-credentials.ts' },
   /**
    * Nothing is left to the runtime: the nodejs22.x runtime ships *an* AWS SDK v3, but not every
    * package the code uses (`@aws-sdk/lib-dynamodb`, `util-dynamodb`, `s3-request-presigner` are not
@@ -37,12 +46,23 @@ export const LAMBDA_BUNDLING = {
 } as const;
 
 /**
+ * NODE_OPTIONS of every function, and of the bench's cold starts. Empty: `--enable-source-maps`
+ * makes Node parse the bundle's source map (1 MB for the OCPP message function) at import, which
+ * measured +20–30 ms of cold import on the OCPP functions (docs/benchmarks.md), on every cold start,
+ * to make the stack traces of rare errors readable. Decision: pay that only while investigating —
+ * set NODE_OPTIONS=--enable-source-maps on the one function (a configuration change, the map is
+ * already deployed next to the bundle), or map a logged stack offline with the deployed map.
+ */
+export const LAMBDA_NODE_OPTIONS: string = '';
+
+/**
  * The house bundling as esbuild options, for scripts that bundle outside the CDK (bundle sizes,
  * cold-start benchmarks), so they build exactly what NodejsFunction deploys.
  */
 export function lambdaEsbuildOptions() {
   return {
     bundle: true,
+    absWorkingDir: REPO_ROOT,
     platform: LAMBDA_BUNDLING.platform,
     target: LAMBDA_BUNDLING.target,
     format: LAMBDA_BUNDLING.format,
@@ -51,6 +71,7 @@ export function lambdaEsbuildOptions() {
     sourcemap: LAMBDA_BUNDLING.sourcemap,
     sourcesContent: LAMBDA_BUNDLING.sourcesContent,
     external: [...LAMBDA_BUNDLING.externalModules],
+    alias: { ...LAMBDA_BUNDLING.alias },
     banner: { js: LAMBDA_BUNDLING.banner },
   };
 }

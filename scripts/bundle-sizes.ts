@@ -88,7 +88,6 @@ export function packageOf(input: string): string | undefined {
 
 export async function measureBundle(entry: string): Promise<BundleSize> {
   const result = await build({
-    absWorkingDir: REPO_ROOT,
     entryPoints: [resolve(REPO_ROOT, entry)],
     outfile: resolve(REPO_ROOT, 'cdk.out/bundle-sizes', entry.replace(/\.[cm]?ts$/, ''), 'index.mjs'),
     ...lambdaEsbuildOptions(),

@@ -79,6 +79,14 @@ export interface FleetAssumptions {
   readonly wireOverheadBytesPerFrame: number;
   /** Months an item stays (the log's TTL is 30 days: one month of items is stored at any time). */
   readonly retentionMonths: number;
+  /**
+   * Interval of the charger's WebSocket pings (1.6 WebSocketPingInterval, 2.0.1
+   * OCPPCommCtrlr.WebSocketPingInterval) IF API Gateway metered each ping and its pong as messages;
+   * 0: not metered. AWS's pricing counts "messages sent and received" and says nothing of control
+   * frames, which API Gateway answers itself without invoking a route (lib/ocpp/heartbeat.ts), so the
+   * model's default is 0 and `npm run cost` shows what metering would add.
+   */
+  readonly billedPingSeconds: number;
 }
 
 export const DEFAULT_ASSUMPTIONS: FleetAssumptions = {
@@ -99,6 +107,7 @@ export const DEFAULT_ASSUMPTIONS: FleetAssumptions = {
   itemOverheadBytes: 100,
   wireOverheadBytesPerFrame: 40,
   retentionMonths: 1,
+  billedPingSeconds: 0,
 };
 
 /** Logical message kinds and the message type that carries each one, per version. */
@@ -261,6 +270,8 @@ export function usagePerCharger(a: FleetAssumptions, units: UnitCosts): { usage:
     usage.connects += counts.connects * weight;
     usage.connectionMinutes += counts.connectionMinutes * weight;
   }
+  // Ping in, pong out: two messages, only if control frames were metered (see billedPingSeconds).
+  if (a.billedPingSeconds > 0) usage.apiMessages += 2 * ((a.daysPerMonth * 86_400) / a.billedPingSeconds);
   return { usage, missing };
 }
 

@@ -2,7 +2,7 @@
 // grants are decided here once, so a stack only says which row a function serves.
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { AssetStaging, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { type Alarm, ComparisonOperator, MathExpression, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { type Policy, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
@@ -13,7 +13,7 @@ import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { Access } from '../../lib/routes';
 import { environmentFor, grantAccess, layersFor } from '../access';
-import { LAMBDA_BUNDLING, REPO_ROOT } from '../bundling';
+import { LAMBDA_BUNDLING, LAMBDA_NODE_OPTIONS, REPO_ROOT } from '../bundling';
 import { acknowledge, acknowledgeFunctionWildcards } from '../nag';
 import type { Platform } from '../platform';
 
@@ -47,7 +47,7 @@ export interface AppFunctionProps {
 
 /**
  * A NodejsFunction with the house defaults: nodejs22.x on arm64, esbuild-minified ES module with
- * source maps and every dependency bundled, the AWS SDK included (infra/bundling.ts), its own log group (30 days) and role
+ * a source map beside it (not loaded: infra/bundling.ts) and every dependency bundled, the AWS SDK included (infra/bundling.ts), its own log group (30 days) and role
  * (no managed policies), grants, environment and layers from the row's `access` only, and one alarm on
  * errors or throttles.
  */
@@ -90,7 +90,8 @@ export class AppFunction extends Construct {
       deadLetterQueue: props.deadLetterQueue,
       layers: layersFor(props.access, Stack.of(this)),
       environment: {
-        NODE_OPTIONS: '--enable-source-maps',
+        // None today: infra/bundling.ts (LAMBDA_NODE_OPTIONS) says why source maps are not loaded.
+        ...(LAMBDA_NODE_OPTIONS ? { NODE_OPTIONS: LAMBDA_NODE_OPTIONS } : {}),
         ...environmentFor(props.access, props.platform, Stack.of(this)),
         ...props.environment,
       },
@@ -103,6 +104,11 @@ export class AppFunction extends Construct {
         sourcesContent: LAMBDA_BUNDLING.sourcesContent,
         externalModules: [...LAMBDA_BUNDLING.externalModules],
         banner: LAMBDA_BUNDLING.banner,
+        // NodejsFunction has no `alias` option: esbuild's own flag. Its relative target resolves in
+        // esbuild's working directory: projectRoot (REPO_ROOT) when bundling locally, and, should
+        // the CDK fall back to Docker (no local esbuild), the mounted root instead of the default "/".
+        esbuildArgs: { '--alias': Object.entries(LAMBDA_BUNDLING.alias).map(([from, to]) => `${from}=${to}`) },
+        workingDirectory: AssetStaging.BUNDLING_INPUT_DIR,
       },
     });
     grantAccess(this.function, props.access, props.platform);

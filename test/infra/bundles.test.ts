@@ -7,7 +7,23 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { WS_ROUTES } from '../../lib/routes';
-import { type BundleSize, lambdaEntries, measureBundles, packageOf } from '../../scripts/bundle-sizes';
+import { type BundleSize, lambdaEntries, measureBundle, measureBundles, packageOf } from '../../scripts/bundle-sizes';
+
+// The SDK's credential chain beyond the environment (lib/aws/lambda-credentials.ts): SSO, ini files,
+// credential_process, web identity, container/instance metadata and the STS/SSO clients they use.
+const CREDENTIAL_CHAIN = [
+  '@aws-sdk/credential-provider-node',
+  '@aws-sdk/credential-provider-ini',
+  '@aws-sdk/credential-provider-sso',
+  '@aws-sdk/credential-provider-process',
+  '@aws-sdk/credential-provider-web-identity',
+  '@aws-sdk/credential-provider-http',
+  '@aws-sdk/credential-provider-login',
+  '@smithy/credential-provider-imds',
+  '@aws-sdk/nested-clients',
+  '@aws-sdk/token-providers',
+];
+const CREDENTIALS_PROBE = 'test/infra/support/credentials-probe.ts';
 
 // zxcvbn-ts: the password-strength dictionaries (~2 MB) belong to signup and password reset only.
 const FORBIDDEN_IN_OCPP = ['pdf-lib', '@pdf-lib/', '@signpdf/', 'jose', 'node-forge', '@zxcvbn-ts/'];
@@ -38,6 +54,37 @@ describe('Lambda bundles', () => {
     expect(bundle.sdkBytes).toBeGreaterThan(0);
     expect(bundle.inputs.some((i) => i.startsWith('functions/ocpp/'))).toBe(true);
   });
+
+  it.each(lambdaEntries())('%s takes AWS credentials from the environment only, without the provider chain', (entry) => {
+    const bundle = bundles.find((b) => b.entry === entry)!;
+    const chain = bundle.packages.filter((p) => CREDENTIAL_CHAIN.includes(p));
+    expect(chain, `${entry} bundles ${chain.join(', ')}`).toEqual([]);
+  });
+
+  it('a bundled client resolves the credentials Lambda puts in the environment, and fails loudly without them', async () => {
+    const probe = await measureBundle(CREDENTIALS_PROBE);
+    expect(probe.packages).toContain('@aws-sdk/credential-provider-env');
+    expect(probe.packages.filter((p) => CREDENTIAL_CHAIN.includes(p))).toEqual([]);
+    const dir = mkdtempSync(join(tmpdir(), 'bundles-credentials-'));
+    try {
+      const file = join(dir, 'index.mjs');
+      writeFileSync(file, probe.code);
+      const script = `const m = await import(${JSON.stringify(file)});
+        try { console.log(JSON.stringify(await m.handler())); } catch (e) { console.log(JSON.stringify({ error: e.name + ': ' + e.message })); }`;
+      const run = (env: Record<string, string>) => {
+        const child = spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: dir, encoding: 'utf8', env: { PATH: process.env.PATH, NODE_PATH: dir, HOME: dir, AWS_REGION: 'eu-west-1', ...env } });
+        expect(child.status, child.stderr).toBe(0);
+        return JSON.parse(child.stdout.trim().split('\n').at(-1)!) as unknown;
+      };
+      // What Lambda sets from the execution role.
+      expect(run({ AWS_ACCESS_KEY_ID: 'ASIAEXAMPLE', AWS_SECRET_ACCESS_KEY: 'secret', AWS_SESSION_TOKEN: 'session' })).toEqual({ accessKeyId: 'ASIAEXAMPLE', sessionToken: 'session' });
+      // A profile is not looked up (the ini provider is not in the bundle): the environment or nothing.
+      writeFileSync(join(dir, 'credentials'), '[default]\naws_access_key_id = AKIAFROMFILE\naws_secret_access_key = secret\n');
+      expect(run({ AWS_SHARED_CREDENTIALS_FILE: join(dir, 'credentials'), AWS_EC2_METADATA_DISABLED: 'true' })).toEqual({ error: expect.stringContaining('Unable to find environment variable credentials') });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
 
   it('names the package of a bundled module', () => {
     expect(packageOf('node_modules/pdf-lib/cjs/index.js')).toBe('pdf-lib');

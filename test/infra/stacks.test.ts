@@ -7,6 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { EVENT_RULES } from '../../lib/events/rules';
 import { TABLE_DEFINITION } from '../../lib/db/table';
 import { type Access, API_STACKS, HTTP_FALLBACK_ROUTE, HTTP_ROUTES, type Route, WS_ROUTES } from '../../lib/routes';
+import { LAMBDA_NODE_OPTIONS } from '../../infra/bundling';
 import type { AppFunction } from '../../infra/constructs/app-function';
 import { EdgeStack, OCPP_REWRITE_FUNCTION_FILE, OCPP_CHALLENGE_FUNCTION_FILE } from '../../infra/stacks/edge-stack';
 import { type CfnResource, logicalId, resources, type Synthesized, synthesize } from './support/synth';
@@ -20,7 +21,8 @@ const routeKey = (r: Route) => (r.kind === 'http' ? `${r.method} ${r.path}` : r.
 
 /** The environment variable names lib/routes.ts promises for a row's access (the contract comment). */
 function contractEnvironment(access: Access, options: { connect?: boolean } = {}): string[] {
-  const names = ['NODE_OPTIONS', 'LOG_LEVEL', 'OCPP_PUBLIC_ENDPOINT', 'PUBLIC_BASE_URL'];
+  // NODE_OPTIONS only when infra/bundling.ts sets any (none: source maps are not loaded at import).
+  const names = [...(LAMBDA_NODE_OPTIONS ? ['NODE_OPTIONS'] : []), 'LOG_LEVEL', 'OCPP_PUBLIC_ENDPOINT', 'PUBLIC_BASE_URL'];
   if (access.table) names.push('TABLE_NAME');
   if (access.events) names.push('EVENT_BUS_NAME');
   if (access.connections) names.push('WS_MANAGEMENT_ENDPOINT');

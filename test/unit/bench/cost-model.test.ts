@@ -80,6 +80,18 @@ describe('costModel', () => {
     expect(line('connection minutes').perChargerUsd).toBeCloseTo(43_200 * 0.25e-6, 10);
   });
 
+  it('counts no API Gateway message for WebSocket pings by default, and a ping and its pong if they were metered', () => {
+    const units = uniformUnits(aUnit());
+    const messages = (billedPingSeconds: number) => costModel({ fleet: 1000, assumptions: { ...onlyHeartbeats, billedPingSeconds }, units, prices, fixed: noFixed }).lines.find((l) => l.item.startsWith('WebSocket messages'))!;
+    expect(DEFAULT_ASSUMPTIONS.billedPingSeconds).toBe(0);
+    expect(messages(0).quantityPerCharger).toBe(2 * 8640);
+    // A ping a minute: 43,200 pings and 43,200 pongs a month on top of the heartbeats, and nothing else.
+    expect(messages(60).quantityPerCharger).toBe(2 * 8640 + 2 * 43_200);
+    // Pings invoke nothing: the Lambda and DynamoDB lines do not move.
+    const rest = (billedPingSeconds: number) => costModel({ fleet: 1000, assumptions: { ...onlyHeartbeats, billedPingSeconds }, units, prices, fixed: noFixed }).lines.filter((l) => !l.item.startsWith('WebSocket messages'));
+    expect(rest(60)).toEqual(rest(0));
+  });
+
   it('prices DynamoDB units and Lambda GB-seconds from the unit costs', () => {
     const r = costModel({ fleet: 1000, assumptions: onlyHeartbeats, units: uniformUnits(aUnit({ readUnits: 1, writeUnits: 2, billedMs: 10 })), prices, fixed: noFixed });
     const line = (item: string) => r.lines.find((l) => l.item.startsWith(item))!;
