@@ -878,6 +878,34 @@ const LOCATION_ROUTES: readonly HttpRoute[] = inStack('ApiPeople', [
   {
     kind: 'http',
     method: 'POST',
+    path: '/api/v1/locations/{location_id}/charge-points/{charge_point_id}/commissioning',
+    entry: 'functions/api/people/start-location-commissioning.ts',
+    auth: 'account',
+    access: { table: 'readwrite', events: 'publish', secrets: ['jwt-signing'] },
+    description: "Start commissioning a charger of the location (the installer API's commissioning, reached through the location; 202)",
+  },
+  {
+    kind: 'http',
+    method: 'GET',
+    path: '/api/v1/locations/{location_id}/charge-points/{charge_point_id}/commissioning',
+    entry: 'functions/api/people/get-location-commissioning.ts',
+    auth: 'account',
+    // Reading moves an in-progress commissioning on (as on the installer API): writes and events.
+    access: { table: 'readwrite', events: 'publish', secrets: ['jwt-signing'] },
+    description: "A charger's commissioning status and checks",
+  },
+  {
+    kind: 'http',
+    method: 'GET',
+    path: '/api/v1/locations/{location_id}/invitations',
+    entry: 'functions/api/people/list-location-invitations.ts',
+    auth: 'account',
+    access: { table: 'read', secrets: ['jwt-signing'] },
+    description: "The location's pending invitations, for whoever may invite to it",
+  },
+  {
+    kind: 'http',
+    method: 'POST',
     path: '/api/v1/locations/{location_id}/invitations',
     entry: 'functions/api/people/invite-to-location.ts',
     auth: 'account',
@@ -910,6 +938,15 @@ const LOCATION_ROUTES: readonly HttpRoute[] = inStack('ApiPeople', [
     auth: 'account',
     access: { table: 'readwrite', secrets: ['jwt-signing'] },
     description: "Accept an invitation addressed to the signed-in account's email (single use)",
+  },
+  {
+    kind: 'http',
+    method: 'DELETE',
+    path: '/api/v1/invitations/{invitation_id}',
+    entry: 'functions/api/people/revoke-invitation.ts',
+    auth: 'account',
+    access: { table: 'readwrite', secrets: ['jwt-signing'] },
+    description: 'Revoke a pending invitation (its inviter, or an owner of the team it invites to)',
   },
   {
     kind: 'http',
@@ -1006,6 +1043,16 @@ export const OPERATOR_ACCESS_ROUTES: readonly HttpRoute[] = inStack('ApiPeople',
     // The invitation's token is sealed (KMS) so its inviter can show it as a QR code; the mail goes through the bus.
     access: { table: 'readwrite', events: 'publish', webhookSecrets: 'seal' },
     description: 'Invite an email to the operator staff as admin, manager or installer (a single-use link, valid 7 days)',
+  },
+  {
+    kind: 'http',
+    method: 'POST',
+    path: '/api/v1/operator/teams/{team_id}/owner-invitation',
+    entry: 'functions/api/operator/invite-team-owner.ts',
+    auth: 'operator',
+    // As every invitation: the token sealed for the QR code, the mail through the bus.
+    access: { table: 'readwrite', events: 'publish', webhookSecrets: 'seal' },
+    description: 'Invite the owner of an existing team without one (a single-use link, valid 7 days): the CPO hands its locations over',
   },
   {
     kind: 'http',

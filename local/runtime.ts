@@ -307,7 +307,7 @@ export async function startLocalRuntime(opts: RuntimeOptions = {}): Promise<Loca
     }
 
     // Data written by older code brought to the current shape (idempotent; a new table has none).
-    if (!created) await (await import('../lib/db/migrations/accounts')).migrateAccounts();
+    if (!created) await (await import('../lib/db/migrations')).migrateAll();
 
     // 7. Demo data on first start.
     let seed: SeedResult | undefined;

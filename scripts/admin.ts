@@ -32,8 +32,9 @@ const USAGE = `Usage: npm run admin -- <command> [options] (--table <DynamoDB ta
   list-operators                           every operator with its id
   verify-installer --email <email>         mark an account verified without the emailed token (the smoke test on AWS uses it)
   migrate                                  bring stored data to the current shape (installer accounts made before #16
-                                           become accounts with the same ids); idempotent, safe to re-run and to run
-                                           while the API serves traffic
+                                           become accounts with the same ids; operators, sites, projects and API keys
+                                           made before #16 get their index attributes); idempotent, safe to re-run and
+                                           to run while the API serves traffic
   --table          the deployed table (Data stack output TableName); default: $TABLE_NAME
   --local          the table of the running \`npm start\` (read from <data dir>/local-admin.json)
   --data-dir       the data folder of that \`npm start\` (default .data)`;
@@ -146,10 +147,10 @@ export async function listOperatorsCommand(options: Target): Promise<{ table: st
 }
 
 /** Every data migration, in order; each is idempotent (lib/db/migrations/). */
-export async function migrateCommand(options: Target = {}): Promise<{ accounts: number; references: number }> {
+export async function migrateCommand(options: Target = {}): Promise<import('../lib/db/migrations').MigrationReport> {
   useTable(options);
-  const { migrateAccounts } = await import('../lib/db/migrations/accounts');
-  return migrateAccounts();
+  const { migrateAll } = await import('../lib/db/migrations');
+  return migrateAll();
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -218,6 +219,8 @@ export async function main(argv: string[]): Promise<number> {
       case 'migrate': {
         const report = await migrateCommand(target);
         console.log(`✔ migrated: ${report.accounts} installer account(s) to accounts, ${report.references} email guard(s) and emailed token(s)`);
+        const i = report.indexes;
+        console.log(`✔ indexed: ${i.operators} operator(s), ${i.sites} site(s), ${i.projects} project(s), ${i.apiKeys} API key(s) made before #16`);
         break;
       }
       case 'verify-installer': {

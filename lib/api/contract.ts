@@ -76,7 +76,7 @@ export const API = {
   'POST /api/v1/installer/password-reset/request': route({ action: 'public', auth: 'none', body: S.EmailOnlyBody, status: 202, response: R.AcceptedMailRequest, problems: [429] }),
   'POST /api/v1/installer/password-reset': route({ action: 'public', auth: 'none', body: S.ResetPasswordBody, status: 200, response: R.PasswordReset, problems: [429] }),
   // Any signed-in account on itself (issue #16): the same token as the installer API.
-  'GET /api/v1/account': route({ action: 'account:self', auth: 'account', status: 200, response: R.Account }),
+  'GET /api/v1/account': route({ action: 'account:self', auth: 'account', status: 200, response: R.AccountWithMemberships }),
   'PUT /api/v1/account/email': route({ action: 'account:self', auth: 'account', body: S.ChangeEmailBody, status: 202, response: R.AcceptedMailRequest, problems: [429] }),
   'POST /api/v1/account/email/verify': route({ action: 'account:self', auth: 'account', body: S.TokenBody, status: 200, response: R.Account, problems: [409] }),
   'GET /api/v1/installer/projects': route({ action: 'installer:work', auth: 'installer', status: 200, response: R.list('projects', R.InstallerProjectSummary) }),
@@ -295,6 +295,8 @@ export const API = {
   'POST /api/v1/operator/api-keys/{key_id}/rotate': route({ action: 'api_keys:write', auth: 'operator', params: S.ApiKeyParams, body: S.RotateApiKeyBody, status: 201, response: R.ApiKeyRotated, problems: [409] }),
   // An invitation mailed to the email (lib/domain/invitations.ts); the account joins when it accepts.
   'POST /api/v1/operator/staff': route({ action: 'staff:write', auth: 'operator', body: S.InviteStaffBody, status: 201, response: R.StaffInvitation, problems: [429] }),
+  // An existing team's owner (lib/domain/locations.ts inviteTeamOwnerByOperator); 409 when it has one.
+  'POST /api/v1/operator/teams/{team_id}/owner-invitation': route({ action: 'teams:write', auth: 'operator', params: P.TeamParams, body: P.OwnerInvitationBody, status: 201, response: P.CreatedInvitation, problems: [409, 429] }),
   'GET /api/v1/operator/staff': route({ action: 'staff:read', auth: 'operator', status: 200, response: R.list('staff', R.StaffMember) }),
   // 409: the last admin cannot be demoted or removed.
   'PATCH /api/v1/operator/staff/{account_id}': route({ action: 'staff:write', auth: 'operator', params: S.StaffParams, body: S.PatchStaffBody, status: 200, response: R.StaffMember, problems: [409] }),
@@ -331,6 +333,20 @@ export const API = {
   'POST /api/v1/teams/{team_id}/members': route({ action: 'team:members', auth: 'account', params: P.TeamParams, body: P.InviteTeamMemberBody, status: 201, response: P.CreatedInvitation, problems: [403, 429] }),
   'PATCH /api/v1/teams/{team_id}/members/{account_id}': route({ action: 'team:members', auth: 'account', params: P.TeamMemberParams, body: P.UpdateTeamMemberBody, status: 200, response: P.TeamMember, problems: [403, 409] }),
   'DELETE /api/v1/teams/{team_id}/members/{account_id}': route({ action: 'team:members', auth: 'account', params: P.TeamMemberParams, status: 204, problems: [403, 409] }),
+  // 204: revoked. The inviter, or an owner of the team it invites to; 409 when no longer pending.
+  'DELETE /api/v1/invitations/{invitation_id}': route({ action: 'account:self', auth: 'account', params: P.InvitationParams, status: 204, problems: [403, 409] }),
+  // Whoever may invite to the location: `team:members` (owners, team admins) and, as the one who
+  // invites the owner, its installer with full access (lib/domain/locations.ts listLocationInvitations).
+  'GET /api/v1/locations/{location_id}/invitations': route({ action: 'team:members', auth: 'account', params: P.LocationParams, status: 200, response: P.InvitationList, problems: [403] }),
+  // The location route to the installer API's commissioning (lib/domain/installer-projects.ts commissionChargePoint).
+  'POST /api/v1/locations/{location_id}/charge-points/{charge_point_id}/commissioning': route({ action: 'location:configure',
+    auth: 'account',
+    params: P.LocationChargePointParams,
+    status: 202,
+    response: R.Commissioning,
+    problems: [403, 409, 423],
+  }),
+  'GET /api/v1/locations/{location_id}/charge-points/{charge_point_id}/commissioning': route({ action: 'location:read', auth: 'account', params: P.LocationChargePointParams, status: 200, response: R.Commissioning, problems: [403] }),
   'GET /api/v1/invitations/{invitation_id}/qr.svg': route({ action: 'account:self', auth: 'account', params: P.InvitationParams, status: 200, media: ['image/svg+xml'], problems: [410] }),
 } as const;
 

@@ -62,6 +62,7 @@ export const SetInstallerAccessBody = z.object({
   sensitive_data: z.boolean().optional(),
 });
 
+export const OwnerInvitationBody = z.object({ email: z.email().max(254) });
 export const InviteTeamMemberBody = z.object({ email: z.email().max(254), role: z.enum(['admin', 'member']), rights: z.array(z.enum(RIGHTS)).max(RIGHTS.length).optional() });
 export const UpdateTeamMemberBody = z.object({ role: z.enum(['admin', 'member']), rights: z.array(z.enum(RIGHTS)).max(RIGHTS.length) });
 
@@ -97,6 +98,7 @@ export const Invitation = obj({
   /** The path of the invitation's QR code (the inviter's only). */
   qr_code: str,
 });
+export const InvitationList = obj({ invitations: z.array(Invitation) });
 /** A new invitation: also its link (the QR code's content), shown to the inviter. */
 export const CreatedInvitation = Invitation.extend({ url: str });
 

@@ -3,6 +3,8 @@
 // added later does not break them. test/integration/api-contract.test.ts validates real answers.
 import { z } from 'zod';
 import { ATTEMPT_CAUSES } from '../db/connection-attempts';
+import { RIGHTS } from '../domain/access';
+import { INVITATION_KINDS } from '../db/invitations';
 import { STAFF_ROLES } from '../db/operators';
 import { CHECKLIST_ITEMS, CHECKLIST_RESULTS, OCPP_PROTOCOLS, REMOTE_ACTIONS } from './schemas';
 
@@ -25,6 +27,25 @@ export const PasswordReset = obj({ status: z.literal('active') });
  * (operator staff roles, teams, location grants, pending invitations): add keys, never change these.
  */
 export const Account = obj({ account_id: str, email: str, name: str, verified: z.boolean(), created_at: time, pending_email: nstr });
+/** GET /api/v1/account: the account and everything it belongs to (issue #16). */
+export const AccountWithMemberships = Account.extend({
+  operator_roles: z.array(obj({ operator_id: str, name: nstr, role: z.enum(STAFF_ROLES) })),
+  teams: z.array(obj({ team_id: str, name: nstr, role: z.enum(['owner', 'admin', 'member']), rights: z.array(z.enum(RIGHTS)) })),
+  location_grants: z.array(obj({ location_id: str, name: nstr, full_access_until: ntime, lapsed: z.boolean(), sensitive_data: z.boolean() })),
+  pending_invitations: z.array(
+    obj({
+      invitation_id: str,
+      kind: z.enum(INVITATION_KINDS),
+      expires_at: time,
+      what: obj({
+        operator: obj({ operator_id: str, name: nstr }),
+        team: obj({ team_id: str, name: nstr }).nullable(),
+        location: obj({ location_id: str, name: nstr }).nullable(),
+        role: nstr,
+      }),
+    }),
+  ),
+});
 export const Verified = obj({ installer_id: str, status: z.literal('active') });
 export const AccessToken = obj({ access_token: str, token_type: z.literal('Bearer'), expires_in: int });
 

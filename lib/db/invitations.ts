@@ -3,7 +3,7 @@
 // stored in clear (only a KMS-sealed copy, for the inviter's QR code: domain/invitations.ts). The
 // inviter names it by id (gsi1, AP-68); a pending one is listed by the invitee's email (gsi2, AP-69).
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { TransactItem } from '../aws/transact';
+import { transactWrite, type TransactItem } from '../aws/transact';
 import { documentClient } from '../aws/clients';
 import { config } from '../config';
 import type { Right } from '../domain/access';
@@ -50,22 +50,59 @@ export const ENDED_INVITATION_KEPT_DAYS = 30;
 const ttlOf = (iso: string) => Math.floor(Date.parse(iso) / 1000) + ENDED_INVITATION_KEPT_DAYS * 86_400;
 const conditionFailed = (err: unknown) => (err as { name?: string }).name === 'ConditionalCheckFailedException';
 
-/** AP-67: a new invitation; conditional so a (never expected) token-hash collision cannot overwrite one. */
+/**
+ * AP-67: a new invitation; conditional so a (never expected) token-hash collision cannot overwrite one.
+ * An invitation to a location also puts its pointer in the location's partition (AP-80), in the same
+ * transaction, so the location's pending invitations are one query.
+ */
 export async function putInvitation(inv: Invitation): Promise<void> {
-  await documentClient().send(
-    new PutCommand({
-      TableName: config().tableName,
+  const t = config().tableName;
+  const expiresAt = ttlOf(inv.validUntil);
+  const item: TransactItem = {
+    Put: {
+      TableName: t,
       Item: {
         ...keys.invitation(inv.tokenHash),
         ...keys.invitationById(inv.invitationId),
         ...keys.invitationByInvitee(inv.email, inv.createdAt, inv.invitationId),
         type: ENTITY.invitation,
         ...inv,
-        expiresAt: ttlOf(inv.validUntil),
+        expiresAt,
       },
       ConditionExpression: 'attribute_not_exists(pk)',
-    }),
-  );
+    },
+  };
+  if (!inv.siteId) {
+    await documentClient().send(new PutCommand(item.Put!));
+    return;
+  }
+  const pointer: TransactItem = {
+    Put: {
+      TableName: t,
+      // Kept as long as the invitation item: a reader decides its state from that item, never from here.
+      Item: { ...keys.locationInvitation(inv.siteId, inv.invitationId), type: ENTITY.locationInvitation, invitationId: inv.invitationId, tokenHash: inv.tokenHash, validUntil: inv.validUntil, expiresAt },
+    },
+  };
+  const out = await transactWrite([item, pointer]);
+  if (out.cancelled) throw new Error(`invitation put cancelled: ${out.reasons.join(', ')}`);
+}
+
+/**
+ * AP-80: a location's pending invitations, oldest first: the pointers whose link has not expired,
+ * then each invitation item, strongly consistent (AP-67), so an acceptance or revocation holds at once.
+ */
+export async function listPendingInvitationsOfLocation(siteId: string): Promise<Invitation[]> {
+  const now = new Date().toISOString();
+  const k = keys.invitationsOfLocation(siteId);
+  const pointers = await queryAll<{ tokenHash: string; validUntil: string }>({
+    TableName: config().tableName,
+    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
+    ExpressionAttributeValues: { ':pk': k.pk, ':p': k.skPrefix },
+  });
+  const invitations = await Promise.all(pointers.filter((p) => p.validUntil > now).map((p) => getInvitationByHash(p.tokenHash)));
+  return invitations
+    .filter((i): i is Invitation => !!i && i.validUntil > now && !i.acceptedAt && !i.revokedAt)
+    .sort((a, b) => a.createdAt.localeCompare(b.createdAt));
 }
 
 const live = (item: (Invitation & { expiresAt?: number }) | undefined): Invitation | undefined =>

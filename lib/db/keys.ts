@@ -43,6 +43,7 @@ export const ENTITY = {
   invitation: 'invitation',
   teamMember: 'team_member',
   locationGrant: 'location_grant',
+  locationInvitation: 'location_invitation',
 } as const;
 export type EntityType = (typeof ENTITY)[keyof typeof ENTITY];
 
@@ -279,6 +280,9 @@ export const keys = {
   /** An installer's grant on a location (site). */
   locationGrant: (siteId: string, accountId: string): Key => ({ pk: `SITE#${siteId}`, sk: `GRANT#${accountId}` }),
   grantsOfLocation: (siteId: string) => ({ pk: `SITE#${siteId}`, skPrefix: 'GRANT#' }),
+  /** A location's invitation, as a pointer to the invitation item (its token hash), for the location's list of pending invitations. */
+  locationInvitation: (siteId: string, invitationId: string): Key => ({ pk: `SITE#${siteId}`, sk: `INVITE#${invitationId}` }),
+  invitationsOfLocation: (siteId: string) => ({ pk: `SITE#${siteId}`, skPrefix: 'INVITE#' }),
   /** gsi1: the locations an account holds a grant on. */
   locationGrantByAccount: (accountId: string, siteId: string) => ({ gsi1pk: `ACCOUNT#${accountId}#GRANTS`, gsi1sk: `SITE#${siteId}` }),
   grantsOfAccount: (accountId: string) => ({ gsi1pk: `ACCOUNT#${accountId}#GRANTS` }),

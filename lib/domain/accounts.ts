@@ -6,11 +6,16 @@ import { transactWrite, type TransactItem } from '../aws/transact';
 import { config } from '../config';
 import { getAccount, getAccountByEmail, getEmailChange, type Account } from '../db/accounts';
 import { ENTITY, keys } from '../db/keys';
-import { assignmentItem, listAssignmentsOfEmail } from '../db/projects';
+import { listPendingInvitationsOf } from '../db/invitations';
+import { listGrantsOfAccount, listMembershipsOfAccount } from '../db/locations';
+import { getOperator, listStaffOfAccount } from '../db/operators';
+import { assignmentItem, getSite, getTeam, listAssignmentsOfEmail } from '../db/projects';
 import { makeEvent, publish } from '../events/publish';
 import type { AccountPrincipal } from '../http/handler';
+import { nowIso } from '../ids';
 import { Conflict, Unauthorized, ValidationFailed } from './errors';
 import { hashToken, newToken, nowSeconds } from './installers';
+import { grantRole } from './locations';
 import { enforceRateLimit, quietly } from './rate-limits';
 
 export const EMAIL_CHANGE_TTL_SECONDS = 24 * 3600;
@@ -22,8 +27,7 @@ export const EMAIL_CHANGE_TTL_SECONDS = 24 * 3600;
 export const MAX_ASSIGNMENTS_MOVED = 45;
 
 /**
- * The account as its owner sees it. Other parts of #16 add their memberships (operator staff roles,
- * teams, location grants, pending invitations) as further keys of this object.
+ * The account as its owner sees it (GET /api/v1/account adds its memberships: getOwnAccount).
  */
 export function accountView(account: Account) {
   return {
@@ -44,8 +48,53 @@ async function ownAccount(who: AccountPrincipal): Promise<Account> {
   return account;
 }
 
+/**
+ * The account with everything it belongs to (GET /api/v1/account): its roles at operators, its teams,
+ * its installer grants on locations (with the lapse decided from the clock, as on every location
+ * request) and the invitations pending for its email. The email is verified (only an active account
+ * gets here), and that is what an invitation is addressed to; the invitation's token is never shown
+ * here: accepting takes the mailed link.
+ */
 export async function getOwnAccount(who: AccountPrincipal) {
-  return accountView(await ownAccount(who));
+  const account = await ownAccount(who);
+  const [staff, teams, grants, invitations] = await Promise.all([
+    listStaffOfAccount(account.accountId),
+    listMembershipsOfAccount(account.accountId),
+    listGrantsOfAccount(account.accountId),
+    listPendingInvitationsOf(account.email),
+  ]);
+  const operatorIds = [...new Set([...staff.map((s) => s.operatorId), ...invitations.map((i) => i.operatorId)])];
+  const operators = new Map(await Promise.all(operatorIds.map(async (id) => [id, await getOperator(id)] as const)));
+  const teamName = async (operatorId: string, teamId: string | undefined) => (teamId ? ((await getTeam(operatorId, teamId))?.name ?? null) : null);
+  const siteName = async (operatorId: string, siteId: string | undefined) => (siteId ? ((await getSite(operatorId, siteId))?.name ?? null) : null);
+  const now = nowIso();
+  return {
+    ...accountView(account),
+    operator_roles: staff.map((s) => ({ operator_id: s.operatorId, name: operators.get(s.operatorId)?.name ?? null, role: s.role })),
+    teams: await Promise.all(teams.map(async (m) => ({ team_id: m.teamId, name: await teamName(m.operatorId, m.teamId), role: m.role, rights: m.rights }))),
+    location_grants: await Promise.all(
+      grants.map(async (g) => ({
+        location_id: g.siteId,
+        name: await siteName(g.operatorId, g.siteId),
+        full_access_until: g.fullAccessUntil ?? null,
+        lapsed: grantRole(g, now) === 'location_installer_lapsed',
+        sensitive_data: g.sensitiveData,
+      })),
+    ),
+    pending_invitations: await Promise.all(
+      invitations.map(async (i) => ({
+        invitation_id: i.invitationId,
+        kind: i.kind,
+        expires_at: i.validUntil,
+        what: {
+          operator: { operator_id: i.operatorId, name: operators.get(i.operatorId)?.name ?? null },
+          team: i.teamId ? { team_id: i.teamId, name: await teamName(i.operatorId, i.teamId) } : null,
+          location: i.siteId ? { location_id: i.siteId, name: await siteName(i.operatorId, i.siteId) } : null,
+          role: i.role ?? null,
+        },
+      })),
+    ),
+  };
 }
 
 async function mail(to: string, subject: string, lines: string[]): Promise<void> {

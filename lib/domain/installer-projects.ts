@@ -151,9 +151,22 @@ export async function commissioningView(cp: ChargePoint) {
 
 export async function startInstallerCommissioning(who: InstallerPrincipal, chargePointId: string) {
   const { cp, project } = await installerChargePoint(who, chargePointId);
+  return commissionChargePoint(cp, project, `installer:${who.installerId}`);
+}
+
+/**
+ * The commissioning use case behind every route that starts it (the installer API's and a location's,
+ * lib/domain/locations.ts): callers have decided the caller may; a handed-over project is locked.
+ */
+export async function commissionChargePoint(cp: ChargePoint, project: ProjectWithState, startedBy: string) {
   assertOpen(project);
-  await startCommissioning(cp.chargePointId, `installer:${who.installerId}`);
-  return await commissioningView((await getChargePoint(chargePointId, true))!);
+  await startCommissioning(cp.chargePointId, startedBy);
+  return await commissioningView((await getChargePoint(cp.chargePointId, true))!);
+}
+
+/** Commissioning as it stands; reading it also moves an in-progress commissioning on (idempotent). */
+export async function commissioningStatusOf(chargePointId: string) {
+  return await commissioningView(await advanceCommissioning(chargePointId));
 }
 
 /**
@@ -178,5 +191,5 @@ export async function recordFirmwareVersion(who: InstallerPrincipal, chargePoint
 /** Polling the status also moves an in-progress commissioning on (idempotent). */
 export async function installerCommissioningStatus(who: InstallerPrincipal, chargePointId: string) {
   await installerChargePoint(who, chargePointId);
-  return await commissioningView(await advanceCommissioning(chargePointId));
+  return commissioningStatusOf(chargePointId);
 }

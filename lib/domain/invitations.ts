@@ -18,14 +18,14 @@ import { config } from '../config';
 import { getAccount } from '../db/accounts';
 import { acceptInvitationItem, getInvitationByHash, getInvitationById, putInvitation, revokeInvitation, type Invitation, type InvitationKind } from '../db/invitations';
 import { keys } from '../db/keys';
-import { grantPutItem, grantSetUntilItem, listGrantsOfLocation, memberPutItem, type TeamRole } from '../db/locations';
+import { getTeamMember, grantPutItem, grantSetUntilItem, listGrantsOfLocation, memberPutItem, type TeamRole } from '../db/locations';
 import { getOperator } from '../db/operators';
 import { getSite, getTeam } from '../db/projects';
 import { makeEvent, publish } from '../events/publish';
 import type { AccountPrincipal } from '../http/handler';
 import { newId, nowIso } from '../ids';
 import { openSecret, sealSecret, SEAL_PURPOSES } from '../webhooks/secret-box';
-import { RIGHTS, type Right } from './access';
+import { requireAction, RIGHTS, type Right, type Role } from './access';
 import { Conflict, Forbidden, Gone, NotFound } from './errors';
 import { staffInvitationEffect } from './operator-staff';
 import { hashToken } from './public-links';
@@ -45,6 +45,8 @@ const TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/;
 export const invitationUrl = (token: string) => `${process.env.PUBLIC_BASE_URL ?? ''}/invitations/${token}`;
 export const plusDays = (iso: string, days: number) => new Date(Date.parse(iso) + days * DAY_MS).toISOString();
 const normalise = (email: string) => email.trim().toLowerCase();
+/** A team role's row in the role × action table (lib/domain/access.ts). */
+export const TEAM_ROLES: Readonly<Record<TeamRole, Role>> = { owner: 'team_owner', admin: 'team_admin', member: 'team_member' };
 
 export type InvitationState = 'pending' | 'accepted' | 'revoked' | 'expired';
 
@@ -199,9 +201,21 @@ export async function invitationQrSvg(who: AccountPrincipal, invitationId: strin
   return toString(invitationUrl(token), { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
 }
 
-/** Revokes a pending invitation (its inviter only); 409 when it was already accepted or revoked. */
+/**
+ * Revokes a pending invitation: its inviter, or an owner of the team it invites to (the location's
+ * owner decides who comes in, whoever sent the link). Anyone else: a member of that team reaches it
+ * but may not (403 naming `team:own`); outside the team it is absent (404). 409 when it was already
+ * accepted or revoked.
+ */
 export async function revokeInvitationOf(who: AccountPrincipal, invitationId: string): Promise<Invitation> {
-  const inv = await inviterOwn(who, invitationId);
+  const inv = await getInvitationById(invitationId);
+  if (!inv) throw new NotFound(`Invitation ${invitationId} not found`);
+  if (inv.invitedBy !== who.accountId) {
+    // Operator staff invitations are the inviting admin's alone; team invitations also the team owner's.
+    const member = inv.teamId && inv.kind !== 'operator_staff' ? await getTeamMember(inv.teamId, who.accountId) : undefined;
+    if (!member) throw new NotFound(`Invitation ${invitationId} not found`);
+    requireAction(TEAM_ROLES[member.role], 'team:own', member.rights);
+  }
   const at = nowIso();
   if (!(await revokeInvitation(inv.tokenHash, at))) throw new Conflict(`This invitation is ${invitationStateOf(inv)} and can no longer be revoked`);
   return { ...inv, revokedAt: at };

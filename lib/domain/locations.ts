@@ -12,7 +12,8 @@ import { getChargePoint, listChargePointsOfProject, type ChargePoint } from '../
 import { getAccount } from '../db/accounts';
 import { transactWrite } from '../aws/transact';
 import { deleteTeamMember, getLocationGrant, getSiteById, getTeamMember, grantPutItem, grantSetUntilItem, listGrantsOfAccount, listMembershipsOfAccount, listTeamMembers, updateTeamMember, type LocationGrant, type TeamMember } from '../db/locations';
-import { getOperator } from '../db/operators';
+import { listPendingInvitationsOfLocation } from '../db/invitations';
+import { getOperator, getStaffMember } from '../db/operators';
 import { getProject, getProjectWithState, getSite, getTeam, listProjectIdsOfInstaller, listProjectsOfSite, listSites, type Project, type ProjectWithState, type Site } from '../db/projects';
 import type { AccountPrincipal } from '../http/handler';
 import { nowIso } from '../ids';
@@ -20,7 +21,8 @@ import { can, deny, ROLE_WORDS, type Action, type Right, type Role } from './acc
 import { viewChargePoint } from './charge-point-view';
 import { Conflict, NotFound, ValidationFailed } from './errors';
 import { registerOnProject, type RegistrationBody } from './installer-projects';
-import { createInvitation, invitationView } from './invitations';
+import { createInvitation, invitationView, TEAM_ROLES } from './invitations';
+import { commissionChargePoint, commissioningStatusOf } from './installer-projects';
 import { createProject, createSite, createTeam } from './operator-setup';
 import { listChargePointSessions } from './sessions';
 
@@ -39,7 +41,6 @@ export interface LocationAccess {
   readonly grant?: LocationGrant;
 }
 
-const TEAM_ROLE: Readonly<Record<TeamMember['role'], Role>> = { owner: 'team_owner', admin: 'team_admin', member: 'team_member' };
 
 /** A grant acts as full or lapsed by the clock, now; never by what the sweep recorded. */
 export function grantRole(grant: Pick<LocationGrant, 'fullAccessUntil'>, now: string = nowIso()): Role {
@@ -52,7 +53,7 @@ export async function locationAccess(who: AccountPrincipal, locationId: string):
   if (!site) throw new NotFound(`Location ${locationId} not found`);
   const [member, grant] = await Promise.all([getTeamMember(site.teamId, who.accountId), getLocationGrant(site.siteId, who.accountId)]);
   const holdings: Holding[] = [];
-  if (member) holdings.push({ role: TEAM_ROLE[member.role], rights: member.rights });
+  if (member) holdings.push({ role: TEAM_ROLES[member.role], rights: member.rights });
   if (grant) holdings.push({ role: grantRole(grant), rights: grant.sensitiveData ? ['sensitive_data'] : [] });
   if (!holdings.length) throw new NotFound(`Location ${locationId} not found`);
   return { site, holdings, ...(member ? { member } : {}), ...(grant ? { grant } : {}) };
@@ -68,11 +69,14 @@ export function requireOn(access: Pick<LocationAccess, 'holdings'>, action: Acti
 // --- Creating a location ------------------------------------------------------------------------
 
 /**
- * Whether an account installs for an operator, i.e. may create locations for it. Today: it has at
- * least one project assignment from that operator. The operators work (staff role `installer`,
- * `OP#{operatorId}` / `STAFF#{accountId}`) extends this function; nothing else decides it.
+ * Whether an account installs for an operator, i.e. may create locations for it: it is the operator's
+ * staff with the role `installer` (`OP#{operatorId}` / `STAFF#{accountId}`), or it has at least one
+ * project assignment from that operator. Nothing else decides it.
  */
 export async function installsFor(accountId: string, operatorId: string): Promise<boolean> {
+  // Staff with the role `installer` install for the operator by the operator's own word (an admin
+  // invited them as such); one strongly consistent read, so a removal holds at once.
+  if ((await getStaffMember(operatorId, accountId))?.role === 'installer') return true;
   const account = await getAccount(accountId);
   if (!account) return false;
   const projectIds = await listProjectIdsOfInstaller(account.email);
@@ -192,7 +196,7 @@ export async function listMyLocations(who: AccountPrincipal) {
   // A team's sites are in its operator's partition (AP-04): one query per operator the account has teams with.
   const operators = [...new Set(memberships.map((m) => m.operatorId))];
   const sitesByOperator = new Map(await Promise.all(operators.map(async (op) => [op, await listSites(op)] as const)));
-  for (const m of memberships) for (const s of sitesByOperator.get(m.operatorId)!.filter((s) => s.teamId === m.teamId)) add(s, TEAM_ROLE[m.role]);
+  for (const m of memberships) for (const s of sitesByOperator.get(m.operatorId)!.filter((s) => s.teamId === m.teamId)) add(s, TEAM_ROLES[m.role]);
   for (const g of grants) add(await getSite(g.operatorId, g.siteId), grantRole(g, now));
   return {
     locations: [...byId.values()].map(({ site, roles }) => ({ location_id: site.siteId, name: site.name, country: site.country, team_id: site.teamId, roles })),
@@ -249,6 +253,34 @@ export async function reconfigureLocationChargePoint(
     },
     `account:${who.accountId}`,
   );
+}
+
+/** A charger of the location the caller reaches (else 404), checked against the action (else 403). */
+async function locationChargePoint(who: AccountPrincipal, locationId: string, chargePointId: string, action: Action): Promise<ChargePoint> {
+  const access = await locationAccess(who, locationId);
+  const cp = await getChargePoint(chargePointId, true);
+  if (!cp || cp.siteId !== access.site.siteId) throw new NotFound(`Charge point ${chargePointId} not found`);
+  requireOn(access, action);
+  return cp;
+}
+
+/**
+ * Commissions a charger of the location (`location:configure`): the installer API's commissioning use
+ * case, reached through the location instead of a project assignment. Location installers get no
+ * assignment on purpose (an assignment never lapses), so without this they could add a charger but
+ * never commission it; a lapsed installer is refused here like every other change (403).
+ */
+export async function startLocationCommissioning(who: AccountPrincipal, locationId: string, chargePointId: string) {
+  const cp = await locationChargePoint(who, locationId, chargePointId, 'location:configure');
+  const project = await getProjectWithState(cp.projectId);
+  if (!project) throw new NotFound(`Charge point ${chargePointId} not found`);
+  return commissionChargePoint(cp, project, `account:${who.accountId}`);
+}
+
+/** The charger's commissioning (`location:read`); reading it moves an in-progress one on, as on the installer API. */
+export async function locationCommissioningStatus(who: AccountPrincipal, locationId: string, chargePointId: string) {
+  await locationChargePoint(who, locationId, chargePointId, 'location:read');
+  return commissioningStatusOf(chargePointId);
 }
 
 // --- Invitations and installer access ------------------------------------------------------------
@@ -308,6 +340,33 @@ export async function inviteToLocation(who: AccountPrincipal, locationId: string
   return invitationView(invitation, url);
 }
 
+/**
+ * Whoever may invite someone to the location (an owner, a team admin, its installer with full access)
+ * sees its pending invitations, whoever sent them: they are the same door. Others who reach the
+ * location get 403 naming `team:members`.
+ */
+export async function listLocationInvitations(who: AccountPrincipal, locationId: string) {
+  const access = await locationAccess(who, locationId);
+  if (!(access.holdings.some((h) => h.role === 'location_installer') || mayOn(access, 'team:members'))) deny('team:members', ROLE_WORDS[access.holdings[0]!.role]);
+  return { invitations: (await listPendingInvitationsOfLocation(access.site.siteId)).map((inv) => invitationView(inv)) };
+}
+
+/**
+ * The operator hands an existing team (and so its locations) to its owner: an owner invitation, as an
+ * installer hands over a location it made. A decision: only while the team has no owner. Once a
+ * customer owns it, who else owns it (and so may consent to sensitive data) is the owners' call, not
+ * the operator's; the operator's `teams:write` is about its own records of the team.
+ */
+export async function inviteTeamOwnerByOperator(operatorId: string, teamId: string, input: { email: string; invitedBy: string }) {
+  const team = await getTeam(operatorId, teamId);
+  if (!team) throw new NotFound(`Team ${teamId} not found`);
+  if ((await listTeamMembers(teamId)).some((m) => m.role === 'owner')) {
+    throw new Conflict('This team has an owner already; its owners invite further owners themselves', { field: 'team_id', reason: 'has_owner' });
+  }
+  const { invitation, url } = await createInvitation({ kind: 'team_owner', email: input.email, operatorId, teamId, role: 'owner', invitedBy: input.invitedBy });
+  return invitationView(invitation, url);
+}
+
 /** The owner extends (or shortens) an installer's full access: until a date, or indefinitely (`null`). */
 export async function setInstallerAccess(who: AccountPrincipal, locationId: string, accountId: string, body: { full_access_until: string | null; sensitive_data?: boolean }) {
   const access = await locationAccess(who, locationId);
@@ -352,7 +411,7 @@ export function installerView(g: LocationGrant, now: string = nowIso()) {
 async function teamAccess(who: AccountPrincipal, teamId: string): Promise<{ member: TeamMember; holdings: Holding[] }> {
   const member = await getTeamMember(teamId, who.accountId);
   if (!member) throw new NotFound(`Team ${teamId} not found`);
-  return { member, holdings: [{ role: TEAM_ROLE[member.role], rights: member.rights }] };
+  return { member, holdings: [{ role: TEAM_ROLES[member.role], rights: member.rights }] };
 }
 
 export function memberView(m: TeamMember) {

@@ -94,15 +94,23 @@ describe('migrating installer accounts made before #16', () => {
     expect((await api('POST', '/api/v1/installer/login', { body: { email: fixture.pending.email, password: fixture.pending.password } })).status).toBe(200);
   });
 
-  it('changes nothing when run again through `npm run admin -- migrate`', async () => {
+  it('indexes the pre-#16 project by its site through `npm run admin -- migrate` (AP-79), then changes nothing when run again', async () => {
+    const run = async () => {
+      const log = vi.spyOn(console, 'log').mockImplementation(() => {});
+      try {
+        expect(await admin(['migrate'])).toBe(0);
+        return log.mock.calls.map((c) => String(c[0]));
+      } finally {
+        log.mockRestore();
+      }
+    };
+    // The fixture's project was written by the pre-#16 code: no `SITE#{siteId}#PROJECTS` keys.
+    expect(await run()).toEqual([expect.stringContaining('0 installer account(s)'), '✔ indexed: 0 operator(s), 0 site(s), 1 project(s), 0 API key(s) made before #16']);
+    const project = (await scanAll()).find((i) => i.pk === `PROJECT#${fixture.projectId}` && i.sk === 'PROJECT')!;
+    expect(project).toMatchObject({ gsi2pk: `SITE#${String(project.siteId)}#PROJECTS`, gsi2sk: `${String(project.createdAt)}#${fixture.projectId}` });
+
     const before = await scanAll();
-    const log = vi.spyOn(console, 'log').mockImplementation(() => {});
-    try {
-      expect(await admin(['migrate'])).toBe(0);
-      expect(log).toHaveBeenCalledWith(expect.stringContaining('0 installer account(s)'));
-    } finally {
-      log.mockRestore();
-    }
+    expect(await run()).toEqual([expect.stringContaining('0 installer account(s)'), '✔ indexed: 0 operator(s), 0 site(s), 0 project(s), 0 API key(s) made before #16']);
     expect(await migrateAccounts()).toEqual({ accounts: 0, references: 0 });
     const after = await scanAll();
     const byKey = (items: Record<string, unknown>[]) => Object.fromEntries(items.map((i) => [`${String(i.pk)}|${String(i.sk)}`, i]));

@@ -34,6 +34,7 @@ interface Answer {
 let rt: LocalRuntime;
 let receiver: Server;
 let client: RPCClient | undefined;
+let locationClient: RPCClient | undefined;
 const answers: Answer[] = [];
 
 beforeAll(async () => {
@@ -46,6 +47,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await client?.close({ force: true }).catch(() => undefined);
+  await locationClient?.close({ force: true }).catch(() => undefined);
   await rt?.stop();
   await new Promise((r) => receiver?.close(r));
 });
@@ -251,13 +253,20 @@ describe('every route against the OpenAPI document', () => {
     });
     const location_id = created.body.location_id;
     await call('GET /api/v1/locations', { token: installer.token });
-    const cp = await call<{ charge_point_id: string }>('POST /api/v1/locations/{location_id}/charge-points', {
+    const cp = await call<{ charge_point_id: string; charge_point_identity: string }>('POST /api/v1/locations/{location_id}/charge-points', {
       token: installer.token,
       params: { location_id },
       body: { serial_number: `LOC-${Date.now().toString(36)}`.toUpperCase(), ocpp_protocol: 'ocpp1.6' },
     });
-    await call('PATCH /api/v1/locations/{location_id}/charge-points/{charge_point_id}', { token: installer.token, params: { location_id, charge_point_id: cp.body.charge_point_id }, body: { vendor: 'Wallbox' } });
+    const reconfigured = await call<{ provisioning_password: string }>('PATCH /api/v1/locations/{location_id}/charge-points/{charge_point_id}', {
+      token: installer.token,
+      params: { location_id, charge_point_id: cp.body.charge_point_id },
+      body: { vendor: 'Wallbox' },
+    });
     await call('GET /api/v1/locations/{location_id}', { token: installer.token, params: { location_id } });
+    const typo = await call<{ invitation_id: string }>('POST /api/v1/locations/{location_id}/invitations', { token: installer.token, params: { location_id }, body: { kind: 'team_owner', email: anEmail('contract-typo') } });
+    await call('GET /api/v1/locations/{location_id}/invitations', { token: installer.token, params: { location_id } });
+    await call('DELETE /api/v1/invitations/{invitation_id}', { token: installer.token, params: { invitation_id: typo.body.invitation_id } });
     const ownerEmail = anEmail('contract-owner');
     const invite = await call<{ invitation_id: string; url: string }>('POST /api/v1/locations/{location_id}/invitations', { token: installer.token, params: { location_id }, body: { kind: 'team_owner', email: ownerEmail } });
     await call('GET /api/v1/invitations/{invitation_id}/qr.svg', { token: installer.token, params: { invitation_id: invite.body.invitation_id } });
@@ -274,6 +283,16 @@ describe('every route against the OpenAPI document', () => {
     await call('GET /api/v1/teams/{team_id}/members', { token: owner.token, params: { team_id } });
     await call('PATCH /api/v1/teams/{team_id}/members/{account_id}', { token: owner.token, params: { team_id, account_id: member.accountId }, body: { role: 'admin', rights: ['configure_charge_points', 'sensitive_data'] } });
     await call('DELETE /api/v1/teams/{team_id}/members/{account_id}', { token: owner.token, params: { team_id, account_id: member.accountId } });
+    // Commissioning through the location, with the charger connected (the runner then finishes at once).
+    const cpParams = { location_id, charge_point_id: cp.body.charge_point_id };
+    locationClient = await aConnectedClient(rt, { identity: cp.body.charge_point_identity, password: reconfigured.body.provisioning_password, protocol: 'ocpp1.6' });
+    behaveLikeACharger(locationClient, 'ocpp1.6', {});
+    await locationClient.call('BootNotification', BOOT['ocpp1.6']);
+    await call('POST /api/v1/locations/{location_id}/charge-points/{charge_point_id}/commissioning', { token: installer.token, params: cpParams });
+    await vi.waitFor(
+      async () => expect((await call<{ status: string }>('GET /api/v1/locations/{location_id}/charge-points/{charge_point_id}/commissioning', { token: installer.token, params: cpParams })).body.status).toBe('completed'),
+      { timeout: 15_000, interval: 250 },
+    );
   }, 60_000);
 
   it('walks the operator access routes: API keys and staff', async () => {
@@ -294,6 +313,8 @@ describe('every route against the OpenAPI document', () => {
     await call('GET /api/v1/operator/staff', { token });
     await call('PATCH /api/v1/operator/staff/{account_id}', { token, params: { account_id: manager.accountId }, body: { role: 'installer' } });
     await call('DELETE /api/v1/operator/staff/{account_id}', { token, params: { account_id: manager.accountId } });
+    const team = await call<{ team_id: string }>('POST /api/v1/operator/teams', { token, body: { name: 'Contract Hotel', owner_email: anEmail('contract-hotel') } });
+    await call('POST /api/v1/operator/teams/{team_id}/owner-invitation', { token, params: { team_id: team.body.team_id }, body: { email: anEmail('contract-hotel') } });
   }, 60_000);
 
   it('got an answer the document declares from every call, and each route\'s success status at least once', async () => {

@@ -1,7 +1,8 @@
 // The invitations core (issue #16): a link mailed through the outbox, a QR code of the same link for
 // the inviter only, a public preview, and a single-use acceptance by the account the invitation is
 // addressed to. Invitations are made here with the use case (the location routes that make them
-// are covered in locations.test.ts) on the seed's operator-made team and site.
+// are covered in locations.test.ts) on the seed's operator-made team and site; a location's pending
+// invitations are listed and revoked through the routes.
 import { toString as qrSvg } from 'qrcode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalRuntime } from '../../local/runtime';
@@ -83,4 +84,44 @@ describe('invitations', () => {
     expect((await api('GET', `/api/v1/invitations/${'A'.repeat(43)}`)).status).toBe(404);
     expect((await api('GET', '/api/v1/invitations/short')).status).toBe(404);
   });
+
+  it('lists a location\'s pending invitations to whoever may invite, and lets the inviter or the owner revoke one', async () => {
+    const installer = await aSignedInAccount(rt, { name: 'Ina Installer' });
+    await api('POST', `/api/v1/operator/projects/${rt.seed!.projectId}/installers`, { token: rt.seed!.operatorApiKey, body: { email: installer.email } });
+    const created = await api<{ location_id: string }>('POST', '/api/v1/locations', { token: installer.token, body: { operator_id: rt.seed!.operatorId, name: 'Orchard', address: '5 Apple Way', country: 'GB' } });
+    const location_id = created.body.location_id;
+    const list = (token: string) => api<{ invitations: Array<{ invitation_id: string; state: string }> }>('GET', `/api/v1/locations/${location_id}/invitations`, { token });
+    type Created = { invitation_id: string; url: string };
+
+    // The inviter revokes a mistyped one: its link is gone, it leaves the list.
+    const typo = await api<Created>('POST', `/api/v1/locations/${location_id}/invitations`, { token: installer.token, body: { kind: 'team_owner', email: anEmail('typo') } });
+    const ownerEmail = anEmail('owner');
+    const handover = await api<Created>('POST', `/api/v1/locations/${location_id}/invitations`, { token: installer.token, body: { kind: 'team_owner', email: ownerEmail } });
+    expect((await list(installer.token)).body.invitations.map((i) => i.invitation_id)).toEqual([typo.body.invitation_id, handover.body.invitation_id]);
+    const stranger = await aSignedInAccount(rt);
+    expect((await list(stranger.token)).status).toBe(404);
+    expect((await api('DELETE', `/api/v1/invitations/${typo.body.invitation_id}`, { token: stranger.token })).status).toBe(404);
+    expect((await api('DELETE', `/api/v1/invitations/${typo.body.invitation_id}`, { token: installer.token })).status).toBe(204);
+    expect((await api('DELETE', `/api/v1/invitations/${typo.body.invitation_id}`, { token: installer.token })).status).toBe(409);
+    expect((await api('GET', `/api/v1/invitations/${typo.body.url.split('/invitations/')[1]}`)).status).toBe(410);
+    expect((await list(installer.token)).body.invitations.map((i) => i.invitation_id)).toEqual([handover.body.invitation_id]);
+
+    // The owner accepts (the invitation leaves the list), invites a member and an installer.
+    const owner = await aSignedInAccount(rt, { email: ownerEmail });
+    await api('POST', `/api/v1/invitations/${handover.body.url.split('/invitations/')[1]}/accept`, { token: owner.token });
+    expect((await list(owner.token)).body.invitations).toEqual([]);
+    const memberEmail = anEmail('member');
+    const memberInvite = await api<Created>('POST', `/api/v1/locations/${location_id}/invitations`, { token: owner.token, body: { kind: 'team_member', email: memberEmail } });
+    const member = await aSignedInAccount(rt, { email: memberEmail });
+    await api('POST', `/api/v1/invitations/${memberInvite.body.url.split('/invitations/')[1]}/accept`, { token: member.token });
+    // An installer the creating installer brings in as a second owner: the owner may revoke it (not only its inviter).
+    const second = await api<Created>('POST', `/api/v1/locations/${location_id}/invitations`, { token: installer.token, body: { kind: 'team_owner', email: anEmail('second') } });
+    expect((await list(owner.token)).body.invitations).toEqual([expect.objectContaining({ invitation_id: second.body.invitation_id, state: 'pending' })]);
+    // A member reaches the location but may neither list nor revoke its invitations.
+    const memberList = await list(member.token);
+    expect(memberList.status).toBe(403);
+    expect((await api<{ action: string }>('DELETE', `/api/v1/invitations/${second.body.invitation_id}`, { token: member.token })).body).toMatchObject({ status: 403, action: 'team:own' });
+    expect((await api('DELETE', `/api/v1/invitations/${second.body.invitation_id}`, { token: owner.token })).status).toBe(204);
+    expect((await list(owner.token)).body.invitations).toEqual([]);
+  }, 60_000);
 });

@@ -8,12 +8,14 @@ import type { RPCClient } from 'ocpp-rpc';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { LocalRuntime } from '../../local/runtime';
 import { aSignedInAccount, anEmail, apiClient, type SignedInAccount } from './support/api';
-import { aConnectedClient, aSerial, BOOT } from './support/ocpp';
+import { addStaffMember } from '../../lib/domain/operator-staff';
+import { aConnectedClient, aSerial, behaveLikeACharger, BOOT } from './support/ocpp';
 import { startTestRuntime } from './support/runtime';
 
 let rt: LocalRuntime;
 let api: ReturnType<typeof apiClient>;
 let client: RPCClient | undefined;
+let client2: RPCClient | undefined;
 
 beforeAll(async () => {
   rt = await startTestRuntime();
@@ -24,6 +26,7 @@ afterEach(() => {
 });
 afterAll(async () => {
   await client?.close({ force: true }).catch(() => undefined);
+  await client2?.close({ force: true }).catch(() => undefined);
   await rt?.stop();
 });
 
@@ -210,4 +213,79 @@ describe('installer-made locations', () => {
     expect((await api('PATCH', `/api/v1/teams/${team_id}/members/${member.accountId}`, { token: owner.token, body: { role: 'admin', rights: ['configure_charge_points'] } })).status).toBe(200);
     expect((await api<LocationBody>('GET', `/api/v1/locations/${location_id}`, { token: member.token })).body.access).toMatchObject({ roles: ['team_admin'], may_configure: true, sees_sensitive_data: false });
   }, 60_000);
+
+  it('lets operator staff with the role installer create locations, commission their chargers through the location until the lapse, and shows it all on the account', async () => {
+    // No project assignment: staff role `installer` alone makes an account install for the operator.
+    const installer = await aSignedInAccount(rt, { name: 'Sid Staff' });
+    const body = { operator_id: rt.seed!.operatorId, name: 'Mill House', address: '2 Mill Lane', country: 'GB' };
+    expect((await api('POST', '/api/v1/locations', { token: installer.token, body })).status).toBe(404);
+    await addStaffMember(rt.seed!.operatorId, installer.accountId, 'installer');
+    const created = await api<LocationBody & { name: string }>('POST', '/api/v1/locations', { token: installer.token, body });
+    expect(created.status).toBe(201);
+    const location_id = created.body.location_id;
+
+    // A 2.0.1 charger added through the location, connected with a strict client, commissioned
+    // through the location (the installer API would not reach it: no assignment).
+    const reg = await api<{ charge_point_id: string; charge_point_identity: string; provisioning_password: string }>('POST', `/api/v1/locations/${location_id}/charge-points`, {
+      token: installer.token,
+      body: { serial_number: aSerial('LOCC'), ocpp_protocol: 'ocpp2.0.1' },
+    });
+    expect(reg.status).toBe(201);
+    const charge_point_id = reg.body.charge_point_id;
+    client2 = await aConnectedClient(rt, { identity: reg.body.charge_point_identity, password: reg.body.provisioning_password, protocol: 'ocpp2.0.1' });
+    behaveLikeACharger(client2, 'ocpp2.0.1', {});
+    await client2.call('BootNotification', BOOT['ocpp2.0.1']);
+    const commissioning = `/api/v1/locations/${location_id}/charge-points/${charge_point_id}/commissioning`;
+    expect((await api('POST', `/api/v1/installer/charge-points/${charge_point_id}/commissioning`, { token: installer.token })).status).toBe(404);
+    const stranger = await aSignedInAccount(rt);
+    expect((await api('POST', commissioning, { token: stranger.token })).status).toBe(404);
+    const started = await api<{ status: string; charge_point_id: string }>('POST', commissioning, { token: installer.token });
+    expect(started.status).toBe(202);
+    expect(started.body).toMatchObject({ charge_point_id, status: 'in_progress' });
+    await vi.waitFor(async () => expect((await api<{ status: string }>('GET', commissioning, { token: installer.token })).body.status).toBe('completed'), { timeout: 20_000, interval: 250 });
+
+    // The account: its role at the operator, its grant (no end yet), nothing pending.
+    type AccountBody = {
+      operator_roles: unknown[];
+      teams: Array<{ team_id: string; role: string }>;
+      location_grants: Array<{ location_id: string; lapsed: boolean; full_access_until: string | null }>;
+      pending_invitations: Array<{ invitation_id: string; kind: string; what: Record<string, unknown> }>;
+    };
+    const mine = await api<AccountBody>('GET', '/api/v1/account', { token: installer.token });
+    expect(mine.status).toBe(200);
+    expect(mine.body).toMatchObject({
+      operator_roles: [{ operator_id: rt.seed!.operatorId, name: expect.any(String), role: 'installer' }],
+      teams: [],
+      location_grants: [{ location_id, name: 'Mill House', full_access_until: null, lapsed: false, sensitive_data: false }],
+      pending_invitations: [],
+    });
+
+    // The owner's invitation is listed on the owner's account (by its verified email) until accepted.
+    const ownerEmail = anEmail('owner');
+    const owner = await aSignedInAccount(rt, { email: ownerEmail });
+    const invite = await api<{ invitation_id: string; url: string; expires_at: string }>('POST', `/api/v1/locations/${location_id}/invitations`, { token: installer.token, body: { kind: 'team_owner', email: ownerEmail } });
+    const pending = await api<AccountBody>('GET', '/api/v1/account', { token: owner.token });
+    expect(pending.body.pending_invitations).toEqual([
+      {
+        invitation_id: invite.body.invitation_id,
+        kind: 'team_owner',
+        expires_at: invite.body.expires_at,
+        what: { operator: { operator_id: rt.seed!.operatorId, name: expect.any(String) }, team: { team_id: expect.any(String), name: 'Mill House' }, location: { location_id, name: 'Mill House' }, role: 'owner' },
+      },
+    ]);
+    expect((await api('POST', `/api/v1/invitations/${invite.body.url.split('/invitations/')[1]}/accept`, { token: owner.token })).status).toBe(200);
+    const owned = await api<AccountBody>('GET', '/api/v1/account', { token: owner.token });
+    expect(owned.body).toMatchObject({ teams: [{ role: 'owner', rights: ['configure_charge_points', 'sensitive_data'] }], pending_invitations: [], location_grants: [], operator_roles: [] });
+
+    // After day 14 the lapse refuses commissioning (and reading it) through the location, and the
+    // account says the grant has lapsed.
+    const until = Date.parse((await api<AccountBody>('GET', '/api/v1/account', { token: installer.token })).body.location_grants[0]!.full_access_until!);
+    vi.useFakeTimers({ toFake: ['Date'], now: until + 60_000 });
+    const lapsedToken = await installer.login();
+    const refused = await api<{ action: string }>('POST', commissioning, { token: lapsedToken });
+    expect(refused.status).toBe(403);
+    expect(refused.body.action).toBe('location:configure');
+    expect((await api<{ action: string }>('GET', commissioning, { token: lapsedToken })).body.action).toBe('location:read');
+    expect((await api<AccountBody>('GET', '/api/v1/account', { token: lapsedToken })).body.location_grants).toEqual([expect.objectContaining({ location_id, lapsed: true })]);
+  }, 120_000);
 });

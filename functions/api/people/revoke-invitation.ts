@@ -1,0 +1,8 @@
+import { API } from '../../../lib/api/contract';
+import { revokeInvitationOf } from '../../../lib/domain/invitations';
+import { httpHandler } from '../../../lib/http/handler';
+
+export const handler = httpHandler(API['DELETE /api/v1/invitations/{invitation_id}'], async ({ principal, params }) => {
+  await revokeInvitationOf(principal, params.invitation_id);
+  return {};
+});

@@ -1,0 +1,7 @@
+import { API } from '../../../lib/api/contract';
+import { startLocationCommissioning } from '../../../lib/domain/locations';
+import { httpHandler } from '../../../lib/http/handler';
+
+export const handler = httpHandler(API['POST /api/v1/locations/{location_id}/charge-points/{charge_point_id}/commissioning'], async ({ principal, params }) => ({
+  body: await startLocationCommissioning(principal, params.location_id, params.charge_point_id),
+}));
