@@ -942,7 +942,7 @@ const LOCATION_ROUTES: readonly HttpRoute[] = inStack('ApiPeople', [
   {
     kind: 'http',
     method: 'DELETE',
-    path: '/api/v1/invitations/{invitation_id}',
+    path: '/api/v1/sent-invitations/{invitation_id}',
     entry: 'functions/api/people/revoke-invitation.ts',
     auth: 'account',
     access: { table: 'readwrite', secrets: ['jwt-signing'] },
@@ -951,7 +951,7 @@ const LOCATION_ROUTES: readonly HttpRoute[] = inStack('ApiPeople', [
   {
     kind: 'http',
     method: 'GET',
-    path: '/api/v1/invitations/{invitation_id}/qr.svg',
+    path: '/api/v1/sent-invitations/{invitation_id}/qr.svg',
     entry: 'functions/api/people/invitation-qr.ts',
     auth: 'account',
     access: { table: 'read', secrets: ['jwt-signing'], webhookSecrets: 'open' },

@@ -334,7 +334,7 @@ export const API = {
   'PATCH /api/v1/teams/{team_id}/members/{account_id}': route({ action: 'team:members', auth: 'account', params: P.TeamMemberParams, body: P.UpdateTeamMemberBody, status: 200, response: P.TeamMember, problems: [403, 409] }),
   'DELETE /api/v1/teams/{team_id}/members/{account_id}': route({ action: 'team:members', auth: 'account', params: P.TeamMemberParams, status: 204, problems: [403, 409] }),
   // 204: revoked. The inviter, or an owner of the team it invites to; 409 when no longer pending.
-  'DELETE /api/v1/invitations/{invitation_id}': route({ action: 'account:self', auth: 'account', params: P.InvitationParams, status: 204, problems: [403, 409] }),
+  'DELETE /api/v1/sent-invitations/{invitation_id}': route({ action: 'account:self', auth: 'account', params: P.InvitationParams, status: 204, problems: [403, 409] }),
   // Whoever may invite to the location: `team:members` (owners, team admins) and, as the one who
   // invites the owner, its installer with full access (lib/domain/locations.ts listLocationInvitations).
   'GET /api/v1/locations/{location_id}/invitations': route({ action: 'team:members', auth: 'account', params: P.LocationParams, status: 200, response: P.InvitationList, problems: [403] }),
@@ -347,7 +347,7 @@ export const API = {
     problems: [403, 409, 423],
   }),
   'GET /api/v1/locations/{location_id}/charge-points/{charge_point_id}/commissioning': route({ action: 'location:read', auth: 'account', params: P.LocationChargePointParams, status: 200, response: R.Commissioning, problems: [403] }),
-  'GET /api/v1/invitations/{invitation_id}/qr.svg': route({ action: 'account:self', auth: 'account', params: P.InvitationParams, status: 200, media: ['image/svg+xml'], problems: [410] }),
+  'GET /api/v1/sent-invitations/{invitation_id}/qr.svg': route({ action: 'account:self', auth: 'account', params: P.InvitationParams, status: 200, media: ['image/svg+xml'], problems: [410] }),
 } as const;
 
 export type RouteKey = keyof typeof API;

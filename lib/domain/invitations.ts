@@ -1,7 +1,7 @@
 // Invitations (issue #16, docs/access.md): how a person is let into an operator, a team or a
 // location. The link is `{PUBLIC_BASE_URL}/invitations/{token}`; the token is 256 random bits, stored
 // only as its SHA-256 (the key) and as a KMS-sealed copy. The sealed copy exists for the QR code: the
-// installer shows the invitation on their phone (GET /api/v1/invitations/{id}/qr.svg) whenever the
+// installer shows the invitation on their phone (GET /api/v1/sent-invitations/{id}/qr.svg) whenever the
 // customer is in front of them, not only in the moment it was created, so the token must be
 // recoverable by the inviter, and only by them (the same trade-off as a job link's provisioning
 // password, lib/domain/public-job.ts). A copy of the table alone reveals no token.
@@ -178,7 +178,7 @@ export function invitationView(inv: Invitation, url?: string) {
     state: invitationStateOf(inv),
     created_at: inv.createdAt,
     expires_at: inv.validUntil,
-    qr_code: `/api/v1/invitations/${inv.invitationId}/qr.svg`,
+    qr_code: `/api/v1/sent-invitations/${inv.invitationId}/qr.svg`,
     ...(url !== undefined ? { url } : {}),
   };
 }

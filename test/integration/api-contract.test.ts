@@ -266,10 +266,10 @@ describe('every route against the OpenAPI document', () => {
     await call('GET /api/v1/locations/{location_id}', { token: installer.token, params: { location_id } });
     const typo = await call<{ invitation_id: string }>('POST /api/v1/locations/{location_id}/invitations', { token: installer.token, params: { location_id }, body: { kind: 'team_owner', email: anEmail('contract-typo') } });
     await call('GET /api/v1/locations/{location_id}/invitations', { token: installer.token, params: { location_id } });
-    await call('DELETE /api/v1/invitations/{invitation_id}', { token: installer.token, params: { invitation_id: typo.body.invitation_id } });
+    await call('DELETE /api/v1/sent-invitations/{invitation_id}', { token: installer.token, params: { invitation_id: typo.body.invitation_id } });
     const ownerEmail = anEmail('contract-owner');
     const invite = await call<{ invitation_id: string; url: string }>('POST /api/v1/locations/{location_id}/invitations', { token: installer.token, params: { location_id }, body: { kind: 'team_owner', email: ownerEmail } });
-    await call('GET /api/v1/invitations/{invitation_id}/qr.svg', { token: installer.token, params: { invitation_id: invite.body.invitation_id } });
+    await call('GET /api/v1/sent-invitations/{invitation_id}/qr.svg', { token: installer.token, params: { invitation_id: invite.body.invitation_id } });
     const inviteToken = invite.body.url.split('/invitations/')[1]!;
     await call('GET /api/v1/invitations/{token}', { params: { token: inviteToken } });
     const owner = await aSignedInAccount(rt, { email: ownerEmail });

@@ -49,12 +49,12 @@ describe('invitations', () => {
     expect(link).toBe(`${process.env.PUBLIC_BASE_URL}/invitations/${tokenOf(link)}`);
 
     // The QR code encodes exactly that link, for the inviter; anyone else is told it does not exist.
-    const qr = await fetch(`${rt.url}/api/v1/invitations/${invitation.invitationId}/qr.svg`, { headers: { authorization: `Bearer ${inviter.token}` } });
+    const qr = await fetch(`${rt.url}/api/v1/sent-invitations/${invitation.invitationId}/qr.svg`, { headers: { authorization: `Bearer ${inviter.token}` } });
     expect(qr.status).toBe(200);
     expect(qr.headers.get('content-type')).toBe('image/svg+xml');
     expect(await qr.text()).toBe(await qrSvg(link, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 }));
     const stranger = await aSignedInAccount(rt);
-    expect((await api('GET', `/api/v1/invitations/${invitation.invitationId}/qr.svg`, { token: stranger.token })).status).toBe(404);
+    expect((await api('GET', `/api/v1/sent-invitations/${invitation.invitationId}/qr.svg`, { token: stranger.token })).status).toBe(404);
 
     // The public preview says who invites to what.
     const preview = await api<{ kind: string; invited_by: { name: string }; location: { location_id: string }; expires_at: string }>('GET', `/api/v1/invitations/${tokenOf(link)}`);
@@ -77,7 +77,7 @@ describe('invitations', () => {
     // Used once: the link, its preview and its QR code are gone.
     expect((await api('POST', `/api/v1/invitations/${tokenOf(link)}/accept`, { token: owner.token })).status).toBe(410);
     expect((await api('GET', `/api/v1/invitations/${tokenOf(link)}`)).status).toBe(410);
-    expect((await api('GET', `/api/v1/invitations/${invitation.invitationId}/qr.svg`, { token: inviter.token })).status).toBe(410);
+    expect((await api('GET', `/api/v1/sent-invitations/${invitation.invitationId}/qr.svg`, { token: inviter.token })).status).toBe(410);
   }, 60_000);
 
   it('answers 404 for a token nobody issued', async () => {
@@ -100,9 +100,9 @@ describe('invitations', () => {
     expect((await list(installer.token)).body.invitations.map((i) => i.invitation_id)).toEqual([typo.body.invitation_id, handover.body.invitation_id]);
     const stranger = await aSignedInAccount(rt);
     expect((await list(stranger.token)).status).toBe(404);
-    expect((await api('DELETE', `/api/v1/invitations/${typo.body.invitation_id}`, { token: stranger.token })).status).toBe(404);
-    expect((await api('DELETE', `/api/v1/invitations/${typo.body.invitation_id}`, { token: installer.token })).status).toBe(204);
-    expect((await api('DELETE', `/api/v1/invitations/${typo.body.invitation_id}`, { token: installer.token })).status).toBe(409);
+    expect((await api('DELETE', `/api/v1/sent-invitations/${typo.body.invitation_id}`, { token: stranger.token })).status).toBe(404);
+    expect((await api('DELETE', `/api/v1/sent-invitations/${typo.body.invitation_id}`, { token: installer.token })).status).toBe(204);
+    expect((await api('DELETE', `/api/v1/sent-invitations/${typo.body.invitation_id}`, { token: installer.token })).status).toBe(409);
     expect((await api('GET', `/api/v1/invitations/${typo.body.url.split('/invitations/')[1]}`)).status).toBe(410);
     expect((await list(installer.token)).body.invitations.map((i) => i.invitation_id)).toEqual([handover.body.invitation_id]);
 
@@ -120,8 +120,8 @@ describe('invitations', () => {
     // A member reaches the location but may neither list nor revoke its invitations.
     const memberList = await list(member.token);
     expect(memberList.status).toBe(403);
-    expect((await api<{ action: string }>('DELETE', `/api/v1/invitations/${second.body.invitation_id}`, { token: member.token })).body).toMatchObject({ status: 403, action: 'team:own' });
-    expect((await api('DELETE', `/api/v1/invitations/${second.body.invitation_id}`, { token: owner.token })).status).toBe(204);
+    expect((await api<{ action: string }>('DELETE', `/api/v1/sent-invitations/${second.body.invitation_id}`, { token: member.token })).body).toMatchObject({ status: 403, action: 'team:own' });
+    expect((await api('DELETE', `/api/v1/sent-invitations/${second.body.invitation_id}`, { token: owner.token })).status).toBe(204);
     expect((await list(owner.token)).body.invitations).toEqual([]);
   }, 60_000);
 });

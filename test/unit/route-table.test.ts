@@ -21,6 +21,20 @@ describe('route and rule tables', () => {
     expect(WS_ROUTES.filter((r) => r.routeResponse).map((r) => r.routeKey)).toEqual([]);
   });
 
+  it('names a path variable the same wherever routes share the segments before it (API Gateway refuses two names at one level)', () => {
+    const nameAt = new Map<string, string>();
+    for (const r of HTTP_ROUTES) {
+      const segments = r.path.split('/');
+      segments.forEach((segment, i) => {
+        if (!segment.startsWith('{')) return;
+        // The parent path, with every variable written alike: `/api/v1/x/{}/y`.
+        const parent = segments.slice(0, i).map((s) => (s.startsWith('{') ? '{}' : s)).join('/');
+        const seen = nameAt.get(parent) ?? nameAt.set(parent, segment).get(parent)!;
+        expect(segment, `${r.method} ${r.path}: ${parent}/${seen} elsewhere`).toBe(seen);
+      });
+    }
+  });
+
   it('has no duplicate HTTP route keys; the JSON API is under /api and pages are not', () => {
     const keys = HTTP_ROUTES.map((r) => `${r.method} ${r.path}`);
     expect(new Set(keys).size).toBe(keys.length);
