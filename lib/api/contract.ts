@@ -326,7 +326,10 @@ export const API = {
     response: R.RegisteredChargePoint,
     problems: [403, 409, 423],
   }),
-  'POST /api/v1/locations/{location_id}/invitations': route({ action: 'location:read', auth: 'account', params: P.LocationParams, body: P.CreateLocationInvitationBody, status: 201, response: P.CreatedInvitation, problems: [403, 429] }),
+  // The kind decides (locations.ts locationInvitationAction): `team_member` needs team:members, the
+  // route's action; `location_installer` and `team_owner` need team:own, except the handover of a
+  // location still waiting for its first owner, which its installer makes (location:configure).
+  'POST /api/v1/locations/{location_id}/invitations': route({ action: 'team:members', auth: 'account', params: P.LocationParams, body: P.CreateLocationInvitationBody, status: 201, response: P.CreatedInvitation, problems: [403, 429] }),
   'PUT /api/v1/locations/{location_id}/installers/{account_id}': route({ action: 'team:own', auth: 'account', params: P.LocationInstallerParams, body: P.SetInstallerAccessBody, status: 200, response: P.LocationInstaller, problems: [403] }),
   // Teams: a team sees only itself (404 for a team the caller is not in).
   'GET /api/v1/teams/{team_id}/members': route({ action: 'location:read', auth: 'account', params: P.TeamParams, status: 200, response: P.TeamMemberList, problems: [403] }),

@@ -295,29 +295,35 @@ export interface LocationInvitationInput {
 }
 
 /**
- * Invites someone to a location. `team_owner`: by the location's installer with full access or by an
- * owner (`location:configure` for the installer, `team:own` for an owner). `location_installer`
- * (with the owner's consent to sensitive data, or not): owners only (`team:own`). `team_member`:
- * `team:members`; only an owner may give `sensitive_data` (the consent), and `configure_charge_points`
- * only to an admin (RIGHT_HOLDERS).
+ * The action a kind of location invitation needs, in the one table (lib/domain/access.ts):
+ * - `team_member`: `team:members` (and `team:own` to give `sensitive_data`: checkRights);
+ * - `location_installer`: `team:own` (the owner brings in installers and consents for them);
+ * - `team_owner`: `team:own`, except while the location waits for its first owner: then handing it
+ *   over is the last step of installing it, `location:configure` on the creating installer's grant
+ *   (`untilOwnerAccepts`). A decision: once an owner accepted, only an owner makes more owners, so
+ *   an installer's 14 days of full access (or a team admin allowed to configure charge points)
+ *   never reach ownership.
+ */
+export function locationInvitationAction(kind: LocationInvitationInput['kind'], access: Pick<LocationAccess, 'grant'>): Action {
+  switch (kind) {
+    case 'team_member':
+      return 'team:members';
+    case 'location_installer':
+      return 'team:own';
+    case 'team_owner':
+      return access.grant?.untilOwnerAccepts ? 'location:configure' : 'team:own';
+  }
+}
+
+/**
+ * Invites someone to a location, as locationInvitationAction() allows; only an owner may give
+ * `sensitive_data` (the consent), and `configure_charge_points` only to an admin (RIGHT_HOLDERS).
  */
 export async function inviteToLocation(who: AccountPrincipal, locationId: string, input: LocationInvitationInput) {
   const access = await locationAccess(who, locationId);
   const { site } = access;
-  switch (input.kind) {
-    case 'team_owner':
-      // The installer hands the location over; an owner may add another owner.
-      if (!(access.holdings.some((h) => h.role === 'location_installer') || mayOn(access, 'team:own'))) deny('team:own', ROLE_WORDS[access.holdings[0]!.role]);
-      break;
-    case 'location_installer':
-      requireOn(access, 'team:own');
-      break;
-    case 'team_member': {
-      requireOn(access, 'team:members');
-      checkRights(access, input.role ?? 'member', input.rights ?? []);
-      break;
-    }
-  }
+  requireOn(access, locationInvitationAction(input.kind, access));
+  if (input.kind === 'team_member') checkRights(access, input.role ?? 'member', input.rights ?? []);
   if (input.kind !== 'location_installer' && (input.sensitive_data !== undefined || input.full_access_until !== undefined)) {
     throw new ValidationFailed('sensitive_data and full_access_until are for location_installer invitations', [{ field: input.sensitive_data !== undefined ? 'sensitive_data' : 'full_access_until', message: 'only with kind location_installer' }]);
   }

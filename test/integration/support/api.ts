@@ -25,7 +25,7 @@ export function apiClient(rt: LocalRuntime) {
  * all of 127/8 to lo), so the runtime sees a different source IP: per-client limits see a new client.
  */
 export function apiClientFrom(rt: LocalRuntime, sourceAddress: string) {
-  return function api<T = Record<string, unknown>>(method: string, path: string, opts: { token?: string; body?: unknown } = {}): Promise<ApiResponse<T>> {
+  return function api<T = Record<string, unknown>>(method: string, path: string, opts: { token?: string; body?: unknown; headers?: Record<string, string> } = {}): Promise<ApiResponse<T>> {
     const payload = opts.body !== undefined ? JSON.stringify(opts.body) : undefined;
     // The runtime listens on 127.0.0.1; `localhost` may resolve to ::1, which a 127.x source cannot reach.
     const url = new URL(path, rt.url);
@@ -36,7 +36,7 @@ export function apiClientFrom(rt: LocalRuntime, sourceAddress: string) {
         {
           method,
           localAddress: sourceAddress,
-          headers: { ...(opts.token ? { authorization: `Bearer ${opts.token}` } : {}), ...(payload !== undefined ? { 'content-type': 'application/json' } : {}) },
+          headers: { ...(opts.token ? { authorization: `Bearer ${opts.token}` } : {}), ...(payload !== undefined ? { 'content-type': 'application/json' } : {}), ...opts.headers },
         },
         (res) => {
           const chunks: Buffer[] = [];
@@ -45,7 +45,9 @@ export function apiClientFrom(rt: LocalRuntime, sourceAddress: string) {
             const text = Buffer.concat(chunks).toString('utf8');
             const headers = new Headers();
             for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) headers.set(k, String(v));
-            resolve({ status: res.statusCode ?? 0, body: (text ? JSON.parse(text) : {}) as T, headers });
+            // An export or an image is not JSON: its text is the body.
+            const json = /json/.test(res.headers['content-type'] ?? 'json') && !/ndjson/.test(res.headers['content-type'] ?? '');
+            resolve({ status: res.statusCode ?? 0, body: (text && json ? JSON.parse(text) : text) as T, headers });
           });
         },
       );
@@ -71,8 +73,9 @@ export interface SignedInAccount {
 }
 
 /** A verified, signed-in person account (signup, verify from the outbox, login), as the apps do it. */
-export async function aSignedInAccount(rt: LocalRuntime, opts: { email?: string; name?: string } = {}): Promise<SignedInAccount> {
-  const api = apiClient(rt);
+export async function aSignedInAccount(rt: LocalRuntime, opts: { email?: string; name?: string; from?: string } = {}): Promise<SignedInAccount> {
+  // `from`: another loopback source address, so many sign-ups stay within the per-client limits.
+  const api = opts.from ? apiClientFrom(rt, opts.from) : apiClient(rt);
   const email = opts.email ?? anEmail();
   const password = 'Correct-Horse-42';
   await api('POST', '/api/v1/installer/signup', { body: { email, password, name: opts.name ?? 'Sam' } });

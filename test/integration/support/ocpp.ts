@@ -16,9 +16,10 @@ export function aSerial(prefix = 'CP'): string {
   return `${prefix}-${process.pid}-${Date.now().toString(36)}-${serial}`.toUpperCase().slice(0, 48);
 }
 
-export async function aRegisteredChargePoint(rt: LocalRuntime, opts: { protocol: OcppVersion; serial?: string; connectorCount?: number }): Promise<RegisteredChargePoint> {
+/** Registered on the seed project unless `projectId` names another. */
+export async function aRegisteredChargePoint(rt: LocalRuntime, opts: { protocol: OcppVersion; serial?: string; connectorCount?: number; projectId?: string }): Promise<RegisteredChargePoint> {
   return registerChargePoint({
-    projectId: rt.seed!.projectId,
+    projectId: opts.projectId ?? rt.seed!.projectId,
     serialNumber: opts.serial ?? aSerial(),
     protocol: opts.protocol,
     connectorCount: opts.connectorCount ?? 2,
