@@ -340,7 +340,7 @@ export const API = {
   'DELETE /api/v1/sent-invitations/{invitation_id}': route({ action: 'account:self', auth: 'account', params: P.InvitationParams, status: 204, problems: [403, 409] }),
   // Whoever may invite to the location: `team:members` (owners, team admins) and, as the one who
   // invites the owner, its installer with full access (lib/domain/locations.ts listLocationInvitations).
-  'GET /api/v1/locations/{location_id}/invitations': route({ action: 'team:members', auth: 'account', params: P.LocationParams, status: 200, response: P.InvitationList, problems: [403] }),
+  'GET /api/v1/locations/{location_id}/invitations': route({ action: 'location:read', auth: 'account', params: P.LocationParams, status: 200, response: P.InvitationList, problems: [403] }),
   // The location route to the installer API's commissioning (lib/domain/installer-projects.ts commissionChargePoint).
   'POST /api/v1/locations/{location_id}/charge-points/{charge_point_id}/commissioning': route({ action: 'location:configure',
     auth: 'account',

@@ -353,8 +353,12 @@ export async function inviteToLocation(who: AccountPrincipal, locationId: string
  */
 export async function listLocationInvitations(who: AccountPrincipal, locationId: string) {
   const access = await locationAccess(who, locationId);
-  if (!(access.holdings.some((h) => h.role === 'location_installer') || mayOn(access, 'team:members'))) deny('team:members', ROLE_WORDS[access.holdings[0]!.role]);
-  return { invitations: (await listPendingInvitationsOfLocation(access.site.siteId)).map((inv) => invitationView(inv)) };
+  requireOn(access, 'location:read');
+  // Who manages the team sees every pending invitation; anyone else who reads the location sees the
+  // ones it sent (the installer waiting for the owner to accept). A scope on the data, not a permission.
+  const all = mayOn(access, 'team:members');
+  const pending = await listPendingInvitationsOfLocation(access.site.siteId);
+  return { invitations: pending.filter((inv) => all || inv.invitedBy === who.accountId).map((inv) => invitationView(inv)) };
 }
 
 /**

@@ -465,6 +465,26 @@ describe('the role × route table', () => {
         target: 'location',
         build: () => ({ params: { ...L, account_id: grantTarget.accountId }, body: { full_access_until: new Date(Date.now() + 30 * DAY).toISOString() } }),
       },
+      'GET /api/v1/locations/{location_id}/invitations': { target: 'location', build: () => ({ params: L }) },
+      'POST /api/v1/locations/{location_id}/charge-points/{charge_point_id}/commissioning': {
+        target: 'location',
+        build: async (_p, succeeds) => ({ params: { ...L, charge_point_id: succeeds ? await freshCp(locationProject!.projectId) : sharedLocationCp } }),
+      },
+      'GET /api/v1/locations/{location_id}/charge-points/{charge_point_id}/commissioning': { target: 'location', build: () => ({ params: { ...L, charge_point_id: sharedLocationCp } }) },
+      // The caller's own invitation: its inviter may revoke it (a team owner may too: invitations.test.ts).
+      'DELETE /api/v1/sent-invitations/{invitation_id}': {
+        target: 'self',
+        // A caller without an account is refused (401) before the id is looked at: no invitation is made for it.
+        build: async (p) => ({ params: { invitation_id: p.account ? (await anInvitationTo(anEmail('revoked'), p.account.accountId)).invitation.invitationId : newId('inv') } }),
+      },
+      // Only while the team has no owner: a fresh ownerless team for each call that should succeed.
+      'POST /api/v1/operator/teams/{team_id}/owner-invitation': {
+        target: 'seed_operator',
+        build: async (_p, succeeds) => ({
+          params: { team_id: succeeds ? (await createTeam(seed.operatorId, { name: 'Ownerless', ownerEmail: 'ownerless@example.com' })).teamId : joinable.teamId },
+          body: { email: anEmail('new-owner') },
+        }),
+      },
       'GET /api/v1/teams/{team_id}/members': { target: 'team', build: () => ({ params: T }) },
       'POST /api/v1/teams/{team_id}/members': { target: 'team', build: () => ({ params: T, body: { email: anEmail('member'), role: 'member' } }) },
       'PATCH /api/v1/teams/{team_id}/members/{account_id}': { target: 'team', build: () => ({ params: { ...T, account_id: memberTarget.accountId }, body: { role: 'member', rights: [] } }) },
@@ -478,9 +498,9 @@ describe('the role × route table', () => {
         },
       },
       // The caller's own invitation (anyone else's is absent: invitations.test.ts).
-      'GET /api/v1/invitations/{invitation_id}/qr.svg': {
+      'GET /api/v1/sent-invitations/{invitation_id}/qr.svg': {
         target: 'self',
-        build: async (p) => ({ params: { invitation_id: (await anInvitationTo(anEmail('qr'), p.account?.accountId ?? owner.accountId)).invitation.invitationId } }),
+        build: async (p) => ({ params: { invitation_id: p.account ? (await anInvitationTo(anEmail('qr'), p.account.accountId)).invitation.invitationId : newId('inv') } }),
       },
     };
 
