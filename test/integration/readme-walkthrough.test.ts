@@ -35,7 +35,7 @@ function bashBlock(readme: string, title: string): string {
 }
 
 function walkthroughScript(readme: string): string {
-  return bashBlock(readme, 'The installer journey with curl') + bashBlock(readme, 'A remote start to a billed session with curl');
+  return bashBlock(readme, 'The installer journey with curl') + bashBlock(readme, 'A remote start to a billed session with curl') + bashBlock(readme, "A private customer's location with curl");
 }
 
 /** Runs bash in its own process group and, when it is done, ends that group: the walkthrough leaves the simulator running in the background. */
@@ -63,10 +63,10 @@ function runBash(script: string, cwd: string, timeoutMs: number): Promise<{ code
 }
 
 describe('README walkthrough', () => {
-  it('runs "The installer journey with curl" and then "A remote start to a billed session" as written: a certificate pdfsig calls valid, a session billed in EUR', async () => {
+  it('runs "The installer journey with curl", "A remote start to a billed session" and "A private customer\'s location" as written: a certificate pdfsig calls valid, a session billed in EUR, a location its owner accepted', async () => {
     const script = walkthroughScript(readFileSync(join(root, 'README.md'), 'utf8'));
     expect(script).toMatch(/^B=http:\/\/localhost:3000$/m);
-    const { code, output } = await runBash(script.replace(/^B=http:\/\/localhost:3000$/m, `B=${rt.url}`), work, 150_000);
+    const { code, output } = await runBash(script.replace(/^B=http:\/\/localhost:3000$/m, `B=${rt.url}`), work, 240_000);
     expect(code, output).toBe(0);
     expect(output).toMatch(/"status":"completed"/);
     expect(JSON.parse(readFileSync(join(work, 'handover.json'), 'utf8'))).toMatchObject({ status: 'handed_over', handover_certificate_url: expect.any(String) });
@@ -83,5 +83,10 @@ describe('README walkthrough', () => {
     expect(session!.energy_wh, output).toBeGreaterThanOrEqual(2000);
     expect(session!.cost.total_minor, output).toBeGreaterThan(0);
     expect(session!.cost.vat_minor, output).toBeGreaterThan(0);
-  }, 180_000);
+    // The location: handed to its owner through the invitation (its QR code saved), the installer kept on for good.
+    expect(readFileSync(join(work, 'invitation.svg'), 'utf8')).toMatch(/^<svg[^>]*>/);
+    expect(output).toContain('{"kind":"team_owner","role":"owner"}');
+    expect(output).toMatch(/"may_configure":true/);
+    expect(output).toContain('{"role":"location_installer","full_access_until":null}');
+  }, 280_000);
 });
