@@ -206,7 +206,10 @@ export async function registerChargePoint(input: RegisterChargePointInput): Prom
   }
 }
 
-async function register(input: RegisterChargePointInput, raw: string, identity: string, idem: Idempotency | undefined): Promise<RegisteredChargePoint> {
+/** How often a registration picks a slot again after a concurrent one took it (each retry reads the project afresh). */
+const SLOT_RETRIES = 5;
+
+async function register(input: RegisterChargePointInput, raw: string, identity: string, idem: Idempotency | undefined, attempt = 0): Promise<RegisteredChargePoint> {
   const project = await getProject(input.projectId);
   if (!project) throw new NotFound(`Project ${input.projectId} not found`);
   if (project.status === 'handed_over') throw new Locked(`The project has been handed over and is locked: ${AFTER_HANDOVER}`);
@@ -305,6 +308,12 @@ async function register(input: RegisterChargePointInput, raw: string, identity: 
   items.push(...(input.alsoWrite ?? []));
   const result = await transactWrite(items);
   if (result.cancelled) {
+    // The serial's guard (first item of a claim) was fine, so what failed is the slot: a concurrent
+    // registration of another serial filled the planned charge point this one picked, or the two
+    // transactions conflicted. Nobody holds this serial: pick again rather than report a clash.
+    if (!registered && (result.reasons[0] === 'None' || result.reasons[0] === 'TransactionConflict') && attempt < SLOT_RETRIES && !input.chargePointId) {
+      return register(input, raw, identity, idem, attempt + 1);
+    }
     const winner = await getIdentityGuard(identity);
     if (winner && winner.projectId === project.projectId) throw alreadyRegistered(raw, await getChargePoint(winner.chargePointId, true), winner.chargePointId);
     // Lost a race for the serial: report who has it now.
