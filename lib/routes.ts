@@ -1122,7 +1122,18 @@ export const PAGE_ROUTES: readonly HttpRoute[] = inStack('ApiJobs', [
     entry: 'functions/api/public/job-page-asset.ts',
     auth: 'none',
     access: {},
-    description: "The job page's script and style sheet (content-hashed names, cached for a year)",
+    description: "The pages' scripts and style sheet, the invitation page's too (content-hashed names, cached for a year)",
+  },
+  {
+    kind: 'http',
+    method: 'GET',
+    path: '/invitations/{token}',
+    entry: 'functions/api/public/invitation-page.ts',
+    auth: 'none',
+    // read: the link is resolved (unknown, used, expired) as the JSON preview does; the invitation
+    // itself is loaded by the page's script from GET /api/v1/invitations/{token}.
+    access: { table: 'read' },
+    description: 'The invitation page (issue #16) the mailed link and QR code open: preview, sign in or sign up, accept; else a plain 404/410 page',
   },
 ]);
 

@@ -1,5 +1,6 @@
-// Builds the job page's script and style sheet (web/job/) with esbuild and writes them, minified and
-// content-hashed, into lib/web/job-page-assets.gen.ts, a module every environment can import as is:
+// Builds the pages' scripts and their one style sheet with esbuild (web/job/: the installer job page;
+// web/invitation/: the invitation page, which shares the job page's style sheet) and writes them,
+// minified and content-hashed, into lib/web/job-page-assets.gen.ts, a module every environment can import as is:
 // the Lambda bundle (NodejsFunction/esbuild), the local runtime (tsx) and the tests (vitest). The
 // function answers them from memory: no file system at run time, no asset copy step in the CDK app.
 // test/unit/job-page-assets.test.ts fails when the committed module is not what this script builds.
@@ -36,14 +37,18 @@ function asset(name: string, ext: string, contentType: string, body: string) {
   return { file: `${name}.${hash}.${ext}`, contentType, etag: `"${hash}"`, body };
 }
 
+const JS = 'text/javascript; charset=utf-8';
+
 /** The module text: deterministic for the same sources and esbuild version. */
 export async function generateJobPageAssets(): Promise<string> {
-  const script = asset('app', 'js', 'text/javascript; charset=utf-8', await bundle('web/job/app.ts'));
+  const script = asset('app', 'js', JS, await bundle('web/job/app.ts'));
+  const invitationScript = asset('invitation', 'js', JS, await bundle('web/invitation/app.ts'));
   const style = asset('app', 'css', 'text/css; charset=utf-8', await bundle('web/job/app.css'));
   return [
-    '// Generated from web/job/app.ts and web/job/app.css by esbuild. Do not edit; regenerate with: npx tsx scripts/gen-job-page-assets.ts',
+    '// Generated from web/job/app.ts, web/invitation/app.ts and web/job/app.css by esbuild. Do not edit; regenerate with: npx tsx scripts/gen-job-page-assets.ts',
     'export interface JobPageAsset { readonly file: string; readonly contentType: string; readonly etag: string; readonly body: string }',
     `export const JOB_PAGE_SCRIPT: JobPageAsset = ${JSON.stringify(script)};`,
+    `export const INVITATION_PAGE_SCRIPT: JobPageAsset = ${JSON.stringify(invitationScript)};`,
     `export const JOB_PAGE_STYLE: JobPageAsset = ${JSON.stringify(style)};`,
     '',
   ].join('\n');

@@ -4,18 +4,23 @@
 // answers are the same thing, and this HTML can be answered without reading the job.
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { withPageSecurityHeaders } from '../http/security-headers';
-import { JOB_PAGE_SCRIPT, JOB_PAGE_STYLE, type JobPageAsset } from './job-page-assets.gen';
+import { INVITATION_PAGE_SCRIPT, JOB_PAGE_SCRIPT, JOB_PAGE_STYLE, type JobPageAsset } from './job-page-assets.gen';
 
-/** Where the assets are served (lib/routes.ts PAGE_ROUTES). Absolute, so `/jobs/{token}/` finds them too. */
+/**
+ * Where the assets of every page are served (lib/routes.ts PAGE_ROUTES). Absolute, so `/jobs/{token}/`
+ * finds them too. The invitation page (lib/web/invitation-page.ts) is served from here as well: one
+ * asset route, and its path stays where the deployed route already is.
+ */
 export const JOB_PAGE_ASSET_PATH = '/jobs/assets/';
 
-export const JOB_PAGE_ASSETS: ReadonlyMap<string, JobPageAsset> = new Map([JOB_PAGE_SCRIPT, JOB_PAGE_STYLE].map((a) => [a.file, a]));
+export const JOB_PAGE_ASSETS: ReadonlyMap<string, JobPageAsset> = new Map([JOB_PAGE_SCRIPT, INVITATION_PAGE_SCRIPT, JOB_PAGE_STYLE].map((a) => [a.file, a]));
 
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
-function documentHtml(title: string, body: string, script: boolean): string {
+/** A page: the shared style sheet and, for an app shell, its script (none for a plain page). */
+export function documentHtml(title: string, body: string, script: JobPageAsset | null): string {
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -25,7 +30,7 @@ function documentHtml(title: string, body: string, script: boolean): string {
 <link rel="icon" href="data:,">
 <title>${escapeHtml(title)}</title>
 <link rel="stylesheet" href="${JOB_PAGE_ASSET_PATH}${JOB_PAGE_STYLE.file}">
-${script ? `<script src="${JOB_PAGE_ASSET_PATH}${JOB_PAGE_SCRIPT.file}" defer></script>\n` : ''}</head>
+${script ? `<script src="${JOB_PAGE_ASSET_PATH}${script.file}" defer></script>\n` : ''}</head>
 <body>
 ${body}
 </body>
@@ -42,7 +47,7 @@ export function jobPageShell(token: string): string {
 <p class="loading">Loading the job…</p>
 <noscript><p class="plain">This page needs JavaScript to show the job and save your changes.</p></noscript>
 </main>`,
-    true,
+    JOB_PAGE_SCRIPT,
   );
 }
 
@@ -63,13 +68,13 @@ export function linkProblemPage(status: 404 | 410, whomToAsk?: string): string {
 <p>${escapeHtml(text)}</p>
 ${whomToAsk ? `<p><strong>${escapeHtml(whomToAsk)}</strong></p>\n` : ''}</div>
 </main>`,
-    false,
+    null,
   );
 }
 
 /** Anything else that stops the page (the server failed, too many requests): try again later. */
 export function errorPage(text: string): string {
-  return documentHtml('The job page is not available', `<main class="plain-page">\n<div class="plain">\n<h1>The job page is not available</h1>\n<p>${escapeHtml(text)}</p>\n</div>\n</main>`, false);
+  return documentHtml('The job page is not available', `<main class="plain-page">\n<div class="plain">\n<h1>The job page is not available</h1>\n<p>${escapeHtml(text)}</p>\n</div>\n</main>`, null);
 }
 
 export function htmlResponse(statusCode: number, html: string, headers: Record<string, string> = {}): APIGatewayProxyStructuredResultV2 {

@@ -5,6 +5,8 @@
 //
 // Bundled and minified by esbuild into lib/web/job-page-assets.gen.ts (npx tsx scripts/gen-job-page-assets.ts).
 
+import { formatTime, h, request, RequestFailed } from '../shared/ui';
+
 type Outcome = 'accepted' | 'rejected' | 'timed_out' | 'not_connected' | 'error';
 type RemoteAction = 'start' | 'stop' | 'unlock' | 'reboot';
 
@@ -63,23 +65,6 @@ interface JobView {
   connector_positions: string[];
   charge_points: JobChargePoint[];
 }
-interface Problem {
-  status: number;
-  title?: string;
-  detail?: string;
-  errors?: { field: string; message: string }[];
-}
-
-/** Why a request did not succeed: no answer at all (offline, timeout) or an answer with a problem. */
-class RequestFailed extends Error {
-  constructor(
-    readonly problem: Problem | null,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
 const POLL_MS = 3000;
 const ACTIONS: readonly RemoteAction[] = ['start', 'stop', 'unlock', 'reboot'];
 const ACTION_LABEL: Record<ActionResult['action'], string> = { start: 'Start', stop: 'Stop', unlock: 'Unlock', reboot: 'Reboot', force_stop: 'Force stop', check: 'Check' };
@@ -97,25 +82,8 @@ const apiBase = root.dataset.api ?? '';
 // ---------------------------------------------------------------------------------------------
 // DOM helpers
 
-type Child = Node | string | null | undefined | false;
-function h<K extends keyof HTMLElementTagNameMap>(tag: K, props: Record<string, string | boolean | ((e: Event) => void)> = {}, ...children: Child[]): HTMLElementTagNameMap[K] {
-  const el = document.createElement(tag);
-  for (const [k, v] of Object.entries(props)) {
-    if (typeof v === 'function') el.addEventListener(k.slice(2).toLowerCase(), v);
-    else if (v === true) el.setAttribute(k, '');
-    else if (v !== false) el.setAttribute(k, v);
-  }
-  for (const c of children) if (c !== null && c !== undefined && c !== false) el.append(c);
-  return el;
-}
-
 function setText(el: Element, text: string): void {
   if (el.textContent !== text) el.textContent = text;
-}
-
-function formatTime(iso: string): string {
-  const d = new Date(iso);
-  return Number.isNaN(d.getTime()) ? iso : d.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 }
 
 /** Log lines are seconds apart: date and time to the second. */
@@ -132,26 +100,12 @@ function timeEl(iso: string): HTMLTimeElement {
 // The API
 
 async function send<T>(method: string, path: string, body?: unknown): Promise<T> {
-  let res: Response;
   try {
-    res = await fetch(apiBase + path, {
-      method,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      cache: 'no-store',
-    });
-  } catch {
-    throw new RequestFailed(null, 'No connection to the server.');
+    return await request<T>(method, apiBase + path, body);
+  } catch (err) {
+    if (err instanceof RequestFailed && (err.problem?.status === 404 || err.problem?.status === 410)) linkGone();
+    throw err;
   }
-  if (res.ok) return (res.status === 204 ? undefined : await res.json()) as T;
-  let problem: Problem = { status: res.status };
-  try {
-    problem = { ...(await res.json()), status: res.status } as Problem;
-  } catch {
-    // Not problem+json (a gateway error page): the status alone says enough.
-  }
-  if (res.status === 404 || res.status === 410) linkGone();
-  throw new RequestFailed(problem, problem.detail ?? (res.status >= 500 ? 'The server had a problem.' : `The server refused it (${res.status}).`));
 }
 
 /** The link was revoked or expired while the page was open: the server's plain page says so and whom to ask. */
