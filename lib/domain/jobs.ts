@@ -92,22 +92,28 @@ export async function activateChargePoint(cp: ChargePoint, actor: Actor): Promis
 }
 
 /**
- * Marks the job complete. With `activateAll`, every inactive charge point of the job is activated
- * first (in parallel: each may wait up to 20 s for a ChangeAvailability answer, and the HTTP API
- * that waits for this has 30 s). Then the completion is recorded with a conditional update, and only
- * the call that wins it publishes `job.completed`: a second completion (a double tap, a retry, two
- * people) changes nothing and publishes nothing. A job completed already returns at once.
+ * Marks the job complete: the completion is recorded with a conditional update, and only the call
+ * that wins it goes on; a second completion (a double tap, a retry, two people) changes nothing and
+ * publishes nothing. A job completed already returns at once. With `activateAll`, the winner then
+ * activates every inactive charge point of the job (in parallel: each may wait up to 20 s for a
+ * ChangeAvailability answer, and the HTTP API that waits for this has 30 s) and publishes
+ * `job.completed` naming them.
  */
 export async function completeJob(projectId: string, opts: { activateAll: boolean; actor: Actor }): Promise<void> {
   const project = await getProjectWithState(projectId);
   if (!project) throw new NotFound(`Project ${projectId} not found`);
   if (project.completedAt) return;
+  const at = nowIso();
+  const by = describeActor(opts.actor);
+  // The completion is claimed first, so only one call (of a double tap, a retry, two people) goes
+  // on: it alone reads the charge points, activates them and names them in the event. Activating
+  // first let a second call read them already active, win the completion and publish an event that
+  // named none as activated. A failure while activating leaves the job complete and those charge
+  // points inactive, visible as such, for the operator's activate.
+  if (!(await markJobCompleted(projectId, at, by))) return;
   const chargePoints = await listChargePointsOfProject(projectId);
   const toActivate = opts.activateAll ? chargePoints.filter((cp) => !isActive(cp)) : [];
   await Promise.all(toActivate.map((cp) => activateChargePoint(cp, opts.actor)));
-  const at = nowIso();
-  const by = describeActor(opts.actor);
-  if (!(await markJobCompleted(projectId, at, by))) return;
   await publish([
     makeEvent('job.completed', project.operatorId, {
       project_id: projectId,
