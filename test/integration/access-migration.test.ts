@@ -3,7 +3,7 @@
 // list index on operators, no per-operator list index on API keys, no `SITE#{id}` index on sites, no
 // `SITE#{id}#PROJECTS` index on projects, a team with `ownerEmail` and no owner member), then
 // `npm run admin -- migrate`, then checked through the admin command and the real HTTP handlers.
-import { PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { LocalRuntime } from '../../local/runtime';
 import { documentClient } from '../../lib/aws/clients';
@@ -16,6 +16,7 @@ import { main as admin, listOperatorsCommand } from '../../scripts/admin';
 import { aSignedInAccount, anEmail, apiClient } from './support/api';
 import { aSerial } from './support/ocpp';
 import { startTestRuntime } from './support/runtime';
+import { scanAll } from './support/table';
 
 let rt: LocalRuntime;
 let api: ReturnType<typeof apiClient>;
@@ -33,16 +34,6 @@ const ownerEmail = anEmail('old-owner');
 
 const put = (Item: Record<string, unknown>) => documentClient().send(new PutCommand({ TableName: config().tableName, Item }));
 
-async function scanAll(): Promise<Record<string, unknown>[]> {
-  const items: Record<string, unknown>[] = [];
-  let ExclusiveStartKey: Record<string, unknown> | undefined;
-  do {
-    const out = await documentClient().send(new ScanCommand({ TableName: config().tableName, ExclusiveStartKey }));
-    items.push(...(out.Items ?? []));
-    ExclusiveStartKey = out.LastEvaluatedKey;
-  } while (ExclusiveStartKey);
-  return items;
-}
 
 async function migrate(): Promise<string[]> {
   const log = vi.spyOn(console, 'log').mockImplementation(() => {});

@@ -12,8 +12,6 @@
 // Every key of API needs a request builder here, so a new route without one fails the walk.
 // Destructive routes get a fresh resource for each call that is expected to succeed, so the order
 // of the calls does not matter.
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { RPCClient } from 'ocpp-rpc';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { LocalRuntime } from '../../local/runtime';
@@ -30,6 +28,7 @@ import { newId } from '../../lib/ids';
 import { aSignedInAccount, anEmail, apiClient, apiClientFrom, type SignedInAccount } from './support/api';
 import { aConnectedClient, aRegisteredChargePoint, aSerial, behaveLikeACharger, BOOT } from './support/ocpp';
 import { startTestRuntime } from './support/runtime';
+import { aSinkServer } from './support/webhooks';
 
 const DAY = 86_400_000;
 const PASSWORD = 'Correct-Horse-42';
@@ -83,22 +82,18 @@ interface Walk {
 }
 
 let rt: LocalRuntime;
-let receiver: Server;
+let receiver: Awaited<ReturnType<typeof aSinkServer>>;
 let charger: RPCClient | undefined;
 
 beforeAll(async () => {
   rt = await startTestRuntime();
-  receiver = createServer((req, res) => {
-    req.resume();
-    req.on('end', () => res.writeHead(204).end());
-  });
-  await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
+  receiver = await aSinkServer();
 });
 afterAll(async () => {
   vi.useRealTimers();
   await charger?.close({ force: true }).catch(() => undefined);
   await rt?.stop();
-  await new Promise((r) => receiver?.close(r));
+  await receiver?.close();
 });
 
 let hosts = 0;
@@ -142,7 +137,7 @@ describe('the role × route table', () => {
     const seed = rt.seed!;
     const op = seed.operatorApiKey;
     const api = apiClient(rt);
-    const hookUrl = () => `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks/${newId('h')}`;
+    const hookUrl = () => receiver.url(`/hooks/${newId('h')}`);
 
     // --- Day 0: a location made by an installer and handed to its owner; an installer the owner
     // brought in, whose 14 days of full access will have run out by the time the walk starts.

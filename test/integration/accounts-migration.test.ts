@@ -3,7 +3,7 @@
 // (scripts/make-pre-accounts-fixture.ts); everything is checked through the real HTTP handlers.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { LocalRuntime } from '../../local/runtime';
 import { documentClient } from '../../lib/aws/clients';
@@ -12,6 +12,7 @@ import { migrateAccounts } from '../../lib/db/migrations/accounts';
 import { main as admin } from '../../scripts/admin';
 import { apiClient } from './support/api';
 import { startTestRuntime } from './support/runtime';
+import { scanAll } from './support/table';
 
 interface Fixture {
   madeAt: number;
@@ -25,16 +26,6 @@ const fixture = JSON.parse(readFileSync(join(import.meta.dirname, '../fixtures/p
 let rt: LocalRuntime;
 let api: ReturnType<typeof apiClient>;
 
-async function scanAll(): Promise<Record<string, unknown>[]> {
-  const items: Record<string, unknown>[] = [];
-  let ExclusiveStartKey: Record<string, unknown> | undefined;
-  do {
-    const out = await documentClient().send(new ScanCommand({ TableName: config().tableName, ExclusiveStartKey }));
-    items.push(...(out.Items ?? []));
-    ExclusiveStartKey = out.LastEvaluatedKey;
-  } while (ExclusiveStartKey);
-  return items;
-}
 
 beforeAll(async () => {
   rt = await startTestRuntime({ seed: false });

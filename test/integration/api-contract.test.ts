@@ -3,8 +3,6 @@
 // checklist, handover, commands, webhooks) and checks every answer against GET /api/openapi.json:
 // the status is one the operation declares, the content type is the declared one, and the body
 // validates (ajv) against the declared schema. Every route must answer its success status once.
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import type { RPCClient } from 'ocpp-rpc';
@@ -16,6 +14,7 @@ import { API_ROUTES } from '../../lib/routes';
 import { aSignedInAccount, anEmail } from './support/api';
 import { aConnectedClient, aRegisteredChargePoint, basic, behaveLikeACharger, BOOT, upgradeStatus } from './support/ocpp';
 import { startTestRuntime } from './support/runtime';
+import { aSinkServer } from './support/webhooks';
 
 interface Operation {
   responses: Record<string, { content?: Record<string, { schema: Record<string, unknown> }> }>;
@@ -32,24 +31,20 @@ interface Answer {
 }
 
 let rt: LocalRuntime;
-let receiver: Server;
+let receiver: Awaited<ReturnType<typeof aSinkServer>>;
 let client: RPCClient | undefined;
 let locationClient: RPCClient | undefined;
 const answers: Answer[] = [];
 
 beforeAll(async () => {
   rt = await startTestRuntime();
-  receiver = createServer((req, res) => {
-    req.resume();
-    req.on('end', () => res.writeHead(204).end());
-  });
-  await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
+  receiver = await aSinkServer();
 });
 afterAll(async () => {
   await client?.close({ force: true }).catch(() => undefined);
   await locationClient?.close({ force: true }).catch(() => undefined);
   await rt?.stop();
-  await new Promise((r) => receiver?.close(r));
+  await receiver?.close();
 });
 
 /** Calls `METHOD /path/{param}` with the given values, records the answer under its route key. */
@@ -75,7 +70,7 @@ describe('every route against the OpenAPI document', () => {
     const password = 'Correct-Horse-42';
 
     await call('GET /api/openapi.json');
-    const sub = await call<{ id: string }>('POST /api/v1/operator/webhooks', { token: op, body: { url: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks` } });
+    const sub = await call<{ id: string }>('POST /api/v1/operator/webhooks', { token: op, body: { url: receiver.url() } });
     const subscription_id = sub.body.id;
 
     const team = await call<{ team_id: string }>('POST /api/v1/operator/teams', { token: op, body: { name: 'Harbour Car Parks Ltd', owner_email: 'owner@harbour.example' } });

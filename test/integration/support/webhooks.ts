@@ -37,3 +37,16 @@ export async function aWebhookReceiver(api: ReturnType<typeof apiClient>, operat
   expect(sub.status).toBe(201);
   return { received, secret: sub.body.secret, close: () => new Promise<void>((r) => server.close(() => r())) };
 }
+
+/** A receiver that answers every delivery 204 and keeps nothing: for tests that need a webhook URL, not its deliveries. */
+export async function aSinkServer(): Promise<{ readonly url: (path?: string) => string; readonly close: () => Promise<void> }> {
+  const server = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => res.writeHead(204).end());
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    url: (path = '/hooks') => `http://127.0.0.1:${(server.address() as AddressInfo).port}${path}`,
+    close: () => new Promise<void>((r) => server.close(() => r())),
+  };
+}
