@@ -35,6 +35,8 @@ export const ACTIONS = [
   'staff:write', // invite, change role, remove
   'api_keys:read',
   'api_keys:write', // create, rotate, revoke
+  'devices:read', // the chargers the operator ships (serial, vendor, model; never the PIN), backoffice connection requests
+  'devices:write', // load chargers by serial + PIN (one or a CSV), accept or decline backoffice connections
   // Installer API (/api/v1/installer/…): an account working on projects assigned to its email.
   'installer:work',
   // Any signed-in account, on itself (/api/v1/account/…) and on invitations addressed to it.
@@ -43,7 +45,8 @@ export const ACTIONS = [
   'locations:create', // an installer creates a location for a private customer
   'location:status', // the chargers' connection status (all an installer keeps after the lapse)
   'location:read', // the location, its chargers and settings
-  'location:configure', // add chargers, reconfigure them, commission (`configure_charge_points`)
+  'location:configure', // add chargers (also by serial + PIN), reconfigure them, commission, connect to a backoffice (`configure_charge_points`)
+  'location:cards', // the location's charge cards: learn by tapping, name, block, remove; the chargers' local lists
   'location:sensitive', // sessions, energy and drivers' personal data, with the owner's consent
   'team:members', // invite and remove members, set their rights (not the owner)
   'team:own', // owner-only: invite installers, extend their access, grant consent to sensitive data
@@ -53,7 +56,7 @@ export const ACTIONS = [
 export type Action = (typeof ACTIONS)[number];
 
 /** The operator areas, i.e. what an API key's `scopes` may name besides `full` and `read_only`. */
-export const OPERATOR_ACTIONS = ACTIONS.filter((a) => /^(teams|projects|charge_points|sessions|drivers|pricing|webhooks|staff|api_keys):/.test(a));
+export const OPERATOR_ACTIONS = ACTIONS.filter((a) => /^(teams|projects|charge_points|sessions|drivers|pricing|webhooks|staff|api_keys|devices):/.test(a));
 const OPERATOR_READ = OPERATOR_ACTIONS.filter((a) => a.endsWith(':read'));
 const MANAGED_BY_ADMIN_ONLY: readonly Action[] = ['staff:write', 'api_keys:read', 'api_keys:write'];
 const OPERATOR_WITHOUT_ADMIN = OPERATOR_ACTIONS.filter((a) => !MANAGED_BY_ADMIN_ONLY.includes(a));
@@ -106,7 +109,8 @@ const EVERY_ACCOUNT: readonly Action[] = ['account:self', 'public'];
  * - `installer`: the installer API on projects assigned to the account's email (the use cases
  *   check the assignment: 404 otherwise), and creating locations for an operator it installs for.
  * - `team_owner`: everything on the team and its locations.
- * - `team_admin`: read, manage members; configures charge points only with `configure_charge_points`.
+ * - `team_admin`: read, manage members and the location's charge cards (issue #17: "the installer (or
+ *   a team admin)" learns cards); configures charge points only with `configure_charge_points`.
  * - `team_member`: reads the locations and their chargers.
  * - `location_installer`: full access to one location for 14 days after the owner accepted (or
  *   until the owner's extension); sensitive data only when the owner's invitation said so.
@@ -118,10 +122,10 @@ export const ROLE_ACTIONS: Readonly<Record<Role, readonly Action[]>> = {
   api_key_full: OPERATOR_WITHOUT_ADMIN,
   api_key_read_only: OPERATOR_READ.filter((a) => !MANAGED_BY_ADMIN_ONLY.includes(a)),
   installer: ['installer:work', 'locations:create', ...EVERY_ACCOUNT],
-  team_owner: ['location:status', 'location:read', 'location:configure', 'location:sensitive', 'team:members', 'team:own', ...EVERY_ACCOUNT],
-  team_admin: ['location:status', 'location:read', 'team:members', ...EVERY_ACCOUNT],
+  team_owner: ['location:status', 'location:read', 'location:configure', 'location:cards', 'location:sensitive', 'team:members', 'team:own', ...EVERY_ACCOUNT],
+  team_admin: ['location:status', 'location:read', 'location:cards', 'team:members', ...EVERY_ACCOUNT],
   team_member: ['location:status', 'location:read', ...EVERY_ACCOUNT],
-  location_installer: ['location:status', 'location:read', 'location:configure', ...EVERY_ACCOUNT],
+  location_installer: ['location:status', 'location:read', 'location:configure', 'location:cards', ...EVERY_ACCOUNT],
   location_installer_lapsed: ['location:status', ...EVERY_ACCOUNT],
   anyone: ['public'],
 };
@@ -181,12 +185,15 @@ export const ACTION_WORDS: Readonly<Record<Action, string>> = {
   'staff:write': 'invite, change or remove operator staff',
   'api_keys:read': 'list API keys',
   'api_keys:write': 'create, rotate or revoke API keys',
+  'devices:read': 'read the chargers the operator ships and its backoffice connection requests',
+  'devices:write': 'load chargers by serial and PIN, or answer backoffice connection requests',
   'installer:work': 'use the installer API',
   'account:self': 'manage an account',
   'locations:create': 'create locations',
   'location:status': 'see the chargers’ connection status',
   'location:read': 'read this location and its chargers',
   'location:configure': 'add or configure charge points at this location',
+  'location:cards': 'learn, name, block or remove this location’s charge cards',
   'location:sensitive': 'read sessions, energy or drivers’ personal data of this location',
   'team:members': 'manage the team’s members',
   'team:own': 'do what only the owner may do (invite installers, extend their access, consent to sensitive data)',
