@@ -1,0 +1,338 @@
+// The site allocator (issue #18): from a site's state (settings, meter, charging cars, each charger's
+// limits, what was allocated before) it computes the current limit of every charger. Pure and
+// deterministic: no clock, no I/O; the caller passes `now` and the state, and keeps the `ramp` the
+// answer returns for the next call. The property tests (test/unit/power/allocator.test.ts) drive it
+// through random sites and time and check the physics at every step.
+//
+// Rules (../shared/DOMAIN.md §3; each one is a property test):
+// - The fuse: on every phase, what the building draws + what every charger may draw ≤ fuse − margin.
+//   Chargers that refuse profiles are counted at their full rating (they cannot be limited).
+// - A car that charges gets 0 (paused) or at least MIN_A (6 A, IEC 61851's floor), never between.
+// - Limits are multiples of STEP_A (0.5 A), rounded down (rounding never adds current).
+// - After a charger's limit was lowered while its car charged, it is not raised again before
+//   `rampUpDelayMs` (10 s by default): control loops faster than that oscillate with the car.
+// - A meter older than `meterStaleAfterMs` (or none) is not trusted: the site falls back to the
+//   static reserve, never to "no limit".
+// - Solar: the chargers share the site's export; solar_plus_min guarantees each admitted car 6 A on
+//   top. Peak shaving keeps the 15-minute average import (fixed quarter-hour blocks, as grid
+//   operators bill them) under the limit: the energy left in the block, spread over the time left.
+//
+// Units: currents in A per phase (OCPP's `A` unit is per phase), a site's phases are indexed 0..2;
+// power in W; energy in W·s; times in epoch ms.
+
+export const MIN_A = 6;
+export const STEP_A = 0.5;
+export const DEFAULT_RAMP_UP_DELAY_MS = 10_000;
+export const PEAK_BLOCK_MS = 15 * 60_000;
+/** Replans happen at least this often (issue #18: "at least every minute"). */
+export const DEFAULT_REPLAN_HORIZON_MS = 60_000;
+/** Float slack for comparisons of sums of halves. */
+const EPS = 1e-9;
+
+export type Phase = 0 | 1 | 2;
+export const MODES = ['static', 'dynamic', 'solar', 'solar_plus_min', 'peak_shaving'] as const;
+export type Mode = (typeof MODES)[number];
+export const DISTRIBUTIONS = ['equal', 'first_come', 'priority'] as const;
+export type Distribution = (typeof DISTRIBUTIONS)[number];
+
+export interface SiteSettings {
+  /** The main fuse, A per phase. */
+  readonly fuseA: number;
+  readonly phases: 1 | 3;
+  readonly voltageV: number;
+  /** Kept free on every phase, always. */
+  readonly marginA: number;
+  readonly mode: Mode;
+  /** Peak shaving: the 15-minute average import limit. */
+  readonly peakLimitKw?: number;
+  readonly distribution: Distribution;
+  /**
+   * What all chargers together may draw per phase when no meter is trusted: the mode `static`, and the
+   * fallback of every other mode when the meter is stale. The installer sets it from the building's
+   * worst case; it is capped at fuse − margin here.
+   */
+  readonly staticChargingA: number;
+  /** The meter measures the grid connection with the chargers behind it (their draw is in its reading). */
+  readonly meterIncludesChargers: boolean;
+  readonly meterStaleAfterMs: number;
+  readonly rampUpDelayMs?: number;
+  /** How long an allocation may stand before the next replan (the schedule's interval, 60 s by default). */
+  readonly replanHorizonMs?: number;
+}
+
+export interface ChargerState {
+  readonly chargerId: string;
+  /** The charger's own maximum, A per phase (its rating, or what the installer set). */
+  readonly maxA: number;
+  readonly phases: 1 | 3;
+  /** A single-phase charger on a three-phase site: the phase it is wired to (default L1). */
+  readonly phase?: Phase;
+  /** `priority` distribution: higher first. */
+  readonly priority?: number;
+  /** It refused charging profiles: not controlled, counted at its full rating. */
+  readonly refusesProfiles?: boolean;
+  /** A car that charges (a session that wants current), and since when (first come first served). */
+  readonly charging?: { readonly since: number };
+  /** What the charger draws now, per site phase (meter values), when known. */
+  readonly measuredA?: readonly number[];
+}
+
+export interface MeterReading {
+  readonly at: number;
+  /** Per site phase, A; positive is import, negative export. */
+  readonly currentA: readonly number[];
+}
+
+/** What the allocator remembers per charger between calls (returned as `ramp`, passed back in). */
+export interface RampState {
+  readonly limitA: number;
+  /** When the limit was last lowered while its car charged. */
+  readonly loweredAt?: number;
+}
+
+/** The energy imported so far in the current quarter-hour block (peak shaving). */
+export interface PeakBlock {
+  readonly blockStart: number;
+  readonly importedWs: number;
+}
+
+export interface SiteState {
+  readonly settings: SiteSettings;
+  readonly chargers: readonly ChargerState[];
+  readonly meter?: MeterReading;
+  readonly ramp?: Readonly<Record<string, RampState>>;
+  readonly peak?: PeakBlock;
+  readonly now: number;
+}
+
+export type LimitReason =
+  | 'charging'
+  | 'at charger maximum'
+  | 'paused: below 6 A'
+  | 'waiting to ramp up'
+  | 'idle'
+  | 'refuses profiles: counted at full rating';
+
+export interface ChargerLimit {
+  readonly chargerId: string;
+  /** A per phase; 0 = paused or idle. For a charger that refuses profiles: its rating (not sent). */
+  readonly limitA: number;
+  readonly reason: LimitReason;
+  /** The site phases it draws on. */
+  readonly sitePhases: readonly Phase[];
+  /** Differs from the previous allocation: only these get a new profile. */
+  readonly changed: boolean;
+}
+
+export type BudgetSource = 'static' | 'meter' | 'stale_meter_fallback' | 'no_meter_fallback';
+
+export interface Allocation {
+  readonly at: number;
+  readonly source: BudgetSource;
+  /** What the controlled chargers together could draw per site phase (before the 6 A floor). */
+  readonly perPhaseA: readonly number[];
+  /** A cap on the sum of their currents over all phases (solar, peak shaving), when the mode sets one. */
+  readonly totalA?: number;
+  /** The building's own draw per phase as the meter showed it (without the chargers), when trusted. */
+  readonly buildingA?: readonly number[];
+  readonly limits: readonly ChargerLimit[];
+  readonly ramp: Readonly<Record<string, RampState>>;
+}
+
+const floorStep = (a: number) => Math.floor((a + EPS) / STEP_A) * STEP_A;
+
+/** The site phases a charger draws on. */
+export function sitePhasesOf(c: Pick<ChargerState, 'phases' | 'phase'>, site: Pick<SiteSettings, 'phases'>): Phase[] {
+  if (site.phases === 1) return [0];
+  return c.phases === 3 ? [0, 1, 2] : [c.phase ?? 0];
+}
+
+/** Is the meter trusted now? */
+export function meterIsFresh(s: Pick<SiteState, 'settings' | 'meter' | 'now'>): boolean {
+  return !!s.meter && s.now - s.meter.at <= s.settings.meterStaleAfterMs && s.meter.at <= s.now + s.settings.meterStaleAfterMs;
+}
+
+interface Budget {
+  readonly source: BudgetSource;
+  readonly perPhase: number[];
+  readonly total?: number;
+  readonly building?: number[];
+}
+
+/** What the controlled chargers may draw: per phase, and in total where the mode caps it. */
+function budgetOf(s: SiteState, reserved: number[], charging: readonly ChargerState[]): Budget {
+  const { settings } = s;
+  const n = settings.phases;
+  const line = settings.fuseA - settings.marginA;
+  const staticCap = () => Array.from({ length: n }, (_, p) => Math.min(settings.staticChargingA, line) - reserved[p]!);
+  if (settings.mode === 'static') return { source: 'static', perPhase: staticCap() };
+  if (!meterIsFresh(s)) return { source: s.meter ? 'stale_meter_fallback' : 'no_meter_fallback', perPhase: staticCap() };
+
+  // The building's own draw: the reading minus what the chargers were measured to draw, when the
+  // meter sees them. A charger whose draw is not known counts as drawing nothing, so the building
+  // looks larger than it is: safe.
+  const drawn = Array.from({ length: n }, () => 0);
+  if (settings.meterIncludesChargers) {
+    for (const c of s.chargers) for (let p = 0; p < n; p++) drawn[p]! += Math.max(0, c.measuredA?.[p] ?? 0);
+  }
+  const building = Array.from({ length: n }, (_, p) => (s.meter!.currentA[p] ?? 0) - drawn[p]!);
+  const perPhase = Array.from({ length: n }, (_, p) => line - building[p]! - reserved[p]!);
+  const reservedTotal = reserved.reduce((a, b) => a + b, 0);
+  const buildingTotal = building.reduce((a, b) => a + b, 0);
+
+  switch (settings.mode) {
+    case 'dynamic':
+      return { source: 'meter', perPhase, building };
+    case 'solar':
+    case 'solar_plus_min': {
+      // The export the building leaves (negative building draw), shared by the chargers.
+      const surplus = Math.max(0, -buildingTotal - reservedTotal);
+      const total =
+        settings.mode === 'solar' ? surplus : Math.max(surplus, charging.reduce((sum, c) => sum + MIN_A * sitePhasesOf(c, settings).length, 0));
+      return { source: 'meter', perPhase, total, building };
+    }
+    case 'peak_shaving': {
+      const limitW = (settings.peakLimitKw ?? 0) * 1000;
+      const blockStart = Math.floor(s.now / PEAK_BLOCK_MS) * PEAK_BLOCK_MS;
+      const used = s.peak && s.peak.blockStart === blockStart ? s.peak.importedWs : 0;
+      const leftS = Math.max(1, (blockStart + PEAK_BLOCK_MS - s.now) / 1000);
+      // The average import power the rest of the block may have, so the block ends at the limit.
+      let allowedW = (limitW * (PEAK_BLOCK_MS / 1000) - used) / leftS;
+      // An allocation that may still stand when the next block begins must also suit that block:
+      // at most the limit itself, so the new block's average starts within it.
+      if (s.now + (settings.replanHorizonMs ?? DEFAULT_REPLAN_HORIZON_MS) > blockStart + PEAK_BLOCK_MS) allowedW = Math.min(allowedW, limitW);
+      const total = Math.max(0, allowedW / settings.voltageV - buildingTotal - reservedTotal);
+      return { source: 'meter', perPhase, total, building };
+    }
+    default:
+      return { source: 'meter', perPhase, building };
+  }
+}
+
+interface Candidate {
+  readonly c: ChargerState;
+  readonly phases: Phase[];
+  /** Its own ceiling this round: maxA, or the held limit while ramping up. */
+  readonly ceiling: number;
+  readonly held: boolean;
+  limit: number;
+}
+
+/** Who goes first when there is not enough for everyone (equal share: who came first). */
+function order(d: Distribution, cs: Candidate[]): Candidate[] {
+  const since = (x: Candidate) => x.c.charging!.since;
+  const byArrival = (a: Candidate, b: Candidate) => since(a) - since(b) || (a.c.chargerId < b.c.chargerId ? -1 : a.c.chargerId > b.c.chargerId ? 1 : 0);
+  if (d === 'priority') return [...cs].sort((a, b) => (b.c.priority ?? 0) - (a.c.priority ?? 0) || byArrival(a, b));
+  return [...cs].sort(byArrival);
+}
+
+/**
+ * Raise the limits of `active` together (equal share) until each hits its ceiling, or a phase or the
+ * total is used up: progressive filling, the max-min fair share under every constraint.
+ */
+function fillEqually(active: Candidate[], left: number[], total: { left: number }): void {
+  let rising = active.filter((x) => x.limit < x.ceiling - EPS);
+  while (rising.length) {
+    let delta = Math.min(...rising.map((x) => x.ceiling - x.limit));
+    for (let p = 0; p < left.length; p++) {
+      const users = rising.filter((x) => x.phases.includes(p as Phase)).length;
+      if (users) delta = Math.min(delta, left[p]! / users);
+    }
+    const width = rising.reduce((sum, x) => sum + x.phases.length, 0);
+    if (Number.isFinite(total.left)) delta = Math.min(delta, total.left / width);
+    if (delta > EPS) {
+      for (const x of rising) {
+        x.limit += delta;
+        for (const p of x.phases) left[p]! -= delta;
+        total.left -= delta * x.phases.length;
+      }
+    }
+    const saturated = new Set(left.flatMap((l, p) => (l <= EPS ? [p] : [])));
+    const totalDone = total.left <= EPS;
+    const next = rising.filter((x) => x.limit < x.ceiling - EPS && !totalDone && !x.phases.some((p) => saturated.has(p)));
+    if (next.length === rising.length && delta <= EPS) break; // nothing moves: float dust
+    rising = next;
+  }
+}
+
+/** Allocates the site. See the rules at the top of this file. */
+export function allocate(s: SiteState): Allocation {
+  const { settings, now } = s;
+  const n = settings.phases;
+  const rampDelay = settings.rampUpDelayMs ?? DEFAULT_RAMP_UP_DELAY_MS;
+  const ramp = s.ramp ?? {};
+
+  const reserved = Array.from({ length: n }, () => 0);
+  for (const c of s.chargers) if (c.refusesProfiles) for (const p of sitePhasesOf(c, settings)) reserved[p]! += c.maxA;
+
+  const wanting = s.chargers.filter((c) => c.charging && !c.refusesProfiles);
+  const budget = budgetOf(s, reserved, wanting);
+  const left = budget.perPhase.map((a) => Math.max(0, a));
+  const total = { left: budget.total ?? Number.POSITIVE_INFINITY };
+
+  const candidates: Candidate[] = wanting.map((c) => {
+    const before = ramp[c.chargerId];
+    const held = !!before && before.loweredAt !== undefined && now - before.loweredAt < rampDelay;
+    const ceiling = floorStep(Math.min(c.maxA, held ? before!.limitA : c.maxA));
+    return { c, phases: sitePhasesOf(c, settings), ceiling, held, limit: 0 };
+  });
+
+  // Admission: 6 A on each of its phases, in the distribution's order, while it fits.
+  const admitted: Candidate[] = [];
+  for (const x of order(settings.distribution, candidates)) {
+    if (x.ceiling < MIN_A - EPS) continue;
+    const need = MIN_A * x.phases.length;
+    if (x.phases.every((p) => left[p]! >= MIN_A - EPS) && total.left >= need - EPS) {
+      x.limit = MIN_A;
+      for (const p of x.phases) left[p]! -= MIN_A;
+      total.left -= need;
+      admitted.push(x);
+    }
+  }
+
+  // The rest of the budget: equal share, or in order (first come, priority), each taking what fits.
+  if (settings.distribution === 'equal') fillEqually(admitted, left, total);
+  else {
+    for (const x of order(settings.distribution, admitted)) {
+      const room = Math.min(x.ceiling - x.limit, ...x.phases.map((p) => left[p]!), Number.isFinite(total.left) ? total.left / x.phases.length : Number.POSITIVE_INFINITY);
+      if (room <= EPS) continue;
+      x.limit += room;
+      for (const p of x.phases) left[p]! -= room;
+      total.left -= room * x.phases.length;
+    }
+  }
+
+  const next: Record<string, RampState> = {};
+  const limits: ChargerLimit[] = s.chargers.map((c) => {
+    const phases = sitePhasesOf(c, settings);
+    const before = ramp[c.chargerId];
+    const previous = before?.limitA;
+    if (c.refusesProfiles) {
+      next[c.chargerId] = { limitA: c.maxA };
+      return { chargerId: c.chargerId, limitA: c.maxA, reason: 'refuses profiles: counted at full rating', sitePhases: phases, changed: previous !== c.maxA };
+    }
+    const x = candidates.find((y) => y.c === c);
+    let limitA = 0;
+    let reason: LimitReason = 'idle';
+    if (x) {
+      limitA = x.limit >= MIN_A - EPS ? floorStep(x.limit) : 0;
+      reason =
+        limitA === 0 ? (x.held && x.ceiling < MIN_A ? 'waiting to ramp up' : 'paused: below 6 A') : x.held && limitA >= x.ceiling && x.ceiling < floorStep(c.maxA) ? 'waiting to ramp up' : limitA >= floorStep(c.maxA) ? 'at charger maximum' : 'charging';
+    }
+    // A limit lowered while the car charges starts the ramp-up wait; keep an unexpired wait.
+    const lowered = x && previous !== undefined && limitA < previous;
+    const loweredAt = lowered ? now : before?.loweredAt !== undefined && now - before.loweredAt < rampDelay ? before.loweredAt : undefined;
+    next[c.chargerId] = { limitA, ...(loweredAt !== undefined ? { loweredAt } : {}) };
+    return { chargerId: c.chargerId, limitA, reason, sitePhases: phases, changed: previous !== limitA };
+  });
+
+  return {
+    at: now,
+    source: budget.source,
+    perPhaseA: budget.perPhase.map((a) => Math.max(0, a)),
+    ...(budget.total !== undefined ? { totalA: budget.total } : {}),
+    ...(budget.building ? { buildingA: budget.building } : {}),
+    limits,
+    ramp: next,
+  };
+}

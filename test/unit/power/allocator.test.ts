@@ -1,0 +1,423 @@
+// Property tests of the site allocator (issue #18): random sites (fuses, 1–50 chargers mixed 1- and
+// 3-phase, some refusing profiles), meter traces, cars arriving and leaving, stale meters, driven
+// through time. At every step: no phase over fuse − margin, no charging car below 6 A, limits in
+// 0.5 A steps, no limit raised before the ramp-up delay, equal share within 0.5 A, solar only from
+// export, and the 15-minute average import under the peak limit.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  allocate,
+  DISTRIBUTIONS,
+  MIN_A,
+  PEAK_BLOCK_MS,
+  sitePhasesOf,
+  STEP_A,
+  type Allocation,
+  type ChargerState,
+  type Mode,
+  type PeakBlock,
+  type RampState,
+  type SiteSettings,
+} from '../../../lib/domain/power/allocator';
+
+const EPS = 1e-6;
+const RAMP_MS = 10_000;
+
+interface ChargerSpec {
+  readonly maxA: number;
+  readonly phases: 1 | 3;
+  readonly phase: 0 | 1 | 2;
+  readonly priority: number;
+  readonly refuses: boolean;
+}
+
+const chargerSpec: fc.Arbitrary<ChargerSpec> = fc.record({
+  maxA: fc.constantFrom(6, 10, 13, 16, 20, 25, 32, 16.3),
+  phases: fc.constantFrom<1 | 3>(1, 3),
+  phase: fc.constantFrom<0 | 1 | 2>(0, 1, 2),
+  priority: fc.integer({ min: 0, max: 3 }),
+  refuses: fc.boolean().map((b) => b && Math.random() < 0.2),
+});
+
+/** One step of the world: how long it lasts, who plugs in or leaves, what the building draws, how the cars draw. */
+interface Step {
+  readonly dtMs: number;
+  readonly toggles: readonly number[];
+  /** The building's draw per phase as a share of what the fuse leaves it (negative: export, solar). */
+  readonly building: readonly number[];
+  /** Each car draws this share of its limit. */
+  readonly drawShare: number;
+  readonly meterStale: boolean;
+  readonly measured: boolean;
+}
+
+const step = (stale: boolean, exportAllowed: boolean): fc.Arbitrary<Step> =>
+  fc.record({
+    dtMs: fc.constantFrom(1_000, 3_000, 5_000, 10_000, 30_000, 60_000),
+    toggles: fc.array(fc.integer({ min: 0, max: 49 }), { maxLength: 4 }),
+    building: fc.array(fc.double({ min: exportAllowed ? -1 : 0, max: 1, noNaN: true }), { minLength: 3, maxLength: 3 }),
+    drawShare: fc.double({ min: 0, max: 1, noNaN: true }),
+    meterStale: stale ? fc.boolean().map((b) => b && Math.random() < 0.3) : fc.constant(false),
+    measured: fc.boolean(),
+  });
+
+const settingsOf = (mode: Mode, fields: { phases: 1 | 3; fuseA: number; marginA: number; staticShare: number; distribution: SiteSettings['distribution']; includes: boolean; peakKw?: number }): SiteSettings => ({
+  fuseA: fields.fuseA,
+  phases: fields.phases,
+  voltageV: 230,
+  marginA: fields.marginA,
+  mode,
+  distribution: fields.distribution,
+  staticChargingA: Math.round((fields.fuseA - fields.marginA) * fields.staticShare),
+  meterIncludesChargers: fields.includes,
+  meterStaleAfterMs: 120_000,
+  rampUpDelayMs: RAMP_MS,
+  ...(fields.peakKw !== undefined ? { peakLimitKw: fields.peakKw } : {}),
+});
+
+const siteFields = fc.record({
+  phases: fc.constantFrom<1 | 3>(1, 3),
+  fuseA: fc.integer({ min: 16, max: 250 }),
+  marginA: fc.integer({ min: 0, max: 5 }),
+  staticShare: fc.double({ min: 0, max: 1, noNaN: true }),
+  distribution: fc.constantFrom(...DISTRIBUTIONS),
+  includes: fc.boolean(),
+});
+
+interface World {
+  readonly settings: SiteSettings;
+  readonly specs: readonly ChargerSpec[];
+  readonly steps: readonly Step[];
+}
+
+interface Observed {
+  readonly settings: SiteSettings;
+  readonly chargers: readonly ChargerState[];
+  readonly allocation: Allocation;
+  readonly previous?: Allocation;
+  /** The true building draw per phase while this allocation stands. */
+  readonly building: readonly number[];
+  readonly meterTrusted: boolean;
+  readonly now: number;
+  /** When each charger's limit was last lowered while its car charged (the test's own record). */
+  readonly loweredAt: ReadonlyMap<string, number>;
+}
+
+/**
+ * Runs the world: at each step the building draws its share, the meter reads it (and the chargers'
+ * draws when it sees them), the allocator allocates, the cars draw at most their limits. `check`
+ * sees every step; `onEnergy` the imported energy of every stretch of time.
+ */
+function run(world: World, check: (o: Observed) => void, onEnergy?: (fromMs: number, toMs: number, importW: number) => void): void {
+  const { settings, specs } = world;
+  const n = settings.phases;
+  const line = settings.fuseA - settings.marginA;
+  const reserved = Array.from({ length: n }, () => 0);
+  specs.forEach((c) => {
+    if (c.refuses) for (const p of sitePhasesOf(c, settings)) reserved[p]! += c.maxA;
+  });
+  let now = Date.UTC(2026, 10, 30, 12, 0, 0); // a block boundary
+  const charging = new Map<number, number>(); // charger index → since
+  let draws = specs.map(() => [0, 0, 0]);
+  let ramp: Record<string, RampState> | undefined;
+  let previous: Allocation | undefined;
+  let peak: PeakBlock | undefined;
+  const loweredAt = new Map<string, number>();
+  for (const s of world.steps) {
+    for (const t of s.toggles) {
+      const i = t % specs.length;
+      if (charging.has(i)) charging.delete(i);
+      else charging.set(i, now);
+    }
+    // The building's true draw: what the fuse leaves after the uncontrolled chargers, times its share.
+    const building = Array.from({ length: n }, (_, p) => (line - reserved[p]!) * s.building[p]!);
+    const drawnPerPhase = Array.from({ length: n }, (_, p) => draws.reduce((sum, d) => sum + d[p]!, 0));
+    // A stale meter is one whose last reading is older than the site allows; a fresh one reads now.
+    const meterAt = s.meterStale ? now - settings.meterStaleAfterMs - 1_000 : now;
+    const meter = { at: meterAt, currentA: building.map((b, p) => b + (settings.meterIncludesChargers ? drawnPerPhase[p]! : 0)) };
+    const chargers: ChargerState[] = specs.map((c, i) => ({
+      chargerId: `cp${i}`,
+      maxA: c.maxA,
+      phases: c.phases,
+      phase: c.phase,
+      priority: c.priority,
+      ...(c.refuses ? { refusesProfiles: true } : {}),
+      ...(charging.has(i) ? { charging: { since: charging.get(i)! } } : {}),
+      ...(s.measured ? { measuredA: draws[i]!.slice(0, n) } : {}),
+    }));
+    const allocation = allocate({ settings, chargers, meter, now, ...(ramp ? { ramp } : {}), ...(peak ? { peak } : {}) });
+    for (const l of allocation.limits) {
+      const before = previous?.limits.find((x) => x.chargerId === l.chargerId)?.limitA;
+      const i = Number(l.chargerId.slice(2));
+      if (charging.has(i) && before !== undefined && l.limitA < before) loweredAt.set(l.chargerId, now);
+    }
+    check({ settings, chargers, allocation, ...(previous ? { previous } : {}), building, meterTrusted: !s.meterStale && settings.mode !== 'static', now, loweredAt });
+    // The cars draw at most their limits (a charger that refuses profiles draws up to its rating).
+    draws = specs.map((c, i) => {
+      const limit = allocation.limits[i]!.limitA;
+      const on = charging.has(i) || c.refuses;
+      const a = on ? limit * s.drawShare : 0;
+      const d = [0, 0, 0];
+      for (const p of sitePhasesOf(c, settings)) d[p] = a;
+      return d;
+    });
+    const importW = (building.reduce((a, b) => a + b, 0) + draws.reduce((sum, d) => sum + d.reduce((a, b) => a + b, 0), 0)) * settings.voltageV;
+    const end = now + s.dtMs;
+    onEnergy?.(now, end, importW);
+    // The peak block's energy as the site's meter integrates it.
+    let t = now;
+    while (t < end) {
+      const blockStart = Math.floor(t / PEAK_BLOCK_MS) * PEAK_BLOCK_MS;
+      const until = Math.min(end, blockStart + PEAK_BLOCK_MS);
+      const ws = (importW * (until - t)) / 1000;
+      peak = peak && peak.blockStart === blockStart ? { blockStart, importedWs: peak.importedWs + ws } : { blockStart, importedWs: ws };
+      t = until;
+    }
+    ramp = { ...allocation.ramp };
+    previous = allocation;
+    now = end;
+  }
+}
+
+const world = (mode: Mode, opts: { stale?: boolean; exportAllowed?: boolean; maxChargers?: number; maxSteps?: number; peakKw?: fc.Arbitrary<number> } = {}): fc.Arbitrary<World> =>
+  fc
+    .record({
+      fields: siteFields,
+      peakKw: opts.peakKw ?? fc.constant(undefined),
+      specs: fc.array(chargerSpec, { minLength: 1, maxLength: opts.maxChargers ?? 50 }),
+      steps: fc.array(step(opts.stale ?? true, opts.exportAllowed ?? false), { minLength: 1, maxLength: opts.maxSteps ?? 40 }),
+    })
+    .map(({ fields, peakKw, specs, steps }) => ({ settings: settingsOf(mode, { ...fields, ...(peakKw !== undefined ? { peakKw } : {}) }), specs, steps }));
+
+/** The rules every mode keeps at every step. */
+function checkCommonRules(o: Observed): void {
+  const { settings, chargers, allocation } = o;
+  const n = settings.phases;
+  const line = settings.fuseA - settings.marginA;
+  const perPhase = Array.from({ length: n }, () => 0);
+  const reserved = Array.from({ length: n }, () => 0);
+  allocation.limits.forEach((l, i) => {
+    const c = chargers[i]!;
+    for (const p of l.sitePhases) perPhase[p]! += l.limitA;
+    if (c.refusesProfiles) {
+      for (const p of l.sitePhases) reserved[p]! += c.maxA;
+      return;
+    }
+    // Paused or at least 6 A, never more than the charger's maximum, in 0.5 A steps.
+    expect(l.limitA === 0 || l.limitA >= MIN_A - EPS, `${l.chargerId} at ${l.limitA} A`).toBe(true);
+    expect(l.limitA).toBeLessThanOrEqual(c.maxA + EPS);
+    expect(Math.abs(l.limitA / STEP_A - Math.round(l.limitA / STEP_A))).toBeLessThan(EPS);
+    if (!c.charging) expect(l.limitA).toBe(0);
+    // No raise before the ramp-up delay after a lowering while charging.
+    const before = o.previous?.limits[i]?.limitA;
+    const lowered = o.loweredAt.get(l.chargerId);
+    if (before !== undefined && l.limitA > before && lowered !== undefined) expect(o.now - lowered).toBeGreaterThanOrEqual(RAMP_MS);
+  });
+  // The fuse: what the building draws + every charger's limit ≤ fuse − margin on each phase, whenever
+  // that is possible at all (the uncontrolled chargers and the building alone fit). With no trusted
+  // meter, the chargers stay within the static reserve.
+  for (let p = 0; p < n; p++) {
+    const controlled = perPhase[p]! - reserved[p]!;
+    if (o.meterTrusted) {
+      if (o.building[p]! + reserved[p]! <= line) expect(o.building[p]! + perPhase[p]!, `phase ${p}`).toBeLessThanOrEqual(line + EPS);
+      else expect(controlled).toBe(0);
+    } else expect(controlled).toBeLessThanOrEqual(Math.max(0, Math.min(settings.staticChargingA, line) - reserved[p]!) + EPS);
+  }
+}
+
+describe('the site allocator, property by property', () => {
+  it('dynamic: never over fuse − margin on any phase, no charging car below 6 A, no raise before the ramp-up delay', () => {
+    fc.assert(fc.property(world('dynamic'), (w) => run(w, checkCommonRules)), { numRuns: 150 });
+  });
+
+  it('static, and every mode with a stale meter: the chargers stay within the static reserve', () => {
+    fc.assert(
+      fc.property(world('static'), (w) =>
+        run(w, (o) => {
+          checkCommonRules(o);
+          expect(o.allocation.source).toBe('static');
+        }),
+      ),
+      { numRuns: 80 },
+    );
+    fc.assert(
+      fc.property(world('dynamic'), (w) =>
+        run(w, (o) => {
+          if (!o.meterTrusted) expect(o.allocation.source).toBe('stale_meter_fallback');
+        }),
+      ),
+      { numRuns: 40 },
+    );
+  });
+
+  it('equal share: charging cars on the same phases differ by at most 0.5 A (unless held by their own maximum or the ramp-up wait)', () => {
+    fc.assert(
+      fc.property(
+        world('dynamic').filter((w) => w.settings.distribution === 'equal'),
+        (w) =>
+          run(w, (o) => {
+            checkCommonRules(o);
+            const groups = new Map<string, number[]>();
+            for (const l of o.allocation.limits) {
+              if (l.reason !== 'charging') continue;
+              const key = l.sitePhases.join(',');
+              groups.set(key, [...(groups.get(key) ?? []), l.limitA]);
+            }
+            for (const limits of groups.values()) expect(Math.max(...limits) - Math.min(...limits)).toBeLessThanOrEqual(STEP_A + EPS);
+          }),
+      ),
+      { numRuns: 120 },
+    );
+  });
+
+  it('first come and priority: no car is admitted while one before it in order is paused', () => {
+    fc.assert(
+      fc.property(
+        world('dynamic').filter((w) => w.settings.distribution !== 'equal'),
+        (w) =>
+          run(w, (o) => {
+            checkCommonRules(o);
+            const wanting = o.allocation.limits.filter((l, i) => o.chargers[i]!.charging && !o.chargers[i]!.refusesProfiles && o.chargers[i]!.maxA >= MIN_A && l.reason !== 'waiting to ramp up');
+            const rank = (id: string) => {
+              const c = o.chargers.find((x) => x.chargerId === id)!;
+              return o.settings.distribution === 'priority' ? [-(c.priority ?? 0), c.charging!.since] : [c.charging!.since, 0];
+            };
+            const precedes = (a: string, b: string) => {
+              const [a1, a2] = rank(a);
+              const [b1, b2] = rank(b);
+              return a1! < b1! || (a1 === b1 && a2! < b2!);
+            };
+            // A paused car whose phases are among an admitted later car's: 6 A would have fitted it first.
+            for (const paused of wanting.filter((l) => l.limitA === 0)) {
+              for (const later of wanting.filter((l) => l.limitA >= MIN_A && precedes(paused.chargerId, l.chargerId))) {
+                expect(paused.sitePhases.every((p) => later.sitePhases.includes(p)), `${later.chargerId} admitted before ${paused.chargerId}`).toBe(false);
+              }
+            }
+          }),
+      ),
+      { numRuns: 100 },
+    );
+  });
+
+  it('solar: the chargers together take no more than the export (and with solar_plus_min, 6 A each on top of it at most)', () => {
+    for (const mode of ['solar', 'solar_plus_min'] as const) {
+      fc.assert(
+        fc.property(world(mode, { exportAllowed: true }), (w) =>
+          run(w, (o) => {
+            checkCommonRules(o);
+            if (!o.meterTrusted) return;
+            const reservedTotal = o.allocation.limits.filter((_, i) => o.chargers[i]!.refusesProfiles).reduce((sum, l) => sum + l.limitA * l.sitePhases.length, 0);
+            const exportA = Math.max(0, -o.building.reduce((a, b) => a + b, 0) - reservedTotal);
+            const controlled = o.allocation.limits.filter((_, i) => !o.chargers[i]!.refusesProfiles);
+            const takenA = controlled.reduce((sum, l) => sum + l.limitA * l.sitePhases.length, 0);
+            const minimums = controlled.filter((l, i) => o.chargers.filter((c) => !c.refusesProfiles)[i]!.charging).reduce((sum, l) => sum + MIN_A * l.sitePhases.length, 0);
+            expect(takenA).toBeLessThanOrEqual((mode === 'solar' ? exportA : Math.max(exportA, minimums)) + EPS);
+          }),
+        ),
+        { numRuns: 80 },
+      );
+    }
+  });
+
+  it('peak shaving: every 15-minute block imports on average no more than the limit (when the building alone stays under it)', () => {
+    // The building alone stays under the limit: its shares are scaled so its largest draw is the limit.
+    const peakWorld = world('peak_shaving', { stale: false, maxChargers: 20, maxSteps: 150, peakKw: fc.integer({ min: 5, max: 150 }) }).map((w) => {
+      const line = w.settings.fuseA - w.settings.marginA;
+      const k = Math.min(1, (w.settings.peakLimitKw! * 1000) / (line * w.settings.phases * w.settings.voltageV));
+      return { ...w, steps: w.steps.map((s) => ({ ...s, building: s.building.map((b) => b * k) })) };
+    });
+    fc.assert(
+      fc.property(peakWorld, (w) => {
+        const blocks = new Map<number, number>();
+        run(w, checkCommonRules, (from, to, importW) => {
+          let t = from;
+          while (t < to) {
+            const start = Math.floor(t / PEAK_BLOCK_MS) * PEAK_BLOCK_MS;
+            const until = Math.min(to, start + PEAK_BLOCK_MS);
+            blocks.set(start, (blocks.get(start) ?? 0) + (importW * (until - t)) / 1000);
+            t = until;
+          }
+        });
+        const limitWs = w.settings.peakLimitKw! * 1000 * (PEAK_BLOCK_MS / 1000);
+        for (const [start, ws] of blocks) expect(ws, `block at ${new Date(start).toISOString()}`).toBeLessThanOrEqual(limitWs * (1 + 1e-9));
+      }),
+      { numRuns: 100 },
+    );
+  });
+});
+
+describe('the site allocator, by example', () => {
+  const base = settingsOf('dynamic', { phases: 3, fuseA: 40, marginA: 2, staticShare: 0.5, distribution: 'equal', includes: false });
+  const car = (id: string, since: number, extra: Partial<ChargerState> = {}): ChargerState => ({ chargerId: id, maxA: 32, phases: 3, charging: { since }, ...extra });
+  const meter = (a: number, at = 0) => ({ at, currentA: [a, a, a] });
+
+  it('shares what the fuse leaves equally and says why each limit is what it is', () => {
+    const a = allocate({ settings: base, chargers: [car('a', 1), car('b', 2), { chargerId: 'idle', maxA: 16, phases: 3 }], meter: meter(10), now: 0 });
+    // 40 − 2 − 10 = 28 A per phase for two cars: 14 A each.
+    expect(a.limits.map((l) => [l.chargerId, l.limitA, l.reason])).toEqual([
+      ['a', 14, 'charging'],
+      ['b', 14, 'charging'],
+      ['idle', 0, 'idle'],
+    ]);
+    expect(a.perPhaseA).toEqual([28, 28, 28]);
+  });
+
+  it('pauses the last car to come when 6 A each does not fit, and ramps a lowered car up only after the delay', () => {
+    const first = allocate({ settings: base, chargers: [car('a', 1)], meter: meter(20), now: 0 });
+    expect(first.limits[0]!.limitA).toBe(18);
+    const second = allocate({ settings: base, chargers: [car('a', 1), car('b', 2), car('c', 3)], meter: meter(24), now: 1_000, ramp: first.ramp });
+    // 14 A per phase: two cars at 7 A, the third paused.
+    expect(second.limits.map((l) => [l.limitA, l.reason])).toEqual([
+      [7, 'charging'],
+      [7, 'charging'],
+      [0, 'paused: below 6 A'],
+    ]);
+    const freed = allocate({ settings: base, chargers: [car('a', 1)], meter: meter(0), now: 5_000, ramp: second.ramp });
+    expect(freed.limits[0]).toMatchObject({ limitA: 7, reason: 'waiting to ramp up', changed: false });
+    const later = allocate({ settings: base, chargers: [car('a', 1)], meter: meter(0), now: 11_000, ramp: freed.ramp });
+    expect(later.limits[0]).toMatchObject({ limitA: 32, reason: 'at charger maximum', changed: true });
+  });
+
+  it('books a single-phase charger on its phase of a three-phase site', () => {
+    const a = allocate({ settings: base, chargers: [car('l2', 1, { phases: 1, phase: 1, maxA: 32 }), car('three', 2)], meter: { at: 0, currentA: [30, 0, 0] }, now: 0 });
+    // L1 leaves 8 A: the three-phase car gets 8; the single-phase car on L2 takes what L2 leaves.
+    expect(a.limits.map((l) => [l.chargerId, l.limitA, l.sitePhases])).toEqual([
+      ['l2', 30, [1]],
+      ['three', 8, [0, 1, 2]],
+    ]);
+  });
+
+  it('falls back to the static reserve when the meter is stale, never to no limit', () => {
+    const a = allocate({ settings: base, chargers: [car('a', 1)], meter: meter(0, 0), now: 10 * 60_000 });
+    expect(a.source).toBe('stale_meter_fallback');
+    expect(a.limits[0]!.limitA).toBe(19);
+  });
+
+  it('counts a charger that refuses profiles at its full rating', () => {
+    const a = allocate({ settings: base, chargers: [car('a', 1), { chargerId: 'r', maxA: 16, phases: 3, refusesProfiles: true }], meter: meter(0), now: 0 });
+    expect(a.limits.map((l) => [l.limitA, l.reason])).toEqual([
+      [22, 'charging'],
+      [16, 'refuses profiles: counted at full rating'],
+    ]);
+  });
+
+  it('peak shaving: an allocation that may still stand when the next quarter-hour begins stays within the limit itself', () => {
+    const peak = { ...base, fuseA: 63, mode: 'peak_shaving' as const, peakLimitKw: 11 };
+    const blockStart = Date.UTC(2026, 10, 30, 12, 0, 0);
+    // 5 s left in an unused block: on its own it could take 11 kW × 900 s in 5 s; the next minute of
+    // the new block may take 11 kW, so 11,000 W / 230 V = 47.8 A over three phases: 15.5 A.
+    const a = allocate({ settings: peak, chargers: [car('a', 1)], meter: { at: blockStart + 895_000, currentA: [0, 0, 0] }, now: blockStart + 895_000, peak: { blockStart, importedWs: 0 } });
+    expect(a.limits[0]!.limitA).toBe(15.5);
+    // Mid-block, what is left of the block's energy over the time left: (11 kW × 900 s − 5.4 MWs used) / 450 s
+    // = 10 kW: 43.5 A over three phases, 14 A each after the 0.5 A steps.
+    const b = allocate({ settings: peak, chargers: [car('a', 1)], meter: { at: blockStart + 450_000, currentA: [0, 0, 0] }, now: blockStart + 450_000, peak: { blockStart, importedWs: 5_400_000 } });
+    expect(b.limits[0]!.limitA).toBe(14);
+  });
+
+  it('solar: charges from the export only and pauses below 6 A × phases of export', () => {
+    const solar = { ...base, mode: 'solar' as const };
+    expect(allocate({ settings: solar, chargers: [car('a', 1)], meter: meter(-5), now: 0 }).limits[0]!.limitA).toBe(0);
+    expect(allocate({ settings: solar, chargers: [car('a', 1)], meter: meter(-8), now: 0 }).limits[0]!.limitA).toBe(8);
+    expect(allocate({ settings: { ...solar, mode: 'solar_plus_min' }, chargers: [car('a', 1)], meter: meter(-2), now: 0 }).limits[0]!.limitA).toBe(6);
+  });
+});
