@@ -126,6 +126,10 @@ async function main(opts: BenchOptions): Promise<void> {
   if ((os.loadavg()[0] ?? 0) > 0.5 * os.availableParallelism()) {
     out('WARNING: other processes are keeping this machine busy; the figures below will be pessimistic.');
   }
+  // The site allocator (issue #18) is pure CPU: measured first, before the runtime loads the machine.
+  const { measureReplan, renderReplan } = await import('./lib/replan');
+  out(heading('Power management: replan time of the site allocator (CPU, this process)'));
+  out(renderReplan([10, 100, 500].map((n) => measureReplan(n))));
   const needFds = opts.chargers + 512;
   if (Number(info.ulimitNofile) < needFds) {
     out(`WARNING: ulimit -n is ${info.ulimitNofile}; ${opts.chargers} chargers need about ${needFds} descriptors per process. Run \`ulimit -n ${Math.max(4096, needFds)}\` first.`);

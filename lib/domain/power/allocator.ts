@@ -227,30 +227,24 @@ function order(d: Distribution, cs: Candidate[]): Candidate[] {
 }
 
 /**
- * Raise the limits of `active` together (equal share) until each hits its ceiling, or a phase or the
- * total is used up: progressive filling, the max-min fair share under every constraint.
+ * Raise the limits of `active` together (equal share), STEP_A at a time, in rounds: each round every
+ * car that still fits gets one more step, in arrival order. A car that does not fit drops out for
+ * good (what is left only shrinks). So cars on the same phases end at most one step apart, the
+ * result lies on the 0.5 A grid with nothing to round, and the same inputs give the same limits again
+ * (a replan with nothing changed sends nothing, also while some cars wait to ramp up).
  */
 function fillEqually(active: Candidate[], left: number[], total: { left: number }): void {
-  let rising = active.filter((x) => x.limit < x.ceiling - EPS);
+  let rising = active;
   while (rising.length) {
-    let delta = Math.min(...rising.map((x) => x.ceiling - x.limit));
-    for (let p = 0; p < left.length; p++) {
-      const users = rising.filter((x) => x.phases.includes(p as Phase)).length;
-      if (users) delta = Math.min(delta, left[p]! / users);
+    const next: Candidate[] = [];
+    for (const x of rising) {
+      if (x.limit + STEP_A > x.ceiling + EPS) continue;
+      if (!x.phases.every((p) => left[p]! >= STEP_A - EPS) || total.left < STEP_A * x.phases.length - EPS) continue;
+      x.limit += STEP_A;
+      for (const p of x.phases) left[p]! -= STEP_A;
+      total.left -= STEP_A * x.phases.length;
+      next.push(x);
     }
-    const width = rising.reduce((sum, x) => sum + x.phases.length, 0);
-    if (Number.isFinite(total.left)) delta = Math.min(delta, total.left / width);
-    if (delta > EPS) {
-      for (const x of rising) {
-        x.limit += delta;
-        for (const p of x.phases) left[p]! -= delta;
-        total.left -= delta * x.phases.length;
-      }
-    }
-    const saturated = new Set(left.flatMap((l, p) => (l <= EPS ? [p] : [])));
-    const totalDone = total.left <= EPS;
-    const next = rising.filter((x) => x.limit < x.ceiling - EPS && !totalDone && !x.phases.some((p) => saturated.has(p)));
-    if (next.length === rising.length && delta <= EPS) break; // nothing moves: float dust
     rising = next;
   }
 }
@@ -291,10 +285,10 @@ export function allocate(s: SiteState): Allocation {
   }
 
   // The rest of the budget: equal share, or in order (first come, priority), each taking what fits.
-  if (settings.distribution === 'equal') fillEqually(admitted, left, total);
+  if (settings.distribution === 'equal') fillEqually(order('equal', admitted), left, total);
   else {
     for (const x of order(settings.distribution, admitted)) {
-      const room = Math.min(x.ceiling - x.limit, ...x.phases.map((p) => left[p]!), Number.isFinite(total.left) ? total.left / x.phases.length : Number.POSITIVE_INFINITY);
+      const room = floorStep(Math.min(x.ceiling - x.limit, ...x.phases.map((p) => left[p]!), Number.isFinite(total.left) ? total.left / x.phases.length : Number.POSITIVE_INFINITY));
       if (room <= EPS) continue;
       x.limit += room;
       for (const p of x.phases) left[p]! -= room;
