@@ -55,7 +55,7 @@ export type HttpAuth = 'none' | 'operator' | 'installer' | 'account';
  * the rows are spread over several stacks of the one HTTP API. A row's stack is frozen once deployed
  * (moving it replaces its function); new groups of routes go into a new stack here.
  */
-export const API_STACKS = ['Api', 'ApiJobs', 'ApiCharging', 'ApiPeople'] as const;
+export const API_STACKS = ['Api', 'ApiJobs', 'ApiCharging', 'ApiPeople', 'ApiDevices'] as const;
 export type ApiStackName = (typeof API_STACKS)[number];
 
 /** A group of rows deployed by one stack of API_STACKS. */
@@ -1084,6 +1084,85 @@ export const OPERATOR_ACCESS_ROUTES: readonly HttpRoute[] = inStack('ApiPeople',
 ]);
 
 /**
+ * Site devices, backoffice connection (issue #17 §3, docs/site-devices.md): the location's side and
+ * the side of the operator asked. Deployed by the ApiDevices stack.
+ */
+const BACKOFFICE_ROUTES: readonly HttpRoute[] = inStack('ApiDevices', [
+  {
+    kind: 'http',
+    method: 'POST',
+    path: '/api/v1/locations/{location_id}/charge-points/{charge_point_id}/backoffice',
+    entry: 'functions/api/devices/connect-backoffice.ts',
+    auth: 'account',
+    access: { table: 'readwrite', connections: 'manage', events: 'publish', secrets: ['jwt-signing'] },
+    description: 'Connect a charger to another operator\'s backoffice (billing or monitoring; pending until it accepts), or move it to an external one by its wss:// URL (2.0.1: SetNetworkProfile, SetVariables, Reset)',
+  },
+  {
+    kind: 'http',
+    method: 'GET',
+    path: '/api/v1/locations/{location_id}/charge-points/{charge_point_id}/backoffice',
+    entry: 'functions/api/devices/get-backoffice.ts',
+    auth: 'account',
+    access: { table: 'read', secrets: ['jwt-signing'] },
+    description: 'A charger\'s backoffice connection: none, pending, connected (operator, role) or departed (where, when)',
+  },
+  {
+    kind: 'http',
+    method: 'DELETE',
+    path: '/api/v1/locations/{location_id}/charge-points/{charge_point_id}/backoffice',
+    entry: 'functions/api/devices/disconnect-backoffice.ts',
+    auth: 'account',
+    access: { table: 'readwrite', secrets: ['jwt-signing'] },
+    description: 'Disconnect a charger from an operator\'s backoffice, or withdraw a pending request',
+  },
+  {
+    kind: 'http',
+    method: 'GET',
+    path: '/api/v1/operator/backoffice-connections',
+    entry: 'functions/api/devices/list-backoffice-connections.ts',
+    auth: 'operator',
+    access: { table: 'read' },
+    description: 'The connection requests to this operator and the chargers connected to its backoffice',
+  },
+  {
+    kind: 'http',
+    method: 'GET',
+    path: '/api/v1/operator/backoffice-connections/{charge_point_id}',
+    entry: 'functions/api/devices/get-backoffice-connection.ts',
+    auth: 'operator',
+    access: { table: 'read' },
+    description: 'A connection and, once connected, the charger\'s status',
+  },
+  {
+    kind: 'http',
+    method: 'POST',
+    path: '/api/v1/operator/backoffice-connections/{charge_point_id}/accept',
+    entry: 'functions/api/devices/accept-backoffice-connection.ts',
+    auth: 'operator',
+    access: { table: 'readwrite' },
+    description: 'Accept a connection request (billing: with the price group to bill with)',
+  },
+  {
+    kind: 'http',
+    method: 'POST',
+    path: '/api/v1/operator/backoffice-connections/{charge_point_id}/decline',
+    entry: 'functions/api/devices/decline-backoffice-connection.ts',
+    auth: 'operator',
+    access: { table: 'readwrite' },
+    description: 'Decline a connection request, or end a connection from the operator\'s side',
+  },
+  {
+    kind: 'http',
+    method: 'GET',
+    path: '/api/v1/operator/backoffice-connections/{charge_point_id}/sessions',
+    entry: 'functions/api/devices/list-backoffice-sessions.ts',
+    auth: 'operator',
+    access: { table: 'read' },
+    description: 'The sessions this operator billed on a charger connected with the billing role',
+  },
+]);
+
+/**
  * Operator routes take a staff account's access token as well as an API key (lib/http/operator-auth.ts),
  * so each reads the jwt-signing secret; derived here rather than repeated on every row. The secret is
  * read lazily, on the first staff token, so requests with API keys never fetch it.
@@ -1095,7 +1174,7 @@ function withStaffTokens(rows: readonly HttpRoute[]): readonly HttpRoute[] {
 }
 
 /** The JSON API: every row has a REST contract entry (lib/api/contract.ts) and is in the OpenAPI document. */
-export const API_ROUTES: readonly HttpRoute[] = withStaffTokens([...CORE_HTTP_ROUTES, ...CHARGING_ROUTES, ...JOB_LINK_ROUTES, ...WEBHOOK_ROUTES, ...ACCOUNT_ROUTES, ...LOCATION_ROUTES, ...OPERATOR_ACCESS_ROUTES]);
+export const API_ROUTES: readonly HttpRoute[] = withStaffTokens([...CORE_HTTP_ROUTES, ...CHARGING_ROUTES, ...JOB_LINK_ROUTES, ...WEBHOOK_ROUTES, ...ACCOUNT_ROUTES, ...LOCATION_ROUTES, ...OPERATOR_ACCESS_ROUTES, ...BACKOFFICE_ROUTES]);
 
 /**
  * Pages for people, on the same origin as the API (the same port locally, the same HTTP API on AWS):

@@ -11,9 +11,10 @@ import { createSubscriptionBody, deliveryParams, listDeliveriesQuery, subscripti
 import * as S from './schemas';
 import * as R from './responses';
 import * as P from './people';
+import * as B from './backoffice';
 
 /** Problem statuses a route may answer besides 400/401/404, which follow from its inputs and auth. */
-type ExtraProblem = 401 | 403 | 409 | 410 | 423 | 429 | 503;
+type ExtraProblem = 401 | 403 | 409 | 410 | 422 | 423 | 429 | 503;
 
 export interface RouteContract<B extends z.ZodType, P extends z.ZodType, Q extends z.ZodType, A extends AuthKind> extends HttpSpec<B, P, Q, A> {
   /** The status of a successful answer. */
@@ -351,6 +352,40 @@ export const API = {
   }),
   'GET /api/v1/locations/{location_id}/charge-points/{charge_point_id}/commissioning': route({ action: 'location:read', auth: 'account', params: P.LocationChargePointParams, status: 200, response: R.Commissioning, problems: [403] }),
   'GET /api/v1/sent-invitations/{invitation_id}/qr.svg': route({ action: 'account:self', auth: 'account', params: P.InvitationParams, status: 200, media: ['image/svg+xml'], problems: [410] }),
+
+  // Site devices, backoffice connection (issue #17 §3, docs/site-devices.md). The location's side:
+  // ask another operator (pending until it accepts) or move the charger to an external backoffice.
+  'POST /api/v1/locations/{location_id}/charge-points/{charge_point_id}/backoffice': route({ action: 'location:configure',
+    auth: 'account',
+    params: P.LocationChargePointParams,
+    body: B.ConnectBackofficeBody,
+    status: 200,
+    response: B.BackofficeConnectResult,
+    problems: [403, 409, 422],
+  }),
+  'GET /api/v1/locations/{location_id}/charge-points/{charge_point_id}/backoffice': route({ action: 'location:read', auth: 'account', params: P.LocationChargePointParams, status: 200, response: B.LocationBackoffice, problems: [403] }),
+  'DELETE /api/v1/locations/{location_id}/charge-points/{charge_point_id}/backoffice': route({ action: 'location:configure', auth: 'account', params: P.LocationChargePointParams, status: 204, problems: [403, 409] }),
+  // The operator asked: its requests and connected chargers; accept (with the price group to bill with) or decline.
+  'GET /api/v1/operator/backoffice-connections': route({ action: 'devices:read', auth: 'operator', status: 200, response: R.list('connections', B.OperatorBackofficeConnection) }),
+  'GET /api/v1/operator/backoffice-connections/{charge_point_id}': route({ action: 'devices:read', auth: 'operator', params: B.BackofficeChargePointParams, status: 200, response: B.OperatorBackofficeChargePoint }),
+  'POST /api/v1/operator/backoffice-connections/{charge_point_id}/accept': route({ action: 'devices:write',
+    auth: 'operator',
+    params: B.BackofficeChargePointParams,
+    body: B.AcceptBackofficeBody,
+    status: 200,
+    response: B.OperatorBackofficeConnection,
+    problems: [409],
+  }),
+  'POST /api/v1/operator/backoffice-connections/{charge_point_id}/decline': route({ action: 'devices:write', auth: 'operator', params: B.BackofficeChargePointParams, status: 204, problems: [409] }),
+  // Sessions are personal data: the operator's sessions action, as for its own chargers. Billing only (403 for monitoring).
+  'GET /api/v1/operator/backoffice-connections/{charge_point_id}/sessions': route({ action: 'sessions:read',
+    auth: 'operator',
+    params: B.BackofficeChargePointParams,
+    query: SessionQuery,
+    status: 200,
+    response: R.page('sessions', R.Session),
+    problems: [403, 409],
+  }),
 } as const;
 
 export type RouteKey = keyof typeof API;

@@ -73,6 +73,8 @@ export const ChargePointSummary = obj({
   last_boot: obj({ at: time, status: str }).nullable(),
   commissioning_status: str,
   password_rotation: obj({ status: str }).nullable(),
+  /** Moved to an external backoffice (issue #17 §3): where it went and when. */
+  departed: obj({ url: str, at: time }).nullable(),
   session: obj({ transaction_id: str, connector_id: int.nullable(), evse_id: int.nullable(), started_at: nstr }).nullable(),
 });
 export const PlannedChargePoint = ChargePointSummary;
@@ -196,6 +198,7 @@ export const Session = obj({
   start_source: z.enum(['remote', 'card', 'free_vend']).nullable(),
   payment_method: z.enum(['free', 'team', 'user']).nullable(),
   price_group_id: nstr,
+  billing_operator_id: nstr,
   started_by: nstr,
   status: z.enum(['active', 'ended', 'force_stopped']),
   started_at: ntime,

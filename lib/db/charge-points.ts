@@ -140,6 +140,14 @@ export interface ChargePoint {
    * installer's test charges work before the job is completed (isFreeVend).
    */
   readonly freeVend?: boolean;
+  /**
+   * Another operator on this platform bills sessions here (issue #17 §3, domain/backoffice.ts): a copy
+   * of the accepted billing connection, written in the same transaction as the connection item, so a
+   * session start (domain/pricing.ts resolvePriceGroup) reads it with the charge point it reads anyway.
+   */
+  readonly billing?: { readonly operatorId: string; readonly priceGroupId: string; readonly since: string };
+  /** The charger was moved to an external backoffice (domain/backoffice.ts): where, and when. */
+  readonly departed?: { readonly url: string; readonly at: string };
   readonly createdAt: string;
   readonly updatedAt: string;
 }

@@ -44,6 +44,7 @@ export const ENTITY = {
   teamMember: 'team_member',
   locationGrant: 'location_grant',
   locationInvitation: 'location_invitation',
+  backofficeConnection: 'backoffice_connection',
 } as const;
 export type EntityType = (typeof ENTITY)[keyof typeof ENTITY];
 
@@ -295,4 +296,11 @@ export const keys = {
     gsi2sk: `${fullAccessUntil}#${siteId}#${accountId}`,
   }),
   grantLapseShard: (shard: number) => ({ gsi2pk: `GRANTLAPSE#${pad(shard, 2)}` }),
+
+  // Site devices, backoffice connection (issue #17 §3, docs/site-devices.md).
+  /** A charger's connection to another operator's backoffice (pending or connected), in the charge point's own partition. */
+  backofficeConnection: (chargePointId: string): Key => ({ pk: `CP#${chargePointId}`, sk: 'BACKOFFICE' }),
+  /** gsi1: the connection requests and connected chargers of the operator asked, oldest first. */
+  backofficeConnectionByOperator: (operatorId: string, requestedAt: string, chargePointId: string) => ({ gsi1pk: `OP#${operatorId}#BACKOFFICE`, gsi1sk: `${requestedAt}#${chargePointId}` }),
+  backofficeConnectionsOfOperator: (operatorId: string) => ({ gsi1pk: `OP#${operatorId}#BACKOFFICE` }),
 } as const;

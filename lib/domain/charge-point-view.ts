@@ -92,6 +92,8 @@ export interface ChargePointView {
   /** The move to the long-term password: `rotated` only once the charger has connected with it. */
   readonly password_rotation: PasswordRotationView | null;
   /** The charging session running now as far as we know (a transaction not yet stopped), else null. */
+  /** Moved to an external backoffice (domain/backoffice.ts): where it went and when, else null. */
+  readonly departed: { readonly url: string; readonly at: string } | null;
   readonly session: { readonly transaction_id: string; readonly connector_id: number | null; readonly evse_id: number | null; readonly started_at: string | null } | null;
 }
 
@@ -136,6 +138,7 @@ export async function viewChargePoint(cp: ChargePoint): Promise<ChargePointView>
     last_boot: cp.boot ? { at: cp.boot.at, status: cp.boot.status } : null,
     commissioning_status: cp.commissioning?.status ?? 'pending',
     password_rotation: describePasswordRotation(cp),
+    departed: cp.departed ?? null,
     session: session
       ? { transaction_id: session.transactionId, connector_id: session.connectorId ?? null, evse_id: session.evseId ?? null, started_at: session.startedAt ?? null }
       : null,

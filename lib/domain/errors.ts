@@ -8,7 +8,7 @@ export interface FieldIssue {
 }
 
 export abstract class DomainError extends Error {
-  abstract readonly kind: 'validation' | 'unauthorized' | 'forbidden' | 'not_found' | 'conflict' | 'locked' | 'too_many_requests' | 'unavailable' | 'gone';
+  abstract readonly kind: 'validation' | 'unauthorized' | 'forbidden' | 'not_found' | 'conflict' | 'locked' | 'too_many_requests' | 'unavailable' | 'gone' | 'unprocessable';
   constructor(
     message: string,
     readonly extra: Record<string, unknown> = {},
@@ -38,6 +38,13 @@ export class NotFound extends DomainError {
 }
 export class Conflict extends DomainError {
   readonly kind = 'conflict';
+}
+/**
+ * A well-formed request that names something it cannot be applied to (connecting a charger to its
+ * own operator's backoffice, a URL that does not answer a WebSocket handshake): 422 naming the field.
+ */
+export class Unprocessable extends DomainError {
+  readonly kind = 'unprocessable';
 }
 export class Locked extends DomainError {
   readonly kind = 'locked';

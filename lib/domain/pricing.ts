@@ -91,6 +91,10 @@ export async function resolvePriceGroup(a: { operatorId: string; teamId: string;
   }
   const cp = await getChargePoint(a.chargePointId);
   if (!cp || cp.operatorId !== a.operatorId) throw new NotFound(`Charge point ${a.chargePointId} not found`);
+  // Billed by another operator on this platform (domain/backoffice.ts): its group, from the copy on the
+  // charge point read here anyway. A group that is gone prices nothing rather than falling back to the
+  // location operator's prices, which the billing operator never agreed to.
+  if (cp.billing) return (await getPriceGroup(cp.billing.operatorId, cp.billing.priceGroupId)) ?? null;
   if (cp.priceGroupId) {
     const group = await getPriceGroup(a.operatorId, cp.priceGroupId);
     if (group) return group;

@@ -109,6 +109,8 @@ export interface SessionItem {
   readonly paymentMethod?: PaymentMethod | null;
   readonly priceGroupId?: string;
   readonly priceGroup?: PriceGroup;
+  /** Another operator bills this session (a billing backoffice connection, domain/backoffice.ts): its id. */
+  readonly billingOperatorId?: string;
   /** describeActor() of a remote start's requester. */
   readonly startedBy?: string;
   readonly startedAt?: string;
@@ -145,6 +147,8 @@ export interface SessionView {
   readonly start_source: StartSource | null;
   readonly payment_method: PaymentMethod | null;
   readonly price_group_id: string | null;
+  /** The operator that bills the session when it is not the charger's own (issue #17 §3). */
+  readonly billing_operator_id: string | null;
   readonly started_by: string | null;
   readonly status: SessionStatus;
   readonly started_at: string | null;
@@ -197,6 +201,7 @@ export function sessionView(s: SessionItem): SessionView {
     start_source: s.startSource ?? null,
     payment_method: s.paymentMethod ?? null,
     price_group_id: s.priceGroupId ?? null,
+    billing_operator_id: s.billingOperatorId ?? null,
     started_by: s.startedBy ?? null,
     status: s.status,
     started_at: s.startedAt ?? null,
@@ -308,6 +313,15 @@ export async function listChargePointSessions(operatorId: string, chargePointId:
   const cp = await getChargePoint(chargePointId);
   if (!cp || cp.operatorId !== operatorId) throw new NotFound(`Charge point ${chargePointId} not found`);
   return pageView(await listSessionsOfChargePoint(chargePointId, pageQuery(q)), operatorId);
+}
+
+/**
+ * The sessions another operator billed on a charger (a billing backoffice connection,
+ * domain/backoffice.ts): only those it priced, i.e. started while it was connected; never the rest.
+ */
+export async function listSessionsBilledBy(billingOperatorId: string, chargePointId: string, q: SessionListQuery) {
+  const page = await listSessionsOfChargePoint(chargePointId, pageQuery(q));
+  return { sessions: page.items.filter((s) => s.billingOperatorId === billingOperatorId).map(sessionView), next_cursor: page.nextCursor ?? null };
 }
 
 export async function listTeamSessions(operatorId: string, teamId: string, q: SessionListQuery) {
@@ -491,12 +505,15 @@ async function newSession(c: ChargerRef, f: StartFacts): Promise<{ item: Session
       ? await authorizeIdToken(cp, f.idToken.idToken)
       : null;
   let priceGroup: PriceGroup | null = null;
+  // A billing backoffice connection prices every new session, a remote start's override included
+  // (domain/backoffice.ts): resolvePriceGroup reads it from the charge point.
+  const overrideId = cp?.billing ? undefined : matched?.priceGroupId;
   if (cp && teamId) {
     const base = { operatorId: c.operatorId, teamId, chargePointId: c.chargePointId };
-    priceGroup = await resolvePriceGroup({ ...base, ...(matched?.priceGroupId ? { overrideId: matched.priceGroupId } : {}) }).catch(async (err: unknown) => {
+    priceGroup = await resolvePriceGroup({ ...base, ...(overrideId ? { overrideId } : {}) }).catch(async (err: unknown) => {
       // An override deleted since the start was asked for: the defaults apply.
       log.warn('price group of a start could not be resolved; using the defaults', { identity: c.identity, err });
-      return matched?.priceGroupId ? resolvePriceGroup(base).catch(() => null) : null;
+      return overrideId ? resolvePriceGroup(base).catch(() => null) : null;
     });
   }
   const driver = authorisation?.driver;
@@ -531,6 +548,7 @@ async function newSession(c: ChargerRef, f: StartFacts): Promise<{ item: Session
     startSource: matched ? 'remote' : authorisation?.freeVend ? 'free_vend' : 'card',
     paymentMethod,
     ...(priceGroup ? { priceGroupId: priceGroup.priceGroupId, priceGroup } : {}),
+    ...(cp?.billing ? { billingOperatorId: cp.billing.operatorId } : {}),
     ...(matched ? { startedBy: matched.startedBy } : {}),
     startedAt: f.startedAt,
     ...(f.meterStartWh !== undefined ? { meterStart: f.meterStartWh } : {}),

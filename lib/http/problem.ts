@@ -13,6 +13,7 @@ const STATUS: Record<DomainError['kind'], { status: number; title: string }> = {
   too_many_requests: { status: 429, title: 'Too many requests' },
   unavailable: { status: 503, title: 'Service unavailable' },
   gone: { status: 410, title: 'Gone' },
+  unprocessable: { status: 422, title: 'Unprocessable content' },
 };
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';

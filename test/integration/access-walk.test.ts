@@ -22,7 +22,8 @@ import { listProjectsOfSite } from '../../lib/db/projects';
 import { apiKeyActions, can, ROLES, type Role, type Right } from '../../lib/domain/access';
 import { createInvitation } from '../../lib/domain/invitations';
 import { createApiKey } from '../../lib/domain/operator-api-keys';
-import { createOperator, createTeam } from '../../lib/domain/operator-setup';
+import { createOperator, createProject, createSite, createTeam } from '../../lib/domain/operator-setup';
+import { acceptBackofficeRequest, putBackofficeRequest, type BackofficeConnection } from '../../lib/db/backoffice';
 import { addStaffMember } from '../../lib/domain/operator-staff';
 import { newId } from '../../lib/ids';
 import { aSignedInAccount, anEmail, apiClient, apiClientFrom, type SignedInAccount } from './support/api';
@@ -307,6 +308,30 @@ describe('the role × route table', () => {
     const L = { location_id };
     const T = { team_id };
 
+    // Backoffice connections (issue #17 §3): the location's chargers ask another operator; chargers of
+    // another operator's site ask the seed operator (so the seed operator's staff and keys walk the
+    // operator side, and another operator's callers find nothing there).
+    const otherOp = other.operator.operatorId;
+    const otherTeam = await createTeam(otherOp, { name: 'Other team', ownerEmail: 'team@other.example' });
+    const otherSite = await createSite(otherOp, { teamId: otherTeam.teamId, name: 'Other site', address: '1 Other Road', country: 'GB' });
+    const otherProject = await createProject(otherOp, { teamId: otherTeam.teamId, siteId: otherSite.siteId, jobNumber: 'OTHER-1', name: 'Other job', description: '', instructions: '' });
+    const aRequestToSeed = async (accepted: boolean) => {
+      const chargePointId = await freshCp(otherProject.projectId);
+      const at = new Date().toISOString();
+      const request: BackofficeConnection = { chargePointId, operatorId: seed.operatorId, role: 'billing', status: 'pending', locationOperatorId: otherOp, siteId: otherSite.siteId, locationName: 'Other site', serialNumber: null, requestedBy: 'walk', requestedAt: at };
+      expect(await putBackofficeRequest(request)).toBe(true);
+      if (accepted) expect(await acceptBackofficeRequest(request, at, price_group_id)).toBe(true);
+      return chargePointId;
+    };
+    const sharedPending = await aRequestToSeed(false);
+    const sharedConnected = await aRequestToSeed(true);
+    const askOther = { kind: 'operator', operator_id: otherOp, role: 'monitoring' };
+    const aConnectedLocationCp = async () => {
+      const charge_point_id = await freshCp(locationProject!.projectId);
+      expect((await api('POST', `/api/v1/locations/${location_id}/charge-points/${charge_point_id}/backoffice`, { token: ownerToken, body: askOther })).status).toBe(200);
+      return charge_point_id;
+    };
+
     const walks: Record<string, Walk> = {
       'GET /api/openapi.json': { target: 'public', build: () => ({}) },
       'POST /api/v1/installer/signup': { target: 'public', build: () => ({ body: { email: anEmail('signup'), password: PASSWORD, name: 'Sid' } }) },
@@ -492,6 +517,26 @@ describe('the role × route table', () => {
           return { params: { ...T, account_id: leaving.accountId } };
         },
       },
+      'POST /api/v1/locations/{location_id}/charge-points/{charge_point_id}/backoffice': {
+        target: 'location',
+        build: async (_p, succeeds) => ({ params: { ...L, charge_point_id: succeeds ? await freshCp(locationProject!.projectId) : sharedLocationCp }, body: askOther }),
+      },
+      'GET /api/v1/locations/{location_id}/charge-points/{charge_point_id}/backoffice': { target: 'location', build: () => ({ params: { ...L, charge_point_id: sharedLocationCp } }) },
+      'DELETE /api/v1/locations/{location_id}/charge-points/{charge_point_id}/backoffice': {
+        target: 'location',
+        build: async (_p, succeeds) => ({ params: { ...L, charge_point_id: succeeds ? await aConnectedLocationCp() : sharedLocationCp } }),
+      },
+      'GET /api/v1/operator/backoffice-connections': { target: 'own_operator', build: () => ({}) },
+      'GET /api/v1/operator/backoffice-connections/{charge_point_id}': { target: 'seed_operator', build: () => ({ params: { charge_point_id: sharedConnected } }) },
+      'POST /api/v1/operator/backoffice-connections/{charge_point_id}/accept': {
+        target: 'seed_operator',
+        build: async (_p, succeeds) => ({ params: { charge_point_id: succeeds ? await aRequestToSeed(false) : sharedPending }, body: { price_group_id } }),
+      },
+      'POST /api/v1/operator/backoffice-connections/{charge_point_id}/decline': {
+        target: 'seed_operator',
+        build: async (_p, succeeds) => ({ params: { charge_point_id: succeeds ? await aRequestToSeed(false) : sharedPending } }),
+      },
+      'GET /api/v1/operator/backoffice-connections/{charge_point_id}/sessions': { target: 'seed_operator', build: () => ({ params: { charge_point_id: sharedConnected } }) },
       // The caller's own invitation (anyone else's is absent: invitations.test.ts).
       'GET /api/v1/sent-invitations/{invitation_id}/qr.svg': {
         target: 'self',

@@ -9,10 +9,12 @@ import type { RPCClient } from 'ocpp-rpc';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { LocalRuntime } from '../../local/runtime';
 import { putDriver } from '../../lib/db/drivers';
+import { createOperator } from '../../lib/domain/operator-setup';
 import { addStaffMember } from '../../lib/domain/operator-staff';
+import { setBackofficeProbe } from '../../lib/ocpp/backoffice-probe';
 import { API_ROUTES } from '../../lib/routes';
 import { aSignedInAccount, anEmail } from './support/api';
-import { aConnectedClient, aRegisteredChargePoint, basic, behaveLikeACharger, BOOT, upgradeStatus } from './support/ocpp';
+import { aConnectedClient, aRegisteredChargePoint, basic, behaveLikeACharger, BOOT, markCommissioned, upgradeStatus } from './support/ocpp';
 import { startTestRuntime } from './support/runtime';
 import { aSinkServer } from './support/webhooks';
 
@@ -34,6 +36,7 @@ let rt: LocalRuntime;
 let receiver: Awaited<ReturnType<typeof aSinkServer>>;
 let client: RPCClient | undefined;
 let locationClient: RPCClient | undefined;
+let movingClient: RPCClient | undefined;
 const answers: Answer[] = [];
 
 beforeAll(async () => {
@@ -43,6 +46,8 @@ beforeAll(async () => {
 afterAll(async () => {
   await client?.close({ force: true }).catch(() => undefined);
   await locationClient?.close({ force: true }).catch(() => undefined);
+  await movingClient?.close({ force: true }).catch(() => undefined);
+  setBackofficeProbe(undefined);
   await rt?.stop();
   await receiver?.close();
 });
@@ -310,6 +315,49 @@ describe('every route against the OpenAPI document', () => {
     await call('DELETE /api/v1/operator/staff/{account_id}', { token, params: { account_id: manager.accountId } });
     const team = await call<{ team_id: string }>('POST /api/v1/operator/teams', { token, body: { name: 'Contract Hotel', owner_email: anEmail('contract-hotel') } });
     await call('POST /api/v1/operator/teams/{team_id}/owner-invitation', { token, params: { team_id: team.body.team_id }, body: { email: anEmail('contract-hotel') } });
+  }, 60_000);
+
+  it('walks the backoffice connection routes (issue #17 §3)', async () => {
+    const installer = await aSignedInAccount(rt, { name: 'Bo Installer' });
+    await call('POST /api/v1/operator/projects/{project_id}/installers', { token: rt.seed!.operatorApiKey, params: { project_id: rt.seed!.projectId }, body: { email: installer.email } });
+    const location_id = (await call<{ location_id: string }>('POST /api/v1/locations', { token: installer.token, body: { operator_id: rt.seed!.operatorId, name: 'Mill House', address: '1 Mill Lane', country: 'GB' } })).body.location_id;
+    const add = async (ocpp_protocol: 'ocpp1.6' | 'ocpp2.0.1') =>
+      (await call<{ charge_point_id: string; charge_point_identity: string; provisioning_password: string }>('POST /api/v1/locations/{location_id}/charge-points', {
+        token: installer.token,
+        params: { location_id },
+        body: { serial_number: `BO-${ocpp_protocol.slice(4)}-${Date.now().toString(36)}`.toUpperCase(), ocpp_protocol },
+      })).body;
+    const billed = await add('ocpp1.6');
+    const billedParams = { location_id, charge_point_id: billed.charge_point_id };
+    const other = await createOperator({ name: 'Billing Co', contactEmail: 'ops@billing.example' });
+    const price_group_id = (await call<{ price_group_id: string }>('POST /api/v1/operator/price-groups', { token: other.apiKey, body: { name: 'Billing', currency: 'EUR', price_per_kwh_minor: 40, vat_rate_basis_points: 2000 } })).body.price_group_id;
+    const asked = await call('POST /api/v1/locations/{location_id}/charge-points/{charge_point_id}/backoffice', { token: installer.token, params: billedParams, body: { kind: 'operator', operator_id: other.operator.operatorId, role: 'billing' } });
+    expect(asked.status).toBe(200);
+    await call('GET /api/v1/locations/{location_id}/charge-points/{charge_point_id}/backoffice', { token: installer.token, params: billedParams });
+    await call('GET /api/v1/operator/backoffice-connections', { token: other.apiKey });
+    const cpParams = { charge_point_id: billed.charge_point_id };
+    await call('GET /api/v1/operator/backoffice-connections/{charge_point_id}', { token: other.apiKey, params: cpParams });
+    await call('POST /api/v1/operator/backoffice-connections/{charge_point_id}/accept', { token: other.apiKey, params: cpParams, body: { price_group_id } });
+    await call('GET /api/v1/operator/backoffice-connections/{charge_point_id}', { token: other.apiKey, params: cpParams });
+    await call('GET /api/v1/operator/backoffice-connections/{charge_point_id}/sessions', { token: other.apiKey, params: cpParams });
+    await call('POST /api/v1/operator/backoffice-connections/{charge_point_id}/decline', { token: other.apiKey, params: cpParams });
+    await call('POST /api/v1/locations/{location_id}/charge-points/{charge_point_id}/backoffice', { token: installer.token, params: billedParams, body: { kind: 'operator', operator_id: other.operator.operatorId, role: 'monitoring' } });
+    await call('DELETE /api/v1/locations/{location_id}/charge-points/{charge_point_id}/backoffice', { token: installer.token, params: billedParams });
+
+    // A 2.0.1 charger moves to an external backoffice (the handshake probe is a fake: an adapter).
+    setBackofficeProbe(async () => ({ ok: true, detail: 'answered the WebSocket handshake (101)' }));
+    const moving = await add('ocpp2.0.1');
+    await markCommissioned(moving.charge_point_id);
+    movingClient = await aConnectedClient(rt, { identity: moving.charge_point_identity, password: moving.provisioning_password, protocol: 'ocpp2.0.1' });
+    const variable = { component: { name: 'OCPPCommCtrlr' }, variable: { name: 'NetworkConfigurationPriority' } };
+    movingClient.handle('GetVariables', async () => ({ getVariableResult: [{ attributeStatus: 'Accepted', attributeValue: '0', ...variable }] }));
+    movingClient.handle('SetNetworkProfile', async () => ({ status: 'Accepted' }));
+    movingClient.handle('SetVariables', async () => ({ setVariableResult: [{ attributeStatus: 'Accepted', ...variable }] }));
+    movingClient.handle('Reset', async () => ({ status: 'Accepted' }));
+    await movingClient.call('BootNotification', BOOT['ocpp2.0.1']);
+    const moved = await call('POST /api/v1/locations/{location_id}/charge-points/{charge_point_id}/backoffice', { token: installer.token, params: { location_id, charge_point_id: moving.charge_point_id }, body: { kind: 'external', url: 'wss://backoffice.example.com/ocpp' } });
+    expect(moved.status).toBe(200);
+    await call('GET /api/v1/locations/{location_id}', { token: installer.token, params: { location_id } });
   }, 60_000);
 
   it('got an answer the document declares from every call, and each route\'s success status at least once', async () => {
