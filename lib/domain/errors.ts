@@ -8,7 +8,7 @@ export interface FieldIssue {
 }
 
 export abstract class DomainError extends Error {
-  abstract readonly kind: 'validation' | 'unauthorized' | 'forbidden' | 'not_found' | 'conflict' | 'locked' | 'too_many_requests' | 'unavailable' | 'gone';
+  abstract readonly kind: 'validation' | 'unauthorized' | 'forbidden' | 'not_found' | 'conflict' | 'locked' | 'too_many_requests' | 'unavailable' | 'gone' | 'unprocessable' | 'too_large';
   constructor(
     message: string,
     readonly extra: Record<string, unknown> = {},
@@ -26,6 +26,24 @@ export class ValidationFailed extends DomainError {
   ) {
     super(message, { errors: issues });
   }
+}
+/**
+ * A well-formed request whose content is refused (422): the body parsed, but what it says does not
+ * hold, e.g. a serial number and PIN that do not match a loaded charger (issue #17). `issues` name
+ * the field as ValidationFailed's do.
+ */
+export class Unprocessable extends DomainError {
+  readonly kind = 'unprocessable';
+  constructor(
+    message: string,
+    readonly issues: readonly FieldIssue[],
+  ) {
+    super(message, { errors: issues });
+  }
+}
+/** A request body over a route's own size limit (413), below the gateway's 10 MB: the message says the limit. */
+export class PayloadTooLarge extends DomainError {
+  readonly kind = 'too_large';
 }
 export class Unauthorized extends DomainError {
   readonly kind = 'unauthorized';
