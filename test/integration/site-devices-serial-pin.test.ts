@@ -4,7 +4,7 @@
 // strict ocpp-rpc client and the password it was given and is commissioned like any other. Wrong
 // PINs and unknown serials answer alike; 5 wrong attempts lock the serial for that account for 24
 // hours (the clock is moved, not waited for), other accounts are not locked; 20 wrong attempts over
-// any serials lock the account.
+// any serials lock the account; 25 on one serial from several accounts lock the serial.
 import type { RPCClient } from 'ocpp-rpc';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { LocalRuntime } from '../../local/runtime';
@@ -75,9 +75,14 @@ async function loaded(serial: string, over: Parameters<typeof aDevice>[0] = {}) 
   return res.body;
 }
 
-/** An installer of the seed operator with a location of its own (it may add chargers there). */
+let hosts = 0;
+/**
+ * An installer of the seed operator with a location of its own (it may add chargers there). Each
+ * signs up from a loopback address of its own, so the per-client sign-up limit sees new clients.
+ */
 async function anInstallerWithALocation(): Promise<{ installer: SignedInAccount; location_id: string }> {
-  const installer = await aSignedInAccount(rt, { name: 'Ina Installer' });
+  hosts += 1;
+  const installer = await aSignedInAccount(rt, { name: 'Ina Installer', from: `127.0.17.${hosts}` });
   await api('POST', `/api/v1/operator/projects/${rt.seed!.projectId}/installers`, { token: rt.seed!.operatorApiKey, body: { email: installer.email } });
   const created = await api<{ location_id: string }>('POST', '/api/v1/locations', {
     token: installer.token,
@@ -151,6 +156,12 @@ describe('the operator catalogue', () => {
     const header = await upload(`serial,pin,vendor,model,protocol,connectors\n${c},1234,V,M,ocpp1.6,1\n`);
     expect(header.status).toBe(400);
     expect(header.body.errors!.map((e) => e.field)).toEqual(['line 1, column ocpp_protocol', 'line 1, column protocol']);
+    // At most 50 chargers a file (one transaction), at most 64 KiB.
+    const rows = Array.from({ length: 51 }, () => `${aSerial('MANY')},1234,V,M,ocpp1.6,1`);
+    const many = await upload(`serial,pin,vendor,model,ocpp_protocol,connectors\n${rows.join('\n')}\n`);
+    expect([many.status, many.body.errors?.[0]?.field]).toEqual([400, 'line 52, column serial']);
+    const big = await upload(`serial,pin,vendor,model,ocpp_protocol,connectors\n${c},1234,V,${'M'.repeat(70_000)},ocpp1.6,1\n`);
+    expect([big.status, big.body.limit_bytes]).toEqual([413, 65_536]);
     const json = await upload(JSON.stringify([{ serial: c }]), maker.apiKey, 'application/json');
     expect([json.status, json.body.errors?.[0]?.field]).toEqual([400, 'content-type']);
     expect((await api('GET', `/api/v1/operator/devices/${c}`, { token: maker.apiKey })).status).toBe(404);
@@ -238,4 +249,26 @@ describe('adding a charger by serial and PIN', () => {
     const right = await bySerial(location_id, installer.token, serial, '482916');
     expect([right.status, right.body.lock]).toEqual([429, 'account']);
   }, 120_000);
+
+  it('locks a serial for everyone after 25 wrong PINs within 24 hours from several accounts', async () => {
+    const serial = aSerial('SRC');
+    await loaded(serial, { pin: '482916' });
+    // Seven accounts with 4 tries each: none reaches its own limit of 5 on the serial.
+    const accounts: Array<Awaited<ReturnType<typeof anInstallerWithALocation>>> = [];
+    for (let i = 0; i < 7; i += 1) accounts.push(await anInstallerWithALocation());
+    const answers: Array<{ status: number; lock?: string }> = [];
+    for (const { installer, location_id } of accounts) {
+      for (let i = 0; i < 4 && answers.length < 25; i += 1) {
+        const res = await bySerial(location_id, installer.token, serial, `1${answers.length}`.padStart(6, '0'));
+        answers.push({ status: res.status, ...(res.body.lock ? { lock: res.body.lock } : {}) });
+      }
+    }
+    expect(answers.slice(0, 24).every((a) => a.status === 422)).toBe(true);
+    expect(answers[24]).toEqual({ status: 429, lock: 'serial' });
+    // An account that never tried is refused the right PIN too.
+    const fresh = await anInstallerWithALocation();
+    const right = await bySerial(fresh.location_id, fresh.installer.token, serial, '482916');
+    expect([right.status, right.body.lock]).toEqual([429, 'serial']);
+    expect(right.body.detail).toMatch(/^This serial number is locked after 25 wrong PINs within 24 hours; try again after /);
+  }, 180_000);
 });
