@@ -1174,7 +1174,60 @@ function withStaffTokens(rows: readonly HttpRoute[]): readonly HttpRoute[] {
 }
 
 /** The JSON API: every row has a REST contract entry (lib/api/contract.ts) and is in the OpenAPI document. */
-export const API_ROUTES: readonly HttpRoute[] = withStaffTokens([...CORE_HTTP_ROUTES, ...CHARGING_ROUTES, ...JOB_LINK_ROUTES, ...WEBHOOK_ROUTES, ...ACCOUNT_ROUTES, ...LOCATION_ROUTES, ...OPERATOR_ACCESS_ROUTES, ...BACKOFFICE_ROUTES]);
+/**
+ * Site devices, serial + PIN (issue #17, docs/site-devices.md §1): the operator's catalogue of the
+ * chargers it ships, and adding one to a location by the serial and PIN on its sticker.
+ */
+const DEVICE_ROUTES: readonly HttpRoute[] = inStack('ApiDevices', [
+  {
+    kind: 'http',
+    method: 'PUT',
+    path: '/api/v1/operator/devices/{serial}',
+    entry: 'functions/api/devices/put-device.ts',
+    auth: 'operator',
+    access: { table: 'readwrite' },
+    description: 'Load one charger the operator ships (serial, PIN, vendor, model, OCPP version, connectors); re-putting a serial updates it',
+  },
+  {
+    kind: 'http',
+    method: 'POST',
+    path: '/api/v1/operator/devices/import',
+    entry: 'functions/api/devices/import-devices.ts',
+    auth: 'operator',
+    access: { table: 'readwrite' },
+    description: 'Load chargers from a CSV file (serial,pin,vendor,model,ocpp_protocol,connectors): all rows or none',
+  },
+  {
+    kind: 'http',
+    method: 'GET',
+    path: '/api/v1/operator/devices',
+    entry: 'functions/api/devices/list-devices.ts',
+    auth: 'operator',
+    access: { table: 'read' },
+    description: "The operator's catalogue of chargers, paged (never a PIN)",
+  },
+  {
+    kind: 'http',
+    method: 'GET',
+    path: '/api/v1/operator/devices/{serial}',
+    entry: 'functions/api/devices/get-device.ts',
+    auth: 'operator',
+    access: { table: 'read' },
+    description: 'One charger of the catalogue (never its PIN)',
+  },
+  {
+    kind: 'http',
+    method: 'POST',
+    path: '/api/v1/locations/{location_id}/charge-points/by-serial',
+    entry: 'functions/api/devices/add-by-serial.ts',
+    auth: 'account',
+    // readwrite: wrong attempts are counted (the locks) besides the registration itself.
+    access: { table: 'readwrite', events: 'publish', secrets: ['jwt-signing'] },
+    description: 'Add a charger by the serial and PIN on its sticker: registered as POST …/charge-points registers one (endpoint, password once, commissioning)',
+  },
+]);
+
+export const API_ROUTES: readonly HttpRoute[] = withStaffTokens([...CORE_HTTP_ROUTES, ...CHARGING_ROUTES, ...JOB_LINK_ROUTES, ...WEBHOOK_ROUTES, ...ACCOUNT_ROUTES, ...LOCATION_ROUTES, ...OPERATOR_ACCESS_ROUTES, ...DEVICE_ROUTES, ...BACKOFFICE_ROUTES]);
 
 /**
  * Pages for people, on the same origin as the API (the same port locally, the same HTTP API on AWS):

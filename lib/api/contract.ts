@@ -12,6 +12,7 @@ import * as S from './schemas';
 import * as R from './responses';
 import * as P from './people';
 import * as B from './backoffice';
+import * as D from './devices';
 
 /** Problem statuses a route may answer besides 400/401/404, which follow from its inputs and auth. */
 type ExtraProblem = 401 | 403 | 409 | 410 | 422 | 423 | 429 | 503;
@@ -353,6 +354,23 @@ export const API = {
   'GET /api/v1/locations/{location_id}/charge-points/{charge_point_id}/commissioning': route({ action: 'location:read', auth: 'account', params: P.LocationChargePointParams, status: 200, response: R.Commissioning, problems: [403] }),
   'GET /api/v1/sent-invitations/{invitation_id}/qr.svg': route({ action: 'account:self', auth: 'account', params: P.InvitationParams, status: 200, media: ['image/svg+xml'], problems: [410] }),
 
+  // Site devices, serial + PIN (issue #17, docs/site-devices.md §1; lib/domain/devices.ts). The
+  // catalogue never answers a PIN or its hash; a serial another operator loaded is 409.
+  'PUT /api/v1/operator/devices/{serial}': route({ action: 'devices:write', auth: 'operator', params: D.DeviceParams, body: D.DeviceFields, status: 200, response: D.Device, problems: [409] }),
+  // A CSV file (text/csv, at most 50 rows and 64 KiB): every row valid or nothing loaded; issues name line and column.
+  'POST /api/v1/operator/devices/import': route({ action: 'devices:write', auth: 'operator', body: D.DeviceCsv, bodyMedia: 'text/csv', status: 200, response: D.DeviceImport, problems: [409] }),
+  'GET /api/v1/operator/devices': route({ action: 'devices:read', auth: 'operator', query: D.DevicesQuery, status: 200, response: R.page('devices', D.Device) }),
+  'GET /api/v1/operator/devices/{serial}': route({ action: 'devices:read', auth: 'operator', params: D.DeviceParams, status: 200, response: D.Device }),
+  // 422 naming `pin` for an unknown serial and a wrong PIN alike; 429 with `locked_until` while a lock runs (domain/devices.ts PIN_LOCKS).
+  'POST /api/v1/locations/{location_id}/charge-points/by-serial': route({ action: 'location:configure',
+    auth: 'account',
+    params: P.LocationParams,
+    body: D.AddBySerialBody,
+    status: 201,
+    response: R.RegisteredChargePoint,
+    problems: [403, 409, 422, 423, 429],
+    idempotencyKey: true,
+  }),
   // Site devices, backoffice connection (issue #17 §3, docs/site-devices.md). The location's side:
   // ask another operator (pending until it accepts) or move the charger to an external backoffice.
   'POST /api/v1/locations/{location_id}/charge-points/{charge_point_id}/backoffice': route({ action: 'location:configure',

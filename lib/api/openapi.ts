@@ -18,6 +18,7 @@ interface AnyContract {
   readonly idempotencyKey?: boolean;
   readonly conditional?: boolean;
   readonly media?: readonly string[];
+  readonly bodyMedia?: string;
 }
 
 /** The contract of a route-table row; undefined for a row without one (a unit test forbids that). */
@@ -39,7 +40,8 @@ const PROBLEM_TITLES: Record<number, string> = {
   404: 'Not found, or not yours',
   409: 'Conflicts with the current state',
   410: 'The link has expired or was revoked; the detail says whom to ask for a new one',
-  413: 'The request body is larger than 10 MB',
+  413: 'The request body is too large (10 MB, or the route\'s own limit the detail names)',
+  422: 'The request is well-formed but what it says does not hold; `errors` names the field',
   423: 'The project has been handed over and is locked',
   429: 'Too many attempts; see Retry-After',
   503: 'A dependency is unavailable; try again',
@@ -99,7 +101,7 @@ function operation(route: HttpRoute, c: AnyContract) {
         ? [{ name: 'If-None-Match', in: 'header', required: false, description: 'The `ETag` of an earlier answer: 304 without a body while nothing changed (poll with it).', schema: { type: 'string' } }]
         : []),
     ],
-    ...(c.body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(c.body, 'input') } } } } : {}),
+    ...(c.body ? { requestBody: { required: true, content: { [c.bodyMedia ?? 'application/json']: { schema: jsonSchema(c.body, 'input') } } } } : {}),
     responses: {
       [String(c.status)]:
         c.media

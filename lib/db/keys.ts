@@ -45,6 +45,9 @@ export const ENTITY = {
   locationGrant: 'location_grant',
   locationInvitation: 'location_invitation',
   backofficeConnection: 'backoffice_connection',
+  device: 'device',
+  deviceGuard: 'device_guard',
+  pinFailures: 'pin_failures',
 } as const;
 export type EntityType = (typeof ENTITY)[keyof typeof ENTITY];
 
@@ -303,4 +306,17 @@ export const keys = {
   /** gsi1: the connection requests and connected chargers of the operator asked, oldest first. */
   backofficeConnectionByOperator: (operatorId: string, requestedAt: string, chargePointId: string) => ({ gsi1pk: `OP#${operatorId}#BACKOFFICE`, gsi1sk: `${requestedAt}#${chargePointId}` }),
   backofficeConnectionsOfOperator: (operatorId: string) => ({ gsi1pk: `OP#${operatorId}#BACKOFFICE` }),
+  // Site devices, serial + PIN (issue #17, docs/site-devices.md §1). Serials are canonical identities
+  // (ocpp/credentials.ts canonicalIdentity), which never hold `#`.
+  /** Uniqueness guard: a serial is one physical charger, loaded by one operator platform-wide (holds `operatorId`). */
+  deviceGuard: (serial: string): Key => ({ pk: `DEVICE#${serial}`, sk: 'DEVICE' }),
+  /** A charger in its operator's catalogue (serial, PIN hash, vendor, model, protocol, connectors). */
+  device: (operatorId: string, serial: string): Key => ({ pk: `OP#${operatorId}`, sk: `DEVICE#${serial}` }),
+  devicesOfOperator: (operatorId: string) => ({ pk: `OP#${operatorId}`, skPrefix: 'DEVICE#' }),
+  /** Wrong serial + PIN attempts on one serial by one account (count, window start, lock; TTL the later of window end and lock end). */
+  pinFailuresOfSerialByAccount: (serial: string, accountId: string): Key => ({ pk: `PINFAIL#SERIAL#${serial}`, sk: `ACCOUNT#${accountId}` }),
+  /** Wrong attempts on one serial by every account. */
+  pinFailuresOfSerial: (serial: string): Key => ({ pk: `PINFAIL#SERIAL#${serial}`, sk: 'ALL' }),
+  /** Wrong attempts by one account on every serial. */
+  pinFailuresOfAccount: (accountId: string): Key => ({ pk: `PINFAIL#ACCOUNT#${accountId}`, sk: 'ALL' }),
 } as const;

@@ -109,7 +109,7 @@ export async function connectBackoffice(who: AccountPrincipal, locationId: strin
   const operator = await getOperator(body.operator_id);
   if (!operator) throw new NotFound(`Operator ${body.operator_id} not found`, { field: 'operator_id' });
   if (operator.operatorId === cp.operatorId) {
-    throw new Unprocessable("This charger belongs to that operator already: its own backoffice needs no connection", { field: 'operator_id' });
+    throw new Unprocessable("This charger belongs to that operator already: its own backoffice needs no connection", [{ field: 'operator_id', message: 'is the operator the charger belongs to' }]);
   }
   if (cp.departed) throw new Conflict(`This charger moved to ${cp.departed.url}; it no longer connects here`, { field: 'charge_point_id' });
   const site = await getSite(cp.operatorId, cp.siteId);
@@ -191,7 +191,7 @@ async function moveToExternal(cp: ChargePoint, body: Extract<BackofficeRequest, 
   }
   const probe = await probeBackoffice(url, { identity: cp.identity, subprotocol: cp.protocol });
   if (probe.refusedAddress) throw new ValidationFailed(`The backoffice URL ${probe.detail}`, [{ field: 'url', message: probe.detail }]);
-  if (!probe.ok) throw new Unprocessable(`The backoffice URL did not answer a WebSocket handshake: ${probe.detail}`, { field: 'url', probe: probe.detail });
+  if (!probe.ok) throw new Unprocessable(`The backoffice URL did not answer a WebSocket handshake: ${probe.detail}`, [{ field: 'url', message: probe.detail }], { probe: probe.detail });
 
   const steps: Step[] = [];
   const call = async (action: string, payload: JsonObject, accepted: (r: CommandRecord) => boolean) => {

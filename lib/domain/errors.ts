@@ -8,7 +8,7 @@ export interface FieldIssue {
 }
 
 export abstract class DomainError extends Error {
-  abstract readonly kind: 'validation' | 'unauthorized' | 'forbidden' | 'not_found' | 'conflict' | 'locked' | 'too_many_requests' | 'unavailable' | 'gone' | 'unprocessable';
+  abstract readonly kind: 'validation' | 'unauthorized' | 'forbidden' | 'not_found' | 'conflict' | 'locked' | 'too_many_requests' | 'unavailable' | 'gone' | 'unprocessable' | 'too_large';
   constructor(
     message: string,
     readonly extra: Record<string, unknown> = {},
@@ -27,6 +27,27 @@ export class ValidationFailed extends DomainError {
     super(message, { errors: issues });
   }
 }
+/**
+ * A well-formed request whose content is refused (422): the body parsed, but what it says does not
+ * hold or cannot be applied, e.g. a serial number and PIN that do not match a loaded charger, a
+ * charger connected to its own operator's backoffice, a URL that does not answer a WebSocket
+ * handshake (issue #17). `issues` name the field as ValidationFailed's do; the first one's field is
+ * also the problem's `field`.
+ */
+export class Unprocessable extends DomainError {
+  readonly kind = 'unprocessable';
+  constructor(
+    message: string,
+    readonly issues: readonly FieldIssue[],
+    extensions: Record<string, unknown> = {},
+  ) {
+    super(message, { ...(issues[0] ? { field: issues[0].field } : {}), errors: issues, ...extensions });
+  }
+}
+/** A request body over a route's own size limit (413), below the gateway's 10 MB: the message says the limit. */
+export class PayloadTooLarge extends DomainError {
+  readonly kind = 'too_large';
+}
 export class Unauthorized extends DomainError {
   readonly kind = 'unauthorized';
 }
@@ -38,13 +59,6 @@ export class NotFound extends DomainError {
 }
 export class Conflict extends DomainError {
   readonly kind = 'conflict';
-}
-/**
- * A well-formed request that names something it cannot be applied to (connecting a charger to its
- * own operator's backoffice, a URL that does not answer a WebSocket handshake): 422 naming the field.
- */
-export class Unprocessable extends DomainError {
-  readonly kind = 'unprocessable';
 }
 export class Locked extends DomainError {
   readonly kind = 'locked';

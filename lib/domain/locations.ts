@@ -23,6 +23,7 @@ import { Conflict, NotFound, ValidationFailed } from './errors';
 import { registerOnProject, type RegistrationBody } from './installer-projects';
 import { createInvitation, invitationView, TEAM_ROLES } from './invitations';
 import { commissionChargePoint, commissioningStatusOf } from './installer-projects';
+import { deviceByPin } from './devices';
 import { createProject, createSite, createTeam } from './operator-setup';
 import { listChargePointSessions } from './sessions';
 
@@ -219,6 +220,27 @@ export async function addLocationChargePoint(who: AccountPrincipal, locationId: 
   const access = await locationAccess(who, locationId);
   requireOn(access, 'location:configure');
   return registerOnProject(await installationProject(access.site), body, `account:${who.accountId}`, idempotencyKey);
+}
+
+/**
+ * Adds a charger by the serial and PIN on its sticker (issue #17, docs/site-devices.md §1): the
+ * catalogue an operator loaded gives vendor, model, protocol and connectors, and the charger is
+ * registered as `addLocationChargePoint` registers one (endpoint, password once, commissioning). The
+ * caller's role is checked first, so a call from someone who may not add chargers here is no
+ * attempt on the PIN (it counts towards no lock); the open project too, so a location that cannot
+ * take a charger answers its 409 without a PIN being tried.
+ */
+export async function addLocationChargePointBySerial(who: AccountPrincipal, locationId: string, body: { serial_number: string; pin: string }, idempotencyKey?: string) {
+  const access = await locationAccess(who, locationId);
+  requireOn(access, 'location:configure');
+  const project = await installationProject(access.site);
+  const device = await deviceByPin(who.accountId, body.serial_number, body.pin);
+  return registerOnProject(
+    project,
+    { serial_number: device.displaySerial, ocpp_protocol: device.protocol, connector_count: device.connectors, vendor: device.vendor, model: device.model },
+    `account:${who.accountId}`,
+    idempotencyKey,
+  );
 }
 
 /**

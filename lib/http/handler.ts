@@ -5,7 +5,7 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { z } from 'zod';
 import { deny, type Action } from '../domain/access';
-import { Unauthorized, ValidationFailed, type FieldIssue } from '../domain/errors';
+import { PayloadTooLarge, Unauthorized, ValidationFailed, type FieldIssue } from '../domain/errors';
 import { log } from '../log';
 import { authenticateInstaller, type InstallerPrincipal } from './installer-auth';
 import { authenticateOperator, type OperatorPrincipal } from './operator-auth';
@@ -62,6 +62,12 @@ export interface HttpSpec<B extends z.ZodType, P extends z.ZodType, Q extends z.
    */
   readonly action: Action;
   readonly body?: B;
+  /**
+   * The request body is not JSON but text of this media type (a CSV upload, issue #17): the handler
+   * gets it as a string, which `body` (a string schema) validates. At most TEXT_BODY_LIMIT_BYTES.
+   * @default - a JSON body
+   */
+  readonly bodyMedia?: 'text/csv';
   readonly params?: P;
   readonly query?: Q;
   /** The status of a successful answer. @default 200 */
@@ -93,6 +99,24 @@ function readJsonBody(event: APIGatewayProxyEventV2): unknown {
   } catch {
     throw new ValidationFailed('The request body is not valid JSON', [{ field: 'body', message: 'must be valid JSON' }]);
   }
+}
+
+/**
+ * A text upload's limit, far below the gateway's 10 MB: a charger catalogue file holds at most 50
+ * rows (domain/devices.ts), ~10 KB; 64 KiB leaves room for long names and a spreadsheet's quoting.
+ */
+export const TEXT_BODY_LIMIT_BYTES = 64 * 1024;
+
+/** A text body of the declared media type (`text/csv; charset=utf-8` matches `text/csv`), UTF-8. */
+function readTextBody(event: APIGatewayProxyEventV2, media: string): string {
+  const contentType = headerValue(event, 'content-type')?.split(';')[0]?.trim().toLowerCase();
+  if (contentType !== media) throw new ValidationFailed(`Send the body as ${media}`, [{ field: 'content-type', message: `must be ${media}` }]);
+  const bytes = event.body === undefined ? Buffer.alloc(0) : event.isBase64Encoded ? Buffer.from(event.body, 'base64') : Buffer.from(event.body, 'utf8');
+  if (bytes.length > TEXT_BODY_LIMIT_BYTES) {
+    throw new PayloadTooLarge(`The body is ${bytes.length} bytes; at most ${TEXT_BODY_LIMIT_BYTES} bytes (64 KiB) are accepted here: split the file`, { limit_bytes: TEXT_BODY_LIMIT_BYTES });
+  }
+  // A byte-order mark some spreadsheet programs write is not part of the first header name.
+  return bytes.toString('utf8').replace(/^\uFEFF/, '');
 }
 
 /** API Gateway HTTP APIs (payload 2.0) and the local runtime pass header names in lower case. */
@@ -141,7 +165,7 @@ export function httpHandler<
       }
       const params = parseWith(spec.params, event.pathParameters ?? {}, 'path');
       const query = parseWith(spec.query, event.queryStringParameters ?? {}, 'query');
-      const body = spec.body ? parseWith(spec.body, readJsonBody(event), 'body') : undefined;
+      const body = spec.body ? parseWith(spec.body, spec.bodyMedia ? readTextBody(event, spec.bodyMedia) : readJsonBody(event), 'body') : undefined;
       const reply = await fn({
         body: body as z.infer<B>,
         params: params as z.infer<P>,

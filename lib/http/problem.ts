@@ -14,6 +14,7 @@ const STATUS: Record<DomainError['kind'], { status: number; title: string }> = {
   unavailable: { status: 503, title: 'Service unavailable' },
   gone: { status: 410, title: 'Gone' },
   unprocessable: { status: 422, title: 'Unprocessable content' },
+  too_large: { status: 413, title: 'Content too large' },
 };
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';

@@ -65,6 +65,8 @@ interface Req {
   readonly params?: Record<string, string>;
   readonly query?: string;
   readonly body?: unknown;
+  /** A text/csv body instead of JSON. */
+  readonly csv?: string;
 }
 
 interface Walk {
@@ -307,6 +309,15 @@ describe('the role × route table', () => {
     const seedProject = { project_id: seed.projectId };
     const L = { location_id };
     const T = { team_id };
+    // Site devices (issue #17): a charger of the seed operator's catalogue to read, and a fresh one
+    // (with its PIN) for each add by serial + PIN that should succeed.
+    const device = { pin: '482916', vendor: 'Volt Time', model: 'Source 2', ocpp_protocol: 'ocpp1.6', connectors: 1 };
+    const aLoadedSerial = async () => {
+      const serial = aSerial('DEV');
+      expect((await api('PUT', `/api/v1/operator/devices/${serial}`, { token: op, body: device })).status).toBe(200);
+      return serial;
+    };
+    const seedDevice = await aLoadedSerial();
 
     // Backoffice connections (issue #17 §3): the location's chargers ask another operator; chargers of
     // another operator's site ask the seed operator (so the seed operator's staff and keys walk the
@@ -497,6 +508,19 @@ describe('the role × route table', () => {
         // A caller without an account is refused (401) before the id is looked at: no invitation is made for it.
         build: async (p) => ({ params: { invitation_id: p.account ? (await anInvitationTo(anEmail('revoked'), p.account.accountId)).invitation.invitationId : newId('inv') } }),
       },
+      'PUT /api/v1/operator/devices/{serial}': { target: 'own_operator', build: () => ({ params: { serial: aSerial('DEV') }, body: device }) },
+      'POST /api/v1/operator/devices/import': {
+        target: 'own_operator',
+        build: () => ({ csv: `serial,pin,vendor,model,ocpp_protocol,connectors\n${aSerial('DEV')},482916,Volt Time,Source 2,ocpp1.6,1\n` }),
+      },
+      'GET /api/v1/operator/devices': { target: 'own_operator', build: () => ({ query: '?limit=10' }) },
+      'GET /api/v1/operator/devices/{serial}': { target: 'seed_operator', build: () => ({ params: { serial: seedDevice } }) },
+      // One at a time: registrations on one project at once can cancel each other (see freshCp).
+      'POST /api/v1/locations/{location_id}/charge-points/by-serial': {
+        target: 'location',
+        oneAtATime: true,
+        build: async (_p, succeeds) => ({ params: L, body: { serial_number: succeeds ? await aLoadedSerial() : seedDevice, pin: device.pin } }),
+      },
       // Only while the team has no owner: a fresh ownerless team for each call that should succeed.
       'POST /api/v1/operator/teams/{team_id}/owner-invitation': {
         target: 'seed_operator',
@@ -554,7 +578,7 @@ describe('the role × route table', () => {
       const req = await walk.build(p, want < 300);
       const [method, template] = route.split(' ') as [string, string];
       const path = template.replace(/\{([^}]+)\}/g, (_m, name: string) => encodeURIComponent(req.params?.[name] ?? ''));
-      const res = await apiClientFrom(rt, p.from)(method, `${path}${req.query ?? ''}`, { ...(p.token ? { token: p.token } : {}), ...(req.body !== undefined ? { body: req.body } : {}) });
+      const res = await apiClientFrom(rt, p.from)(method, `${path}${req.query ?? ''}`, { ...(p.token ? { token: p.token } : {}), ...(req.body !== undefined ? { body: req.body } : {}), ...(req.csv !== undefined ? { csv: req.csv } : {}) });
       const body = res.body as { action?: string; detail?: string; errors?: Array<{ field: string }> };
       // A 403 names the route's action (problem+json `action`), so the caller knows what it lacks.
       const named =

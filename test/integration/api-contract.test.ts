@@ -53,13 +53,15 @@ afterAll(async () => {
 });
 
 /** Calls `METHOD /path/{param}` with the given values, records the answer under its route key. */
-async function call<T = Record<string, unknown>>(route: string, opts: { params?: Record<string, string>; query?: string; token?: string; body?: unknown; headers?: Record<string, string> } = {}) {
+async function call<T = Record<string, unknown>>(route: string, opts: { params?: Record<string, string>; query?: string; token?: string; body?: unknown; csv?: string; headers?: Record<string, string> } = {}) {
   const [method, template] = route.split(' ') as [string, string];
   const path = template.replace(/\{([^}]+)\}/g, (_m, name: string) => encodeURIComponent(opts.params?.[name] ?? ''));
+  // `csv`: a text/csv body sent as it is (the device catalogue import) instead of JSON.
+  const payload = opts.csv ?? (opts.body !== undefined ? JSON.stringify(opts.body) : undefined);
   const res = await fetch(`${rt.url}${path}${opts.query ?? ''}`, {
     method,
-    headers: { ...(opts.token ? { authorization: `Bearer ${opts.token}` } : {}), ...(opts.body !== undefined ? { 'content-type': 'application/json' } : {}), ...opts.headers },
-    ...(opts.body !== undefined ? { body: JSON.stringify(opts.body) } : {}),
+    headers: { ...(opts.token ? { authorization: `Bearer ${opts.token}` } : {}), ...(payload !== undefined ? { 'content-type': opts.csv !== undefined ? 'text/csv' : 'application/json' } : {}), ...opts.headers },
+    ...(payload !== undefined ? { body: payload } : {}),
   });
   const text = await res.text();
   const contentType = res.headers.get('content-type');
@@ -317,6 +319,77 @@ describe('every route against the OpenAPI document', () => {
     await call('POST /api/v1/operator/teams/{team_id}/owner-invitation', { token, params: { team_id: team.body.team_id }, body: { email: anEmail('contract-hotel') } });
   }, 60_000);
 
+  it('walks the site device routes: the catalogue, and a charger added by serial and PIN', async () => {
+    const op = rt.seed!.operatorApiKey;
+    const device = { pin: '482916', vendor: 'Volt Time', model: 'Source 2', ocpp_protocol: 'ocpp1.6', connectors: 1 };
+    const serial = `DEV-${Date.now().toString(36)}`.toUpperCase();
+    await call('PUT /api/v1/operator/devices/{serial}', { token: op, params: { serial }, body: device });
+    await call('POST /api/v1/operator/devices/import', { token: op, csv: `serial,pin,vendor,model,ocpp_protocol,connectors\n${serial}-2,1234,Volt Time,Source 2,ocpp2.0.1,2\n` });
+    await call('GET /api/v1/operator/devices', { token: op, query: '?limit=1' });
+    await call('GET /api/v1/operator/devices/{serial}', { token: op, params: { serial } });
+    const installer = await aSignedInAccount(rt, { name: 'Ina Installer' });
+    await call('POST /api/v1/operator/projects/{project_id}/installers', { token: op, params: { project_id: rt.seed!.projectId }, body: { email: installer.email } });
+    const location_id = (await call<{ location_id: string }>('POST /api/v1/locations', { token: installer.token, body: { operator_id: rt.seed!.operatorId, name: 'Barn', address: '9 Farm Road', country: 'GB' } })).body.location_id;
+    await call('POST /api/v1/locations/{location_id}/charge-points/by-serial', { token: installer.token, params: { location_id }, body: { serial_number: serial, pin: '000000' } }); // 422
+    await call('POST /api/v1/locations/{location_id}/charge-points/by-serial', { token: installer.token, params: { location_id }, body: { serial_number: serial, pin: device.pin } });
+  }, 60_000);
+
+  it('got an answer the document declares from every call, and each route\'s success status at least once', async () => {
+    const doc = (await (await fetch(`${rt.url}/api/openapi.json`)).json()) as Document;
+    const ajv = new Ajv2020({ strict: false, allErrors: true });
+    addFormats(ajv);
+    ajv.addSchema({ $id: 'components', components: doc.components });
+    const resolve = (schema: Record<string, unknown>) => JSON.parse(JSON.stringify(schema).replaceAll('"#/components/', '"components#/components/')) as Record<string, unknown>;
+
+    const problems: string[] = [];
+    const succeeded = new Set<string>();
+    for (const a of answers) {
+      const [method, path] = a.route.split(' ') as [string, string];
+      const operation = doc.paths[path]?.[method.toLowerCase()];
+      if (!operation) {
+        problems.push(`${a.route}: not in the document`);
+        continue;
+      }
+      const declared = operation.responses[String(a.status)];
+      if (!declared) {
+        problems.push(`${a.route}: answered ${a.status}, the document declares ${Object.keys(operation.responses).join(', ')}: ${a.text.slice(0, 300)}`);
+        continue;
+      }
+      if (a.status < 300) succeeded.add(a.route);
+      if (!declared.content) {
+        if (a.text !== '') problems.push(`${a.route}: ${a.status} declares no body but got one`);
+        continue;
+      }
+      const mediaType = a.contentType?.split(';')[0] ?? '';
+      const media = declared.content[mediaType];
+      if (!media) {
+        problems.push(`${a.route}: ${a.status} content-type ${a.contentType}, declared ${Object.keys(declared.content).join(', ')}`);
+        continue;
+      }
+      // A file (an export): the declared media type is the check; its content is tested where it is built.
+      if (!mediaType.endsWith('json') || mediaType === 'application/x-ndjson') continue;
+      const validate = ajv.compile(resolve(media.schema));
+      if (!validate(JSON.parse(a.text))) problems.push(`${a.route}: ${a.status} body does not match: ${ajv.errorsText(validate.errors)}`);
+    }
+    expect(problems).toEqual([]);
+    expect(API_ROUTES.map((r) => `${r.method} ${r.path}`).filter((k) => !succeeded.has(k))).toEqual([]);
+    expect(answers.filter((a) => a.status >= 400).map((a) => `${a.route} ${a.status}`).sort()).toEqual([
+      'GET /api/v1/operator/sessions/{session_id} 404',
+      'GET /api/v1/operator/webhooks/{subscription_id} 404',
+      'GET /api/v1/public/jobs/{token} 410',
+      'PATCH /api/v1/public/jobs/{token}/charge-points/{charge_point_id} 409',
+      'POST /api/v1/installer/login 401',
+      'POST /api/v1/installer/login 403',
+      'POST /api/v1/installer/projects/{project_id}/handover 403',
+      'POST /api/v1/locations/{location_id}/charge-points/by-serial 422',
+      'POST /api/v1/operator/drivers 409',
+      'POST /api/v1/operator/drivers/{user_id}/id-tokens 409',
+      'POST /api/v1/operator/price-groups 400',
+      'PUT /api/v1/installer/projects/{project_id}/checklist/{item} 423',
+    ]);
+    if (process.env.DUMP_CONTRACT) console.log(JSON.stringify(answers.map((a) => ({ route: a.route, status: a.status, body: a.text.slice(0, 1500) })), null, 1));
+  });
+
   it('walks the backoffice connection routes (issue #17 §3)', async () => {
     const installer = await aSignedInAccount(rt, { name: 'Bo Installer' });
     await call('POST /api/v1/operator/projects/{project_id}/installers', { token: rt.seed!.operatorApiKey, params: { project_id: rt.seed!.projectId }, body: { email: installer.email } });
@@ -407,6 +480,7 @@ describe('every route against the OpenAPI document', () => {
       'POST /api/v1/installer/login 401',
       'POST /api/v1/installer/login 403',
       'POST /api/v1/installer/projects/{project_id}/handover 403',
+      'POST /api/v1/locations/{location_id}/charge-points/by-serial 422',
       'POST /api/v1/operator/drivers 409',
       'POST /api/v1/operator/drivers/{user_id}/id-tokens 409',
       'POST /api/v1/operator/price-groups 400',

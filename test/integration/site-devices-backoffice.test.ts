@@ -183,7 +183,7 @@ describe('moving a charger to an external backoffice', () => {
   async function aMovableCharger(refuse?: string) {
     const c = await aLocationCharger('ocpp2.0.1');
     const got: Record<string, unknown> = {};
-    const answer = (action: string, ok: unknown, no: unknown) => c.client.handle(action, async ({ params }) => {
+    const answer = (action: string, ok: Record<string, unknown>, no: Record<string, unknown>) => c.client.handle(action, async ({ params }) => {
       got[action] = params;
       return action === refuse ? no : ok;
     });

@@ -25,8 +25,9 @@ export function apiClient(rt: LocalRuntime) {
  * all of 127/8 to lo), so the runtime sees a different source IP: per-client limits see a new client.
  */
 export function apiClientFrom(rt: LocalRuntime, sourceAddress: string) {
-  return function api<T = Record<string, unknown>>(method: string, path: string, opts: { token?: string; body?: unknown; headers?: Record<string, string> } = {}): Promise<ApiResponse<T>> {
-    const payload = opts.body !== undefined ? JSON.stringify(opts.body) : undefined;
+  // `csv`: a text/csv body sent as it is (the device catalogue import, issue #17) instead of JSON.
+  return function api<T = Record<string, unknown>>(method: string, path: string, opts: { token?: string; body?: unknown; csv?: string; headers?: Record<string, string> } = {}): Promise<ApiResponse<T>> {
+    const payload = opts.csv ?? (opts.body !== undefined ? JSON.stringify(opts.body) : undefined);
     // The runtime listens on 127.0.0.1; `localhost` may resolve to ::1, which a 127.x source cannot reach.
     const url = new URL(path, rt.url);
     url.hostname = '127.0.0.1';
@@ -36,7 +37,7 @@ export function apiClientFrom(rt: LocalRuntime, sourceAddress: string) {
         {
           method,
           localAddress: sourceAddress,
-          headers: { ...(opts.token ? { authorization: `Bearer ${opts.token}` } : {}), ...(payload !== undefined ? { 'content-type': 'application/json' } : {}), ...opts.headers },
+          headers: { ...(opts.token ? { authorization: `Bearer ${opts.token}` } : {}), ...(payload !== undefined ? { 'content-type': opts.csv !== undefined ? 'text/csv' : 'application/json' } : {}), ...opts.headers },
         },
         (res) => {
           const chunks: Buffer[] = [];
