@@ -334,62 +334,6 @@ describe('every route against the OpenAPI document', () => {
     await call('POST /api/v1/locations/{location_id}/charge-points/by-serial', { token: installer.token, params: { location_id }, body: { serial_number: serial, pin: device.pin } });
   }, 60_000);
 
-  it('got an answer the document declares from every call, and each route\'s success status at least once', async () => {
-    const doc = (await (await fetch(`${rt.url}/api/openapi.json`)).json()) as Document;
-    const ajv = new Ajv2020({ strict: false, allErrors: true });
-    addFormats(ajv);
-    ajv.addSchema({ $id: 'components', components: doc.components });
-    const resolve = (schema: Record<string, unknown>) => JSON.parse(JSON.stringify(schema).replaceAll('"#/components/', '"components#/components/')) as Record<string, unknown>;
-
-    const problems: string[] = [];
-    const succeeded = new Set<string>();
-    for (const a of answers) {
-      const [method, path] = a.route.split(' ') as [string, string];
-      const operation = doc.paths[path]?.[method.toLowerCase()];
-      if (!operation) {
-        problems.push(`${a.route}: not in the document`);
-        continue;
-      }
-      const declared = operation.responses[String(a.status)];
-      if (!declared) {
-        problems.push(`${a.route}: answered ${a.status}, the document declares ${Object.keys(operation.responses).join(', ')}: ${a.text.slice(0, 300)}`);
-        continue;
-      }
-      if (a.status < 300) succeeded.add(a.route);
-      if (!declared.content) {
-        if (a.text !== '') problems.push(`${a.route}: ${a.status} declares no body but got one`);
-        continue;
-      }
-      const mediaType = a.contentType?.split(';')[0] ?? '';
-      const media = declared.content[mediaType];
-      if (!media) {
-        problems.push(`${a.route}: ${a.status} content-type ${a.contentType}, declared ${Object.keys(declared.content).join(', ')}`);
-        continue;
-      }
-      // A file (an export): the declared media type is the check; its content is tested where it is built.
-      if (!mediaType.endsWith('json') || mediaType === 'application/x-ndjson') continue;
-      const validate = ajv.compile(resolve(media.schema));
-      if (!validate(JSON.parse(a.text))) problems.push(`${a.route}: ${a.status} body does not match: ${ajv.errorsText(validate.errors)}`);
-    }
-    expect(problems).toEqual([]);
-    expect(API_ROUTES.map((r) => `${r.method} ${r.path}`).filter((k) => !succeeded.has(k))).toEqual([]);
-    expect(answers.filter((a) => a.status >= 400).map((a) => `${a.route} ${a.status}`).sort()).toEqual([
-      'GET /api/v1/operator/sessions/{session_id} 404',
-      'GET /api/v1/operator/webhooks/{subscription_id} 404',
-      'GET /api/v1/public/jobs/{token} 410',
-      'PATCH /api/v1/public/jobs/{token}/charge-points/{charge_point_id} 409',
-      'POST /api/v1/installer/login 401',
-      'POST /api/v1/installer/login 403',
-      'POST /api/v1/installer/projects/{project_id}/handover 403',
-      'POST /api/v1/locations/{location_id}/charge-points/by-serial 422',
-      'POST /api/v1/operator/drivers 409',
-      'POST /api/v1/operator/drivers/{user_id}/id-tokens 409',
-      'POST /api/v1/operator/price-groups 400',
-      'PUT /api/v1/installer/projects/{project_id}/checklist/{item} 423',
-    ]);
-    if (process.env.DUMP_CONTRACT) console.log(JSON.stringify(answers.map((a) => ({ route: a.route, status: a.status, body: a.text.slice(0, 1500) })), null, 1));
-  });
-
   it('walks the backoffice connection routes (issue #17 §3)', async () => {
     const installer = await aSignedInAccount(rt, { name: 'Bo Installer' });
     await call('POST /api/v1/operator/projects/{project_id}/installers', { token: rt.seed!.operatorApiKey, params: { project_id: rt.seed!.projectId }, body: { email: installer.email } });
