@@ -44,6 +44,11 @@ export const ENTITY = {
   teamMember: 'team_member',
   locationGrant: 'location_grant',
   locationInvitation: 'location_invitation',
+  powerSettings: 'power_settings',
+  powerCharger: 'power_charger',
+  powerMeter: 'power_meter',
+  powerState: 'power_state',
+  powerAllocation: 'power_allocation',
 } as const;
 export type EntityType = (typeof ENTITY)[keyof typeof ENTITY];
 
@@ -295,4 +300,20 @@ export const keys = {
     gsi2sk: `${fullAccessUntil}#${siteId}#${accountId}`,
   }),
   grantLapseShard: (shard: number) => ({ gsi2pk: `GRANTLAPSE#${pad(shard, 2)}` }),
+
+  // Power management (issue #18, docs/power.md): a location's whole power state under its partition,
+  // sort keys starting `POWER`, so the planner reads it with one Query (AP-110).
+  powerOfLocation: (siteId: string) => ({ pk: `SITE#${siteId}`, skPrefix: 'POWER' }),
+  powerSettings: (siteId: string): Key => ({ pk: `SITE#${siteId}`, sk: 'POWER' }),
+  /** gsi1, sparse (only on settings items): the locations the minute's replan visits (AP-117). */
+  powerSiteInList: (siteId: string) => ({ gsi1pk: 'POWER_SITES', gsi1sk: siteId }),
+  powerSiteList: () => ({ gsi1pk: 'POWER_SITES' }),
+  powerCharger: (siteId: string, chargePointId: string): Key => ({ pk: `SITE#${siteId}`, sk: `POWER#CP#${chargePointId}` }),
+  powerMeter: (siteId: string, meterId: string): Key => ({ pk: `SITE#${siteId}`, sk: `POWER#METER#${meterId}` }),
+  /** gsi1: a meter by its id alone (its readings name only the meter). */
+  powerMeterById: (meterId: string) => ({ gsi1pk: `METER#${meterId}`, gsi1sk: 'METER' }),
+  powerState: (siteId: string): Key => ({ pk: `SITE#${siteId}`, sk: 'POWER#STATE' }),
+  /** A location's allocation history, newest first (TTL 30 days). */
+  powerAllocation: (siteId: string, at: string, planId: string): Key => ({ pk: `SITEPOWERLOG#${siteId}`, sk: `${at}#${planId}` }),
+  powerAllocationsOf: (siteId: string) => ({ pk: `SITEPOWERLOG#${siteId}` }),
 } as const;
