@@ -105,6 +105,8 @@ export interface PowerStateItem {
   readonly lastAllocation?: StoredAllocation;
   /** Profiles sent by recent plans and maybe not answered yet, by charger: not sent again meanwhile. */
   readonly sending?: Readonly<Record<string, { readonly limitA: number; readonly at: number }>>;
+  /** When the plan began reading the table (epoch ms): a replan that lost the race to it and started earlier has nothing left to do. */
+  readonly readAt?: number;
   readonly updatedAt: string;
 }
 

@@ -99,9 +99,15 @@ export async function replanLocation(siteId: string, trigger: string): Promise<R
   const sent: string[] = [];
   const flagged: string[] = [];
   let why = trigger;
+  const startedAt = Date.now();
+  let lostRace = false;
   for (let round = 0; round < MAX_ROUNDS; round++) {
+    const readAt = Date.now();
     const power = await readPowerState(siteId);
     if (!power.settings) return undefined;
+    // A plan that won the race read the table after this replan's trigger was recorded (reads are
+    // strongly consistent): it saw everything this one would, so there is nothing left to do.
+    if (lostRace && (power.state?.readAt ?? 0) >= startedAt) return undefined;
     const { settings } = power.settings;
     const cps = await chargersOfLocation(siteId);
     const since = await Promise.all(cps.map(chargingSince));
@@ -136,10 +142,11 @@ export async function replanLocation(siteId: string, trigger: string): Promise<R
       limits: allocation.limits.map((l) => ({ chargerId: l.chargerId, limitA: l.limitA, reason: l.reason })),
       sent: toSend.map((l) => l.chargerId),
     };
-    const claimed = await writePlanState({ siteId, planVersion, ramp: allocation.ramp, lastAllocation: stored, sending, updatedAt: new Date(now).toISOString() }, readVersion);
+    const claimed = await writePlanState({ siteId, planVersion, ramp: allocation.ramp, lastAllocation: stored, sending, readAt, updatedAt: new Date(now).toISOString() }, readVersion);
     if (!claimed) {
-      // Another replan wrote a newer plan since this one read: plan again on its state.
+      // Another replan wrote a newer plan since this one read: plan again on its state, unless it saw all this one saw.
       why = `${trigger} (planned again after a concurrent plan)`;
+      lostRace = true;
       continue;
     }
     await putAllocationLog(siteId, stored);
