@@ -55,7 +55,7 @@ export type HttpAuth = 'none' | 'operator' | 'installer' | 'account';
  * the rows are spread over several stacks of the one HTTP API. A row's stack is frozen once deployed
  * (moving it replaces its function); new groups of routes go into a new stack here.
  */
-export const API_STACKS = ['Api', 'ApiJobs', 'ApiCharging', 'ApiPeople', 'ApiDevices'] as const;
+export const API_STACKS = ['Api', 'ApiJobs', 'ApiCharging', 'ApiPeople', 'ApiDevices', 'ApiPower'] as const;
 export type ApiStackName = (typeof API_STACKS)[number];
 
 /** A group of rows deployed by one stack of API_STACKS. */
@@ -1227,7 +1227,88 @@ const DEVICE_ROUTES: readonly HttpRoute[] = inStack('ApiDevices', [
   },
 ]);
 
-export const API_ROUTES: readonly HttpRoute[] = withStaffTokens([...CORE_HTTP_ROUTES, ...CHARGING_ROUTES, ...JOB_LINK_ROUTES, ...WEBHOOK_ROUTES, ...ACCOUNT_ROUTES, ...LOCATION_ROUTES, ...OPERATOR_ACCESS_ROUTES, ...DEVICE_ROUTES, ...BACKOFFICE_ROUTES]);
+/**
+ * Power management (issue #18, docs/power.md): a location's settings, meters and allocation
+ * (`account` routes checked against the location's role × action table), and the meters' ingestion
+ * route (auth `none`: the meter's own secret is the credential, checked by the use case). Deployed by
+ * their own stack (API_STACKS).
+ */
+export const POWER_ROUTES: readonly HttpRoute[] = inStack('ApiPower', [
+  {
+    kind: 'http',
+    method: 'GET',
+    path: '/api/v1/locations/{location_id}/power',
+    entry: 'functions/api/power/get-settings.ts',
+    auth: 'account',
+    access: { table: 'read', secrets: ['jwt-signing'] },
+    description: "The location's power settings (fuse, phases, mode, distribution, meter, ramp-up) and each charger's",
+  },
+  {
+    kind: 'http',
+    method: 'PUT',
+    path: '/api/v1/locations/{location_id}/power',
+    entry: 'functions/api/power/put-settings.ts',
+    auth: 'account',
+    access: { table: 'readwrite', events: 'publish', secrets: ['jwt-signing'] },
+    description: "Set the location's power settings (validated, the field named); replans the location",
+  },
+  {
+    kind: 'http',
+    method: 'PUT',
+    path: '/api/v1/locations/{location_id}/power/charge-points/{charge_point_id}',
+    entry: 'functions/api/power/put-charge-point.ts',
+    auth: 'account',
+    access: { table: 'readwrite', events: 'publish', secrets: ['jwt-signing'] },
+    description: "A charger's power settings: max A, phases, the phase of a single-phase charger, priority; clears a refusal flag",
+  },
+  {
+    kind: 'http',
+    method: 'POST',
+    path: '/api/v1/locations/{location_id}/power/meters',
+    entry: 'functions/api/power/create-meter.ts',
+    auth: 'account',
+    access: { table: 'readwrite', secrets: ['jwt-signing'] },
+    description: 'Add a site meter; its secret is shown once (only its hash is kept)',
+  },
+  {
+    kind: 'http',
+    method: 'GET',
+    path: '/api/v1/locations/{location_id}/power/meters',
+    entry: 'functions/api/power/list-meters.ts',
+    auth: 'account',
+    access: { table: 'read', secrets: ['jwt-signing'] },
+    description: "The location's meters with their last reading and whether it is stale (never the secret)",
+  },
+  {
+    kind: 'http',
+    method: 'DELETE',
+    path: '/api/v1/locations/{location_id}/power/meters/{meter_id}',
+    entry: 'functions/api/power/delete-meter.ts',
+    auth: 'account',
+    access: { table: 'readwrite', events: 'publish', secrets: ['jwt-signing'] },
+    description: 'Remove a meter (the site falls back to its static reserve if it was the grid meter)',
+  },
+  {
+    kind: 'http',
+    method: 'POST',
+    path: '/api/v1/meters/{meter_id}/readings',
+    entry: 'functions/api/power/post-reading.ts',
+    auth: 'none',
+    access: { table: 'readwrite', events: 'publish' },
+    description: "A meter's reading, with the meter's secret as bearer token: validated (units, ranges, phases, clock skew, order), rate-limited per meter",
+  },
+  {
+    kind: 'http',
+    method: 'GET',
+    path: '/api/v1/locations/{location_id}/power/allocation',
+    entry: 'functions/api/power/get-allocation.ts',
+    auth: 'account',
+    access: { table: 'read', secrets: ['jwt-signing'] },
+    description: "The current budget and its source, each charger's limit and why, flagged chargers, and the history",
+  },
+]);
+
+export const API_ROUTES: readonly HttpRoute[] = withStaffTokens([...CORE_HTTP_ROUTES, ...CHARGING_ROUTES, ...JOB_LINK_ROUTES, ...WEBHOOK_ROUTES, ...ACCOUNT_ROUTES, ...LOCATION_ROUTES, ...OPERATOR_ACCESS_ROUTES, ...DEVICE_ROUTES, ...BACKOFFICE_ROUTES, ...POWER_ROUTES]);
 
 /**
  * Pages for people, on the same origin as the API (the same port locally, the same HTTP API on AWS):

@@ -13,6 +13,7 @@ import * as R from './responses';
 import * as P from './people';
 import * as B from './backoffice';
 import * as D from './devices';
+import * as PW from './power';
 
 /** Problem statuses a route may answer besides 400/401/404, which follow from its inputs and auth. */
 type ExtraProblem = 401 | 403 | 409 | 410 | 422 | 423 | 429 | 503;
@@ -352,6 +353,25 @@ export const API = {
     problems: [403, 409, 423],
   }),
   'GET /api/v1/locations/{location_id}/charge-points/{charge_point_id}/commissioning': route({ action: 'location:read', auth: 'account', params: P.LocationChargePointParams, status: 200, response: R.Commissioning, problems: [403] }),
+  // Power management (issue #18, docs/power.md): settings, meters, the allocation (lib/domain/power/site-power.ts).
+  'GET /api/v1/locations/{location_id}/power': route({ action: 'location:read', auth: 'account', params: PW.LocationPowerParams, status: 200, response: PW.PowerSettings, problems: [403] }),
+  'PUT /api/v1/locations/{location_id}/power': route({ action: 'location:configure', auth: 'account', params: PW.LocationPowerParams, body: PW.PowerSettingsBody, status: 200, response: PW.PowerSettings, problems: [403] }),
+  'PUT /api/v1/locations/{location_id}/power/charge-points/{charge_point_id}': route({ action: 'location:configure',
+    auth: 'account',
+    params: PW.LocationPowerChargePointParams,
+    body: PW.ChargerPowerBody,
+    status: 200,
+    response: PW.ChargerPowerSettings,
+    problems: [403],
+  }),
+  // The secret is in `secret` of this answer and nowhere else, ever.
+  'POST /api/v1/locations/{location_id}/power/meters': route({ action: 'location:configure', auth: 'account', params: PW.LocationPowerParams, body: PW.CreateMeterBody, status: 201, response: PW.MeterCreated, problems: [403] }),
+  'GET /api/v1/locations/{location_id}/power/meters': route({ action: 'location:read', auth: 'account', params: PW.LocationPowerParams, status: 200, response: PW.MeterList, problems: [403] }),
+  'DELETE /api/v1/locations/{location_id}/power/meters/{meter_id}': route({ action: 'location:configure', auth: 'account', params: PW.LocationMeterParams, status: 204, problems: [403] }),
+  // A meter pushes its readings with its own secret as the bearer token (no account): 401 for an
+  // unknown meter or a wrong secret alike; 409 when a newer reading won a race; 429 past its limit.
+  'POST /api/v1/meters/{meter_id}/readings': route({ action: 'public', auth: 'none', params: PW.MeterParams, body: PW.MeterReadingBody, status: 202, response: PW.ReadingAccepted, problems: [401, 409, 429] }),
+  'GET /api/v1/locations/{location_id}/power/allocation': route({ action: 'location:read', auth: 'account', params: PW.LocationPowerParams, status: 200, response: PW.PowerAllocation, problems: [403] }),
   'GET /api/v1/sent-invitations/{invitation_id}/qr.svg': route({ action: 'account:self', auth: 'account', params: P.InvitationParams, status: 200, media: ['image/svg+xml'], problems: [410] }),
 
   // Site devices, serial + PIN (issue #17, docs/site-devices.md §1; lib/domain/devices.ts). The

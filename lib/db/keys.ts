@@ -48,6 +48,11 @@ export const ENTITY = {
   device: 'device',
   deviceGuard: 'device_guard',
   pinFailures: 'pin_failures',
+  powerSettings: 'power_settings',
+  powerCharger: 'power_charger',
+  powerMeter: 'power_meter',
+  powerState: 'power_state',
+  powerAllocation: 'power_allocation',
 } as const;
 export type EntityType = (typeof ENTITY)[keyof typeof ENTITY];
 
@@ -319,4 +324,19 @@ export const keys = {
   pinFailuresOfSerial: (serial: string): Key => ({ pk: `PINFAIL#SERIAL#${serial}`, sk: 'ALL' }),
   /** Wrong attempts by one account on every serial. */
   pinFailuresOfAccount: (accountId: string): Key => ({ pk: `PINFAIL#ACCOUNT#${accountId}`, sk: 'ALL' }),
+  // Power management (issue #18, docs/power.md): a location's whole power state under its partition,
+  // sort keys starting `POWER`, so the planner reads it with one Query (AP-110).
+  powerOfLocation: (siteId: string) => ({ pk: `SITE#${siteId}`, skPrefix: 'POWER' }),
+  powerSettings: (siteId: string): Key => ({ pk: `SITE#${siteId}`, sk: 'POWER' }),
+  /** gsi1, sparse (only on settings items): the locations the minute's replan visits (AP-117). */
+  powerSiteInList: (siteId: string) => ({ gsi1pk: 'POWER_SITES', gsi1sk: siteId }),
+  powerSiteList: () => ({ gsi1pk: 'POWER_SITES' }),
+  powerCharger: (siteId: string, chargePointId: string): Key => ({ pk: `SITE#${siteId}`, sk: `POWER#CP#${chargePointId}` }),
+  powerMeter: (siteId: string, meterId: string): Key => ({ pk: `SITE#${siteId}`, sk: `POWER#METER#${meterId}` }),
+  /** gsi1: a meter by its id alone (its readings name only the meter). */
+  powerMeterById: (meterId: string) => ({ gsi1pk: `METER#${meterId}`, gsi1sk: 'METER' }),
+  powerState: (siteId: string): Key => ({ pk: `SITE#${siteId}`, sk: 'POWER#STATE' }),
+  /** A location's allocation history, newest first (TTL 30 days). */
+  powerAllocation: (siteId: string, at: string, planId: string): Key => ({ pk: `SITEPOWERLOG#${siteId}`, sk: `${at}#${planId}` }),
+  powerAllocationsOf: (siteId: string) => ({ pk: `SITEPOWERLOG#${siteId}` }),
 } as const;

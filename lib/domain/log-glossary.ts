@@ -35,6 +35,13 @@ interface Gloss {
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : typeof v === 'number' ? String(v) : undefined);
 const obj = (v: unknown): Json => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : {});
 const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+/** The first period's limit of a SetChargingProfile (1.6 csChargingProfiles, 2.0.1 chargingProfile with a list of schedules). */
+const profileLimit = (req: Record<string, unknown>): string | undefined => {
+  const profile = (req.csChargingProfiles ?? req.chargingProfile) as { chargingSchedule?: unknown } | undefined;
+  const schedule = (Array.isArray(profile?.chargingSchedule) ? profile.chargingSchedule[0] : profile?.chargingSchedule) as { chargingRateUnit?: unknown; chargingSchedulePeriod?: unknown } | undefined;
+  const limit = (arr(schedule?.chargingSchedulePeriod)[0] as { limit?: unknown } | undefined)?.limit;
+  return typeof limit === 'number' ? `${limit} ${str(schedule?.chargingRateUnit) ?? ''}`.trim() : undefined;
+};
 /** " (a, b)" from the parts that are present, or "". */
 const paren = (...parts: Array<string | undefined | false>): string => {
   const kept = parts.filter((p): p is string => typeof p === 'string' && p !== '');
@@ -213,6 +220,8 @@ export const SENT: Readonly<Record<string, Gloss>> = {
   },
   GetBaseReport: { category: 'ocpp_state', describe: (req) => `Asked for the device model${paren(str(req.reportBase))}` },
   GetReport: { category: 'ocpp_state', describe: () => 'Asked for part of the device model' },
+  SetChargingProfile: { category: 'ocpp_state', describe: (req) => `Charging limit sent: ${profileLimit(req) ?? '?'}` },
+  GetCompositeSchedule: { category: 'ocpp_state', describe: () => 'Asked for the limit the charger applies' },
   SetNetworkProfile: { category: 'security', describe: (req) => `New network connection profile sent${paren(str(req.configurationSlot) && `slot ${str(req.configurationSlot)}`)}` },
 };
 

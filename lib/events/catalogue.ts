@@ -148,6 +148,11 @@ export const EVENT_SCHEMAS = {
     text: z.string(),
     html: z.string().optional(),
   }),
+  /** Internal (issue #18): a meter reading moved enough that the location's power plan is redone now. */
+  'power.replan_requested': z.object({
+    location_id: z.string(),
+    trigger: z.string(),
+  }),
 } as const satisfies Record<EventType, z.ZodType>;
 
 export type { EventType };

@@ -68,7 +68,27 @@ const CORE_EVENT_RULES: readonly EventRule[] = [
   },
 ];
 
-export const EVENT_RULES: readonly EventRule[] = [...CORE_EVENT_RULES, ...WEBHOOK_RULES];
+/** Power management (issue #18, lib/domain/power/triggers.ts). */
+export const POWER_RULES: readonly EventRule[] = [
+  {
+    name: 'power-replan',
+    pattern: { source: [EVENT_SOURCE], detailType: ['session.started', 'session.ended', 'charge_point.status_changed', 'power.replan_requested'] },
+    entry: 'functions/events/power-replan.ts',
+    // Sends SetChargingProfile / GetCompositeSchedule and reads configuration (connections); writes the plan.
+    access: { table: 'readwrite', connections: 'manage', events: 'publish' },
+    description: "Replan a location's charging limits when a session starts or ends, a charger's status changes, or a meter reading moved",
+  },
+  {
+    name: 'power-replan-every-minute',
+    // Issue #18: at least every minute; the allocator's peak-shaving horizon assumes this interval.
+    schedule: 'rate(1 minute)',
+    entry: 'functions/events/power-schedule.ts',
+    access: { table: 'readwrite', connections: 'manage', events: 'publish' },
+    description: 'Replan every location with power settings (a stale meter falls the site back to its static reserve)',
+  },
+];
+
+export const EVENT_RULES: readonly EventRule[] = [...CORE_EVENT_RULES, ...POWER_RULES, ...WEBHOOK_RULES];
 
 /** Does an event match a rule's pattern? Shared by the local bus and unit tests of the CDK mapping. */
 export function matchesRule(rule: EventRule, event: { source: string; detailType: string }): boolean {

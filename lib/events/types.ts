@@ -20,6 +20,7 @@ export const EVENT_TYPES = [
   'session.started',
   'session.ended',
   'email.requested',
+  'power.replan_requested',
 ] as const;
 
 export type EventType = (typeof EVENT_TYPES)[number];

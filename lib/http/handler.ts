@@ -125,7 +125,8 @@ function headerValue(event: APIGatewayProxyEventV2, name: string): string | unde
   return value ? value : undefined;
 }
 
-function bearerToken(event: APIGatewayProxyEventV2): string | undefined {
+/** The `Authorization: Bearer` token; also the credential of `none` routes a device calls with its own secret (a meter's readings). */
+export function bearerToken(event: APIGatewayProxyEventV2): string | undefined {
   const header = event.headers?.authorization ?? event.headers?.Authorization;
   const match = header?.match(/^Bearer\s+(\S+)\s*$/i);
   return match?.[1];

@@ -51,7 +51,7 @@ export const CHARGER_ACTIONS = {
 
 /** CALLs this CSMS sends to a charge point (operator commands, commissioning). */
 export const COMMAND_ACTIONS = {
-  'ocpp1.6': ['Reset', 'RemoteStartTransaction', 'RemoteStopTransaction', 'UnlockConnector', 'TriggerMessage', 'ChangeConfiguration', 'GetConfiguration', 'ChangeAvailability'],
+  'ocpp1.6': ['Reset', 'RemoteStartTransaction', 'RemoteStopTransaction', 'UnlockConnector', 'TriggerMessage', 'ChangeConfiguration', 'GetConfiguration', 'ChangeAvailability', 'SetChargingProfile', 'GetCompositeSchedule'],
   'ocpp2.0.1': [
     'Reset',
     'RequestStartTransaction',
@@ -66,5 +66,8 @@ export const COMMAND_ACTIONS = {
     'GetReport',
     // B09: a new NetworkConnectionProfile (TC_B_42/TC_B_44, TC_A_19).
     'SetNetworkProfile',
+    // K01/K08: the site power planner's ChargingStationMaxProfile and its check (lib/domain/power/planner.ts).
+    'SetChargingProfile',
+    'GetCompositeSchedule',
   ],
 } as const satisfies Record<OcppVersion, readonly string[]>;

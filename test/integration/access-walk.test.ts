@@ -67,6 +67,8 @@ interface Req {
   readonly body?: unknown;
   /** A text/csv body instead of JSON. */
   readonly csv?: string;
+  /** A device's own credential (a meter's secret) in place of the caller's token. */
+  readonly headers?: Record<string, string>;
 }
 
 interface Walk {
@@ -342,6 +344,10 @@ describe('the role × route table', () => {
       expect((await api('POST', `/api/v1/locations/${location_id}/charge-points/${charge_point_id}/backoffice`, { token: ownerToken, body: askOther })).status).toBe(200);
       return charge_point_id;
     };
+    // Power management (issue #18): a meter of the location, made by its owner, for each call that should succeed.
+    const freshMeter = async () => (await api<{ meter_id: string; secret: string }>('POST', `/api/v1/locations/${location_id}/power/meters`, { token: ownerToken, body: { name: 'Walk meter' } })).body;
+    const sharedMeter = await freshMeter();
+    const powerSettings = { fuse_a: 63, phases: 3, mode: 'dynamic', static_charging_a: 20 };
 
     const walks: Record<string, Walk> = {
       'GET /api/openapi.json': { target: 'public', build: () => ({}) },
@@ -502,6 +508,24 @@ describe('the role × route table', () => {
         build: async (_p, succeeds) => ({ params: { ...L, charge_point_id: succeeds ? await freshCp(locationProject!.projectId) : sharedLocationCp } }),
       },
       'GET /api/v1/locations/{location_id}/charge-points/{charge_point_id}/commissioning': { target: 'location', build: () => ({ params: { ...L, charge_point_id: sharedLocationCp } }) },
+      'GET /api/v1/locations/{location_id}/power': { target: 'location', build: () => ({ params: L }) },
+      'PUT /api/v1/locations/{location_id}/power': { target: 'location', build: () => ({ params: L, body: powerSettings }) },
+      'PUT /api/v1/locations/{location_id}/power/charge-points/{charge_point_id}': { target: 'location', build: () => ({ params: { ...L, charge_point_id: sharedLocationCp }, body: { max_a: 32, phases: 3 } }) },
+      'POST /api/v1/locations/{location_id}/power/meters': { target: 'location', build: () => ({ params: L, body: { name: 'Garage meter' } }) },
+      'GET /api/v1/locations/{location_id}/power/meters': { target: 'location', build: () => ({ params: L }) },
+      'DELETE /api/v1/locations/{location_id}/power/meters/{meter_id}': {
+        target: 'location',
+        build: async (_p, succeeds) => ({ params: { ...L, meter_id: succeeds ? (await freshMeter()).meter_id : sharedMeter.meter_id } }),
+      },
+      // The meter's secret is the credential, whoever sends it: a meter of its own per caller (one reading each, no race on `at`).
+      'POST /api/v1/meters/{meter_id}/readings': {
+        target: 'public',
+        build: async () => {
+          const m = await freshMeter();
+          return { params: { meter_id: m.meter_id }, body: { at: new Date().toISOString(), current_a: [1, 2, 3] }, headers: { authorization: `Bearer ${m.secret}` } };
+        },
+      },
+      'GET /api/v1/locations/{location_id}/power/allocation': { target: 'location', build: () => ({ params: L }) },
       // The caller's own invitation: its inviter may revoke it (a team owner may too: invitations.test.ts).
       'DELETE /api/v1/sent-invitations/{invitation_id}': {
         target: 'self',
@@ -578,7 +602,7 @@ describe('the role × route table', () => {
       const req = await walk.build(p, want < 300);
       const [method, template] = route.split(' ') as [string, string];
       const path = template.replace(/\{([^}]+)\}/g, (_m, name: string) => encodeURIComponent(req.params?.[name] ?? ''));
-      const res = await apiClientFrom(rt, p.from)(method, `${path}${req.query ?? ''}`, { ...(p.token ? { token: p.token } : {}), ...(req.body !== undefined ? { body: req.body } : {}), ...(req.csv !== undefined ? { csv: req.csv } : {}) });
+      const res = await apiClientFrom(rt, p.from)(method, `${path}${req.query ?? ''}`, { ...(p.token ? { token: p.token } : {}), ...(req.body !== undefined ? { body: req.body } : {}), ...(req.csv !== undefined ? { csv: req.csv } : {}), ...(req.headers ? { headers: req.headers } : {}) });
       const body = res.body as { action?: string; detail?: string; errors?: Array<{ field: string }> };
       // A 403 names the route's action (problem+json `action`), so the caller knows what it lacks.
       const named =

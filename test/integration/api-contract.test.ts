@@ -295,6 +295,22 @@ describe('every route against the OpenAPI document', () => {
       async () => expect((await call<{ status: string }>('GET /api/v1/locations/{location_id}/charge-points/{charge_point_id}/commissioning', { token: installer.token, params: cpParams })).body.status).toBe('completed'),
       { timeout: 15_000, interval: 250 },
     );
+
+    // Power management (issue #18): settings, a charger's settings, a meter and its readings, the allocation.
+    const power = { location_id };
+    await call('GET /api/v1/locations/{location_id}/power', { token: owner.token, params: power });
+    await call('PUT /api/v1/locations/{location_id}/power', { token: owner.token, params: power, body: { fuse_a: 16, phases: 3, mode: 'dynamic', static_charging_a: 40 } });
+    await call('PUT /api/v1/locations/{location_id}/power', { token: owner.token, params: power, body: { fuse_a: 40, phases: 3, mode: 'dynamic', static_charging_a: 20 } });
+    await call('PUT /api/v1/locations/{location_id}/power/charge-points/{charge_point_id}', { token: owner.token, params: cpParams, body: { max_a: 16, phases: 1, phase: 2 } });
+    const meter = await call<{ meter_id: string; secret: string }>('POST /api/v1/locations/{location_id}/power/meters', { token: owner.token, params: power, body: { name: 'Main' } });
+    const reading = { at: new Date().toISOString(), current_a: [4, 5, 6] };
+    await call('POST /api/v1/meters/{meter_id}/readings', { params: { meter_id: meter.body.meter_id }, token: meter.body.secret, body: reading });
+    await call('POST /api/v1/meters/{meter_id}/readings', { params: { meter_id: meter.body.meter_id }, token: 'wrong', body: reading });
+    await call('POST /api/v1/meters/{meter_id}/readings', { params: { meter_id: meter.body.meter_id }, token: meter.body.secret, body: { ...reading, current_a: [1] } });
+    await call('GET /api/v1/locations/{location_id}/power/meters', { token: owner.token, params: power });
+    await rt.drain();
+    await call('GET /api/v1/locations/{location_id}/power/allocation', { token: owner.token, params: power });
+    await call('DELETE /api/v1/locations/{location_id}/power/meters/{meter_id}', { token: owner.token, params: { location_id, meter_id: meter.body.meter_id } });
   }, 60_000);
 
   it('walks the operator access routes: API keys and staff', async () => {
@@ -425,10 +441,13 @@ describe('every route against the OpenAPI document', () => {
       'POST /api/v1/installer/login 403',
       'POST /api/v1/installer/projects/{project_id}/handover 403',
       'POST /api/v1/locations/{location_id}/charge-points/by-serial 422',
+      'POST /api/v1/meters/{meter_id}/readings 400',
+      'POST /api/v1/meters/{meter_id}/readings 401',
       'POST /api/v1/operator/drivers 409',
       'POST /api/v1/operator/drivers/{user_id}/id-tokens 409',
       'POST /api/v1/operator/price-groups 400',
       'PUT /api/v1/installer/projects/{project_id}/checklist/{item} 423',
+      'PUT /api/v1/locations/{location_id}/power 400',
     ]);
     if (process.env.DUMP_CONTRACT) console.log(JSON.stringify(answers.map((a) => ({ route: a.route, status: a.status, body: a.text.slice(0, 1500) })), null, 1));
   });

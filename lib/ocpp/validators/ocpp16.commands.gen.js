@@ -144,10 +144,89 @@ validate1.errors = vErrors;
 return errors === 0;
 }
 
-export const GetConfiguration_req = validate2;
-const schema2 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"key":{"type":"array","items":{"type":"string","maxLength":50}}},"type":"object"};
+export const GetCompositeSchedule_req = validate2;
+const schema2 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"connectorId":{"type":"integer"},"duration":{"type":"integer"},"chargingRateUnit":{"type":"string","enum":["A","W"]}},"required":["connectorId","duration"],"type":"object"};
 
 function validate2(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.connectorId === undefined) && (missing0 = "connectorId")) || ((data.duration === undefined) && (missing0 = "duration"))){
+validate2.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!(((key0 === "connectorId") || (key0 === "duration")) || (key0 === "chargingRateUnit"))){
+validate2.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.connectorId !== undefined){
+let data0 = data.connectorId;
+const _errs2 = errors;
+if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
+validate2.errors = [{instancePath:instancePath+"/connectorId",keyword:"type",params:{type: "integer"}}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.duration !== undefined){
+let data1 = data.duration;
+const _errs4 = errors;
+if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
+validate2.errors = [{instancePath:instancePath+"/duration",keyword:"type",params:{type: "integer"}}];
+return false;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.chargingRateUnit !== undefined){
+let data2 = data.chargingRateUnit;
+const _errs6 = errors;
+if(typeof data2 !== "string"){
+validate2.errors = [{instancePath:instancePath+"/chargingRateUnit",keyword:"type",params:{type: "string"}}];
+return false;
+}
+if(!((data2 === "A") || (data2 === "W"))){
+validate2.errors = [{instancePath:instancePath+"/chargingRateUnit",keyword:"enum",params:{allowedValues: schema2.properties.chargingRateUnit.enum}}];
+return false;
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate2.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+validate2.errors = vErrors;
+return errors === 0;
+}
+
+export const GetConfiguration_req = validate3;
+const schema3 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"key":{"type":"array","items":{"type":"string","maxLength":50}}},"type":"object"};
+
+function validate3(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -155,7 +234,7 @@ if(data && typeof data == "object" && !Array.isArray(data)){
 const _errs1 = errors;
 for(const key0 in data){
 if(!(key0 === "key")){
-validate2.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate3.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -174,12 +253,12 @@ const _errs4 = errors;
 if(errors === _errs4){
 if(typeof data1 === "string"){
 if(func0(data1) > 50){
-validate2.errors = [{instancePath:instancePath+"/key/" + i0,keyword:"maxLength",params:{limit: 50}}];
+validate3.errors = [{instancePath:instancePath+"/key/" + i0,keyword:"maxLength",params:{limit: 50}}];
 return false;
 }
 }
 else {
-validate2.errors = [{instancePath:instancePath+"/key/" + i0,keyword:"type",params:{type: "string"}}];
+validate3.errors = [{instancePath:instancePath+"/key/" + i0,keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -190,470 +269,8 @@ break;
 }
 }
 else {
-validate2.errors = [{instancePath:instancePath+"/key",keyword:"type",params:{type: "array"}}];
+validate3.errors = [{instancePath:instancePath+"/key",keyword:"type",params:{type: "array"}}];
 return false;
-}
-}
-}
-}
-}
-else {
-validate2.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-validate2.errors = vErrors;
-return errors === 0;
-}
-
-export const RemoteStartTransaction_req = validate3;
-const schema3 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"connectorId":{"type":"integer"},"idTag":{"type":"string","maxLength":20},"chargingProfile":{"type":"object","properties":{"chargingProfileId":{"type":"integer"},"transactionId":{"type":"integer"},"stackLevel":{"type":"integer"},"chargingProfilePurpose":{"type":"string","enum":["ChargePointMaxProfile","TxDefaultProfile","TxProfile"]},"chargingProfileKind":{"type":"string","enum":["Absolute","Recurring","Relative"]},"recurrencyKind":{"type":"string","enum":["Daily","Weekly"]},"validFrom":{"type":"string","format":"date-time"},"validTo":{"type":"string","format":"date-time"},"chargingSchedule":{"type":"object","properties":{"duration":{"type":"integer"},"startSchedule":{"type":"string","format":"date-time"},"chargingRateUnit":{"type":"string","enum":["A","W"]},"chargingSchedulePeriod":{"type":"array","items":{"type":"object","properties":{"startPeriod":{"type":"integer"},"limit":{"type":"number","multipleOf":0.1},"numberPhases":{"type":"integer"}},"additionalProperties":false,"required":["startPeriod","limit"]}},"minChargingRate":{"type":"number","multipleOf":0.1}},"additionalProperties":false,"required":["chargingRateUnit","chargingSchedulePeriod"]}},"additionalProperties":false,"required":["chargingProfileId","stackLevel","chargingProfilePurpose","chargingProfileKind","chargingSchedule"]}},"required":["idTag"],"type":"object"};
-const func4 = Object.prototype.hasOwnProperty;
-const formats0 = ocppFormats["date-time"];
-
-function validate3(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.idTag === undefined) && (missing0 = "idTag")){
-validate3.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
-return false;
-}
-else {
-const _errs1 = errors;
-for(const key0 in data){
-if(!(((key0 === "connectorId") || (key0 === "idTag")) || (key0 === "chargingProfile"))){
-validate3.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
-return false;
-break;
-}
-}
-if(_errs1 === errors){
-if(data.connectorId !== undefined){
-let data0 = data.connectorId;
-const _errs2 = errors;
-if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
-validate3.errors = [{instancePath:instancePath+"/connectorId",keyword:"type",params:{type: "integer"}}];
-return false;
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.idTag !== undefined){
-let data1 = data.idTag;
-const _errs4 = errors;
-if(errors === _errs4){
-if(typeof data1 === "string"){
-if(func0(data1) > 20){
-validate3.errors = [{instancePath:instancePath+"/idTag",keyword:"maxLength",params:{limit: 20}}];
-return false;
-}
-}
-else {
-validate3.errors = [{instancePath:instancePath+"/idTag",keyword:"type",params:{type: "string"}}];
-return false;
-}
-}
-var valid0 = _errs4 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.chargingProfile !== undefined){
-let data2 = data.chargingProfile;
-const _errs6 = errors;
-if(errors === _errs6){
-if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
-let missing1;
-if((((((data2.chargingProfileId === undefined) && (missing1 = "chargingProfileId")) || ((data2.stackLevel === undefined) && (missing1 = "stackLevel"))) || ((data2.chargingProfilePurpose === undefined) && (missing1 = "chargingProfilePurpose"))) || ((data2.chargingProfileKind === undefined) && (missing1 = "chargingProfileKind"))) || ((data2.chargingSchedule === undefined) && (missing1 = "chargingSchedule"))){
-validate3.errors = [{instancePath:instancePath+"/chargingProfile",keyword:"required",params:{missingProperty: missing1}}];
-return false;
-}
-else {
-const _errs8 = errors;
-for(const key1 in data2){
-if(!(func4.call(schema3.properties.chargingProfile.properties, key1))){
-validate3.errors = [{instancePath:instancePath+"/chargingProfile",keyword:"additionalProperties",params:{additionalProperty: key1}}];
-return false;
-break;
-}
-}
-if(_errs8 === errors){
-if(data2.chargingProfileId !== undefined){
-let data3 = data2.chargingProfileId;
-const _errs9 = errors;
-if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
-validate3.errors = [{instancePath:instancePath+"/chargingProfile/chargingProfileId",keyword:"type",params:{type: "integer"}}];
-return false;
-}
-var valid1 = _errs9 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data2.transactionId !== undefined){
-let data4 = data2.transactionId;
-const _errs11 = errors;
-if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
-validate3.errors = [{instancePath:instancePath+"/chargingProfile/transactionId",keyword:"type",params:{type: "integer"}}];
-return false;
-}
-var valid1 = _errs11 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data2.stackLevel !== undefined){
-let data5 = data2.stackLevel;
-const _errs13 = errors;
-if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
-validate3.errors = [{instancePath:instancePath+"/chargingProfile/stackLevel",keyword:"type",params:{type: "integer"}}];
-return false;
-}
-var valid1 = _errs13 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data2.chargingProfilePurpose !== undefined){
-let data6 = data2.chargingProfilePurpose;
-const _errs15 = errors;
-if(typeof data6 !== "string"){
-validate3.errors = [{instancePath:instancePath+"/chargingProfile/chargingProfilePurpose",keyword:"type",params:{type: "string"}}];
-return false;
-}
-if(!(((data6 === "ChargePointMaxProfile") || (data6 === "TxDefaultProfile")) || (data6 === "TxProfile"))){
-validate3.errors = [{instancePath:instancePath+"/chargingProfile/chargingProfilePurpose",keyword:"enum",params:{allowedValues: schema3.properties.chargingProfile.properties.chargingProfilePurpose.enum}}];
-return false;
-}
-var valid1 = _errs15 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data2.chargingProfileKind !== undefined){
-let data7 = data2.chargingProfileKind;
-const _errs17 = errors;
-if(typeof data7 !== "string"){
-validate3.errors = [{instancePath:instancePath+"/chargingProfile/chargingProfileKind",keyword:"type",params:{type: "string"}}];
-return false;
-}
-if(!(((data7 === "Absolute") || (data7 === "Recurring")) || (data7 === "Relative"))){
-validate3.errors = [{instancePath:instancePath+"/chargingProfile/chargingProfileKind",keyword:"enum",params:{allowedValues: schema3.properties.chargingProfile.properties.chargingProfileKind.enum}}];
-return false;
-}
-var valid1 = _errs17 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data2.recurrencyKind !== undefined){
-let data8 = data2.recurrencyKind;
-const _errs19 = errors;
-if(typeof data8 !== "string"){
-validate3.errors = [{instancePath:instancePath+"/chargingProfile/recurrencyKind",keyword:"type",params:{type: "string"}}];
-return false;
-}
-if(!((data8 === "Daily") || (data8 === "Weekly"))){
-validate3.errors = [{instancePath:instancePath+"/chargingProfile/recurrencyKind",keyword:"enum",params:{allowedValues: schema3.properties.chargingProfile.properties.recurrencyKind.enum}}];
-return false;
-}
-var valid1 = _errs19 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data2.validFrom !== undefined){
-let data9 = data2.validFrom;
-const _errs21 = errors;
-if(errors === _errs21){
-if(errors === _errs21){
-if(typeof data9 === "string"){
-if(!(formats0.validate(data9))){
-validate3.errors = [{instancePath:instancePath+"/chargingProfile/validFrom",keyword:"format",params:{format: "date-time"}}];
-return false;
-}
-}
-else {
-validate3.errors = [{instancePath:instancePath+"/chargingProfile/validFrom",keyword:"type",params:{type: "string"}}];
-return false;
-}
-}
-}
-var valid1 = _errs21 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data2.validTo !== undefined){
-let data10 = data2.validTo;
-const _errs23 = errors;
-if(errors === _errs23){
-if(errors === _errs23){
-if(typeof data10 === "string"){
-if(!(formats0.validate(data10))){
-validate3.errors = [{instancePath:instancePath+"/chargingProfile/validTo",keyword:"format",params:{format: "date-time"}}];
-return false;
-}
-}
-else {
-validate3.errors = [{instancePath:instancePath+"/chargingProfile/validTo",keyword:"type",params:{type: "string"}}];
-return false;
-}
-}
-}
-var valid1 = _errs23 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data2.chargingSchedule !== undefined){
-let data11 = data2.chargingSchedule;
-const _errs25 = errors;
-if(errors === _errs25){
-if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
-let missing2;
-if(((data11.chargingRateUnit === undefined) && (missing2 = "chargingRateUnit")) || ((data11.chargingSchedulePeriod === undefined) && (missing2 = "chargingSchedulePeriod"))){
-validate3.errors = [{instancePath:instancePath+"/chargingProfile/chargingSchedule",keyword:"required",params:{missingProperty: missing2}}];
-return false;
-}
-else {
-const _errs27 = errors;
-for(const key2 in data11){
-if(!(((((key2 === "duration") || (key2 === "startSchedule")) || (key2 === "chargingRateUnit")) || (key2 === "chargingSchedulePeriod")) || (key2 === "minChargingRate"))){
-validate3.errors = [{instancePath:instancePath+"/chargingProfile/chargingSchedule",keyword:"additionalProperties",params:{additionalProperty: key2}}];
-return false;
-break;
-}
-}
-if(_errs27 === errors){
-if(data11.duration !== undefined){
-let data12 = data11.duration;
-const _errs28 = errors;
-if(!(((typeof data12 == "number") && (!(data12 % 1) && !isNaN(data12))) && (isFinite(data12)))){
-validate3.errors = [{instancePath:instancePath+"/chargingProfile/chargingSchedule/duration",keyword:"type",params:{type: "integer"}}];
-return false;
-}
-var valid2 = _errs28 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data11.startSchedule !== undefined){
-let data13 = data11.startSchedule;
-const _errs30 = errors;
-if(errors === _errs30){
-if(errors === _errs30){
-if(typeof data13 === "string"){
-if(!(formats0.validate(data13))){
-validate3.errors = [{instancePath:instancePath+"/chargingProfile/chargingSchedule/startSchedule",keyword:"format",params:{format: "date-time"}}];
-return false;
-}
-}
-else {
-validate3.errors = [{instancePath:instancePath+"/chargingProfile/chargingSchedule/startSchedule",keyword:"type",params:{type: "string"}}];
-return false;
-}
-}
-}
-var valid2 = _errs30 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data11.chargingRateUnit !== undefined){
-let data14 = data11.chargingRateUnit;
-const _errs32 = errors;
-if(typeof data14 !== "string"){
-validate3.errors = [{instancePath:instancePath+"/chargingProfile/chargingSchedule/chargingRateUnit",keyword:"type",params:{type: "string"}}];
-return false;
-}
-if(!((data14 === "A") || (data14 === "W"))){
-validate3.errors = [{instancePath:instancePath+"/chargingProfile/chargingSchedule/chargingRateUnit",keyword:"enum",params:{allowedValues: schema3.properties.chargingProfile.properties.chargingSchedule.properties.chargingRateUnit.enum}}];
-return false;
-}
-var valid2 = _errs32 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data11.chargingSchedulePeriod !== undefined){
-let data15 = data11.chargingSchedulePeriod;
-const _errs34 = errors;
-if(errors === _errs34){
-if(Array.isArray(data15)){
-var valid3 = true;
-const len0 = data15.length;
-for(let i0=0; i0<len0; i0++){
-let data16 = data15[i0];
-const _errs36 = errors;
-if(errors === _errs36){
-if(data16 && typeof data16 == "object" && !Array.isArray(data16)){
-let missing3;
-if(((data16.startPeriod === undefined) && (missing3 = "startPeriod")) || ((data16.limit === undefined) && (missing3 = "limit"))){
-validate3.errors = [{instancePath:instancePath+"/chargingProfile/chargingSchedule/chargingSchedulePeriod/" + i0,keyword:"required",params:{missingProperty: missing3}}];
-return false;
-}
-else {
-const _errs38 = errors;
-for(const key3 in data16){
-if(!(((key3 === "startPeriod") || (key3 === "limit")) || (key3 === "numberPhases"))){
-validate3.errors = [{instancePath:instancePath+"/chargingProfile/chargingSchedule/chargingSchedulePeriod/" + i0,keyword:"additionalProperties",params:{additionalProperty: key3}}];
-return false;
-break;
-}
-}
-if(_errs38 === errors){
-if(data16.startPeriod !== undefined){
-let data17 = data16.startPeriod;
-const _errs39 = errors;
-if(!(((typeof data17 == "number") && (!(data17 % 1) && !isNaN(data17))) && (isFinite(data17)))){
-validate3.errors = [{instancePath:instancePath+"/chargingProfile/chargingSchedule/chargingSchedulePeriod/" + i0+"/startPeriod",keyword:"type",params:{type: "integer"}}];
-return false;
-}
-var valid4 = _errs39 === errors;
-}
-else {
-var valid4 = true;
-}
-if(valid4){
-if(data16.limit !== undefined){
-let data18 = data16.limit;
-const _errs41 = errors;
-if(errors === _errs41){
-if((typeof data18 == "number") && (isFinite(data18))){
-let res0;
-if((0.1 === 0 || (res0 = data18/0.1, Math.abs(Math.round(res0) - res0) > 1e-6))){
-validate3.errors = [{instancePath:instancePath+"/chargingProfile/chargingSchedule/chargingSchedulePeriod/" + i0+"/limit",keyword:"multipleOf",params:{multipleOf: 0.1}}];
-return false;
-}
-}
-else {
-validate3.errors = [{instancePath:instancePath+"/chargingProfile/chargingSchedule/chargingSchedulePeriod/" + i0+"/limit",keyword:"type",params:{type: "number"}}];
-return false;
-}
-}
-var valid4 = _errs41 === errors;
-}
-else {
-var valid4 = true;
-}
-if(valid4){
-if(data16.numberPhases !== undefined){
-let data19 = data16.numberPhases;
-const _errs43 = errors;
-if(!(((typeof data19 == "number") && (!(data19 % 1) && !isNaN(data19))) && (isFinite(data19)))){
-validate3.errors = [{instancePath:instancePath+"/chargingProfile/chargingSchedule/chargingSchedulePeriod/" + i0+"/numberPhases",keyword:"type",params:{type: "integer"}}];
-return false;
-}
-var valid4 = _errs43 === errors;
-}
-else {
-var valid4 = true;
-}
-}
-}
-}
-}
-}
-else {
-validate3.errors = [{instancePath:instancePath+"/chargingProfile/chargingSchedule/chargingSchedulePeriod/" + i0,keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-var valid3 = _errs36 === errors;
-if(!valid3){
-break;
-}
-}
-}
-else {
-validate3.errors = [{instancePath:instancePath+"/chargingProfile/chargingSchedule/chargingSchedulePeriod",keyword:"type",params:{type: "array"}}];
-return false;
-}
-}
-var valid2 = _errs34 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data11.minChargingRate !== undefined){
-let data20 = data11.minChargingRate;
-const _errs45 = errors;
-if(errors === _errs45){
-if((typeof data20 == "number") && (isFinite(data20))){
-let res1;
-if((0.1 === 0 || (res1 = data20/0.1, Math.abs(Math.round(res1) - res1) > 1e-6))){
-validate3.errors = [{instancePath:instancePath+"/chargingProfile/chargingSchedule/minChargingRate",keyword:"multipleOf",params:{multipleOf: 0.1}}];
-return false;
-}
-}
-else {
-validate3.errors = [{instancePath:instancePath+"/chargingProfile/chargingSchedule/minChargingRate",keyword:"type",params:{type: "number"}}];
-return false;
-}
-}
-var valid2 = _errs45 === errors;
-}
-else {
-var valid2 = true;
-}
-}
-}
-}
-}
-}
-}
-}
-else {
-validate3.errors = [{instancePath:instancePath+"/chargingProfile/chargingSchedule",keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-var valid1 = _errs25 === errors;
-}
-else {
-var valid1 = true;
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-else {
-validate3.errors = [{instancePath:instancePath+"/chargingProfile",keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-var valid0 = _errs6 === errors;
-}
-else {
-var valid0 = true;
-}
 }
 }
 }
@@ -668,80 +285,387 @@ validate3.errors = vErrors;
 return errors === 0;
 }
 
-export const RemoteStopTransaction_req = validate4;
-const schema4 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"transactionId":{"type":"integer"}},"required":["transactionId"],"type":"object"};
-
-function validate4(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.transactionId === undefined) && (missing0 = "transactionId")){
-validate4.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
-return false;
-}
-else {
-const _errs1 = errors;
-for(const key0 in data){
-if(!(key0 === "transactionId")){
-validate4.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
-return false;
-break;
-}
-}
-if(_errs1 === errors){
-if(data.transactionId !== undefined){
-let data0 = data.transactionId;
-if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
-validate4.errors = [{instancePath:instancePath+"/transactionId",keyword:"type",params:{type: "integer"}}];
-return false;
-}
-}
-}
-}
-}
-else {
-validate4.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-validate4.errors = vErrors;
-return errors === 0;
-}
-
-export const Reset_req = validate5;
-const schema5 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"type":{"type":"string","enum":["Hard","Soft"]}},"required":["type"],"type":"object"};
+export const RemoteStartTransaction_req = validate4;
+const schema4 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"connectorId":{"type":"integer"},"idTag":{"type":"string","maxLength":20},"chargingProfile":{"$ref":"urn:shared:RemoteStartTransaction.req:properties:chargingProfile"}},"required":["idTag"],"type":"object"};
+const schema5 = {"$id":"urn:shared:RemoteStartTransaction.req:properties:chargingProfile","type":"object","properties":{"chargingProfileId":{"type":"integer"},"transactionId":{"type":"integer"},"stackLevel":{"type":"integer"},"chargingProfilePurpose":{"type":"string","enum":["ChargePointMaxProfile","TxDefaultProfile","TxProfile"]},"chargingProfileKind":{"type":"string","enum":["Absolute","Recurring","Relative"]},"recurrencyKind":{"type":"string","enum":["Daily","Weekly"]},"validFrom":{"type":"string","format":"date-time"},"validTo":{"type":"string","format":"date-time"},"chargingSchedule":{"type":"object","properties":{"duration":{"type":"integer"},"startSchedule":{"type":"string","format":"date-time"},"chargingRateUnit":{"type":"string","enum":["A","W"]},"chargingSchedulePeriod":{"type":"array","items":{"type":"object","properties":{"startPeriod":{"type":"integer"},"limit":{"type":"number","multipleOf":0.1},"numberPhases":{"type":"integer"}},"additionalProperties":false,"required":["startPeriod","limit"]}},"minChargingRate":{"type":"number","multipleOf":0.1}},"additionalProperties":false,"required":["chargingRateUnit","chargingSchedulePeriod"]}},"additionalProperties":false,"required":["chargingProfileId","stackLevel","chargingProfilePurpose","chargingProfileKind","chargingSchedule"]};
+const func4 = Object.prototype.hasOwnProperty;
+const formats0 = ocppFormats["date-time"];
 
 function validate5(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="urn:shared:RemoteStartTransaction.req:properties:chargingProfile" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if((data.type === undefined) && (missing0 = "type")){
+if((((((data.chargingProfileId === undefined) && (missing0 = "chargingProfileId")) || ((data.stackLevel === undefined) && (missing0 = "stackLevel"))) || ((data.chargingProfilePurpose === undefined) && (missing0 = "chargingProfilePurpose"))) || ((data.chargingProfileKind === undefined) && (missing0 = "chargingProfileKind"))) || ((data.chargingSchedule === undefined) && (missing0 = "chargingSchedule"))){
 validate5.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
-if(!(key0 === "type")){
+if(!(func4.call(schema5.properties, key0))){
 validate5.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
 }
 if(_errs1 === errors){
-if(data.type !== undefined){
-let data0 = data.type;
-if(typeof data0 !== "string"){
-validate5.errors = [{instancePath:instancePath+"/type",keyword:"type",params:{type: "string"}}];
+if(data.chargingProfileId !== undefined){
+let data0 = data.chargingProfileId;
+const _errs2 = errors;
+if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
+validate5.errors = [{instancePath:instancePath+"/chargingProfileId",keyword:"type",params:{type: "integer"}}];
 return false;
 }
-if(!((data0 === "Hard") || (data0 === "Soft"))){
-validate5.errors = [{instancePath:instancePath+"/type",keyword:"enum",params:{allowedValues: schema5.properties.type.enum}}];
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.transactionId !== undefined){
+let data1 = data.transactionId;
+const _errs4 = errors;
+if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
+validate5.errors = [{instancePath:instancePath+"/transactionId",keyword:"type",params:{type: "integer"}}];
 return false;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.stackLevel !== undefined){
+let data2 = data.stackLevel;
+const _errs6 = errors;
+if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
+validate5.errors = [{instancePath:instancePath+"/stackLevel",keyword:"type",params:{type: "integer"}}];
+return false;
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.chargingProfilePurpose !== undefined){
+let data3 = data.chargingProfilePurpose;
+const _errs8 = errors;
+if(typeof data3 !== "string"){
+validate5.errors = [{instancePath:instancePath+"/chargingProfilePurpose",keyword:"type",params:{type: "string"}}];
+return false;
+}
+if(!(((data3 === "ChargePointMaxProfile") || (data3 === "TxDefaultProfile")) || (data3 === "TxProfile"))){
+validate5.errors = [{instancePath:instancePath+"/chargingProfilePurpose",keyword:"enum",params:{allowedValues: schema5.properties.chargingProfilePurpose.enum}}];
+return false;
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.chargingProfileKind !== undefined){
+let data4 = data.chargingProfileKind;
+const _errs10 = errors;
+if(typeof data4 !== "string"){
+validate5.errors = [{instancePath:instancePath+"/chargingProfileKind",keyword:"type",params:{type: "string"}}];
+return false;
+}
+if(!(((data4 === "Absolute") || (data4 === "Recurring")) || (data4 === "Relative"))){
+validate5.errors = [{instancePath:instancePath+"/chargingProfileKind",keyword:"enum",params:{allowedValues: schema5.properties.chargingProfileKind.enum}}];
+return false;
+}
+var valid0 = _errs10 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.recurrencyKind !== undefined){
+let data5 = data.recurrencyKind;
+const _errs12 = errors;
+if(typeof data5 !== "string"){
+validate5.errors = [{instancePath:instancePath+"/recurrencyKind",keyword:"type",params:{type: "string"}}];
+return false;
+}
+if(!((data5 === "Daily") || (data5 === "Weekly"))){
+validate5.errors = [{instancePath:instancePath+"/recurrencyKind",keyword:"enum",params:{allowedValues: schema5.properties.recurrencyKind.enum}}];
+return false;
+}
+var valid0 = _errs12 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.validFrom !== undefined){
+let data6 = data.validFrom;
+const _errs14 = errors;
+if(errors === _errs14){
+if(errors === _errs14){
+if(typeof data6 === "string"){
+if(!(formats0.validate(data6))){
+validate5.errors = [{instancePath:instancePath+"/validFrom",keyword:"format",params:{format: "date-time"}}];
+return false;
+}
+}
+else {
+validate5.errors = [{instancePath:instancePath+"/validFrom",keyword:"type",params:{type: "string"}}];
+return false;
+}
+}
+}
+var valid0 = _errs14 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.validTo !== undefined){
+let data7 = data.validTo;
+const _errs16 = errors;
+if(errors === _errs16){
+if(errors === _errs16){
+if(typeof data7 === "string"){
+if(!(formats0.validate(data7))){
+validate5.errors = [{instancePath:instancePath+"/validTo",keyword:"format",params:{format: "date-time"}}];
+return false;
+}
+}
+else {
+validate5.errors = [{instancePath:instancePath+"/validTo",keyword:"type",params:{type: "string"}}];
+return false;
+}
+}
+}
+var valid0 = _errs16 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.chargingSchedule !== undefined){
+let data8 = data.chargingSchedule;
+const _errs18 = errors;
+if(errors === _errs18){
+if(data8 && typeof data8 == "object" && !Array.isArray(data8)){
+let missing1;
+if(((data8.chargingRateUnit === undefined) && (missing1 = "chargingRateUnit")) || ((data8.chargingSchedulePeriod === undefined) && (missing1 = "chargingSchedulePeriod"))){
+validate5.errors = [{instancePath:instancePath+"/chargingSchedule",keyword:"required",params:{missingProperty: missing1}}];
+return false;
+}
+else {
+const _errs20 = errors;
+for(const key1 in data8){
+if(!(((((key1 === "duration") || (key1 === "startSchedule")) || (key1 === "chargingRateUnit")) || (key1 === "chargingSchedulePeriod")) || (key1 === "minChargingRate"))){
+validate5.errors = [{instancePath:instancePath+"/chargingSchedule",keyword:"additionalProperties",params:{additionalProperty: key1}}];
+return false;
+break;
+}
+}
+if(_errs20 === errors){
+if(data8.duration !== undefined){
+let data9 = data8.duration;
+const _errs21 = errors;
+if(!(((typeof data9 == "number") && (!(data9 % 1) && !isNaN(data9))) && (isFinite(data9)))){
+validate5.errors = [{instancePath:instancePath+"/chargingSchedule/duration",keyword:"type",params:{type: "integer"}}];
+return false;
+}
+var valid1 = _errs21 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data8.startSchedule !== undefined){
+let data10 = data8.startSchedule;
+const _errs23 = errors;
+if(errors === _errs23){
+if(errors === _errs23){
+if(typeof data10 === "string"){
+if(!(formats0.validate(data10))){
+validate5.errors = [{instancePath:instancePath+"/chargingSchedule/startSchedule",keyword:"format",params:{format: "date-time"}}];
+return false;
+}
+}
+else {
+validate5.errors = [{instancePath:instancePath+"/chargingSchedule/startSchedule",keyword:"type",params:{type: "string"}}];
+return false;
+}
+}
+}
+var valid1 = _errs23 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data8.chargingRateUnit !== undefined){
+let data11 = data8.chargingRateUnit;
+const _errs25 = errors;
+if(typeof data11 !== "string"){
+validate5.errors = [{instancePath:instancePath+"/chargingSchedule/chargingRateUnit",keyword:"type",params:{type: "string"}}];
+return false;
+}
+if(!((data11 === "A") || (data11 === "W"))){
+validate5.errors = [{instancePath:instancePath+"/chargingSchedule/chargingRateUnit",keyword:"enum",params:{allowedValues: schema5.properties.chargingSchedule.properties.chargingRateUnit.enum}}];
+return false;
+}
+var valid1 = _errs25 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data8.chargingSchedulePeriod !== undefined){
+let data12 = data8.chargingSchedulePeriod;
+const _errs27 = errors;
+if(errors === _errs27){
+if(Array.isArray(data12)){
+var valid2 = true;
+const len0 = data12.length;
+for(let i0=0; i0<len0; i0++){
+let data13 = data12[i0];
+const _errs29 = errors;
+if(errors === _errs29){
+if(data13 && typeof data13 == "object" && !Array.isArray(data13)){
+let missing2;
+if(((data13.startPeriod === undefined) && (missing2 = "startPeriod")) || ((data13.limit === undefined) && (missing2 = "limit"))){
+validate5.errors = [{instancePath:instancePath+"/chargingSchedule/chargingSchedulePeriod/" + i0,keyword:"required",params:{missingProperty: missing2}}];
+return false;
+}
+else {
+const _errs31 = errors;
+for(const key2 in data13){
+if(!(((key2 === "startPeriod") || (key2 === "limit")) || (key2 === "numberPhases"))){
+validate5.errors = [{instancePath:instancePath+"/chargingSchedule/chargingSchedulePeriod/" + i0,keyword:"additionalProperties",params:{additionalProperty: key2}}];
+return false;
+break;
+}
+}
+if(_errs31 === errors){
+if(data13.startPeriod !== undefined){
+let data14 = data13.startPeriod;
+const _errs32 = errors;
+if(!(((typeof data14 == "number") && (!(data14 % 1) && !isNaN(data14))) && (isFinite(data14)))){
+validate5.errors = [{instancePath:instancePath+"/chargingSchedule/chargingSchedulePeriod/" + i0+"/startPeriod",keyword:"type",params:{type: "integer"}}];
+return false;
+}
+var valid3 = _errs32 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data13.limit !== undefined){
+let data15 = data13.limit;
+const _errs34 = errors;
+if(errors === _errs34){
+if((typeof data15 == "number") && (isFinite(data15))){
+let res0;
+if((0.1 === 0 || (res0 = data15/0.1, Math.abs(Math.round(res0) - res0) > 1e-6))){
+validate5.errors = [{instancePath:instancePath+"/chargingSchedule/chargingSchedulePeriod/" + i0+"/limit",keyword:"multipleOf",params:{multipleOf: 0.1}}];
+return false;
+}
+}
+else {
+validate5.errors = [{instancePath:instancePath+"/chargingSchedule/chargingSchedulePeriod/" + i0+"/limit",keyword:"type",params:{type: "number"}}];
+return false;
+}
+}
+var valid3 = _errs34 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data13.numberPhases !== undefined){
+let data16 = data13.numberPhases;
+const _errs36 = errors;
+if(!(((typeof data16 == "number") && (!(data16 % 1) && !isNaN(data16))) && (isFinite(data16)))){
+validate5.errors = [{instancePath:instancePath+"/chargingSchedule/chargingSchedulePeriod/" + i0+"/numberPhases",keyword:"type",params:{type: "integer"}}];
+return false;
+}
+var valid3 = _errs36 === errors;
+}
+else {
+var valid3 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate5.errors = [{instancePath:instancePath+"/chargingSchedule/chargingSchedulePeriod/" + i0,keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+var valid2 = _errs29 === errors;
+if(!valid2){
+break;
+}
+}
+}
+else {
+validate5.errors = [{instancePath:instancePath+"/chargingSchedule/chargingSchedulePeriod",keyword:"type",params:{type: "array"}}];
+return false;
+}
+}
+var valid1 = _errs27 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data8.minChargingRate !== undefined){
+let data17 = data8.minChargingRate;
+const _errs38 = errors;
+if(errors === _errs38){
+if((typeof data17 == "number") && (isFinite(data17))){
+let res1;
+if((0.1 === 0 || (res1 = data17/0.1, Math.abs(Math.round(res1) - res1) > 1e-6))){
+validate5.errors = [{instancePath:instancePath+"/chargingSchedule/minChargingRate",keyword:"multipleOf",params:{multipleOf: 0.1}}];
+return false;
+}
+}
+else {
+validate5.errors = [{instancePath:instancePath+"/chargingSchedule/minChargingRate",keyword:"type",params:{type: "number"}}];
+return false;
+}
+}
+var valid1 = _errs38 === errors;
+}
+else {
+var valid1 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate5.errors = [{instancePath:instancePath+"/chargingSchedule",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+var valid0 = _errs18 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
 }
 }
 }
@@ -756,38 +680,32 @@ validate5.errors = vErrors;
 return errors === 0;
 }
 
-export const TriggerMessage_req = validate6;
-const schema6 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"requestedMessage":{"type":"string","enum":["BootNotification","DiagnosticsStatusNotification","FirmwareStatusNotification","Heartbeat","MeterValues","StatusNotification"]},"connectorId":{"type":"integer"}},"required":["requestedMessage"],"type":"object"};
 
-function validate6(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate4(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if((data.requestedMessage === undefined) && (missing0 = "requestedMessage")){
-validate6.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+if((data.idTag === undefined) && (missing0 = "idTag")){
+validate4.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
-if(!((key0 === "requestedMessage") || (key0 === "connectorId"))){
-validate6.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+if(!(((key0 === "connectorId") || (key0 === "idTag")) || (key0 === "chargingProfile"))){
+validate4.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
 }
 if(_errs1 === errors){
-if(data.requestedMessage !== undefined){
-let data0 = data.requestedMessage;
+if(data.connectorId !== undefined){
+let data0 = data.connectorId;
 const _errs2 = errors;
-if(typeof data0 !== "string"){
-validate6.errors = [{instancePath:instancePath+"/requestedMessage",keyword:"type",params:{type: "string"}}];
-return false;
-}
-if(!((((((data0 === "BootNotification") || (data0 === "DiagnosticsStatusNotification")) || (data0 === "FirmwareStatusNotification")) || (data0 === "Heartbeat")) || (data0 === "MeterValues")) || (data0 === "StatusNotification"))){
-validate6.errors = [{instancePath:instancePath+"/requestedMessage",keyword:"enum",params:{allowedValues: schema6.properties.requestedMessage.enum}}];
+if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
+validate4.errors = [{instancePath:instancePath+"/connectorId",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -796,14 +714,34 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.connectorId !== undefined){
-let data1 = data.connectorId;
+if(data.idTag !== undefined){
+let data1 = data.idTag;
 const _errs4 = errors;
-if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
-validate6.errors = [{instancePath:instancePath+"/connectorId",keyword:"type",params:{type: "integer"}}];
+if(errors === _errs4){
+if(typeof data1 === "string"){
+if(func0(data1) > 20){
+validate4.errors = [{instancePath:instancePath+"/idTag",keyword:"maxLength",params:{limit: 20}}];
 return false;
 }
+}
+else {
+validate4.errors = [{instancePath:instancePath+"/idTag",keyword:"type",params:{type: "string"}}];
+return false;
+}
+}
 var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.chargingProfile !== undefined){
+const _errs6 = errors;
+if(!(validate5(data.chargingProfile, {instancePath:instancePath+"/chargingProfile",parentData:data,parentDataProperty:"chargingProfile",rootData}))){
+vErrors = vErrors === null ? validate5.errors : vErrors.concat(validate5.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs6 === errors;
 }
 else {
 var valid0 = true;
@@ -812,17 +750,18 @@ var valid0 = true;
 }
 }
 }
+}
 else {
-validate6.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate4.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate6.errors = vErrors;
+validate4.errors = vErrors;
 return errors === 0;
 }
 
-export const UnlockConnector_req = validate7;
-const schema7 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"connectorId":{"type":"integer"}},"required":["connectorId"],"type":"object"};
+export const RemoteStopTransaction_req = validate7;
+const schema6 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"transactionId":{"type":"integer"}},"required":["transactionId"],"type":"object"};
 
 function validate7(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -830,24 +769,24 @@ let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if((data.connectorId === undefined) && (missing0 = "connectorId")){
+if((data.transactionId === undefined) && (missing0 = "transactionId")){
 validate7.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
-if(!(key0 === "connectorId")){
+if(!(key0 === "transactionId")){
 validate7.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
 }
 if(_errs1 === errors){
-if(data.connectorId !== undefined){
-let data0 = data.connectorId;
+if(data.transactionId !== undefined){
+let data0 = data.transactionId;
 if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
-validate7.errors = [{instancePath:instancePath+"/connectorId",keyword:"type",params:{type: "integer"}}];
+validate7.errors = [{instancePath:instancePath+"/transactionId",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 }
@@ -863,4 +802,217 @@ validate7.errors = vErrors;
 return errors === 0;
 }
 
-export const validators = {"ChangeAvailability.req": ChangeAvailability_req, "ChangeConfiguration.req": ChangeConfiguration_req, "GetConfiguration.req": GetConfiguration_req, "RemoteStartTransaction.req": RemoteStartTransaction_req, "RemoteStopTransaction.req": RemoteStopTransaction_req, "Reset.req": Reset_req, "TriggerMessage.req": TriggerMessage_req, "UnlockConnector.req": UnlockConnector_req};
+export const Reset_req = validate8;
+const schema7 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"type":{"type":"string","enum":["Hard","Soft"]}},"required":["type"],"type":"object"};
+
+function validate8(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.type === undefined) && (missing0 = "type")){
+validate8.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!(key0 === "type")){
+validate8.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.type !== undefined){
+let data0 = data.type;
+if(typeof data0 !== "string"){
+validate8.errors = [{instancePath:instancePath+"/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+if(!((data0 === "Hard") || (data0 === "Soft"))){
+validate8.errors = [{instancePath:instancePath+"/type",keyword:"enum",params:{allowedValues: schema7.properties.type.enum}}];
+return false;
+}
+}
+}
+}
+}
+else {
+validate8.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+validate8.errors = vErrors;
+return errors === 0;
+}
+
+export const SetChargingProfile_req = validate9;
+const schema8 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"connectorId":{"type":"integer"},"csChargingProfiles":{"$ref":"urn:shared:RemoteStartTransaction.req:properties:chargingProfile"}},"required":["connectorId","csChargingProfiles"],"type":"object"};
+
+function validate9(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.connectorId === undefined) && (missing0 = "connectorId")) || ((data.csChargingProfiles === undefined) && (missing0 = "csChargingProfiles"))){
+validate9.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!((key0 === "connectorId") || (key0 === "csChargingProfiles"))){
+validate9.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.connectorId !== undefined){
+let data0 = data.connectorId;
+const _errs2 = errors;
+if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
+validate9.errors = [{instancePath:instancePath+"/connectorId",keyword:"type",params:{type: "integer"}}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.csChargingProfiles !== undefined){
+const _errs4 = errors;
+if(!(validate5(data.csChargingProfiles, {instancePath:instancePath+"/csChargingProfiles",parentData:data,parentDataProperty:"csChargingProfiles",rootData}))){
+vErrors = vErrors === null ? validate5.errors : vErrors.concat(validate5.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+else {
+validate9.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+validate9.errors = vErrors;
+return errors === 0;
+}
+
+export const TriggerMessage_req = validate11;
+const schema9 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"requestedMessage":{"type":"string","enum":["BootNotification","DiagnosticsStatusNotification","FirmwareStatusNotification","Heartbeat","MeterValues","StatusNotification"]},"connectorId":{"type":"integer"}},"required":["requestedMessage"],"type":"object"};
+
+function validate11(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.requestedMessage === undefined) && (missing0 = "requestedMessage")){
+validate11.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!((key0 === "requestedMessage") || (key0 === "connectorId"))){
+validate11.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.requestedMessage !== undefined){
+let data0 = data.requestedMessage;
+const _errs2 = errors;
+if(typeof data0 !== "string"){
+validate11.errors = [{instancePath:instancePath+"/requestedMessage",keyword:"type",params:{type: "string"}}];
+return false;
+}
+if(!((((((data0 === "BootNotification") || (data0 === "DiagnosticsStatusNotification")) || (data0 === "FirmwareStatusNotification")) || (data0 === "Heartbeat")) || (data0 === "MeterValues")) || (data0 === "StatusNotification"))){
+validate11.errors = [{instancePath:instancePath+"/requestedMessage",keyword:"enum",params:{allowedValues: schema9.properties.requestedMessage.enum}}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.connectorId !== undefined){
+let data1 = data.connectorId;
+const _errs4 = errors;
+if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
+validate11.errors = [{instancePath:instancePath+"/connectorId",keyword:"type",params:{type: "integer"}}];
+return false;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+else {
+validate11.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+validate11.errors = vErrors;
+return errors === 0;
+}
+
+export const UnlockConnector_req = validate12;
+const schema10 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"connectorId":{"type":"integer"}},"required":["connectorId"],"type":"object"};
+
+function validate12(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.connectorId === undefined) && (missing0 = "connectorId")){
+validate12.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!(key0 === "connectorId")){
+validate12.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.connectorId !== undefined){
+let data0 = data.connectorId;
+if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
+validate12.errors = [{instancePath:instancePath+"/connectorId",keyword:"type",params:{type: "integer"}}];
+return false;
+}
+}
+}
+}
+}
+else {
+validate12.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+validate12.errors = vErrors;
+return errors === 0;
+}
+
+export const validators = {"ChangeAvailability.req": ChangeAvailability_req, "ChangeConfiguration.req": ChangeConfiguration_req, "GetCompositeSchedule.req": GetCompositeSchedule_req, "GetConfiguration.req": GetConfiguration_req, "RemoteStartTransaction.req": RemoteStartTransaction_req, "RemoteStopTransaction.req": RemoteStopTransaction_req, "Reset.req": Reset_req, "SetChargingProfile.req": SetChargingProfile_req, "TriggerMessage.req": TriggerMessage_req, "UnlockConnector.req": UnlockConnector_req};

@@ -1,0 +1,297 @@
+// The site power planner (issue #18, docs/power.md "The planner"): reads a location's power state
+// with one Query, asks the pure allocator (allocator.ts) for every charger's limit, and applies the
+// limits with real charging profiles, to the chargers whose limit differs from what they accepted
+// last, and to no other.
+//
+// - 1.6: SetChargingProfile, ChargePointMaxProfile on connector 0 (OCPP 1.6 §5.16, §7.8: connector 0
+//   with ChargePointMaxProfile limits the whole charge point); 2.0.1: SetChargingProfile,
+//   ChargingStationMaxProfile on EVSE 0, Absolute (K01.FR.38 forbids Relative for it).
+// - The unit is A (per phase) unless the charger allows only W; stack level and allowed units are read
+//   once from its configuration (1.6 ChargeProfileMaxStackLevel, ChargingScheduleAllowedChargingRateUnit,
+//   ChargingScheduleMaxPeriods; 2.0.1 SmartChargingCtrlr.ProfileStackLevel, RateUnit, PeriodsPerSchedule).
+// - Accepted profiles are checked with GetCompositeSchedule (1.6 §5.7, 2.0.1 K08). A charger that
+//   refuses (Rejected, NotSupported, a CALLERROR) or whose composite schedule is above what it was sent
+//   is flagged `refusesProfiles` and the location is planned again at once, counting it at its full
+//   rating. A charger that is offline or does not answer in time is not flagged: it is tried again at
+//   the next replan (what it accepted last is what is compared).
+// - Lowered limits are sent, and answered, before raised ones, so the site does not briefly draw the
+//   old high limits and the new ones together.
+// - The plan's state is written conditionally on the `planVersion` it was computed from, before any
+//   profile is sent: of two replans that read the same state, one applies and the other plans again
+//   from the winner's state.
+import { listChargePointsOfProject, type ChargePoint } from '../../db/charge-points';
+import {
+  readPowerState,
+  recordChargerFacts,
+  writePlanState,
+  putAllocationLog,
+  type AppliedProfile,
+  type PowerChargerItem,
+  type PowerMeterItem,
+  type ProfileCapabilities,
+  type StoredAllocation,
+} from '../../db/power';
+import { listProjectsOfSite } from '../../db/projects';
+import { activeSessionItems } from '../../db/sessions';
+import { newId } from '../../ids';
+import { log } from '../../log';
+import { callChargePoint, type CommandRecord } from '../../ocpp/commands';
+import type { JsonObject } from '../../ocpp/codec';
+import { allocate, type ChargerLimit, type ChargerState, type MeterReading, type SiteSettings } from './allocator';
+
+/** The profile id the planner uses on every charger: a new profile with the same id replaces the old (1.6 §5.16.2, 2.0.1 K01.FR.05). */
+export const POWER_PROFILE_ID = 1818;
+/** A charger without its own settings: a common AC rating, on every phase of the site. */
+export const DEFAULT_CHARGER_MAX_A = 32;
+/** GetCompositeSchedule's window: the allocation stands at most until the next replan (a minute). */
+const COMPOSITE_DURATION_S = 60;
+const COMMAND_TIMEOUT_MS = 15_000;
+/** How long a plan's profiles may still be on their way: configuration read, profile, composite schedule. */
+const IN_FLIGHT_MS = 3 * COMMAND_TIMEOUT_MS;
+/** A refusal plans again; a charger can refuse once per round, so this bounds the rounds. */
+const MAX_ROUNDS = 4;
+const REQUESTED_BY = 'power planner';
+
+export interface ReplanResult {
+  readonly planVersion: number;
+  readonly planId: string;
+  readonly limits: readonly ChargerLimit[];
+  /** Chargers a SetChargingProfile went to, in every round of this replan. */
+  readonly sent: readonly string[];
+  readonly flagged: readonly string[];
+}
+
+/** The location's chargers with an identity (the projects of the site, then their chargers: AP-78, AP-07). */
+async function chargersOfLocation(siteId: string): Promise<ChargePoint[]> {
+  const projects = await listProjectsOfSite(siteId);
+  return (await Promise.all(projects.map((p) => listChargePointsOfProject(p.projectId)))).flat().filter((cp) => cp.identity && cp.protocol);
+}
+
+/**
+ * The site meter the allocator reads: the grid meter with the newest reading. A solar production
+ * meter's readings are shown but not budgeted: the grid meter already sees the export solar makes.
+ */
+export function siteMeterOf(meters: readonly PowerMeterItem[]): PowerMeterItem | undefined {
+  return meters.filter((m) => m.measures === 'grid' && m.last).sort((a, b) => b.last!.at - a.last!.at)[0];
+}
+
+function chargerStateOf(cp: ChargePoint, item: PowerChargerItem | undefined, settings: SiteSettings, since: number | undefined): ChargerState {
+  return {
+    chargerId: cp.chargePointId,
+    maxA: item?.maxA ?? DEFAULT_CHARGER_MAX_A,
+    phases: item?.phases ?? settings.phases,
+    ...(item?.phase !== undefined ? { phase: item.phase } : {}),
+    ...(item?.priority !== undefined ? { priority: item.priority } : {}),
+    ...(item?.refusesProfiles ? { refusesProfiles: true } : {}),
+    ...(since !== undefined ? { charging: { since } } : {}),
+  };
+}
+
+/** When its oldest running session started; undefined when no car is there. */
+async function chargingSince(cp: ChargePoint): Promise<number | undefined> {
+  const sessions = await activeSessionItems(cp.identity!);
+  const starts = sessions.map((s) => Date.parse(s.startedAt ?? '')).filter((t) => Number.isFinite(t));
+  return sessions.length ? (starts.length ? Math.min(...starts) : Date.now()) : undefined;
+}
+
+/** Replans a location now. Undefined when it has no power settings. */
+export async function replanLocation(siteId: string, trigger: string): Promise<ReplanResult | undefined> {
+  const sent: string[] = [];
+  const flagged: string[] = [];
+  let why = trigger;
+  const startedAt = Date.now();
+  let lostRace = false;
+  for (let round = 0; round < MAX_ROUNDS; round++) {
+    const readAt = Date.now();
+    const power = await readPowerState(siteId);
+    if (!power.settings) return undefined;
+    // A plan that won the race read the table after this replan's trigger was recorded (reads are
+    // strongly consistent): it saw everything this one would, so there is nothing left to do.
+    if (lostRace && (power.state?.readAt ?? 0) >= startedAt) return undefined;
+    const { settings } = power.settings;
+    const cps = await chargersOfLocation(siteId);
+    const since = await Promise.all(cps.map(chargingSince));
+    const chargers = cps.map((cp, i) => chargerStateOf(cp, power.chargers.get(cp.chargePointId), settings, since[i]));
+    const gridMeter = siteMeterOf(power.meters);
+    const meter: MeterReading | undefined = gridMeter?.last ? { at: gridMeter.last.at, currentA: gridMeter.last.currentA } : undefined;
+    const now = Date.now();
+    const allocation = allocate({ settings, chargers, ...(meter ? { meter } : {}), ...(power.state ? { ramp: power.state.ramp } : {}), ...(gridMeter?.peak ? { peak: gridMeter.peak } : {}), now });
+
+    const byId = new Map(cps.map((cp) => [cp.chargePointId, cp]));
+    // What to send: a controlled, connected charger whose limit changed from the previous plan, or
+    // whose accepted limit differs from it (it was offline or did not answer), unless a recent plan's
+    // profile with that limit may still be on its way (replans triggered together must not send twice).
+    const sending = Object.fromEntries(Object.entries(power.state?.sending ?? {}).filter(([, v]) => now - v.at < IN_FLIGHT_MS));
+    const toSend = allocation.limits.filter((l) => {
+      const item = power.chargers.get(l.chargerId);
+      if (item?.refusesProfiles || byId.get(l.chargerId)?.connection === undefined) return false;
+      return l.changed || (item?.applied?.limitA !== l.limitA && sending[l.chargerId]?.limitA !== l.limitA);
+    });
+    for (const l of toSend) sending[l.chargerId] = { limitA: l.limitA, at: now };
+
+    const readVersion = power.state?.planVersion;
+    const planVersion = (readVersion ?? 0) + 1;
+    const planId = newId('plan');
+    const stored: StoredAllocation = {
+      at: now,
+      planId,
+      trigger: why,
+      source: allocation.source,
+      perPhaseA: allocation.perPhaseA,
+      ...(allocation.totalA !== undefined ? { totalA: allocation.totalA } : {}),
+      limits: allocation.limits.map((l) => ({ chargerId: l.chargerId, limitA: l.limitA, reason: l.reason })),
+      sent: toSend.map((l) => l.chargerId),
+    };
+    const claimed = await writePlanState({ siteId, planVersion, ramp: allocation.ramp, lastAllocation: stored, sending, readAt, updatedAt: new Date(now).toISOString() }, readVersion);
+    if (!claimed) {
+      // Another replan wrote a newer plan since this one read: plan again on its state, unless it saw all this one saw.
+      why = `${trigger} (planned again after a concurrent plan)`;
+      lostRace = true;
+      continue;
+    }
+    await putAllocationLog(siteId, stored);
+
+    const previous = (l: ChargerLimit) => power.chargers.get(l.chargerId)?.applied?.limitA ?? Number.POSITIVE_INFINITY;
+    const lowering = toSend.filter((l) => l.limitA < previous(l));
+    const raising = toSend.filter((l) => l.limitA >= previous(l));
+    const refusedNow: string[] = [];
+    for (const group of [lowering, raising]) {
+      const outcomes = await Promise.all(group.map((l) => applyLimit(byId.get(l.chargerId)!, power.chargers.get(l.chargerId), l, settings, planVersion)));
+      group.forEach((l, i) => {
+        sent.push(l.chargerId);
+        if (outcomes[i] === 'refused') refusedNow.push(l.chargerId);
+      });
+    }
+    if (!refusedNow.length) return { planVersion, planId, limits: allocation.limits, sent, flagged };
+    flagged.push(...refusedNow);
+    why = `${trigger}; ${refusedNow.join(', ')} refused profiles: counted at full rating`;
+  }
+  log.warn('power replan gave up after its rounds', { siteId, trigger });
+  return undefined;
+}
+
+type ApplyOutcome = 'accepted' | 'refused' | 'not_applied';
+
+/** Sends one charger its limit; records what it accepted, or flags it when it refuses. */
+async function applyLimit(cp: ChargePoint, item: PowerChargerItem | undefined, limit: ChargerLimit, settings: SiteSettings, planVersion: number): Promise<ApplyOutcome> {
+  const identity = cp.identity!;
+  const version = cp.protocol!;
+  const refuse = async (reason: string): Promise<ApplyOutcome> => {
+    await recordChargerFacts(cp.siteId, cp.chargePointId, { refusesProfiles: { at: new Date().toISOString(), reason } });
+    log.warn('charger refuses charging profiles', { identity, reason });
+    return 'refused';
+  };
+  try {
+    const capabilities = item?.capabilities ?? (await readCapabilities(identity, version));
+    if (capabilities && !item?.capabilities) await recordChargerFacts(cp.siteId, cp.chargePointId, { capabilities });
+    const caps = capabilities ?? { maxStackLevel: 0, units: ['A'] as const, readAt: '' };
+    const unit = caps.units.includes('A') ? 'A' : caps.units.includes('W') ? 'W' : undefined;
+    if (!unit) return await refuse('its configuration allows neither A nor W as a charging rate unit');
+    const numberPhases = item?.phases ?? settings.phases;
+    // OCPP's A is per phase; W is the total over the phases (1.6 §7.13, 2.0.1 2.13 ChargingRateUnitEnumType).
+    const value = unit === 'A' ? limit.limitA : Math.floor(limit.limitA * settings.voltageV * numberPhases);
+    const record = await callChargePoint(identity, 'SetChargingProfile', profilePayload(version, caps.maxStackLevel, unit, value, numberPhases), {
+      timeoutMs: COMMAND_TIMEOUT_MS,
+      requestedBy: REQUESTED_BY,
+    });
+    if (record.status === 'rejected' || record.status === 'error') return await refuse(refusalWords(record));
+    if (record.status !== 'accepted') return 'not_applied';
+    const verified = await compositeLimit(identity, version, unit);
+    // Above what it accepted: it does not obey its profile. Below is fine (another limit is lower).
+    if (verified !== undefined && verified > value + 0.05) return await refuse(`its composite schedule allows ${verified} ${unit}, above the ${value} ${unit} it accepted`);
+    const applied: AppliedProfile = {
+      limitA: limit.limitA,
+      unit,
+      value,
+      profileId: POWER_PROFILE_ID,
+      stackLevel: caps.maxStackLevel,
+      sentAt: record.sentAt,
+      planVersion,
+      ...(verified !== undefined ? { verifiedLimit: verified } : {}),
+    };
+    await recordChargerFacts(cp.siteId, cp.chargePointId, { applied });
+    return 'accepted';
+  } catch (err) {
+    // A busy charger (another command holds its slot) or a profile the schemas refuse: not a refusal
+    // by the charger; the next replan tries again.
+    log.warn('charging profile not applied', { identity, err });
+    return 'not_applied';
+  }
+}
+
+function refusalWords(record: CommandRecord): string {
+  if (record.error) return `${record.action}: CALLERROR ${record.error.code}${record.error.description ? ` (${record.error.description})` : ''}`;
+  return `${record.action}: ${String(record.response?.status ?? 'Rejected')}`;
+}
+
+export function profilePayload(version: 'ocpp1.6' | 'ocpp2.0.1', stackLevel: number, unit: 'A' | 'W', limit: number, numberPhases: number): JsonObject {
+  const startSchedule = new Date().toISOString();
+  const period = { startPeriod: 0, limit, numberPhases };
+  if (version === 'ocpp1.6') {
+    return {
+      connectorId: 0,
+      csChargingProfiles: {
+        chargingProfileId: POWER_PROFILE_ID,
+        stackLevel,
+        chargingProfilePurpose: 'ChargePointMaxProfile',
+        chargingProfileKind: 'Absolute',
+        chargingSchedule: { startSchedule, chargingRateUnit: unit, chargingSchedulePeriod: [period] },
+      },
+    };
+  }
+  return {
+    evseId: 0,
+    chargingProfile: {
+      id: POWER_PROFILE_ID,
+      stackLevel,
+      chargingProfilePurpose: 'ChargingStationMaxProfile',
+      chargingProfileKind: 'Absolute',
+      chargingSchedule: [{ id: POWER_PROFILE_ID, startSchedule, chargingRateUnit: unit, chargingSchedulePeriod: [period] }],
+    },
+  };
+}
+
+/** The first limit of the composite schedule on connector / EVSE 0, when the charger gives one. */
+async function compositeLimit(identity: string, version: 'ocpp1.6' | 'ocpp2.0.1', unit: 'A' | 'W'): Promise<number | undefined> {
+  const payload = version === 'ocpp1.6' ? { connectorId: 0, duration: COMPOSITE_DURATION_S, chargingRateUnit: unit } : { evseId: 0, duration: COMPOSITE_DURATION_S, chargingRateUnit: unit };
+  const record = await callChargePoint(identity, 'GetCompositeSchedule', payload, { timeoutMs: COMMAND_TIMEOUT_MS, requestedBy: REQUESTED_BY });
+  if (record.status !== 'accepted' || !record.response) return undefined;
+  const schedule = (version === 'ocpp1.6' ? record.response.chargingSchedule : record.response.schedule) as { chargingSchedulePeriod?: Array<{ limit?: number }> } | undefined;
+  const first = schedule?.chargingSchedulePeriod?.[0]?.limit;
+  return typeof first === 'number' ? first : undefined;
+}
+
+/** What the configuration says about profiles; undefined when the charger did not answer (tried again next time). */
+async function readCapabilities(identity: string, version: 'ocpp1.6' | 'ocpp2.0.1'): Promise<ProfileCapabilities | undefined> {
+  const values = new Map<string, string>();
+  if (version === 'ocpp1.6') {
+    const record = await callChargePoint(identity, 'GetConfiguration', { key: ['ChargeProfileMaxStackLevel', 'ChargingScheduleAllowedChargingRateUnit', 'ChargingScheduleMaxPeriods'] }, { timeoutMs: COMMAND_TIMEOUT_MS, requestedBy: REQUESTED_BY });
+    if (record.status !== 'accepted') return undefined;
+    for (const kv of (record.response?.configurationKey ?? []) as Array<{ key: string; value?: string }>) if (kv.value !== undefined) values.set(kv.key, kv.value);
+    return capabilitiesFrom(values.get('ChargeProfileMaxStackLevel'), values.get('ChargingScheduleAllowedChargingRateUnit'), values.get('ChargingScheduleMaxPeriods'));
+  }
+  const names = ['ProfileStackLevel', 'RateUnit', 'PeriodsPerSchedule'];
+  const record = await callChargePoint(identity, 'GetVariables', { getVariableData: names.map((name) => ({ component: { name: 'SmartChargingCtrlr' }, variable: { name } })) }, { timeoutMs: COMMAND_TIMEOUT_MS, requestedBy: REQUESTED_BY });
+  if (record.status !== 'accepted' && record.status !== 'partially_accepted') return undefined;
+  for (const r of (record.response?.getVariableResult ?? []) as Array<{ attributeStatus: string; attributeValue?: string; variable: { name: string } }>) {
+    if (r.attributeStatus === 'Accepted' && r.attributeValue !== undefined) values.set(r.variable.name, r.attributeValue);
+  }
+  return capabilitiesFrom(values.get('ProfileStackLevel'), values.get('RateUnit'), values.get('PeriodsPerSchedule'));
+}
+
+/** 1.6 lists units as `Current`/`Power`, 2.0.1 as `A`/`W` (comma-separated). Absent: A, as both versions' profiles default to it. */
+export function capabilitiesFrom(stackLevel: string | undefined, units: string | undefined, periods: string | undefined): ProfileCapabilities {
+  const parsedUnits = (units ?? 'A')
+    .split(',')
+    .map((u) => u.trim())
+    .map((u) => (u === 'Current' || u === 'A' ? 'A' : u === 'Power' || u === 'W' ? 'W' : undefined))
+    .filter((u): u is 'A' | 'W' => u !== undefined);
+  const level = Number.parseInt(stackLevel ?? '', 10);
+  const maxPeriods = Number.parseInt(periods ?? '', 10);
+  return {
+    maxStackLevel: Number.isFinite(level) && level >= 0 ? level : 0,
+    units: parsedUnits,
+    ...(Number.isFinite(maxPeriods) ? { maxPeriods } : {}),
+    readAt: new Date().toISOString(),
+  };
+}
