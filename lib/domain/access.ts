@@ -37,6 +37,8 @@ export const ACTIONS = [
   'api_keys:write', // create, rotate, revoke
   'devices:read', // the chargers the operator ships (serial, vendor, model; never the PIN), backoffice connection requests
   'devices:write', // load chargers by serial + PIN (one or a CSV), accept or decline backoffice connections
+  'powerbank:read', // grid flexibility (issue #19): enrolments, eligibility previews, region checks, activations
+  'powerbank:write', // sign up, opt out, compatibility overrides, activations
   // Installer API (/api/v1/installer/…): an account working on projects assigned to its email.
   'installer:work',
   // Any signed-in account, on itself (/api/v1/account/…) and on invitations addressed to it.
@@ -47,6 +49,7 @@ export const ACTIONS = [
   'location:read', // the location, its chargers and settings
   'location:configure', // add chargers (also by serial + PIN), reconfigure them, commission, connect to a backoffice (`configure_charge_points`)
   'location:cards', // the location's charge cards: learn by tapping, name, block, remove; the chargers' local lists
+  'location:powerbank', // sign the location's charge points up for grid flexibility, or opt them out (`configure_charge_points`)
   'location:sensitive', // sessions, energy and drivers' personal data, with the owner's consent
   'team:members', // invite and remove members, set their rights (not the owner)
   'team:own', // owner-only: invite installers, extend their access, grant consent to sensitive data
@@ -56,7 +59,7 @@ export const ACTIONS = [
 export type Action = (typeof ACTIONS)[number];
 
 /** The operator areas, i.e. what an API key's `scopes` may name besides `full` and `read_only`. */
-export const OPERATOR_ACTIONS = ACTIONS.filter((a) => /^(teams|projects|charge_points|sessions|drivers|pricing|webhooks|staff|api_keys|devices):/.test(a));
+export const OPERATOR_ACTIONS = ACTIONS.filter((a) => /^(teams|projects|charge_points|sessions|drivers|pricing|webhooks|staff|api_keys|devices|powerbank):/.test(a));
 const OPERATOR_READ = OPERATOR_ACTIONS.filter((a) => a.endsWith(':read'));
 const MANAGED_BY_ADMIN_ONLY: readonly Action[] = ['staff:write', 'api_keys:read', 'api_keys:write'];
 const OPERATOR_WITHOUT_ADMIN = OPERATOR_ACTIONS.filter((a) => !MANAGED_BY_ADMIN_ONLY.includes(a));
@@ -80,7 +83,7 @@ export type Role = (typeof ROLES)[number];
 export const RIGHTS = ['configure_charge_points', 'sensitive_data'] as const;
 export type Right = (typeof RIGHTS)[number];
 export const RIGHT_ACTIONS: Readonly<Record<Right, readonly Action[]>> = {
-  configure_charge_points: ['location:configure'],
+  configure_charge_points: ['location:configure', 'location:powerbank'],
   // Only with the owner's consent: granted by `team:own`.
   sensitive_data: ['location:sensitive'],
 };
@@ -122,7 +125,7 @@ export const ROLE_ACTIONS: Readonly<Record<Role, readonly Action[]>> = {
   api_key_full: OPERATOR_WITHOUT_ADMIN,
   api_key_read_only: OPERATOR_READ.filter((a) => !MANAGED_BY_ADMIN_ONLY.includes(a)),
   installer: ['installer:work', 'locations:create', ...EVERY_ACCOUNT],
-  team_owner: ['location:status', 'location:read', 'location:configure', 'location:cards', 'location:sensitive', 'team:members', 'team:own', ...EVERY_ACCOUNT],
+  team_owner: ['location:status', 'location:read', 'location:configure', 'location:cards', 'location:powerbank', 'location:sensitive', 'team:members', 'team:own', ...EVERY_ACCOUNT],
   team_admin: ['location:status', 'location:read', 'location:cards', 'team:members', ...EVERY_ACCOUNT],
   team_member: ['location:status', 'location:read', ...EVERY_ACCOUNT],
   location_installer: ['location:status', 'location:read', 'location:configure', 'location:cards', ...EVERY_ACCOUNT],
@@ -187,6 +190,8 @@ export const ACTION_WORDS: Readonly<Record<Action, string>> = {
   'api_keys:write': 'create, rotate or revoke API keys',
   'devices:read': 'read the chargers the operator ships and its backoffice connection requests',
   'devices:write': 'load chargers by serial and PIN, or answer backoffice connection requests',
+  'powerbank:read': 'read grid flexibility enrolments and activations',
+  'powerbank:write': 'sign charge points up for grid flexibility, opt them out, or send activations',
   'installer:work': 'use the installer API',
   'account:self': 'manage an account',
   'locations:create': 'create locations',
@@ -194,6 +199,7 @@ export const ACTION_WORDS: Readonly<Record<Action, string>> = {
   'location:read': 'read this location and its chargers',
   'location:configure': 'add or configure charge points at this location',
   'location:cards': 'learn, name, block or remove this location’s charge cards',
+  'location:powerbank': 'sign this location’s charge points up for grid flexibility or opt them out',
   'location:sensitive': 'read sessions, energy or drivers’ personal data of this location',
   'team:members': 'manage the team’s members',
   'team:own': 'do what only the owner may do (invite installers, extend their access, consent to sensitive data)',
