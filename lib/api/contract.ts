@@ -11,6 +11,7 @@ import { createSubscriptionBody, deliveryParams, listDeliveriesQuery, subscripti
 import * as S from './schemas';
 import * as R from './responses';
 import * as P from './people';
+import * as C from './cards';
 
 /** Problem statuses a route may answer besides 400/401/404, which follow from its inputs and auth. */
 type ExtraProblem = 401 | 403 | 409 | 410 | 423 | 429 | 503;
@@ -351,6 +352,16 @@ export const API = {
   }),
   'GET /api/v1/locations/{location_id}/charge-points/{charge_point_id}/commissioning': route({ action: 'location:read', auth: 'account', params: P.LocationChargePointParams, status: 200, response: R.Commissioning, problems: [403] }),
   'GET /api/v1/sent-invitations/{invitation_id}/qr.svg': route({ action: 'account:self', auth: 'account', params: P.InvitationParams, status: 200, media: ['image/svg+xml'], problems: [410] }),
+
+  // Charge cards of a location (issue #17 §2, docs/site-devices.md): owner, team admin, location installer.
+  'GET /api/v1/locations/{location_id}/cards': route({ action: 'location:cards', auth: 'account', params: P.LocationParams, status: 200, response: C.CardList, problems: [403] }),
+  'POST /api/v1/locations/{location_id}/cards': route({ action: 'location:cards', auth: 'account', params: P.LocationParams, body: C.AddCardBody, status: 201, response: C.Card, problems: [403, 409] }),
+  'PATCH /api/v1/locations/{location_id}/cards/{card_id}': route({ action: 'location:cards', auth: 'account', params: C.CardParams, body: C.ChangeCardBody, status: 200, response: C.Card, problems: [403] }),
+  'DELETE /api/v1/locations/{location_id}/cards/{card_id}': route({ action: 'location:cards', auth: 'account', params: C.CardParams, status: 204, problems: [403] }),
+  'POST /api/v1/locations/{location_id}/charge-points/{charge_point_id}/card-learning': route({ action: 'location:cards', auth: 'account', params: P.LocationChargePointParams, body: C.OpenCardLearningBody, status: 201, response: C.CardLearning, problems: [403] }),
+  'GET /api/v1/locations/{location_id}/charge-points/{charge_point_id}/card-learning': route({ action: 'location:cards', auth: 'account', params: P.LocationChargePointParams, status: 200, response: C.CardLearning, problems: [403] }),
+  'DELETE /api/v1/locations/{location_id}/charge-points/{charge_point_id}/card-learning': route({ action: 'location:cards', auth: 'account', params: P.LocationChargePointParams, status: 200, response: C.CardLearning, problems: [403] }),
+  'GET /api/v1/locations/{location_id}/charge-points/{charge_point_id}/local-list': route({ action: 'location:cards', auth: 'account', params: P.LocationChargePointParams, status: 200, response: C.LocalList, problems: [403] }),
 } as const;
 
 export type RouteKey = keyof typeof API;

@@ -256,7 +256,7 @@ export async function reconfigureLocationChargePoint(
 }
 
 /** A charger of the location the caller reaches (else 404), checked against the action (else 403). */
-async function locationChargePoint(who: AccountPrincipal, locationId: string, chargePointId: string, action: Action): Promise<ChargePoint> {
+export async function locationChargePoint(who: AccountPrincipal, locationId: string, chargePointId: string, action: Action): Promise<ChargePoint> {
   const access = await locationAccess(who, locationId);
   const cp = await getChargePoint(chargePointId, true);
   if (!cp || cp.siteId !== access.site.siteId) throw new NotFound(`Charge point ${chargePointId} not found`);

@@ -148,6 +148,13 @@ export const EVENT_SCHEMAS = {
     text: z.string(),
     html: z.string().optional(),
   }),
+  /** A location's card was added, blocked / unblocked or removed (issue #17): the team's chargers' local lists follow. */
+  'cards.changed': z.object({
+    team_id: z.string(),
+    location_id: z.string(),
+    card_id: z.string(),
+    change: z.enum(['added', 'changed', 'removed']),
+  }),
 } as const satisfies Record<EventType, z.ZodType>;
 
 export type { EventType };

@@ -66,6 +66,20 @@ const CORE_EVENT_RULES: readonly EventRule[] = [
     access: { table: 'readwrite', events: 'publish' },
     description: "Mail installers two days before their full access to a location ends, and record the lapse once",
   },
+  {
+    name: 'local-list-sync',
+    pattern: { source: [EVENT_SOURCE], detailType: ['cards.changed'] },
+    entry: 'functions/events/local-list-sync.ts',
+    access: { table: 'readwrite', connections: 'manage', events: 'publish' },
+    description: "Send a team's cards to its chargers' local authorisation lists (SendLocalList, Full or Differential)",
+  },
+  {
+    name: 'local-list-boot',
+    pattern: { source: [EVENT_SOURCE], detailType: ['charge_point.booted'] },
+    entry: 'functions/events/local-list-boot.ts',
+    access: { table: 'readwrite', connections: 'manage', events: 'publish' },
+    description: 'After an Accepted boot, sync the local list of a charger whose list is behind',
+  },
 ];
 
 export const EVENT_RULES: readonly EventRule[] = [...CORE_EVENT_RULES, ...WEBHOOK_RULES];

@@ -20,6 +20,7 @@ export const EVENT_TYPES = [
   'session.started',
   'session.ended',
   'email.requested',
+  'cards.changed',
 ] as const;
 
 export type EventType = (typeof EVENT_TYPES)[number];

@@ -51,7 +51,19 @@ export const CHARGER_ACTIONS = {
 
 /** CALLs this CSMS sends to a charge point (operator commands, commissioning). */
 export const COMMAND_ACTIONS = {
-  'ocpp1.6': ['Reset', 'RemoteStartTransaction', 'RemoteStopTransaction', 'UnlockConnector', 'TriggerMessage', 'ChangeConfiguration', 'GetConfiguration', 'ChangeAvailability'],
+  'ocpp1.6': [
+    'Reset',
+    'RemoteStartTransaction',
+    'RemoteStopTransaction',
+    'UnlockConnector',
+    'TriggerMessage',
+    'ChangeConfiguration',
+    'GetConfiguration',
+    'ChangeAvailability',
+    // §5.9 / §5.16: the location's cards kept in the charger's local authorisation list (issue #17).
+    'GetLocalListVersion',
+    'SendLocalList',
+  ],
   'ocpp2.0.1': [
     'Reset',
     'RequestStartTransaction',
@@ -66,5 +78,8 @@ export const COMMAND_ACTIONS = {
     'GetReport',
     // B09: a new NetworkConnectionProfile (TC_B_42/TC_B_44, TC_A_19).
     'SetNetworkProfile',
+    // D01/D02: the location's cards kept in the station's local authorisation list (issue #17).
+    'GetLocalListVersion',
+    'SendLocalList',
   ],
 } as const satisfies Record<OcppVersion, readonly string[]>;

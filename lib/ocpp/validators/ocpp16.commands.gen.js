@@ -206,26 +206,49 @@ validate2.errors = vErrors;
 return errors === 0;
 }
 
-export const RemoteStartTransaction_req = validate3;
-const schema3 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"connectorId":{"type":"integer"},"idTag":{"type":"string","maxLength":20},"chargingProfile":{"type":"object","properties":{"chargingProfileId":{"type":"integer"},"transactionId":{"type":"integer"},"stackLevel":{"type":"integer"},"chargingProfilePurpose":{"type":"string","enum":["ChargePointMaxProfile","TxDefaultProfile","TxProfile"]},"chargingProfileKind":{"type":"string","enum":["Absolute","Recurring","Relative"]},"recurrencyKind":{"type":"string","enum":["Daily","Weekly"]},"validFrom":{"type":"string","format":"date-time"},"validTo":{"type":"string","format":"date-time"},"chargingSchedule":{"type":"object","properties":{"duration":{"type":"integer"},"startSchedule":{"type":"string","format":"date-time"},"chargingRateUnit":{"type":"string","enum":["A","W"]},"chargingSchedulePeriod":{"type":"array","items":{"type":"object","properties":{"startPeriod":{"type":"integer"},"limit":{"type":"number","multipleOf":0.1},"numberPhases":{"type":"integer"}},"additionalProperties":false,"required":["startPeriod","limit"]}},"minChargingRate":{"type":"number","multipleOf":0.1}},"additionalProperties":false,"required":["chargingRateUnit","chargingSchedulePeriod"]}},"additionalProperties":false,"required":["chargingProfileId","stackLevel","chargingProfilePurpose","chargingProfileKind","chargingSchedule"]}},"required":["idTag"],"type":"object"};
-const func4 = Object.prototype.hasOwnProperty;
-const formats0 = ocppFormats["date-time"];
+export const GetLocalListVersion_req = validate3;
+const schema3 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{},"type":"object"};
 
 function validate3(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
+for(const key0 in data){
+validate3.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+return false;
+break;
+}
+}
+else {
+validate3.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+validate3.errors = vErrors;
+return errors === 0;
+}
+
+export const RemoteStartTransaction_req = validate4;
+const schema4 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"connectorId":{"type":"integer"},"idTag":{"type":"string","maxLength":20},"chargingProfile":{"type":"object","properties":{"chargingProfileId":{"type":"integer"},"transactionId":{"type":"integer"},"stackLevel":{"type":"integer"},"chargingProfilePurpose":{"type":"string","enum":["ChargePointMaxProfile","TxDefaultProfile","TxProfile"]},"chargingProfileKind":{"type":"string","enum":["Absolute","Recurring","Relative"]},"recurrencyKind":{"type":"string","enum":["Daily","Weekly"]},"validFrom":{"type":"string","format":"date-time"},"validTo":{"type":"string","format":"date-time"},"chargingSchedule":{"type":"object","properties":{"duration":{"type":"integer"},"startSchedule":{"type":"string","format":"date-time"},"chargingRateUnit":{"type":"string","enum":["A","W"]},"chargingSchedulePeriod":{"type":"array","items":{"type":"object","properties":{"startPeriod":{"type":"integer"},"limit":{"type":"number","multipleOf":0.1},"numberPhases":{"type":"integer"}},"additionalProperties":false,"required":["startPeriod","limit"]}},"minChargingRate":{"type":"number","multipleOf":0.1}},"additionalProperties":false,"required":["chargingRateUnit","chargingSchedulePeriod"]}},"additionalProperties":false,"required":["chargingProfileId","stackLevel","chargingProfilePurpose","chargingProfileKind","chargingSchedule"]}},"required":["idTag"],"type":"object"};
+const func4 = Object.prototype.hasOwnProperty;
+const formats0 = ocppFormats["date-time"];
+
+function validate4(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.idTag === undefined) && (missing0 = "idTag")){
-validate3.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate4.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(((key0 === "connectorId") || (key0 === "idTag")) || (key0 === "chargingProfile"))){
-validate3.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate4.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -235,7 +258,7 @@ if(data.connectorId !== undefined){
 let data0 = data.connectorId;
 const _errs2 = errors;
 if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
-validate3.errors = [{instancePath:instancePath+"/connectorId",keyword:"type",params:{type: "integer"}}];
+validate4.errors = [{instancePath:instancePath+"/connectorId",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -250,12 +273,12 @@ const _errs4 = errors;
 if(errors === _errs4){
 if(typeof data1 === "string"){
 if(func0(data1) > 20){
-validate3.errors = [{instancePath:instancePath+"/idTag",keyword:"maxLength",params:{limit: 20}}];
+validate4.errors = [{instancePath:instancePath+"/idTag",keyword:"maxLength",params:{limit: 20}}];
 return false;
 }
 }
 else {
-validate3.errors = [{instancePath:instancePath+"/idTag",keyword:"type",params:{type: "string"}}];
+validate4.errors = [{instancePath:instancePath+"/idTag",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -272,14 +295,14 @@ if(errors === _errs6){
 if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
 let missing1;
 if((((((data2.chargingProfileId === undefined) && (missing1 = "chargingProfileId")) || ((data2.stackLevel === undefined) && (missing1 = "stackLevel"))) || ((data2.chargingProfilePurpose === undefined) && (missing1 = "chargingProfilePurpose"))) || ((data2.chargingProfileKind === undefined) && (missing1 = "chargingProfileKind"))) || ((data2.chargingSchedule === undefined) && (missing1 = "chargingSchedule"))){
-validate3.errors = [{instancePath:instancePath+"/chargingProfile",keyword:"required",params:{missingProperty: missing1}}];
+validate4.errors = [{instancePath:instancePath+"/chargingProfile",keyword:"required",params:{missingProperty: missing1}}];
 return false;
 }
 else {
 const _errs8 = errors;
 for(const key1 in data2){
-if(!(func4.call(schema3.properties.chargingProfile.properties, key1))){
-validate3.errors = [{instancePath:instancePath+"/chargingProfile",keyword:"additionalProperties",params:{additionalProperty: key1}}];
+if(!(func4.call(schema4.properties.chargingProfile.properties, key1))){
+validate4.errors = [{instancePath:instancePath+"/chargingProfile",keyword:"additionalProperties",params:{additionalProperty: key1}}];
 return false;
 break;
 }
@@ -289,7 +312,7 @@ if(data2.chargingProfileId !== undefined){
 let data3 = data2.chargingProfileId;
 const _errs9 = errors;
 if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
-validate3.errors = [{instancePath:instancePath+"/chargingProfile/chargingProfileId",keyword:"type",params:{type: "integer"}}];
+validate4.errors = [{instancePath:instancePath+"/chargingProfile/chargingProfileId",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid1 = _errs9 === errors;
@@ -302,7 +325,7 @@ if(data2.transactionId !== undefined){
 let data4 = data2.transactionId;
 const _errs11 = errors;
 if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
-validate3.errors = [{instancePath:instancePath+"/chargingProfile/transactionId",keyword:"type",params:{type: "integer"}}];
+validate4.errors = [{instancePath:instancePath+"/chargingProfile/transactionId",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid1 = _errs11 === errors;
@@ -315,7 +338,7 @@ if(data2.stackLevel !== undefined){
 let data5 = data2.stackLevel;
 const _errs13 = errors;
 if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
-validate3.errors = [{instancePath:instancePath+"/chargingProfile/stackLevel",keyword:"type",params:{type: "integer"}}];
+validate4.errors = [{instancePath:instancePath+"/chargingProfile/stackLevel",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid1 = _errs13 === errors;
@@ -328,11 +351,11 @@ if(data2.chargingProfilePurpose !== undefined){
 let data6 = data2.chargingProfilePurpose;
 const _errs15 = errors;
 if(typeof data6 !== "string"){
-validate3.errors = [{instancePath:instancePath+"/chargingProfile/chargingProfilePurpose",keyword:"type",params:{type: "string"}}];
+validate4.errors = [{instancePath:instancePath+"/chargingProfile/chargingProfilePurpose",keyword:"type",params:{type: "string"}}];
 return false;
 }
 if(!(((data6 === "ChargePointMaxProfile") || (data6 === "TxDefaultProfile")) || (data6 === "TxProfile"))){
-validate3.errors = [{instancePath:instancePath+"/chargingProfile/chargingProfilePurpose",keyword:"enum",params:{allowedValues: schema3.properties.chargingProfile.properties.chargingProfilePurpose.enum}}];
+validate4.errors = [{instancePath:instancePath+"/chargingProfile/chargingProfilePurpose",keyword:"enum",params:{allowedValues: schema4.properties.chargingProfile.properties.chargingProfilePurpose.enum}}];
 return false;
 }
 var valid1 = _errs15 === errors;
@@ -345,11 +368,11 @@ if(data2.chargingProfileKind !== undefined){
 let data7 = data2.chargingProfileKind;
 const _errs17 = errors;
 if(typeof data7 !== "string"){
-validate3.errors = [{instancePath:instancePath+"/chargingProfile/chargingProfileKind",keyword:"type",params:{type: "string"}}];
+validate4.errors = [{instancePath:instancePath+"/chargingProfile/chargingProfileKind",keyword:"type",params:{type: "string"}}];
 return false;
 }
 if(!(((data7 === "Absolute") || (data7 === "Recurring")) || (data7 === "Relative"))){
-validate3.errors = [{instancePath:instancePath+"/chargingProfile/chargingProfileKind",keyword:"enum",params:{allowedValues: schema3.properties.chargingProfile.properties.chargingProfileKind.enum}}];
+validate4.errors = [{instancePath:instancePath+"/chargingProfile/chargingProfileKind",keyword:"enum",params:{allowedValues: schema4.properties.chargingProfile.properties.chargingProfileKind.enum}}];
 return false;
 }
 var valid1 = _errs17 === errors;
@@ -362,11 +385,11 @@ if(data2.recurrencyKind !== undefined){
 let data8 = data2.recurrencyKind;
 const _errs19 = errors;
 if(typeof data8 !== "string"){
-validate3.errors = [{instancePath:instancePath+"/chargingProfile/recurrencyKind",keyword:"type",params:{type: "string"}}];
+validate4.errors = [{instancePath:instancePath+"/chargingProfile/recurrencyKind",keyword:"type",params:{type: "string"}}];
 return false;
 }
 if(!((data8 === "Daily") || (data8 === "Weekly"))){
-validate3.errors = [{instancePath:instancePath+"/chargingProfile/recurrencyKind",keyword:"enum",params:{allowedValues: schema3.properties.chargingProfile.properties.recurrencyKind.enum}}];
+validate4.errors = [{instancePath:instancePath+"/chargingProfile/recurrencyKind",keyword:"enum",params:{allowedValues: schema4.properties.chargingProfile.properties.recurrencyKind.enum}}];
 return false;
 }
 var valid1 = _errs19 === errors;
@@ -382,12 +405,12 @@ if(errors === _errs21){
 if(errors === _errs21){
 if(typeof data9 === "string"){
 if(!(formats0.validate(data9))){
-validate3.errors = [{instancePath:instancePath+"/chargingProfile/validFrom",keyword:"format",params:{format: "date-time"}}];
+validate4.errors = [{instancePath:instancePath+"/chargingProfile/validFrom",keyword:"format",params:{format: "date-time"}}];
 return false;
 }
 }
 else {
-validate3.errors = [{instancePath:instancePath+"/chargingProfile/validFrom",keyword:"type",params:{type: "string"}}];
+validate4.errors = [{instancePath:instancePath+"/chargingProfile/validFrom",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -405,12 +428,12 @@ if(errors === _errs23){
 if(errors === _errs23){
 if(typeof data10 === "string"){
 if(!(formats0.validate(data10))){
-validate3.errors = [{instancePath:instancePath+"/chargingProfile/validTo",keyword:"format",params:{format: "date-time"}}];
+validate4.errors = [{instancePath:instancePath+"/chargingProfile/validTo",keyword:"format",params:{format: "date-time"}}];
 return false;
 }
 }
 else {
-validate3.errors = [{instancePath:instancePath+"/chargingProfile/validTo",keyword:"type",params:{type: "string"}}];
+validate4.errors = [{instancePath:instancePath+"/chargingProfile/validTo",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -428,14 +451,14 @@ if(errors === _errs25){
 if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
 let missing2;
 if(((data11.chargingRateUnit === undefined) && (missing2 = "chargingRateUnit")) || ((data11.chargingSchedulePeriod === undefined) && (missing2 = "chargingSchedulePeriod"))){
-validate3.errors = [{instancePath:instancePath+"/chargingProfile/chargingSchedule",keyword:"required",params:{missingProperty: missing2}}];
+validate4.errors = [{instancePath:instancePath+"/chargingProfile/chargingSchedule",keyword:"required",params:{missingProperty: missing2}}];
 return false;
 }
 else {
 const _errs27 = errors;
 for(const key2 in data11){
 if(!(((((key2 === "duration") || (key2 === "startSchedule")) || (key2 === "chargingRateUnit")) || (key2 === "chargingSchedulePeriod")) || (key2 === "minChargingRate"))){
-validate3.errors = [{instancePath:instancePath+"/chargingProfile/chargingSchedule",keyword:"additionalProperties",params:{additionalProperty: key2}}];
+validate4.errors = [{instancePath:instancePath+"/chargingProfile/chargingSchedule",keyword:"additionalProperties",params:{additionalProperty: key2}}];
 return false;
 break;
 }
@@ -445,7 +468,7 @@ if(data11.duration !== undefined){
 let data12 = data11.duration;
 const _errs28 = errors;
 if(!(((typeof data12 == "number") && (!(data12 % 1) && !isNaN(data12))) && (isFinite(data12)))){
-validate3.errors = [{instancePath:instancePath+"/chargingProfile/chargingSchedule/duration",keyword:"type",params:{type: "integer"}}];
+validate4.errors = [{instancePath:instancePath+"/chargingProfile/chargingSchedule/duration",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid2 = _errs28 === errors;
@@ -461,12 +484,12 @@ if(errors === _errs30){
 if(errors === _errs30){
 if(typeof data13 === "string"){
 if(!(formats0.validate(data13))){
-validate3.errors = [{instancePath:instancePath+"/chargingProfile/chargingSchedule/startSchedule",keyword:"format",params:{format: "date-time"}}];
+validate4.errors = [{instancePath:instancePath+"/chargingProfile/chargingSchedule/startSchedule",keyword:"format",params:{format: "date-time"}}];
 return false;
 }
 }
 else {
-validate3.errors = [{instancePath:instancePath+"/chargingProfile/chargingSchedule/startSchedule",keyword:"type",params:{type: "string"}}];
+validate4.errors = [{instancePath:instancePath+"/chargingProfile/chargingSchedule/startSchedule",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -481,11 +504,11 @@ if(data11.chargingRateUnit !== undefined){
 let data14 = data11.chargingRateUnit;
 const _errs32 = errors;
 if(typeof data14 !== "string"){
-validate3.errors = [{instancePath:instancePath+"/chargingProfile/chargingSchedule/chargingRateUnit",keyword:"type",params:{type: "string"}}];
+validate4.errors = [{instancePath:instancePath+"/chargingProfile/chargingSchedule/chargingRateUnit",keyword:"type",params:{type: "string"}}];
 return false;
 }
 if(!((data14 === "A") || (data14 === "W"))){
-validate3.errors = [{instancePath:instancePath+"/chargingProfile/chargingSchedule/chargingRateUnit",keyword:"enum",params:{allowedValues: schema3.properties.chargingProfile.properties.chargingSchedule.properties.chargingRateUnit.enum}}];
+validate4.errors = [{instancePath:instancePath+"/chargingProfile/chargingSchedule/chargingRateUnit",keyword:"enum",params:{allowedValues: schema4.properties.chargingProfile.properties.chargingSchedule.properties.chargingRateUnit.enum}}];
 return false;
 }
 var valid2 = _errs32 === errors;
@@ -508,14 +531,14 @@ if(errors === _errs36){
 if(data16 && typeof data16 == "object" && !Array.isArray(data16)){
 let missing3;
 if(((data16.startPeriod === undefined) && (missing3 = "startPeriod")) || ((data16.limit === undefined) && (missing3 = "limit"))){
-validate3.errors = [{instancePath:instancePath+"/chargingProfile/chargingSchedule/chargingSchedulePeriod/" + i0,keyword:"required",params:{missingProperty: missing3}}];
+validate4.errors = [{instancePath:instancePath+"/chargingProfile/chargingSchedule/chargingSchedulePeriod/" + i0,keyword:"required",params:{missingProperty: missing3}}];
 return false;
 }
 else {
 const _errs38 = errors;
 for(const key3 in data16){
 if(!(((key3 === "startPeriod") || (key3 === "limit")) || (key3 === "numberPhases"))){
-validate3.errors = [{instancePath:instancePath+"/chargingProfile/chargingSchedule/chargingSchedulePeriod/" + i0,keyword:"additionalProperties",params:{additionalProperty: key3}}];
+validate4.errors = [{instancePath:instancePath+"/chargingProfile/chargingSchedule/chargingSchedulePeriod/" + i0,keyword:"additionalProperties",params:{additionalProperty: key3}}];
 return false;
 break;
 }
@@ -525,7 +548,7 @@ if(data16.startPeriod !== undefined){
 let data17 = data16.startPeriod;
 const _errs39 = errors;
 if(!(((typeof data17 == "number") && (!(data17 % 1) && !isNaN(data17))) && (isFinite(data17)))){
-validate3.errors = [{instancePath:instancePath+"/chargingProfile/chargingSchedule/chargingSchedulePeriod/" + i0+"/startPeriod",keyword:"type",params:{type: "integer"}}];
+validate4.errors = [{instancePath:instancePath+"/chargingProfile/chargingSchedule/chargingSchedulePeriod/" + i0+"/startPeriod",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid4 = _errs39 === errors;
@@ -541,12 +564,12 @@ if(errors === _errs41){
 if((typeof data18 == "number") && (isFinite(data18))){
 let res0;
 if((0.1 === 0 || (res0 = data18/0.1, Math.abs(Math.round(res0) - res0) > 1e-6))){
-validate3.errors = [{instancePath:instancePath+"/chargingProfile/chargingSchedule/chargingSchedulePeriod/" + i0+"/limit",keyword:"multipleOf",params:{multipleOf: 0.1}}];
+validate4.errors = [{instancePath:instancePath+"/chargingProfile/chargingSchedule/chargingSchedulePeriod/" + i0+"/limit",keyword:"multipleOf",params:{multipleOf: 0.1}}];
 return false;
 }
 }
 else {
-validate3.errors = [{instancePath:instancePath+"/chargingProfile/chargingSchedule/chargingSchedulePeriod/" + i0+"/limit",keyword:"type",params:{type: "number"}}];
+validate4.errors = [{instancePath:instancePath+"/chargingProfile/chargingSchedule/chargingSchedulePeriod/" + i0+"/limit",keyword:"type",params:{type: "number"}}];
 return false;
 }
 }
@@ -560,7 +583,7 @@ if(data16.numberPhases !== undefined){
 let data19 = data16.numberPhases;
 const _errs43 = errors;
 if(!(((typeof data19 == "number") && (!(data19 % 1) && !isNaN(data19))) && (isFinite(data19)))){
-validate3.errors = [{instancePath:instancePath+"/chargingProfile/chargingSchedule/chargingSchedulePeriod/" + i0+"/numberPhases",keyword:"type",params:{type: "integer"}}];
+validate4.errors = [{instancePath:instancePath+"/chargingProfile/chargingSchedule/chargingSchedulePeriod/" + i0+"/numberPhases",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid4 = _errs43 === errors;
@@ -574,7 +597,7 @@ var valid4 = true;
 }
 }
 else {
-validate3.errors = [{instancePath:instancePath+"/chargingProfile/chargingSchedule/chargingSchedulePeriod/" + i0,keyword:"type",params:{type: "object"}}];
+validate4.errors = [{instancePath:instancePath+"/chargingProfile/chargingSchedule/chargingSchedulePeriod/" + i0,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
@@ -585,7 +608,7 @@ break;
 }
 }
 else {
-validate3.errors = [{instancePath:instancePath+"/chargingProfile/chargingSchedule/chargingSchedulePeriod",keyword:"type",params:{type: "array"}}];
+validate4.errors = [{instancePath:instancePath+"/chargingProfile/chargingSchedule/chargingSchedulePeriod",keyword:"type",params:{type: "array"}}];
 return false;
 }
 }
@@ -602,12 +625,12 @@ if(errors === _errs45){
 if((typeof data20 == "number") && (isFinite(data20))){
 let res1;
 if((0.1 === 0 || (res1 = data20/0.1, Math.abs(Math.round(res1) - res1) > 1e-6))){
-validate3.errors = [{instancePath:instancePath+"/chargingProfile/chargingSchedule/minChargingRate",keyword:"multipleOf",params:{multipleOf: 0.1}}];
+validate4.errors = [{instancePath:instancePath+"/chargingProfile/chargingSchedule/minChargingRate",keyword:"multipleOf",params:{multipleOf: 0.1}}];
 return false;
 }
 }
 else {
-validate3.errors = [{instancePath:instancePath+"/chargingProfile/chargingSchedule/minChargingRate",keyword:"type",params:{type: "number"}}];
+validate4.errors = [{instancePath:instancePath+"/chargingProfile/chargingSchedule/minChargingRate",keyword:"type",params:{type: "number"}}];
 return false;
 }
 }
@@ -624,7 +647,7 @@ var valid2 = true;
 }
 }
 else {
-validate3.errors = [{instancePath:instancePath+"/chargingProfile/chargingSchedule",keyword:"type",params:{type: "object"}}];
+validate4.errors = [{instancePath:instancePath+"/chargingProfile/chargingSchedule",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
@@ -645,7 +668,7 @@ var valid1 = true;
 }
 }
 else {
-validate3.errors = [{instancePath:instancePath+"/chargingProfile",keyword:"type",params:{type: "object"}}];
+validate4.errors = [{instancePath:instancePath+"/chargingProfile",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
@@ -660,48 +683,6 @@ var valid0 = true;
 }
 }
 else {
-validate3.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-validate3.errors = vErrors;
-return errors === 0;
-}
-
-export const RemoteStopTransaction_req = validate4;
-const schema4 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"transactionId":{"type":"integer"}},"required":["transactionId"],"type":"object"};
-
-function validate4(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.transactionId === undefined) && (missing0 = "transactionId")){
-validate4.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
-return false;
-}
-else {
-const _errs1 = errors;
-for(const key0 in data){
-if(!(key0 === "transactionId")){
-validate4.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
-return false;
-break;
-}
-}
-if(_errs1 === errors){
-if(data.transactionId !== undefined){
-let data0 = data.transactionId;
-if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
-validate4.errors = [{instancePath:instancePath+"/transactionId",keyword:"type",params:{type: "integer"}}];
-return false;
-}
-}
-}
-}
-}
-else {
 validate4.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
@@ -710,8 +691,8 @@ validate4.errors = vErrors;
 return errors === 0;
 }
 
-export const Reset_req = validate5;
-const schema5 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"type":{"type":"string","enum":["Hard","Soft"]}},"required":["type"],"type":"object"};
+export const RemoteStopTransaction_req = validate5;
+const schema5 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"transactionId":{"type":"integer"}},"required":["transactionId"],"type":"object"};
 
 function validate5(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -719,28 +700,24 @@ let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if((data.type === undefined) && (missing0 = "type")){
+if((data.transactionId === undefined) && (missing0 = "transactionId")){
 validate5.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
-if(!(key0 === "type")){
+if(!(key0 === "transactionId")){
 validate5.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
 }
 if(_errs1 === errors){
-if(data.type !== undefined){
-let data0 = data.type;
-if(typeof data0 !== "string"){
-validate5.errors = [{instancePath:instancePath+"/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-if(!((data0 === "Hard") || (data0 === "Soft"))){
-validate5.errors = [{instancePath:instancePath+"/type",keyword:"enum",params:{allowedValues: schema5.properties.type.enum}}];
+if(data.transactionId !== undefined){
+let data0 = data.transactionId;
+if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
+validate5.errors = [{instancePath:instancePath+"/transactionId",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 }
@@ -756,8 +733,8 @@ validate5.errors = vErrors;
 return errors === 0;
 }
 
-export const TriggerMessage_req = validate6;
-const schema6 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"requestedMessage":{"type":"string","enum":["BootNotification","DiagnosticsStatusNotification","FirmwareStatusNotification","Heartbeat","MeterValues","StatusNotification"]},"connectorId":{"type":"integer"}},"required":["requestedMessage"],"type":"object"};
+export const Reset_req = validate6;
+const schema6 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"type":{"type":"string","enum":["Hard","Soft"]}},"required":["type"],"type":"object"};
 
 function validate6(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -765,48 +742,29 @@ let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if((data.requestedMessage === undefined) && (missing0 = "requestedMessage")){
+if((data.type === undefined) && (missing0 = "type")){
 validate6.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
-if(!((key0 === "requestedMessage") || (key0 === "connectorId"))){
+if(!(key0 === "type")){
 validate6.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
 }
 if(_errs1 === errors){
-if(data.requestedMessage !== undefined){
-let data0 = data.requestedMessage;
-const _errs2 = errors;
+if(data.type !== undefined){
+let data0 = data.type;
 if(typeof data0 !== "string"){
-validate6.errors = [{instancePath:instancePath+"/requestedMessage",keyword:"type",params:{type: "string"}}];
+validate6.errors = [{instancePath:instancePath+"/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
-if(!((((((data0 === "BootNotification") || (data0 === "DiagnosticsStatusNotification")) || (data0 === "FirmwareStatusNotification")) || (data0 === "Heartbeat")) || (data0 === "MeterValues")) || (data0 === "StatusNotification"))){
-validate6.errors = [{instancePath:instancePath+"/requestedMessage",keyword:"enum",params:{allowedValues: schema6.properties.requestedMessage.enum}}];
+if(!((data0 === "Hard") || (data0 === "Soft"))){
+validate6.errors = [{instancePath:instancePath+"/type",keyword:"enum",params:{allowedValues: schema6.properties.type.enum}}];
 return false;
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.connectorId !== undefined){
-let data1 = data.connectorId;
-const _errs4 = errors;
-if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
-validate6.errors = [{instancePath:instancePath+"/connectorId",keyword:"type",params:{type: "integer"}}];
-return false;
-}
-var valid0 = _errs4 === errors;
-}
-else {
-var valid0 = true;
 }
 }
 }
@@ -821,8 +779,8 @@ validate6.errors = vErrors;
 return errors === 0;
 }
 
-export const UnlockConnector_req = validate7;
-const schema7 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"connectorId":{"type":"integer"}},"required":["connectorId"],"type":"object"};
+export const SendLocalList_req = validate7;
+const schema7 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"listVersion":{"type":"integer"},"localAuthorizationList":{"type":"array","items":{"type":"object","properties":{"idTag":{"type":"string","maxLength":20},"idTagInfo":{"type":"object","properties":{"expiryDate":{"type":"string","format":"date-time"},"parentIdTag":{"type":"string","maxLength":20},"status":{"type":"string","enum":["Accepted","Blocked","Expired","Invalid","ConcurrentTx"]}},"additionalProperties":false,"required":["status"]}},"additionalProperties":false,"required":["idTag"]}},"updateType":{"type":"string","enum":["Differential","Full"]}},"required":["listVersion","updateType"],"type":"object"};
 
 function validate7(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -830,25 +788,218 @@ let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if((data.connectorId === undefined) && (missing0 = "connectorId")){
+if(((data.listVersion === undefined) && (missing0 = "listVersion")) || ((data.updateType === undefined) && (missing0 = "updateType"))){
 validate7.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
-if(!(key0 === "connectorId")){
+if(!(((key0 === "listVersion") || (key0 === "localAuthorizationList")) || (key0 === "updateType"))){
 validate7.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
 }
 if(_errs1 === errors){
-if(data.connectorId !== undefined){
-let data0 = data.connectorId;
+if(data.listVersion !== undefined){
+let data0 = data.listVersion;
+const _errs2 = errors;
 if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
-validate7.errors = [{instancePath:instancePath+"/connectorId",keyword:"type",params:{type: "integer"}}];
+validate7.errors = [{instancePath:instancePath+"/listVersion",keyword:"type",params:{type: "integer"}}];
 return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.localAuthorizationList !== undefined){
+let data1 = data.localAuthorizationList;
+const _errs4 = errors;
+if(errors === _errs4){
+if(Array.isArray(data1)){
+var valid1 = true;
+const len0 = data1.length;
+for(let i0=0; i0<len0; i0++){
+let data2 = data1[i0];
+const _errs6 = errors;
+if(errors === _errs6){
+if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
+let missing1;
+if((data2.idTag === undefined) && (missing1 = "idTag")){
+validate7.errors = [{instancePath:instancePath+"/localAuthorizationList/" + i0,keyword:"required",params:{missingProperty: missing1}}];
+return false;
+}
+else {
+const _errs8 = errors;
+for(const key1 in data2){
+if(!((key1 === "idTag") || (key1 === "idTagInfo"))){
+validate7.errors = [{instancePath:instancePath+"/localAuthorizationList/" + i0,keyword:"additionalProperties",params:{additionalProperty: key1}}];
+return false;
+break;
+}
+}
+if(_errs8 === errors){
+if(data2.idTag !== undefined){
+let data3 = data2.idTag;
+const _errs9 = errors;
+if(errors === _errs9){
+if(typeof data3 === "string"){
+if(func0(data3) > 20){
+validate7.errors = [{instancePath:instancePath+"/localAuthorizationList/" + i0+"/idTag",keyword:"maxLength",params:{limit: 20}}];
+return false;
+}
+}
+else {
+validate7.errors = [{instancePath:instancePath+"/localAuthorizationList/" + i0+"/idTag",keyword:"type",params:{type: "string"}}];
+return false;
+}
+}
+var valid2 = _errs9 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data2.idTagInfo !== undefined){
+let data4 = data2.idTagInfo;
+const _errs11 = errors;
+if(errors === _errs11){
+if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
+let missing2;
+if((data4.status === undefined) && (missing2 = "status")){
+validate7.errors = [{instancePath:instancePath+"/localAuthorizationList/" + i0+"/idTagInfo",keyword:"required",params:{missingProperty: missing2}}];
+return false;
+}
+else {
+const _errs13 = errors;
+for(const key2 in data4){
+if(!(((key2 === "expiryDate") || (key2 === "parentIdTag")) || (key2 === "status"))){
+validate7.errors = [{instancePath:instancePath+"/localAuthorizationList/" + i0+"/idTagInfo",keyword:"additionalProperties",params:{additionalProperty: key2}}];
+return false;
+break;
+}
+}
+if(_errs13 === errors){
+if(data4.expiryDate !== undefined){
+let data5 = data4.expiryDate;
+const _errs14 = errors;
+if(errors === _errs14){
+if(errors === _errs14){
+if(typeof data5 === "string"){
+if(!(formats0.validate(data5))){
+validate7.errors = [{instancePath:instancePath+"/localAuthorizationList/" + i0+"/idTagInfo/expiryDate",keyword:"format",params:{format: "date-time"}}];
+return false;
+}
+}
+else {
+validate7.errors = [{instancePath:instancePath+"/localAuthorizationList/" + i0+"/idTagInfo/expiryDate",keyword:"type",params:{type: "string"}}];
+return false;
+}
+}
+}
+var valid3 = _errs14 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data4.parentIdTag !== undefined){
+let data6 = data4.parentIdTag;
+const _errs16 = errors;
+if(errors === _errs16){
+if(typeof data6 === "string"){
+if(func0(data6) > 20){
+validate7.errors = [{instancePath:instancePath+"/localAuthorizationList/" + i0+"/idTagInfo/parentIdTag",keyword:"maxLength",params:{limit: 20}}];
+return false;
+}
+}
+else {
+validate7.errors = [{instancePath:instancePath+"/localAuthorizationList/" + i0+"/idTagInfo/parentIdTag",keyword:"type",params:{type: "string"}}];
+return false;
+}
+}
+var valid3 = _errs16 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data4.status !== undefined){
+let data7 = data4.status;
+const _errs18 = errors;
+if(typeof data7 !== "string"){
+validate7.errors = [{instancePath:instancePath+"/localAuthorizationList/" + i0+"/idTagInfo/status",keyword:"type",params:{type: "string"}}];
+return false;
+}
+if(!(((((data7 === "Accepted") || (data7 === "Blocked")) || (data7 === "Expired")) || (data7 === "Invalid")) || (data7 === "ConcurrentTx"))){
+validate7.errors = [{instancePath:instancePath+"/localAuthorizationList/" + i0+"/idTagInfo/status",keyword:"enum",params:{allowedValues: schema7.properties.localAuthorizationList.items.properties.idTagInfo.properties.status.enum}}];
+return false;
+}
+var valid3 = _errs18 === errors;
+}
+else {
+var valid3 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate7.errors = [{instancePath:instancePath+"/localAuthorizationList/" + i0+"/idTagInfo",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+var valid2 = _errs11 === errors;
+}
+else {
+var valid2 = true;
+}
+}
+}
+}
+}
+else {
+validate7.errors = [{instancePath:instancePath+"/localAuthorizationList/" + i0,keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+var valid1 = _errs6 === errors;
+if(!valid1){
+break;
+}
+}
+}
+else {
+validate7.errors = [{instancePath:instancePath+"/localAuthorizationList",keyword:"type",params:{type: "array"}}];
+return false;
+}
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.updateType !== undefined){
+let data8 = data.updateType;
+const _errs20 = errors;
+if(typeof data8 !== "string"){
+validate7.errors = [{instancePath:instancePath+"/updateType",keyword:"type",params:{type: "string"}}];
+return false;
+}
+if(!((data8 === "Differential") || (data8 === "Full"))){
+validate7.errors = [{instancePath:instancePath+"/updateType",keyword:"enum",params:{allowedValues: schema7.properties.updateType.enum}}];
+return false;
+}
+var valid0 = _errs20 === errors;
+}
+else {
+var valid0 = true;
+}
 }
 }
 }
@@ -863,4 +1014,111 @@ validate7.errors = vErrors;
 return errors === 0;
 }
 
-export const validators = {"ChangeAvailability.req": ChangeAvailability_req, "ChangeConfiguration.req": ChangeConfiguration_req, "GetConfiguration.req": GetConfiguration_req, "RemoteStartTransaction.req": RemoteStartTransaction_req, "RemoteStopTransaction.req": RemoteStopTransaction_req, "Reset.req": Reset_req, "TriggerMessage.req": TriggerMessage_req, "UnlockConnector.req": UnlockConnector_req};
+export const TriggerMessage_req = validate8;
+const schema8 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"requestedMessage":{"type":"string","enum":["BootNotification","DiagnosticsStatusNotification","FirmwareStatusNotification","Heartbeat","MeterValues","StatusNotification"]},"connectorId":{"type":"integer"}},"required":["requestedMessage"],"type":"object"};
+
+function validate8(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.requestedMessage === undefined) && (missing0 = "requestedMessage")){
+validate8.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!((key0 === "requestedMessage") || (key0 === "connectorId"))){
+validate8.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.requestedMessage !== undefined){
+let data0 = data.requestedMessage;
+const _errs2 = errors;
+if(typeof data0 !== "string"){
+validate8.errors = [{instancePath:instancePath+"/requestedMessage",keyword:"type",params:{type: "string"}}];
+return false;
+}
+if(!((((((data0 === "BootNotification") || (data0 === "DiagnosticsStatusNotification")) || (data0 === "FirmwareStatusNotification")) || (data0 === "Heartbeat")) || (data0 === "MeterValues")) || (data0 === "StatusNotification"))){
+validate8.errors = [{instancePath:instancePath+"/requestedMessage",keyword:"enum",params:{allowedValues: schema8.properties.requestedMessage.enum}}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.connectorId !== undefined){
+let data1 = data.connectorId;
+const _errs4 = errors;
+if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
+validate8.errors = [{instancePath:instancePath+"/connectorId",keyword:"type",params:{type: "integer"}}];
+return false;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+else {
+validate8.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+validate8.errors = vErrors;
+return errors === 0;
+}
+
+export const UnlockConnector_req = validate9;
+const schema9 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"connectorId":{"type":"integer"}},"required":["connectorId"],"type":"object"};
+
+function validate9(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.connectorId === undefined) && (missing0 = "connectorId")){
+validate9.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!(key0 === "connectorId")){
+validate9.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.connectorId !== undefined){
+let data0 = data.connectorId;
+if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
+validate9.errors = [{instancePath:instancePath+"/connectorId",keyword:"type",params:{type: "integer"}}];
+return false;
+}
+}
+}
+}
+}
+else {
+validate9.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+validate9.errors = vErrors;
+return errors === 0;
+}
+
+export const validators = {"ChangeAvailability.req": ChangeAvailability_req, "ChangeConfiguration.req": ChangeConfiguration_req, "GetConfiguration.req": GetConfiguration_req, "GetLocalListVersion.req": GetLocalListVersion_req, "RemoteStartTransaction.req": RemoteStartTransaction_req, "RemoteStopTransaction.req": RemoteStopTransaction_req, "Reset.req": Reset_req, "SendLocalList.req": SendLocalList_req, "TriggerMessage.req": TriggerMessage_req, "UnlockConnector.req": UnlockConnector_req};

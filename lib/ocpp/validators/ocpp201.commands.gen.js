@@ -298,12 +298,46 @@ validate8.errors = vErrors;
 return errors === 0;
 }
 
-export const GetReport_req = validate12;
-const schema6 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"componentVariable":{"type":"array","items":{"$ref":"urn:def:ComponentVariableType"},"minItems":1},"requestId":{"type":"integer"},"componentCriteria":{"type":"array","items":{"$ref":"urn:def:ComponentCriterionEnumType"},"minItems":1,"maxItems":4}},"required":["requestId"],"type":"object"};
-const schema7 = {"$id":"urn:def:ComponentVariableType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"component":{"$ref":"urn:def:ComponentType"},"variable":{"$ref":"urn:def:VariableType"}},"required":["component"]};
-const schema8 = {"$id":"urn:def:ComponentType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"evse":{"$ref":"urn:def:EVSEType"},"name":{"type":"string","maxLength":50},"instance":{"type":"string","maxLength":50}},"required":["name"]};
+export const GetLocalListVersion_req = validate12;
+const schema6 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"}},"type":"object"};
 
-function validate16(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate12(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+const _errs1 = errors;
+for(const key0 in data){
+if(!(key0 === "customData")){
+validate12.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.customData !== undefined){
+if(!(validate1(data.customData, {instancePath:instancePath+"/customData",parentData:data,parentDataProperty:"customData",rootData}))){
+vErrors = vErrors === null ? validate1.errors : vErrors.concat(validate1.errors);
+errors = vErrors.length;
+}
+}
+}
+}
+else {
+validate12.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+validate12.errors = vErrors;
+return errors === 0;
+}
+
+export const GetReport_req = validate14;
+const schema7 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"componentVariable":{"type":"array","items":{"$ref":"urn:def:ComponentVariableType"},"minItems":1},"requestId":{"type":"integer"},"componentCriteria":{"type":"array","items":{"$ref":"urn:def:ComponentCriterionEnumType"},"minItems":1,"maxItems":4}},"required":["requestId"],"type":"object"};
+const schema8 = {"$id":"urn:def:ComponentVariableType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"component":{"$ref":"urn:def:ComponentType"},"variable":{"$ref":"urn:def:VariableType"}},"required":["component"]};
+const schema9 = {"$id":"urn:def:ComponentType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"evse":{"$ref":"urn:def:EVSEType"},"name":{"type":"string","maxLength":50},"instance":{"type":"string","maxLength":50}},"required":["name"]};
+
+function validate18(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:ComponentType" */;
 let vErrors = null;
 let errors = 0;
@@ -311,14 +345,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.name === undefined) && (missing0 = "name")){
-validate16.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate18.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!((((key0 === "customData") || (key0 === "evse")) || (key0 === "name")) || (key0 === "instance"))){
-validate16.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate18.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -354,12 +388,12 @@ const _errs4 = errors;
 if(errors === _errs4){
 if(typeof data2 === "string"){
 if(func0(data2) > 50){
-validate16.errors = [{instancePath:instancePath+"/name",keyword:"maxLength",params:{limit: 50}}];
+validate18.errors = [{instancePath:instancePath+"/name",keyword:"maxLength",params:{limit: 50}}];
 return false;
 }
 }
 else {
-validate16.errors = [{instancePath:instancePath+"/name",keyword:"type",params:{type: "string"}}];
+validate18.errors = [{instancePath:instancePath+"/name",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -375,12 +409,12 @@ const _errs6 = errors;
 if(errors === _errs6){
 if(typeof data3 === "string"){
 if(func0(data3) > 50){
-validate16.errors = [{instancePath:instancePath+"/instance",keyword:"maxLength",params:{limit: 50}}];
+validate18.errors = [{instancePath:instancePath+"/instance",keyword:"maxLength",params:{limit: 50}}];
 return false;
 }
 }
 else {
-validate16.errors = [{instancePath:instancePath+"/instance",keyword:"type",params:{type: "string"}}];
+validate18.errors = [{instancePath:instancePath+"/instance",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -396,17 +430,17 @@ var valid0 = true;
 }
 }
 else {
-validate16.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate18.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate16.errors = vErrors;
+validate18.errors = vErrors;
 return errors === 0;
 }
 
-const schema9 = {"$id":"urn:def:VariableType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"name":{"type":"string","maxLength":50},"instance":{"type":"string","maxLength":50}},"required":["name"]};
+const schema10 = {"$id":"urn:def:VariableType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"name":{"type":"string","maxLength":50},"instance":{"type":"string","maxLength":50}},"required":["name"]};
 
-function validate20(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate22(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:VariableType" */;
 let vErrors = null;
 let errors = 0;
@@ -414,14 +448,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.name === undefined) && (missing0 = "name")){
-validate20.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate22.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(((key0 === "customData") || (key0 === "name")) || (key0 === "instance"))){
-validate20.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate22.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -445,12 +479,12 @@ const _errs3 = errors;
 if(errors === _errs3){
 if(typeof data1 === "string"){
 if(func0(data1) > 50){
-validate20.errors = [{instancePath:instancePath+"/name",keyword:"maxLength",params:{limit: 50}}];
+validate22.errors = [{instancePath:instancePath+"/name",keyword:"maxLength",params:{limit: 50}}];
 return false;
 }
 }
 else {
-validate20.errors = [{instancePath:instancePath+"/name",keyword:"type",params:{type: "string"}}];
+validate22.errors = [{instancePath:instancePath+"/name",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -466,12 +500,12 @@ const _errs5 = errors;
 if(errors === _errs5){
 if(typeof data2 === "string"){
 if(func0(data2) > 50){
-validate20.errors = [{instancePath:instancePath+"/instance",keyword:"maxLength",params:{limit: 50}}];
+validate22.errors = [{instancePath:instancePath+"/instance",keyword:"maxLength",params:{limit: 50}}];
 return false;
 }
 }
 else {
-validate20.errors = [{instancePath:instancePath+"/instance",keyword:"type",params:{type: "string"}}];
+validate22.errors = [{instancePath:instancePath+"/instance",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -486,16 +520,16 @@ var valid0 = true;
 }
 }
 else {
-validate20.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate22.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate20.errors = vErrors;
+validate22.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate14(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate16(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:ComponentVariableType" */;
 let vErrors = null;
 let errors = 0;
@@ -503,14 +537,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.component === undefined) && (missing0 = "component")){
-validate14.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate16.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(((key0 === "customData") || (key0 === "component")) || (key0 === "variable"))){
-validate14.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate16.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -530,8 +564,8 @@ var valid0 = true;
 if(valid0){
 if(data.component !== undefined){
 const _errs3 = errors;
-if(!(validate16(data.component, {instancePath:instancePath+"/component",parentData:data,parentDataProperty:"component",rootData}))){
-vErrors = vErrors === null ? validate16.errors : vErrors.concat(validate16.errors);
+if(!(validate18(data.component, {instancePath:instancePath+"/component",parentData:data,parentDataProperty:"component",rootData}))){
+vErrors = vErrors === null ? validate18.errors : vErrors.concat(validate18.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs3 === errors;
@@ -542,8 +576,8 @@ var valid0 = true;
 if(valid0){
 if(data.variable !== undefined){
 const _errs4 = errors;
-if(!(validate20(data.variable, {instancePath:instancePath+"/variable",parentData:data,parentDataProperty:"variable",rootData}))){
-vErrors = vErrors === null ? validate20.errors : vErrors.concat(validate20.errors);
+if(!(validate22(data.variable, {instancePath:instancePath+"/variable",parentData:data,parentDataProperty:"variable",rootData}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs4 === errors;
@@ -557,48 +591,48 @@ var valid0 = true;
 }
 }
 else {
-validate14.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate16.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate14.errors = vErrors;
+validate16.errors = vErrors;
 return errors === 0;
 }
 
-const schema10 = {"$id":"urn:def:ComponentCriterionEnumType","type":"string","enum":["Active","Available","Enabled","Problem"]};
+const schema11 = {"$id":"urn:def:ComponentCriterionEnumType","type":"string","enum":["Active","Available","Enabled","Problem"]};
 
-function validate24(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate26(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:ComponentCriterionEnumType" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
-validate24.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
+validate26.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
 return false;
 }
 if(!((((data === "Active") || (data === "Available")) || (data === "Enabled")) || (data === "Problem"))){
-validate24.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema10.enum}}];
+validate26.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema11.enum}}];
 return false;
 }
-validate24.errors = vErrors;
+validate26.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate12(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate14(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.requestId === undefined) && (missing0 = "requestId")){
-validate12.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate14.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!((((key0 === "customData") || (key0 === "componentVariable")) || (key0 === "requestId")) || (key0 === "componentCriteria"))){
-validate12.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate14.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -622,7 +656,7 @@ const _errs3 = errors;
 if(errors === _errs3){
 if(Array.isArray(data1)){
 if(data1.length < 1){
-validate12.errors = [{instancePath:instancePath+"/componentVariable",keyword:"minItems",params:{limit: 1}}];
+validate14.errors = [{instancePath:instancePath+"/componentVariable",keyword:"minItems",params:{limit: 1}}];
 return false;
 }
 else {
@@ -630,8 +664,8 @@ var valid1 = true;
 const len0 = data1.length;
 for(let i0=0; i0<len0; i0++){
 const _errs5 = errors;
-if(!(validate14(data1[i0], {instancePath:instancePath+"/componentVariable/" + i0,parentData:data1,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate14.errors : vErrors.concat(validate14.errors);
+if(!(validate16(data1[i0], {instancePath:instancePath+"/componentVariable/" + i0,parentData:data1,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate16.errors : vErrors.concat(validate16.errors);
 errors = vErrors.length;
 }
 var valid1 = _errs5 === errors;
@@ -642,7 +676,7 @@ break;
 }
 }
 else {
-validate12.errors = [{instancePath:instancePath+"/componentVariable",keyword:"type",params:{type: "array"}}];
+validate14.errors = [{instancePath:instancePath+"/componentVariable",keyword:"type",params:{type: "array"}}];
 return false;
 }
 }
@@ -656,7 +690,7 @@ if(data.requestId !== undefined){
 let data3 = data.requestId;
 const _errs6 = errors;
 if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
-validate12.errors = [{instancePath:instancePath+"/requestId",keyword:"type",params:{type: "integer"}}];
+validate14.errors = [{instancePath:instancePath+"/requestId",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -671,12 +705,12 @@ const _errs8 = errors;
 if(errors === _errs8){
 if(Array.isArray(data4)){
 if(data4.length > 4){
-validate12.errors = [{instancePath:instancePath+"/componentCriteria",keyword:"maxItems",params:{limit: 4}}];
+validate14.errors = [{instancePath:instancePath+"/componentCriteria",keyword:"maxItems",params:{limit: 4}}];
 return false;
 }
 else {
 if(data4.length < 1){
-validate12.errors = [{instancePath:instancePath+"/componentCriteria",keyword:"minItems",params:{limit: 1}}];
+validate14.errors = [{instancePath:instancePath+"/componentCriteria",keyword:"minItems",params:{limit: 1}}];
 return false;
 }
 else {
@@ -684,8 +718,8 @@ var valid2 = true;
 const len1 = data4.length;
 for(let i1=0; i1<len1; i1++){
 const _errs10 = errors;
-if(!(validate24(data4[i1], {instancePath:instancePath+"/componentCriteria/" + i1,parentData:data4,parentDataProperty:i1,rootData}))){
-vErrors = vErrors === null ? validate24.errors : vErrors.concat(validate24.errors);
+if(!(validate26(data4[i1], {instancePath:instancePath+"/componentCriteria/" + i1,parentData:data4,parentDataProperty:i1,rootData}))){
+vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
 errors = vErrors.length;
 }
 var valid2 = _errs10 === errors;
@@ -697,7 +731,7 @@ break;
 }
 }
 else {
-validate12.errors = [{instancePath:instancePath+"/componentCriteria",keyword:"type",params:{type: "array"}}];
+validate14.errors = [{instancePath:instancePath+"/componentCriteria",keyword:"type",params:{type: "array"}}];
 return false;
 }
 }
@@ -713,37 +747,37 @@ var valid0 = true;
 }
 }
 else {
-validate12.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate14.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate12.errors = vErrors;
+validate14.errors = vErrors;
 return errors === 0;
 }
 
-export const GetVariables_req = validate26;
-const schema11 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"getVariableData":{"type":"array","items":{"$ref":"urn:def:GetVariableDataType"},"minItems":1}},"required":["getVariableData"],"type":"object"};
-const schema12 = {"$id":"urn:def:GetVariableDataType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"attributeType":{"$ref":"urn:def:AttributeEnumType"},"component":{"$ref":"urn:def:ComponentType"},"variable":{"$ref":"urn:def:VariableType"}},"required":["component","variable"]};
-const schema13 = {"$id":"urn:def:AttributeEnumType","type":"string","default":"Actual","enum":["Actual","Target","MinSet","MaxSet"]};
+export const GetVariables_req = validate28;
+const schema12 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"getVariableData":{"type":"array","items":{"$ref":"urn:def:GetVariableDataType"},"minItems":1}},"required":["getVariableData"],"type":"object"};
+const schema13 = {"$id":"urn:def:GetVariableDataType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"attributeType":{"$ref":"urn:def:AttributeEnumType"},"component":{"$ref":"urn:def:ComponentType"},"variable":{"$ref":"urn:def:VariableType"}},"required":["component","variable"]};
+const schema14 = {"$id":"urn:def:AttributeEnumType","type":"string","default":"Actual","enum":["Actual","Target","MinSet","MaxSet"]};
 
-function validate30(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate32(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:AttributeEnumType" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
-validate30.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
+validate32.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
 return false;
 }
 if(!((((data === "Actual") || (data === "Target")) || (data === "MinSet")) || (data === "MaxSet"))){
-validate30.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema13.enum}}];
+validate32.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema14.enum}}];
 return false;
 }
-validate30.errors = vErrors;
+validate32.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate28(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate30(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:GetVariableDataType" */;
 let vErrors = null;
 let errors = 0;
@@ -751,14 +785,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.component === undefined) && (missing0 = "component")) || ((data.variable === undefined) && (missing0 = "variable"))){
-validate28.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate30.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!((((key0 === "customData") || (key0 === "attributeType")) || (key0 === "component")) || (key0 === "variable"))){
-validate28.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate30.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -778,8 +812,8 @@ var valid0 = true;
 if(valid0){
 if(data.attributeType !== undefined){
 const _errs3 = errors;
-if(!(validate30(data.attributeType, {instancePath:instancePath+"/attributeType",parentData:data,parentDataProperty:"attributeType",rootData}))){
-vErrors = vErrors === null ? validate30.errors : vErrors.concat(validate30.errors);
+if(!(validate32(data.attributeType, {instancePath:instancePath+"/attributeType",parentData:data,parentDataProperty:"attributeType",rootData}))){
+vErrors = vErrors === null ? validate32.errors : vErrors.concat(validate32.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs3 === errors;
@@ -790,8 +824,8 @@ var valid0 = true;
 if(valid0){
 if(data.component !== undefined){
 const _errs4 = errors;
-if(!(validate16(data.component, {instancePath:instancePath+"/component",parentData:data,parentDataProperty:"component",rootData}))){
-vErrors = vErrors === null ? validate16.errors : vErrors.concat(validate16.errors);
+if(!(validate18(data.component, {instancePath:instancePath+"/component",parentData:data,parentDataProperty:"component",rootData}))){
+vErrors = vErrors === null ? validate18.errors : vErrors.concat(validate18.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs4 === errors;
@@ -802,8 +836,8 @@ var valid0 = true;
 if(valid0){
 if(data.variable !== undefined){
 const _errs5 = errors;
-if(!(validate20(data.variable, {instancePath:instancePath+"/variable",parentData:data,parentDataProperty:"variable",rootData}))){
-vErrors = vErrors === null ? validate20.errors : vErrors.concat(validate20.errors);
+if(!(validate22(data.variable, {instancePath:instancePath+"/variable",parentData:data,parentDataProperty:"variable",rootData}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs5 === errors;
@@ -818,30 +852,30 @@ var valid0 = true;
 }
 }
 else {
-validate28.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate30.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate28.errors = vErrors;
+validate30.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate26(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate28(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.getVariableData === undefined) && (missing0 = "getVariableData")){
-validate26.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate28.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!((key0 === "customData") || (key0 === "getVariableData"))){
-validate26.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate28.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -865,7 +899,7 @@ const _errs3 = errors;
 if(errors === _errs3){
 if(Array.isArray(data1)){
 if(data1.length < 1){
-validate26.errors = [{instancePath:instancePath+"/getVariableData",keyword:"minItems",params:{limit: 1}}];
+validate28.errors = [{instancePath:instancePath+"/getVariableData",keyword:"minItems",params:{limit: 1}}];
 return false;
 }
 else {
@@ -873,8 +907,8 @@ var valid1 = true;
 const len0 = data1.length;
 for(let i0=0; i0<len0; i0++){
 const _errs5 = errors;
-if(!(validate28(data1[i0], {instancePath:instancePath+"/getVariableData/" + i0,parentData:data1,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
+if(!(validate30(data1[i0], {instancePath:instancePath+"/getVariableData/" + i0,parentData:data1,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate30.errors : vErrors.concat(validate30.errors);
 errors = vErrors.length;
 }
 var valid1 = _errs5 === errors;
@@ -885,7 +919,7 @@ break;
 }
 }
 else {
-validate26.errors = [{instancePath:instancePath+"/getVariableData",keyword:"type",params:{type: "array"}}];
+validate28.errors = [{instancePath:instancePath+"/getVariableData",keyword:"type",params:{type: "array"}}];
 return false;
 }
 }
@@ -899,20 +933,20 @@ var valid0 = true;
 }
 }
 else {
-validate26.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate28.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate26.errors = vErrors;
+validate28.errors = vErrors;
 return errors === 0;
 }
 
-export const RequestStartTransaction_req = validate35;
-const schema14 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"evseId":{"type":"integer"},"groupIdToken":{"$ref":"urn:def:IdTokenType"},"idToken":{"$ref":"urn:def:IdTokenType"},"remoteStartId":{"type":"integer"},"chargingProfile":{"$ref":"urn:def:ChargingProfileType"}},"required":["remoteStartId","idToken"],"type":"object"};
-const schema15 = {"$id":"urn:def:IdTokenType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"additionalInfo":{"type":"array","items":{"$ref":"urn:def:AdditionalInfoType"},"minItems":1},"idToken":{"type":"string","maxLength":36},"type":{"$ref":"urn:def:IdTokenEnumType"}},"required":["idToken","type"]};
-const schema16 = {"$id":"urn:def:AdditionalInfoType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"additionalIdToken":{"type":"string","maxLength":36},"type":{"type":"string","maxLength":50}},"required":["additionalIdToken","type"]};
+export const RequestStartTransaction_req = validate37;
+const schema15 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"evseId":{"type":"integer"},"groupIdToken":{"$ref":"urn:def:IdTokenType"},"idToken":{"$ref":"urn:def:IdTokenType"},"remoteStartId":{"type":"integer"},"chargingProfile":{"$ref":"urn:def:ChargingProfileType"}},"required":["remoteStartId","idToken"],"type":"object"};
+const schema16 = {"$id":"urn:def:IdTokenType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"additionalInfo":{"type":"array","items":{"$ref":"urn:def:AdditionalInfoType"},"minItems":1},"idToken":{"type":"string","maxLength":36},"type":{"$ref":"urn:def:IdTokenEnumType"}},"required":["idToken","type"]};
+const schema17 = {"$id":"urn:def:AdditionalInfoType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"additionalIdToken":{"type":"string","maxLength":36},"type":{"type":"string","maxLength":50}},"required":["additionalIdToken","type"]};
 
-function validate39(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate41(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:AdditionalInfoType" */;
 let vErrors = null;
 let errors = 0;
@@ -920,14 +954,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.additionalIdToken === undefined) && (missing0 = "additionalIdToken")) || ((data.type === undefined) && (missing0 = "type"))){
-validate39.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate41.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(((key0 === "customData") || (key0 === "additionalIdToken")) || (key0 === "type"))){
-validate39.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate41.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -951,12 +985,12 @@ const _errs3 = errors;
 if(errors === _errs3){
 if(typeof data1 === "string"){
 if(func0(data1) > 36){
-validate39.errors = [{instancePath:instancePath+"/additionalIdToken",keyword:"maxLength",params:{limit: 36}}];
+validate41.errors = [{instancePath:instancePath+"/additionalIdToken",keyword:"maxLength",params:{limit: 36}}];
 return false;
 }
 }
 else {
-validate39.errors = [{instancePath:instancePath+"/additionalIdToken",keyword:"type",params:{type: "string"}}];
+validate41.errors = [{instancePath:instancePath+"/additionalIdToken",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -972,12 +1006,12 @@ const _errs5 = errors;
 if(errors === _errs5){
 if(typeof data2 === "string"){
 if(func0(data2) > 50){
-validate39.errors = [{instancePath:instancePath+"/type",keyword:"maxLength",params:{limit: 50}}];
+validate41.errors = [{instancePath:instancePath+"/type",keyword:"maxLength",params:{limit: 50}}];
 return false;
 }
 }
 else {
-validate39.errors = [{instancePath:instancePath+"/type",keyword:"type",params:{type: "string"}}];
+validate41.errors = [{instancePath:instancePath+"/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -992,34 +1026,34 @@ var valid0 = true;
 }
 }
 else {
-validate39.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate41.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate39.errors = vErrors;
+validate41.errors = vErrors;
 return errors === 0;
 }
 
-const schema17 = {"$id":"urn:def:IdTokenEnumType","type":"string","enum":["Central","eMAID","ISO14443","ISO15693","KeyCode","Local","MacAddress","NoAuthorization"]};
+const schema18 = {"$id":"urn:def:IdTokenEnumType","type":"string","enum":["Central","eMAID","ISO14443","ISO15693","KeyCode","Local","MacAddress","NoAuthorization"]};
 
-function validate42(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate44(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:IdTokenEnumType" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
-validate42.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
+validate44.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
 return false;
 }
 if(!((((((((data === "Central") || (data === "eMAID")) || (data === "ISO14443")) || (data === "ISO15693")) || (data === "KeyCode")) || (data === "Local")) || (data === "MacAddress")) || (data === "NoAuthorization"))){
-validate42.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema17.enum}}];
+validate44.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema18.enum}}];
 return false;
 }
-validate42.errors = vErrors;
+validate44.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate37(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate39(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:IdTokenType" */;
 let vErrors = null;
 let errors = 0;
@@ -1027,14 +1061,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.idToken === undefined) && (missing0 = "idToken")) || ((data.type === undefined) && (missing0 = "type"))){
-validate37.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate39.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!((((key0 === "customData") || (key0 === "additionalInfo")) || (key0 === "idToken")) || (key0 === "type"))){
-validate37.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate39.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -1058,7 +1092,7 @@ const _errs3 = errors;
 if(errors === _errs3){
 if(Array.isArray(data1)){
 if(data1.length < 1){
-validate37.errors = [{instancePath:instancePath+"/additionalInfo",keyword:"minItems",params:{limit: 1}}];
+validate39.errors = [{instancePath:instancePath+"/additionalInfo",keyword:"minItems",params:{limit: 1}}];
 return false;
 }
 else {
@@ -1066,8 +1100,8 @@ var valid1 = true;
 const len0 = data1.length;
 for(let i0=0; i0<len0; i0++){
 const _errs5 = errors;
-if(!(validate39(data1[i0], {instancePath:instancePath+"/additionalInfo/" + i0,parentData:data1,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate39.errors : vErrors.concat(validate39.errors);
+if(!(validate41(data1[i0], {instancePath:instancePath+"/additionalInfo/" + i0,parentData:data1,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate41.errors : vErrors.concat(validate41.errors);
 errors = vErrors.length;
 }
 var valid1 = _errs5 === errors;
@@ -1078,7 +1112,7 @@ break;
 }
 }
 else {
-validate37.errors = [{instancePath:instancePath+"/additionalInfo",keyword:"type",params:{type: "array"}}];
+validate39.errors = [{instancePath:instancePath+"/additionalInfo",keyword:"type",params:{type: "array"}}];
 return false;
 }
 }
@@ -1094,12 +1128,12 @@ const _errs6 = errors;
 if(errors === _errs6){
 if(typeof data3 === "string"){
 if(func0(data3) > 36){
-validate37.errors = [{instancePath:instancePath+"/idToken",keyword:"maxLength",params:{limit: 36}}];
+validate39.errors = [{instancePath:instancePath+"/idToken",keyword:"maxLength",params:{limit: 36}}];
 return false;
 }
 }
 else {
-validate37.errors = [{instancePath:instancePath+"/idToken",keyword:"type",params:{type: "string"}}];
+validate39.errors = [{instancePath:instancePath+"/idToken",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -1111,8 +1145,8 @@ var valid0 = true;
 if(valid0){
 if(data.type !== undefined){
 const _errs8 = errors;
-if(!(validate42(data.type, {instancePath:instancePath+"/type",parentData:data,parentDataProperty:"type",rootData}))){
-vErrors = vErrors === null ? validate42.errors : vErrors.concat(validate42.errors);
+if(!(validate44(data.type, {instancePath:instancePath+"/type",parentData:data,parentDataProperty:"type",rootData}))){
+vErrors = vErrors === null ? validate44.errors : vErrors.concat(validate44.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs8 === errors;
@@ -1127,45 +1161,27 @@ var valid0 = true;
 }
 }
 else {
-validate37.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate39.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate37.errors = vErrors;
+validate39.errors = vErrors;
 return errors === 0;
 }
 
-const schema18 = {"$id":"urn:def:ChargingProfileType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"id":{"type":"integer"},"stackLevel":{"type":"integer"},"chargingProfilePurpose":{"$ref":"urn:def:ChargingProfilePurposeEnumType"},"chargingProfileKind":{"$ref":"urn:def:ChargingProfileKindEnumType"},"recurrencyKind":{"$ref":"urn:def:RecurrencyKindEnumType"},"validFrom":{"type":"string","format":"date-time"},"validTo":{"type":"string","format":"date-time"},"chargingSchedule":{"type":"array","items":{"$ref":"urn:def:ChargingScheduleType"},"minItems":1,"maxItems":3},"transactionId":{"type":"string","maxLength":36}},"required":["id","stackLevel","chargingProfilePurpose","chargingProfileKind","chargingSchedule"]};
+const schema19 = {"$id":"urn:def:ChargingProfileType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"id":{"type":"integer"},"stackLevel":{"type":"integer"},"chargingProfilePurpose":{"$ref":"urn:def:ChargingProfilePurposeEnumType"},"chargingProfileKind":{"$ref":"urn:def:ChargingProfileKindEnumType"},"recurrencyKind":{"$ref":"urn:def:RecurrencyKindEnumType"},"validFrom":{"type":"string","format":"date-time"},"validTo":{"type":"string","format":"date-time"},"chargingSchedule":{"type":"array","items":{"$ref":"urn:def:ChargingScheduleType"},"minItems":1,"maxItems":3},"transactionId":{"type":"string","maxLength":36}},"required":["id","stackLevel","chargingProfilePurpose","chargingProfileKind","chargingSchedule"]};
 const func8 = Object.prototype.hasOwnProperty;
-const schema19 = {"$id":"urn:def:ChargingProfilePurposeEnumType","type":"string","enum":["ChargingStationExternalConstraints","ChargingStationMaxProfile","TxDefaultProfile","TxProfile"]};
-
-function validate48(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="urn:def:ChargingProfilePurposeEnumType" */;
-let vErrors = null;
-let errors = 0;
-if(typeof data !== "string"){
-validate48.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
-return false;
-}
-if(!((((data === "ChargingStationExternalConstraints") || (data === "ChargingStationMaxProfile")) || (data === "TxDefaultProfile")) || (data === "TxProfile"))){
-validate48.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema19.enum}}];
-return false;
-}
-validate48.errors = vErrors;
-return errors === 0;
-}
-
-const schema20 = {"$id":"urn:def:ChargingProfileKindEnumType","type":"string","enum":["Absolute","Recurring","Relative"]};
+const schema20 = {"$id":"urn:def:ChargingProfilePurposeEnumType","type":"string","enum":["ChargingStationExternalConstraints","ChargingStationMaxProfile","TxDefaultProfile","TxProfile"]};
 
 function validate50(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="urn:def:ChargingProfileKindEnumType" */;
+/*# sourceURL="urn:def:ChargingProfilePurposeEnumType" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
 validate50.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
 return false;
 }
-if(!(((data === "Absolute") || (data === "Recurring")) || (data === "Relative"))){
+if(!((((data === "ChargingStationExternalConstraints") || (data === "ChargingStationMaxProfile")) || (data === "TxDefaultProfile")) || (data === "TxProfile"))){
 validate50.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema20.enum}}];
 return false;
 }
@@ -1173,17 +1189,17 @@ validate50.errors = vErrors;
 return errors === 0;
 }
 
-const schema21 = {"$id":"urn:def:RecurrencyKindEnumType","type":"string","enum":["Daily","Weekly"]};
+const schema21 = {"$id":"urn:def:ChargingProfileKindEnumType","type":"string","enum":["Absolute","Recurring","Relative"]};
 
 function validate52(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="urn:def:RecurrencyKindEnumType" */;
+/*# sourceURL="urn:def:ChargingProfileKindEnumType" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
 validate52.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
 return false;
 }
-if(!((data === "Daily") || (data === "Weekly"))){
+if(!(((data === "Absolute") || (data === "Recurring")) || (data === "Relative"))){
 validate52.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema21.enum}}];
 return false;
 }
@@ -1191,28 +1207,46 @@ validate52.errors = vErrors;
 return errors === 0;
 }
 
-const schema22 = {"$id":"urn:def:ChargingScheduleType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"id":{"type":"integer"},"startSchedule":{"type":"string","format":"date-time"},"duration":{"type":"integer"},"chargingRateUnit":{"$ref":"urn:def:ChargingRateUnitEnumType"},"chargingSchedulePeriod":{"type":"array","items":{"$ref":"urn:def:ChargingSchedulePeriodType"},"minItems":1,"maxItems":1024},"minChargingRate":{"type":"number"},"salesTariff":{"$ref":"urn:def:SalesTariffType"}},"required":["id","chargingRateUnit","chargingSchedulePeriod"]};
-const schema23 = {"$id":"urn:def:ChargingRateUnitEnumType","type":"string","enum":["W","A"]};
+const schema22 = {"$id":"urn:def:RecurrencyKindEnumType","type":"string","enum":["Daily","Weekly"]};
 
-function validate56(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate54(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="urn:def:RecurrencyKindEnumType" */;
+let vErrors = null;
+let errors = 0;
+if(typeof data !== "string"){
+validate54.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
+return false;
+}
+if(!((data === "Daily") || (data === "Weekly"))){
+validate54.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema22.enum}}];
+return false;
+}
+validate54.errors = vErrors;
+return errors === 0;
+}
+
+const schema23 = {"$id":"urn:def:ChargingScheduleType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"id":{"type":"integer"},"startSchedule":{"type":"string","format":"date-time"},"duration":{"type":"integer"},"chargingRateUnit":{"$ref":"urn:def:ChargingRateUnitEnumType"},"chargingSchedulePeriod":{"type":"array","items":{"$ref":"urn:def:ChargingSchedulePeriodType"},"minItems":1,"maxItems":1024},"minChargingRate":{"type":"number"},"salesTariff":{"$ref":"urn:def:SalesTariffType"}},"required":["id","chargingRateUnit","chargingSchedulePeriod"]};
+const schema24 = {"$id":"urn:def:ChargingRateUnitEnumType","type":"string","enum":["W","A"]};
+
+function validate58(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:ChargingRateUnitEnumType" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
-validate56.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
+validate58.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
 return false;
 }
 if(!((data === "W") || (data === "A"))){
-validate56.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema23.enum}}];
+validate58.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema24.enum}}];
 return false;
 }
-validate56.errors = vErrors;
+validate58.errors = vErrors;
 return errors === 0;
 }
 
-const schema24 = {"$id":"urn:def:ChargingSchedulePeriodType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"startPeriod":{"type":"integer"},"limit":{"type":"number"},"numberPhases":{"type":"integer"},"phaseToUse":{"type":"integer"}},"required":["startPeriod","limit"]};
+const schema25 = {"$id":"urn:def:ChargingSchedulePeriodType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"startPeriod":{"type":"integer"},"limit":{"type":"number"},"numberPhases":{"type":"integer"},"phaseToUse":{"type":"integer"}},"required":["startPeriod","limit"]};
 
-function validate58(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate60(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:ChargingSchedulePeriodType" */;
 let vErrors = null;
 let errors = 0;
@@ -1220,14 +1254,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.startPeriod === undefined) && (missing0 = "startPeriod")) || ((data.limit === undefined) && (missing0 = "limit"))){
-validate58.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate60.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(((((key0 === "customData") || (key0 === "startPeriod")) || (key0 === "limit")) || (key0 === "numberPhases")) || (key0 === "phaseToUse"))){
-validate58.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate60.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -1249,7 +1283,7 @@ if(data.startPeriod !== undefined){
 let data1 = data.startPeriod;
 const _errs3 = errors;
 if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
-validate58.errors = [{instancePath:instancePath+"/startPeriod",keyword:"type",params:{type: "integer"}}];
+validate60.errors = [{instancePath:instancePath+"/startPeriod",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -1262,7 +1296,7 @@ if(data.limit !== undefined){
 let data2 = data.limit;
 const _errs5 = errors;
 if(!((typeof data2 == "number") && (isFinite(data2)))){
-validate58.errors = [{instancePath:instancePath+"/limit",keyword:"type",params:{type: "number"}}];
+validate60.errors = [{instancePath:instancePath+"/limit",keyword:"type",params:{type: "number"}}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -1275,7 +1309,7 @@ if(data.numberPhases !== undefined){
 let data3 = data.numberPhases;
 const _errs7 = errors;
 if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
-validate58.errors = [{instancePath:instancePath+"/numberPhases",keyword:"type",params:{type: "integer"}}];
+validate60.errors = [{instancePath:instancePath+"/numberPhases",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs7 === errors;
@@ -1288,7 +1322,7 @@ if(data.phaseToUse !== undefined){
 let data4 = data.phaseToUse;
 const _errs9 = errors;
 if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
-validate58.errors = [{instancePath:instancePath+"/phaseToUse",keyword:"type",params:{type: "integer"}}];
+validate60.errors = [{instancePath:instancePath+"/phaseToUse",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs9 === errors;
@@ -1304,19 +1338,19 @@ var valid0 = true;
 }
 }
 else {
-validate58.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate60.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate58.errors = vErrors;
+validate60.errors = vErrors;
 return errors === 0;
 }
 
-const schema25 = {"$id":"urn:def:SalesTariffType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"id":{"type":"integer"},"salesTariffDescription":{"type":"string","maxLength":32},"numEPriceLevels":{"type":"integer"},"salesTariffEntry":{"type":"array","items":{"$ref":"urn:def:SalesTariffEntryType"},"minItems":1,"maxItems":1024}},"required":["id","salesTariffEntry"]};
-const schema26 = {"$id":"urn:def:SalesTariffEntryType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"relativeTimeInterval":{"$ref":"urn:def:RelativeTimeIntervalType"},"ePriceLevel":{"type":"integer","minimum":0},"consumptionCost":{"type":"array","items":{"$ref":"urn:def:ConsumptionCostType"},"minItems":1,"maxItems":3}},"required":["relativeTimeInterval"]};
-const schema27 = {"$id":"urn:def:RelativeTimeIntervalType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"start":{"type":"integer"},"duration":{"type":"integer"}},"required":["start"]};
+const schema26 = {"$id":"urn:def:SalesTariffType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"id":{"type":"integer"},"salesTariffDescription":{"type":"string","maxLength":32},"numEPriceLevels":{"type":"integer"},"salesTariffEntry":{"type":"array","items":{"$ref":"urn:def:SalesTariffEntryType"},"minItems":1,"maxItems":1024}},"required":["id","salesTariffEntry"]};
+const schema27 = {"$id":"urn:def:SalesTariffEntryType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"relativeTimeInterval":{"$ref":"urn:def:RelativeTimeIntervalType"},"ePriceLevel":{"type":"integer","minimum":0},"consumptionCost":{"type":"array","items":{"$ref":"urn:def:ConsumptionCostType"},"minItems":1,"maxItems":3}},"required":["relativeTimeInterval"]};
+const schema28 = {"$id":"urn:def:RelativeTimeIntervalType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"start":{"type":"integer"},"duration":{"type":"integer"}},"required":["start"]};
 
-function validate65(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate67(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:RelativeTimeIntervalType" */;
 let vErrors = null;
 let errors = 0;
@@ -1324,14 +1358,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.start === undefined) && (missing0 = "start")){
-validate65.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate67.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(((key0 === "customData") || (key0 === "start")) || (key0 === "duration"))){
-validate65.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate67.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -1353,7 +1387,7 @@ if(data.start !== undefined){
 let data1 = data.start;
 const _errs3 = errors;
 if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
-validate65.errors = [{instancePath:instancePath+"/start",keyword:"type",params:{type: "integer"}}];
+validate67.errors = [{instancePath:instancePath+"/start",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -1366,7 +1400,7 @@ if(data.duration !== undefined){
 let data2 = data.duration;
 const _errs5 = errors;
 if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
-validate65.errors = [{instancePath:instancePath+"/duration",keyword:"type",params:{type: "integer"}}];
+validate67.errors = [{instancePath:instancePath+"/duration",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -1380,36 +1414,36 @@ var valid0 = true;
 }
 }
 else {
-validate65.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate67.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate65.errors = vErrors;
+validate67.errors = vErrors;
 return errors === 0;
 }
 
-const schema28 = {"$id":"urn:def:ConsumptionCostType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"startValue":{"type":"number"},"cost":{"type":"array","items":{"$ref":"urn:def:CostType"},"minItems":1,"maxItems":3}},"required":["startValue","cost"]};
-const schema29 = {"$id":"urn:def:CostType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"costKind":{"$ref":"urn:def:CostKindEnumType"},"amount":{"type":"integer"},"amountMultiplier":{"type":"integer"}},"required":["costKind","amount"]};
-const schema30 = {"$id":"urn:def:CostKindEnumType","type":"string","enum":["CarbonDioxideEmission","RelativePricePercentage","RenewableGenerationPercentage"]};
+const schema29 = {"$id":"urn:def:ConsumptionCostType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"startValue":{"type":"number"},"cost":{"type":"array","items":{"$ref":"urn:def:CostType"},"minItems":1,"maxItems":3}},"required":["startValue","cost"]};
+const schema30 = {"$id":"urn:def:CostType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"costKind":{"$ref":"urn:def:CostKindEnumType"},"amount":{"type":"integer"},"amountMultiplier":{"type":"integer"}},"required":["costKind","amount"]};
+const schema31 = {"$id":"urn:def:CostKindEnumType","type":"string","enum":["CarbonDioxideEmission","RelativePricePercentage","RenewableGenerationPercentage"]};
 
-function validate72(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate74(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:CostKindEnumType" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
-validate72.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
+validate74.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
 return false;
 }
 if(!(((data === "CarbonDioxideEmission") || (data === "RelativePricePercentage")) || (data === "RenewableGenerationPercentage"))){
-validate72.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema30.enum}}];
+validate74.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema31.enum}}];
 return false;
 }
-validate72.errors = vErrors;
+validate74.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate70(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate72(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:CostType" */;
 let vErrors = null;
 let errors = 0;
@@ -1417,14 +1451,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.costKind === undefined) && (missing0 = "costKind")) || ((data.amount === undefined) && (missing0 = "amount"))){
-validate70.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate72.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!((((key0 === "customData") || (key0 === "costKind")) || (key0 === "amount")) || (key0 === "amountMultiplier"))){
-validate70.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate72.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -1444,8 +1478,8 @@ var valid0 = true;
 if(valid0){
 if(data.costKind !== undefined){
 const _errs3 = errors;
-if(!(validate72(data.costKind, {instancePath:instancePath+"/costKind",parentData:data,parentDataProperty:"costKind",rootData}))){
-vErrors = vErrors === null ? validate72.errors : vErrors.concat(validate72.errors);
+if(!(validate74(data.costKind, {instancePath:instancePath+"/costKind",parentData:data,parentDataProperty:"costKind",rootData}))){
+vErrors = vErrors === null ? validate74.errors : vErrors.concat(validate74.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs3 === errors;
@@ -1458,7 +1492,7 @@ if(data.amount !== undefined){
 let data2 = data.amount;
 const _errs4 = errors;
 if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
-validate70.errors = [{instancePath:instancePath+"/amount",keyword:"type",params:{type: "integer"}}];
+validate72.errors = [{instancePath:instancePath+"/amount",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -1471,7 +1505,7 @@ if(data.amountMultiplier !== undefined){
 let data3 = data.amountMultiplier;
 const _errs6 = errors;
 if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
-validate70.errors = [{instancePath:instancePath+"/amountMultiplier",keyword:"type",params:{type: "integer"}}];
+validate72.errors = [{instancePath:instancePath+"/amountMultiplier",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -1486,16 +1520,16 @@ var valid0 = true;
 }
 }
 else {
-validate70.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate72.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate70.errors = vErrors;
+validate72.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate68(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate70(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:ConsumptionCostType" */;
 let vErrors = null;
 let errors = 0;
@@ -1503,14 +1537,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.startValue === undefined) && (missing0 = "startValue")) || ((data.cost === undefined) && (missing0 = "cost"))){
-validate68.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate70.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(((key0 === "customData") || (key0 === "startValue")) || (key0 === "cost"))){
-validate68.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate70.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -1532,7 +1566,7 @@ if(data.startValue !== undefined){
 let data1 = data.startValue;
 const _errs3 = errors;
 if(!((typeof data1 == "number") && (isFinite(data1)))){
-validate68.errors = [{instancePath:instancePath+"/startValue",keyword:"type",params:{type: "number"}}];
+validate70.errors = [{instancePath:instancePath+"/startValue",keyword:"type",params:{type: "number"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -1547,12 +1581,12 @@ const _errs5 = errors;
 if(errors === _errs5){
 if(Array.isArray(data2)){
 if(data2.length > 3){
-validate68.errors = [{instancePath:instancePath+"/cost",keyword:"maxItems",params:{limit: 3}}];
+validate70.errors = [{instancePath:instancePath+"/cost",keyword:"maxItems",params:{limit: 3}}];
 return false;
 }
 else {
 if(data2.length < 1){
-validate68.errors = [{instancePath:instancePath+"/cost",keyword:"minItems",params:{limit: 1}}];
+validate70.errors = [{instancePath:instancePath+"/cost",keyword:"minItems",params:{limit: 1}}];
 return false;
 }
 else {
@@ -1560,8 +1594,8 @@ var valid1 = true;
 const len0 = data2.length;
 for(let i0=0; i0<len0; i0++){
 const _errs7 = errors;
-if(!(validate70(data2[i0], {instancePath:instancePath+"/cost/" + i0,parentData:data2,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate70.errors : vErrors.concat(validate70.errors);
+if(!(validate72(data2[i0], {instancePath:instancePath+"/cost/" + i0,parentData:data2,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate72.errors : vErrors.concat(validate72.errors);
 errors = vErrors.length;
 }
 var valid1 = _errs7 === errors;
@@ -1573,7 +1607,7 @@ break;
 }
 }
 else {
-validate68.errors = [{instancePath:instancePath+"/cost",keyword:"type",params:{type: "array"}}];
+validate70.errors = [{instancePath:instancePath+"/cost",keyword:"type",params:{type: "array"}}];
 return false;
 }
 }
@@ -1588,16 +1622,16 @@ var valid0 = true;
 }
 }
 else {
-validate68.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate70.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate68.errors = vErrors;
+validate70.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate63(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate65(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:SalesTariffEntryType" */;
 let vErrors = null;
 let errors = 0;
@@ -1605,14 +1639,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.relativeTimeInterval === undefined) && (missing0 = "relativeTimeInterval")){
-validate63.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate65.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!((((key0 === "customData") || (key0 === "relativeTimeInterval")) || (key0 === "ePriceLevel")) || (key0 === "consumptionCost"))){
-validate63.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate65.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -1632,8 +1666,8 @@ var valid0 = true;
 if(valid0){
 if(data.relativeTimeInterval !== undefined){
 const _errs3 = errors;
-if(!(validate65(data.relativeTimeInterval, {instancePath:instancePath+"/relativeTimeInterval",parentData:data,parentDataProperty:"relativeTimeInterval",rootData}))){
-vErrors = vErrors === null ? validate65.errors : vErrors.concat(validate65.errors);
+if(!(validate67(data.relativeTimeInterval, {instancePath:instancePath+"/relativeTimeInterval",parentData:data,parentDataProperty:"relativeTimeInterval",rootData}))){
+vErrors = vErrors === null ? validate67.errors : vErrors.concat(validate67.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs3 === errors;
@@ -1646,13 +1680,13 @@ if(data.ePriceLevel !== undefined){
 let data2 = data.ePriceLevel;
 const _errs4 = errors;
 if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
-validate63.errors = [{instancePath:instancePath+"/ePriceLevel",keyword:"type",params:{type: "integer"}}];
+validate65.errors = [{instancePath:instancePath+"/ePriceLevel",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 if(errors === _errs4){
 if((typeof data2 == "number") && (isFinite(data2))){
 if(data2 < 0 || isNaN(data2)){
-validate63.errors = [{instancePath:instancePath+"/ePriceLevel",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
+validate65.errors = [{instancePath:instancePath+"/ePriceLevel",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -1669,12 +1703,12 @@ const _errs6 = errors;
 if(errors === _errs6){
 if(Array.isArray(data3)){
 if(data3.length > 3){
-validate63.errors = [{instancePath:instancePath+"/consumptionCost",keyword:"maxItems",params:{limit: 3}}];
+validate65.errors = [{instancePath:instancePath+"/consumptionCost",keyword:"maxItems",params:{limit: 3}}];
 return false;
 }
 else {
 if(data3.length < 1){
-validate63.errors = [{instancePath:instancePath+"/consumptionCost",keyword:"minItems",params:{limit: 1}}];
+validate65.errors = [{instancePath:instancePath+"/consumptionCost",keyword:"minItems",params:{limit: 1}}];
 return false;
 }
 else {
@@ -1682,8 +1716,8 @@ var valid1 = true;
 const len0 = data3.length;
 for(let i0=0; i0<len0; i0++){
 const _errs8 = errors;
-if(!(validate68(data3[i0], {instancePath:instancePath+"/consumptionCost/" + i0,parentData:data3,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate68.errors : vErrors.concat(validate68.errors);
+if(!(validate70(data3[i0], {instancePath:instancePath+"/consumptionCost/" + i0,parentData:data3,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate70.errors : vErrors.concat(validate70.errors);
 errors = vErrors.length;
 }
 var valid1 = _errs8 === errors;
@@ -1695,7 +1729,7 @@ break;
 }
 }
 else {
-validate63.errors = [{instancePath:instancePath+"/consumptionCost",keyword:"type",params:{type: "array"}}];
+validate65.errors = [{instancePath:instancePath+"/consumptionCost",keyword:"type",params:{type: "array"}}];
 return false;
 }
 }
@@ -1703,6 +1737,144 @@ var valid0 = _errs6 === errors;
 }
 else {
 var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate65.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+validate65.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate63(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="urn:def:SalesTariffType" */;
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.id === undefined) && (missing0 = "id")) || ((data.salesTariffEntry === undefined) && (missing0 = "salesTariffEntry"))){
+validate63.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!(((((key0 === "customData") || (key0 === "id")) || (key0 === "salesTariffDescription")) || (key0 === "numEPriceLevels")) || (key0 === "salesTariffEntry"))){
+validate63.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.customData !== undefined){
+const _errs2 = errors;
+if(!(validate1(data.customData, {instancePath:instancePath+"/customData",parentData:data,parentDataProperty:"customData",rootData}))){
+vErrors = vErrors === null ? validate1.errors : vErrors.concat(validate1.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.id !== undefined){
+let data1 = data.id;
+const _errs3 = errors;
+if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
+validate63.errors = [{instancePath:instancePath+"/id",keyword:"type",params:{type: "integer"}}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.salesTariffDescription !== undefined){
+let data2 = data.salesTariffDescription;
+const _errs5 = errors;
+if(errors === _errs5){
+if(typeof data2 === "string"){
+if(func0(data2) > 32){
+validate63.errors = [{instancePath:instancePath+"/salesTariffDescription",keyword:"maxLength",params:{limit: 32}}];
+return false;
+}
+}
+else {
+validate63.errors = [{instancePath:instancePath+"/salesTariffDescription",keyword:"type",params:{type: "string"}}];
+return false;
+}
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.numEPriceLevels !== undefined){
+let data3 = data.numEPriceLevels;
+const _errs7 = errors;
+if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
+validate63.errors = [{instancePath:instancePath+"/numEPriceLevels",keyword:"type",params:{type: "integer"}}];
+return false;
+}
+var valid0 = _errs7 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.salesTariffEntry !== undefined){
+let data4 = data.salesTariffEntry;
+const _errs9 = errors;
+if(errors === _errs9){
+if(Array.isArray(data4)){
+if(data4.length > 1024){
+validate63.errors = [{instancePath:instancePath+"/salesTariffEntry",keyword:"maxItems",params:{limit: 1024}}];
+return false;
+}
+else {
+if(data4.length < 1){
+validate63.errors = [{instancePath:instancePath+"/salesTariffEntry",keyword:"minItems",params:{limit: 1}}];
+return false;
+}
+else {
+var valid1 = true;
+const len0 = data4.length;
+for(let i0=0; i0<len0; i0++){
+const _errs11 = errors;
+if(!(validate65(data4[i0], {instancePath:instancePath+"/salesTariffEntry/" + i0,parentData:data4,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate65.errors : vErrors.concat(validate65.errors);
+errors = vErrors.length;
+}
+var valid1 = _errs11 === errors;
+if(!valid1){
+break;
+}
+}
+}
+}
+}
+else {
+validate63.errors = [{instancePath:instancePath+"/salesTariffEntry",keyword:"type",params:{type: "array"}}];
+return false;
+}
+}
+var valid0 = _errs9 === errors;
+}
+else {
+var valid0 = true;
+}
 }
 }
 }
@@ -1719,147 +1891,9 @@ validate63.errors = vErrors;
 return errors === 0;
 }
 
-
-function validate61(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="urn:def:SalesTariffType" */;
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if(((data.id === undefined) && (missing0 = "id")) || ((data.salesTariffEntry === undefined) && (missing0 = "salesTariffEntry"))){
-validate61.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
-return false;
-}
-else {
-const _errs1 = errors;
-for(const key0 in data){
-if(!(((((key0 === "customData") || (key0 === "id")) || (key0 === "salesTariffDescription")) || (key0 === "numEPriceLevels")) || (key0 === "salesTariffEntry"))){
-validate61.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
-return false;
-break;
-}
-}
-if(_errs1 === errors){
-if(data.customData !== undefined){
-const _errs2 = errors;
-if(!(validate1(data.customData, {instancePath:instancePath+"/customData",parentData:data,parentDataProperty:"customData",rootData}))){
-vErrors = vErrors === null ? validate1.errors : vErrors.concat(validate1.errors);
-errors = vErrors.length;
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.id !== undefined){
-let data1 = data.id;
-const _errs3 = errors;
-if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
-validate61.errors = [{instancePath:instancePath+"/id",keyword:"type",params:{type: "integer"}}];
-return false;
-}
-var valid0 = _errs3 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.salesTariffDescription !== undefined){
-let data2 = data.salesTariffDescription;
-const _errs5 = errors;
-if(errors === _errs5){
-if(typeof data2 === "string"){
-if(func0(data2) > 32){
-validate61.errors = [{instancePath:instancePath+"/salesTariffDescription",keyword:"maxLength",params:{limit: 32}}];
-return false;
-}
-}
-else {
-validate61.errors = [{instancePath:instancePath+"/salesTariffDescription",keyword:"type",params:{type: "string"}}];
-return false;
-}
-}
-var valid0 = _errs5 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.numEPriceLevels !== undefined){
-let data3 = data.numEPriceLevels;
-const _errs7 = errors;
-if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
-validate61.errors = [{instancePath:instancePath+"/numEPriceLevels",keyword:"type",params:{type: "integer"}}];
-return false;
-}
-var valid0 = _errs7 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.salesTariffEntry !== undefined){
-let data4 = data.salesTariffEntry;
-const _errs9 = errors;
-if(errors === _errs9){
-if(Array.isArray(data4)){
-if(data4.length > 1024){
-validate61.errors = [{instancePath:instancePath+"/salesTariffEntry",keyword:"maxItems",params:{limit: 1024}}];
-return false;
-}
-else {
-if(data4.length < 1){
-validate61.errors = [{instancePath:instancePath+"/salesTariffEntry",keyword:"minItems",params:{limit: 1}}];
-return false;
-}
-else {
-var valid1 = true;
-const len0 = data4.length;
-for(let i0=0; i0<len0; i0++){
-const _errs11 = errors;
-if(!(validate63(data4[i0], {instancePath:instancePath+"/salesTariffEntry/" + i0,parentData:data4,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate63.errors : vErrors.concat(validate63.errors);
-errors = vErrors.length;
-}
-var valid1 = _errs11 === errors;
-if(!valid1){
-break;
-}
-}
-}
-}
-}
-else {
-validate61.errors = [{instancePath:instancePath+"/salesTariffEntry",keyword:"type",params:{type: "array"}}];
-return false;
-}
-}
-var valid0 = _errs9 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-}
-}
-}
-}
-else {
-validate61.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-validate61.errors = vErrors;
-return errors === 0;
-}
-
 const formats0 = ocppFormats["date-time"];
 
-function validate54(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate56(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:ChargingScheduleType" */;
 let vErrors = null;
 let errors = 0;
@@ -1867,14 +1901,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((((data.id === undefined) && (missing0 = "id")) || ((data.chargingRateUnit === undefined) && (missing0 = "chargingRateUnit"))) || ((data.chargingSchedulePeriod === undefined) && (missing0 = "chargingSchedulePeriod"))){
-validate54.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate56.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!((((((((key0 === "customData") || (key0 === "id")) || (key0 === "startSchedule")) || (key0 === "duration")) || (key0 === "chargingRateUnit")) || (key0 === "chargingSchedulePeriod")) || (key0 === "minChargingRate")) || (key0 === "salesTariff"))){
-validate54.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate56.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -1896,7 +1930,7 @@ if(data.id !== undefined){
 let data1 = data.id;
 const _errs3 = errors;
 if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
-validate54.errors = [{instancePath:instancePath+"/id",keyword:"type",params:{type: "integer"}}];
+validate56.errors = [{instancePath:instancePath+"/id",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -1912,12 +1946,12 @@ if(errors === _errs5){
 if(errors === _errs5){
 if(typeof data2 === "string"){
 if(!(formats0.validate(data2))){
-validate54.errors = [{instancePath:instancePath+"/startSchedule",keyword:"format",params:{format: "date-time"}}];
+validate56.errors = [{instancePath:instancePath+"/startSchedule",keyword:"format",params:{format: "date-time"}}];
 return false;
 }
 }
 else {
-validate54.errors = [{instancePath:instancePath+"/startSchedule",keyword:"type",params:{type: "string"}}];
+validate56.errors = [{instancePath:instancePath+"/startSchedule",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -1932,7 +1966,7 @@ if(data.duration !== undefined){
 let data3 = data.duration;
 const _errs7 = errors;
 if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
-validate54.errors = [{instancePath:instancePath+"/duration",keyword:"type",params:{type: "integer"}}];
+validate56.errors = [{instancePath:instancePath+"/duration",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs7 === errors;
@@ -1943,8 +1977,8 @@ var valid0 = true;
 if(valid0){
 if(data.chargingRateUnit !== undefined){
 const _errs9 = errors;
-if(!(validate56(data.chargingRateUnit, {instancePath:instancePath+"/chargingRateUnit",parentData:data,parentDataProperty:"chargingRateUnit",rootData}))){
-vErrors = vErrors === null ? validate56.errors : vErrors.concat(validate56.errors);
+if(!(validate58(data.chargingRateUnit, {instancePath:instancePath+"/chargingRateUnit",parentData:data,parentDataProperty:"chargingRateUnit",rootData}))){
+vErrors = vErrors === null ? validate58.errors : vErrors.concat(validate58.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs9 === errors;
@@ -1959,12 +1993,12 @@ const _errs10 = errors;
 if(errors === _errs10){
 if(Array.isArray(data5)){
 if(data5.length > 1024){
-validate54.errors = [{instancePath:instancePath+"/chargingSchedulePeriod",keyword:"maxItems",params:{limit: 1024}}];
+validate56.errors = [{instancePath:instancePath+"/chargingSchedulePeriod",keyword:"maxItems",params:{limit: 1024}}];
 return false;
 }
 else {
 if(data5.length < 1){
-validate54.errors = [{instancePath:instancePath+"/chargingSchedulePeriod",keyword:"minItems",params:{limit: 1}}];
+validate56.errors = [{instancePath:instancePath+"/chargingSchedulePeriod",keyword:"minItems",params:{limit: 1}}];
 return false;
 }
 else {
@@ -1972,8 +2006,8 @@ var valid1 = true;
 const len0 = data5.length;
 for(let i0=0; i0<len0; i0++){
 const _errs12 = errors;
-if(!(validate58(data5[i0], {instancePath:instancePath+"/chargingSchedulePeriod/" + i0,parentData:data5,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate58.errors : vErrors.concat(validate58.errors);
+if(!(validate60(data5[i0], {instancePath:instancePath+"/chargingSchedulePeriod/" + i0,parentData:data5,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate60.errors : vErrors.concat(validate60.errors);
 errors = vErrors.length;
 }
 var valid1 = _errs12 === errors;
@@ -1985,7 +2019,7 @@ break;
 }
 }
 else {
-validate54.errors = [{instancePath:instancePath+"/chargingSchedulePeriod",keyword:"type",params:{type: "array"}}];
+validate56.errors = [{instancePath:instancePath+"/chargingSchedulePeriod",keyword:"type",params:{type: "array"}}];
 return false;
 }
 }
@@ -1999,7 +2033,7 @@ if(data.minChargingRate !== undefined){
 let data7 = data.minChargingRate;
 const _errs13 = errors;
 if(!((typeof data7 == "number") && (isFinite(data7)))){
-validate54.errors = [{instancePath:instancePath+"/minChargingRate",keyword:"type",params:{type: "number"}}];
+validate56.errors = [{instancePath:instancePath+"/minChargingRate",keyword:"type",params:{type: "number"}}];
 return false;
 }
 var valid0 = _errs13 === errors;
@@ -2010,8 +2044,8 @@ var valid0 = true;
 if(valid0){
 if(data.salesTariff !== undefined){
 const _errs15 = errors;
-if(!(validate61(data.salesTariff, {instancePath:instancePath+"/salesTariff",parentData:data,parentDataProperty:"salesTariff",rootData}))){
-vErrors = vErrors === null ? validate61.errors : vErrors.concat(validate61.errors);
+if(!(validate63(data.salesTariff, {instancePath:instancePath+"/salesTariff",parentData:data,parentDataProperty:"salesTariff",rootData}))){
+vErrors = vErrors === null ? validate63.errors : vErrors.concat(validate63.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs15 === errors;
@@ -2030,16 +2064,16 @@ var valid0 = true;
 }
 }
 else {
-validate54.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate56.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate54.errors = vErrors;
+validate56.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate46(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate48(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:ChargingProfileType" */;
 let vErrors = null;
 let errors = 0;
@@ -2047,14 +2081,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((((((data.id === undefined) && (missing0 = "id")) || ((data.stackLevel === undefined) && (missing0 = "stackLevel"))) || ((data.chargingProfilePurpose === undefined) && (missing0 = "chargingProfilePurpose"))) || ((data.chargingProfileKind === undefined) && (missing0 = "chargingProfileKind"))) || ((data.chargingSchedule === undefined) && (missing0 = "chargingSchedule"))){
-validate46.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate48.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
-if(!(func8.call(schema18.properties, key0))){
-validate46.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+if(!(func8.call(schema19.properties, key0))){
+validate48.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -2076,7 +2110,7 @@ if(data.id !== undefined){
 let data1 = data.id;
 const _errs3 = errors;
 if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
-validate46.errors = [{instancePath:instancePath+"/id",keyword:"type",params:{type: "integer"}}];
+validate48.errors = [{instancePath:instancePath+"/id",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -2089,7 +2123,7 @@ if(data.stackLevel !== undefined){
 let data2 = data.stackLevel;
 const _errs5 = errors;
 if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
-validate46.errors = [{instancePath:instancePath+"/stackLevel",keyword:"type",params:{type: "integer"}}];
+validate48.errors = [{instancePath:instancePath+"/stackLevel",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -2100,8 +2134,8 @@ var valid0 = true;
 if(valid0){
 if(data.chargingProfilePurpose !== undefined){
 const _errs7 = errors;
-if(!(validate48(data.chargingProfilePurpose, {instancePath:instancePath+"/chargingProfilePurpose",parentData:data,parentDataProperty:"chargingProfilePurpose",rootData}))){
-vErrors = vErrors === null ? validate48.errors : vErrors.concat(validate48.errors);
+if(!(validate50(data.chargingProfilePurpose, {instancePath:instancePath+"/chargingProfilePurpose",parentData:data,parentDataProperty:"chargingProfilePurpose",rootData}))){
+vErrors = vErrors === null ? validate50.errors : vErrors.concat(validate50.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs7 === errors;
@@ -2112,8 +2146,8 @@ var valid0 = true;
 if(valid0){
 if(data.chargingProfileKind !== undefined){
 const _errs8 = errors;
-if(!(validate50(data.chargingProfileKind, {instancePath:instancePath+"/chargingProfileKind",parentData:data,parentDataProperty:"chargingProfileKind",rootData}))){
-vErrors = vErrors === null ? validate50.errors : vErrors.concat(validate50.errors);
+if(!(validate52(data.chargingProfileKind, {instancePath:instancePath+"/chargingProfileKind",parentData:data,parentDataProperty:"chargingProfileKind",rootData}))){
+vErrors = vErrors === null ? validate52.errors : vErrors.concat(validate52.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs8 === errors;
@@ -2124,8 +2158,8 @@ var valid0 = true;
 if(valid0){
 if(data.recurrencyKind !== undefined){
 const _errs9 = errors;
-if(!(validate52(data.recurrencyKind, {instancePath:instancePath+"/recurrencyKind",parentData:data,parentDataProperty:"recurrencyKind",rootData}))){
-vErrors = vErrors === null ? validate52.errors : vErrors.concat(validate52.errors);
+if(!(validate54(data.recurrencyKind, {instancePath:instancePath+"/recurrencyKind",parentData:data,parentDataProperty:"recurrencyKind",rootData}))){
+vErrors = vErrors === null ? validate54.errors : vErrors.concat(validate54.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs9 === errors;
@@ -2141,12 +2175,12 @@ if(errors === _errs10){
 if(errors === _errs10){
 if(typeof data6 === "string"){
 if(!(formats0.validate(data6))){
-validate46.errors = [{instancePath:instancePath+"/validFrom",keyword:"format",params:{format: "date-time"}}];
+validate48.errors = [{instancePath:instancePath+"/validFrom",keyword:"format",params:{format: "date-time"}}];
 return false;
 }
 }
 else {
-validate46.errors = [{instancePath:instancePath+"/validFrom",keyword:"type",params:{type: "string"}}];
+validate48.errors = [{instancePath:instancePath+"/validFrom",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -2164,12 +2198,12 @@ if(errors === _errs12){
 if(errors === _errs12){
 if(typeof data7 === "string"){
 if(!(formats0.validate(data7))){
-validate46.errors = [{instancePath:instancePath+"/validTo",keyword:"format",params:{format: "date-time"}}];
+validate48.errors = [{instancePath:instancePath+"/validTo",keyword:"format",params:{format: "date-time"}}];
 return false;
 }
 }
 else {
-validate46.errors = [{instancePath:instancePath+"/validTo",keyword:"type",params:{type: "string"}}];
+validate48.errors = [{instancePath:instancePath+"/validTo",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -2186,12 +2220,12 @@ const _errs14 = errors;
 if(errors === _errs14){
 if(Array.isArray(data8)){
 if(data8.length > 3){
-validate46.errors = [{instancePath:instancePath+"/chargingSchedule",keyword:"maxItems",params:{limit: 3}}];
+validate48.errors = [{instancePath:instancePath+"/chargingSchedule",keyword:"maxItems",params:{limit: 3}}];
 return false;
 }
 else {
 if(data8.length < 1){
-validate46.errors = [{instancePath:instancePath+"/chargingSchedule",keyword:"minItems",params:{limit: 1}}];
+validate48.errors = [{instancePath:instancePath+"/chargingSchedule",keyword:"minItems",params:{limit: 1}}];
 return false;
 }
 else {
@@ -2199,8 +2233,8 @@ var valid1 = true;
 const len0 = data8.length;
 for(let i0=0; i0<len0; i0++){
 const _errs16 = errors;
-if(!(validate54(data8[i0], {instancePath:instancePath+"/chargingSchedule/" + i0,parentData:data8,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate54.errors : vErrors.concat(validate54.errors);
+if(!(validate56(data8[i0], {instancePath:instancePath+"/chargingSchedule/" + i0,parentData:data8,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate56.errors : vErrors.concat(validate56.errors);
 errors = vErrors.length;
 }
 var valid1 = _errs16 === errors;
@@ -2212,7 +2246,7 @@ break;
 }
 }
 else {
-validate46.errors = [{instancePath:instancePath+"/chargingSchedule",keyword:"type",params:{type: "array"}}];
+validate48.errors = [{instancePath:instancePath+"/chargingSchedule",keyword:"type",params:{type: "array"}}];
 return false;
 }
 }
@@ -2228,12 +2262,12 @@ const _errs17 = errors;
 if(errors === _errs17){
 if(typeof data10 === "string"){
 if(func0(data10) > 36){
-validate46.errors = [{instancePath:instancePath+"/transactionId",keyword:"maxLength",params:{limit: 36}}];
+validate48.errors = [{instancePath:instancePath+"/transactionId",keyword:"maxLength",params:{limit: 36}}];
 return false;
 }
 }
 else {
-validate46.errors = [{instancePath:instancePath+"/transactionId",keyword:"type",params:{type: "string"}}];
+validate48.errors = [{instancePath:instancePath+"/transactionId",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -2255,30 +2289,30 @@ var valid0 = true;
 }
 }
 else {
-validate46.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate48.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate46.errors = vErrors;
+validate48.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate35(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate37(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.remoteStartId === undefined) && (missing0 = "remoteStartId")) || ((data.idToken === undefined) && (missing0 = "idToken"))){
-validate35.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate37.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!((((((key0 === "customData") || (key0 === "evseId")) || (key0 === "groupIdToken")) || (key0 === "idToken")) || (key0 === "remoteStartId")) || (key0 === "chargingProfile"))){
-validate35.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate37.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -2300,7 +2334,7 @@ if(data.evseId !== undefined){
 let data1 = data.evseId;
 const _errs3 = errors;
 if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
-validate35.errors = [{instancePath:instancePath+"/evseId",keyword:"type",params:{type: "integer"}}];
+validate37.errors = [{instancePath:instancePath+"/evseId",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -2311,8 +2345,8 @@ var valid0 = true;
 if(valid0){
 if(data.groupIdToken !== undefined){
 const _errs5 = errors;
-if(!(validate37(data.groupIdToken, {instancePath:instancePath+"/groupIdToken",parentData:data,parentDataProperty:"groupIdToken",rootData}))){
-vErrors = vErrors === null ? validate37.errors : vErrors.concat(validate37.errors);
+if(!(validate39(data.groupIdToken, {instancePath:instancePath+"/groupIdToken",parentData:data,parentDataProperty:"groupIdToken",rootData}))){
+vErrors = vErrors === null ? validate39.errors : vErrors.concat(validate39.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs5 === errors;
@@ -2323,8 +2357,8 @@ var valid0 = true;
 if(valid0){
 if(data.idToken !== undefined){
 const _errs6 = errors;
-if(!(validate37(data.idToken, {instancePath:instancePath+"/idToken",parentData:data,parentDataProperty:"idToken",rootData}))){
-vErrors = vErrors === null ? validate37.errors : vErrors.concat(validate37.errors);
+if(!(validate39(data.idToken, {instancePath:instancePath+"/idToken",parentData:data,parentDataProperty:"idToken",rootData}))){
+vErrors = vErrors === null ? validate39.errors : vErrors.concat(validate39.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs6 === errors;
@@ -2337,7 +2371,7 @@ if(data.remoteStartId !== undefined){
 let data4 = data.remoteStartId;
 const _errs7 = errors;
 if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
-validate35.errors = [{instancePath:instancePath+"/remoteStartId",keyword:"type",params:{type: "integer"}}];
+validate37.errors = [{instancePath:instancePath+"/remoteStartId",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs7 === errors;
@@ -2348,8 +2382,8 @@ var valid0 = true;
 if(valid0){
 if(data.chargingProfile !== undefined){
 const _errs9 = errors;
-if(!(validate46(data.chargingProfile, {instancePath:instancePath+"/chargingProfile",parentData:data,parentDataProperty:"chargingProfile",rootData}))){
-vErrors = vErrors === null ? validate46.errors : vErrors.concat(validate46.errors);
+if(!(validate48(data.chargingProfile, {instancePath:instancePath+"/chargingProfile",parentData:data,parentDataProperty:"chargingProfile",rootData}))){
+vErrors = vErrors === null ? validate48.errors : vErrors.concat(validate48.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs9 === errors;
@@ -2366,32 +2400,32 @@ var valid0 = true;
 }
 }
 else {
-validate35.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate37.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate35.errors = vErrors;
+validate37.errors = vErrors;
 return errors === 0;
 }
 
-export const RequestStopTransaction_req = validate80;
-const schema31 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"transactionId":{"type":"string","maxLength":36}},"required":["transactionId"],"type":"object"};
+export const RequestStopTransaction_req = validate82;
+const schema32 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"transactionId":{"type":"string","maxLength":36}},"required":["transactionId"],"type":"object"};
 
-function validate80(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate82(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.transactionId === undefined) && (missing0 = "transactionId")){
-validate80.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate82.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!((key0 === "customData") || (key0 === "transactionId"))){
-validate80.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate82.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -2415,12 +2449,12 @@ const _errs3 = errors;
 if(errors === _errs3){
 if(typeof data1 === "string"){
 if(func0(data1) > 36){
-validate80.errors = [{instancePath:instancePath+"/transactionId",keyword:"maxLength",params:{limit: 36}}];
+validate82.errors = [{instancePath:instancePath+"/transactionId",keyword:"maxLength",params:{limit: 36}}];
 return false;
 }
 }
 else {
-validate80.errors = [{instancePath:instancePath+"/transactionId",keyword:"type",params:{type: "string"}}];
+validate82.errors = [{instancePath:instancePath+"/transactionId",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -2434,50 +2468,50 @@ var valid0 = true;
 }
 }
 else {
-validate80.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate82.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate80.errors = vErrors;
+validate82.errors = vErrors;
 return errors === 0;
 }
 
-export const Reset_req = validate82;
-const schema32 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"type":{"$ref":"urn:def:ResetEnumType"},"evseId":{"type":"integer"}},"required":["type"],"type":"object"};
-const schema33 = {"$id":"urn:def:ResetEnumType","type":"string","enum":["Immediate","OnIdle"]};
+export const Reset_req = validate84;
+const schema33 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"type":{"$ref":"urn:def:ResetEnumType"},"evseId":{"type":"integer"}},"required":["type"],"type":"object"};
+const schema34 = {"$id":"urn:def:ResetEnumType","type":"string","enum":["Immediate","OnIdle"]};
 
-function validate84(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate86(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:ResetEnumType" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
-validate84.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
+validate86.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
 return false;
 }
 if(!((data === "Immediate") || (data === "OnIdle"))){
-validate84.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema33.enum}}];
+validate86.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema34.enum}}];
 return false;
 }
-validate84.errors = vErrors;
+validate86.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate82(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate84(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.type === undefined) && (missing0 = "type")){
-validate82.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate84.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(((key0 === "customData") || (key0 === "type")) || (key0 === "evseId"))){
-validate82.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate84.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -2497,8 +2531,8 @@ var valid0 = true;
 if(valid0){
 if(data.type !== undefined){
 const _errs3 = errors;
-if(!(validate84(data.type, {instancePath:instancePath+"/type",parentData:data,parentDataProperty:"type",rootData}))){
-vErrors = vErrors === null ? validate84.errors : vErrors.concat(validate84.errors);
+if(!(validate86(data.type, {instancePath:instancePath+"/type",parentData:data,parentDataProperty:"type",rootData}))){
+vErrors = vErrors === null ? validate86.errors : vErrors.concat(validate86.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs3 === errors;
@@ -2511,7 +2545,7 @@ if(data.evseId !== undefined){
 let data2 = data.evseId;
 const _errs4 = errors;
 if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
-validate82.errors = [{instancePath:instancePath+"/evseId",keyword:"type",params:{type: "integer"}}];
+validate84.errors = [{instancePath:instancePath+"/evseId",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -2525,38 +2559,582 @@ var valid0 = true;
 }
 }
 else {
-validate82.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate84.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate82.errors = vErrors;
+validate84.errors = vErrors;
 return errors === 0;
 }
 
-export const SetNetworkProfile_req = validate86;
-const schema34 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"configurationSlot":{"type":"integer"},"connectionData":{"$ref":"urn:def:NetworkConnectionProfileType"}},"required":["configurationSlot","connectionData"],"type":"object"};
-const schema35 = {"$id":"urn:def:NetworkConnectionProfileType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"apn":{"$ref":"urn:def:APNType"},"ocppVersion":{"$ref":"urn:def:OCPPVersionEnumType"},"ocppTransport":{"$ref":"urn:def:OCPPTransportEnumType"},"ocppCsmsUrl":{"type":"string","maxLength":512},"messageTimeout":{"type":"integer"},"securityProfile":{"type":"integer"},"ocppInterface":{"$ref":"urn:def:OCPPInterfaceEnumType"},"vpn":{"$ref":"urn:def:VPNType"}},"required":["ocppVersion","ocppTransport","ocppCsmsUrl","messageTimeout","securityProfile","ocppInterface"]};
-const schema36 = {"$id":"urn:def:APNType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"apn":{"type":"string","maxLength":512},"apnUserName":{"type":"string","maxLength":20},"apnPassword":{"type":"string","maxLength":20},"simPin":{"type":"integer"},"preferredNetwork":{"type":"string","maxLength":6},"useOnlyPreferredNetwork":{"type":"boolean","default":false},"apnAuthentication":{"$ref":"urn:def:APNAuthenticationEnumType"}},"required":["apn","apnAuthentication"]};
-const schema37 = {"$id":"urn:def:APNAuthenticationEnumType","type":"string","enum":["CHAP","NONE","PAP","AUTO"]};
+export const SendLocalList_req = validate88;
+const schema35 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"localAuthorizationList":{"type":"array","items":{"$ref":"urn:def:AuthorizationData"},"minItems":1},"versionNumber":{"type":"integer"},"updateType":{"$ref":"urn:def:UpdateEnumType"}},"required":["versionNumber","updateType"],"type":"object"};
+const schema36 = {"$id":"urn:def:AuthorizationData","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"idToken":{"$ref":"urn:def:IdTokenType"},"idTokenInfo":{"$ref":"urn:def:IdTokenInfoType"}},"required":["idToken"]};
+const schema37 = {"$id":"urn:def:IdTokenInfoType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"status":{"$ref":"urn:def:AuthorizationStatusEnumType"},"cacheExpiryDateTime":{"type":"string","format":"date-time"},"chargingPriority":{"type":"integer"},"language1":{"type":"string","maxLength":8},"evseId":{"type":"array","items":{"type":"integer"},"minItems":1},"groupIdToken":{"$ref":"urn:def:IdTokenType"},"language2":{"type":"string","maxLength":8},"personalMessage":{"$ref":"urn:def:MessageContentType"}},"required":["status"]};
+const schema38 = {"$id":"urn:def:AuthorizationStatusEnumType","type":"string","enum":["Accepted","Blocked","ConcurrentTx","Expired","Invalid","NoCredit","NotAllowedTypeEVSE","NotAtThisLocation","NotAtThisTime","Unknown"]};
 
-function validate92(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="urn:def:APNAuthenticationEnumType" */;
+function validate95(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="urn:def:AuthorizationStatusEnumType" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
-validate92.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
+validate95.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
 return false;
 }
-if(!((((data === "CHAP") || (data === "NONE")) || (data === "PAP")) || (data === "AUTO"))){
-validate92.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema37.enum}}];
+if(!((((((((((data === "Accepted") || (data === "Blocked")) || (data === "ConcurrentTx")) || (data === "Expired")) || (data === "Invalid")) || (data === "NoCredit")) || (data === "NotAllowedTypeEVSE")) || (data === "NotAtThisLocation")) || (data === "NotAtThisTime")) || (data === "Unknown"))){
+validate95.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema38.enum}}];
 return false;
 }
-validate92.errors = vErrors;
+validate95.errors = vErrors;
+return errors === 0;
+}
+
+const schema39 = {"$id":"urn:def:MessageContentType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"format":{"$ref":"urn:def:MessageFormatEnumType"},"language":{"type":"string","maxLength":8},"content":{"type":"string","maxLength":512}},"required":["format","content"]};
+const schema40 = {"$id":"urn:def:MessageFormatEnumType","type":"string","enum":["ASCII","HTML","URI","UTF8"]};
+
+function validate100(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="urn:def:MessageFormatEnumType" */;
+let vErrors = null;
+let errors = 0;
+if(typeof data !== "string"){
+validate100.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
+return false;
+}
+if(!((((data === "ASCII") || (data === "HTML")) || (data === "URI")) || (data === "UTF8"))){
+validate100.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema40.enum}}];
+return false;
+}
+validate100.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate98(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="urn:def:MessageContentType" */;
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.format === undefined) && (missing0 = "format")) || ((data.content === undefined) && (missing0 = "content"))){
+validate98.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!((((key0 === "customData") || (key0 === "format")) || (key0 === "language")) || (key0 === "content"))){
+validate98.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.customData !== undefined){
+const _errs2 = errors;
+if(!(validate1(data.customData, {instancePath:instancePath+"/customData",parentData:data,parentDataProperty:"customData",rootData}))){
+vErrors = vErrors === null ? validate1.errors : vErrors.concat(validate1.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.format !== undefined){
+const _errs3 = errors;
+if(!(validate100(data.format, {instancePath:instancePath+"/format",parentData:data,parentDataProperty:"format",rootData}))){
+vErrors = vErrors === null ? validate100.errors : vErrors.concat(validate100.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.language !== undefined){
+let data2 = data.language;
+const _errs4 = errors;
+if(errors === _errs4){
+if(typeof data2 === "string"){
+if(func0(data2) > 8){
+validate98.errors = [{instancePath:instancePath+"/language",keyword:"maxLength",params:{limit: 8}}];
+return false;
+}
+}
+else {
+validate98.errors = [{instancePath:instancePath+"/language",keyword:"type",params:{type: "string"}}];
+return false;
+}
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.content !== undefined){
+let data3 = data.content;
+const _errs6 = errors;
+if(errors === _errs6){
+if(typeof data3 === "string"){
+if(func0(data3) > 512){
+validate98.errors = [{instancePath:instancePath+"/content",keyword:"maxLength",params:{limit: 512}}];
+return false;
+}
+}
+else {
+validate98.errors = [{instancePath:instancePath+"/content",keyword:"type",params:{type: "string"}}];
+return false;
+}
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate98.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+validate98.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate93(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="urn:def:IdTokenInfoType" */;
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.status === undefined) && (missing0 = "status")){
+validate93.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!(func8.call(schema37.properties, key0))){
+validate93.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.customData !== undefined){
+const _errs2 = errors;
+if(!(validate1(data.customData, {instancePath:instancePath+"/customData",parentData:data,parentDataProperty:"customData",rootData}))){
+vErrors = vErrors === null ? validate1.errors : vErrors.concat(validate1.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.status !== undefined){
+const _errs3 = errors;
+if(!(validate95(data.status, {instancePath:instancePath+"/status",parentData:data,parentDataProperty:"status",rootData}))){
+vErrors = vErrors === null ? validate95.errors : vErrors.concat(validate95.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.cacheExpiryDateTime !== undefined){
+let data2 = data.cacheExpiryDateTime;
+const _errs4 = errors;
+if(errors === _errs4){
+if(errors === _errs4){
+if(typeof data2 === "string"){
+if(!(formats0.validate(data2))){
+validate93.errors = [{instancePath:instancePath+"/cacheExpiryDateTime",keyword:"format",params:{format: "date-time"}}];
+return false;
+}
+}
+else {
+validate93.errors = [{instancePath:instancePath+"/cacheExpiryDateTime",keyword:"type",params:{type: "string"}}];
+return false;
+}
+}
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.chargingPriority !== undefined){
+let data3 = data.chargingPriority;
+const _errs6 = errors;
+if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
+validate93.errors = [{instancePath:instancePath+"/chargingPriority",keyword:"type",params:{type: "integer"}}];
+return false;
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.language1 !== undefined){
+let data4 = data.language1;
+const _errs8 = errors;
+if(errors === _errs8){
+if(typeof data4 === "string"){
+if(func0(data4) > 8){
+validate93.errors = [{instancePath:instancePath+"/language1",keyword:"maxLength",params:{limit: 8}}];
+return false;
+}
+}
+else {
+validate93.errors = [{instancePath:instancePath+"/language1",keyword:"type",params:{type: "string"}}];
+return false;
+}
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.evseId !== undefined){
+let data5 = data.evseId;
+const _errs10 = errors;
+if(errors === _errs10){
+if(Array.isArray(data5)){
+if(data5.length < 1){
+validate93.errors = [{instancePath:instancePath+"/evseId",keyword:"minItems",params:{limit: 1}}];
+return false;
+}
+else {
+var valid1 = true;
+const len0 = data5.length;
+for(let i0=0; i0<len0; i0++){
+let data6 = data5[i0];
+const _errs12 = errors;
+if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
+validate93.errors = [{instancePath:instancePath+"/evseId/" + i0,keyword:"type",params:{type: "integer"}}];
+return false;
+}
+var valid1 = _errs12 === errors;
+if(!valid1){
+break;
+}
+}
+}
+}
+else {
+validate93.errors = [{instancePath:instancePath+"/evseId",keyword:"type",params:{type: "array"}}];
+return false;
+}
+}
+var valid0 = _errs10 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.groupIdToken !== undefined){
+const _errs14 = errors;
+if(!(validate39(data.groupIdToken, {instancePath:instancePath+"/groupIdToken",parentData:data,parentDataProperty:"groupIdToken",rootData}))){
+vErrors = vErrors === null ? validate39.errors : vErrors.concat(validate39.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs14 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.language2 !== undefined){
+let data8 = data.language2;
+const _errs15 = errors;
+if(errors === _errs15){
+if(typeof data8 === "string"){
+if(func0(data8) > 8){
+validate93.errors = [{instancePath:instancePath+"/language2",keyword:"maxLength",params:{limit: 8}}];
+return false;
+}
+}
+else {
+validate93.errors = [{instancePath:instancePath+"/language2",keyword:"type",params:{type: "string"}}];
+return false;
+}
+}
+var valid0 = _errs15 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.personalMessage !== undefined){
+const _errs17 = errors;
+if(!(validate98(data.personalMessage, {instancePath:instancePath+"/personalMessage",parentData:data,parentDataProperty:"personalMessage",rootData}))){
+vErrors = vErrors === null ? validate98.errors : vErrors.concat(validate98.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs17 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate93.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+validate93.errors = vErrors;
 return errors === 0;
 }
 
 
 function validate90(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="urn:def:AuthorizationData" */;
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.idToken === undefined) && (missing0 = "idToken")){
+validate90.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!(((key0 === "customData") || (key0 === "idToken")) || (key0 === "idTokenInfo"))){
+validate90.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.customData !== undefined){
+const _errs2 = errors;
+if(!(validate1(data.customData, {instancePath:instancePath+"/customData",parentData:data,parentDataProperty:"customData",rootData}))){
+vErrors = vErrors === null ? validate1.errors : vErrors.concat(validate1.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.idToken !== undefined){
+const _errs3 = errors;
+if(!(validate39(data.idToken, {instancePath:instancePath+"/idToken",parentData:data,parentDataProperty:"idToken",rootData}))){
+vErrors = vErrors === null ? validate39.errors : vErrors.concat(validate39.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.idTokenInfo !== undefined){
+const _errs4 = errors;
+if(!(validate93(data.idTokenInfo, {instancePath:instancePath+"/idTokenInfo",parentData:data,parentDataProperty:"idTokenInfo",rootData}))){
+vErrors = vErrors === null ? validate93.errors : vErrors.concat(validate93.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate90.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+validate90.errors = vErrors;
+return errors === 0;
+}
+
+const schema41 = {"$id":"urn:def:UpdateEnumType","type":"string","enum":["Differential","Full"]};
+
+function validate105(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="urn:def:UpdateEnumType" */;
+let vErrors = null;
+let errors = 0;
+if(typeof data !== "string"){
+validate105.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
+return false;
+}
+if(!((data === "Differential") || (data === "Full"))){
+validate105.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema41.enum}}];
+return false;
+}
+validate105.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate88(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.versionNumber === undefined) && (missing0 = "versionNumber")) || ((data.updateType === undefined) && (missing0 = "updateType"))){
+validate88.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!((((key0 === "customData") || (key0 === "localAuthorizationList")) || (key0 === "versionNumber")) || (key0 === "updateType"))){
+validate88.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.customData !== undefined){
+const _errs2 = errors;
+if(!(validate1(data.customData, {instancePath:instancePath+"/customData",parentData:data,parentDataProperty:"customData",rootData}))){
+vErrors = vErrors === null ? validate1.errors : vErrors.concat(validate1.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.localAuthorizationList !== undefined){
+let data1 = data.localAuthorizationList;
+const _errs3 = errors;
+if(errors === _errs3){
+if(Array.isArray(data1)){
+if(data1.length < 1){
+validate88.errors = [{instancePath:instancePath+"/localAuthorizationList",keyword:"minItems",params:{limit: 1}}];
+return false;
+}
+else {
+var valid1 = true;
+const len0 = data1.length;
+for(let i0=0; i0<len0; i0++){
+const _errs5 = errors;
+if(!(validate90(data1[i0], {instancePath:instancePath+"/localAuthorizationList/" + i0,parentData:data1,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate90.errors : vErrors.concat(validate90.errors);
+errors = vErrors.length;
+}
+var valid1 = _errs5 === errors;
+if(!valid1){
+break;
+}
+}
+}
+}
+else {
+validate88.errors = [{instancePath:instancePath+"/localAuthorizationList",keyword:"type",params:{type: "array"}}];
+return false;
+}
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.versionNumber !== undefined){
+let data3 = data.versionNumber;
+const _errs6 = errors;
+if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
+validate88.errors = [{instancePath:instancePath+"/versionNumber",keyword:"type",params:{type: "integer"}}];
+return false;
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.updateType !== undefined){
+const _errs8 = errors;
+if(!(validate105(data.updateType, {instancePath:instancePath+"/updateType",parentData:data,parentDataProperty:"updateType",rootData}))){
+vErrors = vErrors === null ? validate105.errors : vErrors.concat(validate105.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate88.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+validate88.errors = vErrors;
+return errors === 0;
+}
+
+export const SetNetworkProfile_req = validate107;
+const schema42 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"configurationSlot":{"type":"integer"},"connectionData":{"$ref":"urn:def:NetworkConnectionProfileType"}},"required":["configurationSlot","connectionData"],"type":"object"};
+const schema43 = {"$id":"urn:def:NetworkConnectionProfileType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"apn":{"$ref":"urn:def:APNType"},"ocppVersion":{"$ref":"urn:def:OCPPVersionEnumType"},"ocppTransport":{"$ref":"urn:def:OCPPTransportEnumType"},"ocppCsmsUrl":{"type":"string","maxLength":512},"messageTimeout":{"type":"integer"},"securityProfile":{"type":"integer"},"ocppInterface":{"$ref":"urn:def:OCPPInterfaceEnumType"},"vpn":{"$ref":"urn:def:VPNType"}},"required":["ocppVersion","ocppTransport","ocppCsmsUrl","messageTimeout","securityProfile","ocppInterface"]};
+const schema44 = {"$id":"urn:def:APNType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"apn":{"type":"string","maxLength":512},"apnUserName":{"type":"string","maxLength":20},"apnPassword":{"type":"string","maxLength":20},"simPin":{"type":"integer"},"preferredNetwork":{"type":"string","maxLength":6},"useOnlyPreferredNetwork":{"type":"boolean","default":false},"apnAuthentication":{"$ref":"urn:def:APNAuthenticationEnumType"}},"required":["apn","apnAuthentication"]};
+const schema45 = {"$id":"urn:def:APNAuthenticationEnumType","type":"string","enum":["CHAP","NONE","PAP","AUTO"]};
+
+function validate113(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="urn:def:APNAuthenticationEnumType" */;
+let vErrors = null;
+let errors = 0;
+if(typeof data !== "string"){
+validate113.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
+return false;
+}
+if(!((((data === "CHAP") || (data === "NONE")) || (data === "PAP")) || (data === "AUTO"))){
+validate113.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema45.enum}}];
+return false;
+}
+validate113.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate111(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:APNType" */;
 let vErrors = null;
 let errors = 0;
@@ -2564,14 +3142,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.apn === undefined) && (missing0 = "apn")) || ((data.apnAuthentication === undefined) && (missing0 = "apnAuthentication"))){
-validate90.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate111.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!((((((((key0 === "customData") || (key0 === "apn")) || (key0 === "apnUserName")) || (key0 === "apnPassword")) || (key0 === "simPin")) || (key0 === "preferredNetwork")) || (key0 === "useOnlyPreferredNetwork")) || (key0 === "apnAuthentication"))){
-validate90.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate111.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -2595,12 +3173,12 @@ const _errs3 = errors;
 if(errors === _errs3){
 if(typeof data1 === "string"){
 if(func0(data1) > 512){
-validate90.errors = [{instancePath:instancePath+"/apn",keyword:"maxLength",params:{limit: 512}}];
+validate111.errors = [{instancePath:instancePath+"/apn",keyword:"maxLength",params:{limit: 512}}];
 return false;
 }
 }
 else {
-validate90.errors = [{instancePath:instancePath+"/apn",keyword:"type",params:{type: "string"}}];
+validate111.errors = [{instancePath:instancePath+"/apn",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -2616,12 +3194,12 @@ const _errs5 = errors;
 if(errors === _errs5){
 if(typeof data2 === "string"){
 if(func0(data2) > 20){
-validate90.errors = [{instancePath:instancePath+"/apnUserName",keyword:"maxLength",params:{limit: 20}}];
+validate111.errors = [{instancePath:instancePath+"/apnUserName",keyword:"maxLength",params:{limit: 20}}];
 return false;
 }
 }
 else {
-validate90.errors = [{instancePath:instancePath+"/apnUserName",keyword:"type",params:{type: "string"}}];
+validate111.errors = [{instancePath:instancePath+"/apnUserName",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -2637,12 +3215,12 @@ const _errs7 = errors;
 if(errors === _errs7){
 if(typeof data3 === "string"){
 if(func0(data3) > 20){
-validate90.errors = [{instancePath:instancePath+"/apnPassword",keyword:"maxLength",params:{limit: 20}}];
+validate111.errors = [{instancePath:instancePath+"/apnPassword",keyword:"maxLength",params:{limit: 20}}];
 return false;
 }
 }
 else {
-validate90.errors = [{instancePath:instancePath+"/apnPassword",keyword:"type",params:{type: "string"}}];
+validate111.errors = [{instancePath:instancePath+"/apnPassword",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -2656,7 +3234,7 @@ if(data.simPin !== undefined){
 let data4 = data.simPin;
 const _errs9 = errors;
 if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
-validate90.errors = [{instancePath:instancePath+"/simPin",keyword:"type",params:{type: "integer"}}];
+validate111.errors = [{instancePath:instancePath+"/simPin",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs9 === errors;
@@ -2671,12 +3249,12 @@ const _errs11 = errors;
 if(errors === _errs11){
 if(typeof data5 === "string"){
 if(func0(data5) > 6){
-validate90.errors = [{instancePath:instancePath+"/preferredNetwork",keyword:"maxLength",params:{limit: 6}}];
+validate111.errors = [{instancePath:instancePath+"/preferredNetwork",keyword:"maxLength",params:{limit: 6}}];
 return false;
 }
 }
 else {
-validate90.errors = [{instancePath:instancePath+"/preferredNetwork",keyword:"type",params:{type: "string"}}];
+validate111.errors = [{instancePath:instancePath+"/preferredNetwork",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -2689,7 +3267,7 @@ if(valid0){
 if(data.useOnlyPreferredNetwork !== undefined){
 const _errs13 = errors;
 if(typeof data.useOnlyPreferredNetwork !== "boolean"){
-validate90.errors = [{instancePath:instancePath+"/useOnlyPreferredNetwork",keyword:"type",params:{type: "boolean"}}];
+validate111.errors = [{instancePath:instancePath+"/useOnlyPreferredNetwork",keyword:"type",params:{type: "boolean"}}];
 return false;
 }
 var valid0 = _errs13 === errors;
@@ -2700,8 +3278,8 @@ var valid0 = true;
 if(valid0){
 if(data.apnAuthentication !== undefined){
 const _errs15 = errors;
-if(!(validate92(data.apnAuthentication, {instancePath:instancePath+"/apnAuthentication",parentData:data,parentDataProperty:"apnAuthentication",rootData}))){
-vErrors = vErrors === null ? validate92.errors : vErrors.concat(validate92.errors);
+if(!(validate113(data.apnAuthentication, {instancePath:instancePath+"/apnAuthentication",parentData:data,parentDataProperty:"apnAuthentication",rootData}))){
+vErrors = vErrors === null ? validate113.errors : vErrors.concat(validate113.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs15 === errors;
@@ -2720,89 +3298,89 @@ var valid0 = true;
 }
 }
 else {
-validate90.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate111.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate90.errors = vErrors;
+validate111.errors = vErrors;
 return errors === 0;
 }
 
-const schema38 = {"$id":"urn:def:OCPPVersionEnumType","type":"string","enum":["OCPP12","OCPP15","OCPP16","OCPP20"]};
+const schema46 = {"$id":"urn:def:OCPPVersionEnumType","type":"string","enum":["OCPP12","OCPP15","OCPP16","OCPP20"]};
 
-function validate95(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate116(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:OCPPVersionEnumType" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
-validate95.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
+validate116.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
 return false;
 }
 if(!((((data === "OCPP12") || (data === "OCPP15")) || (data === "OCPP16")) || (data === "OCPP20"))){
-validate95.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema38.enum}}];
+validate116.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema46.enum}}];
 return false;
 }
-validate95.errors = vErrors;
+validate116.errors = vErrors;
 return errors === 0;
 }
 
-const schema39 = {"$id":"urn:def:OCPPTransportEnumType","type":"string","enum":["JSON","SOAP"]};
+const schema47 = {"$id":"urn:def:OCPPTransportEnumType","type":"string","enum":["JSON","SOAP"]};
 
-function validate97(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate118(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:OCPPTransportEnumType" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
-validate97.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
+validate118.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
 return false;
 }
 if(!((data === "JSON") || (data === "SOAP"))){
-validate97.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema39.enum}}];
+validate118.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema47.enum}}];
 return false;
 }
-validate97.errors = vErrors;
+validate118.errors = vErrors;
 return errors === 0;
 }
 
-const schema40 = {"$id":"urn:def:OCPPInterfaceEnumType","type":"string","enum":["Wired0","Wired1","Wired2","Wired3","Wireless0","Wireless1","Wireless2","Wireless3"]};
+const schema48 = {"$id":"urn:def:OCPPInterfaceEnumType","type":"string","enum":["Wired0","Wired1","Wired2","Wired3","Wireless0","Wireless1","Wireless2","Wireless3"]};
 
-function validate99(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate120(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:OCPPInterfaceEnumType" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
-validate99.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
+validate120.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
 return false;
 }
 if(!((((((((data === "Wired0") || (data === "Wired1")) || (data === "Wired2")) || (data === "Wired3")) || (data === "Wireless0")) || (data === "Wireless1")) || (data === "Wireless2")) || (data === "Wireless3"))){
-validate99.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema40.enum}}];
+validate120.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema48.enum}}];
 return false;
 }
-validate99.errors = vErrors;
+validate120.errors = vErrors;
 return errors === 0;
 }
 
-const schema41 = {"$id":"urn:def:VPNType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"server":{"type":"string","maxLength":512},"user":{"type":"string","maxLength":20},"group":{"type":"string","maxLength":20},"password":{"type":"string","maxLength":20},"key":{"type":"string","maxLength":255},"type":{"$ref":"urn:def:VPNEnumType"}},"required":["server","user","password","key","type"]};
-const schema42 = {"$id":"urn:def:VPNEnumType","type":"string","enum":["IKEv2","IPSec","L2TP","PPTP"]};
+const schema49 = {"$id":"urn:def:VPNType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"server":{"type":"string","maxLength":512},"user":{"type":"string","maxLength":20},"group":{"type":"string","maxLength":20},"password":{"type":"string","maxLength":20},"key":{"type":"string","maxLength":255},"type":{"$ref":"urn:def:VPNEnumType"}},"required":["server","user","password","key","type"]};
+const schema50 = {"$id":"urn:def:VPNEnumType","type":"string","enum":["IKEv2","IPSec","L2TP","PPTP"]};
 
-function validate103(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate124(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:VPNEnumType" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
-validate103.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
+validate124.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
 return false;
 }
 if(!((((data === "IKEv2") || (data === "IPSec")) || (data === "L2TP")) || (data === "PPTP"))){
-validate103.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema42.enum}}];
+validate124.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema50.enum}}];
 return false;
 }
-validate103.errors = vErrors;
+validate124.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate101(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate122(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:VPNType" */;
 let vErrors = null;
 let errors = 0;
@@ -2810,14 +3388,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((((((data.server === undefined) && (missing0 = "server")) || ((data.user === undefined) && (missing0 = "user"))) || ((data.password === undefined) && (missing0 = "password"))) || ((data.key === undefined) && (missing0 = "key"))) || ((data.type === undefined) && (missing0 = "type"))){
-validate101.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate122.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(((((((key0 === "customData") || (key0 === "server")) || (key0 === "user")) || (key0 === "group")) || (key0 === "password")) || (key0 === "key")) || (key0 === "type"))){
-validate101.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate122.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -2841,12 +3419,12 @@ const _errs3 = errors;
 if(errors === _errs3){
 if(typeof data1 === "string"){
 if(func0(data1) > 512){
-validate101.errors = [{instancePath:instancePath+"/server",keyword:"maxLength",params:{limit: 512}}];
+validate122.errors = [{instancePath:instancePath+"/server",keyword:"maxLength",params:{limit: 512}}];
 return false;
 }
 }
 else {
-validate101.errors = [{instancePath:instancePath+"/server",keyword:"type",params:{type: "string"}}];
+validate122.errors = [{instancePath:instancePath+"/server",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -2862,12 +3440,12 @@ const _errs5 = errors;
 if(errors === _errs5){
 if(typeof data2 === "string"){
 if(func0(data2) > 20){
-validate101.errors = [{instancePath:instancePath+"/user",keyword:"maxLength",params:{limit: 20}}];
+validate122.errors = [{instancePath:instancePath+"/user",keyword:"maxLength",params:{limit: 20}}];
 return false;
 }
 }
 else {
-validate101.errors = [{instancePath:instancePath+"/user",keyword:"type",params:{type: "string"}}];
+validate122.errors = [{instancePath:instancePath+"/user",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -2883,12 +3461,12 @@ const _errs7 = errors;
 if(errors === _errs7){
 if(typeof data3 === "string"){
 if(func0(data3) > 20){
-validate101.errors = [{instancePath:instancePath+"/group",keyword:"maxLength",params:{limit: 20}}];
+validate122.errors = [{instancePath:instancePath+"/group",keyword:"maxLength",params:{limit: 20}}];
 return false;
 }
 }
 else {
-validate101.errors = [{instancePath:instancePath+"/group",keyword:"type",params:{type: "string"}}];
+validate122.errors = [{instancePath:instancePath+"/group",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -2904,12 +3482,12 @@ const _errs9 = errors;
 if(errors === _errs9){
 if(typeof data4 === "string"){
 if(func0(data4) > 20){
-validate101.errors = [{instancePath:instancePath+"/password",keyword:"maxLength",params:{limit: 20}}];
+validate122.errors = [{instancePath:instancePath+"/password",keyword:"maxLength",params:{limit: 20}}];
 return false;
 }
 }
 else {
-validate101.errors = [{instancePath:instancePath+"/password",keyword:"type",params:{type: "string"}}];
+validate122.errors = [{instancePath:instancePath+"/password",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -2925,12 +3503,12 @@ const _errs11 = errors;
 if(errors === _errs11){
 if(typeof data5 === "string"){
 if(func0(data5) > 255){
-validate101.errors = [{instancePath:instancePath+"/key",keyword:"maxLength",params:{limit: 255}}];
+validate122.errors = [{instancePath:instancePath+"/key",keyword:"maxLength",params:{limit: 255}}];
 return false;
 }
 }
 else {
-validate101.errors = [{instancePath:instancePath+"/key",keyword:"type",params:{type: "string"}}];
+validate122.errors = [{instancePath:instancePath+"/key",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -2942,8 +3520,8 @@ var valid0 = true;
 if(valid0){
 if(data.type !== undefined){
 const _errs13 = errors;
-if(!(validate103(data.type, {instancePath:instancePath+"/type",parentData:data,parentDataProperty:"type",rootData}))){
-vErrors = vErrors === null ? validate103.errors : vErrors.concat(validate103.errors);
+if(!(validate124(data.type, {instancePath:instancePath+"/type",parentData:data,parentDataProperty:"type",rootData}))){
+vErrors = vErrors === null ? validate124.errors : vErrors.concat(validate124.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs13 === errors;
@@ -2961,16 +3539,16 @@ var valid0 = true;
 }
 }
 else {
-validate101.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate122.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate101.errors = vErrors;
+validate122.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate88(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate109(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:NetworkConnectionProfileType" */;
 let vErrors = null;
 let errors = 0;
@@ -2978,14 +3556,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((((((data.ocppVersion === undefined) && (missing0 = "ocppVersion")) || ((data.ocppTransport === undefined) && (missing0 = "ocppTransport"))) || ((data.ocppCsmsUrl === undefined) && (missing0 = "ocppCsmsUrl"))) || ((data.messageTimeout === undefined) && (missing0 = "messageTimeout"))) || ((data.securityProfile === undefined) && (missing0 = "securityProfile"))) || ((data.ocppInterface === undefined) && (missing0 = "ocppInterface"))){
-validate88.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate109.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
-if(!(func8.call(schema35.properties, key0))){
-validate88.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+if(!(func8.call(schema43.properties, key0))){
+validate109.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -3005,8 +3583,8 @@ var valid0 = true;
 if(valid0){
 if(data.apn !== undefined){
 const _errs3 = errors;
-if(!(validate90(data.apn, {instancePath:instancePath+"/apn",parentData:data,parentDataProperty:"apn",rootData}))){
-vErrors = vErrors === null ? validate90.errors : vErrors.concat(validate90.errors);
+if(!(validate111(data.apn, {instancePath:instancePath+"/apn",parentData:data,parentDataProperty:"apn",rootData}))){
+vErrors = vErrors === null ? validate111.errors : vErrors.concat(validate111.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs3 === errors;
@@ -3017,8 +3595,8 @@ var valid0 = true;
 if(valid0){
 if(data.ocppVersion !== undefined){
 const _errs4 = errors;
-if(!(validate95(data.ocppVersion, {instancePath:instancePath+"/ocppVersion",parentData:data,parentDataProperty:"ocppVersion",rootData}))){
-vErrors = vErrors === null ? validate95.errors : vErrors.concat(validate95.errors);
+if(!(validate116(data.ocppVersion, {instancePath:instancePath+"/ocppVersion",parentData:data,parentDataProperty:"ocppVersion",rootData}))){
+vErrors = vErrors === null ? validate116.errors : vErrors.concat(validate116.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs4 === errors;
@@ -3029,8 +3607,8 @@ var valid0 = true;
 if(valid0){
 if(data.ocppTransport !== undefined){
 const _errs5 = errors;
-if(!(validate97(data.ocppTransport, {instancePath:instancePath+"/ocppTransport",parentData:data,parentDataProperty:"ocppTransport",rootData}))){
-vErrors = vErrors === null ? validate97.errors : vErrors.concat(validate97.errors);
+if(!(validate118(data.ocppTransport, {instancePath:instancePath+"/ocppTransport",parentData:data,parentDataProperty:"ocppTransport",rootData}))){
+vErrors = vErrors === null ? validate118.errors : vErrors.concat(validate118.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs5 === errors;
@@ -3045,12 +3623,12 @@ const _errs6 = errors;
 if(errors === _errs6){
 if(typeof data4 === "string"){
 if(func0(data4) > 512){
-validate88.errors = [{instancePath:instancePath+"/ocppCsmsUrl",keyword:"maxLength",params:{limit: 512}}];
+validate109.errors = [{instancePath:instancePath+"/ocppCsmsUrl",keyword:"maxLength",params:{limit: 512}}];
 return false;
 }
 }
 else {
-validate88.errors = [{instancePath:instancePath+"/ocppCsmsUrl",keyword:"type",params:{type: "string"}}];
+validate109.errors = [{instancePath:instancePath+"/ocppCsmsUrl",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -3064,7 +3642,7 @@ if(data.messageTimeout !== undefined){
 let data5 = data.messageTimeout;
 const _errs8 = errors;
 if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
-validate88.errors = [{instancePath:instancePath+"/messageTimeout",keyword:"type",params:{type: "integer"}}];
+validate109.errors = [{instancePath:instancePath+"/messageTimeout",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs8 === errors;
@@ -3077,7 +3655,7 @@ if(data.securityProfile !== undefined){
 let data6 = data.securityProfile;
 const _errs10 = errors;
 if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
-validate88.errors = [{instancePath:instancePath+"/securityProfile",keyword:"type",params:{type: "integer"}}];
+validate109.errors = [{instancePath:instancePath+"/securityProfile",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs10 === errors;
@@ -3088,8 +3666,8 @@ var valid0 = true;
 if(valid0){
 if(data.ocppInterface !== undefined){
 const _errs12 = errors;
-if(!(validate99(data.ocppInterface, {instancePath:instancePath+"/ocppInterface",parentData:data,parentDataProperty:"ocppInterface",rootData}))){
-vErrors = vErrors === null ? validate99.errors : vErrors.concat(validate99.errors);
+if(!(validate120(data.ocppInterface, {instancePath:instancePath+"/ocppInterface",parentData:data,parentDataProperty:"ocppInterface",rootData}))){
+vErrors = vErrors === null ? validate120.errors : vErrors.concat(validate120.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs12 === errors;
@@ -3100,8 +3678,8 @@ var valid0 = true;
 if(valid0){
 if(data.vpn !== undefined){
 const _errs13 = errors;
-if(!(validate101(data.vpn, {instancePath:instancePath+"/vpn",parentData:data,parentDataProperty:"vpn",rootData}))){
-vErrors = vErrors === null ? validate101.errors : vErrors.concat(validate101.errors);
+if(!(validate122(data.vpn, {instancePath:instancePath+"/vpn",parentData:data,parentDataProperty:"vpn",rootData}))){
+vErrors = vErrors === null ? validate122.errors : vErrors.concat(validate122.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs13 === errors;
@@ -3112,186 +3690,6 @@ var valid0 = true;
 }
 }
 }
-}
-}
-}
-}
-}
-}
-}
-}
-else {
-validate88.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-validate88.errors = vErrors;
-return errors === 0;
-}
-
-
-function validate86(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if(((data.configurationSlot === undefined) && (missing0 = "configurationSlot")) || ((data.connectionData === undefined) && (missing0 = "connectionData"))){
-validate86.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
-return false;
-}
-else {
-const _errs1 = errors;
-for(const key0 in data){
-if(!(((key0 === "customData") || (key0 === "configurationSlot")) || (key0 === "connectionData"))){
-validate86.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
-return false;
-break;
-}
-}
-if(_errs1 === errors){
-if(data.customData !== undefined){
-const _errs2 = errors;
-if(!(validate1(data.customData, {instancePath:instancePath+"/customData",parentData:data,parentDataProperty:"customData",rootData}))){
-vErrors = vErrors === null ? validate1.errors : vErrors.concat(validate1.errors);
-errors = vErrors.length;
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.configurationSlot !== undefined){
-let data1 = data.configurationSlot;
-const _errs3 = errors;
-if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
-validate86.errors = [{instancePath:instancePath+"/configurationSlot",keyword:"type",params:{type: "integer"}}];
-return false;
-}
-var valid0 = _errs3 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.connectionData !== undefined){
-const _errs5 = errors;
-if(!(validate88(data.connectionData, {instancePath:instancePath+"/connectionData",parentData:data,parentDataProperty:"connectionData",rootData}))){
-vErrors = vErrors === null ? validate88.errors : vErrors.concat(validate88.errors);
-errors = vErrors.length;
-}
-var valid0 = _errs5 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-}
-}
-else {
-validate86.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-validate86.errors = vErrors;
-return errors === 0;
-}
-
-export const SetVariables_req = validate107;
-const schema43 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"setVariableData":{"type":"array","items":{"$ref":"urn:def:SetVariableDataType"},"minItems":1}},"required":["setVariableData"],"type":"object"};
-const schema44 = {"$id":"urn:def:SetVariableDataType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"attributeType":{"$ref":"urn:def:AttributeEnumType"},"attributeValue":{"type":"string","maxLength":1000},"component":{"$ref":"urn:def:ComponentType"},"variable":{"$ref":"urn:def:VariableType"}},"required":["attributeValue","component","variable"]};
-
-function validate109(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="urn:def:SetVariableDataType" */;
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((((data.attributeValue === undefined) && (missing0 = "attributeValue")) || ((data.component === undefined) && (missing0 = "component"))) || ((data.variable === undefined) && (missing0 = "variable"))){
-validate109.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
-return false;
-}
-else {
-const _errs1 = errors;
-for(const key0 in data){
-if(!(((((key0 === "customData") || (key0 === "attributeType")) || (key0 === "attributeValue")) || (key0 === "component")) || (key0 === "variable"))){
-validate109.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
-return false;
-break;
-}
-}
-if(_errs1 === errors){
-if(data.customData !== undefined){
-const _errs2 = errors;
-if(!(validate1(data.customData, {instancePath:instancePath+"/customData",parentData:data,parentDataProperty:"customData",rootData}))){
-vErrors = vErrors === null ? validate1.errors : vErrors.concat(validate1.errors);
-errors = vErrors.length;
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.attributeType !== undefined){
-const _errs3 = errors;
-if(!(validate30(data.attributeType, {instancePath:instancePath+"/attributeType",parentData:data,parentDataProperty:"attributeType",rootData}))){
-vErrors = vErrors === null ? validate30.errors : vErrors.concat(validate30.errors);
-errors = vErrors.length;
-}
-var valid0 = _errs3 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.attributeValue !== undefined){
-let data2 = data.attributeValue;
-const _errs4 = errors;
-if(errors === _errs4){
-if(typeof data2 === "string"){
-if(func0(data2) > 1000){
-validate109.errors = [{instancePath:instancePath+"/attributeValue",keyword:"maxLength",params:{limit: 1000}}];
-return false;
-}
-}
-else {
-validate109.errors = [{instancePath:instancePath+"/attributeValue",keyword:"type",params:{type: "string"}}];
-return false;
-}
-}
-var valid0 = _errs4 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.component !== undefined){
-const _errs6 = errors;
-if(!(validate16(data.component, {instancePath:instancePath+"/component",parentData:data,parentDataProperty:"component",rootData}))){
-vErrors = vErrors === null ? validate16.errors : vErrors.concat(validate16.errors);
-errors = vErrors.length;
-}
-var valid0 = _errs6 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.variable !== undefined){
-const _errs7 = errors;
-if(!(validate20(data.variable, {instancePath:instancePath+"/variable",parentData:data,parentDataProperty:"variable",rootData}))){
-vErrors = vErrors === null ? validate20.errors : vErrors.concat(validate20.errors);
-errors = vErrors.length;
-}
-var valid0 = _errs7 === errors;
-}
-else {
-var valid0 = true;
 }
 }
 }
@@ -3316,15 +3714,195 @@ let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if((data.setVariableData === undefined) && (missing0 = "setVariableData")){
+if(((data.configurationSlot === undefined) && (missing0 = "configurationSlot")) || ((data.connectionData === undefined) && (missing0 = "connectionData"))){
 validate107.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
-if(!((key0 === "customData") || (key0 === "setVariableData"))){
+if(!(((key0 === "customData") || (key0 === "configurationSlot")) || (key0 === "connectionData"))){
 validate107.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.customData !== undefined){
+const _errs2 = errors;
+if(!(validate1(data.customData, {instancePath:instancePath+"/customData",parentData:data,parentDataProperty:"customData",rootData}))){
+vErrors = vErrors === null ? validate1.errors : vErrors.concat(validate1.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.configurationSlot !== undefined){
+let data1 = data.configurationSlot;
+const _errs3 = errors;
+if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
+validate107.errors = [{instancePath:instancePath+"/configurationSlot",keyword:"type",params:{type: "integer"}}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.connectionData !== undefined){
+const _errs5 = errors;
+if(!(validate109(data.connectionData, {instancePath:instancePath+"/connectionData",parentData:data,parentDataProperty:"connectionData",rootData}))){
+vErrors = vErrors === null ? validate109.errors : vErrors.concat(validate109.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate107.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+validate107.errors = vErrors;
+return errors === 0;
+}
+
+export const SetVariables_req = validate128;
+const schema51 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"setVariableData":{"type":"array","items":{"$ref":"urn:def:SetVariableDataType"},"minItems":1}},"required":["setVariableData"],"type":"object"};
+const schema52 = {"$id":"urn:def:SetVariableDataType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"attributeType":{"$ref":"urn:def:AttributeEnumType"},"attributeValue":{"type":"string","maxLength":1000},"component":{"$ref":"urn:def:ComponentType"},"variable":{"$ref":"urn:def:VariableType"}},"required":["attributeValue","component","variable"]};
+
+function validate130(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="urn:def:SetVariableDataType" */;
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((data.attributeValue === undefined) && (missing0 = "attributeValue")) || ((data.component === undefined) && (missing0 = "component"))) || ((data.variable === undefined) && (missing0 = "variable"))){
+validate130.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!(((((key0 === "customData") || (key0 === "attributeType")) || (key0 === "attributeValue")) || (key0 === "component")) || (key0 === "variable"))){
+validate130.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.customData !== undefined){
+const _errs2 = errors;
+if(!(validate1(data.customData, {instancePath:instancePath+"/customData",parentData:data,parentDataProperty:"customData",rootData}))){
+vErrors = vErrors === null ? validate1.errors : vErrors.concat(validate1.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.attributeType !== undefined){
+const _errs3 = errors;
+if(!(validate32(data.attributeType, {instancePath:instancePath+"/attributeType",parentData:data,parentDataProperty:"attributeType",rootData}))){
+vErrors = vErrors === null ? validate32.errors : vErrors.concat(validate32.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.attributeValue !== undefined){
+let data2 = data.attributeValue;
+const _errs4 = errors;
+if(errors === _errs4){
+if(typeof data2 === "string"){
+if(func0(data2) > 1000){
+validate130.errors = [{instancePath:instancePath+"/attributeValue",keyword:"maxLength",params:{limit: 1000}}];
+return false;
+}
+}
+else {
+validate130.errors = [{instancePath:instancePath+"/attributeValue",keyword:"type",params:{type: "string"}}];
+return false;
+}
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.component !== undefined){
+const _errs6 = errors;
+if(!(validate18(data.component, {instancePath:instancePath+"/component",parentData:data,parentDataProperty:"component",rootData}))){
+vErrors = vErrors === null ? validate18.errors : vErrors.concat(validate18.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.variable !== undefined){
+const _errs7 = errors;
+if(!(validate22(data.variable, {instancePath:instancePath+"/variable",parentData:data,parentDataProperty:"variable",rootData}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs7 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate130.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+validate130.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate128(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.setVariableData === undefined) && (missing0 = "setVariableData")){
+validate128.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!((key0 === "customData") || (key0 === "setVariableData"))){
+validate128.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -3348,7 +3926,7 @@ const _errs3 = errors;
 if(errors === _errs3){
 if(Array.isArray(data1)){
 if(data1.length < 1){
-validate107.errors = [{instancePath:instancePath+"/setVariableData",keyword:"minItems",params:{limit: 1}}];
+validate128.errors = [{instancePath:instancePath+"/setVariableData",keyword:"minItems",params:{limit: 1}}];
 return false;
 }
 else {
@@ -3356,8 +3934,8 @@ var valid1 = true;
 const len0 = data1.length;
 for(let i0=0; i0<len0; i0++){
 const _errs5 = errors;
-if(!(validate109(data1[i0], {instancePath:instancePath+"/setVariableData/" + i0,parentData:data1,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate109.errors : vErrors.concat(validate109.errors);
+if(!(validate130(data1[i0], {instancePath:instancePath+"/setVariableData/" + i0,parentData:data1,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate130.errors : vErrors.concat(validate130.errors);
 errors = vErrors.length;
 }
 var valid1 = _errs5 === errors;
@@ -3368,7 +3946,7 @@ break;
 }
 }
 else {
-validate107.errors = [{instancePath:instancePath+"/setVariableData",keyword:"type",params:{type: "array"}}];
+validate128.errors = [{instancePath:instancePath+"/setVariableData",keyword:"type",params:{type: "array"}}];
 return false;
 }
 }
@@ -3382,50 +3960,50 @@ var valid0 = true;
 }
 }
 else {
-validate107.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate128.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate107.errors = vErrors;
+validate128.errors = vErrors;
 return errors === 0;
 }
 
-export const TriggerMessage_req = validate115;
-const schema45 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"evse":{"$ref":"urn:def:EVSEType"},"requestedMessage":{"$ref":"urn:def:MessageTriggerEnumType"}},"required":["requestedMessage"],"type":"object"};
-const schema46 = {"$id":"urn:def:MessageTriggerEnumType","type":"string","enum":["BootNotification","LogStatusNotification","FirmwareStatusNotification","Heartbeat","MeterValues","SignChargingStationCertificate","SignV2GCertificate","StatusNotification","TransactionEvent","SignCombinedCertificate","PublishFirmwareStatusNotification"]};
+export const TriggerMessage_req = validate136;
+const schema53 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"evse":{"$ref":"urn:def:EVSEType"},"requestedMessage":{"$ref":"urn:def:MessageTriggerEnumType"}},"required":["requestedMessage"],"type":"object"};
+const schema54 = {"$id":"urn:def:MessageTriggerEnumType","type":"string","enum":["BootNotification","LogStatusNotification","FirmwareStatusNotification","Heartbeat","MeterValues","SignChargingStationCertificate","SignV2GCertificate","StatusNotification","TransactionEvent","SignCombinedCertificate","PublishFirmwareStatusNotification"]};
 
-function validate118(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate139(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:MessageTriggerEnumType" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
-validate118.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
+validate139.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
 return false;
 }
 if(!(((((((((((data === "BootNotification") || (data === "LogStatusNotification")) || (data === "FirmwareStatusNotification")) || (data === "Heartbeat")) || (data === "MeterValues")) || (data === "SignChargingStationCertificate")) || (data === "SignV2GCertificate")) || (data === "StatusNotification")) || (data === "TransactionEvent")) || (data === "SignCombinedCertificate")) || (data === "PublishFirmwareStatusNotification"))){
-validate118.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema46.enum}}];
+validate139.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema54.enum}}];
 return false;
 }
-validate118.errors = vErrors;
+validate139.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate115(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate136(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.requestedMessage === undefined) && (missing0 = "requestedMessage")){
-validate115.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate136.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(((key0 === "customData") || (key0 === "evse")) || (key0 === "requestedMessage"))){
-validate115.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate136.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -3457,8 +4035,8 @@ var valid0 = true;
 if(valid0){
 if(data.requestedMessage !== undefined){
 const _errs4 = errors;
-if(!(validate118(data.requestedMessage, {instancePath:instancePath+"/requestedMessage",parentData:data,parentDataProperty:"requestedMessage",rootData}))){
-vErrors = vErrors === null ? validate118.errors : vErrors.concat(validate118.errors);
+if(!(validate139(data.requestedMessage, {instancePath:instancePath+"/requestedMessage",parentData:data,parentDataProperty:"requestedMessage",rootData}))){
+vErrors = vErrors === null ? validate139.errors : vErrors.concat(validate139.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs4 === errors;
@@ -3472,32 +4050,32 @@ var valid0 = true;
 }
 }
 else {
-validate115.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate136.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate115.errors = vErrors;
+validate136.errors = vErrors;
 return errors === 0;
 }
 
-export const UnlockConnector_req = validate120;
-const schema47 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"evseId":{"type":"integer"},"connectorId":{"type":"integer"}},"required":["evseId","connectorId"],"type":"object"};
+export const UnlockConnector_req = validate141;
+const schema55 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"evseId":{"type":"integer"},"connectorId":{"type":"integer"}},"required":["evseId","connectorId"],"type":"object"};
 
-function validate120(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate141(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.evseId === undefined) && (missing0 = "evseId")) || ((data.connectorId === undefined) && (missing0 = "connectorId"))){
-validate120.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate141.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(((key0 === "customData") || (key0 === "evseId")) || (key0 === "connectorId"))){
-validate120.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate141.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -3519,7 +4097,7 @@ if(data.evseId !== undefined){
 let data1 = data.evseId;
 const _errs3 = errors;
 if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
-validate120.errors = [{instancePath:instancePath+"/evseId",keyword:"type",params:{type: "integer"}}];
+validate141.errors = [{instancePath:instancePath+"/evseId",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -3532,7 +4110,7 @@ if(data.connectorId !== undefined){
 let data2 = data.connectorId;
 const _errs5 = errors;
 if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
-validate120.errors = [{instancePath:instancePath+"/connectorId",keyword:"type",params:{type: "integer"}}];
+validate141.errors = [{instancePath:instancePath+"/connectorId",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -3546,12 +4124,12 @@ var valid0 = true;
 }
 }
 else {
-validate120.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate141.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate120.errors = vErrors;
+validate141.errors = vErrors;
 return errors === 0;
 }
 
-export const validators = {"ChangeAvailability.req": ChangeAvailability_req, "GetBaseReport.req": GetBaseReport_req, "GetReport.req": GetReport_req, "GetVariables.req": GetVariables_req, "RequestStartTransaction.req": RequestStartTransaction_req, "RequestStopTransaction.req": RequestStopTransaction_req, "Reset.req": Reset_req, "SetNetworkProfile.req": SetNetworkProfile_req, "SetVariables.req": SetVariables_req, "TriggerMessage.req": TriggerMessage_req, "UnlockConnector.req": UnlockConnector_req};
+export const validators = {"ChangeAvailability.req": ChangeAvailability_req, "GetBaseReport.req": GetBaseReport_req, "GetLocalListVersion.req": GetLocalListVersion_req, "GetReport.req": GetReport_req, "GetVariables.req": GetVariables_req, "RequestStartTransaction.req": RequestStartTransaction_req, "RequestStopTransaction.req": RequestStopTransaction_req, "Reset.req": Reset_req, "SendLocalList.req": SendLocalList_req, "SetNetworkProfile.req": SetNetworkProfile_req, "SetVariables.req": SetVariables_req, "TriggerMessage.req": TriggerMessage_req, "UnlockConnector.req": UnlockConnector_req};

@@ -1420,8 +1420,8 @@ validate43.errors = vErrors;
 return errors === 0;
 }
 
-export const GetReport_conf = validate48;
-const schema21 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"status":{"$ref":"urn:def:GenericDeviceModelStatusEnumType"},"statusInfo":{"$ref":"urn:def:StatusInfoType"}},"required":["status"],"type":"object"};
+export const GetLocalListVersion_conf = validate48;
+const schema21 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"versionNumber":{"type":"integer"}},"required":["versionNumber"],"type":"object"};
 
 function validate48(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -1429,15 +1429,75 @@ let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if((data.status === undefined) && (missing0 = "status")){
+if((data.versionNumber === undefined) && (missing0 = "versionNumber")){
 validate48.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
-if(!(((key0 === "customData") || (key0 === "status")) || (key0 === "statusInfo"))){
+if(!((key0 === "customData") || (key0 === "versionNumber"))){
 validate48.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.customData !== undefined){
+const _errs2 = errors;
+if(!(validate1(data.customData, {instancePath:instancePath+"/customData",parentData:data,parentDataProperty:"customData",rootData}))){
+vErrors = vErrors === null ? validate1.errors : vErrors.concat(validate1.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.versionNumber !== undefined){
+let data1 = data.versionNumber;
+const _errs3 = errors;
+if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
+validate48.errors = [{instancePath:instancePath+"/versionNumber",keyword:"type",params:{type: "integer"}}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+else {
+validate48.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+validate48.errors = vErrors;
+return errors === 0;
+}
+
+export const GetReport_conf = validate50;
+const schema22 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"status":{"$ref":"urn:def:GenericDeviceModelStatusEnumType"},"statusInfo":{"$ref":"urn:def:StatusInfoType"}},"required":["status"],"type":"object"};
+
+function validate50(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.status === undefined) && (missing0 = "status")){
+validate50.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!(((key0 === "customData") || (key0 === "status")) || (key0 === "statusInfo"))){
+validate50.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -1484,46 +1544,28 @@ var valid0 = true;
 }
 }
 else {
-validate48.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate50.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate48.errors = vErrors;
+validate50.errors = vErrors;
 return errors === 0;
 }
 
-export const GetVariables_conf = validate52;
-const schema22 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"getVariableResult":{"type":"array","items":{"$ref":"urn:def:GetVariableResultType"},"minItems":1}},"required":["getVariableResult"],"type":"object"};
-const schema23 = {"$id":"urn:def:GetVariableResultType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"attributeStatusInfo":{"$ref":"urn:def:StatusInfoType"},"attributeStatus":{"$ref":"urn:def:GetVariableStatusEnumType"},"attributeType":{"$ref":"urn:def:AttributeEnumType"},"attributeValue":{"type":"string","maxLength":2500},"component":{"$ref":"urn:def:ComponentType"},"variable":{"$ref":"urn:def:VariableType"}},"required":["attributeStatus","component","variable"]};
-const schema24 = {"$id":"urn:def:GetVariableStatusEnumType","type":"string","enum":["Accepted","Rejected","UnknownComponent","UnknownVariable","NotSupportedAttributeType"]};
-
-function validate57(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="urn:def:GetVariableStatusEnumType" */;
-let vErrors = null;
-let errors = 0;
-if(typeof data !== "string"){
-validate57.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
-return false;
-}
-if(!(((((data === "Accepted") || (data === "Rejected")) || (data === "UnknownComponent")) || (data === "UnknownVariable")) || (data === "NotSupportedAttributeType"))){
-validate57.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema24.enum}}];
-return false;
-}
-validate57.errors = vErrors;
-return errors === 0;
-}
-
-const schema25 = {"$id":"urn:def:AttributeEnumType","type":"string","default":"Actual","enum":["Actual","Target","MinSet","MaxSet"]};
+export const GetVariables_conf = validate54;
+const schema23 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"getVariableResult":{"type":"array","items":{"$ref":"urn:def:GetVariableResultType"},"minItems":1}},"required":["getVariableResult"],"type":"object"};
+const schema24 = {"$id":"urn:def:GetVariableResultType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"attributeStatusInfo":{"$ref":"urn:def:StatusInfoType"},"attributeStatus":{"$ref":"urn:def:GetVariableStatusEnumType"},"attributeType":{"$ref":"urn:def:AttributeEnumType"},"attributeValue":{"type":"string","maxLength":2500},"component":{"$ref":"urn:def:ComponentType"},"variable":{"$ref":"urn:def:VariableType"}},"required":["attributeStatus","component","variable"]};
+const schema25 = {"$id":"urn:def:GetVariableStatusEnumType","type":"string","enum":["Accepted","Rejected","UnknownComponent","UnknownVariable","NotSupportedAttributeType"]};
 
 function validate59(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="urn:def:AttributeEnumType" */;
+/*# sourceURL="urn:def:GetVariableStatusEnumType" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
 validate59.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
 return false;
 }
-if(!((((data === "Actual") || (data === "Target")) || (data === "MinSet")) || (data === "MaxSet"))){
+if(!(((((data === "Accepted") || (data === "Rejected")) || (data === "UnknownComponent")) || (data === "UnknownVariable")) || (data === "NotSupportedAttributeType"))){
 validate59.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema25.enum}}];
 return false;
 }
@@ -1531,10 +1573,28 @@ validate59.errors = vErrors;
 return errors === 0;
 }
 
-const schema26 = {"$id":"urn:def:ComponentType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"evse":{"$ref":"urn:def:EVSEType"},"name":{"type":"string","maxLength":50},"instance":{"type":"string","maxLength":50}},"required":["name"]};
-const schema27 = {"$id":"urn:def:EVSEType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"id":{"type":"integer"},"connectorId":{"type":"integer"}},"required":["id"]};
+const schema26 = {"$id":"urn:def:AttributeEnumType","type":"string","default":"Actual","enum":["Actual","Target","MinSet","MaxSet"]};
 
-function validate63(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate61(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="urn:def:AttributeEnumType" */;
+let vErrors = null;
+let errors = 0;
+if(typeof data !== "string"){
+validate61.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
+return false;
+}
+if(!((((data === "Actual") || (data === "Target")) || (data === "MinSet")) || (data === "MaxSet"))){
+validate61.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema26.enum}}];
+return false;
+}
+validate61.errors = vErrors;
+return errors === 0;
+}
+
+const schema27 = {"$id":"urn:def:ComponentType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"evse":{"$ref":"urn:def:EVSEType"},"name":{"type":"string","maxLength":50},"instance":{"type":"string","maxLength":50}},"required":["name"]};
+const schema28 = {"$id":"urn:def:EVSEType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"id":{"type":"integer"},"connectorId":{"type":"integer"}},"required":["id"]};
+
+function validate65(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:EVSEType" */;
 let vErrors = null;
 let errors = 0;
@@ -1542,14 +1602,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.id === undefined) && (missing0 = "id")){
-validate63.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate65.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(((key0 === "customData") || (key0 === "id")) || (key0 === "connectorId"))){
-validate63.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate65.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -1571,7 +1631,7 @@ if(data.id !== undefined){
 let data1 = data.id;
 const _errs3 = errors;
 if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
-validate63.errors = [{instancePath:instancePath+"/id",keyword:"type",params:{type: "integer"}}];
+validate65.errors = [{instancePath:instancePath+"/id",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -1584,7 +1644,7 @@ if(data.connectorId !== undefined){
 let data2 = data.connectorId;
 const _errs5 = errors;
 if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
-validate63.errors = [{instancePath:instancePath+"/connectorId",keyword:"type",params:{type: "integer"}}];
+validate65.errors = [{instancePath:instancePath+"/connectorId",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -1598,16 +1658,16 @@ var valid0 = true;
 }
 }
 else {
-validate63.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate65.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate63.errors = vErrors;
+validate65.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate61(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate63(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:ComponentType" */;
 let vErrors = null;
 let errors = 0;
@@ -1615,14 +1675,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.name === undefined) && (missing0 = "name")){
-validate61.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate63.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!((((key0 === "customData") || (key0 === "evse")) || (key0 === "name")) || (key0 === "instance"))){
-validate61.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate63.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -1642,8 +1702,8 @@ var valid0 = true;
 if(valid0){
 if(data.evse !== undefined){
 const _errs3 = errors;
-if(!(validate63(data.evse, {instancePath:instancePath+"/evse",parentData:data,parentDataProperty:"evse",rootData}))){
-vErrors = vErrors === null ? validate63.errors : vErrors.concat(validate63.errors);
+if(!(validate65(data.evse, {instancePath:instancePath+"/evse",parentData:data,parentDataProperty:"evse",rootData}))){
+vErrors = vErrors === null ? validate65.errors : vErrors.concat(validate65.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs3 === errors;
@@ -1658,12 +1718,12 @@ const _errs4 = errors;
 if(errors === _errs4){
 if(typeof data2 === "string"){
 if(func0(data2) > 50){
-validate61.errors = [{instancePath:instancePath+"/name",keyword:"maxLength",params:{limit: 50}}];
+validate63.errors = [{instancePath:instancePath+"/name",keyword:"maxLength",params:{limit: 50}}];
 return false;
 }
 }
 else {
-validate61.errors = [{instancePath:instancePath+"/name",keyword:"type",params:{type: "string"}}];
+validate63.errors = [{instancePath:instancePath+"/name",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -1679,12 +1739,12 @@ const _errs6 = errors;
 if(errors === _errs6){
 if(typeof data3 === "string"){
 if(func0(data3) > 50){
-validate61.errors = [{instancePath:instancePath+"/instance",keyword:"maxLength",params:{limit: 50}}];
+validate63.errors = [{instancePath:instancePath+"/instance",keyword:"maxLength",params:{limit: 50}}];
 return false;
 }
 }
 else {
-validate61.errors = [{instancePath:instancePath+"/instance",keyword:"type",params:{type: "string"}}];
+validate63.errors = [{instancePath:instancePath+"/instance",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -1700,17 +1760,17 @@ var valid0 = true;
 }
 }
 else {
-validate61.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate63.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate61.errors = vErrors;
+validate63.errors = vErrors;
 return errors === 0;
 }
 
-const schema28 = {"$id":"urn:def:VariableType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"name":{"type":"string","maxLength":50},"instance":{"type":"string","maxLength":50}},"required":["name"]};
+const schema29 = {"$id":"urn:def:VariableType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"name":{"type":"string","maxLength":50},"instance":{"type":"string","maxLength":50}},"required":["name"]};
 
-function validate67(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate69(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:VariableType" */;
 let vErrors = null;
 let errors = 0;
@@ -1718,14 +1778,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.name === undefined) && (missing0 = "name")){
-validate67.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate69.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(((key0 === "customData") || (key0 === "name")) || (key0 === "instance"))){
-validate67.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate69.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -1749,12 +1809,12 @@ const _errs3 = errors;
 if(errors === _errs3){
 if(typeof data1 === "string"){
 if(func0(data1) > 50){
-validate67.errors = [{instancePath:instancePath+"/name",keyword:"maxLength",params:{limit: 50}}];
+validate69.errors = [{instancePath:instancePath+"/name",keyword:"maxLength",params:{limit: 50}}];
 return false;
 }
 }
 else {
-validate67.errors = [{instancePath:instancePath+"/name",keyword:"type",params:{type: "string"}}];
+validate69.errors = [{instancePath:instancePath+"/name",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -1770,12 +1830,12 @@ const _errs5 = errors;
 if(errors === _errs5){
 if(typeof data2 === "string"){
 if(func0(data2) > 50){
-validate67.errors = [{instancePath:instancePath+"/instance",keyword:"maxLength",params:{limit: 50}}];
+validate69.errors = [{instancePath:instancePath+"/instance",keyword:"maxLength",params:{limit: 50}}];
 return false;
 }
 }
 else {
-validate67.errors = [{instancePath:instancePath+"/instance",keyword:"type",params:{type: "string"}}];
+validate69.errors = [{instancePath:instancePath+"/instance",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -1790,16 +1850,16 @@ var valid0 = true;
 }
 }
 else {
-validate67.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate69.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate67.errors = vErrors;
+validate69.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate54(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate56(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:GetVariableResultType" */;
 let vErrors = null;
 let errors = 0;
@@ -1807,14 +1867,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((((data.attributeStatus === undefined) && (missing0 = "attributeStatus")) || ((data.component === undefined) && (missing0 = "component"))) || ((data.variable === undefined) && (missing0 = "variable"))){
-validate54.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate56.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(((((((key0 === "customData") || (key0 === "attributeStatusInfo")) || (key0 === "attributeStatus")) || (key0 === "attributeType")) || (key0 === "attributeValue")) || (key0 === "component")) || (key0 === "variable"))){
-validate54.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate56.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -1846,8 +1906,8 @@ var valid0 = true;
 if(valid0){
 if(data.attributeStatus !== undefined){
 const _errs4 = errors;
-if(!(validate57(data.attributeStatus, {instancePath:instancePath+"/attributeStatus",parentData:data,parentDataProperty:"attributeStatus",rootData}))){
-vErrors = vErrors === null ? validate57.errors : vErrors.concat(validate57.errors);
+if(!(validate59(data.attributeStatus, {instancePath:instancePath+"/attributeStatus",parentData:data,parentDataProperty:"attributeStatus",rootData}))){
+vErrors = vErrors === null ? validate59.errors : vErrors.concat(validate59.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs4 === errors;
@@ -1858,8 +1918,8 @@ var valid0 = true;
 if(valid0){
 if(data.attributeType !== undefined){
 const _errs5 = errors;
-if(!(validate59(data.attributeType, {instancePath:instancePath+"/attributeType",parentData:data,parentDataProperty:"attributeType",rootData}))){
-vErrors = vErrors === null ? validate59.errors : vErrors.concat(validate59.errors);
+if(!(validate61(data.attributeType, {instancePath:instancePath+"/attributeType",parentData:data,parentDataProperty:"attributeType",rootData}))){
+vErrors = vErrors === null ? validate61.errors : vErrors.concat(validate61.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs5 === errors;
@@ -1874,12 +1934,12 @@ const _errs6 = errors;
 if(errors === _errs6){
 if(typeof data4 === "string"){
 if(func0(data4) > 2500){
-validate54.errors = [{instancePath:instancePath+"/attributeValue",keyword:"maxLength",params:{limit: 2500}}];
+validate56.errors = [{instancePath:instancePath+"/attributeValue",keyword:"maxLength",params:{limit: 2500}}];
 return false;
 }
 }
 else {
-validate54.errors = [{instancePath:instancePath+"/attributeValue",keyword:"type",params:{type: "string"}}];
+validate56.errors = [{instancePath:instancePath+"/attributeValue",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -1891,8 +1951,8 @@ var valid0 = true;
 if(valid0){
 if(data.component !== undefined){
 const _errs8 = errors;
-if(!(validate61(data.component, {instancePath:instancePath+"/component",parentData:data,parentDataProperty:"component",rootData}))){
-vErrors = vErrors === null ? validate61.errors : vErrors.concat(validate61.errors);
+if(!(validate63(data.component, {instancePath:instancePath+"/component",parentData:data,parentDataProperty:"component",rootData}))){
+vErrors = vErrors === null ? validate63.errors : vErrors.concat(validate63.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs8 === errors;
@@ -1903,8 +1963,8 @@ var valid0 = true;
 if(valid0){
 if(data.variable !== undefined){
 const _errs9 = errors;
-if(!(validate67(data.variable, {instancePath:instancePath+"/variable",parentData:data,parentDataProperty:"variable",rootData}))){
-vErrors = vErrors === null ? validate67.errors : vErrors.concat(validate67.errors);
+if(!(validate69(data.variable, {instancePath:instancePath+"/variable",parentData:data,parentDataProperty:"variable",rootData}))){
+vErrors = vErrors === null ? validate69.errors : vErrors.concat(validate69.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs9 === errors;
@@ -1922,30 +1982,30 @@ var valid0 = true;
 }
 }
 else {
-validate54.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate56.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate54.errors = vErrors;
+validate56.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate52(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate54(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.getVariableResult === undefined) && (missing0 = "getVariableResult")){
-validate52.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate54.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!((key0 === "customData") || (key0 === "getVariableResult"))){
-validate52.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate54.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -1969,7 +2029,7 @@ const _errs3 = errors;
 if(errors === _errs3){
 if(Array.isArray(data1)){
 if(data1.length < 1){
-validate52.errors = [{instancePath:instancePath+"/getVariableResult",keyword:"minItems",params:{limit: 1}}];
+validate54.errors = [{instancePath:instancePath+"/getVariableResult",keyword:"minItems",params:{limit: 1}}];
 return false;
 }
 else {
@@ -1977,8 +2037,8 @@ var valid1 = true;
 const len0 = data1.length;
 for(let i0=0; i0<len0; i0++){
 const _errs5 = errors;
-if(!(validate54(data1[i0], {instancePath:instancePath+"/getVariableResult/" + i0,parentData:data1,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate54.errors : vErrors.concat(validate54.errors);
+if(!(validate56(data1[i0], {instancePath:instancePath+"/getVariableResult/" + i0,parentData:data1,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate56.errors : vErrors.concat(validate56.errors);
 errors = vErrors.length;
 }
 var valid1 = _errs5 === errors;
@@ -1989,7 +2049,7 @@ break;
 }
 }
 else {
-validate52.errors = [{instancePath:instancePath+"/getVariableResult",keyword:"type",params:{type: "array"}}];
+validate54.errors = [{instancePath:instancePath+"/getVariableResult",keyword:"type",params:{type: "array"}}];
 return false;
 }
 }
@@ -2003,18 +2063,18 @@ var valid0 = true;
 }
 }
 else {
-validate52.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate54.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate52.errors = vErrors;
+validate54.errors = vErrors;
 return errors === 0;
 }
 
-export const Heartbeat_req = validate71;
-const schema29 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"}},"type":"object"};
+export const Heartbeat_req = validate73;
+const schema30 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"}},"type":"object"};
 
-function validate71(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate73(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -2022,7 +2082,7 @@ if(data && typeof data == "object" && !Array.isArray(data)){
 const _errs1 = errors;
 for(const key0 in data){
 if(!(key0 === "customData")){
-validate71.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate73.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -2037,50 +2097,50 @@ errors = vErrors.length;
 }
 }
 else {
-validate71.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate73.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate71.errors = vErrors;
+validate73.errors = vErrors;
 return errors === 0;
 }
 
-export const LogStatusNotification_req = validate73;
-const schema30 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"status":{"$ref":"urn:def:UploadLogStatusEnumType"},"requestId":{"type":"integer"}},"required":["status"],"type":"object"};
-const schema31 = {"$id":"urn:def:UploadLogStatusEnumType","type":"string","enum":["BadMessage","Idle","NotSupportedOperation","PermissionDenied","Uploaded","UploadFailure","Uploading","AcceptedCanceled"]};
+export const LogStatusNotification_req = validate75;
+const schema31 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"status":{"$ref":"urn:def:UploadLogStatusEnumType"},"requestId":{"type":"integer"}},"required":["status"],"type":"object"};
+const schema32 = {"$id":"urn:def:UploadLogStatusEnumType","type":"string","enum":["BadMessage","Idle","NotSupportedOperation","PermissionDenied","Uploaded","UploadFailure","Uploading","AcceptedCanceled"]};
 
-function validate75(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate77(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:UploadLogStatusEnumType" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
-validate75.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
+validate77.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
 return false;
 }
 if(!((((((((data === "BadMessage") || (data === "Idle")) || (data === "NotSupportedOperation")) || (data === "PermissionDenied")) || (data === "Uploaded")) || (data === "UploadFailure")) || (data === "Uploading")) || (data === "AcceptedCanceled"))){
-validate75.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema31.enum}}];
+validate77.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema32.enum}}];
 return false;
 }
-validate75.errors = vErrors;
+validate77.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate73(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate75(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.status === undefined) && (missing0 = "status")){
-validate73.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate75.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(((key0 === "customData") || (key0 === "status")) || (key0 === "requestId"))){
-validate73.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate75.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -2100,8 +2160,8 @@ var valid0 = true;
 if(valid0){
 if(data.status !== undefined){
 const _errs3 = errors;
-if(!(validate75(data.status, {instancePath:instancePath+"/status",parentData:data,parentDataProperty:"status",rootData}))){
-vErrors = vErrors === null ? validate75.errors : vErrors.concat(validate75.errors);
+if(!(validate77(data.status, {instancePath:instancePath+"/status",parentData:data,parentDataProperty:"status",rootData}))){
+vErrors = vErrors === null ? validate77.errors : vErrors.concat(validate77.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs3 === errors;
@@ -2114,7 +2174,7 @@ if(data.requestId !== undefined){
 let data2 = data.requestId;
 const _errs4 = errors;
 if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
-validate73.errors = [{instancePath:instancePath+"/requestId",keyword:"type",params:{type: "integer"}}];
+validate75.errors = [{instancePath:instancePath+"/requestId",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -2128,47 +2188,29 @@ var valid0 = true;
 }
 }
 else {
-validate73.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate75.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate73.errors = vErrors;
+validate75.errors = vErrors;
 return errors === 0;
 }
 
-export const MeterValues_req = validate77;
-const schema32 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"evseId":{"type":"integer"},"meterValue":{"type":"array","items":{"$ref":"urn:def:MeterValueType"},"minItems":1}},"required":["evseId","meterValue"],"type":"object"};
-const schema33 = {"$id":"urn:def:MeterValueType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"sampledValue":{"type":"array","items":{"$ref":"urn:def:SampledValueType"},"minItems":1},"timestamp":{"type":"string","format":"date-time"}},"required":["timestamp","sampledValue"]};
-const schema34 = {"$id":"urn:def:SampledValueType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"value":{"type":"number"},"context":{"$ref":"urn:def:ReadingContextEnumType"},"measurand":{"$ref":"urn:def:MeasurandEnumType"},"phase":{"$ref":"urn:def:PhaseEnumType"},"location":{"$ref":"urn:def:LocationEnumType"},"signedMeterValue":{"$ref":"urn:def:SignedMeterValueType"},"unitOfMeasure":{"$ref":"urn:def:UnitOfMeasureType"}},"required":["value"]};
-const schema35 = {"$id":"urn:def:ReadingContextEnumType","type":"string","default":"Sample.Periodic","enum":["Interruption.Begin","Interruption.End","Other","Sample.Clock","Sample.Periodic","Transaction.Begin","Transaction.End","Trigger"]};
-
-function validate83(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="urn:def:ReadingContextEnumType" */;
-let vErrors = null;
-let errors = 0;
-if(typeof data !== "string"){
-validate83.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
-return false;
-}
-if(!((((((((data === "Interruption.Begin") || (data === "Interruption.End")) || (data === "Other")) || (data === "Sample.Clock")) || (data === "Sample.Periodic")) || (data === "Transaction.Begin")) || (data === "Transaction.End")) || (data === "Trigger"))){
-validate83.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema35.enum}}];
-return false;
-}
-validate83.errors = vErrors;
-return errors === 0;
-}
-
-const schema36 = {"$id":"urn:def:MeasurandEnumType","type":"string","default":"Energy.Active.Import.Register","enum":["Current.Export","Current.Import","Current.Offered","Energy.Active.Export.Register","Energy.Active.Import.Register","Energy.Reactive.Export.Register","Energy.Reactive.Import.Register","Energy.Active.Export.Interval","Energy.Active.Import.Interval","Energy.Active.Net","Energy.Reactive.Export.Interval","Energy.Reactive.Import.Interval","Energy.Reactive.Net","Energy.Apparent.Net","Energy.Apparent.Import","Energy.Apparent.Export","Frequency","Power.Active.Export","Power.Active.Import","Power.Factor","Power.Offered","Power.Reactive.Export","Power.Reactive.Import","SoC","Voltage"]};
+export const MeterValues_req = validate79;
+const schema33 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"evseId":{"type":"integer"},"meterValue":{"type":"array","items":{"$ref":"urn:def:MeterValueType"},"minItems":1}},"required":["evseId","meterValue"],"type":"object"};
+const schema34 = {"$id":"urn:def:MeterValueType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"sampledValue":{"type":"array","items":{"$ref":"urn:def:SampledValueType"},"minItems":1},"timestamp":{"type":"string","format":"date-time"}},"required":["timestamp","sampledValue"]};
+const schema35 = {"$id":"urn:def:SampledValueType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"value":{"type":"number"},"context":{"$ref":"urn:def:ReadingContextEnumType"},"measurand":{"$ref":"urn:def:MeasurandEnumType"},"phase":{"$ref":"urn:def:PhaseEnumType"},"location":{"$ref":"urn:def:LocationEnumType"},"signedMeterValue":{"$ref":"urn:def:SignedMeterValueType"},"unitOfMeasure":{"$ref":"urn:def:UnitOfMeasureType"}},"required":["value"]};
+const schema36 = {"$id":"urn:def:ReadingContextEnumType","type":"string","default":"Sample.Periodic","enum":["Interruption.Begin","Interruption.End","Other","Sample.Clock","Sample.Periodic","Transaction.Begin","Transaction.End","Trigger"]};
 
 function validate85(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="urn:def:MeasurandEnumType" */;
+/*# sourceURL="urn:def:ReadingContextEnumType" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
 validate85.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
 return false;
 }
-if(!(((((((((((((((((((((((((data === "Current.Export") || (data === "Current.Import")) || (data === "Current.Offered")) || (data === "Energy.Active.Export.Register")) || (data === "Energy.Active.Import.Register")) || (data === "Energy.Reactive.Export.Register")) || (data === "Energy.Reactive.Import.Register")) || (data === "Energy.Active.Export.Interval")) || (data === "Energy.Active.Import.Interval")) || (data === "Energy.Active.Net")) || (data === "Energy.Reactive.Export.Interval")) || (data === "Energy.Reactive.Import.Interval")) || (data === "Energy.Reactive.Net")) || (data === "Energy.Apparent.Net")) || (data === "Energy.Apparent.Import")) || (data === "Energy.Apparent.Export")) || (data === "Frequency")) || (data === "Power.Active.Export")) || (data === "Power.Active.Import")) || (data === "Power.Factor")) || (data === "Power.Offered")) || (data === "Power.Reactive.Export")) || (data === "Power.Reactive.Import")) || (data === "SoC")) || (data === "Voltage"))){
+if(!((((((((data === "Interruption.Begin") || (data === "Interruption.End")) || (data === "Other")) || (data === "Sample.Clock")) || (data === "Sample.Periodic")) || (data === "Transaction.Begin")) || (data === "Transaction.End")) || (data === "Trigger"))){
 validate85.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema36.enum}}];
 return false;
 }
@@ -2176,17 +2218,17 @@ validate85.errors = vErrors;
 return errors === 0;
 }
 
-const schema37 = {"$id":"urn:def:PhaseEnumType","type":"string","enum":["L1","L2","L3","N","L1-N","L2-N","L3-N","L1-L2","L2-L3","L3-L1"]};
+const schema37 = {"$id":"urn:def:MeasurandEnumType","type":"string","default":"Energy.Active.Import.Register","enum":["Current.Export","Current.Import","Current.Offered","Energy.Active.Export.Register","Energy.Active.Import.Register","Energy.Reactive.Export.Register","Energy.Reactive.Import.Register","Energy.Active.Export.Interval","Energy.Active.Import.Interval","Energy.Active.Net","Energy.Reactive.Export.Interval","Energy.Reactive.Import.Interval","Energy.Reactive.Net","Energy.Apparent.Net","Energy.Apparent.Import","Energy.Apparent.Export","Frequency","Power.Active.Export","Power.Active.Import","Power.Factor","Power.Offered","Power.Reactive.Export","Power.Reactive.Import","SoC","Voltage"]};
 
 function validate87(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="urn:def:PhaseEnumType" */;
+/*# sourceURL="urn:def:MeasurandEnumType" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
 validate87.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
 return false;
 }
-if(!((((((((((data === "L1") || (data === "L2")) || (data === "L3")) || (data === "N")) || (data === "L1-N")) || (data === "L2-N")) || (data === "L3-N")) || (data === "L1-L2")) || (data === "L2-L3")) || (data === "L3-L1"))){
+if(!(((((((((((((((((((((((((data === "Current.Export") || (data === "Current.Import")) || (data === "Current.Offered")) || (data === "Energy.Active.Export.Register")) || (data === "Energy.Active.Import.Register")) || (data === "Energy.Reactive.Export.Register")) || (data === "Energy.Reactive.Import.Register")) || (data === "Energy.Active.Export.Interval")) || (data === "Energy.Active.Import.Interval")) || (data === "Energy.Active.Net")) || (data === "Energy.Reactive.Export.Interval")) || (data === "Energy.Reactive.Import.Interval")) || (data === "Energy.Reactive.Net")) || (data === "Energy.Apparent.Net")) || (data === "Energy.Apparent.Import")) || (data === "Energy.Apparent.Export")) || (data === "Frequency")) || (data === "Power.Active.Export")) || (data === "Power.Active.Import")) || (data === "Power.Factor")) || (data === "Power.Offered")) || (data === "Power.Reactive.Export")) || (data === "Power.Reactive.Import")) || (data === "SoC")) || (data === "Voltage"))){
 validate87.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema37.enum}}];
 return false;
 }
@@ -2194,17 +2236,17 @@ validate87.errors = vErrors;
 return errors === 0;
 }
 
-const schema38 = {"$id":"urn:def:LocationEnumType","type":"string","default":"Outlet","enum":["Body","Cable","EV","Inlet","Outlet"]};
+const schema38 = {"$id":"urn:def:PhaseEnumType","type":"string","enum":["L1","L2","L3","N","L1-N","L2-N","L3-N","L1-L2","L2-L3","L3-L1"]};
 
 function validate89(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="urn:def:LocationEnumType" */;
+/*# sourceURL="urn:def:PhaseEnumType" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
 validate89.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
 return false;
 }
-if(!(((((data === "Body") || (data === "Cable")) || (data === "EV")) || (data === "Inlet")) || (data === "Outlet"))){
+if(!((((((((((data === "L1") || (data === "L2")) || (data === "L3")) || (data === "N")) || (data === "L1-N")) || (data === "L2-N")) || (data === "L3-N")) || (data === "L1-L2")) || (data === "L2-L3")) || (data === "L3-L1"))){
 validate89.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema38.enum}}];
 return false;
 }
@@ -2212,9 +2254,27 @@ validate89.errors = vErrors;
 return errors === 0;
 }
 
-const schema39 = {"$id":"urn:def:SignedMeterValueType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"signedMeterData":{"type":"string","maxLength":2500},"signingMethod":{"type":"string","maxLength":50},"encodingMethod":{"type":"string","maxLength":50},"publicKey":{"type":"string","maxLength":2500}},"required":["signedMeterData","signingMethod","encodingMethod","publicKey"]};
+const schema39 = {"$id":"urn:def:LocationEnumType","type":"string","default":"Outlet","enum":["Body","Cable","EV","Inlet","Outlet"]};
 
 function validate91(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="urn:def:LocationEnumType" */;
+let vErrors = null;
+let errors = 0;
+if(typeof data !== "string"){
+validate91.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
+return false;
+}
+if(!(((((data === "Body") || (data === "Cable")) || (data === "EV")) || (data === "Inlet")) || (data === "Outlet"))){
+validate91.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema39.enum}}];
+return false;
+}
+validate91.errors = vErrors;
+return errors === 0;
+}
+
+const schema40 = {"$id":"urn:def:SignedMeterValueType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"signedMeterData":{"type":"string","maxLength":2500},"signingMethod":{"type":"string","maxLength":50},"encodingMethod":{"type":"string","maxLength":50},"publicKey":{"type":"string","maxLength":2500}},"required":["signedMeterData","signingMethod","encodingMethod","publicKey"]};
+
+function validate93(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:SignedMeterValueType" */;
 let vErrors = null;
 let errors = 0;
@@ -2222,14 +2282,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((((data.signedMeterData === undefined) && (missing0 = "signedMeterData")) || ((data.signingMethod === undefined) && (missing0 = "signingMethod"))) || ((data.encodingMethod === undefined) && (missing0 = "encodingMethod"))) || ((data.publicKey === undefined) && (missing0 = "publicKey"))){
-validate91.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate93.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(((((key0 === "customData") || (key0 === "signedMeterData")) || (key0 === "signingMethod")) || (key0 === "encodingMethod")) || (key0 === "publicKey"))){
-validate91.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate93.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -2253,12 +2313,12 @@ const _errs3 = errors;
 if(errors === _errs3){
 if(typeof data1 === "string"){
 if(func0(data1) > 2500){
-validate91.errors = [{instancePath:instancePath+"/signedMeterData",keyword:"maxLength",params:{limit: 2500}}];
+validate93.errors = [{instancePath:instancePath+"/signedMeterData",keyword:"maxLength",params:{limit: 2500}}];
 return false;
 }
 }
 else {
-validate91.errors = [{instancePath:instancePath+"/signedMeterData",keyword:"type",params:{type: "string"}}];
+validate93.errors = [{instancePath:instancePath+"/signedMeterData",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -2274,12 +2334,12 @@ const _errs5 = errors;
 if(errors === _errs5){
 if(typeof data2 === "string"){
 if(func0(data2) > 50){
-validate91.errors = [{instancePath:instancePath+"/signingMethod",keyword:"maxLength",params:{limit: 50}}];
+validate93.errors = [{instancePath:instancePath+"/signingMethod",keyword:"maxLength",params:{limit: 50}}];
 return false;
 }
 }
 else {
-validate91.errors = [{instancePath:instancePath+"/signingMethod",keyword:"type",params:{type: "string"}}];
+validate93.errors = [{instancePath:instancePath+"/signingMethod",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -2295,12 +2355,12 @@ const _errs7 = errors;
 if(errors === _errs7){
 if(typeof data3 === "string"){
 if(func0(data3) > 50){
-validate91.errors = [{instancePath:instancePath+"/encodingMethod",keyword:"maxLength",params:{limit: 50}}];
+validate93.errors = [{instancePath:instancePath+"/encodingMethod",keyword:"maxLength",params:{limit: 50}}];
 return false;
 }
 }
 else {
-validate91.errors = [{instancePath:instancePath+"/encodingMethod",keyword:"type",params:{type: "string"}}];
+validate93.errors = [{instancePath:instancePath+"/encodingMethod",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -2316,12 +2376,12 @@ const _errs9 = errors;
 if(errors === _errs9){
 if(typeof data4 === "string"){
 if(func0(data4) > 2500){
-validate91.errors = [{instancePath:instancePath+"/publicKey",keyword:"maxLength",params:{limit: 2500}}];
+validate93.errors = [{instancePath:instancePath+"/publicKey",keyword:"maxLength",params:{limit: 2500}}];
 return false;
 }
 }
 else {
-validate91.errors = [{instancePath:instancePath+"/publicKey",keyword:"type",params:{type: "string"}}];
+validate93.errors = [{instancePath:instancePath+"/publicKey",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -2338,17 +2398,17 @@ var valid0 = true;
 }
 }
 else {
-validate91.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate93.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate91.errors = vErrors;
+validate93.errors = vErrors;
 return errors === 0;
 }
 
-const schema40 = {"$id":"urn:def:UnitOfMeasureType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"unit":{"type":"string","default":"Wh","maxLength":20},"multiplier":{"type":"integer","default":0}}};
+const schema41 = {"$id":"urn:def:UnitOfMeasureType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"unit":{"type":"string","default":"Wh","maxLength":20},"multiplier":{"type":"integer","default":0}}};
 
-function validate94(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate96(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:UnitOfMeasureType" */;
 let vErrors = null;
 let errors = 0;
@@ -2357,7 +2417,7 @@ if(data && typeof data == "object" && !Array.isArray(data)){
 const _errs1 = errors;
 for(const key0 in data){
 if(!(((key0 === "customData") || (key0 === "unit")) || (key0 === "multiplier"))){
-validate94.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate96.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -2381,12 +2441,12 @@ const _errs3 = errors;
 if(errors === _errs3){
 if(typeof data1 === "string"){
 if(func0(data1) > 20){
-validate94.errors = [{instancePath:instancePath+"/unit",keyword:"maxLength",params:{limit: 20}}];
+validate96.errors = [{instancePath:instancePath+"/unit",keyword:"maxLength",params:{limit: 20}}];
 return false;
 }
 }
 else {
-validate94.errors = [{instancePath:instancePath+"/unit",keyword:"type",params:{type: "string"}}];
+validate96.errors = [{instancePath:instancePath+"/unit",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -2400,7 +2460,7 @@ if(data.multiplier !== undefined){
 let data2 = data.multiplier;
 const _errs5 = errors;
 if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
-validate94.errors = [{instancePath:instancePath+"/multiplier",keyword:"type",params:{type: "integer"}}];
+validate96.errors = [{instancePath:instancePath+"/multiplier",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -2413,16 +2473,16 @@ var valid0 = true;
 }
 }
 else {
-validate94.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate96.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate94.errors = vErrors;
+validate96.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate81(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate83(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:SampledValueType" */;
 let vErrors = null;
 let errors = 0;
@@ -2430,14 +2490,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.value === undefined) && (missing0 = "value")){
-validate81.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate83.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!((((((((key0 === "customData") || (key0 === "value")) || (key0 === "context")) || (key0 === "measurand")) || (key0 === "phase")) || (key0 === "location")) || (key0 === "signedMeterValue")) || (key0 === "unitOfMeasure"))){
-validate81.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate83.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -2459,7 +2519,7 @@ if(data.value !== undefined){
 let data1 = data.value;
 const _errs3 = errors;
 if(!((typeof data1 == "number") && (isFinite(data1)))){
-validate81.errors = [{instancePath:instancePath+"/value",keyword:"type",params:{type: "number"}}];
+validate83.errors = [{instancePath:instancePath+"/value",keyword:"type",params:{type: "number"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -2470,8 +2530,8 @@ var valid0 = true;
 if(valid0){
 if(data.context !== undefined){
 const _errs5 = errors;
-if(!(validate83(data.context, {instancePath:instancePath+"/context",parentData:data,parentDataProperty:"context",rootData}))){
-vErrors = vErrors === null ? validate83.errors : vErrors.concat(validate83.errors);
+if(!(validate85(data.context, {instancePath:instancePath+"/context",parentData:data,parentDataProperty:"context",rootData}))){
+vErrors = vErrors === null ? validate85.errors : vErrors.concat(validate85.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs5 === errors;
@@ -2482,8 +2542,8 @@ var valid0 = true;
 if(valid0){
 if(data.measurand !== undefined){
 const _errs6 = errors;
-if(!(validate85(data.measurand, {instancePath:instancePath+"/measurand",parentData:data,parentDataProperty:"measurand",rootData}))){
-vErrors = vErrors === null ? validate85.errors : vErrors.concat(validate85.errors);
+if(!(validate87(data.measurand, {instancePath:instancePath+"/measurand",parentData:data,parentDataProperty:"measurand",rootData}))){
+vErrors = vErrors === null ? validate87.errors : vErrors.concat(validate87.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs6 === errors;
@@ -2494,8 +2554,8 @@ var valid0 = true;
 if(valid0){
 if(data.phase !== undefined){
 const _errs7 = errors;
-if(!(validate87(data.phase, {instancePath:instancePath+"/phase",parentData:data,parentDataProperty:"phase",rootData}))){
-vErrors = vErrors === null ? validate87.errors : vErrors.concat(validate87.errors);
+if(!(validate89(data.phase, {instancePath:instancePath+"/phase",parentData:data,parentDataProperty:"phase",rootData}))){
+vErrors = vErrors === null ? validate89.errors : vErrors.concat(validate89.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs7 === errors;
@@ -2506,8 +2566,8 @@ var valid0 = true;
 if(valid0){
 if(data.location !== undefined){
 const _errs8 = errors;
-if(!(validate89(data.location, {instancePath:instancePath+"/location",parentData:data,parentDataProperty:"location",rootData}))){
-vErrors = vErrors === null ? validate89.errors : vErrors.concat(validate89.errors);
+if(!(validate91(data.location, {instancePath:instancePath+"/location",parentData:data,parentDataProperty:"location",rootData}))){
+vErrors = vErrors === null ? validate91.errors : vErrors.concat(validate91.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs8 === errors;
@@ -2518,8 +2578,8 @@ var valid0 = true;
 if(valid0){
 if(data.signedMeterValue !== undefined){
 const _errs9 = errors;
-if(!(validate91(data.signedMeterValue, {instancePath:instancePath+"/signedMeterValue",parentData:data,parentDataProperty:"signedMeterValue",rootData}))){
-vErrors = vErrors === null ? validate91.errors : vErrors.concat(validate91.errors);
+if(!(validate93(data.signedMeterValue, {instancePath:instancePath+"/signedMeterValue",parentData:data,parentDataProperty:"signedMeterValue",rootData}))){
+vErrors = vErrors === null ? validate93.errors : vErrors.concat(validate93.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs9 === errors;
@@ -2530,8 +2590,8 @@ var valid0 = true;
 if(valid0){
 if(data.unitOfMeasure !== undefined){
 const _errs10 = errors;
-if(!(validate94(data.unitOfMeasure, {instancePath:instancePath+"/unitOfMeasure",parentData:data,parentDataProperty:"unitOfMeasure",rootData}))){
-vErrors = vErrors === null ? validate94.errors : vErrors.concat(validate94.errors);
+if(!(validate96(data.unitOfMeasure, {instancePath:instancePath+"/unitOfMeasure",parentData:data,parentDataProperty:"unitOfMeasure",rootData}))){
+vErrors = vErrors === null ? validate96.errors : vErrors.concat(validate96.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs10 === errors;
@@ -2550,17 +2610,17 @@ var valid0 = true;
 }
 }
 else {
-validate81.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate83.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate81.errors = vErrors;
+validate83.errors = vErrors;
 return errors === 0;
 }
 
 const formats0 = ocppFormats["date-time"];
 
-function validate79(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate81(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:MeterValueType" */;
 let vErrors = null;
 let errors = 0;
@@ -2568,14 +2628,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.timestamp === undefined) && (missing0 = "timestamp")) || ((data.sampledValue === undefined) && (missing0 = "sampledValue"))){
-validate79.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate81.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(((key0 === "customData") || (key0 === "sampledValue")) || (key0 === "timestamp"))){
-validate79.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate81.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -2599,7 +2659,7 @@ const _errs3 = errors;
 if(errors === _errs3){
 if(Array.isArray(data1)){
 if(data1.length < 1){
-validate79.errors = [{instancePath:instancePath+"/sampledValue",keyword:"minItems",params:{limit: 1}}];
+validate81.errors = [{instancePath:instancePath+"/sampledValue",keyword:"minItems",params:{limit: 1}}];
 return false;
 }
 else {
@@ -2607,8 +2667,8 @@ var valid1 = true;
 const len0 = data1.length;
 for(let i0=0; i0<len0; i0++){
 const _errs5 = errors;
-if(!(validate81(data1[i0], {instancePath:instancePath+"/sampledValue/" + i0,parentData:data1,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate81.errors : vErrors.concat(validate81.errors);
+if(!(validate83(data1[i0], {instancePath:instancePath+"/sampledValue/" + i0,parentData:data1,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate83.errors : vErrors.concat(validate83.errors);
 errors = vErrors.length;
 }
 var valid1 = _errs5 === errors;
@@ -2619,7 +2679,7 @@ break;
 }
 }
 else {
-validate79.errors = [{instancePath:instancePath+"/sampledValue",keyword:"type",params:{type: "array"}}];
+validate81.errors = [{instancePath:instancePath+"/sampledValue",keyword:"type",params:{type: "array"}}];
 return false;
 }
 }
@@ -2636,12 +2696,12 @@ if(errors === _errs6){
 if(errors === _errs6){
 if(typeof data3 === "string"){
 if(!(formats0.validate(data3))){
-validate79.errors = [{instancePath:instancePath+"/timestamp",keyword:"format",params:{format: "date-time"}}];
+validate81.errors = [{instancePath:instancePath+"/timestamp",keyword:"format",params:{format: "date-time"}}];
 return false;
 }
 }
 else {
-validate79.errors = [{instancePath:instancePath+"/timestamp",keyword:"type",params:{type: "string"}}];
+validate81.errors = [{instancePath:instancePath+"/timestamp",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -2657,30 +2717,30 @@ var valid0 = true;
 }
 }
 else {
-validate79.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate81.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate79.errors = vErrors;
+validate81.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate77(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate79(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.evseId === undefined) && (missing0 = "evseId")) || ((data.meterValue === undefined) && (missing0 = "meterValue"))){
-validate77.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate79.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(((key0 === "customData") || (key0 === "evseId")) || (key0 === "meterValue"))){
-validate77.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate79.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -2702,7 +2762,7 @@ if(data.evseId !== undefined){
 let data1 = data.evseId;
 const _errs3 = errors;
 if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
-validate77.errors = [{instancePath:instancePath+"/evseId",keyword:"type",params:{type: "integer"}}];
+validate79.errors = [{instancePath:instancePath+"/evseId",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -2717,7 +2777,7 @@ const _errs5 = errors;
 if(errors === _errs5){
 if(Array.isArray(data2)){
 if(data2.length < 1){
-validate77.errors = [{instancePath:instancePath+"/meterValue",keyword:"minItems",params:{limit: 1}}];
+validate79.errors = [{instancePath:instancePath+"/meterValue",keyword:"minItems",params:{limit: 1}}];
 return false;
 }
 else {
@@ -2725,8 +2785,8 @@ var valid1 = true;
 const len0 = data2.length;
 for(let i0=0; i0<len0; i0++){
 const _errs7 = errors;
-if(!(validate79(data2[i0], {instancePath:instancePath+"/meterValue/" + i0,parentData:data2,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate79.errors : vErrors.concat(validate79.errors);
+if(!(validate81(data2[i0], {instancePath:instancePath+"/meterValue/" + i0,parentData:data2,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate81.errors : vErrors.concat(validate81.errors);
 errors = vErrors.length;
 }
 var valid1 = _errs7 === errors;
@@ -2737,7 +2797,7 @@ break;
 }
 }
 else {
-validate77.errors = [{instancePath:instancePath+"/meterValue",keyword:"type",params:{type: "array"}}];
+validate79.errors = [{instancePath:instancePath+"/meterValue",keyword:"type",params:{type: "array"}}];
 return false;
 }
 }
@@ -2752,38 +2812,38 @@ var valid0 = true;
 }
 }
 else {
-validate77.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate79.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate77.errors = vErrors;
+validate79.errors = vErrors;
 return errors === 0;
 }
 
-export const NotifyChargingLimit_req = validate99;
-const schema41 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"chargingSchedule":{"type":"array","items":{"$ref":"urn:def:ChargingScheduleType"},"minItems":1},"evseId":{"type":"integer"},"chargingLimit":{"$ref":"urn:def:ChargingLimitType"}},"required":["chargingLimit"],"type":"object"};
-const schema42 = {"$id":"urn:def:ChargingScheduleType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"id":{"type":"integer"},"startSchedule":{"type":"string","format":"date-time"},"duration":{"type":"integer"},"chargingRateUnit":{"$ref":"urn:def:ChargingRateUnitEnumType"},"chargingSchedulePeriod":{"type":"array","items":{"$ref":"urn:def:ChargingSchedulePeriodType"},"minItems":1,"maxItems":1024},"minChargingRate":{"type":"number"},"salesTariff":{"$ref":"urn:def:SalesTariffType"}},"required":["id","chargingRateUnit","chargingSchedulePeriod"]};
-const schema43 = {"$id":"urn:def:ChargingRateUnitEnumType","type":"string","enum":["W","A"]};
+export const NotifyChargingLimit_req = validate101;
+const schema42 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"chargingSchedule":{"type":"array","items":{"$ref":"urn:def:ChargingScheduleType"},"minItems":1},"evseId":{"type":"integer"},"chargingLimit":{"$ref":"urn:def:ChargingLimitType"}},"required":["chargingLimit"],"type":"object"};
+const schema43 = {"$id":"urn:def:ChargingScheduleType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"id":{"type":"integer"},"startSchedule":{"type":"string","format":"date-time"},"duration":{"type":"integer"},"chargingRateUnit":{"$ref":"urn:def:ChargingRateUnitEnumType"},"chargingSchedulePeriod":{"type":"array","items":{"$ref":"urn:def:ChargingSchedulePeriodType"},"minItems":1,"maxItems":1024},"minChargingRate":{"type":"number"},"salesTariff":{"$ref":"urn:def:SalesTariffType"}},"required":["id","chargingRateUnit","chargingSchedulePeriod"]};
+const schema44 = {"$id":"urn:def:ChargingRateUnitEnumType","type":"string","enum":["W","A"]};
 
-function validate103(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate105(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:ChargingRateUnitEnumType" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
-validate103.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
+validate105.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
 return false;
 }
 if(!((data === "W") || (data === "A"))){
-validate103.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema43.enum}}];
+validate105.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema44.enum}}];
 return false;
 }
-validate103.errors = vErrors;
+validate105.errors = vErrors;
 return errors === 0;
 }
 
-const schema44 = {"$id":"urn:def:ChargingSchedulePeriodType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"startPeriod":{"type":"integer"},"limit":{"type":"number"},"numberPhases":{"type":"integer"},"phaseToUse":{"type":"integer"}},"required":["startPeriod","limit"]};
+const schema45 = {"$id":"urn:def:ChargingSchedulePeriodType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"startPeriod":{"type":"integer"},"limit":{"type":"number"},"numberPhases":{"type":"integer"},"phaseToUse":{"type":"integer"}},"required":["startPeriod","limit"]};
 
-function validate105(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate107(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:ChargingSchedulePeriodType" */;
 let vErrors = null;
 let errors = 0;
@@ -2791,14 +2851,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.startPeriod === undefined) && (missing0 = "startPeriod")) || ((data.limit === undefined) && (missing0 = "limit"))){
-validate105.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate107.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(((((key0 === "customData") || (key0 === "startPeriod")) || (key0 === "limit")) || (key0 === "numberPhases")) || (key0 === "phaseToUse"))){
-validate105.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate107.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -2820,7 +2880,7 @@ if(data.startPeriod !== undefined){
 let data1 = data.startPeriod;
 const _errs3 = errors;
 if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
-validate105.errors = [{instancePath:instancePath+"/startPeriod",keyword:"type",params:{type: "integer"}}];
+validate107.errors = [{instancePath:instancePath+"/startPeriod",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -2833,7 +2893,7 @@ if(data.limit !== undefined){
 let data2 = data.limit;
 const _errs5 = errors;
 if(!((typeof data2 == "number") && (isFinite(data2)))){
-validate105.errors = [{instancePath:instancePath+"/limit",keyword:"type",params:{type: "number"}}];
+validate107.errors = [{instancePath:instancePath+"/limit",keyword:"type",params:{type: "number"}}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -2846,7 +2906,7 @@ if(data.numberPhases !== undefined){
 let data3 = data.numberPhases;
 const _errs7 = errors;
 if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
-validate105.errors = [{instancePath:instancePath+"/numberPhases",keyword:"type",params:{type: "integer"}}];
+validate107.errors = [{instancePath:instancePath+"/numberPhases",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs7 === errors;
@@ -2859,7 +2919,7 @@ if(data.phaseToUse !== undefined){
 let data4 = data.phaseToUse;
 const _errs9 = errors;
 if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
-validate105.errors = [{instancePath:instancePath+"/phaseToUse",keyword:"type",params:{type: "integer"}}];
+validate107.errors = [{instancePath:instancePath+"/phaseToUse",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs9 === errors;
@@ -2875,19 +2935,19 @@ var valid0 = true;
 }
 }
 else {
-validate105.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate107.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate105.errors = vErrors;
+validate107.errors = vErrors;
 return errors === 0;
 }
 
-const schema45 = {"$id":"urn:def:SalesTariffType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"id":{"type":"integer"},"salesTariffDescription":{"type":"string","maxLength":32},"numEPriceLevels":{"type":"integer"},"salesTariffEntry":{"type":"array","items":{"$ref":"urn:def:SalesTariffEntryType"},"minItems":1,"maxItems":1024}},"required":["id","salesTariffEntry"]};
-const schema46 = {"$id":"urn:def:SalesTariffEntryType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"relativeTimeInterval":{"$ref":"urn:def:RelativeTimeIntervalType"},"ePriceLevel":{"type":"integer","minimum":0},"consumptionCost":{"type":"array","items":{"$ref":"urn:def:ConsumptionCostType"},"minItems":1,"maxItems":3}},"required":["relativeTimeInterval"]};
-const schema47 = {"$id":"urn:def:RelativeTimeIntervalType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"start":{"type":"integer"},"duration":{"type":"integer"}},"required":["start"]};
+const schema46 = {"$id":"urn:def:SalesTariffType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"id":{"type":"integer"},"salesTariffDescription":{"type":"string","maxLength":32},"numEPriceLevels":{"type":"integer"},"salesTariffEntry":{"type":"array","items":{"$ref":"urn:def:SalesTariffEntryType"},"minItems":1,"maxItems":1024}},"required":["id","salesTariffEntry"]};
+const schema47 = {"$id":"urn:def:SalesTariffEntryType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"relativeTimeInterval":{"$ref":"urn:def:RelativeTimeIntervalType"},"ePriceLevel":{"type":"integer","minimum":0},"consumptionCost":{"type":"array","items":{"$ref":"urn:def:ConsumptionCostType"},"minItems":1,"maxItems":3}},"required":["relativeTimeInterval"]};
+const schema48 = {"$id":"urn:def:RelativeTimeIntervalType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"start":{"type":"integer"},"duration":{"type":"integer"}},"required":["start"]};
 
-function validate112(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate114(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:RelativeTimeIntervalType" */;
 let vErrors = null;
 let errors = 0;
@@ -2895,14 +2955,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.start === undefined) && (missing0 = "start")){
-validate112.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate114.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(((key0 === "customData") || (key0 === "start")) || (key0 === "duration"))){
-validate112.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate114.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -2924,7 +2984,7 @@ if(data.start !== undefined){
 let data1 = data.start;
 const _errs3 = errors;
 if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
-validate112.errors = [{instancePath:instancePath+"/start",keyword:"type",params:{type: "integer"}}];
+validate114.errors = [{instancePath:instancePath+"/start",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -2937,7 +2997,7 @@ if(data.duration !== undefined){
 let data2 = data.duration;
 const _errs5 = errors;
 if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
-validate112.errors = [{instancePath:instancePath+"/duration",keyword:"type",params:{type: "integer"}}];
+validate114.errors = [{instancePath:instancePath+"/duration",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -2951,36 +3011,36 @@ var valid0 = true;
 }
 }
 else {
-validate112.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate114.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate112.errors = vErrors;
+validate114.errors = vErrors;
 return errors === 0;
 }
 
-const schema48 = {"$id":"urn:def:ConsumptionCostType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"startValue":{"type":"number"},"cost":{"type":"array","items":{"$ref":"urn:def:CostType"},"minItems":1,"maxItems":3}},"required":["startValue","cost"]};
-const schema49 = {"$id":"urn:def:CostType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"costKind":{"$ref":"urn:def:CostKindEnumType"},"amount":{"type":"integer"},"amountMultiplier":{"type":"integer"}},"required":["costKind","amount"]};
-const schema50 = {"$id":"urn:def:CostKindEnumType","type":"string","enum":["CarbonDioxideEmission","RelativePricePercentage","RenewableGenerationPercentage"]};
+const schema49 = {"$id":"urn:def:ConsumptionCostType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"startValue":{"type":"number"},"cost":{"type":"array","items":{"$ref":"urn:def:CostType"},"minItems":1,"maxItems":3}},"required":["startValue","cost"]};
+const schema50 = {"$id":"urn:def:CostType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"costKind":{"$ref":"urn:def:CostKindEnumType"},"amount":{"type":"integer"},"amountMultiplier":{"type":"integer"}},"required":["costKind","amount"]};
+const schema51 = {"$id":"urn:def:CostKindEnumType","type":"string","enum":["CarbonDioxideEmission","RelativePricePercentage","RenewableGenerationPercentage"]};
 
-function validate119(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate121(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:CostKindEnumType" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
-validate119.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
+validate121.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
 return false;
 }
 if(!(((data === "CarbonDioxideEmission") || (data === "RelativePricePercentage")) || (data === "RenewableGenerationPercentage"))){
-validate119.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema50.enum}}];
+validate121.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema51.enum}}];
 return false;
 }
-validate119.errors = vErrors;
+validate121.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate117(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate119(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:CostType" */;
 let vErrors = null;
 let errors = 0;
@@ -2988,14 +3048,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.costKind === undefined) && (missing0 = "costKind")) || ((data.amount === undefined) && (missing0 = "amount"))){
-validate117.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate119.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!((((key0 === "customData") || (key0 === "costKind")) || (key0 === "amount")) || (key0 === "amountMultiplier"))){
-validate117.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate119.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -3015,8 +3075,8 @@ var valid0 = true;
 if(valid0){
 if(data.costKind !== undefined){
 const _errs3 = errors;
-if(!(validate119(data.costKind, {instancePath:instancePath+"/costKind",parentData:data,parentDataProperty:"costKind",rootData}))){
-vErrors = vErrors === null ? validate119.errors : vErrors.concat(validate119.errors);
+if(!(validate121(data.costKind, {instancePath:instancePath+"/costKind",parentData:data,parentDataProperty:"costKind",rootData}))){
+vErrors = vErrors === null ? validate121.errors : vErrors.concat(validate121.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs3 === errors;
@@ -3029,7 +3089,7 @@ if(data.amount !== undefined){
 let data2 = data.amount;
 const _errs4 = errors;
 if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
-validate117.errors = [{instancePath:instancePath+"/amount",keyword:"type",params:{type: "integer"}}];
+validate119.errors = [{instancePath:instancePath+"/amount",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -3042,7 +3102,7 @@ if(data.amountMultiplier !== undefined){
 let data3 = data.amountMultiplier;
 const _errs6 = errors;
 if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
-validate117.errors = [{instancePath:instancePath+"/amountMultiplier",keyword:"type",params:{type: "integer"}}];
+validate119.errors = [{instancePath:instancePath+"/amountMultiplier",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -3057,16 +3117,16 @@ var valid0 = true;
 }
 }
 else {
-validate117.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate119.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate117.errors = vErrors;
+validate119.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate115(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate117(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:ConsumptionCostType" */;
 let vErrors = null;
 let errors = 0;
@@ -3074,14 +3134,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.startValue === undefined) && (missing0 = "startValue")) || ((data.cost === undefined) && (missing0 = "cost"))){
-validate115.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate117.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(((key0 === "customData") || (key0 === "startValue")) || (key0 === "cost"))){
-validate115.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate117.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -3103,7 +3163,7 @@ if(data.startValue !== undefined){
 let data1 = data.startValue;
 const _errs3 = errors;
 if(!((typeof data1 == "number") && (isFinite(data1)))){
-validate115.errors = [{instancePath:instancePath+"/startValue",keyword:"type",params:{type: "number"}}];
+validate117.errors = [{instancePath:instancePath+"/startValue",keyword:"type",params:{type: "number"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -3118,12 +3178,12 @@ const _errs5 = errors;
 if(errors === _errs5){
 if(Array.isArray(data2)){
 if(data2.length > 3){
-validate115.errors = [{instancePath:instancePath+"/cost",keyword:"maxItems",params:{limit: 3}}];
+validate117.errors = [{instancePath:instancePath+"/cost",keyword:"maxItems",params:{limit: 3}}];
 return false;
 }
 else {
 if(data2.length < 1){
-validate115.errors = [{instancePath:instancePath+"/cost",keyword:"minItems",params:{limit: 1}}];
+validate117.errors = [{instancePath:instancePath+"/cost",keyword:"minItems",params:{limit: 1}}];
 return false;
 }
 else {
@@ -3131,8 +3191,8 @@ var valid1 = true;
 const len0 = data2.length;
 for(let i0=0; i0<len0; i0++){
 const _errs7 = errors;
-if(!(validate117(data2[i0], {instancePath:instancePath+"/cost/" + i0,parentData:data2,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate117.errors : vErrors.concat(validate117.errors);
+if(!(validate119(data2[i0], {instancePath:instancePath+"/cost/" + i0,parentData:data2,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate119.errors : vErrors.concat(validate119.errors);
 errors = vErrors.length;
 }
 var valid1 = _errs7 === errors;
@@ -3144,7 +3204,7 @@ break;
 }
 }
 else {
-validate115.errors = [{instancePath:instancePath+"/cost",keyword:"type",params:{type: "array"}}];
+validate117.errors = [{instancePath:instancePath+"/cost",keyword:"type",params:{type: "array"}}];
 return false;
 }
 }
@@ -3159,16 +3219,16 @@ var valid0 = true;
 }
 }
 else {
-validate115.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate117.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate115.errors = vErrors;
+validate117.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate110(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate112(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:SalesTariffEntryType" */;
 let vErrors = null;
 let errors = 0;
@@ -3176,14 +3236,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.relativeTimeInterval === undefined) && (missing0 = "relativeTimeInterval")){
-validate110.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate112.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!((((key0 === "customData") || (key0 === "relativeTimeInterval")) || (key0 === "ePriceLevel")) || (key0 === "consumptionCost"))){
-validate110.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate112.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -3203,8 +3263,8 @@ var valid0 = true;
 if(valid0){
 if(data.relativeTimeInterval !== undefined){
 const _errs3 = errors;
-if(!(validate112(data.relativeTimeInterval, {instancePath:instancePath+"/relativeTimeInterval",parentData:data,parentDataProperty:"relativeTimeInterval",rootData}))){
-vErrors = vErrors === null ? validate112.errors : vErrors.concat(validate112.errors);
+if(!(validate114(data.relativeTimeInterval, {instancePath:instancePath+"/relativeTimeInterval",parentData:data,parentDataProperty:"relativeTimeInterval",rootData}))){
+vErrors = vErrors === null ? validate114.errors : vErrors.concat(validate114.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs3 === errors;
@@ -3217,13 +3277,13 @@ if(data.ePriceLevel !== undefined){
 let data2 = data.ePriceLevel;
 const _errs4 = errors;
 if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
-validate110.errors = [{instancePath:instancePath+"/ePriceLevel",keyword:"type",params:{type: "integer"}}];
+validate112.errors = [{instancePath:instancePath+"/ePriceLevel",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 if(errors === _errs4){
 if((typeof data2 == "number") && (isFinite(data2))){
 if(data2 < 0 || isNaN(data2)){
-validate110.errors = [{instancePath:instancePath+"/ePriceLevel",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
+validate112.errors = [{instancePath:instancePath+"/ePriceLevel",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -3240,12 +3300,12 @@ const _errs6 = errors;
 if(errors === _errs6){
 if(Array.isArray(data3)){
 if(data3.length > 3){
-validate110.errors = [{instancePath:instancePath+"/consumptionCost",keyword:"maxItems",params:{limit: 3}}];
+validate112.errors = [{instancePath:instancePath+"/consumptionCost",keyword:"maxItems",params:{limit: 3}}];
 return false;
 }
 else {
 if(data3.length < 1){
-validate110.errors = [{instancePath:instancePath+"/consumptionCost",keyword:"minItems",params:{limit: 1}}];
+validate112.errors = [{instancePath:instancePath+"/consumptionCost",keyword:"minItems",params:{limit: 1}}];
 return false;
 }
 else {
@@ -3253,8 +3313,8 @@ var valid1 = true;
 const len0 = data3.length;
 for(let i0=0; i0<len0; i0++){
 const _errs8 = errors;
-if(!(validate115(data3[i0], {instancePath:instancePath+"/consumptionCost/" + i0,parentData:data3,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate115.errors : vErrors.concat(validate115.errors);
+if(!(validate117(data3[i0], {instancePath:instancePath+"/consumptionCost/" + i0,parentData:data3,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate117.errors : vErrors.concat(validate117.errors);
 errors = vErrors.length;
 }
 var valid1 = _errs8 === errors;
@@ -3266,7 +3326,7 @@ break;
 }
 }
 else {
-validate110.errors = [{instancePath:instancePath+"/consumptionCost",keyword:"type",params:{type: "array"}}];
+validate112.errors = [{instancePath:instancePath+"/consumptionCost",keyword:"type",params:{type: "array"}}];
 return false;
 }
 }
@@ -3274,6 +3334,144 @@ var valid0 = _errs6 === errors;
 }
 else {
 var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate112.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+validate112.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate110(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="urn:def:SalesTariffType" */;
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.id === undefined) && (missing0 = "id")) || ((data.salesTariffEntry === undefined) && (missing0 = "salesTariffEntry"))){
+validate110.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!(((((key0 === "customData") || (key0 === "id")) || (key0 === "salesTariffDescription")) || (key0 === "numEPriceLevels")) || (key0 === "salesTariffEntry"))){
+validate110.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.customData !== undefined){
+const _errs2 = errors;
+if(!(validate1(data.customData, {instancePath:instancePath+"/customData",parentData:data,parentDataProperty:"customData",rootData}))){
+vErrors = vErrors === null ? validate1.errors : vErrors.concat(validate1.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.id !== undefined){
+let data1 = data.id;
+const _errs3 = errors;
+if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
+validate110.errors = [{instancePath:instancePath+"/id",keyword:"type",params:{type: "integer"}}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.salesTariffDescription !== undefined){
+let data2 = data.salesTariffDescription;
+const _errs5 = errors;
+if(errors === _errs5){
+if(typeof data2 === "string"){
+if(func0(data2) > 32){
+validate110.errors = [{instancePath:instancePath+"/salesTariffDescription",keyword:"maxLength",params:{limit: 32}}];
+return false;
+}
+}
+else {
+validate110.errors = [{instancePath:instancePath+"/salesTariffDescription",keyword:"type",params:{type: "string"}}];
+return false;
+}
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.numEPriceLevels !== undefined){
+let data3 = data.numEPriceLevels;
+const _errs7 = errors;
+if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
+validate110.errors = [{instancePath:instancePath+"/numEPriceLevels",keyword:"type",params:{type: "integer"}}];
+return false;
+}
+var valid0 = _errs7 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.salesTariffEntry !== undefined){
+let data4 = data.salesTariffEntry;
+const _errs9 = errors;
+if(errors === _errs9){
+if(Array.isArray(data4)){
+if(data4.length > 1024){
+validate110.errors = [{instancePath:instancePath+"/salesTariffEntry",keyword:"maxItems",params:{limit: 1024}}];
+return false;
+}
+else {
+if(data4.length < 1){
+validate110.errors = [{instancePath:instancePath+"/salesTariffEntry",keyword:"minItems",params:{limit: 1}}];
+return false;
+}
+else {
+var valid1 = true;
+const len0 = data4.length;
+for(let i0=0; i0<len0; i0++){
+const _errs11 = errors;
+if(!(validate112(data4[i0], {instancePath:instancePath+"/salesTariffEntry/" + i0,parentData:data4,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate112.errors : vErrors.concat(validate112.errors);
+errors = vErrors.length;
+}
+var valid1 = _errs11 === errors;
+if(!valid1){
+break;
+}
+}
+}
+}
+}
+else {
+validate110.errors = [{instancePath:instancePath+"/salesTariffEntry",keyword:"type",params:{type: "array"}}];
+return false;
+}
+}
+var valid0 = _errs9 === errors;
+}
+else {
+var valid0 = true;
+}
 }
 }
 }
@@ -3291,145 +3489,7 @@ return errors === 0;
 }
 
 
-function validate108(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="urn:def:SalesTariffType" */;
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if(((data.id === undefined) && (missing0 = "id")) || ((data.salesTariffEntry === undefined) && (missing0 = "salesTariffEntry"))){
-validate108.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
-return false;
-}
-else {
-const _errs1 = errors;
-for(const key0 in data){
-if(!(((((key0 === "customData") || (key0 === "id")) || (key0 === "salesTariffDescription")) || (key0 === "numEPriceLevels")) || (key0 === "salesTariffEntry"))){
-validate108.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
-return false;
-break;
-}
-}
-if(_errs1 === errors){
-if(data.customData !== undefined){
-const _errs2 = errors;
-if(!(validate1(data.customData, {instancePath:instancePath+"/customData",parentData:data,parentDataProperty:"customData",rootData}))){
-vErrors = vErrors === null ? validate1.errors : vErrors.concat(validate1.errors);
-errors = vErrors.length;
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.id !== undefined){
-let data1 = data.id;
-const _errs3 = errors;
-if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
-validate108.errors = [{instancePath:instancePath+"/id",keyword:"type",params:{type: "integer"}}];
-return false;
-}
-var valid0 = _errs3 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.salesTariffDescription !== undefined){
-let data2 = data.salesTariffDescription;
-const _errs5 = errors;
-if(errors === _errs5){
-if(typeof data2 === "string"){
-if(func0(data2) > 32){
-validate108.errors = [{instancePath:instancePath+"/salesTariffDescription",keyword:"maxLength",params:{limit: 32}}];
-return false;
-}
-}
-else {
-validate108.errors = [{instancePath:instancePath+"/salesTariffDescription",keyword:"type",params:{type: "string"}}];
-return false;
-}
-}
-var valid0 = _errs5 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.numEPriceLevels !== undefined){
-let data3 = data.numEPriceLevels;
-const _errs7 = errors;
-if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
-validate108.errors = [{instancePath:instancePath+"/numEPriceLevels",keyword:"type",params:{type: "integer"}}];
-return false;
-}
-var valid0 = _errs7 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.salesTariffEntry !== undefined){
-let data4 = data.salesTariffEntry;
-const _errs9 = errors;
-if(errors === _errs9){
-if(Array.isArray(data4)){
-if(data4.length > 1024){
-validate108.errors = [{instancePath:instancePath+"/salesTariffEntry",keyword:"maxItems",params:{limit: 1024}}];
-return false;
-}
-else {
-if(data4.length < 1){
-validate108.errors = [{instancePath:instancePath+"/salesTariffEntry",keyword:"minItems",params:{limit: 1}}];
-return false;
-}
-else {
-var valid1 = true;
-const len0 = data4.length;
-for(let i0=0; i0<len0; i0++){
-const _errs11 = errors;
-if(!(validate110(data4[i0], {instancePath:instancePath+"/salesTariffEntry/" + i0,parentData:data4,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate110.errors : vErrors.concat(validate110.errors);
-errors = vErrors.length;
-}
-var valid1 = _errs11 === errors;
-if(!valid1){
-break;
-}
-}
-}
-}
-}
-else {
-validate108.errors = [{instancePath:instancePath+"/salesTariffEntry",keyword:"type",params:{type: "array"}}];
-return false;
-}
-}
-var valid0 = _errs9 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-}
-}
-}
-}
-else {
-validate108.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-validate108.errors = vErrors;
-return errors === 0;
-}
-
-
-function validate101(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate103(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:ChargingScheduleType" */;
 let vErrors = null;
 let errors = 0;
@@ -3437,14 +3497,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((((data.id === undefined) && (missing0 = "id")) || ((data.chargingRateUnit === undefined) && (missing0 = "chargingRateUnit"))) || ((data.chargingSchedulePeriod === undefined) && (missing0 = "chargingSchedulePeriod"))){
-validate101.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate103.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!((((((((key0 === "customData") || (key0 === "id")) || (key0 === "startSchedule")) || (key0 === "duration")) || (key0 === "chargingRateUnit")) || (key0 === "chargingSchedulePeriod")) || (key0 === "minChargingRate")) || (key0 === "salesTariff"))){
-validate101.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate103.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -3466,7 +3526,7 @@ if(data.id !== undefined){
 let data1 = data.id;
 const _errs3 = errors;
 if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
-validate101.errors = [{instancePath:instancePath+"/id",keyword:"type",params:{type: "integer"}}];
+validate103.errors = [{instancePath:instancePath+"/id",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -3482,12 +3542,12 @@ if(errors === _errs5){
 if(errors === _errs5){
 if(typeof data2 === "string"){
 if(!(formats0.validate(data2))){
-validate101.errors = [{instancePath:instancePath+"/startSchedule",keyword:"format",params:{format: "date-time"}}];
+validate103.errors = [{instancePath:instancePath+"/startSchedule",keyword:"format",params:{format: "date-time"}}];
 return false;
 }
 }
 else {
-validate101.errors = [{instancePath:instancePath+"/startSchedule",keyword:"type",params:{type: "string"}}];
+validate103.errors = [{instancePath:instancePath+"/startSchedule",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -3502,7 +3562,7 @@ if(data.duration !== undefined){
 let data3 = data.duration;
 const _errs7 = errors;
 if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
-validate101.errors = [{instancePath:instancePath+"/duration",keyword:"type",params:{type: "integer"}}];
+validate103.errors = [{instancePath:instancePath+"/duration",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs7 === errors;
@@ -3513,8 +3573,8 @@ var valid0 = true;
 if(valid0){
 if(data.chargingRateUnit !== undefined){
 const _errs9 = errors;
-if(!(validate103(data.chargingRateUnit, {instancePath:instancePath+"/chargingRateUnit",parentData:data,parentDataProperty:"chargingRateUnit",rootData}))){
-vErrors = vErrors === null ? validate103.errors : vErrors.concat(validate103.errors);
+if(!(validate105(data.chargingRateUnit, {instancePath:instancePath+"/chargingRateUnit",parentData:data,parentDataProperty:"chargingRateUnit",rootData}))){
+vErrors = vErrors === null ? validate105.errors : vErrors.concat(validate105.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs9 === errors;
@@ -3529,12 +3589,12 @@ const _errs10 = errors;
 if(errors === _errs10){
 if(Array.isArray(data5)){
 if(data5.length > 1024){
-validate101.errors = [{instancePath:instancePath+"/chargingSchedulePeriod",keyword:"maxItems",params:{limit: 1024}}];
+validate103.errors = [{instancePath:instancePath+"/chargingSchedulePeriod",keyword:"maxItems",params:{limit: 1024}}];
 return false;
 }
 else {
 if(data5.length < 1){
-validate101.errors = [{instancePath:instancePath+"/chargingSchedulePeriod",keyword:"minItems",params:{limit: 1}}];
+validate103.errors = [{instancePath:instancePath+"/chargingSchedulePeriod",keyword:"minItems",params:{limit: 1}}];
 return false;
 }
 else {
@@ -3542,8 +3602,8 @@ var valid1 = true;
 const len0 = data5.length;
 for(let i0=0; i0<len0; i0++){
 const _errs12 = errors;
-if(!(validate105(data5[i0], {instancePath:instancePath+"/chargingSchedulePeriod/" + i0,parentData:data5,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate105.errors : vErrors.concat(validate105.errors);
+if(!(validate107(data5[i0], {instancePath:instancePath+"/chargingSchedulePeriod/" + i0,parentData:data5,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate107.errors : vErrors.concat(validate107.errors);
 errors = vErrors.length;
 }
 var valid1 = _errs12 === errors;
@@ -3555,7 +3615,7 @@ break;
 }
 }
 else {
-validate101.errors = [{instancePath:instancePath+"/chargingSchedulePeriod",keyword:"type",params:{type: "array"}}];
+validate103.errors = [{instancePath:instancePath+"/chargingSchedulePeriod",keyword:"type",params:{type: "array"}}];
 return false;
 }
 }
@@ -3569,7 +3629,7 @@ if(data.minChargingRate !== undefined){
 let data7 = data.minChargingRate;
 const _errs13 = errors;
 if(!((typeof data7 == "number") && (isFinite(data7)))){
-validate101.errors = [{instancePath:instancePath+"/minChargingRate",keyword:"type",params:{type: "number"}}];
+validate103.errors = [{instancePath:instancePath+"/minChargingRate",keyword:"type",params:{type: "number"}}];
 return false;
 }
 var valid0 = _errs13 === errors;
@@ -3580,8 +3640,8 @@ var valid0 = true;
 if(valid0){
 if(data.salesTariff !== undefined){
 const _errs15 = errors;
-if(!(validate108(data.salesTariff, {instancePath:instancePath+"/salesTariff",parentData:data,parentDataProperty:"salesTariff",rootData}))){
-vErrors = vErrors === null ? validate108.errors : vErrors.concat(validate108.errors);
+if(!(validate110(data.salesTariff, {instancePath:instancePath+"/salesTariff",parentData:data,parentDataProperty:"salesTariff",rootData}))){
+vErrors = vErrors === null ? validate110.errors : vErrors.concat(validate110.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs15 === errors;
@@ -3600,17 +3660,17 @@ var valid0 = true;
 }
 }
 else {
-validate101.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate103.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate101.errors = vErrors;
+validate103.errors = vErrors;
 return errors === 0;
 }
 
-const schema51 = {"$id":"urn:def:ChargingLimitType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"chargingLimitSource":{"$ref":"urn:def:ChargingLimitSourceEnumType"},"isGridCritical":{"type":"boolean"}},"required":["chargingLimitSource"]};
+const schema52 = {"$id":"urn:def:ChargingLimitType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"chargingLimitSource":{"$ref":"urn:def:ChargingLimitSourceEnumType"},"isGridCritical":{"type":"boolean"}},"required":["chargingLimitSource"]};
 
-function validate126(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate128(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:ChargingLimitType" */;
 let vErrors = null;
 let errors = 0;
@@ -3618,14 +3678,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.chargingLimitSource === undefined) && (missing0 = "chargingLimitSource")){
-validate126.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate128.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(((key0 === "customData") || (key0 === "chargingLimitSource")) || (key0 === "isGridCritical"))){
-validate126.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate128.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -3658,7 +3718,7 @@ if(valid0){
 if(data.isGridCritical !== undefined){
 const _errs4 = errors;
 if(typeof data.isGridCritical !== "boolean"){
-validate126.errors = [{instancePath:instancePath+"/isGridCritical",keyword:"type",params:{type: "boolean"}}];
+validate128.errors = [{instancePath:instancePath+"/isGridCritical",keyword:"type",params:{type: "boolean"}}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -3672,30 +3732,30 @@ var valid0 = true;
 }
 }
 else {
-validate126.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate128.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate126.errors = vErrors;
+validate128.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate99(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate101(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.chargingLimit === undefined) && (missing0 = "chargingLimit")){
-validate99.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate101.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!((((key0 === "customData") || (key0 === "chargingSchedule")) || (key0 === "evseId")) || (key0 === "chargingLimit"))){
-validate99.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate101.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -3719,7 +3779,7 @@ const _errs3 = errors;
 if(errors === _errs3){
 if(Array.isArray(data1)){
 if(data1.length < 1){
-validate99.errors = [{instancePath:instancePath+"/chargingSchedule",keyword:"minItems",params:{limit: 1}}];
+validate101.errors = [{instancePath:instancePath+"/chargingSchedule",keyword:"minItems",params:{limit: 1}}];
 return false;
 }
 else {
@@ -3727,8 +3787,8 @@ var valid1 = true;
 const len0 = data1.length;
 for(let i0=0; i0<len0; i0++){
 const _errs5 = errors;
-if(!(validate101(data1[i0], {instancePath:instancePath+"/chargingSchedule/" + i0,parentData:data1,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate101.errors : vErrors.concat(validate101.errors);
+if(!(validate103(data1[i0], {instancePath:instancePath+"/chargingSchedule/" + i0,parentData:data1,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate103.errors : vErrors.concat(validate103.errors);
 errors = vErrors.length;
 }
 var valid1 = _errs5 === errors;
@@ -3739,7 +3799,7 @@ break;
 }
 }
 else {
-validate99.errors = [{instancePath:instancePath+"/chargingSchedule",keyword:"type",params:{type: "array"}}];
+validate101.errors = [{instancePath:instancePath+"/chargingSchedule",keyword:"type",params:{type: "array"}}];
 return false;
 }
 }
@@ -3753,7 +3813,7 @@ if(data.evseId !== undefined){
 let data3 = data.evseId;
 const _errs6 = errors;
 if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
-validate99.errors = [{instancePath:instancePath+"/evseId",keyword:"type",params:{type: "integer"}}];
+validate101.errors = [{instancePath:instancePath+"/evseId",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -3764,8 +3824,8 @@ var valid0 = true;
 if(valid0){
 if(data.chargingLimit !== undefined){
 const _errs8 = errors;
-if(!(validate126(data.chargingLimit, {instancePath:instancePath+"/chargingLimit",parentData:data,parentDataProperty:"chargingLimit",rootData}))){
-vErrors = vErrors === null ? validate126.errors : vErrors.concat(validate126.errors);
+if(!(validate128(data.chargingLimit, {instancePath:instancePath+"/chargingLimit",parentData:data,parentDataProperty:"chargingLimit",rootData}))){
+vErrors = vErrors === null ? validate128.errors : vErrors.concat(validate128.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs8 === errors;
@@ -3780,32 +3840,32 @@ var valid0 = true;
 }
 }
 else {
-validate99.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate101.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate99.errors = vErrors;
+validate101.errors = vErrors;
 return errors === 0;
 }
 
-export const NotifyCustomerInformation_req = validate130;
-const schema52 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"data":{"type":"string","maxLength":512},"tbc":{"type":"boolean","default":false},"seqNo":{"type":"integer"},"generatedAt":{"type":"string","format":"date-time"},"requestId":{"type":"integer"}},"required":["data","seqNo","generatedAt","requestId"],"type":"object"};
+export const NotifyCustomerInformation_req = validate132;
+const schema53 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"data":{"type":"string","maxLength":512},"tbc":{"type":"boolean","default":false},"seqNo":{"type":"integer"},"generatedAt":{"type":"string","format":"date-time"},"requestId":{"type":"integer"}},"required":["data","seqNo","generatedAt","requestId"],"type":"object"};
 
-function validate130(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate132(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((((data.data === undefined) && (missing0 = "data")) || ((data.seqNo === undefined) && (missing0 = "seqNo"))) || ((data.generatedAt === undefined) && (missing0 = "generatedAt"))) || ((data.requestId === undefined) && (missing0 = "requestId"))){
-validate130.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate132.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!((((((key0 === "customData") || (key0 === "data")) || (key0 === "tbc")) || (key0 === "seqNo")) || (key0 === "generatedAt")) || (key0 === "requestId"))){
-validate130.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate132.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -3829,12 +3889,12 @@ const _errs3 = errors;
 if(errors === _errs3){
 if(typeof data1 === "string"){
 if(func0(data1) > 512){
-validate130.errors = [{instancePath:instancePath+"/data",keyword:"maxLength",params:{limit: 512}}];
+validate132.errors = [{instancePath:instancePath+"/data",keyword:"maxLength",params:{limit: 512}}];
 return false;
 }
 }
 else {
-validate130.errors = [{instancePath:instancePath+"/data",keyword:"type",params:{type: "string"}}];
+validate132.errors = [{instancePath:instancePath+"/data",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -3847,7 +3907,7 @@ if(valid0){
 if(data.tbc !== undefined){
 const _errs5 = errors;
 if(typeof data.tbc !== "boolean"){
-validate130.errors = [{instancePath:instancePath+"/tbc",keyword:"type",params:{type: "boolean"}}];
+validate132.errors = [{instancePath:instancePath+"/tbc",keyword:"type",params:{type: "boolean"}}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -3860,7 +3920,7 @@ if(data.seqNo !== undefined){
 let data3 = data.seqNo;
 const _errs7 = errors;
 if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
-validate130.errors = [{instancePath:instancePath+"/seqNo",keyword:"type",params:{type: "integer"}}];
+validate132.errors = [{instancePath:instancePath+"/seqNo",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs7 === errors;
@@ -3876,12 +3936,12 @@ if(errors === _errs9){
 if(errors === _errs9){
 if(typeof data4 === "string"){
 if(!(formats0.validate(data4))){
-validate130.errors = [{instancePath:instancePath+"/generatedAt",keyword:"format",params:{format: "date-time"}}];
+validate132.errors = [{instancePath:instancePath+"/generatedAt",keyword:"format",params:{format: "date-time"}}];
 return false;
 }
 }
 else {
-validate130.errors = [{instancePath:instancePath+"/generatedAt",keyword:"type",params:{type: "string"}}];
+validate132.errors = [{instancePath:instancePath+"/generatedAt",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -3896,7 +3956,7 @@ if(data.requestId !== undefined){
 let data5 = data.requestId;
 const _errs11 = errors;
 if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
-validate130.errors = [{instancePath:instancePath+"/requestId",keyword:"type",params:{type: "integer"}}];
+validate132.errors = [{instancePath:instancePath+"/requestId",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs11 === errors;
@@ -3913,47 +3973,29 @@ var valid0 = true;
 }
 }
 else {
-validate130.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate132.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate130.errors = vErrors;
+validate132.errors = vErrors;
 return errors === 0;
 }
 
-export const NotifyDisplayMessages_req = validate132;
-const schema53 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"messageInfo":{"type":"array","items":{"$ref":"urn:def:MessageInfoType"},"minItems":1},"requestId":{"type":"integer"},"tbc":{"type":"boolean","default":false}},"required":["requestId"],"type":"object"};
-const schema54 = {"$id":"urn:def:MessageInfoType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"display":{"$ref":"urn:def:ComponentType"},"id":{"type":"integer"},"priority":{"$ref":"urn:def:MessagePriorityEnumType"},"state":{"$ref":"urn:def:MessageStateEnumType"},"startDateTime":{"type":"string","format":"date-time"},"endDateTime":{"type":"string","format":"date-time"},"transactionId":{"type":"string","maxLength":36},"message":{"$ref":"urn:def:MessageContentType"}},"required":["id","priority","message"]};
+export const NotifyDisplayMessages_req = validate134;
+const schema54 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"messageInfo":{"type":"array","items":{"$ref":"urn:def:MessageInfoType"},"minItems":1},"requestId":{"type":"integer"},"tbc":{"type":"boolean","default":false}},"required":["requestId"],"type":"object"};
+const schema55 = {"$id":"urn:def:MessageInfoType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"display":{"$ref":"urn:def:ComponentType"},"id":{"type":"integer"},"priority":{"$ref":"urn:def:MessagePriorityEnumType"},"state":{"$ref":"urn:def:MessageStateEnumType"},"startDateTime":{"type":"string","format":"date-time"},"endDateTime":{"type":"string","format":"date-time"},"transactionId":{"type":"string","maxLength":36},"message":{"$ref":"urn:def:MessageContentType"}},"required":["id","priority","message"]};
 const func31 = Object.prototype.hasOwnProperty;
-const schema55 = {"$id":"urn:def:MessagePriorityEnumType","type":"string","enum":["AlwaysFront","InFront","NormalCycle"]};
-
-function validate137(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="urn:def:MessagePriorityEnumType" */;
-let vErrors = null;
-let errors = 0;
-if(typeof data !== "string"){
-validate137.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
-return false;
-}
-if(!(((data === "AlwaysFront") || (data === "InFront")) || (data === "NormalCycle"))){
-validate137.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema55.enum}}];
-return false;
-}
-validate137.errors = vErrors;
-return errors === 0;
-}
-
-const schema56 = {"$id":"urn:def:MessageStateEnumType","type":"string","enum":["Charging","Faulted","Idle","Unavailable"]};
+const schema56 = {"$id":"urn:def:MessagePriorityEnumType","type":"string","enum":["AlwaysFront","InFront","NormalCycle"]};
 
 function validate139(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="urn:def:MessageStateEnumType" */;
+/*# sourceURL="urn:def:MessagePriorityEnumType" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
 validate139.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
 return false;
 }
-if(!((((data === "Charging") || (data === "Faulted")) || (data === "Idle")) || (data === "Unavailable"))){
+if(!(((data === "AlwaysFront") || (data === "InFront")) || (data === "NormalCycle"))){
 validate139.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema56.enum}}];
 return false;
 }
@@ -3961,27 +4003,45 @@ validate139.errors = vErrors;
 return errors === 0;
 }
 
-const schema57 = {"$id":"urn:def:MessageContentType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"format":{"$ref":"urn:def:MessageFormatEnumType"},"language":{"type":"string","maxLength":8},"content":{"type":"string","maxLength":512}},"required":["format","content"]};
-const schema58 = {"$id":"urn:def:MessageFormatEnumType","type":"string","enum":["ASCII","HTML","URI","UTF8"]};
+const schema57 = {"$id":"urn:def:MessageStateEnumType","type":"string","enum":["Charging","Faulted","Idle","Unavailable"]};
 
-function validate143(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate141(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="urn:def:MessageStateEnumType" */;
+let vErrors = null;
+let errors = 0;
+if(typeof data !== "string"){
+validate141.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
+return false;
+}
+if(!((((data === "Charging") || (data === "Faulted")) || (data === "Idle")) || (data === "Unavailable"))){
+validate141.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema57.enum}}];
+return false;
+}
+validate141.errors = vErrors;
+return errors === 0;
+}
+
+const schema58 = {"$id":"urn:def:MessageContentType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"format":{"$ref":"urn:def:MessageFormatEnumType"},"language":{"type":"string","maxLength":8},"content":{"type":"string","maxLength":512}},"required":["format","content"]};
+const schema59 = {"$id":"urn:def:MessageFormatEnumType","type":"string","enum":["ASCII","HTML","URI","UTF8"]};
+
+function validate145(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:MessageFormatEnumType" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
-validate143.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
+validate145.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
 return false;
 }
 if(!((((data === "ASCII") || (data === "HTML")) || (data === "URI")) || (data === "UTF8"))){
-validate143.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema58.enum}}];
+validate145.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema59.enum}}];
 return false;
 }
-validate143.errors = vErrors;
+validate145.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate141(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate143(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:MessageContentType" */;
 let vErrors = null;
 let errors = 0;
@@ -3989,14 +4049,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.format === undefined) && (missing0 = "format")) || ((data.content === undefined) && (missing0 = "content"))){
-validate141.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate143.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!((((key0 === "customData") || (key0 === "format")) || (key0 === "language")) || (key0 === "content"))){
-validate141.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate143.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -4016,8 +4076,8 @@ var valid0 = true;
 if(valid0){
 if(data.format !== undefined){
 const _errs3 = errors;
-if(!(validate143(data.format, {instancePath:instancePath+"/format",parentData:data,parentDataProperty:"format",rootData}))){
-vErrors = vErrors === null ? validate143.errors : vErrors.concat(validate143.errors);
+if(!(validate145(data.format, {instancePath:instancePath+"/format",parentData:data,parentDataProperty:"format",rootData}))){
+vErrors = vErrors === null ? validate145.errors : vErrors.concat(validate145.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs3 === errors;
@@ -4032,12 +4092,12 @@ const _errs4 = errors;
 if(errors === _errs4){
 if(typeof data2 === "string"){
 if(func0(data2) > 8){
-validate141.errors = [{instancePath:instancePath+"/language",keyword:"maxLength",params:{limit: 8}}];
+validate143.errors = [{instancePath:instancePath+"/language",keyword:"maxLength",params:{limit: 8}}];
 return false;
 }
 }
 else {
-validate141.errors = [{instancePath:instancePath+"/language",keyword:"type",params:{type: "string"}}];
+validate143.errors = [{instancePath:instancePath+"/language",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -4053,12 +4113,12 @@ const _errs6 = errors;
 if(errors === _errs6){
 if(typeof data3 === "string"){
 if(func0(data3) > 512){
-validate141.errors = [{instancePath:instancePath+"/content",keyword:"maxLength",params:{limit: 512}}];
+validate143.errors = [{instancePath:instancePath+"/content",keyword:"maxLength",params:{limit: 512}}];
 return false;
 }
 }
 else {
-validate141.errors = [{instancePath:instancePath+"/content",keyword:"type",params:{type: "string"}}];
+validate143.errors = [{instancePath:instancePath+"/content",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -4074,16 +4134,16 @@ var valid0 = true;
 }
 }
 else {
-validate141.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate143.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate141.errors = vErrors;
+validate143.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate134(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate136(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:MessageInfoType" */;
 let vErrors = null;
 let errors = 0;
@@ -4091,14 +4151,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((((data.id === undefined) && (missing0 = "id")) || ((data.priority === undefined) && (missing0 = "priority"))) || ((data.message === undefined) && (missing0 = "message"))){
-validate134.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate136.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
-if(!(func31.call(schema54.properties, key0))){
-validate134.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+if(!(func31.call(schema55.properties, key0))){
+validate136.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -4118,8 +4178,8 @@ var valid0 = true;
 if(valid0){
 if(data.display !== undefined){
 const _errs3 = errors;
-if(!(validate61(data.display, {instancePath:instancePath+"/display",parentData:data,parentDataProperty:"display",rootData}))){
-vErrors = vErrors === null ? validate61.errors : vErrors.concat(validate61.errors);
+if(!(validate63(data.display, {instancePath:instancePath+"/display",parentData:data,parentDataProperty:"display",rootData}))){
+vErrors = vErrors === null ? validate63.errors : vErrors.concat(validate63.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs3 === errors;
@@ -4132,7 +4192,7 @@ if(data.id !== undefined){
 let data2 = data.id;
 const _errs4 = errors;
 if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
-validate134.errors = [{instancePath:instancePath+"/id",keyword:"type",params:{type: "integer"}}];
+validate136.errors = [{instancePath:instancePath+"/id",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -4143,8 +4203,8 @@ var valid0 = true;
 if(valid0){
 if(data.priority !== undefined){
 const _errs6 = errors;
-if(!(validate137(data.priority, {instancePath:instancePath+"/priority",parentData:data,parentDataProperty:"priority",rootData}))){
-vErrors = vErrors === null ? validate137.errors : vErrors.concat(validate137.errors);
+if(!(validate139(data.priority, {instancePath:instancePath+"/priority",parentData:data,parentDataProperty:"priority",rootData}))){
+vErrors = vErrors === null ? validate139.errors : vErrors.concat(validate139.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs6 === errors;
@@ -4155,8 +4215,8 @@ var valid0 = true;
 if(valid0){
 if(data.state !== undefined){
 const _errs7 = errors;
-if(!(validate139(data.state, {instancePath:instancePath+"/state",parentData:data,parentDataProperty:"state",rootData}))){
-vErrors = vErrors === null ? validate139.errors : vErrors.concat(validate139.errors);
+if(!(validate141(data.state, {instancePath:instancePath+"/state",parentData:data,parentDataProperty:"state",rootData}))){
+vErrors = vErrors === null ? validate141.errors : vErrors.concat(validate141.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs7 === errors;
@@ -4172,12 +4232,12 @@ if(errors === _errs8){
 if(errors === _errs8){
 if(typeof data5 === "string"){
 if(!(formats0.validate(data5))){
-validate134.errors = [{instancePath:instancePath+"/startDateTime",keyword:"format",params:{format: "date-time"}}];
+validate136.errors = [{instancePath:instancePath+"/startDateTime",keyword:"format",params:{format: "date-time"}}];
 return false;
 }
 }
 else {
-validate134.errors = [{instancePath:instancePath+"/startDateTime",keyword:"type",params:{type: "string"}}];
+validate136.errors = [{instancePath:instancePath+"/startDateTime",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -4195,12 +4255,12 @@ if(errors === _errs10){
 if(errors === _errs10){
 if(typeof data6 === "string"){
 if(!(formats0.validate(data6))){
-validate134.errors = [{instancePath:instancePath+"/endDateTime",keyword:"format",params:{format: "date-time"}}];
+validate136.errors = [{instancePath:instancePath+"/endDateTime",keyword:"format",params:{format: "date-time"}}];
 return false;
 }
 }
 else {
-validate134.errors = [{instancePath:instancePath+"/endDateTime",keyword:"type",params:{type: "string"}}];
+validate136.errors = [{instancePath:instancePath+"/endDateTime",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -4217,12 +4277,12 @@ const _errs12 = errors;
 if(errors === _errs12){
 if(typeof data7 === "string"){
 if(func0(data7) > 36){
-validate134.errors = [{instancePath:instancePath+"/transactionId",keyword:"maxLength",params:{limit: 36}}];
+validate136.errors = [{instancePath:instancePath+"/transactionId",keyword:"maxLength",params:{limit: 36}}];
 return false;
 }
 }
 else {
-validate134.errors = [{instancePath:instancePath+"/transactionId",keyword:"type",params:{type: "string"}}];
+validate136.errors = [{instancePath:instancePath+"/transactionId",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -4234,8 +4294,8 @@ var valid0 = true;
 if(valid0){
 if(data.message !== undefined){
 const _errs14 = errors;
-if(!(validate141(data.message, {instancePath:instancePath+"/message",parentData:data,parentDataProperty:"message",rootData}))){
-vErrors = vErrors === null ? validate141.errors : vErrors.concat(validate141.errors);
+if(!(validate143(data.message, {instancePath:instancePath+"/message",parentData:data,parentDataProperty:"message",rootData}))){
+vErrors = vErrors === null ? validate143.errors : vErrors.concat(validate143.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs14 === errors;
@@ -4255,30 +4315,30 @@ var valid0 = true;
 }
 }
 else {
-validate134.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate136.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate134.errors = vErrors;
+validate136.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate132(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate134(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.requestId === undefined) && (missing0 = "requestId")){
-validate132.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate134.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!((((key0 === "customData") || (key0 === "messageInfo")) || (key0 === "requestId")) || (key0 === "tbc"))){
-validate132.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate134.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -4302,7 +4362,7 @@ const _errs3 = errors;
 if(errors === _errs3){
 if(Array.isArray(data1)){
 if(data1.length < 1){
-validate132.errors = [{instancePath:instancePath+"/messageInfo",keyword:"minItems",params:{limit: 1}}];
+validate134.errors = [{instancePath:instancePath+"/messageInfo",keyword:"minItems",params:{limit: 1}}];
 return false;
 }
 else {
@@ -4310,8 +4370,8 @@ var valid1 = true;
 const len0 = data1.length;
 for(let i0=0; i0<len0; i0++){
 const _errs5 = errors;
-if(!(validate134(data1[i0], {instancePath:instancePath+"/messageInfo/" + i0,parentData:data1,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate134.errors : vErrors.concat(validate134.errors);
+if(!(validate136(data1[i0], {instancePath:instancePath+"/messageInfo/" + i0,parentData:data1,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate136.errors : vErrors.concat(validate136.errors);
 errors = vErrors.length;
 }
 var valid1 = _errs5 === errors;
@@ -4322,7 +4382,7 @@ break;
 }
 }
 else {
-validate132.errors = [{instancePath:instancePath+"/messageInfo",keyword:"type",params:{type: "array"}}];
+validate134.errors = [{instancePath:instancePath+"/messageInfo",keyword:"type",params:{type: "array"}}];
 return false;
 }
 }
@@ -4336,7 +4396,7 @@ if(data.requestId !== undefined){
 let data3 = data.requestId;
 const _errs6 = errors;
 if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
-validate132.errors = [{instancePath:instancePath+"/requestId",keyword:"type",params:{type: "integer"}}];
+validate134.errors = [{instancePath:instancePath+"/requestId",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -4348,7 +4408,7 @@ if(valid0){
 if(data.tbc !== undefined){
 const _errs8 = errors;
 if(typeof data.tbc !== "boolean"){
-validate132.errors = [{instancePath:instancePath+"/tbc",keyword:"type",params:{type: "boolean"}}];
+validate134.errors = [{instancePath:instancePath+"/tbc",keyword:"type",params:{type: "boolean"}}];
 return false;
 }
 var valid0 = _errs8 === errors;
@@ -4363,20 +4423,20 @@ var valid0 = true;
 }
 }
 else {
-validate132.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate134.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate132.errors = vErrors;
+validate134.errors = vErrors;
 return errors === 0;
 }
 
-export const NotifyEVChargingNeeds_req = validate147;
-const schema59 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"maxScheduleTuples":{"type":"integer"},"chargingNeeds":{"$ref":"urn:def:ChargingNeedsType"},"evseId":{"type":"integer"}},"required":["evseId","chargingNeeds"],"type":"object"};
-const schema60 = {"$id":"urn:def:ChargingNeedsType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"acChargingParameters":{"$ref":"urn:def:ACChargingParametersType"},"dcChargingParameters":{"$ref":"urn:def:DCChargingParametersType"},"requestedEnergyTransfer":{"$ref":"urn:def:EnergyTransferModeEnumType"},"departureTime":{"type":"string","format":"date-time"}},"required":["requestedEnergyTransfer"]};
-const schema61 = {"$id":"urn:def:ACChargingParametersType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"energyAmount":{"type":"integer"},"evMinCurrent":{"type":"integer"},"evMaxCurrent":{"type":"integer"},"evMaxVoltage":{"type":"integer"}},"required":["energyAmount","evMinCurrent","evMaxCurrent","evMaxVoltage"]};
+export const NotifyEVChargingNeeds_req = validate149;
+const schema60 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"maxScheduleTuples":{"type":"integer"},"chargingNeeds":{"$ref":"urn:def:ChargingNeedsType"},"evseId":{"type":"integer"}},"required":["evseId","chargingNeeds"],"type":"object"};
+const schema61 = {"$id":"urn:def:ChargingNeedsType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"acChargingParameters":{"$ref":"urn:def:ACChargingParametersType"},"dcChargingParameters":{"$ref":"urn:def:DCChargingParametersType"},"requestedEnergyTransfer":{"$ref":"urn:def:EnergyTransferModeEnumType"},"departureTime":{"type":"string","format":"date-time"}},"required":["requestedEnergyTransfer"]};
+const schema62 = {"$id":"urn:def:ACChargingParametersType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"energyAmount":{"type":"integer"},"evMinCurrent":{"type":"integer"},"evMaxCurrent":{"type":"integer"},"evMaxVoltage":{"type":"integer"}},"required":["energyAmount","evMinCurrent","evMaxCurrent","evMaxVoltage"]};
 
-function validate151(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate153(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:ACChargingParametersType" */;
 let vErrors = null;
 let errors = 0;
@@ -4384,14 +4444,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((((data.energyAmount === undefined) && (missing0 = "energyAmount")) || ((data.evMinCurrent === undefined) && (missing0 = "evMinCurrent"))) || ((data.evMaxCurrent === undefined) && (missing0 = "evMaxCurrent"))) || ((data.evMaxVoltage === undefined) && (missing0 = "evMaxVoltage"))){
-validate151.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate153.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(((((key0 === "customData") || (key0 === "energyAmount")) || (key0 === "evMinCurrent")) || (key0 === "evMaxCurrent")) || (key0 === "evMaxVoltage"))){
-validate151.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate153.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -4413,7 +4473,7 @@ if(data.energyAmount !== undefined){
 let data1 = data.energyAmount;
 const _errs3 = errors;
 if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
-validate151.errors = [{instancePath:instancePath+"/energyAmount",keyword:"type",params:{type: "integer"}}];
+validate153.errors = [{instancePath:instancePath+"/energyAmount",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -4426,7 +4486,7 @@ if(data.evMinCurrent !== undefined){
 let data2 = data.evMinCurrent;
 const _errs5 = errors;
 if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
-validate151.errors = [{instancePath:instancePath+"/evMinCurrent",keyword:"type",params:{type: "integer"}}];
+validate153.errors = [{instancePath:instancePath+"/evMinCurrent",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -4439,7 +4499,7 @@ if(data.evMaxCurrent !== undefined){
 let data3 = data.evMaxCurrent;
 const _errs7 = errors;
 if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
-validate151.errors = [{instancePath:instancePath+"/evMaxCurrent",keyword:"type",params:{type: "integer"}}];
+validate153.errors = [{instancePath:instancePath+"/evMaxCurrent",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs7 === errors;
@@ -4452,7 +4512,7 @@ if(data.evMaxVoltage !== undefined){
 let data4 = data.evMaxVoltage;
 const _errs9 = errors;
 if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
-validate151.errors = [{instancePath:instancePath+"/evMaxVoltage",keyword:"type",params:{type: "integer"}}];
+validate153.errors = [{instancePath:instancePath+"/evMaxVoltage",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs9 === errors;
@@ -4468,17 +4528,17 @@ var valid0 = true;
 }
 }
 else {
-validate151.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate153.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate151.errors = vErrors;
+validate153.errors = vErrors;
 return errors === 0;
 }
 
-const schema62 = {"$id":"urn:def:DCChargingParametersType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"evMaxCurrent":{"type":"integer"},"evMaxVoltage":{"type":"integer"},"energyAmount":{"type":"integer"},"evMaxPower":{"type":"integer"},"stateOfCharge":{"type":"integer","minimum":0,"maximum":100},"evEnergyCapacity":{"type":"integer"},"fullSoC":{"type":"integer","minimum":0,"maximum":100},"bulkSoC":{"type":"integer","minimum":0,"maximum":100}},"required":["evMaxCurrent","evMaxVoltage"]};
+const schema63 = {"$id":"urn:def:DCChargingParametersType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"evMaxCurrent":{"type":"integer"},"evMaxVoltage":{"type":"integer"},"energyAmount":{"type":"integer"},"evMaxPower":{"type":"integer"},"stateOfCharge":{"type":"integer","minimum":0,"maximum":100},"evEnergyCapacity":{"type":"integer"},"fullSoC":{"type":"integer","minimum":0,"maximum":100},"bulkSoC":{"type":"integer","minimum":0,"maximum":100}},"required":["evMaxCurrent","evMaxVoltage"]};
 
-function validate154(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate156(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:DCChargingParametersType" */;
 let vErrors = null;
 let errors = 0;
@@ -4486,14 +4546,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.evMaxCurrent === undefined) && (missing0 = "evMaxCurrent")) || ((data.evMaxVoltage === undefined) && (missing0 = "evMaxVoltage"))){
-validate154.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate156.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
-if(!(func31.call(schema62.properties, key0))){
-validate154.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+if(!(func31.call(schema63.properties, key0))){
+validate156.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -4515,7 +4575,7 @@ if(data.evMaxCurrent !== undefined){
 let data1 = data.evMaxCurrent;
 const _errs3 = errors;
 if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
-validate154.errors = [{instancePath:instancePath+"/evMaxCurrent",keyword:"type",params:{type: "integer"}}];
+validate156.errors = [{instancePath:instancePath+"/evMaxCurrent",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -4528,7 +4588,7 @@ if(data.evMaxVoltage !== undefined){
 let data2 = data.evMaxVoltage;
 const _errs5 = errors;
 if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
-validate154.errors = [{instancePath:instancePath+"/evMaxVoltage",keyword:"type",params:{type: "integer"}}];
+validate156.errors = [{instancePath:instancePath+"/evMaxVoltage",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -4541,7 +4601,7 @@ if(data.energyAmount !== undefined){
 let data3 = data.energyAmount;
 const _errs7 = errors;
 if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
-validate154.errors = [{instancePath:instancePath+"/energyAmount",keyword:"type",params:{type: "integer"}}];
+validate156.errors = [{instancePath:instancePath+"/energyAmount",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs7 === errors;
@@ -4554,7 +4614,7 @@ if(data.evMaxPower !== undefined){
 let data4 = data.evMaxPower;
 const _errs9 = errors;
 if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
-validate154.errors = [{instancePath:instancePath+"/evMaxPower",keyword:"type",params:{type: "integer"}}];
+validate156.errors = [{instancePath:instancePath+"/evMaxPower",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs9 === errors;
@@ -4567,18 +4627,18 @@ if(data.stateOfCharge !== undefined){
 let data5 = data.stateOfCharge;
 const _errs11 = errors;
 if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
-validate154.errors = [{instancePath:instancePath+"/stateOfCharge",keyword:"type",params:{type: "integer"}}];
+validate156.errors = [{instancePath:instancePath+"/stateOfCharge",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 if(errors === _errs11){
 if((typeof data5 == "number") && (isFinite(data5))){
 if(data5 > 100 || isNaN(data5)){
-validate154.errors = [{instancePath:instancePath+"/stateOfCharge",keyword:"maximum",params:{comparison: "<=", limit: 100}}];
+validate156.errors = [{instancePath:instancePath+"/stateOfCharge",keyword:"maximum",params:{comparison: "<=", limit: 100}}];
 return false;
 }
 else {
 if(data5 < 0 || isNaN(data5)){
-validate154.errors = [{instancePath:instancePath+"/stateOfCharge",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
+validate156.errors = [{instancePath:instancePath+"/stateOfCharge",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -4594,7 +4654,7 @@ if(data.evEnergyCapacity !== undefined){
 let data6 = data.evEnergyCapacity;
 const _errs13 = errors;
 if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
-validate154.errors = [{instancePath:instancePath+"/evEnergyCapacity",keyword:"type",params:{type: "integer"}}];
+validate156.errors = [{instancePath:instancePath+"/evEnergyCapacity",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs13 === errors;
@@ -4607,18 +4667,18 @@ if(data.fullSoC !== undefined){
 let data7 = data.fullSoC;
 const _errs15 = errors;
 if(!(((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7))) && (isFinite(data7)))){
-validate154.errors = [{instancePath:instancePath+"/fullSoC",keyword:"type",params:{type: "integer"}}];
+validate156.errors = [{instancePath:instancePath+"/fullSoC",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 if(errors === _errs15){
 if((typeof data7 == "number") && (isFinite(data7))){
 if(data7 > 100 || isNaN(data7)){
-validate154.errors = [{instancePath:instancePath+"/fullSoC",keyword:"maximum",params:{comparison: "<=", limit: 100}}];
+validate156.errors = [{instancePath:instancePath+"/fullSoC",keyword:"maximum",params:{comparison: "<=", limit: 100}}];
 return false;
 }
 else {
 if(data7 < 0 || isNaN(data7)){
-validate154.errors = [{instancePath:instancePath+"/fullSoC",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
+validate156.errors = [{instancePath:instancePath+"/fullSoC",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -4634,18 +4694,18 @@ if(data.bulkSoC !== undefined){
 let data8 = data.bulkSoC;
 const _errs17 = errors;
 if(!(((typeof data8 == "number") && (!(data8 % 1) && !isNaN(data8))) && (isFinite(data8)))){
-validate154.errors = [{instancePath:instancePath+"/bulkSoC",keyword:"type",params:{type: "integer"}}];
+validate156.errors = [{instancePath:instancePath+"/bulkSoC",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 if(errors === _errs17){
 if((typeof data8 == "number") && (isFinite(data8))){
 if(data8 > 100 || isNaN(data8)){
-validate154.errors = [{instancePath:instancePath+"/bulkSoC",keyword:"maximum",params:{comparison: "<=", limit: 100}}];
+validate156.errors = [{instancePath:instancePath+"/bulkSoC",keyword:"maximum",params:{comparison: "<=", limit: 100}}];
 return false;
 }
 else {
 if(data8 < 0 || isNaN(data8)){
-validate154.errors = [{instancePath:instancePath+"/bulkSoC",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
+validate156.errors = [{instancePath:instancePath+"/bulkSoC",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -4668,34 +4728,34 @@ var valid0 = true;
 }
 }
 else {
-validate154.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate156.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate154.errors = vErrors;
+validate156.errors = vErrors;
 return errors === 0;
 }
 
-const schema63 = {"$id":"urn:def:EnergyTransferModeEnumType","type":"string","enum":["DC","AC_single_phase","AC_two_phase","AC_three_phase"]};
+const schema64 = {"$id":"urn:def:EnergyTransferModeEnumType","type":"string","enum":["DC","AC_single_phase","AC_two_phase","AC_three_phase"]};
 
-function validate157(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate159(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:EnergyTransferModeEnumType" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
-validate157.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
+validate159.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
 return false;
 }
 if(!((((data === "DC") || (data === "AC_single_phase")) || (data === "AC_two_phase")) || (data === "AC_three_phase"))){
-validate157.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema63.enum}}];
+validate159.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema64.enum}}];
 return false;
 }
-validate157.errors = vErrors;
+validate159.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate149(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate151(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:ChargingNeedsType" */;
 let vErrors = null;
 let errors = 0;
@@ -4703,14 +4763,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.requestedEnergyTransfer === undefined) && (missing0 = "requestedEnergyTransfer")){
-validate149.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate151.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(((((key0 === "customData") || (key0 === "acChargingParameters")) || (key0 === "dcChargingParameters")) || (key0 === "requestedEnergyTransfer")) || (key0 === "departureTime"))){
-validate149.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate151.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -4730,8 +4790,8 @@ var valid0 = true;
 if(valid0){
 if(data.acChargingParameters !== undefined){
 const _errs3 = errors;
-if(!(validate151(data.acChargingParameters, {instancePath:instancePath+"/acChargingParameters",parentData:data,parentDataProperty:"acChargingParameters",rootData}))){
-vErrors = vErrors === null ? validate151.errors : vErrors.concat(validate151.errors);
+if(!(validate153(data.acChargingParameters, {instancePath:instancePath+"/acChargingParameters",parentData:data,parentDataProperty:"acChargingParameters",rootData}))){
+vErrors = vErrors === null ? validate153.errors : vErrors.concat(validate153.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs3 === errors;
@@ -4742,8 +4802,8 @@ var valid0 = true;
 if(valid0){
 if(data.dcChargingParameters !== undefined){
 const _errs4 = errors;
-if(!(validate154(data.dcChargingParameters, {instancePath:instancePath+"/dcChargingParameters",parentData:data,parentDataProperty:"dcChargingParameters",rootData}))){
-vErrors = vErrors === null ? validate154.errors : vErrors.concat(validate154.errors);
+if(!(validate156(data.dcChargingParameters, {instancePath:instancePath+"/dcChargingParameters",parentData:data,parentDataProperty:"dcChargingParameters",rootData}))){
+vErrors = vErrors === null ? validate156.errors : vErrors.concat(validate156.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs4 === errors;
@@ -4754,8 +4814,8 @@ var valid0 = true;
 if(valid0){
 if(data.requestedEnergyTransfer !== undefined){
 const _errs5 = errors;
-if(!(validate157(data.requestedEnergyTransfer, {instancePath:instancePath+"/requestedEnergyTransfer",parentData:data,parentDataProperty:"requestedEnergyTransfer",rootData}))){
-vErrors = vErrors === null ? validate157.errors : vErrors.concat(validate157.errors);
+if(!(validate159(data.requestedEnergyTransfer, {instancePath:instancePath+"/requestedEnergyTransfer",parentData:data,parentDataProperty:"requestedEnergyTransfer",rootData}))){
+vErrors = vErrors === null ? validate159.errors : vErrors.concat(validate159.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs5 === errors;
@@ -4771,12 +4831,12 @@ if(errors === _errs6){
 if(errors === _errs6){
 if(typeof data4 === "string"){
 if(!(formats0.validate(data4))){
-validate149.errors = [{instancePath:instancePath+"/departureTime",keyword:"format",params:{format: "date-time"}}];
+validate151.errors = [{instancePath:instancePath+"/departureTime",keyword:"format",params:{format: "date-time"}}];
 return false;
 }
 }
 else {
-validate149.errors = [{instancePath:instancePath+"/departureTime",keyword:"type",params:{type: "string"}}];
+validate151.errors = [{instancePath:instancePath+"/departureTime",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -4794,30 +4854,30 @@ var valid0 = true;
 }
 }
 else {
-validate149.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate151.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate149.errors = vErrors;
+validate151.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate147(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate149(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.evseId === undefined) && (missing0 = "evseId")) || ((data.chargingNeeds === undefined) && (missing0 = "chargingNeeds"))){
-validate147.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate149.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!((((key0 === "customData") || (key0 === "maxScheduleTuples")) || (key0 === "chargingNeeds")) || (key0 === "evseId"))){
-validate147.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate149.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -4839,7 +4899,7 @@ if(data.maxScheduleTuples !== undefined){
 let data1 = data.maxScheduleTuples;
 const _errs3 = errors;
 if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
-validate147.errors = [{instancePath:instancePath+"/maxScheduleTuples",keyword:"type",params:{type: "integer"}}];
+validate149.errors = [{instancePath:instancePath+"/maxScheduleTuples",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -4850,8 +4910,8 @@ var valid0 = true;
 if(valid0){
 if(data.chargingNeeds !== undefined){
 const _errs5 = errors;
-if(!(validate149(data.chargingNeeds, {instancePath:instancePath+"/chargingNeeds",parentData:data,parentDataProperty:"chargingNeeds",rootData}))){
-vErrors = vErrors === null ? validate149.errors : vErrors.concat(validate149.errors);
+if(!(validate151(data.chargingNeeds, {instancePath:instancePath+"/chargingNeeds",parentData:data,parentDataProperty:"chargingNeeds",rootData}))){
+vErrors = vErrors === null ? validate151.errors : vErrors.concat(validate151.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs5 === errors;
@@ -4864,7 +4924,7 @@ if(data.evseId !== undefined){
 let data3 = data.evseId;
 const _errs6 = errors;
 if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
-validate147.errors = [{instancePath:instancePath+"/evseId",keyword:"type",params:{type: "integer"}}];
+validate149.errors = [{instancePath:instancePath+"/evseId",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -4879,32 +4939,32 @@ var valid0 = true;
 }
 }
 else {
-validate147.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate149.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate147.errors = vErrors;
+validate149.errors = vErrors;
 return errors === 0;
 }
 
-export const NotifyEVChargingSchedule_req = validate160;
-const schema64 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"timeBase":{"type":"string","format":"date-time"},"chargingSchedule":{"$ref":"urn:def:ChargingScheduleType"},"evseId":{"type":"integer"}},"required":["timeBase","evseId","chargingSchedule"],"type":"object"};
+export const NotifyEVChargingSchedule_req = validate162;
+const schema65 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"timeBase":{"type":"string","format":"date-time"},"chargingSchedule":{"$ref":"urn:def:ChargingScheduleType"},"evseId":{"type":"integer"}},"required":["timeBase","evseId","chargingSchedule"],"type":"object"};
 
-function validate160(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate162(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((((data.timeBase === undefined) && (missing0 = "timeBase")) || ((data.evseId === undefined) && (missing0 = "evseId"))) || ((data.chargingSchedule === undefined) && (missing0 = "chargingSchedule"))){
-validate160.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate162.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!((((key0 === "customData") || (key0 === "timeBase")) || (key0 === "chargingSchedule")) || (key0 === "evseId"))){
-validate160.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate162.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -4929,12 +4989,12 @@ if(errors === _errs3){
 if(errors === _errs3){
 if(typeof data1 === "string"){
 if(!(formats0.validate(data1))){
-validate160.errors = [{instancePath:instancePath+"/timeBase",keyword:"format",params:{format: "date-time"}}];
+validate162.errors = [{instancePath:instancePath+"/timeBase",keyword:"format",params:{format: "date-time"}}];
 return false;
 }
 }
 else {
-validate160.errors = [{instancePath:instancePath+"/timeBase",keyword:"type",params:{type: "string"}}];
+validate162.errors = [{instancePath:instancePath+"/timeBase",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -4947,8 +5007,8 @@ var valid0 = true;
 if(valid0){
 if(data.chargingSchedule !== undefined){
 const _errs5 = errors;
-if(!(validate101(data.chargingSchedule, {instancePath:instancePath+"/chargingSchedule",parentData:data,parentDataProperty:"chargingSchedule",rootData}))){
-vErrors = vErrors === null ? validate101.errors : vErrors.concat(validate101.errors);
+if(!(validate103(data.chargingSchedule, {instancePath:instancePath+"/chargingSchedule",parentData:data,parentDataProperty:"chargingSchedule",rootData}))){
+vErrors = vErrors === null ? validate103.errors : vErrors.concat(validate103.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs5 === errors;
@@ -4961,7 +5021,7 @@ if(data.evseId !== undefined){
 let data3 = data.evseId;
 const _errs6 = errors;
 if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
-validate160.errors = [{instancePath:instancePath+"/evseId",keyword:"type",params:{type: "integer"}}];
+validate162.errors = [{instancePath:instancePath+"/evseId",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -4976,55 +5036,55 @@ var valid0 = true;
 }
 }
 else {
-validate160.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate162.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate160.errors = vErrors;
+validate162.errors = vErrors;
 return errors === 0;
 }
 
-export const NotifyEvent_req = validate163;
-const schema65 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"generatedAt":{"type":"string","format":"date-time"},"tbc":{"type":"boolean","default":false},"seqNo":{"type":"integer"},"eventData":{"type":"array","items":{"$ref":"urn:def:EventDataType"},"minItems":1}},"required":["generatedAt","seqNo","eventData"],"type":"object"};
-const schema66 = {"$id":"urn:def:EventDataType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"eventId":{"type":"integer"},"timestamp":{"type":"string","format":"date-time"},"trigger":{"$ref":"urn:def:EventTriggerEnumType"},"cause":{"type":"integer"},"actualValue":{"type":"string","maxLength":2500},"techCode":{"type":"string","maxLength":50},"techInfo":{"type":"string","maxLength":500},"cleared":{"type":"boolean"},"transactionId":{"type":"string","maxLength":36},"component":{"$ref":"urn:def:ComponentType"},"variableMonitoringId":{"type":"integer"},"eventNotificationType":{"$ref":"urn:def:EventNotificationEnumType"},"variable":{"$ref":"urn:def:VariableType"}},"required":["eventId","timestamp","trigger","actualValue","eventNotificationType","component","variable"]};
-const schema67 = {"$id":"urn:def:EventTriggerEnumType","type":"string","enum":["Alerting","Delta","Periodic"]};
+export const NotifyEvent_req = validate165;
+const schema66 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"generatedAt":{"type":"string","format":"date-time"},"tbc":{"type":"boolean","default":false},"seqNo":{"type":"integer"},"eventData":{"type":"array","items":{"$ref":"urn:def:EventDataType"},"minItems":1}},"required":["generatedAt","seqNo","eventData"],"type":"object"};
+const schema67 = {"$id":"urn:def:EventDataType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"eventId":{"type":"integer"},"timestamp":{"type":"string","format":"date-time"},"trigger":{"$ref":"urn:def:EventTriggerEnumType"},"cause":{"type":"integer"},"actualValue":{"type":"string","maxLength":2500},"techCode":{"type":"string","maxLength":50},"techInfo":{"type":"string","maxLength":500},"cleared":{"type":"boolean"},"transactionId":{"type":"string","maxLength":36},"component":{"$ref":"urn:def:ComponentType"},"variableMonitoringId":{"type":"integer"},"eventNotificationType":{"$ref":"urn:def:EventNotificationEnumType"},"variable":{"$ref":"urn:def:VariableType"}},"required":["eventId","timestamp","trigger","actualValue","eventNotificationType","component","variable"]};
+const schema68 = {"$id":"urn:def:EventTriggerEnumType","type":"string","enum":["Alerting","Delta","Periodic"]};
 
-function validate167(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate169(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:EventTriggerEnumType" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
-validate167.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
+validate169.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
 return false;
 }
 if(!(((data === "Alerting") || (data === "Delta")) || (data === "Periodic"))){
-validate167.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema67.enum}}];
+validate169.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema68.enum}}];
 return false;
 }
-validate167.errors = vErrors;
+validate169.errors = vErrors;
 return errors === 0;
 }
 
-const schema68 = {"$id":"urn:def:EventNotificationEnumType","type":"string","enum":["HardWiredNotification","HardWiredMonitor","PreconfiguredMonitor","CustomMonitor"]};
+const schema69 = {"$id":"urn:def:EventNotificationEnumType","type":"string","enum":["HardWiredNotification","HardWiredMonitor","PreconfiguredMonitor","CustomMonitor"]};
 
-function validate170(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate172(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:EventNotificationEnumType" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
-validate170.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
+validate172.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
 return false;
 }
 if(!((((data === "HardWiredNotification") || (data === "HardWiredMonitor")) || (data === "PreconfiguredMonitor")) || (data === "CustomMonitor"))){
-validate170.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema68.enum}}];
+validate172.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema69.enum}}];
 return false;
 }
-validate170.errors = vErrors;
+validate172.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate165(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate167(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:EventDataType" */;
 let vErrors = null;
 let errors = 0;
@@ -5032,14 +5092,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((((((((data.eventId === undefined) && (missing0 = "eventId")) || ((data.timestamp === undefined) && (missing0 = "timestamp"))) || ((data.trigger === undefined) && (missing0 = "trigger"))) || ((data.actualValue === undefined) && (missing0 = "actualValue"))) || ((data.eventNotificationType === undefined) && (missing0 = "eventNotificationType"))) || ((data.component === undefined) && (missing0 = "component"))) || ((data.variable === undefined) && (missing0 = "variable"))){
-validate165.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate167.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
-if(!(func31.call(schema66.properties, key0))){
-validate165.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+if(!(func31.call(schema67.properties, key0))){
+validate167.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -5061,7 +5121,7 @@ if(data.eventId !== undefined){
 let data1 = data.eventId;
 const _errs3 = errors;
 if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
-validate165.errors = [{instancePath:instancePath+"/eventId",keyword:"type",params:{type: "integer"}}];
+validate167.errors = [{instancePath:instancePath+"/eventId",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -5077,12 +5137,12 @@ if(errors === _errs5){
 if(errors === _errs5){
 if(typeof data2 === "string"){
 if(!(formats0.validate(data2))){
-validate165.errors = [{instancePath:instancePath+"/timestamp",keyword:"format",params:{format: "date-time"}}];
+validate167.errors = [{instancePath:instancePath+"/timestamp",keyword:"format",params:{format: "date-time"}}];
 return false;
 }
 }
 else {
-validate165.errors = [{instancePath:instancePath+"/timestamp",keyword:"type",params:{type: "string"}}];
+validate167.errors = [{instancePath:instancePath+"/timestamp",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -5095,8 +5155,8 @@ var valid0 = true;
 if(valid0){
 if(data.trigger !== undefined){
 const _errs7 = errors;
-if(!(validate167(data.trigger, {instancePath:instancePath+"/trigger",parentData:data,parentDataProperty:"trigger",rootData}))){
-vErrors = vErrors === null ? validate167.errors : vErrors.concat(validate167.errors);
+if(!(validate169(data.trigger, {instancePath:instancePath+"/trigger",parentData:data,parentDataProperty:"trigger",rootData}))){
+vErrors = vErrors === null ? validate169.errors : vErrors.concat(validate169.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs7 === errors;
@@ -5109,7 +5169,7 @@ if(data.cause !== undefined){
 let data4 = data.cause;
 const _errs8 = errors;
 if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
-validate165.errors = [{instancePath:instancePath+"/cause",keyword:"type",params:{type: "integer"}}];
+validate167.errors = [{instancePath:instancePath+"/cause",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs8 === errors;
@@ -5124,12 +5184,12 @@ const _errs10 = errors;
 if(errors === _errs10){
 if(typeof data5 === "string"){
 if(func0(data5) > 2500){
-validate165.errors = [{instancePath:instancePath+"/actualValue",keyword:"maxLength",params:{limit: 2500}}];
+validate167.errors = [{instancePath:instancePath+"/actualValue",keyword:"maxLength",params:{limit: 2500}}];
 return false;
 }
 }
 else {
-validate165.errors = [{instancePath:instancePath+"/actualValue",keyword:"type",params:{type: "string"}}];
+validate167.errors = [{instancePath:instancePath+"/actualValue",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -5145,12 +5205,12 @@ const _errs12 = errors;
 if(errors === _errs12){
 if(typeof data6 === "string"){
 if(func0(data6) > 50){
-validate165.errors = [{instancePath:instancePath+"/techCode",keyword:"maxLength",params:{limit: 50}}];
+validate167.errors = [{instancePath:instancePath+"/techCode",keyword:"maxLength",params:{limit: 50}}];
 return false;
 }
 }
 else {
-validate165.errors = [{instancePath:instancePath+"/techCode",keyword:"type",params:{type: "string"}}];
+validate167.errors = [{instancePath:instancePath+"/techCode",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -5166,12 +5226,12 @@ const _errs14 = errors;
 if(errors === _errs14){
 if(typeof data7 === "string"){
 if(func0(data7) > 500){
-validate165.errors = [{instancePath:instancePath+"/techInfo",keyword:"maxLength",params:{limit: 500}}];
+validate167.errors = [{instancePath:instancePath+"/techInfo",keyword:"maxLength",params:{limit: 500}}];
 return false;
 }
 }
 else {
-validate165.errors = [{instancePath:instancePath+"/techInfo",keyword:"type",params:{type: "string"}}];
+validate167.errors = [{instancePath:instancePath+"/techInfo",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -5184,7 +5244,7 @@ if(valid0){
 if(data.cleared !== undefined){
 const _errs16 = errors;
 if(typeof data.cleared !== "boolean"){
-validate165.errors = [{instancePath:instancePath+"/cleared",keyword:"type",params:{type: "boolean"}}];
+validate167.errors = [{instancePath:instancePath+"/cleared",keyword:"type",params:{type: "boolean"}}];
 return false;
 }
 var valid0 = _errs16 === errors;
@@ -5199,12 +5259,12 @@ const _errs18 = errors;
 if(errors === _errs18){
 if(typeof data9 === "string"){
 if(func0(data9) > 36){
-validate165.errors = [{instancePath:instancePath+"/transactionId",keyword:"maxLength",params:{limit: 36}}];
+validate167.errors = [{instancePath:instancePath+"/transactionId",keyword:"maxLength",params:{limit: 36}}];
 return false;
 }
 }
 else {
-validate165.errors = [{instancePath:instancePath+"/transactionId",keyword:"type",params:{type: "string"}}];
+validate167.errors = [{instancePath:instancePath+"/transactionId",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -5216,8 +5276,8 @@ var valid0 = true;
 if(valid0){
 if(data.component !== undefined){
 const _errs20 = errors;
-if(!(validate61(data.component, {instancePath:instancePath+"/component",parentData:data,parentDataProperty:"component",rootData}))){
-vErrors = vErrors === null ? validate61.errors : vErrors.concat(validate61.errors);
+if(!(validate63(data.component, {instancePath:instancePath+"/component",parentData:data,parentDataProperty:"component",rootData}))){
+vErrors = vErrors === null ? validate63.errors : vErrors.concat(validate63.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs20 === errors;
@@ -5230,7 +5290,7 @@ if(data.variableMonitoringId !== undefined){
 let data11 = data.variableMonitoringId;
 const _errs21 = errors;
 if(!(((typeof data11 == "number") && (!(data11 % 1) && !isNaN(data11))) && (isFinite(data11)))){
-validate165.errors = [{instancePath:instancePath+"/variableMonitoringId",keyword:"type",params:{type: "integer"}}];
+validate167.errors = [{instancePath:instancePath+"/variableMonitoringId",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs21 === errors;
@@ -5241,8 +5301,8 @@ var valid0 = true;
 if(valid0){
 if(data.eventNotificationType !== undefined){
 const _errs23 = errors;
-if(!(validate170(data.eventNotificationType, {instancePath:instancePath+"/eventNotificationType",parentData:data,parentDataProperty:"eventNotificationType",rootData}))){
-vErrors = vErrors === null ? validate170.errors : vErrors.concat(validate170.errors);
+if(!(validate172(data.eventNotificationType, {instancePath:instancePath+"/eventNotificationType",parentData:data,parentDataProperty:"eventNotificationType",rootData}))){
+vErrors = vErrors === null ? validate172.errors : vErrors.concat(validate172.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs23 === errors;
@@ -5253,8 +5313,8 @@ var valid0 = true;
 if(valid0){
 if(data.variable !== undefined){
 const _errs24 = errors;
-if(!(validate67(data.variable, {instancePath:instancePath+"/variable",parentData:data,parentDataProperty:"variable",rootData}))){
-vErrors = vErrors === null ? validate67.errors : vErrors.concat(validate67.errors);
+if(!(validate69(data.variable, {instancePath:instancePath+"/variable",parentData:data,parentDataProperty:"variable",rootData}))){
+vErrors = vErrors === null ? validate69.errors : vErrors.concat(validate69.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs24 === errors;
@@ -5279,30 +5339,30 @@ var valid0 = true;
 }
 }
 else {
-validate165.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate167.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate165.errors = vErrors;
+validate167.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate163(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate165(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((((data.generatedAt === undefined) && (missing0 = "generatedAt")) || ((data.seqNo === undefined) && (missing0 = "seqNo"))) || ((data.eventData === undefined) && (missing0 = "eventData"))){
-validate163.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate165.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(((((key0 === "customData") || (key0 === "generatedAt")) || (key0 === "tbc")) || (key0 === "seqNo")) || (key0 === "eventData"))){
-validate163.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate165.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -5327,12 +5387,12 @@ if(errors === _errs3){
 if(errors === _errs3){
 if(typeof data1 === "string"){
 if(!(formats0.validate(data1))){
-validate163.errors = [{instancePath:instancePath+"/generatedAt",keyword:"format",params:{format: "date-time"}}];
+validate165.errors = [{instancePath:instancePath+"/generatedAt",keyword:"format",params:{format: "date-time"}}];
 return false;
 }
 }
 else {
-validate163.errors = [{instancePath:instancePath+"/generatedAt",keyword:"type",params:{type: "string"}}];
+validate165.errors = [{instancePath:instancePath+"/generatedAt",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -5346,7 +5406,7 @@ if(valid0){
 if(data.tbc !== undefined){
 const _errs5 = errors;
 if(typeof data.tbc !== "boolean"){
-validate163.errors = [{instancePath:instancePath+"/tbc",keyword:"type",params:{type: "boolean"}}];
+validate165.errors = [{instancePath:instancePath+"/tbc",keyword:"type",params:{type: "boolean"}}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -5359,7 +5419,7 @@ if(data.seqNo !== undefined){
 let data3 = data.seqNo;
 const _errs7 = errors;
 if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
-validate163.errors = [{instancePath:instancePath+"/seqNo",keyword:"type",params:{type: "integer"}}];
+validate165.errors = [{instancePath:instancePath+"/seqNo",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs7 === errors;
@@ -5374,7 +5434,7 @@ const _errs9 = errors;
 if(errors === _errs9){
 if(Array.isArray(data4)){
 if(data4.length < 1){
-validate163.errors = [{instancePath:instancePath+"/eventData",keyword:"minItems",params:{limit: 1}}];
+validate165.errors = [{instancePath:instancePath+"/eventData",keyword:"minItems",params:{limit: 1}}];
 return false;
 }
 else {
@@ -5382,8 +5442,8 @@ var valid1 = true;
 const len0 = data4.length;
 for(let i0=0; i0<len0; i0++){
 const _errs11 = errors;
-if(!(validate165(data4[i0], {instancePath:instancePath+"/eventData/" + i0,parentData:data4,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate165.errors : vErrors.concat(validate165.errors);
+if(!(validate167(data4[i0], {instancePath:instancePath+"/eventData/" + i0,parentData:data4,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate167.errors : vErrors.concat(validate167.errors);
 errors = vErrors.length;
 }
 var valid1 = _errs11 === errors;
@@ -5394,7 +5454,7 @@ break;
 }
 }
 else {
-validate163.errors = [{instancePath:instancePath+"/eventData",keyword:"type",params:{type: "array"}}];
+validate165.errors = [{instancePath:instancePath+"/eventData",keyword:"type",params:{type: "array"}}];
 return false;
 }
 }
@@ -5411,38 +5471,38 @@ var valid0 = true;
 }
 }
 else {
-validate163.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate165.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate163.errors = vErrors;
+validate165.errors = vErrors;
 return errors === 0;
 }
 
-export const NotifyMonitoringReport_req = validate174;
-const schema69 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"monitor":{"type":"array","items":{"$ref":"urn:def:MonitoringDataType"},"minItems":1},"requestId":{"type":"integer"},"tbc":{"type":"boolean","default":false},"seqNo":{"type":"integer"},"generatedAt":{"type":"string","format":"date-time"}},"required":["requestId","seqNo","generatedAt"],"type":"object"};
-const schema70 = {"$id":"urn:def:MonitoringDataType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"component":{"$ref":"urn:def:ComponentType"},"variable":{"$ref":"urn:def:VariableType"},"variableMonitoring":{"type":"array","items":{"$ref":"urn:def:VariableMonitoringType"},"minItems":1}},"required":["component","variable","variableMonitoring"]};
-const schema71 = {"$id":"urn:def:VariableMonitoringType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"id":{"type":"integer"},"transaction":{"type":"boolean"},"value":{"type":"number"},"type":{"$ref":"urn:def:MonitorEnumType"},"severity":{"type":"integer"}},"required":["id","transaction","value","type","severity"]};
-const schema72 = {"$id":"urn:def:MonitorEnumType","type":"string","enum":["UpperThreshold","LowerThreshold","Delta","Periodic","PeriodicClockAligned"]};
+export const NotifyMonitoringReport_req = validate176;
+const schema70 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"monitor":{"type":"array","items":{"$ref":"urn:def:MonitoringDataType"},"minItems":1},"requestId":{"type":"integer"},"tbc":{"type":"boolean","default":false},"seqNo":{"type":"integer"},"generatedAt":{"type":"string","format":"date-time"}},"required":["requestId","seqNo","generatedAt"],"type":"object"};
+const schema71 = {"$id":"urn:def:MonitoringDataType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"component":{"$ref":"urn:def:ComponentType"},"variable":{"$ref":"urn:def:VariableType"},"variableMonitoring":{"type":"array","items":{"$ref":"urn:def:VariableMonitoringType"},"minItems":1}},"required":["component","variable","variableMonitoring"]};
+const schema72 = {"$id":"urn:def:VariableMonitoringType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"id":{"type":"integer"},"transaction":{"type":"boolean"},"value":{"type":"number"},"type":{"$ref":"urn:def:MonitorEnumType"},"severity":{"type":"integer"}},"required":["id","transaction","value","type","severity"]};
+const schema73 = {"$id":"urn:def:MonitorEnumType","type":"string","enum":["UpperThreshold","LowerThreshold","Delta","Periodic","PeriodicClockAligned"]};
 
-function validate182(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate184(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:MonitorEnumType" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
-validate182.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
+validate184.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
 return false;
 }
 if(!(((((data === "UpperThreshold") || (data === "LowerThreshold")) || (data === "Delta")) || (data === "Periodic")) || (data === "PeriodicClockAligned"))){
-validate182.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema72.enum}}];
+validate184.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema73.enum}}];
 return false;
 }
-validate182.errors = vErrors;
+validate184.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate180(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate182(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:VariableMonitoringType" */;
 let vErrors = null;
 let errors = 0;
@@ -5450,14 +5510,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((((((data.id === undefined) && (missing0 = "id")) || ((data.transaction === undefined) && (missing0 = "transaction"))) || ((data.value === undefined) && (missing0 = "value"))) || ((data.type === undefined) && (missing0 = "type"))) || ((data.severity === undefined) && (missing0 = "severity"))){
-validate180.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate182.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!((((((key0 === "customData") || (key0 === "id")) || (key0 === "transaction")) || (key0 === "value")) || (key0 === "type")) || (key0 === "severity"))){
-validate180.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate182.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -5479,7 +5539,7 @@ if(data.id !== undefined){
 let data1 = data.id;
 const _errs3 = errors;
 if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
-validate180.errors = [{instancePath:instancePath+"/id",keyword:"type",params:{type: "integer"}}];
+validate182.errors = [{instancePath:instancePath+"/id",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -5491,7 +5551,7 @@ if(valid0){
 if(data.transaction !== undefined){
 const _errs5 = errors;
 if(typeof data.transaction !== "boolean"){
-validate180.errors = [{instancePath:instancePath+"/transaction",keyword:"type",params:{type: "boolean"}}];
+validate182.errors = [{instancePath:instancePath+"/transaction",keyword:"type",params:{type: "boolean"}}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -5504,7 +5564,7 @@ if(data.value !== undefined){
 let data3 = data.value;
 const _errs7 = errors;
 if(!((typeof data3 == "number") && (isFinite(data3)))){
-validate180.errors = [{instancePath:instancePath+"/value",keyword:"type",params:{type: "number"}}];
+validate182.errors = [{instancePath:instancePath+"/value",keyword:"type",params:{type: "number"}}];
 return false;
 }
 var valid0 = _errs7 === errors;
@@ -5515,8 +5575,8 @@ var valid0 = true;
 if(valid0){
 if(data.type !== undefined){
 const _errs9 = errors;
-if(!(validate182(data.type, {instancePath:instancePath+"/type",parentData:data,parentDataProperty:"type",rootData}))){
-vErrors = vErrors === null ? validate182.errors : vErrors.concat(validate182.errors);
+if(!(validate184(data.type, {instancePath:instancePath+"/type",parentData:data,parentDataProperty:"type",rootData}))){
+vErrors = vErrors === null ? validate184.errors : vErrors.concat(validate184.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs9 === errors;
@@ -5529,7 +5589,7 @@ if(data.severity !== undefined){
 let data5 = data.severity;
 const _errs10 = errors;
 if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
-validate180.errors = [{instancePath:instancePath+"/severity",keyword:"type",params:{type: "integer"}}];
+validate182.errors = [{instancePath:instancePath+"/severity",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs10 === errors;
@@ -5546,16 +5606,16 @@ var valid0 = true;
 }
 }
 else {
-validate180.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate182.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate180.errors = vErrors;
+validate182.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate176(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate178(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:MonitoringDataType" */;
 let vErrors = null;
 let errors = 0;
@@ -5563,14 +5623,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((((data.component === undefined) && (missing0 = "component")) || ((data.variable === undefined) && (missing0 = "variable"))) || ((data.variableMonitoring === undefined) && (missing0 = "variableMonitoring"))){
-validate176.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate178.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!((((key0 === "customData") || (key0 === "component")) || (key0 === "variable")) || (key0 === "variableMonitoring"))){
-validate176.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate178.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -5590,8 +5650,8 @@ var valid0 = true;
 if(valid0){
 if(data.component !== undefined){
 const _errs3 = errors;
-if(!(validate61(data.component, {instancePath:instancePath+"/component",parentData:data,parentDataProperty:"component",rootData}))){
-vErrors = vErrors === null ? validate61.errors : vErrors.concat(validate61.errors);
+if(!(validate63(data.component, {instancePath:instancePath+"/component",parentData:data,parentDataProperty:"component",rootData}))){
+vErrors = vErrors === null ? validate63.errors : vErrors.concat(validate63.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs3 === errors;
@@ -5602,8 +5662,8 @@ var valid0 = true;
 if(valid0){
 if(data.variable !== undefined){
 const _errs4 = errors;
-if(!(validate67(data.variable, {instancePath:instancePath+"/variable",parentData:data,parentDataProperty:"variable",rootData}))){
-vErrors = vErrors === null ? validate67.errors : vErrors.concat(validate67.errors);
+if(!(validate69(data.variable, {instancePath:instancePath+"/variable",parentData:data,parentDataProperty:"variable",rootData}))){
+vErrors = vErrors === null ? validate69.errors : vErrors.concat(validate69.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs4 === errors;
@@ -5618,7 +5678,7 @@ const _errs5 = errors;
 if(errors === _errs5){
 if(Array.isArray(data3)){
 if(data3.length < 1){
-validate176.errors = [{instancePath:instancePath+"/variableMonitoring",keyword:"minItems",params:{limit: 1}}];
+validate178.errors = [{instancePath:instancePath+"/variableMonitoring",keyword:"minItems",params:{limit: 1}}];
 return false;
 }
 else {
@@ -5626,8 +5686,8 @@ var valid1 = true;
 const len0 = data3.length;
 for(let i0=0; i0<len0; i0++){
 const _errs7 = errors;
-if(!(validate180(data3[i0], {instancePath:instancePath+"/variableMonitoring/" + i0,parentData:data3,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate180.errors : vErrors.concat(validate180.errors);
+if(!(validate182(data3[i0], {instancePath:instancePath+"/variableMonitoring/" + i0,parentData:data3,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate182.errors : vErrors.concat(validate182.errors);
 errors = vErrors.length;
 }
 var valid1 = _errs7 === errors;
@@ -5638,7 +5698,7 @@ break;
 }
 }
 else {
-validate176.errors = [{instancePath:instancePath+"/variableMonitoring",keyword:"type",params:{type: "array"}}];
+validate178.errors = [{instancePath:instancePath+"/variableMonitoring",keyword:"type",params:{type: "array"}}];
 return false;
 }
 }
@@ -5654,30 +5714,30 @@ var valid0 = true;
 }
 }
 else {
-validate176.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate178.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate176.errors = vErrors;
+validate178.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate174(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate176(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((((data.requestId === undefined) && (missing0 = "requestId")) || ((data.seqNo === undefined) && (missing0 = "seqNo"))) || ((data.generatedAt === undefined) && (missing0 = "generatedAt"))){
-validate174.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate176.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!((((((key0 === "customData") || (key0 === "monitor")) || (key0 === "requestId")) || (key0 === "tbc")) || (key0 === "seqNo")) || (key0 === "generatedAt"))){
-validate174.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate176.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -5701,7 +5761,7 @@ const _errs3 = errors;
 if(errors === _errs3){
 if(Array.isArray(data1)){
 if(data1.length < 1){
-validate174.errors = [{instancePath:instancePath+"/monitor",keyword:"minItems",params:{limit: 1}}];
+validate176.errors = [{instancePath:instancePath+"/monitor",keyword:"minItems",params:{limit: 1}}];
 return false;
 }
 else {
@@ -5709,8 +5769,8 @@ var valid1 = true;
 const len0 = data1.length;
 for(let i0=0; i0<len0; i0++){
 const _errs5 = errors;
-if(!(validate176(data1[i0], {instancePath:instancePath+"/monitor/" + i0,parentData:data1,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate176.errors : vErrors.concat(validate176.errors);
+if(!(validate178(data1[i0], {instancePath:instancePath+"/monitor/" + i0,parentData:data1,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate178.errors : vErrors.concat(validate178.errors);
 errors = vErrors.length;
 }
 var valid1 = _errs5 === errors;
@@ -5721,7 +5781,7 @@ break;
 }
 }
 else {
-validate174.errors = [{instancePath:instancePath+"/monitor",keyword:"type",params:{type: "array"}}];
+validate176.errors = [{instancePath:instancePath+"/monitor",keyword:"type",params:{type: "array"}}];
 return false;
 }
 }
@@ -5735,7 +5795,7 @@ if(data.requestId !== undefined){
 let data3 = data.requestId;
 const _errs6 = errors;
 if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
-validate174.errors = [{instancePath:instancePath+"/requestId",keyword:"type",params:{type: "integer"}}];
+validate176.errors = [{instancePath:instancePath+"/requestId",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -5747,7 +5807,7 @@ if(valid0){
 if(data.tbc !== undefined){
 const _errs8 = errors;
 if(typeof data.tbc !== "boolean"){
-validate174.errors = [{instancePath:instancePath+"/tbc",keyword:"type",params:{type: "boolean"}}];
+validate176.errors = [{instancePath:instancePath+"/tbc",keyword:"type",params:{type: "boolean"}}];
 return false;
 }
 var valid0 = _errs8 === errors;
@@ -5760,7 +5820,7 @@ if(data.seqNo !== undefined){
 let data5 = data.seqNo;
 const _errs10 = errors;
 if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
-validate174.errors = [{instancePath:instancePath+"/seqNo",keyword:"type",params:{type: "integer"}}];
+validate176.errors = [{instancePath:instancePath+"/seqNo",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs10 === errors;
@@ -5776,12 +5836,12 @@ if(errors === _errs12){
 if(errors === _errs12){
 if(typeof data6 === "string"){
 if(!(formats0.validate(data6))){
-validate174.errors = [{instancePath:instancePath+"/generatedAt",keyword:"format",params:{format: "date-time"}}];
+validate176.errors = [{instancePath:instancePath+"/generatedAt",keyword:"format",params:{format: "date-time"}}];
 return false;
 }
 }
 else {
-validate174.errors = [{instancePath:instancePath+"/generatedAt",keyword:"type",params:{type: "string"}}];
+validate176.errors = [{instancePath:instancePath+"/generatedAt",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -5800,38 +5860,38 @@ var valid0 = true;
 }
 }
 else {
-validate174.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate176.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate174.errors = vErrors;
+validate176.errors = vErrors;
 return errors === 0;
 }
 
-export const NotifyReport_req = validate186;
-const schema73 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"requestId":{"type":"integer"},"generatedAt":{"type":"string","format":"date-time"},"reportData":{"type":"array","items":{"$ref":"urn:def:ReportDataType"},"minItems":1},"tbc":{"type":"boolean","default":false},"seqNo":{"type":"integer"}},"required":["requestId","generatedAt","seqNo"],"type":"object"};
-const schema74 = {"$id":"urn:def:ReportDataType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"component":{"$ref":"urn:def:ComponentType"},"variable":{"$ref":"urn:def:VariableType"},"variableAttribute":{"type":"array","items":{"$ref":"urn:def:VariableAttributeType"},"minItems":1,"maxItems":4},"variableCharacteristics":{"$ref":"urn:def:VariableCharacteristicsType"}},"required":["component","variable","variableAttribute"]};
-const schema75 = {"$id":"urn:def:VariableAttributeType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"type":{"$ref":"urn:def:AttributeEnumType"},"value":{"type":"string","maxLength":2500},"mutability":{"$ref":"urn:def:MutabilityEnumType"},"persistent":{"type":"boolean","default":false},"constant":{"type":"boolean","default":false}}};
-const schema76 = {"$id":"urn:def:MutabilityEnumType","type":"string","default":"ReadWrite","enum":["ReadOnly","WriteOnly","ReadWrite"]};
+export const NotifyReport_req = validate188;
+const schema74 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"requestId":{"type":"integer"},"generatedAt":{"type":"string","format":"date-time"},"reportData":{"type":"array","items":{"$ref":"urn:def:ReportDataType"},"minItems":1},"tbc":{"type":"boolean","default":false},"seqNo":{"type":"integer"}},"required":["requestId","generatedAt","seqNo"],"type":"object"};
+const schema75 = {"$id":"urn:def:ReportDataType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"component":{"$ref":"urn:def:ComponentType"},"variable":{"$ref":"urn:def:VariableType"},"variableAttribute":{"type":"array","items":{"$ref":"urn:def:VariableAttributeType"},"minItems":1,"maxItems":4},"variableCharacteristics":{"$ref":"urn:def:VariableCharacteristicsType"}},"required":["component","variable","variableAttribute"]};
+const schema76 = {"$id":"urn:def:VariableAttributeType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"type":{"$ref":"urn:def:AttributeEnumType"},"value":{"type":"string","maxLength":2500},"mutability":{"$ref":"urn:def:MutabilityEnumType"},"persistent":{"type":"boolean","default":false},"constant":{"type":"boolean","default":false}}};
+const schema77 = {"$id":"urn:def:MutabilityEnumType","type":"string","default":"ReadWrite","enum":["ReadOnly","WriteOnly","ReadWrite"]};
 
-function validate195(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate197(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:MutabilityEnumType" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
-validate195.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
+validate197.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
 return false;
 }
 if(!(((data === "ReadOnly") || (data === "WriteOnly")) || (data === "ReadWrite"))){
-validate195.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema76.enum}}];
+validate197.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema77.enum}}];
 return false;
 }
-validate195.errors = vErrors;
+validate197.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate192(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate194(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:VariableAttributeType" */;
 let vErrors = null;
 let errors = 0;
@@ -5840,7 +5900,7 @@ if(data && typeof data == "object" && !Array.isArray(data)){
 const _errs1 = errors;
 for(const key0 in data){
 if(!((((((key0 === "customData") || (key0 === "type")) || (key0 === "value")) || (key0 === "mutability")) || (key0 === "persistent")) || (key0 === "constant"))){
-validate192.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate194.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -5860,8 +5920,8 @@ var valid0 = true;
 if(valid0){
 if(data.type !== undefined){
 const _errs3 = errors;
-if(!(validate59(data.type, {instancePath:instancePath+"/type",parentData:data,parentDataProperty:"type",rootData}))){
-vErrors = vErrors === null ? validate59.errors : vErrors.concat(validate59.errors);
+if(!(validate61(data.type, {instancePath:instancePath+"/type",parentData:data,parentDataProperty:"type",rootData}))){
+vErrors = vErrors === null ? validate61.errors : vErrors.concat(validate61.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs3 === errors;
@@ -5876,12 +5936,12 @@ const _errs4 = errors;
 if(errors === _errs4){
 if(typeof data2 === "string"){
 if(func0(data2) > 2500){
-validate192.errors = [{instancePath:instancePath+"/value",keyword:"maxLength",params:{limit: 2500}}];
+validate194.errors = [{instancePath:instancePath+"/value",keyword:"maxLength",params:{limit: 2500}}];
 return false;
 }
 }
 else {
-validate192.errors = [{instancePath:instancePath+"/value",keyword:"type",params:{type: "string"}}];
+validate194.errors = [{instancePath:instancePath+"/value",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -5893,8 +5953,8 @@ var valid0 = true;
 if(valid0){
 if(data.mutability !== undefined){
 const _errs6 = errors;
-if(!(validate195(data.mutability, {instancePath:instancePath+"/mutability",parentData:data,parentDataProperty:"mutability",rootData}))){
-vErrors = vErrors === null ? validate195.errors : vErrors.concat(validate195.errors);
+if(!(validate197(data.mutability, {instancePath:instancePath+"/mutability",parentData:data,parentDataProperty:"mutability",rootData}))){
+vErrors = vErrors === null ? validate197.errors : vErrors.concat(validate197.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs6 === errors;
@@ -5906,7 +5966,7 @@ if(valid0){
 if(data.persistent !== undefined){
 const _errs7 = errors;
 if(typeof data.persistent !== "boolean"){
-validate192.errors = [{instancePath:instancePath+"/persistent",keyword:"type",params:{type: "boolean"}}];
+validate194.errors = [{instancePath:instancePath+"/persistent",keyword:"type",params:{type: "boolean"}}];
 return false;
 }
 var valid0 = _errs7 === errors;
@@ -5918,7 +5978,7 @@ if(valid0){
 if(data.constant !== undefined){
 const _errs9 = errors;
 if(typeof data.constant !== "boolean"){
-validate192.errors = [{instancePath:instancePath+"/constant",keyword:"type",params:{type: "boolean"}}];
+validate194.errors = [{instancePath:instancePath+"/constant",keyword:"type",params:{type: "boolean"}}];
 return false;
 }
 var valid0 = _errs9 === errors;
@@ -5934,35 +5994,35 @@ var valid0 = true;
 }
 }
 else {
-validate192.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate194.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate192.errors = vErrors;
+validate194.errors = vErrors;
 return errors === 0;
 }
 
-const schema77 = {"$id":"urn:def:VariableCharacteristicsType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"unit":{"type":"string","maxLength":16},"dataType":{"$ref":"urn:def:DataEnumType"},"minLimit":{"type":"number"},"maxLimit":{"type":"number"},"valuesList":{"type":"string","maxLength":1000},"supportsMonitoring":{"type":"boolean"}},"required":["dataType","supportsMonitoring"]};
-const schema78 = {"$id":"urn:def:DataEnumType","type":"string","enum":["string","decimal","integer","dateTime","boolean","OptionList","SequenceList","MemberList"]};
+const schema78 = {"$id":"urn:def:VariableCharacteristicsType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"unit":{"type":"string","maxLength":16},"dataType":{"$ref":"urn:def:DataEnumType"},"minLimit":{"type":"number"},"maxLimit":{"type":"number"},"valuesList":{"type":"string","maxLength":1000},"supportsMonitoring":{"type":"boolean"}},"required":["dataType","supportsMonitoring"]};
+const schema79 = {"$id":"urn:def:DataEnumType","type":"string","enum":["string","decimal","integer","dateTime","boolean","OptionList","SequenceList","MemberList"]};
 
-function validate200(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate202(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:DataEnumType" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
-validate200.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
+validate202.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
 return false;
 }
 if(!((((((((data === "string") || (data === "decimal")) || (data === "integer")) || (data === "dateTime")) || (data === "boolean")) || (data === "OptionList")) || (data === "SequenceList")) || (data === "MemberList"))){
-validate200.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema78.enum}}];
+validate202.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema79.enum}}];
 return false;
 }
-validate200.errors = vErrors;
+validate202.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate198(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate200(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:VariableCharacteristicsType" */;
 let vErrors = null;
 let errors = 0;
@@ -5970,14 +6030,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.dataType === undefined) && (missing0 = "dataType")) || ((data.supportsMonitoring === undefined) && (missing0 = "supportsMonitoring"))){
-validate198.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate200.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(((((((key0 === "customData") || (key0 === "unit")) || (key0 === "dataType")) || (key0 === "minLimit")) || (key0 === "maxLimit")) || (key0 === "valuesList")) || (key0 === "supportsMonitoring"))){
-validate198.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate200.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -6001,12 +6061,12 @@ const _errs3 = errors;
 if(errors === _errs3){
 if(typeof data1 === "string"){
 if(func0(data1) > 16){
-validate198.errors = [{instancePath:instancePath+"/unit",keyword:"maxLength",params:{limit: 16}}];
+validate200.errors = [{instancePath:instancePath+"/unit",keyword:"maxLength",params:{limit: 16}}];
 return false;
 }
 }
 else {
-validate198.errors = [{instancePath:instancePath+"/unit",keyword:"type",params:{type: "string"}}];
+validate200.errors = [{instancePath:instancePath+"/unit",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -6018,8 +6078,8 @@ var valid0 = true;
 if(valid0){
 if(data.dataType !== undefined){
 const _errs5 = errors;
-if(!(validate200(data.dataType, {instancePath:instancePath+"/dataType",parentData:data,parentDataProperty:"dataType",rootData}))){
-vErrors = vErrors === null ? validate200.errors : vErrors.concat(validate200.errors);
+if(!(validate202(data.dataType, {instancePath:instancePath+"/dataType",parentData:data,parentDataProperty:"dataType",rootData}))){
+vErrors = vErrors === null ? validate202.errors : vErrors.concat(validate202.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs5 === errors;
@@ -6032,7 +6092,7 @@ if(data.minLimit !== undefined){
 let data3 = data.minLimit;
 const _errs6 = errors;
 if(!((typeof data3 == "number") && (isFinite(data3)))){
-validate198.errors = [{instancePath:instancePath+"/minLimit",keyword:"type",params:{type: "number"}}];
+validate200.errors = [{instancePath:instancePath+"/minLimit",keyword:"type",params:{type: "number"}}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -6045,7 +6105,7 @@ if(data.maxLimit !== undefined){
 let data4 = data.maxLimit;
 const _errs8 = errors;
 if(!((typeof data4 == "number") && (isFinite(data4)))){
-validate198.errors = [{instancePath:instancePath+"/maxLimit",keyword:"type",params:{type: "number"}}];
+validate200.errors = [{instancePath:instancePath+"/maxLimit",keyword:"type",params:{type: "number"}}];
 return false;
 }
 var valid0 = _errs8 === errors;
@@ -6060,12 +6120,12 @@ const _errs10 = errors;
 if(errors === _errs10){
 if(typeof data5 === "string"){
 if(func0(data5) > 1000){
-validate198.errors = [{instancePath:instancePath+"/valuesList",keyword:"maxLength",params:{limit: 1000}}];
+validate200.errors = [{instancePath:instancePath+"/valuesList",keyword:"maxLength",params:{limit: 1000}}];
 return false;
 }
 }
 else {
-validate198.errors = [{instancePath:instancePath+"/valuesList",keyword:"type",params:{type: "string"}}];
+validate200.errors = [{instancePath:instancePath+"/valuesList",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -6078,7 +6138,7 @@ if(valid0){
 if(data.supportsMonitoring !== undefined){
 const _errs12 = errors;
 if(typeof data.supportsMonitoring !== "boolean"){
-validate198.errors = [{instancePath:instancePath+"/supportsMonitoring",keyword:"type",params:{type: "boolean"}}];
+validate200.errors = [{instancePath:instancePath+"/supportsMonitoring",keyword:"type",params:{type: "boolean"}}];
 return false;
 }
 var valid0 = _errs12 === errors;
@@ -6096,16 +6156,16 @@ var valid0 = true;
 }
 }
 else {
-validate198.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate200.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate198.errors = vErrors;
+validate200.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate188(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate190(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:ReportDataType" */;
 let vErrors = null;
 let errors = 0;
@@ -6113,14 +6173,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((((data.component === undefined) && (missing0 = "component")) || ((data.variable === undefined) && (missing0 = "variable"))) || ((data.variableAttribute === undefined) && (missing0 = "variableAttribute"))){
-validate188.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate190.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(((((key0 === "customData") || (key0 === "component")) || (key0 === "variable")) || (key0 === "variableAttribute")) || (key0 === "variableCharacteristics"))){
-validate188.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate190.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -6140,8 +6200,8 @@ var valid0 = true;
 if(valid0){
 if(data.component !== undefined){
 const _errs3 = errors;
-if(!(validate61(data.component, {instancePath:instancePath+"/component",parentData:data,parentDataProperty:"component",rootData}))){
-vErrors = vErrors === null ? validate61.errors : vErrors.concat(validate61.errors);
+if(!(validate63(data.component, {instancePath:instancePath+"/component",parentData:data,parentDataProperty:"component",rootData}))){
+vErrors = vErrors === null ? validate63.errors : vErrors.concat(validate63.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs3 === errors;
@@ -6152,8 +6212,8 @@ var valid0 = true;
 if(valid0){
 if(data.variable !== undefined){
 const _errs4 = errors;
-if(!(validate67(data.variable, {instancePath:instancePath+"/variable",parentData:data,parentDataProperty:"variable",rootData}))){
-vErrors = vErrors === null ? validate67.errors : vErrors.concat(validate67.errors);
+if(!(validate69(data.variable, {instancePath:instancePath+"/variable",parentData:data,parentDataProperty:"variable",rootData}))){
+vErrors = vErrors === null ? validate69.errors : vErrors.concat(validate69.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs4 === errors;
@@ -6168,12 +6228,12 @@ const _errs5 = errors;
 if(errors === _errs5){
 if(Array.isArray(data3)){
 if(data3.length > 4){
-validate188.errors = [{instancePath:instancePath+"/variableAttribute",keyword:"maxItems",params:{limit: 4}}];
+validate190.errors = [{instancePath:instancePath+"/variableAttribute",keyword:"maxItems",params:{limit: 4}}];
 return false;
 }
 else {
 if(data3.length < 1){
-validate188.errors = [{instancePath:instancePath+"/variableAttribute",keyword:"minItems",params:{limit: 1}}];
+validate190.errors = [{instancePath:instancePath+"/variableAttribute",keyword:"minItems",params:{limit: 1}}];
 return false;
 }
 else {
@@ -6181,8 +6241,8 @@ var valid1 = true;
 const len0 = data3.length;
 for(let i0=0; i0<len0; i0++){
 const _errs7 = errors;
-if(!(validate192(data3[i0], {instancePath:instancePath+"/variableAttribute/" + i0,parentData:data3,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate192.errors : vErrors.concat(validate192.errors);
+if(!(validate194(data3[i0], {instancePath:instancePath+"/variableAttribute/" + i0,parentData:data3,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate194.errors : vErrors.concat(validate194.errors);
 errors = vErrors.length;
 }
 var valid1 = _errs7 === errors;
@@ -6194,7 +6254,7 @@ break;
 }
 }
 else {
-validate188.errors = [{instancePath:instancePath+"/variableAttribute",keyword:"type",params:{type: "array"}}];
+validate190.errors = [{instancePath:instancePath+"/variableAttribute",keyword:"type",params:{type: "array"}}];
 return false;
 }
 }
@@ -6206,8 +6266,8 @@ var valid0 = true;
 if(valid0){
 if(data.variableCharacteristics !== undefined){
 const _errs8 = errors;
-if(!(validate198(data.variableCharacteristics, {instancePath:instancePath+"/variableCharacteristics",parentData:data,parentDataProperty:"variableCharacteristics",rootData}))){
-vErrors = vErrors === null ? validate198.errors : vErrors.concat(validate198.errors);
+if(!(validate200(data.variableCharacteristics, {instancePath:instancePath+"/variableCharacteristics",parentData:data,parentDataProperty:"variableCharacteristics",rootData}))){
+vErrors = vErrors === null ? validate200.errors : vErrors.concat(validate200.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs8 === errors;
@@ -6223,30 +6283,30 @@ var valid0 = true;
 }
 }
 else {
-validate188.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate190.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate188.errors = vErrors;
+validate190.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate186(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate188(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((((data.requestId === undefined) && (missing0 = "requestId")) || ((data.generatedAt === undefined) && (missing0 = "generatedAt"))) || ((data.seqNo === undefined) && (missing0 = "seqNo"))){
-validate186.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate188.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!((((((key0 === "customData") || (key0 === "requestId")) || (key0 === "generatedAt")) || (key0 === "reportData")) || (key0 === "tbc")) || (key0 === "seqNo"))){
-validate186.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate188.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -6268,7 +6328,7 @@ if(data.requestId !== undefined){
 let data1 = data.requestId;
 const _errs3 = errors;
 if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
-validate186.errors = [{instancePath:instancePath+"/requestId",keyword:"type",params:{type: "integer"}}];
+validate188.errors = [{instancePath:instancePath+"/requestId",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -6284,12 +6344,12 @@ if(errors === _errs5){
 if(errors === _errs5){
 if(typeof data2 === "string"){
 if(!(formats0.validate(data2))){
-validate186.errors = [{instancePath:instancePath+"/generatedAt",keyword:"format",params:{format: "date-time"}}];
+validate188.errors = [{instancePath:instancePath+"/generatedAt",keyword:"format",params:{format: "date-time"}}];
 return false;
 }
 }
 else {
-validate186.errors = [{instancePath:instancePath+"/generatedAt",keyword:"type",params:{type: "string"}}];
+validate188.errors = [{instancePath:instancePath+"/generatedAt",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -6306,7 +6366,7 @@ const _errs7 = errors;
 if(errors === _errs7){
 if(Array.isArray(data3)){
 if(data3.length < 1){
-validate186.errors = [{instancePath:instancePath+"/reportData",keyword:"minItems",params:{limit: 1}}];
+validate188.errors = [{instancePath:instancePath+"/reportData",keyword:"minItems",params:{limit: 1}}];
 return false;
 }
 else {
@@ -6314,8 +6374,8 @@ var valid1 = true;
 const len0 = data3.length;
 for(let i0=0; i0<len0; i0++){
 const _errs9 = errors;
-if(!(validate188(data3[i0], {instancePath:instancePath+"/reportData/" + i0,parentData:data3,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate188.errors : vErrors.concat(validate188.errors);
+if(!(validate190(data3[i0], {instancePath:instancePath+"/reportData/" + i0,parentData:data3,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate190.errors : vErrors.concat(validate190.errors);
 errors = vErrors.length;
 }
 var valid1 = _errs9 === errors;
@@ -6326,7 +6386,7 @@ break;
 }
 }
 else {
-validate186.errors = [{instancePath:instancePath+"/reportData",keyword:"type",params:{type: "array"}}];
+validate188.errors = [{instancePath:instancePath+"/reportData",keyword:"type",params:{type: "array"}}];
 return false;
 }
 }
@@ -6339,7 +6399,7 @@ if(valid0){
 if(data.tbc !== undefined){
 const _errs10 = errors;
 if(typeof data.tbc !== "boolean"){
-validate186.errors = [{instancePath:instancePath+"/tbc",keyword:"type",params:{type: "boolean"}}];
+validate188.errors = [{instancePath:instancePath+"/tbc",keyword:"type",params:{type: "boolean"}}];
 return false;
 }
 var valid0 = _errs10 === errors;
@@ -6352,7 +6412,7 @@ if(data.seqNo !== undefined){
 let data6 = data.seqNo;
 const _errs12 = errors;
 if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
-validate186.errors = [{instancePath:instancePath+"/seqNo",keyword:"type",params:{type: "integer"}}];
+validate188.errors = [{instancePath:instancePath+"/seqNo",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs12 === errors;
@@ -6369,50 +6429,50 @@ var valid0 = true;
 }
 }
 else {
-validate186.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate188.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate186.errors = vErrors;
+validate188.errors = vErrors;
 return errors === 0;
 }
 
-export const PublishFirmwareStatusNotification_req = validate204;
-const schema79 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"status":{"$ref":"urn:def:PublishFirmwareStatusEnumType"},"location":{"type":"array","items":{"type":"string","maxLength":512},"minItems":1},"requestId":{"type":"integer"}},"required":["status"],"type":"object"};
-const schema80 = {"$id":"urn:def:PublishFirmwareStatusEnumType","type":"string","enum":["Idle","DownloadScheduled","Downloading","Downloaded","Published","DownloadFailed","DownloadPaused","InvalidChecksum","ChecksumVerified","PublishFailed"]};
+export const PublishFirmwareStatusNotification_req = validate206;
+const schema80 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"status":{"$ref":"urn:def:PublishFirmwareStatusEnumType"},"location":{"type":"array","items":{"type":"string","maxLength":512},"minItems":1},"requestId":{"type":"integer"}},"required":["status"],"type":"object"};
+const schema81 = {"$id":"urn:def:PublishFirmwareStatusEnumType","type":"string","enum":["Idle","DownloadScheduled","Downloading","Downloaded","Published","DownloadFailed","DownloadPaused","InvalidChecksum","ChecksumVerified","PublishFailed"]};
 
-function validate206(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate208(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:PublishFirmwareStatusEnumType" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
-validate206.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
+validate208.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
 return false;
 }
 if(!((((((((((data === "Idle") || (data === "DownloadScheduled")) || (data === "Downloading")) || (data === "Downloaded")) || (data === "Published")) || (data === "DownloadFailed")) || (data === "DownloadPaused")) || (data === "InvalidChecksum")) || (data === "ChecksumVerified")) || (data === "PublishFailed"))){
-validate206.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema80.enum}}];
+validate208.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema81.enum}}];
 return false;
 }
-validate206.errors = vErrors;
+validate208.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate204(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate206(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.status === undefined) && (missing0 = "status")){
-validate204.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate206.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!((((key0 === "customData") || (key0 === "status")) || (key0 === "location")) || (key0 === "requestId"))){
-validate204.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate206.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -6432,8 +6492,8 @@ var valid0 = true;
 if(valid0){
 if(data.status !== undefined){
 const _errs3 = errors;
-if(!(validate206(data.status, {instancePath:instancePath+"/status",parentData:data,parentDataProperty:"status",rootData}))){
-vErrors = vErrors === null ? validate206.errors : vErrors.concat(validate206.errors);
+if(!(validate208(data.status, {instancePath:instancePath+"/status",parentData:data,parentDataProperty:"status",rootData}))){
+vErrors = vErrors === null ? validate208.errors : vErrors.concat(validate208.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs3 === errors;
@@ -6448,7 +6508,7 @@ const _errs4 = errors;
 if(errors === _errs4){
 if(Array.isArray(data2)){
 if(data2.length < 1){
-validate204.errors = [{instancePath:instancePath+"/location",keyword:"minItems",params:{limit: 1}}];
+validate206.errors = [{instancePath:instancePath+"/location",keyword:"minItems",params:{limit: 1}}];
 return false;
 }
 else {
@@ -6460,12 +6520,12 @@ const _errs6 = errors;
 if(errors === _errs6){
 if(typeof data3 === "string"){
 if(func0(data3) > 512){
-validate204.errors = [{instancePath:instancePath+"/location/" + i0,keyword:"maxLength",params:{limit: 512}}];
+validate206.errors = [{instancePath:instancePath+"/location/" + i0,keyword:"maxLength",params:{limit: 512}}];
 return false;
 }
 }
 else {
-validate204.errors = [{instancePath:instancePath+"/location/" + i0,keyword:"type",params:{type: "string"}}];
+validate206.errors = [{instancePath:instancePath+"/location/" + i0,keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -6477,7 +6537,7 @@ break;
 }
 }
 else {
-validate204.errors = [{instancePath:instancePath+"/location",keyword:"type",params:{type: "array"}}];
+validate206.errors = [{instancePath:instancePath+"/location",keyword:"type",params:{type: "array"}}];
 return false;
 }
 }
@@ -6491,7 +6551,7 @@ if(data.requestId !== undefined){
 let data4 = data.requestId;
 const _errs8 = errors;
 if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
-validate204.errors = [{instancePath:instancePath+"/requestId",keyword:"type",params:{type: "integer"}}];
+validate206.errors = [{instancePath:instancePath+"/requestId",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs8 === errors;
@@ -6506,46 +6566,28 @@ var valid0 = true;
 }
 }
 else {
-validate204.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate206.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate204.errors = vErrors;
+validate206.errors = vErrors;
 return errors === 0;
 }
 
-export const ReportChargingProfiles_req = validate208;
-const schema81 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"requestId":{"type":"integer"},"chargingLimitSource":{"$ref":"urn:def:ChargingLimitSourceEnumType"},"chargingProfile":{"type":"array","items":{"$ref":"urn:def:ChargingProfileType"},"minItems":1},"tbc":{"type":"boolean","default":false},"evseId":{"type":"integer"}},"required":["requestId","chargingLimitSource","evseId","chargingProfile"],"type":"object"};
-const schema82 = {"$id":"urn:def:ChargingProfileType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"id":{"type":"integer"},"stackLevel":{"type":"integer"},"chargingProfilePurpose":{"$ref":"urn:def:ChargingProfilePurposeEnumType"},"chargingProfileKind":{"$ref":"urn:def:ChargingProfileKindEnumType"},"recurrencyKind":{"$ref":"urn:def:RecurrencyKindEnumType"},"validFrom":{"type":"string","format":"date-time"},"validTo":{"type":"string","format":"date-time"},"chargingSchedule":{"type":"array","items":{"$ref":"urn:def:ChargingScheduleType"},"minItems":1,"maxItems":3},"transactionId":{"type":"string","maxLength":36}},"required":["id","stackLevel","chargingProfilePurpose","chargingProfileKind","chargingSchedule"]};
-const schema83 = {"$id":"urn:def:ChargingProfilePurposeEnumType","type":"string","enum":["ChargingStationExternalConstraints","ChargingStationMaxProfile","TxDefaultProfile","TxProfile"]};
-
-function validate213(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="urn:def:ChargingProfilePurposeEnumType" */;
-let vErrors = null;
-let errors = 0;
-if(typeof data !== "string"){
-validate213.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
-return false;
-}
-if(!((((data === "ChargingStationExternalConstraints") || (data === "ChargingStationMaxProfile")) || (data === "TxDefaultProfile")) || (data === "TxProfile"))){
-validate213.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema83.enum}}];
-return false;
-}
-validate213.errors = vErrors;
-return errors === 0;
-}
-
-const schema84 = {"$id":"urn:def:ChargingProfileKindEnumType","type":"string","enum":["Absolute","Recurring","Relative"]};
+export const ReportChargingProfiles_req = validate210;
+const schema82 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"requestId":{"type":"integer"},"chargingLimitSource":{"$ref":"urn:def:ChargingLimitSourceEnumType"},"chargingProfile":{"type":"array","items":{"$ref":"urn:def:ChargingProfileType"},"minItems":1},"tbc":{"type":"boolean","default":false},"evseId":{"type":"integer"}},"required":["requestId","chargingLimitSource","evseId","chargingProfile"],"type":"object"};
+const schema83 = {"$id":"urn:def:ChargingProfileType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"id":{"type":"integer"},"stackLevel":{"type":"integer"},"chargingProfilePurpose":{"$ref":"urn:def:ChargingProfilePurposeEnumType"},"chargingProfileKind":{"$ref":"urn:def:ChargingProfileKindEnumType"},"recurrencyKind":{"$ref":"urn:def:RecurrencyKindEnumType"},"validFrom":{"type":"string","format":"date-time"},"validTo":{"type":"string","format":"date-time"},"chargingSchedule":{"type":"array","items":{"$ref":"urn:def:ChargingScheduleType"},"minItems":1,"maxItems":3},"transactionId":{"type":"string","maxLength":36}},"required":["id","stackLevel","chargingProfilePurpose","chargingProfileKind","chargingSchedule"]};
+const schema84 = {"$id":"urn:def:ChargingProfilePurposeEnumType","type":"string","enum":["ChargingStationExternalConstraints","ChargingStationMaxProfile","TxDefaultProfile","TxProfile"]};
 
 function validate215(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="urn:def:ChargingProfileKindEnumType" */;
+/*# sourceURL="urn:def:ChargingProfilePurposeEnumType" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
 validate215.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
 return false;
 }
-if(!(((data === "Absolute") || (data === "Recurring")) || (data === "Relative"))){
+if(!((((data === "ChargingStationExternalConstraints") || (data === "ChargingStationMaxProfile")) || (data === "TxDefaultProfile")) || (data === "TxProfile"))){
 validate215.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema84.enum}}];
 return false;
 }
@@ -6553,17 +6595,17 @@ validate215.errors = vErrors;
 return errors === 0;
 }
 
-const schema85 = {"$id":"urn:def:RecurrencyKindEnumType","type":"string","enum":["Daily","Weekly"]};
+const schema85 = {"$id":"urn:def:ChargingProfileKindEnumType","type":"string","enum":["Absolute","Recurring","Relative"]};
 
 function validate217(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="urn:def:RecurrencyKindEnumType" */;
+/*# sourceURL="urn:def:ChargingProfileKindEnumType" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
 validate217.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
 return false;
 }
-if(!((data === "Daily") || (data === "Weekly"))){
+if(!(((data === "Absolute") || (data === "Recurring")) || (data === "Relative"))){
 validate217.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema85.enum}}];
 return false;
 }
@@ -6571,8 +6613,26 @@ validate217.errors = vErrors;
 return errors === 0;
 }
 
+const schema86 = {"$id":"urn:def:RecurrencyKindEnumType","type":"string","enum":["Daily","Weekly"]};
 
-function validate211(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate219(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="urn:def:RecurrencyKindEnumType" */;
+let vErrors = null;
+let errors = 0;
+if(typeof data !== "string"){
+validate219.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
+return false;
+}
+if(!((data === "Daily") || (data === "Weekly"))){
+validate219.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema86.enum}}];
+return false;
+}
+validate219.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate213(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:ChargingProfileType" */;
 let vErrors = null;
 let errors = 0;
@@ -6580,14 +6640,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((((((data.id === undefined) && (missing0 = "id")) || ((data.stackLevel === undefined) && (missing0 = "stackLevel"))) || ((data.chargingProfilePurpose === undefined) && (missing0 = "chargingProfilePurpose"))) || ((data.chargingProfileKind === undefined) && (missing0 = "chargingProfileKind"))) || ((data.chargingSchedule === undefined) && (missing0 = "chargingSchedule"))){
-validate211.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate213.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
-if(!(func31.call(schema82.properties, key0))){
-validate211.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+if(!(func31.call(schema83.properties, key0))){
+validate213.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -6609,7 +6669,7 @@ if(data.id !== undefined){
 let data1 = data.id;
 const _errs3 = errors;
 if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
-validate211.errors = [{instancePath:instancePath+"/id",keyword:"type",params:{type: "integer"}}];
+validate213.errors = [{instancePath:instancePath+"/id",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -6622,7 +6682,7 @@ if(data.stackLevel !== undefined){
 let data2 = data.stackLevel;
 const _errs5 = errors;
 if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
-validate211.errors = [{instancePath:instancePath+"/stackLevel",keyword:"type",params:{type: "integer"}}];
+validate213.errors = [{instancePath:instancePath+"/stackLevel",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -6633,8 +6693,8 @@ var valid0 = true;
 if(valid0){
 if(data.chargingProfilePurpose !== undefined){
 const _errs7 = errors;
-if(!(validate213(data.chargingProfilePurpose, {instancePath:instancePath+"/chargingProfilePurpose",parentData:data,parentDataProperty:"chargingProfilePurpose",rootData}))){
-vErrors = vErrors === null ? validate213.errors : vErrors.concat(validate213.errors);
+if(!(validate215(data.chargingProfilePurpose, {instancePath:instancePath+"/chargingProfilePurpose",parentData:data,parentDataProperty:"chargingProfilePurpose",rootData}))){
+vErrors = vErrors === null ? validate215.errors : vErrors.concat(validate215.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs7 === errors;
@@ -6645,8 +6705,8 @@ var valid0 = true;
 if(valid0){
 if(data.chargingProfileKind !== undefined){
 const _errs8 = errors;
-if(!(validate215(data.chargingProfileKind, {instancePath:instancePath+"/chargingProfileKind",parentData:data,parentDataProperty:"chargingProfileKind",rootData}))){
-vErrors = vErrors === null ? validate215.errors : vErrors.concat(validate215.errors);
+if(!(validate217(data.chargingProfileKind, {instancePath:instancePath+"/chargingProfileKind",parentData:data,parentDataProperty:"chargingProfileKind",rootData}))){
+vErrors = vErrors === null ? validate217.errors : vErrors.concat(validate217.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs8 === errors;
@@ -6657,8 +6717,8 @@ var valid0 = true;
 if(valid0){
 if(data.recurrencyKind !== undefined){
 const _errs9 = errors;
-if(!(validate217(data.recurrencyKind, {instancePath:instancePath+"/recurrencyKind",parentData:data,parentDataProperty:"recurrencyKind",rootData}))){
-vErrors = vErrors === null ? validate217.errors : vErrors.concat(validate217.errors);
+if(!(validate219(data.recurrencyKind, {instancePath:instancePath+"/recurrencyKind",parentData:data,parentDataProperty:"recurrencyKind",rootData}))){
+vErrors = vErrors === null ? validate219.errors : vErrors.concat(validate219.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs9 === errors;
@@ -6674,12 +6734,12 @@ if(errors === _errs10){
 if(errors === _errs10){
 if(typeof data6 === "string"){
 if(!(formats0.validate(data6))){
-validate211.errors = [{instancePath:instancePath+"/validFrom",keyword:"format",params:{format: "date-time"}}];
+validate213.errors = [{instancePath:instancePath+"/validFrom",keyword:"format",params:{format: "date-time"}}];
 return false;
 }
 }
 else {
-validate211.errors = [{instancePath:instancePath+"/validFrom",keyword:"type",params:{type: "string"}}];
+validate213.errors = [{instancePath:instancePath+"/validFrom",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -6697,12 +6757,12 @@ if(errors === _errs12){
 if(errors === _errs12){
 if(typeof data7 === "string"){
 if(!(formats0.validate(data7))){
-validate211.errors = [{instancePath:instancePath+"/validTo",keyword:"format",params:{format: "date-time"}}];
+validate213.errors = [{instancePath:instancePath+"/validTo",keyword:"format",params:{format: "date-time"}}];
 return false;
 }
 }
 else {
-validate211.errors = [{instancePath:instancePath+"/validTo",keyword:"type",params:{type: "string"}}];
+validate213.errors = [{instancePath:instancePath+"/validTo",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -6719,12 +6779,12 @@ const _errs14 = errors;
 if(errors === _errs14){
 if(Array.isArray(data8)){
 if(data8.length > 3){
-validate211.errors = [{instancePath:instancePath+"/chargingSchedule",keyword:"maxItems",params:{limit: 3}}];
+validate213.errors = [{instancePath:instancePath+"/chargingSchedule",keyword:"maxItems",params:{limit: 3}}];
 return false;
 }
 else {
 if(data8.length < 1){
-validate211.errors = [{instancePath:instancePath+"/chargingSchedule",keyword:"minItems",params:{limit: 1}}];
+validate213.errors = [{instancePath:instancePath+"/chargingSchedule",keyword:"minItems",params:{limit: 1}}];
 return false;
 }
 else {
@@ -6732,8 +6792,8 @@ var valid1 = true;
 const len0 = data8.length;
 for(let i0=0; i0<len0; i0++){
 const _errs16 = errors;
-if(!(validate101(data8[i0], {instancePath:instancePath+"/chargingSchedule/" + i0,parentData:data8,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate101.errors : vErrors.concat(validate101.errors);
+if(!(validate103(data8[i0], {instancePath:instancePath+"/chargingSchedule/" + i0,parentData:data8,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate103.errors : vErrors.concat(validate103.errors);
 errors = vErrors.length;
 }
 var valid1 = _errs16 === errors;
@@ -6745,7 +6805,7 @@ break;
 }
 }
 else {
-validate211.errors = [{instancePath:instancePath+"/chargingSchedule",keyword:"type",params:{type: "array"}}];
+validate213.errors = [{instancePath:instancePath+"/chargingSchedule",keyword:"type",params:{type: "array"}}];
 return false;
 }
 }
@@ -6761,12 +6821,12 @@ const _errs17 = errors;
 if(errors === _errs17){
 if(typeof data10 === "string"){
 if(func0(data10) > 36){
-validate211.errors = [{instancePath:instancePath+"/transactionId",keyword:"maxLength",params:{limit: 36}}];
+validate213.errors = [{instancePath:instancePath+"/transactionId",keyword:"maxLength",params:{limit: 36}}];
 return false;
 }
 }
 else {
-validate211.errors = [{instancePath:instancePath+"/transactionId",keyword:"type",params:{type: "string"}}];
+validate213.errors = [{instancePath:instancePath+"/transactionId",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -6788,30 +6848,30 @@ var valid0 = true;
 }
 }
 else {
-validate211.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate213.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate211.errors = vErrors;
+validate213.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate208(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate210(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((((data.requestId === undefined) && (missing0 = "requestId")) || ((data.chargingLimitSource === undefined) && (missing0 = "chargingLimitSource"))) || ((data.evseId === undefined) && (missing0 = "evseId"))) || ((data.chargingProfile === undefined) && (missing0 = "chargingProfile"))){
-validate208.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate210.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!((((((key0 === "customData") || (key0 === "requestId")) || (key0 === "chargingLimitSource")) || (key0 === "chargingProfile")) || (key0 === "tbc")) || (key0 === "evseId"))){
-validate208.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate210.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -6833,7 +6893,7 @@ if(data.requestId !== undefined){
 let data1 = data.requestId;
 const _errs3 = errors;
 if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
-validate208.errors = [{instancePath:instancePath+"/requestId",keyword:"type",params:{type: "integer"}}];
+validate210.errors = [{instancePath:instancePath+"/requestId",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -6860,7 +6920,7 @@ const _errs6 = errors;
 if(errors === _errs6){
 if(Array.isArray(data3)){
 if(data3.length < 1){
-validate208.errors = [{instancePath:instancePath+"/chargingProfile",keyword:"minItems",params:{limit: 1}}];
+validate210.errors = [{instancePath:instancePath+"/chargingProfile",keyword:"minItems",params:{limit: 1}}];
 return false;
 }
 else {
@@ -6868,8 +6928,8 @@ var valid1 = true;
 const len0 = data3.length;
 for(let i0=0; i0<len0; i0++){
 const _errs8 = errors;
-if(!(validate211(data3[i0], {instancePath:instancePath+"/chargingProfile/" + i0,parentData:data3,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate211.errors : vErrors.concat(validate211.errors);
+if(!(validate213(data3[i0], {instancePath:instancePath+"/chargingProfile/" + i0,parentData:data3,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate213.errors : vErrors.concat(validate213.errors);
 errors = vErrors.length;
 }
 var valid1 = _errs8 === errors;
@@ -6880,7 +6940,7 @@ break;
 }
 }
 else {
-validate208.errors = [{instancePath:instancePath+"/chargingProfile",keyword:"type",params:{type: "array"}}];
+validate210.errors = [{instancePath:instancePath+"/chargingProfile",keyword:"type",params:{type: "array"}}];
 return false;
 }
 }
@@ -6893,7 +6953,7 @@ if(valid0){
 if(data.tbc !== undefined){
 const _errs9 = errors;
 if(typeof data.tbc !== "boolean"){
-validate208.errors = [{instancePath:instancePath+"/tbc",keyword:"type",params:{type: "boolean"}}];
+validate210.errors = [{instancePath:instancePath+"/tbc",keyword:"type",params:{type: "boolean"}}];
 return false;
 }
 var valid0 = _errs9 === errors;
@@ -6906,7 +6966,7 @@ if(data.evseId !== undefined){
 let data6 = data.evseId;
 const _errs11 = errors;
 if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
-validate208.errors = [{instancePath:instancePath+"/evseId",keyword:"type",params:{type: "integer"}}];
+validate210.errors = [{instancePath:instancePath+"/evseId",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs11 === errors;
@@ -6923,50 +6983,50 @@ var valid0 = true;
 }
 }
 else {
-validate208.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate210.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate208.errors = vErrors;
+validate210.errors = vErrors;
 return errors === 0;
 }
 
-export const RequestStartTransaction_conf = validate221;
-const schema86 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"status":{"$ref":"urn:def:RequestStartStopStatusEnumType"},"statusInfo":{"$ref":"urn:def:StatusInfoType"},"transactionId":{"type":"string","maxLength":36}},"required":["status"],"type":"object"};
-const schema87 = {"$id":"urn:def:RequestStartStopStatusEnumType","type":"string","enum":["Accepted","Rejected"]};
+export const RequestStartTransaction_conf = validate223;
+const schema87 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"status":{"$ref":"urn:def:RequestStartStopStatusEnumType"},"statusInfo":{"$ref":"urn:def:StatusInfoType"},"transactionId":{"type":"string","maxLength":36}},"required":["status"],"type":"object"};
+const schema88 = {"$id":"urn:def:RequestStartStopStatusEnumType","type":"string","enum":["Accepted","Rejected"]};
 
-function validate223(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate225(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:RequestStartStopStatusEnumType" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
-validate223.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
+validate225.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
 return false;
 }
 if(!((data === "Accepted") || (data === "Rejected"))){
-validate223.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema87.enum}}];
+validate225.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema88.enum}}];
 return false;
 }
-validate223.errors = vErrors;
+validate225.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate221(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate223(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.status === undefined) && (missing0 = "status")){
-validate221.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate223.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!((((key0 === "customData") || (key0 === "status")) || (key0 === "statusInfo")) || (key0 === "transactionId"))){
-validate221.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate223.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -6986,8 +7046,8 @@ var valid0 = true;
 if(valid0){
 if(data.status !== undefined){
 const _errs3 = errors;
-if(!(validate223(data.status, {instancePath:instancePath+"/status",parentData:data,parentDataProperty:"status",rootData}))){
-vErrors = vErrors === null ? validate223.errors : vErrors.concat(validate223.errors);
+if(!(validate225(data.status, {instancePath:instancePath+"/status",parentData:data,parentDataProperty:"status",rootData}))){
+vErrors = vErrors === null ? validate225.errors : vErrors.concat(validate225.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs3 === errors;
@@ -7014,12 +7074,12 @@ const _errs5 = errors;
 if(errors === _errs5){
 if(typeof data3 === "string"){
 if(func0(data3) > 36){
-validate221.errors = [{instancePath:instancePath+"/transactionId",keyword:"maxLength",params:{limit: 36}}];
+validate223.errors = [{instancePath:instancePath+"/transactionId",keyword:"maxLength",params:{limit: 36}}];
 return false;
 }
 }
 else {
-validate221.errors = [{instancePath:instancePath+"/transactionId",keyword:"type",params:{type: "string"}}];
+validate223.errors = [{instancePath:instancePath+"/transactionId",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -7035,32 +7095,32 @@ var valid0 = true;
 }
 }
 else {
-validate221.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate223.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate221.errors = vErrors;
+validate223.errors = vErrors;
 return errors === 0;
 }
 
-export const RequestStopTransaction_conf = validate226;
-const schema88 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"status":{"$ref":"urn:def:RequestStartStopStatusEnumType"},"statusInfo":{"$ref":"urn:def:StatusInfoType"}},"required":["status"],"type":"object"};
+export const RequestStopTransaction_conf = validate228;
+const schema89 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"status":{"$ref":"urn:def:RequestStartStopStatusEnumType"},"statusInfo":{"$ref":"urn:def:StatusInfoType"}},"required":["status"],"type":"object"};
 
-function validate226(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate228(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.status === undefined) && (missing0 = "status")){
-validate226.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate228.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(((key0 === "customData") || (key0 === "status")) || (key0 === "statusInfo"))){
-validate226.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate228.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -7080,8 +7140,8 @@ var valid0 = true;
 if(valid0){
 if(data.status !== undefined){
 const _errs3 = errors;
-if(!(validate223(data.status, {instancePath:instancePath+"/status",parentData:data,parentDataProperty:"status",rootData}))){
-vErrors = vErrors === null ? validate223.errors : vErrors.concat(validate223.errors);
+if(!(validate225(data.status, {instancePath:instancePath+"/status",parentData:data,parentDataProperty:"status",rootData}))){
+vErrors = vErrors === null ? validate225.errors : vErrors.concat(validate225.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs3 === errors;
@@ -7107,50 +7167,50 @@ var valid0 = true;
 }
 }
 else {
-validate226.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate228.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate226.errors = vErrors;
+validate228.errors = vErrors;
 return errors === 0;
 }
 
-export const ReservationStatusUpdate_req = validate230;
-const schema89 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"reservationId":{"type":"integer"},"reservationUpdateStatus":{"$ref":"urn:def:ReservationUpdateStatusEnumType"}},"required":["reservationId","reservationUpdateStatus"],"type":"object"};
-const schema90 = {"$id":"urn:def:ReservationUpdateStatusEnumType","type":"string","enum":["Expired","Removed"]};
+export const ReservationStatusUpdate_req = validate232;
+const schema90 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"reservationId":{"type":"integer"},"reservationUpdateStatus":{"$ref":"urn:def:ReservationUpdateStatusEnumType"}},"required":["reservationId","reservationUpdateStatus"],"type":"object"};
+const schema91 = {"$id":"urn:def:ReservationUpdateStatusEnumType","type":"string","enum":["Expired","Removed"]};
 
-function validate232(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate234(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:ReservationUpdateStatusEnumType" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
-validate232.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
+validate234.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
 return false;
 }
 if(!((data === "Expired") || (data === "Removed"))){
-validate232.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema90.enum}}];
+validate234.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema91.enum}}];
 return false;
 }
-validate232.errors = vErrors;
+validate234.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate230(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate232(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.reservationId === undefined) && (missing0 = "reservationId")) || ((data.reservationUpdateStatus === undefined) && (missing0 = "reservationUpdateStatus"))){
-validate230.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate232.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(((key0 === "customData") || (key0 === "reservationId")) || (key0 === "reservationUpdateStatus"))){
-validate230.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate232.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -7172,7 +7232,7 @@ if(data.reservationId !== undefined){
 let data1 = data.reservationId;
 const _errs3 = errors;
 if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
-validate230.errors = [{instancePath:instancePath+"/reservationId",keyword:"type",params:{type: "integer"}}];
+validate232.errors = [{instancePath:instancePath+"/reservationId",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -7183,8 +7243,8 @@ var valid0 = true;
 if(valid0){
 if(data.reservationUpdateStatus !== undefined){
 const _errs5 = errors;
-if(!(validate232(data.reservationUpdateStatus, {instancePath:instancePath+"/reservationUpdateStatus",parentData:data,parentDataProperty:"reservationUpdateStatus",rootData}))){
-vErrors = vErrors === null ? validate232.errors : vErrors.concat(validate232.errors);
+if(!(validate234(data.reservationUpdateStatus, {instancePath:instancePath+"/reservationUpdateStatus",parentData:data,parentDataProperty:"reservationUpdateStatus",rootData}))){
+vErrors = vErrors === null ? validate234.errors : vErrors.concat(validate234.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs5 === errors;
@@ -7198,50 +7258,50 @@ var valid0 = true;
 }
 }
 else {
-validate230.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate232.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate230.errors = vErrors;
+validate232.errors = vErrors;
 return errors === 0;
 }
 
-export const Reset_conf = validate234;
-const schema91 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"status":{"$ref":"urn:def:ResetStatusEnumType"},"statusInfo":{"$ref":"urn:def:StatusInfoType"}},"required":["status"],"type":"object"};
-const schema92 = {"$id":"urn:def:ResetStatusEnumType","type":"string","enum":["Accepted","Rejected","Scheduled"]};
+export const Reset_conf = validate236;
+const schema92 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"status":{"$ref":"urn:def:ResetStatusEnumType"},"statusInfo":{"$ref":"urn:def:StatusInfoType"}},"required":["status"],"type":"object"};
+const schema93 = {"$id":"urn:def:ResetStatusEnumType","type":"string","enum":["Accepted","Rejected","Scheduled"]};
 
-function validate236(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate238(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:ResetStatusEnumType" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
-validate236.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
+validate238.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
 return false;
 }
 if(!(((data === "Accepted") || (data === "Rejected")) || (data === "Scheduled"))){
-validate236.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema92.enum}}];
+validate238.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema93.enum}}];
 return false;
 }
-validate236.errors = vErrors;
+validate238.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate234(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate236(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.status === undefined) && (missing0 = "status")){
-validate234.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate236.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(((key0 === "customData") || (key0 === "status")) || (key0 === "statusInfo"))){
-validate234.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate236.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -7261,8 +7321,8 @@ var valid0 = true;
 if(valid0){
 if(data.status !== undefined){
 const _errs3 = errors;
-if(!(validate236(data.status, {instancePath:instancePath+"/status",parentData:data,parentDataProperty:"status",rootData}))){
-vErrors = vErrors === null ? validate236.errors : vErrors.concat(validate236.errors);
+if(!(validate238(data.status, {instancePath:instancePath+"/status",parentData:data,parentDataProperty:"status",rootData}))){
+vErrors = vErrors === null ? validate238.errors : vErrors.concat(validate238.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs3 === errors;
@@ -7288,32 +7348,32 @@ var valid0 = true;
 }
 }
 else {
-validate234.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate236.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate234.errors = vErrors;
+validate236.errors = vErrors;
 return errors === 0;
 }
 
-export const SecurityEventNotification_req = validate239;
-const schema93 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"type":{"type":"string","maxLength":50},"timestamp":{"type":"string","format":"date-time"},"techInfo":{"type":"string","maxLength":255}},"required":["type","timestamp"],"type":"object"};
+export const SecurityEventNotification_req = validate241;
+const schema94 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"type":{"type":"string","maxLength":50},"timestamp":{"type":"string","format":"date-time"},"techInfo":{"type":"string","maxLength":255}},"required":["type","timestamp"],"type":"object"};
 
-function validate239(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate241(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.type === undefined) && (missing0 = "type")) || ((data.timestamp === undefined) && (missing0 = "timestamp"))){
-validate239.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate241.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!((((key0 === "customData") || (key0 === "type")) || (key0 === "timestamp")) || (key0 === "techInfo"))){
-validate239.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate241.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -7337,12 +7397,12 @@ const _errs3 = errors;
 if(errors === _errs3){
 if(typeof data1 === "string"){
 if(func0(data1) > 50){
-validate239.errors = [{instancePath:instancePath+"/type",keyword:"maxLength",params:{limit: 50}}];
+validate241.errors = [{instancePath:instancePath+"/type",keyword:"maxLength",params:{limit: 50}}];
 return false;
 }
 }
 else {
-validate239.errors = [{instancePath:instancePath+"/type",keyword:"type",params:{type: "string"}}];
+validate241.errors = [{instancePath:instancePath+"/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -7359,12 +7419,12 @@ if(errors === _errs5){
 if(errors === _errs5){
 if(typeof data2 === "string"){
 if(!(formats0.validate(data2))){
-validate239.errors = [{instancePath:instancePath+"/timestamp",keyword:"format",params:{format: "date-time"}}];
+validate241.errors = [{instancePath:instancePath+"/timestamp",keyword:"format",params:{format: "date-time"}}];
 return false;
 }
 }
 else {
-validate239.errors = [{instancePath:instancePath+"/timestamp",keyword:"type",params:{type: "string"}}];
+validate241.errors = [{instancePath:instancePath+"/timestamp",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -7381,12 +7441,12 @@ const _errs7 = errors;
 if(errors === _errs7){
 if(typeof data3 === "string"){
 if(func0(data3) > 255){
-validate239.errors = [{instancePath:instancePath+"/techInfo",keyword:"maxLength",params:{limit: 255}}];
+validate241.errors = [{instancePath:instancePath+"/techInfo",keyword:"maxLength",params:{limit: 255}}];
 return false;
 }
 }
 else {
-validate239.errors = [{instancePath:instancePath+"/techInfo",keyword:"type",params:{type: "string"}}];
+validate241.errors = [{instancePath:instancePath+"/techInfo",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -7402,50 +7462,50 @@ var valid0 = true;
 }
 }
 else {
-validate239.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate241.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate239.errors = vErrors;
+validate241.errors = vErrors;
 return errors === 0;
 }
 
-export const SetNetworkProfile_conf = validate241;
-const schema94 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"status":{"$ref":"urn:def:SetNetworkProfileStatusEnumType"},"statusInfo":{"$ref":"urn:def:StatusInfoType"}},"required":["status"],"type":"object"};
-const schema95 = {"$id":"urn:def:SetNetworkProfileStatusEnumType","type":"string","enum":["Accepted","Rejected","Failed"]};
+export const SendLocalList_conf = validate243;
+const schema95 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"status":{"$ref":"urn:def:SendLocalListStatusEnumType"},"statusInfo":{"$ref":"urn:def:StatusInfoType"}},"required":["status"],"type":"object"};
+const schema96 = {"$id":"urn:def:SendLocalListStatusEnumType","type":"string","enum":["Accepted","Failed","VersionMismatch"]};
 
-function validate243(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="urn:def:SetNetworkProfileStatusEnumType" */;
+function validate245(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="urn:def:SendLocalListStatusEnumType" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
-validate243.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
+validate245.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
 return false;
 }
-if(!(((data === "Accepted") || (data === "Rejected")) || (data === "Failed"))){
-validate243.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema95.enum}}];
+if(!(((data === "Accepted") || (data === "Failed")) || (data === "VersionMismatch"))){
+validate245.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema96.enum}}];
 return false;
 }
-validate243.errors = vErrors;
+validate245.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate241(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate243(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.status === undefined) && (missing0 = "status")){
-validate241.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate243.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(((key0 === "customData") || (key0 === "status")) || (key0 === "statusInfo"))){
-validate241.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate243.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -7465,8 +7525,8 @@ var valid0 = true;
 if(valid0){
 if(data.status !== undefined){
 const _errs3 = errors;
-if(!(validate243(data.status, {instancePath:instancePath+"/status",parentData:data,parentDataProperty:"status",rootData}))){
-vErrors = vErrors === null ? validate243.errors : vErrors.concat(validate243.errors);
+if(!(validate245(data.status, {instancePath:instancePath+"/status",parentData:data,parentDataProperty:"status",rootData}))){
+vErrors = vErrors === null ? validate245.errors : vErrors.concat(validate245.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs3 === errors;
@@ -7492,37 +7552,127 @@ var valid0 = true;
 }
 }
 else {
-validate241.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate243.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate241.errors = vErrors;
+validate243.errors = vErrors;
 return errors === 0;
 }
 
-export const SetVariables_conf = validate246;
-const schema96 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"setVariableResult":{"type":"array","items":{"$ref":"urn:def:SetVariableResultType"},"minItems":1}},"required":["setVariableResult"],"type":"object"};
-const schema97 = {"$id":"urn:def:SetVariableResultType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"attributeType":{"$ref":"urn:def:AttributeEnumType"},"attributeStatus":{"$ref":"urn:def:SetVariableStatusEnumType"},"attributeStatusInfo":{"$ref":"urn:def:StatusInfoType"},"component":{"$ref":"urn:def:ComponentType"},"variable":{"$ref":"urn:def:VariableType"}},"required":["attributeStatus","component","variable"]};
-const schema98 = {"$id":"urn:def:SetVariableStatusEnumType","type":"string","enum":["Accepted","Rejected","UnknownComponent","UnknownVariable","NotSupportedAttributeType","RebootRequired"]};
+export const SetNetworkProfile_conf = validate248;
+const schema97 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"status":{"$ref":"urn:def:SetNetworkProfileStatusEnumType"},"statusInfo":{"$ref":"urn:def:StatusInfoType"}},"required":["status"],"type":"object"};
+const schema98 = {"$id":"urn:def:SetNetworkProfileStatusEnumType","type":"string","enum":["Accepted","Rejected","Failed"]};
 
-function validate251(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="urn:def:SetVariableStatusEnumType" */;
+function validate250(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="urn:def:SetNetworkProfileStatusEnumType" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
-validate251.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
+validate250.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
 return false;
 }
-if(!((((((data === "Accepted") || (data === "Rejected")) || (data === "UnknownComponent")) || (data === "UnknownVariable")) || (data === "NotSupportedAttributeType")) || (data === "RebootRequired"))){
-validate251.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema98.enum}}];
+if(!(((data === "Accepted") || (data === "Rejected")) || (data === "Failed"))){
+validate250.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema98.enum}}];
 return false;
 }
-validate251.errors = vErrors;
+validate250.errors = vErrors;
 return errors === 0;
 }
 
 
 function validate248(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.status === undefined) && (missing0 = "status")){
+validate248.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!(((key0 === "customData") || (key0 === "status")) || (key0 === "statusInfo"))){
+validate248.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.customData !== undefined){
+const _errs2 = errors;
+if(!(validate1(data.customData, {instancePath:instancePath+"/customData",parentData:data,parentDataProperty:"customData",rootData}))){
+vErrors = vErrors === null ? validate1.errors : vErrors.concat(validate1.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.status !== undefined){
+const _errs3 = errors;
+if(!(validate250(data.status, {instancePath:instancePath+"/status",parentData:data,parentDataProperty:"status",rootData}))){
+vErrors = vErrors === null ? validate250.errors : vErrors.concat(validate250.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.statusInfo !== undefined){
+const _errs4 = errors;
+if(!(validate30(data.statusInfo, {instancePath:instancePath+"/statusInfo",parentData:data,parentDataProperty:"statusInfo",rootData}))){
+vErrors = vErrors === null ? validate30.errors : vErrors.concat(validate30.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate248.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+validate248.errors = vErrors;
+return errors === 0;
+}
+
+export const SetVariables_conf = validate253;
+const schema99 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"setVariableResult":{"type":"array","items":{"$ref":"urn:def:SetVariableResultType"},"minItems":1}},"required":["setVariableResult"],"type":"object"};
+const schema100 = {"$id":"urn:def:SetVariableResultType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"attributeType":{"$ref":"urn:def:AttributeEnumType"},"attributeStatus":{"$ref":"urn:def:SetVariableStatusEnumType"},"attributeStatusInfo":{"$ref":"urn:def:StatusInfoType"},"component":{"$ref":"urn:def:ComponentType"},"variable":{"$ref":"urn:def:VariableType"}},"required":["attributeStatus","component","variable"]};
+const schema101 = {"$id":"urn:def:SetVariableStatusEnumType","type":"string","enum":["Accepted","Rejected","UnknownComponent","UnknownVariable","NotSupportedAttributeType","RebootRequired"]};
+
+function validate258(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="urn:def:SetVariableStatusEnumType" */;
+let vErrors = null;
+let errors = 0;
+if(typeof data !== "string"){
+validate258.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
+return false;
+}
+if(!((((((data === "Accepted") || (data === "Rejected")) || (data === "UnknownComponent")) || (data === "UnknownVariable")) || (data === "NotSupportedAttributeType")) || (data === "RebootRequired"))){
+validate258.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema101.enum}}];
+return false;
+}
+validate258.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate255(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:SetVariableResultType" */;
 let vErrors = null;
 let errors = 0;
@@ -7530,14 +7680,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((((data.attributeStatus === undefined) && (missing0 = "attributeStatus")) || ((data.component === undefined) && (missing0 = "component"))) || ((data.variable === undefined) && (missing0 = "variable"))){
-validate248.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate255.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!((((((key0 === "customData") || (key0 === "attributeType")) || (key0 === "attributeStatus")) || (key0 === "attributeStatusInfo")) || (key0 === "component")) || (key0 === "variable"))){
-validate248.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate255.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -7557,8 +7707,8 @@ var valid0 = true;
 if(valid0){
 if(data.attributeType !== undefined){
 const _errs3 = errors;
-if(!(validate59(data.attributeType, {instancePath:instancePath+"/attributeType",parentData:data,parentDataProperty:"attributeType",rootData}))){
-vErrors = vErrors === null ? validate59.errors : vErrors.concat(validate59.errors);
+if(!(validate61(data.attributeType, {instancePath:instancePath+"/attributeType",parentData:data,parentDataProperty:"attributeType",rootData}))){
+vErrors = vErrors === null ? validate61.errors : vErrors.concat(validate61.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs3 === errors;
@@ -7569,8 +7719,8 @@ var valid0 = true;
 if(valid0){
 if(data.attributeStatus !== undefined){
 const _errs4 = errors;
-if(!(validate251(data.attributeStatus, {instancePath:instancePath+"/attributeStatus",parentData:data,parentDataProperty:"attributeStatus",rootData}))){
-vErrors = vErrors === null ? validate251.errors : vErrors.concat(validate251.errors);
+if(!(validate258(data.attributeStatus, {instancePath:instancePath+"/attributeStatus",parentData:data,parentDataProperty:"attributeStatus",rootData}))){
+vErrors = vErrors === null ? validate258.errors : vErrors.concat(validate258.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs4 === errors;
@@ -7593,8 +7743,8 @@ var valid0 = true;
 if(valid0){
 if(data.component !== undefined){
 const _errs6 = errors;
-if(!(validate61(data.component, {instancePath:instancePath+"/component",parentData:data,parentDataProperty:"component",rootData}))){
-vErrors = vErrors === null ? validate61.errors : vErrors.concat(validate61.errors);
+if(!(validate63(data.component, {instancePath:instancePath+"/component",parentData:data,parentDataProperty:"component",rootData}))){
+vErrors = vErrors === null ? validate63.errors : vErrors.concat(validate63.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs6 === errors;
@@ -7605,8 +7755,8 @@ var valid0 = true;
 if(valid0){
 if(data.variable !== undefined){
 const _errs7 = errors;
-if(!(validate67(data.variable, {instancePath:instancePath+"/variable",parentData:data,parentDataProperty:"variable",rootData}))){
-vErrors = vErrors === null ? validate67.errors : vErrors.concat(validate67.errors);
+if(!(validate69(data.variable, {instancePath:instancePath+"/variable",parentData:data,parentDataProperty:"variable",rootData}))){
+vErrors = vErrors === null ? validate69.errors : vErrors.concat(validate69.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs7 === errors;
@@ -7623,30 +7773,30 @@ var valid0 = true;
 }
 }
 else {
-validate248.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate255.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate248.errors = vErrors;
+validate255.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate246(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate253(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.setVariableResult === undefined) && (missing0 = "setVariableResult")){
-validate246.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate253.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!((key0 === "customData") || (key0 === "setVariableResult"))){
-validate246.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate253.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -7670,7 +7820,7 @@ const _errs3 = errors;
 if(errors === _errs3){
 if(Array.isArray(data1)){
 if(data1.length < 1){
-validate246.errors = [{instancePath:instancePath+"/setVariableResult",keyword:"minItems",params:{limit: 1}}];
+validate253.errors = [{instancePath:instancePath+"/setVariableResult",keyword:"minItems",params:{limit: 1}}];
 return false;
 }
 else {
@@ -7678,8 +7828,8 @@ var valid1 = true;
 const len0 = data1.length;
 for(let i0=0; i0<len0; i0++){
 const _errs5 = errors;
-if(!(validate248(data1[i0], {instancePath:instancePath+"/setVariableResult/" + i0,parentData:data1,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate248.errors : vErrors.concat(validate248.errors);
+if(!(validate255(data1[i0], {instancePath:instancePath+"/setVariableResult/" + i0,parentData:data1,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate255.errors : vErrors.concat(validate255.errors);
 errors = vErrors.length;
 }
 var valid1 = _errs5 === errors;
@@ -7690,7 +7840,7 @@ break;
 }
 }
 else {
-validate246.errors = [{instancePath:instancePath+"/setVariableResult",keyword:"type",params:{type: "array"}}];
+validate253.errors = [{instancePath:instancePath+"/setVariableResult",keyword:"type",params:{type: "array"}}];
 return false;
 }
 }
@@ -7704,50 +7854,50 @@ var valid0 = true;
 }
 }
 else {
-validate246.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate253.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate246.errors = vErrors;
+validate253.errors = vErrors;
 return errors === 0;
 }
 
-export const SignCertificate_req = validate257;
-const schema99 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"csr":{"type":"string","maxLength":5500},"certificateType":{"$ref":"urn:def:CertificateSigningUseEnumType"}},"required":["csr"],"type":"object"};
-const schema100 = {"$id":"urn:def:CertificateSigningUseEnumType","type":"string","enum":["ChargingStationCertificate","V2GCertificate"]};
+export const SignCertificate_req = validate264;
+const schema102 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"csr":{"type":"string","maxLength":5500},"certificateType":{"$ref":"urn:def:CertificateSigningUseEnumType"}},"required":["csr"],"type":"object"};
+const schema103 = {"$id":"urn:def:CertificateSigningUseEnumType","type":"string","enum":["ChargingStationCertificate","V2GCertificate"]};
 
-function validate259(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate266(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:CertificateSigningUseEnumType" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
-validate259.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
+validate266.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
 return false;
 }
 if(!((data === "ChargingStationCertificate") || (data === "V2GCertificate"))){
-validate259.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema100.enum}}];
+validate266.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema103.enum}}];
 return false;
 }
-validate259.errors = vErrors;
+validate266.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate257(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate264(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.csr === undefined) && (missing0 = "csr")){
-validate257.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate264.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(((key0 === "customData") || (key0 === "csr")) || (key0 === "certificateType"))){
-validate257.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate264.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -7771,12 +7921,12 @@ const _errs3 = errors;
 if(errors === _errs3){
 if(typeof data1 === "string"){
 if(func0(data1) > 5500){
-validate257.errors = [{instancePath:instancePath+"/csr",keyword:"maxLength",params:{limit: 5500}}];
+validate264.errors = [{instancePath:instancePath+"/csr",keyword:"maxLength",params:{limit: 5500}}];
 return false;
 }
 }
 else {
-validate257.errors = [{instancePath:instancePath+"/csr",keyword:"type",params:{type: "string"}}];
+validate264.errors = [{instancePath:instancePath+"/csr",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -7788,8 +7938,8 @@ var valid0 = true;
 if(valid0){
 if(data.certificateType !== undefined){
 const _errs5 = errors;
-if(!(validate259(data.certificateType, {instancePath:instancePath+"/certificateType",parentData:data,parentDataProperty:"certificateType",rootData}))){
-vErrors = vErrors === null ? validate259.errors : vErrors.concat(validate259.errors);
+if(!(validate266(data.certificateType, {instancePath:instancePath+"/certificateType",parentData:data,parentDataProperty:"certificateType",rootData}))){
+vErrors = vErrors === null ? validate266.errors : vErrors.concat(validate266.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs5 === errors;
@@ -7803,50 +7953,50 @@ var valid0 = true;
 }
 }
 else {
-validate257.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate264.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate257.errors = vErrors;
+validate264.errors = vErrors;
 return errors === 0;
 }
 
-export const StatusNotification_req = validate261;
-const schema101 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"timestamp":{"type":"string","format":"date-time"},"connectorStatus":{"$ref":"urn:def:ConnectorStatusEnumType"},"evseId":{"type":"integer"},"connectorId":{"type":"integer"}},"required":["timestamp","connectorStatus","evseId","connectorId"],"type":"object"};
-const schema102 = {"$id":"urn:def:ConnectorStatusEnumType","type":"string","enum":["Available","Occupied","Reserved","Unavailable","Faulted"]};
+export const StatusNotification_req = validate268;
+const schema104 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"timestamp":{"type":"string","format":"date-time"},"connectorStatus":{"$ref":"urn:def:ConnectorStatusEnumType"},"evseId":{"type":"integer"},"connectorId":{"type":"integer"}},"required":["timestamp","connectorStatus","evseId","connectorId"],"type":"object"};
+const schema105 = {"$id":"urn:def:ConnectorStatusEnumType","type":"string","enum":["Available","Occupied","Reserved","Unavailable","Faulted"]};
 
-function validate263(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate270(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:ConnectorStatusEnumType" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
-validate263.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
+validate270.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
 return false;
 }
 if(!(((((data === "Available") || (data === "Occupied")) || (data === "Reserved")) || (data === "Unavailable")) || (data === "Faulted"))){
-validate263.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema102.enum}}];
+validate270.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema105.enum}}];
 return false;
 }
-validate263.errors = vErrors;
+validate270.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate261(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate268(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((((data.timestamp === undefined) && (missing0 = "timestamp")) || ((data.connectorStatus === undefined) && (missing0 = "connectorStatus"))) || ((data.evseId === undefined) && (missing0 = "evseId"))) || ((data.connectorId === undefined) && (missing0 = "connectorId"))){
-validate261.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate268.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(((((key0 === "customData") || (key0 === "timestamp")) || (key0 === "connectorStatus")) || (key0 === "evseId")) || (key0 === "connectorId"))){
-validate261.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate268.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -7871,12 +8021,12 @@ if(errors === _errs3){
 if(errors === _errs3){
 if(typeof data1 === "string"){
 if(!(formats0.validate(data1))){
-validate261.errors = [{instancePath:instancePath+"/timestamp",keyword:"format",params:{format: "date-time"}}];
+validate268.errors = [{instancePath:instancePath+"/timestamp",keyword:"format",params:{format: "date-time"}}];
 return false;
 }
 }
 else {
-validate261.errors = [{instancePath:instancePath+"/timestamp",keyword:"type",params:{type: "string"}}];
+validate268.errors = [{instancePath:instancePath+"/timestamp",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -7889,8 +8039,8 @@ var valid0 = true;
 if(valid0){
 if(data.connectorStatus !== undefined){
 const _errs5 = errors;
-if(!(validate263(data.connectorStatus, {instancePath:instancePath+"/connectorStatus",parentData:data,parentDataProperty:"connectorStatus",rootData}))){
-vErrors = vErrors === null ? validate263.errors : vErrors.concat(validate263.errors);
+if(!(validate270(data.connectorStatus, {instancePath:instancePath+"/connectorStatus",parentData:data,parentDataProperty:"connectorStatus",rootData}))){
+vErrors = vErrors === null ? validate270.errors : vErrors.concat(validate270.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs5 === errors;
@@ -7903,7 +8053,7 @@ if(data.evseId !== undefined){
 let data3 = data.evseId;
 const _errs6 = errors;
 if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
-validate261.errors = [{instancePath:instancePath+"/evseId",keyword:"type",params:{type: "integer"}}];
+validate268.errors = [{instancePath:instancePath+"/evseId",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -7916,7 +8066,7 @@ if(data.connectorId !== undefined){
 let data4 = data.connectorId;
 const _errs8 = errors;
 if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
-validate261.errors = [{instancePath:instancePath+"/connectorId",keyword:"type",params:{type: "integer"}}];
+validate268.errors = [{instancePath:instancePath+"/connectorId",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs8 === errors;
@@ -7932,64 +8082,27 @@ var valid0 = true;
 }
 }
 else {
-validate261.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate268.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate261.errors = vErrors;
+validate268.errors = vErrors;
 return errors === 0;
 }
 
-export const TransactionEvent_req = validate265;
-const schema103 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"eventType":{"$ref":"urn:def:TransactionEventEnumType"},"meterValue":{"type":"array","items":{"$ref":"urn:def:MeterValueType"},"minItems":1},"timestamp":{"type":"string","format":"date-time"},"triggerReason":{"$ref":"urn:def:TriggerReasonEnumType"},"seqNo":{"type":"integer"},"offline":{"type":"boolean","default":false},"numberOfPhasesUsed":{"type":"integer"},"cableMaxCurrent":{"type":"integer"},"reservationId":{"type":"integer"},"transactionInfo":{"$ref":"urn:def:TransactionType"},"evse":{"$ref":"urn:def:EVSEType"},"idToken":{"$ref":"urn:def:IdTokenType"}},"required":["eventType","timestamp","triggerReason","seqNo","transactionInfo"],"type":"object"};
-const schema104 = {"$id":"urn:def:TransactionEventEnumType","type":"string","enum":["Ended","Started","Updated"]};
-
-function validate267(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="urn:def:TransactionEventEnumType" */;
-let vErrors = null;
-let errors = 0;
-if(typeof data !== "string"){
-validate267.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
-return false;
-}
-if(!(((data === "Ended") || (data === "Started")) || (data === "Updated"))){
-validate267.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema104.enum}}];
-return false;
-}
-validate267.errors = vErrors;
-return errors === 0;
-}
-
-const schema105 = {"$id":"urn:def:TriggerReasonEnumType","type":"string","enum":["Authorized","CablePluggedIn","ChargingRateChanged","ChargingStateChanged","Deauthorized","EnergyLimitReached","EVCommunicationLost","EVConnectTimeout","MeterValueClock","MeterValuePeriodic","TimeLimitReached","Trigger","UnlockCommand","StopAuthorized","EVDeparted","EVDetected","RemoteStop","RemoteStart","AbnormalCondition","SignedDataReceived","ResetCommand"]};
-
-function validate270(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="urn:def:TriggerReasonEnumType" */;
-let vErrors = null;
-let errors = 0;
-if(typeof data !== "string"){
-validate270.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
-return false;
-}
-if(!(((((((((((((((((((((data === "Authorized") || (data === "CablePluggedIn")) || (data === "ChargingRateChanged")) || (data === "ChargingStateChanged")) || (data === "Deauthorized")) || (data === "EnergyLimitReached")) || (data === "EVCommunicationLost")) || (data === "EVConnectTimeout")) || (data === "MeterValueClock")) || (data === "MeterValuePeriodic")) || (data === "TimeLimitReached")) || (data === "Trigger")) || (data === "UnlockCommand")) || (data === "StopAuthorized")) || (data === "EVDeparted")) || (data === "EVDetected")) || (data === "RemoteStop")) || (data === "RemoteStart")) || (data === "AbnormalCondition")) || (data === "SignedDataReceived")) || (data === "ResetCommand"))){
-validate270.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema105.enum}}];
-return false;
-}
-validate270.errors = vErrors;
-return errors === 0;
-}
-
-const schema106 = {"$id":"urn:def:TransactionType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"transactionId":{"type":"string","maxLength":36},"chargingState":{"$ref":"urn:def:ChargingStateEnumType"},"timeSpentCharging":{"type":"integer"},"stoppedReason":{"$ref":"urn:def:ReasonEnumType"},"remoteStartId":{"type":"integer"}},"required":["transactionId"]};
-const schema107 = {"$id":"urn:def:ChargingStateEnumType","type":"string","enum":["Charging","EVConnected","SuspendedEV","SuspendedEVSE","Idle"]};
+export const TransactionEvent_req = validate272;
+const schema106 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"eventType":{"$ref":"urn:def:TransactionEventEnumType"},"meterValue":{"type":"array","items":{"$ref":"urn:def:MeterValueType"},"minItems":1},"timestamp":{"type":"string","format":"date-time"},"triggerReason":{"$ref":"urn:def:TriggerReasonEnumType"},"seqNo":{"type":"integer"},"offline":{"type":"boolean","default":false},"numberOfPhasesUsed":{"type":"integer"},"cableMaxCurrent":{"type":"integer"},"reservationId":{"type":"integer"},"transactionInfo":{"$ref":"urn:def:TransactionType"},"evse":{"$ref":"urn:def:EVSEType"},"idToken":{"$ref":"urn:def:IdTokenType"}},"required":["eventType","timestamp","triggerReason","seqNo","transactionInfo"],"type":"object"};
+const schema107 = {"$id":"urn:def:TransactionEventEnumType","type":"string","enum":["Ended","Started","Updated"]};
 
 function validate274(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="urn:def:ChargingStateEnumType" */;
+/*# sourceURL="urn:def:TransactionEventEnumType" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
 validate274.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
 return false;
 }
-if(!(((((data === "Charging") || (data === "EVConnected")) || (data === "SuspendedEV")) || (data === "SuspendedEVSE")) || (data === "Idle"))){
+if(!(((data === "Ended") || (data === "Started")) || (data === "Updated"))){
 validate274.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema107.enum}}];
 return false;
 }
@@ -7997,26 +8110,63 @@ validate274.errors = vErrors;
 return errors === 0;
 }
 
-const schema108 = {"$id":"urn:def:ReasonEnumType","type":"string","enum":["DeAuthorized","EmergencyStop","EnergyLimitReached","EVDisconnected","GroundFault","ImmediateReset","Local","LocalOutOfCredit","MasterPass","Other","OvercurrentFault","PowerLoss","PowerQuality","Reboot","Remote","SOCLimitReached","StoppedByEV","TimeLimitReached","Timeout"]};
+const schema108 = {"$id":"urn:def:TriggerReasonEnumType","type":"string","enum":["Authorized","CablePluggedIn","ChargingRateChanged","ChargingStateChanged","Deauthorized","EnergyLimitReached","EVCommunicationLost","EVConnectTimeout","MeterValueClock","MeterValuePeriodic","TimeLimitReached","Trigger","UnlockCommand","StopAuthorized","EVDeparted","EVDetected","RemoteStop","RemoteStart","AbnormalCondition","SignedDataReceived","ResetCommand"]};
 
-function validate276(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate277(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="urn:def:TriggerReasonEnumType" */;
+let vErrors = null;
+let errors = 0;
+if(typeof data !== "string"){
+validate277.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
+return false;
+}
+if(!(((((((((((((((((((((data === "Authorized") || (data === "CablePluggedIn")) || (data === "ChargingRateChanged")) || (data === "ChargingStateChanged")) || (data === "Deauthorized")) || (data === "EnergyLimitReached")) || (data === "EVCommunicationLost")) || (data === "EVConnectTimeout")) || (data === "MeterValueClock")) || (data === "MeterValuePeriodic")) || (data === "TimeLimitReached")) || (data === "Trigger")) || (data === "UnlockCommand")) || (data === "StopAuthorized")) || (data === "EVDeparted")) || (data === "EVDetected")) || (data === "RemoteStop")) || (data === "RemoteStart")) || (data === "AbnormalCondition")) || (data === "SignedDataReceived")) || (data === "ResetCommand"))){
+validate277.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema108.enum}}];
+return false;
+}
+validate277.errors = vErrors;
+return errors === 0;
+}
+
+const schema109 = {"$id":"urn:def:TransactionType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"transactionId":{"type":"string","maxLength":36},"chargingState":{"$ref":"urn:def:ChargingStateEnumType"},"timeSpentCharging":{"type":"integer"},"stoppedReason":{"$ref":"urn:def:ReasonEnumType"},"remoteStartId":{"type":"integer"}},"required":["transactionId"]};
+const schema110 = {"$id":"urn:def:ChargingStateEnumType","type":"string","enum":["Charging","EVConnected","SuspendedEV","SuspendedEVSE","Idle"]};
+
+function validate281(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="urn:def:ChargingStateEnumType" */;
+let vErrors = null;
+let errors = 0;
+if(typeof data !== "string"){
+validate281.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
+return false;
+}
+if(!(((((data === "Charging") || (data === "EVConnected")) || (data === "SuspendedEV")) || (data === "SuspendedEVSE")) || (data === "Idle"))){
+validate281.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema110.enum}}];
+return false;
+}
+validate281.errors = vErrors;
+return errors === 0;
+}
+
+const schema111 = {"$id":"urn:def:ReasonEnumType","type":"string","enum":["DeAuthorized","EmergencyStop","EnergyLimitReached","EVDisconnected","GroundFault","ImmediateReset","Local","LocalOutOfCredit","MasterPass","Other","OvercurrentFault","PowerLoss","PowerQuality","Reboot","Remote","SOCLimitReached","StoppedByEV","TimeLimitReached","Timeout"]};
+
+function validate283(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:ReasonEnumType" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
-validate276.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
+validate283.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
 return false;
 }
 if(!(((((((((((((((((((data === "DeAuthorized") || (data === "EmergencyStop")) || (data === "EnergyLimitReached")) || (data === "EVDisconnected")) || (data === "GroundFault")) || (data === "ImmediateReset")) || (data === "Local")) || (data === "LocalOutOfCredit")) || (data === "MasterPass")) || (data === "Other")) || (data === "OvercurrentFault")) || (data === "PowerLoss")) || (data === "PowerQuality")) || (data === "Reboot")) || (data === "Remote")) || (data === "SOCLimitReached")) || (data === "StoppedByEV")) || (data === "TimeLimitReached")) || (data === "Timeout"))){
-validate276.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema108.enum}}];
+validate283.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema111.enum}}];
 return false;
 }
-validate276.errors = vErrors;
+validate283.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate272(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate279(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:TransactionType" */;
 let vErrors = null;
 let errors = 0;
@@ -8024,14 +8174,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.transactionId === undefined) && (missing0 = "transactionId")){
-validate272.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate279.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!((((((key0 === "customData") || (key0 === "transactionId")) || (key0 === "chargingState")) || (key0 === "timeSpentCharging")) || (key0 === "stoppedReason")) || (key0 === "remoteStartId"))){
-validate272.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate279.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -8055,12 +8205,12 @@ const _errs3 = errors;
 if(errors === _errs3){
 if(typeof data1 === "string"){
 if(func0(data1) > 36){
-validate272.errors = [{instancePath:instancePath+"/transactionId",keyword:"maxLength",params:{limit: 36}}];
+validate279.errors = [{instancePath:instancePath+"/transactionId",keyword:"maxLength",params:{limit: 36}}];
 return false;
 }
 }
 else {
-validate272.errors = [{instancePath:instancePath+"/transactionId",keyword:"type",params:{type: "string"}}];
+validate279.errors = [{instancePath:instancePath+"/transactionId",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -8072,8 +8222,8 @@ var valid0 = true;
 if(valid0){
 if(data.chargingState !== undefined){
 const _errs5 = errors;
-if(!(validate274(data.chargingState, {instancePath:instancePath+"/chargingState",parentData:data,parentDataProperty:"chargingState",rootData}))){
-vErrors = vErrors === null ? validate274.errors : vErrors.concat(validate274.errors);
+if(!(validate281(data.chargingState, {instancePath:instancePath+"/chargingState",parentData:data,parentDataProperty:"chargingState",rootData}))){
+vErrors = vErrors === null ? validate281.errors : vErrors.concat(validate281.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs5 === errors;
@@ -8086,7 +8236,7 @@ if(data.timeSpentCharging !== undefined){
 let data3 = data.timeSpentCharging;
 const _errs6 = errors;
 if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
-validate272.errors = [{instancePath:instancePath+"/timeSpentCharging",keyword:"type",params:{type: "integer"}}];
+validate279.errors = [{instancePath:instancePath+"/timeSpentCharging",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -8097,8 +8247,8 @@ var valid0 = true;
 if(valid0){
 if(data.stoppedReason !== undefined){
 const _errs8 = errors;
-if(!(validate276(data.stoppedReason, {instancePath:instancePath+"/stoppedReason",parentData:data,parentDataProperty:"stoppedReason",rootData}))){
-vErrors = vErrors === null ? validate276.errors : vErrors.concat(validate276.errors);
+if(!(validate283(data.stoppedReason, {instancePath:instancePath+"/stoppedReason",parentData:data,parentDataProperty:"stoppedReason",rootData}))){
+vErrors = vErrors === null ? validate283.errors : vErrors.concat(validate283.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs8 === errors;
@@ -8111,7 +8261,7 @@ if(data.remoteStartId !== undefined){
 let data5 = data.remoteStartId;
 const _errs9 = errors;
 if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
-validate272.errors = [{instancePath:instancePath+"/remoteStartId",keyword:"type",params:{type: "integer"}}];
+validate279.errors = [{instancePath:instancePath+"/remoteStartId",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs9 === errors;
@@ -8128,30 +8278,30 @@ var valid0 = true;
 }
 }
 else {
-validate272.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate279.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate272.errors = vErrors;
+validate279.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate265(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate272(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((((((data.eventType === undefined) && (missing0 = "eventType")) || ((data.timestamp === undefined) && (missing0 = "timestamp"))) || ((data.triggerReason === undefined) && (missing0 = "triggerReason"))) || ((data.seqNo === undefined) && (missing0 = "seqNo"))) || ((data.transactionInfo === undefined) && (missing0 = "transactionInfo"))){
-validate265.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate272.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
-if(!(func31.call(schema103.properties, key0))){
-validate265.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+if(!(func31.call(schema106.properties, key0))){
+validate272.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -8171,8 +8321,8 @@ var valid0 = true;
 if(valid0){
 if(data.eventType !== undefined){
 const _errs3 = errors;
-if(!(validate267(data.eventType, {instancePath:instancePath+"/eventType",parentData:data,parentDataProperty:"eventType",rootData}))){
-vErrors = vErrors === null ? validate267.errors : vErrors.concat(validate267.errors);
+if(!(validate274(data.eventType, {instancePath:instancePath+"/eventType",parentData:data,parentDataProperty:"eventType",rootData}))){
+vErrors = vErrors === null ? validate274.errors : vErrors.concat(validate274.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs3 === errors;
@@ -8187,7 +8337,7 @@ const _errs4 = errors;
 if(errors === _errs4){
 if(Array.isArray(data2)){
 if(data2.length < 1){
-validate265.errors = [{instancePath:instancePath+"/meterValue",keyword:"minItems",params:{limit: 1}}];
+validate272.errors = [{instancePath:instancePath+"/meterValue",keyword:"minItems",params:{limit: 1}}];
 return false;
 }
 else {
@@ -8195,8 +8345,8 @@ var valid1 = true;
 const len0 = data2.length;
 for(let i0=0; i0<len0; i0++){
 const _errs6 = errors;
-if(!(validate79(data2[i0], {instancePath:instancePath+"/meterValue/" + i0,parentData:data2,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate79.errors : vErrors.concat(validate79.errors);
+if(!(validate81(data2[i0], {instancePath:instancePath+"/meterValue/" + i0,parentData:data2,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate81.errors : vErrors.concat(validate81.errors);
 errors = vErrors.length;
 }
 var valid1 = _errs6 === errors;
@@ -8207,7 +8357,7 @@ break;
 }
 }
 else {
-validate265.errors = [{instancePath:instancePath+"/meterValue",keyword:"type",params:{type: "array"}}];
+validate272.errors = [{instancePath:instancePath+"/meterValue",keyword:"type",params:{type: "array"}}];
 return false;
 }
 }
@@ -8224,12 +8374,12 @@ if(errors === _errs7){
 if(errors === _errs7){
 if(typeof data4 === "string"){
 if(!(formats0.validate(data4))){
-validate265.errors = [{instancePath:instancePath+"/timestamp",keyword:"format",params:{format: "date-time"}}];
+validate272.errors = [{instancePath:instancePath+"/timestamp",keyword:"format",params:{format: "date-time"}}];
 return false;
 }
 }
 else {
-validate265.errors = [{instancePath:instancePath+"/timestamp",keyword:"type",params:{type: "string"}}];
+validate272.errors = [{instancePath:instancePath+"/timestamp",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -8242,8 +8392,8 @@ var valid0 = true;
 if(valid0){
 if(data.triggerReason !== undefined){
 const _errs9 = errors;
-if(!(validate270(data.triggerReason, {instancePath:instancePath+"/triggerReason",parentData:data,parentDataProperty:"triggerReason",rootData}))){
-vErrors = vErrors === null ? validate270.errors : vErrors.concat(validate270.errors);
+if(!(validate277(data.triggerReason, {instancePath:instancePath+"/triggerReason",parentData:data,parentDataProperty:"triggerReason",rootData}))){
+vErrors = vErrors === null ? validate277.errors : vErrors.concat(validate277.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs9 === errors;
@@ -8256,7 +8406,7 @@ if(data.seqNo !== undefined){
 let data6 = data.seqNo;
 const _errs10 = errors;
 if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
-validate265.errors = [{instancePath:instancePath+"/seqNo",keyword:"type",params:{type: "integer"}}];
+validate272.errors = [{instancePath:instancePath+"/seqNo",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs10 === errors;
@@ -8268,7 +8418,7 @@ if(valid0){
 if(data.offline !== undefined){
 const _errs12 = errors;
 if(typeof data.offline !== "boolean"){
-validate265.errors = [{instancePath:instancePath+"/offline",keyword:"type",params:{type: "boolean"}}];
+validate272.errors = [{instancePath:instancePath+"/offline",keyword:"type",params:{type: "boolean"}}];
 return false;
 }
 var valid0 = _errs12 === errors;
@@ -8281,7 +8431,7 @@ if(data.numberOfPhasesUsed !== undefined){
 let data8 = data.numberOfPhasesUsed;
 const _errs14 = errors;
 if(!(((typeof data8 == "number") && (!(data8 % 1) && !isNaN(data8))) && (isFinite(data8)))){
-validate265.errors = [{instancePath:instancePath+"/numberOfPhasesUsed",keyword:"type",params:{type: "integer"}}];
+validate272.errors = [{instancePath:instancePath+"/numberOfPhasesUsed",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs14 === errors;
@@ -8294,7 +8444,7 @@ if(data.cableMaxCurrent !== undefined){
 let data9 = data.cableMaxCurrent;
 const _errs16 = errors;
 if(!(((typeof data9 == "number") && (!(data9 % 1) && !isNaN(data9))) && (isFinite(data9)))){
-validate265.errors = [{instancePath:instancePath+"/cableMaxCurrent",keyword:"type",params:{type: "integer"}}];
+validate272.errors = [{instancePath:instancePath+"/cableMaxCurrent",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs16 === errors;
@@ -8307,7 +8457,7 @@ if(data.reservationId !== undefined){
 let data10 = data.reservationId;
 const _errs18 = errors;
 if(!(((typeof data10 == "number") && (!(data10 % 1) && !isNaN(data10))) && (isFinite(data10)))){
-validate265.errors = [{instancePath:instancePath+"/reservationId",keyword:"type",params:{type: "integer"}}];
+validate272.errors = [{instancePath:instancePath+"/reservationId",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs18 === errors;
@@ -8318,8 +8468,8 @@ var valid0 = true;
 if(valid0){
 if(data.transactionInfo !== undefined){
 const _errs20 = errors;
-if(!(validate272(data.transactionInfo, {instancePath:instancePath+"/transactionInfo",parentData:data,parentDataProperty:"transactionInfo",rootData}))){
-vErrors = vErrors === null ? validate272.errors : vErrors.concat(validate272.errors);
+if(!(validate279(data.transactionInfo, {instancePath:instancePath+"/transactionInfo",parentData:data,parentDataProperty:"transactionInfo",rootData}))){
+vErrors = vErrors === null ? validate279.errors : vErrors.concat(validate279.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs20 === errors;
@@ -8330,8 +8480,8 @@ var valid0 = true;
 if(valid0){
 if(data.evse !== undefined){
 const _errs21 = errors;
-if(!(validate63(data.evse, {instancePath:instancePath+"/evse",parentData:data,parentDataProperty:"evse",rootData}))){
-vErrors = vErrors === null ? validate63.errors : vErrors.concat(validate63.errors);
+if(!(validate65(data.evse, {instancePath:instancePath+"/evse",parentData:data,parentDataProperty:"evse",rootData}))){
+vErrors = vErrors === null ? validate65.errors : vErrors.concat(validate65.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs21 === errors;
@@ -8367,50 +8517,50 @@ var valid0 = true;
 }
 }
 else {
-validate265.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate272.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate265.errors = vErrors;
+validate272.errors = vErrors;
 return errors === 0;
 }
 
-export const TriggerMessage_conf = validate281;
-const schema109 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"status":{"$ref":"urn:def:TriggerMessageStatusEnumType"},"statusInfo":{"$ref":"urn:def:StatusInfoType"}},"required":["status"],"type":"object"};
-const schema110 = {"$id":"urn:def:TriggerMessageStatusEnumType","type":"string","enum":["Accepted","Rejected","NotImplemented"]};
+export const TriggerMessage_conf = validate288;
+const schema112 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"status":{"$ref":"urn:def:TriggerMessageStatusEnumType"},"statusInfo":{"$ref":"urn:def:StatusInfoType"}},"required":["status"],"type":"object"};
+const schema113 = {"$id":"urn:def:TriggerMessageStatusEnumType","type":"string","enum":["Accepted","Rejected","NotImplemented"]};
 
-function validate283(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate290(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:TriggerMessageStatusEnumType" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
-validate283.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
+validate290.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
 return false;
 }
 if(!(((data === "Accepted") || (data === "Rejected")) || (data === "NotImplemented"))){
-validate283.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema110.enum}}];
+validate290.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema113.enum}}];
 return false;
 }
-validate283.errors = vErrors;
+validate290.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate281(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate288(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.status === undefined) && (missing0 = "status")){
-validate281.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate288.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(((key0 === "customData") || (key0 === "status")) || (key0 === "statusInfo"))){
-validate281.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate288.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -8430,8 +8580,8 @@ var valid0 = true;
 if(valid0){
 if(data.status !== undefined){
 const _errs3 = errors;
-if(!(validate283(data.status, {instancePath:instancePath+"/status",parentData:data,parentDataProperty:"status",rootData}))){
-vErrors = vErrors === null ? validate283.errors : vErrors.concat(validate283.errors);
+if(!(validate290(data.status, {instancePath:instancePath+"/status",parentData:data,parentDataProperty:"status",rootData}))){
+vErrors = vErrors === null ? validate290.errors : vErrors.concat(validate290.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs3 === errors;
@@ -8457,50 +8607,50 @@ var valid0 = true;
 }
 }
 else {
-validate281.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate288.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
-}
-validate281.errors = vErrors;
-return errors === 0;
-}
-
-export const UnlockConnector_conf = validate286;
-const schema111 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"status":{"$ref":"urn:def:UnlockStatusEnumType"},"statusInfo":{"$ref":"urn:def:StatusInfoType"}},"required":["status"],"type":"object"};
-const schema112 = {"$id":"urn:def:UnlockStatusEnumType","type":"string","enum":["Unlocked","UnlockFailed","OngoingAuthorizedTransaction","UnknownConnector"]};
-
-function validate288(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="urn:def:UnlockStatusEnumType" */;
-let vErrors = null;
-let errors = 0;
-if(typeof data !== "string"){
-validate288.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
-return false;
-}
-if(!((((data === "Unlocked") || (data === "UnlockFailed")) || (data === "OngoingAuthorizedTransaction")) || (data === "UnknownConnector"))){
-validate288.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema112.enum}}];
-return false;
 }
 validate288.errors = vErrors;
 return errors === 0;
 }
 
+export const UnlockConnector_conf = validate293;
+const schema114 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"status":{"$ref":"urn:def:UnlockStatusEnumType"},"statusInfo":{"$ref":"urn:def:StatusInfoType"}},"required":["status"],"type":"object"};
+const schema115 = {"$id":"urn:def:UnlockStatusEnumType","type":"string","enum":["Unlocked","UnlockFailed","OngoingAuthorizedTransaction","UnknownConnector"]};
 
-function validate286(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate295(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="urn:def:UnlockStatusEnumType" */;
+let vErrors = null;
+let errors = 0;
+if(typeof data !== "string"){
+validate295.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
+return false;
+}
+if(!((((data === "Unlocked") || (data === "UnlockFailed")) || (data === "OngoingAuthorizedTransaction")) || (data === "UnknownConnector"))){
+validate295.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema115.enum}}];
+return false;
+}
+validate295.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate293(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.status === undefined) && (missing0 = "status")){
-validate286.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate293.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(((key0 === "customData") || (key0 === "status")) || (key0 === "statusInfo"))){
-validate286.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate293.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -8520,8 +8670,8 @@ var valid0 = true;
 if(valid0){
 if(data.status !== undefined){
 const _errs3 = errors;
-if(!(validate288(data.status, {instancePath:instancePath+"/status",parentData:data,parentDataProperty:"status",rootData}))){
-vErrors = vErrors === null ? validate288.errors : vErrors.concat(validate288.errors);
+if(!(validate295(data.status, {instancePath:instancePath+"/status",parentData:data,parentDataProperty:"status",rootData}))){
+vErrors = vErrors === null ? validate295.errors : vErrors.concat(validate295.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs3 === errors;
@@ -8547,13 +8697,13 @@ var valid0 = true;
 }
 }
 else {
-validate286.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate293.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate286.errors = vErrors;
+validate293.errors = vErrors;
 return errors === 0;
 }
 
-export const validators = {"Authorize.req": Authorize_req, "BootNotification.req": BootNotification_req, "ChangeAvailability.conf": ChangeAvailability_conf, "ClearedChargingLimit.req": ClearedChargingLimit_req, "DataTransfer.req": DataTransfer_req, "FirmwareStatusNotification.req": FirmwareStatusNotification_req, "GetBaseReport.conf": GetBaseReport_conf, "GetReport.conf": GetReport_conf, "GetVariables.conf": GetVariables_conf, "Heartbeat.req": Heartbeat_req, "LogStatusNotification.req": LogStatusNotification_req, "MeterValues.req": MeterValues_req, "NotifyChargingLimit.req": NotifyChargingLimit_req, "NotifyCustomerInformation.req": NotifyCustomerInformation_req, "NotifyDisplayMessages.req": NotifyDisplayMessages_req, "NotifyEVChargingNeeds.req": NotifyEVChargingNeeds_req, "NotifyEVChargingSchedule.req": NotifyEVChargingSchedule_req, "NotifyEvent.req": NotifyEvent_req, "NotifyMonitoringReport.req": NotifyMonitoringReport_req, "NotifyReport.req": NotifyReport_req, "PublishFirmwareStatusNotification.req": PublishFirmwareStatusNotification_req, "ReportChargingProfiles.req": ReportChargingProfiles_req, "RequestStartTransaction.conf": RequestStartTransaction_conf, "RequestStopTransaction.conf": RequestStopTransaction_conf, "ReservationStatusUpdate.req": ReservationStatusUpdate_req, "Reset.conf": Reset_conf, "SecurityEventNotification.req": SecurityEventNotification_req, "SetNetworkProfile.conf": SetNetworkProfile_conf, "SetVariables.conf": SetVariables_conf, "SignCertificate.req": SignCertificate_req, "StatusNotification.req": StatusNotification_req, "TransactionEvent.req": TransactionEvent_req, "TriggerMessage.conf": TriggerMessage_conf, "UnlockConnector.conf": UnlockConnector_conf};
+export const validators = {"Authorize.req": Authorize_req, "BootNotification.req": BootNotification_req, "ChangeAvailability.conf": ChangeAvailability_conf, "ClearedChargingLimit.req": ClearedChargingLimit_req, "DataTransfer.req": DataTransfer_req, "FirmwareStatusNotification.req": FirmwareStatusNotification_req, "GetBaseReport.conf": GetBaseReport_conf, "GetLocalListVersion.conf": GetLocalListVersion_conf, "GetReport.conf": GetReport_conf, "GetVariables.conf": GetVariables_conf, "Heartbeat.req": Heartbeat_req, "LogStatusNotification.req": LogStatusNotification_req, "MeterValues.req": MeterValues_req, "NotifyChargingLimit.req": NotifyChargingLimit_req, "NotifyCustomerInformation.req": NotifyCustomerInformation_req, "NotifyDisplayMessages.req": NotifyDisplayMessages_req, "NotifyEVChargingNeeds.req": NotifyEVChargingNeeds_req, "NotifyEVChargingSchedule.req": NotifyEVChargingSchedule_req, "NotifyEvent.req": NotifyEvent_req, "NotifyMonitoringReport.req": NotifyMonitoringReport_req, "NotifyReport.req": NotifyReport_req, "PublishFirmwareStatusNotification.req": PublishFirmwareStatusNotification_req, "ReportChargingProfiles.req": ReportChargingProfiles_req, "RequestStartTransaction.conf": RequestStartTransaction_conf, "RequestStopTransaction.conf": RequestStopTransaction_conf, "ReservationStatusUpdate.req": ReservationStatusUpdate_req, "Reset.conf": Reset_conf, "SecurityEventNotification.req": SecurityEventNotification_req, "SendLocalList.conf": SendLocalList_conf, "SetNetworkProfile.conf": SetNetworkProfile_conf, "SetVariables.conf": SetVariables_conf, "SignCertificate.req": SignCertificate_req, "StatusNotification.req": StatusNotification_req, "TransactionEvent.req": TransactionEvent_req, "TriggerMessage.conf": TriggerMessage_conf, "UnlockConnector.conf": UnlockConnector_conf};
 export const ACTIONS = ["Authorize","BootNotification","CancelReservation","CertificateSigned","ChangeAvailability","ClearCache","ClearChargingProfile","ClearDisplayMessage","ClearedChargingLimit","ClearVariableMonitoring","CostUpdated","CustomerInformation","DataTransfer","DeleteCertificate","FirmwareStatusNotification","Get15118EVCertificate","GetBaseReport","GetCertificateStatus","GetChargingProfiles","GetCompositeSchedule","GetDisplayMessages","GetInstalledCertificateIds","GetLocalListVersion","GetLog","GetMonitoringReport","GetReport","GetTransactionStatus","GetVariables","Heartbeat","InstallCertificate","LogStatusNotification","MeterValues","NotifyChargingLimit","NotifyCustomerInformation","NotifyDisplayMessages","NotifyEVChargingNeeds","NotifyEVChargingSchedule","NotifyEvent","NotifyMonitoringReport","NotifyReport","PublishFirmware","PublishFirmwareStatusNotification","ReportChargingProfiles","RequestStartTransaction","RequestStopTransaction","ReservationStatusUpdate","ReserveNow","Reset","SecurityEventNotification","SendLocalList","SetChargingProfile","SetDisplayMessage","SetMonitoringBase","SetMonitoringLevel","SetNetworkProfile","SetVariableMonitoring","SetVariables","SignCertificate","StatusNotification","TransactionEvent","TriggerMessage","UnlockConnector","UnpublishFirmware","UpdateFirmware"];
