@@ -194,12 +194,24 @@ export interface LocalListState {
   /** Canonical values of cards that did not fit the charger's maximum list length (served online only). */
   readonly notFitted?: readonly string[];
   readonly updatedAt: string;
+  /** Read only: a sync holds the lock now. */
+  readonly syncing?: boolean;
 }
 
 /** AP-94: the state of a charger's local list (strongly consistent: the sync reads what it wrote). */
 export async function getLocalListState(chargePointId: string): Promise<LocalListState | undefined> {
   const out = await documentClient().send(new GetCommand({ TableName: config().tableName, Key: keys.localList(chargePointId), ConsistentRead: true }));
-  return out.Item as LocalListState | undefined;
+  const item = out.Item as (LocalListState & { syncLockUntil?: number }) | undefined;
+  // An item holding only a lock (the first sync has not saved yet) is no state.
+  if (!item || item.version === undefined) return undefined;
+  return { ...item, syncing: item.syncLockUntil !== undefined && item.syncLockUntil >= Math.floor(Date.now() / 1000) };
+}
+
+/** AP-94: whether a sync holds the charger's lock now. */
+export async function localListSyncing(chargePointId: string): Promise<boolean> {
+  const out = await documentClient().send(new GetCommand({ TableName: config().tableName, Key: keys.localList(chargePointId), ConsistentRead: true, ProjectionExpression: 'syncLockUntil' }));
+  const until = out.Item?.syncLockUntil as number | undefined;
+  return until !== undefined && until >= Math.floor(Date.now() / 1000);
 }
 
 const STATE_FIELDS = ['supported', 'unsupportedReason', 'version', 'maxEntries', 'itemsPerMessage', 'entries', 'inSync', 'lastError', 'syncedAt', 'notFitted'] as const;

@@ -17,7 +17,7 @@
 //    Each message takes the next version. A VersionMismatch answer to a Differential falls back to Full once.
 import { randomUUID } from 'node:crypto';
 import { getChargePoint, listChargePointsOfProject, type ChargePoint } from '../db/charge-points';
-import { claimLocalListSync, getLocalListState, listCardsOfTeam, releaseLocalListSync, saveLocalListState, type LocalListEntry, type LocalListState } from '../db/cards';
+import { claimLocalListSync, getLocalListState, localListSyncing, listCardsOfTeam, releaseLocalListSync, saveLocalListState, type LocalListEntry, type LocalListState } from '../db/cards';
 import { listDeviceModelReports } from '../db/device-model';
 import type { IdTokenRecord } from '../db/drivers';
 import { listProjectsOfSite, listSites } from '../db/projects';
@@ -263,7 +263,7 @@ export async function localListStatus(who: AccountPrincipal, locationId: string,
     max_entries: s?.maxEntries ?? null,
     items_per_message: s?.itemsPerMessage ?? null,
     in_sync: s?.inSync ?? false,
-    syncing: s !== undefined && 'syncLock' in s,
+    syncing: s?.syncing ?? (await localListSyncing(chargePointId)),
     last_error: s?.lastError ?? null,
     synced_at: s?.syncedAt ?? null,
     not_fitted: (s?.notFitted ?? []).map(cardIdOf),
