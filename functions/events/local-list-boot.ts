@@ -1,9 +1,9 @@
-// Target of charge_point.booted: an Accepted charger whose local list is behind gets it (domain/local-list.ts syncAfterBoot).
+// Target of local_list.sync_requested (published by an Accepted boot of a charger a sync could not
+// reach): its local list follows the location's cards now (domain/local-list.ts).
 import type { EventBridgeEvent } from 'aws-lambda';
 import type { DomainEvent } from '../../lib/events/catalogue';
-import { syncAfterBoot } from '../../lib/domain/local-list';
+import { syncChargePointList } from '../../lib/domain/local-list';
 
-export const handler = async (event: EventBridgeEvent<'charge_point.booted', DomainEvent<'charge_point.booted'>>): Promise<void> => {
-  if (event.detail.data.boot_status !== 'Accepted') return;
-  await syncAfterBoot(event.detail.data.charge_point_id);
+export const handler = async (event: EventBridgeEvent<'local_list.sync_requested', DomainEvent<'local_list.sync_requested'>>): Promise<void> => {
+  await syncChargePointList(event.detail.data.charge_point_id);
 };

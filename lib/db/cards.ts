@@ -278,3 +278,20 @@ export async function releaseLocalListSync(chargePointId: string, lockId: string
     throw err;
   }
 }
+
+/** AP-96: flag (or clear) a charger whose local list a sync could not reach; its boot handler reads it. */
+export async function setLocalListPending(chargePointId: string, pending: boolean): Promise<void> {
+  try {
+    await documentClient().send(
+      new UpdateCommand({
+        TableName: config().tableName,
+        Key: keys.chargePoint(chargePointId),
+        UpdateExpression: pending ? 'SET localListPending = :t' : 'REMOVE localListPending',
+        ConditionExpression: 'attribute_exists(pk)',
+        ...(pending ? { ExpressionAttributeValues: { ':t': true } } : {}),
+      }),
+    );
+  } catch (err) {
+    if (!conditionFailed(err)) throw err;
+  }
+}

@@ -1,7 +1,10 @@
 // Keeping a charger's local authorisation list in step with the location's cards (issue #17 §2;
 // DOMAIN.md §4; OCPP 1.6 §3.5 / §5.9 / §5.16, 2.0.1 D01 / D02 and LocalAuthListCtrlr). Runs off the
 // request path: a card change publishes `cards.changed`, whose rule (functions/events/local-list-sync.ts)
-// syncs each charger of the team; so does an Accepted boot of a charger whose list is behind.
+// syncs each charger of the team. A sync that could not reach a charger flags it (`localListPending`
+// on the charge point item); its next Accepted boot asks for a sync (decision: the boot handler reads
+// that item anyway, so other boots cost nothing; a charger added to a team with cards gets its list
+// at the next card change, and one that lost its list shows a version mismatch then and gets Full).
 //
 // One sync, per charger (under a lock, so versions go up one by one):
 // 1. Support and limits. 1.6: GetLocalListVersion (−1: not supported, §5.9), GetConfiguration
@@ -17,7 +20,7 @@
 //    Each message takes the next version. A VersionMismatch answer to a Differential falls back to Full once.
 import { randomUUID } from 'node:crypto';
 import { getChargePoint, listChargePointsOfProject, type ChargePoint } from '../db/charge-points';
-import { claimLocalListSync, getLocalListState, localListSyncing, listCardsOfTeam, releaseLocalListSync, saveLocalListState, type LocalListEntry, type LocalListState } from '../db/cards';
+import { claimLocalListSync, getLocalListState, localListSyncing, setLocalListPending, listCardsOfTeam, releaseLocalListSync, saveLocalListState, type LocalListEntry, type LocalListState } from '../db/cards';
 import { listDeviceModelReports } from '../db/device-model';
 import type { IdTokenRecord } from '../db/drivers';
 import { listProjectsOfSite, listSites } from '../db/projects';
@@ -212,7 +215,11 @@ export async function syncChargePointList(chargePointId: string): Promise<void> 
     for (let again = true; again; ) {
       const cp = await getChargePoint(chargePointId, true);
       if (!cp?.identity || !cp.protocol) break;
-      await saveLocalListState(await syncOnce(cp, await getLocalListState(chargePointId)));
+      const state = await syncOnce(cp, await getLocalListState(chargePointId));
+      await saveLocalListState(state);
+      // Behind (the charger was offline, or failed): its next Accepted boot asks again (ocpp/actions/boot.ts).
+      const pending = !state.inSync && state.supported !== false;
+      if (pending !== (cp.localListPending === true)) await setLocalListPending(chargePointId, pending);
       again = await releaseLocalListSync(chargePointId, lockId);
       if (again && !(await claimLocalListSync(chargePointId, lockId, Math.floor(Date.now() / 1000), LOCK_SECONDS))) return;
     }
@@ -233,22 +240,6 @@ export async function syncTeamLists(operatorId: string, teamId: string): Promise
   const cps = await chargePointsOfTeam(operatorId, teamId);
   const results = await Promise.allSettled(cps.map((cp) => syncChargePointList(cp.chargePointId)));
   for (const r of results) if (r.status === 'rejected') log.error('local list sync failed', { err: r.reason });
-}
-
-/**
- * After an Accepted boot (decision): sync only a charger whose list is behind (a sync failed, e.g.
- * it was offline) or that never got one while its team has cards. One read (the state) per boot, a
- * query only without state; boots are rare, and a charger that lost its list shows a version
- * mismatch at the next change, which sends it Full.
- */
-export async function syncAfterBoot(chargePointId: string): Promise<void> {
-  const state = await getLocalListState(chargePointId);
-  if (state && (state.inSync || state.supported === false)) return;
-  if (!state) {
-    const cp = await getChargePoint(chargePointId);
-    if (!cp || (await listCardsOfTeam(cp.operatorId, cp.teamId)).length === 0) return;
-  }
-  await syncChargePointList(chargePointId);
 }
 
 export async function localListStatus(who: AccountPrincipal, locationId: string, chargePointId: string) {

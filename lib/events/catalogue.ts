@@ -155,6 +155,8 @@ export const EVENT_SCHEMAS = {
     card_id: z.string(),
     change: z.enum(['added', 'changed', 'removed']),
   }),
+  /** A charger whose local list a sync could not reach booted Accepted again (issue #17). */
+  'local_list.sync_requested': z.object({ charge_point_id: z.string() }),
 } as const satisfies Record<EventType, z.ZodType>;
 
 export type { EventType };

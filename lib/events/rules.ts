@@ -75,10 +75,10 @@ const CORE_EVENT_RULES: readonly EventRule[] = [
   },
   {
     name: 'local-list-boot',
-    pattern: { source: [EVENT_SOURCE], detailType: ['charge_point.booted'] },
+    pattern: { source: [EVENT_SOURCE], detailType: ['local_list.sync_requested'] },
     entry: 'functions/events/local-list-boot.ts',
     access: { table: 'readwrite', connections: 'manage', events: 'publish' },
-    description: 'After an Accepted boot, sync the local list of a charger whose list is behind',
+    description: 'Sync the local list of a charger a sync could not reach, once it boots Accepted again',
   },
 ];
 

@@ -21,6 +21,7 @@ export const EVENT_TYPES = [
   'session.ended',
   'email.requested',
   'cards.changed',
+  'local_list.sync_requested',
 ] as const;
 
 export type EventType = (typeof EVENT_TYPES)[number];
