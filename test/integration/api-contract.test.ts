@@ -12,7 +12,7 @@ import { putDriver } from '../../lib/db/drivers';
 import { addStaffMember } from '../../lib/domain/operator-staff';
 import { API_ROUTES } from '../../lib/routes';
 import { aSignedInAccount, anEmail } from './support/api';
-import { aConnectedClient, aRegisteredChargePoint, basic, behaveLikeACharger, BOOT, upgradeStatus } from './support/ocpp';
+import { aConnectedClient, aRegisteredChargePoint, basic, behaveLikeACharger, BOOT, markCommissioned, upgradeStatus } from './support/ocpp';
 import { startTestRuntime } from './support/runtime';
 import { aSinkServer } from './support/webhooks';
 
@@ -34,6 +34,7 @@ let rt: LocalRuntime;
 let receiver: Awaited<ReturnType<typeof aSinkServer>>;
 let client: RPCClient | undefined;
 let locationClient: RPCClient | undefined;
+let cardsClient: RPCClient | undefined;
 const answers: Answer[] = [];
 
 beforeAll(async () => {
@@ -43,6 +44,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await client?.close({ force: true }).catch(() => undefined);
   await locationClient?.close({ force: true }).catch(() => undefined);
+  await cardsClient?.close({ force: true }).catch(() => undefined);
   await rt?.stop();
   await receiver?.close();
 });
@@ -288,6 +290,37 @@ describe('every route against the OpenAPI document', () => {
       async () => expect((await call<{ status: string }>('GET /api/v1/locations/{location_id}/charge-points/{charge_point_id}/commissioning', { token: installer.token, params: cpParams })).body.status).toBe('completed'),
       { timeout: 15_000, interval: 250 },
     );
+  }, 60_000);
+
+  it('walks the charge card routes: learning on a charger, cards, the local list', async () => {
+    const installer = await aSignedInAccount(rt, { name: 'Cara Cards' });
+    await call('POST /api/v1/operator/projects/{project_id}/installers', { token: rt.seed!.operatorApiKey, params: { project_id: rt.seed!.projectId }, body: { email: installer.email } });
+    const location_id = (await call<{ location_id: string }>('POST /api/v1/locations', { token: installer.token, body: { operator_id: rt.seed!.operatorId, name: 'Card Barn', address: '9 Farm Road', country: 'GB' } })).body.location_id;
+    const cp = await call<{ charge_point_id: string; charge_point_identity: string; provisioning_password: string }>('POST /api/v1/locations/{location_id}/charge-points', {
+      token: installer.token,
+      params: { location_id },
+      body: { serial_number: `CARDS-${Date.now().toString(36)}`.toUpperCase(), ocpp_protocol: 'ocpp1.6' },
+    });
+    const params = { location_id, charge_point_id: cp.body.charge_point_id };
+    await markCommissioned(cp.body.charge_point_id);
+    cardsClient = await aConnectedClient(rt, { identity: cp.body.charge_point_identity, password: cp.body.provisioning_password, protocol: 'ocpp1.6' });
+    cardsClient.handle('GetLocalListVersion', async () => ({ listVersion: 0 }));
+    cardsClient.handle('GetConfiguration', async () => ({ configurationKey: [{ key: 'LocalAuthListEnabled', readonly: true, value: 'true' }] }));
+    cardsClient.handle('SendLocalList', async () => ({ status: 'Accepted' }));
+    await cardsClient.call('BootNotification', BOOT['ocpp1.6']);
+    const known = await call<{ card_id: string }>('POST /api/v1/locations/{location_id}/cards', { token: installer.token, params: { location_id }, body: { id_token: 'CONTRACT-KNOWN', name: 'Known fob' } });
+    await call('POST /api/v1/locations/{location_id}/charge-points/{charge_point_id}/card-learning', { token: installer.token, params, body: {} });
+    await cardsClient.call('Authorize', { idTag: 'CONTRACT-NEW' });
+    await cardsClient.call('Authorize', { idTag: 'CONTRACT-KNOWN' });
+    const learning = await call<{ captures: Array<{ captured_id: string; known: boolean }> }>('GET /api/v1/locations/{location_id}/charge-points/{charge_point_id}/card-learning', { token: installer.token, params });
+    const captured = learning.body.captures.find((c) => !c.known)!;
+    const card = await call<{ card_id: string }>('POST /api/v1/locations/{location_id}/cards', { token: installer.token, params: { location_id }, body: { captured_id: captured.captured_id, name: 'New fob', owner: 'team' } });
+    await call('DELETE /api/v1/locations/{location_id}/charge-points/{charge_point_id}/card-learning', { token: installer.token, params });
+    await call('GET /api/v1/locations/{location_id}/cards', { token: installer.token, params: { location_id } });
+    await call('PATCH /api/v1/locations/{location_id}/cards/{card_id}', { token: installer.token, params: { location_id, card_id: card.body.card_id }, body: { status: 'blocked' } });
+    await call('DELETE /api/v1/locations/{location_id}/cards/{card_id}', { token: installer.token, params: { location_id, card_id: known.body.card_id } });
+    await rt.drain();
+    await call('GET /api/v1/locations/{location_id}/charge-points/{charge_point_id}/local-list', { token: installer.token, params });
   }, 60_000);
 
   it('walks the operator access routes: API keys and staff', async () => {
