@@ -233,21 +233,25 @@ export async function saveLocalListState(s: LocalListState): Promise<void> {
  * syncs once more before releasing. Returns whether this caller holds the lock.
  */
 export async function claimLocalListSync(chargePointId: string, lockId: string, nowSec: number, holdSeconds: number): Promise<boolean> {
-  try {
-    await documentClient().send(
-      new UpdateCommand({
-        TableName: config().tableName,
-        Key: keys.localList(chargePointId),
-        UpdateExpression: 'SET syncLock = :lock, syncLockUntil = :until, dirty = :f, #t = :type',
-        ConditionExpression: 'attribute_not_exists(syncLockUntil) OR syncLockUntil < :now',
-        ExpressionAttributeNames: { '#t': 'type' },
-        ExpressionAttributeValues: { ':lock': lockId, ':until': nowSec + holdSeconds, ':f': false, ':now': nowSec, ':type': ENTITY.localList },
-      }),
-    );
-    return true;
-  } catch (err) {
-    if (!conditionFailed(err)) throw err;
-  }
+  const claim = async () => {
+    try {
+      await documentClient().send(
+        new UpdateCommand({
+          TableName: config().tableName,
+          Key: keys.localList(chargePointId),
+          UpdateExpression: 'SET syncLock = :lock, syncLockUntil = :until, dirty = :f, #t = :type',
+          ConditionExpression: 'attribute_not_exists(syncLockUntil) OR syncLockUntil < :now',
+          ExpressionAttributeNames: { '#t': 'type' },
+          ExpressionAttributeValues: { ':lock': lockId, ':until': nowSec + holdSeconds, ':f': false, ':now': nowSec, ':type': ENTITY.localList },
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (conditionFailed(err)) return false;
+      throw err;
+    }
+  };
+  if (await claim()) return true;
   await documentClient().send(
     new UpdateCommand({
       TableName: config().tableName,
@@ -256,7 +260,9 @@ export async function claimLocalListSync(chargePointId: string, lockId: string, 
       ExpressionAttributeValues: { ':t': true },
     }),
   );
-  return false;
+  // The holder may have released between the failed claim and `dirty`: then nobody would see the
+  // flag, so claim once more (it succeeds exactly when the lock is free now).
+  return claim();
 }
 
 /** AP-94: release the lock; true when another sync was asked for meanwhile (the holder runs again). */

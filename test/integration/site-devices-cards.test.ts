@@ -333,6 +333,10 @@ describe("the chargers' local authorisation lists", () => {
     const state = await settledList(location, charger.chargePointId, (s) => s.in_sync && s.not_fitted.length > 0);
     expect(state).toMatchObject({ entries: 2, not_fitted: [cards[2]!.card_id] });
     expect(charger.list.entries.size).toBe(2);
+    // Three changes in a row, each syncing the charger: one sync at a time, so versions go up one by one from a Full.
+    const versions = charger.list.received.map((m) => m.version);
+    expect(charger.list.received[0]!.updateType).toBe('Full');
+    expect(versions).toEqual(versions.map((_v, i) => i + 1));
   }, 60_000);
 
   it('1.6: a charger without a local list (GetLocalListVersion = -1) is served online only: nothing is sent to it', async () => {
