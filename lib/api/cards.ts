@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import { ID_TOKEN_TYPES } from '../db/drivers';
 import { LEARNING_MAX_SECONDS, LEARNING_MIN_SECONDS } from '../db/cards';
-import { id } from './schemas';
+import { id, idTokenValue } from './schemas';
 
 const obj = <T extends z.core.$ZodLooseShape>(shape: T) => z.looseObject(shape);
 const str = z.string();
@@ -28,7 +28,7 @@ export const AddCardBody = z.object({
   /** From a learning window's capture (`captures[].captured_id`). */
   captured_id: z.string().min(1).max(200).optional(),
   /** Typed instead: 2.0.1 idToken is at most 36 characters (1.6 idTag at most 20). */
-  id_token: z.string().regex(/^[\x21-\x7e]{1,36}$/, 'must be 1–36 printable ASCII characters without spaces').optional(),
+  id_token: idTokenValue.optional(),
   type: z.enum(ID_TOKEN_TYPES).optional(),
   name,
   owner: CardOwner.optional(),

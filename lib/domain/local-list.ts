@@ -30,7 +30,7 @@ import { callChargePoint, type CommandRecord } from '../ocpp/commands';
 import type { JsonObject } from '../ocpp/codec';
 import type { AccountPrincipal } from '../http/handler';
 import { cardIdOf } from './card-capture';
-import { Conflict } from './errors';
+import { Conflict, ValidationFailed } from './errors';
 import { locationChargePoint } from './locations';
 
 /**
@@ -58,7 +58,8 @@ class NotOffered extends CommandFailed {}
 /** A command's answer; anything but an answer (not connected, busy, no answer, CALLERROR) is a CommandFailed. */
 async function command(identity: string, action: string, payload: JsonObject): Promise<JsonObject> {
   const r = await callChargePoint(identity, action, payload, opts).catch((err: unknown) => {
-    if (err instanceof Conflict) throw new CommandFailed(err.message);
+    // Busy (another command holds the charger's slot) or a payload its schema refuses: recorded as the last error.
+    if (err instanceof Conflict || err instanceof ValidationFailed) throw new CommandFailed(err.message);
     throw err;
   });
   return answered(r, action);
@@ -160,7 +161,10 @@ async function syncOnce(cp: ChargePoint, prev: LocalListState | undefined): Prom
     }
     state = { ...state, supported: true, ...(support.maxEntries ? { maxEntries: support.maxEntries } : {}), ...(support.itemsPerMessage ? { itemsPerMessage: support.itemsPerMessage } : {}) };
     const now = Date.now();
-    const cards = (await listCardsOfTeam(cp.operatorId, cp.teamId)).filter((c) => c.status === 'active' && !(c.validUntil && Date.parse(c.validUntil) <= now));
+    // A 1.6 idTag is a CiString20 (§7.28): a longer (2.0.1) token can never be presented there, so it is left out.
+    const cards = (await listCardsOfTeam(cp.operatorId, cp.teamId)).filter(
+      (c) => c.status === 'active' && !(c.validUntil && Date.parse(c.validUntil) <= now) && (cp.protocol !== 'ocpp1.6' || c.value.length <= 20),
+    );
     const fitting = support.maxEntries !== undefined ? cards.slice(0, support.maxEntries) : cards;
     const notFitted = cards.slice(fitting.length).map((c) => c.canonical);
     const wanted = new Map(fitting.map((c) => [c.canonical, entryOf(c)]));

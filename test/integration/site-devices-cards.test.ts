@@ -339,6 +339,19 @@ describe("the chargers' local authorisation lists", () => {
     expect(versions).toEqual(versions.map((_v, i) => i + 1));
   }, 60_000);
 
+  it('1.6: a card longer than an idTag (CiString20) stays out of a 1.6 list, and the rest still syncs', async () => {
+    const location = await aLocation();
+    const charger = await aChargerAt(location, 'ocpp1.6');
+    await charger.connect();
+    const long = `${aTokenValue('LONG')}-0123456789ABCDEF`.slice(0, 36);
+    const short = aTokenValue('SHORT');
+    await addCard(location, { id_token: long, name: '2.0.1 only' });
+    await addCard(location, { id_token: short, name: 'Fits' });
+    const state = await settledList(location, charger.chargePointId, (s) => s.in_sync && s.entries === 1);
+    expect(state.last_error).toBeNull();
+    expect([...charger.list.entries.keys()]).toEqual([short]);
+  }, 60_000);
+
   it('1.6: a charger without a local list (GetLocalListVersion = -1) is served online only: nothing is sent to it', async () => {
     const location = await aLocation();
     const charger = await aChargerAt(location, 'ocpp1.6', { listVersion: -1 });
