@@ -960,6 +960,85 @@ const LOCATION_ROUTES: readonly HttpRoute[] = inStack('ApiPeople', [
 ]);
 
 /**
+ * Charge cards of a location (issue #17 §2, docs/site-devices.md): cards, learning by tapping on a
+ * charger, and the chargers' local authorisation lists (synced off the request path: events/rules.ts).
+ */
+const CARD_ROUTES: readonly HttpRoute[] = inStack('ApiDevices', [
+  {
+    kind: 'http',
+    method: 'GET',
+    path: '/api/v1/locations/{location_id}/cards',
+    entry: 'functions/api/devices/list-location-cards.ts',
+    auth: 'account',
+    access: { table: 'read', secrets: ['jwt-signing'] },
+    description: "The location's charge cards (its team's), with their owners",
+  },
+  {
+    kind: 'http',
+    method: 'POST',
+    path: '/api/v1/locations/{location_id}/cards',
+    entry: 'functions/api/devices/add-location-card.ts',
+    auth: 'account',
+    access: { table: 'readwrite', events: 'publish', secrets: ['jwt-signing'] },
+    description: "Add a card from a learning capture or by its id token, named, owned by the team, a member or a named person",
+  },
+  {
+    kind: 'http',
+    method: 'PATCH',
+    path: '/api/v1/locations/{location_id}/cards/{card_id}',
+    entry: 'functions/api/devices/update-location-card.ts',
+    auth: 'account',
+    access: { table: 'readwrite', events: 'publish', secrets: ['jwt-signing'] },
+    description: "Rename, block or unblock a card (a block is refused online at once and leaves the local lists)",
+  },
+  {
+    kind: 'http',
+    method: 'DELETE',
+    path: '/api/v1/locations/{location_id}/cards/{card_id}',
+    entry: 'functions/api/devices/remove-location-card.ts',
+    auth: 'account',
+    access: { table: 'readwrite', events: 'publish', secrets: ['jwt-signing'] },
+    description: "Remove a card (it leaves the local lists)",
+  },
+  {
+    kind: 'http',
+    method: 'POST',
+    path: '/api/v1/locations/{location_id}/charge-points/{charge_point_id}/card-learning',
+    entry: 'functions/api/devices/open-card-learning.ts',
+    auth: 'account',
+    access: { table: 'readwrite', secrets: ['jwt-signing'] },
+    description: "Open a card-learning window on one charger (30–600 s, default 120): the next tokens presented there are captured, not charged",
+  },
+  {
+    kind: 'http',
+    method: 'GET',
+    path: '/api/v1/locations/{location_id}/charge-points/{charge_point_id}/card-learning',
+    entry: 'functions/api/devices/get-card-learning.ts',
+    auth: 'account',
+    access: { table: 'read', secrets: ['jwt-signing'] },
+    description: "The learning window: seconds left and the captured tokens (known or new)",
+  },
+  {
+    kind: 'http',
+    method: 'DELETE',
+    path: '/api/v1/locations/{location_id}/charge-points/{charge_point_id}/card-learning',
+    entry: 'functions/api/devices/end-card-learning.ts',
+    auth: 'account',
+    access: { table: 'readwrite', secrets: ['jwt-signing'] },
+    description: "End the learning window now (its captures stay readable for an hour)",
+  },
+  {
+    kind: 'http',
+    method: 'GET',
+    path: '/api/v1/locations/{location_id}/charge-points/{charge_point_id}/local-list',
+    entry: 'functions/api/devices/get-local-list.ts',
+    auth: 'account',
+    access: { table: 'read', secrets: ['jwt-signing'] },
+    description: "The charger's local authorisation list: supported, version, in sync, last error, what did not fit",
+  },
+]);
+
+/**
  * A person on their own account (issue #16): any signed-in account, with the token of
  * /api/v1/installer/login (sign-up, login and password reset for every account stay there).
  */
@@ -1308,7 +1387,7 @@ export const POWER_ROUTES: readonly HttpRoute[] = inStack('ApiPower', [
   },
 ]);
 
-export const API_ROUTES: readonly HttpRoute[] = withStaffTokens([...CORE_HTTP_ROUTES, ...CHARGING_ROUTES, ...JOB_LINK_ROUTES, ...WEBHOOK_ROUTES, ...ACCOUNT_ROUTES, ...LOCATION_ROUTES, ...OPERATOR_ACCESS_ROUTES, ...DEVICE_ROUTES, ...BACKOFFICE_ROUTES, ...POWER_ROUTES]);
+export const API_ROUTES: readonly HttpRoute[] = withStaffTokens([...CORE_HTTP_ROUTES, ...CHARGING_ROUTES, ...JOB_LINK_ROUTES, ...WEBHOOK_ROUTES, ...ACCOUNT_ROUTES, ...LOCATION_ROUTES, ...OPERATOR_ACCESS_ROUTES, ...DEVICE_ROUTES, ...CARD_ROUTES, ...BACKOFFICE_ROUTES, ...POWER_ROUTES]);
 
 /**
  * Pages for people, on the same origin as the API (the same port locally, the same HTTP API on AWS):

@@ -14,6 +14,7 @@ import * as P from './people';
 import * as B from './backoffice';
 import * as D from './devices';
 import * as PW from './power';
+import * as C from './cards';
 
 /** Problem statuses a route may answer besides 400/401/404, which follow from its inputs and auth. */
 type ExtraProblem = 401 | 403 | 409 | 410 | 422 | 423 | 429 | 503;
@@ -424,6 +425,15 @@ export const API = {
     response: R.page('sessions', R.Session),
     problems: [403, 409],
   }),
+  // Charge cards of a location (issue #17 §2, docs/site-devices.md): owner, team admin, location installer.
+  'GET /api/v1/locations/{location_id}/cards': route({ action: 'location:cards', auth: 'account', params: P.LocationParams, status: 200, response: C.CardList, problems: [403] }),
+  'POST /api/v1/locations/{location_id}/cards': route({ action: 'location:cards', auth: 'account', params: P.LocationParams, body: C.AddCardBody, status: 201, response: C.Card, problems: [403, 409] }),
+  'PATCH /api/v1/locations/{location_id}/cards/{card_id}': route({ action: 'location:cards', auth: 'account', params: C.CardParams, body: C.ChangeCardBody, status: 200, response: C.Card, problems: [403] }),
+  'DELETE /api/v1/locations/{location_id}/cards/{card_id}': route({ action: 'location:cards', auth: 'account', params: C.CardParams, status: 204, problems: [403] }),
+  'POST /api/v1/locations/{location_id}/charge-points/{charge_point_id}/card-learning': route({ action: 'location:cards', auth: 'account', params: P.LocationChargePointParams, body: C.OpenCardLearningBody, status: 201, response: C.CardLearning, problems: [403] }),
+  'GET /api/v1/locations/{location_id}/charge-points/{charge_point_id}/card-learning': route({ action: 'location:cards', auth: 'account', params: P.LocationChargePointParams, status: 200, response: C.CardLearning, problems: [403] }),
+  'DELETE /api/v1/locations/{location_id}/charge-points/{charge_point_id}/card-learning': route({ action: 'location:cards', auth: 'account', params: P.LocationChargePointParams, status: 200, response: C.CardLearning, problems: [403] }),
+  'GET /api/v1/locations/{location_id}/charge-points/{charge_point_id}/local-list': route({ action: 'location:cards', auth: 'account', params: P.LocationChargePointParams, status: 200, response: C.LocalList, problems: [403] }),
 } as const;
 
 export type RouteKey = keyof typeof API;

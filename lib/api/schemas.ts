@@ -128,7 +128,7 @@ const userId = z.string().regex(/^[A-Za-z0-9._:@-]{1,64}$/, 'must be 1–64 lett
  * CiString20 is shorter still, so a value over 20 only works on 2.0.1 chargers); printable ASCII
  * without spaces, so it fits a path segment and every reader's idea of a UID.
  */
-const idTokenValue = z.string().regex(/^[\x21-\x7e]{1,36}$/, 'must be 1–36 printable ASCII characters without spaces');
+export const idTokenValue = z.string().regex(/^[\x21-\x7e]{1,36}$/, 'must be 1–36 printable ASCII characters without spaces');
 const minor = (max: number) => z.number().int().min(0).max(max);
 const currency = z
   .string()

@@ -111,6 +111,8 @@ export interface ChargePoint {
   /** The last attempt to read the firmware version from the configuration, when it found none. */
   readonly firmwareLookup?: { readonly at: string; readonly detail: string };
   readonly firmwareStatus?: { readonly status: string; readonly at: string };
+  /** A local list sync could not reach it (issue #17, domain/local-list.ts): the next Accepted boot asks for one. */
+  readonly localListPending?: boolean;
   /** The serial as the installer typed it; `identity` is its canonical (upper-case) form. */
   readonly displaySerial?: string;
   readonly connection?: ChargePointConnection;

@@ -40,6 +40,9 @@ export interface IdTokenRecord {
    * attribute (epoch seconds), and DynamoDB would delete the token.
    */
   readonly validUntil?: string;
+  /** A card of a location (issue #17, db/cards.ts): its name, and the team whose cards list it (gsi2). */
+  readonly name?: string;
+  readonly cardTeamId?: string;
   readonly createdAt: string;
   readonly updatedAt: string;
 }
@@ -104,11 +107,11 @@ export async function listDrivers(operatorId: string, limit: number, cursor?: st
 }
 
 /**
- * AP-46: a new id token. One transaction: the token item is its own uniqueness guard (conditional
+ * AP-46 (and AP-90 for a card): a new id token. One transaction: the token item is its own uniqueness guard (conditional
  * put on (operator, canonical value)), and the driver must exist. `taken`: the value belongs to a
  * driver of this operator already (this one or another).
  */
-export async function putIdToken(token: IdTokenRecord): Promise<'created' | 'taken' | 'no_driver'> {
+export async function putIdToken(token: IdTokenRecord, index: Record<string, string> = {}): Promise<'created' | 'taken' | 'no_driver'> {
   const result = await transactWrite([
     {
       Put: {
@@ -116,6 +119,8 @@ export async function putIdToken(token: IdTokenRecord): Promise<'created' | 'tak
         Item: {
           ...keys.idToken(token.operatorId, token.canonical),
           ...keys.idTokenByDriver(token.operatorId, token.userId, token.createdAt, token.canonical),
+          // A card's team index (db/cards.ts), when the token is made through a location.
+          ...index,
           type: ENTITY.idToken,
           ...token,
         },

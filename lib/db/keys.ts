@@ -39,6 +39,8 @@ export const ENTITY = {
   unknownConnectionAttempt: 'unknown_connection_attempt',
   driver: 'driver',
   idToken: 'id_token',
+  cardLearning: 'card_learning',
+  localList: 'local_list',
   priceGroup: 'price_group',
   invitation: 'invitation',
   teamMember: 'team_member',
@@ -268,6 +270,17 @@ export const keys = {
     gsi1sk: `${createdAt}#${canonicalValue}`,
   }),
   idTokensOfDriver: (operatorId: string, userId: string) => ({ gsi1pk: `OP#${operatorId}#DRIVER#${userId}#TOKENS` }),
+  // Charge cards of a location (issue #17 §2, docs/site-devices.md).
+  /** gsi2, sparse: an id token that is a card of a team (made through a location), oldest first. */
+  cardByTeam: (operatorId: string, teamId: string, createdAt: string, canonicalValue: string) => ({
+    gsi2pk: `OP#${operatorId}#TEAM#${teamId}#CARDS`,
+    gsi2sk: `${createdAt}#${canonicalValue}`,
+  }),
+  cardsOfTeam: (operatorId: string, teamId: string) => ({ gsi2pk: `OP#${operatorId}#TEAM#${teamId}#CARDS` }),
+  /** A charger's card-learning window and what it captured, in the charge point's partition. */
+  cardLearning: (chargePointId: string): Key => ({ pk: `CP#${chargePointId}`, sk: 'CARDLEARNING' }),
+  /** A charger's local authorisation list as we last sent it (support, limits, version, entries). */
+  localList: (chargePointId: string): Key => ({ pk: `CP#${chargePointId}`, sk: 'LOCALLIST' }),
   /** A price group, in the operator's partition. */
   priceGroup: (operatorId: string, priceGroupId: string): Key => ({ pk: `OP#${operatorId}`, sk: `PRICEGROUP#${priceGroupId}` }),
   priceGroupsOfOperator: (operatorId: string) => ({ pk: `OP#${operatorId}`, skPrefix: 'PRICEGROUP#' }),

@@ -223,6 +223,13 @@ export const SENT: Readonly<Record<string, Gloss>> = {
   SetChargingProfile: { category: 'ocpp_state', describe: (req) => `Charging limit sent: ${profileLimit(req) ?? '?'}` },
   GetCompositeSchedule: { category: 'ocpp_state', describe: () => 'Asked for the limit the charger applies' },
   SetNetworkProfile: { category: 'security', describe: (req) => `New network connection profile sent${paren(str(req.configurationSlot) && `slot ${str(req.configurationSlot)}`)}` },
+  // The location's cards in the charger's local list (issue #17): which cards may charge, so security like Authorize.
+  GetLocalListVersion: { category: 'security', describe: () => 'Asked for the version of the local list of cards' },
+  SendLocalList: {
+    category: 'security',
+    describe: (req) =>
+      `Local list of cards sent: ${str(req.updateType) ?? '?'} version ${str(req.listVersion ?? req.versionNumber) ?? '?'}${paren(`${arr(req.localAuthorizationList).length} entries`)}`,
+  },
 };
 
 const OCPP_KINDS: ReadonlySet<LogKind> = new Set(['call_in', 'call_out', 'result_in']);

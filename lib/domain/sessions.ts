@@ -42,7 +42,8 @@ import { log } from '../log';
 import type { JsonObject } from '../ocpp/codec';
 import type { OcppVersion } from '../ocpp/versions';
 import { describeActor, type Actor } from './actors';
-import { authorizeAtChargePoint, authorizeIdToken, idTagInfoFor, type Authorisation, type TokenVerdict } from './authorization';
+import { authorizeAtChargePoint, idTagInfoFor, type Authorisation, type TokenVerdict } from './authorization';
+import { authorizePresentation } from './card-capture';
 import { Conflict, NotFound } from './errors';
 import { costOf, resolvePriceGroup, type PaymentMethod, type PriceGroup, type SessionCost } from './pricing';
 import { applyReadings, emptyMeter, energyEstimated, energyOf, type CurvePoint, type MeterState, type Reading } from './session-meter';
@@ -502,7 +503,9 @@ async function newSession(c: ChargerRef, f: StartFacts): Promise<{ item: Session
   const authorisation: Authorisation | null = matched
     ? { verdict: 'Accepted', freeVend: false, ...(matched.userId ? { driver: { userId: matched.userId } } : {}) }
     : f.idToken && cp
-      ? await authorizeIdToken(cp, f.idToken.idToken)
+      ? // Through the charger's card-learning window: a token captured while learning and unknown is
+        // refused, so the session is recorded unpaid (payment method none) and flagged (card-learning.ts).
+        await authorizePresentation(c.chargePointId, { ...f.idToken, source: c.version === 'ocpp1.6' ? 'StartTransaction' : 'TransactionEvent', ...(f.connectorId !== undefined ? { connectorId: f.connectorId } : {}), ...(f.evse ? { evseId: f.evse.id } : {}) }, cp)
       : null;
   let priceGroup: PriceGroup | null = null;
   // A billing backoffice connection prices every new session, a remote start's override included
@@ -659,7 +662,11 @@ export async function transactionEventSession201(c: ChargerRef, e: TransactionEv
   } else {
     s = prev;
     if (e.idToken) {
-      authorisation = await authorizeAtChargePoint(c.chargePointId, e.idToken.idToken);
+      // Started / Updated present a token (a learning window captures it); a stop by card (Ended) does not.
+      authorisation =
+        e.eventType === 'Ended'
+          ? await authorizeAtChargePoint(c.chargePointId, e.idToken.idToken)
+          : await authorizePresentation(c.chargePointId, { ...e.idToken, source: 'TransactionEvent', ...(e.evse ? { evseId: e.evse.id } : {}) });
       if (!s.userId && !s.idToken) {
         const driver = authorisation.driver;
         s = {

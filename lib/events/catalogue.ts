@@ -153,6 +153,15 @@ export const EVENT_SCHEMAS = {
     location_id: z.string(),
     trigger: z.string(),
   }),
+  /** A location's card was added, blocked / unblocked or removed (issue #17): the team's chargers' local lists follow. */
+  'cards.changed': z.object({
+    team_id: z.string(),
+    location_id: z.string(),
+    card_id: z.string(),
+    change: z.enum(['added', 'changed', 'removed']),
+  }),
+  /** A charger whose local list a sync could not reach booted Accepted again (issue #17). */
+  'local_list.sync_requested': z.object({ charge_point_id: z.string() }),
 } as const satisfies Record<EventType, z.ZodType>;
 
 export type { EventType };

@@ -66,6 +66,20 @@ const CORE_EVENT_RULES: readonly EventRule[] = [
     access: { table: 'readwrite', events: 'publish' },
     description: "Mail installers two days before their full access to a location ends, and record the lapse once",
   },
+  {
+    name: 'local-list-sync',
+    pattern: { source: [EVENT_SOURCE], detailType: ['cards.changed'] },
+    entry: 'functions/events/local-list-sync.ts',
+    access: { table: 'readwrite', connections: 'manage', events: 'publish' },
+    description: "Send a team's cards to its chargers' local authorisation lists (SendLocalList, Full or Differential)",
+  },
+  {
+    name: 'local-list-boot',
+    pattern: { source: [EVENT_SOURCE], detailType: ['local_list.sync_requested'] },
+    entry: 'functions/events/local-list-boot.ts',
+    access: { table: 'readwrite', connections: 'manage', events: 'publish' },
+    description: 'Sync the local list of a charger a sync could not reach, once it boots Accepted again',
+  },
 ];
 
 /** Power management (issue #18, lib/domain/power/triggers.ts). */

@@ -21,6 +21,8 @@ export const EVENT_TYPES = [
   'session.ended',
   'email.requested',
   'power.replan_requested',
+  'cards.changed',
+  'local_list.sync_requested',
 ] as const;
 
 export type EventType = (typeof EVENT_TYPES)[number];

@@ -51,7 +51,22 @@ export const CHARGER_ACTIONS = {
 
 /** CALLs this CSMS sends to a charge point (operator commands, commissioning). */
 export const COMMAND_ACTIONS = {
-  'ocpp1.6': ['Reset', 'RemoteStartTransaction', 'RemoteStopTransaction', 'UnlockConnector', 'TriggerMessage', 'ChangeConfiguration', 'GetConfiguration', 'ChangeAvailability', 'SetChargingProfile', 'GetCompositeSchedule'],
+  'ocpp1.6': [
+    'Reset',
+    'RemoteStartTransaction',
+    'RemoteStopTransaction',
+    'UnlockConnector',
+    'TriggerMessage',
+    'ChangeConfiguration',
+    'GetConfiguration',
+    'ChangeAvailability',
+    // §5.9 / §5.16: the location's cards kept in the charger's local authorisation list (issue #17).
+    'GetLocalListVersion',
+    'SendLocalList',
+    // §5.16 / §5.7: the site power planner's ChargePointMaxProfile and its check (lib/domain/power/planner.ts).
+    'SetChargingProfile',
+    'GetCompositeSchedule',
+  ],
   'ocpp2.0.1': [
     'Reset',
     'RequestStartTransaction',
@@ -69,5 +84,8 @@ export const COMMAND_ACTIONS = {
     // K01/K08: the site power planner's ChargingStationMaxProfile and its check (lib/domain/power/planner.ts).
     'SetChargingProfile',
     'GetCompositeSchedule',
+    // D01/D02: the location's cards kept in the station's local authorisation list (issue #17).
+    'GetLocalListVersion',
+    'SendLocalList',
   ],
 } as const satisfies Record<OcppVersion, readonly string[]>;

@@ -348,6 +348,11 @@ describe('the role × route table', () => {
     const freshMeter = async () => (await api<{ meter_id: string; secret: string }>('POST', `/api/v1/locations/${location_id}/power/meters`, { token: ownerToken, body: { name: 'Walk meter' } })).body;
     const sharedMeter = await freshMeter();
     const powerSettings = { fuse_a: 63, phases: 3, mode: 'dynamic', static_charging_a: 20 };
+    // Charge cards of the location (issue #17): a shared card, and a fresh one for each removal that should succeed.
+    const aCardId = async () =>
+      (await api<{ card_id: string }>('POST', `/api/v1/locations/${location_id}/cards`, { token: ownerToken, body: { id_token: aSerial('WC').slice(0, 36), name: 'Walk card' } })).body.card_id;
+    const sharedCard = await aCardId();
+    const LCP = { ...L, charge_point_id: sharedLocationCp };
 
     const walks: Record<string, Walk> = {
       'GET /api/openapi.json': { target: 'public', build: () => ({}) },
@@ -526,6 +531,14 @@ describe('the role × route table', () => {
         },
       },
       'GET /api/v1/locations/{location_id}/power/allocation': { target: 'location', build: () => ({ params: L }) },
+      'GET /api/v1/locations/{location_id}/cards': { target: 'location', build: () => ({ params: L }) },
+      'POST /api/v1/locations/{location_id}/cards': { target: 'location', build: () => ({ params: L, body: { id_token: aSerial('WC').slice(0, 36), name: 'Hall fob' } }) },
+      'PATCH /api/v1/locations/{location_id}/cards/{card_id}': { target: 'location', build: () => ({ params: { ...L, card_id: sharedCard }, body: { name: 'Renamed fob' } }) },
+      'DELETE /api/v1/locations/{location_id}/cards/{card_id}': { target: 'location', build: async (_p, succeeds) => ({ params: { ...L, card_id: succeeds ? await aCardId() : sharedCard } }) },
+      'POST /api/v1/locations/{location_id}/charge-points/{charge_point_id}/card-learning': { target: 'location', build: () => ({ params: LCP, body: { duration_s: 60 } }) },
+      'GET /api/v1/locations/{location_id}/charge-points/{charge_point_id}/card-learning': { target: 'location', build: () => ({ params: LCP }) },
+      'DELETE /api/v1/locations/{location_id}/charge-points/{charge_point_id}/card-learning': { target: 'location', build: () => ({ params: LCP }) },
+      'GET /api/v1/locations/{location_id}/charge-points/{charge_point_id}/local-list': { target: 'location', build: () => ({ params: LCP }) },
       // The caller's own invitation: its inviter may revoke it (a team owner may too: invitations.test.ts).
       'DELETE /api/v1/sent-invitations/{invitation_id}': {
         target: 'self',

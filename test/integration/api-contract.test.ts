@@ -37,6 +37,7 @@ let receiver: Awaited<ReturnType<typeof aSinkServer>>;
 let client: RPCClient | undefined;
 let locationClient: RPCClient | undefined;
 let movingClient: RPCClient | undefined;
+let cardsClient: RPCClient | undefined;
 const answers: Answer[] = [];
 
 beforeAll(async () => {
@@ -48,6 +49,7 @@ afterAll(async () => {
   await locationClient?.close({ force: true }).catch(() => undefined);
   await movingClient?.close({ force: true }).catch(() => undefined);
   setBackofficeProbe(undefined);
+  await cardsClient?.close({ force: true }).catch(() => undefined);
   await rt?.stop();
   await receiver?.close();
 });
@@ -311,6 +313,37 @@ describe('every route against the OpenAPI document', () => {
     await rt.drain();
     await call('GET /api/v1/locations/{location_id}/power/allocation', { token: owner.token, params: power });
     await call('DELETE /api/v1/locations/{location_id}/power/meters/{meter_id}', { token: owner.token, params: { location_id, meter_id: meter.body.meter_id } });
+  }, 60_000);
+
+  it('walks the charge card routes: learning on a charger, cards, the local list', async () => {
+    const installer = await aSignedInAccount(rt, { name: 'Cara Cards' });
+    await call('POST /api/v1/operator/projects/{project_id}/installers', { token: rt.seed!.operatorApiKey, params: { project_id: rt.seed!.projectId }, body: { email: installer.email } });
+    const location_id = (await call<{ location_id: string }>('POST /api/v1/locations', { token: installer.token, body: { operator_id: rt.seed!.operatorId, name: 'Card Barn', address: '9 Farm Road', country: 'GB' } })).body.location_id;
+    const cp = await call<{ charge_point_id: string; charge_point_identity: string; provisioning_password: string }>('POST /api/v1/locations/{location_id}/charge-points', {
+      token: installer.token,
+      params: { location_id },
+      body: { serial_number: `CARDS-${Date.now().toString(36)}`.toUpperCase(), ocpp_protocol: 'ocpp1.6' },
+    });
+    const params = { location_id, charge_point_id: cp.body.charge_point_id };
+    await markCommissioned(cp.body.charge_point_id);
+    cardsClient = await aConnectedClient(rt, { identity: cp.body.charge_point_identity, password: cp.body.provisioning_password, protocol: 'ocpp1.6' });
+    cardsClient.handle('GetLocalListVersion', async () => ({ listVersion: 0 }));
+    cardsClient.handle('GetConfiguration', async () => ({ configurationKey: [{ key: 'LocalAuthListEnabled', readonly: true, value: 'true' }] }));
+    cardsClient.handle('SendLocalList', async () => ({ status: 'Accepted' }));
+    await cardsClient.call('BootNotification', BOOT['ocpp1.6']);
+    const known = await call<{ card_id: string }>('POST /api/v1/locations/{location_id}/cards', { token: installer.token, params: { location_id }, body: { id_token: 'CONTRACT-KNOWN', name: 'Known fob' } });
+    await call('POST /api/v1/locations/{location_id}/charge-points/{charge_point_id}/card-learning', { token: installer.token, params, body: {} });
+    await cardsClient.call('Authorize', { idTag: 'CONTRACT-NEW' });
+    await cardsClient.call('Authorize', { idTag: 'CONTRACT-KNOWN' });
+    const learning = await call<{ captures: Array<{ captured_id: string; known: boolean }> }>('GET /api/v1/locations/{location_id}/charge-points/{charge_point_id}/card-learning', { token: installer.token, params });
+    const captured = learning.body.captures.find((c) => !c.known)!;
+    const card = await call<{ card_id: string }>('POST /api/v1/locations/{location_id}/cards', { token: installer.token, params: { location_id }, body: { captured_id: captured.captured_id, name: 'New fob', owner: 'team' } });
+    await call('DELETE /api/v1/locations/{location_id}/charge-points/{charge_point_id}/card-learning', { token: installer.token, params });
+    await call('GET /api/v1/locations/{location_id}/cards', { token: installer.token, params: { location_id } });
+    await call('PATCH /api/v1/locations/{location_id}/cards/{card_id}', { token: installer.token, params: { location_id, card_id: card.body.card_id }, body: { status: 'blocked' } });
+    await call('DELETE /api/v1/locations/{location_id}/cards/{card_id}', { token: installer.token, params: { location_id, card_id: known.body.card_id } });
+    await rt.drain();
+    await call('GET /api/v1/locations/{location_id}/charge-points/{charge_point_id}/local-list', { token: installer.token, params });
   }, 60_000);
 
   it('walks the operator access routes: API keys and staff', async () => {

@@ -74,13 +74,14 @@ describe('DynamoDB requests per session message', () => {
     const start = await commandsOf(async () => {
       tx = ((await client.call('StartTransaction', { connectorId: 1, idTag: CARD, meterStart: 0, timestamp: new Date().toISOString() })) as { transactionId: number }).transactionId;
     });
-    // The id counter, the charge point and the connector's start intent (in parallel), the price
-    // group (resolvePriceGroup reads the charge point's default, then the group), one transaction
-    // (replay guard, session, sweep pointer, driver pointer, log).
+    // The id counter, the charge point and the connector's start intent (in parallel), the
+    // charger's card-learning window (strongly consistent: the tag may be a card being learned,
+    // domain/card-learning.ts), the price group (resolvePriceGroup reads the charge point's default,
+    // then the group), one transaction (replay guard, session, sweep pointer, driver pointer, log).
     expect(start.filter((c) => c === 'UpdateItemCommand')).toHaveLength(1);
     expect(start.filter((c) => c === 'TransactWriteItemsCommand')).toHaveLength(1);
-    expect(start.filter((c) => c === 'GetItemCommand')).toHaveLength(4);
-    expect(start).toHaveLength(6);
+    expect(start.filter((c) => c === 'GetItemCommand')).toHaveLength(5);
+    expect(start).toHaveLength(7);
 
     const meter = await commandsOf(() => client.call('MeterValues', { connectorId: 1, transactionId: tx, meterValue: energy('1500') }));
     expect(meter).toEqual(['GetItemCommand', 'TransactWriteItemsCommand']);

@@ -80,6 +80,9 @@ export const bootNotification: ActionHandler = async (ctx, payload: Boot16 | Boo
     effects: [
       () =>
         publish([
+          // A local list that a sync could not reach (issue #17, domain/local-list.ts) is sent once the
+          // charger is back: flagged on the item this handler reads anyway, so other boots cost nothing more.
+          ...(status === 'Accepted' && cp?.localListPending ? [makeEvent('local_list.sync_requested', ctx.connection.operatorId, { charge_point_id: ctx.connection.chargePointId })] : []),
           makeEvent('charge_point.booted', ctx.connection.operatorId, {
             charge_point_id: ctx.connection.chargePointId,
             charge_point_identity: ctx.identity,

@@ -3,7 +3,8 @@
 import type { TransactItem } from '../../aws/transact';
 import { config } from '../../config';
 import { keys } from '../../db/keys';
-import { authorizeAtChargePoint, idTagInfoFor } from '../../domain/authorization';
+import { idTagInfoFor } from '../../domain/authorization';
+import { authorizePresentation } from '../../domain/card-capture';
 import { makeEvent, publish } from '../../events/publish';
 import type { ActionHandler } from './types';
 
@@ -119,16 +120,18 @@ export const dataTransfer: ActionHandler = async (_ctx, payload: { vendorId: str
 
 /**
  * Authorize (1.6 §4.2, 2.0.1 C01): the token is checked against the operator's drivers
- * (domain/authorization.ts: team scoping, free vend while inactive, the 60 s cache that keeps a
- * repeated Authorize free of reads). The verdict, and whether free vend accepted it, go on the log item.
+ * (domain/authorization.ts: team scoping, free vend while inactive, the 60 s cache), through the
+ * charger's card-learning window (domain/card-learning.ts: one strongly consistent read; a token
+ * captured while learning and unknown is refused). The verdict, whether free vend accepted it and
+ * any capture go on the log item.
  */
 export const authorize: ActionHandler = async (ctx, payload: { idTag?: string; idToken?: { idToken: string; type: string } }) => {
-  const token = ctx.version === 'ocpp1.6' ? (payload.idTag ?? '') : (payload.idToken?.idToken ?? '');
-  const a = await authorizeAtChargePoint(ctx.connection.chargePointId, token);
+  const presented = ctx.version === 'ocpp1.6' ? { idToken: payload.idTag ?? '' } : { idToken: payload.idToken?.idToken ?? '', type: payload.idToken?.type };
+  const a = await authorizePresentation(ctx.connection.chargePointId, { ...presented, source: 'Authorize' });
   const info = idTagInfoFor(ctx.version, a);
   return {
     category: 'transaction',
     response: ctx.version === 'ocpp1.6' ? { idTagInfo: info } : { idTokenInfo: info },
-    logExtra: { authorisation: { verdict: a.verdict, freeVend: a.freeVend, ...(a.driver ? { userId: a.driver.userId } : {}) } },
+    logExtra: { authorisation: { verdict: a.verdict, freeVend: a.freeVend, ...(a.driver ? { userId: a.driver.userId } : {}), ...(a.captured ? { captured: a.captured } : {}) } },
   };
 };

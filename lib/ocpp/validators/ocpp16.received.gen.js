@@ -1037,18 +1037,37 @@ validate8.errors = vErrors;
 return errors === 0;
 }
 
-export const Heartbeat_req = validate9;
-const schema9 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{},"type":"object"};
+export const GetLocalListVersion_conf = validate9;
+const schema9 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"listVersion":{"type":"integer"}},"required":["listVersion"],"type":"object"};
 
 function validate9(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.listVersion === undefined) && (missing0 = "listVersion")){
+validate9.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+return false;
+}
+else {
+const _errs1 = errors;
 for(const key0 in data){
+if(!(key0 === "listVersion")){
 validate9.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
+}
+}
+if(_errs1 === errors){
+if(data.listVersion !== undefined){
+let data0 = data.listVersion;
+if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
+validate9.errors = [{instancePath:instancePath+"/listVersion",keyword:"type",params:{type: "integer"}}];
+return false;
+}
+}
+}
 }
 }
 else {
@@ -1060,42 +1079,65 @@ validate9.errors = vErrors;
 return errors === 0;
 }
 
-export const LogStatusNotification_req = validate10;
-const schema10 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"status":{"$ref":"urn:def:UploadLogStatusEnumType"},"requestId":{"type":"integer"}},"required":["status"],"type":"object"};
-const schema11 = {"$id":"urn:def:UploadLogStatusEnumType","type":"string","enum":["BadMessage","Idle","NotSupportedOperation","PermissionDenied","Uploaded","UploadFailure","Uploading"]};
-
-function validate11(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="urn:def:UploadLogStatusEnumType" */;
-let vErrors = null;
-let errors = 0;
-if(typeof data !== "string"){
-validate11.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
-return false;
-}
-if(!(((((((data === "BadMessage") || (data === "Idle")) || (data === "NotSupportedOperation")) || (data === "PermissionDenied")) || (data === "Uploaded")) || (data === "UploadFailure")) || (data === "Uploading"))){
-validate11.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema11.enum}}];
-return false;
-}
-validate11.errors = vErrors;
-return errors === 0;
-}
-
+export const Heartbeat_req = validate10;
+const schema10 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{},"type":"object"};
 
 function validate10(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
+for(const key0 in data){
+validate10.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+return false;
+break;
+}
+}
+else {
+validate10.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+validate10.errors = vErrors;
+return errors === 0;
+}
+
+export const LogStatusNotification_req = validate11;
+const schema11 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"status":{"$ref":"urn:def:UploadLogStatusEnumType"},"requestId":{"type":"integer"}},"required":["status"],"type":"object"};
+const schema12 = {"$id":"urn:def:UploadLogStatusEnumType","type":"string","enum":["BadMessage","Idle","NotSupportedOperation","PermissionDenied","Uploaded","UploadFailure","Uploading"]};
+
+function validate12(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="urn:def:UploadLogStatusEnumType" */;
+let vErrors = null;
+let errors = 0;
+if(typeof data !== "string"){
+validate12.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
+return false;
+}
+if(!(((((((data === "BadMessage") || (data === "Idle")) || (data === "NotSupportedOperation")) || (data === "PermissionDenied")) || (data === "Uploaded")) || (data === "UploadFailure")) || (data === "Uploading"))){
+validate12.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema12.enum}}];
+return false;
+}
+validate12.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate11(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.status === undefined) && (missing0 = "status")){
-validate10.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate11.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!((key0 === "status") || (key0 === "requestId"))){
-validate10.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate11.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -1103,8 +1145,8 @@ break;
 if(_errs1 === errors){
 if(data.status !== undefined){
 const _errs2 = errors;
-if(!(validate11(data.status, {instancePath:instancePath+"/status",parentData:data,parentDataProperty:"status",rootData}))){
-vErrors = vErrors === null ? validate11.errors : vErrors.concat(validate11.errors);
+if(!(validate12(data.status, {instancePath:instancePath+"/status",parentData:data,parentDataProperty:"status",rootData}))){
+vErrors = vErrors === null ? validate12.errors : vErrors.concat(validate12.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs2 === errors;
@@ -1117,7 +1159,7 @@ if(data.requestId !== undefined){
 let data1 = data.requestId;
 const _errs3 = errors;
 if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
-validate10.errors = [{instancePath:instancePath+"/requestId",keyword:"type",params:{type: "integer"}}];
+validate11.errors = [{instancePath:instancePath+"/requestId",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -1130,19 +1172,19 @@ var valid0 = true;
 }
 }
 else {
-validate10.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate11.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate10.errors = vErrors;
+validate11.errors = vErrors;
 return errors === 0;
 }
 
-export const MeterValues_req = validate13;
-const schema12 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"connectorId":{"type":"integer"},"transactionId":{"type":"integer"},"meterValue":{"$ref":"urn:shared:MeterValues.req:properties:meterValue"}},"required":["connectorId","meterValue"],"type":"object"};
-const schema13 = {"$id":"urn:shared:MeterValues.req:properties:meterValue","type":"array","items":{"type":"object","properties":{"timestamp":{"type":"string","format":"date-time"},"sampledValue":{"type":"array","items":{"type":"object","properties":{"value":{"type":"string"},"context":{"type":"string","enum":["Interruption.Begin","Interruption.End","Sample.Clock","Sample.Periodic","Transaction.Begin","Transaction.End","Trigger","Other"]},"format":{"type":"string","enum":["Raw","SignedData"]},"measurand":{"type":"string","enum":["Energy.Active.Export.Register","Energy.Active.Import.Register","Energy.Reactive.Export.Register","Energy.Reactive.Import.Register","Energy.Active.Export.Interval","Energy.Active.Import.Interval","Energy.Reactive.Export.Interval","Energy.Reactive.Import.Interval","Power.Active.Export","Power.Active.Import","Power.Offered","Power.Reactive.Export","Power.Reactive.Import","Power.Factor","Current.Import","Current.Export","Current.Offered","Voltage","Frequency","Temperature","SoC","RPM"]},"phase":{"type":"string","enum":["L1","L2","L3","N","L1-N","L2-N","L3-N","L1-L2","L2-L3","L3-L1"]},"location":{"type":"string","enum":["Cable","EV","Inlet","Outlet","Body"]},"unit":{"type":"string","enum":["Wh","kWh","varh","kvarh","W","kW","VA","kVA","var","kvar","A","V","K","Celcius","Celsius","Fahrenheit","Percent"]}},"additionalProperties":false,"required":["value"]}}},"additionalProperties":false,"required":["timestamp","sampledValue"]}};
+export const MeterValues_req = validate14;
+const schema13 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"connectorId":{"type":"integer"},"transactionId":{"type":"integer"},"meterValue":{"$ref":"urn:shared:MeterValues.req:properties:meterValue"}},"required":["connectorId","meterValue"],"type":"object"};
+const schema14 = {"$id":"urn:shared:MeterValues.req:properties:meterValue","type":"array","items":{"type":"object","properties":{"timestamp":{"type":"string","format":"date-time"},"sampledValue":{"type":"array","items":{"type":"object","properties":{"value":{"type":"string"},"context":{"type":"string","enum":["Interruption.Begin","Interruption.End","Sample.Clock","Sample.Periodic","Transaction.Begin","Transaction.End","Trigger","Other"]},"format":{"type":"string","enum":["Raw","SignedData"]},"measurand":{"type":"string","enum":["Energy.Active.Export.Register","Energy.Active.Import.Register","Energy.Reactive.Export.Register","Energy.Reactive.Import.Register","Energy.Active.Export.Interval","Energy.Active.Import.Interval","Energy.Reactive.Export.Interval","Energy.Reactive.Import.Interval","Power.Active.Export","Power.Active.Import","Power.Offered","Power.Reactive.Export","Power.Reactive.Import","Power.Factor","Current.Import","Current.Export","Current.Offered","Voltage","Frequency","Temperature","SoC","RPM"]},"phase":{"type":"string","enum":["L1","L2","L3","N","L1-N","L2-N","L3-N","L1-L2","L2-L3","L3-L1"]},"location":{"type":"string","enum":["Cable","EV","Inlet","Outlet","Body"]},"unit":{"type":"string","enum":["Wh","kWh","varh","kvarh","W","kW","VA","kVA","var","kvar","A","V","K","Celcius","Celsius","Fahrenheit","Percent"]}},"additionalProperties":false,"required":["value"]}}},"additionalProperties":false,"required":["timestamp","sampledValue"]}};
 
-function validate14(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate15(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:shared:MeterValues.req:properties:meterValue" */;
 let vErrors = null;
 let errors = 0;
@@ -1157,14 +1199,14 @@ if(errors === _errs1){
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 let missing0;
 if(((data0.timestamp === undefined) && (missing0 = "timestamp")) || ((data0.sampledValue === undefined) && (missing0 = "sampledValue"))){
-validate14.errors = [{instancePath:instancePath+"/" + i0,keyword:"required",params:{missingProperty: missing0}}];
+validate15.errors = [{instancePath:instancePath+"/" + i0,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs3 = errors;
 for(const key0 in data0){
 if(!((key0 === "timestamp") || (key0 === "sampledValue"))){
-validate14.errors = [{instancePath:instancePath+"/" + i0,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate15.errors = [{instancePath:instancePath+"/" + i0,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -1177,12 +1219,12 @@ if(errors === _errs4){
 if(errors === _errs4){
 if(typeof data1 === "string"){
 if(!(formats0.validate(data1))){
-validate14.errors = [{instancePath:instancePath+"/" + i0+"/timestamp",keyword:"format",params:{format: "date-time"}}];
+validate15.errors = [{instancePath:instancePath+"/" + i0+"/timestamp",keyword:"format",params:{format: "date-time"}}];
 return false;
 }
 }
 else {
-validate14.errors = [{instancePath:instancePath+"/" + i0+"/timestamp",keyword:"type",params:{type: "string"}}];
+validate15.errors = [{instancePath:instancePath+"/" + i0+"/timestamp",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -1207,14 +1249,14 @@ if(errors === _errs8){
 if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
 let missing1;
 if((data3.value === undefined) && (missing1 = "value")){
-validate14.errors = [{instancePath:instancePath+"/" + i0+"/sampledValue/" + i1,keyword:"required",params:{missingProperty: missing1}}];
+validate15.errors = [{instancePath:instancePath+"/" + i0+"/sampledValue/" + i1,keyword:"required",params:{missingProperty: missing1}}];
 return false;
 }
 else {
 const _errs10 = errors;
 for(const key1 in data3){
 if(!(((((((key1 === "value") || (key1 === "context")) || (key1 === "format")) || (key1 === "measurand")) || (key1 === "phase")) || (key1 === "location")) || (key1 === "unit"))){
-validate14.errors = [{instancePath:instancePath+"/" + i0+"/sampledValue/" + i1,keyword:"additionalProperties",params:{additionalProperty: key1}}];
+validate15.errors = [{instancePath:instancePath+"/" + i0+"/sampledValue/" + i1,keyword:"additionalProperties",params:{additionalProperty: key1}}];
 return false;
 break;
 }
@@ -1223,7 +1265,7 @@ if(_errs10 === errors){
 if(data3.value !== undefined){
 const _errs11 = errors;
 if(typeof data3.value !== "string"){
-validate14.errors = [{instancePath:instancePath+"/" + i0+"/sampledValue/" + i1+"/value",keyword:"type",params:{type: "string"}}];
+validate15.errors = [{instancePath:instancePath+"/" + i0+"/sampledValue/" + i1+"/value",keyword:"type",params:{type: "string"}}];
 return false;
 }
 var valid3 = _errs11 === errors;
@@ -1236,11 +1278,11 @@ if(data3.context !== undefined){
 let data5 = data3.context;
 const _errs13 = errors;
 if(typeof data5 !== "string"){
-validate14.errors = [{instancePath:instancePath+"/" + i0+"/sampledValue/" + i1+"/context",keyword:"type",params:{type: "string"}}];
+validate15.errors = [{instancePath:instancePath+"/" + i0+"/sampledValue/" + i1+"/context",keyword:"type",params:{type: "string"}}];
 return false;
 }
 if(!((((((((data5 === "Interruption.Begin") || (data5 === "Interruption.End")) || (data5 === "Sample.Clock")) || (data5 === "Sample.Periodic")) || (data5 === "Transaction.Begin")) || (data5 === "Transaction.End")) || (data5 === "Trigger")) || (data5 === "Other"))){
-validate14.errors = [{instancePath:instancePath+"/" + i0+"/sampledValue/" + i1+"/context",keyword:"enum",params:{allowedValues: schema13.items.properties.sampledValue.items.properties.context.enum}}];
+validate15.errors = [{instancePath:instancePath+"/" + i0+"/sampledValue/" + i1+"/context",keyword:"enum",params:{allowedValues: schema14.items.properties.sampledValue.items.properties.context.enum}}];
 return false;
 }
 var valid3 = _errs13 === errors;
@@ -1253,11 +1295,11 @@ if(data3.format !== undefined){
 let data6 = data3.format;
 const _errs15 = errors;
 if(typeof data6 !== "string"){
-validate14.errors = [{instancePath:instancePath+"/" + i0+"/sampledValue/" + i1+"/format",keyword:"type",params:{type: "string"}}];
+validate15.errors = [{instancePath:instancePath+"/" + i0+"/sampledValue/" + i1+"/format",keyword:"type",params:{type: "string"}}];
 return false;
 }
 if(!((data6 === "Raw") || (data6 === "SignedData"))){
-validate14.errors = [{instancePath:instancePath+"/" + i0+"/sampledValue/" + i1+"/format",keyword:"enum",params:{allowedValues: schema13.items.properties.sampledValue.items.properties.format.enum}}];
+validate15.errors = [{instancePath:instancePath+"/" + i0+"/sampledValue/" + i1+"/format",keyword:"enum",params:{allowedValues: schema14.items.properties.sampledValue.items.properties.format.enum}}];
 return false;
 }
 var valid3 = _errs15 === errors;
@@ -1270,11 +1312,11 @@ if(data3.measurand !== undefined){
 let data7 = data3.measurand;
 const _errs17 = errors;
 if(typeof data7 !== "string"){
-validate14.errors = [{instancePath:instancePath+"/" + i0+"/sampledValue/" + i1+"/measurand",keyword:"type",params:{type: "string"}}];
+validate15.errors = [{instancePath:instancePath+"/" + i0+"/sampledValue/" + i1+"/measurand",keyword:"type",params:{type: "string"}}];
 return false;
 }
 if(!((((((((((((((((((((((data7 === "Energy.Active.Export.Register") || (data7 === "Energy.Active.Import.Register")) || (data7 === "Energy.Reactive.Export.Register")) || (data7 === "Energy.Reactive.Import.Register")) || (data7 === "Energy.Active.Export.Interval")) || (data7 === "Energy.Active.Import.Interval")) || (data7 === "Energy.Reactive.Export.Interval")) || (data7 === "Energy.Reactive.Import.Interval")) || (data7 === "Power.Active.Export")) || (data7 === "Power.Active.Import")) || (data7 === "Power.Offered")) || (data7 === "Power.Reactive.Export")) || (data7 === "Power.Reactive.Import")) || (data7 === "Power.Factor")) || (data7 === "Current.Import")) || (data7 === "Current.Export")) || (data7 === "Current.Offered")) || (data7 === "Voltage")) || (data7 === "Frequency")) || (data7 === "Temperature")) || (data7 === "SoC")) || (data7 === "RPM"))){
-validate14.errors = [{instancePath:instancePath+"/" + i0+"/sampledValue/" + i1+"/measurand",keyword:"enum",params:{allowedValues: schema13.items.properties.sampledValue.items.properties.measurand.enum}}];
+validate15.errors = [{instancePath:instancePath+"/" + i0+"/sampledValue/" + i1+"/measurand",keyword:"enum",params:{allowedValues: schema14.items.properties.sampledValue.items.properties.measurand.enum}}];
 return false;
 }
 var valid3 = _errs17 === errors;
@@ -1287,11 +1329,11 @@ if(data3.phase !== undefined){
 let data8 = data3.phase;
 const _errs19 = errors;
 if(typeof data8 !== "string"){
-validate14.errors = [{instancePath:instancePath+"/" + i0+"/sampledValue/" + i1+"/phase",keyword:"type",params:{type: "string"}}];
+validate15.errors = [{instancePath:instancePath+"/" + i0+"/sampledValue/" + i1+"/phase",keyword:"type",params:{type: "string"}}];
 return false;
 }
 if(!((((((((((data8 === "L1") || (data8 === "L2")) || (data8 === "L3")) || (data8 === "N")) || (data8 === "L1-N")) || (data8 === "L2-N")) || (data8 === "L3-N")) || (data8 === "L1-L2")) || (data8 === "L2-L3")) || (data8 === "L3-L1"))){
-validate14.errors = [{instancePath:instancePath+"/" + i0+"/sampledValue/" + i1+"/phase",keyword:"enum",params:{allowedValues: schema13.items.properties.sampledValue.items.properties.phase.enum}}];
+validate15.errors = [{instancePath:instancePath+"/" + i0+"/sampledValue/" + i1+"/phase",keyword:"enum",params:{allowedValues: schema14.items.properties.sampledValue.items.properties.phase.enum}}];
 return false;
 }
 var valid3 = _errs19 === errors;
@@ -1304,11 +1346,11 @@ if(data3.location !== undefined){
 let data9 = data3.location;
 const _errs21 = errors;
 if(typeof data9 !== "string"){
-validate14.errors = [{instancePath:instancePath+"/" + i0+"/sampledValue/" + i1+"/location",keyword:"type",params:{type: "string"}}];
+validate15.errors = [{instancePath:instancePath+"/" + i0+"/sampledValue/" + i1+"/location",keyword:"type",params:{type: "string"}}];
 return false;
 }
 if(!(((((data9 === "Cable") || (data9 === "EV")) || (data9 === "Inlet")) || (data9 === "Outlet")) || (data9 === "Body"))){
-validate14.errors = [{instancePath:instancePath+"/" + i0+"/sampledValue/" + i1+"/location",keyword:"enum",params:{allowedValues: schema13.items.properties.sampledValue.items.properties.location.enum}}];
+validate15.errors = [{instancePath:instancePath+"/" + i0+"/sampledValue/" + i1+"/location",keyword:"enum",params:{allowedValues: schema14.items.properties.sampledValue.items.properties.location.enum}}];
 return false;
 }
 var valid3 = _errs21 === errors;
@@ -1321,11 +1363,11 @@ if(data3.unit !== undefined){
 let data10 = data3.unit;
 const _errs23 = errors;
 if(typeof data10 !== "string"){
-validate14.errors = [{instancePath:instancePath+"/" + i0+"/sampledValue/" + i1+"/unit",keyword:"type",params:{type: "string"}}];
+validate15.errors = [{instancePath:instancePath+"/" + i0+"/sampledValue/" + i1+"/unit",keyword:"type",params:{type: "string"}}];
 return false;
 }
 if(!(((((((((((((((((data10 === "Wh") || (data10 === "kWh")) || (data10 === "varh")) || (data10 === "kvarh")) || (data10 === "W")) || (data10 === "kW")) || (data10 === "VA")) || (data10 === "kVA")) || (data10 === "var")) || (data10 === "kvar")) || (data10 === "A")) || (data10 === "V")) || (data10 === "K")) || (data10 === "Celcius")) || (data10 === "Celsius")) || (data10 === "Fahrenheit")) || (data10 === "Percent"))){
-validate14.errors = [{instancePath:instancePath+"/" + i0+"/sampledValue/" + i1+"/unit",keyword:"enum",params:{allowedValues: schema13.items.properties.sampledValue.items.properties.unit.enum}}];
+validate15.errors = [{instancePath:instancePath+"/" + i0+"/sampledValue/" + i1+"/unit",keyword:"enum",params:{allowedValues: schema14.items.properties.sampledValue.items.properties.unit.enum}}];
 return false;
 }
 var valid3 = _errs23 === errors;
@@ -1343,7 +1385,7 @@ var valid3 = true;
 }
 }
 else {
-validate14.errors = [{instancePath:instancePath+"/" + i0+"/sampledValue/" + i1,keyword:"type",params:{type: "object"}}];
+validate15.errors = [{instancePath:instancePath+"/" + i0+"/sampledValue/" + i1,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
@@ -1354,7 +1396,7 @@ break;
 }
 }
 else {
-validate14.errors = [{instancePath:instancePath+"/" + i0+"/sampledValue",keyword:"type",params:{type: "array"}}];
+validate15.errors = [{instancePath:instancePath+"/" + i0+"/sampledValue",keyword:"type",params:{type: "array"}}];
 return false;
 }
 }
@@ -1368,7 +1410,7 @@ var valid1 = true;
 }
 }
 else {
-validate14.errors = [{instancePath:instancePath+"/" + i0,keyword:"type",params:{type: "object"}}];
+validate15.errors = [{instancePath:instancePath+"/" + i0,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
@@ -1379,30 +1421,30 @@ break;
 }
 }
 else {
-validate14.errors = [{instancePath,keyword:"type",params:{type: "array"}}];
+validate15.errors = [{instancePath,keyword:"type",params:{type: "array"}}];
 return false;
 }
 }
-validate14.errors = vErrors;
+validate15.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate13(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate14(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.connectorId === undefined) && (missing0 = "connectorId")) || ((data.meterValue === undefined) && (missing0 = "meterValue"))){
-validate13.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate14.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(((key0 === "connectorId") || (key0 === "transactionId")) || (key0 === "meterValue"))){
-validate13.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate14.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -1412,7 +1454,7 @@ if(data.connectorId !== undefined){
 let data0 = data.connectorId;
 const _errs2 = errors;
 if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
-validate13.errors = [{instancePath:instancePath+"/connectorId",keyword:"type",params:{type: "integer"}}];
+validate14.errors = [{instancePath:instancePath+"/connectorId",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -1425,7 +1467,7 @@ if(data.transactionId !== undefined){
 let data1 = data.transactionId;
 const _errs4 = errors;
 if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
-validate13.errors = [{instancePath:instancePath+"/transactionId",keyword:"type",params:{type: "integer"}}];
+validate14.errors = [{instancePath:instancePath+"/transactionId",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -1436,8 +1478,8 @@ var valid0 = true;
 if(valid0){
 if(data.meterValue !== undefined){
 const _errs6 = errors;
-if(!(validate14(data.meterValue, {instancePath:instancePath+"/meterValue",parentData:data,parentDataProperty:"meterValue",rootData}))){
-vErrors = vErrors === null ? validate14.errors : vErrors.concat(validate14.errors);
+if(!(validate15(data.meterValue, {instancePath:instancePath+"/meterValue",parentData:data,parentDataProperty:"meterValue",rootData}))){
+vErrors = vErrors === null ? validate15.errors : vErrors.concat(validate15.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs6 === errors;
@@ -1451,61 +1493,15 @@ var valid0 = true;
 }
 }
 else {
-validate13.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate14.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate13.errors = vErrors;
+validate14.errors = vErrors;
 return errors === 0;
 }
 
-export const RemoteStartTransaction_conf = validate16;
-const schema14 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"status":{"type":"string","enum":["Accepted","Rejected"]}},"required":["status"],"type":"object"};
-
-function validate16(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.status === undefined) && (missing0 = "status")){
-validate16.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
-return false;
-}
-else {
-const _errs1 = errors;
-for(const key0 in data){
-if(!(key0 === "status")){
-validate16.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
-return false;
-break;
-}
-}
-if(_errs1 === errors){
-if(data.status !== undefined){
-let data0 = data.status;
-if(typeof data0 !== "string"){
-validate16.errors = [{instancePath:instancePath+"/status",keyword:"type",params:{type: "string"}}];
-return false;
-}
-if(!((data0 === "Accepted") || (data0 === "Rejected"))){
-validate16.errors = [{instancePath:instancePath+"/status",keyword:"enum",params:{allowedValues: schema14.properties.status.enum}}];
-return false;
-}
-}
-}
-}
-}
-else {
-validate16.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-validate16.errors = vErrors;
-return errors === 0;
-}
-
-export const RemoteStopTransaction_conf = validate17;
+export const RemoteStartTransaction_conf = validate17;
 const schema15 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"status":{"type":"string","enum":["Accepted","Rejected"]}},"required":["status"],"type":"object"};
 
 function validate17(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -1551,7 +1547,7 @@ validate17.errors = vErrors;
 return errors === 0;
 }
 
-export const Reset_conf = validate18;
+export const RemoteStopTransaction_conf = validate18;
 const schema16 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"status":{"type":"string","enum":["Accepted","Rejected"]}},"required":["status"],"type":"object"};
 
 function validate18(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -1597,8 +1593,8 @@ validate18.errors = vErrors;
 return errors === 0;
 }
 
-export const SecurityEventNotification_req = validate19;
-const schema17 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"type":{"type":"string","maxLength":50},"timestamp":{"type":"string","format":"date-time"},"techInfo":{"type":"string","maxLength":255}},"required":["type","timestamp"],"type":"object"};
+export const Reset_conf = validate19;
+const schema17 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"status":{"type":"string","enum":["Accepted","Rejected"]}},"required":["status"],"type":"object"};
 
 function validate19(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -1606,15 +1602,61 @@ let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if(((data.type === undefined) && (missing0 = "type")) || ((data.timestamp === undefined) && (missing0 = "timestamp"))){
+if((data.status === undefined) && (missing0 = "status")){
 validate19.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
-if(!(((key0 === "type") || (key0 === "timestamp")) || (key0 === "techInfo"))){
+if(!(key0 === "status")){
 validate19.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.status !== undefined){
+let data0 = data.status;
+if(typeof data0 !== "string"){
+validate19.errors = [{instancePath:instancePath+"/status",keyword:"type",params:{type: "string"}}];
+return false;
+}
+if(!((data0 === "Accepted") || (data0 === "Rejected"))){
+validate19.errors = [{instancePath:instancePath+"/status",keyword:"enum",params:{allowedValues: schema17.properties.status.enum}}];
+return false;
+}
+}
+}
+}
+}
+else {
+validate19.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+validate19.errors = vErrors;
+return errors === 0;
+}
+
+export const SecurityEventNotification_req = validate20;
+const schema18 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"type":{"type":"string","maxLength":50},"timestamp":{"type":"string","format":"date-time"},"techInfo":{"type":"string","maxLength":255}},"required":["type","timestamp"],"type":"object"};
+
+function validate20(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.type === undefined) && (missing0 = "type")) || ((data.timestamp === undefined) && (missing0 = "timestamp"))){
+validate20.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!(((key0 === "type") || (key0 === "timestamp")) || (key0 === "techInfo"))){
+validate20.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -1626,12 +1668,12 @@ const _errs2 = errors;
 if(errors === _errs2){
 if(typeof data0 === "string"){
 if(func0(data0) > 50){
-validate19.errors = [{instancePath:instancePath+"/type",keyword:"maxLength",params:{limit: 50}}];
+validate20.errors = [{instancePath:instancePath+"/type",keyword:"maxLength",params:{limit: 50}}];
 return false;
 }
 }
 else {
-validate19.errors = [{instancePath:instancePath+"/type",keyword:"type",params:{type: "string"}}];
+validate20.errors = [{instancePath:instancePath+"/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -1648,12 +1690,12 @@ if(errors === _errs4){
 if(errors === _errs4){
 if(typeof data1 === "string"){
 if(!(formats0.validate(data1))){
-validate19.errors = [{instancePath:instancePath+"/timestamp",keyword:"format",params:{format: "date-time"}}];
+validate20.errors = [{instancePath:instancePath+"/timestamp",keyword:"format",params:{format: "date-time"}}];
 return false;
 }
 }
 else {
-validate19.errors = [{instancePath:instancePath+"/timestamp",keyword:"type",params:{type: "string"}}];
+validate20.errors = [{instancePath:instancePath+"/timestamp",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -1670,12 +1712,12 @@ const _errs6 = errors;
 if(errors === _errs6){
 if(typeof data2 === "string"){
 if(func0(data2) > 255){
-validate19.errors = [{instancePath:instancePath+"/techInfo",keyword:"maxLength",params:{limit: 255}}];
+validate20.errors = [{instancePath:instancePath+"/techInfo",keyword:"maxLength",params:{limit: 255}}];
 return false;
 }
 }
 else {
-validate19.errors = [{instancePath:instancePath+"/techInfo",keyword:"type",params:{type: "string"}}];
+validate20.errors = [{instancePath:instancePath+"/techInfo",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -1684,52 +1726,6 @@ var valid0 = _errs6 === errors;
 else {
 var valid0 = true;
 }
-}
-}
-}
-}
-}
-else {
-validate19.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-validate19.errors = vErrors;
-return errors === 0;
-}
-
-export const SetChargingProfile_conf = validate20;
-const schema18 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"status":{"type":"string","enum":["Accepted","Rejected","NotSupported"]}},"required":["status"],"type":"object"};
-
-function validate20(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.status === undefined) && (missing0 = "status")){
-validate20.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
-return false;
-}
-else {
-const _errs1 = errors;
-for(const key0 in data){
-if(!(key0 === "status")){
-validate20.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
-return false;
-break;
-}
-}
-if(_errs1 === errors){
-if(data.status !== undefined){
-let data0 = data.status;
-if(typeof data0 !== "string"){
-validate20.errors = [{instancePath:instancePath+"/status",keyword:"type",params:{type: "string"}}];
-return false;
-}
-if(!(((data0 === "Accepted") || (data0 === "Rejected")) || (data0 === "NotSupported"))){
-validate20.errors = [{instancePath:instancePath+"/status",keyword:"enum",params:{allowedValues: schema18.properties.status.enum}}];
-return false;
 }
 }
 }
@@ -1744,8 +1740,8 @@ validate20.errors = vErrors;
 return errors === 0;
 }
 
-export const SignCertificate_req = validate21;
-const schema19 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"csr":{"type":"string","maxLength":5500}},"required":["csr"],"type":"object"};
+export const SendLocalList_conf = validate21;
+const schema19 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"status":{"type":"string","enum":["Accepted","Failed","NotSupported","VersionMismatch"]}},"required":["status"],"type":"object"};
 
 function validate21(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -1753,34 +1749,29 @@ let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if((data.csr === undefined) && (missing0 = "csr")){
+if((data.status === undefined) && (missing0 = "status")){
 validate21.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
-if(!(key0 === "csr")){
+if(!(key0 === "status")){
 validate21.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
 }
 if(_errs1 === errors){
-if(data.csr !== undefined){
-let data0 = data.csr;
-const _errs2 = errors;
-if(errors === _errs2){
-if(typeof data0 === "string"){
-if(func0(data0) > 5500){
-validate21.errors = [{instancePath:instancePath+"/csr",keyword:"maxLength",params:{limit: 5500}}];
+if(data.status !== undefined){
+let data0 = data.status;
+if(typeof data0 !== "string"){
+validate21.errors = [{instancePath:instancePath+"/status",keyword:"type",params:{type: "string"}}];
 return false;
 }
-}
-else {
-validate21.errors = [{instancePath:instancePath+"/csr",keyword:"type",params:{type: "string"}}];
+if(!((((data0 === "Accepted") || (data0 === "Failed")) || (data0 === "NotSupported")) || (data0 === "VersionMismatch"))){
+validate21.errors = [{instancePath:instancePath+"/status",keyword:"enum",params:{allowedValues: schema19.properties.status.enum}}];
 return false;
-}
 }
 }
 }
@@ -1795,26 +1786,8 @@ validate21.errors = vErrors;
 return errors === 0;
 }
 
-export const SignedFirmwareStatusNotification_req = validate22;
-const schema20 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"status":{"$ref":"urn:def:FirmwareStatusEnumType"},"requestId":{"type":"integer"}},"required":["status"],"type":"object"};
-const schema21 = {"$id":"urn:def:FirmwareStatusEnumType","type":"string","enum":["Downloaded","DownloadFailed","Downloading","DownloadScheduled","DownloadPaused","Idle","InstallationFailed","Installing","Installed","InstallRebooting","InstallScheduled","InstallVerificationFailed","InvalidSignature","SignatureVerified"]};
-
-function validate23(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="urn:def:FirmwareStatusEnumType" */;
-let vErrors = null;
-let errors = 0;
-if(typeof data !== "string"){
-validate23.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
-return false;
-}
-if(!((((((((((((((data === "Downloaded") || (data === "DownloadFailed")) || (data === "Downloading")) || (data === "DownloadScheduled")) || (data === "DownloadPaused")) || (data === "Idle")) || (data === "InstallationFailed")) || (data === "Installing")) || (data === "Installed")) || (data === "InstallRebooting")) || (data === "InstallScheduled")) || (data === "InstallVerificationFailed")) || (data === "InvalidSignature")) || (data === "SignatureVerified"))){
-validate23.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema21.enum}}];
-return false;
-}
-validate23.errors = vErrors;
-return errors === 0;
-}
-
+export const SetChargingProfile_conf = validate22;
+const schema20 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"status":{"type":"string","enum":["Accepted","Rejected","NotSupported"]}},"required":["status"],"type":"object"};
 
 function validate22(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -1829,7 +1802,7 @@ return false;
 else {
 const _errs1 = errors;
 for(const key0 in data){
-if(!((key0 === "status") || (key0 === "requestId"))){
+if(!(key0 === "status")){
 validate22.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
@@ -1837,28 +1810,14 @@ break;
 }
 if(_errs1 === errors){
 if(data.status !== undefined){
-const _errs2 = errors;
-if(!(validate23(data.status, {instancePath:instancePath+"/status",parentData:data,parentDataProperty:"status",rootData}))){
-vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
-errors = vErrors.length;
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.requestId !== undefined){
-let data1 = data.requestId;
-const _errs3 = errors;
-if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
-validate22.errors = [{instancePath:instancePath+"/requestId",keyword:"type",params:{type: "integer"}}];
+let data0 = data.status;
+if(typeof data0 !== "string"){
+validate22.errors = [{instancePath:instancePath+"/status",keyword:"type",params:{type: "string"}}];
 return false;
 }
-var valid0 = _errs3 === errors;
-}
-else {
-var valid0 = true;
+if(!(((data0 === "Accepted") || (data0 === "Rejected")) || (data0 === "NotSupported"))){
+validate22.errors = [{instancePath:instancePath+"/status",keyword:"enum",params:{allowedValues: schema20.properties.status.enum}}];
+return false;
 }
 }
 }
@@ -1873,24 +1832,153 @@ validate22.errors = vErrors;
 return errors === 0;
 }
 
-export const StartTransaction_req = validate25;
-const schema22 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"connectorId":{"type":"integer"},"idTag":{"type":"string","maxLength":20},"meterStart":{"type":"integer"},"reservationId":{"type":"integer"},"timestamp":{"type":"string","format":"date-time"}},"required":["connectorId","idTag","meterStart","timestamp"],"type":"object"};
+export const SignCertificate_req = validate23;
+const schema21 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"csr":{"type":"string","maxLength":5500}},"required":["csr"],"type":"object"};
+
+function validate23(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.csr === undefined) && (missing0 = "csr")){
+validate23.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!(key0 === "csr")){
+validate23.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.csr !== undefined){
+let data0 = data.csr;
+const _errs2 = errors;
+if(errors === _errs2){
+if(typeof data0 === "string"){
+if(func0(data0) > 5500){
+validate23.errors = [{instancePath:instancePath+"/csr",keyword:"maxLength",params:{limit: 5500}}];
+return false;
+}
+}
+else {
+validate23.errors = [{instancePath:instancePath+"/csr",keyword:"type",params:{type: "string"}}];
+return false;
+}
+}
+}
+}
+}
+}
+else {
+validate23.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+validate23.errors = vErrors;
+return errors === 0;
+}
+
+export const SignedFirmwareStatusNotification_req = validate24;
+const schema22 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"status":{"$ref":"urn:def:FirmwareStatusEnumType"},"requestId":{"type":"integer"}},"required":["status"],"type":"object"};
+const schema23 = {"$id":"urn:def:FirmwareStatusEnumType","type":"string","enum":["Downloaded","DownloadFailed","Downloading","DownloadScheduled","DownloadPaused","Idle","InstallationFailed","Installing","Installed","InstallRebooting","InstallScheduled","InstallVerificationFailed","InvalidSignature","SignatureVerified"]};
 
 function validate25(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="urn:def:FirmwareStatusEnumType" */;
+let vErrors = null;
+let errors = 0;
+if(typeof data !== "string"){
+validate25.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
+return false;
+}
+if(!((((((((((((((data === "Downloaded") || (data === "DownloadFailed")) || (data === "Downloading")) || (data === "DownloadScheduled")) || (data === "DownloadPaused")) || (data === "Idle")) || (data === "InstallationFailed")) || (data === "Installing")) || (data === "Installed")) || (data === "InstallRebooting")) || (data === "InstallScheduled")) || (data === "InstallVerificationFailed")) || (data === "InvalidSignature")) || (data === "SignatureVerified"))){
+validate25.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema23.enum}}];
+return false;
+}
+validate25.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate24(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.status === undefined) && (missing0 = "status")){
+validate24.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!((key0 === "status") || (key0 === "requestId"))){
+validate24.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.status !== undefined){
+const _errs2 = errors;
+if(!(validate25(data.status, {instancePath:instancePath+"/status",parentData:data,parentDataProperty:"status",rootData}))){
+vErrors = vErrors === null ? validate25.errors : vErrors.concat(validate25.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.requestId !== undefined){
+let data1 = data.requestId;
+const _errs3 = errors;
+if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
+validate24.errors = [{instancePath:instancePath+"/requestId",keyword:"type",params:{type: "integer"}}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+else {
+validate24.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+validate24.errors = vErrors;
+return errors === 0;
+}
+
+export const StartTransaction_req = validate27;
+const schema24 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"connectorId":{"type":"integer"},"idTag":{"type":"string","maxLength":20},"meterStart":{"type":"integer"},"reservationId":{"type":"integer"},"timestamp":{"type":"string","format":"date-time"}},"required":["connectorId","idTag","meterStart","timestamp"],"type":"object"};
+
+function validate27(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((((data.connectorId === undefined) && (missing0 = "connectorId")) || ((data.idTag === undefined) && (missing0 = "idTag"))) || ((data.meterStart === undefined) && (missing0 = "meterStart"))) || ((data.timestamp === undefined) && (missing0 = "timestamp"))){
-validate25.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate27.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(((((key0 === "connectorId") || (key0 === "idTag")) || (key0 === "meterStart")) || (key0 === "reservationId")) || (key0 === "timestamp"))){
-validate25.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate27.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -1900,7 +1988,7 @@ if(data.connectorId !== undefined){
 let data0 = data.connectorId;
 const _errs2 = errors;
 if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
-validate25.errors = [{instancePath:instancePath+"/connectorId",keyword:"type",params:{type: "integer"}}];
+validate27.errors = [{instancePath:instancePath+"/connectorId",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -1915,12 +2003,12 @@ const _errs4 = errors;
 if(errors === _errs4){
 if(typeof data1 === "string"){
 if(func0(data1) > 20){
-validate25.errors = [{instancePath:instancePath+"/idTag",keyword:"maxLength",params:{limit: 20}}];
+validate27.errors = [{instancePath:instancePath+"/idTag",keyword:"maxLength",params:{limit: 20}}];
 return false;
 }
 }
 else {
-validate25.errors = [{instancePath:instancePath+"/idTag",keyword:"type",params:{type: "string"}}];
+validate27.errors = [{instancePath:instancePath+"/idTag",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -1934,7 +2022,7 @@ if(data.meterStart !== undefined){
 let data2 = data.meterStart;
 const _errs6 = errors;
 if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
-validate25.errors = [{instancePath:instancePath+"/meterStart",keyword:"type",params:{type: "integer"}}];
+validate27.errors = [{instancePath:instancePath+"/meterStart",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -1947,7 +2035,7 @@ if(data.reservationId !== undefined){
 let data3 = data.reservationId;
 const _errs8 = errors;
 if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
-validate25.errors = [{instancePath:instancePath+"/reservationId",keyword:"type",params:{type: "integer"}}];
+validate27.errors = [{instancePath:instancePath+"/reservationId",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs8 === errors;
@@ -1963,12 +2051,12 @@ if(errors === _errs10){
 if(errors === _errs10){
 if(typeof data4 === "string"){
 if(!(formats0.validate(data4))){
-validate25.errors = [{instancePath:instancePath+"/timestamp",keyword:"format",params:{format: "date-time"}}];
+validate27.errors = [{instancePath:instancePath+"/timestamp",keyword:"format",params:{format: "date-time"}}];
 return false;
 }
 }
 else {
-validate25.errors = [{instancePath:instancePath+"/timestamp",keyword:"type",params:{type: "string"}}];
+validate27.errors = [{instancePath:instancePath+"/timestamp",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -1986,32 +2074,32 @@ var valid0 = true;
 }
 }
 else {
-validate25.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate27.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate25.errors = vErrors;
+validate27.errors = vErrors;
 return errors === 0;
 }
 
-export const StatusNotification_req = validate26;
-const schema23 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"connectorId":{"type":"integer"},"errorCode":{"type":"string","enum":["ConnectorLockFailure","EVCommunicationError","GroundFailure","HighTemperature","InternalError","LocalListConflict","NoError","OtherError","OverCurrentFailure","PowerMeterFailure","PowerSwitchFailure","ReaderFailure","ResetFailure","UnderVoltage","OverVoltage","WeakSignal"]},"info":{"type":"string","maxLength":50},"status":{"type":"string","enum":["Available","Preparing","Charging","SuspendedEVSE","SuspendedEV","Finishing","Reserved","Unavailable","Faulted"]},"timestamp":{"type":"string","format":"date-time"},"vendorId":{"type":"string","maxLength":255},"vendorErrorCode":{"type":"string","maxLength":50}},"required":["connectorId","errorCode","status"],"type":"object"};
+export const StatusNotification_req = validate28;
+const schema25 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"connectorId":{"type":"integer"},"errorCode":{"type":"string","enum":["ConnectorLockFailure","EVCommunicationError","GroundFailure","HighTemperature","InternalError","LocalListConflict","NoError","OtherError","OverCurrentFailure","PowerMeterFailure","PowerSwitchFailure","ReaderFailure","ResetFailure","UnderVoltage","OverVoltage","WeakSignal"]},"info":{"type":"string","maxLength":50},"status":{"type":"string","enum":["Available","Preparing","Charging","SuspendedEVSE","SuspendedEV","Finishing","Reserved","Unavailable","Faulted"]},"timestamp":{"type":"string","format":"date-time"},"vendorId":{"type":"string","maxLength":255},"vendorErrorCode":{"type":"string","maxLength":50}},"required":["connectorId","errorCode","status"],"type":"object"};
 
-function validate26(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate28(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((((data.connectorId === undefined) && (missing0 = "connectorId")) || ((data.errorCode === undefined) && (missing0 = "errorCode"))) || ((data.status === undefined) && (missing0 = "status"))){
-validate26.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate28.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(((((((key0 === "connectorId") || (key0 === "errorCode")) || (key0 === "info")) || (key0 === "status")) || (key0 === "timestamp")) || (key0 === "vendorId")) || (key0 === "vendorErrorCode"))){
-validate26.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate28.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -2021,7 +2109,7 @@ if(data.connectorId !== undefined){
 let data0 = data.connectorId;
 const _errs2 = errors;
 if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
-validate26.errors = [{instancePath:instancePath+"/connectorId",keyword:"type",params:{type: "integer"}}];
+validate28.errors = [{instancePath:instancePath+"/connectorId",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -2034,11 +2122,11 @@ if(data.errorCode !== undefined){
 let data1 = data.errorCode;
 const _errs4 = errors;
 if(typeof data1 !== "string"){
-validate26.errors = [{instancePath:instancePath+"/errorCode",keyword:"type",params:{type: "string"}}];
+validate28.errors = [{instancePath:instancePath+"/errorCode",keyword:"type",params:{type: "string"}}];
 return false;
 }
 if(!((((((((((((((((data1 === "ConnectorLockFailure") || (data1 === "EVCommunicationError")) || (data1 === "GroundFailure")) || (data1 === "HighTemperature")) || (data1 === "InternalError")) || (data1 === "LocalListConflict")) || (data1 === "NoError")) || (data1 === "OtherError")) || (data1 === "OverCurrentFailure")) || (data1 === "PowerMeterFailure")) || (data1 === "PowerSwitchFailure")) || (data1 === "ReaderFailure")) || (data1 === "ResetFailure")) || (data1 === "UnderVoltage")) || (data1 === "OverVoltage")) || (data1 === "WeakSignal"))){
-validate26.errors = [{instancePath:instancePath+"/errorCode",keyword:"enum",params:{allowedValues: schema23.properties.errorCode.enum}}];
+validate28.errors = [{instancePath:instancePath+"/errorCode",keyword:"enum",params:{allowedValues: schema25.properties.errorCode.enum}}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -2053,12 +2141,12 @@ const _errs6 = errors;
 if(errors === _errs6){
 if(typeof data2 === "string"){
 if(func0(data2) > 50){
-validate26.errors = [{instancePath:instancePath+"/info",keyword:"maxLength",params:{limit: 50}}];
+validate28.errors = [{instancePath:instancePath+"/info",keyword:"maxLength",params:{limit: 50}}];
 return false;
 }
 }
 else {
-validate26.errors = [{instancePath:instancePath+"/info",keyword:"type",params:{type: "string"}}];
+validate28.errors = [{instancePath:instancePath+"/info",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -2072,11 +2160,11 @@ if(data.status !== undefined){
 let data3 = data.status;
 const _errs8 = errors;
 if(typeof data3 !== "string"){
-validate26.errors = [{instancePath:instancePath+"/status",keyword:"type",params:{type: "string"}}];
+validate28.errors = [{instancePath:instancePath+"/status",keyword:"type",params:{type: "string"}}];
 return false;
 }
 if(!(((((((((data3 === "Available") || (data3 === "Preparing")) || (data3 === "Charging")) || (data3 === "SuspendedEVSE")) || (data3 === "SuspendedEV")) || (data3 === "Finishing")) || (data3 === "Reserved")) || (data3 === "Unavailable")) || (data3 === "Faulted"))){
-validate26.errors = [{instancePath:instancePath+"/status",keyword:"enum",params:{allowedValues: schema23.properties.status.enum}}];
+validate28.errors = [{instancePath:instancePath+"/status",keyword:"enum",params:{allowedValues: schema25.properties.status.enum}}];
 return false;
 }
 var valid0 = _errs8 === errors;
@@ -2092,12 +2180,12 @@ if(errors === _errs10){
 if(errors === _errs10){
 if(typeof data4 === "string"){
 if(!(formats0.validate(data4))){
-validate26.errors = [{instancePath:instancePath+"/timestamp",keyword:"format",params:{format: "date-time"}}];
+validate28.errors = [{instancePath:instancePath+"/timestamp",keyword:"format",params:{format: "date-time"}}];
 return false;
 }
 }
 else {
-validate26.errors = [{instancePath:instancePath+"/timestamp",keyword:"type",params:{type: "string"}}];
+validate28.errors = [{instancePath:instancePath+"/timestamp",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -2114,12 +2202,12 @@ const _errs12 = errors;
 if(errors === _errs12){
 if(typeof data5 === "string"){
 if(func0(data5) > 255){
-validate26.errors = [{instancePath:instancePath+"/vendorId",keyword:"maxLength",params:{limit: 255}}];
+validate28.errors = [{instancePath:instancePath+"/vendorId",keyword:"maxLength",params:{limit: 255}}];
 return false;
 }
 }
 else {
-validate26.errors = [{instancePath:instancePath+"/vendorId",keyword:"type",params:{type: "string"}}];
+validate28.errors = [{instancePath:instancePath+"/vendorId",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -2135,12 +2223,12 @@ const _errs14 = errors;
 if(errors === _errs14){
 if(typeof data6 === "string"){
 if(func0(data6) > 50){
-validate26.errors = [{instancePath:instancePath+"/vendorErrorCode",keyword:"maxLength",params:{limit: 50}}];
+validate28.errors = [{instancePath:instancePath+"/vendorErrorCode",keyword:"maxLength",params:{limit: 50}}];
 return false;
 }
 }
 else {
-validate26.errors = [{instancePath:instancePath+"/vendorErrorCode",keyword:"type",params:{type: "string"}}];
+validate28.errors = [{instancePath:instancePath+"/vendorErrorCode",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -2159,32 +2247,32 @@ var valid0 = true;
 }
 }
 else {
-validate26.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate28.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate26.errors = vErrors;
+validate28.errors = vErrors;
 return errors === 0;
 }
 
-export const StopTransaction_req = validate27;
-const schema24 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"idTag":{"type":"string","maxLength":20},"meterStop":{"type":"integer"},"timestamp":{"type":"string","format":"date-time"},"transactionId":{"type":"integer"},"reason":{"type":"string","enum":["EmergencyStop","EVDisconnected","HardReset","Local","Other","PowerLoss","Reboot","Remote","SoftReset","UnlockCommand","DeAuthorized"]},"transactionData":{"$ref":"urn:shared:MeterValues.req:properties:meterValue"}},"required":["transactionId","timestamp","meterStop"],"type":"object"};
+export const StopTransaction_req = validate29;
+const schema26 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"idTag":{"type":"string","maxLength":20},"meterStop":{"type":"integer"},"timestamp":{"type":"string","format":"date-time"},"transactionId":{"type":"integer"},"reason":{"type":"string","enum":["EmergencyStop","EVDisconnected","HardReset","Local","Other","PowerLoss","Reboot","Remote","SoftReset","UnlockCommand","DeAuthorized"]},"transactionData":{"$ref":"urn:shared:MeterValues.req:properties:meterValue"}},"required":["transactionId","timestamp","meterStop"],"type":"object"};
 
-function validate27(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate29(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((((data.transactionId === undefined) && (missing0 = "transactionId")) || ((data.timestamp === undefined) && (missing0 = "timestamp"))) || ((data.meterStop === undefined) && (missing0 = "meterStop"))){
-validate27.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate29.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!((((((key0 === "idTag") || (key0 === "meterStop")) || (key0 === "timestamp")) || (key0 === "transactionId")) || (key0 === "reason")) || (key0 === "transactionData"))){
-validate27.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate29.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -2196,12 +2284,12 @@ const _errs2 = errors;
 if(errors === _errs2){
 if(typeof data0 === "string"){
 if(func0(data0) > 20){
-validate27.errors = [{instancePath:instancePath+"/idTag",keyword:"maxLength",params:{limit: 20}}];
+validate29.errors = [{instancePath:instancePath+"/idTag",keyword:"maxLength",params:{limit: 20}}];
 return false;
 }
 }
 else {
-validate27.errors = [{instancePath:instancePath+"/idTag",keyword:"type",params:{type: "string"}}];
+validate29.errors = [{instancePath:instancePath+"/idTag",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -2215,7 +2303,7 @@ if(data.meterStop !== undefined){
 let data1 = data.meterStop;
 const _errs4 = errors;
 if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
-validate27.errors = [{instancePath:instancePath+"/meterStop",keyword:"type",params:{type: "integer"}}];
+validate29.errors = [{instancePath:instancePath+"/meterStop",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -2231,12 +2319,12 @@ if(errors === _errs6){
 if(errors === _errs6){
 if(typeof data2 === "string"){
 if(!(formats0.validate(data2))){
-validate27.errors = [{instancePath:instancePath+"/timestamp",keyword:"format",params:{format: "date-time"}}];
+validate29.errors = [{instancePath:instancePath+"/timestamp",keyword:"format",params:{format: "date-time"}}];
 return false;
 }
 }
 else {
-validate27.errors = [{instancePath:instancePath+"/timestamp",keyword:"type",params:{type: "string"}}];
+validate29.errors = [{instancePath:instancePath+"/timestamp",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -2251,7 +2339,7 @@ if(data.transactionId !== undefined){
 let data3 = data.transactionId;
 const _errs8 = errors;
 if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
-validate27.errors = [{instancePath:instancePath+"/transactionId",keyword:"type",params:{type: "integer"}}];
+validate29.errors = [{instancePath:instancePath+"/transactionId",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs8 === errors;
@@ -2264,11 +2352,11 @@ if(data.reason !== undefined){
 let data4 = data.reason;
 const _errs10 = errors;
 if(typeof data4 !== "string"){
-validate27.errors = [{instancePath:instancePath+"/reason",keyword:"type",params:{type: "string"}}];
+validate29.errors = [{instancePath:instancePath+"/reason",keyword:"type",params:{type: "string"}}];
 return false;
 }
 if(!(((((((((((data4 === "EmergencyStop") || (data4 === "EVDisconnected")) || (data4 === "HardReset")) || (data4 === "Local")) || (data4 === "Other")) || (data4 === "PowerLoss")) || (data4 === "Reboot")) || (data4 === "Remote")) || (data4 === "SoftReset")) || (data4 === "UnlockCommand")) || (data4 === "DeAuthorized"))){
-validate27.errors = [{instancePath:instancePath+"/reason",keyword:"enum",params:{allowedValues: schema24.properties.reason.enum}}];
+validate29.errors = [{instancePath:instancePath+"/reason",keyword:"enum",params:{allowedValues: schema26.properties.reason.enum}}];
 return false;
 }
 var valid0 = _errs10 === errors;
@@ -2279,8 +2367,8 @@ var valid0 = true;
 if(valid0){
 if(data.transactionData !== undefined){
 const _errs12 = errors;
-if(!(validate14(data.transactionData, {instancePath:instancePath+"/transactionData",parentData:data,parentDataProperty:"transactionData",rootData}))){
-vErrors = vErrors === null ? validate14.errors : vErrors.concat(validate14.errors);
+if(!(validate15(data.transactionData, {instancePath:instancePath+"/transactionData",parentData:data,parentDataProperty:"transactionData",rootData}))){
+vErrors = vErrors === null ? validate15.errors : vErrors.concat(validate15.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs12 === errors;
@@ -2297,52 +2385,6 @@ var valid0 = true;
 }
 }
 else {
-validate27.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-validate27.errors = vErrors;
-return errors === 0;
-}
-
-export const TriggerMessage_conf = validate29;
-const schema25 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"status":{"type":"string","enum":["Accepted","Rejected","NotImplemented"]}},"required":["status"],"type":"object"};
-
-function validate29(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.status === undefined) && (missing0 = "status")){
-validate29.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
-return false;
-}
-else {
-const _errs1 = errors;
-for(const key0 in data){
-if(!(key0 === "status")){
-validate29.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
-return false;
-break;
-}
-}
-if(_errs1 === errors){
-if(data.status !== undefined){
-let data0 = data.status;
-if(typeof data0 !== "string"){
-validate29.errors = [{instancePath:instancePath+"/status",keyword:"type",params:{type: "string"}}];
-return false;
-}
-if(!(((data0 === "Accepted") || (data0 === "Rejected")) || (data0 === "NotImplemented"))){
-validate29.errors = [{instancePath:instancePath+"/status",keyword:"enum",params:{allowedValues: schema25.properties.status.enum}}];
-return false;
-}
-}
-}
-}
-}
-else {
 validate29.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
@@ -2351,24 +2393,24 @@ validate29.errors = vErrors;
 return errors === 0;
 }
 
-export const UnlockConnector_conf = validate30;
-const schema26 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"status":{"type":"string","enum":["Unlocked","UnlockFailed","NotSupported"]}},"required":["status"],"type":"object"};
+export const TriggerMessage_conf = validate31;
+const schema27 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"status":{"type":"string","enum":["Accepted","Rejected","NotImplemented"]}},"required":["status"],"type":"object"};
 
-function validate30(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate31(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.status === undefined) && (missing0 = "status")){
-validate30.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate31.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(key0 === "status")){
-validate30.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate31.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -2377,11 +2419,11 @@ if(_errs1 === errors){
 if(data.status !== undefined){
 let data0 = data.status;
 if(typeof data0 !== "string"){
-validate30.errors = [{instancePath:instancePath+"/status",keyword:"type",params:{type: "string"}}];
+validate31.errors = [{instancePath:instancePath+"/status",keyword:"type",params:{type: "string"}}];
 return false;
 }
-if(!(((data0 === "Unlocked") || (data0 === "UnlockFailed")) || (data0 === "NotSupported"))){
-validate30.errors = [{instancePath:instancePath+"/status",keyword:"enum",params:{allowedValues: schema26.properties.status.enum}}];
+if(!(((data0 === "Accepted") || (data0 === "Rejected")) || (data0 === "NotImplemented"))){
+validate31.errors = [{instancePath:instancePath+"/status",keyword:"enum",params:{allowedValues: schema27.properties.status.enum}}];
 return false;
 }
 }
@@ -2389,13 +2431,59 @@ return false;
 }
 }
 else {
-validate30.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate31.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate30.errors = vErrors;
+validate31.errors = vErrors;
 return errors === 0;
 }
 
-export const validators = {"Authorize.req": Authorize_req, "BootNotification.req": BootNotification_req, "ChangeAvailability.conf": ChangeAvailability_conf, "ChangeConfiguration.conf": ChangeConfiguration_conf, "DataTransfer.req": DataTransfer_req, "DiagnosticsStatusNotification.req": DiagnosticsStatusNotification_req, "FirmwareStatusNotification.req": FirmwareStatusNotification_req, "GetCompositeSchedule.conf": GetCompositeSchedule_conf, "GetConfiguration.conf": GetConfiguration_conf, "Heartbeat.req": Heartbeat_req, "LogStatusNotification.req": LogStatusNotification_req, "MeterValues.req": MeterValues_req, "RemoteStartTransaction.conf": RemoteStartTransaction_conf, "RemoteStopTransaction.conf": RemoteStopTransaction_conf, "Reset.conf": Reset_conf, "SecurityEventNotification.req": SecurityEventNotification_req, "SetChargingProfile.conf": SetChargingProfile_conf, "SignCertificate.req": SignCertificate_req, "SignedFirmwareStatusNotification.req": SignedFirmwareStatusNotification_req, "StartTransaction.req": StartTransaction_req, "StatusNotification.req": StatusNotification_req, "StopTransaction.req": StopTransaction_req, "TriggerMessage.conf": TriggerMessage_conf, "UnlockConnector.conf": UnlockConnector_conf};
+export const UnlockConnector_conf = validate32;
+const schema28 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"status":{"type":"string","enum":["Unlocked","UnlockFailed","NotSupported"]}},"required":["status"],"type":"object"};
+
+function validate32(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.status === undefined) && (missing0 = "status")){
+validate32.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!(key0 === "status")){
+validate32.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.status !== undefined){
+let data0 = data.status;
+if(typeof data0 !== "string"){
+validate32.errors = [{instancePath:instancePath+"/status",keyword:"type",params:{type: "string"}}];
+return false;
+}
+if(!(((data0 === "Unlocked") || (data0 === "UnlockFailed")) || (data0 === "NotSupported"))){
+validate32.errors = [{instancePath:instancePath+"/status",keyword:"enum",params:{allowedValues: schema28.properties.status.enum}}];
+return false;
+}
+}
+}
+}
+}
+else {
+validate32.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+validate32.errors = vErrors;
+return errors === 0;
+}
+
+export const validators = {"Authorize.req": Authorize_req, "BootNotification.req": BootNotification_req, "ChangeAvailability.conf": ChangeAvailability_conf, "ChangeConfiguration.conf": ChangeConfiguration_conf, "DataTransfer.req": DataTransfer_req, "DiagnosticsStatusNotification.req": DiagnosticsStatusNotification_req, "FirmwareStatusNotification.req": FirmwareStatusNotification_req, "GetCompositeSchedule.conf": GetCompositeSchedule_conf, "GetConfiguration.conf": GetConfiguration_conf, "GetLocalListVersion.conf": GetLocalListVersion_conf, "Heartbeat.req": Heartbeat_req, "LogStatusNotification.req": LogStatusNotification_req, "MeterValues.req": MeterValues_req, "RemoteStartTransaction.conf": RemoteStartTransaction_conf, "RemoteStopTransaction.conf": RemoteStopTransaction_conf, "Reset.conf": Reset_conf, "SecurityEventNotification.req": SecurityEventNotification_req, "SendLocalList.conf": SendLocalList_conf, "SetChargingProfile.conf": SetChargingProfile_conf, "SignCertificate.req": SignCertificate_req, "SignedFirmwareStatusNotification.req": SignedFirmwareStatusNotification_req, "StartTransaction.req": StartTransaction_req, "StatusNotification.req": StatusNotification_req, "StopTransaction.req": StopTransaction_req, "TriggerMessage.conf": TriggerMessage_conf, "UnlockConnector.conf": UnlockConnector_conf};
 export const ACTIONS = ["Authorize","BootNotification","CancelReservation","CertificateSigned","ChangeAvailability","ChangeConfiguration","ClearCache","ClearChargingProfile","DataTransfer","DeleteCertificate","DiagnosticsStatusNotification","ExtendedTriggerMessage","FirmwareStatusNotification","GetCompositeSchedule","GetConfiguration","GetDiagnostics","GetInstalledCertificateIds","GetLocalListVersion","GetLog","Heartbeat","InstallCertificate","LogStatusNotification","MeterValues","RemoteStartTransaction","RemoteStopTransaction","ReserveNow","Reset","SecurityEventNotification","SendLocalList","SetChargingProfile","SignCertificate","SignedFirmwareStatusNotification","SignedUpdateFirmware","StartTransaction","StatusNotification","StopTransaction","TriggerMessage","UnlockConnector","UpdateFirmware"];

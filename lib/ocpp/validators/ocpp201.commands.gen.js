@@ -403,12 +403,46 @@ validate12.errors = vErrors;
 return errors === 0;
 }
 
-export const GetReport_req = validate16;
-const schema8 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"componentVariable":{"type":"array","items":{"$ref":"urn:def:ComponentVariableType"},"minItems":1},"requestId":{"type":"integer"},"componentCriteria":{"type":"array","items":{"$ref":"urn:def:ComponentCriterionEnumType"},"minItems":1,"maxItems":4}},"required":["requestId"],"type":"object"};
-const schema9 = {"$id":"urn:def:ComponentVariableType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"component":{"$ref":"urn:def:ComponentType"},"variable":{"$ref":"urn:def:VariableType"}},"required":["component"]};
-const schema10 = {"$id":"urn:def:ComponentType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"evse":{"$ref":"urn:def:EVSEType"},"name":{"type":"string","maxLength":50},"instance":{"type":"string","maxLength":50}},"required":["name"]};
+export const GetLocalListVersion_req = validate16;
+const schema8 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"}},"type":"object"};
 
-function validate20(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate16(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+const _errs1 = errors;
+for(const key0 in data){
+if(!(key0 === "customData")){
+validate16.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.customData !== undefined){
+if(!(validate1(data.customData, {instancePath:instancePath+"/customData",parentData:data,parentDataProperty:"customData",rootData}))){
+vErrors = vErrors === null ? validate1.errors : vErrors.concat(validate1.errors);
+errors = vErrors.length;
+}
+}
+}
+}
+else {
+validate16.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+validate16.errors = vErrors;
+return errors === 0;
+}
+
+export const GetReport_req = validate18;
+const schema9 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"componentVariable":{"type":"array","items":{"$ref":"urn:def:ComponentVariableType"},"minItems":1},"requestId":{"type":"integer"},"componentCriteria":{"type":"array","items":{"$ref":"urn:def:ComponentCriterionEnumType"},"minItems":1,"maxItems":4}},"required":["requestId"],"type":"object"};
+const schema10 = {"$id":"urn:def:ComponentVariableType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"component":{"$ref":"urn:def:ComponentType"},"variable":{"$ref":"urn:def:VariableType"}},"required":["component"]};
+const schema11 = {"$id":"urn:def:ComponentType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"evse":{"$ref":"urn:def:EVSEType"},"name":{"type":"string","maxLength":50},"instance":{"type":"string","maxLength":50}},"required":["name"]};
+
+function validate22(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:ComponentType" */;
 let vErrors = null;
 let errors = 0;
@@ -416,14 +450,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.name === undefined) && (missing0 = "name")){
-validate20.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate22.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!((((key0 === "customData") || (key0 === "evse")) || (key0 === "name")) || (key0 === "instance"))){
-validate20.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate22.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -459,12 +493,12 @@ const _errs4 = errors;
 if(errors === _errs4){
 if(typeof data2 === "string"){
 if(func0(data2) > 50){
-validate20.errors = [{instancePath:instancePath+"/name",keyword:"maxLength",params:{limit: 50}}];
+validate22.errors = [{instancePath:instancePath+"/name",keyword:"maxLength",params:{limit: 50}}];
 return false;
 }
 }
 else {
-validate20.errors = [{instancePath:instancePath+"/name",keyword:"type",params:{type: "string"}}];
+validate22.errors = [{instancePath:instancePath+"/name",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -480,12 +514,12 @@ const _errs6 = errors;
 if(errors === _errs6){
 if(typeof data3 === "string"){
 if(func0(data3) > 50){
-validate20.errors = [{instancePath:instancePath+"/instance",keyword:"maxLength",params:{limit: 50}}];
+validate22.errors = [{instancePath:instancePath+"/instance",keyword:"maxLength",params:{limit: 50}}];
 return false;
 }
 }
 else {
-validate20.errors = [{instancePath:instancePath+"/instance",keyword:"type",params:{type: "string"}}];
+validate22.errors = [{instancePath:instancePath+"/instance",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -501,17 +535,17 @@ var valid0 = true;
 }
 }
 else {
-validate20.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate22.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate20.errors = vErrors;
+validate22.errors = vErrors;
 return errors === 0;
 }
 
-const schema11 = {"$id":"urn:def:VariableType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"name":{"type":"string","maxLength":50},"instance":{"type":"string","maxLength":50}},"required":["name"]};
+const schema12 = {"$id":"urn:def:VariableType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"name":{"type":"string","maxLength":50},"instance":{"type":"string","maxLength":50}},"required":["name"]};
 
-function validate24(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate26(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:VariableType" */;
 let vErrors = null;
 let errors = 0;
@@ -519,14 +553,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.name === undefined) && (missing0 = "name")){
-validate24.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate26.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(((key0 === "customData") || (key0 === "name")) || (key0 === "instance"))){
-validate24.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate26.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -550,12 +584,12 @@ const _errs3 = errors;
 if(errors === _errs3){
 if(typeof data1 === "string"){
 if(func0(data1) > 50){
-validate24.errors = [{instancePath:instancePath+"/name",keyword:"maxLength",params:{limit: 50}}];
+validate26.errors = [{instancePath:instancePath+"/name",keyword:"maxLength",params:{limit: 50}}];
 return false;
 }
 }
 else {
-validate24.errors = [{instancePath:instancePath+"/name",keyword:"type",params:{type: "string"}}];
+validate26.errors = [{instancePath:instancePath+"/name",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -571,12 +605,12 @@ const _errs5 = errors;
 if(errors === _errs5){
 if(typeof data2 === "string"){
 if(func0(data2) > 50){
-validate24.errors = [{instancePath:instancePath+"/instance",keyword:"maxLength",params:{limit: 50}}];
+validate26.errors = [{instancePath:instancePath+"/instance",keyword:"maxLength",params:{limit: 50}}];
 return false;
 }
 }
 else {
-validate24.errors = [{instancePath:instancePath+"/instance",keyword:"type",params:{type: "string"}}];
+validate26.errors = [{instancePath:instancePath+"/instance",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -591,16 +625,16 @@ var valid0 = true;
 }
 }
 else {
-validate24.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate26.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate24.errors = vErrors;
+validate26.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate18(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate20(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:ComponentVariableType" */;
 let vErrors = null;
 let errors = 0;
@@ -608,14 +642,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.component === undefined) && (missing0 = "component")){
-validate18.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate20.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(((key0 === "customData") || (key0 === "component")) || (key0 === "variable"))){
-validate18.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate20.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -635,8 +669,8 @@ var valid0 = true;
 if(valid0){
 if(data.component !== undefined){
 const _errs3 = errors;
-if(!(validate20(data.component, {instancePath:instancePath+"/component",parentData:data,parentDataProperty:"component",rootData}))){
-vErrors = vErrors === null ? validate20.errors : vErrors.concat(validate20.errors);
+if(!(validate22(data.component, {instancePath:instancePath+"/component",parentData:data,parentDataProperty:"component",rootData}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs3 === errors;
@@ -647,8 +681,8 @@ var valid0 = true;
 if(valid0){
 if(data.variable !== undefined){
 const _errs4 = errors;
-if(!(validate24(data.variable, {instancePath:instancePath+"/variable",parentData:data,parentDataProperty:"variable",rootData}))){
-vErrors = vErrors === null ? validate24.errors : vErrors.concat(validate24.errors);
+if(!(validate26(data.variable, {instancePath:instancePath+"/variable",parentData:data,parentDataProperty:"variable",rootData}))){
+vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs4 === errors;
@@ -662,48 +696,48 @@ var valid0 = true;
 }
 }
 else {
-validate18.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate20.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate18.errors = vErrors;
+validate20.errors = vErrors;
 return errors === 0;
 }
 
-const schema12 = {"$id":"urn:def:ComponentCriterionEnumType","type":"string","enum":["Active","Available","Enabled","Problem"]};
+const schema13 = {"$id":"urn:def:ComponentCriterionEnumType","type":"string","enum":["Active","Available","Enabled","Problem"]};
 
-function validate28(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate30(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:ComponentCriterionEnumType" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
-validate28.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
+validate30.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
 return false;
 }
 if(!((((data === "Active") || (data === "Available")) || (data === "Enabled")) || (data === "Problem"))){
-validate28.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema12.enum}}];
+validate30.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema13.enum}}];
 return false;
 }
-validate28.errors = vErrors;
+validate30.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate16(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate18(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.requestId === undefined) && (missing0 = "requestId")){
-validate16.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate18.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!((((key0 === "customData") || (key0 === "componentVariable")) || (key0 === "requestId")) || (key0 === "componentCriteria"))){
-validate16.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate18.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -727,7 +761,7 @@ const _errs3 = errors;
 if(errors === _errs3){
 if(Array.isArray(data1)){
 if(data1.length < 1){
-validate16.errors = [{instancePath:instancePath+"/componentVariable",keyword:"minItems",params:{limit: 1}}];
+validate18.errors = [{instancePath:instancePath+"/componentVariable",keyword:"minItems",params:{limit: 1}}];
 return false;
 }
 else {
@@ -735,8 +769,8 @@ var valid1 = true;
 const len0 = data1.length;
 for(let i0=0; i0<len0; i0++){
 const _errs5 = errors;
-if(!(validate18(data1[i0], {instancePath:instancePath+"/componentVariable/" + i0,parentData:data1,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate18.errors : vErrors.concat(validate18.errors);
+if(!(validate20(data1[i0], {instancePath:instancePath+"/componentVariable/" + i0,parentData:data1,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate20.errors : vErrors.concat(validate20.errors);
 errors = vErrors.length;
 }
 var valid1 = _errs5 === errors;
@@ -747,7 +781,7 @@ break;
 }
 }
 else {
-validate16.errors = [{instancePath:instancePath+"/componentVariable",keyword:"type",params:{type: "array"}}];
+validate18.errors = [{instancePath:instancePath+"/componentVariable",keyword:"type",params:{type: "array"}}];
 return false;
 }
 }
@@ -761,7 +795,7 @@ if(data.requestId !== undefined){
 let data3 = data.requestId;
 const _errs6 = errors;
 if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
-validate16.errors = [{instancePath:instancePath+"/requestId",keyword:"type",params:{type: "integer"}}];
+validate18.errors = [{instancePath:instancePath+"/requestId",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -776,12 +810,12 @@ const _errs8 = errors;
 if(errors === _errs8){
 if(Array.isArray(data4)){
 if(data4.length > 4){
-validate16.errors = [{instancePath:instancePath+"/componentCriteria",keyword:"maxItems",params:{limit: 4}}];
+validate18.errors = [{instancePath:instancePath+"/componentCriteria",keyword:"maxItems",params:{limit: 4}}];
 return false;
 }
 else {
 if(data4.length < 1){
-validate16.errors = [{instancePath:instancePath+"/componentCriteria",keyword:"minItems",params:{limit: 1}}];
+validate18.errors = [{instancePath:instancePath+"/componentCriteria",keyword:"minItems",params:{limit: 1}}];
 return false;
 }
 else {
@@ -789,8 +823,8 @@ var valid2 = true;
 const len1 = data4.length;
 for(let i1=0; i1<len1; i1++){
 const _errs10 = errors;
-if(!(validate28(data4[i1], {instancePath:instancePath+"/componentCriteria/" + i1,parentData:data4,parentDataProperty:i1,rootData}))){
-vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
+if(!(validate30(data4[i1], {instancePath:instancePath+"/componentCriteria/" + i1,parentData:data4,parentDataProperty:i1,rootData}))){
+vErrors = vErrors === null ? validate30.errors : vErrors.concat(validate30.errors);
 errors = vErrors.length;
 }
 var valid2 = _errs10 === errors;
@@ -802,7 +836,7 @@ break;
 }
 }
 else {
-validate16.errors = [{instancePath:instancePath+"/componentCriteria",keyword:"type",params:{type: "array"}}];
+validate18.errors = [{instancePath:instancePath+"/componentCriteria",keyword:"type",params:{type: "array"}}];
 return false;
 }
 }
@@ -818,37 +852,37 @@ var valid0 = true;
 }
 }
 else {
-validate16.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate18.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate16.errors = vErrors;
+validate18.errors = vErrors;
 return errors === 0;
 }
 
-export const GetVariables_req = validate30;
-const schema13 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"getVariableData":{"type":"array","items":{"$ref":"urn:def:GetVariableDataType"},"minItems":1}},"required":["getVariableData"],"type":"object"};
-const schema14 = {"$id":"urn:def:GetVariableDataType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"attributeType":{"$ref":"urn:def:AttributeEnumType"},"component":{"$ref":"urn:def:ComponentType"},"variable":{"$ref":"urn:def:VariableType"}},"required":["component","variable"]};
-const schema15 = {"$id":"urn:def:AttributeEnumType","type":"string","default":"Actual","enum":["Actual","Target","MinSet","MaxSet"]};
+export const GetVariables_req = validate32;
+const schema14 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"getVariableData":{"type":"array","items":{"$ref":"urn:def:GetVariableDataType"},"minItems":1}},"required":["getVariableData"],"type":"object"};
+const schema15 = {"$id":"urn:def:GetVariableDataType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"attributeType":{"$ref":"urn:def:AttributeEnumType"},"component":{"$ref":"urn:def:ComponentType"},"variable":{"$ref":"urn:def:VariableType"}},"required":["component","variable"]};
+const schema16 = {"$id":"urn:def:AttributeEnumType","type":"string","default":"Actual","enum":["Actual","Target","MinSet","MaxSet"]};
 
-function validate34(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate36(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:AttributeEnumType" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
-validate34.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
+validate36.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
 return false;
 }
 if(!((((data === "Actual") || (data === "Target")) || (data === "MinSet")) || (data === "MaxSet"))){
-validate34.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema15.enum}}];
+validate36.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema16.enum}}];
 return false;
 }
-validate34.errors = vErrors;
+validate36.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate32(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate34(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:GetVariableDataType" */;
 let vErrors = null;
 let errors = 0;
@@ -856,14 +890,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.component === undefined) && (missing0 = "component")) || ((data.variable === undefined) && (missing0 = "variable"))){
-validate32.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate34.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!((((key0 === "customData") || (key0 === "attributeType")) || (key0 === "component")) || (key0 === "variable"))){
-validate32.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate34.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -883,8 +917,8 @@ var valid0 = true;
 if(valid0){
 if(data.attributeType !== undefined){
 const _errs3 = errors;
-if(!(validate34(data.attributeType, {instancePath:instancePath+"/attributeType",parentData:data,parentDataProperty:"attributeType",rootData}))){
-vErrors = vErrors === null ? validate34.errors : vErrors.concat(validate34.errors);
+if(!(validate36(data.attributeType, {instancePath:instancePath+"/attributeType",parentData:data,parentDataProperty:"attributeType",rootData}))){
+vErrors = vErrors === null ? validate36.errors : vErrors.concat(validate36.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs3 === errors;
@@ -895,8 +929,8 @@ var valid0 = true;
 if(valid0){
 if(data.component !== undefined){
 const _errs4 = errors;
-if(!(validate20(data.component, {instancePath:instancePath+"/component",parentData:data,parentDataProperty:"component",rootData}))){
-vErrors = vErrors === null ? validate20.errors : vErrors.concat(validate20.errors);
+if(!(validate22(data.component, {instancePath:instancePath+"/component",parentData:data,parentDataProperty:"component",rootData}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs4 === errors;
@@ -907,8 +941,8 @@ var valid0 = true;
 if(valid0){
 if(data.variable !== undefined){
 const _errs5 = errors;
-if(!(validate24(data.variable, {instancePath:instancePath+"/variable",parentData:data,parentDataProperty:"variable",rootData}))){
-vErrors = vErrors === null ? validate24.errors : vErrors.concat(validate24.errors);
+if(!(validate26(data.variable, {instancePath:instancePath+"/variable",parentData:data,parentDataProperty:"variable",rootData}))){
+vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs5 === errors;
@@ -923,30 +957,30 @@ var valid0 = true;
 }
 }
 else {
-validate32.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate34.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate32.errors = vErrors;
+validate34.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate30(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate32(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.getVariableData === undefined) && (missing0 = "getVariableData")){
-validate30.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate32.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!((key0 === "customData") || (key0 === "getVariableData"))){
-validate30.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate32.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -970,7 +1004,7 @@ const _errs3 = errors;
 if(errors === _errs3){
 if(Array.isArray(data1)){
 if(data1.length < 1){
-validate30.errors = [{instancePath:instancePath+"/getVariableData",keyword:"minItems",params:{limit: 1}}];
+validate32.errors = [{instancePath:instancePath+"/getVariableData",keyword:"minItems",params:{limit: 1}}];
 return false;
 }
 else {
@@ -978,8 +1012,8 @@ var valid1 = true;
 const len0 = data1.length;
 for(let i0=0; i0<len0; i0++){
 const _errs5 = errors;
-if(!(validate32(data1[i0], {instancePath:instancePath+"/getVariableData/" + i0,parentData:data1,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate32.errors : vErrors.concat(validate32.errors);
+if(!(validate34(data1[i0], {instancePath:instancePath+"/getVariableData/" + i0,parentData:data1,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate34.errors : vErrors.concat(validate34.errors);
 errors = vErrors.length;
 }
 var valid1 = _errs5 === errors;
@@ -990,7 +1024,7 @@ break;
 }
 }
 else {
-validate30.errors = [{instancePath:instancePath+"/getVariableData",keyword:"type",params:{type: "array"}}];
+validate32.errors = [{instancePath:instancePath+"/getVariableData",keyword:"type",params:{type: "array"}}];
 return false;
 }
 }
@@ -1004,20 +1038,20 @@ var valid0 = true;
 }
 }
 else {
-validate30.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate32.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate30.errors = vErrors;
+validate32.errors = vErrors;
 return errors === 0;
 }
 
-export const RequestStartTransaction_req = validate39;
-const schema16 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"evseId":{"type":"integer"},"groupIdToken":{"$ref":"urn:def:IdTokenType"},"idToken":{"$ref":"urn:def:IdTokenType"},"remoteStartId":{"type":"integer"},"chargingProfile":{"$ref":"urn:def:ChargingProfileType"}},"required":["remoteStartId","idToken"],"type":"object"};
-const schema17 = {"$id":"urn:def:IdTokenType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"additionalInfo":{"type":"array","items":{"$ref":"urn:def:AdditionalInfoType"},"minItems":1},"idToken":{"type":"string","maxLength":36},"type":{"$ref":"urn:def:IdTokenEnumType"}},"required":["idToken","type"]};
-const schema18 = {"$id":"urn:def:AdditionalInfoType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"additionalIdToken":{"type":"string","maxLength":36},"type":{"type":"string","maxLength":50}},"required":["additionalIdToken","type"]};
+export const RequestStartTransaction_req = validate41;
+const schema17 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"evseId":{"type":"integer"},"groupIdToken":{"$ref":"urn:def:IdTokenType"},"idToken":{"$ref":"urn:def:IdTokenType"},"remoteStartId":{"type":"integer"},"chargingProfile":{"$ref":"urn:def:ChargingProfileType"}},"required":["remoteStartId","idToken"],"type":"object"};
+const schema18 = {"$id":"urn:def:IdTokenType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"additionalInfo":{"type":"array","items":{"$ref":"urn:def:AdditionalInfoType"},"minItems":1},"idToken":{"type":"string","maxLength":36},"type":{"$ref":"urn:def:IdTokenEnumType"}},"required":["idToken","type"]};
+const schema19 = {"$id":"urn:def:AdditionalInfoType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"additionalIdToken":{"type":"string","maxLength":36},"type":{"type":"string","maxLength":50}},"required":["additionalIdToken","type"]};
 
-function validate43(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate45(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:AdditionalInfoType" */;
 let vErrors = null;
 let errors = 0;
@@ -1025,14 +1059,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.additionalIdToken === undefined) && (missing0 = "additionalIdToken")) || ((data.type === undefined) && (missing0 = "type"))){
-validate43.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate45.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(((key0 === "customData") || (key0 === "additionalIdToken")) || (key0 === "type"))){
-validate43.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate45.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -1056,12 +1090,12 @@ const _errs3 = errors;
 if(errors === _errs3){
 if(typeof data1 === "string"){
 if(func0(data1) > 36){
-validate43.errors = [{instancePath:instancePath+"/additionalIdToken",keyword:"maxLength",params:{limit: 36}}];
+validate45.errors = [{instancePath:instancePath+"/additionalIdToken",keyword:"maxLength",params:{limit: 36}}];
 return false;
 }
 }
 else {
-validate43.errors = [{instancePath:instancePath+"/additionalIdToken",keyword:"type",params:{type: "string"}}];
+validate45.errors = [{instancePath:instancePath+"/additionalIdToken",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -1077,12 +1111,12 @@ const _errs5 = errors;
 if(errors === _errs5){
 if(typeof data2 === "string"){
 if(func0(data2) > 50){
-validate43.errors = [{instancePath:instancePath+"/type",keyword:"maxLength",params:{limit: 50}}];
+validate45.errors = [{instancePath:instancePath+"/type",keyword:"maxLength",params:{limit: 50}}];
 return false;
 }
 }
 else {
-validate43.errors = [{instancePath:instancePath+"/type",keyword:"type",params:{type: "string"}}];
+validate45.errors = [{instancePath:instancePath+"/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -1097,34 +1131,34 @@ var valid0 = true;
 }
 }
 else {
-validate43.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate45.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate43.errors = vErrors;
+validate45.errors = vErrors;
 return errors === 0;
 }
 
-const schema19 = {"$id":"urn:def:IdTokenEnumType","type":"string","enum":["Central","eMAID","ISO14443","ISO15693","KeyCode","Local","MacAddress","NoAuthorization"]};
+const schema20 = {"$id":"urn:def:IdTokenEnumType","type":"string","enum":["Central","eMAID","ISO14443","ISO15693","KeyCode","Local","MacAddress","NoAuthorization"]};
 
-function validate46(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate48(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:IdTokenEnumType" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
-validate46.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
+validate48.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
 return false;
 }
 if(!((((((((data === "Central") || (data === "eMAID")) || (data === "ISO14443")) || (data === "ISO15693")) || (data === "KeyCode")) || (data === "Local")) || (data === "MacAddress")) || (data === "NoAuthorization"))){
-validate46.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema19.enum}}];
+validate48.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema20.enum}}];
 return false;
 }
-validate46.errors = vErrors;
+validate48.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate41(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate43(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:IdTokenType" */;
 let vErrors = null;
 let errors = 0;
@@ -1132,14 +1166,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.idToken === undefined) && (missing0 = "idToken")) || ((data.type === undefined) && (missing0 = "type"))){
-validate41.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate43.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!((((key0 === "customData") || (key0 === "additionalInfo")) || (key0 === "idToken")) || (key0 === "type"))){
-validate41.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate43.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -1163,7 +1197,7 @@ const _errs3 = errors;
 if(errors === _errs3){
 if(Array.isArray(data1)){
 if(data1.length < 1){
-validate41.errors = [{instancePath:instancePath+"/additionalInfo",keyword:"minItems",params:{limit: 1}}];
+validate43.errors = [{instancePath:instancePath+"/additionalInfo",keyword:"minItems",params:{limit: 1}}];
 return false;
 }
 else {
@@ -1171,8 +1205,8 @@ var valid1 = true;
 const len0 = data1.length;
 for(let i0=0; i0<len0; i0++){
 const _errs5 = errors;
-if(!(validate43(data1[i0], {instancePath:instancePath+"/additionalInfo/" + i0,parentData:data1,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate43.errors : vErrors.concat(validate43.errors);
+if(!(validate45(data1[i0], {instancePath:instancePath+"/additionalInfo/" + i0,parentData:data1,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate45.errors : vErrors.concat(validate45.errors);
 errors = vErrors.length;
 }
 var valid1 = _errs5 === errors;
@@ -1183,7 +1217,7 @@ break;
 }
 }
 else {
-validate41.errors = [{instancePath:instancePath+"/additionalInfo",keyword:"type",params:{type: "array"}}];
+validate43.errors = [{instancePath:instancePath+"/additionalInfo",keyword:"type",params:{type: "array"}}];
 return false;
 }
 }
@@ -1199,12 +1233,12 @@ const _errs6 = errors;
 if(errors === _errs6){
 if(typeof data3 === "string"){
 if(func0(data3) > 36){
-validate41.errors = [{instancePath:instancePath+"/idToken",keyword:"maxLength",params:{limit: 36}}];
+validate43.errors = [{instancePath:instancePath+"/idToken",keyword:"maxLength",params:{limit: 36}}];
 return false;
 }
 }
 else {
-validate41.errors = [{instancePath:instancePath+"/idToken",keyword:"type",params:{type: "string"}}];
+validate43.errors = [{instancePath:instancePath+"/idToken",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -1216,8 +1250,8 @@ var valid0 = true;
 if(valid0){
 if(data.type !== undefined){
 const _errs8 = errors;
-if(!(validate46(data.type, {instancePath:instancePath+"/type",parentData:data,parentDataProperty:"type",rootData}))){
-vErrors = vErrors === null ? validate46.errors : vErrors.concat(validate46.errors);
+if(!(validate48(data.type, {instancePath:instancePath+"/type",parentData:data,parentDataProperty:"type",rootData}))){
+vErrors = vErrors === null ? validate48.errors : vErrors.concat(validate48.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs8 === errors;
@@ -1232,45 +1266,27 @@ var valid0 = true;
 }
 }
 else {
-validate41.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate43.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate41.errors = vErrors;
+validate43.errors = vErrors;
 return errors === 0;
 }
 
-const schema20 = {"$id":"urn:def:ChargingProfileType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"id":{"type":"integer"},"stackLevel":{"type":"integer"},"chargingProfilePurpose":{"$ref":"urn:def:ChargingProfilePurposeEnumType"},"chargingProfileKind":{"$ref":"urn:def:ChargingProfileKindEnumType"},"recurrencyKind":{"$ref":"urn:def:RecurrencyKindEnumType"},"validFrom":{"type":"string","format":"date-time"},"validTo":{"type":"string","format":"date-time"},"chargingSchedule":{"type":"array","items":{"$ref":"urn:def:ChargingScheduleType"},"minItems":1,"maxItems":3},"transactionId":{"type":"string","maxLength":36}},"required":["id","stackLevel","chargingProfilePurpose","chargingProfileKind","chargingSchedule"]};
+const schema21 = {"$id":"urn:def:ChargingProfileType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"id":{"type":"integer"},"stackLevel":{"type":"integer"},"chargingProfilePurpose":{"$ref":"urn:def:ChargingProfilePurposeEnumType"},"chargingProfileKind":{"$ref":"urn:def:ChargingProfileKindEnumType"},"recurrencyKind":{"$ref":"urn:def:RecurrencyKindEnumType"},"validFrom":{"type":"string","format":"date-time"},"validTo":{"type":"string","format":"date-time"},"chargingSchedule":{"type":"array","items":{"$ref":"urn:def:ChargingScheduleType"},"minItems":1,"maxItems":3},"transactionId":{"type":"string","maxLength":36}},"required":["id","stackLevel","chargingProfilePurpose","chargingProfileKind","chargingSchedule"]};
 const func8 = Object.prototype.hasOwnProperty;
-const schema21 = {"$id":"urn:def:ChargingProfilePurposeEnumType","type":"string","enum":["ChargingStationExternalConstraints","ChargingStationMaxProfile","TxDefaultProfile","TxProfile"]};
-
-function validate52(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="urn:def:ChargingProfilePurposeEnumType" */;
-let vErrors = null;
-let errors = 0;
-if(typeof data !== "string"){
-validate52.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
-return false;
-}
-if(!((((data === "ChargingStationExternalConstraints") || (data === "ChargingStationMaxProfile")) || (data === "TxDefaultProfile")) || (data === "TxProfile"))){
-validate52.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema21.enum}}];
-return false;
-}
-validate52.errors = vErrors;
-return errors === 0;
-}
-
-const schema22 = {"$id":"urn:def:ChargingProfileKindEnumType","type":"string","enum":["Absolute","Recurring","Relative"]};
+const schema22 = {"$id":"urn:def:ChargingProfilePurposeEnumType","type":"string","enum":["ChargingStationExternalConstraints","ChargingStationMaxProfile","TxDefaultProfile","TxProfile"]};
 
 function validate54(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="urn:def:ChargingProfileKindEnumType" */;
+/*# sourceURL="urn:def:ChargingProfilePurposeEnumType" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
 validate54.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
 return false;
 }
-if(!(((data === "Absolute") || (data === "Recurring")) || (data === "Relative"))){
+if(!((((data === "ChargingStationExternalConstraints") || (data === "ChargingStationMaxProfile")) || (data === "TxDefaultProfile")) || (data === "TxProfile"))){
 validate54.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema22.enum}}];
 return false;
 }
@@ -1278,17 +1294,17 @@ validate54.errors = vErrors;
 return errors === 0;
 }
 
-const schema23 = {"$id":"urn:def:RecurrencyKindEnumType","type":"string","enum":["Daily","Weekly"]};
+const schema23 = {"$id":"urn:def:ChargingProfileKindEnumType","type":"string","enum":["Absolute","Recurring","Relative"]};
 
 function validate56(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="urn:def:RecurrencyKindEnumType" */;
+/*# sourceURL="urn:def:ChargingProfileKindEnumType" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
 validate56.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
 return false;
 }
-if(!((data === "Daily") || (data === "Weekly"))){
+if(!(((data === "Absolute") || (data === "Recurring")) || (data === "Relative"))){
 validate56.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema23.enum}}];
 return false;
 }
@@ -1296,10 +1312,28 @@ validate56.errors = vErrors;
 return errors === 0;
 }
 
-const schema24 = {"$id":"urn:def:ChargingScheduleType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"id":{"type":"integer"},"startSchedule":{"type":"string","format":"date-time"},"duration":{"type":"integer"},"chargingRateUnit":{"$ref":"urn:def:ChargingRateUnitEnumType"},"chargingSchedulePeriod":{"type":"array","items":{"$ref":"urn:def:ChargingSchedulePeriodType"},"minItems":1,"maxItems":1024},"minChargingRate":{"type":"number"},"salesTariff":{"$ref":"urn:def:SalesTariffType"}},"required":["id","chargingRateUnit","chargingSchedulePeriod"]};
-const schema25 = {"$id":"urn:def:ChargingSchedulePeriodType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"startPeriod":{"type":"integer"},"limit":{"type":"number"},"numberPhases":{"type":"integer"},"phaseToUse":{"type":"integer"}},"required":["startPeriod","limit"]};
+const schema24 = {"$id":"urn:def:RecurrencyKindEnumType","type":"string","enum":["Daily","Weekly"]};
 
-function validate61(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate58(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="urn:def:RecurrencyKindEnumType" */;
+let vErrors = null;
+let errors = 0;
+if(typeof data !== "string"){
+validate58.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
+return false;
+}
+if(!((data === "Daily") || (data === "Weekly"))){
+validate58.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema24.enum}}];
+return false;
+}
+validate58.errors = vErrors;
+return errors === 0;
+}
+
+const schema25 = {"$id":"urn:def:ChargingScheduleType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"id":{"type":"integer"},"startSchedule":{"type":"string","format":"date-time"},"duration":{"type":"integer"},"chargingRateUnit":{"$ref":"urn:def:ChargingRateUnitEnumType"},"chargingSchedulePeriod":{"type":"array","items":{"$ref":"urn:def:ChargingSchedulePeriodType"},"minItems":1,"maxItems":1024},"minChargingRate":{"type":"number"},"salesTariff":{"$ref":"urn:def:SalesTariffType"}},"required":["id","chargingRateUnit","chargingSchedulePeriod"]};
+const schema26 = {"$id":"urn:def:ChargingSchedulePeriodType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"startPeriod":{"type":"integer"},"limit":{"type":"number"},"numberPhases":{"type":"integer"},"phaseToUse":{"type":"integer"}},"required":["startPeriod","limit"]};
+
+function validate63(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:ChargingSchedulePeriodType" */;
 let vErrors = null;
 let errors = 0;
@@ -1307,14 +1341,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.startPeriod === undefined) && (missing0 = "startPeriod")) || ((data.limit === undefined) && (missing0 = "limit"))){
-validate61.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate63.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(((((key0 === "customData") || (key0 === "startPeriod")) || (key0 === "limit")) || (key0 === "numberPhases")) || (key0 === "phaseToUse"))){
-validate61.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate63.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -1336,7 +1370,7 @@ if(data.startPeriod !== undefined){
 let data1 = data.startPeriod;
 const _errs3 = errors;
 if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
-validate61.errors = [{instancePath:instancePath+"/startPeriod",keyword:"type",params:{type: "integer"}}];
+validate63.errors = [{instancePath:instancePath+"/startPeriod",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -1349,7 +1383,7 @@ if(data.limit !== undefined){
 let data2 = data.limit;
 const _errs5 = errors;
 if(!((typeof data2 == "number") && (isFinite(data2)))){
-validate61.errors = [{instancePath:instancePath+"/limit",keyword:"type",params:{type: "number"}}];
+validate63.errors = [{instancePath:instancePath+"/limit",keyword:"type",params:{type: "number"}}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -1362,7 +1396,7 @@ if(data.numberPhases !== undefined){
 let data3 = data.numberPhases;
 const _errs7 = errors;
 if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
-validate61.errors = [{instancePath:instancePath+"/numberPhases",keyword:"type",params:{type: "integer"}}];
+validate63.errors = [{instancePath:instancePath+"/numberPhases",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs7 === errors;
@@ -1375,7 +1409,7 @@ if(data.phaseToUse !== undefined){
 let data4 = data.phaseToUse;
 const _errs9 = errors;
 if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
-validate61.errors = [{instancePath:instancePath+"/phaseToUse",keyword:"type",params:{type: "integer"}}];
+validate63.errors = [{instancePath:instancePath+"/phaseToUse",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs9 === errors;
@@ -1391,19 +1425,19 @@ var valid0 = true;
 }
 }
 else {
-validate61.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate63.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate61.errors = vErrors;
+validate63.errors = vErrors;
 return errors === 0;
 }
 
-const schema26 = {"$id":"urn:def:SalesTariffType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"id":{"type":"integer"},"salesTariffDescription":{"type":"string","maxLength":32},"numEPriceLevels":{"type":"integer"},"salesTariffEntry":{"type":"array","items":{"$ref":"urn:def:SalesTariffEntryType"},"minItems":1,"maxItems":1024}},"required":["id","salesTariffEntry"]};
-const schema27 = {"$id":"urn:def:SalesTariffEntryType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"relativeTimeInterval":{"$ref":"urn:def:RelativeTimeIntervalType"},"ePriceLevel":{"type":"integer","minimum":0},"consumptionCost":{"type":"array","items":{"$ref":"urn:def:ConsumptionCostType"},"minItems":1,"maxItems":3}},"required":["relativeTimeInterval"]};
-const schema28 = {"$id":"urn:def:RelativeTimeIntervalType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"start":{"type":"integer"},"duration":{"type":"integer"}},"required":["start"]};
+const schema27 = {"$id":"urn:def:SalesTariffType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"id":{"type":"integer"},"salesTariffDescription":{"type":"string","maxLength":32},"numEPriceLevels":{"type":"integer"},"salesTariffEntry":{"type":"array","items":{"$ref":"urn:def:SalesTariffEntryType"},"minItems":1,"maxItems":1024}},"required":["id","salesTariffEntry"]};
+const schema28 = {"$id":"urn:def:SalesTariffEntryType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"relativeTimeInterval":{"$ref":"urn:def:RelativeTimeIntervalType"},"ePriceLevel":{"type":"integer","minimum":0},"consumptionCost":{"type":"array","items":{"$ref":"urn:def:ConsumptionCostType"},"minItems":1,"maxItems":3}},"required":["relativeTimeInterval"]};
+const schema29 = {"$id":"urn:def:RelativeTimeIntervalType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"start":{"type":"integer"},"duration":{"type":"integer"}},"required":["start"]};
 
-function validate68(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate70(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:RelativeTimeIntervalType" */;
 let vErrors = null;
 let errors = 0;
@@ -1411,14 +1445,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.start === undefined) && (missing0 = "start")){
-validate68.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate70.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(((key0 === "customData") || (key0 === "start")) || (key0 === "duration"))){
-validate68.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate70.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -1440,7 +1474,7 @@ if(data.start !== undefined){
 let data1 = data.start;
 const _errs3 = errors;
 if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
-validate68.errors = [{instancePath:instancePath+"/start",keyword:"type",params:{type: "integer"}}];
+validate70.errors = [{instancePath:instancePath+"/start",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -1453,7 +1487,7 @@ if(data.duration !== undefined){
 let data2 = data.duration;
 const _errs5 = errors;
 if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
-validate68.errors = [{instancePath:instancePath+"/duration",keyword:"type",params:{type: "integer"}}];
+validate70.errors = [{instancePath:instancePath+"/duration",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -1467,36 +1501,36 @@ var valid0 = true;
 }
 }
 else {
-validate68.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate70.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate68.errors = vErrors;
+validate70.errors = vErrors;
 return errors === 0;
 }
 
-const schema29 = {"$id":"urn:def:ConsumptionCostType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"startValue":{"type":"number"},"cost":{"type":"array","items":{"$ref":"urn:def:CostType"},"minItems":1,"maxItems":3}},"required":["startValue","cost"]};
-const schema30 = {"$id":"urn:def:CostType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"costKind":{"$ref":"urn:def:CostKindEnumType"},"amount":{"type":"integer"},"amountMultiplier":{"type":"integer"}},"required":["costKind","amount"]};
-const schema31 = {"$id":"urn:def:CostKindEnumType","type":"string","enum":["CarbonDioxideEmission","RelativePricePercentage","RenewableGenerationPercentage"]};
+const schema30 = {"$id":"urn:def:ConsumptionCostType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"startValue":{"type":"number"},"cost":{"type":"array","items":{"$ref":"urn:def:CostType"},"minItems":1,"maxItems":3}},"required":["startValue","cost"]};
+const schema31 = {"$id":"urn:def:CostType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"costKind":{"$ref":"urn:def:CostKindEnumType"},"amount":{"type":"integer"},"amountMultiplier":{"type":"integer"}},"required":["costKind","amount"]};
+const schema32 = {"$id":"urn:def:CostKindEnumType","type":"string","enum":["CarbonDioxideEmission","RelativePricePercentage","RenewableGenerationPercentage"]};
 
-function validate75(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate77(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:CostKindEnumType" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
-validate75.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
+validate77.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
 return false;
 }
 if(!(((data === "CarbonDioxideEmission") || (data === "RelativePricePercentage")) || (data === "RenewableGenerationPercentage"))){
-validate75.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema31.enum}}];
+validate77.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema32.enum}}];
 return false;
 }
-validate75.errors = vErrors;
+validate77.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate73(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate75(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:CostType" */;
 let vErrors = null;
 let errors = 0;
@@ -1504,14 +1538,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.costKind === undefined) && (missing0 = "costKind")) || ((data.amount === undefined) && (missing0 = "amount"))){
-validate73.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate75.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!((((key0 === "customData") || (key0 === "costKind")) || (key0 === "amount")) || (key0 === "amountMultiplier"))){
-validate73.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate75.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -1531,8 +1565,8 @@ var valid0 = true;
 if(valid0){
 if(data.costKind !== undefined){
 const _errs3 = errors;
-if(!(validate75(data.costKind, {instancePath:instancePath+"/costKind",parentData:data,parentDataProperty:"costKind",rootData}))){
-vErrors = vErrors === null ? validate75.errors : vErrors.concat(validate75.errors);
+if(!(validate77(data.costKind, {instancePath:instancePath+"/costKind",parentData:data,parentDataProperty:"costKind",rootData}))){
+vErrors = vErrors === null ? validate77.errors : vErrors.concat(validate77.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs3 === errors;
@@ -1545,7 +1579,7 @@ if(data.amount !== undefined){
 let data2 = data.amount;
 const _errs4 = errors;
 if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
-validate73.errors = [{instancePath:instancePath+"/amount",keyword:"type",params:{type: "integer"}}];
+validate75.errors = [{instancePath:instancePath+"/amount",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -1558,7 +1592,7 @@ if(data.amountMultiplier !== undefined){
 let data3 = data.amountMultiplier;
 const _errs6 = errors;
 if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
-validate73.errors = [{instancePath:instancePath+"/amountMultiplier",keyword:"type",params:{type: "integer"}}];
+validate75.errors = [{instancePath:instancePath+"/amountMultiplier",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -1573,16 +1607,16 @@ var valid0 = true;
 }
 }
 else {
-validate73.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate75.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate73.errors = vErrors;
+validate75.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate71(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate73(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:ConsumptionCostType" */;
 let vErrors = null;
 let errors = 0;
@@ -1590,14 +1624,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.startValue === undefined) && (missing0 = "startValue")) || ((data.cost === undefined) && (missing0 = "cost"))){
-validate71.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate73.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(((key0 === "customData") || (key0 === "startValue")) || (key0 === "cost"))){
-validate71.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate73.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -1619,7 +1653,7 @@ if(data.startValue !== undefined){
 let data1 = data.startValue;
 const _errs3 = errors;
 if(!((typeof data1 == "number") && (isFinite(data1)))){
-validate71.errors = [{instancePath:instancePath+"/startValue",keyword:"type",params:{type: "number"}}];
+validate73.errors = [{instancePath:instancePath+"/startValue",keyword:"type",params:{type: "number"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -1634,12 +1668,12 @@ const _errs5 = errors;
 if(errors === _errs5){
 if(Array.isArray(data2)){
 if(data2.length > 3){
-validate71.errors = [{instancePath:instancePath+"/cost",keyword:"maxItems",params:{limit: 3}}];
+validate73.errors = [{instancePath:instancePath+"/cost",keyword:"maxItems",params:{limit: 3}}];
 return false;
 }
 else {
 if(data2.length < 1){
-validate71.errors = [{instancePath:instancePath+"/cost",keyword:"minItems",params:{limit: 1}}];
+validate73.errors = [{instancePath:instancePath+"/cost",keyword:"minItems",params:{limit: 1}}];
 return false;
 }
 else {
@@ -1647,8 +1681,8 @@ var valid1 = true;
 const len0 = data2.length;
 for(let i0=0; i0<len0; i0++){
 const _errs7 = errors;
-if(!(validate73(data2[i0], {instancePath:instancePath+"/cost/" + i0,parentData:data2,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate73.errors : vErrors.concat(validate73.errors);
+if(!(validate75(data2[i0], {instancePath:instancePath+"/cost/" + i0,parentData:data2,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate75.errors : vErrors.concat(validate75.errors);
 errors = vErrors.length;
 }
 var valid1 = _errs7 === errors;
@@ -1660,7 +1694,7 @@ break;
 }
 }
 else {
-validate71.errors = [{instancePath:instancePath+"/cost",keyword:"type",params:{type: "array"}}];
+validate73.errors = [{instancePath:instancePath+"/cost",keyword:"type",params:{type: "array"}}];
 return false;
 }
 }
@@ -1675,16 +1709,16 @@ var valid0 = true;
 }
 }
 else {
-validate71.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate73.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate71.errors = vErrors;
+validate73.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate66(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate68(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:SalesTariffEntryType" */;
 let vErrors = null;
 let errors = 0;
@@ -1692,14 +1726,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.relativeTimeInterval === undefined) && (missing0 = "relativeTimeInterval")){
-validate66.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate68.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!((((key0 === "customData") || (key0 === "relativeTimeInterval")) || (key0 === "ePriceLevel")) || (key0 === "consumptionCost"))){
-validate66.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate68.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -1719,8 +1753,8 @@ var valid0 = true;
 if(valid0){
 if(data.relativeTimeInterval !== undefined){
 const _errs3 = errors;
-if(!(validate68(data.relativeTimeInterval, {instancePath:instancePath+"/relativeTimeInterval",parentData:data,parentDataProperty:"relativeTimeInterval",rootData}))){
-vErrors = vErrors === null ? validate68.errors : vErrors.concat(validate68.errors);
+if(!(validate70(data.relativeTimeInterval, {instancePath:instancePath+"/relativeTimeInterval",parentData:data,parentDataProperty:"relativeTimeInterval",rootData}))){
+vErrors = vErrors === null ? validate70.errors : vErrors.concat(validate70.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs3 === errors;
@@ -1733,13 +1767,13 @@ if(data.ePriceLevel !== undefined){
 let data2 = data.ePriceLevel;
 const _errs4 = errors;
 if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
-validate66.errors = [{instancePath:instancePath+"/ePriceLevel",keyword:"type",params:{type: "integer"}}];
+validate68.errors = [{instancePath:instancePath+"/ePriceLevel",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 if(errors === _errs4){
 if((typeof data2 == "number") && (isFinite(data2))){
 if(data2 < 0 || isNaN(data2)){
-validate66.errors = [{instancePath:instancePath+"/ePriceLevel",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
+validate68.errors = [{instancePath:instancePath+"/ePriceLevel",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -1756,12 +1790,12 @@ const _errs6 = errors;
 if(errors === _errs6){
 if(Array.isArray(data3)){
 if(data3.length > 3){
-validate66.errors = [{instancePath:instancePath+"/consumptionCost",keyword:"maxItems",params:{limit: 3}}];
+validate68.errors = [{instancePath:instancePath+"/consumptionCost",keyword:"maxItems",params:{limit: 3}}];
 return false;
 }
 else {
 if(data3.length < 1){
-validate66.errors = [{instancePath:instancePath+"/consumptionCost",keyword:"minItems",params:{limit: 1}}];
+validate68.errors = [{instancePath:instancePath+"/consumptionCost",keyword:"minItems",params:{limit: 1}}];
 return false;
 }
 else {
@@ -1769,8 +1803,8 @@ var valid1 = true;
 const len0 = data3.length;
 for(let i0=0; i0<len0; i0++){
 const _errs8 = errors;
-if(!(validate71(data3[i0], {instancePath:instancePath+"/consumptionCost/" + i0,parentData:data3,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate71.errors : vErrors.concat(validate71.errors);
+if(!(validate73(data3[i0], {instancePath:instancePath+"/consumptionCost/" + i0,parentData:data3,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate73.errors : vErrors.concat(validate73.errors);
 errors = vErrors.length;
 }
 var valid1 = _errs8 === errors;
@@ -1782,7 +1816,7 @@ break;
 }
 }
 else {
-validate66.errors = [{instancePath:instancePath+"/consumptionCost",keyword:"type",params:{type: "array"}}];
+validate68.errors = [{instancePath:instancePath+"/consumptionCost",keyword:"type",params:{type: "array"}}];
 return false;
 }
 }
@@ -1798,16 +1832,16 @@ var valid0 = true;
 }
 }
 else {
-validate66.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate68.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate66.errors = vErrors;
+validate68.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate64(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate66(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:SalesTariffType" */;
 let vErrors = null;
 let errors = 0;
@@ -1815,14 +1849,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.id === undefined) && (missing0 = "id")) || ((data.salesTariffEntry === undefined) && (missing0 = "salesTariffEntry"))){
-validate64.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate66.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(((((key0 === "customData") || (key0 === "id")) || (key0 === "salesTariffDescription")) || (key0 === "numEPriceLevels")) || (key0 === "salesTariffEntry"))){
-validate64.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate66.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -1844,7 +1878,7 @@ if(data.id !== undefined){
 let data1 = data.id;
 const _errs3 = errors;
 if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
-validate64.errors = [{instancePath:instancePath+"/id",keyword:"type",params:{type: "integer"}}];
+validate66.errors = [{instancePath:instancePath+"/id",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -1859,12 +1893,12 @@ const _errs5 = errors;
 if(errors === _errs5){
 if(typeof data2 === "string"){
 if(func0(data2) > 32){
-validate64.errors = [{instancePath:instancePath+"/salesTariffDescription",keyword:"maxLength",params:{limit: 32}}];
+validate66.errors = [{instancePath:instancePath+"/salesTariffDescription",keyword:"maxLength",params:{limit: 32}}];
 return false;
 }
 }
 else {
-validate64.errors = [{instancePath:instancePath+"/salesTariffDescription",keyword:"type",params:{type: "string"}}];
+validate66.errors = [{instancePath:instancePath+"/salesTariffDescription",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -1878,7 +1912,7 @@ if(data.numEPriceLevels !== undefined){
 let data3 = data.numEPriceLevels;
 const _errs7 = errors;
 if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
-validate64.errors = [{instancePath:instancePath+"/numEPriceLevels",keyword:"type",params:{type: "integer"}}];
+validate66.errors = [{instancePath:instancePath+"/numEPriceLevels",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs7 === errors;
@@ -1893,12 +1927,12 @@ const _errs9 = errors;
 if(errors === _errs9){
 if(Array.isArray(data4)){
 if(data4.length > 1024){
-validate64.errors = [{instancePath:instancePath+"/salesTariffEntry",keyword:"maxItems",params:{limit: 1024}}];
+validate66.errors = [{instancePath:instancePath+"/salesTariffEntry",keyword:"maxItems",params:{limit: 1024}}];
 return false;
 }
 else {
 if(data4.length < 1){
-validate64.errors = [{instancePath:instancePath+"/salesTariffEntry",keyword:"minItems",params:{limit: 1}}];
+validate66.errors = [{instancePath:instancePath+"/salesTariffEntry",keyword:"minItems",params:{limit: 1}}];
 return false;
 }
 else {
@@ -1906,8 +1940,8 @@ var valid1 = true;
 const len0 = data4.length;
 for(let i0=0; i0<len0; i0++){
 const _errs11 = errors;
-if(!(validate66(data4[i0], {instancePath:instancePath+"/salesTariffEntry/" + i0,parentData:data4,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate66.errors : vErrors.concat(validate66.errors);
+if(!(validate68(data4[i0], {instancePath:instancePath+"/salesTariffEntry/" + i0,parentData:data4,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate68.errors : vErrors.concat(validate68.errors);
 errors = vErrors.length;
 }
 var valid1 = _errs11 === errors;
@@ -1919,7 +1953,7 @@ break;
 }
 }
 else {
-validate64.errors = [{instancePath:instancePath+"/salesTariffEntry",keyword:"type",params:{type: "array"}}];
+validate66.errors = [{instancePath:instancePath+"/salesTariffEntry",keyword:"type",params:{type: "array"}}];
 return false;
 }
 }
@@ -1936,17 +1970,17 @@ var valid0 = true;
 }
 }
 else {
-validate64.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate66.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate64.errors = vErrors;
+validate66.errors = vErrors;
 return errors === 0;
 }
 
 const formats0 = ocppFormats["date-time"];
 
-function validate58(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate60(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:ChargingScheduleType" */;
 let vErrors = null;
 let errors = 0;
@@ -1954,14 +1988,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((((data.id === undefined) && (missing0 = "id")) || ((data.chargingRateUnit === undefined) && (missing0 = "chargingRateUnit"))) || ((data.chargingSchedulePeriod === undefined) && (missing0 = "chargingSchedulePeriod"))){
-validate58.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate60.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!((((((((key0 === "customData") || (key0 === "id")) || (key0 === "startSchedule")) || (key0 === "duration")) || (key0 === "chargingRateUnit")) || (key0 === "chargingSchedulePeriod")) || (key0 === "minChargingRate")) || (key0 === "salesTariff"))){
-validate58.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate60.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -1983,7 +2017,7 @@ if(data.id !== undefined){
 let data1 = data.id;
 const _errs3 = errors;
 if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
-validate58.errors = [{instancePath:instancePath+"/id",keyword:"type",params:{type: "integer"}}];
+validate60.errors = [{instancePath:instancePath+"/id",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -1999,12 +2033,12 @@ if(errors === _errs5){
 if(errors === _errs5){
 if(typeof data2 === "string"){
 if(!(formats0.validate(data2))){
-validate58.errors = [{instancePath:instancePath+"/startSchedule",keyword:"format",params:{format: "date-time"}}];
+validate60.errors = [{instancePath:instancePath+"/startSchedule",keyword:"format",params:{format: "date-time"}}];
 return false;
 }
 }
 else {
-validate58.errors = [{instancePath:instancePath+"/startSchedule",keyword:"type",params:{type: "string"}}];
+validate60.errors = [{instancePath:instancePath+"/startSchedule",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -2019,7 +2053,7 @@ if(data.duration !== undefined){
 let data3 = data.duration;
 const _errs7 = errors;
 if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
-validate58.errors = [{instancePath:instancePath+"/duration",keyword:"type",params:{type: "integer"}}];
+validate60.errors = [{instancePath:instancePath+"/duration",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs7 === errors;
@@ -2046,12 +2080,12 @@ const _errs10 = errors;
 if(errors === _errs10){
 if(Array.isArray(data5)){
 if(data5.length > 1024){
-validate58.errors = [{instancePath:instancePath+"/chargingSchedulePeriod",keyword:"maxItems",params:{limit: 1024}}];
+validate60.errors = [{instancePath:instancePath+"/chargingSchedulePeriod",keyword:"maxItems",params:{limit: 1024}}];
 return false;
 }
 else {
 if(data5.length < 1){
-validate58.errors = [{instancePath:instancePath+"/chargingSchedulePeriod",keyword:"minItems",params:{limit: 1}}];
+validate60.errors = [{instancePath:instancePath+"/chargingSchedulePeriod",keyword:"minItems",params:{limit: 1}}];
 return false;
 }
 else {
@@ -2059,8 +2093,8 @@ var valid1 = true;
 const len0 = data5.length;
 for(let i0=0; i0<len0; i0++){
 const _errs12 = errors;
-if(!(validate61(data5[i0], {instancePath:instancePath+"/chargingSchedulePeriod/" + i0,parentData:data5,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate61.errors : vErrors.concat(validate61.errors);
+if(!(validate63(data5[i0], {instancePath:instancePath+"/chargingSchedulePeriod/" + i0,parentData:data5,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate63.errors : vErrors.concat(validate63.errors);
 errors = vErrors.length;
 }
 var valid1 = _errs12 === errors;
@@ -2072,7 +2106,7 @@ break;
 }
 }
 else {
-validate58.errors = [{instancePath:instancePath+"/chargingSchedulePeriod",keyword:"type",params:{type: "array"}}];
+validate60.errors = [{instancePath:instancePath+"/chargingSchedulePeriod",keyword:"type",params:{type: "array"}}];
 return false;
 }
 }
@@ -2086,7 +2120,7 @@ if(data.minChargingRate !== undefined){
 let data7 = data.minChargingRate;
 const _errs13 = errors;
 if(!((typeof data7 == "number") && (isFinite(data7)))){
-validate58.errors = [{instancePath:instancePath+"/minChargingRate",keyword:"type",params:{type: "number"}}];
+validate60.errors = [{instancePath:instancePath+"/minChargingRate",keyword:"type",params:{type: "number"}}];
 return false;
 }
 var valid0 = _errs13 === errors;
@@ -2097,8 +2131,8 @@ var valid0 = true;
 if(valid0){
 if(data.salesTariff !== undefined){
 const _errs15 = errors;
-if(!(validate64(data.salesTariff, {instancePath:instancePath+"/salesTariff",parentData:data,parentDataProperty:"salesTariff",rootData}))){
-vErrors = vErrors === null ? validate64.errors : vErrors.concat(validate64.errors);
+if(!(validate66(data.salesTariff, {instancePath:instancePath+"/salesTariff",parentData:data,parentDataProperty:"salesTariff",rootData}))){
+vErrors = vErrors === null ? validate66.errors : vErrors.concat(validate66.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs15 === errors;
@@ -2117,16 +2151,16 @@ var valid0 = true;
 }
 }
 else {
-validate58.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate60.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate58.errors = vErrors;
+validate60.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate50(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate52(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:ChargingProfileType" */;
 let vErrors = null;
 let errors = 0;
@@ -2134,14 +2168,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((((((data.id === undefined) && (missing0 = "id")) || ((data.stackLevel === undefined) && (missing0 = "stackLevel"))) || ((data.chargingProfilePurpose === undefined) && (missing0 = "chargingProfilePurpose"))) || ((data.chargingProfileKind === undefined) && (missing0 = "chargingProfileKind"))) || ((data.chargingSchedule === undefined) && (missing0 = "chargingSchedule"))){
-validate50.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate52.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
-if(!(func8.call(schema20.properties, key0))){
-validate50.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+if(!(func8.call(schema21.properties, key0))){
+validate52.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -2163,7 +2197,7 @@ if(data.id !== undefined){
 let data1 = data.id;
 const _errs3 = errors;
 if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
-validate50.errors = [{instancePath:instancePath+"/id",keyword:"type",params:{type: "integer"}}];
+validate52.errors = [{instancePath:instancePath+"/id",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -2176,7 +2210,7 @@ if(data.stackLevel !== undefined){
 let data2 = data.stackLevel;
 const _errs5 = errors;
 if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
-validate50.errors = [{instancePath:instancePath+"/stackLevel",keyword:"type",params:{type: "integer"}}];
+validate52.errors = [{instancePath:instancePath+"/stackLevel",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -2187,8 +2221,8 @@ var valid0 = true;
 if(valid0){
 if(data.chargingProfilePurpose !== undefined){
 const _errs7 = errors;
-if(!(validate52(data.chargingProfilePurpose, {instancePath:instancePath+"/chargingProfilePurpose",parentData:data,parentDataProperty:"chargingProfilePurpose",rootData}))){
-vErrors = vErrors === null ? validate52.errors : vErrors.concat(validate52.errors);
+if(!(validate54(data.chargingProfilePurpose, {instancePath:instancePath+"/chargingProfilePurpose",parentData:data,parentDataProperty:"chargingProfilePurpose",rootData}))){
+vErrors = vErrors === null ? validate54.errors : vErrors.concat(validate54.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs7 === errors;
@@ -2199,8 +2233,8 @@ var valid0 = true;
 if(valid0){
 if(data.chargingProfileKind !== undefined){
 const _errs8 = errors;
-if(!(validate54(data.chargingProfileKind, {instancePath:instancePath+"/chargingProfileKind",parentData:data,parentDataProperty:"chargingProfileKind",rootData}))){
-vErrors = vErrors === null ? validate54.errors : vErrors.concat(validate54.errors);
+if(!(validate56(data.chargingProfileKind, {instancePath:instancePath+"/chargingProfileKind",parentData:data,parentDataProperty:"chargingProfileKind",rootData}))){
+vErrors = vErrors === null ? validate56.errors : vErrors.concat(validate56.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs8 === errors;
@@ -2211,8 +2245,8 @@ var valid0 = true;
 if(valid0){
 if(data.recurrencyKind !== undefined){
 const _errs9 = errors;
-if(!(validate56(data.recurrencyKind, {instancePath:instancePath+"/recurrencyKind",parentData:data,parentDataProperty:"recurrencyKind",rootData}))){
-vErrors = vErrors === null ? validate56.errors : vErrors.concat(validate56.errors);
+if(!(validate58(data.recurrencyKind, {instancePath:instancePath+"/recurrencyKind",parentData:data,parentDataProperty:"recurrencyKind",rootData}))){
+vErrors = vErrors === null ? validate58.errors : vErrors.concat(validate58.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs9 === errors;
@@ -2228,12 +2262,12 @@ if(errors === _errs10){
 if(errors === _errs10){
 if(typeof data6 === "string"){
 if(!(formats0.validate(data6))){
-validate50.errors = [{instancePath:instancePath+"/validFrom",keyword:"format",params:{format: "date-time"}}];
+validate52.errors = [{instancePath:instancePath+"/validFrom",keyword:"format",params:{format: "date-time"}}];
 return false;
 }
 }
 else {
-validate50.errors = [{instancePath:instancePath+"/validFrom",keyword:"type",params:{type: "string"}}];
+validate52.errors = [{instancePath:instancePath+"/validFrom",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -2251,12 +2285,12 @@ if(errors === _errs12){
 if(errors === _errs12){
 if(typeof data7 === "string"){
 if(!(formats0.validate(data7))){
-validate50.errors = [{instancePath:instancePath+"/validTo",keyword:"format",params:{format: "date-time"}}];
+validate52.errors = [{instancePath:instancePath+"/validTo",keyword:"format",params:{format: "date-time"}}];
 return false;
 }
 }
 else {
-validate50.errors = [{instancePath:instancePath+"/validTo",keyword:"type",params:{type: "string"}}];
+validate52.errors = [{instancePath:instancePath+"/validTo",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -2273,12 +2307,12 @@ const _errs14 = errors;
 if(errors === _errs14){
 if(Array.isArray(data8)){
 if(data8.length > 3){
-validate50.errors = [{instancePath:instancePath+"/chargingSchedule",keyword:"maxItems",params:{limit: 3}}];
+validate52.errors = [{instancePath:instancePath+"/chargingSchedule",keyword:"maxItems",params:{limit: 3}}];
 return false;
 }
 else {
 if(data8.length < 1){
-validate50.errors = [{instancePath:instancePath+"/chargingSchedule",keyword:"minItems",params:{limit: 1}}];
+validate52.errors = [{instancePath:instancePath+"/chargingSchedule",keyword:"minItems",params:{limit: 1}}];
 return false;
 }
 else {
@@ -2286,8 +2320,8 @@ var valid1 = true;
 const len0 = data8.length;
 for(let i0=0; i0<len0; i0++){
 const _errs16 = errors;
-if(!(validate58(data8[i0], {instancePath:instancePath+"/chargingSchedule/" + i0,parentData:data8,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate58.errors : vErrors.concat(validate58.errors);
+if(!(validate60(data8[i0], {instancePath:instancePath+"/chargingSchedule/" + i0,parentData:data8,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate60.errors : vErrors.concat(validate60.errors);
 errors = vErrors.length;
 }
 var valid1 = _errs16 === errors;
@@ -2299,7 +2333,7 @@ break;
 }
 }
 else {
-validate50.errors = [{instancePath:instancePath+"/chargingSchedule",keyword:"type",params:{type: "array"}}];
+validate52.errors = [{instancePath:instancePath+"/chargingSchedule",keyword:"type",params:{type: "array"}}];
 return false;
 }
 }
@@ -2315,12 +2349,12 @@ const _errs17 = errors;
 if(errors === _errs17){
 if(typeof data10 === "string"){
 if(func0(data10) > 36){
-validate50.errors = [{instancePath:instancePath+"/transactionId",keyword:"maxLength",params:{limit: 36}}];
+validate52.errors = [{instancePath:instancePath+"/transactionId",keyword:"maxLength",params:{limit: 36}}];
 return false;
 }
 }
 else {
-validate50.errors = [{instancePath:instancePath+"/transactionId",keyword:"type",params:{type: "string"}}];
+validate52.errors = [{instancePath:instancePath+"/transactionId",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -2342,30 +2376,30 @@ var valid0 = true;
 }
 }
 else {
-validate50.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate52.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate50.errors = vErrors;
+validate52.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate39(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate41(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.remoteStartId === undefined) && (missing0 = "remoteStartId")) || ((data.idToken === undefined) && (missing0 = "idToken"))){
-validate39.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate41.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!((((((key0 === "customData") || (key0 === "evseId")) || (key0 === "groupIdToken")) || (key0 === "idToken")) || (key0 === "remoteStartId")) || (key0 === "chargingProfile"))){
-validate39.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate41.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -2387,7 +2421,7 @@ if(data.evseId !== undefined){
 let data1 = data.evseId;
 const _errs3 = errors;
 if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
-validate39.errors = [{instancePath:instancePath+"/evseId",keyword:"type",params:{type: "integer"}}];
+validate41.errors = [{instancePath:instancePath+"/evseId",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -2398,8 +2432,8 @@ var valid0 = true;
 if(valid0){
 if(data.groupIdToken !== undefined){
 const _errs5 = errors;
-if(!(validate41(data.groupIdToken, {instancePath:instancePath+"/groupIdToken",parentData:data,parentDataProperty:"groupIdToken",rootData}))){
-vErrors = vErrors === null ? validate41.errors : vErrors.concat(validate41.errors);
+if(!(validate43(data.groupIdToken, {instancePath:instancePath+"/groupIdToken",parentData:data,parentDataProperty:"groupIdToken",rootData}))){
+vErrors = vErrors === null ? validate43.errors : vErrors.concat(validate43.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs5 === errors;
@@ -2410,8 +2444,8 @@ var valid0 = true;
 if(valid0){
 if(data.idToken !== undefined){
 const _errs6 = errors;
-if(!(validate41(data.idToken, {instancePath:instancePath+"/idToken",parentData:data,parentDataProperty:"idToken",rootData}))){
-vErrors = vErrors === null ? validate41.errors : vErrors.concat(validate41.errors);
+if(!(validate43(data.idToken, {instancePath:instancePath+"/idToken",parentData:data,parentDataProperty:"idToken",rootData}))){
+vErrors = vErrors === null ? validate43.errors : vErrors.concat(validate43.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs6 === errors;
@@ -2424,7 +2458,7 @@ if(data.remoteStartId !== undefined){
 let data4 = data.remoteStartId;
 const _errs7 = errors;
 if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
-validate39.errors = [{instancePath:instancePath+"/remoteStartId",keyword:"type",params:{type: "integer"}}];
+validate41.errors = [{instancePath:instancePath+"/remoteStartId",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs7 === errors;
@@ -2435,8 +2469,8 @@ var valid0 = true;
 if(valid0){
 if(data.chargingProfile !== undefined){
 const _errs9 = errors;
-if(!(validate50(data.chargingProfile, {instancePath:instancePath+"/chargingProfile",parentData:data,parentDataProperty:"chargingProfile",rootData}))){
-vErrors = vErrors === null ? validate50.errors : vErrors.concat(validate50.errors);
+if(!(validate52(data.chargingProfile, {instancePath:instancePath+"/chargingProfile",parentData:data,parentDataProperty:"chargingProfile",rootData}))){
+vErrors = vErrors === null ? validate52.errors : vErrors.concat(validate52.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs9 === errors;
@@ -2453,32 +2487,32 @@ var valid0 = true;
 }
 }
 else {
-validate39.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate41.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate39.errors = vErrors;
+validate41.errors = vErrors;
 return errors === 0;
 }
 
-export const RequestStopTransaction_req = validate83;
-const schema32 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"transactionId":{"type":"string","maxLength":36}},"required":["transactionId"],"type":"object"};
+export const RequestStopTransaction_req = validate85;
+const schema33 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"transactionId":{"type":"string","maxLength":36}},"required":["transactionId"],"type":"object"};
 
-function validate83(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate85(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.transactionId === undefined) && (missing0 = "transactionId")){
-validate83.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate85.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!((key0 === "customData") || (key0 === "transactionId"))){
-validate83.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate85.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -2502,12 +2536,12 @@ const _errs3 = errors;
 if(errors === _errs3){
 if(typeof data1 === "string"){
 if(func0(data1) > 36){
-validate83.errors = [{instancePath:instancePath+"/transactionId",keyword:"maxLength",params:{limit: 36}}];
+validate85.errors = [{instancePath:instancePath+"/transactionId",keyword:"maxLength",params:{limit: 36}}];
 return false;
 }
 }
 else {
-validate83.errors = [{instancePath:instancePath+"/transactionId",keyword:"type",params:{type: "string"}}];
+validate85.errors = [{instancePath:instancePath+"/transactionId",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -2521,50 +2555,50 @@ var valid0 = true;
 }
 }
 else {
-validate83.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate85.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate83.errors = vErrors;
+validate85.errors = vErrors;
 return errors === 0;
 }
 
-export const Reset_req = validate85;
-const schema33 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"type":{"$ref":"urn:def:ResetEnumType"},"evseId":{"type":"integer"}},"required":["type"],"type":"object"};
-const schema34 = {"$id":"urn:def:ResetEnumType","type":"string","enum":["Immediate","OnIdle"]};
+export const Reset_req = validate87;
+const schema34 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"type":{"$ref":"urn:def:ResetEnumType"},"evseId":{"type":"integer"}},"required":["type"],"type":"object"};
+const schema35 = {"$id":"urn:def:ResetEnumType","type":"string","enum":["Immediate","OnIdle"]};
 
-function validate87(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate89(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:ResetEnumType" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
-validate87.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
+validate89.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
 return false;
 }
 if(!((data === "Immediate") || (data === "OnIdle"))){
-validate87.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema34.enum}}];
+validate89.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema35.enum}}];
 return false;
 }
-validate87.errors = vErrors;
+validate89.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate85(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate87(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.type === undefined) && (missing0 = "type")){
-validate85.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate87.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(((key0 === "customData") || (key0 === "type")) || (key0 === "evseId"))){
-validate85.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate87.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -2584,8 +2618,8 @@ var valid0 = true;
 if(valid0){
 if(data.type !== undefined){
 const _errs3 = errors;
-if(!(validate87(data.type, {instancePath:instancePath+"/type",parentData:data,parentDataProperty:"type",rootData}))){
-vErrors = vErrors === null ? validate87.errors : vErrors.concat(validate87.errors);
+if(!(validate89(data.type, {instancePath:instancePath+"/type",parentData:data,parentDataProperty:"type",rootData}))){
+vErrors = vErrors === null ? validate89.errors : vErrors.concat(validate89.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs3 === errors;
@@ -2598,7 +2632,7 @@ if(data.evseId !== undefined){
 let data2 = data.evseId;
 const _errs4 = errors;
 if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
-validate85.errors = [{instancePath:instancePath+"/evseId",keyword:"type",params:{type: "integer"}}];
+validate87.errors = [{instancePath:instancePath+"/evseId",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -2612,32 +2646,576 @@ var valid0 = true;
 }
 }
 else {
-validate85.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate87.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate85.errors = vErrors;
+validate87.errors = vErrors;
 return errors === 0;
 }
 
-export const SetChargingProfile_req = validate89;
-const schema35 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"evseId":{"type":"integer"},"chargingProfile":{"$ref":"urn:def:ChargingProfileType"}},"required":["evseId","chargingProfile"],"type":"object"};
+export const SendLocalList_req = validate91;
+const schema36 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"localAuthorizationList":{"type":"array","items":{"$ref":"urn:def:AuthorizationData"},"minItems":1},"versionNumber":{"type":"integer"},"updateType":{"$ref":"urn:def:UpdateEnumType"}},"required":["versionNumber","updateType"],"type":"object"};
+const schema37 = {"$id":"urn:def:AuthorizationData","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"idToken":{"$ref":"urn:def:IdTokenType"},"idTokenInfo":{"$ref":"urn:def:IdTokenInfoType"}},"required":["idToken"]};
+const schema38 = {"$id":"urn:def:IdTokenInfoType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"status":{"$ref":"urn:def:AuthorizationStatusEnumType"},"cacheExpiryDateTime":{"type":"string","format":"date-time"},"chargingPriority":{"type":"integer"},"language1":{"type":"string","maxLength":8},"evseId":{"type":"array","items":{"type":"integer"},"minItems":1},"groupIdToken":{"$ref":"urn:def:IdTokenType"},"language2":{"type":"string","maxLength":8},"personalMessage":{"$ref":"urn:def:MessageContentType"}},"required":["status"]};
+const schema39 = {"$id":"urn:def:AuthorizationStatusEnumType","type":"string","enum":["Accepted","Blocked","ConcurrentTx","Expired","Invalid","NoCredit","NotAllowedTypeEVSE","NotAtThisLocation","NotAtThisTime","Unknown"]};
 
-function validate89(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate98(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="urn:def:AuthorizationStatusEnumType" */;
+let vErrors = null;
+let errors = 0;
+if(typeof data !== "string"){
+validate98.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
+return false;
+}
+if(!((((((((((data === "Accepted") || (data === "Blocked")) || (data === "ConcurrentTx")) || (data === "Expired")) || (data === "Invalid")) || (data === "NoCredit")) || (data === "NotAllowedTypeEVSE")) || (data === "NotAtThisLocation")) || (data === "NotAtThisTime")) || (data === "Unknown"))){
+validate98.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema39.enum}}];
+return false;
+}
+validate98.errors = vErrors;
+return errors === 0;
+}
+
+const schema40 = {"$id":"urn:def:MessageContentType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"format":{"$ref":"urn:def:MessageFormatEnumType"},"language":{"type":"string","maxLength":8},"content":{"type":"string","maxLength":512}},"required":["format","content"]};
+const schema41 = {"$id":"urn:def:MessageFormatEnumType","type":"string","enum":["ASCII","HTML","URI","UTF8"]};
+
+function validate103(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="urn:def:MessageFormatEnumType" */;
+let vErrors = null;
+let errors = 0;
+if(typeof data !== "string"){
+validate103.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
+return false;
+}
+if(!((((data === "ASCII") || (data === "HTML")) || (data === "URI")) || (data === "UTF8"))){
+validate103.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema41.enum}}];
+return false;
+}
+validate103.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate101(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="urn:def:MessageContentType" */;
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.format === undefined) && (missing0 = "format")) || ((data.content === undefined) && (missing0 = "content"))){
+validate101.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!((((key0 === "customData") || (key0 === "format")) || (key0 === "language")) || (key0 === "content"))){
+validate101.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.customData !== undefined){
+const _errs2 = errors;
+if(!(validate1(data.customData, {instancePath:instancePath+"/customData",parentData:data,parentDataProperty:"customData",rootData}))){
+vErrors = vErrors === null ? validate1.errors : vErrors.concat(validate1.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.format !== undefined){
+const _errs3 = errors;
+if(!(validate103(data.format, {instancePath:instancePath+"/format",parentData:data,parentDataProperty:"format",rootData}))){
+vErrors = vErrors === null ? validate103.errors : vErrors.concat(validate103.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.language !== undefined){
+let data2 = data.language;
+const _errs4 = errors;
+if(errors === _errs4){
+if(typeof data2 === "string"){
+if(func0(data2) > 8){
+validate101.errors = [{instancePath:instancePath+"/language",keyword:"maxLength",params:{limit: 8}}];
+return false;
+}
+}
+else {
+validate101.errors = [{instancePath:instancePath+"/language",keyword:"type",params:{type: "string"}}];
+return false;
+}
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.content !== undefined){
+let data3 = data.content;
+const _errs6 = errors;
+if(errors === _errs6){
+if(typeof data3 === "string"){
+if(func0(data3) > 512){
+validate101.errors = [{instancePath:instancePath+"/content",keyword:"maxLength",params:{limit: 512}}];
+return false;
+}
+}
+else {
+validate101.errors = [{instancePath:instancePath+"/content",keyword:"type",params:{type: "string"}}];
+return false;
+}
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate101.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+validate101.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate96(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="urn:def:IdTokenInfoType" */;
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.status === undefined) && (missing0 = "status")){
+validate96.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!(func8.call(schema38.properties, key0))){
+validate96.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.customData !== undefined){
+const _errs2 = errors;
+if(!(validate1(data.customData, {instancePath:instancePath+"/customData",parentData:data,parentDataProperty:"customData",rootData}))){
+vErrors = vErrors === null ? validate1.errors : vErrors.concat(validate1.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.status !== undefined){
+const _errs3 = errors;
+if(!(validate98(data.status, {instancePath:instancePath+"/status",parentData:data,parentDataProperty:"status",rootData}))){
+vErrors = vErrors === null ? validate98.errors : vErrors.concat(validate98.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.cacheExpiryDateTime !== undefined){
+let data2 = data.cacheExpiryDateTime;
+const _errs4 = errors;
+if(errors === _errs4){
+if(errors === _errs4){
+if(typeof data2 === "string"){
+if(!(formats0.validate(data2))){
+validate96.errors = [{instancePath:instancePath+"/cacheExpiryDateTime",keyword:"format",params:{format: "date-time"}}];
+return false;
+}
+}
+else {
+validate96.errors = [{instancePath:instancePath+"/cacheExpiryDateTime",keyword:"type",params:{type: "string"}}];
+return false;
+}
+}
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.chargingPriority !== undefined){
+let data3 = data.chargingPriority;
+const _errs6 = errors;
+if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
+validate96.errors = [{instancePath:instancePath+"/chargingPriority",keyword:"type",params:{type: "integer"}}];
+return false;
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.language1 !== undefined){
+let data4 = data.language1;
+const _errs8 = errors;
+if(errors === _errs8){
+if(typeof data4 === "string"){
+if(func0(data4) > 8){
+validate96.errors = [{instancePath:instancePath+"/language1",keyword:"maxLength",params:{limit: 8}}];
+return false;
+}
+}
+else {
+validate96.errors = [{instancePath:instancePath+"/language1",keyword:"type",params:{type: "string"}}];
+return false;
+}
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.evseId !== undefined){
+let data5 = data.evseId;
+const _errs10 = errors;
+if(errors === _errs10){
+if(Array.isArray(data5)){
+if(data5.length < 1){
+validate96.errors = [{instancePath:instancePath+"/evseId",keyword:"minItems",params:{limit: 1}}];
+return false;
+}
+else {
+var valid1 = true;
+const len0 = data5.length;
+for(let i0=0; i0<len0; i0++){
+let data6 = data5[i0];
+const _errs12 = errors;
+if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
+validate96.errors = [{instancePath:instancePath+"/evseId/" + i0,keyword:"type",params:{type: "integer"}}];
+return false;
+}
+var valid1 = _errs12 === errors;
+if(!valid1){
+break;
+}
+}
+}
+}
+else {
+validate96.errors = [{instancePath:instancePath+"/evseId",keyword:"type",params:{type: "array"}}];
+return false;
+}
+}
+var valid0 = _errs10 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.groupIdToken !== undefined){
+const _errs14 = errors;
+if(!(validate43(data.groupIdToken, {instancePath:instancePath+"/groupIdToken",parentData:data,parentDataProperty:"groupIdToken",rootData}))){
+vErrors = vErrors === null ? validate43.errors : vErrors.concat(validate43.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs14 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.language2 !== undefined){
+let data8 = data.language2;
+const _errs15 = errors;
+if(errors === _errs15){
+if(typeof data8 === "string"){
+if(func0(data8) > 8){
+validate96.errors = [{instancePath:instancePath+"/language2",keyword:"maxLength",params:{limit: 8}}];
+return false;
+}
+}
+else {
+validate96.errors = [{instancePath:instancePath+"/language2",keyword:"type",params:{type: "string"}}];
+return false;
+}
+}
+var valid0 = _errs15 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.personalMessage !== undefined){
+const _errs17 = errors;
+if(!(validate101(data.personalMessage, {instancePath:instancePath+"/personalMessage",parentData:data,parentDataProperty:"personalMessage",rootData}))){
+vErrors = vErrors === null ? validate101.errors : vErrors.concat(validate101.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs17 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate96.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+validate96.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate93(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="urn:def:AuthorizationData" */;
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.idToken === undefined) && (missing0 = "idToken")){
+validate93.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!(((key0 === "customData") || (key0 === "idToken")) || (key0 === "idTokenInfo"))){
+validate93.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.customData !== undefined){
+const _errs2 = errors;
+if(!(validate1(data.customData, {instancePath:instancePath+"/customData",parentData:data,parentDataProperty:"customData",rootData}))){
+vErrors = vErrors === null ? validate1.errors : vErrors.concat(validate1.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.idToken !== undefined){
+const _errs3 = errors;
+if(!(validate43(data.idToken, {instancePath:instancePath+"/idToken",parentData:data,parentDataProperty:"idToken",rootData}))){
+vErrors = vErrors === null ? validate43.errors : vErrors.concat(validate43.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.idTokenInfo !== undefined){
+const _errs4 = errors;
+if(!(validate96(data.idTokenInfo, {instancePath:instancePath+"/idTokenInfo",parentData:data,parentDataProperty:"idTokenInfo",rootData}))){
+vErrors = vErrors === null ? validate96.errors : vErrors.concat(validate96.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate93.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+validate93.errors = vErrors;
+return errors === 0;
+}
+
+const schema42 = {"$id":"urn:def:UpdateEnumType","type":"string","enum":["Differential","Full"]};
+
+function validate108(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="urn:def:UpdateEnumType" */;
+let vErrors = null;
+let errors = 0;
+if(typeof data !== "string"){
+validate108.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
+return false;
+}
+if(!((data === "Differential") || (data === "Full"))){
+validate108.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema42.enum}}];
+return false;
+}
+validate108.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate91(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.versionNumber === undefined) && (missing0 = "versionNumber")) || ((data.updateType === undefined) && (missing0 = "updateType"))){
+validate91.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!((((key0 === "customData") || (key0 === "localAuthorizationList")) || (key0 === "versionNumber")) || (key0 === "updateType"))){
+validate91.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.customData !== undefined){
+const _errs2 = errors;
+if(!(validate1(data.customData, {instancePath:instancePath+"/customData",parentData:data,parentDataProperty:"customData",rootData}))){
+vErrors = vErrors === null ? validate1.errors : vErrors.concat(validate1.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.localAuthorizationList !== undefined){
+let data1 = data.localAuthorizationList;
+const _errs3 = errors;
+if(errors === _errs3){
+if(Array.isArray(data1)){
+if(data1.length < 1){
+validate91.errors = [{instancePath:instancePath+"/localAuthorizationList",keyword:"minItems",params:{limit: 1}}];
+return false;
+}
+else {
+var valid1 = true;
+const len0 = data1.length;
+for(let i0=0; i0<len0; i0++){
+const _errs5 = errors;
+if(!(validate93(data1[i0], {instancePath:instancePath+"/localAuthorizationList/" + i0,parentData:data1,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate93.errors : vErrors.concat(validate93.errors);
+errors = vErrors.length;
+}
+var valid1 = _errs5 === errors;
+if(!valid1){
+break;
+}
+}
+}
+}
+else {
+validate91.errors = [{instancePath:instancePath+"/localAuthorizationList",keyword:"type",params:{type: "array"}}];
+return false;
+}
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.versionNumber !== undefined){
+let data3 = data.versionNumber;
+const _errs6 = errors;
+if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
+validate91.errors = [{instancePath:instancePath+"/versionNumber",keyword:"type",params:{type: "integer"}}];
+return false;
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.updateType !== undefined){
+const _errs8 = errors;
+if(!(validate108(data.updateType, {instancePath:instancePath+"/updateType",parentData:data,parentDataProperty:"updateType",rootData}))){
+vErrors = vErrors === null ? validate108.errors : vErrors.concat(validate108.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate91.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+validate91.errors = vErrors;
+return errors === 0;
+}
+
+export const SetChargingProfile_req = validate110;
+const schema43 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"evseId":{"type":"integer"},"chargingProfile":{"$ref":"urn:def:ChargingProfileType"}},"required":["evseId","chargingProfile"],"type":"object"};
+
+function validate110(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.evseId === undefined) && (missing0 = "evseId")) || ((data.chargingProfile === undefined) && (missing0 = "chargingProfile"))){
-validate89.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate110.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(((key0 === "customData") || (key0 === "evseId")) || (key0 === "chargingProfile"))){
-validate89.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate110.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -2659,7 +3237,7 @@ if(data.evseId !== undefined){
 let data1 = data.evseId;
 const _errs3 = errors;
 if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
-validate89.errors = [{instancePath:instancePath+"/evseId",keyword:"type",params:{type: "integer"}}];
+validate110.errors = [{instancePath:instancePath+"/evseId",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -2670,8 +3248,8 @@ var valid0 = true;
 if(valid0){
 if(data.chargingProfile !== undefined){
 const _errs5 = errors;
-if(!(validate50(data.chargingProfile, {instancePath:instancePath+"/chargingProfile",parentData:data,parentDataProperty:"chargingProfile",rootData}))){
-vErrors = vErrors === null ? validate50.errors : vErrors.concat(validate50.errors);
+if(!(validate52(data.chargingProfile, {instancePath:instancePath+"/chargingProfile",parentData:data,parentDataProperty:"chargingProfile",rootData}))){
+vErrors = vErrors === null ? validate52.errors : vErrors.concat(validate52.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs5 === errors;
@@ -2685,38 +3263,38 @@ var valid0 = true;
 }
 }
 else {
-validate89.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate110.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate89.errors = vErrors;
+validate110.errors = vErrors;
 return errors === 0;
 }
 
-export const SetNetworkProfile_req = validate92;
-const schema36 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"configurationSlot":{"type":"integer"},"connectionData":{"$ref":"urn:def:NetworkConnectionProfileType"}},"required":["configurationSlot","connectionData"],"type":"object"};
-const schema37 = {"$id":"urn:def:NetworkConnectionProfileType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"apn":{"$ref":"urn:def:APNType"},"ocppVersion":{"$ref":"urn:def:OCPPVersionEnumType"},"ocppTransport":{"$ref":"urn:def:OCPPTransportEnumType"},"ocppCsmsUrl":{"type":"string","maxLength":512},"messageTimeout":{"type":"integer"},"securityProfile":{"type":"integer"},"ocppInterface":{"$ref":"urn:def:OCPPInterfaceEnumType"},"vpn":{"$ref":"urn:def:VPNType"}},"required":["ocppVersion","ocppTransport","ocppCsmsUrl","messageTimeout","securityProfile","ocppInterface"]};
-const schema38 = {"$id":"urn:def:APNType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"apn":{"type":"string","maxLength":512},"apnUserName":{"type":"string","maxLength":20},"apnPassword":{"type":"string","maxLength":20},"simPin":{"type":"integer"},"preferredNetwork":{"type":"string","maxLength":6},"useOnlyPreferredNetwork":{"type":"boolean","default":false},"apnAuthentication":{"$ref":"urn:def:APNAuthenticationEnumType"}},"required":["apn","apnAuthentication"]};
-const schema39 = {"$id":"urn:def:APNAuthenticationEnumType","type":"string","enum":["CHAP","NONE","PAP","AUTO"]};
+export const SetNetworkProfile_req = validate113;
+const schema44 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"configurationSlot":{"type":"integer"},"connectionData":{"$ref":"urn:def:NetworkConnectionProfileType"}},"required":["configurationSlot","connectionData"],"type":"object"};
+const schema45 = {"$id":"urn:def:NetworkConnectionProfileType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"apn":{"$ref":"urn:def:APNType"},"ocppVersion":{"$ref":"urn:def:OCPPVersionEnumType"},"ocppTransport":{"$ref":"urn:def:OCPPTransportEnumType"},"ocppCsmsUrl":{"type":"string","maxLength":512},"messageTimeout":{"type":"integer"},"securityProfile":{"type":"integer"},"ocppInterface":{"$ref":"urn:def:OCPPInterfaceEnumType"},"vpn":{"$ref":"urn:def:VPNType"}},"required":["ocppVersion","ocppTransport","ocppCsmsUrl","messageTimeout","securityProfile","ocppInterface"]};
+const schema46 = {"$id":"urn:def:APNType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"apn":{"type":"string","maxLength":512},"apnUserName":{"type":"string","maxLength":20},"apnPassword":{"type":"string","maxLength":20},"simPin":{"type":"integer"},"preferredNetwork":{"type":"string","maxLength":6},"useOnlyPreferredNetwork":{"type":"boolean","default":false},"apnAuthentication":{"$ref":"urn:def:APNAuthenticationEnumType"}},"required":["apn","apnAuthentication"]};
+const schema47 = {"$id":"urn:def:APNAuthenticationEnumType","type":"string","enum":["CHAP","NONE","PAP","AUTO"]};
 
-function validate98(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate119(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:APNAuthenticationEnumType" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
-validate98.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
+validate119.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
 return false;
 }
 if(!((((data === "CHAP") || (data === "NONE")) || (data === "PAP")) || (data === "AUTO"))){
-validate98.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema39.enum}}];
+validate119.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema47.enum}}];
 return false;
 }
-validate98.errors = vErrors;
+validate119.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate96(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate117(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:APNType" */;
 let vErrors = null;
 let errors = 0;
@@ -2724,14 +3302,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.apn === undefined) && (missing0 = "apn")) || ((data.apnAuthentication === undefined) && (missing0 = "apnAuthentication"))){
-validate96.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate117.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!((((((((key0 === "customData") || (key0 === "apn")) || (key0 === "apnUserName")) || (key0 === "apnPassword")) || (key0 === "simPin")) || (key0 === "preferredNetwork")) || (key0 === "useOnlyPreferredNetwork")) || (key0 === "apnAuthentication"))){
-validate96.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate117.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -2755,12 +3333,12 @@ const _errs3 = errors;
 if(errors === _errs3){
 if(typeof data1 === "string"){
 if(func0(data1) > 512){
-validate96.errors = [{instancePath:instancePath+"/apn",keyword:"maxLength",params:{limit: 512}}];
+validate117.errors = [{instancePath:instancePath+"/apn",keyword:"maxLength",params:{limit: 512}}];
 return false;
 }
 }
 else {
-validate96.errors = [{instancePath:instancePath+"/apn",keyword:"type",params:{type: "string"}}];
+validate117.errors = [{instancePath:instancePath+"/apn",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -2776,12 +3354,12 @@ const _errs5 = errors;
 if(errors === _errs5){
 if(typeof data2 === "string"){
 if(func0(data2) > 20){
-validate96.errors = [{instancePath:instancePath+"/apnUserName",keyword:"maxLength",params:{limit: 20}}];
+validate117.errors = [{instancePath:instancePath+"/apnUserName",keyword:"maxLength",params:{limit: 20}}];
 return false;
 }
 }
 else {
-validate96.errors = [{instancePath:instancePath+"/apnUserName",keyword:"type",params:{type: "string"}}];
+validate117.errors = [{instancePath:instancePath+"/apnUserName",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -2797,12 +3375,12 @@ const _errs7 = errors;
 if(errors === _errs7){
 if(typeof data3 === "string"){
 if(func0(data3) > 20){
-validate96.errors = [{instancePath:instancePath+"/apnPassword",keyword:"maxLength",params:{limit: 20}}];
+validate117.errors = [{instancePath:instancePath+"/apnPassword",keyword:"maxLength",params:{limit: 20}}];
 return false;
 }
 }
 else {
-validate96.errors = [{instancePath:instancePath+"/apnPassword",keyword:"type",params:{type: "string"}}];
+validate117.errors = [{instancePath:instancePath+"/apnPassword",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -2816,7 +3394,7 @@ if(data.simPin !== undefined){
 let data4 = data.simPin;
 const _errs9 = errors;
 if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
-validate96.errors = [{instancePath:instancePath+"/simPin",keyword:"type",params:{type: "integer"}}];
+validate117.errors = [{instancePath:instancePath+"/simPin",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs9 === errors;
@@ -2831,12 +3409,12 @@ const _errs11 = errors;
 if(errors === _errs11){
 if(typeof data5 === "string"){
 if(func0(data5) > 6){
-validate96.errors = [{instancePath:instancePath+"/preferredNetwork",keyword:"maxLength",params:{limit: 6}}];
+validate117.errors = [{instancePath:instancePath+"/preferredNetwork",keyword:"maxLength",params:{limit: 6}}];
 return false;
 }
 }
 else {
-validate96.errors = [{instancePath:instancePath+"/preferredNetwork",keyword:"type",params:{type: "string"}}];
+validate117.errors = [{instancePath:instancePath+"/preferredNetwork",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -2849,7 +3427,7 @@ if(valid0){
 if(data.useOnlyPreferredNetwork !== undefined){
 const _errs13 = errors;
 if(typeof data.useOnlyPreferredNetwork !== "boolean"){
-validate96.errors = [{instancePath:instancePath+"/useOnlyPreferredNetwork",keyword:"type",params:{type: "boolean"}}];
+validate117.errors = [{instancePath:instancePath+"/useOnlyPreferredNetwork",keyword:"type",params:{type: "boolean"}}];
 return false;
 }
 var valid0 = _errs13 === errors;
@@ -2860,8 +3438,8 @@ var valid0 = true;
 if(valid0){
 if(data.apnAuthentication !== undefined){
 const _errs15 = errors;
-if(!(validate98(data.apnAuthentication, {instancePath:instancePath+"/apnAuthentication",parentData:data,parentDataProperty:"apnAuthentication",rootData}))){
-vErrors = vErrors === null ? validate98.errors : vErrors.concat(validate98.errors);
+if(!(validate119(data.apnAuthentication, {instancePath:instancePath+"/apnAuthentication",parentData:data,parentDataProperty:"apnAuthentication",rootData}))){
+vErrors = vErrors === null ? validate119.errors : vErrors.concat(validate119.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs15 === errors;
@@ -2880,89 +3458,89 @@ var valid0 = true;
 }
 }
 else {
-validate96.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate117.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate96.errors = vErrors;
+validate117.errors = vErrors;
 return errors === 0;
 }
 
-const schema40 = {"$id":"urn:def:OCPPVersionEnumType","type":"string","enum":["OCPP12","OCPP15","OCPP16","OCPP20"]};
+const schema48 = {"$id":"urn:def:OCPPVersionEnumType","type":"string","enum":["OCPP12","OCPP15","OCPP16","OCPP20"]};
 
-function validate101(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate122(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:OCPPVersionEnumType" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
-validate101.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
+validate122.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
 return false;
 }
 if(!((((data === "OCPP12") || (data === "OCPP15")) || (data === "OCPP16")) || (data === "OCPP20"))){
-validate101.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema40.enum}}];
+validate122.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema48.enum}}];
 return false;
 }
-validate101.errors = vErrors;
+validate122.errors = vErrors;
 return errors === 0;
 }
 
-const schema41 = {"$id":"urn:def:OCPPTransportEnumType","type":"string","enum":["JSON","SOAP"]};
+const schema49 = {"$id":"urn:def:OCPPTransportEnumType","type":"string","enum":["JSON","SOAP"]};
 
-function validate103(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate124(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:OCPPTransportEnumType" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
-validate103.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
+validate124.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
 return false;
 }
 if(!((data === "JSON") || (data === "SOAP"))){
-validate103.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema41.enum}}];
+validate124.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema49.enum}}];
 return false;
 }
-validate103.errors = vErrors;
+validate124.errors = vErrors;
 return errors === 0;
 }
 
-const schema42 = {"$id":"urn:def:OCPPInterfaceEnumType","type":"string","enum":["Wired0","Wired1","Wired2","Wired3","Wireless0","Wireless1","Wireless2","Wireless3"]};
+const schema50 = {"$id":"urn:def:OCPPInterfaceEnumType","type":"string","enum":["Wired0","Wired1","Wired2","Wired3","Wireless0","Wireless1","Wireless2","Wireless3"]};
 
-function validate105(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate126(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:OCPPInterfaceEnumType" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
-validate105.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
+validate126.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
 return false;
 }
 if(!((((((((data === "Wired0") || (data === "Wired1")) || (data === "Wired2")) || (data === "Wired3")) || (data === "Wireless0")) || (data === "Wireless1")) || (data === "Wireless2")) || (data === "Wireless3"))){
-validate105.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema42.enum}}];
+validate126.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema50.enum}}];
 return false;
 }
-validate105.errors = vErrors;
+validate126.errors = vErrors;
 return errors === 0;
 }
 
-const schema43 = {"$id":"urn:def:VPNType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"server":{"type":"string","maxLength":512},"user":{"type":"string","maxLength":20},"group":{"type":"string","maxLength":20},"password":{"type":"string","maxLength":20},"key":{"type":"string","maxLength":255},"type":{"$ref":"urn:def:VPNEnumType"}},"required":["server","user","password","key","type"]};
-const schema44 = {"$id":"urn:def:VPNEnumType","type":"string","enum":["IKEv2","IPSec","L2TP","PPTP"]};
+const schema51 = {"$id":"urn:def:VPNType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"server":{"type":"string","maxLength":512},"user":{"type":"string","maxLength":20},"group":{"type":"string","maxLength":20},"password":{"type":"string","maxLength":20},"key":{"type":"string","maxLength":255},"type":{"$ref":"urn:def:VPNEnumType"}},"required":["server","user","password","key","type"]};
+const schema52 = {"$id":"urn:def:VPNEnumType","type":"string","enum":["IKEv2","IPSec","L2TP","PPTP"]};
 
-function validate109(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate130(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:VPNEnumType" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
-validate109.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
+validate130.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
 return false;
 }
 if(!((((data === "IKEv2") || (data === "IPSec")) || (data === "L2TP")) || (data === "PPTP"))){
-validate109.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema44.enum}}];
+validate130.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema52.enum}}];
 return false;
 }
-validate109.errors = vErrors;
+validate130.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate107(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate128(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:VPNType" */;
 let vErrors = null;
 let errors = 0;
@@ -2970,14 +3548,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((((((data.server === undefined) && (missing0 = "server")) || ((data.user === undefined) && (missing0 = "user"))) || ((data.password === undefined) && (missing0 = "password"))) || ((data.key === undefined) && (missing0 = "key"))) || ((data.type === undefined) && (missing0 = "type"))){
-validate107.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate128.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(((((((key0 === "customData") || (key0 === "server")) || (key0 === "user")) || (key0 === "group")) || (key0 === "password")) || (key0 === "key")) || (key0 === "type"))){
-validate107.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate128.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -3001,12 +3579,12 @@ const _errs3 = errors;
 if(errors === _errs3){
 if(typeof data1 === "string"){
 if(func0(data1) > 512){
-validate107.errors = [{instancePath:instancePath+"/server",keyword:"maxLength",params:{limit: 512}}];
+validate128.errors = [{instancePath:instancePath+"/server",keyword:"maxLength",params:{limit: 512}}];
 return false;
 }
 }
 else {
-validate107.errors = [{instancePath:instancePath+"/server",keyword:"type",params:{type: "string"}}];
+validate128.errors = [{instancePath:instancePath+"/server",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -3022,12 +3600,12 @@ const _errs5 = errors;
 if(errors === _errs5){
 if(typeof data2 === "string"){
 if(func0(data2) > 20){
-validate107.errors = [{instancePath:instancePath+"/user",keyword:"maxLength",params:{limit: 20}}];
+validate128.errors = [{instancePath:instancePath+"/user",keyword:"maxLength",params:{limit: 20}}];
 return false;
 }
 }
 else {
-validate107.errors = [{instancePath:instancePath+"/user",keyword:"type",params:{type: "string"}}];
+validate128.errors = [{instancePath:instancePath+"/user",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -3043,12 +3621,12 @@ const _errs7 = errors;
 if(errors === _errs7){
 if(typeof data3 === "string"){
 if(func0(data3) > 20){
-validate107.errors = [{instancePath:instancePath+"/group",keyword:"maxLength",params:{limit: 20}}];
+validate128.errors = [{instancePath:instancePath+"/group",keyword:"maxLength",params:{limit: 20}}];
 return false;
 }
 }
 else {
-validate107.errors = [{instancePath:instancePath+"/group",keyword:"type",params:{type: "string"}}];
+validate128.errors = [{instancePath:instancePath+"/group",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -3064,12 +3642,12 @@ const _errs9 = errors;
 if(errors === _errs9){
 if(typeof data4 === "string"){
 if(func0(data4) > 20){
-validate107.errors = [{instancePath:instancePath+"/password",keyword:"maxLength",params:{limit: 20}}];
+validate128.errors = [{instancePath:instancePath+"/password",keyword:"maxLength",params:{limit: 20}}];
 return false;
 }
 }
 else {
-validate107.errors = [{instancePath:instancePath+"/password",keyword:"type",params:{type: "string"}}];
+validate128.errors = [{instancePath:instancePath+"/password",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -3085,12 +3663,12 @@ const _errs11 = errors;
 if(errors === _errs11){
 if(typeof data5 === "string"){
 if(func0(data5) > 255){
-validate107.errors = [{instancePath:instancePath+"/key",keyword:"maxLength",params:{limit: 255}}];
+validate128.errors = [{instancePath:instancePath+"/key",keyword:"maxLength",params:{limit: 255}}];
 return false;
 }
 }
 else {
-validate107.errors = [{instancePath:instancePath+"/key",keyword:"type",params:{type: "string"}}];
+validate128.errors = [{instancePath:instancePath+"/key",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -3102,8 +3680,8 @@ var valid0 = true;
 if(valid0){
 if(data.type !== undefined){
 const _errs13 = errors;
-if(!(validate109(data.type, {instancePath:instancePath+"/type",parentData:data,parentDataProperty:"type",rootData}))){
-vErrors = vErrors === null ? validate109.errors : vErrors.concat(validate109.errors);
+if(!(validate130(data.type, {instancePath:instancePath+"/type",parentData:data,parentDataProperty:"type",rootData}))){
+vErrors = vErrors === null ? validate130.errors : vErrors.concat(validate130.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs13 === errors;
@@ -3121,16 +3699,16 @@ var valid0 = true;
 }
 }
 else {
-validate107.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate128.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate107.errors = vErrors;
+validate128.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate94(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate115(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:NetworkConnectionProfileType" */;
 let vErrors = null;
 let errors = 0;
@@ -3138,14 +3716,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((((((data.ocppVersion === undefined) && (missing0 = "ocppVersion")) || ((data.ocppTransport === undefined) && (missing0 = "ocppTransport"))) || ((data.ocppCsmsUrl === undefined) && (missing0 = "ocppCsmsUrl"))) || ((data.messageTimeout === undefined) && (missing0 = "messageTimeout"))) || ((data.securityProfile === undefined) && (missing0 = "securityProfile"))) || ((data.ocppInterface === undefined) && (missing0 = "ocppInterface"))){
-validate94.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate115.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
-if(!(func8.call(schema37.properties, key0))){
-validate94.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+if(!(func8.call(schema45.properties, key0))){
+validate115.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -3165,8 +3743,8 @@ var valid0 = true;
 if(valid0){
 if(data.apn !== undefined){
 const _errs3 = errors;
-if(!(validate96(data.apn, {instancePath:instancePath+"/apn",parentData:data,parentDataProperty:"apn",rootData}))){
-vErrors = vErrors === null ? validate96.errors : vErrors.concat(validate96.errors);
+if(!(validate117(data.apn, {instancePath:instancePath+"/apn",parentData:data,parentDataProperty:"apn",rootData}))){
+vErrors = vErrors === null ? validate117.errors : vErrors.concat(validate117.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs3 === errors;
@@ -3177,8 +3755,8 @@ var valid0 = true;
 if(valid0){
 if(data.ocppVersion !== undefined){
 const _errs4 = errors;
-if(!(validate101(data.ocppVersion, {instancePath:instancePath+"/ocppVersion",parentData:data,parentDataProperty:"ocppVersion",rootData}))){
-vErrors = vErrors === null ? validate101.errors : vErrors.concat(validate101.errors);
+if(!(validate122(data.ocppVersion, {instancePath:instancePath+"/ocppVersion",parentData:data,parentDataProperty:"ocppVersion",rootData}))){
+vErrors = vErrors === null ? validate122.errors : vErrors.concat(validate122.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs4 === errors;
@@ -3189,8 +3767,8 @@ var valid0 = true;
 if(valid0){
 if(data.ocppTransport !== undefined){
 const _errs5 = errors;
-if(!(validate103(data.ocppTransport, {instancePath:instancePath+"/ocppTransport",parentData:data,parentDataProperty:"ocppTransport",rootData}))){
-vErrors = vErrors === null ? validate103.errors : vErrors.concat(validate103.errors);
+if(!(validate124(data.ocppTransport, {instancePath:instancePath+"/ocppTransport",parentData:data,parentDataProperty:"ocppTransport",rootData}))){
+vErrors = vErrors === null ? validate124.errors : vErrors.concat(validate124.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs5 === errors;
@@ -3205,12 +3783,12 @@ const _errs6 = errors;
 if(errors === _errs6){
 if(typeof data4 === "string"){
 if(func0(data4) > 512){
-validate94.errors = [{instancePath:instancePath+"/ocppCsmsUrl",keyword:"maxLength",params:{limit: 512}}];
+validate115.errors = [{instancePath:instancePath+"/ocppCsmsUrl",keyword:"maxLength",params:{limit: 512}}];
 return false;
 }
 }
 else {
-validate94.errors = [{instancePath:instancePath+"/ocppCsmsUrl",keyword:"type",params:{type: "string"}}];
+validate115.errors = [{instancePath:instancePath+"/ocppCsmsUrl",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -3224,7 +3802,7 @@ if(data.messageTimeout !== undefined){
 let data5 = data.messageTimeout;
 const _errs8 = errors;
 if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
-validate94.errors = [{instancePath:instancePath+"/messageTimeout",keyword:"type",params:{type: "integer"}}];
+validate115.errors = [{instancePath:instancePath+"/messageTimeout",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs8 === errors;
@@ -3237,7 +3815,7 @@ if(data.securityProfile !== undefined){
 let data6 = data.securityProfile;
 const _errs10 = errors;
 if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
-validate94.errors = [{instancePath:instancePath+"/securityProfile",keyword:"type",params:{type: "integer"}}];
+validate115.errors = [{instancePath:instancePath+"/securityProfile",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs10 === errors;
@@ -3248,8 +3826,8 @@ var valid0 = true;
 if(valid0){
 if(data.ocppInterface !== undefined){
 const _errs12 = errors;
-if(!(validate105(data.ocppInterface, {instancePath:instancePath+"/ocppInterface",parentData:data,parentDataProperty:"ocppInterface",rootData}))){
-vErrors = vErrors === null ? validate105.errors : vErrors.concat(validate105.errors);
+if(!(validate126(data.ocppInterface, {instancePath:instancePath+"/ocppInterface",parentData:data,parentDataProperty:"ocppInterface",rootData}))){
+vErrors = vErrors === null ? validate126.errors : vErrors.concat(validate126.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs12 === errors;
@@ -3260,8 +3838,8 @@ var valid0 = true;
 if(valid0){
 if(data.vpn !== undefined){
 const _errs13 = errors;
-if(!(validate107(data.vpn, {instancePath:instancePath+"/vpn",parentData:data,parentDataProperty:"vpn",rootData}))){
-vErrors = vErrors === null ? validate107.errors : vErrors.concat(validate107.errors);
+if(!(validate128(data.vpn, {instancePath:instancePath+"/vpn",parentData:data,parentDataProperty:"vpn",rootData}))){
+vErrors = vErrors === null ? validate128.errors : vErrors.concat(validate128.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs13 === errors;
@@ -3272,186 +3850,6 @@ var valid0 = true;
 }
 }
 }
-}
-}
-}
-}
-}
-}
-}
-}
-else {
-validate94.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-validate94.errors = vErrors;
-return errors === 0;
-}
-
-
-function validate92(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if(((data.configurationSlot === undefined) && (missing0 = "configurationSlot")) || ((data.connectionData === undefined) && (missing0 = "connectionData"))){
-validate92.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
-return false;
-}
-else {
-const _errs1 = errors;
-for(const key0 in data){
-if(!(((key0 === "customData") || (key0 === "configurationSlot")) || (key0 === "connectionData"))){
-validate92.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
-return false;
-break;
-}
-}
-if(_errs1 === errors){
-if(data.customData !== undefined){
-const _errs2 = errors;
-if(!(validate1(data.customData, {instancePath:instancePath+"/customData",parentData:data,parentDataProperty:"customData",rootData}))){
-vErrors = vErrors === null ? validate1.errors : vErrors.concat(validate1.errors);
-errors = vErrors.length;
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.configurationSlot !== undefined){
-let data1 = data.configurationSlot;
-const _errs3 = errors;
-if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
-validate92.errors = [{instancePath:instancePath+"/configurationSlot",keyword:"type",params:{type: "integer"}}];
-return false;
-}
-var valid0 = _errs3 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.connectionData !== undefined){
-const _errs5 = errors;
-if(!(validate94(data.connectionData, {instancePath:instancePath+"/connectionData",parentData:data,parentDataProperty:"connectionData",rootData}))){
-vErrors = vErrors === null ? validate94.errors : vErrors.concat(validate94.errors);
-errors = vErrors.length;
-}
-var valid0 = _errs5 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-}
-}
-else {
-validate92.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-validate92.errors = vErrors;
-return errors === 0;
-}
-
-export const SetVariables_req = validate113;
-const schema45 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"setVariableData":{"type":"array","items":{"$ref":"urn:def:SetVariableDataType"},"minItems":1}},"required":["setVariableData"],"type":"object"};
-const schema46 = {"$id":"urn:def:SetVariableDataType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"attributeType":{"$ref":"urn:def:AttributeEnumType"},"attributeValue":{"type":"string","maxLength":1000},"component":{"$ref":"urn:def:ComponentType"},"variable":{"$ref":"urn:def:VariableType"}},"required":["attributeValue","component","variable"]};
-
-function validate115(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="urn:def:SetVariableDataType" */;
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((((data.attributeValue === undefined) && (missing0 = "attributeValue")) || ((data.component === undefined) && (missing0 = "component"))) || ((data.variable === undefined) && (missing0 = "variable"))){
-validate115.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
-return false;
-}
-else {
-const _errs1 = errors;
-for(const key0 in data){
-if(!(((((key0 === "customData") || (key0 === "attributeType")) || (key0 === "attributeValue")) || (key0 === "component")) || (key0 === "variable"))){
-validate115.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
-return false;
-break;
-}
-}
-if(_errs1 === errors){
-if(data.customData !== undefined){
-const _errs2 = errors;
-if(!(validate1(data.customData, {instancePath:instancePath+"/customData",parentData:data,parentDataProperty:"customData",rootData}))){
-vErrors = vErrors === null ? validate1.errors : vErrors.concat(validate1.errors);
-errors = vErrors.length;
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.attributeType !== undefined){
-const _errs3 = errors;
-if(!(validate34(data.attributeType, {instancePath:instancePath+"/attributeType",parentData:data,parentDataProperty:"attributeType",rootData}))){
-vErrors = vErrors === null ? validate34.errors : vErrors.concat(validate34.errors);
-errors = vErrors.length;
-}
-var valid0 = _errs3 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.attributeValue !== undefined){
-let data2 = data.attributeValue;
-const _errs4 = errors;
-if(errors === _errs4){
-if(typeof data2 === "string"){
-if(func0(data2) > 1000){
-validate115.errors = [{instancePath:instancePath+"/attributeValue",keyword:"maxLength",params:{limit: 1000}}];
-return false;
-}
-}
-else {
-validate115.errors = [{instancePath:instancePath+"/attributeValue",keyword:"type",params:{type: "string"}}];
-return false;
-}
-}
-var valid0 = _errs4 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.component !== undefined){
-const _errs6 = errors;
-if(!(validate20(data.component, {instancePath:instancePath+"/component",parentData:data,parentDataProperty:"component",rootData}))){
-vErrors = vErrors === null ? validate20.errors : vErrors.concat(validate20.errors);
-errors = vErrors.length;
-}
-var valid0 = _errs6 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.variable !== undefined){
-const _errs7 = errors;
-if(!(validate24(data.variable, {instancePath:instancePath+"/variable",parentData:data,parentDataProperty:"variable",rootData}))){
-vErrors = vErrors === null ? validate24.errors : vErrors.concat(validate24.errors);
-errors = vErrors.length;
-}
-var valid0 = _errs7 === errors;
-}
-else {
-var valid0 = true;
 }
 }
 }
@@ -3476,15 +3874,195 @@ let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if((data.setVariableData === undefined) && (missing0 = "setVariableData")){
+if(((data.configurationSlot === undefined) && (missing0 = "configurationSlot")) || ((data.connectionData === undefined) && (missing0 = "connectionData"))){
 validate113.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
-if(!((key0 === "customData") || (key0 === "setVariableData"))){
+if(!(((key0 === "customData") || (key0 === "configurationSlot")) || (key0 === "connectionData"))){
 validate113.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.customData !== undefined){
+const _errs2 = errors;
+if(!(validate1(data.customData, {instancePath:instancePath+"/customData",parentData:data,parentDataProperty:"customData",rootData}))){
+vErrors = vErrors === null ? validate1.errors : vErrors.concat(validate1.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.configurationSlot !== undefined){
+let data1 = data.configurationSlot;
+const _errs3 = errors;
+if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
+validate113.errors = [{instancePath:instancePath+"/configurationSlot",keyword:"type",params:{type: "integer"}}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.connectionData !== undefined){
+const _errs5 = errors;
+if(!(validate115(data.connectionData, {instancePath:instancePath+"/connectionData",parentData:data,parentDataProperty:"connectionData",rootData}))){
+vErrors = vErrors === null ? validate115.errors : vErrors.concat(validate115.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate113.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+validate113.errors = vErrors;
+return errors === 0;
+}
+
+export const SetVariables_req = validate134;
+const schema53 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"setVariableData":{"type":"array","items":{"$ref":"urn:def:SetVariableDataType"},"minItems":1}},"required":["setVariableData"],"type":"object"};
+const schema54 = {"$id":"urn:def:SetVariableDataType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"attributeType":{"$ref":"urn:def:AttributeEnumType"},"attributeValue":{"type":"string","maxLength":1000},"component":{"$ref":"urn:def:ComponentType"},"variable":{"$ref":"urn:def:VariableType"}},"required":["attributeValue","component","variable"]};
+
+function validate136(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="urn:def:SetVariableDataType" */;
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((data.attributeValue === undefined) && (missing0 = "attributeValue")) || ((data.component === undefined) && (missing0 = "component"))) || ((data.variable === undefined) && (missing0 = "variable"))){
+validate136.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!(((((key0 === "customData") || (key0 === "attributeType")) || (key0 === "attributeValue")) || (key0 === "component")) || (key0 === "variable"))){
+validate136.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.customData !== undefined){
+const _errs2 = errors;
+if(!(validate1(data.customData, {instancePath:instancePath+"/customData",parentData:data,parentDataProperty:"customData",rootData}))){
+vErrors = vErrors === null ? validate1.errors : vErrors.concat(validate1.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.attributeType !== undefined){
+const _errs3 = errors;
+if(!(validate36(data.attributeType, {instancePath:instancePath+"/attributeType",parentData:data,parentDataProperty:"attributeType",rootData}))){
+vErrors = vErrors === null ? validate36.errors : vErrors.concat(validate36.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.attributeValue !== undefined){
+let data2 = data.attributeValue;
+const _errs4 = errors;
+if(errors === _errs4){
+if(typeof data2 === "string"){
+if(func0(data2) > 1000){
+validate136.errors = [{instancePath:instancePath+"/attributeValue",keyword:"maxLength",params:{limit: 1000}}];
+return false;
+}
+}
+else {
+validate136.errors = [{instancePath:instancePath+"/attributeValue",keyword:"type",params:{type: "string"}}];
+return false;
+}
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.component !== undefined){
+const _errs6 = errors;
+if(!(validate22(data.component, {instancePath:instancePath+"/component",parentData:data,parentDataProperty:"component",rootData}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.variable !== undefined){
+const _errs7 = errors;
+if(!(validate26(data.variable, {instancePath:instancePath+"/variable",parentData:data,parentDataProperty:"variable",rootData}))){
+vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs7 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate136.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+validate136.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate134(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.setVariableData === undefined) && (missing0 = "setVariableData")){
+validate134.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!((key0 === "customData") || (key0 === "setVariableData"))){
+validate134.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -3508,7 +4086,7 @@ const _errs3 = errors;
 if(errors === _errs3){
 if(Array.isArray(data1)){
 if(data1.length < 1){
-validate113.errors = [{instancePath:instancePath+"/setVariableData",keyword:"minItems",params:{limit: 1}}];
+validate134.errors = [{instancePath:instancePath+"/setVariableData",keyword:"minItems",params:{limit: 1}}];
 return false;
 }
 else {
@@ -3516,8 +4094,8 @@ var valid1 = true;
 const len0 = data1.length;
 for(let i0=0; i0<len0; i0++){
 const _errs5 = errors;
-if(!(validate115(data1[i0], {instancePath:instancePath+"/setVariableData/" + i0,parentData:data1,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate115.errors : vErrors.concat(validate115.errors);
+if(!(validate136(data1[i0], {instancePath:instancePath+"/setVariableData/" + i0,parentData:data1,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate136.errors : vErrors.concat(validate136.errors);
 errors = vErrors.length;
 }
 var valid1 = _errs5 === errors;
@@ -3528,7 +4106,7 @@ break;
 }
 }
 else {
-validate113.errors = [{instancePath:instancePath+"/setVariableData",keyword:"type",params:{type: "array"}}];
+validate134.errors = [{instancePath:instancePath+"/setVariableData",keyword:"type",params:{type: "array"}}];
 return false;
 }
 }
@@ -3542,50 +4120,50 @@ var valid0 = true;
 }
 }
 else {
-validate113.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate134.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate113.errors = vErrors;
+validate134.errors = vErrors;
 return errors === 0;
 }
 
-export const TriggerMessage_req = validate121;
-const schema47 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"evse":{"$ref":"urn:def:EVSEType"},"requestedMessage":{"$ref":"urn:def:MessageTriggerEnumType"}},"required":["requestedMessage"],"type":"object"};
-const schema48 = {"$id":"urn:def:MessageTriggerEnumType","type":"string","enum":["BootNotification","LogStatusNotification","FirmwareStatusNotification","Heartbeat","MeterValues","SignChargingStationCertificate","SignV2GCertificate","StatusNotification","TransactionEvent","SignCombinedCertificate","PublishFirmwareStatusNotification"]};
+export const TriggerMessage_req = validate142;
+const schema55 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"evse":{"$ref":"urn:def:EVSEType"},"requestedMessage":{"$ref":"urn:def:MessageTriggerEnumType"}},"required":["requestedMessage"],"type":"object"};
+const schema56 = {"$id":"urn:def:MessageTriggerEnumType","type":"string","enum":["BootNotification","LogStatusNotification","FirmwareStatusNotification","Heartbeat","MeterValues","SignChargingStationCertificate","SignV2GCertificate","StatusNotification","TransactionEvent","SignCombinedCertificate","PublishFirmwareStatusNotification"]};
 
-function validate124(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate145(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:MessageTriggerEnumType" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
-validate124.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
+validate145.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
 return false;
 }
 if(!(((((((((((data === "BootNotification") || (data === "LogStatusNotification")) || (data === "FirmwareStatusNotification")) || (data === "Heartbeat")) || (data === "MeterValues")) || (data === "SignChargingStationCertificate")) || (data === "SignV2GCertificate")) || (data === "StatusNotification")) || (data === "TransactionEvent")) || (data === "SignCombinedCertificate")) || (data === "PublishFirmwareStatusNotification"))){
-validate124.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema48.enum}}];
+validate145.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema56.enum}}];
 return false;
 }
-validate124.errors = vErrors;
+validate145.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate121(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate142(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.requestedMessage === undefined) && (missing0 = "requestedMessage")){
-validate121.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate142.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(((key0 === "customData") || (key0 === "evse")) || (key0 === "requestedMessage"))){
-validate121.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate142.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -3617,8 +4195,8 @@ var valid0 = true;
 if(valid0){
 if(data.requestedMessage !== undefined){
 const _errs4 = errors;
-if(!(validate124(data.requestedMessage, {instancePath:instancePath+"/requestedMessage",parentData:data,parentDataProperty:"requestedMessage",rootData}))){
-vErrors = vErrors === null ? validate124.errors : vErrors.concat(validate124.errors);
+if(!(validate145(data.requestedMessage, {instancePath:instancePath+"/requestedMessage",parentData:data,parentDataProperty:"requestedMessage",rootData}))){
+vErrors = vErrors === null ? validate145.errors : vErrors.concat(validate145.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs4 === errors;
@@ -3632,32 +4210,32 @@ var valid0 = true;
 }
 }
 else {
-validate121.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate142.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate121.errors = vErrors;
+validate142.errors = vErrors;
 return errors === 0;
 }
 
-export const UnlockConnector_req = validate126;
-const schema49 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"evseId":{"type":"integer"},"connectorId":{"type":"integer"}},"required":["evseId","connectorId"],"type":"object"};
+export const UnlockConnector_req = validate147;
+const schema57 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"evseId":{"type":"integer"},"connectorId":{"type":"integer"}},"required":["evseId","connectorId"],"type":"object"};
 
-function validate126(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate147(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.evseId === undefined) && (missing0 = "evseId")) || ((data.connectorId === undefined) && (missing0 = "connectorId"))){
-validate126.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate147.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(((key0 === "customData") || (key0 === "evseId")) || (key0 === "connectorId"))){
-validate126.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate147.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -3679,7 +4257,7 @@ if(data.evseId !== undefined){
 let data1 = data.evseId;
 const _errs3 = errors;
 if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
-validate126.errors = [{instancePath:instancePath+"/evseId",keyword:"type",params:{type: "integer"}}];
+validate147.errors = [{instancePath:instancePath+"/evseId",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -3692,7 +4270,7 @@ if(data.connectorId !== undefined){
 let data2 = data.connectorId;
 const _errs5 = errors;
 if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
-validate126.errors = [{instancePath:instancePath+"/connectorId",keyword:"type",params:{type: "integer"}}];
+validate147.errors = [{instancePath:instancePath+"/connectorId",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -3706,12 +4284,12 @@ var valid0 = true;
 }
 }
 else {
-validate126.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate147.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate126.errors = vErrors;
+validate147.errors = vErrors;
 return errors === 0;
 }
 
-export const validators = {"ChangeAvailability.req": ChangeAvailability_req, "GetBaseReport.req": GetBaseReport_req, "GetCompositeSchedule.req": GetCompositeSchedule_req, "GetReport.req": GetReport_req, "GetVariables.req": GetVariables_req, "RequestStartTransaction.req": RequestStartTransaction_req, "RequestStopTransaction.req": RequestStopTransaction_req, "Reset.req": Reset_req, "SetChargingProfile.req": SetChargingProfile_req, "SetNetworkProfile.req": SetNetworkProfile_req, "SetVariables.req": SetVariables_req, "TriggerMessage.req": TriggerMessage_req, "UnlockConnector.req": UnlockConnector_req};
+export const validators = {"ChangeAvailability.req": ChangeAvailability_req, "GetBaseReport.req": GetBaseReport_req, "GetCompositeSchedule.req": GetCompositeSchedule_req, "GetLocalListVersion.req": GetLocalListVersion_req, "GetReport.req": GetReport_req, "GetVariables.req": GetVariables_req, "RequestStartTransaction.req": RequestStartTransaction_req, "RequestStopTransaction.req": RequestStopTransaction_req, "Reset.req": Reset_req, "SendLocalList.req": SendLocalList_req, "SetChargingProfile.req": SetChargingProfile_req, "SetNetworkProfile.req": SetNetworkProfile_req, "SetVariables.req": SetVariables_req, "TriggerMessage.req": TriggerMessage_req, "UnlockConnector.req": UnlockConnector_req};

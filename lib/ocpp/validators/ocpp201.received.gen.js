@@ -1792,8 +1792,8 @@ validate48.errors = vErrors;
 return errors === 0;
 }
 
-export const GetReport_conf = validate61;
-const schema26 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"status":{"$ref":"urn:def:GenericDeviceModelStatusEnumType"},"statusInfo":{"$ref":"urn:def:StatusInfoType"}},"required":["status"],"type":"object"};
+export const GetLocalListVersion_conf = validate61;
+const schema26 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"versionNumber":{"type":"integer"}},"required":["versionNumber"],"type":"object"};
 
 function validate61(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -1801,15 +1801,75 @@ let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if((data.status === undefined) && (missing0 = "status")){
+if((data.versionNumber === undefined) && (missing0 = "versionNumber")){
 validate61.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
-if(!(((key0 === "customData") || (key0 === "status")) || (key0 === "statusInfo"))){
+if(!((key0 === "customData") || (key0 === "versionNumber"))){
 validate61.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.customData !== undefined){
+const _errs2 = errors;
+if(!(validate1(data.customData, {instancePath:instancePath+"/customData",parentData:data,parentDataProperty:"customData",rootData}))){
+vErrors = vErrors === null ? validate1.errors : vErrors.concat(validate1.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.versionNumber !== undefined){
+let data1 = data.versionNumber;
+const _errs3 = errors;
+if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
+validate61.errors = [{instancePath:instancePath+"/versionNumber",keyword:"type",params:{type: "integer"}}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+else {
+validate61.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+validate61.errors = vErrors;
+return errors === 0;
+}
+
+export const GetReport_conf = validate63;
+const schema27 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"status":{"$ref":"urn:def:GenericDeviceModelStatusEnumType"},"statusInfo":{"$ref":"urn:def:StatusInfoType"}},"required":["status"],"type":"object"};
+
+function validate63(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.status === undefined) && (missing0 = "status")){
+validate63.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!(((key0 === "customData") || (key0 === "status")) || (key0 === "statusInfo"))){
+validate63.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -1856,46 +1916,28 @@ var valid0 = true;
 }
 }
 else {
-validate61.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate63.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate61.errors = vErrors;
+validate63.errors = vErrors;
 return errors === 0;
 }
 
-export const GetVariables_conf = validate65;
-const schema27 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"getVariableResult":{"type":"array","items":{"$ref":"urn:def:GetVariableResultType"},"minItems":1}},"required":["getVariableResult"],"type":"object"};
-const schema28 = {"$id":"urn:def:GetVariableResultType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"attributeStatusInfo":{"$ref":"urn:def:StatusInfoType"},"attributeStatus":{"$ref":"urn:def:GetVariableStatusEnumType"},"attributeType":{"$ref":"urn:def:AttributeEnumType"},"attributeValue":{"type":"string","maxLength":2500},"component":{"$ref":"urn:def:ComponentType"},"variable":{"$ref":"urn:def:VariableType"}},"required":["attributeStatus","component","variable"]};
-const schema29 = {"$id":"urn:def:GetVariableStatusEnumType","type":"string","enum":["Accepted","Rejected","UnknownComponent","UnknownVariable","NotSupportedAttributeType"]};
-
-function validate70(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="urn:def:GetVariableStatusEnumType" */;
-let vErrors = null;
-let errors = 0;
-if(typeof data !== "string"){
-validate70.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
-return false;
-}
-if(!(((((data === "Accepted") || (data === "Rejected")) || (data === "UnknownComponent")) || (data === "UnknownVariable")) || (data === "NotSupportedAttributeType"))){
-validate70.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema29.enum}}];
-return false;
-}
-validate70.errors = vErrors;
-return errors === 0;
-}
-
-const schema30 = {"$id":"urn:def:AttributeEnumType","type":"string","default":"Actual","enum":["Actual","Target","MinSet","MaxSet"]};
+export const GetVariables_conf = validate67;
+const schema28 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"getVariableResult":{"type":"array","items":{"$ref":"urn:def:GetVariableResultType"},"minItems":1}},"required":["getVariableResult"],"type":"object"};
+const schema29 = {"$id":"urn:def:GetVariableResultType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"attributeStatusInfo":{"$ref":"urn:def:StatusInfoType"},"attributeStatus":{"$ref":"urn:def:GetVariableStatusEnumType"},"attributeType":{"$ref":"urn:def:AttributeEnumType"},"attributeValue":{"type":"string","maxLength":2500},"component":{"$ref":"urn:def:ComponentType"},"variable":{"$ref":"urn:def:VariableType"}},"required":["attributeStatus","component","variable"]};
+const schema30 = {"$id":"urn:def:GetVariableStatusEnumType","type":"string","enum":["Accepted","Rejected","UnknownComponent","UnknownVariable","NotSupportedAttributeType"]};
 
 function validate72(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="urn:def:AttributeEnumType" */;
+/*# sourceURL="urn:def:GetVariableStatusEnumType" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
 validate72.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
 return false;
 }
-if(!((((data === "Actual") || (data === "Target")) || (data === "MinSet")) || (data === "MaxSet"))){
+if(!(((((data === "Accepted") || (data === "Rejected")) || (data === "UnknownComponent")) || (data === "UnknownVariable")) || (data === "NotSupportedAttributeType"))){
 validate72.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema30.enum}}];
 return false;
 }
@@ -1903,10 +1945,28 @@ validate72.errors = vErrors;
 return errors === 0;
 }
 
-const schema31 = {"$id":"urn:def:ComponentType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"evse":{"$ref":"urn:def:EVSEType"},"name":{"type":"string","maxLength":50},"instance":{"type":"string","maxLength":50}},"required":["name"]};
-const schema32 = {"$id":"urn:def:EVSEType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"id":{"type":"integer"},"connectorId":{"type":"integer"}},"required":["id"]};
+const schema31 = {"$id":"urn:def:AttributeEnumType","type":"string","default":"Actual","enum":["Actual","Target","MinSet","MaxSet"]};
 
-function validate76(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate74(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="urn:def:AttributeEnumType" */;
+let vErrors = null;
+let errors = 0;
+if(typeof data !== "string"){
+validate74.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
+return false;
+}
+if(!((((data === "Actual") || (data === "Target")) || (data === "MinSet")) || (data === "MaxSet"))){
+validate74.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema31.enum}}];
+return false;
+}
+validate74.errors = vErrors;
+return errors === 0;
+}
+
+const schema32 = {"$id":"urn:def:ComponentType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"evse":{"$ref":"urn:def:EVSEType"},"name":{"type":"string","maxLength":50},"instance":{"type":"string","maxLength":50}},"required":["name"]};
+const schema33 = {"$id":"urn:def:EVSEType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"id":{"type":"integer"},"connectorId":{"type":"integer"}},"required":["id"]};
+
+function validate78(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:EVSEType" */;
 let vErrors = null;
 let errors = 0;
@@ -1914,14 +1974,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.id === undefined) && (missing0 = "id")){
-validate76.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate78.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(((key0 === "customData") || (key0 === "id")) || (key0 === "connectorId"))){
-validate76.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate78.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -1943,7 +2003,7 @@ if(data.id !== undefined){
 let data1 = data.id;
 const _errs3 = errors;
 if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
-validate76.errors = [{instancePath:instancePath+"/id",keyword:"type",params:{type: "integer"}}];
+validate78.errors = [{instancePath:instancePath+"/id",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -1956,7 +2016,7 @@ if(data.connectorId !== undefined){
 let data2 = data.connectorId;
 const _errs5 = errors;
 if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
-validate76.errors = [{instancePath:instancePath+"/connectorId",keyword:"type",params:{type: "integer"}}];
+validate78.errors = [{instancePath:instancePath+"/connectorId",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -1970,16 +2030,16 @@ var valid0 = true;
 }
 }
 else {
-validate76.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate78.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate76.errors = vErrors;
+validate78.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate74(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate76(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:ComponentType" */;
 let vErrors = null;
 let errors = 0;
@@ -1987,14 +2047,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.name === undefined) && (missing0 = "name")){
-validate74.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate76.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!((((key0 === "customData") || (key0 === "evse")) || (key0 === "name")) || (key0 === "instance"))){
-validate74.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate76.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -2014,8 +2074,8 @@ var valid0 = true;
 if(valid0){
 if(data.evse !== undefined){
 const _errs3 = errors;
-if(!(validate76(data.evse, {instancePath:instancePath+"/evse",parentData:data,parentDataProperty:"evse",rootData}))){
-vErrors = vErrors === null ? validate76.errors : vErrors.concat(validate76.errors);
+if(!(validate78(data.evse, {instancePath:instancePath+"/evse",parentData:data,parentDataProperty:"evse",rootData}))){
+vErrors = vErrors === null ? validate78.errors : vErrors.concat(validate78.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs3 === errors;
@@ -2030,12 +2090,12 @@ const _errs4 = errors;
 if(errors === _errs4){
 if(typeof data2 === "string"){
 if(func0(data2) > 50){
-validate74.errors = [{instancePath:instancePath+"/name",keyword:"maxLength",params:{limit: 50}}];
+validate76.errors = [{instancePath:instancePath+"/name",keyword:"maxLength",params:{limit: 50}}];
 return false;
 }
 }
 else {
-validate74.errors = [{instancePath:instancePath+"/name",keyword:"type",params:{type: "string"}}];
+validate76.errors = [{instancePath:instancePath+"/name",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -2051,12 +2111,12 @@ const _errs6 = errors;
 if(errors === _errs6){
 if(typeof data3 === "string"){
 if(func0(data3) > 50){
-validate74.errors = [{instancePath:instancePath+"/instance",keyword:"maxLength",params:{limit: 50}}];
+validate76.errors = [{instancePath:instancePath+"/instance",keyword:"maxLength",params:{limit: 50}}];
 return false;
 }
 }
 else {
-validate74.errors = [{instancePath:instancePath+"/instance",keyword:"type",params:{type: "string"}}];
+validate76.errors = [{instancePath:instancePath+"/instance",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -2072,17 +2132,17 @@ var valid0 = true;
 }
 }
 else {
-validate74.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate76.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate74.errors = vErrors;
+validate76.errors = vErrors;
 return errors === 0;
 }
 
-const schema33 = {"$id":"urn:def:VariableType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"name":{"type":"string","maxLength":50},"instance":{"type":"string","maxLength":50}},"required":["name"]};
+const schema34 = {"$id":"urn:def:VariableType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"name":{"type":"string","maxLength":50},"instance":{"type":"string","maxLength":50}},"required":["name"]};
 
-function validate80(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate82(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:VariableType" */;
 let vErrors = null;
 let errors = 0;
@@ -2090,14 +2150,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.name === undefined) && (missing0 = "name")){
-validate80.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate82.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(((key0 === "customData") || (key0 === "name")) || (key0 === "instance"))){
-validate80.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate82.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -2121,12 +2181,12 @@ const _errs3 = errors;
 if(errors === _errs3){
 if(typeof data1 === "string"){
 if(func0(data1) > 50){
-validate80.errors = [{instancePath:instancePath+"/name",keyword:"maxLength",params:{limit: 50}}];
+validate82.errors = [{instancePath:instancePath+"/name",keyword:"maxLength",params:{limit: 50}}];
 return false;
 }
 }
 else {
-validate80.errors = [{instancePath:instancePath+"/name",keyword:"type",params:{type: "string"}}];
+validate82.errors = [{instancePath:instancePath+"/name",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -2142,12 +2202,12 @@ const _errs5 = errors;
 if(errors === _errs5){
 if(typeof data2 === "string"){
 if(func0(data2) > 50){
-validate80.errors = [{instancePath:instancePath+"/instance",keyword:"maxLength",params:{limit: 50}}];
+validate82.errors = [{instancePath:instancePath+"/instance",keyword:"maxLength",params:{limit: 50}}];
 return false;
 }
 }
 else {
-validate80.errors = [{instancePath:instancePath+"/instance",keyword:"type",params:{type: "string"}}];
+validate82.errors = [{instancePath:instancePath+"/instance",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -2162,16 +2222,16 @@ var valid0 = true;
 }
 }
 else {
-validate80.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate82.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate80.errors = vErrors;
+validate82.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate67(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate69(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:GetVariableResultType" */;
 let vErrors = null;
 let errors = 0;
@@ -2179,14 +2239,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((((data.attributeStatus === undefined) && (missing0 = "attributeStatus")) || ((data.component === undefined) && (missing0 = "component"))) || ((data.variable === undefined) && (missing0 = "variable"))){
-validate67.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate69.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(((((((key0 === "customData") || (key0 === "attributeStatusInfo")) || (key0 === "attributeStatus")) || (key0 === "attributeType")) || (key0 === "attributeValue")) || (key0 === "component")) || (key0 === "variable"))){
-validate67.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate69.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -2218,8 +2278,8 @@ var valid0 = true;
 if(valid0){
 if(data.attributeStatus !== undefined){
 const _errs4 = errors;
-if(!(validate70(data.attributeStatus, {instancePath:instancePath+"/attributeStatus",parentData:data,parentDataProperty:"attributeStatus",rootData}))){
-vErrors = vErrors === null ? validate70.errors : vErrors.concat(validate70.errors);
+if(!(validate72(data.attributeStatus, {instancePath:instancePath+"/attributeStatus",parentData:data,parentDataProperty:"attributeStatus",rootData}))){
+vErrors = vErrors === null ? validate72.errors : vErrors.concat(validate72.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs4 === errors;
@@ -2230,8 +2290,8 @@ var valid0 = true;
 if(valid0){
 if(data.attributeType !== undefined){
 const _errs5 = errors;
-if(!(validate72(data.attributeType, {instancePath:instancePath+"/attributeType",parentData:data,parentDataProperty:"attributeType",rootData}))){
-vErrors = vErrors === null ? validate72.errors : vErrors.concat(validate72.errors);
+if(!(validate74(data.attributeType, {instancePath:instancePath+"/attributeType",parentData:data,parentDataProperty:"attributeType",rootData}))){
+vErrors = vErrors === null ? validate74.errors : vErrors.concat(validate74.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs5 === errors;
@@ -2246,12 +2306,12 @@ const _errs6 = errors;
 if(errors === _errs6){
 if(typeof data4 === "string"){
 if(func0(data4) > 2500){
-validate67.errors = [{instancePath:instancePath+"/attributeValue",keyword:"maxLength",params:{limit: 2500}}];
+validate69.errors = [{instancePath:instancePath+"/attributeValue",keyword:"maxLength",params:{limit: 2500}}];
 return false;
 }
 }
 else {
-validate67.errors = [{instancePath:instancePath+"/attributeValue",keyword:"type",params:{type: "string"}}];
+validate69.errors = [{instancePath:instancePath+"/attributeValue",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -2263,8 +2323,8 @@ var valid0 = true;
 if(valid0){
 if(data.component !== undefined){
 const _errs8 = errors;
-if(!(validate74(data.component, {instancePath:instancePath+"/component",parentData:data,parentDataProperty:"component",rootData}))){
-vErrors = vErrors === null ? validate74.errors : vErrors.concat(validate74.errors);
+if(!(validate76(data.component, {instancePath:instancePath+"/component",parentData:data,parentDataProperty:"component",rootData}))){
+vErrors = vErrors === null ? validate76.errors : vErrors.concat(validate76.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs8 === errors;
@@ -2275,8 +2335,8 @@ var valid0 = true;
 if(valid0){
 if(data.variable !== undefined){
 const _errs9 = errors;
-if(!(validate80(data.variable, {instancePath:instancePath+"/variable",parentData:data,parentDataProperty:"variable",rootData}))){
-vErrors = vErrors === null ? validate80.errors : vErrors.concat(validate80.errors);
+if(!(validate82(data.variable, {instancePath:instancePath+"/variable",parentData:data,parentDataProperty:"variable",rootData}))){
+vErrors = vErrors === null ? validate82.errors : vErrors.concat(validate82.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs9 === errors;
@@ -2294,30 +2354,30 @@ var valid0 = true;
 }
 }
 else {
-validate67.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate69.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate67.errors = vErrors;
+validate69.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate65(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate67(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.getVariableResult === undefined) && (missing0 = "getVariableResult")){
-validate65.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate67.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!((key0 === "customData") || (key0 === "getVariableResult"))){
-validate65.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate67.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -2341,7 +2401,7 @@ const _errs3 = errors;
 if(errors === _errs3){
 if(Array.isArray(data1)){
 if(data1.length < 1){
-validate65.errors = [{instancePath:instancePath+"/getVariableResult",keyword:"minItems",params:{limit: 1}}];
+validate67.errors = [{instancePath:instancePath+"/getVariableResult",keyword:"minItems",params:{limit: 1}}];
 return false;
 }
 else {
@@ -2349,8 +2409,8 @@ var valid1 = true;
 const len0 = data1.length;
 for(let i0=0; i0<len0; i0++){
 const _errs5 = errors;
-if(!(validate67(data1[i0], {instancePath:instancePath+"/getVariableResult/" + i0,parentData:data1,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate67.errors : vErrors.concat(validate67.errors);
+if(!(validate69(data1[i0], {instancePath:instancePath+"/getVariableResult/" + i0,parentData:data1,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate69.errors : vErrors.concat(validate69.errors);
 errors = vErrors.length;
 }
 var valid1 = _errs5 === errors;
@@ -2361,7 +2421,7 @@ break;
 }
 }
 else {
-validate65.errors = [{instancePath:instancePath+"/getVariableResult",keyword:"type",params:{type: "array"}}];
+validate67.errors = [{instancePath:instancePath+"/getVariableResult",keyword:"type",params:{type: "array"}}];
 return false;
 }
 }
@@ -2375,18 +2435,18 @@ var valid0 = true;
 }
 }
 else {
-validate65.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate67.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate65.errors = vErrors;
+validate67.errors = vErrors;
 return errors === 0;
 }
 
-export const Heartbeat_req = validate84;
-const schema34 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"}},"type":"object"};
+export const Heartbeat_req = validate86;
+const schema35 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"}},"type":"object"};
 
-function validate84(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate86(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -2394,7 +2454,7 @@ if(data && typeof data == "object" && !Array.isArray(data)){
 const _errs1 = errors;
 for(const key0 in data){
 if(!(key0 === "customData")){
-validate84.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate86.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -2409,50 +2469,50 @@ errors = vErrors.length;
 }
 }
 else {
-validate84.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate86.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate84.errors = vErrors;
+validate86.errors = vErrors;
 return errors === 0;
 }
 
-export const LogStatusNotification_req = validate86;
-const schema35 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"status":{"$ref":"urn:def:UploadLogStatusEnumType"},"requestId":{"type":"integer"}},"required":["status"],"type":"object"};
-const schema36 = {"$id":"urn:def:UploadLogStatusEnumType","type":"string","enum":["BadMessage","Idle","NotSupportedOperation","PermissionDenied","Uploaded","UploadFailure","Uploading","AcceptedCanceled"]};
+export const LogStatusNotification_req = validate88;
+const schema36 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"status":{"$ref":"urn:def:UploadLogStatusEnumType"},"requestId":{"type":"integer"}},"required":["status"],"type":"object"};
+const schema37 = {"$id":"urn:def:UploadLogStatusEnumType","type":"string","enum":["BadMessage","Idle","NotSupportedOperation","PermissionDenied","Uploaded","UploadFailure","Uploading","AcceptedCanceled"]};
 
-function validate88(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate90(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:UploadLogStatusEnumType" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
-validate88.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
+validate90.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
 return false;
 }
 if(!((((((((data === "BadMessage") || (data === "Idle")) || (data === "NotSupportedOperation")) || (data === "PermissionDenied")) || (data === "Uploaded")) || (data === "UploadFailure")) || (data === "Uploading")) || (data === "AcceptedCanceled"))){
-validate88.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema36.enum}}];
+validate90.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema37.enum}}];
 return false;
 }
-validate88.errors = vErrors;
+validate90.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate86(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate88(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.status === undefined) && (missing0 = "status")){
-validate86.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate88.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(((key0 === "customData") || (key0 === "status")) || (key0 === "requestId"))){
-validate86.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate88.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -2472,8 +2532,8 @@ var valid0 = true;
 if(valid0){
 if(data.status !== undefined){
 const _errs3 = errors;
-if(!(validate88(data.status, {instancePath:instancePath+"/status",parentData:data,parentDataProperty:"status",rootData}))){
-vErrors = vErrors === null ? validate88.errors : vErrors.concat(validate88.errors);
+if(!(validate90(data.status, {instancePath:instancePath+"/status",parentData:data,parentDataProperty:"status",rootData}))){
+vErrors = vErrors === null ? validate90.errors : vErrors.concat(validate90.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs3 === errors;
@@ -2486,7 +2546,7 @@ if(data.requestId !== undefined){
 let data2 = data.requestId;
 const _errs4 = errors;
 if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
-validate86.errors = [{instancePath:instancePath+"/requestId",keyword:"type",params:{type: "integer"}}];
+validate88.errors = [{instancePath:instancePath+"/requestId",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -2500,47 +2560,29 @@ var valid0 = true;
 }
 }
 else {
-validate86.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate88.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate86.errors = vErrors;
+validate88.errors = vErrors;
 return errors === 0;
 }
 
-export const MeterValues_req = validate90;
-const schema37 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"evseId":{"type":"integer"},"meterValue":{"type":"array","items":{"$ref":"urn:def:MeterValueType"},"minItems":1}},"required":["evseId","meterValue"],"type":"object"};
-const schema38 = {"$id":"urn:def:MeterValueType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"sampledValue":{"type":"array","items":{"$ref":"urn:def:SampledValueType"},"minItems":1},"timestamp":{"type":"string","format":"date-time"}},"required":["timestamp","sampledValue"]};
-const schema39 = {"$id":"urn:def:SampledValueType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"value":{"type":"number"},"context":{"$ref":"urn:def:ReadingContextEnumType"},"measurand":{"$ref":"urn:def:MeasurandEnumType"},"phase":{"$ref":"urn:def:PhaseEnumType"},"location":{"$ref":"urn:def:LocationEnumType"},"signedMeterValue":{"$ref":"urn:def:SignedMeterValueType"},"unitOfMeasure":{"$ref":"urn:def:UnitOfMeasureType"}},"required":["value"]};
-const schema40 = {"$id":"urn:def:ReadingContextEnumType","type":"string","default":"Sample.Periodic","enum":["Interruption.Begin","Interruption.End","Other","Sample.Clock","Sample.Periodic","Transaction.Begin","Transaction.End","Trigger"]};
-
-function validate96(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="urn:def:ReadingContextEnumType" */;
-let vErrors = null;
-let errors = 0;
-if(typeof data !== "string"){
-validate96.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
-return false;
-}
-if(!((((((((data === "Interruption.Begin") || (data === "Interruption.End")) || (data === "Other")) || (data === "Sample.Clock")) || (data === "Sample.Periodic")) || (data === "Transaction.Begin")) || (data === "Transaction.End")) || (data === "Trigger"))){
-validate96.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema40.enum}}];
-return false;
-}
-validate96.errors = vErrors;
-return errors === 0;
-}
-
-const schema41 = {"$id":"urn:def:MeasurandEnumType","type":"string","default":"Energy.Active.Import.Register","enum":["Current.Export","Current.Import","Current.Offered","Energy.Active.Export.Register","Energy.Active.Import.Register","Energy.Reactive.Export.Register","Energy.Reactive.Import.Register","Energy.Active.Export.Interval","Energy.Active.Import.Interval","Energy.Active.Net","Energy.Reactive.Export.Interval","Energy.Reactive.Import.Interval","Energy.Reactive.Net","Energy.Apparent.Net","Energy.Apparent.Import","Energy.Apparent.Export","Frequency","Power.Active.Export","Power.Active.Import","Power.Factor","Power.Offered","Power.Reactive.Export","Power.Reactive.Import","SoC","Voltage"]};
+export const MeterValues_req = validate92;
+const schema38 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"evseId":{"type":"integer"},"meterValue":{"type":"array","items":{"$ref":"urn:def:MeterValueType"},"minItems":1}},"required":["evseId","meterValue"],"type":"object"};
+const schema39 = {"$id":"urn:def:MeterValueType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"sampledValue":{"type":"array","items":{"$ref":"urn:def:SampledValueType"},"minItems":1},"timestamp":{"type":"string","format":"date-time"}},"required":["timestamp","sampledValue"]};
+const schema40 = {"$id":"urn:def:SampledValueType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"value":{"type":"number"},"context":{"$ref":"urn:def:ReadingContextEnumType"},"measurand":{"$ref":"urn:def:MeasurandEnumType"},"phase":{"$ref":"urn:def:PhaseEnumType"},"location":{"$ref":"urn:def:LocationEnumType"},"signedMeterValue":{"$ref":"urn:def:SignedMeterValueType"},"unitOfMeasure":{"$ref":"urn:def:UnitOfMeasureType"}},"required":["value"]};
+const schema41 = {"$id":"urn:def:ReadingContextEnumType","type":"string","default":"Sample.Periodic","enum":["Interruption.Begin","Interruption.End","Other","Sample.Clock","Sample.Periodic","Transaction.Begin","Transaction.End","Trigger"]};
 
 function validate98(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="urn:def:MeasurandEnumType" */;
+/*# sourceURL="urn:def:ReadingContextEnumType" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
 validate98.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
 return false;
 }
-if(!(((((((((((((((((((((((((data === "Current.Export") || (data === "Current.Import")) || (data === "Current.Offered")) || (data === "Energy.Active.Export.Register")) || (data === "Energy.Active.Import.Register")) || (data === "Energy.Reactive.Export.Register")) || (data === "Energy.Reactive.Import.Register")) || (data === "Energy.Active.Export.Interval")) || (data === "Energy.Active.Import.Interval")) || (data === "Energy.Active.Net")) || (data === "Energy.Reactive.Export.Interval")) || (data === "Energy.Reactive.Import.Interval")) || (data === "Energy.Reactive.Net")) || (data === "Energy.Apparent.Net")) || (data === "Energy.Apparent.Import")) || (data === "Energy.Apparent.Export")) || (data === "Frequency")) || (data === "Power.Active.Export")) || (data === "Power.Active.Import")) || (data === "Power.Factor")) || (data === "Power.Offered")) || (data === "Power.Reactive.Export")) || (data === "Power.Reactive.Import")) || (data === "SoC")) || (data === "Voltage"))){
+if(!((((((((data === "Interruption.Begin") || (data === "Interruption.End")) || (data === "Other")) || (data === "Sample.Clock")) || (data === "Sample.Periodic")) || (data === "Transaction.Begin")) || (data === "Transaction.End")) || (data === "Trigger"))){
 validate98.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema41.enum}}];
 return false;
 }
@@ -2548,17 +2590,17 @@ validate98.errors = vErrors;
 return errors === 0;
 }
 
-const schema42 = {"$id":"urn:def:PhaseEnumType","type":"string","enum":["L1","L2","L3","N","L1-N","L2-N","L3-N","L1-L2","L2-L3","L3-L1"]};
+const schema42 = {"$id":"urn:def:MeasurandEnumType","type":"string","default":"Energy.Active.Import.Register","enum":["Current.Export","Current.Import","Current.Offered","Energy.Active.Export.Register","Energy.Active.Import.Register","Energy.Reactive.Export.Register","Energy.Reactive.Import.Register","Energy.Active.Export.Interval","Energy.Active.Import.Interval","Energy.Active.Net","Energy.Reactive.Export.Interval","Energy.Reactive.Import.Interval","Energy.Reactive.Net","Energy.Apparent.Net","Energy.Apparent.Import","Energy.Apparent.Export","Frequency","Power.Active.Export","Power.Active.Import","Power.Factor","Power.Offered","Power.Reactive.Export","Power.Reactive.Import","SoC","Voltage"]};
 
 function validate100(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="urn:def:PhaseEnumType" */;
+/*# sourceURL="urn:def:MeasurandEnumType" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
 validate100.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
 return false;
 }
-if(!((((((((((data === "L1") || (data === "L2")) || (data === "L3")) || (data === "N")) || (data === "L1-N")) || (data === "L2-N")) || (data === "L3-N")) || (data === "L1-L2")) || (data === "L2-L3")) || (data === "L3-L1"))){
+if(!(((((((((((((((((((((((((data === "Current.Export") || (data === "Current.Import")) || (data === "Current.Offered")) || (data === "Energy.Active.Export.Register")) || (data === "Energy.Active.Import.Register")) || (data === "Energy.Reactive.Export.Register")) || (data === "Energy.Reactive.Import.Register")) || (data === "Energy.Active.Export.Interval")) || (data === "Energy.Active.Import.Interval")) || (data === "Energy.Active.Net")) || (data === "Energy.Reactive.Export.Interval")) || (data === "Energy.Reactive.Import.Interval")) || (data === "Energy.Reactive.Net")) || (data === "Energy.Apparent.Net")) || (data === "Energy.Apparent.Import")) || (data === "Energy.Apparent.Export")) || (data === "Frequency")) || (data === "Power.Active.Export")) || (data === "Power.Active.Import")) || (data === "Power.Factor")) || (data === "Power.Offered")) || (data === "Power.Reactive.Export")) || (data === "Power.Reactive.Import")) || (data === "SoC")) || (data === "Voltage"))){
 validate100.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema42.enum}}];
 return false;
 }
@@ -2566,17 +2608,17 @@ validate100.errors = vErrors;
 return errors === 0;
 }
 
-const schema43 = {"$id":"urn:def:LocationEnumType","type":"string","default":"Outlet","enum":["Body","Cable","EV","Inlet","Outlet"]};
+const schema43 = {"$id":"urn:def:PhaseEnumType","type":"string","enum":["L1","L2","L3","N","L1-N","L2-N","L3-N","L1-L2","L2-L3","L3-L1"]};
 
 function validate102(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="urn:def:LocationEnumType" */;
+/*# sourceURL="urn:def:PhaseEnumType" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
 validate102.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
 return false;
 }
-if(!(((((data === "Body") || (data === "Cable")) || (data === "EV")) || (data === "Inlet")) || (data === "Outlet"))){
+if(!((((((((((data === "L1") || (data === "L2")) || (data === "L3")) || (data === "N")) || (data === "L1-N")) || (data === "L2-N")) || (data === "L3-N")) || (data === "L1-L2")) || (data === "L2-L3")) || (data === "L3-L1"))){
 validate102.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema43.enum}}];
 return false;
 }
@@ -2584,9 +2626,27 @@ validate102.errors = vErrors;
 return errors === 0;
 }
 
-const schema44 = {"$id":"urn:def:SignedMeterValueType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"signedMeterData":{"type":"string","maxLength":2500},"signingMethod":{"type":"string","maxLength":50},"encodingMethod":{"type":"string","maxLength":50},"publicKey":{"type":"string","maxLength":2500}},"required":["signedMeterData","signingMethod","encodingMethod","publicKey"]};
+const schema44 = {"$id":"urn:def:LocationEnumType","type":"string","default":"Outlet","enum":["Body","Cable","EV","Inlet","Outlet"]};
 
 function validate104(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="urn:def:LocationEnumType" */;
+let vErrors = null;
+let errors = 0;
+if(typeof data !== "string"){
+validate104.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
+return false;
+}
+if(!(((((data === "Body") || (data === "Cable")) || (data === "EV")) || (data === "Inlet")) || (data === "Outlet"))){
+validate104.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema44.enum}}];
+return false;
+}
+validate104.errors = vErrors;
+return errors === 0;
+}
+
+const schema45 = {"$id":"urn:def:SignedMeterValueType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"signedMeterData":{"type":"string","maxLength":2500},"signingMethod":{"type":"string","maxLength":50},"encodingMethod":{"type":"string","maxLength":50},"publicKey":{"type":"string","maxLength":2500}},"required":["signedMeterData","signingMethod","encodingMethod","publicKey"]};
+
+function validate106(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:SignedMeterValueType" */;
 let vErrors = null;
 let errors = 0;
@@ -2594,14 +2654,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((((data.signedMeterData === undefined) && (missing0 = "signedMeterData")) || ((data.signingMethod === undefined) && (missing0 = "signingMethod"))) || ((data.encodingMethod === undefined) && (missing0 = "encodingMethod"))) || ((data.publicKey === undefined) && (missing0 = "publicKey"))){
-validate104.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate106.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(((((key0 === "customData") || (key0 === "signedMeterData")) || (key0 === "signingMethod")) || (key0 === "encodingMethod")) || (key0 === "publicKey"))){
-validate104.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate106.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -2625,12 +2685,12 @@ const _errs3 = errors;
 if(errors === _errs3){
 if(typeof data1 === "string"){
 if(func0(data1) > 2500){
-validate104.errors = [{instancePath:instancePath+"/signedMeterData",keyword:"maxLength",params:{limit: 2500}}];
+validate106.errors = [{instancePath:instancePath+"/signedMeterData",keyword:"maxLength",params:{limit: 2500}}];
 return false;
 }
 }
 else {
-validate104.errors = [{instancePath:instancePath+"/signedMeterData",keyword:"type",params:{type: "string"}}];
+validate106.errors = [{instancePath:instancePath+"/signedMeterData",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -2646,12 +2706,12 @@ const _errs5 = errors;
 if(errors === _errs5){
 if(typeof data2 === "string"){
 if(func0(data2) > 50){
-validate104.errors = [{instancePath:instancePath+"/signingMethod",keyword:"maxLength",params:{limit: 50}}];
+validate106.errors = [{instancePath:instancePath+"/signingMethod",keyword:"maxLength",params:{limit: 50}}];
 return false;
 }
 }
 else {
-validate104.errors = [{instancePath:instancePath+"/signingMethod",keyword:"type",params:{type: "string"}}];
+validate106.errors = [{instancePath:instancePath+"/signingMethod",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -2667,12 +2727,12 @@ const _errs7 = errors;
 if(errors === _errs7){
 if(typeof data3 === "string"){
 if(func0(data3) > 50){
-validate104.errors = [{instancePath:instancePath+"/encodingMethod",keyword:"maxLength",params:{limit: 50}}];
+validate106.errors = [{instancePath:instancePath+"/encodingMethod",keyword:"maxLength",params:{limit: 50}}];
 return false;
 }
 }
 else {
-validate104.errors = [{instancePath:instancePath+"/encodingMethod",keyword:"type",params:{type: "string"}}];
+validate106.errors = [{instancePath:instancePath+"/encodingMethod",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -2688,12 +2748,12 @@ const _errs9 = errors;
 if(errors === _errs9){
 if(typeof data4 === "string"){
 if(func0(data4) > 2500){
-validate104.errors = [{instancePath:instancePath+"/publicKey",keyword:"maxLength",params:{limit: 2500}}];
+validate106.errors = [{instancePath:instancePath+"/publicKey",keyword:"maxLength",params:{limit: 2500}}];
 return false;
 }
 }
 else {
-validate104.errors = [{instancePath:instancePath+"/publicKey",keyword:"type",params:{type: "string"}}];
+validate106.errors = [{instancePath:instancePath+"/publicKey",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -2710,17 +2770,17 @@ var valid0 = true;
 }
 }
 else {
-validate104.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate106.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate104.errors = vErrors;
+validate106.errors = vErrors;
 return errors === 0;
 }
 
-const schema45 = {"$id":"urn:def:UnitOfMeasureType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"unit":{"type":"string","default":"Wh","maxLength":20},"multiplier":{"type":"integer","default":0}}};
+const schema46 = {"$id":"urn:def:UnitOfMeasureType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"unit":{"type":"string","default":"Wh","maxLength":20},"multiplier":{"type":"integer","default":0}}};
 
-function validate107(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate109(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:UnitOfMeasureType" */;
 let vErrors = null;
 let errors = 0;
@@ -2729,7 +2789,7 @@ if(data && typeof data == "object" && !Array.isArray(data)){
 const _errs1 = errors;
 for(const key0 in data){
 if(!(((key0 === "customData") || (key0 === "unit")) || (key0 === "multiplier"))){
-validate107.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate109.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -2753,12 +2813,12 @@ const _errs3 = errors;
 if(errors === _errs3){
 if(typeof data1 === "string"){
 if(func0(data1) > 20){
-validate107.errors = [{instancePath:instancePath+"/unit",keyword:"maxLength",params:{limit: 20}}];
+validate109.errors = [{instancePath:instancePath+"/unit",keyword:"maxLength",params:{limit: 20}}];
 return false;
 }
 }
 else {
-validate107.errors = [{instancePath:instancePath+"/unit",keyword:"type",params:{type: "string"}}];
+validate109.errors = [{instancePath:instancePath+"/unit",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -2772,7 +2832,7 @@ if(data.multiplier !== undefined){
 let data2 = data.multiplier;
 const _errs5 = errors;
 if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
-validate107.errors = [{instancePath:instancePath+"/multiplier",keyword:"type",params:{type: "integer"}}];
+validate109.errors = [{instancePath:instancePath+"/multiplier",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -2785,16 +2845,16 @@ var valid0 = true;
 }
 }
 else {
-validate107.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate109.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate107.errors = vErrors;
+validate109.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate94(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate96(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:SampledValueType" */;
 let vErrors = null;
 let errors = 0;
@@ -2802,14 +2862,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.value === undefined) && (missing0 = "value")){
-validate94.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate96.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!((((((((key0 === "customData") || (key0 === "value")) || (key0 === "context")) || (key0 === "measurand")) || (key0 === "phase")) || (key0 === "location")) || (key0 === "signedMeterValue")) || (key0 === "unitOfMeasure"))){
-validate94.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate96.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -2831,7 +2891,7 @@ if(data.value !== undefined){
 let data1 = data.value;
 const _errs3 = errors;
 if(!((typeof data1 == "number") && (isFinite(data1)))){
-validate94.errors = [{instancePath:instancePath+"/value",keyword:"type",params:{type: "number"}}];
+validate96.errors = [{instancePath:instancePath+"/value",keyword:"type",params:{type: "number"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -2842,8 +2902,8 @@ var valid0 = true;
 if(valid0){
 if(data.context !== undefined){
 const _errs5 = errors;
-if(!(validate96(data.context, {instancePath:instancePath+"/context",parentData:data,parentDataProperty:"context",rootData}))){
-vErrors = vErrors === null ? validate96.errors : vErrors.concat(validate96.errors);
+if(!(validate98(data.context, {instancePath:instancePath+"/context",parentData:data,parentDataProperty:"context",rootData}))){
+vErrors = vErrors === null ? validate98.errors : vErrors.concat(validate98.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs5 === errors;
@@ -2854,8 +2914,8 @@ var valid0 = true;
 if(valid0){
 if(data.measurand !== undefined){
 const _errs6 = errors;
-if(!(validate98(data.measurand, {instancePath:instancePath+"/measurand",parentData:data,parentDataProperty:"measurand",rootData}))){
-vErrors = vErrors === null ? validate98.errors : vErrors.concat(validate98.errors);
+if(!(validate100(data.measurand, {instancePath:instancePath+"/measurand",parentData:data,parentDataProperty:"measurand",rootData}))){
+vErrors = vErrors === null ? validate100.errors : vErrors.concat(validate100.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs6 === errors;
@@ -2866,8 +2926,8 @@ var valid0 = true;
 if(valid0){
 if(data.phase !== undefined){
 const _errs7 = errors;
-if(!(validate100(data.phase, {instancePath:instancePath+"/phase",parentData:data,parentDataProperty:"phase",rootData}))){
-vErrors = vErrors === null ? validate100.errors : vErrors.concat(validate100.errors);
+if(!(validate102(data.phase, {instancePath:instancePath+"/phase",parentData:data,parentDataProperty:"phase",rootData}))){
+vErrors = vErrors === null ? validate102.errors : vErrors.concat(validate102.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs7 === errors;
@@ -2878,8 +2938,8 @@ var valid0 = true;
 if(valid0){
 if(data.location !== undefined){
 const _errs8 = errors;
-if(!(validate102(data.location, {instancePath:instancePath+"/location",parentData:data,parentDataProperty:"location",rootData}))){
-vErrors = vErrors === null ? validate102.errors : vErrors.concat(validate102.errors);
+if(!(validate104(data.location, {instancePath:instancePath+"/location",parentData:data,parentDataProperty:"location",rootData}))){
+vErrors = vErrors === null ? validate104.errors : vErrors.concat(validate104.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs8 === errors;
@@ -2890,8 +2950,8 @@ var valid0 = true;
 if(valid0){
 if(data.signedMeterValue !== undefined){
 const _errs9 = errors;
-if(!(validate104(data.signedMeterValue, {instancePath:instancePath+"/signedMeterValue",parentData:data,parentDataProperty:"signedMeterValue",rootData}))){
-vErrors = vErrors === null ? validate104.errors : vErrors.concat(validate104.errors);
+if(!(validate106(data.signedMeterValue, {instancePath:instancePath+"/signedMeterValue",parentData:data,parentDataProperty:"signedMeterValue",rootData}))){
+vErrors = vErrors === null ? validate106.errors : vErrors.concat(validate106.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs9 === errors;
@@ -2902,8 +2962,8 @@ var valid0 = true;
 if(valid0){
 if(data.unitOfMeasure !== undefined){
 const _errs10 = errors;
-if(!(validate107(data.unitOfMeasure, {instancePath:instancePath+"/unitOfMeasure",parentData:data,parentDataProperty:"unitOfMeasure",rootData}))){
-vErrors = vErrors === null ? validate107.errors : vErrors.concat(validate107.errors);
+if(!(validate109(data.unitOfMeasure, {instancePath:instancePath+"/unitOfMeasure",parentData:data,parentDataProperty:"unitOfMeasure",rootData}))){
+vErrors = vErrors === null ? validate109.errors : vErrors.concat(validate109.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs10 === errors;
@@ -2922,16 +2982,16 @@ var valid0 = true;
 }
 }
 else {
-validate94.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate96.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate94.errors = vErrors;
+validate96.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate92(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate94(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:MeterValueType" */;
 let vErrors = null;
 let errors = 0;
@@ -2939,14 +2999,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.timestamp === undefined) && (missing0 = "timestamp")) || ((data.sampledValue === undefined) && (missing0 = "sampledValue"))){
-validate92.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate94.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(((key0 === "customData") || (key0 === "sampledValue")) || (key0 === "timestamp"))){
-validate92.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate94.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -2970,7 +3030,7 @@ const _errs3 = errors;
 if(errors === _errs3){
 if(Array.isArray(data1)){
 if(data1.length < 1){
-validate92.errors = [{instancePath:instancePath+"/sampledValue",keyword:"minItems",params:{limit: 1}}];
+validate94.errors = [{instancePath:instancePath+"/sampledValue",keyword:"minItems",params:{limit: 1}}];
 return false;
 }
 else {
@@ -2978,8 +3038,8 @@ var valid1 = true;
 const len0 = data1.length;
 for(let i0=0; i0<len0; i0++){
 const _errs5 = errors;
-if(!(validate94(data1[i0], {instancePath:instancePath+"/sampledValue/" + i0,parentData:data1,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate94.errors : vErrors.concat(validate94.errors);
+if(!(validate96(data1[i0], {instancePath:instancePath+"/sampledValue/" + i0,parentData:data1,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate96.errors : vErrors.concat(validate96.errors);
 errors = vErrors.length;
 }
 var valid1 = _errs5 === errors;
@@ -2990,7 +3050,7 @@ break;
 }
 }
 else {
-validate92.errors = [{instancePath:instancePath+"/sampledValue",keyword:"type",params:{type: "array"}}];
+validate94.errors = [{instancePath:instancePath+"/sampledValue",keyword:"type",params:{type: "array"}}];
 return false;
 }
 }
@@ -3007,12 +3067,12 @@ if(errors === _errs6){
 if(errors === _errs6){
 if(typeof data3 === "string"){
 if(!(formats0.validate(data3))){
-validate92.errors = [{instancePath:instancePath+"/timestamp",keyword:"format",params:{format: "date-time"}}];
+validate94.errors = [{instancePath:instancePath+"/timestamp",keyword:"format",params:{format: "date-time"}}];
 return false;
 }
 }
 else {
-validate92.errors = [{instancePath:instancePath+"/timestamp",keyword:"type",params:{type: "string"}}];
+validate94.errors = [{instancePath:instancePath+"/timestamp",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -3028,30 +3088,30 @@ var valid0 = true;
 }
 }
 else {
-validate92.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate94.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate92.errors = vErrors;
+validate94.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate90(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate92(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.evseId === undefined) && (missing0 = "evseId")) || ((data.meterValue === undefined) && (missing0 = "meterValue"))){
-validate90.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate92.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(((key0 === "customData") || (key0 === "evseId")) || (key0 === "meterValue"))){
-validate90.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate92.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -3073,7 +3133,7 @@ if(data.evseId !== undefined){
 let data1 = data.evseId;
 const _errs3 = errors;
 if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
-validate90.errors = [{instancePath:instancePath+"/evseId",keyword:"type",params:{type: "integer"}}];
+validate92.errors = [{instancePath:instancePath+"/evseId",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -3088,7 +3148,7 @@ const _errs5 = errors;
 if(errors === _errs5){
 if(Array.isArray(data2)){
 if(data2.length < 1){
-validate90.errors = [{instancePath:instancePath+"/meterValue",keyword:"minItems",params:{limit: 1}}];
+validate92.errors = [{instancePath:instancePath+"/meterValue",keyword:"minItems",params:{limit: 1}}];
 return false;
 }
 else {
@@ -3096,8 +3156,8 @@ var valid1 = true;
 const len0 = data2.length;
 for(let i0=0; i0<len0; i0++){
 const _errs7 = errors;
-if(!(validate92(data2[i0], {instancePath:instancePath+"/meterValue/" + i0,parentData:data2,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate92.errors : vErrors.concat(validate92.errors);
+if(!(validate94(data2[i0], {instancePath:instancePath+"/meterValue/" + i0,parentData:data2,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate94.errors : vErrors.concat(validate94.errors);
 errors = vErrors.length;
 }
 var valid1 = _errs7 === errors;
@@ -3108,7 +3168,7 @@ break;
 }
 }
 else {
-validate90.errors = [{instancePath:instancePath+"/meterValue",keyword:"type",params:{type: "array"}}];
+validate92.errors = [{instancePath:instancePath+"/meterValue",keyword:"type",params:{type: "array"}}];
 return false;
 }
 }
@@ -3123,22 +3183,22 @@ var valid0 = true;
 }
 }
 else {
-validate90.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate92.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate90.errors = vErrors;
+validate92.errors = vErrors;
 return errors === 0;
 }
 
-export const NotifyChargingLimit_req = validate112;
-const schema46 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"chargingSchedule":{"type":"array","items":{"$ref":"urn:def:ChargingScheduleType"},"minItems":1},"evseId":{"type":"integer"},"chargingLimit":{"$ref":"urn:def:ChargingLimitType"}},"required":["chargingLimit"],"type":"object"};
-const schema47 = {"$id":"urn:def:ChargingScheduleType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"id":{"type":"integer"},"startSchedule":{"type":"string","format":"date-time"},"duration":{"type":"integer"},"chargingRateUnit":{"$ref":"urn:def:ChargingRateUnitEnumType"},"chargingSchedulePeriod":{"type":"array","items":{"$ref":"urn:def:ChargingSchedulePeriodType"},"minItems":1,"maxItems":1024},"minChargingRate":{"type":"number"},"salesTariff":{"$ref":"urn:def:SalesTariffType"}},"required":["id","chargingRateUnit","chargingSchedulePeriod"]};
-const schema48 = {"$id":"urn:def:SalesTariffType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"id":{"type":"integer"},"salesTariffDescription":{"type":"string","maxLength":32},"numEPriceLevels":{"type":"integer"},"salesTariffEntry":{"type":"array","items":{"$ref":"urn:def:SalesTariffEntryType"},"minItems":1,"maxItems":1024}},"required":["id","salesTariffEntry"]};
-const schema49 = {"$id":"urn:def:SalesTariffEntryType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"relativeTimeInterval":{"$ref":"urn:def:RelativeTimeIntervalType"},"ePriceLevel":{"type":"integer","minimum":0},"consumptionCost":{"type":"array","items":{"$ref":"urn:def:ConsumptionCostType"},"minItems":1,"maxItems":3}},"required":["relativeTimeInterval"]};
-const schema50 = {"$id":"urn:def:RelativeTimeIntervalType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"start":{"type":"integer"},"duration":{"type":"integer"}},"required":["start"]};
+export const NotifyChargingLimit_req = validate114;
+const schema47 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"chargingSchedule":{"type":"array","items":{"$ref":"urn:def:ChargingScheduleType"},"minItems":1},"evseId":{"type":"integer"},"chargingLimit":{"$ref":"urn:def:ChargingLimitType"}},"required":["chargingLimit"],"type":"object"};
+const schema48 = {"$id":"urn:def:ChargingScheduleType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"id":{"type":"integer"},"startSchedule":{"type":"string","format":"date-time"},"duration":{"type":"integer"},"chargingRateUnit":{"$ref":"urn:def:ChargingRateUnitEnumType"},"chargingSchedulePeriod":{"type":"array","items":{"$ref":"urn:def:ChargingSchedulePeriodType"},"minItems":1,"maxItems":1024},"minChargingRate":{"type":"number"},"salesTariff":{"$ref":"urn:def:SalesTariffType"}},"required":["id","chargingRateUnit","chargingSchedulePeriod"]};
+const schema49 = {"$id":"urn:def:SalesTariffType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"id":{"type":"integer"},"salesTariffDescription":{"type":"string","maxLength":32},"numEPriceLevels":{"type":"integer"},"salesTariffEntry":{"type":"array","items":{"$ref":"urn:def:SalesTariffEntryType"},"minItems":1,"maxItems":1024}},"required":["id","salesTariffEntry"]};
+const schema50 = {"$id":"urn:def:SalesTariffEntryType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"relativeTimeInterval":{"$ref":"urn:def:RelativeTimeIntervalType"},"ePriceLevel":{"type":"integer","minimum":0},"consumptionCost":{"type":"array","items":{"$ref":"urn:def:ConsumptionCostType"},"minItems":1,"maxItems":3}},"required":["relativeTimeInterval"]};
+const schema51 = {"$id":"urn:def:RelativeTimeIntervalType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"start":{"type":"integer"},"duration":{"type":"integer"}},"required":["start"]};
 
-function validate122(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate124(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:RelativeTimeIntervalType" */;
 let vErrors = null;
 let errors = 0;
@@ -3146,14 +3206,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.start === undefined) && (missing0 = "start")){
-validate122.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate124.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(((key0 === "customData") || (key0 === "start")) || (key0 === "duration"))){
-validate122.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate124.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -3175,7 +3235,7 @@ if(data.start !== undefined){
 let data1 = data.start;
 const _errs3 = errors;
 if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
-validate122.errors = [{instancePath:instancePath+"/start",keyword:"type",params:{type: "integer"}}];
+validate124.errors = [{instancePath:instancePath+"/start",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -3188,7 +3248,7 @@ if(data.duration !== undefined){
 let data2 = data.duration;
 const _errs5 = errors;
 if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
-validate122.errors = [{instancePath:instancePath+"/duration",keyword:"type",params:{type: "integer"}}];
+validate124.errors = [{instancePath:instancePath+"/duration",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -3202,36 +3262,36 @@ var valid0 = true;
 }
 }
 else {
-validate122.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate124.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate122.errors = vErrors;
+validate124.errors = vErrors;
 return errors === 0;
 }
 
-const schema51 = {"$id":"urn:def:ConsumptionCostType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"startValue":{"type":"number"},"cost":{"type":"array","items":{"$ref":"urn:def:CostType"},"minItems":1,"maxItems":3}},"required":["startValue","cost"]};
-const schema52 = {"$id":"urn:def:CostType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"costKind":{"$ref":"urn:def:CostKindEnumType"},"amount":{"type":"integer"},"amountMultiplier":{"type":"integer"}},"required":["costKind","amount"]};
-const schema53 = {"$id":"urn:def:CostKindEnumType","type":"string","enum":["CarbonDioxideEmission","RelativePricePercentage","RenewableGenerationPercentage"]};
+const schema52 = {"$id":"urn:def:ConsumptionCostType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"startValue":{"type":"number"},"cost":{"type":"array","items":{"$ref":"urn:def:CostType"},"minItems":1,"maxItems":3}},"required":["startValue","cost"]};
+const schema53 = {"$id":"urn:def:CostType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"costKind":{"$ref":"urn:def:CostKindEnumType"},"amount":{"type":"integer"},"amountMultiplier":{"type":"integer"}},"required":["costKind","amount"]};
+const schema54 = {"$id":"urn:def:CostKindEnumType","type":"string","enum":["CarbonDioxideEmission","RelativePricePercentage","RenewableGenerationPercentage"]};
 
-function validate129(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate131(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:CostKindEnumType" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
-validate129.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
+validate131.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
 return false;
 }
 if(!(((data === "CarbonDioxideEmission") || (data === "RelativePricePercentage")) || (data === "RenewableGenerationPercentage"))){
-validate129.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema53.enum}}];
+validate131.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema54.enum}}];
 return false;
 }
-validate129.errors = vErrors;
+validate131.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate127(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate129(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:CostType" */;
 let vErrors = null;
 let errors = 0;
@@ -3239,14 +3299,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.costKind === undefined) && (missing0 = "costKind")) || ((data.amount === undefined) && (missing0 = "amount"))){
-validate127.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate129.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!((((key0 === "customData") || (key0 === "costKind")) || (key0 === "amount")) || (key0 === "amountMultiplier"))){
-validate127.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate129.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -3266,8 +3326,8 @@ var valid0 = true;
 if(valid0){
 if(data.costKind !== undefined){
 const _errs3 = errors;
-if(!(validate129(data.costKind, {instancePath:instancePath+"/costKind",parentData:data,parentDataProperty:"costKind",rootData}))){
-vErrors = vErrors === null ? validate129.errors : vErrors.concat(validate129.errors);
+if(!(validate131(data.costKind, {instancePath:instancePath+"/costKind",parentData:data,parentDataProperty:"costKind",rootData}))){
+vErrors = vErrors === null ? validate131.errors : vErrors.concat(validate131.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs3 === errors;
@@ -3280,7 +3340,7 @@ if(data.amount !== undefined){
 let data2 = data.amount;
 const _errs4 = errors;
 if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
-validate127.errors = [{instancePath:instancePath+"/amount",keyword:"type",params:{type: "integer"}}];
+validate129.errors = [{instancePath:instancePath+"/amount",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -3293,7 +3353,7 @@ if(data.amountMultiplier !== undefined){
 let data3 = data.amountMultiplier;
 const _errs6 = errors;
 if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
-validate127.errors = [{instancePath:instancePath+"/amountMultiplier",keyword:"type",params:{type: "integer"}}];
+validate129.errors = [{instancePath:instancePath+"/amountMultiplier",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -3308,16 +3368,16 @@ var valid0 = true;
 }
 }
 else {
-validate127.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate129.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate127.errors = vErrors;
+validate129.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate125(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate127(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:ConsumptionCostType" */;
 let vErrors = null;
 let errors = 0;
@@ -3325,14 +3385,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.startValue === undefined) && (missing0 = "startValue")) || ((data.cost === undefined) && (missing0 = "cost"))){
-validate125.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate127.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(((key0 === "customData") || (key0 === "startValue")) || (key0 === "cost"))){
-validate125.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate127.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -3354,7 +3414,7 @@ if(data.startValue !== undefined){
 let data1 = data.startValue;
 const _errs3 = errors;
 if(!((typeof data1 == "number") && (isFinite(data1)))){
-validate125.errors = [{instancePath:instancePath+"/startValue",keyword:"type",params:{type: "number"}}];
+validate127.errors = [{instancePath:instancePath+"/startValue",keyword:"type",params:{type: "number"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -3369,12 +3429,12 @@ const _errs5 = errors;
 if(errors === _errs5){
 if(Array.isArray(data2)){
 if(data2.length > 3){
-validate125.errors = [{instancePath:instancePath+"/cost",keyword:"maxItems",params:{limit: 3}}];
+validate127.errors = [{instancePath:instancePath+"/cost",keyword:"maxItems",params:{limit: 3}}];
 return false;
 }
 else {
 if(data2.length < 1){
-validate125.errors = [{instancePath:instancePath+"/cost",keyword:"minItems",params:{limit: 1}}];
+validate127.errors = [{instancePath:instancePath+"/cost",keyword:"minItems",params:{limit: 1}}];
 return false;
 }
 else {
@@ -3382,8 +3442,8 @@ var valid1 = true;
 const len0 = data2.length;
 for(let i0=0; i0<len0; i0++){
 const _errs7 = errors;
-if(!(validate127(data2[i0], {instancePath:instancePath+"/cost/" + i0,parentData:data2,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate127.errors : vErrors.concat(validate127.errors);
+if(!(validate129(data2[i0], {instancePath:instancePath+"/cost/" + i0,parentData:data2,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate129.errors : vErrors.concat(validate129.errors);
 errors = vErrors.length;
 }
 var valid1 = _errs7 === errors;
@@ -3395,7 +3455,7 @@ break;
 }
 }
 else {
-validate125.errors = [{instancePath:instancePath+"/cost",keyword:"type",params:{type: "array"}}];
+validate127.errors = [{instancePath:instancePath+"/cost",keyword:"type",params:{type: "array"}}];
 return false;
 }
 }
@@ -3410,16 +3470,16 @@ var valid0 = true;
 }
 }
 else {
-validate125.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate127.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate125.errors = vErrors;
+validate127.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate120(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate122(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:SalesTariffEntryType" */;
 let vErrors = null;
 let errors = 0;
@@ -3427,14 +3487,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.relativeTimeInterval === undefined) && (missing0 = "relativeTimeInterval")){
-validate120.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate122.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!((((key0 === "customData") || (key0 === "relativeTimeInterval")) || (key0 === "ePriceLevel")) || (key0 === "consumptionCost"))){
-validate120.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate122.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -3454,8 +3514,8 @@ var valid0 = true;
 if(valid0){
 if(data.relativeTimeInterval !== undefined){
 const _errs3 = errors;
-if(!(validate122(data.relativeTimeInterval, {instancePath:instancePath+"/relativeTimeInterval",parentData:data,parentDataProperty:"relativeTimeInterval",rootData}))){
-vErrors = vErrors === null ? validate122.errors : vErrors.concat(validate122.errors);
+if(!(validate124(data.relativeTimeInterval, {instancePath:instancePath+"/relativeTimeInterval",parentData:data,parentDataProperty:"relativeTimeInterval",rootData}))){
+vErrors = vErrors === null ? validate124.errors : vErrors.concat(validate124.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs3 === errors;
@@ -3468,13 +3528,13 @@ if(data.ePriceLevel !== undefined){
 let data2 = data.ePriceLevel;
 const _errs4 = errors;
 if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
-validate120.errors = [{instancePath:instancePath+"/ePriceLevel",keyword:"type",params:{type: "integer"}}];
+validate122.errors = [{instancePath:instancePath+"/ePriceLevel",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 if(errors === _errs4){
 if((typeof data2 == "number") && (isFinite(data2))){
 if(data2 < 0 || isNaN(data2)){
-validate120.errors = [{instancePath:instancePath+"/ePriceLevel",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
+validate122.errors = [{instancePath:instancePath+"/ePriceLevel",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -3491,12 +3551,12 @@ const _errs6 = errors;
 if(errors === _errs6){
 if(Array.isArray(data3)){
 if(data3.length > 3){
-validate120.errors = [{instancePath:instancePath+"/consumptionCost",keyword:"maxItems",params:{limit: 3}}];
+validate122.errors = [{instancePath:instancePath+"/consumptionCost",keyword:"maxItems",params:{limit: 3}}];
 return false;
 }
 else {
 if(data3.length < 1){
-validate120.errors = [{instancePath:instancePath+"/consumptionCost",keyword:"minItems",params:{limit: 1}}];
+validate122.errors = [{instancePath:instancePath+"/consumptionCost",keyword:"minItems",params:{limit: 1}}];
 return false;
 }
 else {
@@ -3504,8 +3564,8 @@ var valid1 = true;
 const len0 = data3.length;
 for(let i0=0; i0<len0; i0++){
 const _errs8 = errors;
-if(!(validate125(data3[i0], {instancePath:instancePath+"/consumptionCost/" + i0,parentData:data3,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate125.errors : vErrors.concat(validate125.errors);
+if(!(validate127(data3[i0], {instancePath:instancePath+"/consumptionCost/" + i0,parentData:data3,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate127.errors : vErrors.concat(validate127.errors);
 errors = vErrors.length;
 }
 var valid1 = _errs8 === errors;
@@ -3517,7 +3577,7 @@ break;
 }
 }
 else {
-validate120.errors = [{instancePath:instancePath+"/consumptionCost",keyword:"type",params:{type: "array"}}];
+validate122.errors = [{instancePath:instancePath+"/consumptionCost",keyword:"type",params:{type: "array"}}];
 return false;
 }
 }
@@ -3525,6 +3585,144 @@ var valid0 = _errs6 === errors;
 }
 else {
 var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate122.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+validate122.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate120(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="urn:def:SalesTariffType" */;
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.id === undefined) && (missing0 = "id")) || ((data.salesTariffEntry === undefined) && (missing0 = "salesTariffEntry"))){
+validate120.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!(((((key0 === "customData") || (key0 === "id")) || (key0 === "salesTariffDescription")) || (key0 === "numEPriceLevels")) || (key0 === "salesTariffEntry"))){
+validate120.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.customData !== undefined){
+const _errs2 = errors;
+if(!(validate1(data.customData, {instancePath:instancePath+"/customData",parentData:data,parentDataProperty:"customData",rootData}))){
+vErrors = vErrors === null ? validate1.errors : vErrors.concat(validate1.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.id !== undefined){
+let data1 = data.id;
+const _errs3 = errors;
+if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
+validate120.errors = [{instancePath:instancePath+"/id",keyword:"type",params:{type: "integer"}}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.salesTariffDescription !== undefined){
+let data2 = data.salesTariffDescription;
+const _errs5 = errors;
+if(errors === _errs5){
+if(typeof data2 === "string"){
+if(func0(data2) > 32){
+validate120.errors = [{instancePath:instancePath+"/salesTariffDescription",keyword:"maxLength",params:{limit: 32}}];
+return false;
+}
+}
+else {
+validate120.errors = [{instancePath:instancePath+"/salesTariffDescription",keyword:"type",params:{type: "string"}}];
+return false;
+}
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.numEPriceLevels !== undefined){
+let data3 = data.numEPriceLevels;
+const _errs7 = errors;
+if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
+validate120.errors = [{instancePath:instancePath+"/numEPriceLevels",keyword:"type",params:{type: "integer"}}];
+return false;
+}
+var valid0 = _errs7 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.salesTariffEntry !== undefined){
+let data4 = data.salesTariffEntry;
+const _errs9 = errors;
+if(errors === _errs9){
+if(Array.isArray(data4)){
+if(data4.length > 1024){
+validate120.errors = [{instancePath:instancePath+"/salesTariffEntry",keyword:"maxItems",params:{limit: 1024}}];
+return false;
+}
+else {
+if(data4.length < 1){
+validate120.errors = [{instancePath:instancePath+"/salesTariffEntry",keyword:"minItems",params:{limit: 1}}];
+return false;
+}
+else {
+var valid1 = true;
+const len0 = data4.length;
+for(let i0=0; i0<len0; i0++){
+const _errs11 = errors;
+if(!(validate122(data4[i0], {instancePath:instancePath+"/salesTariffEntry/" + i0,parentData:data4,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate122.errors : vErrors.concat(validate122.errors);
+errors = vErrors.length;
+}
+var valid1 = _errs11 === errors;
+if(!valid1){
+break;
+}
+}
+}
+}
+}
+else {
+validate120.errors = [{instancePath:instancePath+"/salesTariffEntry",keyword:"type",params:{type: "array"}}];
+return false;
+}
+}
+var valid0 = _errs9 === errors;
+}
+else {
+var valid0 = true;
+}
 }
 }
 }
@@ -3542,145 +3740,7 @@ return errors === 0;
 }
 
 
-function validate118(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="urn:def:SalesTariffType" */;
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if(((data.id === undefined) && (missing0 = "id")) || ((data.salesTariffEntry === undefined) && (missing0 = "salesTariffEntry"))){
-validate118.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
-return false;
-}
-else {
-const _errs1 = errors;
-for(const key0 in data){
-if(!(((((key0 === "customData") || (key0 === "id")) || (key0 === "salesTariffDescription")) || (key0 === "numEPriceLevels")) || (key0 === "salesTariffEntry"))){
-validate118.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
-return false;
-break;
-}
-}
-if(_errs1 === errors){
-if(data.customData !== undefined){
-const _errs2 = errors;
-if(!(validate1(data.customData, {instancePath:instancePath+"/customData",parentData:data,parentDataProperty:"customData",rootData}))){
-vErrors = vErrors === null ? validate1.errors : vErrors.concat(validate1.errors);
-errors = vErrors.length;
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.id !== undefined){
-let data1 = data.id;
-const _errs3 = errors;
-if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
-validate118.errors = [{instancePath:instancePath+"/id",keyword:"type",params:{type: "integer"}}];
-return false;
-}
-var valid0 = _errs3 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.salesTariffDescription !== undefined){
-let data2 = data.salesTariffDescription;
-const _errs5 = errors;
-if(errors === _errs5){
-if(typeof data2 === "string"){
-if(func0(data2) > 32){
-validate118.errors = [{instancePath:instancePath+"/salesTariffDescription",keyword:"maxLength",params:{limit: 32}}];
-return false;
-}
-}
-else {
-validate118.errors = [{instancePath:instancePath+"/salesTariffDescription",keyword:"type",params:{type: "string"}}];
-return false;
-}
-}
-var valid0 = _errs5 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.numEPriceLevels !== undefined){
-let data3 = data.numEPriceLevels;
-const _errs7 = errors;
-if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
-validate118.errors = [{instancePath:instancePath+"/numEPriceLevels",keyword:"type",params:{type: "integer"}}];
-return false;
-}
-var valid0 = _errs7 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.salesTariffEntry !== undefined){
-let data4 = data.salesTariffEntry;
-const _errs9 = errors;
-if(errors === _errs9){
-if(Array.isArray(data4)){
-if(data4.length > 1024){
-validate118.errors = [{instancePath:instancePath+"/salesTariffEntry",keyword:"maxItems",params:{limit: 1024}}];
-return false;
-}
-else {
-if(data4.length < 1){
-validate118.errors = [{instancePath:instancePath+"/salesTariffEntry",keyword:"minItems",params:{limit: 1}}];
-return false;
-}
-else {
-var valid1 = true;
-const len0 = data4.length;
-for(let i0=0; i0<len0; i0++){
-const _errs11 = errors;
-if(!(validate120(data4[i0], {instancePath:instancePath+"/salesTariffEntry/" + i0,parentData:data4,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate120.errors : vErrors.concat(validate120.errors);
-errors = vErrors.length;
-}
-var valid1 = _errs11 === errors;
-if(!valid1){
-break;
-}
-}
-}
-}
-}
-else {
-validate118.errors = [{instancePath:instancePath+"/salesTariffEntry",keyword:"type",params:{type: "array"}}];
-return false;
-}
-}
-var valid0 = _errs9 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-}
-}
-}
-}
-else {
-validate118.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-validate118.errors = vErrors;
-return errors === 0;
-}
-
-
-function validate114(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate116(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:ChargingScheduleType" */;
 let vErrors = null;
 let errors = 0;
@@ -3688,14 +3748,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((((data.id === undefined) && (missing0 = "id")) || ((data.chargingRateUnit === undefined) && (missing0 = "chargingRateUnit"))) || ((data.chargingSchedulePeriod === undefined) && (missing0 = "chargingSchedulePeriod"))){
-validate114.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate116.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!((((((((key0 === "customData") || (key0 === "id")) || (key0 === "startSchedule")) || (key0 === "duration")) || (key0 === "chargingRateUnit")) || (key0 === "chargingSchedulePeriod")) || (key0 === "minChargingRate")) || (key0 === "salesTariff"))){
-validate114.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate116.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -3717,7 +3777,7 @@ if(data.id !== undefined){
 let data1 = data.id;
 const _errs3 = errors;
 if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
-validate114.errors = [{instancePath:instancePath+"/id",keyword:"type",params:{type: "integer"}}];
+validate116.errors = [{instancePath:instancePath+"/id",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -3733,12 +3793,12 @@ if(errors === _errs5){
 if(errors === _errs5){
 if(typeof data2 === "string"){
 if(!(formats0.validate(data2))){
-validate114.errors = [{instancePath:instancePath+"/startSchedule",keyword:"format",params:{format: "date-time"}}];
+validate116.errors = [{instancePath:instancePath+"/startSchedule",keyword:"format",params:{format: "date-time"}}];
 return false;
 }
 }
 else {
-validate114.errors = [{instancePath:instancePath+"/startSchedule",keyword:"type",params:{type: "string"}}];
+validate116.errors = [{instancePath:instancePath+"/startSchedule",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -3753,7 +3813,7 @@ if(data.duration !== undefined){
 let data3 = data.duration;
 const _errs7 = errors;
 if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
-validate114.errors = [{instancePath:instancePath+"/duration",keyword:"type",params:{type: "integer"}}];
+validate116.errors = [{instancePath:instancePath+"/duration",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs7 === errors;
@@ -3780,12 +3840,12 @@ const _errs10 = errors;
 if(errors === _errs10){
 if(Array.isArray(data5)){
 if(data5.length > 1024){
-validate114.errors = [{instancePath:instancePath+"/chargingSchedulePeriod",keyword:"maxItems",params:{limit: 1024}}];
+validate116.errors = [{instancePath:instancePath+"/chargingSchedulePeriod",keyword:"maxItems",params:{limit: 1024}}];
 return false;
 }
 else {
 if(data5.length < 1){
-validate114.errors = [{instancePath:instancePath+"/chargingSchedulePeriod",keyword:"minItems",params:{limit: 1}}];
+validate116.errors = [{instancePath:instancePath+"/chargingSchedulePeriod",keyword:"minItems",params:{limit: 1}}];
 return false;
 }
 else {
@@ -3806,7 +3866,7 @@ break;
 }
 }
 else {
-validate114.errors = [{instancePath:instancePath+"/chargingSchedulePeriod",keyword:"type",params:{type: "array"}}];
+validate116.errors = [{instancePath:instancePath+"/chargingSchedulePeriod",keyword:"type",params:{type: "array"}}];
 return false;
 }
 }
@@ -3820,7 +3880,7 @@ if(data.minChargingRate !== undefined){
 let data7 = data.minChargingRate;
 const _errs13 = errors;
 if(!((typeof data7 == "number") && (isFinite(data7)))){
-validate114.errors = [{instancePath:instancePath+"/minChargingRate",keyword:"type",params:{type: "number"}}];
+validate116.errors = [{instancePath:instancePath+"/minChargingRate",keyword:"type",params:{type: "number"}}];
 return false;
 }
 var valid0 = _errs13 === errors;
@@ -3831,8 +3891,8 @@ var valid0 = true;
 if(valid0){
 if(data.salesTariff !== undefined){
 const _errs15 = errors;
-if(!(validate118(data.salesTariff, {instancePath:instancePath+"/salesTariff",parentData:data,parentDataProperty:"salesTariff",rootData}))){
-vErrors = vErrors === null ? validate118.errors : vErrors.concat(validate118.errors);
+if(!(validate120(data.salesTariff, {instancePath:instancePath+"/salesTariff",parentData:data,parentDataProperty:"salesTariff",rootData}))){
+vErrors = vErrors === null ? validate120.errors : vErrors.concat(validate120.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs15 === errors;
@@ -3851,17 +3911,17 @@ var valid0 = true;
 }
 }
 else {
-validate114.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate116.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate114.errors = vErrors;
+validate116.errors = vErrors;
 return errors === 0;
 }
 
-const schema54 = {"$id":"urn:def:ChargingLimitType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"chargingLimitSource":{"$ref":"urn:def:ChargingLimitSourceEnumType"},"isGridCritical":{"type":"boolean"}},"required":["chargingLimitSource"]};
+const schema55 = {"$id":"urn:def:ChargingLimitType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"chargingLimitSource":{"$ref":"urn:def:ChargingLimitSourceEnumType"},"isGridCritical":{"type":"boolean"}},"required":["chargingLimitSource"]};
 
-function validate136(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate138(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:ChargingLimitType" */;
 let vErrors = null;
 let errors = 0;
@@ -3869,14 +3929,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.chargingLimitSource === undefined) && (missing0 = "chargingLimitSource")){
-validate136.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate138.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(((key0 === "customData") || (key0 === "chargingLimitSource")) || (key0 === "isGridCritical"))){
-validate136.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate138.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -3909,7 +3969,7 @@ if(valid0){
 if(data.isGridCritical !== undefined){
 const _errs4 = errors;
 if(typeof data.isGridCritical !== "boolean"){
-validate136.errors = [{instancePath:instancePath+"/isGridCritical",keyword:"type",params:{type: "boolean"}}];
+validate138.errors = [{instancePath:instancePath+"/isGridCritical",keyword:"type",params:{type: "boolean"}}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -3923,30 +3983,30 @@ var valid0 = true;
 }
 }
 else {
-validate136.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate138.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate136.errors = vErrors;
+validate138.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate112(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate114(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.chargingLimit === undefined) && (missing0 = "chargingLimit")){
-validate112.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate114.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!((((key0 === "customData") || (key0 === "chargingSchedule")) || (key0 === "evseId")) || (key0 === "chargingLimit"))){
-validate112.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate114.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -3970,7 +4030,7 @@ const _errs3 = errors;
 if(errors === _errs3){
 if(Array.isArray(data1)){
 if(data1.length < 1){
-validate112.errors = [{instancePath:instancePath+"/chargingSchedule",keyword:"minItems",params:{limit: 1}}];
+validate114.errors = [{instancePath:instancePath+"/chargingSchedule",keyword:"minItems",params:{limit: 1}}];
 return false;
 }
 else {
@@ -3978,8 +4038,8 @@ var valid1 = true;
 const len0 = data1.length;
 for(let i0=0; i0<len0; i0++){
 const _errs5 = errors;
-if(!(validate114(data1[i0], {instancePath:instancePath+"/chargingSchedule/" + i0,parentData:data1,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate114.errors : vErrors.concat(validate114.errors);
+if(!(validate116(data1[i0], {instancePath:instancePath+"/chargingSchedule/" + i0,parentData:data1,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate116.errors : vErrors.concat(validate116.errors);
 errors = vErrors.length;
 }
 var valid1 = _errs5 === errors;
@@ -3990,7 +4050,7 @@ break;
 }
 }
 else {
-validate112.errors = [{instancePath:instancePath+"/chargingSchedule",keyword:"type",params:{type: "array"}}];
+validate114.errors = [{instancePath:instancePath+"/chargingSchedule",keyword:"type",params:{type: "array"}}];
 return false;
 }
 }
@@ -4004,7 +4064,7 @@ if(data.evseId !== undefined){
 let data3 = data.evseId;
 const _errs6 = errors;
 if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
-validate112.errors = [{instancePath:instancePath+"/evseId",keyword:"type",params:{type: "integer"}}];
+validate114.errors = [{instancePath:instancePath+"/evseId",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -4015,8 +4075,8 @@ var valid0 = true;
 if(valid0){
 if(data.chargingLimit !== undefined){
 const _errs8 = errors;
-if(!(validate136(data.chargingLimit, {instancePath:instancePath+"/chargingLimit",parentData:data,parentDataProperty:"chargingLimit",rootData}))){
-vErrors = vErrors === null ? validate136.errors : vErrors.concat(validate136.errors);
+if(!(validate138(data.chargingLimit, {instancePath:instancePath+"/chargingLimit",parentData:data,parentDataProperty:"chargingLimit",rootData}))){
+vErrors = vErrors === null ? validate138.errors : vErrors.concat(validate138.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs8 === errors;
@@ -4031,32 +4091,32 @@ var valid0 = true;
 }
 }
 else {
-validate112.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate114.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate112.errors = vErrors;
+validate114.errors = vErrors;
 return errors === 0;
 }
 
-export const NotifyCustomerInformation_req = validate140;
-const schema55 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"data":{"type":"string","maxLength":512},"tbc":{"type":"boolean","default":false},"seqNo":{"type":"integer"},"generatedAt":{"type":"string","format":"date-time"},"requestId":{"type":"integer"}},"required":["data","seqNo","generatedAt","requestId"],"type":"object"};
+export const NotifyCustomerInformation_req = validate142;
+const schema56 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"data":{"type":"string","maxLength":512},"tbc":{"type":"boolean","default":false},"seqNo":{"type":"integer"},"generatedAt":{"type":"string","format":"date-time"},"requestId":{"type":"integer"}},"required":["data","seqNo","generatedAt","requestId"],"type":"object"};
 
-function validate140(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate142(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((((data.data === undefined) && (missing0 = "data")) || ((data.seqNo === undefined) && (missing0 = "seqNo"))) || ((data.generatedAt === undefined) && (missing0 = "generatedAt"))) || ((data.requestId === undefined) && (missing0 = "requestId"))){
-validate140.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate142.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!((((((key0 === "customData") || (key0 === "data")) || (key0 === "tbc")) || (key0 === "seqNo")) || (key0 === "generatedAt")) || (key0 === "requestId"))){
-validate140.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate142.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -4080,12 +4140,12 @@ const _errs3 = errors;
 if(errors === _errs3){
 if(typeof data1 === "string"){
 if(func0(data1) > 512){
-validate140.errors = [{instancePath:instancePath+"/data",keyword:"maxLength",params:{limit: 512}}];
+validate142.errors = [{instancePath:instancePath+"/data",keyword:"maxLength",params:{limit: 512}}];
 return false;
 }
 }
 else {
-validate140.errors = [{instancePath:instancePath+"/data",keyword:"type",params:{type: "string"}}];
+validate142.errors = [{instancePath:instancePath+"/data",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -4098,7 +4158,7 @@ if(valid0){
 if(data.tbc !== undefined){
 const _errs5 = errors;
 if(typeof data.tbc !== "boolean"){
-validate140.errors = [{instancePath:instancePath+"/tbc",keyword:"type",params:{type: "boolean"}}];
+validate142.errors = [{instancePath:instancePath+"/tbc",keyword:"type",params:{type: "boolean"}}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -4111,7 +4171,7 @@ if(data.seqNo !== undefined){
 let data3 = data.seqNo;
 const _errs7 = errors;
 if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
-validate140.errors = [{instancePath:instancePath+"/seqNo",keyword:"type",params:{type: "integer"}}];
+validate142.errors = [{instancePath:instancePath+"/seqNo",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs7 === errors;
@@ -4127,12 +4187,12 @@ if(errors === _errs9){
 if(errors === _errs9){
 if(typeof data4 === "string"){
 if(!(formats0.validate(data4))){
-validate140.errors = [{instancePath:instancePath+"/generatedAt",keyword:"format",params:{format: "date-time"}}];
+validate142.errors = [{instancePath:instancePath+"/generatedAt",keyword:"format",params:{format: "date-time"}}];
 return false;
 }
 }
 else {
-validate140.errors = [{instancePath:instancePath+"/generatedAt",keyword:"type",params:{type: "string"}}];
+validate142.errors = [{instancePath:instancePath+"/generatedAt",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -4147,7 +4207,7 @@ if(data.requestId !== undefined){
 let data5 = data.requestId;
 const _errs11 = errors;
 if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
-validate140.errors = [{instancePath:instancePath+"/requestId",keyword:"type",params:{type: "integer"}}];
+validate142.errors = [{instancePath:instancePath+"/requestId",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs11 === errors;
@@ -4164,47 +4224,29 @@ var valid0 = true;
 }
 }
 else {
-validate140.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate142.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate140.errors = vErrors;
+validate142.errors = vErrors;
 return errors === 0;
 }
 
-export const NotifyDisplayMessages_req = validate142;
-const schema56 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"messageInfo":{"type":"array","items":{"$ref":"urn:def:MessageInfoType"},"minItems":1},"requestId":{"type":"integer"},"tbc":{"type":"boolean","default":false}},"required":["requestId"],"type":"object"};
-const schema57 = {"$id":"urn:def:MessageInfoType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"display":{"$ref":"urn:def:ComponentType"},"id":{"type":"integer"},"priority":{"$ref":"urn:def:MessagePriorityEnumType"},"state":{"$ref":"urn:def:MessageStateEnumType"},"startDateTime":{"type":"string","format":"date-time"},"endDateTime":{"type":"string","format":"date-time"},"transactionId":{"type":"string","maxLength":36},"message":{"$ref":"urn:def:MessageContentType"}},"required":["id","priority","message"]};
+export const NotifyDisplayMessages_req = validate144;
+const schema57 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"messageInfo":{"type":"array","items":{"$ref":"urn:def:MessageInfoType"},"minItems":1},"requestId":{"type":"integer"},"tbc":{"type":"boolean","default":false}},"required":["requestId"],"type":"object"};
+const schema58 = {"$id":"urn:def:MessageInfoType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"display":{"$ref":"urn:def:ComponentType"},"id":{"type":"integer"},"priority":{"$ref":"urn:def:MessagePriorityEnumType"},"state":{"$ref":"urn:def:MessageStateEnumType"},"startDateTime":{"type":"string","format":"date-time"},"endDateTime":{"type":"string","format":"date-time"},"transactionId":{"type":"string","maxLength":36},"message":{"$ref":"urn:def:MessageContentType"}},"required":["id","priority","message"]};
 const func31 = Object.prototype.hasOwnProperty;
-const schema58 = {"$id":"urn:def:MessagePriorityEnumType","type":"string","enum":["AlwaysFront","InFront","NormalCycle"]};
-
-function validate147(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="urn:def:MessagePriorityEnumType" */;
-let vErrors = null;
-let errors = 0;
-if(typeof data !== "string"){
-validate147.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
-return false;
-}
-if(!(((data === "AlwaysFront") || (data === "InFront")) || (data === "NormalCycle"))){
-validate147.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema58.enum}}];
-return false;
-}
-validate147.errors = vErrors;
-return errors === 0;
-}
-
-const schema59 = {"$id":"urn:def:MessageStateEnumType","type":"string","enum":["Charging","Faulted","Idle","Unavailable"]};
+const schema59 = {"$id":"urn:def:MessagePriorityEnumType","type":"string","enum":["AlwaysFront","InFront","NormalCycle"]};
 
 function validate149(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="urn:def:MessageStateEnumType" */;
+/*# sourceURL="urn:def:MessagePriorityEnumType" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
 validate149.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
 return false;
 }
-if(!((((data === "Charging") || (data === "Faulted")) || (data === "Idle")) || (data === "Unavailable"))){
+if(!(((data === "AlwaysFront") || (data === "InFront")) || (data === "NormalCycle"))){
 validate149.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema59.enum}}];
 return false;
 }
@@ -4212,27 +4254,45 @@ validate149.errors = vErrors;
 return errors === 0;
 }
 
-const schema60 = {"$id":"urn:def:MessageContentType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"format":{"$ref":"urn:def:MessageFormatEnumType"},"language":{"type":"string","maxLength":8},"content":{"type":"string","maxLength":512}},"required":["format","content"]};
-const schema61 = {"$id":"urn:def:MessageFormatEnumType","type":"string","enum":["ASCII","HTML","URI","UTF8"]};
+const schema60 = {"$id":"urn:def:MessageStateEnumType","type":"string","enum":["Charging","Faulted","Idle","Unavailable"]};
 
-function validate153(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate151(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="urn:def:MessageStateEnumType" */;
+let vErrors = null;
+let errors = 0;
+if(typeof data !== "string"){
+validate151.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
+return false;
+}
+if(!((((data === "Charging") || (data === "Faulted")) || (data === "Idle")) || (data === "Unavailable"))){
+validate151.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema60.enum}}];
+return false;
+}
+validate151.errors = vErrors;
+return errors === 0;
+}
+
+const schema61 = {"$id":"urn:def:MessageContentType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"format":{"$ref":"urn:def:MessageFormatEnumType"},"language":{"type":"string","maxLength":8},"content":{"type":"string","maxLength":512}},"required":["format","content"]};
+const schema62 = {"$id":"urn:def:MessageFormatEnumType","type":"string","enum":["ASCII","HTML","URI","UTF8"]};
+
+function validate155(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:MessageFormatEnumType" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
-validate153.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
+validate155.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
 return false;
 }
 if(!((((data === "ASCII") || (data === "HTML")) || (data === "URI")) || (data === "UTF8"))){
-validate153.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema61.enum}}];
+validate155.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema62.enum}}];
 return false;
 }
-validate153.errors = vErrors;
+validate155.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate151(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate153(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:MessageContentType" */;
 let vErrors = null;
 let errors = 0;
@@ -4240,14 +4300,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.format === undefined) && (missing0 = "format")) || ((data.content === undefined) && (missing0 = "content"))){
-validate151.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate153.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!((((key0 === "customData") || (key0 === "format")) || (key0 === "language")) || (key0 === "content"))){
-validate151.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate153.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -4267,8 +4327,8 @@ var valid0 = true;
 if(valid0){
 if(data.format !== undefined){
 const _errs3 = errors;
-if(!(validate153(data.format, {instancePath:instancePath+"/format",parentData:data,parentDataProperty:"format",rootData}))){
-vErrors = vErrors === null ? validate153.errors : vErrors.concat(validate153.errors);
+if(!(validate155(data.format, {instancePath:instancePath+"/format",parentData:data,parentDataProperty:"format",rootData}))){
+vErrors = vErrors === null ? validate155.errors : vErrors.concat(validate155.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs3 === errors;
@@ -4283,12 +4343,12 @@ const _errs4 = errors;
 if(errors === _errs4){
 if(typeof data2 === "string"){
 if(func0(data2) > 8){
-validate151.errors = [{instancePath:instancePath+"/language",keyword:"maxLength",params:{limit: 8}}];
+validate153.errors = [{instancePath:instancePath+"/language",keyword:"maxLength",params:{limit: 8}}];
 return false;
 }
 }
 else {
-validate151.errors = [{instancePath:instancePath+"/language",keyword:"type",params:{type: "string"}}];
+validate153.errors = [{instancePath:instancePath+"/language",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -4304,12 +4364,12 @@ const _errs6 = errors;
 if(errors === _errs6){
 if(typeof data3 === "string"){
 if(func0(data3) > 512){
-validate151.errors = [{instancePath:instancePath+"/content",keyword:"maxLength",params:{limit: 512}}];
+validate153.errors = [{instancePath:instancePath+"/content",keyword:"maxLength",params:{limit: 512}}];
 return false;
 }
 }
 else {
-validate151.errors = [{instancePath:instancePath+"/content",keyword:"type",params:{type: "string"}}];
+validate153.errors = [{instancePath:instancePath+"/content",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -4325,16 +4385,16 @@ var valid0 = true;
 }
 }
 else {
-validate151.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate153.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate151.errors = vErrors;
+validate153.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate144(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate146(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:MessageInfoType" */;
 let vErrors = null;
 let errors = 0;
@@ -4342,14 +4402,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((((data.id === undefined) && (missing0 = "id")) || ((data.priority === undefined) && (missing0 = "priority"))) || ((data.message === undefined) && (missing0 = "message"))){
-validate144.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate146.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
-if(!(func31.call(schema57.properties, key0))){
-validate144.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+if(!(func31.call(schema58.properties, key0))){
+validate146.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -4369,8 +4429,8 @@ var valid0 = true;
 if(valid0){
 if(data.display !== undefined){
 const _errs3 = errors;
-if(!(validate74(data.display, {instancePath:instancePath+"/display",parentData:data,parentDataProperty:"display",rootData}))){
-vErrors = vErrors === null ? validate74.errors : vErrors.concat(validate74.errors);
+if(!(validate76(data.display, {instancePath:instancePath+"/display",parentData:data,parentDataProperty:"display",rootData}))){
+vErrors = vErrors === null ? validate76.errors : vErrors.concat(validate76.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs3 === errors;
@@ -4383,7 +4443,7 @@ if(data.id !== undefined){
 let data2 = data.id;
 const _errs4 = errors;
 if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
-validate144.errors = [{instancePath:instancePath+"/id",keyword:"type",params:{type: "integer"}}];
+validate146.errors = [{instancePath:instancePath+"/id",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -4394,8 +4454,8 @@ var valid0 = true;
 if(valid0){
 if(data.priority !== undefined){
 const _errs6 = errors;
-if(!(validate147(data.priority, {instancePath:instancePath+"/priority",parentData:data,parentDataProperty:"priority",rootData}))){
-vErrors = vErrors === null ? validate147.errors : vErrors.concat(validate147.errors);
+if(!(validate149(data.priority, {instancePath:instancePath+"/priority",parentData:data,parentDataProperty:"priority",rootData}))){
+vErrors = vErrors === null ? validate149.errors : vErrors.concat(validate149.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs6 === errors;
@@ -4406,8 +4466,8 @@ var valid0 = true;
 if(valid0){
 if(data.state !== undefined){
 const _errs7 = errors;
-if(!(validate149(data.state, {instancePath:instancePath+"/state",parentData:data,parentDataProperty:"state",rootData}))){
-vErrors = vErrors === null ? validate149.errors : vErrors.concat(validate149.errors);
+if(!(validate151(data.state, {instancePath:instancePath+"/state",parentData:data,parentDataProperty:"state",rootData}))){
+vErrors = vErrors === null ? validate151.errors : vErrors.concat(validate151.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs7 === errors;
@@ -4423,12 +4483,12 @@ if(errors === _errs8){
 if(errors === _errs8){
 if(typeof data5 === "string"){
 if(!(formats0.validate(data5))){
-validate144.errors = [{instancePath:instancePath+"/startDateTime",keyword:"format",params:{format: "date-time"}}];
+validate146.errors = [{instancePath:instancePath+"/startDateTime",keyword:"format",params:{format: "date-time"}}];
 return false;
 }
 }
 else {
-validate144.errors = [{instancePath:instancePath+"/startDateTime",keyword:"type",params:{type: "string"}}];
+validate146.errors = [{instancePath:instancePath+"/startDateTime",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -4446,12 +4506,12 @@ if(errors === _errs10){
 if(errors === _errs10){
 if(typeof data6 === "string"){
 if(!(formats0.validate(data6))){
-validate144.errors = [{instancePath:instancePath+"/endDateTime",keyword:"format",params:{format: "date-time"}}];
+validate146.errors = [{instancePath:instancePath+"/endDateTime",keyword:"format",params:{format: "date-time"}}];
 return false;
 }
 }
 else {
-validate144.errors = [{instancePath:instancePath+"/endDateTime",keyword:"type",params:{type: "string"}}];
+validate146.errors = [{instancePath:instancePath+"/endDateTime",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -4468,12 +4528,12 @@ const _errs12 = errors;
 if(errors === _errs12){
 if(typeof data7 === "string"){
 if(func0(data7) > 36){
-validate144.errors = [{instancePath:instancePath+"/transactionId",keyword:"maxLength",params:{limit: 36}}];
+validate146.errors = [{instancePath:instancePath+"/transactionId",keyword:"maxLength",params:{limit: 36}}];
 return false;
 }
 }
 else {
-validate144.errors = [{instancePath:instancePath+"/transactionId",keyword:"type",params:{type: "string"}}];
+validate146.errors = [{instancePath:instancePath+"/transactionId",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -4485,8 +4545,8 @@ var valid0 = true;
 if(valid0){
 if(data.message !== undefined){
 const _errs14 = errors;
-if(!(validate151(data.message, {instancePath:instancePath+"/message",parentData:data,parentDataProperty:"message",rootData}))){
-vErrors = vErrors === null ? validate151.errors : vErrors.concat(validate151.errors);
+if(!(validate153(data.message, {instancePath:instancePath+"/message",parentData:data,parentDataProperty:"message",rootData}))){
+vErrors = vErrors === null ? validate153.errors : vErrors.concat(validate153.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs14 === errors;
@@ -4506,30 +4566,30 @@ var valid0 = true;
 }
 }
 else {
-validate144.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate146.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate144.errors = vErrors;
+validate146.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate142(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate144(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.requestId === undefined) && (missing0 = "requestId")){
-validate142.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate144.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!((((key0 === "customData") || (key0 === "messageInfo")) || (key0 === "requestId")) || (key0 === "tbc"))){
-validate142.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate144.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -4553,7 +4613,7 @@ const _errs3 = errors;
 if(errors === _errs3){
 if(Array.isArray(data1)){
 if(data1.length < 1){
-validate142.errors = [{instancePath:instancePath+"/messageInfo",keyword:"minItems",params:{limit: 1}}];
+validate144.errors = [{instancePath:instancePath+"/messageInfo",keyword:"minItems",params:{limit: 1}}];
 return false;
 }
 else {
@@ -4561,8 +4621,8 @@ var valid1 = true;
 const len0 = data1.length;
 for(let i0=0; i0<len0; i0++){
 const _errs5 = errors;
-if(!(validate144(data1[i0], {instancePath:instancePath+"/messageInfo/" + i0,parentData:data1,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate144.errors : vErrors.concat(validate144.errors);
+if(!(validate146(data1[i0], {instancePath:instancePath+"/messageInfo/" + i0,parentData:data1,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate146.errors : vErrors.concat(validate146.errors);
 errors = vErrors.length;
 }
 var valid1 = _errs5 === errors;
@@ -4573,7 +4633,7 @@ break;
 }
 }
 else {
-validate142.errors = [{instancePath:instancePath+"/messageInfo",keyword:"type",params:{type: "array"}}];
+validate144.errors = [{instancePath:instancePath+"/messageInfo",keyword:"type",params:{type: "array"}}];
 return false;
 }
 }
@@ -4587,7 +4647,7 @@ if(data.requestId !== undefined){
 let data3 = data.requestId;
 const _errs6 = errors;
 if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
-validate142.errors = [{instancePath:instancePath+"/requestId",keyword:"type",params:{type: "integer"}}];
+validate144.errors = [{instancePath:instancePath+"/requestId",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -4599,7 +4659,7 @@ if(valid0){
 if(data.tbc !== undefined){
 const _errs8 = errors;
 if(typeof data.tbc !== "boolean"){
-validate142.errors = [{instancePath:instancePath+"/tbc",keyword:"type",params:{type: "boolean"}}];
+validate144.errors = [{instancePath:instancePath+"/tbc",keyword:"type",params:{type: "boolean"}}];
 return false;
 }
 var valid0 = _errs8 === errors;
@@ -4614,20 +4674,20 @@ var valid0 = true;
 }
 }
 else {
-validate142.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate144.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate142.errors = vErrors;
+validate144.errors = vErrors;
 return errors === 0;
 }
 
-export const NotifyEVChargingNeeds_req = validate157;
-const schema62 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"maxScheduleTuples":{"type":"integer"},"chargingNeeds":{"$ref":"urn:def:ChargingNeedsType"},"evseId":{"type":"integer"}},"required":["evseId","chargingNeeds"],"type":"object"};
-const schema63 = {"$id":"urn:def:ChargingNeedsType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"acChargingParameters":{"$ref":"urn:def:ACChargingParametersType"},"dcChargingParameters":{"$ref":"urn:def:DCChargingParametersType"},"requestedEnergyTransfer":{"$ref":"urn:def:EnergyTransferModeEnumType"},"departureTime":{"type":"string","format":"date-time"}},"required":["requestedEnergyTransfer"]};
-const schema64 = {"$id":"urn:def:ACChargingParametersType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"energyAmount":{"type":"integer"},"evMinCurrent":{"type":"integer"},"evMaxCurrent":{"type":"integer"},"evMaxVoltage":{"type":"integer"}},"required":["energyAmount","evMinCurrent","evMaxCurrent","evMaxVoltage"]};
+export const NotifyEVChargingNeeds_req = validate159;
+const schema63 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"maxScheduleTuples":{"type":"integer"},"chargingNeeds":{"$ref":"urn:def:ChargingNeedsType"},"evseId":{"type":"integer"}},"required":["evseId","chargingNeeds"],"type":"object"};
+const schema64 = {"$id":"urn:def:ChargingNeedsType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"acChargingParameters":{"$ref":"urn:def:ACChargingParametersType"},"dcChargingParameters":{"$ref":"urn:def:DCChargingParametersType"},"requestedEnergyTransfer":{"$ref":"urn:def:EnergyTransferModeEnumType"},"departureTime":{"type":"string","format":"date-time"}},"required":["requestedEnergyTransfer"]};
+const schema65 = {"$id":"urn:def:ACChargingParametersType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"energyAmount":{"type":"integer"},"evMinCurrent":{"type":"integer"},"evMaxCurrent":{"type":"integer"},"evMaxVoltage":{"type":"integer"}},"required":["energyAmount","evMinCurrent","evMaxCurrent","evMaxVoltage"]};
 
-function validate161(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate163(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:ACChargingParametersType" */;
 let vErrors = null;
 let errors = 0;
@@ -4635,14 +4695,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((((data.energyAmount === undefined) && (missing0 = "energyAmount")) || ((data.evMinCurrent === undefined) && (missing0 = "evMinCurrent"))) || ((data.evMaxCurrent === undefined) && (missing0 = "evMaxCurrent"))) || ((data.evMaxVoltage === undefined) && (missing0 = "evMaxVoltage"))){
-validate161.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate163.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(((((key0 === "customData") || (key0 === "energyAmount")) || (key0 === "evMinCurrent")) || (key0 === "evMaxCurrent")) || (key0 === "evMaxVoltage"))){
-validate161.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate163.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -4664,7 +4724,7 @@ if(data.energyAmount !== undefined){
 let data1 = data.energyAmount;
 const _errs3 = errors;
 if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
-validate161.errors = [{instancePath:instancePath+"/energyAmount",keyword:"type",params:{type: "integer"}}];
+validate163.errors = [{instancePath:instancePath+"/energyAmount",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -4677,7 +4737,7 @@ if(data.evMinCurrent !== undefined){
 let data2 = data.evMinCurrent;
 const _errs5 = errors;
 if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
-validate161.errors = [{instancePath:instancePath+"/evMinCurrent",keyword:"type",params:{type: "integer"}}];
+validate163.errors = [{instancePath:instancePath+"/evMinCurrent",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -4690,7 +4750,7 @@ if(data.evMaxCurrent !== undefined){
 let data3 = data.evMaxCurrent;
 const _errs7 = errors;
 if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
-validate161.errors = [{instancePath:instancePath+"/evMaxCurrent",keyword:"type",params:{type: "integer"}}];
+validate163.errors = [{instancePath:instancePath+"/evMaxCurrent",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs7 === errors;
@@ -4703,7 +4763,7 @@ if(data.evMaxVoltage !== undefined){
 let data4 = data.evMaxVoltage;
 const _errs9 = errors;
 if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
-validate161.errors = [{instancePath:instancePath+"/evMaxVoltage",keyword:"type",params:{type: "integer"}}];
+validate163.errors = [{instancePath:instancePath+"/evMaxVoltage",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs9 === errors;
@@ -4719,17 +4779,17 @@ var valid0 = true;
 }
 }
 else {
-validate161.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate163.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate161.errors = vErrors;
+validate163.errors = vErrors;
 return errors === 0;
 }
 
-const schema65 = {"$id":"urn:def:DCChargingParametersType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"evMaxCurrent":{"type":"integer"},"evMaxVoltage":{"type":"integer"},"energyAmount":{"type":"integer"},"evMaxPower":{"type":"integer"},"stateOfCharge":{"type":"integer","minimum":0,"maximum":100},"evEnergyCapacity":{"type":"integer"},"fullSoC":{"type":"integer","minimum":0,"maximum":100},"bulkSoC":{"type":"integer","minimum":0,"maximum":100}},"required":["evMaxCurrent","evMaxVoltage"]};
+const schema66 = {"$id":"urn:def:DCChargingParametersType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"evMaxCurrent":{"type":"integer"},"evMaxVoltage":{"type":"integer"},"energyAmount":{"type":"integer"},"evMaxPower":{"type":"integer"},"stateOfCharge":{"type":"integer","minimum":0,"maximum":100},"evEnergyCapacity":{"type":"integer"},"fullSoC":{"type":"integer","minimum":0,"maximum":100},"bulkSoC":{"type":"integer","minimum":0,"maximum":100}},"required":["evMaxCurrent","evMaxVoltage"]};
 
-function validate164(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate166(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:DCChargingParametersType" */;
 let vErrors = null;
 let errors = 0;
@@ -4737,14 +4797,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.evMaxCurrent === undefined) && (missing0 = "evMaxCurrent")) || ((data.evMaxVoltage === undefined) && (missing0 = "evMaxVoltage"))){
-validate164.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate166.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
-if(!(func31.call(schema65.properties, key0))){
-validate164.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+if(!(func31.call(schema66.properties, key0))){
+validate166.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -4766,7 +4826,7 @@ if(data.evMaxCurrent !== undefined){
 let data1 = data.evMaxCurrent;
 const _errs3 = errors;
 if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
-validate164.errors = [{instancePath:instancePath+"/evMaxCurrent",keyword:"type",params:{type: "integer"}}];
+validate166.errors = [{instancePath:instancePath+"/evMaxCurrent",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -4779,7 +4839,7 @@ if(data.evMaxVoltage !== undefined){
 let data2 = data.evMaxVoltage;
 const _errs5 = errors;
 if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
-validate164.errors = [{instancePath:instancePath+"/evMaxVoltage",keyword:"type",params:{type: "integer"}}];
+validate166.errors = [{instancePath:instancePath+"/evMaxVoltage",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -4792,7 +4852,7 @@ if(data.energyAmount !== undefined){
 let data3 = data.energyAmount;
 const _errs7 = errors;
 if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
-validate164.errors = [{instancePath:instancePath+"/energyAmount",keyword:"type",params:{type: "integer"}}];
+validate166.errors = [{instancePath:instancePath+"/energyAmount",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs7 === errors;
@@ -4805,7 +4865,7 @@ if(data.evMaxPower !== undefined){
 let data4 = data.evMaxPower;
 const _errs9 = errors;
 if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
-validate164.errors = [{instancePath:instancePath+"/evMaxPower",keyword:"type",params:{type: "integer"}}];
+validate166.errors = [{instancePath:instancePath+"/evMaxPower",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs9 === errors;
@@ -4818,18 +4878,18 @@ if(data.stateOfCharge !== undefined){
 let data5 = data.stateOfCharge;
 const _errs11 = errors;
 if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
-validate164.errors = [{instancePath:instancePath+"/stateOfCharge",keyword:"type",params:{type: "integer"}}];
+validate166.errors = [{instancePath:instancePath+"/stateOfCharge",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 if(errors === _errs11){
 if((typeof data5 == "number") && (isFinite(data5))){
 if(data5 > 100 || isNaN(data5)){
-validate164.errors = [{instancePath:instancePath+"/stateOfCharge",keyword:"maximum",params:{comparison: "<=", limit: 100}}];
+validate166.errors = [{instancePath:instancePath+"/stateOfCharge",keyword:"maximum",params:{comparison: "<=", limit: 100}}];
 return false;
 }
 else {
 if(data5 < 0 || isNaN(data5)){
-validate164.errors = [{instancePath:instancePath+"/stateOfCharge",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
+validate166.errors = [{instancePath:instancePath+"/stateOfCharge",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -4845,7 +4905,7 @@ if(data.evEnergyCapacity !== undefined){
 let data6 = data.evEnergyCapacity;
 const _errs13 = errors;
 if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
-validate164.errors = [{instancePath:instancePath+"/evEnergyCapacity",keyword:"type",params:{type: "integer"}}];
+validate166.errors = [{instancePath:instancePath+"/evEnergyCapacity",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs13 === errors;
@@ -4858,18 +4918,18 @@ if(data.fullSoC !== undefined){
 let data7 = data.fullSoC;
 const _errs15 = errors;
 if(!(((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7))) && (isFinite(data7)))){
-validate164.errors = [{instancePath:instancePath+"/fullSoC",keyword:"type",params:{type: "integer"}}];
+validate166.errors = [{instancePath:instancePath+"/fullSoC",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 if(errors === _errs15){
 if((typeof data7 == "number") && (isFinite(data7))){
 if(data7 > 100 || isNaN(data7)){
-validate164.errors = [{instancePath:instancePath+"/fullSoC",keyword:"maximum",params:{comparison: "<=", limit: 100}}];
+validate166.errors = [{instancePath:instancePath+"/fullSoC",keyword:"maximum",params:{comparison: "<=", limit: 100}}];
 return false;
 }
 else {
 if(data7 < 0 || isNaN(data7)){
-validate164.errors = [{instancePath:instancePath+"/fullSoC",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
+validate166.errors = [{instancePath:instancePath+"/fullSoC",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -4885,18 +4945,18 @@ if(data.bulkSoC !== undefined){
 let data8 = data.bulkSoC;
 const _errs17 = errors;
 if(!(((typeof data8 == "number") && (!(data8 % 1) && !isNaN(data8))) && (isFinite(data8)))){
-validate164.errors = [{instancePath:instancePath+"/bulkSoC",keyword:"type",params:{type: "integer"}}];
+validate166.errors = [{instancePath:instancePath+"/bulkSoC",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 if(errors === _errs17){
 if((typeof data8 == "number") && (isFinite(data8))){
 if(data8 > 100 || isNaN(data8)){
-validate164.errors = [{instancePath:instancePath+"/bulkSoC",keyword:"maximum",params:{comparison: "<=", limit: 100}}];
+validate166.errors = [{instancePath:instancePath+"/bulkSoC",keyword:"maximum",params:{comparison: "<=", limit: 100}}];
 return false;
 }
 else {
 if(data8 < 0 || isNaN(data8)){
-validate164.errors = [{instancePath:instancePath+"/bulkSoC",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
+validate166.errors = [{instancePath:instancePath+"/bulkSoC",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -4919,34 +4979,34 @@ var valid0 = true;
 }
 }
 else {
-validate164.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate166.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate164.errors = vErrors;
+validate166.errors = vErrors;
 return errors === 0;
 }
 
-const schema66 = {"$id":"urn:def:EnergyTransferModeEnumType","type":"string","enum":["DC","AC_single_phase","AC_two_phase","AC_three_phase"]};
+const schema67 = {"$id":"urn:def:EnergyTransferModeEnumType","type":"string","enum":["DC","AC_single_phase","AC_two_phase","AC_three_phase"]};
 
-function validate167(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate169(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:EnergyTransferModeEnumType" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
-validate167.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
+validate169.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
 return false;
 }
 if(!((((data === "DC") || (data === "AC_single_phase")) || (data === "AC_two_phase")) || (data === "AC_three_phase"))){
-validate167.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema66.enum}}];
+validate169.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema67.enum}}];
 return false;
 }
-validate167.errors = vErrors;
+validate169.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate159(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate161(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:ChargingNeedsType" */;
 let vErrors = null;
 let errors = 0;
@@ -4954,14 +5014,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.requestedEnergyTransfer === undefined) && (missing0 = "requestedEnergyTransfer")){
-validate159.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate161.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(((((key0 === "customData") || (key0 === "acChargingParameters")) || (key0 === "dcChargingParameters")) || (key0 === "requestedEnergyTransfer")) || (key0 === "departureTime"))){
-validate159.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate161.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -4981,8 +5041,8 @@ var valid0 = true;
 if(valid0){
 if(data.acChargingParameters !== undefined){
 const _errs3 = errors;
-if(!(validate161(data.acChargingParameters, {instancePath:instancePath+"/acChargingParameters",parentData:data,parentDataProperty:"acChargingParameters",rootData}))){
-vErrors = vErrors === null ? validate161.errors : vErrors.concat(validate161.errors);
+if(!(validate163(data.acChargingParameters, {instancePath:instancePath+"/acChargingParameters",parentData:data,parentDataProperty:"acChargingParameters",rootData}))){
+vErrors = vErrors === null ? validate163.errors : vErrors.concat(validate163.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs3 === errors;
@@ -4993,8 +5053,8 @@ var valid0 = true;
 if(valid0){
 if(data.dcChargingParameters !== undefined){
 const _errs4 = errors;
-if(!(validate164(data.dcChargingParameters, {instancePath:instancePath+"/dcChargingParameters",parentData:data,parentDataProperty:"dcChargingParameters",rootData}))){
-vErrors = vErrors === null ? validate164.errors : vErrors.concat(validate164.errors);
+if(!(validate166(data.dcChargingParameters, {instancePath:instancePath+"/dcChargingParameters",parentData:data,parentDataProperty:"dcChargingParameters",rootData}))){
+vErrors = vErrors === null ? validate166.errors : vErrors.concat(validate166.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs4 === errors;
@@ -5005,8 +5065,8 @@ var valid0 = true;
 if(valid0){
 if(data.requestedEnergyTransfer !== undefined){
 const _errs5 = errors;
-if(!(validate167(data.requestedEnergyTransfer, {instancePath:instancePath+"/requestedEnergyTransfer",parentData:data,parentDataProperty:"requestedEnergyTransfer",rootData}))){
-vErrors = vErrors === null ? validate167.errors : vErrors.concat(validate167.errors);
+if(!(validate169(data.requestedEnergyTransfer, {instancePath:instancePath+"/requestedEnergyTransfer",parentData:data,parentDataProperty:"requestedEnergyTransfer",rootData}))){
+vErrors = vErrors === null ? validate169.errors : vErrors.concat(validate169.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs5 === errors;
@@ -5022,12 +5082,12 @@ if(errors === _errs6){
 if(errors === _errs6){
 if(typeof data4 === "string"){
 if(!(formats0.validate(data4))){
-validate159.errors = [{instancePath:instancePath+"/departureTime",keyword:"format",params:{format: "date-time"}}];
+validate161.errors = [{instancePath:instancePath+"/departureTime",keyword:"format",params:{format: "date-time"}}];
 return false;
 }
 }
 else {
-validate159.errors = [{instancePath:instancePath+"/departureTime",keyword:"type",params:{type: "string"}}];
+validate161.errors = [{instancePath:instancePath+"/departureTime",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -5045,30 +5105,30 @@ var valid0 = true;
 }
 }
 else {
-validate159.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate161.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate159.errors = vErrors;
+validate161.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate157(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate159(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.evseId === undefined) && (missing0 = "evseId")) || ((data.chargingNeeds === undefined) && (missing0 = "chargingNeeds"))){
-validate157.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate159.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!((((key0 === "customData") || (key0 === "maxScheduleTuples")) || (key0 === "chargingNeeds")) || (key0 === "evseId"))){
-validate157.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate159.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -5090,7 +5150,7 @@ if(data.maxScheduleTuples !== undefined){
 let data1 = data.maxScheduleTuples;
 const _errs3 = errors;
 if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
-validate157.errors = [{instancePath:instancePath+"/maxScheduleTuples",keyword:"type",params:{type: "integer"}}];
+validate159.errors = [{instancePath:instancePath+"/maxScheduleTuples",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -5101,8 +5161,8 @@ var valid0 = true;
 if(valid0){
 if(data.chargingNeeds !== undefined){
 const _errs5 = errors;
-if(!(validate159(data.chargingNeeds, {instancePath:instancePath+"/chargingNeeds",parentData:data,parentDataProperty:"chargingNeeds",rootData}))){
-vErrors = vErrors === null ? validate159.errors : vErrors.concat(validate159.errors);
+if(!(validate161(data.chargingNeeds, {instancePath:instancePath+"/chargingNeeds",parentData:data,parentDataProperty:"chargingNeeds",rootData}))){
+vErrors = vErrors === null ? validate161.errors : vErrors.concat(validate161.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs5 === errors;
@@ -5115,7 +5175,7 @@ if(data.evseId !== undefined){
 let data3 = data.evseId;
 const _errs6 = errors;
 if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
-validate157.errors = [{instancePath:instancePath+"/evseId",keyword:"type",params:{type: "integer"}}];
+validate159.errors = [{instancePath:instancePath+"/evseId",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -5130,32 +5190,32 @@ var valid0 = true;
 }
 }
 else {
-validate157.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate159.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate157.errors = vErrors;
+validate159.errors = vErrors;
 return errors === 0;
 }
 
-export const NotifyEVChargingSchedule_req = validate170;
-const schema67 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"timeBase":{"type":"string","format":"date-time"},"chargingSchedule":{"$ref":"urn:def:ChargingScheduleType"},"evseId":{"type":"integer"}},"required":["timeBase","evseId","chargingSchedule"],"type":"object"};
+export const NotifyEVChargingSchedule_req = validate172;
+const schema68 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"timeBase":{"type":"string","format":"date-time"},"chargingSchedule":{"$ref":"urn:def:ChargingScheduleType"},"evseId":{"type":"integer"}},"required":["timeBase","evseId","chargingSchedule"],"type":"object"};
 
-function validate170(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate172(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((((data.timeBase === undefined) && (missing0 = "timeBase")) || ((data.evseId === undefined) && (missing0 = "evseId"))) || ((data.chargingSchedule === undefined) && (missing0 = "chargingSchedule"))){
-validate170.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate172.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!((((key0 === "customData") || (key0 === "timeBase")) || (key0 === "chargingSchedule")) || (key0 === "evseId"))){
-validate170.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate172.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -5180,12 +5240,12 @@ if(errors === _errs3){
 if(errors === _errs3){
 if(typeof data1 === "string"){
 if(!(formats0.validate(data1))){
-validate170.errors = [{instancePath:instancePath+"/timeBase",keyword:"format",params:{format: "date-time"}}];
+validate172.errors = [{instancePath:instancePath+"/timeBase",keyword:"format",params:{format: "date-time"}}];
 return false;
 }
 }
 else {
-validate170.errors = [{instancePath:instancePath+"/timeBase",keyword:"type",params:{type: "string"}}];
+validate172.errors = [{instancePath:instancePath+"/timeBase",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -5198,8 +5258,8 @@ var valid0 = true;
 if(valid0){
 if(data.chargingSchedule !== undefined){
 const _errs5 = errors;
-if(!(validate114(data.chargingSchedule, {instancePath:instancePath+"/chargingSchedule",parentData:data,parentDataProperty:"chargingSchedule",rootData}))){
-vErrors = vErrors === null ? validate114.errors : vErrors.concat(validate114.errors);
+if(!(validate116(data.chargingSchedule, {instancePath:instancePath+"/chargingSchedule",parentData:data,parentDataProperty:"chargingSchedule",rootData}))){
+vErrors = vErrors === null ? validate116.errors : vErrors.concat(validate116.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs5 === errors;
@@ -5212,7 +5272,7 @@ if(data.evseId !== undefined){
 let data3 = data.evseId;
 const _errs6 = errors;
 if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
-validate170.errors = [{instancePath:instancePath+"/evseId",keyword:"type",params:{type: "integer"}}];
+validate172.errors = [{instancePath:instancePath+"/evseId",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -5227,55 +5287,55 @@ var valid0 = true;
 }
 }
 else {
-validate170.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate172.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate170.errors = vErrors;
+validate172.errors = vErrors;
 return errors === 0;
 }
 
-export const NotifyEvent_req = validate173;
-const schema68 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"generatedAt":{"type":"string","format":"date-time"},"tbc":{"type":"boolean","default":false},"seqNo":{"type":"integer"},"eventData":{"type":"array","items":{"$ref":"urn:def:EventDataType"},"minItems":1}},"required":["generatedAt","seqNo","eventData"],"type":"object"};
-const schema69 = {"$id":"urn:def:EventDataType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"eventId":{"type":"integer"},"timestamp":{"type":"string","format":"date-time"},"trigger":{"$ref":"urn:def:EventTriggerEnumType"},"cause":{"type":"integer"},"actualValue":{"type":"string","maxLength":2500},"techCode":{"type":"string","maxLength":50},"techInfo":{"type":"string","maxLength":500},"cleared":{"type":"boolean"},"transactionId":{"type":"string","maxLength":36},"component":{"$ref":"urn:def:ComponentType"},"variableMonitoringId":{"type":"integer"},"eventNotificationType":{"$ref":"urn:def:EventNotificationEnumType"},"variable":{"$ref":"urn:def:VariableType"}},"required":["eventId","timestamp","trigger","actualValue","eventNotificationType","component","variable"]};
-const schema70 = {"$id":"urn:def:EventTriggerEnumType","type":"string","enum":["Alerting","Delta","Periodic"]};
+export const NotifyEvent_req = validate175;
+const schema69 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"generatedAt":{"type":"string","format":"date-time"},"tbc":{"type":"boolean","default":false},"seqNo":{"type":"integer"},"eventData":{"type":"array","items":{"$ref":"urn:def:EventDataType"},"minItems":1}},"required":["generatedAt","seqNo","eventData"],"type":"object"};
+const schema70 = {"$id":"urn:def:EventDataType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"eventId":{"type":"integer"},"timestamp":{"type":"string","format":"date-time"},"trigger":{"$ref":"urn:def:EventTriggerEnumType"},"cause":{"type":"integer"},"actualValue":{"type":"string","maxLength":2500},"techCode":{"type":"string","maxLength":50},"techInfo":{"type":"string","maxLength":500},"cleared":{"type":"boolean"},"transactionId":{"type":"string","maxLength":36},"component":{"$ref":"urn:def:ComponentType"},"variableMonitoringId":{"type":"integer"},"eventNotificationType":{"$ref":"urn:def:EventNotificationEnumType"},"variable":{"$ref":"urn:def:VariableType"}},"required":["eventId","timestamp","trigger","actualValue","eventNotificationType","component","variable"]};
+const schema71 = {"$id":"urn:def:EventTriggerEnumType","type":"string","enum":["Alerting","Delta","Periodic"]};
 
-function validate177(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate179(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:EventTriggerEnumType" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
-validate177.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
+validate179.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
 return false;
 }
 if(!(((data === "Alerting") || (data === "Delta")) || (data === "Periodic"))){
-validate177.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema70.enum}}];
+validate179.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema71.enum}}];
 return false;
 }
-validate177.errors = vErrors;
+validate179.errors = vErrors;
 return errors === 0;
 }
 
-const schema71 = {"$id":"urn:def:EventNotificationEnumType","type":"string","enum":["HardWiredNotification","HardWiredMonitor","PreconfiguredMonitor","CustomMonitor"]};
+const schema72 = {"$id":"urn:def:EventNotificationEnumType","type":"string","enum":["HardWiredNotification","HardWiredMonitor","PreconfiguredMonitor","CustomMonitor"]};
 
-function validate180(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate182(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:EventNotificationEnumType" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
-validate180.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
+validate182.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
 return false;
 }
 if(!((((data === "HardWiredNotification") || (data === "HardWiredMonitor")) || (data === "PreconfiguredMonitor")) || (data === "CustomMonitor"))){
-validate180.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema71.enum}}];
+validate182.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema72.enum}}];
 return false;
 }
-validate180.errors = vErrors;
+validate182.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate175(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate177(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:EventDataType" */;
 let vErrors = null;
 let errors = 0;
@@ -5283,14 +5343,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((((((((data.eventId === undefined) && (missing0 = "eventId")) || ((data.timestamp === undefined) && (missing0 = "timestamp"))) || ((data.trigger === undefined) && (missing0 = "trigger"))) || ((data.actualValue === undefined) && (missing0 = "actualValue"))) || ((data.eventNotificationType === undefined) && (missing0 = "eventNotificationType"))) || ((data.component === undefined) && (missing0 = "component"))) || ((data.variable === undefined) && (missing0 = "variable"))){
-validate175.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate177.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
-if(!(func31.call(schema69.properties, key0))){
-validate175.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+if(!(func31.call(schema70.properties, key0))){
+validate177.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -5312,7 +5372,7 @@ if(data.eventId !== undefined){
 let data1 = data.eventId;
 const _errs3 = errors;
 if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
-validate175.errors = [{instancePath:instancePath+"/eventId",keyword:"type",params:{type: "integer"}}];
+validate177.errors = [{instancePath:instancePath+"/eventId",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -5328,12 +5388,12 @@ if(errors === _errs5){
 if(errors === _errs5){
 if(typeof data2 === "string"){
 if(!(formats0.validate(data2))){
-validate175.errors = [{instancePath:instancePath+"/timestamp",keyword:"format",params:{format: "date-time"}}];
+validate177.errors = [{instancePath:instancePath+"/timestamp",keyword:"format",params:{format: "date-time"}}];
 return false;
 }
 }
 else {
-validate175.errors = [{instancePath:instancePath+"/timestamp",keyword:"type",params:{type: "string"}}];
+validate177.errors = [{instancePath:instancePath+"/timestamp",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -5346,8 +5406,8 @@ var valid0 = true;
 if(valid0){
 if(data.trigger !== undefined){
 const _errs7 = errors;
-if(!(validate177(data.trigger, {instancePath:instancePath+"/trigger",parentData:data,parentDataProperty:"trigger",rootData}))){
-vErrors = vErrors === null ? validate177.errors : vErrors.concat(validate177.errors);
+if(!(validate179(data.trigger, {instancePath:instancePath+"/trigger",parentData:data,parentDataProperty:"trigger",rootData}))){
+vErrors = vErrors === null ? validate179.errors : vErrors.concat(validate179.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs7 === errors;
@@ -5360,7 +5420,7 @@ if(data.cause !== undefined){
 let data4 = data.cause;
 const _errs8 = errors;
 if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
-validate175.errors = [{instancePath:instancePath+"/cause",keyword:"type",params:{type: "integer"}}];
+validate177.errors = [{instancePath:instancePath+"/cause",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs8 === errors;
@@ -5375,12 +5435,12 @@ const _errs10 = errors;
 if(errors === _errs10){
 if(typeof data5 === "string"){
 if(func0(data5) > 2500){
-validate175.errors = [{instancePath:instancePath+"/actualValue",keyword:"maxLength",params:{limit: 2500}}];
+validate177.errors = [{instancePath:instancePath+"/actualValue",keyword:"maxLength",params:{limit: 2500}}];
 return false;
 }
 }
 else {
-validate175.errors = [{instancePath:instancePath+"/actualValue",keyword:"type",params:{type: "string"}}];
+validate177.errors = [{instancePath:instancePath+"/actualValue",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -5396,12 +5456,12 @@ const _errs12 = errors;
 if(errors === _errs12){
 if(typeof data6 === "string"){
 if(func0(data6) > 50){
-validate175.errors = [{instancePath:instancePath+"/techCode",keyword:"maxLength",params:{limit: 50}}];
+validate177.errors = [{instancePath:instancePath+"/techCode",keyword:"maxLength",params:{limit: 50}}];
 return false;
 }
 }
 else {
-validate175.errors = [{instancePath:instancePath+"/techCode",keyword:"type",params:{type: "string"}}];
+validate177.errors = [{instancePath:instancePath+"/techCode",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -5417,12 +5477,12 @@ const _errs14 = errors;
 if(errors === _errs14){
 if(typeof data7 === "string"){
 if(func0(data7) > 500){
-validate175.errors = [{instancePath:instancePath+"/techInfo",keyword:"maxLength",params:{limit: 500}}];
+validate177.errors = [{instancePath:instancePath+"/techInfo",keyword:"maxLength",params:{limit: 500}}];
 return false;
 }
 }
 else {
-validate175.errors = [{instancePath:instancePath+"/techInfo",keyword:"type",params:{type: "string"}}];
+validate177.errors = [{instancePath:instancePath+"/techInfo",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -5435,7 +5495,7 @@ if(valid0){
 if(data.cleared !== undefined){
 const _errs16 = errors;
 if(typeof data.cleared !== "boolean"){
-validate175.errors = [{instancePath:instancePath+"/cleared",keyword:"type",params:{type: "boolean"}}];
+validate177.errors = [{instancePath:instancePath+"/cleared",keyword:"type",params:{type: "boolean"}}];
 return false;
 }
 var valid0 = _errs16 === errors;
@@ -5450,12 +5510,12 @@ const _errs18 = errors;
 if(errors === _errs18){
 if(typeof data9 === "string"){
 if(func0(data9) > 36){
-validate175.errors = [{instancePath:instancePath+"/transactionId",keyword:"maxLength",params:{limit: 36}}];
+validate177.errors = [{instancePath:instancePath+"/transactionId",keyword:"maxLength",params:{limit: 36}}];
 return false;
 }
 }
 else {
-validate175.errors = [{instancePath:instancePath+"/transactionId",keyword:"type",params:{type: "string"}}];
+validate177.errors = [{instancePath:instancePath+"/transactionId",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -5467,8 +5527,8 @@ var valid0 = true;
 if(valid0){
 if(data.component !== undefined){
 const _errs20 = errors;
-if(!(validate74(data.component, {instancePath:instancePath+"/component",parentData:data,parentDataProperty:"component",rootData}))){
-vErrors = vErrors === null ? validate74.errors : vErrors.concat(validate74.errors);
+if(!(validate76(data.component, {instancePath:instancePath+"/component",parentData:data,parentDataProperty:"component",rootData}))){
+vErrors = vErrors === null ? validate76.errors : vErrors.concat(validate76.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs20 === errors;
@@ -5481,7 +5541,7 @@ if(data.variableMonitoringId !== undefined){
 let data11 = data.variableMonitoringId;
 const _errs21 = errors;
 if(!(((typeof data11 == "number") && (!(data11 % 1) && !isNaN(data11))) && (isFinite(data11)))){
-validate175.errors = [{instancePath:instancePath+"/variableMonitoringId",keyword:"type",params:{type: "integer"}}];
+validate177.errors = [{instancePath:instancePath+"/variableMonitoringId",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs21 === errors;
@@ -5492,8 +5552,8 @@ var valid0 = true;
 if(valid0){
 if(data.eventNotificationType !== undefined){
 const _errs23 = errors;
-if(!(validate180(data.eventNotificationType, {instancePath:instancePath+"/eventNotificationType",parentData:data,parentDataProperty:"eventNotificationType",rootData}))){
-vErrors = vErrors === null ? validate180.errors : vErrors.concat(validate180.errors);
+if(!(validate182(data.eventNotificationType, {instancePath:instancePath+"/eventNotificationType",parentData:data,parentDataProperty:"eventNotificationType",rootData}))){
+vErrors = vErrors === null ? validate182.errors : vErrors.concat(validate182.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs23 === errors;
@@ -5504,8 +5564,8 @@ var valid0 = true;
 if(valid0){
 if(data.variable !== undefined){
 const _errs24 = errors;
-if(!(validate80(data.variable, {instancePath:instancePath+"/variable",parentData:data,parentDataProperty:"variable",rootData}))){
-vErrors = vErrors === null ? validate80.errors : vErrors.concat(validate80.errors);
+if(!(validate82(data.variable, {instancePath:instancePath+"/variable",parentData:data,parentDataProperty:"variable",rootData}))){
+vErrors = vErrors === null ? validate82.errors : vErrors.concat(validate82.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs24 === errors;
@@ -5530,30 +5590,30 @@ var valid0 = true;
 }
 }
 else {
-validate175.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate177.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate175.errors = vErrors;
+validate177.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate173(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate175(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((((data.generatedAt === undefined) && (missing0 = "generatedAt")) || ((data.seqNo === undefined) && (missing0 = "seqNo"))) || ((data.eventData === undefined) && (missing0 = "eventData"))){
-validate173.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate175.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(((((key0 === "customData") || (key0 === "generatedAt")) || (key0 === "tbc")) || (key0 === "seqNo")) || (key0 === "eventData"))){
-validate173.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate175.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -5578,12 +5638,12 @@ if(errors === _errs3){
 if(errors === _errs3){
 if(typeof data1 === "string"){
 if(!(formats0.validate(data1))){
-validate173.errors = [{instancePath:instancePath+"/generatedAt",keyword:"format",params:{format: "date-time"}}];
+validate175.errors = [{instancePath:instancePath+"/generatedAt",keyword:"format",params:{format: "date-time"}}];
 return false;
 }
 }
 else {
-validate173.errors = [{instancePath:instancePath+"/generatedAt",keyword:"type",params:{type: "string"}}];
+validate175.errors = [{instancePath:instancePath+"/generatedAt",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -5597,7 +5657,7 @@ if(valid0){
 if(data.tbc !== undefined){
 const _errs5 = errors;
 if(typeof data.tbc !== "boolean"){
-validate173.errors = [{instancePath:instancePath+"/tbc",keyword:"type",params:{type: "boolean"}}];
+validate175.errors = [{instancePath:instancePath+"/tbc",keyword:"type",params:{type: "boolean"}}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -5610,7 +5670,7 @@ if(data.seqNo !== undefined){
 let data3 = data.seqNo;
 const _errs7 = errors;
 if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
-validate173.errors = [{instancePath:instancePath+"/seqNo",keyword:"type",params:{type: "integer"}}];
+validate175.errors = [{instancePath:instancePath+"/seqNo",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs7 === errors;
@@ -5625,7 +5685,7 @@ const _errs9 = errors;
 if(errors === _errs9){
 if(Array.isArray(data4)){
 if(data4.length < 1){
-validate173.errors = [{instancePath:instancePath+"/eventData",keyword:"minItems",params:{limit: 1}}];
+validate175.errors = [{instancePath:instancePath+"/eventData",keyword:"minItems",params:{limit: 1}}];
 return false;
 }
 else {
@@ -5633,8 +5693,8 @@ var valid1 = true;
 const len0 = data4.length;
 for(let i0=0; i0<len0; i0++){
 const _errs11 = errors;
-if(!(validate175(data4[i0], {instancePath:instancePath+"/eventData/" + i0,parentData:data4,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate175.errors : vErrors.concat(validate175.errors);
+if(!(validate177(data4[i0], {instancePath:instancePath+"/eventData/" + i0,parentData:data4,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate177.errors : vErrors.concat(validate177.errors);
 errors = vErrors.length;
 }
 var valid1 = _errs11 === errors;
@@ -5645,7 +5705,7 @@ break;
 }
 }
 else {
-validate173.errors = [{instancePath:instancePath+"/eventData",keyword:"type",params:{type: "array"}}];
+validate175.errors = [{instancePath:instancePath+"/eventData",keyword:"type",params:{type: "array"}}];
 return false;
 }
 }
@@ -5662,38 +5722,38 @@ var valid0 = true;
 }
 }
 else {
-validate173.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate175.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate173.errors = vErrors;
+validate175.errors = vErrors;
 return errors === 0;
 }
 
-export const NotifyMonitoringReport_req = validate184;
-const schema72 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"monitor":{"type":"array","items":{"$ref":"urn:def:MonitoringDataType"},"minItems":1},"requestId":{"type":"integer"},"tbc":{"type":"boolean","default":false},"seqNo":{"type":"integer"},"generatedAt":{"type":"string","format":"date-time"}},"required":["requestId","seqNo","generatedAt"],"type":"object"};
-const schema73 = {"$id":"urn:def:MonitoringDataType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"component":{"$ref":"urn:def:ComponentType"},"variable":{"$ref":"urn:def:VariableType"},"variableMonitoring":{"type":"array","items":{"$ref":"urn:def:VariableMonitoringType"},"minItems":1}},"required":["component","variable","variableMonitoring"]};
-const schema74 = {"$id":"urn:def:VariableMonitoringType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"id":{"type":"integer"},"transaction":{"type":"boolean"},"value":{"type":"number"},"type":{"$ref":"urn:def:MonitorEnumType"},"severity":{"type":"integer"}},"required":["id","transaction","value","type","severity"]};
-const schema75 = {"$id":"urn:def:MonitorEnumType","type":"string","enum":["UpperThreshold","LowerThreshold","Delta","Periodic","PeriodicClockAligned"]};
+export const NotifyMonitoringReport_req = validate186;
+const schema73 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"monitor":{"type":"array","items":{"$ref":"urn:def:MonitoringDataType"},"minItems":1},"requestId":{"type":"integer"},"tbc":{"type":"boolean","default":false},"seqNo":{"type":"integer"},"generatedAt":{"type":"string","format":"date-time"}},"required":["requestId","seqNo","generatedAt"],"type":"object"};
+const schema74 = {"$id":"urn:def:MonitoringDataType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"component":{"$ref":"urn:def:ComponentType"},"variable":{"$ref":"urn:def:VariableType"},"variableMonitoring":{"type":"array","items":{"$ref":"urn:def:VariableMonitoringType"},"minItems":1}},"required":["component","variable","variableMonitoring"]};
+const schema75 = {"$id":"urn:def:VariableMonitoringType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"id":{"type":"integer"},"transaction":{"type":"boolean"},"value":{"type":"number"},"type":{"$ref":"urn:def:MonitorEnumType"},"severity":{"type":"integer"}},"required":["id","transaction","value","type","severity"]};
+const schema76 = {"$id":"urn:def:MonitorEnumType","type":"string","enum":["UpperThreshold","LowerThreshold","Delta","Periodic","PeriodicClockAligned"]};
 
-function validate192(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate194(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:MonitorEnumType" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
-validate192.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
+validate194.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
 return false;
 }
 if(!(((((data === "UpperThreshold") || (data === "LowerThreshold")) || (data === "Delta")) || (data === "Periodic")) || (data === "PeriodicClockAligned"))){
-validate192.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema75.enum}}];
+validate194.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema76.enum}}];
 return false;
 }
-validate192.errors = vErrors;
+validate194.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate190(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate192(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:VariableMonitoringType" */;
 let vErrors = null;
 let errors = 0;
@@ -5701,14 +5761,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((((((data.id === undefined) && (missing0 = "id")) || ((data.transaction === undefined) && (missing0 = "transaction"))) || ((data.value === undefined) && (missing0 = "value"))) || ((data.type === undefined) && (missing0 = "type"))) || ((data.severity === undefined) && (missing0 = "severity"))){
-validate190.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate192.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!((((((key0 === "customData") || (key0 === "id")) || (key0 === "transaction")) || (key0 === "value")) || (key0 === "type")) || (key0 === "severity"))){
-validate190.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate192.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -5730,7 +5790,7 @@ if(data.id !== undefined){
 let data1 = data.id;
 const _errs3 = errors;
 if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
-validate190.errors = [{instancePath:instancePath+"/id",keyword:"type",params:{type: "integer"}}];
+validate192.errors = [{instancePath:instancePath+"/id",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -5742,7 +5802,7 @@ if(valid0){
 if(data.transaction !== undefined){
 const _errs5 = errors;
 if(typeof data.transaction !== "boolean"){
-validate190.errors = [{instancePath:instancePath+"/transaction",keyword:"type",params:{type: "boolean"}}];
+validate192.errors = [{instancePath:instancePath+"/transaction",keyword:"type",params:{type: "boolean"}}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -5755,7 +5815,7 @@ if(data.value !== undefined){
 let data3 = data.value;
 const _errs7 = errors;
 if(!((typeof data3 == "number") && (isFinite(data3)))){
-validate190.errors = [{instancePath:instancePath+"/value",keyword:"type",params:{type: "number"}}];
+validate192.errors = [{instancePath:instancePath+"/value",keyword:"type",params:{type: "number"}}];
 return false;
 }
 var valid0 = _errs7 === errors;
@@ -5766,8 +5826,8 @@ var valid0 = true;
 if(valid0){
 if(data.type !== undefined){
 const _errs9 = errors;
-if(!(validate192(data.type, {instancePath:instancePath+"/type",parentData:data,parentDataProperty:"type",rootData}))){
-vErrors = vErrors === null ? validate192.errors : vErrors.concat(validate192.errors);
+if(!(validate194(data.type, {instancePath:instancePath+"/type",parentData:data,parentDataProperty:"type",rootData}))){
+vErrors = vErrors === null ? validate194.errors : vErrors.concat(validate194.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs9 === errors;
@@ -5780,7 +5840,7 @@ if(data.severity !== undefined){
 let data5 = data.severity;
 const _errs10 = errors;
 if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
-validate190.errors = [{instancePath:instancePath+"/severity",keyword:"type",params:{type: "integer"}}];
+validate192.errors = [{instancePath:instancePath+"/severity",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs10 === errors;
@@ -5797,16 +5857,16 @@ var valid0 = true;
 }
 }
 else {
-validate190.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate192.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate190.errors = vErrors;
+validate192.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate186(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate188(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:MonitoringDataType" */;
 let vErrors = null;
 let errors = 0;
@@ -5814,14 +5874,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((((data.component === undefined) && (missing0 = "component")) || ((data.variable === undefined) && (missing0 = "variable"))) || ((data.variableMonitoring === undefined) && (missing0 = "variableMonitoring"))){
-validate186.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate188.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!((((key0 === "customData") || (key0 === "component")) || (key0 === "variable")) || (key0 === "variableMonitoring"))){
-validate186.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate188.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -5841,8 +5901,8 @@ var valid0 = true;
 if(valid0){
 if(data.component !== undefined){
 const _errs3 = errors;
-if(!(validate74(data.component, {instancePath:instancePath+"/component",parentData:data,parentDataProperty:"component",rootData}))){
-vErrors = vErrors === null ? validate74.errors : vErrors.concat(validate74.errors);
+if(!(validate76(data.component, {instancePath:instancePath+"/component",parentData:data,parentDataProperty:"component",rootData}))){
+vErrors = vErrors === null ? validate76.errors : vErrors.concat(validate76.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs3 === errors;
@@ -5853,8 +5913,8 @@ var valid0 = true;
 if(valid0){
 if(data.variable !== undefined){
 const _errs4 = errors;
-if(!(validate80(data.variable, {instancePath:instancePath+"/variable",parentData:data,parentDataProperty:"variable",rootData}))){
-vErrors = vErrors === null ? validate80.errors : vErrors.concat(validate80.errors);
+if(!(validate82(data.variable, {instancePath:instancePath+"/variable",parentData:data,parentDataProperty:"variable",rootData}))){
+vErrors = vErrors === null ? validate82.errors : vErrors.concat(validate82.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs4 === errors;
@@ -5869,7 +5929,7 @@ const _errs5 = errors;
 if(errors === _errs5){
 if(Array.isArray(data3)){
 if(data3.length < 1){
-validate186.errors = [{instancePath:instancePath+"/variableMonitoring",keyword:"minItems",params:{limit: 1}}];
+validate188.errors = [{instancePath:instancePath+"/variableMonitoring",keyword:"minItems",params:{limit: 1}}];
 return false;
 }
 else {
@@ -5877,8 +5937,8 @@ var valid1 = true;
 const len0 = data3.length;
 for(let i0=0; i0<len0; i0++){
 const _errs7 = errors;
-if(!(validate190(data3[i0], {instancePath:instancePath+"/variableMonitoring/" + i0,parentData:data3,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate190.errors : vErrors.concat(validate190.errors);
+if(!(validate192(data3[i0], {instancePath:instancePath+"/variableMonitoring/" + i0,parentData:data3,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate192.errors : vErrors.concat(validate192.errors);
 errors = vErrors.length;
 }
 var valid1 = _errs7 === errors;
@@ -5889,7 +5949,7 @@ break;
 }
 }
 else {
-validate186.errors = [{instancePath:instancePath+"/variableMonitoring",keyword:"type",params:{type: "array"}}];
+validate188.errors = [{instancePath:instancePath+"/variableMonitoring",keyword:"type",params:{type: "array"}}];
 return false;
 }
 }
@@ -5905,30 +5965,30 @@ var valid0 = true;
 }
 }
 else {
-validate186.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate188.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate186.errors = vErrors;
+validate188.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate184(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate186(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((((data.requestId === undefined) && (missing0 = "requestId")) || ((data.seqNo === undefined) && (missing0 = "seqNo"))) || ((data.generatedAt === undefined) && (missing0 = "generatedAt"))){
-validate184.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate186.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!((((((key0 === "customData") || (key0 === "monitor")) || (key0 === "requestId")) || (key0 === "tbc")) || (key0 === "seqNo")) || (key0 === "generatedAt"))){
-validate184.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate186.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -5952,7 +6012,7 @@ const _errs3 = errors;
 if(errors === _errs3){
 if(Array.isArray(data1)){
 if(data1.length < 1){
-validate184.errors = [{instancePath:instancePath+"/monitor",keyword:"minItems",params:{limit: 1}}];
+validate186.errors = [{instancePath:instancePath+"/monitor",keyword:"minItems",params:{limit: 1}}];
 return false;
 }
 else {
@@ -5960,8 +6020,8 @@ var valid1 = true;
 const len0 = data1.length;
 for(let i0=0; i0<len0; i0++){
 const _errs5 = errors;
-if(!(validate186(data1[i0], {instancePath:instancePath+"/monitor/" + i0,parentData:data1,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate186.errors : vErrors.concat(validate186.errors);
+if(!(validate188(data1[i0], {instancePath:instancePath+"/monitor/" + i0,parentData:data1,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate188.errors : vErrors.concat(validate188.errors);
 errors = vErrors.length;
 }
 var valid1 = _errs5 === errors;
@@ -5972,7 +6032,7 @@ break;
 }
 }
 else {
-validate184.errors = [{instancePath:instancePath+"/monitor",keyword:"type",params:{type: "array"}}];
+validate186.errors = [{instancePath:instancePath+"/monitor",keyword:"type",params:{type: "array"}}];
 return false;
 }
 }
@@ -5986,7 +6046,7 @@ if(data.requestId !== undefined){
 let data3 = data.requestId;
 const _errs6 = errors;
 if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
-validate184.errors = [{instancePath:instancePath+"/requestId",keyword:"type",params:{type: "integer"}}];
+validate186.errors = [{instancePath:instancePath+"/requestId",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -5998,7 +6058,7 @@ if(valid0){
 if(data.tbc !== undefined){
 const _errs8 = errors;
 if(typeof data.tbc !== "boolean"){
-validate184.errors = [{instancePath:instancePath+"/tbc",keyword:"type",params:{type: "boolean"}}];
+validate186.errors = [{instancePath:instancePath+"/tbc",keyword:"type",params:{type: "boolean"}}];
 return false;
 }
 var valid0 = _errs8 === errors;
@@ -6011,7 +6071,7 @@ if(data.seqNo !== undefined){
 let data5 = data.seqNo;
 const _errs10 = errors;
 if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
-validate184.errors = [{instancePath:instancePath+"/seqNo",keyword:"type",params:{type: "integer"}}];
+validate186.errors = [{instancePath:instancePath+"/seqNo",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs10 === errors;
@@ -6027,12 +6087,12 @@ if(errors === _errs12){
 if(errors === _errs12){
 if(typeof data6 === "string"){
 if(!(formats0.validate(data6))){
-validate184.errors = [{instancePath:instancePath+"/generatedAt",keyword:"format",params:{format: "date-time"}}];
+validate186.errors = [{instancePath:instancePath+"/generatedAt",keyword:"format",params:{format: "date-time"}}];
 return false;
 }
 }
 else {
-validate184.errors = [{instancePath:instancePath+"/generatedAt",keyword:"type",params:{type: "string"}}];
+validate186.errors = [{instancePath:instancePath+"/generatedAt",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -6051,38 +6111,38 @@ var valid0 = true;
 }
 }
 else {
-validate184.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate186.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate184.errors = vErrors;
+validate186.errors = vErrors;
 return errors === 0;
 }
 
-export const NotifyReport_req = validate196;
-const schema76 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"requestId":{"type":"integer"},"generatedAt":{"type":"string","format":"date-time"},"reportData":{"type":"array","items":{"$ref":"urn:def:ReportDataType"},"minItems":1},"tbc":{"type":"boolean","default":false},"seqNo":{"type":"integer"}},"required":["requestId","generatedAt","seqNo"],"type":"object"};
-const schema77 = {"$id":"urn:def:ReportDataType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"component":{"$ref":"urn:def:ComponentType"},"variable":{"$ref":"urn:def:VariableType"},"variableAttribute":{"type":"array","items":{"$ref":"urn:def:VariableAttributeType"},"minItems":1,"maxItems":4},"variableCharacteristics":{"$ref":"urn:def:VariableCharacteristicsType"}},"required":["component","variable","variableAttribute"]};
-const schema78 = {"$id":"urn:def:VariableAttributeType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"type":{"$ref":"urn:def:AttributeEnumType"},"value":{"type":"string","maxLength":2500},"mutability":{"$ref":"urn:def:MutabilityEnumType"},"persistent":{"type":"boolean","default":false},"constant":{"type":"boolean","default":false}}};
-const schema79 = {"$id":"urn:def:MutabilityEnumType","type":"string","default":"ReadWrite","enum":["ReadOnly","WriteOnly","ReadWrite"]};
+export const NotifyReport_req = validate198;
+const schema77 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"requestId":{"type":"integer"},"generatedAt":{"type":"string","format":"date-time"},"reportData":{"type":"array","items":{"$ref":"urn:def:ReportDataType"},"minItems":1},"tbc":{"type":"boolean","default":false},"seqNo":{"type":"integer"}},"required":["requestId","generatedAt","seqNo"],"type":"object"};
+const schema78 = {"$id":"urn:def:ReportDataType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"component":{"$ref":"urn:def:ComponentType"},"variable":{"$ref":"urn:def:VariableType"},"variableAttribute":{"type":"array","items":{"$ref":"urn:def:VariableAttributeType"},"minItems":1,"maxItems":4},"variableCharacteristics":{"$ref":"urn:def:VariableCharacteristicsType"}},"required":["component","variable","variableAttribute"]};
+const schema79 = {"$id":"urn:def:VariableAttributeType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"type":{"$ref":"urn:def:AttributeEnumType"},"value":{"type":"string","maxLength":2500},"mutability":{"$ref":"urn:def:MutabilityEnumType"},"persistent":{"type":"boolean","default":false},"constant":{"type":"boolean","default":false}}};
+const schema80 = {"$id":"urn:def:MutabilityEnumType","type":"string","default":"ReadWrite","enum":["ReadOnly","WriteOnly","ReadWrite"]};
 
-function validate205(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate207(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:MutabilityEnumType" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
-validate205.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
+validate207.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
 return false;
 }
 if(!(((data === "ReadOnly") || (data === "WriteOnly")) || (data === "ReadWrite"))){
-validate205.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema79.enum}}];
+validate207.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema80.enum}}];
 return false;
 }
-validate205.errors = vErrors;
+validate207.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate202(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate204(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:VariableAttributeType" */;
 let vErrors = null;
 let errors = 0;
@@ -6091,7 +6151,7 @@ if(data && typeof data == "object" && !Array.isArray(data)){
 const _errs1 = errors;
 for(const key0 in data){
 if(!((((((key0 === "customData") || (key0 === "type")) || (key0 === "value")) || (key0 === "mutability")) || (key0 === "persistent")) || (key0 === "constant"))){
-validate202.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate204.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -6111,8 +6171,8 @@ var valid0 = true;
 if(valid0){
 if(data.type !== undefined){
 const _errs3 = errors;
-if(!(validate72(data.type, {instancePath:instancePath+"/type",parentData:data,parentDataProperty:"type",rootData}))){
-vErrors = vErrors === null ? validate72.errors : vErrors.concat(validate72.errors);
+if(!(validate74(data.type, {instancePath:instancePath+"/type",parentData:data,parentDataProperty:"type",rootData}))){
+vErrors = vErrors === null ? validate74.errors : vErrors.concat(validate74.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs3 === errors;
@@ -6127,12 +6187,12 @@ const _errs4 = errors;
 if(errors === _errs4){
 if(typeof data2 === "string"){
 if(func0(data2) > 2500){
-validate202.errors = [{instancePath:instancePath+"/value",keyword:"maxLength",params:{limit: 2500}}];
+validate204.errors = [{instancePath:instancePath+"/value",keyword:"maxLength",params:{limit: 2500}}];
 return false;
 }
 }
 else {
-validate202.errors = [{instancePath:instancePath+"/value",keyword:"type",params:{type: "string"}}];
+validate204.errors = [{instancePath:instancePath+"/value",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -6144,8 +6204,8 @@ var valid0 = true;
 if(valid0){
 if(data.mutability !== undefined){
 const _errs6 = errors;
-if(!(validate205(data.mutability, {instancePath:instancePath+"/mutability",parentData:data,parentDataProperty:"mutability",rootData}))){
-vErrors = vErrors === null ? validate205.errors : vErrors.concat(validate205.errors);
+if(!(validate207(data.mutability, {instancePath:instancePath+"/mutability",parentData:data,parentDataProperty:"mutability",rootData}))){
+vErrors = vErrors === null ? validate207.errors : vErrors.concat(validate207.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs6 === errors;
@@ -6157,7 +6217,7 @@ if(valid0){
 if(data.persistent !== undefined){
 const _errs7 = errors;
 if(typeof data.persistent !== "boolean"){
-validate202.errors = [{instancePath:instancePath+"/persistent",keyword:"type",params:{type: "boolean"}}];
+validate204.errors = [{instancePath:instancePath+"/persistent",keyword:"type",params:{type: "boolean"}}];
 return false;
 }
 var valid0 = _errs7 === errors;
@@ -6169,7 +6229,7 @@ if(valid0){
 if(data.constant !== undefined){
 const _errs9 = errors;
 if(typeof data.constant !== "boolean"){
-validate202.errors = [{instancePath:instancePath+"/constant",keyword:"type",params:{type: "boolean"}}];
+validate204.errors = [{instancePath:instancePath+"/constant",keyword:"type",params:{type: "boolean"}}];
 return false;
 }
 var valid0 = _errs9 === errors;
@@ -6185,35 +6245,35 @@ var valid0 = true;
 }
 }
 else {
-validate202.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate204.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate202.errors = vErrors;
+validate204.errors = vErrors;
 return errors === 0;
 }
 
-const schema80 = {"$id":"urn:def:VariableCharacteristicsType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"unit":{"type":"string","maxLength":16},"dataType":{"$ref":"urn:def:DataEnumType"},"minLimit":{"type":"number"},"maxLimit":{"type":"number"},"valuesList":{"type":"string","maxLength":1000},"supportsMonitoring":{"type":"boolean"}},"required":["dataType","supportsMonitoring"]};
-const schema81 = {"$id":"urn:def:DataEnumType","type":"string","enum":["string","decimal","integer","dateTime","boolean","OptionList","SequenceList","MemberList"]};
+const schema81 = {"$id":"urn:def:VariableCharacteristicsType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"unit":{"type":"string","maxLength":16},"dataType":{"$ref":"urn:def:DataEnumType"},"minLimit":{"type":"number"},"maxLimit":{"type":"number"},"valuesList":{"type":"string","maxLength":1000},"supportsMonitoring":{"type":"boolean"}},"required":["dataType","supportsMonitoring"]};
+const schema82 = {"$id":"urn:def:DataEnumType","type":"string","enum":["string","decimal","integer","dateTime","boolean","OptionList","SequenceList","MemberList"]};
 
-function validate210(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate212(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:DataEnumType" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
-validate210.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
+validate212.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
 return false;
 }
 if(!((((((((data === "string") || (data === "decimal")) || (data === "integer")) || (data === "dateTime")) || (data === "boolean")) || (data === "OptionList")) || (data === "SequenceList")) || (data === "MemberList"))){
-validate210.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema81.enum}}];
+validate212.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema82.enum}}];
 return false;
 }
-validate210.errors = vErrors;
+validate212.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate208(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate210(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:VariableCharacteristicsType" */;
 let vErrors = null;
 let errors = 0;
@@ -6221,14 +6281,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.dataType === undefined) && (missing0 = "dataType")) || ((data.supportsMonitoring === undefined) && (missing0 = "supportsMonitoring"))){
-validate208.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate210.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(((((((key0 === "customData") || (key0 === "unit")) || (key0 === "dataType")) || (key0 === "minLimit")) || (key0 === "maxLimit")) || (key0 === "valuesList")) || (key0 === "supportsMonitoring"))){
-validate208.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate210.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -6252,12 +6312,12 @@ const _errs3 = errors;
 if(errors === _errs3){
 if(typeof data1 === "string"){
 if(func0(data1) > 16){
-validate208.errors = [{instancePath:instancePath+"/unit",keyword:"maxLength",params:{limit: 16}}];
+validate210.errors = [{instancePath:instancePath+"/unit",keyword:"maxLength",params:{limit: 16}}];
 return false;
 }
 }
 else {
-validate208.errors = [{instancePath:instancePath+"/unit",keyword:"type",params:{type: "string"}}];
+validate210.errors = [{instancePath:instancePath+"/unit",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -6269,8 +6329,8 @@ var valid0 = true;
 if(valid0){
 if(data.dataType !== undefined){
 const _errs5 = errors;
-if(!(validate210(data.dataType, {instancePath:instancePath+"/dataType",parentData:data,parentDataProperty:"dataType",rootData}))){
-vErrors = vErrors === null ? validate210.errors : vErrors.concat(validate210.errors);
+if(!(validate212(data.dataType, {instancePath:instancePath+"/dataType",parentData:data,parentDataProperty:"dataType",rootData}))){
+vErrors = vErrors === null ? validate212.errors : vErrors.concat(validate212.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs5 === errors;
@@ -6283,7 +6343,7 @@ if(data.minLimit !== undefined){
 let data3 = data.minLimit;
 const _errs6 = errors;
 if(!((typeof data3 == "number") && (isFinite(data3)))){
-validate208.errors = [{instancePath:instancePath+"/minLimit",keyword:"type",params:{type: "number"}}];
+validate210.errors = [{instancePath:instancePath+"/minLimit",keyword:"type",params:{type: "number"}}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -6296,7 +6356,7 @@ if(data.maxLimit !== undefined){
 let data4 = data.maxLimit;
 const _errs8 = errors;
 if(!((typeof data4 == "number") && (isFinite(data4)))){
-validate208.errors = [{instancePath:instancePath+"/maxLimit",keyword:"type",params:{type: "number"}}];
+validate210.errors = [{instancePath:instancePath+"/maxLimit",keyword:"type",params:{type: "number"}}];
 return false;
 }
 var valid0 = _errs8 === errors;
@@ -6311,12 +6371,12 @@ const _errs10 = errors;
 if(errors === _errs10){
 if(typeof data5 === "string"){
 if(func0(data5) > 1000){
-validate208.errors = [{instancePath:instancePath+"/valuesList",keyword:"maxLength",params:{limit: 1000}}];
+validate210.errors = [{instancePath:instancePath+"/valuesList",keyword:"maxLength",params:{limit: 1000}}];
 return false;
 }
 }
 else {
-validate208.errors = [{instancePath:instancePath+"/valuesList",keyword:"type",params:{type: "string"}}];
+validate210.errors = [{instancePath:instancePath+"/valuesList",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -6329,7 +6389,7 @@ if(valid0){
 if(data.supportsMonitoring !== undefined){
 const _errs12 = errors;
 if(typeof data.supportsMonitoring !== "boolean"){
-validate208.errors = [{instancePath:instancePath+"/supportsMonitoring",keyword:"type",params:{type: "boolean"}}];
+validate210.errors = [{instancePath:instancePath+"/supportsMonitoring",keyword:"type",params:{type: "boolean"}}];
 return false;
 }
 var valid0 = _errs12 === errors;
@@ -6347,16 +6407,16 @@ var valid0 = true;
 }
 }
 else {
-validate208.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate210.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate208.errors = vErrors;
+validate210.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate198(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate200(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:ReportDataType" */;
 let vErrors = null;
 let errors = 0;
@@ -6364,14 +6424,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((((data.component === undefined) && (missing0 = "component")) || ((data.variable === undefined) && (missing0 = "variable"))) || ((data.variableAttribute === undefined) && (missing0 = "variableAttribute"))){
-validate198.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate200.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(((((key0 === "customData") || (key0 === "component")) || (key0 === "variable")) || (key0 === "variableAttribute")) || (key0 === "variableCharacteristics"))){
-validate198.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate200.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -6391,8 +6451,8 @@ var valid0 = true;
 if(valid0){
 if(data.component !== undefined){
 const _errs3 = errors;
-if(!(validate74(data.component, {instancePath:instancePath+"/component",parentData:data,parentDataProperty:"component",rootData}))){
-vErrors = vErrors === null ? validate74.errors : vErrors.concat(validate74.errors);
+if(!(validate76(data.component, {instancePath:instancePath+"/component",parentData:data,parentDataProperty:"component",rootData}))){
+vErrors = vErrors === null ? validate76.errors : vErrors.concat(validate76.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs3 === errors;
@@ -6403,8 +6463,8 @@ var valid0 = true;
 if(valid0){
 if(data.variable !== undefined){
 const _errs4 = errors;
-if(!(validate80(data.variable, {instancePath:instancePath+"/variable",parentData:data,parentDataProperty:"variable",rootData}))){
-vErrors = vErrors === null ? validate80.errors : vErrors.concat(validate80.errors);
+if(!(validate82(data.variable, {instancePath:instancePath+"/variable",parentData:data,parentDataProperty:"variable",rootData}))){
+vErrors = vErrors === null ? validate82.errors : vErrors.concat(validate82.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs4 === errors;
@@ -6419,12 +6479,12 @@ const _errs5 = errors;
 if(errors === _errs5){
 if(Array.isArray(data3)){
 if(data3.length > 4){
-validate198.errors = [{instancePath:instancePath+"/variableAttribute",keyword:"maxItems",params:{limit: 4}}];
+validate200.errors = [{instancePath:instancePath+"/variableAttribute",keyword:"maxItems",params:{limit: 4}}];
 return false;
 }
 else {
 if(data3.length < 1){
-validate198.errors = [{instancePath:instancePath+"/variableAttribute",keyword:"minItems",params:{limit: 1}}];
+validate200.errors = [{instancePath:instancePath+"/variableAttribute",keyword:"minItems",params:{limit: 1}}];
 return false;
 }
 else {
@@ -6432,8 +6492,8 @@ var valid1 = true;
 const len0 = data3.length;
 for(let i0=0; i0<len0; i0++){
 const _errs7 = errors;
-if(!(validate202(data3[i0], {instancePath:instancePath+"/variableAttribute/" + i0,parentData:data3,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate202.errors : vErrors.concat(validate202.errors);
+if(!(validate204(data3[i0], {instancePath:instancePath+"/variableAttribute/" + i0,parentData:data3,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate204.errors : vErrors.concat(validate204.errors);
 errors = vErrors.length;
 }
 var valid1 = _errs7 === errors;
@@ -6445,7 +6505,7 @@ break;
 }
 }
 else {
-validate198.errors = [{instancePath:instancePath+"/variableAttribute",keyword:"type",params:{type: "array"}}];
+validate200.errors = [{instancePath:instancePath+"/variableAttribute",keyword:"type",params:{type: "array"}}];
 return false;
 }
 }
@@ -6457,8 +6517,8 @@ var valid0 = true;
 if(valid0){
 if(data.variableCharacteristics !== undefined){
 const _errs8 = errors;
-if(!(validate208(data.variableCharacteristics, {instancePath:instancePath+"/variableCharacteristics",parentData:data,parentDataProperty:"variableCharacteristics",rootData}))){
-vErrors = vErrors === null ? validate208.errors : vErrors.concat(validate208.errors);
+if(!(validate210(data.variableCharacteristics, {instancePath:instancePath+"/variableCharacteristics",parentData:data,parentDataProperty:"variableCharacteristics",rootData}))){
+vErrors = vErrors === null ? validate210.errors : vErrors.concat(validate210.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs8 === errors;
@@ -6474,30 +6534,30 @@ var valid0 = true;
 }
 }
 else {
-validate198.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate200.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate198.errors = vErrors;
+validate200.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate196(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate198(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((((data.requestId === undefined) && (missing0 = "requestId")) || ((data.generatedAt === undefined) && (missing0 = "generatedAt"))) || ((data.seqNo === undefined) && (missing0 = "seqNo"))){
-validate196.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate198.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!((((((key0 === "customData") || (key0 === "requestId")) || (key0 === "generatedAt")) || (key0 === "reportData")) || (key0 === "tbc")) || (key0 === "seqNo"))){
-validate196.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate198.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -6519,7 +6579,7 @@ if(data.requestId !== undefined){
 let data1 = data.requestId;
 const _errs3 = errors;
 if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
-validate196.errors = [{instancePath:instancePath+"/requestId",keyword:"type",params:{type: "integer"}}];
+validate198.errors = [{instancePath:instancePath+"/requestId",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -6535,12 +6595,12 @@ if(errors === _errs5){
 if(errors === _errs5){
 if(typeof data2 === "string"){
 if(!(formats0.validate(data2))){
-validate196.errors = [{instancePath:instancePath+"/generatedAt",keyword:"format",params:{format: "date-time"}}];
+validate198.errors = [{instancePath:instancePath+"/generatedAt",keyword:"format",params:{format: "date-time"}}];
 return false;
 }
 }
 else {
-validate196.errors = [{instancePath:instancePath+"/generatedAt",keyword:"type",params:{type: "string"}}];
+validate198.errors = [{instancePath:instancePath+"/generatedAt",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -6557,7 +6617,7 @@ const _errs7 = errors;
 if(errors === _errs7){
 if(Array.isArray(data3)){
 if(data3.length < 1){
-validate196.errors = [{instancePath:instancePath+"/reportData",keyword:"minItems",params:{limit: 1}}];
+validate198.errors = [{instancePath:instancePath+"/reportData",keyword:"minItems",params:{limit: 1}}];
 return false;
 }
 else {
@@ -6565,8 +6625,8 @@ var valid1 = true;
 const len0 = data3.length;
 for(let i0=0; i0<len0; i0++){
 const _errs9 = errors;
-if(!(validate198(data3[i0], {instancePath:instancePath+"/reportData/" + i0,parentData:data3,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate198.errors : vErrors.concat(validate198.errors);
+if(!(validate200(data3[i0], {instancePath:instancePath+"/reportData/" + i0,parentData:data3,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate200.errors : vErrors.concat(validate200.errors);
 errors = vErrors.length;
 }
 var valid1 = _errs9 === errors;
@@ -6577,7 +6637,7 @@ break;
 }
 }
 else {
-validate196.errors = [{instancePath:instancePath+"/reportData",keyword:"type",params:{type: "array"}}];
+validate198.errors = [{instancePath:instancePath+"/reportData",keyword:"type",params:{type: "array"}}];
 return false;
 }
 }
@@ -6590,7 +6650,7 @@ if(valid0){
 if(data.tbc !== undefined){
 const _errs10 = errors;
 if(typeof data.tbc !== "boolean"){
-validate196.errors = [{instancePath:instancePath+"/tbc",keyword:"type",params:{type: "boolean"}}];
+validate198.errors = [{instancePath:instancePath+"/tbc",keyword:"type",params:{type: "boolean"}}];
 return false;
 }
 var valid0 = _errs10 === errors;
@@ -6603,7 +6663,7 @@ if(data.seqNo !== undefined){
 let data6 = data.seqNo;
 const _errs12 = errors;
 if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
-validate196.errors = [{instancePath:instancePath+"/seqNo",keyword:"type",params:{type: "integer"}}];
+validate198.errors = [{instancePath:instancePath+"/seqNo",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs12 === errors;
@@ -6620,50 +6680,50 @@ var valid0 = true;
 }
 }
 else {
-validate196.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate198.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate196.errors = vErrors;
+validate198.errors = vErrors;
 return errors === 0;
 }
 
-export const PublishFirmwareStatusNotification_req = validate214;
-const schema82 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"status":{"$ref":"urn:def:PublishFirmwareStatusEnumType"},"location":{"type":"array","items":{"type":"string","maxLength":512},"minItems":1},"requestId":{"type":"integer"}},"required":["status"],"type":"object"};
-const schema83 = {"$id":"urn:def:PublishFirmwareStatusEnumType","type":"string","enum":["Idle","DownloadScheduled","Downloading","Downloaded","Published","DownloadFailed","DownloadPaused","InvalidChecksum","ChecksumVerified","PublishFailed"]};
+export const PublishFirmwareStatusNotification_req = validate216;
+const schema83 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"status":{"$ref":"urn:def:PublishFirmwareStatusEnumType"},"location":{"type":"array","items":{"type":"string","maxLength":512},"minItems":1},"requestId":{"type":"integer"}},"required":["status"],"type":"object"};
+const schema84 = {"$id":"urn:def:PublishFirmwareStatusEnumType","type":"string","enum":["Idle","DownloadScheduled","Downloading","Downloaded","Published","DownloadFailed","DownloadPaused","InvalidChecksum","ChecksumVerified","PublishFailed"]};
 
-function validate216(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate218(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:PublishFirmwareStatusEnumType" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
-validate216.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
+validate218.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
 return false;
 }
 if(!((((((((((data === "Idle") || (data === "DownloadScheduled")) || (data === "Downloading")) || (data === "Downloaded")) || (data === "Published")) || (data === "DownloadFailed")) || (data === "DownloadPaused")) || (data === "InvalidChecksum")) || (data === "ChecksumVerified")) || (data === "PublishFailed"))){
-validate216.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema83.enum}}];
+validate218.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema84.enum}}];
 return false;
 }
-validate216.errors = vErrors;
+validate218.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate214(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate216(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.status === undefined) && (missing0 = "status")){
-validate214.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate216.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!((((key0 === "customData") || (key0 === "status")) || (key0 === "location")) || (key0 === "requestId"))){
-validate214.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate216.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -6683,8 +6743,8 @@ var valid0 = true;
 if(valid0){
 if(data.status !== undefined){
 const _errs3 = errors;
-if(!(validate216(data.status, {instancePath:instancePath+"/status",parentData:data,parentDataProperty:"status",rootData}))){
-vErrors = vErrors === null ? validate216.errors : vErrors.concat(validate216.errors);
+if(!(validate218(data.status, {instancePath:instancePath+"/status",parentData:data,parentDataProperty:"status",rootData}))){
+vErrors = vErrors === null ? validate218.errors : vErrors.concat(validate218.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs3 === errors;
@@ -6699,7 +6759,7 @@ const _errs4 = errors;
 if(errors === _errs4){
 if(Array.isArray(data2)){
 if(data2.length < 1){
-validate214.errors = [{instancePath:instancePath+"/location",keyword:"minItems",params:{limit: 1}}];
+validate216.errors = [{instancePath:instancePath+"/location",keyword:"minItems",params:{limit: 1}}];
 return false;
 }
 else {
@@ -6711,12 +6771,12 @@ const _errs6 = errors;
 if(errors === _errs6){
 if(typeof data3 === "string"){
 if(func0(data3) > 512){
-validate214.errors = [{instancePath:instancePath+"/location/" + i0,keyword:"maxLength",params:{limit: 512}}];
+validate216.errors = [{instancePath:instancePath+"/location/" + i0,keyword:"maxLength",params:{limit: 512}}];
 return false;
 }
 }
 else {
-validate214.errors = [{instancePath:instancePath+"/location/" + i0,keyword:"type",params:{type: "string"}}];
+validate216.errors = [{instancePath:instancePath+"/location/" + i0,keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -6728,7 +6788,7 @@ break;
 }
 }
 else {
-validate214.errors = [{instancePath:instancePath+"/location",keyword:"type",params:{type: "array"}}];
+validate216.errors = [{instancePath:instancePath+"/location",keyword:"type",params:{type: "array"}}];
 return false;
 }
 }
@@ -6742,7 +6802,7 @@ if(data.requestId !== undefined){
 let data4 = data.requestId;
 const _errs8 = errors;
 if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
-validate214.errors = [{instancePath:instancePath+"/requestId",keyword:"type",params:{type: "integer"}}];
+validate216.errors = [{instancePath:instancePath+"/requestId",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs8 === errors;
@@ -6757,46 +6817,28 @@ var valid0 = true;
 }
 }
 else {
-validate214.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate216.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate214.errors = vErrors;
+validate216.errors = vErrors;
 return errors === 0;
 }
 
-export const ReportChargingProfiles_req = validate218;
-const schema84 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"requestId":{"type":"integer"},"chargingLimitSource":{"$ref":"urn:def:ChargingLimitSourceEnumType"},"chargingProfile":{"type":"array","items":{"$ref":"urn:def:ChargingProfileType"},"minItems":1},"tbc":{"type":"boolean","default":false},"evseId":{"type":"integer"}},"required":["requestId","chargingLimitSource","evseId","chargingProfile"],"type":"object"};
-const schema85 = {"$id":"urn:def:ChargingProfileType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"id":{"type":"integer"},"stackLevel":{"type":"integer"},"chargingProfilePurpose":{"$ref":"urn:def:ChargingProfilePurposeEnumType"},"chargingProfileKind":{"$ref":"urn:def:ChargingProfileKindEnumType"},"recurrencyKind":{"$ref":"urn:def:RecurrencyKindEnumType"},"validFrom":{"type":"string","format":"date-time"},"validTo":{"type":"string","format":"date-time"},"chargingSchedule":{"type":"array","items":{"$ref":"urn:def:ChargingScheduleType"},"minItems":1,"maxItems":3},"transactionId":{"type":"string","maxLength":36}},"required":["id","stackLevel","chargingProfilePurpose","chargingProfileKind","chargingSchedule"]};
-const schema86 = {"$id":"urn:def:ChargingProfilePurposeEnumType","type":"string","enum":["ChargingStationExternalConstraints","ChargingStationMaxProfile","TxDefaultProfile","TxProfile"]};
-
-function validate223(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="urn:def:ChargingProfilePurposeEnumType" */;
-let vErrors = null;
-let errors = 0;
-if(typeof data !== "string"){
-validate223.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
-return false;
-}
-if(!((((data === "ChargingStationExternalConstraints") || (data === "ChargingStationMaxProfile")) || (data === "TxDefaultProfile")) || (data === "TxProfile"))){
-validate223.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema86.enum}}];
-return false;
-}
-validate223.errors = vErrors;
-return errors === 0;
-}
-
-const schema87 = {"$id":"urn:def:ChargingProfileKindEnumType","type":"string","enum":["Absolute","Recurring","Relative"]};
+export const ReportChargingProfiles_req = validate220;
+const schema85 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"requestId":{"type":"integer"},"chargingLimitSource":{"$ref":"urn:def:ChargingLimitSourceEnumType"},"chargingProfile":{"type":"array","items":{"$ref":"urn:def:ChargingProfileType"},"minItems":1},"tbc":{"type":"boolean","default":false},"evseId":{"type":"integer"}},"required":["requestId","chargingLimitSource","evseId","chargingProfile"],"type":"object"};
+const schema86 = {"$id":"urn:def:ChargingProfileType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"id":{"type":"integer"},"stackLevel":{"type":"integer"},"chargingProfilePurpose":{"$ref":"urn:def:ChargingProfilePurposeEnumType"},"chargingProfileKind":{"$ref":"urn:def:ChargingProfileKindEnumType"},"recurrencyKind":{"$ref":"urn:def:RecurrencyKindEnumType"},"validFrom":{"type":"string","format":"date-time"},"validTo":{"type":"string","format":"date-time"},"chargingSchedule":{"type":"array","items":{"$ref":"urn:def:ChargingScheduleType"},"minItems":1,"maxItems":3},"transactionId":{"type":"string","maxLength":36}},"required":["id","stackLevel","chargingProfilePurpose","chargingProfileKind","chargingSchedule"]};
+const schema87 = {"$id":"urn:def:ChargingProfilePurposeEnumType","type":"string","enum":["ChargingStationExternalConstraints","ChargingStationMaxProfile","TxDefaultProfile","TxProfile"]};
 
 function validate225(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="urn:def:ChargingProfileKindEnumType" */;
+/*# sourceURL="urn:def:ChargingProfilePurposeEnumType" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
 validate225.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
 return false;
 }
-if(!(((data === "Absolute") || (data === "Recurring")) || (data === "Relative"))){
+if(!((((data === "ChargingStationExternalConstraints") || (data === "ChargingStationMaxProfile")) || (data === "TxDefaultProfile")) || (data === "TxProfile"))){
 validate225.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema87.enum}}];
 return false;
 }
@@ -6804,17 +6846,17 @@ validate225.errors = vErrors;
 return errors === 0;
 }
 
-const schema88 = {"$id":"urn:def:RecurrencyKindEnumType","type":"string","enum":["Daily","Weekly"]};
+const schema88 = {"$id":"urn:def:ChargingProfileKindEnumType","type":"string","enum":["Absolute","Recurring","Relative"]};
 
 function validate227(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="urn:def:RecurrencyKindEnumType" */;
+/*# sourceURL="urn:def:ChargingProfileKindEnumType" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
 validate227.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
 return false;
 }
-if(!((data === "Daily") || (data === "Weekly"))){
+if(!(((data === "Absolute") || (data === "Recurring")) || (data === "Relative"))){
 validate227.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema88.enum}}];
 return false;
 }
@@ -6822,8 +6864,26 @@ validate227.errors = vErrors;
 return errors === 0;
 }
 
+const schema89 = {"$id":"urn:def:RecurrencyKindEnumType","type":"string","enum":["Daily","Weekly"]};
 
-function validate221(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate229(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="urn:def:RecurrencyKindEnumType" */;
+let vErrors = null;
+let errors = 0;
+if(typeof data !== "string"){
+validate229.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
+return false;
+}
+if(!((data === "Daily") || (data === "Weekly"))){
+validate229.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema89.enum}}];
+return false;
+}
+validate229.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate223(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:ChargingProfileType" */;
 let vErrors = null;
 let errors = 0;
@@ -6831,14 +6891,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((((((data.id === undefined) && (missing0 = "id")) || ((data.stackLevel === undefined) && (missing0 = "stackLevel"))) || ((data.chargingProfilePurpose === undefined) && (missing0 = "chargingProfilePurpose"))) || ((data.chargingProfileKind === undefined) && (missing0 = "chargingProfileKind"))) || ((data.chargingSchedule === undefined) && (missing0 = "chargingSchedule"))){
-validate221.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate223.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
-if(!(func31.call(schema85.properties, key0))){
-validate221.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+if(!(func31.call(schema86.properties, key0))){
+validate223.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -6860,7 +6920,7 @@ if(data.id !== undefined){
 let data1 = data.id;
 const _errs3 = errors;
 if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
-validate221.errors = [{instancePath:instancePath+"/id",keyword:"type",params:{type: "integer"}}];
+validate223.errors = [{instancePath:instancePath+"/id",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -6873,7 +6933,7 @@ if(data.stackLevel !== undefined){
 let data2 = data.stackLevel;
 const _errs5 = errors;
 if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
-validate221.errors = [{instancePath:instancePath+"/stackLevel",keyword:"type",params:{type: "integer"}}];
+validate223.errors = [{instancePath:instancePath+"/stackLevel",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -6884,8 +6944,8 @@ var valid0 = true;
 if(valid0){
 if(data.chargingProfilePurpose !== undefined){
 const _errs7 = errors;
-if(!(validate223(data.chargingProfilePurpose, {instancePath:instancePath+"/chargingProfilePurpose",parentData:data,parentDataProperty:"chargingProfilePurpose",rootData}))){
-vErrors = vErrors === null ? validate223.errors : vErrors.concat(validate223.errors);
+if(!(validate225(data.chargingProfilePurpose, {instancePath:instancePath+"/chargingProfilePurpose",parentData:data,parentDataProperty:"chargingProfilePurpose",rootData}))){
+vErrors = vErrors === null ? validate225.errors : vErrors.concat(validate225.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs7 === errors;
@@ -6896,8 +6956,8 @@ var valid0 = true;
 if(valid0){
 if(data.chargingProfileKind !== undefined){
 const _errs8 = errors;
-if(!(validate225(data.chargingProfileKind, {instancePath:instancePath+"/chargingProfileKind",parentData:data,parentDataProperty:"chargingProfileKind",rootData}))){
-vErrors = vErrors === null ? validate225.errors : vErrors.concat(validate225.errors);
+if(!(validate227(data.chargingProfileKind, {instancePath:instancePath+"/chargingProfileKind",parentData:data,parentDataProperty:"chargingProfileKind",rootData}))){
+vErrors = vErrors === null ? validate227.errors : vErrors.concat(validate227.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs8 === errors;
@@ -6908,8 +6968,8 @@ var valid0 = true;
 if(valid0){
 if(data.recurrencyKind !== undefined){
 const _errs9 = errors;
-if(!(validate227(data.recurrencyKind, {instancePath:instancePath+"/recurrencyKind",parentData:data,parentDataProperty:"recurrencyKind",rootData}))){
-vErrors = vErrors === null ? validate227.errors : vErrors.concat(validate227.errors);
+if(!(validate229(data.recurrencyKind, {instancePath:instancePath+"/recurrencyKind",parentData:data,parentDataProperty:"recurrencyKind",rootData}))){
+vErrors = vErrors === null ? validate229.errors : vErrors.concat(validate229.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs9 === errors;
@@ -6925,12 +6985,12 @@ if(errors === _errs10){
 if(errors === _errs10){
 if(typeof data6 === "string"){
 if(!(formats0.validate(data6))){
-validate221.errors = [{instancePath:instancePath+"/validFrom",keyword:"format",params:{format: "date-time"}}];
+validate223.errors = [{instancePath:instancePath+"/validFrom",keyword:"format",params:{format: "date-time"}}];
 return false;
 }
 }
 else {
-validate221.errors = [{instancePath:instancePath+"/validFrom",keyword:"type",params:{type: "string"}}];
+validate223.errors = [{instancePath:instancePath+"/validFrom",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -6948,12 +7008,12 @@ if(errors === _errs12){
 if(errors === _errs12){
 if(typeof data7 === "string"){
 if(!(formats0.validate(data7))){
-validate221.errors = [{instancePath:instancePath+"/validTo",keyword:"format",params:{format: "date-time"}}];
+validate223.errors = [{instancePath:instancePath+"/validTo",keyword:"format",params:{format: "date-time"}}];
 return false;
 }
 }
 else {
-validate221.errors = [{instancePath:instancePath+"/validTo",keyword:"type",params:{type: "string"}}];
+validate223.errors = [{instancePath:instancePath+"/validTo",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -6970,12 +7030,12 @@ const _errs14 = errors;
 if(errors === _errs14){
 if(Array.isArray(data8)){
 if(data8.length > 3){
-validate221.errors = [{instancePath:instancePath+"/chargingSchedule",keyword:"maxItems",params:{limit: 3}}];
+validate223.errors = [{instancePath:instancePath+"/chargingSchedule",keyword:"maxItems",params:{limit: 3}}];
 return false;
 }
 else {
 if(data8.length < 1){
-validate221.errors = [{instancePath:instancePath+"/chargingSchedule",keyword:"minItems",params:{limit: 1}}];
+validate223.errors = [{instancePath:instancePath+"/chargingSchedule",keyword:"minItems",params:{limit: 1}}];
 return false;
 }
 else {
@@ -6983,8 +7043,8 @@ var valid1 = true;
 const len0 = data8.length;
 for(let i0=0; i0<len0; i0++){
 const _errs16 = errors;
-if(!(validate114(data8[i0], {instancePath:instancePath+"/chargingSchedule/" + i0,parentData:data8,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate114.errors : vErrors.concat(validate114.errors);
+if(!(validate116(data8[i0], {instancePath:instancePath+"/chargingSchedule/" + i0,parentData:data8,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate116.errors : vErrors.concat(validate116.errors);
 errors = vErrors.length;
 }
 var valid1 = _errs16 === errors;
@@ -6996,7 +7056,7 @@ break;
 }
 }
 else {
-validate221.errors = [{instancePath:instancePath+"/chargingSchedule",keyword:"type",params:{type: "array"}}];
+validate223.errors = [{instancePath:instancePath+"/chargingSchedule",keyword:"type",params:{type: "array"}}];
 return false;
 }
 }
@@ -7012,12 +7072,12 @@ const _errs17 = errors;
 if(errors === _errs17){
 if(typeof data10 === "string"){
 if(func0(data10) > 36){
-validate221.errors = [{instancePath:instancePath+"/transactionId",keyword:"maxLength",params:{limit: 36}}];
+validate223.errors = [{instancePath:instancePath+"/transactionId",keyword:"maxLength",params:{limit: 36}}];
 return false;
 }
 }
 else {
-validate221.errors = [{instancePath:instancePath+"/transactionId",keyword:"type",params:{type: "string"}}];
+validate223.errors = [{instancePath:instancePath+"/transactionId",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -7039,30 +7099,30 @@ var valid0 = true;
 }
 }
 else {
-validate221.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate223.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate221.errors = vErrors;
+validate223.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate218(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate220(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((((data.requestId === undefined) && (missing0 = "requestId")) || ((data.chargingLimitSource === undefined) && (missing0 = "chargingLimitSource"))) || ((data.evseId === undefined) && (missing0 = "evseId"))) || ((data.chargingProfile === undefined) && (missing0 = "chargingProfile"))){
-validate218.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate220.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!((((((key0 === "customData") || (key0 === "requestId")) || (key0 === "chargingLimitSource")) || (key0 === "chargingProfile")) || (key0 === "tbc")) || (key0 === "evseId"))){
-validate218.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate220.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -7084,7 +7144,7 @@ if(data.requestId !== undefined){
 let data1 = data.requestId;
 const _errs3 = errors;
 if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
-validate218.errors = [{instancePath:instancePath+"/requestId",keyword:"type",params:{type: "integer"}}];
+validate220.errors = [{instancePath:instancePath+"/requestId",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -7111,7 +7171,7 @@ const _errs6 = errors;
 if(errors === _errs6){
 if(Array.isArray(data3)){
 if(data3.length < 1){
-validate218.errors = [{instancePath:instancePath+"/chargingProfile",keyword:"minItems",params:{limit: 1}}];
+validate220.errors = [{instancePath:instancePath+"/chargingProfile",keyword:"minItems",params:{limit: 1}}];
 return false;
 }
 else {
@@ -7119,8 +7179,8 @@ var valid1 = true;
 const len0 = data3.length;
 for(let i0=0; i0<len0; i0++){
 const _errs8 = errors;
-if(!(validate221(data3[i0], {instancePath:instancePath+"/chargingProfile/" + i0,parentData:data3,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate221.errors : vErrors.concat(validate221.errors);
+if(!(validate223(data3[i0], {instancePath:instancePath+"/chargingProfile/" + i0,parentData:data3,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate223.errors : vErrors.concat(validate223.errors);
 errors = vErrors.length;
 }
 var valid1 = _errs8 === errors;
@@ -7131,7 +7191,7 @@ break;
 }
 }
 else {
-validate218.errors = [{instancePath:instancePath+"/chargingProfile",keyword:"type",params:{type: "array"}}];
+validate220.errors = [{instancePath:instancePath+"/chargingProfile",keyword:"type",params:{type: "array"}}];
 return false;
 }
 }
@@ -7144,7 +7204,7 @@ if(valid0){
 if(data.tbc !== undefined){
 const _errs9 = errors;
 if(typeof data.tbc !== "boolean"){
-validate218.errors = [{instancePath:instancePath+"/tbc",keyword:"type",params:{type: "boolean"}}];
+validate220.errors = [{instancePath:instancePath+"/tbc",keyword:"type",params:{type: "boolean"}}];
 return false;
 }
 var valid0 = _errs9 === errors;
@@ -7157,7 +7217,7 @@ if(data.evseId !== undefined){
 let data6 = data.evseId;
 const _errs11 = errors;
 if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
-validate218.errors = [{instancePath:instancePath+"/evseId",keyword:"type",params:{type: "integer"}}];
+validate220.errors = [{instancePath:instancePath+"/evseId",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs11 === errors;
@@ -7174,50 +7234,50 @@ var valid0 = true;
 }
 }
 else {
-validate218.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate220.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate218.errors = vErrors;
+validate220.errors = vErrors;
 return errors === 0;
 }
 
-export const RequestStartTransaction_conf = validate231;
-const schema89 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"status":{"$ref":"urn:def:RequestStartStopStatusEnumType"},"statusInfo":{"$ref":"urn:def:StatusInfoType"},"transactionId":{"type":"string","maxLength":36}},"required":["status"],"type":"object"};
-const schema90 = {"$id":"urn:def:RequestStartStopStatusEnumType","type":"string","enum":["Accepted","Rejected"]};
+export const RequestStartTransaction_conf = validate233;
+const schema90 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"status":{"$ref":"urn:def:RequestStartStopStatusEnumType"},"statusInfo":{"$ref":"urn:def:StatusInfoType"},"transactionId":{"type":"string","maxLength":36}},"required":["status"],"type":"object"};
+const schema91 = {"$id":"urn:def:RequestStartStopStatusEnumType","type":"string","enum":["Accepted","Rejected"]};
 
-function validate233(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate235(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:RequestStartStopStatusEnumType" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
-validate233.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
+validate235.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
 return false;
 }
 if(!((data === "Accepted") || (data === "Rejected"))){
-validate233.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema90.enum}}];
+validate235.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema91.enum}}];
 return false;
 }
-validate233.errors = vErrors;
+validate235.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate231(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate233(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.status === undefined) && (missing0 = "status")){
-validate231.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate233.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!((((key0 === "customData") || (key0 === "status")) || (key0 === "statusInfo")) || (key0 === "transactionId"))){
-validate231.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate233.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -7237,8 +7297,8 @@ var valid0 = true;
 if(valid0){
 if(data.status !== undefined){
 const _errs3 = errors;
-if(!(validate233(data.status, {instancePath:instancePath+"/status",parentData:data,parentDataProperty:"status",rootData}))){
-vErrors = vErrors === null ? validate233.errors : vErrors.concat(validate233.errors);
+if(!(validate235(data.status, {instancePath:instancePath+"/status",parentData:data,parentDataProperty:"status",rootData}))){
+vErrors = vErrors === null ? validate235.errors : vErrors.concat(validate235.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs3 === errors;
@@ -7265,12 +7325,12 @@ const _errs5 = errors;
 if(errors === _errs5){
 if(typeof data3 === "string"){
 if(func0(data3) > 36){
-validate231.errors = [{instancePath:instancePath+"/transactionId",keyword:"maxLength",params:{limit: 36}}];
+validate233.errors = [{instancePath:instancePath+"/transactionId",keyword:"maxLength",params:{limit: 36}}];
 return false;
 }
 }
 else {
-validate231.errors = [{instancePath:instancePath+"/transactionId",keyword:"type",params:{type: "string"}}];
+validate233.errors = [{instancePath:instancePath+"/transactionId",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -7286,32 +7346,32 @@ var valid0 = true;
 }
 }
 else {
-validate231.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate233.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate231.errors = vErrors;
+validate233.errors = vErrors;
 return errors === 0;
 }
 
-export const RequestStopTransaction_conf = validate236;
-const schema91 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"status":{"$ref":"urn:def:RequestStartStopStatusEnumType"},"statusInfo":{"$ref":"urn:def:StatusInfoType"}},"required":["status"],"type":"object"};
+export const RequestStopTransaction_conf = validate238;
+const schema92 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"status":{"$ref":"urn:def:RequestStartStopStatusEnumType"},"statusInfo":{"$ref":"urn:def:StatusInfoType"}},"required":["status"],"type":"object"};
 
-function validate236(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate238(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.status === undefined) && (missing0 = "status")){
-validate236.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate238.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(((key0 === "customData") || (key0 === "status")) || (key0 === "statusInfo"))){
-validate236.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate238.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -7331,8 +7391,8 @@ var valid0 = true;
 if(valid0){
 if(data.status !== undefined){
 const _errs3 = errors;
-if(!(validate233(data.status, {instancePath:instancePath+"/status",parentData:data,parentDataProperty:"status",rootData}))){
-vErrors = vErrors === null ? validate233.errors : vErrors.concat(validate233.errors);
+if(!(validate235(data.status, {instancePath:instancePath+"/status",parentData:data,parentDataProperty:"status",rootData}))){
+vErrors = vErrors === null ? validate235.errors : vErrors.concat(validate235.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs3 === errors;
@@ -7358,50 +7418,50 @@ var valid0 = true;
 }
 }
 else {
-validate236.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate238.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate236.errors = vErrors;
+validate238.errors = vErrors;
 return errors === 0;
 }
 
-export const ReservationStatusUpdate_req = validate240;
-const schema92 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"reservationId":{"type":"integer"},"reservationUpdateStatus":{"$ref":"urn:def:ReservationUpdateStatusEnumType"}},"required":["reservationId","reservationUpdateStatus"],"type":"object"};
-const schema93 = {"$id":"urn:def:ReservationUpdateStatusEnumType","type":"string","enum":["Expired","Removed"]};
+export const ReservationStatusUpdate_req = validate242;
+const schema93 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"reservationId":{"type":"integer"},"reservationUpdateStatus":{"$ref":"urn:def:ReservationUpdateStatusEnumType"}},"required":["reservationId","reservationUpdateStatus"],"type":"object"};
+const schema94 = {"$id":"urn:def:ReservationUpdateStatusEnumType","type":"string","enum":["Expired","Removed"]};
 
-function validate242(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate244(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:ReservationUpdateStatusEnumType" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
-validate242.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
+validate244.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
 return false;
 }
 if(!((data === "Expired") || (data === "Removed"))){
-validate242.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema93.enum}}];
+validate244.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema94.enum}}];
 return false;
 }
-validate242.errors = vErrors;
+validate244.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate240(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate242(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.reservationId === undefined) && (missing0 = "reservationId")) || ((data.reservationUpdateStatus === undefined) && (missing0 = "reservationUpdateStatus"))){
-validate240.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate242.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(((key0 === "customData") || (key0 === "reservationId")) || (key0 === "reservationUpdateStatus"))){
-validate240.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate242.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -7423,7 +7483,7 @@ if(data.reservationId !== undefined){
 let data1 = data.reservationId;
 const _errs3 = errors;
 if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
-validate240.errors = [{instancePath:instancePath+"/reservationId",keyword:"type",params:{type: "integer"}}];
+validate242.errors = [{instancePath:instancePath+"/reservationId",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -7434,8 +7494,8 @@ var valid0 = true;
 if(valid0){
 if(data.reservationUpdateStatus !== undefined){
 const _errs5 = errors;
-if(!(validate242(data.reservationUpdateStatus, {instancePath:instancePath+"/reservationUpdateStatus",parentData:data,parentDataProperty:"reservationUpdateStatus",rootData}))){
-vErrors = vErrors === null ? validate242.errors : vErrors.concat(validate242.errors);
+if(!(validate244(data.reservationUpdateStatus, {instancePath:instancePath+"/reservationUpdateStatus",parentData:data,parentDataProperty:"reservationUpdateStatus",rootData}))){
+vErrors = vErrors === null ? validate244.errors : vErrors.concat(validate244.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs5 === errors;
@@ -7449,50 +7509,50 @@ var valid0 = true;
 }
 }
 else {
-validate240.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate242.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate240.errors = vErrors;
+validate242.errors = vErrors;
 return errors === 0;
 }
 
-export const Reset_conf = validate244;
-const schema94 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"status":{"$ref":"urn:def:ResetStatusEnumType"},"statusInfo":{"$ref":"urn:def:StatusInfoType"}},"required":["status"],"type":"object"};
-const schema95 = {"$id":"urn:def:ResetStatusEnumType","type":"string","enum":["Accepted","Rejected","Scheduled"]};
+export const Reset_conf = validate246;
+const schema95 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"status":{"$ref":"urn:def:ResetStatusEnumType"},"statusInfo":{"$ref":"urn:def:StatusInfoType"}},"required":["status"],"type":"object"};
+const schema96 = {"$id":"urn:def:ResetStatusEnumType","type":"string","enum":["Accepted","Rejected","Scheduled"]};
 
-function validate246(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate248(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:ResetStatusEnumType" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
-validate246.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
+validate248.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
 return false;
 }
 if(!(((data === "Accepted") || (data === "Rejected")) || (data === "Scheduled"))){
-validate246.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema95.enum}}];
+validate248.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema96.enum}}];
 return false;
 }
-validate246.errors = vErrors;
+validate248.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate244(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate246(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.status === undefined) && (missing0 = "status")){
-validate244.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate246.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(((key0 === "customData") || (key0 === "status")) || (key0 === "statusInfo"))){
-validate244.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate246.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -7512,8 +7572,8 @@ var valid0 = true;
 if(valid0){
 if(data.status !== undefined){
 const _errs3 = errors;
-if(!(validate246(data.status, {instancePath:instancePath+"/status",parentData:data,parentDataProperty:"status",rootData}))){
-vErrors = vErrors === null ? validate246.errors : vErrors.concat(validate246.errors);
+if(!(validate248(data.status, {instancePath:instancePath+"/status",parentData:data,parentDataProperty:"status",rootData}))){
+vErrors = vErrors === null ? validate248.errors : vErrors.concat(validate248.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs3 === errors;
@@ -7539,32 +7599,32 @@ var valid0 = true;
 }
 }
 else {
-validate244.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate246.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate244.errors = vErrors;
+validate246.errors = vErrors;
 return errors === 0;
 }
 
-export const SecurityEventNotification_req = validate249;
-const schema96 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"type":{"type":"string","maxLength":50},"timestamp":{"type":"string","format":"date-time"},"techInfo":{"type":"string","maxLength":255}},"required":["type","timestamp"],"type":"object"};
+export const SecurityEventNotification_req = validate251;
+const schema97 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"type":{"type":"string","maxLength":50},"timestamp":{"type":"string","format":"date-time"},"techInfo":{"type":"string","maxLength":255}},"required":["type","timestamp"],"type":"object"};
 
-function validate249(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate251(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.type === undefined) && (missing0 = "type")) || ((data.timestamp === undefined) && (missing0 = "timestamp"))){
-validate249.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate251.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!((((key0 === "customData") || (key0 === "type")) || (key0 === "timestamp")) || (key0 === "techInfo"))){
-validate249.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate251.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -7588,12 +7648,12 @@ const _errs3 = errors;
 if(errors === _errs3){
 if(typeof data1 === "string"){
 if(func0(data1) > 50){
-validate249.errors = [{instancePath:instancePath+"/type",keyword:"maxLength",params:{limit: 50}}];
+validate251.errors = [{instancePath:instancePath+"/type",keyword:"maxLength",params:{limit: 50}}];
 return false;
 }
 }
 else {
-validate249.errors = [{instancePath:instancePath+"/type",keyword:"type",params:{type: "string"}}];
+validate251.errors = [{instancePath:instancePath+"/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -7610,12 +7670,12 @@ if(errors === _errs5){
 if(errors === _errs5){
 if(typeof data2 === "string"){
 if(!(formats0.validate(data2))){
-validate249.errors = [{instancePath:instancePath+"/timestamp",keyword:"format",params:{format: "date-time"}}];
+validate251.errors = [{instancePath:instancePath+"/timestamp",keyword:"format",params:{format: "date-time"}}];
 return false;
 }
 }
 else {
-validate249.errors = [{instancePath:instancePath+"/timestamp",keyword:"type",params:{type: "string"}}];
+validate251.errors = [{instancePath:instancePath+"/timestamp",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -7632,12 +7692,12 @@ const _errs7 = errors;
 if(errors === _errs7){
 if(typeof data3 === "string"){
 if(func0(data3) > 255){
-validate249.errors = [{instancePath:instancePath+"/techInfo",keyword:"maxLength",params:{limit: 255}}];
+validate251.errors = [{instancePath:instancePath+"/techInfo",keyword:"maxLength",params:{limit: 255}}];
 return false;
 }
 }
 else {
-validate249.errors = [{instancePath:instancePath+"/techInfo",keyword:"type",params:{type: "string"}}];
+validate251.errors = [{instancePath:instancePath+"/techInfo",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -7653,96 +7713,6 @@ var valid0 = true;
 }
 }
 else {
-validate249.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-validate249.errors = vErrors;
-return errors === 0;
-}
-
-export const SetChargingProfile_conf = validate251;
-const schema97 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"status":{"$ref":"urn:def:ChargingProfileStatusEnumType"},"statusInfo":{"$ref":"urn:def:StatusInfoType"}},"required":["status"],"type":"object"};
-const schema98 = {"$id":"urn:def:ChargingProfileStatusEnumType","type":"string","enum":["Accepted","Rejected"]};
-
-function validate253(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="urn:def:ChargingProfileStatusEnumType" */;
-let vErrors = null;
-let errors = 0;
-if(typeof data !== "string"){
-validate253.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
-return false;
-}
-if(!((data === "Accepted") || (data === "Rejected"))){
-validate253.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema98.enum}}];
-return false;
-}
-validate253.errors = vErrors;
-return errors === 0;
-}
-
-
-function validate251(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.status === undefined) && (missing0 = "status")){
-validate251.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
-return false;
-}
-else {
-const _errs1 = errors;
-for(const key0 in data){
-if(!(((key0 === "customData") || (key0 === "status")) || (key0 === "statusInfo"))){
-validate251.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
-return false;
-break;
-}
-}
-if(_errs1 === errors){
-if(data.customData !== undefined){
-const _errs2 = errors;
-if(!(validate1(data.customData, {instancePath:instancePath+"/customData",parentData:data,parentDataProperty:"customData",rootData}))){
-vErrors = vErrors === null ? validate1.errors : vErrors.concat(validate1.errors);
-errors = vErrors.length;
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.status !== undefined){
-const _errs3 = errors;
-if(!(validate253(data.status, {instancePath:instancePath+"/status",parentData:data,parentDataProperty:"status",rootData}))){
-vErrors = vErrors === null ? validate253.errors : vErrors.concat(validate253.errors);
-errors = vErrors.length;
-}
-var valid0 = _errs3 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.statusInfo !== undefined){
-const _errs4 = errors;
-if(!(validate30(data.statusInfo, {instancePath:instancePath+"/statusInfo",parentData:data,parentDataProperty:"statusInfo",rootData}))){
-vErrors = vErrors === null ? validate30.errors : vErrors.concat(validate30.errors);
-errors = vErrors.length;
-}
-var valid0 = _errs4 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-}
-}
-else {
 validate251.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
@@ -7751,42 +7721,42 @@ validate251.errors = vErrors;
 return errors === 0;
 }
 
-export const SetNetworkProfile_conf = validate256;
-const schema99 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"status":{"$ref":"urn:def:SetNetworkProfileStatusEnumType"},"statusInfo":{"$ref":"urn:def:StatusInfoType"}},"required":["status"],"type":"object"};
-const schema100 = {"$id":"urn:def:SetNetworkProfileStatusEnumType","type":"string","enum":["Accepted","Rejected","Failed"]};
+export const SendLocalList_conf = validate253;
+const schema98 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"status":{"$ref":"urn:def:SendLocalListStatusEnumType"},"statusInfo":{"$ref":"urn:def:StatusInfoType"}},"required":["status"],"type":"object"};
+const schema99 = {"$id":"urn:def:SendLocalListStatusEnumType","type":"string","enum":["Accepted","Failed","VersionMismatch"]};
 
-function validate258(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="urn:def:SetNetworkProfileStatusEnumType" */;
+function validate255(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="urn:def:SendLocalListStatusEnumType" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
-validate258.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
+validate255.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
 return false;
 }
-if(!(((data === "Accepted") || (data === "Rejected")) || (data === "Failed"))){
-validate258.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema100.enum}}];
+if(!(((data === "Accepted") || (data === "Failed")) || (data === "VersionMismatch"))){
+validate255.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema99.enum}}];
 return false;
 }
-validate258.errors = vErrors;
+validate255.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate256(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate253(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.status === undefined) && (missing0 = "status")){
-validate256.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate253.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(((key0 === "customData") || (key0 === "status")) || (key0 === "statusInfo"))){
-validate256.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate253.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -7806,8 +7776,8 @@ var valid0 = true;
 if(valid0){
 if(data.status !== undefined){
 const _errs3 = errors;
-if(!(validate258(data.status, {instancePath:instancePath+"/status",parentData:data,parentDataProperty:"status",rootData}))){
-vErrors = vErrors === null ? validate258.errors : vErrors.concat(validate258.errors);
+if(!(validate255(data.status, {instancePath:instancePath+"/status",parentData:data,parentDataProperty:"status",rootData}))){
+vErrors = vErrors === null ? validate255.errors : vErrors.concat(validate255.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs3 === errors;
@@ -7833,37 +7803,217 @@ var valid0 = true;
 }
 }
 else {
-validate256.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate253.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate256.errors = vErrors;
+validate253.errors = vErrors;
 return errors === 0;
 }
 
-export const SetVariables_conf = validate261;
-const schema101 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"setVariableResult":{"type":"array","items":{"$ref":"urn:def:SetVariableResultType"},"minItems":1}},"required":["setVariableResult"],"type":"object"};
-const schema102 = {"$id":"urn:def:SetVariableResultType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"attributeType":{"$ref":"urn:def:AttributeEnumType"},"attributeStatus":{"$ref":"urn:def:SetVariableStatusEnumType"},"attributeStatusInfo":{"$ref":"urn:def:StatusInfoType"},"component":{"$ref":"urn:def:ComponentType"},"variable":{"$ref":"urn:def:VariableType"}},"required":["attributeStatus","component","variable"]};
-const schema103 = {"$id":"urn:def:SetVariableStatusEnumType","type":"string","enum":["Accepted","Rejected","UnknownComponent","UnknownVariable","NotSupportedAttributeType","RebootRequired"]};
+export const SetChargingProfile_conf = validate258;
+const schema100 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"status":{"$ref":"urn:def:ChargingProfileStatusEnumType"},"statusInfo":{"$ref":"urn:def:StatusInfoType"}},"required":["status"],"type":"object"};
+const schema101 = {"$id":"urn:def:ChargingProfileStatusEnumType","type":"string","enum":["Accepted","Rejected"]};
 
-function validate266(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="urn:def:SetVariableStatusEnumType" */;
+function validate260(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="urn:def:ChargingProfileStatusEnumType" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
-validate266.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
+validate260.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
 return false;
 }
-if(!((((((data === "Accepted") || (data === "Rejected")) || (data === "UnknownComponent")) || (data === "UnknownVariable")) || (data === "NotSupportedAttributeType")) || (data === "RebootRequired"))){
-validate266.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema103.enum}}];
+if(!((data === "Accepted") || (data === "Rejected"))){
+validate260.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema101.enum}}];
 return false;
 }
-validate266.errors = vErrors;
+validate260.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate258(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.status === undefined) && (missing0 = "status")){
+validate258.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!(((key0 === "customData") || (key0 === "status")) || (key0 === "statusInfo"))){
+validate258.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.customData !== undefined){
+const _errs2 = errors;
+if(!(validate1(data.customData, {instancePath:instancePath+"/customData",parentData:data,parentDataProperty:"customData",rootData}))){
+vErrors = vErrors === null ? validate1.errors : vErrors.concat(validate1.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.status !== undefined){
+const _errs3 = errors;
+if(!(validate260(data.status, {instancePath:instancePath+"/status",parentData:data,parentDataProperty:"status",rootData}))){
+vErrors = vErrors === null ? validate260.errors : vErrors.concat(validate260.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.statusInfo !== undefined){
+const _errs4 = errors;
+if(!(validate30(data.statusInfo, {instancePath:instancePath+"/statusInfo",parentData:data,parentDataProperty:"statusInfo",rootData}))){
+vErrors = vErrors === null ? validate30.errors : vErrors.concat(validate30.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate258.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+validate258.errors = vErrors;
+return errors === 0;
+}
+
+export const SetNetworkProfile_conf = validate263;
+const schema102 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"status":{"$ref":"urn:def:SetNetworkProfileStatusEnumType"},"statusInfo":{"$ref":"urn:def:StatusInfoType"}},"required":["status"],"type":"object"};
+const schema103 = {"$id":"urn:def:SetNetworkProfileStatusEnumType","type":"string","enum":["Accepted","Rejected","Failed"]};
+
+function validate265(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="urn:def:SetNetworkProfileStatusEnumType" */;
+let vErrors = null;
+let errors = 0;
+if(typeof data !== "string"){
+validate265.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
+return false;
+}
+if(!(((data === "Accepted") || (data === "Rejected")) || (data === "Failed"))){
+validate265.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema103.enum}}];
+return false;
+}
+validate265.errors = vErrors;
 return errors === 0;
 }
 
 
 function validate263(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.status === undefined) && (missing0 = "status")){
+validate263.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!(((key0 === "customData") || (key0 === "status")) || (key0 === "statusInfo"))){
+validate263.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.customData !== undefined){
+const _errs2 = errors;
+if(!(validate1(data.customData, {instancePath:instancePath+"/customData",parentData:data,parentDataProperty:"customData",rootData}))){
+vErrors = vErrors === null ? validate1.errors : vErrors.concat(validate1.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.status !== undefined){
+const _errs3 = errors;
+if(!(validate265(data.status, {instancePath:instancePath+"/status",parentData:data,parentDataProperty:"status",rootData}))){
+vErrors = vErrors === null ? validate265.errors : vErrors.concat(validate265.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.statusInfo !== undefined){
+const _errs4 = errors;
+if(!(validate30(data.statusInfo, {instancePath:instancePath+"/statusInfo",parentData:data,parentDataProperty:"statusInfo",rootData}))){
+vErrors = vErrors === null ? validate30.errors : vErrors.concat(validate30.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate263.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+validate263.errors = vErrors;
+return errors === 0;
+}
+
+export const SetVariables_conf = validate268;
+const schema104 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"setVariableResult":{"type":"array","items":{"$ref":"urn:def:SetVariableResultType"},"minItems":1}},"required":["setVariableResult"],"type":"object"};
+const schema105 = {"$id":"urn:def:SetVariableResultType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"attributeType":{"$ref":"urn:def:AttributeEnumType"},"attributeStatus":{"$ref":"urn:def:SetVariableStatusEnumType"},"attributeStatusInfo":{"$ref":"urn:def:StatusInfoType"},"component":{"$ref":"urn:def:ComponentType"},"variable":{"$ref":"urn:def:VariableType"}},"required":["attributeStatus","component","variable"]};
+const schema106 = {"$id":"urn:def:SetVariableStatusEnumType","type":"string","enum":["Accepted","Rejected","UnknownComponent","UnknownVariable","NotSupportedAttributeType","RebootRequired"]};
+
+function validate273(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="urn:def:SetVariableStatusEnumType" */;
+let vErrors = null;
+let errors = 0;
+if(typeof data !== "string"){
+validate273.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
+return false;
+}
+if(!((((((data === "Accepted") || (data === "Rejected")) || (data === "UnknownComponent")) || (data === "UnknownVariable")) || (data === "NotSupportedAttributeType")) || (data === "RebootRequired"))){
+validate273.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema106.enum}}];
+return false;
+}
+validate273.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate270(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:SetVariableResultType" */;
 let vErrors = null;
 let errors = 0;
@@ -7871,14 +8021,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((((data.attributeStatus === undefined) && (missing0 = "attributeStatus")) || ((data.component === undefined) && (missing0 = "component"))) || ((data.variable === undefined) && (missing0 = "variable"))){
-validate263.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate270.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!((((((key0 === "customData") || (key0 === "attributeType")) || (key0 === "attributeStatus")) || (key0 === "attributeStatusInfo")) || (key0 === "component")) || (key0 === "variable"))){
-validate263.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate270.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -7898,8 +8048,8 @@ var valid0 = true;
 if(valid0){
 if(data.attributeType !== undefined){
 const _errs3 = errors;
-if(!(validate72(data.attributeType, {instancePath:instancePath+"/attributeType",parentData:data,parentDataProperty:"attributeType",rootData}))){
-vErrors = vErrors === null ? validate72.errors : vErrors.concat(validate72.errors);
+if(!(validate74(data.attributeType, {instancePath:instancePath+"/attributeType",parentData:data,parentDataProperty:"attributeType",rootData}))){
+vErrors = vErrors === null ? validate74.errors : vErrors.concat(validate74.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs3 === errors;
@@ -7910,8 +8060,8 @@ var valid0 = true;
 if(valid0){
 if(data.attributeStatus !== undefined){
 const _errs4 = errors;
-if(!(validate266(data.attributeStatus, {instancePath:instancePath+"/attributeStatus",parentData:data,parentDataProperty:"attributeStatus",rootData}))){
-vErrors = vErrors === null ? validate266.errors : vErrors.concat(validate266.errors);
+if(!(validate273(data.attributeStatus, {instancePath:instancePath+"/attributeStatus",parentData:data,parentDataProperty:"attributeStatus",rootData}))){
+vErrors = vErrors === null ? validate273.errors : vErrors.concat(validate273.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs4 === errors;
@@ -7934,8 +8084,8 @@ var valid0 = true;
 if(valid0){
 if(data.component !== undefined){
 const _errs6 = errors;
-if(!(validate74(data.component, {instancePath:instancePath+"/component",parentData:data,parentDataProperty:"component",rootData}))){
-vErrors = vErrors === null ? validate74.errors : vErrors.concat(validate74.errors);
+if(!(validate76(data.component, {instancePath:instancePath+"/component",parentData:data,parentDataProperty:"component",rootData}))){
+vErrors = vErrors === null ? validate76.errors : vErrors.concat(validate76.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs6 === errors;
@@ -7946,8 +8096,8 @@ var valid0 = true;
 if(valid0){
 if(data.variable !== undefined){
 const _errs7 = errors;
-if(!(validate80(data.variable, {instancePath:instancePath+"/variable",parentData:data,parentDataProperty:"variable",rootData}))){
-vErrors = vErrors === null ? validate80.errors : vErrors.concat(validate80.errors);
+if(!(validate82(data.variable, {instancePath:instancePath+"/variable",parentData:data,parentDataProperty:"variable",rootData}))){
+vErrors = vErrors === null ? validate82.errors : vErrors.concat(validate82.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs7 === errors;
@@ -7964,30 +8114,30 @@ var valid0 = true;
 }
 }
 else {
-validate263.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate270.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate263.errors = vErrors;
+validate270.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate261(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate268(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.setVariableResult === undefined) && (missing0 = "setVariableResult")){
-validate261.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate268.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!((key0 === "customData") || (key0 === "setVariableResult"))){
-validate261.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate268.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -8011,7 +8161,7 @@ const _errs3 = errors;
 if(errors === _errs3){
 if(Array.isArray(data1)){
 if(data1.length < 1){
-validate261.errors = [{instancePath:instancePath+"/setVariableResult",keyword:"minItems",params:{limit: 1}}];
+validate268.errors = [{instancePath:instancePath+"/setVariableResult",keyword:"minItems",params:{limit: 1}}];
 return false;
 }
 else {
@@ -8019,8 +8169,8 @@ var valid1 = true;
 const len0 = data1.length;
 for(let i0=0; i0<len0; i0++){
 const _errs5 = errors;
-if(!(validate263(data1[i0], {instancePath:instancePath+"/setVariableResult/" + i0,parentData:data1,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate263.errors : vErrors.concat(validate263.errors);
+if(!(validate270(data1[i0], {instancePath:instancePath+"/setVariableResult/" + i0,parentData:data1,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate270.errors : vErrors.concat(validate270.errors);
 errors = vErrors.length;
 }
 var valid1 = _errs5 === errors;
@@ -8031,7 +8181,7 @@ break;
 }
 }
 else {
-validate261.errors = [{instancePath:instancePath+"/setVariableResult",keyword:"type",params:{type: "array"}}];
+validate268.errors = [{instancePath:instancePath+"/setVariableResult",keyword:"type",params:{type: "array"}}];
 return false;
 }
 }
@@ -8045,50 +8195,50 @@ var valid0 = true;
 }
 }
 else {
-validate261.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate268.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate261.errors = vErrors;
+validate268.errors = vErrors;
 return errors === 0;
 }
 
-export const SignCertificate_req = validate272;
-const schema104 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"csr":{"type":"string","maxLength":5500},"certificateType":{"$ref":"urn:def:CertificateSigningUseEnumType"}},"required":["csr"],"type":"object"};
-const schema105 = {"$id":"urn:def:CertificateSigningUseEnumType","type":"string","enum":["ChargingStationCertificate","V2GCertificate"]};
+export const SignCertificate_req = validate279;
+const schema107 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"csr":{"type":"string","maxLength":5500},"certificateType":{"$ref":"urn:def:CertificateSigningUseEnumType"}},"required":["csr"],"type":"object"};
+const schema108 = {"$id":"urn:def:CertificateSigningUseEnumType","type":"string","enum":["ChargingStationCertificate","V2GCertificate"]};
 
-function validate274(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate281(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:CertificateSigningUseEnumType" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
-validate274.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
+validate281.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
 return false;
 }
 if(!((data === "ChargingStationCertificate") || (data === "V2GCertificate"))){
-validate274.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema105.enum}}];
+validate281.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema108.enum}}];
 return false;
 }
-validate274.errors = vErrors;
+validate281.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate272(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate279(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.csr === undefined) && (missing0 = "csr")){
-validate272.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate279.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(((key0 === "customData") || (key0 === "csr")) || (key0 === "certificateType"))){
-validate272.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate279.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -8112,12 +8262,12 @@ const _errs3 = errors;
 if(errors === _errs3){
 if(typeof data1 === "string"){
 if(func0(data1) > 5500){
-validate272.errors = [{instancePath:instancePath+"/csr",keyword:"maxLength",params:{limit: 5500}}];
+validate279.errors = [{instancePath:instancePath+"/csr",keyword:"maxLength",params:{limit: 5500}}];
 return false;
 }
 }
 else {
-validate272.errors = [{instancePath:instancePath+"/csr",keyword:"type",params:{type: "string"}}];
+validate279.errors = [{instancePath:instancePath+"/csr",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -8129,8 +8279,8 @@ var valid0 = true;
 if(valid0){
 if(data.certificateType !== undefined){
 const _errs5 = errors;
-if(!(validate274(data.certificateType, {instancePath:instancePath+"/certificateType",parentData:data,parentDataProperty:"certificateType",rootData}))){
-vErrors = vErrors === null ? validate274.errors : vErrors.concat(validate274.errors);
+if(!(validate281(data.certificateType, {instancePath:instancePath+"/certificateType",parentData:data,parentDataProperty:"certificateType",rootData}))){
+vErrors = vErrors === null ? validate281.errors : vErrors.concat(validate281.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs5 === errors;
@@ -8144,50 +8294,50 @@ var valid0 = true;
 }
 }
 else {
-validate272.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate279.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate272.errors = vErrors;
+validate279.errors = vErrors;
 return errors === 0;
 }
 
-export const StatusNotification_req = validate276;
-const schema106 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"timestamp":{"type":"string","format":"date-time"},"connectorStatus":{"$ref":"urn:def:ConnectorStatusEnumType"},"evseId":{"type":"integer"},"connectorId":{"type":"integer"}},"required":["timestamp","connectorStatus","evseId","connectorId"],"type":"object"};
-const schema107 = {"$id":"urn:def:ConnectorStatusEnumType","type":"string","enum":["Available","Occupied","Reserved","Unavailable","Faulted"]};
+export const StatusNotification_req = validate283;
+const schema109 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"timestamp":{"type":"string","format":"date-time"},"connectorStatus":{"$ref":"urn:def:ConnectorStatusEnumType"},"evseId":{"type":"integer"},"connectorId":{"type":"integer"}},"required":["timestamp","connectorStatus","evseId","connectorId"],"type":"object"};
+const schema110 = {"$id":"urn:def:ConnectorStatusEnumType","type":"string","enum":["Available","Occupied","Reserved","Unavailable","Faulted"]};
 
-function validate278(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate285(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:ConnectorStatusEnumType" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
-validate278.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
+validate285.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
 return false;
 }
 if(!(((((data === "Available") || (data === "Occupied")) || (data === "Reserved")) || (data === "Unavailable")) || (data === "Faulted"))){
-validate278.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema107.enum}}];
+validate285.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema110.enum}}];
 return false;
 }
-validate278.errors = vErrors;
+validate285.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate276(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate283(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((((data.timestamp === undefined) && (missing0 = "timestamp")) || ((data.connectorStatus === undefined) && (missing0 = "connectorStatus"))) || ((data.evseId === undefined) && (missing0 = "evseId"))) || ((data.connectorId === undefined) && (missing0 = "connectorId"))){
-validate276.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate283.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(((((key0 === "customData") || (key0 === "timestamp")) || (key0 === "connectorStatus")) || (key0 === "evseId")) || (key0 === "connectorId"))){
-validate276.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate283.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -8212,12 +8362,12 @@ if(errors === _errs3){
 if(errors === _errs3){
 if(typeof data1 === "string"){
 if(!(formats0.validate(data1))){
-validate276.errors = [{instancePath:instancePath+"/timestamp",keyword:"format",params:{format: "date-time"}}];
+validate283.errors = [{instancePath:instancePath+"/timestamp",keyword:"format",params:{format: "date-time"}}];
 return false;
 }
 }
 else {
-validate276.errors = [{instancePath:instancePath+"/timestamp",keyword:"type",params:{type: "string"}}];
+validate283.errors = [{instancePath:instancePath+"/timestamp",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -8230,8 +8380,8 @@ var valid0 = true;
 if(valid0){
 if(data.connectorStatus !== undefined){
 const _errs5 = errors;
-if(!(validate278(data.connectorStatus, {instancePath:instancePath+"/connectorStatus",parentData:data,parentDataProperty:"connectorStatus",rootData}))){
-vErrors = vErrors === null ? validate278.errors : vErrors.concat(validate278.errors);
+if(!(validate285(data.connectorStatus, {instancePath:instancePath+"/connectorStatus",parentData:data,parentDataProperty:"connectorStatus",rootData}))){
+vErrors = vErrors === null ? validate285.errors : vErrors.concat(validate285.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs5 === errors;
@@ -8244,7 +8394,7 @@ if(data.evseId !== undefined){
 let data3 = data.evseId;
 const _errs6 = errors;
 if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
-validate276.errors = [{instancePath:instancePath+"/evseId",keyword:"type",params:{type: "integer"}}];
+validate283.errors = [{instancePath:instancePath+"/evseId",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -8257,7 +8407,7 @@ if(data.connectorId !== undefined){
 let data4 = data.connectorId;
 const _errs8 = errors;
 if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
-validate276.errors = [{instancePath:instancePath+"/connectorId",keyword:"type",params:{type: "integer"}}];
+validate283.errors = [{instancePath:instancePath+"/connectorId",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs8 === errors;
@@ -8273,64 +8423,27 @@ var valid0 = true;
 }
 }
 else {
-validate276.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate283.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate276.errors = vErrors;
+validate283.errors = vErrors;
 return errors === 0;
 }
 
-export const TransactionEvent_req = validate280;
-const schema108 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"eventType":{"$ref":"urn:def:TransactionEventEnumType"},"meterValue":{"type":"array","items":{"$ref":"urn:def:MeterValueType"},"minItems":1},"timestamp":{"type":"string","format":"date-time"},"triggerReason":{"$ref":"urn:def:TriggerReasonEnumType"},"seqNo":{"type":"integer"},"offline":{"type":"boolean","default":false},"numberOfPhasesUsed":{"type":"integer"},"cableMaxCurrent":{"type":"integer"},"reservationId":{"type":"integer"},"transactionInfo":{"$ref":"urn:def:TransactionType"},"evse":{"$ref":"urn:def:EVSEType"},"idToken":{"$ref":"urn:def:IdTokenType"}},"required":["eventType","timestamp","triggerReason","seqNo","transactionInfo"],"type":"object"};
-const schema109 = {"$id":"urn:def:TransactionEventEnumType","type":"string","enum":["Ended","Started","Updated"]};
-
-function validate282(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="urn:def:TransactionEventEnumType" */;
-let vErrors = null;
-let errors = 0;
-if(typeof data !== "string"){
-validate282.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
-return false;
-}
-if(!(((data === "Ended") || (data === "Started")) || (data === "Updated"))){
-validate282.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema109.enum}}];
-return false;
-}
-validate282.errors = vErrors;
-return errors === 0;
-}
-
-const schema110 = {"$id":"urn:def:TriggerReasonEnumType","type":"string","enum":["Authorized","CablePluggedIn","ChargingRateChanged","ChargingStateChanged","Deauthorized","EnergyLimitReached","EVCommunicationLost","EVConnectTimeout","MeterValueClock","MeterValuePeriodic","TimeLimitReached","Trigger","UnlockCommand","StopAuthorized","EVDeparted","EVDetected","RemoteStop","RemoteStart","AbnormalCondition","SignedDataReceived","ResetCommand"]};
-
-function validate285(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="urn:def:TriggerReasonEnumType" */;
-let vErrors = null;
-let errors = 0;
-if(typeof data !== "string"){
-validate285.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
-return false;
-}
-if(!(((((((((((((((((((((data === "Authorized") || (data === "CablePluggedIn")) || (data === "ChargingRateChanged")) || (data === "ChargingStateChanged")) || (data === "Deauthorized")) || (data === "EnergyLimitReached")) || (data === "EVCommunicationLost")) || (data === "EVConnectTimeout")) || (data === "MeterValueClock")) || (data === "MeterValuePeriodic")) || (data === "TimeLimitReached")) || (data === "Trigger")) || (data === "UnlockCommand")) || (data === "StopAuthorized")) || (data === "EVDeparted")) || (data === "EVDetected")) || (data === "RemoteStop")) || (data === "RemoteStart")) || (data === "AbnormalCondition")) || (data === "SignedDataReceived")) || (data === "ResetCommand"))){
-validate285.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema110.enum}}];
-return false;
-}
-validate285.errors = vErrors;
-return errors === 0;
-}
-
-const schema111 = {"$id":"urn:def:TransactionType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"transactionId":{"type":"string","maxLength":36},"chargingState":{"$ref":"urn:def:ChargingStateEnumType"},"timeSpentCharging":{"type":"integer"},"stoppedReason":{"$ref":"urn:def:ReasonEnumType"},"remoteStartId":{"type":"integer"}},"required":["transactionId"]};
-const schema112 = {"$id":"urn:def:ChargingStateEnumType","type":"string","enum":["Charging","EVConnected","SuspendedEV","SuspendedEVSE","Idle"]};
+export const TransactionEvent_req = validate287;
+const schema111 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"eventType":{"$ref":"urn:def:TransactionEventEnumType"},"meterValue":{"type":"array","items":{"$ref":"urn:def:MeterValueType"},"minItems":1},"timestamp":{"type":"string","format":"date-time"},"triggerReason":{"$ref":"urn:def:TriggerReasonEnumType"},"seqNo":{"type":"integer"},"offline":{"type":"boolean","default":false},"numberOfPhasesUsed":{"type":"integer"},"cableMaxCurrent":{"type":"integer"},"reservationId":{"type":"integer"},"transactionInfo":{"$ref":"urn:def:TransactionType"},"evse":{"$ref":"urn:def:EVSEType"},"idToken":{"$ref":"urn:def:IdTokenType"}},"required":["eventType","timestamp","triggerReason","seqNo","transactionInfo"],"type":"object"};
+const schema112 = {"$id":"urn:def:TransactionEventEnumType","type":"string","enum":["Ended","Started","Updated"]};
 
 function validate289(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="urn:def:ChargingStateEnumType" */;
+/*# sourceURL="urn:def:TransactionEventEnumType" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
 validate289.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
 return false;
 }
-if(!(((((data === "Charging") || (data === "EVConnected")) || (data === "SuspendedEV")) || (data === "SuspendedEVSE")) || (data === "Idle"))){
+if(!(((data === "Ended") || (data === "Started")) || (data === "Updated"))){
 validate289.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema112.enum}}];
 return false;
 }
@@ -8338,26 +8451,63 @@ validate289.errors = vErrors;
 return errors === 0;
 }
 
-const schema113 = {"$id":"urn:def:ReasonEnumType","type":"string","enum":["DeAuthorized","EmergencyStop","EnergyLimitReached","EVDisconnected","GroundFault","ImmediateReset","Local","LocalOutOfCredit","MasterPass","Other","OvercurrentFault","PowerLoss","PowerQuality","Reboot","Remote","SOCLimitReached","StoppedByEV","TimeLimitReached","Timeout"]};
+const schema113 = {"$id":"urn:def:TriggerReasonEnumType","type":"string","enum":["Authorized","CablePluggedIn","ChargingRateChanged","ChargingStateChanged","Deauthorized","EnergyLimitReached","EVCommunicationLost","EVConnectTimeout","MeterValueClock","MeterValuePeriodic","TimeLimitReached","Trigger","UnlockCommand","StopAuthorized","EVDeparted","EVDetected","RemoteStop","RemoteStart","AbnormalCondition","SignedDataReceived","ResetCommand"]};
 
-function validate291(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate292(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="urn:def:TriggerReasonEnumType" */;
+let vErrors = null;
+let errors = 0;
+if(typeof data !== "string"){
+validate292.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
+return false;
+}
+if(!(((((((((((((((((((((data === "Authorized") || (data === "CablePluggedIn")) || (data === "ChargingRateChanged")) || (data === "ChargingStateChanged")) || (data === "Deauthorized")) || (data === "EnergyLimitReached")) || (data === "EVCommunicationLost")) || (data === "EVConnectTimeout")) || (data === "MeterValueClock")) || (data === "MeterValuePeriodic")) || (data === "TimeLimitReached")) || (data === "Trigger")) || (data === "UnlockCommand")) || (data === "StopAuthorized")) || (data === "EVDeparted")) || (data === "EVDetected")) || (data === "RemoteStop")) || (data === "RemoteStart")) || (data === "AbnormalCondition")) || (data === "SignedDataReceived")) || (data === "ResetCommand"))){
+validate292.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema113.enum}}];
+return false;
+}
+validate292.errors = vErrors;
+return errors === 0;
+}
+
+const schema114 = {"$id":"urn:def:TransactionType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"transactionId":{"type":"string","maxLength":36},"chargingState":{"$ref":"urn:def:ChargingStateEnumType"},"timeSpentCharging":{"type":"integer"},"stoppedReason":{"$ref":"urn:def:ReasonEnumType"},"remoteStartId":{"type":"integer"}},"required":["transactionId"]};
+const schema115 = {"$id":"urn:def:ChargingStateEnumType","type":"string","enum":["Charging","EVConnected","SuspendedEV","SuspendedEVSE","Idle"]};
+
+function validate296(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="urn:def:ChargingStateEnumType" */;
+let vErrors = null;
+let errors = 0;
+if(typeof data !== "string"){
+validate296.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
+return false;
+}
+if(!(((((data === "Charging") || (data === "EVConnected")) || (data === "SuspendedEV")) || (data === "SuspendedEVSE")) || (data === "Idle"))){
+validate296.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema115.enum}}];
+return false;
+}
+validate296.errors = vErrors;
+return errors === 0;
+}
+
+const schema116 = {"$id":"urn:def:ReasonEnumType","type":"string","enum":["DeAuthorized","EmergencyStop","EnergyLimitReached","EVDisconnected","GroundFault","ImmediateReset","Local","LocalOutOfCredit","MasterPass","Other","OvercurrentFault","PowerLoss","PowerQuality","Reboot","Remote","SOCLimitReached","StoppedByEV","TimeLimitReached","Timeout"]};
+
+function validate298(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:ReasonEnumType" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
-validate291.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
+validate298.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
 return false;
 }
 if(!(((((((((((((((((((data === "DeAuthorized") || (data === "EmergencyStop")) || (data === "EnergyLimitReached")) || (data === "EVDisconnected")) || (data === "GroundFault")) || (data === "ImmediateReset")) || (data === "Local")) || (data === "LocalOutOfCredit")) || (data === "MasterPass")) || (data === "Other")) || (data === "OvercurrentFault")) || (data === "PowerLoss")) || (data === "PowerQuality")) || (data === "Reboot")) || (data === "Remote")) || (data === "SOCLimitReached")) || (data === "StoppedByEV")) || (data === "TimeLimitReached")) || (data === "Timeout"))){
-validate291.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema113.enum}}];
+validate298.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema116.enum}}];
 return false;
 }
-validate291.errors = vErrors;
+validate298.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate287(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate294(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:TransactionType" */;
 let vErrors = null;
 let errors = 0;
@@ -8365,14 +8515,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.transactionId === undefined) && (missing0 = "transactionId")){
-validate287.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate294.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!((((((key0 === "customData") || (key0 === "transactionId")) || (key0 === "chargingState")) || (key0 === "timeSpentCharging")) || (key0 === "stoppedReason")) || (key0 === "remoteStartId"))){
-validate287.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate294.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -8396,12 +8546,12 @@ const _errs3 = errors;
 if(errors === _errs3){
 if(typeof data1 === "string"){
 if(func0(data1) > 36){
-validate287.errors = [{instancePath:instancePath+"/transactionId",keyword:"maxLength",params:{limit: 36}}];
+validate294.errors = [{instancePath:instancePath+"/transactionId",keyword:"maxLength",params:{limit: 36}}];
 return false;
 }
 }
 else {
-validate287.errors = [{instancePath:instancePath+"/transactionId",keyword:"type",params:{type: "string"}}];
+validate294.errors = [{instancePath:instancePath+"/transactionId",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -8413,8 +8563,8 @@ var valid0 = true;
 if(valid0){
 if(data.chargingState !== undefined){
 const _errs5 = errors;
-if(!(validate289(data.chargingState, {instancePath:instancePath+"/chargingState",parentData:data,parentDataProperty:"chargingState",rootData}))){
-vErrors = vErrors === null ? validate289.errors : vErrors.concat(validate289.errors);
+if(!(validate296(data.chargingState, {instancePath:instancePath+"/chargingState",parentData:data,parentDataProperty:"chargingState",rootData}))){
+vErrors = vErrors === null ? validate296.errors : vErrors.concat(validate296.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs5 === errors;
@@ -8427,7 +8577,7 @@ if(data.timeSpentCharging !== undefined){
 let data3 = data.timeSpentCharging;
 const _errs6 = errors;
 if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
-validate287.errors = [{instancePath:instancePath+"/timeSpentCharging",keyword:"type",params:{type: "integer"}}];
+validate294.errors = [{instancePath:instancePath+"/timeSpentCharging",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -8438,8 +8588,8 @@ var valid0 = true;
 if(valid0){
 if(data.stoppedReason !== undefined){
 const _errs8 = errors;
-if(!(validate291(data.stoppedReason, {instancePath:instancePath+"/stoppedReason",parentData:data,parentDataProperty:"stoppedReason",rootData}))){
-vErrors = vErrors === null ? validate291.errors : vErrors.concat(validate291.errors);
+if(!(validate298(data.stoppedReason, {instancePath:instancePath+"/stoppedReason",parentData:data,parentDataProperty:"stoppedReason",rootData}))){
+vErrors = vErrors === null ? validate298.errors : vErrors.concat(validate298.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs8 === errors;
@@ -8452,7 +8602,7 @@ if(data.remoteStartId !== undefined){
 let data5 = data.remoteStartId;
 const _errs9 = errors;
 if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
-validate287.errors = [{instancePath:instancePath+"/remoteStartId",keyword:"type",params:{type: "integer"}}];
+validate294.errors = [{instancePath:instancePath+"/remoteStartId",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs9 === errors;
@@ -8469,30 +8619,30 @@ var valid0 = true;
 }
 }
 else {
-validate287.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate294.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate287.errors = vErrors;
+validate294.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate280(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate287(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((((((data.eventType === undefined) && (missing0 = "eventType")) || ((data.timestamp === undefined) && (missing0 = "timestamp"))) || ((data.triggerReason === undefined) && (missing0 = "triggerReason"))) || ((data.seqNo === undefined) && (missing0 = "seqNo"))) || ((data.transactionInfo === undefined) && (missing0 = "transactionInfo"))){
-validate280.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate287.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
-if(!(func31.call(schema108.properties, key0))){
-validate280.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+if(!(func31.call(schema111.properties, key0))){
+validate287.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -8512,8 +8662,8 @@ var valid0 = true;
 if(valid0){
 if(data.eventType !== undefined){
 const _errs3 = errors;
-if(!(validate282(data.eventType, {instancePath:instancePath+"/eventType",parentData:data,parentDataProperty:"eventType",rootData}))){
-vErrors = vErrors === null ? validate282.errors : vErrors.concat(validate282.errors);
+if(!(validate289(data.eventType, {instancePath:instancePath+"/eventType",parentData:data,parentDataProperty:"eventType",rootData}))){
+vErrors = vErrors === null ? validate289.errors : vErrors.concat(validate289.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs3 === errors;
@@ -8528,7 +8678,7 @@ const _errs4 = errors;
 if(errors === _errs4){
 if(Array.isArray(data2)){
 if(data2.length < 1){
-validate280.errors = [{instancePath:instancePath+"/meterValue",keyword:"minItems",params:{limit: 1}}];
+validate287.errors = [{instancePath:instancePath+"/meterValue",keyword:"minItems",params:{limit: 1}}];
 return false;
 }
 else {
@@ -8536,8 +8686,8 @@ var valid1 = true;
 const len0 = data2.length;
 for(let i0=0; i0<len0; i0++){
 const _errs6 = errors;
-if(!(validate92(data2[i0], {instancePath:instancePath+"/meterValue/" + i0,parentData:data2,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate92.errors : vErrors.concat(validate92.errors);
+if(!(validate94(data2[i0], {instancePath:instancePath+"/meterValue/" + i0,parentData:data2,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate94.errors : vErrors.concat(validate94.errors);
 errors = vErrors.length;
 }
 var valid1 = _errs6 === errors;
@@ -8548,7 +8698,7 @@ break;
 }
 }
 else {
-validate280.errors = [{instancePath:instancePath+"/meterValue",keyword:"type",params:{type: "array"}}];
+validate287.errors = [{instancePath:instancePath+"/meterValue",keyword:"type",params:{type: "array"}}];
 return false;
 }
 }
@@ -8565,12 +8715,12 @@ if(errors === _errs7){
 if(errors === _errs7){
 if(typeof data4 === "string"){
 if(!(formats0.validate(data4))){
-validate280.errors = [{instancePath:instancePath+"/timestamp",keyword:"format",params:{format: "date-time"}}];
+validate287.errors = [{instancePath:instancePath+"/timestamp",keyword:"format",params:{format: "date-time"}}];
 return false;
 }
 }
 else {
-validate280.errors = [{instancePath:instancePath+"/timestamp",keyword:"type",params:{type: "string"}}];
+validate287.errors = [{instancePath:instancePath+"/timestamp",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -8583,8 +8733,8 @@ var valid0 = true;
 if(valid0){
 if(data.triggerReason !== undefined){
 const _errs9 = errors;
-if(!(validate285(data.triggerReason, {instancePath:instancePath+"/triggerReason",parentData:data,parentDataProperty:"triggerReason",rootData}))){
-vErrors = vErrors === null ? validate285.errors : vErrors.concat(validate285.errors);
+if(!(validate292(data.triggerReason, {instancePath:instancePath+"/triggerReason",parentData:data,parentDataProperty:"triggerReason",rootData}))){
+vErrors = vErrors === null ? validate292.errors : vErrors.concat(validate292.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs9 === errors;
@@ -8597,7 +8747,7 @@ if(data.seqNo !== undefined){
 let data6 = data.seqNo;
 const _errs10 = errors;
 if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
-validate280.errors = [{instancePath:instancePath+"/seqNo",keyword:"type",params:{type: "integer"}}];
+validate287.errors = [{instancePath:instancePath+"/seqNo",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs10 === errors;
@@ -8609,7 +8759,7 @@ if(valid0){
 if(data.offline !== undefined){
 const _errs12 = errors;
 if(typeof data.offline !== "boolean"){
-validate280.errors = [{instancePath:instancePath+"/offline",keyword:"type",params:{type: "boolean"}}];
+validate287.errors = [{instancePath:instancePath+"/offline",keyword:"type",params:{type: "boolean"}}];
 return false;
 }
 var valid0 = _errs12 === errors;
@@ -8622,7 +8772,7 @@ if(data.numberOfPhasesUsed !== undefined){
 let data8 = data.numberOfPhasesUsed;
 const _errs14 = errors;
 if(!(((typeof data8 == "number") && (!(data8 % 1) && !isNaN(data8))) && (isFinite(data8)))){
-validate280.errors = [{instancePath:instancePath+"/numberOfPhasesUsed",keyword:"type",params:{type: "integer"}}];
+validate287.errors = [{instancePath:instancePath+"/numberOfPhasesUsed",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs14 === errors;
@@ -8635,7 +8785,7 @@ if(data.cableMaxCurrent !== undefined){
 let data9 = data.cableMaxCurrent;
 const _errs16 = errors;
 if(!(((typeof data9 == "number") && (!(data9 % 1) && !isNaN(data9))) && (isFinite(data9)))){
-validate280.errors = [{instancePath:instancePath+"/cableMaxCurrent",keyword:"type",params:{type: "integer"}}];
+validate287.errors = [{instancePath:instancePath+"/cableMaxCurrent",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs16 === errors;
@@ -8648,7 +8798,7 @@ if(data.reservationId !== undefined){
 let data10 = data.reservationId;
 const _errs18 = errors;
 if(!(((typeof data10 == "number") && (!(data10 % 1) && !isNaN(data10))) && (isFinite(data10)))){
-validate280.errors = [{instancePath:instancePath+"/reservationId",keyword:"type",params:{type: "integer"}}];
+validate287.errors = [{instancePath:instancePath+"/reservationId",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs18 === errors;
@@ -8659,8 +8809,8 @@ var valid0 = true;
 if(valid0){
 if(data.transactionInfo !== undefined){
 const _errs20 = errors;
-if(!(validate287(data.transactionInfo, {instancePath:instancePath+"/transactionInfo",parentData:data,parentDataProperty:"transactionInfo",rootData}))){
-vErrors = vErrors === null ? validate287.errors : vErrors.concat(validate287.errors);
+if(!(validate294(data.transactionInfo, {instancePath:instancePath+"/transactionInfo",parentData:data,parentDataProperty:"transactionInfo",rootData}))){
+vErrors = vErrors === null ? validate294.errors : vErrors.concat(validate294.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs20 === errors;
@@ -8671,8 +8821,8 @@ var valid0 = true;
 if(valid0){
 if(data.evse !== undefined){
 const _errs21 = errors;
-if(!(validate76(data.evse, {instancePath:instancePath+"/evse",parentData:data,parentDataProperty:"evse",rootData}))){
-vErrors = vErrors === null ? validate76.errors : vErrors.concat(validate76.errors);
+if(!(validate78(data.evse, {instancePath:instancePath+"/evse",parentData:data,parentDataProperty:"evse",rootData}))){
+vErrors = vErrors === null ? validate78.errors : vErrors.concat(validate78.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs21 === errors;
@@ -8708,50 +8858,50 @@ var valid0 = true;
 }
 }
 else {
-validate280.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate287.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate280.errors = vErrors;
+validate287.errors = vErrors;
 return errors === 0;
 }
 
-export const TriggerMessage_conf = validate296;
-const schema114 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"status":{"$ref":"urn:def:TriggerMessageStatusEnumType"},"statusInfo":{"$ref":"urn:def:StatusInfoType"}},"required":["status"],"type":"object"};
-const schema115 = {"$id":"urn:def:TriggerMessageStatusEnumType","type":"string","enum":["Accepted","Rejected","NotImplemented"]};
+export const TriggerMessage_conf = validate303;
+const schema117 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"status":{"$ref":"urn:def:TriggerMessageStatusEnumType"},"statusInfo":{"$ref":"urn:def:StatusInfoType"}},"required":["status"],"type":"object"};
+const schema118 = {"$id":"urn:def:TriggerMessageStatusEnumType","type":"string","enum":["Accepted","Rejected","NotImplemented"]};
 
-function validate298(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate305(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:TriggerMessageStatusEnumType" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
-validate298.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
+validate305.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
 return false;
 }
 if(!(((data === "Accepted") || (data === "Rejected")) || (data === "NotImplemented"))){
-validate298.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema115.enum}}];
+validate305.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema118.enum}}];
 return false;
 }
-validate298.errors = vErrors;
+validate305.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate296(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate303(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.status === undefined) && (missing0 = "status")){
-validate296.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate303.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(((key0 === "customData") || (key0 === "status")) || (key0 === "statusInfo"))){
-validate296.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate303.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -8771,8 +8921,8 @@ var valid0 = true;
 if(valid0){
 if(data.status !== undefined){
 const _errs3 = errors;
-if(!(validate298(data.status, {instancePath:instancePath+"/status",parentData:data,parentDataProperty:"status",rootData}))){
-vErrors = vErrors === null ? validate298.errors : vErrors.concat(validate298.errors);
+if(!(validate305(data.status, {instancePath:instancePath+"/status",parentData:data,parentDataProperty:"status",rootData}))){
+vErrors = vErrors === null ? validate305.errors : vErrors.concat(validate305.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs3 === errors;
@@ -8798,50 +8948,50 @@ var valid0 = true;
 }
 }
 else {
-validate296.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate303.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
-}
-validate296.errors = vErrors;
-return errors === 0;
-}
-
-export const UnlockConnector_conf = validate301;
-const schema116 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"status":{"$ref":"urn:def:UnlockStatusEnumType"},"statusInfo":{"$ref":"urn:def:StatusInfoType"}},"required":["status"],"type":"object"};
-const schema117 = {"$id":"urn:def:UnlockStatusEnumType","type":"string","enum":["Unlocked","UnlockFailed","OngoingAuthorizedTransaction","UnknownConnector"]};
-
-function validate303(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="urn:def:UnlockStatusEnumType" */;
-let vErrors = null;
-let errors = 0;
-if(typeof data !== "string"){
-validate303.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
-return false;
-}
-if(!((((data === "Unlocked") || (data === "UnlockFailed")) || (data === "OngoingAuthorizedTransaction")) || (data === "UnknownConnector"))){
-validate303.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema117.enum}}];
-return false;
 }
 validate303.errors = vErrors;
 return errors === 0;
 }
 
+export const UnlockConnector_conf = validate308;
+const schema119 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"status":{"$ref":"urn:def:UnlockStatusEnumType"},"statusInfo":{"$ref":"urn:def:StatusInfoType"}},"required":["status"],"type":"object"};
+const schema120 = {"$id":"urn:def:UnlockStatusEnumType","type":"string","enum":["Unlocked","UnlockFailed","OngoingAuthorizedTransaction","UnknownConnector"]};
 
-function validate301(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate310(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="urn:def:UnlockStatusEnumType" */;
+let vErrors = null;
+let errors = 0;
+if(typeof data !== "string"){
+validate310.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
+return false;
+}
+if(!((((data === "Unlocked") || (data === "UnlockFailed")) || (data === "OngoingAuthorizedTransaction")) || (data === "UnknownConnector"))){
+validate310.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema120.enum}}];
+return false;
+}
+validate310.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate308(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.status === undefined) && (missing0 = "status")){
-validate301.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate308.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(((key0 === "customData") || (key0 === "status")) || (key0 === "statusInfo"))){
-validate301.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate308.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -8861,8 +9011,8 @@ var valid0 = true;
 if(valid0){
 if(data.status !== undefined){
 const _errs3 = errors;
-if(!(validate303(data.status, {instancePath:instancePath+"/status",parentData:data,parentDataProperty:"status",rootData}))){
-vErrors = vErrors === null ? validate303.errors : vErrors.concat(validate303.errors);
+if(!(validate310(data.status, {instancePath:instancePath+"/status",parentData:data,parentDataProperty:"status",rootData}))){
+vErrors = vErrors === null ? validate310.errors : vErrors.concat(validate310.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs3 === errors;
@@ -8888,13 +9038,13 @@ var valid0 = true;
 }
 }
 else {
-validate301.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate308.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate301.errors = vErrors;
+validate308.errors = vErrors;
 return errors === 0;
 }
 
-export const validators = {"Authorize.req": Authorize_req, "BootNotification.req": BootNotification_req, "ChangeAvailability.conf": ChangeAvailability_conf, "ClearedChargingLimit.req": ClearedChargingLimit_req, "DataTransfer.req": DataTransfer_req, "FirmwareStatusNotification.req": FirmwareStatusNotification_req, "GetBaseReport.conf": GetBaseReport_conf, "GetCompositeSchedule.conf": GetCompositeSchedule_conf, "GetReport.conf": GetReport_conf, "GetVariables.conf": GetVariables_conf, "Heartbeat.req": Heartbeat_req, "LogStatusNotification.req": LogStatusNotification_req, "MeterValues.req": MeterValues_req, "NotifyChargingLimit.req": NotifyChargingLimit_req, "NotifyCustomerInformation.req": NotifyCustomerInformation_req, "NotifyDisplayMessages.req": NotifyDisplayMessages_req, "NotifyEVChargingNeeds.req": NotifyEVChargingNeeds_req, "NotifyEVChargingSchedule.req": NotifyEVChargingSchedule_req, "NotifyEvent.req": NotifyEvent_req, "NotifyMonitoringReport.req": NotifyMonitoringReport_req, "NotifyReport.req": NotifyReport_req, "PublishFirmwareStatusNotification.req": PublishFirmwareStatusNotification_req, "ReportChargingProfiles.req": ReportChargingProfiles_req, "RequestStartTransaction.conf": RequestStartTransaction_conf, "RequestStopTransaction.conf": RequestStopTransaction_conf, "ReservationStatusUpdate.req": ReservationStatusUpdate_req, "Reset.conf": Reset_conf, "SecurityEventNotification.req": SecurityEventNotification_req, "SetChargingProfile.conf": SetChargingProfile_conf, "SetNetworkProfile.conf": SetNetworkProfile_conf, "SetVariables.conf": SetVariables_conf, "SignCertificate.req": SignCertificate_req, "StatusNotification.req": StatusNotification_req, "TransactionEvent.req": TransactionEvent_req, "TriggerMessage.conf": TriggerMessage_conf, "UnlockConnector.conf": UnlockConnector_conf};
+export const validators = {"Authorize.req": Authorize_req, "BootNotification.req": BootNotification_req, "ChangeAvailability.conf": ChangeAvailability_conf, "ClearedChargingLimit.req": ClearedChargingLimit_req, "DataTransfer.req": DataTransfer_req, "FirmwareStatusNotification.req": FirmwareStatusNotification_req, "GetBaseReport.conf": GetBaseReport_conf, "GetCompositeSchedule.conf": GetCompositeSchedule_conf, "GetLocalListVersion.conf": GetLocalListVersion_conf, "GetReport.conf": GetReport_conf, "GetVariables.conf": GetVariables_conf, "Heartbeat.req": Heartbeat_req, "LogStatusNotification.req": LogStatusNotification_req, "MeterValues.req": MeterValues_req, "NotifyChargingLimit.req": NotifyChargingLimit_req, "NotifyCustomerInformation.req": NotifyCustomerInformation_req, "NotifyDisplayMessages.req": NotifyDisplayMessages_req, "NotifyEVChargingNeeds.req": NotifyEVChargingNeeds_req, "NotifyEVChargingSchedule.req": NotifyEVChargingSchedule_req, "NotifyEvent.req": NotifyEvent_req, "NotifyMonitoringReport.req": NotifyMonitoringReport_req, "NotifyReport.req": NotifyReport_req, "PublishFirmwareStatusNotification.req": PublishFirmwareStatusNotification_req, "ReportChargingProfiles.req": ReportChargingProfiles_req, "RequestStartTransaction.conf": RequestStartTransaction_conf, "RequestStopTransaction.conf": RequestStopTransaction_conf, "ReservationStatusUpdate.req": ReservationStatusUpdate_req, "Reset.conf": Reset_conf, "SecurityEventNotification.req": SecurityEventNotification_req, "SendLocalList.conf": SendLocalList_conf, "SetChargingProfile.conf": SetChargingProfile_conf, "SetNetworkProfile.conf": SetNetworkProfile_conf, "SetVariables.conf": SetVariables_conf, "SignCertificate.req": SignCertificate_req, "StatusNotification.req": StatusNotification_req, "TransactionEvent.req": TransactionEvent_req, "TriggerMessage.conf": TriggerMessage_conf, "UnlockConnector.conf": UnlockConnector_conf};
 export const ACTIONS = ["Authorize","BootNotification","CancelReservation","CertificateSigned","ChangeAvailability","ClearCache","ClearChargingProfile","ClearDisplayMessage","ClearedChargingLimit","ClearVariableMonitoring","CostUpdated","CustomerInformation","DataTransfer","DeleteCertificate","FirmwareStatusNotification","Get15118EVCertificate","GetBaseReport","GetCertificateStatus","GetChargingProfiles","GetCompositeSchedule","GetDisplayMessages","GetInstalledCertificateIds","GetLocalListVersion","GetLog","GetMonitoringReport","GetReport","GetTransactionStatus","GetVariables","Heartbeat","InstallCertificate","LogStatusNotification","MeterValues","NotifyChargingLimit","NotifyCustomerInformation","NotifyDisplayMessages","NotifyEVChargingNeeds","NotifyEVChargingSchedule","NotifyEvent","NotifyMonitoringReport","NotifyReport","PublishFirmware","PublishFirmwareStatusNotification","ReportChargingProfiles","RequestStartTransaction","RequestStopTransaction","ReservationStatusUpdate","ReserveNow","Reset","SecurityEventNotification","SendLocalList","SetChargingProfile","SetDisplayMessage","SetMonitoringBase","SetMonitoringLevel","SetNetworkProfile","SetVariableMonitoring","SetVariables","SignCertificate","StatusNotification","TransactionEvent","TriggerMessage","UnlockConnector","UnpublishFirmware","UpdateFirmware"];

@@ -11,10 +11,11 @@ describe('webhook routes and rules', () => {
     expect(WEBHOOK_EVENT_SOURCE).toBe(EVENT_SOURCE);
   });
 
-  it('fans out every catalogue event type except the internal ones (email.requested, power.replan_requested)', () => {
+  it('fans out every catalogue event type except the internal ones (email, the local list sync, the power planner)', () => {
     const fanout = EVENT_RULES.find((r) => r.name === 'webhook-fanout')!;
+    const internal = ['email.requested', 'cards.changed', 'local_list.sync_requested', 'power.replan_requested'];
     for (const type of Object.keys(EVENT_SCHEMAS)) {
-      expect(matchesRule(fanout, { source: EVENT_SOURCE, detailType: type })).toBe(type !== 'email.requested' && type !== 'power.replan_requested');
+      expect(matchesRule(fanout, { source: EVENT_SOURCE, detailType: type })).toBe(!internal.includes(type));
     }
     expect(matchesRule(fanout, { source: 'aws.events', detailType: 'charge_point.connected' })).toBe(false);
   });
