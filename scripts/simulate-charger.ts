@@ -13,7 +13,8 @@ import { findDemoChargePoint, normalizeProtocol, recordRotatedPassword, refusalR
 import { REPO_ROOT } from '../local/lambda';
 import { SimulatedCharger } from './lib/charger';
 
-const USAGE = `Usage: npm run simulate -- --identity <identity> [--password <password>] [--url ws://localhost:3000/ocpp] [--protocol 1.6|2.0.1] [--connectors 2] [--meter-interval 2] [--energy 500] [--data-dir .data]
+const USAGE = `Usage: npm run simulate -- --identity <identity> [--password <password>] [--url ws://localhost:3000/ocpp] [--protocol 1.6|2.0.1] [--connectors 2] [--meter-interval 2] [--energy 500] [--tap <idTag> [--tap-every 5]] [--data-dir .data]
+  --tap holds a card to the reader every --tap-every seconds (Authorize) until it is accepted after a refusal: a card to learn.
   A remote start is accepted and charges --energy Wh every --meter-interval seconds until a remote stop.
   For the demo charge points of npm start, --identity is enough: the rest comes from <data-dir>/local-credentials.json.`;
 
@@ -29,6 +30,8 @@ function parseCli() {
         firmware: { type: 'string', default: '1.0.0-sim' },
         'meter-interval': { type: 'string', default: '2' },
         energy: { type: 'string', default: '500' },
+        tap: { type: 'string' },
+        'tap-every': { type: 'string', default: '5' },
         'data-dir': { type: 'string' },
       },
     }).values;
@@ -91,3 +94,25 @@ process.on('SIGINT', () => {
 });
 
 charger.start();
+
+// A person holding a card to the reader until the charger says yes after having said no: a card being
+// learned is refused while the platform captures it, then accepted once it is added to the location's
+// cards (an Accepted before any refusal is free vend, the charger still being installed: keep tapping).
+const tapEveryS = Number(values['tap-every']);
+if (values.tap) {
+  if (!(tapEveryS >= 1)) {
+    console.error(`✖ --tap-every must be a number of seconds ≥ 1.\n\n${USAGE}`);
+    process.exit(2);
+  }
+  const tag = values.tap;
+  let refused = false;
+  const taps = setInterval(() => {
+    void charger
+      .tap(tag)
+      .then((status) => {
+        if (status === 'Accepted' && refused) clearInterval(taps);
+        else if (status !== undefined && status !== 'Accepted') refused = true;
+      })
+      .catch(() => undefined);
+  }, tapEveryS * 1000);
+}

@@ -161,6 +161,23 @@ export class SimulatedCharger {
     });
   }
 
+  /**
+   * A card held to the reader: Authorize with it (1.6 idTag; 2.0.1 an ISO14443 idToken) once the boot
+   * is Accepted (while Pending a charger sends nothing unasked). Answers the status the CSMS gave, or
+   * undefined when the charger is not connected and booted.
+   */
+  async tap(idTag: string): Promise<string | undefined> {
+    const c = this.client;
+    if (!c || this.lastBoot?.status !== 'Accepted') return undefined;
+    const res = (await c.call('Authorize', this.protocol === 'ocpp1.6' ? { idTag } : { idToken: { idToken: idTag, type: 'ISO14443' } })) as {
+      idTagInfo?: { status: string };
+      idTokenInfo?: { status: string };
+    };
+    const status = (res.idTagInfo ?? res.idTokenInfo)?.status ?? 'no status';
+    this.log(`Authorize(${idTag}) → ${status}`);
+    return status;
+  }
+
   async close(): Promise<void> {
     this.stopped = true;
     this.stopHeartbeat();
@@ -229,6 +246,8 @@ export class SimulatedCharger {
       for (const d of data) if (d.variable.name === 'BasicAuthPassword') this.adopt(d.attributeValue);
       return { setVariableResult: data.map((d) => ({ attributeStatus: 'Accepted', component: d.component, variable: d.variable })) };
     });
+    // No local authorisation list here (1.6 §5.9: -1 = not supported): the platform serves its cards online.
+    if (this.protocol === 'ocpp1.6') c.handle('GetLocalListVersion', async () => ({ listVersion: -1 }));
     c.handle('GetConfiguration', async () => ({ configurationKey: [{ key: 'HeartbeatInterval', readonly: false, value: '300' }] }));
     c.handle('GetVariables', async ({ params }) => ({
       getVariableResult: (params as { getVariableData: Array<{ component: { name: string }; variable: { name: string } }> }).getVariableData.map((d) => ({

@@ -35,7 +35,7 @@ function bashBlock(readme: string, title: string): string {
 }
 
 function walkthroughScript(readme: string): string {
-  return bashBlock(readme, 'The installer journey with curl') + bashBlock(readme, 'A remote start to a billed session with curl') + bashBlock(readme, "A private customer's location with curl");
+  return bashBlock(readme, 'The installer journey with curl') + bashBlock(readme, 'A remote start to a billed session with curl') + bashBlock(readme, "A private customer's location with curl") + bashBlock(readme, 'Site devices and power at a location with curl');
 }
 
 /** Runs bash in its own process group and, when it is done, ends that group: the walkthrough leaves the simulator running in the background. */
@@ -63,10 +63,10 @@ function runBash(script: string, cwd: string, timeoutMs: number): Promise<{ code
 }
 
 describe('README walkthrough', () => {
-  it('runs "The installer journey with curl", "A remote start to a billed session" and "A private customer\'s location" as written: a certificate pdfsig calls valid, a session billed in EUR, a location its owner accepted', async () => {
+  it('runs "The installer journey with curl", "A remote start to a billed session", "A private customer\'s location" and "Site devices and power" as written: a certificate pdfsig calls valid, a session billed in EUR, a location its owner accepted, a card learned, a charger balanced', async () => {
     const script = walkthroughScript(readFileSync(join(root, 'README.md'), 'utf8'));
     expect(script).toMatch(/^B=http:\/\/localhost:3000$/m);
-    const { code, output } = await runBash(script.replace(/^B=http:\/\/localhost:3000$/m, `B=${rt.url}`), work, 240_000);
+    const { code, output } = await runBash(script.replace(/^B=http:\/\/localhost:3000$/m, `B=${rt.url}`), work, 360_000);
     expect(code, output).toBe(0);
     expect(output).toMatch(/"status":"completed"/);
     expect(JSON.parse(readFileSync(join(work, 'handover.json'), 'utf8'))).toMatchObject({ status: 'handed_over', handover_certificate_url: expect.any(String) });
@@ -88,5 +88,12 @@ describe('README walkthrough', () => {
     expect(output).toContain('{"kind":"team_owner","role":"owner"}');
     expect(output).toMatch(/"may_configure":true/);
     expect(output).toContain('{"role":"location_installer","full_access_until":null}');
-  }, 280_000);
+    // Site devices and power: a wrong PIN refused, the card held to the reader learned, the charging
+    // car's profile what the fuse leaves after the meter's L1 reading.
+    expect(output).toContain('{"serial_number":"VT-0003","model":"Source 2"}');
+    expect(output).toContain('{"mode":"dynamic","fuse_a":25,"margin_a":2}');
+    expect(output).toMatch(/\{"detail":"[^"]*","status":422\}/);
+    expect(output).toContain(`{"name":"Hanne's card","id_token":"04C0FFEE12","owner":"team"}`);
+    expect(output).toContain('"limit":{"limit_a":11,"reason":"charging"}');
+  }, 400_000);
 });
