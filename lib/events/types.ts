@@ -21,6 +21,8 @@ export const EVENT_TYPES = [
   'session.ended',
   'email.requested',
   'power.replan_requested',
+  'powerbank.enrolled',
+  'powerbank.opted_out',
 ] as const;
 
 export type EventType = (typeof EVENT_TYPES)[number];
