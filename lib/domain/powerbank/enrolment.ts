@@ -120,11 +120,6 @@ function enrolledEvent(cp: ChargePoint, zone: Zone, by: string, automatic: boole
   return makeEvent('powerbank.enrolled', cp.operatorId, { charge_point_id: cp.chargePointId, location_id: cp.siteId, team_id: cp.teamId, zone, enrolled_by: by, automatic, terms_version: termsVersion });
 }
 
-/** Writes one record or answers 409: someone changed it between our read and our write. */
-async function write(next: Omit<Enrolment, 'version'>, rec: Enrolment | undefined): Promise<void> {
-  if (!(await putEnrolment(next, rec))) throw new Conflict('The charge point’s enrolment changed meanwhile; read it again and retry', { field: 'charge_point_id' });
-}
-
 export interface ToggleInput extends TermsInput {
   /** true: sign up; false: opt out; absent: only record the Facility ID. */
   readonly enrolled?: boolean;
@@ -141,29 +136,37 @@ export async function toggleChargePoint(cp: ChargePoint, input: ToggleInput, by:
   if (!site) throw new NotFound(`Charge point ${cp.chargePointId} not found`);
   const facilityId = input.facility_id !== undefined ? checkFacilityId(input.facility_id, 'facility_id') : undefined;
   const e = evaluate(cp, site, await listModelOverrides(cp.operatorId));
-  const rec = await getEnrolment(cp.chargePointId);
   const at = nowIso();
-  const base = { ...recordBase(cp, rec), ...(facilityId ? { facilityId } : {}), updatedAt: at };
-  const events: DomainEvent[] = [];
-  let next: Omit<Enrolment, 'version'>;
-  if (input.enrolled === true) {
-    const terms = acceptedTerms(input, by, at);
-    if (e.eligibility !== 'eligible') throw new Conflict(`This charge point cannot be signed up: ${e.reason}`, { field: 'charge_point_id', reason: e.eligibility });
-    if (needsFacilityId(e.zone!) && !base.facilityId) {
-      throw new ValidationFailed('A Swedish charge point needs its Facility ID (anläggnings-ID, a GSRN starting 735999) to be signed up', [{ field: 'facility_id', message: 'required for a charge point in Sweden' }]);
+  const terms = input.enrolled === true ? acceptedTerms(input, by, at) : undefined;
+  if (input.enrolled === true && e.eligibility !== 'eligible') throw new Conflict(`This charge point cannot be signed up: ${e.reason}`, { field: 'charge_point_id', reason: e.eligibility });
+  if (input.enrolled === undefined && !facilityId) throw new ValidationFailed('Say `enrolled` (sign up or opt out) or give a `facility_id`', [{ field: 'enrolled', message: 'required without facility_id' }]);
+  // The request says which state the charge point should be in, not how to change what the caller
+  // saw, so a write that lost the race to another (two people opting out at once, the region check)
+  // is simply made again from the new record; only one of them publishes the event.
+  for (let attempt = 0; attempt < 5; attempt += 1) {
+    const rec = await getEnrolment(cp.chargePointId);
+    const base = { ...recordBase(cp, rec), ...(facilityId ? { facilityId } : {}), updatedAt: at };
+    const events: DomainEvent[] = [];
+    let next: Omit<Enrolment, 'version'>;
+    if (terms) {
+      if (needsFacilityId(e.zone!) && !base.facilityId) {
+        throw new ValidationFailed('A Swedish charge point needs its Facility ID (anläggnings-ID, a GSRN starting 735999) to be signed up', [{ field: 'facility_id', message: 'required for a charge point in Sweden' }]);
+      }
+      next = { ...withoutState(base), status: 'enrolled', zone: e.zone!, terms, automatic: false, enrolledBy: by, enrolledAt: at };
+      events.push(enrolledEvent(cp, e.zone!, by, false, terms.version));
+    } else if (input.enrolled === false) {
+      // Opted out already: nothing to write (the first opt-out's who and when stay the record).
+      if (rec?.status === 'opted_out' && (!facilityId || facilityId === rec.facilityId)) return enrolmentView(e, rec);
+      next = { ...withoutState(base), status: 'opted_out', ...(e.zone ? { zone: e.zone } : rec?.zone ? { zone: rec.zone } : {}), ...(rec?.terms ? { terms: rec.terms } : {}), optedOutBy: by, optedOutAt: at };
+      if (rec?.status !== 'opted_out') events.push(makeEvent('powerbank.opted_out', cp.operatorId, { charge_point_id: cp.chargePointId, location_id: cp.siteId, team_id: cp.teamId, zone: next.zone ?? null, opted_out_by: by }));
+    } else {
+      next = { ...base, status: rec?.status ?? 'not_enrolled' };
     }
-    next = { ...withoutState(base), status: 'enrolled', zone: e.zone!, terms, automatic: false, enrolledBy: by, enrolledAt: at };
-    events.push(enrolledEvent(cp, e.zone!, by, false, terms.version));
-  } else if (input.enrolled === false) {
-    next = { ...withoutState(base), status: 'opted_out', ...(e.zone ? { zone: e.zone } : rec?.zone ? { zone: rec.zone } : {}), ...(rec?.terms ? { terms: rec.terms } : {}), optedOutBy: by, optedOutAt: at };
-    if (rec?.status !== 'opted_out') events.push(makeEvent('powerbank.opted_out', cp.operatorId, { charge_point_id: cp.chargePointId, location_id: cp.siteId, team_id: cp.teamId, zone: next.zone ?? null, opted_out_by: by }));
-  } else {
-    if (!facilityId) throw new ValidationFailed('Say `enrolled` (sign up or opt out) or give a `facility_id`', [{ field: 'enrolled', message: 'required without facility_id' }]);
-    next = { ...base, status: rec?.status ?? 'not_enrolled' };
+    if (!(await putEnrolment(next, rec))) continue;
+    await publish(events);
+    return enrolmentView(e, { ...next, version: 0 });
   }
-  await write(next, rec);
-  await publish(events);
-  return enrolmentView(e, { ...next, version: 0 });
+  throw new Conflict('The charge point’s enrolment kept changing meanwhile; retry', { field: 'charge_point_id' });
 }
 
 /** The fields that describe one state; a new state starts without the old one's. */
@@ -208,20 +211,30 @@ export async function bulkSignUp(operatorId: string, teamId: string, input: Bulk
     );
   }
   const events: DomainEvent[] = [];
-  for (const { e, rec } of toEnrol) {
-    const facilityId = given.get(e.cp.chargePointId) ?? rec?.facilityId;
-    const next: Omit<Enrolment, 'version'> = { ...withoutState(recordBase(e.cp, rec)), ...(facilityId ? { facilityId } : {}), status: 'enrolled', zone: e.zone!, terms, automatic: false, enrolledBy: by, enrolledAt: at, updatedAt: at };
-    await write(next, rec);
-    events.push(enrolledEvent(e.cp, e.zone!, by, false, terms.version));
+  const enrolled: string[] = [];
+  const alreadyIds = already.map((r) => r.e.cp.chargePointId);
+  for (const { e, rec: read } of toEnrol) {
+    // A record that changed since it was read (another sign-up, the region check) is read again: one
+    // enrolled meanwhile counts as already enrolled; otherwise the sign-up is written on the new one.
+    let rec = read;
+    for (let attempt = 0; ; attempt += 1) {
+      if (rec?.status === 'enrolled') {
+        alreadyIds.push(e.cp.chargePointId);
+        break;
+      }
+      const facilityId = given.get(e.cp.chargePointId) ?? rec?.facilityId;
+      const next: Omit<Enrolment, 'version'> = { ...withoutState(recordBase(e.cp, rec)), ...(facilityId ? { facilityId } : {}), status: 'enrolled', zone: e.zone!, terms, automatic: false, enrolledBy: by, enrolledAt: at, updatedAt: at };
+      if (await putEnrolment(next, rec)) {
+        enrolled.push(e.cp.chargePointId);
+        events.push(enrolledEvent(e.cp, e.zone!, by, false, terms.version));
+        break;
+      }
+      if (attempt === 2) throw new Conflict('Enrolments of this team kept changing meanwhile; retry', { field: 'team_id', enrolled });
+      rec = await getEnrolment(e.cp.chargePointId);
+    }
   }
   await publish(events);
-  return {
-    team_id: teamId,
-    terms_version: terms.version,
-    enrolled: toEnrol.map((r) => r.e.cp.chargePointId),
-    already_enrolled: already.map((r) => r.e.cp.chargePointId),
-    skipped,
-  };
+  return { team_id: teamId, terms_version: terms.version, enrolled, already_enrolled: alreadyIds, skipped };
 }
 
 // --- The region check --------------------------------------------------------------------------------
