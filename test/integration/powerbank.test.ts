@@ -4,7 +4,7 @@
 // incompatible model; DK2's automatic enrolment and an opt-out that a region check respects; a
 // location moved out of an eligible country.
 import type { RPCClient } from 'ocpp-rpc';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { LocalRuntime } from '../../local/runtime';
 import { transactWrite } from '../../lib/aws/transact';
 import { grantPutItem, memberPutItem } from '../../lib/db/locations';
@@ -16,6 +16,7 @@ import { gs1CheckDigit } from '../../lib/domain/powerbank/zones';
 import { aSignedInAccount, anEmail, apiClient, type SignedInAccount } from './support/api';
 import { aConnectedClient, aRegisteredChargePoint } from './support/ocpp';
 import { startTestRuntime } from './support/runtime';
+import { aWebhookReceiver } from './support/webhooks';
 
 let rt: LocalRuntime;
 let api: ReturnType<typeof apiClient>;
@@ -139,6 +140,7 @@ describe('PowerBank enrolment', () => {
   }, 120_000);
 
   it('respects an opt-out across region checks and reboots, and reports what each check changed', async () => {
+    const hooks = await aWebhookReceiver(api, rt.seed!.operatorApiKey, ['powerbank.enrolled', 'powerbank.opted_out'], '/powerbank');
     const { teamId, owner } = await aTeam();
     const site = await aLocation(teamId, owner.token, { country: 'DK', postcode: '2100' });
     const kept = await aCharger(site.projectId, 'Easee', 'Charge');
@@ -156,6 +158,17 @@ describe('PowerBank enrolment', () => {
     const rows = await rowsOf(site.locationId, owner.token);
     expect(rows.get(leaving.chargePointId)!.enrolment.status).toBe('opted_out');
     expect(rows.get(kept.chargePointId)!.enrolment.status).toBe('enrolled');
+    // The webhooks: each automatic enrolment once, the opt-out once (however many asked for it).
+    const events = () => hooks.received.map((d) => JSON.parse(d.body) as { type: string; data: { charge_point_id: string; automatic?: boolean; zone: string | null } }).filter((e) => [kept.chargePointId, leaving.chargePointId].includes(e.data.charge_point_id));
+    await vi.waitFor(() => expect(events().length).toBeGreaterThanOrEqual(3), { timeout: 15_000, interval: 200 });
+    expect(events().map((e) => [e.type, e.data.charge_point_id, e.data.zone]).sort()).toEqual(
+      [
+        ['powerbank.enrolled', kept.chargePointId, 'DK2'],
+        ['powerbank.enrolled', leaving.chargePointId, 'DK2'],
+        ['powerbank.opted_out', leaving.chargePointId, 'DK2'],
+      ].sort(),
+    );
+    await hooks.close();
 
     // A location moved out of an eligible country: its enrolled charger is suspended with the reason.
     const moved = await api<{ zone: string | null; region_check: { changes: Array<{ charge_point_id: string; from: string; to: string; reason: string }> } }>('PATCH', `/api/v1/locations/${site.locationId}`, {
