@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { LocalRuntime } from '../../local/runtime';
 import { transactWrite } from '../../lib/aws/transact';
 import { grantPutItem, memberPutItem } from '../../lib/db/locations';
+import { listEnrolledInZone } from '../../lib/db/powerbank';
 import type { Right } from '../../lib/domain/access';
 import { createApiKey } from '../../lib/domain/operator-api-keys';
 import { createProject, createSite, createTeam } from '../../lib/domain/operator-setup';
@@ -56,7 +57,7 @@ interface Row {
   zone: string | null;
   eligibility: 'eligible' | 'incompatible' | 'ineligible';
   reason: string | null;
-  enrolment: { status: string; automatic: boolean; facility_id: string | null; terms: { version: string; accepted_by: string; accepted_at: string } | null };
+  enrolment: { status: string; automatic: boolean; facility_id: string | null; suspended_reason?: string | null; terms: { version: string; accepted_by: string; accepted_at: string } | null };
 }
 
 let n = 0;
@@ -137,6 +138,19 @@ describe('PowerBank enrolment', () => {
     rt.bus.runSchedule('powerbank-region-check');
     await rt.drain();
     expect((await rowsOf(zealand.locationId, owner.token)).get(odd.chargePointId)).toMatchObject({ eligibility: 'eligible', enrolment: { status: 'enrolled', automatic: true } });
+
+    // A model the operator marks incompatible: its enrolled chargers are suspended at the next check, with the reason.
+    await api('PUT', '/api/v1/operator/powerbank/compatibility', { token: rt.seed!.operatorApiKey, body: { vendor: 'ABB', model: 'Terra AC', compatible: false } });
+    rt.bus.runSchedule('powerbank-region-check');
+    await rt.drain();
+    const suspended = await rowsOf(zealand.locationId, owner.token);
+    for (const cp of [east, east201]) {
+      expect(suspended.get(cp.chargePointId)).toMatchObject({ eligibility: 'incompatible', enrolment: { status: 'suspended', suspended_reason: expect.stringMatching(/marked incompatible by the operator/) } });
+    }
+    await api('PUT', '/api/v1/operator/powerbank/compatibility', { token: rt.seed!.operatorApiKey, body: { vendor: 'ABB', model: 'Terra AC', compatible: true } });
+    rt.bus.runSchedule('powerbank-region-check');
+    await rt.drain();
+    expect((await rowsOf(zealand.locationId, owner.token)).get(east.chargePointId)!.enrolment.status).toBe('enrolled');
   }, 120_000);
 
   it('respects an opt-out across region checks and reboots, and reports what each check changed', async () => {
@@ -158,6 +172,11 @@ describe('PowerBank enrolment', () => {
     const rows = await rowsOf(site.locationId, owner.token);
     expect(rows.get(leaving.chargePointId)!.enrolment.status).toBe('opted_out');
     expect(rows.get(kept.chargePointId)!.enrolment.status).toBe('enrolled');
+    // What an activation reads: the zone's enrolled charge points, one Query of the sparse index; never an opted-out one.
+    const inZone = async () => new Set((await listEnrolledInZone('DK2', rt.seed!.operatorId)).map((r) => r.chargePointId));
+    expect((await inZone()).has(kept.chargePointId)).toBe(true);
+    expect((await inZone()).has(leaving.chargePointId)).toBe(false);
+
     // The webhooks: each automatic enrolment once, the opt-out once (however many asked for it).
     const events = () => hooks.received.map((d) => JSON.parse(d.body) as { type: string; data: { charge_point_id: string; automatic?: boolean; zone: string | null } }).filter((e) => [kept.chargePointId, leaving.chargePointId].includes(e.data.charge_point_id));
     await vi.waitFor(() => expect(events().length).toBeGreaterThanOrEqual(3), { timeout: 15_000, interval: 200 });
@@ -181,6 +200,7 @@ describe('PowerBank enrolment', () => {
     const after = await rowsOf(site.locationId, owner.token);
     expect(after.get(kept.chargePointId)).toMatchObject({ eligibility: 'ineligible', enrolment: { status: 'suspended' } });
     expect(after.get(leaving.chargePointId)!.enrolment.status).toBe('opted_out');
+    expect((await inZone()).has(kept.chargePointId)).toBe(false); // suspended: out of the index too
 
     // The operator reads the reports: the location change and the DK2 enrolments are there.
     const reports = await api<{ reports: Array<{ trigger: string; changes: Array<{ charge_point_id: string; to: string }> }> }>('GET', '/api/v1/operator/powerbank/region-checks', { token: rt.seed!.operatorApiKey });
