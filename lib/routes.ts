@@ -55,7 +55,7 @@ export type HttpAuth = 'none' | 'operator' | 'installer' | 'account';
  * the rows are spread over several stacks of the one HTTP API. A row's stack is frozen once deployed
  * (moving it replaces its function); new groups of routes go into a new stack here.
  */
-export const API_STACKS = ['Api', 'ApiJobs', 'ApiCharging', 'ApiPeople', 'ApiDevices', 'ApiPower'] as const;
+export const API_STACKS = ['Api', 'ApiJobs', 'ApiCharging', 'ApiPeople', 'ApiDevices', 'ApiPower', 'ApiPowerBank'] as const;
 export type ApiStackName = (typeof API_STACKS)[number];
 
 /** A group of rows deployed by one stack of API_STACKS. */
@@ -1387,7 +1387,104 @@ export const POWER_ROUTES: readonly HttpRoute[] = inStack('ApiPower', [
   },
 ]);
 
-export const API_ROUTES: readonly HttpRoute[] = withStaffTokens([...CORE_HTTP_ROUTES, ...CHARGING_ROUTES, ...JOB_LINK_ROUTES, ...WEBHOOK_ROUTES, ...ACCOUNT_ROUTES, ...LOCATION_ROUTES, ...OPERATOR_ACCESS_ROUTES, ...DEVICE_ROUTES, ...CARD_ROUTES, ...BACKOFFICE_ROUTES, ...POWER_ROUTES]);
+/**
+ * PowerBank enrolment (issue #19, lib/domain/powerbank): the location and team side (`account`, checked
+ * against the location's role × action table) and the operator side. Deployed by their own stack.
+ */
+export const POWERBANK_ROUTES: readonly HttpRoute[] = inStack('ApiPowerBank', [
+  {
+    kind: 'http',
+    method: 'PATCH',
+    path: '/api/v1/locations/{location_id}',
+    entry: 'functions/api/powerbank/patch-location.ts',
+    auth: 'account',
+    access: { table: 'readwrite', events: 'publish', secrets: ['jwt-signing'] },
+    description: "Change a location's address, country, postcode or grid region (what its bidding zone follows); runs its PowerBank region check",
+  },
+  {
+    kind: 'http',
+    method: 'GET',
+    path: '/api/v1/locations/{location_id}/powerbank',
+    entry: 'functions/api/powerbank/get-location.ts',
+    auth: 'account',
+    access: { table: 'read', secrets: ['jwt-signing'] },
+    description: "The location's bidding zone and each charge point: eligible, incompatible or ineligible with the reason, and its enrolment",
+  },
+  {
+    kind: 'http',
+    method: 'PUT',
+    path: '/api/v1/locations/{location_id}/powerbank/charge-points/{charge_point_id}',
+    entry: 'functions/api/powerbank/put-location-charge-point.ts',
+    auth: 'account',
+    access: { table: 'readwrite', events: 'publish', secrets: ['jwt-signing'] },
+    description: 'Sign one charge point up (terms accepted; a Facility ID in Sweden) or opt it out',
+  },
+  {
+    kind: 'http',
+    method: 'POST',
+    path: '/api/v1/teams/{team_id}/powerbank/sign-up',
+    entry: 'functions/api/powerbank/team-sign-up.ts',
+    auth: 'account',
+    access: { table: 'readwrite', events: 'publish', secrets: ['jwt-signing'] },
+    description: 'Sign up every eligible, compatible charge point of the team, or a selection (all Swedish ones need their Facility ID, else none is)',
+  },
+  {
+    kind: 'http',
+    method: 'GET',
+    path: '/api/v1/operator/powerbank/charge-points',
+    entry: 'functions/api/powerbank/operator-preview.ts',
+    auth: 'operator',
+    access: { table: 'read' },
+    description: "The sign-up preview of the operator's charge points (or one team's): eligibility, reason, enrolment",
+  },
+  {
+    kind: 'http',
+    method: 'POST',
+    path: '/api/v1/operator/powerbank/sign-up',
+    entry: 'functions/api/powerbank/operator-sign-up.ts',
+    auth: 'operator',
+    access: { table: 'readwrite', events: 'publish' },
+    description: "Bulk sign-up within one of the operator's teams",
+  },
+  {
+    kind: 'http',
+    method: 'PUT',
+    path: '/api/v1/operator/powerbank/charge-points/{charge_point_id}',
+    entry: 'functions/api/powerbank/operator-toggle.ts',
+    auth: 'operator',
+    access: { table: 'readwrite', events: 'publish' },
+    description: 'Sign one charge point up or opt it out, for the operator',
+  },
+  {
+    kind: 'http',
+    method: 'GET',
+    path: '/api/v1/operator/powerbank/compatibility',
+    entry: 'functions/api/powerbank/get-compatibility.ts',
+    auth: 'operator',
+    access: { table: 'read' },
+    description: "The compatible models (the repository's list, its source and date) and the operator's overrides",
+  },
+  {
+    kind: 'http',
+    method: 'PUT',
+    path: '/api/v1/operator/powerbank/compatibility',
+    entry: 'functions/api/powerbank/put-compatibility.ts',
+    auth: 'operator',
+    access: { table: 'readwrite' },
+    description: 'Mark a model compatible or incompatible for this operator (wins over the list)',
+  },
+  {
+    kind: 'http',
+    method: 'GET',
+    path: '/api/v1/operator/powerbank/region-checks',
+    entry: 'functions/api/powerbank/list-region-checks.ts',
+    auth: 'operator',
+    access: { table: 'read' },
+    description: 'What the region checks changed, newest first',
+  },
+]);
+
+export const API_ROUTES: readonly HttpRoute[] = withStaffTokens([...CORE_HTTP_ROUTES, ...CHARGING_ROUTES, ...JOB_LINK_ROUTES, ...WEBHOOK_ROUTES, ...ACCOUNT_ROUTES, ...LOCATION_ROUTES, ...OPERATOR_ACCESS_ROUTES, ...DEVICE_ROUTES, ...CARD_ROUTES, ...BACKOFFICE_ROUTES, ...POWER_ROUTES, ...POWERBANK_ROUTES]);
 
 /**
  * Pages for people, on the same origin as the API (the same port locally, the same HTTP API on AWS):

@@ -15,6 +15,7 @@ import * as B from './backoffice';
 import * as D from './devices';
 import * as PW from './power';
 import * as C from './cards';
+import * as PB from './powerbank';
 
 /** Problem statuses a route may answer besides 400/401/404, which follow from its inputs and auth. */
 type ExtraProblem = 401 | 403 | 409 | 410 | 422 | 423 | 429 | 503;
@@ -434,6 +435,28 @@ export const API = {
   'GET /api/v1/locations/{location_id}/charge-points/{charge_point_id}/card-learning': route({ action: 'location:cards', auth: 'account', params: P.LocationChargePointParams, status: 200, response: C.CardLearning, problems: [403] }),
   'DELETE /api/v1/locations/{location_id}/charge-points/{charge_point_id}/card-learning': route({ action: 'location:cards', auth: 'account', params: P.LocationChargePointParams, status: 200, response: C.CardLearning, problems: [403] }),
   'GET /api/v1/locations/{location_id}/charge-points/{charge_point_id}/local-list': route({ action: 'location:cards', auth: 'account', params: P.LocationChargePointParams, status: 200, response: C.LocalList, problems: [403] }),
+
+  // PowerBank enrolment (issue #19, lib/domain/powerbank). A location's address facts decide its
+  // bidding zone; changing them runs the region check for it at once.
+  'PATCH /api/v1/locations/{location_id}': route({ action: 'location:configure', auth: 'account', params: P.LocationParams, body: PB.LocationAddressBody, status: 200, response: PB.LocationAddress, problems: [403, 409] }),
+  'GET /api/v1/locations/{location_id}/powerbank': route({ action: 'location:read', auth: 'account', params: P.LocationParams, status: 200, response: PB.LocationPowerBank, problems: [403] }),
+  // Sign up (terms accepted; eligible and compatible, else 409; a Swedish one with its Facility ID, else 400 naming it) or opt out.
+  'PUT /api/v1/locations/{location_id}/powerbank/charge-points/{charge_point_id}': route({ action: 'location:powerbank',
+    auth: 'account',
+    params: PB.PowerBankLocationChargePointParams,
+    body: PB.ToggleBody,
+    status: 200,
+    response: PB.PowerBankRow,
+    problems: [403, 409],
+  }),
+  // Within one team; 422 listing the Swedish charge points without a Facility ID (and nothing enrolled).
+  'POST /api/v1/teams/{team_id}/powerbank/sign-up': route({ action: 'location:powerbank', auth: 'account', params: PB.PowerBankTeamParams, body: PB.BulkSignUpBody, status: 200, response: PB.BulkSignUpResult, problems: [403, 409, 422] }),
+  'GET /api/v1/operator/powerbank/charge-points': route({ action: 'powerbank:read', auth: 'operator', query: PB.PowerBankPreviewQuery, status: 200, response: PB.PowerBankPreview }),
+  'POST /api/v1/operator/powerbank/sign-up': route({ action: 'powerbank:write', auth: 'operator', body: PB.OperatorBulkSignUpBody, status: 200, response: PB.BulkSignUpResult, problems: [409, 422] }),
+  'PUT /api/v1/operator/powerbank/charge-points/{charge_point_id}': route({ action: 'powerbank:write', auth: 'operator', params: PB.PowerBankChargePointParams, body: PB.ToggleBody, status: 200, response: PB.PowerBankRow, problems: [409] }),
+  'GET /api/v1/operator/powerbank/compatibility': route({ action: 'powerbank:read', auth: 'operator', status: 200, response: PB.Compatibility }),
+  'PUT /api/v1/operator/powerbank/compatibility': route({ action: 'powerbank:write', auth: 'operator', body: PB.OverrideBody, status: 200, response: PB.Override }),
+  'GET /api/v1/operator/powerbank/region-checks': route({ action: 'powerbank:read', auth: 'operator', query: PB.RegionCheckQuery, status: 200, response: PB.RegionCheckReports }),
 } as const;
 
 export type RouteKey = keyof typeof API;

@@ -55,6 +55,9 @@ export const ENTITY = {
   powerMeter: 'power_meter',
   powerState: 'power_state',
   powerAllocation: 'power_allocation',
+  powerbankEnrolment: 'powerbank_enrolment',
+  powerbankOverride: 'powerbank_model_override',
+  powerbankCheck: 'powerbank_region_check',
 } as const;
 export type EntityType = (typeof ENTITY)[keyof typeof ENTITY];
 
@@ -352,4 +355,21 @@ export const keys = {
   /** A location's allocation history, newest first (TTL 30 days). */
   powerAllocation: (siteId: string, at: string, planId: string): Key => ({ pk: `SITEPOWERLOG#${siteId}`, sk: `${at}#${planId}` }),
   powerAllocationsOf: (siteId: string) => ({ pk: `SITEPOWERLOG#${siteId}` }),
+  // PowerBank (issue #19, lib/domain/powerbank): one enrolment item per charge point, beside it.
+  powerbankEnrolment: (chargePointId: string): Key => ({ pk: `CP#${chargePointId}`, sk: 'POWERBANK' }),
+  /** gsi1: every enrolment record of an operator, whatever its status (AP-121). */
+  powerbankEnrolmentOfOperator: (operatorId: string, chargePointId: string) => ({ gsi1pk: `OP#${operatorId}#POWERBANK`, gsi1sk: chargePointId }),
+  powerbankEnrolmentsOfOperator: (operatorId: string) => ({ gsi1pk: `OP#${operatorId}#POWERBANK` }),
+  /**
+   * gsi2, sparse: only while `status = enrolled`, so "enrolled, not opted out, in zone X" is one Query
+   * (AP-122, what an activation reads); the sort key starts with the operator.
+   */
+  powerbankEnrolledInZone: (zone: string, operatorId: string, chargePointId: string) => ({ gsi2pk: `POWERBANK#ZONE#${zone}`, gsi2sk: `${operatorId}#${chargePointId}` }),
+  powerbankEnrolledInZoneOf: (zone: string, operatorId: string) => ({ gsi2pk: `POWERBANK#ZONE#${zone}`, gsi2skPrefix: `${operatorId}#` }),
+  /** An operator's compatibility override for one model, by its normalised vendor and model. */
+  powerbankOverride: (operatorId: string, vendor: string, model: string): Key => ({ pk: `OP#${operatorId}`, sk: `POWERBANK#MODEL#${vendor}#${model}` }),
+  powerbankOverridesOf: (operatorId: string) => ({ pk: `OP#${operatorId}`, skPrefix: 'POWERBANK#MODEL#' }),
+  /** What a region check changed, one item per run per operator, newest first (TTL 90 days). */
+  powerbankCheck: (operatorId: string, at: string, runId: string): Key => ({ pk: `PBCHECK#${operatorId}`, sk: `${at}#${runId}` }),
+  powerbankChecksOf: (operatorId: string) => ({ pk: `PBCHECK#${operatorId}` }),
 } as const;

@@ -23,7 +23,10 @@ export interface Site {
   readonly address: string;
   readonly country: string;
   readonly gridRegion?: string;
+  /** The postcode (issue #19): Denmark's bidding zone follows it, Northern Ireland's (BT…) too. */
+  readonly postcode?: string;
   readonly createdAt: string;
+  readonly updatedAt?: string;
 }
 
 export const PROJECT_STATUSES = ['open', 'in_progress', 'handed_over'] as const;
@@ -135,6 +138,40 @@ export async function listTeams(operatorId: string): Promise<Team[]> {
 export async function listSites(operatorId: string): Promise<Site[]> {
   const k = keys.sitesOfOperator(operatorId);
   return (await queryAll({ TableName: config().tableName, KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)', ExpressionAttributeValues: { ':pk': k.pk, ':p': k.skPrefix } })) as unknown as Site[];
+}
+
+/**
+ * Changes a site's address facts (issue #19: what PowerBank derives the bidding zone from); `null`
+ * removes a field. Conditional on the site existing; answers the site after the change.
+ */
+export async function updateSiteAddress(operatorId: string, siteId: string, change: { address?: string; country?: string; postcode?: string | null; gridRegion?: string | null }, at: string): Promise<Site | undefined> {
+  const set: string[] = ['updatedAt = :at'];
+  const remove: string[] = [];
+  const values: Record<string, unknown> = { ':at': at };
+  for (const [name, value] of Object.entries(change)) {
+    if (value === undefined) continue;
+    if (value === null) remove.push(name);
+    else {
+      set.push(`${name} = :${name}`);
+      values[`:${name}`] = value;
+    }
+  }
+  try {
+    const out = await documentClient().send(
+      new UpdateCommand({
+        TableName: config().tableName,
+        Key: keys.site(operatorId, siteId),
+        UpdateExpression: `SET ${set.join(', ')}${remove.length ? ` REMOVE ${remove.join(', ')}` : ''}`,
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: values,
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    return out.Attributes as Site;
+  } catch (err) {
+    if ((err as { name?: string }).name === 'ConditionalCheckFailedException') return undefined;
+    throw err;
+  }
 }
 
 export async function getSite(operatorId: string, siteId: string): Promise<Site | undefined> {

@@ -119,7 +119,7 @@ export async function createLocation(who: AccountPrincipal, input: NewLocation) 
 
 // --- Reading ------------------------------------------------------------------------------------
 
-async function chargePointsOf(site: Site): Promise<{ projects: Project[]; chargePoints: ChargePoint[] }> {
+export async function chargePointsOf(site: Site): Promise<{ projects: Project[]; chargePoints: ChargePoint[] }> {
   const projects = await listProjectsOfSite(site.siteId);
   const chargePoints = (await Promise.all(projects.map((p) => listChargePointsOfProject(p.projectId)))).flat();
   return { projects, chargePoints };
@@ -440,7 +440,7 @@ export function installerView(g: LocationGrant, now: string = nowIso()) {
 // --- Team members ---------------------------------------------------------------------------------
 
 /** The caller's membership of a team; a team it is not in is absent (404): a team sees only itself. */
-async function teamAccess(who: AccountPrincipal, teamId: string): Promise<{ member: TeamMember; holdings: Holding[] }> {
+export async function teamAccess(who: AccountPrincipal, teamId: string): Promise<{ member: TeamMember; holdings: Holding[] }> {
   const member = await getTeamMember(teamId, who.accountId);
   if (!member) throw new NotFound(`Team ${teamId} not found`);
   return { member, holdings: [{ role: TEAM_ROLES[member.role], rights: member.rights }] };

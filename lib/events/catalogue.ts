@@ -162,6 +162,25 @@ export const EVENT_SCHEMAS = {
   }),
   /** A charger whose local list a sync could not reach booted Accepted again (issue #17). */
   'local_list.sync_requested': z.object({ charge_point_id: z.string() }),
+  /** Issue #19: a charge point was signed up for grid flexibility, by someone or automatically (DK2). */
+  'powerbank.enrolled': z.object({
+    charge_point_id: z.string(),
+    location_id: z.string(),
+    team_id: z.string(),
+    zone: z.string(),
+    enrolled_by: z.string(),
+    automatic: z.boolean(),
+    /** The terms accepted with the sign-up; null for an automatic enrolment. */
+    terms_version: z.string().nullable(),
+  }),
+  /** Issue #19: a charge point was opted out; it is never enrolled again automatically. */
+  'powerbank.opted_out': z.object({
+    charge_point_id: z.string(),
+    location_id: z.string(),
+    team_id: z.string(),
+    zone: z.string().nullable(),
+    opted_out_by: z.string(),
+  }),
 } as const satisfies Record<EventType, z.ZodType>;
 
 export type { EventType };

@@ -13,7 +13,7 @@ export interface EventRule {
   readonly name: string;
   /** EventBridge pattern subset the local bus implements too: exact match on source and detail-type. */
   readonly pattern?: { readonly source: readonly string[]; readonly detailType: readonly string[] };
-  /** A scheduled rule instead of a pattern: `rate(N minute|minutes|hour|hours)`. */
+  /** A scheduled rule instead of a pattern: `rate(N minute|minutes|hour|hours|day|days)`. */
   readonly schedule?: string;
   readonly entry: string;
   readonly access: Access;
@@ -102,7 +102,27 @@ export const POWER_RULES: readonly EventRule[] = [
   },
 ];
 
-export const EVENT_RULES: readonly EventRule[] = [...CORE_EVENT_RULES, ...POWER_RULES, ...WEBHOOK_RULES];
+/** PowerBank enrolment (issue #19, lib/domain/powerbank/enrolment.ts regionCheck). */
+export const POWERBANK_RULES: readonly EventRule[] = [
+  {
+    name: 'powerbank-region-check',
+    // Daily: zones and models change rarely, and every change we make (a location's address, a
+    // charger's boot) triggers its own check at once; the daily run catches the rest (an override).
+    schedule: 'rate(1 day)',
+    entry: 'functions/events/powerbank-region-check.ts',
+    access: { table: 'readwrite', events: 'publish' },
+    description: 'Re-evaluate every charge point for PowerBank: enrol new DK2 ones, suspend ineligible ones with the reason, report what changed',
+  },
+  {
+    name: 'powerbank-charger-changed',
+    pattern: { source: [EVENT_SOURCE], detailType: ['charge_point.registered', 'charge_point.booted'] },
+    entry: 'functions/events/powerbank-charger-changed.ts',
+    access: { table: 'readwrite', events: 'publish' },
+    description: "Check a charger's location for PowerBank when it appears or reports its model (DK2 automatic enrolment)",
+  },
+];
+
+export const EVENT_RULES: readonly EventRule[] = [...CORE_EVENT_RULES, ...POWER_RULES, ...POWERBANK_RULES, ...WEBHOOK_RULES];
 
 /** Does an event match a rule's pattern? Shared by the local bus and unit tests of the CDK mapping. */
 export function matchesRule(rule: EventRule, event: { source: string; detailType: string }): boolean {

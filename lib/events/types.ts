@@ -23,6 +23,8 @@ export const EVENT_TYPES = [
   'power.replan_requested',
   'cards.changed',
   'local_list.sync_requested',
+  'powerbank.enrolled',
+  'powerbank.opted_out',
 ] as const;
 
 export type EventType = (typeof EVENT_TYPES)[number];

@@ -6,7 +6,7 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { EVENT_RULES } from '../../lib/events/rules';
 import { TABLE_DEFINITION } from '../../lib/db/table';
-import { type Access, API_STACKS, HTTP_FALLBACK_ROUTE, HTTP_ROUTES, POWER_ROUTES, type Route, WS_ROUTES } from '../../lib/routes';
+import { type Access, API_STACKS, HTTP_FALLBACK_ROUTE, HTTP_ROUTES, POWER_ROUTES, POWERBANK_ROUTES, type Route, WS_ROUTES } from '../../lib/routes';
 import { LAMBDA_NODE_OPTIONS } from '../../infra/bundling';
 import type { AppFunction } from '../../infra/constructs/app-function';
 import { EdgeStack, OCPP_REWRITE_FUNCTION_FILE, OCPP_CHALLENGE_FUNCTION_FILE } from '../../infra/stacks/edge-stack';
@@ -151,6 +151,15 @@ describe('HTTP API', () => {
     template.resourceCountIs('AWS::Lambda::Function', POWER_ROUTES.length);
     const keys = Object.values(resources(template, 'AWS::ApiGatewayV2::Route')).map((r) => r.Properties!.RouteKey).sort();
     expect(keys).toEqual(POWER_ROUTES.map((r) => `${r.method} ${r.path}`).sort());
+  });
+
+  it('deploys the PowerBank routes (issue #19) in their own ApiPowerBank stack, one function and route each', () => {
+    const stack = synth.application.api.stacks.find((s) => s.node.id === 'ApiPowerBank')!;
+    expect(POWERBANK_ROUTES.map((r) => r.stack)).toEqual(POWERBANK_ROUTES.map(() => 'ApiPowerBank'));
+    const template = synth.template(stack);
+    template.resourceCountIs('AWS::Lambda::Function', POWERBANK_ROUTES.length);
+    const keys = Object.values(resources(template, 'AWS::ApiGatewayV2::Route')).map((r) => r.Properties!.RouteKey).sort();
+    expect(keys).toEqual(POWERBANK_ROUTES.map((r) => `${r.method} ${r.path}`).sort());
   });
 
   // CloudFormation refuses a stack of more than 500 resources; each route row makes 8. The margin

@@ -539,6 +539,18 @@ describe('the role × route table', () => {
       'GET /api/v1/locations/{location_id}/charge-points/{charge_point_id}/card-learning': { target: 'location', build: () => ({ params: LCP }) },
       'DELETE /api/v1/locations/{location_id}/charge-points/{charge_point_id}/card-learning': { target: 'location', build: () => ({ params: LCP }) },
       'GET /api/v1/locations/{location_id}/charge-points/{charge_point_id}/local-list': { target: 'location', build: () => ({ params: LCP }) },
+      // PowerBank (issue #19). The walk's location is in GB; opting out always succeeds for whoever may
+      // change enrolment, whatever the charger's eligibility, so no call depends on another's order.
+      'PATCH /api/v1/locations/{location_id}': { target: 'location', build: () => ({ params: L, body: { postcode: 'BA1 1LT' } }) },
+      'GET /api/v1/locations/{location_id}/powerbank': { target: 'location', build: () => ({ params: L }) },
+      'PUT /api/v1/locations/{location_id}/powerbank/charge-points/{charge_point_id}': { target: 'location', build: () => ({ params: { ...L, charge_point_id: sharedLocationCp }, body: { enrolled: false } }) },
+      'POST /api/v1/teams/{team_id}/powerbank/sign-up': { target: 'team', build: () => ({ params: T, body: { accept_terms: true, terms_version: '2026-11' } }) },
+      'GET /api/v1/operator/powerbank/charge-points': { target: 'own_operator', build: () => ({}) },
+      'POST /api/v1/operator/powerbank/sign-up': { target: 'seed_operator', bodyRef: 'team_id', build: () => ({ body: { team_id: seed.teamId, accept_terms: true, terms_version: '2026-11' } }) },
+      'PUT /api/v1/operator/powerbank/charge-points/{charge_point_id}': { target: 'seed_operator', build: () => ({ params: { charge_point_id: cp }, body: { enrolled: false } }) },
+      'GET /api/v1/operator/powerbank/compatibility': { target: 'own_operator', build: () => ({}) },
+      'PUT /api/v1/operator/powerbank/compatibility': { target: 'own_operator', build: () => ({ body: { vendor: 'Walk Vendor', model: 'W1', compatible: true } }) },
+      'GET /api/v1/operator/powerbank/region-checks': { target: 'own_operator', build: () => ({}) },
       // The caller's own invitation: its inviter may revoke it (a team owner may too: invitations.test.ts).
       'DELETE /api/v1/sent-invitations/{invitation_id}': {
         target: 'self',

@@ -313,6 +313,22 @@ describe('every route against the OpenAPI document', () => {
     await rt.drain();
     await call('GET /api/v1/locations/{location_id}/power/allocation', { token: owner.token, params: power });
     await call('DELETE /api/v1/locations/{location_id}/power/meters/{meter_id}', { token: owner.token, params: { location_id, meter_id: meter.body.meter_id } });
+
+    // PowerBank (issue #19): the location moves to Copenhagen (DK2); the operator marks the test model
+    // compatible; sign-up without terms is refused, with them accepted; the operator's side.
+    const op = rt.seed!.operatorApiKey;
+    const terms = { accept_terms: true, terms_version: '2026-11' };
+    await call('PATCH /api/v1/locations/{location_id}', { token: owner.token, params: { location_id }, body: { country: 'DK', postcode: '2100' } });
+    await call('PUT /api/v1/operator/powerbank/compatibility', { token: op, body: { vendor: BOOT['ocpp1.6'].chargePointVendor, model: BOOT['ocpp1.6'].chargePointModel, compatible: true } });
+    await call('GET /api/v1/operator/powerbank/compatibility', { token: op });
+    await call('PUT /api/v1/locations/{location_id}/powerbank/charge-points/{charge_point_id}', { token: owner.token, params: cpParams, body: { enrolled: true } }); // 400: no terms
+    await call('PUT /api/v1/locations/{location_id}/powerbank/charge-points/{charge_point_id}', { token: owner.token, params: cpParams, body: { enrolled: true, ...terms } });
+    await call('GET /api/v1/locations/{location_id}/powerbank', { token: owner.token, params: { location_id } });
+    await call('POST /api/v1/teams/{team_id}/powerbank/sign-up', { token: owner.token, params: { team_id }, body: terms });
+    await call('GET /api/v1/operator/powerbank/charge-points', { token: op, query: `?team_id=${team_id}` });
+    await call('PUT /api/v1/operator/powerbank/charge-points/{charge_point_id}', { token: op, params: { charge_point_id: cp.body.charge_point_id }, body: { enrolled: false } });
+    await call('POST /api/v1/operator/powerbank/sign-up', { token: op, body: { team_id, charge_point_ids: [cp.body.charge_point_id], ...terms } });
+    await call('GET /api/v1/operator/powerbank/region-checks', { token: op });
   }, 60_000);
 
   it('walks the charge card routes: learning on a charger, cards, the local list', async () => {
@@ -481,6 +497,7 @@ describe('every route against the OpenAPI document', () => {
       'POST /api/v1/operator/price-groups 400',
       'PUT /api/v1/installer/projects/{project_id}/checklist/{item} 423',
       'PUT /api/v1/locations/{location_id}/power 400',
+      'PUT /api/v1/locations/{location_id}/powerbank/charge-points/{charge_point_id} 400',
     ]);
     if (process.env.DUMP_CONTRACT) console.log(JSON.stringify(answers.map((a) => ({ route: a.route, status: a.status, body: a.text.slice(0, 1500) })), null, 1));
   });
