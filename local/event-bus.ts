@@ -200,7 +200,7 @@ export class LocalEventBus {
       detail,
     };
     for (const rule of this.opts.rules) {
-      if (matchesRule(rule, { source: event.source, detailType: event['detail-type'] })) this.schedule(rule, event);
+      if (matchesRule(rule, { source: event.source, detailType: event['detail-type'], data: (event.detail as { data?: unknown } | undefined)?.data })) this.schedule(rule, event);
     }
     return { EventId: id };
   }

@@ -84,9 +84,13 @@ export class EventsStack extends Stack {
   }
 
   /** A pattern rule on the custom bus, or a schedule, which EventBridge only runs on the default bus. */
-  private trigger(row: EventRule): { eventBus?: EventBus; eventPattern?: { source: string[]; detailType: string[] }; schedule?: Schedule } {
+  private trigger(row: EventRule): { eventBus?: EventBus; eventPattern?: { source: string[]; detailType: string[]; detail?: Record<string, unknown> }; schedule?: Schedule } {
     if (row.pattern && row.schedule) throw new Error(`Rule ${row.name}: a pattern or a schedule, not both`);
-    if (row.pattern) return { eventBus: this.eventBus, eventPattern: { source: [...row.pattern.source], detailType: [...row.pattern.detailType] } };
+    if (row.pattern) {
+      // The envelope's payload is `detail.data` (lib/events/publish.ts): a data filter is matched there.
+      const data = row.pattern.data ? { detail: { data: Object.fromEntries(Object.entries(row.pattern.data).map(([k, v]) => [k, [...v]])) } } : {};
+      return { eventBus: this.eventBus, eventPattern: { source: [...row.pattern.source], detailType: [...row.pattern.detailType], ...data } };
+    }
     if (row.schedule) {
       if (scheduleRateMs(row.schedule) === undefined) throw new Error(`Rule ${row.name}: schedule must be rate(N minute|minutes|hour|hours|day|days)`);
       return { schedule: Schedule.expression(row.schedule) };

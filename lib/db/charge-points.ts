@@ -90,6 +90,12 @@ export interface Commissioning {
 }
 
 export interface ChargePoint {
+  /**
+   * Its location balances power (issue #18): set by the planner on the chargers it plans, so $connect
+   * carries it to the connection and the events of this charger's sessions and status changes say it
+   * (the planner's rule matches only those; every other charger's events invoke nothing).
+   */
+  readonly powerManaged?: boolean;
   readonly chargePointId: string;
   readonly operatorId: string;
   readonly teamId: string;
@@ -182,6 +188,8 @@ export interface ConnectionRecord {
   readonly connectedAt: string;
   readonly sourceIp?: string;
   readonly bootStatus?: BootInfo['status'];
+  /** From the charge point at $connect (ChargePoint.powerManaged). */
+  readonly powerManaged?: boolean;
 }
 
 export async function getChargePoint(chargePointId: string, consistent = false): Promise<ChargePoint | undefined> {
@@ -334,5 +342,29 @@ export async function recordLastRemoteAction(chargePointId: string, result: Last
     );
   } catch (err) {
     if ((err as { name?: string }).name !== 'ConditionalCheckFailedException') throw err;
+  }
+}
+
+/**
+ * AP-119: the planner marks a charger of a location with power settings (issue #18), once: `$connect`
+ * carries the mark to the connection, and the charger's session and status events say
+ * `power_managed`, the only ones the planner's rule matches. Conditional on the item existing and not
+ * marked yet, so a re-plan writes nothing; false when there was nothing to do.
+ */
+export async function markPowerManaged(chargePointId: string): Promise<boolean> {
+  try {
+    await documentClient().send(
+      new UpdateCommand({
+        TableName: config().tableName,
+        Key: keys.chargePoint(chargePointId),
+        UpdateExpression: 'SET powerManaged = :t',
+        ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(powerManaged)',
+        ExpressionAttributeValues: { ':t': true },
+      }),
+    );
+    return true;
+  } catch (err) {
+    if ((err as { name?: string }).name === 'ConditionalCheckFailedException') return false;
+    throw err;
   }
 }

@@ -110,6 +110,8 @@ export interface SessionItem {
   readonly paymentMethod?: PaymentMethod | null;
   readonly priceGroupId?: string;
   readonly priceGroup?: PriceGroup;
+  /** The charger's location balances power at the start (ChargePoint.powerManaged): its events say so. */
+  readonly powerManaged?: boolean;
   /** Another operator bills this session (a billing backoffice connection, domain/backoffice.ts): its id. */
   readonly billingOperatorId?: string;
   /** describeActor() of a remote start's requester. */
@@ -435,6 +437,7 @@ function eventData(s: SessionItem) {
     payment_method: v.payment_method,
     price_group_id: v.price_group_id,
     started_at: v.started_at ?? '',
+    ...(s.powerManaged ? { power_managed: true } : {}),
   };
 }
 
@@ -532,6 +535,7 @@ async function newSession(c: ChargerRef, f: StartFacts): Promise<{ item: Session
   const sessionId = sessionIdOf(c.identity, f.transactionId);
   const meter = f.meterStartWh !== undefined ? applyReadings(emptyMeter(), [{ at: f.startedAt, wh: f.meterStartWh }]) : { ...emptyMeter(), startUnknown: true };
   const item: SessionItem = {
+    ...(cp?.powerManaged ? { powerManaged: true } : {}),
     ...keys.transaction(c.identity, f.transactionId),
     ...keys.sessionByChargePoint(c.chargePointId, f.startedAt, sessionId),
     ...(teamId ? keys.sessionByTeam(teamId, f.startedAt, sessionId) : {}),

@@ -31,6 +31,8 @@ const sessionFacts = {
   payment_method: z.enum(['free', 'team', 'user']).nullable(),
   price_group_id: z.string().nullable(),
   started_at: z.string(),
+  /** The charger's location balances its power (issue #18): the planner replans when the session starts and ends. */
+  power_managed: z.boolean().optional(),
 };
 
 export const EVENT_SCHEMAS = {
@@ -55,6 +57,8 @@ export const EVENT_SCHEMAS = {
     model: z.string(),
     firmware_version: z.string().optional(),
     boot_status: z.enum(['Accepted', 'Pending', 'Rejected']),
+    /** The first boot, or a brand or model other than the last boot's (issue #19 checks compatibility then). */
+    model_changed: z.boolean().optional(),
   }),
   'charge_point.status_changed': z.object({
     charge_point_id: z.string(),
@@ -64,6 +68,8 @@ export const EVENT_SCHEMAS = {
     connector_id: z.number().int(),
     status: z.string(),
     error_code: z.string().optional(),
+    /** The charger's location balances its power (issue #18): the planner replans on this change. */
+    power_managed: z.boolean().optional(),
   }),
   'charge_point.command_completed': z.object({
     charge_point_identity: identity,
@@ -152,6 +158,8 @@ export const EVENT_SCHEMAS = {
   'power.replan_requested': z.object({
     location_id: z.string(),
     trigger: z.string(),
+    /** Always true: the planner's rule matches the power-managed events (lib/events/rules.ts). */
+    power_managed: z.literal(true),
   }),
   /** A location's card was added, blocked / unblocked or removed (issue #17): the team's chargers' local lists follow. */
   'cards.changed': z.object({

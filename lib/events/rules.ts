@@ -11,8 +11,12 @@ export { EVENT_SOURCE };
 export interface EventRule {
   /** Frozen once deployed: it names the rule and its target function. */
   readonly name: string;
-  /** EventBridge pattern subset the local bus implements too: exact match on source and detail-type. */
-  readonly pattern?: { readonly source: readonly string[]; readonly detailType: readonly string[] };
+  /**
+   * EventBridge pattern subset the local bus implements too: exact match on source and detail-type,
+   * and optionally on top-level fields of the event's `data` (each one of the listed values; a missing
+   * field does not match), so a target is not invoked for events it would ignore.
+   */
+  readonly pattern?: { readonly source: readonly string[]; readonly detailType: readonly string[]; readonly data?: Readonly<Record<string, readonly (string | boolean)[]>> };
   /** A scheduled rule instead of a pattern: `rate(N minute|minutes|hour|hours|day|days)`. */
   readonly schedule?: string;
   readonly entry: string;
@@ -86,7 +90,9 @@ const CORE_EVENT_RULES: readonly EventRule[] = [
 export const POWER_RULES: readonly EventRule[] = [
   {
     name: 'power-replan',
-    pattern: { source: [EVENT_SOURCE], detailType: ['session.started', 'session.ended', 'charge_point.status_changed', 'power.replan_requested'] },
+    // Only chargers at a location with power settings (`power_managed`, set by the planner on its
+    // chargers): every other charger's sessions and status changes invoke nothing.
+    pattern: { source: [EVENT_SOURCE], detailType: ['session.started', 'session.ended', 'charge_point.status_changed', 'power.replan_requested'], data: { power_managed: [true] } },
     entry: 'functions/events/power-replan.ts',
     // Sends SetChargingProfile / GetCompositeSchedule and reads configuration (connections); writes the plan.
     access: { table: 'readwrite', connections: 'manage', events: 'publish' },
@@ -115,18 +121,30 @@ export const POWERBANK_RULES: readonly EventRule[] = [
   },
   {
     name: 'powerbank-charger-changed',
-    pattern: { source: [EVENT_SOURCE], detailType: ['charge_point.registered', 'charge_point.booted'] },
+    pattern: { source: [EVENT_SOURCE], detailType: ['charge_point.registered'] },
     entry: 'functions/events/powerbank-charger-changed.ts',
     access: { table: 'readwrite', events: 'publish' },
-    description: "Check a charger's location for PowerBank when it appears or reports its model (DK2 automatic enrolment)",
+    description: "Check a charger's location for PowerBank when it appears (DK2 automatic enrolment)",
+  },
+  {
+    name: 'powerbank-charger-booted',
+    // Only a boot that reports a brand or model the charger did not report before (its first boot, a
+    // swapped unit): a routine reboot invokes nothing.
+    pattern: { source: [EVENT_SOURCE], detailType: ['charge_point.booted'], data: { model_changed: [true] } },
+    entry: 'functions/events/powerbank-charger-changed.ts',
+    access: { table: 'readwrite', events: 'publish' },
+    description: "Check a charger's location for PowerBank when it reports a new brand or model (compatibility, DK2 automatic enrolment)",
   },
 ];
 
 export const EVENT_RULES: readonly EventRule[] = [...CORE_EVENT_RULES, ...POWER_RULES, ...POWERBANK_RULES, ...WEBHOOK_RULES];
 
 /** Does an event match a rule's pattern? Shared by the local bus and unit tests of the CDK mapping. */
-export function matchesRule(rule: EventRule, event: { source: string; detailType: string }): boolean {
-  return !!rule.pattern && rule.pattern.source.includes(event.source) && rule.pattern.detailType.includes(event.detailType);
+export function matchesRule(rule: EventRule, event: { source: string; detailType: string; data?: unknown }): boolean {
+  const p = rule.pattern;
+  if (!p || !p.source.includes(event.source) || !p.detailType.includes(event.detailType)) return false;
+  const data = (typeof event.data === 'object' && event.data !== null ? event.data : {}) as Record<string, unknown>;
+  return Object.entries(p.data ?? {}).every(([field, values]) => values.includes(data[field] as string | boolean));
 }
 
 /** `rate(5 minutes)` → 300000 ms; undefined for anything else (cron is not used). */

@@ -93,6 +93,7 @@ export async function authorizeChargePoint(req: Omit<ConnectRequest, 'connection
     // version cannot differ: $connect negotiates only the registered one.
     ...(cp.boot && cp.boot.status !== 'Rejected' ? { bootStatus: cp.boot.status } : {}),
     ...(cp.connection?.connectionId ? { previousConnectionId: cp.connection.connectionId } : {}),
+    ...(cp.powerManaged ? { powerManaged: true } : {}),
   };
 }
 
@@ -134,6 +135,7 @@ export async function connectChargePoint(req: ConnectRequest, auth: ChargerConte
       operatorId: auth.operatorId,
       projectId: auth.projectId,
       ...(auth.bootStatus ? { bootStatus: auth.bootStatus } : {}),
+      ...(auth.powerManaged ? { powerManaged: true } : {}),
     }),
     chargePointConnectedUpdate(auth.chargePointId, connection, retirePrevious),
     logPut({

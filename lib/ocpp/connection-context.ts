@@ -33,6 +33,8 @@ export interface AdmittedCharger {
   readonly bootStatus?: 'Accepted' | 'Pending';
   /** The connection this one supersedes, to be closed once this one is recorded. */
   readonly previousConnectionId?: string;
+  /** Its location balances power (ChargePoint.powerManaged), as of this connect. */
+  readonly powerManaged?: boolean;
 }
 
 /**
@@ -64,6 +66,7 @@ export function toAuthorizerContext(c: ChargerContext): Record<string, string> {
     retirePrevious: String(c.retirePrevious),
     ...(c.bootStatus ? { bootStatus: c.bootStatus } : {}),
     ...(c.previousConnectionId ? { previousConnectionId: c.previousConnectionId } : {}),
+    ...(c.powerManaged ? { powerManaged: 'true' } : {}),
   };
 }
 
@@ -106,6 +109,7 @@ export function fromAuthorizerContext(raw: unknown): ChargerContext | undefined 
     retirePrevious: c.retirePrevious === true || c.retirePrevious === 'true',
     ...(bootStatus ? { bootStatus } : {}),
     ...(previousConnectionId ? { previousConnectionId } : {}),
+    ...(c.powerManaged === true || c.powerManaged === 'true' ? { powerManaged: true } : {}),
   };
 }
 
@@ -127,5 +131,6 @@ export function connectionFromContext(
     connectedAt: new Date(typeof connectedAtMs === 'number' && Number.isFinite(connectedAtMs) ? connectedAtMs : Date.now()).toISOString(),
     ...(sourceIp ? { sourceIp } : {}),
     ...(bootStatus ? { bootStatus } : {}),
+    ...(c.powerManaged ? { powerManaged: true } : {}),
   };
 }

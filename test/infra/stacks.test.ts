@@ -361,7 +361,8 @@ describe('events', () => {
     ]);
     if (row.pattern) {
       expect(rule.EventBusName).toEqual({ Ref: logicalId(events, events.eventBus) });
-      expect(rule.EventPattern).toEqual({ source: row.pattern.source, 'detail-type': row.pattern.detailType });
+      // A data filter (lib/events/rules.ts) is matched on the envelope's `detail.data`.
+      expect(rule.EventPattern).toEqual({ source: row.pattern.source, 'detail-type': row.pattern.detailType, ...(row.pattern.data ? { detail: { data: row.pattern.data } } : {}) });
     } else {
       // Scheduled rules only run on the default bus.
       expect(rule.EventBusName).toBeUndefined();

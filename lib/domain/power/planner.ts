@@ -19,7 +19,7 @@
 // - The plan's state is written conditionally on the `planVersion` it was computed from, before any
 //   profile is sent: of two replans that read the same state, one applies and the other plans again
 //   from the winner's state.
-import { listChargePointsOfProject, type ChargePoint } from '../../db/charge-points';
+import { listChargePointsOfProject, markPowerManaged, type ChargePoint } from '../../db/charge-points';
 import {
   readPowerState,
   recordChargerFacts,
@@ -110,6 +110,10 @@ export async function replanLocation(siteId: string, trigger: string): Promise<R
     if (lostRace && (power.state?.readAt ?? 0) >= startedAt) return undefined;
     const { settings } = power.settings;
     const cps = await chargersOfLocation(siteId);
+    // Chargers new to the plan are marked, so their own sessions and status changes trigger replans
+    // from now on (the rule matches `power_managed` events only; until a reconnect, status changes of
+    // an already connected charger still rely on the minute's replan).
+    if (round === 0) await Promise.all(cps.filter((cp) => !cp.powerManaged).map((cp) => markPowerManaged(cp.chargePointId)));
     const since = await Promise.all(cps.map(chargingSince));
     const chargers = cps.map((cp, i) => chargerStateOf(cp, power.chargers.get(cp.chargePointId), settings, since[i]));
     const gridMeter = siteMeterOf(power.meters);

@@ -268,7 +268,7 @@ function nextPeakBlock(meter: PowerMeterItem, next: MeterReadingRecord, voltage:
 
 /** Asks for a replan through the bus (the planner's rule runs it), so the caller does not wait for chargers. */
 export async function requestReplan(operatorId: string, siteId: string, trigger: string): Promise<void> {
-  await publish([makeEvent('power.replan_requested', operatorId, { location_id: siteId, trigger })]);
+  await publish([makeEvent('power.replan_requested', operatorId, { location_id: siteId, trigger, power_managed: true })]);
 }
 
 // --- The allocation -------------------------------------------------------------------------------

@@ -91,6 +91,7 @@ export const bootNotification: ActionHandler = async (ctx, payload: Boot16 | Boo
             model: station.model,
             ...(station.firmware ? { firmware_version: station.firmware } : {}),
             boot_status: status,
+            model_changed: cp?.boot?.chargePointVendor !== station.vendor || cp?.boot?.chargePointModel !== station.model,
           }),
         ]),
     ],

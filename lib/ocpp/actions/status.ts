@@ -81,6 +81,7 @@ export const statusNotification: ActionHandler = async (ctx, payload: Status16 |
             connector_id: report.connectorId,
             status: report.status,
             ...(report.errorCode && report.errorCode !== 'NoError' ? { error_code: report.errorCode } : {}),
+            ...(ctx.connection.powerManaged ? { power_managed: true } : {}),
           }),
         ]),
     ],

@@ -20,6 +20,15 @@ describe('webhook routes and rules', () => {
     expect(matchesRule(fanout, { source: 'aws.events', detailType: 'charge_point.connected' })).toBe(false);
   });
 
+  it('invokes the power planner and the PowerBank boot check only for the events they act on (a data filter)', () => {
+    const replan = EVENT_RULES.find((r) => r.name === 'power-replan')!;
+    const status = (data: unknown) => matchesRule(replan, { source: EVENT_SOURCE, detailType: 'charge_point.status_changed', data });
+    expect([status({ power_managed: true }), status({ power_managed: false }), status({}), status(undefined)]).toEqual([true, false, false, false]);
+    const booted = EVENT_RULES.find((r) => r.name === 'powerbank-charger-booted')!;
+    expect(matchesRule(booted, { source: EVENT_SOURCE, detailType: 'charge_point.booted', data: { model_changed: true } })).toBe(true);
+    expect(matchesRule(booted, { source: EVENT_SOURCE, detailType: 'charge_point.booted', data: { model_changed: false } })).toBe(false);
+  });
+
   it('sweeps for due retries once a minute', () => {
     const retry = EVENT_RULES.find((r) => r.name === 'webhook-retry')!;
     expect(retry.pattern).toBeUndefined();
