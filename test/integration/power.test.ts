@@ -415,20 +415,22 @@ describe('peak shaving through the planner', () => {
     expect(limitsReceived(car).at(-1)).toBe(6.5);
 
     // Five minutes on (a reading a minute: a gap longer than the meter's stale time, 120 s, is not
-    // counted), the block has imported 6 900 W × 300 s = 2 070 000 W·s by the meter's readings (the
-    // car's draw is not in them: meter_includes_chargers is false). The 600 s left may average
-    // (10 350 000 − 2 070 000) / 600 = 13 800 W = 60 A, 30 A of it the building's: 10 A per phase.
-    // Without the block's energy it would be 17 250 W: 15 A.
-    for (let minute = 1; minute <= 5; minute++) {
+    // counted), the building has imported 6 900 W × 300 s = 2 070 000 W·s by the meter's readings, and
+    // the car, which this meter does not see (meter_includes_chargers false), 6.5 A × 3 × 230 V × 300 s
+    // = 1 345 500 W·s. Now the building drops to 5 A a phase: the 600 s left may average
+    // (10 350 000 − 3 415 500) / 600 = 11 557.5 W = 50.25 A, 15 A of it the building's: 35.25 A for
+    // the car, 11.5 A a phase on the 0.5 A grid. (Leaving out the car's energy would give 15 A, and
+    // the block would end over its limit; leaving out all of it, 20 A.)
+    for (let minute = 1; minute <= 4; minute++) {
       later(60_000);
       await aReading(meter, [10, 10, 10]);
     }
-    rt.bus.runSchedule('power-replan-every-minute');
-    await rt.drain();
-    expect(limitsReceived(car).at(-1)).toBe(10);
+    later(60_000);
+    await aReading(meter, [5, 5, 5]);
+    expect(limitsReceived(car).at(-1)).toBe(11.5);
     const now = await allocation();
-    expect(now.current).toMatchObject({ source: 'meter', total_a: 30 });
-    expect(now.charge_points[0]).toMatchObject({ limit_a: 10, applied_limit_a: 10 });
+    expect(now.current!.total_a).toBeCloseTo(35.25, 6);
+    expect(now.charge_points[0]).toMatchObject({ limit_a: 11.5, applied_limit_a: 11.5 });
   }, 90_000);
 });
 
