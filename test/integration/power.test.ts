@@ -40,6 +40,8 @@ interface PowerCharger {
   readonly client: RPCClient;
   /** Every SetChargingProfile this charger received. */
   readonly profiles: Array<Record<string, unknown>>;
+  /** Its configuration reads (GetConfiguration / GetVariables), in order. */
+  readonly asked: string[];
 }
 
 /** The limit of a received SetChargingProfile, with the checks both versions' profiles must pass. */
@@ -67,9 +69,11 @@ interface ChargerBehaviour {
   readonly units?: string;
   /** How it answers GetCompositeSchedule: with the schedule it obeys, Accepted without one, or Rejected. @default 'schedule' */
   readonly composite?: 'schedule' | 'none' | 'rejected';
+  /** 2.0.1: it knows none of the SmartChargingCtrlr variables (UnknownVariable), as the repository's simulator. */
+  readonly unknownVariables?: boolean;
 }
 
-function obeyProfiles(client: RPCClient, version: Version, profiles: Array<Record<string, unknown>>, opts: ChargerBehaviour) {
+function obeyProfiles(client: RPCClient, version: Version, profiles: Array<Record<string, unknown>>, opts: ChargerBehaviour, asked: string[] = []) {
   behaveLikeACharger(client, version, {});
   let limit: number | undefined;
   client.handle('SetChargingProfile', async ({ params }) => {
@@ -81,13 +85,16 @@ function obeyProfiles(client: RPCClient, version: Version, profiles: Array<Recor
   });
   const period = () => [{ startPeriod: 0, limit: limit ?? 32 }];
   if (version === 'ocpp1.6') {
-    client.handle('GetConfiguration', async () => ({
+    client.handle('GetConfiguration', async () => {
+      asked.push('GetConfiguration');
+      return {
       configurationKey: [
         { key: 'ChargeProfileMaxStackLevel', readonly: true, value: '8' },
         { key: 'ChargingScheduleAllowedChargingRateUnit', readonly: true, value: opts.units ?? 'Current,Power' },
         { key: 'ChargingScheduleMaxPeriods', readonly: true, value: '24' },
-      ],
-    }));
+        ],
+      };
+    });
     client.handle('GetCompositeSchedule', async ({ params }) => {
       if (opts.composite === 'rejected') return { status: 'Rejected' };
       if (opts.composite === 'none') return { status: 'Accepted' };
@@ -96,14 +103,16 @@ function obeyProfiles(client: RPCClient, version: Version, profiles: Array<Recor
     });
   } else {
     const values: Record<string, string> = { ProfileStackLevel: '5', RateUnit: opts.units ?? 'A,W', PeriodsPerSchedule: '24' };
-    client.handle('GetVariables', async ({ params }) => ({
-      getVariableResult: (params as { getVariableData: Array<{ component: { name: string }; variable: { name: string } }> }).getVariableData.map((d) => ({
-        attributeStatus: 'Accepted',
-        attributeValue: values[d.variable.name],
-        component: d.component,
-        variable: d.variable,
-      })),
-    }));
+    client.handle('GetVariables', async ({ params }) => {
+      asked.push('GetVariables');
+      return {
+        getVariableResult: (params as { getVariableData: Array<{ component: { name: string }; variable: { name: string } }> }).getVariableData.map((d) =>
+          opts.unknownVariables
+            ? { attributeStatus: 'UnknownVariable', component: d.component, variable: d.variable }
+            : { attributeStatus: 'Accepted', attributeValue: values[d.variable.name], component: d.component, variable: d.variable },
+        ),
+      };
+    });
     client.handle('GetCompositeSchedule', async ({ params }) => {
       if (opts.composite === 'rejected') return { status: 'Rejected' };
       if (opts.composite === 'none') return { status: 'Accepted' };
@@ -136,9 +145,10 @@ async function aChargerAt(installer: SignedInAccount, locationId: string, versio
   const client = await aConnectedClient(rt, { identity: reg.body.charge_point_identity, password: reg.body.provisioning_password, protocol: version });
   clients.push(client);
   const profiles: Array<Record<string, unknown>> = [];
-  obeyProfiles(client, version, profiles, opts);
+  const asked: string[] = [];
+  obeyProfiles(client, version, profiles, opts, asked);
   expect(await client.call('BootNotification', BOOT[version])).toMatchObject({ status: 'Accepted' });
-  return { chargePointId: reg.body.charge_point_id, version, client, profiles };
+  return { chargePointId: reg.body.charge_point_id, version, client, profiles, asked };
 }
 
 let tx201 = 0;
@@ -570,4 +580,18 @@ describe('a charger that accepts profiles but cannot report a composite schedule
       [0, false],
     ]);
   }, 120_000);
+});
+
+describe('a 2.0.1 charger that knows none of the SmartChargingCtrlr variables', () => {
+  it('is asked once; its profiles use the defaults (A, stack level 0) from then on', async () => {
+    const { chargers, allocation } = await aPoweredLocation({ mode: 'static', static_charging_a: 20 }, [{ version: 'ocpp2.0.1', unknownVariables: true }]);
+    const c = chargers[0]!;
+    await aCarArrives(c);
+    expect(c.profiles.map((p) => (p as { chargingProfile: { stackLevel: number; chargingSchedule: Array<{ chargingRateUnit: string; chargingSchedulePeriod: Array<{ limit: number }> }> } }).chargingProfile)).toEqual(
+      [0, 20].map((limit) => expect.objectContaining({ stackLevel: 0, chargingSchedule: [expect.objectContaining({ chargingRateUnit: 'A', chargingSchedulePeriod: [expect.objectContaining({ limit })] })] })),
+    );
+    // UnknownVariable is an answer: the defaults are what it has, not a question to ask before every profile.
+    expect(c.asked).toEqual(['GetVariables']);
+    expect((await allocation()).flagged).toEqual([]);
+  }, 90_000);
 });

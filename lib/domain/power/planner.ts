@@ -288,7 +288,11 @@ async function compositeLimit(identity: string, version: 'ocpp1.6' | 'ocpp2.0.1'
   return typeof first === 'number' ? first : undefined;
 }
 
-/** What the configuration says about profiles; undefined when the charger did not answer (tried again next time). */
+/**
+ * What the configuration says about profiles; undefined when the charger did not answer (tried again
+ * next time). Keys it does not know (1.6 `unknownKey`, 2.0.1 UnknownComponent/UnknownVariable, which
+ * the outcome counts as `rejected`) are an answer: the defaults, kept like any other.
+ */
 async function readCapabilities(identity: string, version: 'ocpp1.6' | 'ocpp2.0.1'): Promise<ProfileCapabilities | undefined> {
   const values = new Map<string, string>();
   if (version === 'ocpp1.6') {
@@ -299,7 +303,7 @@ async function readCapabilities(identity: string, version: 'ocpp1.6' | 'ocpp2.0.
   }
   const names = ['ProfileStackLevel', 'RateUnit', 'PeriodsPerSchedule'];
   const record = await callChargePoint(identity, 'GetVariables', { getVariableData: names.map((name) => ({ component: { name: 'SmartChargingCtrlr' }, variable: { name } })) }, { timeoutMs: COMMAND_TIMEOUT_MS, requestedBy: REQUESTED_BY });
-  if (record.status !== 'accepted' && record.status !== 'partially_accepted') return undefined;
+  if (!['accepted', 'partially_accepted', 'rejected'].includes(record.status) || !Array.isArray(record.response?.getVariableResult)) return undefined;
   for (const r of (record.response?.getVariableResult ?? []) as Array<{ attributeStatus: string; attributeValue?: string; variable: { name: string } }>) {
     if (r.attributeStatus === 'Accepted' && r.attributeValue !== undefined) values.set(r.variable.name, r.attributeValue);
   }
