@@ -122,8 +122,11 @@ function obeyProfiles(client: RPCClient, version: Version, profiles: Array<Recor
   }
 }
 
+let installers = 0;
 async function anInstallerOfTheSeedOperator(): Promise<SignedInAccount> {
-  const installer = await aSignedInAccount(rt, { name: 'Pat Power' });
+  // Each from its own loopback address: the sign-ups of this file stay within the per-client limits.
+  installers += 1;
+  const installer = await aSignedInAccount(rt, { name: 'Pat Power', from: `127.0.1.${installers}` });
   await api('POST', `/api/v1/operator/projects/${rt.seed!.projectId}/installers`, { token: rt.seed!.operatorApiKey, body: { email: installer.email } });
   return installer;
 }
@@ -184,7 +187,7 @@ const SETTINGS = {
 
 interface AllocationBody {
   current: { source: string; budget_a_per_phase: number[]; sent_to: string[] } | null;
-  charge_points: Array<{ charge_point_id: string; limit_a: number; reason: string; refuses_profiles: boolean; applied_limit_a: number | null }>;
+  charge_points: Array<{ charge_point_id: string; limit_a: number; reason: string; refuses_profiles: boolean; applied_limit_a: number | null; applied_verified: boolean | null }>;
   flagged: Array<{ charge_point_id: string; reason: string }>;
   history: Array<{ trigger: string }>;
 }
@@ -359,7 +362,8 @@ async function aPoweredLocation(settings: Record<string, unknown>, kinds: Array<
   }
   expect((await api('PUT', `/api/v1/locations/${locationId}/power`, { token: installer.token, body: { ...SETTINGS, ...settings } })).status).toBe(200);
   await rt.drain();
-  const allocation = async () => (await api<AllocationBody & { current: { total_a: number | null } | null }>('GET', `/api/v1/locations/${locationId}/power/allocation`, { token: await installer.login() })).body;
+  // The faked clock moves at most minutes: the token (an hour) stays valid.
+  const allocation = async () => (await api<AllocationBody & { current: { total_a: number | null } | null }>('GET', `/api/v1/locations/${locationId}/power/allocation`, { token: installer.token })).body;
   return { installer, locationId, chargers, allocation };
 }
 
@@ -393,7 +397,7 @@ describe('solar modes through the planner', () => {
     expect((await allocation()).current).toMatchObject({ source: 'meter', total_a: 45 });
 
     car.profiles.length = 0;
-    expect((await api('PUT', `/api/v1/locations/${locationId}/power`, { token: await installer.login(), body: { ...SETTINGS, mode: 'solar_plus_min' } })).status).toBe(200);
+    expect((await api('PUT', `/api/v1/locations/${locationId}/power`, { token: installer.token, body: { ...SETTINGS, mode: 'solar_plus_min' } })).status).toBe(200);
     await rt.drain();
     expect(limitsReceived(car)).toEqual([]);
     later(1000);
@@ -489,9 +493,10 @@ describe('a charger that allows only W', () => {
       ),
     );
     const now = await allocation();
-    expect(now.charge_points.map((x) => [x.limit_a, x.applied_limit_a])).toEqual([
-      [10, 10],
-      [10, 10],
+    // Their composite schedules (in W, as asked) confirm the limits.
+    expect(now.charge_points.map((x) => [x.limit_a, x.applied_limit_a, x.applied_verified])).toEqual([
+      [10, 10, true],
+      [10, 10, true],
     ]);
     expect(now.flagged).toEqual([]);
   }, 90_000);
@@ -572,12 +577,13 @@ describe('a charger that accepts profiles but cannot report a composite schedule
     for (const c of chargers) expect(limitsReceived(c).at(-1)).toBe(10);
     const now = await allocation();
     expect(now.flagged).toEqual([]);
-    const applied = new Map(now.charge_points.map((x) => [x.charge_point_id, [x.applied_limit_a, x.refuses_profiles]]));
+    const applied = new Map(now.charge_points.map((x) => [x.charge_point_id, [x.applied_limit_a, x.applied_verified, x.refuses_profiles]]));
+    // Applied, unverified, not refusing.
     expect([...chargers, ...sims].map((c) => applied.get(c.chargePointId))).toEqual([
-      [10, false],
-      [10, false],
-      [0, false],
-      [0, false],
+      [10, false, false],
+      [10, false, false],
+      [0, false, false],
+      [0, false, false],
     ]);
   }, 120_000);
 });

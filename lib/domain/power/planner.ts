@@ -226,6 +226,11 @@ async function applyLimit(cp: ChargePoint, item: PowerChargerItem | undefined, l
     const verified = await compositeLimit(identity, version, unit);
     // Above what it accepted: it does not obey its profile. Below is fine (another limit is lower).
     if (verified !== undefined && verified > value + 0.05) return await refuse(`its composite schedule allows ${verified} ${unit}, above the ${value} ${unit} it accepted`);
+    // No composite schedule (Accepted without one, Rejected, a CALLERROR, no answer): the charger
+    // accepted the profile, which is all OCPP asks of it; GetCompositeSchedule is a report it may be
+    // unable to give (1.6 §5.7, 2.0.1 K08). So it is not flagged as refusing: the limit is applied,
+    // unverified (`applied_verified` false), and counted as obeyed.
+    if (verified === undefined) log.info('charging profile accepted, unverified: no composite schedule', { identity });
     const applied: AppliedProfile = {
       limitA: limit.limitA,
       unit,
