@@ -3,6 +3,7 @@
 // schemas) and a meter pushing readings to the ingestion route. What the chargers received is what
 // is asserted: the planner's profiles, to the chargers whose limit changed and to no other.
 import { execFile } from 'node:child_process';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { RPCClient } from 'ocpp-rpc';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -521,13 +522,16 @@ describe('a charger’s status change', () => {
   }, 90_000);
 });
 
+/** What `npm run simulate-meter` runs: `tsx scripts/simulate-meter.ts`. */
+const TSX = join(process.cwd(), 'node_modules', '.bin', 'tsx');
+
 describe('npm run simulate-meter', () => {
   it('sends --count readings to a created meter and exits 0; the meters list shows the last one', async () => {
     const installer = await anInstallerOfTheSeedOperator();
     const locationId = await aLocation(installer);
     const meter = await aMeterAt(installer, locationId);
     const run = promisify(execFile);
-    const { stdout } = await run(process.execPath, ['--import', 'tsx', 'scripts/simulate-meter.ts', '--url', meter.readings_url, '--secret', meter.secret, '--count', '2', '--interval', '1'], {
+    const { stdout } = await run(TSX, ['scripts/simulate-meter.ts', '--url', meter.readings_url, '--secret', meter.secret, '--count', '2', '--interval', '1'], {
       cwd: process.cwd(),
       timeout: 60_000,
     });
@@ -545,7 +549,7 @@ describe('npm run simulate-meter', () => {
     const locationId = await aLocation(installer);
     const meter = await aMeterAt(installer, locationId);
     const run = promisify(execFile);
-    const failed = await run(process.execPath, ['--import', 'tsx', 'scripts/simulate-meter.ts', '--url', meter.readings_url, '--secret', 'not-the-secret', '--count', '1'], { cwd: process.cwd(), timeout: 60_000 }).catch(
+    const failed = await run(TSX, ['scripts/simulate-meter.ts', '--url', meter.readings_url, '--secret', 'not-the-secret', '--count', '1'], { cwd: process.cwd(), timeout: 60_000 }).catch(
       (err: { code?: number; stderr?: string }) => err,
     );
     expect(failed).toMatchObject({ code: 1, stderr: expect.stringContaining('401') });
