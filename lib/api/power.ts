@@ -113,6 +113,8 @@ export const PowerAllocation = z.object({
     Limit.extend({
       applied_limit_a: z.number().nullable(),
       applied_at: z.string().nullable(),
+      /** GetCompositeSchedule confirmed the applied limit (false: accepted, but the charger gave no composite schedule: unverified). */
+      applied_verified: z.boolean().nullable(),
       refuses_profiles: z.boolean(),
     }),
   ),

@@ -98,6 +98,15 @@ export interface StoredAllocation {
   readonly sent: readonly string[];
 }
 
+/**
+ * What the chargers imported in a quarter-hour block, estimated from their allocated limits (an upper
+ * bound of their draw), and what they may draw from `at` on.
+ */
+export interface ChargersPeak extends PeakBlock {
+  readonly at: number;
+  readonly drawW: number;
+}
+
 export interface PowerStateItem {
   readonly siteId: string;
   readonly planVersion: number;
@@ -107,6 +116,8 @@ export interface PowerStateItem {
   readonly sending?: Readonly<Record<string, { readonly limitA: number; readonly at: number }>>;
   /** When the plan began reading the table (epoch ms): a replan that lost the race to it and started earlier has nothing left to do. */
   readonly readAt?: number;
+  /** The chargers' own import in the current quarter-hour block, for peak shaving with a meter that does not see them (planner.ts). */
+  readonly chargersPeak?: ChargersPeak;
   readonly updatedAt: string;
 }
 

@@ -2,9 +2,14 @@
 // charge points of both versions (they refuse any SetChargingProfile that breaks the official
 // schemas) and a meter pushing readings to the ingestion route. What the chargers received is what
 // is asserted: the planner's profiles, to the chargers whose limit changed and to no other.
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import type { RPCClient } from 'ocpp-rpc';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { LocalRuntime } from '../../local/runtime';
+import { PEAK_BLOCK_MS } from '../../lib/domain/power/allocator';
+import { SimulatedCharger } from '../../scripts/lib/charger';
 import { meterReading } from '../../scripts/lib/meter';
 import { aSignedInAccount, apiClient, type SignedInAccount } from './support/api';
 import { aConnectedClient, aSerial, behaveLikeACharger, BOOT, markCommissioned } from './support/ocpp';
@@ -13,6 +18,7 @@ import { startTestRuntime } from './support/runtime';
 let rt: LocalRuntime;
 let api: ReturnType<typeof apiClient>;
 const clients: RPCClient[] = [];
+const simulated: SimulatedCharger[] = [];
 
 beforeAll(async () => {
   rt = await startTestRuntime();
@@ -23,6 +29,7 @@ afterEach(() => {
 });
 afterAll(async () => {
   for (const c of clients) await c.close({ force: true }).catch(() => undefined);
+  for (const c of simulated) await c.close().catch(() => undefined);
   await rt?.stop();
 });
 
@@ -34,6 +41,8 @@ interface PowerCharger {
   readonly client: RPCClient;
   /** Every SetChargingProfile this charger received. */
   readonly profiles: Array<Record<string, unknown>>;
+  /** Its configuration reads (GetConfiguration / GetVariables), in order. */
+  readonly asked: string[];
 }
 
 /** The limit of a received SetChargingProfile, with the checks both versions' profiles must pass. */
@@ -54,7 +63,18 @@ function limitOf(c: PowerCharger, payload: Record<string, unknown>): number {
 const limitsReceived = (c: PowerCharger) => c.profiles.map((p) => limitOf(c, p));
 
 /** Answers what the planner asks: configuration, profiles (accepted, or refused), composite schedules. */
-function obeyProfiles(client: RPCClient, version: Version, profiles: Array<Record<string, unknown>>, opts: { refuse?: boolean }) {
+interface ChargerBehaviour {
+  /** Answer SetChargingProfile Rejected. */
+  readonly refuse?: boolean;
+  /** The charging rate units its configuration allows: 1.6 `ChargingScheduleAllowedChargingRateUnit`, 2.0.1 `SmartChargingCtrlr.RateUnit`. @default both */
+  readonly units?: string;
+  /** How it answers GetCompositeSchedule: with the schedule it obeys, Accepted without one, or Rejected. @default 'schedule' */
+  readonly composite?: 'schedule' | 'none' | 'rejected';
+  /** 2.0.1: it knows none of the SmartChargingCtrlr variables (UnknownVariable), as the repository's simulator. */
+  readonly unknownVariables?: boolean;
+}
+
+function obeyProfiles(client: RPCClient, version: Version, profiles: Array<Record<string, unknown>>, opts: ChargerBehaviour, asked: string[] = []) {
   behaveLikeACharger(client, version, {});
   let limit: number | undefined;
   client.handle('SetChargingProfile', async ({ params }) => {
@@ -66,33 +86,48 @@ function obeyProfiles(client: RPCClient, version: Version, profiles: Array<Recor
   });
   const period = () => [{ startPeriod: 0, limit: limit ?? 32 }];
   if (version === 'ocpp1.6') {
-    client.handle('GetConfiguration', async () => ({
+    client.handle('GetConfiguration', async () => {
+      asked.push('GetConfiguration');
+      return {
       configurationKey: [
         { key: 'ChargeProfileMaxStackLevel', readonly: true, value: '8' },
-        { key: 'ChargingScheduleAllowedChargingRateUnit', readonly: true, value: 'Current,Power' },
+        { key: 'ChargingScheduleAllowedChargingRateUnit', readonly: true, value: opts.units ?? 'Current,Power' },
         { key: 'ChargingScheduleMaxPeriods', readonly: true, value: '24' },
-      ],
-    }));
-    client.handle('GetCompositeSchedule', async () => ({ status: 'Accepted', connectorId: 0, scheduleStart: new Date().toISOString(), chargingSchedule: { chargingRateUnit: 'A', chargingSchedulePeriod: period() } }));
+        ],
+      };
+    });
+    client.handle('GetCompositeSchedule', async ({ params }) => {
+      if (opts.composite === 'rejected') return { status: 'Rejected' };
+      if (opts.composite === 'none') return { status: 'Accepted' };
+      const unit = (params as { chargingRateUnit?: string }).chargingRateUnit ?? 'A';
+      return { status: 'Accepted', connectorId: 0, scheduleStart: new Date().toISOString(), chargingSchedule: { chargingRateUnit: unit, chargingSchedulePeriod: period() } };
+    });
   } else {
-    const values: Record<string, string> = { ProfileStackLevel: '5', RateUnit: 'A,W', PeriodsPerSchedule: '24' };
-    client.handle('GetVariables', async ({ params }) => ({
-      getVariableResult: (params as { getVariableData: Array<{ component: { name: string }; variable: { name: string } }> }).getVariableData.map((d) => ({
-        attributeStatus: 'Accepted',
-        attributeValue: values[d.variable.name],
-        component: d.component,
-        variable: d.variable,
-      })),
-    }));
-    client.handle('GetCompositeSchedule', async () => ({
-      status: 'Accepted',
-      schedule: { evseId: 0, duration: 60, scheduleStart: new Date().toISOString(), chargingRateUnit: 'A', chargingSchedulePeriod: period() },
-    }));
+    const values: Record<string, string> = { ProfileStackLevel: '5', RateUnit: opts.units ?? 'A,W', PeriodsPerSchedule: '24' };
+    client.handle('GetVariables', async ({ params }) => {
+      asked.push('GetVariables');
+      return {
+        getVariableResult: (params as { getVariableData: Array<{ component: { name: string }; variable: { name: string } }> }).getVariableData.map((d) =>
+          opts.unknownVariables
+            ? { attributeStatus: 'UnknownVariable', component: d.component, variable: d.variable }
+            : { attributeStatus: 'Accepted', attributeValue: values[d.variable.name], component: d.component, variable: d.variable },
+        ),
+      };
+    });
+    client.handle('GetCompositeSchedule', async ({ params }) => {
+      if (opts.composite === 'rejected') return { status: 'Rejected' };
+      if (opts.composite === 'none') return { status: 'Accepted' };
+      const unit = (params as { chargingRateUnit?: string }).chargingRateUnit ?? 'A';
+      return { status: 'Accepted', schedule: { evseId: 0, duration: 60, scheduleStart: new Date().toISOString(), chargingRateUnit: unit, chargingSchedulePeriod: period() } };
+    });
   }
 }
 
+let installers = 0;
 async function anInstallerOfTheSeedOperator(): Promise<SignedInAccount> {
-  const installer = await aSignedInAccount(rt, { name: 'Pat Power' });
+  // Each from its own loopback address: the sign-ups of this file stay within the per-client limits.
+  installers += 1;
+  const installer = await aSignedInAccount(rt, { name: 'Pat Power', from: `127.0.1.${installers}` });
   await api('POST', `/api/v1/operator/projects/${rt.seed!.projectId}/installers`, { token: rt.seed!.operatorApiKey, body: { email: installer.email } });
   return installer;
 }
@@ -104,7 +139,7 @@ async function aLocation(installer: SignedInAccount): Promise<string> {
 }
 
 /** A charger added to the location, commissioned, connected and booted Accepted. */
-async function aChargerAt(installer: SignedInAccount, locationId: string, version: Version, opts: { refuse?: boolean } = {}): Promise<PowerCharger> {
+async function aChargerAt(installer: SignedInAccount, locationId: string, version: Version, opts: ChargerBehaviour = {}): Promise<PowerCharger> {
   const reg = await api<{ charge_point_id: string; charge_point_identity: string; provisioning_password: string }>('POST', `/api/v1/locations/${locationId}/charge-points`, {
     token: installer.token,
     body: { serial_number: aSerial('PWR'), ocpp_protocol: version },
@@ -114,9 +149,10 @@ async function aChargerAt(installer: SignedInAccount, locationId: string, versio
   const client = await aConnectedClient(rt, { identity: reg.body.charge_point_identity, password: reg.body.provisioning_password, protocol: version });
   clients.push(client);
   const profiles: Array<Record<string, unknown>> = [];
-  obeyProfiles(client, version, profiles, opts);
+  const asked: string[] = [];
+  obeyProfiles(client, version, profiles, opts, asked);
   expect(await client.call('BootNotification', BOOT[version])).toMatchObject({ status: 'Accepted' });
-  return { chargePointId: reg.body.charge_point_id, version, client, profiles };
+  return { chargePointId: reg.body.charge_point_id, version, client, profiles, asked };
 }
 
 let tx201 = 0;
@@ -152,7 +188,7 @@ const SETTINGS = {
 
 interface AllocationBody {
   current: { source: string; budget_a_per_phase: number[]; sent_to: string[] } | null;
-  charge_points: Array<{ charge_point_id: string; limit_a: number; reason: string; refuses_profiles: boolean; applied_limit_a: number | null }>;
+  charge_points: Array<{ charge_point_id: string; limit_a: number; reason: string; refuses_profiles: boolean; applied_limit_a: number | null; applied_verified: boolean | null }>;
   flagged: Array<{ charge_point_id: string; reason: string }>;
   history: Array<{ trigger: string }>;
 }
@@ -293,4 +329,279 @@ describe('a charger that refuses profiles', () => {
     expect(allocation.body.flagged).toEqual([{ charge_point_id: refusing.chargePointId, since: expect.any(String), reason: 'SetChargingProfile: Rejected' }]);
     expect(allocation.body.charge_points.find((x) => x.charge_point_id === refusing.chargePointId)).toMatchObject({ limit_a: 16, reason: 'refuses profiles: counted at full rating', refuses_profiles: true });
   }, 60_000);
+});
+
+// --- The modes and triggers through the planner (what the allocator's property tests cannot show) ---
+
+interface Meter {
+  readonly meter_id: string;
+  readonly secret: string;
+  readonly readings_url: string;
+}
+
+async function aMeterAt(installer: SignedInAccount, locationId: string): Promise<Meter> {
+  const created = await api<Meter>('POST', `/api/v1/locations/${locationId}/power/meters`, { token: installer.token, body: { name: 'Grid meter' } });
+  expect(created.status).toBe(201);
+  return created.body;
+}
+
+/** A reading at the (possibly fake) clock's now, then every replan it asked for. */
+async function aReading(m: Meter, currentA: number[]): Promise<void> {
+  const sent = await api('POST', `/api/v1/meters/${m.meter_id}/readings`, { token: m.secret, body: meterReading({ currentA }) });
+  expect(sent.status, JSON.stringify(sent.body)).toBe(202);
+  await rt.drain();
+}
+
+/** A location with power settings and its chargers (3-phase, 32 A), the first plan applied. */
+async function aPoweredLocation(settings: Record<string, unknown>, kinds: Array<{ version: Version } & ChargerBehaviour>) {
+  const installer = await anInstallerOfTheSeedOperator();
+  const locationId = await aLocation(installer);
+  const chargers: PowerCharger[] = [];
+  for (const k of kinds) chargers.push(await aChargerAt(installer, locationId, k.version, k));
+  for (const c of chargers) {
+    expect((await api('PUT', `/api/v1/locations/${locationId}/power/charge-points/${c.chargePointId}`, { token: installer.token, body: { max_a: 32, phases: 3 } })).status).toBe(200);
+  }
+  expect((await api('PUT', `/api/v1/locations/${locationId}/power`, { token: installer.token, body: { ...SETTINGS, ...settings } })).status).toBe(200);
+  await rt.drain();
+  // The faked clock moves at most minutes: the token (an hour) stays valid.
+  const allocation = async () => (await api<AllocationBody & { current: { total_a: number | null } | null }>('GET', `/api/v1/locations/${locationId}/power/allocation`, { token: installer.token })).body;
+  return { installer, locationId, chargers, allocation };
+}
+
+/** Moves the faked clock (Date only) on; readings, plans and the ramp-up delay see it, nothing waits. */
+function later(ms: number): void {
+  vi.setSystemTime(Date.now() + ms);
+}
+
+describe('solar modes through the planner', () => {
+  it('solar: the charging car follows the export and pauses below 6 A × phases; solar_plus_min keeps it at 6 A', async () => {
+    const { installer, locationId, chargers, allocation } = await aPoweredLocation({ mode: 'solar' }, [{ version: 'ocpp1.6' }]);
+    const car = chargers[0]!;
+    const meter = await aMeterAt(installer, locationId);
+    await aCarArrives(car);
+    // No reading yet: the static reserve, never "no limit".
+    expect(limitsReceived(car)).toEqual([0, 20]);
+    vi.useFakeTimers({ toFake: ['Date'], now: Date.now() });
+
+    // 10 A exported on each phase: 30 A over the three phases, all for the car.
+    await aReading(meter, [-10, -10, -10]);
+    expect(limitsReceived(car).at(-1)).toBe(10);
+    // 4 A × 3 = 12 A of export is below the 18 A a three-phase car needs: paused with a 0 A profile.
+    later(1000);
+    await aReading(meter, [-4, -4, -4]);
+    expect(limitsReceived(car).at(-1)).toBe(0);
+    expect((await allocation()).charge_points[0]).toMatchObject({ limit_a: 0, reason: 'paused: below 6 A', applied_limit_a: 0 });
+    // More sun, after the ramp-up delay (10 s) since the pause: it follows the export up.
+    later(15_000);
+    await aReading(meter, [-15, -15, -15]);
+    expect(limitsReceived(car).at(-1)).toBe(15);
+    expect((await allocation()).current).toMatchObject({ source: 'meter', total_a: 45 });
+
+    car.profiles.length = 0;
+    expect((await api('PUT', `/api/v1/locations/${locationId}/power`, { token: installer.token, body: { ...SETTINGS, mode: 'solar_plus_min' } })).status).toBe(200);
+    await rt.drain();
+    expect(limitsReceived(car)).toEqual([]);
+    later(1000);
+    await aReading(meter, [-4, -4, -4]);
+    expect(limitsReceived(car)).toEqual([6]);
+    // Importing now (after the ramp-up delay, so the reason is the budget's): the car keeps its
+    // minimum from the grid, and nothing new is sent.
+    later(15_000);
+    await aReading(meter, [5, 5, 5]);
+    expect(limitsReceived(car)).toEqual([6]);
+    expect((await allocation()).charge_points[0]).toMatchObject({ limit_a: 6, reason: 'charging', applied_limit_a: 6 });
+  }, 90_000);
+});
+
+describe('peak shaving through the planner', () => {
+  it('gives the car what the energy left in the quarter-hour allows, counting what the block imported so far', async () => {
+    // 11.5 kW over 15 minutes: 10 350 000 W·s for the block.
+    const { installer, locationId, chargers, allocation } = await aPoweredLocation({ mode: 'peak_shaving', peak_limit_kw: 11.5 }, [{ version: 'ocpp1.6' }]);
+    const car = chargers[0]!;
+    const meter = await aMeterAt(installer, locationId);
+    const blockStart = (Math.floor(Date.now() / PEAK_BLOCK_MS) + 1) * PEAK_BLOCK_MS;
+    vi.useFakeTimers({ toFake: ['Date'], now: blockStart });
+    await aCarArrives(car);
+    expect(limitsReceived(car).at(-1)).toBe(20);
+
+    // At the block's start the building draws 10 A × 3 × 230 V = 6.9 kW: 11.5 kW − 6.9 kW = 4.6 kW
+    // = 20 A over the phases for the car: 6.5 A per phase (6.67 on the 0.5 A grid).
+    await aReading(meter, [10, 10, 10]);
+    expect(limitsReceived(car).at(-1)).toBe(6.5);
+
+    // Five minutes on (a reading a minute: a gap longer than the meter's stale time, 120 s, is not
+    // counted), the building has imported 6 900 W × 300 s = 2 070 000 W·s by the meter's readings, and
+    // the car, which this meter does not see (meter_includes_chargers false), 6.5 A × 3 × 230 V × 300 s
+    // = 1 345 500 W·s. Now the building drops to 5 A a phase: the 600 s left may average
+    // (10 350 000 − 3 415 500) / 600 = 11 557.5 W = 50.25 A, 15 A of it the building's: 35.25 A for
+    // the car, 11.5 A a phase on the 0.5 A grid. (Leaving out the car's energy would give 15 A, and
+    // the block would end over its limit; leaving out all of it, 20 A.)
+    for (let minute = 1; minute <= 4; minute++) {
+      later(60_000);
+      await aReading(meter, [10, 10, 10]);
+    }
+    later(60_000);
+    await aReading(meter, [5, 5, 5]);
+    expect(limitsReceived(car).at(-1)).toBe(11.5);
+    const now = await allocation();
+    expect(now.current!.total_a).toBeCloseTo(35.25, 6);
+    expect(now.charge_points[0]).toMatchObject({ limit_a: 11.5, applied_limit_a: 11.5 });
+  }, 90_000);
+});
+
+describe('the readings rate limit', () => {
+  it('refuses a meter’s 61st reading in a minute with 429 and Retry-After; another meter is unaffected', async () => {
+    const installer = await anInstallerOfTheSeedOperator();
+    const locationId = await aLocation(installer);
+    const busy = await aMeterAt(installer, locationId);
+    const other = await aMeterAt(installer, locationId);
+    // One second into a fixed one-minute window, held there: all 61 fall in it.
+    const windowStart = (Math.floor(Date.now() / 60_000) + 1) * 60_000;
+    vi.useFakeTimers({ toFake: ['Date'], now: windowStart + 1000 });
+    const post = (m: Meter) => api<{ status?: number; retry_after_seconds?: number }>('POST', `/api/v1/meters/${m.meter_id}/readings`, { token: m.secret, body: meterReading({ currentA: [1, 1, 1] }) });
+    for (let i = 0; i < 60; i++) expect((await post(busy)).status).toBe(202);
+    const refused = await post(busy);
+    expect(refused.status).toBe(429);
+    expect(refused.headers.get('content-type')).toMatch(/problem\+json/);
+    expect(refused.headers.get('retry-after')).toBe('59');
+    expect((await post(other)).status).toBe(202);
+    // The next window takes it again.
+    later(60_000);
+    expect((await post(busy)).status).toBe(202);
+  }, 120_000);
+});
+
+describe('a charger that allows only W', () => {
+  it('gets its profile in W: the limit × voltage × phases', async () => {
+    const { chargers, allocation } = await aPoweredLocation({ mode: 'static', static_charging_a: 20 }, [
+      { version: 'ocpp1.6', units: 'Power' },
+      { version: 'ocpp2.0.1', units: 'W' },
+    ]);
+    const [a, b] = chargers as [PowerCharger, PowerCharger];
+    await aCarArrives(a);
+    await aCarArrives(b);
+    const schedule16 = (p: Record<string, unknown>) => (p as { csChargingProfiles: { stackLevel: number; chargingSchedule: unknown } }).csChargingProfiles;
+    const schedule201 = (p: Record<string, unknown>) => (p as { chargingProfile: { stackLevel: number; chargingSchedule: unknown[] } }).chargingProfile;
+    // Idle 0 W; then 20 A alone (20 × 230 × 3 = 13 800 W); then 10 A each (6 900 W).
+    expect(a.profiles.map(schedule16)).toEqual(
+      [0, 13_800, 6900].map((limit) =>
+        expect.objectContaining({ stackLevel: 8, chargingSchedule: expect.objectContaining({ chargingRateUnit: 'W', chargingSchedulePeriod: [{ startPeriod: 0, limit, numberPhases: 3 }] }) }),
+      ),
+    );
+    expect(b.profiles.map(schedule201)).toEqual(
+      [0, 6900].map((limit) =>
+        expect.objectContaining({ stackLevel: 5, chargingSchedule: [expect.objectContaining({ chargingRateUnit: 'W', chargingSchedulePeriod: [{ startPeriod: 0, limit, numberPhases: 3 }] })] }),
+      ),
+    );
+    const now = await allocation();
+    // Their composite schedules (in W, as asked) confirm the limits.
+    expect(now.charge_points.map((x) => [x.limit_a, x.applied_limit_a, x.applied_verified])).toEqual([
+      [10, 10, true],
+      [10, 10, true],
+    ]);
+    expect(now.flagged).toEqual([]);
+  }, 90_000);
+});
+
+describe('a charger’s status change', () => {
+  it('replans its location (the rule on charge_point.status_changed)', async () => {
+    const { chargers, allocation } = await aPoweredLocation({ mode: 'dynamic' }, [{ version: 'ocpp1.6' }, { version: 'ocpp2.0.1' }]);
+    const [a, b] = chargers as [PowerCharger, PowerCharger];
+    const before = (await allocation()).history.length;
+    // No meter has spoken: the first plan already used the static reserve. A status changes nothing
+    // else, so the replan is seen in the history it writes.
+    await a.client.call('StatusNotification', { connectorId: 1, errorCode: 'NoError', status: 'Preparing', timestamp: new Date().toISOString() });
+    await rt.drain();
+    let now = await allocation();
+    expect(now.history.length).toBe(before + 1);
+    expect(now.history[0]!.trigger).toBe('charge_point.status_changed');
+    await b.client.call('StatusNotification', { timestamp: new Date().toISOString(), connectorStatus: 'Occupied', evseId: 1, connectorId: 1 });
+    await rt.drain();
+    now = await allocation();
+    expect(now.history.map((h) => h.trigger).slice(0, 2)).toEqual(['charge_point.status_changed', 'charge_point.status_changed']);
+  }, 90_000);
+});
+
+/** What `npm run simulate-meter` runs: `tsx scripts/simulate-meter.ts`. */
+const TSX = join(process.cwd(), 'node_modules', '.bin', 'tsx');
+
+describe('npm run simulate-meter', () => {
+  it('sends --count readings to a created meter and exits 0; the meters list shows the last one', async () => {
+    const installer = await anInstallerOfTheSeedOperator();
+    const locationId = await aLocation(installer);
+    const meter = await aMeterAt(installer, locationId);
+    const run = promisify(execFile);
+    const { stdout } = await run(TSX, ['scripts/simulate-meter.ts', '--url', meter.readings_url, '--secret', meter.secret, '--count', '2', '--interval', '1'], {
+      cwd: process.cwd(),
+      timeout: 60_000,
+    });
+    const lines = stdout.trim().split('\n');
+    expect(lines).toHaveLength(2);
+    const listed = await api<{ meters: Array<{ meter_id: string; last_reading: { current_a: number[] } | null }> }>('GET', `/api/v1/locations/${locationId}/power/meters`, { token: installer.token });
+    const last = listed.body.meters[0]!.last_reading;
+    expect(last?.current_a).toHaveLength(3);
+    // What it printed last is what the server holds.
+    expect(lines[1]).toContain(last!.current_a.map((a) => `${a} A`).join(' / '));
+  }, 90_000);
+
+  it('exits 1 when a reading is refused', async () => {
+    const installer = await anInstallerOfTheSeedOperator();
+    const locationId = await aLocation(installer);
+    const meter = await aMeterAt(installer, locationId);
+    const run = promisify(execFile);
+    const failed = await run(TSX, ['scripts/simulate-meter.ts', '--url', meter.readings_url, '--secret', 'not-the-secret', '--count', '1'], { cwd: process.cwd(), timeout: 60_000 }).catch(
+      (err: { code?: number; stderr?: string }) => err,
+    );
+    expect(failed).toMatchObject({ code: 1, stderr: expect.stringContaining('401') });
+  }, 90_000);
+});
+
+describe('a charger that accepts profiles but cannot report a composite schedule', () => {
+  it('is not flagged (it obeyed; its profile is unverified): Accepted without a schedule, Rejected, and the repository’s simulator', async () => {
+    const { installer, locationId, chargers, allocation } = await aPoweredLocation({ mode: 'static', static_charging_a: 20 }, [
+      { version: 'ocpp1.6', composite: 'none' },
+      { version: 'ocpp2.0.1', composite: 'rejected' },
+    ]);
+    const sims: Array<{ chargePointId: string }> = [];
+    for (const protocol of ['ocpp1.6', 'ocpp2.0.1'] as const) {
+      const reg = await api<{ charge_point_id: string; charge_point_identity: string; provisioning_password: string }>('POST', `/api/v1/locations/${locationId}/charge-points`, {
+        token: installer.token,
+        body: { serial_number: aSerial('SIM'), ocpp_protocol: protocol },
+      });
+      await markCommissioned(reg.body.charge_point_id);
+      const sim = new SimulatedCharger({ url: rt.ocppUrl, identity: reg.body.charge_point_identity, password: reg.body.provisioning_password, protocol, connectors: 1 });
+      simulated.push(sim);
+      await sim.connect();
+      await sim.waitForBoot('Accepted', 10_000);
+      sims.push({ chargePointId: reg.body.charge_point_id });
+    }
+    await rt.drain();
+    await aCarArrives(chargers[0]!);
+    await aCarArrives(chargers[1]!);
+    for (const c of chargers) expect(limitsReceived(c).at(-1)).toBe(10);
+    const now = await allocation();
+    expect(now.flagged).toEqual([]);
+    const applied = new Map(now.charge_points.map((x) => [x.charge_point_id, [x.applied_limit_a, x.applied_verified, x.refuses_profiles]]));
+    // Applied, unverified, not refusing.
+    expect([...chargers, ...sims].map((c) => applied.get(c.chargePointId))).toEqual([
+      [10, false, false],
+      [10, false, false],
+      [0, false, false],
+      [0, false, false],
+    ]);
+  }, 120_000);
+});
+
+describe('a 2.0.1 charger that knows none of the SmartChargingCtrlr variables', () => {
+  it('is asked once; its profiles use the defaults (A, stack level 0) from then on', async () => {
+    const { chargers, allocation } = await aPoweredLocation({ mode: 'static', static_charging_a: 20 }, [{ version: 'ocpp2.0.1', unknownVariables: true }]);
+    const c = chargers[0]!;
+    await aCarArrives(c);
+    expect(c.profiles.map((p) => (p as { chargingProfile: { stackLevel: number; chargingSchedule: Array<{ chargingRateUnit: string; chargingSchedulePeriod: Array<{ limit: number }> }> } }).chargingProfile)).toEqual(
+      [0, 20].map((limit) => expect.objectContaining({ stackLevel: 0, chargingSchedule: [expect.objectContaining({ chargingRateUnit: 'A', chargingSchedulePeriod: [expect.objectContaining({ limit })] })] })),
+    );
+    // UnknownVariable is an answer: the defaults are what it has, not a question to ask before every profile.
+    expect(c.asked).toEqual(['GetVariables']);
+    expect((await allocation()).flagged).toEqual([]);
+  }, 90_000);
 });

@@ -26,6 +26,7 @@ import {
   writePlanState,
   putAllocationLog,
   type AppliedProfile,
+  type ChargersPeak,
   type PowerChargerItem,
   type PowerMeterItem,
   type ProfileCapabilities,
@@ -37,7 +38,7 @@ import { newId } from '../../ids';
 import { log } from '../../log';
 import { callChargePoint, type CommandRecord } from '../../ocpp/commands';
 import type { JsonObject } from '../../ocpp/codec';
-import { allocate, type ChargerLimit, type ChargerState, type MeterReading, type SiteSettings } from './allocator';
+import { allocate, PEAK_BLOCK_MS, type ChargerLimit, type ChargerState, type MeterReading, type PeakBlock, type SiteSettings } from './allocator';
 
 /** The profile id the planner uses on every charger: a new profile with the same id replaces the old (1.6 §5.16.2, 2.0.1 K01.FR.05). */
 export const POWER_PROFILE_ID = 1818;
@@ -87,6 +88,29 @@ function chargerStateOf(cp: ChargePoint, item: PowerChargerItem | undefined, set
   };
 }
 
+/**
+ * The chargers' import in the quarter-hour block of `now`: what the last plan let them draw, from
+ * when it was made (or the block's start) until now, added to what the block held before.
+ */
+export function chargersPeakUntil(previous: ChargersPeak | undefined, now: number): PeakBlock {
+  const blockStart = Math.floor(now / PEAK_BLOCK_MS) * PEAK_BLOCK_MS;
+  if (!previous) return { blockStart, importedWs: 0 };
+  const carried = previous.blockStart === blockStart ? previous.importedWs : 0;
+  return { blockStart, importedWs: carried + (previous.drawW * Math.max(0, now - Math.max(previous.at, blockStart))) / 1000 };
+}
+
+/**
+ * The block's import so far, as the allocator's peak shaving needs it: the grid meter's readings, and
+ * when the meter does not see the chargers (meter_includes_chargers false), the chargers' own import
+ * too, or the block's average would leave out what the cars drew. Their draw is taken at their
+ * allocated limits (a car may draw less): over-counting only makes the rest of the block stricter.
+ */
+export function peakBlockOf(settings: SiteSettings, meterPeak: PeakBlock | undefined, chargersImport: PeakBlock): PeakBlock | undefined {
+  if (settings.meterIncludesChargers) return meterPeak;
+  const fromMeter = meterPeak?.blockStart === chargersImport.blockStart ? meterPeak.importedWs : 0;
+  return { blockStart: chargersImport.blockStart, importedWs: fromMeter + chargersImport.importedWs };
+}
+
 /** When its oldest running session started; undefined when no car is there. */
 async function chargingSince(cp: ChargePoint): Promise<number | undefined> {
   const sessions = await activeSessionItems(cp.identity!);
@@ -119,7 +143,10 @@ export async function replanLocation(siteId: string, trigger: string): Promise<R
     const gridMeter = siteMeterOf(power.meters);
     const meter: MeterReading | undefined = gridMeter?.last ? { at: gridMeter.last.at, currentA: gridMeter.last.currentA } : undefined;
     const now = Date.now();
-    const allocation = allocate({ settings, chargers, ...(meter ? { meter } : {}), ...(power.state ? { ramp: power.state.ramp } : {}), ...(gridMeter?.peak ? { peak: gridMeter.peak } : {}), now });
+    const chargersImport = chargersPeakUntil(power.state?.chargersPeak, now);
+    const peak = peakBlockOf(settings, gridMeter?.peak, chargersImport);
+    const allocation = allocate({ settings, chargers, ...(meter ? { meter } : {}), ...(power.state ? { ramp: power.state.ramp } : {}), ...(peak ? { peak } : {}), now });
+    const chargersPeak: ChargersPeak = { ...chargersImport, at: now, drawW: allocation.limits.reduce((w, l) => w + l.limitA * l.sitePhases.length * settings.voltageV, 0) };
 
     const byId = new Map(cps.map((cp) => [cp.chargePointId, cp]));
     // What to send: a controlled, connected charger whose limit changed from the previous plan, or
@@ -146,7 +173,7 @@ export async function replanLocation(siteId: string, trigger: string): Promise<R
       limits: allocation.limits.map((l) => ({ chargerId: l.chargerId, limitA: l.limitA, reason: l.reason })),
       sent: toSend.map((l) => l.chargerId),
     };
-    const claimed = await writePlanState({ siteId, planVersion, ramp: allocation.ramp, lastAllocation: stored, sending, readAt, updatedAt: new Date(now).toISOString() }, readVersion);
+    const claimed = await writePlanState({ siteId, planVersion, ramp: allocation.ramp, lastAllocation: stored, sending, chargersPeak, readAt, updatedAt: new Date(now).toISOString() }, readVersion);
     if (!claimed) {
       // Another replan wrote a newer plan since this one read: plan again on its state, unless it saw all this one saw.
       why = `${trigger} (planned again after a concurrent plan)`;
@@ -203,6 +230,11 @@ async function applyLimit(cp: ChargePoint, item: PowerChargerItem | undefined, l
     const verified = await compositeLimit(identity, version, unit);
     // Above what it accepted: it does not obey its profile. Below is fine (another limit is lower).
     if (verified !== undefined && verified > value + 0.05) return await refuse(`its composite schedule allows ${verified} ${unit}, above the ${value} ${unit} it accepted`);
+    // No composite schedule (Accepted without one, Rejected, a CALLERROR, no answer): the charger
+    // accepted the profile, which is all OCPP asks of it; GetCompositeSchedule is a report it may be
+    // unable to give (1.6 §5.7, 2.0.1 K08). So it is not flagged as refusing: the limit is applied,
+    // unverified (`applied_verified` false), and counted as obeyed.
+    if (verified === undefined) log.info('charging profile accepted, unverified: no composite schedule', { identity });
     const applied: AppliedProfile = {
       limitA: limit.limitA,
       unit,
@@ -265,7 +297,11 @@ async function compositeLimit(identity: string, version: 'ocpp1.6' | 'ocpp2.0.1'
   return typeof first === 'number' ? first : undefined;
 }
 
-/** What the configuration says about profiles; undefined when the charger did not answer (tried again next time). */
+/**
+ * What the configuration says about profiles; undefined when the charger did not answer (tried again
+ * next time). Keys it does not know (1.6 `unknownKey`, 2.0.1 UnknownComponent/UnknownVariable, which
+ * the outcome counts as `rejected`) are an answer: the defaults, kept like any other.
+ */
 async function readCapabilities(identity: string, version: 'ocpp1.6' | 'ocpp2.0.1'): Promise<ProfileCapabilities | undefined> {
   const values = new Map<string, string>();
   if (version === 'ocpp1.6') {
@@ -276,7 +312,7 @@ async function readCapabilities(identity: string, version: 'ocpp1.6' | 'ocpp2.0.
   }
   const names = ['ProfileStackLevel', 'RateUnit', 'PeriodsPerSchedule'];
   const record = await callChargePoint(identity, 'GetVariables', { getVariableData: names.map((name) => ({ component: { name: 'SmartChargingCtrlr' }, variable: { name } })) }, { timeoutMs: COMMAND_TIMEOUT_MS, requestedBy: REQUESTED_BY });
-  if (record.status !== 'accepted' && record.status !== 'partially_accepted') return undefined;
+  if (!['accepted', 'partially_accepted', 'rejected'].includes(record.status) || !Array.isArray(record.response?.getVariableResult)) return undefined;
   for (const r of (record.response?.getVariableResult ?? []) as Array<{ attributeStatus: string; attributeValue?: string; variable: { name: string } }>) {
     if (r.attributeStatus === 'Accepted' && r.attributeValue !== undefined) values.set(r.variable.name, r.attributeValue);
   }

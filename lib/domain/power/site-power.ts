@@ -303,6 +303,7 @@ export async function getAllocation(who: AccountPrincipal, locationId: string) {
         reason: l.reason,
         applied_limit_a: c?.applied?.limitA ?? null,
         applied_at: c?.applied?.sentAt ?? null,
+        applied_verified: c?.applied ? c.applied.verifiedLimit !== undefined : null,
         refuses_profiles: !!c?.refusesProfiles,
       };
     }),
