@@ -37,6 +37,8 @@ type Version = 'ocpp1.6' | 'ocpp2.0.1';
 
 interface PowerCharger {
   readonly chargePointId: string;
+  readonly identity: string;
+  readonly password: string;
   readonly version: Version;
   readonly client: RPCClient;
   /** Every SetChargingProfile this charger received. */
@@ -152,7 +154,7 @@ async function aChargerAt(installer: SignedInAccount, locationId: string, versio
   const asked: string[] = [];
   obeyProfiles(client, version, profiles, opts, asked);
   expect(await client.call('BootNotification', BOOT[version])).toMatchObject({ status: 'Accepted' });
-  return { chargePointId: reg.body.charge_point_id, version, client, profiles, asked };
+  return { chargePointId: reg.body.charge_point_id, identity: reg.body.charge_point_identity, password: reg.body.provisioning_password, version, client, profiles, asked };
 }
 
 let tx201 = 0;
@@ -504,18 +506,34 @@ describe('a charger that allows only W', () => {
 });
 
 describe('a charger’s status change', () => {
-  it('replans its location (the rule on charge_point.status_changed)', async () => {
+  it('replans its location (the rule on charge_point.status_changed), once the charger connects marked as power-managed', async () => {
     const { chargers, allocation } = await aPoweredLocation({ mode: 'dynamic' }, [{ version: 'ocpp1.6' }, { version: 'ocpp2.0.1' }]);
-    const [a, b] = chargers as [PowerCharger, PowerCharger];
-    const before = (await allocation()).history.length;
+    const connected = chargers as [PowerCharger, PowerCharger];
+    let before = (await allocation()).history.length;
+    // Connected before the first plan marked them: their status events do not say power_managed, so
+    // the planner's rule is not invoked (the minute's replan covers them until they reconnect).
+    await connected[0].client.call('StatusNotification', { connectorId: 1, errorCode: 'NoError', status: 'Preparing', timestamp: new Date().toISOString() });
+    await rt.drain();
+    expect((await allocation()).history.length).toBe(before);
+    // They reconnect (API Gateway closes every connection within 2 hours): $connect carries the mark.
+    const [a, b] = await Promise.all(
+      connected.map(async (c) => {
+        const client = await aConnectedClient(rt, { identity: c.identity, password: c.password, protocol: c.version });
+        clients.push(client);
+        obeyProfiles(client, c.version, c.profiles, {}, c.asked);
+        return { ...c, client };
+      }),
+    );
+    await rt.drain();
+    before = (await allocation()).history.length;
     // No meter has spoken: the first plan already used the static reserve. A status changes nothing
     // else, so the replan is seen in the history it writes.
-    await a.client.call('StatusNotification', { connectorId: 1, errorCode: 'NoError', status: 'Preparing', timestamp: new Date().toISOString() });
+    await a!.client.call('StatusNotification', { connectorId: 1, errorCode: 'NoError', status: 'Finishing', timestamp: new Date().toISOString() });
     await rt.drain();
     let now = await allocation();
     expect(now.history.length).toBe(before + 1);
     expect(now.history[0]!.trigger).toBe('charge_point.status_changed');
-    await b.client.call('StatusNotification', { timestamp: new Date().toISOString(), connectorStatus: 'Occupied', evseId: 1, connectorId: 1 });
+    await b!.client.call('StatusNotification', { timestamp: new Date().toISOString(), connectorStatus: 'Occupied', evseId: 1, connectorId: 1 });
     await rt.drain();
     now = await allocation();
     expect(now.history.map((h) => h.trigger).slice(0, 2)).toEqual(['charge_point.status_changed', 'charge_point.status_changed']);
