@@ -1,11 +1,11 @@
 // The chargers operators ship, loaded by serial + PIN (issue #17, docs/site-devices.md §1), and the
 // wrong serial + PIN attempts that lock them. ACCESS_PATTERNS.md AP-81 – AP-85.
-import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from '../aws/clients';
 import { transactWrite, type TransactItem } from '../aws/transact';
 import { config } from '../config';
 import { ENTITY, keys, type Key } from './keys';
-import { decodeCursor, encodeCursor } from './query';
+import { queryPrefixPage } from './query';
 
 export interface Device {
   readonly operatorId: string;
@@ -88,17 +88,7 @@ export async function getDevice(operatorId: string, serial: string): Promise<Dev
 
 /** AP-83: an operator's catalogue by serial, one page. */
 export async function listDevices(operatorId: string, limit: number, cursor?: string): Promise<{ items: Device[]; nextCursor: string | null }> {
-  const k = keys.devicesOfOperator(operatorId);
-  const out = await documentClient().send(
-    new QueryCommand({
-      TableName: config().tableName,
-      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
-      ExpressionAttributeValues: { ':pk': k.pk, ':p': k.skPrefix },
-      Limit: limit,
-      ...(cursor ? { ExclusiveStartKey: decodeCursor(cursor, k.pk) } : {}),
-    }),
-  );
-  return { items: (out.Items ?? []) as Device[], nextCursor: out.LastEvaluatedKey ? encodeCursor(out.LastEvaluatedKey) : null };
+  return queryPrefixPage<Device>(keys.devicesOfOperator(operatorId), limit, cursor);
 }
 
 // --- Wrong attempts ---------------------------------------------------------------------------------

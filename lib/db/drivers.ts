@@ -1,11 +1,11 @@
 // Drivers (users who charge) and their id tokens (RFID card UIDs, app tokens).
 // ACCESS_PATTERNS.md AP-43, AP-44, AP-46, AP-47.
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from '../aws/clients';
 import { transactWrite } from '../aws/transact';
 import { config } from '../config';
 import { ENTITY, keys } from './keys';
-import { decodeCursor, encodeCursor, queryAll } from './query';
+import { queryAll, queryPrefixPage } from './query';
 import { patchExpression } from './update-expression';
 
 export interface Driver {
@@ -93,17 +93,7 @@ export async function updateDriver(operatorId: string, userId: string, set: Reco
 
 /** AP-44: an operator's drivers by user id, one page. */
 export async function listDrivers(operatorId: string, limit: number, cursor?: string): Promise<{ items: Driver[]; nextCursor: string | null }> {
-  const k = keys.driversOfOperator(operatorId);
-  const out = await documentClient().send(
-    new QueryCommand({
-      TableName: config().tableName,
-      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
-      ExpressionAttributeValues: { ':pk': k.pk, ':p': k.skPrefix },
-      Limit: limit,
-      ...(cursor ? { ExclusiveStartKey: decodeCursor(cursor, k.pk) } : {}),
-    }),
-  );
-  return { items: (out.Items ?? []) as Driver[], nextCursor: out.LastEvaluatedKey ? encodeCursor(out.LastEvaluatedKey) : null };
+  return queryPrefixPage<Driver>(keys.driversOfOperator(operatorId), limit, cursor);
 }
 
 /**

@@ -1,6 +1,7 @@
 // A Query read to the end, page by page (DynamoDB returns at most 1 MB per call).
 import { QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from '../aws/clients';
+import { config } from '../config';
 import { ValidationFailed } from '../domain/errors';
 
 export async function queryAll<T = Record<string, unknown>>(input: Omit<QueryCommandInput, 'ExclusiveStartKey'>): Promise<T[]> {
@@ -34,4 +35,21 @@ export function decodeCursor(cursor: string, pk: string): { pk: string; sk: stri
     // not base64url JSON: fall through to the same answer as a well-formed foreign cursor
   }
   throw new ValidationFailed('The cursor is not one this endpoint returned', [{ field: 'query.cursor', message: 'is not a cursor this endpoint returned' }]);
+}
+
+/**
+ * One page of the items of a partition whose sort key starts with a prefix, in sort key order, and
+ * the cursor of the next page (null at the end): the operator API's paged lists (drivers, devices).
+ */
+export async function queryPrefixPage<T>(k: { readonly pk: string; readonly skPrefix: string }, limit: number, cursor?: string): Promise<{ items: T[]; nextCursor: string | null }> {
+  const out = await documentClient().send(
+    new QueryCommand({
+      TableName: config().tableName,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
+      ExpressionAttributeValues: { ':pk': k.pk, ':p': k.skPrefix },
+      Limit: limit,
+      ...(cursor ? { ExclusiveStartKey: decodeCursor(cursor, k.pk) } : {}),
+    }),
+  );
+  return { items: (out.Items ?? []) as T[], nextCursor: out.LastEvaluatedKey ? encodeCursor(out.LastEvaluatedKey) : null };
 }
