@@ -10,6 +10,10 @@ export default defineConfig({
     // Lambda runs Node 22; the SDK's Node 20 deprecation notice is noise on the local tool chain.
     env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
     reporters: ['default', new PlainSummaryReporter()],
+    // Both cores of a CI machine (vitest's default leaves one free: availableParallelism − 1 = 1 there).
+    // Files are independent: each integration file has its own runtime, port and table in the shared
+    // DynamoDB Local, and counters attach to its own process's client.
+    maxWorkers: 2,
     projects: [
       // Property tests run hundreds of cases: on a loaded 2-core machine they need more than 5 s.
       { test: { name: 'unit', include: ['test/unit/**/*.test.ts'], testTimeout: 30_000 } },
