@@ -16,7 +16,7 @@ export const MeterParams = z.object({ meter_id: id });
 export const PowerSettingsBody = z.object({
   /** The main fuse, A per phase. */
   fuse_a: z.number().min(6).max(4000),
-  phases: z.union([z.literal(1), z.literal(3)]),
+  phases: z.literal([1, 3]),
   voltage_v: z.number().min(100).max(480).default(230),
   /** Kept free on every phase, always (one vendor recommends 2 A). */
   margin_a: amps(4000).default(2),
@@ -33,9 +33,9 @@ export const PowerSettingsBody = z.object({
 
 export const ChargerPowerBody = z.object({
   max_a: z.number().min(6).max(500),
-  phases: z.union([z.literal(1), z.literal(3)]),
+  phases: z.literal([1, 3]),
   /** A single-phase charger on a three-phase site: the site phase it is wired to. */
-  phase: z.union([z.literal(1), z.literal(2), z.literal(3)]).optional(),
+  phase: z.literal([1, 2, 3]).optional(),
   /** `priority` distribution: higher first. */
   priority: z.number().int().min(0).max(100).optional(),
 });

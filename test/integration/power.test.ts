@@ -208,6 +208,9 @@ describe('site power management', () => {
   }, 120_000);
 
   it('refuses settings that break the physics, naming the field', async () => {
+    // Two phases do not exist: the answer says which values do.
+    const two = await api<{ errors: Array<{ field: string; message: string }> }>('PUT', `/api/v1/locations/${locationId}/power`, { token: installer.token, body: { ...SETTINGS, phases: 2 } });
+    expect([two.status, two.body.errors]).toEqual([400, [{ field: 'phases', message: 'must be one of 1, 3' }]]);
     const margin = await api<{ errors: Array<{ field: string }> }>('PUT', `/api/v1/locations/${locationId}/power`, { token: installer.token, body: { ...SETTINGS, margin_a: 32 } });
     expect(margin.status).toBe(400);
     expect(margin.headers.get('content-type')).toMatch(/problem\+json/);
