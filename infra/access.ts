@@ -134,6 +134,9 @@ export function environmentFor(access: Access, platform: Platform, scope: Stack)
     LOG_LEVEL: platform.config.logLevel,
     OCPP_PUBLIC_ENDPOINT: platform.ocppPublicEndpoint,
     PUBLIC_BASE_URL: platform.publicBaseUrl,
+    // Domain settings of the deployment: only when set, so the functions keep their own defaults.
+    ...(platform.config.ocpp16BackofficeUrlKeys ? { OCPP16_BACKOFFICE_URL_KEYS: platform.config.ocpp16BackofficeUrlKeys } : {}),
+    ...(platform.config.powerbankBornholmZone ? { POWERBANK_BORNHOLM_ZONE: platform.config.powerbankBornholmZone } : {}),
   };
   forEachAccess(access, (key, value) => Object.assign(environment, mappingFor(key).environment(value, platform, scope)));
   return environment;

@@ -1,6 +1,7 @@
 // Deployment settings, read once from CDK context (`cdk deploy -c key=value`, or cdk.context.json).
 // All but senderEmail are optional; docs/deploy.md lists them.
 import type { Construct } from 'constructs';
+import { parseUrlKeys } from '../lib/domain/backoffice-url-keys';
 
 export interface DeployConfig {
   /** Prefix of every stack name, so two copies (say staging and production) can share an account. @default 'Commissioning' */
@@ -47,6 +48,14 @@ export interface DeployConfig {
    * @default false - `wss://` only
    */
   readonly allowUnencryptedOcpp: boolean;
+  /**
+   * OCPP 1.6 has no standard key for the central system URL, so moving a 1.6 charger to another
+   * backoffice needs the vendor's key: `{"Vendor/Model": "KeyName"}` as JSON (OCPP16_BACKOFFICE_URL_KEYS
+   * of every function). @default - none: 1.6 chargers answer "not supported for this model"
+   */
+  readonly ocpp16BackofficeUrlKeys?: string;
+  /** PowerBank bidding zone of Bornholm (POWERBANK_BORNHOLM_ZONE): `DK2` today, `DK3` once the energy island runs. @default 'DK2' */
+  readonly powerbankBornholmZone?: 'DK2' | 'DK3';
 }
 
 const LOG_LEVELS = ['debug', 'info', 'warn', 'error'];
@@ -78,6 +87,8 @@ export function readDeployConfig(scope: Construct): DeployConfig {
     logLevel: text('logLevel') ?? 'info',
     webSocketAccessLogs: flag('webSocketAccessLogs'),
     allowUnencryptedOcpp: flag('allowUnencryptedOcpp'),
+    ocpp16BackofficeUrlKeys: text('ocpp16BackofficeUrlKeys'),
+    powerbankBornholmZone: text('powerbankBornholmZone') as DeployConfig['powerbankBornholmZone'],
   };
 
   if (!/^[A-Za-z][A-Za-z0-9-]{0,40}$/.test(config.stackPrefix)) throw new Error('Context stackPrefix must be letters, digits and dashes');
@@ -115,6 +126,17 @@ export function readDeployConfig(scope: Construct): DeployConfig {
   if (config.alarmEmail && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(config.alarmEmail)) throw new Error('Context alarmEmail is not an email address');
   if (config.certificateSigningSecretArn && !config.certificateSigningSecretArn.startsWith('arn:')) {
     throw new Error('Context certificateSigningSecretArn must be a full secret ARN');
+  }
+  if (config.ocpp16BackofficeUrlKeys !== undefined) {
+    // The same parser the functions use, so a value synth accepts is one they start with.
+    try {
+      parseUrlKeys(config.ocpp16BackofficeUrlKeys);
+    } catch {
+      throw new Error('Context ocpp16BackofficeUrlKeys must be a JSON object {"Vendor/Model": "KeyName"}, e.g. -c \'ocpp16BackofficeUrlKeys={"KeyVendor/KV1":"CentralSystemUrl"}\'');
+    }
+  }
+  if (config.powerbankBornholmZone !== undefined && !['DK2', 'DK3'].includes(config.powerbankBornholmZone)) {
+    throw new Error('Context powerbankBornholmZone must be DK2 or DK3');
   }
   if (!LOG_LEVELS.includes(config.logLevel)) throw new Error(`Context logLevel must be one of ${LOG_LEVELS.join(', ')}`);
   return config;

@@ -42,6 +42,7 @@ import { getSite } from '../db/projects';
 import type { AccountPrincipal } from '../http/handler';
 import { nowIso } from '../ids';
 import { optionalEnv } from '../env';
+import { parseUrlKeys } from './backoffice-url-keys';
 import { isIP } from 'node:net';
 import { isPublicAddress, probeBackoffice } from '../ocpp/backoffice-probe';
 import { callChargePoint, type CommandRecord } from '../ocpp/commands';
@@ -57,14 +58,6 @@ export type BackofficeRequest =
 
 /** Vendor keys holding the central system URL on 1.6 chargers, by "Vendor/Model" (read once, at load). */
 export const OCPP16_URL_KEYS: Readonly<Record<string, string>> = parseUrlKeys(optionalEnv('OCPP16_BACKOFFICE_URL_KEYS', '{}'));
-
-function parseUrlKeys(raw: string): Record<string, string> {
-  const parsed = JSON.parse(raw) as unknown;
-  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed) || Object.values(parsed).some((v) => typeof v !== 'string' || !v)) {
-    throw new Error('OCPP16_BACKOFFICE_URL_KEYS must be a JSON object {"Vendor/Model": "KeyName"}');
-  }
-  return parsed as Record<string, string>;
-}
 
 /** OCPP 2.0.1 NetworkConnectionProfileType: messageTimeout in seconds (the charger's wait for an answer). */
 const MESSAGE_TIMEOUT_S = 30;

@@ -62,6 +62,25 @@ describe('deploy audit (issue #13)', () => {
     expect(() => buildApplication(app, { env: TEST_ENV })).toThrow(/senderEmail is required.*-c senderEmail=/s);
   });
 
+  it('passes the domain settings (1.6 backoffice URL keys, Bornholm zone) to the functions, checked at synth', () => {
+    const keys = JSON.stringify({ 'KeyVendor/KV1': 'CentralSystemUrl' });
+    const synth = synthesize({ env: TEST_ENV, context: { ocpp16BackofficeUrlKeys: keys, powerbankBornholmZone: 'DK3' } });
+    const envs = synth.application.api.stacks.flatMap((stack) =>
+      Object.values(resources(synth.template(stack), 'AWS::Lambda::Function')).map((f) => ((f.Properties!.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables ?? {})),
+    );
+    expect(envs.length).toBeGreaterThan(10);
+    for (const variables of envs) {
+      expect(variables.OCPP16_BACKOFFICE_URL_KEYS).toBe(keys);
+      expect(variables.POWERBANK_BORNHOLM_ZONE).toBe('DK3');
+    }
+    const plain = synthesize({ env: TEST_ENV });
+    const plainEnv = Object.values(resources(plain.template(plain.application.api.stacks[0]!), 'AWS::Lambda::Function'))[0]!.Properties!.Environment as { Variables: Record<string, unknown> };
+    expect(plainEnv.Variables).not.toHaveProperty('OCPP16_BACKOFFICE_URL_KEYS');
+    expect(() => synthesize({ env: TEST_ENV, context: { ocpp16BackofficeUrlKeys: '{"KeyVendor/KV1": 3}' } })).toThrow(/ocpp16BackofficeUrlKeys must be a JSON object/);
+    expect(() => synthesize({ env: TEST_ENV, context: { ocpp16BackofficeUrlKeys: 'not json' } })).toThrow(/ocpp16BackofficeUrlKeys must be a JSON object/);
+    expect(() => synthesize({ env: TEST_ENV, context: { powerbankBornholmZone: 'DK4' } })).toThrow(/powerbankBornholmZone must be DK2 or DK3/);
+  });
+
   it('exports the same values with and without custom domains and a signing secret, so adding them later deploys', () => {
     const plain = exportsOf(synthesize({ env: TEST_ENV, context: REQUIRED_CONTEXT }));
     const full = exportsOf(synthesize({ env: TEST_ENV, context: FULL_CONTEXT }));
