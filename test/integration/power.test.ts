@@ -8,7 +8,7 @@ import { promisify } from 'node:util';
 import type { RPCClient } from 'ocpp-rpc';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { LocalRuntime } from '../../local/runtime';
-import { PEAK_BLOCK_MS } from '../../lib/domain/power/allocator';
+import { MEASUREMENT_FRESH_MS, PEAK_BLOCK_MS } from '../../lib/domain/power/allocator';
 import { SimulatedCharger } from '../../scripts/lib/charger';
 import { meterReading } from '../../scripts/lib/meter';
 import { aSignedInAccount, apiClient, type SignedInAccount } from './support/api';
@@ -158,23 +158,27 @@ async function aChargerAt(installer: SignedInAccount, locationId: string, versio
 }
 
 let tx201 = 0;
-async function aCarArrives(c: PowerCharger): Promise<void> {
+/** A car starts charging; answers the transaction's id. */
+async function aCarArrives(c: PowerCharger): Promise<string> {
   const timestamp = new Date().toISOString();
+  let transactionId: string;
   if (c.version === 'ocpp1.6') {
-    await c.client.call('StartTransaction', { connectorId: 1, idTag: 'POWER-CARD', meterStart: 0, timestamp });
+    transactionId = String(((await c.client.call('StartTransaction', { connectorId: 1, idTag: 'POWER-CARD', meterStart: 0, timestamp })) as { transactionId: number }).transactionId);
   } else {
     tx201 += 1;
+    transactionId = `PWR-${process.pid}-${tx201}`;
     await c.client.call('TransactionEvent', {
       eventType: 'Started',
       timestamp,
       triggerReason: 'Authorized',
       seqNo: 0,
-      transactionInfo: { transactionId: `PWR-${process.pid}-${tx201}`, chargingState: 'Charging' },
+      transactionInfo: { transactionId, chargingState: 'Charging' },
       evse: { id: 1, connectorId: 1 },
       idToken: { idToken: 'POWER-CARD', type: 'ISO14443' },
     });
   }
   await rt.drain();
+  return transactionId;
 }
 
 const SETTINGS = {
@@ -624,5 +628,60 @@ describe('a 2.0.1 charger that knows none of the SmartChargingCtrlr variables', 
     // UnknownVariable is an answer: the defaults are what it has, not a question to ask before every profile.
     expect(c.asked).toEqual(['GetVariables']);
     expect((await allocation()).flagged).toEqual([]);
+  }, 90_000);
+});
+
+describe('a meter that sees the chargers (meter_includes_chargers)', () => {
+  /** The car's draw as its charger reports it: 1.6 MeterValues, 2.0.1 TransactionEvent Updated. */
+  async function itDraws(c: PowerCharger, transactionId: string, amps: number): Promise<void> {
+    const timestamp = new Date().toISOString();
+    const sampledValue = (['L1', 'L2', 'L3'] as const).map((phase) => ({ measurand: 'Current.Import', phase }));
+    if (c.version === 'ocpp1.6') {
+      await c.client.call('MeterValues', { connectorId: 1, transactionId: Number(transactionId), meterValue: [{ timestamp, sampledValue: sampledValue.map((v) => ({ ...v, value: String(amps), unit: 'A' })) }] });
+    } else {
+      await c.client.call('TransactionEvent', {
+        eventType: 'Updated',
+        timestamp,
+        triggerReason: 'MeterValuePeriodic',
+        seqNo: 1,
+        transactionInfo: { transactionId },
+        meterValue: [{ timestamp, sampledValue: sampledValue.map((v) => ({ ...v, value: amps, unitOfMeasure: { unit: 'A' } })) }],
+      });
+    }
+    await rt.drain();
+  }
+
+  it("takes each charger's reported current off the reading (both versions): the limits no longer collapse as the cars draw", async () => {
+    const { installer, locationId, chargers, allocation } = await aPoweredLocation({ meter_includes_chargers: true }, [{ version: 'ocpp1.6' }, { version: 'ocpp2.0.1' }]);
+    const [a, b] = chargers as [PowerCharger, PowerCharger];
+    const meter = await aMeterAt(installer, locationId);
+    vi.useFakeTimers({ toFake: ['Date'], now: Date.now(), shouldAdvanceTime: true });
+    // The building draws 10 A per phase and nothing charges: 30 − 10 = 20 A left per phase.
+    await aReading(meter, [10, 10, 10]);
+    const txA = await aCarArrives(a);
+    const txB = await aCarArrives(b);
+    expect([limitsReceived(a).at(-1), limitsReceived(b).at(-1)]).toEqual([10, 10]);
+
+    // Past the cars' response time, each draws its 10 A and says so; the meter sees the building's
+    // 10 A plus their 20 A. Taken off, the building is still 10 A: the same limits, nothing sent.
+    later(15_000);
+    for (const x of chargers) x.profiles.length = 0;
+    await itDraws(a, txA, 10);
+    await itDraws(b, txB, 10);
+    await aReading(meter, [30, 30, 30]);
+    expect(chargers.map(limitsReceived)).toEqual([[], []]);
+    const now = await allocation();
+    expect(now.charge_points.map((x) => [x.limit_a, x.reason])).toEqual([
+      [10, 'charging'],
+      [10, 'charging'],
+    ]);
+    expect(now.current).toMatchObject({ source: 'meter', budget_a_per_phase: [20, 20, 20] });
+
+    // A measurement far from the meter's reading is not trusted: the chargers' draw then counts as
+    // building load (safe), and the limits fall as they did before chargers' currents were used.
+    later(MEASUREMENT_FRESH_MS + 5_000);
+    await aReading(meter, [33, 33, 33]);
+    expect(chargers.map(limitsReceived)).toEqual([[0], [0]]);
+    expect((await allocation()).current).toMatchObject({ budget_a_per_phase: [0, 0, 0] });
   }, 90_000);
 });

@@ -106,7 +106,7 @@ describe('DynamoDB requests per session message', () => {
     // Current alone: one request, as the log's PutItem was; the session is not read.
     const alone = await commandsOf(() => client.call('MeterValues', { connectorId: 1, transactionId: tx, meterValue: [{ timestamp: new Date().toISOString(), sampledValue: [current('10')] }] }));
     expect(alone).toEqual(['TransactWriteItemsCommand']);
-    const session = await getSessionItem(client.identity, String(tx));
+    const session = await getSessionItem(client.identity!, String(tx));
     expect(session?.measured?.currentA).toEqual({ L1: 10 });
     expect(session?.meter?.lastMeterWh).toBe(1500);
     await client.call('StopTransaction', { transactionId: tx, meterStop: 2000, timestamp: new Date().toISOString() });
