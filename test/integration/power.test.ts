@@ -251,6 +251,13 @@ describe('site power management', () => {
   it('validates readings (secret, phases, clock skew, order) and refuses bad ones with the field', async () => {
     const post = (body: unknown, secret = meter.secret) => api<{ errors?: Array<{ field: string }> }>('POST', `/api/v1/meters/${meter.meter_id}/readings`, { token: secret, body });
     expect((await post(meterReading({ currentA: [0, 0, 0] }), 'not-the-secret')).status).toBe(401);
+    // The secret is checked first: without it a malformed reading, or none, answers 401 too, so a
+    // caller without the secret learns nothing of the rules (it answered 400 before, found probing).
+    for (const body of [{ current_a: 'lots' }, {}, undefined]) {
+      const refused = await api('POST', `/api/v1/meters/${meter.meter_id}/readings`, { token: 'not-the-secret', ...(body !== undefined ? { body } : {}) });
+      expect([refused.status, refused.headers.get('www-authenticate')]).toEqual([401, 'Bearer']);
+    }
+    expect((await api('POST', `/api/v1/meters/${'x'.repeat(300)}/readings`, { token: 'not-the-secret', body: {} })).status).toBe(401);
     expect((await api('POST', `/api/v1/meters/mtr_unknown/readings`, { token: meter.secret, body: meterReading({ currentA: [0, 0, 0] }) })).status).toBe(401);
     const twoPhases = await post(meterReading({ currentA: [1, 2] }));
     expect([twoPhases.status, twoPhases.body.errors?.map((e) => e.field)]).toEqual([400, ['current_a']]);
