@@ -355,8 +355,8 @@ interface Meter {
   readonly readings_url: string;
 }
 
-async function aMeterAt(installer: SignedInAccount, locationId: string): Promise<Meter> {
-  const created = await api<Meter>('POST', `/api/v1/locations/${locationId}/power/meters`, { token: installer.token, body: { name: 'Grid meter' } });
+async function aMeterAt(installer: SignedInAccount, locationId: string, measures: 'grid' | 'solar' = 'grid'): Promise<Meter> {
+  const created = await api<Meter>('POST', `/api/v1/locations/${locationId}/power/meters`, { token: installer.token, body: { name: `${measures} meter`, measures } });
   expect(created.status).toBe(201);
   return created.body;
 }
@@ -635,6 +635,30 @@ describe('a 2.0.1 charger that knows none of the SmartChargingCtrlr variables', 
     // UnknownVariable is an answer: the defaults are what it has, not a question to ask before every profile.
     expect(c.asked).toEqual(['GetVariables']);
     expect((await allocation()).flagged).toEqual([]);
+  }, 90_000);
+});
+
+describe('a solar production meter beside the grid meter', () => {
+  it('caps the solar mode at what the panels make now (its reading replans); it never raises what the grid meter allows', async () => {
+    const { installer, locationId, chargers, allocation } = await aPoweredLocation({ mode: 'solar' }, [{ version: 'ocpp2.0.1' }]);
+    const car = chargers[0]!;
+    const grid = await aMeterAt(installer, locationId);
+    const panels = await aMeterAt(installer, locationId, 'solar');
+    await aCarArrives(car);
+    vi.useFakeTimers({ toFake: ['Date'], now: Date.now(), shouldAdvanceTime: true });
+    // 10 A exported on each phase: 30 A for the car.
+    await aReading(grid, [-10, -10, -10]);
+    expect(limitsReceived(car).at(-1)).toBe(10);
+    // A cloud: the panels make 24 A before the grid meter's next reading shows it. The car follows.
+    later(1000);
+    await aReading(panels, [-8, -8, -8]);
+    expect(limitsReceived(car).at(-1)).toBe(8);
+    expect((await allocation()).current).toMatchObject({ source: 'meter', total_a: 24 });
+    // Sun again (after the ramp-up delay): the export decides again, the panels' 45 A do not raise it past the export.
+    later(15_000);
+    await aReading(panels, [-15, -15, -15]);
+    expect(limitsReceived(car).at(-1)).toBe(10);
+    expect((await allocation()).current).toMatchObject({ total_a: 30 });
   }, 90_000);
 });
 

@@ -13,9 +13,10 @@
 //   `rampUpDelayMs` (10 s by default): control loops faster than that oscillate with the car.
 // - A meter older than `meterStaleAfterMs` (or none) is not trusted: the site falls back to the
 //   static reserve, never to "no limit".
-// - Solar: the chargers share the site's export; solar_plus_min guarantees each admitted car 6 A on
-//   top. Peak shaving keeps the 15-minute average import (fixed quarter-hour blocks, as grid
-//   operators bill them) under the limit: the energy left in the block, spread over the time left.
+// - Solar: the chargers share the site's export (never more than a production meter says the panels
+//   make now); solar_plus_min guarantees each admitted car 6 A on top. Peak shaving keeps the
+//   15-minute average import (fixed quarter-hour blocks, as grid operators bill them) under the
+//   limit: the energy left in the block, spread over the time left.
 //
 // Units: currents in A per phase (OCPP's `A` unit is per phase), a site's phases are indexed 0..2;
 // power in W; energy in W·s; times in epoch ms.
@@ -110,6 +111,12 @@ export interface SiteState {
   readonly settings: SiteSettings;
   readonly chargers: readonly ChargerState[];
   readonly meter?: MeterReading;
+  /**
+   * A solar production meter's reading, when the site has one besides the grid meter (A per phase,
+   * the magnitude is the production whatever sign the meter gives). Only the solar modes read it,
+   * and only to lower what the chargers take: see `solarCapA`.
+   */
+  readonly solar?: MeterReading;
   readonly ramp?: Readonly<Record<string, RampState>>;
   readonly peak?: PeakBlock;
   readonly now: number;
@@ -213,6 +220,25 @@ export function subtractableA(c: ChargerState, meterAt: number, settings: Pick<S
   return none.map((_, p) => (phases.includes(p as Phase) ? Math.min(cap, Math.max(0, m.currentA[p] ?? 0)) : 0));
 }
 
+/**
+ * The solar modes' cap from a separate solar production meter: what the panels produce now, in A
+ * summed over the phases; unlimited without a fresh one (the grid meter alone decides, as before).
+ *
+ * How it combines with the grid meter, safely: the grid meter stays the only source of the fuse
+ * budget and of the export; the production meter can only LOWER the chargers' share of the export
+ * (the minimum of the two), never raise anything. The export is production minus what the building
+ * uses, so it cannot exceed the production: when a cloud cuts the production and the production
+ * meter reports it before the grid meter's next reading, the cars follow the production at once
+ * instead of importing until then. A wrong or odd production reading (either sign, noise) can only
+ * make the cars take less. A stale production meter (older than the site's stale time, as the grid
+ * meter) is ignored; without a trusted grid meter the site keeps its static reserve, as every mode
+ * does: production alone says nothing of what the building uses, so it cannot say what is exported.
+ */
+export function solarCapA(s: Pick<SiteState, 'settings' | 'solar' | 'now'>): number {
+  if (!s.solar || !meterIsFresh({ settings: s.settings, meter: s.solar, now: s.now })) return Number.POSITIVE_INFINITY;
+  return s.solar.currentA.slice(0, s.settings.phases).reduce((sum, a) => sum + Math.abs(a), 0);
+}
+
 interface Budget {
   readonly source: BudgetSource;
   readonly perPhase: number[];
@@ -245,8 +271,9 @@ function budgetOf(s: SiteState, reserved: number[], charging: readonly ChargerSt
       return { source: 'meter', perPhase, building };
     case 'solar':
     case 'solar_plus_min': {
-      // The export the building leaves (negative building draw), shared by the chargers.
-      const surplus = Math.max(0, -buildingTotal - reservedTotal);
+      // The export the building leaves (negative building draw), shared by the chargers, and never
+      // more than the panels make now (solarCapA).
+      const surplus = Math.min(Math.max(0, -buildingTotal - reservedTotal), solarCapA(s));
       const total =
         settings.mode === 'solar' ? surplus : Math.max(surplus, charging.reduce((sum, c) => sum + MIN_A * sitePhasesOf(c, settings).length, 0));
       return { source: 'meter', perPhase, total, building };

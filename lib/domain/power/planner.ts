@@ -72,10 +72,10 @@ async function chargersOfLocation(siteId: string): Promise<ChargePoint[]> {
 
 /**
  * The site meter the allocator reads: the grid meter with the newest reading. A solar production
- * meter's readings are shown but not budgeted: the grid meter already sees the export solar makes.
+ * meter (solarMeterOf) only lowers the solar modes' share of the export (allocator.ts `solarCapA`).
  */
-export function siteMeterOf(meters: readonly PowerMeterItem[]): PowerMeterItem | undefined {
-  return meters.filter((m) => m.measures === 'grid' && m.last).sort((a, b) => b.last!.at - a.last!.at)[0];
+export function siteMeterOf(meters: readonly PowerMeterItem[], measures: PowerMeterItem['measures'] = 'grid'): PowerMeterItem | undefined {
+  return meters.filter((m) => m.measures === measures && m.last).sort((a, b) => b.last!.at - a.last!.at)[0];
 }
 
 function chargerStateOf(
@@ -233,11 +233,13 @@ export async function replanLocation(siteId: string, trigger: string): Promise<R
     const sessions = await Promise.all(cps.map((cp) => activeSessionItems(cp.identity!)));
     const gridMeter = siteMeterOf(power.meters);
     const meter: MeterReading | undefined = gridMeter?.last ? { at: gridMeter.last.at, currentA: gridMeter.last.currentA } : undefined;
+    const solarMeter = siteMeterOf(power.meters, 'solar');
+    const solar: MeterReading | undefined = solarMeter?.last ? { at: solarMeter.last.at, currentA: solarMeter.last.currentA } : undefined;
     const chargers = cps.map((cp, i) => chargerStateOf(cp, power.chargers.get(cp.chargePointId), settings, sessions[i]!, meter?.at, power.state?.sending?.[cp.chargePointId]));
     const now = Date.now();
     const chargersImport = chargersPeakUntil(power.state?.chargersPeak, now);
     const peak = peakBlockOf(settings, gridMeter?.peak, chargersImport);
-    const allocation = allocate({ settings, chargers, ...(meter ? { meter } : {}), ...(power.state ? { ramp: power.state.ramp } : {}), ...(peak ? { peak } : {}), now });
+    const allocation = allocate({ settings, chargers, ...(meter ? { meter } : {}), ...(solar ? { solar } : {}), ...(power.state ? { ramp: power.state.ramp } : {}), ...(peak ? { peak } : {}), now });
     const chargersPeak: ChargersPeak = { ...chargersImport, at: now, drawW: allocation.limits.reduce((w, l) => w + l.limitA * l.sitePhases.length * settings.voltageV, 0) };
 
     const byId = new Map(cps.map((cp) => [cp.chargePointId, cp]));

@@ -253,7 +253,9 @@ export async function ingestReading(meter: PowerMeterItem, input: ReadingInput, 
   if (!(await recordReading(meter.siteId, meterId, last, peak))) {
     throw new Conflict('A newer reading of this meter was accepted meanwhile', { field: 'at' });
   }
-  const moved = meter.measures === 'grid' && (!meter.last || currentA.some((a, p) => Math.abs(a - (meter.last!.currentA[p] ?? 0)) > REPLAN_THRESHOLD_A));
+  // A solar production meter matters only to the solar modes (it caps their share: allocator.ts solarCapA).
+  const read = meter.measures === 'grid' || settings?.mode === 'solar' || settings?.mode === 'solar_plus_min';
+  const moved = read && (!meter.last || currentA.some((a, p) => Math.abs(a - (meter.last!.currentA[p] ?? 0)) > REPLAN_THRESHOLD_A));
   if (moved && settings) await requestReplan(meter.operatorId, meter.siteId, `meter ${meterId} reading moved`);
   return { meter_id: meterId, at: new Date(at).toISOString(), replan_requested: moved && !!settings };
 }

@@ -61,6 +61,8 @@ interface Step {
   readonly measured: boolean;
   /** How old each charger's latest measurement is (by charger index). */
   readonly measureLagMs: readonly number[];
+  /** A solar production meter's reading, as a share of the line per phase, and whether it is stale; none: no such meter. */
+  readonly production: { readonly share: number; readonly stale: boolean } | null;
 }
 
 const step = (stale: boolean, exportAllowed: boolean): fc.Arbitrary<Step> =>
@@ -72,6 +74,7 @@ const step = (stale: boolean, exportAllowed: boolean): fc.Arbitrary<Step> =>
     meterLagMs: fc.constantFrom(0, 1_000, 4_000, 15_000),
     measured: fc.boolean(),
     measureLagMs: fc.array(fc.constantFrom(0, 1_000, 3_000, 10_000, 25_000, 45_000, 90_000), { minLength: 50, maxLength: 50 }),
+    production: fc.option(fc.record({ share: fc.double({ min: 0, max: 1, noNaN: true }), stale: fc.boolean().map((b) => b && Math.random() < 0.3) })),
   });
 
 const settingsOf = (mode: Mode, fields: { phases: 1 | 3; fuseA: number; marginA: number; staticShare: number; distribution: SiteSettings['distribution']; includes: boolean; peakKw?: number }): SiteSettings => ({
@@ -114,6 +117,8 @@ interface Observed {
   readonly now: number;
   /** When each charger's limit was last lowered while its car charged (the test's own record). */
   readonly loweredAt: ReadonlyMap<string, number>;
+  /** What a fresh solar production meter says the panels make, A over all phases; undefined: none trusted. */
+  readonly productionA?: number;
 }
 
 /**
@@ -192,7 +197,10 @@ function run(world: World, check: (o: Observed) => void, onEnergy?: (fromMs: num
       };
       return mutate ? mutate(state, meterAt) : state;
     });
-    const allocation = allocate({ settings, chargers, meter, now, ...(ramp ? { ramp } : {}), ...(peak ? { peak } : {}) });
+    // A production meter, reporting as exports are (negative), fresh or stale.
+    const solar = s.production ? { at: s.production.stale ? now - settings.meterStaleAfterMs - 1_000 : now, currentA: Array.from({ length: n }, () => -line * s.production!.share) } : undefined;
+    const productionA = solar && !s.production!.stale ? line * s.production!.share * n : undefined;
+    const allocation = allocate({ settings, chargers, meter, now, ...(solar ? { solar } : {}), ...(ramp ? { ramp } : {}), ...(peak ? { peak } : {}) });
     for (const l of allocation.limits) {
       const before = previous?.limits.find((x) => x.chargerId === l.chargerId)?.limitA;
       const i = Number(l.chargerId.slice(2));
@@ -200,7 +208,7 @@ function run(world: World, check: (o: Observed) => void, onEnergy?: (fromMs: num
       // The charger takes its new limit now (a refusing one keeps its rating).
       if (!specs[i]!.refuses && l.limitA !== limitAt(i, now)) limits[i]!.push({ limitA: l.limitA, since: now });
     }
-    check({ settings, chargers, allocation, ...(previous ? { previous } : {}), building, meterTrusted: !s.meterStale && settings.mode !== 'static', now, loweredAt });
+    check({ settings, chargers, allocation, ...(previous ? { previous } : {}), building, meterTrusted: !s.meterStale && settings.mode !== 'static', now, loweredAt, ...(productionA !== undefined ? { productionA } : {}) });
     // The energy of the step at the cars' new draws (the few seconds of their response left out).
     const drawnNow = specs.map((c, i) => (c.refuses || charging.has(i) ? Math.min(c.want * c.maxA, allocation.limits[i]!.limitA) * sitePhasesOf(c, settings).length : 0));
     const importW = (building.reduce((a, b) => a + b, 0) + drawnNow.reduce((a, b) => a + b, 0)) * settings.voltageV;
@@ -353,7 +361,7 @@ describe('the site allocator, property by property', () => {
     );
   });
 
-  it('solar: the chargers together take no more than the export (and with solar_plus_min, 6 A each on top of it at most)', () => {
+  it('solar: the chargers together take no more than the export, nor than a fresh production meter says the panels make (and with solar_plus_min, 6 A each on top of that at most)', () => {
     for (const mode of ['solar', 'solar_plus_min'] as const) {
       fc.assert(
         fc.property(world(mode, { exportAllowed: true }), (w) =>
@@ -361,7 +369,7 @@ describe('the site allocator, property by property', () => {
             checkCommonRules(o);
             if (!o.meterTrusted) return;
             const reservedTotal = o.allocation.limits.filter((_, i) => o.chargers[i]!.refusesProfiles).reduce((sum, l) => sum + l.limitA * l.sitePhases.length, 0);
-            const exportA = Math.max(0, -o.building.reduce((a, b) => a + b, 0) - reservedTotal);
+            const exportA = Math.min(Math.max(0, -o.building.reduce((a, b) => a + b, 0) - reservedTotal), o.productionA ?? Number.POSITIVE_INFINITY);
             const controlled = o.allocation.limits.filter((_, i) => !o.chargers[i]!.refusesProfiles);
             const takenA = controlled.reduce((sum, l) => sum + l.limitA * l.sitePhases.length, 0);
             const minimums = controlled.filter((l, i) => o.chargers.filter((c) => !c.refusesProfiles)[i]!.charging).reduce((sum, l) => sum + MIN_A * l.sitePhases.length, 0);
@@ -531,6 +539,21 @@ describe('the site allocator, by example', () => {
     // = 10 kW: 43.5 A over three phases, 14 A each after the 0.5 A steps.
     const b = allocate({ settings: peak, chargers: [car('a', 1)], meter: { at: blockStart + 450_000, currentA: [0, 0, 0] }, now: blockStart + 450_000, peak: { blockStart, importedWs: 5_400_000 } });
     expect(b.limits[0]!.limitA).toBe(14);
+  });
+
+  it('solar: a fresh production meter caps the chargers at what the panels make now; a stale one is ignored', () => {
+    const solar = { ...base, mode: 'solar' as const };
+    const at = 1_000_000;
+    // 10 A exported per phase (30 A), the panels make 24 A: a cloud the grid meter has not seen yet.
+    const capped = allocate({ settings: solar, chargers: [car('a', 1)], meter: meter(-10, at), solar: { at, currentA: [-8, -8, -8] }, now: at });
+    expect(capped.totalA).toBe(24);
+    expect(capped.limits[0]!.limitA).toBe(8);
+    // More production than export changes nothing: the building uses the rest.
+    expect(allocate({ settings: solar, chargers: [car('a', 1)], meter: meter(-10, at), solar: { at, currentA: [20, 20, 20] }, now: at }).limits[0]!.limitA).toBe(10);
+    const stale = allocate({ settings: solar, chargers: [car('a', 1)], meter: meter(-10, at), solar: { at: at - solar.meterStaleAfterMs - 1, currentA: [0, 0, 0] }, now: at });
+    expect(stale.limits[0]!.limitA).toBe(10);
+    // Not the fuse: dynamic mode ignores it.
+    expect(allocate({ settings: base, chargers: [car('a', 1)], meter: meter(10, at), solar: { at, currentA: [0, 0, 0] }, now: at }).limits[0]!.limitA).toBe(28);
   });
 
   it('solar: charges from the export only and pauses below 6 A × phases of export', () => {
