@@ -31,6 +31,12 @@ export interface AppliedProfile {
   readonly planVersion: number;
   /** GetCompositeSchedule's first limit, in `unit`, when the charger answered it. */
   readonly verifiedLimit?: number;
+  /**
+   * The limit it had accepted before this one (and when it was sent), or 'none' when this is the
+   * first: the planner's history of the charger's limits (allocator.ts `limitHistory`). Absent on
+   * items written before it was kept: unknown.
+   */
+  readonly previous?: { readonly limitA: number; readonly sentAt: string } | 'none';
 }
 
 /** What the charger's configuration says about profiles (read once: 1.6 GetConfiguration, 2.0.1 GetVariables). */

@@ -122,3 +122,69 @@ export function energyReadings(meterValue: ReadonlyArray<{ timestamp: string; sa
   }
   return out;
 }
+
+// ---- what the charger draws now (power management, docs/power.md) --------------------------------
+
+/** Values by the charger's own phase (1.6 / 2.0.1 `phase` L1, L2, L3), or without one. */
+export interface PhaseValues {
+  readonly L1?: number;
+  readonly L2?: number;
+  readonly L3?: number;
+  /** A value without a phase: the charger's only phase, or (power) its total. */
+  readonly none?: number;
+}
+
+/**
+ * The charger's latest draw as its meter values gave it: `Current.Import` (A) by phase or without
+ * one, and `Power.Active.Import` (W) the same, as given. The planner turns it into A per site phase
+ * (planner.ts `measuredDrawOf`), knowing the charger's phases and the site's voltage.
+ */
+export interface MeasuredDraw {
+  /** When it was sampled: the charger's timestamp, but never later than we received it. */
+  readonly at: string;
+  readonly currentA?: PhaseValues;
+  readonly powerW?: PhaseValues;
+}
+
+const PHASES = ['L1', 'L2', 'L3'] as const;
+
+function phaseKey(phase: string | undefined): keyof PhaseValues | undefined {
+  if (phase === undefined) return 'none';
+  return (PHASES as readonly string[]).includes(phase) ? (phase as keyof PhaseValues) : undefined;
+}
+
+/**
+ * The newest draw in 1.6 MeterValue[] / 2.0.1 MeterValueType[]; undefined when none carries one.
+ * Units: current in A (1.6 `unit` A, 2.0.1 `unitOfMeasure.unit` A with its `multiplier`; absent: A);
+ * power in W or kW (absent: W). Other phases (N, L1-N, L1-L2…), units and measurands are ignored.
+ */
+export function drawReading(meterValue: ReadonlyArray<{ timestamp: string; sampledValue: readonly SampledValueLike[] }> | undefined, receivedAt: string): MeasuredDraw | undefined {
+  let newest: MeasuredDraw | undefined;
+  for (const mv of meterValue ?? []) {
+    const currentA: Record<string, number> = {};
+    const powerW: Record<string, number> = {};
+    for (const sv of mv.sampledValue) {
+      const key = phaseKey(sv.phase);
+      const raw = typeof sv.value === 'number' ? sv.value : Number(sv.value);
+      if (!key || !Number.isFinite(raw)) continue;
+      const unit = sv.unitOfMeasure?.unit ?? sv.unit;
+      const multiplier = 10 ** (sv.unitOfMeasure?.multiplier ?? 0);
+      if (sv.measurand === 'Current.Import' && (unit === undefined || unit === 'A')) currentA[key] = raw * multiplier;
+      else if (sv.measurand === 'Power.Active.Import' && (unit === undefined || unit === 'W' || unit === 'kW')) powerW[key] = raw * multiplier * (unit === 'kW' ? 1000 : 1);
+    }
+    if (!Object.keys(currentA).length && !Object.keys(powerW).length) continue;
+    const stamp = Date.parse(mv.timestamp);
+    if (!Number.isFinite(stamp)) continue;
+    // A charger clock ahead of ours must not make its reading look newer than it can be.
+    const at = new Date(Math.min(stamp, Date.parse(receivedAt))).toISOString();
+    if (newest && newest.at > at) continue;
+    newest = { at, ...(Object.keys(currentA).length ? { currentA } : {}), ...(Object.keys(powerW).length ? { powerW } : {}) };
+  }
+  return newest;
+}
+
+/** The newer of two draws (a straggler does not replace a newer reading). */
+export function newerDraw(kept: MeasuredDraw | undefined, next: MeasuredDraw | undefined): MeasuredDraw | undefined {
+  if (!next) return kept;
+  return kept && kept.at > next.at ? kept : next;
+}

@@ -46,7 +46,7 @@ import { authorizeAtChargePoint, idTagInfoFor, type Authorisation, type TokenVer
 import { authorizePresentation } from './card-capture';
 import { Conflict, NotFound } from './errors';
 import { costOf, resolvePriceGroup, type PaymentMethod, type PriceGroup, type SessionCost } from './pricing';
-import { applyReadings, emptyMeter, energyEstimated, energyOf, type CurvePoint, type MeterState, type Reading } from './session-meter';
+import { applyReadings, emptyMeter, energyEstimated, energyOf, newerDraw, type CurvePoint, type MeasuredDraw, type MeterState, type Reading } from './session-meter';
 
 export { sessionIdOf, sessionKeyOf };
 export type { PaymentMethod };
@@ -126,6 +126,12 @@ export interface SessionItem {
   readonly meterStart?: number;
   readonly meterStop?: number;
   readonly meter?: MeterState;
+  /**
+   * What the charger drew at its latest meter value with a current or power (power management: the
+   * planner takes it off a site meter that sees the chargers). Kept beside `meter`, whose shape the
+   * energy curve's readers rely on.
+   */
+  readonly measured?: MeasuredDraw;
   readonly energyWh?: number | null;
   readonly cost?: SessionCostRecord | null;
   readonly lastSeqNo?: number;
@@ -580,12 +586,37 @@ export async function startSession16(c: ChargerRef, p: { transactionId: number; 
   };
 }
 
-/** 1.6 MeterValues with a transactionId: the energy register readings join the session's meter. */
-export async function meterValuesSession16(c: ChargerRef, transactionId: string, readings: readonly Reading[]): Promise<SessionStep> {
-  if (readings.length === 0) return { writes: [], effects: [] };
+/**
+ * 1.6 MeterValues with a transactionId: the energy register readings join the session's meter, and
+ * the charger's current draw (current or power) is kept on the session for the power planner.
+ *
+ * No DynamoDB request is added for the draw (the hot path's budget: sessions-hot-path.test.ts). With
+ * energy readings the session is read and put anyway: the draw rides in that put. Without them the
+ * message cost one log PutItem; now that PutItem becomes one transaction of the log and an update of
+ * the session's `measured` alone, made without reading the session: conditional on the session
+ * running, and leaving `rev` alone so it never fails a concurrent read-modify-write (which may put
+ * back an older draw: a draw lost or older counts less in the planner, which is safe).
+ */
+export async function meterValuesSession16(c: ChargerRef, transactionId: string, readings: readonly Reading[], draw?: MeasuredDraw): Promise<SessionStep> {
+  if (readings.length === 0) return { writes: draw ? [updateDraw(c.identity, transactionId, draw)] : [], effects: [] };
   const s = await getSessionItem(c.identity, transactionId);
   if (!s || s.status !== 'active') return { writes: [], effects: [] };
-  return { writes: [putSession({ ...s, meter: applyReadings(meterOf(s), readings) }, s)], effects: [] };
+  const measured = newerDraw(s.measured, draw);
+  return { writes: [putSession({ ...s, meter: applyReadings(meterOf(s), readings), ...(measured ? { measured } : {}) }, s)], effects: [] };
+}
+
+/** The session's latest draw, set without reading it (see meterValuesSession16). */
+function updateDraw(identity: string, transactionId: string, draw: MeasuredDraw): TransactItem {
+  return {
+    Update: {
+      TableName: config().tableName,
+      Key: keys.transaction(identity, transactionId),
+      UpdateExpression: 'SET #m = :m',
+      ConditionExpression: 'attribute_exists(pk) AND #s = :active',
+      ExpressionAttributeNames: { '#m': 'measured', '#s': 'status' },
+      ExpressionAttributeValues: { ':m': draw, ':active': 'active' },
+    },
+  };
 }
 
 /**
@@ -636,7 +667,7 @@ export interface TransactionEvent201 {
  * cable was plugged in) names the driver if none is known yet. Reads: the session (strongly
  * consistent), and for a new session what newSession reads.
  */
-export async function transactionEventSession201(c: ChargerRef, e: TransactionEvent201, readings: readonly Reading[]): Promise<SessionStep> {
+export async function transactionEventSession201(c: ChargerRef, e: TransactionEvent201, readings: readonly Reading[], draw?: MeasuredDraw): Promise<SessionStep> {
   const info = e.transactionInfo;
   const prev = await getSessionItem(c.identity, info.transactionId);
   if (prev && prev.lastSeqNo !== undefined && prev.lastSeqNo >= e.seqNo) {
@@ -692,6 +723,8 @@ export async function transactionEventSession201(c: ChargerRef, e: TransactionEv
     ...(e.evse && !s.evse ? { evse: e.evse } : {}),
     meter: applyReadings(meterOf(s), readings),
   };
+  const measured = newerDraw(s.measured, draw);
+  if (measured) s = { ...s, measured };
   const idTagInfo = e.idToken ? idTagInfoFor(c.version, authorisation ?? { verdict: 'Accepted', freeVend: false }) : undefined;
   if (e.eventType === 'Ended' && s.status === 'active') {
     const done = ended(s, { at: e.timestamp, reason: info.stoppedReason ?? 'Local', by: 'charger', meter: meterOf(s) });

@@ -132,12 +132,23 @@ export function bearerToken(event: APIGatewayProxyEventV2): string | undefined {
   return match?.[1];
 }
 
+/**
+ * A `none` route whose caller proves itself with its own secret (a meter's readings): `check` runs
+ * first, before the path, query and body are validated, so a caller without the secret learns
+ * nothing about what a valid request looks like (401 before any 400). What it answers (the
+ * authenticated device) reaches the handler as `credential`: it is not read twice.
+ */
+export interface OwnCredential<C> {
+  readonly check: (event: APIGatewayProxyEventV2) => Promise<C>;
+}
+
 export function httpHandler<
   A extends AuthKind,
   B extends z.ZodType = z.ZodUndefined,
   P extends z.ZodType = z.ZodUndefined,
   Q extends z.ZodType = z.ZodUndefined,
->(spec: HttpSpec<B, P, Q, A>, fn: (req: HttpRequest<z.infer<B>, z.infer<P>, z.infer<Q>, A>) => Promise<HttpReply>) {
+  C = undefined,
+>(spec: HttpSpec<B, P, Q, A>, fn: (req: HttpRequest<z.infer<B>, z.infer<P>, z.infer<Q>, A> & { readonly credential: NoInfer<C> }) => Promise<HttpReply>, own?: OwnCredential<C>) {
   return middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Error, Context>()
     .onError(async (request) => {
       const problem = problemFromError(request.error, request.event.rawPath);
@@ -164,6 +175,7 @@ export function httpHandler<
         const person = await authenticateInstaller(token);
         principal = { kind: 'account', accountId: person.installerId, email: person.email };
       }
+      const credential = own ? await own.check(event) : (undefined as C);
       const params = parseWith(spec.params, event.pathParameters ?? {}, 'path');
       const query = parseWith(spec.query, event.queryStringParameters ?? {}, 'query');
       const body = spec.body ? parseWith(spec.body, spec.bodyMedia ? readTextBody(event, spec.bodyMedia) : readJsonBody(event), 'body') : undefined;
@@ -173,6 +185,7 @@ export function httpHandler<
         query: query as z.infer<Q>,
         principal: principal as PrincipalFor<A>,
         event,
+        credential,
       });
       if (reply.notModified) return { statusCode: 304, headers: withSecurityHeaders(reply.headers), body: '' };
       const status = spec.status ?? 200;

@@ -8,7 +8,7 @@ import { promisify } from 'node:util';
 import type { RPCClient } from 'ocpp-rpc';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { LocalRuntime } from '../../local/runtime';
-import { PEAK_BLOCK_MS } from '../../lib/domain/power/allocator';
+import { MEASUREMENT_FRESH_MS, PEAK_BLOCK_MS } from '../../lib/domain/power/allocator';
 import { SimulatedCharger } from '../../scripts/lib/charger';
 import { meterReading } from '../../scripts/lib/meter';
 import { aSignedInAccount, apiClient, type SignedInAccount } from './support/api';
@@ -158,23 +158,27 @@ async function aChargerAt(installer: SignedInAccount, locationId: string, versio
 }
 
 let tx201 = 0;
-async function aCarArrives(c: PowerCharger): Promise<void> {
+/** A car starts charging; answers the transaction's id. */
+async function aCarArrives(c: PowerCharger): Promise<string> {
   const timestamp = new Date().toISOString();
+  let transactionId: string;
   if (c.version === 'ocpp1.6') {
-    await c.client.call('StartTransaction', { connectorId: 1, idTag: 'POWER-CARD', meterStart: 0, timestamp });
+    transactionId = String(((await c.client.call('StartTransaction', { connectorId: 1, idTag: 'POWER-CARD', meterStart: 0, timestamp })) as { transactionId: number }).transactionId);
   } else {
     tx201 += 1;
+    transactionId = `PWR-${process.pid}-${tx201}`;
     await c.client.call('TransactionEvent', {
       eventType: 'Started',
       timestamp,
       triggerReason: 'Authorized',
       seqNo: 0,
-      transactionInfo: { transactionId: `PWR-${process.pid}-${tx201}`, chargingState: 'Charging' },
+      transactionInfo: { transactionId, chargingState: 'Charging' },
       evse: { id: 1, connectorId: 1 },
       idToken: { idToken: 'POWER-CARD', type: 'ISO14443' },
     });
   }
   await rt.drain();
+  return transactionId;
 }
 
 const SETTINGS = {
@@ -247,6 +251,13 @@ describe('site power management', () => {
   it('validates readings (secret, phases, clock skew, order) and refuses bad ones with the field', async () => {
     const post = (body: unknown, secret = meter.secret) => api<{ errors?: Array<{ field: string }> }>('POST', `/api/v1/meters/${meter.meter_id}/readings`, { token: secret, body });
     expect((await post(meterReading({ currentA: [0, 0, 0] }), 'not-the-secret')).status).toBe(401);
+    // The secret is checked first: without it a malformed reading, or none, answers 401 too, so a
+    // caller without the secret learns nothing of the rules (it answered 400 before, found probing).
+    for (const body of [{ current_a: 'lots' }, {}, undefined]) {
+      const refused = await api('POST', `/api/v1/meters/${meter.meter_id}/readings`, { token: 'not-the-secret', ...(body !== undefined ? { body } : {}) });
+      expect([refused.status, refused.headers.get('www-authenticate')]).toEqual([401, 'Bearer']);
+    }
+    expect((await api('POST', `/api/v1/meters/${'x'.repeat(300)}/readings`, { token: 'not-the-secret', body: {} })).status).toBe(401);
     expect((await api('POST', `/api/v1/meters/mtr_unknown/readings`, { token: meter.secret, body: meterReading({ currentA: [0, 0, 0] }) })).status).toBe(401);
     const twoPhases = await post(meterReading({ currentA: [1, 2] }));
     expect([twoPhases.status, twoPhases.body.errors?.map((e) => e.field)]).toEqual([400, ['current_a']]);
@@ -344,8 +355,8 @@ interface Meter {
   readonly readings_url: string;
 }
 
-async function aMeterAt(installer: SignedInAccount, locationId: string): Promise<Meter> {
-  const created = await api<Meter>('POST', `/api/v1/locations/${locationId}/power/meters`, { token: installer.token, body: { name: 'Grid meter' } });
+async function aMeterAt(installer: SignedInAccount, locationId: string, measures: 'grid' | 'solar' = 'grid'): Promise<Meter> {
+  const created = await api<Meter>('POST', `/api/v1/locations/${locationId}/power/meters`, { token: installer.token, body: { name: `${measures} meter`, measures } });
   expect(created.status).toBe(201);
   return created.body;
 }
@@ -624,5 +635,84 @@ describe('a 2.0.1 charger that knows none of the SmartChargingCtrlr variables', 
     // UnknownVariable is an answer: the defaults are what it has, not a question to ask before every profile.
     expect(c.asked).toEqual(['GetVariables']);
     expect((await allocation()).flagged).toEqual([]);
+  }, 90_000);
+});
+
+describe('a solar production meter beside the grid meter', () => {
+  it('caps the solar mode at what the panels make now (its reading replans); it never raises what the grid meter allows', async () => {
+    const { installer, locationId, chargers, allocation } = await aPoweredLocation({ mode: 'solar' }, [{ version: 'ocpp2.0.1' }]);
+    const car = chargers[0]!;
+    const grid = await aMeterAt(installer, locationId);
+    const panels = await aMeterAt(installer, locationId, 'solar');
+    await aCarArrives(car);
+    vi.useFakeTimers({ toFake: ['Date'], now: Date.now(), shouldAdvanceTime: true });
+    // 10 A exported on each phase: 30 A for the car.
+    await aReading(grid, [-10, -10, -10]);
+    expect(limitsReceived(car).at(-1)).toBe(10);
+    // A cloud: the panels make 24 A before the grid meter's next reading shows it. The car follows.
+    later(1000);
+    await aReading(panels, [-8, -8, -8]);
+    expect(limitsReceived(car).at(-1)).toBe(8);
+    expect((await allocation()).current).toMatchObject({ source: 'meter', total_a: 24 });
+    // Sun again (after the ramp-up delay): the export decides again, the panels' 45 A do not raise it past the export.
+    later(15_000);
+    await aReading(panels, [-15, -15, -15]);
+    expect(limitsReceived(car).at(-1)).toBe(10);
+    expect((await allocation()).current).toMatchObject({ total_a: 30 });
+  }, 90_000);
+});
+
+describe('a meter that sees the chargers (meter_includes_chargers)', () => {
+  /** The car's draw as its charger reports it: 1.6 MeterValues, 2.0.1 TransactionEvent Updated. */
+  async function itDraws(c: PowerCharger, transactionId: string, amps: number): Promise<void> {
+    const timestamp = new Date().toISOString();
+    const sampledValue = (['L1', 'L2', 'L3'] as const).map((phase) => ({ measurand: 'Current.Import', phase }));
+    if (c.version === 'ocpp1.6') {
+      await c.client.call('MeterValues', { connectorId: 1, transactionId: Number(transactionId), meterValue: [{ timestamp, sampledValue: sampledValue.map((v) => ({ ...v, value: String(amps), unit: 'A' })) }] });
+    } else {
+      await c.client.call('TransactionEvent', {
+        eventType: 'Updated',
+        timestamp,
+        triggerReason: 'MeterValuePeriodic',
+        seqNo: 1,
+        transactionInfo: { transactionId },
+        meterValue: [{ timestamp, sampledValue: sampledValue.map((v) => ({ ...v, value: amps, unitOfMeasure: { unit: 'A' } })) }],
+      });
+    }
+    await rt.drain();
+  }
+
+  it("takes each charger's reported current off the reading (both versions): the limits no longer collapse as the cars draw", async () => {
+    const { installer, locationId, chargers, allocation } = await aPoweredLocation({ meter_includes_chargers: true }, [{ version: 'ocpp1.6' }, { version: 'ocpp2.0.1' }]);
+    const [a, b] = chargers as [PowerCharger, PowerCharger];
+    const meter = await aMeterAt(installer, locationId);
+    vi.useFakeTimers({ toFake: ['Date'], now: Date.now(), shouldAdvanceTime: true });
+    // The building draws 10 A per phase and nothing charges: 30 − 10 = 20 A left per phase.
+    await aReading(meter, [10, 10, 10]);
+    const txA = await aCarArrives(a);
+    const txB = await aCarArrives(b);
+    expect([limitsReceived(a).at(-1), limitsReceived(b).at(-1)]).toEqual([10, 10]);
+
+    // Past the cars' response time, each draws its 10 A and says so; the meter sees the building's
+    // 10 A plus their 20 A. Taken off, the building is still 10 A: the same limits, nothing sent.
+    later(15_000);
+    for (const x of chargers) x.profiles.length = 0;
+    await itDraws(a, txA, 10);
+    await itDraws(b, txB, 10);
+    await aReading(meter, [30, 30, 30]);
+    expect(chargers.map(limitsReceived)).toEqual([[], []]);
+    const now = await allocation();
+    expect(now.charge_points.map((x) => [x.limit_a, x.reason])).toEqual([
+      [10, 'charging'],
+      [10, 'charging'],
+    ]);
+    expect(now.current).toMatchObject({ source: 'meter', budget_a_per_phase: [20, 20, 20] });
+
+    // A measurement far from the meter's reading is not trusted: the chargers' draw then counts as
+    // building load (safe), and the limits fall as they did before chargers' currents were used.
+    later(MEASUREMENT_FRESH_MS + 5_000);
+    await aReading(meter, [33, 33, 33]);
+    expect(chargers.map(limitsReceived)).toEqual([[0], [0]]);
+    expect((await allocation()).current).toMatchObject({ budget_a_per_phase: [0, 0, 0] });
   }, 90_000);
 });

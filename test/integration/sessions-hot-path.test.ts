@@ -7,6 +7,7 @@ import type { LocalRuntime } from '../../local/runtime';
 import { attachCallCounter, isWrite, type CallCounter } from '../../lib/aws/call-counter';
 import { documentClient } from '../../lib/aws/clients';
 import { putDriver, putIdToken } from '../../lib/db/drivers';
+import { getSessionItem } from '../../lib/db/sessions';
 import { putPriceGroup, setDefaultPriceGroup, setFreeVend } from '../../lib/db/price-groups';
 import { EVENT_RULES } from '../../lib/events/rules';
 import type { OcppVersion } from '../../lib/ocpp/versions';
@@ -93,6 +94,22 @@ describe('DynamoDB requests per session message', () => {
     // The session, then one transaction; publishing session.ended is an EventBridge call, not DynamoDB.
     expect(stop).toEqual(['GetItemCommand', 'TransactWriteItemsCommand']);
     expect(counter.count(isWrite)).toBe(1);
+  });
+
+  it("1.6: a MeterValues with the charger's current costs no more than one without it (power management's draw rides in the same write)", async () => {
+    const client = await aCharger('ocpp1.6');
+    const tx = ((await client.call('StartTransaction', { connectorId: 1, idTag: CARD, meterStart: 0, timestamp: new Date().toISOString() })) as { transactionId: number }).transactionId;
+    const current = (value: string) => ({ value, measurand: 'Current.Import', phase: 'L1', unit: 'A' });
+    // Energy and current together: the session read and written once, as for energy alone.
+    const both = await commandsOf(() => client.call('MeterValues', { connectorId: 1, transactionId: tx, meterValue: [{ timestamp: new Date().toISOString(), sampledValue: [{ value: '1500' }, current('16')] }] }));
+    expect(both).toEqual(['GetItemCommand', 'TransactWriteItemsCommand']);
+    // Current alone: one request, as the log's PutItem was; the session is not read.
+    const alone = await commandsOf(() => client.call('MeterValues', { connectorId: 1, transactionId: tx, meterValue: [{ timestamp: new Date().toISOString(), sampledValue: [current('10')] }] }));
+    expect(alone).toEqual(['TransactWriteItemsCommand']);
+    const session = await getSessionItem(client.identity!, String(tx));
+    expect(session?.measured?.currentA).toEqual({ L1: 10 });
+    expect(session?.meter?.lastMeterWh).toBe(1500);
+    await client.call('StopTransaction', { transactionId: tx, meterStop: 2000, timestamp: new Date().toISOString() });
   });
 
   it('2.0.1: an Updated TransactionEvent reads the session once and writes once', async () => {

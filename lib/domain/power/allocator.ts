@@ -13,9 +13,10 @@
 //   `rampUpDelayMs` (10 s by default): control loops faster than that oscillate with the car.
 // - A meter older than `meterStaleAfterMs` (or none) is not trusted: the site falls back to the
 //   static reserve, never to "no limit".
-// - Solar: the chargers share the site's export; solar_plus_min guarantees each admitted car 6 A on
-//   top. Peak shaving keeps the 15-minute average import (fixed quarter-hour blocks, as grid
-//   operators bill them) under the limit: the energy left in the block, spread over the time left.
+// - Solar: the chargers share the site's export (never more than a production meter says the panels
+//   make now); solar_plus_min guarantees each admitted car 6 A on top. Peak shaving keeps the
+//   15-minute average import (fixed quarter-hour blocks, as grid operators bill them) under the
+//   limit: the energy left in the block, spread over the time left.
 //
 // Units: currents in A per phase (OCPP's `A` unit is per phase), a site's phases are indexed 0..2;
 // power in W; energy in W·s; times in epoch ms.
@@ -73,8 +74,18 @@ export interface ChargerState {
   readonly refusesProfiles?: boolean;
   /** A car that charges (a session that wants current), and since when (first come first served). */
   readonly charging?: { readonly since: number };
-  /** What the charger draws now, per site phase (meter values), when known. */
-  readonly measuredA?: readonly number[];
+  /**
+   * What the charger was last measured to draw (its own meter values, sessions.ts), per site phase,
+   * and when (epoch ms). Subtracted from a meter that sees the chargers: see `subtractableA`.
+   */
+  readonly measured?: { readonly at: number; readonly currentA: readonly number[] };
+  /**
+   * The limits the charger was given, newest first, each with when it took effect (epoch ms): what the
+   * planner sent last (maybe still unanswered), what it accepted, and the one before. Empty or absent:
+   * no limit was ever sent, it may draw its rating. Before its oldest entry the limit is unknown,
+   * unless that entry has `since` 0 (the planner lists the rating so when it knows the whole story).
+   */
+  readonly limitHistory?: ReadonlyArray<{ readonly limitA: number; readonly since: number }>;
 }
 
 export interface MeterReading {
@@ -100,6 +111,12 @@ export interface SiteState {
   readonly settings: SiteSettings;
   readonly chargers: readonly ChargerState[];
   readonly meter?: MeterReading;
+  /**
+   * A solar production meter's reading, when the site has one besides the grid meter (A per phase,
+   * the magnitude is the production whatever sign the meter gives). Only the solar modes read it,
+   * and only to lower what the chargers take: see `solarCapA`.
+   */
+  readonly solar?: MeterReading;
   readonly ramp?: Readonly<Record<string, RampState>>;
   readonly peak?: PeakBlock;
   readonly now: number;
@@ -152,6 +169,76 @@ export function meterIsFresh(s: Pick<SiteState, 'settings' | 'meter' | 'now'>): 
   return !!s.meter && s.now - s.meter.at <= s.settings.meterStaleAfterMs && s.meter.at <= s.now + s.settings.meterStaleAfterMs;
 }
 
+/** A charger's measurement counts only if taken this close to the meter reading (either side). */
+export const MEASUREMENT_FRESH_MS = 30_000;
+/**
+ * How long a car may take to follow a new limit: IEC 61851-1 gives the car about 5 s to obey a lower
+ * PWM duty cycle, and it takes up a higher one as slowly as it likes; a limit counts as in force for
+ * this long after the next one was sent.
+ */
+export const CAR_RESPONSE_MS = 5_000;
+
+/**
+ * What may be taken off a meter reading that sees the chargers, for one charger, per site phase.
+ *
+ * Safety: the building's draw is the reading minus what the chargers drew at the moment of the
+ * reading. Subtracting MORE than a charger drew then makes the building look smaller than it is and
+ * hands the difference to the cars: over the fuse. Subtracting less only wastes some current. So every
+ * doubt counts as "drew less":
+ * - A measurement counts only when taken within MEASUREMENT_FRESH_MS of the meter reading, either
+ *   side. Older, or none: the charger counts as drawing 0 (the reading's building keeps its draw).
+ * - It counts at most the lowest limit the charger had from CAR_RESPONSE_MS before the earlier of
+ *   the two moments until now. A car draws at most its limit, so a limit lowered between the
+ *   measurement and the reading (or since) caps what it can have drawn at the reading; a limit raised
+ *   after the reading cannot have been drawn by it. Taking the lowest is exact for a car that draws a
+ *   steady current below or at its limits (what the property tests drive), and errs low otherwise.
+ * - When the limits of that whole stretch are not known (more changes than the history holds), it
+ *   counts 0. A charger that never got a limit, or refuses profiles, is capped at its rating.
+ * What this cannot see: a car that lowers its own draw (full battery, a pause) after its measurement
+ * and before the reading is subtracted at its older draw, by at most that drop and for at most
+ * MEASUREMENT_FRESH_MS (2.0.1 chargers report a pause as a chargingState, which counts 0: planner.ts).
+ */
+export function subtractableA(c: ChargerState, meterAt: number, settings: Pick<SiteSettings, 'phases'>): number[] {
+  const n = settings.phases;
+  const none = Array.from({ length: n }, () => 0);
+  const m = c.measured;
+  if (!m || Math.abs(m.at - meterAt) > MEASUREMENT_FRESH_MS) return none;
+  const from = Math.min(m.at, meterAt) - CAR_RESPONSE_MS;
+  let cap = c.maxA;
+  if (!c.refusesProfiles && c.limitHistory?.length) {
+    let covered = false;
+    for (const l of c.limitHistory) {
+      cap = Math.min(cap, l.limitA);
+      if (l.since <= from) {
+        covered = true;
+        break;
+      }
+    }
+    if (!covered) return none;
+  }
+  const phases = sitePhasesOf(c, settings);
+  return none.map((_, p) => (phases.includes(p as Phase) ? Math.min(cap, Math.max(0, m.currentA[p] ?? 0)) : 0));
+}
+
+/**
+ * The solar modes' cap from a separate solar production meter: what the panels produce now, in A
+ * summed over the phases; unlimited without a fresh one (the grid meter alone decides, as before).
+ *
+ * How it combines with the grid meter, safely: the grid meter stays the only source of the fuse
+ * budget and of the export; the production meter can only LOWER the chargers' share of the export
+ * (the minimum of the two), never raise anything. The export is production minus what the building
+ * uses, so it cannot exceed the production: when a cloud cuts the production and the production
+ * meter reports it before the grid meter's next reading, the cars follow the production at once
+ * instead of importing until then. A wrong or odd production reading (either sign, noise) can only
+ * make the cars take less. A stale production meter (older than the site's stale time, as the grid
+ * meter) is ignored; without a trusted grid meter the site keeps its static reserve, as every mode
+ * does: production alone says nothing of what the building uses, so it cannot say what is exported.
+ */
+export function solarCapA(s: Pick<SiteState, 'settings' | 'solar' | 'now'>): number {
+  if (!s.solar || !meterIsFresh({ settings: s.settings, meter: s.solar, now: s.now })) return Number.POSITIVE_INFINITY;
+  return s.solar.currentA.slice(0, s.settings.phases).reduce((sum, a) => sum + Math.abs(a), 0);
+}
+
 interface Budget {
   readonly source: BudgetSource;
   readonly perPhase: number[];
@@ -168,12 +255,11 @@ function budgetOf(s: SiteState, reserved: number[], charging: readonly ChargerSt
   if (settings.mode === 'static') return { source: 'static', perPhase: staticCap() };
   if (!meterIsFresh(s)) return { source: s.meter ? 'stale_meter_fallback' : 'no_meter_fallback', perPhase: staticCap() };
 
-  // The building's own draw: the reading minus what the chargers were measured to draw, when the
-  // meter sees them. A charger whose draw is not known counts as drawing nothing, so the building
-  // looks larger than it is: safe.
+  // The building's own draw: the reading minus what the chargers drew when it was taken, when the
+  // meter sees them (subtractableA says how much of a measurement may be taken off, and why).
   const drawn = Array.from({ length: n }, () => 0);
   if (settings.meterIncludesChargers) {
-    for (const c of s.chargers) for (let p = 0; p < n; p++) drawn[p]! += Math.max(0, c.measuredA?.[p] ?? 0);
+    for (const c of s.chargers) subtractableA(c, s.meter!.at, settings).forEach((a, p) => (drawn[p]! += a));
   }
   const building = Array.from({ length: n }, (_, p) => (s.meter!.currentA[p] ?? 0) - drawn[p]!);
   const perPhase = Array.from({ length: n }, (_, p) => line - building[p]! - reserved[p]!);
@@ -185,8 +271,9 @@ function budgetOf(s: SiteState, reserved: number[], charging: readonly ChargerSt
       return { source: 'meter', perPhase, building };
     case 'solar':
     case 'solar_plus_min': {
-      // The export the building leaves (negative building draw), shared by the chargers.
-      const surplus = Math.max(0, -buildingTotal - reservedTotal);
+      // The export the building leaves (negative building draw), shared by the chargers, and never
+      // more than the panels make now (solarCapA).
+      const surplus = Math.min(Math.max(0, -buildingTotal - reservedTotal), solarCapA(s));
       const total =
         settings.mode === 'solar' ? surplus : Math.max(surplus, charging.reduce((sum, c) => sum + MIN_A * sitePhasesOf(c, settings).length, 0));
       return { source: 'meter', perPhase, total, building };
@@ -249,6 +336,39 @@ function fillEqually(active: Candidate[], left: number[], total: { left: number 
   }
 }
 
+/**
+ * Admission, then the rest of the budget: sets each candidate's `limit` (0 when not admitted). Pure
+ * in its inputs: the budget arrays are copied.
+ */
+function distribute(distribution: Distribution, candidates: Candidate[], perPhase: readonly number[], totalA: number | undefined): void {
+  const left = perPhase.map((a) => Math.max(0, a));
+  const total = { left: totalA ?? Number.POSITIVE_INFINITY };
+  // Admission: 6 A on each of its phases, in the distribution's order, while it fits.
+  const admitted: Candidate[] = [];
+  for (const x of order(distribution, candidates)) {
+    if (x.ceiling < MIN_A - EPS) continue;
+    const need = MIN_A * x.phases.length;
+    if (x.phases.every((p) => left[p]! >= MIN_A - EPS) && total.left >= need - EPS) {
+      x.limit = MIN_A;
+      for (const p of x.phases) left[p]! -= MIN_A;
+      total.left -= need;
+      admitted.push(x);
+    }
+  }
+
+  // The rest of the budget: equal share, or in order (first come, priority), each taking what fits.
+  if (distribution === 'equal') fillEqually(order('equal', admitted), left, total);
+  else {
+    for (const x of order(distribution, admitted)) {
+      const room = floorStep(Math.min(x.ceiling - x.limit, ...x.phases.map((p) => left[p]!), Number.isFinite(total.left) ? total.left / x.phases.length : Number.POSITIVE_INFINITY));
+      if (room <= EPS) continue;
+      x.limit += room;
+      for (const p of x.phases) left[p]! -= room;
+      total.left -= room * x.phases.length;
+    }
+  }
+}
+
 /** Allocates the site. See the rules at the top of this file. */
 export function allocate(s: SiteState): Allocation {
   const { settings, now } = s;
@@ -261,40 +381,26 @@ export function allocate(s: SiteState): Allocation {
 
   const wanting = s.chargers.filter((c) => c.charging && !c.refusesProfiles);
   const budget = budgetOf(s, reserved, wanting);
-  const left = budget.perPhase.map((a) => Math.max(0, a));
-  const total = { left: budget.total ?? Number.POSITIVE_INFINITY };
-
   const candidates: Candidate[] = wanting.map((c) => {
     const before = ramp[c.chargerId];
     const held = !!before && before.loweredAt !== undefined && now - before.loweredAt < rampDelay;
     const ceiling = floorStep(Math.min(c.maxA, held ? before!.limitA : c.maxA));
     return { c, phases: sitePhasesOf(c, settings), ceiling, held, limit: 0 };
   });
+  distribute(settings.distribution, candidates, budget.perPhase, budget.total);
 
-  // Admission: 6 A on each of its phases, in the distribution's order, while it fits.
-  const admitted: Candidate[] = [];
-  for (const x of order(settings.distribution, candidates)) {
-    if (x.ceiling < MIN_A - EPS) continue;
-    const need = MIN_A * x.phases.length;
-    if (x.phases.every((p) => left[p]! >= MIN_A - EPS) && total.left >= need - EPS) {
-      x.limit = MIN_A;
-      for (const p of x.phases) left[p]! -= MIN_A;
-      total.left -= need;
-      admitted.push(x);
-    }
+  // Why a car held by its ramp-up wait got what it got: the wait only when, without it, the budget
+  // would have given the car more. Otherwise the budget is what limits it, and the reason says so
+  // (a car lowered a moment ago by a full site is still limited by the site). Computed only when a
+  // held car stands at its hold, by distributing once more with the holds lifted.
+  const heldAtCeiling = new Set(candidates.filter((x) => x.held && x.limit >= x.ceiling - EPS && x.ceiling < floorStep(x.c.maxA)));
+  const unheldLimit = new Map<ChargerState, number>();
+  if (heldAtCeiling.size) {
+    const unheld: Candidate[] = candidates.map((x) => ({ ...x, ceiling: floorStep(x.c.maxA), held: false, limit: 0 }));
+    distribute(settings.distribution, unheld, budget.perPhase, budget.total);
+    for (const u of unheld) unheldLimit.set(u.c, u.limit);
   }
-
-  // The rest of the budget: equal share, or in order (first come, priority), each taking what fits.
-  if (settings.distribution === 'equal') fillEqually(order('equal', admitted), left, total);
-  else {
-    for (const x of order(settings.distribution, admitted)) {
-      const room = floorStep(Math.min(x.ceiling - x.limit, ...x.phases.map((p) => left[p]!), Number.isFinite(total.left) ? total.left / x.phases.length : Number.POSITIVE_INFINITY));
-      if (room <= EPS) continue;
-      x.limit += room;
-      for (const p of x.phases) left[p]! -= room;
-      total.left -= room * x.phases.length;
-    }
-  }
+  const waitsToRampUp = (x: Candidate) => heldAtCeiling.has(x) && (unheldLimit.get(x.c) ?? 0) > x.limit + EPS;
 
   const next: Record<string, RampState> = {};
   const limits: ChargerLimit[] = s.chargers.map((c) => {
@@ -310,8 +416,7 @@ export function allocate(s: SiteState): Allocation {
     let reason: LimitReason = 'idle';
     if (x) {
       limitA = x.limit >= MIN_A - EPS ? floorStep(x.limit) : 0;
-      reason =
-        limitA === 0 ? (x.held && x.ceiling < MIN_A ? 'waiting to ramp up' : 'paused: below 6 A') : x.held && limitA >= x.ceiling && x.ceiling < floorStep(c.maxA) ? 'waiting to ramp up' : limitA >= floorStep(c.maxA) ? 'at charger maximum' : 'charging';
+      reason = waitsToRampUp(x) ? 'waiting to ramp up' : limitA === 0 ? 'paused: below 6 A' : limitA >= floorStep(c.maxA) ? 'at charger maximum' : 'charging';
     }
     // A limit lowered while the car charges starts the ramp-up wait; keep an unexpired wait.
     const lowered = x && previous !== undefined && limitA < previous;

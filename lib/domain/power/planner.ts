@@ -34,11 +34,13 @@ import {
 } from '../../db/power';
 import { listProjectsOfSite } from '../../db/projects';
 import { activeSessionItems } from '../../db/sessions';
+import type { SessionItem } from '../sessions';
+import type { PhaseValues } from '../session-meter';
 import { newId } from '../../ids';
 import { log } from '../../log';
 import { callChargePoint, type CommandRecord } from '../../ocpp/commands';
 import type { JsonObject } from '../../ocpp/codec';
-import { allocate, PEAK_BLOCK_MS, type ChargerLimit, type ChargerState, type MeterReading, type PeakBlock, type SiteSettings } from './allocator';
+import { allocate, MEASUREMENT_FRESH_MS, PEAK_BLOCK_MS, sitePhasesOf, type ChargerLimit, type ChargerState, type MeterReading, type PeakBlock, type SiteSettings } from './allocator';
 
 /** The profile id the planner uses on every charger: a new profile with the same id replaces the old (1.6 §5.16.2, 2.0.1 K01.FR.05). */
 export const POWER_PROFILE_ID = 1818;
@@ -70,22 +72,113 @@ async function chargersOfLocation(siteId: string): Promise<ChargePoint[]> {
 
 /**
  * The site meter the allocator reads: the grid meter with the newest reading. A solar production
- * meter's readings are shown but not budgeted: the grid meter already sees the export solar makes.
+ * meter (solarMeterOf) only lowers the solar modes' share of the export (allocator.ts `solarCapA`).
  */
-export function siteMeterOf(meters: readonly PowerMeterItem[]): PowerMeterItem | undefined {
-  return meters.filter((m) => m.measures === 'grid' && m.last).sort((a, b) => b.last!.at - a.last!.at)[0];
+export function siteMeterOf(meters: readonly PowerMeterItem[], measures: PowerMeterItem['measures'] = 'grid'): PowerMeterItem | undefined {
+  return meters.filter((m) => m.measures === measures && m.last).sort((a, b) => b.last!.at - a.last!.at)[0];
 }
 
-function chargerStateOf(cp: ChargePoint, item: PowerChargerItem | undefined, settings: SiteSettings, since: number | undefined): ChargerState {
-  return {
+function chargerStateOf(
+  cp: ChargePoint,
+  item: PowerChargerItem | undefined,
+  settings: SiteSettings,
+  sessions: readonly SessionItem[],
+  meterAt: number | undefined,
+  sending: { readonly limitA: number; readonly at: number } | undefined,
+): ChargerState {
+  const since = chargingSinceOf(sessions);
+  const base = {
     chargerId: cp.chargePointId,
     maxA: item?.maxA ?? DEFAULT_CHARGER_MAX_A,
     phases: item?.phases ?? settings.phases,
     ...(item?.phase !== undefined ? { phase: item.phase } : {}),
+  };
+  const measured = settings.meterIncludesChargers && meterAt !== undefined ? measuredDrawOf(sessions, base, settings, meterAt) : undefined;
+  const limitHistory = limitHistoryOf(item, base.maxA, sending);
+  return {
+    ...base,
     ...(item?.priority !== undefined ? { priority: item.priority } : {}),
     ...(item?.refusesProfiles ? { refusesProfiles: true } : {}),
     ...(since !== undefined ? { charging: { since } } : {}),
+    ...(measured ? { measured } : {}),
+    ...(limitHistory.length ? { limitHistory } : {}),
   };
+}
+
+/** The highest voltage a low-voltage supply may have (EN 50160: nominal + 10 %): power over it gives the lowest current. */
+const HIGHEST_VOLTAGE_FACTOR = 1.1;
+
+/**
+ * What a charger drew, A per site phase, from its running sessions' latest meter values, for a meter
+ * that sees it; undefined when none is near the meter reading. Every choice errs towards less (less
+ * taken off the meter is safe; more is not, allocator.ts `subtractableA`):
+ * - `Current.Import` by phase; a single-phase charger (or any charger on a single-phase site) takes
+ *   the highest of its values, a phase-less one included, on its site phase.
+ * - A three-phase charger takes, on every site phase, the LOWEST of its three phase currents: how its
+ *   L1–L3 are wired to the site's (rotated to balance single-phase cars) is not known, and a car
+ *   using one phase leaves the others at 0. A missing phase counts 0; a phase-less current on it says
+ *   nothing per phase and is not used.
+ * - Otherwise `Power.Active.Import` over the highest voltage the supply may have (nominal + 10 %),
+ *   which with a power factor ≤ 1 is at most the current: by phase as above, or phase-less on a
+ *   single-phase charger (phase-less power on a three-phase charger could all be one phase: not used).
+ * - A 2.0.1 session whose chargingState is not Charging (SuspendedEV, EVConnected…) draws nothing
+ *   worth taking off: 0. Several sessions (EVSEs) add up; only those within MEASUREMENT_FRESH_MS of
+ *   the meter reading count, and the result carries the oldest of their times.
+ */
+export function measuredDrawOf(
+  sessions: readonly SessionItem[],
+  charger: Pick<ChargerState, 'phases' | 'phase'>,
+  settings: Pick<SiteSettings, 'phases' | 'voltageV'>,
+  meterAt: number,
+): { at: number; currentA: number[] } | undefined {
+  const n = settings.phases;
+  const onPhases = sitePhasesOf(charger, settings);
+  const single = onPhases.length === 1;
+  const highestV = settings.voltageV * HIGHEST_VOLTAGE_FACTOR;
+  const perPhase = (v: PhaseValues | undefined, phaseless: boolean): number | undefined => {
+    if (!v) return undefined;
+    const byPhase = [v.L1, v.L2, v.L3];
+    if (single) {
+      const values = [...byPhase, ...(phaseless ? [v.none] : [])].filter((x): x is number => x !== undefined);
+      return values.length ? Math.max(0, ...values) : undefined;
+    }
+    return byPhase.some((x) => x !== undefined) ? Math.max(0, Math.min(...byPhase.map((x) => x ?? 0))) : undefined;
+  };
+  let at: number | undefined;
+  const currentA = Array.from({ length: n }, () => 0);
+  for (const s of sessions) {
+    const m = s.measured;
+    if (!m || (s.chargingState !== undefined && s.chargingState !== 'Charging')) continue;
+    const t = Date.parse(m.at);
+    if (!Number.isFinite(t) || Math.abs(t - meterAt) > MEASUREMENT_FRESH_MS) continue;
+    const fromCurrent = perPhase(m.currentA, true);
+    const fromPower = perPhase(m.powerW, single);
+    const a = fromCurrent ?? (fromPower !== undefined ? fromPower / highestV : undefined);
+    if (a === undefined) continue;
+    for (const p of onPhases) currentA[p]! += a;
+    at = at === undefined ? t : Math.min(at, t);
+  }
+  return at === undefined ? undefined : { at, currentA };
+}
+
+/**
+ * The charger's limits newest first, for the allocator's subtraction: a lower profile still on its
+ * way (it may already hold; a higher one may not yet, so it is left out), the accepted one, the one
+ * before it, and its rating before the first. Times are when each was sent: a little before it took
+ * hold (the car's response time covers the rest, allocator.ts CAR_RESPONSE_MS).
+ */
+export function limitHistoryOf(item: PowerChargerItem | undefined, maxA: number, sending: { readonly limitA: number; readonly at: number } | undefined): Array<{ limitA: number; since: number }> {
+  const applied = item?.applied;
+  const out: Array<{ limitA: number; since: number }> = [];
+  if (sending && (!applied || (sending.at > Date.parse(applied.sentAt) && sending.limitA < applied.limitA))) out.push({ limitA: sending.limitA, since: sending.at });
+  if (!applied) {
+    // Nothing accepted yet: its rating until the profile on its way, if any.
+    return out.length ? [...out, { limitA: maxA, since: 0 }] : [];
+  }
+  out.push({ limitA: applied.limitA, since: Date.parse(applied.sentAt) });
+  if (applied.previous === 'none') out.push({ limitA: maxA, since: 0 });
+  else if (applied.previous) out.push({ limitA: applied.previous.limitA, since: Date.parse(applied.previous.sentAt) });
+  return out;
 }
 
 /**
@@ -112,8 +205,7 @@ export function peakBlockOf(settings: SiteSettings, meterPeak: PeakBlock | undef
 }
 
 /** When its oldest running session started; undefined when no car is there. */
-async function chargingSince(cp: ChargePoint): Promise<number | undefined> {
-  const sessions = await activeSessionItems(cp.identity!);
+function chargingSinceOf(sessions: readonly SessionItem[]): number | undefined {
   const starts = sessions.map((s) => Date.parse(s.startedAt ?? '')).filter((t) => Number.isFinite(t));
   return sessions.length ? (starts.length ? Math.min(...starts) : Date.now()) : undefined;
 }
@@ -138,14 +230,16 @@ export async function replanLocation(siteId: string, trigger: string): Promise<R
     // from now on (the rule matches `power_managed` events only; until a reconnect, status changes of
     // an already connected charger still rely on the minute's replan).
     if (round === 0) await Promise.all(cps.filter((cp) => !cp.powerManaged).map((cp) => markPowerManaged(cp.chargePointId)));
-    const since = await Promise.all(cps.map(chargingSince));
-    const chargers = cps.map((cp, i) => chargerStateOf(cp, power.chargers.get(cp.chargePointId), settings, since[i]));
+    const sessions = await Promise.all(cps.map((cp) => activeSessionItems(cp.identity!)));
     const gridMeter = siteMeterOf(power.meters);
     const meter: MeterReading | undefined = gridMeter?.last ? { at: gridMeter.last.at, currentA: gridMeter.last.currentA } : undefined;
+    const solarMeter = siteMeterOf(power.meters, 'solar');
+    const solar: MeterReading | undefined = solarMeter?.last ? { at: solarMeter.last.at, currentA: solarMeter.last.currentA } : undefined;
+    const chargers = cps.map((cp, i) => chargerStateOf(cp, power.chargers.get(cp.chargePointId), settings, sessions[i]!, meter?.at, power.state?.sending?.[cp.chargePointId]));
     const now = Date.now();
     const chargersImport = chargersPeakUntil(power.state?.chargersPeak, now);
     const peak = peakBlockOf(settings, gridMeter?.peak, chargersImport);
-    const allocation = allocate({ settings, chargers, ...(meter ? { meter } : {}), ...(power.state ? { ramp: power.state.ramp } : {}), ...(peak ? { peak } : {}), now });
+    const allocation = allocate({ settings, chargers, ...(meter ? { meter } : {}), ...(solar ? { solar } : {}), ...(power.state ? { ramp: power.state.ramp } : {}), ...(peak ? { peak } : {}), now });
     const chargersPeak: ChargersPeak = { ...chargersImport, at: now, drawW: allocation.limits.reduce((w, l) => w + l.limitA * l.sitePhases.length * settings.voltageV, 0) };
 
     const byId = new Map(cps.map((cp) => [cp.chargePointId, cp]));
@@ -237,6 +331,7 @@ async function applyLimit(cp: ChargePoint, item: PowerChargerItem | undefined, l
     if (verified === undefined) log.info('charging profile accepted, unverified: no composite schedule', { identity });
     const applied: AppliedProfile = {
       limitA: limit.limitA,
+      previous: item?.applied ? { limitA: item.applied.limitA, sentAt: item.applied.sentAt } : 'none',
       unit,
       value,
       profileId: POWER_PROFILE_ID,

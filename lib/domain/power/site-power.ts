@@ -211,17 +211,24 @@ function secretMatches(meter: PowerMeterItem, secret: string | undefined): boole
 }
 
 /**
- * A meter's reading, authenticated by the meter's own secret (a bearer token; the route has no
- * account). Unknown meter and wrong secret answer the same 401, so the route tells nobody which meter
- * ids exist. The per-meter limit is counted after the secret is checked: nobody else can use up a
- * meter's allowance.
+ * The meter a reading claims to come from, authenticated by its own secret (a bearer token; the
+ * route has no account). Checked before anything of the request is validated (the route's
+ * OwnCredential), so a caller without the secret gets 401 whatever it sends and learns nothing of the
+ * reading's rules. Unknown meter and wrong secret answer the same 401, so the route tells nobody
+ * which meter ids exist. The per-meter limit is counted after the secret is checked: nobody else can
+ * use up a meter's allowance.
  */
-export async function ingestReading(meterId: string, secret: string | undefined, input: ReadingInput, now = Date.now()) {
-  const meter = await getMeterById(meterId);
+export async function authenticateMeter(meterId: string | undefined, secret: string | undefined, now = Date.now()): Promise<PowerMeterItem> {
+  const meter = meterId ? await getMeterById(meterId) : undefined;
   if (!meter || !secretMatches(meter, secret)) throw new Unauthorized("Send the meter's secret as `Authorization: Bearer <secret>`");
-  const hit = await hitWindow('meter-readings', meterId, METER_READING_LIMIT.limit, METER_READING_LIMIT.windowSeconds, now);
+  const hit = await hitWindow('meter-readings', meter.meterId, METER_READING_LIMIT.limit, METER_READING_LIMIT.windowSeconds, now);
   if (!hit.allowed) throw new TooManyRequests(`Too many readings from this meter; send at most ${METER_READING_LIMIT.limit} a minute`, { retry_after_seconds: hit.retryAfterSeconds });
+  return meter;
+}
 
+/** A reading of an authenticated meter (authenticateMeter): validated, recorded, and a replan asked for when it moved. */
+export async function ingestReading(meter: PowerMeterItem, input: ReadingInput, now = Date.now()) {
+  const meterId = meter.meterId;
   const settings = (await readPowerState(meter.siteId)).settings?.settings;
   const at = Date.parse(input.at);
   const issues: FieldIssue[] = [];
@@ -246,7 +253,9 @@ export async function ingestReading(meterId: string, secret: string | undefined,
   if (!(await recordReading(meter.siteId, meterId, last, peak))) {
     throw new Conflict('A newer reading of this meter was accepted meanwhile', { field: 'at' });
   }
-  const moved = meter.measures === 'grid' && (!meter.last || currentA.some((a, p) => Math.abs(a - (meter.last!.currentA[p] ?? 0)) > REPLAN_THRESHOLD_A));
+  // A solar production meter matters only to the solar modes (it caps their share: allocator.ts solarCapA).
+  const read = meter.measures === 'grid' || settings?.mode === 'solar' || settings?.mode === 'solar_plus_min';
+  const moved = read && (!meter.last || currentA.some((a, p) => Math.abs(a - (meter.last!.currentA[p] ?? 0)) > REPLAN_THRESHOLD_A));
   if (moved && settings) await requestReplan(meter.operatorId, meter.siteId, `meter ${meterId} reading moved`);
   return { meter_id: meterId, at: new Date(at).toISOString(), replan_requested: moved && !!settings };
 }

@@ -5,7 +5,7 @@ import { documentClient } from '../../aws/clients';
 import { config } from '../../config';
 import { ENTITY, keys } from '../../db/keys';
 import { meterValuesSession16, startSession16, stopSession16, transactionEventSession201, type ChargerRef, type TransactionEvent201 } from '../../domain/sessions';
-import { energyReadings } from '../../domain/session-meter';
+import { drawReading, energyReadings } from '../../domain/session-meter';
 import type { ActionContext, ActionHandler } from './types';
 
 /** 1.6 transaction ids are integers unique per central system: one atomic counter. */
@@ -69,7 +69,7 @@ export const stopTransaction: ActionHandler = async (
  * A remote-started transaction may arrive without idToken (DESIGN.md §3).
  */
 export const transactionEvent: ActionHandler = async (ctx, payload: TransactionEvent201) => {
-  const step = await transactionEventSession201(chargerOf(ctx), payload, energyReadings(payload.meterValue));
+  const step = await transactionEventSession201(chargerOf(ctx), payload, energyReadings(payload.meterValue), drawReading(payload.meterValue, ctx.receivedAt));
   return {
     category: 'transaction',
     replayGuard: true,
@@ -82,12 +82,13 @@ export const transactionEvent: ActionHandler = async (ctx, payload: TransactionE
 
 /**
  * MeterValues: kept in the log (one write). 1.6 readings with a transactionId also join that
- * session's meter (a read and a conditional write, replay-guarded so a retry does not count twice).
+ * session's meter (a read and a conditional write, replay-guarded so a retry does not count twice);
+ * a current or power reading alone updates the session's draw in the log's own write (sessions.ts).
  * 2.0.1 sends a transaction's readings in TransactionEvent (J02); its MeterValues stay in the log.
  */
 export const meterValues: ActionHandler = async (ctx, payload: { transactionId?: number; meterValue: Parameters<typeof energyReadings>[0] }) => {
   if (ctx.version !== 'ocpp1.6' || payload.transactionId === undefined) return { category: 'transaction', response: {} };
-  const step = await meterValuesSession16(chargerOf(ctx), String(payload.transactionId), energyReadings(payload.meterValue));
+  const step = await meterValuesSession16(chargerOf(ctx), String(payload.transactionId), energyReadings(payload.meterValue), drawReading(payload.meterValue, ctx.receivedAt));
   if (step.writes.length === 0) return { category: 'transaction', response: {} };
   return { category: 'transaction', response: {}, replayGuard: true, writes: step.writes };
 };

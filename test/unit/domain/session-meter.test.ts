@@ -1,6 +1,6 @@
 // The energy of a session from energy register readings: resets, missing readings, units, the curve bound.
 import { describe, expect, it } from 'vitest';
-import { applyReadings, emptyMeter, energyEstimated, energyOf, energyReadings, MAX_CURVE_POINTS } from '../../../lib/domain/session-meter';
+import { applyReadings, drawReading, emptyMeter, energyEstimated, energyOf, energyReadings, MAX_CURVE_POINTS } from '../../../lib/domain/session-meter';
 
 const at = (m: number) => new Date(Date.UTC(2026, 0, 1, 12, m)).toISOString();
 const read = (...whs: number[]) => whs.map((wh, i) => ({ at: at(i), wh }));
@@ -56,5 +56,36 @@ describe('session meter', () => {
       { at: at(2), wh: 3000 },
       { at: at(3), wh: 4000 },
     ]);
+  });
+});
+
+describe('drawReading: the charger draw of meter values (power management)', () => {
+  const received = '2026-11-30T12:00:10.000Z';
+  it('reads Current.Import by phase and without one, and Power.Active.Import in W or kW (1.6 strings, 2.0.1 numbers with multipliers)', () => {
+    const v16 = [
+      {
+        timestamp: '2026-11-30T12:00:05.000Z',
+        sampledValue: [
+          { value: '1234', measurand: 'Energy.Active.Import.Register', unit: 'Wh' },
+          { value: '15.5', measurand: 'Current.Import', phase: 'L1', unit: 'A' },
+          { value: '16', measurand: 'Current.Import', phase: 'L2' },
+          { value: '230', measurand: 'Voltage', phase: 'L1-N', unit: 'V' },
+          { value: '7.4', measurand: 'Power.Active.Import', unit: 'kW' },
+        ],
+      },
+    ];
+    expect(drawReading(v16, received)).toEqual({ at: '2026-11-30T12:00:05.000Z', currentA: { L1: 15.5, L2: 16 }, powerW: { none: 7400 } });
+    const v201 = [{ timestamp: '2026-11-30T12:00:06.000Z', sampledValue: [{ value: 160, measurand: 'Current.Import', unitOfMeasure: { unit: 'A', multiplier: -1 } }] }];
+    expect(drawReading(v201, received)).toEqual({ at: '2026-11-30T12:00:06.000Z', currentA: { none: 16 } });
+  });
+
+  it('keeps the newest meter value with a draw, never later than it was received, and ignores other units and phases', () => {
+    const values = [
+      { timestamp: '2026-11-30T12:00:01.000Z', sampledValue: [{ value: '6', measurand: 'Current.Import' }] },
+      { timestamp: '2026-11-30T12:09:00.000Z', sampledValue: [{ value: '8', measurand: 'Current.Import', phase: 'L3' }] },
+      { timestamp: '2026-11-30T12:00:02.000Z', sampledValue: [{ value: '9', measurand: 'Current.Import', phase: 'N' }, { value: '9', measurand: 'Current.Import', unit: 'mA' }] },
+    ];
+    expect(drawReading(values, received)).toEqual({ at: received, currentA: { L3: 8 } });
+    expect(drawReading([{ timestamp: received, sampledValue: [{ value: '100' }] }], received)).toBeUndefined();
   });
 });

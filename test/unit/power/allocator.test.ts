@@ -7,11 +7,14 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   allocate,
+  CAR_RESPONSE_MS,
   DISTRIBUTIONS,
+  MEASUREMENT_FRESH_MS,
   MIN_A,
   PEAK_BLOCK_MS,
   sitePhasesOf,
   STEP_A,
+  subtractableA,
   type Allocation,
   type ChargerState,
   type Mode,
@@ -29,6 +32,10 @@ interface ChargerSpec {
   readonly phase: 0 | 1 | 2;
   readonly priority: number;
   readonly refuses: boolean;
+  /** Its car draws at most this share of the charger's maximum (cars draw less than their limit). */
+  readonly want: number;
+  /** How long its car takes to follow a new limit (at most CAR_RESPONSE_MS). */
+  readonly responseMs: number;
 }
 
 const chargerSpec: fc.Arbitrary<ChargerSpec> = fc.record({
@@ -37,6 +44,8 @@ const chargerSpec: fc.Arbitrary<ChargerSpec> = fc.record({
   phase: fc.constantFrom<0 | 1 | 2>(0, 1, 2),
   priority: fc.integer({ min: 0, max: 3 }),
   refuses: fc.boolean().map((b) => b && Math.random() < 0.2),
+  want: fc.oneof(fc.constant(1), fc.double({ min: 0, max: 1, noNaN: true })),
+  responseMs: fc.constantFrom(0, 2_000, CAR_RESPONSE_MS),
 });
 
 /** One step of the world: how long it lasts, who plugs in or leaves, what the building draws, how the cars draw. */
@@ -45,10 +54,15 @@ interface Step {
   readonly toggles: readonly number[];
   /** The building's draw per phase as a share of what the fuse leaves it (negative: export, solar). */
   readonly building: readonly number[];
-  /** Each car draws this share of its limit. */
-  readonly drawShare: number;
   readonly meterStale: boolean;
+  /** How old the meter's reading is (the building is taken as unchanged since; its chargers' draw is the one of then). */
+  readonly meterLagMs: number;
+  /** Whether the chargers' own meter values reached the planner at all this step. */
   readonly measured: boolean;
+  /** How old each charger's latest measurement is (by charger index). */
+  readonly measureLagMs: readonly number[];
+  /** A solar production meter's reading, as a share of the line per phase, and whether it is stale; none: no such meter. */
+  readonly production: { readonly share: number; readonly stale: boolean } | null;
 }
 
 const step = (stale: boolean, exportAllowed: boolean): fc.Arbitrary<Step> =>
@@ -56,9 +70,11 @@ const step = (stale: boolean, exportAllowed: boolean): fc.Arbitrary<Step> =>
     dtMs: fc.constantFrom(1_000, 3_000, 5_000, 10_000, 30_000, 60_000),
     toggles: fc.array(fc.integer({ min: 0, max: 49 }), { maxLength: 4 }),
     building: fc.array(fc.double({ min: exportAllowed ? -1 : 0, max: 1, noNaN: true }), { minLength: 3, maxLength: 3 }),
-    drawShare: fc.double({ min: 0, max: 1, noNaN: true }),
     meterStale: stale ? fc.boolean().map((b) => b && Math.random() < 0.3) : fc.constant(false),
+    meterLagMs: fc.constantFrom(0, 1_000, 4_000, 15_000),
     measured: fc.boolean(),
+    measureLagMs: fc.array(fc.constantFrom(0, 1_000, 3_000, 10_000, 25_000, 45_000, 90_000), { minLength: 50, maxLength: 50 }),
+    production: fc.option(fc.record({ share: fc.double({ min: 0, max: 1, noNaN: true }), stale: fc.boolean().map((b) => b && Math.random() < 0.3) })),
   });
 
 const settingsOf = (mode: Mode, fields: { phases: 1 | 3; fuseA: number; marginA: number; staticShare: number; distribution: SiteSettings['distribution']; includes: boolean; peakKw?: number }): SiteSettings => ({
@@ -101,14 +117,19 @@ interface Observed {
   readonly now: number;
   /** When each charger's limit was last lowered while its car charged (the test's own record). */
   readonly loweredAt: ReadonlyMap<string, number>;
+  /** What a fresh solar production meter says the panels make, A over all phases; undefined: none trusted. */
+  readonly productionA?: number;
 }
 
 /**
- * Runs the world: at each step the building draws its share, the meter reads it (and the chargers'
- * draws when it sees them), the allocator allocates, the cars draw at most their limits. `check`
- * sees every step; `onEnergy` the imported energy of every stretch of time.
+ * Runs the world: at each step the building draws its share, the meter reads it (and, when it sees
+ * them, what the chargers drew at the moment of its reading), the chargers report what they drew a
+ * little earlier, the allocator allocates, the chargers take their new limits and the cars follow
+ * (each within its response time, each drawing at most what it wants). `check` sees every step;
+ * `onEnergy` the imported energy of every stretch of time. `mutate` replaces what the allocator is
+ * told about the chargers (to show the checks catch an unsafe subtraction).
  */
-function run(world: World, check: (o: Observed) => void, onEnergy?: (fromMs: number, toMs: number, importW: number) => void): void {
+function run(world: World, check: (o: Observed) => void, onEnergy?: (fromMs: number, toMs: number, importW: number) => void, mutate?: (c: ChargerState, meterAt: number) => ChargerState): void {
   const { settings, specs } = world;
   const n = settings.phases;
   const line = settings.fuseA - settings.marginA;
@@ -116,9 +137,25 @@ function run(world: World, check: (o: Observed) => void, onEnergy?: (fromMs: num
   specs.forEach((c) => {
     if (c.refuses) for (const p of sitePhasesOf(c, settings)) reserved[p]! += c.maxA;
   });
-  let now = Date.UTC(2026, 10, 30, 12, 0, 0); // a block boundary
+  const start = Date.UTC(2026, 10, 30, 12, 0, 0); // a block boundary
+  let now = start;
   const charging = new Map<number, number>(); // charger index → since
-  let draws = specs.map(() => [0, 0, 0]);
+  // The limits each charger really had, oldest first (none: its rating), and its car's sessions.
+  const limits: Array<Array<{ limitA: number; since: number }>> = specs.map(() => []);
+  const sessions: Array<Array<{ from: number; to?: number }>> = specs.map(() => []);
+  const limitAt = (i: number, t: number) => [...limits[i]!].reverse().find((l) => l.since <= t)?.limitA ?? specs[i]!.maxA;
+  /** What charger i drew at time t, A on each of its phases. */
+  const drawAt = (i: number, t: number): number => {
+    const c = specs[i]!;
+    const on = c.refuses || sessions[i]!.some((x) => x.from <= t && (x.to === undefined || t < x.to));
+    if (!on) return 0;
+    return Math.min(c.want * c.maxA, c.refuses ? c.maxA : limitAt(i, t - c.responseMs));
+  };
+  const perPhase = (i: number, a: number) => {
+    const d = [0, 0, 0];
+    for (const p of sitePhasesOf(specs[i]!, settings)) d[p] = a;
+    return d.slice(0, n);
+  };
   let ramp: Record<string, RampState> | undefined;
   let previous: Allocation | undefined;
   let peak: PeakBlock | undefined;
@@ -126,42 +163,55 @@ function run(world: World, check: (o: Observed) => void, onEnergy?: (fromMs: num
   for (const s of world.steps) {
     for (const t of s.toggles) {
       const i = t % specs.length;
-      if (charging.has(i)) charging.delete(i);
-      else charging.set(i, now);
+      if (charging.has(i)) {
+        charging.delete(i);
+        sessions[i]!.at(-1)!.to = now;
+      } else {
+        charging.set(i, now);
+        sessions[i]!.push({ from: now });
+      }
     }
     // The building's true draw: what the fuse leaves after the uncontrolled chargers, times its share.
     const building = Array.from({ length: n }, (_, p) => (line - reserved[p]!) * s.building[p]!);
-    const drawnPerPhase = Array.from({ length: n }, (_, p) => draws.reduce((sum, d) => sum + d[p]!, 0));
-    // A stale meter is one whose last reading is older than the site allows; a fresh one reads now.
-    const meterAt = s.meterStale ? now - settings.meterStaleAfterMs - 1_000 : now;
-    const meter = { at: meterAt, currentA: building.map((b, p) => b + (settings.meterIncludesChargers ? drawnPerPhase[p]! : 0)) };
-    const chargers: ChargerState[] = specs.map((c, i) => ({
-      chargerId: `cp${i}`,
-      maxA: c.maxA,
-      phases: c.phases,
-      phase: c.phase,
-      priority: c.priority,
-      ...(c.refuses ? { refusesProfiles: true } : {}),
-      ...(charging.has(i) ? { charging: { since: charging.get(i)! } } : {}),
-      ...(s.measured ? { measuredA: draws[i]!.slice(0, n) } : {}),
-    }));
-    const allocation = allocate({ settings, chargers, meter, now, ...(ramp ? { ramp } : {}), ...(peak ? { peak } : {}) });
+    // A stale meter is one whose last reading is older than the site allows; a fresh one read a moment ago.
+    const meterAt = s.meterStale ? now - settings.meterStaleAfterMs - 1_000 : Math.max(start, now - s.meterLagMs);
+    const drawnThen = Array.from({ length: n }, (_, p) => specs.reduce((sum, _c, i) => sum + perPhase(i, drawAt(i, meterAt))[p]!, 0));
+    const meter = { at: meterAt, currentA: building.map((b, p) => b + (settings.meterIncludesChargers ? drawnThen[p]! : 0)) };
+    const chargers: ChargerState[] = specs.map((c, i) => {
+      // The latest measurement, from the running session only (a session's measurements are its own).
+      const measuredAt = Math.max(start, now - s.measureLagMs[i % s.measureLagMs.length]!);
+      const session = sessions[i]!.at(-1);
+      const measurable = s.measured && (c.refuses || (charging.has(i) && session !== undefined && session.from <= measuredAt));
+      // What the planner knows of its limits: the newest three, and the rating before them when that is all.
+      const history = [...limits[i]!].reverse().slice(0, 3);
+      const state: ChargerState = {
+        chargerId: `cp${i}`,
+        maxA: c.maxA,
+        phases: c.phases,
+        phase: c.phase,
+        priority: c.priority,
+        ...(c.refuses ? { refusesProfiles: true } : {}),
+        ...(charging.has(i) ? { charging: { since: charging.get(i)! } } : {}),
+        ...(measurable ? { measured: { at: measuredAt, currentA: perPhase(i, drawAt(i, measuredAt)) } } : {}),
+        ...(limits[i]!.length ? { limitHistory: limits[i]!.length <= 3 ? [...history, { limitA: c.maxA, since: 0 }] : history } : {}),
+      };
+      return mutate ? mutate(state, meterAt) : state;
+    });
+    // A production meter, reporting as exports are (negative), fresh or stale.
+    const solar = s.production ? { at: s.production.stale ? now - settings.meterStaleAfterMs - 1_000 : now, currentA: Array.from({ length: n }, () => -line * s.production!.share) } : undefined;
+    const productionA = solar && !s.production!.stale ? line * s.production!.share * n : undefined;
+    const allocation = allocate({ settings, chargers, meter, now, ...(solar ? { solar } : {}), ...(ramp ? { ramp } : {}), ...(peak ? { peak } : {}) });
     for (const l of allocation.limits) {
       const before = previous?.limits.find((x) => x.chargerId === l.chargerId)?.limitA;
       const i = Number(l.chargerId.slice(2));
       if (charging.has(i) && before !== undefined && l.limitA < before) loweredAt.set(l.chargerId, now);
+      // The charger takes its new limit now (a refusing one keeps its rating).
+      if (!specs[i]!.refuses && l.limitA !== limitAt(i, now)) limits[i]!.push({ limitA: l.limitA, since: now });
     }
-    check({ settings, chargers, allocation, ...(previous ? { previous } : {}), building, meterTrusted: !s.meterStale && settings.mode !== 'static', now, loweredAt });
-    // The cars draw at most their limits (a charger that refuses profiles draws up to its rating).
-    draws = specs.map((c, i) => {
-      const limit = allocation.limits[i]!.limitA;
-      const on = charging.has(i) || c.refuses;
-      const a = on ? limit * s.drawShare : 0;
-      const d = [0, 0, 0];
-      for (const p of sitePhasesOf(c, settings)) d[p] = a;
-      return d;
-    });
-    const importW = (building.reduce((a, b) => a + b, 0) + draws.reduce((sum, d) => sum + d.reduce((a, b) => a + b, 0), 0)) * settings.voltageV;
+    check({ settings, chargers, allocation, ...(previous ? { previous } : {}), building, meterTrusted: !s.meterStale && settings.mode !== 'static', now, loweredAt, ...(productionA !== undefined ? { productionA } : {}) });
+    // The energy of the step at the cars' new draws (the few seconds of their response left out).
+    const drawnNow = specs.map((c, i) => (c.refuses || charging.has(i) ? Math.min(c.want * c.maxA, allocation.limits[i]!.limitA) * sitePhasesOf(c, settings).length : 0));
+    const importW = (building.reduce((a, b) => a + b, 0) + drawnNow.reduce((a, b) => a + b, 0)) * settings.voltageV;
     const end = now + s.dtMs;
     onEnergy?.(now, end, importW);
     // The peak block's energy as the site's meter integrates it.
@@ -228,6 +278,18 @@ function checkCommonRules(o: Observed): void {
 describe('the site allocator, property by property', () => {
   it('dynamic: never over fuse − margin on any phase, no charging car below 6 A, no raise before the ramp-up delay', () => {
     fc.assert(fc.property(world('dynamic'), (w) => run(w, checkCommonRules)), { numRuns: 150 });
+  });
+
+  it('a meter that sees the chargers: their measured draw is taken off only as far as it is sure, and the checks catch a raw stale one', () => {
+    const seeing = world('dynamic').map((w) => ({ ...w, settings: { ...w.settings, meterIncludesChargers: true } }));
+    fc.assert(fc.property(seeing, (w) => run(w, checkCommonRules)), { numRuns: 150 });
+    // The mutation: every measurement taken off as it is, however old, above any limit given since.
+    const raw = (c: ChargerState, meterAt: number): ChargerState => {
+      const { limitHistory: _history, ...rest } = c;
+      return c.measured ? { ...rest, measured: { ...c.measured, at: meterAt } } : rest;
+    };
+    const out = fc.check(fc.property(seeing, (w) => run(w, checkCommonRules, undefined, raw)), { numRuns: 300, endOnFailure: true });
+    expect(out.failed, 'subtracting raw stale measurements must break the fuse rule').toBe(true);
   });
 
   it('static, and every mode with a stale meter: the chargers stay within the static reserve', () => {
@@ -299,7 +361,7 @@ describe('the site allocator, property by property', () => {
     );
   });
 
-  it('solar: the chargers together take no more than the export (and with solar_plus_min, 6 A each on top of it at most)', () => {
+  it('solar: the chargers together take no more than the export, nor than a fresh production meter says the panels make (and with solar_plus_min, 6 A each on top of that at most)', () => {
     for (const mode of ['solar', 'solar_plus_min'] as const) {
       fc.assert(
         fc.property(world(mode, { exportAllowed: true }), (w) =>
@@ -307,7 +369,7 @@ describe('the site allocator, property by property', () => {
             checkCommonRules(o);
             if (!o.meterTrusted) return;
             const reservedTotal = o.allocation.limits.filter((_, i) => o.chargers[i]!.refusesProfiles).reduce((sum, l) => sum + l.limitA * l.sitePhases.length, 0);
-            const exportA = Math.max(0, -o.building.reduce((a, b) => a + b, 0) - reservedTotal);
+            const exportA = Math.min(Math.max(0, -o.building.reduce((a, b) => a + b, 0) - reservedTotal), o.productionA ?? Number.POSITIVE_INFINITY);
             const controlled = o.allocation.limits.filter((_, i) => !o.chargers[i]!.refusesProfiles);
             const takenA = controlled.reduce((sum, l) => sum + l.limitA * l.sitePhases.length, 0);
             const minimums = controlled.filter((l, i) => o.chargers.filter((c) => !c.refusesProfiles)[i]!.charging).reduce((sum, l) => sum + MIN_A * l.sitePhases.length, 0);
@@ -378,6 +440,71 @@ describe('the site allocator, by example', () => {
     expect(later.limits[0]).toMatchObject({ limitA: 32, reason: 'at charger maximum', changed: true });
   });
 
+  it('says the budget, not the ramp-up wait, limits a lowered car that the site could not give more anyway', () => {
+    const first = allocate({ settings: base, chargers: [car('a', 1), car('b', 2)], meter: meter(20), now: 0 });
+    expect(first.limits.map((l) => l.limitA)).toEqual([9, 9]);
+    // 7 A per phase: a keeps 7, b is paused; both lowered, both wait 10 s before rising again.
+    const second = allocate({ settings: base, chargers: [car('a', 1), car('b', 2)], meter: meter(31), now: 1_000, ramp: first.ramp });
+    expect(second.limits.map((l) => l.limitA)).toEqual([7, 0]);
+    // 4 s later the site is as full as before: 7 A and a pause is all the budget gives, wait or no wait.
+    const still = allocate({ settings: base, chargers: [car('a', 1), car('b', 2)], meter: meter(31), now: 5_000, ramp: second.ramp });
+    expect(still.limits.map((l) => [l.chargerId, l.limitA, l.reason])).toEqual([
+      ['a', 7, 'charging'],
+      ['b', 0, 'paused: below 6 A'],
+    ]);
+    // With room to spare, the wait is what holds them.
+    const room = allocate({ settings: base, chargers: [car('a', 1), car('b', 2)], meter: meter(0), now: 5_000, ramp: second.ramp });
+    expect(room.limits.map((l) => [l.chargerId, l.limitA, l.reason])).toEqual([
+      ['a', 7, 'waiting to ramp up'],
+      ['b', 0, 'waiting to ramp up'],
+    ]);
+  });
+
+  describe('a meter that sees the chargers', () => {
+    const seeing = { ...base, meterIncludesChargers: true };
+    const at = 1_000_000;
+    const measuredCar = (extra: Partial<ChargerState>) => car('a', 1, { maxA: 16, measured: { at, currentA: [10, 10, 10] }, ...extra });
+
+    it('takes a fresh measurement off the reading: the limits no longer swing with the cars', () => {
+      // The meter reads 30 A: 10 A of them the car's. The building draws 20: 18 A left per phase.
+      const a = allocate({ settings: seeing, chargers: [measuredCar({})], meter: meter(30, at + 2_000), now: at + 3_000 });
+      expect(a.buildingA).toEqual([20, 20, 20]);
+      expect(a.limits[0]!.limitA).toBe(16);
+    });
+
+    it('counts a measurement too far from the reading as 0, either side', () => {
+      for (const meterAt of [at + MEASUREMENT_FRESH_MS + 1, at - MEASUREMENT_FRESH_MS - 1]) {
+        expect(subtractableA(measuredCar({}), meterAt, seeing)).toEqual([0, 0, 0]);
+      }
+      expect(subtractableA(measuredCar({}), at + MEASUREMENT_FRESH_MS, seeing)).toEqual([10, 10, 10]);
+    });
+
+    it('counts at most the lowest limit the charger had since just before the earlier of measurement and reading', () => {
+      // Lowered to 6 A after the measurement: the car drew at most 6 at the reading.
+      const lowered = measuredCar({ limitHistory: [{ limitA: 6, since: at + 1_000 }, { limitA: 16, since: 0 }] });
+      expect(subtractableA(lowered, at + 2_000, seeing)).toEqual([6, 6, 6]);
+      // A limit lowered within the car's response time before the measurement still counts.
+      const justBefore = measuredCar({ limitHistory: [{ limitA: 16, since: at - 10_000 }, { limitA: 8, since: at - CAR_RESPONSE_MS - 1_000 }, { limitA: 32, since: 0 }] });
+      expect(subtractableA(justBefore, at, seeing)).toEqual([10, 10, 10]);
+      const withinResponse = measuredCar({ limitHistory: [{ limitA: 16, since: at - 2_000 }, { limitA: 8, since: at - 60_000 }, { limitA: 32, since: 0 }] });
+      expect(subtractableA(withinResponse, at, seeing)).toEqual([8, 8, 8]);
+      // History that does not reach back that far: not known, so 0.
+      expect(subtractableA(measuredCar({ limitHistory: [{ limitA: 16, since: at - 1_000 }] }), at, seeing)).toEqual([0, 0, 0]);
+      // A measurement above the charger's own maximum is a bad reading: capped at the maximum.
+      expect(subtractableA(measuredCar({ maxA: 8 }), at, seeing)).toEqual([8, 8, 8]);
+    });
+
+    it('takes a single-phase charger off its own phase only', () => {
+      const single = measuredCar({ phases: 1, phase: 2, measured: { at, currentA: [0, 0, 12] } });
+      expect(subtractableA(single, at, seeing)).toEqual([0, 0, 12]);
+    });
+
+    it('takes nothing off when the meter does not see the chargers', () => {
+      const a = allocate({ settings: base, chargers: [measuredCar({})], meter: meter(30, at), now: at });
+      expect(a.buildingA).toEqual([30, 30, 30]);
+    });
+  });
+
   it('books a single-phase charger on its phase of a three-phase site', () => {
     const a = allocate({ settings: base, chargers: [car('l2', 1, { phases: 1, phase: 1, maxA: 32 }), car('three', 2)], meter: { at: 0, currentA: [30, 0, 0] }, now: 0 });
     // L1 leaves 8 A: the three-phase car gets 8; the single-phase car on L2 takes what L2 leaves.
@@ -412,6 +539,21 @@ describe('the site allocator, by example', () => {
     // = 10 kW: 43.5 A over three phases, 14 A each after the 0.5 A steps.
     const b = allocate({ settings: peak, chargers: [car('a', 1)], meter: { at: blockStart + 450_000, currentA: [0, 0, 0] }, now: blockStart + 450_000, peak: { blockStart, importedWs: 5_400_000 } });
     expect(b.limits[0]!.limitA).toBe(14);
+  });
+
+  it('solar: a fresh production meter caps the chargers at what the panels make now; a stale one is ignored', () => {
+    const solar = { ...base, mode: 'solar' as const };
+    const at = 1_000_000;
+    // 10 A exported per phase (30 A), the panels make 24 A: a cloud the grid meter has not seen yet.
+    const capped = allocate({ settings: solar, chargers: [car('a', 1)], meter: meter(-10, at), solar: { at, currentA: [-8, -8, -8] }, now: at });
+    expect(capped.totalA).toBe(24);
+    expect(capped.limits[0]!.limitA).toBe(8);
+    // More production than export changes nothing: the building uses the rest.
+    expect(allocate({ settings: solar, chargers: [car('a', 1)], meter: meter(-10, at), solar: { at, currentA: [20, 20, 20] }, now: at }).limits[0]!.limitA).toBe(10);
+    const stale = allocate({ settings: solar, chargers: [car('a', 1)], meter: meter(-10, at), solar: { at: at - solar.meterStaleAfterMs - 1, currentA: [0, 0, 0] }, now: at });
+    expect(stale.limits[0]!.limitA).toBe(10);
+    // Not the fuse: dynamic mode ignores it.
+    expect(allocate({ settings: base, chargers: [car('a', 1)], meter: meter(10, at), solar: { at, currentA: [0, 0, 0] }, now: at }).limits[0]!.limitA).toBe(28);
   });
 
   it('solar: charges from the export only and pauses below 6 A × phases of export', () => {
