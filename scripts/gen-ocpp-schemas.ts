@@ -111,6 +111,68 @@ const FORMATS_BINDING = 'ocppFormats';
  */
 const SCHEMA_PATH = /schemaPath:"(?:[^"\\]|\\.)*",/g;
 
+/** The helpers of runtime.ts that record a failure (see compact()). */
+const FAIL_BINDINGS = ['failType', 'failRequired', 'failAdditional', 'fail'] as const;
+
+/**
+ * Rewrites Ajv's standalone code into the same validation in fewer bytes (issue #13: the validators were
+ * four fifths of the $default bundle's own code). Each rewrite is a fixed pattern of Ajv 8's output,
+ * matched a whole line at a time; anything the patterns leave behind fails the generator, so an Ajv
+ * upgrade that changes its output cannot slip through half rewritten.
+ * - Failure: `validateN.errors = [{instancePath…,keyword,params}]; return false;` (about 80 bytes
+ *   minified, 973 times in $default) becomes a call of a runtime.ts helper that sets the same object.
+ * - Calls between validators pass the payload path alone, not `{instancePath, parentData,
+ *   parentDataProperty, rootData}`: the last three serve only keywords the OCA schemas do not use
+ *   ($dynamicRef, `$data`, user keywords), and the generator fails if one is read.
+ * - An enum's allowed values (`params.allowedValues`) are a constant of their own rather than a path
+ *   into the schema object, which kept whole 1.6 message schemas in the bundle for one enum.
+ * test/unit/ocpp/validator-equivalence.test.ts holds the result to Ajv's own compiler.
+ */
+export function compact(code: string, what: string): string {
+  const schemas = new Map<string, Json>();
+  for (const m of code.matchAll(/^const (schema\d+) = (.*);$/gm)) schemas.set(m[1]!, JSON.parse(m[2]!) as Json);
+  const constants = new Map<string, string>();
+  const constantFor = (ref: string): string => {
+    const [name, ...path] = ref.split('.');
+    let value: Json | undefined = schemas.get(name!);
+    for (const key of path) value = value !== null && typeof value === 'object' && !Array.isArray(value) ? value[key] : undefined;
+    if (!Array.isArray(value)) throw new Error(`${what}: ${ref} is not an enum array`);
+    const json = JSON.stringify(value);
+    if (!constants.has(json)) constants.set(json, `enum${constants.size}`);
+    return constants.get(json)!;
+  };
+  let out = code
+    .replace(/^function (validate\d+)\(data, \{instancePath="", parentData, parentDataProperty, rootData=data\}=\{\}\)\{$/gm, 'function $1(data, instancePath=""){')
+    .replace(/\{instancePath:([^{}]+?),parentData:\w+,parentDataProperty:(?:"[^"\\]*"|\w+),rootData\}/g, '$1')
+    .replace(/^(validate\d+)\.errors = \[\{instancePath(?::(.+?))?,keyword:"(\w+)",params:\{(.*)\}\}\];\nreturn false;$/gm, (_m, fn: string, path: string | undefined, keyword: string, params: string) => {
+      const at = path ?? 'instancePath';
+      let m: RegExpMatchArray | null;
+      if (keyword === 'type' && (m = /^type: ("\w+")$/.exec(params))) return `return failType(${fn}, ${at}, ${m[1]});`;
+      if (keyword === 'required' && (m = /^missingProperty: (missing\d+)$/.exec(params))) return `return failRequired(${fn}, ${at}, ${m[1]});`;
+      if (keyword === 'additionalProperties' && (m = /^additionalProperty: (key\d+)$/.exec(params))) return `return failAdditional(${fn}, ${at}, ${m[1]});`;
+      if (keyword === 'enum' && (m = /^allowedValues: (schema\d+(?:\.\w+)+)$/.exec(params))) return `return fail(${fn}, ${at}, "enum", {allowedValues: ${constantFor(m[1]!)}});`;
+      return `return fail(${fn}, ${at}, ${JSON.stringify(keyword)}, {${params}});`;
+    });
+  // Ajv tests an enum as a chain of `data === "value"`, the values written again; with the values
+  // already a constant, `includes` tests the same (SameValueZero and === differ only on NaN and -0,
+  // never on the strings these enums hold, which is checked).
+  out = out.replace(/^if\(!\(([^\n]*)\)\)\{\n(return fail\(validate\d+, [^\n]*, "enum", \{allowedValues: (enum\d+)\}\);)$/gm, (whole, chain: string, failure: string, name: string) => {
+    const terms = [...chain.matchAll(/\((data\d*) === ("(?:[^"\\]|\\.)*")\)|^(data\d*) === ("(?:[^"\\]|\\.)*")$/g)];
+    const data = new Set(terms.map((t) => t[1] ?? t[3]));
+    const values = terms.map((t) => JSON.parse((t[2] ?? t[4])!) as unknown);
+    const allowed = [...constants].find(([, n]) => n === name)?.[0];
+    const rebuilt = values.length === 1 ? `${[...data][0]} === ${JSON.stringify(values[0])}` : values.map((v, i) => (i === 0 ? `(${[...data][0]} === ${JSON.stringify(v)})` : ` || (${[...data][0]} === ${JSON.stringify(v)})`)).reduce((acc, t, i) => (i <= 1 ? acc + t : `(${acc})${t}`), '');
+    if (data.size !== 1 || rebuilt !== chain || JSON.stringify(values) !== allowed || !values.every((v) => typeof v === 'string')) return whole;
+    return `if(!${name}.includes(${[...data][0]})){\n${failure}`;
+  });
+  if (/\.errors = \[|parentData|rootData/.test(out)) throw new Error(`${what}: Ajv code the generator did not rewrite (a failure or a validator call)`);
+  // Schema objects nothing refers to any more: Ajv emits one per schema, esbuild would drop them anyway.
+  out = out.replace(/^const (schema\d+) = .*;\n/gm, (line, name: string) => (new RegExp(`\\b${name}\\b`).test(out.replace(line, '')) ? line : ''));
+  const decls = [...constants].map(([json, name]) => `const ${name} = ${json};\n`).join('');
+  const strict = out.startsWith('"use strict";') ? '"use strict";' : '';
+  return `${strict}\n${decls}${out.slice(strict.length)}`;
+}
+
 /** Schemas by the id Ajv knows them under, in a stable order. */
 export type KeyedSchemas = Array<[string, Json]>;
 
@@ -211,7 +273,7 @@ function validatorModule(version: OcppVersion, source: string, role: Role): Gene
   }
   const missing = [...wanted].filter((key) => !Object.values(exports).includes(key));
   if (missing.length) throw new Error(`${source}: no schema for ${missing.join(', ')}`);
-  let code = standaloneCode(ajv, exports).replace(SCHEMA_PATH, '');
+  let code = compact(standaloneCode(ajv, exports).replace(SCHEMA_PATH, ''), `${source} ${role}`);
   if (code.includes('schemaPath')) throw new Error(`${source} ${role}: a schemaPath the generator did not remove`);
   const used = Object.entries(RUNTIME_REQUIRES).filter(([req]) => code.includes(req));
   for (const [req, binding] of used) code = code.split(req).join(binding);
@@ -220,7 +282,7 @@ function validatorModule(version: OcppVersion, source: string, role: Role): Gene
   const unknown = formats.filter((f) => !RUNTIME_FORMATS.has(f));
   if (unknown.length) throw new Error(`${source} ${role}: format ${unknown.join(', ')} is not in runtime.ts`);
   if (new RegExp(`\\b${FORMATS_BINDING}\\b(?!\\[")`).test(code)) throw new Error(`${source} ${role}: formats used other than by name`);
-  const bindings = [...used.map(([, b]) => b), ...(formats.length ? [FORMATS_BINDING] : [])];
+  const bindings = [...used.map(([, b]) => b), ...(formats.length ? [FORMATS_BINDING] : []), ...FAIL_BINDINGS.filter((b) => new RegExp(`\\b${b}\\(`).test(code))];
   const base = `lib/ocpp/validators/${version.replace(/\./g, '')}.${role}.gen`;
   const header = `// Generated by Ajv standalone from lib/ocpp/schemas (${role}: ${ROLE_TEXT[role]}). Do not edit; regenerate with: ${COMMAND}`;
   const actions = role === 'received' ? schemas.map((s) => String(s.$id).replace(/^urn:/, '')).filter((k) => k.endsWith('.req')).map((k) => k.slice(0, -4)) : undefined;

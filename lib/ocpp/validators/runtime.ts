@@ -61,3 +61,31 @@ export function dateTime(str: string): boolean {
 
 /** Ajv's `code.formats` for the generated code: format name → `{ validate }`. */
 export const ocppFormats: Readonly<Record<string, { readonly validate: (s: string) => boolean }>> = { 'date-time': { validate: dateTime } };
+
+/*
+ * Failures as Ajv records them (`validate.errors`, the first and only one: allErrors is off), set by
+ * one call instead of an object literal in every failure branch of the generated code
+ * (scripts/gen-ocpp-schemas.ts compact()). Each returns false, the validator's verdict.
+ */
+type Failing = { errors?: unknown };
+
+/** Any keyword: `params` as Ajv sets them. */
+export function fail(validate: Failing, instancePath: string, keyword: string, params: Record<string, unknown>): false {
+  validate.errors = [{ instancePath, keyword, params }];
+  return false;
+}
+
+/** `type`: the value is not of the schema's type. */
+export function failType(validate: Failing, instancePath: string, type: string): false {
+  return fail(validate, instancePath, 'type', { type });
+}
+
+/** `required`: `missingProperty` is absent. */
+export function failRequired(validate: Failing, instancePath: string, missingProperty: string): false {
+  return fail(validate, instancePath, 'required', { missingProperty });
+}
+
+/** `additionalProperties: false`: `additionalProperty` is not a field of the schema. */
+export function failAdditional(validate: Failing, instancePath: string, additionalProperty: string): false {
+  return fail(validate, instancePath, 'additionalProperties', { additionalProperty });
+}
