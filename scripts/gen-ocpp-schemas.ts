@@ -112,7 +112,7 @@ const FORMATS_BINDING = 'ocppFormats';
 const SCHEMA_PATH = /schemaPath:"(?:[^"\\]|\\.)*",/g;
 
 /** The helpers of runtime.ts that record a failure (see compact()). */
-const FAIL_BINDINGS = ['failType', 'failRequired', 'failAdditional', 'fail'] as const;
+const FAIL_BINDINGS = ['failType', 'failRequired', 'failAdditional', 'failFrom', 'fail'] as const;
 
 /**
  * Rewrites Ajv's standalone code into the same validation in fewer bytes (issue #13: the validators were
@@ -166,11 +166,46 @@ export function compact(code: string, what: string): string {
     return `if(!${name}.includes(${[...data][0]})){\n${failure}`;
   });
   if (/\.errors = \[|parentData|rootData/.test(out)) throw new Error(`${what}: Ajv code the generator did not rewrite (a failure or a validator call)`);
+  out = withoutErrorCount(out, what);
   // Schema objects nothing refers to any more: Ajv emits one per schema, esbuild would drop them anyway.
   out = out.replace(/^const (schema\d+) = .*;\n/gm, (line, name: string) => (new RegExp(`\\b${name}\\b`).test(out.replace(line, '')) ? line : ''));
   const decls = [...constants].map(([json, name]) => `const ${name} = ${json};\n`).join('');
   const strict = out.startsWith('"use strict";') ? '"use strict";' : '';
   return `${strict}\n${decls}${out.slice(strict.length)}`;
+}
+
+/** Keywords whose Ajv code may undo or tolerate a failure (a failing branch of anyOf…): none may occur. */
+const BRANCHING = /"(anyOf|oneOf|allOf|not|if|then|else|contains|\$dynamicRef|\$recursiveRef)":/;
+
+/**
+ * With allErrors off and none of the branching keywords, a validator stops at its first failure: its
+ * own ones `return false` already; a called validator's failure is counted (`errors`), and every later
+ * check is skipped because the count changed, until the function returns `errors === 0`. Returning at
+ * once with the callee's errors is the same verdict and the same `errors`, and leaves the count always
+ * 0: its bookkeeping (`_errsN`, `validN`, `vErrors`), some 40 bytes a field, becomes constant and the
+ * minifier folds it away. Every step checks that nothing it does not know is left.
+ */
+function withoutErrorCount(code: string, what: string): string {
+  if (BRANCHING.test(code)) throw new Error(`${what}: a schema uses a branching keyword; the validators cannot stop at the first failure`);
+  const functions = code.split(/^(?=function validate\d+\(data, instancePath=""\)\{$)/m).map((chunk) => {
+    const name = /^function (validate\d+)\(/.exec(chunk)?.[1];
+    if (name === undefined) return chunk;
+    return chunk.replace(
+      /^if\(!\((validate\d+)\((.*)\)\)\)\{\nvErrors = vErrors === null \? \1\.errors : vErrors\.concat\(\1\.errors\);\nerrors = vErrors\.length;\n\}$/gm,
+      (_m, callee: string, args: string) => `if(!(${callee}(${args}))){\nreturn failFrom(${name}, ${callee});\n}`,
+    );
+  });
+  let out = functions.join('');
+  if (/^(?!let )(vErrors|errors) = /m.test(out)) throw new Error(`${what}: an error count the generator did not rewrite`);
+  out = out
+    .replace(/^const _errs\d+ = errors;\n/gm, '')
+    .replace(/\b_errs\d+ === errors\b|(?<![.\w])errors === _errs\d+\b|(?<![.\w])errors === 0\b/g, 'true')
+    .replace(/^var valid\d+ = true;\n/gm, '')
+    .replace(/\bvalid\d+\b/g, 'true')
+    .replace(/^let vErrors = null;\nlet errors = 0;\n/gm, '')
+    .replace(/^(validate\d+)\.errors = vErrors;\nreturn true;$/gm, '$1.errors = null;\nreturn true;');
+  if (/\b_errs\d+\b|\bvErrors\b|(?<![.\w])errors\b/.test(out)) throw new Error(`${what}: error bookkeeping the generator did not fold`);
+  return out;
 }
 
 /** Schemas by the id Ajv knows them under, in a stable order. */

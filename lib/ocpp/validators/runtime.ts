@@ -89,3 +89,9 @@ export function failRequired(validate: Failing, instancePath: string, missingPro
 export function failAdditional(validate: Failing, instancePath: string, additionalProperty: string): false {
   return fail(validate, instancePath, 'additionalProperties', { additionalProperty });
 }
+
+/** A validator that `validate` called failed: its failure is `validate`'s (Ajv passes the callee's errors up). */
+export function failFrom(validate: Failing, callee: Failing): false {
+  validate.errors = callee.errors;
+  return false;
+}
