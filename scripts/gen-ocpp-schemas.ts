@@ -111,8 +111,8 @@ const FORMATS_BINDING = 'ocppFormats';
  */
 const SCHEMA_PATH = /schemaPath:"(?:[^"\\]|\\.)*",/g;
 
-/** The helpers of runtime.ts that record a failure (see compact()). */
-const FAIL_BINDINGS = ['failType', 'failRequired', 'failAdditional', 'failFrom', 'fail'] as const;
+/** The helpers of runtime.ts the rewritten code calls (see compact()). */
+const HELPER_BINDINGS = ['failType', 'failRequired', 'failAdditional', 'failFrom', 'fail', 'missingOf', 'extraKey', 'isObject'] as const;
 
 /**
  * Rewrites Ajv's standalone code into the same validation in fewer bytes (issue #13: the validators were
@@ -128,18 +128,32 @@ const FAIL_BINDINGS = ['failType', 'failRequired', 'failAdditional', 'failFrom',
  *   into the schema object, which kept whole 1.6 message schemas in the bundle for one enum.
  * test/unit/ocpp/validator-equivalence.test.ts holds the result to Ajv's own compiler.
  */
+/** The text of Ajv's `or(...terms)` (ajv/lib/compile/codegen): `((t0) || (t1)) || (t2)`, a lone term bare. */
+function orChain(terms: readonly string[]): string {
+  if (terms.length <= 1) return terms[0] ?? '';
+  return terms.slice(1).reduce((acc, term) => `(${acc}) || (${term})`, terms[0]!);
+}
+
 export function compact(code: string, what: string): string {
   const schemas = new Map<string, Json>();
   for (const m of code.matchAll(/^const (schema\d+) = (.*);$/gm)) schemas.set(m[1]!, JSON.parse(m[2]!) as Json);
   const constants = new Map<string, string>();
-  const constantFor = (ref: string): string => {
+  /** A module constant holding `value` (one per distinct value): `enum0`, `names3`… */
+  const constant = (value: Json, prefix: string): string => {
+    const json = JSON.stringify(value);
+    if (!constants.has(json)) constants.set(json, `${prefix}${constants.size}`);
+    return constants.get(json)!;
+  };
+  const schemaValue = (ref: string): Json | undefined => {
     const [name, ...path] = ref.split('.');
     let value: Json | undefined = schemas.get(name!);
     for (const key of path) value = value !== null && typeof value === 'object' && !Array.isArray(value) ? value[key] : undefined;
+    return value;
+  };
+  const constantFor = (ref: string): string => {
+    const value = schemaValue(ref);
     if (!Array.isArray(value)) throw new Error(`${what}: ${ref} is not an enum array`);
-    const json = JSON.stringify(value);
-    if (!constants.has(json)) constants.set(json, `enum${constants.size}`);
-    return constants.get(json)!;
+    return constant(value, 'enum');
   };
   let out = code
     .replace(/^function (validate\d+)\(data, \{instancePath="", parentData, parentDataProperty, rootData=data\}=\{\}\)\{$/gm, 'function $1(data, instancePath=""){')
@@ -157,14 +171,41 @@ export function compact(code: string, what: string): string {
   // already a constant, `includes` tests the same (SameValueZero and === differ only on NaN and -0,
   // never on the strings these enums hold, which is checked).
   out = out.replace(/^if\(!\(([^\n]*)\)\)\{\n(return fail\(validate\d+, [^\n]*, "enum", \{allowedValues: (enum\d+)\}\);)$/gm, (whole, chain: string, failure: string, name: string) => {
-    const terms = [...chain.matchAll(/\((data\d*) === ("(?:[^"\\]|\\.)*")\)|^(data\d*) === ("(?:[^"\\]|\\.)*")$/g)];
-    const data = new Set(terms.map((t) => t[1] ?? t[3]));
-    const values = terms.map((t) => JSON.parse((t[2] ?? t[4])!) as unknown);
+    const terms = [...chain.matchAll(/(data\d*) === ("(?:[^"\\]|\\.)*")/g)];
+    const data = terms[0]?.[1];
+    const values = terms.map((t) => JSON.parse(t[2]!) as Json);
     const allowed = [...constants].find(([, n]) => n === name)?.[0];
-    const rebuilt = values.length === 1 ? `${[...data][0]} === ${JSON.stringify(values[0])}` : values.map((v, i) => (i === 0 ? `(${[...data][0]} === ${JSON.stringify(v)})` : ` || (${[...data][0]} === ${JSON.stringify(v)})`)).reduce((acc, t, i) => (i <= 1 ? acc + t : `(${acc})${t}`), '');
-    if (data.size !== 1 || rebuilt !== chain || JSON.stringify(values) !== allowed || !values.every((v) => typeof v === 'string')) return whole;
-    return `if(!${name}.includes(${[...data][0]})){\n${failure}`;
+    if (orChain(values.map((v) => `${data} === ${JSON.stringify(v)}`)) !== chain || JSON.stringify(values) !== allowed || !values.every((v) => typeof v === 'string')) return whole;
+    return `if(!${name}.includes(${data})){\n${failure}`;
   });
+  // required: Ajv tests `(data.a === undefined) && (missing0 = "a")` for each name in turn; missingOf
+  // does the same in a loop over one constant list.
+  out = out.replace(/^if\((.*)\)\{\n(return failRequired\(validate\d+, [^\n]*, (missing\d+)\);)$/gm, (whole, chain: string, failure: string, missing: string) => {
+    const terms = [...chain.matchAll(/\((data\d*)\.(\w+) === undefined\) && \((missing\d+) = "(\w+)"\)/g)];
+    const data = terms[0]?.[1];
+    const names = terms.map((t) => t[2]!);
+    if (orChain(names.map((n) => `(${data}.${n} === undefined) && (${missing} = "${n}")`)) !== chain) return whole;
+    return `if((${missing} = missingOf(${data}, ${constant(names, 'names')})) !== undefined){\n${failure}`;
+  });
+  // additionalProperties: false: Ajv loops over the payload's keys testing each against the names
+  // (`key0 === "a" || …`, or hasOwnProperty on the schema's properties object); extraKey loops the
+  // same way over one constant list, and the schema object is no longer needed.
+  out = out.replace(/^for\(const (key\d+) in (data\d*)\)\{\nif\(!\((.*)\)\)\{\n(return failAdditional\(validate\d+, [^\n]*, \1\);)\nbreak;\n\}\n\}$/gm, (whole, key: string, data: string, test: string, failure: string) => {
+    let names: string[];
+    const own = /^func\d+\.call\((schema\d+(?:\.\w+)+), (key\d+)\)$/.exec(test);
+    if (own && own[2] === key) {
+      const properties = schemaValue(own[1]!);
+      if (properties === null || typeof properties !== 'object' || Array.isArray(properties) || !code.includes(`const ${/^func\d+/.exec(test)![0]} = Object.prototype.hasOwnProperty;`)) return whole;
+      names = Object.keys(properties);
+    } else {
+      names = [...test.matchAll(/key\d+ === "((?:[^"\\]|\\.)*)"/g)].map((t) => JSON.parse(`"${t[1]!}"`) as string);
+      if (orChain(names.map((n) => `${key} === ${JSON.stringify(n)}`)) !== test) return whole;
+    }
+    return `const ${key} = extraKey(${data}, ${constant(names, 'names')});\nif(${key} !== undefined){\n${failure}\n}`;
+  });
+  // Dead code after a return.
+  out = out.replace(/^(return [^\n]*;)\nbreak;$/gm, '$1');
+  out = out.replace(/\b(data\d*) && typeof \1 == "object" && !Array\.isArray\(\1\)/g, 'isObject($1)');
   if (/\.errors = \[|parentData|rootData/.test(out)) throw new Error(`${what}: Ajv code the generator did not rewrite (a failure or a validator call)`);
   out = withoutErrorCount(out, what);
   // Schema objects nothing refers to any more: Ajv emits one per schema, esbuild would drop them anyway.
@@ -317,7 +358,7 @@ function validatorModule(version: OcppVersion, source: string, role: Role): Gene
   const unknown = formats.filter((f) => !RUNTIME_FORMATS.has(f));
   if (unknown.length) throw new Error(`${source} ${role}: format ${unknown.join(', ')} is not in runtime.ts`);
   if (new RegExp(`\\b${FORMATS_BINDING}\\b(?!\\[")`).test(code)) throw new Error(`${source} ${role}: formats used other than by name`);
-  const bindings = [...used.map(([, b]) => b), ...(formats.length ? [FORMATS_BINDING] : []), ...FAIL_BINDINGS.filter((b) => new RegExp(`\\b${b}\\(`).test(code))];
+  const bindings = [...used.map(([, b]) => b), ...(formats.length ? [FORMATS_BINDING] : []), ...HELPER_BINDINGS.filter((b) => new RegExp(`\\b${b}\\(`).test(code))];
   const base = `lib/ocpp/validators/${version.replace(/\./g, '')}.${role}.gen`;
   const header = `// Generated by Ajv standalone from lib/ocpp/schemas (${role}: ${ROLE_TEXT[role]}). Do not edit; regenerate with: ${COMMAND}`;
   const actions = role === 'received' ? schemas.map((s) => String(s.$id).replace(/^urn:/, '')).filter((k) => k.endsWith('.req')).map((k) => k.slice(0, -4)) : undefined;

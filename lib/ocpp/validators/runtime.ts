@@ -95,3 +95,25 @@ export function failFrom(validate: Failing, callee: Failing): false {
   validate.errors = callee.errors;
   return false;
 }
+
+/*
+ * Tests the generated code makes through these helpers instead of writing them out at every use;
+ * each does what Ajv's inline code did, in the same order (scripts/gen-ocpp-schemas.ts compact()).
+ */
+
+/** `type: "object"`: an object that is not an array (Ajv: `data && typeof data == "object" && !Array.isArray(data)`). */
+export function isObject(data: unknown): boolean {
+  return Boolean(data) && typeof data === 'object' && !Array.isArray(data);
+}
+
+/** `required`: the first of `names` that `data` lacks (a property is missing when it reads undefined), else undefined. */
+export function missingOf(data: Record<string, unknown>, names: readonly string[]): string | undefined {
+  for (const name of names) if (data[name] === undefined) return name;
+  return undefined;
+}
+
+/** `additionalProperties: false`: the first key of `data` (for…in order) that is not one of `names`, else undefined. */
+export function extraKey(data: object, names: readonly string[]): string | undefined {
+  for (const key in data) if (!names.includes(key)) return key;
+  return undefined;
+}
