@@ -112,7 +112,7 @@ const FORMATS_BINDING = 'ocppFormats';
 const SCHEMA_PATH = /schemaPath:"(?:[^"\\]|\\.)*",/g;
 
 /** The helpers of runtime.ts the rewritten code calls (see compact()). */
-const HELPER_BINDINGS = ['failType', 'failRequired', 'failAdditional', 'failFrom', 'fail', 'missingOf', 'extraKey', 'isObject'] as const;
+const HELPER_BINDINGS = ['failType', 'failRequired', 'failAdditional', 'failFrom', 'fail', 'missingOf', 'extraKey', 'isObject', 'isInteger', 'stringMax', 'stringFormat'] as const;
 
 /**
  * Rewrites Ajv's standalone code into the same validation in fewer bytes (issue #13: the validators were
@@ -206,6 +206,20 @@ export function compact(code: string, what: string): string {
   // Dead code after a return.
   out = out.replace(/^(return [^\n]*;)\nbreak;$/gm, '$1');
   out = out.replace(/\b(data\d*) && typeof \1 == "object" && !Array\.isArray\(\1\)/g, 'isObject($1)');
+  out = out.replace(/\(\(\(typeof (data\d*) == "number"\) && \(!\(\1 % 1\) && !isNaN\(\1\)\)\) && \(isFinite\(\1\)\)\)/g, 'isInteger($1)');
+  // A string field with a maximum length or a date-time (two thirds of the string fields): type, then
+  // length or format, in Ajv's order, in one call.
+  out = out.replace(
+    /^if\(typeof (data\d*) === "string"\)\{\nif\((func\d+)\(\1\) > (\d+)\)\{\nreturn fail\((validate\d+), ([^\n]*), "maxLength", \{limit: \3\}\);\n\}\n\}\nelse \{\nreturn failType\(\4, \5, "string"\);\n\}$/gm,
+    (whole, data: string, func: string, limit: string, fn: string, at: string) => (code.includes(`const ${func} = require("ajv/dist/runtime/ucs2length").default;`) ? `if(!stringMax(${fn}, ${data}, ${at}, ${limit})){\nreturn false;\n}` : whole),
+  );
+  out = out.replace(
+    /^if\(typeof (data\d*) === "string"\)\{\nif\(!\((formats\d+)\.validate\(\1\)\)\)\{\nreturn fail\((validate\d+), ([^\n]*), "format", \{format: ("[\w-]+")\}\);\n\}\n\}\nelse \{\nreturn failType\(\3, \4, "string"\);\n\}$/gm,
+    (whole, data: string, format: string, fn: string, at: string, name: string) =>
+      code.includes(`const ${format} = ${FORMATS_BINDING}[${name}];`) ? `if(!stringFormat(${fn}, ${data}, ${at}, ${format}, ${name})){\nreturn false;\n}` : whole,
+  );
+  // Module constants of Ajv's (length, hasOwnProperty) no code calls any more.
+  out = out.replace(/^const (func\d+) = .*;\n/gm, (line, name: string) => (new RegExp(`\\b${name}\\b`).test(out.replace(line, '')) ? line : ''));
   if (/\.errors = \[|parentData|rootData/.test(out)) throw new Error(`${what}: Ajv code the generator did not rewrite (a failure or a validator call)`);
   out = withoutErrorCount(out, what);
   // Schema objects nothing refers to any more: Ajv emits one per schema, esbuild would drop them anyway.

@@ -117,3 +117,20 @@ export function extraKey(data: object, names: readonly string[]): string | undef
   for (const key in data) if (!names.includes(key)) return key;
   return undefined;
 }
+
+/** `type: "integer"` (Ajv: a finite number with no fraction). */
+export function isInteger(data: unknown): boolean {
+  return typeof data === 'number' && !(data % 1) && !isNaN(data) && isFinite(data);
+}
+
+/** `type: "string", maxLength`: the type, then the length in UCS-2 code units as Ajv counts it. */
+export function stringMax(validate: Failing, data: unknown, instancePath: string, limit: number): boolean {
+  if (typeof data !== 'string') return failType(validate, instancePath, 'string');
+  return ucs2length(data) > limit ? fail(validate, instancePath, 'maxLength', { limit }) : true;
+}
+
+/** `type: "string", format`: the type, then the format. */
+export function stringFormat(validate: Failing, data: unknown, instancePath: string, check: { readonly validate: (s: string) => boolean }, format: string): boolean {
+  if (typeof data !== 'string') return failType(validate, instancePath, 'string');
+  return check.validate(data) ? true : fail(validate, instancePath, 'format', { format });
+}
