@@ -112,7 +112,7 @@ const FORMATS_BINDING = 'ocppFormats';
 const SCHEMA_PATH = /schemaPath:"(?:[^"\\]|\\.)*",/g;
 
 /** The helpers of runtime.ts the rewritten code calls (see compact()). */
-const HELPER_BINDINGS = ['failType', 'failRequired', 'failAdditional', 'failFrom', 'fail', 'missingOf', 'extraKey', 'isObject', 'isInteger', 'stringMax', 'stringFormat'] as const;
+const HELPER_BINDINGS = ['failType', 'failRequired', 'failAdditional', 'failFrom', 'fail', 'missingOf', 'extraKey', 'isObject', 'isInteger', 'stringMax', 'stringFormat', 'property', 'stringEnum', 'objectWith'] as const;
 
 /**
  * Rewrites Ajv's standalone code into the same validation in fewer bytes (issue #13: the validators were
@@ -222,6 +222,47 @@ export function compact(code: string, what: string): string {
   out = out.replace(/^const (func\d+) = .*;\n/gm, (line, name: string) => (new RegExp(`\\b${name}\\b`).test(out.replace(line, '')) ? line : ''));
   if (/\.errors = \[|parentData|rootData/.test(out)) throw new Error(`${what}: Ajv code the generator did not rewrite (a failure or a validator call)`);
   out = withoutErrorCount(out, what);
+  // A field whose schema is another validator (a definition, a repeated subschema): one call that
+  // reads the field, calls it with the field's path and passes its failure up.
+  out = out.replace(
+    /^if\(data\.(\w+) !== undefined\)\{\nif\(!\((validate\d+)\(data\.\1, instancePath\+"\/\1"\)\)\)\{\nreturn failFrom\((validate\d+), \2\);\n\}\n\}(?:\nelse \{\n\})?$/gm,
+    (_m, name: string, callee: string, fn: string) => `if(!property(${fn}, data, "${name}", ${callee}, instancePath)){\nreturn false;\n}`,
+  );
+  // A definition that is an enum of strings: its whole function is one call.
+  out = out.replace(
+    /^(function (validate\d+)\(data, instancePath=""\)\{\n(?:\/\*# sourceURL="[^"\n]*" \*\/;\n)?)if\(typeof data !== "string"\)\{\nreturn failType\(\2, instancePath, "string"\);\n\}\nif\(!(enum\d+)\.includes\(data\)\)\{\nreturn fail\(\2, instancePath, "enum", \{allowedValues: \3\}\);\n\}\n\2\.errors = null;\nreturn true;\n\}$/gm,
+    (_m, head: string, fn: string, values: string) => `${head}return stringEnum(${fn}, data, instancePath, ${values});\n}`,
+  );
+  // A validator of an object: its type, required fields and unknown fields in one call at the start,
+  // and the `else` that reported a wrong type then only returns the verdict that call recorded.
+  out = out
+    .split(/^(?=function validate\d+\(data, instancePath=""\)\{$)/m)
+    .map((chunk) => {
+      const fn = /^function (validate\d+)\(/.exec(chunk)?.[1];
+      const tail = `else {\nreturn failType(${fn}, instancePath, "object");\n}`;
+      if (fn === undefined || chunk.split(tail).length !== 2) return chunk;
+      const heads: Array<[RegExp, (m: string[]) => string]> = [
+        [
+          new RegExp(`^if\\(isObject\\(data\\)\\)\\{\\nlet (missing\\d+);\\nif\\(\\(\\1 = missingOf\\(data, (names\\d+)\\)\\) !== undefined\\)\\{\\nreturn failRequired\\(${fn}, instancePath, \\1\\);\\n\\}\\nelse \\{\\nconst (key\\d+) = extraKey\\(data, (names\\d+)\\);\\nif\\(\\3 !== undefined\\)\\{\\nreturn failAdditional\\(${fn}, instancePath, \\3\\);\\n\\}$`, 'm'),
+          (m) => `if(objectWith(${fn}, data, instancePath, ${m[2]}, ${m[4]})){\n{`,
+        ],
+        [
+          new RegExp(`^if\\(isObject\\(data\\)\\)\\{\\nlet (missing\\d+);\\nif\\(\\(\\1 = missingOf\\(data, (names\\d+)\\)\\) !== undefined\\)\\{\\nreturn failRequired\\(${fn}, instancePath, \\1\\);\\n\\}\\nelse \\{$`, 'm'),
+          (m) => `if(objectWith(${fn}, data, instancePath, ${m[2]}, undefined)){\n{`,
+        ],
+        [
+          new RegExp(`^if\\(isObject\\(data\\)\\)\\{\\nconst (key\\d+) = extraKey\\(data, (names\\d+)\\);\\nif\\(\\1 !== undefined\\)\\{\\nreturn failAdditional\\(${fn}, instancePath, \\1\\);\\n\\}$`, 'm'),
+          (m) => `if(objectWith(${fn}, data, instancePath, undefined, ${m[2]})){`,
+        ],
+      ];
+      for (const [head, rewrite] of heads) {
+        const found = chunk.match(new RegExp(head.source, 'gm'));
+        if (found?.length !== 1) continue;
+        return chunk.replace(head, (...m: string[]) => rewrite(m)).replace(tail, 'else {\nreturn false;\n}');
+      }
+      return chunk;
+    })
+    .join('');
   // Schema objects nothing refers to any more: Ajv emits one per schema, esbuild would drop them anyway.
   out = out.replace(/^const (schema\d+) = .*;\n/gm, (line, name: string) => (new RegExp(`\\b${name}\\b`).test(out.replace(line, '')) ? line : ''));
   const decls = [...constants].map(([json, name]) => `const ${name} = ${json};\n`).join('');

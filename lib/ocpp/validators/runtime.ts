@@ -134,3 +134,30 @@ export function stringFormat(validate: Failing, data: unknown, instancePath: str
   if (typeof data !== 'string') return failType(validate, instancePath, 'string');
   return check.validate(data) ? true : fail(validate, instancePath, 'format', { format });
 }
+
+/** A validator as the generated code calls another: the value and its payload path. */
+type Callee = Failing & ((data: unknown, instancePath: string) => boolean);
+
+/** A field validated by `callee` (a `$ref`): absent is valid; a failure is `validate`'s. */
+export function property(validate: Failing, data: Record<string, unknown>, name: string, callee: Callee, instancePath: string): boolean {
+  const value = data[name];
+  return value === undefined || callee(value, `${instancePath}/${name}`) || failFrom(validate, callee);
+}
+
+/** A definition that is an enum of strings: the type, then the value. */
+export function stringEnum(validate: Failing, data: unknown, instancePath: string, values: readonly string[]): boolean {
+  if (typeof data !== 'string') return failType(validate, instancePath, 'string');
+  if (!values.includes(data)) return fail(validate, instancePath, 'enum', { allowedValues: values });
+  validate.errors = null;
+  return true;
+}
+
+/** `type: "object"` with `required` and/or `additionalProperties: false`, checked in Ajv's order. */
+export function objectWith(validate: Failing, data: unknown, instancePath: string, required: readonly string[] | undefined, names: readonly string[] | undefined): boolean {
+  if (!isObject(data)) return failType(validate, instancePath, 'object');
+  const record = data as Record<string, unknown>;
+  const missing = required && missingOf(record, required);
+  if (missing !== undefined) return failRequired(validate, instancePath, missing);
+  const extra = names && extraKey(record, names);
+  return extra === undefined || failAdditional(validate, instancePath, extra);
+}
