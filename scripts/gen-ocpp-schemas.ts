@@ -114,26 +114,34 @@ const SCHEMA_PATH = /schemaPath:"(?:[^"\\]|\\.)*",/g;
 /** The helpers of runtime.ts the rewritten code calls (see compact()). */
 const HELPER_BINDINGS = ['failType', 'failRequired', 'failAdditional', 'failFrom', 'fail', 'missingOf', 'extraKey', 'isObject', 'isInteger', 'stringMax', 'stringFormat', 'property', 'stringEnum', 'objectWith'] as const;
 
-/**
- * Rewrites Ajv's standalone code into the same validation in fewer bytes (issue #13: the validators were
- * four fifths of the $default bundle's own code). Each rewrite is a fixed pattern of Ajv 8's output,
- * matched a whole line at a time; anything the patterns leave behind fails the generator, so an Ajv
- * upgrade that changes its output cannot slip through half rewritten.
- * - Failure: `validateN.errors = [{instancePath…,keyword,params}]; return false;` (about 80 bytes
- *   minified, 973 times in $default) becomes a call of a runtime.ts helper that sets the same object.
- * - Calls between validators pass the payload path alone, not `{instancePath, parentData,
- *   parentDataProperty, rootData}`: the last three serve only keywords the OCA schemas do not use
- *   ($dynamicRef, `$data`, user keywords), and the generator fails if one is read.
- * - An enum's allowed values (`params.allowedValues`) are a constant of their own rather than a path
- *   into the schema object, which kept whole 1.6 message schemas in the bundle for one enum.
- * test/unit/ocpp/validator-equivalence.test.ts holds the result to Ajv's own compiler.
- */
 /** The text of Ajv's `or(...terms)` (ajv/lib/compile/codegen): `((t0) || (t1)) || (t2)`, a lone term bare. */
 function orChain(terms: readonly string[]): string {
   if (terms.length <= 1) return terms[0] ?? '';
   return terms.slice(1).reduce((acc, term) => `(${acc}) || (${term})`, terms[0]!);
 }
 
+/**
+ * Rewrites Ajv's standalone code into the same validation in fewer bytes (issue #13: the validators were
+ * four fifths of the $default bundle's own code, 268 KiB minified; 77 KiB after). Each rewrite is a
+ * fixed pattern of Ajv 8's output, matched whole lines at a time, and replaces code by a call of a
+ * runtime.ts helper that does the same tests in the same order and records the same failure. A rewrite
+ * that needs its text to be exactly what it expects (an `or` chain, a function's single type check)
+ * leaves anything else as Ajv wrote it; what must not survive (error bookkeeping, Ajv call options)
+ * fails the generator, so an Ajv upgrade that changes its output cannot slip through half rewritten.
+ * - Failures (`validateN.errors = [{instancePath, keyword, params}]; return false;`, 973 times in
+ *   $default) are calls: fail, failType, failRequired, failAdditional.
+ * - Calls between validators pass the payload path alone, not `{instancePath, parentData,
+ *   parentDataProperty, rootData}`: the last three serve only keywords the OCA schemas do not use.
+ * - A called validator's failure returns at once (withoutErrorCount), so the error count folds away.
+ * - Enum values and the name lists of `required` / `additionalProperties` are module constants;
+ *   enums test `includes`, required fields missingOf, unknown fields extraKey; no schema object is
+ *   kept (one enum's allowed values used to keep a whole 1.6 message schema in the bundle).
+ * - Whole shapes are one call each: an object's type + required + unknown fields (objectWith), a
+ *   field validated by another validator (property), a string with a maxLength or a format
+ *   (stringMax, stringFormat), an enum definition (stringEnum), the integer type (isInteger).
+ * test/unit/ocpp/validator-equivalence.test.ts holds every validator to Ajv's own compiler: same
+ * verdict, same first failure, same CALLERROR.
+ */
 export function compact(code: string, what: string): string {
   const schemas = new Map<string, Json>();
   for (const m of code.matchAll(/^const (schema\d+) = (.*);$/gm)) schemas.set(m[1]!, JSON.parse(m[2]!) as Json);

@@ -1,5 +1,6 @@
 // The run-time helpers the ahead-of-time validators (*.gen.js, scripts/gen-ocpp-schemas.ts) call:
-// Ajv's UCS-2 length for minLength/maxLength and the one format the validators check, date-time.
+// Ajv's UCS-2 length for minLength/maxLength, the one format the validators check, date-time, and the
+// shared pieces of Ajv's code that the generator's compact() turns into calls (below).
 // Only these small pieces are bundled: not the Ajv compiler, and not ajv-formats, a CommonJS module
 // of some thirty formats that esbuild bundles whole (7.5 KiB in the $default bundle for one format).
 import ucs2lengthModule from 'ajv/dist/runtime/ucs2length';
