@@ -2,7 +2,8 @@
 // `$id` = `urn:<Action>.req` / `urn:<Action>.conf`):
 // - lib/ocpp/schemas/ocpp16.gen.ts and ocpp201.gen.ts: the schemas, documentation keys removed;
 // - lib/ocpp/validators/<version>.<role>.gen.js (+ .gen.d.ts): validators compiled ahead of time with
-//   Ajv standalone, so no function bundles or runs the Ajv compiler (issue #13). Only the validators
+//   Ajv standalone, so no function bundles or runs the Ajv compiler (issue #13), and rewritten smaller
+//   with the helpers of lib/ocpp/validators/runtime.ts (compact() below). Only the validators
 //   the CSMS uses, by role, so each bundle carries what it calls (lib/ocpp/action-names.ts):
 //     received  charger CALLs (.req) and the answers to our commands (.conf): the $default function;
 //     answers   our answers to charger CALLs (.conf), checked before they are sent: $default too;
@@ -111,6 +112,207 @@ const FORMATS_BINDING = 'ocppFormats';
  */
 const SCHEMA_PATH = /schemaPath:"(?:[^"\\]|\\.)*",/g;
 
+/** The helpers of runtime.ts the rewritten code calls (see compact()). */
+const HELPER_BINDINGS = ['failType', 'failRequired', 'failAdditional', 'failFrom', 'fail', 'missingOf', 'extraKey', 'isObject', 'isInteger', 'stringMax', 'stringFormat', 'property', 'stringEnum', 'objectWith'] as const;
+
+/** The text of Ajv's `or(...terms)` (ajv/lib/compile/codegen): `((t0) || (t1)) || (t2)`, a lone term bare. */
+function orChain(terms: readonly string[]): string {
+  if (terms.length <= 1) return terms[0] ?? '';
+  return terms.slice(1).reduce((acc, term) => `(${acc}) || (${term})`, terms[0]!);
+}
+
+/**
+ * Rewrites Ajv's standalone code into the same validation in fewer bytes (issue #13: the validators were
+ * four fifths of the $default bundle's own code, 268 KiB minified; 77 KiB after). Each rewrite is a
+ * fixed pattern of Ajv 8's output, matched whole lines at a time, and replaces code by a call of a
+ * runtime.ts helper that does the same tests in the same order and records the same failure. A rewrite
+ * that needs its text to be exactly what it expects (an `or` chain, a function's single type check)
+ * leaves anything else as Ajv wrote it; what must not survive (error bookkeeping, Ajv call options)
+ * fails the generator, so an Ajv upgrade that changes its output cannot slip through half rewritten.
+ * - Failures (`validateN.errors = [{instancePath, keyword, params}]; return false;`, 973 times in
+ *   $default) are calls: fail, failType, failRequired, failAdditional.
+ * - Calls between validators pass the payload path alone, not `{instancePath, parentData,
+ *   parentDataProperty, rootData}`: the last three serve only keywords the OCA schemas do not use.
+ * - A called validator's failure returns at once (withoutErrorCount), so the error count folds away.
+ * - Enum values and the name lists of `required` / `additionalProperties` are module constants;
+ *   enums test `includes`, required fields missingOf, unknown fields extraKey; no schema object is
+ *   kept (one enum's allowed values used to keep a whole 1.6 message schema in the bundle).
+ * - Whole shapes are one call each: an object's type + required + unknown fields (objectWith), a
+ *   field validated by another validator (property), a string with a maxLength or a format
+ *   (stringMax, stringFormat), an enum definition (stringEnum), the integer type (isInteger).
+ * test/unit/ocpp/validator-equivalence.test.ts holds every validator to Ajv's own compiler: same
+ * verdict, same first failure, same CALLERROR.
+ */
+export function compact(code: string, what: string): string {
+  const schemas = new Map<string, Json>();
+  for (const m of code.matchAll(/^const (schema\d+) = (.*);$/gm)) schemas.set(m[1]!, JSON.parse(m[2]!) as Json);
+  const constants = new Map<string, string>();
+  /** A module constant holding `value` (one per distinct value): `enum0`, `names3`… */
+  const constant = (value: Json, prefix: string): string => {
+    const json = JSON.stringify(value);
+    if (!constants.has(json)) constants.set(json, `${prefix}${constants.size}`);
+    return constants.get(json)!;
+  };
+  const schemaValue = (ref: string): Json | undefined => {
+    const [name, ...path] = ref.split('.');
+    let value: Json | undefined = schemas.get(name!);
+    for (const key of path) value = value !== null && typeof value === 'object' && !Array.isArray(value) ? value[key] : undefined;
+    return value;
+  };
+  const constantFor = (ref: string): string => {
+    const value = schemaValue(ref);
+    if (!Array.isArray(value)) throw new Error(`${what}: ${ref} is not an enum array`);
+    return constant(value, 'enum');
+  };
+  let out = code
+    .replace(/^function (validate\d+)\(data, \{instancePath="", parentData, parentDataProperty, rootData=data\}=\{\}\)\{$/gm, 'function $1(data, instancePath=""){')
+    .replace(/\{instancePath:([^{}]+?),parentData:\w+,parentDataProperty:(?:"[^"\\]*"|\w+),rootData\}/g, '$1')
+    .replace(/^(validate\d+)\.errors = \[\{instancePath(?::(.+?))?,keyword:"(\w+)",params:\{(.*)\}\}\];\nreturn false;$/gm, (_m, fn: string, path: string | undefined, keyword: string, params: string) => {
+      const at = path ?? 'instancePath';
+      let m: RegExpMatchArray | null;
+      if (keyword === 'type' && (m = /^type: ("\w+")$/.exec(params))) return `return failType(${fn}, ${at}, ${m[1]});`;
+      if (keyword === 'required' && (m = /^missingProperty: (missing\d+)$/.exec(params))) return `return failRequired(${fn}, ${at}, ${m[1]});`;
+      if (keyword === 'additionalProperties' && (m = /^additionalProperty: (key\d+)$/.exec(params))) return `return failAdditional(${fn}, ${at}, ${m[1]});`;
+      if (keyword === 'enum' && (m = /^allowedValues: (schema\d+(?:\.\w+)+)$/.exec(params))) return `return fail(${fn}, ${at}, "enum", {allowedValues: ${constantFor(m[1]!)}});`;
+      return `return fail(${fn}, ${at}, ${JSON.stringify(keyword)}, {${params}});`;
+    });
+  // Ajv tests an enum as a chain of `data === "value"`, the values written again; with the values
+  // already a constant, `includes` tests the same (SameValueZero and === differ only on NaN and -0,
+  // never on the strings these enums hold, which is checked).
+  out = out.replace(/^if\(!\(([^\n]*)\)\)\{\n(return fail\(validate\d+, [^\n]*, "enum", \{allowedValues: (enum\d+)\}\);)$/gm, (whole, chain: string, failure: string, name: string) => {
+    const terms = [...chain.matchAll(/(data\d*) === ("(?:[^"\\]|\\.)*")/g)];
+    const data = terms[0]?.[1];
+    const values = terms.map((t) => JSON.parse(t[2]!) as Json);
+    const allowed = [...constants].find(([, n]) => n === name)?.[0];
+    if (orChain(values.map((v) => `${data} === ${JSON.stringify(v)}`)) !== chain || JSON.stringify(values) !== allowed || !values.every((v) => typeof v === 'string')) return whole;
+    return `if(!${name}.includes(${data})){\n${failure}`;
+  });
+  // required: Ajv tests `(data.a === undefined) && (missing0 = "a")` for each name in turn; missingOf
+  // does the same in a loop over one constant list.
+  out = out.replace(/^if\((.*)\)\{\n(return failRequired\(validate\d+, [^\n]*, (missing\d+)\);)$/gm, (whole, chain: string, failure: string, missing: string) => {
+    const terms = [...chain.matchAll(/\((data\d*)\.(\w+) === undefined\) && \((missing\d+) = "(\w+)"\)/g)];
+    const data = terms[0]?.[1];
+    const names = terms.map((t) => t[2]!);
+    if (orChain(names.map((n) => `(${data}.${n} === undefined) && (${missing} = "${n}")`)) !== chain) return whole;
+    return `if((${missing} = missingOf(${data}, ${constant(names, 'names')})) !== undefined){\n${failure}`;
+  });
+  // additionalProperties: false: Ajv loops over the payload's keys testing each against the names
+  // (`key0 === "a" || …`, or hasOwnProperty on the schema's properties object); extraKey loops the
+  // same way over one constant list, and the schema object is no longer needed.
+  out = out.replace(/^for\(const (key\d+) in (data\d*)\)\{\nif\(!\((.*)\)\)\{\n(return failAdditional\(validate\d+, [^\n]*, \1\);)\nbreak;\n\}\n\}$/gm, (whole, key: string, data: string, test: string, failure: string) => {
+    let names: string[];
+    const own = /^func\d+\.call\((schema\d+(?:\.\w+)+), (key\d+)\)$/.exec(test);
+    if (own && own[2] === key) {
+      const properties = schemaValue(own[1]!);
+      if (properties === null || typeof properties !== 'object' || Array.isArray(properties) || !code.includes(`const ${/^func\d+/.exec(test)![0]} = Object.prototype.hasOwnProperty;`)) return whole;
+      names = Object.keys(properties);
+    } else {
+      names = [...test.matchAll(/key\d+ === "((?:[^"\\]|\\.)*)"/g)].map((t) => JSON.parse(`"${t[1]!}"`) as string);
+      if (orChain(names.map((n) => `${key} === ${JSON.stringify(n)}`)) !== test) return whole;
+    }
+    return `const ${key} = extraKey(${data}, ${constant(names, 'names')});\nif(${key} !== undefined){\n${failure}\n}`;
+  });
+  // Dead code after a return.
+  out = out.replace(/^(return [^\n]*;)\nbreak;$/gm, '$1');
+  out = out.replace(/\b(data\d*) && typeof \1 == "object" && !Array\.isArray\(\1\)/g, 'isObject($1)');
+  out = out.replace(/\(\(\(typeof (data\d*) == "number"\) && \(!\(\1 % 1\) && !isNaN\(\1\)\)\) && \(isFinite\(\1\)\)\)/g, 'isInteger($1)');
+  // A string field with a maximum length or a date-time (two thirds of the string fields): type, then
+  // length or format, in Ajv's order, in one call.
+  out = out.replace(
+    /^if\(typeof (data\d*) === "string"\)\{\nif\((func\d+)\(\1\) > (\d+)\)\{\nreturn fail\((validate\d+), ([^\n]*), "maxLength", \{limit: \3\}\);\n\}\n\}\nelse \{\nreturn failType\(\4, \5, "string"\);\n\}$/gm,
+    (whole, data: string, func: string, limit: string, fn: string, at: string) => (code.includes(`const ${func} = require("ajv/dist/runtime/ucs2length").default;`) ? `if(!stringMax(${fn}, ${data}, ${at}, ${limit})){\nreturn false;\n}` : whole),
+  );
+  out = out.replace(
+    /^if\(typeof (data\d*) === "string"\)\{\nif\(!\((formats\d+)\.validate\(\1\)\)\)\{\nreturn fail\((validate\d+), ([^\n]*), "format", \{format: ("[\w-]+")\}\);\n\}\n\}\nelse \{\nreturn failType\(\3, \4, "string"\);\n\}$/gm,
+    (whole, data: string, format: string, fn: string, at: string, name: string) =>
+      code.includes(`const ${format} = ${FORMATS_BINDING}[${name}];`) ? `if(!stringFormat(${fn}, ${data}, ${at}, ${format}, ${name})){\nreturn false;\n}` : whole,
+  );
+  // Module constants of Ajv's (length, hasOwnProperty) no code calls any more.
+  out = out.replace(/^const (func\d+) = .*;\n/gm, (line, name: string) => (new RegExp(`\\b${name}\\b`).test(out.replace(line, '')) ? line : ''));
+  if (/\.errors = \[|parentData|rootData/.test(out)) throw new Error(`${what}: Ajv code the generator did not rewrite (a failure or a validator call)`);
+  out = withoutErrorCount(out, what);
+  // A field whose schema is another validator (a definition, a repeated subschema): one call that
+  // reads the field, calls it with the field's path and passes its failure up.
+  out = out.replace(
+    /^if\(data\.(\w+) !== undefined\)\{\nif\(!\((validate\d+)\(data\.\1, instancePath\+"\/\1"\)\)\)\{\nreturn failFrom\((validate\d+), \2\);\n\}\n\}(?:\nelse \{\n\})?$/gm,
+    (_m, name: string, callee: string, fn: string) => `if(!property(${fn}, data, "${name}", ${callee}, instancePath)){\nreturn false;\n}`,
+  );
+  // A definition that is an enum of strings: its whole function is one call.
+  out = out.replace(
+    /^(function (validate\d+)\(data, instancePath=""\)\{\n(?:\/\*# sourceURL="[^"\n]*" \*\/;\n)?)if\(typeof data !== "string"\)\{\nreturn failType\(\2, instancePath, "string"\);\n\}\nif\(!(enum\d+)\.includes\(data\)\)\{\nreturn fail\(\2, instancePath, "enum", \{allowedValues: \3\}\);\n\}\n\2\.errors = null;\nreturn true;\n\}$/gm,
+    (_m, head: string, fn: string, values: string) => `${head}return stringEnum(${fn}, data, instancePath, ${values});\n}`,
+  );
+  // A validator of an object: its type, required fields and unknown fields in one call at the start,
+  // and the `else` that reported a wrong type then only returns the verdict that call recorded.
+  out = out
+    .split(/^(?=function validate\d+\(data, instancePath=""\)\{$)/m)
+    .map((chunk) => {
+      const fn = /^function (validate\d+)\(/.exec(chunk)?.[1];
+      const tail = `else {\nreturn failType(${fn}, instancePath, "object");\n}`;
+      if (fn === undefined || chunk.split(tail).length !== 2) return chunk;
+      const heads: Array<[RegExp, (m: string[]) => string]> = [
+        [
+          new RegExp(`^if\\(isObject\\(data\\)\\)\\{\\nlet (missing\\d+);\\nif\\(\\(\\1 = missingOf\\(data, (names\\d+)\\)\\) !== undefined\\)\\{\\nreturn failRequired\\(${fn}, instancePath, \\1\\);\\n\\}\\nelse \\{\\nconst (key\\d+) = extraKey\\(data, (names\\d+)\\);\\nif\\(\\3 !== undefined\\)\\{\\nreturn failAdditional\\(${fn}, instancePath, \\3\\);\\n\\}$`, 'm'),
+          (m) => `if(objectWith(${fn}, data, instancePath, ${m[2]}, ${m[4]})){\n{`,
+        ],
+        [
+          new RegExp(`^if\\(isObject\\(data\\)\\)\\{\\nlet (missing\\d+);\\nif\\(\\(\\1 = missingOf\\(data, (names\\d+)\\)\\) !== undefined\\)\\{\\nreturn failRequired\\(${fn}, instancePath, \\1\\);\\n\\}\\nelse \\{$`, 'm'),
+          (m) => `if(objectWith(${fn}, data, instancePath, ${m[2]}, undefined)){\n{`,
+        ],
+        [
+          new RegExp(`^if\\(isObject\\(data\\)\\)\\{\\nconst (key\\d+) = extraKey\\(data, (names\\d+)\\);\\nif\\(\\1 !== undefined\\)\\{\\nreturn failAdditional\\(${fn}, instancePath, \\1\\);\\n\\}$`, 'm'),
+          (m) => `if(objectWith(${fn}, data, instancePath, undefined, ${m[2]})){`,
+        ],
+      ];
+      for (const [head, rewrite] of heads) {
+        const found = chunk.match(new RegExp(head.source, 'gm'));
+        if (found?.length !== 1) continue;
+        return chunk.replace(head, (...m: string[]) => rewrite(m)).replace(tail, 'else {\nreturn false;\n}');
+      }
+      return chunk;
+    })
+    .join('');
+  // Schema objects nothing refers to any more: Ajv emits one per schema, esbuild would drop them anyway.
+  out = out.replace(/^const (schema\d+) = .*;\n/gm, (line, name: string) => (new RegExp(`\\b${name}\\b`).test(out.replace(line, '')) ? line : ''));
+  const decls = [...constants].map(([json, name]) => `const ${name} = ${json};\n`).join('');
+  const strict = out.startsWith('"use strict";') ? '"use strict";' : '';
+  return `${strict}\n${decls}${out.slice(strict.length)}`;
+}
+
+/** Keywords whose Ajv code may undo or tolerate a failure (a failing branch of anyOf…): none may occur. */
+const BRANCHING = /"(anyOf|oneOf|allOf|not|if|then|else|contains|\$dynamicRef|\$recursiveRef)":/;
+
+/**
+ * With allErrors off and none of the branching keywords, a validator stops at its first failure: its
+ * own ones `return false` already; a called validator's failure is counted (`errors`), and every later
+ * check is skipped because the count changed, until the function returns `errors === 0`. Returning at
+ * once with the callee's errors is the same verdict and the same `errors`, and leaves the count always
+ * 0: its bookkeeping (`_errsN`, `validN`, `vErrors`), some 40 bytes a field, becomes constant and the
+ * minifier folds it away. Every step checks that nothing it does not know is left.
+ */
+function withoutErrorCount(code: string, what: string): string {
+  if (BRANCHING.test(code)) throw new Error(`${what}: a schema uses a branching keyword; the validators cannot stop at the first failure`);
+  const functions = code.split(/^(?=function validate\d+\(data, instancePath=""\)\{$)/m).map((chunk) => {
+    const name = /^function (validate\d+)\(/.exec(chunk)?.[1];
+    if (name === undefined) return chunk;
+    return chunk.replace(
+      /^if\(!\((validate\d+)\((.*)\)\)\)\{\nvErrors = vErrors === null \? \1\.errors : vErrors\.concat\(\1\.errors\);\nerrors = vErrors\.length;\n\}$/gm,
+      (_m, callee: string, args: string) => `if(!(${callee}(${args}))){\nreturn failFrom(${name}, ${callee});\n}`,
+    );
+  });
+  let out = functions.join('');
+  if (/^(?!let )(vErrors|errors) = /m.test(out)) throw new Error(`${what}: an error count the generator did not rewrite`);
+  out = out
+    .replace(/^const _errs\d+ = errors;\n/gm, '')
+    .replace(/\b_errs\d+ === errors\b|(?<![.\w])errors === _errs\d+\b|(?<![.\w])errors === 0\b/g, 'true')
+    .replace(/^var valid\d+ = true;\n/gm, '')
+    .replace(/\bvalid\d+\b/g, 'true')
+    .replace(/^let vErrors = null;\nlet errors = 0;\n/gm, '')
+    .replace(/^(validate\d+)\.errors = vErrors;\nreturn true;$/gm, '$1.errors = null;\nreturn true;');
+  if (/\b_errs\d+\b|\bvErrors\b|(?<![.\w])errors\b/.test(out)) throw new Error(`${what}: error bookkeeping the generator did not fold`);
+  return out;
+}
+
 /** Schemas by the id Ajv knows them under, in a stable order. */
 export type KeyedSchemas = Array<[string, Json]>;
 
@@ -211,7 +413,7 @@ function validatorModule(version: OcppVersion, source: string, role: Role): Gene
   }
   const missing = [...wanted].filter((key) => !Object.values(exports).includes(key));
   if (missing.length) throw new Error(`${source}: no schema for ${missing.join(', ')}`);
-  let code = standaloneCode(ajv, exports).replace(SCHEMA_PATH, '');
+  let code = compact(standaloneCode(ajv, exports).replace(SCHEMA_PATH, ''), `${source} ${role}`);
   if (code.includes('schemaPath')) throw new Error(`${source} ${role}: a schemaPath the generator did not remove`);
   const used = Object.entries(RUNTIME_REQUIRES).filter(([req]) => code.includes(req));
   for (const [req, binding] of used) code = code.split(req).join(binding);
@@ -220,9 +422,9 @@ function validatorModule(version: OcppVersion, source: string, role: Role): Gene
   const unknown = formats.filter((f) => !RUNTIME_FORMATS.has(f));
   if (unknown.length) throw new Error(`${source} ${role}: format ${unknown.join(', ')} is not in runtime.ts`);
   if (new RegExp(`\\b${FORMATS_BINDING}\\b(?!\\[")`).test(code)) throw new Error(`${source} ${role}: formats used other than by name`);
-  const bindings = [...used.map(([, b]) => b), ...(formats.length ? [FORMATS_BINDING] : [])];
+  const bindings = [...used.map(([, b]) => b), ...(formats.length ? [FORMATS_BINDING] : []), ...HELPER_BINDINGS.filter((b) => new RegExp(`\\b${b}\\(`).test(code))];
   const base = `lib/ocpp/validators/${version.replace(/\./g, '')}.${role}.gen`;
-  const header = `// Generated by Ajv standalone from lib/ocpp/schemas (${role}: ${ROLE_TEXT[role]}). Do not edit; regenerate with: ${COMMAND}`;
+  const header = `// Generated by Ajv standalone from lib/ocpp/schemas, then compacted (compact() in the generator) (${role}: ${ROLE_TEXT[role]}). Do not edit; regenerate with: ${COMMAND}`;
   const actions = role === 'received' ? schemas.map((s) => String(s.$id).replace(/^urn:/, '')).filter((k) => k.endsWith('.req')).map((k) => k.slice(0, -4)) : undefined;
   const js = [
     header,

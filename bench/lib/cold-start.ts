@@ -27,6 +27,25 @@ export interface Bundle {
   readonly bytes: number;
 }
 
+/**
+ * What the CDK app sets on functions (infra/access.ts), with placeholder values: modules read it at
+ * load, so a bundle imported outside the local runtime needs it (scripts/cold-import.ts,
+ * test/infra/bundles.test.ts). Nothing reaches these addresses at import.
+ */
+export const IMPORT_ENVIRONMENT: Readonly<Record<string, string>> = {
+  TABLE_NAME: 'table',
+  EVENT_BUS_NAME: 'bus',
+  CERTIFICATE_BUCKET: 'bucket',
+  WS_MANAGEMENT_ENDPOINT: 'https://example.execute-api.eu-west-1.amazonaws.com/prod',
+  OCPP_PUBLIC_ENDPOINT: 'wss://ocpp.example.com/ocpp',
+  PUBLIC_BASE_URL: 'https://api.example.com',
+  EMAIL_FROM: 'commissioning@example.com',
+  JWT_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:jwt',
+  CERT_SIGNING_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:cert',
+  ORIGIN_VERIFY_SECRET: 'origin',
+  LOG_LEVEL: 'info',
+};
+
 /** One esbuild run for all entries; each output is a standalone bundle. */
 export async function bundleEntries(repoRoot: string, entries: readonly string[], outDir: string, opts: { readonly bundleSdk?: boolean } = {}): Promise<Bundle[]> {
   rmSync(outDir, { recursive: true, force: true });

@@ -10,7 +10,7 @@ import { log } from '../log';
 import { redactFrame } from '../ocpp/secrets';
 import { ENTITY, keys } from './keys';
 import { ValidationFailed } from '../domain/errors';
-import { guideCategory } from '../domain/log-glossary';
+import { guideCategory } from '../domain/log-categories';
 import { decodeCursor, encodeCursor, queryAll } from './query';
 
 /** `audit`: changes people made (through a public job link, the operator API), with who made them. */
@@ -172,7 +172,7 @@ export interface LogRead {
   readonly to?: string;
   /** Oldest first (the export); default newest first. */
   readonly oldestFirst?: boolean;
-  /** Shorthand for a `match` on the guide's category (lib/domain/log-glossary.ts guideCategory). */
+  /** Shorthand for a `match` on the guide's category (lib/domain/log-categories.ts guideCategory). */
   readonly category?: LogCategory;
   /** Which entries belong on the page; evaluated in code on entries as readers see them. */
   readonly match?: (entry: LogEntry) => boolean;

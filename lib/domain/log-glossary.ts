@@ -3,7 +3,10 @@
 // what was stored (kind, action, frames, detail), so entries written before this module read the
 // same as new ones. test/unit/domain/log-glossary.test.ts checks that every action of both OCPP
 // versions that the CSMS receives or sends has a category and a description.
-import type { LogCategory, LogEntry, LogKind } from '../db/logs';
+import type { LogCategory, LogEntry } from '../db/logs';
+import { RECEIVED_CATEGORY, SENT_CATEGORY } from './log-categories';
+
+export { guideCategory } from './log-categories';
 
 /**
  * The guide's four colours. `audit` (changes people made: a serial typed through a job link, a
@@ -25,6 +28,12 @@ export type LogDirection = 'received' | 'sent';
 
 type Json = Record<string, unknown>;
 type Describe = (req: Json, res: Json | undefined) => string;
+
+/** How an action is worded; its category is in log-categories.ts. */
+interface Words {
+  /** What the CALL means, from its request and (when we have it) its answer. */
+  readonly describe: Describe;
+}
 
 interface Gloss {
   readonly category: LogCategory;
@@ -110,15 +119,21 @@ const componentVariable = (x: Json) => {
   return c && v ? `${c}.${v}` : (c ?? v);
 };
 
+/** Category and words of each action; an action in one table and not the other is a bug, found at load. */
+function glosses(categories: Readonly<Record<string, LogCategory>>, words: Readonly<Record<string, Words>>): Readonly<Record<string, Gloss>> {
+  const actions = Object.keys(words);
+  const unmatched = [...actions.filter((a) => !Object.hasOwn(categories, a)), ...Object.keys(categories).filter((a) => !Object.hasOwn(words, a))];
+  if (unmatched.length) throw new Error(`log glossary and log-categories.ts differ on ${unmatched.join(', ')}`);
+  return Object.fromEntries(actions.map((a) => [a, { category: categories[a]!, describe: words[a]!.describe }]));
+}
+
 /** Actions a charge point sends (lib/ocpp/action-names.ts CHARGER_ACTIONS), both versions. */
-export const RECEIVED: Readonly<Record<string, Gloss>> = {
+const RECEIVED_WORDS: Readonly<Record<string, Words>> = {
   BootNotification: {
-    category: 'ocpp_state',
     describe: (req, res) => `Rebooted by itself or by command${paren(str(req.reason), answered(res))}`,
   },
-  Heartbeat: { category: 'ocpp_state', describe: () => 'Heartbeat: the charger says it is online' },
+  Heartbeat: { describe: () => 'Heartbeat: the charger says it is online' },
   StatusNotification: {
-    category: 'ocpp_state',
     describe: (req) => {
       const status = str(req.status) ?? str(req.connectorStatus);
       const error = str(req.errorCode) && req.errorCode !== 'NoError' ? `error ${str(req.errorCode)}` : undefined;
@@ -126,11 +141,9 @@ export const RECEIVED: Readonly<Record<string, Gloss>> = {
     },
   },
   Authorize: {
-    category: 'security',
     describe: (req, res) => `Card or app token ${idTokenOf(req.idTag ?? req.idToken) ?? '?'} checked${paren(answered(res, (r) => obj(r.idTagInfo ?? r.idTokenInfo).status))}`,
   },
   StartTransaction: {
-    category: 'transaction',
     describe: (req, res) =>
       `The charging session begins on ${where(req)}${paren(
         str(req.idTag) && `token ${str(req.idTag)}`,
@@ -140,12 +153,10 @@ export const RECEIVED: Readonly<Record<string, Gloss>> = {
       )}`,
   },
   StopTransaction: {
-    category: 'transaction',
     describe: (req) =>
       `The charging session ends${paren(str(req.transactionId) && `transaction ${str(req.transactionId)}`, str(req.reason) && `reason ${str(req.reason)}`, str(req.meterStop) && `meter ${str(req.meterStop)} Wh`)}`,
   },
   MeterValues: {
-    category: 'transaction',
     describe: (req) => {
       const energy = energyOf(req.meterValue);
       return `Meter values from ${where(req)}${paren(energy && `energy ${energy}`, str(req.transactionId) && `transaction ${str(req.transactionId)}`)}`;
@@ -153,7 +164,6 @@ export const RECEIVED: Readonly<Record<string, Gloss>> = {
   },
   // 2.0.1 E01–E15: one message for a session's start, updates and end.
   TransactionEvent: {
-    category: 'transaction',
     describe: (req) => {
       const info = obj(req.transactionInfo);
       const tx = str(info.transactionId) && `transaction ${str(info.transactionId)}`;
@@ -170,87 +180,68 @@ export const RECEIVED: Readonly<Record<string, Gloss>> = {
       }
     },
   },
-  DataTransfer: { category: 'ocpp_state', describe: (req, res) => `Vendor-specific message${paren(str(req.vendorId), str(req.messageId), answered(res))}` },
-  FirmwareStatusNotification: { category: 'ocpp_state', describe: (req) => `Firmware update: ${str(req.status) ?? 'status'}` },
-  SignedFirmwareStatusNotification: { category: 'ocpp_state', describe: (req) => `Signed firmware update: ${str(req.status) ?? 'status'}` },
-  PublishFirmwareStatusNotification: { category: 'ocpp_state', describe: (req) => `Firmware publishing for local chargers: ${str(req.status) ?? 'status'}` },
-  DiagnosticsStatusNotification: { category: 'ocpp_state', describe: (req) => `Diagnostics upload: ${str(req.status) ?? 'status'}` },
-  LogStatusNotification: { category: 'ocpp_state', describe: (req) => `Log upload: ${str(req.status) ?? 'status'}` },
-  SecurityEventNotification: { category: 'security', describe: (req) => `Security event: ${str(req.type) ?? 'unknown'}${paren(str(req.techInfo))}` },
-  SignCertificate: { category: 'security', describe: (req, res) => `Asked for a certificate to be signed${paren(str(req.certificateType), answered(res))}` },
-  NotifyReport: { category: 'ocpp_state', describe: (req) => `Device model report${paren(str(req.requestId) && `request ${str(req.requestId)}`, str(req.seqNo) && `part ${str(req.seqNo)}`)}` },
+  DataTransfer: { describe: (req, res) => `Vendor-specific message${paren(str(req.vendorId), str(req.messageId), answered(res))}` },
+  FirmwareStatusNotification: { describe: (req) => `Firmware update: ${str(req.status) ?? 'status'}` },
+  SignedFirmwareStatusNotification: { describe: (req) => `Signed firmware update: ${str(req.status) ?? 'status'}` },
+  PublishFirmwareStatusNotification: { describe: (req) => `Firmware publishing for local chargers: ${str(req.status) ?? 'status'}` },
+  DiagnosticsStatusNotification: { describe: (req) => `Diagnostics upload: ${str(req.status) ?? 'status'}` },
+  LogStatusNotification: { describe: (req) => `Log upload: ${str(req.status) ?? 'status'}` },
+  SecurityEventNotification: { describe: (req) => `Security event: ${str(req.type) ?? 'unknown'}${paren(str(req.techInfo))}` },
+  SignCertificate: { describe: (req, res) => `Asked for a certificate to be signed${paren(str(req.certificateType), answered(res))}` },
+  NotifyReport: { describe: (req) => `Device model report${paren(str(req.requestId) && `request ${str(req.requestId)}`, str(req.seqNo) && `part ${str(req.seqNo)}`)}` },
   NotifyEvent: {
-    category: 'ocpp_state',
     describe: (req) => `Event reported: ${firstOf(req.eventData, (e) => [componentVariable(e), str(e.actualValue) && `= ${str(e.actualValue)}`, str(e.trigger) && `(${str(e.trigger)})`].filter(Boolean).join(' ')) ?? 'no data'}`,
   },
-  NotifyMonitoringReport: { category: 'ocpp_state', describe: (req) => `Monitoring settings report${paren(str(req.requestId) && `request ${str(req.requestId)}`)}` },
-  NotifyCustomerInformation: { category: 'ocpp_state', describe: (req) => `Customer information report${paren(str(req.requestId) && `request ${str(req.requestId)}`)}` },
-  NotifyDisplayMessages: { category: 'ocpp_state', describe: (req) => `Display messages report${paren(str(req.requestId) && `request ${str(req.requestId)}`)}` },
-  ReservationStatusUpdate: { category: 'transaction', describe: (req) => `Reservation ${str(req.reservationId) ?? '?'}: ${str(req.reservationUpdateStatus) ?? 'updated'}` },
-  NotifyChargingLimit: { category: 'transaction', describe: (req) => `External charging limit set${paren(str(obj(req.chargingLimit).chargingLimitSource) && `by ${str(obj(req.chargingLimit).chargingLimitSource)}`, typeof req.evseId === 'number' && where(req))}` },
-  ClearedChargingLimit: { category: 'transaction', describe: (req) => `External charging limit cleared${paren(str(req.chargingLimitSource) && `by ${str(req.chargingLimitSource)}`)}` },
-  ReportChargingProfiles: { category: 'transaction', describe: (req) => `Charging profiles report${paren(str(req.requestId) && `request ${str(req.requestId)}`)}` },
-  NotifyEVChargingNeeds: { category: 'transaction', describe: (req, res) => `The car told its charging needs on ${where(req)}${paren(answered(res))}` },
-  NotifyEVChargingSchedule: { category: 'transaction', describe: (req, res) => `The car's charging schedule on ${where(req)}${paren(answered(res))}` },
+  NotifyMonitoringReport: { describe: (req) => `Monitoring settings report${paren(str(req.requestId) && `request ${str(req.requestId)}`)}` },
+  NotifyCustomerInformation: { describe: (req) => `Customer information report${paren(str(req.requestId) && `request ${str(req.requestId)}`)}` },
+  NotifyDisplayMessages: { describe: (req) => `Display messages report${paren(str(req.requestId) && `request ${str(req.requestId)}`)}` },
+  ReservationStatusUpdate: { describe: (req) => `Reservation ${str(req.reservationId) ?? '?'}: ${str(req.reservationUpdateStatus) ?? 'updated'}` },
+  NotifyChargingLimit: { describe: (req) => `External charging limit set${paren(str(obj(req.chargingLimit).chargingLimitSource) && `by ${str(obj(req.chargingLimit).chargingLimitSource)}`, typeof req.evseId === 'number' && where(req))}` },
+  ClearedChargingLimit: { describe: (req) => `External charging limit cleared${paren(str(req.chargingLimitSource) && `by ${str(req.chargingLimitSource)}`)}` },
+  ReportChargingProfiles: { describe: (req) => `Charging profiles report${paren(str(req.requestId) && `request ${str(req.requestId)}`)}` },
+  NotifyEVChargingNeeds: { describe: (req, res) => `The car told its charging needs on ${where(req)}${paren(answered(res))}` },
+  NotifyEVChargingSchedule: { describe: (req, res) => `The car's charging schedule on ${where(req)}${paren(answered(res))}` },
 };
+export const RECEIVED: Readonly<Record<string, Gloss>> = glosses(RECEIVED_CATEGORY, RECEIVED_WORDS);
 
 /** Commands this CSMS sends (lib/ocpp/action-names.ts COMMAND_ACTIONS), both versions. */
-export const SENT: Readonly<Record<string, Gloss>> = {
-  Reset: { category: 'ocpp_state', describe: (req) => `Reboot command sent${paren(str(req.type))}` },
+const SENT_WORDS: Readonly<Record<string, Words>> = {
+  Reset: { describe: (req) => `Reboot command sent${paren(str(req.type))}` },
   RemoteStartTransaction: {
-    category: 'transaction',
     describe: (req) => `Remote start command sent${paren(typeof req.connectorId === 'number' && where(req), str(req.idTag) && `token ${str(req.idTag)}`)}`,
   },
   RequestStartTransaction: {
-    category: 'transaction',
     describe: (req) => `Remote start command sent${paren(typeof req.evseId === 'number' && where(req), idTokenOf(req.idToken) && `token ${idTokenOf(req.idToken)}`)}`,
   },
-  RemoteStopTransaction: { category: 'transaction', describe: (req) => `Remote stop command sent${paren(str(req.transactionId) && `transaction ${str(req.transactionId)}`)}` },
-  RequestStopTransaction: { category: 'transaction', describe: (req) => `Remote stop command sent${paren(str(req.transactionId) && `transaction ${str(req.transactionId)}`)}` },
-  UnlockConnector: { category: 'ocpp_state', describe: (req) => `Unlock command sent for ${where(req)}` },
-  TriggerMessage: { category: 'ocpp_state', describe: (req) => `Asked the charger to send ${str(req.requestedMessage) ?? 'a message'}` },
+  RemoteStopTransaction: { describe: (req) => `Remote stop command sent${paren(str(req.transactionId) && `transaction ${str(req.transactionId)}`)}` },
+  RequestStopTransaction: { describe: (req) => `Remote stop command sent${paren(str(req.transactionId) && `transaction ${str(req.transactionId)}`)}` },
+  UnlockConnector: { describe: (req) => `Unlock command sent for ${where(req)}` },
+  TriggerMessage: { describe: (req) => `Asked the charger to send ${str(req.requestedMessage) ?? 'a message'}` },
   // The value is never described: it may be a password (redacted in the frame anyway, lib/ocpp/secrets.ts).
-  ChangeConfiguration: { category: 'ocpp_state', describe: (req) => `Setting change sent: ${str(req.key) ?? '?'}` },
-  GetConfiguration: { category: 'ocpp_state', describe: (req) => `Settings read: ${arr(req.key).length ? arr(req.key).map(String).slice(0, 3).join(', ') : 'all'}` },
-  SetVariables: { category: 'ocpp_state', describe: (req) => `Setting change sent: ${firstOf(req.setVariableData, componentVariable) ?? '?'}` },
-  GetVariables: { category: 'ocpp_state', describe: (req) => `Settings read: ${firstOf(req.getVariableData, componentVariable) ?? '?'}` },
+  ChangeConfiguration: { describe: (req) => `Setting change sent: ${str(req.key) ?? '?'}` },
+  GetConfiguration: { describe: (req) => `Settings read: ${arr(req.key).length ? arr(req.key).map(String).slice(0, 3).join(', ') : 'all'}` },
+  SetVariables: { describe: (req) => `Setting change sent: ${firstOf(req.setVariableData, componentVariable) ?? '?'}` },
+  GetVariables: { describe: (req) => `Settings read: ${firstOf(req.getVariableData, componentVariable) ?? '?'}` },
   ChangeAvailability: {
-    category: 'ocpp_state',
     describe: (req) => `Availability change sent: ${where(req)} ${str(req.type) ?? str(req.operationalStatus) ?? '?'}`,
   },
-  GetBaseReport: { category: 'ocpp_state', describe: (req) => `Asked for the device model${paren(str(req.reportBase))}` },
-  GetReport: { category: 'ocpp_state', describe: () => 'Asked for part of the device model' },
-  SetChargingProfile: { category: 'ocpp_state', describe: (req) => `Charging limit sent: ${profileLimit(req) ?? '?'}` },
-  GetCompositeSchedule: { category: 'ocpp_state', describe: () => 'Asked for the limit the charger applies' },
-  SetNetworkProfile: { category: 'security', describe: (req) => `New network connection profile sent${paren(str(req.configurationSlot) && `slot ${str(req.configurationSlot)}`)}` },
-  // The location's cards in the charger's local list (issue #17): which cards may charge, so security like Authorize.
-  GetLocalListVersion: { category: 'security', describe: () => 'Asked for the version of the local list of cards' },
+  GetBaseReport: { describe: (req) => `Asked for the device model${paren(str(req.reportBase))}` },
+  GetReport: { describe: () => 'Asked for part of the device model' },
+  SetChargingProfile: { describe: (req) => `Charging limit sent: ${profileLimit(req) ?? '?'}` },
+  GetCompositeSchedule: { describe: () => 'Asked for the limit the charger applies' },
+  SetNetworkProfile: { describe: (req) => `New network connection profile sent${paren(str(req.configurationSlot) && `slot ${str(req.configurationSlot)}`)}` },
+  GetLocalListVersion: { describe: () => 'Asked for the version of the local list of cards' },
   SendLocalList: {
-    category: 'security',
     describe: (req) =>
       `Local list of cards sent: ${str(req.updateType) ?? '?'} version ${str(req.listVersion ?? req.versionNumber) ?? '?'}${paren(`${arr(req.localAuthorizationList).length} entries`)}`,
   },
 };
-
-const OCPP_KINDS: ReadonlySet<LogKind> = new Set(['call_in', 'call_out', 'result_in']);
+export const SENT: Readonly<Record<string, Gloss>> = glosses(SENT_CATEGORY, SENT_WORDS);
 
 function glossOf(entry: Pick<LogEntry, 'kind' | 'action'>): Gloss | undefined {
   if (!entry.action) return undefined;
   const table = entry.kind === 'call_in' ? RECEIVED : SENT;
   return Object.hasOwn(table, entry.action) ? table[entry.action] : undefined;
-}
-
-/**
- * The guide's category of an entry. For an OCPP exchange the glossary decides by action (so
- * Authorize is authentication, white, whichever handler wrote it); a category a writer chose for
- * a reason the action cannot show stays: `security` (a CALL refused with SecurityError, a wrong
- * password), `connection` (socket events) and `audit` (a person's change).
- */
-export function guideCategory(entry: Pick<LogEntry, 'kind' | 'action' | 'category'>): LogCategory {
-  if (entry.category === 'security' || entry.category === 'audit' || entry.category === 'connection') return entry.category;
-  if (entry.kind === 'connected' || entry.kind === 'disconnected' || entry.kind === 'superseded') return 'connection';
-  if (OCPP_KINDS.has(entry.kind)) return glossOf(entry)?.category ?? entry.category;
-  return entry.category;
 }
 
 /** received: the charger started it (its CALLs, its answers, its garbage); sent: we called it. */

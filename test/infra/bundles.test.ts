@@ -6,6 +6,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { IMPORT_ENVIRONMENT } from '../../bench/lib/cold-start';
 import { WS_ROUTES } from '../../lib/routes';
 import { type BundleSize, lambdaEntries, measureBundle, measureBundles, packageOf } from '../../scripts/bundle-sizes';
 
@@ -111,7 +112,7 @@ describe('Lambda bundles', () => {
       const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
         cwd: dir,
         encoding: 'utf8',
-        env: { PATH: process.env.PATH, NODE_PATH: dir, AWS_REGION: 'eu-west-1', ...DEPLOYED_ENVIRONMENT },
+        env: { PATH: process.env.PATH, NODE_PATH: dir, AWS_REGION: 'eu-west-1', ...IMPORT_ENVIRONMENT },
       });
       expect(run.status, run.stderr).toBe(0);
       expect(JSON.parse(run.stdout.trim().split('\n').at(-1)!)).toEqual([]);
@@ -120,18 +121,3 @@ describe('Lambda bundles', () => {
     }
   }, 300_000);
 });
-
-/** What the CDK app sets on functions (infra/access.ts), with placeholder values: imports read it at load. */
-const DEPLOYED_ENVIRONMENT = {
-  TABLE_NAME: 'table',
-  EVENT_BUS_NAME: 'bus',
-  CERTIFICATE_BUCKET: 'bucket',
-  WS_MANAGEMENT_ENDPOINT: 'https://example.execute-api.eu-west-1.amazonaws.com/prod',
-  OCPP_PUBLIC_ENDPOINT: 'wss://ocpp.example.com/ocpp',
-  PUBLIC_BASE_URL: 'https://api.example.com',
-  EMAIL_FROM: 'commissioning@example.com',
-  JWT_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:jwt',
-  CERT_SIGNING_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:cert',
-  ORIGIN_VERIFY_SECRET: 'origin',
-  LOG_LEVEL: 'info',
-};

@@ -42,6 +42,14 @@ describe('OCPP validators in the Lambda bundles', () => {
     expect(validatorsIn(message)).toEqual(['ocpp16.answers', 'ocpp16.received', 'ocpp201.answers', 'ocpp201.received']);
   });
 
+  // Every OCPP function writes log items, which need each action's category only; the wording of the
+  // charge point log (9 KiB) belongs to the functions that show it.
+  it('$default carries the log categories, not the charge point log glossary', () => {
+    const own = message.modules.filter((m) => m.bytes > 0).map((m) => m.input);
+    expect(own).toContain('lib/domain/log-categories.ts');
+    expect(own).not.toContain('lib/domain/log-glossary.ts');
+  });
+
   it('the operator command function carries the command request validators only', () => {
     expect(validatorsIn(sendCommand)).toEqual(['ocpp16.commands', 'ocpp201.commands']);
   });

@@ -37,7 +37,8 @@ describe('generated OCPP schemas and validators', () => {
 
   it('a subschema repeated across 1.6 messages is one function: MeterValues.req meterValue and StopTransaction.req transactionData', () => {
     const text = files.find((f) => f.path === 'lib/ocpp/validators/ocpp16.received.gen.js')!.text;
-    const called = (field: string) => new Set([...text.matchAll(new RegExp(`(validate\\d+)\\(data\\.${field}, `, 'g'))].map((m) => m[1]));
+    // Called directly, or through runtime.ts `property(caller, data, "field", callee, …)`.
+    const called = (field: string) => new Set([...text.matchAll(new RegExp(`(validate\\d+)\\(data\\.${field}, |property\\(validate\\d+, data, "${field}", (validate\\d+), `, 'g'))].map((m) => m[1] ?? m[2]));
     expect([...called('meterValue')]).toHaveLength(1);
     expect(called('transactionData')).toEqual(called('meterValue'));
   });
