@@ -222,6 +222,7 @@ export const SENT: Readonly<Record<string, Gloss>> = {
   GetReport: { category: 'ocpp_state', describe: () => 'Asked for part of the device model' },
   SetChargingProfile: { category: 'ocpp_state', describe: (req) => `Charging limit sent: ${profileLimit(req) ?? '?'}` },
   GetCompositeSchedule: { category: 'ocpp_state', describe: () => 'Asked for the limit the charger applies' },
+  ClearChargingProfile: { category: 'ocpp_state', describe: (req) => `Charging limit removed (profile ${String(req.id ?? req.chargingProfileId ?? '?')})` },
   SetNetworkProfile: { category: 'security', describe: (req) => `New network connection profile sent${paren(str(req.configurationSlot) && `slot ${str(req.configurationSlot)}`)}` },
   // The location's cards in the charger's local list (issue #17): which cards may charge, so security like Authorize.
   GetLocalListVersion: { category: 'security', describe: () => 'Asked for the version of the local list of cards' },

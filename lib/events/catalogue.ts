@@ -189,6 +189,8 @@ export const EVENT_SCHEMAS = {
     zone: z.string().nullable(),
     opted_out_by: z.string(),
   }),
+  /** Internal (issue #19): an activation whose start has come, published when it is created with a start of now. */
+  'powerbank.activation_due': z.object({ activation_id: z.string() }),
 } as const satisfies Record<EventType, z.ZodType>;
 
 export type { EventType };

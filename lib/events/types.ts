@@ -25,6 +25,7 @@ export const EVENT_TYPES = [
   'local_list.sync_requested',
   'powerbank.enrolled',
   'powerbank.opted_out',
+  'powerbank.activation_due',
 ] as const;
 
 export type EventType = (typeof EVENT_TYPES)[number];

@@ -144,34 +144,28 @@ validate1.errors = vErrors;
 return errors === 0;
 }
 
-export const GetCompositeSchedule_req = validate2;
-const schema2 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"connectorId":{"type":"integer"},"duration":{"type":"integer"},"chargingRateUnit":{"type":"string","enum":["A","W"]}},"required":["connectorId","duration"],"type":"object"};
+export const ClearChargingProfile_req = validate2;
+const schema2 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"id":{"type":"integer"},"connectorId":{"type":"integer"},"chargingProfilePurpose":{"type":"string","enum":["ChargePointMaxProfile","TxDefaultProfile","TxProfile"]},"stackLevel":{"type":"integer"}},"type":"object"};
 
 function validate2(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if(((data.connectorId === undefined) && (missing0 = "connectorId")) || ((data.duration === undefined) && (missing0 = "duration"))){
-validate2.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
-return false;
-}
-else {
 const _errs1 = errors;
 for(const key0 in data){
-if(!(((key0 === "connectorId") || (key0 === "duration")) || (key0 === "chargingRateUnit"))){
+if(!((((key0 === "id") || (key0 === "connectorId")) || (key0 === "chargingProfilePurpose")) || (key0 === "stackLevel"))){
 validate2.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
 }
 if(_errs1 === errors){
-if(data.connectorId !== undefined){
-let data0 = data.connectorId;
+if(data.id !== undefined){
+let data0 = data.id;
 const _errs2 = errors;
 if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
-validate2.errors = [{instancePath:instancePath+"/connectorId",keyword:"type",params:{type: "integer"}}];
+validate2.errors = [{instancePath:instancePath+"/id",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -180,11 +174,11 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.duration !== undefined){
-let data1 = data.duration;
+if(data.connectorId !== undefined){
+let data1 = data.connectorId;
 const _errs4 = errors;
 if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
-validate2.errors = [{instancePath:instancePath+"/duration",keyword:"type",params:{type: "integer"}}];
+validate2.errors = [{instancePath:instancePath+"/connectorId",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -193,18 +187,31 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.chargingRateUnit !== undefined){
-let data2 = data.chargingRateUnit;
+if(data.chargingProfilePurpose !== undefined){
+let data2 = data.chargingProfilePurpose;
 const _errs6 = errors;
 if(typeof data2 !== "string"){
-validate2.errors = [{instancePath:instancePath+"/chargingRateUnit",keyword:"type",params:{type: "string"}}];
+validate2.errors = [{instancePath:instancePath+"/chargingProfilePurpose",keyword:"type",params:{type: "string"}}];
 return false;
 }
-if(!((data2 === "A") || (data2 === "W"))){
-validate2.errors = [{instancePath:instancePath+"/chargingRateUnit",keyword:"enum",params:{allowedValues: schema2.properties.chargingRateUnit.enum}}];
+if(!(((data2 === "ChargePointMaxProfile") || (data2 === "TxDefaultProfile")) || (data2 === "TxProfile"))){
+validate2.errors = [{instancePath:instancePath+"/chargingProfilePurpose",keyword:"enum",params:{allowedValues: schema2.properties.chargingProfilePurpose.enum}}];
 return false;
 }
 var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.stackLevel !== undefined){
+let data3 = data.stackLevel;
+const _errs8 = errors;
+if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
+validate2.errors = [{instancePath:instancePath+"/stackLevel",keyword:"type",params:{type: "integer"}}];
+return false;
+}
+var valid0 = _errs8 === errors;
 }
 else {
 var valid0 = true;
@@ -223,10 +230,89 @@ validate2.errors = vErrors;
 return errors === 0;
 }
 
-export const GetConfiguration_req = validate3;
-const schema3 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"key":{"type":"array","items":{"type":"string","maxLength":50}}},"type":"object"};
+export const GetCompositeSchedule_req = validate3;
+const schema3 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"connectorId":{"type":"integer"},"duration":{"type":"integer"},"chargingRateUnit":{"type":"string","enum":["A","W"]}},"required":["connectorId","duration"],"type":"object"};
 
 function validate3(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.connectorId === undefined) && (missing0 = "connectorId")) || ((data.duration === undefined) && (missing0 = "duration"))){
+validate3.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!(((key0 === "connectorId") || (key0 === "duration")) || (key0 === "chargingRateUnit"))){
+validate3.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.connectorId !== undefined){
+let data0 = data.connectorId;
+const _errs2 = errors;
+if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
+validate3.errors = [{instancePath:instancePath+"/connectorId",keyword:"type",params:{type: "integer"}}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.duration !== undefined){
+let data1 = data.duration;
+const _errs4 = errors;
+if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
+validate3.errors = [{instancePath:instancePath+"/duration",keyword:"type",params:{type: "integer"}}];
+return false;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.chargingRateUnit !== undefined){
+let data2 = data.chargingRateUnit;
+const _errs6 = errors;
+if(typeof data2 !== "string"){
+validate3.errors = [{instancePath:instancePath+"/chargingRateUnit",keyword:"type",params:{type: "string"}}];
+return false;
+}
+if(!((data2 === "A") || (data2 === "W"))){
+validate3.errors = [{instancePath:instancePath+"/chargingRateUnit",keyword:"enum",params:{allowedValues: schema3.properties.chargingRateUnit.enum}}];
+return false;
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate3.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+validate3.errors = vErrors;
+return errors === 0;
+}
+
+export const GetConfiguration_req = validate4;
+const schema4 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"key":{"type":"array","items":{"type":"string","maxLength":50}}},"type":"object"};
+
+function validate4(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -234,7 +320,7 @@ if(data && typeof data == "object" && !Array.isArray(data)){
 const _errs1 = errors;
 for(const key0 in data){
 if(!(key0 === "key")){
-validate3.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate4.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -253,12 +339,12 @@ const _errs4 = errors;
 if(errors === _errs4){
 if(typeof data1 === "string"){
 if(func0(data1) > 50){
-validate3.errors = [{instancePath:instancePath+"/key/" + i0,keyword:"maxLength",params:{limit: 50}}];
+validate4.errors = [{instancePath:instancePath+"/key/" + i0,keyword:"maxLength",params:{limit: 50}}];
 return false;
 }
 }
 else {
-validate3.errors = [{instancePath:instancePath+"/key/" + i0,keyword:"type",params:{type: "string"}}];
+validate4.errors = [{instancePath:instancePath+"/key/" + i0,keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -269,34 +355,11 @@ break;
 }
 }
 else {
-validate3.errors = [{instancePath:instancePath+"/key",keyword:"type",params:{type: "array"}}];
+validate4.errors = [{instancePath:instancePath+"/key",keyword:"type",params:{type: "array"}}];
 return false;
 }
 }
 }
-}
-}
-else {
-validate3.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-validate3.errors = vErrors;
-return errors === 0;
-}
-
-export const GetLocalListVersion_req = validate4;
-const schema4 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{},"type":"object"};
-
-function validate4(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-for(const key0 in data){
-validate4.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
-return false;
-break;
 }
 }
 else {
@@ -308,13 +371,36 @@ validate4.errors = vErrors;
 return errors === 0;
 }
 
-export const RemoteStartTransaction_req = validate5;
-const schema5 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"connectorId":{"type":"integer"},"idTag":{"type":"string","maxLength":20},"chargingProfile":{"$ref":"urn:shared:RemoteStartTransaction.req:properties:chargingProfile"}},"required":["idTag"],"type":"object"};
-const schema6 = {"$id":"urn:shared:RemoteStartTransaction.req:properties:chargingProfile","type":"object","properties":{"chargingProfileId":{"type":"integer"},"transactionId":{"type":"integer"},"stackLevel":{"type":"integer"},"chargingProfilePurpose":{"type":"string","enum":["ChargePointMaxProfile","TxDefaultProfile","TxProfile"]},"chargingProfileKind":{"type":"string","enum":["Absolute","Recurring","Relative"]},"recurrencyKind":{"type":"string","enum":["Daily","Weekly"]},"validFrom":{"type":"string","format":"date-time"},"validTo":{"type":"string","format":"date-time"},"chargingSchedule":{"type":"object","properties":{"duration":{"type":"integer"},"startSchedule":{"type":"string","format":"date-time"},"chargingRateUnit":{"type":"string","enum":["A","W"]},"chargingSchedulePeriod":{"type":"array","items":{"type":"object","properties":{"startPeriod":{"type":"integer"},"limit":{"type":"number","multipleOf":0.1},"numberPhases":{"type":"integer"}},"additionalProperties":false,"required":["startPeriod","limit"]}},"minChargingRate":{"type":"number","multipleOf":0.1}},"additionalProperties":false,"required":["chargingRateUnit","chargingSchedulePeriod"]}},"additionalProperties":false,"required":["chargingProfileId","stackLevel","chargingProfilePurpose","chargingProfileKind","chargingSchedule"]};
+export const GetLocalListVersion_req = validate5;
+const schema5 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{},"type":"object"};
+
+function validate5(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+for(const key0 in data){
+validate5.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+return false;
+break;
+}
+}
+else {
+validate5.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+validate5.errors = vErrors;
+return errors === 0;
+}
+
+export const RemoteStartTransaction_req = validate6;
+const schema6 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"connectorId":{"type":"integer"},"idTag":{"type":"string","maxLength":20},"chargingProfile":{"$ref":"urn:shared:RemoteStartTransaction.req:properties:chargingProfile"}},"required":["idTag"],"type":"object"};
+const schema7 = {"$id":"urn:shared:RemoteStartTransaction.req:properties:chargingProfile","type":"object","properties":{"chargingProfileId":{"type":"integer"},"transactionId":{"type":"integer"},"stackLevel":{"type":"integer"},"chargingProfilePurpose":{"type":"string","enum":["ChargePointMaxProfile","TxDefaultProfile","TxProfile"]},"chargingProfileKind":{"type":"string","enum":["Absolute","Recurring","Relative"]},"recurrencyKind":{"type":"string","enum":["Daily","Weekly"]},"validFrom":{"type":"string","format":"date-time"},"validTo":{"type":"string","format":"date-time"},"chargingSchedule":{"type":"object","properties":{"duration":{"type":"integer"},"startSchedule":{"type":"string","format":"date-time"},"chargingRateUnit":{"type":"string","enum":["A","W"]},"chargingSchedulePeriod":{"type":"array","items":{"type":"object","properties":{"startPeriod":{"type":"integer"},"limit":{"type":"number","multipleOf":0.1},"numberPhases":{"type":"integer"}},"additionalProperties":false,"required":["startPeriod","limit"]}},"minChargingRate":{"type":"number","multipleOf":0.1}},"additionalProperties":false,"required":["chargingRateUnit","chargingSchedulePeriod"]}},"additionalProperties":false,"required":["chargingProfileId","stackLevel","chargingProfilePurpose","chargingProfileKind","chargingSchedule"]};
 const func4 = Object.prototype.hasOwnProperty;
 const formats0 = ocppFormats["date-time"];
 
-function validate6(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate7(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:shared:RemoteStartTransaction.req:properties:chargingProfile" */;
 let vErrors = null;
 let errors = 0;
@@ -322,14 +408,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((((((data.chargingProfileId === undefined) && (missing0 = "chargingProfileId")) || ((data.stackLevel === undefined) && (missing0 = "stackLevel"))) || ((data.chargingProfilePurpose === undefined) && (missing0 = "chargingProfilePurpose"))) || ((data.chargingProfileKind === undefined) && (missing0 = "chargingProfileKind"))) || ((data.chargingSchedule === undefined) && (missing0 = "chargingSchedule"))){
-validate6.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate7.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
-if(!(func4.call(schema6.properties, key0))){
-validate6.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+if(!(func4.call(schema7.properties, key0))){
+validate7.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -339,7 +425,7 @@ if(data.chargingProfileId !== undefined){
 let data0 = data.chargingProfileId;
 const _errs2 = errors;
 if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
-validate6.errors = [{instancePath:instancePath+"/chargingProfileId",keyword:"type",params:{type: "integer"}}];
+validate7.errors = [{instancePath:instancePath+"/chargingProfileId",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -352,7 +438,7 @@ if(data.transactionId !== undefined){
 let data1 = data.transactionId;
 const _errs4 = errors;
 if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
-validate6.errors = [{instancePath:instancePath+"/transactionId",keyword:"type",params:{type: "integer"}}];
+validate7.errors = [{instancePath:instancePath+"/transactionId",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -365,7 +451,7 @@ if(data.stackLevel !== undefined){
 let data2 = data.stackLevel;
 const _errs6 = errors;
 if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
-validate6.errors = [{instancePath:instancePath+"/stackLevel",keyword:"type",params:{type: "integer"}}];
+validate7.errors = [{instancePath:instancePath+"/stackLevel",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -378,11 +464,11 @@ if(data.chargingProfilePurpose !== undefined){
 let data3 = data.chargingProfilePurpose;
 const _errs8 = errors;
 if(typeof data3 !== "string"){
-validate6.errors = [{instancePath:instancePath+"/chargingProfilePurpose",keyword:"type",params:{type: "string"}}];
+validate7.errors = [{instancePath:instancePath+"/chargingProfilePurpose",keyword:"type",params:{type: "string"}}];
 return false;
 }
 if(!(((data3 === "ChargePointMaxProfile") || (data3 === "TxDefaultProfile")) || (data3 === "TxProfile"))){
-validate6.errors = [{instancePath:instancePath+"/chargingProfilePurpose",keyword:"enum",params:{allowedValues: schema6.properties.chargingProfilePurpose.enum}}];
+validate7.errors = [{instancePath:instancePath+"/chargingProfilePurpose",keyword:"enum",params:{allowedValues: schema7.properties.chargingProfilePurpose.enum}}];
 return false;
 }
 var valid0 = _errs8 === errors;
@@ -395,11 +481,11 @@ if(data.chargingProfileKind !== undefined){
 let data4 = data.chargingProfileKind;
 const _errs10 = errors;
 if(typeof data4 !== "string"){
-validate6.errors = [{instancePath:instancePath+"/chargingProfileKind",keyword:"type",params:{type: "string"}}];
+validate7.errors = [{instancePath:instancePath+"/chargingProfileKind",keyword:"type",params:{type: "string"}}];
 return false;
 }
 if(!(((data4 === "Absolute") || (data4 === "Recurring")) || (data4 === "Relative"))){
-validate6.errors = [{instancePath:instancePath+"/chargingProfileKind",keyword:"enum",params:{allowedValues: schema6.properties.chargingProfileKind.enum}}];
+validate7.errors = [{instancePath:instancePath+"/chargingProfileKind",keyword:"enum",params:{allowedValues: schema7.properties.chargingProfileKind.enum}}];
 return false;
 }
 var valid0 = _errs10 === errors;
@@ -412,11 +498,11 @@ if(data.recurrencyKind !== undefined){
 let data5 = data.recurrencyKind;
 const _errs12 = errors;
 if(typeof data5 !== "string"){
-validate6.errors = [{instancePath:instancePath+"/recurrencyKind",keyword:"type",params:{type: "string"}}];
+validate7.errors = [{instancePath:instancePath+"/recurrencyKind",keyword:"type",params:{type: "string"}}];
 return false;
 }
 if(!((data5 === "Daily") || (data5 === "Weekly"))){
-validate6.errors = [{instancePath:instancePath+"/recurrencyKind",keyword:"enum",params:{allowedValues: schema6.properties.recurrencyKind.enum}}];
+validate7.errors = [{instancePath:instancePath+"/recurrencyKind",keyword:"enum",params:{allowedValues: schema7.properties.recurrencyKind.enum}}];
 return false;
 }
 var valid0 = _errs12 === errors;
@@ -432,12 +518,12 @@ if(errors === _errs14){
 if(errors === _errs14){
 if(typeof data6 === "string"){
 if(!(formats0.validate(data6))){
-validate6.errors = [{instancePath:instancePath+"/validFrom",keyword:"format",params:{format: "date-time"}}];
+validate7.errors = [{instancePath:instancePath+"/validFrom",keyword:"format",params:{format: "date-time"}}];
 return false;
 }
 }
 else {
-validate6.errors = [{instancePath:instancePath+"/validFrom",keyword:"type",params:{type: "string"}}];
+validate7.errors = [{instancePath:instancePath+"/validFrom",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -455,12 +541,12 @@ if(errors === _errs16){
 if(errors === _errs16){
 if(typeof data7 === "string"){
 if(!(formats0.validate(data7))){
-validate6.errors = [{instancePath:instancePath+"/validTo",keyword:"format",params:{format: "date-time"}}];
+validate7.errors = [{instancePath:instancePath+"/validTo",keyword:"format",params:{format: "date-time"}}];
 return false;
 }
 }
 else {
-validate6.errors = [{instancePath:instancePath+"/validTo",keyword:"type",params:{type: "string"}}];
+validate7.errors = [{instancePath:instancePath+"/validTo",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -478,14 +564,14 @@ if(errors === _errs18){
 if(data8 && typeof data8 == "object" && !Array.isArray(data8)){
 let missing1;
 if(((data8.chargingRateUnit === undefined) && (missing1 = "chargingRateUnit")) || ((data8.chargingSchedulePeriod === undefined) && (missing1 = "chargingSchedulePeriod"))){
-validate6.errors = [{instancePath:instancePath+"/chargingSchedule",keyword:"required",params:{missingProperty: missing1}}];
+validate7.errors = [{instancePath:instancePath+"/chargingSchedule",keyword:"required",params:{missingProperty: missing1}}];
 return false;
 }
 else {
 const _errs20 = errors;
 for(const key1 in data8){
 if(!(((((key1 === "duration") || (key1 === "startSchedule")) || (key1 === "chargingRateUnit")) || (key1 === "chargingSchedulePeriod")) || (key1 === "minChargingRate"))){
-validate6.errors = [{instancePath:instancePath+"/chargingSchedule",keyword:"additionalProperties",params:{additionalProperty: key1}}];
+validate7.errors = [{instancePath:instancePath+"/chargingSchedule",keyword:"additionalProperties",params:{additionalProperty: key1}}];
 return false;
 break;
 }
@@ -495,7 +581,7 @@ if(data8.duration !== undefined){
 let data9 = data8.duration;
 const _errs21 = errors;
 if(!(((typeof data9 == "number") && (!(data9 % 1) && !isNaN(data9))) && (isFinite(data9)))){
-validate6.errors = [{instancePath:instancePath+"/chargingSchedule/duration",keyword:"type",params:{type: "integer"}}];
+validate7.errors = [{instancePath:instancePath+"/chargingSchedule/duration",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid1 = _errs21 === errors;
@@ -511,12 +597,12 @@ if(errors === _errs23){
 if(errors === _errs23){
 if(typeof data10 === "string"){
 if(!(formats0.validate(data10))){
-validate6.errors = [{instancePath:instancePath+"/chargingSchedule/startSchedule",keyword:"format",params:{format: "date-time"}}];
+validate7.errors = [{instancePath:instancePath+"/chargingSchedule/startSchedule",keyword:"format",params:{format: "date-time"}}];
 return false;
 }
 }
 else {
-validate6.errors = [{instancePath:instancePath+"/chargingSchedule/startSchedule",keyword:"type",params:{type: "string"}}];
+validate7.errors = [{instancePath:instancePath+"/chargingSchedule/startSchedule",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -531,11 +617,11 @@ if(data8.chargingRateUnit !== undefined){
 let data11 = data8.chargingRateUnit;
 const _errs25 = errors;
 if(typeof data11 !== "string"){
-validate6.errors = [{instancePath:instancePath+"/chargingSchedule/chargingRateUnit",keyword:"type",params:{type: "string"}}];
+validate7.errors = [{instancePath:instancePath+"/chargingSchedule/chargingRateUnit",keyword:"type",params:{type: "string"}}];
 return false;
 }
 if(!((data11 === "A") || (data11 === "W"))){
-validate6.errors = [{instancePath:instancePath+"/chargingSchedule/chargingRateUnit",keyword:"enum",params:{allowedValues: schema6.properties.chargingSchedule.properties.chargingRateUnit.enum}}];
+validate7.errors = [{instancePath:instancePath+"/chargingSchedule/chargingRateUnit",keyword:"enum",params:{allowedValues: schema7.properties.chargingSchedule.properties.chargingRateUnit.enum}}];
 return false;
 }
 var valid1 = _errs25 === errors;
@@ -558,14 +644,14 @@ if(errors === _errs29){
 if(data13 && typeof data13 == "object" && !Array.isArray(data13)){
 let missing2;
 if(((data13.startPeriod === undefined) && (missing2 = "startPeriod")) || ((data13.limit === undefined) && (missing2 = "limit"))){
-validate6.errors = [{instancePath:instancePath+"/chargingSchedule/chargingSchedulePeriod/" + i0,keyword:"required",params:{missingProperty: missing2}}];
+validate7.errors = [{instancePath:instancePath+"/chargingSchedule/chargingSchedulePeriod/" + i0,keyword:"required",params:{missingProperty: missing2}}];
 return false;
 }
 else {
 const _errs31 = errors;
 for(const key2 in data13){
 if(!(((key2 === "startPeriod") || (key2 === "limit")) || (key2 === "numberPhases"))){
-validate6.errors = [{instancePath:instancePath+"/chargingSchedule/chargingSchedulePeriod/" + i0,keyword:"additionalProperties",params:{additionalProperty: key2}}];
+validate7.errors = [{instancePath:instancePath+"/chargingSchedule/chargingSchedulePeriod/" + i0,keyword:"additionalProperties",params:{additionalProperty: key2}}];
 return false;
 break;
 }
@@ -575,7 +661,7 @@ if(data13.startPeriod !== undefined){
 let data14 = data13.startPeriod;
 const _errs32 = errors;
 if(!(((typeof data14 == "number") && (!(data14 % 1) && !isNaN(data14))) && (isFinite(data14)))){
-validate6.errors = [{instancePath:instancePath+"/chargingSchedule/chargingSchedulePeriod/" + i0+"/startPeriod",keyword:"type",params:{type: "integer"}}];
+validate7.errors = [{instancePath:instancePath+"/chargingSchedule/chargingSchedulePeriod/" + i0+"/startPeriod",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid3 = _errs32 === errors;
@@ -591,12 +677,12 @@ if(errors === _errs34){
 if((typeof data15 == "number") && (isFinite(data15))){
 let res0;
 if((0.1 === 0 || (res0 = data15/0.1, Math.abs(Math.round(res0) - res0) > 1e-6))){
-validate6.errors = [{instancePath:instancePath+"/chargingSchedule/chargingSchedulePeriod/" + i0+"/limit",keyword:"multipleOf",params:{multipleOf: 0.1}}];
+validate7.errors = [{instancePath:instancePath+"/chargingSchedule/chargingSchedulePeriod/" + i0+"/limit",keyword:"multipleOf",params:{multipleOf: 0.1}}];
 return false;
 }
 }
 else {
-validate6.errors = [{instancePath:instancePath+"/chargingSchedule/chargingSchedulePeriod/" + i0+"/limit",keyword:"type",params:{type: "number"}}];
+validate7.errors = [{instancePath:instancePath+"/chargingSchedule/chargingSchedulePeriod/" + i0+"/limit",keyword:"type",params:{type: "number"}}];
 return false;
 }
 }
@@ -610,7 +696,7 @@ if(data13.numberPhases !== undefined){
 let data16 = data13.numberPhases;
 const _errs36 = errors;
 if(!(((typeof data16 == "number") && (!(data16 % 1) && !isNaN(data16))) && (isFinite(data16)))){
-validate6.errors = [{instancePath:instancePath+"/chargingSchedule/chargingSchedulePeriod/" + i0+"/numberPhases",keyword:"type",params:{type: "integer"}}];
+validate7.errors = [{instancePath:instancePath+"/chargingSchedule/chargingSchedulePeriod/" + i0+"/numberPhases",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid3 = _errs36 === errors;
@@ -624,7 +710,7 @@ var valid3 = true;
 }
 }
 else {
-validate6.errors = [{instancePath:instancePath+"/chargingSchedule/chargingSchedulePeriod/" + i0,keyword:"type",params:{type: "object"}}];
+validate7.errors = [{instancePath:instancePath+"/chargingSchedule/chargingSchedulePeriod/" + i0,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
@@ -635,7 +721,7 @@ break;
 }
 }
 else {
-validate6.errors = [{instancePath:instancePath+"/chargingSchedule/chargingSchedulePeriod",keyword:"type",params:{type: "array"}}];
+validate7.errors = [{instancePath:instancePath+"/chargingSchedule/chargingSchedulePeriod",keyword:"type",params:{type: "array"}}];
 return false;
 }
 }
@@ -652,12 +738,12 @@ if(errors === _errs38){
 if((typeof data17 == "number") && (isFinite(data17))){
 let res1;
 if((0.1 === 0 || (res1 = data17/0.1, Math.abs(Math.round(res1) - res1) > 1e-6))){
-validate6.errors = [{instancePath:instancePath+"/chargingSchedule/minChargingRate",keyword:"multipleOf",params:{multipleOf: 0.1}}];
+validate7.errors = [{instancePath:instancePath+"/chargingSchedule/minChargingRate",keyword:"multipleOf",params:{multipleOf: 0.1}}];
 return false;
 }
 }
 else {
-validate6.errors = [{instancePath:instancePath+"/chargingSchedule/minChargingRate",keyword:"type",params:{type: "number"}}];
+validate7.errors = [{instancePath:instancePath+"/chargingSchedule/minChargingRate",keyword:"type",params:{type: "number"}}];
 return false;
 }
 }
@@ -674,7 +760,7 @@ var valid1 = true;
 }
 }
 else {
-validate6.errors = [{instancePath:instancePath+"/chargingSchedule",keyword:"type",params:{type: "object"}}];
+validate7.errors = [{instancePath:instancePath+"/chargingSchedule",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
@@ -695,30 +781,30 @@ var valid0 = true;
 }
 }
 else {
-validate6.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate7.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate6.errors = vErrors;
+validate7.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate5(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate6(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.idTag === undefined) && (missing0 = "idTag")){
-validate5.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate6.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(((key0 === "connectorId") || (key0 === "idTag")) || (key0 === "chargingProfile"))){
-validate5.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate6.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -728,7 +814,7 @@ if(data.connectorId !== undefined){
 let data0 = data.connectorId;
 const _errs2 = errors;
 if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
-validate5.errors = [{instancePath:instancePath+"/connectorId",keyword:"type",params:{type: "integer"}}];
+validate6.errors = [{instancePath:instancePath+"/connectorId",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -743,12 +829,12 @@ const _errs4 = errors;
 if(errors === _errs4){
 if(typeof data1 === "string"){
 if(func0(data1) > 20){
-validate5.errors = [{instancePath:instancePath+"/idTag",keyword:"maxLength",params:{limit: 20}}];
+validate6.errors = [{instancePath:instancePath+"/idTag",keyword:"maxLength",params:{limit: 20}}];
 return false;
 }
 }
 else {
-validate5.errors = [{instancePath:instancePath+"/idTag",keyword:"type",params:{type: "string"}}];
+validate6.errors = [{instancePath:instancePath+"/idTag",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -760,8 +846,8 @@ var valid0 = true;
 if(valid0){
 if(data.chargingProfile !== undefined){
 const _errs6 = errors;
-if(!(validate6(data.chargingProfile, {instancePath:instancePath+"/chargingProfile",parentData:data,parentDataProperty:"chargingProfile",rootData}))){
-vErrors = vErrors === null ? validate6.errors : vErrors.concat(validate6.errors);
+if(!(validate7(data.chargingProfile, {instancePath:instancePath+"/chargingProfile",parentData:data,parentDataProperty:"chargingProfile",rootData}))){
+vErrors = vErrors === null ? validate7.errors : vErrors.concat(validate7.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs6 === errors;
@@ -775,32 +861,32 @@ var valid0 = true;
 }
 }
 else {
-validate5.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate6.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate5.errors = vErrors;
+validate6.errors = vErrors;
 return errors === 0;
 }
 
-export const RemoteStopTransaction_req = validate8;
-const schema7 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"transactionId":{"type":"integer"}},"required":["transactionId"],"type":"object"};
+export const RemoteStopTransaction_req = validate9;
+const schema8 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"transactionId":{"type":"integer"}},"required":["transactionId"],"type":"object"};
 
-function validate8(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate9(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.transactionId === undefined) && (missing0 = "transactionId")){
-validate8.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate9.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(key0 === "transactionId")){
-validate8.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate9.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -809,53 +895,7 @@ if(_errs1 === errors){
 if(data.transactionId !== undefined){
 let data0 = data.transactionId;
 if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
-validate8.errors = [{instancePath:instancePath+"/transactionId",keyword:"type",params:{type: "integer"}}];
-return false;
-}
-}
-}
-}
-}
-else {
-validate8.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-validate8.errors = vErrors;
-return errors === 0;
-}
-
-export const Reset_req = validate9;
-const schema8 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"type":{"type":"string","enum":["Hard","Soft"]}},"required":["type"],"type":"object"};
-
-function validate9(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.type === undefined) && (missing0 = "type")){
-validate9.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
-return false;
-}
-else {
-const _errs1 = errors;
-for(const key0 in data){
-if(!(key0 === "type")){
-validate9.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
-return false;
-break;
-}
-}
-if(_errs1 === errors){
-if(data.type !== undefined){
-let data0 = data.type;
-if(typeof data0 !== "string"){
-validate9.errors = [{instancePath:instancePath+"/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-if(!((data0 === "Hard") || (data0 === "Soft"))){
-validate9.errors = [{instancePath:instancePath+"/type",keyword:"enum",params:{allowedValues: schema8.properties.type.enum}}];
+validate9.errors = [{instancePath:instancePath+"/transactionId",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 }
@@ -871,8 +911,8 @@ validate9.errors = vErrors;
 return errors === 0;
 }
 
-export const SendLocalList_req = validate10;
-const schema9 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"listVersion":{"type":"integer"},"localAuthorizationList":{"type":"array","items":{"type":"object","properties":{"idTag":{"type":"string","maxLength":20},"idTagInfo":{"type":"object","properties":{"expiryDate":{"type":"string","format":"date-time"},"parentIdTag":{"type":"string","maxLength":20},"status":{"type":"string","enum":["Accepted","Blocked","Expired","Invalid","ConcurrentTx"]}},"additionalProperties":false,"required":["status"]}},"additionalProperties":false,"required":["idTag"]}},"updateType":{"type":"string","enum":["Differential","Full"]}},"required":["listVersion","updateType"],"type":"object"};
+export const Reset_req = validate10;
+const schema9 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"type":{"type":"string","enum":["Hard","Soft"]}},"required":["type"],"type":"object"};
 
 function validate10(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -880,15 +920,61 @@ let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if(((data.listVersion === undefined) && (missing0 = "listVersion")) || ((data.updateType === undefined) && (missing0 = "updateType"))){
+if((data.type === undefined) && (missing0 = "type")){
 validate10.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
-if(!(((key0 === "listVersion") || (key0 === "localAuthorizationList")) || (key0 === "updateType"))){
+if(!(key0 === "type")){
 validate10.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.type !== undefined){
+let data0 = data.type;
+if(typeof data0 !== "string"){
+validate10.errors = [{instancePath:instancePath+"/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+if(!((data0 === "Hard") || (data0 === "Soft"))){
+validate10.errors = [{instancePath:instancePath+"/type",keyword:"enum",params:{allowedValues: schema9.properties.type.enum}}];
+return false;
+}
+}
+}
+}
+}
+else {
+validate10.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+validate10.errors = vErrors;
+return errors === 0;
+}
+
+export const SendLocalList_req = validate11;
+const schema10 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"listVersion":{"type":"integer"},"localAuthorizationList":{"type":"array","items":{"type":"object","properties":{"idTag":{"type":"string","maxLength":20},"idTagInfo":{"type":"object","properties":{"expiryDate":{"type":"string","format":"date-time"},"parentIdTag":{"type":"string","maxLength":20},"status":{"type":"string","enum":["Accepted","Blocked","Expired","Invalid","ConcurrentTx"]}},"additionalProperties":false,"required":["status"]}},"additionalProperties":false,"required":["idTag"]}},"updateType":{"type":"string","enum":["Differential","Full"]}},"required":["listVersion","updateType"],"type":"object"};
+
+function validate11(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.listVersion === undefined) && (missing0 = "listVersion")) || ((data.updateType === undefined) && (missing0 = "updateType"))){
+validate11.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!(((key0 === "listVersion") || (key0 === "localAuthorizationList")) || (key0 === "updateType"))){
+validate11.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -898,7 +984,7 @@ if(data.listVersion !== undefined){
 let data0 = data.listVersion;
 const _errs2 = errors;
 if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
-validate10.errors = [{instancePath:instancePath+"/listVersion",keyword:"type",params:{type: "integer"}}];
+validate11.errors = [{instancePath:instancePath+"/listVersion",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -921,14 +1007,14 @@ if(errors === _errs6){
 if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
 let missing1;
 if((data2.idTag === undefined) && (missing1 = "idTag")){
-validate10.errors = [{instancePath:instancePath+"/localAuthorizationList/" + i0,keyword:"required",params:{missingProperty: missing1}}];
+validate11.errors = [{instancePath:instancePath+"/localAuthorizationList/" + i0,keyword:"required",params:{missingProperty: missing1}}];
 return false;
 }
 else {
 const _errs8 = errors;
 for(const key1 in data2){
 if(!((key1 === "idTag") || (key1 === "idTagInfo"))){
-validate10.errors = [{instancePath:instancePath+"/localAuthorizationList/" + i0,keyword:"additionalProperties",params:{additionalProperty: key1}}];
+validate11.errors = [{instancePath:instancePath+"/localAuthorizationList/" + i0,keyword:"additionalProperties",params:{additionalProperty: key1}}];
 return false;
 break;
 }
@@ -940,12 +1026,12 @@ const _errs9 = errors;
 if(errors === _errs9){
 if(typeof data3 === "string"){
 if(func0(data3) > 20){
-validate10.errors = [{instancePath:instancePath+"/localAuthorizationList/" + i0+"/idTag",keyword:"maxLength",params:{limit: 20}}];
+validate11.errors = [{instancePath:instancePath+"/localAuthorizationList/" + i0+"/idTag",keyword:"maxLength",params:{limit: 20}}];
 return false;
 }
 }
 else {
-validate10.errors = [{instancePath:instancePath+"/localAuthorizationList/" + i0+"/idTag",keyword:"type",params:{type: "string"}}];
+validate11.errors = [{instancePath:instancePath+"/localAuthorizationList/" + i0+"/idTag",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -962,14 +1048,14 @@ if(errors === _errs11){
 if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
 let missing2;
 if((data4.status === undefined) && (missing2 = "status")){
-validate10.errors = [{instancePath:instancePath+"/localAuthorizationList/" + i0+"/idTagInfo",keyword:"required",params:{missingProperty: missing2}}];
+validate11.errors = [{instancePath:instancePath+"/localAuthorizationList/" + i0+"/idTagInfo",keyword:"required",params:{missingProperty: missing2}}];
 return false;
 }
 else {
 const _errs13 = errors;
 for(const key2 in data4){
 if(!(((key2 === "expiryDate") || (key2 === "parentIdTag")) || (key2 === "status"))){
-validate10.errors = [{instancePath:instancePath+"/localAuthorizationList/" + i0+"/idTagInfo",keyword:"additionalProperties",params:{additionalProperty: key2}}];
+validate11.errors = [{instancePath:instancePath+"/localAuthorizationList/" + i0+"/idTagInfo",keyword:"additionalProperties",params:{additionalProperty: key2}}];
 return false;
 break;
 }
@@ -982,12 +1068,12 @@ if(errors === _errs14){
 if(errors === _errs14){
 if(typeof data5 === "string"){
 if(!(formats0.validate(data5))){
-validate10.errors = [{instancePath:instancePath+"/localAuthorizationList/" + i0+"/idTagInfo/expiryDate",keyword:"format",params:{format: "date-time"}}];
+validate11.errors = [{instancePath:instancePath+"/localAuthorizationList/" + i0+"/idTagInfo/expiryDate",keyword:"format",params:{format: "date-time"}}];
 return false;
 }
 }
 else {
-validate10.errors = [{instancePath:instancePath+"/localAuthorizationList/" + i0+"/idTagInfo/expiryDate",keyword:"type",params:{type: "string"}}];
+validate11.errors = [{instancePath:instancePath+"/localAuthorizationList/" + i0+"/idTagInfo/expiryDate",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -1004,12 +1090,12 @@ const _errs16 = errors;
 if(errors === _errs16){
 if(typeof data6 === "string"){
 if(func0(data6) > 20){
-validate10.errors = [{instancePath:instancePath+"/localAuthorizationList/" + i0+"/idTagInfo/parentIdTag",keyword:"maxLength",params:{limit: 20}}];
+validate11.errors = [{instancePath:instancePath+"/localAuthorizationList/" + i0+"/idTagInfo/parentIdTag",keyword:"maxLength",params:{limit: 20}}];
 return false;
 }
 }
 else {
-validate10.errors = [{instancePath:instancePath+"/localAuthorizationList/" + i0+"/idTagInfo/parentIdTag",keyword:"type",params:{type: "string"}}];
+validate11.errors = [{instancePath:instancePath+"/localAuthorizationList/" + i0+"/idTagInfo/parentIdTag",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -1023,11 +1109,11 @@ if(data4.status !== undefined){
 let data7 = data4.status;
 const _errs18 = errors;
 if(typeof data7 !== "string"){
-validate10.errors = [{instancePath:instancePath+"/localAuthorizationList/" + i0+"/idTagInfo/status",keyword:"type",params:{type: "string"}}];
+validate11.errors = [{instancePath:instancePath+"/localAuthorizationList/" + i0+"/idTagInfo/status",keyword:"type",params:{type: "string"}}];
 return false;
 }
 if(!(((((data7 === "Accepted") || (data7 === "Blocked")) || (data7 === "Expired")) || (data7 === "Invalid")) || (data7 === "ConcurrentTx"))){
-validate10.errors = [{instancePath:instancePath+"/localAuthorizationList/" + i0+"/idTagInfo/status",keyword:"enum",params:{allowedValues: schema9.properties.localAuthorizationList.items.properties.idTagInfo.properties.status.enum}}];
+validate11.errors = [{instancePath:instancePath+"/localAuthorizationList/" + i0+"/idTagInfo/status",keyword:"enum",params:{allowedValues: schema10.properties.localAuthorizationList.items.properties.idTagInfo.properties.status.enum}}];
 return false;
 }
 var valid3 = _errs18 === errors;
@@ -1041,7 +1127,7 @@ var valid3 = true;
 }
 }
 else {
-validate10.errors = [{instancePath:instancePath+"/localAuthorizationList/" + i0+"/idTagInfo",keyword:"type",params:{type: "object"}}];
+validate11.errors = [{instancePath:instancePath+"/localAuthorizationList/" + i0+"/idTagInfo",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
@@ -1055,7 +1141,7 @@ var valid2 = true;
 }
 }
 else {
-validate10.errors = [{instancePath:instancePath+"/localAuthorizationList/" + i0,keyword:"type",params:{type: "object"}}];
+validate11.errors = [{instancePath:instancePath+"/localAuthorizationList/" + i0,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
@@ -1066,7 +1152,7 @@ break;
 }
 }
 else {
-validate10.errors = [{instancePath:instancePath+"/localAuthorizationList",keyword:"type",params:{type: "array"}}];
+validate11.errors = [{instancePath:instancePath+"/localAuthorizationList",keyword:"type",params:{type: "array"}}];
 return false;
 }
 }
@@ -1080,11 +1166,11 @@ if(data.updateType !== undefined){
 let data8 = data.updateType;
 const _errs20 = errors;
 if(typeof data8 !== "string"){
-validate10.errors = [{instancePath:instancePath+"/updateType",keyword:"type",params:{type: "string"}}];
+validate11.errors = [{instancePath:instancePath+"/updateType",keyword:"type",params:{type: "string"}}];
 return false;
 }
 if(!((data8 === "Differential") || (data8 === "Full"))){
-validate10.errors = [{instancePath:instancePath+"/updateType",keyword:"enum",params:{allowedValues: schema9.properties.updateType.enum}}];
+validate11.errors = [{instancePath:instancePath+"/updateType",keyword:"enum",params:{allowedValues: schema10.properties.updateType.enum}}];
 return false;
 }
 var valid0 = _errs20 === errors;
@@ -1092,66 +1178,6 @@ var valid0 = _errs20 === errors;
 else {
 var valid0 = true;
 }
-}
-}
-}
-}
-}
-else {
-validate10.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-validate10.errors = vErrors;
-return errors === 0;
-}
-
-export const SetChargingProfile_req = validate11;
-const schema10 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"connectorId":{"type":"integer"},"csChargingProfiles":{"$ref":"urn:shared:RemoteStartTransaction.req:properties:chargingProfile"}},"required":["connectorId","csChargingProfiles"],"type":"object"};
-
-function validate11(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if(((data.connectorId === undefined) && (missing0 = "connectorId")) || ((data.csChargingProfiles === undefined) && (missing0 = "csChargingProfiles"))){
-validate11.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
-return false;
-}
-else {
-const _errs1 = errors;
-for(const key0 in data){
-if(!((key0 === "connectorId") || (key0 === "csChargingProfiles"))){
-validate11.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
-return false;
-break;
-}
-}
-if(_errs1 === errors){
-if(data.connectorId !== undefined){
-let data0 = data.connectorId;
-const _errs2 = errors;
-if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
-validate11.errors = [{instancePath:instancePath+"/connectorId",keyword:"type",params:{type: "integer"}}];
-return false;
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.csChargingProfiles !== undefined){
-const _errs4 = errors;
-if(!(validate6(data.csChargingProfiles, {instancePath:instancePath+"/csChargingProfiles",parentData:data,parentDataProperty:"csChargingProfiles",rootData}))){
-vErrors = vErrors === null ? validate6.errors : vErrors.concat(validate6.errors);
-errors = vErrors.length;
-}
-var valid0 = _errs4 === errors;
-}
-else {
-var valid0 = true;
 }
 }
 }
@@ -1166,24 +1192,84 @@ validate11.errors = vErrors;
 return errors === 0;
 }
 
-export const TriggerMessage_req = validate13;
-const schema11 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"requestedMessage":{"type":"string","enum":["BootNotification","DiagnosticsStatusNotification","FirmwareStatusNotification","Heartbeat","MeterValues","StatusNotification"]},"connectorId":{"type":"integer"}},"required":["requestedMessage"],"type":"object"};
+export const SetChargingProfile_req = validate12;
+const schema11 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"connectorId":{"type":"integer"},"csChargingProfiles":{"$ref":"urn:shared:RemoteStartTransaction.req:properties:chargingProfile"}},"required":["connectorId","csChargingProfiles"],"type":"object"};
 
-function validate13(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate12(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.connectorId === undefined) && (missing0 = "connectorId")) || ((data.csChargingProfiles === undefined) && (missing0 = "csChargingProfiles"))){
+validate12.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!((key0 === "connectorId") || (key0 === "csChargingProfiles"))){
+validate12.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.connectorId !== undefined){
+let data0 = data.connectorId;
+const _errs2 = errors;
+if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
+validate12.errors = [{instancePath:instancePath+"/connectorId",keyword:"type",params:{type: "integer"}}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.csChargingProfiles !== undefined){
+const _errs4 = errors;
+if(!(validate7(data.csChargingProfiles, {instancePath:instancePath+"/csChargingProfiles",parentData:data,parentDataProperty:"csChargingProfiles",rootData}))){
+vErrors = vErrors === null ? validate7.errors : vErrors.concat(validate7.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+else {
+validate12.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+validate12.errors = vErrors;
+return errors === 0;
+}
+
+export const TriggerMessage_req = validate14;
+const schema12 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"requestedMessage":{"type":"string","enum":["BootNotification","DiagnosticsStatusNotification","FirmwareStatusNotification","Heartbeat","MeterValues","StatusNotification"]},"connectorId":{"type":"integer"}},"required":["requestedMessage"],"type":"object"};
+
+function validate14(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.requestedMessage === undefined) && (missing0 = "requestedMessage")){
-validate13.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate14.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!((key0 === "requestedMessage") || (key0 === "connectorId"))){
-validate13.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate14.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -1193,11 +1279,11 @@ if(data.requestedMessage !== undefined){
 let data0 = data.requestedMessage;
 const _errs2 = errors;
 if(typeof data0 !== "string"){
-validate13.errors = [{instancePath:instancePath+"/requestedMessage",keyword:"type",params:{type: "string"}}];
+validate14.errors = [{instancePath:instancePath+"/requestedMessage",keyword:"type",params:{type: "string"}}];
 return false;
 }
 if(!((((((data0 === "BootNotification") || (data0 === "DiagnosticsStatusNotification")) || (data0 === "FirmwareStatusNotification")) || (data0 === "Heartbeat")) || (data0 === "MeterValues")) || (data0 === "StatusNotification"))){
-validate13.errors = [{instancePath:instancePath+"/requestedMessage",keyword:"enum",params:{allowedValues: schema11.properties.requestedMessage.enum}}];
+validate14.errors = [{instancePath:instancePath+"/requestedMessage",keyword:"enum",params:{allowedValues: schema12.properties.requestedMessage.enum}}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -1210,55 +1296,13 @@ if(data.connectorId !== undefined){
 let data1 = data.connectorId;
 const _errs4 = errors;
 if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
-validate13.errors = [{instancePath:instancePath+"/connectorId",keyword:"type",params:{type: "integer"}}];
+validate14.errors = [{instancePath:instancePath+"/connectorId",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs4 === errors;
 }
 else {
 var valid0 = true;
-}
-}
-}
-}
-}
-else {
-validate13.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-validate13.errors = vErrors;
-return errors === 0;
-}
-
-export const UnlockConnector_req = validate14;
-const schema12 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"connectorId":{"type":"integer"}},"required":["connectorId"],"type":"object"};
-
-function validate14(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.connectorId === undefined) && (missing0 = "connectorId")){
-validate14.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
-return false;
-}
-else {
-const _errs1 = errors;
-for(const key0 in data){
-if(!(key0 === "connectorId")){
-validate14.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
-return false;
-break;
-}
-}
-if(_errs1 === errors){
-if(data.connectorId !== undefined){
-let data0 = data.connectorId;
-if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
-validate14.errors = [{instancePath:instancePath+"/connectorId",keyword:"type",params:{type: "integer"}}];
-return false;
 }
 }
 }
@@ -1273,4 +1317,46 @@ validate14.errors = vErrors;
 return errors === 0;
 }
 
-export const validators = {"ChangeAvailability.req": ChangeAvailability_req, "ChangeConfiguration.req": ChangeConfiguration_req, "GetCompositeSchedule.req": GetCompositeSchedule_req, "GetConfiguration.req": GetConfiguration_req, "GetLocalListVersion.req": GetLocalListVersion_req, "RemoteStartTransaction.req": RemoteStartTransaction_req, "RemoteStopTransaction.req": RemoteStopTransaction_req, "Reset.req": Reset_req, "SendLocalList.req": SendLocalList_req, "SetChargingProfile.req": SetChargingProfile_req, "TriggerMessage.req": TriggerMessage_req, "UnlockConnector.req": UnlockConnector_req};
+export const UnlockConnector_req = validate15;
+const schema13 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"connectorId":{"type":"integer"}},"required":["connectorId"],"type":"object"};
+
+function validate15(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.connectorId === undefined) && (missing0 = "connectorId")){
+validate15.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!(key0 === "connectorId")){
+validate15.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.connectorId !== undefined){
+let data0 = data.connectorId;
+if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
+validate15.errors = [{instancePath:instancePath+"/connectorId",keyword:"type",params:{type: "integer"}}];
+return false;
+}
+}
+}
+}
+}
+else {
+validate15.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+validate15.errors = vErrors;
+return errors === 0;
+}
+
+export const validators = {"ChangeAvailability.req": ChangeAvailability_req, "ChangeConfiguration.req": ChangeConfiguration_req, "ClearChargingProfile.req": ClearChargingProfile_req, "GetCompositeSchedule.req": GetCompositeSchedule_req, "GetConfiguration.req": GetConfiguration_req, "GetLocalListVersion.req": GetLocalListVersion_req, "RemoteStartTransaction.req": RemoteStartTransaction_req, "RemoteStopTransaction.req": RemoteStopTransaction_req, "Reset.req": Reset_req, "SendLocalList.req": SendLocalList_req, "SetChargingProfile.req": SetChargingProfile_req, "TriggerMessage.req": TriggerMessage_req, "UnlockConnector.req": UnlockConnector_req};

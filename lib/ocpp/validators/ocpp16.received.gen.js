@@ -377,8 +377,8 @@ validate3.errors = vErrors;
 return errors === 0;
 }
 
-export const DataTransfer_req = validate4;
-const schema4 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"vendorId":{"type":"string","maxLength":255},"messageId":{"type":"string","maxLength":50},"data":{"type":"string"}},"required":["vendorId"],"type":"object"};
+export const ClearChargingProfile_conf = validate4;
+const schema4 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"status":{"type":"string","enum":["Accepted","Unknown"]}},"required":["status"],"type":"object"};
 
 function validate4(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -386,15 +386,61 @@ let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if((data.vendorId === undefined) && (missing0 = "vendorId")){
+if((data.status === undefined) && (missing0 = "status")){
 validate4.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
-if(!(((key0 === "vendorId") || (key0 === "messageId")) || (key0 === "data"))){
+if(!(key0 === "status")){
 validate4.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.status !== undefined){
+let data0 = data.status;
+if(typeof data0 !== "string"){
+validate4.errors = [{instancePath:instancePath+"/status",keyword:"type",params:{type: "string"}}];
+return false;
+}
+if(!((data0 === "Accepted") || (data0 === "Unknown"))){
+validate4.errors = [{instancePath:instancePath+"/status",keyword:"enum",params:{allowedValues: schema4.properties.status.enum}}];
+return false;
+}
+}
+}
+}
+}
+else {
+validate4.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+validate4.errors = vErrors;
+return errors === 0;
+}
+
+export const DataTransfer_req = validate5;
+const schema5 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"vendorId":{"type":"string","maxLength":255},"messageId":{"type":"string","maxLength":50},"data":{"type":"string"}},"required":["vendorId"],"type":"object"};
+
+function validate5(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.vendorId === undefined) && (missing0 = "vendorId")){
+validate5.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!(((key0 === "vendorId") || (key0 === "messageId")) || (key0 === "data"))){
+validate5.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -406,12 +452,12 @@ const _errs2 = errors;
 if(errors === _errs2){
 if(typeof data0 === "string"){
 if(func0(data0) > 255){
-validate4.errors = [{instancePath:instancePath+"/vendorId",keyword:"maxLength",params:{limit: 255}}];
+validate5.errors = [{instancePath:instancePath+"/vendorId",keyword:"maxLength",params:{limit: 255}}];
 return false;
 }
 }
 else {
-validate4.errors = [{instancePath:instancePath+"/vendorId",keyword:"type",params:{type: "string"}}];
+validate5.errors = [{instancePath:instancePath+"/vendorId",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -427,12 +473,12 @@ const _errs4 = errors;
 if(errors === _errs4){
 if(typeof data1 === "string"){
 if(func0(data1) > 50){
-validate4.errors = [{instancePath:instancePath+"/messageId",keyword:"maxLength",params:{limit: 50}}];
+validate5.errors = [{instancePath:instancePath+"/messageId",keyword:"maxLength",params:{limit: 50}}];
 return false;
 }
 }
 else {
-validate4.errors = [{instancePath:instancePath+"/messageId",keyword:"type",params:{type: "string"}}];
+validate5.errors = [{instancePath:instancePath+"/messageId",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -445,7 +491,7 @@ if(valid0){
 if(data.data !== undefined){
 const _errs6 = errors;
 if(typeof data.data !== "string"){
-validate4.errors = [{instancePath:instancePath+"/data",keyword:"type",params:{type: "string"}}];
+validate5.errors = [{instancePath:instancePath+"/data",keyword:"type",params:{type: "string"}}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -453,52 +499,6 @@ var valid0 = _errs6 === errors;
 else {
 var valid0 = true;
 }
-}
-}
-}
-}
-}
-else {
-validate4.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-validate4.errors = vErrors;
-return errors === 0;
-}
-
-export const DiagnosticsStatusNotification_req = validate5;
-const schema5 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"status":{"type":"string","enum":["Idle","Uploaded","UploadFailed","Uploading"]}},"required":["status"],"type":"object"};
-
-function validate5(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.status === undefined) && (missing0 = "status")){
-validate5.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
-return false;
-}
-else {
-const _errs1 = errors;
-for(const key0 in data){
-if(!(key0 === "status")){
-validate5.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
-return false;
-break;
-}
-}
-if(_errs1 === errors){
-if(data.status !== undefined){
-let data0 = data.status;
-if(typeof data0 !== "string"){
-validate5.errors = [{instancePath:instancePath+"/status",keyword:"type",params:{type: "string"}}];
-return false;
-}
-if(!((((data0 === "Idle") || (data0 === "Uploaded")) || (data0 === "UploadFailed")) || (data0 === "Uploading"))){
-validate5.errors = [{instancePath:instancePath+"/status",keyword:"enum",params:{allowedValues: schema5.properties.status.enum}}];
-return false;
 }
 }
 }
@@ -513,8 +513,8 @@ validate5.errors = vErrors;
 return errors === 0;
 }
 
-export const FirmwareStatusNotification_req = validate6;
-const schema6 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"status":{"type":"string","enum":["Downloaded","DownloadFailed","Downloading","Idle","InstallationFailed","Installing","Installed"]}},"required":["status"],"type":"object"};
+export const DiagnosticsStatusNotification_req = validate6;
+const schema6 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"status":{"type":"string","enum":["Idle","Uploaded","UploadFailed","Uploading"]}},"required":["status"],"type":"object"};
 
 function validate6(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -542,7 +542,7 @@ if(typeof data0 !== "string"){
 validate6.errors = [{instancePath:instancePath+"/status",keyword:"type",params:{type: "string"}}];
 return false;
 }
-if(!(((((((data0 === "Downloaded") || (data0 === "DownloadFailed")) || (data0 === "Downloading")) || (data0 === "Idle")) || (data0 === "InstallationFailed")) || (data0 === "Installing")) || (data0 === "Installed"))){
+if(!((((data0 === "Idle") || (data0 === "Uploaded")) || (data0 === "UploadFailed")) || (data0 === "Uploading"))){
 validate6.errors = [{instancePath:instancePath+"/status",keyword:"enum",params:{allowedValues: schema6.properties.status.enum}}];
 return false;
 }
@@ -559,9 +559,8 @@ validate6.errors = vErrors;
 return errors === 0;
 }
 
-export const GetCompositeSchedule_conf = validate7;
-const schema7 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"status":{"type":"string","enum":["Accepted","Rejected"]},"connectorId":{"type":"integer"},"scheduleStart":{"type":"string","format":"date-time"},"chargingSchedule":{"type":"object","properties":{"duration":{"type":"integer"},"startSchedule":{"type":"string","format":"date-time"},"chargingRateUnit":{"type":"string","enum":["A","W"]},"chargingSchedulePeriod":{"type":"array","items":{"type":"object","properties":{"startPeriod":{"type":"integer"},"limit":{"type":"number","multipleOf":0.1},"numberPhases":{"type":"integer"}},"additionalProperties":false,"required":["startPeriod","limit"]}},"minChargingRate":{"type":"number","multipleOf":0.1}},"additionalProperties":false,"required":["chargingRateUnit","chargingSchedulePeriod"]}},"required":["status"],"type":"object"};
-const formats0 = ocppFormats["date-time"];
+export const FirmwareStatusNotification_req = validate7;
+const schema7 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"status":{"type":"string","enum":["Downloaded","DownloadFailed","Downloading","Idle","InstallationFailed","Installing","Installed"]}},"required":["status"],"type":"object"};
 
 function validate7(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -576,8 +575,55 @@ return false;
 else {
 const _errs1 = errors;
 for(const key0 in data){
-if(!((((key0 === "status") || (key0 === "connectorId")) || (key0 === "scheduleStart")) || (key0 === "chargingSchedule"))){
+if(!(key0 === "status")){
 validate7.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.status !== undefined){
+let data0 = data.status;
+if(typeof data0 !== "string"){
+validate7.errors = [{instancePath:instancePath+"/status",keyword:"type",params:{type: "string"}}];
+return false;
+}
+if(!(((((((data0 === "Downloaded") || (data0 === "DownloadFailed")) || (data0 === "Downloading")) || (data0 === "Idle")) || (data0 === "InstallationFailed")) || (data0 === "Installing")) || (data0 === "Installed"))){
+validate7.errors = [{instancePath:instancePath+"/status",keyword:"enum",params:{allowedValues: schema7.properties.status.enum}}];
+return false;
+}
+}
+}
+}
+}
+else {
+validate7.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+validate7.errors = vErrors;
+return errors === 0;
+}
+
+export const GetCompositeSchedule_conf = validate8;
+const schema8 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"status":{"type":"string","enum":["Accepted","Rejected"]},"connectorId":{"type":"integer"},"scheduleStart":{"type":"string","format":"date-time"},"chargingSchedule":{"type":"object","properties":{"duration":{"type":"integer"},"startSchedule":{"type":"string","format":"date-time"},"chargingRateUnit":{"type":"string","enum":["A","W"]},"chargingSchedulePeriod":{"type":"array","items":{"type":"object","properties":{"startPeriod":{"type":"integer"},"limit":{"type":"number","multipleOf":0.1},"numberPhases":{"type":"integer"}},"additionalProperties":false,"required":["startPeriod","limit"]}},"minChargingRate":{"type":"number","multipleOf":0.1}},"additionalProperties":false,"required":["chargingRateUnit","chargingSchedulePeriod"]}},"required":["status"],"type":"object"};
+const formats0 = ocppFormats["date-time"];
+
+function validate8(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.status === undefined) && (missing0 = "status")){
+validate8.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!((((key0 === "status") || (key0 === "connectorId")) || (key0 === "scheduleStart")) || (key0 === "chargingSchedule"))){
+validate8.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -587,11 +633,11 @@ if(data.status !== undefined){
 let data0 = data.status;
 const _errs2 = errors;
 if(typeof data0 !== "string"){
-validate7.errors = [{instancePath:instancePath+"/status",keyword:"type",params:{type: "string"}}];
+validate8.errors = [{instancePath:instancePath+"/status",keyword:"type",params:{type: "string"}}];
 return false;
 }
 if(!((data0 === "Accepted") || (data0 === "Rejected"))){
-validate7.errors = [{instancePath:instancePath+"/status",keyword:"enum",params:{allowedValues: schema7.properties.status.enum}}];
+validate8.errors = [{instancePath:instancePath+"/status",keyword:"enum",params:{allowedValues: schema8.properties.status.enum}}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -604,7 +650,7 @@ if(data.connectorId !== undefined){
 let data1 = data.connectorId;
 const _errs4 = errors;
 if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
-validate7.errors = [{instancePath:instancePath+"/connectorId",keyword:"type",params:{type: "integer"}}];
+validate8.errors = [{instancePath:instancePath+"/connectorId",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -620,12 +666,12 @@ if(errors === _errs6){
 if(errors === _errs6){
 if(typeof data2 === "string"){
 if(!(formats0.validate(data2))){
-validate7.errors = [{instancePath:instancePath+"/scheduleStart",keyword:"format",params:{format: "date-time"}}];
+validate8.errors = [{instancePath:instancePath+"/scheduleStart",keyword:"format",params:{format: "date-time"}}];
 return false;
 }
 }
 else {
-validate7.errors = [{instancePath:instancePath+"/scheduleStart",keyword:"type",params:{type: "string"}}];
+validate8.errors = [{instancePath:instancePath+"/scheduleStart",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -643,14 +689,14 @@ if(errors === _errs8){
 if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
 let missing1;
 if(((data3.chargingRateUnit === undefined) && (missing1 = "chargingRateUnit")) || ((data3.chargingSchedulePeriod === undefined) && (missing1 = "chargingSchedulePeriod"))){
-validate7.errors = [{instancePath:instancePath+"/chargingSchedule",keyword:"required",params:{missingProperty: missing1}}];
+validate8.errors = [{instancePath:instancePath+"/chargingSchedule",keyword:"required",params:{missingProperty: missing1}}];
 return false;
 }
 else {
 const _errs10 = errors;
 for(const key1 in data3){
 if(!(((((key1 === "duration") || (key1 === "startSchedule")) || (key1 === "chargingRateUnit")) || (key1 === "chargingSchedulePeriod")) || (key1 === "minChargingRate"))){
-validate7.errors = [{instancePath:instancePath+"/chargingSchedule",keyword:"additionalProperties",params:{additionalProperty: key1}}];
+validate8.errors = [{instancePath:instancePath+"/chargingSchedule",keyword:"additionalProperties",params:{additionalProperty: key1}}];
 return false;
 break;
 }
@@ -660,7 +706,7 @@ if(data3.duration !== undefined){
 let data4 = data3.duration;
 const _errs11 = errors;
 if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
-validate7.errors = [{instancePath:instancePath+"/chargingSchedule/duration",keyword:"type",params:{type: "integer"}}];
+validate8.errors = [{instancePath:instancePath+"/chargingSchedule/duration",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid1 = _errs11 === errors;
@@ -676,12 +722,12 @@ if(errors === _errs13){
 if(errors === _errs13){
 if(typeof data5 === "string"){
 if(!(formats0.validate(data5))){
-validate7.errors = [{instancePath:instancePath+"/chargingSchedule/startSchedule",keyword:"format",params:{format: "date-time"}}];
+validate8.errors = [{instancePath:instancePath+"/chargingSchedule/startSchedule",keyword:"format",params:{format: "date-time"}}];
 return false;
 }
 }
 else {
-validate7.errors = [{instancePath:instancePath+"/chargingSchedule/startSchedule",keyword:"type",params:{type: "string"}}];
+validate8.errors = [{instancePath:instancePath+"/chargingSchedule/startSchedule",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -696,11 +742,11 @@ if(data3.chargingRateUnit !== undefined){
 let data6 = data3.chargingRateUnit;
 const _errs15 = errors;
 if(typeof data6 !== "string"){
-validate7.errors = [{instancePath:instancePath+"/chargingSchedule/chargingRateUnit",keyword:"type",params:{type: "string"}}];
+validate8.errors = [{instancePath:instancePath+"/chargingSchedule/chargingRateUnit",keyword:"type",params:{type: "string"}}];
 return false;
 }
 if(!((data6 === "A") || (data6 === "W"))){
-validate7.errors = [{instancePath:instancePath+"/chargingSchedule/chargingRateUnit",keyword:"enum",params:{allowedValues: schema7.properties.chargingSchedule.properties.chargingRateUnit.enum}}];
+validate8.errors = [{instancePath:instancePath+"/chargingSchedule/chargingRateUnit",keyword:"enum",params:{allowedValues: schema8.properties.chargingSchedule.properties.chargingRateUnit.enum}}];
 return false;
 }
 var valid1 = _errs15 === errors;
@@ -723,14 +769,14 @@ if(errors === _errs19){
 if(data8 && typeof data8 == "object" && !Array.isArray(data8)){
 let missing2;
 if(((data8.startPeriod === undefined) && (missing2 = "startPeriod")) || ((data8.limit === undefined) && (missing2 = "limit"))){
-validate7.errors = [{instancePath:instancePath+"/chargingSchedule/chargingSchedulePeriod/" + i0,keyword:"required",params:{missingProperty: missing2}}];
+validate8.errors = [{instancePath:instancePath+"/chargingSchedule/chargingSchedulePeriod/" + i0,keyword:"required",params:{missingProperty: missing2}}];
 return false;
 }
 else {
 const _errs21 = errors;
 for(const key2 in data8){
 if(!(((key2 === "startPeriod") || (key2 === "limit")) || (key2 === "numberPhases"))){
-validate7.errors = [{instancePath:instancePath+"/chargingSchedule/chargingSchedulePeriod/" + i0,keyword:"additionalProperties",params:{additionalProperty: key2}}];
+validate8.errors = [{instancePath:instancePath+"/chargingSchedule/chargingSchedulePeriod/" + i0,keyword:"additionalProperties",params:{additionalProperty: key2}}];
 return false;
 break;
 }
@@ -740,7 +786,7 @@ if(data8.startPeriod !== undefined){
 let data9 = data8.startPeriod;
 const _errs22 = errors;
 if(!(((typeof data9 == "number") && (!(data9 % 1) && !isNaN(data9))) && (isFinite(data9)))){
-validate7.errors = [{instancePath:instancePath+"/chargingSchedule/chargingSchedulePeriod/" + i0+"/startPeriod",keyword:"type",params:{type: "integer"}}];
+validate8.errors = [{instancePath:instancePath+"/chargingSchedule/chargingSchedulePeriod/" + i0+"/startPeriod",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid3 = _errs22 === errors;
@@ -756,12 +802,12 @@ if(errors === _errs24){
 if((typeof data10 == "number") && (isFinite(data10))){
 let res0;
 if((0.1 === 0 || (res0 = data10/0.1, Math.abs(Math.round(res0) - res0) > 1e-6))){
-validate7.errors = [{instancePath:instancePath+"/chargingSchedule/chargingSchedulePeriod/" + i0+"/limit",keyword:"multipleOf",params:{multipleOf: 0.1}}];
+validate8.errors = [{instancePath:instancePath+"/chargingSchedule/chargingSchedulePeriod/" + i0+"/limit",keyword:"multipleOf",params:{multipleOf: 0.1}}];
 return false;
 }
 }
 else {
-validate7.errors = [{instancePath:instancePath+"/chargingSchedule/chargingSchedulePeriod/" + i0+"/limit",keyword:"type",params:{type: "number"}}];
+validate8.errors = [{instancePath:instancePath+"/chargingSchedule/chargingSchedulePeriod/" + i0+"/limit",keyword:"type",params:{type: "number"}}];
 return false;
 }
 }
@@ -775,7 +821,7 @@ if(data8.numberPhases !== undefined){
 let data11 = data8.numberPhases;
 const _errs26 = errors;
 if(!(((typeof data11 == "number") && (!(data11 % 1) && !isNaN(data11))) && (isFinite(data11)))){
-validate7.errors = [{instancePath:instancePath+"/chargingSchedule/chargingSchedulePeriod/" + i0+"/numberPhases",keyword:"type",params:{type: "integer"}}];
+validate8.errors = [{instancePath:instancePath+"/chargingSchedule/chargingSchedulePeriod/" + i0+"/numberPhases",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid3 = _errs26 === errors;
@@ -789,7 +835,7 @@ var valid3 = true;
 }
 }
 else {
-validate7.errors = [{instancePath:instancePath+"/chargingSchedule/chargingSchedulePeriod/" + i0,keyword:"type",params:{type: "object"}}];
+validate8.errors = [{instancePath:instancePath+"/chargingSchedule/chargingSchedulePeriod/" + i0,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
@@ -800,7 +846,7 @@ break;
 }
 }
 else {
-validate7.errors = [{instancePath:instancePath+"/chargingSchedule/chargingSchedulePeriod",keyword:"type",params:{type: "array"}}];
+validate8.errors = [{instancePath:instancePath+"/chargingSchedule/chargingSchedulePeriod",keyword:"type",params:{type: "array"}}];
 return false;
 }
 }
@@ -817,12 +863,12 @@ if(errors === _errs28){
 if((typeof data12 == "number") && (isFinite(data12))){
 let res1;
 if((0.1 === 0 || (res1 = data12/0.1, Math.abs(Math.round(res1) - res1) > 1e-6))){
-validate7.errors = [{instancePath:instancePath+"/chargingSchedule/minChargingRate",keyword:"multipleOf",params:{multipleOf: 0.1}}];
+validate8.errors = [{instancePath:instancePath+"/chargingSchedule/minChargingRate",keyword:"multipleOf",params:{multipleOf: 0.1}}];
 return false;
 }
 }
 else {
-validate7.errors = [{instancePath:instancePath+"/chargingSchedule/minChargingRate",keyword:"type",params:{type: "number"}}];
+validate8.errors = [{instancePath:instancePath+"/chargingSchedule/minChargingRate",keyword:"type",params:{type: "number"}}];
 return false;
 }
 }
@@ -839,7 +885,7 @@ var valid1 = true;
 }
 }
 else {
-validate7.errors = [{instancePath:instancePath+"/chargingSchedule",keyword:"type",params:{type: "object"}}];
+validate8.errors = [{instancePath:instancePath+"/chargingSchedule",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
@@ -855,18 +901,18 @@ var valid0 = true;
 }
 }
 else {
-validate7.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate8.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate7.errors = vErrors;
+validate8.errors = vErrors;
 return errors === 0;
 }
 
-export const GetConfiguration_conf = validate8;
-const schema8 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"configurationKey":{"type":"array","items":{"type":"object","properties":{"key":{"type":"string","maxLength":50},"readonly":{"type":"boolean"},"value":{"type":"string","maxLength":500}},"additionalProperties":false,"required":["key","readonly"]}},"unknownKey":{"type":"array","items":{"type":"string","maxLength":50}}},"type":"object"};
+export const GetConfiguration_conf = validate9;
+const schema9 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"configurationKey":{"type":"array","items":{"type":"object","properties":{"key":{"type":"string","maxLength":50},"readonly":{"type":"boolean"},"value":{"type":"string","maxLength":500}},"additionalProperties":false,"required":["key","readonly"]}},"unknownKey":{"type":"array","items":{"type":"string","maxLength":50}}},"type":"object"};
 
-function validate8(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate9(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -874,7 +920,7 @@ if(data && typeof data == "object" && !Array.isArray(data)){
 const _errs1 = errors;
 for(const key0 in data){
 if(!((key0 === "configurationKey") || (key0 === "unknownKey"))){
-validate8.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate9.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -894,14 +940,14 @@ if(errors === _errs4){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 let missing0;
 if(((data1.key === undefined) && (missing0 = "key")) || ((data1.readonly === undefined) && (missing0 = "readonly"))){
-validate8.errors = [{instancePath:instancePath+"/configurationKey/" + i0,keyword:"required",params:{missingProperty: missing0}}];
+validate9.errors = [{instancePath:instancePath+"/configurationKey/" + i0,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs6 = errors;
 for(const key1 in data1){
 if(!(((key1 === "key") || (key1 === "readonly")) || (key1 === "value"))){
-validate8.errors = [{instancePath:instancePath+"/configurationKey/" + i0,keyword:"additionalProperties",params:{additionalProperty: key1}}];
+validate9.errors = [{instancePath:instancePath+"/configurationKey/" + i0,keyword:"additionalProperties",params:{additionalProperty: key1}}];
 return false;
 break;
 }
@@ -913,12 +959,12 @@ const _errs7 = errors;
 if(errors === _errs7){
 if(typeof data2 === "string"){
 if(func0(data2) > 50){
-validate8.errors = [{instancePath:instancePath+"/configurationKey/" + i0+"/key",keyword:"maxLength",params:{limit: 50}}];
+validate9.errors = [{instancePath:instancePath+"/configurationKey/" + i0+"/key",keyword:"maxLength",params:{limit: 50}}];
 return false;
 }
 }
 else {
-validate8.errors = [{instancePath:instancePath+"/configurationKey/" + i0+"/key",keyword:"type",params:{type: "string"}}];
+validate9.errors = [{instancePath:instancePath+"/configurationKey/" + i0+"/key",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -931,7 +977,7 @@ if(valid2){
 if(data1.readonly !== undefined){
 const _errs9 = errors;
 if(typeof data1.readonly !== "boolean"){
-validate8.errors = [{instancePath:instancePath+"/configurationKey/" + i0+"/readonly",keyword:"type",params:{type: "boolean"}}];
+validate9.errors = [{instancePath:instancePath+"/configurationKey/" + i0+"/readonly",keyword:"type",params:{type: "boolean"}}];
 return false;
 }
 var valid2 = _errs9 === errors;
@@ -946,12 +992,12 @@ const _errs11 = errors;
 if(errors === _errs11){
 if(typeof data4 === "string"){
 if(func0(data4) > 500){
-validate8.errors = [{instancePath:instancePath+"/configurationKey/" + i0+"/value",keyword:"maxLength",params:{limit: 500}}];
+validate9.errors = [{instancePath:instancePath+"/configurationKey/" + i0+"/value",keyword:"maxLength",params:{limit: 500}}];
 return false;
 }
 }
 else {
-validate8.errors = [{instancePath:instancePath+"/configurationKey/" + i0+"/value",keyword:"type",params:{type: "string"}}];
+validate9.errors = [{instancePath:instancePath+"/configurationKey/" + i0+"/value",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -966,7 +1012,7 @@ var valid2 = true;
 }
 }
 else {
-validate8.errors = [{instancePath:instancePath+"/configurationKey/" + i0,keyword:"type",params:{type: "object"}}];
+validate9.errors = [{instancePath:instancePath+"/configurationKey/" + i0,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
@@ -977,7 +1023,7 @@ break;
 }
 }
 else {
-validate8.errors = [{instancePath:instancePath+"/configurationKey",keyword:"type",params:{type: "array"}}];
+validate9.errors = [{instancePath:instancePath+"/configurationKey",keyword:"type",params:{type: "array"}}];
 return false;
 }
 }
@@ -1000,12 +1046,12 @@ const _errs15 = errors;
 if(errors === _errs15){
 if(typeof data6 === "string"){
 if(func0(data6) > 50){
-validate8.errors = [{instancePath:instancePath+"/unknownKey/" + i1,keyword:"maxLength",params:{limit: 50}}];
+validate9.errors = [{instancePath:instancePath+"/unknownKey/" + i1,keyword:"maxLength",params:{limit: 50}}];
 return false;
 }
 }
 else {
-validate8.errors = [{instancePath:instancePath+"/unknownKey/" + i1,keyword:"type",params:{type: "string"}}];
+validate9.errors = [{instancePath:instancePath+"/unknownKey/" + i1,keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -1016,7 +1062,7 @@ break;
 }
 }
 else {
-validate8.errors = [{instancePath:instancePath+"/unknownKey",keyword:"type",params:{type: "array"}}];
+validate9.errors = [{instancePath:instancePath+"/unknownKey",keyword:"type",params:{type: "array"}}];
 return false;
 }
 }
@@ -1024,48 +1070,6 @@ var valid0 = _errs13 === errors;
 }
 else {
 var valid0 = true;
-}
-}
-}
-}
-else {
-validate8.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-validate8.errors = vErrors;
-return errors === 0;
-}
-
-export const GetLocalListVersion_conf = validate9;
-const schema9 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"listVersion":{"type":"integer"}},"required":["listVersion"],"type":"object"};
-
-function validate9(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.listVersion === undefined) && (missing0 = "listVersion")){
-validate9.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
-return false;
-}
-else {
-const _errs1 = errors;
-for(const key0 in data){
-if(!(key0 === "listVersion")){
-validate9.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
-return false;
-break;
-}
-}
-if(_errs1 === errors){
-if(data.listVersion !== undefined){
-let data0 = data.listVersion;
-if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
-validate9.errors = [{instancePath:instancePath+"/listVersion",keyword:"type",params:{type: "integer"}}];
-return false;
-}
 }
 }
 }
@@ -1079,18 +1083,37 @@ validate9.errors = vErrors;
 return errors === 0;
 }
 
-export const Heartbeat_req = validate10;
-const schema10 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{},"type":"object"};
+export const GetLocalListVersion_conf = validate10;
+const schema10 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"listVersion":{"type":"integer"}},"required":["listVersion"],"type":"object"};
 
 function validate10(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.listVersion === undefined) && (missing0 = "listVersion")){
+validate10.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+return false;
+}
+else {
+const _errs1 = errors;
 for(const key0 in data){
+if(!(key0 === "listVersion")){
 validate10.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
+}
+}
+if(_errs1 === errors){
+if(data.listVersion !== undefined){
+let data0 = data.listVersion;
+if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
+validate10.errors = [{instancePath:instancePath+"/listVersion",keyword:"type",params:{type: "integer"}}];
+return false;
+}
+}
+}
 }
 }
 else {
@@ -1102,42 +1125,65 @@ validate10.errors = vErrors;
 return errors === 0;
 }
 
-export const LogStatusNotification_req = validate11;
-const schema11 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"status":{"$ref":"urn:def:UploadLogStatusEnumType"},"requestId":{"type":"integer"}},"required":["status"],"type":"object"};
-const schema12 = {"$id":"urn:def:UploadLogStatusEnumType","type":"string","enum":["BadMessage","Idle","NotSupportedOperation","PermissionDenied","Uploaded","UploadFailure","Uploading"]};
-
-function validate12(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="urn:def:UploadLogStatusEnumType" */;
-let vErrors = null;
-let errors = 0;
-if(typeof data !== "string"){
-validate12.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
-return false;
-}
-if(!(((((((data === "BadMessage") || (data === "Idle")) || (data === "NotSupportedOperation")) || (data === "PermissionDenied")) || (data === "Uploaded")) || (data === "UploadFailure")) || (data === "Uploading"))){
-validate12.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema12.enum}}];
-return false;
-}
-validate12.errors = vErrors;
-return errors === 0;
-}
-
+export const Heartbeat_req = validate11;
+const schema11 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{},"type":"object"};
 
 function validate11(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
+for(const key0 in data){
+validate11.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+return false;
+break;
+}
+}
+else {
+validate11.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+validate11.errors = vErrors;
+return errors === 0;
+}
+
+export const LogStatusNotification_req = validate12;
+const schema12 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"status":{"$ref":"urn:def:UploadLogStatusEnumType"},"requestId":{"type":"integer"}},"required":["status"],"type":"object"};
+const schema13 = {"$id":"urn:def:UploadLogStatusEnumType","type":"string","enum":["BadMessage","Idle","NotSupportedOperation","PermissionDenied","Uploaded","UploadFailure","Uploading"]};
+
+function validate13(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="urn:def:UploadLogStatusEnumType" */;
+let vErrors = null;
+let errors = 0;
+if(typeof data !== "string"){
+validate13.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
+return false;
+}
+if(!(((((((data === "BadMessage") || (data === "Idle")) || (data === "NotSupportedOperation")) || (data === "PermissionDenied")) || (data === "Uploaded")) || (data === "UploadFailure")) || (data === "Uploading"))){
+validate13.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema13.enum}}];
+return false;
+}
+validate13.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate12(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.status === undefined) && (missing0 = "status")){
-validate11.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate12.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!((key0 === "status") || (key0 === "requestId"))){
-validate11.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate12.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -1145,8 +1191,8 @@ break;
 if(_errs1 === errors){
 if(data.status !== undefined){
 const _errs2 = errors;
-if(!(validate12(data.status, {instancePath:instancePath+"/status",parentData:data,parentDataProperty:"status",rootData}))){
-vErrors = vErrors === null ? validate12.errors : vErrors.concat(validate12.errors);
+if(!(validate13(data.status, {instancePath:instancePath+"/status",parentData:data,parentDataProperty:"status",rootData}))){
+vErrors = vErrors === null ? validate13.errors : vErrors.concat(validate13.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs2 === errors;
@@ -1159,7 +1205,7 @@ if(data.requestId !== undefined){
 let data1 = data.requestId;
 const _errs3 = errors;
 if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
-validate11.errors = [{instancePath:instancePath+"/requestId",keyword:"type",params:{type: "integer"}}];
+validate12.errors = [{instancePath:instancePath+"/requestId",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -1172,19 +1218,19 @@ var valid0 = true;
 }
 }
 else {
-validate11.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate12.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate11.errors = vErrors;
+validate12.errors = vErrors;
 return errors === 0;
 }
 
-export const MeterValues_req = validate14;
-const schema13 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"connectorId":{"type":"integer"},"transactionId":{"type":"integer"},"meterValue":{"$ref":"urn:shared:MeterValues.req:properties:meterValue"}},"required":["connectorId","meterValue"],"type":"object"};
-const schema14 = {"$id":"urn:shared:MeterValues.req:properties:meterValue","type":"array","items":{"type":"object","properties":{"timestamp":{"type":"string","format":"date-time"},"sampledValue":{"type":"array","items":{"type":"object","properties":{"value":{"type":"string"},"context":{"type":"string","enum":["Interruption.Begin","Interruption.End","Sample.Clock","Sample.Periodic","Transaction.Begin","Transaction.End","Trigger","Other"]},"format":{"type":"string","enum":["Raw","SignedData"]},"measurand":{"type":"string","enum":["Energy.Active.Export.Register","Energy.Active.Import.Register","Energy.Reactive.Export.Register","Energy.Reactive.Import.Register","Energy.Active.Export.Interval","Energy.Active.Import.Interval","Energy.Reactive.Export.Interval","Energy.Reactive.Import.Interval","Power.Active.Export","Power.Active.Import","Power.Offered","Power.Reactive.Export","Power.Reactive.Import","Power.Factor","Current.Import","Current.Export","Current.Offered","Voltage","Frequency","Temperature","SoC","RPM"]},"phase":{"type":"string","enum":["L1","L2","L3","N","L1-N","L2-N","L3-N","L1-L2","L2-L3","L3-L1"]},"location":{"type":"string","enum":["Cable","EV","Inlet","Outlet","Body"]},"unit":{"type":"string","enum":["Wh","kWh","varh","kvarh","W","kW","VA","kVA","var","kvar","A","V","K","Celcius","Celsius","Fahrenheit","Percent"]}},"additionalProperties":false,"required":["value"]}}},"additionalProperties":false,"required":["timestamp","sampledValue"]}};
+export const MeterValues_req = validate15;
+const schema14 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"connectorId":{"type":"integer"},"transactionId":{"type":"integer"},"meterValue":{"$ref":"urn:shared:MeterValues.req:properties:meterValue"}},"required":["connectorId","meterValue"],"type":"object"};
+const schema15 = {"$id":"urn:shared:MeterValues.req:properties:meterValue","type":"array","items":{"type":"object","properties":{"timestamp":{"type":"string","format":"date-time"},"sampledValue":{"type":"array","items":{"type":"object","properties":{"value":{"type":"string"},"context":{"type":"string","enum":["Interruption.Begin","Interruption.End","Sample.Clock","Sample.Periodic","Transaction.Begin","Transaction.End","Trigger","Other"]},"format":{"type":"string","enum":["Raw","SignedData"]},"measurand":{"type":"string","enum":["Energy.Active.Export.Register","Energy.Active.Import.Register","Energy.Reactive.Export.Register","Energy.Reactive.Import.Register","Energy.Active.Export.Interval","Energy.Active.Import.Interval","Energy.Reactive.Export.Interval","Energy.Reactive.Import.Interval","Power.Active.Export","Power.Active.Import","Power.Offered","Power.Reactive.Export","Power.Reactive.Import","Power.Factor","Current.Import","Current.Export","Current.Offered","Voltage","Frequency","Temperature","SoC","RPM"]},"phase":{"type":"string","enum":["L1","L2","L3","N","L1-N","L2-N","L3-N","L1-L2","L2-L3","L3-L1"]},"location":{"type":"string","enum":["Cable","EV","Inlet","Outlet","Body"]},"unit":{"type":"string","enum":["Wh","kWh","varh","kvarh","W","kW","VA","kVA","var","kvar","A","V","K","Celcius","Celsius","Fahrenheit","Percent"]}},"additionalProperties":false,"required":["value"]}}},"additionalProperties":false,"required":["timestamp","sampledValue"]}};
 
-function validate15(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate16(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:shared:MeterValues.req:properties:meterValue" */;
 let vErrors = null;
 let errors = 0;
@@ -1199,14 +1245,14 @@ if(errors === _errs1){
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 let missing0;
 if(((data0.timestamp === undefined) && (missing0 = "timestamp")) || ((data0.sampledValue === undefined) && (missing0 = "sampledValue"))){
-validate15.errors = [{instancePath:instancePath+"/" + i0,keyword:"required",params:{missingProperty: missing0}}];
+validate16.errors = [{instancePath:instancePath+"/" + i0,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs3 = errors;
 for(const key0 in data0){
 if(!((key0 === "timestamp") || (key0 === "sampledValue"))){
-validate15.errors = [{instancePath:instancePath+"/" + i0,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate16.errors = [{instancePath:instancePath+"/" + i0,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -1219,12 +1265,12 @@ if(errors === _errs4){
 if(errors === _errs4){
 if(typeof data1 === "string"){
 if(!(formats0.validate(data1))){
-validate15.errors = [{instancePath:instancePath+"/" + i0+"/timestamp",keyword:"format",params:{format: "date-time"}}];
+validate16.errors = [{instancePath:instancePath+"/" + i0+"/timestamp",keyword:"format",params:{format: "date-time"}}];
 return false;
 }
 }
 else {
-validate15.errors = [{instancePath:instancePath+"/" + i0+"/timestamp",keyword:"type",params:{type: "string"}}];
+validate16.errors = [{instancePath:instancePath+"/" + i0+"/timestamp",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -1249,14 +1295,14 @@ if(errors === _errs8){
 if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
 let missing1;
 if((data3.value === undefined) && (missing1 = "value")){
-validate15.errors = [{instancePath:instancePath+"/" + i0+"/sampledValue/" + i1,keyword:"required",params:{missingProperty: missing1}}];
+validate16.errors = [{instancePath:instancePath+"/" + i0+"/sampledValue/" + i1,keyword:"required",params:{missingProperty: missing1}}];
 return false;
 }
 else {
 const _errs10 = errors;
 for(const key1 in data3){
 if(!(((((((key1 === "value") || (key1 === "context")) || (key1 === "format")) || (key1 === "measurand")) || (key1 === "phase")) || (key1 === "location")) || (key1 === "unit"))){
-validate15.errors = [{instancePath:instancePath+"/" + i0+"/sampledValue/" + i1,keyword:"additionalProperties",params:{additionalProperty: key1}}];
+validate16.errors = [{instancePath:instancePath+"/" + i0+"/sampledValue/" + i1,keyword:"additionalProperties",params:{additionalProperty: key1}}];
 return false;
 break;
 }
@@ -1265,7 +1311,7 @@ if(_errs10 === errors){
 if(data3.value !== undefined){
 const _errs11 = errors;
 if(typeof data3.value !== "string"){
-validate15.errors = [{instancePath:instancePath+"/" + i0+"/sampledValue/" + i1+"/value",keyword:"type",params:{type: "string"}}];
+validate16.errors = [{instancePath:instancePath+"/" + i0+"/sampledValue/" + i1+"/value",keyword:"type",params:{type: "string"}}];
 return false;
 }
 var valid3 = _errs11 === errors;
@@ -1278,11 +1324,11 @@ if(data3.context !== undefined){
 let data5 = data3.context;
 const _errs13 = errors;
 if(typeof data5 !== "string"){
-validate15.errors = [{instancePath:instancePath+"/" + i0+"/sampledValue/" + i1+"/context",keyword:"type",params:{type: "string"}}];
+validate16.errors = [{instancePath:instancePath+"/" + i0+"/sampledValue/" + i1+"/context",keyword:"type",params:{type: "string"}}];
 return false;
 }
 if(!((((((((data5 === "Interruption.Begin") || (data5 === "Interruption.End")) || (data5 === "Sample.Clock")) || (data5 === "Sample.Periodic")) || (data5 === "Transaction.Begin")) || (data5 === "Transaction.End")) || (data5 === "Trigger")) || (data5 === "Other"))){
-validate15.errors = [{instancePath:instancePath+"/" + i0+"/sampledValue/" + i1+"/context",keyword:"enum",params:{allowedValues: schema14.items.properties.sampledValue.items.properties.context.enum}}];
+validate16.errors = [{instancePath:instancePath+"/" + i0+"/sampledValue/" + i1+"/context",keyword:"enum",params:{allowedValues: schema15.items.properties.sampledValue.items.properties.context.enum}}];
 return false;
 }
 var valid3 = _errs13 === errors;
@@ -1295,11 +1341,11 @@ if(data3.format !== undefined){
 let data6 = data3.format;
 const _errs15 = errors;
 if(typeof data6 !== "string"){
-validate15.errors = [{instancePath:instancePath+"/" + i0+"/sampledValue/" + i1+"/format",keyword:"type",params:{type: "string"}}];
+validate16.errors = [{instancePath:instancePath+"/" + i0+"/sampledValue/" + i1+"/format",keyword:"type",params:{type: "string"}}];
 return false;
 }
 if(!((data6 === "Raw") || (data6 === "SignedData"))){
-validate15.errors = [{instancePath:instancePath+"/" + i0+"/sampledValue/" + i1+"/format",keyword:"enum",params:{allowedValues: schema14.items.properties.sampledValue.items.properties.format.enum}}];
+validate16.errors = [{instancePath:instancePath+"/" + i0+"/sampledValue/" + i1+"/format",keyword:"enum",params:{allowedValues: schema15.items.properties.sampledValue.items.properties.format.enum}}];
 return false;
 }
 var valid3 = _errs15 === errors;
@@ -1312,11 +1358,11 @@ if(data3.measurand !== undefined){
 let data7 = data3.measurand;
 const _errs17 = errors;
 if(typeof data7 !== "string"){
-validate15.errors = [{instancePath:instancePath+"/" + i0+"/sampledValue/" + i1+"/measurand",keyword:"type",params:{type: "string"}}];
+validate16.errors = [{instancePath:instancePath+"/" + i0+"/sampledValue/" + i1+"/measurand",keyword:"type",params:{type: "string"}}];
 return false;
 }
 if(!((((((((((((((((((((((data7 === "Energy.Active.Export.Register") || (data7 === "Energy.Active.Import.Register")) || (data7 === "Energy.Reactive.Export.Register")) || (data7 === "Energy.Reactive.Import.Register")) || (data7 === "Energy.Active.Export.Interval")) || (data7 === "Energy.Active.Import.Interval")) || (data7 === "Energy.Reactive.Export.Interval")) || (data7 === "Energy.Reactive.Import.Interval")) || (data7 === "Power.Active.Export")) || (data7 === "Power.Active.Import")) || (data7 === "Power.Offered")) || (data7 === "Power.Reactive.Export")) || (data7 === "Power.Reactive.Import")) || (data7 === "Power.Factor")) || (data7 === "Current.Import")) || (data7 === "Current.Export")) || (data7 === "Current.Offered")) || (data7 === "Voltage")) || (data7 === "Frequency")) || (data7 === "Temperature")) || (data7 === "SoC")) || (data7 === "RPM"))){
-validate15.errors = [{instancePath:instancePath+"/" + i0+"/sampledValue/" + i1+"/measurand",keyword:"enum",params:{allowedValues: schema14.items.properties.sampledValue.items.properties.measurand.enum}}];
+validate16.errors = [{instancePath:instancePath+"/" + i0+"/sampledValue/" + i1+"/measurand",keyword:"enum",params:{allowedValues: schema15.items.properties.sampledValue.items.properties.measurand.enum}}];
 return false;
 }
 var valid3 = _errs17 === errors;
@@ -1329,11 +1375,11 @@ if(data3.phase !== undefined){
 let data8 = data3.phase;
 const _errs19 = errors;
 if(typeof data8 !== "string"){
-validate15.errors = [{instancePath:instancePath+"/" + i0+"/sampledValue/" + i1+"/phase",keyword:"type",params:{type: "string"}}];
+validate16.errors = [{instancePath:instancePath+"/" + i0+"/sampledValue/" + i1+"/phase",keyword:"type",params:{type: "string"}}];
 return false;
 }
 if(!((((((((((data8 === "L1") || (data8 === "L2")) || (data8 === "L3")) || (data8 === "N")) || (data8 === "L1-N")) || (data8 === "L2-N")) || (data8 === "L3-N")) || (data8 === "L1-L2")) || (data8 === "L2-L3")) || (data8 === "L3-L1"))){
-validate15.errors = [{instancePath:instancePath+"/" + i0+"/sampledValue/" + i1+"/phase",keyword:"enum",params:{allowedValues: schema14.items.properties.sampledValue.items.properties.phase.enum}}];
+validate16.errors = [{instancePath:instancePath+"/" + i0+"/sampledValue/" + i1+"/phase",keyword:"enum",params:{allowedValues: schema15.items.properties.sampledValue.items.properties.phase.enum}}];
 return false;
 }
 var valid3 = _errs19 === errors;
@@ -1346,11 +1392,11 @@ if(data3.location !== undefined){
 let data9 = data3.location;
 const _errs21 = errors;
 if(typeof data9 !== "string"){
-validate15.errors = [{instancePath:instancePath+"/" + i0+"/sampledValue/" + i1+"/location",keyword:"type",params:{type: "string"}}];
+validate16.errors = [{instancePath:instancePath+"/" + i0+"/sampledValue/" + i1+"/location",keyword:"type",params:{type: "string"}}];
 return false;
 }
 if(!(((((data9 === "Cable") || (data9 === "EV")) || (data9 === "Inlet")) || (data9 === "Outlet")) || (data9 === "Body"))){
-validate15.errors = [{instancePath:instancePath+"/" + i0+"/sampledValue/" + i1+"/location",keyword:"enum",params:{allowedValues: schema14.items.properties.sampledValue.items.properties.location.enum}}];
+validate16.errors = [{instancePath:instancePath+"/" + i0+"/sampledValue/" + i1+"/location",keyword:"enum",params:{allowedValues: schema15.items.properties.sampledValue.items.properties.location.enum}}];
 return false;
 }
 var valid3 = _errs21 === errors;
@@ -1363,11 +1409,11 @@ if(data3.unit !== undefined){
 let data10 = data3.unit;
 const _errs23 = errors;
 if(typeof data10 !== "string"){
-validate15.errors = [{instancePath:instancePath+"/" + i0+"/sampledValue/" + i1+"/unit",keyword:"type",params:{type: "string"}}];
+validate16.errors = [{instancePath:instancePath+"/" + i0+"/sampledValue/" + i1+"/unit",keyword:"type",params:{type: "string"}}];
 return false;
 }
 if(!(((((((((((((((((data10 === "Wh") || (data10 === "kWh")) || (data10 === "varh")) || (data10 === "kvarh")) || (data10 === "W")) || (data10 === "kW")) || (data10 === "VA")) || (data10 === "kVA")) || (data10 === "var")) || (data10 === "kvar")) || (data10 === "A")) || (data10 === "V")) || (data10 === "K")) || (data10 === "Celcius")) || (data10 === "Celsius")) || (data10 === "Fahrenheit")) || (data10 === "Percent"))){
-validate15.errors = [{instancePath:instancePath+"/" + i0+"/sampledValue/" + i1+"/unit",keyword:"enum",params:{allowedValues: schema14.items.properties.sampledValue.items.properties.unit.enum}}];
+validate16.errors = [{instancePath:instancePath+"/" + i0+"/sampledValue/" + i1+"/unit",keyword:"enum",params:{allowedValues: schema15.items.properties.sampledValue.items.properties.unit.enum}}];
 return false;
 }
 var valid3 = _errs23 === errors;
@@ -1385,7 +1431,7 @@ var valid3 = true;
 }
 }
 else {
-validate15.errors = [{instancePath:instancePath+"/" + i0+"/sampledValue/" + i1,keyword:"type",params:{type: "object"}}];
+validate16.errors = [{instancePath:instancePath+"/" + i0+"/sampledValue/" + i1,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
@@ -1396,7 +1442,7 @@ break;
 }
 }
 else {
-validate15.errors = [{instancePath:instancePath+"/" + i0+"/sampledValue",keyword:"type",params:{type: "array"}}];
+validate16.errors = [{instancePath:instancePath+"/" + i0+"/sampledValue",keyword:"type",params:{type: "array"}}];
 return false;
 }
 }
@@ -1410,7 +1456,7 @@ var valid1 = true;
 }
 }
 else {
-validate15.errors = [{instancePath:instancePath+"/" + i0,keyword:"type",params:{type: "object"}}];
+validate16.errors = [{instancePath:instancePath+"/" + i0,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
@@ -1421,30 +1467,30 @@ break;
 }
 }
 else {
-validate15.errors = [{instancePath,keyword:"type",params:{type: "array"}}];
+validate16.errors = [{instancePath,keyword:"type",params:{type: "array"}}];
 return false;
 }
 }
-validate15.errors = vErrors;
+validate16.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate14(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate15(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.connectorId === undefined) && (missing0 = "connectorId")) || ((data.meterValue === undefined) && (missing0 = "meterValue"))){
-validate14.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate15.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(((key0 === "connectorId") || (key0 === "transactionId")) || (key0 === "meterValue"))){
-validate14.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate15.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -1454,7 +1500,7 @@ if(data.connectorId !== undefined){
 let data0 = data.connectorId;
 const _errs2 = errors;
 if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
-validate14.errors = [{instancePath:instancePath+"/connectorId",keyword:"type",params:{type: "integer"}}];
+validate15.errors = [{instancePath:instancePath+"/connectorId",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -1467,7 +1513,7 @@ if(data.transactionId !== undefined){
 let data1 = data.transactionId;
 const _errs4 = errors;
 if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
-validate14.errors = [{instancePath:instancePath+"/transactionId",keyword:"type",params:{type: "integer"}}];
+validate15.errors = [{instancePath:instancePath+"/transactionId",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -1478,8 +1524,8 @@ var valid0 = true;
 if(valid0){
 if(data.meterValue !== undefined){
 const _errs6 = errors;
-if(!(validate15(data.meterValue, {instancePath:instancePath+"/meterValue",parentData:data,parentDataProperty:"meterValue",rootData}))){
-vErrors = vErrors === null ? validate15.errors : vErrors.concat(validate15.errors);
+if(!(validate16(data.meterValue, {instancePath:instancePath+"/meterValue",parentData:data,parentDataProperty:"meterValue",rootData}))){
+vErrors = vErrors === null ? validate16.errors : vErrors.concat(validate16.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs6 === errors;
@@ -1493,61 +1539,15 @@ var valid0 = true;
 }
 }
 else {
-validate14.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate15.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate14.errors = vErrors;
+validate15.errors = vErrors;
 return errors === 0;
 }
 
-export const RemoteStartTransaction_conf = validate17;
-const schema15 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"status":{"type":"string","enum":["Accepted","Rejected"]}},"required":["status"],"type":"object"};
-
-function validate17(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.status === undefined) && (missing0 = "status")){
-validate17.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
-return false;
-}
-else {
-const _errs1 = errors;
-for(const key0 in data){
-if(!(key0 === "status")){
-validate17.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
-return false;
-break;
-}
-}
-if(_errs1 === errors){
-if(data.status !== undefined){
-let data0 = data.status;
-if(typeof data0 !== "string"){
-validate17.errors = [{instancePath:instancePath+"/status",keyword:"type",params:{type: "string"}}];
-return false;
-}
-if(!((data0 === "Accepted") || (data0 === "Rejected"))){
-validate17.errors = [{instancePath:instancePath+"/status",keyword:"enum",params:{allowedValues: schema15.properties.status.enum}}];
-return false;
-}
-}
-}
-}
-}
-else {
-validate17.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-validate17.errors = vErrors;
-return errors === 0;
-}
-
-export const RemoteStopTransaction_conf = validate18;
+export const RemoteStartTransaction_conf = validate18;
 const schema16 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"status":{"type":"string","enum":["Accepted","Rejected"]}},"required":["status"],"type":"object"};
 
 function validate18(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -1593,7 +1593,7 @@ validate18.errors = vErrors;
 return errors === 0;
 }
 
-export const Reset_conf = validate19;
+export const RemoteStopTransaction_conf = validate19;
 const schema17 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"status":{"type":"string","enum":["Accepted","Rejected"]}},"required":["status"],"type":"object"};
 
 function validate19(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -1639,8 +1639,8 @@ validate19.errors = vErrors;
 return errors === 0;
 }
 
-export const SecurityEventNotification_req = validate20;
-const schema18 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"type":{"type":"string","maxLength":50},"timestamp":{"type":"string","format":"date-time"},"techInfo":{"type":"string","maxLength":255}},"required":["type","timestamp"],"type":"object"};
+export const Reset_conf = validate20;
+const schema18 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"status":{"type":"string","enum":["Accepted","Rejected"]}},"required":["status"],"type":"object"};
 
 function validate20(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -1648,15 +1648,61 @@ let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if(((data.type === undefined) && (missing0 = "type")) || ((data.timestamp === undefined) && (missing0 = "timestamp"))){
+if((data.status === undefined) && (missing0 = "status")){
 validate20.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
-if(!(((key0 === "type") || (key0 === "timestamp")) || (key0 === "techInfo"))){
+if(!(key0 === "status")){
 validate20.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.status !== undefined){
+let data0 = data.status;
+if(typeof data0 !== "string"){
+validate20.errors = [{instancePath:instancePath+"/status",keyword:"type",params:{type: "string"}}];
+return false;
+}
+if(!((data0 === "Accepted") || (data0 === "Rejected"))){
+validate20.errors = [{instancePath:instancePath+"/status",keyword:"enum",params:{allowedValues: schema18.properties.status.enum}}];
+return false;
+}
+}
+}
+}
+}
+else {
+validate20.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+validate20.errors = vErrors;
+return errors === 0;
+}
+
+export const SecurityEventNotification_req = validate21;
+const schema19 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"type":{"type":"string","maxLength":50},"timestamp":{"type":"string","format":"date-time"},"techInfo":{"type":"string","maxLength":255}},"required":["type","timestamp"],"type":"object"};
+
+function validate21(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.type === undefined) && (missing0 = "type")) || ((data.timestamp === undefined) && (missing0 = "timestamp"))){
+validate21.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!(((key0 === "type") || (key0 === "timestamp")) || (key0 === "techInfo"))){
+validate21.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -1668,12 +1714,12 @@ const _errs2 = errors;
 if(errors === _errs2){
 if(typeof data0 === "string"){
 if(func0(data0) > 50){
-validate20.errors = [{instancePath:instancePath+"/type",keyword:"maxLength",params:{limit: 50}}];
+validate21.errors = [{instancePath:instancePath+"/type",keyword:"maxLength",params:{limit: 50}}];
 return false;
 }
 }
 else {
-validate20.errors = [{instancePath:instancePath+"/type",keyword:"type",params:{type: "string"}}];
+validate21.errors = [{instancePath:instancePath+"/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -1690,12 +1736,12 @@ if(errors === _errs4){
 if(errors === _errs4){
 if(typeof data1 === "string"){
 if(!(formats0.validate(data1))){
-validate20.errors = [{instancePath:instancePath+"/timestamp",keyword:"format",params:{format: "date-time"}}];
+validate21.errors = [{instancePath:instancePath+"/timestamp",keyword:"format",params:{format: "date-time"}}];
 return false;
 }
 }
 else {
-validate20.errors = [{instancePath:instancePath+"/timestamp",keyword:"type",params:{type: "string"}}];
+validate21.errors = [{instancePath:instancePath+"/timestamp",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -1712,12 +1758,12 @@ const _errs6 = errors;
 if(errors === _errs6){
 if(typeof data2 === "string"){
 if(func0(data2) > 255){
-validate20.errors = [{instancePath:instancePath+"/techInfo",keyword:"maxLength",params:{limit: 255}}];
+validate21.errors = [{instancePath:instancePath+"/techInfo",keyword:"maxLength",params:{limit: 255}}];
 return false;
 }
 }
 else {
-validate20.errors = [{instancePath:instancePath+"/techInfo",keyword:"type",params:{type: "string"}}];
+validate21.errors = [{instancePath:instancePath+"/techInfo",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -1732,52 +1778,6 @@ var valid0 = true;
 }
 }
 else {
-validate20.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-validate20.errors = vErrors;
-return errors === 0;
-}
-
-export const SendLocalList_conf = validate21;
-const schema19 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"status":{"type":"string","enum":["Accepted","Failed","NotSupported","VersionMismatch"]}},"required":["status"],"type":"object"};
-
-function validate21(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.status === undefined) && (missing0 = "status")){
-validate21.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
-return false;
-}
-else {
-const _errs1 = errors;
-for(const key0 in data){
-if(!(key0 === "status")){
-validate21.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
-return false;
-break;
-}
-}
-if(_errs1 === errors){
-if(data.status !== undefined){
-let data0 = data.status;
-if(typeof data0 !== "string"){
-validate21.errors = [{instancePath:instancePath+"/status",keyword:"type",params:{type: "string"}}];
-return false;
-}
-if(!((((data0 === "Accepted") || (data0 === "Failed")) || (data0 === "NotSupported")) || (data0 === "VersionMismatch"))){
-validate21.errors = [{instancePath:instancePath+"/status",keyword:"enum",params:{allowedValues: schema19.properties.status.enum}}];
-return false;
-}
-}
-}
-}
-}
-else {
 validate21.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
@@ -1786,8 +1786,8 @@ validate21.errors = vErrors;
 return errors === 0;
 }
 
-export const SetChargingProfile_conf = validate22;
-const schema20 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"status":{"type":"string","enum":["Accepted","Rejected","NotSupported"]}},"required":["status"],"type":"object"};
+export const SendLocalList_conf = validate22;
+const schema20 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"status":{"type":"string","enum":["Accepted","Failed","NotSupported","VersionMismatch"]}},"required":["status"],"type":"object"};
 
 function validate22(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -1815,7 +1815,7 @@ if(typeof data0 !== "string"){
 validate22.errors = [{instancePath:instancePath+"/status",keyword:"type",params:{type: "string"}}];
 return false;
 }
-if(!(((data0 === "Accepted") || (data0 === "Rejected")) || (data0 === "NotSupported"))){
+if(!((((data0 === "Accepted") || (data0 === "Failed")) || (data0 === "NotSupported")) || (data0 === "VersionMismatch"))){
 validate22.errors = [{instancePath:instancePath+"/status",keyword:"enum",params:{allowedValues: schema20.properties.status.enum}}];
 return false;
 }
@@ -1832,8 +1832,8 @@ validate22.errors = vErrors;
 return errors === 0;
 }
 
-export const SignCertificate_req = validate23;
-const schema21 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"csr":{"type":"string","maxLength":5500}},"required":["csr"],"type":"object"};
+export const SetChargingProfile_conf = validate23;
+const schema21 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"status":{"type":"string","enum":["Accepted","Rejected","NotSupported"]}},"required":["status"],"type":"object"};
 
 function validate23(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -1841,34 +1841,29 @@ let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if((data.csr === undefined) && (missing0 = "csr")){
+if((data.status === undefined) && (missing0 = "status")){
 validate23.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
-if(!(key0 === "csr")){
+if(!(key0 === "status")){
 validate23.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
 }
 if(_errs1 === errors){
-if(data.csr !== undefined){
-let data0 = data.csr;
-const _errs2 = errors;
-if(errors === _errs2){
-if(typeof data0 === "string"){
-if(func0(data0) > 5500){
-validate23.errors = [{instancePath:instancePath+"/csr",keyword:"maxLength",params:{limit: 5500}}];
+if(data.status !== undefined){
+let data0 = data.status;
+if(typeof data0 !== "string"){
+validate23.errors = [{instancePath:instancePath+"/status",keyword:"type",params:{type: "string"}}];
 return false;
 }
-}
-else {
-validate23.errors = [{instancePath:instancePath+"/csr",keyword:"type",params:{type: "string"}}];
+if(!(((data0 === "Accepted") || (data0 === "Rejected")) || (data0 === "NotSupported"))){
+validate23.errors = [{instancePath:instancePath+"/status",keyword:"enum",params:{allowedValues: schema21.properties.status.enum}}];
 return false;
-}
 }
 }
 }
@@ -1883,26 +1878,8 @@ validate23.errors = vErrors;
 return errors === 0;
 }
 
-export const SignedFirmwareStatusNotification_req = validate24;
-const schema22 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"status":{"$ref":"urn:def:FirmwareStatusEnumType"},"requestId":{"type":"integer"}},"required":["status"],"type":"object"};
-const schema23 = {"$id":"urn:def:FirmwareStatusEnumType","type":"string","enum":["Downloaded","DownloadFailed","Downloading","DownloadScheduled","DownloadPaused","Idle","InstallationFailed","Installing","Installed","InstallRebooting","InstallScheduled","InstallVerificationFailed","InvalidSignature","SignatureVerified"]};
-
-function validate25(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="urn:def:FirmwareStatusEnumType" */;
-let vErrors = null;
-let errors = 0;
-if(typeof data !== "string"){
-validate25.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
-return false;
-}
-if(!((((((((((((((data === "Downloaded") || (data === "DownloadFailed")) || (data === "Downloading")) || (data === "DownloadScheduled")) || (data === "DownloadPaused")) || (data === "Idle")) || (data === "InstallationFailed")) || (data === "Installing")) || (data === "Installed")) || (data === "InstallRebooting")) || (data === "InstallScheduled")) || (data === "InstallVerificationFailed")) || (data === "InvalidSignature")) || (data === "SignatureVerified"))){
-validate25.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema23.enum}}];
-return false;
-}
-validate25.errors = vErrors;
-return errors === 0;
-}
-
+export const SignCertificate_req = validate24;
+const schema22 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"csr":{"type":"string","maxLength":5500}},"required":["csr"],"type":"object"};
 
 function validate24(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -1910,43 +1887,34 @@ let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if((data.status === undefined) && (missing0 = "status")){
+if((data.csr === undefined) && (missing0 = "csr")){
 validate24.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
-if(!((key0 === "status") || (key0 === "requestId"))){
+if(!(key0 === "csr")){
 validate24.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
 }
 if(_errs1 === errors){
-if(data.status !== undefined){
+if(data.csr !== undefined){
+let data0 = data.csr;
 const _errs2 = errors;
-if(!(validate25(data.status, {instancePath:instancePath+"/status",parentData:data,parentDataProperty:"status",rootData}))){
-vErrors = vErrors === null ? validate25.errors : vErrors.concat(validate25.errors);
-errors = vErrors.length;
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.requestId !== undefined){
-let data1 = data.requestId;
-const _errs3 = errors;
-if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
-validate24.errors = [{instancePath:instancePath+"/requestId",keyword:"type",params:{type: "integer"}}];
+if(errors === _errs2){
+if(typeof data0 === "string"){
+if(func0(data0) > 5500){
+validate24.errors = [{instancePath:instancePath+"/csr",keyword:"maxLength",params:{limit: 5500}}];
 return false;
 }
-var valid0 = _errs3 === errors;
 }
 else {
-var valid0 = true;
+validate24.errors = [{instancePath:instancePath+"/csr",keyword:"type",params:{type: "string"}}];
+return false;
+}
 }
 }
 }
@@ -1961,35 +1929,52 @@ validate24.errors = vErrors;
 return errors === 0;
 }
 
-export const StartTransaction_req = validate27;
-const schema24 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"connectorId":{"type":"integer"},"idTag":{"type":"string","maxLength":20},"meterStart":{"type":"integer"},"reservationId":{"type":"integer"},"timestamp":{"type":"string","format":"date-time"}},"required":["connectorId","idTag","meterStart","timestamp"],"type":"object"};
+export const SignedFirmwareStatusNotification_req = validate25;
+const schema23 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"status":{"$ref":"urn:def:FirmwareStatusEnumType"},"requestId":{"type":"integer"}},"required":["status"],"type":"object"};
+const schema24 = {"$id":"urn:def:FirmwareStatusEnumType","type":"string","enum":["Downloaded","DownloadFailed","Downloading","DownloadScheduled","DownloadPaused","Idle","InstallationFailed","Installing","Installed","InstallRebooting","InstallScheduled","InstallVerificationFailed","InvalidSignature","SignatureVerified"]};
 
-function validate27(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate26(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="urn:def:FirmwareStatusEnumType" */;
+let vErrors = null;
+let errors = 0;
+if(typeof data !== "string"){
+validate26.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
+return false;
+}
+if(!((((((((((((((data === "Downloaded") || (data === "DownloadFailed")) || (data === "Downloading")) || (data === "DownloadScheduled")) || (data === "DownloadPaused")) || (data === "Idle")) || (data === "InstallationFailed")) || (data === "Installing")) || (data === "Installed")) || (data === "InstallRebooting")) || (data === "InstallScheduled")) || (data === "InstallVerificationFailed")) || (data === "InvalidSignature")) || (data === "SignatureVerified"))){
+validate26.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema24.enum}}];
+return false;
+}
+validate26.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate25(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if(((((data.connectorId === undefined) && (missing0 = "connectorId")) || ((data.idTag === undefined) && (missing0 = "idTag"))) || ((data.meterStart === undefined) && (missing0 = "meterStart"))) || ((data.timestamp === undefined) && (missing0 = "timestamp"))){
-validate27.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+if((data.status === undefined) && (missing0 = "status")){
+validate25.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
-if(!(((((key0 === "connectorId") || (key0 === "idTag")) || (key0 === "meterStart")) || (key0 === "reservationId")) || (key0 === "timestamp"))){
-validate27.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+if(!((key0 === "status") || (key0 === "requestId"))){
+validate25.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
 }
 if(_errs1 === errors){
-if(data.connectorId !== undefined){
-let data0 = data.connectorId;
+if(data.status !== undefined){
 const _errs2 = errors;
-if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
-validate27.errors = [{instancePath:instancePath+"/connectorId",keyword:"type",params:{type: "integer"}}];
-return false;
+if(!(validate26(data.status, {instancePath:instancePath+"/status",parentData:data,parentDataProperty:"status",rootData}))){
+vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
+errors = vErrors.length;
 }
 var valid0 = _errs2 === errors;
 }
@@ -1997,71 +1982,14 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.idTag !== undefined){
-let data1 = data.idTag;
-const _errs4 = errors;
-if(errors === _errs4){
-if(typeof data1 === "string"){
-if(func0(data1) > 20){
-validate27.errors = [{instancePath:instancePath+"/idTag",keyword:"maxLength",params:{limit: 20}}];
+if(data.requestId !== undefined){
+let data1 = data.requestId;
+const _errs3 = errors;
+if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
+validate25.errors = [{instancePath:instancePath+"/requestId",keyword:"type",params:{type: "integer"}}];
 return false;
 }
-}
-else {
-validate27.errors = [{instancePath:instancePath+"/idTag",keyword:"type",params:{type: "string"}}];
-return false;
-}
-}
-var valid0 = _errs4 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.meterStart !== undefined){
-let data2 = data.meterStart;
-const _errs6 = errors;
-if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
-validate27.errors = [{instancePath:instancePath+"/meterStart",keyword:"type",params:{type: "integer"}}];
-return false;
-}
-var valid0 = _errs6 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.reservationId !== undefined){
-let data3 = data.reservationId;
-const _errs8 = errors;
-if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
-validate27.errors = [{instancePath:instancePath+"/reservationId",keyword:"type",params:{type: "integer"}}];
-return false;
-}
-var valid0 = _errs8 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.timestamp !== undefined){
-let data4 = data.timestamp;
-const _errs10 = errors;
-if(errors === _errs10){
-if(errors === _errs10){
-if(typeof data4 === "string"){
-if(!(formats0.validate(data4))){
-validate27.errors = [{instancePath:instancePath+"/timestamp",keyword:"format",params:{format: "date-time"}}];
-return false;
-}
-}
-else {
-validate27.errors = [{instancePath:instancePath+"/timestamp",keyword:"type",params:{type: "string"}}];
-return false;
-}
-}
-}
-var valid0 = _errs10 === errors;
+var valid0 = _errs3 === errors;
 }
 else {
 var valid0 = true;
@@ -2070,20 +1998,17 @@ var valid0 = true;
 }
 }
 }
-}
-}
-}
 else {
-validate27.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate25.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate27.errors = vErrors;
+validate25.errors = vErrors;
 return errors === 0;
 }
 
-export const StatusNotification_req = validate28;
-const schema25 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"connectorId":{"type":"integer"},"errorCode":{"type":"string","enum":["ConnectorLockFailure","EVCommunicationError","GroundFailure","HighTemperature","InternalError","LocalListConflict","NoError","OtherError","OverCurrentFailure","PowerMeterFailure","PowerSwitchFailure","ReaderFailure","ResetFailure","UnderVoltage","OverVoltage","WeakSignal"]},"info":{"type":"string","maxLength":50},"status":{"type":"string","enum":["Available","Preparing","Charging","SuspendedEVSE","SuspendedEV","Finishing","Reserved","Unavailable","Faulted"]},"timestamp":{"type":"string","format":"date-time"},"vendorId":{"type":"string","maxLength":255},"vendorErrorCode":{"type":"string","maxLength":50}},"required":["connectorId","errorCode","status"],"type":"object"};
+export const StartTransaction_req = validate28;
+const schema25 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"connectorId":{"type":"integer"},"idTag":{"type":"string","maxLength":20},"meterStart":{"type":"integer"},"reservationId":{"type":"integer"},"timestamp":{"type":"string","format":"date-time"}},"required":["connectorId","idTag","meterStart","timestamp"],"type":"object"};
 
 function validate28(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -2091,14 +2016,14 @@ let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if((((data.connectorId === undefined) && (missing0 = "connectorId")) || ((data.errorCode === undefined) && (missing0 = "errorCode"))) || ((data.status === undefined) && (missing0 = "status"))){
+if(((((data.connectorId === undefined) && (missing0 = "connectorId")) || ((data.idTag === undefined) && (missing0 = "idTag"))) || ((data.meterStart === undefined) && (missing0 = "meterStart"))) || ((data.timestamp === undefined) && (missing0 = "timestamp"))){
 validate28.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
-if(!(((((((key0 === "connectorId") || (key0 === "errorCode")) || (key0 === "info")) || (key0 === "status")) || (key0 === "timestamp")) || (key0 === "vendorId")) || (key0 === "vendorErrorCode"))){
+if(!(((((key0 === "connectorId") || (key0 === "idTag")) || (key0 === "meterStart")) || (key0 === "reservationId")) || (key0 === "timestamp"))){
 validate28.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
@@ -2118,16 +2043,20 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.errorCode !== undefined){
-let data1 = data.errorCode;
+if(data.idTag !== undefined){
+let data1 = data.idTag;
 const _errs4 = errors;
-if(typeof data1 !== "string"){
-validate28.errors = [{instancePath:instancePath+"/errorCode",keyword:"type",params:{type: "string"}}];
+if(errors === _errs4){
+if(typeof data1 === "string"){
+if(func0(data1) > 20){
+validate28.errors = [{instancePath:instancePath+"/idTag",keyword:"maxLength",params:{limit: 20}}];
 return false;
 }
-if(!((((((((((((((((data1 === "ConnectorLockFailure") || (data1 === "EVCommunicationError")) || (data1 === "GroundFailure")) || (data1 === "HighTemperature")) || (data1 === "InternalError")) || (data1 === "LocalListConflict")) || (data1 === "NoError")) || (data1 === "OtherError")) || (data1 === "OverCurrentFailure")) || (data1 === "PowerMeterFailure")) || (data1 === "PowerSwitchFailure")) || (data1 === "ReaderFailure")) || (data1 === "ResetFailure")) || (data1 === "UnderVoltage")) || (data1 === "OverVoltage")) || (data1 === "WeakSignal"))){
-validate28.errors = [{instancePath:instancePath+"/errorCode",keyword:"enum",params:{allowedValues: schema25.properties.errorCode.enum}}];
+}
+else {
+validate28.errors = [{instancePath:instancePath+"/idTag",keyword:"type",params:{type: "string"}}];
 return false;
+}
 }
 var valid0 = _errs4 === errors;
 }
@@ -2135,20 +2064,12 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.info !== undefined){
-let data2 = data.info;
+if(data.meterStart !== undefined){
+let data2 = data.meterStart;
 const _errs6 = errors;
-if(errors === _errs6){
-if(typeof data2 === "string"){
-if(func0(data2) > 50){
-validate28.errors = [{instancePath:instancePath+"/info",keyword:"maxLength",params:{limit: 50}}];
+if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
+validate28.errors = [{instancePath:instancePath+"/meterStart",keyword:"type",params:{type: "integer"}}];
 return false;
-}
-}
-else {
-validate28.errors = [{instancePath:instancePath+"/info",keyword:"type",params:{type: "string"}}];
-return false;
-}
 }
 var valid0 = _errs6 === errors;
 }
@@ -2156,15 +2077,11 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.status !== undefined){
-let data3 = data.status;
+if(data.reservationId !== undefined){
+let data3 = data.reservationId;
 const _errs8 = errors;
-if(typeof data3 !== "string"){
-validate28.errors = [{instancePath:instancePath+"/status",keyword:"type",params:{type: "string"}}];
-return false;
-}
-if(!(((((((((data3 === "Available") || (data3 === "Preparing")) || (data3 === "Charging")) || (data3 === "SuspendedEVSE")) || (data3 === "SuspendedEV")) || (data3 === "Finishing")) || (data3 === "Reserved")) || (data3 === "Unavailable")) || (data3 === "Faulted"))){
-validate28.errors = [{instancePath:instancePath+"/status",keyword:"enum",params:{allowedValues: schema25.properties.status.enum}}];
+if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
+validate28.errors = [{instancePath:instancePath+"/reservationId",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs8 === errors;
@@ -2195,6 +2112,135 @@ var valid0 = _errs10 === errors;
 else {
 var valid0 = true;
 }
+}
+}
+}
+}
+}
+}
+}
+else {
+validate28.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+validate28.errors = vErrors;
+return errors === 0;
+}
+
+export const StatusNotification_req = validate29;
+const schema26 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"connectorId":{"type":"integer"},"errorCode":{"type":"string","enum":["ConnectorLockFailure","EVCommunicationError","GroundFailure","HighTemperature","InternalError","LocalListConflict","NoError","OtherError","OverCurrentFailure","PowerMeterFailure","PowerSwitchFailure","ReaderFailure","ResetFailure","UnderVoltage","OverVoltage","WeakSignal"]},"info":{"type":"string","maxLength":50},"status":{"type":"string","enum":["Available","Preparing","Charging","SuspendedEVSE","SuspendedEV","Finishing","Reserved","Unavailable","Faulted"]},"timestamp":{"type":"string","format":"date-time"},"vendorId":{"type":"string","maxLength":255},"vendorErrorCode":{"type":"string","maxLength":50}},"required":["connectorId","errorCode","status"],"type":"object"};
+
+function validate29(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((data.connectorId === undefined) && (missing0 = "connectorId")) || ((data.errorCode === undefined) && (missing0 = "errorCode"))) || ((data.status === undefined) && (missing0 = "status"))){
+validate29.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!(((((((key0 === "connectorId") || (key0 === "errorCode")) || (key0 === "info")) || (key0 === "status")) || (key0 === "timestamp")) || (key0 === "vendorId")) || (key0 === "vendorErrorCode"))){
+validate29.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.connectorId !== undefined){
+let data0 = data.connectorId;
+const _errs2 = errors;
+if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
+validate29.errors = [{instancePath:instancePath+"/connectorId",keyword:"type",params:{type: "integer"}}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.errorCode !== undefined){
+let data1 = data.errorCode;
+const _errs4 = errors;
+if(typeof data1 !== "string"){
+validate29.errors = [{instancePath:instancePath+"/errorCode",keyword:"type",params:{type: "string"}}];
+return false;
+}
+if(!((((((((((((((((data1 === "ConnectorLockFailure") || (data1 === "EVCommunicationError")) || (data1 === "GroundFailure")) || (data1 === "HighTemperature")) || (data1 === "InternalError")) || (data1 === "LocalListConflict")) || (data1 === "NoError")) || (data1 === "OtherError")) || (data1 === "OverCurrentFailure")) || (data1 === "PowerMeterFailure")) || (data1 === "PowerSwitchFailure")) || (data1 === "ReaderFailure")) || (data1 === "ResetFailure")) || (data1 === "UnderVoltage")) || (data1 === "OverVoltage")) || (data1 === "WeakSignal"))){
+validate29.errors = [{instancePath:instancePath+"/errorCode",keyword:"enum",params:{allowedValues: schema26.properties.errorCode.enum}}];
+return false;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.info !== undefined){
+let data2 = data.info;
+const _errs6 = errors;
+if(errors === _errs6){
+if(typeof data2 === "string"){
+if(func0(data2) > 50){
+validate29.errors = [{instancePath:instancePath+"/info",keyword:"maxLength",params:{limit: 50}}];
+return false;
+}
+}
+else {
+validate29.errors = [{instancePath:instancePath+"/info",keyword:"type",params:{type: "string"}}];
+return false;
+}
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.status !== undefined){
+let data3 = data.status;
+const _errs8 = errors;
+if(typeof data3 !== "string"){
+validate29.errors = [{instancePath:instancePath+"/status",keyword:"type",params:{type: "string"}}];
+return false;
+}
+if(!(((((((((data3 === "Available") || (data3 === "Preparing")) || (data3 === "Charging")) || (data3 === "SuspendedEVSE")) || (data3 === "SuspendedEV")) || (data3 === "Finishing")) || (data3 === "Reserved")) || (data3 === "Unavailable")) || (data3 === "Faulted"))){
+validate29.errors = [{instancePath:instancePath+"/status",keyword:"enum",params:{allowedValues: schema26.properties.status.enum}}];
+return false;
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.timestamp !== undefined){
+let data4 = data.timestamp;
+const _errs10 = errors;
+if(errors === _errs10){
+if(errors === _errs10){
+if(typeof data4 === "string"){
+if(!(formats0.validate(data4))){
+validate29.errors = [{instancePath:instancePath+"/timestamp",keyword:"format",params:{format: "date-time"}}];
+return false;
+}
+}
+else {
+validate29.errors = [{instancePath:instancePath+"/timestamp",keyword:"type",params:{type: "string"}}];
+return false;
+}
+}
+}
+var valid0 = _errs10 === errors;
+}
+else {
+var valid0 = true;
+}
 if(valid0){
 if(data.vendorId !== undefined){
 let data5 = data.vendorId;
@@ -2202,12 +2248,12 @@ const _errs12 = errors;
 if(errors === _errs12){
 if(typeof data5 === "string"){
 if(func0(data5) > 255){
-validate28.errors = [{instancePath:instancePath+"/vendorId",keyword:"maxLength",params:{limit: 255}}];
+validate29.errors = [{instancePath:instancePath+"/vendorId",keyword:"maxLength",params:{limit: 255}}];
 return false;
 }
 }
 else {
-validate28.errors = [{instancePath:instancePath+"/vendorId",keyword:"type",params:{type: "string"}}];
+validate29.errors = [{instancePath:instancePath+"/vendorId",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -2223,12 +2269,12 @@ const _errs14 = errors;
 if(errors === _errs14){
 if(typeof data6 === "string"){
 if(func0(data6) > 50){
-validate28.errors = [{instancePath:instancePath+"/vendorErrorCode",keyword:"maxLength",params:{limit: 50}}];
+validate29.errors = [{instancePath:instancePath+"/vendorErrorCode",keyword:"maxLength",params:{limit: 50}}];
 return false;
 }
 }
 else {
-validate28.errors = [{instancePath:instancePath+"/vendorErrorCode",keyword:"type",params:{type: "string"}}];
+validate29.errors = [{instancePath:instancePath+"/vendorErrorCode",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -2247,32 +2293,32 @@ var valid0 = true;
 }
 }
 else {
-validate28.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate29.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate28.errors = vErrors;
+validate29.errors = vErrors;
 return errors === 0;
 }
 
-export const StopTransaction_req = validate29;
-const schema26 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"idTag":{"type":"string","maxLength":20},"meterStop":{"type":"integer"},"timestamp":{"type":"string","format":"date-time"},"transactionId":{"type":"integer"},"reason":{"type":"string","enum":["EmergencyStop","EVDisconnected","HardReset","Local","Other","PowerLoss","Reboot","Remote","SoftReset","UnlockCommand","DeAuthorized"]},"transactionData":{"$ref":"urn:shared:MeterValues.req:properties:meterValue"}},"required":["transactionId","timestamp","meterStop"],"type":"object"};
+export const StopTransaction_req = validate30;
+const schema27 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"idTag":{"type":"string","maxLength":20},"meterStop":{"type":"integer"},"timestamp":{"type":"string","format":"date-time"},"transactionId":{"type":"integer"},"reason":{"type":"string","enum":["EmergencyStop","EVDisconnected","HardReset","Local","Other","PowerLoss","Reboot","Remote","SoftReset","UnlockCommand","DeAuthorized"]},"transactionData":{"$ref":"urn:shared:MeterValues.req:properties:meterValue"}},"required":["transactionId","timestamp","meterStop"],"type":"object"};
 
-function validate29(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate30(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((((data.transactionId === undefined) && (missing0 = "transactionId")) || ((data.timestamp === undefined) && (missing0 = "timestamp"))) || ((data.meterStop === undefined) && (missing0 = "meterStop"))){
-validate29.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate30.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!((((((key0 === "idTag") || (key0 === "meterStop")) || (key0 === "timestamp")) || (key0 === "transactionId")) || (key0 === "reason")) || (key0 === "transactionData"))){
-validate29.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate30.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -2284,12 +2330,12 @@ const _errs2 = errors;
 if(errors === _errs2){
 if(typeof data0 === "string"){
 if(func0(data0) > 20){
-validate29.errors = [{instancePath:instancePath+"/idTag",keyword:"maxLength",params:{limit: 20}}];
+validate30.errors = [{instancePath:instancePath+"/idTag",keyword:"maxLength",params:{limit: 20}}];
 return false;
 }
 }
 else {
-validate29.errors = [{instancePath:instancePath+"/idTag",keyword:"type",params:{type: "string"}}];
+validate30.errors = [{instancePath:instancePath+"/idTag",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -2303,7 +2349,7 @@ if(data.meterStop !== undefined){
 let data1 = data.meterStop;
 const _errs4 = errors;
 if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
-validate29.errors = [{instancePath:instancePath+"/meterStop",keyword:"type",params:{type: "integer"}}];
+validate30.errors = [{instancePath:instancePath+"/meterStop",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -2319,12 +2365,12 @@ if(errors === _errs6){
 if(errors === _errs6){
 if(typeof data2 === "string"){
 if(!(formats0.validate(data2))){
-validate29.errors = [{instancePath:instancePath+"/timestamp",keyword:"format",params:{format: "date-time"}}];
+validate30.errors = [{instancePath:instancePath+"/timestamp",keyword:"format",params:{format: "date-time"}}];
 return false;
 }
 }
 else {
-validate29.errors = [{instancePath:instancePath+"/timestamp",keyword:"type",params:{type: "string"}}];
+validate30.errors = [{instancePath:instancePath+"/timestamp",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -2339,7 +2385,7 @@ if(data.transactionId !== undefined){
 let data3 = data.transactionId;
 const _errs8 = errors;
 if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
-validate29.errors = [{instancePath:instancePath+"/transactionId",keyword:"type",params:{type: "integer"}}];
+validate30.errors = [{instancePath:instancePath+"/transactionId",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs8 === errors;
@@ -2352,11 +2398,11 @@ if(data.reason !== undefined){
 let data4 = data.reason;
 const _errs10 = errors;
 if(typeof data4 !== "string"){
-validate29.errors = [{instancePath:instancePath+"/reason",keyword:"type",params:{type: "string"}}];
+validate30.errors = [{instancePath:instancePath+"/reason",keyword:"type",params:{type: "string"}}];
 return false;
 }
 if(!(((((((((((data4 === "EmergencyStop") || (data4 === "EVDisconnected")) || (data4 === "HardReset")) || (data4 === "Local")) || (data4 === "Other")) || (data4 === "PowerLoss")) || (data4 === "Reboot")) || (data4 === "Remote")) || (data4 === "SoftReset")) || (data4 === "UnlockCommand")) || (data4 === "DeAuthorized"))){
-validate29.errors = [{instancePath:instancePath+"/reason",keyword:"enum",params:{allowedValues: schema26.properties.reason.enum}}];
+validate30.errors = [{instancePath:instancePath+"/reason",keyword:"enum",params:{allowedValues: schema27.properties.reason.enum}}];
 return false;
 }
 var valid0 = _errs10 === errors;
@@ -2367,8 +2413,8 @@ var valid0 = true;
 if(valid0){
 if(data.transactionData !== undefined){
 const _errs12 = errors;
-if(!(validate15(data.transactionData, {instancePath:instancePath+"/transactionData",parentData:data,parentDataProperty:"transactionData",rootData}))){
-vErrors = vErrors === null ? validate15.errors : vErrors.concat(validate15.errors);
+if(!(validate16(data.transactionData, {instancePath:instancePath+"/transactionData",parentData:data,parentDataProperty:"transactionData",rootData}))){
+vErrors = vErrors === null ? validate16.errors : vErrors.concat(validate16.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs12 === errors;
@@ -2385,62 +2431,16 @@ var valid0 = true;
 }
 }
 else {
-validate29.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate30.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate29.errors = vErrors;
+validate30.errors = vErrors;
 return errors === 0;
 }
 
-export const TriggerMessage_conf = validate31;
-const schema27 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"status":{"type":"string","enum":["Accepted","Rejected","NotImplemented"]}},"required":["status"],"type":"object"};
-
-function validate31(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.status === undefined) && (missing0 = "status")){
-validate31.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
-return false;
-}
-else {
-const _errs1 = errors;
-for(const key0 in data){
-if(!(key0 === "status")){
-validate31.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
-return false;
-break;
-}
-}
-if(_errs1 === errors){
-if(data.status !== undefined){
-let data0 = data.status;
-if(typeof data0 !== "string"){
-validate31.errors = [{instancePath:instancePath+"/status",keyword:"type",params:{type: "string"}}];
-return false;
-}
-if(!(((data0 === "Accepted") || (data0 === "Rejected")) || (data0 === "NotImplemented"))){
-validate31.errors = [{instancePath:instancePath+"/status",keyword:"enum",params:{allowedValues: schema27.properties.status.enum}}];
-return false;
-}
-}
-}
-}
-}
-else {
-validate31.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-validate31.errors = vErrors;
-return errors === 0;
-}
-
-export const UnlockConnector_conf = validate32;
-const schema28 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"status":{"type":"string","enum":["Unlocked","UnlockFailed","NotSupported"]}},"required":["status"],"type":"object"};
+export const TriggerMessage_conf = validate32;
+const schema28 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"status":{"type":"string","enum":["Accepted","Rejected","NotImplemented"]}},"required":["status"],"type":"object"};
 
 function validate32(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -2468,7 +2468,7 @@ if(typeof data0 !== "string"){
 validate32.errors = [{instancePath:instancePath+"/status",keyword:"type",params:{type: "string"}}];
 return false;
 }
-if(!(((data0 === "Unlocked") || (data0 === "UnlockFailed")) || (data0 === "NotSupported"))){
+if(!(((data0 === "Accepted") || (data0 === "Rejected")) || (data0 === "NotImplemented"))){
 validate32.errors = [{instancePath:instancePath+"/status",keyword:"enum",params:{allowedValues: schema28.properties.status.enum}}];
 return false;
 }
@@ -2485,5 +2485,51 @@ validate32.errors = vErrors;
 return errors === 0;
 }
 
-export const validators = {"Authorize.req": Authorize_req, "BootNotification.req": BootNotification_req, "ChangeAvailability.conf": ChangeAvailability_conf, "ChangeConfiguration.conf": ChangeConfiguration_conf, "DataTransfer.req": DataTransfer_req, "DiagnosticsStatusNotification.req": DiagnosticsStatusNotification_req, "FirmwareStatusNotification.req": FirmwareStatusNotification_req, "GetCompositeSchedule.conf": GetCompositeSchedule_conf, "GetConfiguration.conf": GetConfiguration_conf, "GetLocalListVersion.conf": GetLocalListVersion_conf, "Heartbeat.req": Heartbeat_req, "LogStatusNotification.req": LogStatusNotification_req, "MeterValues.req": MeterValues_req, "RemoteStartTransaction.conf": RemoteStartTransaction_conf, "RemoteStopTransaction.conf": RemoteStopTransaction_conf, "Reset.conf": Reset_conf, "SecurityEventNotification.req": SecurityEventNotification_req, "SendLocalList.conf": SendLocalList_conf, "SetChargingProfile.conf": SetChargingProfile_conf, "SignCertificate.req": SignCertificate_req, "SignedFirmwareStatusNotification.req": SignedFirmwareStatusNotification_req, "StartTransaction.req": StartTransaction_req, "StatusNotification.req": StatusNotification_req, "StopTransaction.req": StopTransaction_req, "TriggerMessage.conf": TriggerMessage_conf, "UnlockConnector.conf": UnlockConnector_conf};
+export const UnlockConnector_conf = validate33;
+const schema29 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"status":{"type":"string","enum":["Unlocked","UnlockFailed","NotSupported"]}},"required":["status"],"type":"object"};
+
+function validate33(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.status === undefined) && (missing0 = "status")){
+validate33.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!(key0 === "status")){
+validate33.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.status !== undefined){
+let data0 = data.status;
+if(typeof data0 !== "string"){
+validate33.errors = [{instancePath:instancePath+"/status",keyword:"type",params:{type: "string"}}];
+return false;
+}
+if(!(((data0 === "Unlocked") || (data0 === "UnlockFailed")) || (data0 === "NotSupported"))){
+validate33.errors = [{instancePath:instancePath+"/status",keyword:"enum",params:{allowedValues: schema29.properties.status.enum}}];
+return false;
+}
+}
+}
+}
+}
+else {
+validate33.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+validate33.errors = vErrors;
+return errors === 0;
+}
+
+export const validators = {"Authorize.req": Authorize_req, "BootNotification.req": BootNotification_req, "ChangeAvailability.conf": ChangeAvailability_conf, "ChangeConfiguration.conf": ChangeConfiguration_conf, "ClearChargingProfile.conf": ClearChargingProfile_conf, "DataTransfer.req": DataTransfer_req, "DiagnosticsStatusNotification.req": DiagnosticsStatusNotification_req, "FirmwareStatusNotification.req": FirmwareStatusNotification_req, "GetCompositeSchedule.conf": GetCompositeSchedule_conf, "GetConfiguration.conf": GetConfiguration_conf, "GetLocalListVersion.conf": GetLocalListVersion_conf, "Heartbeat.req": Heartbeat_req, "LogStatusNotification.req": LogStatusNotification_req, "MeterValues.req": MeterValues_req, "RemoteStartTransaction.conf": RemoteStartTransaction_conf, "RemoteStopTransaction.conf": RemoteStopTransaction_conf, "Reset.conf": Reset_conf, "SecurityEventNotification.req": SecurityEventNotification_req, "SendLocalList.conf": SendLocalList_conf, "SetChargingProfile.conf": SetChargingProfile_conf, "SignCertificate.req": SignCertificate_req, "SignedFirmwareStatusNotification.req": SignedFirmwareStatusNotification_req, "StartTransaction.req": StartTransaction_req, "StatusNotification.req": StatusNotification_req, "StopTransaction.req": StopTransaction_req, "TriggerMessage.conf": TriggerMessage_conf, "UnlockConnector.conf": UnlockConnector_conf};
 export const ACTIONS = ["Authorize","BootNotification","CancelReservation","CertificateSigned","ChangeAvailability","ChangeConfiguration","ClearCache","ClearChargingProfile","DataTransfer","DeleteCertificate","DiagnosticsStatusNotification","ExtendedTriggerMessage","FirmwareStatusNotification","GetCompositeSchedule","GetConfiguration","GetDiagnostics","GetInstalledCertificateIds","GetLocalListVersion","GetLog","Heartbeat","InstallCertificate","LogStatusNotification","MeterValues","RemoteStartTransaction","RemoteStopTransaction","ReserveNow","Reset","SecurityEventNotification","SendLocalList","SetChargingProfile","SignCertificate","SignedFirmwareStatusNotification","SignedUpdateFirmware","StartTransaction","StatusNotification","StopTransaction","TriggerMessage","UnlockConnector","UpdateFirmware"];

@@ -207,21 +207,101 @@ validate0.errors = vErrors;
 return errors === 0;
 }
 
-export const GetBaseReport_req = validate8;
-const schema4 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"requestId":{"type":"integer"},"reportBase":{"$ref":"urn:def:ReportBaseEnumType"}},"required":["requestId","reportBase"],"type":"object"};
-const schema5 = {"$id":"urn:def:ReportBaseEnumType","type":"string","enum":["ConfigurationInventory","FullInventory","SummaryInventory"]};
+export const ClearChargingProfile_req = validate8;
+const schema4 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"chargingProfileId":{"type":"integer"},"chargingProfileCriteria":{"$ref":"urn:def:ClearChargingProfileType"}},"type":"object"};
+const schema5 = {"$id":"urn:def:ClearChargingProfileType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"evseId":{"type":"integer"},"chargingProfilePurpose":{"$ref":"urn:def:ChargingProfilePurposeEnumType"},"stackLevel":{"type":"integer"}}};
+const schema6 = {"$id":"urn:def:ChargingProfilePurposeEnumType","type":"string","enum":["ChargingStationExternalConstraints","ChargingStationMaxProfile","TxDefaultProfile","TxProfile"]};
 
-function validate10(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="urn:def:ReportBaseEnumType" */;
+function validate12(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="urn:def:ChargingProfilePurposeEnumType" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
-validate10.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
+validate12.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
 return false;
 }
-if(!(((data === "ConfigurationInventory") || (data === "FullInventory")) || (data === "SummaryInventory"))){
-validate10.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema5.enum}}];
+if(!((((data === "ChargingStationExternalConstraints") || (data === "ChargingStationMaxProfile")) || (data === "TxDefaultProfile")) || (data === "TxProfile"))){
+validate12.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema6.enum}}];
 return false;
+}
+validate12.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate10(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="urn:def:ClearChargingProfileType" */;
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+const _errs1 = errors;
+for(const key0 in data){
+if(!((((key0 === "customData") || (key0 === "evseId")) || (key0 === "chargingProfilePurpose")) || (key0 === "stackLevel"))){
+validate10.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.customData !== undefined){
+const _errs2 = errors;
+if(!(validate1(data.customData, {instancePath:instancePath+"/customData",parentData:data,parentDataProperty:"customData",rootData}))){
+vErrors = vErrors === null ? validate1.errors : vErrors.concat(validate1.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.evseId !== undefined){
+let data1 = data.evseId;
+const _errs3 = errors;
+if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
+validate10.errors = [{instancePath:instancePath+"/evseId",keyword:"type",params:{type: "integer"}}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.chargingProfilePurpose !== undefined){
+const _errs5 = errors;
+if(!(validate12(data.chargingProfilePurpose, {instancePath:instancePath+"/chargingProfilePurpose",parentData:data,parentDataProperty:"chargingProfilePurpose",rootData}))){
+vErrors = vErrors === null ? validate12.errors : vErrors.concat(validate12.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.stackLevel !== undefined){
+let data3 = data.stackLevel;
+const _errs6 = errors;
+if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
+validate10.errors = [{instancePath:instancePath+"/stackLevel",keyword:"type",params:{type: "integer"}}];
+return false;
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate10.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+return false;
+}
 }
 validate10.errors = vErrors;
 return errors === 0;
@@ -233,16 +313,100 @@ let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
+const _errs1 = errors;
+for(const key0 in data){
+if(!(((key0 === "customData") || (key0 === "chargingProfileId")) || (key0 === "chargingProfileCriteria"))){
+validate8.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.customData !== undefined){
+const _errs2 = errors;
+if(!(validate1(data.customData, {instancePath:instancePath+"/customData",parentData:data,parentDataProperty:"customData",rootData}))){
+vErrors = vErrors === null ? validate1.errors : vErrors.concat(validate1.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.chargingProfileId !== undefined){
+let data1 = data.chargingProfileId;
+const _errs3 = errors;
+if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
+validate8.errors = [{instancePath:instancePath+"/chargingProfileId",keyword:"type",params:{type: "integer"}}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.chargingProfileCriteria !== undefined){
+const _errs5 = errors;
+if(!(validate10(data.chargingProfileCriteria, {instancePath:instancePath+"/chargingProfileCriteria",parentData:data,parentDataProperty:"chargingProfileCriteria",rootData}))){
+vErrors = vErrors === null ? validate10.errors : vErrors.concat(validate10.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+else {
+validate8.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+validate8.errors = vErrors;
+return errors === 0;
+}
+
+export const GetBaseReport_req = validate15;
+const schema7 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"requestId":{"type":"integer"},"reportBase":{"$ref":"urn:def:ReportBaseEnumType"}},"required":["requestId","reportBase"],"type":"object"};
+const schema8 = {"$id":"urn:def:ReportBaseEnumType","type":"string","enum":["ConfigurationInventory","FullInventory","SummaryInventory"]};
+
+function validate17(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="urn:def:ReportBaseEnumType" */;
+let vErrors = null;
+let errors = 0;
+if(typeof data !== "string"){
+validate17.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
+return false;
+}
+if(!(((data === "ConfigurationInventory") || (data === "FullInventory")) || (data === "SummaryInventory"))){
+validate17.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema8.enum}}];
+return false;
+}
+validate17.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate15(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.requestId === undefined) && (missing0 = "requestId")) || ((data.reportBase === undefined) && (missing0 = "reportBase"))){
-validate8.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate15.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(((key0 === "customData") || (key0 === "requestId")) || (key0 === "reportBase"))){
-validate8.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate15.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -264,7 +428,7 @@ if(data.requestId !== undefined){
 let data1 = data.requestId;
 const _errs3 = errors;
 if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
-validate8.errors = [{instancePath:instancePath+"/requestId",keyword:"type",params:{type: "integer"}}];
+validate15.errors = [{instancePath:instancePath+"/requestId",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -275,8 +439,8 @@ var valid0 = true;
 if(valid0){
 if(data.reportBase !== undefined){
 const _errs5 = errors;
-if(!(validate10(data.reportBase, {instancePath:instancePath+"/reportBase",parentData:data,parentDataProperty:"reportBase",rootData}))){
-vErrors = vErrors === null ? validate10.errors : vErrors.concat(validate10.errors);
+if(!(validate17(data.reportBase, {instancePath:instancePath+"/reportBase",parentData:data,parentDataProperty:"reportBase",rootData}))){
+vErrors = vErrors === null ? validate17.errors : vErrors.concat(validate17.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs5 === errors;
@@ -290,50 +454,50 @@ var valid0 = true;
 }
 }
 else {
-validate8.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate15.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate8.errors = vErrors;
+validate15.errors = vErrors;
 return errors === 0;
 }
 
-export const GetCompositeSchedule_req = validate12;
-const schema6 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"duration":{"type":"integer"},"chargingRateUnit":{"$ref":"urn:def:ChargingRateUnitEnumType"},"evseId":{"type":"integer"}},"required":["duration","evseId"],"type":"object"};
-const schema7 = {"$id":"urn:def:ChargingRateUnitEnumType","type":"string","enum":["W","A"]};
+export const GetCompositeSchedule_req = validate19;
+const schema9 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"duration":{"type":"integer"},"chargingRateUnit":{"$ref":"urn:def:ChargingRateUnitEnumType"},"evseId":{"type":"integer"}},"required":["duration","evseId"],"type":"object"};
+const schema10 = {"$id":"urn:def:ChargingRateUnitEnumType","type":"string","enum":["W","A"]};
 
-function validate14(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate21(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:ChargingRateUnitEnumType" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
-validate14.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
+validate21.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
 return false;
 }
 if(!((data === "W") || (data === "A"))){
-validate14.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema7.enum}}];
+validate21.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema10.enum}}];
 return false;
 }
-validate14.errors = vErrors;
+validate21.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate12(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate19(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.duration === undefined) && (missing0 = "duration")) || ((data.evseId === undefined) && (missing0 = "evseId"))){
-validate12.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate19.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!((((key0 === "customData") || (key0 === "duration")) || (key0 === "chargingRateUnit")) || (key0 === "evseId"))){
-validate12.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate19.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -355,7 +519,7 @@ if(data.duration !== undefined){
 let data1 = data.duration;
 const _errs3 = errors;
 if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
-validate12.errors = [{instancePath:instancePath+"/duration",keyword:"type",params:{type: "integer"}}];
+validate19.errors = [{instancePath:instancePath+"/duration",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -366,8 +530,8 @@ var valid0 = true;
 if(valid0){
 if(data.chargingRateUnit !== undefined){
 const _errs5 = errors;
-if(!(validate14(data.chargingRateUnit, {instancePath:instancePath+"/chargingRateUnit",parentData:data,parentDataProperty:"chargingRateUnit",rootData}))){
-vErrors = vErrors === null ? validate14.errors : vErrors.concat(validate14.errors);
+if(!(validate21(data.chargingRateUnit, {instancePath:instancePath+"/chargingRateUnit",parentData:data,parentDataProperty:"chargingRateUnit",rootData}))){
+vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs5 === errors;
@@ -380,7 +544,7 @@ if(data.evseId !== undefined){
 let data3 = data.evseId;
 const _errs6 = errors;
 if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
-validate12.errors = [{instancePath:instancePath+"/evseId",keyword:"type",params:{type: "integer"}}];
+validate19.errors = [{instancePath:instancePath+"/evseId",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -395,18 +559,18 @@ var valid0 = true;
 }
 }
 else {
-validate12.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate19.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate12.errors = vErrors;
+validate19.errors = vErrors;
 return errors === 0;
 }
 
-export const GetLocalListVersion_req = validate16;
-const schema8 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"}},"type":"object"};
+export const GetLocalListVersion_req = validate23;
+const schema11 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"}},"type":"object"};
 
-function validate16(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate23(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -414,7 +578,7 @@ if(data && typeof data == "object" && !Array.isArray(data)){
 const _errs1 = errors;
 for(const key0 in data){
 if(!(key0 === "customData")){
-validate16.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate23.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -429,20 +593,20 @@ errors = vErrors.length;
 }
 }
 else {
-validate16.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate23.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate16.errors = vErrors;
+validate23.errors = vErrors;
 return errors === 0;
 }
 
-export const GetReport_req = validate18;
-const schema9 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"componentVariable":{"type":"array","items":{"$ref":"urn:def:ComponentVariableType"},"minItems":1},"requestId":{"type":"integer"},"componentCriteria":{"type":"array","items":{"$ref":"urn:def:ComponentCriterionEnumType"},"minItems":1,"maxItems":4}},"required":["requestId"],"type":"object"};
-const schema10 = {"$id":"urn:def:ComponentVariableType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"component":{"$ref":"urn:def:ComponentType"},"variable":{"$ref":"urn:def:VariableType"}},"required":["component"]};
-const schema11 = {"$id":"urn:def:ComponentType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"evse":{"$ref":"urn:def:EVSEType"},"name":{"type":"string","maxLength":50},"instance":{"type":"string","maxLength":50}},"required":["name"]};
+export const GetReport_req = validate25;
+const schema12 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"componentVariable":{"type":"array","items":{"$ref":"urn:def:ComponentVariableType"},"minItems":1},"requestId":{"type":"integer"},"componentCriteria":{"type":"array","items":{"$ref":"urn:def:ComponentCriterionEnumType"},"minItems":1,"maxItems":4}},"required":["requestId"],"type":"object"};
+const schema13 = {"$id":"urn:def:ComponentVariableType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"component":{"$ref":"urn:def:ComponentType"},"variable":{"$ref":"urn:def:VariableType"}},"required":["component"]};
+const schema14 = {"$id":"urn:def:ComponentType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"evse":{"$ref":"urn:def:EVSEType"},"name":{"type":"string","maxLength":50},"instance":{"type":"string","maxLength":50}},"required":["name"]};
 
-function validate22(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate29(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:ComponentType" */;
 let vErrors = null;
 let errors = 0;
@@ -450,14 +614,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.name === undefined) && (missing0 = "name")){
-validate22.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate29.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!((((key0 === "customData") || (key0 === "evse")) || (key0 === "name")) || (key0 === "instance"))){
-validate22.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate29.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -493,12 +657,12 @@ const _errs4 = errors;
 if(errors === _errs4){
 if(typeof data2 === "string"){
 if(func0(data2) > 50){
-validate22.errors = [{instancePath:instancePath+"/name",keyword:"maxLength",params:{limit: 50}}];
+validate29.errors = [{instancePath:instancePath+"/name",keyword:"maxLength",params:{limit: 50}}];
 return false;
 }
 }
 else {
-validate22.errors = [{instancePath:instancePath+"/name",keyword:"type",params:{type: "string"}}];
+validate29.errors = [{instancePath:instancePath+"/name",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -514,12 +678,12 @@ const _errs6 = errors;
 if(errors === _errs6){
 if(typeof data3 === "string"){
 if(func0(data3) > 50){
-validate22.errors = [{instancePath:instancePath+"/instance",keyword:"maxLength",params:{limit: 50}}];
+validate29.errors = [{instancePath:instancePath+"/instance",keyword:"maxLength",params:{limit: 50}}];
 return false;
 }
 }
 else {
-validate22.errors = [{instancePath:instancePath+"/instance",keyword:"type",params:{type: "string"}}];
+validate29.errors = [{instancePath:instancePath+"/instance",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -535,17 +699,17 @@ var valid0 = true;
 }
 }
 else {
-validate22.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate29.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate22.errors = vErrors;
+validate29.errors = vErrors;
 return errors === 0;
 }
 
-const schema12 = {"$id":"urn:def:VariableType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"name":{"type":"string","maxLength":50},"instance":{"type":"string","maxLength":50}},"required":["name"]};
+const schema15 = {"$id":"urn:def:VariableType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"name":{"type":"string","maxLength":50},"instance":{"type":"string","maxLength":50}},"required":["name"]};
 
-function validate26(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate33(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:VariableType" */;
 let vErrors = null;
 let errors = 0;
@@ -553,14 +717,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.name === undefined) && (missing0 = "name")){
-validate26.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate33.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(((key0 === "customData") || (key0 === "name")) || (key0 === "instance"))){
-validate26.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate33.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -584,12 +748,12 @@ const _errs3 = errors;
 if(errors === _errs3){
 if(typeof data1 === "string"){
 if(func0(data1) > 50){
-validate26.errors = [{instancePath:instancePath+"/name",keyword:"maxLength",params:{limit: 50}}];
+validate33.errors = [{instancePath:instancePath+"/name",keyword:"maxLength",params:{limit: 50}}];
 return false;
 }
 }
 else {
-validate26.errors = [{instancePath:instancePath+"/name",keyword:"type",params:{type: "string"}}];
+validate33.errors = [{instancePath:instancePath+"/name",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -605,12 +769,12 @@ const _errs5 = errors;
 if(errors === _errs5){
 if(typeof data2 === "string"){
 if(func0(data2) > 50){
-validate26.errors = [{instancePath:instancePath+"/instance",keyword:"maxLength",params:{limit: 50}}];
+validate33.errors = [{instancePath:instancePath+"/instance",keyword:"maxLength",params:{limit: 50}}];
 return false;
 }
 }
 else {
-validate26.errors = [{instancePath:instancePath+"/instance",keyword:"type",params:{type: "string"}}];
+validate33.errors = [{instancePath:instancePath+"/instance",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -625,16 +789,16 @@ var valid0 = true;
 }
 }
 else {
-validate26.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate33.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate26.errors = vErrors;
+validate33.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate20(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate27(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:ComponentVariableType" */;
 let vErrors = null;
 let errors = 0;
@@ -642,14 +806,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.component === undefined) && (missing0 = "component")){
-validate20.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate27.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(((key0 === "customData") || (key0 === "component")) || (key0 === "variable"))){
-validate20.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate27.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -669,8 +833,8 @@ var valid0 = true;
 if(valid0){
 if(data.component !== undefined){
 const _errs3 = errors;
-if(!(validate22(data.component, {instancePath:instancePath+"/component",parentData:data,parentDataProperty:"component",rootData}))){
-vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+if(!(validate29(data.component, {instancePath:instancePath+"/component",parentData:data,parentDataProperty:"component",rootData}))){
+vErrors = vErrors === null ? validate29.errors : vErrors.concat(validate29.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs3 === errors;
@@ -681,8 +845,8 @@ var valid0 = true;
 if(valid0){
 if(data.variable !== undefined){
 const _errs4 = errors;
-if(!(validate26(data.variable, {instancePath:instancePath+"/variable",parentData:data,parentDataProperty:"variable",rootData}))){
-vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
+if(!(validate33(data.variable, {instancePath:instancePath+"/variable",parentData:data,parentDataProperty:"variable",rootData}))){
+vErrors = vErrors === null ? validate33.errors : vErrors.concat(validate33.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs4 === errors;
@@ -696,48 +860,48 @@ var valid0 = true;
 }
 }
 else {
-validate20.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate27.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate20.errors = vErrors;
+validate27.errors = vErrors;
 return errors === 0;
 }
 
-const schema13 = {"$id":"urn:def:ComponentCriterionEnumType","type":"string","enum":["Active","Available","Enabled","Problem"]};
+const schema16 = {"$id":"urn:def:ComponentCriterionEnumType","type":"string","enum":["Active","Available","Enabled","Problem"]};
 
-function validate30(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate37(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:ComponentCriterionEnumType" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
-validate30.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
+validate37.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
 return false;
 }
 if(!((((data === "Active") || (data === "Available")) || (data === "Enabled")) || (data === "Problem"))){
-validate30.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema13.enum}}];
+validate37.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema16.enum}}];
 return false;
 }
-validate30.errors = vErrors;
+validate37.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate18(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate25(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.requestId === undefined) && (missing0 = "requestId")){
-validate18.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate25.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!((((key0 === "customData") || (key0 === "componentVariable")) || (key0 === "requestId")) || (key0 === "componentCriteria"))){
-validate18.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate25.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -761,7 +925,7 @@ const _errs3 = errors;
 if(errors === _errs3){
 if(Array.isArray(data1)){
 if(data1.length < 1){
-validate18.errors = [{instancePath:instancePath+"/componentVariable",keyword:"minItems",params:{limit: 1}}];
+validate25.errors = [{instancePath:instancePath+"/componentVariable",keyword:"minItems",params:{limit: 1}}];
 return false;
 }
 else {
@@ -769,8 +933,8 @@ var valid1 = true;
 const len0 = data1.length;
 for(let i0=0; i0<len0; i0++){
 const _errs5 = errors;
-if(!(validate20(data1[i0], {instancePath:instancePath+"/componentVariable/" + i0,parentData:data1,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate20.errors : vErrors.concat(validate20.errors);
+if(!(validate27(data1[i0], {instancePath:instancePath+"/componentVariable/" + i0,parentData:data1,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate27.errors : vErrors.concat(validate27.errors);
 errors = vErrors.length;
 }
 var valid1 = _errs5 === errors;
@@ -781,7 +945,7 @@ break;
 }
 }
 else {
-validate18.errors = [{instancePath:instancePath+"/componentVariable",keyword:"type",params:{type: "array"}}];
+validate25.errors = [{instancePath:instancePath+"/componentVariable",keyword:"type",params:{type: "array"}}];
 return false;
 }
 }
@@ -795,7 +959,7 @@ if(data.requestId !== undefined){
 let data3 = data.requestId;
 const _errs6 = errors;
 if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
-validate18.errors = [{instancePath:instancePath+"/requestId",keyword:"type",params:{type: "integer"}}];
+validate25.errors = [{instancePath:instancePath+"/requestId",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -810,12 +974,12 @@ const _errs8 = errors;
 if(errors === _errs8){
 if(Array.isArray(data4)){
 if(data4.length > 4){
-validate18.errors = [{instancePath:instancePath+"/componentCriteria",keyword:"maxItems",params:{limit: 4}}];
+validate25.errors = [{instancePath:instancePath+"/componentCriteria",keyword:"maxItems",params:{limit: 4}}];
 return false;
 }
 else {
 if(data4.length < 1){
-validate18.errors = [{instancePath:instancePath+"/componentCriteria",keyword:"minItems",params:{limit: 1}}];
+validate25.errors = [{instancePath:instancePath+"/componentCriteria",keyword:"minItems",params:{limit: 1}}];
 return false;
 }
 else {
@@ -823,8 +987,8 @@ var valid2 = true;
 const len1 = data4.length;
 for(let i1=0; i1<len1; i1++){
 const _errs10 = errors;
-if(!(validate30(data4[i1], {instancePath:instancePath+"/componentCriteria/" + i1,parentData:data4,parentDataProperty:i1,rootData}))){
-vErrors = vErrors === null ? validate30.errors : vErrors.concat(validate30.errors);
+if(!(validate37(data4[i1], {instancePath:instancePath+"/componentCriteria/" + i1,parentData:data4,parentDataProperty:i1,rootData}))){
+vErrors = vErrors === null ? validate37.errors : vErrors.concat(validate37.errors);
 errors = vErrors.length;
 }
 var valid2 = _errs10 === errors;
@@ -836,7 +1000,7 @@ break;
 }
 }
 else {
-validate18.errors = [{instancePath:instancePath+"/componentCriteria",keyword:"type",params:{type: "array"}}];
+validate25.errors = [{instancePath:instancePath+"/componentCriteria",keyword:"type",params:{type: "array"}}];
 return false;
 }
 }
@@ -852,37 +1016,37 @@ var valid0 = true;
 }
 }
 else {
-validate18.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate25.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate18.errors = vErrors;
+validate25.errors = vErrors;
 return errors === 0;
 }
 
-export const GetVariables_req = validate32;
-const schema14 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"getVariableData":{"type":"array","items":{"$ref":"urn:def:GetVariableDataType"},"minItems":1}},"required":["getVariableData"],"type":"object"};
-const schema15 = {"$id":"urn:def:GetVariableDataType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"attributeType":{"$ref":"urn:def:AttributeEnumType"},"component":{"$ref":"urn:def:ComponentType"},"variable":{"$ref":"urn:def:VariableType"}},"required":["component","variable"]};
-const schema16 = {"$id":"urn:def:AttributeEnumType","type":"string","default":"Actual","enum":["Actual","Target","MinSet","MaxSet"]};
+export const GetVariables_req = validate39;
+const schema17 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"getVariableData":{"type":"array","items":{"$ref":"urn:def:GetVariableDataType"},"minItems":1}},"required":["getVariableData"],"type":"object"};
+const schema18 = {"$id":"urn:def:GetVariableDataType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"attributeType":{"$ref":"urn:def:AttributeEnumType"},"component":{"$ref":"urn:def:ComponentType"},"variable":{"$ref":"urn:def:VariableType"}},"required":["component","variable"]};
+const schema19 = {"$id":"urn:def:AttributeEnumType","type":"string","default":"Actual","enum":["Actual","Target","MinSet","MaxSet"]};
 
-function validate36(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate43(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:AttributeEnumType" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
-validate36.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
+validate43.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
 return false;
 }
 if(!((((data === "Actual") || (data === "Target")) || (data === "MinSet")) || (data === "MaxSet"))){
-validate36.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema16.enum}}];
+validate43.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema19.enum}}];
 return false;
 }
-validate36.errors = vErrors;
+validate43.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate34(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate41(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:GetVariableDataType" */;
 let vErrors = null;
 let errors = 0;
@@ -890,14 +1054,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.component === undefined) && (missing0 = "component")) || ((data.variable === undefined) && (missing0 = "variable"))){
-validate34.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate41.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!((((key0 === "customData") || (key0 === "attributeType")) || (key0 === "component")) || (key0 === "variable"))){
-validate34.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate41.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -917,8 +1081,8 @@ var valid0 = true;
 if(valid0){
 if(data.attributeType !== undefined){
 const _errs3 = errors;
-if(!(validate36(data.attributeType, {instancePath:instancePath+"/attributeType",parentData:data,parentDataProperty:"attributeType",rootData}))){
-vErrors = vErrors === null ? validate36.errors : vErrors.concat(validate36.errors);
+if(!(validate43(data.attributeType, {instancePath:instancePath+"/attributeType",parentData:data,parentDataProperty:"attributeType",rootData}))){
+vErrors = vErrors === null ? validate43.errors : vErrors.concat(validate43.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs3 === errors;
@@ -929,8 +1093,8 @@ var valid0 = true;
 if(valid0){
 if(data.component !== undefined){
 const _errs4 = errors;
-if(!(validate22(data.component, {instancePath:instancePath+"/component",parentData:data,parentDataProperty:"component",rootData}))){
-vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+if(!(validate29(data.component, {instancePath:instancePath+"/component",parentData:data,parentDataProperty:"component",rootData}))){
+vErrors = vErrors === null ? validate29.errors : vErrors.concat(validate29.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs4 === errors;
@@ -941,8 +1105,8 @@ var valid0 = true;
 if(valid0){
 if(data.variable !== undefined){
 const _errs5 = errors;
-if(!(validate26(data.variable, {instancePath:instancePath+"/variable",parentData:data,parentDataProperty:"variable",rootData}))){
-vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
+if(!(validate33(data.variable, {instancePath:instancePath+"/variable",parentData:data,parentDataProperty:"variable",rootData}))){
+vErrors = vErrors === null ? validate33.errors : vErrors.concat(validate33.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs5 === errors;
@@ -957,30 +1121,30 @@ var valid0 = true;
 }
 }
 else {
-validate34.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate41.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate34.errors = vErrors;
+validate41.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate32(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate39(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.getVariableData === undefined) && (missing0 = "getVariableData")){
-validate32.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate39.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!((key0 === "customData") || (key0 === "getVariableData"))){
-validate32.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate39.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -1004,7 +1168,7 @@ const _errs3 = errors;
 if(errors === _errs3){
 if(Array.isArray(data1)){
 if(data1.length < 1){
-validate32.errors = [{instancePath:instancePath+"/getVariableData",keyword:"minItems",params:{limit: 1}}];
+validate39.errors = [{instancePath:instancePath+"/getVariableData",keyword:"minItems",params:{limit: 1}}];
 return false;
 }
 else {
@@ -1012,8 +1176,8 @@ var valid1 = true;
 const len0 = data1.length;
 for(let i0=0; i0<len0; i0++){
 const _errs5 = errors;
-if(!(validate34(data1[i0], {instancePath:instancePath+"/getVariableData/" + i0,parentData:data1,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate34.errors : vErrors.concat(validate34.errors);
+if(!(validate41(data1[i0], {instancePath:instancePath+"/getVariableData/" + i0,parentData:data1,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate41.errors : vErrors.concat(validate41.errors);
 errors = vErrors.length;
 }
 var valid1 = _errs5 === errors;
@@ -1024,7 +1188,7 @@ break;
 }
 }
 else {
-validate32.errors = [{instancePath:instancePath+"/getVariableData",keyword:"type",params:{type: "array"}}];
+validate39.errors = [{instancePath:instancePath+"/getVariableData",keyword:"type",params:{type: "array"}}];
 return false;
 }
 }
@@ -1038,20 +1202,20 @@ var valid0 = true;
 }
 }
 else {
-validate32.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate39.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate32.errors = vErrors;
+validate39.errors = vErrors;
 return errors === 0;
 }
 
-export const RequestStartTransaction_req = validate41;
-const schema17 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"evseId":{"type":"integer"},"groupIdToken":{"$ref":"urn:def:IdTokenType"},"idToken":{"$ref":"urn:def:IdTokenType"},"remoteStartId":{"type":"integer"},"chargingProfile":{"$ref":"urn:def:ChargingProfileType"}},"required":["remoteStartId","idToken"],"type":"object"};
-const schema18 = {"$id":"urn:def:IdTokenType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"additionalInfo":{"type":"array","items":{"$ref":"urn:def:AdditionalInfoType"},"minItems":1},"idToken":{"type":"string","maxLength":36},"type":{"$ref":"urn:def:IdTokenEnumType"}},"required":["idToken","type"]};
-const schema19 = {"$id":"urn:def:AdditionalInfoType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"additionalIdToken":{"type":"string","maxLength":36},"type":{"type":"string","maxLength":50}},"required":["additionalIdToken","type"]};
+export const RequestStartTransaction_req = validate48;
+const schema20 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"evseId":{"type":"integer"},"groupIdToken":{"$ref":"urn:def:IdTokenType"},"idToken":{"$ref":"urn:def:IdTokenType"},"remoteStartId":{"type":"integer"},"chargingProfile":{"$ref":"urn:def:ChargingProfileType"}},"required":["remoteStartId","idToken"],"type":"object"};
+const schema21 = {"$id":"urn:def:IdTokenType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"additionalInfo":{"type":"array","items":{"$ref":"urn:def:AdditionalInfoType"},"minItems":1},"idToken":{"type":"string","maxLength":36},"type":{"$ref":"urn:def:IdTokenEnumType"}},"required":["idToken","type"]};
+const schema22 = {"$id":"urn:def:AdditionalInfoType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"additionalIdToken":{"type":"string","maxLength":36},"type":{"type":"string","maxLength":50}},"required":["additionalIdToken","type"]};
 
-function validate45(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate52(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:AdditionalInfoType" */;
 let vErrors = null;
 let errors = 0;
@@ -1059,14 +1223,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.additionalIdToken === undefined) && (missing0 = "additionalIdToken")) || ((data.type === undefined) && (missing0 = "type"))){
-validate45.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate52.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(((key0 === "customData") || (key0 === "additionalIdToken")) || (key0 === "type"))){
-validate45.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate52.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -1090,12 +1254,12 @@ const _errs3 = errors;
 if(errors === _errs3){
 if(typeof data1 === "string"){
 if(func0(data1) > 36){
-validate45.errors = [{instancePath:instancePath+"/additionalIdToken",keyword:"maxLength",params:{limit: 36}}];
+validate52.errors = [{instancePath:instancePath+"/additionalIdToken",keyword:"maxLength",params:{limit: 36}}];
 return false;
 }
 }
 else {
-validate45.errors = [{instancePath:instancePath+"/additionalIdToken",keyword:"type",params:{type: "string"}}];
+validate52.errors = [{instancePath:instancePath+"/additionalIdToken",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -1111,12 +1275,12 @@ const _errs5 = errors;
 if(errors === _errs5){
 if(typeof data2 === "string"){
 if(func0(data2) > 50){
-validate45.errors = [{instancePath:instancePath+"/type",keyword:"maxLength",params:{limit: 50}}];
+validate52.errors = [{instancePath:instancePath+"/type",keyword:"maxLength",params:{limit: 50}}];
 return false;
 }
 }
 else {
-validate45.errors = [{instancePath:instancePath+"/type",keyword:"type",params:{type: "string"}}];
+validate52.errors = [{instancePath:instancePath+"/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -1131,34 +1295,34 @@ var valid0 = true;
 }
 }
 else {
-validate45.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate52.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate45.errors = vErrors;
+validate52.errors = vErrors;
 return errors === 0;
 }
 
-const schema20 = {"$id":"urn:def:IdTokenEnumType","type":"string","enum":["Central","eMAID","ISO14443","ISO15693","KeyCode","Local","MacAddress","NoAuthorization"]};
+const schema23 = {"$id":"urn:def:IdTokenEnumType","type":"string","enum":["Central","eMAID","ISO14443","ISO15693","KeyCode","Local","MacAddress","NoAuthorization"]};
 
-function validate48(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate55(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:IdTokenEnumType" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
-validate48.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
+validate55.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
 return false;
 }
 if(!((((((((data === "Central") || (data === "eMAID")) || (data === "ISO14443")) || (data === "ISO15693")) || (data === "KeyCode")) || (data === "Local")) || (data === "MacAddress")) || (data === "NoAuthorization"))){
-validate48.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema20.enum}}];
+validate55.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema23.enum}}];
 return false;
 }
-validate48.errors = vErrors;
+validate55.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate43(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate50(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:IdTokenType" */;
 let vErrors = null;
 let errors = 0;
@@ -1166,14 +1330,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.idToken === undefined) && (missing0 = "idToken")) || ((data.type === undefined) && (missing0 = "type"))){
-validate43.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate50.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!((((key0 === "customData") || (key0 === "additionalInfo")) || (key0 === "idToken")) || (key0 === "type"))){
-validate43.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate50.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -1197,7 +1361,7 @@ const _errs3 = errors;
 if(errors === _errs3){
 if(Array.isArray(data1)){
 if(data1.length < 1){
-validate43.errors = [{instancePath:instancePath+"/additionalInfo",keyword:"minItems",params:{limit: 1}}];
+validate50.errors = [{instancePath:instancePath+"/additionalInfo",keyword:"minItems",params:{limit: 1}}];
 return false;
 }
 else {
@@ -1205,8 +1369,8 @@ var valid1 = true;
 const len0 = data1.length;
 for(let i0=0; i0<len0; i0++){
 const _errs5 = errors;
-if(!(validate45(data1[i0], {instancePath:instancePath+"/additionalInfo/" + i0,parentData:data1,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate45.errors : vErrors.concat(validate45.errors);
+if(!(validate52(data1[i0], {instancePath:instancePath+"/additionalInfo/" + i0,parentData:data1,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate52.errors : vErrors.concat(validate52.errors);
 errors = vErrors.length;
 }
 var valid1 = _errs5 === errors;
@@ -1217,7 +1381,7 @@ break;
 }
 }
 else {
-validate43.errors = [{instancePath:instancePath+"/additionalInfo",keyword:"type",params:{type: "array"}}];
+validate50.errors = [{instancePath:instancePath+"/additionalInfo",keyword:"type",params:{type: "array"}}];
 return false;
 }
 }
@@ -1233,12 +1397,12 @@ const _errs6 = errors;
 if(errors === _errs6){
 if(typeof data3 === "string"){
 if(func0(data3) > 36){
-validate43.errors = [{instancePath:instancePath+"/idToken",keyword:"maxLength",params:{limit: 36}}];
+validate50.errors = [{instancePath:instancePath+"/idToken",keyword:"maxLength",params:{limit: 36}}];
 return false;
 }
 }
 else {
-validate43.errors = [{instancePath:instancePath+"/idToken",keyword:"type",params:{type: "string"}}];
+validate50.errors = [{instancePath:instancePath+"/idToken",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -1250,8 +1414,8 @@ var valid0 = true;
 if(valid0){
 if(data.type !== undefined){
 const _errs8 = errors;
-if(!(validate48(data.type, {instancePath:instancePath+"/type",parentData:data,parentDataProperty:"type",rootData}))){
-vErrors = vErrors === null ? validate48.errors : vErrors.concat(validate48.errors);
+if(!(validate55(data.type, {instancePath:instancePath+"/type",parentData:data,parentDataProperty:"type",rootData}))){
+vErrors = vErrors === null ? validate55.errors : vErrors.concat(validate55.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs8 === errors;
@@ -1266,74 +1430,56 @@ var valid0 = true;
 }
 }
 else {
-validate43.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate50.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate43.errors = vErrors;
+validate50.errors = vErrors;
 return errors === 0;
 }
 
-const schema21 = {"$id":"urn:def:ChargingProfileType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"id":{"type":"integer"},"stackLevel":{"type":"integer"},"chargingProfilePurpose":{"$ref":"urn:def:ChargingProfilePurposeEnumType"},"chargingProfileKind":{"$ref":"urn:def:ChargingProfileKindEnumType"},"recurrencyKind":{"$ref":"urn:def:RecurrencyKindEnumType"},"validFrom":{"type":"string","format":"date-time"},"validTo":{"type":"string","format":"date-time"},"chargingSchedule":{"type":"array","items":{"$ref":"urn:def:ChargingScheduleType"},"minItems":1,"maxItems":3},"transactionId":{"type":"string","maxLength":36}},"required":["id","stackLevel","chargingProfilePurpose","chargingProfileKind","chargingSchedule"]};
+const schema24 = {"$id":"urn:def:ChargingProfileType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"id":{"type":"integer"},"stackLevel":{"type":"integer"},"chargingProfilePurpose":{"$ref":"urn:def:ChargingProfilePurposeEnumType"},"chargingProfileKind":{"$ref":"urn:def:ChargingProfileKindEnumType"},"recurrencyKind":{"$ref":"urn:def:RecurrencyKindEnumType"},"validFrom":{"type":"string","format":"date-time"},"validTo":{"type":"string","format":"date-time"},"chargingSchedule":{"type":"array","items":{"$ref":"urn:def:ChargingScheduleType"},"minItems":1,"maxItems":3},"transactionId":{"type":"string","maxLength":36}},"required":["id","stackLevel","chargingProfilePurpose","chargingProfileKind","chargingSchedule"]};
 const func8 = Object.prototype.hasOwnProperty;
-const schema22 = {"$id":"urn:def:ChargingProfilePurposeEnumType","type":"string","enum":["ChargingStationExternalConstraints","ChargingStationMaxProfile","TxDefaultProfile","TxProfile"]};
+const schema25 = {"$id":"urn:def:ChargingProfileKindEnumType","type":"string","enum":["Absolute","Recurring","Relative"]};
 
-function validate54(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="urn:def:ChargingProfilePurposeEnumType" */;
-let vErrors = null;
-let errors = 0;
-if(typeof data !== "string"){
-validate54.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
-return false;
-}
-if(!((((data === "ChargingStationExternalConstraints") || (data === "ChargingStationMaxProfile")) || (data === "TxDefaultProfile")) || (data === "TxProfile"))){
-validate54.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema22.enum}}];
-return false;
-}
-validate54.errors = vErrors;
-return errors === 0;
-}
-
-const schema23 = {"$id":"urn:def:ChargingProfileKindEnumType","type":"string","enum":["Absolute","Recurring","Relative"]};
-
-function validate56(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate62(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:ChargingProfileKindEnumType" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
-validate56.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
+validate62.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
 return false;
 }
 if(!(((data === "Absolute") || (data === "Recurring")) || (data === "Relative"))){
-validate56.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema23.enum}}];
+validate62.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema25.enum}}];
 return false;
 }
-validate56.errors = vErrors;
+validate62.errors = vErrors;
 return errors === 0;
 }
 
-const schema24 = {"$id":"urn:def:RecurrencyKindEnumType","type":"string","enum":["Daily","Weekly"]};
+const schema26 = {"$id":"urn:def:RecurrencyKindEnumType","type":"string","enum":["Daily","Weekly"]};
 
-function validate58(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate64(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:RecurrencyKindEnumType" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
-validate58.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
+validate64.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
 return false;
 }
 if(!((data === "Daily") || (data === "Weekly"))){
-validate58.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema24.enum}}];
+validate64.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema26.enum}}];
 return false;
 }
-validate58.errors = vErrors;
+validate64.errors = vErrors;
 return errors === 0;
 }
 
-const schema25 = {"$id":"urn:def:ChargingScheduleType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"id":{"type":"integer"},"startSchedule":{"type":"string","format":"date-time"},"duration":{"type":"integer"},"chargingRateUnit":{"$ref":"urn:def:ChargingRateUnitEnumType"},"chargingSchedulePeriod":{"type":"array","items":{"$ref":"urn:def:ChargingSchedulePeriodType"},"minItems":1,"maxItems":1024},"minChargingRate":{"type":"number"},"salesTariff":{"$ref":"urn:def:SalesTariffType"}},"required":["id","chargingRateUnit","chargingSchedulePeriod"]};
-const schema26 = {"$id":"urn:def:ChargingSchedulePeriodType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"startPeriod":{"type":"integer"},"limit":{"type":"number"},"numberPhases":{"type":"integer"},"phaseToUse":{"type":"integer"}},"required":["startPeriod","limit"]};
+const schema27 = {"$id":"urn:def:ChargingScheduleType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"id":{"type":"integer"},"startSchedule":{"type":"string","format":"date-time"},"duration":{"type":"integer"},"chargingRateUnit":{"$ref":"urn:def:ChargingRateUnitEnumType"},"chargingSchedulePeriod":{"type":"array","items":{"$ref":"urn:def:ChargingSchedulePeriodType"},"minItems":1,"maxItems":1024},"minChargingRate":{"type":"number"},"salesTariff":{"$ref":"urn:def:SalesTariffType"}},"required":["id","chargingRateUnit","chargingSchedulePeriod"]};
+const schema28 = {"$id":"urn:def:ChargingSchedulePeriodType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"startPeriod":{"type":"integer"},"limit":{"type":"number"},"numberPhases":{"type":"integer"},"phaseToUse":{"type":"integer"}},"required":["startPeriod","limit"]};
 
-function validate63(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate69(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:ChargingSchedulePeriodType" */;
 let vErrors = null;
 let errors = 0;
@@ -1341,14 +1487,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.startPeriod === undefined) && (missing0 = "startPeriod")) || ((data.limit === undefined) && (missing0 = "limit"))){
-validate63.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate69.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(((((key0 === "customData") || (key0 === "startPeriod")) || (key0 === "limit")) || (key0 === "numberPhases")) || (key0 === "phaseToUse"))){
-validate63.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate69.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -1370,7 +1516,7 @@ if(data.startPeriod !== undefined){
 let data1 = data.startPeriod;
 const _errs3 = errors;
 if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
-validate63.errors = [{instancePath:instancePath+"/startPeriod",keyword:"type",params:{type: "integer"}}];
+validate69.errors = [{instancePath:instancePath+"/startPeriod",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -1383,7 +1529,7 @@ if(data.limit !== undefined){
 let data2 = data.limit;
 const _errs5 = errors;
 if(!((typeof data2 == "number") && (isFinite(data2)))){
-validate63.errors = [{instancePath:instancePath+"/limit",keyword:"type",params:{type: "number"}}];
+validate69.errors = [{instancePath:instancePath+"/limit",keyword:"type",params:{type: "number"}}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -1396,7 +1542,7 @@ if(data.numberPhases !== undefined){
 let data3 = data.numberPhases;
 const _errs7 = errors;
 if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
-validate63.errors = [{instancePath:instancePath+"/numberPhases",keyword:"type",params:{type: "integer"}}];
+validate69.errors = [{instancePath:instancePath+"/numberPhases",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs7 === errors;
@@ -1409,7 +1555,7 @@ if(data.phaseToUse !== undefined){
 let data4 = data.phaseToUse;
 const _errs9 = errors;
 if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
-validate63.errors = [{instancePath:instancePath+"/phaseToUse",keyword:"type",params:{type: "integer"}}];
+validate69.errors = [{instancePath:instancePath+"/phaseToUse",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs9 === errors;
@@ -1425,19 +1571,19 @@ var valid0 = true;
 }
 }
 else {
-validate63.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate69.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate63.errors = vErrors;
+validate69.errors = vErrors;
 return errors === 0;
 }
 
-const schema27 = {"$id":"urn:def:SalesTariffType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"id":{"type":"integer"},"salesTariffDescription":{"type":"string","maxLength":32},"numEPriceLevels":{"type":"integer"},"salesTariffEntry":{"type":"array","items":{"$ref":"urn:def:SalesTariffEntryType"},"minItems":1,"maxItems":1024}},"required":["id","salesTariffEntry"]};
-const schema28 = {"$id":"urn:def:SalesTariffEntryType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"relativeTimeInterval":{"$ref":"urn:def:RelativeTimeIntervalType"},"ePriceLevel":{"type":"integer","minimum":0},"consumptionCost":{"type":"array","items":{"$ref":"urn:def:ConsumptionCostType"},"minItems":1,"maxItems":3}},"required":["relativeTimeInterval"]};
-const schema29 = {"$id":"urn:def:RelativeTimeIntervalType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"start":{"type":"integer"},"duration":{"type":"integer"}},"required":["start"]};
+const schema29 = {"$id":"urn:def:SalesTariffType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"id":{"type":"integer"},"salesTariffDescription":{"type":"string","maxLength":32},"numEPriceLevels":{"type":"integer"},"salesTariffEntry":{"type":"array","items":{"$ref":"urn:def:SalesTariffEntryType"},"minItems":1,"maxItems":1024}},"required":["id","salesTariffEntry"]};
+const schema30 = {"$id":"urn:def:SalesTariffEntryType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"relativeTimeInterval":{"$ref":"urn:def:RelativeTimeIntervalType"},"ePriceLevel":{"type":"integer","minimum":0},"consumptionCost":{"type":"array","items":{"$ref":"urn:def:ConsumptionCostType"},"minItems":1,"maxItems":3}},"required":["relativeTimeInterval"]};
+const schema31 = {"$id":"urn:def:RelativeTimeIntervalType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"start":{"type":"integer"},"duration":{"type":"integer"}},"required":["start"]};
 
-function validate70(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate76(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:RelativeTimeIntervalType" */;
 let vErrors = null;
 let errors = 0;
@@ -1445,14 +1591,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.start === undefined) && (missing0 = "start")){
-validate70.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate76.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(((key0 === "customData") || (key0 === "start")) || (key0 === "duration"))){
-validate70.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate76.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -1474,7 +1620,7 @@ if(data.start !== undefined){
 let data1 = data.start;
 const _errs3 = errors;
 if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
-validate70.errors = [{instancePath:instancePath+"/start",keyword:"type",params:{type: "integer"}}];
+validate76.errors = [{instancePath:instancePath+"/start",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -1487,7 +1633,7 @@ if(data.duration !== undefined){
 let data2 = data.duration;
 const _errs5 = errors;
 if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
-validate70.errors = [{instancePath:instancePath+"/duration",keyword:"type",params:{type: "integer"}}];
+validate76.errors = [{instancePath:instancePath+"/duration",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -1501,36 +1647,36 @@ var valid0 = true;
 }
 }
 else {
-validate70.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate76.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate70.errors = vErrors;
+validate76.errors = vErrors;
 return errors === 0;
 }
 
-const schema30 = {"$id":"urn:def:ConsumptionCostType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"startValue":{"type":"number"},"cost":{"type":"array","items":{"$ref":"urn:def:CostType"},"minItems":1,"maxItems":3}},"required":["startValue","cost"]};
-const schema31 = {"$id":"urn:def:CostType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"costKind":{"$ref":"urn:def:CostKindEnumType"},"amount":{"type":"integer"},"amountMultiplier":{"type":"integer"}},"required":["costKind","amount"]};
-const schema32 = {"$id":"urn:def:CostKindEnumType","type":"string","enum":["CarbonDioxideEmission","RelativePricePercentage","RenewableGenerationPercentage"]};
+const schema32 = {"$id":"urn:def:ConsumptionCostType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"startValue":{"type":"number"},"cost":{"type":"array","items":{"$ref":"urn:def:CostType"},"minItems":1,"maxItems":3}},"required":["startValue","cost"]};
+const schema33 = {"$id":"urn:def:CostType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"costKind":{"$ref":"urn:def:CostKindEnumType"},"amount":{"type":"integer"},"amountMultiplier":{"type":"integer"}},"required":["costKind","amount"]};
+const schema34 = {"$id":"urn:def:CostKindEnumType","type":"string","enum":["CarbonDioxideEmission","RelativePricePercentage","RenewableGenerationPercentage"]};
 
-function validate77(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate83(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:CostKindEnumType" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
-validate77.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
+validate83.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
 return false;
 }
 if(!(((data === "CarbonDioxideEmission") || (data === "RelativePricePercentage")) || (data === "RenewableGenerationPercentage"))){
-validate77.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema32.enum}}];
+validate83.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema34.enum}}];
 return false;
 }
-validate77.errors = vErrors;
+validate83.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate75(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate81(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:CostType" */;
 let vErrors = null;
 let errors = 0;
@@ -1538,14 +1684,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.costKind === undefined) && (missing0 = "costKind")) || ((data.amount === undefined) && (missing0 = "amount"))){
-validate75.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate81.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!((((key0 === "customData") || (key0 === "costKind")) || (key0 === "amount")) || (key0 === "amountMultiplier"))){
-validate75.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate81.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -1565,8 +1711,8 @@ var valid0 = true;
 if(valid0){
 if(data.costKind !== undefined){
 const _errs3 = errors;
-if(!(validate77(data.costKind, {instancePath:instancePath+"/costKind",parentData:data,parentDataProperty:"costKind",rootData}))){
-vErrors = vErrors === null ? validate77.errors : vErrors.concat(validate77.errors);
+if(!(validate83(data.costKind, {instancePath:instancePath+"/costKind",parentData:data,parentDataProperty:"costKind",rootData}))){
+vErrors = vErrors === null ? validate83.errors : vErrors.concat(validate83.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs3 === errors;
@@ -1579,7 +1725,7 @@ if(data.amount !== undefined){
 let data2 = data.amount;
 const _errs4 = errors;
 if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
-validate75.errors = [{instancePath:instancePath+"/amount",keyword:"type",params:{type: "integer"}}];
+validate81.errors = [{instancePath:instancePath+"/amount",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -1592,7 +1738,7 @@ if(data.amountMultiplier !== undefined){
 let data3 = data.amountMultiplier;
 const _errs6 = errors;
 if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
-validate75.errors = [{instancePath:instancePath+"/amountMultiplier",keyword:"type",params:{type: "integer"}}];
+validate81.errors = [{instancePath:instancePath+"/amountMultiplier",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -1607,16 +1753,16 @@ var valid0 = true;
 }
 }
 else {
-validate75.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate81.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate75.errors = vErrors;
+validate81.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate73(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate79(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:ConsumptionCostType" */;
 let vErrors = null;
 let errors = 0;
@@ -1624,14 +1770,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.startValue === undefined) && (missing0 = "startValue")) || ((data.cost === undefined) && (missing0 = "cost"))){
-validate73.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate79.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(((key0 === "customData") || (key0 === "startValue")) || (key0 === "cost"))){
-validate73.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate79.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -1653,7 +1799,7 @@ if(data.startValue !== undefined){
 let data1 = data.startValue;
 const _errs3 = errors;
 if(!((typeof data1 == "number") && (isFinite(data1)))){
-validate73.errors = [{instancePath:instancePath+"/startValue",keyword:"type",params:{type: "number"}}];
+validate79.errors = [{instancePath:instancePath+"/startValue",keyword:"type",params:{type: "number"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -1668,12 +1814,12 @@ const _errs5 = errors;
 if(errors === _errs5){
 if(Array.isArray(data2)){
 if(data2.length > 3){
-validate73.errors = [{instancePath:instancePath+"/cost",keyword:"maxItems",params:{limit: 3}}];
+validate79.errors = [{instancePath:instancePath+"/cost",keyword:"maxItems",params:{limit: 3}}];
 return false;
 }
 else {
 if(data2.length < 1){
-validate73.errors = [{instancePath:instancePath+"/cost",keyword:"minItems",params:{limit: 1}}];
+validate79.errors = [{instancePath:instancePath+"/cost",keyword:"minItems",params:{limit: 1}}];
 return false;
 }
 else {
@@ -1681,8 +1827,8 @@ var valid1 = true;
 const len0 = data2.length;
 for(let i0=0; i0<len0; i0++){
 const _errs7 = errors;
-if(!(validate75(data2[i0], {instancePath:instancePath+"/cost/" + i0,parentData:data2,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate75.errors : vErrors.concat(validate75.errors);
+if(!(validate81(data2[i0], {instancePath:instancePath+"/cost/" + i0,parentData:data2,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate81.errors : vErrors.concat(validate81.errors);
 errors = vErrors.length;
 }
 var valid1 = _errs7 === errors;
@@ -1694,7 +1840,7 @@ break;
 }
 }
 else {
-validate73.errors = [{instancePath:instancePath+"/cost",keyword:"type",params:{type: "array"}}];
+validate79.errors = [{instancePath:instancePath+"/cost",keyword:"type",params:{type: "array"}}];
 return false;
 }
 }
@@ -1709,16 +1855,16 @@ var valid0 = true;
 }
 }
 else {
-validate73.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate79.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate73.errors = vErrors;
+validate79.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate68(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate74(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:SalesTariffEntryType" */;
 let vErrors = null;
 let errors = 0;
@@ -1726,14 +1872,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.relativeTimeInterval === undefined) && (missing0 = "relativeTimeInterval")){
-validate68.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate74.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!((((key0 === "customData") || (key0 === "relativeTimeInterval")) || (key0 === "ePriceLevel")) || (key0 === "consumptionCost"))){
-validate68.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate74.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -1753,8 +1899,8 @@ var valid0 = true;
 if(valid0){
 if(data.relativeTimeInterval !== undefined){
 const _errs3 = errors;
-if(!(validate70(data.relativeTimeInterval, {instancePath:instancePath+"/relativeTimeInterval",parentData:data,parentDataProperty:"relativeTimeInterval",rootData}))){
-vErrors = vErrors === null ? validate70.errors : vErrors.concat(validate70.errors);
+if(!(validate76(data.relativeTimeInterval, {instancePath:instancePath+"/relativeTimeInterval",parentData:data,parentDataProperty:"relativeTimeInterval",rootData}))){
+vErrors = vErrors === null ? validate76.errors : vErrors.concat(validate76.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs3 === errors;
@@ -1767,13 +1913,13 @@ if(data.ePriceLevel !== undefined){
 let data2 = data.ePriceLevel;
 const _errs4 = errors;
 if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
-validate68.errors = [{instancePath:instancePath+"/ePriceLevel",keyword:"type",params:{type: "integer"}}];
+validate74.errors = [{instancePath:instancePath+"/ePriceLevel",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 if(errors === _errs4){
 if((typeof data2 == "number") && (isFinite(data2))){
 if(data2 < 0 || isNaN(data2)){
-validate68.errors = [{instancePath:instancePath+"/ePriceLevel",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
+validate74.errors = [{instancePath:instancePath+"/ePriceLevel",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -1790,12 +1936,12 @@ const _errs6 = errors;
 if(errors === _errs6){
 if(Array.isArray(data3)){
 if(data3.length > 3){
-validate68.errors = [{instancePath:instancePath+"/consumptionCost",keyword:"maxItems",params:{limit: 3}}];
+validate74.errors = [{instancePath:instancePath+"/consumptionCost",keyword:"maxItems",params:{limit: 3}}];
 return false;
 }
 else {
 if(data3.length < 1){
-validate68.errors = [{instancePath:instancePath+"/consumptionCost",keyword:"minItems",params:{limit: 1}}];
+validate74.errors = [{instancePath:instancePath+"/consumptionCost",keyword:"minItems",params:{limit: 1}}];
 return false;
 }
 else {
@@ -1803,8 +1949,8 @@ var valid1 = true;
 const len0 = data3.length;
 for(let i0=0; i0<len0; i0++){
 const _errs8 = errors;
-if(!(validate73(data3[i0], {instancePath:instancePath+"/consumptionCost/" + i0,parentData:data3,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate73.errors : vErrors.concat(validate73.errors);
+if(!(validate79(data3[i0], {instancePath:instancePath+"/consumptionCost/" + i0,parentData:data3,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate79.errors : vErrors.concat(validate79.errors);
 errors = vErrors.length;
 }
 var valid1 = _errs8 === errors;
@@ -1816,7 +1962,7 @@ break;
 }
 }
 else {
-validate68.errors = [{instancePath:instancePath+"/consumptionCost",keyword:"type",params:{type: "array"}}];
+validate74.errors = [{instancePath:instancePath+"/consumptionCost",keyword:"type",params:{type: "array"}}];
 return false;
 }
 }
@@ -1832,16 +1978,16 @@ var valid0 = true;
 }
 }
 else {
-validate68.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate74.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate68.errors = vErrors;
+validate74.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate66(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate72(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:SalesTariffType" */;
 let vErrors = null;
 let errors = 0;
@@ -1849,13 +1995,152 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.id === undefined) && (missing0 = "id")) || ((data.salesTariffEntry === undefined) && (missing0 = "salesTariffEntry"))){
-validate66.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate72.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(((((key0 === "customData") || (key0 === "id")) || (key0 === "salesTariffDescription")) || (key0 === "numEPriceLevels")) || (key0 === "salesTariffEntry"))){
+validate72.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.customData !== undefined){
+const _errs2 = errors;
+if(!(validate1(data.customData, {instancePath:instancePath+"/customData",parentData:data,parentDataProperty:"customData",rootData}))){
+vErrors = vErrors === null ? validate1.errors : vErrors.concat(validate1.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.id !== undefined){
+let data1 = data.id;
+const _errs3 = errors;
+if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
+validate72.errors = [{instancePath:instancePath+"/id",keyword:"type",params:{type: "integer"}}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.salesTariffDescription !== undefined){
+let data2 = data.salesTariffDescription;
+const _errs5 = errors;
+if(errors === _errs5){
+if(typeof data2 === "string"){
+if(func0(data2) > 32){
+validate72.errors = [{instancePath:instancePath+"/salesTariffDescription",keyword:"maxLength",params:{limit: 32}}];
+return false;
+}
+}
+else {
+validate72.errors = [{instancePath:instancePath+"/salesTariffDescription",keyword:"type",params:{type: "string"}}];
+return false;
+}
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.numEPriceLevels !== undefined){
+let data3 = data.numEPriceLevels;
+const _errs7 = errors;
+if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
+validate72.errors = [{instancePath:instancePath+"/numEPriceLevels",keyword:"type",params:{type: "integer"}}];
+return false;
+}
+var valid0 = _errs7 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.salesTariffEntry !== undefined){
+let data4 = data.salesTariffEntry;
+const _errs9 = errors;
+if(errors === _errs9){
+if(Array.isArray(data4)){
+if(data4.length > 1024){
+validate72.errors = [{instancePath:instancePath+"/salesTariffEntry",keyword:"maxItems",params:{limit: 1024}}];
+return false;
+}
+else {
+if(data4.length < 1){
+validate72.errors = [{instancePath:instancePath+"/salesTariffEntry",keyword:"minItems",params:{limit: 1}}];
+return false;
+}
+else {
+var valid1 = true;
+const len0 = data4.length;
+for(let i0=0; i0<len0; i0++){
+const _errs11 = errors;
+if(!(validate74(data4[i0], {instancePath:instancePath+"/salesTariffEntry/" + i0,parentData:data4,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate74.errors : vErrors.concat(validate74.errors);
+errors = vErrors.length;
+}
+var valid1 = _errs11 === errors;
+if(!valid1){
+break;
+}
+}
+}
+}
+}
+else {
+validate72.errors = [{instancePath:instancePath+"/salesTariffEntry",keyword:"type",params:{type: "array"}}];
+return false;
+}
+}
+var valid0 = _errs9 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate72.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+validate72.errors = vErrors;
+return errors === 0;
+}
+
+const formats0 = ocppFormats["date-time"];
+
+function validate66(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="urn:def:ChargingScheduleType" */;
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((data.id === undefined) && (missing0 = "id")) || ((data.chargingRateUnit === undefined) && (missing0 = "chargingRateUnit"))) || ((data.chargingSchedulePeriod === undefined) && (missing0 = "chargingSchedulePeriod"))){
+validate66.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!((((((((key0 === "customData") || (key0 === "id")) || (key0 === "startSchedule")) || (key0 === "duration")) || (key0 === "chargingRateUnit")) || (key0 === "chargingSchedulePeriod")) || (key0 === "minChargingRate")) || (key0 === "salesTariff"))){
 validate66.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
@@ -1887,145 +2172,6 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.salesTariffDescription !== undefined){
-let data2 = data.salesTariffDescription;
-const _errs5 = errors;
-if(errors === _errs5){
-if(typeof data2 === "string"){
-if(func0(data2) > 32){
-validate66.errors = [{instancePath:instancePath+"/salesTariffDescription",keyword:"maxLength",params:{limit: 32}}];
-return false;
-}
-}
-else {
-validate66.errors = [{instancePath:instancePath+"/salesTariffDescription",keyword:"type",params:{type: "string"}}];
-return false;
-}
-}
-var valid0 = _errs5 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.numEPriceLevels !== undefined){
-let data3 = data.numEPriceLevels;
-const _errs7 = errors;
-if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
-validate66.errors = [{instancePath:instancePath+"/numEPriceLevels",keyword:"type",params:{type: "integer"}}];
-return false;
-}
-var valid0 = _errs7 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.salesTariffEntry !== undefined){
-let data4 = data.salesTariffEntry;
-const _errs9 = errors;
-if(errors === _errs9){
-if(Array.isArray(data4)){
-if(data4.length > 1024){
-validate66.errors = [{instancePath:instancePath+"/salesTariffEntry",keyword:"maxItems",params:{limit: 1024}}];
-return false;
-}
-else {
-if(data4.length < 1){
-validate66.errors = [{instancePath:instancePath+"/salesTariffEntry",keyword:"minItems",params:{limit: 1}}];
-return false;
-}
-else {
-var valid1 = true;
-const len0 = data4.length;
-for(let i0=0; i0<len0; i0++){
-const _errs11 = errors;
-if(!(validate68(data4[i0], {instancePath:instancePath+"/salesTariffEntry/" + i0,parentData:data4,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate68.errors : vErrors.concat(validate68.errors);
-errors = vErrors.length;
-}
-var valid1 = _errs11 === errors;
-if(!valid1){
-break;
-}
-}
-}
-}
-}
-else {
-validate66.errors = [{instancePath:instancePath+"/salesTariffEntry",keyword:"type",params:{type: "array"}}];
-return false;
-}
-}
-var valid0 = _errs9 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-}
-}
-}
-}
-else {
-validate66.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-validate66.errors = vErrors;
-return errors === 0;
-}
-
-const formats0 = ocppFormats["date-time"];
-
-function validate60(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="urn:def:ChargingScheduleType" */;
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((((data.id === undefined) && (missing0 = "id")) || ((data.chargingRateUnit === undefined) && (missing0 = "chargingRateUnit"))) || ((data.chargingSchedulePeriod === undefined) && (missing0 = "chargingSchedulePeriod"))){
-validate60.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
-return false;
-}
-else {
-const _errs1 = errors;
-for(const key0 in data){
-if(!((((((((key0 === "customData") || (key0 === "id")) || (key0 === "startSchedule")) || (key0 === "duration")) || (key0 === "chargingRateUnit")) || (key0 === "chargingSchedulePeriod")) || (key0 === "minChargingRate")) || (key0 === "salesTariff"))){
-validate60.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
-return false;
-break;
-}
-}
-if(_errs1 === errors){
-if(data.customData !== undefined){
-const _errs2 = errors;
-if(!(validate1(data.customData, {instancePath:instancePath+"/customData",parentData:data,parentDataProperty:"customData",rootData}))){
-vErrors = vErrors === null ? validate1.errors : vErrors.concat(validate1.errors);
-errors = vErrors.length;
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.id !== undefined){
-let data1 = data.id;
-const _errs3 = errors;
-if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
-validate60.errors = [{instancePath:instancePath+"/id",keyword:"type",params:{type: "integer"}}];
-return false;
-}
-var valid0 = _errs3 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
 if(data.startSchedule !== undefined){
 let data2 = data.startSchedule;
 const _errs5 = errors;
@@ -2033,12 +2179,12 @@ if(errors === _errs5){
 if(errors === _errs5){
 if(typeof data2 === "string"){
 if(!(formats0.validate(data2))){
-validate60.errors = [{instancePath:instancePath+"/startSchedule",keyword:"format",params:{format: "date-time"}}];
+validate66.errors = [{instancePath:instancePath+"/startSchedule",keyword:"format",params:{format: "date-time"}}];
 return false;
 }
 }
 else {
-validate60.errors = [{instancePath:instancePath+"/startSchedule",keyword:"type",params:{type: "string"}}];
+validate66.errors = [{instancePath:instancePath+"/startSchedule",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -2053,7 +2199,7 @@ if(data.duration !== undefined){
 let data3 = data.duration;
 const _errs7 = errors;
 if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
-validate60.errors = [{instancePath:instancePath+"/duration",keyword:"type",params:{type: "integer"}}];
+validate66.errors = [{instancePath:instancePath+"/duration",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs7 === errors;
@@ -2064,8 +2210,8 @@ var valid0 = true;
 if(valid0){
 if(data.chargingRateUnit !== undefined){
 const _errs9 = errors;
-if(!(validate14(data.chargingRateUnit, {instancePath:instancePath+"/chargingRateUnit",parentData:data,parentDataProperty:"chargingRateUnit",rootData}))){
-vErrors = vErrors === null ? validate14.errors : vErrors.concat(validate14.errors);
+if(!(validate21(data.chargingRateUnit, {instancePath:instancePath+"/chargingRateUnit",parentData:data,parentDataProperty:"chargingRateUnit",rootData}))){
+vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs9 === errors;
@@ -2080,12 +2226,12 @@ const _errs10 = errors;
 if(errors === _errs10){
 if(Array.isArray(data5)){
 if(data5.length > 1024){
-validate60.errors = [{instancePath:instancePath+"/chargingSchedulePeriod",keyword:"maxItems",params:{limit: 1024}}];
+validate66.errors = [{instancePath:instancePath+"/chargingSchedulePeriod",keyword:"maxItems",params:{limit: 1024}}];
 return false;
 }
 else {
 if(data5.length < 1){
-validate60.errors = [{instancePath:instancePath+"/chargingSchedulePeriod",keyword:"minItems",params:{limit: 1}}];
+validate66.errors = [{instancePath:instancePath+"/chargingSchedulePeriod",keyword:"minItems",params:{limit: 1}}];
 return false;
 }
 else {
@@ -2093,8 +2239,8 @@ var valid1 = true;
 const len0 = data5.length;
 for(let i0=0; i0<len0; i0++){
 const _errs12 = errors;
-if(!(validate63(data5[i0], {instancePath:instancePath+"/chargingSchedulePeriod/" + i0,parentData:data5,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate63.errors : vErrors.concat(validate63.errors);
+if(!(validate69(data5[i0], {instancePath:instancePath+"/chargingSchedulePeriod/" + i0,parentData:data5,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate69.errors : vErrors.concat(validate69.errors);
 errors = vErrors.length;
 }
 var valid1 = _errs12 === errors;
@@ -2106,7 +2252,7 @@ break;
 }
 }
 else {
-validate60.errors = [{instancePath:instancePath+"/chargingSchedulePeriod",keyword:"type",params:{type: "array"}}];
+validate66.errors = [{instancePath:instancePath+"/chargingSchedulePeriod",keyword:"type",params:{type: "array"}}];
 return false;
 }
 }
@@ -2120,7 +2266,7 @@ if(data.minChargingRate !== undefined){
 let data7 = data.minChargingRate;
 const _errs13 = errors;
 if(!((typeof data7 == "number") && (isFinite(data7)))){
-validate60.errors = [{instancePath:instancePath+"/minChargingRate",keyword:"type",params:{type: "number"}}];
+validate66.errors = [{instancePath:instancePath+"/minChargingRate",keyword:"type",params:{type: "number"}}];
 return false;
 }
 var valid0 = _errs13 === errors;
@@ -2131,8 +2277,8 @@ var valid0 = true;
 if(valid0){
 if(data.salesTariff !== undefined){
 const _errs15 = errors;
-if(!(validate66(data.salesTariff, {instancePath:instancePath+"/salesTariff",parentData:data,parentDataProperty:"salesTariff",rootData}))){
-vErrors = vErrors === null ? validate66.errors : vErrors.concat(validate66.errors);
+if(!(validate72(data.salesTariff, {instancePath:instancePath+"/salesTariff",parentData:data,parentDataProperty:"salesTariff",rootData}))){
+vErrors = vErrors === null ? validate72.errors : vErrors.concat(validate72.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs15 === errors;
@@ -2151,16 +2297,16 @@ var valid0 = true;
 }
 }
 else {
-validate60.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate66.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate60.errors = vErrors;
+validate66.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate52(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate59(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:ChargingProfileType" */;
 let vErrors = null;
 let errors = 0;
@@ -2168,14 +2314,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((((((data.id === undefined) && (missing0 = "id")) || ((data.stackLevel === undefined) && (missing0 = "stackLevel"))) || ((data.chargingProfilePurpose === undefined) && (missing0 = "chargingProfilePurpose"))) || ((data.chargingProfileKind === undefined) && (missing0 = "chargingProfileKind"))) || ((data.chargingSchedule === undefined) && (missing0 = "chargingSchedule"))){
-validate52.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate59.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
-if(!(func8.call(schema21.properties, key0))){
-validate52.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+if(!(func8.call(schema24.properties, key0))){
+validate59.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -2197,7 +2343,7 @@ if(data.id !== undefined){
 let data1 = data.id;
 const _errs3 = errors;
 if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
-validate52.errors = [{instancePath:instancePath+"/id",keyword:"type",params:{type: "integer"}}];
+validate59.errors = [{instancePath:instancePath+"/id",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -2210,7 +2356,7 @@ if(data.stackLevel !== undefined){
 let data2 = data.stackLevel;
 const _errs5 = errors;
 if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
-validate52.errors = [{instancePath:instancePath+"/stackLevel",keyword:"type",params:{type: "integer"}}];
+validate59.errors = [{instancePath:instancePath+"/stackLevel",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -2221,8 +2367,8 @@ var valid0 = true;
 if(valid0){
 if(data.chargingProfilePurpose !== undefined){
 const _errs7 = errors;
-if(!(validate54(data.chargingProfilePurpose, {instancePath:instancePath+"/chargingProfilePurpose",parentData:data,parentDataProperty:"chargingProfilePurpose",rootData}))){
-vErrors = vErrors === null ? validate54.errors : vErrors.concat(validate54.errors);
+if(!(validate12(data.chargingProfilePurpose, {instancePath:instancePath+"/chargingProfilePurpose",parentData:data,parentDataProperty:"chargingProfilePurpose",rootData}))){
+vErrors = vErrors === null ? validate12.errors : vErrors.concat(validate12.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs7 === errors;
@@ -2233,8 +2379,8 @@ var valid0 = true;
 if(valid0){
 if(data.chargingProfileKind !== undefined){
 const _errs8 = errors;
-if(!(validate56(data.chargingProfileKind, {instancePath:instancePath+"/chargingProfileKind",parentData:data,parentDataProperty:"chargingProfileKind",rootData}))){
-vErrors = vErrors === null ? validate56.errors : vErrors.concat(validate56.errors);
+if(!(validate62(data.chargingProfileKind, {instancePath:instancePath+"/chargingProfileKind",parentData:data,parentDataProperty:"chargingProfileKind",rootData}))){
+vErrors = vErrors === null ? validate62.errors : vErrors.concat(validate62.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs8 === errors;
@@ -2245,8 +2391,8 @@ var valid0 = true;
 if(valid0){
 if(data.recurrencyKind !== undefined){
 const _errs9 = errors;
-if(!(validate58(data.recurrencyKind, {instancePath:instancePath+"/recurrencyKind",parentData:data,parentDataProperty:"recurrencyKind",rootData}))){
-vErrors = vErrors === null ? validate58.errors : vErrors.concat(validate58.errors);
+if(!(validate64(data.recurrencyKind, {instancePath:instancePath+"/recurrencyKind",parentData:data,parentDataProperty:"recurrencyKind",rootData}))){
+vErrors = vErrors === null ? validate64.errors : vErrors.concat(validate64.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs9 === errors;
@@ -2262,12 +2408,12 @@ if(errors === _errs10){
 if(errors === _errs10){
 if(typeof data6 === "string"){
 if(!(formats0.validate(data6))){
-validate52.errors = [{instancePath:instancePath+"/validFrom",keyword:"format",params:{format: "date-time"}}];
+validate59.errors = [{instancePath:instancePath+"/validFrom",keyword:"format",params:{format: "date-time"}}];
 return false;
 }
 }
 else {
-validate52.errors = [{instancePath:instancePath+"/validFrom",keyword:"type",params:{type: "string"}}];
+validate59.errors = [{instancePath:instancePath+"/validFrom",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -2285,12 +2431,12 @@ if(errors === _errs12){
 if(errors === _errs12){
 if(typeof data7 === "string"){
 if(!(formats0.validate(data7))){
-validate52.errors = [{instancePath:instancePath+"/validTo",keyword:"format",params:{format: "date-time"}}];
+validate59.errors = [{instancePath:instancePath+"/validTo",keyword:"format",params:{format: "date-time"}}];
 return false;
 }
 }
 else {
-validate52.errors = [{instancePath:instancePath+"/validTo",keyword:"type",params:{type: "string"}}];
+validate59.errors = [{instancePath:instancePath+"/validTo",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -2307,12 +2453,12 @@ const _errs14 = errors;
 if(errors === _errs14){
 if(Array.isArray(data8)){
 if(data8.length > 3){
-validate52.errors = [{instancePath:instancePath+"/chargingSchedule",keyword:"maxItems",params:{limit: 3}}];
+validate59.errors = [{instancePath:instancePath+"/chargingSchedule",keyword:"maxItems",params:{limit: 3}}];
 return false;
 }
 else {
 if(data8.length < 1){
-validate52.errors = [{instancePath:instancePath+"/chargingSchedule",keyword:"minItems",params:{limit: 1}}];
+validate59.errors = [{instancePath:instancePath+"/chargingSchedule",keyword:"minItems",params:{limit: 1}}];
 return false;
 }
 else {
@@ -2320,8 +2466,8 @@ var valid1 = true;
 const len0 = data8.length;
 for(let i0=0; i0<len0; i0++){
 const _errs16 = errors;
-if(!(validate60(data8[i0], {instancePath:instancePath+"/chargingSchedule/" + i0,parentData:data8,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate60.errors : vErrors.concat(validate60.errors);
+if(!(validate66(data8[i0], {instancePath:instancePath+"/chargingSchedule/" + i0,parentData:data8,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate66.errors : vErrors.concat(validate66.errors);
 errors = vErrors.length;
 }
 var valid1 = _errs16 === errors;
@@ -2333,7 +2479,7 @@ break;
 }
 }
 else {
-validate52.errors = [{instancePath:instancePath+"/chargingSchedule",keyword:"type",params:{type: "array"}}];
+validate59.errors = [{instancePath:instancePath+"/chargingSchedule",keyword:"type",params:{type: "array"}}];
 return false;
 }
 }
@@ -2349,12 +2495,12 @@ const _errs17 = errors;
 if(errors === _errs17){
 if(typeof data10 === "string"){
 if(func0(data10) > 36){
-validate52.errors = [{instancePath:instancePath+"/transactionId",keyword:"maxLength",params:{limit: 36}}];
+validate59.errors = [{instancePath:instancePath+"/transactionId",keyword:"maxLength",params:{limit: 36}}];
 return false;
 }
 }
 else {
-validate52.errors = [{instancePath:instancePath+"/transactionId",keyword:"type",params:{type: "string"}}];
+validate59.errors = [{instancePath:instancePath+"/transactionId",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -2376,30 +2522,30 @@ var valid0 = true;
 }
 }
 else {
-validate52.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate59.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate52.errors = vErrors;
+validate59.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate41(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate48(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.remoteStartId === undefined) && (missing0 = "remoteStartId")) || ((data.idToken === undefined) && (missing0 = "idToken"))){
-validate41.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate48.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!((((((key0 === "customData") || (key0 === "evseId")) || (key0 === "groupIdToken")) || (key0 === "idToken")) || (key0 === "remoteStartId")) || (key0 === "chargingProfile"))){
-validate41.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate48.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -2421,7 +2567,7 @@ if(data.evseId !== undefined){
 let data1 = data.evseId;
 const _errs3 = errors;
 if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
-validate41.errors = [{instancePath:instancePath+"/evseId",keyword:"type",params:{type: "integer"}}];
+validate48.errors = [{instancePath:instancePath+"/evseId",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -2432,8 +2578,8 @@ var valid0 = true;
 if(valid0){
 if(data.groupIdToken !== undefined){
 const _errs5 = errors;
-if(!(validate43(data.groupIdToken, {instancePath:instancePath+"/groupIdToken",parentData:data,parentDataProperty:"groupIdToken",rootData}))){
-vErrors = vErrors === null ? validate43.errors : vErrors.concat(validate43.errors);
+if(!(validate50(data.groupIdToken, {instancePath:instancePath+"/groupIdToken",parentData:data,parentDataProperty:"groupIdToken",rootData}))){
+vErrors = vErrors === null ? validate50.errors : vErrors.concat(validate50.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs5 === errors;
@@ -2444,8 +2590,8 @@ var valid0 = true;
 if(valid0){
 if(data.idToken !== undefined){
 const _errs6 = errors;
-if(!(validate43(data.idToken, {instancePath:instancePath+"/idToken",parentData:data,parentDataProperty:"idToken",rootData}))){
-vErrors = vErrors === null ? validate43.errors : vErrors.concat(validate43.errors);
+if(!(validate50(data.idToken, {instancePath:instancePath+"/idToken",parentData:data,parentDataProperty:"idToken",rootData}))){
+vErrors = vErrors === null ? validate50.errors : vErrors.concat(validate50.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs6 === errors;
@@ -2458,7 +2604,7 @@ if(data.remoteStartId !== undefined){
 let data4 = data.remoteStartId;
 const _errs7 = errors;
 if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
-validate41.errors = [{instancePath:instancePath+"/remoteStartId",keyword:"type",params:{type: "integer"}}];
+validate48.errors = [{instancePath:instancePath+"/remoteStartId",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs7 === errors;
@@ -2469,8 +2615,8 @@ var valid0 = true;
 if(valid0){
 if(data.chargingProfile !== undefined){
 const _errs9 = errors;
-if(!(validate52(data.chargingProfile, {instancePath:instancePath+"/chargingProfile",parentData:data,parentDataProperty:"chargingProfile",rootData}))){
-vErrors = vErrors === null ? validate52.errors : vErrors.concat(validate52.errors);
+if(!(validate59(data.chargingProfile, {instancePath:instancePath+"/chargingProfile",parentData:data,parentDataProperty:"chargingProfile",rootData}))){
+vErrors = vErrors === null ? validate59.errors : vErrors.concat(validate59.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs9 === errors;
@@ -2487,32 +2633,32 @@ var valid0 = true;
 }
 }
 else {
-validate41.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate48.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate41.errors = vErrors;
+validate48.errors = vErrors;
 return errors === 0;
 }
 
-export const RequestStopTransaction_req = validate85;
-const schema33 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"transactionId":{"type":"string","maxLength":36}},"required":["transactionId"],"type":"object"};
+export const RequestStopTransaction_req = validate91;
+const schema35 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"transactionId":{"type":"string","maxLength":36}},"required":["transactionId"],"type":"object"};
 
-function validate85(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate91(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.transactionId === undefined) && (missing0 = "transactionId")){
-validate85.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate91.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!((key0 === "customData") || (key0 === "transactionId"))){
-validate85.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate91.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -2536,12 +2682,12 @@ const _errs3 = errors;
 if(errors === _errs3){
 if(typeof data1 === "string"){
 if(func0(data1) > 36){
-validate85.errors = [{instancePath:instancePath+"/transactionId",keyword:"maxLength",params:{limit: 36}}];
+validate91.errors = [{instancePath:instancePath+"/transactionId",keyword:"maxLength",params:{limit: 36}}];
 return false;
 }
 }
 else {
-validate85.errors = [{instancePath:instancePath+"/transactionId",keyword:"type",params:{type: "string"}}];
+validate91.errors = [{instancePath:instancePath+"/transactionId",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -2555,50 +2701,50 @@ var valid0 = true;
 }
 }
 else {
-validate85.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate91.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate85.errors = vErrors;
+validate91.errors = vErrors;
 return errors === 0;
 }
 
-export const Reset_req = validate87;
-const schema34 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"type":{"$ref":"urn:def:ResetEnumType"},"evseId":{"type":"integer"}},"required":["type"],"type":"object"};
-const schema35 = {"$id":"urn:def:ResetEnumType","type":"string","enum":["Immediate","OnIdle"]};
+export const Reset_req = validate93;
+const schema36 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"type":{"$ref":"urn:def:ResetEnumType"},"evseId":{"type":"integer"}},"required":["type"],"type":"object"};
+const schema37 = {"$id":"urn:def:ResetEnumType","type":"string","enum":["Immediate","OnIdle"]};
 
-function validate89(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate95(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:ResetEnumType" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
-validate89.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
+validate95.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
 return false;
 }
 if(!((data === "Immediate") || (data === "OnIdle"))){
-validate89.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema35.enum}}];
+validate95.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema37.enum}}];
 return false;
 }
-validate89.errors = vErrors;
+validate95.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate87(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate93(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.type === undefined) && (missing0 = "type")){
-validate87.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate93.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(((key0 === "customData") || (key0 === "type")) || (key0 === "evseId"))){
-validate87.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate93.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -2618,8 +2764,8 @@ var valid0 = true;
 if(valid0){
 if(data.type !== undefined){
 const _errs3 = errors;
-if(!(validate89(data.type, {instancePath:instancePath+"/type",parentData:data,parentDataProperty:"type",rootData}))){
-vErrors = vErrors === null ? validate89.errors : vErrors.concat(validate89.errors);
+if(!(validate95(data.type, {instancePath:instancePath+"/type",parentData:data,parentDataProperty:"type",rootData}))){
+vErrors = vErrors === null ? validate95.errors : vErrors.concat(validate95.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs3 === errors;
@@ -2632,426 +2778,8 @@ if(data.evseId !== undefined){
 let data2 = data.evseId;
 const _errs4 = errors;
 if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
-validate87.errors = [{instancePath:instancePath+"/evseId",keyword:"type",params:{type: "integer"}}];
+validate93.errors = [{instancePath:instancePath+"/evseId",keyword:"type",params:{type: "integer"}}];
 return false;
-}
-var valid0 = _errs4 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-}
-}
-else {
-validate87.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-validate87.errors = vErrors;
-return errors === 0;
-}
-
-export const SendLocalList_req = validate91;
-const schema36 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"localAuthorizationList":{"type":"array","items":{"$ref":"urn:def:AuthorizationData"},"minItems":1},"versionNumber":{"type":"integer"},"updateType":{"$ref":"urn:def:UpdateEnumType"}},"required":["versionNumber","updateType"],"type":"object"};
-const schema37 = {"$id":"urn:def:AuthorizationData","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"idToken":{"$ref":"urn:def:IdTokenType"},"idTokenInfo":{"$ref":"urn:def:IdTokenInfoType"}},"required":["idToken"]};
-const schema38 = {"$id":"urn:def:IdTokenInfoType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"status":{"$ref":"urn:def:AuthorizationStatusEnumType"},"cacheExpiryDateTime":{"type":"string","format":"date-time"},"chargingPriority":{"type":"integer"},"language1":{"type":"string","maxLength":8},"evseId":{"type":"array","items":{"type":"integer"},"minItems":1},"groupIdToken":{"$ref":"urn:def:IdTokenType"},"language2":{"type":"string","maxLength":8},"personalMessage":{"$ref":"urn:def:MessageContentType"}},"required":["status"]};
-const schema39 = {"$id":"urn:def:AuthorizationStatusEnumType","type":"string","enum":["Accepted","Blocked","ConcurrentTx","Expired","Invalid","NoCredit","NotAllowedTypeEVSE","NotAtThisLocation","NotAtThisTime","Unknown"]};
-
-function validate98(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="urn:def:AuthorizationStatusEnumType" */;
-let vErrors = null;
-let errors = 0;
-if(typeof data !== "string"){
-validate98.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
-return false;
-}
-if(!((((((((((data === "Accepted") || (data === "Blocked")) || (data === "ConcurrentTx")) || (data === "Expired")) || (data === "Invalid")) || (data === "NoCredit")) || (data === "NotAllowedTypeEVSE")) || (data === "NotAtThisLocation")) || (data === "NotAtThisTime")) || (data === "Unknown"))){
-validate98.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema39.enum}}];
-return false;
-}
-validate98.errors = vErrors;
-return errors === 0;
-}
-
-const schema40 = {"$id":"urn:def:MessageContentType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"format":{"$ref":"urn:def:MessageFormatEnumType"},"language":{"type":"string","maxLength":8},"content":{"type":"string","maxLength":512}},"required":["format","content"]};
-const schema41 = {"$id":"urn:def:MessageFormatEnumType","type":"string","enum":["ASCII","HTML","URI","UTF8"]};
-
-function validate103(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="urn:def:MessageFormatEnumType" */;
-let vErrors = null;
-let errors = 0;
-if(typeof data !== "string"){
-validate103.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
-return false;
-}
-if(!((((data === "ASCII") || (data === "HTML")) || (data === "URI")) || (data === "UTF8"))){
-validate103.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema41.enum}}];
-return false;
-}
-validate103.errors = vErrors;
-return errors === 0;
-}
-
-
-function validate101(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="urn:def:MessageContentType" */;
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if(((data.format === undefined) && (missing0 = "format")) || ((data.content === undefined) && (missing0 = "content"))){
-validate101.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
-return false;
-}
-else {
-const _errs1 = errors;
-for(const key0 in data){
-if(!((((key0 === "customData") || (key0 === "format")) || (key0 === "language")) || (key0 === "content"))){
-validate101.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
-return false;
-break;
-}
-}
-if(_errs1 === errors){
-if(data.customData !== undefined){
-const _errs2 = errors;
-if(!(validate1(data.customData, {instancePath:instancePath+"/customData",parentData:data,parentDataProperty:"customData",rootData}))){
-vErrors = vErrors === null ? validate1.errors : vErrors.concat(validate1.errors);
-errors = vErrors.length;
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.format !== undefined){
-const _errs3 = errors;
-if(!(validate103(data.format, {instancePath:instancePath+"/format",parentData:data,parentDataProperty:"format",rootData}))){
-vErrors = vErrors === null ? validate103.errors : vErrors.concat(validate103.errors);
-errors = vErrors.length;
-}
-var valid0 = _errs3 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.language !== undefined){
-let data2 = data.language;
-const _errs4 = errors;
-if(errors === _errs4){
-if(typeof data2 === "string"){
-if(func0(data2) > 8){
-validate101.errors = [{instancePath:instancePath+"/language",keyword:"maxLength",params:{limit: 8}}];
-return false;
-}
-}
-else {
-validate101.errors = [{instancePath:instancePath+"/language",keyword:"type",params:{type: "string"}}];
-return false;
-}
-}
-var valid0 = _errs4 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.content !== undefined){
-let data3 = data.content;
-const _errs6 = errors;
-if(errors === _errs6){
-if(typeof data3 === "string"){
-if(func0(data3) > 512){
-validate101.errors = [{instancePath:instancePath+"/content",keyword:"maxLength",params:{limit: 512}}];
-return false;
-}
-}
-else {
-validate101.errors = [{instancePath:instancePath+"/content",keyword:"type",params:{type: "string"}}];
-return false;
-}
-}
-var valid0 = _errs6 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-}
-}
-}
-else {
-validate101.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-validate101.errors = vErrors;
-return errors === 0;
-}
-
-
-function validate96(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="urn:def:IdTokenInfoType" */;
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.status === undefined) && (missing0 = "status")){
-validate96.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
-return false;
-}
-else {
-const _errs1 = errors;
-for(const key0 in data){
-if(!(func8.call(schema38.properties, key0))){
-validate96.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
-return false;
-break;
-}
-}
-if(_errs1 === errors){
-if(data.customData !== undefined){
-const _errs2 = errors;
-if(!(validate1(data.customData, {instancePath:instancePath+"/customData",parentData:data,parentDataProperty:"customData",rootData}))){
-vErrors = vErrors === null ? validate1.errors : vErrors.concat(validate1.errors);
-errors = vErrors.length;
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.status !== undefined){
-const _errs3 = errors;
-if(!(validate98(data.status, {instancePath:instancePath+"/status",parentData:data,parentDataProperty:"status",rootData}))){
-vErrors = vErrors === null ? validate98.errors : vErrors.concat(validate98.errors);
-errors = vErrors.length;
-}
-var valid0 = _errs3 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.cacheExpiryDateTime !== undefined){
-let data2 = data.cacheExpiryDateTime;
-const _errs4 = errors;
-if(errors === _errs4){
-if(errors === _errs4){
-if(typeof data2 === "string"){
-if(!(formats0.validate(data2))){
-validate96.errors = [{instancePath:instancePath+"/cacheExpiryDateTime",keyword:"format",params:{format: "date-time"}}];
-return false;
-}
-}
-else {
-validate96.errors = [{instancePath:instancePath+"/cacheExpiryDateTime",keyword:"type",params:{type: "string"}}];
-return false;
-}
-}
-}
-var valid0 = _errs4 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.chargingPriority !== undefined){
-let data3 = data.chargingPriority;
-const _errs6 = errors;
-if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
-validate96.errors = [{instancePath:instancePath+"/chargingPriority",keyword:"type",params:{type: "integer"}}];
-return false;
-}
-var valid0 = _errs6 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.language1 !== undefined){
-let data4 = data.language1;
-const _errs8 = errors;
-if(errors === _errs8){
-if(typeof data4 === "string"){
-if(func0(data4) > 8){
-validate96.errors = [{instancePath:instancePath+"/language1",keyword:"maxLength",params:{limit: 8}}];
-return false;
-}
-}
-else {
-validate96.errors = [{instancePath:instancePath+"/language1",keyword:"type",params:{type: "string"}}];
-return false;
-}
-}
-var valid0 = _errs8 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.evseId !== undefined){
-let data5 = data.evseId;
-const _errs10 = errors;
-if(errors === _errs10){
-if(Array.isArray(data5)){
-if(data5.length < 1){
-validate96.errors = [{instancePath:instancePath+"/evseId",keyword:"minItems",params:{limit: 1}}];
-return false;
-}
-else {
-var valid1 = true;
-const len0 = data5.length;
-for(let i0=0; i0<len0; i0++){
-let data6 = data5[i0];
-const _errs12 = errors;
-if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
-validate96.errors = [{instancePath:instancePath+"/evseId/" + i0,keyword:"type",params:{type: "integer"}}];
-return false;
-}
-var valid1 = _errs12 === errors;
-if(!valid1){
-break;
-}
-}
-}
-}
-else {
-validate96.errors = [{instancePath:instancePath+"/evseId",keyword:"type",params:{type: "array"}}];
-return false;
-}
-}
-var valid0 = _errs10 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.groupIdToken !== undefined){
-const _errs14 = errors;
-if(!(validate43(data.groupIdToken, {instancePath:instancePath+"/groupIdToken",parentData:data,parentDataProperty:"groupIdToken",rootData}))){
-vErrors = vErrors === null ? validate43.errors : vErrors.concat(validate43.errors);
-errors = vErrors.length;
-}
-var valid0 = _errs14 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.language2 !== undefined){
-let data8 = data.language2;
-const _errs15 = errors;
-if(errors === _errs15){
-if(typeof data8 === "string"){
-if(func0(data8) > 8){
-validate96.errors = [{instancePath:instancePath+"/language2",keyword:"maxLength",params:{limit: 8}}];
-return false;
-}
-}
-else {
-validate96.errors = [{instancePath:instancePath+"/language2",keyword:"type",params:{type: "string"}}];
-return false;
-}
-}
-var valid0 = _errs15 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.personalMessage !== undefined){
-const _errs17 = errors;
-if(!(validate101(data.personalMessage, {instancePath:instancePath+"/personalMessage",parentData:data,parentDataProperty:"personalMessage",rootData}))){
-vErrors = vErrors === null ? validate101.errors : vErrors.concat(validate101.errors);
-errors = vErrors.length;
-}
-var valid0 = _errs17 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-else {
-validate96.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-validate96.errors = vErrors;
-return errors === 0;
-}
-
-
-function validate93(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="urn:def:AuthorizationData" */;
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.idToken === undefined) && (missing0 = "idToken")){
-validate93.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
-return false;
-}
-else {
-const _errs1 = errors;
-for(const key0 in data){
-if(!(((key0 === "customData") || (key0 === "idToken")) || (key0 === "idTokenInfo"))){
-validate93.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
-return false;
-break;
-}
-}
-if(_errs1 === errors){
-if(data.customData !== undefined){
-const _errs2 = errors;
-if(!(validate1(data.customData, {instancePath:instancePath+"/customData",parentData:data,parentDataProperty:"customData",rootData}))){
-vErrors = vErrors === null ? validate1.errors : vErrors.concat(validate1.errors);
-errors = vErrors.length;
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.idToken !== undefined){
-const _errs3 = errors;
-if(!(validate43(data.idToken, {instancePath:instancePath+"/idToken",parentData:data,parentDataProperty:"idToken",rootData}))){
-vErrors = vErrors === null ? validate43.errors : vErrors.concat(validate43.errors);
-errors = vErrors.length;
-}
-var valid0 = _errs3 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.idTokenInfo !== undefined){
-const _errs4 = errors;
-if(!(validate96(data.idTokenInfo, {instancePath:instancePath+"/idTokenInfo",parentData:data,parentDataProperty:"idTokenInfo",rootData}))){
-vErrors = vErrors === null ? validate96.errors : vErrors.concat(validate96.errors);
-errors = vErrors.length;
 }
 var valid0 = _errs4 === errors;
 }
@@ -3072,40 +2800,458 @@ validate93.errors = vErrors;
 return errors === 0;
 }
 
-const schema42 = {"$id":"urn:def:UpdateEnumType","type":"string","enum":["Differential","Full"]};
+export const SendLocalList_req = validate97;
+const schema38 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"localAuthorizationList":{"type":"array","items":{"$ref":"urn:def:AuthorizationData"},"minItems":1},"versionNumber":{"type":"integer"},"updateType":{"$ref":"urn:def:UpdateEnumType"}},"required":["versionNumber","updateType"],"type":"object"};
+const schema39 = {"$id":"urn:def:AuthorizationData","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"idToken":{"$ref":"urn:def:IdTokenType"},"idTokenInfo":{"$ref":"urn:def:IdTokenInfoType"}},"required":["idToken"]};
+const schema40 = {"$id":"urn:def:IdTokenInfoType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"status":{"$ref":"urn:def:AuthorizationStatusEnumType"},"cacheExpiryDateTime":{"type":"string","format":"date-time"},"chargingPriority":{"type":"integer"},"language1":{"type":"string","maxLength":8},"evseId":{"type":"array","items":{"type":"integer"},"minItems":1},"groupIdToken":{"$ref":"urn:def:IdTokenType"},"language2":{"type":"string","maxLength":8},"personalMessage":{"$ref":"urn:def:MessageContentType"}},"required":["status"]};
+const schema41 = {"$id":"urn:def:AuthorizationStatusEnumType","type":"string","enum":["Accepted","Blocked","ConcurrentTx","Expired","Invalid","NoCredit","NotAllowedTypeEVSE","NotAtThisLocation","NotAtThisTime","Unknown"]};
 
-function validate108(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="urn:def:UpdateEnumType" */;
+function validate104(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="urn:def:AuthorizationStatusEnumType" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
-validate108.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
+validate104.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
 return false;
 }
-if(!((data === "Differential") || (data === "Full"))){
-validate108.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema42.enum}}];
+if(!((((((((((data === "Accepted") || (data === "Blocked")) || (data === "ConcurrentTx")) || (data === "Expired")) || (data === "Invalid")) || (data === "NoCredit")) || (data === "NotAllowedTypeEVSE")) || (data === "NotAtThisLocation")) || (data === "NotAtThisTime")) || (data === "Unknown"))){
+validate104.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema41.enum}}];
 return false;
 }
-validate108.errors = vErrors;
+validate104.errors = vErrors;
+return errors === 0;
+}
+
+const schema42 = {"$id":"urn:def:MessageContentType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"format":{"$ref":"urn:def:MessageFormatEnumType"},"language":{"type":"string","maxLength":8},"content":{"type":"string","maxLength":512}},"required":["format","content"]};
+const schema43 = {"$id":"urn:def:MessageFormatEnumType","type":"string","enum":["ASCII","HTML","URI","UTF8"]};
+
+function validate109(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="urn:def:MessageFormatEnumType" */;
+let vErrors = null;
+let errors = 0;
+if(typeof data !== "string"){
+validate109.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
+return false;
+}
+if(!((((data === "ASCII") || (data === "HTML")) || (data === "URI")) || (data === "UTF8"))){
+validate109.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema43.enum}}];
+return false;
+}
+validate109.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate91(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate107(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="urn:def:MessageContentType" */;
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.format === undefined) && (missing0 = "format")) || ((data.content === undefined) && (missing0 = "content"))){
+validate107.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!((((key0 === "customData") || (key0 === "format")) || (key0 === "language")) || (key0 === "content"))){
+validate107.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.customData !== undefined){
+const _errs2 = errors;
+if(!(validate1(data.customData, {instancePath:instancePath+"/customData",parentData:data,parentDataProperty:"customData",rootData}))){
+vErrors = vErrors === null ? validate1.errors : vErrors.concat(validate1.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.format !== undefined){
+const _errs3 = errors;
+if(!(validate109(data.format, {instancePath:instancePath+"/format",parentData:data,parentDataProperty:"format",rootData}))){
+vErrors = vErrors === null ? validate109.errors : vErrors.concat(validate109.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.language !== undefined){
+let data2 = data.language;
+const _errs4 = errors;
+if(errors === _errs4){
+if(typeof data2 === "string"){
+if(func0(data2) > 8){
+validate107.errors = [{instancePath:instancePath+"/language",keyword:"maxLength",params:{limit: 8}}];
+return false;
+}
+}
+else {
+validate107.errors = [{instancePath:instancePath+"/language",keyword:"type",params:{type: "string"}}];
+return false;
+}
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.content !== undefined){
+let data3 = data.content;
+const _errs6 = errors;
+if(errors === _errs6){
+if(typeof data3 === "string"){
+if(func0(data3) > 512){
+validate107.errors = [{instancePath:instancePath+"/content",keyword:"maxLength",params:{limit: 512}}];
+return false;
+}
+}
+else {
+validate107.errors = [{instancePath:instancePath+"/content",keyword:"type",params:{type: "string"}}];
+return false;
+}
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate107.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+validate107.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate102(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="urn:def:IdTokenInfoType" */;
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.status === undefined) && (missing0 = "status")){
+validate102.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!(func8.call(schema40.properties, key0))){
+validate102.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.customData !== undefined){
+const _errs2 = errors;
+if(!(validate1(data.customData, {instancePath:instancePath+"/customData",parentData:data,parentDataProperty:"customData",rootData}))){
+vErrors = vErrors === null ? validate1.errors : vErrors.concat(validate1.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.status !== undefined){
+const _errs3 = errors;
+if(!(validate104(data.status, {instancePath:instancePath+"/status",parentData:data,parentDataProperty:"status",rootData}))){
+vErrors = vErrors === null ? validate104.errors : vErrors.concat(validate104.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.cacheExpiryDateTime !== undefined){
+let data2 = data.cacheExpiryDateTime;
+const _errs4 = errors;
+if(errors === _errs4){
+if(errors === _errs4){
+if(typeof data2 === "string"){
+if(!(formats0.validate(data2))){
+validate102.errors = [{instancePath:instancePath+"/cacheExpiryDateTime",keyword:"format",params:{format: "date-time"}}];
+return false;
+}
+}
+else {
+validate102.errors = [{instancePath:instancePath+"/cacheExpiryDateTime",keyword:"type",params:{type: "string"}}];
+return false;
+}
+}
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.chargingPriority !== undefined){
+let data3 = data.chargingPriority;
+const _errs6 = errors;
+if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
+validate102.errors = [{instancePath:instancePath+"/chargingPriority",keyword:"type",params:{type: "integer"}}];
+return false;
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.language1 !== undefined){
+let data4 = data.language1;
+const _errs8 = errors;
+if(errors === _errs8){
+if(typeof data4 === "string"){
+if(func0(data4) > 8){
+validate102.errors = [{instancePath:instancePath+"/language1",keyword:"maxLength",params:{limit: 8}}];
+return false;
+}
+}
+else {
+validate102.errors = [{instancePath:instancePath+"/language1",keyword:"type",params:{type: "string"}}];
+return false;
+}
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.evseId !== undefined){
+let data5 = data.evseId;
+const _errs10 = errors;
+if(errors === _errs10){
+if(Array.isArray(data5)){
+if(data5.length < 1){
+validate102.errors = [{instancePath:instancePath+"/evseId",keyword:"minItems",params:{limit: 1}}];
+return false;
+}
+else {
+var valid1 = true;
+const len0 = data5.length;
+for(let i0=0; i0<len0; i0++){
+let data6 = data5[i0];
+const _errs12 = errors;
+if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
+validate102.errors = [{instancePath:instancePath+"/evseId/" + i0,keyword:"type",params:{type: "integer"}}];
+return false;
+}
+var valid1 = _errs12 === errors;
+if(!valid1){
+break;
+}
+}
+}
+}
+else {
+validate102.errors = [{instancePath:instancePath+"/evseId",keyword:"type",params:{type: "array"}}];
+return false;
+}
+}
+var valid0 = _errs10 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.groupIdToken !== undefined){
+const _errs14 = errors;
+if(!(validate50(data.groupIdToken, {instancePath:instancePath+"/groupIdToken",parentData:data,parentDataProperty:"groupIdToken",rootData}))){
+vErrors = vErrors === null ? validate50.errors : vErrors.concat(validate50.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs14 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.language2 !== undefined){
+let data8 = data.language2;
+const _errs15 = errors;
+if(errors === _errs15){
+if(typeof data8 === "string"){
+if(func0(data8) > 8){
+validate102.errors = [{instancePath:instancePath+"/language2",keyword:"maxLength",params:{limit: 8}}];
+return false;
+}
+}
+else {
+validate102.errors = [{instancePath:instancePath+"/language2",keyword:"type",params:{type: "string"}}];
+return false;
+}
+}
+var valid0 = _errs15 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.personalMessage !== undefined){
+const _errs17 = errors;
+if(!(validate107(data.personalMessage, {instancePath:instancePath+"/personalMessage",parentData:data,parentDataProperty:"personalMessage",rootData}))){
+vErrors = vErrors === null ? validate107.errors : vErrors.concat(validate107.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs17 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate102.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+validate102.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate99(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="urn:def:AuthorizationData" */;
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.idToken === undefined) && (missing0 = "idToken")){
+validate99.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!(((key0 === "customData") || (key0 === "idToken")) || (key0 === "idTokenInfo"))){
+validate99.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.customData !== undefined){
+const _errs2 = errors;
+if(!(validate1(data.customData, {instancePath:instancePath+"/customData",parentData:data,parentDataProperty:"customData",rootData}))){
+vErrors = vErrors === null ? validate1.errors : vErrors.concat(validate1.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.idToken !== undefined){
+const _errs3 = errors;
+if(!(validate50(data.idToken, {instancePath:instancePath+"/idToken",parentData:data,parentDataProperty:"idToken",rootData}))){
+vErrors = vErrors === null ? validate50.errors : vErrors.concat(validate50.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.idTokenInfo !== undefined){
+const _errs4 = errors;
+if(!(validate102(data.idTokenInfo, {instancePath:instancePath+"/idTokenInfo",parentData:data,parentDataProperty:"idTokenInfo",rootData}))){
+vErrors = vErrors === null ? validate102.errors : vErrors.concat(validate102.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate99.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+validate99.errors = vErrors;
+return errors === 0;
+}
+
+const schema44 = {"$id":"urn:def:UpdateEnumType","type":"string","enum":["Differential","Full"]};
+
+function validate114(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="urn:def:UpdateEnumType" */;
+let vErrors = null;
+let errors = 0;
+if(typeof data !== "string"){
+validate114.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
+return false;
+}
+if(!((data === "Differential") || (data === "Full"))){
+validate114.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema44.enum}}];
+return false;
+}
+validate114.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate97(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.versionNumber === undefined) && (missing0 = "versionNumber")) || ((data.updateType === undefined) && (missing0 = "updateType"))){
-validate91.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate97.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!((((key0 === "customData") || (key0 === "localAuthorizationList")) || (key0 === "versionNumber")) || (key0 === "updateType"))){
-validate91.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate97.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -3129,7 +3275,7 @@ const _errs3 = errors;
 if(errors === _errs3){
 if(Array.isArray(data1)){
 if(data1.length < 1){
-validate91.errors = [{instancePath:instancePath+"/localAuthorizationList",keyword:"minItems",params:{limit: 1}}];
+validate97.errors = [{instancePath:instancePath+"/localAuthorizationList",keyword:"minItems",params:{limit: 1}}];
 return false;
 }
 else {
@@ -3137,8 +3283,8 @@ var valid1 = true;
 const len0 = data1.length;
 for(let i0=0; i0<len0; i0++){
 const _errs5 = errors;
-if(!(validate93(data1[i0], {instancePath:instancePath+"/localAuthorizationList/" + i0,parentData:data1,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate93.errors : vErrors.concat(validate93.errors);
+if(!(validate99(data1[i0], {instancePath:instancePath+"/localAuthorizationList/" + i0,parentData:data1,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate99.errors : vErrors.concat(validate99.errors);
 errors = vErrors.length;
 }
 var valid1 = _errs5 === errors;
@@ -3149,7 +3295,7 @@ break;
 }
 }
 else {
-validate91.errors = [{instancePath:instancePath+"/localAuthorizationList",keyword:"type",params:{type: "array"}}];
+validate97.errors = [{instancePath:instancePath+"/localAuthorizationList",keyword:"type",params:{type: "array"}}];
 return false;
 }
 }
@@ -3163,7 +3309,7 @@ if(data.versionNumber !== undefined){
 let data3 = data.versionNumber;
 const _errs6 = errors;
 if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
-validate91.errors = [{instancePath:instancePath+"/versionNumber",keyword:"type",params:{type: "integer"}}];
+validate97.errors = [{instancePath:instancePath+"/versionNumber",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -3174,8 +3320,8 @@ var valid0 = true;
 if(valid0){
 if(data.updateType !== undefined){
 const _errs8 = errors;
-if(!(validate108(data.updateType, {instancePath:instancePath+"/updateType",parentData:data,parentDataProperty:"updateType",rootData}))){
-vErrors = vErrors === null ? validate108.errors : vErrors.concat(validate108.errors);
+if(!(validate114(data.updateType, {instancePath:instancePath+"/updateType",parentData:data,parentDataProperty:"updateType",rootData}))){
+vErrors = vErrors === null ? validate114.errors : vErrors.concat(validate114.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs8 === errors;
@@ -3190,32 +3336,32 @@ var valid0 = true;
 }
 }
 else {
-validate91.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate97.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate91.errors = vErrors;
+validate97.errors = vErrors;
 return errors === 0;
 }
 
-export const SetChargingProfile_req = validate110;
-const schema43 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"evseId":{"type":"integer"},"chargingProfile":{"$ref":"urn:def:ChargingProfileType"}},"required":["evseId","chargingProfile"],"type":"object"};
+export const SetChargingProfile_req = validate116;
+const schema45 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"evseId":{"type":"integer"},"chargingProfile":{"$ref":"urn:def:ChargingProfileType"}},"required":["evseId","chargingProfile"],"type":"object"};
 
-function validate110(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate116(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.evseId === undefined) && (missing0 = "evseId")) || ((data.chargingProfile === undefined) && (missing0 = "chargingProfile"))){
-validate110.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate116.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(((key0 === "customData") || (key0 === "evseId")) || (key0 === "chargingProfile"))){
-validate110.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate116.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -3237,7 +3383,7 @@ if(data.evseId !== undefined){
 let data1 = data.evseId;
 const _errs3 = errors;
 if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
-validate110.errors = [{instancePath:instancePath+"/evseId",keyword:"type",params:{type: "integer"}}];
+validate116.errors = [{instancePath:instancePath+"/evseId",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -3248,8 +3394,8 @@ var valid0 = true;
 if(valid0){
 if(data.chargingProfile !== undefined){
 const _errs5 = errors;
-if(!(validate52(data.chargingProfile, {instancePath:instancePath+"/chargingProfile",parentData:data,parentDataProperty:"chargingProfile",rootData}))){
-vErrors = vErrors === null ? validate52.errors : vErrors.concat(validate52.errors);
+if(!(validate59(data.chargingProfile, {instancePath:instancePath+"/chargingProfile",parentData:data,parentDataProperty:"chargingProfile",rootData}))){
+vErrors = vErrors === null ? validate59.errors : vErrors.concat(validate59.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs5 === errors;
@@ -3263,38 +3409,38 @@ var valid0 = true;
 }
 }
 else {
-validate110.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate116.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate110.errors = vErrors;
+validate116.errors = vErrors;
 return errors === 0;
 }
 
-export const SetNetworkProfile_req = validate113;
-const schema44 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"configurationSlot":{"type":"integer"},"connectionData":{"$ref":"urn:def:NetworkConnectionProfileType"}},"required":["configurationSlot","connectionData"],"type":"object"};
-const schema45 = {"$id":"urn:def:NetworkConnectionProfileType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"apn":{"$ref":"urn:def:APNType"},"ocppVersion":{"$ref":"urn:def:OCPPVersionEnumType"},"ocppTransport":{"$ref":"urn:def:OCPPTransportEnumType"},"ocppCsmsUrl":{"type":"string","maxLength":512},"messageTimeout":{"type":"integer"},"securityProfile":{"type":"integer"},"ocppInterface":{"$ref":"urn:def:OCPPInterfaceEnumType"},"vpn":{"$ref":"urn:def:VPNType"}},"required":["ocppVersion","ocppTransport","ocppCsmsUrl","messageTimeout","securityProfile","ocppInterface"]};
-const schema46 = {"$id":"urn:def:APNType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"apn":{"type":"string","maxLength":512},"apnUserName":{"type":"string","maxLength":20},"apnPassword":{"type":"string","maxLength":20},"simPin":{"type":"integer"},"preferredNetwork":{"type":"string","maxLength":6},"useOnlyPreferredNetwork":{"type":"boolean","default":false},"apnAuthentication":{"$ref":"urn:def:APNAuthenticationEnumType"}},"required":["apn","apnAuthentication"]};
-const schema47 = {"$id":"urn:def:APNAuthenticationEnumType","type":"string","enum":["CHAP","NONE","PAP","AUTO"]};
+export const SetNetworkProfile_req = validate119;
+const schema46 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"configurationSlot":{"type":"integer"},"connectionData":{"$ref":"urn:def:NetworkConnectionProfileType"}},"required":["configurationSlot","connectionData"],"type":"object"};
+const schema47 = {"$id":"urn:def:NetworkConnectionProfileType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"apn":{"$ref":"urn:def:APNType"},"ocppVersion":{"$ref":"urn:def:OCPPVersionEnumType"},"ocppTransport":{"$ref":"urn:def:OCPPTransportEnumType"},"ocppCsmsUrl":{"type":"string","maxLength":512},"messageTimeout":{"type":"integer"},"securityProfile":{"type":"integer"},"ocppInterface":{"$ref":"urn:def:OCPPInterfaceEnumType"},"vpn":{"$ref":"urn:def:VPNType"}},"required":["ocppVersion","ocppTransport","ocppCsmsUrl","messageTimeout","securityProfile","ocppInterface"]};
+const schema48 = {"$id":"urn:def:APNType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"apn":{"type":"string","maxLength":512},"apnUserName":{"type":"string","maxLength":20},"apnPassword":{"type":"string","maxLength":20},"simPin":{"type":"integer"},"preferredNetwork":{"type":"string","maxLength":6},"useOnlyPreferredNetwork":{"type":"boolean","default":false},"apnAuthentication":{"$ref":"urn:def:APNAuthenticationEnumType"}},"required":["apn","apnAuthentication"]};
+const schema49 = {"$id":"urn:def:APNAuthenticationEnumType","type":"string","enum":["CHAP","NONE","PAP","AUTO"]};
 
-function validate119(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate125(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:APNAuthenticationEnumType" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
-validate119.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
+validate125.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
 return false;
 }
 if(!((((data === "CHAP") || (data === "NONE")) || (data === "PAP")) || (data === "AUTO"))){
-validate119.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema47.enum}}];
+validate125.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema49.enum}}];
 return false;
 }
-validate119.errors = vErrors;
+validate125.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate117(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate123(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:APNType" */;
 let vErrors = null;
 let errors = 0;
@@ -3302,14 +3448,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.apn === undefined) && (missing0 = "apn")) || ((data.apnAuthentication === undefined) && (missing0 = "apnAuthentication"))){
-validate117.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate123.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!((((((((key0 === "customData") || (key0 === "apn")) || (key0 === "apnUserName")) || (key0 === "apnPassword")) || (key0 === "simPin")) || (key0 === "preferredNetwork")) || (key0 === "useOnlyPreferredNetwork")) || (key0 === "apnAuthentication"))){
-validate117.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate123.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -3333,12 +3479,12 @@ const _errs3 = errors;
 if(errors === _errs3){
 if(typeof data1 === "string"){
 if(func0(data1) > 512){
-validate117.errors = [{instancePath:instancePath+"/apn",keyword:"maxLength",params:{limit: 512}}];
+validate123.errors = [{instancePath:instancePath+"/apn",keyword:"maxLength",params:{limit: 512}}];
 return false;
 }
 }
 else {
-validate117.errors = [{instancePath:instancePath+"/apn",keyword:"type",params:{type: "string"}}];
+validate123.errors = [{instancePath:instancePath+"/apn",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -3354,12 +3500,12 @@ const _errs5 = errors;
 if(errors === _errs5){
 if(typeof data2 === "string"){
 if(func0(data2) > 20){
-validate117.errors = [{instancePath:instancePath+"/apnUserName",keyword:"maxLength",params:{limit: 20}}];
+validate123.errors = [{instancePath:instancePath+"/apnUserName",keyword:"maxLength",params:{limit: 20}}];
 return false;
 }
 }
 else {
-validate117.errors = [{instancePath:instancePath+"/apnUserName",keyword:"type",params:{type: "string"}}];
+validate123.errors = [{instancePath:instancePath+"/apnUserName",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -3375,12 +3521,12 @@ const _errs7 = errors;
 if(errors === _errs7){
 if(typeof data3 === "string"){
 if(func0(data3) > 20){
-validate117.errors = [{instancePath:instancePath+"/apnPassword",keyword:"maxLength",params:{limit: 20}}];
+validate123.errors = [{instancePath:instancePath+"/apnPassword",keyword:"maxLength",params:{limit: 20}}];
 return false;
 }
 }
 else {
-validate117.errors = [{instancePath:instancePath+"/apnPassword",keyword:"type",params:{type: "string"}}];
+validate123.errors = [{instancePath:instancePath+"/apnPassword",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -3394,7 +3540,7 @@ if(data.simPin !== undefined){
 let data4 = data.simPin;
 const _errs9 = errors;
 if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
-validate117.errors = [{instancePath:instancePath+"/simPin",keyword:"type",params:{type: "integer"}}];
+validate123.errors = [{instancePath:instancePath+"/simPin",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs9 === errors;
@@ -3409,12 +3555,12 @@ const _errs11 = errors;
 if(errors === _errs11){
 if(typeof data5 === "string"){
 if(func0(data5) > 6){
-validate117.errors = [{instancePath:instancePath+"/preferredNetwork",keyword:"maxLength",params:{limit: 6}}];
+validate123.errors = [{instancePath:instancePath+"/preferredNetwork",keyword:"maxLength",params:{limit: 6}}];
 return false;
 }
 }
 else {
-validate117.errors = [{instancePath:instancePath+"/preferredNetwork",keyword:"type",params:{type: "string"}}];
+validate123.errors = [{instancePath:instancePath+"/preferredNetwork",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -3427,7 +3573,7 @@ if(valid0){
 if(data.useOnlyPreferredNetwork !== undefined){
 const _errs13 = errors;
 if(typeof data.useOnlyPreferredNetwork !== "boolean"){
-validate117.errors = [{instancePath:instancePath+"/useOnlyPreferredNetwork",keyword:"type",params:{type: "boolean"}}];
+validate123.errors = [{instancePath:instancePath+"/useOnlyPreferredNetwork",keyword:"type",params:{type: "boolean"}}];
 return false;
 }
 var valid0 = _errs13 === errors;
@@ -3438,8 +3584,8 @@ var valid0 = true;
 if(valid0){
 if(data.apnAuthentication !== undefined){
 const _errs15 = errors;
-if(!(validate119(data.apnAuthentication, {instancePath:instancePath+"/apnAuthentication",parentData:data,parentDataProperty:"apnAuthentication",rootData}))){
-vErrors = vErrors === null ? validate119.errors : vErrors.concat(validate119.errors);
+if(!(validate125(data.apnAuthentication, {instancePath:instancePath+"/apnAuthentication",parentData:data,parentDataProperty:"apnAuthentication",rootData}))){
+vErrors = vErrors === null ? validate125.errors : vErrors.concat(validate125.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs15 === errors;
@@ -3458,89 +3604,89 @@ var valid0 = true;
 }
 }
 else {
-validate117.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate123.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate117.errors = vErrors;
+validate123.errors = vErrors;
 return errors === 0;
 }
 
-const schema48 = {"$id":"urn:def:OCPPVersionEnumType","type":"string","enum":["OCPP12","OCPP15","OCPP16","OCPP20"]};
+const schema50 = {"$id":"urn:def:OCPPVersionEnumType","type":"string","enum":["OCPP12","OCPP15","OCPP16","OCPP20"]};
 
-function validate122(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate128(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:OCPPVersionEnumType" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
-validate122.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
+validate128.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
 return false;
 }
 if(!((((data === "OCPP12") || (data === "OCPP15")) || (data === "OCPP16")) || (data === "OCPP20"))){
-validate122.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema48.enum}}];
+validate128.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema50.enum}}];
 return false;
 }
-validate122.errors = vErrors;
+validate128.errors = vErrors;
 return errors === 0;
 }
 
-const schema49 = {"$id":"urn:def:OCPPTransportEnumType","type":"string","enum":["JSON","SOAP"]};
-
-function validate124(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="urn:def:OCPPTransportEnumType" */;
-let vErrors = null;
-let errors = 0;
-if(typeof data !== "string"){
-validate124.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
-return false;
-}
-if(!((data === "JSON") || (data === "SOAP"))){
-validate124.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema49.enum}}];
-return false;
-}
-validate124.errors = vErrors;
-return errors === 0;
-}
-
-const schema50 = {"$id":"urn:def:OCPPInterfaceEnumType","type":"string","enum":["Wired0","Wired1","Wired2","Wired3","Wireless0","Wireless1","Wireless2","Wireless3"]};
-
-function validate126(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="urn:def:OCPPInterfaceEnumType" */;
-let vErrors = null;
-let errors = 0;
-if(typeof data !== "string"){
-validate126.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
-return false;
-}
-if(!((((((((data === "Wired0") || (data === "Wired1")) || (data === "Wired2")) || (data === "Wired3")) || (data === "Wireless0")) || (data === "Wireless1")) || (data === "Wireless2")) || (data === "Wireless3"))){
-validate126.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema50.enum}}];
-return false;
-}
-validate126.errors = vErrors;
-return errors === 0;
-}
-
-const schema51 = {"$id":"urn:def:VPNType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"server":{"type":"string","maxLength":512},"user":{"type":"string","maxLength":20},"group":{"type":"string","maxLength":20},"password":{"type":"string","maxLength":20},"key":{"type":"string","maxLength":255},"type":{"$ref":"urn:def:VPNEnumType"}},"required":["server","user","password","key","type"]};
-const schema52 = {"$id":"urn:def:VPNEnumType","type":"string","enum":["IKEv2","IPSec","L2TP","PPTP"]};
+const schema51 = {"$id":"urn:def:OCPPTransportEnumType","type":"string","enum":["JSON","SOAP"]};
 
 function validate130(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="urn:def:VPNEnumType" */;
+/*# sourceURL="urn:def:OCPPTransportEnumType" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
 validate130.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
 return false;
 }
-if(!((((data === "IKEv2") || (data === "IPSec")) || (data === "L2TP")) || (data === "PPTP"))){
-validate130.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema52.enum}}];
+if(!((data === "JSON") || (data === "SOAP"))){
+validate130.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema51.enum}}];
 return false;
 }
 validate130.errors = vErrors;
 return errors === 0;
 }
 
+const schema52 = {"$id":"urn:def:OCPPInterfaceEnumType","type":"string","enum":["Wired0","Wired1","Wired2","Wired3","Wireless0","Wireless1","Wireless2","Wireless3"]};
 
-function validate128(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate132(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="urn:def:OCPPInterfaceEnumType" */;
+let vErrors = null;
+let errors = 0;
+if(typeof data !== "string"){
+validate132.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
+return false;
+}
+if(!((((((((data === "Wired0") || (data === "Wired1")) || (data === "Wired2")) || (data === "Wired3")) || (data === "Wireless0")) || (data === "Wireless1")) || (data === "Wireless2")) || (data === "Wireless3"))){
+validate132.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema52.enum}}];
+return false;
+}
+validate132.errors = vErrors;
+return errors === 0;
+}
+
+const schema53 = {"$id":"urn:def:VPNType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"server":{"type":"string","maxLength":512},"user":{"type":"string","maxLength":20},"group":{"type":"string","maxLength":20},"password":{"type":"string","maxLength":20},"key":{"type":"string","maxLength":255},"type":{"$ref":"urn:def:VPNEnumType"}},"required":["server","user","password","key","type"]};
+const schema54 = {"$id":"urn:def:VPNEnumType","type":"string","enum":["IKEv2","IPSec","L2TP","PPTP"]};
+
+function validate136(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="urn:def:VPNEnumType" */;
+let vErrors = null;
+let errors = 0;
+if(typeof data !== "string"){
+validate136.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
+return false;
+}
+if(!((((data === "IKEv2") || (data === "IPSec")) || (data === "L2TP")) || (data === "PPTP"))){
+validate136.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema54.enum}}];
+return false;
+}
+validate136.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate134(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:VPNType" */;
 let vErrors = null;
 let errors = 0;
@@ -3548,14 +3694,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((((((data.server === undefined) && (missing0 = "server")) || ((data.user === undefined) && (missing0 = "user"))) || ((data.password === undefined) && (missing0 = "password"))) || ((data.key === undefined) && (missing0 = "key"))) || ((data.type === undefined) && (missing0 = "type"))){
-validate128.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate134.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(((((((key0 === "customData") || (key0 === "server")) || (key0 === "user")) || (key0 === "group")) || (key0 === "password")) || (key0 === "key")) || (key0 === "type"))){
-validate128.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate134.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -3579,12 +3725,12 @@ const _errs3 = errors;
 if(errors === _errs3){
 if(typeof data1 === "string"){
 if(func0(data1) > 512){
-validate128.errors = [{instancePath:instancePath+"/server",keyword:"maxLength",params:{limit: 512}}];
+validate134.errors = [{instancePath:instancePath+"/server",keyword:"maxLength",params:{limit: 512}}];
 return false;
 }
 }
 else {
-validate128.errors = [{instancePath:instancePath+"/server",keyword:"type",params:{type: "string"}}];
+validate134.errors = [{instancePath:instancePath+"/server",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -3600,12 +3746,12 @@ const _errs5 = errors;
 if(errors === _errs5){
 if(typeof data2 === "string"){
 if(func0(data2) > 20){
-validate128.errors = [{instancePath:instancePath+"/user",keyword:"maxLength",params:{limit: 20}}];
+validate134.errors = [{instancePath:instancePath+"/user",keyword:"maxLength",params:{limit: 20}}];
 return false;
 }
 }
 else {
-validate128.errors = [{instancePath:instancePath+"/user",keyword:"type",params:{type: "string"}}];
+validate134.errors = [{instancePath:instancePath+"/user",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -3621,12 +3767,12 @@ const _errs7 = errors;
 if(errors === _errs7){
 if(typeof data3 === "string"){
 if(func0(data3) > 20){
-validate128.errors = [{instancePath:instancePath+"/group",keyword:"maxLength",params:{limit: 20}}];
+validate134.errors = [{instancePath:instancePath+"/group",keyword:"maxLength",params:{limit: 20}}];
 return false;
 }
 }
 else {
-validate128.errors = [{instancePath:instancePath+"/group",keyword:"type",params:{type: "string"}}];
+validate134.errors = [{instancePath:instancePath+"/group",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -3642,12 +3788,12 @@ const _errs9 = errors;
 if(errors === _errs9){
 if(typeof data4 === "string"){
 if(func0(data4) > 20){
-validate128.errors = [{instancePath:instancePath+"/password",keyword:"maxLength",params:{limit: 20}}];
+validate134.errors = [{instancePath:instancePath+"/password",keyword:"maxLength",params:{limit: 20}}];
 return false;
 }
 }
 else {
-validate128.errors = [{instancePath:instancePath+"/password",keyword:"type",params:{type: "string"}}];
+validate134.errors = [{instancePath:instancePath+"/password",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -3663,12 +3809,12 @@ const _errs11 = errors;
 if(errors === _errs11){
 if(typeof data5 === "string"){
 if(func0(data5) > 255){
-validate128.errors = [{instancePath:instancePath+"/key",keyword:"maxLength",params:{limit: 255}}];
+validate134.errors = [{instancePath:instancePath+"/key",keyword:"maxLength",params:{limit: 255}}];
 return false;
 }
 }
 else {
-validate128.errors = [{instancePath:instancePath+"/key",keyword:"type",params:{type: "string"}}];
+validate134.errors = [{instancePath:instancePath+"/key",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -3680,8 +3826,8 @@ var valid0 = true;
 if(valid0){
 if(data.type !== undefined){
 const _errs13 = errors;
-if(!(validate130(data.type, {instancePath:instancePath+"/type",parentData:data,parentDataProperty:"type",rootData}))){
-vErrors = vErrors === null ? validate130.errors : vErrors.concat(validate130.errors);
+if(!(validate136(data.type, {instancePath:instancePath+"/type",parentData:data,parentDataProperty:"type",rootData}))){
+vErrors = vErrors === null ? validate136.errors : vErrors.concat(validate136.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs13 === errors;
@@ -3699,16 +3845,16 @@ var valid0 = true;
 }
 }
 else {
-validate128.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate134.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate128.errors = vErrors;
+validate134.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate115(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate121(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:NetworkConnectionProfileType" */;
 let vErrors = null;
 let errors = 0;
@@ -3716,14 +3862,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((((((data.ocppVersion === undefined) && (missing0 = "ocppVersion")) || ((data.ocppTransport === undefined) && (missing0 = "ocppTransport"))) || ((data.ocppCsmsUrl === undefined) && (missing0 = "ocppCsmsUrl"))) || ((data.messageTimeout === undefined) && (missing0 = "messageTimeout"))) || ((data.securityProfile === undefined) && (missing0 = "securityProfile"))) || ((data.ocppInterface === undefined) && (missing0 = "ocppInterface"))){
-validate115.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate121.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
-if(!(func8.call(schema45.properties, key0))){
-validate115.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+if(!(func8.call(schema47.properties, key0))){
+validate121.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -3743,8 +3889,8 @@ var valid0 = true;
 if(valid0){
 if(data.apn !== undefined){
 const _errs3 = errors;
-if(!(validate117(data.apn, {instancePath:instancePath+"/apn",parentData:data,parentDataProperty:"apn",rootData}))){
-vErrors = vErrors === null ? validate117.errors : vErrors.concat(validate117.errors);
+if(!(validate123(data.apn, {instancePath:instancePath+"/apn",parentData:data,parentDataProperty:"apn",rootData}))){
+vErrors = vErrors === null ? validate123.errors : vErrors.concat(validate123.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs3 === errors;
@@ -3755,8 +3901,8 @@ var valid0 = true;
 if(valid0){
 if(data.ocppVersion !== undefined){
 const _errs4 = errors;
-if(!(validate122(data.ocppVersion, {instancePath:instancePath+"/ocppVersion",parentData:data,parentDataProperty:"ocppVersion",rootData}))){
-vErrors = vErrors === null ? validate122.errors : vErrors.concat(validate122.errors);
+if(!(validate128(data.ocppVersion, {instancePath:instancePath+"/ocppVersion",parentData:data,parentDataProperty:"ocppVersion",rootData}))){
+vErrors = vErrors === null ? validate128.errors : vErrors.concat(validate128.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs4 === errors;
@@ -3767,8 +3913,8 @@ var valid0 = true;
 if(valid0){
 if(data.ocppTransport !== undefined){
 const _errs5 = errors;
-if(!(validate124(data.ocppTransport, {instancePath:instancePath+"/ocppTransport",parentData:data,parentDataProperty:"ocppTransport",rootData}))){
-vErrors = vErrors === null ? validate124.errors : vErrors.concat(validate124.errors);
+if(!(validate130(data.ocppTransport, {instancePath:instancePath+"/ocppTransport",parentData:data,parentDataProperty:"ocppTransport",rootData}))){
+vErrors = vErrors === null ? validate130.errors : vErrors.concat(validate130.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs5 === errors;
@@ -3783,12 +3929,12 @@ const _errs6 = errors;
 if(errors === _errs6){
 if(typeof data4 === "string"){
 if(func0(data4) > 512){
-validate115.errors = [{instancePath:instancePath+"/ocppCsmsUrl",keyword:"maxLength",params:{limit: 512}}];
+validate121.errors = [{instancePath:instancePath+"/ocppCsmsUrl",keyword:"maxLength",params:{limit: 512}}];
 return false;
 }
 }
 else {
-validate115.errors = [{instancePath:instancePath+"/ocppCsmsUrl",keyword:"type",params:{type: "string"}}];
+validate121.errors = [{instancePath:instancePath+"/ocppCsmsUrl",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -3802,7 +3948,7 @@ if(data.messageTimeout !== undefined){
 let data5 = data.messageTimeout;
 const _errs8 = errors;
 if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
-validate115.errors = [{instancePath:instancePath+"/messageTimeout",keyword:"type",params:{type: "integer"}}];
+validate121.errors = [{instancePath:instancePath+"/messageTimeout",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs8 === errors;
@@ -3815,7 +3961,7 @@ if(data.securityProfile !== undefined){
 let data6 = data.securityProfile;
 const _errs10 = errors;
 if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
-validate115.errors = [{instancePath:instancePath+"/securityProfile",keyword:"type",params:{type: "integer"}}];
+validate121.errors = [{instancePath:instancePath+"/securityProfile",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs10 === errors;
@@ -3826,8 +3972,8 @@ var valid0 = true;
 if(valid0){
 if(data.ocppInterface !== undefined){
 const _errs12 = errors;
-if(!(validate126(data.ocppInterface, {instancePath:instancePath+"/ocppInterface",parentData:data,parentDataProperty:"ocppInterface",rootData}))){
-vErrors = vErrors === null ? validate126.errors : vErrors.concat(validate126.errors);
+if(!(validate132(data.ocppInterface, {instancePath:instancePath+"/ocppInterface",parentData:data,parentDataProperty:"ocppInterface",rootData}))){
+vErrors = vErrors === null ? validate132.errors : vErrors.concat(validate132.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs12 === errors;
@@ -3838,8 +3984,8 @@ var valid0 = true;
 if(valid0){
 if(data.vpn !== undefined){
 const _errs13 = errors;
-if(!(validate128(data.vpn, {instancePath:instancePath+"/vpn",parentData:data,parentDataProperty:"vpn",rootData}))){
-vErrors = vErrors === null ? validate128.errors : vErrors.concat(validate128.errors);
+if(!(validate134(data.vpn, {instancePath:instancePath+"/vpn",parentData:data,parentDataProperty:"vpn",rootData}))){
+vErrors = vErrors === null ? validate134.errors : vErrors.concat(validate134.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs13 === errors;
@@ -3859,30 +4005,30 @@ var valid0 = true;
 }
 }
 else {
-validate115.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate121.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate115.errors = vErrors;
+validate121.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate113(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate119(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.configurationSlot === undefined) && (missing0 = "configurationSlot")) || ((data.connectionData === undefined) && (missing0 = "connectionData"))){
-validate113.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate119.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(((key0 === "customData") || (key0 === "configurationSlot")) || (key0 === "connectionData"))){
-validate113.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate119.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -3904,7 +4050,7 @@ if(data.configurationSlot !== undefined){
 let data1 = data.configurationSlot;
 const _errs3 = errors;
 if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
-validate113.errors = [{instancePath:instancePath+"/configurationSlot",keyword:"type",params:{type: "integer"}}];
+validate119.errors = [{instancePath:instancePath+"/configurationSlot",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -3915,8 +4061,8 @@ var valid0 = true;
 if(valid0){
 if(data.connectionData !== undefined){
 const _errs5 = errors;
-if(!(validate115(data.connectionData, {instancePath:instancePath+"/connectionData",parentData:data,parentDataProperty:"connectionData",rootData}))){
-vErrors = vErrors === null ? validate115.errors : vErrors.concat(validate115.errors);
+if(!(validate121(data.connectionData, {instancePath:instancePath+"/connectionData",parentData:data,parentDataProperty:"connectionData",rootData}))){
+vErrors = vErrors === null ? validate121.errors : vErrors.concat(validate121.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs5 === errors;
@@ -3930,19 +4076,19 @@ var valid0 = true;
 }
 }
 else {
-validate113.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate119.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate113.errors = vErrors;
+validate119.errors = vErrors;
 return errors === 0;
 }
 
-export const SetVariables_req = validate134;
-const schema53 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"setVariableData":{"type":"array","items":{"$ref":"urn:def:SetVariableDataType"},"minItems":1}},"required":["setVariableData"],"type":"object"};
-const schema54 = {"$id":"urn:def:SetVariableDataType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"attributeType":{"$ref":"urn:def:AttributeEnumType"},"attributeValue":{"type":"string","maxLength":1000},"component":{"$ref":"urn:def:ComponentType"},"variable":{"$ref":"urn:def:VariableType"}},"required":["attributeValue","component","variable"]};
+export const SetVariables_req = validate140;
+const schema55 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"setVariableData":{"type":"array","items":{"$ref":"urn:def:SetVariableDataType"},"minItems":1}},"required":["setVariableData"],"type":"object"};
+const schema56 = {"$id":"urn:def:SetVariableDataType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"attributeType":{"$ref":"urn:def:AttributeEnumType"},"attributeValue":{"type":"string","maxLength":1000},"component":{"$ref":"urn:def:ComponentType"},"variable":{"$ref":"urn:def:VariableType"}},"required":["attributeValue","component","variable"]};
 
-function validate136(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate142(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:SetVariableDataType" */;
 let vErrors = null;
 let errors = 0;
@@ -3950,14 +4096,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((((data.attributeValue === undefined) && (missing0 = "attributeValue")) || ((data.component === undefined) && (missing0 = "component"))) || ((data.variable === undefined) && (missing0 = "variable"))){
-validate136.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate142.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(((((key0 === "customData") || (key0 === "attributeType")) || (key0 === "attributeValue")) || (key0 === "component")) || (key0 === "variable"))){
-validate136.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate142.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -3977,8 +4123,8 @@ var valid0 = true;
 if(valid0){
 if(data.attributeType !== undefined){
 const _errs3 = errors;
-if(!(validate36(data.attributeType, {instancePath:instancePath+"/attributeType",parentData:data,parentDataProperty:"attributeType",rootData}))){
-vErrors = vErrors === null ? validate36.errors : vErrors.concat(validate36.errors);
+if(!(validate43(data.attributeType, {instancePath:instancePath+"/attributeType",parentData:data,parentDataProperty:"attributeType",rootData}))){
+vErrors = vErrors === null ? validate43.errors : vErrors.concat(validate43.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs3 === errors;
@@ -3993,12 +4139,12 @@ const _errs4 = errors;
 if(errors === _errs4){
 if(typeof data2 === "string"){
 if(func0(data2) > 1000){
-validate136.errors = [{instancePath:instancePath+"/attributeValue",keyword:"maxLength",params:{limit: 1000}}];
+validate142.errors = [{instancePath:instancePath+"/attributeValue",keyword:"maxLength",params:{limit: 1000}}];
 return false;
 }
 }
 else {
-validate136.errors = [{instancePath:instancePath+"/attributeValue",keyword:"type",params:{type: "string"}}];
+validate142.errors = [{instancePath:instancePath+"/attributeValue",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -4010,8 +4156,8 @@ var valid0 = true;
 if(valid0){
 if(data.component !== undefined){
 const _errs6 = errors;
-if(!(validate22(data.component, {instancePath:instancePath+"/component",parentData:data,parentDataProperty:"component",rootData}))){
-vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+if(!(validate29(data.component, {instancePath:instancePath+"/component",parentData:data,parentDataProperty:"component",rootData}))){
+vErrors = vErrors === null ? validate29.errors : vErrors.concat(validate29.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs6 === errors;
@@ -4022,8 +4168,8 @@ var valid0 = true;
 if(valid0){
 if(data.variable !== undefined){
 const _errs7 = errors;
-if(!(validate26(data.variable, {instancePath:instancePath+"/variable",parentData:data,parentDataProperty:"variable",rootData}))){
-vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
+if(!(validate33(data.variable, {instancePath:instancePath+"/variable",parentData:data,parentDataProperty:"variable",rootData}))){
+vErrors = vErrors === null ? validate33.errors : vErrors.concat(validate33.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs7 === errors;
@@ -4039,30 +4185,30 @@ var valid0 = true;
 }
 }
 else {
-validate136.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate142.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate136.errors = vErrors;
+validate142.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate134(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate140(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.setVariableData === undefined) && (missing0 = "setVariableData")){
-validate134.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate140.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!((key0 === "customData") || (key0 === "setVariableData"))){
-validate134.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate140.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -4086,7 +4232,7 @@ const _errs3 = errors;
 if(errors === _errs3){
 if(Array.isArray(data1)){
 if(data1.length < 1){
-validate134.errors = [{instancePath:instancePath+"/setVariableData",keyword:"minItems",params:{limit: 1}}];
+validate140.errors = [{instancePath:instancePath+"/setVariableData",keyword:"minItems",params:{limit: 1}}];
 return false;
 }
 else {
@@ -4094,8 +4240,8 @@ var valid1 = true;
 const len0 = data1.length;
 for(let i0=0; i0<len0; i0++){
 const _errs5 = errors;
-if(!(validate136(data1[i0], {instancePath:instancePath+"/setVariableData/" + i0,parentData:data1,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate136.errors : vErrors.concat(validate136.errors);
+if(!(validate142(data1[i0], {instancePath:instancePath+"/setVariableData/" + i0,parentData:data1,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate142.errors : vErrors.concat(validate142.errors);
 errors = vErrors.length;
 }
 var valid1 = _errs5 === errors;
@@ -4106,7 +4252,7 @@ break;
 }
 }
 else {
-validate134.errors = [{instancePath:instancePath+"/setVariableData",keyword:"type",params:{type: "array"}}];
+validate140.errors = [{instancePath:instancePath+"/setVariableData",keyword:"type",params:{type: "array"}}];
 return false;
 }
 }
@@ -4120,50 +4266,50 @@ var valid0 = true;
 }
 }
 else {
-validate134.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate140.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate134.errors = vErrors;
+validate140.errors = vErrors;
 return errors === 0;
 }
 
-export const TriggerMessage_req = validate142;
-const schema55 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"evse":{"$ref":"urn:def:EVSEType"},"requestedMessage":{"$ref":"urn:def:MessageTriggerEnumType"}},"required":["requestedMessage"],"type":"object"};
-const schema56 = {"$id":"urn:def:MessageTriggerEnumType","type":"string","enum":["BootNotification","LogStatusNotification","FirmwareStatusNotification","Heartbeat","MeterValues","SignChargingStationCertificate","SignV2GCertificate","StatusNotification","TransactionEvent","SignCombinedCertificate","PublishFirmwareStatusNotification"]};
+export const TriggerMessage_req = validate148;
+const schema57 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"evse":{"$ref":"urn:def:EVSEType"},"requestedMessage":{"$ref":"urn:def:MessageTriggerEnumType"}},"required":["requestedMessage"],"type":"object"};
+const schema58 = {"$id":"urn:def:MessageTriggerEnumType","type":"string","enum":["BootNotification","LogStatusNotification","FirmwareStatusNotification","Heartbeat","MeterValues","SignChargingStationCertificate","SignV2GCertificate","StatusNotification","TransactionEvent","SignCombinedCertificate","PublishFirmwareStatusNotification"]};
 
-function validate145(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate151(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:MessageTriggerEnumType" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
-validate145.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
+validate151.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
 return false;
 }
 if(!(((((((((((data === "BootNotification") || (data === "LogStatusNotification")) || (data === "FirmwareStatusNotification")) || (data === "Heartbeat")) || (data === "MeterValues")) || (data === "SignChargingStationCertificate")) || (data === "SignV2GCertificate")) || (data === "StatusNotification")) || (data === "TransactionEvent")) || (data === "SignCombinedCertificate")) || (data === "PublishFirmwareStatusNotification"))){
-validate145.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema56.enum}}];
+validate151.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema58.enum}}];
 return false;
 }
-validate145.errors = vErrors;
+validate151.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate142(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate148(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.requestedMessage === undefined) && (missing0 = "requestedMessage")){
-validate142.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate148.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(((key0 === "customData") || (key0 === "evse")) || (key0 === "requestedMessage"))){
-validate142.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate148.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -4195,8 +4341,8 @@ var valid0 = true;
 if(valid0){
 if(data.requestedMessage !== undefined){
 const _errs4 = errors;
-if(!(validate145(data.requestedMessage, {instancePath:instancePath+"/requestedMessage",parentData:data,parentDataProperty:"requestedMessage",rootData}))){
-vErrors = vErrors === null ? validate145.errors : vErrors.concat(validate145.errors);
+if(!(validate151(data.requestedMessage, {instancePath:instancePath+"/requestedMessage",parentData:data,parentDataProperty:"requestedMessage",rootData}))){
+vErrors = vErrors === null ? validate151.errors : vErrors.concat(validate151.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs4 === errors;
@@ -4210,32 +4356,32 @@ var valid0 = true;
 }
 }
 else {
-validate142.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate148.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate142.errors = vErrors;
+validate148.errors = vErrors;
 return errors === 0;
 }
 
-export const UnlockConnector_req = validate147;
-const schema57 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"evseId":{"type":"integer"},"connectorId":{"type":"integer"}},"required":["evseId","connectorId"],"type":"object"};
+export const UnlockConnector_req = validate153;
+const schema59 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"evseId":{"type":"integer"},"connectorId":{"type":"integer"}},"required":["evseId","connectorId"],"type":"object"};
 
-function validate147(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate153(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.evseId === undefined) && (missing0 = "evseId")) || ((data.connectorId === undefined) && (missing0 = "connectorId"))){
-validate147.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate153.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(((key0 === "customData") || (key0 === "evseId")) || (key0 === "connectorId"))){
-validate147.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate153.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -4257,7 +4403,7 @@ if(data.evseId !== undefined){
 let data1 = data.evseId;
 const _errs3 = errors;
 if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
-validate147.errors = [{instancePath:instancePath+"/evseId",keyword:"type",params:{type: "integer"}}];
+validate153.errors = [{instancePath:instancePath+"/evseId",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -4270,7 +4416,7 @@ if(data.connectorId !== undefined){
 let data2 = data.connectorId;
 const _errs5 = errors;
 if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
-validate147.errors = [{instancePath:instancePath+"/connectorId",keyword:"type",params:{type: "integer"}}];
+validate153.errors = [{instancePath:instancePath+"/connectorId",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -4284,12 +4430,12 @@ var valid0 = true;
 }
 }
 else {
-validate147.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate153.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate147.errors = vErrors;
+validate153.errors = vErrors;
 return errors === 0;
 }
 
-export const validators = {"ChangeAvailability.req": ChangeAvailability_req, "GetBaseReport.req": GetBaseReport_req, "GetCompositeSchedule.req": GetCompositeSchedule_req, "GetLocalListVersion.req": GetLocalListVersion_req, "GetReport.req": GetReport_req, "GetVariables.req": GetVariables_req, "RequestStartTransaction.req": RequestStartTransaction_req, "RequestStopTransaction.req": RequestStopTransaction_req, "Reset.req": Reset_req, "SendLocalList.req": SendLocalList_req, "SetChargingProfile.req": SetChargingProfile_req, "SetNetworkProfile.req": SetNetworkProfile_req, "SetVariables.req": SetVariables_req, "TriggerMessage.req": TriggerMessage_req, "UnlockConnector.req": UnlockConnector_req};
+export const validators = {"ChangeAvailability.req": ChangeAvailability_req, "ClearChargingProfile.req": ClearChargingProfile_req, "GetBaseReport.req": GetBaseReport_req, "GetCompositeSchedule.req": GetCompositeSchedule_req, "GetLocalListVersion.req": GetLocalListVersion_req, "GetReport.req": GetReport_req, "GetVariables.req": GetVariables_req, "RequestStartTransaction.req": RequestStartTransaction_req, "RequestStopTransaction.req": RequestStopTransaction_req, "Reset.req": Reset_req, "SendLocalList.req": SendLocalList_req, "SetChargingProfile.req": SetChargingProfile_req, "SetNetworkProfile.req": SetNetworkProfile_req, "SetVariables.req": SetVariables_req, "TriggerMessage.req": TriggerMessage_req, "UnlockConnector.req": UnlockConnector_req};

@@ -1058,19 +1058,19 @@ validate26.errors = vErrors;
 return errors === 0;
 }
 
-export const ClearedChargingLimit_req = validate33;
-const schema14 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"chargingLimitSource":{"$ref":"urn:def:ChargingLimitSourceEnumType"},"evseId":{"type":"integer"}},"required":["chargingLimitSource"],"type":"object"};
-const schema15 = {"$id":"urn:def:ChargingLimitSourceEnumType","type":"string","enum":["EMS","Other","SO","CSO"]};
+export const ClearChargingProfile_conf = validate33;
+const schema14 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"status":{"$ref":"urn:def:ClearChargingProfileStatusEnumType"},"statusInfo":{"$ref":"urn:def:StatusInfoType"}},"required":["status"],"type":"object"};
+const schema15 = {"$id":"urn:def:ClearChargingProfileStatusEnumType","type":"string","enum":["Accepted","Unknown"]};
 
 function validate35(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="urn:def:ChargingLimitSourceEnumType" */;
+/*# sourceURL="urn:def:ClearChargingProfileStatusEnumType" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
 validate35.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
 return false;
 }
-if(!((((data === "EMS") || (data === "Other")) || (data === "SO")) || (data === "CSO"))){
+if(!((data === "Accepted") || (data === "Unknown"))){
 validate35.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema15.enum}}];
 return false;
 }
@@ -1085,14 +1085,14 @@ let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if((data.chargingLimitSource === undefined) && (missing0 = "chargingLimitSource")){
+if((data.status === undefined) && (missing0 = "status")){
 validate33.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
-if(!(((key0 === "customData") || (key0 === "chargingLimitSource")) || (key0 === "evseId"))){
+if(!(((key0 === "customData") || (key0 === "status")) || (key0 === "statusInfo"))){
 validate33.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
@@ -1111,282 +1111,10 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.chargingLimitSource !== undefined){
+if(data.status !== undefined){
 const _errs3 = errors;
-if(!(validate35(data.chargingLimitSource, {instancePath:instancePath+"/chargingLimitSource",parentData:data,parentDataProperty:"chargingLimitSource",rootData}))){
+if(!(validate35(data.status, {instancePath:instancePath+"/status",parentData:data,parentDataProperty:"status",rootData}))){
 vErrors = vErrors === null ? validate35.errors : vErrors.concat(validate35.errors);
-errors = vErrors.length;
-}
-var valid0 = _errs3 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.evseId !== undefined){
-let data2 = data.evseId;
-const _errs4 = errors;
-if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
-validate33.errors = [{instancePath:instancePath+"/evseId",keyword:"type",params:{type: "integer"}}];
-return false;
-}
-var valid0 = _errs4 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-}
-}
-else {
-validate33.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-validate33.errors = vErrors;
-return errors === 0;
-}
-
-export const DataTransfer_req = validate37;
-const schema16 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"messageId":{"type":"string","maxLength":50},"data":{},"vendorId":{"type":"string","maxLength":255}},"required":["vendorId"],"type":"object"};
-
-function validate37(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.vendorId === undefined) && (missing0 = "vendorId")){
-validate37.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
-return false;
-}
-else {
-const _errs1 = errors;
-for(const key0 in data){
-if(!((((key0 === "customData") || (key0 === "messageId")) || (key0 === "data")) || (key0 === "vendorId"))){
-validate37.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
-return false;
-break;
-}
-}
-if(_errs1 === errors){
-if(data.customData !== undefined){
-const _errs2 = errors;
-if(!(validate1(data.customData, {instancePath:instancePath+"/customData",parentData:data,parentDataProperty:"customData",rootData}))){
-vErrors = vErrors === null ? validate1.errors : vErrors.concat(validate1.errors);
-errors = vErrors.length;
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.messageId !== undefined){
-let data1 = data.messageId;
-const _errs3 = errors;
-if(errors === _errs3){
-if(typeof data1 === "string"){
-if(func0(data1) > 50){
-validate37.errors = [{instancePath:instancePath+"/messageId",keyword:"maxLength",params:{limit: 50}}];
-return false;
-}
-}
-else {
-validate37.errors = [{instancePath:instancePath+"/messageId",keyword:"type",params:{type: "string"}}];
-return false;
-}
-}
-var valid0 = _errs3 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.vendorId !== undefined){
-let data2 = data.vendorId;
-const _errs5 = errors;
-if(errors === _errs5){
-if(typeof data2 === "string"){
-if(func0(data2) > 255){
-validate37.errors = [{instancePath:instancePath+"/vendorId",keyword:"maxLength",params:{limit: 255}}];
-return false;
-}
-}
-else {
-validate37.errors = [{instancePath:instancePath+"/vendorId",keyword:"type",params:{type: "string"}}];
-return false;
-}
-}
-var valid0 = _errs5 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-}
-}
-else {
-validate37.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-validate37.errors = vErrors;
-return errors === 0;
-}
-
-export const FirmwareStatusNotification_req = validate39;
-const schema17 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"status":{"$ref":"urn:def:FirmwareStatusEnumType"},"requestId":{"type":"integer"}},"required":["status"],"type":"object"};
-const schema18 = {"$id":"urn:def:FirmwareStatusEnumType","type":"string","enum":["Downloaded","DownloadFailed","Downloading","DownloadScheduled","DownloadPaused","Idle","InstallationFailed","Installing","Installed","InstallRebooting","InstallScheduled","InstallVerificationFailed","InvalidSignature","SignatureVerified"]};
-
-function validate41(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="urn:def:FirmwareStatusEnumType" */;
-let vErrors = null;
-let errors = 0;
-if(typeof data !== "string"){
-validate41.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
-return false;
-}
-if(!((((((((((((((data === "Downloaded") || (data === "DownloadFailed")) || (data === "Downloading")) || (data === "DownloadScheduled")) || (data === "DownloadPaused")) || (data === "Idle")) || (data === "InstallationFailed")) || (data === "Installing")) || (data === "Installed")) || (data === "InstallRebooting")) || (data === "InstallScheduled")) || (data === "InstallVerificationFailed")) || (data === "InvalidSignature")) || (data === "SignatureVerified"))){
-validate41.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema18.enum}}];
-return false;
-}
-validate41.errors = vErrors;
-return errors === 0;
-}
-
-
-function validate39(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.status === undefined) && (missing0 = "status")){
-validate39.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
-return false;
-}
-else {
-const _errs1 = errors;
-for(const key0 in data){
-if(!(((key0 === "customData") || (key0 === "status")) || (key0 === "requestId"))){
-validate39.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
-return false;
-break;
-}
-}
-if(_errs1 === errors){
-if(data.customData !== undefined){
-const _errs2 = errors;
-if(!(validate1(data.customData, {instancePath:instancePath+"/customData",parentData:data,parentDataProperty:"customData",rootData}))){
-vErrors = vErrors === null ? validate1.errors : vErrors.concat(validate1.errors);
-errors = vErrors.length;
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.status !== undefined){
-const _errs3 = errors;
-if(!(validate41(data.status, {instancePath:instancePath+"/status",parentData:data,parentDataProperty:"status",rootData}))){
-vErrors = vErrors === null ? validate41.errors : vErrors.concat(validate41.errors);
-errors = vErrors.length;
-}
-var valid0 = _errs3 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.requestId !== undefined){
-let data2 = data.requestId;
-const _errs4 = errors;
-if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
-validate39.errors = [{instancePath:instancePath+"/requestId",keyword:"type",params:{type: "integer"}}];
-return false;
-}
-var valid0 = _errs4 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-}
-}
-else {
-validate39.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-validate39.errors = vErrors;
-return errors === 0;
-}
-
-export const GetBaseReport_conf = validate43;
-const schema19 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"status":{"$ref":"urn:def:GenericDeviceModelStatusEnumType"},"statusInfo":{"$ref":"urn:def:StatusInfoType"}},"required":["status"],"type":"object"};
-const schema20 = {"$id":"urn:def:GenericDeviceModelStatusEnumType","type":"string","enum":["Accepted","Rejected","NotSupported","EmptyResultSet"]};
-
-function validate45(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="urn:def:GenericDeviceModelStatusEnumType" */;
-let vErrors = null;
-let errors = 0;
-if(typeof data !== "string"){
-validate45.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
-return false;
-}
-if(!((((data === "Accepted") || (data === "Rejected")) || (data === "NotSupported")) || (data === "EmptyResultSet"))){
-validate45.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema20.enum}}];
-return false;
-}
-validate45.errors = vErrors;
-return errors === 0;
-}
-
-
-function validate43(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.status === undefined) && (missing0 = "status")){
-validate43.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
-return false;
-}
-else {
-const _errs1 = errors;
-for(const key0 in data){
-if(!(((key0 === "customData") || (key0 === "status")) || (key0 === "statusInfo"))){
-validate43.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
-return false;
-break;
-}
-}
-if(_errs1 === errors){
-if(data.customData !== undefined){
-const _errs2 = errors;
-if(!(validate1(data.customData, {instancePath:instancePath+"/customData",parentData:data,parentDataProperty:"customData",rootData}))){
-vErrors = vErrors === null ? validate1.errors : vErrors.concat(validate1.errors);
-errors = vErrors.length;
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.status !== undefined){
-const _errs3 = errors;
-if(!(validate45(data.status, {instancePath:instancePath+"/status",parentData:data,parentDataProperty:"status",rootData}))){
-vErrors = vErrors === null ? validate45.errors : vErrors.concat(validate45.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs3 === errors;
@@ -1412,53 +1140,50 @@ var valid0 = true;
 }
 }
 else {
-validate43.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate33.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate43.errors = vErrors;
+validate33.errors = vErrors;
 return errors === 0;
 }
 
-export const GetCompositeSchedule_conf = validate48;
-const schema21 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"status":{"$ref":"urn:def:GenericStatusEnumType"},"statusInfo":{"$ref":"urn:def:StatusInfoType"},"schedule":{"$ref":"urn:def:CompositeScheduleType"}},"required":["status"],"type":"object"};
-const schema22 = {"$id":"urn:def:GenericStatusEnumType","type":"string","enum":["Accepted","Rejected"]};
+export const ClearedChargingLimit_req = validate38;
+const schema16 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"chargingLimitSource":{"$ref":"urn:def:ChargingLimitSourceEnumType"},"evseId":{"type":"integer"}},"required":["chargingLimitSource"],"type":"object"};
+const schema17 = {"$id":"urn:def:ChargingLimitSourceEnumType","type":"string","enum":["EMS","Other","SO","CSO"]};
 
-function validate50(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="urn:def:GenericStatusEnumType" */;
+function validate40(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="urn:def:ChargingLimitSourceEnumType" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
-validate50.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
+validate40.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
 return false;
 }
-if(!((data === "Accepted") || (data === "Rejected"))){
-validate50.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema22.enum}}];
+if(!((((data === "EMS") || (data === "Other")) || (data === "SO")) || (data === "CSO"))){
+validate40.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema17.enum}}];
 return false;
 }
-validate50.errors = vErrors;
+validate40.errors = vErrors;
 return errors === 0;
 }
 
-const schema23 = {"$id":"urn:def:CompositeScheduleType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"chargingSchedulePeriod":{"type":"array","items":{"$ref":"urn:def:ChargingSchedulePeriodType"},"minItems":1},"evseId":{"type":"integer"},"duration":{"type":"integer"},"scheduleStart":{"type":"string","format":"date-time"},"chargingRateUnit":{"$ref":"urn:def:ChargingRateUnitEnumType"}},"required":["evseId","duration","scheduleStart","chargingRateUnit","chargingSchedulePeriod"]};
-const schema24 = {"$id":"urn:def:ChargingSchedulePeriodType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"startPeriod":{"type":"integer"},"limit":{"type":"number"},"numberPhases":{"type":"integer"},"phaseToUse":{"type":"integer"}},"required":["startPeriod","limit"]};
 
-function validate55(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="urn:def:ChargingSchedulePeriodType" */;
+function validate38(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if(((data.startPeriod === undefined) && (missing0 = "startPeriod")) || ((data.limit === undefined) && (missing0 = "limit"))){
-validate55.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+if((data.chargingLimitSource === undefined) && (missing0 = "chargingLimitSource")){
+validate38.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
-if(!(((((key0 === "customData") || (key0 === "startPeriod")) || (key0 === "limit")) || (key0 === "numberPhases")) || (key0 === "phaseToUse"))){
-validate55.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+if(!(((key0 === "customData") || (key0 === "chargingLimitSource")) || (key0 === "evseId"))){
+validate38.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -1476,155 +1201,11 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.startPeriod !== undefined){
-let data1 = data.startPeriod;
+if(data.chargingLimitSource !== undefined){
 const _errs3 = errors;
-if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
-validate55.errors = [{instancePath:instancePath+"/startPeriod",keyword:"type",params:{type: "integer"}}];
-return false;
-}
-var valid0 = _errs3 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.limit !== undefined){
-let data2 = data.limit;
-const _errs5 = errors;
-if(!((typeof data2 == "number") && (isFinite(data2)))){
-validate55.errors = [{instancePath:instancePath+"/limit",keyword:"type",params:{type: "number"}}];
-return false;
-}
-var valid0 = _errs5 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.numberPhases !== undefined){
-let data3 = data.numberPhases;
-const _errs7 = errors;
-if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
-validate55.errors = [{instancePath:instancePath+"/numberPhases",keyword:"type",params:{type: "integer"}}];
-return false;
-}
-var valid0 = _errs7 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.phaseToUse !== undefined){
-let data4 = data.phaseToUse;
-const _errs9 = errors;
-if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
-validate55.errors = [{instancePath:instancePath+"/phaseToUse",keyword:"type",params:{type: "integer"}}];
-return false;
-}
-var valid0 = _errs9 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-}
-}
-}
-}
-else {
-validate55.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-validate55.errors = vErrors;
-return errors === 0;
-}
-
-const schema25 = {"$id":"urn:def:ChargingRateUnitEnumType","type":"string","enum":["W","A"]};
-
-function validate58(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="urn:def:ChargingRateUnitEnumType" */;
-let vErrors = null;
-let errors = 0;
-if(typeof data !== "string"){
-validate58.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
-return false;
-}
-if(!((data === "W") || (data === "A"))){
-validate58.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema25.enum}}];
-return false;
-}
-validate58.errors = vErrors;
-return errors === 0;
-}
-
-const formats0 = ocppFormats["date-time"];
-
-function validate53(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="urn:def:CompositeScheduleType" */;
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((((((data.evseId === undefined) && (missing0 = "evseId")) || ((data.duration === undefined) && (missing0 = "duration"))) || ((data.scheduleStart === undefined) && (missing0 = "scheduleStart"))) || ((data.chargingRateUnit === undefined) && (missing0 = "chargingRateUnit"))) || ((data.chargingSchedulePeriod === undefined) && (missing0 = "chargingSchedulePeriod"))){
-validate53.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
-return false;
-}
-else {
-const _errs1 = errors;
-for(const key0 in data){
-if(!((((((key0 === "customData") || (key0 === "chargingSchedulePeriod")) || (key0 === "evseId")) || (key0 === "duration")) || (key0 === "scheduleStart")) || (key0 === "chargingRateUnit"))){
-validate53.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
-return false;
-break;
-}
-}
-if(_errs1 === errors){
-if(data.customData !== undefined){
-const _errs2 = errors;
-if(!(validate1(data.customData, {instancePath:instancePath+"/customData",parentData:data,parentDataProperty:"customData",rootData}))){
-vErrors = vErrors === null ? validate1.errors : vErrors.concat(validate1.errors);
+if(!(validate40(data.chargingLimitSource, {instancePath:instancePath+"/chargingLimitSource",parentData:data,parentDataProperty:"chargingLimitSource",rootData}))){
+vErrors = vErrors === null ? validate40.errors : vErrors.concat(validate40.errors);
 errors = vErrors.length;
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.chargingSchedulePeriod !== undefined){
-let data1 = data.chargingSchedulePeriod;
-const _errs3 = errors;
-if(errors === _errs3){
-if(Array.isArray(data1)){
-if(data1.length < 1){
-validate53.errors = [{instancePath:instancePath+"/chargingSchedulePeriod",keyword:"minItems",params:{limit: 1}}];
-return false;
-}
-else {
-var valid1 = true;
-const len0 = data1.length;
-for(let i0=0; i0<len0; i0++){
-const _errs5 = errors;
-if(!(validate55(data1[i0], {instancePath:instancePath+"/chargingSchedulePeriod/" + i0,parentData:data1,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate55.errors : vErrors.concat(validate55.errors);
-errors = vErrors.length;
-}
-var valid1 = _errs5 === errors;
-if(!valid1){
-break;
-}
-}
-}
-}
-else {
-validate53.errors = [{instancePath:instancePath+"/chargingSchedulePeriod",keyword:"type",params:{type: "array"}}];
-return false;
-}
 }
 var valid0 = _errs3 === errors;
 }
@@ -1633,61 +1214,103 @@ var valid0 = true;
 }
 if(valid0){
 if(data.evseId !== undefined){
-let data3 = data.evseId;
-const _errs6 = errors;
-if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
-validate53.errors = [{instancePath:instancePath+"/evseId",keyword:"type",params:{type: "integer"}}];
+let data2 = data.evseId;
+const _errs4 = errors;
+if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
+validate38.errors = [{instancePath:instancePath+"/evseId",keyword:"type",params:{type: "integer"}}];
 return false;
 }
-var valid0 = _errs6 === errors;
+var valid0 = _errs4 === errors;
 }
 else {
 var valid0 = true;
 }
-if(valid0){
-if(data.duration !== undefined){
-let data4 = data.duration;
-const _errs8 = errors;
-if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
-validate53.errors = [{instancePath:instancePath+"/duration",keyword:"type",params:{type: "integer"}}];
-return false;
 }
-var valid0 = _errs8 === errors;
 }
-else {
-var valid0 = true;
 }
-if(valid0){
-if(data.scheduleStart !== undefined){
-let data5 = data.scheduleStart;
-const _errs10 = errors;
-if(errors === _errs10){
-if(errors === _errs10){
-if(typeof data5 === "string"){
-if(!(formats0.validate(data5))){
-validate53.errors = [{instancePath:instancePath+"/scheduleStart",keyword:"format",params:{format: "date-time"}}];
-return false;
 }
 }
 else {
-validate53.errors = [{instancePath:instancePath+"/scheduleStart",keyword:"type",params:{type: "string"}}];
+validate38.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
+validate38.errors = vErrors;
+return errors === 0;
 }
-var valid0 = _errs10 === errors;
+
+export const DataTransfer_req = validate42;
+const schema18 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"messageId":{"type":"string","maxLength":50},"data":{},"vendorId":{"type":"string","maxLength":255}},"required":["vendorId"],"type":"object"};
+
+function validate42(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.vendorId === undefined) && (missing0 = "vendorId")){
+validate42.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+return false;
 }
 else {
-var valid0 = true;
+const _errs1 = errors;
+for(const key0 in data){
+if(!((((key0 === "customData") || (key0 === "messageId")) || (key0 === "data")) || (key0 === "vendorId"))){
+validate42.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+return false;
+break;
 }
-if(valid0){
-if(data.chargingRateUnit !== undefined){
-const _errs12 = errors;
-if(!(validate58(data.chargingRateUnit, {instancePath:instancePath+"/chargingRateUnit",parentData:data,parentDataProperty:"chargingRateUnit",rootData}))){
-vErrors = vErrors === null ? validate58.errors : vErrors.concat(validate58.errors);
+}
+if(_errs1 === errors){
+if(data.customData !== undefined){
+const _errs2 = errors;
+if(!(validate1(data.customData, {instancePath:instancePath+"/customData",parentData:data,parentDataProperty:"customData",rootData}))){
+vErrors = vErrors === null ? validate1.errors : vErrors.concat(validate1.errors);
 errors = vErrors.length;
 }
-var valid0 = _errs12 === errors;
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.messageId !== undefined){
+let data1 = data.messageId;
+const _errs3 = errors;
+if(errors === _errs3){
+if(typeof data1 === "string"){
+if(func0(data1) > 50){
+validate42.errors = [{instancePath:instancePath+"/messageId",keyword:"maxLength",params:{limit: 50}}];
+return false;
+}
+}
+else {
+validate42.errors = [{instancePath:instancePath+"/messageId",keyword:"type",params:{type: "string"}}];
+return false;
+}
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.vendorId !== undefined){
+let data2 = data.vendorId;
+const _errs5 = errors;
+if(errors === _errs5){
+if(typeof data2 === "string"){
+if(func0(data2) > 255){
+validate42.errors = [{instancePath:instancePath+"/vendorId",keyword:"maxLength",params:{limit: 255}}];
+return false;
+}
+}
+else {
+validate42.errors = [{instancePath:instancePath+"/vendorId",keyword:"type",params:{type: "string"}}];
+return false;
+}
+}
+var valid0 = _errs5 === errors;
 }
 else {
 var valid0 = true;
@@ -1697,15 +1320,123 @@ var valid0 = true;
 }
 }
 }
+else {
+validate42.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+validate42.errors = vErrors;
+return errors === 0;
+}
+
+export const FirmwareStatusNotification_req = validate44;
+const schema19 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"status":{"$ref":"urn:def:FirmwareStatusEnumType"},"requestId":{"type":"integer"}},"required":["status"],"type":"object"};
+const schema20 = {"$id":"urn:def:FirmwareStatusEnumType","type":"string","enum":["Downloaded","DownloadFailed","Downloading","DownloadScheduled","DownloadPaused","Idle","InstallationFailed","Installing","Installed","InstallRebooting","InstallScheduled","InstallVerificationFailed","InvalidSignature","SignatureVerified"]};
+
+function validate46(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="urn:def:FirmwareStatusEnumType" */;
+let vErrors = null;
+let errors = 0;
+if(typeof data !== "string"){
+validate46.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
+return false;
+}
+if(!((((((((((((((data === "Downloaded") || (data === "DownloadFailed")) || (data === "Downloading")) || (data === "DownloadScheduled")) || (data === "DownloadPaused")) || (data === "Idle")) || (data === "InstallationFailed")) || (data === "Installing")) || (data === "Installed")) || (data === "InstallRebooting")) || (data === "InstallScheduled")) || (data === "InstallVerificationFailed")) || (data === "InvalidSignature")) || (data === "SignatureVerified"))){
+validate46.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema20.enum}}];
+return false;
+}
+validate46.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate44(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.status === undefined) && (missing0 = "status")){
+validate44.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!(((key0 === "customData") || (key0 === "status")) || (key0 === "requestId"))){
+validate44.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.customData !== undefined){
+const _errs2 = errors;
+if(!(validate1(data.customData, {instancePath:instancePath+"/customData",parentData:data,parentDataProperty:"customData",rootData}))){
+vErrors = vErrors === null ? validate1.errors : vErrors.concat(validate1.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.status !== undefined){
+const _errs3 = errors;
+if(!(validate46(data.status, {instancePath:instancePath+"/status",parentData:data,parentDataProperty:"status",rootData}))){
+vErrors = vErrors === null ? validate46.errors : vErrors.concat(validate46.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.requestId !== undefined){
+let data2 = data.requestId;
+const _errs4 = errors;
+if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
+validate44.errors = [{instancePath:instancePath+"/requestId",keyword:"type",params:{type: "integer"}}];
+return false;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
 }
 }
 }
 else {
-validate53.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate44.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate53.errors = vErrors;
+validate44.errors = vErrors;
+return errors === 0;
+}
+
+export const GetBaseReport_conf = validate48;
+const schema21 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"status":{"$ref":"urn:def:GenericDeviceModelStatusEnumType"},"statusInfo":{"$ref":"urn:def:StatusInfoType"}},"required":["status"],"type":"object"};
+const schema22 = {"$id":"urn:def:GenericDeviceModelStatusEnumType","type":"string","enum":["Accepted","Rejected","NotSupported","EmptyResultSet"]};
+
+function validate50(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="urn:def:GenericDeviceModelStatusEnumType" */;
+let vErrors = null;
+let errors = 0;
+if(typeof data !== "string"){
+validate50.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
+return false;
+}
+if(!((((data === "Accepted") || (data === "Rejected")) || (data === "NotSupported")) || (data === "EmptyResultSet"))){
+validate50.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema22.enum}}];
+return false;
+}
+validate50.errors = vErrors;
 return errors === 0;
 }
 
@@ -1723,7 +1454,7 @@ return false;
 else {
 const _errs1 = errors;
 for(const key0 in data){
-if(!((((key0 === "customData") || (key0 === "status")) || (key0 === "statusInfo")) || (key0 === "schedule"))){
+if(!(((key0 === "customData") || (key0 === "status")) || (key0 === "statusInfo"))){
 validate48.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
@@ -1765,19 +1496,6 @@ var valid0 = _errs4 === errors;
 else {
 var valid0 = true;
 }
-if(valid0){
-if(data.schedule !== undefined){
-const _errs5 = errors;
-if(!(validate53(data.schedule, {instancePath:instancePath+"/schedule",parentData:data,parentDataProperty:"schedule",rootData}))){
-vErrors = vErrors === null ? validate53.errors : vErrors.concat(validate53.errors);
-errors = vErrors.length;
-}
-var valid0 = _errs5 === errors;
-}
-else {
-var valid0 = true;
-}
-}
 }
 }
 }
@@ -1792,24 +1510,396 @@ validate48.errors = vErrors;
 return errors === 0;
 }
 
-export const GetLocalListVersion_conf = validate61;
-const schema26 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"versionNumber":{"type":"integer"}},"required":["versionNumber"],"type":"object"};
+export const GetCompositeSchedule_conf = validate53;
+const schema23 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"status":{"$ref":"urn:def:GenericStatusEnumType"},"statusInfo":{"$ref":"urn:def:StatusInfoType"},"schedule":{"$ref":"urn:def:CompositeScheduleType"}},"required":["status"],"type":"object"};
+const schema24 = {"$id":"urn:def:GenericStatusEnumType","type":"string","enum":["Accepted","Rejected"]};
 
-function validate61(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate55(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="urn:def:GenericStatusEnumType" */;
+let vErrors = null;
+let errors = 0;
+if(typeof data !== "string"){
+validate55.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
+return false;
+}
+if(!((data === "Accepted") || (data === "Rejected"))){
+validate55.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema24.enum}}];
+return false;
+}
+validate55.errors = vErrors;
+return errors === 0;
+}
+
+const schema25 = {"$id":"urn:def:CompositeScheduleType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"chargingSchedulePeriod":{"type":"array","items":{"$ref":"urn:def:ChargingSchedulePeriodType"},"minItems":1},"evseId":{"type":"integer"},"duration":{"type":"integer"},"scheduleStart":{"type":"string","format":"date-time"},"chargingRateUnit":{"$ref":"urn:def:ChargingRateUnitEnumType"}},"required":["evseId","duration","scheduleStart","chargingRateUnit","chargingSchedulePeriod"]};
+const schema26 = {"$id":"urn:def:ChargingSchedulePeriodType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"startPeriod":{"type":"integer"},"limit":{"type":"number"},"numberPhases":{"type":"integer"},"phaseToUse":{"type":"integer"}},"required":["startPeriod","limit"]};
+
+function validate60(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="urn:def:ChargingSchedulePeriodType" */;
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.startPeriod === undefined) && (missing0 = "startPeriod")) || ((data.limit === undefined) && (missing0 = "limit"))){
+validate60.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!(((((key0 === "customData") || (key0 === "startPeriod")) || (key0 === "limit")) || (key0 === "numberPhases")) || (key0 === "phaseToUse"))){
+validate60.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.customData !== undefined){
+const _errs2 = errors;
+if(!(validate1(data.customData, {instancePath:instancePath+"/customData",parentData:data,parentDataProperty:"customData",rootData}))){
+vErrors = vErrors === null ? validate1.errors : vErrors.concat(validate1.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.startPeriod !== undefined){
+let data1 = data.startPeriod;
+const _errs3 = errors;
+if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
+validate60.errors = [{instancePath:instancePath+"/startPeriod",keyword:"type",params:{type: "integer"}}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.limit !== undefined){
+let data2 = data.limit;
+const _errs5 = errors;
+if(!((typeof data2 == "number") && (isFinite(data2)))){
+validate60.errors = [{instancePath:instancePath+"/limit",keyword:"type",params:{type: "number"}}];
+return false;
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.numberPhases !== undefined){
+let data3 = data.numberPhases;
+const _errs7 = errors;
+if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
+validate60.errors = [{instancePath:instancePath+"/numberPhases",keyword:"type",params:{type: "integer"}}];
+return false;
+}
+var valid0 = _errs7 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.phaseToUse !== undefined){
+let data4 = data.phaseToUse;
+const _errs9 = errors;
+if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
+validate60.errors = [{instancePath:instancePath+"/phaseToUse",keyword:"type",params:{type: "integer"}}];
+return false;
+}
+var valid0 = _errs9 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate60.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+validate60.errors = vErrors;
+return errors === 0;
+}
+
+const schema27 = {"$id":"urn:def:ChargingRateUnitEnumType","type":"string","enum":["W","A"]};
+
+function validate63(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="urn:def:ChargingRateUnitEnumType" */;
+let vErrors = null;
+let errors = 0;
+if(typeof data !== "string"){
+validate63.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
+return false;
+}
+if(!((data === "W") || (data === "A"))){
+validate63.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema27.enum}}];
+return false;
+}
+validate63.errors = vErrors;
+return errors === 0;
+}
+
+const formats0 = ocppFormats["date-time"];
+
+function validate58(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="urn:def:CompositeScheduleType" */;
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((((data.evseId === undefined) && (missing0 = "evseId")) || ((data.duration === undefined) && (missing0 = "duration"))) || ((data.scheduleStart === undefined) && (missing0 = "scheduleStart"))) || ((data.chargingRateUnit === undefined) && (missing0 = "chargingRateUnit"))) || ((data.chargingSchedulePeriod === undefined) && (missing0 = "chargingSchedulePeriod"))){
+validate58.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!((((((key0 === "customData") || (key0 === "chargingSchedulePeriod")) || (key0 === "evseId")) || (key0 === "duration")) || (key0 === "scheduleStart")) || (key0 === "chargingRateUnit"))){
+validate58.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.customData !== undefined){
+const _errs2 = errors;
+if(!(validate1(data.customData, {instancePath:instancePath+"/customData",parentData:data,parentDataProperty:"customData",rootData}))){
+vErrors = vErrors === null ? validate1.errors : vErrors.concat(validate1.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.chargingSchedulePeriod !== undefined){
+let data1 = data.chargingSchedulePeriod;
+const _errs3 = errors;
+if(errors === _errs3){
+if(Array.isArray(data1)){
+if(data1.length < 1){
+validate58.errors = [{instancePath:instancePath+"/chargingSchedulePeriod",keyword:"minItems",params:{limit: 1}}];
+return false;
+}
+else {
+var valid1 = true;
+const len0 = data1.length;
+for(let i0=0; i0<len0; i0++){
+const _errs5 = errors;
+if(!(validate60(data1[i0], {instancePath:instancePath+"/chargingSchedulePeriod/" + i0,parentData:data1,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate60.errors : vErrors.concat(validate60.errors);
+errors = vErrors.length;
+}
+var valid1 = _errs5 === errors;
+if(!valid1){
+break;
+}
+}
+}
+}
+else {
+validate58.errors = [{instancePath:instancePath+"/chargingSchedulePeriod",keyword:"type",params:{type: "array"}}];
+return false;
+}
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.evseId !== undefined){
+let data3 = data.evseId;
+const _errs6 = errors;
+if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
+validate58.errors = [{instancePath:instancePath+"/evseId",keyword:"type",params:{type: "integer"}}];
+return false;
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.duration !== undefined){
+let data4 = data.duration;
+const _errs8 = errors;
+if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
+validate58.errors = [{instancePath:instancePath+"/duration",keyword:"type",params:{type: "integer"}}];
+return false;
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.scheduleStart !== undefined){
+let data5 = data.scheduleStart;
+const _errs10 = errors;
+if(errors === _errs10){
+if(errors === _errs10){
+if(typeof data5 === "string"){
+if(!(formats0.validate(data5))){
+validate58.errors = [{instancePath:instancePath+"/scheduleStart",keyword:"format",params:{format: "date-time"}}];
+return false;
+}
+}
+else {
+validate58.errors = [{instancePath:instancePath+"/scheduleStart",keyword:"type",params:{type: "string"}}];
+return false;
+}
+}
+}
+var valid0 = _errs10 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.chargingRateUnit !== undefined){
+const _errs12 = errors;
+if(!(validate63(data.chargingRateUnit, {instancePath:instancePath+"/chargingRateUnit",parentData:data,parentDataProperty:"chargingRateUnit",rootData}))){
+vErrors = vErrors === null ? validate63.errors : vErrors.concat(validate63.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs12 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate58.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+validate58.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate53(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.status === undefined) && (missing0 = "status")){
+validate53.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!((((key0 === "customData") || (key0 === "status")) || (key0 === "statusInfo")) || (key0 === "schedule"))){
+validate53.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.customData !== undefined){
+const _errs2 = errors;
+if(!(validate1(data.customData, {instancePath:instancePath+"/customData",parentData:data,parentDataProperty:"customData",rootData}))){
+vErrors = vErrors === null ? validate1.errors : vErrors.concat(validate1.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.status !== undefined){
+const _errs3 = errors;
+if(!(validate55(data.status, {instancePath:instancePath+"/status",parentData:data,parentDataProperty:"status",rootData}))){
+vErrors = vErrors === null ? validate55.errors : vErrors.concat(validate55.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.statusInfo !== undefined){
+const _errs4 = errors;
+if(!(validate30(data.statusInfo, {instancePath:instancePath+"/statusInfo",parentData:data,parentDataProperty:"statusInfo",rootData}))){
+vErrors = vErrors === null ? validate30.errors : vErrors.concat(validate30.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.schedule !== undefined){
+const _errs5 = errors;
+if(!(validate58(data.schedule, {instancePath:instancePath+"/schedule",parentData:data,parentDataProperty:"schedule",rootData}))){
+vErrors = vErrors === null ? validate58.errors : vErrors.concat(validate58.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate53.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+validate53.errors = vErrors;
+return errors === 0;
+}
+
+export const GetLocalListVersion_conf = validate66;
+const schema28 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"versionNumber":{"type":"integer"}},"required":["versionNumber"],"type":"object"};
+
+function validate66(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.versionNumber === undefined) && (missing0 = "versionNumber")){
-validate61.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate66.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!((key0 === "customData") || (key0 === "versionNumber"))){
-validate61.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate66.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -1831,7 +1921,7 @@ if(data.versionNumber !== undefined){
 let data1 = data.versionNumber;
 const _errs3 = errors;
 if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
-validate61.errors = [{instancePath:instancePath+"/versionNumber",keyword:"type",params:{type: "integer"}}];
+validate66.errors = [{instancePath:instancePath+"/versionNumber",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -1844,32 +1934,32 @@ var valid0 = true;
 }
 }
 else {
-validate61.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate66.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate61.errors = vErrors;
+validate66.errors = vErrors;
 return errors === 0;
 }
 
-export const GetReport_conf = validate63;
-const schema27 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"status":{"$ref":"urn:def:GenericDeviceModelStatusEnumType"},"statusInfo":{"$ref":"urn:def:StatusInfoType"}},"required":["status"],"type":"object"};
+export const GetReport_conf = validate68;
+const schema29 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"status":{"$ref":"urn:def:GenericDeviceModelStatusEnumType"},"statusInfo":{"$ref":"urn:def:StatusInfoType"}},"required":["status"],"type":"object"};
 
-function validate63(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate68(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.status === undefined) && (missing0 = "status")){
-validate63.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate68.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(((key0 === "customData") || (key0 === "status")) || (key0 === "statusInfo"))){
-validate63.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate68.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -1889,8 +1979,8 @@ var valid0 = true;
 if(valid0){
 if(data.status !== undefined){
 const _errs3 = errors;
-if(!(validate45(data.status, {instancePath:instancePath+"/status",parentData:data,parentDataProperty:"status",rootData}))){
-vErrors = vErrors === null ? validate45.errors : vErrors.concat(validate45.errors);
+if(!(validate50(data.status, {instancePath:instancePath+"/status",parentData:data,parentDataProperty:"status",rootData}))){
+vErrors = vErrors === null ? validate50.errors : vErrors.concat(validate50.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs3 === errors;
@@ -1916,57 +2006,57 @@ var valid0 = true;
 }
 }
 else {
-validate63.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate68.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate63.errors = vErrors;
+validate68.errors = vErrors;
 return errors === 0;
 }
 
-export const GetVariables_conf = validate67;
-const schema28 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"getVariableResult":{"type":"array","items":{"$ref":"urn:def:GetVariableResultType"},"minItems":1}},"required":["getVariableResult"],"type":"object"};
-const schema29 = {"$id":"urn:def:GetVariableResultType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"attributeStatusInfo":{"$ref":"urn:def:StatusInfoType"},"attributeStatus":{"$ref":"urn:def:GetVariableStatusEnumType"},"attributeType":{"$ref":"urn:def:AttributeEnumType"},"attributeValue":{"type":"string","maxLength":2500},"component":{"$ref":"urn:def:ComponentType"},"variable":{"$ref":"urn:def:VariableType"}},"required":["attributeStatus","component","variable"]};
-const schema30 = {"$id":"urn:def:GetVariableStatusEnumType","type":"string","enum":["Accepted","Rejected","UnknownComponent","UnknownVariable","NotSupportedAttributeType"]};
+export const GetVariables_conf = validate72;
+const schema30 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"getVariableResult":{"type":"array","items":{"$ref":"urn:def:GetVariableResultType"},"minItems":1}},"required":["getVariableResult"],"type":"object"};
+const schema31 = {"$id":"urn:def:GetVariableResultType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"attributeStatusInfo":{"$ref":"urn:def:StatusInfoType"},"attributeStatus":{"$ref":"urn:def:GetVariableStatusEnumType"},"attributeType":{"$ref":"urn:def:AttributeEnumType"},"attributeValue":{"type":"string","maxLength":2500},"component":{"$ref":"urn:def:ComponentType"},"variable":{"$ref":"urn:def:VariableType"}},"required":["attributeStatus","component","variable"]};
+const schema32 = {"$id":"urn:def:GetVariableStatusEnumType","type":"string","enum":["Accepted","Rejected","UnknownComponent","UnknownVariable","NotSupportedAttributeType"]};
 
-function validate72(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate77(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:GetVariableStatusEnumType" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
-validate72.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
+validate77.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
 return false;
 }
 if(!(((((data === "Accepted") || (data === "Rejected")) || (data === "UnknownComponent")) || (data === "UnknownVariable")) || (data === "NotSupportedAttributeType"))){
-validate72.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema30.enum}}];
+validate77.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema32.enum}}];
 return false;
 }
-validate72.errors = vErrors;
+validate77.errors = vErrors;
 return errors === 0;
 }
 
-const schema31 = {"$id":"urn:def:AttributeEnumType","type":"string","default":"Actual","enum":["Actual","Target","MinSet","MaxSet"]};
+const schema33 = {"$id":"urn:def:AttributeEnumType","type":"string","default":"Actual","enum":["Actual","Target","MinSet","MaxSet"]};
 
-function validate74(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate79(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:AttributeEnumType" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
-validate74.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
+validate79.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
 return false;
 }
 if(!((((data === "Actual") || (data === "Target")) || (data === "MinSet")) || (data === "MaxSet"))){
-validate74.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema31.enum}}];
+validate79.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema33.enum}}];
 return false;
 }
-validate74.errors = vErrors;
+validate79.errors = vErrors;
 return errors === 0;
 }
 
-const schema32 = {"$id":"urn:def:ComponentType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"evse":{"$ref":"urn:def:EVSEType"},"name":{"type":"string","maxLength":50},"instance":{"type":"string","maxLength":50}},"required":["name"]};
-const schema33 = {"$id":"urn:def:EVSEType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"id":{"type":"integer"},"connectorId":{"type":"integer"}},"required":["id"]};
+const schema34 = {"$id":"urn:def:ComponentType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"evse":{"$ref":"urn:def:EVSEType"},"name":{"type":"string","maxLength":50},"instance":{"type":"string","maxLength":50}},"required":["name"]};
+const schema35 = {"$id":"urn:def:EVSEType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"id":{"type":"integer"},"connectorId":{"type":"integer"}},"required":["id"]};
 
-function validate78(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate83(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:EVSEType" */;
 let vErrors = null;
 let errors = 0;
@@ -1974,14 +2064,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.id === undefined) && (missing0 = "id")){
-validate78.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate83.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(((key0 === "customData") || (key0 === "id")) || (key0 === "connectorId"))){
-validate78.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate83.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -2003,7 +2093,7 @@ if(data.id !== undefined){
 let data1 = data.id;
 const _errs3 = errors;
 if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
-validate78.errors = [{instancePath:instancePath+"/id",keyword:"type",params:{type: "integer"}}];
+validate83.errors = [{instancePath:instancePath+"/id",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -2016,7 +2106,7 @@ if(data.connectorId !== undefined){
 let data2 = data.connectorId;
 const _errs5 = errors;
 if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
-validate78.errors = [{instancePath:instancePath+"/connectorId",keyword:"type",params:{type: "integer"}}];
+validate83.errors = [{instancePath:instancePath+"/connectorId",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -2030,16 +2120,16 @@ var valid0 = true;
 }
 }
 else {
-validate78.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate83.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate78.errors = vErrors;
+validate83.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate76(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate81(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:ComponentType" */;
 let vErrors = null;
 let errors = 0;
@@ -2047,14 +2137,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.name === undefined) && (missing0 = "name")){
-validate76.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate81.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!((((key0 === "customData") || (key0 === "evse")) || (key0 === "name")) || (key0 === "instance"))){
-validate76.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate81.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -2074,8 +2164,8 @@ var valid0 = true;
 if(valid0){
 if(data.evse !== undefined){
 const _errs3 = errors;
-if(!(validate78(data.evse, {instancePath:instancePath+"/evse",parentData:data,parentDataProperty:"evse",rootData}))){
-vErrors = vErrors === null ? validate78.errors : vErrors.concat(validate78.errors);
+if(!(validate83(data.evse, {instancePath:instancePath+"/evse",parentData:data,parentDataProperty:"evse",rootData}))){
+vErrors = vErrors === null ? validate83.errors : vErrors.concat(validate83.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs3 === errors;
@@ -2090,12 +2180,12 @@ const _errs4 = errors;
 if(errors === _errs4){
 if(typeof data2 === "string"){
 if(func0(data2) > 50){
-validate76.errors = [{instancePath:instancePath+"/name",keyword:"maxLength",params:{limit: 50}}];
+validate81.errors = [{instancePath:instancePath+"/name",keyword:"maxLength",params:{limit: 50}}];
 return false;
 }
 }
 else {
-validate76.errors = [{instancePath:instancePath+"/name",keyword:"type",params:{type: "string"}}];
+validate81.errors = [{instancePath:instancePath+"/name",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -2111,12 +2201,12 @@ const _errs6 = errors;
 if(errors === _errs6){
 if(typeof data3 === "string"){
 if(func0(data3) > 50){
-validate76.errors = [{instancePath:instancePath+"/instance",keyword:"maxLength",params:{limit: 50}}];
+validate81.errors = [{instancePath:instancePath+"/instance",keyword:"maxLength",params:{limit: 50}}];
 return false;
 }
 }
 else {
-validate76.errors = [{instancePath:instancePath+"/instance",keyword:"type",params:{type: "string"}}];
+validate81.errors = [{instancePath:instancePath+"/instance",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -2132,17 +2222,17 @@ var valid0 = true;
 }
 }
 else {
-validate76.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate81.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate76.errors = vErrors;
+validate81.errors = vErrors;
 return errors === 0;
 }
 
-const schema34 = {"$id":"urn:def:VariableType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"name":{"type":"string","maxLength":50},"instance":{"type":"string","maxLength":50}},"required":["name"]};
+const schema36 = {"$id":"urn:def:VariableType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"name":{"type":"string","maxLength":50},"instance":{"type":"string","maxLength":50}},"required":["name"]};
 
-function validate82(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate87(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:VariableType" */;
 let vErrors = null;
 let errors = 0;
@@ -2150,14 +2240,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.name === undefined) && (missing0 = "name")){
-validate82.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate87.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(((key0 === "customData") || (key0 === "name")) || (key0 === "instance"))){
-validate82.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate87.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -2181,12 +2271,12 @@ const _errs3 = errors;
 if(errors === _errs3){
 if(typeof data1 === "string"){
 if(func0(data1) > 50){
-validate82.errors = [{instancePath:instancePath+"/name",keyword:"maxLength",params:{limit: 50}}];
+validate87.errors = [{instancePath:instancePath+"/name",keyword:"maxLength",params:{limit: 50}}];
 return false;
 }
 }
 else {
-validate82.errors = [{instancePath:instancePath+"/name",keyword:"type",params:{type: "string"}}];
+validate87.errors = [{instancePath:instancePath+"/name",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -2202,12 +2292,12 @@ const _errs5 = errors;
 if(errors === _errs5){
 if(typeof data2 === "string"){
 if(func0(data2) > 50){
-validate82.errors = [{instancePath:instancePath+"/instance",keyword:"maxLength",params:{limit: 50}}];
+validate87.errors = [{instancePath:instancePath+"/instance",keyword:"maxLength",params:{limit: 50}}];
 return false;
 }
 }
 else {
-validate82.errors = [{instancePath:instancePath+"/instance",keyword:"type",params:{type: "string"}}];
+validate87.errors = [{instancePath:instancePath+"/instance",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -2222,16 +2312,16 @@ var valid0 = true;
 }
 }
 else {
-validate82.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate87.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate82.errors = vErrors;
+validate87.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate69(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate74(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:GetVariableResultType" */;
 let vErrors = null;
 let errors = 0;
@@ -2239,14 +2329,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((((data.attributeStatus === undefined) && (missing0 = "attributeStatus")) || ((data.component === undefined) && (missing0 = "component"))) || ((data.variable === undefined) && (missing0 = "variable"))){
-validate69.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate74.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(((((((key0 === "customData") || (key0 === "attributeStatusInfo")) || (key0 === "attributeStatus")) || (key0 === "attributeType")) || (key0 === "attributeValue")) || (key0 === "component")) || (key0 === "variable"))){
-validate69.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate74.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -2278,8 +2368,8 @@ var valid0 = true;
 if(valid0){
 if(data.attributeStatus !== undefined){
 const _errs4 = errors;
-if(!(validate72(data.attributeStatus, {instancePath:instancePath+"/attributeStatus",parentData:data,parentDataProperty:"attributeStatus",rootData}))){
-vErrors = vErrors === null ? validate72.errors : vErrors.concat(validate72.errors);
+if(!(validate77(data.attributeStatus, {instancePath:instancePath+"/attributeStatus",parentData:data,parentDataProperty:"attributeStatus",rootData}))){
+vErrors = vErrors === null ? validate77.errors : vErrors.concat(validate77.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs4 === errors;
@@ -2290,8 +2380,8 @@ var valid0 = true;
 if(valid0){
 if(data.attributeType !== undefined){
 const _errs5 = errors;
-if(!(validate74(data.attributeType, {instancePath:instancePath+"/attributeType",parentData:data,parentDataProperty:"attributeType",rootData}))){
-vErrors = vErrors === null ? validate74.errors : vErrors.concat(validate74.errors);
+if(!(validate79(data.attributeType, {instancePath:instancePath+"/attributeType",parentData:data,parentDataProperty:"attributeType",rootData}))){
+vErrors = vErrors === null ? validate79.errors : vErrors.concat(validate79.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs5 === errors;
@@ -2306,12 +2396,12 @@ const _errs6 = errors;
 if(errors === _errs6){
 if(typeof data4 === "string"){
 if(func0(data4) > 2500){
-validate69.errors = [{instancePath:instancePath+"/attributeValue",keyword:"maxLength",params:{limit: 2500}}];
+validate74.errors = [{instancePath:instancePath+"/attributeValue",keyword:"maxLength",params:{limit: 2500}}];
 return false;
 }
 }
 else {
-validate69.errors = [{instancePath:instancePath+"/attributeValue",keyword:"type",params:{type: "string"}}];
+validate74.errors = [{instancePath:instancePath+"/attributeValue",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -2323,8 +2413,8 @@ var valid0 = true;
 if(valid0){
 if(data.component !== undefined){
 const _errs8 = errors;
-if(!(validate76(data.component, {instancePath:instancePath+"/component",parentData:data,parentDataProperty:"component",rootData}))){
-vErrors = vErrors === null ? validate76.errors : vErrors.concat(validate76.errors);
+if(!(validate81(data.component, {instancePath:instancePath+"/component",parentData:data,parentDataProperty:"component",rootData}))){
+vErrors = vErrors === null ? validate81.errors : vErrors.concat(validate81.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs8 === errors;
@@ -2335,8 +2425,8 @@ var valid0 = true;
 if(valid0){
 if(data.variable !== undefined){
 const _errs9 = errors;
-if(!(validate82(data.variable, {instancePath:instancePath+"/variable",parentData:data,parentDataProperty:"variable",rootData}))){
-vErrors = vErrors === null ? validate82.errors : vErrors.concat(validate82.errors);
+if(!(validate87(data.variable, {instancePath:instancePath+"/variable",parentData:data,parentDataProperty:"variable",rootData}))){
+vErrors = vErrors === null ? validate87.errors : vErrors.concat(validate87.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs9 === errors;
@@ -2354,30 +2444,30 @@ var valid0 = true;
 }
 }
 else {
-validate69.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate74.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate69.errors = vErrors;
+validate74.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate67(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate72(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.getVariableResult === undefined) && (missing0 = "getVariableResult")){
-validate67.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate72.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!((key0 === "customData") || (key0 === "getVariableResult"))){
-validate67.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate72.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -2401,7 +2491,7 @@ const _errs3 = errors;
 if(errors === _errs3){
 if(Array.isArray(data1)){
 if(data1.length < 1){
-validate67.errors = [{instancePath:instancePath+"/getVariableResult",keyword:"minItems",params:{limit: 1}}];
+validate72.errors = [{instancePath:instancePath+"/getVariableResult",keyword:"minItems",params:{limit: 1}}];
 return false;
 }
 else {
@@ -2409,8 +2499,8 @@ var valid1 = true;
 const len0 = data1.length;
 for(let i0=0; i0<len0; i0++){
 const _errs5 = errors;
-if(!(validate69(data1[i0], {instancePath:instancePath+"/getVariableResult/" + i0,parentData:data1,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate69.errors : vErrors.concat(validate69.errors);
+if(!(validate74(data1[i0], {instancePath:instancePath+"/getVariableResult/" + i0,parentData:data1,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate74.errors : vErrors.concat(validate74.errors);
 errors = vErrors.length;
 }
 var valid1 = _errs5 === errors;
@@ -2421,7 +2511,7 @@ break;
 }
 }
 else {
-validate67.errors = [{instancePath:instancePath+"/getVariableResult",keyword:"type",params:{type: "array"}}];
+validate72.errors = [{instancePath:instancePath+"/getVariableResult",keyword:"type",params:{type: "array"}}];
 return false;
 }
 }
@@ -2435,18 +2525,18 @@ var valid0 = true;
 }
 }
 else {
-validate67.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate72.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate67.errors = vErrors;
+validate72.errors = vErrors;
 return errors === 0;
 }
 
-export const Heartbeat_req = validate86;
-const schema35 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"}},"type":"object"};
+export const Heartbeat_req = validate91;
+const schema37 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"}},"type":"object"};
 
-function validate86(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate91(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -2454,7 +2544,7 @@ if(data && typeof data == "object" && !Array.isArray(data)){
 const _errs1 = errors;
 for(const key0 in data){
 if(!(key0 === "customData")){
-validate86.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate91.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -2469,50 +2559,50 @@ errors = vErrors.length;
 }
 }
 else {
-validate86.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate91.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate86.errors = vErrors;
+validate91.errors = vErrors;
 return errors === 0;
 }
 
-export const LogStatusNotification_req = validate88;
-const schema36 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"status":{"$ref":"urn:def:UploadLogStatusEnumType"},"requestId":{"type":"integer"}},"required":["status"],"type":"object"};
-const schema37 = {"$id":"urn:def:UploadLogStatusEnumType","type":"string","enum":["BadMessage","Idle","NotSupportedOperation","PermissionDenied","Uploaded","UploadFailure","Uploading","AcceptedCanceled"]};
+export const LogStatusNotification_req = validate93;
+const schema38 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"status":{"$ref":"urn:def:UploadLogStatusEnumType"},"requestId":{"type":"integer"}},"required":["status"],"type":"object"};
+const schema39 = {"$id":"urn:def:UploadLogStatusEnumType","type":"string","enum":["BadMessage","Idle","NotSupportedOperation","PermissionDenied","Uploaded","UploadFailure","Uploading","AcceptedCanceled"]};
 
-function validate90(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate95(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:UploadLogStatusEnumType" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
-validate90.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
+validate95.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
 return false;
 }
 if(!((((((((data === "BadMessage") || (data === "Idle")) || (data === "NotSupportedOperation")) || (data === "PermissionDenied")) || (data === "Uploaded")) || (data === "UploadFailure")) || (data === "Uploading")) || (data === "AcceptedCanceled"))){
-validate90.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema37.enum}}];
+validate95.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema39.enum}}];
 return false;
 }
-validate90.errors = vErrors;
+validate95.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate88(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate93(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.status === undefined) && (missing0 = "status")){
-validate88.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate93.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(((key0 === "customData") || (key0 === "status")) || (key0 === "requestId"))){
-validate88.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate93.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -2532,8 +2622,8 @@ var valid0 = true;
 if(valid0){
 if(data.status !== undefined){
 const _errs3 = errors;
-if(!(validate90(data.status, {instancePath:instancePath+"/status",parentData:data,parentDataProperty:"status",rootData}))){
-vErrors = vErrors === null ? validate90.errors : vErrors.concat(validate90.errors);
+if(!(validate95(data.status, {instancePath:instancePath+"/status",parentData:data,parentDataProperty:"status",rootData}))){
+vErrors = vErrors === null ? validate95.errors : vErrors.concat(validate95.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs3 === errors;
@@ -2546,7 +2636,7 @@ if(data.requestId !== undefined){
 let data2 = data.requestId;
 const _errs4 = errors;
 if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
-validate88.errors = [{instancePath:instancePath+"/requestId",keyword:"type",params:{type: "integer"}}];
+validate93.errors = [{instancePath:instancePath+"/requestId",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -2560,93 +2650,93 @@ var valid0 = true;
 }
 }
 else {
-validate88.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate93.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate88.errors = vErrors;
+validate93.errors = vErrors;
 return errors === 0;
 }
 
-export const MeterValues_req = validate92;
-const schema38 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"evseId":{"type":"integer"},"meterValue":{"type":"array","items":{"$ref":"urn:def:MeterValueType"},"minItems":1}},"required":["evseId","meterValue"],"type":"object"};
-const schema39 = {"$id":"urn:def:MeterValueType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"sampledValue":{"type":"array","items":{"$ref":"urn:def:SampledValueType"},"minItems":1},"timestamp":{"type":"string","format":"date-time"}},"required":["timestamp","sampledValue"]};
-const schema40 = {"$id":"urn:def:SampledValueType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"value":{"type":"number"},"context":{"$ref":"urn:def:ReadingContextEnumType"},"measurand":{"$ref":"urn:def:MeasurandEnumType"},"phase":{"$ref":"urn:def:PhaseEnumType"},"location":{"$ref":"urn:def:LocationEnumType"},"signedMeterValue":{"$ref":"urn:def:SignedMeterValueType"},"unitOfMeasure":{"$ref":"urn:def:UnitOfMeasureType"}},"required":["value"]};
-const schema41 = {"$id":"urn:def:ReadingContextEnumType","type":"string","default":"Sample.Periodic","enum":["Interruption.Begin","Interruption.End","Other","Sample.Clock","Sample.Periodic","Transaction.Begin","Transaction.End","Trigger"]};
+export const MeterValues_req = validate97;
+const schema40 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"evseId":{"type":"integer"},"meterValue":{"type":"array","items":{"$ref":"urn:def:MeterValueType"},"minItems":1}},"required":["evseId","meterValue"],"type":"object"};
+const schema41 = {"$id":"urn:def:MeterValueType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"sampledValue":{"type":"array","items":{"$ref":"urn:def:SampledValueType"},"minItems":1},"timestamp":{"type":"string","format":"date-time"}},"required":["timestamp","sampledValue"]};
+const schema42 = {"$id":"urn:def:SampledValueType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"value":{"type":"number"},"context":{"$ref":"urn:def:ReadingContextEnumType"},"measurand":{"$ref":"urn:def:MeasurandEnumType"},"phase":{"$ref":"urn:def:PhaseEnumType"},"location":{"$ref":"urn:def:LocationEnumType"},"signedMeterValue":{"$ref":"urn:def:SignedMeterValueType"},"unitOfMeasure":{"$ref":"urn:def:UnitOfMeasureType"}},"required":["value"]};
+const schema43 = {"$id":"urn:def:ReadingContextEnumType","type":"string","default":"Sample.Periodic","enum":["Interruption.Begin","Interruption.End","Other","Sample.Clock","Sample.Periodic","Transaction.Begin","Transaction.End","Trigger"]};
 
-function validate98(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate103(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:ReadingContextEnumType" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
-validate98.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
+validate103.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
 return false;
 }
 if(!((((((((data === "Interruption.Begin") || (data === "Interruption.End")) || (data === "Other")) || (data === "Sample.Clock")) || (data === "Sample.Periodic")) || (data === "Transaction.Begin")) || (data === "Transaction.End")) || (data === "Trigger"))){
-validate98.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema41.enum}}];
+validate103.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema43.enum}}];
 return false;
 }
-validate98.errors = vErrors;
+validate103.errors = vErrors;
 return errors === 0;
 }
 
-const schema42 = {"$id":"urn:def:MeasurandEnumType","type":"string","default":"Energy.Active.Import.Register","enum":["Current.Export","Current.Import","Current.Offered","Energy.Active.Export.Register","Energy.Active.Import.Register","Energy.Reactive.Export.Register","Energy.Reactive.Import.Register","Energy.Active.Export.Interval","Energy.Active.Import.Interval","Energy.Active.Net","Energy.Reactive.Export.Interval","Energy.Reactive.Import.Interval","Energy.Reactive.Net","Energy.Apparent.Net","Energy.Apparent.Import","Energy.Apparent.Export","Frequency","Power.Active.Export","Power.Active.Import","Power.Factor","Power.Offered","Power.Reactive.Export","Power.Reactive.Import","SoC","Voltage"]};
+const schema44 = {"$id":"urn:def:MeasurandEnumType","type":"string","default":"Energy.Active.Import.Register","enum":["Current.Export","Current.Import","Current.Offered","Energy.Active.Export.Register","Energy.Active.Import.Register","Energy.Reactive.Export.Register","Energy.Reactive.Import.Register","Energy.Active.Export.Interval","Energy.Active.Import.Interval","Energy.Active.Net","Energy.Reactive.Export.Interval","Energy.Reactive.Import.Interval","Energy.Reactive.Net","Energy.Apparent.Net","Energy.Apparent.Import","Energy.Apparent.Export","Frequency","Power.Active.Export","Power.Active.Import","Power.Factor","Power.Offered","Power.Reactive.Export","Power.Reactive.Import","SoC","Voltage"]};
 
-function validate100(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate105(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:MeasurandEnumType" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
-validate100.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
+validate105.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
 return false;
 }
 if(!(((((((((((((((((((((((((data === "Current.Export") || (data === "Current.Import")) || (data === "Current.Offered")) || (data === "Energy.Active.Export.Register")) || (data === "Energy.Active.Import.Register")) || (data === "Energy.Reactive.Export.Register")) || (data === "Energy.Reactive.Import.Register")) || (data === "Energy.Active.Export.Interval")) || (data === "Energy.Active.Import.Interval")) || (data === "Energy.Active.Net")) || (data === "Energy.Reactive.Export.Interval")) || (data === "Energy.Reactive.Import.Interval")) || (data === "Energy.Reactive.Net")) || (data === "Energy.Apparent.Net")) || (data === "Energy.Apparent.Import")) || (data === "Energy.Apparent.Export")) || (data === "Frequency")) || (data === "Power.Active.Export")) || (data === "Power.Active.Import")) || (data === "Power.Factor")) || (data === "Power.Offered")) || (data === "Power.Reactive.Export")) || (data === "Power.Reactive.Import")) || (data === "SoC")) || (data === "Voltage"))){
-validate100.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema42.enum}}];
+validate105.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema44.enum}}];
 return false;
 }
-validate100.errors = vErrors;
+validate105.errors = vErrors;
 return errors === 0;
 }
 
-const schema43 = {"$id":"urn:def:PhaseEnumType","type":"string","enum":["L1","L2","L3","N","L1-N","L2-N","L3-N","L1-L2","L2-L3","L3-L1"]};
+const schema45 = {"$id":"urn:def:PhaseEnumType","type":"string","enum":["L1","L2","L3","N","L1-N","L2-N","L3-N","L1-L2","L2-L3","L3-L1"]};
 
-function validate102(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate107(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:PhaseEnumType" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
-validate102.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
+validate107.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
 return false;
 }
 if(!((((((((((data === "L1") || (data === "L2")) || (data === "L3")) || (data === "N")) || (data === "L1-N")) || (data === "L2-N")) || (data === "L3-N")) || (data === "L1-L2")) || (data === "L2-L3")) || (data === "L3-L1"))){
-validate102.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema43.enum}}];
+validate107.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema45.enum}}];
 return false;
 }
-validate102.errors = vErrors;
+validate107.errors = vErrors;
 return errors === 0;
 }
 
-const schema44 = {"$id":"urn:def:LocationEnumType","type":"string","default":"Outlet","enum":["Body","Cable","EV","Inlet","Outlet"]};
+const schema46 = {"$id":"urn:def:LocationEnumType","type":"string","default":"Outlet","enum":["Body","Cable","EV","Inlet","Outlet"]};
 
-function validate104(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate109(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:LocationEnumType" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
-validate104.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
+validate109.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
 return false;
 }
 if(!(((((data === "Body") || (data === "Cable")) || (data === "EV")) || (data === "Inlet")) || (data === "Outlet"))){
-validate104.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema44.enum}}];
+validate109.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema46.enum}}];
 return false;
 }
-validate104.errors = vErrors;
+validate109.errors = vErrors;
 return errors === 0;
 }
 
-const schema45 = {"$id":"urn:def:SignedMeterValueType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"signedMeterData":{"type":"string","maxLength":2500},"signingMethod":{"type":"string","maxLength":50},"encodingMethod":{"type":"string","maxLength":50},"publicKey":{"type":"string","maxLength":2500}},"required":["signedMeterData","signingMethod","encodingMethod","publicKey"]};
+const schema47 = {"$id":"urn:def:SignedMeterValueType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"signedMeterData":{"type":"string","maxLength":2500},"signingMethod":{"type":"string","maxLength":50},"encodingMethod":{"type":"string","maxLength":50},"publicKey":{"type":"string","maxLength":2500}},"required":["signedMeterData","signingMethod","encodingMethod","publicKey"]};
 
-function validate106(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate111(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:SignedMeterValueType" */;
 let vErrors = null;
 let errors = 0;
@@ -2654,14 +2744,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((((data.signedMeterData === undefined) && (missing0 = "signedMeterData")) || ((data.signingMethod === undefined) && (missing0 = "signingMethod"))) || ((data.encodingMethod === undefined) && (missing0 = "encodingMethod"))) || ((data.publicKey === undefined) && (missing0 = "publicKey"))){
-validate106.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate111.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(((((key0 === "customData") || (key0 === "signedMeterData")) || (key0 === "signingMethod")) || (key0 === "encodingMethod")) || (key0 === "publicKey"))){
-validate106.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate111.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -2685,12 +2775,12 @@ const _errs3 = errors;
 if(errors === _errs3){
 if(typeof data1 === "string"){
 if(func0(data1) > 2500){
-validate106.errors = [{instancePath:instancePath+"/signedMeterData",keyword:"maxLength",params:{limit: 2500}}];
+validate111.errors = [{instancePath:instancePath+"/signedMeterData",keyword:"maxLength",params:{limit: 2500}}];
 return false;
 }
 }
 else {
-validate106.errors = [{instancePath:instancePath+"/signedMeterData",keyword:"type",params:{type: "string"}}];
+validate111.errors = [{instancePath:instancePath+"/signedMeterData",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -2706,12 +2796,12 @@ const _errs5 = errors;
 if(errors === _errs5){
 if(typeof data2 === "string"){
 if(func0(data2) > 50){
-validate106.errors = [{instancePath:instancePath+"/signingMethod",keyword:"maxLength",params:{limit: 50}}];
+validate111.errors = [{instancePath:instancePath+"/signingMethod",keyword:"maxLength",params:{limit: 50}}];
 return false;
 }
 }
 else {
-validate106.errors = [{instancePath:instancePath+"/signingMethod",keyword:"type",params:{type: "string"}}];
+validate111.errors = [{instancePath:instancePath+"/signingMethod",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -2727,12 +2817,12 @@ const _errs7 = errors;
 if(errors === _errs7){
 if(typeof data3 === "string"){
 if(func0(data3) > 50){
-validate106.errors = [{instancePath:instancePath+"/encodingMethod",keyword:"maxLength",params:{limit: 50}}];
+validate111.errors = [{instancePath:instancePath+"/encodingMethod",keyword:"maxLength",params:{limit: 50}}];
 return false;
 }
 }
 else {
-validate106.errors = [{instancePath:instancePath+"/encodingMethod",keyword:"type",params:{type: "string"}}];
+validate111.errors = [{instancePath:instancePath+"/encodingMethod",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -2748,12 +2838,12 @@ const _errs9 = errors;
 if(errors === _errs9){
 if(typeof data4 === "string"){
 if(func0(data4) > 2500){
-validate106.errors = [{instancePath:instancePath+"/publicKey",keyword:"maxLength",params:{limit: 2500}}];
+validate111.errors = [{instancePath:instancePath+"/publicKey",keyword:"maxLength",params:{limit: 2500}}];
 return false;
 }
 }
 else {
-validate106.errors = [{instancePath:instancePath+"/publicKey",keyword:"type",params:{type: "string"}}];
+validate111.errors = [{instancePath:instancePath+"/publicKey",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -2770,17 +2860,17 @@ var valid0 = true;
 }
 }
 else {
-validate106.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate111.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate106.errors = vErrors;
+validate111.errors = vErrors;
 return errors === 0;
 }
 
-const schema46 = {"$id":"urn:def:UnitOfMeasureType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"unit":{"type":"string","default":"Wh","maxLength":20},"multiplier":{"type":"integer","default":0}}};
+const schema48 = {"$id":"urn:def:UnitOfMeasureType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"unit":{"type":"string","default":"Wh","maxLength":20},"multiplier":{"type":"integer","default":0}}};
 
-function validate109(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate114(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:UnitOfMeasureType" */;
 let vErrors = null;
 let errors = 0;
@@ -2789,7 +2879,7 @@ if(data && typeof data == "object" && !Array.isArray(data)){
 const _errs1 = errors;
 for(const key0 in data){
 if(!(((key0 === "customData") || (key0 === "unit")) || (key0 === "multiplier"))){
-validate109.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate114.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -2813,12 +2903,12 @@ const _errs3 = errors;
 if(errors === _errs3){
 if(typeof data1 === "string"){
 if(func0(data1) > 20){
-validate109.errors = [{instancePath:instancePath+"/unit",keyword:"maxLength",params:{limit: 20}}];
+validate114.errors = [{instancePath:instancePath+"/unit",keyword:"maxLength",params:{limit: 20}}];
 return false;
 }
 }
 else {
-validate109.errors = [{instancePath:instancePath+"/unit",keyword:"type",params:{type: "string"}}];
+validate114.errors = [{instancePath:instancePath+"/unit",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -2832,7 +2922,7 @@ if(data.multiplier !== undefined){
 let data2 = data.multiplier;
 const _errs5 = errors;
 if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
-validate109.errors = [{instancePath:instancePath+"/multiplier",keyword:"type",params:{type: "integer"}}];
+validate114.errors = [{instancePath:instancePath+"/multiplier",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -2845,16 +2935,16 @@ var valid0 = true;
 }
 }
 else {
-validate109.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate114.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate109.errors = vErrors;
+validate114.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate96(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate101(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:SampledValueType" */;
 let vErrors = null;
 let errors = 0;
@@ -2862,14 +2952,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.value === undefined) && (missing0 = "value")){
-validate96.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate101.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!((((((((key0 === "customData") || (key0 === "value")) || (key0 === "context")) || (key0 === "measurand")) || (key0 === "phase")) || (key0 === "location")) || (key0 === "signedMeterValue")) || (key0 === "unitOfMeasure"))){
-validate96.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate101.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -2891,7 +2981,7 @@ if(data.value !== undefined){
 let data1 = data.value;
 const _errs3 = errors;
 if(!((typeof data1 == "number") && (isFinite(data1)))){
-validate96.errors = [{instancePath:instancePath+"/value",keyword:"type",params:{type: "number"}}];
+validate101.errors = [{instancePath:instancePath+"/value",keyword:"type",params:{type: "number"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -2902,8 +2992,8 @@ var valid0 = true;
 if(valid0){
 if(data.context !== undefined){
 const _errs5 = errors;
-if(!(validate98(data.context, {instancePath:instancePath+"/context",parentData:data,parentDataProperty:"context",rootData}))){
-vErrors = vErrors === null ? validate98.errors : vErrors.concat(validate98.errors);
+if(!(validate103(data.context, {instancePath:instancePath+"/context",parentData:data,parentDataProperty:"context",rootData}))){
+vErrors = vErrors === null ? validate103.errors : vErrors.concat(validate103.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs5 === errors;
@@ -2914,8 +3004,8 @@ var valid0 = true;
 if(valid0){
 if(data.measurand !== undefined){
 const _errs6 = errors;
-if(!(validate100(data.measurand, {instancePath:instancePath+"/measurand",parentData:data,parentDataProperty:"measurand",rootData}))){
-vErrors = vErrors === null ? validate100.errors : vErrors.concat(validate100.errors);
+if(!(validate105(data.measurand, {instancePath:instancePath+"/measurand",parentData:data,parentDataProperty:"measurand",rootData}))){
+vErrors = vErrors === null ? validate105.errors : vErrors.concat(validate105.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs6 === errors;
@@ -2926,8 +3016,8 @@ var valid0 = true;
 if(valid0){
 if(data.phase !== undefined){
 const _errs7 = errors;
-if(!(validate102(data.phase, {instancePath:instancePath+"/phase",parentData:data,parentDataProperty:"phase",rootData}))){
-vErrors = vErrors === null ? validate102.errors : vErrors.concat(validate102.errors);
+if(!(validate107(data.phase, {instancePath:instancePath+"/phase",parentData:data,parentDataProperty:"phase",rootData}))){
+vErrors = vErrors === null ? validate107.errors : vErrors.concat(validate107.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs7 === errors;
@@ -2938,8 +3028,8 @@ var valid0 = true;
 if(valid0){
 if(data.location !== undefined){
 const _errs8 = errors;
-if(!(validate104(data.location, {instancePath:instancePath+"/location",parentData:data,parentDataProperty:"location",rootData}))){
-vErrors = vErrors === null ? validate104.errors : vErrors.concat(validate104.errors);
+if(!(validate109(data.location, {instancePath:instancePath+"/location",parentData:data,parentDataProperty:"location",rootData}))){
+vErrors = vErrors === null ? validate109.errors : vErrors.concat(validate109.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs8 === errors;
@@ -2950,8 +3040,8 @@ var valid0 = true;
 if(valid0){
 if(data.signedMeterValue !== undefined){
 const _errs9 = errors;
-if(!(validate106(data.signedMeterValue, {instancePath:instancePath+"/signedMeterValue",parentData:data,parentDataProperty:"signedMeterValue",rootData}))){
-vErrors = vErrors === null ? validate106.errors : vErrors.concat(validate106.errors);
+if(!(validate111(data.signedMeterValue, {instancePath:instancePath+"/signedMeterValue",parentData:data,parentDataProperty:"signedMeterValue",rootData}))){
+vErrors = vErrors === null ? validate111.errors : vErrors.concat(validate111.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs9 === errors;
@@ -2962,8 +3052,8 @@ var valid0 = true;
 if(valid0){
 if(data.unitOfMeasure !== undefined){
 const _errs10 = errors;
-if(!(validate109(data.unitOfMeasure, {instancePath:instancePath+"/unitOfMeasure",parentData:data,parentDataProperty:"unitOfMeasure",rootData}))){
-vErrors = vErrors === null ? validate109.errors : vErrors.concat(validate109.errors);
+if(!(validate114(data.unitOfMeasure, {instancePath:instancePath+"/unitOfMeasure",parentData:data,parentDataProperty:"unitOfMeasure",rootData}))){
+vErrors = vErrors === null ? validate114.errors : vErrors.concat(validate114.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs10 === errors;
@@ -2982,16 +3072,16 @@ var valid0 = true;
 }
 }
 else {
-validate96.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate101.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate96.errors = vErrors;
+validate101.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate94(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate99(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:MeterValueType" */;
 let vErrors = null;
 let errors = 0;
@@ -2999,14 +3089,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.timestamp === undefined) && (missing0 = "timestamp")) || ((data.sampledValue === undefined) && (missing0 = "sampledValue"))){
-validate94.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate99.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(((key0 === "customData") || (key0 === "sampledValue")) || (key0 === "timestamp"))){
-validate94.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate99.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -3030,7 +3120,7 @@ const _errs3 = errors;
 if(errors === _errs3){
 if(Array.isArray(data1)){
 if(data1.length < 1){
-validate94.errors = [{instancePath:instancePath+"/sampledValue",keyword:"minItems",params:{limit: 1}}];
+validate99.errors = [{instancePath:instancePath+"/sampledValue",keyword:"minItems",params:{limit: 1}}];
 return false;
 }
 else {
@@ -3038,8 +3128,8 @@ var valid1 = true;
 const len0 = data1.length;
 for(let i0=0; i0<len0; i0++){
 const _errs5 = errors;
-if(!(validate96(data1[i0], {instancePath:instancePath+"/sampledValue/" + i0,parentData:data1,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate96.errors : vErrors.concat(validate96.errors);
+if(!(validate101(data1[i0], {instancePath:instancePath+"/sampledValue/" + i0,parentData:data1,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate101.errors : vErrors.concat(validate101.errors);
 errors = vErrors.length;
 }
 var valid1 = _errs5 === errors;
@@ -3050,7 +3140,7 @@ break;
 }
 }
 else {
-validate94.errors = [{instancePath:instancePath+"/sampledValue",keyword:"type",params:{type: "array"}}];
+validate99.errors = [{instancePath:instancePath+"/sampledValue",keyword:"type",params:{type: "array"}}];
 return false;
 }
 }
@@ -3067,12 +3157,12 @@ if(errors === _errs6){
 if(errors === _errs6){
 if(typeof data3 === "string"){
 if(!(formats0.validate(data3))){
-validate94.errors = [{instancePath:instancePath+"/timestamp",keyword:"format",params:{format: "date-time"}}];
+validate99.errors = [{instancePath:instancePath+"/timestamp",keyword:"format",params:{format: "date-time"}}];
 return false;
 }
 }
 else {
-validate94.errors = [{instancePath:instancePath+"/timestamp",keyword:"type",params:{type: "string"}}];
+validate99.errors = [{instancePath:instancePath+"/timestamp",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -3088,30 +3178,30 @@ var valid0 = true;
 }
 }
 else {
-validate94.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate99.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate94.errors = vErrors;
+validate99.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate92(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate97(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.evseId === undefined) && (missing0 = "evseId")) || ((data.meterValue === undefined) && (missing0 = "meterValue"))){
-validate92.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate97.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(((key0 === "customData") || (key0 === "evseId")) || (key0 === "meterValue"))){
-validate92.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate97.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -3133,7 +3223,7 @@ if(data.evseId !== undefined){
 let data1 = data.evseId;
 const _errs3 = errors;
 if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
-validate92.errors = [{instancePath:instancePath+"/evseId",keyword:"type",params:{type: "integer"}}];
+validate97.errors = [{instancePath:instancePath+"/evseId",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -3148,7 +3238,7 @@ const _errs5 = errors;
 if(errors === _errs5){
 if(Array.isArray(data2)){
 if(data2.length < 1){
-validate92.errors = [{instancePath:instancePath+"/meterValue",keyword:"minItems",params:{limit: 1}}];
+validate97.errors = [{instancePath:instancePath+"/meterValue",keyword:"minItems",params:{limit: 1}}];
 return false;
 }
 else {
@@ -3156,8 +3246,8 @@ var valid1 = true;
 const len0 = data2.length;
 for(let i0=0; i0<len0; i0++){
 const _errs7 = errors;
-if(!(validate94(data2[i0], {instancePath:instancePath+"/meterValue/" + i0,parentData:data2,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate94.errors : vErrors.concat(validate94.errors);
+if(!(validate99(data2[i0], {instancePath:instancePath+"/meterValue/" + i0,parentData:data2,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate99.errors : vErrors.concat(validate99.errors);
 errors = vErrors.length;
 }
 var valid1 = _errs7 === errors;
@@ -3168,7 +3258,7 @@ break;
 }
 }
 else {
-validate92.errors = [{instancePath:instancePath+"/meterValue",keyword:"type",params:{type: "array"}}];
+validate97.errors = [{instancePath:instancePath+"/meterValue",keyword:"type",params:{type: "array"}}];
 return false;
 }
 }
@@ -3183,22 +3273,22 @@ var valid0 = true;
 }
 }
 else {
-validate92.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate97.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate92.errors = vErrors;
+validate97.errors = vErrors;
 return errors === 0;
 }
 
-export const NotifyChargingLimit_req = validate114;
-const schema47 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"chargingSchedule":{"type":"array","items":{"$ref":"urn:def:ChargingScheduleType"},"minItems":1},"evseId":{"type":"integer"},"chargingLimit":{"$ref":"urn:def:ChargingLimitType"}},"required":["chargingLimit"],"type":"object"};
-const schema48 = {"$id":"urn:def:ChargingScheduleType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"id":{"type":"integer"},"startSchedule":{"type":"string","format":"date-time"},"duration":{"type":"integer"},"chargingRateUnit":{"$ref":"urn:def:ChargingRateUnitEnumType"},"chargingSchedulePeriod":{"type":"array","items":{"$ref":"urn:def:ChargingSchedulePeriodType"},"minItems":1,"maxItems":1024},"minChargingRate":{"type":"number"},"salesTariff":{"$ref":"urn:def:SalesTariffType"}},"required":["id","chargingRateUnit","chargingSchedulePeriod"]};
-const schema49 = {"$id":"urn:def:SalesTariffType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"id":{"type":"integer"},"salesTariffDescription":{"type":"string","maxLength":32},"numEPriceLevels":{"type":"integer"},"salesTariffEntry":{"type":"array","items":{"$ref":"urn:def:SalesTariffEntryType"},"minItems":1,"maxItems":1024}},"required":["id","salesTariffEntry"]};
-const schema50 = {"$id":"urn:def:SalesTariffEntryType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"relativeTimeInterval":{"$ref":"urn:def:RelativeTimeIntervalType"},"ePriceLevel":{"type":"integer","minimum":0},"consumptionCost":{"type":"array","items":{"$ref":"urn:def:ConsumptionCostType"},"minItems":1,"maxItems":3}},"required":["relativeTimeInterval"]};
-const schema51 = {"$id":"urn:def:RelativeTimeIntervalType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"start":{"type":"integer"},"duration":{"type":"integer"}},"required":["start"]};
+export const NotifyChargingLimit_req = validate119;
+const schema49 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"chargingSchedule":{"type":"array","items":{"$ref":"urn:def:ChargingScheduleType"},"minItems":1},"evseId":{"type":"integer"},"chargingLimit":{"$ref":"urn:def:ChargingLimitType"}},"required":["chargingLimit"],"type":"object"};
+const schema50 = {"$id":"urn:def:ChargingScheduleType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"id":{"type":"integer"},"startSchedule":{"type":"string","format":"date-time"},"duration":{"type":"integer"},"chargingRateUnit":{"$ref":"urn:def:ChargingRateUnitEnumType"},"chargingSchedulePeriod":{"type":"array","items":{"$ref":"urn:def:ChargingSchedulePeriodType"},"minItems":1,"maxItems":1024},"minChargingRate":{"type":"number"},"salesTariff":{"$ref":"urn:def:SalesTariffType"}},"required":["id","chargingRateUnit","chargingSchedulePeriod"]};
+const schema51 = {"$id":"urn:def:SalesTariffType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"id":{"type":"integer"},"salesTariffDescription":{"type":"string","maxLength":32},"numEPriceLevels":{"type":"integer"},"salesTariffEntry":{"type":"array","items":{"$ref":"urn:def:SalesTariffEntryType"},"minItems":1,"maxItems":1024}},"required":["id","salesTariffEntry"]};
+const schema52 = {"$id":"urn:def:SalesTariffEntryType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"relativeTimeInterval":{"$ref":"urn:def:RelativeTimeIntervalType"},"ePriceLevel":{"type":"integer","minimum":0},"consumptionCost":{"type":"array","items":{"$ref":"urn:def:ConsumptionCostType"},"minItems":1,"maxItems":3}},"required":["relativeTimeInterval"]};
+const schema53 = {"$id":"urn:def:RelativeTimeIntervalType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"start":{"type":"integer"},"duration":{"type":"integer"}},"required":["start"]};
 
-function validate124(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate129(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:RelativeTimeIntervalType" */;
 let vErrors = null;
 let errors = 0;
@@ -3206,14 +3296,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.start === undefined) && (missing0 = "start")){
-validate124.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate129.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(((key0 === "customData") || (key0 === "start")) || (key0 === "duration"))){
-validate124.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate129.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -3235,7 +3325,7 @@ if(data.start !== undefined){
 let data1 = data.start;
 const _errs3 = errors;
 if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
-validate124.errors = [{instancePath:instancePath+"/start",keyword:"type",params:{type: "integer"}}];
+validate129.errors = [{instancePath:instancePath+"/start",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -3248,7 +3338,7 @@ if(data.duration !== undefined){
 let data2 = data.duration;
 const _errs5 = errors;
 if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
-validate124.errors = [{instancePath:instancePath+"/duration",keyword:"type",params:{type: "integer"}}];
+validate129.errors = [{instancePath:instancePath+"/duration",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -3262,36 +3352,36 @@ var valid0 = true;
 }
 }
 else {
-validate124.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate129.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate124.errors = vErrors;
+validate129.errors = vErrors;
 return errors === 0;
 }
 
-const schema52 = {"$id":"urn:def:ConsumptionCostType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"startValue":{"type":"number"},"cost":{"type":"array","items":{"$ref":"urn:def:CostType"},"minItems":1,"maxItems":3}},"required":["startValue","cost"]};
-const schema53 = {"$id":"urn:def:CostType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"costKind":{"$ref":"urn:def:CostKindEnumType"},"amount":{"type":"integer"},"amountMultiplier":{"type":"integer"}},"required":["costKind","amount"]};
-const schema54 = {"$id":"urn:def:CostKindEnumType","type":"string","enum":["CarbonDioxideEmission","RelativePricePercentage","RenewableGenerationPercentage"]};
+const schema54 = {"$id":"urn:def:ConsumptionCostType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"startValue":{"type":"number"},"cost":{"type":"array","items":{"$ref":"urn:def:CostType"},"minItems":1,"maxItems":3}},"required":["startValue","cost"]};
+const schema55 = {"$id":"urn:def:CostType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"costKind":{"$ref":"urn:def:CostKindEnumType"},"amount":{"type":"integer"},"amountMultiplier":{"type":"integer"}},"required":["costKind","amount"]};
+const schema56 = {"$id":"urn:def:CostKindEnumType","type":"string","enum":["CarbonDioxideEmission","RelativePricePercentage","RenewableGenerationPercentage"]};
 
-function validate131(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate136(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:CostKindEnumType" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
-validate131.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
+validate136.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
 return false;
 }
 if(!(((data === "CarbonDioxideEmission") || (data === "RelativePricePercentage")) || (data === "RenewableGenerationPercentage"))){
-validate131.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema54.enum}}];
+validate136.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema56.enum}}];
 return false;
 }
-validate131.errors = vErrors;
+validate136.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate129(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate134(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:CostType" */;
 let vErrors = null;
 let errors = 0;
@@ -3299,14 +3389,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.costKind === undefined) && (missing0 = "costKind")) || ((data.amount === undefined) && (missing0 = "amount"))){
-validate129.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate134.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!((((key0 === "customData") || (key0 === "costKind")) || (key0 === "amount")) || (key0 === "amountMultiplier"))){
-validate129.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate134.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -3326,8 +3416,8 @@ var valid0 = true;
 if(valid0){
 if(data.costKind !== undefined){
 const _errs3 = errors;
-if(!(validate131(data.costKind, {instancePath:instancePath+"/costKind",parentData:data,parentDataProperty:"costKind",rootData}))){
-vErrors = vErrors === null ? validate131.errors : vErrors.concat(validate131.errors);
+if(!(validate136(data.costKind, {instancePath:instancePath+"/costKind",parentData:data,parentDataProperty:"costKind",rootData}))){
+vErrors = vErrors === null ? validate136.errors : vErrors.concat(validate136.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs3 === errors;
@@ -3340,7 +3430,7 @@ if(data.amount !== undefined){
 let data2 = data.amount;
 const _errs4 = errors;
 if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
-validate129.errors = [{instancePath:instancePath+"/amount",keyword:"type",params:{type: "integer"}}];
+validate134.errors = [{instancePath:instancePath+"/amount",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -3353,7 +3443,7 @@ if(data.amountMultiplier !== undefined){
 let data3 = data.amountMultiplier;
 const _errs6 = errors;
 if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
-validate129.errors = [{instancePath:instancePath+"/amountMultiplier",keyword:"type",params:{type: "integer"}}];
+validate134.errors = [{instancePath:instancePath+"/amountMultiplier",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -3368,16 +3458,16 @@ var valid0 = true;
 }
 }
 else {
-validate129.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate134.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate129.errors = vErrors;
+validate134.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate127(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate132(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:ConsumptionCostType" */;
 let vErrors = null;
 let errors = 0;
@@ -3385,14 +3475,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.startValue === undefined) && (missing0 = "startValue")) || ((data.cost === undefined) && (missing0 = "cost"))){
-validate127.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate132.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(((key0 === "customData") || (key0 === "startValue")) || (key0 === "cost"))){
-validate127.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate132.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -3414,7 +3504,7 @@ if(data.startValue !== undefined){
 let data1 = data.startValue;
 const _errs3 = errors;
 if(!((typeof data1 == "number") && (isFinite(data1)))){
-validate127.errors = [{instancePath:instancePath+"/startValue",keyword:"type",params:{type: "number"}}];
+validate132.errors = [{instancePath:instancePath+"/startValue",keyword:"type",params:{type: "number"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -3429,12 +3519,12 @@ const _errs5 = errors;
 if(errors === _errs5){
 if(Array.isArray(data2)){
 if(data2.length > 3){
-validate127.errors = [{instancePath:instancePath+"/cost",keyword:"maxItems",params:{limit: 3}}];
+validate132.errors = [{instancePath:instancePath+"/cost",keyword:"maxItems",params:{limit: 3}}];
 return false;
 }
 else {
 if(data2.length < 1){
-validate127.errors = [{instancePath:instancePath+"/cost",keyword:"minItems",params:{limit: 1}}];
+validate132.errors = [{instancePath:instancePath+"/cost",keyword:"minItems",params:{limit: 1}}];
 return false;
 }
 else {
@@ -3442,8 +3532,8 @@ var valid1 = true;
 const len0 = data2.length;
 for(let i0=0; i0<len0; i0++){
 const _errs7 = errors;
-if(!(validate129(data2[i0], {instancePath:instancePath+"/cost/" + i0,parentData:data2,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate129.errors : vErrors.concat(validate129.errors);
+if(!(validate134(data2[i0], {instancePath:instancePath+"/cost/" + i0,parentData:data2,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate134.errors : vErrors.concat(validate134.errors);
 errors = vErrors.length;
 }
 var valid1 = _errs7 === errors;
@@ -3455,7 +3545,7 @@ break;
 }
 }
 else {
-validate127.errors = [{instancePath:instancePath+"/cost",keyword:"type",params:{type: "array"}}];
+validate132.errors = [{instancePath:instancePath+"/cost",keyword:"type",params:{type: "array"}}];
 return false;
 }
 }
@@ -3470,16 +3560,16 @@ var valid0 = true;
 }
 }
 else {
-validate127.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate132.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate127.errors = vErrors;
+validate132.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate122(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate127(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:SalesTariffEntryType" */;
 let vErrors = null;
 let errors = 0;
@@ -3487,14 +3577,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.relativeTimeInterval === undefined) && (missing0 = "relativeTimeInterval")){
-validate122.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate127.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!((((key0 === "customData") || (key0 === "relativeTimeInterval")) || (key0 === "ePriceLevel")) || (key0 === "consumptionCost"))){
-validate122.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate127.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -3514,8 +3604,8 @@ var valid0 = true;
 if(valid0){
 if(data.relativeTimeInterval !== undefined){
 const _errs3 = errors;
-if(!(validate124(data.relativeTimeInterval, {instancePath:instancePath+"/relativeTimeInterval",parentData:data,parentDataProperty:"relativeTimeInterval",rootData}))){
-vErrors = vErrors === null ? validate124.errors : vErrors.concat(validate124.errors);
+if(!(validate129(data.relativeTimeInterval, {instancePath:instancePath+"/relativeTimeInterval",parentData:data,parentDataProperty:"relativeTimeInterval",rootData}))){
+vErrors = vErrors === null ? validate129.errors : vErrors.concat(validate129.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs3 === errors;
@@ -3528,13 +3618,13 @@ if(data.ePriceLevel !== undefined){
 let data2 = data.ePriceLevel;
 const _errs4 = errors;
 if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
-validate122.errors = [{instancePath:instancePath+"/ePriceLevel",keyword:"type",params:{type: "integer"}}];
+validate127.errors = [{instancePath:instancePath+"/ePriceLevel",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 if(errors === _errs4){
 if((typeof data2 == "number") && (isFinite(data2))){
 if(data2 < 0 || isNaN(data2)){
-validate122.errors = [{instancePath:instancePath+"/ePriceLevel",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
+validate127.errors = [{instancePath:instancePath+"/ePriceLevel",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -3551,12 +3641,12 @@ const _errs6 = errors;
 if(errors === _errs6){
 if(Array.isArray(data3)){
 if(data3.length > 3){
-validate122.errors = [{instancePath:instancePath+"/consumptionCost",keyword:"maxItems",params:{limit: 3}}];
+validate127.errors = [{instancePath:instancePath+"/consumptionCost",keyword:"maxItems",params:{limit: 3}}];
 return false;
 }
 else {
 if(data3.length < 1){
-validate122.errors = [{instancePath:instancePath+"/consumptionCost",keyword:"minItems",params:{limit: 1}}];
+validate127.errors = [{instancePath:instancePath+"/consumptionCost",keyword:"minItems",params:{limit: 1}}];
 return false;
 }
 else {
@@ -3564,8 +3654,8 @@ var valid1 = true;
 const len0 = data3.length;
 for(let i0=0; i0<len0; i0++){
 const _errs8 = errors;
-if(!(validate127(data3[i0], {instancePath:instancePath+"/consumptionCost/" + i0,parentData:data3,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate127.errors : vErrors.concat(validate127.errors);
+if(!(validate132(data3[i0], {instancePath:instancePath+"/consumptionCost/" + i0,parentData:data3,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate132.errors : vErrors.concat(validate132.errors);
 errors = vErrors.length;
 }
 var valid1 = _errs8 === errors;
@@ -3577,7 +3667,7 @@ break;
 }
 }
 else {
-validate122.errors = [{instancePath:instancePath+"/consumptionCost",keyword:"type",params:{type: "array"}}];
+validate127.errors = [{instancePath:instancePath+"/consumptionCost",keyword:"type",params:{type: "array"}}];
 return false;
 }
 }
@@ -3593,16 +3683,16 @@ var valid0 = true;
 }
 }
 else {
-validate122.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate127.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate122.errors = vErrors;
+validate127.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate120(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate125(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:SalesTariffType" */;
 let vErrors = null;
 let errors = 0;
@@ -3610,14 +3700,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.id === undefined) && (missing0 = "id")) || ((data.salesTariffEntry === undefined) && (missing0 = "salesTariffEntry"))){
-validate120.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate125.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(((((key0 === "customData") || (key0 === "id")) || (key0 === "salesTariffDescription")) || (key0 === "numEPriceLevels")) || (key0 === "salesTariffEntry"))){
-validate120.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate125.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -3639,7 +3729,7 @@ if(data.id !== undefined){
 let data1 = data.id;
 const _errs3 = errors;
 if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
-validate120.errors = [{instancePath:instancePath+"/id",keyword:"type",params:{type: "integer"}}];
+validate125.errors = [{instancePath:instancePath+"/id",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -3654,12 +3744,12 @@ const _errs5 = errors;
 if(errors === _errs5){
 if(typeof data2 === "string"){
 if(func0(data2) > 32){
-validate120.errors = [{instancePath:instancePath+"/salesTariffDescription",keyword:"maxLength",params:{limit: 32}}];
+validate125.errors = [{instancePath:instancePath+"/salesTariffDescription",keyword:"maxLength",params:{limit: 32}}];
 return false;
 }
 }
 else {
-validate120.errors = [{instancePath:instancePath+"/salesTariffDescription",keyword:"type",params:{type: "string"}}];
+validate125.errors = [{instancePath:instancePath+"/salesTariffDescription",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -3673,7 +3763,7 @@ if(data.numEPriceLevels !== undefined){
 let data3 = data.numEPriceLevels;
 const _errs7 = errors;
 if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
-validate120.errors = [{instancePath:instancePath+"/numEPriceLevels",keyword:"type",params:{type: "integer"}}];
+validate125.errors = [{instancePath:instancePath+"/numEPriceLevels",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs7 === errors;
@@ -3688,12 +3778,12 @@ const _errs9 = errors;
 if(errors === _errs9){
 if(Array.isArray(data4)){
 if(data4.length > 1024){
-validate120.errors = [{instancePath:instancePath+"/salesTariffEntry",keyword:"maxItems",params:{limit: 1024}}];
+validate125.errors = [{instancePath:instancePath+"/salesTariffEntry",keyword:"maxItems",params:{limit: 1024}}];
 return false;
 }
 else {
 if(data4.length < 1){
-validate120.errors = [{instancePath:instancePath+"/salesTariffEntry",keyword:"minItems",params:{limit: 1}}];
+validate125.errors = [{instancePath:instancePath+"/salesTariffEntry",keyword:"minItems",params:{limit: 1}}];
 return false;
 }
 else {
@@ -3701,8 +3791,8 @@ var valid1 = true;
 const len0 = data4.length;
 for(let i0=0; i0<len0; i0++){
 const _errs11 = errors;
-if(!(validate122(data4[i0], {instancePath:instancePath+"/salesTariffEntry/" + i0,parentData:data4,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate122.errors : vErrors.concat(validate122.errors);
+if(!(validate127(data4[i0], {instancePath:instancePath+"/salesTariffEntry/" + i0,parentData:data4,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate127.errors : vErrors.concat(validate127.errors);
 errors = vErrors.length;
 }
 var valid1 = _errs11 === errors;
@@ -3714,7 +3804,7 @@ break;
 }
 }
 else {
-validate120.errors = [{instancePath:instancePath+"/salesTariffEntry",keyword:"type",params:{type: "array"}}];
+validate125.errors = [{instancePath:instancePath+"/salesTariffEntry",keyword:"type",params:{type: "array"}}];
 return false;
 }
 }
@@ -3731,16 +3821,16 @@ var valid0 = true;
 }
 }
 else {
-validate120.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate125.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate120.errors = vErrors;
+validate125.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate116(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate121(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:ChargingScheduleType" */;
 let vErrors = null;
 let errors = 0;
@@ -3748,14 +3838,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((((data.id === undefined) && (missing0 = "id")) || ((data.chargingRateUnit === undefined) && (missing0 = "chargingRateUnit"))) || ((data.chargingSchedulePeriod === undefined) && (missing0 = "chargingSchedulePeriod"))){
-validate116.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate121.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!((((((((key0 === "customData") || (key0 === "id")) || (key0 === "startSchedule")) || (key0 === "duration")) || (key0 === "chargingRateUnit")) || (key0 === "chargingSchedulePeriod")) || (key0 === "minChargingRate")) || (key0 === "salesTariff"))){
-validate116.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate121.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -3777,7 +3867,7 @@ if(data.id !== undefined){
 let data1 = data.id;
 const _errs3 = errors;
 if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
-validate116.errors = [{instancePath:instancePath+"/id",keyword:"type",params:{type: "integer"}}];
+validate121.errors = [{instancePath:instancePath+"/id",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -3793,12 +3883,12 @@ if(errors === _errs5){
 if(errors === _errs5){
 if(typeof data2 === "string"){
 if(!(formats0.validate(data2))){
-validate116.errors = [{instancePath:instancePath+"/startSchedule",keyword:"format",params:{format: "date-time"}}];
+validate121.errors = [{instancePath:instancePath+"/startSchedule",keyword:"format",params:{format: "date-time"}}];
 return false;
 }
 }
 else {
-validate116.errors = [{instancePath:instancePath+"/startSchedule",keyword:"type",params:{type: "string"}}];
+validate121.errors = [{instancePath:instancePath+"/startSchedule",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -3813,7 +3903,7 @@ if(data.duration !== undefined){
 let data3 = data.duration;
 const _errs7 = errors;
 if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
-validate116.errors = [{instancePath:instancePath+"/duration",keyword:"type",params:{type: "integer"}}];
+validate121.errors = [{instancePath:instancePath+"/duration",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs7 === errors;
@@ -3824,8 +3914,8 @@ var valid0 = true;
 if(valid0){
 if(data.chargingRateUnit !== undefined){
 const _errs9 = errors;
-if(!(validate58(data.chargingRateUnit, {instancePath:instancePath+"/chargingRateUnit",parentData:data,parentDataProperty:"chargingRateUnit",rootData}))){
-vErrors = vErrors === null ? validate58.errors : vErrors.concat(validate58.errors);
+if(!(validate63(data.chargingRateUnit, {instancePath:instancePath+"/chargingRateUnit",parentData:data,parentDataProperty:"chargingRateUnit",rootData}))){
+vErrors = vErrors === null ? validate63.errors : vErrors.concat(validate63.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs9 === errors;
@@ -3840,12 +3930,12 @@ const _errs10 = errors;
 if(errors === _errs10){
 if(Array.isArray(data5)){
 if(data5.length > 1024){
-validate116.errors = [{instancePath:instancePath+"/chargingSchedulePeriod",keyword:"maxItems",params:{limit: 1024}}];
+validate121.errors = [{instancePath:instancePath+"/chargingSchedulePeriod",keyword:"maxItems",params:{limit: 1024}}];
 return false;
 }
 else {
 if(data5.length < 1){
-validate116.errors = [{instancePath:instancePath+"/chargingSchedulePeriod",keyword:"minItems",params:{limit: 1}}];
+validate121.errors = [{instancePath:instancePath+"/chargingSchedulePeriod",keyword:"minItems",params:{limit: 1}}];
 return false;
 }
 else {
@@ -3853,8 +3943,8 @@ var valid1 = true;
 const len0 = data5.length;
 for(let i0=0; i0<len0; i0++){
 const _errs12 = errors;
-if(!(validate55(data5[i0], {instancePath:instancePath+"/chargingSchedulePeriod/" + i0,parentData:data5,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate55.errors : vErrors.concat(validate55.errors);
+if(!(validate60(data5[i0], {instancePath:instancePath+"/chargingSchedulePeriod/" + i0,parentData:data5,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate60.errors : vErrors.concat(validate60.errors);
 errors = vErrors.length;
 }
 var valid1 = _errs12 === errors;
@@ -3866,7 +3956,7 @@ break;
 }
 }
 else {
-validate116.errors = [{instancePath:instancePath+"/chargingSchedulePeriod",keyword:"type",params:{type: "array"}}];
+validate121.errors = [{instancePath:instancePath+"/chargingSchedulePeriod",keyword:"type",params:{type: "array"}}];
 return false;
 }
 }
@@ -3880,7 +3970,7 @@ if(data.minChargingRate !== undefined){
 let data7 = data.minChargingRate;
 const _errs13 = errors;
 if(!((typeof data7 == "number") && (isFinite(data7)))){
-validate116.errors = [{instancePath:instancePath+"/minChargingRate",keyword:"type",params:{type: "number"}}];
+validate121.errors = [{instancePath:instancePath+"/minChargingRate",keyword:"type",params:{type: "number"}}];
 return false;
 }
 var valid0 = _errs13 === errors;
@@ -3891,8 +3981,8 @@ var valid0 = true;
 if(valid0){
 if(data.salesTariff !== undefined){
 const _errs15 = errors;
-if(!(validate120(data.salesTariff, {instancePath:instancePath+"/salesTariff",parentData:data,parentDataProperty:"salesTariff",rootData}))){
-vErrors = vErrors === null ? validate120.errors : vErrors.concat(validate120.errors);
+if(!(validate125(data.salesTariff, {instancePath:instancePath+"/salesTariff",parentData:data,parentDataProperty:"salesTariff",rootData}))){
+vErrors = vErrors === null ? validate125.errors : vErrors.concat(validate125.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs15 === errors;
@@ -3911,17 +4001,17 @@ var valid0 = true;
 }
 }
 else {
-validate116.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate121.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate116.errors = vErrors;
+validate121.errors = vErrors;
 return errors === 0;
 }
 
-const schema55 = {"$id":"urn:def:ChargingLimitType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"chargingLimitSource":{"$ref":"urn:def:ChargingLimitSourceEnumType"},"isGridCritical":{"type":"boolean"}},"required":["chargingLimitSource"]};
+const schema57 = {"$id":"urn:def:ChargingLimitType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"chargingLimitSource":{"$ref":"urn:def:ChargingLimitSourceEnumType"},"isGridCritical":{"type":"boolean"}},"required":["chargingLimitSource"]};
 
-function validate138(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate143(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:ChargingLimitType" */;
 let vErrors = null;
 let errors = 0;
@@ -3929,14 +4019,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.chargingLimitSource === undefined) && (missing0 = "chargingLimitSource")){
-validate138.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate143.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(((key0 === "customData") || (key0 === "chargingLimitSource")) || (key0 === "isGridCritical"))){
-validate138.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate143.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -3956,8 +4046,8 @@ var valid0 = true;
 if(valid0){
 if(data.chargingLimitSource !== undefined){
 const _errs3 = errors;
-if(!(validate35(data.chargingLimitSource, {instancePath:instancePath+"/chargingLimitSource",parentData:data,parentDataProperty:"chargingLimitSource",rootData}))){
-vErrors = vErrors === null ? validate35.errors : vErrors.concat(validate35.errors);
+if(!(validate40(data.chargingLimitSource, {instancePath:instancePath+"/chargingLimitSource",parentData:data,parentDataProperty:"chargingLimitSource",rootData}))){
+vErrors = vErrors === null ? validate40.errors : vErrors.concat(validate40.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs3 === errors;
@@ -3969,7 +4059,7 @@ if(valid0){
 if(data.isGridCritical !== undefined){
 const _errs4 = errors;
 if(typeof data.isGridCritical !== "boolean"){
-validate138.errors = [{instancePath:instancePath+"/isGridCritical",keyword:"type",params:{type: "boolean"}}];
+validate143.errors = [{instancePath:instancePath+"/isGridCritical",keyword:"type",params:{type: "boolean"}}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -3983,30 +4073,30 @@ var valid0 = true;
 }
 }
 else {
-validate138.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate143.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate138.errors = vErrors;
+validate143.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate114(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate119(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.chargingLimit === undefined) && (missing0 = "chargingLimit")){
-validate114.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate119.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!((((key0 === "customData") || (key0 === "chargingSchedule")) || (key0 === "evseId")) || (key0 === "chargingLimit"))){
-validate114.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate119.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -4030,7 +4120,7 @@ const _errs3 = errors;
 if(errors === _errs3){
 if(Array.isArray(data1)){
 if(data1.length < 1){
-validate114.errors = [{instancePath:instancePath+"/chargingSchedule",keyword:"minItems",params:{limit: 1}}];
+validate119.errors = [{instancePath:instancePath+"/chargingSchedule",keyword:"minItems",params:{limit: 1}}];
 return false;
 }
 else {
@@ -4038,8 +4128,8 @@ var valid1 = true;
 const len0 = data1.length;
 for(let i0=0; i0<len0; i0++){
 const _errs5 = errors;
-if(!(validate116(data1[i0], {instancePath:instancePath+"/chargingSchedule/" + i0,parentData:data1,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate116.errors : vErrors.concat(validate116.errors);
+if(!(validate121(data1[i0], {instancePath:instancePath+"/chargingSchedule/" + i0,parentData:data1,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate121.errors : vErrors.concat(validate121.errors);
 errors = vErrors.length;
 }
 var valid1 = _errs5 === errors;
@@ -4050,7 +4140,7 @@ break;
 }
 }
 else {
-validate114.errors = [{instancePath:instancePath+"/chargingSchedule",keyword:"type",params:{type: "array"}}];
+validate119.errors = [{instancePath:instancePath+"/chargingSchedule",keyword:"type",params:{type: "array"}}];
 return false;
 }
 }
@@ -4064,7 +4154,7 @@ if(data.evseId !== undefined){
 let data3 = data.evseId;
 const _errs6 = errors;
 if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
-validate114.errors = [{instancePath:instancePath+"/evseId",keyword:"type",params:{type: "integer"}}];
+validate119.errors = [{instancePath:instancePath+"/evseId",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -4075,8 +4165,8 @@ var valid0 = true;
 if(valid0){
 if(data.chargingLimit !== undefined){
 const _errs8 = errors;
-if(!(validate138(data.chargingLimit, {instancePath:instancePath+"/chargingLimit",parentData:data,parentDataProperty:"chargingLimit",rootData}))){
-vErrors = vErrors === null ? validate138.errors : vErrors.concat(validate138.errors);
+if(!(validate143(data.chargingLimit, {instancePath:instancePath+"/chargingLimit",parentData:data,parentDataProperty:"chargingLimit",rootData}))){
+vErrors = vErrors === null ? validate143.errors : vErrors.concat(validate143.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs8 === errors;
@@ -4091,32 +4181,32 @@ var valid0 = true;
 }
 }
 else {
-validate114.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate119.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate114.errors = vErrors;
+validate119.errors = vErrors;
 return errors === 0;
 }
 
-export const NotifyCustomerInformation_req = validate142;
-const schema56 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"data":{"type":"string","maxLength":512},"tbc":{"type":"boolean","default":false},"seqNo":{"type":"integer"},"generatedAt":{"type":"string","format":"date-time"},"requestId":{"type":"integer"}},"required":["data","seqNo","generatedAt","requestId"],"type":"object"};
+export const NotifyCustomerInformation_req = validate147;
+const schema58 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"data":{"type":"string","maxLength":512},"tbc":{"type":"boolean","default":false},"seqNo":{"type":"integer"},"generatedAt":{"type":"string","format":"date-time"},"requestId":{"type":"integer"}},"required":["data","seqNo","generatedAt","requestId"],"type":"object"};
 
-function validate142(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate147(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((((data.data === undefined) && (missing0 = "data")) || ((data.seqNo === undefined) && (missing0 = "seqNo"))) || ((data.generatedAt === undefined) && (missing0 = "generatedAt"))) || ((data.requestId === undefined) && (missing0 = "requestId"))){
-validate142.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate147.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!((((((key0 === "customData") || (key0 === "data")) || (key0 === "tbc")) || (key0 === "seqNo")) || (key0 === "generatedAt")) || (key0 === "requestId"))){
-validate142.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate147.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -4140,12 +4230,12 @@ const _errs3 = errors;
 if(errors === _errs3){
 if(typeof data1 === "string"){
 if(func0(data1) > 512){
-validate142.errors = [{instancePath:instancePath+"/data",keyword:"maxLength",params:{limit: 512}}];
+validate147.errors = [{instancePath:instancePath+"/data",keyword:"maxLength",params:{limit: 512}}];
 return false;
 }
 }
 else {
-validate142.errors = [{instancePath:instancePath+"/data",keyword:"type",params:{type: "string"}}];
+validate147.errors = [{instancePath:instancePath+"/data",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -4158,7 +4248,7 @@ if(valid0){
 if(data.tbc !== undefined){
 const _errs5 = errors;
 if(typeof data.tbc !== "boolean"){
-validate142.errors = [{instancePath:instancePath+"/tbc",keyword:"type",params:{type: "boolean"}}];
+validate147.errors = [{instancePath:instancePath+"/tbc",keyword:"type",params:{type: "boolean"}}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -4171,7 +4261,7 @@ if(data.seqNo !== undefined){
 let data3 = data.seqNo;
 const _errs7 = errors;
 if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
-validate142.errors = [{instancePath:instancePath+"/seqNo",keyword:"type",params:{type: "integer"}}];
+validate147.errors = [{instancePath:instancePath+"/seqNo",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs7 === errors;
@@ -4187,12 +4277,12 @@ if(errors === _errs9){
 if(errors === _errs9){
 if(typeof data4 === "string"){
 if(!(formats0.validate(data4))){
-validate142.errors = [{instancePath:instancePath+"/generatedAt",keyword:"format",params:{format: "date-time"}}];
+validate147.errors = [{instancePath:instancePath+"/generatedAt",keyword:"format",params:{format: "date-time"}}];
 return false;
 }
 }
 else {
-validate142.errors = [{instancePath:instancePath+"/generatedAt",keyword:"type",params:{type: "string"}}];
+validate147.errors = [{instancePath:instancePath+"/generatedAt",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -4207,7 +4297,7 @@ if(data.requestId !== undefined){
 let data5 = data.requestId;
 const _errs11 = errors;
 if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
-validate142.errors = [{instancePath:instancePath+"/requestId",keyword:"type",params:{type: "integer"}}];
+validate147.errors = [{instancePath:instancePath+"/requestId",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs11 === errors;
@@ -4224,75 +4314,75 @@ var valid0 = true;
 }
 }
 else {
-validate142.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate147.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate142.errors = vErrors;
+validate147.errors = vErrors;
 return errors === 0;
 }
 
-export const NotifyDisplayMessages_req = validate144;
-const schema57 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"messageInfo":{"type":"array","items":{"$ref":"urn:def:MessageInfoType"},"minItems":1},"requestId":{"type":"integer"},"tbc":{"type":"boolean","default":false}},"required":["requestId"],"type":"object"};
-const schema58 = {"$id":"urn:def:MessageInfoType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"display":{"$ref":"urn:def:ComponentType"},"id":{"type":"integer"},"priority":{"$ref":"urn:def:MessagePriorityEnumType"},"state":{"$ref":"urn:def:MessageStateEnumType"},"startDateTime":{"type":"string","format":"date-time"},"endDateTime":{"type":"string","format":"date-time"},"transactionId":{"type":"string","maxLength":36},"message":{"$ref":"urn:def:MessageContentType"}},"required":["id","priority","message"]};
+export const NotifyDisplayMessages_req = validate149;
+const schema59 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"messageInfo":{"type":"array","items":{"$ref":"urn:def:MessageInfoType"},"minItems":1},"requestId":{"type":"integer"},"tbc":{"type":"boolean","default":false}},"required":["requestId"],"type":"object"};
+const schema60 = {"$id":"urn:def:MessageInfoType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"display":{"$ref":"urn:def:ComponentType"},"id":{"type":"integer"},"priority":{"$ref":"urn:def:MessagePriorityEnumType"},"state":{"$ref":"urn:def:MessageStateEnumType"},"startDateTime":{"type":"string","format":"date-time"},"endDateTime":{"type":"string","format":"date-time"},"transactionId":{"type":"string","maxLength":36},"message":{"$ref":"urn:def:MessageContentType"}},"required":["id","priority","message"]};
 const func31 = Object.prototype.hasOwnProperty;
-const schema59 = {"$id":"urn:def:MessagePriorityEnumType","type":"string","enum":["AlwaysFront","InFront","NormalCycle"]};
+const schema61 = {"$id":"urn:def:MessagePriorityEnumType","type":"string","enum":["AlwaysFront","InFront","NormalCycle"]};
 
-function validate149(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate154(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:MessagePriorityEnumType" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
-validate149.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
+validate154.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
 return false;
 }
 if(!(((data === "AlwaysFront") || (data === "InFront")) || (data === "NormalCycle"))){
-validate149.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema59.enum}}];
+validate154.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema61.enum}}];
 return false;
 }
-validate149.errors = vErrors;
+validate154.errors = vErrors;
 return errors === 0;
 }
 
-const schema60 = {"$id":"urn:def:MessageStateEnumType","type":"string","enum":["Charging","Faulted","Idle","Unavailable"]};
+const schema62 = {"$id":"urn:def:MessageStateEnumType","type":"string","enum":["Charging","Faulted","Idle","Unavailable"]};
 
-function validate151(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate156(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:MessageStateEnumType" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
-validate151.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
+validate156.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
 return false;
 }
 if(!((((data === "Charging") || (data === "Faulted")) || (data === "Idle")) || (data === "Unavailable"))){
-validate151.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema60.enum}}];
+validate156.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema62.enum}}];
 return false;
 }
-validate151.errors = vErrors;
+validate156.errors = vErrors;
 return errors === 0;
 }
 
-const schema61 = {"$id":"urn:def:MessageContentType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"format":{"$ref":"urn:def:MessageFormatEnumType"},"language":{"type":"string","maxLength":8},"content":{"type":"string","maxLength":512}},"required":["format","content"]};
-const schema62 = {"$id":"urn:def:MessageFormatEnumType","type":"string","enum":["ASCII","HTML","URI","UTF8"]};
+const schema63 = {"$id":"urn:def:MessageContentType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"format":{"$ref":"urn:def:MessageFormatEnumType"},"language":{"type":"string","maxLength":8},"content":{"type":"string","maxLength":512}},"required":["format","content"]};
+const schema64 = {"$id":"urn:def:MessageFormatEnumType","type":"string","enum":["ASCII","HTML","URI","UTF8"]};
 
-function validate155(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate160(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:MessageFormatEnumType" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
-validate155.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
+validate160.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
 return false;
 }
 if(!((((data === "ASCII") || (data === "HTML")) || (data === "URI")) || (data === "UTF8"))){
-validate155.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema62.enum}}];
+validate160.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema64.enum}}];
 return false;
 }
-validate155.errors = vErrors;
+validate160.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate153(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate158(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:MessageContentType" */;
 let vErrors = null;
 let errors = 0;
@@ -4300,14 +4390,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.format === undefined) && (missing0 = "format")) || ((data.content === undefined) && (missing0 = "content"))){
-validate153.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate158.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!((((key0 === "customData") || (key0 === "format")) || (key0 === "language")) || (key0 === "content"))){
-validate153.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate158.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -4327,8 +4417,8 @@ var valid0 = true;
 if(valid0){
 if(data.format !== undefined){
 const _errs3 = errors;
-if(!(validate155(data.format, {instancePath:instancePath+"/format",parentData:data,parentDataProperty:"format",rootData}))){
-vErrors = vErrors === null ? validate155.errors : vErrors.concat(validate155.errors);
+if(!(validate160(data.format, {instancePath:instancePath+"/format",parentData:data,parentDataProperty:"format",rootData}))){
+vErrors = vErrors === null ? validate160.errors : vErrors.concat(validate160.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs3 === errors;
@@ -4343,12 +4433,12 @@ const _errs4 = errors;
 if(errors === _errs4){
 if(typeof data2 === "string"){
 if(func0(data2) > 8){
-validate153.errors = [{instancePath:instancePath+"/language",keyword:"maxLength",params:{limit: 8}}];
+validate158.errors = [{instancePath:instancePath+"/language",keyword:"maxLength",params:{limit: 8}}];
 return false;
 }
 }
 else {
-validate153.errors = [{instancePath:instancePath+"/language",keyword:"type",params:{type: "string"}}];
+validate158.errors = [{instancePath:instancePath+"/language",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -4364,12 +4454,12 @@ const _errs6 = errors;
 if(errors === _errs6){
 if(typeof data3 === "string"){
 if(func0(data3) > 512){
-validate153.errors = [{instancePath:instancePath+"/content",keyword:"maxLength",params:{limit: 512}}];
+validate158.errors = [{instancePath:instancePath+"/content",keyword:"maxLength",params:{limit: 512}}];
 return false;
 }
 }
 else {
-validate153.errors = [{instancePath:instancePath+"/content",keyword:"type",params:{type: "string"}}];
+validate158.errors = [{instancePath:instancePath+"/content",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -4385,16 +4475,16 @@ var valid0 = true;
 }
 }
 else {
-validate153.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate158.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate153.errors = vErrors;
+validate158.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate146(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate151(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:MessageInfoType" */;
 let vErrors = null;
 let errors = 0;
@@ -4402,14 +4492,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((((data.id === undefined) && (missing0 = "id")) || ((data.priority === undefined) && (missing0 = "priority"))) || ((data.message === undefined) && (missing0 = "message"))){
-validate146.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate151.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
-if(!(func31.call(schema58.properties, key0))){
-validate146.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+if(!(func31.call(schema60.properties, key0))){
+validate151.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -4429,8 +4519,8 @@ var valid0 = true;
 if(valid0){
 if(data.display !== undefined){
 const _errs3 = errors;
-if(!(validate76(data.display, {instancePath:instancePath+"/display",parentData:data,parentDataProperty:"display",rootData}))){
-vErrors = vErrors === null ? validate76.errors : vErrors.concat(validate76.errors);
+if(!(validate81(data.display, {instancePath:instancePath+"/display",parentData:data,parentDataProperty:"display",rootData}))){
+vErrors = vErrors === null ? validate81.errors : vErrors.concat(validate81.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs3 === errors;
@@ -4443,7 +4533,7 @@ if(data.id !== undefined){
 let data2 = data.id;
 const _errs4 = errors;
 if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
-validate146.errors = [{instancePath:instancePath+"/id",keyword:"type",params:{type: "integer"}}];
+validate151.errors = [{instancePath:instancePath+"/id",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -4454,8 +4544,8 @@ var valid0 = true;
 if(valid0){
 if(data.priority !== undefined){
 const _errs6 = errors;
-if(!(validate149(data.priority, {instancePath:instancePath+"/priority",parentData:data,parentDataProperty:"priority",rootData}))){
-vErrors = vErrors === null ? validate149.errors : vErrors.concat(validate149.errors);
+if(!(validate154(data.priority, {instancePath:instancePath+"/priority",parentData:data,parentDataProperty:"priority",rootData}))){
+vErrors = vErrors === null ? validate154.errors : vErrors.concat(validate154.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs6 === errors;
@@ -4466,8 +4556,8 @@ var valid0 = true;
 if(valid0){
 if(data.state !== undefined){
 const _errs7 = errors;
-if(!(validate151(data.state, {instancePath:instancePath+"/state",parentData:data,parentDataProperty:"state",rootData}))){
-vErrors = vErrors === null ? validate151.errors : vErrors.concat(validate151.errors);
+if(!(validate156(data.state, {instancePath:instancePath+"/state",parentData:data,parentDataProperty:"state",rootData}))){
+vErrors = vErrors === null ? validate156.errors : vErrors.concat(validate156.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs7 === errors;
@@ -4483,12 +4573,12 @@ if(errors === _errs8){
 if(errors === _errs8){
 if(typeof data5 === "string"){
 if(!(formats0.validate(data5))){
-validate146.errors = [{instancePath:instancePath+"/startDateTime",keyword:"format",params:{format: "date-time"}}];
+validate151.errors = [{instancePath:instancePath+"/startDateTime",keyword:"format",params:{format: "date-time"}}];
 return false;
 }
 }
 else {
-validate146.errors = [{instancePath:instancePath+"/startDateTime",keyword:"type",params:{type: "string"}}];
+validate151.errors = [{instancePath:instancePath+"/startDateTime",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -4506,12 +4596,12 @@ if(errors === _errs10){
 if(errors === _errs10){
 if(typeof data6 === "string"){
 if(!(formats0.validate(data6))){
-validate146.errors = [{instancePath:instancePath+"/endDateTime",keyword:"format",params:{format: "date-time"}}];
+validate151.errors = [{instancePath:instancePath+"/endDateTime",keyword:"format",params:{format: "date-time"}}];
 return false;
 }
 }
 else {
-validate146.errors = [{instancePath:instancePath+"/endDateTime",keyword:"type",params:{type: "string"}}];
+validate151.errors = [{instancePath:instancePath+"/endDateTime",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -4528,12 +4618,12 @@ const _errs12 = errors;
 if(errors === _errs12){
 if(typeof data7 === "string"){
 if(func0(data7) > 36){
-validate146.errors = [{instancePath:instancePath+"/transactionId",keyword:"maxLength",params:{limit: 36}}];
+validate151.errors = [{instancePath:instancePath+"/transactionId",keyword:"maxLength",params:{limit: 36}}];
 return false;
 }
 }
 else {
-validate146.errors = [{instancePath:instancePath+"/transactionId",keyword:"type",params:{type: "string"}}];
+validate151.errors = [{instancePath:instancePath+"/transactionId",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -4545,8 +4635,8 @@ var valid0 = true;
 if(valid0){
 if(data.message !== undefined){
 const _errs14 = errors;
-if(!(validate153(data.message, {instancePath:instancePath+"/message",parentData:data,parentDataProperty:"message",rootData}))){
-vErrors = vErrors === null ? validate153.errors : vErrors.concat(validate153.errors);
+if(!(validate158(data.message, {instancePath:instancePath+"/message",parentData:data,parentDataProperty:"message",rootData}))){
+vErrors = vErrors === null ? validate158.errors : vErrors.concat(validate158.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs14 === errors;
@@ -4566,30 +4656,30 @@ var valid0 = true;
 }
 }
 else {
-validate146.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate151.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate146.errors = vErrors;
+validate151.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate144(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate149(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.requestId === undefined) && (missing0 = "requestId")){
-validate144.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate149.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!((((key0 === "customData") || (key0 === "messageInfo")) || (key0 === "requestId")) || (key0 === "tbc"))){
-validate144.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate149.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -4613,7 +4703,7 @@ const _errs3 = errors;
 if(errors === _errs3){
 if(Array.isArray(data1)){
 if(data1.length < 1){
-validate144.errors = [{instancePath:instancePath+"/messageInfo",keyword:"minItems",params:{limit: 1}}];
+validate149.errors = [{instancePath:instancePath+"/messageInfo",keyword:"minItems",params:{limit: 1}}];
 return false;
 }
 else {
@@ -4621,8 +4711,8 @@ var valid1 = true;
 const len0 = data1.length;
 for(let i0=0; i0<len0; i0++){
 const _errs5 = errors;
-if(!(validate146(data1[i0], {instancePath:instancePath+"/messageInfo/" + i0,parentData:data1,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate146.errors : vErrors.concat(validate146.errors);
+if(!(validate151(data1[i0], {instancePath:instancePath+"/messageInfo/" + i0,parentData:data1,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate151.errors : vErrors.concat(validate151.errors);
 errors = vErrors.length;
 }
 var valid1 = _errs5 === errors;
@@ -4633,7 +4723,7 @@ break;
 }
 }
 else {
-validate144.errors = [{instancePath:instancePath+"/messageInfo",keyword:"type",params:{type: "array"}}];
+validate149.errors = [{instancePath:instancePath+"/messageInfo",keyword:"type",params:{type: "array"}}];
 return false;
 }
 }
@@ -4647,7 +4737,7 @@ if(data.requestId !== undefined){
 let data3 = data.requestId;
 const _errs6 = errors;
 if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
-validate144.errors = [{instancePath:instancePath+"/requestId",keyword:"type",params:{type: "integer"}}];
+validate149.errors = [{instancePath:instancePath+"/requestId",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -4659,7 +4749,7 @@ if(valid0){
 if(data.tbc !== undefined){
 const _errs8 = errors;
 if(typeof data.tbc !== "boolean"){
-validate144.errors = [{instancePath:instancePath+"/tbc",keyword:"type",params:{type: "boolean"}}];
+validate149.errors = [{instancePath:instancePath+"/tbc",keyword:"type",params:{type: "boolean"}}];
 return false;
 }
 var valid0 = _errs8 === errors;
@@ -4674,20 +4764,20 @@ var valid0 = true;
 }
 }
 else {
-validate144.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate149.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate144.errors = vErrors;
+validate149.errors = vErrors;
 return errors === 0;
 }
 
-export const NotifyEVChargingNeeds_req = validate159;
-const schema63 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"maxScheduleTuples":{"type":"integer"},"chargingNeeds":{"$ref":"urn:def:ChargingNeedsType"},"evseId":{"type":"integer"}},"required":["evseId","chargingNeeds"],"type":"object"};
-const schema64 = {"$id":"urn:def:ChargingNeedsType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"acChargingParameters":{"$ref":"urn:def:ACChargingParametersType"},"dcChargingParameters":{"$ref":"urn:def:DCChargingParametersType"},"requestedEnergyTransfer":{"$ref":"urn:def:EnergyTransferModeEnumType"},"departureTime":{"type":"string","format":"date-time"}},"required":["requestedEnergyTransfer"]};
-const schema65 = {"$id":"urn:def:ACChargingParametersType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"energyAmount":{"type":"integer"},"evMinCurrent":{"type":"integer"},"evMaxCurrent":{"type":"integer"},"evMaxVoltage":{"type":"integer"}},"required":["energyAmount","evMinCurrent","evMaxCurrent","evMaxVoltage"]};
+export const NotifyEVChargingNeeds_req = validate164;
+const schema65 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"maxScheduleTuples":{"type":"integer"},"chargingNeeds":{"$ref":"urn:def:ChargingNeedsType"},"evseId":{"type":"integer"}},"required":["evseId","chargingNeeds"],"type":"object"};
+const schema66 = {"$id":"urn:def:ChargingNeedsType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"acChargingParameters":{"$ref":"urn:def:ACChargingParametersType"},"dcChargingParameters":{"$ref":"urn:def:DCChargingParametersType"},"requestedEnergyTransfer":{"$ref":"urn:def:EnergyTransferModeEnumType"},"departureTime":{"type":"string","format":"date-time"}},"required":["requestedEnergyTransfer"]};
+const schema67 = {"$id":"urn:def:ACChargingParametersType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"energyAmount":{"type":"integer"},"evMinCurrent":{"type":"integer"},"evMaxCurrent":{"type":"integer"},"evMaxVoltage":{"type":"integer"}},"required":["energyAmount","evMinCurrent","evMaxCurrent","evMaxVoltage"]};
 
-function validate163(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate168(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:ACChargingParametersType" */;
 let vErrors = null;
 let errors = 0;
@@ -4695,14 +4785,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((((data.energyAmount === undefined) && (missing0 = "energyAmount")) || ((data.evMinCurrent === undefined) && (missing0 = "evMinCurrent"))) || ((data.evMaxCurrent === undefined) && (missing0 = "evMaxCurrent"))) || ((data.evMaxVoltage === undefined) && (missing0 = "evMaxVoltage"))){
-validate163.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate168.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(((((key0 === "customData") || (key0 === "energyAmount")) || (key0 === "evMinCurrent")) || (key0 === "evMaxCurrent")) || (key0 === "evMaxVoltage"))){
-validate163.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate168.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -4724,7 +4814,7 @@ if(data.energyAmount !== undefined){
 let data1 = data.energyAmount;
 const _errs3 = errors;
 if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
-validate163.errors = [{instancePath:instancePath+"/energyAmount",keyword:"type",params:{type: "integer"}}];
+validate168.errors = [{instancePath:instancePath+"/energyAmount",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -4737,7 +4827,7 @@ if(data.evMinCurrent !== undefined){
 let data2 = data.evMinCurrent;
 const _errs5 = errors;
 if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
-validate163.errors = [{instancePath:instancePath+"/evMinCurrent",keyword:"type",params:{type: "integer"}}];
+validate168.errors = [{instancePath:instancePath+"/evMinCurrent",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -4750,7 +4840,7 @@ if(data.evMaxCurrent !== undefined){
 let data3 = data.evMaxCurrent;
 const _errs7 = errors;
 if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
-validate163.errors = [{instancePath:instancePath+"/evMaxCurrent",keyword:"type",params:{type: "integer"}}];
+validate168.errors = [{instancePath:instancePath+"/evMaxCurrent",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs7 === errors;
@@ -4763,7 +4853,7 @@ if(data.evMaxVoltage !== undefined){
 let data4 = data.evMaxVoltage;
 const _errs9 = errors;
 if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
-validate163.errors = [{instancePath:instancePath+"/evMaxVoltage",keyword:"type",params:{type: "integer"}}];
+validate168.errors = [{instancePath:instancePath+"/evMaxVoltage",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs9 === errors;
@@ -4779,17 +4869,17 @@ var valid0 = true;
 }
 }
 else {
-validate163.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate168.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate163.errors = vErrors;
+validate168.errors = vErrors;
 return errors === 0;
 }
 
-const schema66 = {"$id":"urn:def:DCChargingParametersType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"evMaxCurrent":{"type":"integer"},"evMaxVoltage":{"type":"integer"},"energyAmount":{"type":"integer"},"evMaxPower":{"type":"integer"},"stateOfCharge":{"type":"integer","minimum":0,"maximum":100},"evEnergyCapacity":{"type":"integer"},"fullSoC":{"type":"integer","minimum":0,"maximum":100},"bulkSoC":{"type":"integer","minimum":0,"maximum":100}},"required":["evMaxCurrent","evMaxVoltage"]};
+const schema68 = {"$id":"urn:def:DCChargingParametersType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"evMaxCurrent":{"type":"integer"},"evMaxVoltage":{"type":"integer"},"energyAmount":{"type":"integer"},"evMaxPower":{"type":"integer"},"stateOfCharge":{"type":"integer","minimum":0,"maximum":100},"evEnergyCapacity":{"type":"integer"},"fullSoC":{"type":"integer","minimum":0,"maximum":100},"bulkSoC":{"type":"integer","minimum":0,"maximum":100}},"required":["evMaxCurrent","evMaxVoltage"]};
 
-function validate166(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate171(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:DCChargingParametersType" */;
 let vErrors = null;
 let errors = 0;
@@ -4797,14 +4887,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.evMaxCurrent === undefined) && (missing0 = "evMaxCurrent")) || ((data.evMaxVoltage === undefined) && (missing0 = "evMaxVoltage"))){
-validate166.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate171.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
-if(!(func31.call(schema66.properties, key0))){
-validate166.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+if(!(func31.call(schema68.properties, key0))){
+validate171.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -4826,7 +4916,7 @@ if(data.evMaxCurrent !== undefined){
 let data1 = data.evMaxCurrent;
 const _errs3 = errors;
 if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
-validate166.errors = [{instancePath:instancePath+"/evMaxCurrent",keyword:"type",params:{type: "integer"}}];
+validate171.errors = [{instancePath:instancePath+"/evMaxCurrent",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -4839,7 +4929,7 @@ if(data.evMaxVoltage !== undefined){
 let data2 = data.evMaxVoltage;
 const _errs5 = errors;
 if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
-validate166.errors = [{instancePath:instancePath+"/evMaxVoltage",keyword:"type",params:{type: "integer"}}];
+validate171.errors = [{instancePath:instancePath+"/evMaxVoltage",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -4852,7 +4942,7 @@ if(data.energyAmount !== undefined){
 let data3 = data.energyAmount;
 const _errs7 = errors;
 if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
-validate166.errors = [{instancePath:instancePath+"/energyAmount",keyword:"type",params:{type: "integer"}}];
+validate171.errors = [{instancePath:instancePath+"/energyAmount",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs7 === errors;
@@ -4865,7 +4955,7 @@ if(data.evMaxPower !== undefined){
 let data4 = data.evMaxPower;
 const _errs9 = errors;
 if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
-validate166.errors = [{instancePath:instancePath+"/evMaxPower",keyword:"type",params:{type: "integer"}}];
+validate171.errors = [{instancePath:instancePath+"/evMaxPower",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs9 === errors;
@@ -4878,18 +4968,18 @@ if(data.stateOfCharge !== undefined){
 let data5 = data.stateOfCharge;
 const _errs11 = errors;
 if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
-validate166.errors = [{instancePath:instancePath+"/stateOfCharge",keyword:"type",params:{type: "integer"}}];
+validate171.errors = [{instancePath:instancePath+"/stateOfCharge",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 if(errors === _errs11){
 if((typeof data5 == "number") && (isFinite(data5))){
 if(data5 > 100 || isNaN(data5)){
-validate166.errors = [{instancePath:instancePath+"/stateOfCharge",keyword:"maximum",params:{comparison: "<=", limit: 100}}];
+validate171.errors = [{instancePath:instancePath+"/stateOfCharge",keyword:"maximum",params:{comparison: "<=", limit: 100}}];
 return false;
 }
 else {
 if(data5 < 0 || isNaN(data5)){
-validate166.errors = [{instancePath:instancePath+"/stateOfCharge",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
+validate171.errors = [{instancePath:instancePath+"/stateOfCharge",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -4905,7 +4995,7 @@ if(data.evEnergyCapacity !== undefined){
 let data6 = data.evEnergyCapacity;
 const _errs13 = errors;
 if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
-validate166.errors = [{instancePath:instancePath+"/evEnergyCapacity",keyword:"type",params:{type: "integer"}}];
+validate171.errors = [{instancePath:instancePath+"/evEnergyCapacity",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs13 === errors;
@@ -4918,18 +5008,18 @@ if(data.fullSoC !== undefined){
 let data7 = data.fullSoC;
 const _errs15 = errors;
 if(!(((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7))) && (isFinite(data7)))){
-validate166.errors = [{instancePath:instancePath+"/fullSoC",keyword:"type",params:{type: "integer"}}];
+validate171.errors = [{instancePath:instancePath+"/fullSoC",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 if(errors === _errs15){
 if((typeof data7 == "number") && (isFinite(data7))){
 if(data7 > 100 || isNaN(data7)){
-validate166.errors = [{instancePath:instancePath+"/fullSoC",keyword:"maximum",params:{comparison: "<=", limit: 100}}];
+validate171.errors = [{instancePath:instancePath+"/fullSoC",keyword:"maximum",params:{comparison: "<=", limit: 100}}];
 return false;
 }
 else {
 if(data7 < 0 || isNaN(data7)){
-validate166.errors = [{instancePath:instancePath+"/fullSoC",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
+validate171.errors = [{instancePath:instancePath+"/fullSoC",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -4945,18 +5035,18 @@ if(data.bulkSoC !== undefined){
 let data8 = data.bulkSoC;
 const _errs17 = errors;
 if(!(((typeof data8 == "number") && (!(data8 % 1) && !isNaN(data8))) && (isFinite(data8)))){
-validate166.errors = [{instancePath:instancePath+"/bulkSoC",keyword:"type",params:{type: "integer"}}];
+validate171.errors = [{instancePath:instancePath+"/bulkSoC",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 if(errors === _errs17){
 if((typeof data8 == "number") && (isFinite(data8))){
 if(data8 > 100 || isNaN(data8)){
-validate166.errors = [{instancePath:instancePath+"/bulkSoC",keyword:"maximum",params:{comparison: "<=", limit: 100}}];
+validate171.errors = [{instancePath:instancePath+"/bulkSoC",keyword:"maximum",params:{comparison: "<=", limit: 100}}];
 return false;
 }
 else {
 if(data8 < 0 || isNaN(data8)){
-validate166.errors = [{instancePath:instancePath+"/bulkSoC",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
+validate171.errors = [{instancePath:instancePath+"/bulkSoC",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -4979,34 +5069,34 @@ var valid0 = true;
 }
 }
 else {
-validate166.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate171.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate166.errors = vErrors;
+validate171.errors = vErrors;
 return errors === 0;
 }
 
-const schema67 = {"$id":"urn:def:EnergyTransferModeEnumType","type":"string","enum":["DC","AC_single_phase","AC_two_phase","AC_three_phase"]};
+const schema69 = {"$id":"urn:def:EnergyTransferModeEnumType","type":"string","enum":["DC","AC_single_phase","AC_two_phase","AC_three_phase"]};
 
-function validate169(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate174(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:EnergyTransferModeEnumType" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
-validate169.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
+validate174.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
 return false;
 }
 if(!((((data === "DC") || (data === "AC_single_phase")) || (data === "AC_two_phase")) || (data === "AC_three_phase"))){
-validate169.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema67.enum}}];
+validate174.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema69.enum}}];
 return false;
 }
-validate169.errors = vErrors;
+validate174.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate161(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate166(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:ChargingNeedsType" */;
 let vErrors = null;
 let errors = 0;
@@ -5014,14 +5104,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.requestedEnergyTransfer === undefined) && (missing0 = "requestedEnergyTransfer")){
-validate161.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate166.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(((((key0 === "customData") || (key0 === "acChargingParameters")) || (key0 === "dcChargingParameters")) || (key0 === "requestedEnergyTransfer")) || (key0 === "departureTime"))){
-validate161.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate166.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -5041,8 +5131,8 @@ var valid0 = true;
 if(valid0){
 if(data.acChargingParameters !== undefined){
 const _errs3 = errors;
-if(!(validate163(data.acChargingParameters, {instancePath:instancePath+"/acChargingParameters",parentData:data,parentDataProperty:"acChargingParameters",rootData}))){
-vErrors = vErrors === null ? validate163.errors : vErrors.concat(validate163.errors);
+if(!(validate168(data.acChargingParameters, {instancePath:instancePath+"/acChargingParameters",parentData:data,parentDataProperty:"acChargingParameters",rootData}))){
+vErrors = vErrors === null ? validate168.errors : vErrors.concat(validate168.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs3 === errors;
@@ -5053,8 +5143,8 @@ var valid0 = true;
 if(valid0){
 if(data.dcChargingParameters !== undefined){
 const _errs4 = errors;
-if(!(validate166(data.dcChargingParameters, {instancePath:instancePath+"/dcChargingParameters",parentData:data,parentDataProperty:"dcChargingParameters",rootData}))){
-vErrors = vErrors === null ? validate166.errors : vErrors.concat(validate166.errors);
+if(!(validate171(data.dcChargingParameters, {instancePath:instancePath+"/dcChargingParameters",parentData:data,parentDataProperty:"dcChargingParameters",rootData}))){
+vErrors = vErrors === null ? validate171.errors : vErrors.concat(validate171.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs4 === errors;
@@ -5065,8 +5155,8 @@ var valid0 = true;
 if(valid0){
 if(data.requestedEnergyTransfer !== undefined){
 const _errs5 = errors;
-if(!(validate169(data.requestedEnergyTransfer, {instancePath:instancePath+"/requestedEnergyTransfer",parentData:data,parentDataProperty:"requestedEnergyTransfer",rootData}))){
-vErrors = vErrors === null ? validate169.errors : vErrors.concat(validate169.errors);
+if(!(validate174(data.requestedEnergyTransfer, {instancePath:instancePath+"/requestedEnergyTransfer",parentData:data,parentDataProperty:"requestedEnergyTransfer",rootData}))){
+vErrors = vErrors === null ? validate174.errors : vErrors.concat(validate174.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs5 === errors;
@@ -5082,12 +5172,12 @@ if(errors === _errs6){
 if(errors === _errs6){
 if(typeof data4 === "string"){
 if(!(formats0.validate(data4))){
-validate161.errors = [{instancePath:instancePath+"/departureTime",keyword:"format",params:{format: "date-time"}}];
+validate166.errors = [{instancePath:instancePath+"/departureTime",keyword:"format",params:{format: "date-time"}}];
 return false;
 }
 }
 else {
-validate161.errors = [{instancePath:instancePath+"/departureTime",keyword:"type",params:{type: "string"}}];
+validate166.errors = [{instancePath:instancePath+"/departureTime",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -5105,30 +5195,30 @@ var valid0 = true;
 }
 }
 else {
-validate161.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate166.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate161.errors = vErrors;
+validate166.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate159(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate164(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.evseId === undefined) && (missing0 = "evseId")) || ((data.chargingNeeds === undefined) && (missing0 = "chargingNeeds"))){
-validate159.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate164.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!((((key0 === "customData") || (key0 === "maxScheduleTuples")) || (key0 === "chargingNeeds")) || (key0 === "evseId"))){
-validate159.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate164.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -5150,7 +5240,7 @@ if(data.maxScheduleTuples !== undefined){
 let data1 = data.maxScheduleTuples;
 const _errs3 = errors;
 if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
-validate159.errors = [{instancePath:instancePath+"/maxScheduleTuples",keyword:"type",params:{type: "integer"}}];
+validate164.errors = [{instancePath:instancePath+"/maxScheduleTuples",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -5161,8 +5251,8 @@ var valid0 = true;
 if(valid0){
 if(data.chargingNeeds !== undefined){
 const _errs5 = errors;
-if(!(validate161(data.chargingNeeds, {instancePath:instancePath+"/chargingNeeds",parentData:data,parentDataProperty:"chargingNeeds",rootData}))){
-vErrors = vErrors === null ? validate161.errors : vErrors.concat(validate161.errors);
+if(!(validate166(data.chargingNeeds, {instancePath:instancePath+"/chargingNeeds",parentData:data,parentDataProperty:"chargingNeeds",rootData}))){
+vErrors = vErrors === null ? validate166.errors : vErrors.concat(validate166.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs5 === errors;
@@ -5175,7 +5265,7 @@ if(data.evseId !== undefined){
 let data3 = data.evseId;
 const _errs6 = errors;
 if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
-validate159.errors = [{instancePath:instancePath+"/evseId",keyword:"type",params:{type: "integer"}}];
+validate164.errors = [{instancePath:instancePath+"/evseId",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -5190,32 +5280,32 @@ var valid0 = true;
 }
 }
 else {
-validate159.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate164.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate159.errors = vErrors;
+validate164.errors = vErrors;
 return errors === 0;
 }
 
-export const NotifyEVChargingSchedule_req = validate172;
-const schema68 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"timeBase":{"type":"string","format":"date-time"},"chargingSchedule":{"$ref":"urn:def:ChargingScheduleType"},"evseId":{"type":"integer"}},"required":["timeBase","evseId","chargingSchedule"],"type":"object"};
+export const NotifyEVChargingSchedule_req = validate177;
+const schema70 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"timeBase":{"type":"string","format":"date-time"},"chargingSchedule":{"$ref":"urn:def:ChargingScheduleType"},"evseId":{"type":"integer"}},"required":["timeBase","evseId","chargingSchedule"],"type":"object"};
 
-function validate172(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate177(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((((data.timeBase === undefined) && (missing0 = "timeBase")) || ((data.evseId === undefined) && (missing0 = "evseId"))) || ((data.chargingSchedule === undefined) && (missing0 = "chargingSchedule"))){
-validate172.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate177.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!((((key0 === "customData") || (key0 === "timeBase")) || (key0 === "chargingSchedule")) || (key0 === "evseId"))){
-validate172.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate177.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -5240,12 +5330,12 @@ if(errors === _errs3){
 if(errors === _errs3){
 if(typeof data1 === "string"){
 if(!(formats0.validate(data1))){
-validate172.errors = [{instancePath:instancePath+"/timeBase",keyword:"format",params:{format: "date-time"}}];
+validate177.errors = [{instancePath:instancePath+"/timeBase",keyword:"format",params:{format: "date-time"}}];
 return false;
 }
 }
 else {
-validate172.errors = [{instancePath:instancePath+"/timeBase",keyword:"type",params:{type: "string"}}];
+validate177.errors = [{instancePath:instancePath+"/timeBase",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -5258,8 +5348,8 @@ var valid0 = true;
 if(valid0){
 if(data.chargingSchedule !== undefined){
 const _errs5 = errors;
-if(!(validate116(data.chargingSchedule, {instancePath:instancePath+"/chargingSchedule",parentData:data,parentDataProperty:"chargingSchedule",rootData}))){
-vErrors = vErrors === null ? validate116.errors : vErrors.concat(validate116.errors);
+if(!(validate121(data.chargingSchedule, {instancePath:instancePath+"/chargingSchedule",parentData:data,parentDataProperty:"chargingSchedule",rootData}))){
+vErrors = vErrors === null ? validate121.errors : vErrors.concat(validate121.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs5 === errors;
@@ -5272,7 +5362,7 @@ if(data.evseId !== undefined){
 let data3 = data.evseId;
 const _errs6 = errors;
 if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
-validate172.errors = [{instancePath:instancePath+"/evseId",keyword:"type",params:{type: "integer"}}];
+validate177.errors = [{instancePath:instancePath+"/evseId",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -5287,55 +5377,55 @@ var valid0 = true;
 }
 }
 else {
-validate172.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate177.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate172.errors = vErrors;
+validate177.errors = vErrors;
 return errors === 0;
 }
 
-export const NotifyEvent_req = validate175;
-const schema69 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"generatedAt":{"type":"string","format":"date-time"},"tbc":{"type":"boolean","default":false},"seqNo":{"type":"integer"},"eventData":{"type":"array","items":{"$ref":"urn:def:EventDataType"},"minItems":1}},"required":["generatedAt","seqNo","eventData"],"type":"object"};
-const schema70 = {"$id":"urn:def:EventDataType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"eventId":{"type":"integer"},"timestamp":{"type":"string","format":"date-time"},"trigger":{"$ref":"urn:def:EventTriggerEnumType"},"cause":{"type":"integer"},"actualValue":{"type":"string","maxLength":2500},"techCode":{"type":"string","maxLength":50},"techInfo":{"type":"string","maxLength":500},"cleared":{"type":"boolean"},"transactionId":{"type":"string","maxLength":36},"component":{"$ref":"urn:def:ComponentType"},"variableMonitoringId":{"type":"integer"},"eventNotificationType":{"$ref":"urn:def:EventNotificationEnumType"},"variable":{"$ref":"urn:def:VariableType"}},"required":["eventId","timestamp","trigger","actualValue","eventNotificationType","component","variable"]};
-const schema71 = {"$id":"urn:def:EventTriggerEnumType","type":"string","enum":["Alerting","Delta","Periodic"]};
+export const NotifyEvent_req = validate180;
+const schema71 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"generatedAt":{"type":"string","format":"date-time"},"tbc":{"type":"boolean","default":false},"seqNo":{"type":"integer"},"eventData":{"type":"array","items":{"$ref":"urn:def:EventDataType"},"minItems":1}},"required":["generatedAt","seqNo","eventData"],"type":"object"};
+const schema72 = {"$id":"urn:def:EventDataType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"eventId":{"type":"integer"},"timestamp":{"type":"string","format":"date-time"},"trigger":{"$ref":"urn:def:EventTriggerEnumType"},"cause":{"type":"integer"},"actualValue":{"type":"string","maxLength":2500},"techCode":{"type":"string","maxLength":50},"techInfo":{"type":"string","maxLength":500},"cleared":{"type":"boolean"},"transactionId":{"type":"string","maxLength":36},"component":{"$ref":"urn:def:ComponentType"},"variableMonitoringId":{"type":"integer"},"eventNotificationType":{"$ref":"urn:def:EventNotificationEnumType"},"variable":{"$ref":"urn:def:VariableType"}},"required":["eventId","timestamp","trigger","actualValue","eventNotificationType","component","variable"]};
+const schema73 = {"$id":"urn:def:EventTriggerEnumType","type":"string","enum":["Alerting","Delta","Periodic"]};
 
-function validate179(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate184(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:EventTriggerEnumType" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
-validate179.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
+validate184.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
 return false;
 }
 if(!(((data === "Alerting") || (data === "Delta")) || (data === "Periodic"))){
-validate179.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema71.enum}}];
+validate184.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema73.enum}}];
 return false;
 }
-validate179.errors = vErrors;
+validate184.errors = vErrors;
 return errors === 0;
 }
 
-const schema72 = {"$id":"urn:def:EventNotificationEnumType","type":"string","enum":["HardWiredNotification","HardWiredMonitor","PreconfiguredMonitor","CustomMonitor"]};
+const schema74 = {"$id":"urn:def:EventNotificationEnumType","type":"string","enum":["HardWiredNotification","HardWiredMonitor","PreconfiguredMonitor","CustomMonitor"]};
 
-function validate182(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate187(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:EventNotificationEnumType" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
-validate182.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
+validate187.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
 return false;
 }
 if(!((((data === "HardWiredNotification") || (data === "HardWiredMonitor")) || (data === "PreconfiguredMonitor")) || (data === "CustomMonitor"))){
-validate182.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema72.enum}}];
+validate187.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema74.enum}}];
 return false;
 }
-validate182.errors = vErrors;
+validate187.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate177(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate182(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:EventDataType" */;
 let vErrors = null;
 let errors = 0;
@@ -5343,14 +5433,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((((((((data.eventId === undefined) && (missing0 = "eventId")) || ((data.timestamp === undefined) && (missing0 = "timestamp"))) || ((data.trigger === undefined) && (missing0 = "trigger"))) || ((data.actualValue === undefined) && (missing0 = "actualValue"))) || ((data.eventNotificationType === undefined) && (missing0 = "eventNotificationType"))) || ((data.component === undefined) && (missing0 = "component"))) || ((data.variable === undefined) && (missing0 = "variable"))){
-validate177.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate182.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
-if(!(func31.call(schema70.properties, key0))){
-validate177.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+if(!(func31.call(schema72.properties, key0))){
+validate182.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -5372,7 +5462,7 @@ if(data.eventId !== undefined){
 let data1 = data.eventId;
 const _errs3 = errors;
 if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
-validate177.errors = [{instancePath:instancePath+"/eventId",keyword:"type",params:{type: "integer"}}];
+validate182.errors = [{instancePath:instancePath+"/eventId",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -5388,12 +5478,12 @@ if(errors === _errs5){
 if(errors === _errs5){
 if(typeof data2 === "string"){
 if(!(formats0.validate(data2))){
-validate177.errors = [{instancePath:instancePath+"/timestamp",keyword:"format",params:{format: "date-time"}}];
+validate182.errors = [{instancePath:instancePath+"/timestamp",keyword:"format",params:{format: "date-time"}}];
 return false;
 }
 }
 else {
-validate177.errors = [{instancePath:instancePath+"/timestamp",keyword:"type",params:{type: "string"}}];
+validate182.errors = [{instancePath:instancePath+"/timestamp",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -5406,8 +5496,8 @@ var valid0 = true;
 if(valid0){
 if(data.trigger !== undefined){
 const _errs7 = errors;
-if(!(validate179(data.trigger, {instancePath:instancePath+"/trigger",parentData:data,parentDataProperty:"trigger",rootData}))){
-vErrors = vErrors === null ? validate179.errors : vErrors.concat(validate179.errors);
+if(!(validate184(data.trigger, {instancePath:instancePath+"/trigger",parentData:data,parentDataProperty:"trigger",rootData}))){
+vErrors = vErrors === null ? validate184.errors : vErrors.concat(validate184.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs7 === errors;
@@ -5420,7 +5510,7 @@ if(data.cause !== undefined){
 let data4 = data.cause;
 const _errs8 = errors;
 if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
-validate177.errors = [{instancePath:instancePath+"/cause",keyword:"type",params:{type: "integer"}}];
+validate182.errors = [{instancePath:instancePath+"/cause",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs8 === errors;
@@ -5435,12 +5525,12 @@ const _errs10 = errors;
 if(errors === _errs10){
 if(typeof data5 === "string"){
 if(func0(data5) > 2500){
-validate177.errors = [{instancePath:instancePath+"/actualValue",keyword:"maxLength",params:{limit: 2500}}];
+validate182.errors = [{instancePath:instancePath+"/actualValue",keyword:"maxLength",params:{limit: 2500}}];
 return false;
 }
 }
 else {
-validate177.errors = [{instancePath:instancePath+"/actualValue",keyword:"type",params:{type: "string"}}];
+validate182.errors = [{instancePath:instancePath+"/actualValue",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -5456,12 +5546,12 @@ const _errs12 = errors;
 if(errors === _errs12){
 if(typeof data6 === "string"){
 if(func0(data6) > 50){
-validate177.errors = [{instancePath:instancePath+"/techCode",keyword:"maxLength",params:{limit: 50}}];
+validate182.errors = [{instancePath:instancePath+"/techCode",keyword:"maxLength",params:{limit: 50}}];
 return false;
 }
 }
 else {
-validate177.errors = [{instancePath:instancePath+"/techCode",keyword:"type",params:{type: "string"}}];
+validate182.errors = [{instancePath:instancePath+"/techCode",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -5477,12 +5567,12 @@ const _errs14 = errors;
 if(errors === _errs14){
 if(typeof data7 === "string"){
 if(func0(data7) > 500){
-validate177.errors = [{instancePath:instancePath+"/techInfo",keyword:"maxLength",params:{limit: 500}}];
+validate182.errors = [{instancePath:instancePath+"/techInfo",keyword:"maxLength",params:{limit: 500}}];
 return false;
 }
 }
 else {
-validate177.errors = [{instancePath:instancePath+"/techInfo",keyword:"type",params:{type: "string"}}];
+validate182.errors = [{instancePath:instancePath+"/techInfo",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -5495,7 +5585,7 @@ if(valid0){
 if(data.cleared !== undefined){
 const _errs16 = errors;
 if(typeof data.cleared !== "boolean"){
-validate177.errors = [{instancePath:instancePath+"/cleared",keyword:"type",params:{type: "boolean"}}];
+validate182.errors = [{instancePath:instancePath+"/cleared",keyword:"type",params:{type: "boolean"}}];
 return false;
 }
 var valid0 = _errs16 === errors;
@@ -5510,12 +5600,12 @@ const _errs18 = errors;
 if(errors === _errs18){
 if(typeof data9 === "string"){
 if(func0(data9) > 36){
-validate177.errors = [{instancePath:instancePath+"/transactionId",keyword:"maxLength",params:{limit: 36}}];
+validate182.errors = [{instancePath:instancePath+"/transactionId",keyword:"maxLength",params:{limit: 36}}];
 return false;
 }
 }
 else {
-validate177.errors = [{instancePath:instancePath+"/transactionId",keyword:"type",params:{type: "string"}}];
+validate182.errors = [{instancePath:instancePath+"/transactionId",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -5527,8 +5617,8 @@ var valid0 = true;
 if(valid0){
 if(data.component !== undefined){
 const _errs20 = errors;
-if(!(validate76(data.component, {instancePath:instancePath+"/component",parentData:data,parentDataProperty:"component",rootData}))){
-vErrors = vErrors === null ? validate76.errors : vErrors.concat(validate76.errors);
+if(!(validate81(data.component, {instancePath:instancePath+"/component",parentData:data,parentDataProperty:"component",rootData}))){
+vErrors = vErrors === null ? validate81.errors : vErrors.concat(validate81.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs20 === errors;
@@ -5541,7 +5631,7 @@ if(data.variableMonitoringId !== undefined){
 let data11 = data.variableMonitoringId;
 const _errs21 = errors;
 if(!(((typeof data11 == "number") && (!(data11 % 1) && !isNaN(data11))) && (isFinite(data11)))){
-validate177.errors = [{instancePath:instancePath+"/variableMonitoringId",keyword:"type",params:{type: "integer"}}];
+validate182.errors = [{instancePath:instancePath+"/variableMonitoringId",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs21 === errors;
@@ -5552,8 +5642,8 @@ var valid0 = true;
 if(valid0){
 if(data.eventNotificationType !== undefined){
 const _errs23 = errors;
-if(!(validate182(data.eventNotificationType, {instancePath:instancePath+"/eventNotificationType",parentData:data,parentDataProperty:"eventNotificationType",rootData}))){
-vErrors = vErrors === null ? validate182.errors : vErrors.concat(validate182.errors);
+if(!(validate187(data.eventNotificationType, {instancePath:instancePath+"/eventNotificationType",parentData:data,parentDataProperty:"eventNotificationType",rootData}))){
+vErrors = vErrors === null ? validate187.errors : vErrors.concat(validate187.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs23 === errors;
@@ -5564,8 +5654,8 @@ var valid0 = true;
 if(valid0){
 if(data.variable !== undefined){
 const _errs24 = errors;
-if(!(validate82(data.variable, {instancePath:instancePath+"/variable",parentData:data,parentDataProperty:"variable",rootData}))){
-vErrors = vErrors === null ? validate82.errors : vErrors.concat(validate82.errors);
+if(!(validate87(data.variable, {instancePath:instancePath+"/variable",parentData:data,parentDataProperty:"variable",rootData}))){
+vErrors = vErrors === null ? validate87.errors : vErrors.concat(validate87.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs24 === errors;
@@ -5590,30 +5680,30 @@ var valid0 = true;
 }
 }
 else {
-validate177.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate182.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate177.errors = vErrors;
+validate182.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate175(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate180(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((((data.generatedAt === undefined) && (missing0 = "generatedAt")) || ((data.seqNo === undefined) && (missing0 = "seqNo"))) || ((data.eventData === undefined) && (missing0 = "eventData"))){
-validate175.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate180.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(((((key0 === "customData") || (key0 === "generatedAt")) || (key0 === "tbc")) || (key0 === "seqNo")) || (key0 === "eventData"))){
-validate175.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate180.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -5638,12 +5728,12 @@ if(errors === _errs3){
 if(errors === _errs3){
 if(typeof data1 === "string"){
 if(!(formats0.validate(data1))){
-validate175.errors = [{instancePath:instancePath+"/generatedAt",keyword:"format",params:{format: "date-time"}}];
+validate180.errors = [{instancePath:instancePath+"/generatedAt",keyword:"format",params:{format: "date-time"}}];
 return false;
 }
 }
 else {
-validate175.errors = [{instancePath:instancePath+"/generatedAt",keyword:"type",params:{type: "string"}}];
+validate180.errors = [{instancePath:instancePath+"/generatedAt",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -5657,7 +5747,7 @@ if(valid0){
 if(data.tbc !== undefined){
 const _errs5 = errors;
 if(typeof data.tbc !== "boolean"){
-validate175.errors = [{instancePath:instancePath+"/tbc",keyword:"type",params:{type: "boolean"}}];
+validate180.errors = [{instancePath:instancePath+"/tbc",keyword:"type",params:{type: "boolean"}}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -5670,7 +5760,7 @@ if(data.seqNo !== undefined){
 let data3 = data.seqNo;
 const _errs7 = errors;
 if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
-validate175.errors = [{instancePath:instancePath+"/seqNo",keyword:"type",params:{type: "integer"}}];
+validate180.errors = [{instancePath:instancePath+"/seqNo",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs7 === errors;
@@ -5685,7 +5775,7 @@ const _errs9 = errors;
 if(errors === _errs9){
 if(Array.isArray(data4)){
 if(data4.length < 1){
-validate175.errors = [{instancePath:instancePath+"/eventData",keyword:"minItems",params:{limit: 1}}];
+validate180.errors = [{instancePath:instancePath+"/eventData",keyword:"minItems",params:{limit: 1}}];
 return false;
 }
 else {
@@ -5693,8 +5783,8 @@ var valid1 = true;
 const len0 = data4.length;
 for(let i0=0; i0<len0; i0++){
 const _errs11 = errors;
-if(!(validate177(data4[i0], {instancePath:instancePath+"/eventData/" + i0,parentData:data4,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate177.errors : vErrors.concat(validate177.errors);
+if(!(validate182(data4[i0], {instancePath:instancePath+"/eventData/" + i0,parentData:data4,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate182.errors : vErrors.concat(validate182.errors);
 errors = vErrors.length;
 }
 var valid1 = _errs11 === errors;
@@ -5705,7 +5795,7 @@ break;
 }
 }
 else {
-validate175.errors = [{instancePath:instancePath+"/eventData",keyword:"type",params:{type: "array"}}];
+validate180.errors = [{instancePath:instancePath+"/eventData",keyword:"type",params:{type: "array"}}];
 return false;
 }
 }
@@ -5722,38 +5812,38 @@ var valid0 = true;
 }
 }
 else {
-validate175.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate180.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate175.errors = vErrors;
+validate180.errors = vErrors;
 return errors === 0;
 }
 
-export const NotifyMonitoringReport_req = validate186;
-const schema73 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"monitor":{"type":"array","items":{"$ref":"urn:def:MonitoringDataType"},"minItems":1},"requestId":{"type":"integer"},"tbc":{"type":"boolean","default":false},"seqNo":{"type":"integer"},"generatedAt":{"type":"string","format":"date-time"}},"required":["requestId","seqNo","generatedAt"],"type":"object"};
-const schema74 = {"$id":"urn:def:MonitoringDataType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"component":{"$ref":"urn:def:ComponentType"},"variable":{"$ref":"urn:def:VariableType"},"variableMonitoring":{"type":"array","items":{"$ref":"urn:def:VariableMonitoringType"},"minItems":1}},"required":["component","variable","variableMonitoring"]};
-const schema75 = {"$id":"urn:def:VariableMonitoringType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"id":{"type":"integer"},"transaction":{"type":"boolean"},"value":{"type":"number"},"type":{"$ref":"urn:def:MonitorEnumType"},"severity":{"type":"integer"}},"required":["id","transaction","value","type","severity"]};
-const schema76 = {"$id":"urn:def:MonitorEnumType","type":"string","enum":["UpperThreshold","LowerThreshold","Delta","Periodic","PeriodicClockAligned"]};
+export const NotifyMonitoringReport_req = validate191;
+const schema75 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"monitor":{"type":"array","items":{"$ref":"urn:def:MonitoringDataType"},"minItems":1},"requestId":{"type":"integer"},"tbc":{"type":"boolean","default":false},"seqNo":{"type":"integer"},"generatedAt":{"type":"string","format":"date-time"}},"required":["requestId","seqNo","generatedAt"],"type":"object"};
+const schema76 = {"$id":"urn:def:MonitoringDataType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"component":{"$ref":"urn:def:ComponentType"},"variable":{"$ref":"urn:def:VariableType"},"variableMonitoring":{"type":"array","items":{"$ref":"urn:def:VariableMonitoringType"},"minItems":1}},"required":["component","variable","variableMonitoring"]};
+const schema77 = {"$id":"urn:def:VariableMonitoringType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"id":{"type":"integer"},"transaction":{"type":"boolean"},"value":{"type":"number"},"type":{"$ref":"urn:def:MonitorEnumType"},"severity":{"type":"integer"}},"required":["id","transaction","value","type","severity"]};
+const schema78 = {"$id":"urn:def:MonitorEnumType","type":"string","enum":["UpperThreshold","LowerThreshold","Delta","Periodic","PeriodicClockAligned"]};
 
-function validate194(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate199(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:MonitorEnumType" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
-validate194.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
+validate199.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
 return false;
 }
 if(!(((((data === "UpperThreshold") || (data === "LowerThreshold")) || (data === "Delta")) || (data === "Periodic")) || (data === "PeriodicClockAligned"))){
-validate194.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema76.enum}}];
+validate199.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema78.enum}}];
 return false;
 }
-validate194.errors = vErrors;
+validate199.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate192(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate197(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:VariableMonitoringType" */;
 let vErrors = null;
 let errors = 0;
@@ -5761,14 +5851,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((((((data.id === undefined) && (missing0 = "id")) || ((data.transaction === undefined) && (missing0 = "transaction"))) || ((data.value === undefined) && (missing0 = "value"))) || ((data.type === undefined) && (missing0 = "type"))) || ((data.severity === undefined) && (missing0 = "severity"))){
-validate192.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate197.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!((((((key0 === "customData") || (key0 === "id")) || (key0 === "transaction")) || (key0 === "value")) || (key0 === "type")) || (key0 === "severity"))){
-validate192.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate197.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -5790,7 +5880,7 @@ if(data.id !== undefined){
 let data1 = data.id;
 const _errs3 = errors;
 if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
-validate192.errors = [{instancePath:instancePath+"/id",keyword:"type",params:{type: "integer"}}];
+validate197.errors = [{instancePath:instancePath+"/id",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -5802,7 +5892,7 @@ if(valid0){
 if(data.transaction !== undefined){
 const _errs5 = errors;
 if(typeof data.transaction !== "boolean"){
-validate192.errors = [{instancePath:instancePath+"/transaction",keyword:"type",params:{type: "boolean"}}];
+validate197.errors = [{instancePath:instancePath+"/transaction",keyword:"type",params:{type: "boolean"}}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -5815,7 +5905,7 @@ if(data.value !== undefined){
 let data3 = data.value;
 const _errs7 = errors;
 if(!((typeof data3 == "number") && (isFinite(data3)))){
-validate192.errors = [{instancePath:instancePath+"/value",keyword:"type",params:{type: "number"}}];
+validate197.errors = [{instancePath:instancePath+"/value",keyword:"type",params:{type: "number"}}];
 return false;
 }
 var valid0 = _errs7 === errors;
@@ -5826,8 +5916,8 @@ var valid0 = true;
 if(valid0){
 if(data.type !== undefined){
 const _errs9 = errors;
-if(!(validate194(data.type, {instancePath:instancePath+"/type",parentData:data,parentDataProperty:"type",rootData}))){
-vErrors = vErrors === null ? validate194.errors : vErrors.concat(validate194.errors);
+if(!(validate199(data.type, {instancePath:instancePath+"/type",parentData:data,parentDataProperty:"type",rootData}))){
+vErrors = vErrors === null ? validate199.errors : vErrors.concat(validate199.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs9 === errors;
@@ -5840,7 +5930,7 @@ if(data.severity !== undefined){
 let data5 = data.severity;
 const _errs10 = errors;
 if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
-validate192.errors = [{instancePath:instancePath+"/severity",keyword:"type",params:{type: "integer"}}];
+validate197.errors = [{instancePath:instancePath+"/severity",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs10 === errors;
@@ -5857,16 +5947,16 @@ var valid0 = true;
 }
 }
 else {
-validate192.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate197.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate192.errors = vErrors;
+validate197.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate188(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate193(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:MonitoringDataType" */;
 let vErrors = null;
 let errors = 0;
@@ -5874,14 +5964,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((((data.component === undefined) && (missing0 = "component")) || ((data.variable === undefined) && (missing0 = "variable"))) || ((data.variableMonitoring === undefined) && (missing0 = "variableMonitoring"))){
-validate188.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate193.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!((((key0 === "customData") || (key0 === "component")) || (key0 === "variable")) || (key0 === "variableMonitoring"))){
-validate188.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate193.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -5901,8 +5991,8 @@ var valid0 = true;
 if(valid0){
 if(data.component !== undefined){
 const _errs3 = errors;
-if(!(validate76(data.component, {instancePath:instancePath+"/component",parentData:data,parentDataProperty:"component",rootData}))){
-vErrors = vErrors === null ? validate76.errors : vErrors.concat(validate76.errors);
+if(!(validate81(data.component, {instancePath:instancePath+"/component",parentData:data,parentDataProperty:"component",rootData}))){
+vErrors = vErrors === null ? validate81.errors : vErrors.concat(validate81.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs3 === errors;
@@ -5913,8 +6003,8 @@ var valid0 = true;
 if(valid0){
 if(data.variable !== undefined){
 const _errs4 = errors;
-if(!(validate82(data.variable, {instancePath:instancePath+"/variable",parentData:data,parentDataProperty:"variable",rootData}))){
-vErrors = vErrors === null ? validate82.errors : vErrors.concat(validate82.errors);
+if(!(validate87(data.variable, {instancePath:instancePath+"/variable",parentData:data,parentDataProperty:"variable",rootData}))){
+vErrors = vErrors === null ? validate87.errors : vErrors.concat(validate87.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs4 === errors;
@@ -5929,7 +6019,7 @@ const _errs5 = errors;
 if(errors === _errs5){
 if(Array.isArray(data3)){
 if(data3.length < 1){
-validate188.errors = [{instancePath:instancePath+"/variableMonitoring",keyword:"minItems",params:{limit: 1}}];
+validate193.errors = [{instancePath:instancePath+"/variableMonitoring",keyword:"minItems",params:{limit: 1}}];
 return false;
 }
 else {
@@ -5937,8 +6027,8 @@ var valid1 = true;
 const len0 = data3.length;
 for(let i0=0; i0<len0; i0++){
 const _errs7 = errors;
-if(!(validate192(data3[i0], {instancePath:instancePath+"/variableMonitoring/" + i0,parentData:data3,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate192.errors : vErrors.concat(validate192.errors);
+if(!(validate197(data3[i0], {instancePath:instancePath+"/variableMonitoring/" + i0,parentData:data3,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate197.errors : vErrors.concat(validate197.errors);
 errors = vErrors.length;
 }
 var valid1 = _errs7 === errors;
@@ -5949,7 +6039,7 @@ break;
 }
 }
 else {
-validate188.errors = [{instancePath:instancePath+"/variableMonitoring",keyword:"type",params:{type: "array"}}];
+validate193.errors = [{instancePath:instancePath+"/variableMonitoring",keyword:"type",params:{type: "array"}}];
 return false;
 }
 }
@@ -5965,30 +6055,30 @@ var valid0 = true;
 }
 }
 else {
-validate188.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate193.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate188.errors = vErrors;
+validate193.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate186(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate191(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((((data.requestId === undefined) && (missing0 = "requestId")) || ((data.seqNo === undefined) && (missing0 = "seqNo"))) || ((data.generatedAt === undefined) && (missing0 = "generatedAt"))){
-validate186.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate191.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!((((((key0 === "customData") || (key0 === "monitor")) || (key0 === "requestId")) || (key0 === "tbc")) || (key0 === "seqNo")) || (key0 === "generatedAt"))){
-validate186.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate191.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -6012,7 +6102,7 @@ const _errs3 = errors;
 if(errors === _errs3){
 if(Array.isArray(data1)){
 if(data1.length < 1){
-validate186.errors = [{instancePath:instancePath+"/monitor",keyword:"minItems",params:{limit: 1}}];
+validate191.errors = [{instancePath:instancePath+"/monitor",keyword:"minItems",params:{limit: 1}}];
 return false;
 }
 else {
@@ -6020,8 +6110,8 @@ var valid1 = true;
 const len0 = data1.length;
 for(let i0=0; i0<len0; i0++){
 const _errs5 = errors;
-if(!(validate188(data1[i0], {instancePath:instancePath+"/monitor/" + i0,parentData:data1,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate188.errors : vErrors.concat(validate188.errors);
+if(!(validate193(data1[i0], {instancePath:instancePath+"/monitor/" + i0,parentData:data1,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate193.errors : vErrors.concat(validate193.errors);
 errors = vErrors.length;
 }
 var valid1 = _errs5 === errors;
@@ -6032,7 +6122,7 @@ break;
 }
 }
 else {
-validate186.errors = [{instancePath:instancePath+"/monitor",keyword:"type",params:{type: "array"}}];
+validate191.errors = [{instancePath:instancePath+"/monitor",keyword:"type",params:{type: "array"}}];
 return false;
 }
 }
@@ -6046,7 +6136,7 @@ if(data.requestId !== undefined){
 let data3 = data.requestId;
 const _errs6 = errors;
 if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
-validate186.errors = [{instancePath:instancePath+"/requestId",keyword:"type",params:{type: "integer"}}];
+validate191.errors = [{instancePath:instancePath+"/requestId",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -6058,7 +6148,7 @@ if(valid0){
 if(data.tbc !== undefined){
 const _errs8 = errors;
 if(typeof data.tbc !== "boolean"){
-validate186.errors = [{instancePath:instancePath+"/tbc",keyword:"type",params:{type: "boolean"}}];
+validate191.errors = [{instancePath:instancePath+"/tbc",keyword:"type",params:{type: "boolean"}}];
 return false;
 }
 var valid0 = _errs8 === errors;
@@ -6071,7 +6161,7 @@ if(data.seqNo !== undefined){
 let data5 = data.seqNo;
 const _errs10 = errors;
 if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
-validate186.errors = [{instancePath:instancePath+"/seqNo",keyword:"type",params:{type: "integer"}}];
+validate191.errors = [{instancePath:instancePath+"/seqNo",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs10 === errors;
@@ -6087,12 +6177,12 @@ if(errors === _errs12){
 if(errors === _errs12){
 if(typeof data6 === "string"){
 if(!(formats0.validate(data6))){
-validate186.errors = [{instancePath:instancePath+"/generatedAt",keyword:"format",params:{format: "date-time"}}];
+validate191.errors = [{instancePath:instancePath+"/generatedAt",keyword:"format",params:{format: "date-time"}}];
 return false;
 }
 }
 else {
-validate186.errors = [{instancePath:instancePath+"/generatedAt",keyword:"type",params:{type: "string"}}];
+validate191.errors = [{instancePath:instancePath+"/generatedAt",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -6111,38 +6201,38 @@ var valid0 = true;
 }
 }
 else {
-validate186.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate191.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate186.errors = vErrors;
+validate191.errors = vErrors;
 return errors === 0;
 }
 
-export const NotifyReport_req = validate198;
-const schema77 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"requestId":{"type":"integer"},"generatedAt":{"type":"string","format":"date-time"},"reportData":{"type":"array","items":{"$ref":"urn:def:ReportDataType"},"minItems":1},"tbc":{"type":"boolean","default":false},"seqNo":{"type":"integer"}},"required":["requestId","generatedAt","seqNo"],"type":"object"};
-const schema78 = {"$id":"urn:def:ReportDataType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"component":{"$ref":"urn:def:ComponentType"},"variable":{"$ref":"urn:def:VariableType"},"variableAttribute":{"type":"array","items":{"$ref":"urn:def:VariableAttributeType"},"minItems":1,"maxItems":4},"variableCharacteristics":{"$ref":"urn:def:VariableCharacteristicsType"}},"required":["component","variable","variableAttribute"]};
-const schema79 = {"$id":"urn:def:VariableAttributeType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"type":{"$ref":"urn:def:AttributeEnumType"},"value":{"type":"string","maxLength":2500},"mutability":{"$ref":"urn:def:MutabilityEnumType"},"persistent":{"type":"boolean","default":false},"constant":{"type":"boolean","default":false}}};
-const schema80 = {"$id":"urn:def:MutabilityEnumType","type":"string","default":"ReadWrite","enum":["ReadOnly","WriteOnly","ReadWrite"]};
+export const NotifyReport_req = validate203;
+const schema79 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"requestId":{"type":"integer"},"generatedAt":{"type":"string","format":"date-time"},"reportData":{"type":"array","items":{"$ref":"urn:def:ReportDataType"},"minItems":1},"tbc":{"type":"boolean","default":false},"seqNo":{"type":"integer"}},"required":["requestId","generatedAt","seqNo"],"type":"object"};
+const schema80 = {"$id":"urn:def:ReportDataType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"component":{"$ref":"urn:def:ComponentType"},"variable":{"$ref":"urn:def:VariableType"},"variableAttribute":{"type":"array","items":{"$ref":"urn:def:VariableAttributeType"},"minItems":1,"maxItems":4},"variableCharacteristics":{"$ref":"urn:def:VariableCharacteristicsType"}},"required":["component","variable","variableAttribute"]};
+const schema81 = {"$id":"urn:def:VariableAttributeType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"type":{"$ref":"urn:def:AttributeEnumType"},"value":{"type":"string","maxLength":2500},"mutability":{"$ref":"urn:def:MutabilityEnumType"},"persistent":{"type":"boolean","default":false},"constant":{"type":"boolean","default":false}}};
+const schema82 = {"$id":"urn:def:MutabilityEnumType","type":"string","default":"ReadWrite","enum":["ReadOnly","WriteOnly","ReadWrite"]};
 
-function validate207(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate212(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:MutabilityEnumType" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
-validate207.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
+validate212.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
 return false;
 }
 if(!(((data === "ReadOnly") || (data === "WriteOnly")) || (data === "ReadWrite"))){
-validate207.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema80.enum}}];
+validate212.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema82.enum}}];
 return false;
 }
-validate207.errors = vErrors;
+validate212.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate204(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate209(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:VariableAttributeType" */;
 let vErrors = null;
 let errors = 0;
@@ -6151,7 +6241,7 @@ if(data && typeof data == "object" && !Array.isArray(data)){
 const _errs1 = errors;
 for(const key0 in data){
 if(!((((((key0 === "customData") || (key0 === "type")) || (key0 === "value")) || (key0 === "mutability")) || (key0 === "persistent")) || (key0 === "constant"))){
-validate204.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate209.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -6171,8 +6261,8 @@ var valid0 = true;
 if(valid0){
 if(data.type !== undefined){
 const _errs3 = errors;
-if(!(validate74(data.type, {instancePath:instancePath+"/type",parentData:data,parentDataProperty:"type",rootData}))){
-vErrors = vErrors === null ? validate74.errors : vErrors.concat(validate74.errors);
+if(!(validate79(data.type, {instancePath:instancePath+"/type",parentData:data,parentDataProperty:"type",rootData}))){
+vErrors = vErrors === null ? validate79.errors : vErrors.concat(validate79.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs3 === errors;
@@ -6187,12 +6277,12 @@ const _errs4 = errors;
 if(errors === _errs4){
 if(typeof data2 === "string"){
 if(func0(data2) > 2500){
-validate204.errors = [{instancePath:instancePath+"/value",keyword:"maxLength",params:{limit: 2500}}];
+validate209.errors = [{instancePath:instancePath+"/value",keyword:"maxLength",params:{limit: 2500}}];
 return false;
 }
 }
 else {
-validate204.errors = [{instancePath:instancePath+"/value",keyword:"type",params:{type: "string"}}];
+validate209.errors = [{instancePath:instancePath+"/value",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -6204,8 +6294,8 @@ var valid0 = true;
 if(valid0){
 if(data.mutability !== undefined){
 const _errs6 = errors;
-if(!(validate207(data.mutability, {instancePath:instancePath+"/mutability",parentData:data,parentDataProperty:"mutability",rootData}))){
-vErrors = vErrors === null ? validate207.errors : vErrors.concat(validate207.errors);
+if(!(validate212(data.mutability, {instancePath:instancePath+"/mutability",parentData:data,parentDataProperty:"mutability",rootData}))){
+vErrors = vErrors === null ? validate212.errors : vErrors.concat(validate212.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs6 === errors;
@@ -6217,7 +6307,7 @@ if(valid0){
 if(data.persistent !== undefined){
 const _errs7 = errors;
 if(typeof data.persistent !== "boolean"){
-validate204.errors = [{instancePath:instancePath+"/persistent",keyword:"type",params:{type: "boolean"}}];
+validate209.errors = [{instancePath:instancePath+"/persistent",keyword:"type",params:{type: "boolean"}}];
 return false;
 }
 var valid0 = _errs7 === errors;
@@ -6229,7 +6319,7 @@ if(valid0){
 if(data.constant !== undefined){
 const _errs9 = errors;
 if(typeof data.constant !== "boolean"){
-validate204.errors = [{instancePath:instancePath+"/constant",keyword:"type",params:{type: "boolean"}}];
+validate209.errors = [{instancePath:instancePath+"/constant",keyword:"type",params:{type: "boolean"}}];
 return false;
 }
 var valid0 = _errs9 === errors;
@@ -6245,35 +6335,35 @@ var valid0 = true;
 }
 }
 else {
-validate204.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate209.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate204.errors = vErrors;
+validate209.errors = vErrors;
 return errors === 0;
 }
 
-const schema81 = {"$id":"urn:def:VariableCharacteristicsType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"unit":{"type":"string","maxLength":16},"dataType":{"$ref":"urn:def:DataEnumType"},"minLimit":{"type":"number"},"maxLimit":{"type":"number"},"valuesList":{"type":"string","maxLength":1000},"supportsMonitoring":{"type":"boolean"}},"required":["dataType","supportsMonitoring"]};
-const schema82 = {"$id":"urn:def:DataEnumType","type":"string","enum":["string","decimal","integer","dateTime","boolean","OptionList","SequenceList","MemberList"]};
+const schema83 = {"$id":"urn:def:VariableCharacteristicsType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"unit":{"type":"string","maxLength":16},"dataType":{"$ref":"urn:def:DataEnumType"},"minLimit":{"type":"number"},"maxLimit":{"type":"number"},"valuesList":{"type":"string","maxLength":1000},"supportsMonitoring":{"type":"boolean"}},"required":["dataType","supportsMonitoring"]};
+const schema84 = {"$id":"urn:def:DataEnumType","type":"string","enum":["string","decimal","integer","dateTime","boolean","OptionList","SequenceList","MemberList"]};
 
-function validate212(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate217(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:DataEnumType" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
-validate212.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
+validate217.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
 return false;
 }
 if(!((((((((data === "string") || (data === "decimal")) || (data === "integer")) || (data === "dateTime")) || (data === "boolean")) || (data === "OptionList")) || (data === "SequenceList")) || (data === "MemberList"))){
-validate212.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema82.enum}}];
+validate217.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema84.enum}}];
 return false;
 }
-validate212.errors = vErrors;
+validate217.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate210(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate215(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:VariableCharacteristicsType" */;
 let vErrors = null;
 let errors = 0;
@@ -6281,14 +6371,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.dataType === undefined) && (missing0 = "dataType")) || ((data.supportsMonitoring === undefined) && (missing0 = "supportsMonitoring"))){
-validate210.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate215.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(((((((key0 === "customData") || (key0 === "unit")) || (key0 === "dataType")) || (key0 === "minLimit")) || (key0 === "maxLimit")) || (key0 === "valuesList")) || (key0 === "supportsMonitoring"))){
-validate210.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate215.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -6312,12 +6402,12 @@ const _errs3 = errors;
 if(errors === _errs3){
 if(typeof data1 === "string"){
 if(func0(data1) > 16){
-validate210.errors = [{instancePath:instancePath+"/unit",keyword:"maxLength",params:{limit: 16}}];
+validate215.errors = [{instancePath:instancePath+"/unit",keyword:"maxLength",params:{limit: 16}}];
 return false;
 }
 }
 else {
-validate210.errors = [{instancePath:instancePath+"/unit",keyword:"type",params:{type: "string"}}];
+validate215.errors = [{instancePath:instancePath+"/unit",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -6329,8 +6419,8 @@ var valid0 = true;
 if(valid0){
 if(data.dataType !== undefined){
 const _errs5 = errors;
-if(!(validate212(data.dataType, {instancePath:instancePath+"/dataType",parentData:data,parentDataProperty:"dataType",rootData}))){
-vErrors = vErrors === null ? validate212.errors : vErrors.concat(validate212.errors);
+if(!(validate217(data.dataType, {instancePath:instancePath+"/dataType",parentData:data,parentDataProperty:"dataType",rootData}))){
+vErrors = vErrors === null ? validate217.errors : vErrors.concat(validate217.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs5 === errors;
@@ -6343,7 +6433,7 @@ if(data.minLimit !== undefined){
 let data3 = data.minLimit;
 const _errs6 = errors;
 if(!((typeof data3 == "number") && (isFinite(data3)))){
-validate210.errors = [{instancePath:instancePath+"/minLimit",keyword:"type",params:{type: "number"}}];
+validate215.errors = [{instancePath:instancePath+"/minLimit",keyword:"type",params:{type: "number"}}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -6356,7 +6446,7 @@ if(data.maxLimit !== undefined){
 let data4 = data.maxLimit;
 const _errs8 = errors;
 if(!((typeof data4 == "number") && (isFinite(data4)))){
-validate210.errors = [{instancePath:instancePath+"/maxLimit",keyword:"type",params:{type: "number"}}];
+validate215.errors = [{instancePath:instancePath+"/maxLimit",keyword:"type",params:{type: "number"}}];
 return false;
 }
 var valid0 = _errs8 === errors;
@@ -6371,12 +6461,12 @@ const _errs10 = errors;
 if(errors === _errs10){
 if(typeof data5 === "string"){
 if(func0(data5) > 1000){
-validate210.errors = [{instancePath:instancePath+"/valuesList",keyword:"maxLength",params:{limit: 1000}}];
+validate215.errors = [{instancePath:instancePath+"/valuesList",keyword:"maxLength",params:{limit: 1000}}];
 return false;
 }
 }
 else {
-validate210.errors = [{instancePath:instancePath+"/valuesList",keyword:"type",params:{type: "string"}}];
+validate215.errors = [{instancePath:instancePath+"/valuesList",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -6389,7 +6479,7 @@ if(valid0){
 if(data.supportsMonitoring !== undefined){
 const _errs12 = errors;
 if(typeof data.supportsMonitoring !== "boolean"){
-validate210.errors = [{instancePath:instancePath+"/supportsMonitoring",keyword:"type",params:{type: "boolean"}}];
+validate215.errors = [{instancePath:instancePath+"/supportsMonitoring",keyword:"type",params:{type: "boolean"}}];
 return false;
 }
 var valid0 = _errs12 === errors;
@@ -6407,16 +6497,16 @@ var valid0 = true;
 }
 }
 else {
-validate210.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate215.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate210.errors = vErrors;
+validate215.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate200(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate205(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:ReportDataType" */;
 let vErrors = null;
 let errors = 0;
@@ -6424,14 +6514,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((((data.component === undefined) && (missing0 = "component")) || ((data.variable === undefined) && (missing0 = "variable"))) || ((data.variableAttribute === undefined) && (missing0 = "variableAttribute"))){
-validate200.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate205.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(((((key0 === "customData") || (key0 === "component")) || (key0 === "variable")) || (key0 === "variableAttribute")) || (key0 === "variableCharacteristics"))){
-validate200.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate205.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -6451,8 +6541,8 @@ var valid0 = true;
 if(valid0){
 if(data.component !== undefined){
 const _errs3 = errors;
-if(!(validate76(data.component, {instancePath:instancePath+"/component",parentData:data,parentDataProperty:"component",rootData}))){
-vErrors = vErrors === null ? validate76.errors : vErrors.concat(validate76.errors);
+if(!(validate81(data.component, {instancePath:instancePath+"/component",parentData:data,parentDataProperty:"component",rootData}))){
+vErrors = vErrors === null ? validate81.errors : vErrors.concat(validate81.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs3 === errors;
@@ -6463,8 +6553,8 @@ var valid0 = true;
 if(valid0){
 if(data.variable !== undefined){
 const _errs4 = errors;
-if(!(validate82(data.variable, {instancePath:instancePath+"/variable",parentData:data,parentDataProperty:"variable",rootData}))){
-vErrors = vErrors === null ? validate82.errors : vErrors.concat(validate82.errors);
+if(!(validate87(data.variable, {instancePath:instancePath+"/variable",parentData:data,parentDataProperty:"variable",rootData}))){
+vErrors = vErrors === null ? validate87.errors : vErrors.concat(validate87.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs4 === errors;
@@ -6479,12 +6569,12 @@ const _errs5 = errors;
 if(errors === _errs5){
 if(Array.isArray(data3)){
 if(data3.length > 4){
-validate200.errors = [{instancePath:instancePath+"/variableAttribute",keyword:"maxItems",params:{limit: 4}}];
+validate205.errors = [{instancePath:instancePath+"/variableAttribute",keyword:"maxItems",params:{limit: 4}}];
 return false;
 }
 else {
 if(data3.length < 1){
-validate200.errors = [{instancePath:instancePath+"/variableAttribute",keyword:"minItems",params:{limit: 1}}];
+validate205.errors = [{instancePath:instancePath+"/variableAttribute",keyword:"minItems",params:{limit: 1}}];
 return false;
 }
 else {
@@ -6492,8 +6582,8 @@ var valid1 = true;
 const len0 = data3.length;
 for(let i0=0; i0<len0; i0++){
 const _errs7 = errors;
-if(!(validate204(data3[i0], {instancePath:instancePath+"/variableAttribute/" + i0,parentData:data3,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate204.errors : vErrors.concat(validate204.errors);
+if(!(validate209(data3[i0], {instancePath:instancePath+"/variableAttribute/" + i0,parentData:data3,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate209.errors : vErrors.concat(validate209.errors);
 errors = vErrors.length;
 }
 var valid1 = _errs7 === errors;
@@ -6505,7 +6595,7 @@ break;
 }
 }
 else {
-validate200.errors = [{instancePath:instancePath+"/variableAttribute",keyword:"type",params:{type: "array"}}];
+validate205.errors = [{instancePath:instancePath+"/variableAttribute",keyword:"type",params:{type: "array"}}];
 return false;
 }
 }
@@ -6517,8 +6607,8 @@ var valid0 = true;
 if(valid0){
 if(data.variableCharacteristics !== undefined){
 const _errs8 = errors;
-if(!(validate210(data.variableCharacteristics, {instancePath:instancePath+"/variableCharacteristics",parentData:data,parentDataProperty:"variableCharacteristics",rootData}))){
-vErrors = vErrors === null ? validate210.errors : vErrors.concat(validate210.errors);
+if(!(validate215(data.variableCharacteristics, {instancePath:instancePath+"/variableCharacteristics",parentData:data,parentDataProperty:"variableCharacteristics",rootData}))){
+vErrors = vErrors === null ? validate215.errors : vErrors.concat(validate215.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs8 === errors;
@@ -6534,30 +6624,30 @@ var valid0 = true;
 }
 }
 else {
-validate200.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate205.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate200.errors = vErrors;
+validate205.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate198(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate203(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((((data.requestId === undefined) && (missing0 = "requestId")) || ((data.generatedAt === undefined) && (missing0 = "generatedAt"))) || ((data.seqNo === undefined) && (missing0 = "seqNo"))){
-validate198.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate203.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!((((((key0 === "customData") || (key0 === "requestId")) || (key0 === "generatedAt")) || (key0 === "reportData")) || (key0 === "tbc")) || (key0 === "seqNo"))){
-validate198.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate203.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -6579,7 +6669,7 @@ if(data.requestId !== undefined){
 let data1 = data.requestId;
 const _errs3 = errors;
 if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
-validate198.errors = [{instancePath:instancePath+"/requestId",keyword:"type",params:{type: "integer"}}];
+validate203.errors = [{instancePath:instancePath+"/requestId",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -6595,12 +6685,12 @@ if(errors === _errs5){
 if(errors === _errs5){
 if(typeof data2 === "string"){
 if(!(formats0.validate(data2))){
-validate198.errors = [{instancePath:instancePath+"/generatedAt",keyword:"format",params:{format: "date-time"}}];
+validate203.errors = [{instancePath:instancePath+"/generatedAt",keyword:"format",params:{format: "date-time"}}];
 return false;
 }
 }
 else {
-validate198.errors = [{instancePath:instancePath+"/generatedAt",keyword:"type",params:{type: "string"}}];
+validate203.errors = [{instancePath:instancePath+"/generatedAt",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -6617,7 +6707,7 @@ const _errs7 = errors;
 if(errors === _errs7){
 if(Array.isArray(data3)){
 if(data3.length < 1){
-validate198.errors = [{instancePath:instancePath+"/reportData",keyword:"minItems",params:{limit: 1}}];
+validate203.errors = [{instancePath:instancePath+"/reportData",keyword:"minItems",params:{limit: 1}}];
 return false;
 }
 else {
@@ -6625,8 +6715,8 @@ var valid1 = true;
 const len0 = data3.length;
 for(let i0=0; i0<len0; i0++){
 const _errs9 = errors;
-if(!(validate200(data3[i0], {instancePath:instancePath+"/reportData/" + i0,parentData:data3,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate200.errors : vErrors.concat(validate200.errors);
+if(!(validate205(data3[i0], {instancePath:instancePath+"/reportData/" + i0,parentData:data3,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate205.errors : vErrors.concat(validate205.errors);
 errors = vErrors.length;
 }
 var valid1 = _errs9 === errors;
@@ -6637,7 +6727,7 @@ break;
 }
 }
 else {
-validate198.errors = [{instancePath:instancePath+"/reportData",keyword:"type",params:{type: "array"}}];
+validate203.errors = [{instancePath:instancePath+"/reportData",keyword:"type",params:{type: "array"}}];
 return false;
 }
 }
@@ -6650,7 +6740,7 @@ if(valid0){
 if(data.tbc !== undefined){
 const _errs10 = errors;
 if(typeof data.tbc !== "boolean"){
-validate198.errors = [{instancePath:instancePath+"/tbc",keyword:"type",params:{type: "boolean"}}];
+validate203.errors = [{instancePath:instancePath+"/tbc",keyword:"type",params:{type: "boolean"}}];
 return false;
 }
 var valid0 = _errs10 === errors;
@@ -6663,7 +6753,7 @@ if(data.seqNo !== undefined){
 let data6 = data.seqNo;
 const _errs12 = errors;
 if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
-validate198.errors = [{instancePath:instancePath+"/seqNo",keyword:"type",params:{type: "integer"}}];
+validate203.errors = [{instancePath:instancePath+"/seqNo",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs12 === errors;
@@ -6680,50 +6770,50 @@ var valid0 = true;
 }
 }
 else {
-validate198.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate203.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate198.errors = vErrors;
+validate203.errors = vErrors;
 return errors === 0;
 }
 
-export const PublishFirmwareStatusNotification_req = validate216;
-const schema83 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"status":{"$ref":"urn:def:PublishFirmwareStatusEnumType"},"location":{"type":"array","items":{"type":"string","maxLength":512},"minItems":1},"requestId":{"type":"integer"}},"required":["status"],"type":"object"};
-const schema84 = {"$id":"urn:def:PublishFirmwareStatusEnumType","type":"string","enum":["Idle","DownloadScheduled","Downloading","Downloaded","Published","DownloadFailed","DownloadPaused","InvalidChecksum","ChecksumVerified","PublishFailed"]};
+export const PublishFirmwareStatusNotification_req = validate221;
+const schema85 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"status":{"$ref":"urn:def:PublishFirmwareStatusEnumType"},"location":{"type":"array","items":{"type":"string","maxLength":512},"minItems":1},"requestId":{"type":"integer"}},"required":["status"],"type":"object"};
+const schema86 = {"$id":"urn:def:PublishFirmwareStatusEnumType","type":"string","enum":["Idle","DownloadScheduled","Downloading","Downloaded","Published","DownloadFailed","DownloadPaused","InvalidChecksum","ChecksumVerified","PublishFailed"]};
 
-function validate218(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate223(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:PublishFirmwareStatusEnumType" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
-validate218.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
+validate223.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
 return false;
 }
 if(!((((((((((data === "Idle") || (data === "DownloadScheduled")) || (data === "Downloading")) || (data === "Downloaded")) || (data === "Published")) || (data === "DownloadFailed")) || (data === "DownloadPaused")) || (data === "InvalidChecksum")) || (data === "ChecksumVerified")) || (data === "PublishFailed"))){
-validate218.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema84.enum}}];
+validate223.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema86.enum}}];
 return false;
 }
-validate218.errors = vErrors;
+validate223.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate216(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate221(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.status === undefined) && (missing0 = "status")){
-validate216.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate221.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!((((key0 === "customData") || (key0 === "status")) || (key0 === "location")) || (key0 === "requestId"))){
-validate216.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate221.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -6743,8 +6833,8 @@ var valid0 = true;
 if(valid0){
 if(data.status !== undefined){
 const _errs3 = errors;
-if(!(validate218(data.status, {instancePath:instancePath+"/status",parentData:data,parentDataProperty:"status",rootData}))){
-vErrors = vErrors === null ? validate218.errors : vErrors.concat(validate218.errors);
+if(!(validate223(data.status, {instancePath:instancePath+"/status",parentData:data,parentDataProperty:"status",rootData}))){
+vErrors = vErrors === null ? validate223.errors : vErrors.concat(validate223.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs3 === errors;
@@ -6759,7 +6849,7 @@ const _errs4 = errors;
 if(errors === _errs4){
 if(Array.isArray(data2)){
 if(data2.length < 1){
-validate216.errors = [{instancePath:instancePath+"/location",keyword:"minItems",params:{limit: 1}}];
+validate221.errors = [{instancePath:instancePath+"/location",keyword:"minItems",params:{limit: 1}}];
 return false;
 }
 else {
@@ -6771,12 +6861,12 @@ const _errs6 = errors;
 if(errors === _errs6){
 if(typeof data3 === "string"){
 if(func0(data3) > 512){
-validate216.errors = [{instancePath:instancePath+"/location/" + i0,keyword:"maxLength",params:{limit: 512}}];
+validate221.errors = [{instancePath:instancePath+"/location/" + i0,keyword:"maxLength",params:{limit: 512}}];
 return false;
 }
 }
 else {
-validate216.errors = [{instancePath:instancePath+"/location/" + i0,keyword:"type",params:{type: "string"}}];
+validate221.errors = [{instancePath:instancePath+"/location/" + i0,keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -6788,7 +6878,7 @@ break;
 }
 }
 else {
-validate216.errors = [{instancePath:instancePath+"/location",keyword:"type",params:{type: "array"}}];
+validate221.errors = [{instancePath:instancePath+"/location",keyword:"type",params:{type: "array"}}];
 return false;
 }
 }
@@ -6802,7 +6892,7 @@ if(data.requestId !== undefined){
 let data4 = data.requestId;
 const _errs8 = errors;
 if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
-validate216.errors = [{instancePath:instancePath+"/requestId",keyword:"type",params:{type: "integer"}}];
+validate221.errors = [{instancePath:instancePath+"/requestId",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs8 === errors;
@@ -6817,73 +6907,73 @@ var valid0 = true;
 }
 }
 else {
-validate216.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate221.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate216.errors = vErrors;
+validate221.errors = vErrors;
 return errors === 0;
 }
 
-export const ReportChargingProfiles_req = validate220;
-const schema85 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"requestId":{"type":"integer"},"chargingLimitSource":{"$ref":"urn:def:ChargingLimitSourceEnumType"},"chargingProfile":{"type":"array","items":{"$ref":"urn:def:ChargingProfileType"},"minItems":1},"tbc":{"type":"boolean","default":false},"evseId":{"type":"integer"}},"required":["requestId","chargingLimitSource","evseId","chargingProfile"],"type":"object"};
-const schema86 = {"$id":"urn:def:ChargingProfileType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"id":{"type":"integer"},"stackLevel":{"type":"integer"},"chargingProfilePurpose":{"$ref":"urn:def:ChargingProfilePurposeEnumType"},"chargingProfileKind":{"$ref":"urn:def:ChargingProfileKindEnumType"},"recurrencyKind":{"$ref":"urn:def:RecurrencyKindEnumType"},"validFrom":{"type":"string","format":"date-time"},"validTo":{"type":"string","format":"date-time"},"chargingSchedule":{"type":"array","items":{"$ref":"urn:def:ChargingScheduleType"},"minItems":1,"maxItems":3},"transactionId":{"type":"string","maxLength":36}},"required":["id","stackLevel","chargingProfilePurpose","chargingProfileKind","chargingSchedule"]};
-const schema87 = {"$id":"urn:def:ChargingProfilePurposeEnumType","type":"string","enum":["ChargingStationExternalConstraints","ChargingStationMaxProfile","TxDefaultProfile","TxProfile"]};
+export const ReportChargingProfiles_req = validate225;
+const schema87 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"requestId":{"type":"integer"},"chargingLimitSource":{"$ref":"urn:def:ChargingLimitSourceEnumType"},"chargingProfile":{"type":"array","items":{"$ref":"urn:def:ChargingProfileType"},"minItems":1},"tbc":{"type":"boolean","default":false},"evseId":{"type":"integer"}},"required":["requestId","chargingLimitSource","evseId","chargingProfile"],"type":"object"};
+const schema88 = {"$id":"urn:def:ChargingProfileType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"id":{"type":"integer"},"stackLevel":{"type":"integer"},"chargingProfilePurpose":{"$ref":"urn:def:ChargingProfilePurposeEnumType"},"chargingProfileKind":{"$ref":"urn:def:ChargingProfileKindEnumType"},"recurrencyKind":{"$ref":"urn:def:RecurrencyKindEnumType"},"validFrom":{"type":"string","format":"date-time"},"validTo":{"type":"string","format":"date-time"},"chargingSchedule":{"type":"array","items":{"$ref":"urn:def:ChargingScheduleType"},"minItems":1,"maxItems":3},"transactionId":{"type":"string","maxLength":36}},"required":["id","stackLevel","chargingProfilePurpose","chargingProfileKind","chargingSchedule"]};
+const schema89 = {"$id":"urn:def:ChargingProfilePurposeEnumType","type":"string","enum":["ChargingStationExternalConstraints","ChargingStationMaxProfile","TxDefaultProfile","TxProfile"]};
 
-function validate225(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate230(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:ChargingProfilePurposeEnumType" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
-validate225.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
+validate230.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
 return false;
 }
 if(!((((data === "ChargingStationExternalConstraints") || (data === "ChargingStationMaxProfile")) || (data === "TxDefaultProfile")) || (data === "TxProfile"))){
-validate225.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema87.enum}}];
+validate230.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema89.enum}}];
 return false;
 }
-validate225.errors = vErrors;
+validate230.errors = vErrors;
 return errors === 0;
 }
 
-const schema88 = {"$id":"urn:def:ChargingProfileKindEnumType","type":"string","enum":["Absolute","Recurring","Relative"]};
+const schema90 = {"$id":"urn:def:ChargingProfileKindEnumType","type":"string","enum":["Absolute","Recurring","Relative"]};
 
-function validate227(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate232(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:ChargingProfileKindEnumType" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
-validate227.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
+validate232.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
 return false;
 }
 if(!(((data === "Absolute") || (data === "Recurring")) || (data === "Relative"))){
-validate227.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema88.enum}}];
+validate232.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema90.enum}}];
 return false;
 }
-validate227.errors = vErrors;
+validate232.errors = vErrors;
 return errors === 0;
 }
 
-const schema89 = {"$id":"urn:def:RecurrencyKindEnumType","type":"string","enum":["Daily","Weekly"]};
+const schema91 = {"$id":"urn:def:RecurrencyKindEnumType","type":"string","enum":["Daily","Weekly"]};
 
-function validate229(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate234(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:RecurrencyKindEnumType" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
-validate229.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
+validate234.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
 return false;
 }
 if(!((data === "Daily") || (data === "Weekly"))){
-validate229.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema89.enum}}];
+validate234.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema91.enum}}];
 return false;
 }
-validate229.errors = vErrors;
+validate234.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate223(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate228(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:ChargingProfileType" */;
 let vErrors = null;
 let errors = 0;
@@ -6891,14 +6981,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((((((data.id === undefined) && (missing0 = "id")) || ((data.stackLevel === undefined) && (missing0 = "stackLevel"))) || ((data.chargingProfilePurpose === undefined) && (missing0 = "chargingProfilePurpose"))) || ((data.chargingProfileKind === undefined) && (missing0 = "chargingProfileKind"))) || ((data.chargingSchedule === undefined) && (missing0 = "chargingSchedule"))){
-validate223.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate228.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
-if(!(func31.call(schema86.properties, key0))){
-validate223.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+if(!(func31.call(schema88.properties, key0))){
+validate228.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -6920,7 +7010,7 @@ if(data.id !== undefined){
 let data1 = data.id;
 const _errs3 = errors;
 if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
-validate223.errors = [{instancePath:instancePath+"/id",keyword:"type",params:{type: "integer"}}];
+validate228.errors = [{instancePath:instancePath+"/id",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -6933,7 +7023,7 @@ if(data.stackLevel !== undefined){
 let data2 = data.stackLevel;
 const _errs5 = errors;
 if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
-validate223.errors = [{instancePath:instancePath+"/stackLevel",keyword:"type",params:{type: "integer"}}];
+validate228.errors = [{instancePath:instancePath+"/stackLevel",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -6944,8 +7034,8 @@ var valid0 = true;
 if(valid0){
 if(data.chargingProfilePurpose !== undefined){
 const _errs7 = errors;
-if(!(validate225(data.chargingProfilePurpose, {instancePath:instancePath+"/chargingProfilePurpose",parentData:data,parentDataProperty:"chargingProfilePurpose",rootData}))){
-vErrors = vErrors === null ? validate225.errors : vErrors.concat(validate225.errors);
+if(!(validate230(data.chargingProfilePurpose, {instancePath:instancePath+"/chargingProfilePurpose",parentData:data,parentDataProperty:"chargingProfilePurpose",rootData}))){
+vErrors = vErrors === null ? validate230.errors : vErrors.concat(validate230.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs7 === errors;
@@ -6956,8 +7046,8 @@ var valid0 = true;
 if(valid0){
 if(data.chargingProfileKind !== undefined){
 const _errs8 = errors;
-if(!(validate227(data.chargingProfileKind, {instancePath:instancePath+"/chargingProfileKind",parentData:data,parentDataProperty:"chargingProfileKind",rootData}))){
-vErrors = vErrors === null ? validate227.errors : vErrors.concat(validate227.errors);
+if(!(validate232(data.chargingProfileKind, {instancePath:instancePath+"/chargingProfileKind",parentData:data,parentDataProperty:"chargingProfileKind",rootData}))){
+vErrors = vErrors === null ? validate232.errors : vErrors.concat(validate232.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs8 === errors;
@@ -6968,8 +7058,8 @@ var valid0 = true;
 if(valid0){
 if(data.recurrencyKind !== undefined){
 const _errs9 = errors;
-if(!(validate229(data.recurrencyKind, {instancePath:instancePath+"/recurrencyKind",parentData:data,parentDataProperty:"recurrencyKind",rootData}))){
-vErrors = vErrors === null ? validate229.errors : vErrors.concat(validate229.errors);
+if(!(validate234(data.recurrencyKind, {instancePath:instancePath+"/recurrencyKind",parentData:data,parentDataProperty:"recurrencyKind",rootData}))){
+vErrors = vErrors === null ? validate234.errors : vErrors.concat(validate234.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs9 === errors;
@@ -6985,12 +7075,12 @@ if(errors === _errs10){
 if(errors === _errs10){
 if(typeof data6 === "string"){
 if(!(formats0.validate(data6))){
-validate223.errors = [{instancePath:instancePath+"/validFrom",keyword:"format",params:{format: "date-time"}}];
+validate228.errors = [{instancePath:instancePath+"/validFrom",keyword:"format",params:{format: "date-time"}}];
 return false;
 }
 }
 else {
-validate223.errors = [{instancePath:instancePath+"/validFrom",keyword:"type",params:{type: "string"}}];
+validate228.errors = [{instancePath:instancePath+"/validFrom",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -7008,12 +7098,12 @@ if(errors === _errs12){
 if(errors === _errs12){
 if(typeof data7 === "string"){
 if(!(formats0.validate(data7))){
-validate223.errors = [{instancePath:instancePath+"/validTo",keyword:"format",params:{format: "date-time"}}];
+validate228.errors = [{instancePath:instancePath+"/validTo",keyword:"format",params:{format: "date-time"}}];
 return false;
 }
 }
 else {
-validate223.errors = [{instancePath:instancePath+"/validTo",keyword:"type",params:{type: "string"}}];
+validate228.errors = [{instancePath:instancePath+"/validTo",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -7030,12 +7120,12 @@ const _errs14 = errors;
 if(errors === _errs14){
 if(Array.isArray(data8)){
 if(data8.length > 3){
-validate223.errors = [{instancePath:instancePath+"/chargingSchedule",keyword:"maxItems",params:{limit: 3}}];
+validate228.errors = [{instancePath:instancePath+"/chargingSchedule",keyword:"maxItems",params:{limit: 3}}];
 return false;
 }
 else {
 if(data8.length < 1){
-validate223.errors = [{instancePath:instancePath+"/chargingSchedule",keyword:"minItems",params:{limit: 1}}];
+validate228.errors = [{instancePath:instancePath+"/chargingSchedule",keyword:"minItems",params:{limit: 1}}];
 return false;
 }
 else {
@@ -7043,8 +7133,8 @@ var valid1 = true;
 const len0 = data8.length;
 for(let i0=0; i0<len0; i0++){
 const _errs16 = errors;
-if(!(validate116(data8[i0], {instancePath:instancePath+"/chargingSchedule/" + i0,parentData:data8,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate116.errors : vErrors.concat(validate116.errors);
+if(!(validate121(data8[i0], {instancePath:instancePath+"/chargingSchedule/" + i0,parentData:data8,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate121.errors : vErrors.concat(validate121.errors);
 errors = vErrors.length;
 }
 var valid1 = _errs16 === errors;
@@ -7056,7 +7146,7 @@ break;
 }
 }
 else {
-validate223.errors = [{instancePath:instancePath+"/chargingSchedule",keyword:"type",params:{type: "array"}}];
+validate228.errors = [{instancePath:instancePath+"/chargingSchedule",keyword:"type",params:{type: "array"}}];
 return false;
 }
 }
@@ -7072,12 +7162,12 @@ const _errs17 = errors;
 if(errors === _errs17){
 if(typeof data10 === "string"){
 if(func0(data10) > 36){
-validate223.errors = [{instancePath:instancePath+"/transactionId",keyword:"maxLength",params:{limit: 36}}];
+validate228.errors = [{instancePath:instancePath+"/transactionId",keyword:"maxLength",params:{limit: 36}}];
 return false;
 }
 }
 else {
-validate223.errors = [{instancePath:instancePath+"/transactionId",keyword:"type",params:{type: "string"}}];
+validate228.errors = [{instancePath:instancePath+"/transactionId",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -7099,30 +7189,30 @@ var valid0 = true;
 }
 }
 else {
-validate223.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate228.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate223.errors = vErrors;
+validate228.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate220(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate225(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((((data.requestId === undefined) && (missing0 = "requestId")) || ((data.chargingLimitSource === undefined) && (missing0 = "chargingLimitSource"))) || ((data.evseId === undefined) && (missing0 = "evseId"))) || ((data.chargingProfile === undefined) && (missing0 = "chargingProfile"))){
-validate220.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate225.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!((((((key0 === "customData") || (key0 === "requestId")) || (key0 === "chargingLimitSource")) || (key0 === "chargingProfile")) || (key0 === "tbc")) || (key0 === "evseId"))){
-validate220.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate225.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -7144,7 +7234,7 @@ if(data.requestId !== undefined){
 let data1 = data.requestId;
 const _errs3 = errors;
 if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
-validate220.errors = [{instancePath:instancePath+"/requestId",keyword:"type",params:{type: "integer"}}];
+validate225.errors = [{instancePath:instancePath+"/requestId",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -7155,8 +7245,8 @@ var valid0 = true;
 if(valid0){
 if(data.chargingLimitSource !== undefined){
 const _errs5 = errors;
-if(!(validate35(data.chargingLimitSource, {instancePath:instancePath+"/chargingLimitSource",parentData:data,parentDataProperty:"chargingLimitSource",rootData}))){
-vErrors = vErrors === null ? validate35.errors : vErrors.concat(validate35.errors);
+if(!(validate40(data.chargingLimitSource, {instancePath:instancePath+"/chargingLimitSource",parentData:data,parentDataProperty:"chargingLimitSource",rootData}))){
+vErrors = vErrors === null ? validate40.errors : vErrors.concat(validate40.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs5 === errors;
@@ -7171,7 +7261,7 @@ const _errs6 = errors;
 if(errors === _errs6){
 if(Array.isArray(data3)){
 if(data3.length < 1){
-validate220.errors = [{instancePath:instancePath+"/chargingProfile",keyword:"minItems",params:{limit: 1}}];
+validate225.errors = [{instancePath:instancePath+"/chargingProfile",keyword:"minItems",params:{limit: 1}}];
 return false;
 }
 else {
@@ -7179,8 +7269,8 @@ var valid1 = true;
 const len0 = data3.length;
 for(let i0=0; i0<len0; i0++){
 const _errs8 = errors;
-if(!(validate223(data3[i0], {instancePath:instancePath+"/chargingProfile/" + i0,parentData:data3,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate223.errors : vErrors.concat(validate223.errors);
+if(!(validate228(data3[i0], {instancePath:instancePath+"/chargingProfile/" + i0,parentData:data3,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate228.errors : vErrors.concat(validate228.errors);
 errors = vErrors.length;
 }
 var valid1 = _errs8 === errors;
@@ -7191,7 +7281,7 @@ break;
 }
 }
 else {
-validate220.errors = [{instancePath:instancePath+"/chargingProfile",keyword:"type",params:{type: "array"}}];
+validate225.errors = [{instancePath:instancePath+"/chargingProfile",keyword:"type",params:{type: "array"}}];
 return false;
 }
 }
@@ -7204,7 +7294,7 @@ if(valid0){
 if(data.tbc !== undefined){
 const _errs9 = errors;
 if(typeof data.tbc !== "boolean"){
-validate220.errors = [{instancePath:instancePath+"/tbc",keyword:"type",params:{type: "boolean"}}];
+validate225.errors = [{instancePath:instancePath+"/tbc",keyword:"type",params:{type: "boolean"}}];
 return false;
 }
 var valid0 = _errs9 === errors;
@@ -7217,7 +7307,7 @@ if(data.evseId !== undefined){
 let data6 = data.evseId;
 const _errs11 = errors;
 if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
-validate220.errors = [{instancePath:instancePath+"/evseId",keyword:"type",params:{type: "integer"}}];
+validate225.errors = [{instancePath:instancePath+"/evseId",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs11 === errors;
@@ -7234,50 +7324,50 @@ var valid0 = true;
 }
 }
 else {
-validate220.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate225.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate220.errors = vErrors;
+validate225.errors = vErrors;
 return errors === 0;
 }
 
-export const RequestStartTransaction_conf = validate233;
-const schema90 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"status":{"$ref":"urn:def:RequestStartStopStatusEnumType"},"statusInfo":{"$ref":"urn:def:StatusInfoType"},"transactionId":{"type":"string","maxLength":36}},"required":["status"],"type":"object"};
-const schema91 = {"$id":"urn:def:RequestStartStopStatusEnumType","type":"string","enum":["Accepted","Rejected"]};
+export const RequestStartTransaction_conf = validate238;
+const schema92 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"status":{"$ref":"urn:def:RequestStartStopStatusEnumType"},"statusInfo":{"$ref":"urn:def:StatusInfoType"},"transactionId":{"type":"string","maxLength":36}},"required":["status"],"type":"object"};
+const schema93 = {"$id":"urn:def:RequestStartStopStatusEnumType","type":"string","enum":["Accepted","Rejected"]};
 
-function validate235(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate240(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:RequestStartStopStatusEnumType" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
-validate235.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
+validate240.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
 return false;
 }
 if(!((data === "Accepted") || (data === "Rejected"))){
-validate235.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema91.enum}}];
+validate240.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema93.enum}}];
 return false;
 }
-validate235.errors = vErrors;
+validate240.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate233(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate238(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.status === undefined) && (missing0 = "status")){
-validate233.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate238.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!((((key0 === "customData") || (key0 === "status")) || (key0 === "statusInfo")) || (key0 === "transactionId"))){
-validate233.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate238.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -7297,8 +7387,8 @@ var valid0 = true;
 if(valid0){
 if(data.status !== undefined){
 const _errs3 = errors;
-if(!(validate235(data.status, {instancePath:instancePath+"/status",parentData:data,parentDataProperty:"status",rootData}))){
-vErrors = vErrors === null ? validate235.errors : vErrors.concat(validate235.errors);
+if(!(validate240(data.status, {instancePath:instancePath+"/status",parentData:data,parentDataProperty:"status",rootData}))){
+vErrors = vErrors === null ? validate240.errors : vErrors.concat(validate240.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs3 === errors;
@@ -7325,12 +7415,12 @@ const _errs5 = errors;
 if(errors === _errs5){
 if(typeof data3 === "string"){
 if(func0(data3) > 36){
-validate233.errors = [{instancePath:instancePath+"/transactionId",keyword:"maxLength",params:{limit: 36}}];
+validate238.errors = [{instancePath:instancePath+"/transactionId",keyword:"maxLength",params:{limit: 36}}];
 return false;
 }
 }
 else {
-validate233.errors = [{instancePath:instancePath+"/transactionId",keyword:"type",params:{type: "string"}}];
+validate238.errors = [{instancePath:instancePath+"/transactionId",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -7346,32 +7436,32 @@ var valid0 = true;
 }
 }
 else {
-validate233.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate238.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate233.errors = vErrors;
+validate238.errors = vErrors;
 return errors === 0;
 }
 
-export const RequestStopTransaction_conf = validate238;
-const schema92 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"status":{"$ref":"urn:def:RequestStartStopStatusEnumType"},"statusInfo":{"$ref":"urn:def:StatusInfoType"}},"required":["status"],"type":"object"};
+export const RequestStopTransaction_conf = validate243;
+const schema94 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"status":{"$ref":"urn:def:RequestStartStopStatusEnumType"},"statusInfo":{"$ref":"urn:def:StatusInfoType"}},"required":["status"],"type":"object"};
 
-function validate238(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate243(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.status === undefined) && (missing0 = "status")){
-validate238.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate243.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(((key0 === "customData") || (key0 === "status")) || (key0 === "statusInfo"))){
-validate238.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate243.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -7391,8 +7481,8 @@ var valid0 = true;
 if(valid0){
 if(data.status !== undefined){
 const _errs3 = errors;
-if(!(validate235(data.status, {instancePath:instancePath+"/status",parentData:data,parentDataProperty:"status",rootData}))){
-vErrors = vErrors === null ? validate235.errors : vErrors.concat(validate235.errors);
+if(!(validate240(data.status, {instancePath:instancePath+"/status",parentData:data,parentDataProperty:"status",rootData}))){
+vErrors = vErrors === null ? validate240.errors : vErrors.concat(validate240.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs3 === errors;
@@ -7418,50 +7508,50 @@ var valid0 = true;
 }
 }
 else {
-validate238.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate243.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate238.errors = vErrors;
+validate243.errors = vErrors;
 return errors === 0;
 }
 
-export const ReservationStatusUpdate_req = validate242;
-const schema93 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"reservationId":{"type":"integer"},"reservationUpdateStatus":{"$ref":"urn:def:ReservationUpdateStatusEnumType"}},"required":["reservationId","reservationUpdateStatus"],"type":"object"};
-const schema94 = {"$id":"urn:def:ReservationUpdateStatusEnumType","type":"string","enum":["Expired","Removed"]};
+export const ReservationStatusUpdate_req = validate247;
+const schema95 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"reservationId":{"type":"integer"},"reservationUpdateStatus":{"$ref":"urn:def:ReservationUpdateStatusEnumType"}},"required":["reservationId","reservationUpdateStatus"],"type":"object"};
+const schema96 = {"$id":"urn:def:ReservationUpdateStatusEnumType","type":"string","enum":["Expired","Removed"]};
 
-function validate244(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate249(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:ReservationUpdateStatusEnumType" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
-validate244.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
+validate249.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
 return false;
 }
 if(!((data === "Expired") || (data === "Removed"))){
-validate244.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema94.enum}}];
+validate249.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema96.enum}}];
 return false;
 }
-validate244.errors = vErrors;
+validate249.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate242(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate247(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.reservationId === undefined) && (missing0 = "reservationId")) || ((data.reservationUpdateStatus === undefined) && (missing0 = "reservationUpdateStatus"))){
-validate242.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate247.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(((key0 === "customData") || (key0 === "reservationId")) || (key0 === "reservationUpdateStatus"))){
-validate242.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate247.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -7483,7 +7573,7 @@ if(data.reservationId !== undefined){
 let data1 = data.reservationId;
 const _errs3 = errors;
 if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
-validate242.errors = [{instancePath:instancePath+"/reservationId",keyword:"type",params:{type: "integer"}}];
+validate247.errors = [{instancePath:instancePath+"/reservationId",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -7494,8 +7584,8 @@ var valid0 = true;
 if(valid0){
 if(data.reservationUpdateStatus !== undefined){
 const _errs5 = errors;
-if(!(validate244(data.reservationUpdateStatus, {instancePath:instancePath+"/reservationUpdateStatus",parentData:data,parentDataProperty:"reservationUpdateStatus",rootData}))){
-vErrors = vErrors === null ? validate244.errors : vErrors.concat(validate244.errors);
+if(!(validate249(data.reservationUpdateStatus, {instancePath:instancePath+"/reservationUpdateStatus",parentData:data,parentDataProperty:"reservationUpdateStatus",rootData}))){
+vErrors = vErrors === null ? validate249.errors : vErrors.concat(validate249.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs5 === errors;
@@ -7509,50 +7599,50 @@ var valid0 = true;
 }
 }
 else {
-validate242.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate247.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate242.errors = vErrors;
+validate247.errors = vErrors;
 return errors === 0;
 }
 
-export const Reset_conf = validate246;
-const schema95 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"status":{"$ref":"urn:def:ResetStatusEnumType"},"statusInfo":{"$ref":"urn:def:StatusInfoType"}},"required":["status"],"type":"object"};
-const schema96 = {"$id":"urn:def:ResetStatusEnumType","type":"string","enum":["Accepted","Rejected","Scheduled"]};
+export const Reset_conf = validate251;
+const schema97 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"status":{"$ref":"urn:def:ResetStatusEnumType"},"statusInfo":{"$ref":"urn:def:StatusInfoType"}},"required":["status"],"type":"object"};
+const schema98 = {"$id":"urn:def:ResetStatusEnumType","type":"string","enum":["Accepted","Rejected","Scheduled"]};
 
-function validate248(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate253(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:ResetStatusEnumType" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
-validate248.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
+validate253.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
 return false;
 }
 if(!(((data === "Accepted") || (data === "Rejected")) || (data === "Scheduled"))){
-validate248.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema96.enum}}];
+validate253.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema98.enum}}];
 return false;
 }
-validate248.errors = vErrors;
+validate253.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate246(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate251(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.status === undefined) && (missing0 = "status")){
-validate246.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate251.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(((key0 === "customData") || (key0 === "status")) || (key0 === "statusInfo"))){
-validate246.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate251.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -7572,8 +7662,8 @@ var valid0 = true;
 if(valid0){
 if(data.status !== undefined){
 const _errs3 = errors;
-if(!(validate248(data.status, {instancePath:instancePath+"/status",parentData:data,parentDataProperty:"status",rootData}))){
-vErrors = vErrors === null ? validate248.errors : vErrors.concat(validate248.errors);
+if(!(validate253(data.status, {instancePath:instancePath+"/status",parentData:data,parentDataProperty:"status",rootData}))){
+vErrors = vErrors === null ? validate253.errors : vErrors.concat(validate253.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs3 === errors;
@@ -7599,32 +7689,32 @@ var valid0 = true;
 }
 }
 else {
-validate246.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate251.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate246.errors = vErrors;
+validate251.errors = vErrors;
 return errors === 0;
 }
 
-export const SecurityEventNotification_req = validate251;
-const schema97 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"type":{"type":"string","maxLength":50},"timestamp":{"type":"string","format":"date-time"},"techInfo":{"type":"string","maxLength":255}},"required":["type","timestamp"],"type":"object"};
+export const SecurityEventNotification_req = validate256;
+const schema99 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"type":{"type":"string","maxLength":50},"timestamp":{"type":"string","format":"date-time"},"techInfo":{"type":"string","maxLength":255}},"required":["type","timestamp"],"type":"object"};
 
-function validate251(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate256(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.type === undefined) && (missing0 = "type")) || ((data.timestamp === undefined) && (missing0 = "timestamp"))){
-validate251.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate256.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!((((key0 === "customData") || (key0 === "type")) || (key0 === "timestamp")) || (key0 === "techInfo"))){
-validate251.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate256.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -7648,12 +7738,12 @@ const _errs3 = errors;
 if(errors === _errs3){
 if(typeof data1 === "string"){
 if(func0(data1) > 50){
-validate251.errors = [{instancePath:instancePath+"/type",keyword:"maxLength",params:{limit: 50}}];
+validate256.errors = [{instancePath:instancePath+"/type",keyword:"maxLength",params:{limit: 50}}];
 return false;
 }
 }
 else {
-validate251.errors = [{instancePath:instancePath+"/type",keyword:"type",params:{type: "string"}}];
+validate256.errors = [{instancePath:instancePath+"/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -7670,12 +7760,12 @@ if(errors === _errs5){
 if(errors === _errs5){
 if(typeof data2 === "string"){
 if(!(formats0.validate(data2))){
-validate251.errors = [{instancePath:instancePath+"/timestamp",keyword:"format",params:{format: "date-time"}}];
+validate256.errors = [{instancePath:instancePath+"/timestamp",keyword:"format",params:{format: "date-time"}}];
 return false;
 }
 }
 else {
-validate251.errors = [{instancePath:instancePath+"/timestamp",keyword:"type",params:{type: "string"}}];
+validate256.errors = [{instancePath:instancePath+"/timestamp",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -7692,12 +7782,12 @@ const _errs7 = errors;
 if(errors === _errs7){
 if(typeof data3 === "string"){
 if(func0(data3) > 255){
-validate251.errors = [{instancePath:instancePath+"/techInfo",keyword:"maxLength",params:{limit: 255}}];
+validate256.errors = [{instancePath:instancePath+"/techInfo",keyword:"maxLength",params:{limit: 255}}];
 return false;
 }
 }
 else {
-validate251.errors = [{instancePath:instancePath+"/techInfo",keyword:"type",params:{type: "string"}}];
+validate256.errors = [{instancePath:instancePath+"/techInfo",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -7713,117 +7803,27 @@ var valid0 = true;
 }
 }
 else {
-validate251.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate256.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate251.errors = vErrors;
+validate256.errors = vErrors;
 return errors === 0;
 }
 
-export const SendLocalList_conf = validate253;
-const schema98 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"status":{"$ref":"urn:def:SendLocalListStatusEnumType"},"statusInfo":{"$ref":"urn:def:StatusInfoType"}},"required":["status"],"type":"object"};
-const schema99 = {"$id":"urn:def:SendLocalListStatusEnumType","type":"string","enum":["Accepted","Failed","VersionMismatch"]};
-
-function validate255(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="urn:def:SendLocalListStatusEnumType" */;
-let vErrors = null;
-let errors = 0;
-if(typeof data !== "string"){
-validate255.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
-return false;
-}
-if(!(((data === "Accepted") || (data === "Failed")) || (data === "VersionMismatch"))){
-validate255.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema99.enum}}];
-return false;
-}
-validate255.errors = vErrors;
-return errors === 0;
-}
-
-
-function validate253(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.status === undefined) && (missing0 = "status")){
-validate253.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
-return false;
-}
-else {
-const _errs1 = errors;
-for(const key0 in data){
-if(!(((key0 === "customData") || (key0 === "status")) || (key0 === "statusInfo"))){
-validate253.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
-return false;
-break;
-}
-}
-if(_errs1 === errors){
-if(data.customData !== undefined){
-const _errs2 = errors;
-if(!(validate1(data.customData, {instancePath:instancePath+"/customData",parentData:data,parentDataProperty:"customData",rootData}))){
-vErrors = vErrors === null ? validate1.errors : vErrors.concat(validate1.errors);
-errors = vErrors.length;
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.status !== undefined){
-const _errs3 = errors;
-if(!(validate255(data.status, {instancePath:instancePath+"/status",parentData:data,parentDataProperty:"status",rootData}))){
-vErrors = vErrors === null ? validate255.errors : vErrors.concat(validate255.errors);
-errors = vErrors.length;
-}
-var valid0 = _errs3 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.statusInfo !== undefined){
-const _errs4 = errors;
-if(!(validate30(data.statusInfo, {instancePath:instancePath+"/statusInfo",parentData:data,parentDataProperty:"statusInfo",rootData}))){
-vErrors = vErrors === null ? validate30.errors : vErrors.concat(validate30.errors);
-errors = vErrors.length;
-}
-var valid0 = _errs4 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-}
-}
-else {
-validate253.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-validate253.errors = vErrors;
-return errors === 0;
-}
-
-export const SetChargingProfile_conf = validate258;
-const schema100 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"status":{"$ref":"urn:def:ChargingProfileStatusEnumType"},"statusInfo":{"$ref":"urn:def:StatusInfoType"}},"required":["status"],"type":"object"};
-const schema101 = {"$id":"urn:def:ChargingProfileStatusEnumType","type":"string","enum":["Accepted","Rejected"]};
+export const SendLocalList_conf = validate258;
+const schema100 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"status":{"$ref":"urn:def:SendLocalListStatusEnumType"},"statusInfo":{"$ref":"urn:def:StatusInfoType"}},"required":["status"],"type":"object"};
+const schema101 = {"$id":"urn:def:SendLocalListStatusEnumType","type":"string","enum":["Accepted","Failed","VersionMismatch"]};
 
 function validate260(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="urn:def:ChargingProfileStatusEnumType" */;
+/*# sourceURL="urn:def:SendLocalListStatusEnumType" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
 validate260.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
 return false;
 }
-if(!((data === "Accepted") || (data === "Rejected"))){
+if(!(((data === "Accepted") || (data === "Failed")) || (data === "VersionMismatch"))){
 validate260.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema101.enum}}];
 return false;
 }
@@ -7901,19 +7901,19 @@ validate258.errors = vErrors;
 return errors === 0;
 }
 
-export const SetNetworkProfile_conf = validate263;
-const schema102 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"status":{"$ref":"urn:def:SetNetworkProfileStatusEnumType"},"statusInfo":{"$ref":"urn:def:StatusInfoType"}},"required":["status"],"type":"object"};
-const schema103 = {"$id":"urn:def:SetNetworkProfileStatusEnumType","type":"string","enum":["Accepted","Rejected","Failed"]};
+export const SetChargingProfile_conf = validate263;
+const schema102 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"status":{"$ref":"urn:def:ChargingProfileStatusEnumType"},"statusInfo":{"$ref":"urn:def:StatusInfoType"}},"required":["status"],"type":"object"};
+const schema103 = {"$id":"urn:def:ChargingProfileStatusEnumType","type":"string","enum":["Accepted","Rejected"]};
 
 function validate265(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="urn:def:SetNetworkProfileStatusEnumType" */;
+/*# sourceURL="urn:def:ChargingProfileStatusEnumType" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
 validate265.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
 return false;
 }
-if(!(((data === "Accepted") || (data === "Rejected")) || (data === "Failed"))){
+if(!((data === "Accepted") || (data === "Rejected"))){
 validate265.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema103.enum}}];
 return false;
 }
@@ -7991,29 +7991,119 @@ validate263.errors = vErrors;
 return errors === 0;
 }
 
-export const SetVariables_conf = validate268;
-const schema104 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"setVariableResult":{"type":"array","items":{"$ref":"urn:def:SetVariableResultType"},"minItems":1}},"required":["setVariableResult"],"type":"object"};
-const schema105 = {"$id":"urn:def:SetVariableResultType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"attributeType":{"$ref":"urn:def:AttributeEnumType"},"attributeStatus":{"$ref":"urn:def:SetVariableStatusEnumType"},"attributeStatusInfo":{"$ref":"urn:def:StatusInfoType"},"component":{"$ref":"urn:def:ComponentType"},"variable":{"$ref":"urn:def:VariableType"}},"required":["attributeStatus","component","variable"]};
-const schema106 = {"$id":"urn:def:SetVariableStatusEnumType","type":"string","enum":["Accepted","Rejected","UnknownComponent","UnknownVariable","NotSupportedAttributeType","RebootRequired"]};
+export const SetNetworkProfile_conf = validate268;
+const schema104 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"status":{"$ref":"urn:def:SetNetworkProfileStatusEnumType"},"statusInfo":{"$ref":"urn:def:StatusInfoType"}},"required":["status"],"type":"object"};
+const schema105 = {"$id":"urn:def:SetNetworkProfileStatusEnumType","type":"string","enum":["Accepted","Rejected","Failed"]};
 
-function validate273(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="urn:def:SetVariableStatusEnumType" */;
+function validate270(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="urn:def:SetNetworkProfileStatusEnumType" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
-validate273.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
+validate270.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
 return false;
 }
-if(!((((((data === "Accepted") || (data === "Rejected")) || (data === "UnknownComponent")) || (data === "UnknownVariable")) || (data === "NotSupportedAttributeType")) || (data === "RebootRequired"))){
-validate273.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema106.enum}}];
+if(!(((data === "Accepted") || (data === "Rejected")) || (data === "Failed"))){
+validate270.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema105.enum}}];
 return false;
 }
-validate273.errors = vErrors;
+validate270.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate270(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate268(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.status === undefined) && (missing0 = "status")){
+validate268.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!(((key0 === "customData") || (key0 === "status")) || (key0 === "statusInfo"))){
+validate268.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.customData !== undefined){
+const _errs2 = errors;
+if(!(validate1(data.customData, {instancePath:instancePath+"/customData",parentData:data,parentDataProperty:"customData",rootData}))){
+vErrors = vErrors === null ? validate1.errors : vErrors.concat(validate1.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.status !== undefined){
+const _errs3 = errors;
+if(!(validate270(data.status, {instancePath:instancePath+"/status",parentData:data,parentDataProperty:"status",rootData}))){
+vErrors = vErrors === null ? validate270.errors : vErrors.concat(validate270.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.statusInfo !== undefined){
+const _errs4 = errors;
+if(!(validate30(data.statusInfo, {instancePath:instancePath+"/statusInfo",parentData:data,parentDataProperty:"statusInfo",rootData}))){
+vErrors = vErrors === null ? validate30.errors : vErrors.concat(validate30.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate268.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+validate268.errors = vErrors;
+return errors === 0;
+}
+
+export const SetVariables_conf = validate273;
+const schema106 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"setVariableResult":{"type":"array","items":{"$ref":"urn:def:SetVariableResultType"},"minItems":1}},"required":["setVariableResult"],"type":"object"};
+const schema107 = {"$id":"urn:def:SetVariableResultType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"attributeType":{"$ref":"urn:def:AttributeEnumType"},"attributeStatus":{"$ref":"urn:def:SetVariableStatusEnumType"},"attributeStatusInfo":{"$ref":"urn:def:StatusInfoType"},"component":{"$ref":"urn:def:ComponentType"},"variable":{"$ref":"urn:def:VariableType"}},"required":["attributeStatus","component","variable"]};
+const schema108 = {"$id":"urn:def:SetVariableStatusEnumType","type":"string","enum":["Accepted","Rejected","UnknownComponent","UnknownVariable","NotSupportedAttributeType","RebootRequired"]};
+
+function validate278(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="urn:def:SetVariableStatusEnumType" */;
+let vErrors = null;
+let errors = 0;
+if(typeof data !== "string"){
+validate278.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
+return false;
+}
+if(!((((((data === "Accepted") || (data === "Rejected")) || (data === "UnknownComponent")) || (data === "UnknownVariable")) || (data === "NotSupportedAttributeType")) || (data === "RebootRequired"))){
+validate278.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema108.enum}}];
+return false;
+}
+validate278.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate275(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:SetVariableResultType" */;
 let vErrors = null;
 let errors = 0;
@@ -8021,14 +8111,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((((data.attributeStatus === undefined) && (missing0 = "attributeStatus")) || ((data.component === undefined) && (missing0 = "component"))) || ((data.variable === undefined) && (missing0 = "variable"))){
-validate270.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate275.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!((((((key0 === "customData") || (key0 === "attributeType")) || (key0 === "attributeStatus")) || (key0 === "attributeStatusInfo")) || (key0 === "component")) || (key0 === "variable"))){
-validate270.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate275.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -8048,8 +8138,8 @@ var valid0 = true;
 if(valid0){
 if(data.attributeType !== undefined){
 const _errs3 = errors;
-if(!(validate74(data.attributeType, {instancePath:instancePath+"/attributeType",parentData:data,parentDataProperty:"attributeType",rootData}))){
-vErrors = vErrors === null ? validate74.errors : vErrors.concat(validate74.errors);
+if(!(validate79(data.attributeType, {instancePath:instancePath+"/attributeType",parentData:data,parentDataProperty:"attributeType",rootData}))){
+vErrors = vErrors === null ? validate79.errors : vErrors.concat(validate79.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs3 === errors;
@@ -8060,8 +8150,8 @@ var valid0 = true;
 if(valid0){
 if(data.attributeStatus !== undefined){
 const _errs4 = errors;
-if(!(validate273(data.attributeStatus, {instancePath:instancePath+"/attributeStatus",parentData:data,parentDataProperty:"attributeStatus",rootData}))){
-vErrors = vErrors === null ? validate273.errors : vErrors.concat(validate273.errors);
+if(!(validate278(data.attributeStatus, {instancePath:instancePath+"/attributeStatus",parentData:data,parentDataProperty:"attributeStatus",rootData}))){
+vErrors = vErrors === null ? validate278.errors : vErrors.concat(validate278.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs4 === errors;
@@ -8084,8 +8174,8 @@ var valid0 = true;
 if(valid0){
 if(data.component !== undefined){
 const _errs6 = errors;
-if(!(validate76(data.component, {instancePath:instancePath+"/component",parentData:data,parentDataProperty:"component",rootData}))){
-vErrors = vErrors === null ? validate76.errors : vErrors.concat(validate76.errors);
+if(!(validate81(data.component, {instancePath:instancePath+"/component",parentData:data,parentDataProperty:"component",rootData}))){
+vErrors = vErrors === null ? validate81.errors : vErrors.concat(validate81.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs6 === errors;
@@ -8096,8 +8186,8 @@ var valid0 = true;
 if(valid0){
 if(data.variable !== undefined){
 const _errs7 = errors;
-if(!(validate82(data.variable, {instancePath:instancePath+"/variable",parentData:data,parentDataProperty:"variable",rootData}))){
-vErrors = vErrors === null ? validate82.errors : vErrors.concat(validate82.errors);
+if(!(validate87(data.variable, {instancePath:instancePath+"/variable",parentData:data,parentDataProperty:"variable",rootData}))){
+vErrors = vErrors === null ? validate87.errors : vErrors.concat(validate87.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs7 === errors;
@@ -8114,30 +8204,30 @@ var valid0 = true;
 }
 }
 else {
-validate270.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate275.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate270.errors = vErrors;
+validate275.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate268(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate273(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.setVariableResult === undefined) && (missing0 = "setVariableResult")){
-validate268.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate273.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!((key0 === "customData") || (key0 === "setVariableResult"))){
-validate268.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate273.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -8161,7 +8251,7 @@ const _errs3 = errors;
 if(errors === _errs3){
 if(Array.isArray(data1)){
 if(data1.length < 1){
-validate268.errors = [{instancePath:instancePath+"/setVariableResult",keyword:"minItems",params:{limit: 1}}];
+validate273.errors = [{instancePath:instancePath+"/setVariableResult",keyword:"minItems",params:{limit: 1}}];
 return false;
 }
 else {
@@ -8169,8 +8259,8 @@ var valid1 = true;
 const len0 = data1.length;
 for(let i0=0; i0<len0; i0++){
 const _errs5 = errors;
-if(!(validate270(data1[i0], {instancePath:instancePath+"/setVariableResult/" + i0,parentData:data1,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate270.errors : vErrors.concat(validate270.errors);
+if(!(validate275(data1[i0], {instancePath:instancePath+"/setVariableResult/" + i0,parentData:data1,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate275.errors : vErrors.concat(validate275.errors);
 errors = vErrors.length;
 }
 var valid1 = _errs5 === errors;
@@ -8181,7 +8271,7 @@ break;
 }
 }
 else {
-validate268.errors = [{instancePath:instancePath+"/setVariableResult",keyword:"type",params:{type: "array"}}];
+validate273.errors = [{instancePath:instancePath+"/setVariableResult",keyword:"type",params:{type: "array"}}];
 return false;
 }
 }
@@ -8195,50 +8285,50 @@ var valid0 = true;
 }
 }
 else {
-validate268.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate273.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate268.errors = vErrors;
+validate273.errors = vErrors;
 return errors === 0;
 }
 
-export const SignCertificate_req = validate279;
-const schema107 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"csr":{"type":"string","maxLength":5500},"certificateType":{"$ref":"urn:def:CertificateSigningUseEnumType"}},"required":["csr"],"type":"object"};
-const schema108 = {"$id":"urn:def:CertificateSigningUseEnumType","type":"string","enum":["ChargingStationCertificate","V2GCertificate"]};
+export const SignCertificate_req = validate284;
+const schema109 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"csr":{"type":"string","maxLength":5500},"certificateType":{"$ref":"urn:def:CertificateSigningUseEnumType"}},"required":["csr"],"type":"object"};
+const schema110 = {"$id":"urn:def:CertificateSigningUseEnumType","type":"string","enum":["ChargingStationCertificate","V2GCertificate"]};
 
-function validate281(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate286(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:CertificateSigningUseEnumType" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
-validate281.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
+validate286.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
 return false;
 }
 if(!((data === "ChargingStationCertificate") || (data === "V2GCertificate"))){
-validate281.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema108.enum}}];
+validate286.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema110.enum}}];
 return false;
 }
-validate281.errors = vErrors;
+validate286.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate279(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate284(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.csr === undefined) && (missing0 = "csr")){
-validate279.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate284.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(((key0 === "customData") || (key0 === "csr")) || (key0 === "certificateType"))){
-validate279.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate284.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -8262,12 +8352,12 @@ const _errs3 = errors;
 if(errors === _errs3){
 if(typeof data1 === "string"){
 if(func0(data1) > 5500){
-validate279.errors = [{instancePath:instancePath+"/csr",keyword:"maxLength",params:{limit: 5500}}];
+validate284.errors = [{instancePath:instancePath+"/csr",keyword:"maxLength",params:{limit: 5500}}];
 return false;
 }
 }
 else {
-validate279.errors = [{instancePath:instancePath+"/csr",keyword:"type",params:{type: "string"}}];
+validate284.errors = [{instancePath:instancePath+"/csr",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -8279,8 +8369,8 @@ var valid0 = true;
 if(valid0){
 if(data.certificateType !== undefined){
 const _errs5 = errors;
-if(!(validate281(data.certificateType, {instancePath:instancePath+"/certificateType",parentData:data,parentDataProperty:"certificateType",rootData}))){
-vErrors = vErrors === null ? validate281.errors : vErrors.concat(validate281.errors);
+if(!(validate286(data.certificateType, {instancePath:instancePath+"/certificateType",parentData:data,parentDataProperty:"certificateType",rootData}))){
+vErrors = vErrors === null ? validate286.errors : vErrors.concat(validate286.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs5 === errors;
@@ -8294,50 +8384,50 @@ var valid0 = true;
 }
 }
 else {
-validate279.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate284.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate279.errors = vErrors;
+validate284.errors = vErrors;
 return errors === 0;
 }
 
-export const StatusNotification_req = validate283;
-const schema109 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"timestamp":{"type":"string","format":"date-time"},"connectorStatus":{"$ref":"urn:def:ConnectorStatusEnumType"},"evseId":{"type":"integer"},"connectorId":{"type":"integer"}},"required":["timestamp","connectorStatus","evseId","connectorId"],"type":"object"};
-const schema110 = {"$id":"urn:def:ConnectorStatusEnumType","type":"string","enum":["Available","Occupied","Reserved","Unavailable","Faulted"]};
+export const StatusNotification_req = validate288;
+const schema111 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"timestamp":{"type":"string","format":"date-time"},"connectorStatus":{"$ref":"urn:def:ConnectorStatusEnumType"},"evseId":{"type":"integer"},"connectorId":{"type":"integer"}},"required":["timestamp","connectorStatus","evseId","connectorId"],"type":"object"};
+const schema112 = {"$id":"urn:def:ConnectorStatusEnumType","type":"string","enum":["Available","Occupied","Reserved","Unavailable","Faulted"]};
 
-function validate285(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate290(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:ConnectorStatusEnumType" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
-validate285.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
+validate290.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
 return false;
 }
 if(!(((((data === "Available") || (data === "Occupied")) || (data === "Reserved")) || (data === "Unavailable")) || (data === "Faulted"))){
-validate285.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema110.enum}}];
+validate290.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema112.enum}}];
 return false;
 }
-validate285.errors = vErrors;
+validate290.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate283(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate288(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((((data.timestamp === undefined) && (missing0 = "timestamp")) || ((data.connectorStatus === undefined) && (missing0 = "connectorStatus"))) || ((data.evseId === undefined) && (missing0 = "evseId"))) || ((data.connectorId === undefined) && (missing0 = "connectorId"))){
-validate283.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate288.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(((((key0 === "customData") || (key0 === "timestamp")) || (key0 === "connectorStatus")) || (key0 === "evseId")) || (key0 === "connectorId"))){
-validate283.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate288.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -8362,12 +8452,12 @@ if(errors === _errs3){
 if(errors === _errs3){
 if(typeof data1 === "string"){
 if(!(formats0.validate(data1))){
-validate283.errors = [{instancePath:instancePath+"/timestamp",keyword:"format",params:{format: "date-time"}}];
+validate288.errors = [{instancePath:instancePath+"/timestamp",keyword:"format",params:{format: "date-time"}}];
 return false;
 }
 }
 else {
-validate283.errors = [{instancePath:instancePath+"/timestamp",keyword:"type",params:{type: "string"}}];
+validate288.errors = [{instancePath:instancePath+"/timestamp",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -8380,8 +8470,8 @@ var valid0 = true;
 if(valid0){
 if(data.connectorStatus !== undefined){
 const _errs5 = errors;
-if(!(validate285(data.connectorStatus, {instancePath:instancePath+"/connectorStatus",parentData:data,parentDataProperty:"connectorStatus",rootData}))){
-vErrors = vErrors === null ? validate285.errors : vErrors.concat(validate285.errors);
+if(!(validate290(data.connectorStatus, {instancePath:instancePath+"/connectorStatus",parentData:data,parentDataProperty:"connectorStatus",rootData}))){
+vErrors = vErrors === null ? validate290.errors : vErrors.concat(validate290.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs5 === errors;
@@ -8394,7 +8484,7 @@ if(data.evseId !== undefined){
 let data3 = data.evseId;
 const _errs6 = errors;
 if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
-validate283.errors = [{instancePath:instancePath+"/evseId",keyword:"type",params:{type: "integer"}}];
+validate288.errors = [{instancePath:instancePath+"/evseId",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -8407,7 +8497,7 @@ if(data.connectorId !== undefined){
 let data4 = data.connectorId;
 const _errs8 = errors;
 if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
-validate283.errors = [{instancePath:instancePath+"/connectorId",keyword:"type",params:{type: "integer"}}];
+validate288.errors = [{instancePath:instancePath+"/connectorId",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs8 === errors;
@@ -8423,91 +8513,91 @@ var valid0 = true;
 }
 }
 else {
-validate283.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate288.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate283.errors = vErrors;
+validate288.errors = vErrors;
 return errors === 0;
 }
 
-export const TransactionEvent_req = validate287;
-const schema111 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"eventType":{"$ref":"urn:def:TransactionEventEnumType"},"meterValue":{"type":"array","items":{"$ref":"urn:def:MeterValueType"},"minItems":1},"timestamp":{"type":"string","format":"date-time"},"triggerReason":{"$ref":"urn:def:TriggerReasonEnumType"},"seqNo":{"type":"integer"},"offline":{"type":"boolean","default":false},"numberOfPhasesUsed":{"type":"integer"},"cableMaxCurrent":{"type":"integer"},"reservationId":{"type":"integer"},"transactionInfo":{"$ref":"urn:def:TransactionType"},"evse":{"$ref":"urn:def:EVSEType"},"idToken":{"$ref":"urn:def:IdTokenType"}},"required":["eventType","timestamp","triggerReason","seqNo","transactionInfo"],"type":"object"};
-const schema112 = {"$id":"urn:def:TransactionEventEnumType","type":"string","enum":["Ended","Started","Updated"]};
+export const TransactionEvent_req = validate292;
+const schema113 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"eventType":{"$ref":"urn:def:TransactionEventEnumType"},"meterValue":{"type":"array","items":{"$ref":"urn:def:MeterValueType"},"minItems":1},"timestamp":{"type":"string","format":"date-time"},"triggerReason":{"$ref":"urn:def:TriggerReasonEnumType"},"seqNo":{"type":"integer"},"offline":{"type":"boolean","default":false},"numberOfPhasesUsed":{"type":"integer"},"cableMaxCurrent":{"type":"integer"},"reservationId":{"type":"integer"},"transactionInfo":{"$ref":"urn:def:TransactionType"},"evse":{"$ref":"urn:def:EVSEType"},"idToken":{"$ref":"urn:def:IdTokenType"}},"required":["eventType","timestamp","triggerReason","seqNo","transactionInfo"],"type":"object"};
+const schema114 = {"$id":"urn:def:TransactionEventEnumType","type":"string","enum":["Ended","Started","Updated"]};
 
-function validate289(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate294(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:TransactionEventEnumType" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
-validate289.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
+validate294.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
 return false;
 }
 if(!(((data === "Ended") || (data === "Started")) || (data === "Updated"))){
-validate289.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema112.enum}}];
+validate294.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema114.enum}}];
 return false;
 }
-validate289.errors = vErrors;
+validate294.errors = vErrors;
 return errors === 0;
 }
 
-const schema113 = {"$id":"urn:def:TriggerReasonEnumType","type":"string","enum":["Authorized","CablePluggedIn","ChargingRateChanged","ChargingStateChanged","Deauthorized","EnergyLimitReached","EVCommunicationLost","EVConnectTimeout","MeterValueClock","MeterValuePeriodic","TimeLimitReached","Trigger","UnlockCommand","StopAuthorized","EVDeparted","EVDetected","RemoteStop","RemoteStart","AbnormalCondition","SignedDataReceived","ResetCommand"]};
+const schema115 = {"$id":"urn:def:TriggerReasonEnumType","type":"string","enum":["Authorized","CablePluggedIn","ChargingRateChanged","ChargingStateChanged","Deauthorized","EnergyLimitReached","EVCommunicationLost","EVConnectTimeout","MeterValueClock","MeterValuePeriodic","TimeLimitReached","Trigger","UnlockCommand","StopAuthorized","EVDeparted","EVDetected","RemoteStop","RemoteStart","AbnormalCondition","SignedDataReceived","ResetCommand"]};
 
-function validate292(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate297(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:TriggerReasonEnumType" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
-validate292.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
+validate297.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
 return false;
 }
 if(!(((((((((((((((((((((data === "Authorized") || (data === "CablePluggedIn")) || (data === "ChargingRateChanged")) || (data === "ChargingStateChanged")) || (data === "Deauthorized")) || (data === "EnergyLimitReached")) || (data === "EVCommunicationLost")) || (data === "EVConnectTimeout")) || (data === "MeterValueClock")) || (data === "MeterValuePeriodic")) || (data === "TimeLimitReached")) || (data === "Trigger")) || (data === "UnlockCommand")) || (data === "StopAuthorized")) || (data === "EVDeparted")) || (data === "EVDetected")) || (data === "RemoteStop")) || (data === "RemoteStart")) || (data === "AbnormalCondition")) || (data === "SignedDataReceived")) || (data === "ResetCommand"))){
-validate292.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema113.enum}}];
+validate297.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema115.enum}}];
 return false;
 }
-validate292.errors = vErrors;
+validate297.errors = vErrors;
 return errors === 0;
 }
 
-const schema114 = {"$id":"urn:def:TransactionType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"transactionId":{"type":"string","maxLength":36},"chargingState":{"$ref":"urn:def:ChargingStateEnumType"},"timeSpentCharging":{"type":"integer"},"stoppedReason":{"$ref":"urn:def:ReasonEnumType"},"remoteStartId":{"type":"integer"}},"required":["transactionId"]};
-const schema115 = {"$id":"urn:def:ChargingStateEnumType","type":"string","enum":["Charging","EVConnected","SuspendedEV","SuspendedEVSE","Idle"]};
+const schema116 = {"$id":"urn:def:TransactionType","type":"object","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"transactionId":{"type":"string","maxLength":36},"chargingState":{"$ref":"urn:def:ChargingStateEnumType"},"timeSpentCharging":{"type":"integer"},"stoppedReason":{"$ref":"urn:def:ReasonEnumType"},"remoteStartId":{"type":"integer"}},"required":["transactionId"]};
+const schema117 = {"$id":"urn:def:ChargingStateEnumType","type":"string","enum":["Charging","EVConnected","SuspendedEV","SuspendedEVSE","Idle"]};
 
-function validate296(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate301(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:ChargingStateEnumType" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
-validate296.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
+validate301.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
 return false;
 }
 if(!(((((data === "Charging") || (data === "EVConnected")) || (data === "SuspendedEV")) || (data === "SuspendedEVSE")) || (data === "Idle"))){
-validate296.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema115.enum}}];
+validate301.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema117.enum}}];
 return false;
 }
-validate296.errors = vErrors;
+validate301.errors = vErrors;
 return errors === 0;
 }
 
-const schema116 = {"$id":"urn:def:ReasonEnumType","type":"string","enum":["DeAuthorized","EmergencyStop","EnergyLimitReached","EVDisconnected","GroundFault","ImmediateReset","Local","LocalOutOfCredit","MasterPass","Other","OvercurrentFault","PowerLoss","PowerQuality","Reboot","Remote","SOCLimitReached","StoppedByEV","TimeLimitReached","Timeout"]};
+const schema118 = {"$id":"urn:def:ReasonEnumType","type":"string","enum":["DeAuthorized","EmergencyStop","EnergyLimitReached","EVDisconnected","GroundFault","ImmediateReset","Local","LocalOutOfCredit","MasterPass","Other","OvercurrentFault","PowerLoss","PowerQuality","Reboot","Remote","SOCLimitReached","StoppedByEV","TimeLimitReached","Timeout"]};
 
-function validate298(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate303(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:ReasonEnumType" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
-validate298.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
+validate303.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
 return false;
 }
 if(!(((((((((((((((((((data === "DeAuthorized") || (data === "EmergencyStop")) || (data === "EnergyLimitReached")) || (data === "EVDisconnected")) || (data === "GroundFault")) || (data === "ImmediateReset")) || (data === "Local")) || (data === "LocalOutOfCredit")) || (data === "MasterPass")) || (data === "Other")) || (data === "OvercurrentFault")) || (data === "PowerLoss")) || (data === "PowerQuality")) || (data === "Reboot")) || (data === "Remote")) || (data === "SOCLimitReached")) || (data === "StoppedByEV")) || (data === "TimeLimitReached")) || (data === "Timeout"))){
-validate298.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema116.enum}}];
+validate303.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema118.enum}}];
 return false;
 }
-validate298.errors = vErrors;
+validate303.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate294(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate299(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:def:TransactionType" */;
 let vErrors = null;
 let errors = 0;
@@ -8515,14 +8605,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.transactionId === undefined) && (missing0 = "transactionId")){
-validate294.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate299.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!((((((key0 === "customData") || (key0 === "transactionId")) || (key0 === "chargingState")) || (key0 === "timeSpentCharging")) || (key0 === "stoppedReason")) || (key0 === "remoteStartId"))){
-validate294.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+validate299.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -8546,12 +8636,12 @@ const _errs3 = errors;
 if(errors === _errs3){
 if(typeof data1 === "string"){
 if(func0(data1) > 36){
-validate294.errors = [{instancePath:instancePath+"/transactionId",keyword:"maxLength",params:{limit: 36}}];
+validate299.errors = [{instancePath:instancePath+"/transactionId",keyword:"maxLength",params:{limit: 36}}];
 return false;
 }
 }
 else {
-validate294.errors = [{instancePath:instancePath+"/transactionId",keyword:"type",params:{type: "string"}}];
+validate299.errors = [{instancePath:instancePath+"/transactionId",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -8563,8 +8653,8 @@ var valid0 = true;
 if(valid0){
 if(data.chargingState !== undefined){
 const _errs5 = errors;
-if(!(validate296(data.chargingState, {instancePath:instancePath+"/chargingState",parentData:data,parentDataProperty:"chargingState",rootData}))){
-vErrors = vErrors === null ? validate296.errors : vErrors.concat(validate296.errors);
+if(!(validate301(data.chargingState, {instancePath:instancePath+"/chargingState",parentData:data,parentDataProperty:"chargingState",rootData}))){
+vErrors = vErrors === null ? validate301.errors : vErrors.concat(validate301.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs5 === errors;
@@ -8577,7 +8667,7 @@ if(data.timeSpentCharging !== undefined){
 let data3 = data.timeSpentCharging;
 const _errs6 = errors;
 if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
-validate294.errors = [{instancePath:instancePath+"/timeSpentCharging",keyword:"type",params:{type: "integer"}}];
+validate299.errors = [{instancePath:instancePath+"/timeSpentCharging",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -8588,8 +8678,8 @@ var valid0 = true;
 if(valid0){
 if(data.stoppedReason !== undefined){
 const _errs8 = errors;
-if(!(validate298(data.stoppedReason, {instancePath:instancePath+"/stoppedReason",parentData:data,parentDataProperty:"stoppedReason",rootData}))){
-vErrors = vErrors === null ? validate298.errors : vErrors.concat(validate298.errors);
+if(!(validate303(data.stoppedReason, {instancePath:instancePath+"/stoppedReason",parentData:data,parentDataProperty:"stoppedReason",rootData}))){
+vErrors = vErrors === null ? validate303.errors : vErrors.concat(validate303.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs8 === errors;
@@ -8602,7 +8692,7 @@ if(data.remoteStartId !== undefined){
 let data5 = data.remoteStartId;
 const _errs9 = errors;
 if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
-validate294.errors = [{instancePath:instancePath+"/remoteStartId",keyword:"type",params:{type: "integer"}}];
+validate299.errors = [{instancePath:instancePath+"/remoteStartId",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs9 === errors;
@@ -8619,30 +8709,30 @@ var valid0 = true;
 }
 }
 else {
-validate294.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate299.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate294.errors = vErrors;
+validate299.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate287(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate292(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((((((data.eventType === undefined) && (missing0 = "eventType")) || ((data.timestamp === undefined) && (missing0 = "timestamp"))) || ((data.triggerReason === undefined) && (missing0 = "triggerReason"))) || ((data.seqNo === undefined) && (missing0 = "seqNo"))) || ((data.transactionInfo === undefined) && (missing0 = "transactionInfo"))){
-validate287.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+validate292.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
-if(!(func31.call(schema111.properties, key0))){
-validate287.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+if(!(func31.call(schema113.properties, key0))){
+validate292.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -8662,8 +8752,8 @@ var valid0 = true;
 if(valid0){
 if(data.eventType !== undefined){
 const _errs3 = errors;
-if(!(validate289(data.eventType, {instancePath:instancePath+"/eventType",parentData:data,parentDataProperty:"eventType",rootData}))){
-vErrors = vErrors === null ? validate289.errors : vErrors.concat(validate289.errors);
+if(!(validate294(data.eventType, {instancePath:instancePath+"/eventType",parentData:data,parentDataProperty:"eventType",rootData}))){
+vErrors = vErrors === null ? validate294.errors : vErrors.concat(validate294.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs3 === errors;
@@ -8678,7 +8768,7 @@ const _errs4 = errors;
 if(errors === _errs4){
 if(Array.isArray(data2)){
 if(data2.length < 1){
-validate287.errors = [{instancePath:instancePath+"/meterValue",keyword:"minItems",params:{limit: 1}}];
+validate292.errors = [{instancePath:instancePath+"/meterValue",keyword:"minItems",params:{limit: 1}}];
 return false;
 }
 else {
@@ -8686,8 +8776,8 @@ var valid1 = true;
 const len0 = data2.length;
 for(let i0=0; i0<len0; i0++){
 const _errs6 = errors;
-if(!(validate94(data2[i0], {instancePath:instancePath+"/meterValue/" + i0,parentData:data2,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate94.errors : vErrors.concat(validate94.errors);
+if(!(validate99(data2[i0], {instancePath:instancePath+"/meterValue/" + i0,parentData:data2,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate99.errors : vErrors.concat(validate99.errors);
 errors = vErrors.length;
 }
 var valid1 = _errs6 === errors;
@@ -8698,7 +8788,7 @@ break;
 }
 }
 else {
-validate287.errors = [{instancePath:instancePath+"/meterValue",keyword:"type",params:{type: "array"}}];
+validate292.errors = [{instancePath:instancePath+"/meterValue",keyword:"type",params:{type: "array"}}];
 return false;
 }
 }
@@ -8715,12 +8805,12 @@ if(errors === _errs7){
 if(errors === _errs7){
 if(typeof data4 === "string"){
 if(!(formats0.validate(data4))){
-validate287.errors = [{instancePath:instancePath+"/timestamp",keyword:"format",params:{format: "date-time"}}];
+validate292.errors = [{instancePath:instancePath+"/timestamp",keyword:"format",params:{format: "date-time"}}];
 return false;
 }
 }
 else {
-validate287.errors = [{instancePath:instancePath+"/timestamp",keyword:"type",params:{type: "string"}}];
+validate292.errors = [{instancePath:instancePath+"/timestamp",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -8733,8 +8823,8 @@ var valid0 = true;
 if(valid0){
 if(data.triggerReason !== undefined){
 const _errs9 = errors;
-if(!(validate292(data.triggerReason, {instancePath:instancePath+"/triggerReason",parentData:data,parentDataProperty:"triggerReason",rootData}))){
-vErrors = vErrors === null ? validate292.errors : vErrors.concat(validate292.errors);
+if(!(validate297(data.triggerReason, {instancePath:instancePath+"/triggerReason",parentData:data,parentDataProperty:"triggerReason",rootData}))){
+vErrors = vErrors === null ? validate297.errors : vErrors.concat(validate297.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs9 === errors;
@@ -8747,7 +8837,7 @@ if(data.seqNo !== undefined){
 let data6 = data.seqNo;
 const _errs10 = errors;
 if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
-validate287.errors = [{instancePath:instancePath+"/seqNo",keyword:"type",params:{type: "integer"}}];
+validate292.errors = [{instancePath:instancePath+"/seqNo",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs10 === errors;
@@ -8759,7 +8849,7 @@ if(valid0){
 if(data.offline !== undefined){
 const _errs12 = errors;
 if(typeof data.offline !== "boolean"){
-validate287.errors = [{instancePath:instancePath+"/offline",keyword:"type",params:{type: "boolean"}}];
+validate292.errors = [{instancePath:instancePath+"/offline",keyword:"type",params:{type: "boolean"}}];
 return false;
 }
 var valid0 = _errs12 === errors;
@@ -8772,7 +8862,7 @@ if(data.numberOfPhasesUsed !== undefined){
 let data8 = data.numberOfPhasesUsed;
 const _errs14 = errors;
 if(!(((typeof data8 == "number") && (!(data8 % 1) && !isNaN(data8))) && (isFinite(data8)))){
-validate287.errors = [{instancePath:instancePath+"/numberOfPhasesUsed",keyword:"type",params:{type: "integer"}}];
+validate292.errors = [{instancePath:instancePath+"/numberOfPhasesUsed",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs14 === errors;
@@ -8785,7 +8875,7 @@ if(data.cableMaxCurrent !== undefined){
 let data9 = data.cableMaxCurrent;
 const _errs16 = errors;
 if(!(((typeof data9 == "number") && (!(data9 % 1) && !isNaN(data9))) && (isFinite(data9)))){
-validate287.errors = [{instancePath:instancePath+"/cableMaxCurrent",keyword:"type",params:{type: "integer"}}];
+validate292.errors = [{instancePath:instancePath+"/cableMaxCurrent",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs16 === errors;
@@ -8798,7 +8888,7 @@ if(data.reservationId !== undefined){
 let data10 = data.reservationId;
 const _errs18 = errors;
 if(!(((typeof data10 == "number") && (!(data10 % 1) && !isNaN(data10))) && (isFinite(data10)))){
-validate287.errors = [{instancePath:instancePath+"/reservationId",keyword:"type",params:{type: "integer"}}];
+validate292.errors = [{instancePath:instancePath+"/reservationId",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 var valid0 = _errs18 === errors;
@@ -8809,8 +8899,8 @@ var valid0 = true;
 if(valid0){
 if(data.transactionInfo !== undefined){
 const _errs20 = errors;
-if(!(validate294(data.transactionInfo, {instancePath:instancePath+"/transactionInfo",parentData:data,parentDataProperty:"transactionInfo",rootData}))){
-vErrors = vErrors === null ? validate294.errors : vErrors.concat(validate294.errors);
+if(!(validate299(data.transactionInfo, {instancePath:instancePath+"/transactionInfo",parentData:data,parentDataProperty:"transactionInfo",rootData}))){
+vErrors = vErrors === null ? validate299.errors : vErrors.concat(validate299.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs20 === errors;
@@ -8821,8 +8911,8 @@ var valid0 = true;
 if(valid0){
 if(data.evse !== undefined){
 const _errs21 = errors;
-if(!(validate78(data.evse, {instancePath:instancePath+"/evse",parentData:data,parentDataProperty:"evse",rootData}))){
-vErrors = vErrors === null ? validate78.errors : vErrors.concat(validate78.errors);
+if(!(validate83(data.evse, {instancePath:instancePath+"/evse",parentData:data,parentDataProperty:"evse",rootData}))){
+vErrors = vErrors === null ? validate83.errors : vErrors.concat(validate83.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs21 === errors;
@@ -8858,117 +8948,27 @@ var valid0 = true;
 }
 }
 else {
-validate287.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+validate292.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
-validate287.errors = vErrors;
+validate292.errors = vErrors;
 return errors === 0;
 }
 
-export const TriggerMessage_conf = validate303;
-const schema117 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"status":{"$ref":"urn:def:TriggerMessageStatusEnumType"},"statusInfo":{"$ref":"urn:def:StatusInfoType"}},"required":["status"],"type":"object"};
-const schema118 = {"$id":"urn:def:TriggerMessageStatusEnumType","type":"string","enum":["Accepted","Rejected","NotImplemented"]};
-
-function validate305(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="urn:def:TriggerMessageStatusEnumType" */;
-let vErrors = null;
-let errors = 0;
-if(typeof data !== "string"){
-validate305.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
-return false;
-}
-if(!(((data === "Accepted") || (data === "Rejected")) || (data === "NotImplemented"))){
-validate305.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema118.enum}}];
-return false;
-}
-validate305.errors = vErrors;
-return errors === 0;
-}
-
-
-function validate303(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.status === undefined) && (missing0 = "status")){
-validate303.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
-return false;
-}
-else {
-const _errs1 = errors;
-for(const key0 in data){
-if(!(((key0 === "customData") || (key0 === "status")) || (key0 === "statusInfo"))){
-validate303.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
-return false;
-break;
-}
-}
-if(_errs1 === errors){
-if(data.customData !== undefined){
-const _errs2 = errors;
-if(!(validate1(data.customData, {instancePath:instancePath+"/customData",parentData:data,parentDataProperty:"customData",rootData}))){
-vErrors = vErrors === null ? validate1.errors : vErrors.concat(validate1.errors);
-errors = vErrors.length;
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.status !== undefined){
-const _errs3 = errors;
-if(!(validate305(data.status, {instancePath:instancePath+"/status",parentData:data,parentDataProperty:"status",rootData}))){
-vErrors = vErrors === null ? validate305.errors : vErrors.concat(validate305.errors);
-errors = vErrors.length;
-}
-var valid0 = _errs3 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.statusInfo !== undefined){
-const _errs4 = errors;
-if(!(validate30(data.statusInfo, {instancePath:instancePath+"/statusInfo",parentData:data,parentDataProperty:"statusInfo",rootData}))){
-vErrors = vErrors === null ? validate30.errors : vErrors.concat(validate30.errors);
-errors = vErrors.length;
-}
-var valid0 = _errs4 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-}
-}
-else {
-validate303.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
-return false;
-}
-}
-validate303.errors = vErrors;
-return errors === 0;
-}
-
-export const UnlockConnector_conf = validate308;
-const schema119 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"status":{"$ref":"urn:def:UnlockStatusEnumType"},"statusInfo":{"$ref":"urn:def:StatusInfoType"}},"required":["status"],"type":"object"};
-const schema120 = {"$id":"urn:def:UnlockStatusEnumType","type":"string","enum":["Unlocked","UnlockFailed","OngoingAuthorizedTransaction","UnknownConnector"]};
+export const TriggerMessage_conf = validate308;
+const schema119 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"status":{"$ref":"urn:def:TriggerMessageStatusEnumType"},"statusInfo":{"$ref":"urn:def:StatusInfoType"}},"required":["status"],"type":"object"};
+const schema120 = {"$id":"urn:def:TriggerMessageStatusEnumType","type":"string","enum":["Accepted","Rejected","NotImplemented"]};
 
 function validate310(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="urn:def:UnlockStatusEnumType" */;
+/*# sourceURL="urn:def:TriggerMessageStatusEnumType" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
 validate310.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
 return false;
 }
-if(!((((data === "Unlocked") || (data === "UnlockFailed")) || (data === "OngoingAuthorizedTransaction")) || (data === "UnknownConnector"))){
+if(!(((data === "Accepted") || (data === "Rejected")) || (data === "NotImplemented"))){
 validate310.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema120.enum}}];
 return false;
 }
@@ -9046,5 +9046,95 @@ validate308.errors = vErrors;
 return errors === 0;
 }
 
-export const validators = {"Authorize.req": Authorize_req, "BootNotification.req": BootNotification_req, "ChangeAvailability.conf": ChangeAvailability_conf, "ClearedChargingLimit.req": ClearedChargingLimit_req, "DataTransfer.req": DataTransfer_req, "FirmwareStatusNotification.req": FirmwareStatusNotification_req, "GetBaseReport.conf": GetBaseReport_conf, "GetCompositeSchedule.conf": GetCompositeSchedule_conf, "GetLocalListVersion.conf": GetLocalListVersion_conf, "GetReport.conf": GetReport_conf, "GetVariables.conf": GetVariables_conf, "Heartbeat.req": Heartbeat_req, "LogStatusNotification.req": LogStatusNotification_req, "MeterValues.req": MeterValues_req, "NotifyChargingLimit.req": NotifyChargingLimit_req, "NotifyCustomerInformation.req": NotifyCustomerInformation_req, "NotifyDisplayMessages.req": NotifyDisplayMessages_req, "NotifyEVChargingNeeds.req": NotifyEVChargingNeeds_req, "NotifyEVChargingSchedule.req": NotifyEVChargingSchedule_req, "NotifyEvent.req": NotifyEvent_req, "NotifyMonitoringReport.req": NotifyMonitoringReport_req, "NotifyReport.req": NotifyReport_req, "PublishFirmwareStatusNotification.req": PublishFirmwareStatusNotification_req, "ReportChargingProfiles.req": ReportChargingProfiles_req, "RequestStartTransaction.conf": RequestStartTransaction_conf, "RequestStopTransaction.conf": RequestStopTransaction_conf, "ReservationStatusUpdate.req": ReservationStatusUpdate_req, "Reset.conf": Reset_conf, "SecurityEventNotification.req": SecurityEventNotification_req, "SendLocalList.conf": SendLocalList_conf, "SetChargingProfile.conf": SetChargingProfile_conf, "SetNetworkProfile.conf": SetNetworkProfile_conf, "SetVariables.conf": SetVariables_conf, "SignCertificate.req": SignCertificate_req, "StatusNotification.req": StatusNotification_req, "TransactionEvent.req": TransactionEvent_req, "TriggerMessage.conf": TriggerMessage_conf, "UnlockConnector.conf": UnlockConnector_conf};
+export const UnlockConnector_conf = validate313;
+const schema121 = {"$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"customData":{"$ref":"urn:def:CustomDataType"},"status":{"$ref":"urn:def:UnlockStatusEnumType"},"statusInfo":{"$ref":"urn:def:StatusInfoType"}},"required":["status"],"type":"object"};
+const schema122 = {"$id":"urn:def:UnlockStatusEnumType","type":"string","enum":["Unlocked","UnlockFailed","OngoingAuthorizedTransaction","UnknownConnector"]};
+
+function validate315(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="urn:def:UnlockStatusEnumType" */;
+let vErrors = null;
+let errors = 0;
+if(typeof data !== "string"){
+validate315.errors = [{instancePath,keyword:"type",params:{type: "string"}}];
+return false;
+}
+if(!((((data === "Unlocked") || (data === "UnlockFailed")) || (data === "OngoingAuthorizedTransaction")) || (data === "UnknownConnector"))){
+validate315.errors = [{instancePath,keyword:"enum",params:{allowedValues: schema122.enum}}];
+return false;
+}
+validate315.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate313(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.status === undefined) && (missing0 = "status")){
+validate313.errors = [{instancePath,keyword:"required",params:{missingProperty: missing0}}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!(((key0 === "customData") || (key0 === "status")) || (key0 === "statusInfo"))){
+validate313.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.customData !== undefined){
+const _errs2 = errors;
+if(!(validate1(data.customData, {instancePath:instancePath+"/customData",parentData:data,parentDataProperty:"customData",rootData}))){
+vErrors = vErrors === null ? validate1.errors : vErrors.concat(validate1.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.status !== undefined){
+const _errs3 = errors;
+if(!(validate315(data.status, {instancePath:instancePath+"/status",parentData:data,parentDataProperty:"status",rootData}))){
+vErrors = vErrors === null ? validate315.errors : vErrors.concat(validate315.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.statusInfo !== undefined){
+const _errs4 = errors;
+if(!(validate30(data.statusInfo, {instancePath:instancePath+"/statusInfo",parentData:data,parentDataProperty:"statusInfo",rootData}))){
+vErrors = vErrors === null ? validate30.errors : vErrors.concat(validate30.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate313.errors = [{instancePath,keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+validate313.errors = vErrors;
+return errors === 0;
+}
+
+export const validators = {"Authorize.req": Authorize_req, "BootNotification.req": BootNotification_req, "ChangeAvailability.conf": ChangeAvailability_conf, "ClearChargingProfile.conf": ClearChargingProfile_conf, "ClearedChargingLimit.req": ClearedChargingLimit_req, "DataTransfer.req": DataTransfer_req, "FirmwareStatusNotification.req": FirmwareStatusNotification_req, "GetBaseReport.conf": GetBaseReport_conf, "GetCompositeSchedule.conf": GetCompositeSchedule_conf, "GetLocalListVersion.conf": GetLocalListVersion_conf, "GetReport.conf": GetReport_conf, "GetVariables.conf": GetVariables_conf, "Heartbeat.req": Heartbeat_req, "LogStatusNotification.req": LogStatusNotification_req, "MeterValues.req": MeterValues_req, "NotifyChargingLimit.req": NotifyChargingLimit_req, "NotifyCustomerInformation.req": NotifyCustomerInformation_req, "NotifyDisplayMessages.req": NotifyDisplayMessages_req, "NotifyEVChargingNeeds.req": NotifyEVChargingNeeds_req, "NotifyEVChargingSchedule.req": NotifyEVChargingSchedule_req, "NotifyEvent.req": NotifyEvent_req, "NotifyMonitoringReport.req": NotifyMonitoringReport_req, "NotifyReport.req": NotifyReport_req, "PublishFirmwareStatusNotification.req": PublishFirmwareStatusNotification_req, "ReportChargingProfiles.req": ReportChargingProfiles_req, "RequestStartTransaction.conf": RequestStartTransaction_conf, "RequestStopTransaction.conf": RequestStopTransaction_conf, "ReservationStatusUpdate.req": ReservationStatusUpdate_req, "Reset.conf": Reset_conf, "SecurityEventNotification.req": SecurityEventNotification_req, "SendLocalList.conf": SendLocalList_conf, "SetChargingProfile.conf": SetChargingProfile_conf, "SetNetworkProfile.conf": SetNetworkProfile_conf, "SetVariables.conf": SetVariables_conf, "SignCertificate.req": SignCertificate_req, "StatusNotification.req": StatusNotification_req, "TransactionEvent.req": TransactionEvent_req, "TriggerMessage.conf": TriggerMessage_conf, "UnlockConnector.conf": UnlockConnector_conf};
 export const ACTIONS = ["Authorize","BootNotification","CancelReservation","CertificateSigned","ChangeAvailability","ClearCache","ClearChargingProfile","ClearDisplayMessage","ClearedChargingLimit","ClearVariableMonitoring","CostUpdated","CustomerInformation","DataTransfer","DeleteCertificate","FirmwareStatusNotification","Get15118EVCertificate","GetBaseReport","GetCertificateStatus","GetChargingProfiles","GetCompositeSchedule","GetDisplayMessages","GetInstalledCertificateIds","GetLocalListVersion","GetLog","GetMonitoringReport","GetReport","GetTransactionStatus","GetVariables","Heartbeat","InstallCertificate","LogStatusNotification","MeterValues","NotifyChargingLimit","NotifyCustomerInformation","NotifyDisplayMessages","NotifyEVChargingNeeds","NotifyEVChargingSchedule","NotifyEvent","NotifyMonitoringReport","NotifyReport","PublishFirmware","PublishFirmwareStatusNotification","ReportChargingProfiles","RequestStartTransaction","RequestStopTransaction","ReservationStatusUpdate","ReserveNow","Reset","SecurityEventNotification","SendLocalList","SetChargingProfile","SetDisplayMessage","SetMonitoringBase","SetMonitoringLevel","SetNetworkProfile","SetVariableMonitoring","SetVariables","SignCertificate","StatusNotification","TransactionEvent","TriggerMessage","UnlockConnector","UnpublishFirmware","UpdateFirmware"];

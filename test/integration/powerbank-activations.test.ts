@@ -1,0 +1,295 @@
+// Issue #19, "Activations": a flexibility activation through the local runtime, with strict ocpp-rpc
+// chargers of both versions (they refuse any SetChargingProfile or ClearChargingProfile that breaks
+// the official schemas). What the chargers received is what is asserted: a TxProfile on the running
+// transaction of each charging enrolled charger, none to an opted-out or a non-charging one, and the
+// profile cleared at the end.
+import type { RPCClient } from 'ocpp-rpc';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { LocalRuntime } from '../../local/runtime';
+import { transactWrite } from '../../lib/aws/transact';
+import { memberPutItem } from '../../lib/db/locations';
+import { createApiKey } from '../../lib/domain/operator-api-keys';
+import { createOperator, createProject, createSite, createTeam } from '../../lib/domain/operator-setup';
+import { addStaffMember } from '../../lib/domain/operator-staff';
+import { POWERBANK_PROFILE_ID, tickActivations } from '../../lib/domain/powerbank/activations';
+import { aSignedInAccount, anEmail, apiClient, type SignedInAccount } from './support/api';
+import { aConnectedClient, aRegisteredChargePoint, markCommissioned } from './support/ocpp';
+import { startTestRuntime } from './support/runtime';
+
+let rt: LocalRuntime;
+let api: ReturnType<typeof apiClient>;
+const clients: RPCClient[] = [];
+
+beforeAll(async () => {
+  rt = await startTestRuntime();
+  api = apiClient(rt);
+}, 60_000);
+afterAll(async () => {
+  for (const c of clients) await c.close({ force: true }).catch(() => undefined);
+  await rt?.stop();
+});
+
+type Version = 'ocpp1.6' | 'ocpp2.0.1';
+const ACTIVATIONS = '/api/v1/operator/powerbank/activations';
+const fieldOf = (body: { errors?: Array<{ field: string }>; field?: string }) => body.field ?? body.errors?.[0]?.field;
+
+let hosts = 0;
+const anAccount = (opts: { name?: string } = {}) => {
+  hosts += 1;
+  return aSignedInAccount(rt, { ...opts, from: `127.0.${90 + Math.floor(hosts / 250)}.${(hosts % 250) + 1}` });
+};
+
+/** A team whose owner put one location in Zealand (DK2): compatible chargers there are enrolled automatically. */
+async function aDk2Location(): Promise<{ projectId: string; locationId: string; owner: SignedInAccount }> {
+  const operatorId = rt.seed!.operatorId;
+  const team = await createTeam(operatorId, { name: 'PB activation team', ownerEmail: anEmail('pbact') });
+  const owner = await anAccount({ name: 'Otto Owner' });
+  await transactWrite([memberPutItem({ teamId: team.teamId, operatorId, accountId: owner.accountId, email: owner.email, role: 'owner', rights: [], createdAt: new Date().toISOString() })]);
+  const site = await createSite(operatorId, { teamId: team.teamId, name: 'Roskilde depot', address: '1 Havnevej', country: 'DK' });
+  const project = await createProject(operatorId, { teamId: team.teamId, siteId: site.siteId, jobNumber: 'PBA-1', name: 'Depot', description: '', instructions: '' });
+  const patched = await api<{ zone: string }>('PATCH', `/api/v1/locations/${site.siteId}`, { token: owner.token, body: { country: 'DK', postcode: '4000' } });
+  expect(patched.body.zone).toBe('DK2');
+  return { projectId: project.projectId, locationId: site.siteId, owner };
+}
+
+interface Charger {
+  readonly chargePointId: string;
+  readonly version: Version;
+  readonly client: RPCClient;
+  readonly profiles: Array<Record<string, unknown>>;
+  readonly clears: Array<Record<string, unknown>>;
+  transactionId?: string;
+  meterWh: number;
+  seqNo: number;
+}
+
+/** A compatible charger (ABB Terra AC) at the location, commissioned, booted Accepted, obeying profiles. */
+async function aCharger(projectId: string, version: Version): Promise<Charger> {
+  const reg = await aRegisteredChargePoint(rt, { protocol: version, projectId });
+  await markCommissioned(reg.chargePoint.chargePointId);
+  const client = await aConnectedClient(rt, { identity: reg.identity, password: reg.provisioningPassword, protocol: version });
+  clients.push(client);
+  const c: Charger = { chargePointId: reg.chargePoint.chargePointId, version, client, profiles: [], clears: [], meterWh: 0, seqNo: 0 };
+  client.handle('SetChargingProfile', async ({ params }) => {
+    c.profiles.push(params as Record<string, unknown>);
+    return { status: 'Accepted' };
+  });
+  client.handle('ClearChargingProfile', async ({ params }) => {
+    c.clears.push(params as Record<string, unknown>);
+    return { status: 'Accepted' };
+  });
+  const boot = await client.call(
+    'BootNotification',
+    version === 'ocpp1.6' ? { chargePointVendor: 'ABB', chargePointModel: 'Terra AC W22-T-RD', firmwareVersion: '1.0.0' } : { reason: 'PowerUp', chargingStation: { vendorName: 'ABB', model: 'Terra AC', firmwareVersion: '1.0.0' } },
+  );
+  expect(boot).toMatchObject({ status: 'Accepted' });
+  await rt.drain();
+  return c;
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/** Energy register readings that say the car draws `kw` over the interval [from, to]. */
+async function meterReading(c: Charger, at: number) {
+  if (c.version === 'ocpp1.6') {
+    await c.client.call('MeterValues', { connectorId: 1, transactionId: Number(c.transactionId), meterValue: [{ timestamp: iso(at), sampledValue: [{ value: c.meterWh.toFixed(1), measurand: 'Energy.Active.Import.Register', unit: 'Wh' }] }] });
+  } else {
+    c.seqNo += 1;
+    await c.client.call('TransactionEvent', {
+      eventType: 'Updated',
+      timestamp: iso(at),
+      triggerReason: 'MeterValuePeriodic',
+      seqNo: c.seqNo,
+      transactionInfo: { transactionId: c.transactionId!, chargingState: 'Charging' },
+      evse: { id: 1, connectorId: 1 },
+      meterValue: [{ timestamp: iso(at), sampledValue: [{ value: c.meterWh, measurand: 'Energy.Active.Import.Register', unitOfMeasure: { unit: 'Wh' } }] }],
+    });
+  }
+}
+
+/** Draws `kw` for the minute before `until` (two register readings a minute apart). */
+async function draws(c: Charger, kw: number, until: number) {
+  await meterReading(c, until - 60_000);
+  c.meterWh += (kw * 1000) / 60;
+  await meterReading(c, until);
+}
+
+let tx = 0;
+/** A car arrives: a session starts; `charging` false: the car does not draw (1.6 SuspendedEV, 2.0.1 chargingState SuspendedEV). */
+async function aCarArrives(c: Charger, charging = true) {
+  const started = Date.now() - 10 * 60_000;
+  if (c.version === 'ocpp1.6') {
+    await c.client.call('StatusNotification', { connectorId: 1, status: charging ? 'Charging' : 'SuspendedEV', errorCode: 'NoError', timestamp: iso(started) });
+    const res = (await c.client.call('StartTransaction', { connectorId: 1, idTag: 'PB-CARD', meterStart: 0, timestamp: iso(started) })) as { transactionId: number };
+    c.transactionId = String(res.transactionId);
+  } else {
+    tx += 1;
+    c.transactionId = `PBA-${process.pid}-${tx}`;
+    await c.client.call('TransactionEvent', {
+      eventType: 'Started',
+      timestamp: iso(started),
+      triggerReason: 'Authorized',
+      seqNo: 0,
+      transactionInfo: { transactionId: c.transactionId, chargingState: charging ? 'Charging' : 'SuspendedEV' },
+      evse: { id: 1, connectorId: 1 },
+      idToken: { idToken: 'PB-CARD', type: 'ISO14443' },
+    });
+  }
+  await rt.drain();
+}
+
+interface Report {
+  activation_id: string;
+  status: string;
+  end: string;
+  chargers: { enrolled: number; asked: number; accepted: number; refused: number; not_answered: number; waiting: number };
+  requested_kw: number;
+  planned_shed_kw: number;
+  planned_shed_accepted_kw: number;
+  shed_estimate: { method: string; chargers_measured: number; before_kw: number | null; during_kw: number | null; shed_kw: number | null };
+  restore: { asked: number; accepted: number; refused: number; not_answered: number } | null;
+  charge_points: Array<{ charge_point_id: string; present_source: string; limit_a: number; answer: string; response_ms: number | null; restore: string | null; restore_response_ms: number | null }>;
+}
+
+const report = async (id: string, token = rt.seed!.operatorApiKey) => api<Report>('GET', `${ACTIVATIONS}/${id}`, { token });
+
+describe('PowerBank activations', () => {
+  it('limits the charging enrolled chargers of both versions with a TxProfile, leaves opted-out and idle ones alone, and restores everyone at the end', async () => {
+    const { projectId, locationId, owner } = await aDk2Location();
+    const c16 = await aCharger(projectId, 'ocpp1.6');
+    const c201 = await aCharger(projectId, 'ocpp2.0.1');
+    const optedOut = await aCharger(projectId, 'ocpp2.0.1');
+    const idle = await aCharger(projectId, 'ocpp1.6');
+    const optOut = await api<{ enrolment: { status: string } }>('PUT', `/api/v1/locations/${locationId}/powerbank/charge-points/${optedOut.chargePointId}`, { token: owner.token, body: { enrolled: false } });
+    expect(optOut.body.enrolment.status).toBe('opted_out');
+
+    for (const c of [c16, c201, optedOut]) await aCarArrives(c);
+    await aCarArrives(idle, false);
+    // 11 kW each over the last minute (three phases, 230 V: 15.9 A).
+    const now = Date.now();
+    for (const c of [c16, c201, optedOut, idle]) await draws(c, 11, now - 1000);
+    await rt.drain();
+
+    const posted = await api<{ activation_id: string; status: string }>('POST', ACTIVATIONS, { token: rt.seed!.operatorApiKey, body: { external_id: `tso-${now}`, zone: 'DK2', direction: 'up', power_kw: 11, duration_s: 900 } });
+    expect(posted.status).toBe(202);
+    expect(posted.body.status).toBe('scheduled');
+    await rt.drain();
+    const id = posted.body.activation_id;
+    await vi.waitFor(async () => expect((await report(id)).body.chargers.accepted).toBe(2), { timeout: 20_000, interval: 100 });
+
+    // Half of 22 kW shed from each in proportion: 5.5 kW left each, 7.9 A per phase (rounded down).
+    const tx16 = c16.profiles[0] as { connectorId: number; csChargingProfiles: Record<string, unknown> & { chargingSchedule: { chargingRateUnit: string; chargingSchedulePeriod: Array<{ limit: number }> } } };
+    expect(c16.profiles).toHaveLength(1);
+    expect(tx16.connectorId).toBe(1);
+    expect(tx16.csChargingProfiles).toMatchObject({ chargingProfileId: POWERBANK_PROFILE_ID, transactionId: Number(c16.transactionId), chargingProfilePurpose: 'TxProfile', chargingProfileKind: 'Absolute', stackLevel: 0 });
+    expect(tx16.csChargingProfiles.chargingSchedule).toMatchObject({ chargingRateUnit: 'A', chargingSchedulePeriod: [{ startPeriod: 0, limit: 7.9, numberPhases: 3 }] });
+    const tx201 = c201.profiles[0] as { evseId: number; chargingProfile: Record<string, unknown> & { chargingSchedule: Array<{ chargingRateUnit: string; chargingSchedulePeriod: Array<{ limit: number }> }> } };
+    expect(c201.profiles).toHaveLength(1);
+    expect(tx201.evseId).toBe(1);
+    expect(tx201.chargingProfile).toMatchObject({ id: POWERBANK_PROFILE_ID, transactionId: c201.transactionId, chargingProfilePurpose: 'TxProfile', chargingProfileKind: 'Absolute', stackLevel: 0 });
+    expect(tx201.chargingProfile.chargingSchedule[0]).toMatchObject({ chargingRateUnit: 'A', chargingSchedulePeriod: [{ startPeriod: 0, limit: 7.9, numberPhases: 3 }] });
+    // Opted out: not in the zone's index; idle (SuspendedEV): not charging. Neither hears anything.
+    expect([optedOut.profiles, idle.profiles]).toEqual([[], []]);
+
+    // The cars follow: 5.5 kW each over a minute after they accepted.
+    const after = Date.now();
+    for (const c of [c16, c201]) {
+      c.meterWh += 1; // a reading a moment after the answer starts the interval after it
+      await meterReading(c, after + 1000);
+      c.meterWh += 5.5 * 1000 / 60;
+      await meterReading(c, after + 61_000);
+    }
+    await rt.drain();
+    const during = await report(id);
+    expect(during.body).toMatchObject({ status: 'active', requested_kw: 11, chargers: { asked: 2, accepted: 2, refused: 0, not_answered: 0 }, restore: null });
+    expect(during.body.planned_shed_kw).toBeGreaterThanOrEqual(11);
+    expect(during.body.shed_estimate.method).toMatch(/energy-register interval/);
+    expect(during.body.shed_estimate.chargers_measured).toBe(2);
+    expect(during.body.shed_estimate.shed_kw).toBeCloseTo(11, 0);
+    for (const row of during.body.charge_points) {
+      expect(row).toMatchObject({ present_source: 'meter', limit_a: 7.9, answer: 'accepted' });
+      expect(row.response_ms).toEqual(expect.any(Number));
+    }
+    expect(during.body.charge_points.map((r) => r.charge_point_id).sort()).toEqual([c16.chargePointId, c201.chargePointId].sort());
+
+    // The end: the minute's tick after the end clears the activation's profile (by its id) on both.
+    expect(await tickActivations(Date.parse(during.body.end) + 1000)).toEqual({ started: 0, ended: 1 });
+    await vi.waitFor(async () => expect((await report(id)).body.restore).toMatchObject({ asked: 2, accepted: 2, refused: 0 }), { timeout: 20_000, interval: 100 });
+    expect(c16.clears).toEqual([{ id: POWERBANK_PROFILE_ID }]);
+    expect(c201.clears).toEqual([{ chargingProfileId: POWERBANK_PROFILE_ID }]);
+    expect([optedOut.clears, idle.clears]).toEqual([[], []]);
+    const ended = await report(id);
+    expect(ended.body.status).toBe('ended');
+    for (const row of ended.body.charge_points) expect([row.restore, typeof row.restore_response_ms]).toEqual(['accepted', 'number']);
+    // The sessions ran on throughout: nobody was asked to stop.
+    for (const c of [c16, c201]) expect(c.profiles).toHaveLength(1);
+  }, 180_000);
+
+  it('is idempotent by external id: the same body gives the same activation, another body 409', async () => {
+    const start = iso(Date.now() + 86_400_000);
+    const body = { external_id: `idem-${Date.now()}`, zone: 'DK1', direction: 'up', share: 0.5, start, duration_s: 600 };
+    const first = await api<{ activation_id: string }>('POST', ACTIVATIONS, { token: rt.seed!.operatorApiKey, body });
+    const again = await api<{ activation_id: string }>('POST', ACTIVATIONS, { token: rt.seed!.operatorApiKey, body: { duration_s: 600, share: 0.5, start, direction: 'up', zone: 'DK1', external_id: body.external_id } });
+    expect([first.status, again.status]).toEqual([202, 202]);
+    expect(again.body.activation_id).toBe(first.body.activation_id);
+    const other = await api<{ field: string }>('POST', ACTIVATIONS, { token: rt.seed!.operatorApiKey, body: { ...body, share: 0.6 } });
+    expect([other.status, other.body.field]).toEqual([409, 'external_id']);
+    expect(other.headers.get('content-type')).toMatch(/problem\+json/);
+    const listed = await api<{ activations: Array<{ activation_id: string; status: string }> }>('GET', ACTIVATIONS, { token: rt.seed!.operatorApiKey });
+    expect(listed.body.activations.filter((a) => a.activation_id === first.body.activation_id)).toEqual([expect.objectContaining({ status: 'scheduled' })]);
+  });
+
+  it('refuses invalid activations with problem+json naming the field', async () => {
+    const base = { external_id: `bad-${Date.now()}`, zone: 'SE3', direction: 'up', power_kw: 100, duration_s: 600 };
+    const post = (body: Record<string, unknown>) => api<{ field?: string; errors?: Array<{ field: string }> }>('POST', ACTIVATIONS, { token: rt.seed!.operatorApiKey, body });
+    const cases: Array<[Record<string, unknown>, number, string]> = [
+      [{ ...base, direction: 'down' }, 422, 'direction'],
+      [{ ...base, direction: 'sideways' }, 400, 'direction'],
+      [{ ...base, zone: 'DE' }, 400, 'zone'],
+      [{ ...base, power_kw: undefined }, 400, 'power_kw'],
+      [{ ...base, share: 0.5 }, 400, 'share'],
+      [{ ...base, power_kw: undefined, share: 1.5 }, 400, 'share'],
+      [{ ...base, power_kw: -5 }, 400, 'power_kw'],
+      [{ ...base, start: iso(Date.now() - 3_600_000) }, 400, 'start'],
+      [{ ...base, start: iso(Date.now() + 30 * 86_400_000) }, 400, 'start'],
+      [{ ...base, start: 'tomorrow' }, 400, 'start'],
+      [{ ...base, duration_s: 5 }, 400, 'duration_s'],
+      [{ ...base, duration_s: 86_400 }, 400, 'duration_s'],
+      [{ ...base, external_id: '' }, 400, 'external_id'],
+    ];
+    for (const [body, status, field] of cases) {
+      const res = await post(body);
+      expect([res.status, fieldOf(res.body), res.headers.get('content-type')]).toEqual([status, field, expect.stringMatching(/problem\+json/)]);
+    }
+  });
+
+  it('lets operator admins and managers activate, refuses other roles 403, and hides activations from other operators (404)', async () => {
+    const admin = await anAccount();
+    await addStaffMember(rt.seed!.operatorId, admin.accountId, 'admin');
+    const manager = await anAccount();
+    await addStaffMember(rt.seed!.operatorId, manager.accountId, 'manager');
+    const installer = await anAccount();
+    await addStaffMember(rt.seed!.operatorId, installer.accountId, 'installer');
+    const readOnly = (await createApiKey(rt.seed!.operatorId, { name: 'pb activations read', scopes: ['read_only'] })).apiKey;
+    const body = (n: string) => ({ external_id: `role-${n}-${Date.now()}`, zone: 'GB', direction: 'up', power_kw: 50, start: iso(Date.now() + 86_400_000), duration_s: 600 });
+
+    const byAdmin = await api<{ activation_id: string; created_by: string }>('POST', ACTIVATIONS, { token: admin.token, body: body('admin') });
+    expect(byAdmin.status).toBe(202);
+    expect(byAdmin.body.created_by).toMatch(/staff/);
+    expect((await api('POST', ACTIVATIONS, { token: manager.token, body: body('manager') })).status).toBe(202);
+    for (const token of [installer.token, readOnly]) {
+      const refused = await api<{ action?: string }>('POST', ACTIVATIONS, { token, body: body('no') });
+      expect([refused.status, refused.body.action]).toEqual([403, 'powerbank:write']);
+    }
+    expect((await report(byAdmin.body.activation_id, readOnly)).status).toBe(200);
+    expect((await report(byAdmin.body.activation_id, installer.token)).status).toBe(403);
+
+    const other = await createOperator({ name: 'Other CPO', contactEmail: 'ops@other-pb.example' });
+    const otherAdmin = await anAccount();
+    await addStaffMember(other.operator.operatorId, otherAdmin.accountId, 'admin');
+    const hidden = await report(byAdmin.body.activation_id, otherAdmin.token);
+    expect(hidden.status).toBe(404);
+    const theirs = await api<{ activations: Array<{ activation_id: string }> }>('GET', ACTIVATIONS, { token: otherAdmin.token });
+    expect(theirs.body.activations.map((a) => a.activation_id)).not.toContain(byAdmin.body.activation_id);
+  }, 60_000);
+});
