@@ -179,10 +179,16 @@ export async function putTargets(targets: readonly ActivationTarget[]): Promise<
   const CHUNK = 25;
   const chunks: ActivationTarget[][] = [];
   for (let i = 0; i < targets.length; i += CHUNK) chunks.push(targets.slice(i, i + CHUNK));
-  // Transactions of 25 rather than BatchWrite: no unprocessed items to retry by hand.
-  for (const chunk of chunks) {
-    await transactWrite(chunk.map((t) => ({ Put: { TableName: table(), Item: { ...keys.powerbankActivationTarget(t.activationId, t.chargePointId), type: ENTITY.powerbankActivationTarget, ...t } } })));
-  }
+  // Transactions of 25 rather than BatchWrite: no unprocessed items to retry by hand; 8 at once, so
+  // 1,000 targets are written in a few round trips before the first profile goes out.
+  let next = 0;
+  const worker = async () => {
+    while (next < chunks.length) {
+      const chunk = chunks[next++]!;
+      await transactWrite(chunk.map((t) => ({ Put: { TableName: table(), Item: { ...keys.powerbankActivationTarget(t.activationId, t.chargePointId), type: ENTITY.powerbankActivationTarget, ...t } } })));
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(8, chunks.length) }, worker));
 }
 
 /** AP-131: every charger an activation asked (its report, its restore). */
