@@ -39,17 +39,17 @@ const anAccount = (opts: { name?: string } = {}) => {
   return aSignedInAccount(rt, { ...opts, from: `127.0.${90 + Math.floor(hosts / 250)}.${(hosts % 250) + 1}` });
 };
 
-/** A team whose owner put one location in Zealand (DK2): compatible chargers there are enrolled automatically. */
-async function aDk2Location(): Promise<{ projectId: string; locationId: string; owner: SignedInAccount }> {
+/** A team whose owner put one location in Zealand (DK2: compatible chargers are enrolled automatically) or elsewhere. */
+async function aDk2Location(postcode = '4000'): Promise<{ projectId: string; locationId: string; owner: SignedInAccount; teamId: string }> {
   const operatorId = rt.seed!.operatorId;
   const team = await createTeam(operatorId, { name: 'PB activation team', ownerEmail: anEmail('pbact') });
   const owner = await anAccount({ name: 'Otto Owner' });
   await transactWrite([memberPutItem({ teamId: team.teamId, operatorId, accountId: owner.accountId, email: owner.email, role: 'owner', rights: [], createdAt: new Date().toISOString() })]);
   const site = await createSite(operatorId, { teamId: team.teamId, name: 'Roskilde depot', address: '1 Havnevej', country: 'DK' });
   const project = await createProject(operatorId, { teamId: team.teamId, siteId: site.siteId, jobNumber: 'PBA-1', name: 'Depot', description: '', instructions: '' });
-  const patched = await api<{ zone: string }>('PATCH', `/api/v1/locations/${site.siteId}`, { token: owner.token, body: { country: 'DK', postcode: '4000' } });
-  expect(patched.body.zone).toBe('DK2');
-  return { projectId: project.projectId, locationId: site.siteId, owner };
+  const patched = await api<{ zone: string }>('PATCH', `/api/v1/locations/${site.siteId}`, { token: owner.token, body: { country: 'DK', postcode } });
+  expect(patched.body.zone).toBe(postcode < '5000' ? 'DK2' : 'DK1');
+  return { projectId: project.projectId, locationId: site.siteId, owner, teamId: team.teamId };
 }
 
 interface Charger {
@@ -70,10 +70,32 @@ async function aCharger(projectId: string, version: Version): Promise<Charger> {
   const client = await aConnectedClient(rt, { identity: reg.identity, password: reg.provisioningPassword, protocol: version });
   clients.push(client);
   const c: Charger = { chargePointId: reg.chargePoint.chargePointId, version, client, profiles: [], clears: [], meterWh: 0, seqNo: 0 };
+  // What the site's power planner asks too (only at a location with power settings): its
+  // configuration (stack level 8 / 5), its max profile, and the composite schedule it obeys.
+  let maxLimit = 32;
   client.handle('SetChargingProfile', async ({ params }) => {
     c.profiles.push(params as Record<string, unknown>);
+    const p = params as { csChargingProfiles?: { chargingProfilePurpose: string; chargingSchedule: { chargingSchedulePeriod: Array<{ limit: number }> } }; chargingProfile?: { chargingProfilePurpose: string; chargingSchedule: Array<{ chargingSchedulePeriod: Array<{ limit: number }> }> } };
+    const purpose = p.csChargingProfiles?.chargingProfilePurpose ?? p.chargingProfile!.chargingProfilePurpose;
+    if (purpose !== 'TxProfile') maxLimit = p.csChargingProfiles?.chargingSchedule.chargingSchedulePeriod[0]!.limit ?? p.chargingProfile!.chargingSchedule[0]!.chargingSchedulePeriod[0]!.limit;
     return { status: 'Accepted' };
   });
+  if (version === 'ocpp1.6') {
+    client.handle('GetConfiguration', async () => ({
+      configurationKey: [
+        { key: 'ChargeProfileMaxStackLevel', readonly: true, value: '8' },
+        { key: 'ChargingScheduleAllowedChargingRateUnit', readonly: true, value: 'Current,Power' },
+        { key: 'ChargingScheduleMaxPeriods', readonly: true, value: '24' },
+      ],
+    }));
+    client.handle('GetCompositeSchedule', async () => ({ status: 'Accepted', connectorId: 0, scheduleStart: new Date().toISOString(), chargingSchedule: { chargingRateUnit: 'A', chargingSchedulePeriod: [{ startPeriod: 0, limit: maxLimit }] } }));
+  } else {
+    const values: Record<string, string> = { ProfileStackLevel: '5', RateUnit: 'A,W', PeriodsPerSchedule: '24' };
+    client.handle('GetVariables', async ({ params }) => ({
+      getVariableResult: (params as { getVariableData: Array<{ component: { name: string }; variable: { name: string } }> }).getVariableData.map((d) => ({ attributeStatus: 'Accepted', attributeValue: values[d.variable.name], component: d.component, variable: d.variable })),
+    }));
+    client.handle('GetCompositeSchedule', async () => ({ status: 'Accepted', schedule: { evseId: 0, duration: 60, scheduleStart: new Date().toISOString(), chargingRateUnit: 'A', chargingSchedulePeriod: [{ startPeriod: 0, limit: maxLimit }] } }));
+  }
   client.handle('ClearChargingProfile', async ({ params }) => {
     c.clears.push(params as Record<string, unknown>);
     return { status: 'Accepted' };
@@ -223,6 +245,54 @@ describe('PowerBank activations', () => {
     for (const row of ended.body.charge_points) expect([row.restore, typeof row.restore_response_ms]).toEqual(['accepted', 'number']);
     // The sessions ran on throughout: nobody was asked to stop.
     for (const c of [c16, c201]) expect(c.profiles).toHaveLength(1);
+  }, 180_000);
+
+  it('layers under the site power planner: its stack level reused, its limit never exceeded, its own profile never cleared', async () => {
+    // Odense (DK1): signed up by the operator with the terms; the location balances its power.
+    const { projectId, locationId, owner, teamId } = await aDk2Location('5000');
+    const c16 = await aCharger(projectId, 'ocpp1.6');
+    const c201 = await aCharger(projectId, 'ocpp2.0.1');
+    const signed = await api('POST', '/api/v1/operator/powerbank/sign-up', { token: rt.seed!.operatorApiKey, body: { team_id: teamId, accept_terms: true, terms_version: '2026-11' } });
+    expect(signed.status).toBe(200);
+    const settings = { fuse_a: 32, phases: 3, margin_a: 2, mode: 'dynamic', distribution: 'equal', static_charging_a: 20, meter_includes_chargers: false, meter_stale_after_s: 120, ramp_up_delay_s: 0 };
+    expect((await api('PUT', `/api/v1/locations/${locationId}/power`, { token: owner.token, body: settings })).status).toBe(200);
+    await rt.drain();
+    for (const c of [c16, c201]) await aCarArrives(c);
+    const now = Date.now();
+    for (const c of [c16, c201]) await draws(c, 11, now - 1000);
+    rt.bus.runSchedule('power-replan-every-minute');
+    await rt.drain();
+    const purposeOf = (p: Record<string, unknown>) => ((p.csChargingProfiles ?? p.chargingProfile) as { chargingProfilePurpose: string }).chargingProfilePurpose;
+    const limitOf = (p: Record<string, unknown>) =>
+      (p.csChargingProfiles as { chargingSchedule: { chargingSchedulePeriod: Array<{ limit: number }> } } | undefined)?.chargingSchedule.chargingSchedulePeriod[0]!.limit ??
+      (p.chargingProfile as { chargingSchedule: Array<{ chargingSchedulePeriod: Array<{ limit: number }> }> }).chargingSchedule[0]!.chargingSchedulePeriod[0]!.limit;
+    const plannerLimit = (c: Charger) => limitOf(c.profiles.filter((p) => purposeOf(p) !== 'TxProfile').at(-1)!);
+    // The planner gives the two cars the budget between them (no meter: the static 20 A, 10 A each).
+    expect([plannerLimit(c16), plannerLimit(c201)]).toEqual([10, 10]);
+
+    const posted = await api<{ activation_id: string }>('POST', ACTIVATIONS, { token: rt.seed!.operatorApiKey, body: { external_id: `tso-planner-${now}`, zone: 'DK1', direction: 'up', share: 0.5, duration_s: 600 } });
+    expect(posted.status).toBe(202);
+    await rt.drain();
+    const id = posted.body.activation_id;
+    await vi.waitFor(async () => expect((await report(id)).body.chargers.accepted).toBe(2), { timeout: 20_000, interval: 100 });
+    const txOf = (c: Charger) => c.profiles.filter((p) => purposeOf(p) === 'TxProfile');
+    expect(txOf(c16).map((p) => (p.csChargingProfiles as { stackLevel: number }).stackLevel)).toEqual([8]);
+    expect(txOf(c201).map((p) => (p.chargingProfile as { stackLevel: number }).stackLevel)).toEqual([5]);
+    // The meter says 11 kW, but the planner allows 10 A (6.9 kW): present power is what it allows, so
+    // half of it is 3.45 kW, 5.0 A: below 6 A, so the car pauses (0 A), under the planner's 10 A.
+    const got = await report(id);
+    expect(got.body.charge_points.map((r) => [r.present_source, r.limit_a])).toEqual([
+      ['meter', 0],
+      ['meter', 0],
+    ]);
+    for (const c of [c16, c201]) expect(limitOf(txOf(c)[0]!)).toBeLessThanOrEqual(plannerLimit(c));
+
+    const plannerProfilesBefore = [c16, c201].map((c) => c.profiles.filter((p) => purposeOf(p) !== 'TxProfile').length);
+    await tickActivations(Date.parse(got.body.end) + 1000);
+    await vi.waitFor(async () => expect((await report(id)).body.restore).toMatchObject({ asked: 2, accepted: 2 }), { timeout: 20_000, interval: 100 });
+    // Only the activation's profile (by its id) is cleared: the planner's max profile stays as it was.
+    expect([c16.clears, c201.clears]).toEqual([[{ id: POWERBANK_PROFILE_ID }], [{ chargingProfileId: POWERBANK_PROFILE_ID }]]);
+    expect([c16, c201].map((c) => c.profiles.filter((p) => purposeOf(p) !== 'TxProfile').length)).toEqual(plannerProfilesBefore);
   }, 180_000);
 
   it('is idempotent by external id: the same body gives the same activation, another body 409', async () => {

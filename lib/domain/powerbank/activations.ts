@@ -186,9 +186,14 @@ function presentOf(c: Charging, power: PowerState | undefined, at: string): Pick
   const settings = power?.settings?.settings;
   const phases = item?.phases ?? settings?.phases ?? 3;
   const voltageV = settings?.voltageV ?? VOLTAGE_V;
+  const plannerW = item?.applied ? item.applied.limitA * phases * voltageV : undefined;
   const metered = intervalPower(c.session.meter?.curve ?? [], { before: at });
-  if (metered && Date.parse(at) - Date.parse(metered.to) <= METER_FRESH_MS) return { presentW: Math.round(metered.w), presentSource: 'meter', phases, voltageV };
-  if (item?.applied) return { presentW: item.applied.limitA * phases * voltageV, presentSource: 'planner_limit', phases, voltageV };
+  if (metered && Date.parse(at) - Date.parse(metered.to) <= METER_FRESH_MS) {
+    // Never above what power management allows now: the interval may predate its latest limit, and a
+    // share of more than the charger may draw would send a Tx limit above the site's own.
+    return { presentW: Math.round(Math.min(metered.w, plannerW ?? Number.POSITIVE_INFINITY)), presentSource: 'meter', phases, voltageV };
+  }
+  if (plannerW !== undefined) return { presentW: plannerW, presentSource: 'planner_limit', phases, voltageV };
   return { presentW: (item?.maxA ?? DEFAULT_CHARGER_MAX_A) * phases * voltageV, presentSource: 'rated', phases, voltageV };
 }
 
