@@ -26,6 +26,8 @@ export const EVENT_TYPES = [
   'powerbank.enrolled',
   'powerbank.opted_out',
   'powerbank.activation_due',
+  'powerbank.activation_started',
+  'powerbank.activation_ended',
 ] as const;
 
 export type EventType = (typeof EVENT_TYPES)[number];

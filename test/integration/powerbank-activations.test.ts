@@ -15,6 +15,7 @@ import { POWERBANK_PROFILE_ID, tickActivations } from '../../lib/domain/powerban
 import { aSignedInAccount, anEmail, apiClient, type SignedInAccount } from './support/api';
 import { aConnectedClient, aRegisteredChargePoint, markCommissioned } from './support/ocpp';
 import { startTestRuntime } from './support/runtime';
+import { aWebhookReceiver } from './support/webhooks';
 
 let rt: LocalRuntime;
 let api: ReturnType<typeof apiClient>;
@@ -177,6 +178,7 @@ const report = async (id: string, token = rt.seed!.operatorApiKey) => api<Report
 
 describe('PowerBank activations', () => {
   it('limits the charging enrolled chargers of both versions with a TxProfile, leaves opted-out and idle ones alone, and restores everyone at the end', async () => {
+    const hooks = await aWebhookReceiver(api, rt.seed!.operatorApiKey, ['powerbank.activation_started', 'powerbank.activation_ended'], '/activations');
     const { projectId, locationId, owner } = await aDk2Location();
     const c16 = await aCharger(projectId, 'ocpp1.6');
     const c201 = await aCharger(projectId, 'ocpp2.0.1');
@@ -245,6 +247,16 @@ describe('PowerBank activations', () => {
     for (const row of ended.body.charge_points) expect([row.restore, typeof row.restore_response_ms]).toEqual(['accepted', 'number']);
     // The sessions ran on throughout: nobody was asked to stop.
     for (const c of [c16, c201]) expect(c.profiles).toHaveLength(1);
+
+    // Webhooks: started (with what was asked) and ended (with how many were restored), once each.
+    const events = () => hooks.received.map((d) => JSON.parse(d.body) as { type: string; data: Record<string, unknown> }).filter((e) => e.data.activation_id === id);
+    await vi.waitFor(() => expect(events()).toHaveLength(2), { timeout: 15_000, interval: 200 });
+    expect(events().map((e) => [e.type, e.data.chargers_asked ?? e.data.chargers_restored]).sort()).toEqual([
+      ['powerbank.activation_ended', 2],
+      ['powerbank.activation_started', 2],
+    ]);
+    expect(events().find((e) => e.type === 'powerbank.activation_started')!.data).toMatchObject({ zone: 'DK2', requested_kw: 11 });
+    await hooks.close();
   }, 180_000);
 
   it('layers under the site power planner: its stack level reused, its limit never exceeded, its own profile never cleared', async () => {

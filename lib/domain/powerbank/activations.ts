@@ -298,6 +298,20 @@ export async function startActivation(a: Activation, now = Date.now()): Promise<
     shortfallW: Math.round(plan.shortfallW),
   };
   const active = await moveActivation(claimed, 'starting', { status: 'active', started }, at);
+  if (active) {
+    await publish([
+      makeEvent('powerbank.activation_started', a.operatorId, {
+        activation_id: a.activationId,
+        external_id: a.externalId,
+        zone: a.zone,
+        started_at: at,
+        end: a.endAt,
+        chargers_asked: started.asked,
+        requested_kw: started.requestedW / 1000,
+        planned_shed_kw: started.plannedShedW / 1000,
+      }),
+    ]).catch((err: unknown) => log.error('publish powerbank.activation_started failed', { err }));
+  }
   // Largest planned shed first: the first seconds shed the most (the 50 % target).
   const order = [...targets].sort((x, y) => y.t.plannedShedW - x.t.plannedShedW);
   await eachLimited(order, FANOUT_CONCURRENCY, ({ t, stackLevel }) =>
@@ -315,7 +329,15 @@ export async function endActivation(a: Activation, now = Date.now()): Promise<Ac
   const targets = (await listTargets(a.activationId)).filter((t) => t.limitSentAt !== undefined || t.limitOutcome === 'accepted');
   await eachLimited(targets, FANOUT_CONCURRENCY, (t) => sendTagged(t.identity, 'ClearChargingProfile', clearPayload(t.protocol), { activationId: t.activationId, chargePointId: t.chargePointId, step: 'restore' }));
   log.info('powerbank activation ended', { activationId: a.activationId, restoreAsked: targets.length });
-  return moveActivation(claimed, 'ending', { status: 'ended', ended: { at, restoreAsked: targets.length } }, at);
+  const ended = await moveActivation(claimed, 'ending', { status: 'ended', ended: { at, restoreAsked: targets.length } }, at);
+  if (ended) await publishEnded(ended);
+  return ended;
+}
+
+async function publishEnded(a: Activation): Promise<void> {
+  await publish([
+    makeEvent('powerbank.activation_ended', a.operatorId, { activation_id: a.activationId, external_id: a.externalId, zone: a.zone, ended_at: a.ended?.at ?? a.updatedAt, chargers_restored: a.ended?.restoreAsked ?? 0 }),
+  ]).catch((err: unknown) => log.error('publish powerbank.activation_ended failed', { err }));
 }
 
 /** The start event's handler: start it now if its start has come (the tick catches it otherwise). */
@@ -338,7 +360,8 @@ export async function tickActivations(now = Date.now()): Promise<{ started: numb
       const a = await getActivation(d.operatorId, d.activationId);
       if (!a) continue;
       if (a.status === 'scheduled' && Date.parse(a.endAt) <= now) {
-        await moveActivation(a, 'scheduled', { status: 'ended', ended: { at: new Date(now).toISOString(), restoreAsked: 0 } }, new Date(now).toISOString());
+        const closed = await moveActivation(a, 'scheduled', { status: 'ended', ended: { at: new Date(now).toISOString(), restoreAsked: 0 } }, new Date(now).toISOString());
+        if (closed) await publishEnded(closed);
       } else if (a.status === 'scheduled' && Date.parse(a.startAt) <= now) {
         if (await startActivation(a, now)) started += 1;
       } else if (a.status === 'active' && Date.parse(a.endAt) <= now) {
