@@ -170,8 +170,8 @@ export async function measurePowerBank(n: number, log: (s: string) => void): Pro
     const restoreDeadline = Date.now() + 120_000;
     for (;;) {
       targets = await listTargets(activation.activation_id);
-      const asked = targets.filter((t) => t.restoreSentAt || t.restoreOutcome);
-      if ((asked.length && asked.every((t) => t.restoreOutcome !== undefined)) || Date.now() > restoreDeadline) break;
+      const asked = targets.filter((t) => t.limitOutcome !== 'not_sent' && t.limitOutcome !== 'not_connected');
+      if (asked.every((t) => t.restoreOutcome !== undefined) || Date.now() > restoreDeadline) break;
       await sleep(500);
     }
     const restored = targets.filter((t) => t.restoreOutcome === 'accepted' && t.restoreAnsweredAt);
@@ -188,7 +188,7 @@ export async function measurePowerBank(n: number, log: (s: string) => void): Pro
       fullMs: times.fullMs,
       lastAnswerMs: points.length ? Math.max(...points.map((p) => p.atMs)) : null,
       responseMs: { p50: quantile(responses, 0.5), p99: quantile(responses, 0.99) },
-      restoreAsked: targets.filter((t) => t.restoreSentAt || t.restoreOutcome).length,
+      restoreAsked: targets.filter((t) => t.limitOutcome !== 'not_sent' && t.limitOutcome !== 'not_connected').length,
       restoredAccepted: restored.length,
       restoreAllMs: restored.length ? Math.max(...restored.map((t) => Date.parse(t.restoreAnsweredAt!))) - endAt : null,
     };

@@ -60,6 +60,8 @@ export interface ActivationTag {
   readonly activationId: string;
   readonly chargePointId: string;
   readonly step: ActivationStep;
+  /** When the command was recorded (set by callChargePoint on the pending call). */
+  readonly sentAt?: string;
 }
 
 export type TargetOutcome = 'accepted' | 'rejected' | 'error' | 'not_connected' | 'not_sent';
@@ -203,7 +205,7 @@ export async function listTargets(activationId: string): Promise<ActivationTarge
   return items.map(({ pk: _pk, sk: _sk, type: _t, ...t }) => t as ActivationTarget);
 }
 
-/** AP-132: what the sender knows of one step (sent at, or why it was not sent). */
+/** AP-132: what the sender knows of one step: why it was not sent (a sent one's time comes with its answer). */
 export async function recordTargetSend(tag: ActivationTag, patch: { sentAt?: string; outcome?: TargetOutcome; error?: string }): Promise<void> {
   const fields: Array<[string, string, string | undefined]> = [
     [`${tag.step}SentAt`, ':sent', patch.sentAt],
@@ -228,8 +230,8 @@ export function targetAnswerWrite(tag: ActivationTag, outcome: TargetOutcome, at
     Update: {
       TableName: table(),
       Key: keys.powerbankActivationTarget(tag.activationId, tag.chargePointId),
-      UpdateExpression: `SET ${tag.step}Outcome = :o, ${tag.step}AnsweredAt = :at${error ? `, ${tag.step}Error = :e` : ''}`,
-      ExpressionAttributeValues: { ':o': outcome, ':at': at, ...(error ? { ':e': error } : {}) },
+      UpdateExpression: `SET ${tag.step}Outcome = :o, ${tag.step}AnsweredAt = :at${error ? `, ${tag.step}Error = :e` : ''}${tag.sentAt ? `, ${tag.step}SentAt = :sent` : ''}`,
+      ExpressionAttributeValues: { ':o': outcome, ':at': at, ...(error ? { ':e': error } : {}), ...(tag.sentAt ? { ':sent': tag.sentAt } : {}) },
     },
   };
 }

@@ -8,7 +8,7 @@ import { documentClient } from '../aws/clients';
 import { postToConnection } from '../aws/connections';
 import { transactWrite } from '../aws/transact';
 import { config } from '../config';
-import { getChargePoint, getConnection, getIdentityGuard, type ConnectionRecord } from '../db/charge-points';
+import { getChargePoint, getConnection, getIdentityGuard, type ChargePoint, type ConnectionRecord } from '../db/charge-points';
 import { targetAnswerWrite, type ActivationTag } from '../db/powerbank-activations';
 import { ENTITY, keys } from '../db/keys';
 import { logInvalidFrame, logPut, putLogEntry } from '../db/logs';
@@ -70,6 +70,12 @@ export interface CallOptions {
   readonly wait?: boolean;
   /** The PowerBank activation step this command is (receiveCallResponse records the answer on it). */
   readonly activation?: ActivationTag;
+  /**
+   * The charge point and its connection as the caller just read them (strongly consistent), so a
+   * fan-out does not read them a second time. A connection gone meanwhile shows as not_connected
+   * when the post fails. @default read here
+   */
+  readonly known?: { readonly chargePoint: ChargePoint; readonly connection: ConnectionRecord | undefined };
 }
 
 const POLL_MS = 75;
@@ -105,10 +111,16 @@ export function outcomeOf(response: JsonObject): 'accepted' | 'partially_accepte
 export async function callChargePoint(identity: string, action: string, payload: JsonObject, opts: CallOptions = {}): Promise<CommandRecord> {
   const timeoutMs = opts.timeoutMs ?? intEnv('COMMAND_TIMEOUT_MS', 20_000);
   const waitForSlotMs = opts.waitForSlotMs ?? 5_000;
-  const guard = await getIdentityGuard(identity);
-  if (!guard) throw new NotFound(`No charge point with identity ${identity}`);
-  const cp = await getChargePoint(guard.chargePointId, true);
-  const connection = cp?.connection ? await getConnection(cp.connection.connectionId) : undefined;
+  let cp: ChargePoint | undefined;
+  let connection: ConnectionRecord | undefined;
+  if (opts.known) {
+    ({ chargePoint: cp, connection } = opts.known);
+  } else {
+    const guard = await getIdentityGuard(identity);
+    if (!guard) throw new NotFound(`No charge point with identity ${identity}`);
+    cp = await getChargePoint(guard.chargePointId, true);
+    connection = cp?.connection ? await getConnection(cp.connection.connectionId) : undefined;
+  }
   const version = connection?.protocol ?? cp?.protocol;
   if (!version) throw new NotFound(`Charge point ${identity} has no OCPP registration`);
   if (!(COMMAND_ACTIONS[version] as readonly string[]).includes(action)) {
@@ -156,7 +168,8 @@ export async function callChargePoint(identity: string, action: string, payload:
             action,
             connectionId: connection.connectionId,
             expiresAt: nowSec + Math.ceil(timeoutMs / 1000) + 5,
-            ...(opts.activation ? { activation: opts.activation } : {}),
+            // The send time travels with the tag: the answer records it with its own (no extra write per charger).
+            ...(opts.activation ? { activation: { ...opts.activation, sentAt } } : {}),
           },
           ConditionExpression: 'attribute_not_exists(pk) OR expiresAt < :now',
           ExpressionAttributeValues: { ':now': nowSec },

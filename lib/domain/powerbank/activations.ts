@@ -13,7 +13,7 @@
 // LESS consumption. That is `direction: "up"`, the only direction supported. "down" (consume more) is
 // refused (422): a charger cannot make a car draw more than it asks.
 import { createHash } from 'node:crypto';
-import { getChargePoint, getConnection, type ChargePoint } from '../../db/charge-points';
+import { getChargePoint, getConnection, type ChargePoint, type ConnectionRecord } from '../../db/charge-points';
 import { latestConnectorStatuses } from '../../db/logs';
 import { readPowerState, type PowerState } from '../../db/power';
 import {
@@ -36,7 +36,7 @@ import { makeEvent, publish } from '../../events/publish';
 import type { OperatorPrincipal } from '../../http/operator-auth';
 import { newId } from '../../ids';
 import { log } from '../../log';
-import { callChargePoint } from '../../ocpp/commands';
+import { callChargePoint, type CallOptions } from '../../ocpp/commands';
 import type { JsonObject } from '../../ocpp/codec';
 import { Conflict, NotFound, Unprocessable, ValidationFailed } from '../errors';
 import { capabilitiesFrom, DEFAULT_CHARGER_MAX_A } from '../power/planner';
@@ -50,6 +50,8 @@ export const POWERBANK_PROFILE_ID = 1919;
 export const FANOUT_CONCURRENCY = 64;
 /** How long a charger's slot is held for its answer; an answer after it is "not answered". */
 export const ANSWER_TIMEOUT_MS = 30_000;
+/** How long a fan-out may take before its last command is sent (1,000 chargers, 64 at a time). */
+const FANOUT_GRACE_MS = 30_000;
 /** A start this far in the past is taken as "now" (clock skew, a retried request); further is refused. */
 export const START_PAST_TOLERANCE_MS = 5 * 60_000;
 /** A start at most this far ahead (a day-ahead market's horizon plus margin). */
@@ -154,6 +156,7 @@ async function mapLimited<T, R>(items: readonly T[], limit: number, fn: (item: T
 
 interface Charging {
   readonly cp: ChargePoint & { identity: string; protocol: 'ocpp1.6' | 'ocpp2.0.1' };
+  readonly connection: ConnectionRecord;
   readonly session: SessionItem;
   readonly connectorId: number;
 }
@@ -164,20 +167,21 @@ interface Charging {
  * last StatusNotification `Charging`). SuspendedEV/SuspendedEVSE and idle chargers are left alone.
  */
 async function chargingOf(e: Enrolment): Promise<Charging | undefined> {
-  const cp = await getChargePoint(e.chargePointId);
+  // Strongly consistent: the send reuses these reads (callChargePoint `known`) instead of reading again.
+  const cp = await getChargePoint(e.chargePointId, true);
   if (!cp?.identity || !cp.protocol || !cp.connection || cp.operatorId !== e.operatorId) return undefined;
   const conn = await getConnection(cp.connection.connectionId);
-  if (conn?.bootStatus !== 'Accepted') return undefined;
+  if (!conn || conn.bootStatus !== 'Accepted') return undefined;
   const sessions = await activeSessionItems(cp.identity);
   if (!sessions.length) return undefined;
   const typed = cp as Charging['cp'];
   if (cp.protocol === 'ocpp2.0.1') {
     const s = sessions.find((x) => x.chargingState === 'Charging' && x.evse?.id !== undefined);
-    return s ? { cp: typed, session: s, connectorId: s.evse!.id } : undefined;
+    return s ? { cp: typed, connection: conn, session: s, connectorId: s.evse!.id } : undefined;
   }
   const statuses = await latestConnectorStatuses(cp.identity);
   const s = sessions.find((x) => x.connectorId !== undefined && statuses.some((st) => st.evseId === undefined && st.connectorId === x.connectorId && st.status === 'Charging'));
-  return s ? { cp: typed, session: s, connectorId: s.connectorId! } : undefined;
+  return s ? { cp: typed, connection: conn, session: s, connectorId: s.connectorId! } : undefined;
 }
 
 /** Present power: the session's energy register, else the power planner's applied limit, else the rating. */
@@ -235,11 +239,11 @@ export function clearPayload(version: 'ocpp1.6' | 'ocpp2.0.1'): JsonObject {
  * Sends one command without waiting for its answer (receiveCallResponse records it on the target);
  * records when it was sent, or why it was not (not connected, the charger's slot busy).
  */
-async function sendTagged(identity: string, action: string, payload: JsonObject, tag: ActivationTag): Promise<void> {
+async function sendTagged(identity: string, action: string, payload: JsonObject, tag: ActivationTag, known?: CallOptions['known']): Promise<void> {
   try {
-    const record = await callChargePoint(identity, action, payload, { wait: false, timeoutMs: ANSWER_TIMEOUT_MS, requestedBy: `${REQUESTED_BY} ${tag.activationId}`, activation: tag });
-    if (record.status === 'sent') await recordTargetSend(tag, { sentAt: record.sentAt });
-    else await recordTargetSend(tag, { outcome: record.status === 'not_connected' ? 'not_connected' : 'not_sent', error: `${action}: ${record.status}` });
+    const record = await callChargePoint(identity, action, payload, { wait: false, timeoutMs: ANSWER_TIMEOUT_MS, requestedBy: `${REQUESTED_BY} ${tag.activationId}`, activation: tag, ...(known ? { known } : {}) });
+    // Sent: its time is recorded with its answer (one write per charger, in the answer's transaction).
+    if (record.status !== 'sent') await recordTargetSend(tag, { outcome: record.status === 'not_connected' ? 'not_connected' : 'not_sent', error: `${action}: ${record.status}` });
   } catch (err) {
     await recordTargetSend(tag, { outcome: 'not_sent', error: err instanceof Error ? err.message : String(err) });
   }
@@ -261,7 +265,7 @@ export async function startActivation(a: Activation, now = Date.now()): Promise<
   const plan = spreadShed(candidates, requestedW);
   const durationS = Math.max(1, Math.ceil((Date.parse(a.endAt) - now) / 1000));
 
-  const targets: Array<{ t: ActivationTarget; stackLevel: number }> = [];
+  const targets: Array<{ t: ActivationTarget; stackLevel: number; known: NonNullable<CallOptions['known']> }> = [];
   charging.forEach((c, i) => {
     const share = plan.shares[i]!;
     const p = present[i]!;
@@ -271,6 +275,7 @@ export async function startActivation(a: Activation, now = Date.now()): Promise<
     const value = unit === 'A' ? share.limitA : Math.floor(share.limitA * p.voltageV * p.phases);
     targets.push({
       stackLevel: caps.maxStackLevel,
+      known: { chargePoint: c.cp, connection: c.connection },
       t: {
         activationId: a.activationId,
         chargePointId: c.cp.chargePointId,
@@ -314,8 +319,8 @@ export async function startActivation(a: Activation, now = Date.now()): Promise<
   }
   // Largest planned shed first: the first seconds shed the most (the 50 % target).
   const order = [...targets].sort((x, y) => y.t.plannedShedW - x.t.plannedShedW);
-  await eachLimited(order, FANOUT_CONCURRENCY, ({ t, stackLevel }) =>
-    sendTagged(t.identity, 'SetChargingProfile', activationProfile(t.protocol, t, stackLevel, at, durationS), { activationId: t.activationId, chargePointId: t.chargePointId, step: 'limit' }),
+  await eachLimited(order, FANOUT_CONCURRENCY, ({ t, stackLevel, known }) =>
+    sendTagged(t.identity, 'SetChargingProfile', activationProfile(t.protocol, t, stackLevel, at, durationS), { activationId: t.activationId, chargePointId: t.chargePointId, step: 'limit' }, known),
   );
   log.info('powerbank activation started', { activationId: a.activationId, zone: a.zone, asked: targets.length, requestedW: started.requestedW, plannedShedW: started.plannedShedW });
   return active;
@@ -326,7 +331,9 @@ export async function endActivation(a: Activation, now = Date.now()): Promise<Ac
   const at = new Date(now).toISOString();
   const claimed = await moveActivation(a, 'active', { status: 'ending' }, at);
   if (!claimed) return undefined;
-  const targets = (await listTargets(a.activationId)).filter((t) => t.limitSentAt !== undefined || t.limitOutcome === 'accepted');
+  // Every charger the profile may have reached: all but those it was never sent to. One that never
+  // got it answers the clear with Unknown, which harms nothing.
+  const targets = (await listTargets(a.activationId)).filter((t) => t.limitOutcome !== 'not_sent' && t.limitOutcome !== 'not_connected');
   await eachLimited(targets, FANOUT_CONCURRENCY, (t) => sendTagged(t.identity, 'ClearChargingProfile', clearPayload(t.protocol), { activationId: t.activationId, chargePointId: t.chargePointId, step: 'restore' }));
   log.info('powerbank activation ended', { activationId: a.activationId, restoreAsked: targets.length });
   const ended = await moveActivation(claimed, 'ending', { status: 'ended', ended: { at, restoreAsked: targets.length } }, at);
@@ -402,12 +409,15 @@ export async function activationsOf(operatorId: string, limit = 50) {
 
 type Answer = 'accepted' | 'refused' | 'not_answered' | 'waiting' | 'not_connected' | 'not_sent';
 
-function answerOf(outcome: ActivationTarget['limitOutcome'], sentAt: string | undefined, now: number): Answer {
+/**
+ * A step's answer. Without one: `waiting` until the answer timeout after the step began (the fan-out
+ * of its start or end; a sent command's own time is only recorded with its answer), then `not_answered`.
+ */
+function answerOf(outcome: ActivationTarget['limitOutcome'], stepAt: string | undefined, now: number): Answer {
   if (outcome === 'accepted') return 'accepted';
   if (outcome === 'rejected' || outcome === 'error') return 'refused';
   if (outcome === 'not_connected' || outcome === 'not_sent') return outcome;
-  // Not sent yet (the fan-out is running), or sent and within the answer timeout.
-  if (!sentAt || now - Date.parse(sentAt) < ANSWER_TIMEOUT_MS) return 'waiting';
+  if (!stepAt || now - Date.parse(stepAt) < ANSWER_TIMEOUT_MS + FANOUT_GRACE_MS) return 'waiting';
   return 'not_answered';
 }
 
@@ -418,7 +428,8 @@ export async function activationReport(operatorId: string, activationId: string,
   const a = await getActivation(operatorId, activationId);
   if (!a) throw new NotFound(`Activation ${activationId} not found`);
   const targets = await listTargets(activationId);
-  const rows = targets.map((t) => ({ t, answer: answerOf(t.limitOutcome, t.limitSentAt, now), restore: t.restoreSentAt || t.restoreOutcome ? answerOf(t.restoreOutcome, t.restoreSentAt, now) : null }));
+  const restoring = (t: ActivationTarget) => a.ended !== undefined && t.limitOutcome !== 'not_sent' && t.limitOutcome !== 'not_connected';
+  const rows = targets.map((t) => ({ t, answer: answerOf(t.limitOutcome, a.started?.at, now), restore: restoring(t) ? answerOf(t.restoreOutcome, a.ended?.at, now) : null }));
   const count = (answer: Answer) => rows.filter((r) => r.answer === answer).length;
 
   // Measured: the session's energy register after the charger accepted, against the interval before the start.
