@@ -11,7 +11,7 @@ import { memberPutItem } from '../../lib/db/locations';
 import { createApiKey } from '../../lib/domain/operator-api-keys';
 import { createOperator, createProject, createSite, createTeam } from '../../lib/domain/operator-setup';
 import { addStaffMember } from '../../lib/domain/operator-staff';
-import { POWERBANK_PROFILE_ID, tickActivations } from '../../lib/domain/powerbank/activations';
+import { activationReport, POWERBANK_PROFILE_ID, tickActivations } from '../../lib/domain/powerbank/activations';
 import { aSignedInAccount, anEmail, apiClient, type SignedInAccount } from './support/api';
 import { aConnectedClient, aRegisteredChargePoint, markCommissioned } from './support/ocpp';
 import { startTestRuntime } from './support/runtime';
@@ -65,7 +65,8 @@ interface Charger {
 }
 
 /** A compatible charger (ABB Terra AC) at the location, commissioned, booted Accepted, obeying profiles. */
-async function aCharger(projectId: string, version: Version): Promise<Charger> {
+/** `refuse`: answers SetChargingProfile Rejected; `silent`: never answers it. */
+async function aCharger(projectId: string, version: Version, behaviour: 'obey' | 'refuse' | 'silent' = 'obey'): Promise<Charger> {
   const reg = await aRegisteredChargePoint(rt, { protocol: version, projectId });
   await markCommissioned(reg.chargePoint.chargePointId);
   const client = await aConnectedClient(rt, { identity: reg.identity, password: reg.provisioningPassword, protocol: version });
@@ -76,6 +77,8 @@ async function aCharger(projectId: string, version: Version): Promise<Charger> {
   let maxLimit = 32;
   client.handle('SetChargingProfile', async ({ params }) => {
     c.profiles.push(params as Record<string, unknown>);
+    if (behaviour === 'refuse') return { status: 'Rejected' };
+    if (behaviour === 'silent') return new Promise<never>(() => undefined);
     const p = params as { csChargingProfiles?: { chargingProfilePurpose: string; chargingSchedule: { chargingSchedulePeriod: Array<{ limit: number }> } }; chargingProfile?: { chargingProfilePurpose: string; chargingSchedule: Array<{ chargingSchedulePeriod: Array<{ limit: number }> }> } };
     const purpose = p.csChargingProfiles?.chargingProfilePurpose ?? p.chargingProfile!.chargingProfilePurpose;
     if (purpose !== 'TxProfile') maxLimit = p.csChargingProfiles?.chargingSchedule.chargingSchedulePeriod[0]!.limit ?? p.chargingProfile!.chargingSchedule[0]!.chargingSchedulePeriod[0]!.limit;
@@ -170,38 +173,40 @@ interface Report {
   planned_shed_kw: number;
   planned_shed_accepted_kw: number;
   shed_estimate: { method: string; chargers_measured: number; before_kw: number | null; during_kw: number | null; shed_kw: number | null };
-  restore: { asked: number; accepted: number; refused: number; not_answered: number } | null;
+  restore: { asked: number; accepted: number; refused: number; not_answered: number; not_sent: number } | null;
   charge_points: Array<{ charge_point_id: string; present_source: string; limit_a: number; answer: string; response_ms: number | null; restore: string | null; restore_response_ms: number | null }>;
 }
 
 const report = async (id: string, token = rt.seed!.operatorApiKey) => api<Report>('GET', `${ACTIVATIONS}/${id}`, { token });
 
 describe('PowerBank activations', () => {
-  it('limits the charging enrolled chargers of both versions with a TxProfile, leaves opted-out and idle ones alone, and restores everyone at the end', async () => {
+  it('limits the charging enrolled chargers of both versions with a TxProfile, reports who accepted, refused or stayed silent, leaves opted-out and idle ones alone, and restores everyone at the end', async () => {
     const hooks = await aWebhookReceiver(api, rt.seed!.operatorApiKey, ['powerbank.activation_started', 'powerbank.activation_ended'], '/activations');
     const { projectId, locationId, owner } = await aDk2Location();
     const c16 = await aCharger(projectId, 'ocpp1.6');
     const c201 = await aCharger(projectId, 'ocpp2.0.1');
+    const refuser = await aCharger(projectId, 'ocpp1.6', 'refuse');
+    const silent = await aCharger(projectId, 'ocpp2.0.1', 'silent');
     const optedOut = await aCharger(projectId, 'ocpp2.0.1');
     const idle = await aCharger(projectId, 'ocpp1.6');
     const optOut = await api<{ enrolment: { status: string } }>('PUT', `/api/v1/locations/${locationId}/powerbank/charge-points/${optedOut.chargePointId}`, { token: owner.token, body: { enrolled: false } });
     expect(optOut.body.enrolment.status).toBe('opted_out');
 
-    for (const c of [c16, c201, optedOut]) await aCarArrives(c);
+    for (const c of [c16, c201, refuser, silent, optedOut]) await aCarArrives(c);
     await aCarArrives(idle, false);
     // 11 kW each over the last minute (three phases, 230 V: 15.9 A).
     const now = Date.now();
-    for (const c of [c16, c201, optedOut, idle]) await draws(c, 11, now - 1000);
+    for (const c of [c16, c201, refuser, silent, optedOut, idle]) await draws(c, 11, now - 1000);
     await rt.drain();
 
-    const posted = await api<{ activation_id: string; status: string }>('POST', ACTIVATIONS, { token: rt.seed!.operatorApiKey, body: { external_id: `tso-${now}`, zone: 'DK2', direction: 'up', power_kw: 11, duration_s: 900 } });
+    const posted = await api<{ activation_id: string; status: string }>('POST', ACTIVATIONS, { token: rt.seed!.operatorApiKey, body: { external_id: `tso-${now}`, zone: 'DK2', direction: 'up', power_kw: 22, duration_s: 900 } });
     expect(posted.status).toBe(202);
     expect(posted.body.status).toBe('scheduled');
     await rt.drain();
     const id = posted.body.activation_id;
-    await vi.waitFor(async () => expect((await report(id)).body.chargers.accepted).toBe(2), { timeout: 20_000, interval: 100 });
+    await vi.waitFor(async () => expect((await report(id)).body.chargers).toMatchObject({ accepted: 2, refused: 1 }), { timeout: 20_000, interval: 100 });
 
-    // Half of 22 kW shed from each in proportion: 5.5 kW left each, 7.9 A per phase (rounded down).
+    // Half of 44 kW shed from each in proportion: 5.5 kW left each, 7.9 A per phase (rounded down).
     const tx16 = c16.profiles[0] as { connectorId: number; csChargingProfiles: Record<string, unknown> & { chargingSchedule: { chargingRateUnit: string; chargingSchedulePeriod: Array<{ limit: number }> } } };
     expect(c16.profiles).toHaveLength(1);
     expect(tx16.connectorId).toBe(1);
@@ -225,26 +230,33 @@ describe('PowerBank activations', () => {
     }
     await rt.drain();
     const during = await report(id);
-    expect(during.body).toMatchObject({ status: 'active', requested_kw: 11, chargers: { asked: 2, accepted: 2, refused: 0, not_answered: 0 }, restore: null });
-    expect(during.body.planned_shed_kw).toBeGreaterThanOrEqual(11);
+    expect(during.body).toMatchObject({ status: 'active', requested_kw: 22, chargers: { asked: 4, accepted: 2, refused: 1, waiting: 1, not_answered: 0 }, restore: null });
+    expect(during.body.planned_shed_kw).toBeGreaterThanOrEqual(22);
+    // The silent one is "not answered" once the answer timeout has passed.
+    const later = await activationReport(rt.seed!.operatorId, id, Date.now() + 61_000);
+    expect(later.chargers).toMatchObject({ accepted: 2, refused: 1, waiting: 0, not_answered: 1 });
+    expect(later.charge_points.find((r) => r.charge_point_id === silent.chargePointId)).toMatchObject({ answer: 'not_answered', response_ms: null });
+    expect(later.charge_points.find((r) => r.charge_point_id === refuser.chargePointId)).toMatchObject({ answer: 'refused', response_ms: expect.any(Number) });
     expect(during.body.shed_estimate.method).toMatch(/energy-register interval/);
     expect(during.body.shed_estimate.chargers_measured).toBe(2);
     expect(during.body.shed_estimate.shed_kw).toBeCloseTo(11, 0);
-    for (const row of during.body.charge_points) {
+    for (const row of during.body.charge_points.filter((r) => [c16.chargePointId, c201.chargePointId].includes(r.charge_point_id))) {
       expect(row).toMatchObject({ present_source: 'meter', limit_a: 7.9, answer: 'accepted' });
       expect(row.response_ms).toEqual(expect.any(Number));
     }
-    expect(during.body.charge_points.map((r) => r.charge_point_id).sort()).toEqual([c16.chargePointId, c201.chargePointId].sort());
+    expect(during.body.charge_points.map((r) => r.charge_point_id).sort()).toEqual([c16, c201, refuser, silent].map((c) => c.chargePointId).sort());
 
     // The end: the minute's tick after the end clears the activation's profile (by its id) on both.
     expect(await tickActivations(Date.parse(during.body.end) + 1000)).toEqual({ started: 0, ended: 1 });
-    await vi.waitFor(async () => expect((await report(id)).body.restore).toMatchObject({ asked: 2, accepted: 2, refused: 0 }), { timeout: 20_000, interval: 100 });
+    // The silent one still holds its command slot (until its answer timeout): its clear is not sent, and its profile lapses at the end by its duration.
+    await vi.waitFor(async () => expect((await report(id)).body.restore).toMatchObject({ asked: 4, accepted: 3, refused: 0, not_sent: 1 }), { timeout: 20_000, interval: 100 });
     expect(c16.clears).toEqual([{ id: POWERBANK_PROFILE_ID }]);
     expect(c201.clears).toEqual([{ chargingProfileId: POWERBANK_PROFILE_ID }]);
     expect([optedOut.clears, idle.clears]).toEqual([[], []]);
+    expect([refuser.clears, silent.clears]).toEqual([[{ id: POWERBANK_PROFILE_ID }], []]);
     const ended = await report(id);
     expect(ended.body.status).toBe('ended');
-    for (const row of ended.body.charge_points) expect([row.restore, typeof row.restore_response_ms]).toEqual(['accepted', 'number']);
+    for (const row of ended.body.charge_points.filter((r) => r.charge_point_id !== silent.chargePointId)) expect([row.restore, typeof row.restore_response_ms]).toEqual(['accepted', 'number']);
     // The sessions ran on throughout: nobody was asked to stop.
     for (const c of [c16, c201]) expect(c.profiles).toHaveLength(1);
 
@@ -252,10 +264,10 @@ describe('PowerBank activations', () => {
     const events = () => hooks.received.map((d) => JSON.parse(d.body) as { type: string; data: Record<string, unknown> }).filter((e) => e.data.activation_id === id);
     await vi.waitFor(() => expect(events()).toHaveLength(2), { timeout: 15_000, interval: 200 });
     expect(events().map((e) => [e.type, e.data.chargers_asked ?? e.data.chargers_restored]).sort()).toEqual([
-      ['powerbank.activation_ended', 2],
-      ['powerbank.activation_started', 2],
+      ['powerbank.activation_ended', 4],
+      ['powerbank.activation_started', 4],
     ]);
-    expect(events().find((e) => e.type === 'powerbank.activation_started')!.data).toMatchObject({ zone: 'DK2', requested_kw: 11 });
+    expect(events().find((e) => e.type === 'powerbank.activation_started')!.data).toMatchObject({ zone: 'DK2', requested_kw: 22 });
     await hooks.close();
   }, 180_000);
 
