@@ -96,8 +96,15 @@ export interface ActivationTarget {
 
 const table = () => config().tableName;
 
+/**
+ * How long a start or an end may run before the tick takes it over (a crashed or timed-out run):
+ * above the event function's 1-minute timeout, so a run in progress is never taken over.
+ */
+export const ACTIVATION_LEASE_MS = 2 * 60_000;
+
 function activationItem(a: Activation) {
-  const waiting = a.status === 'scheduled' ? a.startAt : a.status === 'active' ? a.endAt : undefined;
+  const lease = () => new Date(Date.parse(a.updatedAt) + ACTIVATION_LEASE_MS).toISOString();
+  const waiting = a.status === 'scheduled' ? a.startAt : a.status === 'active' ? a.endAt : a.status === 'ended' ? undefined : lease();
   return {
     ...keys.powerbankActivation(a.operatorId, a.activationId),
     ...keys.powerbankActivationListed(a.operatorId, a.createdAt, a.activationId),
@@ -140,15 +147,22 @@ export async function getActivation(operatorId: string, activationId: string): P
 }
 
 /**
- * AP-127: moves an activation from one status to the next, conditional on the status read, so the
- * tick and the start event never both start (or end) one. The due key follows the status. False
- * when another run moved it first.
+ * AP-127: moves an activation from one status to the next, conditional on the status and the
+ * `updatedAt` read, so the tick and the start event never both start (or end) one, and two ticks
+ * never both take over a stalled one. The due key follows the status (a lease while starting or
+ * ending). Undefined when another run moved it first.
  */
 export async function moveActivation(a: Activation, from: ActivationStatus, patch: Partial<Pick<Activation, 'status' | 'started' | 'ended'>>, at: string): Promise<Activation | undefined> {
   const next: Activation = { ...a, ...patch, updatedAt: at };
   try {
     await documentClient().send(
-      new PutCommand({ TableName: table(), Item: activationItem(next), ConditionExpression: '#s = :from', ExpressionAttributeNames: { '#s': 'status' }, ExpressionAttributeValues: { ':from': from } }),
+      new PutCommand({
+        TableName: table(),
+        Item: activationItem(next),
+        ConditionExpression: '#s = :from AND updatedAt = :u',
+        ExpressionAttributeNames: { '#s': 'status' },
+        ExpressionAttributeValues: { ':from': from, ':u': a.updatedAt },
+      }),
     );
     return next;
   } catch (err) {

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { LocalRuntime } from '../../local/runtime';
 import { transactWrite } from '../../lib/aws/transact';
 import { memberPutItem } from '../../lib/db/locations';
+import { getActivation, moveActivation } from '../../lib/db/powerbank-activations';
 import { createApiKey } from '../../lib/domain/operator-api-keys';
 import { createOperator, createProject, createSite, createTeam } from '../../lib/domain/operator-setup';
 import { addStaffMember } from '../../lib/domain/operator-staff';
@@ -318,6 +319,24 @@ describe('PowerBank activations', () => {
     expect([c16.clears, c201.clears]).toEqual([[{ id: POWERBANK_PROFILE_ID }], [{ chargingProfileId: POWERBANK_PROFILE_ID }]]);
     expect([c16, c201].map((c) => c.profiles.filter((p) => purposeOf(p) !== 'TxProfile').length)).toEqual(plannerProfilesBefore);
   }, 180_000);
+
+  it('takes over a start that stalled (its lease ran out), once, and ends it', async () => {
+    const posted = await api<{ activation_id: string }>('POST', ACTIVATIONS, { token: rt.seed!.operatorApiKey, body: { external_id: `stall-${Date.now()}`, zone: 'SE4', direction: 'up', power_kw: 5, start: iso(Date.now() + 60_000), duration_s: 600 } });
+    expect(posted.status).toBe(202);
+    const id = posted.body.activation_id;
+    // A start that crashed after claiming it: `starting`, nothing written after.
+    const a = (await getActivation(rt.seed!.operatorId, id))!;
+    const t0 = Date.parse(a.startAt);
+    expect(await moveActivation(a, 'scheduled', { status: 'starting' }, iso(t0))).toBeDefined();
+    // Within its lease: left alone; after it: taken over by one tick, not by a second one.
+    expect(await tickActivations(t0 + 60_000)).toEqual({ started: 0, ended: 0 });
+    expect((await report(id)).body.status).toBe('starting');
+    const ticks = await Promise.all([tickActivations(t0 + 3 * 60_000), tickActivations(t0 + 3 * 60_000)]);
+    expect(ticks.reduce((n, t) => n + t.started, 0)).toBe(1);
+    expect((await report(id)).body).toMatchObject({ status: 'active', chargers: { asked: 0 } });
+    expect(await tickActivations(t0 + 11 * 60_000)).toEqual({ started: 0, ended: 1 });
+    expect((await report(id)).body.status).toBe('ended');
+  });
 
   it('is idempotent by external id: the same body gives the same activation, another body 409', async () => {
     const start = iso(Date.now() + 86_400_000);

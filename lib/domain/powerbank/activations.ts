@@ -17,6 +17,7 @@ import { getChargePoint, getConnection, type ChargePoint, type ConnectionRecord 
 import { latestConnectorStatuses } from '../../db/logs';
 import { readPowerState, type PowerState } from '../../db/power';
 import {
+  ACTIVATION_LEASE_MS,
   createActivation,
   getActivation,
   listActivations,
@@ -249,10 +250,16 @@ async function sendTagged(identity: string, action: string, payload: JsonObject,
   }
 }
 
-/** Starts a scheduled activation whose start has come; does nothing when another run started it. */
+/**
+ * Starts a scheduled activation whose start has come, or takes over one whose start stalled (its
+ * lease ran out: the run crashed or timed out); does nothing when another run claimed it. Taking
+ * over starts again: the targets are written afresh and the profiles sent again (the same profile
+ * id replaces the one a charger may have got, 1.6 §3.13.2, 2.0.1 K01.FR.05).
+ */
 export async function startActivation(a: Activation, now = Date.now()): Promise<Activation | undefined> {
   const at = new Date(now).toISOString();
-  const claimed = await moveActivation(a, 'scheduled', { status: 'starting' }, at);
+  if (a.status !== 'scheduled' && a.status !== 'starting') return undefined;
+  const claimed = await moveActivation(a, a.status, { status: 'starting' }, at);
   if (!claimed) return undefined;
   const enrolled = await listEnrolledInZone(a.zone, a.operatorId);
   const charging = (await mapLimited(enrolled, FANOUT_CONCURRENCY, chargingOf)).filter((c): c is Charging => c !== undefined);
@@ -326,10 +333,14 @@ export async function startActivation(a: Activation, now = Date.now()): Promise<
   return active;
 }
 
-/** Ends an active activation: clears its profile on every charger it was sent to, so the site's own limit applies again. */
+/**
+ * Ends an active activation (or takes over an end that stalled): clears its profile on every charger
+ * it was sent to, so the site's own limit applies again. Clearing twice is harmless (Unknown).
+ */
 export async function endActivation(a: Activation, now = Date.now()): Promise<Activation | undefined> {
   const at = new Date(now).toISOString();
-  const claimed = await moveActivation(a, 'active', { status: 'ending' }, at);
+  if (a.status !== 'active' && a.status !== 'ending') return undefined;
+  const claimed = await moveActivation(a, a.status, { status: 'ending' }, at);
   if (!claimed) return undefined;
   // Every charger the profile may have reached: all but those it was never sent to. One that never
   // got it answers the clear with Unknown, which harms nothing.
@@ -373,6 +384,11 @@ export async function tickActivations(now = Date.now()): Promise<{ started: numb
         if (await startActivation(a, now)) started += 1;
       } else if (a.status === 'active' && Date.parse(a.endAt) <= now) {
         if (await endActivation(a, now)) ended += 1;
+      } else if ((a.status === 'starting' || a.status === 'ending') && Date.parse(a.updatedAt) + ACTIVATION_LEASE_MS <= now) {
+        // A start or an end that stalled (crashed, timed out): taken over.
+        log.warn('powerbank activation taken over after its lease ran out', { activationId: a.activationId, status: a.status });
+        if (a.status === 'starting' && (await startActivation(a, now))) started += 1;
+        if (a.status === 'ending' && (await endActivation(a, now))) ended += 1;
       }
     } catch (err) {
       log.error('powerbank activation tick failed', { activationId: d.activationId, err });
