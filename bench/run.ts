@@ -538,10 +538,36 @@ try {
   console.error(`${(err as Error).message}\n\n${BENCH_USAGE}`);
   process.exit(64);
 }
+/**
+ * The PowerBank section (issue #19): its own runtime after the rest (or alone with `--only powerbank`),
+ * so its 1,000 charging chargers do not change the figures above.
+ */
+async function powerbankSection(opts: BenchOptions): Promise<void> {
+  if (opts.powerbankChargers === 0) return;
+  process.env.LOG_LEVEL ??= 'warn';
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+  const { measurePowerBank, renderPowerBank } = await import('./lib/powerbank');
+  out(heading(`PowerBank: one activation over ${opts.powerbankChargers} enrolled charging chargers (both versions, in this process), targets 50 % in 5 s and 100 % in 30 s`));
+  const needFds = 2 * opts.powerbankChargers + 512;
+  if (Number(machine().ulimitNofile) < needFds) out(`WARNING: ulimit -n is below ${needFds}: run \`ulimit -n ${Math.max(4096, needFds)}\` first.`);
+  out(renderPowerBank(await measurePowerBank(opts.powerbankChargers, out)));
+}
+
 if (parsed === 'help') {
   out(BENCH_USAGE);
+} else if (parsed.only === 'powerbank') {
+  powerbankSection(parsed).then(
+    () => process.exit(0),
+    (err: unknown) => {
+      console.error('bench failed:', err);
+      process.exit(1);
+    },
+  );
 } else {
-  main(parsed).then(
+  const opts = parsed;
+  main(opts)
+    .then(() => powerbankSection(opts))
+    .then(
     () => process.exit(0),
     (err: unknown) => {
       console.error('bench failed:', err);

@@ -1482,6 +1482,33 @@ export const POWERBANK_ROUTES: readonly HttpRoute[] = inStack('ApiPowerBank', [
     access: { table: 'read' },
     description: 'What the region checks changed, newest first',
   },
+  {
+    kind: 'http',
+    method: 'POST',
+    path: '/api/v1/operator/powerbank/activations',
+    entry: 'functions/api/powerbank/post-activation.ts',
+    auth: 'operator',
+    access: { table: 'readwrite', events: 'publish' },
+    description: 'Record a flexibility activation (idempotent by external_id) and start it off the request path',
+  },
+  {
+    kind: 'http',
+    method: 'GET',
+    path: '/api/v1/operator/powerbank/activations',
+    entry: 'functions/api/powerbank/list-activations.ts',
+    auth: 'operator',
+    access: { table: 'read' },
+    description: "The operator's flexibility activations, newest first",
+  },
+  {
+    kind: 'http',
+    method: 'GET',
+    path: '/api/v1/operator/powerbank/activations/{activation_id}',
+    entry: 'functions/api/powerbank/get-activation.ts',
+    auth: 'operator',
+    access: { table: 'read' },
+    description: "An activation's report: chargers asked, their answers and response times, the power shed as measured",
+  },
 ]);
 
 export const API_ROUTES: readonly HttpRoute[] = withStaffTokens([...CORE_HTTP_ROUTES, ...CHARGING_ROUTES, ...JOB_LINK_ROUTES, ...WEBHOOK_ROUTES, ...ACCOUNT_ROUTES, ...LOCATION_ROUTES, ...OPERATOR_ACCESS_ROUTES, ...DEVICE_ROUTES, ...CARD_ROUTES, ...BACKOFFICE_ROUTES, ...POWER_ROUTES, ...POWERBANK_ROUTES]);

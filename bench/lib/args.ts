@@ -21,6 +21,10 @@ export interface BenchOptions {
   readonly coldStart: 'all' | 'ocpp' | 'none';
   /** Extra copy of the result JSON (bench/results/latest.json is always written). */
   readonly json: string | undefined;
+  /** `powerbank`: only the PowerBank activation section (its own runtime); `all`: everything. */
+  readonly only: 'all' | 'powerbank';
+  /** Enrolled, charging simulated chargers in the PowerBank section (half per version); 0 skips it. */
+  readonly powerbankChargers: number;
 }
 
 export const BENCH_DEFAULTS: BenchOptions = {
@@ -33,6 +37,8 @@ export const BENCH_DEFAULTS: BenchOptions = {
   coldRuns: undefined,
   coldStart: 'all',
   json: undefined,
+  only: 'all',
+  powerbankChargers: 1000,
 };
 
 export const BENCH_USAGE = `npm run bench -- [flags]
@@ -44,7 +50,9 @@ export const BENCH_USAGE = `npm run bench -- [flags]
   --raw-seconds S           raw DynamoDB Local PutItem window             default ${BENCH_DEFAULTS.rawSeconds}
   --cold-runs R             fresh node processes per function             default 5 (OCPP) / 3 (others)
   --cold-start all|ocpp|none  which functions get a cold-start measurement default all
-  --json FILE               also write the result JSON here (bench/results/latest.json is always written)`;
+  --json FILE               also write the result JSON here (bench/results/latest.json is always written)
+  --only powerbank          only the PowerBank activation section (its own runtime; latest.json untouched)
+  --powerbank-chargers N    enrolled charging chargers for PowerBank (0 skips) default ${BENCH_DEFAULTS.powerbankChargers}`;
 
 function num(name: string, raw: string | undefined, fallback: number, check: (n: number) => boolean, what: string): number {
   if (raw === undefined) return fallback;
@@ -67,11 +75,15 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions | 'help' {
       'cold-runs': { type: 'string' },
       'cold-start': { type: 'string' },
       json: { type: 'string' },
+      only: { type: 'string' },
+      'powerbank-chargers': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
   if (values.help) return 'help';
   const d = BENCH_DEFAULTS;
+  const only = values.only ?? d.only;
+  if (only !== 'all' && only !== 'powerbank') throw new Error(`--only must be powerbank, got ${JSON.stringify(only)}`);
   const int = (n: number) => Number.isInteger(n) && n >= 1;
   const coldStart = values['cold-start'] ?? d.coldStart;
   if (coldStart !== 'all' && coldStart !== 'ocpp' && coldStart !== 'none') throw new Error(`--cold-start must be all, ocpp or none, got ${JSON.stringify(coldStart)}`);
@@ -86,6 +98,8 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions | 'help' {
     coldRuns: values['cold-runs'] === undefined ? undefined : num('cold-runs', values['cold-runs'], 1, int, 'a positive integer'),
     coldStart,
     json: values.json,
+    only,
+    powerbankChargers: num('powerbank-chargers', values['powerbank-chargers'], d.powerbankChargers, (n) => Number.isInteger(n) && n >= 0, 'an integer ≥ 0'),
   };
 }
 

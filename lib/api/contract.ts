@@ -457,6 +457,10 @@ export const API = {
   'GET /api/v1/operator/powerbank/compatibility': route({ action: 'powerbank:read', auth: 'operator', status: 200, response: PB.Compatibility }),
   'PUT /api/v1/operator/powerbank/compatibility': route({ action: 'powerbank:write', auth: 'operator', body: PB.OverrideBody, status: 200, response: PB.Override }),
   'GET /api/v1/operator/powerbank/region-checks': route({ action: 'powerbank:read', auth: 'operator', query: PB.RegionCheckQuery, status: 200, response: PB.RegionCheckReports }),
+  // 202: the activation is recorded; the profiles go out off the request path (powerbank-activation-start).
+  'POST /api/v1/operator/powerbank/activations': route({ action: 'powerbank:write', auth: 'operator', body: PB.ActivationBody, status: 202, response: PB.Activation, problems: [409, 422] }),
+  'GET /api/v1/operator/powerbank/activations': route({ action: 'powerbank:read', auth: 'operator', query: PB.ActivationListQuery, status: 200, response: PB.Activations }),
+  'GET /api/v1/operator/powerbank/activations/{activation_id}': route({ action: 'powerbank:read', auth: 'operator', params: PB.ActivationParams, status: 200, response: PB.ActivationReport }),
 } as const;
 
 export type RouteKey = keyof typeof API;

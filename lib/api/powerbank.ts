@@ -124,3 +124,71 @@ export const Compatibility = obj({
 });
 
 export const RegionCheckReports = obj({ reports: z.array(RegionCheckReport) });
+
+// --- Activations (issue #19, lib/domain/powerbank/activations.ts) ------------------------------------
+
+export const ActivationParams = z.object({ activation_id: id });
+export const ActivationListQuery = z.object({ limit: z.coerce.number().int().min(1).max(200).optional() });
+
+/**
+ * An aggregator's or TSO's activation. `direction`: "up" = up-regulation, the grid needs power, so the
+ * chargers consume LESS; "down" parses and is refused by the use case (422 naming the field). Exactly
+ * one of `power_kw` and `share` (of the targets' present charging power); `start` defaults to now.
+ */
+export const ActivationBody = z.object({
+  external_id: z.string().trim().min(1).max(128),
+  zone: z.enum(ZONES),
+  direction: z.enum(['up', 'down']),
+  power_kw: z.number().positive().max(1_000_000).optional(),
+  share: z.number().gt(0).max(1).optional(),
+  start: z.iso.datetime({ offset: true }).optional(),
+  duration_s: z.number().int().min(60).max(21_600),
+});
+
+const activationFields = {
+  activation_id: str,
+  external_id: str,
+  zone: str,
+  direction: str,
+  status: z.enum(['scheduled', 'starting', 'active', 'ending', 'ended']),
+  start: str,
+  end: str,
+  duration_s: z.number(),
+  requested: obj({ power_kw: z.number().nullable(), share: z.number().nullable(), resolved_kw: z.number().nullable() }),
+  created_by: str,
+  created_at: str,
+  started_at: nstr,
+  ended_at: nstr,
+};
+export const Activation = obj(activationFields);
+export const Activations = obj({ activations: z.array(Activation) });
+const nnum = z.number().nullable();
+export const ActivationReport = obj({
+  ...activationFields,
+  chargers: obj({ enrolled: nnum, asked: z.number(), accepted: z.number(), refused: z.number(), not_answered: z.number(), waiting: z.number(), not_connected: z.number(), not_sent: z.number() }),
+  requested_kw: nnum,
+  present_kw: nnum,
+  planned_shed_kw: nnum,
+  planned_shed_accepted_kw: nnum,
+  shortfall_kw: nnum,
+  shed_estimate: obj({ method: str, chargers_measured: z.number(), before_kw: nnum, during_kw: nnum, shed_kw: nnum }),
+  restore: obj({ at: str, asked: z.number(), accepted: z.number(), refused: z.number(), not_answered: z.number(), not_sent: z.number() }).nullable(),
+  charge_points: z.array(
+    obj({
+      charge_point_id: str,
+      transaction_id: str,
+      present_kw: nnum,
+      present_source: z.enum(['meter', 'planner_limit', 'rated']),
+      limit_a: z.number(),
+      unit: z.enum(['A', 'W']),
+      limit: z.number(),
+      planned_shed_kw: nnum,
+      answer: z.enum(['accepted', 'refused', 'not_answered', 'waiting', 'not_connected', 'not_sent']),
+      response_ms: nnum,
+      error: nstr,
+      restore: z.enum(['accepted', 'refused', 'not_answered', 'waiting', 'not_connected', 'not_sent']).nullable(),
+      restore_response_ms: nnum,
+      restore_error: nstr,
+    }),
+  ),
+});

@@ -58,6 +58,9 @@ export const ENTITY = {
   powerbankEnrolment: 'powerbank_enrolment',
   powerbankOverride: 'powerbank_model_override',
   powerbankCheck: 'powerbank_region_check',
+  powerbankActivation: 'powerbank_activation',
+  powerbankActivationExternalId: 'powerbank_activation_external_id',
+  powerbankActivationTarget: 'powerbank_activation_target',
 } as const;
 export type EntityType = (typeof ENTITY)[keyof typeof ENTITY];
 
@@ -372,4 +375,21 @@ export const keys = {
   /** What a region check changed, one item per run per operator, newest first (TTL 90 days). */
   powerbankCheck: (operatorId: string, at: string, runId: string): Key => ({ pk: `PBCHECK#${operatorId}`, sk: `${at}#${runId}` }),
   powerbankChecksOf: (operatorId: string) => ({ pk: `PBCHECK#${operatorId}` }),
+  // PowerBank activations (issue #19, lib/domain/powerbank/activations.ts; AP-127–AP-134).
+  /** One activation, in its operator's partition (AP-127). */
+  powerbankActivation: (operatorId: string, activationId: string): Key => ({ pk: `PBACT#${operatorId}`, sk: `ACT#${activationId}` }),
+  /** The idempotency guard of an operator's external id, beside its activations (AP-127). */
+  powerbankActivationExternalId: (operatorId: string, externalId: string): Key => ({ pk: `PBACT#${operatorId}`, sk: `EXT#${externalId}` }),
+  /** gsi2: an operator's activations, newest first (AP-128). */
+  powerbankActivationListed: (operatorId: string, createdAt: string, activationId: string) => ({ gsi2pk: `PBACTS#${operatorId}`, gsi2sk: `${createdAt}#${activationId}` }),
+  powerbankActivationsOf: (operatorId: string) => ({ gsi2pk: `PBACTS#${operatorId}` }),
+  /**
+   * gsi1, sparse: only while an activation waits for its start or its end, keyed by that moment, so
+   * the minute's tick finds what is due with one Query (AP-129). One partition: activations are few.
+   */
+  powerbankActivationDue: (dueAt: string, activationId: string) => ({ gsi1pk: 'PBACT#DUE', gsi1sk: `${dueAt}#${activationId}` }),
+  powerbankActivationsDue: () => ({ gsi1pk: 'PBACT#DUE' }),
+  /** One charger an activation asked, in the activation's own partition (AP-130, AP-131). */
+  powerbankActivationTarget: (activationId: string, chargePointId: string): Key => ({ pk: `PBACTCP#${activationId}`, sk: `CP#${chargePointId}` }),
+  powerbankActivationTargetsOf: (activationId: string) => ({ pk: `PBACTCP#${activationId}`, skPrefix: 'CP#' }),
 } as const;

@@ -53,6 +53,7 @@ export const SENT_CATEGORY: Readonly<Record<string, LogCategory>> = {
   GetReport: 'ocpp_state',
   SetChargingProfile: 'ocpp_state',
   GetCompositeSchedule: 'ocpp_state',
+  ClearChargingProfile: 'ocpp_state',
   SetNetworkProfile: 'security',
   // The location's cards in the charger's local list (issue #17): which cards may charge, so security like Authorize.
   GetLocalListVersion: 'security',

@@ -229,6 +229,7 @@ const SENT_WORDS: Readonly<Record<string, Words>> = {
   GetReport: { describe: () => 'Asked for part of the device model' },
   SetChargingProfile: { describe: (req) => `Charging limit sent: ${profileLimit(req) ?? '?'}` },
   GetCompositeSchedule: { describe: () => 'Asked for the limit the charger applies' },
+  ClearChargingProfile: { describe: (req) => `Charging limit removed (profile ${String(req.id ?? req.chargingProfileId ?? '?')})` },
   SetNetworkProfile: { describe: (req) => `New network connection profile sent${paren(str(req.configurationSlot) && `slot ${str(req.configurationSlot)}`)}` },
   GetLocalListVersion: { describe: () => 'Asked for the version of the local list of cards' },
   SendLocalList: {

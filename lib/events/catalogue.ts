@@ -189,6 +189,28 @@ export const EVENT_SCHEMAS = {
     zone: z.string().nullable(),
     opted_out_by: z.string(),
   }),
+  /** Internal (issue #19): an activation whose start has come, published when it is created with a start of now. */
+  'powerbank.activation_due': z.object({ activation_id: z.string() }),
+  /** Issue #19: an activation's profiles are going out to the zone's charging enrolled chargers. */
+  'powerbank.activation_started': z.object({
+    activation_id: z.string(),
+    external_id: z.string(),
+    zone: z.string(),
+    started_at: z.string(),
+    end: z.string(),
+    chargers_asked: z.number().int(),
+    requested_kw: z.number(),
+    planned_shed_kw: z.number(),
+  }),
+  /** Issue #19: an activation ended; its profile was cleared on every charger it was sent to. */
+  'powerbank.activation_ended': z.object({
+    activation_id: z.string(),
+    external_id: z.string(),
+    zone: z.string(),
+    ended_at: z.string(),
+    /** Chargers sent ClearChargingProfile; 0 for an activation that never started. */
+    chargers_restored: z.number().int(),
+  }),
 } as const satisfies Record<EventType, z.ZodType>;
 
 export type { EventType };

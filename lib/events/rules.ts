@@ -135,6 +135,23 @@ export const POWERBANK_RULES: readonly EventRule[] = [
     access: { table: 'readwrite', events: 'publish' },
     description: "Check a charger's location for PowerBank when it reports a new brand or model (compatibility, DK2 automatic enrolment)",
   },
+  {
+    name: 'powerbank-activation-start',
+    // Off the request path: the POST answers 202 at once, this sends the profiles (lib/domain/powerbank/activations.ts).
+    pattern: { source: [EVENT_SOURCE], detailType: ['powerbank.activation_due'] },
+    entry: 'functions/events/powerbank-activation-start.ts',
+    // Sends SetChargingProfile to the zone's charging chargers (connections) and records the targets.
+    access: { table: 'readwrite', connections: 'manage', events: 'publish' },
+    description: 'Start a PowerBank activation whose start has come: limit the charging enrolled chargers of the zone',
+  },
+  {
+    name: 'powerbank-activation-tick',
+    // Every minute: a future start and every end are picked up within a minute of their time (the precision docs/powerbank.md states).
+    schedule: 'rate(1 minute)',
+    entry: 'functions/events/powerbank-activation-tick.ts',
+    access: { table: 'readwrite', connections: 'manage', events: 'publish' },
+    description: 'Start PowerBank activations whose future start has come, and end (restore) those whose duration is over',
+  },
 ];
 
 export const EVENT_RULES: readonly EventRule[] = [...CORE_EVENT_RULES, ...POWER_RULES, ...POWERBANK_RULES, ...WEBHOOK_RULES];

@@ -25,6 +25,9 @@ export const EVENT_TYPES = [
   'local_list.sync_requested',
   'powerbank.enrolled',
   'powerbank.opted_out',
+  'powerbank.activation_due',
+  'powerbank.activation_started',
+  'powerbank.activation_ended',
 ] as const;
 
 export type EventType = (typeof EVENT_TYPES)[number];

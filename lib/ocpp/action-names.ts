@@ -66,6 +66,8 @@ export const COMMAND_ACTIONS = {
     // §5.16 / §5.7: the site power planner's ChargePointMaxProfile and its check (lib/domain/power/planner.ts).
     'SetChargingProfile',
     'GetCompositeSchedule',
+    // §5.5: a PowerBank activation's TxProfile removed by its id at the end (lib/domain/powerbank/activations.ts).
+    'ClearChargingProfile',
   ],
   'ocpp2.0.1': [
     'Reset',
@@ -84,6 +86,8 @@ export const COMMAND_ACTIONS = {
     // K01/K08: the site power planner's ChargingStationMaxProfile and its check (lib/domain/power/planner.ts).
     'SetChargingProfile',
     'GetCompositeSchedule',
+    // K10: a PowerBank activation's TxProfile removed by its id at the end (lib/domain/powerbank/activations.ts).
+    'ClearChargingProfile',
     // D01/D02: the location's cards kept in the station's local authorisation list (issue #17).
     'GetLocalListVersion',
     'SendLocalList',

@@ -8,7 +8,8 @@ import { documentClient } from '../aws/clients';
 import { postToConnection } from '../aws/connections';
 import { transactWrite } from '../aws/transact';
 import { config } from '../config';
-import { getChargePoint, getConnection, getIdentityGuard, type ConnectionRecord } from '../db/charge-points';
+import { getChargePoint, getConnection, getIdentityGuard, type ChargePoint, type ConnectionRecord } from '../db/charge-points';
+import { targetAnswerWrite, type ActivationTag } from '../db/powerbank-activations';
 import { ENTITY, keys } from '../db/keys';
 import { logInvalidFrame, logPut, putLogEntry } from '../db/logs';
 import { Conflict, NotFound, ValidationFailed } from '../domain/errors';
@@ -50,6 +51,8 @@ export interface CommandRecord {
   readonly requestedBy?: string;
   readonly sentAt: string;
   readonly completedAt?: string;
+  /** Sent for a PowerBank activation: its answer is also recorded on the activation's charger item. */
+  readonly activation?: ActivationTag;
 }
 
 export interface CallOptions {
@@ -58,6 +61,21 @@ export interface CallOptions {
   /** How long to wait for another command to the same charge point to finish. Default 5 s, then busy (409). */
   readonly waitForSlotMs?: number;
   readonly requestedBy?: string;
+  /**
+   * false: return as soon as the CALL is sent (status `sent`), without polling for the answer. For a
+   * fan-out to many chargers (PowerBank activations), where the answer is recorded when it arrives
+   * (`activation`) instead of by a waiting caller. The slot is held until the answer or `timeoutMs`.
+   * @default true
+   */
+  readonly wait?: boolean;
+  /** The PowerBank activation step this command is (receiveCallResponse records the answer on it). */
+  readonly activation?: ActivationTag;
+  /**
+   * The charge point and its connection as the caller just read them (strongly consistent), so a
+   * fan-out does not read them a second time. A connection gone meanwhile shows as not_connected
+   * when the post fails. @default read here
+   */
+  readonly known?: { readonly chargePoint: ChargePoint; readonly connection: ConnectionRecord | undefined };
 }
 
 const POLL_MS = 75;
@@ -93,10 +111,16 @@ export function outcomeOf(response: JsonObject): 'accepted' | 'partially_accepte
 export async function callChargePoint(identity: string, action: string, payload: JsonObject, opts: CallOptions = {}): Promise<CommandRecord> {
   const timeoutMs = opts.timeoutMs ?? intEnv('COMMAND_TIMEOUT_MS', 20_000);
   const waitForSlotMs = opts.waitForSlotMs ?? 5_000;
-  const guard = await getIdentityGuard(identity);
-  if (!guard) throw new NotFound(`No charge point with identity ${identity}`);
-  const cp = await getChargePoint(guard.chargePointId, true);
-  const connection = cp?.connection ? await getConnection(cp.connection.connectionId) : undefined;
+  let cp: ChargePoint | undefined;
+  let connection: ConnectionRecord | undefined;
+  if (opts.known) {
+    ({ chargePoint: cp, connection } = opts.known);
+  } else {
+    const guard = await getIdentityGuard(identity);
+    if (!guard) throw new NotFound(`No charge point with identity ${identity}`);
+    cp = await getChargePoint(guard.chargePointId, true);
+    connection = cp?.connection ? await getConnection(cp.connection.connectionId) : undefined;
+  }
   const version = connection?.protocol ?? cp?.protocol;
   if (!version) throw new NotFound(`Charge point ${identity} has no OCPP registration`);
   if (!(COMMAND_ACTIONS[version] as readonly string[]).includes(action)) {
@@ -112,7 +136,18 @@ export async function callChargePoint(identity: string, action: string, payload:
   const messageId = randomUUID();
   const sentAt = new Date().toISOString();
   // The record is what operators and webhooks see: a password rotation's secret is not kept in it.
-  const record: CommandRecord = { commandId, identity, action, request: redactPayload(action, 'req', payload), messageId, status: 'sent', protocol: version, sentAt, ...(opts.requestedBy ? { requestedBy: opts.requestedBy } : {}) };
+  const record: CommandRecord = {
+    commandId,
+    identity,
+    action,
+    request: redactPayload(action, 'req', payload),
+    messageId,
+    status: 'sent',
+    protocol: version,
+    sentAt,
+    ...(opts.requestedBy ? { requestedBy: opts.requestedBy } : {}),
+    ...(opts.activation ? { activation: opts.activation } : {}),
+  };
 
   if (!connection) return finishWithoutSending(record, 'not_connected');
   const frame = encodeCall(messageId, action, payload);
@@ -133,6 +168,8 @@ export async function callChargePoint(identity: string, action: string, payload:
             action,
             connectionId: connection.connectionId,
             expiresAt: nowSec + Math.ceil(timeoutMs / 1000) + 5,
+            // The send time travels with the tag: the answer records it with its own (no extra write per charger).
+            ...(opts.activation ? { activation: { ...opts.activation, sentAt } } : {}),
           },
           ConditionExpression: 'attribute_not_exists(pk) OR expiresAt < :now',
           ExpressionAttributeValues: { ':now': nowSec },
@@ -156,6 +193,7 @@ export async function callChargePoint(identity: string, action: string, payload:
     await markDisconnected(connection, 'gone', new Date().toISOString()).catch((err: unknown) => log.warn('markDisconnected failed', { err }));
     return complete(record, { status: 'not_connected' });
   }
+  if (opts.wait === false) return record;
 
   const deadline = Date.now() + timeoutMs;
   for (let poll = 1; Date.now() < deadline; poll += 1) {
@@ -244,14 +282,14 @@ type Response = Extract<Decoded, { kind: 'callresult' | 'callerror' }>;
  */
 export async function receiveCallResponse(conn: ConnectionRecord, frame: Response, raw: string, at: string): Promise<void> {
   const pendingOut = await documentClient().send(new GetCommand({ TableName: config().tableName, Key: keys.pendingCall(conn.identity), ConsistentRead: true }));
-  const pending = pendingOut.Item as { messageId: string; commandId: string; action: string } | undefined;
+  const pending = pendingOut.Item as { messageId: string; commandId: string; action: string; activation?: ActivationTag } | undefined;
   const base = { identity: conn.identity, at, kind: 'result_in' as const, messageId: frame.messageId, frameIn: raw };
   if (!pending || pending.messageId !== frame.messageId) {
     // An answer to nothing we asked is an invalid frame: counted, stored in full only within the connection's budget.
     await logInvalidFrame({ ...base, category: 'ocpp_state', detail: { unmatched: true } }, conn.connectionId);
     return;
   }
-  let status: CommandOutcome;
+  let status: 'accepted' | 'partially_accepted' | 'rejected' | 'error';
   let response: JsonObject | undefined;
   let error: { code: string; description: string } | undefined;
   if (frame.kind === 'callresult') {
@@ -288,6 +326,8 @@ export async function receiveCallResponse(conn: ConnectionRecord, frame: Respons
     },
     logPut({ ...base, category: categoryOf(pending.action), action: pending.action, detail: { commandId: pending.commandId, outcome: status, ...(error ? { error } : {}) } }),
     ...connectorFactWrites(conn, pending.action, response, at),
+    // A PowerBank activation's profile or restore: the answer and its time land on the charger's item.
+    ...(pending.activation ? [targetAnswerWrite(pending.activation, status === 'partially_accepted' ? 'accepted' : status, at, error ? `${error.code}: ${error.description}` : undefined)] : []),
   ]);
   if (result.cancelled) {
     await putLogEntry({ ...base, category: 'ocpp_state', action: pending.action, detail: { late: true, commandId: pending.commandId } });

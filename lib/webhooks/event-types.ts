@@ -2,7 +2,7 @@
 import { EVENT_TYPES, type EventType } from '../events/types';
 
 /** Events that exist only to drive internal consumers (the email sender, the local list sync, the power planner); never sent to receivers. */
-export const INTERNAL_EVENT_TYPES = ['email.requested', 'cards.changed', 'local_list.sync_requested', 'power.replan_requested'] as const satisfies readonly EventType[];
+export const INTERNAL_EVENT_TYPES = ['email.requested', 'cards.changed', 'local_list.sync_requested', 'power.replan_requested', 'powerbank.activation_due'] as const satisfies readonly EventType[];
 
 export type WebhookEventType = Exclude<EventType, (typeof INTERNAL_EVENT_TYPES)[number]>;
 

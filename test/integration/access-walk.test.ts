@@ -172,6 +172,10 @@ describe('the role × route table', () => {
     // The installer's handed-over job, whose charger stays connected for the operator's commands (on
     // day 0: the certificate store, like S3, refuses requests signed at a time far from its own).
     const subscription_id = (await api<{ id: string }>('POST', '/api/v1/operator/webhooks', { token: op, body: { url: hookUrl() } })).body.id;
+    // A PowerBank activation of the seed operator, starting now (no charger in the zone is charging).
+    // No `start`: the walk's clock moves, and the retries of the same body must stay the same request.
+    const activationBody = { external_id: 'walk-activation', zone: 'DK2', direction: 'up', power_kw: 10, duration_s: 600 };
+    const activation_id = (await api<{ activation_id: string }>('POST', '/api/v1/operator/powerbank/activations', { token: op, body: activationBody })).body.activation_id;
     const pausable = (await api<{ id: string }>('POST', '/api/v1/operator/webhooks', { token: op, body: { url: hookUrl() } })).body.id;
     const doneProject = (await api<{ project_id: string }>('POST', '/api/v1/operator/projects', { token: op, body: { job_number: 'WALK-1', name: 'Walk wallbox', site_id: seed.siteId } })).body.project_id;
     await api('POST', `/api/v1/operator/projects/${doneProject}/installers`, { token: op, body: { email: installer.email } });
@@ -551,6 +555,9 @@ describe('the role × route table', () => {
       'GET /api/v1/operator/powerbank/compatibility': { target: 'own_operator', build: () => ({}) },
       'PUT /api/v1/operator/powerbank/compatibility': { target: 'own_operator', build: () => ({ body: { vendor: 'Walk Vendor', model: 'W1', compatible: true } }) },
       'GET /api/v1/operator/powerbank/region-checks': { target: 'own_operator', build: () => ({}) },
+      'POST /api/v1/operator/powerbank/activations': { target: 'own_operator', build: () => ({ body: activationBody }) },
+      'GET /api/v1/operator/powerbank/activations': { target: 'own_operator', build: () => ({}) },
+      'GET /api/v1/operator/powerbank/activations/{activation_id}': { target: 'seed_operator', build: () => ({ params: { activation_id } }) },
       // The caller's own invitation: its inviter may revoke it (a team owner may too: invitations.test.ts).
       'DELETE /api/v1/sent-invitations/{invitation_id}': {
         target: 'self',

@@ -329,6 +329,10 @@ describe('every route against the OpenAPI document', () => {
     await call('PUT /api/v1/operator/powerbank/charge-points/{charge_point_id}', { token: op, params: { charge_point_id: cp.body.charge_point_id }, body: { enrolled: false } });
     await call('POST /api/v1/operator/powerbank/sign-up', { token: op, body: { team_id, charge_point_ids: [cp.body.charge_point_id], ...terms } });
     await call('GET /api/v1/operator/powerbank/region-checks', { token: op });
+    const activation = await call<{ activation_id: string }>('POST /api/v1/operator/powerbank/activations', { token: op, body: { external_id: 'contract-activation', zone: 'DK2', direction: 'up', power_kw: 10, duration_s: 600 } });
+    await rt.drain();
+    await call('GET /api/v1/operator/powerbank/activations', { token: op });
+    await call('GET /api/v1/operator/powerbank/activations/{activation_id}', { token: op, params: { activation_id: activation.body.activation_id } });
   }, 60_000);
 
   it('walks the charge card routes: learning on a charger, cards, the local list', async () => {

@@ -2,8 +2,8 @@
 import { ocppFormats, failType, failRequired, failAdditional, fail, missingOf, extraKey, isObject, isInteger, stringMax, stringFormat, property, objectWith } from "./runtime";
 
 const enum0 = ["Inoperative","Operative"];
-const enum1 = ["A","W"];
-const enum2 = ["ChargePointMaxProfile","TxDefaultProfile","TxProfile"];
+const enum1 = ["ChargePointMaxProfile","TxDefaultProfile","TxProfile"];
+const enum2 = ["A","W"];
 const enum3 = ["Absolute","Recurring","Relative"];
 const enum4 = ["Daily","Weekly"];
 const enum5 = ["Hard","Soft"];
@@ -24,16 +24,17 @@ const names19 = ["status"];
 const names20 = ["connectorId","csChargingProfiles"];
 const names21 = ["requestedMessage"];
 const names22 = ["connectorId"];
-const names23 = ["connectorId","duration","chargingRateUnit"];
-const names24 = ["key"];
-const names25 = ["chargingProfileId","transactionId","stackLevel","chargingProfilePurpose","chargingProfileKind","recurrencyKind","validFrom","validTo","chargingSchedule"];
-const names26 = ["duration","startSchedule","chargingRateUnit","chargingSchedulePeriod","minChargingRate"];
-const names27 = ["startPeriod","limit","numberPhases"];
-const names28 = ["connectorId","idTag","chargingProfile"];
-const names29 = ["listVersion","localAuthorizationList","updateType"];
-const names30 = ["idTag","idTagInfo"];
-const names31 = ["expiryDate","parentIdTag","status"];
-const names32 = ["requestedMessage","connectorId"];
+const names23 = ["id","connectorId","chargingProfilePurpose","stackLevel"];
+const names24 = ["connectorId","duration","chargingRateUnit"];
+const names25 = ["key"];
+const names26 = ["chargingProfileId","transactionId","stackLevel","chargingProfilePurpose","chargingProfileKind","recurrencyKind","validFrom","validTo","chargingSchedule"];
+const names27 = ["duration","startSchedule","chargingRateUnit","chargingSchedulePeriod","minChargingRate"];
+const names28 = ["startPeriod","limit","numberPhases"];
+const names29 = ["connectorId","idTag","chargingProfile"];
+const names30 = ["listVersion","localAuthorizationList","updateType"];
+const names31 = ["idTag","idTagInfo"];
+const names32 = ["expiryDate","parentIdTag","status"];
+const names33 = ["requestedMessage","connectorId"];
 
 export const ChangeAvailability_req = validate0;
 
@@ -114,38 +115,46 @@ validate1.errors = null;
 return true;
 }
 
-export const GetCompositeSchedule_req = validate2;
+export const ClearChargingProfile_req = validate2;
 
 function validate2(data, instancePath=""){
 if(true){
-if(objectWith(validate2, data, instancePath, names11, names23)){
-{
+if(objectWith(validate2, data, instancePath, undefined, names23)){
+if(true){
+if(data.id !== undefined){
+let data0 = data.id;
+if(!isInteger(data0)){
+return failType(validate2, instancePath+"/id", "integer");
+}
+}
+else {
+}
 if(true){
 if(data.connectorId !== undefined){
-let data0 = data.connectorId;
-if(!isInteger(data0)){
+let data1 = data.connectorId;
+if(!isInteger(data1)){
 return failType(validate2, instancePath+"/connectorId", "integer");
 }
 }
 else {
 }
 if(true){
-if(data.duration !== undefined){
-let data1 = data.duration;
-if(!isInteger(data1)){
-return failType(validate2, instancePath+"/duration", "integer");
+if(data.chargingProfilePurpose !== undefined){
+let data2 = data.chargingProfilePurpose;
+if(typeof data2 !== "string"){
+return failType(validate2, instancePath+"/chargingProfilePurpose", "string");
+}
+if(!enum1.includes(data2)){
+return fail(validate2, instancePath+"/chargingProfilePurpose", "enum", {allowedValues: enum1});
 }
 }
 else {
 }
 if(true){
-if(data.chargingRateUnit !== undefined){
-let data2 = data.chargingRateUnit;
-if(typeof data2 !== "string"){
-return failType(validate2, instancePath+"/chargingRateUnit", "string");
-}
-if(!enum1.includes(data2)){
-return fail(validate2, instancePath+"/chargingRateUnit", "enum", {allowedValues: enum1});
+if(data.stackLevel !== undefined){
+let data3 = data.stackLevel;
+if(!isInteger(data3)){
+return failType(validate2, instancePath+"/stackLevel", "integer");
 }
 }
 else {
@@ -163,31 +172,42 @@ validate2.errors = null;
 return true;
 }
 
-export const GetConfiguration_req = validate3;
+export const GetCompositeSchedule_req = validate3;
 
 function validate3(data, instancePath=""){
 if(true){
-if(objectWith(validate3, data, instancePath, undefined, names24)){
+if(objectWith(validate3, data, instancePath, names11, names24)){
+{
 if(true){
-if(data.key !== undefined){
-let data0 = data.key;
-if(true){
-if(Array.isArray(data0)){
-const len0 = data0.length;
-for(let i0=0; i0<len0; i0++){
-let data1 = data0[i0];
-if(true){
-if(!stringMax(validate3, data1, instancePath+"/key/" + i0, 50)){
-return false;
-}
-}
-if(!true){
-break;
-}
+if(data.connectorId !== undefined){
+let data0 = data.connectorId;
+if(!isInteger(data0)){
+return failType(validate3, instancePath+"/connectorId", "integer");
 }
 }
 else {
-return failType(validate3, instancePath+"/key", "array");
+}
+if(true){
+if(data.duration !== undefined){
+let data1 = data.duration;
+if(!isInteger(data1)){
+return failType(validate3, instancePath+"/duration", "integer");
+}
+}
+else {
+}
+if(true){
+if(data.chargingRateUnit !== undefined){
+let data2 = data.chargingRateUnit;
+if(typeof data2 !== "string"){
+return failType(validate3, instancePath+"/chargingRateUnit", "string");
+}
+if(!enum2.includes(data2)){
+return fail(validate3, instancePath+"/chargingRateUnit", "enum", {allowedValues: enum2});
+}
+}
+else {
+}
 }
 }
 }
@@ -201,36 +221,74 @@ validate3.errors = null;
 return true;
 }
 
-export const GetLocalListVersion_req = validate4;
+export const GetConfiguration_req = validate4;
 
 function validate4(data, instancePath=""){
 if(true){
-if(isObject(data)){
-for(const key0 in data){
-return failAdditional(validate4, instancePath, key0);
+if(objectWith(validate4, data, instancePath, undefined, names25)){
+if(true){
+if(data.key !== undefined){
+let data0 = data.key;
+if(true){
+if(Array.isArray(data0)){
+const len0 = data0.length;
+for(let i0=0; i0<len0; i0++){
+let data1 = data0[i0];
+if(true){
+if(!stringMax(validate4, data1, instancePath+"/key/" + i0, 50)){
+return false;
+}
+}
+if(!true){
+break;
+}
 }
 }
 else {
-return failType(validate4, instancePath, "object");
+return failType(validate4, instancePath+"/key", "array");
+}
+}
+}
+}
+}
+else {
+return false;
 }
 }
 validate4.errors = null;
 return true;
 }
 
-export const RemoteStartTransaction_req = validate5;
+export const GetLocalListVersion_req = validate5;
+
+function validate5(data, instancePath=""){
+if(true){
+if(isObject(data)){
+for(const key0 in data){
+return failAdditional(validate5, instancePath, key0);
+}
+}
+else {
+return failType(validate5, instancePath, "object");
+}
+}
+validate5.errors = null;
+return true;
+}
+
+export const RemoteStartTransaction_req = validate6;
 const formats0 = ocppFormats["date-time"];
 
-function validate6(data, instancePath=""){
+function validate7(data, instancePath=""){
 /*# sourceURL="urn:shared:RemoteStartTransaction.req:properties:chargingProfile" */;
 if(true){
-if(objectWith(validate6, data, instancePath, names12, names25)){
+if(objectWith(validate7, data, instancePath, names12, names26)){
 {
 if(true){
 if(data.chargingProfileId !== undefined){
 let data0 = data.chargingProfileId;
 if(!isInteger(data0)){
-return failType(validate6, instancePath+"/chargingProfileId", "integer");
+return failType(validate7, instancePath+"/chargingProfileId", "integer");
 }
 }
 else {
@@ -239,7 +297,7 @@ if(true){
 if(data.transactionId !== undefined){
 let data1 = data.transactionId;
 if(!isInteger(data1)){
-return failType(validate6, instancePath+"/transactionId", "integer");
+return failType(validate7, instancePath+"/transactionId", "integer");
 }
 }
 else {
@@ -248,7 +306,7 @@ if(true){
 if(data.stackLevel !== undefined){
 let data2 = data.stackLevel;
 if(!isInteger(data2)){
-return failType(validate6, instancePath+"/stackLevel", "integer");
+return failType(validate7, instancePath+"/stackLevel", "integer");
 }
 }
 else {
@@ -257,10 +315,10 @@ if(true){
 if(data.chargingProfilePurpose !== undefined){
 let data3 = data.chargingProfilePurpose;
 if(typeof data3 !== "string"){
-return failType(validate6, instancePath+"/chargingProfilePurpose", "string");
+return failType(validate7, instancePath+"/chargingProfilePurpose", "string");
 }
-if(!enum2.includes(data3)){
-return fail(validate6, instancePath+"/chargingProfilePurpose", "enum", {allowedValues: enum2});
+if(!enum1.includes(data3)){
+return fail(validate7, instancePath+"/chargingProfilePurpose", "enum", {allowedValues: enum1});
 }
 }
 else {
@@ -269,10 +327,10 @@ if(true){
 if(data.chargingProfileKind !== undefined){
 let data4 = data.chargingProfileKind;
 if(typeof data4 !== "string"){
-return failType(validate6, instancePath+"/chargingProfileKind", "string");
+return failType(validate7, instancePath+"/chargingProfileKind", "string");
 }
 if(!enum3.includes(data4)){
-return fail(validate6, instancePath+"/chargingProfileKind", "enum", {allowedValues: enum3});
+return fail(validate7, instancePath+"/chargingProfileKind", "enum", {allowedValues: enum3});
 }
 }
 else {
@@ -281,10 +339,10 @@ if(true){
 if(data.recurrencyKind !== undefined){
 let data5 = data.recurrencyKind;
 if(typeof data5 !== "string"){
-return failType(validate6, instancePath+"/recurrencyKind", "string");
+return failType(validate7, instancePath+"/recurrencyKind", "string");
 }
 if(!enum4.includes(data5)){
-return fail(validate6, instancePath+"/recurrencyKind", "enum", {allowedValues: enum4});
+return fail(validate7, instancePath+"/recurrencyKind", "enum", {allowedValues: enum4});
 }
 }
 else {
@@ -294,7 +352,7 @@ if(data.validFrom !== undefined){
 let data6 = data.validFrom;
 if(true){
 if(true){
-if(!stringFormat(validate6, data6, instancePath+"/validFrom", formats0, "date-time")){
+if(!stringFormat(validate7, data6, instancePath+"/validFrom", formats0, "date-time")){
 return false;
 }
 }
@@ -307,7 +365,7 @@ if(data.validTo !== undefined){
 let data7 = data.validTo;
 if(true){
 if(true){
-if(!stringFormat(validate6, data7, instancePath+"/validTo", formats0, "date-time")){
+if(!stringFormat(validate7, data7, instancePath+"/validTo", formats0, "date-time")){
 return false;
 }
 }
@@ -322,18 +380,18 @@ if(true){
 if(isObject(data8)){
 let missing1;
 if((missing1 = missingOf(data8, names13)) !== undefined){
-return failRequired(validate6, instancePath+"/chargingSchedule", missing1);
+return failRequired(validate7, instancePath+"/chargingSchedule", missing1);
 }
 else {
-const key1 = extraKey(data8, names26);
+const key1 = extraKey(data8, names27);
 if(key1 !== undefined){
-return failAdditional(validate6, instancePath+"/chargingSchedule", key1);
+return failAdditional(validate7, instancePath+"/chargingSchedule", key1);
 }
 if(true){
 if(data8.duration !== undefined){
 let data9 = data8.duration;
 if(!isInteger(data9)){
-return failType(validate6, instancePath+"/chargingSchedule/duration", "integer");
+return failType(validate7, instancePath+"/chargingSchedule/duration", "integer");
 }
 }
 else {
@@ -343,7 +401,7 @@ if(data8.startSchedule !== undefined){
 let data10 = data8.startSchedule;
 if(true){
 if(true){
-if(!stringFormat(validate6, data10, instancePath+"/chargingSchedule/startSchedule", formats0, "date-time")){
+if(!stringFormat(validate7, data10, instancePath+"/chargingSchedule/startSchedule", formats0, "date-time")){
 return false;
 }
 }
@@ -355,10 +413,10 @@ if(true){
 if(data8.chargingRateUnit !== undefined){
 let data11 = data8.chargingRateUnit;
 if(typeof data11 !== "string"){
-return failType(validate6, instancePath+"/chargingSchedule/chargingRateUnit", "string");
+return failType(validate7, instancePath+"/chargingSchedule/chargingRateUnit", "string");
 }
-if(!enum1.includes(data11)){
-return fail(validate6, instancePath+"/chargingSchedule/chargingRateUnit", "enum", {allowedValues: enum1});
+if(!enum2.includes(data11)){
+return fail(validate7, instancePath+"/chargingSchedule/chargingRateUnit", "enum", {allowedValues: enum2});
 }
 }
 else {
@@ -375,18 +433,18 @@ if(true){
 if(isObject(data13)){
 let missing2;
 if((missing2 = missingOf(data13, names14)) !== undefined){
-return failRequired(validate6, instancePath+"/chargingSchedule/chargingSchedulePeriod/" + i0, missing2);
+return failRequired(validate7, instancePath+"/chargingSchedule/chargingSchedulePeriod/" + i0, missing2);
 }
 else {
-const key2 = extraKey(data13, names27);
+const key2 = extraKey(data13, names28);
 if(key2 !== undefined){
-return failAdditional(validate6, instancePath+"/chargingSchedule/chargingSchedulePeriod/" + i0, key2);
+return failAdditional(validate7, instancePath+"/chargingSchedule/chargingSchedulePeriod/" + i0, key2);
 }
 if(true){
 if(data13.startPeriod !== undefined){
 let data14 = data13.startPeriod;
 if(!isInteger(data14)){
-return failType(validate6, instancePath+"/chargingSchedule/chargingSchedulePeriod/" + i0+"/startPeriod", "integer");
+return failType(validate7, instancePath+"/chargingSchedule/chargingSchedulePeriod/" + i0+"/startPeriod", "integer");
 }
 }
 else {
@@ -398,11 +456,11 @@ if(true){
 if((typeof data15 == "number") && (isFinite(data15))){
 let res0;
 if((0.1 === 0 || (res0 = data15/0.1, Math.abs(Math.round(res0) - res0) > 1e-6))){
-return fail(validate6, instancePath+"/chargingSchedule/chargingSchedulePeriod/" + i0+"/limit", "multipleOf", {multipleOf: 0.1});
+return fail(validate7, instancePath+"/chargingSchedule/chargingSchedulePeriod/" + i0+"/limit", "multipleOf", {multipleOf: 0.1});
 }
 }
 else {
-return failType(validate6, instancePath+"/chargingSchedule/chargingSchedulePeriod/" + i0+"/limit", "number");
+return failType(validate7, instancePath+"/chargingSchedule/chargingSchedulePeriod/" + i0+"/limit", "number");
 }
 }
 }
@@ -412,7 +470,7 @@ if(true){
 if(data13.numberPhases !== undefined){
 let data16 = data13.numberPhases;
 if(!isInteger(data16)){
-return failType(validate6, instancePath+"/chargingSchedule/chargingSchedulePeriod/" + i0+"/numberPhases", "integer");
+return failType(validate7, instancePath+"/chargingSchedule/chargingSchedulePeriod/" + i0+"/numberPhases", "integer");
 }
 }
 else {
@@ -423,7 +481,7 @@ else {
 }
 }
 else {
-return failType(validate6, instancePath+"/chargingSchedule/chargingSchedulePeriod/" + i0, "object");
+return failType(validate7, instancePath+"/chargingSchedule/chargingSchedulePeriod/" + i0, "object");
 }
 }
 if(!true){
@@ -432,7 +490,7 @@ break;
 }
 }
 else {
-return failType(validate6, instancePath+"/chargingSchedule/chargingSchedulePeriod", "array");
+return failType(validate7, instancePath+"/chargingSchedule/chargingSchedulePeriod", "array");
 }
 }
 }
@@ -445,25 +503,11 @@ if(true){
 if((typeof data17 == "number") && (isFinite(data17))){
 let res1;
 if((0.1 === 0 || (res1 = data17/0.1, Math.abs(Math.round(res1) - res1) > 1e-6))){
-return fail(validate6, instancePath+"/chargingSchedule/minChargingRate", "multipleOf", {multipleOf: 0.1});
+return fail(validate7, instancePath+"/chargingSchedule/minChargingRate", "multipleOf", {multipleOf: 0.1});
 }
 }
 else {
-return failType(validate6, instancePath+"/chargingSchedule/minChargingRate", "number");
-}
-}
-}
-else {
-}
-}
-}
-}
-}
-}
-}
-}
-else {
-return failType(validate6, instancePath+"/chargingSchedule", "object");
+return failType(validate7, instancePath+"/chargingSchedule/minChargingRate", "number");
 }
 }
 }
@@ -474,6 +518,62 @@ else {
 }
 }
 }
+}
+}
+else {
+return failType(validate7, instancePath+"/chargingSchedule", "object");
+}
+}
+}
+else {
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+return false;
+}
+}
+validate7.errors = null;
+return true;
+}
+
+
+function validate6(data, instancePath=""){
+if(true){
+if(objectWith(validate6, data, instancePath, names15, names29)){
+{
+if(true){
+if(data.connectorId !== undefined){
+let data0 = data.connectorId;
+if(!isInteger(data0)){
+return failType(validate6, instancePath+"/connectorId", "integer");
+}
+}
+else {
+}
+if(true){
+if(data.idTag !== undefined){
+let data1 = data.idTag;
+if(true){
+if(!stringMax(validate6, data1, instancePath+"/idTag", 20)){
+return false;
+}
+}
+}
+else {
+}
+if(true){
+if(!property(validate6, data, "chargingProfile", validate7, instancePath)){
+return false;
 }
 }
 }
@@ -488,86 +588,17 @@ validate6.errors = null;
 return true;
 }
 
+export const RemoteStopTransaction_req = validate9;
 
-function validate5(data, instancePath=""){
+function validate9(data, instancePath=""){
 if(true){
-if(objectWith(validate5, data, instancePath, names15, names28)){
-{
-if(true){
-if(data.connectorId !== undefined){
-let data0 = data.connectorId;
-if(!isInteger(data0)){
-return failType(validate5, instancePath+"/connectorId", "integer");
-}
-}
-else {
-}
-if(true){
-if(data.idTag !== undefined){
-let data1 = data.idTag;
-if(true){
-if(!stringMax(validate5, data1, instancePath+"/idTag", 20)){
-return false;
-}
-}
-}
-else {
-}
-if(true){
-if(!property(validate5, data, "chargingProfile", validate6, instancePath)){
-return false;
-}
-}
-}
-}
-}
-}
-else {
-return false;
-}
-}
-validate5.errors = null;
-return true;
-}
-
-export const RemoteStopTransaction_req = validate8;
-
-function validate8(data, instancePath=""){
-if(true){
-if(objectWith(validate8, data, instancePath, names16, names16)){
+if(objectWith(validate9, data, instancePath, names16, names16)){
 {
 if(true){
 if(data.transactionId !== undefined){
 let data0 = data.transactionId;
 if(!isInteger(data0)){
-return failType(validate8, instancePath+"/transactionId", "integer");
-}
-}
-}
-}
-}
-else {
-return false;
-}
-}
-validate8.errors = null;
-return true;
-}
-
-export const Reset_req = validate9;
-
-function validate9(data, instancePath=""){
-if(true){
-if(objectWith(validate9, data, instancePath, names17, names17)){
-{
-if(true){
-if(data.type !== undefined){
-let data0 = data.type;
-if(typeof data0 !== "string"){
-return failType(validate9, instancePath+"/type", "string");
-}
-if(!enum5.includes(data0)){
-return fail(validate9, instancePath+"/type", "enum", {allowedValues: enum5});
+return failType(validate9, instancePath+"/transactionId", "integer");
 }
 }
 }
@@ -581,17 +612,44 @@ validate9.errors = null;
 return true;
 }
 
-export const SendLocalList_req = validate10;
+export const Reset_req = validate10;
 
 function validate10(data, instancePath=""){
 if(true){
-if(objectWith(validate10, data, instancePath, names18, names29)){
+if(objectWith(validate10, data, instancePath, names17, names17)){
+{
+if(true){
+if(data.type !== undefined){
+let data0 = data.type;
+if(typeof data0 !== "string"){
+return failType(validate10, instancePath+"/type", "string");
+}
+if(!enum5.includes(data0)){
+return fail(validate10, instancePath+"/type", "enum", {allowedValues: enum5});
+}
+}
+}
+}
+}
+else {
+return false;
+}
+}
+validate10.errors = null;
+return true;
+}
+
+export const SendLocalList_req = validate11;
+
+function validate11(data, instancePath=""){
+if(true){
+if(objectWith(validate11, data, instancePath, names18, names30)){
 {
 if(true){
 if(data.listVersion !== undefined){
 let data0 = data.listVersion;
 if(!isInteger(data0)){
-return failType(validate10, instancePath+"/listVersion", "integer");
+return failType(validate11, instancePath+"/listVersion", "integer");
 }
 }
 else {
@@ -608,18 +666,18 @@ if(true){
 if(isObject(data2)){
 let missing1;
 if((missing1 = missingOf(data2, names15)) !== undefined){
-return failRequired(validate10, instancePath+"/localAuthorizationList/" + i0, missing1);
+return failRequired(validate11, instancePath+"/localAuthorizationList/" + i0, missing1);
 }
 else {
-const key1 = extraKey(data2, names30);
+const key1 = extraKey(data2, names31);
 if(key1 !== undefined){
-return failAdditional(validate10, instancePath+"/localAuthorizationList/" + i0, key1);
+return failAdditional(validate11, instancePath+"/localAuthorizationList/" + i0, key1);
 }
 if(true){
 if(data2.idTag !== undefined){
 let data3 = data2.idTag;
 if(true){
-if(!stringMax(validate10, data3, instancePath+"/localAuthorizationList/" + i0+"/idTag", 20)){
+if(!stringMax(validate11, data3, instancePath+"/localAuthorizationList/" + i0+"/idTag", 20)){
 return false;
 }
 }
@@ -633,19 +691,19 @@ if(true){
 if(isObject(data4)){
 let missing2;
 if((missing2 = missingOf(data4, names19)) !== undefined){
-return failRequired(validate10, instancePath+"/localAuthorizationList/" + i0+"/idTagInfo", missing2);
+return failRequired(validate11, instancePath+"/localAuthorizationList/" + i0+"/idTagInfo", missing2);
 }
 else {
-const key2 = extraKey(data4, names31);
+const key2 = extraKey(data4, names32);
 if(key2 !== undefined){
-return failAdditional(validate10, instancePath+"/localAuthorizationList/" + i0+"/idTagInfo", key2);
+return failAdditional(validate11, instancePath+"/localAuthorizationList/" + i0+"/idTagInfo", key2);
 }
 if(true){
 if(data4.expiryDate !== undefined){
 let data5 = data4.expiryDate;
 if(true){
 if(true){
-if(!stringFormat(validate10, data5, instancePath+"/localAuthorizationList/" + i0+"/idTagInfo/expiryDate", formats0, "date-time")){
+if(!stringFormat(validate11, data5, instancePath+"/localAuthorizationList/" + i0+"/idTagInfo/expiryDate", formats0, "date-time")){
 return false;
 }
 }
@@ -657,7 +715,7 @@ if(true){
 if(data4.parentIdTag !== undefined){
 let data6 = data4.parentIdTag;
 if(true){
-if(!stringMax(validate10, data6, instancePath+"/localAuthorizationList/" + i0+"/idTagInfo/parentIdTag", 20)){
+if(!stringMax(validate11, data6, instancePath+"/localAuthorizationList/" + i0+"/idTagInfo/parentIdTag", 20)){
 return false;
 }
 }
@@ -668,10 +726,10 @@ if(true){
 if(data4.status !== undefined){
 let data7 = data4.status;
 if(typeof data7 !== "string"){
-return failType(validate10, instancePath+"/localAuthorizationList/" + i0+"/idTagInfo/status", "string");
+return failType(validate11, instancePath+"/localAuthorizationList/" + i0+"/idTagInfo/status", "string");
 }
 if(!enum6.includes(data7)){
-return fail(validate10, instancePath+"/localAuthorizationList/" + i0+"/idTagInfo/status", "enum", {allowedValues: enum6});
+return fail(validate11, instancePath+"/localAuthorizationList/" + i0+"/idTagInfo/status", "enum", {allowedValues: enum6});
 }
 }
 else {
@@ -682,7 +740,7 @@ else {
 }
 }
 else {
-return failType(validate10, instancePath+"/localAuthorizationList/" + i0+"/idTagInfo", "object");
+return failType(validate11, instancePath+"/localAuthorizationList/" + i0+"/idTagInfo", "object");
 }
 }
 }
@@ -693,7 +751,7 @@ else {
 }
 }
 else {
-return failType(validate10, instancePath+"/localAuthorizationList/" + i0, "object");
+return failType(validate11, instancePath+"/localAuthorizationList/" + i0, "object");
 }
 }
 if(!true){
@@ -702,7 +760,7 @@ break;
 }
 }
 else {
-return failType(validate10, instancePath+"/localAuthorizationList", "array");
+return failType(validate11, instancePath+"/localAuthorizationList", "array");
 }
 }
 }
@@ -712,45 +770,14 @@ if(true){
 if(data.updateType !== undefined){
 let data8 = data.updateType;
 if(typeof data8 !== "string"){
-return failType(validate10, instancePath+"/updateType", "string");
+return failType(validate11, instancePath+"/updateType", "string");
 }
 if(!enum7.includes(data8)){
-return fail(validate10, instancePath+"/updateType", "enum", {allowedValues: enum7});
+return fail(validate11, instancePath+"/updateType", "enum", {allowedValues: enum7});
 }
 }
 else {
 }
-}
-}
-}
-}
-}
-else {
-return false;
-}
-}
-validate10.errors = null;
-return true;
-}
-
-export const SetChargingProfile_req = validate11;
-
-function validate11(data, instancePath=""){
-if(true){
-if(objectWith(validate11, data, instancePath, names20, names20)){
-{
-if(true){
-if(data.connectorId !== undefined){
-let data0 = data.connectorId;
-if(!isInteger(data0)){
-return failType(validate11, instancePath+"/connectorId", "integer");
-}
-}
-else {
-}
-if(true){
-if(!property(validate11, data, "csChargingProfiles", validate6, instancePath)){
-return false;
 }
 }
 }
@@ -764,32 +791,24 @@ validate11.errors = null;
 return true;
 }
 
-export const TriggerMessage_req = validate13;
+export const SetChargingProfile_req = validate12;
 
-function validate13(data, instancePath=""){
+function validate12(data, instancePath=""){
 if(true){
-if(objectWith(validate13, data, instancePath, names21, names32)){
+if(objectWith(validate12, data, instancePath, names20, names20)){
 {
 if(true){
-if(data.requestedMessage !== undefined){
-let data0 = data.requestedMessage;
-if(typeof data0 !== "string"){
-return failType(validate13, instancePath+"/requestedMessage", "string");
-}
-if(!enum8.includes(data0)){
-return fail(validate13, instancePath+"/requestedMessage", "enum", {allowedValues: enum8});
+if(data.connectorId !== undefined){
+let data0 = data.connectorId;
+if(!isInteger(data0)){
+return failType(validate12, instancePath+"/connectorId", "integer");
 }
 }
 else {
 }
 if(true){
-if(data.connectorId !== undefined){
-let data1 = data.connectorId;
-if(!isInteger(data1)){
-return failType(validate13, instancePath+"/connectorId", "integer");
-}
-}
-else {
+if(!property(validate12, data, "csChargingProfiles", validate7, instancePath)){
+return false;
 }
 }
 }
@@ -799,21 +818,36 @@ else {
 return false;
 }
 }
-validate13.errors = null;
+validate12.errors = null;
 return true;
 }
 
-export const UnlockConnector_req = validate14;
+export const TriggerMessage_req = validate14;
 
 function validate14(data, instancePath=""){
 if(true){
-if(objectWith(validate14, data, instancePath, names22, names22)){
+if(objectWith(validate14, data, instancePath, names21, names33)){
 {
 if(true){
+if(data.requestedMessage !== undefined){
+let data0 = data.requestedMessage;
+if(typeof data0 !== "string"){
+return failType(validate14, instancePath+"/requestedMessage", "string");
+}
+if(!enum8.includes(data0)){
+return fail(validate14, instancePath+"/requestedMessage", "enum", {allowedValues: enum8});
+}
+}
+else {
+}
+if(true){
 if(data.connectorId !== undefined){
-let data0 = data.connectorId;
-if(!isInteger(data0)){
+let data1 = data.connectorId;
+if(!isInteger(data1)){
 return failType(validate14, instancePath+"/connectorId", "integer");
+}
+}
+else {
 }
 }
 }
@@ -827,4 +861,28 @@ validate14.errors = null;
 return true;
 }
 
-export const validators = {"ChangeAvailability.req": ChangeAvailability_req, "ChangeConfiguration.req": ChangeConfiguration_req, "GetCompositeSchedule.req": GetCompositeSchedule_req, "GetConfiguration.req": GetConfiguration_req, "GetLocalListVersion.req": GetLocalListVersion_req, "RemoteStartTransaction.req": RemoteStartTransaction_req, "RemoteStopTransaction.req": RemoteStopTransaction_req, "Reset.req": Reset_req, "SendLocalList.req": SendLocalList_req, "SetChargingProfile.req": SetChargingProfile_req, "TriggerMessage.req": TriggerMessage_req, "UnlockConnector.req": UnlockConnector_req};
+export const UnlockConnector_req = validate15;
+
+function validate15(data, instancePath=""){
+if(true){
+if(objectWith(validate15, data, instancePath, names22, names22)){
+{
+if(true){
+if(data.connectorId !== undefined){
+let data0 = data.connectorId;
+if(!isInteger(data0)){
+return failType(validate15, instancePath+"/connectorId", "integer");
+}
+}
+}
+}
+}
+else {
+return false;
+}
+}
+validate15.errors = null;
+return true;
+}
+
+export const validators = {"ChangeAvailability.req": ChangeAvailability_req, "ChangeConfiguration.req": ChangeConfiguration_req, "ClearChargingProfile.req": ClearChargingProfile_req, "GetCompositeSchedule.req": GetCompositeSchedule_req, "GetConfiguration.req": GetConfiguration_req, "GetLocalListVersion.req": GetLocalListVersion_req, "RemoteStartTransaction.req": RemoteStartTransaction_req, "RemoteStopTransaction.req": RemoteStopTransaction_req, "Reset.req": Reset_req, "SendLocalList.req": SendLocalList_req, "SetChargingProfile.req": SetChargingProfile_req, "TriggerMessage.req": TriggerMessage_req, "UnlockConnector.req": UnlockConnector_req};

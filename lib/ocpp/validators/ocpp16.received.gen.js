@@ -3,61 +3,62 @@ import { ocppFormats, failType, failRequired, failAdditional, fail, missingOf, e
 
 const enum0 = ["Accepted","Rejected","Scheduled"];
 const enum1 = ["Accepted","Rejected","RebootRequired","NotSupported"];
-const enum2 = ["Idle","Uploaded","UploadFailed","Uploading"];
-const enum3 = ["Downloaded","DownloadFailed","Downloading","Idle","InstallationFailed","Installing","Installed"];
-const enum4 = ["Accepted","Rejected"];
-const enum5 = ["A","W"];
-const enum6 = ["BadMessage","Idle","NotSupportedOperation","PermissionDenied","Uploaded","UploadFailure","Uploading"];
-const enum7 = ["Interruption.Begin","Interruption.End","Sample.Clock","Sample.Periodic","Transaction.Begin","Transaction.End","Trigger","Other"];
-const enum8 = ["Raw","SignedData"];
-const enum9 = ["Energy.Active.Export.Register","Energy.Active.Import.Register","Energy.Reactive.Export.Register","Energy.Reactive.Import.Register","Energy.Active.Export.Interval","Energy.Active.Import.Interval","Energy.Reactive.Export.Interval","Energy.Reactive.Import.Interval","Power.Active.Export","Power.Active.Import","Power.Offered","Power.Reactive.Export","Power.Reactive.Import","Power.Factor","Current.Import","Current.Export","Current.Offered","Voltage","Frequency","Temperature","SoC","RPM"];
-const enum10 = ["L1","L2","L3","N","L1-N","L2-N","L3-N","L1-L2","L2-L3","L3-L1"];
-const enum11 = ["Cable","EV","Inlet","Outlet","Body"];
-const enum12 = ["Wh","kWh","varh","kvarh","W","kW","VA","kVA","var","kvar","A","V","K","Celcius","Celsius","Fahrenheit","Percent"];
-const enum13 = ["Accepted","Failed","NotSupported","VersionMismatch"];
-const enum14 = ["Accepted","Rejected","NotSupported"];
-const enum15 = ["Downloaded","DownloadFailed","Downloading","DownloadScheduled","DownloadPaused","Idle","InstallationFailed","Installing","Installed","InstallRebooting","InstallScheduled","InstallVerificationFailed","InvalidSignature","SignatureVerified"];
-const enum16 = ["ConnectorLockFailure","EVCommunicationError","GroundFailure","HighTemperature","InternalError","LocalListConflict","NoError","OtherError","OverCurrentFailure","PowerMeterFailure","PowerSwitchFailure","ReaderFailure","ResetFailure","UnderVoltage","OverVoltage","WeakSignal"];
-const enum17 = ["Available","Preparing","Charging","SuspendedEVSE","SuspendedEV","Finishing","Reserved","Unavailable","Faulted"];
-const enum18 = ["EmergencyStop","EVDisconnected","HardReset","Local","Other","PowerLoss","Reboot","Remote","SoftReset","UnlockCommand","DeAuthorized"];
-const enum19 = ["Accepted","Rejected","NotImplemented"];
-const enum20 = ["Unlocked","UnlockFailed","NotSupported"];
-const names21 = ["idTag"];
-const names22 = ["chargePointVendor","chargePointModel"];
-const names23 = ["status"];
-const names24 = ["vendorId"];
-const names25 = ["chargingRateUnit","chargingSchedulePeriod"];
-const names26 = ["startPeriod","limit"];
-const names27 = ["key","readonly"];
-const names28 = ["listVersion"];
-const names29 = ["timestamp","sampledValue"];
-const names30 = ["value"];
-const names31 = ["connectorId","meterValue"];
-const names32 = ["type","timestamp"];
-const names33 = ["csr"];
-const names34 = ["connectorId","idTag","meterStart","timestamp"];
-const names35 = ["connectorId","errorCode","status"];
-const names36 = ["transactionId","timestamp","meterStop"];
-const names37 = ["chargePointVendor","chargePointModel","chargePointSerialNumber","chargeBoxSerialNumber","firmwareVersion","iccid","imsi","meterType","meterSerialNumber"];
-const names38 = ["vendorId","messageId","data"];
-const names39 = ["status","connectorId","scheduleStart","chargingSchedule"];
-const names40 = ["duration","startSchedule","chargingRateUnit","chargingSchedulePeriod","minChargingRate"];
-const names41 = ["startPeriod","limit","numberPhases"];
-const names42 = ["configurationKey","unknownKey"];
-const names43 = ["key","readonly","value"];
-const names44 = ["status","requestId"];
-const names45 = ["value","context","format","measurand","phase","location","unit"];
-const names46 = ["connectorId","transactionId","meterValue"];
-const names47 = ["type","timestamp","techInfo"];
-const names48 = ["connectorId","idTag","meterStart","reservationId","timestamp"];
-const names49 = ["connectorId","errorCode","info","status","timestamp","vendorId","vendorErrorCode"];
-const names50 = ["idTag","meterStop","timestamp","transactionId","reason","transactionData"];
+const enum2 = ["Accepted","Unknown"];
+const enum3 = ["Idle","Uploaded","UploadFailed","Uploading"];
+const enum4 = ["Downloaded","DownloadFailed","Downloading","Idle","InstallationFailed","Installing","Installed"];
+const enum5 = ["Accepted","Rejected"];
+const enum6 = ["A","W"];
+const enum7 = ["BadMessage","Idle","NotSupportedOperation","PermissionDenied","Uploaded","UploadFailure","Uploading"];
+const enum8 = ["Interruption.Begin","Interruption.End","Sample.Clock","Sample.Periodic","Transaction.Begin","Transaction.End","Trigger","Other"];
+const enum9 = ["Raw","SignedData"];
+const enum10 = ["Energy.Active.Export.Register","Energy.Active.Import.Register","Energy.Reactive.Export.Register","Energy.Reactive.Import.Register","Energy.Active.Export.Interval","Energy.Active.Import.Interval","Energy.Reactive.Export.Interval","Energy.Reactive.Import.Interval","Power.Active.Export","Power.Active.Import","Power.Offered","Power.Reactive.Export","Power.Reactive.Import","Power.Factor","Current.Import","Current.Export","Current.Offered","Voltage","Frequency","Temperature","SoC","RPM"];
+const enum11 = ["L1","L2","L3","N","L1-N","L2-N","L3-N","L1-L2","L2-L3","L3-L1"];
+const enum12 = ["Cable","EV","Inlet","Outlet","Body"];
+const enum13 = ["Wh","kWh","varh","kvarh","W","kW","VA","kVA","var","kvar","A","V","K","Celcius","Celsius","Fahrenheit","Percent"];
+const enum14 = ["Accepted","Failed","NotSupported","VersionMismatch"];
+const enum15 = ["Accepted","Rejected","NotSupported"];
+const enum16 = ["Downloaded","DownloadFailed","Downloading","DownloadScheduled","DownloadPaused","Idle","InstallationFailed","Installing","Installed","InstallRebooting","InstallScheduled","InstallVerificationFailed","InvalidSignature","SignatureVerified"];
+const enum17 = ["ConnectorLockFailure","EVCommunicationError","GroundFailure","HighTemperature","InternalError","LocalListConflict","NoError","OtherError","OverCurrentFailure","PowerMeterFailure","PowerSwitchFailure","ReaderFailure","ResetFailure","UnderVoltage","OverVoltage","WeakSignal"];
+const enum18 = ["Available","Preparing","Charging","SuspendedEVSE","SuspendedEV","Finishing","Reserved","Unavailable","Faulted"];
+const enum19 = ["EmergencyStop","EVDisconnected","HardReset","Local","Other","PowerLoss","Reboot","Remote","SoftReset","UnlockCommand","DeAuthorized"];
+const enum20 = ["Accepted","Rejected","NotImplemented"];
+const enum21 = ["Unlocked","UnlockFailed","NotSupported"];
+const names22 = ["idTag"];
+const names23 = ["chargePointVendor","chargePointModel"];
+const names24 = ["status"];
+const names25 = ["vendorId"];
+const names26 = ["chargingRateUnit","chargingSchedulePeriod"];
+const names27 = ["startPeriod","limit"];
+const names28 = ["key","readonly"];
+const names29 = ["listVersion"];
+const names30 = ["timestamp","sampledValue"];
+const names31 = ["value"];
+const names32 = ["connectorId","meterValue"];
+const names33 = ["type","timestamp"];
+const names34 = ["csr"];
+const names35 = ["connectorId","idTag","meterStart","timestamp"];
+const names36 = ["connectorId","errorCode","status"];
+const names37 = ["transactionId","timestamp","meterStop"];
+const names38 = ["chargePointVendor","chargePointModel","chargePointSerialNumber","chargeBoxSerialNumber","firmwareVersion","iccid","imsi","meterType","meterSerialNumber"];
+const names39 = ["vendorId","messageId","data"];
+const names40 = ["status","connectorId","scheduleStart","chargingSchedule"];
+const names41 = ["duration","startSchedule","chargingRateUnit","chargingSchedulePeriod","minChargingRate"];
+const names42 = ["startPeriod","limit","numberPhases"];
+const names43 = ["configurationKey","unknownKey"];
+const names44 = ["key","readonly","value"];
+const names45 = ["status","requestId"];
+const names46 = ["value","context","format","measurand","phase","location","unit"];
+const names47 = ["connectorId","transactionId","meterValue"];
+const names48 = ["type","timestamp","techInfo"];
+const names49 = ["connectorId","idTag","meterStart","reservationId","timestamp"];
+const names50 = ["connectorId","errorCode","info","status","timestamp","vendorId","vendorErrorCode"];
+const names51 = ["idTag","meterStop","timestamp","transactionId","reason","transactionData"];
 
 export const Authorize_req = validate0;
 
 function validate0(data, instancePath=""){
 if(true){
-if(objectWith(validate0, data, instancePath, names21, names21)){
+if(objectWith(validate0, data, instancePath, names22, names22)){
 {
 if(true){
 if(data.idTag !== undefined){
@@ -83,7 +84,7 @@ export const BootNotification_req = validate1;
 
 function validate1(data, instancePath=""){
 if(true){
-if(objectWith(validate1, data, instancePath, names22, names37)){
+if(objectWith(validate1, data, instancePath, names23, names38)){
 {
 if(true){
 if(data.chargePointVendor !== undefined){
@@ -207,7 +208,7 @@ export const ChangeAvailability_conf = validate2;
 
 function validate2(data, instancePath=""){
 if(true){
-if(objectWith(validate2, data, instancePath, names23, names23)){
+if(objectWith(validate2, data, instancePath, names24, names24)){
 {
 if(true){
 if(data.status !== undefined){
@@ -234,7 +235,7 @@ export const ChangeConfiguration_conf = validate3;
 
 function validate3(data, instancePath=""){
 if(true){
-if(objectWith(validate3, data, instancePath, names23, names23)){
+if(objectWith(validate3, data, instancePath, names24, names24)){
 {
 if(true){
 if(data.status !== undefined){
@@ -257,42 +258,20 @@ validate3.errors = null;
 return true;
 }
 
-export const DataTransfer_req = validate4;
+export const ClearChargingProfile_conf = validate4;
 
 function validate4(data, instancePath=""){
 if(true){
-if(objectWith(validate4, data, instancePath, names24, names38)){
+if(objectWith(validate4, data, instancePath, names24, names24)){
 {
 if(true){
-if(data.vendorId !== undefined){
-let data0 = data.vendorId;
-if(true){
-if(!stringMax(validate4, data0, instancePath+"/vendorId", 255)){
-return false;
+if(data.status !== undefined){
+let data0 = data.status;
+if(typeof data0 !== "string"){
+return failType(validate4, instancePath+"/status", "string");
 }
-}
-}
-else {
-}
-if(true){
-if(data.messageId !== undefined){
-let data1 = data.messageId;
-if(true){
-if(!stringMax(validate4, data1, instancePath+"/messageId", 50)){
-return false;
-}
-}
-}
-else {
-}
-if(true){
-if(data.data !== undefined){
-if(typeof data.data !== "string"){
-return failType(validate4, instancePath+"/data", "string");
-}
-}
-else {
-}
+if(!enum2.includes(data0)){
+return fail(validate4, instancePath+"/status", "enum", {allowedValues: enum2});
 }
 }
 }
@@ -306,20 +285,42 @@ validate4.errors = null;
 return true;
 }
 
-export const DiagnosticsStatusNotification_req = validate5;
+export const DataTransfer_req = validate5;
 
 function validate5(data, instancePath=""){
 if(true){
-if(objectWith(validate5, data, instancePath, names23, names23)){
+if(objectWith(validate5, data, instancePath, names25, names39)){
 {
 if(true){
-if(data.status !== undefined){
-let data0 = data.status;
-if(typeof data0 !== "string"){
-return failType(validate5, instancePath+"/status", "string");
+if(data.vendorId !== undefined){
+let data0 = data.vendorId;
+if(true){
+if(!stringMax(validate5, data0, instancePath+"/vendorId", 255)){
+return false;
 }
-if(!enum2.includes(data0)){
-return fail(validate5, instancePath+"/status", "enum", {allowedValues: enum2});
+}
+}
+else {
+}
+if(true){
+if(data.messageId !== undefined){
+let data1 = data.messageId;
+if(true){
+if(!stringMax(validate5, data1, instancePath+"/messageId", 50)){
+return false;
+}
+}
+}
+else {
+}
+if(true){
+if(data.data !== undefined){
+if(typeof data.data !== "string"){
+return failType(validate5, instancePath+"/data", "string");
+}
+}
+else {
+}
 }
 }
 }
@@ -333,11 +334,11 @@ validate5.errors = null;
 return true;
 }
 
-export const FirmwareStatusNotification_req = validate6;
+export const DiagnosticsStatusNotification_req = validate6;
 
 function validate6(data, instancePath=""){
 if(true){
-if(objectWith(validate6, data, instancePath, names23, names23)){
+if(objectWith(validate6, data, instancePath, names24, names24)){
 {
 if(true){
 if(data.status !== undefined){
@@ -360,12 +361,11 @@ validate6.errors = null;
 return true;
 }
 
-export const GetCompositeSchedule_conf = validate7;
-const formats0 = ocppFormats["date-time"];
+export const FirmwareStatusNotification_req = validate7;
 
 function validate7(data, instancePath=""){
 if(true){
-if(objectWith(validate7, data, instancePath, names23, names39)){
+if(objectWith(validate7, data, instancePath, names24, names24)){
 {
 if(true){
 if(data.status !== undefined){
@@ -377,13 +377,41 @@ if(!enum4.includes(data0)){
 return fail(validate7, instancePath+"/status", "enum", {allowedValues: enum4});
 }
 }
+}
+}
+}
+else {
+return false;
+}
+}
+validate7.errors = null;
+return true;
+}
+
+export const GetCompositeSchedule_conf = validate8;
+const formats0 = ocppFormats["date-time"];
+
+function validate8(data, instancePath=""){
+if(true){
+if(objectWith(validate8, data, instancePath, names24, names40)){
+{
+if(true){
+if(data.status !== undefined){
+let data0 = data.status;
+if(typeof data0 !== "string"){
+return failType(validate8, instancePath+"/status", "string");
+}
+if(!enum5.includes(data0)){
+return fail(validate8, instancePath+"/status", "enum", {allowedValues: enum5});
+}
+}
 else {
 }
 if(true){
 if(data.connectorId !== undefined){
 let data1 = data.connectorId;
 if(!isInteger(data1)){
-return failType(validate7, instancePath+"/connectorId", "integer");
+return failType(validate8, instancePath+"/connectorId", "integer");
 }
 }
 else {
@@ -393,7 +421,7 @@ if(data.scheduleStart !== undefined){
 let data2 = data.scheduleStart;
 if(true){
 if(true){
-if(!stringFormat(validate7, data2, instancePath+"/scheduleStart", formats0, "date-time")){
+if(!stringFormat(validate8, data2, instancePath+"/scheduleStart", formats0, "date-time")){
 return false;
 }
 }
@@ -407,19 +435,19 @@ let data3 = data.chargingSchedule;
 if(true){
 if(isObject(data3)){
 let missing1;
-if((missing1 = missingOf(data3, names25)) !== undefined){
-return failRequired(validate7, instancePath+"/chargingSchedule", missing1);
+if((missing1 = missingOf(data3, names26)) !== undefined){
+return failRequired(validate8, instancePath+"/chargingSchedule", missing1);
 }
 else {
-const key1 = extraKey(data3, names40);
+const key1 = extraKey(data3, names41);
 if(key1 !== undefined){
-return failAdditional(validate7, instancePath+"/chargingSchedule", key1);
+return failAdditional(validate8, instancePath+"/chargingSchedule", key1);
 }
 if(true){
 if(data3.duration !== undefined){
 let data4 = data3.duration;
 if(!isInteger(data4)){
-return failType(validate7, instancePath+"/chargingSchedule/duration", "integer");
+return failType(validate8, instancePath+"/chargingSchedule/duration", "integer");
 }
 }
 else {
@@ -429,7 +457,7 @@ if(data3.startSchedule !== undefined){
 let data5 = data3.startSchedule;
 if(true){
 if(true){
-if(!stringFormat(validate7, data5, instancePath+"/chargingSchedule/startSchedule", formats0, "date-time")){
+if(!stringFormat(validate8, data5, instancePath+"/chargingSchedule/startSchedule", formats0, "date-time")){
 return false;
 }
 }
@@ -441,10 +469,10 @@ if(true){
 if(data3.chargingRateUnit !== undefined){
 let data6 = data3.chargingRateUnit;
 if(typeof data6 !== "string"){
-return failType(validate7, instancePath+"/chargingSchedule/chargingRateUnit", "string");
+return failType(validate8, instancePath+"/chargingSchedule/chargingRateUnit", "string");
 }
-if(!enum5.includes(data6)){
-return fail(validate7, instancePath+"/chargingSchedule/chargingRateUnit", "enum", {allowedValues: enum5});
+if(!enum6.includes(data6)){
+return fail(validate8, instancePath+"/chargingSchedule/chargingRateUnit", "enum", {allowedValues: enum6});
 }
 }
 else {
@@ -460,19 +488,19 @@ let data8 = data7[i0];
 if(true){
 if(isObject(data8)){
 let missing2;
-if((missing2 = missingOf(data8, names26)) !== undefined){
-return failRequired(validate7, instancePath+"/chargingSchedule/chargingSchedulePeriod/" + i0, missing2);
+if((missing2 = missingOf(data8, names27)) !== undefined){
+return failRequired(validate8, instancePath+"/chargingSchedule/chargingSchedulePeriod/" + i0, missing2);
 }
 else {
-const key2 = extraKey(data8, names41);
+const key2 = extraKey(data8, names42);
 if(key2 !== undefined){
-return failAdditional(validate7, instancePath+"/chargingSchedule/chargingSchedulePeriod/" + i0, key2);
+return failAdditional(validate8, instancePath+"/chargingSchedule/chargingSchedulePeriod/" + i0, key2);
 }
 if(true){
 if(data8.startPeriod !== undefined){
 let data9 = data8.startPeriod;
 if(!isInteger(data9)){
-return failType(validate7, instancePath+"/chargingSchedule/chargingSchedulePeriod/" + i0+"/startPeriod", "integer");
+return failType(validate8, instancePath+"/chargingSchedule/chargingSchedulePeriod/" + i0+"/startPeriod", "integer");
 }
 }
 else {
@@ -484,11 +512,11 @@ if(true){
 if((typeof data10 == "number") && (isFinite(data10))){
 let res0;
 if((0.1 === 0 || (res0 = data10/0.1, Math.abs(Math.round(res0) - res0) > 1e-6))){
-return fail(validate7, instancePath+"/chargingSchedule/chargingSchedulePeriod/" + i0+"/limit", "multipleOf", {multipleOf: 0.1});
+return fail(validate8, instancePath+"/chargingSchedule/chargingSchedulePeriod/" + i0+"/limit", "multipleOf", {multipleOf: 0.1});
 }
 }
 else {
-return failType(validate7, instancePath+"/chargingSchedule/chargingSchedulePeriod/" + i0+"/limit", "number");
+return failType(validate8, instancePath+"/chargingSchedule/chargingSchedulePeriod/" + i0+"/limit", "number");
 }
 }
 }
@@ -498,7 +526,7 @@ if(true){
 if(data8.numberPhases !== undefined){
 let data11 = data8.numberPhases;
 if(!isInteger(data11)){
-return failType(validate7, instancePath+"/chargingSchedule/chargingSchedulePeriod/" + i0+"/numberPhases", "integer");
+return failType(validate8, instancePath+"/chargingSchedule/chargingSchedulePeriod/" + i0+"/numberPhases", "integer");
 }
 }
 else {
@@ -509,7 +537,7 @@ else {
 }
 }
 else {
-return failType(validate7, instancePath+"/chargingSchedule/chargingSchedulePeriod/" + i0, "object");
+return failType(validate8, instancePath+"/chargingSchedule/chargingSchedulePeriod/" + i0, "object");
 }
 }
 if(!true){
@@ -518,7 +546,7 @@ break;
 }
 }
 else {
-return failType(validate7, instancePath+"/chargingSchedule/chargingSchedulePeriod", "array");
+return failType(validate8, instancePath+"/chargingSchedule/chargingSchedulePeriod", "array");
 }
 }
 }
@@ -531,25 +559,25 @@ if(true){
 if((typeof data12 == "number") && (isFinite(data12))){
 let res1;
 if((0.1 === 0 || (res1 = data12/0.1, Math.abs(Math.round(res1) - res1) > 1e-6))){
-return fail(validate7, instancePath+"/chargingSchedule/minChargingRate", "multipleOf", {multipleOf: 0.1});
+return fail(validate8, instancePath+"/chargingSchedule/minChargingRate", "multipleOf", {multipleOf: 0.1});
 }
 }
 else {
-return failType(validate7, instancePath+"/chargingSchedule/minChargingRate", "number");
-}
-}
-}
-else {
-}
-}
-}
-}
-}
+return failType(validate8, instancePath+"/chargingSchedule/minChargingRate", "number");
 }
 }
 }
 else {
-return failType(validate7, instancePath+"/chargingSchedule", "object");
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+return failType(validate8, instancePath+"/chargingSchedule", "object");
 }
 }
 }
@@ -565,15 +593,15 @@ else {
 return false;
 }
 }
-validate7.errors = null;
+validate8.errors = null;
 return true;
 }
 
-export const GetConfiguration_conf = validate8;
+export const GetConfiguration_conf = validate9;
 
-function validate8(data, instancePath=""){
+function validate9(data, instancePath=""){
 if(true){
-if(objectWith(validate8, data, instancePath, undefined, names42)){
+if(objectWith(validate9, data, instancePath, undefined, names43)){
 if(true){
 if(data.configurationKey !== undefined){
 let data0 = data.configurationKey;
@@ -585,19 +613,19 @@ let data1 = data0[i0];
 if(true){
 if(isObject(data1)){
 let missing0;
-if((missing0 = missingOf(data1, names27)) !== undefined){
-return failRequired(validate8, instancePath+"/configurationKey/" + i0, missing0);
+if((missing0 = missingOf(data1, names28)) !== undefined){
+return failRequired(validate9, instancePath+"/configurationKey/" + i0, missing0);
 }
 else {
-const key1 = extraKey(data1, names43);
+const key1 = extraKey(data1, names44);
 if(key1 !== undefined){
-return failAdditional(validate8, instancePath+"/configurationKey/" + i0, key1);
+return failAdditional(validate9, instancePath+"/configurationKey/" + i0, key1);
 }
 if(true){
 if(data1.key !== undefined){
 let data2 = data1.key;
 if(true){
-if(!stringMax(validate8, data2, instancePath+"/configurationKey/" + i0+"/key", 50)){
+if(!stringMax(validate9, data2, instancePath+"/configurationKey/" + i0+"/key", 50)){
 return false;
 }
 }
@@ -607,7 +635,7 @@ else {
 if(true){
 if(data1.readonly !== undefined){
 if(typeof data1.readonly !== "boolean"){
-return failType(validate8, instancePath+"/configurationKey/" + i0+"/readonly", "boolean");
+return failType(validate9, instancePath+"/configurationKey/" + i0+"/readonly", "boolean");
 }
 }
 else {
@@ -616,7 +644,7 @@ if(true){
 if(data1.value !== undefined){
 let data4 = data1.value;
 if(true){
-if(!stringMax(validate8, data4, instancePath+"/configurationKey/" + i0+"/value", 500)){
+if(!stringMax(validate9, data4, instancePath+"/configurationKey/" + i0+"/value", 500)){
 return false;
 }
 }
@@ -629,7 +657,7 @@ else {
 }
 }
 else {
-return failType(validate8, instancePath+"/configurationKey/" + i0, "object");
+return failType(validate9, instancePath+"/configurationKey/" + i0, "object");
 }
 }
 if(!true){
@@ -638,7 +666,7 @@ break;
 }
 }
 else {
-return failType(validate8, instancePath+"/configurationKey", "array");
+return failType(validate9, instancePath+"/configurationKey", "array");
 }
 }
 }
@@ -653,7 +681,7 @@ const len1 = data5.length;
 for(let i1=0; i1<len1; i1++){
 let data6 = data5[i1];
 if(true){
-if(!stringMax(validate8, data6, instancePath+"/unknownKey/" + i1, 50)){
+if(!stringMax(validate9, data6, instancePath+"/unknownKey/" + i1, 50)){
 return false;
 }
 }
@@ -663,35 +691,11 @@ break;
 }
 }
 else {
-return failType(validate8, instancePath+"/unknownKey", "array");
+return failType(validate9, instancePath+"/unknownKey", "array");
 }
 }
 }
 else {
-}
-}
-}
-}
-else {
-return false;
-}
-}
-validate8.errors = null;
-return true;
-}
-
-export const GetLocalListVersion_conf = validate9;
-
-function validate9(data, instancePath=""){
-if(true){
-if(objectWith(validate9, data, instancePath, names28, names28)){
-{
-if(true){
-if(data.listVersion !== undefined){
-let data0 = data.listVersion;
-if(!isInteger(data0)){
-return failType(validate9, instancePath+"/listVersion", "integer");
-}
 }
 }
 }
@@ -704,63 +708,87 @@ validate9.errors = null;
 return true;
 }
 
-export const Heartbeat_req = validate10;
+export const GetLocalListVersion_conf = validate10;
 
 function validate10(data, instancePath=""){
 if(true){
-if(isObject(data)){
-for(const key0 in data){
-return failAdditional(validate10, instancePath, key0);
+if(objectWith(validate10, data, instancePath, names29, names29)){
+{
+if(true){
+if(data.listVersion !== undefined){
+let data0 = data.listVersion;
+if(!isInteger(data0)){
+return failType(validate10, instancePath+"/listVersion", "integer");
+}
+}
+}
 }
 }
 else {
-return failType(validate10, instancePath, "object");
+return false;
 }
 }
 validate10.errors = null;
 return true;
 }
 
-export const LogStatusNotification_req = validate11;
-
-function validate12(data, instancePath=""){
-/*# sourceURL="urn:def:UploadLogStatusEnumType" */;
-return stringEnum(validate12, data, instancePath, enum6);
-}
-
+export const Heartbeat_req = validate11;
 
 function validate11(data, instancePath=""){
 if(true){
-if(objectWith(validate11, data, instancePath, names23, names44)){
-{
-if(true){
-if(!property(validate11, data, "status", validate12, instancePath)){
-return false;
-}
-if(true){
-if(data.requestId !== undefined){
-let data1 = data.requestId;
-if(!isInteger(data1)){
-return failType(validate11, instancePath+"/requestId", "integer");
+if(isObject(data)){
+for(const key0 in data){
+return failAdditional(validate11, instancePath, key0);
 }
 }
 else {
-}
-}
-}
-}
-}
-else {
-return false;
+return failType(validate11, instancePath, "object");
 }
 }
 validate11.errors = null;
 return true;
 }
 
-export const MeterValues_req = validate14;
+export const LogStatusNotification_req = validate12;
 
-function validate15(data, instancePath=""){
+function validate13(data, instancePath=""){
+/*# sourceURL="urn:def:UploadLogStatusEnumType" */;
+return stringEnum(validate13, data, instancePath, enum7);
+}
+
+
+function validate12(data, instancePath=""){
+if(true){
+if(objectWith(validate12, data, instancePath, names24, names45)){
+{
+if(true){
+if(!property(validate12, data, "status", validate13, instancePath)){
+return false;
+}
+if(true){
+if(data.requestId !== undefined){
+let data1 = data.requestId;
+if(!isInteger(data1)){
+return failType(validate12, instancePath+"/requestId", "integer");
+}
+}
+else {
+}
+}
+}
+}
+}
+else {
+return false;
+}
+}
+validate12.errors = null;
+return true;
+}
+
+export const MeterValues_req = validate15;
+
+function validate16(data, instancePath=""){
 /*# sourceURL="urn:shared:MeterValues.req:properties:meterValue" */;
 if(true){
 if(Array.isArray(data)){
@@ -770,20 +798,20 @@ let data0 = data[i0];
 if(true){
 if(isObject(data0)){
 let missing0;
-if((missing0 = missingOf(data0, names29)) !== undefined){
-return failRequired(validate15, instancePath+"/" + i0, missing0);
+if((missing0 = missingOf(data0, names30)) !== undefined){
+return failRequired(validate16, instancePath+"/" + i0, missing0);
 }
 else {
-const key0 = extraKey(data0, names29);
+const key0 = extraKey(data0, names30);
 if(key0 !== undefined){
-return failAdditional(validate15, instancePath+"/" + i0, key0);
+return failAdditional(validate16, instancePath+"/" + i0, key0);
 }
 if(true){
 if(data0.timestamp !== undefined){
 let data1 = data0.timestamp;
 if(true){
 if(true){
-if(!stringFormat(validate15, data1, instancePath+"/" + i0+"/timestamp", formats0, "date-time")){
+if(!stringFormat(validate16, data1, instancePath+"/" + i0+"/timestamp", formats0, "date-time")){
 return false;
 }
 }
@@ -802,18 +830,18 @@ let data3 = data2[i1];
 if(true){
 if(isObject(data3)){
 let missing1;
-if((missing1 = missingOf(data3, names30)) !== undefined){
-return failRequired(validate15, instancePath+"/" + i0+"/sampledValue/" + i1, missing1);
+if((missing1 = missingOf(data3, names31)) !== undefined){
+return failRequired(validate16, instancePath+"/" + i0+"/sampledValue/" + i1, missing1);
 }
 else {
-const key1 = extraKey(data3, names45);
+const key1 = extraKey(data3, names46);
 if(key1 !== undefined){
-return failAdditional(validate15, instancePath+"/" + i0+"/sampledValue/" + i1, key1);
+return failAdditional(validate16, instancePath+"/" + i0+"/sampledValue/" + i1, key1);
 }
 if(true){
 if(data3.value !== undefined){
 if(typeof data3.value !== "string"){
-return failType(validate15, instancePath+"/" + i0+"/sampledValue/" + i1+"/value", "string");
+return failType(validate16, instancePath+"/" + i0+"/sampledValue/" + i1+"/value", "string");
 }
 }
 else {
@@ -822,10 +850,10 @@ if(true){
 if(data3.context !== undefined){
 let data5 = data3.context;
 if(typeof data5 !== "string"){
-return failType(validate15, instancePath+"/" + i0+"/sampledValue/" + i1+"/context", "string");
+return failType(validate16, instancePath+"/" + i0+"/sampledValue/" + i1+"/context", "string");
 }
-if(!enum7.includes(data5)){
-return fail(validate15, instancePath+"/" + i0+"/sampledValue/" + i1+"/context", "enum", {allowedValues: enum7});
+if(!enum8.includes(data5)){
+return fail(validate16, instancePath+"/" + i0+"/sampledValue/" + i1+"/context", "enum", {allowedValues: enum8});
 }
 }
 else {
@@ -834,10 +862,10 @@ if(true){
 if(data3.format !== undefined){
 let data6 = data3.format;
 if(typeof data6 !== "string"){
-return failType(validate15, instancePath+"/" + i0+"/sampledValue/" + i1+"/format", "string");
+return failType(validate16, instancePath+"/" + i0+"/sampledValue/" + i1+"/format", "string");
 }
-if(!enum8.includes(data6)){
-return fail(validate15, instancePath+"/" + i0+"/sampledValue/" + i1+"/format", "enum", {allowedValues: enum8});
+if(!enum9.includes(data6)){
+return fail(validate16, instancePath+"/" + i0+"/sampledValue/" + i1+"/format", "enum", {allowedValues: enum9});
 }
 }
 else {
@@ -846,10 +874,10 @@ if(true){
 if(data3.measurand !== undefined){
 let data7 = data3.measurand;
 if(typeof data7 !== "string"){
-return failType(validate15, instancePath+"/" + i0+"/sampledValue/" + i1+"/measurand", "string");
+return failType(validate16, instancePath+"/" + i0+"/sampledValue/" + i1+"/measurand", "string");
 }
-if(!enum9.includes(data7)){
-return fail(validate15, instancePath+"/" + i0+"/sampledValue/" + i1+"/measurand", "enum", {allowedValues: enum9});
+if(!enum10.includes(data7)){
+return fail(validate16, instancePath+"/" + i0+"/sampledValue/" + i1+"/measurand", "enum", {allowedValues: enum10});
 }
 }
 else {
@@ -858,10 +886,10 @@ if(true){
 if(data3.phase !== undefined){
 let data8 = data3.phase;
 if(typeof data8 !== "string"){
-return failType(validate15, instancePath+"/" + i0+"/sampledValue/" + i1+"/phase", "string");
+return failType(validate16, instancePath+"/" + i0+"/sampledValue/" + i1+"/phase", "string");
 }
-if(!enum10.includes(data8)){
-return fail(validate15, instancePath+"/" + i0+"/sampledValue/" + i1+"/phase", "enum", {allowedValues: enum10});
+if(!enum11.includes(data8)){
+return fail(validate16, instancePath+"/" + i0+"/sampledValue/" + i1+"/phase", "enum", {allowedValues: enum11});
 }
 }
 else {
@@ -870,10 +898,10 @@ if(true){
 if(data3.location !== undefined){
 let data9 = data3.location;
 if(typeof data9 !== "string"){
-return failType(validate15, instancePath+"/" + i0+"/sampledValue/" + i1+"/location", "string");
+return failType(validate16, instancePath+"/" + i0+"/sampledValue/" + i1+"/location", "string");
 }
-if(!enum11.includes(data9)){
-return fail(validate15, instancePath+"/" + i0+"/sampledValue/" + i1+"/location", "enum", {allowedValues: enum11});
+if(!enum12.includes(data9)){
+return fail(validate16, instancePath+"/" + i0+"/sampledValue/" + i1+"/location", "enum", {allowedValues: enum12});
 }
 }
 else {
@@ -882,25 +910,25 @@ if(true){
 if(data3.unit !== undefined){
 let data10 = data3.unit;
 if(typeof data10 !== "string"){
-return failType(validate15, instancePath+"/" + i0+"/sampledValue/" + i1+"/unit", "string");
+return failType(validate16, instancePath+"/" + i0+"/sampledValue/" + i1+"/unit", "string");
 }
-if(!enum12.includes(data10)){
-return fail(validate15, instancePath+"/" + i0+"/sampledValue/" + i1+"/unit", "enum", {allowedValues: enum12});
-}
-}
-else {
-}
-}
-}
-}
-}
-}
-}
-}
+if(!enum13.includes(data10)){
+return fail(validate16, instancePath+"/" + i0+"/sampledValue/" + i1+"/unit", "enum", {allowedValues: enum13});
 }
 }
 else {
-return failType(validate15, instancePath+"/" + i0+"/sampledValue/" + i1, "object");
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+return failType(validate16, instancePath+"/" + i0+"/sampledValue/" + i1, "object");
 }
 }
 if(!true){
@@ -909,7 +937,7 @@ break;
 }
 }
 else {
-return failType(validate15, instancePath+"/" + i0+"/sampledValue", "array");
+return failType(validate16, instancePath+"/" + i0+"/sampledValue", "array");
 }
 }
 }
@@ -920,7 +948,7 @@ else {
 }
 }
 else {
-return failType(validate15, instancePath+"/" + i0, "object");
+return failType(validate16, instancePath+"/" + i0, "object");
 }
 }
 if(!true){
@@ -929,23 +957,23 @@ break;
 }
 }
 else {
-return failType(validate15, instancePath, "array");
+return failType(validate16, instancePath, "array");
 }
 }
-validate15.errors = null;
+validate16.errors = null;
 return true;
 }
 
 
-function validate14(data, instancePath=""){
+function validate15(data, instancePath=""){
 if(true){
-if(objectWith(validate14, data, instancePath, names31, names46)){
+if(objectWith(validate15, data, instancePath, names32, names47)){
 {
 if(true){
 if(data.connectorId !== undefined){
 let data0 = data.connectorId;
 if(!isInteger(data0)){
-return failType(validate14, instancePath+"/connectorId", "integer");
+return failType(validate15, instancePath+"/connectorId", "integer");
 }
 }
 else {
@@ -954,13 +982,13 @@ if(true){
 if(data.transactionId !== undefined){
 let data1 = data.transactionId;
 if(!isInteger(data1)){
-return failType(validate14, instancePath+"/transactionId", "integer");
+return failType(validate15, instancePath+"/transactionId", "integer");
 }
 }
 else {
 }
 if(true){
-if(!property(validate14, data, "meterValue", validate15, instancePath)){
+if(!property(validate15, data, "meterValue", validate16, instancePath)){
 return false;
 }
 }
@@ -972,42 +1000,15 @@ else {
 return false;
 }
 }
-validate14.errors = null;
+validate15.errors = null;
 return true;
 }
 
-export const RemoteStartTransaction_conf = validate17;
-
-function validate17(data, instancePath=""){
-if(true){
-if(objectWith(validate17, data, instancePath, names23, names23)){
-{
-if(true){
-if(data.status !== undefined){
-let data0 = data.status;
-if(typeof data0 !== "string"){
-return failType(validate17, instancePath+"/status", "string");
-}
-if(!enum4.includes(data0)){
-return fail(validate17, instancePath+"/status", "enum", {allowedValues: enum4});
-}
-}
-}
-}
-}
-else {
-return false;
-}
-}
-validate17.errors = null;
-return true;
-}
-
-export const RemoteStopTransaction_conf = validate18;
+export const RemoteStartTransaction_conf = validate18;
 
 function validate18(data, instancePath=""){
 if(true){
-if(objectWith(validate18, data, instancePath, names23, names23)){
+if(objectWith(validate18, data, instancePath, names24, names24)){
 {
 if(true){
 if(data.status !== undefined){
@@ -1015,8 +1016,8 @@ let data0 = data.status;
 if(typeof data0 !== "string"){
 return failType(validate18, instancePath+"/status", "string");
 }
-if(!enum4.includes(data0)){
-return fail(validate18, instancePath+"/status", "enum", {allowedValues: enum4});
+if(!enum5.includes(data0)){
+return fail(validate18, instancePath+"/status", "enum", {allowedValues: enum5});
 }
 }
 }
@@ -1030,11 +1031,11 @@ validate18.errors = null;
 return true;
 }
 
-export const Reset_conf = validate19;
+export const RemoteStopTransaction_conf = validate19;
 
 function validate19(data, instancePath=""){
 if(true){
-if(objectWith(validate19, data, instancePath, names23, names23)){
+if(objectWith(validate19, data, instancePath, names24, names24)){
 {
 if(true){
 if(data.status !== undefined){
@@ -1042,8 +1043,8 @@ let data0 = data.status;
 if(typeof data0 !== "string"){
 return failType(validate19, instancePath+"/status", "string");
 }
-if(!enum4.includes(data0)){
-return fail(validate19, instancePath+"/status", "enum", {allowedValues: enum4});
+if(!enum5.includes(data0)){
+return fail(validate19, instancePath+"/status", "enum", {allowedValues: enum5});
 }
 }
 }
@@ -1057,47 +1058,20 @@ validate19.errors = null;
 return true;
 }
 
-export const SecurityEventNotification_req = validate20;
+export const Reset_conf = validate20;
 
 function validate20(data, instancePath=""){
 if(true){
-if(objectWith(validate20, data, instancePath, names32, names47)){
+if(objectWith(validate20, data, instancePath, names24, names24)){
 {
 if(true){
-if(data.type !== undefined){
-let data0 = data.type;
-if(true){
-if(!stringMax(validate20, data0, instancePath+"/type", 50)){
-return false;
+if(data.status !== undefined){
+let data0 = data.status;
+if(typeof data0 !== "string"){
+return failType(validate20, instancePath+"/status", "string");
 }
-}
-}
-else {
-}
-if(true){
-if(data.timestamp !== undefined){
-let data1 = data.timestamp;
-if(true){
-if(true){
-if(!stringFormat(validate20, data1, instancePath+"/timestamp", formats0, "date-time")){
-return false;
-}
-}
-}
-}
-else {
-}
-if(true){
-if(data.techInfo !== undefined){
-let data2 = data.techInfo;
-if(true){
-if(!stringMax(validate20, data2, instancePath+"/techInfo", 255)){
-return false;
-}
-}
-}
-else {
-}
+if(!enum5.includes(data0)){
+return fail(validate20, instancePath+"/status", "enum", {allowedValues: enum5});
 }
 }
 }
@@ -1111,20 +1085,47 @@ validate20.errors = null;
 return true;
 }
 
-export const SendLocalList_conf = validate21;
+export const SecurityEventNotification_req = validate21;
 
 function validate21(data, instancePath=""){
 if(true){
-if(objectWith(validate21, data, instancePath, names23, names23)){
+if(objectWith(validate21, data, instancePath, names33, names48)){
 {
 if(true){
-if(data.status !== undefined){
-let data0 = data.status;
-if(typeof data0 !== "string"){
-return failType(validate21, instancePath+"/status", "string");
+if(data.type !== undefined){
+let data0 = data.type;
+if(true){
+if(!stringMax(validate21, data0, instancePath+"/type", 50)){
+return false;
 }
-if(!enum13.includes(data0)){
-return fail(validate21, instancePath+"/status", "enum", {allowedValues: enum13});
+}
+}
+else {
+}
+if(true){
+if(data.timestamp !== undefined){
+let data1 = data.timestamp;
+if(true){
+if(true){
+if(!stringFormat(validate21, data1, instancePath+"/timestamp", formats0, "date-time")){
+return false;
+}
+}
+}
+}
+else {
+}
+if(true){
+if(data.techInfo !== undefined){
+let data2 = data.techInfo;
+if(true){
+if(!stringMax(validate21, data2, instancePath+"/techInfo", 255)){
+return false;
+}
+}
+}
+else {
+}
 }
 }
 }
@@ -1138,11 +1139,11 @@ validate21.errors = null;
 return true;
 }
 
-export const SetChargingProfile_conf = validate22;
+export const SendLocalList_conf = validate22;
 
 function validate22(data, instancePath=""){
 if(true){
-if(objectWith(validate22, data, instancePath, names23, names23)){
+if(objectWith(validate22, data, instancePath, names24, names24)){
 {
 if(true){
 if(data.status !== undefined){
@@ -1165,19 +1166,20 @@ validate22.errors = null;
 return true;
 }
 
-export const SignCertificate_req = validate23;
+export const SetChargingProfile_conf = validate23;
 
 function validate23(data, instancePath=""){
 if(true){
-if(objectWith(validate23, data, instancePath, names33, names33)){
+if(objectWith(validate23, data, instancePath, names24, names24)){
 {
 if(true){
-if(data.csr !== undefined){
-let data0 = data.csr;
-if(true){
-if(!stringMax(validate23, data0, instancePath+"/csr", 5500)){
-return false;
+if(data.status !== undefined){
+let data0 = data.status;
+if(typeof data0 !== "string"){
+return failType(validate23, instancePath+"/status", "string");
 }
+if(!enum15.includes(data0)){
+return fail(validate23, instancePath+"/status", "enum", {allowedValues: enum15});
 }
 }
 }
@@ -1191,30 +1193,19 @@ validate23.errors = null;
 return true;
 }
 
-export const SignedFirmwareStatusNotification_req = validate24;
-
-function validate25(data, instancePath=""){
-/*# sourceURL="urn:def:FirmwareStatusEnumType" */;
-return stringEnum(validate25, data, instancePath, enum15);
-}
-
+export const SignCertificate_req = validate24;
 
 function validate24(data, instancePath=""){
 if(true){
-if(objectWith(validate24, data, instancePath, names23, names44)){
+if(objectWith(validate24, data, instancePath, names34, names34)){
 {
 if(true){
-if(!property(validate24, data, "status", validate25, instancePath)){
+if(data.csr !== undefined){
+let data0 = data.csr;
+if(true){
+if(!stringMax(validate24, data0, instancePath+"/csr", 5500)){
 return false;
 }
-if(true){
-if(data.requestId !== undefined){
-let data1 = data.requestId;
-if(!isInteger(data1)){
-return failType(validate24, instancePath+"/requestId", "integer");
-}
-}
-else {
 }
 }
 }
@@ -1228,65 +1219,30 @@ validate24.errors = null;
 return true;
 }
 
-export const StartTransaction_req = validate27;
+export const SignedFirmwareStatusNotification_req = validate25;
 
-function validate27(data, instancePath=""){
+function validate26(data, instancePath=""){
+/*# sourceURL="urn:def:FirmwareStatusEnumType" */;
+return stringEnum(validate26, data, instancePath, enum16);
+}
+
+
+function validate25(data, instancePath=""){
 if(true){
-if(objectWith(validate27, data, instancePath, names34, names48)){
+if(objectWith(validate25, data, instancePath, names24, names45)){
 {
 if(true){
-if(data.connectorId !== undefined){
-let data0 = data.connectorId;
-if(!isInteger(data0)){
-return failType(validate27, instancePath+"/connectorId", "integer");
-}
-}
-else {
-}
-if(true){
-if(data.idTag !== undefined){
-let data1 = data.idTag;
-if(true){
-if(!stringMax(validate27, data1, instancePath+"/idTag", 20)){
+if(!property(validate25, data, "status", validate26, instancePath)){
 return false;
 }
+if(true){
+if(data.requestId !== undefined){
+let data1 = data.requestId;
+if(!isInteger(data1)){
+return failType(validate25, instancePath+"/requestId", "integer");
 }
 }
 else {
-}
-if(true){
-if(data.meterStart !== undefined){
-let data2 = data.meterStart;
-if(!isInteger(data2)){
-return failType(validate27, instancePath+"/meterStart", "integer");
-}
-}
-else {
-}
-if(true){
-if(data.reservationId !== undefined){
-let data3 = data.reservationId;
-if(!isInteger(data3)){
-return failType(validate27, instancePath+"/reservationId", "integer");
-}
-}
-else {
-}
-if(true){
-if(data.timestamp !== undefined){
-let data4 = data.timestamp;
-if(true){
-if(true){
-if(!stringFormat(validate27, data4, instancePath+"/timestamp", formats0, "date-time")){
-return false;
-}
-}
-}
-}
-else {
-}
-}
-}
 }
 }
 }
@@ -1296,11 +1252,11 @@ else {
 return false;
 }
 }
-validate27.errors = null;
+validate25.errors = null;
 return true;
 }
 
-export const StatusNotification_req = validate28;
+export const StartTransaction_req = validate28;
 
 function validate28(data, instancePath=""){
 if(true){
@@ -1316,22 +1272,10 @@ return failType(validate28, instancePath+"/connectorId", "integer");
 else {
 }
 if(true){
-if(data.errorCode !== undefined){
-let data1 = data.errorCode;
-if(typeof data1 !== "string"){
-return failType(validate28, instancePath+"/errorCode", "string");
-}
-if(!enum16.includes(data1)){
-return fail(validate28, instancePath+"/errorCode", "enum", {allowedValues: enum16});
-}
-}
-else {
-}
+if(data.idTag !== undefined){
+let data1 = data.idTag;
 if(true){
-if(data.info !== undefined){
-let data2 = data.info;
-if(true){
-if(!stringMax(validate28, data2, instancePath+"/info", 50)){
+if(!stringMax(validate28, data1, instancePath+"/idTag", 20)){
 return false;
 }
 }
@@ -1339,13 +1283,19 @@ return false;
 else {
 }
 if(true){
-if(data.status !== undefined){
-let data3 = data.status;
-if(typeof data3 !== "string"){
-return failType(validate28, instancePath+"/status", "string");
+if(data.meterStart !== undefined){
+let data2 = data.meterStart;
+if(!isInteger(data2)){
+return failType(validate28, instancePath+"/meterStart", "integer");
 }
-if(!enum17.includes(data3)){
-return fail(validate28, instancePath+"/status", "enum", {allowedValues: enum17});
+}
+else {
+}
+if(true){
+if(data.reservationId !== undefined){
+let data3 = data.reservationId;
+if(!isInteger(data3)){
+return failType(validate28, instancePath+"/reservationId", "integer");
 }
 }
 else {
@@ -1363,30 +1313,6 @@ return false;
 }
 else {
 }
-if(true){
-if(data.vendorId !== undefined){
-let data5 = data.vendorId;
-if(true){
-if(!stringMax(validate28, data5, instancePath+"/vendorId", 255)){
-return false;
-}
-}
-}
-else {
-}
-if(true){
-if(data.vendorErrorCode !== undefined){
-let data6 = data.vendorErrorCode;
-if(true){
-if(!stringMax(validate28, data6, instancePath+"/vendorErrorCode", 50)){
-return false;
-}
-}
-}
-else {
-}
-}
-}
 }
 }
 }
@@ -1402,17 +1328,38 @@ validate28.errors = null;
 return true;
 }
 
-export const StopTransaction_req = validate29;
+export const StatusNotification_req = validate29;
 
 function validate29(data, instancePath=""){
 if(true){
 if(objectWith(validate29, data, instancePath, names36, names50)){
 {
 if(true){
-if(data.idTag !== undefined){
-let data0 = data.idTag;
+if(data.connectorId !== undefined){
+let data0 = data.connectorId;
+if(!isInteger(data0)){
+return failType(validate29, instancePath+"/connectorId", "integer");
+}
+}
+else {
+}
 if(true){
-if(!stringMax(validate29, data0, instancePath+"/idTag", 20)){
+if(data.errorCode !== undefined){
+let data1 = data.errorCode;
+if(typeof data1 !== "string"){
+return failType(validate29, instancePath+"/errorCode", "string");
+}
+if(!enum17.includes(data1)){
+return fail(validate29, instancePath+"/errorCode", "enum", {allowedValues: enum17});
+}
+}
+else {
+}
+if(true){
+if(data.info !== undefined){
+let data2 = data.info;
+if(true){
+if(!stringMax(validate29, data2, instancePath+"/info", 50)){
 return false;
 }
 }
@@ -1420,20 +1367,23 @@ return false;
 else {
 }
 if(true){
-if(data.meterStop !== undefined){
-let data1 = data.meterStop;
-if(!isInteger(data1)){
-return failType(validate29, instancePath+"/meterStop", "integer");
+if(data.status !== undefined){
+let data3 = data.status;
+if(typeof data3 !== "string"){
+return failType(validate29, instancePath+"/status", "string");
+}
+if(!enum18.includes(data3)){
+return fail(validate29, instancePath+"/status", "enum", {allowedValues: enum18});
 }
 }
 else {
 }
 if(true){
 if(data.timestamp !== undefined){
-let data2 = data.timestamp;
+let data4 = data.timestamp;
 if(true){
 if(true){
-if(!stringFormat(validate29, data2, instancePath+"/timestamp", formats0, "date-time")){
+if(!stringFormat(validate29, data4, instancePath+"/timestamp", formats0, "date-time")){
 return false;
 }
 }
@@ -1442,29 +1392,27 @@ return false;
 else {
 }
 if(true){
-if(data.transactionId !== undefined){
-let data3 = data.transactionId;
-if(!isInteger(data3)){
-return failType(validate29, instancePath+"/transactionId", "integer");
-}
-}
-else {
-}
+if(data.vendorId !== undefined){
+let data5 = data.vendorId;
 if(true){
-if(data.reason !== undefined){
-let data4 = data.reason;
-if(typeof data4 !== "string"){
-return failType(validate29, instancePath+"/reason", "string");
-}
-if(!enum18.includes(data4)){
-return fail(validate29, instancePath+"/reason", "enum", {allowedValues: enum18});
-}
-}
-else {
-}
-if(true){
-if(!property(validate29, data, "transactionData", validate15, instancePath)){
+if(!stringMax(validate29, data5, instancePath+"/vendorId", 255)){
 return false;
+}
+}
+}
+else {
+}
+if(true){
+if(data.vendorErrorCode !== undefined){
+let data6 = data.vendorErrorCode;
+if(true){
+if(!stringMax(validate29, data6, instancePath+"/vendorErrorCode", 50)){
+return false;
+}
+}
+}
+else {
+}
 }
 }
 }
@@ -1482,20 +1430,73 @@ validate29.errors = null;
 return true;
 }
 
-export const TriggerMessage_conf = validate31;
+export const StopTransaction_req = validate30;
 
-function validate31(data, instancePath=""){
+function validate30(data, instancePath=""){
 if(true){
-if(objectWith(validate31, data, instancePath, names23, names23)){
+if(objectWith(validate30, data, instancePath, names37, names51)){
 {
 if(true){
-if(data.status !== undefined){
-let data0 = data.status;
-if(typeof data0 !== "string"){
-return failType(validate31, instancePath+"/status", "string");
+if(data.idTag !== undefined){
+let data0 = data.idTag;
+if(true){
+if(!stringMax(validate30, data0, instancePath+"/idTag", 20)){
+return false;
 }
-if(!enum19.includes(data0)){
-return fail(validate31, instancePath+"/status", "enum", {allowedValues: enum19});
+}
+}
+else {
+}
+if(true){
+if(data.meterStop !== undefined){
+let data1 = data.meterStop;
+if(!isInteger(data1)){
+return failType(validate30, instancePath+"/meterStop", "integer");
+}
+}
+else {
+}
+if(true){
+if(data.timestamp !== undefined){
+let data2 = data.timestamp;
+if(true){
+if(true){
+if(!stringFormat(validate30, data2, instancePath+"/timestamp", formats0, "date-time")){
+return false;
+}
+}
+}
+}
+else {
+}
+if(true){
+if(data.transactionId !== undefined){
+let data3 = data.transactionId;
+if(!isInteger(data3)){
+return failType(validate30, instancePath+"/transactionId", "integer");
+}
+}
+else {
+}
+if(true){
+if(data.reason !== undefined){
+let data4 = data.reason;
+if(typeof data4 !== "string"){
+return failType(validate30, instancePath+"/reason", "string");
+}
+if(!enum19.includes(data4)){
+return fail(validate30, instancePath+"/reason", "enum", {allowedValues: enum19});
+}
+}
+else {
+}
+if(true){
+if(!property(validate30, data, "transactionData", validate16, instancePath)){
+return false;
+}
+}
+}
+}
 }
 }
 }
@@ -1505,15 +1506,15 @@ else {
 return false;
 }
 }
-validate31.errors = null;
+validate30.errors = null;
 return true;
 }
 
-export const UnlockConnector_conf = validate32;
+export const TriggerMessage_conf = validate32;
 
 function validate32(data, instancePath=""){
 if(true){
-if(objectWith(validate32, data, instancePath, names23, names23)){
+if(objectWith(validate32, data, instancePath, names24, names24)){
 {
 if(true){
 if(data.status !== undefined){
@@ -1536,5 +1537,32 @@ validate32.errors = null;
 return true;
 }
 
-export const validators = {"Authorize.req": Authorize_req, "BootNotification.req": BootNotification_req, "ChangeAvailability.conf": ChangeAvailability_conf, "ChangeConfiguration.conf": ChangeConfiguration_conf, "DataTransfer.req": DataTransfer_req, "DiagnosticsStatusNotification.req": DiagnosticsStatusNotification_req, "FirmwareStatusNotification.req": FirmwareStatusNotification_req, "GetCompositeSchedule.conf": GetCompositeSchedule_conf, "GetConfiguration.conf": GetConfiguration_conf, "GetLocalListVersion.conf": GetLocalListVersion_conf, "Heartbeat.req": Heartbeat_req, "LogStatusNotification.req": LogStatusNotification_req, "MeterValues.req": MeterValues_req, "RemoteStartTransaction.conf": RemoteStartTransaction_conf, "RemoteStopTransaction.conf": RemoteStopTransaction_conf, "Reset.conf": Reset_conf, "SecurityEventNotification.req": SecurityEventNotification_req, "SendLocalList.conf": SendLocalList_conf, "SetChargingProfile.conf": SetChargingProfile_conf, "SignCertificate.req": SignCertificate_req, "SignedFirmwareStatusNotification.req": SignedFirmwareStatusNotification_req, "StartTransaction.req": StartTransaction_req, "StatusNotification.req": StatusNotification_req, "StopTransaction.req": StopTransaction_req, "TriggerMessage.conf": TriggerMessage_conf, "UnlockConnector.conf": UnlockConnector_conf};
+export const UnlockConnector_conf = validate33;
+
+function validate33(data, instancePath=""){
+if(true){
+if(objectWith(validate33, data, instancePath, names24, names24)){
+{
+if(true){
+if(data.status !== undefined){
+let data0 = data.status;
+if(typeof data0 !== "string"){
+return failType(validate33, instancePath+"/status", "string");
+}
+if(!enum21.includes(data0)){
+return fail(validate33, instancePath+"/status", "enum", {allowedValues: enum21});
+}
+}
+}
+}
+}
+else {
+return false;
+}
+}
+validate33.errors = null;
+return true;
+}
+
+export const validators = {"Authorize.req": Authorize_req, "BootNotification.req": BootNotification_req, "ChangeAvailability.conf": ChangeAvailability_conf, "ChangeConfiguration.conf": ChangeConfiguration_conf, "ClearChargingProfile.conf": ClearChargingProfile_conf, "DataTransfer.req": DataTransfer_req, "DiagnosticsStatusNotification.req": DiagnosticsStatusNotification_req, "FirmwareStatusNotification.req": FirmwareStatusNotification_req, "GetCompositeSchedule.conf": GetCompositeSchedule_conf, "GetConfiguration.conf": GetConfiguration_conf, "GetLocalListVersion.conf": GetLocalListVersion_conf, "Heartbeat.req": Heartbeat_req, "LogStatusNotification.req": LogStatusNotification_req, "MeterValues.req": MeterValues_req, "RemoteStartTransaction.conf": RemoteStartTransaction_conf, "RemoteStopTransaction.conf": RemoteStopTransaction_conf, "Reset.conf": Reset_conf, "SecurityEventNotification.req": SecurityEventNotification_req, "SendLocalList.conf": SendLocalList_conf, "SetChargingProfile.conf": SetChargingProfile_conf, "SignCertificate.req": SignCertificate_req, "SignedFirmwareStatusNotification.req": SignedFirmwareStatusNotification_req, "StartTransaction.req": StartTransaction_req, "StatusNotification.req": StatusNotification_req, "StopTransaction.req": StopTransaction_req, "TriggerMessage.conf": TriggerMessage_conf, "UnlockConnector.conf": UnlockConnector_conf};
 export const ACTIONS = ["Authorize","BootNotification","CancelReservation","CertificateSigned","ChangeAvailability","ChangeConfiguration","ClearCache","ClearChargingProfile","DataTransfer","DeleteCertificate","DiagnosticsStatusNotification","ExtendedTriggerMessage","FirmwareStatusNotification","GetCompositeSchedule","GetConfiguration","GetDiagnostics","GetInstalledCertificateIds","GetLocalListVersion","GetLog","Heartbeat","InstallCertificate","LogStatusNotification","MeterValues","RemoteStartTransaction","RemoteStopTransaction","ReserveNow","Reset","SecurityEventNotification","SendLocalList","SetChargingProfile","SignCertificate","SignedFirmwareStatusNotification","SignedUpdateFirmware","StartTransaction","StatusNotification","StopTransaction","TriggerMessage","UnlockConnector","UpdateFirmware"];

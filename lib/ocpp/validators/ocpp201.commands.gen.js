@@ -2,12 +2,12 @@
 import { ocppFormats, failType, failFrom, fail, isInteger, stringMax, stringFormat, property, stringEnum, objectWith } from "./runtime";
 
 const enum0 = ["Inoperative","Operative"];
-const enum1 = ["ConfigurationInventory","FullInventory","SummaryInventory"];
-const enum2 = ["W","A"];
-const enum3 = ["Active","Available","Enabled","Problem"];
-const enum4 = ["Actual","Target","MinSet","MaxSet"];
-const enum5 = ["Central","eMAID","ISO14443","ISO15693","KeyCode","Local","MacAddress","NoAuthorization"];
-const enum6 = ["ChargingStationExternalConstraints","ChargingStationMaxProfile","TxDefaultProfile","TxProfile"];
+const enum1 = ["ChargingStationExternalConstraints","ChargingStationMaxProfile","TxDefaultProfile","TxProfile"];
+const enum2 = ["ConfigurationInventory","FullInventory","SummaryInventory"];
+const enum3 = ["W","A"];
+const enum4 = ["Active","Available","Enabled","Problem"];
+const enum5 = ["Actual","Target","MinSet","MaxSet"];
+const enum6 = ["Central","eMAID","ISO14443","ISO15693","KeyCode","Local","MacAddress","NoAuthorization"];
 const enum7 = ["Absolute","Recurring","Relative"];
 const enum8 = ["Daily","Weekly"];
 const enum9 = ["CarbonDioxideEmission","RelativePricePercentage","RenewableGenerationPercentage"];
@@ -59,41 +59,43 @@ const names54 = ["requestedMessage"];
 const names55 = ["evseId","connectorId"];
 const names56 = ["customData","id","connectorId"];
 const names57 = ["customData","evse","operationalStatus"];
-const names58 = ["customData","requestId","reportBase"];
-const names59 = ["customData","duration","chargingRateUnit","evseId"];
-const names60 = ["customData"];
-const names61 = ["customData","evse","name","instance"];
-const names62 = ["customData","name","instance"];
-const names63 = ["customData","component","variable"];
-const names64 = ["customData","componentVariable","requestId","componentCriteria"];
-const names65 = ["customData","attributeType","component","variable"];
-const names66 = ["customData","getVariableData"];
-const names67 = ["customData","additionalIdToken","type"];
-const names68 = ["customData","additionalInfo","idToken","type"];
-const names69 = ["customData","startPeriod","limit","numberPhases","phaseToUse"];
-const names70 = ["customData","start","duration"];
-const names71 = ["customData","costKind","amount","amountMultiplier"];
-const names72 = ["customData","startValue","cost"];
-const names73 = ["customData","relativeTimeInterval","ePriceLevel","consumptionCost"];
-const names74 = ["customData","id","salesTariffDescription","numEPriceLevels","salesTariffEntry"];
-const names75 = ["customData","id","startSchedule","duration","chargingRateUnit","chargingSchedulePeriod","minChargingRate","salesTariff"];
-const names76 = ["customData","id","stackLevel","chargingProfilePurpose","chargingProfileKind","recurrencyKind","validFrom","validTo","chargingSchedule","transactionId"];
-const names77 = ["customData","evseId","groupIdToken","idToken","remoteStartId","chargingProfile"];
-const names78 = ["customData","transactionId"];
-const names79 = ["customData","type","evseId"];
-const names80 = ["customData","format","language","content"];
-const names81 = ["customData","status","cacheExpiryDateTime","chargingPriority","language1","evseId","groupIdToken","language2","personalMessage"];
-const names82 = ["customData","idToken","idTokenInfo"];
-const names83 = ["customData","localAuthorizationList","versionNumber","updateType"];
-const names84 = ["customData","evseId","chargingProfile"];
-const names85 = ["customData","apn","apnUserName","apnPassword","simPin","preferredNetwork","useOnlyPreferredNetwork","apnAuthentication"];
-const names86 = ["customData","server","user","group","password","key","type"];
-const names87 = ["customData","apn","ocppVersion","ocppTransport","ocppCsmsUrl","messageTimeout","securityProfile","ocppInterface","vpn"];
-const names88 = ["customData","configurationSlot","connectionData"];
-const names89 = ["customData","attributeType","attributeValue","component","variable"];
-const names90 = ["customData","setVariableData"];
-const names91 = ["customData","evse","requestedMessage"];
-const names92 = ["customData","evseId","connectorId"];
+const names58 = ["customData","evseId","chargingProfilePurpose","stackLevel"];
+const names59 = ["customData","chargingProfileId","chargingProfileCriteria"];
+const names60 = ["customData","requestId","reportBase"];
+const names61 = ["customData","duration","chargingRateUnit","evseId"];
+const names62 = ["customData"];
+const names63 = ["customData","evse","name","instance"];
+const names64 = ["customData","name","instance"];
+const names65 = ["customData","component","variable"];
+const names66 = ["customData","componentVariable","requestId","componentCriteria"];
+const names67 = ["customData","attributeType","component","variable"];
+const names68 = ["customData","getVariableData"];
+const names69 = ["customData","additionalIdToken","type"];
+const names70 = ["customData","additionalInfo","idToken","type"];
+const names71 = ["customData","startPeriod","limit","numberPhases","phaseToUse"];
+const names72 = ["customData","start","duration"];
+const names73 = ["customData","costKind","amount","amountMultiplier"];
+const names74 = ["customData","startValue","cost"];
+const names75 = ["customData","relativeTimeInterval","ePriceLevel","consumptionCost"];
+const names76 = ["customData","id","salesTariffDescription","numEPriceLevels","salesTariffEntry"];
+const names77 = ["customData","id","startSchedule","duration","chargingRateUnit","chargingSchedulePeriod","minChargingRate","salesTariff"];
+const names78 = ["customData","id","stackLevel","chargingProfilePurpose","chargingProfileKind","recurrencyKind","validFrom","validTo","chargingSchedule","transactionId"];
+const names79 = ["customData","evseId","groupIdToken","idToken","remoteStartId","chargingProfile"];
+const names80 = ["customData","transactionId"];
+const names81 = ["customData","type","evseId"];
+const names82 = ["customData","format","language","content"];
+const names83 = ["customData","status","cacheExpiryDateTime","chargingPriority","language1","evseId","groupIdToken","language2","personalMessage"];
+const names84 = ["customData","idToken","idTokenInfo"];
+const names85 = ["customData","localAuthorizationList","versionNumber","updateType"];
+const names86 = ["customData","evseId","chargingProfile"];
+const names87 = ["customData","apn","apnUserName","apnPassword","simPin","preferredNetwork","useOnlyPreferredNetwork","apnAuthentication"];
+const names88 = ["customData","server","user","group","password","key","type"];
+const names89 = ["customData","apn","ocppVersion","ocppTransport","ocppCsmsUrl","messageTimeout","securityProfile","ocppInterface","vpn"];
+const names90 = ["customData","configurationSlot","connectionData"];
+const names91 = ["customData","attributeType","attributeValue","component","variable"];
+const names92 = ["customData","setVariableData"];
+const names93 = ["customData","evse","requestedMessage"];
+const names94 = ["customData","evseId","connectorId"];
 
 export const ChangeAvailability_req = validate0;
 
@@ -197,35 +199,77 @@ validate0.errors = null;
 return true;
 }
 
-export const GetBaseReport_req = validate8;
+export const ClearChargingProfile_req = validate8;
 
-function validate10(data, instancePath=""){
-/*# sourceURL="urn:def:ReportBaseEnumType" */;
-return stringEnum(validate10, data, instancePath, enum1);
+function validate12(data, instancePath=""){
+/*# sourceURL="urn:def:ChargingProfilePurposeEnumType" */;
+return stringEnum(validate12, data, instancePath, enum1);
 }
 
 
-function validate8(data, instancePath=""){
+function validate10(data, instancePath=""){
+/*# sourceURL="urn:def:ClearChargingProfileType" */;
 if(true){
-if(objectWith(validate8, data, instancePath, names23, names58)){
-{
+if(objectWith(validate10, data, instancePath, undefined, names58)){
 if(true){
-if(!property(validate8, data, "customData", validate1, instancePath)){
+if(!property(validate10, data, "customData", validate1, instancePath)){
 return false;
 }
 if(true){
-if(data.requestId !== undefined){
-let data1 = data.requestId;
+if(data.evseId !== undefined){
+let data1 = data.evseId;
 if(!isInteger(data1)){
-return failType(validate8, instancePath+"/requestId", "integer");
+return failType(validate10, instancePath+"/evseId", "integer");
 }
 }
 else {
 }
 if(true){
-if(!property(validate8, data, "reportBase", validate10, instancePath)){
+if(!property(validate10, data, "chargingProfilePurpose", validate12, instancePath)){
 return false;
 }
+if(true){
+if(data.stackLevel !== undefined){
+let data3 = data.stackLevel;
+if(!isInteger(data3)){
+return failType(validate10, instancePath+"/stackLevel", "integer");
+}
+}
+else {
+}
+}
+}
+}
+}
+}
+else {
+return false;
+}
+}
+validate10.errors = null;
+return true;
+}
+
+
+function validate8(data, instancePath=""){
+if(true){
+if(objectWith(validate8, data, instancePath, undefined, names59)){
+if(true){
+if(!property(validate8, data, "customData", validate1, instancePath)){
+return false;
+}
+if(true){
+if(data.chargingProfileId !== undefined){
+let data1 = data.chargingProfileId;
+if(!isInteger(data1)){
+return failType(validate8, instancePath+"/chargingProfileId", "integer");
+}
+}
+else {
+}
+if(true){
+if(!property(validate8, data, "chargingProfileCriteria", validate10, instancePath)){
+return false;
 }
 }
 }
@@ -239,40 +283,82 @@ validate8.errors = null;
 return true;
 }
 
-export const GetCompositeSchedule_req = validate12;
+export const GetBaseReport_req = validate15;
 
-function validate14(data, instancePath=""){
-/*# sourceURL="urn:def:ChargingRateUnitEnumType" */;
-return stringEnum(validate14, data, instancePath, enum2);
+function validate17(data, instancePath=""){
+/*# sourceURL="urn:def:ReportBaseEnumType" */;
+return stringEnum(validate17, data, instancePath, enum2);
 }
 
 
-function validate12(data, instancePath=""){
+function validate15(data, instancePath=""){
 if(true){
-if(objectWith(validate12, data, instancePath, names24, names59)){
+if(objectWith(validate15, data, instancePath, names23, names60)){
 {
 if(true){
-if(!property(validate12, data, "customData", validate1, instancePath)){
+if(!property(validate15, data, "customData", validate1, instancePath)){
+return false;
+}
+if(true){
+if(data.requestId !== undefined){
+let data1 = data.requestId;
+if(!isInteger(data1)){
+return failType(validate15, instancePath+"/requestId", "integer");
+}
+}
+else {
+}
+if(true){
+if(!property(validate15, data, "reportBase", validate17, instancePath)){
+return false;
+}
+}
+}
+}
+}
+}
+else {
+return false;
+}
+}
+validate15.errors = null;
+return true;
+}
+
+export const GetCompositeSchedule_req = validate19;
+
+function validate21(data, instancePath=""){
+/*# sourceURL="urn:def:ChargingRateUnitEnumType" */;
+return stringEnum(validate21, data, instancePath, enum3);
+}
+
+
+function validate19(data, instancePath=""){
+if(true){
+if(objectWith(validate19, data, instancePath, names24, names61)){
+{
+if(true){
+if(!property(validate19, data, "customData", validate1, instancePath)){
 return false;
 }
 if(true){
 if(data.duration !== undefined){
 let data1 = data.duration;
 if(!isInteger(data1)){
-return failType(validate12, instancePath+"/duration", "integer");
+return failType(validate19, instancePath+"/duration", "integer");
 }
 }
 else {
 }
 if(true){
-if(!property(validate12, data, "chargingRateUnit", validate14, instancePath)){
+if(!property(validate19, data, "chargingRateUnit", validate21, instancePath)){
 return false;
 }
 if(true){
 if(data.evseId !== undefined){
 let data3 = data.evseId;
 if(!isInteger(data3)){
-return failType(validate12, instancePath+"/evseId", "integer");
+return failType(validate19, instancePath+"/evseId", "integer");
 }
 }
 else {
@@ -287,17 +373,17 @@ else {
 return false;
 }
 }
-validate12.errors = null;
+validate19.errors = null;
 return true;
 }
 
-export const GetLocalListVersion_req = validate16;
+export const GetLocalListVersion_req = validate23;
 
-function validate16(data, instancePath=""){
+function validate23(data, instancePath=""){
 if(true){
-if(objectWith(validate16, data, instancePath, undefined, names60)){
+if(objectWith(validate23, data, instancePath, undefined, names62)){
 if(true){
-if(!property(validate16, data, "customData", validate1, instancePath)){
+if(!property(validate23, data, "customData", validate1, instancePath)){
 return false;
 }
 }
@@ -306,30 +392,30 @@ else {
 return false;
 }
 }
-validate16.errors = null;
+validate23.errors = null;
 return true;
 }
 
-export const GetReport_req = validate18;
+export const GetReport_req = validate25;
 
-function validate22(data, instancePath=""){
+function validate29(data, instancePath=""){
 /*# sourceURL="urn:def:ComponentType" */;
 if(true){
-if(objectWith(validate22, data, instancePath, names25, names61)){
+if(objectWith(validate29, data, instancePath, names25, names63)){
 {
 if(true){
-if(!property(validate22, data, "customData", validate1, instancePath)){
+if(!property(validate29, data, "customData", validate1, instancePath)){
 return false;
 }
 if(true){
-if(!property(validate22, data, "evse", validate3, instancePath)){
+if(!property(validate29, data, "evse", validate3, instancePath)){
 return false;
 }
 if(true){
 if(data.name !== undefined){
 let data2 = data.name;
 if(true){
-if(!stringMax(validate22, data2, instancePath+"/name", 50)){
+if(!stringMax(validate29, data2, instancePath+"/name", 50)){
 return false;
 }
 }
@@ -340,7 +426,7 @@ if(true){
 if(data.instance !== undefined){
 let data3 = data.instance;
 if(true){
-if(!stringMax(validate22, data3, instancePath+"/instance", 50)){
+if(!stringMax(validate29, data3, instancePath+"/instance", 50)){
 return false;
 }
 }
@@ -357,25 +443,25 @@ else {
 return false;
 }
 }
-validate22.errors = null;
+validate29.errors = null;
 return true;
 }
 
 
-function validate26(data, instancePath=""){
+function validate33(data, instancePath=""){
 /*# sourceURL="urn:def:VariableType" */;
 if(true){
-if(objectWith(validate26, data, instancePath, names25, names62)){
+if(objectWith(validate33, data, instancePath, names25, names64)){
 {
 if(true){
-if(!property(validate26, data, "customData", validate1, instancePath)){
+if(!property(validate33, data, "customData", validate1, instancePath)){
 return false;
 }
 if(true){
 if(data.name !== undefined){
 let data1 = data.name;
 if(true){
-if(!stringMax(validate26, data1, instancePath+"/name", 50)){
+if(!stringMax(validate33, data1, instancePath+"/name", 50)){
 return false;
 }
 }
@@ -386,7 +472,7 @@ if(true){
 if(data.instance !== undefined){
 let data2 = data.instance;
 if(true){
-if(!stringMax(validate26, data2, instancePath+"/instance", 50)){
+if(!stringMax(validate33, data2, instancePath+"/instance", 50)){
 return false;
 }
 }
@@ -402,26 +488,26 @@ else {
 return false;
 }
 }
-validate26.errors = null;
+validate33.errors = null;
 return true;
 }
 
 
-function validate20(data, instancePath=""){
+function validate27(data, instancePath=""){
 /*# sourceURL="urn:def:ComponentVariableType" */;
 if(true){
-if(objectWith(validate20, data, instancePath, names26, names63)){
+if(objectWith(validate27, data, instancePath, names26, names65)){
 {
 if(true){
-if(!property(validate20, data, "customData", validate1, instancePath)){
+if(!property(validate27, data, "customData", validate1, instancePath)){
 return false;
 }
 if(true){
-if(!property(validate20, data, "component", validate22, instancePath)){
+if(!property(validate27, data, "component", validate29, instancePath)){
 return false;
 }
 if(true){
-if(!property(validate20, data, "variable", validate26, instancePath)){
+if(!property(validate27, data, "variable", validate33, instancePath)){
 return false;
 }
 }
@@ -433,23 +519,23 @@ else {
 return false;
 }
 }
-validate20.errors = null;
+validate27.errors = null;
 return true;
 }
 
 
-function validate30(data, instancePath=""){
+function validate37(data, instancePath=""){
 /*# sourceURL="urn:def:ComponentCriterionEnumType" */;
-return stringEnum(validate30, data, instancePath, enum3);
+return stringEnum(validate37, data, instancePath, enum4);
 }
 
 
-function validate18(data, instancePath=""){
+function validate25(data, instancePath=""){
 if(true){
-if(objectWith(validate18, data, instancePath, names27, names64)){
+if(objectWith(validate25, data, instancePath, names27, names66)){
 {
 if(true){
-if(!property(validate18, data, "customData", validate1, instancePath)){
+if(!property(validate25, data, "customData", validate1, instancePath)){
 return false;
 }
 if(true){
@@ -458,13 +544,13 @@ let data1 = data.componentVariable;
 if(true){
 if(Array.isArray(data1)){
 if(data1.length < 1){
-return fail(validate18, instancePath+"/componentVariable", "minItems", {limit: 1});
+return fail(validate25, instancePath+"/componentVariable", "minItems", {limit: 1});
 }
 else {
 const len0 = data1.length;
 for(let i0=0; i0<len0; i0++){
-if(!(validate20(data1[i0], instancePath+"/componentVariable/" + i0))){
-return failFrom(validate18, validate20);
+if(!(validate27(data1[i0], instancePath+"/componentVariable/" + i0))){
+return failFrom(validate25, validate27);
 }
 if(!true){
 break;
@@ -473,7 +559,7 @@ break;
 }
 }
 else {
-return failType(validate18, instancePath+"/componentVariable", "array");
+return failType(validate25, instancePath+"/componentVariable", "array");
 }
 }
 }
@@ -483,7 +569,7 @@ if(true){
 if(data.requestId !== undefined){
 let data3 = data.requestId;
 if(!isInteger(data3)){
-return failType(validate18, instancePath+"/requestId", "integer");
+return failType(validate25, instancePath+"/requestId", "integer");
 }
 }
 else {
@@ -494,17 +580,17 @@ let data4 = data.componentCriteria;
 if(true){
 if(Array.isArray(data4)){
 if(data4.length > 4){
-return fail(validate18, instancePath+"/componentCriteria", "maxItems", {limit: 4});
+return fail(validate25, instancePath+"/componentCriteria", "maxItems", {limit: 4});
 }
 else {
 if(data4.length < 1){
-return fail(validate18, instancePath+"/componentCriteria", "minItems", {limit: 1});
+return fail(validate25, instancePath+"/componentCriteria", "minItems", {limit: 1});
 }
 else {
 const len1 = data4.length;
 for(let i1=0; i1<len1; i1++){
-if(!(validate30(data4[i1], instancePath+"/componentCriteria/" + i1))){
-return failFrom(validate18, validate30);
+if(!(validate37(data4[i1], instancePath+"/componentCriteria/" + i1))){
+return failFrom(validate25, validate37);
 }
 if(!true){
 break;
@@ -514,7 +600,7 @@ break;
 }
 }
 else {
-return failType(validate18, instancePath+"/componentCriteria", "array");
+return failType(validate25, instancePath+"/componentCriteria", "array");
 }
 }
 }
@@ -530,37 +616,37 @@ else {
 return false;
 }
 }
-validate18.errors = null;
+validate25.errors = null;
 return true;
 }
 
-export const GetVariables_req = validate32;
+export const GetVariables_req = validate39;
 
-function validate36(data, instancePath=""){
+function validate43(data, instancePath=""){
 /*# sourceURL="urn:def:AttributeEnumType" */;
-return stringEnum(validate36, data, instancePath, enum4);
+return stringEnum(validate43, data, instancePath, enum5);
 }
 
 
-function validate34(data, instancePath=""){
+function validate41(data, instancePath=""){
 /*# sourceURL="urn:def:GetVariableDataType" */;
 if(true){
-if(objectWith(validate34, data, instancePath, names28, names65)){
+if(objectWith(validate41, data, instancePath, names28, names67)){
 {
 if(true){
-if(!property(validate34, data, "customData", validate1, instancePath)){
+if(!property(validate41, data, "customData", validate1, instancePath)){
 return false;
 }
 if(true){
-if(!property(validate34, data, "attributeType", validate36, instancePath)){
+if(!property(validate41, data, "attributeType", validate43, instancePath)){
 return false;
 }
 if(true){
-if(!property(validate34, data, "component", validate22, instancePath)){
+if(!property(validate41, data, "component", validate29, instancePath)){
 return false;
 }
 if(true){
-if(!property(validate34, data, "variable", validate26, instancePath)){
+if(!property(validate41, data, "variable", validate33, instancePath)){
 return false;
 }
 }
@@ -573,17 +659,17 @@ else {
 return false;
 }
 }
-validate34.errors = null;
+validate41.errors = null;
 return true;
 }
 
 
-function validate32(data, instancePath=""){
+function validate39(data, instancePath=""){
 if(true){
-if(objectWith(validate32, data, instancePath, names29, names66)){
+if(objectWith(validate39, data, instancePath, names29, names68)){
 {
 if(true){
-if(!property(validate32, data, "customData", validate1, instancePath)){
+if(!property(validate39, data, "customData", validate1, instancePath)){
 return false;
 }
 if(true){
@@ -592,13 +678,13 @@ let data1 = data.getVariableData;
 if(true){
 if(Array.isArray(data1)){
 if(data1.length < 1){
-return fail(validate32, instancePath+"/getVariableData", "minItems", {limit: 1});
+return fail(validate39, instancePath+"/getVariableData", "minItems", {limit: 1});
 }
 else {
 const len0 = data1.length;
 for(let i0=0; i0<len0; i0++){
-if(!(validate34(data1[i0], instancePath+"/getVariableData/" + i0))){
-return failFrom(validate32, validate34);
+if(!(validate41(data1[i0], instancePath+"/getVariableData/" + i0))){
+return failFrom(validate39, validate41);
 }
 if(!true){
 break;
@@ -607,7 +693,7 @@ break;
 }
 }
 else {
-return failType(validate32, instancePath+"/getVariableData", "array");
+return failType(validate39, instancePath+"/getVariableData", "array");
 }
 }
 }
@@ -621,26 +707,26 @@ else {
 return false;
 }
 }
-validate32.errors = null;
+validate39.errors = null;
 return true;
 }
 
-export const RequestStartTransaction_req = validate41;
+export const RequestStartTransaction_req = validate48;
 
-function validate45(data, instancePath=""){
+function validate52(data, instancePath=""){
 /*# sourceURL="urn:def:AdditionalInfoType" */;
 if(true){
-if(objectWith(validate45, data, instancePath, names30, names67)){
+if(objectWith(validate52, data, instancePath, names30, names69)){
 {
 if(true){
-if(!property(validate45, data, "customData", validate1, instancePath)){
+if(!property(validate52, data, "customData", validate1, instancePath)){
 return false;
 }
 if(true){
 if(data.additionalIdToken !== undefined){
 let data1 = data.additionalIdToken;
 if(true){
-if(!stringMax(validate45, data1, instancePath+"/additionalIdToken", 36)){
+if(!stringMax(validate52, data1, instancePath+"/additionalIdToken", 36)){
 return false;
 }
 }
@@ -651,7 +737,7 @@ if(true){
 if(data.type !== undefined){
 let data2 = data.type;
 if(true){
-if(!stringMax(validate45, data2, instancePath+"/type", 50)){
+if(!stringMax(validate52, data2, instancePath+"/type", 50)){
 return false;
 }
 }
@@ -667,24 +753,24 @@ else {
 return false;
 }
 }
-validate45.errors = null;
+validate52.errors = null;
 return true;
 }
 
 
-function validate48(data, instancePath=""){
+function validate55(data, instancePath=""){
 /*# sourceURL="urn:def:IdTokenEnumType" */;
-return stringEnum(validate48, data, instancePath, enum5);
+return stringEnum(validate55, data, instancePath, enum6);
 }
 
 
-function validate43(data, instancePath=""){
+function validate50(data, instancePath=""){
 /*# sourceURL="urn:def:IdTokenType" */;
 if(true){
-if(objectWith(validate43, data, instancePath, names31, names68)){
+if(objectWith(validate50, data, instancePath, names31, names70)){
 {
 if(true){
-if(!property(validate43, data, "customData", validate1, instancePath)){
+if(!property(validate50, data, "customData", validate1, instancePath)){
 return false;
 }
 if(true){
@@ -693,13 +779,13 @@ let data1 = data.additionalInfo;
 if(true){
 if(Array.isArray(data1)){
 if(data1.length < 1){
-return fail(validate43, instancePath+"/additionalInfo", "minItems", {limit: 1});
+return fail(validate50, instancePath+"/additionalInfo", "minItems", {limit: 1});
 }
 else {
 const len0 = data1.length;
 for(let i0=0; i0<len0; i0++){
-if(!(validate45(data1[i0], instancePath+"/additionalInfo/" + i0))){
-return failFrom(validate43, validate45);
+if(!(validate52(data1[i0], instancePath+"/additionalInfo/" + i0))){
+return failFrom(validate50, validate52);
 }
 if(!true){
 break;
@@ -708,7 +794,7 @@ break;
 }
 }
 else {
-return failType(validate43, instancePath+"/additionalInfo", "array");
+return failType(validate50, instancePath+"/additionalInfo", "array");
 }
 }
 }
@@ -718,7 +804,7 @@ if(true){
 if(data.idToken !== undefined){
 let data3 = data.idToken;
 if(true){
-if(!stringMax(validate43, data3, instancePath+"/idToken", 36)){
+if(!stringMax(validate50, data3, instancePath+"/idToken", 36)){
 return false;
 }
 }
@@ -726,7 +812,7 @@ return false;
 else {
 }
 if(true){
-if(!property(validate43, data, "type", validate48, instancePath)){
+if(!property(validate50, data, "type", validate55, instancePath)){
 return false;
 }
 }
@@ -739,43 +825,37 @@ else {
 return false;
 }
 }
-validate43.errors = null;
+validate50.errors = null;
 return true;
 }
 
 
-function validate54(data, instancePath=""){
-/*# sourceURL="urn:def:ChargingProfilePurposeEnumType" */;
-return stringEnum(validate54, data, instancePath, enum6);
-}
-
-
-function validate56(data, instancePath=""){
+function validate62(data, instancePath=""){
 /*# sourceURL="urn:def:ChargingProfileKindEnumType" */;
-return stringEnum(validate56, data, instancePath, enum7);
+return stringEnum(validate62, data, instancePath, enum7);
 }
 
 
-function validate58(data, instancePath=""){
+function validate64(data, instancePath=""){
 /*# sourceURL="urn:def:RecurrencyKindEnumType" */;
-return stringEnum(validate58, data, instancePath, enum8);
+return stringEnum(validate64, data, instancePath, enum8);
 }
 
 
-function validate63(data, instancePath=""){
+function validate69(data, instancePath=""){
 /*# sourceURL="urn:def:ChargingSchedulePeriodType" */;
 if(true){
-if(objectWith(validate63, data, instancePath, names32, names69)){
+if(objectWith(validate69, data, instancePath, names32, names71)){
 {
 if(true){
-if(!property(validate63, data, "customData", validate1, instancePath)){
+if(!property(validate69, data, "customData", validate1, instancePath)){
 return false;
 }
 if(true){
 if(data.startPeriod !== undefined){
 let data1 = data.startPeriod;
 if(!isInteger(data1)){
-return failType(validate63, instancePath+"/startPeriod", "integer");
+return failType(validate69, instancePath+"/startPeriod", "integer");
 }
 }
 else {
@@ -784,7 +864,7 @@ if(true){
 if(data.limit !== undefined){
 let data2 = data.limit;
 if(!((typeof data2 == "number") && (isFinite(data2)))){
-return failType(validate63, instancePath+"/limit", "number");
+return failType(validate69, instancePath+"/limit", "number");
 }
 }
 else {
@@ -793,7 +873,7 @@ if(true){
 if(data.numberPhases !== undefined){
 let data3 = data.numberPhases;
 if(!isInteger(data3)){
-return failType(validate63, instancePath+"/numberPhases", "integer");
+return failType(validate69, instancePath+"/numberPhases", "integer");
 }
 }
 else {
@@ -802,7 +882,7 @@ if(true){
 if(data.phaseToUse !== undefined){
 let data4 = data.phaseToUse;
 if(!isInteger(data4)){
-return failType(validate63, instancePath+"/phaseToUse", "integer");
+return failType(validate69, instancePath+"/phaseToUse", "integer");
 }
 }
 else {
@@ -818,25 +898,25 @@ else {
 return false;
 }
 }
-validate63.errors = null;
+validate69.errors = null;
 return true;
 }
 
 
-function validate70(data, instancePath=""){
+function validate76(data, instancePath=""){
 /*# sourceURL="urn:def:RelativeTimeIntervalType" */;
 if(true){
-if(objectWith(validate70, data, instancePath, names33, names70)){
+if(objectWith(validate76, data, instancePath, names33, names72)){
 {
 if(true){
-if(!property(validate70, data, "customData", validate1, instancePath)){
+if(!property(validate76, data, "customData", validate1, instancePath)){
 return false;
 }
 if(true){
 if(data.start !== undefined){
 let data1 = data.start;
 if(!isInteger(data1)){
-return failType(validate70, instancePath+"/start", "integer");
+return failType(validate76, instancePath+"/start", "integer");
 }
 }
 else {
@@ -845,7 +925,7 @@ if(true){
 if(data.duration !== undefined){
 let data2 = data.duration;
 if(!isInteger(data2)){
-return failType(validate70, instancePath+"/duration", "integer");
+return failType(validate76, instancePath+"/duration", "integer");
 }
 }
 else {
@@ -859,35 +939,35 @@ else {
 return false;
 }
 }
-validate70.errors = null;
+validate76.errors = null;
 return true;
 }
 
 
-function validate77(data, instancePath=""){
+function validate83(data, instancePath=""){
 /*# sourceURL="urn:def:CostKindEnumType" */;
-return stringEnum(validate77, data, instancePath, enum9);
+return stringEnum(validate83, data, instancePath, enum9);
 }
 
 
-function validate75(data, instancePath=""){
+function validate81(data, instancePath=""){
 /*# sourceURL="urn:def:CostType" */;
 if(true){
-if(objectWith(validate75, data, instancePath, names34, names71)){
+if(objectWith(validate81, data, instancePath, names34, names73)){
 {
 if(true){
-if(!property(validate75, data, "customData", validate1, instancePath)){
+if(!property(validate81, data, "customData", validate1, instancePath)){
 return false;
 }
 if(true){
-if(!property(validate75, data, "costKind", validate77, instancePath)){
+if(!property(validate81, data, "costKind", validate83, instancePath)){
 return false;
 }
 if(true){
 if(data.amount !== undefined){
 let data2 = data.amount;
 if(!isInteger(data2)){
-return failType(validate75, instancePath+"/amount", "integer");
+return failType(validate81, instancePath+"/amount", "integer");
 }
 }
 else {
@@ -896,7 +976,7 @@ if(true){
 if(data.amountMultiplier !== undefined){
 let data3 = data.amountMultiplier;
 if(!isInteger(data3)){
-return failType(validate75, instancePath+"/amountMultiplier", "integer");
+return failType(validate81, instancePath+"/amountMultiplier", "integer");
 }
 }
 else {
@@ -911,25 +991,25 @@ else {
 return false;
 }
 }
-validate75.errors = null;
+validate81.errors = null;
 return true;
 }
 
 
-function validate73(data, instancePath=""){
+function validate79(data, instancePath=""){
 /*# sourceURL="urn:def:ConsumptionCostType" */;
 if(true){
-if(objectWith(validate73, data, instancePath, names35, names72)){
+if(objectWith(validate79, data, instancePath, names35, names74)){
 {
 if(true){
-if(!property(validate73, data, "customData", validate1, instancePath)){
+if(!property(validate79, data, "customData", validate1, instancePath)){
 return false;
 }
 if(true){
 if(data.startValue !== undefined){
 let data1 = data.startValue;
 if(!((typeof data1 == "number") && (isFinite(data1)))){
-return failType(validate73, instancePath+"/startValue", "number");
+return failType(validate79, instancePath+"/startValue", "number");
 }
 }
 else {
@@ -940,17 +1020,17 @@ let data2 = data.cost;
 if(true){
 if(Array.isArray(data2)){
 if(data2.length > 3){
-return fail(validate73, instancePath+"/cost", "maxItems", {limit: 3});
+return fail(validate79, instancePath+"/cost", "maxItems", {limit: 3});
 }
 else {
 if(data2.length < 1){
-return fail(validate73, instancePath+"/cost", "minItems", {limit: 1});
+return fail(validate79, instancePath+"/cost", "minItems", {limit: 1});
 }
 else {
 const len0 = data2.length;
 for(let i0=0; i0<len0; i0++){
-if(!(validate75(data2[i0], instancePath+"/cost/" + i0))){
-return failFrom(validate73, validate75);
+if(!(validate81(data2[i0], instancePath+"/cost/" + i0))){
+return failFrom(validate79, validate81);
 }
 if(!true){
 break;
@@ -960,7 +1040,7 @@ break;
 }
 }
 else {
-return failType(validate73, instancePath+"/cost", "array");
+return failType(validate79, instancePath+"/cost", "array");
 }
 }
 }
@@ -975,34 +1055,34 @@ else {
 return false;
 }
 }
-validate73.errors = null;
+validate79.errors = null;
 return true;
 }
 
 
-function validate68(data, instancePath=""){
+function validate74(data, instancePath=""){
 /*# sourceURL="urn:def:SalesTariffEntryType" */;
 if(true){
-if(objectWith(validate68, data, instancePath, names36, names73)){
+if(objectWith(validate74, data, instancePath, names36, names75)){
 {
 if(true){
-if(!property(validate68, data, "customData", validate1, instancePath)){
+if(!property(validate74, data, "customData", validate1, instancePath)){
 return false;
 }
 if(true){
-if(!property(validate68, data, "relativeTimeInterval", validate70, instancePath)){
+if(!property(validate74, data, "relativeTimeInterval", validate76, instancePath)){
 return false;
 }
 if(true){
 if(data.ePriceLevel !== undefined){
 let data2 = data.ePriceLevel;
 if(!isInteger(data2)){
-return failType(validate68, instancePath+"/ePriceLevel", "integer");
+return failType(validate74, instancePath+"/ePriceLevel", "integer");
 }
 if(true){
 if((typeof data2 == "number") && (isFinite(data2))){
 if(data2 < 0 || isNaN(data2)){
-return fail(validate68, instancePath+"/ePriceLevel", "minimum", {comparison: ">=", limit: 0});
+return fail(validate74, instancePath+"/ePriceLevel", "minimum", {comparison: ">=", limit: 0});
 }
 }
 }
@@ -1015,17 +1095,17 @@ let data3 = data.consumptionCost;
 if(true){
 if(Array.isArray(data3)){
 if(data3.length > 3){
-return fail(validate68, instancePath+"/consumptionCost", "maxItems", {limit: 3});
+return fail(validate74, instancePath+"/consumptionCost", "maxItems", {limit: 3});
 }
 else {
 if(data3.length < 1){
-return fail(validate68, instancePath+"/consumptionCost", "minItems", {limit: 1});
+return fail(validate74, instancePath+"/consumptionCost", "minItems", {limit: 1});
 }
 else {
 const len0 = data3.length;
 for(let i0=0; i0<len0; i0++){
-if(!(validate73(data3[i0], instancePath+"/consumptionCost/" + i0))){
-return failFrom(validate68, validate73);
+if(!(validate79(data3[i0], instancePath+"/consumptionCost/" + i0))){
+return failFrom(validate74, validate79);
 }
 if(!true){
 break;
@@ -1035,7 +1115,7 @@ break;
 }
 }
 else {
-return failType(validate68, instancePath+"/consumptionCost", "array");
+return failType(validate74, instancePath+"/consumptionCost", "array");
 }
 }
 }
@@ -1051,15 +1131,102 @@ else {
 return false;
 }
 }
-validate68.errors = null;
+validate74.errors = null;
 return true;
 }
 
 
-function validate66(data, instancePath=""){
+function validate72(data, instancePath=""){
 /*# sourceURL="urn:def:SalesTariffType" */;
 if(true){
-if(objectWith(validate66, data, instancePath, names37, names74)){
+if(objectWith(validate72, data, instancePath, names37, names76)){
+{
+if(true){
+if(!property(validate72, data, "customData", validate1, instancePath)){
+return false;
+}
+if(true){
+if(data.id !== undefined){
+let data1 = data.id;
+if(!isInteger(data1)){
+return failType(validate72, instancePath+"/id", "integer");
+}
+}
+else {
+}
+if(true){
+if(data.salesTariffDescription !== undefined){
+let data2 = data.salesTariffDescription;
+if(true){
+if(!stringMax(validate72, data2, instancePath+"/salesTariffDescription", 32)){
+return false;
+}
+}
+}
+else {
+}
+if(true){
+if(data.numEPriceLevels !== undefined){
+let data3 = data.numEPriceLevels;
+if(!isInteger(data3)){
+return failType(validate72, instancePath+"/numEPriceLevels", "integer");
+}
+}
+else {
+}
+if(true){
+if(data.salesTariffEntry !== undefined){
+let data4 = data.salesTariffEntry;
+if(true){
+if(Array.isArray(data4)){
+if(data4.length > 1024){
+return fail(validate72, instancePath+"/salesTariffEntry", "maxItems", {limit: 1024});
+}
+else {
+if(data4.length < 1){
+return fail(validate72, instancePath+"/salesTariffEntry", "minItems", {limit: 1});
+}
+else {
+const len0 = data4.length;
+for(let i0=0; i0<len0; i0++){
+if(!(validate74(data4[i0], instancePath+"/salesTariffEntry/" + i0))){
+return failFrom(validate72, validate74);
+}
+if(!true){
+break;
+}
+}
+}
+}
+}
+else {
+return failType(validate72, instancePath+"/salesTariffEntry", "array");
+}
+}
+}
+else {
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+return false;
+}
+}
+validate72.errors = null;
+return true;
+}
+
+const formats0 = ocppFormats["date-time"];
+
+function validate66(data, instancePath=""){
+/*# sourceURL="urn:def:ChargingScheduleType" */;
+if(true){
+if(objectWith(validate66, data, instancePath, names38, names77)){
 {
 if(true){
 if(!property(validate66, data, "customData", validate1, instancePath)){
@@ -1075,42 +1242,48 @@ return failType(validate66, instancePath+"/id", "integer");
 else {
 }
 if(true){
-if(data.salesTariffDescription !== undefined){
-let data2 = data.salesTariffDescription;
+if(data.startSchedule !== undefined){
+let data2 = data.startSchedule;
 if(true){
-if(!stringMax(validate66, data2, instancePath+"/salesTariffDescription", 32)){
+if(true){
+if(!stringFormat(validate66, data2, instancePath+"/startSchedule", formats0, "date-time")){
 return false;
 }
 }
 }
+}
 else {
 }
 if(true){
-if(data.numEPriceLevels !== undefined){
-let data3 = data.numEPriceLevels;
+if(data.duration !== undefined){
+let data3 = data.duration;
 if(!isInteger(data3)){
-return failType(validate66, instancePath+"/numEPriceLevels", "integer");
+return failType(validate66, instancePath+"/duration", "integer");
 }
 }
 else {
 }
 if(true){
-if(data.salesTariffEntry !== undefined){
-let data4 = data.salesTariffEntry;
+if(!property(validate66, data, "chargingRateUnit", validate21, instancePath)){
+return false;
+}
 if(true){
-if(Array.isArray(data4)){
-if(data4.length > 1024){
-return fail(validate66, instancePath+"/salesTariffEntry", "maxItems", {limit: 1024});
+if(data.chargingSchedulePeriod !== undefined){
+let data5 = data.chargingSchedulePeriod;
+if(true){
+if(Array.isArray(data5)){
+if(data5.length > 1024){
+return fail(validate66, instancePath+"/chargingSchedulePeriod", "maxItems", {limit: 1024});
 }
 else {
-if(data4.length < 1){
-return fail(validate66, instancePath+"/salesTariffEntry", "minItems", {limit: 1});
+if(data5.length < 1){
+return fail(validate66, instancePath+"/chargingSchedulePeriod", "minItems", {limit: 1});
 }
 else {
-const len0 = data4.length;
+const len0 = data5.length;
 for(let i0=0; i0<len0; i0++){
-if(!(validate68(data4[i0], instancePath+"/salesTariffEntry/" + i0))){
-return failFrom(validate66, validate68);
+if(!(validate69(data5[i0], instancePath+"/chargingSchedulePeriod/" + i0))){
+return failFrom(validate66, validate69);
 }
 if(!true){
 break;
@@ -1120,11 +1293,27 @@ break;
 }
 }
 else {
-return failType(validate66, instancePath+"/salesTariffEntry", "array");
+return failType(validate66, instancePath+"/chargingSchedulePeriod", "array");
 }
 }
 }
 else {
+}
+if(true){
+if(data.minChargingRate !== undefined){
+let data7 = data.minChargingRate;
+if(!((typeof data7 == "number") && (isFinite(data7)))){
+return failType(validate66, instancePath+"/minChargingRate", "number");
+}
+}
+else {
+}
+if(true){
+if(!property(validate66, data, "salesTariff", validate72, instancePath)){
+return false;
+}
+}
+}
 }
 }
 }
@@ -1141,130 +1330,21 @@ validate66.errors = null;
 return true;
 }
 
-const formats0 = ocppFormats["date-time"];
 
-function validate60(data, instancePath=""){
-/*# sourceURL="urn:def:ChargingScheduleType" */;
-if(true){
-if(objectWith(validate60, data, instancePath, names38, names75)){
-{
-if(true){
-if(!property(validate60, data, "customData", validate1, instancePath)){
-return false;
-}
-if(true){
-if(data.id !== undefined){
-let data1 = data.id;
-if(!isInteger(data1)){
-return failType(validate60, instancePath+"/id", "integer");
-}
-}
-else {
-}
-if(true){
-if(data.startSchedule !== undefined){
-let data2 = data.startSchedule;
-if(true){
-if(true){
-if(!stringFormat(validate60, data2, instancePath+"/startSchedule", formats0, "date-time")){
-return false;
-}
-}
-}
-}
-else {
-}
-if(true){
-if(data.duration !== undefined){
-let data3 = data.duration;
-if(!isInteger(data3)){
-return failType(validate60, instancePath+"/duration", "integer");
-}
-}
-else {
-}
-if(true){
-if(!property(validate60, data, "chargingRateUnit", validate14, instancePath)){
-return false;
-}
-if(true){
-if(data.chargingSchedulePeriod !== undefined){
-let data5 = data.chargingSchedulePeriod;
-if(true){
-if(Array.isArray(data5)){
-if(data5.length > 1024){
-return fail(validate60, instancePath+"/chargingSchedulePeriod", "maxItems", {limit: 1024});
-}
-else {
-if(data5.length < 1){
-return fail(validate60, instancePath+"/chargingSchedulePeriod", "minItems", {limit: 1});
-}
-else {
-const len0 = data5.length;
-for(let i0=0; i0<len0; i0++){
-if(!(validate63(data5[i0], instancePath+"/chargingSchedulePeriod/" + i0))){
-return failFrom(validate60, validate63);
-}
-if(!true){
-break;
-}
-}
-}
-}
-}
-else {
-return failType(validate60, instancePath+"/chargingSchedulePeriod", "array");
-}
-}
-}
-else {
-}
-if(true){
-if(data.minChargingRate !== undefined){
-let data7 = data.minChargingRate;
-if(!((typeof data7 == "number") && (isFinite(data7)))){
-return failType(validate60, instancePath+"/minChargingRate", "number");
-}
-}
-else {
-}
-if(true){
-if(!property(validate60, data, "salesTariff", validate66, instancePath)){
-return false;
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-else {
-return false;
-}
-}
-validate60.errors = null;
-return true;
-}
-
-
-function validate52(data, instancePath=""){
+function validate59(data, instancePath=""){
 /*# sourceURL="urn:def:ChargingProfileType" */;
 if(true){
-if(objectWith(validate52, data, instancePath, names39, names76)){
+if(objectWith(validate59, data, instancePath, names39, names78)){
 {
 if(true){
-if(!property(validate52, data, "customData", validate1, instancePath)){
+if(!property(validate59, data, "customData", validate1, instancePath)){
 return false;
 }
 if(true){
 if(data.id !== undefined){
 let data1 = data.id;
 if(!isInteger(data1)){
-return failType(validate52, instancePath+"/id", "integer");
+return failType(validate59, instancePath+"/id", "integer");
 }
 }
 else {
@@ -1273,21 +1353,21 @@ if(true){
 if(data.stackLevel !== undefined){
 let data2 = data.stackLevel;
 if(!isInteger(data2)){
-return failType(validate52, instancePath+"/stackLevel", "integer");
+return failType(validate59, instancePath+"/stackLevel", "integer");
 }
 }
 else {
 }
 if(true){
-if(!property(validate52, data, "chargingProfilePurpose", validate54, instancePath)){
+if(!property(validate59, data, "chargingProfilePurpose", validate12, instancePath)){
 return false;
 }
 if(true){
-if(!property(validate52, data, "chargingProfileKind", validate56, instancePath)){
+if(!property(validate59, data, "chargingProfileKind", validate62, instancePath)){
 return false;
 }
 if(true){
-if(!property(validate52, data, "recurrencyKind", validate58, instancePath)){
+if(!property(validate59, data, "recurrencyKind", validate64, instancePath)){
 return false;
 }
 if(true){
@@ -1295,7 +1375,7 @@ if(data.validFrom !== undefined){
 let data6 = data.validFrom;
 if(true){
 if(true){
-if(!stringFormat(validate52, data6, instancePath+"/validFrom", formats0, "date-time")){
+if(!stringFormat(validate59, data6, instancePath+"/validFrom", formats0, "date-time")){
 return false;
 }
 }
@@ -1308,7 +1388,7 @@ if(data.validTo !== undefined){
 let data7 = data.validTo;
 if(true){
 if(true){
-if(!stringFormat(validate52, data7, instancePath+"/validTo", formats0, "date-time")){
+if(!stringFormat(validate59, data7, instancePath+"/validTo", formats0, "date-time")){
 return false;
 }
 }
@@ -1322,17 +1402,17 @@ let data8 = data.chargingSchedule;
 if(true){
 if(Array.isArray(data8)){
 if(data8.length > 3){
-return fail(validate52, instancePath+"/chargingSchedule", "maxItems", {limit: 3});
+return fail(validate59, instancePath+"/chargingSchedule", "maxItems", {limit: 3});
 }
 else {
 if(data8.length < 1){
-return fail(validate52, instancePath+"/chargingSchedule", "minItems", {limit: 1});
+return fail(validate59, instancePath+"/chargingSchedule", "minItems", {limit: 1});
 }
 else {
 const len0 = data8.length;
 for(let i0=0; i0<len0; i0++){
-if(!(validate60(data8[i0], instancePath+"/chargingSchedule/" + i0))){
-return failFrom(validate52, validate60);
+if(!(validate66(data8[i0], instancePath+"/chargingSchedule/" + i0))){
+return failFrom(validate59, validate66);
 }
 if(!true){
 break;
@@ -1342,7 +1422,7 @@ break;
 }
 }
 else {
-return failType(validate52, instancePath+"/chargingSchedule", "array");
+return failType(validate59, instancePath+"/chargingSchedule", "array");
 }
 }
 }
@@ -1352,7 +1432,7 @@ if(true){
 if(data.transactionId !== undefined){
 let data10 = data.transactionId;
 if(true){
-if(!stringMax(validate52, data10, instancePath+"/transactionId", 36)){
+if(!stringMax(validate59, data10, instancePath+"/transactionId", 36)){
 return false;
 }
 }
@@ -1375,47 +1455,47 @@ else {
 return false;
 }
 }
-validate52.errors = null;
+validate59.errors = null;
 return true;
 }
 
 
-function validate41(data, instancePath=""){
+function validate48(data, instancePath=""){
 if(true){
-if(objectWith(validate41, data, instancePath, names40, names77)){
+if(objectWith(validate48, data, instancePath, names40, names79)){
 {
 if(true){
-if(!property(validate41, data, "customData", validate1, instancePath)){
+if(!property(validate48, data, "customData", validate1, instancePath)){
 return false;
 }
 if(true){
 if(data.evseId !== undefined){
 let data1 = data.evseId;
 if(!isInteger(data1)){
-return failType(validate41, instancePath+"/evseId", "integer");
+return failType(validate48, instancePath+"/evseId", "integer");
 }
 }
 else {
 }
 if(true){
-if(!property(validate41, data, "groupIdToken", validate43, instancePath)){
+if(!property(validate48, data, "groupIdToken", validate50, instancePath)){
 return false;
 }
 if(true){
-if(!property(validate41, data, "idToken", validate43, instancePath)){
+if(!property(validate48, data, "idToken", validate50, instancePath)){
 return false;
 }
 if(true){
 if(data.remoteStartId !== undefined){
 let data4 = data.remoteStartId;
 if(!isInteger(data4)){
-return failType(validate41, instancePath+"/remoteStartId", "integer");
+return failType(validate48, instancePath+"/remoteStartId", "integer");
 }
 }
 else {
 }
 if(true){
-if(!property(validate41, data, "chargingProfile", validate52, instancePath)){
+if(!property(validate48, data, "chargingProfile", validate59, instancePath)){
 return false;
 }
 }
@@ -1430,25 +1510,25 @@ else {
 return false;
 }
 }
-validate41.errors = null;
+validate48.errors = null;
 return true;
 }
 
-export const RequestStopTransaction_req = validate85;
+export const RequestStopTransaction_req = validate91;
 
-function validate85(data, instancePath=""){
+function validate91(data, instancePath=""){
 if(true){
-if(objectWith(validate85, data, instancePath, names41, names78)){
+if(objectWith(validate91, data, instancePath, names41, names80)){
 {
 if(true){
-if(!property(validate85, data, "customData", validate1, instancePath)){
+if(!property(validate91, data, "customData", validate1, instancePath)){
 return false;
 }
 if(true){
 if(data.transactionId !== undefined){
 let data1 = data.transactionId;
 if(true){
-if(!stringMax(validate85, data1, instancePath+"/transactionId", 36)){
+if(!stringMax(validate91, data1, instancePath+"/transactionId", 36)){
 return false;
 }
 }
@@ -1463,245 +1543,38 @@ else {
 return false;
 }
 }
-validate85.errors = null;
+validate91.errors = null;
 return true;
 }
 
-export const Reset_req = validate87;
+export const Reset_req = validate93;
 
-function validate89(data, instancePath=""){
+function validate95(data, instancePath=""){
 /*# sourceURL="urn:def:ResetEnumType" */;
-return stringEnum(validate89, data, instancePath, enum10);
-}
-
-
-function validate87(data, instancePath=""){
-if(true){
-if(objectWith(validate87, data, instancePath, names42, names79)){
-{
-if(true){
-if(!property(validate87, data, "customData", validate1, instancePath)){
-return false;
-}
-if(true){
-if(!property(validate87, data, "type", validate89, instancePath)){
-return false;
-}
-if(true){
-if(data.evseId !== undefined){
-let data2 = data.evseId;
-if(!isInteger(data2)){
-return failType(validate87, instancePath+"/evseId", "integer");
-}
-}
-else {
-}
-}
-}
-}
-}
-}
-else {
-return false;
-}
-}
-validate87.errors = null;
-return true;
-}
-
-export const SendLocalList_req = validate91;
-
-function validate98(data, instancePath=""){
-/*# sourceURL="urn:def:AuthorizationStatusEnumType" */;
-return stringEnum(validate98, data, instancePath, enum11);
-}
-
-
-function validate103(data, instancePath=""){
-/*# sourceURL="urn:def:MessageFormatEnumType" */;
-return stringEnum(validate103, data, instancePath, enum12);
-}
-
-
-function validate101(data, instancePath=""){
-/*# sourceURL="urn:def:MessageContentType" */;
-if(true){
-if(objectWith(validate101, data, instancePath, names43, names80)){
-{
-if(true){
-if(!property(validate101, data, "customData", validate1, instancePath)){
-return false;
-}
-if(true){
-if(!property(validate101, data, "format", validate103, instancePath)){
-return false;
-}
-if(true){
-if(data.language !== undefined){
-let data2 = data.language;
-if(true){
-if(!stringMax(validate101, data2, instancePath+"/language", 8)){
-return false;
-}
-}
-}
-else {
-}
-if(true){
-if(data.content !== undefined){
-let data3 = data.content;
-if(true){
-if(!stringMax(validate101, data3, instancePath+"/content", 512)){
-return false;
-}
-}
-}
-else {
-}
-}
-}
-}
-}
-}
-}
-else {
-return false;
-}
-}
-validate101.errors = null;
-return true;
-}
-
-
-function validate96(data, instancePath=""){
-/*# sourceURL="urn:def:IdTokenInfoType" */;
-if(true){
-if(objectWith(validate96, data, instancePath, names44, names81)){
-{
-if(true){
-if(!property(validate96, data, "customData", validate1, instancePath)){
-return false;
-}
-if(true){
-if(!property(validate96, data, "status", validate98, instancePath)){
-return false;
-}
-if(true){
-if(data.cacheExpiryDateTime !== undefined){
-let data2 = data.cacheExpiryDateTime;
-if(true){
-if(true){
-if(!stringFormat(validate96, data2, instancePath+"/cacheExpiryDateTime", formats0, "date-time")){
-return false;
-}
-}
-}
-}
-else {
-}
-if(true){
-if(data.chargingPriority !== undefined){
-let data3 = data.chargingPriority;
-if(!isInteger(data3)){
-return failType(validate96, instancePath+"/chargingPriority", "integer");
-}
-}
-else {
-}
-if(true){
-if(data.language1 !== undefined){
-let data4 = data.language1;
-if(true){
-if(!stringMax(validate96, data4, instancePath+"/language1", 8)){
-return false;
-}
-}
-}
-else {
-}
-if(true){
-if(data.evseId !== undefined){
-let data5 = data.evseId;
-if(true){
-if(Array.isArray(data5)){
-if(data5.length < 1){
-return fail(validate96, instancePath+"/evseId", "minItems", {limit: 1});
-}
-else {
-const len0 = data5.length;
-for(let i0=0; i0<len0; i0++){
-let data6 = data5[i0];
-if(!isInteger(data6)){
-return failType(validate96, instancePath+"/evseId/" + i0, "integer");
-}
-if(!true){
-break;
-}
-}
-}
-}
-else {
-return failType(validate96, instancePath+"/evseId", "array");
-}
-}
-}
-else {
-}
-if(true){
-if(!property(validate96, data, "groupIdToken", validate43, instancePath)){
-return false;
-}
-if(true){
-if(data.language2 !== undefined){
-let data8 = data.language2;
-if(true){
-if(!stringMax(validate96, data8, instancePath+"/language2", 8)){
-return false;
-}
-}
-}
-else {
-}
-if(true){
-if(!property(validate96, data, "personalMessage", validate101, instancePath)){
-return false;
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-else {
-return false;
-}
-}
-validate96.errors = null;
-return true;
+return stringEnum(validate95, data, instancePath, enum10);
 }
 
 
 function validate93(data, instancePath=""){
-/*# sourceURL="urn:def:AuthorizationData" */;
 if(true){
-if(objectWith(validate93, data, instancePath, names45, names82)){
+if(objectWith(validate93, data, instancePath, names42, names81)){
 {
 if(true){
 if(!property(validate93, data, "customData", validate1, instancePath)){
 return false;
 }
 if(true){
-if(!property(validate93, data, "idToken", validate43, instancePath)){
+if(!property(validate93, data, "type", validate95, instancePath)){
 return false;
 }
 if(true){
-if(!property(validate93, data, "idTokenInfo", validate96, instancePath)){
-return false;
+if(data.evseId !== undefined){
+let data2 = data.evseId;
+if(!isInteger(data2)){
+return failType(validate93, instancePath+"/evseId", "integer");
+}
+}
+else {
 }
 }
 }
@@ -1716,34 +1589,130 @@ validate93.errors = null;
 return true;
 }
 
+export const SendLocalList_req = validate97;
 
-function validate108(data, instancePath=""){
-/*# sourceURL="urn:def:UpdateEnumType" */;
-return stringEnum(validate108, data, instancePath, enum13);
+function validate104(data, instancePath=""){
+/*# sourceURL="urn:def:AuthorizationStatusEnumType" */;
+return stringEnum(validate104, data, instancePath, enum11);
 }
 
 
-function validate91(data, instancePath=""){
+function validate109(data, instancePath=""){
+/*# sourceURL="urn:def:MessageFormatEnumType" */;
+return stringEnum(validate109, data, instancePath, enum12);
+}
+
+
+function validate107(data, instancePath=""){
+/*# sourceURL="urn:def:MessageContentType" */;
 if(true){
-if(objectWith(validate91, data, instancePath, names46, names83)){
+if(objectWith(validate107, data, instancePath, names43, names82)){
 {
 if(true){
-if(!property(validate91, data, "customData", validate1, instancePath)){
+if(!property(validate107, data, "customData", validate1, instancePath)){
 return false;
 }
 if(true){
-if(data.localAuthorizationList !== undefined){
-let data1 = data.localAuthorizationList;
+if(!property(validate107, data, "format", validate109, instancePath)){
+return false;
+}
 if(true){
-if(Array.isArray(data1)){
-if(data1.length < 1){
-return fail(validate91, instancePath+"/localAuthorizationList", "minItems", {limit: 1});
+if(data.language !== undefined){
+let data2 = data.language;
+if(true){
+if(!stringMax(validate107, data2, instancePath+"/language", 8)){
+return false;
+}
+}
 }
 else {
-const len0 = data1.length;
+}
+if(true){
+if(data.content !== undefined){
+let data3 = data.content;
+if(true){
+if(!stringMax(validate107, data3, instancePath+"/content", 512)){
+return false;
+}
+}
+}
+else {
+}
+}
+}
+}
+}
+}
+}
+else {
+return false;
+}
+}
+validate107.errors = null;
+return true;
+}
+
+
+function validate102(data, instancePath=""){
+/*# sourceURL="urn:def:IdTokenInfoType" */;
+if(true){
+if(objectWith(validate102, data, instancePath, names44, names83)){
+{
+if(true){
+if(!property(validate102, data, "customData", validate1, instancePath)){
+return false;
+}
+if(true){
+if(!property(validate102, data, "status", validate104, instancePath)){
+return false;
+}
+if(true){
+if(data.cacheExpiryDateTime !== undefined){
+let data2 = data.cacheExpiryDateTime;
+if(true){
+if(true){
+if(!stringFormat(validate102, data2, instancePath+"/cacheExpiryDateTime", formats0, "date-time")){
+return false;
+}
+}
+}
+}
+else {
+}
+if(true){
+if(data.chargingPriority !== undefined){
+let data3 = data.chargingPriority;
+if(!isInteger(data3)){
+return failType(validate102, instancePath+"/chargingPriority", "integer");
+}
+}
+else {
+}
+if(true){
+if(data.language1 !== undefined){
+let data4 = data.language1;
+if(true){
+if(!stringMax(validate102, data4, instancePath+"/language1", 8)){
+return false;
+}
+}
+}
+else {
+}
+if(true){
+if(data.evseId !== undefined){
+let data5 = data.evseId;
+if(true){
+if(Array.isArray(data5)){
+if(data5.length < 1){
+return fail(validate102, instancePath+"/evseId", "minItems", {limit: 1});
+}
+else {
+const len0 = data5.length;
 for(let i0=0; i0<len0; i0++){
-if(!(validate93(data1[i0], instancePath+"/localAuthorizationList/" + i0))){
-return failFrom(validate91, validate93);
+let data6 = data5[i0];
+if(!isInteger(data6)){
+return failType(validate102, instancePath+"/evseId/" + i0, "integer");
 }
 if(!true){
 break;
@@ -1752,7 +1721,118 @@ break;
 }
 }
 else {
-return failType(validate91, instancePath+"/localAuthorizationList", "array");
+return failType(validate102, instancePath+"/evseId", "array");
+}
+}
+}
+else {
+}
+if(true){
+if(!property(validate102, data, "groupIdToken", validate50, instancePath)){
+return false;
+}
+if(true){
+if(data.language2 !== undefined){
+let data8 = data.language2;
+if(true){
+if(!stringMax(validate102, data8, instancePath+"/language2", 8)){
+return false;
+}
+}
+}
+else {
+}
+if(true){
+if(!property(validate102, data, "personalMessage", validate107, instancePath)){
+return false;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+return false;
+}
+}
+validate102.errors = null;
+return true;
+}
+
+
+function validate99(data, instancePath=""){
+/*# sourceURL="urn:def:AuthorizationData" */;
+if(true){
+if(objectWith(validate99, data, instancePath, names45, names84)){
+{
+if(true){
+if(!property(validate99, data, "customData", validate1, instancePath)){
+return false;
+}
+if(true){
+if(!property(validate99, data, "idToken", validate50, instancePath)){
+return false;
+}
+if(true){
+if(!property(validate99, data, "idTokenInfo", validate102, instancePath)){
+return false;
+}
+}
+}
+}
+}
+}
+else {
+return false;
+}
+}
+validate99.errors = null;
+return true;
+}
+
+
+function validate114(data, instancePath=""){
+/*# sourceURL="urn:def:UpdateEnumType" */;
+return stringEnum(validate114, data, instancePath, enum13);
+}
+
+
+function validate97(data, instancePath=""){
+if(true){
+if(objectWith(validate97, data, instancePath, names46, names85)){
+{
+if(true){
+if(!property(validate97, data, "customData", validate1, instancePath)){
+return false;
+}
+if(true){
+if(data.localAuthorizationList !== undefined){
+let data1 = data.localAuthorizationList;
+if(true){
+if(Array.isArray(data1)){
+if(data1.length < 1){
+return fail(validate97, instancePath+"/localAuthorizationList", "minItems", {limit: 1});
+}
+else {
+const len0 = data1.length;
+for(let i0=0; i0<len0; i0++){
+if(!(validate99(data1[i0], instancePath+"/localAuthorizationList/" + i0))){
+return failFrom(validate97, validate99);
+}
+if(!true){
+break;
+}
+}
+}
+}
+else {
+return failType(validate97, instancePath+"/localAuthorizationList", "array");
 }
 }
 }
@@ -1762,13 +1842,13 @@ if(true){
 if(data.versionNumber !== undefined){
 let data3 = data.versionNumber;
 if(!isInteger(data3)){
-return failType(validate91, instancePath+"/versionNumber", "integer");
+return failType(validate97, instancePath+"/versionNumber", "integer");
 }
 }
 else {
 }
 if(true){
-if(!property(validate91, data, "updateType", validate108, instancePath)){
+if(!property(validate97, data, "updateType", validate114, instancePath)){
 return false;
 }
 }
@@ -1781,31 +1861,31 @@ else {
 return false;
 }
 }
-validate91.errors = null;
+validate97.errors = null;
 return true;
 }
 
-export const SetChargingProfile_req = validate110;
+export const SetChargingProfile_req = validate116;
 
-function validate110(data, instancePath=""){
+function validate116(data, instancePath=""){
 if(true){
-if(objectWith(validate110, data, instancePath, names47, names84)){
+if(objectWith(validate116, data, instancePath, names47, names86)){
 {
 if(true){
-if(!property(validate110, data, "customData", validate1, instancePath)){
+if(!property(validate116, data, "customData", validate1, instancePath)){
 return false;
 }
 if(true){
 if(data.evseId !== undefined){
 let data1 = data.evseId;
 if(!isInteger(data1)){
-return failType(validate110, instancePath+"/evseId", "integer");
+return failType(validate116, instancePath+"/evseId", "integer");
 }
 }
 else {
 }
 if(true){
-if(!property(validate110, data, "chargingProfile", validate52, instancePath)){
+if(!property(validate116, data, "chargingProfile", validate59, instancePath)){
 return false;
 }
 }
@@ -1817,32 +1897,32 @@ else {
 return false;
 }
 }
-validate110.errors = null;
+validate116.errors = null;
 return true;
 }
 
-export const SetNetworkProfile_req = validate113;
+export const SetNetworkProfile_req = validate119;
 
-function validate119(data, instancePath=""){
+function validate125(data, instancePath=""){
 /*# sourceURL="urn:def:APNAuthenticationEnumType" */;
-return stringEnum(validate119, data, instancePath, enum14);
+return stringEnum(validate125, data, instancePath, enum14);
 }
 
 
-function validate117(data, instancePath=""){
+function validate123(data, instancePath=""){
 /*# sourceURL="urn:def:APNType" */;
 if(true){
-if(objectWith(validate117, data, instancePath, names48, names85)){
+if(objectWith(validate123, data, instancePath, names48, names87)){
 {
 if(true){
-if(!property(validate117, data, "customData", validate1, instancePath)){
+if(!property(validate123, data, "customData", validate1, instancePath)){
 return false;
 }
 if(true){
 if(data.apn !== undefined){
 let data1 = data.apn;
 if(true){
-if(!stringMax(validate117, data1, instancePath+"/apn", 512)){
+if(!stringMax(validate123, data1, instancePath+"/apn", 512)){
 return false;
 }
 }
@@ -1853,7 +1933,7 @@ if(true){
 if(data.apnUserName !== undefined){
 let data2 = data.apnUserName;
 if(true){
-if(!stringMax(validate117, data2, instancePath+"/apnUserName", 20)){
+if(!stringMax(validate123, data2, instancePath+"/apnUserName", 20)){
 return false;
 }
 }
@@ -1864,7 +1944,7 @@ if(true){
 if(data.apnPassword !== undefined){
 let data3 = data.apnPassword;
 if(true){
-if(!stringMax(validate117, data3, instancePath+"/apnPassword", 20)){
+if(!stringMax(validate123, data3, instancePath+"/apnPassword", 20)){
 return false;
 }
 }
@@ -1875,7 +1955,7 @@ if(true){
 if(data.simPin !== undefined){
 let data4 = data.simPin;
 if(!isInteger(data4)){
-return failType(validate117, instancePath+"/simPin", "integer");
+return failType(validate123, instancePath+"/simPin", "integer");
 }
 }
 else {
@@ -1884,7 +1964,7 @@ if(true){
 if(data.preferredNetwork !== undefined){
 let data5 = data.preferredNetwork;
 if(true){
-if(!stringMax(validate117, data5, instancePath+"/preferredNetwork", 6)){
+if(!stringMax(validate123, data5, instancePath+"/preferredNetwork", 6)){
 return false;
 }
 }
@@ -1894,13 +1974,13 @@ else {
 if(true){
 if(data.useOnlyPreferredNetwork !== undefined){
 if(typeof data.useOnlyPreferredNetwork !== "boolean"){
-return failType(validate117, instancePath+"/useOnlyPreferredNetwork", "boolean");
+return failType(validate123, instancePath+"/useOnlyPreferredNetwork", "boolean");
 }
 }
 else {
 }
 if(true){
-if(!property(validate117, data, "apnAuthentication", validate119, instancePath)){
+if(!property(validate123, data, "apnAuthentication", validate125, instancePath)){
 return false;
 }
 }
@@ -1917,49 +1997,49 @@ else {
 return false;
 }
 }
-validate117.errors = null;
+validate123.errors = null;
 return true;
 }
 
 
-function validate122(data, instancePath=""){
+function validate128(data, instancePath=""){
 /*# sourceURL="urn:def:OCPPVersionEnumType" */;
-return stringEnum(validate122, data, instancePath, enum15);
-}
-
-
-function validate124(data, instancePath=""){
-/*# sourceURL="urn:def:OCPPTransportEnumType" */;
-return stringEnum(validate124, data, instancePath, enum16);
-}
-
-
-function validate126(data, instancePath=""){
-/*# sourceURL="urn:def:OCPPInterfaceEnumType" */;
-return stringEnum(validate126, data, instancePath, enum17);
+return stringEnum(validate128, data, instancePath, enum15);
 }
 
 
 function validate130(data, instancePath=""){
-/*# sourceURL="urn:def:VPNEnumType" */;
-return stringEnum(validate130, data, instancePath, enum18);
+/*# sourceURL="urn:def:OCPPTransportEnumType" */;
+return stringEnum(validate130, data, instancePath, enum16);
 }
 
 
-function validate128(data, instancePath=""){
+function validate132(data, instancePath=""){
+/*# sourceURL="urn:def:OCPPInterfaceEnumType" */;
+return stringEnum(validate132, data, instancePath, enum17);
+}
+
+
+function validate136(data, instancePath=""){
+/*# sourceURL="urn:def:VPNEnumType" */;
+return stringEnum(validate136, data, instancePath, enum18);
+}
+
+
+function validate134(data, instancePath=""){
 /*# sourceURL="urn:def:VPNType" */;
 if(true){
-if(objectWith(validate128, data, instancePath, names49, names86)){
+if(objectWith(validate134, data, instancePath, names49, names88)){
 {
 if(true){
-if(!property(validate128, data, "customData", validate1, instancePath)){
+if(!property(validate134, data, "customData", validate1, instancePath)){
 return false;
 }
 if(true){
 if(data.server !== undefined){
 let data1 = data.server;
 if(true){
-if(!stringMax(validate128, data1, instancePath+"/server", 512)){
+if(!stringMax(validate134, data1, instancePath+"/server", 512)){
 return false;
 }
 }
@@ -1970,7 +2050,7 @@ if(true){
 if(data.user !== undefined){
 let data2 = data.user;
 if(true){
-if(!stringMax(validate128, data2, instancePath+"/user", 20)){
+if(!stringMax(validate134, data2, instancePath+"/user", 20)){
 return false;
 }
 }
@@ -1981,7 +2061,7 @@ if(true){
 if(data.group !== undefined){
 let data3 = data.group;
 if(true){
-if(!stringMax(validate128, data3, instancePath+"/group", 20)){
+if(!stringMax(validate134, data3, instancePath+"/group", 20)){
 return false;
 }
 }
@@ -1992,7 +2072,7 @@ if(true){
 if(data.password !== undefined){
 let data4 = data.password;
 if(true){
-if(!stringMax(validate128, data4, instancePath+"/password", 20)){
+if(!stringMax(validate134, data4, instancePath+"/password", 20)){
 return false;
 }
 }
@@ -2003,7 +2083,7 @@ if(true){
 if(data.key !== undefined){
 let data5 = data.key;
 if(true){
-if(!stringMax(validate128, data5, instancePath+"/key", 255)){
+if(!stringMax(validate134, data5, instancePath+"/key", 255)){
 return false;
 }
 }
@@ -2011,223 +2091,13 @@ return false;
 else {
 }
 if(true){
-if(!property(validate128, data, "type", validate130, instancePath)){
+if(!property(validate134, data, "type", validate136, instancePath)){
 return false;
 }
 }
 }
 }
 }
-}
-}
-}
-}
-}
-else {
-return false;
-}
-}
-validate128.errors = null;
-return true;
-}
-
-
-function validate115(data, instancePath=""){
-/*# sourceURL="urn:def:NetworkConnectionProfileType" */;
-if(true){
-if(objectWith(validate115, data, instancePath, names50, names87)){
-{
-if(true){
-if(!property(validate115, data, "customData", validate1, instancePath)){
-return false;
-}
-if(true){
-if(!property(validate115, data, "apn", validate117, instancePath)){
-return false;
-}
-if(true){
-if(!property(validate115, data, "ocppVersion", validate122, instancePath)){
-return false;
-}
-if(true){
-if(!property(validate115, data, "ocppTransport", validate124, instancePath)){
-return false;
-}
-if(true){
-if(data.ocppCsmsUrl !== undefined){
-let data4 = data.ocppCsmsUrl;
-if(true){
-if(!stringMax(validate115, data4, instancePath+"/ocppCsmsUrl", 512)){
-return false;
-}
-}
-}
-else {
-}
-if(true){
-if(data.messageTimeout !== undefined){
-let data5 = data.messageTimeout;
-if(!isInteger(data5)){
-return failType(validate115, instancePath+"/messageTimeout", "integer");
-}
-}
-else {
-}
-if(true){
-if(data.securityProfile !== undefined){
-let data6 = data.securityProfile;
-if(!isInteger(data6)){
-return failType(validate115, instancePath+"/securityProfile", "integer");
-}
-}
-else {
-}
-if(true){
-if(!property(validate115, data, "ocppInterface", validate126, instancePath)){
-return false;
-}
-if(true){
-if(!property(validate115, data, "vpn", validate128, instancePath)){
-return false;
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-else {
-return false;
-}
-}
-validate115.errors = null;
-return true;
-}
-
-
-function validate113(data, instancePath=""){
-if(true){
-if(objectWith(validate113, data, instancePath, names51, names88)){
-{
-if(true){
-if(!property(validate113, data, "customData", validate1, instancePath)){
-return false;
-}
-if(true){
-if(data.configurationSlot !== undefined){
-let data1 = data.configurationSlot;
-if(!isInteger(data1)){
-return failType(validate113, instancePath+"/configurationSlot", "integer");
-}
-}
-else {
-}
-if(true){
-if(!property(validate113, data, "connectionData", validate115, instancePath)){
-return false;
-}
-}
-}
-}
-}
-}
-else {
-return false;
-}
-}
-validate113.errors = null;
-return true;
-}
-
-export const SetVariables_req = validate134;
-
-function validate136(data, instancePath=""){
-/*# sourceURL="urn:def:SetVariableDataType" */;
-if(true){
-if(objectWith(validate136, data, instancePath, names52, names89)){
-{
-if(true){
-if(!property(validate136, data, "customData", validate1, instancePath)){
-return false;
-}
-if(true){
-if(!property(validate136, data, "attributeType", validate36, instancePath)){
-return false;
-}
-if(true){
-if(data.attributeValue !== undefined){
-let data2 = data.attributeValue;
-if(true){
-if(!stringMax(validate136, data2, instancePath+"/attributeValue", 1000)){
-return false;
-}
-}
-}
-else {
-}
-if(true){
-if(!property(validate136, data, "component", validate22, instancePath)){
-return false;
-}
-if(true){
-if(!property(validate136, data, "variable", validate26, instancePath)){
-return false;
-}
-}
-}
-}
-}
-}
-}
-}
-else {
-return false;
-}
-}
-validate136.errors = null;
-return true;
-}
-
-
-function validate134(data, instancePath=""){
-if(true){
-if(objectWith(validate134, data, instancePath, names53, names90)){
-{
-if(true){
-if(!property(validate134, data, "customData", validate1, instancePath)){
-return false;
-}
-if(true){
-if(data.setVariableData !== undefined){
-let data1 = data.setVariableData;
-if(true){
-if(Array.isArray(data1)){
-if(data1.length < 1){
-return fail(validate134, instancePath+"/setVariableData", "minItems", {limit: 1});
-}
-else {
-const len0 = data1.length;
-for(let i0=0; i0<len0; i0++){
-if(!(validate136(data1[i0], instancePath+"/setVariableData/" + i0))){
-return failFrom(validate134, validate136);
-}
-if(!true){
-break;
-}
-}
-}
-}
-else {
-return failType(validate134, instancePath+"/setVariableData", "array");
-}
-}
-}
-else {
 }
 }
 }
@@ -2241,29 +2111,154 @@ validate134.errors = null;
 return true;
 }
 
-export const TriggerMessage_req = validate142;
 
-function validate145(data, instancePath=""){
-/*# sourceURL="urn:def:MessageTriggerEnumType" */;
-return stringEnum(validate145, data, instancePath, enum19);
+function validate121(data, instancePath=""){
+/*# sourceURL="urn:def:NetworkConnectionProfileType" */;
+if(true){
+if(objectWith(validate121, data, instancePath, names50, names89)){
+{
+if(true){
+if(!property(validate121, data, "customData", validate1, instancePath)){
+return false;
+}
+if(true){
+if(!property(validate121, data, "apn", validate123, instancePath)){
+return false;
+}
+if(true){
+if(!property(validate121, data, "ocppVersion", validate128, instancePath)){
+return false;
+}
+if(true){
+if(!property(validate121, data, "ocppTransport", validate130, instancePath)){
+return false;
+}
+if(true){
+if(data.ocppCsmsUrl !== undefined){
+let data4 = data.ocppCsmsUrl;
+if(true){
+if(!stringMax(validate121, data4, instancePath+"/ocppCsmsUrl", 512)){
+return false;
+}
+}
+}
+else {
+}
+if(true){
+if(data.messageTimeout !== undefined){
+let data5 = data.messageTimeout;
+if(!isInteger(data5)){
+return failType(validate121, instancePath+"/messageTimeout", "integer");
+}
+}
+else {
+}
+if(true){
+if(data.securityProfile !== undefined){
+let data6 = data.securityProfile;
+if(!isInteger(data6)){
+return failType(validate121, instancePath+"/securityProfile", "integer");
+}
+}
+else {
+}
+if(true){
+if(!property(validate121, data, "ocppInterface", validate132, instancePath)){
+return false;
+}
+if(true){
+if(!property(validate121, data, "vpn", validate134, instancePath)){
+return false;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+return false;
+}
+}
+validate121.errors = null;
+return true;
 }
 
 
-function validate142(data, instancePath=""){
+function validate119(data, instancePath=""){
 if(true){
-if(objectWith(validate142, data, instancePath, names54, names91)){
+if(objectWith(validate119, data, instancePath, names51, names90)){
+{
+if(true){
+if(!property(validate119, data, "customData", validate1, instancePath)){
+return false;
+}
+if(true){
+if(data.configurationSlot !== undefined){
+let data1 = data.configurationSlot;
+if(!isInteger(data1)){
+return failType(validate119, instancePath+"/configurationSlot", "integer");
+}
+}
+else {
+}
+if(true){
+if(!property(validate119, data, "connectionData", validate121, instancePath)){
+return false;
+}
+}
+}
+}
+}
+}
+else {
+return false;
+}
+}
+validate119.errors = null;
+return true;
+}
+
+export const SetVariables_req = validate140;
+
+function validate142(data, instancePath=""){
+/*# sourceURL="urn:def:SetVariableDataType" */;
+if(true){
+if(objectWith(validate142, data, instancePath, names52, names91)){
 {
 if(true){
 if(!property(validate142, data, "customData", validate1, instancePath)){
 return false;
 }
 if(true){
-if(!property(validate142, data, "evse", validate3, instancePath)){
+if(!property(validate142, data, "attributeType", validate43, instancePath)){
 return false;
 }
 if(true){
-if(!property(validate142, data, "requestedMessage", validate145, instancePath)){
+if(data.attributeValue !== undefined){
+let data2 = data.attributeValue;
+if(true){
+if(!stringMax(validate142, data2, instancePath+"/attributeValue", 1000)){
 return false;
+}
+}
+}
+else {
+}
+if(true){
+if(!property(validate142, data, "component", validate29, instancePath)){
+return false;
+}
+if(true){
+if(!property(validate142, data, "variable", validate33, instancePath)){
+return false;
+}
+}
 }
 }
 }
@@ -2278,21 +2273,106 @@ validate142.errors = null;
 return true;
 }
 
-export const UnlockConnector_req = validate147;
 
-function validate147(data, instancePath=""){
+function validate140(data, instancePath=""){
 if(true){
-if(objectWith(validate147, data, instancePath, names55, names92)){
+if(objectWith(validate140, data, instancePath, names53, names92)){
 {
 if(true){
-if(!property(validate147, data, "customData", validate1, instancePath)){
+if(!property(validate140, data, "customData", validate1, instancePath)){
+return false;
+}
+if(true){
+if(data.setVariableData !== undefined){
+let data1 = data.setVariableData;
+if(true){
+if(Array.isArray(data1)){
+if(data1.length < 1){
+return fail(validate140, instancePath+"/setVariableData", "minItems", {limit: 1});
+}
+else {
+const len0 = data1.length;
+for(let i0=0; i0<len0; i0++){
+if(!(validate142(data1[i0], instancePath+"/setVariableData/" + i0))){
+return failFrom(validate140, validate142);
+}
+if(!true){
+break;
+}
+}
+}
+}
+else {
+return failType(validate140, instancePath+"/setVariableData", "array");
+}
+}
+}
+else {
+}
+}
+}
+}
+}
+else {
+return false;
+}
+}
+validate140.errors = null;
+return true;
+}
+
+export const TriggerMessage_req = validate148;
+
+function validate151(data, instancePath=""){
+/*# sourceURL="urn:def:MessageTriggerEnumType" */;
+return stringEnum(validate151, data, instancePath, enum19);
+}
+
+
+function validate148(data, instancePath=""){
+if(true){
+if(objectWith(validate148, data, instancePath, names54, names93)){
+{
+if(true){
+if(!property(validate148, data, "customData", validate1, instancePath)){
+return false;
+}
+if(true){
+if(!property(validate148, data, "evse", validate3, instancePath)){
+return false;
+}
+if(true){
+if(!property(validate148, data, "requestedMessage", validate151, instancePath)){
+return false;
+}
+}
+}
+}
+}
+}
+else {
+return false;
+}
+}
+validate148.errors = null;
+return true;
+}
+
+export const UnlockConnector_req = validate153;
+
+function validate153(data, instancePath=""){
+if(true){
+if(objectWith(validate153, data, instancePath, names55, names94)){
+{
+if(true){
+if(!property(validate153, data, "customData", validate1, instancePath)){
 return false;
 }
 if(true){
 if(data.evseId !== undefined){
 let data1 = data.evseId;
 if(!isInteger(data1)){
-return failType(validate147, instancePath+"/evseId", "integer");
+return failType(validate153, instancePath+"/evseId", "integer");
 }
 }
 else {
@@ -2301,7 +2381,7 @@ if(true){
 if(data.connectorId !== undefined){
 let data2 = data.connectorId;
 if(!isInteger(data2)){
-return failType(validate147, instancePath+"/connectorId", "integer");
+return failType(validate153, instancePath+"/connectorId", "integer");
 }
 }
 else {
@@ -2315,8 +2395,8 @@ else {
 return false;
 }
 }
-validate147.errors = null;
+validate153.errors = null;
 return true;
 }
 
-export const validators = {"ChangeAvailability.req": ChangeAvailability_req, "GetBaseReport.req": GetBaseReport_req, "GetCompositeSchedule.req": GetCompositeSchedule_req, "GetLocalListVersion.req": GetLocalListVersion_req, "GetReport.req": GetReport_req, "GetVariables.req": GetVariables_req, "RequestStartTransaction.req": RequestStartTransaction_req, "RequestStopTransaction.req": RequestStopTransaction_req, "Reset.req": Reset_req, "SendLocalList.req": SendLocalList_req, "SetChargingProfile.req": SetChargingProfile_req, "SetNetworkProfile.req": SetNetworkProfile_req, "SetVariables.req": SetVariables_req, "TriggerMessage.req": TriggerMessage_req, "UnlockConnector.req": UnlockConnector_req};
+export const validators = {"ChangeAvailability.req": ChangeAvailability_req, "ClearChargingProfile.req": ClearChargingProfile_req, "GetBaseReport.req": GetBaseReport_req, "GetCompositeSchedule.req": GetCompositeSchedule_req, "GetLocalListVersion.req": GetLocalListVersion_req, "GetReport.req": GetReport_req, "GetVariables.req": GetVariables_req, "RequestStartTransaction.req": RequestStartTransaction_req, "RequestStopTransaction.req": RequestStopTransaction_req, "Reset.req": Reset_req, "SendLocalList.req": SendLocalList_req, "SetChargingProfile.req": SetChargingProfile_req, "SetNetworkProfile.req": SetNetworkProfile_req, "SetVariables.req": SetVariables_req, "TriggerMessage.req": TriggerMessage_req, "UnlockConnector.req": UnlockConnector_req};

@@ -5,170 +5,171 @@ const enum0 = ["Central","eMAID","ISO14443","ISO15693","KeyCode","Local","MacAdd
 const enum1 = ["SHA256","SHA384","SHA512"];
 const enum2 = ["ApplicationReset","FirmwareUpdate","LocalReset","PowerUp","RemoteReset","ScheduledReset","Triggered","Unknown","Watchdog"];
 const enum3 = ["Accepted","Rejected","Scheduled"];
-const enum4 = ["EMS","Other","SO","CSO"];
-const enum5 = ["Downloaded","DownloadFailed","Downloading","DownloadScheduled","DownloadPaused","Idle","InstallationFailed","Installing","Installed","InstallRebooting","InstallScheduled","InstallVerificationFailed","InvalidSignature","SignatureVerified"];
-const enum6 = ["Accepted","Rejected","NotSupported","EmptyResultSet"];
-const enum7 = ["Accepted","Rejected"];
-const enum8 = ["W","A"];
-const enum9 = ["Accepted","Rejected","UnknownComponent","UnknownVariable","NotSupportedAttributeType"];
-const enum10 = ["Actual","Target","MinSet","MaxSet"];
-const enum11 = ["BadMessage","Idle","NotSupportedOperation","PermissionDenied","Uploaded","UploadFailure","Uploading","AcceptedCanceled"];
-const enum12 = ["Interruption.Begin","Interruption.End","Other","Sample.Clock","Sample.Periodic","Transaction.Begin","Transaction.End","Trigger"];
-const enum13 = ["Current.Export","Current.Import","Current.Offered","Energy.Active.Export.Register","Energy.Active.Import.Register","Energy.Reactive.Export.Register","Energy.Reactive.Import.Register","Energy.Active.Export.Interval","Energy.Active.Import.Interval","Energy.Active.Net","Energy.Reactive.Export.Interval","Energy.Reactive.Import.Interval","Energy.Reactive.Net","Energy.Apparent.Net","Energy.Apparent.Import","Energy.Apparent.Export","Frequency","Power.Active.Export","Power.Active.Import","Power.Factor","Power.Offered","Power.Reactive.Export","Power.Reactive.Import","SoC","Voltage"];
-const enum14 = ["L1","L2","L3","N","L1-N","L2-N","L3-N","L1-L2","L2-L3","L3-L1"];
-const enum15 = ["Body","Cable","EV","Inlet","Outlet"];
-const enum16 = ["CarbonDioxideEmission","RelativePricePercentage","RenewableGenerationPercentage"];
-const enum17 = ["AlwaysFront","InFront","NormalCycle"];
-const enum18 = ["Charging","Faulted","Idle","Unavailable"];
-const enum19 = ["ASCII","HTML","URI","UTF8"];
-const enum20 = ["DC","AC_single_phase","AC_two_phase","AC_three_phase"];
-const enum21 = ["Alerting","Delta","Periodic"];
-const enum22 = ["HardWiredNotification","HardWiredMonitor","PreconfiguredMonitor","CustomMonitor"];
-const enum23 = ["UpperThreshold","LowerThreshold","Delta","Periodic","PeriodicClockAligned"];
-const enum24 = ["ReadOnly","WriteOnly","ReadWrite"];
-const enum25 = ["string","decimal","integer","dateTime","boolean","OptionList","SequenceList","MemberList"];
-const enum26 = ["Idle","DownloadScheduled","Downloading","Downloaded","Published","DownloadFailed","DownloadPaused","InvalidChecksum","ChecksumVerified","PublishFailed"];
-const enum27 = ["ChargingStationExternalConstraints","ChargingStationMaxProfile","TxDefaultProfile","TxProfile"];
-const enum28 = ["Absolute","Recurring","Relative"];
-const enum29 = ["Daily","Weekly"];
-const enum30 = ["Expired","Removed"];
-const enum31 = ["Accepted","Failed","VersionMismatch"];
-const enum32 = ["Accepted","Rejected","Failed"];
-const enum33 = ["Accepted","Rejected","UnknownComponent","UnknownVariable","NotSupportedAttributeType","RebootRequired"];
-const enum34 = ["ChargingStationCertificate","V2GCertificate"];
-const enum35 = ["Available","Occupied","Reserved","Unavailable","Faulted"];
-const enum36 = ["Ended","Started","Updated"];
-const enum37 = ["Authorized","CablePluggedIn","ChargingRateChanged","ChargingStateChanged","Deauthorized","EnergyLimitReached","EVCommunicationLost","EVConnectTimeout","MeterValueClock","MeterValuePeriodic","TimeLimitReached","Trigger","UnlockCommand","StopAuthorized","EVDeparted","EVDetected","RemoteStop","RemoteStart","AbnormalCondition","SignedDataReceived","ResetCommand"];
-const enum38 = ["Charging","EVConnected","SuspendedEV","SuspendedEVSE","Idle"];
-const enum39 = ["DeAuthorized","EmergencyStop","EnergyLimitReached","EVDisconnected","GroundFault","ImmediateReset","Local","LocalOutOfCredit","MasterPass","Other","OvercurrentFault","PowerLoss","PowerQuality","Reboot","Remote","SOCLimitReached","StoppedByEV","TimeLimitReached","Timeout"];
-const enum40 = ["Accepted","Rejected","NotImplemented"];
-const enum41 = ["Unlocked","UnlockFailed","OngoingAuthorizedTransaction","UnknownConnector"];
-const names42 = ["vendorId"];
-const names43 = ["additionalIdToken","type"];
-const names44 = ["idToken","type"];
-const names45 = ["hashAlgorithm","issuerNameHash","issuerKeyHash","serialNumber","responderURL"];
-const names46 = ["idToken"];
-const names47 = ["model","vendorName"];
-const names48 = ["reason","chargingStation"];
-const names49 = ["reasonCode"];
-const names50 = ["status"];
-const names51 = ["chargingLimitSource"];
-const names52 = ["startPeriod","limit"];
-const names53 = ["evseId","duration","scheduleStart","chargingRateUnit","chargingSchedulePeriod"];
-const names54 = ["versionNumber"];
-const names55 = ["id"];
-const names56 = ["name"];
-const names57 = ["attributeStatus","component","variable"];
-const names58 = ["getVariableResult"];
-const names59 = ["signedMeterData","signingMethod","encodingMethod","publicKey"];
-const names60 = ["value"];
-const names61 = ["timestamp","sampledValue"];
-const names62 = ["evseId","meterValue"];
-const names63 = ["start"];
-const names64 = ["costKind","amount"];
-const names65 = ["startValue","cost"];
-const names66 = ["relativeTimeInterval"];
-const names67 = ["id","salesTariffEntry"];
-const names68 = ["id","chargingRateUnit","chargingSchedulePeriod"];
-const names69 = ["chargingLimit"];
-const names70 = ["data","seqNo","generatedAt","requestId"];
-const names71 = ["format","content"];
-const names72 = ["id","priority","message"];
-const names73 = ["requestId"];
-const names74 = ["energyAmount","evMinCurrent","evMaxCurrent","evMaxVoltage"];
-const names75 = ["evMaxCurrent","evMaxVoltage"];
-const names76 = ["requestedEnergyTransfer"];
-const names77 = ["evseId","chargingNeeds"];
-const names78 = ["timeBase","evseId","chargingSchedule"];
-const names79 = ["eventId","timestamp","trigger","actualValue","eventNotificationType","component","variable"];
-const names80 = ["generatedAt","seqNo","eventData"];
-const names81 = ["id","transaction","value","type","severity"];
-const names82 = ["component","variable","variableMonitoring"];
-const names83 = ["requestId","seqNo","generatedAt"];
-const names84 = ["dataType","supportsMonitoring"];
-const names85 = ["component","variable","variableAttribute"];
-const names86 = ["requestId","generatedAt","seqNo"];
-const names87 = ["id","stackLevel","chargingProfilePurpose","chargingProfileKind","chargingSchedule"];
-const names88 = ["requestId","chargingLimitSource","evseId","chargingProfile"];
-const names89 = ["reservationId","reservationUpdateStatus"];
-const names90 = ["type","timestamp"];
-const names91 = ["setVariableResult"];
-const names92 = ["csr"];
-const names93 = ["timestamp","connectorStatus","evseId","connectorId"];
-const names94 = ["transactionId"];
-const names95 = ["eventType","timestamp","triggerReason","seqNo","transactionInfo"];
-const names96 = ["customData","additionalIdToken","type"];
-const names97 = ["customData","additionalInfo","idToken","type"];
-const names98 = ["customData","hashAlgorithm","issuerNameHash","issuerKeyHash","serialNumber","responderURL"];
-const names99 = ["customData","idToken","certificate","iso15118CertificateHashData"];
-const names100 = ["customData","iccid","imsi"];
-const names101 = ["customData","serialNumber","model","modem","vendorName","firmwareVersion"];
-const names102 = ["customData","chargingStation","reason"];
-const names103 = ["customData","reasonCode","additionalInfo"];
-const names104 = ["customData","status","statusInfo"];
-const names105 = ["customData","chargingLimitSource","evseId"];
-const names106 = ["customData","messageId","data","vendorId"];
-const names107 = ["customData","status","requestId"];
-const names108 = ["customData","startPeriod","limit","numberPhases","phaseToUse"];
-const names109 = ["customData","chargingSchedulePeriod","evseId","duration","scheduleStart","chargingRateUnit"];
-const names110 = ["customData","status","statusInfo","schedule"];
-const names111 = ["customData","versionNumber"];
-const names112 = ["customData","id","connectorId"];
-const names113 = ["customData","evse","name","instance"];
-const names114 = ["customData","name","instance"];
-const names115 = ["customData","attributeStatusInfo","attributeStatus","attributeType","attributeValue","component","variable"];
-const names116 = ["customData","getVariableResult"];
-const names117 = ["customData"];
-const names118 = ["customData","signedMeterData","signingMethod","encodingMethod","publicKey"];
-const names119 = ["customData","unit","multiplier"];
-const names120 = ["customData","value","context","measurand","phase","location","signedMeterValue","unitOfMeasure"];
-const names121 = ["customData","sampledValue","timestamp"];
-const names122 = ["customData","evseId","meterValue"];
-const names123 = ["customData","start","duration"];
-const names124 = ["customData","costKind","amount","amountMultiplier"];
-const names125 = ["customData","startValue","cost"];
-const names126 = ["customData","relativeTimeInterval","ePriceLevel","consumptionCost"];
-const names127 = ["customData","id","salesTariffDescription","numEPriceLevels","salesTariffEntry"];
-const names128 = ["customData","id","startSchedule","duration","chargingRateUnit","chargingSchedulePeriod","minChargingRate","salesTariff"];
-const names129 = ["customData","chargingLimitSource","isGridCritical"];
-const names130 = ["customData","chargingSchedule","evseId","chargingLimit"];
-const names131 = ["customData","data","tbc","seqNo","generatedAt","requestId"];
-const names132 = ["customData","format","language","content"];
-const names133 = ["customData","display","id","priority","state","startDateTime","endDateTime","transactionId","message"];
-const names134 = ["customData","messageInfo","requestId","tbc"];
-const names135 = ["customData","energyAmount","evMinCurrent","evMaxCurrent","evMaxVoltage"];
-const names136 = ["customData","evMaxCurrent","evMaxVoltage","energyAmount","evMaxPower","stateOfCharge","evEnergyCapacity","fullSoC","bulkSoC"];
-const names137 = ["customData","acChargingParameters","dcChargingParameters","requestedEnergyTransfer","departureTime"];
-const names138 = ["customData","maxScheduleTuples","chargingNeeds","evseId"];
-const names139 = ["customData","timeBase","chargingSchedule","evseId"];
-const names140 = ["customData","eventId","timestamp","trigger","cause","actualValue","techCode","techInfo","cleared","transactionId","component","variableMonitoringId","eventNotificationType","variable"];
-const names141 = ["customData","generatedAt","tbc","seqNo","eventData"];
-const names142 = ["customData","id","transaction","value","type","severity"];
-const names143 = ["customData","component","variable","variableMonitoring"];
-const names144 = ["customData","monitor","requestId","tbc","seqNo","generatedAt"];
-const names145 = ["customData","type","value","mutability","persistent","constant"];
-const names146 = ["customData","unit","dataType","minLimit","maxLimit","valuesList","supportsMonitoring"];
-const names147 = ["customData","component","variable","variableAttribute","variableCharacteristics"];
-const names148 = ["customData","requestId","generatedAt","reportData","tbc","seqNo"];
-const names149 = ["customData","status","location","requestId"];
-const names150 = ["customData","id","stackLevel","chargingProfilePurpose","chargingProfileKind","recurrencyKind","validFrom","validTo","chargingSchedule","transactionId"];
-const names151 = ["customData","requestId","chargingLimitSource","chargingProfile","tbc","evseId"];
-const names152 = ["customData","status","statusInfo","transactionId"];
-const names153 = ["customData","reservationId","reservationUpdateStatus"];
-const names154 = ["customData","type","timestamp","techInfo"];
-const names155 = ["customData","attributeType","attributeStatus","attributeStatusInfo","component","variable"];
-const names156 = ["customData","setVariableResult"];
-const names157 = ["customData","csr","certificateType"];
-const names158 = ["customData","timestamp","connectorStatus","evseId","connectorId"];
-const names159 = ["customData","transactionId","chargingState","timeSpentCharging","stoppedReason","remoteStartId"];
-const names160 = ["customData","eventType","meterValue","timestamp","triggerReason","seqNo","offline","numberOfPhasesUsed","cableMaxCurrent","reservationId","transactionInfo","evse","idToken"];
+const enum4 = ["Accepted","Unknown"];
+const enum5 = ["EMS","Other","SO","CSO"];
+const enum6 = ["Downloaded","DownloadFailed","Downloading","DownloadScheduled","DownloadPaused","Idle","InstallationFailed","Installing","Installed","InstallRebooting","InstallScheduled","InstallVerificationFailed","InvalidSignature","SignatureVerified"];
+const enum7 = ["Accepted","Rejected","NotSupported","EmptyResultSet"];
+const enum8 = ["Accepted","Rejected"];
+const enum9 = ["W","A"];
+const enum10 = ["Accepted","Rejected","UnknownComponent","UnknownVariable","NotSupportedAttributeType"];
+const enum11 = ["Actual","Target","MinSet","MaxSet"];
+const enum12 = ["BadMessage","Idle","NotSupportedOperation","PermissionDenied","Uploaded","UploadFailure","Uploading","AcceptedCanceled"];
+const enum13 = ["Interruption.Begin","Interruption.End","Other","Sample.Clock","Sample.Periodic","Transaction.Begin","Transaction.End","Trigger"];
+const enum14 = ["Current.Export","Current.Import","Current.Offered","Energy.Active.Export.Register","Energy.Active.Import.Register","Energy.Reactive.Export.Register","Energy.Reactive.Import.Register","Energy.Active.Export.Interval","Energy.Active.Import.Interval","Energy.Active.Net","Energy.Reactive.Export.Interval","Energy.Reactive.Import.Interval","Energy.Reactive.Net","Energy.Apparent.Net","Energy.Apparent.Import","Energy.Apparent.Export","Frequency","Power.Active.Export","Power.Active.Import","Power.Factor","Power.Offered","Power.Reactive.Export","Power.Reactive.Import","SoC","Voltage"];
+const enum15 = ["L1","L2","L3","N","L1-N","L2-N","L3-N","L1-L2","L2-L3","L3-L1"];
+const enum16 = ["Body","Cable","EV","Inlet","Outlet"];
+const enum17 = ["CarbonDioxideEmission","RelativePricePercentage","RenewableGenerationPercentage"];
+const enum18 = ["AlwaysFront","InFront","NormalCycle"];
+const enum19 = ["Charging","Faulted","Idle","Unavailable"];
+const enum20 = ["ASCII","HTML","URI","UTF8"];
+const enum21 = ["DC","AC_single_phase","AC_two_phase","AC_three_phase"];
+const enum22 = ["Alerting","Delta","Periodic"];
+const enum23 = ["HardWiredNotification","HardWiredMonitor","PreconfiguredMonitor","CustomMonitor"];
+const enum24 = ["UpperThreshold","LowerThreshold","Delta","Periodic","PeriodicClockAligned"];
+const enum25 = ["ReadOnly","WriteOnly","ReadWrite"];
+const enum26 = ["string","decimal","integer","dateTime","boolean","OptionList","SequenceList","MemberList"];
+const enum27 = ["Idle","DownloadScheduled","Downloading","Downloaded","Published","DownloadFailed","DownloadPaused","InvalidChecksum","ChecksumVerified","PublishFailed"];
+const enum28 = ["ChargingStationExternalConstraints","ChargingStationMaxProfile","TxDefaultProfile","TxProfile"];
+const enum29 = ["Absolute","Recurring","Relative"];
+const enum30 = ["Daily","Weekly"];
+const enum31 = ["Expired","Removed"];
+const enum32 = ["Accepted","Failed","VersionMismatch"];
+const enum33 = ["Accepted","Rejected","Failed"];
+const enum34 = ["Accepted","Rejected","UnknownComponent","UnknownVariable","NotSupportedAttributeType","RebootRequired"];
+const enum35 = ["ChargingStationCertificate","V2GCertificate"];
+const enum36 = ["Available","Occupied","Reserved","Unavailable","Faulted"];
+const enum37 = ["Ended","Started","Updated"];
+const enum38 = ["Authorized","CablePluggedIn","ChargingRateChanged","ChargingStateChanged","Deauthorized","EnergyLimitReached","EVCommunicationLost","EVConnectTimeout","MeterValueClock","MeterValuePeriodic","TimeLimitReached","Trigger","UnlockCommand","StopAuthorized","EVDeparted","EVDetected","RemoteStop","RemoteStart","AbnormalCondition","SignedDataReceived","ResetCommand"];
+const enum39 = ["Charging","EVConnected","SuspendedEV","SuspendedEVSE","Idle"];
+const enum40 = ["DeAuthorized","EmergencyStop","EnergyLimitReached","EVDisconnected","GroundFault","ImmediateReset","Local","LocalOutOfCredit","MasterPass","Other","OvercurrentFault","PowerLoss","PowerQuality","Reboot","Remote","SOCLimitReached","StoppedByEV","TimeLimitReached","Timeout"];
+const enum41 = ["Accepted","Rejected","NotImplemented"];
+const enum42 = ["Unlocked","UnlockFailed","OngoingAuthorizedTransaction","UnknownConnector"];
+const names43 = ["vendorId"];
+const names44 = ["additionalIdToken","type"];
+const names45 = ["idToken","type"];
+const names46 = ["hashAlgorithm","issuerNameHash","issuerKeyHash","serialNumber","responderURL"];
+const names47 = ["idToken"];
+const names48 = ["model","vendorName"];
+const names49 = ["reason","chargingStation"];
+const names50 = ["reasonCode"];
+const names51 = ["status"];
+const names52 = ["chargingLimitSource"];
+const names53 = ["startPeriod","limit"];
+const names54 = ["evseId","duration","scheduleStart","chargingRateUnit","chargingSchedulePeriod"];
+const names55 = ["versionNumber"];
+const names56 = ["id"];
+const names57 = ["name"];
+const names58 = ["attributeStatus","component","variable"];
+const names59 = ["getVariableResult"];
+const names60 = ["signedMeterData","signingMethod","encodingMethod","publicKey"];
+const names61 = ["value"];
+const names62 = ["timestamp","sampledValue"];
+const names63 = ["evseId","meterValue"];
+const names64 = ["start"];
+const names65 = ["costKind","amount"];
+const names66 = ["startValue","cost"];
+const names67 = ["relativeTimeInterval"];
+const names68 = ["id","salesTariffEntry"];
+const names69 = ["id","chargingRateUnit","chargingSchedulePeriod"];
+const names70 = ["chargingLimit"];
+const names71 = ["data","seqNo","generatedAt","requestId"];
+const names72 = ["format","content"];
+const names73 = ["id","priority","message"];
+const names74 = ["requestId"];
+const names75 = ["energyAmount","evMinCurrent","evMaxCurrent","evMaxVoltage"];
+const names76 = ["evMaxCurrent","evMaxVoltage"];
+const names77 = ["requestedEnergyTransfer"];
+const names78 = ["evseId","chargingNeeds"];
+const names79 = ["timeBase","evseId","chargingSchedule"];
+const names80 = ["eventId","timestamp","trigger","actualValue","eventNotificationType","component","variable"];
+const names81 = ["generatedAt","seqNo","eventData"];
+const names82 = ["id","transaction","value","type","severity"];
+const names83 = ["component","variable","variableMonitoring"];
+const names84 = ["requestId","seqNo","generatedAt"];
+const names85 = ["dataType","supportsMonitoring"];
+const names86 = ["component","variable","variableAttribute"];
+const names87 = ["requestId","generatedAt","seqNo"];
+const names88 = ["id","stackLevel","chargingProfilePurpose","chargingProfileKind","chargingSchedule"];
+const names89 = ["requestId","chargingLimitSource","evseId","chargingProfile"];
+const names90 = ["reservationId","reservationUpdateStatus"];
+const names91 = ["type","timestamp"];
+const names92 = ["setVariableResult"];
+const names93 = ["csr"];
+const names94 = ["timestamp","connectorStatus","evseId","connectorId"];
+const names95 = ["transactionId"];
+const names96 = ["eventType","timestamp","triggerReason","seqNo","transactionInfo"];
+const names97 = ["customData","additionalIdToken","type"];
+const names98 = ["customData","additionalInfo","idToken","type"];
+const names99 = ["customData","hashAlgorithm","issuerNameHash","issuerKeyHash","serialNumber","responderURL"];
+const names100 = ["customData","idToken","certificate","iso15118CertificateHashData"];
+const names101 = ["customData","iccid","imsi"];
+const names102 = ["customData","serialNumber","model","modem","vendorName","firmwareVersion"];
+const names103 = ["customData","chargingStation","reason"];
+const names104 = ["customData","reasonCode","additionalInfo"];
+const names105 = ["customData","status","statusInfo"];
+const names106 = ["customData","chargingLimitSource","evseId"];
+const names107 = ["customData","messageId","data","vendorId"];
+const names108 = ["customData","status","requestId"];
+const names109 = ["customData","startPeriod","limit","numberPhases","phaseToUse"];
+const names110 = ["customData","chargingSchedulePeriod","evseId","duration","scheduleStart","chargingRateUnit"];
+const names111 = ["customData","status","statusInfo","schedule"];
+const names112 = ["customData","versionNumber"];
+const names113 = ["customData","id","connectorId"];
+const names114 = ["customData","evse","name","instance"];
+const names115 = ["customData","name","instance"];
+const names116 = ["customData","attributeStatusInfo","attributeStatus","attributeType","attributeValue","component","variable"];
+const names117 = ["customData","getVariableResult"];
+const names118 = ["customData"];
+const names119 = ["customData","signedMeterData","signingMethod","encodingMethod","publicKey"];
+const names120 = ["customData","unit","multiplier"];
+const names121 = ["customData","value","context","measurand","phase","location","signedMeterValue","unitOfMeasure"];
+const names122 = ["customData","sampledValue","timestamp"];
+const names123 = ["customData","evseId","meterValue"];
+const names124 = ["customData","start","duration"];
+const names125 = ["customData","costKind","amount","amountMultiplier"];
+const names126 = ["customData","startValue","cost"];
+const names127 = ["customData","relativeTimeInterval","ePriceLevel","consumptionCost"];
+const names128 = ["customData","id","salesTariffDescription","numEPriceLevels","salesTariffEntry"];
+const names129 = ["customData","id","startSchedule","duration","chargingRateUnit","chargingSchedulePeriod","minChargingRate","salesTariff"];
+const names130 = ["customData","chargingLimitSource","isGridCritical"];
+const names131 = ["customData","chargingSchedule","evseId","chargingLimit"];
+const names132 = ["customData","data","tbc","seqNo","generatedAt","requestId"];
+const names133 = ["customData","format","language","content"];
+const names134 = ["customData","display","id","priority","state","startDateTime","endDateTime","transactionId","message"];
+const names135 = ["customData","messageInfo","requestId","tbc"];
+const names136 = ["customData","energyAmount","evMinCurrent","evMaxCurrent","evMaxVoltage"];
+const names137 = ["customData","evMaxCurrent","evMaxVoltage","energyAmount","evMaxPower","stateOfCharge","evEnergyCapacity","fullSoC","bulkSoC"];
+const names138 = ["customData","acChargingParameters","dcChargingParameters","requestedEnergyTransfer","departureTime"];
+const names139 = ["customData","maxScheduleTuples","chargingNeeds","evseId"];
+const names140 = ["customData","timeBase","chargingSchedule","evseId"];
+const names141 = ["customData","eventId","timestamp","trigger","cause","actualValue","techCode","techInfo","cleared","transactionId","component","variableMonitoringId","eventNotificationType","variable"];
+const names142 = ["customData","generatedAt","tbc","seqNo","eventData"];
+const names143 = ["customData","id","transaction","value","type","severity"];
+const names144 = ["customData","component","variable","variableMonitoring"];
+const names145 = ["customData","monitor","requestId","tbc","seqNo","generatedAt"];
+const names146 = ["customData","type","value","mutability","persistent","constant"];
+const names147 = ["customData","unit","dataType","minLimit","maxLimit","valuesList","supportsMonitoring"];
+const names148 = ["customData","component","variable","variableAttribute","variableCharacteristics"];
+const names149 = ["customData","requestId","generatedAt","reportData","tbc","seqNo"];
+const names150 = ["customData","status","location","requestId"];
+const names151 = ["customData","id","stackLevel","chargingProfilePurpose","chargingProfileKind","recurrencyKind","validFrom","validTo","chargingSchedule","transactionId"];
+const names152 = ["customData","requestId","chargingLimitSource","chargingProfile","tbc","evseId"];
+const names153 = ["customData","status","statusInfo","transactionId"];
+const names154 = ["customData","reservationId","reservationUpdateStatus"];
+const names155 = ["customData","type","timestamp","techInfo"];
+const names156 = ["customData","attributeType","attributeStatus","attributeStatusInfo","component","variable"];
+const names157 = ["customData","setVariableResult"];
+const names158 = ["customData","csr","certificateType"];
+const names159 = ["customData","timestamp","connectorStatus","evseId","connectorId"];
+const names160 = ["customData","transactionId","chargingState","timeSpentCharging","stoppedReason","remoteStartId"];
+const names161 = ["customData","eventType","meterValue","timestamp","triggerReason","seqNo","offline","numberOfPhasesUsed","cableMaxCurrent","reservationId","transactionInfo","evse","idToken"];
 
 export const Authorize_req = validate0;
 
 function validate1(data, instancePath=""){
 /*# sourceURL="urn:def:CustomDataType" */;
 if(true){
-if(objectWith(validate1, data, instancePath, names42, undefined)){
+if(objectWith(validate1, data, instancePath, names43, undefined)){
 {
 if(data.vendorId !== undefined){
 let data0 = data.vendorId;
@@ -192,7 +193,7 @@ return true;
 function validate5(data, instancePath=""){
 /*# sourceURL="urn:def:AdditionalInfoType" */;
 if(true){
-if(objectWith(validate5, data, instancePath, names43, names96)){
+if(objectWith(validate5, data, instancePath, names44, names97)){
 {
 if(true){
 if(!property(validate5, data, "customData", validate1, instancePath)){
@@ -243,7 +244,7 @@ return stringEnum(validate8, data, instancePath, enum0);
 function validate3(data, instancePath=""){
 /*# sourceURL="urn:def:IdTokenType" */;
 if(true){
-if(objectWith(validate3, data, instancePath, names44, names97)){
+if(objectWith(validate3, data, instancePath, names45, names98)){
 {
 if(true){
 if(!property(validate3, data, "customData", validate1, instancePath)){
@@ -315,7 +316,7 @@ return stringEnum(validate13, data, instancePath, enum1);
 function validate11(data, instancePath=""){
 /*# sourceURL="urn:def:OCSPRequestDataType" */;
 if(true){
-if(objectWith(validate11, data, instancePath, names45, names98)){
+if(objectWith(validate11, data, instancePath, names46, names99)){
 {
 if(true){
 if(!property(validate11, data, "customData", validate1, instancePath)){
@@ -388,7 +389,7 @@ return true;
 
 function validate0(data, instancePath=""){
 if(true){
-if(objectWith(validate0, data, instancePath, names46, names99)){
+if(objectWith(validate0, data, instancePath, names47, names100)){
 {
 if(true){
 if(!property(validate0, data, "customData", validate1, instancePath)){
@@ -460,7 +461,7 @@ export const BootNotification_req = validate16;
 function validate20(data, instancePath=""){
 /*# sourceURL="urn:def:ModemType" */;
 if(true){
-if(objectWith(validate20, data, instancePath, undefined, names100)){
+if(objectWith(validate20, data, instancePath, undefined, names101)){
 if(true){
 if(!property(validate20, data, "customData", validate1, instancePath)){
 return false;
@@ -503,7 +504,7 @@ return true;
 function validate18(data, instancePath=""){
 /*# sourceURL="urn:def:ChargingStationType" */;
 if(true){
-if(objectWith(validate18, data, instancePath, names47, names101)){
+if(objectWith(validate18, data, instancePath, names48, names102)){
 {
 if(true){
 if(!property(validate18, data, "customData", validate1, instancePath)){
@@ -582,7 +583,7 @@ return stringEnum(validate24, data, instancePath, enum2);
 
 function validate16(data, instancePath=""){
 if(true){
-if(objectWith(validate16, data, instancePath, names48, names102)){
+if(objectWith(validate16, data, instancePath, names49, names103)){
 {
 if(true){
 if(!property(validate16, data, "customData", validate1, instancePath)){
@@ -620,7 +621,7 @@ return stringEnum(validate28, data, instancePath, enum3);
 function validate30(data, instancePath=""){
 /*# sourceURL="urn:def:StatusInfoType" */;
 if(true){
-if(objectWith(validate30, data, instancePath, names49, names103)){
+if(objectWith(validate30, data, instancePath, names50, names104)){
 {
 if(true){
 if(!property(validate30, data, "customData", validate1, instancePath)){
@@ -664,7 +665,7 @@ return true;
 
 function validate26(data, instancePath=""){
 if(true){
-if(objectWith(validate26, data, instancePath, names50, names104)){
+if(objectWith(validate26, data, instancePath, names51, names105)){
 {
 if(true){
 if(!property(validate26, data, "customData", validate1, instancePath)){
@@ -691,10 +692,10 @@ validate26.errors = null;
 return true;
 }
 
-export const ClearedChargingLimit_req = validate33;
+export const ClearChargingProfile_conf = validate33;
 
 function validate35(data, instancePath=""){
-/*# sourceURL="urn:def:ChargingLimitSourceEnumType" */;
+/*# sourceURL="urn:def:ClearChargingProfileStatusEnumType" */;
 return stringEnum(validate35, data, instancePath, enum4);
 }
 
@@ -708,17 +709,12 @@ if(!property(validate33, data, "customData", validate1, instancePath)){
 return false;
 }
 if(true){
-if(!property(validate33, data, "chargingLimitSource", validate35, instancePath)){
+if(!property(validate33, data, "status", validate35, instancePath)){
 return false;
 }
 if(true){
-if(data.evseId !== undefined){
-let data2 = data.evseId;
-if(!isInteger(data2)){
-return failType(validate33, instancePath+"/evseId", "integer");
-}
-}
-else {
+if(!property(validate33, data, "statusInfo", validate30, instancePath)){
+return false;
 }
 }
 }
@@ -733,21 +729,63 @@ validate33.errors = null;
 return true;
 }
 
-export const DataTransfer_req = validate37;
+export const ClearedChargingLimit_req = validate38;
 
-function validate37(data, instancePath=""){
+function validate40(data, instancePath=""){
+/*# sourceURL="urn:def:ChargingLimitSourceEnumType" */;
+return stringEnum(validate40, data, instancePath, enum5);
+}
+
+
+function validate38(data, instancePath=""){
 if(true){
-if(objectWith(validate37, data, instancePath, names42, names106)){
+if(objectWith(validate38, data, instancePath, names52, names106)){
 {
 if(true){
-if(!property(validate37, data, "customData", validate1, instancePath)){
+if(!property(validate38, data, "customData", validate1, instancePath)){
+return false;
+}
+if(true){
+if(!property(validate38, data, "chargingLimitSource", validate40, instancePath)){
+return false;
+}
+if(true){
+if(data.evseId !== undefined){
+let data2 = data.evseId;
+if(!isInteger(data2)){
+return failType(validate38, instancePath+"/evseId", "integer");
+}
+}
+else {
+}
+}
+}
+}
+}
+}
+else {
+return false;
+}
+}
+validate38.errors = null;
+return true;
+}
+
+export const DataTransfer_req = validate42;
+
+function validate42(data, instancePath=""){
+if(true){
+if(objectWith(validate42, data, instancePath, names43, names107)){
+{
+if(true){
+if(!property(validate42, data, "customData", validate1, instancePath)){
 return false;
 }
 if(true){
 if(data.messageId !== undefined){
 let data1 = data.messageId;
 if(true){
-if(!stringMax(validate37, data1, instancePath+"/messageId", 50)){
+if(!stringMax(validate42, data1, instancePath+"/messageId", 50)){
 return false;
 }
 }
@@ -758,7 +796,7 @@ if(true){
 if(data.vendorId !== undefined){
 let data2 = data.vendorId;
 if(true){
-if(!stringMax(validate37, data2, instancePath+"/vendorId", 255)){
+if(!stringMax(validate42, data2, instancePath+"/vendorId", 255)){
 return false;
 }
 }
@@ -774,35 +812,35 @@ else {
 return false;
 }
 }
-validate37.errors = null;
+validate42.errors = null;
 return true;
 }
 
-export const FirmwareStatusNotification_req = validate39;
+export const FirmwareStatusNotification_req = validate44;
 
-function validate41(data, instancePath=""){
+function validate46(data, instancePath=""){
 /*# sourceURL="urn:def:FirmwareStatusEnumType" */;
-return stringEnum(validate41, data, instancePath, enum5);
+return stringEnum(validate46, data, instancePath, enum6);
 }
 
 
-function validate39(data, instancePath=""){
+function validate44(data, instancePath=""){
 if(true){
-if(objectWith(validate39, data, instancePath, names50, names107)){
+if(objectWith(validate44, data, instancePath, names51, names108)){
 {
 if(true){
-if(!property(validate39, data, "customData", validate1, instancePath)){
+if(!property(validate44, data, "customData", validate1, instancePath)){
 return false;
 }
 if(true){
-if(!property(validate39, data, "status", validate41, instancePath)){
+if(!property(validate44, data, "status", validate46, instancePath)){
 return false;
 }
 if(true){
 if(data.requestId !== undefined){
 let data2 = data.requestId;
 if(!isInteger(data2)){
-return failType(validate39, instancePath+"/requestId", "integer");
+return failType(validate44, instancePath+"/requestId", "integer");
 }
 }
 else {
@@ -816,69 +854,69 @@ else {
 return false;
 }
 }
-validate39.errors = null;
+validate44.errors = null;
 return true;
 }
 
-export const GetBaseReport_conf = validate43;
-
-function validate45(data, instancePath=""){
-/*# sourceURL="urn:def:GenericDeviceModelStatusEnumType" */;
-return stringEnum(validate45, data, instancePath, enum6);
-}
-
-
-function validate43(data, instancePath=""){
-if(true){
-if(objectWith(validate43, data, instancePath, names50, names104)){
-{
-if(true){
-if(!property(validate43, data, "customData", validate1, instancePath)){
-return false;
-}
-if(true){
-if(!property(validate43, data, "status", validate45, instancePath)){
-return false;
-}
-if(true){
-if(!property(validate43, data, "statusInfo", validate30, instancePath)){
-return false;
-}
-}
-}
-}
-}
-}
-else {
-return false;
-}
-}
-validate43.errors = null;
-return true;
-}
-
-export const GetCompositeSchedule_conf = validate48;
+export const GetBaseReport_conf = validate48;
 
 function validate50(data, instancePath=""){
-/*# sourceURL="urn:def:GenericStatusEnumType" */;
+/*# sourceURL="urn:def:GenericDeviceModelStatusEnumType" */;
 return stringEnum(validate50, data, instancePath, enum7);
 }
 
 
-function validate55(data, instancePath=""){
-/*# sourceURL="urn:def:ChargingSchedulePeriodType" */;
+function validate48(data, instancePath=""){
 if(true){
-if(objectWith(validate55, data, instancePath, names52, names108)){
+if(objectWith(validate48, data, instancePath, names51, names105)){
 {
 if(true){
-if(!property(validate55, data, "customData", validate1, instancePath)){
+if(!property(validate48, data, "customData", validate1, instancePath)){
+return false;
+}
+if(true){
+if(!property(validate48, data, "status", validate50, instancePath)){
+return false;
+}
+if(true){
+if(!property(validate48, data, "statusInfo", validate30, instancePath)){
+return false;
+}
+}
+}
+}
+}
+}
+else {
+return false;
+}
+}
+validate48.errors = null;
+return true;
+}
+
+export const GetCompositeSchedule_conf = validate53;
+
+function validate55(data, instancePath=""){
+/*# sourceURL="urn:def:GenericStatusEnumType" */;
+return stringEnum(validate55, data, instancePath, enum8);
+}
+
+
+function validate60(data, instancePath=""){
+/*# sourceURL="urn:def:ChargingSchedulePeriodType" */;
+if(true){
+if(objectWith(validate60, data, instancePath, names53, names109)){
+{
+if(true){
+if(!property(validate60, data, "customData", validate1, instancePath)){
 return false;
 }
 if(true){
 if(data.startPeriod !== undefined){
 let data1 = data.startPeriod;
 if(!isInteger(data1)){
-return failType(validate55, instancePath+"/startPeriod", "integer");
+return failType(validate60, instancePath+"/startPeriod", "integer");
 }
 }
 else {
@@ -887,7 +925,7 @@ if(true){
 if(data.limit !== undefined){
 let data2 = data.limit;
 if(!((typeof data2 == "number") && (isFinite(data2)))){
-return failType(validate55, instancePath+"/limit", "number");
+return failType(validate60, instancePath+"/limit", "number");
 }
 }
 else {
@@ -896,7 +934,7 @@ if(true){
 if(data.numberPhases !== undefined){
 let data3 = data.numberPhases;
 if(!isInteger(data3)){
-return failType(validate55, instancePath+"/numberPhases", "integer");
+return failType(validate60, instancePath+"/numberPhases", "integer");
 }
 }
 else {
@@ -905,7 +943,7 @@ if(true){
 if(data.phaseToUse !== undefined){
 let data4 = data.phaseToUse;
 if(!isInteger(data4)){
-return failType(validate55, instancePath+"/phaseToUse", "integer");
+return failType(validate60, instancePath+"/phaseToUse", "integer");
 }
 }
 else {
@@ -921,25 +959,25 @@ else {
 return false;
 }
 }
-validate55.errors = null;
+validate60.errors = null;
 return true;
 }
 
 
-function validate58(data, instancePath=""){
+function validate63(data, instancePath=""){
 /*# sourceURL="urn:def:ChargingRateUnitEnumType" */;
-return stringEnum(validate58, data, instancePath, enum8);
+return stringEnum(validate63, data, instancePath, enum9);
 }
 
 const formats0 = ocppFormats["date-time"];
 
-function validate53(data, instancePath=""){
+function validate58(data, instancePath=""){
 /*# sourceURL="urn:def:CompositeScheduleType" */;
 if(true){
-if(objectWith(validate53, data, instancePath, names53, names109)){
+if(objectWith(validate58, data, instancePath, names54, names110)){
 {
 if(true){
-if(!property(validate53, data, "customData", validate1, instancePath)){
+if(!property(validate58, data, "customData", validate1, instancePath)){
 return false;
 }
 if(true){
@@ -948,13 +986,13 @@ let data1 = data.chargingSchedulePeriod;
 if(true){
 if(Array.isArray(data1)){
 if(data1.length < 1){
-return fail(validate53, instancePath+"/chargingSchedulePeriod", "minItems", {limit: 1});
+return fail(validate58, instancePath+"/chargingSchedulePeriod", "minItems", {limit: 1});
 }
 else {
 const len0 = data1.length;
 for(let i0=0; i0<len0; i0++){
-if(!(validate55(data1[i0], instancePath+"/chargingSchedulePeriod/" + i0))){
-return failFrom(validate53, validate55);
+if(!(validate60(data1[i0], instancePath+"/chargingSchedulePeriod/" + i0))){
+return failFrom(validate58, validate60);
 }
 if(!true){
 break;
@@ -963,7 +1001,7 @@ break;
 }
 }
 else {
-return failType(validate53, instancePath+"/chargingSchedulePeriod", "array");
+return failType(validate58, instancePath+"/chargingSchedulePeriod", "array");
 }
 }
 }
@@ -973,7 +1011,7 @@ if(true){
 if(data.evseId !== undefined){
 let data3 = data.evseId;
 if(!isInteger(data3)){
-return failType(validate53, instancePath+"/evseId", "integer");
+return failType(validate58, instancePath+"/evseId", "integer");
 }
 }
 else {
@@ -982,7 +1020,7 @@ if(true){
 if(data.duration !== undefined){
 let data4 = data.duration;
 if(!isInteger(data4)){
-return failType(validate53, instancePath+"/duration", "integer");
+return failType(validate58, instancePath+"/duration", "integer");
 }
 }
 else {
@@ -992,7 +1030,7 @@ if(data.scheduleStart !== undefined){
 let data5 = data.scheduleStart;
 if(true){
 if(true){
-if(!stringFormat(validate53, data5, instancePath+"/scheduleStart", formats0, "date-time")){
+if(!stringFormat(validate58, data5, instancePath+"/scheduleStart", formats0, "date-time")){
 return false;
 }
 }
@@ -1001,10 +1039,45 @@ return false;
 else {
 }
 if(true){
-if(!property(validate53, data, "chargingRateUnit", validate58, instancePath)){
+if(!property(validate58, data, "chargingRateUnit", validate63, instancePath)){
 return false;
 }
 }
+}
+}
+}
+}
+}
+}
+}
+else {
+return false;
+}
+}
+validate58.errors = null;
+return true;
+}
+
+
+function validate53(data, instancePath=""){
+if(true){
+if(objectWith(validate53, data, instancePath, names51, names111)){
+{
+if(true){
+if(!property(validate53, data, "customData", validate1, instancePath)){
+return false;
+}
+if(true){
+if(!property(validate53, data, "status", validate55, instancePath)){
+return false;
+}
+if(true){
+if(!property(validate53, data, "statusInfo", validate30, instancePath)){
+return false;
+}
+if(true){
+if(!property(validate53, data, "schedule", validate58, instancePath)){
+return false;
 }
 }
 }
@@ -1020,56 +1093,21 @@ validate53.errors = null;
 return true;
 }
 
+export const GetLocalListVersion_conf = validate66;
 
-function validate48(data, instancePath=""){
+function validate66(data, instancePath=""){
 if(true){
-if(objectWith(validate48, data, instancePath, names50, names110)){
+if(objectWith(validate66, data, instancePath, names55, names112)){
 {
 if(true){
-if(!property(validate48, data, "customData", validate1, instancePath)){
-return false;
-}
-if(true){
-if(!property(validate48, data, "status", validate50, instancePath)){
-return false;
-}
-if(true){
-if(!property(validate48, data, "statusInfo", validate30, instancePath)){
-return false;
-}
-if(true){
-if(!property(validate48, data, "schedule", validate53, instancePath)){
-return false;
-}
-}
-}
-}
-}
-}
-}
-else {
-return false;
-}
-}
-validate48.errors = null;
-return true;
-}
-
-export const GetLocalListVersion_conf = validate61;
-
-function validate61(data, instancePath=""){
-if(true){
-if(objectWith(validate61, data, instancePath, names54, names111)){
-{
-if(true){
-if(!property(validate61, data, "customData", validate1, instancePath)){
+if(!property(validate66, data, "customData", validate1, instancePath)){
 return false;
 }
 if(true){
 if(data.versionNumber !== undefined){
 let data1 = data.versionNumber;
 if(!isInteger(data1)){
-return failType(validate61, instancePath+"/versionNumber", "integer");
+return failType(validate66, instancePath+"/versionNumber", "integer");
 }
 }
 else {
@@ -1082,26 +1120,26 @@ else {
 return false;
 }
 }
-validate61.errors = null;
+validate66.errors = null;
 return true;
 }
 
-export const GetReport_conf = validate63;
+export const GetReport_conf = validate68;
 
-function validate63(data, instancePath=""){
+function validate68(data, instancePath=""){
 if(true){
-if(objectWith(validate63, data, instancePath, names50, names104)){
+if(objectWith(validate68, data, instancePath, names51, names105)){
 {
 if(true){
-if(!property(validate63, data, "customData", validate1, instancePath)){
+if(!property(validate68, data, "customData", validate1, instancePath)){
 return false;
 }
 if(true){
-if(!property(validate63, data, "status", validate45, instancePath)){
+if(!property(validate68, data, "status", validate50, instancePath)){
 return false;
 }
 if(true){
-if(!property(validate63, data, "statusInfo", validate30, instancePath)){
+if(!property(validate68, data, "statusInfo", validate30, instancePath)){
 return false;
 }
 }
@@ -1113,38 +1151,38 @@ else {
 return false;
 }
 }
-validate63.errors = null;
+validate68.errors = null;
 return true;
 }
 
-export const GetVariables_conf = validate67;
+export const GetVariables_conf = validate72;
 
-function validate72(data, instancePath=""){
+function validate77(data, instancePath=""){
 /*# sourceURL="urn:def:GetVariableStatusEnumType" */;
-return stringEnum(validate72, data, instancePath, enum9);
+return stringEnum(validate77, data, instancePath, enum10);
 }
 
 
-function validate74(data, instancePath=""){
+function validate79(data, instancePath=""){
 /*# sourceURL="urn:def:AttributeEnumType" */;
-return stringEnum(validate74, data, instancePath, enum10);
+return stringEnum(validate79, data, instancePath, enum11);
 }
 
 
-function validate78(data, instancePath=""){
+function validate83(data, instancePath=""){
 /*# sourceURL="urn:def:EVSEType" */;
 if(true){
-if(objectWith(validate78, data, instancePath, names55, names112)){
+if(objectWith(validate83, data, instancePath, names56, names113)){
 {
 if(true){
-if(!property(validate78, data, "customData", validate1, instancePath)){
+if(!property(validate83, data, "customData", validate1, instancePath)){
 return false;
 }
 if(true){
 if(data.id !== undefined){
 let data1 = data.id;
 if(!isInteger(data1)){
-return failType(validate78, instancePath+"/id", "integer");
+return failType(validate83, instancePath+"/id", "integer");
 }
 }
 else {
@@ -1153,7 +1191,7 @@ if(true){
 if(data.connectorId !== undefined){
 let data2 = data.connectorId;
 if(!isInteger(data2)){
-return failType(validate78, instancePath+"/connectorId", "integer");
+return failType(validate83, instancePath+"/connectorId", "integer");
 }
 }
 else {
@@ -1167,29 +1205,29 @@ else {
 return false;
 }
 }
-validate78.errors = null;
+validate83.errors = null;
 return true;
 }
 
 
-function validate76(data, instancePath=""){
+function validate81(data, instancePath=""){
 /*# sourceURL="urn:def:ComponentType" */;
 if(true){
-if(objectWith(validate76, data, instancePath, names56, names113)){
+if(objectWith(validate81, data, instancePath, names57, names114)){
 {
 if(true){
-if(!property(validate76, data, "customData", validate1, instancePath)){
+if(!property(validate81, data, "customData", validate1, instancePath)){
 return false;
 }
 if(true){
-if(!property(validate76, data, "evse", validate78, instancePath)){
+if(!property(validate81, data, "evse", validate83, instancePath)){
 return false;
 }
 if(true){
 if(data.name !== undefined){
 let data2 = data.name;
 if(true){
-if(!stringMax(validate76, data2, instancePath+"/name", 50)){
+if(!stringMax(validate81, data2, instancePath+"/name", 50)){
 return false;
 }
 }
@@ -1200,7 +1238,7 @@ if(true){
 if(data.instance !== undefined){
 let data3 = data.instance;
 if(true){
-if(!stringMax(validate76, data3, instancePath+"/instance", 50)){
+if(!stringMax(validate81, data3, instancePath+"/instance", 50)){
 return false;
 }
 }
@@ -1217,25 +1255,25 @@ else {
 return false;
 }
 }
-validate76.errors = null;
+validate81.errors = null;
 return true;
 }
 
 
-function validate82(data, instancePath=""){
+function validate87(data, instancePath=""){
 /*# sourceURL="urn:def:VariableType" */;
 if(true){
-if(objectWith(validate82, data, instancePath, names56, names114)){
+if(objectWith(validate87, data, instancePath, names57, names115)){
 {
 if(true){
-if(!property(validate82, data, "customData", validate1, instancePath)){
+if(!property(validate87, data, "customData", validate1, instancePath)){
 return false;
 }
 if(true){
 if(data.name !== undefined){
 let data1 = data.name;
 if(true){
-if(!stringMax(validate82, data1, instancePath+"/name", 50)){
+if(!stringMax(validate87, data1, instancePath+"/name", 50)){
 return false;
 }
 }
@@ -1246,7 +1284,7 @@ if(true){
 if(data.instance !== undefined){
 let data2 = data.instance;
 if(true){
-if(!stringMax(validate82, data2, instancePath+"/instance", 50)){
+if(!stringMax(validate87, data2, instancePath+"/instance", 50)){
 return false;
 }
 }
@@ -1262,37 +1300,37 @@ else {
 return false;
 }
 }
-validate82.errors = null;
+validate87.errors = null;
 return true;
 }
 
 
-function validate69(data, instancePath=""){
+function validate74(data, instancePath=""){
 /*# sourceURL="urn:def:GetVariableResultType" */;
 if(true){
-if(objectWith(validate69, data, instancePath, names57, names115)){
+if(objectWith(validate74, data, instancePath, names58, names116)){
 {
 if(true){
-if(!property(validate69, data, "customData", validate1, instancePath)){
+if(!property(validate74, data, "customData", validate1, instancePath)){
 return false;
 }
 if(true){
-if(!property(validate69, data, "attributeStatusInfo", validate30, instancePath)){
+if(!property(validate74, data, "attributeStatusInfo", validate30, instancePath)){
 return false;
 }
 if(true){
-if(!property(validate69, data, "attributeStatus", validate72, instancePath)){
+if(!property(validate74, data, "attributeStatus", validate77, instancePath)){
 return false;
 }
 if(true){
-if(!property(validate69, data, "attributeType", validate74, instancePath)){
+if(!property(validate74, data, "attributeType", validate79, instancePath)){
 return false;
 }
 if(true){
 if(data.attributeValue !== undefined){
 let data4 = data.attributeValue;
 if(true){
-if(!stringMax(validate69, data4, instancePath+"/attributeValue", 2500)){
+if(!stringMax(validate74, data4, instancePath+"/attributeValue", 2500)){
 return false;
 }
 }
@@ -1300,11 +1338,11 @@ return false;
 else {
 }
 if(true){
-if(!property(validate69, data, "component", validate76, instancePath)){
+if(!property(validate74, data, "component", validate81, instancePath)){
 return false;
 }
 if(true){
-if(!property(validate69, data, "variable", validate82, instancePath)){
+if(!property(validate74, data, "variable", validate87, instancePath)){
 return false;
 }
 }
@@ -1320,17 +1358,17 @@ else {
 return false;
 }
 }
-validate69.errors = null;
+validate74.errors = null;
 return true;
 }
 
 
-function validate67(data, instancePath=""){
+function validate72(data, instancePath=""){
 if(true){
-if(objectWith(validate67, data, instancePath, names58, names116)){
+if(objectWith(validate72, data, instancePath, names59, names117)){
 {
 if(true){
-if(!property(validate67, data, "customData", validate1, instancePath)){
+if(!property(validate72, data, "customData", validate1, instancePath)){
 return false;
 }
 if(true){
@@ -1339,13 +1377,13 @@ let data1 = data.getVariableResult;
 if(true){
 if(Array.isArray(data1)){
 if(data1.length < 1){
-return fail(validate67, instancePath+"/getVariableResult", "minItems", {limit: 1});
+return fail(validate72, instancePath+"/getVariableResult", "minItems", {limit: 1});
 }
 else {
 const len0 = data1.length;
 for(let i0=0; i0<len0; i0++){
-if(!(validate69(data1[i0], instancePath+"/getVariableResult/" + i0))){
-return failFrom(validate67, validate69);
+if(!(validate74(data1[i0], instancePath+"/getVariableResult/" + i0))){
+return failFrom(validate72, validate74);
 }
 if(!true){
 break;
@@ -1354,7 +1392,7 @@ break;
 }
 }
 else {
-return failType(validate67, instancePath+"/getVariableResult", "array");
+return failType(validate72, instancePath+"/getVariableResult", "array");
 }
 }
 }
@@ -1368,17 +1406,17 @@ else {
 return false;
 }
 }
-validate67.errors = null;
+validate72.errors = null;
 return true;
 }
 
-export const Heartbeat_req = validate86;
+export const Heartbeat_req = validate91;
 
-function validate86(data, instancePath=""){
+function validate91(data, instancePath=""){
 if(true){
-if(objectWith(validate86, data, instancePath, undefined, names117)){
+if(objectWith(validate91, data, instancePath, undefined, names118)){
 if(true){
-if(!property(validate86, data, "customData", validate1, instancePath)){
+if(!property(validate91, data, "customData", validate1, instancePath)){
 return false;
 }
 }
@@ -1387,35 +1425,35 @@ else {
 return false;
 }
 }
-validate86.errors = null;
+validate91.errors = null;
 return true;
 }
 
-export const LogStatusNotification_req = validate88;
+export const LogStatusNotification_req = validate93;
 
-function validate90(data, instancePath=""){
+function validate95(data, instancePath=""){
 /*# sourceURL="urn:def:UploadLogStatusEnumType" */;
-return stringEnum(validate90, data, instancePath, enum11);
+return stringEnum(validate95, data, instancePath, enum12);
 }
 
 
-function validate88(data, instancePath=""){
+function validate93(data, instancePath=""){
 if(true){
-if(objectWith(validate88, data, instancePath, names50, names107)){
+if(objectWith(validate93, data, instancePath, names51, names108)){
 {
 if(true){
-if(!property(validate88, data, "customData", validate1, instancePath)){
+if(!property(validate93, data, "customData", validate1, instancePath)){
 return false;
 }
 if(true){
-if(!property(validate88, data, "status", validate90, instancePath)){
+if(!property(validate93, data, "status", validate95, instancePath)){
 return false;
 }
 if(true){
 if(data.requestId !== undefined){
 let data2 = data.requestId;
 if(!isInteger(data2)){
-return failType(validate88, instancePath+"/requestId", "integer");
+return failType(validate93, instancePath+"/requestId", "integer");
 }
 }
 else {
@@ -1429,50 +1467,50 @@ else {
 return false;
 }
 }
-validate88.errors = null;
+validate93.errors = null;
 return true;
 }
 
-export const MeterValues_req = validate92;
+export const MeterValues_req = validate97;
 
-function validate98(data, instancePath=""){
+function validate103(data, instancePath=""){
 /*# sourceURL="urn:def:ReadingContextEnumType" */;
-return stringEnum(validate98, data, instancePath, enum12);
+return stringEnum(validate103, data, instancePath, enum13);
 }
 
 
-function validate100(data, instancePath=""){
+function validate105(data, instancePath=""){
 /*# sourceURL="urn:def:MeasurandEnumType" */;
-return stringEnum(validate100, data, instancePath, enum13);
+return stringEnum(validate105, data, instancePath, enum14);
 }
 
 
-function validate102(data, instancePath=""){
+function validate107(data, instancePath=""){
 /*# sourceURL="urn:def:PhaseEnumType" */;
-return stringEnum(validate102, data, instancePath, enum14);
+return stringEnum(validate107, data, instancePath, enum15);
 }
 
 
-function validate104(data, instancePath=""){
+function validate109(data, instancePath=""){
 /*# sourceURL="urn:def:LocationEnumType" */;
-return stringEnum(validate104, data, instancePath, enum15);
+return stringEnum(validate109, data, instancePath, enum16);
 }
 
 
-function validate106(data, instancePath=""){
+function validate111(data, instancePath=""){
 /*# sourceURL="urn:def:SignedMeterValueType" */;
 if(true){
-if(objectWith(validate106, data, instancePath, names59, names118)){
+if(objectWith(validate111, data, instancePath, names60, names119)){
 {
 if(true){
-if(!property(validate106, data, "customData", validate1, instancePath)){
+if(!property(validate111, data, "customData", validate1, instancePath)){
 return false;
 }
 if(true){
 if(data.signedMeterData !== undefined){
 let data1 = data.signedMeterData;
 if(true){
-if(!stringMax(validate106, data1, instancePath+"/signedMeterData", 2500)){
+if(!stringMax(validate111, data1, instancePath+"/signedMeterData", 2500)){
 return false;
 }
 }
@@ -1483,7 +1521,7 @@ if(true){
 if(data.signingMethod !== undefined){
 let data2 = data.signingMethod;
 if(true){
-if(!stringMax(validate106, data2, instancePath+"/signingMethod", 50)){
+if(!stringMax(validate111, data2, instancePath+"/signingMethod", 50)){
 return false;
 }
 }
@@ -1494,7 +1532,7 @@ if(true){
 if(data.encodingMethod !== undefined){
 let data3 = data.encodingMethod;
 if(true){
-if(!stringMax(validate106, data3, instancePath+"/encodingMethod", 50)){
+if(!stringMax(validate111, data3, instancePath+"/encodingMethod", 50)){
 return false;
 }
 }
@@ -1505,7 +1543,7 @@ if(true){
 if(data.publicKey !== undefined){
 let data4 = data.publicKey;
 if(true){
-if(!stringMax(validate106, data4, instancePath+"/publicKey", 2500)){
+if(!stringMax(validate111, data4, instancePath+"/publicKey", 2500)){
 return false;
 }
 }
@@ -1523,24 +1561,24 @@ else {
 return false;
 }
 }
-validate106.errors = null;
+validate111.errors = null;
 return true;
 }
 
 
-function validate109(data, instancePath=""){
+function validate114(data, instancePath=""){
 /*# sourceURL="urn:def:UnitOfMeasureType" */;
 if(true){
-if(objectWith(validate109, data, instancePath, undefined, names119)){
+if(objectWith(validate114, data, instancePath, undefined, names120)){
 if(true){
-if(!property(validate109, data, "customData", validate1, instancePath)){
+if(!property(validate114, data, "customData", validate1, instancePath)){
 return false;
 }
 if(true){
 if(data.unit !== undefined){
 let data1 = data.unit;
 if(true){
-if(!stringMax(validate109, data1, instancePath+"/unit", 20)){
+if(!stringMax(validate114, data1, instancePath+"/unit", 20)){
 return false;
 }
 }
@@ -1551,7 +1589,7 @@ if(true){
 if(data.multiplier !== undefined){
 let data2 = data.multiplier;
 if(!isInteger(data2)){
-return failType(validate109, instancePath+"/multiplier", "integer");
+return failType(validate114, instancePath+"/multiplier", "integer");
 }
 }
 else {
@@ -1564,51 +1602,51 @@ else {
 return false;
 }
 }
-validate109.errors = null;
+validate114.errors = null;
 return true;
 }
 
 
-function validate96(data, instancePath=""){
+function validate101(data, instancePath=""){
 /*# sourceURL="urn:def:SampledValueType" */;
 if(true){
-if(objectWith(validate96, data, instancePath, names60, names120)){
+if(objectWith(validate101, data, instancePath, names61, names121)){
 {
 if(true){
-if(!property(validate96, data, "customData", validate1, instancePath)){
+if(!property(validate101, data, "customData", validate1, instancePath)){
 return false;
 }
 if(true){
 if(data.value !== undefined){
 let data1 = data.value;
 if(!((typeof data1 == "number") && (isFinite(data1)))){
-return failType(validate96, instancePath+"/value", "number");
+return failType(validate101, instancePath+"/value", "number");
 }
 }
 else {
 }
 if(true){
-if(!property(validate96, data, "context", validate98, instancePath)){
+if(!property(validate101, data, "context", validate103, instancePath)){
 return false;
 }
 if(true){
-if(!property(validate96, data, "measurand", validate100, instancePath)){
+if(!property(validate101, data, "measurand", validate105, instancePath)){
 return false;
 }
 if(true){
-if(!property(validate96, data, "phase", validate102, instancePath)){
+if(!property(validate101, data, "phase", validate107, instancePath)){
 return false;
 }
 if(true){
-if(!property(validate96, data, "location", validate104, instancePath)){
+if(!property(validate101, data, "location", validate109, instancePath)){
 return false;
 }
 if(true){
-if(!property(validate96, data, "signedMeterValue", validate106, instancePath)){
+if(!property(validate101, data, "signedMeterValue", validate111, instancePath)){
 return false;
 }
 if(true){
-if(!property(validate96, data, "unitOfMeasure", validate109, instancePath)){
+if(!property(validate101, data, "unitOfMeasure", validate114, instancePath)){
 return false;
 }
 }
@@ -1625,18 +1663,18 @@ else {
 return false;
 }
 }
-validate96.errors = null;
+validate101.errors = null;
 return true;
 }
 
 
-function validate94(data, instancePath=""){
+function validate99(data, instancePath=""){
 /*# sourceURL="urn:def:MeterValueType" */;
 if(true){
-if(objectWith(validate94, data, instancePath, names61, names121)){
+if(objectWith(validate99, data, instancePath, names62, names122)){
 {
 if(true){
-if(!property(validate94, data, "customData", validate1, instancePath)){
+if(!property(validate99, data, "customData", validate1, instancePath)){
 return false;
 }
 if(true){
@@ -1645,13 +1683,13 @@ let data1 = data.sampledValue;
 if(true){
 if(Array.isArray(data1)){
 if(data1.length < 1){
-return fail(validate94, instancePath+"/sampledValue", "minItems", {limit: 1});
+return fail(validate99, instancePath+"/sampledValue", "minItems", {limit: 1});
 }
 else {
 const len0 = data1.length;
 for(let i0=0; i0<len0; i0++){
-if(!(validate96(data1[i0], instancePath+"/sampledValue/" + i0))){
-return failFrom(validate94, validate96);
+if(!(validate101(data1[i0], instancePath+"/sampledValue/" + i0))){
+return failFrom(validate99, validate101);
 }
 if(!true){
 break;
@@ -1660,7 +1698,7 @@ break;
 }
 }
 else {
-return failType(validate94, instancePath+"/sampledValue", "array");
+return failType(validate99, instancePath+"/sampledValue", "array");
 }
 }
 }
@@ -1671,7 +1709,7 @@ if(data.timestamp !== undefined){
 let data3 = data.timestamp;
 if(true){
 if(true){
-if(!stringFormat(validate94, data3, instancePath+"/timestamp", formats0, "date-time")){
+if(!stringFormat(validate99, data3, instancePath+"/timestamp", formats0, "date-time")){
 return false;
 }
 }
@@ -1688,24 +1726,24 @@ else {
 return false;
 }
 }
-validate94.errors = null;
+validate99.errors = null;
 return true;
 }
 
 
-function validate92(data, instancePath=""){
+function validate97(data, instancePath=""){
 if(true){
-if(objectWith(validate92, data, instancePath, names62, names122)){
+if(objectWith(validate97, data, instancePath, names63, names123)){
 {
 if(true){
-if(!property(validate92, data, "customData", validate1, instancePath)){
+if(!property(validate97, data, "customData", validate1, instancePath)){
 return false;
 }
 if(true){
 if(data.evseId !== undefined){
 let data1 = data.evseId;
 if(!isInteger(data1)){
-return failType(validate92, instancePath+"/evseId", "integer");
+return failType(validate97, instancePath+"/evseId", "integer");
 }
 }
 else {
@@ -1716,13 +1754,13 @@ let data2 = data.meterValue;
 if(true){
 if(Array.isArray(data2)){
 if(data2.length < 1){
-return fail(validate92, instancePath+"/meterValue", "minItems", {limit: 1});
+return fail(validate97, instancePath+"/meterValue", "minItems", {limit: 1});
 }
 else {
 const len0 = data2.length;
 for(let i0=0; i0<len0; i0++){
-if(!(validate94(data2[i0], instancePath+"/meterValue/" + i0))){
-return failFrom(validate92, validate94);
+if(!(validate99(data2[i0], instancePath+"/meterValue/" + i0))){
+return failFrom(validate97, validate99);
 }
 if(!true){
 break;
@@ -1731,7 +1769,7 @@ break;
 }
 }
 else {
-return failType(validate92, instancePath+"/meterValue", "array");
+return failType(validate97, instancePath+"/meterValue", "array");
 }
 }
 }
@@ -1746,61 +1784,14 @@ else {
 return false;
 }
 }
-validate92.errors = null;
+validate97.errors = null;
 return true;
 }
 
-export const NotifyChargingLimit_req = validate114;
-
-function validate124(data, instancePath=""){
-/*# sourceURL="urn:def:RelativeTimeIntervalType" */;
-if(true){
-if(objectWith(validate124, data, instancePath, names63, names123)){
-{
-if(true){
-if(!property(validate124, data, "customData", validate1, instancePath)){
-return false;
-}
-if(true){
-if(data.start !== undefined){
-let data1 = data.start;
-if(!isInteger(data1)){
-return failType(validate124, instancePath+"/start", "integer");
-}
-}
-else {
-}
-if(true){
-if(data.duration !== undefined){
-let data2 = data.duration;
-if(!isInteger(data2)){
-return failType(validate124, instancePath+"/duration", "integer");
-}
-}
-else {
-}
-}
-}
-}
-}
-}
-else {
-return false;
-}
-}
-validate124.errors = null;
-return true;
-}
-
-
-function validate131(data, instancePath=""){
-/*# sourceURL="urn:def:CostKindEnumType" */;
-return stringEnum(validate131, data, instancePath, enum16);
-}
-
+export const NotifyChargingLimit_req = validate119;
 
 function validate129(data, instancePath=""){
-/*# sourceURL="urn:def:CostType" */;
+/*# sourceURL="urn:def:RelativeTimeIntervalType" */;
 if(true){
 if(objectWith(validate129, data, instancePath, names64, names124)){
 {
@@ -1809,27 +1800,22 @@ if(!property(validate129, data, "customData", validate1, instancePath)){
 return false;
 }
 if(true){
-if(!property(validate129, data, "costKind", validate131, instancePath)){
-return false;
+if(data.start !== undefined){
+let data1 = data.start;
+if(!isInteger(data1)){
+return failType(validate129, instancePath+"/start", "integer");
+}
+}
+else {
 }
 if(true){
-if(data.amount !== undefined){
-let data2 = data.amount;
+if(data.duration !== undefined){
+let data2 = data.duration;
 if(!isInteger(data2)){
-return failType(validate129, instancePath+"/amount", "integer");
+return failType(validate129, instancePath+"/duration", "integer");
 }
 }
 else {
-}
-if(true){
-if(data.amountMultiplier !== undefined){
-let data3 = data.amountMultiplier;
-if(!isInteger(data3)){
-return failType(validate129, instancePath+"/amountMultiplier", "integer");
-}
-}
-else {
-}
 }
 }
 }
@@ -1845,20 +1831,72 @@ return true;
 }
 
 
-function validate127(data, instancePath=""){
-/*# sourceURL="urn:def:ConsumptionCostType" */;
+function validate136(data, instancePath=""){
+/*# sourceURL="urn:def:CostKindEnumType" */;
+return stringEnum(validate136, data, instancePath, enum17);
+}
+
+
+function validate134(data, instancePath=""){
+/*# sourceURL="urn:def:CostType" */;
 if(true){
-if(objectWith(validate127, data, instancePath, names65, names125)){
+if(objectWith(validate134, data, instancePath, names65, names125)){
 {
 if(true){
-if(!property(validate127, data, "customData", validate1, instancePath)){
+if(!property(validate134, data, "customData", validate1, instancePath)){
+return false;
+}
+if(true){
+if(!property(validate134, data, "costKind", validate136, instancePath)){
+return false;
+}
+if(true){
+if(data.amount !== undefined){
+let data2 = data.amount;
+if(!isInteger(data2)){
+return failType(validate134, instancePath+"/amount", "integer");
+}
+}
+else {
+}
+if(true){
+if(data.amountMultiplier !== undefined){
+let data3 = data.amountMultiplier;
+if(!isInteger(data3)){
+return failType(validate134, instancePath+"/amountMultiplier", "integer");
+}
+}
+else {
+}
+}
+}
+}
+}
+}
+}
+else {
+return false;
+}
+}
+validate134.errors = null;
+return true;
+}
+
+
+function validate132(data, instancePath=""){
+/*# sourceURL="urn:def:ConsumptionCostType" */;
+if(true){
+if(objectWith(validate132, data, instancePath, names66, names126)){
+{
+if(true){
+if(!property(validate132, data, "customData", validate1, instancePath)){
 return false;
 }
 if(true){
 if(data.startValue !== undefined){
 let data1 = data.startValue;
 if(!((typeof data1 == "number") && (isFinite(data1)))){
-return failType(validate127, instancePath+"/startValue", "number");
+return failType(validate132, instancePath+"/startValue", "number");
 }
 }
 else {
@@ -1869,17 +1907,17 @@ let data2 = data.cost;
 if(true){
 if(Array.isArray(data2)){
 if(data2.length > 3){
-return fail(validate127, instancePath+"/cost", "maxItems", {limit: 3});
+return fail(validate132, instancePath+"/cost", "maxItems", {limit: 3});
 }
 else {
 if(data2.length < 1){
-return fail(validate127, instancePath+"/cost", "minItems", {limit: 1});
+return fail(validate132, instancePath+"/cost", "minItems", {limit: 1});
 }
 else {
 const len0 = data2.length;
 for(let i0=0; i0<len0; i0++){
-if(!(validate129(data2[i0], instancePath+"/cost/" + i0))){
-return failFrom(validate127, validate129);
+if(!(validate134(data2[i0], instancePath+"/cost/" + i0))){
+return failFrom(validate132, validate134);
 }
 if(!true){
 break;
@@ -1889,11 +1927,87 @@ break;
 }
 }
 else {
-return failType(validate127, instancePath+"/cost", "array");
+return failType(validate132, instancePath+"/cost", "array");
 }
 }
 }
 else {
+}
+}
+}
+}
+}
+}
+else {
+return false;
+}
+}
+validate132.errors = null;
+return true;
+}
+
+
+function validate127(data, instancePath=""){
+/*# sourceURL="urn:def:SalesTariffEntryType" */;
+if(true){
+if(objectWith(validate127, data, instancePath, names67, names127)){
+{
+if(true){
+if(!property(validate127, data, "customData", validate1, instancePath)){
+return false;
+}
+if(true){
+if(!property(validate127, data, "relativeTimeInterval", validate129, instancePath)){
+return false;
+}
+if(true){
+if(data.ePriceLevel !== undefined){
+let data2 = data.ePriceLevel;
+if(!isInteger(data2)){
+return failType(validate127, instancePath+"/ePriceLevel", "integer");
+}
+if(true){
+if((typeof data2 == "number") && (isFinite(data2))){
+if(data2 < 0 || isNaN(data2)){
+return fail(validate127, instancePath+"/ePriceLevel", "minimum", {comparison: ">=", limit: 0});
+}
+}
+}
+}
+else {
+}
+if(true){
+if(data.consumptionCost !== undefined){
+let data3 = data.consumptionCost;
+if(true){
+if(Array.isArray(data3)){
+if(data3.length > 3){
+return fail(validate127, instancePath+"/consumptionCost", "maxItems", {limit: 3});
+}
+else {
+if(data3.length < 1){
+return fail(validate127, instancePath+"/consumptionCost", "minItems", {limit: 1});
+}
+else {
+const len0 = data3.length;
+for(let i0=0; i0<len0; i0++){
+if(!(validate132(data3[i0], instancePath+"/consumptionCost/" + i0))){
+return failFrom(validate127, validate132);
+}
+if(!true){
+break;
+}
+}
+}
+}
+}
+else {
+return failType(validate127, instancePath+"/consumptionCost", "array");
+}
+}
+}
+else {
+}
 }
 }
 }
@@ -1909,96 +2023,20 @@ return true;
 }
 
 
-function validate122(data, instancePath=""){
-/*# sourceURL="urn:def:SalesTariffEntryType" */;
-if(true){
-if(objectWith(validate122, data, instancePath, names66, names126)){
-{
-if(true){
-if(!property(validate122, data, "customData", validate1, instancePath)){
-return false;
-}
-if(true){
-if(!property(validate122, data, "relativeTimeInterval", validate124, instancePath)){
-return false;
-}
-if(true){
-if(data.ePriceLevel !== undefined){
-let data2 = data.ePriceLevel;
-if(!isInteger(data2)){
-return failType(validate122, instancePath+"/ePriceLevel", "integer");
-}
-if(true){
-if((typeof data2 == "number") && (isFinite(data2))){
-if(data2 < 0 || isNaN(data2)){
-return fail(validate122, instancePath+"/ePriceLevel", "minimum", {comparison: ">=", limit: 0});
-}
-}
-}
-}
-else {
-}
-if(true){
-if(data.consumptionCost !== undefined){
-let data3 = data.consumptionCost;
-if(true){
-if(Array.isArray(data3)){
-if(data3.length > 3){
-return fail(validate122, instancePath+"/consumptionCost", "maxItems", {limit: 3});
-}
-else {
-if(data3.length < 1){
-return fail(validate122, instancePath+"/consumptionCost", "minItems", {limit: 1});
-}
-else {
-const len0 = data3.length;
-for(let i0=0; i0<len0; i0++){
-if(!(validate127(data3[i0], instancePath+"/consumptionCost/" + i0))){
-return failFrom(validate122, validate127);
-}
-if(!true){
-break;
-}
-}
-}
-}
-}
-else {
-return failType(validate122, instancePath+"/consumptionCost", "array");
-}
-}
-}
-else {
-}
-}
-}
-}
-}
-}
-}
-else {
-return false;
-}
-}
-validate122.errors = null;
-return true;
-}
-
-
-function validate120(data, instancePath=""){
+function validate125(data, instancePath=""){
 /*# sourceURL="urn:def:SalesTariffType" */;
 if(true){
-if(objectWith(validate120, data, instancePath, names67, names127)){
+if(objectWith(validate125, data, instancePath, names68, names128)){
 {
 if(true){
-if(!property(validate120, data, "customData", validate1, instancePath)){
+if(!property(validate125, data, "customData", validate1, instancePath)){
 return false;
 }
 if(true){
 if(data.id !== undefined){
 let data1 = data.id;
 if(!isInteger(data1)){
-return failType(validate120, instancePath+"/id", "integer");
+return failType(validate125, instancePath+"/id", "integer");
 }
 }
 else {
@@ -2007,7 +2045,7 @@ if(true){
 if(data.salesTariffDescription !== undefined){
 let data2 = data.salesTariffDescription;
 if(true){
-if(!stringMax(validate120, data2, instancePath+"/salesTariffDescription", 32)){
+if(!stringMax(validate125, data2, instancePath+"/salesTariffDescription", 32)){
 return false;
 }
 }
@@ -2018,7 +2056,7 @@ if(true){
 if(data.numEPriceLevels !== undefined){
 let data3 = data.numEPriceLevels;
 if(!isInteger(data3)){
-return failType(validate120, instancePath+"/numEPriceLevels", "integer");
+return failType(validate125, instancePath+"/numEPriceLevels", "integer");
 }
 }
 else {
@@ -2029,17 +2067,17 @@ let data4 = data.salesTariffEntry;
 if(true){
 if(Array.isArray(data4)){
 if(data4.length > 1024){
-return fail(validate120, instancePath+"/salesTariffEntry", "maxItems", {limit: 1024});
+return fail(validate125, instancePath+"/salesTariffEntry", "maxItems", {limit: 1024});
 }
 else {
 if(data4.length < 1){
-return fail(validate120, instancePath+"/salesTariffEntry", "minItems", {limit: 1});
+return fail(validate125, instancePath+"/salesTariffEntry", "minItems", {limit: 1});
 }
 else {
 const len0 = data4.length;
 for(let i0=0; i0<len0; i0++){
-if(!(validate122(data4[i0], instancePath+"/salesTariffEntry/" + i0))){
-return failFrom(validate120, validate122);
+if(!(validate127(data4[i0], instancePath+"/salesTariffEntry/" + i0))){
+return failFrom(validate125, validate127);
 }
 if(!true){
 break;
@@ -2049,7 +2087,7 @@ break;
 }
 }
 else {
-return failType(validate120, instancePath+"/salesTariffEntry", "array");
+return failType(validate125, instancePath+"/salesTariffEntry", "array");
 }
 }
 }
@@ -2066,25 +2104,25 @@ else {
 return false;
 }
 }
-validate120.errors = null;
+validate125.errors = null;
 return true;
 }
 
 
-function validate116(data, instancePath=""){
+function validate121(data, instancePath=""){
 /*# sourceURL="urn:def:ChargingScheduleType" */;
 if(true){
-if(objectWith(validate116, data, instancePath, names68, names128)){
+if(objectWith(validate121, data, instancePath, names69, names129)){
 {
 if(true){
-if(!property(validate116, data, "customData", validate1, instancePath)){
+if(!property(validate121, data, "customData", validate1, instancePath)){
 return false;
 }
 if(true){
 if(data.id !== undefined){
 let data1 = data.id;
 if(!isInteger(data1)){
-return failType(validate116, instancePath+"/id", "integer");
+return failType(validate121, instancePath+"/id", "integer");
 }
 }
 else {
@@ -2094,7 +2132,7 @@ if(data.startSchedule !== undefined){
 let data2 = data.startSchedule;
 if(true){
 if(true){
-if(!stringFormat(validate116, data2, instancePath+"/startSchedule", formats0, "date-time")){
+if(!stringFormat(validate121, data2, instancePath+"/startSchedule", formats0, "date-time")){
 return false;
 }
 }
@@ -2106,13 +2144,13 @@ if(true){
 if(data.duration !== undefined){
 let data3 = data.duration;
 if(!isInteger(data3)){
-return failType(validate116, instancePath+"/duration", "integer");
+return failType(validate121, instancePath+"/duration", "integer");
 }
 }
 else {
 }
 if(true){
-if(!property(validate116, data, "chargingRateUnit", validate58, instancePath)){
+if(!property(validate121, data, "chargingRateUnit", validate63, instancePath)){
 return false;
 }
 if(true){
@@ -2121,17 +2159,17 @@ let data5 = data.chargingSchedulePeriod;
 if(true){
 if(Array.isArray(data5)){
 if(data5.length > 1024){
-return fail(validate116, instancePath+"/chargingSchedulePeriod", "maxItems", {limit: 1024});
+return fail(validate121, instancePath+"/chargingSchedulePeriod", "maxItems", {limit: 1024});
 }
 else {
 if(data5.length < 1){
-return fail(validate116, instancePath+"/chargingSchedulePeriod", "minItems", {limit: 1});
+return fail(validate121, instancePath+"/chargingSchedulePeriod", "minItems", {limit: 1});
 }
 else {
 const len0 = data5.length;
 for(let i0=0; i0<len0; i0++){
-if(!(validate55(data5[i0], instancePath+"/chargingSchedulePeriod/" + i0))){
-return failFrom(validate116, validate55);
+if(!(validate60(data5[i0], instancePath+"/chargingSchedulePeriod/" + i0))){
+return failFrom(validate121, validate60);
 }
 if(!true){
 break;
@@ -2141,7 +2179,7 @@ break;
 }
 }
 else {
-return failType(validate116, instancePath+"/chargingSchedulePeriod", "array");
+return failType(validate121, instancePath+"/chargingSchedulePeriod", "array");
 }
 }
 }
@@ -2151,13 +2189,13 @@ if(true){
 if(data.minChargingRate !== undefined){
 let data7 = data.minChargingRate;
 if(!((typeof data7 == "number") && (isFinite(data7)))){
-return failType(validate116, instancePath+"/minChargingRate", "number");
+return failType(validate121, instancePath+"/minChargingRate", "number");
 }
 }
 else {
 }
 if(true){
-if(!property(validate116, data, "salesTariff", validate120, instancePath)){
+if(!property(validate121, data, "salesTariff", validate125, instancePath)){
 return false;
 }
 }
@@ -2174,28 +2212,28 @@ else {
 return false;
 }
 }
-validate116.errors = null;
+validate121.errors = null;
 return true;
 }
 
 
-function validate138(data, instancePath=""){
+function validate143(data, instancePath=""){
 /*# sourceURL="urn:def:ChargingLimitType" */;
 if(true){
-if(objectWith(validate138, data, instancePath, names51, names129)){
+if(objectWith(validate143, data, instancePath, names52, names130)){
 {
 if(true){
-if(!property(validate138, data, "customData", validate1, instancePath)){
+if(!property(validate143, data, "customData", validate1, instancePath)){
 return false;
 }
 if(true){
-if(!property(validate138, data, "chargingLimitSource", validate35, instancePath)){
+if(!property(validate143, data, "chargingLimitSource", validate40, instancePath)){
 return false;
 }
 if(true){
 if(data.isGridCritical !== undefined){
 if(typeof data.isGridCritical !== "boolean"){
-return failType(validate138, instancePath+"/isGridCritical", "boolean");
+return failType(validate143, instancePath+"/isGridCritical", "boolean");
 }
 }
 else {
@@ -2209,17 +2247,17 @@ else {
 return false;
 }
 }
-validate138.errors = null;
+validate143.errors = null;
 return true;
 }
 
 
-function validate114(data, instancePath=""){
+function validate119(data, instancePath=""){
 if(true){
-if(objectWith(validate114, data, instancePath, names69, names130)){
+if(objectWith(validate119, data, instancePath, names70, names131)){
 {
 if(true){
-if(!property(validate114, data, "customData", validate1, instancePath)){
+if(!property(validate119, data, "customData", validate1, instancePath)){
 return false;
 }
 if(true){
@@ -2228,13 +2266,13 @@ let data1 = data.chargingSchedule;
 if(true){
 if(Array.isArray(data1)){
 if(data1.length < 1){
-return fail(validate114, instancePath+"/chargingSchedule", "minItems", {limit: 1});
+return fail(validate119, instancePath+"/chargingSchedule", "minItems", {limit: 1});
 }
 else {
 const len0 = data1.length;
 for(let i0=0; i0<len0; i0++){
-if(!(validate116(data1[i0], instancePath+"/chargingSchedule/" + i0))){
-return failFrom(validate114, validate116);
+if(!(validate121(data1[i0], instancePath+"/chargingSchedule/" + i0))){
+return failFrom(validate119, validate121);
 }
 if(!true){
 break;
@@ -2243,7 +2281,7 @@ break;
 }
 }
 else {
-return failType(validate114, instancePath+"/chargingSchedule", "array");
+return failType(validate119, instancePath+"/chargingSchedule", "array");
 }
 }
 }
@@ -2253,13 +2291,13 @@ if(true){
 if(data.evseId !== undefined){
 let data3 = data.evseId;
 if(!isInteger(data3)){
-return failType(validate114, instancePath+"/evseId", "integer");
+return failType(validate119, instancePath+"/evseId", "integer");
 }
 }
 else {
 }
 if(true){
-if(!property(validate114, data, "chargingLimit", validate138, instancePath)){
+if(!property(validate119, data, "chargingLimit", validate143, instancePath)){
 return false;
 }
 }
@@ -2272,25 +2310,25 @@ else {
 return false;
 }
 }
-validate114.errors = null;
+validate119.errors = null;
 return true;
 }
 
-export const NotifyCustomerInformation_req = validate142;
+export const NotifyCustomerInformation_req = validate147;
 
-function validate142(data, instancePath=""){
+function validate147(data, instancePath=""){
 if(true){
-if(objectWith(validate142, data, instancePath, names70, names131)){
+if(objectWith(validate147, data, instancePath, names71, names132)){
 {
 if(true){
-if(!property(validate142, data, "customData", validate1, instancePath)){
+if(!property(validate147, data, "customData", validate1, instancePath)){
 return false;
 }
 if(true){
 if(data.data !== undefined){
 let data1 = data.data;
 if(true){
-if(!stringMax(validate142, data1, instancePath+"/data", 512)){
+if(!stringMax(validate147, data1, instancePath+"/data", 512)){
 return false;
 }
 }
@@ -2300,7 +2338,7 @@ else {
 if(true){
 if(data.tbc !== undefined){
 if(typeof data.tbc !== "boolean"){
-return failType(validate142, instancePath+"/tbc", "boolean");
+return failType(validate147, instancePath+"/tbc", "boolean");
 }
 }
 else {
@@ -2309,7 +2347,7 @@ if(true){
 if(data.seqNo !== undefined){
 let data3 = data.seqNo;
 if(!isInteger(data3)){
-return failType(validate142, instancePath+"/seqNo", "integer");
+return failType(validate147, instancePath+"/seqNo", "integer");
 }
 }
 else {
@@ -2319,7 +2357,7 @@ if(data.generatedAt !== undefined){
 let data4 = data.generatedAt;
 if(true){
 if(true){
-if(!stringFormat(validate142, data4, instancePath+"/generatedAt", formats0, "date-time")){
+if(!stringFormat(validate147, data4, instancePath+"/generatedAt", formats0, "date-time")){
 return false;
 }
 }
@@ -2331,7 +2369,7 @@ if(true){
 if(data.requestId !== undefined){
 let data5 = data.requestId;
 if(!isInteger(data5)){
-return failType(validate142, instancePath+"/requestId", "integer");
+return failType(validate147, instancePath+"/requestId", "integer");
 }
 }
 else {
@@ -2348,48 +2386,48 @@ else {
 return false;
 }
 }
-validate142.errors = null;
+validate147.errors = null;
 return true;
 }
 
-export const NotifyDisplayMessages_req = validate144;
+export const NotifyDisplayMessages_req = validate149;
 
-function validate149(data, instancePath=""){
+function validate154(data, instancePath=""){
 /*# sourceURL="urn:def:MessagePriorityEnumType" */;
-return stringEnum(validate149, data, instancePath, enum17);
+return stringEnum(validate154, data, instancePath, enum18);
 }
 
 
-function validate151(data, instancePath=""){
+function validate156(data, instancePath=""){
 /*# sourceURL="urn:def:MessageStateEnumType" */;
-return stringEnum(validate151, data, instancePath, enum18);
+return stringEnum(validate156, data, instancePath, enum19);
 }
 
 
-function validate155(data, instancePath=""){
+function validate160(data, instancePath=""){
 /*# sourceURL="urn:def:MessageFormatEnumType" */;
-return stringEnum(validate155, data, instancePath, enum19);
+return stringEnum(validate160, data, instancePath, enum20);
 }
 
 
-function validate153(data, instancePath=""){
+function validate158(data, instancePath=""){
 /*# sourceURL="urn:def:MessageContentType" */;
 if(true){
-if(objectWith(validate153, data, instancePath, names71, names132)){
+if(objectWith(validate158, data, instancePath, names72, names133)){
 {
 if(true){
-if(!property(validate153, data, "customData", validate1, instancePath)){
+if(!property(validate158, data, "customData", validate1, instancePath)){
 return false;
 }
 if(true){
-if(!property(validate153, data, "format", validate155, instancePath)){
+if(!property(validate158, data, "format", validate160, instancePath)){
 return false;
 }
 if(true){
 if(data.language !== undefined){
 let data2 = data.language;
 if(true){
-if(!stringMax(validate153, data2, instancePath+"/language", 8)){
+if(!stringMax(validate158, data2, instancePath+"/language", 8)){
 return false;
 }
 }
@@ -2400,7 +2438,7 @@ if(true){
 if(data.content !== undefined){
 let data3 = data.content;
 if(true){
-if(!stringMax(validate153, data3, instancePath+"/content", 512)){
+if(!stringMax(validate158, data3, instancePath+"/content", 512)){
 return false;
 }
 }
@@ -2417,39 +2455,39 @@ else {
 return false;
 }
 }
-validate153.errors = null;
+validate158.errors = null;
 return true;
 }
 
 
-function validate146(data, instancePath=""){
+function validate151(data, instancePath=""){
 /*# sourceURL="urn:def:MessageInfoType" */;
 if(true){
-if(objectWith(validate146, data, instancePath, names72, names133)){
+if(objectWith(validate151, data, instancePath, names73, names134)){
 {
 if(true){
-if(!property(validate146, data, "customData", validate1, instancePath)){
+if(!property(validate151, data, "customData", validate1, instancePath)){
 return false;
 }
 if(true){
-if(!property(validate146, data, "display", validate76, instancePath)){
+if(!property(validate151, data, "display", validate81, instancePath)){
 return false;
 }
 if(true){
 if(data.id !== undefined){
 let data2 = data.id;
 if(!isInteger(data2)){
-return failType(validate146, instancePath+"/id", "integer");
+return failType(validate151, instancePath+"/id", "integer");
 }
 }
 else {
 }
 if(true){
-if(!property(validate146, data, "priority", validate149, instancePath)){
+if(!property(validate151, data, "priority", validate154, instancePath)){
 return false;
 }
 if(true){
-if(!property(validate146, data, "state", validate151, instancePath)){
+if(!property(validate151, data, "state", validate156, instancePath)){
 return false;
 }
 if(true){
@@ -2457,7 +2495,7 @@ if(data.startDateTime !== undefined){
 let data5 = data.startDateTime;
 if(true){
 if(true){
-if(!stringFormat(validate146, data5, instancePath+"/startDateTime", formats0, "date-time")){
+if(!stringFormat(validate151, data5, instancePath+"/startDateTime", formats0, "date-time")){
 return false;
 }
 }
@@ -2470,7 +2508,7 @@ if(data.endDateTime !== undefined){
 let data6 = data.endDateTime;
 if(true){
 if(true){
-if(!stringFormat(validate146, data6, instancePath+"/endDateTime", formats0, "date-time")){
+if(!stringFormat(validate151, data6, instancePath+"/endDateTime", formats0, "date-time")){
 return false;
 }
 }
@@ -2482,7 +2520,7 @@ if(true){
 if(data.transactionId !== undefined){
 let data7 = data.transactionId;
 if(true){
-if(!stringMax(validate146, data7, instancePath+"/transactionId", 36)){
+if(!stringMax(validate151, data7, instancePath+"/transactionId", 36)){
 return false;
 }
 }
@@ -2490,7 +2528,7 @@ return false;
 else {
 }
 if(true){
-if(!property(validate146, data, "message", validate153, instancePath)){
+if(!property(validate151, data, "message", validate158, instancePath)){
 return false;
 }
 }
@@ -2508,17 +2546,17 @@ else {
 return false;
 }
 }
-validate146.errors = null;
+validate151.errors = null;
 return true;
 }
 
 
-function validate144(data, instancePath=""){
+function validate149(data, instancePath=""){
 if(true){
-if(objectWith(validate144, data, instancePath, names73, names134)){
+if(objectWith(validate149, data, instancePath, names74, names135)){
 {
 if(true){
-if(!property(validate144, data, "customData", validate1, instancePath)){
+if(!property(validate149, data, "customData", validate1, instancePath)){
 return false;
 }
 if(true){
@@ -2527,13 +2565,13 @@ let data1 = data.messageInfo;
 if(true){
 if(Array.isArray(data1)){
 if(data1.length < 1){
-return fail(validate144, instancePath+"/messageInfo", "minItems", {limit: 1});
+return fail(validate149, instancePath+"/messageInfo", "minItems", {limit: 1});
 }
 else {
 const len0 = data1.length;
 for(let i0=0; i0<len0; i0++){
-if(!(validate146(data1[i0], instancePath+"/messageInfo/" + i0))){
-return failFrom(validate144, validate146);
+if(!(validate151(data1[i0], instancePath+"/messageInfo/" + i0))){
+return failFrom(validate149, validate151);
 }
 if(!true){
 break;
@@ -2542,7 +2580,7 @@ break;
 }
 }
 else {
-return failType(validate144, instancePath+"/messageInfo", "array");
+return failType(validate149, instancePath+"/messageInfo", "array");
 }
 }
 }
@@ -2552,7 +2590,7 @@ if(true){
 if(data.requestId !== undefined){
 let data3 = data.requestId;
 if(!isInteger(data3)){
-return failType(validate144, instancePath+"/requestId", "integer");
+return failType(validate149, instancePath+"/requestId", "integer");
 }
 }
 else {
@@ -2560,7 +2598,7 @@ else {
 if(true){
 if(data.tbc !== undefined){
 if(typeof data.tbc !== "boolean"){
-return failType(validate144, instancePath+"/tbc", "boolean");
+return failType(validate149, instancePath+"/tbc", "boolean");
 }
 }
 else {
@@ -2575,26 +2613,26 @@ else {
 return false;
 }
 }
-validate144.errors = null;
+validate149.errors = null;
 return true;
 }
 
-export const NotifyEVChargingNeeds_req = validate159;
+export const NotifyEVChargingNeeds_req = validate164;
 
-function validate163(data, instancePath=""){
+function validate168(data, instancePath=""){
 /*# sourceURL="urn:def:ACChargingParametersType" */;
 if(true){
-if(objectWith(validate163, data, instancePath, names74, names135)){
+if(objectWith(validate168, data, instancePath, names75, names136)){
 {
 if(true){
-if(!property(validate163, data, "customData", validate1, instancePath)){
+if(!property(validate168, data, "customData", validate1, instancePath)){
 return false;
 }
 if(true){
 if(data.energyAmount !== undefined){
 let data1 = data.energyAmount;
 if(!isInteger(data1)){
-return failType(validate163, instancePath+"/energyAmount", "integer");
+return failType(validate168, instancePath+"/energyAmount", "integer");
 }
 }
 else {
@@ -2603,7 +2641,7 @@ if(true){
 if(data.evMinCurrent !== undefined){
 let data2 = data.evMinCurrent;
 if(!isInteger(data2)){
-return failType(validate163, instancePath+"/evMinCurrent", "integer");
+return failType(validate168, instancePath+"/evMinCurrent", "integer");
 }
 }
 else {
@@ -2612,7 +2650,7 @@ if(true){
 if(data.evMaxCurrent !== undefined){
 let data3 = data.evMaxCurrent;
 if(!isInteger(data3)){
-return failType(validate163, instancePath+"/evMaxCurrent", "integer");
+return failType(validate168, instancePath+"/evMaxCurrent", "integer");
 }
 }
 else {
@@ -2621,7 +2659,7 @@ if(true){
 if(data.evMaxVoltage !== undefined){
 let data4 = data.evMaxVoltage;
 if(!isInteger(data4)){
-return failType(validate163, instancePath+"/evMaxVoltage", "integer");
+return failType(validate168, instancePath+"/evMaxVoltage", "integer");
 }
 }
 else {
@@ -2637,25 +2675,25 @@ else {
 return false;
 }
 }
-validate163.errors = null;
+validate168.errors = null;
 return true;
 }
 
 
-function validate166(data, instancePath=""){
+function validate171(data, instancePath=""){
 /*# sourceURL="urn:def:DCChargingParametersType" */;
 if(true){
-if(objectWith(validate166, data, instancePath, names75, names136)){
+if(objectWith(validate171, data, instancePath, names76, names137)){
 {
 if(true){
-if(!property(validate166, data, "customData", validate1, instancePath)){
+if(!property(validate171, data, "customData", validate1, instancePath)){
 return false;
 }
 if(true){
 if(data.evMaxCurrent !== undefined){
 let data1 = data.evMaxCurrent;
 if(!isInteger(data1)){
-return failType(validate166, instancePath+"/evMaxCurrent", "integer");
+return failType(validate171, instancePath+"/evMaxCurrent", "integer");
 }
 }
 else {
@@ -2664,7 +2702,7 @@ if(true){
 if(data.evMaxVoltage !== undefined){
 let data2 = data.evMaxVoltage;
 if(!isInteger(data2)){
-return failType(validate166, instancePath+"/evMaxVoltage", "integer");
+return failType(validate171, instancePath+"/evMaxVoltage", "integer");
 }
 }
 else {
@@ -2673,7 +2711,7 @@ if(true){
 if(data.energyAmount !== undefined){
 let data3 = data.energyAmount;
 if(!isInteger(data3)){
-return failType(validate166, instancePath+"/energyAmount", "integer");
+return failType(validate171, instancePath+"/energyAmount", "integer");
 }
 }
 else {
@@ -2682,7 +2720,7 @@ if(true){
 if(data.evMaxPower !== undefined){
 let data4 = data.evMaxPower;
 if(!isInteger(data4)){
-return failType(validate166, instancePath+"/evMaxPower", "integer");
+return failType(validate171, instancePath+"/evMaxPower", "integer");
 }
 }
 else {
@@ -2691,16 +2729,16 @@ if(true){
 if(data.stateOfCharge !== undefined){
 let data5 = data.stateOfCharge;
 if(!isInteger(data5)){
-return failType(validate166, instancePath+"/stateOfCharge", "integer");
+return failType(validate171, instancePath+"/stateOfCharge", "integer");
 }
 if(true){
 if((typeof data5 == "number") && (isFinite(data5))){
 if(data5 > 100 || isNaN(data5)){
-return fail(validate166, instancePath+"/stateOfCharge", "maximum", {comparison: "<=", limit: 100});
+return fail(validate171, instancePath+"/stateOfCharge", "maximum", {comparison: "<=", limit: 100});
 }
 else {
 if(data5 < 0 || isNaN(data5)){
-return fail(validate166, instancePath+"/stateOfCharge", "minimum", {comparison: ">=", limit: 0});
+return fail(validate171, instancePath+"/stateOfCharge", "minimum", {comparison: ">=", limit: 0});
 }
 }
 }
@@ -2712,7 +2750,7 @@ if(true){
 if(data.evEnergyCapacity !== undefined){
 let data6 = data.evEnergyCapacity;
 if(!isInteger(data6)){
-return failType(validate166, instancePath+"/evEnergyCapacity", "integer");
+return failType(validate171, instancePath+"/evEnergyCapacity", "integer");
 }
 }
 else {
@@ -2721,16 +2759,16 @@ if(true){
 if(data.fullSoC !== undefined){
 let data7 = data.fullSoC;
 if(!isInteger(data7)){
-return failType(validate166, instancePath+"/fullSoC", "integer");
+return failType(validate171, instancePath+"/fullSoC", "integer");
 }
 if(true){
 if((typeof data7 == "number") && (isFinite(data7))){
 if(data7 > 100 || isNaN(data7)){
-return fail(validate166, instancePath+"/fullSoC", "maximum", {comparison: "<=", limit: 100});
+return fail(validate171, instancePath+"/fullSoC", "maximum", {comparison: "<=", limit: 100});
 }
 else {
 if(data7 < 0 || isNaN(data7)){
-return fail(validate166, instancePath+"/fullSoC", "minimum", {comparison: ">=", limit: 0});
+return fail(validate171, instancePath+"/fullSoC", "minimum", {comparison: ">=", limit: 0});
 }
 }
 }
@@ -2742,16 +2780,16 @@ if(true){
 if(data.bulkSoC !== undefined){
 let data8 = data.bulkSoC;
 if(!isInteger(data8)){
-return failType(validate166, instancePath+"/bulkSoC", "integer");
+return failType(validate171, instancePath+"/bulkSoC", "integer");
 }
 if(true){
 if((typeof data8 == "number") && (isFinite(data8))){
 if(data8 > 100 || isNaN(data8)){
-return fail(validate166, instancePath+"/bulkSoC", "maximum", {comparison: "<=", limit: 100});
+return fail(validate171, instancePath+"/bulkSoC", "maximum", {comparison: "<=", limit: 100});
 }
 else {
 if(data8 < 0 || isNaN(data8)){
-return fail(validate166, instancePath+"/bulkSoC", "minimum", {comparison: ">=", limit: 0});
+return fail(validate171, instancePath+"/bulkSoC", "minimum", {comparison: ">=", limit: 0});
 }
 }
 }
@@ -2762,6 +2800,62 @@ else {
 }
 }
 }
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+return false;
+}
+}
+validate171.errors = null;
+return true;
+}
+
+
+function validate174(data, instancePath=""){
+/*# sourceURL="urn:def:EnergyTransferModeEnumType" */;
+return stringEnum(validate174, data, instancePath, enum21);
+}
+
+
+function validate166(data, instancePath=""){
+/*# sourceURL="urn:def:ChargingNeedsType" */;
+if(true){
+if(objectWith(validate166, data, instancePath, names77, names138)){
+{
+if(true){
+if(!property(validate166, data, "customData", validate1, instancePath)){
+return false;
+}
+if(true){
+if(!property(validate166, data, "acChargingParameters", validate168, instancePath)){
+return false;
+}
+if(true){
+if(!property(validate166, data, "dcChargingParameters", validate171, instancePath)){
+return false;
+}
+if(true){
+if(!property(validate166, data, "requestedEnergyTransfer", validate174, instancePath)){
+return false;
+}
+if(true){
+if(data.departureTime !== undefined){
+let data4 = data.departureTime;
+if(true){
+if(true){
+if(!stringFormat(validate166, data4, instancePath+"/departureTime", formats0, "date-time")){
+return false;
+}
+}
+}
+}
+else {
 }
 }
 }
@@ -2779,88 +2873,32 @@ return true;
 }
 
 
-function validate169(data, instancePath=""){
-/*# sourceURL="urn:def:EnergyTransferModeEnumType" */;
-return stringEnum(validate169, data, instancePath, enum20);
-}
-
-
-function validate161(data, instancePath=""){
-/*# sourceURL="urn:def:ChargingNeedsType" */;
+function validate164(data, instancePath=""){
 if(true){
-if(objectWith(validate161, data, instancePath, names76, names137)){
+if(objectWith(validate164, data, instancePath, names78, names139)){
 {
 if(true){
-if(!property(validate161, data, "customData", validate1, instancePath)){
-return false;
-}
-if(true){
-if(!property(validate161, data, "acChargingParameters", validate163, instancePath)){
-return false;
-}
-if(true){
-if(!property(validate161, data, "dcChargingParameters", validate166, instancePath)){
-return false;
-}
-if(true){
-if(!property(validate161, data, "requestedEnergyTransfer", validate169, instancePath)){
-return false;
-}
-if(true){
-if(data.departureTime !== undefined){
-let data4 = data.departureTime;
-if(true){
-if(true){
-if(!stringFormat(validate161, data4, instancePath+"/departureTime", formats0, "date-time")){
-return false;
-}
-}
-}
-}
-else {
-}
-}
-}
-}
-}
-}
-}
-}
-else {
-return false;
-}
-}
-validate161.errors = null;
-return true;
-}
-
-
-function validate159(data, instancePath=""){
-if(true){
-if(objectWith(validate159, data, instancePath, names77, names138)){
-{
-if(true){
-if(!property(validate159, data, "customData", validate1, instancePath)){
+if(!property(validate164, data, "customData", validate1, instancePath)){
 return false;
 }
 if(true){
 if(data.maxScheduleTuples !== undefined){
 let data1 = data.maxScheduleTuples;
 if(!isInteger(data1)){
-return failType(validate159, instancePath+"/maxScheduleTuples", "integer");
+return failType(validate164, instancePath+"/maxScheduleTuples", "integer");
 }
 }
 else {
 }
 if(true){
-if(!property(validate159, data, "chargingNeeds", validate161, instancePath)){
+if(!property(validate164, data, "chargingNeeds", validate166, instancePath)){
 return false;
 }
 if(true){
 if(data.evseId !== undefined){
 let data3 = data.evseId;
 if(!isInteger(data3)){
-return failType(validate159, instancePath+"/evseId", "integer");
+return failType(validate164, instancePath+"/evseId", "integer");
 }
 }
 else {
@@ -2875,76 +2913,13 @@ else {
 return false;
 }
 }
-validate159.errors = null;
+validate164.errors = null;
 return true;
 }
 
-export const NotifyEVChargingSchedule_req = validate172;
-
-function validate172(data, instancePath=""){
-if(true){
-if(objectWith(validate172, data, instancePath, names78, names139)){
-{
-if(true){
-if(!property(validate172, data, "customData", validate1, instancePath)){
-return false;
-}
-if(true){
-if(data.timeBase !== undefined){
-let data1 = data.timeBase;
-if(true){
-if(true){
-if(!stringFormat(validate172, data1, instancePath+"/timeBase", formats0, "date-time")){
-return false;
-}
-}
-}
-}
-else {
-}
-if(true){
-if(!property(validate172, data, "chargingSchedule", validate116, instancePath)){
-return false;
-}
-if(true){
-if(data.evseId !== undefined){
-let data3 = data.evseId;
-if(!isInteger(data3)){
-return failType(validate172, instancePath+"/evseId", "integer");
-}
-}
-else {
-}
-}
-}
-}
-}
-}
-}
-else {
-return false;
-}
-}
-validate172.errors = null;
-return true;
-}
-
-export const NotifyEvent_req = validate175;
-
-function validate179(data, instancePath=""){
-/*# sourceURL="urn:def:EventTriggerEnumType" */;
-return stringEnum(validate179, data, instancePath, enum21);
-}
-
-
-function validate182(data, instancePath=""){
-/*# sourceURL="urn:def:EventNotificationEnumType" */;
-return stringEnum(validate182, data, instancePath, enum22);
-}
-
+export const NotifyEVChargingSchedule_req = validate177;
 
 function validate177(data, instancePath=""){
-/*# sourceURL="urn:def:EventDataType" */;
 if(true){
 if(objectWith(validate177, data, instancePath, names79, names140)){
 {
@@ -2953,20 +2928,11 @@ if(!property(validate177, data, "customData", validate1, instancePath)){
 return false;
 }
 if(true){
-if(data.eventId !== undefined){
-let data1 = data.eventId;
-if(!isInteger(data1)){
-return failType(validate177, instancePath+"/eventId", "integer");
-}
-}
-else {
-}
-if(true){
-if(data.timestamp !== undefined){
-let data2 = data.timestamp;
+if(data.timeBase !== undefined){
+let data1 = data.timeBase;
 if(true){
 if(true){
-if(!stringFormat(validate177, data2, instancePath+"/timestamp", formats0, "date-time")){
+if(!stringFormat(validate177, data1, instancePath+"/timeBase", formats0, "date-time")){
 return false;
 }
 }
@@ -2975,100 +2941,17 @@ return false;
 else {
 }
 if(true){
-if(!property(validate177, data, "trigger", validate179, instancePath)){
+if(!property(validate177, data, "chargingSchedule", validate121, instancePath)){
 return false;
 }
 if(true){
-if(data.cause !== undefined){
-let data4 = data.cause;
-if(!isInteger(data4)){
-return failType(validate177, instancePath+"/cause", "integer");
+if(data.evseId !== undefined){
+let data3 = data.evseId;
+if(!isInteger(data3)){
+return failType(validate177, instancePath+"/evseId", "integer");
 }
 }
 else {
-}
-if(true){
-if(data.actualValue !== undefined){
-let data5 = data.actualValue;
-if(true){
-if(!stringMax(validate177, data5, instancePath+"/actualValue", 2500)){
-return false;
-}
-}
-}
-else {
-}
-if(true){
-if(data.techCode !== undefined){
-let data6 = data.techCode;
-if(true){
-if(!stringMax(validate177, data6, instancePath+"/techCode", 50)){
-return false;
-}
-}
-}
-else {
-}
-if(true){
-if(data.techInfo !== undefined){
-let data7 = data.techInfo;
-if(true){
-if(!stringMax(validate177, data7, instancePath+"/techInfo", 500)){
-return false;
-}
-}
-}
-else {
-}
-if(true){
-if(data.cleared !== undefined){
-if(typeof data.cleared !== "boolean"){
-return failType(validate177, instancePath+"/cleared", "boolean");
-}
-}
-else {
-}
-if(true){
-if(data.transactionId !== undefined){
-let data9 = data.transactionId;
-if(true){
-if(!stringMax(validate177, data9, instancePath+"/transactionId", 36)){
-return false;
-}
-}
-}
-else {
-}
-if(true){
-if(!property(validate177, data, "component", validate76, instancePath)){
-return false;
-}
-if(true){
-if(data.variableMonitoringId !== undefined){
-let data11 = data.variableMonitoringId;
-if(!isInteger(data11)){
-return failType(validate177, instancePath+"/variableMonitoringId", "integer");
-}
-}
-else {
-}
-if(true){
-if(!property(validate177, data, "eventNotificationType", validate182, instancePath)){
-return false;
-}
-if(true){
-if(!property(validate177, data, "variable", validate82, instancePath)){
-return false;
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
 }
 }
 }
@@ -3084,13 +2967,168 @@ validate177.errors = null;
 return true;
 }
 
+export const NotifyEvent_req = validate180;
 
-function validate175(data, instancePath=""){
+function validate184(data, instancePath=""){
+/*# sourceURL="urn:def:EventTriggerEnumType" */;
+return stringEnum(validate184, data, instancePath, enum22);
+}
+
+
+function validate187(data, instancePath=""){
+/*# sourceURL="urn:def:EventNotificationEnumType" */;
+return stringEnum(validate187, data, instancePath, enum23);
+}
+
+
+function validate182(data, instancePath=""){
+/*# sourceURL="urn:def:EventDataType" */;
 if(true){
-if(objectWith(validate175, data, instancePath, names80, names141)){
+if(objectWith(validate182, data, instancePath, names80, names141)){
 {
 if(true){
-if(!property(validate175, data, "customData", validate1, instancePath)){
+if(!property(validate182, data, "customData", validate1, instancePath)){
+return false;
+}
+if(true){
+if(data.eventId !== undefined){
+let data1 = data.eventId;
+if(!isInteger(data1)){
+return failType(validate182, instancePath+"/eventId", "integer");
+}
+}
+else {
+}
+if(true){
+if(data.timestamp !== undefined){
+let data2 = data.timestamp;
+if(true){
+if(true){
+if(!stringFormat(validate182, data2, instancePath+"/timestamp", formats0, "date-time")){
+return false;
+}
+}
+}
+}
+else {
+}
+if(true){
+if(!property(validate182, data, "trigger", validate184, instancePath)){
+return false;
+}
+if(true){
+if(data.cause !== undefined){
+let data4 = data.cause;
+if(!isInteger(data4)){
+return failType(validate182, instancePath+"/cause", "integer");
+}
+}
+else {
+}
+if(true){
+if(data.actualValue !== undefined){
+let data5 = data.actualValue;
+if(true){
+if(!stringMax(validate182, data5, instancePath+"/actualValue", 2500)){
+return false;
+}
+}
+}
+else {
+}
+if(true){
+if(data.techCode !== undefined){
+let data6 = data.techCode;
+if(true){
+if(!stringMax(validate182, data6, instancePath+"/techCode", 50)){
+return false;
+}
+}
+}
+else {
+}
+if(true){
+if(data.techInfo !== undefined){
+let data7 = data.techInfo;
+if(true){
+if(!stringMax(validate182, data7, instancePath+"/techInfo", 500)){
+return false;
+}
+}
+}
+else {
+}
+if(true){
+if(data.cleared !== undefined){
+if(typeof data.cleared !== "boolean"){
+return failType(validate182, instancePath+"/cleared", "boolean");
+}
+}
+else {
+}
+if(true){
+if(data.transactionId !== undefined){
+let data9 = data.transactionId;
+if(true){
+if(!stringMax(validate182, data9, instancePath+"/transactionId", 36)){
+return false;
+}
+}
+}
+else {
+}
+if(true){
+if(!property(validate182, data, "component", validate81, instancePath)){
+return false;
+}
+if(true){
+if(data.variableMonitoringId !== undefined){
+let data11 = data.variableMonitoringId;
+if(!isInteger(data11)){
+return failType(validate182, instancePath+"/variableMonitoringId", "integer");
+}
+}
+else {
+}
+if(true){
+if(!property(validate182, data, "eventNotificationType", validate187, instancePath)){
+return false;
+}
+if(true){
+if(!property(validate182, data, "variable", validate87, instancePath)){
+return false;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+return false;
+}
+}
+validate182.errors = null;
+return true;
+}
+
+
+function validate180(data, instancePath=""){
+if(true){
+if(objectWith(validate180, data, instancePath, names81, names142)){
+{
+if(true){
+if(!property(validate180, data, "customData", validate1, instancePath)){
 return false;
 }
 if(true){
@@ -3098,7 +3136,7 @@ if(data.generatedAt !== undefined){
 let data1 = data.generatedAt;
 if(true){
 if(true){
-if(!stringFormat(validate175, data1, instancePath+"/generatedAt", formats0, "date-time")){
+if(!stringFormat(validate180, data1, instancePath+"/generatedAt", formats0, "date-time")){
 return false;
 }
 }
@@ -3109,7 +3147,7 @@ else {
 if(true){
 if(data.tbc !== undefined){
 if(typeof data.tbc !== "boolean"){
-return failType(validate175, instancePath+"/tbc", "boolean");
+return failType(validate180, instancePath+"/tbc", "boolean");
 }
 }
 else {
@@ -3118,7 +3156,7 @@ if(true){
 if(data.seqNo !== undefined){
 let data3 = data.seqNo;
 if(!isInteger(data3)){
-return failType(validate175, instancePath+"/seqNo", "integer");
+return failType(validate180, instancePath+"/seqNo", "integer");
 }
 }
 else {
@@ -3129,13 +3167,13 @@ let data4 = data.eventData;
 if(true){
 if(Array.isArray(data4)){
 if(data4.length < 1){
-return fail(validate175, instancePath+"/eventData", "minItems", {limit: 1});
+return fail(validate180, instancePath+"/eventData", "minItems", {limit: 1});
 }
 else {
 const len0 = data4.length;
 for(let i0=0; i0<len0; i0++){
-if(!(validate177(data4[i0], instancePath+"/eventData/" + i0))){
-return failFrom(validate175, validate177);
+if(!(validate182(data4[i0], instancePath+"/eventData/" + i0))){
+return failFrom(validate180, validate182);
 }
 if(!true){
 break;
@@ -3144,7 +3182,7 @@ break;
 }
 }
 else {
-return failType(validate175, instancePath+"/eventData", "array");
+return failType(validate180, instancePath+"/eventData", "array");
 }
 }
 }
@@ -3161,32 +3199,32 @@ else {
 return false;
 }
 }
-validate175.errors = null;
+validate180.errors = null;
 return true;
 }
 
-export const NotifyMonitoringReport_req = validate186;
+export const NotifyMonitoringReport_req = validate191;
 
-function validate194(data, instancePath=""){
+function validate199(data, instancePath=""){
 /*# sourceURL="urn:def:MonitorEnumType" */;
-return stringEnum(validate194, data, instancePath, enum23);
+return stringEnum(validate199, data, instancePath, enum24);
 }
 
 
-function validate192(data, instancePath=""){
+function validate197(data, instancePath=""){
 /*# sourceURL="urn:def:VariableMonitoringType" */;
 if(true){
-if(objectWith(validate192, data, instancePath, names81, names142)){
+if(objectWith(validate197, data, instancePath, names82, names143)){
 {
 if(true){
-if(!property(validate192, data, "customData", validate1, instancePath)){
+if(!property(validate197, data, "customData", validate1, instancePath)){
 return false;
 }
 if(true){
 if(data.id !== undefined){
 let data1 = data.id;
 if(!isInteger(data1)){
-return failType(validate192, instancePath+"/id", "integer");
+return failType(validate197, instancePath+"/id", "integer");
 }
 }
 else {
@@ -3194,7 +3232,7 @@ else {
 if(true){
 if(data.transaction !== undefined){
 if(typeof data.transaction !== "boolean"){
-return failType(validate192, instancePath+"/transaction", "boolean");
+return failType(validate197, instancePath+"/transaction", "boolean");
 }
 }
 else {
@@ -3203,20 +3241,20 @@ if(true){
 if(data.value !== undefined){
 let data3 = data.value;
 if(!((typeof data3 == "number") && (isFinite(data3)))){
-return failType(validate192, instancePath+"/value", "number");
+return failType(validate197, instancePath+"/value", "number");
 }
 }
 else {
 }
 if(true){
-if(!property(validate192, data, "type", validate194, instancePath)){
+if(!property(validate197, data, "type", validate199, instancePath)){
 return false;
 }
 if(true){
 if(data.severity !== undefined){
 let data5 = data.severity;
 if(!isInteger(data5)){
-return failType(validate192, instancePath+"/severity", "integer");
+return failType(validate197, instancePath+"/severity", "integer");
 }
 }
 else {
@@ -3233,26 +3271,26 @@ else {
 return false;
 }
 }
-validate192.errors = null;
+validate197.errors = null;
 return true;
 }
 
 
-function validate188(data, instancePath=""){
+function validate193(data, instancePath=""){
 /*# sourceURL="urn:def:MonitoringDataType" */;
 if(true){
-if(objectWith(validate188, data, instancePath, names82, names143)){
+if(objectWith(validate193, data, instancePath, names83, names144)){
 {
 if(true){
-if(!property(validate188, data, "customData", validate1, instancePath)){
+if(!property(validate193, data, "customData", validate1, instancePath)){
 return false;
 }
 if(true){
-if(!property(validate188, data, "component", validate76, instancePath)){
+if(!property(validate193, data, "component", validate81, instancePath)){
 return false;
 }
 if(true){
-if(!property(validate188, data, "variable", validate82, instancePath)){
+if(!property(validate193, data, "variable", validate87, instancePath)){
 return false;
 }
 if(true){
@@ -3261,13 +3299,13 @@ let data3 = data.variableMonitoring;
 if(true){
 if(Array.isArray(data3)){
 if(data3.length < 1){
-return fail(validate188, instancePath+"/variableMonitoring", "minItems", {limit: 1});
+return fail(validate193, instancePath+"/variableMonitoring", "minItems", {limit: 1});
 }
 else {
 const len0 = data3.length;
 for(let i0=0; i0<len0; i0++){
-if(!(validate192(data3[i0], instancePath+"/variableMonitoring/" + i0))){
-return failFrom(validate188, validate192);
+if(!(validate197(data3[i0], instancePath+"/variableMonitoring/" + i0))){
+return failFrom(validate193, validate197);
 }
 if(!true){
 break;
@@ -3276,7 +3314,7 @@ break;
 }
 }
 else {
-return failType(validate188, instancePath+"/variableMonitoring", "array");
+return failType(validate193, instancePath+"/variableMonitoring", "array");
 }
 }
 }
@@ -3292,17 +3330,17 @@ else {
 return false;
 }
 }
-validate188.errors = null;
+validate193.errors = null;
 return true;
 }
 
 
-function validate186(data, instancePath=""){
+function validate191(data, instancePath=""){
 if(true){
-if(objectWith(validate186, data, instancePath, names83, names144)){
+if(objectWith(validate191, data, instancePath, names84, names145)){
 {
 if(true){
-if(!property(validate186, data, "customData", validate1, instancePath)){
+if(!property(validate191, data, "customData", validate1, instancePath)){
 return false;
 }
 if(true){
@@ -3311,13 +3349,13 @@ let data1 = data.monitor;
 if(true){
 if(Array.isArray(data1)){
 if(data1.length < 1){
-return fail(validate186, instancePath+"/monitor", "minItems", {limit: 1});
+return fail(validate191, instancePath+"/monitor", "minItems", {limit: 1});
 }
 else {
 const len0 = data1.length;
 for(let i0=0; i0<len0; i0++){
-if(!(validate188(data1[i0], instancePath+"/monitor/" + i0))){
-return failFrom(validate186, validate188);
+if(!(validate193(data1[i0], instancePath+"/monitor/" + i0))){
+return failFrom(validate191, validate193);
 }
 if(!true){
 break;
@@ -3326,7 +3364,7 @@ break;
 }
 }
 else {
-return failType(validate186, instancePath+"/monitor", "array");
+return failType(validate191, instancePath+"/monitor", "array");
 }
 }
 }
@@ -3336,7 +3374,7 @@ if(true){
 if(data.requestId !== undefined){
 let data3 = data.requestId;
 if(!isInteger(data3)){
-return failType(validate186, instancePath+"/requestId", "integer");
+return failType(validate191, instancePath+"/requestId", "integer");
 }
 }
 else {
@@ -3344,7 +3382,7 @@ else {
 if(true){
 if(data.tbc !== undefined){
 if(typeof data.tbc !== "boolean"){
-return failType(validate186, instancePath+"/tbc", "boolean");
+return failType(validate191, instancePath+"/tbc", "boolean");
 }
 }
 else {
@@ -3353,7 +3391,7 @@ if(true){
 if(data.seqNo !== undefined){
 let data5 = data.seqNo;
 if(!isInteger(data5)){
-return failType(validate186, instancePath+"/seqNo", "integer");
+return failType(validate191, instancePath+"/seqNo", "integer");
 }
 }
 else {
@@ -3363,7 +3401,7 @@ if(data.generatedAt !== undefined){
 let data6 = data.generatedAt;
 if(true){
 if(true){
-if(!stringFormat(validate186, data6, instancePath+"/generatedAt", formats0, "date-time")){
+if(!stringFormat(validate191, data6, instancePath+"/generatedAt", formats0, "date-time")){
 return false;
 }
 }
@@ -3383,35 +3421,35 @@ else {
 return false;
 }
 }
-validate186.errors = null;
+validate191.errors = null;
 return true;
 }
 
-export const NotifyReport_req = validate198;
+export const NotifyReport_req = validate203;
 
-function validate207(data, instancePath=""){
+function validate212(data, instancePath=""){
 /*# sourceURL="urn:def:MutabilityEnumType" */;
-return stringEnum(validate207, data, instancePath, enum24);
+return stringEnum(validate212, data, instancePath, enum25);
 }
 
 
-function validate204(data, instancePath=""){
+function validate209(data, instancePath=""){
 /*# sourceURL="urn:def:VariableAttributeType" */;
 if(true){
-if(objectWith(validate204, data, instancePath, undefined, names145)){
+if(objectWith(validate209, data, instancePath, undefined, names146)){
 if(true){
-if(!property(validate204, data, "customData", validate1, instancePath)){
+if(!property(validate209, data, "customData", validate1, instancePath)){
 return false;
 }
 if(true){
-if(!property(validate204, data, "type", validate74, instancePath)){
+if(!property(validate209, data, "type", validate79, instancePath)){
 return false;
 }
 if(true){
 if(data.value !== undefined){
 let data2 = data.value;
 if(true){
-if(!stringMax(validate204, data2, instancePath+"/value", 2500)){
+if(!stringMax(validate209, data2, instancePath+"/value", 2500)){
 return false;
 }
 }
@@ -3419,13 +3457,13 @@ return false;
 else {
 }
 if(true){
-if(!property(validate204, data, "mutability", validate207, instancePath)){
+if(!property(validate209, data, "mutability", validate212, instancePath)){
 return false;
 }
 if(true){
 if(data.persistent !== undefined){
 if(typeof data.persistent !== "boolean"){
-return failType(validate204, instancePath+"/persistent", "boolean");
+return failType(validate209, instancePath+"/persistent", "boolean");
 }
 }
 else {
@@ -3433,7 +3471,7 @@ else {
 if(true){
 if(data.constant !== undefined){
 if(typeof data.constant !== "boolean"){
-return failType(validate204, instancePath+"/constant", "boolean");
+return failType(validate209, instancePath+"/constant", "boolean");
 }
 }
 else {
@@ -3449,31 +3487,31 @@ else {
 return false;
 }
 }
-validate204.errors = null;
+validate209.errors = null;
 return true;
 }
 
 
-function validate212(data, instancePath=""){
+function validate217(data, instancePath=""){
 /*# sourceURL="urn:def:DataEnumType" */;
-return stringEnum(validate212, data, instancePath, enum25);
+return stringEnum(validate217, data, instancePath, enum26);
 }
 
 
-function validate210(data, instancePath=""){
+function validate215(data, instancePath=""){
 /*# sourceURL="urn:def:VariableCharacteristicsType" */;
 if(true){
-if(objectWith(validate210, data, instancePath, names84, names146)){
+if(objectWith(validate215, data, instancePath, names85, names147)){
 {
 if(true){
-if(!property(validate210, data, "customData", validate1, instancePath)){
+if(!property(validate215, data, "customData", validate1, instancePath)){
 return false;
 }
 if(true){
 if(data.unit !== undefined){
 let data1 = data.unit;
 if(true){
-if(!stringMax(validate210, data1, instancePath+"/unit", 16)){
+if(!stringMax(validate215, data1, instancePath+"/unit", 16)){
 return false;
 }
 }
@@ -3481,14 +3519,14 @@ return false;
 else {
 }
 if(true){
-if(!property(validate210, data, "dataType", validate212, instancePath)){
+if(!property(validate215, data, "dataType", validate217, instancePath)){
 return false;
 }
 if(true){
 if(data.minLimit !== undefined){
 let data3 = data.minLimit;
 if(!((typeof data3 == "number") && (isFinite(data3)))){
-return failType(validate210, instancePath+"/minLimit", "number");
+return failType(validate215, instancePath+"/minLimit", "number");
 }
 }
 else {
@@ -3497,7 +3535,7 @@ if(true){
 if(data.maxLimit !== undefined){
 let data4 = data.maxLimit;
 if(!((typeof data4 == "number") && (isFinite(data4)))){
-return failType(validate210, instancePath+"/maxLimit", "number");
+return failType(validate215, instancePath+"/maxLimit", "number");
 }
 }
 else {
@@ -3506,7 +3544,7 @@ if(true){
 if(data.valuesList !== undefined){
 let data5 = data.valuesList;
 if(true){
-if(!stringMax(validate210, data5, instancePath+"/valuesList", 1000)){
+if(!stringMax(validate215, data5, instancePath+"/valuesList", 1000)){
 return false;
 }
 }
@@ -3516,7 +3554,7 @@ else {
 if(true){
 if(data.supportsMonitoring !== undefined){
 if(typeof data.supportsMonitoring !== "boolean"){
-return failType(validate210, instancePath+"/supportsMonitoring", "boolean");
+return failType(validate215, instancePath+"/supportsMonitoring", "boolean");
 }
 }
 else {
@@ -3534,26 +3572,26 @@ else {
 return false;
 }
 }
-validate210.errors = null;
+validate215.errors = null;
 return true;
 }
 
 
-function validate200(data, instancePath=""){
+function validate205(data, instancePath=""){
 /*# sourceURL="urn:def:ReportDataType" */;
 if(true){
-if(objectWith(validate200, data, instancePath, names85, names147)){
+if(objectWith(validate205, data, instancePath, names86, names148)){
 {
 if(true){
-if(!property(validate200, data, "customData", validate1, instancePath)){
+if(!property(validate205, data, "customData", validate1, instancePath)){
 return false;
 }
 if(true){
-if(!property(validate200, data, "component", validate76, instancePath)){
+if(!property(validate205, data, "component", validate81, instancePath)){
 return false;
 }
 if(true){
-if(!property(validate200, data, "variable", validate82, instancePath)){
+if(!property(validate205, data, "variable", validate87, instancePath)){
 return false;
 }
 if(true){
@@ -3562,17 +3600,17 @@ let data3 = data.variableAttribute;
 if(true){
 if(Array.isArray(data3)){
 if(data3.length > 4){
-return fail(validate200, instancePath+"/variableAttribute", "maxItems", {limit: 4});
+return fail(validate205, instancePath+"/variableAttribute", "maxItems", {limit: 4});
 }
 else {
 if(data3.length < 1){
-return fail(validate200, instancePath+"/variableAttribute", "minItems", {limit: 1});
+return fail(validate205, instancePath+"/variableAttribute", "minItems", {limit: 1});
 }
 else {
 const len0 = data3.length;
 for(let i0=0; i0<len0; i0++){
-if(!(validate204(data3[i0], instancePath+"/variableAttribute/" + i0))){
-return failFrom(validate200, validate204);
+if(!(validate209(data3[i0], instancePath+"/variableAttribute/" + i0))){
+return failFrom(validate205, validate209);
 }
 if(!true){
 break;
@@ -3582,14 +3620,14 @@ break;
 }
 }
 else {
-return failType(validate200, instancePath+"/variableAttribute", "array");
+return failType(validate205, instancePath+"/variableAttribute", "array");
 }
 }
 }
 else {
 }
 if(true){
-if(!property(validate200, data, "variableCharacteristics", validate210, instancePath)){
+if(!property(validate205, data, "variableCharacteristics", validate215, instancePath)){
 return false;
 }
 }
@@ -3603,24 +3641,24 @@ else {
 return false;
 }
 }
-validate200.errors = null;
+validate205.errors = null;
 return true;
 }
 
 
-function validate198(data, instancePath=""){
+function validate203(data, instancePath=""){
 if(true){
-if(objectWith(validate198, data, instancePath, names86, names148)){
+if(objectWith(validate203, data, instancePath, names87, names149)){
 {
 if(true){
-if(!property(validate198, data, "customData", validate1, instancePath)){
+if(!property(validate203, data, "customData", validate1, instancePath)){
 return false;
 }
 if(true){
 if(data.requestId !== undefined){
 let data1 = data.requestId;
 if(!isInteger(data1)){
-return failType(validate198, instancePath+"/requestId", "integer");
+return failType(validate203, instancePath+"/requestId", "integer");
 }
 }
 else {
@@ -3630,7 +3668,7 @@ if(data.generatedAt !== undefined){
 let data2 = data.generatedAt;
 if(true){
 if(true){
-if(!stringFormat(validate198, data2, instancePath+"/generatedAt", formats0, "date-time")){
+if(!stringFormat(validate203, data2, instancePath+"/generatedAt", formats0, "date-time")){
 return false;
 }
 }
@@ -3644,13 +3682,13 @@ let data3 = data.reportData;
 if(true){
 if(Array.isArray(data3)){
 if(data3.length < 1){
-return fail(validate198, instancePath+"/reportData", "minItems", {limit: 1});
+return fail(validate203, instancePath+"/reportData", "minItems", {limit: 1});
 }
 else {
 const len0 = data3.length;
 for(let i0=0; i0<len0; i0++){
-if(!(validate200(data3[i0], instancePath+"/reportData/" + i0))){
-return failFrom(validate198, validate200);
+if(!(validate205(data3[i0], instancePath+"/reportData/" + i0))){
+return failFrom(validate203, validate205);
 }
 if(!true){
 break;
@@ -3659,7 +3697,7 @@ break;
 }
 }
 else {
-return failType(validate198, instancePath+"/reportData", "array");
+return failType(validate203, instancePath+"/reportData", "array");
 }
 }
 }
@@ -3668,7 +3706,7 @@ else {
 if(true){
 if(data.tbc !== undefined){
 if(typeof data.tbc !== "boolean"){
-return failType(validate198, instancePath+"/tbc", "boolean");
+return failType(validate203, instancePath+"/tbc", "boolean");
 }
 }
 else {
@@ -3677,7 +3715,7 @@ if(true){
 if(data.seqNo !== undefined){
 let data6 = data.seqNo;
 if(!isInteger(data6)){
-return failType(validate198, instancePath+"/seqNo", "integer");
+return failType(validate203, instancePath+"/seqNo", "integer");
 }
 }
 else {
@@ -3694,28 +3732,28 @@ else {
 return false;
 }
 }
-validate198.errors = null;
+validate203.errors = null;
 return true;
 }
 
-export const PublishFirmwareStatusNotification_req = validate216;
+export const PublishFirmwareStatusNotification_req = validate221;
 
-function validate218(data, instancePath=""){
+function validate223(data, instancePath=""){
 /*# sourceURL="urn:def:PublishFirmwareStatusEnumType" */;
-return stringEnum(validate218, data, instancePath, enum26);
+return stringEnum(validate223, data, instancePath, enum27);
 }
 
 
-function validate216(data, instancePath=""){
+function validate221(data, instancePath=""){
 if(true){
-if(objectWith(validate216, data, instancePath, names50, names149)){
+if(objectWith(validate221, data, instancePath, names51, names150)){
 {
 if(true){
-if(!property(validate216, data, "customData", validate1, instancePath)){
+if(!property(validate221, data, "customData", validate1, instancePath)){
 return false;
 }
 if(true){
-if(!property(validate216, data, "status", validate218, instancePath)){
+if(!property(validate221, data, "status", validate223, instancePath)){
 return false;
 }
 if(true){
@@ -3724,14 +3762,14 @@ let data2 = data.location;
 if(true){
 if(Array.isArray(data2)){
 if(data2.length < 1){
-return fail(validate216, instancePath+"/location", "minItems", {limit: 1});
+return fail(validate221, instancePath+"/location", "minItems", {limit: 1});
 }
 else {
 const len0 = data2.length;
 for(let i0=0; i0<len0; i0++){
 let data3 = data2[i0];
 if(true){
-if(!stringMax(validate216, data3, instancePath+"/location/" + i0, 512)){
+if(!stringMax(validate221, data3, instancePath+"/location/" + i0, 512)){
 return false;
 }
 }
@@ -3742,7 +3780,7 @@ break;
 }
 }
 else {
-return failType(validate216, instancePath+"/location", "array");
+return failType(validate221, instancePath+"/location", "array");
 }
 }
 }
@@ -3752,7 +3790,7 @@ if(true){
 if(data.requestId !== undefined){
 let data4 = data.requestId;
 if(!isInteger(data4)){
-return failType(validate216, instancePath+"/requestId", "integer");
+return failType(validate221, instancePath+"/requestId", "integer");
 }
 }
 else {
@@ -3767,44 +3805,44 @@ else {
 return false;
 }
 }
-validate216.errors = null;
+validate221.errors = null;
 return true;
 }
 
-export const ReportChargingProfiles_req = validate220;
+export const ReportChargingProfiles_req = validate225;
 
-function validate225(data, instancePath=""){
+function validate230(data, instancePath=""){
 /*# sourceURL="urn:def:ChargingProfilePurposeEnumType" */;
-return stringEnum(validate225, data, instancePath, enum27);
+return stringEnum(validate230, data, instancePath, enum28);
 }
 
 
-function validate227(data, instancePath=""){
+function validate232(data, instancePath=""){
 /*# sourceURL="urn:def:ChargingProfileKindEnumType" */;
-return stringEnum(validate227, data, instancePath, enum28);
+return stringEnum(validate232, data, instancePath, enum29);
 }
 
 
-function validate229(data, instancePath=""){
+function validate234(data, instancePath=""){
 /*# sourceURL="urn:def:RecurrencyKindEnumType" */;
-return stringEnum(validate229, data, instancePath, enum29);
+return stringEnum(validate234, data, instancePath, enum30);
 }
 
 
-function validate223(data, instancePath=""){
+function validate228(data, instancePath=""){
 /*# sourceURL="urn:def:ChargingProfileType" */;
 if(true){
-if(objectWith(validate223, data, instancePath, names87, names150)){
+if(objectWith(validate228, data, instancePath, names88, names151)){
 {
 if(true){
-if(!property(validate223, data, "customData", validate1, instancePath)){
+if(!property(validate228, data, "customData", validate1, instancePath)){
 return false;
 }
 if(true){
 if(data.id !== undefined){
 let data1 = data.id;
 if(!isInteger(data1)){
-return failType(validate223, instancePath+"/id", "integer");
+return failType(validate228, instancePath+"/id", "integer");
 }
 }
 else {
@@ -3813,21 +3851,21 @@ if(true){
 if(data.stackLevel !== undefined){
 let data2 = data.stackLevel;
 if(!isInteger(data2)){
-return failType(validate223, instancePath+"/stackLevel", "integer");
+return failType(validate228, instancePath+"/stackLevel", "integer");
 }
 }
 else {
 }
 if(true){
-if(!property(validate223, data, "chargingProfilePurpose", validate225, instancePath)){
+if(!property(validate228, data, "chargingProfilePurpose", validate230, instancePath)){
 return false;
 }
 if(true){
-if(!property(validate223, data, "chargingProfileKind", validate227, instancePath)){
+if(!property(validate228, data, "chargingProfileKind", validate232, instancePath)){
 return false;
 }
 if(true){
-if(!property(validate223, data, "recurrencyKind", validate229, instancePath)){
+if(!property(validate228, data, "recurrencyKind", validate234, instancePath)){
 return false;
 }
 if(true){
@@ -3835,7 +3873,7 @@ if(data.validFrom !== undefined){
 let data6 = data.validFrom;
 if(true){
 if(true){
-if(!stringFormat(validate223, data6, instancePath+"/validFrom", formats0, "date-time")){
+if(!stringFormat(validate228, data6, instancePath+"/validFrom", formats0, "date-time")){
 return false;
 }
 }
@@ -3848,7 +3886,7 @@ if(data.validTo !== undefined){
 let data7 = data.validTo;
 if(true){
 if(true){
-if(!stringFormat(validate223, data7, instancePath+"/validTo", formats0, "date-time")){
+if(!stringFormat(validate228, data7, instancePath+"/validTo", formats0, "date-time")){
 return false;
 }
 }
@@ -3862,17 +3900,17 @@ let data8 = data.chargingSchedule;
 if(true){
 if(Array.isArray(data8)){
 if(data8.length > 3){
-return fail(validate223, instancePath+"/chargingSchedule", "maxItems", {limit: 3});
+return fail(validate228, instancePath+"/chargingSchedule", "maxItems", {limit: 3});
 }
 else {
 if(data8.length < 1){
-return fail(validate223, instancePath+"/chargingSchedule", "minItems", {limit: 1});
+return fail(validate228, instancePath+"/chargingSchedule", "minItems", {limit: 1});
 }
 else {
 const len0 = data8.length;
 for(let i0=0; i0<len0; i0++){
-if(!(validate116(data8[i0], instancePath+"/chargingSchedule/" + i0))){
-return failFrom(validate223, validate116);
+if(!(validate121(data8[i0], instancePath+"/chargingSchedule/" + i0))){
+return failFrom(validate228, validate121);
 }
 if(!true){
 break;
@@ -3882,7 +3920,7 @@ break;
 }
 }
 else {
-return failType(validate223, instancePath+"/chargingSchedule", "array");
+return failType(validate228, instancePath+"/chargingSchedule", "array");
 }
 }
 }
@@ -3892,7 +3930,7 @@ if(true){
 if(data.transactionId !== undefined){
 let data10 = data.transactionId;
 if(true){
-if(!stringMax(validate223, data10, instancePath+"/transactionId", 36)){
+if(!stringMax(validate228, data10, instancePath+"/transactionId", 36)){
 return false;
 }
 }
@@ -3915,30 +3953,30 @@ else {
 return false;
 }
 }
-validate223.errors = null;
+validate228.errors = null;
 return true;
 }
 
 
-function validate220(data, instancePath=""){
+function validate225(data, instancePath=""){
 if(true){
-if(objectWith(validate220, data, instancePath, names88, names151)){
+if(objectWith(validate225, data, instancePath, names89, names152)){
 {
 if(true){
-if(!property(validate220, data, "customData", validate1, instancePath)){
+if(!property(validate225, data, "customData", validate1, instancePath)){
 return false;
 }
 if(true){
 if(data.requestId !== undefined){
 let data1 = data.requestId;
 if(!isInteger(data1)){
-return failType(validate220, instancePath+"/requestId", "integer");
+return failType(validate225, instancePath+"/requestId", "integer");
 }
 }
 else {
 }
 if(true){
-if(!property(validate220, data, "chargingLimitSource", validate35, instancePath)){
+if(!property(validate225, data, "chargingLimitSource", validate40, instancePath)){
 return false;
 }
 if(true){
@@ -3947,13 +3985,13 @@ let data3 = data.chargingProfile;
 if(true){
 if(Array.isArray(data3)){
 if(data3.length < 1){
-return fail(validate220, instancePath+"/chargingProfile", "minItems", {limit: 1});
+return fail(validate225, instancePath+"/chargingProfile", "minItems", {limit: 1});
 }
 else {
 const len0 = data3.length;
 for(let i0=0; i0<len0; i0++){
-if(!(validate223(data3[i0], instancePath+"/chargingProfile/" + i0))){
-return failFrom(validate220, validate223);
+if(!(validate228(data3[i0], instancePath+"/chargingProfile/" + i0))){
+return failFrom(validate225, validate228);
 }
 if(!true){
 break;
@@ -3962,7 +4000,7 @@ break;
 }
 }
 else {
-return failType(validate220, instancePath+"/chargingProfile", "array");
+return failType(validate225, instancePath+"/chargingProfile", "array");
 }
 }
 }
@@ -3971,7 +4009,7 @@ else {
 if(true){
 if(data.tbc !== undefined){
 if(typeof data.tbc !== "boolean"){
-return failType(validate220, instancePath+"/tbc", "boolean");
+return failType(validate225, instancePath+"/tbc", "boolean");
 }
 }
 else {
@@ -3980,7 +4018,7 @@ if(true){
 if(data.evseId !== undefined){
 let data6 = data.evseId;
 if(!isInteger(data6)){
-return failType(validate220, instancePath+"/evseId", "integer");
+return failType(validate225, instancePath+"/evseId", "integer");
 }
 }
 else {
@@ -3997,76 +4035,45 @@ else {
 return false;
 }
 }
-validate220.errors = null;
+validate225.errors = null;
 return true;
 }
 
-export const RequestStartTransaction_conf = validate233;
+export const RequestStartTransaction_conf = validate238;
 
-function validate235(data, instancePath=""){
+function validate240(data, instancePath=""){
 /*# sourceURL="urn:def:RequestStartStopStatusEnumType" */;
-return stringEnum(validate235, data, instancePath, enum7);
+return stringEnum(validate240, data, instancePath, enum8);
 }
 
-
-function validate233(data, instancePath=""){
-if(true){
-if(objectWith(validate233, data, instancePath, names50, names152)){
-{
-if(true){
-if(!property(validate233, data, "customData", validate1, instancePath)){
-return false;
-}
-if(true){
-if(!property(validate233, data, "status", validate235, instancePath)){
-return false;
-}
-if(true){
-if(!property(validate233, data, "statusInfo", validate30, instancePath)){
-return false;
-}
-if(true){
-if(data.transactionId !== undefined){
-let data3 = data.transactionId;
-if(true){
-if(!stringMax(validate233, data3, instancePath+"/transactionId", 36)){
-return false;
-}
-}
-}
-else {
-}
-}
-}
-}
-}
-}
-}
-else {
-return false;
-}
-}
-validate233.errors = null;
-return true;
-}
-
-export const RequestStopTransaction_conf = validate238;
 
 function validate238(data, instancePath=""){
 if(true){
-if(objectWith(validate238, data, instancePath, names50, names104)){
+if(objectWith(validate238, data, instancePath, names51, names153)){
 {
 if(true){
 if(!property(validate238, data, "customData", validate1, instancePath)){
 return false;
 }
 if(true){
-if(!property(validate238, data, "status", validate235, instancePath)){
+if(!property(validate238, data, "status", validate240, instancePath)){
 return false;
 }
 if(true){
 if(!property(validate238, data, "statusInfo", validate30, instancePath)){
 return false;
+}
+if(true){
+if(data.transactionId !== undefined){
+let data3 = data.transactionId;
+if(true){
+if(!stringMax(validate238, data3, instancePath+"/transactionId", 36)){
+return false;
+}
+}
+}
+else {
+}
 }
 }
 }
@@ -4081,33 +4088,64 @@ validate238.errors = null;
 return true;
 }
 
-export const ReservationStatusUpdate_req = validate242;
+export const RequestStopTransaction_conf = validate243;
 
-function validate244(data, instancePath=""){
+function validate243(data, instancePath=""){
+if(true){
+if(objectWith(validate243, data, instancePath, names51, names105)){
+{
+if(true){
+if(!property(validate243, data, "customData", validate1, instancePath)){
+return false;
+}
+if(true){
+if(!property(validate243, data, "status", validate240, instancePath)){
+return false;
+}
+if(true){
+if(!property(validate243, data, "statusInfo", validate30, instancePath)){
+return false;
+}
+}
+}
+}
+}
+}
+else {
+return false;
+}
+}
+validate243.errors = null;
+return true;
+}
+
+export const ReservationStatusUpdate_req = validate247;
+
+function validate249(data, instancePath=""){
 /*# sourceURL="urn:def:ReservationUpdateStatusEnumType" */;
-return stringEnum(validate244, data, instancePath, enum30);
+return stringEnum(validate249, data, instancePath, enum31);
 }
 
 
-function validate242(data, instancePath=""){
+function validate247(data, instancePath=""){
 if(true){
-if(objectWith(validate242, data, instancePath, names89, names153)){
+if(objectWith(validate247, data, instancePath, names90, names154)){
 {
 if(true){
-if(!property(validate242, data, "customData", validate1, instancePath)){
+if(!property(validate247, data, "customData", validate1, instancePath)){
 return false;
 }
 if(true){
 if(data.reservationId !== undefined){
 let data1 = data.reservationId;
 if(!isInteger(data1)){
-return failType(validate242, instancePath+"/reservationId", "integer");
+return failType(validate247, instancePath+"/reservationId", "integer");
 }
 }
 else {
 }
 if(true){
-if(!property(validate242, data, "reservationUpdateStatus", validate244, instancePath)){
+if(!property(validate247, data, "reservationUpdateStatus", validate249, instancePath)){
 return false;
 }
 }
@@ -4119,92 +4157,33 @@ else {
 return false;
 }
 }
-validate242.errors = null;
+validate247.errors = null;
 return true;
 }
 
-export const Reset_conf = validate246;
+export const Reset_conf = validate251;
 
-function validate248(data, instancePath=""){
+function validate253(data, instancePath=""){
 /*# sourceURL="urn:def:ResetStatusEnumType" */;
-return stringEnum(validate248, data, instancePath, enum3);
+return stringEnum(validate253, data, instancePath, enum3);
 }
 
-
-function validate246(data, instancePath=""){
-if(true){
-if(objectWith(validate246, data, instancePath, names50, names104)){
-{
-if(true){
-if(!property(validate246, data, "customData", validate1, instancePath)){
-return false;
-}
-if(true){
-if(!property(validate246, data, "status", validate248, instancePath)){
-return false;
-}
-if(true){
-if(!property(validate246, data, "statusInfo", validate30, instancePath)){
-return false;
-}
-}
-}
-}
-}
-}
-else {
-return false;
-}
-}
-validate246.errors = null;
-return true;
-}
-
-export const SecurityEventNotification_req = validate251;
 
 function validate251(data, instancePath=""){
 if(true){
-if(objectWith(validate251, data, instancePath, names90, names154)){
+if(objectWith(validate251, data, instancePath, names51, names105)){
 {
 if(true){
 if(!property(validate251, data, "customData", validate1, instancePath)){
 return false;
 }
 if(true){
-if(data.type !== undefined){
-let data1 = data.type;
-if(true){
-if(!stringMax(validate251, data1, instancePath+"/type", 50)){
+if(!property(validate251, data, "status", validate253, instancePath)){
 return false;
 }
-}
-}
-else {
-}
 if(true){
-if(data.timestamp !== undefined){
-let data2 = data.timestamp;
-if(true){
-if(true){
-if(!stringFormat(validate251, data2, instancePath+"/timestamp", formats0, "date-time")){
+if(!property(validate251, data, "statusInfo", validate30, instancePath)){
 return false;
-}
-}
-}
-}
-else {
-}
-if(true){
-if(data.techInfo !== undefined){
-let data3 = data.techInfo;
-if(true){
-if(!stringMax(validate251, data3, instancePath+"/techInfo", 255)){
-return false;
-}
-}
-}
-else {
-}
 }
 }
 }
@@ -4219,29 +4198,51 @@ validate251.errors = null;
 return true;
 }
 
-export const SendLocalList_conf = validate253;
+export const SecurityEventNotification_req = validate256;
 
-function validate255(data, instancePath=""){
-/*# sourceURL="urn:def:SendLocalListStatusEnumType" */;
-return stringEnum(validate255, data, instancePath, enum31);
-}
-
-
-function validate253(data, instancePath=""){
+function validate256(data, instancePath=""){
 if(true){
-if(objectWith(validate253, data, instancePath, names50, names104)){
+if(objectWith(validate256, data, instancePath, names91, names155)){
 {
 if(true){
-if(!property(validate253, data, "customData", validate1, instancePath)){
+if(!property(validate256, data, "customData", validate1, instancePath)){
 return false;
 }
 if(true){
-if(!property(validate253, data, "status", validate255, instancePath)){
+if(data.type !== undefined){
+let data1 = data.type;
+if(true){
+if(!stringMax(validate256, data1, instancePath+"/type", 50)){
 return false;
 }
+}
+}
+else {
+}
 if(true){
-if(!property(validate253, data, "statusInfo", validate30, instancePath)){
+if(data.timestamp !== undefined){
+let data2 = data.timestamp;
+if(true){
+if(true){
+if(!stringFormat(validate256, data2, instancePath+"/timestamp", formats0, "date-time")){
 return false;
+}
+}
+}
+}
+else {
+}
+if(true){
+if(data.techInfo !== undefined){
+let data3 = data.techInfo;
+if(true){
+if(!stringMax(validate256, data3, instancePath+"/techInfo", 255)){
+return false;
+}
+}
+}
+else {
+}
 }
 }
 }
@@ -4252,21 +4253,21 @@ else {
 return false;
 }
 }
-validate253.errors = null;
+validate256.errors = null;
 return true;
 }
 
-export const SetChargingProfile_conf = validate258;
+export const SendLocalList_conf = validate258;
 
 function validate260(data, instancePath=""){
-/*# sourceURL="urn:def:ChargingProfileStatusEnumType" */;
-return stringEnum(validate260, data, instancePath, enum7);
+/*# sourceURL="urn:def:SendLocalListStatusEnumType" */;
+return stringEnum(validate260, data, instancePath, enum32);
 }
 
 
 function validate258(data, instancePath=""){
 if(true){
-if(objectWith(validate258, data, instancePath, names50, names104)){
+if(objectWith(validate258, data, instancePath, names51, names105)){
 {
 if(true){
 if(!property(validate258, data, "customData", validate1, instancePath)){
@@ -4293,17 +4294,17 @@ validate258.errors = null;
 return true;
 }
 
-export const SetNetworkProfile_conf = validate263;
+export const SetChargingProfile_conf = validate263;
 
 function validate265(data, instancePath=""){
-/*# sourceURL="urn:def:SetNetworkProfileStatusEnumType" */;
-return stringEnum(validate265, data, instancePath, enum32);
+/*# sourceURL="urn:def:ChargingProfileStatusEnumType" */;
+return stringEnum(validate265, data, instancePath, enum8);
 }
 
 
 function validate263(data, instancePath=""){
 if(true){
-if(objectWith(validate263, data, instancePath, names50, names104)){
+if(objectWith(validate263, data, instancePath, names51, names105)){
 {
 if(true){
 if(!property(validate263, data, "customData", validate1, instancePath)){
@@ -4330,94 +4331,30 @@ validate263.errors = null;
 return true;
 }
 
-export const SetVariables_conf = validate268;
-
-function validate273(data, instancePath=""){
-/*# sourceURL="urn:def:SetVariableStatusEnumType" */;
-return stringEnum(validate273, data, instancePath, enum33);
-}
-
+export const SetNetworkProfile_conf = validate268;
 
 function validate270(data, instancePath=""){
-/*# sourceURL="urn:def:SetVariableResultType" */;
-if(true){
-if(objectWith(validate270, data, instancePath, names57, names155)){
-{
-if(true){
-if(!property(validate270, data, "customData", validate1, instancePath)){
-return false;
-}
-if(true){
-if(!property(validate270, data, "attributeType", validate74, instancePath)){
-return false;
-}
-if(true){
-if(!property(validate270, data, "attributeStatus", validate273, instancePath)){
-return false;
-}
-if(true){
-if(!property(validate270, data, "attributeStatusInfo", validate30, instancePath)){
-return false;
-}
-if(true){
-if(!property(validate270, data, "component", validate76, instancePath)){
-return false;
-}
-if(true){
-if(!property(validate270, data, "variable", validate82, instancePath)){
-return false;
-}
-}
-}
-}
-}
-}
-}
-}
-}
-else {
-return false;
-}
-}
-validate270.errors = null;
-return true;
+/*# sourceURL="urn:def:SetNetworkProfileStatusEnumType" */;
+return stringEnum(validate270, data, instancePath, enum33);
 }
 
 
 function validate268(data, instancePath=""){
 if(true){
-if(objectWith(validate268, data, instancePath, names91, names156)){
+if(objectWith(validate268, data, instancePath, names51, names105)){
 {
 if(true){
 if(!property(validate268, data, "customData", validate1, instancePath)){
 return false;
 }
 if(true){
-if(data.setVariableResult !== undefined){
-let data1 = data.setVariableResult;
+if(!property(validate268, data, "status", validate270, instancePath)){
+return false;
+}
 if(true){
-if(Array.isArray(data1)){
-if(data1.length < 1){
-return fail(validate268, instancePath+"/setVariableResult", "minItems", {limit: 1});
+if(!property(validate268, data, "statusInfo", validate30, instancePath)){
+return false;
 }
-else {
-const len0 = data1.length;
-for(let i0=0; i0<len0; i0++){
-if(!(validate270(data1[i0], instancePath+"/setVariableResult/" + i0))){
-return failFrom(validate268, validate270);
-}
-if(!true){
-break;
-}
-}
-}
-}
-else {
-return failType(validate268, instancePath+"/setVariableResult", "array");
-}
-}
-}
-else {
 }
 }
 }
@@ -4431,187 +4368,42 @@ validate268.errors = null;
 return true;
 }
 
-export const SignCertificate_req = validate279;
+export const SetVariables_conf = validate273;
 
-function validate281(data, instancePath=""){
-/*# sourceURL="urn:def:CertificateSigningUseEnumType" */;
-return stringEnum(validate281, data, instancePath, enum34);
+function validate278(data, instancePath=""){
+/*# sourceURL="urn:def:SetVariableStatusEnumType" */;
+return stringEnum(validate278, data, instancePath, enum34);
 }
 
 
-function validate279(data, instancePath=""){
+function validate275(data, instancePath=""){
+/*# sourceURL="urn:def:SetVariableResultType" */;
 if(true){
-if(objectWith(validate279, data, instancePath, names92, names157)){
+if(objectWith(validate275, data, instancePath, names58, names156)){
 {
 if(true){
-if(!property(validate279, data, "customData", validate1, instancePath)){
+if(!property(validate275, data, "customData", validate1, instancePath)){
 return false;
 }
 if(true){
-if(data.csr !== undefined){
-let data1 = data.csr;
-if(true){
-if(!stringMax(validate279, data1, instancePath+"/csr", 5500)){
-return false;
-}
-}
-}
-else {
-}
-if(true){
-if(!property(validate279, data, "certificateType", validate281, instancePath)){
-return false;
-}
-}
-}
-}
-}
-}
-else {
-return false;
-}
-}
-validate279.errors = null;
-return true;
-}
-
-export const StatusNotification_req = validate283;
-
-function validate285(data, instancePath=""){
-/*# sourceURL="urn:def:ConnectorStatusEnumType" */;
-return stringEnum(validate285, data, instancePath, enum35);
-}
-
-
-function validate283(data, instancePath=""){
-if(true){
-if(objectWith(validate283, data, instancePath, names93, names158)){
-{
-if(true){
-if(!property(validate283, data, "customData", validate1, instancePath)){
+if(!property(validate275, data, "attributeType", validate79, instancePath)){
 return false;
 }
 if(true){
-if(data.timestamp !== undefined){
-let data1 = data.timestamp;
-if(true){
-if(true){
-if(!stringFormat(validate283, data1, instancePath+"/timestamp", formats0, "date-time")){
-return false;
-}
-}
-}
-}
-else {
-}
-if(true){
-if(!property(validate283, data, "connectorStatus", validate285, instancePath)){
+if(!property(validate275, data, "attributeStatus", validate278, instancePath)){
 return false;
 }
 if(true){
-if(data.evseId !== undefined){
-let data3 = data.evseId;
-if(!isInteger(data3)){
-return failType(validate283, instancePath+"/evseId", "integer");
-}
-}
-else {
-}
-if(true){
-if(data.connectorId !== undefined){
-let data4 = data.connectorId;
-if(!isInteger(data4)){
-return failType(validate283, instancePath+"/connectorId", "integer");
-}
-}
-else {
-}
-}
-}
-}
-}
-}
-}
-}
-else {
-return false;
-}
-}
-validate283.errors = null;
-return true;
-}
-
-export const TransactionEvent_req = validate287;
-
-function validate289(data, instancePath=""){
-/*# sourceURL="urn:def:TransactionEventEnumType" */;
-return stringEnum(validate289, data, instancePath, enum36);
-}
-
-
-function validate292(data, instancePath=""){
-/*# sourceURL="urn:def:TriggerReasonEnumType" */;
-return stringEnum(validate292, data, instancePath, enum37);
-}
-
-
-function validate296(data, instancePath=""){
-/*# sourceURL="urn:def:ChargingStateEnumType" */;
-return stringEnum(validate296, data, instancePath, enum38);
-}
-
-
-function validate298(data, instancePath=""){
-/*# sourceURL="urn:def:ReasonEnumType" */;
-return stringEnum(validate298, data, instancePath, enum39);
-}
-
-
-function validate294(data, instancePath=""){
-/*# sourceURL="urn:def:TransactionType" */;
-if(true){
-if(objectWith(validate294, data, instancePath, names94, names159)){
-{
-if(true){
-if(!property(validate294, data, "customData", validate1, instancePath)){
+if(!property(validate275, data, "attributeStatusInfo", validate30, instancePath)){
 return false;
 }
 if(true){
-if(data.transactionId !== undefined){
-let data1 = data.transactionId;
-if(true){
-if(!stringMax(validate294, data1, instancePath+"/transactionId", 36)){
-return false;
-}
-}
-}
-else {
-}
-if(true){
-if(!property(validate294, data, "chargingState", validate296, instancePath)){
+if(!property(validate275, data, "component", validate81, instancePath)){
 return false;
 }
 if(true){
-if(data.timeSpentCharging !== undefined){
-let data3 = data.timeSpentCharging;
-if(!isInteger(data3)){
-return failType(validate294, instancePath+"/timeSpentCharging", "integer");
-}
-}
-else {
-}
-if(true){
-if(!property(validate294, data, "stoppedReason", validate298, instancePath)){
+if(!property(validate275, data, "variable", validate87, instancePath)){
 return false;
-}
-if(true){
-if(data.remoteStartId !== undefined){
-let data5 = data.remoteStartId;
-if(!isInteger(data5)){
-return failType(validate294, instancePath+"/remoteStartId", "integer");
-}
-}
-else {
 }
 }
 }
@@ -4625,36 +4417,32 @@ else {
 return false;
 }
 }
-validate294.errors = null;
+validate275.errors = null;
 return true;
 }
 
 
-function validate287(data, instancePath=""){
+function validate273(data, instancePath=""){
 if(true){
-if(objectWith(validate287, data, instancePath, names95, names160)){
+if(objectWith(validate273, data, instancePath, names92, names157)){
 {
 if(true){
-if(!property(validate287, data, "customData", validate1, instancePath)){
+if(!property(validate273, data, "customData", validate1, instancePath)){
 return false;
 }
 if(true){
-if(!property(validate287, data, "eventType", validate289, instancePath)){
-return false;
-}
+if(data.setVariableResult !== undefined){
+let data1 = data.setVariableResult;
 if(true){
-if(data.meterValue !== undefined){
-let data2 = data.meterValue;
-if(true){
-if(Array.isArray(data2)){
-if(data2.length < 1){
-return fail(validate287, instancePath+"/meterValue", "minItems", {limit: 1});
+if(Array.isArray(data1)){
+if(data1.length < 1){
+return fail(validate273, instancePath+"/setVariableResult", "minItems", {limit: 1});
 }
 else {
-const len0 = data2.length;
+const len0 = data1.length;
 for(let i0=0; i0<len0; i0++){
-if(!(validate94(data2[i0], instancePath+"/meterValue/" + i0))){
-return failFrom(validate287, validate94);
+if(!(validate275(data1[i0], instancePath+"/setVariableResult/" + i0))){
+return failFrom(validate273, validate275);
 }
 if(!true){
 break;
@@ -4663,7 +4451,257 @@ break;
 }
 }
 else {
-return failType(validate287, instancePath+"/meterValue", "array");
+return failType(validate273, instancePath+"/setVariableResult", "array");
+}
+}
+}
+else {
+}
+}
+}
+}
+}
+else {
+return false;
+}
+}
+validate273.errors = null;
+return true;
+}
+
+export const SignCertificate_req = validate284;
+
+function validate286(data, instancePath=""){
+/*# sourceURL="urn:def:CertificateSigningUseEnumType" */;
+return stringEnum(validate286, data, instancePath, enum35);
+}
+
+
+function validate284(data, instancePath=""){
+if(true){
+if(objectWith(validate284, data, instancePath, names93, names158)){
+{
+if(true){
+if(!property(validate284, data, "customData", validate1, instancePath)){
+return false;
+}
+if(true){
+if(data.csr !== undefined){
+let data1 = data.csr;
+if(true){
+if(!stringMax(validate284, data1, instancePath+"/csr", 5500)){
+return false;
+}
+}
+}
+else {
+}
+if(true){
+if(!property(validate284, data, "certificateType", validate286, instancePath)){
+return false;
+}
+}
+}
+}
+}
+}
+else {
+return false;
+}
+}
+validate284.errors = null;
+return true;
+}
+
+export const StatusNotification_req = validate288;
+
+function validate290(data, instancePath=""){
+/*# sourceURL="urn:def:ConnectorStatusEnumType" */;
+return stringEnum(validate290, data, instancePath, enum36);
+}
+
+
+function validate288(data, instancePath=""){
+if(true){
+if(objectWith(validate288, data, instancePath, names94, names159)){
+{
+if(true){
+if(!property(validate288, data, "customData", validate1, instancePath)){
+return false;
+}
+if(true){
+if(data.timestamp !== undefined){
+let data1 = data.timestamp;
+if(true){
+if(true){
+if(!stringFormat(validate288, data1, instancePath+"/timestamp", formats0, "date-time")){
+return false;
+}
+}
+}
+}
+else {
+}
+if(true){
+if(!property(validate288, data, "connectorStatus", validate290, instancePath)){
+return false;
+}
+if(true){
+if(data.evseId !== undefined){
+let data3 = data.evseId;
+if(!isInteger(data3)){
+return failType(validate288, instancePath+"/evseId", "integer");
+}
+}
+else {
+}
+if(true){
+if(data.connectorId !== undefined){
+let data4 = data.connectorId;
+if(!isInteger(data4)){
+return failType(validate288, instancePath+"/connectorId", "integer");
+}
+}
+else {
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+return false;
+}
+}
+validate288.errors = null;
+return true;
+}
+
+export const TransactionEvent_req = validate292;
+
+function validate294(data, instancePath=""){
+/*# sourceURL="urn:def:TransactionEventEnumType" */;
+return stringEnum(validate294, data, instancePath, enum37);
+}
+
+
+function validate297(data, instancePath=""){
+/*# sourceURL="urn:def:TriggerReasonEnumType" */;
+return stringEnum(validate297, data, instancePath, enum38);
+}
+
+
+function validate301(data, instancePath=""){
+/*# sourceURL="urn:def:ChargingStateEnumType" */;
+return stringEnum(validate301, data, instancePath, enum39);
+}
+
+
+function validate303(data, instancePath=""){
+/*# sourceURL="urn:def:ReasonEnumType" */;
+return stringEnum(validate303, data, instancePath, enum40);
+}
+
+
+function validate299(data, instancePath=""){
+/*# sourceURL="urn:def:TransactionType" */;
+if(true){
+if(objectWith(validate299, data, instancePath, names95, names160)){
+{
+if(true){
+if(!property(validate299, data, "customData", validate1, instancePath)){
+return false;
+}
+if(true){
+if(data.transactionId !== undefined){
+let data1 = data.transactionId;
+if(true){
+if(!stringMax(validate299, data1, instancePath+"/transactionId", 36)){
+return false;
+}
+}
+}
+else {
+}
+if(true){
+if(!property(validate299, data, "chargingState", validate301, instancePath)){
+return false;
+}
+if(true){
+if(data.timeSpentCharging !== undefined){
+let data3 = data.timeSpentCharging;
+if(!isInteger(data3)){
+return failType(validate299, instancePath+"/timeSpentCharging", "integer");
+}
+}
+else {
+}
+if(true){
+if(!property(validate299, data, "stoppedReason", validate303, instancePath)){
+return false;
+}
+if(true){
+if(data.remoteStartId !== undefined){
+let data5 = data.remoteStartId;
+if(!isInteger(data5)){
+return failType(validate299, instancePath+"/remoteStartId", "integer");
+}
+}
+else {
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+return false;
+}
+}
+validate299.errors = null;
+return true;
+}
+
+
+function validate292(data, instancePath=""){
+if(true){
+if(objectWith(validate292, data, instancePath, names96, names161)){
+{
+if(true){
+if(!property(validate292, data, "customData", validate1, instancePath)){
+return false;
+}
+if(true){
+if(!property(validate292, data, "eventType", validate294, instancePath)){
+return false;
+}
+if(true){
+if(data.meterValue !== undefined){
+let data2 = data.meterValue;
+if(true){
+if(Array.isArray(data2)){
+if(data2.length < 1){
+return fail(validate292, instancePath+"/meterValue", "minItems", {limit: 1});
+}
+else {
+const len0 = data2.length;
+for(let i0=0; i0<len0; i0++){
+if(!(validate99(data2[i0], instancePath+"/meterValue/" + i0))){
+return failFrom(validate292, validate99);
+}
+if(!true){
+break;
+}
+}
+}
+}
+else {
+return failType(validate292, instancePath+"/meterValue", "array");
 }
 }
 }
@@ -4674,7 +4712,7 @@ if(data.timestamp !== undefined){
 let data4 = data.timestamp;
 if(true){
 if(true){
-if(!stringFormat(validate287, data4, instancePath+"/timestamp", formats0, "date-time")){
+if(!stringFormat(validate292, data4, instancePath+"/timestamp", formats0, "date-time")){
 return false;
 }
 }
@@ -4683,14 +4721,14 @@ return false;
 else {
 }
 if(true){
-if(!property(validate287, data, "triggerReason", validate292, instancePath)){
+if(!property(validate292, data, "triggerReason", validate297, instancePath)){
 return false;
 }
 if(true){
 if(data.seqNo !== undefined){
 let data6 = data.seqNo;
 if(!isInteger(data6)){
-return failType(validate287, instancePath+"/seqNo", "integer");
+return failType(validate292, instancePath+"/seqNo", "integer");
 }
 }
 else {
@@ -4698,7 +4736,7 @@ else {
 if(true){
 if(data.offline !== undefined){
 if(typeof data.offline !== "boolean"){
-return failType(validate287, instancePath+"/offline", "boolean");
+return failType(validate292, instancePath+"/offline", "boolean");
 }
 }
 else {
@@ -4707,7 +4745,7 @@ if(true){
 if(data.numberOfPhasesUsed !== undefined){
 let data8 = data.numberOfPhasesUsed;
 if(!isInteger(data8)){
-return failType(validate287, instancePath+"/numberOfPhasesUsed", "integer");
+return failType(validate292, instancePath+"/numberOfPhasesUsed", "integer");
 }
 }
 else {
@@ -4716,7 +4754,7 @@ if(true){
 if(data.cableMaxCurrent !== undefined){
 let data9 = data.cableMaxCurrent;
 if(!isInteger(data9)){
-return failType(validate287, instancePath+"/cableMaxCurrent", "integer");
+return failType(validate292, instancePath+"/cableMaxCurrent", "integer");
 }
 }
 else {
@@ -4725,21 +4763,21 @@ if(true){
 if(data.reservationId !== undefined){
 let data10 = data.reservationId;
 if(!isInteger(data10)){
-return failType(validate287, instancePath+"/reservationId", "integer");
+return failType(validate292, instancePath+"/reservationId", "integer");
 }
 }
 else {
 }
 if(true){
-if(!property(validate287, data, "transactionInfo", validate294, instancePath)){
+if(!property(validate292, data, "transactionInfo", validate299, instancePath)){
 return false;
 }
 if(true){
-if(!property(validate287, data, "evse", validate78, instancePath)){
+if(!property(validate292, data, "evse", validate83, instancePath)){
 return false;
 }
 if(true){
-if(!property(validate287, data, "idToken", validate3, instancePath)){
+if(!property(validate292, data, "idToken", validate3, instancePath)){
 return false;
 }
 }
@@ -4761,58 +4799,21 @@ else {
 return false;
 }
 }
-validate287.errors = null;
+validate292.errors = null;
 return true;
 }
 
-export const TriggerMessage_conf = validate303;
-
-function validate305(data, instancePath=""){
-/*# sourceURL="urn:def:TriggerMessageStatusEnumType" */;
-return stringEnum(validate305, data, instancePath, enum40);
-}
-
-
-function validate303(data, instancePath=""){
-if(true){
-if(objectWith(validate303, data, instancePath, names50, names104)){
-{
-if(true){
-if(!property(validate303, data, "customData", validate1, instancePath)){
-return false;
-}
-if(true){
-if(!property(validate303, data, "status", validate305, instancePath)){
-return false;
-}
-if(true){
-if(!property(validate303, data, "statusInfo", validate30, instancePath)){
-return false;
-}
-}
-}
-}
-}
-}
-else {
-return false;
-}
-}
-validate303.errors = null;
-return true;
-}
-
-export const UnlockConnector_conf = validate308;
+export const TriggerMessage_conf = validate308;
 
 function validate310(data, instancePath=""){
-/*# sourceURL="urn:def:UnlockStatusEnumType" */;
+/*# sourceURL="urn:def:TriggerMessageStatusEnumType" */;
 return stringEnum(validate310, data, instancePath, enum41);
 }
 
 
 function validate308(data, instancePath=""){
 if(true){
-if(objectWith(validate308, data, instancePath, names50, names104)){
+if(objectWith(validate308, data, instancePath, names51, names105)){
 {
 if(true){
 if(!property(validate308, data, "customData", validate1, instancePath)){
@@ -4839,5 +4840,42 @@ validate308.errors = null;
 return true;
 }
 
-export const validators = {"Authorize.req": Authorize_req, "BootNotification.req": BootNotification_req, "ChangeAvailability.conf": ChangeAvailability_conf, "ClearedChargingLimit.req": ClearedChargingLimit_req, "DataTransfer.req": DataTransfer_req, "FirmwareStatusNotification.req": FirmwareStatusNotification_req, "GetBaseReport.conf": GetBaseReport_conf, "GetCompositeSchedule.conf": GetCompositeSchedule_conf, "GetLocalListVersion.conf": GetLocalListVersion_conf, "GetReport.conf": GetReport_conf, "GetVariables.conf": GetVariables_conf, "Heartbeat.req": Heartbeat_req, "LogStatusNotification.req": LogStatusNotification_req, "MeterValues.req": MeterValues_req, "NotifyChargingLimit.req": NotifyChargingLimit_req, "NotifyCustomerInformation.req": NotifyCustomerInformation_req, "NotifyDisplayMessages.req": NotifyDisplayMessages_req, "NotifyEVChargingNeeds.req": NotifyEVChargingNeeds_req, "NotifyEVChargingSchedule.req": NotifyEVChargingSchedule_req, "NotifyEvent.req": NotifyEvent_req, "NotifyMonitoringReport.req": NotifyMonitoringReport_req, "NotifyReport.req": NotifyReport_req, "PublishFirmwareStatusNotification.req": PublishFirmwareStatusNotification_req, "ReportChargingProfiles.req": ReportChargingProfiles_req, "RequestStartTransaction.conf": RequestStartTransaction_conf, "RequestStopTransaction.conf": RequestStopTransaction_conf, "ReservationStatusUpdate.req": ReservationStatusUpdate_req, "Reset.conf": Reset_conf, "SecurityEventNotification.req": SecurityEventNotification_req, "SendLocalList.conf": SendLocalList_conf, "SetChargingProfile.conf": SetChargingProfile_conf, "SetNetworkProfile.conf": SetNetworkProfile_conf, "SetVariables.conf": SetVariables_conf, "SignCertificate.req": SignCertificate_req, "StatusNotification.req": StatusNotification_req, "TransactionEvent.req": TransactionEvent_req, "TriggerMessage.conf": TriggerMessage_conf, "UnlockConnector.conf": UnlockConnector_conf};
+export const UnlockConnector_conf = validate313;
+
+function validate315(data, instancePath=""){
+/*# sourceURL="urn:def:UnlockStatusEnumType" */;
+return stringEnum(validate315, data, instancePath, enum42);
+}
+
+
+function validate313(data, instancePath=""){
+if(true){
+if(objectWith(validate313, data, instancePath, names51, names105)){
+{
+if(true){
+if(!property(validate313, data, "customData", validate1, instancePath)){
+return false;
+}
+if(true){
+if(!property(validate313, data, "status", validate315, instancePath)){
+return false;
+}
+if(true){
+if(!property(validate313, data, "statusInfo", validate30, instancePath)){
+return false;
+}
+}
+}
+}
+}
+}
+else {
+return false;
+}
+}
+validate313.errors = null;
+return true;
+}
+
+export const validators = {"Authorize.req": Authorize_req, "BootNotification.req": BootNotification_req, "ChangeAvailability.conf": ChangeAvailability_conf, "ClearChargingProfile.conf": ClearChargingProfile_conf, "ClearedChargingLimit.req": ClearedChargingLimit_req, "DataTransfer.req": DataTransfer_req, "FirmwareStatusNotification.req": FirmwareStatusNotification_req, "GetBaseReport.conf": GetBaseReport_conf, "GetCompositeSchedule.conf": GetCompositeSchedule_conf, "GetLocalListVersion.conf": GetLocalListVersion_conf, "GetReport.conf": GetReport_conf, "GetVariables.conf": GetVariables_conf, "Heartbeat.req": Heartbeat_req, "LogStatusNotification.req": LogStatusNotification_req, "MeterValues.req": MeterValues_req, "NotifyChargingLimit.req": NotifyChargingLimit_req, "NotifyCustomerInformation.req": NotifyCustomerInformation_req, "NotifyDisplayMessages.req": NotifyDisplayMessages_req, "NotifyEVChargingNeeds.req": NotifyEVChargingNeeds_req, "NotifyEVChargingSchedule.req": NotifyEVChargingSchedule_req, "NotifyEvent.req": NotifyEvent_req, "NotifyMonitoringReport.req": NotifyMonitoringReport_req, "NotifyReport.req": NotifyReport_req, "PublishFirmwareStatusNotification.req": PublishFirmwareStatusNotification_req, "ReportChargingProfiles.req": ReportChargingProfiles_req, "RequestStartTransaction.conf": RequestStartTransaction_conf, "RequestStopTransaction.conf": RequestStopTransaction_conf, "ReservationStatusUpdate.req": ReservationStatusUpdate_req, "Reset.conf": Reset_conf, "SecurityEventNotification.req": SecurityEventNotification_req, "SendLocalList.conf": SendLocalList_conf, "SetChargingProfile.conf": SetChargingProfile_conf, "SetNetworkProfile.conf": SetNetworkProfile_conf, "SetVariables.conf": SetVariables_conf, "SignCertificate.req": SignCertificate_req, "StatusNotification.req": StatusNotification_req, "TransactionEvent.req": TransactionEvent_req, "TriggerMessage.conf": TriggerMessage_conf, "UnlockConnector.conf": UnlockConnector_conf};
 export const ACTIONS = ["Authorize","BootNotification","CancelReservation","CertificateSigned","ChangeAvailability","ClearCache","ClearChargingProfile","ClearDisplayMessage","ClearedChargingLimit","ClearVariableMonitoring","CostUpdated","CustomerInformation","DataTransfer","DeleteCertificate","FirmwareStatusNotification","Get15118EVCertificate","GetBaseReport","GetCertificateStatus","GetChargingProfiles","GetCompositeSchedule","GetDisplayMessages","GetInstalledCertificateIds","GetLocalListVersion","GetLog","GetMonitoringReport","GetReport","GetTransactionStatus","GetVariables","Heartbeat","InstallCertificate","LogStatusNotification","MeterValues","NotifyChargingLimit","NotifyCustomerInformation","NotifyDisplayMessages","NotifyEVChargingNeeds","NotifyEVChargingSchedule","NotifyEvent","NotifyMonitoringReport","NotifyReport","PublishFirmware","PublishFirmwareStatusNotification","ReportChargingProfiles","RequestStartTransaction","RequestStopTransaction","ReservationStatusUpdate","ReserveNow","Reset","SecurityEventNotification","SendLocalList","SetChargingProfile","SetDisplayMessage","SetMonitoringBase","SetMonitoringLevel","SetNetworkProfile","SetVariableMonitoring","SetVariables","SignCertificate","StatusNotification","TransactionEvent","TriggerMessage","UnlockConnector","UnpublishFirmware","UpdateFirmware"];

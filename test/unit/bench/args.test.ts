@@ -21,6 +21,13 @@ describe('parseBenchArgs', () => {
     expect(() => parseBenchArgs(['--charger', '10'])).toThrow();
   });
 
+  it('runs the PowerBank section alone with its own charger count', () => {
+    expect(parseBenchArgs(['--only', 'powerbank', '--powerbank-chargers', '100'])).toMatchObject({ only: 'powerbank', powerbankChargers: 100 });
+    expect(BENCH_DEFAULTS).toMatchObject({ only: 'all', powerbankChargers: 1000 });
+    expect(() => parseBenchArgs(['--only', 'mix'])).toThrow(/--only/);
+    expect(() => parseBenchArgs(['--powerbank-chargers', '-1'])).toThrow(/--powerbank-chargers/);
+  });
+
   it('answers help', () => {
     expect(parseBenchArgs(['--help'])).toBe('help');
   });

@@ -13,7 +13,7 @@ describe('webhook routes and rules', () => {
 
   it('fans out every catalogue event type except the internal ones (email, the local list sync, the power planner)', () => {
     const fanout = EVENT_RULES.find((r) => r.name === 'webhook-fanout')!;
-    const internal = ['email.requested', 'cards.changed', 'local_list.sync_requested', 'power.replan_requested'];
+    const internal = ['email.requested', 'cards.changed', 'local_list.sync_requested', 'power.replan_requested', 'powerbank.activation_due'];
     for (const type of Object.keys(EVENT_SCHEMAS)) {
       expect(matchesRule(fanout, { source: EVENT_SOURCE, detailType: type })).toBe(!internal.includes(type));
     }
