@@ -109,6 +109,6 @@ describe('deploy audit (issue #13)', () => {
       expect(run.stdout.trim(), run.stderr).toBe('');
       expect(run.status).toBe(0);
     }
-  });
+  }, 300_000); // two synths and cfn-lint over 20 templates: 40 s alone, about three minutes on a busy 2-core machine
 });
 
