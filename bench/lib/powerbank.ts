@@ -46,6 +46,8 @@ export interface PowerBankResult {
   readonly plannedShedKw: number;
   readonly halfMs: number | null;
   readonly fullMs: number | null;
+  /** When the first profile went out, after the POST: the selection (reads) before the fan-out. */
+  readonly firstSentMs: number | null;
   readonly lastAnswerMs: number | null;
   readonly responseMs: { readonly p50: number; readonly p99: number };
   readonly restoreAsked: number;
@@ -155,7 +157,8 @@ export async function measurePowerBank(n: number, log: (s: string) => void): Pro
       targets = await listTargets(activation.activation_id);
       const settled = targets.filter((t) => t.limitOutcome !== undefined).length;
       if ((a?.status === 'active' && settled === targets.length && targets.length > 0) || Date.now() > deadline) break;
-      await sleep(500);
+      // The answers carry their own times; polling rarely keeps this reader's load off the fan-out it measures.
+      await sleep(2000);
     }
     const a = await getActivation(seed.operatorId, activation.activation_id);
     const requestedW = a?.started?.requestedW ?? 0;
@@ -186,6 +189,7 @@ export async function measurePowerBank(n: number, log: (s: string) => void): Pro
       plannedShedKw: (a?.started?.plannedShedW ?? 0) / 1000,
       halfMs: times.halfMs,
       fullMs: times.fullMs,
+      firstSentMs: accepted.some((t) => t.limitSentAt) ? Math.min(...accepted.filter((t) => t.limitSentAt).map((t) => Date.parse(t.limitSentAt!))) - postedAt : null,
       lastAnswerMs: points.length ? Math.max(...points.map((p) => p.atMs)) : null,
       responseMs: { p50: quantile(responses, 0.5), p99: quantile(responses, 0.99) },
       restoreAsked: targets.filter((t) => t.limitOutcome !== 'not_sent' && t.limitOutcome !== 'not_connected').length,
@@ -207,6 +211,7 @@ export function renderPowerBank(r: PowerBankResult): string {
     `Requested ${r.requestedKw.toFixed(1)} kW (share 0.5 of what they draw); planned shed ${r.plannedShedKw.toFixed(1)} kW`,
     `50 % of the requested power shed (accepted, weighted by planned shed): ${s(r.halfMs)} after the POST (target ${POWERBANK_TARGETS.halfMs / 1000} s: ${verdict(r.halfMs, POWERBANK_TARGETS.halfMs)})`,
     `100 %: ${s(r.fullMs)} (target ${POWERBANK_TARGETS.fullMs / 1000} s: ${verdict(r.fullMs, POWERBANK_TARGETS.fullMs)}); last acceptance ${s(r.lastAnswerMs)}`,
+    `First profile sent ${s(r.firstSentMs)} after the POST (the selection: the zone's enrolled chargers, which are charging, their sites' power state)`,
     `Charger response time (profile sent → answer recorded): p50 ${r.responseMs.p50.toFixed(0)} ms, p99 ${r.responseMs.p99.toFixed(0)} ms`,
     `End: ${r.restoredAccepted}/${r.restoreAsked} profiles cleared (ClearChargingProfile) within ${s(r.restoreAllMs)} of the tick`,
   ].join('\n');

@@ -6,7 +6,7 @@ import { config } from '../config';
 import type { TransactItem } from '../aws/transact';
 import type { OcppVersion } from '../ocpp/versions';
 import { keys } from './keys';
-import { queryAll } from './query';
+import { batchGetAll, queryAll } from './query';
 
 export interface BootInfo {
   readonly chargePointVendor: string;
@@ -199,6 +199,11 @@ export async function getChargePoint(chargePointId: string, consistent = false):
   return out.Item as ChargePoint | undefined;
 }
 
+/** AP-08 for many: charge point items by id, with BatchGet (a fan-out's selection). */
+export async function getChargePoints(chargePointIds: readonly string[], consistent = false): Promise<ChargePoint[]> {
+  return batchGetAll<ChargePoint>(chargePointIds.map((id) => keys.chargePoint(id)), consistent);
+}
+
 export async function getIdentityGuard(identity: string): Promise<IdentityGuard | undefined> {
   const out = await documentClient().send(new GetCommand({ TableName: config().tableName, Key: keys.identity(identity) }));
   return out.Item as IdentityGuard | undefined;
@@ -250,6 +255,10 @@ export async function getConnection(connectionId: string): Promise<ConnectionRec
   return out.Item as ConnectionRecord | undefined;
 }
 
+/** AP-10 for many: connection items by connection id, strongly consistent, with BatchGet. */
+export async function getConnections(connectionIds: readonly string[]): Promise<ConnectionRecord[]> {
+  return batchGetAll<ConnectionRecord>(connectionIds.map((id) => keys.connection(id)), true);
+}
 
 /** Connection items live a little longer than API Gateway's 2 h connection limit (DESIGN.md §2.5). */
 export const CONNECTION_TTL_SECONDS = 2 * 3600 + 15 * 60;

@@ -197,6 +197,8 @@ export const keys = {
     gsi2sk: `${connector}#${at}`,
   }),
   connectorStatusesOfChargePoint: (identity: string) => ({ gsi2pk: `STATUS#${identity}` }),
+  /** One connector's entries (`connector` as in `connectorStatus`: `1`, or `1/1` on 2.0.1). */
+  connectorStatusesOfConnector: (identity: string, connector: string) => ({ gsi2pk: `STATUS#${identity}`, gsi2skPrefix: `${connector}#` }),
   /** A sort key below every entry of the connector of `gsi2sk` and above every lower connector's. */
   connectorStatusesBelow: (gsi2sk: string) => gsi2sk.slice(0, gsi2sk.indexOf('#') + 1),
 

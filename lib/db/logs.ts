@@ -310,6 +310,24 @@ export async function latestConnectorStatuses(identity: string): Promise<Connect
   return found.sort(byConnector);
 }
 
+/** AP-12 for one known connector (`1`, or `1/1` on 2.0.1): its newest status, one Query of one item. */
+export async function latestStatusOfConnector(identity: string, connector: string): Promise<ConnectorStatusEntry | undefined> {
+  const k = keys.connectorStatusesOfConnector(identity, connector);
+  const out = await documentClient().send(
+    new QueryCommand({
+      TableName: config().tableName,
+      IndexName: 'gsi2',
+      KeyConditionExpression: 'gsi2pk = :pk AND begins_with(gsi2sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': k.gsi2pk, ':prefix': k.gsi2skPrefix },
+      ScanIndexForward: false,
+      Limit: 1,
+    }),
+  );
+  const item = out.Items?.[0] as { connectorStatus?: ConnectorStatusEntry; expiresAt?: number } | undefined;
+  // An expired newest entry: the connector has not reported within the retention period (as AP-12).
+  return item?.connectorStatus && (item.expiresAt === undefined || item.expiresAt > Math.floor(Date.now() / 1000)) ? item.connectorStatus : undefined;
+}
+
 function byConnector(a: ConnectorStatusEntry, b: ConnectorStatusEntry): number {
   return (a.evseId ?? 0) - (b.evseId ?? 0) || a.connectorId - b.connectorId;
 }

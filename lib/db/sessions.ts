@@ -2,13 +2,13 @@
 // `TX#{transactionId}`) grown with who, how, price and energy: no second item per session, so the
 // OCPP writes stay one transaction. Queries by charge point (gsi1), team (gsi2) and driver (pointer
 // items) are AP-48…AP-50; remote start intents AP-51; running sessions for the lost-charger sweep AP-52.
-import { BatchGetCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from '../aws/clients';
 import { config } from '../config';
 import { ValidationFailed } from '../domain/errors';
 import type { SessionCostRecord, SessionItem, StartIntentItem } from '../domain/sessions';
 import { ENTITY, keys } from './keys';
-import { queryAll } from './query';
+import { batchGetAll, queryAll } from './query';
 
 export const ACTIVE_SESSION_SHARDS = 8;
 
@@ -150,14 +150,7 @@ export async function listSessionsOfDriver(operatorId: string, userId: string, q
   const page = await pageOf(null, 'pk', 'sk', keys.sessionsOfDriver(operatorId, userId).pk, q);
   const wanted = page.items.map((p) => ({ pk: String(p.sessionPk), sk: String(p.sessionSk) }));
   if (wanted.length === 0) return { items: [] };
-  const found = new Map<string, SessionItem>();
-  let request: Array<{ pk: string; sk: string }> = wanted;
-  // BatchGet answers at most 100 keys and may leave some unprocessed: ask again for those.
-  while (request.length > 0) {
-    const out = await documentClient().send(new BatchGetCommand({ RequestItems: { [config().tableName]: { Keys: request } } }));
-    for (const it of (out.Responses?.[config().tableName] ?? []) as SessionItem[]) found.set(`${it.pk}\n${it.sk}`, it);
-    request = (out.UnprocessedKeys?.[config().tableName]?.Keys ?? []) as Array<{ pk: string; sk: string }>;
-  }
+  const found = new Map((await batchGetAll<SessionItem>(wanted)).map((it) => [`${it.pk}\n${it.sk}`, it]));
   const items = wanted.map((w) => found.get(`${w.pk}\n${w.sk}`)).filter((x): x is SessionItem => !!x);
   return { items, ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
 }
