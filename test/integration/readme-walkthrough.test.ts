@@ -95,5 +95,13 @@ describe('README walkthrough', () => {
     expect(output).toMatch(/\{"detail":"[^"]*","status":422\}/);
     expect(output).toContain(`{"name":"Hanne's card","id_token":"04C0FFEE12","owner":"team"}`);
     expect(output).toContain('"limit":{"limit_a":11,"reason":"charging"}');
+    // PowerBank: the home in the GB zone, the charger signed up by its owner, an activation that
+    // the charging charger accepted with a TxProfile between 6 A and the site's 11 A.
+    expect(output).toContain('{"country":"GB","zone":"GB"}');
+    expect(output).toContain('{"eligibility":"eligible","enrolment":"enrolled"}');
+    const activation = /\{"asked":1,"accepted":1,"planned_shed_kw":[\d.]+,"limit_a":([\d.]+),"activation":"active"\}/.exec(output);
+    expect(activation, output).not.toBeNull();
+    expect(Number(activation![1])).toBeGreaterThanOrEqual(6);
+    expect(Number(activation![1])).toBeLessThan(11);
   }, 400_000);
 });
