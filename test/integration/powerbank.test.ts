@@ -203,10 +203,15 @@ describe('PowerBank enrolment', () => {
     expect((await inZone()).has(kept.chargePointId)).toBe(false); // suspended: out of the index too
 
     // The operator reads the reports: the location change and the DK2 enrolments are there.
-    const reports = await api<{ reports: Array<{ trigger: string; changes: Array<{ charge_point_id: string; to: string }> }> }>('GET', '/api/v1/operator/powerbank/region-checks', { token: rt.seed!.operatorApiKey });
+    const reports = await api<{ reports: Array<{ trigger: string; checked: number; changes: Array<{ charge_point_id: string; to: string }> }> }>('GET', '/api/v1/operator/powerbank/region-checks', { token: rt.seed!.operatorApiKey });
     expect(reports.status).toBe(200);
     expect(reports.body.reports.some((r) => r.trigger === 'location_changed' && r.changes.some((c) => c.charge_point_id === kept.chargePointId && c.to === 'suspended'))).toBe(true);
     expect(reports.body.reports.some((r) => r.trigger === 'charger_changed' && r.changes.some((c) => c.charge_point_id === kept.chargePointId && c.to === 'enrolled'))).toBe(true);
+    // A charger's check looks at that charger only, not at its whole location (the second charger's
+    // registration once re-read the first: quadratic on a large site).
+    const chargerChecks = reports.body.reports.filter((r) => r.trigger === 'charger_changed');
+    expect(chargerChecks.length).toBeGreaterThanOrEqual(2);
+    expect(chargerChecks.map((r) => r.checked)).toEqual(chargerChecks.map(() => 1));
     expect(reports.body.reports.some((r) => r.trigger === 'schedule')).toBe(true);
   }, 120_000);
 
