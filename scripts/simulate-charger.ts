@@ -13,7 +13,9 @@ import { findDemoChargePoint, normalizeProtocol, recordRotatedPassword, refusalR
 import { REPO_ROOT } from '../local/lambda';
 import { SimulatedCharger } from './lib/charger';
 
-const USAGE = `Usage: npm run simulate -- --identity <identity> [--password <password>] [--url ws://localhost:3000/ocpp] [--protocol 1.6|2.0.1] [--connectors 2] [--meter-interval 2] [--energy 500] [--tap <idTag> [--tap-every 5]] [--data-dir .data]
+const USAGE = `Usage: npm run simulate -- --identity <identity> [--password <password>] [--url ws://localhost:3000/ocpp] [--protocol 1.6|2.0.1] [--connectors 2] [--meter-interval 2] [--energy 500] [--current <A>] [--tap <idTag> [--tap-every 5]] [--data-dir .data]
+  --current makes the car draw that many A on three phases, held to the charging limits the platform sends (power management,
+    PowerBank), and reports Current.Import per phase with each meter reading; the energy then follows that power instead of --energy.
   --tap holds a card to the reader every --tap-every seconds (Authorize) until it is accepted after a refusal: a card to learn.
   A remote start is accepted and charges --energy Wh every --meter-interval seconds until a remote stop.
   For the demo charge points of npm start, --identity is enough: the rest comes from <data-dir>/local-credentials.json.`;
@@ -30,6 +32,7 @@ function parseCli() {
         firmware: { type: 'string', default: '1.0.0-sim' },
         'meter-interval': { type: 'string', default: '2' },
         energy: { type: 'string', default: '500' },
+        current: { type: 'string' },
         tap: { type: 'string' },
         'tap-every': { type: 'string', default: '5' },
         'data-dir': { type: 'string' },
@@ -62,6 +65,11 @@ if (!(meterIntervalS >= 0.1) || !(energyWh >= 0) || !Number.isInteger(energyWh))
   console.error(`✖ --meter-interval must be a number of seconds ≥ 0.1 and --energy a whole number of Wh ≥ 0.\n\n${USAGE}`);
   process.exit(2);
 }
+const carCurrentA = values.current === undefined ? undefined : Number(values.current);
+if (carCurrentA !== undefined && !(carCurrentA >= 0 && carCurrentA <= 80)) {
+  console.error(`✖ --current must be a number of A from 0 to 80, got "${values.current}".\n\n${USAGE}`);
+  process.exit(2);
+}
 // The demo data's URL is …/ocpp/{identity}; the client appends the identity itself.
 const url = values.url ?? demo?.url.slice(0, -(identity.length + 1)) ?? 'ws://localhost:3000/ocpp';
 const say = (s: string) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${s}`);
@@ -75,6 +83,7 @@ const charger = new SimulatedCharger({
   firmware: values.firmware,
   meterIntervalMs: meterIntervalS * 1000,
   energyPerIntervalWh: energyWh,
+  ...(carCurrentA === undefined ? {} : { carCurrentA }),
   reconnect: true,
   log: say,
   // A rotated password lives only here and in the charger; keep it where the next run finds it.

@@ -33,6 +33,14 @@ export interface ChargerOptions {
   readonly meterIntervalMs?: number;
   /** Energy a running charge adds per meter interval, in Wh. @default 500 */
   readonly energyPerIntervalWh?: number;
+  /**
+   * The car's draw per phase in A, on three phases. With it, a charge's meter values also carry
+   * `Current.Import` for L1–L3: the car's draw, held to the lowest limit the CSMS set in A (a
+   * station-wide max profile or a TxProfile; under 6 A the car pauses), and the register grows with
+   * that power (230 V), not by `energyPerIntervalWh`. So power management can be watched at work.
+   * @default - no currents reported
+   */
+  readonly carCurrentA?: number;
   /** Called when the CSMS sets a new password (already adopted for the next connection). */
   readonly onPasswordChange?: (password: string) => void;
   /** Called when the server refuses the connection (HTTP status), after which the charger stops. */
@@ -50,6 +58,18 @@ interface Charge {
   /** 2.0.1 TransactionEvent seqNo (E01: one counter per transaction here, starting at 0). */
   seqNo: number;
   timer: NodeJS.Timeout | undefined;
+}
+
+/** The parts of a 1.6 csChargingProfiles / 2.0.1 ChargingProfileType the simulated car obeys. */
+interface Profile {
+  readonly chargingProfileId?: number;
+  readonly id?: number;
+  readonly chargingProfilePurpose?: string;
+  readonly chargingSchedule?: Schedule | Schedule[];
+}
+interface Schedule {
+  readonly chargingRateUnit?: string;
+  readonly chargingSchedulePeriod: Array<{ readonly limit?: number }>;
 }
 
 interface BootResult {
@@ -81,6 +101,8 @@ export class SimulatedCharger {
   /** Each connector's energy register (Wh); it only grows, as a real meter's does. */
   private readonly registers = new Map<number, number>();
   private readonly charges = new Map<number, Charge>();
+  /** Charging limits the CSMS set, by profile id, in A per phase (SetChargingProfile; ClearChargingProfile removes). */
+  private readonly limits = new Map<number, { readonly limitA: number; readonly purpose: string | undefined }>();
 
   constructor(private readonly options: ChargerOptions) {
     this.identity = options.identity;
@@ -265,6 +287,26 @@ export class SimulatedCharger {
       return { status: 'Accepted' };
     });
     this.handleCharging(c);
+    // Charging limits (1.6 §5.16 / 2.0.1 K01): kept by profile id and obeyed by the simulated car; a
+    // limit in W is taken over three phases at 230 V.
+    c.handle('SetChargingProfile', async ({ params }) => {
+      const p = params as { csChargingProfiles?: Profile; chargingProfile?: Profile };
+      const profile = p.csChargingProfiles ?? p.chargingProfile;
+      const schedule = Array.isArray(profile?.chargingSchedule) ? profile?.chargingSchedule[0] : profile?.chargingSchedule;
+      const id = profile?.chargingProfileId ?? profile?.id;
+      const limit = schedule?.chargingSchedulePeriod[0]?.limit;
+      if (id !== undefined && typeof limit === 'number') this.limits.set(id, { limitA: schedule?.chargingRateUnit === 'W' ? limit / (230 * 3) : limit, purpose: profile?.chargingProfilePurpose });
+      this.log(`SetChargingProfile(${profile?.chargingProfilePurpose ?? '?'} ${limit ?? '?'} ${schedule?.chargingRateUnit ?? ''}) → Accepted`);
+      return { status: 'Accepted' };
+    });
+    c.handle('ClearChargingProfile', async ({ params }) => {
+      const p = params as { id?: number; chargingProfileId?: number };
+      const id = p.id ?? p.chargingProfileId;
+      const known = id !== undefined && this.limits.delete(id);
+      if (id === undefined) this.limits.clear();
+      this.log(`ClearChargingProfile(${id ?? 'all'}) → ${known || id === undefined ? 'Accepted' : 'Unknown'}`);
+      return { status: known || id === undefined ? 'Accepted' : 'Unknown' };
+    });
     c.handle(async ({ method }) => {
       this.log(`${method} → Accepted`);
       return { status: 'Accepted' };
@@ -315,13 +357,34 @@ export class SimulatedCharger {
   }
 
   private register(connector: number): number {
-    return this.registers.get(connector) ?? 0;
+    return Math.round(this.registers.get(connector) ?? 0);
+  }
+
+  /** A TxProfile lives as long as its transaction (1.6 §3.13.1, 2.0.1 K01.FR.05): one charge at a time is what this simulator plays. */
+  private dropTxProfiles(): void {
+    for (const [id, l] of this.limits) if (l.purpose === 'TxProfile') this.limits.delete(id);
+  }
+
+  /** What the car draws per phase now: its own wish, held to the lowest limit set; below 6 A it pauses (IEC 61851). */
+  private drawA(): number {
+    const limit = Math.min(this.options.carCurrentA ?? 0, ...[...this.limits.values()].map((l) => l.limitA));
+    return limit < 6 ? 0 : limit;
+  }
+
+  /** Current.Import per phase as sampled values of this version (none without `carCurrentA`). */
+  private currents(context: string): Array<Record<string, unknown>> {
+    if (this.options.carCurrentA === undefined) return [];
+    const a = this.drawA();
+    return (['L1', 'L2', 'L3'] as const).map((phase) =>
+      this.protocol === 'ocpp1.6' ? { value: String(a), context, measurand: 'Current.Import', phase, unit: 'A' } : { value: a, context, measurand: 'Current.Import', phase, unitOfMeasure: { unit: 'A' } },
+    );
   }
 
   /** The car draws: the register grows by the configured energy each interval, and `report` sends it. */
   private meter(charge: Charge, report: (c: RPCClient) => Promise<void>): void {
     charge.timer = setInterval(() => {
-      this.registers.set(charge.connector, this.register(charge.connector) + this.energyPerIntervalWh);
+      const wh = this.options.carCurrentA === undefined ? this.energyPerIntervalWh : (this.drawA() * 230 * 3 * this.meterIntervalMs) / 3_600_000;
+      this.registers.set(charge.connector, this.register(charge.connector) + wh);
       // Over the current connection: the charge goes on while the charger reconnects (a reading sent while offline is lost).
       if (this.client) void report(this.client).catch(() => undefined);
     }, this.meterIntervalMs);
@@ -331,6 +394,7 @@ export class SimulatedCharger {
   private dropCharges(): void {
     for (const charge of this.charges.values()) clearInterval(charge.timer);
     this.charges.clear();
+    this.dropTxProfiles();
   }
 
   private async startCharge16(c: RPCClient, connector: number, idTag: string): Promise<void> {
@@ -350,7 +414,7 @@ export class SimulatedCharger {
       await c.call('MeterValues', {
         connectorId: connector,
         transactionId: res.transactionId,
-        meterValue: [{ timestamp: new Date().toISOString(), sampledValue: [{ value: String(wh), context: 'Sample.Periodic', measurand: 'Energy.Active.Import.Register', unit: 'Wh' }] }],
+        meterValue: [{ timestamp: new Date().toISOString(), sampledValue: [{ value: String(wh), context: 'Sample.Periodic', measurand: 'Energy.Active.Import.Register', unit: 'Wh' }, ...this.currents('Sample.Periodic')] }],
       });
       this.log(`MeterValues(transaction ${res.transactionId}, ${wh} Wh)`);
     });
@@ -359,6 +423,7 @@ export class SimulatedCharger {
   private async stopCharge16(c: RPCClient, charge: Charge): Promise<void> {
     clearInterval(charge.timer);
     this.charges.delete(charge.connector);
+    this.dropTxProfiles();
     const meterStop = this.register(charge.connector);
     await c.call('StopTransaction', { transactionId: charge.transactionId, idTag: charge.idToken, meterStop, timestamp: new Date().toISOString(), reason: 'Remote' });
     this.log(`StopTransaction(transaction ${charge.transactionId}, meterStop ${meterStop} Wh, Remote)`);
@@ -376,7 +441,7 @@ export class SimulatedCharger {
       seqNo: charge.seqNo++,
       transactionInfo: { transactionId: String(charge.transactionId), ...transactionInfo },
       evse: { id: charge.connector, connectorId: 1 },
-      meterValue: [{ timestamp: now, sampledValue: [{ value: this.register(charge.connector), context, measurand: 'Energy.Active.Import.Register', unitOfMeasure: { unit: 'Wh' } }] }],
+      meterValue: [{ timestamp: now, sampledValue: [{ value: this.register(charge.connector), context, measurand: 'Energy.Active.Import.Register', unitOfMeasure: { unit: 'Wh' } }, ...(eventType === 'Updated' ? this.currents(context) : [])] }],
       ...rest,
     };
   }
@@ -398,6 +463,7 @@ export class SimulatedCharger {
   private async stopCharge201(c: RPCClient, charge: Charge): Promise<void> {
     clearInterval(charge.timer);
     this.charges.delete(charge.connector);
+    this.dropTxProfiles();
     await c.call(
       'TransactionEvent',
       this.transactionEvent(charge, 'Ended', 'RemoteStop', 'Transaction.End', { transactionInfo: { chargingState: 'EVConnected', stoppedReason: 'Remote' } }),

@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { LocalRuntime } from '../../local/runtime';
 import { SimulatedCharger } from '../../scripts/lib/charger';
+import { activeSessionItems } from '../../lib/db/sessions';
 import { apiClient } from './support/api';
 import { aCommissionedChargePoint } from './support/ocpp';
 import { startTestRuntime } from './support/runtime';
@@ -65,5 +66,33 @@ describe.each(['ocpp1.6', 'ocpp2.0.1'] as const)('%s', (protocol) => {
     expect(ended!.energy_wh! % 100).toBe(0);
     expect(ended!.energy_wh).toBeGreaterThanOrEqual(300);
     expect(lines.join('\n')).toMatch(protocol === 'ocpp1.6' ? /StopTransaction\(transaction \d+, meterStop \d+ Wh, Remote\)/ : /TransactionEvent Ended\(.+, \d+ Wh, Remote\)/);
+  }, 60_000);
+
+  it('with a car drawing 16 A, obeys a charging limit and reports the current it then draws per phase', async () => {
+    const reg = await aCommissionedChargePoint(rt, { protocol, connectorCount: 1 });
+    const lines: string[] = [];
+    const charger = new SimulatedCharger({ url: rt.ocppUrl, identity: reg.identity, password: reg.provisioningPassword, protocol, connectors: 1, meterIntervalMs: 200, carCurrentA: 16, log: (l) => lines.push(l) });
+    chargers.push(charger);
+    await charger.connect();
+    await charger.waitForBoot('Accepted', 5000);
+    const key = rt.seed!.operatorApiKey;
+    const id = reg.chargePoint.chargePointId;
+    const drawn = async () => (await activeSessionItems(reg.identity))[0]?.measured?.currentA;
+    const started = await api('POST', `/api/v1/operator/charge-points/${id}/actions`, { token: key, body: { action: 'start', id_token: 'SIM-CARD-2', payment_method: 'free' } });
+    expect(started.body, lines.join('\n')).toMatchObject({ outcome: 'accepted' });
+    await vi.waitFor(async () => expect(await drawn()).toEqual({ L1: 16, L2: 16, L3: 16 }), { timeout: 10_000, interval: 100 });
+
+    // A station-wide limit of 10 A (what power management sends), then its clear.
+    const period = { startPeriod: 0, limit: 10, numberPhases: 3 };
+    const payload =
+      protocol === 'ocpp1.6'
+        ? { connectorId: 0, csChargingProfiles: { chargingProfileId: 77, stackLevel: 0, chargingProfilePurpose: 'ChargePointMaxProfile', chargingProfileKind: 'Absolute', chargingSchedule: { chargingRateUnit: 'A', chargingSchedulePeriod: [period] } } }
+        : { evseId: 0, chargingProfile: { id: 77, stackLevel: 0, chargingProfilePurpose: 'ChargingStationMaxProfile', chargingProfileKind: 'Absolute', chargingSchedule: [{ id: 1, chargingRateUnit: 'A', chargingSchedulePeriod: [period] }] } };
+    const set = await api('POST', `/api/v1/operator/charge-points/${id}/commands`, { token: key, body: { action: 'SetChargingProfile', payload } });
+    expect(set.body, lines.join('\n')).toMatchObject({ outcome: 'accepted' });
+    await vi.waitFor(async () => expect(await drawn()).toEqual({ L1: 10, L2: 10, L3: 10 }), { timeout: 10_000, interval: 100 });
+    const clear = await api('POST', `/api/v1/operator/charge-points/${id}/commands`, { token: key, body: { action: 'ClearChargingProfile', payload: protocol === 'ocpp1.6' ? { id: 77 } : { chargingProfileId: 77 } } });
+    expect(clear.body, lines.join('\n')).toMatchObject({ outcome: 'accepted' });
+    await vi.waitFor(async () => expect(await drawn()).toEqual({ L1: 16, L2: 16, L3: 16 }), { timeout: 10_000, interval: 100 });
   }, 60_000);
 });
