@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from '../aws/clients';
 import { postToConnection } from '../aws/connections';
-import { transactWrite } from '../aws/transact';
+import { transactWrite, type TransactItem } from '../aws/transact';
 import { config } from '../config';
 import { getChargePoint, getConnection, getIdentityGuard, type ChargePoint, type ConnectionRecord } from '../db/charge-points';
 import { targetAnswerWrite, type ActivationTag } from '../db/powerbank-activations';
@@ -108,9 +108,20 @@ export function outcomeOf(response: JsonObject): 'accepted' | 'partially_accepte
   return status === undefined || status === 'Accepted' || status === 'Scheduled' || status === 'Unlocked' ? 'accepted' : 'rejected';
 }
 
-export async function callChargePoint(identity: string, action: string, payload: JsonObject, opts: CallOptions = {}): Promise<CommandRecord> {
+/** A command checked and built, ready to take its charge point's slot and go out. */
+interface PreparedCall {
+  readonly record: CommandRecord;
+  readonly frame: string;
+  readonly connection: ConnectionRecord | undefined;
+  readonly timeoutMs: number;
+  readonly waitForSlotMs: number;
+  readonly wait: boolean;
+  readonly activation: ActivationTag | undefined;
+}
+
+/** Reads what it is not given, checks the command is allowed and valid, and builds its record and frame. */
+async function prepareCall(identity: string, action: string, payload: JsonObject, opts: CallOptions): Promise<PreparedCall> {
   const timeoutMs = opts.timeoutMs ?? intEnv('COMMAND_TIMEOUT_MS', 20_000);
-  const waitForSlotMs = opts.waitForSlotMs ?? 5_000;
   let cp: ChargePoint | undefined;
   let connection: ConnectionRecord | undefined;
   if (opts.known) {
@@ -148,57 +159,73 @@ export async function callChargePoint(identity: string, action: string, payload:
     ...(opts.requestedBy ? { requestedBy: opts.requestedBy } : {}),
     ...(opts.activation ? { activation: opts.activation } : {}),
   };
+  return { record, frame: encodeCall(messageId, action, payload), connection, timeoutMs, waitForSlotMs: opts.waitForSlotMs ?? 5_000, wait: opts.wait !== false, activation: opts.activation };
+}
 
-  if (!connection) return finishWithoutSending(record, 'not_connected');
-  const frame = encodeCall(messageId, action, payload);
-
-  // Take the charge point's single call slot (waiting in turn), recording the command and the outgoing frame with it.
-  const slotDeadline = Date.now() + waitForSlotMs;
-  for (;;) {
-    const nowSec = Math.floor(Date.now() / 1000);
-    const taken = await transactWrite([
-      {
-        Put: {
-          TableName: config().tableName,
-          Item: {
-            ...keys.pendingCall(identity),
-            type: ENTITY.pendingCall,
-            messageId,
-            commandId,
-            action,
-            connectionId: connection.connectionId,
-            expiresAt: nowSec + Math.ceil(timeoutMs / 1000) + 5,
-            // The send time travels with the tag: the answer records it with its own (no extra write per charger).
-            ...(opts.activation ? { activation: { ...opts.activation, sentAt } } : {}),
-          },
-          ConditionExpression: 'attribute_not_exists(pk) OR expiresAt < :now',
-          ExpressionAttributeValues: { ':now': nowSec },
+/**
+ * What taking the slot writes, in one transaction: the pending call (only if the charge point has
+ * none, or its last one expired), the command record and the outgoing frame's log entry.
+ */
+function slotItems(p: PreparedCall, connection: ConnectionRecord, nowSec: number, alsoWrite: readonly TransactItem[] = []): TransactItem[] {
+  const { record } = p;
+  return [
+    ...alsoWrite,
+    {
+      Put: {
+        TableName: config().tableName,
+        Item: {
+          ...keys.pendingCall(record.identity),
+          type: ENTITY.pendingCall,
+          messageId: record.messageId,
+          commandId: record.commandId,
+          action: record.action,
+          connectionId: connection.connectionId,
+          expiresAt: nowSec + Math.ceil(p.timeoutMs / 1000) + 5,
+          // The send time travels with the tag: the answer records it with its own (no extra write per charger).
+          ...(p.activation ? { activation: { ...p.activation, sentAt: record.sentAt } } : {}),
         },
+        ConditionExpression: 'attribute_not_exists(pk) OR expiresAt < :now',
+        ExpressionAttributeValues: { ':now': nowSec },
       },
-      { Put: { TableName: config().tableName, Item: { ...keys.command(commandId), type: ENTITY.command, ...record } } },
-      logPut({ identity, at: sentAt, category: categoryOf(action), kind: 'call_out', action, messageId, frameOut: frame }),
-    ]);
-    if (!taken.cancelled) break;
+    },
+    { Put: { TableName: config().tableName, Item: { ...keys.command(record.commandId), type: ENTITY.command, ...record } } },
+    logPut({ identity: record.identity, at: record.sentAt, category: categoryOf(record.action), kind: 'call_out', action: record.action, messageId: record.messageId, frameOut: p.frame }),
+  ];
+}
+
+/** What slotItems writes for a charge point besides what it is asked to also write. */
+const SLOT_ITEMS = 3;
+
+/** Takes the charge point's single call slot, waiting in turn (OCPP-J: one outstanding CALL per direction); busy past the wait: 409. */
+async function takeSlot(p: PreparedCall, connection: ConnectionRecord, alsoWrite: readonly TransactItem[] = []): Promise<void> {
+  const slotDeadline = Date.now() + p.waitForSlotMs;
+  for (;;) {
+    const taken = await transactWrite(slotItems(p, connection, Math.floor(Date.now() / 1000), alsoWrite));
+    if (!taken.cancelled) return;
     if (Date.now() > slotDeadline) {
-      throw new Conflict(`Charge point ${identity} is busy with another command; try again in a few seconds`, { identity });
+      throw new Conflict(`Charge point ${p.record.identity} is busy with another command; try again in a few seconds`, { identity: p.record.identity });
     }
     await sleep(POLL_MS);
   }
+}
 
-  const sent = await postToConnection(connection.connectionId, frame).catch((err: unknown) => {
-    log.error('postToConnection failed', { identity, err });
+/** Sends the CALL whose slot is taken; then waits for its answer unless told not to. */
+async function dispatch(p: PreparedCall, connection: ConnectionRecord): Promise<CommandRecord> {
+  const { record } = p;
+  const sent = await postToConnection(connection.connectionId, p.frame).catch((err: unknown) => {
+    log.error('postToConnection failed', { identity: record.identity, err });
     return false;
   });
   if (!sent) {
     await markDisconnected(connection, 'gone', new Date().toISOString()).catch((err: unknown) => log.warn('markDisconnected failed', { err }));
     return complete(record, { status: 'not_connected' });
   }
-  if (opts.wait === false) return record;
+  if (!p.wait) return record;
 
-  const deadline = Date.now() + timeoutMs;
+  const deadline = Date.now() + p.timeoutMs;
   for (let poll = 1; Date.now() < deadline; poll += 1) {
     await sleep(POLL_MS);
-    const current = await getCommand(commandId);
+    const current = await getCommand(record.commandId);
     if (current && current.status !== 'sent') {
       await announce(current, connection);
       return current;
@@ -210,6 +237,122 @@ export async function callChargePoint(identity: string, action: string, payload:
     }
   }
   return complete(record, { status: 'timed_out' });
+}
+
+export async function callChargePoint(identity: string, action: string, payload: JsonObject, opts: CallOptions = {}): Promise<CommandRecord> {
+  const p = await prepareCall(identity, action, payload, opts);
+  if (!p.connection) return finishWithoutSending(p.record, 'not_connected');
+  await takeSlot(p, p.connection);
+  return dispatch(p, p.connection);
+}
+
+export interface FanOutCall {
+  readonly identity: string;
+  readonly action: string;
+  readonly payload: JsonObject;
+  readonly opts: CallOptions & { readonly wait: false };
+  /** Written in the transaction that takes this charge point's slot, so it exists before the CALL goes out (a fan-out's own record of it). */
+  readonly alsoWrite?: readonly TransactItem[];
+}
+
+/**
+ * Items one slot transaction may hold (TransactWriteItems' limit): 3 per charge point (pending call,
+ * command, log entry) plus what it also writes, so 33 charge points, or 25 with one item more each.
+ * A fan-out's cost is then its answers: one transaction per 25–33 sends instead of one per send.
+ */
+export const MAX_TRANSACTION_ITEMS = 100;
+/** Slot transactions of one fan-out in flight at once. */
+const FANOUT_TRANSACTIONS_IN_FLIGHT = 4;
+
+/**
+ * Sends many commands without waiting for their answers (a fan-out: PowerBank activations), each to
+ * its own charge point, exactly as callChargePoint with `wait: false` would, but taking the slots
+ * of up to 33 charge points in one transaction. A charge point whose slot is busy (or whose batch
+ * conflicted with another write) goes the single way, waiting for its slot in turn. Results are in
+ * the order of `calls`: the command record, or the error callChargePoint would have thrown.
+ */
+export async function sendToChargePoints(calls: readonly FanOutCall[]): Promise<Array<PromiseSettledResult<CommandRecord>>> {
+  const results = new Array<PromiseSettledResult<CommandRecord>>(calls.length);
+  const settle = async (i: number, work: () => Promise<CommandRecord>) => {
+    try {
+      results[i] = { status: 'fulfilled', value: await work() };
+    } catch (reason) {
+      results[i] = { status: 'rejected', reason };
+    }
+  };
+  type Ready = { i: number; p: PreparedCall; connection: ConnectionRecord; alsoWrite: readonly TransactItem[] };
+  const ready: Ready[] = [];
+  const single: Ready[] = [];
+  const prepared = new Array<Ready | undefined>(calls.length);
+  await Promise.all(
+    calls.map((c, i) =>
+      settle(i, async () => {
+        const p = await prepareCall(c.identity, c.action, c.payload, c.opts);
+        if (!p.connection) return finishWithoutSending(p.record, 'not_connected');
+        prepared[i] = { i, p, connection: p.connection, alsoWrite: c.alsoWrite ?? [] };
+        return p.record;
+      }),
+    ),
+  );
+  // In the order given (the caller's priority). One transaction may not touch an item twice: a
+  // second command to the same charge point goes the single way, after the first.
+  const seen = new Set<string>();
+  for (const r of prepared) {
+    if (!r) continue;
+    (seen.has(r.p.record.identity) ? single : ready).push(r);
+    seen.add(r.p.record.identity);
+  }
+  const chunks: Ready[][] = [];
+  let size = 0;
+  for (const r of ready) {
+    const n = SLOT_ITEMS + r.alsoWrite.length;
+    if (!chunks.length || size + n > MAX_TRANSACTION_ITEMS) {
+      chunks.push([]);
+      size = 0;
+    }
+    chunks[chunks.length - 1]!.push(r);
+    size += n;
+  }
+  let next = 0;
+  const worker = async () => {
+    while (next < chunks.length) {
+      let batch = chunks[next++]!;
+      // A cancelled batch wrote nothing: the charge points that failed it go the single way, the rest try once more together.
+      for (let attempt = 0; batch.length > 0; attempt += 1) {
+        const nowSec = Math.floor(Date.now() / 1000);
+        const items = batch.map((b) => slotItems(b.p, b.connection, nowSec, b.alsoWrite));
+        const out = await transactWrite(items.flat()).catch((reason: unknown) => {
+          for (const b of batch) results[b.i] = { status: 'rejected', reason };
+          return undefined;
+        });
+        if (!out) break;
+        if (!out.cancelled) {
+          await Promise.all(batch.map((b) => settle(b.i, () => dispatch(b.p, b.connection))));
+          break;
+        }
+        // The reasons come one per item, in order: find each charge point's own.
+        const firstOf = items.map((_, j) => items.slice(0, j).reduce((n, x) => n + x.length, 0));
+        const failed = batch.filter((_, j) => out.reasons.slice(firstOf[j], firstOf[j]! + items[j]!.length).some((r) => r !== 'None'));
+        single.push(...(attempt === 0 ? failed : batch));
+        batch = attempt === 0 ? batch.filter((b) => !failed.includes(b)) : [];
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(FANOUT_TRANSACTIONS_IN_FLIGHT, chunks.length) }, worker));
+  // One charge point's commands in the order given, each waiting for the slot in turn; charge points in parallel.
+  const byIdentity = new Map<string, Ready[]>();
+  for (const b of single.sort((x, y) => x.i - y.i)) byIdentity.set(b.p.record.identity, [...(byIdentity.get(b.p.record.identity) ?? []), b]);
+  await Promise.all(
+    [...byIdentity.values()].map(async (queue) => {
+      for (const b of queue) {
+        await settle(b.i, async () => {
+          await takeSlot(b.p, b.connection, b.alsoWrite);
+          return dispatch(b.p, b.connection);
+        });
+      }
+    }),
+  );
+  return results;
 }
 
 /** Settles a command that is still `sent` (timeout, gone) and frees the slot if it is still ours. */
