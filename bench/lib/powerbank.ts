@@ -157,8 +157,9 @@ export async function measurePowerBank(n: number, log: (s: string) => void): Pro
       targets = await listTargets(activation.activation_id);
       const settled = targets.filter((t) => t.limitOutcome !== undefined).length;
       if ((a?.status === 'active' && settled === targets.length && targets.length > 0) || Date.now() > deadline) break;
-      // The answers carry their own times; polling rarely keeps this reader's load off the fan-out it measures.
-      await sleep(2000);
+      // The answers carry their own times; polling rarely (each poll reads every target) keeps this
+      // reader's load off the fan-out it measures.
+      await sleep(5000);
     }
     const a = await getActivation(seed.operatorId, activation.activation_id);
     const requestedW = a?.started?.requestedW ?? 0;

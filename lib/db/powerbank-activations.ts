@@ -190,7 +190,16 @@ export async function listDueActivations(nowIso: string): Promise<Array<{ operat
   return items.map((i) => ({ operatorId: i.operatorId, activationId: i.activationId }));
 }
 
-/** AP-130: the chargers an activation asks, written before any profile is sent (so every answer has an item to land on). */
+/**
+ * AP-130: a charger an activation asks, as a write: the fan-out puts it in the transaction that takes
+ * the charger's call slot (ocpp/commands.ts sendToChargePoints), so it exists before its profile goes
+ * out and every answer has an item to land on, at no extra request.
+ */
+export function targetPut(t: ActivationTarget): TransactItem {
+  return { Put: { TableName: table(), Item: { ...keys.powerbankActivationTarget(t.activationId, t.chargePointId), type: ENTITY.powerbankActivationTarget, ...t } } };
+}
+
+/** AP-130: chargers an activation asked whose profile did not go out (with why): written 25 a transaction. */
 export async function putTargets(targets: readonly ActivationTarget[]): Promise<void> {
   const CHUNK = 25;
   const chunks: ActivationTarget[][] = [];
@@ -201,7 +210,7 @@ export async function putTargets(targets: readonly ActivationTarget[]): Promise<
   const worker = async () => {
     while (next < chunks.length) {
       const chunk = chunks[next++]!;
-      await transactWrite(chunk.map((t) => ({ Put: { TableName: table(), Item: { ...keys.powerbankActivationTarget(t.activationId, t.chargePointId), type: ENTITY.powerbankActivationTarget, ...t } } })));
+      await transactWrite(chunk.map(targetPut));
     }
   };
   await Promise.all(Array.from({ length: Math.min(8, chunks.length) }, worker));

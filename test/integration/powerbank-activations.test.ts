@@ -12,7 +12,8 @@ import { getActivation, moveActivation } from '../../lib/db/powerbank-activation
 import { createApiKey } from '../../lib/domain/operator-api-keys';
 import { createOperator, createProject, createSite, createTeam } from '../../lib/domain/operator-setup';
 import { addStaffMember } from '../../lib/domain/operator-staff';
-import { activationReport, POWERBANK_PROFILE_ID, tickActivations } from '../../lib/domain/powerbank/activations';
+import { activationProfile, activationReport, POWERBANK_PROFILE_ID, tickActivations } from '../../lib/domain/powerbank/activations';
+import { callChargePoint } from '../../lib/ocpp/commands';
 import { aSignedInAccount, anEmail, apiClient, type SignedInAccount } from './support/api';
 import { aConnectedClient, aRegisteredChargePoint, markCommissioned } from './support/ocpp';
 import { startTestRuntime } from './support/runtime';
@@ -56,6 +57,7 @@ async function aDk2Location(postcode = '4000'): Promise<{ projectId: string; loc
 
 interface Charger {
   readonly chargePointId: string;
+  readonly identity: string;
   readonly version: Version;
   readonly client: RPCClient;
   readonly profiles: Array<Record<string, unknown>>;
@@ -72,7 +74,7 @@ async function aCharger(projectId: string, version: Version, behaviour: 'obey' |
   await markCommissioned(reg.chargePoint.chargePointId);
   const client = await aConnectedClient(rt, { identity: reg.identity, password: reg.provisioningPassword, protocol: version });
   clients.push(client);
-  const c: Charger = { chargePointId: reg.chargePoint.chargePointId, version, client, profiles: [], clears: [], meterWh: 0, seqNo: 0 };
+  const c: Charger = { chargePointId: reg.chargePoint.chargePointId, identity: reg.identity, version, client, profiles: [], clears: [], meterWh: 0, seqNo: 0 };
   // What the site's power planner asks too (only at a location with power settings): its
   // configuration (stack level 8 / 5), its max profile, and the composite schedule it obeys.
   let maxLimit = 32;
@@ -175,7 +177,7 @@ interface Report {
   planned_shed_accepted_kw: number;
   shed_estimate: { method: string; chargers_measured: number; before_kw: number | null; during_kw: number | null; shed_kw: number | null };
   restore: { asked: number; accepted: number; refused: number; not_answered: number; not_sent: number } | null;
-  charge_points: Array<{ charge_point_id: string; present_source: string; limit_a: number; answer: string; response_ms: number | null; restore: string | null; restore_response_ms: number | null }>;
+  charge_points: Array<{ charge_point_id: string; present_source: string; present_kw: number; limit_a: number; answer: string; response_ms: number | null; error: string | null; restore: string | null; restore_response_ms: number | null }>;
 }
 
 const report = async (id: string, token = rt.seed!.operatorApiKey) => api<Report>('GET', `${ACTIVATIONS}/${id}`, { token });
@@ -404,5 +406,33 @@ describe('PowerBank activations', () => {
     expect(hidden.status).toBe(404);
     const theirs = await api<{ activations: Array<{ activation_id: string }> }>('GET', ACTIVATIONS, { token: otherAdmin.token });
     expect(theirs.body.activations.map((a) => a.activation_id)).not.toContain(byAdmin.body.activation_id);
+  }, 60_000);
+
+  it('asks the rest at once when one charger is busy with a command it has not answered, and reports that one as not sent, with its plan and why', async () => {
+    const { projectId } = await aDk2Location('2100');
+    const busy = await aCharger(projectId, 'ocpp1.6', 'silent');
+    const fine = await aCharger(projectId, 'ocpp2.0.1');
+    for (const c of [busy, fine]) await aCarArrives(c);
+    const now = Date.now();
+    for (const c of [busy, fine]) await draws(c, 11, now - 1000);
+    await rt.drain();
+    // A profile the busy charger never answers holds its one call slot (OCPP-J: one CALL at a time) for 30 s.
+    const held = await callChargePoint(busy.identity, 'SetChargingProfile', activationProfile('ocpp1.6', { connectorId: 1, transactionId: busy.transactionId!, unit: 'A', value: 16, phases: 3 }, 0, iso(now), 600), { wait: false, timeoutMs: 30_000 });
+    expect(held.status).toBe('sent');
+
+    const posted = await api<{ activation_id: string }>('POST', ACTIVATIONS, { token: rt.seed!.operatorApiKey, body: { external_id: `tso-busy-${now}`, zone: 'DK2', direction: 'up', share: 0.5, duration_s: 600 } });
+    expect(posted.status).toBe(202);
+    await rt.drain();
+    const id = posted.body.activation_id;
+    // The other charger is asked (and answers) while the busy one waits its turn for the slot.
+    await vi.waitFor(async () => expect((await report(id)).body.charge_points.find((r) => r.charge_point_id === fine.chargePointId)).toMatchObject({ answer: 'accepted' }), { timeout: 20_000, interval: 100 });
+    expect(fine.profiles).toHaveLength(1);
+    // After its 5 s wait for the slot: not sent, written whole (what it draws, the limit it would have got) with why.
+    await vi.waitFor(async () => expect((await report(id)).body.charge_points.find((r) => r.charge_point_id === busy.chargePointId)).toMatchObject({ answer: 'not_sent' }), { timeout: 20_000, interval: 250 });
+    const row = (await report(id)).body.charge_points.find((r) => r.charge_point_id === busy.chargePointId)!;
+    expect(row).toMatchObject({ present_source: 'meter', present_kw: expect.any(Number), limit_a: expect.any(Number), response_ms: null });
+    expect(row.limit_a).toBeLessThan(16);
+    expect(row.error).toMatch(/busy with another command/);
+    expect(busy.profiles).toHaveLength(1);
   }, 60_000);
 });

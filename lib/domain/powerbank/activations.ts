@@ -26,6 +26,7 @@ import {
   moveActivation,
   putTargets,
   recordTargetSend,
+  targetPut,
   type Activation,
   type ActivationRequest,
   type ActivationTag,
@@ -37,7 +38,7 @@ import { makeEvent, publish } from '../../events/publish';
 import type { OperatorPrincipal } from '../../http/operator-auth';
 import { newId } from '../../ids';
 import { log } from '../../log';
-import { callChargePoint, type CallOptions } from '../../ocpp/commands';
+import { sendToChargePoints, type CallOptions } from '../../ocpp/commands';
 import type { JsonObject } from '../../ocpp/codec';
 import { Conflict, NotFound, Unprocessable, ValidationFailed } from '../errors';
 import { capabilitiesFrom, DEFAULT_CHARGER_MAX_A } from '../power/planner';
@@ -252,18 +253,54 @@ export function clearPayload(version: 'ocpp1.6' | 'ocpp2.0.1'): JsonObject {
   return version === 'ocpp1.6' ? { id: POWERBANK_PROFILE_ID } : { chargingProfileId: POWERBANK_PROFILE_ID };
 }
 
+interface StepSend {
+  readonly t: ActivationTarget;
+  readonly action: 'SetChargingProfile' | 'ClearChargingProfile';
+  readonly payload: JsonObject;
+  readonly known: NonNullable<CallOptions['known']>;
+}
+
 /**
- * Sends one command without waiting for its answer (receiveCallResponse records it on the target);
- * records when it was sent, or why it was not (not connected, the charger's slot busy).
+ * Sends one step's commands without waiting for their answers (receiveCallResponse records each on
+ * its target, with the send time), the slots of many chargers taken per transaction
+ * (sendToChargePoints); records why a command was not sent (not connected, the charger's slot busy).
+ * The limit step writes each target in the transaction that takes its charger's slot (no write of
+ * its own before the first profile can go out); one that was not sent is written with why.
  */
-async function sendTagged(identity: string, action: string, payload: JsonObject, tag: ActivationTag, known?: CallOptions['known']): Promise<void> {
-  try {
-    const record = await callChargePoint(identity, action, payload, { wait: false, timeoutMs: ANSWER_TIMEOUT_MS, requestedBy: `${REQUESTED_BY} ${tag.activationId}`, activation: tag, ...(known ? { known } : {}) });
-    // Sent: its time is recorded with its answer (one write per charger, in the answer's transaction).
-    if (record.status !== 'sent') await recordTargetSend(tag, { outcome: record.status === 'not_connected' ? 'not_connected' : 'not_sent', error: `${action}: ${record.status}` });
-  } catch (err) {
-    await recordTargetSend(tag, { outcome: 'not_sent', error: err instanceof Error ? err.message : String(err) });
+async function sendStep(step: ActivationTag['step'], sends: readonly StepSend[]): Promise<void> {
+  const tagOf = (x: StepSend): ActivationTag => ({ activationId: x.t.activationId, chargePointId: x.t.chargePointId, step });
+  const results = await sendToChargePoints(
+    sends.map((x) => ({
+      identity: x.t.identity,
+      action: x.action,
+      payload: x.payload,
+      opts: { wait: false, timeoutMs: ANSWER_TIMEOUT_MS, requestedBy: `${REQUESTED_BY} ${x.t.activationId}`, activation: tagOf(x), known: x.known },
+      ...(step === 'limit' ? { alsoWrite: [targetPut(x.t)] } : {}),
+    })),
+  );
+  const notSent = (r: (typeof results)[number], x: StepSend) => ({
+    outcome: r.status === 'fulfilled' && r.value.status === 'not_connected' ? ('not_connected' as const) : ('not_sent' as const),
+    error: r.status === 'rejected' ? (r.reason instanceof Error ? r.reason.message : String(r.reason)) : `${x.action}: ${r.value.status}`,
+  });
+  if (step === 'limit') {
+    // Not sent, so not written with a slot: written here, whole, with why.
+    const unsent: ActivationTarget[] = [];
+    results.forEach((r, i) => {
+      if (r.status === 'fulfilled' && r.value.status === 'sent') return;
+      const why = notSent(r, sends[i]!);
+      unsent.push({ ...sends[i]!.t, limitOutcome: why.outcome, limitError: why.error });
+    });
+    await putTargets(unsent);
+    return;
   }
+  await eachLimited(
+    results.map((r, i) => ({ r, x: sends[i]! })),
+    FANOUT_CONCURRENCY,
+    async ({ r, x }) => {
+      if (r.status === 'fulfilled' && r.value.status === 'sent') return;
+      await recordTargetSend(tagOf(x), notSent(r, x));
+    },
+  );
 }
 
 /**
@@ -315,7 +352,6 @@ export async function startActivation(a: Activation, now = Date.now()): Promise<
       },
     });
   });
-  await putTargets(targets.map((x) => x.t));
   const started = {
     at,
     enrolled: enrolled.length,
@@ -342,8 +378,9 @@ export async function startActivation(a: Activation, now = Date.now()): Promise<
   }
   // Largest planned shed first: the first seconds shed the most (the 50 % target).
   const order = [...targets].sort((x, y) => y.t.plannedShedW - x.t.plannedShedW);
-  await eachLimited(order, FANOUT_CONCURRENCY, ({ t, stackLevel, known }) =>
-    sendTagged(t.identity, 'SetChargingProfile', activationProfile(t.protocol, t, stackLevel, at, durationS), { activationId: t.activationId, chargePointId: t.chargePointId, step: 'limit' }, known),
+  await sendStep(
+    'limit',
+    order.map(({ t, stackLevel, known }) => ({ t, action: 'SetChargingProfile', payload: activationProfile(t.protocol, t, stackLevel, at, durationS), known })),
   );
   log.info('powerbank activation started', { activationId: a.activationId, zone: a.zone, asked: targets.length, requestedW: started.requestedW, plannedShedW: started.plannedShedW });
   return active;
@@ -361,7 +398,19 @@ export async function endActivation(a: Activation, now = Date.now()): Promise<Ac
   // Every charger the profile may have reached: all but those it was never sent to. One that never
   // got it answers the clear with Unknown, which harms nothing.
   const targets = (await listTargets(a.activationId)).filter((t) => t.limitOutcome !== 'not_sent' && t.limitOutcome !== 'not_connected');
-  await eachLimited(targets, FANOUT_CONCURRENCY, (t) => sendTagged(t.identity, 'ClearChargingProfile', clearPayload(t.protocol), { activationId: t.activationId, chargePointId: t.chargePointId, step: 'restore' }));
+  // Their items and connections as now (BatchGet, as the start read them): one that went away is not_connected.
+  const cps = new Map((await getChargePoints(targets.map((t) => t.chargePointId), true)).map((cp) => [cp.chargePointId, cp]));
+  const connections = new Map((await getConnections([...cps.values()].flatMap((cp) => (cp.connection ? [cp.connection.connectionId] : [])))).map((c) => [c.connectionId, c]));
+  const sends: StepSend[] = [];
+  for (const t of targets) {
+    const cp = cps.get(t.chargePointId);
+    if (!cp || cp.identity !== t.identity) {
+      await recordTargetSend({ activationId: t.activationId, chargePointId: t.chargePointId, step: 'restore' }, { outcome: 'not_sent', error: 'ClearChargingProfile: the charge point is no longer registered' });
+      continue;
+    }
+    sends.push({ t, action: 'ClearChargingProfile', payload: clearPayload(t.protocol), known: { chargePoint: cp, connection: cp.connection ? connections.get(cp.connection.connectionId) : undefined } });
+  }
+  await sendStep('restore', sends);
   log.info('powerbank activation ended', { activationId: a.activationId, restoreAsked: targets.length });
   const ended = await moveActivation(claimed, 'ending', { status: 'ended', ended: { at, restoreAsked: targets.length } }, at);
   if (ended) await publishEnded(ended);
