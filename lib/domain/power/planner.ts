@@ -29,11 +29,11 @@ import {
   type ChargersPeak,
   type PowerChargerItem,
   type PowerMeterItem,
-  type ProfileCapabilities,
   type StoredAllocation,
 } from '../../db/power';
 import { listProjectsOfSite } from '../../db/projects';
 import { activeSessionItems } from '../../db/sessions';
+import { readCapabilities } from './capabilities';
 import type { SessionItem } from '../sessions';
 import type { PhaseValues } from '../session-meter';
 import { newId } from '../../ids';
@@ -307,7 +307,7 @@ async function applyLimit(cp: ChargePoint, item: PowerChargerItem | undefined, l
     return 'refused';
   };
   try {
-    const capabilities = item?.capabilities ?? (await readCapabilities(identity, version));
+    const capabilities = item?.capabilities ?? (await readCapabilities(identity, version, REQUESTED_BY, COMMAND_TIMEOUT_MS));
     if (capabilities && !item?.capabilities) await recordChargerFacts(cp.siteId, cp.chargePointId, { capabilities });
     const caps = capabilities ?? { maxStackLevel: 0, units: ['A'] as const, readAt: '' };
     const unit = caps.units.includes('A') ? 'A' : caps.units.includes('W') ? 'W' : undefined;
@@ -392,41 +392,3 @@ async function compositeLimit(identity: string, version: 'ocpp1.6' | 'ocpp2.0.1'
   return typeof first === 'number' ? first : undefined;
 }
 
-/**
- * What the configuration says about profiles; undefined when the charger did not answer (tried again
- * next time). Keys it does not know (1.6 `unknownKey`, 2.0.1 UnknownComponent/UnknownVariable, which
- * the outcome counts as `rejected`) are an answer: the defaults, kept like any other.
- */
-async function readCapabilities(identity: string, version: 'ocpp1.6' | 'ocpp2.0.1'): Promise<ProfileCapabilities | undefined> {
-  const values = new Map<string, string>();
-  if (version === 'ocpp1.6') {
-    const record = await callChargePoint(identity, 'GetConfiguration', { key: ['ChargeProfileMaxStackLevel', 'ChargingScheduleAllowedChargingRateUnit', 'ChargingScheduleMaxPeriods'] }, { timeoutMs: COMMAND_TIMEOUT_MS, requestedBy: REQUESTED_BY });
-    if (record.status !== 'accepted') return undefined;
-    for (const kv of (record.response?.configurationKey ?? []) as Array<{ key: string; value?: string }>) if (kv.value !== undefined) values.set(kv.key, kv.value);
-    return capabilitiesFrom(values.get('ChargeProfileMaxStackLevel'), values.get('ChargingScheduleAllowedChargingRateUnit'), values.get('ChargingScheduleMaxPeriods'));
-  }
-  const names = ['ProfileStackLevel', 'RateUnit', 'PeriodsPerSchedule'];
-  const record = await callChargePoint(identity, 'GetVariables', { getVariableData: names.map((name) => ({ component: { name: 'SmartChargingCtrlr' }, variable: { name } })) }, { timeoutMs: COMMAND_TIMEOUT_MS, requestedBy: REQUESTED_BY });
-  if (!['accepted', 'partially_accepted', 'rejected'].includes(record.status) || !Array.isArray(record.response?.getVariableResult)) return undefined;
-  for (const r of (record.response?.getVariableResult ?? []) as Array<{ attributeStatus: string; attributeValue?: string; variable: { name: string } }>) {
-    if (r.attributeStatus === 'Accepted' && r.attributeValue !== undefined) values.set(r.variable.name, r.attributeValue);
-  }
-  return capabilitiesFrom(values.get('ProfileStackLevel'), values.get('RateUnit'), values.get('PeriodsPerSchedule'));
-}
-
-/** 1.6 lists units as `Current`/`Power`, 2.0.1 as `A`/`W` (comma-separated). Absent: A, as both versions' profiles default to it. */
-export function capabilitiesFrom(stackLevel: string | undefined, units: string | undefined, periods: string | undefined): ProfileCapabilities {
-  const parsedUnits = (units ?? 'A')
-    .split(',')
-    .map((u) => u.trim())
-    .map((u) => (u === 'Current' || u === 'A' ? 'A' : u === 'Power' || u === 'W' ? 'W' : undefined))
-    .filter((u): u is 'A' | 'W' => u !== undefined);
-  const level = Number.parseInt(stackLevel ?? '', 10);
-  const maxPeriods = Number.parseInt(periods ?? '', 10);
-  return {
-    maxStackLevel: Number.isFinite(level) && level >= 0 ? level : 0,
-    units: parsedUnits,
-    ...(Number.isFinite(maxPeriods) ? { maxPeriods } : {}),
-    readAt: new Date().toISOString(),
-  };
-}
