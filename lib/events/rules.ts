@@ -136,6 +136,22 @@ export const POWERBANK_RULES: readonly EventRule[] = [
     description: "Check a charger's location for PowerBank when it reports a new brand or model (compatibility, DK2 automatic enrolment)",
   },
   {
+    name: 'powerbank-capabilities',
+    // Ahead of any activation: an activation must not wait for a round trip per charger (lib/domain/powerbank/capabilities.ts).
+    pattern: { source: [EVENT_SOURCE], detailType: ['powerbank.enrolled'] },
+    entry: 'functions/events/powerbank-capabilities.ts',
+    access: { table: 'readwrite', connections: 'manage' },
+    description: "Read an enrolled charger's charging-profile capabilities (stack level, units) for its activation profiles",
+  },
+  {
+    name: 'powerbank-capabilities-booted',
+    // A charger that reports a new brand or model may be a swapped unit with other capabilities.
+    pattern: { source: [EVENT_SOURCE], detailType: ['charge_point.booted'], data: { model_changed: [true] } },
+    entry: 'functions/events/powerbank-capabilities.ts',
+    access: { table: 'readwrite', connections: 'manage' },
+    description: "Read an enrolled charger's charging-profile capabilities again when it reports a new brand or model",
+  },
+  {
     name: 'powerbank-activation-start',
     // Off the request path: the POST answers 202 at once, this sends the profiles (lib/domain/powerbank/activations.ts).
     pattern: { source: [EVENT_SOURCE], detailType: ['powerbank.activation_due'] },

@@ -8,6 +8,8 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { LocalRuntime } from '../../local/runtime';
 import { transactWrite } from '../../lib/aws/transact';
 import { memberPutItem } from '../../lib/db/locations';
+import { getChargePoint } from '../../lib/db/charge-points';
+import { readPowerState } from '../../lib/db/power';
 import { getActivation, moveActivation } from '../../lib/db/powerbank-activations';
 import { createApiKey } from '../../lib/domain/operator-api-keys';
 import { createOperator, createProject, createSite, createTeam } from '../../lib/domain/operator-setup';
@@ -69,7 +71,7 @@ interface Charger {
 
 /** A compatible charger (ABB Terra AC) at the location, commissioned, booted Accepted, obeying profiles. */
 /** `refuse`: answers SetChargingProfile Rejected; `silent`: never answers it. */
-async function aCharger(projectId: string, version: Version, behaviour: 'obey' | 'refuse' | 'silent' = 'obey'): Promise<Charger> {
+async function aCharger(projectId: string, version: Version, behaviour: 'obey' | 'refuse' | 'silent' = 'obey', rateUnits?: string): Promise<Charger> {
   const reg = await aRegisteredChargePoint(rt, { protocol: version, projectId });
   await markCommissioned(reg.chargePoint.chargePointId);
   const client = await aConnectedClient(rt, { identity: reg.identity, password: reg.provisioningPassword, protocol: version });
@@ -91,13 +93,13 @@ async function aCharger(projectId: string, version: Version, behaviour: 'obey' |
     client.handle('GetConfiguration', async () => ({
       configurationKey: [
         { key: 'ChargeProfileMaxStackLevel', readonly: true, value: '8' },
-        { key: 'ChargingScheduleAllowedChargingRateUnit', readonly: true, value: 'Current,Power' },
+        { key: 'ChargingScheduleAllowedChargingRateUnit', readonly: true, value: rateUnits ?? 'Current,Power' },
         { key: 'ChargingScheduleMaxPeriods', readonly: true, value: '24' },
       ],
     }));
     client.handle('GetCompositeSchedule', async () => ({ status: 'Accepted', connectorId: 0, scheduleStart: new Date().toISOString(), chargingSchedule: { chargingRateUnit: 'A', chargingSchedulePeriod: [{ startPeriod: 0, limit: maxLimit }] } }));
   } else {
-    const values: Record<string, string> = { ProfileStackLevel: '5', RateUnit: 'A,W', PeriodsPerSchedule: '24' };
+    const values: Record<string, string> = { ProfileStackLevel: '5', RateUnit: rateUnits ?? 'A,W', PeriodsPerSchedule: '24' };
     client.handle('GetVariables', async ({ params }) => ({
       getVariableResult: (params as { getVariableData: Array<{ component: { name: string }; variable: { name: string } }> }).getVariableData.map((d) => ({ attributeStatus: 'Accepted', attributeValue: values[d.variable.name], component: d.component, variable: d.variable })),
     }));
@@ -213,12 +215,13 @@ describe('PowerBank activations', () => {
     const tx16 = c16.profiles[0] as { connectorId: number; csChargingProfiles: Record<string, unknown> & { chargingSchedule: { chargingRateUnit: string; chargingSchedulePeriod: Array<{ limit: number }> } } };
     expect(c16.profiles).toHaveLength(1);
     expect(tx16.connectorId).toBe(1);
-    expect(tx16.csChargingProfiles).toMatchObject({ chargingProfileId: POWERBANK_PROFILE_ID, transactionId: Number(c16.transactionId), chargingProfilePurpose: 'TxProfile', chargingProfileKind: 'Absolute', stackLevel: 0 });
+    // The highest stack level each charger allows, read when it was enrolled (1.6 ChargeProfileMaxStackLevel 8, 2.0.1 ProfileStackLevel 5), not OCPP's default 0.
+    expect(tx16.csChargingProfiles).toMatchObject({ chargingProfileId: POWERBANK_PROFILE_ID, transactionId: Number(c16.transactionId), chargingProfilePurpose: 'TxProfile', chargingProfileKind: 'Absolute', stackLevel: 8 });
     expect(tx16.csChargingProfiles.chargingSchedule).toMatchObject({ chargingRateUnit: 'A', chargingSchedulePeriod: [{ startPeriod: 0, limit: 7.9, numberPhases: 3 }] });
     const tx201 = c201.profiles[0] as { evseId: number; chargingProfile: Record<string, unknown> & { chargingSchedule: Array<{ chargingRateUnit: string; chargingSchedulePeriod: Array<{ limit: number }> }> } };
     expect(c201.profiles).toHaveLength(1);
     expect(tx201.evseId).toBe(1);
-    expect(tx201.chargingProfile).toMatchObject({ id: POWERBANK_PROFILE_ID, transactionId: c201.transactionId, chargingProfilePurpose: 'TxProfile', chargingProfileKind: 'Absolute', stackLevel: 0 });
+    expect(tx201.chargingProfile).toMatchObject({ id: POWERBANK_PROFILE_ID, transactionId: c201.transactionId, chargingProfilePurpose: 'TxProfile', chargingProfileKind: 'Absolute', stackLevel: 5 });
     expect(tx201.chargingProfile.chargingSchedule[0]).toMatchObject({ chargingRateUnit: 'A', chargingSchedulePeriod: [{ startPeriod: 0, limit: 7.9, numberPhases: 3 }] });
     // Opted out: not in the zone's index; idle (SuspendedEV): not charging. Neither hears anything.
     expect([optedOut.profiles, idle.profiles]).toEqual([[], []]);
@@ -434,5 +437,31 @@ describe('PowerBank activations', () => {
     expect(row.limit_a).toBeLessThan(16);
     expect(row.error).toMatch(/busy with another command/);
     expect(busy.profiles).toHaveLength(1);
+  }, 60_000);
+
+  it("reads an enrolled charger's profile capabilities when it is enrolled, so an activation sends a charger that takes only W a W limit", async () => {
+    const { projectId } = await aDk2Location('4300');
+    const wOnly = await aCharger(projectId, 'ocpp2.0.1', 'obey', 'W');
+    const wOnly16 = await aCharger(projectId, 'ocpp1.6', 'obey', 'Power');
+    await rt.drain();
+    // Enrolled at its first boot (a compatible model in DK2), and asked at once what it takes.
+    const state = await readPowerState((await getChargePoint(wOnly.chargePointId))!.siteId);
+    expect(state.chargers.get(wOnly.chargePointId)?.capabilities).toMatchObject({ maxStackLevel: 5, units: ['W'] });
+    expect(state.chargers.get(wOnly16.chargePointId)?.capabilities).toMatchObject({ maxStackLevel: 8, units: ['W'] });
+
+    for (const c of [wOnly, wOnly16]) await aCarArrives(c);
+    const now = Date.now();
+    for (const c of [wOnly, wOnly16]) await draws(c, 11, now - 1000);
+    const posted = await api<{ activation_id: string }>('POST', ACTIVATIONS, { token: rt.seed!.operatorApiKey, body: { external_id: `tso-w-${now}`, zone: 'DK2', direction: 'up', share: 0.5, duration_s: 600 } });
+    expect(posted.status).toBe(202);
+    await rt.drain();
+    await vi.waitFor(() => expect([wOnly.profiles.length, wOnly16.profiles.length]).toEqual([1, 1]), { timeout: 20_000, interval: 100 });
+    // Half of 11 kW: 7.9 A per phase at 230 V × 3, sent as W (the limit × voltage × phases, rounded down).
+    const p201 = wOnly.profiles[0] as { chargingProfile: { stackLevel: number; chargingSchedule: Array<{ chargingRateUnit: string; chargingSchedulePeriod: Array<{ limit: number }> }> } };
+    expect(p201.chargingProfile.stackLevel).toBe(5);
+    expect(p201.chargingProfile.chargingSchedule[0]).toMatchObject({ chargingRateUnit: 'W', chargingSchedulePeriod: [{ limit: Math.floor(7.9 * 230 * 3) }] });
+    const p16 = wOnly16.profiles[0] as { csChargingProfiles: { stackLevel: number; chargingSchedule: { chargingRateUnit: string; chargingSchedulePeriod: Array<{ limit: number }> } } };
+    expect(p16.csChargingProfiles.stackLevel).toBe(8);
+    expect(p16.csChargingProfiles.chargingSchedule).toMatchObject({ chargingRateUnit: 'W', chargingSchedulePeriod: [{ limit: Math.floor(7.9 * 230 * 3) }] });
   }, 60_000);
 });
