@@ -113,5 +113,36 @@ describe('sendToChargePoints', () => {
     expect(results[0]).toMatchObject({ status: 'fulfilled', value: { status: 'not_connected' } });
     expect(results[1]).toMatchObject({ status: 'rejected', reason: expect.any(NotFound) });
     expect(results[2]).toMatchObject({ status: 'fulfilled', value: { status: 'sent' } });
+    // Answered and settled (its slot free again) before the next test counts its writes.
+    const sent = (results[2] as PromiseFulfilledResult<Commands.CommandRecord>).value.commandId;
+    await vi.waitFor(async () => expect(await settledOf([sent])).toEqual(['accepted']), { timeout: 20_000, interval: 100 });
+  });
+
+  it('writes what each send also asks for in its slot transaction, 25 charge points a transaction with one item more each', async () => {
+    await rt.drain();
+    const { GetCommand } = await import('@aws-sdk/lib-dynamodb');
+    const { config } = await import('../../lib/config');
+    const run = `FANOUT#${Date.now()}`;
+    const marker = (identity: string) => ({ Put: { TableName: config().tableName, Item: { pk: run, sk: identity, type: 'TEST_MARKER' } } });
+    for (const r of received.values()) r.splice(0);
+    // The chargers hold their answers, so every write counted is the fan-out's own.
+    let release!: () => void;
+    hold = new Promise((r) => (release = r));
+    const counter = attachCallCounter(documentClient(), 'fanout-also-counter');
+    try {
+      const results = await commands.sendToChargePoints(chargers.map((c) => ({ ...trigger(c.identity), alsoWrite: [marker(c.identity)] })));
+      expect(results.every((r) => r.status === 'fulfilled' && r.value.status === 'sent')).toBe(true);
+      // 4 items each under the 100-item limit: 25 charge points, then 11.
+      expect(counter.calls.filter(isWrite).map((c) => c.command)).toEqual(['TransactWriteItemsCommand', 'TransactWriteItemsCommand']);
+    } finally {
+      counter.detach();
+      hold = undefined;
+      release();
+    }
+    for (const c of chargers) {
+      const out = await documentClient().send(new GetCommand({ TableName: config().tableName, Key: { pk: run, sk: c.identity }, ConsistentRead: true }));
+      expect(out.Item?.type).toBe('TEST_MARKER');
+    }
+    await vi.waitFor(() => expect([...received.values()].every((r) => r.length >= 1)).toBe(true), { timeout: 20_000 });
   });
 });
