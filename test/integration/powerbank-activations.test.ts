@@ -463,5 +463,14 @@ describe('PowerBank activations', () => {
     const p16 = wOnly16.profiles[0] as { csChargingProfiles: { stackLevel: number; chargingSchedule: { chargingRateUnit: string; chargingSchedulePeriod: Array<{ limit: number }> } } };
     expect(p16.csChargingProfiles.stackLevel).toBe(8);
     expect(p16.csChargingProfiles.chargingSchedule).toMatchObject({ chargingRateUnit: 'W', chargingSchedulePeriod: [{ limit: Math.floor(7.9 * 230 * 3) }] });
+
+    // The unit is swapped for another compatible model that takes A at stack level 3: its boot with the new model has it read again.
+    const swapped: Record<string, string> = { ProfileStackLevel: '3', RateUnit: 'A', PeriodsPerSchedule: '12' };
+    wOnly.client.handle('GetVariables', async ({ params }) => ({
+      getVariableResult: (params as { getVariableData: Array<{ component: { name: string }; variable: { name: string } }> }).getVariableData.map((d) => ({ attributeStatus: 'Accepted', attributeValue: swapped[d.variable.name], component: d.component, variable: d.variable })),
+    }));
+    expect(await wOnly.client.call('BootNotification', { reason: 'PowerUp', chargingStation: { vendorName: 'Alfen', model: 'Eve Single Pro-line', firmwareVersion: '2.0.0' } })).toMatchObject({ status: 'Accepted' });
+    await rt.drain();
+    await vi.waitFor(async () => expect((await readPowerState((await getChargePoint(wOnly.chargePointId))!.siteId)).chargers.get(wOnly.chargePointId)?.capabilities).toMatchObject({ maxStackLevel: 3, units: ['A'], maxPeriods: 12 }), { timeout: 10_000, interval: 100 });
   }, 60_000);
 });
