@@ -15,6 +15,21 @@ import { RPCClient } from 'ocpp-rpc';
 
 export type ChargerProtocol = 'ocpp1.6' | 'ocpp2.0.1';
 
+/** The 1.6 configuration keys it reports (1.6 §9.1, §9.4 Smart Charging). */
+const CONFIGURATION_16: Readonly<Record<string, string>> = {
+  HeartbeatInterval: '300',
+  ChargeProfileMaxStackLevel: '3',
+  ChargingScheduleAllowedChargingRateUnit: 'Current',
+  ChargingScheduleMaxPeriods: '24',
+  MaxChargingProfilesInstalled: '8',
+};
+
+/** The 2.0.1 variables it reports, by component (2.0.1 part 2 appendix: OCPPCommCtrlr, SmartChargingCtrlr). */
+const VARIABLES_201: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  OCPPCommCtrlr: { HeartbeatInterval: '300' },
+  SmartChargingCtrlr: { Enabled: 'true', ProfileStackLevel: '3', RateUnit: 'A', PeriodsPerSchedule: '24', Entries: '8' },
+};
+
 export interface ChargerOptions {
   /** Without the identity, e.g. ws://localhost:3000/ocpp or wss://ocpp.example.com/ocpp. */
   readonly url: string;
@@ -270,13 +285,24 @@ export class SimulatedCharger {
     });
     // No local authorisation list here (1.6 §5.9: -1 = not supported): the platform serves its cards online.
     if (this.protocol === 'ocpp1.6') c.handle('GetLocalListVersion', async () => ({ listVersion: -1 }));
-    c.handle('GetConfiguration', async () => ({ configurationKey: [{ key: 'HeartbeatInterval', readonly: false, value: '300' }] }));
+    // Its configuration, as a charger that takes charging profiles in A up to stack level 3 reports
+    // it. 1.6 §5.8: the keys asked for that it knows, the rest in `unknownKey`; no key: all it knows.
+    c.handle('GetConfiguration', async ({ params }) => {
+      const asked = (params as { key?: string[] }).key;
+      const known = (k: string) => Object.hasOwn(CONFIGURATION_16, k);
+      const keys = asked?.length ? asked.filter(known) : Object.keys(CONFIGURATION_16);
+      return {
+        configurationKey: keys.map((key) => ({ key, readonly: key !== 'HeartbeatInterval', value: CONFIGURATION_16[key]! })),
+        ...(asked?.length ? { unknownKey: asked.filter((k) => !known(k)) } : {}),
+      };
+    });
+    // 2.0.1 B06: each variable asked for, Accepted with its value, or UnknownComponent / UnknownVariable.
     c.handle('GetVariables', async ({ params }) => ({
-      getVariableResult: (params as { getVariableData: Array<{ component: { name: string }; variable: { name: string } }> }).getVariableData.map((d) => ({
-        attributeStatus: 'UnknownVariable',
-        component: d.component,
-        variable: d.variable,
-      })),
+      getVariableResult: (params as { getVariableData: Array<{ component: { name: string }; variable: { name: string } }> }).getVariableData.map((d) => {
+        const component = VARIABLES_201[d.component.name];
+        const value = component?.[d.variable.name];
+        return { attributeStatus: !component ? 'UnknownComponent' : value === undefined ? 'UnknownVariable' : 'Accepted', ...(value !== undefined ? { attributeValue: value } : {}), component: d.component, variable: d.variable };
+      }),
     }));
     c.handle('Reset', async () => {
       this.log('Reset → Accepted; rebooting');

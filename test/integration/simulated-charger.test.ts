@@ -6,6 +6,8 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { LocalRuntime } from '../../local/runtime';
 import { SimulatedCharger } from '../../scripts/lib/charger';
 import { activeSessionItems } from '../../lib/db/sessions';
+import { readCapabilities } from '../../lib/domain/power/capabilities';
+import { callChargePoint } from '../../lib/ocpp/commands';
 import { apiClient } from './support/api';
 import { aCommissionedChargePoint } from './support/ocpp';
 import { startTestRuntime } from './support/runtime';
@@ -66,6 +68,31 @@ describe.each(['ocpp1.6', 'ocpp2.0.1'] as const)('%s', (protocol) => {
     expect(ended!.energy_wh! % 100).toBe(0);
     expect(ended!.energy_wh).toBeGreaterThanOrEqual(300);
     expect(lines.join('\n')).toMatch(protocol === 'ocpp1.6' ? /StopTransaction\(transaction \d+, meterStop \d+ Wh, Remote\)/ : /TransactionEvent Ended\(.+, \d+ Wh, Remote\)/);
+  }, 60_000);
+
+  it('reports its smart-charging configuration as a charger does, unknown keys and variables as unknown', async () => {
+    const reg = await aCommissionedChargePoint(rt, { protocol, connectorCount: 1 });
+    const charger = new SimulatedCharger({ url: rt.ocppUrl, identity: reg.identity, password: reg.provisioningPassword, protocol, connectors: 1, log: () => undefined });
+    chargers.push(charger);
+    await charger.connect();
+    await charger.waitForBoot('Accepted', 5000);
+    // What power management and PowerBank read before their first profile.
+    expect(await readCapabilities(reg.identity, protocol, 'simulator test', 10_000)).toMatchObject({ maxStackLevel: 3, units: ['A'], maxPeriods: 24 });
+    const answer =
+      protocol === 'ocpp1.6'
+        ? await callChargePoint(reg.identity, 'GetConfiguration', { key: ['ChargeProfileMaxStackLevel', 'NoSuchKey'] })
+        : await callChargePoint(reg.identity, 'GetVariables', { getVariableData: [{ component: { name: 'SmartChargingCtrlr' }, variable: { name: 'ProfileStackLevel' } }, { component: { name: 'SmartChargingCtrlr' }, variable: { name: 'NoSuchVariable' } }, { component: { name: 'NoSuchCtrlr' }, variable: { name: 'Enabled' } }] });
+    expect(answer.response).toEqual(
+      protocol === 'ocpp1.6'
+        ? { configurationKey: [{ key: 'ChargeProfileMaxStackLevel', readonly: true, value: '3' }], unknownKey: ['NoSuchKey'] }
+        : {
+            getVariableResult: [
+              { attributeStatus: 'Accepted', attributeValue: '3', component: { name: 'SmartChargingCtrlr' }, variable: { name: 'ProfileStackLevel' } },
+              { attributeStatus: 'UnknownVariable', component: { name: 'SmartChargingCtrlr' }, variable: { name: 'NoSuchVariable' } },
+              { attributeStatus: 'UnknownComponent', component: { name: 'NoSuchCtrlr' }, variable: { name: 'Enabled' } },
+            ],
+          },
+    );
   }, 60_000);
 
   it('with a car drawing 16 A, obeys a charging limit and reports the current it then draws per phase', async () => {
