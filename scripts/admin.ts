@@ -33,7 +33,8 @@ const USAGE = `Usage: npm run admin -- <command> [options] (--table <DynamoDB ta
   verify-installer --email <email>         mark an account verified without the emailed token (the smoke test on AWS uses it)
   migrate                                  bring stored data to the current shape (installer accounts made before #16
                                            become accounts with the same ids; operators, sites, projects and API keys
-                                           made before #16 get their index attributes); idempotent, safe to re-run and
+                                           made before #16 get their index attributes; sessions running since before
+                                           running-transaction pointers get one); idempotent, safe to re-run and
                                            to run while the API serves traffic
   --table          the deployed table (Data stack output TableName); default: $TABLE_NAME
   --local          the table of the running \`npm start\` (read from <data dir>/local-admin.json)
@@ -221,6 +222,7 @@ export async function main(argv: string[]): Promise<number> {
         console.log(`✔ migrated: ${report.accounts} installer account(s) to accounts, ${report.references} email guard(s) and emailed token(s)`);
         const i = report.indexes;
         console.log(`✔ indexed: ${i.operators} operator(s), ${i.sites} site(s), ${i.projects} project(s), ${i.apiKeys} API key(s) made before #16`);
+        console.log(`✔ pointed: ${report.runningPointers} running session(s) that started before running-transaction pointers`);
         break;
       }
       case 'verify-installer': {

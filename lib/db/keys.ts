@@ -20,6 +20,7 @@ export const ENTITY = {
   transaction: 'transaction',
   startIntent: 'start_intent',
   activeSession: 'active_session',
+  runningTransaction: 'running_transaction',
   driverSession: 'driver_session',
   replay: 'replay_guard',
   command: 'command',
@@ -205,6 +206,9 @@ export const keys = {
   /** A charging transaction: 1.6 integer id we assign, 2.0.1 string id the station makes. */
   transaction: (identity: string, transactionId: string): Key => ({ pk: `TX#${identity}`, sk: `TX#${transactionId}` }),
   transactionsOfChargePoint: (identity: string) => ({ pk: `TX#${identity}`, skPrefix: 'TX#' }),
+  /** AP-28: a running transaction's pointer beside it (put in its start transaction, deleted in its end one), so its charge point's running ones are found without reading its history. */
+  runningTransaction: (identity: string, transactionId: string): Key => ({ pk: `TX#${identity}`, sk: `RUN#${transactionId}` }),
+  runningTransactionsOfChargePoint: (identity: string) => ({ pk: `TX#${identity}`, skPrefix: 'RUN#' }),
   /**
    * A transaction item is also the charging session (domain/sessions.ts). gsi1: a charge point's
    * sessions by start time; gsi2: a team's. `{startedAt}#{sessionId}`: ISO times sort as text.

@@ -12,6 +12,7 @@ import { ENTITY, keys } from './keys';
 import { ValidationFailed } from '../domain/errors';
 import { guideCategory } from '../domain/log-categories';
 import { decodeCursor, encodeCursor, queryAll } from './query';
+import { activeSessionItems } from './sessions';
 
 /** `audit`: changes people made (through a public job link, the operator API), with who made them. */
 export const LOG_CATEGORIES = ['ocpp_state', 'transaction', 'connection', 'security', 'audit'] as const;
@@ -374,18 +375,10 @@ export interface ActiveTransaction {
 
 /** AP-28: a charge point's active transactions (the stop remote action needs the id: domain/remote-actions.ts). */
 export async function activeTransactions(identity: string): Promise<ActiveTransaction[]> {
-  const items = await queryAll<{ transactionId?: string; connectorId?: number; evse?: { id?: number }; chargingState?: string; startedAt?: string }>({
-    TableName: config().tableName,
-    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :tx)',
-    FilterExpression: '#s = :active',
-    ExpressionAttributeNames: { '#s': 'status' },
-    ExpressionAttributeValues: { ':pk': keys.transactionsOfChargePoint(identity).pk, ':tx': keys.transactionsOfChargePoint(identity).skPrefix, ':active': 'active' },
-    ConsistentRead: true,
-  });
-  return items
+  return (await activeSessionItems(identity))
     .filter((t) => typeof t.transactionId === 'string')
     .map((t) => ({
-      transactionId: t.transactionId!,
+      transactionId: t.transactionId,
       ...(typeof t.connectorId === 'number' ? { connectorId: t.connectorId } : {}),
       ...(typeof t.evse?.id === 'number' ? { evseId: t.evse.id } : {}),
       ...(t.chargingState ? { chargingState: t.chargingState } : {}),

@@ -41,17 +41,28 @@ export async function getSessionItem(identity: string, transactionId: string): P
   return out.Item as SessionItem | undefined;
 }
 
-/** AP-28: a charge point's running sessions (strongly consistent). */
+/**
+ * AP-28: a charge point's running sessions (strongly consistent): its running-transaction pointers
+ * (one small item per running session, beside its transactions), then those sessions by BatchGet.
+ * Not a Query over its transactions filtered to the active ones: that reads every session the
+ * charge point ever had (a filter does not reduce what is read), and the power planner asks this
+ * for every charger of a site every minute.
+ */
 export async function activeSessionItems(identity: string): Promise<SessionItem[]> {
-  const k = keys.transactionsOfChargePoint(identity);
-  return queryAll<SessionItem>({
+  const k = keys.runningTransactionsOfChargePoint(identity);
+  const pointers = await queryAll<{ transactionId: string }>({
     TableName: config().tableName,
-    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :tx)',
-    FilterExpression: '#s = :active',
-    ExpressionAttributeNames: { '#s': 'status' },
-    ExpressionAttributeValues: { ':pk': k.pk, ':tx': k.skPrefix, ':active': 'active' },
+    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :run)',
+    ExpressionAttributeValues: { ':pk': k.pk, ':run': k.skPrefix },
     ConsistentRead: true,
   });
+  if (!pointers.length) return [];
+  const items = await batchGetAll<SessionItem>(
+    pointers.map((p) => keys.transaction(identity, p.transactionId)),
+    true,
+  );
+  // A pointer outlives its session only if an end did not go through the session helpers: never shown as running.
+  return items.filter((s) => s.status === 'active').sort((a, b) => a.sk.localeCompare(b.sk));
 }
 
 /** AP-51: a remote start's intent for a connector, if not expired (DynamoDB Local never expires items). */

@@ -368,15 +368,21 @@ export function putSession(next: SessionItem, prev: SessionItem | undefined): Tr
   };
 }
 
-/** The sweep pointer of a running session (AP-45). */
-function activePointer(s: SessionItem): TransactItem {
+/**
+ * A running session's pointers: the sweep's (AP-52, sharded over the whole table) and its charge
+ * point's (AP-28, beside its transaction items), both put in its start transaction.
+ */
+function startPointers(s: SessionItem): TransactItem[] {
   const sessionId = s.sessionId!;
-  return {
-    Put: {
-      TableName: config().tableName,
-      Item: { ...keys.activeSession(activeShardOf(sessionId), sessionId), type: ENTITY.activeSession, sessionId, identity: s.identity, transactionId: s.transactionId, chargePointId: s.chargePointId },
+  return [
+    {
+      Put: {
+        TableName: config().tableName,
+        Item: { ...keys.activeSession(activeShardOf(sessionId), sessionId), type: ENTITY.activeSession, sessionId, identity: s.identity, transactionId: s.transactionId, chargePointId: s.chargePointId },
+      },
     },
-  };
+    { Put: { TableName: config().tableName, Item: { ...keys.runningTransaction(s.identity, s.transactionId), type: ENTITY.runningTransaction, transactionId: s.transactionId } } },
+  ];
 }
 
 /** A driver's pointer to the session (AP-43); none without a driver. */
@@ -394,7 +400,10 @@ function driverPointer(s: SessionItem): TransactItem[] {
 
 function endPointers(s: SessionItem): TransactItem[] {
   const sessionId = s.sessionId ?? sessionIdOf(s.identity, s.transactionId);
-  return [{ Delete: { TableName: config().tableName, Key: keys.activeSession(activeShardOf(sessionId), sessionId) } }];
+  return [
+    { Delete: { TableName: config().tableName, Key: keys.activeSession(activeShardOf(sessionId), sessionId) } },
+    { Delete: { TableName: config().tableName, Key: keys.runningTransaction(s.identity, s.transactionId) } },
+  ];
 }
 
 function minutesBetween(from: string | undefined, to: string): number {
@@ -580,7 +589,7 @@ export async function startSession16(c: ChargerRef, p: { transactionId: number; 
     meterStartWh: p.meterStart,
   });
   return {
-    writes: [putSession(item, undefined), activePointer(item), ...driverPointer(item), ...(intentKey ? [{ Delete: { TableName: config().tableName, Key: intentKey } }] : [])],
+    writes: [putSession(item, undefined), ...startPointers(item), ...driverPointer(item), ...(intentKey ? [{ Delete: { TableName: config().tableName, Key: intentKey } }] : [])],
     effects: [() => publish([startedEvent(item)])],
     idTagInfo: idTagInfoFor(c.version, authorisation ?? { verdict: 'Accepted', freeVend: false }),
   };
@@ -738,7 +747,7 @@ export async function transactionEventSession201(c: ChargerRef, e: TransactionEv
     };
   }
   if (isNew && s.meter && s.meter.readings > 0) s = { ...s, meterStart: Math.round(s.meter.segmentStartWh ?? 0), meter: { ...s.meter, startUnknown: e.eventType !== 'Started' } };
-  return { writes: [putSession(s, prev), ...startWrites, ...(startsRunning && s.status === 'active' ? [activePointer(s)] : [])], effects: startEffects, ...(idTagInfo ? { idTagInfo } : {}) };
+  return { writes: [putSession(s, prev), ...startWrites, ...(startsRunning && s.status === 'active' ? startPointers(s) : [])], effects: startEffects, ...(idTagInfo ? { idTagInfo } : {}) };
 }
 
 // ---- lost chargers --------------------------------------------------------------------------------

@@ -96,12 +96,12 @@ describe('migrating installer accounts made before #16', () => {
       }
     };
     // The fixture's project was written by the pre-#16 code: no `SITE#{siteId}#PROJECTS` keys.
-    expect(await run()).toEqual([expect.stringContaining('0 installer account(s)'), '✔ indexed: 0 operator(s), 0 site(s), 1 project(s), 0 API key(s) made before #16']);
+    expect(await run()).toEqual([expect.stringContaining('0 installer account(s)'), '✔ indexed: 0 operator(s), 0 site(s), 1 project(s), 0 API key(s) made before #16', '✔ pointed: 0 running session(s) that started before running-transaction pointers']);
     const project = (await scanAll()).find((i) => i.pk === `PROJECT#${fixture.projectId}` && i.sk === 'PROJECT')!;
     expect(project).toMatchObject({ gsi2pk: `SITE#${String(project.siteId)}#PROJECTS`, gsi2sk: `${String(project.createdAt)}#${fixture.projectId}` });
 
     const before = await scanAll();
-    expect(await run()).toEqual([expect.stringContaining('0 installer account(s)'), '✔ indexed: 0 operator(s), 0 site(s), 0 project(s), 0 API key(s) made before #16']);
+    expect(await run()).toEqual([expect.stringContaining('0 installer account(s)'), '✔ indexed: 0 operator(s), 0 site(s), 0 project(s), 0 API key(s) made before #16', '✔ pointed: 0 running session(s) that started before running-transaction pointers']);
     expect(await migrateAccounts()).toEqual({ accounts: 0, references: 0 });
     const after = await scanAll();
     const byKey = (items: Record<string, unknown>[]) => Object.fromEntries(items.map((i) => [`${String(i.pk)}|${String(i.sk)}`, i]));

@@ -2,12 +2,14 @@
 // run. Each is idempotent, so running them again on migrated data changes nothing.
 import { migrateAccessIndexes, type AccessIndexesReport } from './access-indexes';
 import { migrateAccounts, type AccountsMigrationReport } from './accounts';
+import { migrateRunningPointers, type RunningPointersReport } from './running-pointers';
 
-export interface MigrationReport extends AccountsMigrationReport {
+export interface MigrationReport extends AccountsMigrationReport, RunningPointersReport {
   readonly indexes: AccessIndexesReport;
 }
 
 export async function migrateAll(): Promise<MigrationReport> {
   const accounts = await migrateAccounts();
-  return { ...accounts, indexes: await migrateAccessIndexes() };
+  const indexes = await migrateAccessIndexes();
+  return { ...accounts, indexes, ...(await migrateRunningPointers()) };
 }
