@@ -49,20 +49,40 @@ export async function getSessionItem(identity: string, transactionId: string): P
  * for every charger of a site every minute.
  */
 export async function activeSessionItems(identity: string): Promise<SessionItem[]> {
-  const k = keys.runningTransactionsOfChargePoint(identity);
-  const pointers = await queryAll<{ transactionId: string }>({
-    TableName: config().tableName,
-    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :run)',
-    ExpressionAttributeValues: { ':pk': k.pk, ':run': k.skPrefix },
-    ConsistentRead: true,
-  });
-  if (!pointers.length) return [];
-  const items = await batchGetAll<SessionItem>(
-    pointers.map((p) => keys.transaction(identity, p.transactionId)),
-    true,
-  );
+  return (await activeSessionItemsOf([identity])).get(identity) ?? [];
+}
+
+/** Pointer Queries of many charge points at once (the planner's site, PowerBank's zone). */
+const POINTER_QUERIES_IN_FLIGHT = 64;
+
+/**
+ * AP-28 for many charge points: their pointers (one Query each, at most 64 at once), then every
+ * running session of all of them in one BatchGet (100 keys a request), not one per charge point.
+ */
+export async function activeSessionItemsOf(identities: readonly string[]): Promise<Map<string, SessionItem[]>> {
+  const wanted: Array<{ pk: string; sk: string }> = [];
+  let next = 0;
+  const worker = async () => {
+    while (next < identities.length) {
+      const identity = identities[next++]!;
+      const k = keys.runningTransactionsOfChargePoint(identity);
+      const pointers = await queryAll<{ transactionId: string }>({
+        TableName: config().tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :run)',
+        ExpressionAttributeValues: { ':pk': k.pk, ':run': k.skPrefix },
+        ConsistentRead: true,
+      });
+      for (const p of pointers) wanted.push(keys.transaction(identity, p.transactionId));
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(POINTER_QUERIES_IN_FLIGHT, identities.length) }, worker));
+  const byIdentity = new Map<string, SessionItem[]>(identities.map((i) => [i, []]));
+  if (!wanted.length) return byIdentity;
   // A pointer outlives its session only if an end did not go through the session helpers: never shown as running.
-  return items.filter((s) => s.status === 'active').sort((a, b) => a.sk.localeCompare(b.sk));
+  for (const s of (await batchGetAll<SessionItem>(wanted, true)).filter((x) => x.status === 'active').sort((a, b) => a.sk.localeCompare(b.sk))) {
+    byIdentity.get(s.identity)?.push(s);
+  }
+  return byIdentity;
 }
 
 /** AP-51: a remote start's intent for a connector, if not expired (DynamoDB Local never expires items). */

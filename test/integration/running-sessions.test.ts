@@ -11,7 +11,8 @@ import { config } from '../../lib/config';
 import { keys } from '../../lib/db/keys';
 import { activeTransactions } from '../../lib/db/logs';
 import { migrateRunningPointers } from '../../lib/db/migrations/running-pointers';
-import { activeSessionItems } from '../../lib/db/sessions';
+import { activeSessionItems, activeSessionItemsOf } from '../../lib/db/sessions';
+import { attachCallCounter } from '../../lib/aws/call-counter';
 import { aCommissionedChargePoint, aConnectedClient, BOOT } from './support/ocpp';
 import { startTestRuntime } from './support/runtime';
 
@@ -109,5 +110,28 @@ describe('the migration', () => {
     expect((await activeSessionItems(c.identity)).map((s) => s.transactionId)).toEqual([old]);
     // Idempotent: nothing left to point.
     expect((await migrateRunningPointers()).runningPointers).toBe(0);
+  }, 60_000);
+});
+
+describe('many charge points at once', () => {
+  it('reads every running session of a site in one BatchGet after a pointer Query each', async () => {
+    const a = await aBootedCharger('ocpp1.6');
+    const b = await aBootedCharger('ocpp2.0.1');
+    const idle = await aBootedCharger('ocpp1.6');
+    const txA = await start(a, 'ocpp1.6', 1);
+    const txB1 = await start(b, 'ocpp2.0.1', 1);
+    const txB2 = await start(b, 'ocpp2.0.1', 2);
+    await rt.drain();
+    const counter = attachCallCounter(documentClient(), 'running-many');
+    let running: Map<string, Array<{ transactionId: string }>>;
+    try {
+      running = await activeSessionItemsOf([a.identity, b.identity, idle.identity]);
+    } finally {
+      counter.detach();
+    }
+    expect(counter.calls.map((c) => c.command)).toEqual(['QueryCommand', 'QueryCommand', 'QueryCommand', 'BatchGetItemCommand']);
+    expect(running.get(a.identity)!.map((s) => s.transactionId)).toEqual([txA]);
+    expect(running.get(b.identity)!.map((s) => s.transactionId).sort()).toEqual([txB1, txB2].sort());
+    expect(running.get(idle.identity)).toEqual([]);
   }, 60_000);
 });

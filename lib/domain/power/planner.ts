@@ -32,7 +32,7 @@ import {
   type StoredAllocation,
 } from '../../db/power';
 import { listProjectsOfSite } from '../../db/projects';
-import { activeSessionItems } from '../../db/sessions';
+import { activeSessionItemsOf } from '../../db/sessions';
 import { readCapabilities } from './capabilities';
 import type { SessionItem } from '../sessions';
 import type { PhaseValues } from '../session-meter';
@@ -230,7 +230,8 @@ export async function replanLocation(siteId: string, trigger: string): Promise<R
     // from now on (the rule matches `power_managed` events only; until a reconnect, status changes of
     // an already connected charger still rely on the minute's replan).
     if (round === 0) await Promise.all(cps.filter((cp) => !cp.powerManaged).map((cp) => markPowerManaged(cp.chargePointId)));
-    const sessions = await Promise.all(cps.map((cp) => activeSessionItems(cp.identity!)));
+    const running = await activeSessionItemsOf(cps.map((cp) => cp.identity!));
+    const sessions = cps.map((cp) => running.get(cp.identity!) ?? []);
     const gridMeter = siteMeterOf(power.meters);
     const meter: MeterReading | undefined = gridMeter?.last ? { at: gridMeter.last.at, currentA: gridMeter.last.currentA } : undefined;
     const solarMeter = siteMeterOf(power.meters, 'solar');

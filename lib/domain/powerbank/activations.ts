@@ -33,7 +33,7 @@ import {
   type ActivationTarget,
 } from '../../db/powerbank-activations';
 import { listEnrolledInZone, type Enrolment } from '../../db/powerbank';
-import { activeSessionItems, getSessionItem } from '../../db/sessions';
+import { activeSessionItemsOf, getSessionItem } from '../../db/sessions';
 import { makeEvent, publish } from '../../events/publish';
 import type { OperatorPrincipal } from '../../http/operator-auth';
 import { newId } from '../../ids';
@@ -169,8 +169,7 @@ interface Charging {
  * transaction's chargingState `Charging`; 1.6, whose transactions carry no state: its connector's
  * last StatusNotification `Charging`). SuspendedEV/SuspendedEVSE and idle chargers are left alone.
  */
-async function chargingOf(cp: ChargePoint, conn: ConnectionRecord): Promise<Charging | undefined> {
-  const sessions = await activeSessionItems(cp.identity!);
+async function chargingOf(cp: ChargePoint, conn: ConnectionRecord, sessions: readonly SessionItem[]): Promise<Charging | undefined> {
   if (!sessions.length) return undefined;
   const typed = cp as Charging['cp'];
   if (cp.protocol === 'ocpp2.0.1') {
@@ -200,7 +199,9 @@ async function chargingAmong(enrolled: readonly Enrolment[]): Promise<Charging[]
     const conn = connections.get(cp.connection!.connectionId);
     return conn && conn.bootStatus === 'Accepted' ? [{ cp, conn }] : [];
   });
-  return (await mapLimited(booted, FANOUT_CONCURRENCY, ({ cp, conn }) => chargingOf(cp, conn))).filter((c): c is Charging => c !== undefined);
+  // Their running sessions: a pointer Query each, then all the sessions by BatchGet (AP-28).
+  const running = await activeSessionItemsOf(booted.map(({ cp }) => cp.identity!));
+  return (await mapLimited(booted, FANOUT_CONCURRENCY, ({ cp, conn }) => chargingOf(cp, conn, running.get(cp.identity!) ?? []))).filter((c): c is Charging => c !== undefined);
 }
 
 /** Present power: the session's energy register, else the power planner's applied limit, else the rating. */
