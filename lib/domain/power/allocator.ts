@@ -303,7 +303,16 @@ interface Candidate {
   readonly ceiling: number;
   readonly held: boolean;
   limit: number;
+  /**
+   * Its ramp-up hold, and nothing else, kept it from more: at some turn the budget had room for it and
+   * only the hold's ceiling stood in the way. Until that turn a distribution with this car's hold
+   * lifted runs exactly the same, so this is what lifting it alone would change (others' holds stay).
+   */
+  heldBack: boolean;
 }
+
+/** Would lifting x's hold let it take `step` more now? Only the hold's ceiling stands in the way. */
+const holdBinds = (x: Candidate, step: number, budgetFits: boolean) => x.held && budgetFits && x.limit + step <= floorStep(x.c.maxA) + EPS && x.limit + step > x.ceiling + EPS;
 
 /** Who goes first when there is not enough for everyone (equal share: who came first). */
 function order(d: Distribution, cs: Candidate[]): Candidate[] {
@@ -325,8 +334,12 @@ function fillEqually(active: Candidate[], left: number[], total: { left: number 
   while (rising.length) {
     const next: Candidate[] = [];
     for (const x of rising) {
-      if (x.limit + STEP_A > x.ceiling + EPS) continue;
-      if (!x.phases.every((p) => left[p]! >= STEP_A - EPS) || total.left < STEP_A * x.phases.length - EPS) continue;
+      const fits = x.phases.every((p) => left[p]! >= STEP_A - EPS) && total.left >= STEP_A * x.phases.length - EPS;
+      if (x.limit + STEP_A > x.ceiling + EPS) {
+        if (holdBinds(x, STEP_A, fits)) x.heldBack = true;
+        continue;
+      }
+      if (!fits) continue;
       x.limit += STEP_A;
       for (const p of x.phases) left[p]! -= STEP_A;
       total.left -= STEP_A * x.phases.length;
@@ -346,9 +359,13 @@ function distribute(distribution: Distribution, candidates: Candidate[], perPhas
   // Admission: 6 A on each of its phases, in the distribution's order, while it fits.
   const admitted: Candidate[] = [];
   for (const x of order(distribution, candidates)) {
-    if (x.ceiling < MIN_A - EPS) continue;
     const need = MIN_A * x.phases.length;
-    if (x.phases.every((p) => left[p]! >= MIN_A - EPS) && total.left >= need - EPS) {
+    const fits = x.phases.every((p) => left[p]! >= MIN_A - EPS) && total.left >= need - EPS;
+    if (x.ceiling < MIN_A - EPS) {
+      if (holdBinds(x, MIN_A, fits)) x.heldBack = true;
+      continue;
+    }
+    if (fits) {
       x.limit = MIN_A;
       for (const p of x.phases) left[p]! -= MIN_A;
       total.left -= need;
@@ -360,7 +377,9 @@ function distribute(distribution: Distribution, candidates: Candidate[], perPhas
   if (distribution === 'equal') fillEqually(order('equal', admitted), left, total);
   else {
     for (const x of order(distribution, admitted)) {
-      const room = floorStep(Math.min(x.ceiling - x.limit, ...x.phases.map((p) => left[p]!), Number.isFinite(total.left) ? total.left / x.phases.length : Number.POSITIVE_INFINITY));
+      const budgetRoom = floorStep(Math.min(...x.phases.map((p) => left[p]!), Number.isFinite(total.left) ? total.left / x.phases.length : Number.POSITIVE_INFINITY));
+      const room = floorStep(Math.min(x.ceiling - x.limit, budgetRoom));
+      if (holdBinds(x, room + STEP_A, budgetRoom >= room + STEP_A - EPS)) x.heldBack = true;
       if (room <= EPS) continue;
       x.limit += room;
       for (const p of x.phases) left[p]! -= room;
@@ -385,22 +404,12 @@ export function allocate(s: SiteState): Allocation {
     const before = ramp[c.chargerId];
     const held = !!before && before.loweredAt !== undefined && now - before.loweredAt < rampDelay;
     const ceiling = floorStep(Math.min(c.maxA, held ? before!.limitA : c.maxA));
-    return { c, phases: sitePhasesOf(c, settings), ceiling, held, limit: 0 };
+    return { c, phases: sitePhasesOf(c, settings), ceiling, held, limit: 0, heldBack: false };
   });
+  // Why a car held by its ramp-up wait got what it got: the wait only when lifting its own hold would
+  // have given it more (`heldBack`). Otherwise the budget is what limits it, and the reason says so
+  // (a car lowered a moment ago by a full site is still limited by the site).
   distribute(settings.distribution, candidates, budget.perPhase, budget.total);
-
-  // Why a car held by its ramp-up wait got what it got: the wait only when, without it, the budget
-  // would have given the car more. Otherwise the budget is what limits it, and the reason says so
-  // (a car lowered a moment ago by a full site is still limited by the site). Computed only when a
-  // held car stands at its hold, by distributing once more with the holds lifted.
-  const heldAtCeiling = new Set(candidates.filter((x) => x.held && x.limit >= x.ceiling - EPS && x.ceiling < floorStep(x.c.maxA)));
-  const unheldLimit = new Map<ChargerState, number>();
-  if (heldAtCeiling.size) {
-    const unheld: Candidate[] = candidates.map((x) => ({ ...x, ceiling: floorStep(x.c.maxA), held: false, limit: 0 }));
-    distribute(settings.distribution, unheld, budget.perPhase, budget.total);
-    for (const u of unheld) unheldLimit.set(u.c, u.limit);
-  }
-  const waitsToRampUp = (x: Candidate) => heldAtCeiling.has(x) && (unheldLimit.get(x.c) ?? 0) > x.limit + EPS;
 
   const next: Record<string, RampState> = {};
   const limits: ChargerLimit[] = s.chargers.map((c) => {
@@ -416,7 +425,7 @@ export function allocate(s: SiteState): Allocation {
     let reason: LimitReason = 'idle';
     if (x) {
       limitA = x.limit >= MIN_A - EPS ? floorStep(x.limit) : 0;
-      reason = waitsToRampUp(x) ? 'waiting to ramp up' : limitA === 0 ? 'paused: below 6 A' : limitA >= floorStep(c.maxA) ? 'at charger maximum' : 'charging';
+      reason = x.heldBack ? 'waiting to ramp up' : limitA === 0 ? 'paused: below 6 A' : limitA >= floorStep(c.maxA) ? 'at charger maximum' : 'charging';
     }
     // A limit lowered while the car charges starts the ramp-up wait; keep an unexpired wait.
     const lowered = x && previous !== undefined && limitA < previous;
