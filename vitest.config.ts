@@ -5,6 +5,9 @@ import PlainSummaryReporter from './test/plain-summary-reporter';
 // local runtime, started once per run by the global setup), conformance (the OCPP CSMS test cases,
 // same setup), e2e (the job page in Debian's Chromium against the local runtime, same setup),
 // infra (CDK template assertions).
+// Property tests draw from one fixed seed (FC_SEED=random explores): test/fast-check-seed.ts.
+const setupFiles = ['test/fast-check-seed.ts'];
+
 export default defineConfig({
   test: {
     // Lambda runs Node 22; the SDK's Node 20 deprecation notice is noise on the local tool chain.
@@ -16,11 +19,12 @@ export default defineConfig({
     maxWorkers: 2,
     projects: [
       // Property tests run hundreds of cases: on a loaded 2-core machine they need more than 5 s.
-      { test: { name: 'unit', include: ['test/unit/**/*.test.ts'], testTimeout: 30_000 } },
+      { test: { name: 'unit', include: ['test/unit/**/*.test.ts'], testTimeout: 30_000, setupFiles } },
       {
         test: {
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
+          setupFiles,
           globalSetup: ['test/integration/global-setup.ts'],
           testTimeout: 30_000,
           hookTimeout: 60_000,
