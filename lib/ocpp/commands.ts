@@ -68,7 +68,11 @@ export interface CallOptions {
    * @default true
    */
   readonly wait?: boolean;
-  /** The PowerBank activation step this command is (receiveCallResponse records the answer on it). */
+  /**
+   * The PowerBank activation step this command is (receiveCallResponse records the answer on it).
+   * Sent without waiting, such a command keeps no command record: the activation's charger item is
+   * its record (sent, answered, outcome, error), and nobody waits on or polls a record for it.
+   */
   readonly activation?: ActivationTag;
   /**
    * The charge point and its connection as the caller just read them (strongly consistent), so a
@@ -117,6 +121,8 @@ interface PreparedCall {
   readonly waitForSlotMs: number;
   readonly wait: boolean;
   readonly activation: ActivationTag | undefined;
+  /** False: no command record is written, read or settled (a non-waiting activation send: CallOptions.activation). */
+  readonly recorded: boolean;
 }
 
 /** Reads what it is not given, checks the command is allowed and valid, and builds its record and frame. */
@@ -159,7 +165,7 @@ async function prepareCall(identity: string, action: string, payload: JsonObject
     ...(opts.requestedBy ? { requestedBy: opts.requestedBy } : {}),
     ...(opts.activation ? { activation: opts.activation } : {}),
   };
-  return { record, frame: encodeCall(messageId, action, payload), connection, timeoutMs, waitForSlotMs: opts.waitForSlotMs ?? 5_000, wait: opts.wait !== false, activation: opts.activation };
+  return { record, frame: encodeCall(messageId, action, payload), connection, timeoutMs, waitForSlotMs: opts.waitForSlotMs ?? 5_000, wait: opts.wait !== false, activation: opts.activation, recorded: opts.wait !== false || !opts.activation };
 }
 
 /**
@@ -183,18 +189,19 @@ function slotItems(p: PreparedCall, connection: ConnectionRecord, nowSec: number
           expiresAt: nowSec + Math.ceil(p.timeoutMs / 1000) + 5,
           // The send time travels with the tag: the answer records it with its own (no extra write per charger).
           ...(p.activation ? { activation: { ...p.activation, sentAt: record.sentAt } } : {}),
+          ...(p.recorded ? {} : { recorded: false }),
         },
         ConditionExpression: 'attribute_not_exists(pk) OR expiresAt < :now',
         ExpressionAttributeValues: { ':now': nowSec },
       },
     },
-    { Put: { TableName: config().tableName, Item: { ...keys.command(record.commandId), type: ENTITY.command, ...record } } },
+    ...(p.recorded ? [{ Put: { TableName: config().tableName, Item: { ...keys.command(record.commandId), type: ENTITY.command, ...record } } }] : []),
     logPut({ identity: record.identity, at: record.sentAt, category: categoryOf(record.action), kind: 'call_out', action: record.action, messageId: record.messageId, frameOut: p.frame }),
   ];
 }
 
-/** What slotItems writes for a charge point besides what it is asked to also write. */
-const SLOT_ITEMS = 3;
+/** How many items slotItems writes for a charge point besides what it is asked to also write. */
+const slotItemCount = (p: PreparedCall) => (p.recorded ? 3 : 2);
 
 /** Takes the charge point's single call slot, waiting in turn (OCPP-J: one outstanding CALL per direction); busy past the wait: 409. */
 async function takeSlot(p: PreparedCall, connection: ConnectionRecord, alsoWrite: readonly TransactItem[] = []): Promise<void> {
@@ -218,7 +225,7 @@ async function dispatch(p: PreparedCall, connection: ConnectionRecord): Promise<
   });
   if (!sent) {
     await markDisconnected(connection, 'gone', new Date().toISOString()).catch((err: unknown) => log.warn('markDisconnected failed', { err }));
-    return complete(record, { status: 'not_connected' });
+    return complete(record, { status: 'not_connected' }, p.recorded);
   }
   if (!p.wait) return record;
 
@@ -241,7 +248,7 @@ async function dispatch(p: PreparedCall, connection: ConnectionRecord): Promise<
 
 export async function callChargePoint(identity: string, action: string, payload: JsonObject, opts: CallOptions = {}): Promise<CommandRecord> {
   const p = await prepareCall(identity, action, payload, opts);
-  if (!p.connection) return finishWithoutSending(p.record, 'not_connected');
+  if (!p.connection) return finishWithoutSending(p.record, 'not_connected', p.recorded);
   await takeSlot(p, p.connection);
   return dispatch(p, p.connection);
 }
@@ -257,12 +264,17 @@ export interface FanOutCall {
 
 /**
  * Items one slot transaction may hold (TransactWriteItems' limit): 3 per charge point (pending call,
- * command, log entry) plus what it also writes, so 33 charge points, or 25 with one item more each.
+ * command, log entry; 2 for an activation's send, which keeps no command record) plus what it also
+ * writes, so 33 charge points, or 33 for an activation writing its target item too.
  * A fan-out's cost is then its answers: one transaction per 25–33 sends instead of one per send.
  */
 export const MAX_TRANSACTION_ITEMS = 100;
-/** Slot transactions of one fan-out in flight at once. */
-const FANOUT_TRANSACTIONS_IN_FLIGHT = 4;
+/**
+ * Slot transactions of one fan-out in flight at once. Each worker posts a batch's frames while the
+ * next batch takes its slots; 16 keep the sends ahead of the answers, which arrive at once and also
+ * write (`npm run bench -- --only powerbank`: with 4, half the 1,000 posts waited for answers' writes).
+ */
+const FANOUT_TRANSACTIONS_IN_FLIGHT = 16;
 
 /**
  * Sends many commands without waiting for their answers (a fan-out: PowerBank activations), each to
@@ -288,7 +300,7 @@ export async function sendToChargePoints(calls: readonly FanOutCall[]): Promise<
     calls.map((c, i) =>
       settle(i, async () => {
         const p = await prepareCall(c.identity, c.action, c.payload, c.opts);
-        if (!p.connection) return finishWithoutSending(p.record, 'not_connected');
+        if (!p.connection) return finishWithoutSending(p.record, 'not_connected', p.recorded);
         prepared[i] = { i, p, connection: p.connection, alsoWrite: c.alsoWrite ?? [] };
         return p.record;
       }),
@@ -305,7 +317,7 @@ export async function sendToChargePoints(calls: readonly FanOutCall[]): Promise<
   const chunks: Ready[][] = [];
   let size = 0;
   for (const r of ready) {
-    const n = SLOT_ITEMS + r.alsoWrite.length;
+    const n = slotItemCount(r.p) + r.alsoWrite.length;
     if (!chunks.length || size + n > MAX_TRANSACTION_ITEMS) {
       chunks.push([]);
       size = 0;
@@ -314,6 +326,7 @@ export async function sendToChargePoints(calls: readonly FanOutCall[]): Promise<
     size += n;
   }
   let next = 0;
+  const dispatches: Array<Promise<unknown>> = [];
   const worker = async () => {
     while (next < chunks.length) {
       let batch = chunks[next++]!;
@@ -327,7 +340,9 @@ export async function sendToChargePoints(calls: readonly FanOutCall[]): Promise<
         });
         if (!out) break;
         if (!out.cancelled) {
-          await Promise.all(batch.map((b) => settle(b.i, () => dispatch(b.p, b.connection))));
+          // Posted while the next batch takes its slots: a worker waits for its transaction, not for the posts.
+          const sent = batch;
+          dispatches.push(Promise.all(sent.map((b) => settle(b.i, () => dispatch(b.p, b.connection)))));
           break;
         }
         // The reasons come one per item, in order: find each charge point's own.
@@ -339,6 +354,7 @@ export async function sendToChargePoints(calls: readonly FanOutCall[]): Promise<
     }
   };
   await Promise.all(Array.from({ length: Math.min(FANOUT_TRANSACTIONS_IN_FLIGHT, chunks.length) }, worker));
+  await Promise.all(dispatches);
   // One charge point's commands in the order given, each waiting for the slot in turn; charge points in parallel.
   const byIdentity = new Map<string, Ready[]>();
   for (const b of single.sort((x, y) => x.i - y.i)) byIdentity.set(b.p.record.identity, [...(byIdentity.get(b.p.record.identity) ?? []), b]);
@@ -356,8 +372,14 @@ export async function sendToChargePoints(calls: readonly FanOutCall[]): Promise<
 }
 
 /** Settles a command that is still `sent` (timeout, gone) and frees the slot if it is still ours. */
-async function complete(record: CommandRecord, patch: { status: CommandOutcome }): Promise<CommandRecord> {
+async function complete(record: CommandRecord, patch: { status: CommandOutcome }, recorded = true): Promise<CommandRecord> {
   const completedAt = new Date().toISOString();
+  if (!recorded) {
+    await releaseSlot(record.identity, record.messageId);
+    const final = { ...record, ...patch, completedAt };
+    await announce(final);
+    return final;
+  }
   const result = await transactWrite([
     {
       Update: {
@@ -376,11 +398,13 @@ async function complete(record: CommandRecord, patch: { status: CommandOutcome }
   return final;
 }
 
-async function finishWithoutSending(record: CommandRecord, status: 'not_connected'): Promise<CommandRecord> {
+async function finishWithoutSending(record: CommandRecord, status: 'not_connected', recorded = true): Promise<CommandRecord> {
   const final = { ...record, status, completedAt: record.sentAt };
-  await documentClient().send(
-    new PutCommand({ TableName: config().tableName, Item: { ...keys.command(record.commandId), type: ENTITY.command, ...final } }),
-  );
+  if (recorded) {
+    await documentClient().send(
+      new PutCommand({ TableName: config().tableName, Item: { ...keys.command(record.commandId), type: ENTITY.command, ...final } }),
+    );
+  }
   await announce(final);
   return final;
 }
@@ -425,7 +449,7 @@ type Response = Extract<Decoded, { kind: 'callresult' | 'callerror' }>;
  */
 export async function receiveCallResponse(conn: ConnectionRecord, frame: Response, raw: string, at: string): Promise<void> {
   const pendingOut = await documentClient().send(new GetCommand({ TableName: config().tableName, Key: keys.pendingCall(conn.identity), ConsistentRead: true }));
-  const pending = pendingOut.Item as { messageId: string; commandId: string; action: string; activation?: ActivationTag } | undefined;
+  const pending = pendingOut.Item as { messageId: string; commandId: string; action: string; activation?: ActivationTag; recorded?: false } | undefined;
   const base = { identity: conn.identity, at, kind: 'result_in' as const, messageId: frame.messageId, frameIn: raw };
   if (!pending || pending.messageId !== frame.messageId) {
     // An answer to nothing we asked is an invalid frame: counted, stored in full only within the connection's budget.
@@ -449,16 +473,22 @@ export async function receiveCallResponse(conn: ConnectionRecord, frame: Respons
     error = { code: frame.errorCode, description: frame.errorDescription };
   }
   const result = await transactWrite([
-    {
-      Update: {
-        TableName: config().tableName,
-        Key: keys.command(pending.commandId),
-        UpdateExpression: `SET #s = :s, completedAt = :at${response ? ', #r = :r' : ''}${error ? ', #e = :e' : ''}`,
-        ConditionExpression: '#s = :sent',
-        ExpressionAttributeNames: { '#s': 'status', ...(response ? { '#r': 'response' } : {}), ...(error ? { '#e': 'error' } : {}) },
-        ExpressionAttributeValues: { ':s': status, ':at': at, ':sent': 'sent', ...(response ? { ':r': response } : {}), ...(error ? { ':e': error } : {}) },
-      },
-    },
+    // A command without a record (an activation's send) is settled by the pending call alone: its
+    // delete below is conditional on this answer's message id.
+    ...(pending.recorded === false
+      ? []
+      : [
+          {
+            Update: {
+              TableName: config().tableName,
+              Key: keys.command(pending.commandId),
+              UpdateExpression: `SET #s = :s, completedAt = :at${response ? ', #r = :r' : ''}${error ? ', #e = :e' : ''}`,
+              ConditionExpression: '#s = :sent',
+              ExpressionAttributeNames: { '#s': 'status', ...(response ? { '#r': 'response' } : {}), ...(error ? { '#e': 'error' } : {}) },
+              ExpressionAttributeValues: { ':s': status, ':at': at, ':sent': 'sent', ...(response ? { ':r': response } : {}), ...(error ? { ':e': error } : {}) },
+            },
+          },
+        ]),
     {
       Delete: {
         TableName: config().tableName,

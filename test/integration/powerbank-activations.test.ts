@@ -6,7 +6,11 @@
 import type { RPCClient } from 'ocpp-rpc';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { LocalRuntime } from '../../local/runtime';
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { documentClient } from '../../lib/aws/clients';
 import { transactWrite } from '../../lib/aws/transact';
+import { config } from '../../lib/config';
+import { ENTITY } from '../../lib/db/keys';
 import { memberPutItem } from '../../lib/db/locations';
 import { getChargePoint } from '../../lib/db/charge-points';
 import { readPowerState } from '../../lib/db/power';
@@ -184,6 +188,18 @@ interface Report {
 
 const report = async (id: string, token = rt.seed!.operatorApiKey) => api<Report>('GET', `${ACTIVATIONS}/${id}`, { token });
 
+/** Every item of this file's table (its own table in DynamoDB Local: small). */
+async function scanAll(): Promise<Array<Record<string, unknown>>> {
+  const items: Array<Record<string, unknown>> = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const out = await documentClient().send(new ScanCommand({ TableName: config().tableName, ...(start ? { ExclusiveStartKey: start } : {}) }));
+    items.push(...((out.Items ?? []) as Array<Record<string, unknown>>));
+    start = out.LastEvaluatedKey;
+  } while (start);
+  return items;
+}
+
 describe('PowerBank activations', () => {
   it('limits the charging enrolled chargers of both versions with a TxProfile, reports who accepted, refused or stayed silent, leaves opted-out and idle ones alone, and restores everyone at the end', async () => {
     const hooks = await aWebhookReceiver(api, rt.seed!.operatorApiKey, ['powerbank.activation_started', 'powerbank.activation_ended'], '/activations');
@@ -275,6 +291,15 @@ describe('PowerBank activations', () => {
     ]);
     expect(events().find((e) => e.type === 'powerbank.activation_started')!.data).toMatchObject({ zone: 'DK2', requested_kw: 22 });
     await hooks.close();
+
+    // The activation's charger items are its sends' records: no command record besides them, and
+    // the answered chargers' slots are free again. The charge point log still shows both frames.
+    const table = await scanAll();
+    expect(table.filter((i) => i.type === ENTITY.command && (i.activation as { activationId?: string } | undefined)?.activationId === id)).toEqual([]);
+    expect(table.filter((i) => i.type === ENTITY.pendingCall && [c16.identity, c201.identity, refuser.identity].includes(String(i.pk).split('#').slice(1).join('#')))).toEqual([]);
+    const logOf = (c: Charger) => table.filter((i) => i.type === ENTITY.logEntry && i.identity === c.identity && i.action === 'SetChargingProfile').map((i) => i.kind).sort();
+    expect(logOf(c16)).toEqual(['call_out', 'result_in']);
+    expect(logOf(silent)).toEqual(['call_out']);
   }, 180_000);
 
   it('layers under the site power planner: its stack level reused, its limit never exceeded, its own profile never cleared', async () => {
@@ -437,6 +462,33 @@ describe('PowerBank activations', () => {
     expect(row.limit_a).toBeLessThan(16);
     expect(row.error).toMatch(/busy with another command/);
     expect(busy.profiles).toHaveLength(1);
+  }, 60_000);
+
+  it('reports a charger whose connection vanished (410 at the send) as not connected, holding no slot and leaving no record', async () => {
+    const { projectId } = await aDk2Location('2200');
+    const gone = await aCharger(projectId, 'ocpp1.6');
+    const fine = await aCharger(projectId, 'ocpp1.6');
+    for (const c of [gone, fine]) await aCarArrives(c);
+    const now = Date.now();
+    for (const c of [gone, fine]) await draws(c, 11, now - 1000);
+    await rt.drain();
+    // The fault: API Gateway has dropped the socket but its $disconnect has not run yet, so the
+    // charge point still looks connected and @connections answers 410 Gone.
+    const connectionId = (await getChargePoint(gone.chargePointId, true))!.connection!.connectionId;
+    (rt.gateway as unknown as { connections: Map<string, unknown> }).connections.delete(connectionId);
+
+    const posted = await api<{ activation_id: string }>('POST', ACTIVATIONS, { token: rt.seed!.operatorApiKey, body: { external_id: `tso-gone-${now}`, zone: 'DK2', direction: 'up', share: 0.5, duration_s: 600 } });
+    expect(posted.status).toBe(202);
+    await rt.drain();
+    const id = posted.body.activation_id;
+    // (Other tests' chargers share the zone: only these two are looked at.)
+    const rowOf = async (c: Charger) => (await report(id)).body.charge_points.find((r) => r.charge_point_id === c.chargePointId);
+    await vi.waitFor(async () => expect(await rowOf(fine)).toMatchObject({ answer: 'accepted' }), { timeout: 20_000, interval: 100 });
+    expect(await rowOf(gone)).toMatchObject({ answer: 'not_connected', response_ms: null });
+    expect(gone.profiles).toEqual([]);
+    const table = await scanAll();
+    expect(table.filter((i) => i.type === ENTITY.pendingCall && i.pk === `CALL#${gone.identity}`)).toEqual([]);
+    expect(table.filter((i) => i.type === ENTITY.command && (i.activation as { activationId?: string } | undefined)?.activationId === id)).toEqual([]);
   }, 60_000);
 
   it("reads an enrolled charger's profile capabilities when it is enrolled, so an activation sends a charger that takes only W a W limit", async () => {
