@@ -76,6 +76,11 @@ export async function activeSessionItemsOf(identities: readonly string[]): Promi
     }
   };
   await Promise.all(Array.from({ length: Math.min(POINTER_QUERIES_IN_FLIGHT, identities.length) }, worker));
+  return sessionsByIdentity(identities, wanted);
+}
+
+/** The running sessions behind pointers, by BatchGet (strongly consistent), grouped by charge point. */
+async function sessionsByIdentity(identities: readonly string[], wanted: ReadonlyArray<{ pk: string; sk: string }>): Promise<Map<string, SessionItem[]>> {
   const byIdentity = new Map<string, SessionItem[]>(identities.map((i) => [i, []]));
   if (!wanted.length) return byIdentity;
   // A pointer outlives its session only if an end did not go through the session helpers: never shown as running.
@@ -83,6 +88,32 @@ export async function activeSessionItemsOf(identities: readonly string[]): Promi
     byIdentity.get(s.identity)?.push(s);
   }
   return byIdentity;
+}
+
+/**
+ * Above this many charge points, `activeSessionItemsOfMany` reads the sweep's shards instead of a
+ * pointer Query per charge point.
+ */
+export const SHARDS_ABOVE = 100;
+
+/**
+ * The running sessions of very many charge points (PowerBank's zone, hundreds or thousands): every
+ * running session of the platform from the sweep's pointers (AP-52: 8 shard Queries and their pages,
+ * strongly consistent), kept for the charge points asked about, then their sessions by BatchGet. A
+ * thousand charge points cost some 20 requests instead of a thousand pointer Queries, which is what
+ * a grid activation's first seconds are spent on. It reads every running session of the platform
+ * (about 150 bytes each: 30,000 running sessions are some 4.5 MB, 600 read units), fine for an
+ * activation, not for the planner's every minute, which keeps `activeSessionItemsOf`. Up to
+ * SHARDS_ABOVE charge points it is `activeSessionItemsOf`.
+ */
+export async function activeSessionItemsOfMany(identities: readonly string[]): Promise<Map<string, SessionItem[]>> {
+  if (identities.length <= SHARDS_ABOVE) return activeSessionItemsOf(identities);
+  const asked = new Set(identities);
+  const pointers = (await Promise.all(Array.from({ length: ACTIVE_SESSION_SHARDS }, (_, shard) => listActiveSessionPointers(shard, true)))).flat();
+  return sessionsByIdentity(
+    identities,
+    pointers.filter((p) => asked.has(p.identity)).map((p) => keys.transaction(p.identity, p.transactionId)),
+  );
 }
 
 /** AP-51: a remote start's intent for a connector, if not expired (DynamoDB Local never expires items). */
@@ -187,11 +218,12 @@ export async function listSessionsOfDriver(operatorId: string, userId: string, q
 }
 
 /** AP-52: the running sessions of one sweep shard. */
-export async function listActiveSessionPointers(shard: number): Promise<Array<{ sessionId: string; identity: string; transactionId: string; chargePointId: string }>> {
+export async function listActiveSessionPointers(shard: number, consistent = false): Promise<Array<{ sessionId: string; identity: string; transactionId: string; chargePointId: string }>> {
   return queryAll({
     TableName: config().tableName,
     KeyConditionExpression: 'pk = :pk',
     ExpressionAttributeValues: { ':pk': keys.activeSessionsOfShard(shard).pk },
+    ...(consistent ? { ConsistentRead: true } : {}),
   });
 }
 

@@ -11,7 +11,7 @@ import { config } from '../../lib/config';
 import { keys } from '../../lib/db/keys';
 import { activeTransactions } from '../../lib/db/logs';
 import { migrateRunningPointers } from '../../lib/db/migrations/running-pointers';
-import { activeSessionItems, activeSessionItemsOf } from '../../lib/db/sessions';
+import { ACTIVE_SESSION_SHARDS, activeSessionItems, activeSessionItemsOf, activeSessionItemsOfMany, SHARDS_ABOVE } from '../../lib/db/sessions';
 import { attachCallCounter } from '../../lib/aws/call-counter';
 import { aCommissionedChargePoint, aConnectedClient, BOOT } from './support/ocpp';
 import { startTestRuntime } from './support/runtime';
@@ -133,5 +133,19 @@ describe('many charge points at once', () => {
     expect(running.get(a.identity)!.map((s) => s.transactionId)).toEqual([txA]);
     expect(running.get(b.identity)!.map((s) => s.transactionId).sort()).toEqual([txB1, txB2].sort());
     expect(running.get(idle.identity)).toEqual([]);
+
+    // Very many (a PowerBank zone): the sweep's 8 shards and one BatchGet, not a Query per charge
+    // point, with the same answer (other tests' running sessions in the shards are left out).
+    const many = [a.identity, b.identity, idle.identity, ...Array.from({ length: SHARDS_ABOVE }, (_, i) => `not-running-${i}`)];
+    const counted = attachCallCounter(documentClient(), 'running-shards');
+    let byShards: Map<string, Array<{ transactionId: string }>>;
+    try {
+      byShards = await activeSessionItemsOfMany(many);
+    } finally {
+      counted.detach();
+    }
+    expect(counted.calls.map((c) => c.command)).toEqual([...Array.from({ length: ACTIVE_SESSION_SHARDS }, () => 'QueryCommand'), 'BatchGetItemCommand']);
+    expect(byShards).toEqual(await activeSessionItemsOf(many));
+    expect([...byShards.values()].flat().map((s) => s.transactionId).sort()).toEqual([txA, txB1, txB2].sort());
   }, 60_000);
 });

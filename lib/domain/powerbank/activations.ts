@@ -33,7 +33,7 @@ import {
   type ActivationTarget,
 } from '../../db/powerbank-activations';
 import { listEnrolledInZone, type Enrolment } from '../../db/powerbank';
-import { activeSessionItemsOf, getSessionItem } from '../../db/sessions';
+import { activeSessionItemsOfMany, getSessionItem } from '../../db/sessions';
 import { makeEvent, publish } from '../../events/publish';
 import type { OperatorPrincipal } from '../../http/operator-auth';
 import { newId } from '../../ids';
@@ -199,8 +199,9 @@ async function chargingAmong(enrolled: readonly Enrolment[]): Promise<Charging[]
     const conn = connections.get(cp.connection!.connectionId);
     return conn && conn.bootStatus === 'Accepted' ? [{ cp, conn }] : [];
   });
-  // Their running sessions: a pointer Query each, then all the sessions by BatchGet (AP-28).
-  const running = await activeSessionItemsOf(booted.map(({ cp }) => cp.identity!));
+  // Their running sessions: for a large zone from the sweep's shards (AP-52), else a pointer Query each
+  // (AP-28); then all the sessions by BatchGet.
+  const running = await activeSessionItemsOfMany(booted.map(({ cp }) => cp.identity!));
   return (await mapLimited(booted, FANOUT_CONCURRENCY, ({ cp, conn }) => chargingOf(cp, conn, running.get(cp.identity!) ?? []))).filter((c): c is Charging => c !== undefined);
 }
 
