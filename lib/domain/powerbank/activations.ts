@@ -165,6 +165,16 @@ interface Charging {
 }
 
 /**
+ * Charge points with their live connection (none: not connected), two BatchGets of 100 keys a
+ * request (strongly consistent: a send reuses these reads as callChargePoint's `known`).
+ */
+async function withConnections(chargePointIds: readonly string[]): Promise<Array<{ cp: ChargePoint; conn: ConnectionRecord | undefined }>> {
+  const cps = await getChargePoints(chargePointIds, true);
+  const connections = new Map((await getConnections(cps.flatMap((cp) => (cp.connection ? [cp.connection.connectionId] : [])))).map((c) => [c.connectionId, c]));
+  return cps.map((cp) => ({ cp, conn: cp.connection ? connections.get(cp.connection.connectionId) : undefined }));
+}
+
+/**
  * A target: connected, booted Accepted, with a running session that is charging (2.0.1: the
  * transaction's chargingState `Charging`; 1.6, whose transactions carry no state: its connector's
  * last StatusNotification `Charging`). SuspendedEV/SuspendedEVSE and idle chargers are left alone.
@@ -193,12 +203,9 @@ async function chargingOf(cp: ChargePoint, conn: ConnectionRecord, sessions: rea
  */
 async function chargingAmong(enrolled: readonly Enrolment[]): Promise<Charging[]> {
   const operatorOf = new Map(enrolled.map((e) => [e.chargePointId, e.operatorId]));
-  const cps = (await getChargePoints([...operatorOf.keys()], true)).filter((cp) => cp.identity && cp.protocol && cp.connection && cp.operatorId === operatorOf.get(cp.chargePointId));
-  const connections = new Map((await getConnections(cps.map((cp) => cp.connection!.connectionId))).map((c) => [c.connectionId, c]));
-  const booted = cps.flatMap((cp) => {
-    const conn = connections.get(cp.connection!.connectionId);
-    return conn && conn.bootStatus === 'Accepted' ? [{ cp, conn }] : [];
-  });
+  const booted = (await withConnections([...operatorOf.keys()])).flatMap(({ cp, conn }) =>
+    cp.identity && cp.protocol && conn && conn.bootStatus === 'Accepted' && cp.operatorId === operatorOf.get(cp.chargePointId) ? [{ cp, conn }] : [],
+  );
   // Their running sessions: for a large zone from the sweep's shards (AP-52), else a pointer Query each
   // (AP-28); then all the sessions by BatchGet.
   const running = await activeSessionItemsOfMany(booted.map(({ cp }) => cp.identity!));
@@ -401,17 +408,16 @@ export async function endActivation(a: Activation, now = Date.now()): Promise<Ac
   // Every charger the profile may have reached: all but those it was never sent to. One that never
   // got it answers the clear with Unknown, which harms nothing.
   const targets = (await listTargets(a.activationId)).filter((t) => t.limitOutcome !== 'not_sent' && t.limitOutcome !== 'not_connected');
-  // Their items and connections as now (BatchGet, as the start read them): one that went away is not_connected.
-  const cps = new Map((await getChargePoints(targets.map((t) => t.chargePointId), true)).map((cp) => [cp.chargePointId, cp]));
-  const connections = new Map((await getConnections([...cps.values()].flatMap((cp) => (cp.connection ? [cp.connection.connectionId] : [])))).map((c) => [c.connectionId, c]));
+  // Their items and connections as now (as the start read them): one that went away is not_connected.
+  const found = new Map((await withConnections(targets.map((t) => t.chargePointId))).map((x) => [x.cp.chargePointId, x]));
   const sends: StepSend[] = [];
   for (const t of targets) {
-    const cp = cps.get(t.chargePointId);
+    const { cp, conn } = found.get(t.chargePointId) ?? {};
     if (!cp || cp.identity !== t.identity) {
       await recordTargetSend({ activationId: t.activationId, chargePointId: t.chargePointId, step: 'restore' }, { outcome: 'not_sent', error: 'ClearChargingProfile: the charge point is no longer registered' });
       continue;
     }
-    sends.push({ t, action: 'ClearChargingProfile', payload: clearPayload(t.protocol), known: { chargePoint: cp, connection: cp.connection ? connections.get(cp.connection.connectionId) : undefined } });
+    sends.push({ t, action: 'ClearChargingProfile', payload: clearPayload(t.protocol), known: { chargePoint: cp, connection: conn } });
   }
   await sendStep('restore', sends);
   log.info('powerbank activation ended', { activationId: a.activationId, restoreAsked: targets.length });
