@@ -71,9 +71,15 @@ export function expiresAtFor(retentionDays: number, from = Date.now()): number {
   return Math.floor(from / 1000) + retentionDays * 86_400;
 }
 
-/** The item for one log entry, with any extra index attributes (e.g. the connector-status projection). */
-export function logItem(entry: LogEntry, extra: Record<string, unknown> = {}): Record<string, unknown> {
-  const suffix = entry.messageId ? `${entry.kind}#${entry.messageId}` : `${entry.kind}#${randomBytes(4).toString('hex')}`;
+/**
+ * The item for one log entry, with any extra index attributes (e.g. the connector-status projection).
+ * Its key is its time, kind and message id; `variant` tells apart a second entry of the same frame
+ * kind and message id that may land in the same millisecond (a charger's duplicate answer, logged
+ * `late`, must not overwrite the answer that counted).
+ */
+export function logItem(entry: LogEntry, extra: Record<string, unknown> = {}, variant?: string): Record<string, unknown> {
+  const base = entry.messageId ? `${entry.kind}#${entry.messageId}` : `${entry.kind}#${randomBytes(4).toString('hex')}`;
+  const suffix = variant ? `${base}#${variant}` : base;
   return {
     ...keys.logEntry(entry.identity, entry.at, suffix),
     type: ENTITY.logEntry,
@@ -91,8 +97,8 @@ export function logPut(entry: LogEntry, extra: Record<string, unknown> = {}): Tr
   return { Put: { TableName: config().tableName, Item: logItem(entry, extra) } };
 }
 
-export async function putLogEntry(entry: LogEntry, extra: Record<string, unknown> = {}): Promise<void> {
-  await documentClient().send(new PutCommand({ TableName: config().tableName, Item: logItem(entry, extra) }));
+export async function putLogEntry(entry: LogEntry, extra: Record<string, unknown> = {}, variant?: string): Promise<void> {
+  await documentClient().send(new PutCommand({ TableName: config().tableName, Item: logItem(entry, extra, variant) }));
 }
 
 /**
@@ -143,7 +149,8 @@ export async function logInvalidFrame(entry: LogEntry, connectionId: string): Pr
   );
   const count = Number(out.Attributes?.invalidFrames ?? 0);
   if (count > inFull) return;
-  const item = logItem(entry);
+  // Beside, never over, a valid frame of the same kind and message id in the same millisecond (an unmatched duplicate answer).
+  const item = logItem(entry, {}, 'invalid');
   await documentClient().send(
     new PutCommand({
       TableName: config().tableName,

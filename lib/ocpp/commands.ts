@@ -503,6 +503,7 @@ export async function receiveCallResponse(conn: ConnectionRecord, frame: Respons
     ...(pending.activation ? [targetAnswerWrite(pending.activation, status === 'partially_accepted' ? 'accepted' : status, at, error ? `${error.code}: ${error.description}` : undefined)] : []),
   ]);
   if (result.cancelled) {
-    await putLogEntry({ ...base, category: 'ocpp_state', action: pending.action, detail: { late: true, commandId: pending.commandId } });
+    // Beside, never over, the entry of an answer that counted (a duplicate can arrive in the same millisecond).
+    await putLogEntry({ ...base, category: 'ocpp_state', action: pending.action, detail: { late: true, commandId: pending.commandId } }, {}, 'late');
   }
 }

@@ -6,7 +6,7 @@ import type { LocalRuntime } from '../../local/runtime';
 import { listLog } from '../../lib/db/logs';
 import { Conflict } from '../../lib/domain/errors';
 import type { callChargePoint as CallFn } from '../../lib/ocpp/commands';
-import { aCommissionedChargePoint, aConnectedClient, aRegisteredChargePoint, BOOT } from './support/ocpp';
+import { aCommissionedChargePoint, aConnectedClient, aRawSocket, aRegisteredChargePoint, BOOT } from './support/ocpp';
 import { startTestRuntime } from './support/runtime';
 
 let rt: LocalRuntime;
@@ -199,5 +199,29 @@ describe('commands', () => {
     const kinds = (await listLog(id16, { limit: 200 })).entries.map((e) => `${e.kind}:${e.action}`);
     expect(kinds).toContain('call_out:Reset');
     expect(kinds).toContain('result_in:Reset');
+  });
+
+  it('logs a duplicate answer as late beside the answer that counted, never over it (both may arrive in the same millisecond)', async () => {
+    const reg = await aCommissionedChargePoint(rt, { protocol: 'ocpp1.6' });
+    const raw = await aRawSocket(rt, { identity: reg.identity, password: reg.provisioningPassword, protocol: 'ocpp1.6' });
+    raw.send(JSON.stringify([2, 'boot-1', 'BootNotification', BOOT['ocpp1.6']]));
+    await raw.next();
+    const pending = callChargePoint(reg.identity, 'UnlockConnector', { connectorId: 1 });
+    const call = JSON.parse((await raw.next())!) as [number, string];
+    // The same answer twice, back to back.
+    raw.send(JSON.stringify([3, call[1], { status: 'Unlocked' }]));
+    raw.send(JSON.stringify([3, call[1], { status: 'Unlocked' }]));
+    expect((await pending).status).toBe('accepted');
+    await rt.drain();
+    // The duplicate is logged late (it raced the first to the pending call) or unmatched (it came after): either way, beside it.
+    const answers = (await listLog(reg.identity, { limit: 50 })).entries.filter((e) => e.kind === 'result_in' && e.messageId === call[1]);
+    const what = (e: (typeof answers)[number]) => {
+      const d = (e.detail ?? {}) as { late?: boolean; unmatched?: boolean; outcome?: string };
+      return d.late ? 'late' : d.unmatched ? 'unmatched' : d.outcome;
+    };
+    expect(answers).toHaveLength(2);
+    expect(answers.map(what).filter((w) => w === 'accepted')).toHaveLength(1);
+    expect(answers.map(what).filter((w) => w === 'late' || w === 'unmatched')).toHaveLength(1);
+    raw.close();
   });
 });
