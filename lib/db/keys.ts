@@ -22,6 +22,7 @@ export const ENTITY = {
   activeSession: 'active_session',
   runningTransaction: 'running_transaction',
   driverSession: 'driver_session',
+  sessionListEntry: 'session_list_entry',
   replay: 'replay_guard',
   command: 'command',
   verification: 'email_verification',
@@ -210,14 +211,18 @@ export const keys = {
   runningTransaction: (identity: string, transactionId: string): Key => ({ pk: `TX#${identity}`, sk: `RUN#${transactionId}` }),
   runningTransactionsOfChargePoint: (identity: string) => ({ pk: `TX#${identity}`, skPrefix: 'RUN#' }),
   /**
-   * A transaction item is also the charging session (domain/sessions.ts). gsi1: a charge point's
-   * sessions by start time; gsi2: a team's. `{startedAt}#{sessionId}`: ISO times sort as text.
+   * A session's list entry (AP-48, AP-49): beside its transaction item, written once in the start's
+   * transaction, carrying the index keys, so the session item, rewritten at every meter reading, is in
+   * no index. gsi1: a charge point's sessions by start time; gsi2: a team's.
+   * `{startedAt}#{sessionId}`: ISO times sort as text. Sessions written before entries carry the
+   * index keys themselves.
    */
+  sessionListEntry: (identity: string, transactionId: string): Key => ({ pk: `TX#${identity}`, sk: `LIST#${transactionId}` }),
   sessionByChargePoint: (chargePointId: string, startedAt: string, sessionId: string) => ({ gsi1pk: `CP#${chargePointId}#SESSIONS`, gsi1sk: `${startedAt}#${sessionId}` }),
   sessionsOfChargePoint: (chargePointId: string) => ({ gsi1pk: `CP#${chargePointId}#SESSIONS` }),
   sessionByTeam: (teamId: string, startedAt: string, sessionId: string) => ({ gsi2pk: `TEAM#${teamId}#SESSIONS`, gsi2sk: `${startedAt}#${sessionId}` }),
   sessionsOfTeam: (teamId: string) => ({ gsi2pk: `TEAM#${teamId}#SESSIONS` }),
-  /** A driver's sessions: one pointer item per session (both GSIs are taken by the session item itself). */
+  /** A driver's sessions: one pointer item per session (the list entry's GSIs are a charge point's and a team's). */
   driverSession: (operatorId: string, userId: string, startedAt: string, sessionId: string): Key => ({ pk: `DRIVER#${operatorId}#${userId}#SESSIONS`, sk: `${startedAt}#${sessionId}` }),
   sessionsOfDriver: (operatorId: string, userId: string) => ({ pk: `DRIVER#${operatorId}#${userId}#SESSIONS` }),
   /** A remote start's intent, waiting for the next session on that connector (TTL 2 min). */

@@ -1,7 +1,9 @@
 // Charging sessions in the table. A session IS the transaction item (AP-15, `TX#{identity}` /
-// `TX#{transactionId}`) grown with who, how, price and energy: no second item per session, so the
-// OCPP writes stay one transaction. Queries by charge point (gsi1), team (gsi2) and driver (pointer
-// items) are AP-48…AP-50; remote start intents AP-51; running sessions for the lost-charger sweep AP-52.
+// `TX#{transactionId}`) grown with who, how, price and energy. Queries by charge point (gsi1), team
+// (gsi2) and driver go through small entry items written once, at the start, in the start's
+// transaction (AP-48…AP-50), so the session item itself is in no index: each meter reading that
+// rewrites it costs its own size and no index copies (issue #13). Remote start intents AP-51; running
+// sessions for the lost-charger sweep AP-52.
 import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from '../aws/clients';
 import { config } from '../config';
@@ -151,24 +153,33 @@ function rangeCondition(q: SessionPageQuery, sk: string): { expr: string; values
   return { expr: '', values: {} };
 }
 
-// Cursors carry the last sort key only; the partition comes from the request, so a cursor cannot
-// open another partition (same reasoning as db/query.ts cursors).
-function encode(sk: string): string {
-  return Buffer.from(JSON.stringify({ sk })).toString('base64url');
+// Cursors carry the last sort key, and for an index page whether the last item was a list entry
+// (its base-table key is LIST#, a session written before entries existed is its own entry, TX#); the
+// partition comes from the request, so a cursor cannot open another partition (same reasoning as
+// db/query.ts cursors).
+interface Cursor {
+  readonly sk: string;
+  readonly entry?: true;
 }
-function decode(cursor: string): string {
+function encode(c: Cursor): string {
+  return Buffer.from(JSON.stringify(c)).toString('base64url');
+}
+function decode(cursor: string): Cursor {
   try {
     const v = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
-    if (v && typeof v === 'object' && typeof (v as { sk?: unknown }).sk === 'string' && Object.keys(v).length === 1) return (v as { sk: string }).sk;
+    if (v && typeof v === 'object' && typeof (v as { sk?: unknown }).sk === 'string') {
+      const { sk, entry, ...rest } = v as { sk: string; entry?: unknown };
+      if (Object.keys(rest).length === 0 && (entry === undefined || entry === true)) return { sk, ...(entry ? { entry: true as const } : {}) };
+    }
   } catch {
     // fall through
   }
   throw new ValidationFailed('The cursor is not one this endpoint returned', [{ field: 'query.cursor', message: 'is not a cursor this endpoint returned' }]);
 }
 
-async function pageOf(index: 'gsi1' | 'gsi2' | null, pkName: string, skName: string, pk: string, q: SessionPageQuery): Promise<{ items: Record<string, unknown>[]; nextCursor?: string }> {
+async function pageOf(index: 'gsi1' | 'gsi2' | null, pkName: string, skName: string, pk: string, q: SessionPageQuery): Promise<SessionPage> {
   const range = rangeCondition(q, skName);
-  const startSk = q.cursor ? decode(q.cursor) : undefined;
+  const start = q.cursor ? decode(q.cursor) : undefined;
   const out = await documentClient().send(
     new QueryCommand({
       TableName: config().tableName,
@@ -177,44 +188,57 @@ async function pageOf(index: 'gsi1' | 'gsi2' | null, pkName: string, skName: str
       ExpressionAttributeValues: { ':pk': pk, ...range.values },
       ScanIndexForward: false,
       Limit: q.limit,
-      ...(startSk !== undefined
-        ? { ExclusiveStartKey: index ? { [pkName]: pk, [skName]: startSk, ...baseKeyOfIndexed(startSk) } : { pk, sk: startSk } }
+      ...(start !== undefined
+        ? { ExclusiveStartKey: index ? { [pkName]: pk, [skName]: start.sk, ...baseKeyOfIndexed(start) } : { pk, sk: start.sk } }
         : {}),
     }),
   );
-  const items = (out.Items ?? []) as Record<string, unknown>[];
-  const last = out.LastEvaluatedKey?.[skName];
-  return { items, ...(typeof last === 'string' && items.length === q.limit ? { nextCursor: encode(last) } : {}) };
+  const found = (out.Items ?? []) as Record<string, unknown>[];
+  const last = out.LastEvaluatedKey;
+  const lastSk = last?.[skName];
+  const nextCursor =
+    typeof lastSk === 'string' && found.length === q.limit ? encode({ sk: lastSk, ...(index && String(last?.sk).startsWith(SESSION_LIST_ENTRY_PREFIX) ? { entry: true as const } : {}) }) : undefined;
+  return { items: await sessionsOfEntries(found), ...(nextCursor ? { nextCursor } : {}) };
+}
+
+const SESSION_LIST_ENTRY_PREFIX = keys.sessionListEntry('', '').sk;
+
+/**
+ * The sessions a page of list items names, in the page's order: an entry (or a driver's pointer)
+ * names its session by `sessionPk` / `sessionSk`, read with one BatchGet; a session written before
+ * entries existed carries the index keys itself and is its own entry.
+ */
+async function sessionsOfEntries(found: readonly Record<string, unknown>[]): Promise<SessionItem[]> {
+  const keyOf = (it: Record<string, unknown>) => (typeof it.sessionPk === 'string' ? { pk: it.sessionPk, sk: String(it.sessionSk) } : { pk: String(it.pk), sk: String(it.sk) });
+  const wanted = found.filter((it) => typeof it.sessionPk === 'string').map(keyOf);
+  const read = new Map((wanted.length ? await batchGetAll<SessionItem>(wanted) : []).map((it) => [`${it.pk}\n${it.sk}`, it]));
+  return found
+    .map((it) => (typeof it.sessionPk === 'string' ? read.get(`${keyOf(it).pk}\n${keyOf(it).sk}`) : (it as unknown as SessionItem)))
+    .filter((x): x is SessionItem => !!x);
 }
 
 // A GSI's ExclusiveStartKey needs the base-table key of the item too; the sort key names the
-// session, whose base key follows from its id, so the cursor stays small.
-function baseKeyOfIndexed(sk: string): Record<string, string> {
-  const k = sessionKeyOf(sk.slice(sk.lastIndexOf('#') + 1));
+// session, whose base keys (its entry's, or its own for a session from before entries) follow from
+// its id, so the cursor stays small.
+function baseKeyOfIndexed(c: Cursor): Record<string, string> {
+  const k = sessionKeyOf(c.sk.slice(c.sk.lastIndexOf('#') + 1));
   if (!k) throw new ValidationFailed('The cursor is not one this endpoint returned', [{ field: 'query.cursor', message: 'is not a cursor this endpoint returned' }]);
-  return { ...keys.transaction(k.identity, k.transactionId) };
+  return c.entry ? { ...keys.sessionListEntry(k.identity, k.transactionId) } : { ...keys.transaction(k.identity, k.transactionId) };
 }
 
 /** AP-48: a charge point's sessions, newest first. */
 export async function listSessionsOfChargePoint(chargePointId: string, q: SessionPageQuery): Promise<SessionPage> {
-  const page = await pageOf('gsi1', 'gsi1pk', 'gsi1sk', keys.sessionsOfChargePoint(chargePointId).gsi1pk, q);
-  return { items: page.items as unknown as SessionItem[], ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
+  return pageOf('gsi1', 'gsi1pk', 'gsi1sk', keys.sessionsOfChargePoint(chargePointId).gsi1pk, q);
 }
 
 /** AP-49: a team's sessions, newest first. */
 export async function listSessionsOfTeam(teamId: string, q: SessionPageQuery): Promise<SessionPage> {
-  const page = await pageOf('gsi2', 'gsi2pk', 'gsi2sk', keys.sessionsOfTeam(teamId).gsi2pk, q);
-  return { items: page.items as unknown as SessionItem[], ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
+  return pageOf('gsi2', 'gsi2pk', 'gsi2sk', keys.sessionsOfTeam(teamId).gsi2pk, q);
 }
 
 /** AP-50: a driver's sessions, newest first: a page of pointers, then one BatchGet of the sessions. */
 export async function listSessionsOfDriver(operatorId: string, userId: string, q: SessionPageQuery): Promise<SessionPage> {
-  const page = await pageOf(null, 'pk', 'sk', keys.sessionsOfDriver(operatorId, userId).pk, q);
-  const wanted = page.items.map((p) => ({ pk: String(p.sessionPk), sk: String(p.sessionSk) }));
-  if (wanted.length === 0) return { items: [] };
-  const found = new Map((await batchGetAll<SessionItem>(wanted)).map((it) => [`${it.pk}\n${it.sk}`, it]));
-  const items = wanted.map((w) => found.get(`${w.pk}\n${w.sk}`)).filter((x): x is SessionItem => !!x);
-  return { items, ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
+  return pageOf(null, 'pk', 'sk', keys.sessionsOfDriver(operatorId, userId).pk, q);
 }
 
 /** AP-52: the running sessions of one sweep shard. */

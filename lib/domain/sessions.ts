@@ -385,6 +385,29 @@ function startPointers(s: SessionItem): TransactItem[] {
   ];
 }
 
+/**
+ * The session's list entry (AP-48, AP-49): the charge point's and the team's index keys, on an item
+ * of its own that never changes, so the session item is in no index (keys.ts `sessionListEntry`).
+ */
+function listEntry(s: SessionItem): TransactItem {
+  const sessionId = s.sessionId ?? sessionIdOf(s.identity, s.transactionId);
+  const startedAt = s.startedAt ?? '';
+  return {
+    Put: {
+      TableName: config().tableName,
+      Item: {
+        ...keys.sessionListEntry(s.identity, s.transactionId),
+        ...keys.sessionByChargePoint(s.chargePointId, startedAt, sessionId),
+        ...(s.teamId ? keys.sessionByTeam(s.teamId, startedAt, sessionId) : {}),
+        type: ENTITY.sessionListEntry,
+        sessionId,
+        sessionPk: s.pk,
+        sessionSk: s.sk,
+      },
+    },
+  };
+}
+
 /** A driver's pointer to the session (AP-43); none without a driver. */
 function driverPointer(s: SessionItem): TransactItem[] {
   if (!s.userId || !s.operatorId || !s.startedAt || !s.sessionId) return [];
@@ -552,8 +575,6 @@ async function newSession(c: ChargerRef, f: StartFacts): Promise<{ item: Session
   const item: SessionItem = {
     ...(cp?.powerManaged ? { powerManaged: true } : {}),
     ...keys.transaction(c.identity, f.transactionId),
-    ...keys.sessionByChargePoint(c.chargePointId, f.startedAt, sessionId),
-    ...(teamId ? keys.sessionByTeam(teamId, f.startedAt, sessionId) : {}),
     identity: c.identity,
     chargePointId: c.chargePointId,
     operatorId: c.operatorId,
@@ -589,7 +610,7 @@ export async function startSession16(c: ChargerRef, p: { transactionId: number; 
     meterStartWh: p.meterStart,
   });
   return {
-    writes: [putSession(item, undefined), ...startPointers(item), ...driverPointer(item), ...(intentKey ? [{ Delete: { TableName: config().tableName, Key: intentKey } }] : [])],
+    writes: [putSession(item, undefined), listEntry(item), ...startPointers(item), ...driverPointer(item), ...(intentKey ? [{ Delete: { TableName: config().tableName, Key: intentKey } }] : [])],
     effects: [() => publish([startedEvent(item)])],
     idTagInfo: idTagInfoFor(c.version, authorisation ?? { verdict: 'Accepted', freeVend: false }),
   };
@@ -699,7 +720,7 @@ export async function transactionEventSession201(c: ChargerRef, e: TransactionEv
     s = { ...made.item, ...(prev ? { rev: prev.rev } : {}) };
     authorisation = made.authorisation;
     if (made.intentKey) startWrites.push({ Delete: { TableName: config().tableName, Key: made.intentKey } });
-    startWrites.push(...driverPointer(s));
+    startWrites.push(listEntry(s), ...driverPointer(s));
     startsRunning = true;
     const started = s;
     startEffects = [() => publish([startedEvent(started)])];

@@ -3,7 +3,7 @@
 // the token's verdict and driver, the payment method and the cost from the price group; the
 // operator API lists them (paged, newest first, dates) and shows one with its meter curve; the
 // session.started / session.ended webhooks arrive once each; the lost-charger sweep ends sessions.
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { RPCClient } from 'ocpp-rpc';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -243,6 +243,62 @@ describe('session queries', () => {
     const driver = await api<{ sessions: Array<{ session_id: string; user_id: string }> }>('GET', `/api/v1/operator/drivers/${USER}/sessions` + `?to=${encodeURIComponent(minutesAgo(150))}&limit=1`, op());
     expect(driver.body.sessions).toHaveLength(1);
     expect(driver.body.sessions[0]).toMatchObject({ session_id: ids[1], user_id: USER });
+  });
+
+  it('keeps the session item out of every index (its list entry carries the keys) and pages across a session written before entries', async () => {
+    const { reg, client, id } = await aCharger('ocpp1.6');
+    const ids: string[] = [];
+    // Long ago, so the team's other sessions (the tests above start theirs in the last hours) stay out of the range.
+    for (const t of [minutesAgo(1040), minutesAgo(1020)]) {
+      const s = (await client.call('StartTransaction', { connectorId: 1, idTag: CARD, meterStart: 0, timestamp: t })) as { transactionId: number };
+      await client.call('MeterValues', { connectorId: 1, transactionId: s.transactionId, meterValue: [energy16(t, '50')] });
+      await client.call('StopTransaction', { transactionId: s.transactionId, meterStop: 100, timestamp: t });
+      ids.push((await sessionOf(reg.identity, s.transactionId)).session_id);
+      const { Item } = await documentClient().send(new GetCommand({ TableName: config().tableName, Key: keys.transaction(reg.identity, String(s.transactionId)) }));
+      expect(Item).toBeDefined();
+      expect(Object.keys(Item!).filter((k) => k.startsWith('gsi'))).toEqual([]);
+      const entry = await documentClient().send(new GetCommand({ TableName: config().tableName, Key: keys.sessionListEntry(reg.identity, String(s.transactionId)) }));
+      expect(entry.Item).toMatchObject({ type: 'session_list_entry', gsi1pk: `CP#${id}#SESSIONS`, gsi2pk: `TEAM#${rt.seed!.teamId}#SESSIONS` });
+    }
+    // A session as the code before list entries wrote it: the index keys on the session item itself.
+    const legacyTx = '999000';
+    const { sessionIdOf } = await import('../../lib/db/sessions');
+    const legacyId = sessionIdOf(reg.identity, legacyTx);
+    const legacyAt = minutesAgo(1030);
+    await documentClient().send(
+      new PutCommand({
+        TableName: config().tableName,
+        Item: {
+          ...keys.transaction(reg.identity, legacyTx),
+          ...keys.sessionByChargePoint(id, legacyAt, legacyId),
+          ...keys.sessionByTeam(rt.seed!.teamId, legacyAt, legacyId),
+          type: 'transaction',
+          identity: reg.identity,
+          chargePointId: id,
+          operatorId: rt.seed!.operatorId,
+          teamId: rt.seed!.teamId,
+          transactionId: legacyTx,
+          sessionId: legacyId,
+          status: 'ended',
+          startedAt: legacyAt,
+          stoppedAt: legacyAt,
+          rev: 1,
+        },
+      }),
+    );
+    // Newest first, one a page: entry, legacy item, entry, each cursor positioned after the right kind.
+    for (const path of [`/api/v1/operator/charge-points/${id}/sessions`, `/api/v1/operator/teams/${rt.seed!.teamId}/sessions`]) {
+      const seen: string[] = [];
+      let cursor: string | null = null;
+      const range = `from=${encodeURIComponent(minutesAgo(1045))}&to=${encodeURIComponent(minutesAgo(1010))}`;
+      do {
+        const page: { status: number; body: { sessions: Array<{ session_id: string }>; next_cursor: string | null } } = await api('GET', `${path}?limit=1&${range}${cursor ? `&cursor=${cursor}` : ''}`, op());
+        expect(page.status).toBe(200);
+        seen.push(...page.body.sessions.map((x) => x.session_id));
+        cursor = page.body.next_cursor;
+      } while (cursor && seen.length < 10);
+      expect(seen).toEqual([ids[1], legacyId, ids[0]]);
+    }
   });
 
   it('answers 404 for an unknown session, team or driver, and 400 naming a bad cursor or date', async () => {
