@@ -1,7 +1,7 @@
 // TransactWriteItems with the cancellation reasons surfaced, so callers can tell which condition
 // failed (and read the item that failed it) without parsing error strings.
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { DeleteCommand, PutCommand, TransactWriteCommand, UpdateCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { documentClient } from './clients';
 
@@ -25,6 +25,24 @@ export async function transactWrite(items: TransactItem[]): Promise<{ cancelled:
       const oldItems = (err.CancellationReasons ?? []).map((r) => (r.Item ? unmarshall(r.Item) : undefined));
       return { cancelled: true, reasons, oldItems };
     }
+    throw err;
+  }
+}
+
+/**
+ * One write of a transaction's kind sent alone: a PutItem, UpdateItem or DeleteItem with its
+ * condition. Outside a transaction DynamoDB bills an item's write units once instead of twice; for
+ * writes that need no other item to change with them (ActionResult.writesAlone).
+ */
+export async function writeAlone(item: TransactItem): Promise<{ ok: true } | { ok: false; reason: 'ConditionalCheckFailed' }> {
+  try {
+    if (item.Put) await documentClient().send(new PutCommand(item.Put));
+    else if (item.Update) await documentClient().send(new UpdateCommand(item.Update));
+    else if (item.Delete) await documentClient().send(new DeleteCommand(item.Delete));
+    else throw new Error('writeAlone: a ConditionCheck writes nothing on its own');
+    return { ok: true };
+  } catch (err) {
+    if (err instanceof ConditionalCheckFailedException) return { ok: false, reason: 'ConditionalCheckFailed' };
     throw err;
   }
 }

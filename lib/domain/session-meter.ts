@@ -80,8 +80,9 @@ export function applyReadings(m: MeterState, readings: readonly Reading[]): Mete
   for (const r of sorted) {
     if (!Number.isFinite(r.wh) || r.wh < 0) continue;
     // A reading older than the newest one applied is not replayed into the segments (it would read as
-    // a reset); readings arrive in order from one charger, so this only drops stragglers.
-    if (lastMeterAt !== undefined && r.at < lastMeterAt) continue;
+    // a reset); readings arrive in order from one charger, so this only drops stragglers. The newest
+    // reading again (same time, same value: a retried message whose answer was lost) adds nothing.
+    if (lastMeterAt !== undefined && (r.at < lastMeterAt || (r.at === lastMeterAt && r.wh === lastMeterWh))) continue;
     if (lastMeterWh === undefined || segmentStartWh === undefined) {
       segmentStartWh = r.wh;
     } else if (r.wh < lastMeterWh) {

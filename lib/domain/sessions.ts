@@ -13,6 +13,7 @@
 // - A session ends by the charger (StopTransaction / TransactionEvent Ended), by force stop
 //   (forceCloseSession), or by the lost-charger timeout (closeLostSessions). A charger's late stop
 //   after a timeout still sets the real meter stop and cost; after a force stop it changes nothing.
+import { isDeepStrictEqual } from 'node:util';
 import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from '../aws/clients';
 import { transactWrite, type TransactItem } from '../aws/transact';
@@ -516,6 +517,12 @@ export interface SessionStep {
   readonly effects: Array<() => Promise<void>>;
   /** The token's verdict, when the message carried one (the answer's idTagInfo / idTokenInfo). */
   readonly idTagInfo?: JsonObject;
+  /**
+   * The writes set what the message says on the session alone, under the session's own condition
+   * (`rev`, or running): applied again they change nothing, so they need no transaction and no replay
+   * guard (ActionResult.writesAlone). A meter reading or a 2.0.1 Updated event.
+   */
+  readonly alone?: boolean;
 }
 
 interface StartFacts {
@@ -620,19 +627,23 @@ export async function startSession16(c: ChargerRef, p: { transactionId: number; 
  * 1.6 MeterValues with a transactionId: the energy register readings join the session's meter, and
  * the charger's current draw (current or power) is kept on the session for the power planner.
  *
- * No DynamoDB request is added for the draw (the hot path's budget: sessions-hot-path.test.ts). With
- * energy readings the session is read and put anyway: the draw rides in that put. Without them the
- * message cost one log PutItem; now that PutItem becomes one transaction of the log and an update of
- * the session's `measured` alone, made without reading the session: conditional on the session
- * running, and leaving `rev` alone so it never fails a concurrent read-modify-write (which may put
- * back an older draw: a draw lost or older counts less in the planner, which is safe).
+ * With energy readings the session is read and put back conditional on its `rev`: the draw rides in
+ * that put. Without them the session's `measured` alone is updated without reading the session:
+ * conditional on the session running, and leaving `rev` alone so it never fails a concurrent
+ * read-modify-write (which may put back an older draw: a draw lost or older counts less in the
+ * planner, which is safe). Either write is sent alone, then the log entry (`alone`): a retried
+ * message's readings are already applied (applyReadings skips them), so no transaction or replay
+ * guard is needed, and a transaction would bill the session's write units twice (issue #13).
  */
 export async function meterValuesSession16(c: ChargerRef, transactionId: string, readings: readonly Reading[], draw?: MeasuredDraw): Promise<SessionStep> {
-  if (readings.length === 0) return { writes: draw ? [updateDraw(c.identity, transactionId, draw)] : [], effects: [] };
+  if (readings.length === 0) return { writes: draw ? [updateDraw(c.identity, transactionId, draw)] : [], effects: [], alone: true };
   const s = await getSessionItem(c.identity, transactionId);
   if (!s || s.status !== 'active') return { writes: [], effects: [] };
   const measured = newerDraw(s.measured, draw);
-  return { writes: [putSession({ ...s, meter: applyReadings(meterOf(s), readings), ...(measured ? { measured } : {}) }, s)], effects: [] };
+  const meter = applyReadings(meterOf(s), readings);
+  // A retried message (its answer was lost) brings nothing new: nothing to write.
+  if (isDeepStrictEqual(meter, meterOf(s)) && isDeepStrictEqual(measured, s.measured)) return { writes: [], effects: [] };
+  return { writes: [putSession({ ...s, meter, ...(measured ? { measured } : {}) }, s)], effects: [], alone: true };
 }
 
 /** The session's latest draw, set without reading it (see meterValuesSession16). */
@@ -701,7 +712,10 @@ export async function transactionEventSession201(c: ChargerRef, e: TransactionEv
   const info = e.transactionInfo;
   const prev = await getSessionItem(c.identity, info.transactionId);
   if (prev && prev.lastSeqNo !== undefined && prev.lastSeqNo >= e.seqNo) {
-    return { writes: [], effects: [], ...(e.idToken ? { idTagInfo: await tokenInfo(c, e.idToken.idToken) } : {}) };
+    // Seen already (a retry, or a straggler): nothing to write. Without a token the answer is empty
+    // whatever happens, so no replay guard is needed either; with one, the guard answers a retry as
+    // the first time.
+    return { writes: [], effects: [], ...(e.idToken ? { idTagInfo: await tokenInfo(c, e.idToken.idToken) } : { alone: true }) };
   }
   let s: SessionItem;
   let authorisation: Authorisation | null = null;
@@ -768,7 +782,13 @@ export async function transactionEventSession201(c: ChargerRef, e: TransactionEv
     };
   }
   if (isNew && s.meter && s.meter.readings > 0) s = { ...s, meterStart: Math.round(s.meter.segmentStartWh ?? 0), meter: { ...s.meter, startUnknown: e.eventType !== 'Started' } };
-  return { writes: [putSession(s, prev), ...startWrites, ...(startsRunning && s.status === 'active' ? startPointers(s) : [])], effects: startEffects, ...(idTagInfo ? { idTagInfo } : {}) };
+  return {
+    writes: [putSession(s, prev), ...startWrites, ...(startsRunning && s.status === 'active' ? startPointers(s) : [])],
+    effects: startEffects,
+    ...(idTagInfo ? { idTagInfo } : {}),
+    // An Updated event of a known session: its seqNo (checked above) and `rev` make a retry a no-op.
+    ...(!startsRunning && startWrites.length === 0 ? { alone: true } : {}),
+  };
 }
 
 // ---- lost chargers --------------------------------------------------------------------------------

@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from '../aws/clients';
-import { transactWrite, type TransactItem } from '../aws/transact';
+import { transactWrite, writeAlone, type TransactItem } from '../aws/transact';
 import { config } from '../config';
 import { getConnection, type ConnectionRecord } from '../db/charge-points';
 import { ENTITY, keys } from '../db/keys';
@@ -147,7 +147,16 @@ async function handleCall(conn: ConnectionRecord, call: Call, input: FrameInput)
     const writes = result.writes ?? [];
 
     let written = true;
-    if (!result.replayGuard && writes.length === 0) {
+    if (result.writesAlone && !result.replayGuard) {
+      const skipped: string[] = [];
+      for (const w of writes) {
+        const out = await writeAlone(w);
+        if (!out.ok) skipped.push(out.reason);
+      }
+      written = skipped.length === 0;
+      if (!written) log.warn('state write skipped', { identity: conn.identity, action: call.action, reasons: skipped });
+      await putLogEntry({ ...entry, ...(written ? {} : { detail: { stateWriteSkipped: skipped } }) }, result.logExtra);
+    } else if (!result.replayGuard && writes.length === 0) {
       // The common case (Heartbeat, StatusNotification, MeterValues…): exactly one PutItem.
       await documentClient().send(new PutCommand({ TableName: config().tableName, Item: logItem(entry, result.logExtra) }));
     } else {

@@ -7,6 +7,7 @@ import type { LocalRuntime } from '../../local/runtime';
 import { attachCallCounter, isWrite, type CallCounter } from '../../lib/aws/call-counter';
 import { documentClient } from '../../lib/aws/clients';
 import { putDriver, putIdToken } from '../../lib/db/drivers';
+import { listLog } from '../../lib/db/logs';
 import { getSessionItem } from '../../lib/db/sessions';
 import { putPriceGroup, setDefaultPriceGroup, setFreeVend } from '../../lib/db/price-groups';
 import { EVENT_RULES } from '../../lib/events/rules';
@@ -84,8 +85,18 @@ describe('DynamoDB requests per session message', () => {
     expect(start.filter((c) => c === 'GetItemCommand')).toHaveLength(5);
     expect(start).toHaveLength(7);
 
-    const meter = await commandsOf(() => client.call('MeterValues', { connectorId: 1, transactionId: tx, meterValue: energy('1500') }));
-    expect(meter).toEqual(['GetItemCommand', 'TransactWriteItemsCommand']);
+    // The session, its put (conditional on its rev), then the log: no transaction, which would bill
+    // the session's write units twice, and no replay guard (ocpp/actions/types.ts writesAlone).
+    const reading = energy('1500');
+    const meter = await commandsOf(() => client.call('MeterValues', { connectorId: 1, transactionId: tx, meterValue: reading }));
+    expect(meter).toEqual(['GetItemCommand', 'PutItemCommand', 'PutItemCommand']);
+    // The same readings again (a retry whose answer was lost): nothing new, so only the log is written.
+    const before = await getSessionItem(client.identity!, String(tx));
+    const again = await commandsOf(() => client.call('MeterValues', { connectorId: 1, transactionId: tx, meterValue: reading }));
+    expect(again).toEqual(['GetItemCommand', 'PutItemCommand']);
+    const after = await getSessionItem(client.identity!, String(tx));
+    expect(after?.meter).toEqual(before?.meter);
+    expect(after?.rev).toBe(before?.rev);
 
     const heartbeat = await commandsOf(() => client.call('Heartbeat', {}));
     expect(heartbeat).toEqual(['PutItemCommand']);
@@ -102,25 +113,40 @@ describe('DynamoDB requests per session message', () => {
     const current = (value: string) => ({ value, measurand: 'Current.Import', phase: 'L1', unit: 'A' });
     // Energy and current together: the session read and written once, as for energy alone.
     const both = await commandsOf(() => client.call('MeterValues', { connectorId: 1, transactionId: tx, meterValue: [{ timestamp: new Date().toISOString(), sampledValue: [{ value: '1500' }, current('16')] }] }));
-    expect(both).toEqual(['GetItemCommand', 'TransactWriteItemsCommand']);
-    // Current alone: one request, as the log's PutItem was; the session is not read.
+    expect(both).toEqual(['GetItemCommand', 'PutItemCommand', 'PutItemCommand']);
+    // Current alone: the session is not read; its draw is updated, then the log.
     const alone = await commandsOf(() => client.call('MeterValues', { connectorId: 1, transactionId: tx, meterValue: [{ timestamp: new Date().toISOString(), sampledValue: [current('10')] }] }));
-    expect(alone).toEqual(['TransactWriteItemsCommand']);
+    expect(alone).toEqual(['UpdateItemCommand', 'PutItemCommand']);
     const session = await getSessionItem(client.identity!, String(tx));
     expect(session?.measured?.currentA).toEqual({ L1: 10 });
     expect(session?.meter?.lastMeterWh).toBe(1500);
     await client.call('StopTransaction', { transactionId: tx, meterStop: 2000, timestamp: new Date().toISOString() });
+    // A draw for a session that has ended: its condition (running) fails, the charger is answered,
+    // the session stays as the stop left it and the log says the write was skipped.
+    const ended = await getSessionItem(client.identity!, String(tx));
+    expect(await client.call('MeterValues', { connectorId: 1, transactionId: tx, meterValue: [{ timestamp: new Date().toISOString(), sampledValue: [current('7')] }] })).toEqual({});
+    expect(await getSessionItem(client.identity!, String(tx))).toEqual(ended);
+    const newest = (await listLog(client.identity!, { limit: 5 })).entries.find((e) => e.action === 'MeterValues');
+    expect(newest?.detail).toEqual({ stateWriteSkipped: ['ConditionalCheckFailed'] });
   });
 
-  it('2.0.1: an Updated TransactionEvent reads the session once and writes once', async () => {
+  it('2.0.1: an Updated TransactionEvent reads the session once and writes it alone, then the log', async () => {
     const client = await aCharger('ocpp2.0.1');
     const t = { transactionId: `HOT-${aSerial('T')}` };
     await client.call('TransactionEvent', { eventType: 'Started', timestamp: new Date().toISOString(), triggerReason: 'Authorized', seqNo: 0, transactionInfo: t, evse: { id: 1, connectorId: 1 }, idToken: { idToken: CARD, type: 'ISO14443' } });
     const plain = await commandsOf(() => client.call('TransactionEvent', { eventType: 'Updated', timestamp: new Date().toISOString(), triggerReason: 'ChargingStateChanged', seqNo: 1, transactionInfo: { ...t, chargingState: 'Charging' } }));
-    expect(plain).toEqual(['GetItemCommand', 'TransactWriteItemsCommand']);
+    expect(plain).toEqual(['GetItemCommand', 'PutItemCommand', 'PutItemCommand']);
     const metered = await commandsOf(() =>
       client.call('TransactionEvent', { eventType: 'Updated', timestamp: new Date().toISOString(), triggerReason: 'MeterValuePeriodic', seqNo: 2, transactionInfo: t, meterValue: [{ timestamp: new Date().toISOString(), sampledValue: [{ value: 1000 }] }] }),
     );
-    expect(metered).toEqual(['GetItemCommand', 'TransactWriteItemsCommand']);
+    expect(metered).toEqual(['GetItemCommand', 'PutItemCommand', 'PutItemCommand']);
+    // The same event again (same seqNo): the session is not written a second time.
+    const retried = await commandsOf(() =>
+      client.call('TransactionEvent', { eventType: 'Updated', timestamp: new Date().toISOString(), triggerReason: 'MeterValuePeriodic', seqNo: 2, transactionInfo: t, meterValue: [{ timestamp: new Date().toISOString(), sampledValue: [{ value: 1000 }] }] }),
+    );
+    expect(retried).toEqual(['GetItemCommand', 'PutItemCommand']);
+    // Started and Ended still go in one transaction with their replay guard (pointers, entries, events).
+    const ended = await commandsOf(() => client.call('TransactionEvent', { eventType: 'Ended', timestamp: new Date().toISOString(), triggerReason: 'EVDeparted', seqNo: 3, transactionInfo: t }));
+    expect(ended).toEqual(['GetItemCommand', 'TransactWriteItemsCommand']);
   });
 });

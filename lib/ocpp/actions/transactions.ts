@@ -72,7 +72,7 @@ export const transactionEvent: ActionHandler = async (ctx, payload: TransactionE
   const step = await transactionEventSession201(chargerOf(ctx), payload, energyReadings(payload.meterValue), drawReading(payload.meterValue, ctx.receivedAt));
   return {
     category: 'transaction',
-    replayGuard: true,
+    ...(step.alone ? { writesAlone: true } : { replayGuard: true }),
     response: payload.idToken ? { idTokenInfo: step.idTagInfo ?? { status: 'Accepted' } } : {},
     writes: step.writes,
     effects: step.effects,
@@ -82,13 +82,14 @@ export const transactionEvent: ActionHandler = async (ctx, payload: TransactionE
 
 /**
  * MeterValues: kept in the log (one write). 1.6 readings with a transactionId also join that
- * session's meter (a read and a conditional write, replay-guarded so a retry does not count twice);
- * a current or power reading alone updates the session's draw in the log's own write (sessions.ts).
+ * session's meter (a read and a write conditional on the session's `rev`, then the log: no
+ * transaction, since a retry's readings are already applied and change nothing); a current or power
+ * reading alone updates the session's draw without reading it (sessions.ts).
  * 2.0.1 sends a transaction's readings in TransactionEvent (J02); its MeterValues stay in the log.
  */
 export const meterValues: ActionHandler = async (ctx, payload: { transactionId?: number; meterValue: Parameters<typeof energyReadings>[0] }) => {
   if (ctx.version !== 'ocpp1.6' || payload.transactionId === undefined) return { category: 'transaction', response: {} };
   const step = await meterValuesSession16(chargerOf(ctx), String(payload.transactionId), energyReadings(payload.meterValue), drawReading(payload.meterValue, ctx.receivedAt));
   if (step.writes.length === 0) return { category: 'transaction', response: {} };
-  return { category: 'transaction', response: {}, replayGuard: true, writes: step.writes };
+  return { category: 'transaction', response: {}, ...(step.alone ? { writesAlone: true } : { replayGuard: true }), writes: step.writes };
 };

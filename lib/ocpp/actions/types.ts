@@ -14,7 +14,8 @@ export interface ActionContext {
 
 /**
  * What an action handler decides. The pipeline writes `writes` and the log entry in ONE transaction
- * (or a single PutItem when there are no writes), answers `response`, then runs `effects`.
+ * (or a single PutItem when there are no writes, or each alone with `writesAlone`), answers
+ * `response`, then runs `effects`.
  */
 export interface ActionResult {
   readonly response: JsonObject;
@@ -24,6 +25,14 @@ export interface ActionResult {
   readonly logExtra?: Record<string, unknown>;
   /** Remember the answer under (identity, messageId, request hash) so a retried CALL is answered the same and not applied twice. */
   readonly replayGuard?: boolean;
+  /**
+   * The writes need no transaction and no replay guard: each is its own request, then the log's
+   * PutItem. For writes that set what the message says and are guarded by their own condition (a
+   * meter reading on a session, conditional on its `rev`; a 2.0.1 event, on its seqNo), so a retry
+   * changes nothing and a write that lands without its log entry loses nothing. A transaction bills
+   * every item's write units twice (issue #13). A failed condition is logged as in a transaction.
+   */
+  readonly writesAlone?: boolean;
   /** After the write succeeded: publish events, send follow-up commands. Failures are logged, never answered. */
   readonly effects?: ReadonlyArray<() => Promise<void>>;
   /**

@@ -32,6 +32,14 @@ describe('session meter', () => {
     expect(m.meterResets).toBe(0);
   });
 
+  it('applies the same readings twice as once (a retried message), while a new value at the same time still counts', () => {
+    const once = applyReadings(emptyMeter(), read(1000, 2500));
+    expect(applyReadings(once, read(1000, 2500))).toEqual(once);
+    const corrected = applyReadings(once, [{ at: at(1), wh: 2600 }]);
+    expect(energyOf(corrected)).toBe(1600);
+    expect(corrected.readings).toBe(3);
+  });
+
   it('keeps at most MAX_CURVE_POINTS points, the first and the last among them', () => {
     let m = emptyMeter();
     for (let i = 0; i < 500; i++) m = applyReadings(m, [{ at: new Date(Date.UTC(2026, 0, 1) + i * 60_000).toISOString(), wh: i * 10 }]);
