@@ -122,6 +122,11 @@ function main(opts: CostOptions): void {
   const apiShare = at100k.lines.filter((l) => l.service === 'API Gateway').reduce((s, l) => s + l.perChargerUsd, 0) / at100k.perChargerUsd;
   out(heading('Against the targets'));
   out(`  < ${usd(TARGET_USD_AT_100K)} per charger-month at 100k chargers (issue #7): ${usd(at100k.perChargerUsd)} → ${at100k.perChargerUsd < TARGET_USD_AT_100K ? 'met' : 'MISSED'}; API Gateway is ${fmt(apiShare * 100)} % of it`);
+  // What this design pays before any DynamoDB request: every message through API Gateway and a
+  // Lambda invocation, every minute connected. Nothing the handlers do changes it; only the
+  // heartbeat (bounded by the 10-minute idle timeout) or another WebSocket front door would.
+  const floor = at100k.lines.filter((l) => l.service === 'API Gateway' || (l.service === 'Lambda' && l.price === 'lambdaRequests')).reduce((s, l) => s + l.perChargerUsd, 0);
+  out(`  floor of this design at 100k: API Gateway messages and connection minutes + one Lambda request per message = ${usd(floor)} (${fmt((floor / TARGET_USD_AT_100K) * 100)} % of the target), leaving ${usd(Math.max(0, TARGET_USD_AT_100K - floor))} for DynamoDB, EventBridge, logs, storage and CloudFront, which cost ${usd(at100k.perChargerUsd - floor - at100k.fixed.reduce((s, l) => s + l.perChargerUsd, 0))} here`);
   out(`  AWS's Fargate-based OCPP guidance, ~${usd(AWS_GUIDANCE_USD_AT_500)} per charger-month at 500 chargers: this platform ${usd(at500.perChargerUsd)} at 500 (${fmt(AWS_GUIDANCE_USD_AT_500 / at500.perChargerUsd)}× less), fixed costs included`);
 
   // What moves the 100k figure: one change at a time.
