@@ -55,7 +55,8 @@ export function decodeCursor(cursor: string, pk: string): { pk: string; sk: stri
     const start = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
     if (start && typeof start === 'object' && !Array.isArray(start)) {
       const { pk: p, sk, ...rest } = start as Record<string, unknown>;
-      if (p === pk && typeof sk === 'string' && Object.keys(rest).length === 0) return { pk, sk };
+      // DynamoDB refuses a sort key over 1,024 bytes as a 500-worthy ValidationException: a 400 here.
+      if (p === pk && typeof sk === 'string' && Buffer.byteLength(sk, 'utf8') <= 1024 && Object.keys(rest).length === 0) return { pk, sk };
     }
   } catch {
     // not base64url JSON: fall through to the same answer as a well-formed foreign cursor

@@ -157,6 +157,7 @@ function rangeCondition(q: SessionPageQuery, sk: string): { expr: string; values
 // (its base-table key is LIST#, a session written before entries existed is its own entry, TX#); the
 // partition comes from the request, so a cursor cannot open another partition (same reasoning as
 // db/query.ts cursors).
+const MAX_CURSOR_SK = 300;
 interface Cursor {
   readonly sk: string;
   readonly entry?: true;
@@ -169,7 +170,9 @@ function decode(cursor: string): Cursor {
     const v = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
     if (v && typeof v === 'object' && typeof (v as { sk?: unknown }).sk === 'string') {
       const { sk, entry, ...rest } = v as { sk: string; entry?: unknown };
-      if (Object.keys(rest).length === 0 && (entry === undefined || entry === true)) return { sk, ...(entry ? { entry: true as const } : {}) };
+      // A sort key this endpoint returns is `{startedAt}#{sessionId}`, well under MAX_CURSOR_SK; a
+      // longer one would reach DynamoDB's 1,024-byte sort-key limit as a 500, not a 400.
+      if (Object.keys(rest).length === 0 && (entry === undefined || entry === true) && sk.length <= MAX_CURSOR_SK) return { sk, ...(entry ? { entry: true as const } : {}) };
     }
   } catch {
     // fall through

@@ -308,6 +308,11 @@ describe('session queries', () => {
     const cursor = await api<{ errors: Array<{ field: string }> }>('GET', `/api/v1/operator/teams/${rt.seed!.teamId}/sessions` + '?cursor=garbage', op());
     expect(cursor.status).toBe(400);
     expect(cursor.body.errors[0]!.field).toBe('query.cursor');
+    // Well formed, but a sort key longer than any session's (DynamoDB would refuse it as a key).
+    const long = Buffer.from(JSON.stringify({ sk: `${'x'.repeat(1200)}#ses_${Buffer.from('CP-1\n12').toString('base64url')}`, entry: true })).toString('base64url');
+    const tooLong = await api<{ errors: Array<{ field: string }> }>('GET', `/api/v1/operator/teams/${rt.seed!.teamId}/sessions?cursor=${long}`, op());
+    expect(tooLong.status).toBe(400);
+    expect(tooLong.body.errors[0]!.field).toBe('query.cursor');
     const date = await api<{ errors: Array<{ field: string }> }>('GET', `/api/v1/operator/teams/${rt.seed!.teamId}/sessions` + '?from=yesterday', op());
     expect(date.status).toBe(400);
     expect(date.body.errors[0]!.field).toContain('from');
