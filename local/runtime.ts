@@ -58,6 +58,8 @@ export interface RuntimeOptions {
   readonly schedules?: 'timers' | 'manual';
   /** Extra environment for the handlers (e.g. short timeouts in tests). */
   readonly env?: Record<string, string>;
+  /** The WebSocket gateway's idle timeout and maximum connection duration (API Gateway's 10 min and 2 h by default; tests shorten them). */
+  readonly websocketLimits?: { readonly idleTimeoutMs?: number; readonly maxConnectionMs?: number };
 }
 
 export interface LocalRuntime {
@@ -210,6 +212,7 @@ export async function startLocalRuntime(opts: RuntimeOptions = {}): Promise<Loca
       domainName: () => `localhost:${port}`,
       onOpen: (id) => live.add(id),
       onClose: (id) => live.remove(id),
+      ...opts.websocketLimits,
     });
     // Runs first at stop: refuse new work, stop frames and sockets, then deliveries, then the rest.
     stops.push(async () => {

@@ -16,6 +16,17 @@ import { invoke } from './lambda';
 /** API Gateway's message limit: 128 KB (frames are 32 KB; ws reassembles them). */
 const MAX_MESSAGE_BYTES = 128 * 1024;
 
+/**
+ * API Gateway's WebSocket quotas (AWS's quota table: "Idle Connection Timeout: 10 minutes" and
+ * "Connection duration for WebSocket API: 2 hours", neither adjustable). Idle means no message in
+ * either direction; ping and pong control frames are answered by the gateway and, by every report
+ * found, do not count (lib/ocpp/heartbeat.ts), so here they do not either: a charger that relies on
+ * pings alone is closed after 10 minutes locally as it would be on AWS. `npm run idle-check` asks a
+ * deployment the same question.
+ */
+export const API_GATEWAY_IDLE_TIMEOUT_MS = 10 * 60_000;
+export const API_GATEWAY_MAX_CONNECTION_MS = 2 * 3600_000;
+
 interface LiveConnection {
   readonly id: string;
   readonly socket: WebSocket;
@@ -35,6 +46,10 @@ export interface WsGatewayOptions {
   /** Told of every connection that opens and closes (the runtime keeps the live set on disk, see live-connections.ts). */
   readonly onOpen?: (connectionId: string) => void;
   readonly onClose?: (connectionId: string) => void;
+  /** Close a connection without a message either way for this long. Default API_GATEWAY_IDLE_TIMEOUT_MS. */
+  readonly idleTimeoutMs?: number;
+  /** Close every connection this long after it opened. Default API_GATEWAY_MAX_CONNECTION_MS. */
+  readonly maxConnectionMs?: number;
 }
 
 export class WsGateway {
@@ -50,8 +65,26 @@ export class WsGateway {
   /** Set by close(): no new connections, no new frames. */
   private closing = false;
 
+  private readonly idleTimeoutMs: number;
+  private readonly maxConnectionMs: number;
+  private readonly reaper: NodeJS.Timeout;
+
   constructor(private readonly opts: WsGatewayOptions) {
     this.byKey = Object.fromEntries(opts.routes.map((r) => [r.routeKey, r]));
+    this.idleTimeoutMs = opts.idleTimeoutMs ?? API_GATEWAY_IDLE_TIMEOUT_MS;
+    this.maxConnectionMs = opts.maxConnectionMs ?? API_GATEWAY_MAX_CONNECTION_MS;
+    // One sweep for all connections, a few times per idle period (a connection closes at most a
+    // quarter period late, as API Gateway does not promise the second either).
+    this.reaper = setInterval(() => this.closeExpired(Date.now()), Math.max(50, Math.min(this.idleTimeoutMs, this.maxConnectionMs) / 4));
+    this.reaper.unref();
+  }
+
+  /** Closes connections idle too long or open too long, with 1001 Going away, as API Gateway does. */
+  private closeExpired(now: number): void {
+    for (const conn of this.connections.values()) {
+      if (conn.socket.readyState !== conn.socket.OPEN) continue;
+      if (now - conn.lastActiveAt >= this.idleTimeoutMs || now - conn.connectedAt >= this.maxConnectionMs) conn.socket.close(1001, 'Going away');
+    }
   }
 
   /** Requests that reached the Management API (@connections), by method: tests count them. */
@@ -229,6 +262,7 @@ export class WsGateway {
         return;
       }
       conn.socket.send(body.toString('utf8'));
+      conn.lastActiveAt = Date.now();
       res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
     } else if (req.method === 'GET') {
       res.writeHead(200, { 'content-type': 'application/json' }).end(
@@ -277,6 +311,7 @@ export class WsGateway {
    */
   async close(graceMs = Number.POSITIVE_INFINITY): Promise<void> {
     this.closing = true;
+    clearInterval(this.reaper);
     for (const conn of this.connections.values()) conn.socket.close(1001, 'Server shutting down');
     let timer: NodeJS.Timeout | undefined;
     const grace = Number.isFinite(graceMs) ? new Promise<void>((r) => (timer = setTimeout(r, graceMs))) : new Promise<void>(() => undefined);
