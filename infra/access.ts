@@ -137,6 +137,7 @@ export function environmentFor(access: Access, platform: Platform, scope: Stack)
     // Domain settings of the deployment: only when set, so the functions keep their own defaults.
     ...(platform.config.ocpp16BackofficeUrlKeys ? { OCPP16_BACKOFFICE_URL_KEYS: platform.config.ocpp16BackofficeUrlKeys } : {}),
     ...(platform.config.powerbankBornholmZone ? { POWERBANK_BORNHOLM_ZONE: platform.config.powerbankBornholmZone } : {}),
+    ...(platform.config.heartbeatSeconds !== undefined ? { HEARTBEAT_INTERVAL_SECONDS: String(platform.config.heartbeatSeconds) } : {}),
   };
   forEachAccess(access, (key, value) => Object.assign(environment, mappingFor(key).environment(value, platform, scope)));
   return environment;

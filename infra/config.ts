@@ -2,6 +2,7 @@
 // All but senderEmail are optional; docs/deploy.md lists them.
 import type { Construct } from 'constructs';
 import { parseUrlKeys } from '../lib/domain/backoffice-url-keys';
+import { HEARTBEAT_BOUNDS_SECONDS } from '../lib/ocpp/heartbeat';
 
 export interface DeployConfig {
   /** Prefix of every stack name, so two copies (say staging and production) can share an account. @default 'Commissioning' */
@@ -56,9 +57,22 @@ export interface DeployConfig {
   readonly ocpp16BackofficeUrlKeys?: string;
   /** PowerBank bidding zone of Bornholm (POWERBANK_BORNHOLM_ZONE): `DK2` today, `DK3` once the energy island runs. @default 'DK2' */
   readonly powerbankBornholmZone?: 'DK2' | 'DK3';
+  /**
+   * The heartbeat interval BootNotification answers ask for (HEARTBEAT_INTERVAL_SECONDS), 60–86400 s.
+   * Above 570 s an otherwise quiet charger stays connected only if WebSocket pings keep API Gateway
+   * connections open, which AWS does not document: `npm run idle-check` on this deployment first
+   * (docs/deploy.md). @default 540 (lib/ocpp/heartbeat.ts)
+   */
+  readonly heartbeatSeconds?: number;
 }
 
 const LOG_LEVELS = ['debug', 'info', 'warn', 'error'];
+
+/** `-c heartbeatSeconds=900` arrives as a string, cdk.json's `"heartbeatSeconds": 900` as a number. */
+function heartbeatContext(value: unknown): { heartbeatSeconds?: number } {
+  if (value === undefined || value === null || value === '') return {};
+  return { heartbeatSeconds: typeof value === 'number' || typeof value === 'string' ? Number(value) : NaN };
+}
 
 export function readDeployConfig(scope: Construct): DeployConfig {
   const text = (key: string): string | undefined => {
@@ -89,6 +103,7 @@ export function readDeployConfig(scope: Construct): DeployConfig {
     allowUnencryptedOcpp: flag('allowUnencryptedOcpp'),
     ocpp16BackofficeUrlKeys: text('ocpp16BackofficeUrlKeys'),
     powerbankBornholmZone: text('powerbankBornholmZone') as DeployConfig['powerbankBornholmZone'],
+    ...heartbeatContext(scope.node.tryGetContext('heartbeatSeconds')),
   };
 
   if (!/^[A-Za-z][A-Za-z0-9-]{0,40}$/.test(config.stackPrefix)) throw new Error('Context stackPrefix must be letters, digits and dashes');
@@ -137,6 +152,12 @@ export function readDeployConfig(scope: Construct): DeployConfig {
   }
   if (config.powerbankBornholmZone !== undefined && !['DK2', 'DK3'].includes(config.powerbankBornholmZone)) {
     throw new Error('Context powerbankBornholmZone must be DK2 or DK3');
+  }
+  if (config.heartbeatSeconds !== undefined) {
+    const h = config.heartbeatSeconds;
+    if (!Number.isInteger(h) || h < HEARTBEAT_BOUNDS_SECONDS.min || h > HEARTBEAT_BOUNDS_SECONDS.max) {
+      throw new Error(`Context heartbeatSeconds must be a whole number of seconds from ${HEARTBEAT_BOUNDS_SECONDS.min} to ${HEARTBEAT_BOUNDS_SECONDS.max}`);
+    }
   }
   if (!LOG_LEVELS.includes(config.logLevel)) throw new Error(`Context logLevel must be one of ${LOG_LEVELS.join(', ')}`);
   return config;

@@ -26,4 +26,20 @@
 // TriggerMessage instead of waiting for one, and connection loss is seen by $disconnect, not by a
 // missed heartbeat. Longer than ~570 s risks the idle close, which costs a reconnect ($connect, its
 // authorizer, StatusNotifications) — more than the heartbeats saved. docs/benchmarks.md has the figures.
+//
+// A deployment that has checked its own answer (`npm run idle-check` on the deployed OCPP URL, with
+// its chargers' WebSocketPingInterval set) may ask for another interval: HEARTBEAT_INTERVAL_SECONDS
+// (CDK context `heartbeatSeconds`, docs/deploy.md). The default stays 540 s.
 export const HEARTBEAT_INTERVAL_SECONDS = 540;
+
+/** OCPP-J asks for at least one Heartbeat a day (the clock); below a minute buys nothing (see above). */
+export const HEARTBEAT_BOUNDS_SECONDS = { min: 60, max: 86_400 } as const;
+
+/** The interval BootNotification answers give: HEARTBEAT_INTERVAL_SECONDS from the environment when set and in bounds, else 540 s. */
+export function heartbeatIntervalSeconds(env: NodeJS.ProcessEnv = process.env): number {
+  const raw = env.HEARTBEAT_INTERVAL_SECONDS;
+  if (raw === undefined || raw === '') return HEARTBEAT_INTERVAL_SECONDS;
+  const n = Number(raw);
+  // The deploy refuses a bad value (infra/config.ts); a bad one set by hand falls back to the default.
+  return Number.isInteger(n) && n >= HEARTBEAT_BOUNDS_SECONDS.min && n <= HEARTBEAT_BOUNDS_SECONDS.max ? n : HEARTBEAT_INTERVAL_SECONDS;
+}

@@ -81,6 +81,23 @@ describe('deploy audit (issue #13)', () => {
     expect(() => synthesize({ env: TEST_ENV, context: { powerbankBornholmZone: 'DK4' } })).toThrow(/powerbankBornholmZone must be DK2 or DK3/);
   });
 
+  it('passes a heartbeat interval the deployment chose (heartbeatSeconds) to the functions, and refuses one out of bounds', () => {
+    for (const given of ['900', 900]) {
+      const synth = synthesize({ env: TEST_ENV, context: { heartbeatSeconds: given } });
+      const envs = synth.application.api.stacks.flatMap((stack) =>
+        Object.values(resources(synth.template(stack), 'AWS::Lambda::Function')).map((f) => ((f.Properties!.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables ?? {})),
+      );
+      expect(envs.length).toBeGreaterThan(10);
+      for (const variables of envs) expect(variables.HEARTBEAT_INTERVAL_SECONDS).toBe('900');
+    }
+    const plain = synthesize({ env: TEST_ENV });
+    const plainEnv = Object.values(resources(plain.template(plain.application.api.stacks[0]!), 'AWS::Lambda::Function'))[0]!.Properties!.Environment as { Variables: Record<string, unknown> };
+    expect(plainEnv.Variables).not.toHaveProperty('HEARTBEAT_INTERVAL_SECONDS');
+    for (const bad of ['abc', '30', '86401', '600.5', 0]) {
+      expect(() => synthesize({ env: TEST_ENV, context: { heartbeatSeconds: bad } })).toThrow(/heartbeatSeconds must be a whole number of seconds from 60 to 86400/);
+    }
+  });
+
   it('exports the same values with and without custom domains and a signing secret, so adding them later deploys', () => {
     const plain = exportsOf(synthesize({ env: TEST_ENV, context: REQUIRED_CONTEXT }));
     const full = exportsOf(synthesize({ env: TEST_ENV, context: FULL_CONTEXT }));

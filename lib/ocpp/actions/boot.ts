@@ -4,11 +4,8 @@ import { getChargePoint, type BootInfo } from '../../db/charge-points';
 import { keys } from '../../db/keys';
 import { makeEvent, publish } from '../../events/publish';
 import type { ActionHandler } from './types';
-
-import { HEARTBEAT_INTERVAL_SECONDS } from '../heartbeat';
-
-/** Heartbeat interval we ask for: lib/ocpp/heartbeat.ts says why. */
-export { HEARTBEAT_INTERVAL_SECONDS };
+/** The heartbeat interval asked for: lib/ocpp/heartbeat.ts says why. */
+import { heartbeatIntervalSeconds } from '../heartbeat';
 
 interface Boot16 {
   chargePointVendor: string;
@@ -55,7 +52,7 @@ export const bootNotification: ActionHandler = async (ctx, payload: Boot16 | Boo
   const tableName = config().tableName;
   return {
     category: 'ocpp_state',
-    response: { status, currentTime: new Date().toISOString(), interval: HEARTBEAT_INTERVAL_SECONDS },
+    response: { status, currentTime: new Date().toISOString(), interval: heartbeatIntervalSeconds() },
     writes: [
       {
         Update: {
