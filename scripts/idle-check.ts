@@ -1,7 +1,9 @@
 // Do WebSocket pings keep a deployment's OCPP connections open? The one fact that decides whether
 // the heartbeat may be longer than API Gateway's 10-minute idle timeout (lib/ocpp/heartbeat.ts):
 //
-//   npm run idle-check -- --ocpp <wss url> --identity <id> --password <pw> [--protocol ocpp1.6] [--ping-seconds 60] [--minutes 12]
+//   npm run idle-check -- --ocpp <wss url> --identity <id> [--password <pw>] [--protocol ocpp1.6] [--ping-seconds 60] [--minutes 12]
+//
+// The password may come from OCPP_PASSWORD instead, so it is not echoed with the command line.
 //
 // Connects as a registered charge point (any: a demo one, or one registered for the test), then
 // sends no OCPP message at all, only a WebSocket ping every --ping-seconds, for --minutes. If the
@@ -80,7 +82,8 @@ export async function idleCheck(o: IdleCheckOptions): Promise<IdleCheckResult> {
   return closed ? { closed: true, closedAfterMs, code: closed.code, reason: closed.reason, pings, pongs } : { closed: false, pings, pongs };
 }
 
-const USAGE = `Usage: npm run idle-check -- --ocpp <wss url> --identity <id> --password <pw> [options]
+const USAGE = `Usage: npm run idle-check -- --ocpp <wss url> --identity <id> [--password <pw>] [options]
+  --password      the charge point's current password (or OCPP_PASSWORD in the environment)
   --protocol      ocpp1.6 (default) or ocpp2.0.1: the charge point's registered version
   --ping-seconds  seconds between WebSocket pings (default 60; 0: none)
   --minutes       how long to hold the connection without a message (default 12: past API Gateway's 10-minute idle timeout)`;
@@ -99,11 +102,12 @@ export async function main(argv: string[]): Promise<number> {
   const pingSeconds = Number(values['ping-seconds'] ?? 60);
   const minutes = Number(values.minutes ?? 12);
   const protocol = values.protocol ?? 'ocpp1.6';
-  if (!values.ocpp || !values.identity || !values.password || !(pingSeconds >= 0) || !(minutes > 0) || (protocol !== 'ocpp1.6' && protocol !== 'ocpp2.0.1')) {
+  const password = values.password ?? process.env.OCPP_PASSWORD;
+  if (!values.ocpp || !values.identity || !password || !(pingSeconds >= 0) || !(minutes > 0) || (protocol !== 'ocpp1.6' && protocol !== 'ocpp2.0.1')) {
     console.error(USAGE);
     return 2;
   }
-  const r = await idleCheck({ ocpp: values.ocpp, identity: values.identity, password: values.password, protocol, pingMs: pingSeconds * 1000, durationMs: minutes * 60_000, onEvent: (line) => console.log(line) });
+  const r = await idleCheck({ ocpp: values.ocpp, identity: values.identity, password, protocol, pingMs: pingSeconds * 1000, durationMs: minutes * 60_000, onEvent: (line) => console.log(line) });
   if (r.closed) {
     console.log(`\nClosed after ${((r.closedAfterMs ?? 0) / 60_000).toFixed(1)} min with ${r.pings} pings sent and ${r.pongs} answered: ${pingSeconds > 0 ? 'pings do not keep this deployment\'s connections open. Keep the heartbeat at 570 s or less (the default, 540 s).' : 'this is the idle timeout without pings.'}`);
   } else {
