@@ -47,6 +47,9 @@ interface LiveConnection {
   /** What the $connect authorizer returned as context (plus principalId): on every later event, as on AWS. */
   readonly authorizer: Record<string, unknown> | undefined;
   lastActiveAt: number;
+  /** The same two moments on the monotonic clock, for the limits: a wall clock that jumps (NTP, a test's fake Date) must not close connections. */
+  readonly openedMono: number;
+  activeMono: number;
 }
 
 export interface WsGatewayOptions {
@@ -84,15 +87,15 @@ export class WsGateway {
     this.byKey = Object.fromEntries(opts.routes.map((r) => [r.routeKey, r]));
     this.idleTimeoutMs = opts.idleTimeoutMs ?? API_GATEWAY_IDLE_TIMEOUT_MS;
     this.maxConnectionMs = opts.maxConnectionMs ?? API_GATEWAY_MAX_CONNECTION_MS;
-    this.reaper = setInterval(() => this.closeExpired(Date.now()), limitSweepMs(this.idleTimeoutMs, this.maxConnectionMs));
+    this.reaper = setInterval(() => this.closeExpired(performance.now()), limitSweepMs(this.idleTimeoutMs, this.maxConnectionMs));
     this.reaper.unref();
   }
 
-  /** Closes connections idle too long or open too long, with 1001 Going away, as API Gateway does. */
+  /** Closes connections idle too long or open too long (monotonic clock), with 1001 Going away, as API Gateway does. */
   private closeExpired(now: number): void {
     for (const conn of this.connections.values()) {
       if (conn.socket.readyState !== conn.socket.OPEN) continue;
-      if (now - conn.lastActiveAt >= this.idleTimeoutMs || now - conn.connectedAt >= this.maxConnectionMs) conn.socket.close(1001, 'Going away');
+      if (now - conn.activeMono >= this.idleTimeoutMs || now - conn.openedMono >= this.maxConnectionMs) conn.socket.close(1001, 'Going away');
     }
   }
 
@@ -192,7 +195,8 @@ export class WsGateway {
 
   private accept(socket: WebSocket, id: string, sourceIp: string, userAgent: string, authorizer: Record<string, unknown> | undefined): void {
     const now = Date.now();
-    const conn: LiveConnection = { id, socket, connectedAt: now, sourceIp, userAgent, authorizer, lastActiveAt: now };
+    const mono = performance.now();
+    const conn: LiveConnection = { id, socket, connectedAt: now, sourceIp, userAgent, authorizer, lastActiveAt: now, openedMono: mono, activeMono: mono };
     this.connections.set(id, conn);
     this.opts.onOpen?.(id);
     socket.on('message', (data, isBinary) => {
@@ -200,6 +204,7 @@ export class WsGateway {
       // answer InternalError. Unanswered, the charger's CALL times out and it repeats it after reconnecting.
       if (this.closing) return;
       conn.lastActiveAt = Date.now();
+      conn.activeMono = performance.now();
       const body = Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data);
       void this.track(this.onMessage(conn, isBinary ? body.toString('base64') : body.toString('utf8'), isBinary));
     });
@@ -272,6 +277,7 @@ export class WsGateway {
       }
       conn.socket.send(body.toString('utf8'));
       conn.lastActiveAt = Date.now();
+      conn.activeMono = performance.now();
       res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
     } else if (req.method === 'GET') {
       res.writeHead(200, { 'content-type': 'application/json' }).end(

@@ -64,4 +64,24 @@ describe("API Gateway's WebSocket limits in the local gateway", () => {
     await rt.drain();
     await vi.waitFor(async () => expect((await getChargePoint(cp.chargePoint.chargePointId, true))?.connection).toBeUndefined(), { timeout: 5_000 });
   });
+
+  it('measures the limits on the monotonic clock: a wall clock that jumps (a test moving Date 15 days on, NTP) closes nothing', async () => {
+    const cp = await aCommissionedChargePoint(rt, { protocol: 'ocpp1.6' });
+    const client: RPCClient = await aConnectedClient(rt, { identity: cp.identity, password: cp.provisioningPassword, protocol: 'ocpp1.6' });
+    let closed = false;
+    client.once('close', () => (closed = true));
+    await client.call('BootNotification', BOOT['ocpp1.6']);
+    vi.useFakeTimers({ toFake: ['Date'], now: Date.now() + 15 * 86_400_000, shouldAdvanceTime: true });
+    try {
+      // Messages keep it from idling; several sweeps pass after the jump.
+      for (let i = 0; i < 6; i += 1) {
+        await client.call('Heartbeat', {});
+        await new Promise((r) => setTimeout(r, IDLE_MS / 8));
+      }
+      expect(closed).toBe(false);
+    } finally {
+      vi.useRealTimers();
+      await client.close({ force: true });
+    }
+  });
 });
