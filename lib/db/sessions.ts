@@ -170,8 +170,8 @@ function decode(cursor: string): Cursor {
     const v = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
     if (v && typeof v === 'object' && typeof (v as { sk?: unknown }).sk === 'string') {
       const { sk, entry, ...rest } = v as { sk: string; entry?: unknown };
-      // A sort key this endpoint returns is `{startedAt}#{sessionId}`, well under MAX_CURSOR_SK; a
-      // longer one would reach DynamoDB's 1,024-byte sort-key limit as a 500, not a 400.
+      // A sort key this endpoint returns is `{startedAt}#{sessionId}`, well under MAX_CURSOR_SK: a
+      // longer one is not ours (and past 1,024 bytes DynamoDB would refuse it as a key: a 500, not a 400).
       if (Object.keys(rest).length === 0 && (entry === undefined || entry === true) && sk.length <= MAX_CURSOR_SK) return { sk, ...(entry ? { entry: true as const } : {}) };
     }
   } catch {
