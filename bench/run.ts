@@ -255,7 +255,7 @@ async function main(opts: BenchOptions): Promise<void> {
     mgmtDelta('probe', before);
 
     // 5. The steady mix at the requested load, then again at half the throughput it reached.
-    const ddbPid = findProcess(['DynamoDBLocal', `-port ${new URL(rt.dynamodbEndpoint).port}`]);
+    const ddbPid = findProcess('java', ['DynamoDBLocal', `-port ${new URL(rt.dynamodbEndpoint).port}`]);
     const runMix = async (phase: string, heartbeatSeconds: number, mixSeconds: number): Promise<MixSummary> => {
       const mgmtBefore = mgmtSnap();
       setPhase(phase);

@@ -1,6 +1,7 @@
 // CPU time of the processes taking part (Linux /proc; undefined elsewhere), so the report can say
 // where the CPU of each message goes: the gateway process, DynamoDB Local (Java), the load generator.
 import { readdirSync, readFileSync } from 'node:fs';
+import { basename } from 'node:path';
 
 /** Clock ticks per second of /proc/<pid>/stat (USER_HZ, 100 on Linux). */
 const TICKS_PER_SECOND = 100;
@@ -26,13 +27,21 @@ export function ownCpuSeconds(): number {
   return (u.user + u.system) / 1e6;
 }
 
-/** The process whose command line contains all of `parts` (e.g. DynamoDB Local's `-port 34567`). */
-export function findProcess(parts: readonly string[]): number | undefined {
+/**
+ * The process running `executable` whose command line contains all of `parts` (e.g. DynamoDB
+ * Local: `java` with `-port 34567`). The executable is matched on the first argument's base name:
+ * DynamoDB Local runs under a shell watchdog (local/dynamodb-watchdog.sh) whose command line holds
+ * the same arguments, and that shell uses no CPU of its own, so matching the arguments alone
+ * measured the shell and reported 0 s for DynamoDB Local.
+ */
+export function findProcess(executable: string, parts: readonly string[], procDir = '/proc'): number | undefined {
   try {
-    for (const entry of readdirSync('/proc')) {
+    for (const entry of readdirSync(procDir)) {
       if (!/^\d+$/.test(entry)) continue;
       try {
-        const cmd = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0').join(' ');
+        const argv = readFileSync(`${procDir}/${entry}/cmdline`, 'utf8').split('\0');
+        if (basename(argv[0] ?? '') !== executable) continue;
+        const cmd = argv.join(' ');
         if (parts.every((p) => cmd.includes(p))) return Number(entry);
       } catch {
         // the process ended meanwhile
