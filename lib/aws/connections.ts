@@ -21,10 +21,13 @@ export async function postToConnection(connectionId: string, frame: string): Pro
   }
 }
 
-export async function closeConnection(connectionId: string): Promise<void> {
+/** Closes a socket; false when @connections does not know it (410: gone, or its handshake not yet done). */
+export async function closeConnection(connectionId: string): Promise<boolean> {
   try {
     await managementClient().send(new DeleteConnectionCommand({ ConnectionId: connectionId }));
+    return true;
   } catch (err) {
-    if (!(err instanceof GoneException)) throw err;
+    if (err instanceof GoneException) return false;
+    throw err;
   }
 }

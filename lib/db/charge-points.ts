@@ -282,15 +282,25 @@ export function connectionPut(record: ConnectionRecord): TransactItem {
  * `retirePrevious`: the first connect with a rotated password retires the old one and records when
  * the new one was adopted (what makes the rotation `rotated`, domain/password-rotation.ts).
  */
-export function chargePointConnectedUpdate(chargePointId: string, connection: ChargePointConnection, retirePrevious: boolean): TransactItem {
+/**
+ * Records a new connection on the charge point, newest first. `replaces` is the connection the
+ * authorizer saw (undefined: none): the update applies only if that is still the recorded one (or
+ * none is), so of two connections of one charge point opened at the same moment, the second write
+ * fails instead of silently overwriting the first, which would stay open untracked. On failure the
+ * item comes back (ALL_OLD) so the caller can see which connection it raced with.
+ */
+export function chargePointConnectedUpdate(chargePointId: string, connection: ChargePointConnection, retirePrevious: boolean, replaces: string | undefined): TransactItem {
   return {
     Update: {
       TableName: config().tableName,
       Key: keys.chargePoint(chargePointId),
       UpdateExpression: `SET #conn = :conn, lastConnectedAt = :now, updatedAt = :now${retirePrevious ? ', credentials.adoptedAt = :now REMOVE credentials.previous, credentials.previousValidUntil' : ''}`,
-      ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(#conn) OR #conn.connectedAt <= :now)',
+      ConditionExpression: replaces
+        ? 'attribute_exists(pk) AND (attribute_not_exists(#conn) OR (#conn.connectionId = :replaces AND #conn.connectedAt <= :now))'
+        : 'attribute_exists(pk) AND attribute_not_exists(#conn)',
       ExpressionAttributeNames: { '#conn': 'connection' },
-      ExpressionAttributeValues: { ':conn': connection, ':now': connection.connectedAt },
+      ExpressionAttributeValues: { ':conn': connection, ':now': connection.connectedAt, ...(replaces ? { ':replaces': replaces } : {}) },
+      ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
     },
   };
 }

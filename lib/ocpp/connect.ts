@@ -26,7 +26,7 @@ export interface ConnectRequest {
 
 export type ConnectOutcome =
   | { readonly ok: true; readonly subprotocol: string; readonly identity: string; readonly superseded?: string }
-  | { readonly ok: false; readonly status: 400 | 401; readonly reason: string };
+  | { readonly ok: false; readonly status: 400 | 401 | 409; readonly reason: string };
 
 function header(headers: Record<string, string | undefined>, name: string): string | undefined {
   for (const [k, v] of Object.entries(headers)) if (k.toLowerCase() === name) return v;
@@ -115,7 +115,6 @@ export async function connectChargePoint(req: ConnectRequest, auth: ChargerConte
     return { ok: false, status: 400, reason: `charge point is registered for ${auth.protocol}` };
   }
 
-  const previous = auth.previousConnectionId;
   const connection = {
     connectionId: req.connectionId,
     protocol: negotiated.version,
@@ -124,7 +123,7 @@ export async function connectChargePoint(req: ConnectRequest, auth: ChargerConte
     ...(req.sourceIp ? { sourceIp: req.sourceIp } : {}),
   };
   const retirePrevious = auth.retirePrevious;
-  const result = await transactWrite([
+  const items = (replaces: string | undefined) => [
     connectionPut({
       connectionId: connection.connectionId,
       protocol: connection.protocol,
@@ -137,7 +136,7 @@ export async function connectChargePoint(req: ConnectRequest, auth: ChargerConte
       ...(auth.bootStatus ? { bootStatus: auth.bootStatus } : {}),
       ...(auth.powerManaged ? { powerManaged: true } : {}),
     }),
-    chargePointConnectedUpdate(auth.chargePointId, connection, retirePrevious),
+    chargePointConnectedUpdate(auth.chargePointId, connection, retirePrevious, replaces),
     logPut({
       identity,
       at: req.at,
@@ -145,17 +144,28 @@ export async function connectChargePoint(req: ConnectRequest, auth: ChargerConte
       kind: 'connected',
       detail: { connectionId: req.connectionId, protocol: negotiated.version, sourceIp: req.sourceIp ?? null, password: auth.password, ...(retirePrevious ? { retiredPreviousPassword: true } : {}) },
     }),
-  ]);
-  if (result.cancelled) {
-    // A newer connection already won the race; refuse this stale one rather than overwrite it.
+  ];
+  // The connection the authorizer saw is the one this one replaces. When another connection of the
+  // same charge point was recorded since (two sockets opened at once), the write fails and says
+  // which: if that one is not newer, replace it instead (it is closed below), else this one is the
+  // stale one and is refused. Newest wins, and no socket stays open without being the recorded one.
+  let previous = auth.previousConnectionId;
+  for (let attempt = 1; ; attempt++) {
+    const result = await transactWrite(items(previous));
+    if (!result.cancelled) break;
+    const current = result.reasons[1] === 'ConditionalCheckFailed' ? (result.oldItems[1] as { connection?: { connectionId?: string; connectedAt?: string } } | undefined)?.connection : undefined;
+    if (attempt < MAX_CONNECT_ATTEMPTS && current?.connectionId && current.connectedAt !== undefined && current.connectedAt <= req.at && current.connectionId !== previous) {
+      previous = current.connectionId;
+      continue;
+    }
     log.warn('stale $connect lost to a newer connection', { identity, connectionId: req.connectionId, reasons: result.reasons });
-    return { ok: false, status: 401, reason: 'superseded by a newer connection' };
+    return { ok: false, status: 409, reason: 'superseded by a newer connection' };
   }
   if (auth.password === 'previous') log.warn('charge point used its previous password', { identity });
 
   if (previous && previous !== req.connectionId) {
     // The old socket may still be open (a charger that reconnected without closing): close it.
-    await closeConnection(previous).catch((err: unknown) => log.warn('could not close superseded connection', { identity, previous, err }));
+    await closeSuperseded(identity, previous, previous !== auth.previousConnectionId);
   }
   await publish([
     makeEvent('charge_point.connected', auth.operatorId, {
@@ -170,6 +180,32 @@ export async function connectChargePoint(req: ConnectRequest, auth: ChargerConte
 }
 
 const REFUSED: ChargerContext = { outcome: 'refused', status: 401 };
+
+/** Tries of the connection write when other connections of the same charge point race it. */
+const MAX_CONNECT_ATTEMPTS = 3;
+
+/**
+ * Waits between tries to close a connection this one raced: that one wrote its record moments ago
+ * and may still be finishing its own handshake, which @connections does not know yet (410). Only
+ * for a raced connection; one the authorizer read is either open or gone for good.
+ */
+const RACED_CLOSE_WAITS_MS = [100, 250, 500, 1000, 2000];
+
+async function closeSuperseded(identity: string, connectionId: string, raced: boolean): Promise<void> {
+  const waits = raced ? RACED_CLOSE_WAITS_MS : [];
+  for (let i = 0; ; i++) {
+    try {
+      if (await closeConnection(connectionId)) return;
+    } catch (err) {
+      if (i >= waits.length) {
+        log.warn('could not close superseded connection', { identity, previous: connectionId, err });
+        return;
+      }
+    }
+    if (i >= waits.length) return;
+    await new Promise((resolve) => setTimeout(resolve, waits[i]));
+  }
+}
 
 /** Compared against when the identity is unknown, so that path hashes like a known one; matches nothing anyone sends. */
 const UNKNOWN_IDENTITY_HASH = `sha256$${Buffer.alloc(16).toString('base64url')}$${Buffer.alloc(32).toString('base64url')}`;

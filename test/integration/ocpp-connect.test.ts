@@ -9,7 +9,9 @@ import type { LocalRuntime } from '../../local/runtime';
 import { getChargePoint } from '../../lib/db/charge-points';
 import { listLog } from '../../lib/db/logs';
 import type { RegisteredChargePoint } from '../../lib/domain/charge-points';
-import { aCommissionedChargePoint, aConnectedClient, aRegisteredChargePoint, basic, BOOT, markCommissioned, upgradeResponse, upgradeStatus } from './support/ocpp';
+import { WebSocket } from 'ws';
+import { authorizeChargePoint, connectChargePoint } from '../../lib/ocpp/connect';
+import { aCommissionedChargePoint, aConnectedClient, aRawSocket, aRegisteredChargePoint, basic, BOOT, markCommissioned, upgradeResponse, upgradeStatus } from './support/ocpp';
 import { startTestRuntime } from './support/runtime';
 
 let rt: LocalRuntime;
@@ -92,6 +94,65 @@ describe('$connect', () => {
     expect(kinds).toContain('superseded');
     await second.close({ force: true });
     await vi.waitFor(async () => expect((await getChargePoint(cp201.chargePoint.chargePointId, true))?.connection).toBeUndefined());
+  });
+
+  describe('two connections of one charge point opened at the same moment', () => {
+    const headersOf = (cp: RegisteredChargePoint) => ({ authorization: basic(cp.identity, cp.provisioningPassword), 'sec-websocket-protocol': 'ocpp1.6' });
+    /** The authorizer's decision taken now, before any connection exists: as for a socket whose $connect runs beside another's. */
+    const authorizedBeforeTheOther = (cp: RegisteredChargePoint) => authorizeChargePoint({ identityParam: cp.identity, headers: headersOf(cp), at: new Date().toISOString() });
+
+    it('the later write replaces the connection it raced and closes it, instead of leaving it open untracked', async () => {
+      const cp = await aRegisteredChargePoint(rt, { protocol: 'ocpp1.6' });
+      const ctx = await authorizedBeforeTheOther(cp);
+      expect(ctx).toMatchObject({ outcome: 'admitted' });
+      expect(ctx).not.toHaveProperty('previousConnectionId');
+      const first = await aRawSocket(rt, { identity: cp.identity, password: cp.provisioningPassword, protocol: 'ocpp1.6' });
+      let firstClosed = false;
+      first.ws.once('close', () => (firstClosed = true));
+      const firstId = (await getChargePoint(cp.chargePoint.chargePointId, true))?.connection?.connectionId;
+      expect(firstId).toBeDefined();
+
+      const outcome = await connectChargePoint({ connectionId: 'raced-second', identityParam: cp.identity, headers: headersOf(cp), at: new Date().toISOString() }, ctx);
+      expect(outcome).toMatchObject({ ok: true, superseded: firstId });
+      await vi.waitFor(() => expect(firstClosed).toBe(true));
+      await rt.drain();
+      expect((await getChargePoint(cp.chargePoint.chargePointId, true))?.connection?.connectionId).toBe('raced-second');
+    });
+
+    it('an older one that writes last is refused with 409 (not 401, which reads as a wrong password) and the newer one stays', async () => {
+      const cp = await aRegisteredChargePoint(rt, { protocol: 'ocpp1.6' });
+      const ctx = await authorizedBeforeTheOther(cp);
+      const olderAt = new Date(Date.now() - 1000).toISOString();
+      const newer = await aRawSocket(rt, { identity: cp.identity, password: cp.provisioningPassword, protocol: 'ocpp1.6' });
+      const newerId = (await getChargePoint(cp.chargePoint.chargePointId, true))?.connection?.connectionId;
+
+      const outcome = await connectChargePoint({ connectionId: 'raced-older', identityParam: cp.identity, headers: headersOf(cp), at: olderAt }, ctx);
+      expect(outcome).toEqual({ ok: false, status: 409, reason: 'superseded by a newer connection' });
+      expect(newer.ws.readyState).toBe(newer.ws.OPEN);
+      expect((await getChargePoint(cp.chargePoint.chargePointId, true))?.connection?.connectionId).toBe(newerId);
+      newer.close();
+    });
+
+    it('over real sockets, six at once leave exactly one open, and it is the one the platform records', async () => {
+      const cp = await aRegisteredChargePoint(rt, { protocol: 'ocpp1.6' });
+      const sockets = Array.from({ length: 6 }, () => new WebSocket(url(cp.identity), ['ocpp1.6'], { headers: { Authorization: basic(cp.identity, cp.provisioningPassword) } }));
+      const refusals: number[] = [];
+      for (const ws of sockets) {
+        ws.on('error', () => undefined);
+        ws.on('unexpected-response', (req, res) => {
+          refusals.push(res.statusCode ?? 0);
+          req.destroy(); // with this listener, ending the refused request is ours to do (ws docs)
+        });
+      }
+      // A refused upgrade leaves its socket CONNECTING (the request was ended by us): count it by its refusal.
+      const settled = () => sockets.filter((ws) => ws.readyState === ws.OPEN || ws.readyState === ws.CLOSED).length + refusals.length === sockets.length;
+      await vi.waitFor(() => expect({ settled: settled(), open: sockets.filter((ws) => ws.readyState === ws.OPEN).length, states: sockets.map((ws) => ws.readyState) }).toMatchObject({ settled: true, open: 1 }), { timeout: 15_000, interval: 100 });
+      expect(refusals.every((s) => s === 409)).toBe(true);
+      expect((await getChargePoint(cp.chargePoint.chargePointId, true))?.connection).toBeDefined();
+      // Closing the open one disconnects the charge point: it was the recorded one.
+      sockets.find((ws) => ws.readyState === ws.OPEN)!.close();
+      await vi.waitFor(async () => expect((await getChargePoint(cp.chargePoint.chargePointId, true))?.connection).toBeUndefined());
+    });
   });
 
   it('lets a charger that reconnects without rebooting carry on (no new BootNotification needed)', async () => {
