@@ -112,9 +112,10 @@ function decodeElements(frame: readonly unknown[], version: OcppVersion): Decode
   if (typeof action !== 'string' || action.length === 0) {
     return reject(version, messageId, 'RpcFrameworkError', `Action must be a non-empty string, got ${describe(action)}`);
   }
-  const payload = frame[3];
+  // 1.6 §4.2.1 / 2.0.1 §4.1.5: "If there is no payload JSON allows for two different notations:
+  // null or and empty object {}" ({} is only the recommended one), so null is read as {}.
+  const payload = frame[3] === null ? {} : frame[3];
   if (!isJsonObject(payload)) {
-    // 2.0.1 §4.1.5: the payload is a JSON object; an empty payload is {} (null is not accepted).
     return reject(version, messageId, 'FormatViolation', `Payload must be a JSON object, got ${describe(payload)}`);
   }
   return { kind: 'call', messageId, action, payload };
@@ -129,7 +130,7 @@ function decodeResponse(frame: readonly unknown[], typeId: 3 | 4, messageId: str
   if (typeId === MessageTypeId.CALLRESULT) {
     // §4.2.2: [3, "<MessageId>", {<Payload>}]
     if (frame.length !== 3) return drop(`CALLRESULT must have 3 elements, got ${frame.length}`);
-    const payload = frame[2];
+    const payload = frame[2] === null ? {} : frame[2]; // null is an empty payload, as for a CALL
     if (!isJsonObject(payload)) return drop(`CALLRESULT payload must be a JSON object, got ${describe(payload)}`);
     return { kind: 'callresult', messageId, payload };
   }

@@ -115,13 +115,20 @@ describe('malformed frames (OCPP 1.6)', () => {
   });
 });
 
+describe('a null payload, which the spec allows for an empty one (1.6 §4.2.1, 2.0.1 §4.1.5)', () => {
+  it.each(['ocpp1.6', 'ocpp2.0.1'] as const)('is answered like {} (%s)', async (version) => {
+    const reply = await exchange(version === 'ocpp1.6' ? s16 : s201, '[2,"np1","Heartbeat",null]');
+    expect(reply).toEqual([3, 'np1', { currentTime: expect.any(String) }]);
+  });
+});
+
 describe('malformed frames (OCPP 2.0.1)', () => {
   it('answers RpcFrameworkError with id "-1" when the id is unreadable', async () => {
     expect(await exchange(s201, '{"not":"an array"}')).toEqual([4, '-1', 'RpcFrameworkError', expect.any(String), {}]);
   });
   it('answers MessageTypeNotSupported, FormatViolation and the constraint codes with 2.0.1 spellings', async () => {
     expect(await exchange(s201, '[7,"t1","Heartbeat",{}]')).toEqual([4, 't1', 'MessageTypeNotSupported', expect.any(String), {}]);
-    expect(await exchange(s201, '[2,"t2","Heartbeat",null]')).toEqual([4, 't2', 'FormatViolation', expect.any(String), {}]);
+    expect(await exchange(s201, '[2,"t2","Heartbeat",[]]')).toEqual([4, 't2', 'FormatViolation', expect.any(String), {}]);
     expect(await exchange(s201, '[2,"t3","Heartbeat",{"extra":1}]')).toEqual([4, 't3', expect.stringMatching(/^(ProtocolError|PropertyConstraintViolation)$/), expect.any(String), expect.any(Object)]);
     expect(await exchange(s201, '[2,"t4","StatusNotification",{"timestamp":"2026-01-01T00:00:00Z","connectorStatus":"Available","evseId":1}]')).toEqual([
       4, 't4', 'OccurrenceConstraintViolation', expect.any(String), expect.any(Object),
@@ -166,7 +173,7 @@ describe('invalid-frame logging is bounded per connection', () => {
       for (let i = 0; i < sent; i++) {
         // Broken framing, a CALL refused for its content, an answer to a CALL never made: all invalid frames.
         const kind = i % 3;
-        s.send(kind === 0 ? `[2,"bad-${i}","FlyToTheMoon",{"filler":"${filler}"}]` : kind === 1 ? `[2,"bad-${i}","Heartbeat",null]` : `[3,"bad-${i}",{"filler":"${filler}"}]`);
+        s.send(kind === 0 ? `[2,"bad-${i}","FlyToTheMoon",{"filler":"${filler}"}]` : kind === 1 ? `[2,"bad-${i}","Heartbeat",[]]` : `[3,"bad-${i}",{"filler":"${filler}"}]`);
         if (kind === 2) continue; // never answered
         const reply = JSON.parse((await s.next(10_000))!) as unknown[];
         expect(reply.slice(0, 2)).toEqual([4, `bad-${i}`]);

@@ -150,8 +150,12 @@ describe('decodeFrame: CALL structure', () => {
     expect(replyTo(raw, 'ocpp1.6')).toEqual([4, 'abc', 'FormationViolation', reason, {}]);
   });
 
+  it.each(OCPP_VERSIONS)('reads a null payload as {}, the other notation the spec allows for an empty one (%s)', (version) => {
+    expect(decodeFrame('[2,"abc","Heartbeat",null]', version)).toEqual({ kind: 'call', messageId: 'abc', action: 'Heartbeat', payload: {} });
+    expect(decodeFrame('[3,"abc",null]', version)).toEqual({ kind: 'callresult', messageId: 'abc', payload: {} });
+  });
+
   it.each([
-    ['null', 'null'],
     ['an array', '[]'],
     ['a string', '"{}"'],
     ['a number', '0'],
@@ -190,7 +194,6 @@ describe('decodeFrame: CALLRESULT and CALLERROR', () => {
   const brokenResponses = [
     '[3]',
     '[3,"abc"]',
-    '[3,"abc",null]',
     '[3,"abc",[]]',
     '[3,"abc",{},{}]',
     `[3,"${ID_37}",{}]`,
@@ -214,10 +217,10 @@ describe('decodeFrame: CALLRESULT and CALLERROR', () => {
   });
 
   it('keeps the readable id of a malformed CALLRESULT so the pending CALL can be resolved', () => {
-    expect(decodeFrame('[3,"abc",null]', 'ocpp1.6')).toEqual({
+    expect(decodeFrame('[3,"abc",[]]', 'ocpp1.6')).toEqual({
       kind: 'invalid',
       reply: null,
-      reason: 'CALLRESULT payload must be a JSON object, got null',
+      reason: 'CALLRESULT payload must be a JSON object, got an array',
       messageId: 'abc',
     });
   });
