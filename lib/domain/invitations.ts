@@ -44,7 +44,9 @@ const TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/;
 
 export const invitationUrl = (token: string) => `${process.env.PUBLIC_BASE_URL ?? ''}/invitations/${token}`;
 export const plusDays = (iso: string, days: number) => new Date(Date.parse(iso) + days * DAY_MS).toISOString();
-const normalise = (email: string) => email.trim().toLowerCase();
+/** How invitation emails are compared (stored lower-case, trimmed). */
+export const normaliseEmail = (email: string) => email.trim().toLowerCase();
+const normalise = normaliseEmail;
 /** A team role's row in the role × action table (lib/domain/access.ts). */
 export const TEAM_ROLES: Readonly<Record<TeamRole, Role>> = { owner: 'team_owner', admin: 'team_admin', member: 'team_member' };
 
@@ -280,7 +282,15 @@ function acceptOperatorStaff(inv: Invitation, who: AccountPrincipal, at: string)
 async function acceptTeamOwner(inv: Invitation, who: AccountPrincipal, at: string): Promise<AcceptEffect> {
   const { teamId, siteId } = target(inv);
   const until = plusDays(at, INSTALLER_FULL_ACCESS_DAYS);
-  const waiting = siteId ? (await listGrantsOfLocation(siteId)).filter((g) => g.untilOwnerAccepts && g.accountId !== who.accountId) : [];
+  const grants = siteId ? await listGrantsOfLocation(siteId) : [];
+  if (grants.some((g) => g.accountId === who.accountId) && (await getTeamMember(teamId, inv.invitedBy))?.role !== 'owner') {
+    // An installer's handover invites the customer: accepting it themselves (or through another
+    // installer of the location) would make the installer a permanent owner with consent to
+    // sensitive data, past the 14-day lapse the owner is meant to decide on. An owner may still make
+    // an installer a co-owner.
+    throw new Forbidden("An installer of this location cannot accept the owner invitation an installer sent: it is for the location's customer. Ask an owner (or the operator) to invite you.");
+  }
+  const waiting = grants.filter((g) => g.untilOwnerAccepts && g.accountId !== who.accountId);
   return {
     items: [
       memberPutItem({ teamId, operatorId: inv.operatorId, accountId: who.accountId, email: inv.email, role: 'owner', rights: [...RIGHTS], createdAt: at }),

@@ -21,7 +21,7 @@ import { can, deny, ROLE_WORDS, type Action, type Right, type Role } from './acc
 import { viewChargePoint } from './charge-point-view';
 import { Conflict, NotFound, ValidationFailed } from './errors';
 import { registerOnProject, type RegistrationBody } from './installer-projects';
-import { createInvitation, invitationView, TEAM_ROLES } from './invitations';
+import { createInvitation, invitationView, normaliseEmail, TEAM_ROLES } from './invitations';
 import { commissionChargePoint, commissioningStatusOf } from './installer-projects';
 import { deviceByPin } from './devices';
 import { createProject, createSite, createTeam } from './operator-setup';
@@ -348,6 +348,10 @@ export async function inviteToLocation(who: AccountPrincipal, locationId: string
   if (input.kind === 'team_member') checkRights(access, input.role ?? 'member', input.rights ?? []);
   if (input.kind !== 'location_installer' && (input.sensitive_data !== undefined || input.full_access_until !== undefined)) {
     throw new ValidationFailed('sensitive_data and full_access_until are for location_installer invitations', [{ field: input.sensitive_data !== undefined ? 'sensitive_data' : 'full_access_until', message: 'only with kind location_installer' }]);
+  }
+  if (input.kind === 'team_owner' && !mayOn(access, 'team:own') && normaliseEmail(input.email) === normaliseEmail(who.email)) {
+    // The handover invites the customer; acceptInvitation refuses an installer of the location anyway.
+    throw new ValidationFailed('An installer cannot invite themselves as the owner', [{ field: 'email', message: "must be the owner's address, not yours" }]);
   }
   if (input.full_access_until && input.full_access_until <= nowIso()) {
     throw new ValidationFailed('full_access_until must be in the future', [{ field: 'full_access_until', message: 'must be in the future' }]);
