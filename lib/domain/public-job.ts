@@ -20,7 +20,7 @@ import { openSecret, SEAL_PURPOSES } from '../webhooks/secret-box';
 import { describeActor, type Actor } from './actors';
 import { auditPut } from './audit';
 import { jobPageLog } from './charge-point-log';
-import { viewChargePoint } from './charge-point-view';
+import { isActive, viewChargePoint } from './charge-point-view';
 import { planSerial, registerChargePoint, reidentifyChargePoint, serialInUseMessage } from './charge-points';
 import { lastFailedAttempt } from './connection-diagnosis';
 import { addNote, notesOf, type NoteView } from './notes';
@@ -183,6 +183,18 @@ async function forWrite(token: string, clientIp: string, chargePointId: string):
 /** What registerChargePoint and the event record as the registrant. */
 const registrantOf = (actor: Actor) => (actor.kind === 'public_link' ? `public_link:${actor.linkId}` : describeActor(actor));
 
+/**
+ * Once the operator has opened a charge point to drivers (activated it, db/charge-points.ts
+ * `active`), it is live: the job link may still look at it, reboot and unlock it and add notes, but
+ * no longer start or stop charges on it (a test start would be free on a charger whose drivers pay,
+ * a stop would end a driver's charge), issue it a new password or change its serial (either locks
+ * the live charger out until someone re-enters it). 409, saying who can.
+ */
+function refuseOnLiveChargePoint(cp: ChargePoint, what: string): void {
+  if (!isActive(cp)) return;
+  throw new Conflict(`This charge point is open to drivers (the operator activated it), so the job link can no longer ${what}; ask the operator.`, { reason: 'charge_point_active' });
+}
+
 export interface ChargePointPatch {
   readonly serial?: string;
   readonly connector_position?: string | null;
@@ -210,6 +222,7 @@ export async function patchChargePoint(token: string, clientIp: string, chargePo
     }
     const identity = canonicalIdentity(raw);
     if (identity !== cp.identity) {
+      refuseOnLiveChargePoint(cp, 'change its serial (the charger would be locked out)');
       await changeSerial(resolved, actor, cp, raw, identity, patch.protocol, position, positionText);
       return reread(chargePointId);
     }
@@ -307,6 +320,7 @@ export const NEW_PASSWORD_MESSAGE =
 export async function issueNewPassword(token: string, clientIp: string, chargePointId: string): Promise<{ password: string; issued_at: string; message: string }> {
   const { resolved, actor, cp } = await forWrite(token, clientIp, chargePointId);
   if (!cp.identity || !cp.protocol) throw new Conflict('Set the charge point\'s serial first: its password comes with the registration', { field: 'serial' });
+  refuseOnLiveChargePoint(cp, 'issue it a new password (the charger would be locked out)');
   const result = await registerChargePoint({
     projectId: resolved.project.projectId,
     chargePointId: cp.chargePointId,
@@ -353,6 +367,7 @@ export async function addPublicNote(token: string, clientIp: string, chargePoint
 /** The job page's actions: a start is the installer's free test charge (INSTALLER_TEST_ID_TAG). */
 export async function runPublicAction(token: string, clientIp: string, chargePointId: string, action: JobPageAction): Promise<ActionResultView> {
   const { actor, cp } = await forWrite(token, clientIp, chargePointId);
+  if (action === 'start' || action === 'stop') refuseOnLiveChargePoint(cp, `${action} charges on it (its drivers' charges are theirs and the operator's)`);
   return runRemoteAction(cp, action === 'start' ? { action, installerTest: true } : { action }, actor);
 }
 

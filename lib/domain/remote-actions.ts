@@ -142,15 +142,18 @@ function startableConnector(version: OcppVersion | null, connectors: readonly Co
  * - start: connected, boot Accepted (OCPP 1.6 §4.2 / 2.0.1 B02 forbid remote start while Pending),
  *   a connector Available or Preparing, and no session running;
  * - stop: while a session runs (connected, and not Pending for the same reason);
+ * - neither once the charge point is active (open to drivers);
  * - unlock, reboot: whenever the charger is connected.
  * A charge point that shows a validation message (no serial, serial taken) offers nothing.
  */
 export function offeredActions(cp: ChargePoint, view: ChargePointView): Record<JobPageAction, boolean> {
   const connected = !!cp.identity && view.integration_state === 'connected' && view.validation_message === null;
   const accepted = connected && view.last_boot?.status === 'Accepted';
+  // An active charge point is open to drivers: the job page no longer starts or stops charges on it (public-job.ts).
+  const live = view.active;
   return {
-    start: accepted && view.session === null && startableConnector(cp.protocol ?? null, view.connectors) !== undefined,
-    stop: accepted && view.session !== null,
+    start: accepted && !live && view.session === null && startableConnector(cp.protocol ?? null, view.connectors) !== undefined,
+    stop: accepted && !live && view.session !== null,
     unlock: connected,
     reboot: connected,
   };

@@ -8,13 +8,13 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { LocalRuntime } from '../../local/runtime';
 import { documentClient } from '../../lib/aws/clients';
 import { config } from '../../lib/config';
-import { getIdentityGuard } from '../../lib/db/charge-points';
+import { getChargePoint, getIdentityGuard } from '../../lib/db/charge-points';
 import { keys } from '../../lib/db/keys';
 import { registerChargePoint } from '../../lib/domain/charge-points';
 import { startCommissioning } from '../../lib/domain/commissioning';
 import { hashToken } from '../../lib/domain/public-links';
 import { apiClient, type ApiResponse } from './support/api';
-import { aConnectedClient, aSerial, BOOT, behaveLikeACharger, upgradeStatus, basic } from './support/ocpp';
+import { aConnectedClient, aSerial, BOOT, behaveLikeACharger, markCommissioned, upgradeStatus, basic } from './support/ocpp';
 import { startTestRuntime } from './support/runtime';
 
 let rt: LocalRuntime;
@@ -337,6 +337,46 @@ describe('the public job API', () => {
     const refused = await api<{ detail: string }>('POST', `${cpPath(job, job.cps[0])}/password/reveal`);
     expect(refused.status).toBe(409);
     expect(refused.body.detail).toMatch(/long-term password, which is never shown/);
+  }, 60_000);
+
+  it('stops starting, stopping, re-passwording and re-identifying a charger once the operator opens it to drivers (a probe got a free charge and locked a live charger out)', async () => {
+    const job = await aJob();
+    const cp = await registerThroughLink(job, job.cps[0]);
+    await markCommissioned(job.cps[0]); // so its boot is Accepted, and remote starts allowed
+    const client = await aConnectedClient(rt, { identity: cp.identity, password: cp.password, protocol: 'ocpp1.6' });
+    clients.push(client);
+    behaveLikeACharger(client, 'ocpp1.6', {});
+    client.handle('Reset', () => ({ status: 'Accepted' }));
+    await client.call('BootNotification', BOOT['ocpp1.6']);
+    await client.call('StatusNotification', { connectorId: 1, errorCode: 'NoError', status: 'Available' });
+    await rt.drain();
+    // Before activation the job page offers the test charge.
+    expect((await api<{ charge_points: Array<{ charge_point_id: string; actions: Record<string, boolean> }> }>('GET', jobPath(job))).body.charge_points.find((c) => c.charge_point_id === job.cps[0])!.actions).toMatchObject({ start: true, reboot: true });
+
+    expect((await api('POST', `/api/v1/operator/charge-points/${job.cps[0]}/activate`, { token: op })).status).toBe(200);
+    const live = (await api<{ charge_points: Array<{ charge_point_id: string; active: boolean; actions: Record<string, boolean> }> }>('GET', jobPath(job))).body.charge_points.find((c) => c.charge_point_id === job.cps[0])!;
+    expect(live.active).toBe(true);
+    expect(live.actions).toEqual({ start: false, stop: false, unlock: true, reboot: true });
+
+    const before = await getChargePoint(job.cps[0], true);
+    for (const [method, path, body] of [
+      ['POST', `${cpPath(job, job.cps[0])}/actions`, { action: 'start' }],
+      ['POST', `${cpPath(job, job.cps[0])}/actions`, { action: 'stop' }],
+      ['POST', `${cpPath(job, job.cps[0])}/password`, undefined],
+      ['PATCH', cpPath(job, job.cps[0]), { serial: aSerial('PUB') }],
+    ] as const) {
+      const refused = await api<{ detail: string; reason: string }>(method, path, body ? { body } : {});
+      expect(refused.status, `${method} ${path}`).toBe(409);
+      expect(refused.body).toMatchObject({ reason: 'charge_point_active', detail: expect.stringMatching(/open to drivers/) });
+    }
+    // Nothing changed: the same identity and password, no start sent, and the charger's password still works.
+    const after = await getChargePoint(job.cps[0], true);
+    expect(after?.identity).toBe(before?.identity);
+    expect(after?.credentials?.current).toBe(before?.credentials?.current);
+    expect(after?.lastAction).toEqual(before?.lastAction);
+    // What stays with the installer on site: a reboot (answered by the charger) and notes.
+    expect((await api<{ outcome: string }>('POST', `${cpPath(job, job.cps[0])}/actions`, { body: { action: 'reboot' } })).body.outcome).toBe('accepted');
+    expect((await api('POST', `${cpPath(job, job.cps[0])}/notes`, { body: { text: 'Live since today.' } })).status).toBe(201);
   }, 60_000);
 
   it('completes the job: the view turns read-only and every write through the link is refused', async () => {

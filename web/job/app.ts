@@ -397,7 +397,8 @@ class Card {
     const pw = cp.connection.password_state;
     this.passwordRow.hidden = pw === 'none';
     this.revealBtn.hidden = pw !== 'provisioning';
-    this.newPasswordBtn.hidden = ro;
+    // A charge point open to drivers is live: the job link no longer issues it passwords (public-job.ts).
+    this.newPasswordBtn.hidden = ro || cp.active;
     if (!this.revealed) setText(this.password, pw === 'long_term' ? 'Changed by the charger (no longer needed)' : '••••••••');
 
     const f = cp.last_failed_attempt;
