@@ -346,7 +346,7 @@ describe('the public job API', () => {
     const client = await aConnectedClient(rt, { identity: cp.identity, password: cp.password, protocol: 'ocpp1.6' });
     clients.push(client);
     behaveLikeACharger(client, 'ocpp1.6', {});
-    client.handle('Reset', () => ({ status: 'Accepted' }));
+    client.handle('Reset', async () => ({ status: 'Accepted' }));
     await client.call('BootNotification', BOOT['ocpp1.6']);
     await client.call('StatusNotification', { connectorId: 1, errorCode: 'NoError', status: 'Available' });
     await rt.drain();
