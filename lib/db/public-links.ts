@@ -57,7 +57,7 @@ export async function getPublicLinkByHash(tokenHash: string): Promise<PublicLink
   return item;
 }
 
-/** AP-39: a project's links, oldest first (bounded: MAX_LINKS_PER_PROJECT, and ended ones expire). */
+/** AP-39: a project's links, oldest first (bounded: MAX_KEPT_LINKS_PER_PROJECT, and ended ones expire). */
 export async function listPublicLinksOfProject(projectId: string): Promise<PublicLink[]> {
   const now = Math.floor(Date.now() / 1000);
   const items = await queryAll<PublicLink & { expiresAt?: number }>({

@@ -16,8 +16,10 @@ import { Conflict, Gone, NotFound } from './errors';
 import { enforceRateLimit } from './rate-limits';
 
 export const LINK_LIFETIME_DAYS = { default: 30, max: 180 } as const;
-/** Kept links (any state) per project; ended ones are forgotten ENDED_LINK_KEPT_DAYS after they end. */
+/** Live links (neither revoked nor expired) per project: revoking one makes room at once. */
 export const MAX_LINKS_PER_PROJECT = 100;
+/** Kept links in any state per project (the bound of AP-39's read); ended ones are forgotten ENDED_LINK_KEPT_DAYS after they end. */
+export const MAX_KEPT_LINKS_PER_PROJECT = 300;
 /** `last_used_at` is written at most this often per link: a polling page must not cost a write per poll. */
 export const LAST_USED_RESOLUTION_SECONDS = 300;
 
@@ -55,8 +57,14 @@ async function ownedProject(operatorId: string, projectId: string): Promise<Proj
 export async function createPublicLink(operatorId: string, projectId: string, opts: { expiresInDays?: number } = {}): Promise<CreatedPublicLink> {
   const project = await ownedProject(operatorId, projectId);
   const kept = await listPublicLinksOfProject(project.projectId);
-  if (kept.length >= MAX_LINKS_PER_PROJECT) {
-    throw new Conflict(`This project already has ${kept.length} links; expired and revoked links are forgotten 90 days after they end. Reuse an active link or revoke unused ones.`);
+  const now = nowIso();
+  const live = kept.filter((l) => !l.revokedAt && l.validUntil > now);
+  if (live.length >= MAX_LINKS_PER_PROJECT) {
+    throw new Conflict(`This project already has ${live.length} active links. Reuse one or revoke unused ones.`);
+  }
+  if (kept.length >= MAX_KEPT_LINKS_PER_PROJECT) {
+    // Revoked and expired links are kept (last use, who revoked) until 90 days after they end.
+    throw new Conflict(`This project has made ${kept.length} links in the last 90 days; ended links are forgotten 90 days after they end. Reuse an active link.`);
   }
   const days = Math.min(Math.max(opts.expiresInDays ?? LINK_LIFETIME_DAYS.default, 1), LINK_LIFETIME_DAYS.max);
   const token = randomBytes(32).toString('base64url');

@@ -13,6 +13,7 @@ import { keys } from '../../lib/db/keys';
 import { registerChargePoint } from '../../lib/domain/charge-points';
 import { startCommissioning } from '../../lib/domain/commissioning';
 import { hashToken } from '../../lib/domain/public-links';
+import { putPublicLink } from '../../lib/db/public-links';
 import { apiClient, type ApiResponse } from './support/api';
 import { aConnectedClient, aSerial, BOOT, behaveLikeACharger, markCommissioned, upgradeStatus, basic } from './support/ocpp';
 import { startTestRuntime } from './support/runtime';
@@ -133,6 +134,35 @@ describe('job links (operator API)', () => {
     expect(tooLong.status).toBe(400);
     expect(tooLong.body.errors.map((e) => e.field)).toEqual(['expires_in_days']);
     expect((await api('DELETE', `/api/v1/operator/projects/${job.projectId}/public-links/lnk_nope`, { token: op })).status).toBe(404);
+  });
+});
+
+describe('how many links a project may have', () => {
+  it('counts only live links against the 100: revoking an unused one makes room at once (a probe found the project stuck for 90 days)', async () => {
+    const job = await aJob(); // one live link
+    // 98 more live links and 5 revoked ones, written as the link store writes them (the cap is what is tested).
+    const now = Date.now();
+    for (let i = 0; i < 103; i++) {
+      const createdAt = new Date(now - 60_000 + i).toISOString();
+      await putPublicLink({
+        linkId: `lnk_cap${i}`,
+        projectId: job.projectId,
+        operatorId: rt.seed!.operatorId,
+        tokenHash: hashToken(`cap-${job.projectId}-${i}`),
+        createdBy: 'operator:test',
+        createdAt,
+        validUntil: new Date(now + 86_400_000).toISOString(),
+        ...(i < 5 ? { revokedAt: createdAt } : {}),
+      });
+    }
+    const create = () => api<{ link_id: string; detail?: string }>('POST', `/api/v1/operator/projects/${job.projectId}/public-links`, { token: op, body: {} });
+    const hundredth = await create();
+    expect(hundredth.status).toBe(201);
+    const full = await create();
+    expect(full.status).toBe(409);
+    expect(full.body.detail).toMatch(/100 active links/);
+    expect((await api('DELETE', `/api/v1/operator/projects/${job.projectId}/public-links/${hundredth.body.link_id}`, { token: op })).status).toBe(204);
+    expect((await create()).status).toBe(201);
   });
 });
 
