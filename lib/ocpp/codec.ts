@@ -18,6 +18,13 @@ export const MAX_ERROR_DESCRIPTION_LENGTH = 255;
 export const MAX_PAYLOAD_DEPTH = 32;
 /** 2.0.1 §4.2.3: "When also the MessageId cannot be read, the CALLERROR SHALL contain "-1" as MessageId." */
 export const UNREADABLE_MESSAGE_ID = '-1';
+/**
+ * Longest over-long 1.6 CALL id that is still answered, echoed as received ({@link replyIdFor}).
+ * A too-long id is in practice a few characters over (a prefixed UUID); past this bound the frame
+ * is dropped as before, which keeps the reply and the log item's key (the id is part of a DynamoDB
+ * sort key, at most 1024 bytes) bounded whatever the charger sends.
+ */
+export const MAX_ECHOED_MESSAGE_ID_LENGTH = 128;
 
 export type JsonObject = Record<string, unknown>;
 
@@ -93,16 +100,18 @@ function decodeElements(frame: readonly unknown[], version: OcppVersion): Decode
   if (typeId === MessageTypeId.CALLRESULT || typeId === MessageTypeId.CALLERROR) {
     return decodeResponse(frame, typeId, messageId);
   }
+  const replyId = replyIdFor(version, frame[1]);
   if (typeof typeId !== 'number' || !Number.isInteger(typeId)) {
-    return reject(version, messageId, 'RpcFrameworkError', `MessageTypeId must be an integer, got ${describe(typeId)}`);
+    return reject(version, replyId, 'RpcFrameworkError', `MessageTypeId must be an integer, got ${describe(typeId)}`);
   }
   if (typeId !== MessageTypeId.CALL) {
     // 2.0.1 §4.4: answer an unknown message type with MessageTypeNotSupported.
     // 1.6 §4.1.3 only says to ignore its payload; the reply carries none of it.
-    return reject(version, messageId, 'MessageTypeNotSupported', `MessageTypeId ${typeId} is not supported`);
+    return reject(version, replyId, 'MessageTypeNotSupported', `MessageTypeId ${typeId} is not supported`);
   }
   if (messageId === undefined) {
-    return reject(version, undefined, 'RpcFrameworkError', messageIdProblem(frame[1]));
+    // Unreadable (2.0.1: "-1"; 1.6: dropped), or a 1.6 id too long and answered as received.
+    return reject(version, replyId, 'RpcFrameworkError', messageIdProblem(frame[1]));
   }
   if (frame.length !== 4) {
     // 1.6 §4.2.1 / 2.0.1 §4.2.1: "A CALL always consists of 4 elements".
@@ -156,17 +165,18 @@ const FRAME_HEAD = /^[ \t\n\r]*\[[ \t\n\r]*([0-9]+)[ \t\n\r]*,(?:[ \t\n\r]*"([^"
 function decodeCorrupt(raw: string, version: OcppVersion): Decoded {
   const head = FRAME_HEAD.exec(raw);
   const typeId = head?.[1] === undefined ? undefined : Number(head[1]);
-  const messageId = readMessageId(head?.[2]);
   if (typeId === MessageTypeId.CALLRESULT || typeId === MessageTypeId.CALLERROR) {
+    const messageId = readMessageId(head?.[2]);
     const reason = 'Message is not valid JSON (a response; not answered)';
     return messageId === undefined ? { kind: 'invalid', reply: null, reason } : { kind: 'invalid', reply: null, reason, messageId };
   }
-  return reject(version, messageId, 'RpcFrameworkError', 'Message is not valid JSON');
+  return reject(version, replyIdFor(version, head?.[2]), 'RpcFrameworkError', 'Message is not valid JSON');
 }
 
+/** `messageId` is a readable id or one {@link replyIdFor} allows to be echoed; undefined: none. */
 function reject(version: OcppVersion, messageId: string | undefined, kind: OcppErrorKind, reason: string): DecodedInvalid {
   if (messageId !== undefined) {
-    return { kind: 'invalid', reply: encodeCallError(version, messageId, kind, reason), reason, messageId };
+    return { kind: 'invalid', reply: callErrorFrame(version, messageId, kind, reason), reason, messageId };
   }
   const reply = version === 'ocpp2.0.1' ? encodeCallError(version, UNREADABLE_MESSAGE_ID, kind, reason) : null;
   return { kind: 'invalid', reply, reason };
@@ -175,6 +185,24 @@ function reject(version: OcppVersion, messageId: string | undefined, kind: OcppE
 function readMessageId(value: unknown): string | undefined {
   if (typeof value !== 'string' || value.length > 2 * MAX_MESSAGE_ID_LENGTH) return undefined; // > 72 UTF-16 units is > 36 characters
   return characterCount(value) <= MAX_MESSAGE_ID_LENGTH ? value : undefined;
+}
+
+/**
+ * The id to answer a broken CALL (or a frame of an unknown type) with: its readable id, or in 1.6 a
+ * string id longer than 36 characters, echoed as received. 1.6 has no "-1" rule (that is 2.0.1
+ * §4.2.3) and says a CallError's UniqueId "must be the exact same id that is in the call request so
+ * that the recipient can match request and result" (OCPP-J 1.6 §4.2.3 Table 6), listing "unique
+ * identifier too long" among the reasons for a CallError: the echo is the only answer the charger
+ * can match to its CALL, where dropping the frame leaves it waiting for its timeout. The code is
+ * FormationViolation (the RpcFrameworkError kind, see errors.ts): 1.6 Table 7's code for a message
+ * that does "not conform the PDU structure"; the id is part of that structure, not of the payload
+ * the constraint codes speak of, and ProtocolError ("Payload for Action is incomplete") does not fit.
+ * 2.0.1 keeps answering "-1": its CALLERROR MessageId is itself string[36].
+ */
+function replyIdFor(version: OcppVersion, value: unknown): string | undefined {
+  const readable = readMessageId(value);
+  if (readable !== undefined || version !== 'ocpp1.6' || typeof value !== 'string') return readable;
+  return value.length <= 2 * MAX_ECHOED_MESSAGE_ID_LENGTH && characterCount(value) <= MAX_ECHOED_MESSAGE_ID_LENGTH ? value : undefined;
 }
 
 function messageIdProblem(value: unknown): string {
@@ -249,6 +277,11 @@ export function encodeCallError(
   details: JsonObject = {},
 ): string {
   assertMessageId(messageId, 0);
+  return callErrorFrame(version, messageId, kindOrCode, description, details);
+}
+
+/** {@link encodeCallError} without the id check: the decoder also echoes a 1.6 id that is too long ({@link replyIdFor}). */
+function callErrorFrame(version: OcppVersion, messageId: string, kindOrCode: OcppErrorKind | OcppErrorCode, description: string, details: JsonObject = {}): string {
   const code = errorCodeFor(version, errorKindFor(kindOrCode) ?? 'GenericError');
   const errorDescription = truncate(description, MAX_ERROR_DESCRIPTION_LENGTH);
   const head = JSON.stringify([MessageTypeId.CALLERROR, messageId, code, errorDescription]).slice(0, -1);

@@ -96,6 +96,11 @@ describe('malformed frames (OCPP 1.6)', () => {
     expect(await exchange(s16, '[2,"m1","Heartbeat"]')).toEqual([4, 'm1', 'FormationViolation', expect.any(String), {}]);
     expect(await exchange(s16, 'not json at all')).toBeUndefined();
   });
+  it('answers a CALL whose id is longer than 36 characters with FormationViolation echoing the id (§4.2.3), not silence', async () => {
+    const id = `${'x'.repeat(36)}7`;
+    expect(await exchange(s16, `[2,"${id}","Heartbeat",{}]`)).toEqual([4, id, 'FormationViolation', 'MessageId must be at most 36 characters, got 37', {}]);
+    expect(await exchange(s16, `[3,"${id}",{}]`)).toBeUndefined();
+  });
   it('answers a schema violation with the 1.6 code', async () => {
     expect(await exchange(s16, '[2,"m2","StatusNotification",{"connectorId":1,"errorCode":"NoError","status":"Sleeping"}]')).toEqual([
       4, 'm2', 'PropertyConstraintViolation', expect.stringContaining('status'), expect.any(Object),

@@ -1,7 +1,7 @@
 // Property tests: decodeFrame faces the network, so throw anything at it (STYLE.md "Tests").
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decodeFrame, type Decoded } from '../../../lib/ocpp/codec';
+import { decodeFrame, MAX_ECHOED_MESSAGE_ID_LENGTH, type Decoded } from '../../../lib/ocpp/codec';
 import { ERROR_CODES, OCPP16_ERROR_CODES } from '../../../lib/ocpp/errors';
 import { OCPP_VERSIONS, type OcppVersion } from '../../../lib/ocpp/versions';
 
@@ -10,6 +10,9 @@ const NUM_RUNS = 1000;
 const chars = (text: string) => Array.from(text).length;
 const isObject = (value: unknown) => typeof value === 'object' && value !== null && !Array.isArray(value);
 const isReadableId = (value: unknown): value is string => typeof value === 'string' && chars(value) <= 36;
+/** The ids a CALL is answered with: readable ones, and in 1.6 also a longer one, echoed (1.6 §4.2.3 Table 6). */
+const isAnswerableId = (value: unknown, version: OcppVersion): value is string =>
+  isReadableId(value) || (version === 'ocpp1.6' && typeof value === 'string' && chars(value) <= MAX_ECHOED_MESSAGE_ID_LENGTH);
 // Text that starts like `[3,` or `[4,`: a response, even if what follows is broken.
 const looksLikeResponse = (raw: string) => /^[ \t\n\r]*\[[ \t\n\r]*[34][ \t\n\r]*,/.test(raw);
 
@@ -26,7 +29,7 @@ function expectWellFormedCallError(reply: string, version: OcppVersion): unknown
   expect(Array.isArray(frame)).toBe(true);
   const [type, id, code, description, details, ...rest] = frame as unknown[];
   expect(type).toBe(4);
-  expect(isReadableId(id)).toBe(true);
+  expect(isAnswerableId(id, version)).toBe(true);
   expect(ERROR_CODES[version]).toContain(code);
   expect(typeof description === 'string' && chars(description) <= 255).toBe(true);
   expect(isObject(details)).toBe(true);
@@ -63,7 +66,7 @@ function checkFrame(raw: string, version: OcppVersion): Decoded {
   }
 
   const [type, id] = parsed.value as unknown[];
-  if (type === 2 && isReadableId(id)) {
+  if (type === 2 && isAnswerableId(id, version)) {
     // Exactly one answer: the CALL goes to a handler, or the CALLERROR goes back, with the sender's id.
     expect(decoded.kind === 'call' || reply !== null).toBe(true);
     if (decoded.kind === 'call') expect(decoded.messageId).toBe(id);

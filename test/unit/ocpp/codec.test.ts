@@ -5,6 +5,7 @@ import {
   encodeCallError,
   encodeCallResult,
   encodeOcppError,
+  MAX_ECHOED_MESSAGE_ID_LENGTH,
   MAX_PAYLOAD_DEPTH,
   type Decoded,
 } from '../../../lib/ocpp/codec';
@@ -124,10 +125,31 @@ describe('decodeFrame: MessageId', () => {
     ['a number', '[2,19223201,"Heartbeat",{}]'],
     ['null', '[2,null,"Heartbeat",{}]'],
     ['missing', '[2]'],
-    ['37 characters long', `[2,"${ID_37}","Heartbeat",{}]`],
   ])('answers RpcFrameworkError with id "-1" in 2.0.1 and drops in 1.6 when the CALL id is %s', (_what, raw) => {
     expect(replyTo(raw, 'ocpp2.0.1')?.slice(0, 3)).toEqual([4, '-1', 'RpcFrameworkError']);
     expect(replyTo(raw, 'ocpp1.6')).toBeNull();
+  });
+
+  it('answers a CALL whose id is 37 characters long: "-1" in 2.0.1, FormationViolation echoing the id in 1.6 (1.6 §4.2.3 Table 6)', () => {
+    const raw = `[2,"${ID_37}","Heartbeat",{}]`;
+    const reason = 'MessageId must be at most 36 characters, got 37';
+
+    expect(replyTo(raw, 'ocpp2.0.1')).toEqual([4, '-1', 'RpcFrameworkError', reason, {}]);
+    expect(decodeFrame(raw, 'ocpp1.6')).toMatchObject({ kind: 'invalid', messageId: ID_37, reason });
+    expect(replyTo(raw, 'ocpp1.6')).toEqual([4, ID_37, 'FormationViolation', reason, {}]);
+    // Counted in characters, echoed exactly as received, also when the frame is not even JSON.
+    const emoji = '\u{1F50C}'.repeat(37);
+    expect(replyTo(`[2,"${emoji}","Heartbeat",{}]`, 'ocpp1.6')?.slice(0, 3)).toEqual([4, emoji, 'FormationViolation']);
+    expect(replyTo(`[2,"${ID_37}","Heartbeat",{]`, 'ocpp1.6')?.slice(0, 3)).toEqual([4, ID_37, 'FormationViolation']);
+    expect(replyTo(`[2,"${ID_37}","Heartbeat"]`, 'ocpp1.6')?.slice(0, 3)).toEqual([4, ID_37, 'FormationViolation']);
+  });
+
+  it(`drops a 1.6 CALL whose id is longer than ${MAX_ECHOED_MESSAGE_ID_LENGTH} characters, and never answers a response with a long id`, () => {
+    const longest = 'a'.repeat(MAX_ECHOED_MESSAGE_ID_LENGTH);
+    expect(replyTo(`[2,"${longest}","Heartbeat",{}]`, 'ocpp1.6')?.slice(0, 2)).toEqual([4, longest]);
+    expect(replyTo(`[2,"${longest}a","Heartbeat",{}]`, 'ocpp1.6')).toBeNull();
+    expect(replyTo(`[3,"${ID_37}",{}]`, 'ocpp1.6')).toBeNull();
+    expect(replyTo(`[4,"${ID_37}","GenericError","",{}]`, 'ocpp1.6')).toBeNull();
   });
 
   it('says why the id was unreadable', () => {
