@@ -26,7 +26,11 @@ export function isKnownAction(version: OcppVersion, action: string): boolean {
   return KNOWN[version].has(action);
 }
 
-/** Validates a CALL payload a charge point sent. Unknown action → NotImplemented (1.6 Table 7; 2.0.1 §4.1.7, Table 8). */
+/**
+ * Validates a CALL payload a charge point sent. An action this CSMS does not take part in is refused
+ * here, before anything else looks at it: NotSupported when the version defines it, NotImplemented
+ * when it does not ({@link validateWith}).
+ */
 export function validateRequest(version: OcppVersion, action: string, payload: unknown): ValidationResult {
   return validateWith([RECEIVED[version]], version, action, 'req', payload);
 }
@@ -36,14 +40,22 @@ export function validateResponse(version: OcppVersion, action: string, payload: 
   return validateWith([RECEIVED[version], ANSWERS[version]], version, action, 'conf', payload);
 }
 
-/** Validates with the first of `sets` that has a validator for `action`; none → NotImplemented. */
+/**
+ * Validates with the first of `sets` that has a validator for `action`. None: the two codes of
+ * OCPP-J 1.6 §4.2.3 Table 7 and 2.0.1 Part 4 §4.3 Table 8 tell "not known by receiver"
+ * (NotImplemented: the version defines no such action) from "recognized but not supported by the
+ * receiver" (NotSupported: the version defines it, it has an official schema, but this CSMS does not
+ * take part in it, e.g. 2.0.1 Get15118EVCertificate, or a CSMS-to-charger action sent the other way).
+ */
 export function validateWith(sets: readonly Validators[], version: OcppVersion, action: string, direction: Direction, payload: unknown): ValidationResult {
   const key = `${action}.${direction}`;
   const validateFn = sets.find((set) => Object.hasOwn(set, key))?.[key];
   if (validateFn === undefined) {
     const what = direction === 'req' ? 'request' : 'response';
-    const why = isKnownAction(version, action) ? `this CSMS does not take part in ${action} (no ${what} validator)` : `${action} is not a known ${version} action (no ${what} schema)`;
-    return { ok: false, error: new OcppError('NotImplemented', why) };
+    const error = isKnownAction(version, action)
+      ? new OcppError('NotSupported', `this CSMS does not take part in ${action} (no ${what} validator)`)
+      : new OcppError('NotImplemented', `${action} is not a known ${version} action (no ${what} schema)`);
+    return { ok: false, error };
   }
   if (validateFn(payload)) return unsafeNumberIn(payload);
   const first = validateFn.errors?.[0];

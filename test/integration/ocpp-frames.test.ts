@@ -120,6 +120,20 @@ describe('malformed frames (OCPP 1.6)', () => {
   });
 });
 
+describe('actions the version defines but this CSMS does not take part in (1.6 §4.2.3 Table 7, 2.0.1 §4.3 Table 8)', () => {
+  it.each([
+    ['ocpp1.6', 'GetDiagnostics', { location: 'ftp://example.com/' }],
+    ['ocpp1.6', 'ReserveNow', { connectorId: 1, expiryDate: '2026-01-01T00:00:00Z', idTag: 'CARD', reservationId: 1 }],
+    ['ocpp2.0.1', 'Get15118EVCertificate', { iso15118SchemaVersion: 'urn:iso:15118:2:2013:MsgDef', action: 'Install', exiRequest: 'AA==' }],
+    ['ocpp2.0.1', 'GetCertificateStatus', { ocspRequestData: { hashAlgorithm: 'SHA256', issuerNameHash: 'a', issuerKeyHash: 'b', serialNumber: 'c', responderURL: 'http://ocsp.example.com' } }],
+    ['ocpp2.0.1', 'Reset', { type: 'Immediate' }],
+  ] as const)('%s %s is answered NotSupported ("recognized but not supported"), an unknown name NotImplemented', async (version, action, payload) => {
+    const s = version === 'ocpp1.6' ? s16 : s201;
+    expect(await exchange(s, JSON.stringify([2, `ns-${action}`, action, payload]))).toEqual([4, `ns-${action}`, 'NotSupported', `this CSMS does not take part in ${action} (no request validator)`, {}]);
+    expect(await exchange(s, JSON.stringify([2, `ni-${action}`, `${action}X`, payload]))).toEqual([4, `ni-${action}`, 'NotImplemented', expect.any(String), {}]);
+  });
+});
+
 describe('a null payload, which the spec allows for an empty one (1.6 §4.2.1, 2.0.1 §4.1.5)', () => {
   it.each(['ocpp1.6', 'ocpp2.0.1'] as const)('is answered like {} (%s)', async (version) => {
     const reply = await exchange(version === 'ocpp1.6' ? s16 : s201, '[2,"np1","Heartbeat",null]');

@@ -1,6 +1,6 @@
 // Which handler answers which CALL, per version: exactly the charger actions of action-names.ts (the
-// type says so), whose validators are compiled ahead of time. Any other action is answered
-// NotImplemented by the pipeline.
+// type says so), whose validators are compiled ahead of time. Any other action is refused by the
+// request validation (lib/ocpp/validate.ts): NotSupported when the version defines it, else NotImplemented.
 import type { CHARGER_ACTIONS } from '../action-names';
 import type { OcppVersion } from '../versions';
 import { bootNotification, heartbeat } from './boot';

@@ -332,9 +332,9 @@ describe('generated schemas', () => {
   });
 
   // Validators are compiled ahead of time for the actions this CSMS takes part in (lib/ocpp/action-names.ts):
-  // a missing one would answer a charger's valid CALL, or a command's answer, NotImplemented.
+  // a missing one would answer a charger's valid CALL, or a command's answer, NotSupported.
   it.each<OcppVersion>(['ocpp1.6', 'ocpp2.0.1'])('%s: every charger action and every command has its validators', (version) => {
-    const notImplemented = (r: ValidationResult) => !r.ok && r.error.kind === 'NotImplemented';
+    const notImplemented = (r: ValidationResult) => !r.ok && (r.error.kind === 'NotSupported' || r.error.kind === 'NotImplemented');
     const missing = [
       ...CHARGER_ACTIONS[version].filter((a) => notImplemented(validateRequest(version, a, {})) || notImplemented(validateResponse(version, a, {}))),
       ...COMMAND_ACTIONS[version].filter((a) => notImplemented(validateCommandRequest(version, a, {})) || notImplemented(validateResponse(version, a, {}))),
@@ -342,11 +342,27 @@ describe('generated schemas', () => {
     expect(missing).toEqual([]);
   });
 
-  it('answers NotImplemented to a known action this CSMS takes no part in, saying so', () => {
+  // 1.6 §4.2.3 Table 7 / 2.0.1 Part 4 §4.3 Table 8: NotSupported is "recognized but not supported by
+  // the receiver"; NotImplemented ("not known by receiver") is for names the version does not define.
+  it('answers NotSupported to a known action this CSMS takes no part in, saying so', () => {
     expect(failure(validateRequest('ocpp1.6', 'SetChargingProfile', {}))).toMatchObject({
-      kind: 'NotImplemented',
+      kind: 'NotSupported',
       description: 'this CSMS does not take part in SetChargingProfile (no request validator)',
     });
+    expect(failure(validateRequest('ocpp2.0.1', 'Get15118EVCertificate', {})).kind).toBe('NotSupported');
+  });
+
+  it.each<OcppVersion>(['ocpp1.6', 'ocpp2.0.1'])('%s: answers NotSupported to every action the version defines but no charger CALL of this CSMS uses', (version) => {
+    const schemas = version === 'ocpp1.6' ? ocpp16Schemas : ocpp201Schemas;
+    const defined = schemas.map((schema) => (schema as { $id: string }).$id).flatMap((id) => (id.endsWith('.req') ? [id.slice(4, -4)] : []));
+    const unsupported = defined.filter((a) => !(CHARGER_ACTIONS[version] as readonly string[]).includes(a));
+
+    expect(unsupported.length).toBeGreaterThan(0);
+    for (const action of unsupported) expect(failure(validateRequest(version, action, {})).kind, action).toBe('NotSupported');
+    for (const action of CHARGER_ACTIONS[version]) {
+      const result = validateRequest(version, action, {});
+      expect(result.ok || result.error.kind, action).not.toBe('NotSupported');
+    }
   });
 
   it('are valid draft-07 schemas (the runtime skips this check to start faster)', () => {
