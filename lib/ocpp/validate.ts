@@ -57,14 +57,80 @@ export function validateWith(sets: readonly Validators[], version: OcppVersion, 
       : new OcppError('NotImplemented', `${action} is not a known ${version} action (no ${what} schema)`);
     return { ok: false, error };
   }
-  if (validateFn(payload)) return unsafeNumberIn(payload);
+  if (validateFn(payload)) {
+    const broken = specRuleFailure(version, key, payload);
+    return broken === undefined ? unsafeNumberIn(payload) : refusal(version, broken);
+  }
   const first = validateFn.errors?.[0];
   if (first === undefined) return { ok: false, error: new OcppError('FormatViolation', 'Payload does not match the schema') };
-  const path = fieldPath(first);
+  return refusal(version, first);
+}
+
+function refusal(version: OcppVersion, failure: ValidationFailure): ValidationResult {
+  const path = fieldPath(failure);
   return {
     ok: false,
-    error: new OcppError(kindForKeyword(version, first.keyword), describeError(first, path), { path, keyword: first.keyword }),
+    error: new OcppError(kindForKeyword(version, failure.keyword), describeError(failure, path), { path, keyword: failure.keyword }),
   };
+}
+
+/** A value or cardinality rule of a message table, in the schema keyword it would be written with. */
+interface SpecRule {
+  /** JSON pointer of the field; `*` stands for every element of an array. */
+  readonly path: string;
+  readonly keyword: 'minimum' | 'exclusiveMinimum' | 'minItems';
+  readonly limit: number;
+}
+
+/*
+ * Rules of the OCPP 1.6 message tables (ocpp-1.6_edition_2 §6, §7) that the official 1.6 JSON
+ * schemas leave out, checked right after a payload has passed its schema. 2.0.1's schemas carry
+ * theirs (minItems, minimum), so this table is 1.6 only. Without it, StartTransaction on connector 0
+ * opened a session there and StatusNotification for connector -1 showed a connector -1 in the API.
+ * A failure is worded and coded as the schema keyword would be (kindForKeyword): a value out of
+ * range is PropertyConstraintViolation, an empty list that must have 1..* OccurenceConstraintViolation.
+ * The other 1.6 messages a charge point sends (Authorize, BootNotification, DataTransfer, Heartbeat,
+ * the status notifications, and the security whitepaper's) have no such rule beyond their schemas.
+ */
+const OCPP16_SPEC_RULES: Readonly<Record<string, readonly SpecRule[]>> = {
+  // §6.31: connectorId >= 0 (0 is the main meter); meterValue 1..*; §7.33 MeterValue.sampledValue 1..*.
+  'MeterValues.req': [
+    { path: '/connectorId', keyword: 'minimum', limit: 0 },
+    { path: '/meterValue', keyword: 'minItems', limit: 1 },
+    { path: '/meterValue/*/sampledValue', keyword: 'minItems', limit: 1 },
+  ],
+  // §6.45: connectorId > 0.
+  'StartTransaction.req': [{ path: '/connectorId', keyword: 'exclusiveMinimum', limit: 0 }],
+  // §6.47: connectorId >= 0 (0 is the main controller).
+  'StatusNotification.req': [{ path: '/connectorId', keyword: 'minimum', limit: 0 }],
+  // §6.49: transactionData 0..* (may be empty), but each of its MeterValues has sampledValue 1..* (§7.33).
+  'StopTransaction.req': [{ path: '/transactionData/*/sampledValue', keyword: 'minItems', limit: 1 }],
+};
+
+/** The first table rule a schema-valid payload breaks, as a schema failure; undefined when none (or not 1.6). */
+function specRuleFailure(version: OcppVersion, key: string, payload: unknown): ValidationFailure | undefined {
+  const rules = version === 'ocpp1.6' && Object.hasOwn(OCPP16_SPEC_RULES, key) ? OCPP16_SPEC_RULES[key] : undefined;
+  for (const rule of rules ?? []) {
+    for (const [instancePath, value] of valuesAt(payload, rule.path.split('/').slice(1), '')) {
+      const broken =
+        rule.keyword === 'minItems'
+          ? Array.isArray(value) && value.length < rule.limit
+          : typeof value === 'number' && (rule.keyword === 'minimum' ? value < rule.limit : value <= rule.limit);
+      if (!broken) continue;
+      const params = rule.keyword === 'minItems' ? { limit: rule.limit } : { comparison: rule.keyword === 'minimum' ? '>=' : '>', limit: rule.limit };
+      return { instancePath, keyword: rule.keyword, params };
+    }
+  }
+  return undefined;
+}
+
+/** The values at a path of {@link SpecRule} (absent optional fields yield nothing), with their JSON pointers. */
+function valuesAt(value: unknown, segments: readonly string[], at: string): Array<[string, unknown]> {
+  if (segments.length === 0) return [[at, value]];
+  const [head, ...rest] = segments as [string, ...string[]];
+  if (head === '*') return Array.isArray(value) ? value.flatMap((item, i) => valuesAt(item, rest, `${at}/${i}`)) : [];
+  if (typeof value !== 'object' || value === null || Array.isArray(value) || !Object.hasOwn(value, head)) return [];
+  return valuesAt((value as Record<string, unknown>)[head], rest, `${at}/${head}`);
 }
 
 /*

@@ -7,7 +7,8 @@ import { attachCallCounter, isWrite, type CallCounter } from '../../lib/aws/call
 import type { RegisteredChargePoint } from '../../lib/domain/charge-points';
 import { ERROR_CODES } from '../../lib/ocpp/errors';
 import { EVENT_RULES } from '../../lib/events/rules';
-import { INVALID_FRAME_LOGGING, listLog } from '../../lib/db/logs';
+import { INVALID_FRAME_LOGGING, latestConnectorStatuses, listLog } from '../../lib/db/logs';
+import { activeSessionItems } from '../../lib/db/sessions';
 import { MAX_PAYLOAD_DEPTH } from '../../lib/ocpp/codec';
 import { aCommissionedChargePoint, aRawSocket, aRegisteredChargePoint, BOOT } from './support/ocpp';
 import { startTestRuntime } from './support/runtime';
@@ -131,6 +132,48 @@ describe('actions the version defines but this CSMS does not take part in (1.6 �
     const s = version === 'ocpp1.6' ? s16 : s201;
     expect(await exchange(s, JSON.stringify([2, `ns-${action}`, action, payload]))).toEqual([4, `ns-${action}`, 'NotSupported', `this CSMS does not take part in ${action} (no request validator)`, {}]);
     expect(await exchange(s, JSON.stringify([2, `ni-${action}`, `${action}X`, payload]))).toEqual([4, `ni-${action}`, 'NotImplemented', expect.any(String), {}]);
+  });
+});
+
+describe('1.6 message-table rules the official schemas leave out (ocpp-1.6_edition_2 §6.31, §6.45, §6.47, §6.49, §7.33)', () => {
+  it('refuses a start on connector 0, a status for connector -1 and empty meter values, and writes no state', async () => {
+    const cp = await aCommissionedChargePoint(rt, { protocol: 'ocpp1.6' });
+    const s = await aRawSocket(rt, { identity: cp.identity, password: cp.provisioningPassword, protocol: 'ocpp1.6' });
+    try {
+      await bootRaw(s, 'ocpp1.6');
+      const now = new Date().toISOString();
+      const sample = { timestamp: now, sampledValue: [{ value: '10' }] };
+      const refusals: Array<[string, Record<string, unknown>, string, string, string]> = [
+        ['StartTransaction', { connectorId: 0, idTag: 'CARD', meterStart: 0, timestamp: now }, 'PropertyConstraintViolation', '/connectorId', '/connectorId must be > 0'],
+        ['StatusNotification', { connectorId: -1, errorCode: 'NoError', status: 'Available' }, 'PropertyConstraintViolation', '/connectorId', '/connectorId must be >= 0'],
+        ['MeterValues', { connectorId: -1, meterValue: [sample] }, 'PropertyConstraintViolation', '/connectorId', '/connectorId must be >= 0'],
+        ['MeterValues', { connectorId: 1, meterValue: [] }, 'OccurenceConstraintViolation', '/meterValue', '/meterValue must NOT have fewer than 1 items'],
+        ['MeterValues', { connectorId: 1, meterValue: [{ timestamp: now, sampledValue: [] }] }, 'OccurenceConstraintViolation', '/meterValue/0/sampledValue', '/meterValue/0/sampledValue must NOT have fewer than 1 items'],
+        [
+          'StopTransaction',
+          { transactionId: 1, meterStop: 10, timestamp: now, transactionData: [{ timestamp: now, sampledValue: [] }] },
+          'OccurenceConstraintViolation',
+          '/transactionData/0/sampledValue',
+          '/transactionData/0/sampledValue must NOT have fewer than 1 items',
+        ],
+      ];
+      await rt.drain();
+      counter.reset();
+      for (const [i, [action, payload, code, path, description]] of refusals.entries()) {
+        const reply = await exchange(s, JSON.stringify([2, `rule-${i}`, action, payload]));
+        expect(reply, action).toEqual([4, `rule-${i}`, code, description, { path, keyword: expect.any(String) }]);
+      }
+      // Only the log was written: no transaction (a start, a stop), no session, no connector status.
+      expect(counter.calls.map((c) => c.command)).not.toContain('TransactWriteItemsCommand');
+      expect(await activeSessionItems(cp.identity)).toEqual([]);
+      expect(await latestConnectorStatuses(cp.identity)).toEqual([]);
+      // The values the tables allow still pass: a status for connector 0, meter values of the main meter.
+      expect(await exchange(s, JSON.stringify([2, 'rule-ok-1', 'StatusNotification', { connectorId: 0, errorCode: 'NoError', status: 'Available' }]))).toEqual([3, 'rule-ok-1', {}]);
+      expect(await exchange(s, JSON.stringify([2, 'rule-ok-2', 'MeterValues', { connectorId: 0, meterValue: [sample] }]))).toEqual([3, 'rule-ok-2', {}]);
+      expect((await latestConnectorStatuses(cp.identity)).map((c) => c.connectorId)).toEqual([0]);
+    } finally {
+      s.close();
+    }
   });
 });
 

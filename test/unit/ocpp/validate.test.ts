@@ -291,6 +291,53 @@ describe('1.6 schema errata (OCPP-J 1.6 errata sheet §2)', () => {
   });
 });
 
+describe('1.6 message-table rules the official schemas leave out (ocpp-1.6_edition_2 §6, §7)', () => {
+  const now = '2025-03-01T10:00:00Z';
+  const sample = { timestamp: now, sampledValue: [{ value: '10' }] };
+  const aStart16 = (connectorId: number) => ({ connectorId, idTag: 'CARD', meterStart: 0, timestamp: now });
+  const aMeterValues16 = (over: Record<string, unknown> = {}) => ({ connectorId: 1, meterValue: [sample], ...over });
+  const aStop16 = (transactionData: unknown[]) => ({ transactionId: 1, meterStop: 10, timestamp: now, transactionData });
+
+  it.each<[string, string, Record<string, unknown>, string, string]>([
+    ['StartTransaction on connector 0 (§6.45 connectorId > 0)', 'StartTransaction', aStart16(0), '/connectorId', '/connectorId must be > 0'],
+    ['StartTransaction on connector -1', 'StartTransaction', aStart16(-1), '/connectorId', '/connectorId must be > 0'],
+    ['StatusNotification for connector -1 (§6.47 connectorId >= 0)', 'StatusNotification', aStatusNotification16({ connectorId: -1 }), '/connectorId', '/connectorId must be >= 0'],
+    ['MeterValues for connector -1 (§6.31 connectorId >= 0)', 'MeterValues', aMeterValues16({ connectorId: -1 }), '/connectorId', '/connectorId must be >= 0'],
+  ])('answers PropertyConstraintViolation to %s', (_what, action, payload, path, description) => {
+    const result = validateRequest('ocpp1.6', action, payload);
+    expect(failure(result)).toEqual({ kind: 'PropertyConstraintViolation', description, details: { path, keyword: expect.any(String) } });
+    expect(errorCodeFor('ocpp1.6', failure(result).kind)).toBe('PropertyConstraintViolation');
+  });
+
+  it.each<[string, string, Record<string, unknown>, string]>([
+    ['MeterValues with no meterValue (§6.31 1..*)', 'MeterValues', aMeterValues16({ meterValue: [] }), '/meterValue'],
+    ['a MeterValue with no sampledValue (§7.33 1..*)', 'MeterValues', aMeterValues16({ meterValue: [sample, { timestamp: now, sampledValue: [] }] }), '/meterValue/1/sampledValue'],
+    ['StopTransaction transactionData with no sampledValue (§6.49, §7.33)', 'StopTransaction', aStop16([{ timestamp: now, sampledValue: [] }]), '/transactionData/0/sampledValue'],
+  ])('answers OccurenceConstraintViolation to %s', (_what, action, payload, path) => {
+    const result = validateRequest('ocpp1.6', action, payload);
+    expect(failure(result)).toEqual({
+      kind: 'OccurrenceConstraintViolation',
+      description: `${path} must NOT have fewer than 1 items`,
+      details: { path, keyword: 'minItems' },
+    });
+    expect(errorCodeFor('ocpp1.6', failure(result).kind)).toBe('OccurenceConstraintViolation');
+  });
+
+  it('accepts the edge values the tables allow', () => {
+    expect(validateRequest('ocpp1.6', 'StartTransaction', aStart16(1))).toEqual({ ok: true });
+    expect(validateRequest('ocpp1.6', 'StatusNotification', aStatusNotification16({ connectorId: 0 }))).toEqual({ ok: true });
+    expect(validateRequest('ocpp1.6', 'MeterValues', aMeterValues16({ connectorId: 0 }))).toEqual({ ok: true });
+    // transactionData is 0..*: empty or absent is fine.
+    expect(validateRequest('ocpp1.6', 'StopTransaction', aStop16([]))).toEqual({ ok: true });
+    expect(validateRequest('ocpp1.6', 'StopTransaction', aStop16([sample]))).toEqual({ ok: true });
+  });
+
+  it('still reports a schema failure first, and leaves 2.0.1 to its own schemas', () => {
+    expect(failure(validateRequest('ocpp1.6', 'StartTransaction', { ...aStart16(0), idTag: 7 })).kind).toBe('TypeConstraintViolation');
+    expect(failure(validateRequest('ocpp2.0.1', 'MeterValues', { evseId: 1, meterValue: [] }))).toMatchObject({ kind: 'OccurrenceConstraintViolation', details: { path: '/meterValue' } });
+  });
+});
+
 describe('unknown actions', () => {
   it('answers NotImplemented to an action without a schema', () => {
     expect(failure(validateRequest('ocpp1.6', 'NotifyReport', {}))).toMatchObject({
