@@ -26,12 +26,14 @@ interface SecretRule {
   readonly why: string;
 }
 
-const isAuthorizationKey = (o: JsonObject) => typeof o.key === 'string' && o.key.toLowerCase() === 'authorizationkey';
+// Names are matched ignoring case and surrounding spaces: a charger that trims or case-folds keys
+// would take " AuthorizationKey " as the password, so it must be guarded and redacted like one.
+const isAuthorizationKey = (o: JsonObject) => typeof o.key === 'string' && o.key.trim().toLowerCase() === 'authorizationkey';
 // 2.0.1 Part 2 Appendix 2: SecurityCtrlr.BasicAuthPassword. Matched on the variable alone (any
 // case, any component): a misaddressed component must not make the value loggable.
 const isBasicAuthPassword = (o: JsonObject) => {
   const variable = o.variable as JsonObject | undefined;
-  return typeof variable?.name === 'string' && variable.name.toLowerCase() === 'basicauthpassword';
+  return typeof variable?.name === 'string' && variable.name.trim().toLowerCase() === 'basicauthpassword';
 };
 const always = () => true;
 

@@ -8,6 +8,10 @@ describe('secret fields', () => {
   it.each([
     ['ChangeConfiguration', 'req', { key: 'AuthorizationKey', value: SECRET }, ['/value']],
     ['ChangeConfiguration', 'req', { key: 'authorizationkey', value: SECRET }, ['/value']],
+    // A probe got " AuthorizationKey" past the operator's guard, stored unredacted: a charger that trims keys takes it.
+    ['ChangeConfiguration', 'req', { key: ' AuthorizationKey', value: SECRET }, ['/value']],
+    ['ChangeConfiguration', 'req', { key: 'AuthorizationKey ', value: SECRET }, ['/value']],
+    ['SetVariables', 'req', { setVariableData: [{ attributeValue: SECRET, component: { name: 'SecurityCtrlr' }, variable: { name: 'BasicAuthPassword ' } }] }, ['/setVariableData/0/attributeValue']],
     ['GetConfiguration', 'conf', { configurationKey: [{ key: 'HeartbeatInterval', readonly: false, value: '300' }, { key: 'AuthorizationKey', readonly: false, value: SECRET }] }, ['/configurationKey/1/value']],
     ['SetVariables', 'req', { setVariableData: [{ attributeValue: SECRET, component: { name: 'SecurityCtrlr' }, variable: { name: 'BasicAuthPassword' } }] }, ['/setVariableData/0/attributeValue']],
     ['GetVariables', 'conf', { getVariableResult: [{ attributeStatus: 'Accepted', component: { name: 'SecurityCtrlr' }, variable: { name: 'BasicAuthPassword' }, attributeValue: SECRET }] }, ['/getVariableResult/0/attributeValue']],
