@@ -141,12 +141,12 @@ export class LocalEventBus {
       else console.error(`[local bus] dropping an owed ${line.event['detail-type']} event: rule ${line.rule} no longer exists`);
     }
     // Compact: only what is still owed, written atomically.
-    writeFileSync(`${file}.tmp`, [...owed.values()].map((l) => `${JSON.stringify(l)}\n`).join(''));
+    writeFileSync(`${file}.tmp`, [...owed.values()].map((l) => `${JSON.stringify(l)}\n`).join(''), { mode: 0o600 });
     renameSync(`${file}.tmp`, file);
   }
 
   private journal(line: JournalLine): void {
-    if (this.opts.journalFile) appendFileSync(this.opts.journalFile, `${JSON.stringify(line)}\n`);
+    if (this.opts.journalFile) appendFileSync(this.opts.journalFile, `${JSON.stringify(line)}\n`, { mode: 0o600 });
   }
 
   async handlePutEvents(req: IncomingMessage, res: ServerResponse): Promise<void> {

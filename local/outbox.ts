@@ -72,7 +72,7 @@ export class Outbox {
       ...(simple.Body?.Html?.Data !== undefined ? { html: simple.Body.Html.Data } : {}),
     };
     this.mails.push(mail);
-    if (this.file) appendFileSync(this.file, `${JSON.stringify(mail)}\n`);
+    if (this.file) appendFileSync(this.file, `${JSON.stringify(mail)}\n`, { mode: 0o600 });
     res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ MessageId: mail.id }));
   }
 }

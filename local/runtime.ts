@@ -2,7 +2,7 @@
 // with DynamoDB Local, s3rver, a local event bus, a local @connections endpoint and an email outbox.
 // Handlers are the same modules Lambda runs; only the AWS_ENDPOINT_URL_* variables differ.
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { join, resolve } from 'node:path';
 import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -102,7 +102,12 @@ export interface LocalAdminEnv {
 export async function startLocalRuntime(opts: RuntimeOptions = {}): Promise<LocalRuntime> {
   const inMemory = opts.inMemory ?? false;
   const dataDir = inMemory ? undefined : resolve(opts.dataDir ?? join(REPO_ROOT, '.data'));
-  if (dataDir) mkdirSync(dataDir, { recursive: true });
+  if (dataDir) {
+    // The folder holds tokens in mails and pending events, the demo credentials and the table: this
+    // user's alone (a probe found the pending events readable by every user of the machine).
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+    chmodSync(dataDir, 0o700);
+  }
   const tableName = opts.tableName ?? 'chargepoint-commissioning';
   const busName = 'chargepoint-commissioning';
   const certificateBucket = 'chargepoint-certificates';

@@ -1,7 +1,7 @@
 // `npm start` as a person runs it: a child process, stopped with Ctrl-C (SIGINT), started again on
 // the same data folder. The second start sees the first one's table, seed credentials and outbox.
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -40,6 +40,7 @@ async function stopWithCtrlC(child: ChildProcessWithoutNullStreams): Promise<num
 
 describe('npm start data folder', () => {
   it('keeps the operator key, projects and outbox across a Ctrl-C and restart', async () => {
+    chmodSync(dataDir, 0o755); // as a folder made by an earlier version, or under a loose umask
     const first = await start();
     const creds = JSON.parse(readFileSync(join(dataDir, 'local-credentials.json'), 'utf8')) as {
       operatorApiKey: string;
@@ -57,6 +58,8 @@ describe('npm start data folder', () => {
     expect(mail.status).toBe(200);
     expect(await stopWithCtrlC(first.child)).toBe(0);
     expect(first.output()).toContain('Stopped cleanly');
+    // Mails and pending events hold tokens: the data folder is this user's alone.
+    expect(statSync(dataDir).mode & 0o777).toBe(0o700);
 
     const second = await start();
     try {
