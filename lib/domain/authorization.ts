@@ -31,7 +31,7 @@
 import { getChargePoint } from '../db/charge-points';
 import { setFreeVend } from '../db/price-groups';
 import { nowIso } from '../ids';
-import { NotFound } from './errors';
+import { NotFound, ValidationFailed } from './errors';
 import { getDriver, getIdToken, type Driver, type IdTokenRecord } from '../db/drivers';
 import type { JsonObject } from '../ocpp/codec';
 import type { OcppVersion } from '../ocpp/versions';
@@ -66,6 +66,19 @@ export function isFreeVend(cp: { freeVend?: boolean; active?: boolean }): boolea
 /** The form every key and lookup uses: 1.6 idTag is a CiString20, 2.0.1 idToken is case-insensitive. */
 export function canonicalIdToken(value: string): string {
   return value.trim().toUpperCase();
+}
+
+/** The idTag of the job page's test charges (domain/remote-actions.ts): free while the charge point is inactive. */
+export const INSTALLER_TEST_ID_TAG = 'INSTALLER-TEST';
+
+/**
+ * A token someone registers (a driver's card, a location's card) may not be the installer test tag:
+ * the platform starts test charges with it, and a card of that value would be confused with them.
+ */
+export function refuseReservedIdToken(value: string): void {
+  if (canonicalIdToken(value) === INSTALLER_TEST_ID_TAG) {
+    throw new ValidationFailed(`${INSTALLER_TEST_ID_TAG} is reserved for installers' test charges`, [{ field: 'id_token', message: `must not be ${INSTALLER_TEST_ID_TAG} (reserved for installers' test charges)` }]);
+  }
 }
 
 // ---- the cache ---------------------------------------------------------------------------------

@@ -21,7 +21,7 @@ import { makeEvent, publish } from '../events/publish';
 import type { AccountPrincipal } from '../http/handler';
 import { newId, nowIso } from '../ids';
 import { log } from '../log';
-import { canonicalIdToken, forgetIdToken } from './authorization';
+import { canonicalIdToken, forgetIdToken, refuseReservedIdToken } from './authorization';
 import { cardIdOf } from './card-capture';
 import { Conflict, NotFound, ValidationFailed } from './errors';
 import { locationAccess, requireOn } from './locations';
@@ -123,6 +123,7 @@ export async function addLocationCard(who: AccountPrincipal, locationId: string,
   if (!body.captured_id === !body.id_token) {
     throw new ValidationFailed('Name the card by captured_id or by id_token (one of them)', [{ field: body.captured_id ? 'id_token' : 'captured_id', message: 'give exactly one of captured_id and id_token' }]);
   }
+  if (body.id_token) refuseReservedIdToken(body.id_token);
   const token = body.captured_id ? await capturedToken(site, body.captured_id) : { value: body.id_token!, ...(body.type ? { type: body.type } : {}) };
   const canonical = canonicalIdToken(token.value);
   const driver = await ownerDriver(site, body.owner ?? 'team');

@@ -16,7 +16,7 @@ import {
 } from '../db/drivers';
 import { getTeam } from '../db/projects';
 import { newId, nowIso } from '../ids';
-import { canonicalIdToken, forgetDriver, forgetIdToken } from './authorization';
+import { canonicalIdToken, forgetDriver, forgetIdToken, refuseReservedIdToken } from './authorization';
 import { Conflict, NotFound, ValidationFailed } from './errors';
 
 export const driverView = (d: Driver) => ({
@@ -91,6 +91,7 @@ export async function changeDriver(operatorId: string, userId: string, body: { n
 
 /** One value per operator (1.6 idTag / 2.0.1 idToken are case-insensitive, so `04a1` and `04A1` are the same card): 409 otherwise. */
 export async function addIdToken(operatorId: string, userId: string, body: { id_token: string; type?: IdTokenType; status?: IdTokenStatus; expires_at?: string }) {
+  refuseReservedIdToken(body.id_token);
   const at = nowIso();
   const token: IdTokenRecord = {
     operatorId,

@@ -14,6 +14,7 @@ import { callChargePoint, type CommandRecord } from '../ocpp/commands';
 import type { JsonObject } from '../ocpp/codec';
 import type { OcppVersion } from '../ocpp/versions';
 import { describeActor, type Actor } from './actors';
+import { INSTALLER_TEST_ID_TAG } from './authorization';
 import { connectorCountOf, type ChargePointView } from './charge-point-view';
 import { Conflict, ValidationFailed } from './errors';
 import { firmwareSourceText } from './firmware-source';
@@ -96,7 +97,6 @@ export interface ActionResultView {
  * StartTransaction / TransactionEvent handlers accept it like any tag; issue #15 brings real
  * authorisation, which must keep accepting this tag for starts the platform itself sent.
  */
-export const INSTALLER_TEST_ID_TAG = 'INSTALLER-TEST';
 
 /**
  * At most 20 s for the charger's answer: the HTTP API that waits for it (operator route, public job

@@ -226,6 +226,16 @@ describe('drivers and id tokens (operator API)', () => {
     const badStatus = await api<Problem>('POST', `/api/v1/operator/drivers/${d.user_id}/id-tokens`, { token: op, body: { id_token: aTokenValue('X'), status: 'lost' } });
     expect(badStatus.body.errors?.map((e) => e.field)).toContain('status');
   });
+
+  it('refuses the installer test tag as a card (any case), which test charges start with', async () => {
+    const d = await aDriver();
+    for (const id_token of ['INSTALLER-TEST', 'installer-test']) {
+      const reserved = await api<Problem>('POST', `/api/v1/operator/drivers/${d.user_id}/id-tokens`, { token: op, body: { id_token } });
+      expect(reserved.status).toBe(400);
+      expect(reserved.body.errors?.map((e) => e.field)).toEqual(['id_token']);
+    }
+    expect((await api<{ id_tokens: unknown[] }>('GET', `/api/v1/operator/drivers/${d.user_id}/id-tokens`, { token: op })).body).toMatchObject({ id_tokens: [] });
+  });
 });
 
 describe('price groups (operator API) and resolvePriceGroup', () => {
