@@ -608,6 +608,29 @@ async function newSession(c: ChargerRef, f: StartFacts): Promise<{ item: Session
 }
 
 /** 1.6 StartTransaction (§4.8): a new session; an unknown token is recorded and flagged, not refused. */
+/**
+ * A 1.6 StartTransaction the charger sent before (its answer was lost) under a new message id: the
+ * replay guard knows ids only, so the running session of that connector with the same token, start
+ * time and meter start is the same transaction. Its id is answered again instead of a second
+ * session that the charger would never stop (it stops the one whose id it received). Read only when
+ * the connector has a running session, which a charger that stopped properly does not.
+ */
+export async function repeatedStart16(c: ChargerRef, p: { connectorId: number; idTag: string; meterStart: number; timestamp: string }): Promise<{ transactionId: number; idTagInfo: JsonObject } | undefined> {
+  const startedAt = Date.parse(p.timestamp);
+  const same = (await activeSessionItems(c.identity)).find(
+    (s) =>
+      s.connectorId === p.connectorId &&
+      s.meterStart === p.meterStart &&
+      s.idTag !== undefined &&
+      s.idTag.toUpperCase() === p.idTag.toUpperCase() &&
+      s.startedAt !== undefined &&
+      Date.parse(s.startedAt) === startedAt &&
+      /^\d+$/.test(s.transactionId),
+  );
+  if (!same) return undefined;
+  return { transactionId: Number(same.transactionId), idTagInfo: idTagInfoFor(c.version, { verdict: same.tokenStatus ?? 'Accepted', freeVend: false }) };
+}
+
 export async function startSession16(c: ChargerRef, p: { transactionId: number; connectorId: number; idTag: string; meterStart: number; timestamp: string }): Promise<SessionStep> {
   const { item, authorisation, intentKey } = await newSession(c, {
     transactionId: String(p.transactionId),

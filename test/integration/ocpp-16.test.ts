@@ -4,6 +4,7 @@ import type { RPCClient } from 'ocpp-rpc';
 import type { LocalRuntime } from '../../local/runtime';
 import { getChargePoint } from '../../lib/db/charge-points';
 import { listLog } from '../../lib/db/logs';
+import { activeSessionItems } from '../../lib/db/sessions';
 import { aConnectedClient, aRegisteredChargePoint, BOOT, markCommissioned } from './support/ocpp';
 import { startTestRuntime } from './support/runtime';
 
@@ -80,6 +81,22 @@ describe('OCPP 1.6 charge point', () => {
     expect(await client.call('StopTransaction', { transactionId: start.transactionId, meterStop: 2000, timestamp: new Date().toISOString(), reason: 'Local' })).toEqual({});
     const second = (await client.call('StartTransaction', { connectorId: 2, idTag: 'CARD-2', meterStart: 0, timestamp: new Date().toISOString() })) as { transactionId: number };
     expect(second.transactionId).toBeGreaterThan(start.transactionId);
+  });
+
+  it('answers a StartTransaction sent again under a new message id (its answer was lost) with the same transaction, not a second session', async () => {
+    const start = { connectorId: 1, idTag: 'card-9', meterStart: 5000, timestamp: new Date().toISOString() };
+    const first = (await client.call('StartTransaction', start)) as { transactionId: number; idTagInfo: { status: string } };
+    // ocpp-rpc gives every call a new id: to the replay guard this is a new message.
+    const again = (await client.call('StartTransaction', { ...start, idTag: 'CARD-9' })) as { transactionId: number; idTagInfo: { status: string } };
+    expect(again).toEqual(first);
+    const running = (await activeSessionItems(identity)).filter((s) => s.connectorId === 1);
+    expect(running.map((s) => s.transactionId)).toEqual([String(first.transactionId)]);
+    // Another start (a new time) is a new transaction.
+    const other = (await client.call('StartTransaction', { ...start, timestamp: new Date(Date.now() + 1000).toISOString() })) as { transactionId: number };
+    expect(other.transactionId).toBeGreaterThan(first.transactionId);
+    for (const transactionId of [first.transactionId, other.transactionId]) {
+      await client.call('StopTransaction', { transactionId, meterStop: 5100, timestamp: new Date().toISOString() });
+    }
   });
 
   it('logs every exchange newest first, by category', async () => {

@@ -4,7 +4,7 @@ import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from '../../aws/clients';
 import { config } from '../../config';
 import { ENTITY, keys } from '../../db/keys';
-import { meterValuesSession16, startSession16, stopSession16, transactionEventSession201, type ChargerRef, type TransactionEvent201 } from '../../domain/sessions';
+import { meterValuesSession16, repeatedStart16, startSession16, stopSession16, transactionEventSession201, type ChargerRef, type TransactionEvent201 } from '../../domain/sessions';
 import { drawReading, energyReadings } from '../../domain/session-meter';
 import type { ActionContext, ActionHandler } from './types';
 
@@ -35,6 +35,8 @@ function chargerOf(ctx: ActionContext): ChargerRef {
  * recorded and flagged: the charger may already be charging (§4.8: it decides what to do).
  */
 export const startTransaction: ActionHandler = async (ctx, payload: { connectorId: number; idTag: string; meterStart: number; timestamp: string; reservationId?: number }) => {
+  const again = await repeatedStart16(chargerOf(ctx), payload);
+  if (again) return { category: 'transaction', replayGuard: true, response: { transactionId: again.transactionId, idTagInfo: again.idTagInfo }, writes: [], effects: [] };
   const transactionId = await nextTransactionId();
   const step = await startSession16(chargerOf(ctx), { ...payload, transactionId });
   return {
