@@ -11,6 +11,7 @@ import { authenticateInstaller, type InstallerPrincipal } from './installer-auth
 import { authenticateOperator, type OperatorPrincipal } from './operator-auth';
 import { fieldMessage } from './field-messages';
 import { problemFromError, problemResponse } from './problem';
+import { stringProblem, unstorableValues } from './storable';
 import { withSecurityHeaders } from './security-headers';
 
 export type AuthKind = 'none' | 'operator' | 'installer' | 'account';
@@ -94,11 +95,17 @@ function parseWith<T extends z.ZodType>(schema: T | undefined, value: unknown, w
 function readJsonBody(event: APIGatewayProxyEventV2): unknown {
   if (event.body === undefined || event.body === '') return undefined;
   const text = event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+  let body: unknown;
   try {
-    return JSON.parse(text) as unknown;
+    body = JSON.parse(text) as unknown;
   } catch {
     throw new ValidationFailed('The request body is not valid JSON', [{ field: 'body', message: 'must be valid JSON' }]);
   }
+  // Before the route's schema: a number DynamoDB cannot store or a string a strict JSON reader
+  // cannot read back is refused for every route, whatever its schema lets through (storable.ts).
+  const issues = unstorableValues(body);
+  if (issues.length > 0) throw new ValidationFailed(`Invalid body: ${issues.map((i) => `${i.field}: ${i.message}`).join('; ')}`, issues);
+  return body;
 }
 
 /**
@@ -116,7 +123,11 @@ function readTextBody(event: APIGatewayProxyEventV2, media: string): string {
     throw new PayloadTooLarge(`The body is ${bytes.length} bytes; at most ${TEXT_BODY_LIMIT_BYTES} bytes (64 KiB) are accepted here: split the file`, { limit_bytes: TEXT_BODY_LIMIT_BYTES });
   }
   // A byte-order mark some spreadsheet programs write is not part of the first header name.
-  return bytes.toString('utf8').replace(/^\uFEFF/, '');
+  const text = bytes.toString('utf8').replace(/^\uFEFF/, '');
+  // UTF-8 decoding leaves no lone surrogate (bad bytes become U+FFFD), but a NUL passes through.
+  const message = stringProblem(text);
+  if (message) throw new ValidationFailed(`Invalid body: ${message}`, [{ field: 'body', message }]);
+  return text;
 }
 
 /** API Gateway HTTP APIs (payload 2.0) and the local runtime pass header names in lower case. */

@@ -41,7 +41,7 @@ describe('validation messages', () => {
 
   it('never shows zod internals', async () => {
     const errors = [
-      ...(await errorsFor({ serial_number: 7, ocpp_protocol: 'x', connector_count: 1e300, count: Number.MAX_SAFE_INTEGER * 4, checklist: { result: 'meh' } })),
+      ...(await errorsFor({ serial_number: 7, ocpp_protocol: 'x', connector_count: 1e100, count: Number.MAX_SAFE_INTEGER * 4, checklist: { result: 'meh' } })),
       ...(await errorsFor(ok, { limit: 'NaN' })),
     ];
     expect(errors.length).toBeGreaterThan(4);
