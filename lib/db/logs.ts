@@ -9,9 +9,8 @@ import { config } from '../config';
 import { log } from '../log';
 import { redactFrame } from '../ocpp/secrets';
 import { ENTITY, keys } from './keys';
-import { ValidationFailed } from '../domain/errors';
 import { guideCategory } from '../domain/log-categories';
-import { decodeCursor, encodeCursor, queryAll } from './query';
+import { decodeCursor, encodeCursor, queryAll, sendQuery, sortKeyCondition, type SortKeyRange } from './query';
 import { activeSessionItems } from './sessions';
 
 /** `audit`: changes people made (through a public job link, the operator API), with who made them. */
@@ -208,34 +207,25 @@ export async function listLog(identity: string, opts: LogRead = {}): Promise<Log
   const match = (e: LogEntry) => (opts.category === undefined || e.category === opts.category) && (opts.match?.(e) ?? true);
   const filtered = opts.category !== undefined || opts.match !== undefined;
 
-  const range: string[] = [];
-  const values: Record<string, unknown> = { ':pk': pk };
-  if (opts.from !== undefined) values[':from'] = opts.from;
-  if (opts.to !== undefined) values[':to'] = opts.to;
-  if (opts.from !== undefined && opts.to !== undefined) range.push('sk BETWEEN :from AND :to');
-  else if (opts.from !== undefined) range.push('sk >= :from');
-  else if (opts.to !== undefined) range.push('sk < :to');
+  const range: SortKeyRange = { from: opts.from, to: opts.to };
+  const condition = sortKeyCondition('sk', range);
+  const values: Record<string, unknown> = { ':pk': pk, ...condition.values };
 
-  let start: { pk: string; sk: string } | undefined = opts.cursor ? decodeCursor(opts.cursor, pk) : undefined;
-  // A cursor from another time range would start the read outside the key condition (DynamoDB refuses that).
-  if (start && ((opts.from !== undefined && start.sk < opts.from) || (opts.to !== undefined && start.sk > opts.to))) {
-    throw new ValidationFailed('The cursor belongs to another time range', [{ field: 'query.cursor', message: 'belongs to another from/to; start again without it' }]);
-  }
+  // A cursor from another time range would start the read outside the key condition: a 400 (query.ts).
+  let start: { pk: string; sk: string } | undefined = opts.cursor ? decodeCursor(opts.cursor, pk, range) : undefined;
   const entries: LogEntry[] = [];
   let examined = 0;
   let resumeAt: { pk: string; sk: string } | undefined;
   while (entries.length < limit && examined < budget) {
-    const out = await documentClient().send(
-      new QueryCommand({
-        TableName: config().tableName,
-        KeyConditionExpression: ['pk = :pk', ...range].join(' AND '),
-        ExpressionAttributeValues: values,
-        ScanIndexForward: opts.oldestFirst === true,
-        // Unfiltered, read exactly what the page needs; filtered, read ahead in pages of 200.
-        Limit: Math.min(budget - examined, filtered ? 200 : limit - entries.length),
-        ExclusiveStartKey: start,
-      }),
-    );
+    const out = await sendQuery({
+      TableName: config().tableName,
+      KeyConditionExpression: `pk = :pk${condition.expression}`,
+      ExpressionAttributeValues: values,
+      ScanIndexForward: opts.oldestFirst === true,
+      // Unfiltered, read exactly what the page needs; filtered, read ahead in pages of 200.
+      Limit: Math.min(budget - examined, filtered ? 200 : limit - entries.length),
+      ExclusiveStartKey: start,
+    });
     const items = out.Items ?? [];
     resumeAt = undefined;
     for (const [i, item] of items.entries()) {

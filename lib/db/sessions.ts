@@ -4,13 +4,12 @@
 // transaction (AP-48…AP-50), so the session item itself is in no index: each meter reading that
 // rewrites it costs its own size and no index copies (issue #13). Remote start intents AP-51; running
 // sessions for the lost-charger sweep AP-52.
-import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from '../aws/clients';
 import { config } from '../config';
-import { ValidationFailed } from '../domain/errors';
 import type { SessionCostRecord, SessionItem, StartIntentItem } from '../domain/sessions';
 import { ENTITY, keys } from './keys';
-import { batchGetAll, queryAll } from './query';
+import { batchGetAll, cursorRefused, queryAll, sendQuery, sortKeyCondition, startInRange, type SortKeyRange } from './query';
 
 export const ACTIVE_SESSION_SHARDS = 8;
 
@@ -144,15 +143,6 @@ export interface SessionPage {
   readonly nextCursor?: string;
 }
 
-// The sort keys are `{startedAt}#{sessionId}`: a date range is a key range. `to` is exclusive; '#'
-// sorts below every digit, so `{to}` is above every session started before it and below those at it.
-function rangeCondition(q: SessionPageQuery, sk: string): { expr: string; values: Record<string, string> } {
-  if (q.from && q.to) return { expr: ` AND ${sk} BETWEEN :from AND :to`, values: { ':from': q.from, ':to': q.to } };
-  if (q.from) return { expr: ` AND ${sk} >= :from`, values: { ':from': q.from } };
-  if (q.to) return { expr: ` AND ${sk} < :to`, values: { ':to': q.to } };
-  return { expr: '', values: {} };
-}
-
 // Cursors carry the last sort key, and for an index page whether the last item was a list entry
 // (its base-table key is LIST#, a session written before entries existed is its own entry, TX#); the
 // partition comes from the request, so a cursor cannot open another partition (same reasoning as
@@ -177,25 +167,28 @@ function decode(cursor: string): Cursor {
   } catch {
     // fall through
   }
-  throw new ValidationFailed('The cursor is not one this endpoint returned', [{ field: 'query.cursor', message: 'is not a cursor this endpoint returned' }]);
+  throw cursorRefused();
 }
 
 async function pageOf(index: 'gsi1' | 'gsi2' | null, pkName: string, skName: string, pk: string, q: SessionPageQuery): Promise<SessionPage> {
-  const range = rangeCondition(q, skName);
+  // The sort keys are `{startedAt}#{sessionId}`: a date range is a key range. `to` is exclusive; '#'
+  // sorts below every digit, so `{to}` is above every session started before it and below those at it.
+  const range: SortKeyRange = { from: q.from, to: q.to };
+  const condition = sortKeyCondition(skName, range);
+  // A genuine cursor reused with another from/to starts outside the key condition: a 400 (query.ts).
   const start = q.cursor ? decode(q.cursor) : undefined;
-  const out = await documentClient().send(
-    new QueryCommand({
-      TableName: config().tableName,
-      ...(index ? { IndexName: index } : {}),
-      KeyConditionExpression: `${pkName} = :pk${range.expr}`,
-      ExpressionAttributeValues: { ':pk': pk, ...range.values },
-      ScanIndexForward: false,
-      Limit: q.limit,
-      ...(start !== undefined
-        ? { ExclusiveStartKey: index ? { [pkName]: pk, [skName]: start.sk, ...baseKeyOfIndexed(start) } : { pk, sk: start.sk } }
-        : {}),
-    }),
-  );
+  if (start) startInRange(start.sk, range);
+  const out = await sendQuery({
+    TableName: config().tableName,
+    ...(index ? { IndexName: index } : {}),
+    KeyConditionExpression: `${pkName} = :pk${condition.expression}`,
+    ExpressionAttributeValues: { ':pk': pk, ...condition.values },
+    ScanIndexForward: false,
+    Limit: q.limit,
+    ...(start !== undefined
+      ? { ExclusiveStartKey: index ? { [pkName]: pk, [skName]: start.sk, ...baseKeyOfIndexed(start) } : { pk, sk: start.sk } }
+      : {}),
+  });
   const found = (out.Items ?? []) as Record<string, unknown>[];
   const last = out.LastEvaluatedKey;
   const lastSk = last?.[skName];
@@ -225,7 +218,7 @@ async function sessionsOfEntries(found: readonly Record<string, unknown>[]): Pro
 // its id, so the cursor stays small.
 function baseKeyOfIndexed(c: Cursor): Record<string, string> {
   const k = sessionKeyOf(c.sk.slice(c.sk.lastIndexOf('#') + 1));
-  if (!k) throw new ValidationFailed('The cursor is not one this endpoint returned', [{ field: 'query.cursor', message: 'is not a cursor this endpoint returned' }]);
+  if (!k) throw cursorRefused();
   return c.entry ? { ...keys.sessionListEntry(k.identity, k.transactionId) } : { ...keys.transaction(k.identity, k.transactionId) };
 }
 

@@ -6,7 +6,7 @@ import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } fr
 import { documentClient } from '../aws/clients';
 import { config } from '../config';
 import { ENTITY, keys } from '../db/keys';
-import { decodeCursor, encodeCursor } from '../db/query';
+import { decodeCursor, encodeCursor, sendQuery, sortKeyCondition } from '../db/query';
 import type { DeliveryAttempt, DeliveryStatus, WebhookDelivery, WebhookSubscription } from './model';
 
 const KEY_ATTRIBUTES = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'type'] as const;
@@ -175,7 +175,9 @@ export async function listDeliveries(
 ): Promise<DeliveryPage> {
   const k = keys.webhookDeliveriesOfSubscription(subscriptionId);
   const names: Record<string, string> = { '#e': 'expiresAt' };
-  const values: Record<string, unknown> = { ':pk': k.pk, ':prefix': k.skPrefix, ':now': Math.floor(Date.now() / 1000) };
+  const range = { beginsWith: k.skPrefix };
+  const condition = sortKeyCondition('sk', range);
+  const values: Record<string, unknown> = { ':pk': k.pk, ...condition.values, ':now': Math.floor(Date.now() / 1000) };
   let filter = '#e > :now';
   if (opts.status) {
     names['#st'] = 'status';
@@ -183,21 +185,19 @@ export async function listDeliveries(
     filter += ' AND #st = :st';
   }
   const deliveries: WebhookDelivery[] = [];
-  let start: Record<string, unknown> | undefined = opts.cursor ? decodeCursor(opts.cursor, k.pk) : undefined;
+  let start: Record<string, unknown> | undefined = opts.cursor ? decodeCursor(opts.cursor, k.pk, range) : undefined;
   // A filter may empty a page: keep reading until the page is full or the partition ends.
   do {
-    const out = await documentClient().send(
-      new QueryCommand({
-        TableName: config().tableName,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-        FilterExpression: filter,
-        ExpressionAttributeNames: names,
-        ExpressionAttributeValues: values,
-        ScanIndexForward: false,
-        Limit: opts.limit - deliveries.length,
-        ExclusiveStartKey: start,
-      }),
-    );
+    const out = await sendQuery({
+      TableName: config().tableName,
+      KeyConditionExpression: `pk = :pk${condition.expression}`,
+      FilterExpression: filter,
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: values,
+      ScanIndexForward: false,
+      Limit: opts.limit - deliveries.length,
+      ExclusiveStartKey: start,
+    });
     for (const item of out.Items ?? []) deliveries.push(strip<WebhookDelivery>(item)!);
     start = out.LastEvaluatedKey;
   } while (start && deliveries.length < opts.limit);

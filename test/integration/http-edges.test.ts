@@ -4,6 +4,8 @@
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalRuntime } from '../../local/runtime';
+import { config } from '../../lib/config';
+import { sendQuery } from '../../lib/db/query';
 import { API_ROUTES } from '../../lib/routes';
 import { aCommissionedChargePoint, aConnectedClient, BOOT } from './support/ocpp';
 import { startTestRuntime } from './support/runtime';
@@ -101,6 +103,54 @@ describe('log cursors', () => {
       expect(res.status, forged).toBe(400);
       expect((await problemOf(res)).errors).toEqual([{ field: 'query.cursor', message: expect.any(String) }]);
     }
+  });
+});
+
+describe('cursors that do not fit their query', () => {
+  const cursorOf = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
+  const expectCursorRefused = async (res: Response, what: string) => {
+    expect(res.status, what).toBe(400);
+    expect((await problemOf(res)).errors, what).toEqual([{ field: 'query.cursor', message: expect.any(String) }]);
+  };
+
+  it('refuses a well-formed cursor whose sort key lies outside the list\'s key prefix (drivers, devices, webhook deliveries)', async () => {
+    const pk = `OP#${rt.seed!.operatorId}`;
+    for (const path of ['/api/v1/operator/drivers', '/api/v1/operator/devices']) {
+      for (const sk of ['A', 'ZZZ', 'DRIVER', 'DEVICE']) {
+        await expectCursorRefused(await fetch(`${rt.url}${path}?cursor=${cursorOf({ pk, sk })}`, { headers: operator() }), `${path} ${sk}`);
+      }
+      expect((await fetch(`${rt.url}${path}?limit=1`, { headers: operator() })).status).toBe(200);
+    }
+    const created = await fetch(`${rt.url}/api/v1/operator/webhooks`, {
+      method: 'POST',
+      headers: { ...operator(), 'content-type': 'application/json' },
+      body: JSON.stringify({ url: 'http://127.0.0.1:9/hooks', event_types: ['project.handed_over'] }),
+    });
+    const { id } = (await created.json()) as { id: string };
+    const deliveries = `${rt.url}/api/v1/operator/webhooks/${id}/deliveries`;
+    for (const sk of ['A', 'SUB', 'ZZZ']) await expectCursorRefused(await fetch(`${deliveries}?cursor=${cursorOf({ pk: `WHSUB#${id}`, sk })}`, { headers: operator() }), `deliveries ${sk}`);
+    expect((await fetch(`${deliveries}?cursor=${cursorOf({ pk: `WHSUB#${id}`, sk: 'DLV#x' })}`, { headers: operator() })).status).toBe(200);
+  });
+
+  it('refuses a log cursor whose sort key is exactly `to` (the read is `sk < to`)', async () => {
+    const cp = await aCommissionedChargePoint(rt, { protocol: 'ocpp1.6' });
+    const client = await aConnectedClient(rt, { identity: cp.identity, password: cp.provisioningPassword, protocol: 'ocpp1.6' });
+    await client.call('BootNotification', BOOT['ocpp1.6']);
+    await client.call('Heartbeat', {});
+    await client.close({ force: true });
+    const logs = `${rt.url}/api/v1/operator/charge-points/${cp.chargePoint.chargePointId}/logs`;
+    const first = (await (await fetch(`${logs}?limit=1`, { headers: operator() })).json()) as { next_cursor: string };
+    const { pk } = JSON.parse(Buffer.from(first.next_cursor, 'base64url').toString('utf8')) as { pk: string };
+    const to = new Date(Date.now() + 60_000).toISOString();
+    await expectCursorRefused(await fetch(`${logs}?to=${to}&cursor=${cursorOf({ pk, sk: to })}`, { headers: operator() }), 'sk = to');
+    expect((await fetch(`${logs}?to=${to}&cursor=${first.next_cursor}`, { headers: operator() })).status).toBe(200);
+  });
+
+  it('turns DynamoDB\'s refusal of a start key into the cursor problem, whatever a check before the query missed', async () => {
+    const query = { TableName: config().tableName, KeyConditionExpression: 'pk = :pk AND sk < :to', ExpressionAttributeValues: { ':pk': 'EDGE#1', ':to': 'b' } };
+    await expect(sendQuery({ ...query, ExclusiveStartKey: { pk: 'EDGE#1', sk: 'c' } })).rejects.toMatchObject({ kind: 'validation', issues: [{ field: 'query.cursor', message: expect.any(String) }] });
+    // Without a start key the same error is not a cursor's: it stays what it is.
+    await expect(sendQuery({ ...query, KeyConditionExpression: 'pk = :pk AND sk < :nope' })).rejects.toMatchObject({ name: 'ValidationException' });
   });
 });
 

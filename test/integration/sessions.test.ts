@@ -232,6 +232,14 @@ describe('session queries', () => {
     const page2 = await api<{ sessions: Array<{ session_id: string }>; next_cursor: string | null }>('GET', `/api/v1/operator/charge-points/${id}/sessions` + `?limit=2&cursor=${page1.body.next_cursor}`, op());
     expect(page2.body.sessions.map((s) => s.session_id)).toEqual([ids[0]]);
     expect(page2.body.next_cursor).toBeNull();
+    // The same genuine cursor with a range it does not lie in (its sort key is ids[1]'s start, ~200
+    // minutes ago): outside the key condition, which DynamoDB refuses: a 400, not a 500.
+    for (const range of [`from=${encodeURIComponent(minutesAgo(150))}`, `to=${encodeURIComponent(minutesAgo(250))}`, `from=${encodeURIComponent(minutesAgo(150))}&to=${encodeURIComponent(minutesAgo(50))}`]) {
+      const reused = await api<{ errors: Array<{ field: string }> }>('GET', `/api/v1/operator/charge-points/${id}/sessions?limit=2&${range}&cursor=${page1.body.next_cursor}`, op());
+      expect([reused.status, reused.body.errors?.[0]?.field], range).toEqual([400, 'query.cursor']);
+    }
+    const inRange = await api<{ sessions: Array<{ session_id: string }> }>('GET', `/api/v1/operator/charge-points/${id}/sessions?limit=2&from=${encodeURIComponent(minutesAgo(350))}&cursor=${page1.body.next_cursor}`, op());
+    expect(inRange.body.sessions.map((s) => s.session_id)).toEqual([ids[0]]);
 
     const ranged = await api<{ sessions: Array<{ session_id: string }> }>('GET', `/api/v1/operator/charge-points/${id}/sessions` + `?from=${encodeURIComponent(minutesAgo(250))}&to=${encodeURIComponent(minutesAgo(150))}`, op());
     expect(ranged.body.sessions.map((s) => s.session_id)).toEqual([ids[1]]);
