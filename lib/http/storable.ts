@@ -1,10 +1,10 @@
 // What a parsed JSON request body may hold before any route sees it: values DynamoDB can store and
 // every strict JSON parser can read back. Checked once, in the one place JSON bodies are parsed
 // (lib/http/handler.ts), so no route can store what a later GET cannot answer:
-// - a number DynamoDB refuses (magnitude below 1E-130 or above 9.9999999999999999999999999999999999999E+125,
-//   "Number underflow/overflow", a 500 at write time). JSON.parse gives a double, whose shortest
-//   form has at most 17 significant digits (DynamoDB takes 38), so magnitude is the only limit;
-//   1e400 parses to Infinity, which is past the top.
+// - a number that cannot be stored: DynamoDB refuses a magnitude below 1E-130 ("Number underflow",
+//   a 500 at write time), and the document client one above Number.MAX_SAFE_INTEGER (it would be
+//   imprecise). JSON.parse gives a double, whose shortest form has at most 17 significant digits
+//   (DynamoDB takes 38), so magnitude is the only limit; 1e400 parses to Infinity, past the top.
 // - a string with a lone UTF-16 surrogate (JSON "\udfff"): stored as it is, and then written back
 //   as "\udfff", which strict parsers (jq, Go, Python with surrogates refused) refuse as a whole
 //   document; or with U+0000 (NUL), which C-string consumers (and the CSV exports' readers) cut at.
@@ -16,10 +16,12 @@ import type { FieldIssue } from '../domain/errors';
 /** DynamoDB's smallest non-zero magnitude (exact: the double nearest 1E-130 prints as 1e-130). */
 export const DYNAMODB_MIN_MAGNITUDE = 1e-130;
 /**
- * DynamoDB's largest magnitude is 9.9999999999999999999999999999999999999E+125 (38 nines): the
- * largest double below 1e126 prints with at most 17 digits, below it; 1e126 itself is above it.
+ * The largest magnitude stored as given: DynamoDB itself takes up to 9.99…E+125, but the document
+ * client (lib/aws/clients.ts, without `allowImpreciseNumbers`) refuses a number past
+ * Number.MAX_SAFE_INTEGER rather than store it imprecisely, which was a 500 too. No field of this API
+ * needs more (a millisecond timestamp is below 2^43).
  */
-export const DYNAMODB_MAX_MAGNITUDE_EXCLUSIVE = 1e126;
+export const MAX_STORABLE_MAGNITUDE = Number.MAX_SAFE_INTEGER;
 
 /** Issues reported for one body, at most: a body of a million bad numbers is not a million-line problem. */
 const MAX_ISSUES = 20;
@@ -27,7 +29,7 @@ const MAX_ISSUES = 20;
 export function numberProblem(n: number): string | undefined {
   const m = Math.abs(n);
   if (m !== 0 && m < DYNAMODB_MIN_MAGNITUDE) return 'is too close to 0 to be stored: use 0 or a magnitude of at least 1e-130';
-  if (!(m < DYNAMODB_MAX_MAGNITUDE_EXCLUSIVE)) return 'is too large to be stored: the magnitude must be below 1e126';
+  if (!(m <= MAX_STORABLE_MAGNITUDE)) return `is too large to be stored: the magnitude must be at most ${MAX_STORABLE_MAGNITUDE}`;
   return undefined;
 }
 
