@@ -11,7 +11,8 @@ import { authenticateInstaller, type InstallerPrincipal } from './installer-auth
 import { authenticateOperator, type OperatorPrincipal } from './operator-auth';
 import { fieldMessage } from './field-messages';
 import { problemFromError, problemResponse } from './problem';
-import { stringProblem, unstorableValues } from './storable';
+import { stringProblem } from '../db/storable';
+import { unstorableValues } from './storable';
 import { withSecurityHeaders } from './security-headers';
 
 export type AuthKind = 'none' | 'operator' | 'installer' | 'account';
