@@ -4,6 +4,7 @@
 // This module holds what the $default function validates: charger CALLs, the answers to our commands
 // and, before sending, our own answers. The commands we send are checked by validate-command.ts, so
 // their validators stay out of the $default bundle.
+import { numberProblem, stringProblem } from '../db/storable';
 import { OcppError, type OcppErrorKind } from './errors';
 import * as answers16 from './validators/ocpp16.answers.gen.js';
 import * as answers201 from './validators/ocpp201.answers.gen.js';
@@ -59,7 +60,7 @@ export function validateWith(sets: readonly Validators[], version: OcppVersion, 
   }
   if (validateFn(payload)) {
     const broken = specRuleFailure(version, key, payload);
-    return broken === undefined ? unsafeNumberIn(payload) : refusal(version, broken);
+    return broken === undefined ? unstorableValueIn(payload) : refusal(version, broken);
   }
   const first = validateFn.errors?.[0];
   if (first === undefined) return { ok: false, error: new OcppError('FormatViolation', 'Payload does not match the schema') };
@@ -232,27 +233,41 @@ export function ajvMessage(error: ValidationFailure): string | undefined {
 }
 
 /**
- * A number beyond ±(2^53 − 1) passes the schemas (`integer` has no maximum in most of them), but
- * JSON.parse has already rounded it, so the value the charger meant is lost, and the DynamoDB
- * marshaller refuses it, which turned a bad connectorId, meterStart, seqNo or evseId into
- * InternalError. It is a field holding a value this CSMS cannot accept:
- * PropertyConstraintViolation (1.6 §4.2.3 Table 7 / 2.0.1 Part 4 §4.3 Table 8, "syntactically
- * correct but at least one field contains an invalid value"). Walks the whole payload, so a number
- * in customData is caught too; the codec has bounded its depth (MAX_PAYLOAD_DEPTH).
+ * A value the schemas let through but this CSMS cannot store or answer back (lib/db/storable.ts):
+ * - a number beyond ±(2^53 − 1) (`integer` has no maximum in most schemas): JSON.parse has already
+ *   rounded it, so the value the charger meant is lost, and the DynamoDB marshaller refuses it,
+ *   which turned a bad connectorId, meterStart, seqNo or evseId into InternalError; a non-zero one
+ *   below 1e-130 (a 2.0.1 SampledValue.value, say), which DynamoDB refuses ("Number underflow");
+ * - a string with a lone UTF-16 surrogate or a NUL: stored, it would make every REST answer that
+ *   carries it (the log, a session's token) unreadable to strict JSON parsers.
+ * It is a field holding a value this CSMS cannot accept: PropertyConstraintViolation (1.6 §4.2.3
+ * Table 7 / 2.0.1 Part 4 §4.3 Table 8, "syntactically correct but at least one field contains an
+ * invalid value"). Walks the whole payload, keys too, so customData is covered; the codec has
+ * bounded its depth (MAX_PAYLOAD_DEPTH).
  */
-function unsafeNumberIn(payload: unknown): ValidationResult {
+function unstorableValueIn(payload: unknown): ValidationResult {
   const stack: Array<[unknown, string]> = [[payload, '']];
+  const refuse = (path: string, why: string): ValidationResult => {
+    const at = path === '' ? '/' : path;
+    return { ok: false, error: new OcppError('PropertyConstraintViolation', `${at} ${why}`, { path: at }) };
+  };
   while (stack.length) {
     const [value, path] = stack.pop()!;
     if (typeof value === 'number') {
-      if (Math.abs(value) > Number.MAX_SAFE_INTEGER) {
-        const at = path === '' ? '/' : path;
-        return { ok: false, error: new OcppError('PropertyConstraintViolation', `${at} must be between -${Number.MAX_SAFE_INTEGER} and ${Number.MAX_SAFE_INTEGER}`, { path: at }) };
-      }
+      if (Math.abs(value) > Number.MAX_SAFE_INTEGER) return refuse(path, `must be between -${Number.MAX_SAFE_INTEGER} and ${Number.MAX_SAFE_INTEGER}`);
+      const why = numberProblem(value);
+      if (why) return refuse(path, why);
+    } else if (typeof value === 'string') {
+      const why = stringProblem(value);
+      if (why) return refuse(path, why);
     } else if (Array.isArray(value)) {
       value.forEach((v, i) => stack.push([v, `${path}/${i}`]));
     } else if (typeof value === 'object' && value !== null) {
-      for (const [k, v] of Object.entries(value)) stack.push([v, `${path}/${k.replace(/~/g, '~0').replace(/\//g, '~1')}`]);
+      for (const [k, v] of Object.entries(value)) {
+        const keyWhy = stringProblem(k);
+        if (keyWhy) return refuse(path, `field names ${keyWhy}`);
+        stack.push([v, `${path}/${k.replace(/~/g, '~0').replace(/\//g, '~1')}`]);
+      }
     }
   }
   return { ok: true };

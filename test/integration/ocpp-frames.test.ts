@@ -215,6 +215,14 @@ describe('values the database cannot hold and payloads too deep to process (foun
     expect(await exchange(s(), frame)).toEqual([4, id, 'PropertyConstraintViolation', expect.stringContaining(path), { path }]);
   });
 
+  it.each([
+    ['2.0.1 MeterValues value 1e-300 (DynamoDB: Number underflow)', () => s201, `[2,"w1","MeterValues",{"evseId":1,"meterValue":[{"timestamp":"${now()}","sampledValue":[{"value":1e-300}]}]}]`, '/meterValue/0/sampledValue/0/value'],
+    ['1.6 DataTransfer data with a lone surrogate (unreadable to strict JSON readers once stored)', () => s16, `[2,"w2","DataTransfer",{"vendorId":"v","data":"a\\udfffb"}]`, '/data'],
+  ])('answers %s with PropertyConstraintViolation, before anything is stored', async (_name, s, frame, path) => {
+    const id = (JSON.parse(frame) as unknown[])[1];
+    expect(await exchange(s(), frame)).toEqual([4, id, 'PropertyConstraintViolation', expect.stringContaining(path), { path }]);
+  });
+
   it('answers 2.0.1 customData nested thousands of levels deep with FormatViolation, not InternalError', async () => {
     const deep = `${'{"a":'.repeat(5000)}1${'}'.repeat(5000)}`;
     const frame = `[2,"d1","TransactionEvent",{"eventType":"Started","timestamp":"${new Date().toISOString()}","triggerReason":"CablePluggedIn","seqNo":0,"transactionInfo":{"transactionId":"TX-D1"},"customData":{"vendorId":"v","x":${deep}}}]`;

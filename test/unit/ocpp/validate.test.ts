@@ -244,6 +244,23 @@ describe('numbers beyond 2^53 - 1', () => {
     expect(failure(validateRequest(version, action, payload))).toMatchObject({ kind: 'PropertyConstraintViolation', details: { path } });
   });
 
+  // The same rule as REST bodies (lib/db/storable.ts): DynamoDB's floor, and strings strict JSON readers refuse.
+  it.each([
+    ['ocpp2.0.1', 'MeterValues', { evseId: 1, meterValue: [{ timestamp: '2026-01-01T00:00:00Z', sampledValue: [{ value: 1e-300 }] }] }, '/meterValue/0/sampledValue/0/value', /1e-130/],
+    ['ocpp1.6', 'DataTransfer', { vendorId: 'v', data: 'a\udfffb' }, '/data', /surrogate/],
+    ['ocpp1.6', 'Authorize', { idTag: 'A\u0000B' }, '/idTag', /NUL/],
+    ['ocpp2.0.1', 'Heartbeat', { customData: { vendorId: 'x', ['k\ud800']: 1 } }, '/customData', /field names/],
+  ] as const)('%s %s: answers PropertyConstraintViolation for a value that cannot be stored or read back (%s)', (version, action, payload, path, why) => {
+    const error = failure(validateRequest(version, action, payload));
+    expect(error).toMatchObject({ kind: 'PropertyConstraintViolation', details: { path } });
+    expect(error.description).toMatch(why);
+  });
+
+  it('accepts the smallest storable magnitude, paired surrogates, tabs and newlines', () => {
+    expect(validateRequest('ocpp2.0.1', 'MeterValues', { evseId: 1, meterValue: [{ timestamp: '2026-01-01T00:00:00Z', sampledValue: [{ value: 1e-130 }, { value: 0 }] }] })).toEqual({ ok: true });
+    expect(validateRequest('ocpp1.6', 'DataTransfer', { vendorId: 'v', data: 'tab\there\n🙂' })).toEqual({ ok: true });
+  });
+
   it('accepts the largest safe integer', () => {
     expect(validateRequest('ocpp1.6', 'StatusNotification', { connectorId: Number.MAX_SAFE_INTEGER, errorCode: 'NoError', status: 'Available' })).toEqual({ ok: true });
   });
