@@ -52,7 +52,9 @@ export const LocationAddressBody = z
     postcode: z.string().trim().min(1).max(16).nullable().optional(),
     /** The grid or bidding zone of the location; in Sweden PowerBank needs SE1–SE4 here. */
     grid_region: z.string().trim().min(1).max(64).nullable().optional(),
-  });
+  })
+  // A body of only unknown fields (a probe sent {"adress": …}) changed nothing and answered 200.
+  .refine((b) => Object.values(b).some((v) => v !== undefined), 'give at least one of address, country, postcode, grid_region');
 
 export const OverrideBody = z.object({ vendor: z.string().trim().min(1).max(100), model: z.string().trim().min(1).max(100), compatible: z.boolean() });
 

@@ -189,6 +189,11 @@ describe('PowerBank enrolment', () => {
     );
     await hooks.close();
 
+    // A misspelt field alone changes nothing, so it is a 400, not a silent 200.
+    const typo = await api<{ errors: Array<{ message: string }> }>('PATCH', `/api/v1/locations/${site.locationId}`, { token: owner.token, body: { adress: '1 Elm Road' } });
+    expect(typo.status).toBe(400);
+    expect(typo.body.errors[0]!.message).toMatch(/at least one of address/);
+
     // A location moved out of an eligible country: its enrolled charger is suspended with the reason.
     const moved = await api<{ zone: string | null; region_check: { changes: Array<{ charge_point_id: string; from: string; to: string; reason: string }> } }>('PATCH', `/api/v1/locations/${site.locationId}`, {
       token: owner.token,
