@@ -278,7 +278,8 @@ export async function startLocalRuntime(opts: RuntimeOptions = {}): Promise<Loca
       if (path === '/' && LocalKms.handles(req)) return kms.handle(req, res);
       if (path === S3_PATH_PREFIX || path.startsWith(`${S3_PATH_PREFIX}/`)) return proxyToS3(s3, req, res);
       if (state !== 'ready') return answerNotReady(res, state);
-      if (method === 'GET' && path === '/health') {
+      // HEAD too (uptime monitors use it; Node sends the head without the body).
+      if ((method === 'GET' || method === 'HEAD') && path === '/health') {
         const h = await health();
         res.writeHead(h.status === 'ok' ? 200 : 503, { 'content-type': 'application/json' }).end(JSON.stringify(h, null, 2));
         return;

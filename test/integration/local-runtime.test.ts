@@ -135,6 +135,11 @@ describe('HTTP', () => {
     const body = (await res.json()) as { status: string; parts: Record<string, { status: string }> };
     expect(body.status).toBe('ok');
     expect(Object.keys(body.parts).sort()).toEqual(['dynamodb', 'eventBus', 'http', 'outbox', 's3', 'websocket']);
+    // Uptime monitors often ask with HEAD.
+    const head = await fetch(`${rt.url}/health`, { method: 'HEAD' });
+    expect(head.status).toBe(200);
+    expect(head.headers.get('content-type')).toBe('application/json');
+    expect(await head.text()).toBe('');
   });
 
   it('answers unmatched routes through the $default route, as HTTP API does with it deployed', async () => {
