@@ -20,7 +20,8 @@ export async function authenticateInstaller(token: string): Promise<InstallerPri
     throw new Unauthorized('The account of this access token is not active', { reason: 'account_inactive' });
   }
   if ((account.passwordVersion ?? 0) !== claims.passwordVersion) {
-    throw new Unauthorized('The access token was issued before the password was changed; log in again', { reason: 'token_revoked' });
+    // passwordVersion also moves when the email changes (accounts.ts): the token carries the old one.
+    throw new Unauthorized('The access token was issued before the password or the email address was changed; log in again', { reason: 'token_revoked' });
   }
   return { kind: 'installer', installerId: account.accountId, email: account.email };
 }
