@@ -137,8 +137,9 @@ export async function serveHttpRoute(
   } catch (err) {
     if (!(err instanceof PayloadTooLarge)) throw err;
     const problem = {
-      type: 'https://docs.chargepoint-commissioning.dev/problems/payload-too-large',
-      title: 'Payload too large',
+      // The same type and title as a too-large body a handler refuses (lib/http/problem.ts `too_large`).
+      type: 'https://docs.chargepoint-commissioning.dev/problems/too-large',
+      title: 'Content too large',
       status: 413,
       detail: `The request body is larger than ${err.limit} bytes, the API's limit`,
       instance: req.url ?? '/',
