@@ -76,7 +76,7 @@ describe('request bodies', () => {
     });
     expect(status).toBe(413);
     expect(type).toBe('application/problem+json');
-    expect(JSON.parse(text)).toMatchObject({ status: 413, title: 'Payload too large' });
+    expect(JSON.parse(text)).toMatchObject({ status: 413, title: 'Content too large', type: 'https://docs.chargepoint-commissioning.dev/problems/too-large' });
   });
 });
 
