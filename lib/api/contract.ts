@@ -308,7 +308,7 @@ export const API = {
   'DELETE /api/v1/operator/staff/{account_id}': route({ action: 'staff:write', auth: 'operator', params: S.StaffParams, status: 204, problems: [409] }),
 
   // People and access (issue #16): invitations, locations, teams (lib/domain/invitations.ts, locations.ts).
-  'GET /api/v1/invitations/{token}': route({ action: 'public', auth: 'none', params: P.InvitationTokenParams, status: 200, response: P.InvitationPreview, problems: [410] }),
+  'GET /api/v1/invitations/{token}': route({ action: 'public', auth: 'none', params: P.InvitationTokenParams, status: 200, response: P.InvitationPreview, problems: [410, 429] }),
   'POST /api/v1/invitations/{token}/accept': route({ action: 'account:self', auth: 'account', params: P.InvitationTokenParams, status: 200, response: P.AcceptedInvitation, problems: [403, 409, 410] }),
   // Locations: the caller's role on the location is checked in the use case (404 outside reach, 403 by the table).
   'POST /api/v1/locations': route({ action: 'locations:create', auth: 'account', body: P.CreateLocationBody, status: 201, response: P.Location }),

@@ -142,7 +142,8 @@ export async function invitationOfToken(token: string): Promise<Invitation> {
 }
 
 /** What the invitee sees before accepting: who invites, to what, until when (GET /api/v1/invitations/{token}). */
-export async function previewInvitation(token: string) {
+export async function previewInvitation(token: string, clientIp: string) {
+  await enforceRateLimit('invitation-preview', clientIp);
   const inv = await invitationOfToken(token);
   const [inviter, operator, team, site] = await Promise.all([
     getAccount(inv.invitedBy),

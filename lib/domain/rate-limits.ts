@@ -25,6 +25,11 @@ export const RATE_LIMITS = {
    * behind one address and stops a client that hammers it.
    */
   'public-job': { limit: 120, windowSeconds: 60 },
+  /**
+   * Invitation previews (the invitee's page, no login) from one client: a token has 256 bits, so
+   * this is not about guessing but about a client that hammers the lookup (a probe sent 130 in a row).
+   */
+  'invitation-preview': { limit: 120, windowSeconds: 60 },
   /** Invitations one account sends (each mails someone else: issue #16). */
   invitations: { limit: 30, windowSeconds: 3600 },
   /** Mails of any kind to one address from the account endpoints. */

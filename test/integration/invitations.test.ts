@@ -126,3 +126,21 @@ describe('invitations', () => {
     expect((await list(owner.token)).body.invitations).toEqual([]);
   }, 60_000);
 });
+
+// Last in this file: it uses up this client's previews for the minute.
+describe('invitation previews per client', () => {
+  it('answers 429 with Retry-After once one client has asked 120 times in a minute (a probe sent 130 unanswered)', async () => {
+    const unknownToken = 'x'.repeat(43);
+    // The earlier tests of this file previewed a few invitations this minute too: at most 120 more are answered.
+    const answers: Array<{ status: number; retryAfter: string | null }> = [];
+    for (let i = 0; i < 125; i += 1) {
+      const res = await api('GET', `/api/v1/invitations/${unknownToken}`);
+      answers.push({ status: res.status, retryAfter: res.headers.get('retry-after') });
+    }
+    const firstLimited = answers.findIndex((a) => a.status === 429);
+    expect(firstLimited).toBeGreaterThan(100);
+    expect(firstLimited).toBeLessThanOrEqual(120);
+    expect(answers.slice(0, firstLimited).every((a) => a.status === 404)).toBe(true);
+    expect(answers.slice(firstLimited).every((a) => a.status === 429 && /^\d+$/.test(a.retryAfter ?? ''))).toBe(true);
+  }, 60_000);
+});
