@@ -494,11 +494,13 @@ export async function updateMember(who: AccountPrincipal, teamId: string, accoun
 /** Removes a member (an owner only by an owner, and never the last owner). */
 export async function removeMember(who: AccountPrincipal, teamId: string, accountId: string): Promise<void> {
   const access = await teamAccess(who, teamId);
-  requireOn(access, 'team:members');
+  // Anyone may leave a team themselves (a probe found members could not); removing others needs
+  // `team:members`. The last owner stays either way.
+  if (accountId !== who.accountId) requireOn(access, 'team:members');
   const target = await getTeamMember(teamId, accountId);
   if (!target) throw new NotFound(`No member ${accountId} in team ${teamId}`);
   if (target.role === 'owner') {
-    requireOn(access, 'team:own');
+    if (accountId !== who.accountId) requireOn(access, 'team:own');
     if ((await listTeamMembers(teamId)).filter((m) => m.role === 'owner').length === 1) throw new Conflict('A team keeps at least one owner: make someone else owner first');
   }
   await deleteTeamMember(teamId, accountId);

@@ -212,6 +212,10 @@ describe('installer-made locations', () => {
     expect((await api('PATCH', `/api/v1/teams/${team_id}/members/${member.accountId}`, { token: owner.token, body: { role: 'member', rights: ['configure_charge_points'] } })).status).toBe(400);
     expect((await api('PATCH', `/api/v1/teams/${team_id}/members/${member.accountId}`, { token: owner.token, body: { role: 'admin', rights: ['configure_charge_points'] } })).status).toBe(200);
     expect((await api<LocationBody>('GET', `/api/v1/locations/${location_id}`, { token: member.token })).body.access).toMatchObject({ roles: ['team_admin'], may_configure: true, sees_sensitive_data: false });
+    // Anyone may leave a team themselves; the last owner may not (a team keeps one).
+    expect((await api('DELETE', `/api/v1/teams/${team_id}/members/${owner.accountId}`, { token: owner.token })).status).toBe(409);
+    expect((await api('DELETE', `/api/v1/teams/${team_id}/members/${member.accountId}`, { token: member.token })).status).toBe(204);
+    expect((await api('GET', `/api/v1/locations/${location_id}`, { token: member.token })).status).toBe(404);
   }, 60_000);
 
   it('lets operator staff with the role installer create locations, commission their chargers through the location until the lapse, and shows it all on the account', async () => {
