@@ -14,7 +14,8 @@ export const MAX_STORABLE_MAGNITUDE = Number.MAX_SAFE_INTEGER;
 export function numberProblem(n: number): string | undefined {
   const m = Math.abs(n);
   if (m !== 0 && m < DYNAMODB_MIN_MAGNITUDE) return 'is too close to 0 to be stored: use 0 or a magnitude of at least 1e-130';
-  if (!(m <= MAX_STORABLE_MAGNITUDE)) return `is too large to be stored: the magnitude must be at most ${MAX_STORABLE_MAGNITUDE}`;
+  // The words request validation uses for an integer beyond the safe range (lib/http/field-messages.ts).
+  if (!(m <= MAX_STORABLE_MAGNITUDE)) return 'is too large';
   return undefined;
 }
 

@@ -77,10 +77,11 @@ export interface HttpSpec<B extends z.ZodType, P extends z.ZodType, Q extends z.
 }
 
 export function zodIssues(error: z.ZodError, prefix?: string): FieldIssue[] {
-  return error.issues.map((i) => ({
-    field: [prefix, ...i.path.map(String)].filter((s) => s !== undefined && s !== '').join('.') || (prefix ?? '(root)'),
-    message: i.message,
-  }));
+  const fieldOf = (path: readonly PropertyKey[]) => [prefix, ...path.map(String)].filter((s) => s !== undefined && s !== '').join('.') || (prefix ?? '(root)');
+  // A field a strict schema does not take is named itself (a probe read `(root)` for {"urll": …}).
+  return error.issues.flatMap((i) =>
+    i.code === 'unrecognized_keys' ? i.keys.map((key) => ({ field: fieldOf([...i.path, key]), message: 'is not a field this request takes' })) : [{ field: fieldOf(i.path), message: i.message }],
+  );
 }
 
 function parseWith<T extends z.ZodType>(schema: T | undefined, value: unknown, where: string): z.infer<T> | undefined {

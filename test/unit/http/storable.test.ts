@@ -17,7 +17,7 @@ describe('unstorableValues', () => {
       { field: 'body', message: expect.stringMatching(/^field names .*surrogate/) },
       { field: 'share', message: expect.stringMatching(/1e-130/) },
       { field: 'current_a.1', message: expect.stringMatching(/1e-130/) },
-      { field: 'current_a.2', message: expect.stringMatching(/at most 9007199254740991/) },
+      { field: 'current_a.2', message: 'is too large' },
       { field: 'nested.deep.0.text', message: expect.stringMatching(/surrogate/) },
       { field: 'nul', message: expect.stringMatching(/NUL/) },
     ]);
