@@ -39,6 +39,8 @@ export type Decoded =
       reason: string;
       /** The sender's message id, when it could be read (also for a broken CALLRESULT/CALLERROR). */
       messageId?: string;
+      /** A broken CALLRESULT/CALLERROR: with its id, it settles our pending CALL as an error. */
+      answer?: true;
     };
 
 type DecodedInvalid = Extract<Decoded, { kind: 'invalid' }>;
@@ -133,7 +135,7 @@ function decodeElements(frame: readonly unknown[], version: OcppVersion): Decode
 function decodeResponse(frame: readonly unknown[], typeId: 3 | 4, messageId: string | undefined): Decoded {
   const name = typeId === MessageTypeId.CALLRESULT ? 'CALLRESULT' : 'CALLERROR';
   const drop = (reason: string): DecodedInvalid =>
-    messageId === undefined ? { kind: 'invalid', reply: null, reason } : { kind: 'invalid', reply: null, reason, messageId };
+    messageId === undefined ? { kind: 'invalid', reply: null, reason, answer: true } : { kind: 'invalid', reply: null, reason, messageId, answer: true };
 
   if (messageId === undefined) return drop(`${name}: ${messageIdProblem(frame[1])}`);
   if (typeId === MessageTypeId.CALLRESULT) {
@@ -168,7 +170,7 @@ function decodeCorrupt(raw: string, version: OcppVersion): Decoded {
   if (typeId === MessageTypeId.CALLRESULT || typeId === MessageTypeId.CALLERROR) {
     const messageId = readMessageId(head?.[2]);
     const reason = 'Message is not valid JSON (a response; not answered)';
-    return messageId === undefined ? { kind: 'invalid', reply: null, reason } : { kind: 'invalid', reply: null, reason, messageId };
+    return messageId === undefined ? { kind: 'invalid', reply: null, reason, answer: true } : { kind: 'invalid', reply: null, reason, messageId, answer: true };
   }
   return reject(version, replyIdFor(version, head?.[2]), 'RpcFrameworkError', 'Message is not valid JSON');
 }

@@ -440,7 +440,8 @@ function categoryOf(action: string) {
   return /Transaction/.test(action) ? ('transaction' as const) : ('ocpp_state' as const);
 }
 
-type Response = Extract<Decoded, { kind: 'callresult' | 'callerror' }>;
+/** A charger's answer; `malformed`: a broken CALLRESULT/CALLERROR whose id could be read (codec.ts `answer`). */
+type Response = Extract<Decoded, { kind: 'callresult' | 'callerror' }> | { readonly kind: 'malformed'; readonly messageId: string; readonly reason: string };
 
 /**
  * A CALLRESULT/CALLERROR arrived on $default. Match it to the pending call, validate it against the
@@ -468,6 +469,10 @@ export async function receiveCallResponse(conn: ConnectionRecord, frame: Respons
       status = 'error';
       error = { code: valid.error.kind, description: `Invalid ${pending.action} response: ${valid.error.message}` };
     }
+  } else if (frame.kind === 'malformed') {
+    // Broken framing, not a CALLERROR: the command fails now instead of waiting for its timeout.
+    status = 'error';
+    error = { code: 'FormatViolation', description: `Malformed ${pending.action} response: ${frame.reason}` };
   } else {
     status = 'error';
     error = { code: frame.errorCode, description: frame.errorDescription };

@@ -74,6 +74,11 @@ export async function handleFrame(input: FrameInput): Promise<string | undefined
         await receiveCallResponse(conn, decoded, input.body, input.receivedAt);
         return undefined;
       case 'invalid':
+        if (decoded.answer && decoded.messageId !== undefined) {
+          // A broken answer to one of our CALLs settles it as an error (or, unmatched, is logged as an invalid frame).
+          await receiveCallResponse(conn, { kind: 'malformed', messageId: decoded.messageId, reason: decoded.reason }, input.body, input.receivedAt);
+          return undefined;
+        }
         await logInvalidFrame(
           {
             identity: conn.identity,

@@ -101,6 +101,26 @@ describe('commands', () => {
     c16.handle('Reset', async () => ({ status: 'Accepted' }));
   });
 
+  it('settles a command as an error at once when the answer is malformed but its id readable (a probe waited for the timeout)', async () => {
+    const cp = await aCommissionedChargePoint(rt, { protocol: 'ocpp1.6' });
+    const raw = await aRawSocket(rt, { identity: cp.identity, password: cp.provisioningPassword, protocol: 'ocpp1.6' });
+    try {
+      raw.send(JSON.stringify([2, 'boot', 'BootNotification', BOOT['ocpp1.6']]));
+      expect(JSON.parse((await raw.next())!)).toMatchObject([3, 'boot', { status: 'Accepted' }]);
+      for (const broken of [(id: string) => `[3,"${id}",{"status":`, (id: string) => `[3,"${id}",[]]`]) {
+        const pending = callChargePoint(cp.identity, 'Reset', { type: 'Soft' }, { timeoutMs: 15_000 });
+        const call = JSON.parse((await raw.next(5000))!) as [number, string, string];
+        expect(call.slice(0, 1).concat(call.slice(2, 3))).toEqual([2, 'Reset']);
+        raw.send(broken(call[1]));
+        expect(await pending).toMatchObject({ status: 'error', error: { code: 'FormatViolation', description: expect.stringMatching(/^Malformed Reset response/) } });
+      }
+      // Nothing is ever sent back for a response, broken or not.
+      expect(await raw.next(300)).toBeUndefined();
+    } finally {
+      raw.close();
+    }
+  });
+
   it('times out when the charge point never answers, and frees the slot for the next command', async () => {
     // ocpp-rpc's typings describe NOREPLY as an object; at run time it is the symbol the handler returns.
     c201.handle('TriggerMessage', async () => NOREPLY as unknown as Record<string, unknown>);

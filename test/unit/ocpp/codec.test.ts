@@ -244,7 +244,10 @@ describe('decodeFrame: CALLRESULT and CALLERROR', () => {
       reply: null,
       reason: 'CALLRESULT payload must be a JSON object, got an array',
       messageId: 'abc',
+      answer: true,
     });
+    // Text that is not JSON but starts like an answer: its id is read without a parser.
+    expect(decodeFrame('[3, "abc", {"status":', 'ocpp2.0.1')).toMatchObject({ kind: 'invalid', reply: null, messageId: 'abc', answer: true });
   });
 });
 
