@@ -4,7 +4,7 @@ import type { RPCClient } from 'ocpp-rpc';
 import type { LocalRuntime } from '../../local/runtime';
 import { getChargePoint } from '../../lib/db/charge-points';
 import { listLog } from '../../lib/db/logs';
-import { activeSessionItems } from '../../lib/db/sessions';
+import { activeSessionItems, getSessionItem } from '../../lib/db/sessions';
 import { aConnectedClient, aRegisteredChargePoint, BOOT, markCommissioned } from './support/ocpp';
 import { startTestRuntime } from './support/runtime';
 
@@ -97,6 +97,13 @@ describe('OCPP 1.6 charge point', () => {
     for (const transactionId of [first.transactionId, other.transactionId]) {
       await client.call('StopTransaction', { transactionId, meterStop: 5100, timestamp: new Date().toISOString() });
     }
+  });
+
+  it('keeps a session\'s times in UTC whatever offset the charger sends, and reads a leap second (a probe got energy null)', async () => {
+    const start = (await client.call('StartTransaction', { connectorId: 2, idTag: 'CARD-TZ', meterStart: 100, timestamp: '2017-01-01T13:00:00+14:00' })) as { transactionId: number };
+    await client.call('StopTransaction', { transactionId: start.transactionId, meterStop: 700, timestamp: '2016-12-31T23:59:60Z' }); // the last leap second
+    const s = await getSessionItem(identity, String(start.transactionId));
+    expect(s).toMatchObject({ status: 'ended', startedAt: '2016-12-31T23:00:00.000Z', stoppedAt: '2016-12-31T23:59:59.999Z', energyWh: 600 });
   });
 
   it('logs every exchange newest first, by category', async () => {

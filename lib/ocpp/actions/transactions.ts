@@ -6,6 +6,7 @@ import { config } from '../../config';
 import { ENTITY, keys } from '../../db/keys';
 import { meterValuesSession16, repeatedStart16, startSession16, stopSession16, transactionEventSession201, type ChargerRef, type TransactionEvent201 } from '../../domain/sessions';
 import { drawReading, energyReadings } from '../../domain/session-meter';
+import { utcTime, withUtcMeterTimes } from '../time';
 import type { ActionContext, ActionHandler } from './types';
 
 /** 1.6 transaction ids are integers unique per central system: one atomic counter. */
@@ -34,7 +35,8 @@ function chargerOf(ctx: ActionContext): ChargerRef {
  * (authorizeIdToken); an unknown, blocked or expired one is answered so, but the session is still
  * recorded and flagged: the charger may already be charging (§4.8: it decides what to do).
  */
-export const startTransaction: ActionHandler = async (ctx, payload: { connectorId: number; idTag: string; meterStart: number; timestamp: string; reservationId?: number }) => {
+export const startTransaction: ActionHandler = async (ctx, received: { connectorId: number; idTag: string; meterStart: number; timestamp: string; reservationId?: number }) => {
+  const payload = { ...received, timestamp: utcTime(received.timestamp) };
   const again = await repeatedStart16(chargerOf(ctx), payload);
   if (again) return { category: 'transaction', replayGuard: true, response: { transactionId: again.transactionId, idTagInfo: again.idTagInfo }, writes: [], effects: [] };
   const transactionId = await nextTransactionId();
@@ -52,8 +54,9 @@ export const startTransaction: ActionHandler = async (ctx, payload: { connectorI
 /** 1.6 StopTransaction (§4.10): the session ends with its energy and cost. A stop we never saw is still answered. */
 export const stopTransaction: ActionHandler = async (
   ctx,
-  payload: { transactionId: number; meterStop: number; timestamp: string; reason?: string; idTag?: string; transactionData?: Parameters<typeof energyReadings>[0] },
+  received: { transactionId: number; meterStop: number; timestamp: string; reason?: string; idTag?: string; transactionData?: Parameters<typeof energyReadings>[0] },
 ) => {
+  const payload = { ...received, timestamp: utcTime(received.timestamp), transactionData: withUtcMeterTimes(received.transactionData) };
   const step = await stopSession16(chargerOf(ctx), payload, energyReadings(payload.transactionData));
   return {
     category: 'transaction',
@@ -70,7 +73,8 @@ export const stopTransaction: ActionHandler = async (
  * it; meter values join its meter; later seqNo wins (domain/sessions.ts transactionEventSession201).
  * A remote-started transaction may arrive without idToken (DESIGN.md §3).
  */
-export const transactionEvent: ActionHandler = async (ctx, payload: TransactionEvent201) => {
+export const transactionEvent: ActionHandler = async (ctx, received: TransactionEvent201) => {
+  const payload: TransactionEvent201 = { ...received, timestamp: utcTime(received.timestamp), ...(received.meterValue ? { meterValue: withUtcMeterTimes(received.meterValue) } : {}) };
   const step = await transactionEventSession201(chargerOf(ctx), payload, energyReadings(payload.meterValue), drawReading(payload.meterValue, ctx.receivedAt));
   return {
     category: 'transaction',
@@ -89,7 +93,8 @@ export const transactionEvent: ActionHandler = async (ctx, payload: TransactionE
  * reading alone updates the session's draw without reading it (sessions.ts).
  * 2.0.1 sends a transaction's readings in TransactionEvent (J02); its MeterValues stay in the log.
  */
-export const meterValues: ActionHandler = async (ctx, payload: { transactionId?: number; meterValue: Parameters<typeof energyReadings>[0] }) => {
+export const meterValues: ActionHandler = async (ctx, received: { transactionId?: number; meterValue: Parameters<typeof energyReadings>[0] }) => {
+  const payload = { ...received, meterValue: withUtcMeterTimes(received.meterValue)! };
   if (ctx.version !== 'ocpp1.6' || payload.transactionId === undefined) return { category: 'transaction', response: {} };
   const step = await meterValuesSession16(chargerOf(ctx), String(payload.transactionId), energyReadings(payload.meterValue), drawReading(payload.meterValue, ctx.receivedAt));
   if (step.writes.length === 0) return { category: 'transaction', response: {} };
