@@ -59,7 +59,7 @@ export function validateWith(sets: readonly Validators[], version: OcppVersion, 
     return { ok: false, error };
   }
   if (validateFn(payload)) {
-    const broken = specRuleFailure(version, key, payload);
+    const broken = specRuleFailure(version, action, direction, payload);
     return broken === undefined ? unstorableValueIn(payload) : refusal(version, broken);
   }
   const first = validateFn.errors?.[0];
@@ -93,24 +93,28 @@ interface SpecRule {
  * The other 1.6 messages a charge point sends (Authorize, BootNotification, DataTransfer, Heartbeat,
  * the status notifications, and the security whitepaper's) have no such rule beyond their schemas.
  */
-const OCPP16_SPEC_RULES: Readonly<Record<string, readonly SpecRule[]>> = {
+// Keyed by action, then direction: a `"<Action>.req"` key would read, in a bundle, as the marker of a
+// generated validator module (test/infra/ocpp-validators-bundle.test.ts).
+const OCPP16_SPEC_RULES: Readonly<Record<string, Readonly<Partial<Record<Direction, readonly SpecRule[]>>>>> = {
   // §6.31: connectorId >= 0 (0 is the main meter); meterValue 1..*; §7.33 MeterValue.sampledValue 1..*.
-  'MeterValues.req': [
-    { path: '/connectorId', keyword: 'minimum', limit: 0 },
-    { path: '/meterValue', keyword: 'minItems', limit: 1 },
-    { path: '/meterValue/*/sampledValue', keyword: 'minItems', limit: 1 },
-  ],
+  MeterValues: {
+    req: [
+      { path: '/connectorId', keyword: 'minimum', limit: 0 },
+      { path: '/meterValue', keyword: 'minItems', limit: 1 },
+      { path: '/meterValue/*/sampledValue', keyword: 'minItems', limit: 1 },
+    ],
+  },
   // §6.45: connectorId > 0.
-  'StartTransaction.req': [{ path: '/connectorId', keyword: 'exclusiveMinimum', limit: 0 }],
+  StartTransaction: { req: [{ path: '/connectorId', keyword: 'exclusiveMinimum', limit: 0 }] },
   // §6.47: connectorId >= 0 (0 is the main controller).
-  'StatusNotification.req': [{ path: '/connectorId', keyword: 'minimum', limit: 0 }],
+  StatusNotification: { req: [{ path: '/connectorId', keyword: 'minimum', limit: 0 }] },
   // §6.49: transactionData 0..* (may be empty), but each of its MeterValues has sampledValue 1..* (§7.33).
-  'StopTransaction.req': [{ path: '/transactionData/*/sampledValue', keyword: 'minItems', limit: 1 }],
+  StopTransaction: { req: [{ path: '/transactionData/*/sampledValue', keyword: 'minItems', limit: 1 }] },
 };
 
 /** The first table rule a schema-valid payload breaks, as a schema failure; undefined when none (or not 1.6). */
-function specRuleFailure(version: OcppVersion, key: string, payload: unknown): ValidationFailure | undefined {
-  const rules = version === 'ocpp1.6' && Object.hasOwn(OCPP16_SPEC_RULES, key) ? OCPP16_SPEC_RULES[key] : undefined;
+function specRuleFailure(version: OcppVersion, action: string, direction: Direction, payload: unknown): ValidationFailure | undefined {
+  const rules = version === 'ocpp1.6' && Object.hasOwn(OCPP16_SPEC_RULES, action) ? OCPP16_SPEC_RULES[action]?.[direction] : undefined;
   for (const rule of rules ?? []) {
     for (const [instancePath, value] of valuesAt(payload, rule.path.split('/').slice(1), '')) {
       const broken =
