@@ -91,7 +91,8 @@ interface SpecRule {
  * A failure is worded and coded as the schema keyword would be (kindForKeyword): a value out of
  * range is PropertyConstraintViolation, an empty list that must have 1..* OccurenceConstraintViolation.
  * The other 1.6 messages a charge point sends (Authorize, BootNotification, DataTransfer, Heartbeat,
- * the status notifications, and the security whitepaper's) have no such rule beyond their schemas.
+ * the status notifications, and the security whitepaper's) have no such rule beyond their schemas;
+ * the commands this CSMS sends are checked against theirs too.
  */
 // Keyed by action, then direction: a `"<Action>.req"` key would read, in a bundle, as the marker of a
 // generated validator module (test/infra/ocpp-validators-bundle.test.ts).
@@ -110,6 +111,14 @@ const OCPP16_SPEC_RULES: Readonly<Record<string, Readonly<Partial<Record<Directi
   StatusNotification: { req: [{ path: '/connectorId', keyword: 'minimum', limit: 0 }] },
   // §6.49: transactionData 0..* (may be empty), but each of its MeterValues has sampledValue 1..* (§7.33).
   StopTransaction: { req: [{ path: '/transactionData/*/sampledValue', keyword: 'minItems', limit: 1 }] },
+  // Commands this CSMS sends (validate-command.ts): an operator's connectorId out of range is a 400
+  // before it goes out, not a charger's guess. §6.7, §6.37: >= 0 (0 is the whole charge point); §6.33,
+  // §6.51, §6.53: > 0.
+  ChangeAvailability: { req: [{ path: '/connectorId', keyword: 'minimum', limit: 0 }] },
+  ReserveNow: { req: [{ path: '/connectorId', keyword: 'minimum', limit: 0 }] },
+  RemoteStartTransaction: { req: [{ path: '/connectorId', keyword: 'exclusiveMinimum', limit: 0 }] },
+  TriggerMessage: { req: [{ path: '/connectorId', keyword: 'exclusiveMinimum', limit: 0 }] },
+  UnlockConnector: { req: [{ path: '/connectorId', keyword: 'exclusiveMinimum', limit: 0 }] },
 };
 
 /** The first table rule a schema-valid payload breaks, as a schema failure; undefined when none (or not 1.6). */

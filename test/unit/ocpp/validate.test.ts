@@ -121,6 +121,19 @@ describe('validateRequest: one bad payload per error kind', () => {
     });
   });
 
+  it('checks the 1.6 commands this CSMS sends against their message tables too (connectorId ranges)', () => {
+    for (const [action, payload] of [
+      ['RemoteStartTransaction', { idTag: 'T', connectorId: 0 }],
+      ['UnlockConnector', { connectorId: 0 }],
+      ['TriggerMessage', { requestedMessage: 'StatusNotification', connectorId: 0 }],
+      ['ChangeAvailability', { connectorId: -1, type: 'Operative' }],
+    ] as const) {
+      expect(failure(validateCommandRequest('ocpp1.6', action, payload))).toMatchObject({ kind: 'PropertyConstraintViolation', details: { path: '/connectorId' } });
+    }
+    expect(validateCommandRequest('ocpp1.6', 'ChangeAvailability', { connectorId: 0, type: 'Operative' })).toEqual({ ok: true });
+    expect(validateCommandRequest('ocpp1.6', 'RemoteStartTransaction', { idTag: 'T', connectorId: 1 })).toEqual({ ok: true });
+  });
+
   it('answers OccurrenceConstraintViolation to too few or too many list elements', () => {
     expect(failure(validateCommandRequest('ocpp2.0.1', 'GetVariables', { getVariableData: [] }))).toMatchObject({
       kind: 'OccurrenceConstraintViolation',
