@@ -4,7 +4,7 @@
 // (DESIGN.md §2.3–2.5; §2.4's separate 404 for an unknown identity was an oracle, issue #12). The first two run in
 // the $connect authorizer (authorizeChargePoint), whose context then rides on every later event of
 // the connection (connection-context.ts); the integration does the rest (connectChargePoint).
-import { chargePointConnectedUpdate, connectionPut, getChargePoint, getIdentityGuard, upgradeCredentialHash } from '../db/charge-points';
+import { chargePointConnectedUpdate, connectionDelete, connectionPut, getChargePoint, getIdentityGuard, upgradeCredentialHash } from '../db/charge-points';
 import { logPut } from '../db/logs';
 import type { AttemptCause, CredentialProblem } from '../db/connection-attempts';
 import { transactWrite } from '../aws/transact';
@@ -92,7 +92,7 @@ export async function authorizeChargePoint(req: Omit<ConnectRequest, 'connection
     // §4.2 / 2.0.1 B02: the boot is per reboot, not per connection). A new boot replaces it. The
     // version cannot differ: $connect negotiates only the registered one.
     ...(cp.boot && cp.boot.status !== 'Rejected' ? { bootStatus: cp.boot.status } : {}),
-    ...(cp.connection?.connectionId ? { previousConnectionId: cp.connection.connectionId } : {}),
+    ...(cp.connection?.connectionId ? { previousConnectionId: cp.connection.connectionId, previousConnectedAt: cp.connection.connectedAt } : {}),
     ...(cp.powerManaged ? { powerManaged: true } : {}),
   };
 }
@@ -150,12 +150,14 @@ export async function connectChargePoint(req: ConnectRequest, auth: ChargerConte
   // which: if that one is not newer, replace it instead (it is closed below), else this one is the
   // stale one and is refused. Newest wins, and no socket stays open without being the recorded one.
   let previous = auth.previousConnectionId;
+  let previousAt = auth.previousConnectedAt;
   for (let attempt = 1; ; attempt++) {
     const result = await transactWrite(items(previous));
     if (!result.cancelled) break;
     const current = result.reasons[1] === 'ConditionalCheckFailed' ? (result.oldItems[1] as { connection?: { connectionId?: string; connectedAt?: string } } | undefined)?.connection : undefined;
     if (attempt < MAX_CONNECT_ATTEMPTS && current?.connectionId && current.connectedAt !== undefined && current.connectedAt <= req.at && current.connectionId !== previous) {
       previous = current.connectionId;
+      previousAt = current.connectedAt;
       continue;
     }
     log.warn('stale $connect lost to a newer connection', { identity, connectionId: req.connectionId, reasons: result.reasons });
@@ -165,7 +167,18 @@ export async function connectChargePoint(req: ConnectRequest, auth: ChargerConte
 
   if (previous && previous !== req.connectionId) {
     // The old socket may still be open (a charger that reconnected without closing): close it.
-    await closeSuperseded(identity, previous, previous !== auth.previousConnectionId);
+    await closeSuperseded(identity, previous, previousAt !== undefined && Date.parse(req.at) - Date.parse(previousAt) < HANDSHAKE_MAY_RUN_MS);
+  }
+  // A connection that raced this one may have replaced it while this $connect ran: its close of this
+  // socket would find no socket yet (the handshake ends only when $connect returns) and might give up
+  // under load. So this one looks, last: replaced, it does not open at all.
+  if ((await getChargePoint(auth.chargePointId, true))?.connection?.connectionId !== req.connectionId) {
+    await transactWrite([
+      connectionDelete(req.connectionId),
+      logPut({ identity, at: req.at, category: 'connection', kind: 'superseded', detail: { connectionId: req.connectionId, reason: 'replaced by a newer connection while connecting' } }),
+    ]).catch((err: unknown) => log.warn('could not drop a connection replaced while connecting', { identity, connectionId: req.connectionId, err }));
+    log.warn('$connect replaced by a newer connection while it ran', { identity, connectionId: req.connectionId });
+    return { ok: false, status: 409, reason: 'superseded by a newer connection' };
   }
   await publish([
     makeEvent('charge_point.connected', auth.operatorId, {
@@ -185,14 +198,16 @@ const REFUSED: ChargerContext = { outcome: 'refused', status: 401 };
 const MAX_CONNECT_ATTEMPTS = 3;
 
 /**
- * Waits between tries to close a connection this one raced: that one wrote its record moments ago
- * and may still be finishing its own handshake, which @connections does not know yet (410). Only
- * for a raced connection; one the authorizer read is either open or gone for good.
+ * Waits between tries to close a connection recorded moments ago (less than HANDSHAKE_MAY_RUN_MS
+ * before this one): it may still be finishing its own handshake, which @connections does not know
+ * until its $connect returns (410). One recorded earlier is either open or gone for good, so a 410
+ * for it is final and costs this handshake no wait.
  */
-const RACED_CLOSE_WAITS_MS = [100, 250, 500, 1000, 2000];
+const RACED_CLOSE_WAITS_MS = [100, 250, 500, 1000, 2000, 4000];
+const HANDSHAKE_MAY_RUN_MS = 15_000;
 
-async function closeSuperseded(identity: string, connectionId: string, raced: boolean): Promise<void> {
-  const waits = raced ? RACED_CLOSE_WAITS_MS : [];
+async function closeSuperseded(identity: string, connectionId: string, recent: boolean): Promise<void> {
+  const waits = recent ? RACED_CLOSE_WAITS_MS : [];
   for (let i = 0; ; i++) {
     try {
       if (await closeConnection(connectionId)) return;

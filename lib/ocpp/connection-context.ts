@@ -33,6 +33,8 @@ export interface AdmittedCharger {
   readonly bootStatus?: 'Accepted' | 'Pending';
   /** The connection this one supersedes, to be closed once this one is recorded. */
   readonly previousConnectionId?: string;
+  /** When that one was recorded: moments ago, its own handshake may still be running (connect.ts). */
+  readonly previousConnectedAt?: string;
   /** Its location balances power (ChargePoint.powerManaged), as of this connect. */
   readonly powerManaged?: boolean;
 }
@@ -66,6 +68,7 @@ export function toAuthorizerContext(c: ChargerContext): Record<string, string> {
     retirePrevious: String(c.retirePrevious),
     ...(c.bootStatus ? { bootStatus: c.bootStatus } : {}),
     ...(c.previousConnectionId ? { previousConnectionId: c.previousConnectionId } : {}),
+    ...(c.previousConnectedAt ? { previousConnectedAt: c.previousConnectedAt } : {}),
     ...(c.powerManaged ? { powerManaged: 'true' } : {}),
   };
 }
@@ -97,6 +100,7 @@ export function fromAuthorizerContext(raw: unknown): ChargerContext | undefined 
   if (!identity || !chargePointId || !operatorId || !projectId || !protocol || !password || !credentialKind) return undefined;
   const bootStatus = oneOf(c.bootStatus, ['Accepted', 'Pending'] as const);
   const previousConnectionId = str(c.previousConnectionId);
+  const previousConnectedAt = str(c.previousConnectedAt);
   return {
     outcome: 'admitted',
     identity,
@@ -109,6 +113,7 @@ export function fromAuthorizerContext(raw: unknown): ChargerContext | undefined 
     retirePrevious: c.retirePrevious === true || c.retirePrevious === 'true',
     ...(bootStatus ? { bootStatus } : {}),
     ...(previousConnectionId ? { previousConnectionId } : {}),
+    ...(previousConnectedAt ? { previousConnectedAt } : {}),
     ...(c.powerManaged === true || c.powerManaged === 'true' ? { powerManaged: true } : {}),
   };
 }
