@@ -169,17 +169,6 @@ export async function connectChargePoint(req: ConnectRequest, auth: ChargerConte
     // The old socket may still be open (a charger that reconnected without closing): close it.
     await closeSuperseded(identity, previous, previousAt !== undefined && Date.parse(req.at) - Date.parse(previousAt) < HANDSHAKE_MAY_RUN_MS);
   }
-  // A connection that raced this one may have replaced it while this $connect ran: its close of this
-  // socket would find no socket yet (the handshake ends only when $connect returns) and might give up
-  // under load. So this one looks, last: replaced, it does not open at all.
-  if ((await getChargePoint(auth.chargePointId, true))?.connection?.connectionId !== req.connectionId) {
-    await transactWrite([
-      connectionDelete(req.connectionId),
-      logPut({ identity, at: req.at, category: 'connection', kind: 'superseded', detail: { connectionId: req.connectionId, reason: 'replaced by a newer connection while connecting' } }),
-    ]).catch((err: unknown) => log.warn('could not drop a connection replaced while connecting', { identity, connectionId: req.connectionId, err }));
-    log.warn('$connect replaced by a newer connection while it ran', { identity, connectionId: req.connectionId });
-    return { ok: false, status: 409, reason: 'superseded by a newer connection' };
-  }
   await publish([
     makeEvent('charge_point.connected', auth.operatorId, {
       charge_point_id: auth.chargePointId,
@@ -189,6 +178,19 @@ export async function connectChargePoint(req: ConnectRequest, auth: ChargerConte
       ...(req.sourceIp ? { source_ip: req.sourceIp } : {}),
     }),
   ]).catch((err: unknown) => log.error('publish charge_point.connected failed', { identity, err }));
+  // A connection that raced this one may have replaced it while this $connect ran: its close of this
+  // socket would find no socket yet (the handshake ends only when $connect returns). So this one
+  // looks, as the very last step: replaced, it does not open at all (its `connected` event has gone
+  // out; the newer connection's follows). What is left is the moment between this look and the
+  // handshake's end, which the newer one's retried close covers.
+  if ((await getChargePoint(auth.chargePointId, true))?.connection?.connectionId !== req.connectionId) {
+    await transactWrite([
+      connectionDelete(req.connectionId),
+      logPut({ identity, at: req.at, category: 'connection', kind: 'superseded', detail: { connectionId: req.connectionId, reason: 'replaced by a newer connection while connecting' } }),
+    ]).catch((err: unknown) => log.warn('could not drop a connection replaced while connecting', { identity, connectionId: req.connectionId, err }));
+    log.warn('$connect replaced by a newer connection while it ran', { identity, connectionId: req.connectionId });
+    return { ok: false, status: 409, reason: 'superseded by a newer connection' };
+  }
   return { ok: true, subprotocol: negotiated.echo, identity, ...(previous && previous !== req.connectionId ? { superseded: previous } : {}) };
 }
 
@@ -203,8 +205,8 @@ const MAX_CONNECT_ATTEMPTS = 3;
  * until its $connect returns (410). One recorded earlier is either open or gone for good, so a 410
  * for it is final and costs this handshake no wait.
  */
-const RACED_CLOSE_WAITS_MS = [100, 250, 500, 1000, 2000, 4000];
-const HANDSHAKE_MAY_RUN_MS = 15_000;
+const RACED_CLOSE_WAITS_MS = [50, 100, 250, 500, 1000];
+const HANDSHAKE_MAY_RUN_MS = 10_000;
 
 async function closeSuperseded(identity: string, connectionId: string, recent: boolean): Promise<void> {
   const waits = recent ? RACED_CLOSE_WAITS_MS : [];
